@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { Assignment } from '../../../shared/schemas/assignment.js';
+import type { Plan, ProseObligation, Section } from '../../../shared/schemas/plan.js';
+import type { ScheduleRule } from '../../../shared/schemas/schedule.js';
+import type { Task, UnitRef } from '../../../shared/schemas/task.js';
+import type { UnitResolver } from '../domain/units/unit-resolver.js';
+import type { DraftPlan, DraftTask } from './draft.js';
+import type { ImportResult, ImportWarning } from './import-result.js';
+import { linkKeyTasksToMeasures } from './link-measures.js';
+import { findProseObligations } from './prose-obligations.js';
+import { parseTimeRequirement } from './time-requirement.js';
+import { parseUnitList, type RoleRule } from './unit-list.js';
+
+export interface AssembleOptions {
+  /** Name of the source (file name), shown in the report and stored with the plan. */
+  sourceName: string;
+  format: 'text' | 'xlsx';
+  sha256: string;
+  /** Id of the plan; default derived from its title, issuer and date (stable across re-imports). */
+  planId?: string;
+  /** The document's convention is "the first listed unit leads" (otherwise detected from a 注). */
+  firstIsLead?: boolean;
+  /** Title to use when the document has none (an .xlsx list, say). */
+  fallbackTitle?: string;
+}
+
+/** Turns a parsed draft into the plan's records, resolving units, groups and time requirements. */
+export function assemble(draft: DraftPlan, resolver: UnitResolver, options: AssembleOptions): ImportResult {
+  const warnings: ImportWarning[] = [];
+  const title = draft.meta.title ?? options.fallbackTitle ?? options.sourceName;
+  if (!draft.meta.title) warnings.push({ code: 'NO_TITLE', message: `未识别到计划标题,暂用"${title}"` });
+  const planId = options.planId ?? `p-${sha(`${title}|${draft.meta.issuer ?? ''}|${draft.meta.issuedOn ?? ''}`).slice(0, 10)}`;
+  const periodMatch = /(\d{4})\s*[-—~至]\s*(\d{4})\s*年/.exec(title);
+  const plan: Plan = {
+    id: planId,
+    title,
+    issuer: draft.meta.issuer ?? '',
+    source: { name: options.sourceName, format: options.format, sha256: options.sha256 },
+  };
+  if (draft.meta.issuedOn) plan.issuedOn = draft.meta.issuedOn;
+  if (draft.meta.addressees) plan.addressees = draft.meta.addressees;
+  if (periodMatch) plan.period = { from: Number(periodMatch[1]), to: Number(periodMatch[2]) };
+  const contextYear = plan.period?.from ?? (plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : undefined);
+  const firstIsLead = options.firstIsLead ?? draft.firstIsLeadStated;
+
+  const sections: Section[] = draft.sections.map((s) => ({ id: `${planId}.s${s.number}`, planId, number: s.number, label: s.label, title: s.title }));
+  const sectionIds = new Set(sections.map((s) => s.id));
+
+  for (const s of draft.skipped) warnings.push({ code: 'SKIPPED_LINE', line: s.line, message: `第${s.line}行已跳过:${s.reason}。原文:${clip(s.text)}` });
+
+  const ids = taskIds(draft.tasks, planId, warnings);
+  const links = linkKeyTasksToMeasures(
+    draft.tasks.filter((t) => t.kind === 'key'),
+    draft.tasks.filter((t) => t.kind === 'measure'),
+  );
+  const timeFieldsUsed = { key: draft.tasks.some((t) => t.kind === 'key' && t.timeText), measure: draft.tasks.some((t) => t.kind === 'measure' && t.timeText) };
+
+  const tasks: Task[] = [];
+  const assignments: Assignment[] = [];
+  for (const d of draft.tasks) {
+    const id = ids.get(d)!;
+    const where = `${d.kind === 'key' ? '重点任务' : '任务'}${d.label}(第${d.line}行)`;
+    const units = resolveUnits(d, resolver, firstIsLead, where, warnings);
+    const schedule = resolveSchedule(d, contextYear, timeFieldsUsed[d.kind], where, warnings);
+    const linked = links.get(d);
+    const sectionNumber = d.kind === 'key' && linked ? linked.sectionNumber : d.sectionNumber;
+    const sectionId = sectionNumber !== undefined && sectionIds.has(`${planId}.s${sectionNumber}`) ? `${planId}.s${sectionNumber}` : undefined;
+    const base = {
+      id,
+      planId,
+      number: d.number,
+      label: d.label,
+      title: d.title || clip(d.body),
+      body: d.body,
+      unitsText: [d.leadText, d.unitsText, d.coText].filter(Boolean).join(';'),
+      units,
+      schedule,
+      leaders: d.leaders,
+      ...(sectionId ? { sectionId } : {}),
+    };
+    if (d.kind === 'key') {
+      const measureId = linked ? ids.get(linked) : undefined;
+      if (!measureId && draft.tasks.some((t) => t.kind === 'measure')) warnings.push({ code: 'NO_MEASURE_LINK', line: d.line, message: `${where}未能对应到正文中的任务条目` });
+      tasks.push({ ...base, kind: 'key', ...(measureId ? { measureId } : {}) });
+    } else tasks.push({ ...base, kind: 'measure' });
+    assignments.push(...expand(id, planId, units, resolver));
+  }
+  if (tasks.length === 0) warnings.push({ code: 'NO_TASKS', message: '没有识别到任何任务:请检查文档格式(编号条目、"责任单位:"行或带表头的任务清单)' });
+
+  const obligations: ProseObligation[] = findProseObligations(draft.prose).map((o, i) => {
+    if (o.appliesTo === 'unresolved') warnings.push({ code: 'OBLIGATION_UNRESOLVED', line: o.line, message: `第${o.line}行的时限要求"${clip(o.text)}"未能确定责任单位,请督考办指定` });
+    return { id: `${planId}.o${i + 1}`, planId, text: o.text, due: o.due, whoText: o.whoText, appliesTo: o.appliesTo, what: o.what };
+  });
+
+  const reached = new Set(assignments.filter((a) => a.status === 'active').map((a) => a.unitId));
+  return {
+    plan,
+    sections,
+    tasks,
+    assignments,
+    obligations,
+    provisionalUnits: [...resolver.provisional],
+    report: {
+      source: plan.source,
+      counts: {
+        sections: sections.length,
+        measures: tasks.filter((t) => t.kind === 'measure').length,
+        keyTasks: tasks.filter((t) => t.kind === 'key').length,
+        assignments: assignments.length,
+        toDesignate: assignments.filter((a) => a.status === 'toDesignate').length,
+        unitsReached: reached.size,
+        provisionalUnits: resolver.provisional.length,
+        obligations: obligations.length,
+        proseLines: draft.prose.length,
+        skippedLines: draft.skipped.length,
+      },
+      roleConvention: firstIsLead ? 'firstIsLead' : 'marked',
+      warnings,
+    },
+  };
+}
+
+function resolveUnits(d: DraftTask, resolver: UnitResolver, firstIsLead: boolean, where: string, warnings: ImportWarning[]): UnitRef[] {
+  const lists: Array<[string | undefined, RoleRule]> = [
+    [d.leadText, 'allLead'],
+    [d.unitsText, d.leadText ? 'allCo' : firstIsLead ? 'firstIsLead' : 'marked'],
+    [d.coText, 'allCo'],
+  ];
+  const refs: UnitRef[] = [];
+  for (const [text, rule] of lists) {
+    if (!text) continue;
+    const result = parseUnitList(text, resolver, rule);
+    refs.push(...result.refs);
+    for (const name of result.unknown) warnings.push({ code: 'UNKNOWN_UNIT', line: d.line, message: `${where}的责任单位"${name}"不在单位名录中,已作为待确认单位导入` });
+  }
+  if (refs.length === 0) warnings.push({ code: 'NO_UNITS', line: d.line, message: `${where}没有写明责任单位` });
+  return refs;
+}
+
+function resolveSchedule(d: DraftTask, contextYear: number | undefined, layoutHasTime: boolean, where: string, warnings: ImportWarning[]): ScheduleRule {
+  if (!d.timeText) {
+    if (layoutHasTime) warnings.push({ code: 'NO_TIME', line: d.line, message: `${where}没有时间要求,按"每年推进"处理` });
+    return { type: 'annual', text: '', source: 'default' };
+  }
+  const { rule, warning } = parseTimeRequirement(d.timeText, contextYear);
+  if (warning) warnings.push({ code: rule.flagged ? 'UNPARSED_TIME' : 'ASSUMED_YEAR', line: d.line, message: `${where}:${warning}` });
+  return rule;
+}
+
+/** One assignment per unit: groups expanded (viaGroupId), unexpandable groups kept as "to designate". */
+function expand(taskId: string, planId: string, refs: readonly UnitRef[], resolver: UnitResolver): Assignment[] {
+  const byUnit = new Map<string, Assignment>();
+  const put = (a: Assignment): void => {
+    const prev = byUnit.get(a.unitId);
+    const better = !prev || (prev.viaGroupId && !a.viaGroupId) || (prev.role === 'co' && a.role === 'lead' && !!prev.viaGroupId === !!a.viaGroupId);
+    if (better) byUnit.set(a.unitId, a);
+  };
+  for (const ref of refs) {
+    if (ref.target.type === 'unit') {
+      put({ id: `${taskId}.${ref.target.id}`, planId, taskId, unitId: ref.target.id, role: ref.role, status: 'active' });
+      continue;
+    }
+    const group = resolver.group(ref.target.id)!;
+    if (!group.expandable) {
+      put({ id: `${taskId}.${group.id}`, planId, taskId, unitId: group.id, role: ref.role, status: 'toDesignate' });
+      continue;
+    }
+    for (const unit of resolver.members(group)) {
+      put({ id: `${taskId}.${unit.id}`, planId, taskId, unitId: unit.id, role: ref.role, viaGroupId: group.id, status: 'active' });
+    }
+  }
+  return [...byUnit.values()];
+}
+
+/** Ids by kind and number (k8, m20); when a document restarts numbering per section: m3-1. */
+function taskIds(tasks: readonly DraftTask[], planId: string, warnings: ImportWarning[]): Map<DraftTask, string> {
+  const ids = new Map<DraftTask, string>();
+  for (const kind of ['key', 'measure'] as const) {
+    const ofKind = tasks.filter((t) => t.kind === kind);
+    const prefix = kind === 'key' ? 'k' : 'm';
+    const unique = new Set(ofKind.map((t) => t.number)).size === ofKind.length;
+    const used = new Set<string>();
+    for (const t of ofKind) {
+      let id = unique ? `${planId}.${prefix}${t.number}` : `${planId}.${prefix}${t.sectionNumber ?? 0}-${t.number}`;
+      if (used.has(id)) {
+        warnings.push({ code: 'DUPLICATE_NUMBER', line: t.line, message: `编号${t.label}重复出现(第${t.line}行),已按出现顺序另行编号` });
+        let n = 2;
+        while (used.has(`${id}-${n}`)) n += 1;
+        id = `${id}-${n}`;
+      }
+      used.add(id);
+      ids.set(t, id);
+    }
+  }
+  return ids;
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function clip(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,52 @@
+/**
+ * What the layout parsers (plain text, .xlsx) produce before units and time requirements are
+ * resolved: the document's structure with every piece of text kept, and every line accounted for.
+ */
+export interface DraftTask {
+  kind: 'measure' | 'key';
+  number: number;
+  label: string;
+  title: string;
+  body: string;
+  /** 责任单位 text where the document does not say who leads (△ / first-is-lead rules apply). */
+  unitsText?: string;
+  /** 牵头单位 / 牵头责任单位 text: all lead. */
+  leadText?: string;
+  /** 配合单位 / 协同责任单位 text: all co. */
+  coText?: string;
+  timeText?: string;
+  leaders: string[];
+  sectionNumber?: number;
+  /** 1-based line (text) or row (xlsx) where the item starts. */
+  line: number;
+}
+
+export interface DraftSection {
+  number: number;
+  label: string;
+  title: string;
+  line: number;
+}
+
+export interface DraftNote {
+  line: number;
+  text: string;
+}
+
+export interface DraftPlan {
+  meta: { title?: string; issuer?: string; issuedOn?: string; addressees?: string };
+  sections: DraftSection[];
+  tasks: DraftTask[];
+  /** Lines that are prose (preamble, requirements …): not tasks, scanned for dated obligations. */
+  prose: DraftNote[];
+  /** Lines that looked like part of a task list but could not be used. Each becomes a warning. */
+  skipped: Array<DraftNote & { reason: string }>;
+  /** The document says the first listed unit leads (e.g. 注:排名第一的为牵头单位). */
+  firstIsLeadStated: boolean;
+}
+
+export function emptyDraft(): DraftPlan {
+  return { meta: {}, sections: [], tasks: [], prose: [], skipped: [], firstIsLeadStated: false };
+}
+
+export const FIRST_IS_LEAD_NOTE = /(排名|排在|列)?第一(个|位|家)?(的)?(单位)?为牵头(单位)?|首个单位为牵头/;

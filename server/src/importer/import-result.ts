@@ -1,0 +1,54 @@
+import type { Assignment } from '../../../shared/schemas/assignment.js';
+import type { Plan, ProseObligation, Section } from '../../../shared/schemas/plan.js';
+import type { Task } from '../../../shared/schemas/task.js';
+import type { Unit } from '../../../shared/schemas/unit.js';
+
+export type ImportWarningCode =
+  | 'UNKNOWN_UNIT'
+  | 'UNPARSED_TIME'
+  | 'ASSUMED_YEAR'
+  | 'NO_TIME'
+  | 'NO_UNITS'
+  | 'SKIPPED_LINE'
+  | 'DUPLICATE_NUMBER'
+  | 'OBLIGATION_UNRESOLVED'
+  | 'NO_MEASURE_LINK'
+  | 'NO_TASKS'
+  | 'NO_TITLE';
+
+export interface ImportWarning {
+  code: ImportWarningCode;
+  /** Line (text) or row (xlsx) of the source, when there is one. */
+  line?: number;
+  message: string;
+}
+
+export interface ImportReport {
+  source: { name: string; format: 'text' | 'xlsx'; sha256: string };
+  counts: {
+    sections: number;
+    measures: number;
+    keyTasks: number;
+    assignments: number;
+    toDesignate: number;
+    unitsReached: number;
+    provisionalUnits: number;
+    obligations: number;
+    proseLines: number;
+    skippedLines: number;
+  };
+  /** How unit lists without △ were read. */
+  roleConvention: 'marked' | 'firstIsLead';
+  warnings: ImportWarning[];
+}
+
+export interface ImportResult {
+  plan: Plan;
+  sections: Section[];
+  tasks: Task[];
+  assignments: Assignment[];
+  obligations: ProseObligation[];
+  /** Units created for names the directory does not know; review and merge them. */
+  provisionalUnits: Unit[];
+  report: ImportReport;
+}

@@ -1,0 +1,212 @@
+import { emptyDraft, FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
+import { chineseNumeral, normalizeText } from './normalize.js';
+import { addTableRow, mapHeader, type TableContext } from './table.js';
+
+const PART = /^([一二三四五六七八九十]+)、\s*(.+)$/;
+const PAREN_CN = /^\(([一二三四五六七八九十]+)\)\s*(.*)$/;
+const NUMBERED = /^(\d{1,3})\s*[.、](?!\d)\s*(.+)$/;
+const FIELD =
+  /^(牵头单位|牵头责任单位|牵头部门|主办单位|责任单位|责任\(牵头\)单位|责任部门|协同责任单位|协同单位|配合单位|协办单位|配合部门|牵头负责领导|责任领导|分管领导|牵头领导|联系领导|时间要求|完成时限|完成时间|时限要求|时限)\s*:\s*(.*)$/;
+const INLINE_UNITS = /\((责任单位|牵头单位|责任\(牵头\)单位|牵头责任单位)\s*:/;
+const DATE_LINE = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/;
+
+type Line = { no: number; text: string };
+
+/**
+ * Parses a plan document in plain text: metadata, sections, numbered measures with inline
+ * (责任单位:…) or field lines (牵头单位: …), and task tables in `|` form. Every non-empty line ends
+ * up in a section, a task, the prose, or the skipped list.
+ */
+export function parsePlanText(text: string): DraftPlan {
+  const lines: Line[] = normalizeText(text)
+    .split('\n')
+    .map((t, i) => ({ no: i + 1, text: t.trim() }));
+  const draft = emptyDraft();
+  readMeta(lines, draft);
+
+  const nonEmpty = lines.filter((l) => l.text !== '');
+  let section: number | undefined;
+  let taskPart = false;
+  let task: DraftTask | undefined;
+  let table: TableContext | undefined;
+
+  const isHeading = (t: string): boolean => PART.test(t) || PAREN_CN.test(t) || NUMBERED.test(t) || isTableLine(t);
+  /** Whether the item at `k` has field lines before the next heading. */
+  const hasFieldsAhead = (k: number): boolean => {
+    for (let j = k + 1; j < nonEmpty.length; j += 1) {
+      const t = nonEmpty[j]!.text;
+      if (FIELD.test(t)) return true;
+      if (isHeading(t)) return false;
+    }
+    return false;
+  };
+  const isTaskItem = (k: number): boolean => INLINE_UNITS.test(nonEmpty[k]!.text) || hasFieldsAhead(k);
+
+  for (let k = 0; k < nonEmpty.length; k += 1) {
+    const { no, text: t } = nonEmpty[k]!;
+    const next = nonEmpty[k + 1]?.text ?? '';
+
+    if (isTableLine(t)) {
+      const cells = splitCells(t);
+      if (table) {
+        addTableRow(draft, table, cells, no);
+        continue;
+      }
+      const header = mapHeader(cells);
+      if (header) {
+        table = { header };
+        task = undefined;
+      } else draft.skipped.push({ line: no, text: t, reason: '表格行,但找不到表头(序号/重点任务/责任单位/时间要求)' });
+      continue;
+    }
+    table = undefined;
+
+    const field = FIELD.exec(t);
+    if (field) {
+      if (task) applyField(task, field[1]!, field[2]!.trim());
+      else draft.skipped.push({ line: no, text: t, reason: '字段行前没有任务条目' });
+      continue;
+    }
+
+    const part = PART.exec(t);
+    if (part) {
+      task = undefined;
+      const startsItems = NUMBERED.test(next) || (PAREN_CN.test(next) && isTaskItem(k + 1));
+      if (startsItems && !isTaskItem(k)) {
+        section = pushSection(draft, part[1]!, `${part[1]}、`, part[2]!, no);
+        taskPart = true;
+      } else if (isTaskItem(k)) {
+        task = pushTask(draft, chineseNumeral(part[1]!) ?? 0, `${part[1]}、`, part[2]!, section, no);
+      } else {
+        section = undefined;
+        taskPart = /任务/.test(part[2]!);
+        draft.prose.push({ line: no, text: t });
+      }
+      continue;
+    }
+
+    const paren = PAREN_CN.exec(t);
+    if (paren) {
+      task = undefined;
+      if (isTaskItem(k)) task = pushTask(draft, chineseNumeral(paren[1]!) ?? 0, `(${paren[1]})`, paren[2]!, section, no);
+      else if (NUMBERED.test(next)) section = pushSection(draft, paren[1]!, `(${paren[1]})`, paren[2]!, no);
+      else draft.prose.push({ line: no, text: t });
+      continue;
+    }
+
+    const numbered = NUMBERED.exec(t);
+    if (numbered && (section !== undefined || taskPart || isTaskItem(k))) {
+      task = pushTask(draft, Number(numbered[1]), numbered[1]!, numbered[2]!, section, no);
+      continue;
+    }
+
+    if (task && !/^(附件|注)[::]?/.test(t)) {
+      task.body = `${task.body}\n${t}`;
+      continue;
+    }
+    task = undefined;
+    if (FIRST_IS_LEAD_NOTE.test(t)) draft.firstIsLeadStated = true;
+    draft.prose.push({ line: no, text: t });
+  }
+  return draft;
+}
+
+function isTableLine(t: string): boolean {
+  return (t.match(/\|/g) ?? []).length >= 2;
+}
+
+function splitCells(t: string): string[] {
+  return t
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => c.trim());
+}
+
+function pushSection(draft: DraftPlan, numeral: string, label: string, title: string, line: number): number {
+  const number = chineseNumeral(numeral) ?? draft.sections.length + 1;
+  draft.sections.push({ number, label, title: title.replace(/[。.]$/, '').trim(), line });
+  return number;
+}
+
+function pushTask(draft: DraftPlan, number: number, label: string, text: string, section: number | undefined, line: number): DraftTask {
+  const task: DraftTask = { kind: 'measure', number, label, title: '', body: text, leaders: [], line };
+  if (section !== undefined) task.sectionNumber = section;
+  const inline = extractInlineUnits(text);
+  if (inline) {
+    task.body = inline.rest;
+    for (const [name, value] of inline.fields) applyField(task, name, value);
+  }
+  task.title = titleSentence(task.body);
+  draft.tasks.push(task);
+  return task;
+}
+
+/** The first sentence, without its full stop: 加强政治建设。坚持… → 加强政治建设. */
+function titleSentence(body: string): string {
+  const first = body.split('\n')[0]!;
+  const end = first.search(/[。;]/);
+  return (end > 0 ? first.slice(0, end) : first).trim();
+}
+
+/**
+ * Takes the trailing (责任单位:…) or (牵头单位:…;配合单位:…) off an item, respecting nested brackets.
+ */
+function extractInlineUnits(text: string): { rest: string; fields: Array<[string, string]> } | undefined {
+  const m = INLINE_UNITS.exec(text);
+  if (!m) return undefined;
+  const open = m.index;
+  let depth = 0;
+  let close = -1;
+  for (let i = open; i < text.length; i += 1) {
+    if (text[i] === '(') depth += 1;
+    if (text[i] === ')') {
+      depth -= 1;
+      if (depth === 0) {
+        close = i;
+        break;
+      }
+    }
+  }
+  const inner = text.slice(open + 1, close === -1 ? text.length : close);
+  const fields: Array<[string, string]> = [];
+  for (const piece of inner.split(/;(?=[^;:]{2,8}:)/)) {
+    const f = /^([^:]{2,10})\s*:\s*(.*)$/.exec(piece.trim());
+    if (f) fields.push([f[1]!, f[2]!.trim()]);
+  }
+  const rest = (text.slice(0, open) + (close === -1 ? '' : text.slice(close + 1))).trim();
+  return { rest, fields };
+}
+
+function applyField(task: DraftTask, name: string, value: string): void {
+  const append = (prev: string | undefined): string => (prev ? `${prev},${value}` : value);
+  if (/^(牵头单位|牵头责任单位|牵头部门|主办单位)$/.test(name)) task.leadText = append(task.leadText);
+  else if (/^(协同责任单位|协同单位|配合单位|协办单位|配合部门)$/.test(name)) task.coText = append(task.coText);
+  else if (/^(责任单位|责任\(牵头\)单位|责任部门)$/.test(name)) task.unitsText = append(task.unitsText);
+  else if (/领导$/.test(name)) task.leaders.push(...value.split(/[,、;\s]+/).filter(Boolean));
+  else task.timeText = value;
+}
+
+function readMeta(lines: Line[], draft: DraftPlan): void {
+  const head = lines.slice(0, 30).filter((l) => l.text !== '');
+  const quoted = head.map((l) => /《([^》]+)》/.exec(l.text)?.[1]).find(Boolean);
+  const dateIndex = head.findIndex((l) => DATE_LINE.test(l.text));
+  if (dateIndex >= 0) {
+    const [, y, m, d] = DATE_LINE.exec(head[dateIndex]!.text)!;
+    draft.meta.issuedOn = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+    const before = head[dateIndex - 1]?.text;
+    if (before && /(政府|办公室|委员会|委|局|办|厅|部)$/.test(before) && before.length <= 30) draft.meta.issuer = before;
+  }
+  const addressees = head.find((l) => /[::]$/.test(l.text) && /各|有关/.test(l.text));
+  if (addressees) draft.meta.addressees = addressees.text.replace(/[::]$/, '');
+  if (quoted) {
+    draft.meta.title = quoted;
+    return;
+  }
+  const titleLine = head.findIndex((l) => l !== addressees && !DATE_LINE.test(l.text) && !/[。::]$/.test(l.text) && l.text.length <= 60);
+  if (titleLine >= 0) {
+    const follow = head[titleLine + 1]?.text ?? '';
+    const joined = follow.length > 0 && follow.replace(/\s/g, '').length <= 12 && !PART.test(follow) && !/[。]/.test(follow);
+    draft.meta.title = (head[titleLine]!.text + (joined ? follow : '')).replace(/\s+/g, '');
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Stable error codes. Clients branch on `code`; `message` is Chinese and says what to do. */
+export const ErrorCode = z.enum([
+  'BAD_REQUEST',
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'PLAN_NOT_FOUND',
+  'TASK_NOT_FOUND',
+  'UNIT_NOT_FOUND',
+  'SECTION_NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'UNAVAILABLE',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** Field-level details for validation errors: where and what. */
+  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { Id } from './common.js';
+import { ScheduleRule } from './schedule.js';
+
+/** One unit (or unit group) named in a 责任单位 list, as parsed from the document. */
+export const UnitRef = z.object({
+  /** The name as written, without the △ mark. */
+  name: z.string().min(1),
+  role: z.enum(['lead', 'co']),
+  target: z.object({ type: z.enum(['unit', 'group']), id: Id }),
+});
+export type UnitRef = z.infer<typeof UnitRef>;
+
+export const TaskKind = z.enum(['key', 'measure']);
+export type TaskKind = z.infer<typeof TaskKind>;
+
+const taskBase = {
+  id: Id,
+  planId: Id,
+  /** The item's ordinal as numbered in the document (1-based). */
+  number: z.number().int().positive(),
+  /** The numbering as printed: "8", "(一)", "1、" … */
+  label: z.string(),
+  /** The title sentence (first sentence of a measure; the 重点任务 cell of a list row). */
+  title: z.string().min(1),
+  /** The full text of the item. */
+  body: z.string(),
+  /** The 责任单位 text exactly as written. */
+  unitsText: z.string(),
+  units: z.array(UnitRef),
+  schedule: ScheduleRule,
+  /** 牵头负责领导 and similar, as written. */
+  leaders: z.array(z.string()).default([]),
+  /** The 工程 it belongs to: a measure's own section; a key task's through its measure. */
+  sectionId: Id.optional(),
+};
+
+/** A numbered item (1–38) of 主要任务. */
+export const Measure = z.object({
+  ...taskBase,
+  kind: z.literal('measure'),
+});
+export type Measure = z.infer<typeof Measure>;
+
+/** A row of the 重点任务清单. `measureId` links it to the measure of the body it comes from. */
+export const KeyTask = z.object({
+  ...taskBase,
+  kind: z.literal('key'),
+  measureId: Id.optional(),
+});
+export type KeyTask = z.infer<typeof KeyTask>;
+
+export const Task = z.discriminatedUnion('kind', [Measure, KeyTask]);
+export type Task = z.infer<typeof Task>;
