@@ -1,0 +1,11 @@
+/** The data directory cannot be used as it is. The message says what is wrong and what to do. */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'STATE_CORRUPT' | 'LEDGER_CORRUPT' | 'LOCKED' | 'STATE_MISSING' | 'WRITE_FAILED',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}

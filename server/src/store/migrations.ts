@@ -1,0 +1,20 @@
+import { STATE_VERSION } from './state.js';
+
+/**
+ * Migrations of the state document: `migrations[n]` turns a version-n document into version n+1.
+ * They run on load, before validation; the migrated document is written back durably.
+ */
+export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
+export const migrations: Record<number, Migration> = {};
+
+export function migrate(doc: Record<string, unknown>, steps: Record<number, Migration> = migrations, target = STATE_VERSION): { doc: Record<string, unknown>; from: number } {
+  const from = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0;
+  if (from > target) throw new Error(`状态文件的版本(${from})比本程序支持的版本(${target})新:请升级督办通后再启动`);
+  let current = doc;
+  for (let v = from; v < target; v += 1) {
+    const step = steps[v];
+    if (!step) throw new Error(`缺少从版本 ${v} 升级到 ${v + 1} 的迁移`);
+    current = { ...step(current), schemaVersion: v + 1 };
+  }
+  return { doc: current, from };
+}

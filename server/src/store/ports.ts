@@ -1,0 +1,31 @@
+import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
+import type { State } from './state.js';
+
+/** Bounded mutable state. Updates are serialised; an update's promise resolves once it is durable. */
+export interface StateStore {
+  /** The current state. Treat as read-only: change it only through `update`. */
+  get(): Readonly<State>;
+  /**
+   * Applies `fn` to a copy of the state and persists the result (atomic and durable). If `fn`
+   * throws, nothing changes. Resolves with `fn`'s result after the write reached the disk.
+   */
+  update<R>(fn: (draft: State) => R): Promise<R>;
+}
+
+/** Append-only, hash-chained history. An append's promise resolves once the event is durable. */
+export interface Ledger {
+  append(event: NewLedgerEvent): Promise<LedgerEvent>;
+  appendMany(events: readonly NewLedgerEvent[]): Promise<LedgerEvent[]>;
+  /** Sequence number and hash of the last event (0 and the genesis hash when empty). */
+  head(): { seq: number; hash: string };
+  /** Events in order, from `fromSeq` (inclusive). */
+  read(fromSeq?: number): AsyncIterable<LedgerEvent>;
+}
+
+export interface Store {
+  state: StateStore;
+  ledger: Ledger;
+  /** True when this open created a fresh, empty data directory (first run). */
+  readonly created: boolean;
+  close(): Promise<void>;
+}
