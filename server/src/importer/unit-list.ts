@@ -85,7 +85,7 @@ export function parseUnitList(text: string, resolver: UnitResolver, rule: RoleRu
     if (!target) {
       unknown.push(n.name);
       target = { type: 'unit', unit: resolver.addProvisional(n.name) };
-    }
+    } else if (target.type === 'unit' && target.unit.kind === 'provisional') unknown.push(n.name);
     refs.push({
       name: n.name,
       role,

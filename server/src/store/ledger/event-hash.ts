@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../../../shared/canonical-json.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -1,0 +1,61 @@
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ErrorBody } from '../../shared/errors.js';
+import '../../shared/zod-locale.js';
+import type { Deps } from './deps.js';
+import { AppError } from './errors.js';
+import { healthRoute } from './routes/health-route.js';
+import { readRoutes } from './routes/read-routes.js';
+
+export interface BuildAppOptions {
+  /** Pino logger options, or false for none (tests). */
+  logger?: boolean | Record<string, unknown>;
+  /** Operator warnings shown by /api/health (e.g. a missing holiday calendar). */
+  warnings?: () => string[];
+}
+
+const FIELD_NAMES: Record<string, string> = { querystring: '查询参数', params: '路径参数', body: '请求体', headers: '请求头' };
+
+/** Builds the HTTP app; it does not listen (main.ts does). Tests call `app.inject`. */
+export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, return503OnClosing: true });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    if (error instanceof AppError) {
+      const body: ErrorBody = { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+      return reply.status(error.status).send(body);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = FIELD_NAMES[error.validationContext ?? ''] ?? '请求';
+      const details = error.validation.map((v) => ({ path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(整体)', message: v.message ?? '格式不正确' }));
+      const first = details[0]!;
+      const body: ErrorBody = { code: 'VALIDATION_FAILED', message: `${where}有误:${first.path} ${first.message}`, details };
+      return reply.status(400).send(body);
+    }
+    if (error.statusCode === 413) return reply.status(413).send({ code: 'PAYLOAD_TOO_LARGE', message: '请求内容太大' } satisfies ErrorBody);
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send({ code: 'BAD_REQUEST', message: `请求无法处理:${error.message}` } satisfies ErrorBody);
+    }
+    req.log.error({ err: error }, 'unhandled error');
+    deps.log.error(`${req.method} ${req.url} failed: ${error.stack ?? error.message}`);
+    return reply.status(500).send({ code: 'INTERNAL', message: '服务器内部错误,已记录日志。请稍后重试,如持续出现请联系管理员' } satisfies ErrorBody);
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: `没有这个地址:${req.method} ${req.url.split('?')[0]}` } satisfies ErrorBody));
+
+  await app.register(cors, { origin: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '督办通 API', description: '计划、任务、责任单位与台账的接口。错误统一为 {code, message}。', version: deps.config.version },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(healthRoute(deps, options.warnings ?? (() => [])));
+  await app.register(readRoutes(deps));
+  return app;
+}

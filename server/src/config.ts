@@ -1,0 +1,63 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+const Port = z.coerce.number().int().min(0).max(65535);
+const optional = z.string().trim().min(1).optional();
+
+/** Environment variables, each documented in the README's configuration table. */
+const Env = z.object({
+  PORT: Port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DUBAN_DATA_DIR: z.string().min(1).default('./data'),
+  DUBAN_SEEDS_DIR: z.string().min(1).default('./seeds'),
+  DUBAN_PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DINGTALK_APP_KEY: optional,
+  DINGTALK_APP_SECRET: optional,
+  DINGTALK_AGENT_ID: optional,
+  DINGTALK_CORP_ID: optional,
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly seedsDir: string;
+  /** Base URL people reach the server at (links in messages); default http://HOST:PORT. */
+  readonly publicUrl: string;
+  readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** `dingtalk` when DingTalk credentials are set, otherwise `local` (the emulator stands in). */
+  readonly mode: 'local' | 'dingtalk';
+  readonly dingtalk?: { appKey: string; appSecret: string; agentId: string; corpId: string };
+  readonly version: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates configuration from an environment; fails fast with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`配置有误,请检查环境变量:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dt = [e.DINGTALK_APP_KEY, e.DINGTALK_APP_SECRET, e.DINGTALK_AGENT_ID, e.DINGTALK_CORP_ID];
+  const someDt = dt.some(Boolean);
+  if (someDt && !dt.every(Boolean)) {
+    throw new ConfigError('钉钉配置不完整:DINGTALK_APP_KEY、DINGTALK_APP_SECRET、DINGTALK_AGENT_ID、DINGTALK_CORP_ID 需要同时设置(全部不设则使用本地模拟器)');
+  }
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+  const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: abs(e.DUBAN_DATA_DIR),
+    seedsDir: abs(e.DUBAN_SEEDS_DIR),
+    publicUrl: (e.DUBAN_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    mode: someDt ? 'dingtalk' : 'local',
+    ...(someDt ? { dingtalk: { appKey: e.DINGTALK_APP_KEY!, appSecret: e.DINGTALK_APP_SECRET!, agentId: e.DINGTALK_AGENT_ID!, corpId: e.DINGTALK_CORP_ID! } } : {}),
+    version: '0.1.0',
+  });
+}

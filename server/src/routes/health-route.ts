@@ -1,0 +1,23 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { api } from '../../../shared/api.js';
+import type { Deps } from '../deps.js';
+
+/** Liveness and the things an operator should know about (degraded when there are warnings). */
+export function healthRoute(deps: Deps, warnings: () => string[]): FastifyPluginAsync {
+  return async (fastify) => {
+    fastify.withTypeProvider<ZodTypeProvider>().get(api.health.path, { schema: { tags: ['系统'], summary: '健康检查', response: { 200: api.health.response } } }, async () => {
+      const list = [...warnings()];
+      if (deps.store.state.get().directory.sample) list.push('单位名录和人员是示例数据,上线前请同步钉钉通讯录');
+      return {
+        status: warnings().length > 0 ? ('degraded' as const) : ('ok' as const),
+        mode: deps.config.mode,
+        version: deps.config.version,
+        time: deps.clock.now().toISOString(),
+        ledger: { seq: deps.store.ledger.head().seq },
+        plans: deps.store.state.get().plans.length,
+        warnings: list,
+      };
+    });
+  };
+}
