@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'miniapp/dist/', 'coverage/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'scratch/', 'data/', 'miniapp/dist/', 'coverage/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

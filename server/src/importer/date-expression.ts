@@ -37,7 +37,7 @@ export function findDateExpression(raw: string, contextYear?: number): DateMatch
     const year = written ?? contextYear;
     if (year === undefined || year < 1990 || year > 2100) continue;
     const due = resolve(m, year);
-    if (!due) continue;
+    if (!due) return undefined; // a date was written but does not exist: do not guess another
     return { due, text: m[0], index: m.index, yearAssumed: written === undefined };
   }
   return undefined;

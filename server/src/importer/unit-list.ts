@@ -31,7 +31,7 @@ export function splitUnitNames(text: string, compoundNames: readonly string[]): 
   for (const compound of compoundNames) {
     let at = work.indexOf(compound);
     while (at >= 0) {
-      const token = `\u0000${held.length}\u0000`;
+      const token = `\uE000${held.length}\uE001`;
       held.push(compound);
       work = work.slice(0, at) + token + work.slice(at + compound.length);
       at = work.indexOf(compound);
@@ -50,7 +50,7 @@ export function splitUnitNames(text: string, compoundNames: readonly string[]): 
   }
   parts.push(current);
   return parts
-    .map((p) => p.replace(/\u0000(\d+)\u0000/g, (_, i: string) => held[Number(i)] ?? '').replace(/\s+/g, ''))
+    .map((p) => p.replace(/\uE000(\d+)\uE001/g, (_, i: string) => held[Number(i)] ?? '').replace(/\s+/g, ''))
     .map((p) => p.replace(/等$/, ''))
     .filter((p) => p !== '' && p !== '△' && p !== '▲')
     .map((p) => {

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { importPlan } from '../../server/src/importer/import-plan.js';
+import type { ImportResult } from '../../server/src/importer/import-result.js';
+import { ROOT, seedDirectory } from '../helpers/seeds.js';
+
+const units = (r: ImportResult, number: number, kind = 'measure', nth = 0) => {
+  const task = r.tasks.filter((t) => t.kind === kind && t.number === number)[nth]!;
+  return r.assignments.filter((a) => a.taskId === task.id).map((a) => `${a.role}:${a.unitId}${a.status === 'toDesignate' ? '?' : ''}${a.viaGroupId ? `<${a.viaGroupId}` : ''}`);
+};
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('a task-decomposition document with 牵头单位:/配合单位: lines', () => {
+  const load = () => importPlan({ name: 'field-lines-plan.txt', content: new Uint8Array(readFileSync(`${ROOT}tests/fixtures/field-lines-plan.txt`)) }, seedDirectory());
+
+  it('reads title, issuer, date, sections and items numbered 1. 1、 (一)', async () => {
+    const r = await load();
+    expect(r.plan).toMatchObject({ title: '越城区2019年数字化转型重点工作任务分解', issuer: '越城区人民政府办公室', issuedOn: '2019-03-05' });
+    expect(r.sections.map((s) => [s.label, s.title])).toEqual([
+      ['一、', '推进政务服务数字化'],
+      ['二、', '加强数据共享'],
+    ]);
+    expect(r.tasks.map((t) => [t.label, t.title, t.sectionId?.split('.').at(-1)])).toEqual([
+      ['1', '推进“最多跑一次”改革向公共服务领域延伸', 's1'],
+      ['2', '全面推广政务钉钉', 's1'],
+      ['(一)', '整合公共数据资源', 's2'],
+      ['(二)', '建立数据安全制度', 's2'],
+    ]);
+    expect(new Set(r.tasks.map((t) => t.id)).size).toBe(4);
+    expect(r.tasks[2]!.body).toBe('整合公共数据资源\n扩大数据归集范围,提高数据质量。');
+    expect(r.tasks[0]!.leaders).toEqual(['张副区长']);
+  });
+
+  it('gives lead and co roles from the field names, full-width colons and commas included', async () => {
+    const r = await load();
+    expect(units(r, 1)).toEqual(['lead:xzfwzx', 'co:qfb', 'co:fgj']);
+    const second = units(r, 2);
+    expect(second.slice(0, 2)).toEqual(['lead:dzzwb', 'lead:qfb']);
+    expect(second.slice(2).every((a) => a.startsWith('lead:') && a.endsWith('<g-zhenjie'))).toBe(true);
+    expect(second).toHaveLength(2 + 16);
+    const third = units(r, 1, 'measure', 1);
+    expect(third[0]).toBe('lead:dzzwb');
+    expect(third[1]).toBe('co:g-youguan?');
+    expect(third[2]).toMatch(/^co:x-[0-9a-f]{10}$/);
+  });
+
+  it('parses each time requirement, and warns about everything it could not use', async () => {
+    const r = await load();
+    expect(r.tasks.map((t) => [t.schedule.type, t.schedule.due])).toEqual([
+      ['deadline', '2019-06-30'],
+      ['continuous', undefined],
+      ['deadline', '2019-09-30'],
+      ['annual', undefined],
+    ]);
+    expect(r.tasks[3]!.schedule).toMatchObject({ text: '看进度而定', flagged: true });
+    const codes = r.report.warnings.map((w) => [w.code, w.line]);
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        ['SKIPPED_LINE', 6],
+        ['UNKNOWN_UNIT', 17],
+        ['UNKNOWN_UNIT', 22],
+        ['UNPARSED_TIME', 22],
+      ]),
+    );
+    expect(r.report.warnings.find((w) => w.line === 17)!.message).toContain('区大数据中心');
+    expect(r.report.warnings.find((w) => w.code === 'UNKNOWN_UNIT' && w.line === 22)!.message).toContain('区公安分局');
+    expect(r.provisionalUnits.map((u) => u.name)).toEqual(['区大数据中心', '区公安分局']);
+    expect(r.report.counts).toMatchObject({ sections: 2, measures: 4, keyTasks: 0, provisionalUnits: 2, skippedLines: 1 });
+  });
+
+  it('turns a dated requirement in prose into an obligation of every assigned unit', async () => {
+    const r = await load();
+    expect(r.obligations).toEqual([expect.objectContaining({ due: '2019-04-30', whoText: '各单位', appliesTo: 'allAssigned', what: '报送工作计划' })]);
+  });
+});
+
+describe('the "first listed unit leads" convention', () => {
+  const doc = (note = '') => text(`一、重点任务\n1.建立工作专班。(责任单位:区府办、区财政局、区发改局)\n2.完善考核办法。(责任单位:△区督考办、区府办)\n${note}`);
+
+  it('by default every unit without △ leads its own part', async () => {
+    const r = await importPlan({ name: 'a.txt', content: doc() }, seedDirectory());
+    expect(units(r, 1)).toEqual(['lead:qfb', 'lead:czj', 'lead:fgj']);
+    expect(r.report.roleConvention).toBe('marked');
+  });
+
+  it('with the option, the first listed unit leads and △ still wins where present', async () => {
+    const r = await importPlan({ name: 'a.txt', content: doc() }, seedDirectory(), { firstIsLead: true });
+    expect(units(r, 1)).toEqual(['lead:qfb', 'co:czj', 'co:fgj']);
+    expect(units(r, 2)).toEqual(['lead:dkb', 'co:qfb']);
+  });
+
+  it('is detected from a note in the document', async () => {
+    const r = await importPlan({ name: 'a.txt', content: doc('注:责任单位中排名第一的为牵头单位。') }, seedDirectory());
+    expect(r.report.roleConvention).toBe('firstIsLead');
+    expect(units(r, 1)).toEqual(['lead:qfb', 'co:czj', 'co:fgj']);
+  });
+});
+
+describe('an .xlsx task list', () => {
+  async function workbook(): Promise<Uint8Array> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('任务清单');
+    ws.addRow(['2019年营商环境重点任务清单']);
+    ws.mergeCells('A1:F1');
+    ws.addRow([]);
+    ws.addRow(['完成时限', '序号', '重点任务', '牵头单位', '配合单位', '备注']);
+    ws.addRow(['一、优化审批服务']);
+    ws.mergeCells('A4:F4');
+    ws.addRow(['2019年9月底前', 1, '推行企业开办一日办结', '区市场监管局', '区行政服务中心、区税务局', '']);
+    ws.addRow(['逐年推进', 2, '深化“标准地”改革', '区国土分局', '', '']);
+    ws.addRow(['(二)强化要素保障']);
+    ws.mergeCells('A7:F7');
+    ws.addRow(['每年推进', 3, { richText: [{ text: '加强' }, { text: '融资服务' }] }, '区金融办', '区财政局', '']);
+    ws.addRow(['', '', '', '区财政局', '', '']);
+    return new Uint8Array(await wb.xlsx.writeBuffer());
+  }
+
+  it('finds the header by name, reads sections, tasks, units and time limits', async () => {
+    const r = await importPlan({ name: '营商环境.xlsx', content: await workbook() }, seedDirectory());
+    expect(r.plan.title).toBe('2019年营商环境重点任务清单');
+    expect(r.plan.source.format).toBe('xlsx');
+    expect(r.sections.map((s) => [s.label, s.title])).toEqual([
+      ['一、', '优化审批服务'],
+      ['(二)', '强化要素保障'],
+    ]);
+    expect(r.tasks.map((t) => [t.kind, t.number, t.title, t.schedule.type, t.schedule.due, t.sectionId?.split('.').at(-1)])).toEqual([
+      ['key', 1, '推行企业开办一日办结', 'deadline', '2019-09-30', 's1'],
+      ['key', 2, '深化“标准地”改革', 'annual', undefined, 's1'],
+      ['key', 3, '加强融资服务', 'annual', undefined, 's2'],
+    ]);
+    expect(units(r, 1, 'key')).toEqual(['lead:scjgj', 'co:xzfwzx', expect.stringMatching(/^co:x-/)]);
+    expect(units(r, 3, 'key')).toEqual([expect.stringMatching(/^lead:x-/), 'co:czj']);
+    expect(r.report.warnings.map((w) => [w.code, w.line])).toEqual([
+      ['SKIPPED_LINE', 9],
+      ['UNKNOWN_UNIT', 5],
+      ['UNKNOWN_UNIT', 8],
+    ]);
+  });
+
+  it('detects an .xlsx by its content even without the extension', async () => {
+    const r = await importPlan({ name: 'upload.bin', content: await workbook() }, seedDirectory());
+    expect(r.plan.source.format).toBe('xlsx');
+    expect(r.tasks).toHaveLength(3);
+  });
+
+  it('reports a workbook without a recognisable header instead of importing nothing silently', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Sheet1').addRow(['a', 'b', 'c']);
+    const r = await importPlan({ name: 'x.xlsx', content: new Uint8Array(await wb.xlsx.writeBuffer()) }, seedDirectory());
+    expect(r.tasks).toEqual([]);
+    expect(r.report.warnings.map((w) => w.code)).toEqual(['NO_TITLE', 'SKIPPED_LINE', 'NO_TASKS']);
+  });
+});

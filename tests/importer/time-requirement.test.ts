@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { findDateExpression } from '../../server/src/importer/date-expression.js';
+import { parseTimeRequirement } from '../../server/src/importer/time-requirement.js';
+
+describe('time requirement → schedule rule', () => {
+  it.each([
+    ['每年推进', 'annual'],
+    ['每年开展', 'annual'],
+    ['逐年推进', 'annual'],
+    ['持续推进', 'continuous'],
+    ['定期开展', 'periodic'],
+    ['每季度', 'periodic'],
+    ['落实上级和区委部署', 'superior'],
+    ['执行上级和区委规定', 'superior'],
+    ['执行上级有关规定', 'superior'],
+    ['适时实施', 'asNeeded'],
+    ['根据实际需要制订', 'asNeeded'],
+    ['实施制定', 'oneOff'],
+  ])('%s → %s', (text, type) => {
+    expect(parseTimeRequirement(text, 2018)).toEqual({ rule: { type, text, source: 'document' } });
+  });
+
+  it.each([
+    ['2021年底前完成', '2021-12-31'],
+    ['2019年6月底前', '2019-06-30'],
+    ['2020年2月底前', '2020-02-29'],
+    ['2018年11月中旬前', '2018-11-20'],
+    ['2018年11月上旬前', '2018-11-10'],
+    ['2019年3月下旬', '2019-03-31'],
+    ['2020年上半年', '2020-06-30'],
+    ['2020年下半年完成', '2020-12-31'],
+    ['2019年第三季度', '2019-09-30'],
+    ['2019年一季度前', '2019-03-31'],
+    ['2019年3月15日前', '2019-03-15'],
+    ['2019-06-30', '2019-06-30'],
+    ['２０２１年底前完成', '2021-12-31'],
+  ])('deadline %s → %s', (text, due) => {
+    const { rule, warning } = parseTimeRequirement(text, 2018);
+    expect(rule).toMatchObject({ type: 'deadline', due });
+    expect(warning).toBeUndefined();
+  });
+
+  it('resolves a deadline without a year to the context year, and says so', () => {
+    const { rule, warning } = parseTimeRequirement('年底前完成', 2019);
+    expect(rule).toMatchObject({ type: 'deadline', due: '2019-12-31' });
+    expect(warning).toContain('按2019年理解');
+  });
+
+  it('keeps unknown wording verbatim, flags it and treats it as annual', () => {
+    expect(parseTimeRequirement('视工作进展而调整', 2018).rule).toEqual({ type: 'annual', text: '视工作进展而调整', flagged: true, source: 'document' });
+    expect(parseTimeRequirement('', 2018).rule).toMatchObject({ type: 'annual', flagged: true });
+  });
+
+  it('rejects impossible dates instead of inventing one', () => {
+    expect(findDateExpression('2019年2月30日前')).toBeUndefined();
+    expect(findDateExpression('2019年13月底前')).toBeUndefined();
+  });
+});
