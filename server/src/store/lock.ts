@@ -8,6 +8,10 @@ export interface DirLock {
   release(): Promise<void>;
 }
 
+/** Locks held by this process. A lock file naming our own pid but not in here is a previous
+ * incarnation's (pid reuse, e.g. pid 1 in a container) and is stale. */
+const heldHere = new Set<string>();
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -23,15 +27,20 @@ function alive(pid: number): boolean {
  */
 export async function lockDir(dir: string): Promise<DirLock> {
   const path = join(dir, '.lock');
+  if (heldHere.has(path)) {
+    throw new StoreError(`数据目录 ${dir} 已被本进程(pid ${process.pid})打开,不能重复打开`, 'LOCKED');
+  }
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       const handle = await open(path, 'wx', 0o600);
       await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
       await handle.sync();
       await handle.close();
+      heldHere.add(path);
       return {
         path,
         release: async () => {
+          if (!heldHere.delete(path)) return;
           await unlink(path).catch(() => undefined);
         },
       };

@@ -1,0 +1,110 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { StoreError } from '../../server/src/store/errors.js';
+import { migrate } from '../../server/src/store/migrations.js';
+import { openStore } from '../../server/src/store/open-store.js';
+import { STATE_VERSION } from '../../server/src/store/state.js';
+import { fixedClock } from '../helpers/test-app.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const open = (dir: string, extra = {}) => openStore(dir, { clock: fixedClock().now, ...extra });
+const fail = (p: Promise<unknown>) => p.then(
+  () => {
+    throw new Error('expected a failure');
+  },
+  (e: unknown) => e as StoreError,
+);
+
+describe('opening a data directory', () => {
+  it('creates the state on first run and keeps updates across restarts', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    expect(store.created).toBe(true);
+    await store.state.update((s) => {
+      s.directory.district = '越城区';
+    });
+    await store.close();
+    const again = await open(dir);
+    expect(again.created).toBe(false);
+    expect(again.state.get().directory.district).toBe('越城区');
+    expect(JSON.parse(readFileSync(join(dir, 'state.last-good.json'), 'utf8')).directory.district).toBe('越城区');
+    await again.close();
+  });
+
+  it('changes nothing when an update throws', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    await expect(
+      store.state.update((s) => {
+        s.directory.district = 'half-done';
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(store.state.get().directory.district).toBe('');
+    await store.close();
+  });
+
+  it('keeps a second process off the directory, and takes over a lock left by a dead one', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    const error = await fail(open(dir));
+    expect(error.code).toBe('LOCKED');
+    expect(error.message).toContain(`pid ${process.pid}`);
+    await store.close();
+    writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: 2 ** 22 + 12345 }));
+    const taken = await open(dir);
+    await taken.close();
+  });
+
+  it('stops on a corrupt state file with the path of the last good backup, leaving the file untouched', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    await store.close();
+    const statePath = join(dir, 'state.json');
+    writeFileSync(statePath, '{"schemaVersion":1,"units":[trunc');
+    const before = readFileSync(statePath);
+    const error = await fail(open(dir));
+    expect(error.code).toBe('STATE_CORRUPT');
+    expect(error.message).toContain(statePath);
+    expect(error.message).toContain(join(dir, 'state.last-good.json'));
+    expect(readFileSync(statePath)).toEqual(before);
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+  });
+
+  it('rejects a state that parses but does not validate', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ schemaVersion: STATE_VERSION, units: 'nope' }));
+    expect((await fail(open(dir))).code).toBe('STATE_CORRUPT');
+  });
+
+  it('refuses to start from nothing when a ledger exists but the state file is gone', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    await store.ledger.append({ type: 'test.written', actor: { type: 'system' }, subject: { type: 't', id: '1' }, payload: {} });
+    await store.close();
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dir, 'state.json'));
+    const error = await fail(open(dir));
+    expect(error.code).toBe('STATE_MISSING');
+    expect(error.message).toContain('state.last-good.json');
+  });
+
+  it('runs migrations from an older version and writes the result back', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    await store.close();
+    const current = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    const { schemaVersion: _v, directory, ...rest } = current;
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ ...rest, schemaVersion: STATE_VERSION - 1, district: directory }));
+    const migrations = { [STATE_VERSION - 1]: ({ district, ...doc }: Record<string, unknown>) => ({ ...doc, directory: district }) };
+    const migrated = await open(dir, { migrations });
+    expect(migrated.state.get().schemaVersion).toBe(STATE_VERSION);
+    await migrated.close();
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).schemaVersion).toBe(STATE_VERSION);
+  });
+
+  it('refuses a state written by a newer version', () => {
+    expect(() => migrate({ schemaVersion: STATE_VERSION + 1 })).toThrow('请升级督办通');
+  });
+});
