@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StoreError } from '../../server/src/store/errors.js';
+import type { StoreError } from '../../server/src/store/errors.js';
 import { migrate } from '../../server/src/store/migrations.js';
 import { openStore } from '../../server/src/store/open-store.js';
 import { STATE_VERSION } from '../../server/src/store/state.js';

@@ -1,0 +1,12 @@
+/**
+ * npm run bench [-- --quick]: prints the project's figures. Not a test: nothing here asserts a time.
+ * --quick stops the history sizes at 100k (the 1M row needs ~1 GB of memory and a few minutes).
+ */
+import { cpus } from 'node:os';
+import { benchImporter } from './importer.js';
+import { benchLedgerVsNaive } from './ledger-vs-naive.js';
+
+const quick = process.argv.includes('--quick');
+console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
+await benchImporter();
+await benchLedgerVsNaive(quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);

@@ -1,0 +1,47 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runTs, startTs, waitForOutput } from '../helpers/run-node.js';
+import { SEEDS_DIR } from '../helpers/seeds.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const env = (dir: string) => ({ DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: SEEDS_DIR, PORT: '0', HOST: '127.0.0.1' });
+
+describe('npm start', () => {
+  it('seeds an empty data directory, serves the plan, and stops cleanly on SIGTERM', async () => {
+    const dir = tempDir();
+    const run = startTs('server/src/main.ts', [], env(dir));
+    const out = await waitForOutput(run, (t) => t.includes('督办通已启动'));
+    expect(out).toContain('本地模式');
+    expect(out).toContain('38 项主要任务、36 项重点任务');
+    const url = /督办通已启动:(http:\/\/[^\s]+)/.exec(out)![1]!;
+    const res = await fetch(`${url}/api/tasks?kind=key&limit=1`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { total: number }).total).toBe(36);
+    run.child.kill('SIGTERM');
+    const end = await run.done;
+    expect(end.code).toBe(0);
+    expect(end.stdout).toContain('已停止');
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).tasks).toHaveLength(74);
+  });
+
+  it('refuses to start on a corrupt state file: message, exit code 1, file untouched', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'state.json'), '{"schemaVersion":1,"plans":[{"id":');
+    writeFileSync(join(dir, 'state.last-good.json'), '{}');
+    const before = readFileSync(join(dir, 'state.json'));
+    const end = await runTs('server/src/main.ts', [], env(dir));
+    expect(end.code).toBe(1);
+    expect(end.stderr).toContain('启动失败');
+    expect(end.stderr).toContain(`状态文件 ${join(dir, 'state.json')} 已损坏`);
+    expect(end.stderr).toContain(join(dir, 'state.last-good.json'));
+    expect(readFileSync(join(dir, 'state.json'))).toEqual(before);
+  });
+
+  it('refuses an invalid configuration with a clear message', async () => {
+    const end = await runTs('server/src/main.ts', [], { ...env(tempDir()), PORT: 'eighty', DINGTALK_APP_KEY: 'only-this' });
+    expect(end.code).toBe(1);
+    expect(end.stderr).toContain('PORT');
+  });
+});

@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ROOT } from './seeds.js';
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts a TypeScript entry point of the project the way npm scripts do (node + tsx). */
+export function startTs(script: string, args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<Finished>; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Finished>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done, output: () => stdout + stderr };
+}
+
+export function runTs(script: string, args: string[], env: Record<string, string>): Promise<Finished> {
+  return startTs(script, args, env).done;
+}
+
+/** Resolves once `predicate(output)` holds, checking on every chunk the child writes. */
+export function waitForOutput(run: ReturnType<typeof startTs>, predicate: (text: string) => boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (predicate(run.output())) {
+        run.child.stdout!.off('data', check);
+        resolve(run.output());
+      }
+    };
+    run.child.stdout!.on('data', check);
+    run.child.on('exit', () => (predicate(run.output()) ? resolve(run.output()) : reject(new Error(`process ended first:\n${run.output()}`))));
+  });
+}
