@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Org } from './org.js';
+import { adminRoutes } from './routes/admin.js';
+import { contactRoutes } from './routes/contacts.js';
+import { mediaRoutes } from './routes/media.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { robotRoutes } from './routes/robot.js';
+import { streamRoutes } from './routes/stream.js';
+import { todoRoutes } from './routes/todo.js';
+import { workNoticeRoutes } from './routes/work-notice.js';
+import { EmulatorState } from './state.js';
+import { StreamGateway } from './stream-gateway.js';
+
+export interface Emulator {
+  app: FastifyInstance;
+  state: EmulatorState;
+  gateway: StreamGateway;
+}
+
+const CONSOLE_HTML = new URL('../console/index.html', import.meta.url);
+
+/**
+ * A local DingTalk open platform on one port: the API host (/v1.0/…), the OAPI host (/gettoken,
+ * /topapi/…, /media/upload, /robot/sendBySession), the Stream gateway (/v1.0/gateway/… + WS
+ * /connect), the admin API (/__emulator/…) and the console (/).
+ */
+export async function buildEmulator(org: Org, options: { logger?: boolean } = {}): Promise<Emulator> {
+  const state = new EmulatorState(org);
+  const gateway = new StreamGateway(state);
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 30 * 1024 * 1024 });
+  await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024 + 1, files: 2 } });
+  await app.register(websocket);
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
+    if (req.url.startsWith('/v1.0/')) return reply.code(error.statusCode ?? 500).send({ requestid: state.random.id(13), code: 'InvalidParameter', message: error.message });
+    if (req.url.startsWith('/topapi/') || req.url.startsWith('/gettoken') || req.url.startsWith('/media/')) {
+      return reply.code(200).send({ errcode: 40035, errmsg: `不合法的参数:${error.message}`, request_id: state.random.id(13) });
+    }
+    return reply.code(error.statusCode ?? 500).send({ code: 'ERROR', message: error.message });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (path.startsWith('/topapi/')) {
+      const other = req.method === 'GET' ? 'POST' : 'GET';
+      if (app.hasRoute({ method: other, url: path })) return reply.send({ errcode: other === 'POST' ? 43002 : 43001, errmsg: other === 'POST' ? '需要POST请求' : '需要GET请求' });
+      const name = `dingtalk.oapi${path.replace(/^\/topapi/, '').replace(/\//g, '.')}`;
+      return reply.send({ errcode: 22, sub_msg: `不合法ApiName，ApiName = ${name}`, errmsg: `Invalid method[${name}]`, request_id: state.random.id(13) });
+    }
+    if (path.startsWith('/v1.0/') || path.startsWith('/v2.0/')) return reply.code(404).send({ requestid: state.random.id(13), code: 'InvalidAction.NotFound', message: 'Specified api is not found, please check your url and method.' });
+    return reply.code(404).send({ code: 'NOT_FOUND', message: `没有这个地址:${req.method} ${path}` });
+  });
+
+  oauthRoutes(app, state);
+  workNoticeRoutes(app, state);
+  robotRoutes(app, state);
+  todoRoutes(app, state);
+  contactRoutes(app, state);
+  mediaRoutes(app, state);
+  streamRoutes(app, state, gateway);
+  adminRoutes(app, state, gateway);
+
+  const html = readFileSync(CONSOLE_HTML, 'utf8');
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+  app.get('/console', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+  app.addHook('onClose', async () => gateway.stop());
+  gateway.start();
+  return { app, state, gateway };
+}

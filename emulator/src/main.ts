@@ -1,0 +1,21 @@
+/** npm run emulator: the local DingTalk open platform and console on DUBAN_EMULATOR_PORT (default 3001). */
+import { resolve } from 'node:path';
+import { buildEmulator } from './app.js';
+import { orgFromSeeds } from './org.js';
+
+const port = Number(process.env.DUBAN_EMULATOR_PORT ?? 3001);
+const host = process.env.DUBAN_EMULATOR_HOST ?? '127.0.0.1';
+const seeds = resolve(process.env.DUBAN_SEEDS_DIR ?? './seeds');
+
+const emulator = await buildEmulator(orgFromSeeds(seeds));
+await emulator.app.listen({ port, host });
+const address = emulator.app.server.address();
+const actual = typeof address === 'object' && address ? address.port : port;
+const app = emulator.state.org.apps[0]!;
+console.log(`钉钉模拟器已启动:http://${host}:${actual}  (控制台 http://${host}:${actual}/ ,应用 ${app.name} appKey=${app.appKey})`);
+const stop = async (): Promise<void> => {
+  await emulator.app.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
