@@ -86,7 +86,9 @@ export function route(f: FastifyInstance, state: EmulatorState, def: RouteDef, h
         app = state.appForToken(token);
         if (!app) return send(reply, state, style, authFailure(style, token));
       }
-      const counters = app ? state.counter(app.appKey) : undefined;
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const named = app ?? state.app(String(b.appKey ?? b.clientId ?? (req.query as Record<string, unknown>).appkey ?? ''));
+      const counters = named ? state.counter(named.appKey) : undefined;
       if (counters) counters.calls[def.api] = (counters.calls[def.api] ?? 0) + 1;
       if (affected && faults.htmlBlock) {
         if (counters) counters.faults += 1;

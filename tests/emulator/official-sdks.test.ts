@@ -7,10 +7,11 @@ import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 
-/** CommonJS default export, however the ESM loader wrapped it. */
-function cjsClass<T>(mod: { default: T }): T {
-  const d = mod.default as unknown as { default?: T };
-  return (typeof d === 'function' ? d : d.default) as T;
+/** CommonJS default export (a TypeScript class), however the ESM loader wrapped it. */
+type ClassOf<M> = M extends { default: { default: infer C } } ? C : never;
+function cjsClass<M>(mod: M): ClassOf<M> {
+  const d = (mod as { default: unknown }).default as { default?: unknown };
+  return (typeof d === 'function' ? d : d.default) as ClassOf<M>;
 }
 
 /**

@@ -78,6 +78,12 @@ export function todoRoutes(f: FastifyInstance, state: EmulatorState): void {
     return view(todo);
   });
 
+  route(f, state, { method: 'GET', url: '/v1.0/todo/users/:unionId/tasks/sources/:sourceId', api: 'todo.getBySource', style: 'api' }, ({ app, params }) => {
+    const t = [...state.todos.values()].find((x) => !x.deleted && x.appKey === app.appKey && x.ownerUnionId === params.unionId && x.sourceId === params.sourceId);
+    if (!t) throw apiFail(400, 'todo.taskGet.paramError', 'task not exist');
+    return view(t);
+  });
+
   route(f, state, { method: 'GET', url: '/v1.0/todo/users/:unionId/tasks/:taskId', api: 'todo.get', style: 'api' }, ({ app, params }) => view(find(app.appKey, params.unionId!, params.taskId!, 'Get')));
 
   route(f, state, { method: 'PUT', url: '/v1.0/todo/users/:unionId/tasks/:taskId', api: 'todo.update', style: 'api' }, ({ app, params, body }) => {
