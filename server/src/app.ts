@@ -9,12 +9,16 @@ import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
 import { healthRoute } from './routes/health-route.js';
 import { readRoutes } from './routes/read-routes.js';
+import type { BotInbox } from './channels/dingtalk/bot-inbox.js';
+import { dingtalkCallbackRoute } from './routes/dingtalk-callback.js';
 
 export interface BuildAppOptions {
   /** Pino logger options, or false for none (tests). */
   logger?: boolean | Record<string, unknown>;
   /** Operator warnings shown by /api/health (e.g. a missing holiday calendar). */
   warnings?: () => string[];
+  /** Robot messages in HTTP callback mode: verified with the app secret, handed to the inbox. */
+  dingtalkCallback?: { appSecret: string; inbox: BotInbox };
 }
 
 const FIELD_NAMES: Record<string, string> = { querystring: '查询参数', params: '路径参数', body: '请求体', headers: '请求头' };
@@ -57,5 +61,6 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(healthRoute(deps, options.warnings ?? (() => [])));
   await app.register(readRoutes(deps));
+  if (options.dingtalkCallback) await app.register(dingtalkCallbackRoute(deps, options.dingtalkCallback.appSecret, options.dingtalkCallback.inbox));
   return app;
 }

@@ -1,0 +1,20 @@
+/**
+ * A message an official sent to the bot, independent of how it arrived (Stream or HTTP callback).
+ * Receivers parse, ack and hand this on; the bot never sees DingTalk payloads.
+ */
+export interface BotEvent {
+  msgId: string;
+  /** When the platform received it. */
+  at: Date;
+  transport: 'stream' | 'http';
+  sender: { userId: string; unionId?: string; name: string };
+  conversation: { id: string; type: 'single' | 'group'; title?: string };
+  kind: 'text' | 'picture' | 'file' | 'richText' | 'audio' | 'video' | 'other';
+  /** Text typed (text messages, and the text parts of rich text). */
+  text: string;
+  files: Array<{ downloadCode: string; fileName?: string; kind: 'picture' | 'file' | 'audio' | 'video' }>;
+  /** Where a reply can go while the session lives. */
+  reply?: { webhook: string; expiresAt: Date };
+}
+
+export type BotEventHandler = (event: BotEvent) => Promise<void>;

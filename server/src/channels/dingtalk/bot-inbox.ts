@@ -1,0 +1,41 @@
+import type { BotEvent, BotEventHandler } from '../../bot/bot-event.js';
+import type { Log } from '../../deps.js';
+import { MsgIdDeduper } from './inbound-dedupe.js';
+import { toBotEvent } from './robot-payload.js';
+
+/**
+ * Where both receivers hand raw robot payloads: parse, deduplicate by msgId, run the handler in
+ * the background (the receiver has already acked), log failures with the msgId.
+ */
+export class BotInbox {
+  private readonly dedupe: MsgIdDeduper;
+  readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly handler: BotEventHandler,
+    private readonly log: Log,
+    now: () => number = Date.now,
+  ) {
+    this.dedupe = new MsgIdDeduper(10_000, 10 * 60_000, now);
+  }
+
+  /** Returns the event when it is new and will be handled; undefined for a duplicate or junk. */
+  accept(raw: unknown, transport: BotEvent['transport']): BotEvent | undefined {
+    const event = toBotEvent(raw, transport);
+    if (!event) {
+      this.log.warn(`忽略无法识别的机器人消息(${transport})`);
+      return undefined;
+    }
+    if (!this.dedupe.first(event.msgId)) return undefined;
+    const job = this.handler(event)
+      .catch((error: unknown) => this.log.error(`处理机器人消息 ${event.msgId} 失败:${(error as Error).stack ?? String(error)}`))
+      .finally(() => this.running.delete(job));
+    this.running.add(job);
+    return event;
+  }
+
+  /** Wait for handlers in flight (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+}

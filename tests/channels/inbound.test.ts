@@ -1,0 +1,126 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/src/app.js';
+import type { BotEvent } from '../../server/src/bot/bot-event.js';
+import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
+import { callbackSign, checkCallbackSignature } from '../../server/src/channels/dingtalk/callback-signature.js';
+import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
+import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+
+describe('robot HTTP callback signature', () => {
+  it('verifies the reference test vector', () => {
+    expect(callbackSign('1577262236757', 'this is a secret')).toBe('DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA=');
+    expect(checkCallbackSignature('1577262236757', 'DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA=', 'this is a secret', 1577262236757 + 60_000)).toBe('ok');
+  });
+
+  it('rejects a wrong sign, a missing one, and a timestamp more than an hour off', () => {
+    const now = 1577262236757;
+    expect(checkCallbackSignature(String(now), 'AAAA', 'this is a secret', now)).toBe('bad-sign');
+    expect(checkCallbackSignature(undefined, undefined, 'this is a secret', now)).toBe('missing');
+    const old = String(now - 3600_001);
+    expect(checkCallbackSignature(old, callbackSign(old, 'this is a secret'), 'this is a secret', now)).toBe('stale');
+  });
+});
+
+const payload = (msgId: string, text = '进展 11 已完成试点申报') => ({
+  conversationId: 'cid1',
+  conversationType: '1',
+  msgId,
+  msgtype: 'text',
+  createAt: 1551402000000,
+  senderStaffId: 'dt-qfb-c',
+  senderNick: '王伟',
+  sessionWebhook: 'http://127.0.0.1:1/robot/sendBySession?session=x',
+  sessionWebhookExpiredTime: 1551407400000,
+  text: { content: ` ${text}` },
+});
+
+describe('POST /dingtalk/callback', () => {
+  const secret = 'callback-secret';
+  let t: TestApp;
+  const events: BotEvent[] = [];
+  let inbox: BotInbox;
+  beforeAll(async () => {
+    t = await seededApp();
+    await t.app.close();
+    inbox = new BotInbox(async (e) => void events.push(e), silentLog);
+    t.app = await buildApp(t.deps, { dingtalkCallback: { appSecret: secret, inbox } });
+  });
+  afterAll(async () => t.close());
+  const post = (body: unknown, ts: number, sign?: string) =>
+    t.app.inject({ method: 'POST', url: '/dingtalk/callback', headers: { timestamp: String(ts), sign: sign ?? callbackSign(String(ts), secret) }, payload: body as object });
+
+  it('acks a signed message at once with an empty reply and hands on one event per msgId', async () => {
+    const now = t.deps.clock.now().getTime();
+    for (let i = 0; i < 3; i += 1) {
+      const res = await post(payload('m-1'), now);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ msgtype: 'empty' });
+    }
+    await inbox.idle();
+    expect(events.filter((e) => e.msgId === 'm-1')).toHaveLength(1);
+    expect(events[0]).toMatchObject({ transport: 'http', kind: 'text', text: '进展 11 已完成试点申报', sender: { userId: 'dt-qfb-c', name: '王伟' } });
+  });
+
+  it('rejects a wrong sign with 401 and a stale timestamp with 403, processing nothing', async () => {
+    const now = t.deps.clock.now().getTime();
+    const before = events.length;
+    expect((await post(payload('m-2'), now, 'wrong')).statusCode).toBe(401);
+    expect((await post(payload('m-3'), now - 2 * 3600_000)).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'POST', url: '/dingtalk/callback', payload: payload('m-4') })).statusCode).toBe(401);
+    await inbox.idle();
+    expect(events.length).toBe(before);
+  });
+});
+
+describe('robot messages from the emulator, end to end', () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(async () => emu.close());
+
+  it('Stream: the official client receives, acks, and a redelivered message is handled once', async () => {
+    const events: BotEvent[] = [];
+    const inbox = new BotInbox(async (e) => void events.push(e), silentLog);
+    const receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
+    await receiver.start();
+    await expect.poll(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length).toBe(1);
+    const sent = await emu.admin<{ msgId: string }>('POST', '/robot/messages', { userid: 'dt-fzb-c', text: '收到 22' });
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0]).toMatchObject({ msgId: sent.msgId, transport: 'stream', text: '收到 22', sender: { userId: 'dt-fzb-c' } });
+    await expect.poll(async () => (await emu.admin<{ acked: number }>('GET', '/stream')).acked).toBe(1);
+    // force two redeliveries of everything, acked or not, as the platform does for unacked frames
+    emu.gateway.pending.forEach((p) => delete p.ackedAt);
+    await emu.admin('POST', '/stream/redeliver');
+    await emu.admin('POST', '/stream/redeliver');
+    await expect.poll(async () => (await emu.admin<{ acked: number }>('GET', '/stream')).acked).toBe(1);
+    await inbox.idle();
+    expect(events).toHaveLength(1);
+    receiver.stop();
+  });
+
+  it('HTTP mode: the emulator signs and posts to the server; a bad sign is refused', async () => {
+    const t = await seededApp();
+    await t.app.close();
+    const events: BotEvent[] = [];
+    const inbox = new BotInbox(async (e) => void events.push(e), silentLog);
+    const app = await buildApp({ ...t.deps, clock: { now: () => new Date() } }, { dingtalkCallback: { appSecret: emu.appSecret, inbox } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/dingtalk/callback`;
+    await emu.admin('PUT', '/settings', { robotDelivery: 'http', robotCallbackUrl: url });
+    const ok = await emu.admin<{ http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', text: '我的任务' });
+    expect(ok.http.status).toBe(200);
+    await inbox.idle();
+    expect(events).toEqual([expect.objectContaining({ transport: 'http', text: '我的任务' })]);
+    await emu.admin('PUT', '/settings', { callbackBadSign: true });
+    expect((await emu.admin<{ http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', text: 'x' })).http.status).toBe(401);
+    await emu.admin('PUT', '/settings', { callbackBadSign: false, callbackStaleTimestamp: true });
+    expect((await emu.admin<{ http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', text: 'y' })).http.status).toBe(403);
+    await inbox.idle();
+    expect(events).toHaveLength(1);
+    await app.close();
+    await t.store.close();
+  });
+});
