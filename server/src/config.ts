@@ -16,6 +16,13 @@ const Env = z.object({
   DINGTALK_APP_SECRET: optional,
   DINGTALK_AGENT_ID: optional,
   DINGTALK_CORP_ID: optional,
+  DINGTALK_ROBOT_CODE: optional,
+  DINGTALK_ROBOT_MODE: z.enum(['stream', 'http']).default('stream'),
+  DINGTALK_API_BASE: z.url().default('https://api.dingtalk.com'),
+  DINGTALK_OAPI_BASE: z.url().default('https://oapi.dingtalk.com'),
+  DINGTALK_QPS: z.coerce.number().int().min(0).max(1000).default(20),
+  DUBAN_EMULATOR_PORT: Port.default(3001),
+  DUBAN_EMULATOR_URL: z.url().optional(),
 });
 
 export interface Config {
@@ -28,7 +35,13 @@ export interface Config {
   readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** `dingtalk` when DingTalk credentials are set, otherwise `local` (the emulator stands in). */
   readonly mode: 'local' | 'dingtalk';
-  readonly dingtalk?: { appKey: string; appSecret: string; agentId: string; corpId: string };
+  readonly dingtalk?: { appKey: string; appSecret: string; agentId: string; corpId: string; robotCode: string; apiBase: string; oapiBase: string };
+  /** How robot messages arrive: Stream mode (no public URL needed) or the HTTP callback. */
+  readonly robotMode: 'stream' | 'http';
+  /** Client-side calls per second per DingTalk API. */
+  readonly dingtalkQps: number;
+  /** Local mode: the emulator's port (started by npm start) and the URL the server reaches it at. */
+  readonly emulator: { port: number; url: string };
   readonly version: string;
 }
 
@@ -57,7 +70,22 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     publicUrl: (e.DUBAN_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     mode: someDt ? 'dingtalk' : 'local',
-    ...(someDt ? { dingtalk: { appKey: e.DINGTALK_APP_KEY!, appSecret: e.DINGTALK_APP_SECRET!, agentId: e.DINGTALK_AGENT_ID!, corpId: e.DINGTALK_CORP_ID! } } : {}),
+    ...(someDt
+      ? {
+          dingtalk: {
+            appKey: e.DINGTALK_APP_KEY!,
+            appSecret: e.DINGTALK_APP_SECRET!,
+            agentId: e.DINGTALK_AGENT_ID!,
+            corpId: e.DINGTALK_CORP_ID!,
+            robotCode: e.DINGTALK_ROBOT_CODE ?? e.DINGTALK_APP_KEY!,
+            apiBase: e.DINGTALK_API_BASE.replace(/\/$/, ''),
+            oapiBase: e.DINGTALK_OAPI_BASE.replace(/\/$/, ''),
+          },
+        }
+      : {}),
+    robotMode: e.DINGTALK_ROBOT_MODE,
+    dingtalkQps: e.DINGTALK_QPS,
+    emulator: { port: e.DUBAN_EMULATOR_PORT, url: (e.DUBAN_EMULATOR_URL ?? `http://127.0.0.1:${e.DUBAN_EMULATOR_PORT}`).replace(/\/$/, '') },
     version: '0.1.0',
   });
 }

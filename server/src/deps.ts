@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { Channel } from './channels/channel.js';
 import type { Store } from './store/ports.js';
 
 export interface Clock {
@@ -17,6 +18,8 @@ export interface Deps {
   clock: Clock;
   log: Log;
   store: Store;
+  /** The messaging platform (DingTalk, or the emulator in local mode). Absent in read-only tools. */
+  channel?: Channel;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -10,6 +10,11 @@ import { seedStore } from './domain/plan/seed-store.js';
 import { consoleLog } from './log.js';
 import { loadSeeds } from './seeds/load-seeds.js';
 import { StoreError } from './store/errors.js';
+import { recordOnlyHandler } from './bot/record-only-handler.js';
+import { BotInbox } from './channels/dingtalk/bot-inbox.js';
+import { DingTalkChannel, type DingTalkChannelOptions } from './channels/dingtalk/dingtalk-channel.js';
+import { StreamReceiver } from './channels/dingtalk/stream-receiver.js';
+import { ensureLocalEmulator } from './local-emulator.js';
 import { openStore } from './store/open-store.js';
 
 async function main(): Promise<void> {
@@ -18,7 +23,20 @@ async function main(): Promise<void> {
   log.info(`督办通 ${config.version} 启动中,模式:${config.mode === 'local' ? '本地模式(使用本地钉钉模拟器,无需凭据)' : '钉钉模式'}`);
   log.info(`数据目录:${config.dataDir}`);
   const store = await openStore(config.dataDir, { clock: () => systemClock.now(), log });
-  const deps: Deps = { config, clock: systemClock, log, store };
+  let stopEmulator = (): void => undefined;
+  let channelOptions: DingTalkChannelOptions;
+  if (config.mode === 'local') {
+    const emulator = await ensureLocalEmulator(config, log);
+    stopEmulator = emulator.stop;
+    channelOptions = { appKey: emulator.app.appKey, appSecret: emulator.app.appSecret, agentId: emulator.app.agentId, robotCode: emulator.app.robotCode, apiBase: emulator.url, oapiBase: emulator.url };
+  } else {
+    const dt = config.dingtalk!;
+    channelOptions = { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase };
+  }
+  const channel = new DingTalkChannel({ ...channelOptions, qps: config.dingtalkQps });
+  const deps: Deps = { config, clock: systemClock, log, store, channel };
+  const inbox = new BotInbox(recordOnlyHandler(store, channel), log);
+  const receiver = config.robotMode === 'stream' ? new StreamReceiver({ clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase }, inbox, log) : undefined;
 
   if (store.state.get().plans.length === 0 && store.state.get().units.length === 0) {
     const seeds = await loadSeeds(config.seedsDir);
@@ -28,15 +46,21 @@ async function main(): Promise<void> {
     }
   }
 
-  const app = await buildApp(deps, { logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel } });
+  const app = await buildApp(deps, {
+    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+    dingtalkCallback: { appSecret: channelOptions.appSecret, inbox },
+  });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info(`收到 ${signal},正在停止…`);
     try {
+      receiver?.stop();
       await app.close();
+      await inbox.idle();
       await store.close();
+      stopEmulator();
       log.info('已停止');
       process.exit(0);
     } catch (error) {
@@ -48,6 +72,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
+  if (receiver) {
+    receiver.start().then(
+      () => log.info('机器人消息:Stream 模式已连接'),
+      (error: unknown) => log.warn(`机器人 Stream 连接失败,将自动重试:${(error as Error).message}`),
+    );
+  } else log.info(`机器人消息:HTTP 回调模式,回调地址 ${config.publicUrl}/dingtalk/callback`);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -56,6 +86,7 @@ async function main(): Promise<void> {
   log.info(`  接口文档  ${base}/docs`);
   log.info(`  健康检查  ${base}/api/health`);
   log.info(`  重点任务  ${base}/api/tasks?kind=key`);
+  if (config.mode === 'local') log.info(`  钉钉模拟器控制台  ${config.emulator.url}/ (扮演任一官员,查看工作通知、待办,与机器人对话)`);
   log.info(`  当前计划:${s.plans.find((p) => p.id === s.activePlanId)?.title ?? '(无)'}(${s.tasks.length} 项任务,${s.units.length} 个单位,${s.people.length} 名人员)`);
 }
 

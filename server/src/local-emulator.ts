@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.js';
+import type { Log } from './deps.js';
+
+export interface EmulatorApp {
+  name: string;
+  appKey: string;
+  appSecret: string;
+  agentId: number;
+  robotCode: string;
+  corpId: string;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+async function apps(url: string): Promise<EmulatorApp[] | undefined> {
+  try {
+    const res = await fetch(`${url}/__emulator/apps`, { signal: AbortSignal.timeout(1000) });
+    return res.ok ? ((await res.json()) as EmulatorApp[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Local mode: use the emulator at `config.emulator.url` if one is running, otherwise start it as
+ * its own process (npm run emulator) and wait until it answers. Returns the seeded app's
+ * credentials (from the documented admin API) and a stop function.
+ */
+export async function ensureLocalEmulator(config: Config, log: Log): Promise<{ app: EmulatorApp; url: string; stop: () => void }> {
+  const running = await apps(config.emulator.url);
+  if (running?.[0]) {
+    log.info(`使用已在运行的钉钉模拟器:${config.emulator.url}`);
+    return { app: running[0], url: config.emulator.url, stop: () => undefined };
+  }
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DUBAN_EMULATOR_PORT: String(config.emulator.port), DUBAN_SEEDS_DIR: config.seedsDir },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  for (let i = 0; i < 100; i += 1) {
+    const found = await apps(config.emulator.url);
+    if (found?.[0]) return { app: found[0], url: config.emulator.url, stop: () => child.kill('SIGTERM') };
+    const code = await Promise.race([exited, new Promise<'wait'>((r) => setTimeout(() => r('wait'), 200))]);
+    if (code !== 'wait') throw new Error(`钉钉模拟器未能启动(退出码 ${code}):端口 ${config.emulator.port} 可能被占用,可用 DUBAN_EMULATOR_PORT 换一个`);
+  }
+  child.kill('SIGTERM');
+  throw new Error(`钉钉模拟器 20 秒内没有响应:${config.emulator.url}`);
+}
