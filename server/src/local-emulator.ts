@@ -28,7 +28,7 @@ async function apps(url: string): Promise<EmulatorApp[] | undefined> {
  * its own process (npm run emulator) and wait until it answers. Returns the seeded app's
  * credentials (from the documented admin API) and a stop function.
  */
-export async function ensureLocalEmulator(config: Config, log: Log): Promise<{ app: EmulatorApp; url: string; stop: () => void }> {
+export async function ensureLocalEmulator(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ app: EmulatorApp; url: string; stop: () => void }> {
   const running = await apps(config.emulator.url);
   if (running?.[0]) {
     log.info(`使用已在运行的钉钉模拟器:${config.emulator.url}`);
@@ -36,7 +36,7 @@ export async function ensureLocalEmulator(config: Config, log: Log): Promise<{ a
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DUBAN_EMULATOR_PORT: String(config.emulator.port), DUBAN_SEEDS_DIR: config.seedsDir },
+    env: { ...env, DUBAN_EMULATOR_PORT: String(config.emulator.port), DUBAN_SEEDS_DIR: config.seedsDir },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

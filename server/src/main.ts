@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   let stopEmulator = (): void => undefined;
   let channelOptions: DingTalkChannelOptions;
   if (config.mode === 'local') {
-    const emulator = await ensureLocalEmulator(config, log);
+    const emulator = await ensureLocalEmulator(config, log, process.env);
     stopEmulator = emulator.stop;
     channelOptions = { appKey: emulator.app.appKey, appSecret: emulator.app.appSecret, agentId: emulator.app.agentId, robotCode: emulator.app.robotCode, apiBase: emulator.url, oapiBase: emulator.url };
   } else {
