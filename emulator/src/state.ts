@@ -131,7 +131,7 @@ export class EmulatorState {
   readonly counters = new Map<string, Counters>();
   readonly groupMessages: Array<{ openConversationId: string; appKey: string; msgKey: string; msgParam: Record<string, unknown>; processQueryKey: string; at: number }> = [];
   /** Per user per day: how many notices, and the content hashes already delivered. */
-  private readonly daily = new Map<string, { count: number; hashes: Set<string> }>();
+  readonly daily = new Map<string, { count: number; hashes: Set<string> }>();
   private readonly qpsWindows = new Map<string, { second: number; count: number }>();
   private nextTaskId = 256271667500;
   private nextId = 1;
@@ -221,13 +221,13 @@ export class EmulatorState {
     let d = this.daily.get(key);
     if (!d) this.daily.set(key, (d = { count: 0, hashes: new Set() }));
     const hash = createHash('sha256').update(JSON.stringify(task.msg)).digest('hex');
-    if (d.count >= this.settings.dailyQuotaPerUser) {
-      task.forbidden.push({ code: '143105', userid });
+    if (d.hashes.has(hash)) {
+      task.forbidden.push({ code: '143106', userid });
       this.counter(task.appKey).drops += 1;
       return;
     }
-    if (d.hashes.has(hash)) {
-      task.forbidden.push({ code: '143106', userid });
+    if (d.count >= this.settings.dailyQuotaPerUser) {
+      task.forbidden.push({ code: '143105', userid });
       this.counter(task.appKey).drops += 1;
       return;
     }

@@ -129,6 +129,7 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
   f.post(`${p}/reset`, async () => {
     state.inbox.length = 0;
     state.noticeTasks.clear();
+    state.daily.clear();
     state.todos.clear();
     state.counters.clear();
     state.groupMessages.length = 0;
