@@ -30,7 +30,8 @@ describe('contacts sync (DingTalk departments and users → units and people)', 
     expect(plan.departments.matched).toHaveLength(48);
     expect(plan.departments.unmatched.map((d) => d.name)).toEqual(['区级部门', '区委工作机关', '镇街', '区大数据中心']);
     expect(plan.people.add).toEqual([expect.objectContaining({ name: '新同事', unitIds: ['fzb'], roles: ['contact'], dingtalk: { userId: 'dt-new-1', unionId: 'union-new-1' } })]);
-    expect(plan.people.change.find((c) => c.before.dingtalk.userId === 'dt-sfj-c')).toMatchObject({ fields: ['name'], after: { name: '司法局新联络员', sample: false } });
+    expect(plan.people.change.find((c) => c.before.dingtalk.userId === 'dt-sfj-c')).toMatchObject({ fields: ['name', 'sample'], after: { name: '司法局新联络员', sample: false } });
+    expect(planContactsSync(t.store.state.get(), contacts, { confirmsSample: false }).people.change.map((c) => c.fields)).toEqual([['name']]);
     expect(plan.people.missing.map((p) => p.dingtalk.userId)).toEqual(['dt-eval-1']);
     expect(plan.people.unmatched).toEqual([{ userId: 'dt-bigdata-1', name: '数据员', departments: ['区大数据中心'] }]);
 
