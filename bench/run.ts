@@ -3,10 +3,12 @@
  * --quick stops the history sizes at 100k (the 1M row needs ~1 GB of memory and a few minutes).
  */
 import { cpus } from 'node:os';
+import { benchChannel } from './channel-throughput.js';
 import { benchImporter } from './importer.js';
 import { benchLedgerVsNaive } from './ledger-vs-naive.js';
 
 const quick = process.argv.includes('--quick');
 console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
 await benchImporter();
+await benchChannel();
 await benchLedgerVsNaive(quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);
