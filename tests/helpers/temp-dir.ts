@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll } from 'vitest';
 
 const made: string[] = [];
-afterEach(() => {
+afterAll(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh temporary directory, removed after the test. */
+/** A fresh temporary directory, removed when the test file is done. */
 export function tempDir(prefix = 'duban-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   made.push(dir);

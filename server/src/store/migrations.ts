@@ -5,7 +5,10 @@ import { STATE_VERSION } from './state.js';
  * They run on load, before validation; the migrated document is written back durably.
  */
 export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
-export const migrations: Record<number, Migration> = {};
+export const migrations: Record<number, Migration> = {
+  /** 1 → 2: reminder engine state (fulfillments, outbox, 待办 records, scheduler marker, simulated clock). */
+  1: (doc) => ({ ...doc, fulfillments: {}, outbox: [], todos: {}, scheduler: { lastPlannedDate: null }, simClock: null }),
+};
 
 export function migrate(doc: Record<string, unknown>, steps: Record<number, Migration> = migrations, target = STATE_VERSION): { doc: Record<string, unknown>; from: number } {
   const from = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0;

@@ -5,9 +5,11 @@ import { PeopleFile, Person } from '../../../shared/schemas/person.js';
 import { Plan, ProseObligation, Section } from '../../../shared/schemas/plan.js';
 import { Task } from '../../../shared/schemas/task.js';
 import { Unit, UnitGroup } from '../../../shared/schemas/unit.js';
+import { IsoDate } from '../../../shared/schemas/common.js';
+import { OutboxRow } from '../outbox/outbox-row.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 /**
  * The hot, bounded, mutable state (one lowdb document). Growing history (reports, reviews,
@@ -28,6 +30,16 @@ export const State = z.object({
   obligations: z.array(ProseObligation),
   /** Last import per plan: what was read and when. */
   imports: z.array(z.object({ planId: Id, sha256: z.string(), at: Instant, sourceName: z.string() })),
+  /** Obligations fulfilled by an action (签收, 进展, 审核通过), by obligation id. History is in the ledger. */
+  fulfillments: z.record(z.string(), z.object({ at: Instant, by: z.string().optional(), action: z.string(), seq: z.number().int().optional() })),
+  /** What is still to be sent; sent rows are pruned after a while (the ledger keeps the history). */
+  outbox: z.array(OutboxRow),
+  /** 待办 created per open obligation and person: key `${obligationId}|${personId}`. */
+  todos: z.record(z.string(), z.object({ obligationId: z.string(), personId: z.string(), unionId: z.string(), todoId: z.string().optional(), done: z.boolean() })),
+  /** Compare-and-set marker: the last date the planner enqueued that day's reminders. */
+  scheduler: z.object({ lastPlannedDate: IsoDate.nullable() }),
+  /** Local mode only: the simulated clock (the plan ran 2018–2022). */
+  simClock: z.object({ at: Instant, setAt: Instant }).nullable(),
 });
 export type State = z.infer<typeof State>;
 
@@ -46,5 +58,10 @@ export function emptyState(): State {
     assignments: [],
     obligations: [],
     imports: [],
+    fulfillments: {},
+    outbox: [],
+    todos: {},
+    scheduler: { lastPlannedDate: null },
+    simClock: null,
   };
 }

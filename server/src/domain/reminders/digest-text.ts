@@ -1,0 +1,56 @@
+import type { OutboundMessage } from '../../channels/channel.js';
+import { toDay, weekday, WEEKDAY_NAMES } from '../../calendar/dates.js';
+import type { Reminder, ReminderItem } from './planner.js';
+
+const cnDate = (iso: string): string => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+const longDate = (iso: string): string => `${iso.slice(0, 4)}年${cnDate(iso)} ${WEEKDAY_NAMES[weekday(toDay(iso))]}`;
+
+function when(i: ReminderItem): string {
+  if (i.stage === 'overdue') return `已逾期 ${i.workingDays} 个工作日(${cnDate(i.due)}截止)`;
+  if (i.stage === 'due') return `今天(${cnDate(i.due)})截止`;
+  return `${cnDate(i.due)}截止,还有 ${i.workingDays} 个工作日`;
+}
+
+const taskName = (i: ReminderItem): string => `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
+
+/** Link into the mini-app for an item (or the list). */
+export function appLink(publicUrl: string, taskId?: string): string {
+  return taskId ? `${publicUrl}/app/#/tasks/${encodeURIComponent(taskId)}` : `${publicUrl}/app/#/my`;
+}
+
+const MAX_BYTES = 1900; // work notifications allow 2048 bytes of msg JSON
+
+/**
+ * The day's digest as a work notification (action card). The title carries the date and the
+ * text the items and the level, so two days' digests never have the same content (DingTalk drops
+ * the same content sent to the same person twice a day). Long lists are cut to fit the size limit.
+ */
+export function digestMessage(r: Reminder, publicUrl: string, maxItems: number): OutboundMessage {
+  const escalation = r.kind === 'escalation';
+  const title = `${escalation ? '督办通报' : '督办提醒'} · ${cnDate(r.date)}`;
+  const head = escalation
+    ? `### ${title}\n${r.personName},以下事项已逾期${r.as === 'supervisor' ? '超过督考办介入时限' : ',请督促落实'}:`
+    : `### ${title}\n${r.personName},您今天有 ${r.items.length} 项待办${r.level >= 2 ? '(部分已抄送分管领导)' : ''}:`;
+  const lines: string[] = [];
+  const shown = r.items.slice(0, maxItems);
+  shown.forEach((i, n) => {
+    const unit = escalation || new Set(r.items.map((x) => x.unitId)).size > 1 ? `[${i.unitName}] ` : '';
+    lines.push(`${n + 1}. ${unit}**${taskName(i)}** ${i.taskTitle.slice(0, 24)} — ${i.label},${when(i)}`);
+  });
+  const hint = escalation ? '' : '\n\n回复机器人"收到 编号"签收,"进展 编号 内容"报送进展。';
+  const footer = `\n\n${longDate(r.date)}`;
+  let text = `${head}\n\n${lines.join('\n')}`;
+  const more = (k: number): string => (k > 0 ? `\n\n另有 ${k} 项,请在督办通中查看。` : '');
+  let omitted = r.items.length - shown.length;
+  while (Buffer.byteLength(`${text}${more(omitted)}${hint}${footer}`) > MAX_BYTES && lines.length > 1) {
+    lines.pop();
+    omitted += 1;
+    text = `${head}\n\n${lines.join('\n')}`;
+  }
+  return {
+    kind: 'actionCard',
+    title,
+    markdown: `${text}${more(omitted)}${hint}${footer}`,
+    buttons: [{ title: escalation ? '查看督办情况' : '打开督办通处理', url: appLink(publicUrl, r.items.length === 1 ? r.items[0]!.taskId : undefined) }],
+  };
+}

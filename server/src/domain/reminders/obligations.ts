@@ -1,0 +1,120 @@
+import type { Assignment } from '../../../../shared/schemas/assignment.js';
+import type { Plan, ProseObligation } from '../../../../shared/schemas/plan.js';
+import type { Task } from '../../../../shared/schemas/task.js';
+import { fromDay, toDay } from '../../calendar/dates.js';
+import type { WorkCalendar } from '../../calendar/work-calendar.js';
+import type { ReminderPolicy } from './policy.js';
+
+export type ObligationKind = 'acknowledge' | 'progress' | 'midYear' | 'yearEnd' | 'deadline' | 'completion' | 'prose';
+
+/** Something a unit owes for a task in one year's cycle, with its due date. */
+export interface Obligation {
+  /** `${assignmentId}:${year}:${kind}[:${period}]` — stable, so fulfilment and 待办 survive re-planning. */
+  id: string;
+  assignmentId: string;
+  taskId: string;
+  unitId: string;
+  year: number;
+  kind: ObligationKind;
+  period?: string;
+  /** 签收 / 第一季度进展 / 年中督查报告 … */
+  label: string;
+  /** First day it may be reminded of. */
+  opensOn: string;
+  /** Due date, moved back to a working day when it falls on a holiday or weekend. */
+  due: string;
+}
+
+export interface ObligationContext {
+  plan: Plan;
+  calendar: WorkCalendar;
+  policy: ReminderPolicy;
+  prose: readonly ProseObligation[];
+}
+
+const QUARTER_NAMES = ['', '第一季度', '第二季度', '第三季度', '第四季度'];
+
+/** Years the plan covers. */
+export function planYears(plan: Plan): { from: number; to: number } {
+  const issued = plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : undefined;
+  const from = plan.period?.from ?? issued ?? new Date().getFullYear();
+  return { from: Math.max(from, issued ?? from), to: plan.period?.to ?? from };
+}
+
+/** First working day of a year's cycle: the day after the plan was issued in its first year, else 1 January. */
+export function cycleStart(plan: Plan, year: number, calendar: WorkCalendar): string {
+  if (plan.issuedOn && Number(plan.issuedOn.slice(0, 4)) === year) return calendar.nextWorkingDay(fromDay(toDay(plan.issuedOn) + 1));
+  return calendar.nextWorkingDay(`${year}-01-01`);
+}
+
+/** The tasks obligations are derived for: key tasks when the plan has any, else all (policy.taskKinds). */
+export function includedTasks(tasks: readonly Task[], planId: string, policy: ReminderPolicy): Task[] {
+  const mine = tasks.filter((t) => t.planId === planId);
+  const kinds = policy.taskKinds === 'keyIfAny' ? (mine.some((t) => t.kind === 'key') ? ['key'] : ['measure', 'key']) : policy.taskKinds;
+  return mine.filter((t) => kinds.includes(t.kind));
+}
+
+const onOrBeforeWorkingDay = (calendar: WorkCalendar, date: string): string => (calendar.isWorkingDay(date) ? date : calendar.addWorkingDays(date, -1));
+
+/** The obligations of one assignment in one year (empty outside the task's cycle). */
+export function obligationsFor(ctx: ObligationContext, task: Task, assignment: Assignment, year: number): Obligation[] {
+  const { plan, calendar, policy } = ctx;
+  const years = planYears(plan);
+  const schedule = task.schedule;
+  const taskDue = schedule.type === 'deadline' && schedule.due ? schedule.due : undefined;
+  const lastYear = taskDue ? Math.max(Number(taskDue.slice(0, 4)), years.from) : schedule.type === 'oneOff' ? years.from : years.to;
+  if (year < years.from || year > lastYear) return [];
+
+  const start = cycleStart(plan, year, calendar);
+  const maxNudge = Math.max(0, ...policy.nudges.beforeWorkingDays);
+  const out: Obligation[] = [];
+  const add = (kind: ObligationKind, rawDue: string, label: string, period?: string): void => {
+    if (rawDue <= start && kind !== 'acknowledge') return;
+    const due = onOrBeforeWorkingDay(calendar, rawDue);
+    const earliest = calendar.addWorkingDays(due, -maxNudge);
+    out.push({
+      id: `${assignment.id}:${year}:${kind}${period ? `:${period}` : ''}`,
+      assignmentId: assignment.id,
+      taskId: task.id,
+      unitId: assignment.unitId,
+      year,
+      kind,
+      ...(period ? { period } : {}),
+      label,
+      opensOn: kind === 'acknowledge' || earliest < start ? start : earliest,
+      due,
+    });
+  };
+
+  add('acknowledge', calendar.addWorkingDays(start, policy.acknowledge.withinWorkingDays), '签收');
+  const mid = `${year}-${policy.midYear.due}`;
+  const end = `${year}-${policy.yearEnd.due}`;
+  const before = (d: string): boolean => !taskDue || d < taskDue;
+
+  if (schedule.type === 'oneOff') {
+    if (before(mid)) add('midYear', mid, policy.midYear.label);
+    add('completion', end, '完成情况报告');
+  } else {
+    if (schedule.type !== 'superior' && schedule.type !== 'asNeeded') {
+      const finalYear = taskDue && Number(taskDue.slice(0, 4)) === year;
+      const every = finalYear ? policy.progress.finalYearEvery : policy.progress.every;
+      const months = every === 'quarter' ? [3, 9] : [1, 2, 3, 4, 5, 7, 8, 9, 10, 11];
+      for (const m of months) {
+        const due = `${year}-${String(m).padStart(2, '0')}-${String(policy.progress.dueDay).padStart(2, '0')}`;
+        if (!before(due)) continue;
+        if (every === 'quarter') add('progress', due, `${QUARTER_NAMES[m / 3]}进展`, `Q${m / 3}`);
+        else add('progress', due, `${m}月进展`, `M${String(m).padStart(2, '0')}`);
+      }
+    }
+    if (before(mid)) add('midYear', mid, policy.midYear.label);
+    if (before(end)) add('yearEnd', end, policy.yearEnd.label);
+    if (taskDue && Number(taskDue.slice(0, 4)) === year) add('deadline', taskDue, `完成时限(${schedule.text})`);
+  }
+
+  for (const p of ctx.prose) {
+    if (Number(p.due.slice(0, 4)) !== year) continue;
+    const applies = p.appliesTo === 'allAssigned' || (p.appliesTo === 'keyTaskLeads' && task.kind === 'key' && assignment.role === 'lead');
+    if (applies) add('prose', p.due, p.what, p.id.split('.').at(-1));
+  }
+  return out.sort((a, b) => (a.due === b.due ? a.id.localeCompare(b.id) : a.due.localeCompare(b.due)));
+}

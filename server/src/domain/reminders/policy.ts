@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM');
+const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 MM-DD');
+
+/** The reminder policy (seeds/reminder-policy.json), documented in the README. */
+export const ReminderPolicy = z
+  .object({
+    note: z.string().optional(),
+    /** When the day's digest goes out (Asia/Shanghai). */
+    digestTime: Hhmm.default('09:00'),
+    /** Nothing is sent outside these hours. */
+    workingHours: z.object({ start: Hhmm, end: Hhmm }).default({ start: '08:30', end: '17:30' }),
+    /** Which tasks get obligations: key tasks when the plan has any (else all), or a fixed list. */
+    taskKinds: z.union([z.literal('keyIfAny'), z.array(z.enum(['key', 'measure'])).min(1)]).default('keyIfAny'),
+    acknowledge: z.object({ withinWorkingDays: z.number().int().min(1).max(60) }).default({ withinWorkingDays: 5 }),
+    /** Progress reports: quarterly or monthly, due on `dueDay`; months 6 and 12 are covered by 年中/年末. */
+    progress: z
+      .object({ every: z.enum(['quarter', 'month']), dueDay: z.number().int().min(1).max(28), finalYearEvery: z.enum(['quarter', 'month']) })
+      .default({ every: 'quarter', dueDay: 25, finalYearEvery: 'month' }),
+    midYear: z.object({ due: MonthDay, label: z.string().min(1) }).default({ due: '06-25', label: '年中督查报告' }),
+    yearEnd: z.object({ due: MonthDay, label: z.string().min(1) }).default({ due: '12-20', label: '年末自评报告' }),
+    /** Nudges N working days before the due date (plus one on the due date). */
+    nudges: z.object({ beforeWorkingDays: z.array(z.number().int().min(1).max(30)).max(5) }).default({ beforeWorkingDays: [5, 1] }),
+    /** Overdue items are repeated on overdue day 1 and then every N working days. */
+    overdue: z.object({ everyWorkingDays: z.number().int().min(1).max(20) }).default({ everyWorkingDays: 3 }),
+    escalation: z
+      .object({ leaderAfterOverdueWorkingDays: z.number().int().min(1), supervisorAfterOverdueWorkingDays: z.number().int().min(1) })
+      .default({ leaderAfterOverdueWorkingDays: 3, supervisorAfterOverdueWorkingDays: 10 })
+      .refine((e) => e.supervisorAfterOverdueWorkingDays > e.leaderAfterOverdueWorkingDays, '督考办介入的天数应大于分管领导介入的天数'),
+    digest: z.object({ maxItems: z.number().int().min(1).max(20) }).default({ maxItems: 8 }),
+    todo: z.object({ enabled: z.boolean() }).default({ enabled: true }),
+  })
+  .refine((p) => p.workingHours.start <= p.digestTime && p.digestTime < p.workingHours.end, '发送时间应在工作时间内');
+export type ReminderPolicy = z.infer<typeof ReminderPolicy>;
+
+export const DEFAULT_POLICY: ReminderPolicy = ReminderPolicy.parse({});
+
+export async function loadPolicy(seedsDir: string): Promise<ReminderPolicy> {
+  const path = join(seedsDir, 'reminder-policy.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_POLICY;
+    throw new Error(`提醒规则 ${path} 无法读取:${(error as Error).message}`, { cause: error });
+  }
+  const parsed = ReminderPolicy.safeParse(raw);
+  if (!parsed.success) throw new Error(`提醒规则 ${path} 有误:${parsed.error.issues.map((i) => `${i.path.join('.') || '(整体)'} ${i.message}`).join(';')}`);
+  return parsed.data;
+}

@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import type { NewLedgerEvent } from '../../../shared/schemas/ledger.js';
+import { shanghaiDate } from '../calendar/dates.js';
+import { ChannelError, type Channel, type OutboundMessage } from '../channels/channel.js';
+import type { Log } from '../deps.js';
+import type { Store } from '../store/ports.js';
+import type { State } from '../store/state.js';
+import type { OutboxRow } from './outbox-row.js';
+
+export interface DispatcherOptions {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Rows claimed per run. */
+  batch: number;
+  /** Rows sent at the same time (their state writes coalesce). */
+  concurrency: number;
+  /** Delivery is checked this long after a notice is sent, and once more a day later (read state). */
+  checkAfterMs: number;
+  /** Finished rows are pruned from the state after this long (the ledger keeps them). */
+  keepDoneMs: number;
+}
+
+export const DEFAULT_DISPATCHER: DispatcherOptions = { maxAttempts: 8, baseDelayMs: 60_000, maxDelayMs: 2 * 3600_000, batch: 200, concurrency: 4, checkAfterMs: 10 * 60_000, keepDoneMs: 7 * 86_400_000 };
+
+type Outcome = { result: Record<string, unknown>; events: NewLedgerEvent[]; follow?: OutboxRow[]; apply?: (d: State) => void };
+
+const system = { type: 'scheduler' as const, name: '督办通提醒' };
+
+/**
+ * Sends what the outbox holds through the Channel. Claims rows in one state write, sends, then
+ * records each result (ledger first, then state). Retryable failures come back with exponential
+ * backoff; a digest is never sent on a later day than its own. At start, rows left claimed by a
+ * crash are reset: to pending on the same day (a resend is dropped by DingTalk's same-content rule,
+ * 待办 are keyed by sourceId), to expired on a later day.
+ */
+export class Dispatcher {
+  private readonly o: DispatcherOptions;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly channel: Channel,
+    private readonly log: Log,
+    options: Partial<DispatcherOptions> = {},
+  ) {
+    this.o = { ...DEFAULT_DISPATCHER, ...options };
+  }
+
+  async resetStale(now: Date): Promise<{ reset: number; expired: number }> {
+    const today = shanghaiDate(now);
+    const stale = this.store.state.get().outbox.filter((r) => r.status === 'claimed');
+    if (stale.length === 0) return { reset: 0, expired: 0 };
+    const expired = stale.filter((r) => r.kind === 'notice' && r.date < today);
+    if (expired.length > 0) {
+      await this.store.ledger.appendMany(expired.map((r) => ({ type: 'reminder.abandoned', actor: system, subject: { type: 'outbox', id: r.key }, channel: 'scheduler' as const, payload: { reason: '发送中断,且已过当天,不再补发', date: r.date, personId: r.personId } })));
+    }
+    await this.store.state.update((d) => {
+      for (const r of d.outbox) {
+        if (r.status !== 'claimed') continue;
+        if (r.kind === 'notice' && r.date < today) {
+          r.status = 'expired';
+          r.doneAt = now.toISOString();
+        } else r.status = 'pending';
+        delete r.lockedAt;
+      }
+    });
+    return { reset: stale.length - expired.length, expired: expired.length };
+  }
+
+  /** One pass: claim due rows, send them, record the results. Concurrent calls share one pass. */
+  runOnce(now: Date): Promise<{ sent: number; retried: number; failed: number; expired: number }> {
+    const run = (this.running ??= this.pass(now).finally(() => (this.running = undefined)));
+    return run as Promise<{ sent: number; retried: number; failed: number; expired: number }>;
+  }
+
+  private async pass(now: Date) {
+    const stats = { sent: 0, retried: 0, failed: 0, expired: 0 };
+    const nowIso = now.toISOString();
+    const today = shanghaiDate(now);
+    const claimed = await this.store.state.update((d) => {
+      const due = d.outbox.filter((r) => r.status === 'pending' && r.runAt <= nowIso).slice(0, this.o.batch);
+      for (const r of due) {
+        if (r.kind === 'notice' && r.date < today) {
+          r.status = 'expired';
+          r.doneAt = nowIso;
+          continue;
+        }
+        r.status = 'claimed';
+        r.lockedAt = nowIso;
+        r.attempts += 1;
+      }
+      const keepAfter = new Date(now.getTime() - this.o.keepDoneMs).toISOString();
+      d.outbox = d.outbox.filter((r) => !(r.doneAt && r.doneAt < keepAfter));
+      return due.filter((r) => r.status === 'claimed').map((r) => structuredClone(r));
+    });
+    const queue = [...claimed];
+    const worker = async (): Promise<void> => {
+      for (let row = queue.shift(); row; row = queue.shift()) await this.process(row, now, stats);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));
+    return stats;
+  }
+
+  private async process(row: OutboxRow, now: Date, stats: { sent: number; retried: number; failed: number; expired: number }): Promise<void> {
+    const nowIso = now.toISOString();
+    try {
+      const outcome = await this.send(row, now);
+      if (outcome.events.length > 0) await this.store.ledger.appendMany(outcome.events);
+      await this.store.state.update((d) => {
+        const r = d.outbox.find((x) => x.key === row.key);
+        if (r) {
+          r.status = 'sent';
+          r.result = outcome.result;
+          r.doneAt = nowIso;
+          delete r.lockedAt;
+        }
+        outcome.apply?.(d);
+        const keys = new Set(d.outbox.map((x) => x.key));
+        for (const f of outcome.follow ?? []) if (!keys.has(f.key)) d.outbox.push(f);
+      });
+      stats.sent += 1;
+    } catch (error) {
+      const retryable = error instanceof ChannelError ? error.retryable : false;
+      const message = error instanceof Error ? `${error instanceof ChannelError ? `${error.code}: ` : ''}${error.message}` : String(error);
+      const giveUp = !retryable || row.attempts >= this.o.maxAttempts;
+      if (giveUp) {
+        await this.store.ledger.append({ type: 'reminder.failed', actor: system, subject: { type: 'outbox', id: row.key }, channel: 'scheduler', payload: { kind: row.kind, personId: row.personId, attempts: row.attempts, error: message } });
+        this.log.warn(`发送失败,已放弃:${row.key}:${message}`);
+      }
+      const delay = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (row.attempts - 1));
+      await this.store.state.update((d) => {
+        const r = d.outbox.find((x) => x.key === row.key);
+        if (!r) return;
+        r.lastError = message.slice(0, 500);
+        delete r.lockedAt;
+        if (giveUp) {
+          r.status = 'failed';
+          r.doneAt = nowIso;
+        } else {
+          r.status = 'pending';
+          r.runAt = new Date(now.getTime() + delay).toISOString();
+        }
+      });
+      if (giveUp) stats.failed += 1;
+      else stats.retried += 1;
+    }
+  }
+
+  private async send(row: OutboxRow, now: Date): Promise<Outcome> {
+    const p = row.payload;
+    const subject = { type: 'outbox', id: row.key };
+    if (row.kind === 'notice') {
+      const sent = await this.channel.sendNotice([String(p.userId)], p.message as OutboundMessage);
+      const taskId = sent.batches[0]!.taskId;
+      const check = (n: number, after: number): OutboxRow => ({
+        key: `deliveryCheck:${row.key}:${n}`,
+        kind: 'deliveryCheck',
+        date: row.date,
+        ...(row.personId ? { personId: row.personId } : {}),
+        payload: { noticeKey: row.key, taskId, userId: p.userId, check: n },
+        status: 'pending',
+        attempts: 0,
+        runAt: new Date(now.getTime() + after).toISOString(),
+        createdAt: now.toISOString(),
+      });
+      return {
+        result: { taskId },
+        events: [{ type: 'reminder.sent', actor: system, subject, channel: 'scheduler', payload: { personId: row.personId, userId: p.userId, date: row.date, kind: p.kind, level: p.level, taskId, obligations: p.obligations, tasks: p.tasks } }],
+        follow: [check(1, this.o.checkAfterMs), check(2, 86_400_000)],
+      };
+    }
+    if (row.kind === 'deliveryCheck') {
+      const report = await this.channel.checkNotice(String(p.taskId));
+      const mine = report.recipients.find((r) => r.userId === p.userId);
+      const status = !mine ? 'accepted' : mine.status === 'read' ? 'read' : mine.status === 'unread' ? 'delivered' : mine.code === '143106' ? 'duplicate' : 'failed';
+      return {
+        result: { status, ...(mine?.code ? { code: mine.code } : {}) },
+        events: [{ type: 'reminder.delivery', actor: system, subject: { type: 'outbox', id: String(p.noticeKey) }, channel: 'scheduler', payload: { userId: p.userId, taskId: p.taskId, status, ...(mine?.code ? { code: mine.code } : {}), check: p.check } }],
+      };
+    }
+    const todoKey = String(p.todoKey);
+    const todo = this.store.state.get().todos[todoKey];
+    if (row.kind === 'todoCreate') {
+      if (!todo || todo.done) return { result: { skipped: true }, events: [] };
+      const { todoId } = await this.channel.createTodo({
+        ownerUnionId: todo.unionId,
+        executorUnionIds: [todo.unionId],
+        subject: String(p.subject),
+        dueAt: new Date(`${String(p.due)}T17:30:00+08:00`),
+        url: String(p.url),
+        sourceId: createHash('sha256').update(todoKey).digest('hex').slice(0, 32),
+      });
+      return {
+        result: { todoId },
+        events: [{ type: 'todo.created', actor: system, subject: { type: 'obligation', id: todo.obligationId }, channel: 'scheduler', payload: { personId: todo.personId, todoId } }],
+        apply: (d) => {
+          const t = d.todos[todoKey];
+          if (t) t.todoId = todoId;
+        },
+      };
+    }
+    // todoComplete
+    if (!todo || todo.done) return { result: { skipped: true }, events: [] };
+    if (!todo.todoId) {
+      return { result: { skipped: true, reason: '待办尚未创建' }, events: [], apply: (d) => void (d.todos[todoKey] && (d.todos[todoKey].done = true)) };
+    }
+    await this.channel.completeTodo(todo.unionId, todo.todoId);
+    return {
+      result: { todoId: todo.todoId },
+      events: [{ type: 'todo.completed', actor: system, subject: { type: 'obligation', id: todo.obligationId }, channel: 'scheduler', payload: { personId: todo.personId, todoId: todo.todoId } }],
+      apply: (d) => {
+        const t = d.todos[todoKey];
+        if (t) t.done = true;
+      },
+    };
+  }
+}

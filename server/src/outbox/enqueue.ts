@@ -1,0 +1,44 @@
+import type { PlanResult } from '../domain/reminders/planner.js';
+import { digestMessage } from '../domain/reminders/digest-text.js';
+import type { ReminderPolicy } from '../domain/reminders/policy.js';
+import type { State } from '../store/state.js';
+import type { OutboxRow } from './outbox-row.js';
+
+function row(key: string, kind: OutboxRow['kind'], date: string, at: Date, payload: Record<string, unknown>, personId?: string): OutboxRow {
+  return { key, kind, date, ...(personId ? { personId } : {}), payload, status: 'pending', attempts: 0, runAt: at.toISOString(), createdAt: at.toISOString() };
+}
+
+/**
+ * Puts the day's reminders into the outbox, in the caller's state write (the same write that marks
+ * the day as planned). Rows are keyed by person + date + digest kind, 待办 by obligation + person,
+ * so nothing is enqueued twice. Returns how many rows were added.
+ */
+export function enqueuePlan(draft: State, plan: PlanResult, policy: ReminderPolicy, publicUrl: string, at: Date): number {
+  const keys = new Set(draft.outbox.map((r) => r.key));
+  let added = 0;
+  for (const r of plan.reminders) {
+    if (keys.has(r.key)) continue;
+    draft.outbox.push(
+      row(r.key, 'notice', r.date, at, {
+        userId: r.userId,
+        kind: r.kind,
+        as: r.as,
+        level: r.level,
+        message: digestMessage(r, publicUrl, policy.digest.maxItems),
+        obligations: r.items.map((i) => i.obligationId),
+        tasks: [...new Set(r.items.map((i) => i.taskId))],
+      }, r.personId),
+    );
+    keys.add(r.key);
+    added += 1;
+  }
+  for (const t of plan.todoCreates) {
+    const key = `todoCreate:${t.key}`;
+    if (keys.has(key) || draft.todos[t.key]) continue;
+    draft.todos[t.key] = { obligationId: t.obligationId, personId: t.personId, unionId: t.unionId, done: false };
+    draft.outbox.push(row(key, 'todoCreate', plan.date, at, { todoKey: t.key, subject: t.subject, due: t.due, taskId: t.taskId, url: `${publicUrl}/app/#/tasks/${encodeURIComponent(t.taskId)}` }, t.personId));
+    keys.add(key);
+    added += 1;
+  }
+  return added;
+}

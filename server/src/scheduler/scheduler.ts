@@ -1,0 +1,84 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { shanghaiDate } from '../calendar/dates.js';
+import type { WorkCalendar } from '../calendar/work-calendar.js';
+import type { Clock, Log } from '../deps.js';
+import { planReminders, type PlanResult } from '../domain/reminders/planner.js';
+import type { ReminderPolicy } from '../domain/reminders/policy.js';
+import type { Dispatcher } from '../outbox/dispatcher.js';
+import { enqueuePlan } from '../outbox/enqueue.js';
+import type { Store } from '../store/ports.js';
+
+export interface TickResult {
+  date: string;
+  planned?: { reminders: number; todos: number; added: number };
+  skipped?: string;
+  dispatched: { sent: number; retried: number; failed: number; expired: number };
+}
+
+/**
+ * Cron is only a wake-up (ARCHITECTURE rule 9): every tick recomputes from stored state what is
+ * due. The day's reminders are planned once, guarded by a compare-and-set on
+ * `scheduler.lastPlannedDate` in the same state write that enqueues them; then the dispatcher
+ * sends whatever is due. At start-up a tick runs at once (catch-up); a day missed while the
+ * process was down is not replayed — today's plan already carries everything still overdue.
+ */
+export class Scheduler {
+  private task: ScheduledTask | undefined;
+
+  constructor(
+    private readonly d: { store: Store; calendar: WorkCalendar; policy: ReminderPolicy; clock: Clock; log: Log; dispatcher: Dispatcher; publicUrl: string },
+  ) {}
+
+  /** What would be planned at `now` (no writes). */
+  preview(now: Date): PlanResult {
+    return planReminders(this.d.store.state.get(), this.d.calendar, this.d.policy, now);
+  }
+
+  async tick(now = this.d.clock.now()): Promise<TickResult> {
+    const date = shanghaiDate(now);
+    const out: TickResult = { date, dispatched: { sent: 0, retried: 0, failed: 0, expired: 0 } };
+    if (this.d.store.state.get().scheduler.lastPlannedDate !== date) {
+      const plan = planReminders(this.d.store.state.get(), this.d.calendar, this.d.policy, now);
+      for (const w of plan.warnings) this.d.log.warn(w);
+      if (plan.skipped) out.skipped = plan.skipped;
+      else {
+        const added = await this.d.store.state.update((draft) => {
+          if (draft.scheduler.lastPlannedDate === date) return -1;
+          draft.scheduler.lastPlannedDate = date;
+          return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now);
+        });
+        if (added >= 0) {
+          out.planned = { reminders: plan.reminders.length, todos: plan.todoCreates.length, added };
+          await this.d.store.ledger.append({
+            type: 'reminders.planned',
+            actor: { type: 'scheduler', name: '督办通提醒' },
+            subject: { type: 'day', id: date },
+            channel: 'scheduler',
+            payload: { digests: plan.reminders.filter((r) => r.kind === 'digest').length, escalations: plan.reminders.filter((r) => r.kind === 'escalation').length, todos: plan.todoCreates.length, dayName: plan.dayName },
+          });
+          this.d.log.info(`${date} ${plan.dayName}:已安排 ${plan.reminders.length} 条提醒、${plan.todoCreates.length} 条待办`);
+        }
+      }
+    }
+    out.dispatched = await this.d.dispatcher.runOnce(now);
+    return out;
+  }
+
+  /** Reset stale claims, catch up, then wake every minute (Asia/Shanghai). */
+  async start(): Promise<void> {
+    const { reset, expired } = await this.d.dispatcher.resetStale(this.d.clock.now());
+    if (reset + expired > 0) this.d.log.warn(`上次未完成的发送:${reset} 条重新排队,${expired} 条已过期不再补发`);
+    await this.tick().catch((e: unknown) => this.d.log.error(`提醒调度失败:${(e as Error).stack ?? String(e)}`));
+    this.task = cron.schedule('* * * * *', () => this.tick().then(() => undefined, (e: unknown) => this.d.log.error(`提醒调度失败:${(e as Error).stack ?? String(e)}`)), {
+      timezone: 'Asia/Shanghai',
+      noOverlap: true,
+      missedExecutionTolerance: 50_000,
+      name: 'duban-reminders',
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    this.task = undefined;
+  }
+}

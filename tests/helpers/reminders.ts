@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
+import { applyImport } from '../../server/src/domain/plan/apply-import.js';
+import { directoryOf } from '../../server/src/domain/plan/directory-of.js';
+import { fulfilObligation } from '../../server/src/domain/reminders/fulfil.js';
+import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
+import { importPlan } from '../../server/src/importer/import-plan.js';
+import type { Store } from '../../server/src/store/ports.js';
+import { ROOT } from './seeds.js';
+
+export const calendar = new WorkCalendar();
+export const policy = DEFAULT_POLICY;
+export const at = (local: string): Date => new Date(`${local}+08:00`);
+
+export async function addPlan2026(store: Store): Promise<void> {
+  const result = await importPlan({ name: 'plan-2026.txt', content: new Uint8Array(readFileSync(`${ROOT}tests/fixtures/plan-2026.txt`)) }, directoryOf(store.state.get()), { planId: 'yc-2026' });
+  await applyImport(store, result, { type: 'importer' }, new Date());
+}
+
+/** Fulfils every obligation of a unit whose id matches, as the unit's contact would. */
+export async function fulfilWhere(store: Store, match: (obligationId: string) => boolean, ids: string[]): Promise<void> {
+  for (const id of ids.filter(match)) await fulfilObligation(store, { obligationId: id, action: 'acknowledge', channel: 'api', actor: { type: 'person', id: 'test' }, at: new Date() });
+}

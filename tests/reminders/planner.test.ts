@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planReminders } from '../../server/src/domain/reminders/planner.js';
+import { addPlan2026, at, calendar, fulfilWhere, policy } from '../helpers/reminders.js';
+import { seededApp, type TestApp } from '../helpers/test-app.js';
+
+describe('the reminder planner (pure: state + calendar + policy + now)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await seededApp();
+  });
+  afterAll(async () => t.close());
+  const plan = (local: string) => planReminders(t.store.state.get(), calendar, policy, at(local));
+  const mine = (local: string, personId: string) => plan(local).reminders.filter((r) => r.personId === personId);
+
+  it('sends on a make-up Saturday, not on a holiday or an ordinary Sunday, and never guesses a missing year', async () => {
+    await addPlan2026(t.store);
+    const saturday = plan('2026-02-14T09:00');
+    expect(saturday).toMatchObject({ workingDay: true, dayName: '春节调休上班' });
+    const fgj = saturday.reminders.find((r) => r.personId === 'p-fgj-c')!;
+    expect(fgj.items.find((i) => i.kind === 'deadline')).toMatchObject({ stage: 'before', workingDays: 1, due: '2026-02-24', label: '完成时限(2026年2月24日前完成)' });
+    expect(plan('2026-02-16T09:00')).toMatchObject({ workingDay: false, dayName: '春节', reminders: [], skipped: '春节,非工作日' });
+    expect(plan('2026-03-01T09:00')).toMatchObject({ workingDay: false, dayName: '周日', reminders: [] });
+    const missing = plan('2027-03-01T09:00');
+    expect(missing.reminders).toEqual([]);
+    expect(missing.warnings).toEqual([expect.stringContaining('没有 2027 年的节假日数据')]);
+  });
+
+  it('sends nothing before the digest time or after working hours', () => {
+    expect(plan('2018-11-01T08:59').reminders).toEqual([]);
+    expect(plan('2018-11-01T18:00').reminders).toEqual([]);
+    expect(plan('2018-11-01T09:00').reminders.length).toBeGreaterThan(0);
+  });
+
+  it('gives a contact who owes several things one digest that day', () => {
+    const r = mine('2018-11-13T09:00', 'p-sfj-c');
+    expect(r).toHaveLength(1);
+    expect(r[0]!.kind).toBe('digest');
+    expect(r[0]!.items.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(r[0]!.items.map((i) => i.obligationId)).size).toBe(r[0]!.items.length);
+  });
+
+  it('on the first day tells each unit what is new and asks for 签收', () => {
+    const r = mine('2018-11-01T09:00', 'p-fzb-c')[0]!;
+    // named in rows 6 7 18 21 22; reached through 区政府各部门(党组) in rows 1 2 3 4 8 15 34
+    expect(r.items.map((i) => i.taskNumber)).toEqual([1, 2, 3, 4, 6, 7, 8, 15, 18, 21, 22, 34]);
+    expect(new Set(r.items.map((i) => `${i.label}|${i.stage}|${i.due}`))).toEqual(new Set(['签收|new|2018-11-08']));
+  });
+
+  it('does not remind a unit of a 签收 it has done', async () => {
+    const before = mine('2018-11-09T09:00', 'p-sfj-c')[0]!;
+    const acks = before.items.filter((i) => i.kind === 'acknowledge');
+    expect(acks.length).toBeGreaterThan(0);
+    await fulfilWhere(t.store, (id) => id.includes('.sfj:2018:acknowledge'), acks.map((i) => i.obligationId));
+    const after = mine('2018-11-09T09:00', 'p-sfj-c');
+    expect(after.flatMap((r) => r.items).filter((i) => i.kind === 'acknowledge')).toEqual([]);
+  });
+
+  it('adds the unit leader at level 2 exactly on the policy\'s overdue day, and the 督考办 at level 3', () => {
+    // 签收 is due 2018-11-08; overdue working days: 11-09 → 1, 11-12 → 2, 11-13 → 3 (= leaderAfter), 11-22 → 10 (= supervisorAfter)
+    const leaderOn = (d: string) => mine(`${d}T09:00`, 'p-fzb-l').filter((r) => r.kind === 'escalation');
+    expect(leaderOn('2018-11-09')).toEqual([]);
+    expect(leaderOn('2018-11-12')).toEqual([]);
+    expect(leaderOn('2018-11-13')).toEqual([expect.objectContaining({ as: 'leader', level: 2 })]);
+    expect(mine('2018-11-13T09:00', 'p-fzb-c')[0]!.items.find((i) => i.kind === 'acknowledge')).toMatchObject({ stage: 'overdue', workingDays: 3, level: 2 });
+    expect(mine('2018-11-21T09:00', 'p-dkb-s1').filter((r) => r.kind === 'escalation')).toEqual([]);
+    expect(mine('2018-11-22T09:00', 'p-dkb-s1')).toEqual([expect.objectContaining({ kind: 'escalation', as: 'supervisor', level: 3 })]);
+  });
+
+  it('asks for one 待办 per open obligation and person', () => {
+    const p = plan('2018-11-01T09:00');
+    const keys = p.todoCreates.map((c) => c.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(p.todoCreates.find((c) => c.personId === 'p-fzb-c' && c.obligationId.startsWith('yc-lqstg-2018.k22.fzb:2018:acknowledge'))).toMatchObject({ due: '2018-11-08', subject: expect.stringContaining('签收:重点任务22') });
+  });
+});
