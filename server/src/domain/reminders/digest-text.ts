@@ -35,7 +35,8 @@ export function digestMessage(r: Reminder, publicUrl: string, maxItems: number):
   const shown = r.items.slice(0, maxItems);
   shown.forEach((i, n) => {
     const unit = escalation || new Set(r.items.map((x) => x.unitId)).size > 1 ? `[${i.unitName}] ` : '';
-    lines.push(`${n + 1}. ${unit}**${taskName(i)}** ${i.taskTitle.slice(0, 24)} — ${i.label},${when(i)}`);
+    const title = i.taskTitle.length > 24 ? `${i.taskTitle.slice(0, 23)}…` : i.taskTitle;
+    lines.push(`${n + 1}. ${unit}**${taskName(i)}** ${title} — ${i.label},${when(i)}`);
   });
   const hint = escalation ? '' : '\n\n回复机器人"收到 编号"签收,"进展 编号 内容"报送进展。';
   const footer = `\n\n${longDate(r.date)}`;

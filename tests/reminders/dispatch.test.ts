@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
+import { fulfilObligation } from '../../server/src/domain/reminders/fulfil.js';
+import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
+import { Scheduler } from '../../server/src/scheduler/scheduler.js';
+import { channelFor } from '../helpers/channel.js';
+import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { at, calendar, policy } from '../helpers/reminders.js';
+import { fixedClock, seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+
+type Inbox = { items: Array<{ kind: string; msg: { action_card: { title: string; markdown: string } }; read: boolean; id: string }>; todos: Array<{ id: string; done: boolean; subject: string }> };
+
+describe('scheduler + outbox + dispatcher against the emulator', () => {
+  let emu: RunningEmulator;
+  let t: TestApp;
+  let channel: DingTalkChannel;
+  const clock = fixedClock('2018-11-01T09:00:00+08:00');
+  let scheduler: Scheduler;
+  beforeAll(async () => {
+    emu = await startEmulator();
+    await emu.admin('PUT', '/settings', { qps: 0 });
+    await emu.admin('POST', '/clock', { at: '2018-11-01T09:00:00+08:00' });
+    t = await seededApp();
+    channel = channelFor(emu, { qps: 0 });
+    const dispatcher = new Dispatcher(t.store, channel, silentLog, { concurrency: 8 });
+    scheduler = new Scheduler({ store: t.store, calendar, policy, clock, log: silentLog, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await emu.close();
+  });
+
+  const drain = async () => {
+    let total = 0;
+    for (let i = 0; i < 20; i += 1) {
+      const r = await scheduler.tick();
+      total += r.dispatched.sent;
+      if (r.dispatched.sent + r.dispatched.retried === 0) break;
+    }
+    return total;
+  };
+  const events = async (type: string) => {
+    const out: LedgerEvent[] = [];
+    for await (const e of t.store.ledger.read()) if (e.type === type) out.push(e);
+    return out;
+  };
+  const inbox = (userid: string) => emu.admin<Inbox>('GET', `/messages?userid=${userid}`);
+
+  it('plans the day once, sends one digest per person and one 待办 per open obligation', async () => {
+    const preview = scheduler.preview(clock.now());
+    await drain();
+    const digests = preview.reminders.filter((r) => r.kind === 'digest');
+    for (const r of digests) expect((await inbox(r.userId)).items.filter((i) => i.kind === 'notice'), r.userId).toHaveLength(1);
+    const fzb = await inbox('dt-fzb-c');
+    expect(fzb.items[0]!.msg.action_card.title).toBe('督办提醒 · 11月1日');
+    const text = fzb.items[0]!.msg.action_card.markdown;
+    expect(text).toContain('吴超,您今天有 12 项待办');
+    expect(text).toContain('1. **重点任务1** 高标准严要求开展政府系统“不忘初心、牢记使命”… — 签收,11月8日截止,还有 5 个工作日');
+    expect(text).toContain('另有 4 项,请在督办通中查看。');
+    expect(Buffer.byteLength(JSON.stringify(fzb.items[0]!.msg))).toBeLessThanOrEqual(2048);
+    expect(fzb.todos).toHaveLength(12);
+    expect(await events('reminders.planned')).toHaveLength(1);
+    expect((await events('reminder.sent')).length).toBe(digests.length);
+
+    expect((await scheduler.tick()).planned).toBeUndefined();
+    expect(await drain()).toBe(0);
+    expect((await inbox('dt-fzb-c')).items.filter((i) => i.kind === 'notice')).toHaveLength(1);
+  });
+
+  it('checks delivery after 10 minutes and again a day later, recording delivered and read', async () => {
+    const fzb = await inbox('dt-fzb-c');
+    await emu.admin('POST', `/messages/${fzb.items[0]!.id}/read`);
+    clock.set('2018-11-01T09:11:00+08:00');
+    await drain();
+    const first = (await events('reminder.delivery')).filter((e) => (e.payload as { check: number }).check === 1);
+    expect(first.find((e) => (e.payload as { userId: string }).userId === 'dt-fzb-c')!.payload).toMatchObject({ status: 'read' });
+    expect(first.find((e) => (e.payload as { userId: string }).userId === 'dt-sfj-c')!.payload).toMatchObject({ status: 'delivered' });
+  });
+
+  it('completes the 待办 when its obligation is fulfilled by an action', async () => {
+    const todo = Object.entries(t.store.state.get().todos).find(([, v]) => v.personId === 'p-fzb-c' && v.obligationId.startsWith('yc-lqstg-2018.k22.fzb:2018:acknowledge'))!;
+    await fulfilObligation(t.store, { obligationId: todo[1].obligationId, action: 'acknowledge', channel: 'api', actor: { type: 'person', id: 'p-fzb-c' }, at: clock.now() });
+    await drain();
+    const done = (await inbox('dt-fzb-c')).todos.filter((x) => x.done);
+    expect(done).toEqual([expect.objectContaining({ id: todo[1].todoId, subject: expect.stringContaining('签收:重点任务22') })]);
+    expect((await events('todo.completed')).length).toBe(1);
+  });
+
+  it('sends a different digest the next reminder day (never dropped as the same content)', async () => {
+    clock.set('2018-11-08T09:00:00+08:00');
+    await emu.admin('POST', '/clock', { at: '2018-11-08T09:00:00+08:00' });
+    await drain();
+    const notices = (await inbox('dt-fzb-c')).items.filter((i) => i.kind === 'notice');
+    expect(notices).toHaveLength(2);
+    expect(notices[1]!.msg.action_card.title).toBe('督办提醒 · 11月8日');
+    expect(notices[1]!.msg.action_card.markdown).not.toContain('重点任务22**');
+    expect((await emu.admin<Record<string, { drops: number }>>('GET', '/counters'))[emu.appKey]!.drops).toBe(0);
+  });
+
+  it('resets a claim left by a crash: same day → sent again, a later day → expired, not sent', async () => {
+    const stuck = (key: string, date: string) =>
+      t.store.state.update((d) => {
+        d.outbox.push({ key, kind: 'notice', date, personId: 'p-qfb-c', payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: `stuck ${date}` } }, status: 'claimed', attempts: 1, runAt: at('2018-11-07T09:00').toISOString(), lockedAt: at('2018-11-07T09:00').toISOString(), createdAt: at('2018-11-07T09:00').toISOString() });
+      });
+    await stuck('notice:test:old', '2018-11-07');
+    await stuck('notice:test:today', '2018-11-08');
+    const dispatcher = new Dispatcher(t.store, channel, silentLog);
+    expect(await dispatcher.resetStale(clock.now())).toEqual({ reset: 1, expired: 1 });
+    await drain();
+    const texts = (await emu.admin<{ items: Array<{ kind: string; msg: { text?: { content: string } } }> }>('GET', '/messages?userid=dt-qfb-c')).items.map((i) => i.msg?.text?.content).filter(Boolean);
+    expect(texts).toEqual(['stuck 2018-11-08']);
+    expect((await events('reminder.abandoned')).map((e) => e.subject.id)).toEqual(['notice:test:old']);
+  });
+});
