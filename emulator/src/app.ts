@@ -28,7 +28,7 @@ const CONSOLE_HTML = new URL('../console/index.html', import.meta.url);
  * /topapi/…, /media/upload, /robot/sendBySession), the Stream gateway (/v1.0/gateway/… + WS
  * /connect), the admin API (/__emulator/…) and the console (/).
  */
-export async function buildEmulator(org: Org, options: { logger?: boolean } = {}): Promise<Emulator> {
+export async function buildEmulator(org: Org, options: { logger?: boolean; serverUrl?: string } = {}): Promise<Emulator> {
   const state = new EmulatorState(org);
   const gateway = new StreamGateway(state);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 30 * 1024 * 1024 });
@@ -62,7 +62,7 @@ export async function buildEmulator(org: Org, options: { logger?: boolean } = {}
   contactRoutes(app, state);
   mediaRoutes(app, state);
   streamRoutes(app, state, gateway);
-  adminRoutes(app, state, gateway);
+  adminRoutes(app, state, gateway, options.serverUrl);
 
   const html = readFileSync(CONSOLE_HTML, 'utf8');
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));

@@ -7,7 +7,8 @@ const port = Number(process.env.DUBAN_EMULATOR_PORT ?? 3001);
 const host = process.env.DUBAN_EMULATOR_HOST ?? '127.0.0.1';
 const seeds = resolve(process.env.DUBAN_SEEDS_DIR ?? './seeds');
 
-const emulator = await buildEmulator(orgFromSeeds(seeds));
+const serverUrl = process.env.DUBAN_SERVER_URL;
+const emulator = await buildEmulator(orgFromSeeds(seeds), serverUrl ? { serverUrl } : {});
 await emulator.app.listen({ port, host });
 const address = emulator.app.server.address();
 const actual = typeof address === 'object' && address ? address.port : port;

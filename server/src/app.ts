@@ -11,6 +11,10 @@ import { healthRoute } from './routes/health-route.js';
 import { readRoutes } from './routes/read-routes.js';
 import type { BotInbox } from './channels/dingtalk/bot-inbox.js';
 import { dingtalkCallbackRoute } from './routes/dingtalk-callback.js';
+import { reminderRoutes } from './routes/reminder-routes.js';
+import type { Scheduler } from './scheduler/scheduler.js';
+import type { SimClock } from './scheduler/sim-clock.js';
+import type { WorkCalendar } from './calendar/work-calendar.js';
 
 export interface BuildAppOptions {
   /** Pino logger options, or false for none (tests). */
@@ -19,6 +23,8 @@ export interface BuildAppOptions {
   warnings?: () => string[];
   /** Robot messages in HTTP callback mode: verified with the app secret, handed to the inbox. */
   dingtalkCallback?: { appSecret: string; inbox: BotInbox };
+  /** The reminder preview (and, in local mode, the simulated clock's controls). */
+  reminders?: { scheduler: Scheduler; calendar: WorkCalendar; sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> } };
 }
 
 const FIELD_NAMES: Record<string, string> = { querystring: '查询参数', params: '路径参数', body: '请求体', headers: '请求头' };
@@ -61,6 +67,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(healthRoute(deps, options.warnings ?? (() => [])));
   await app.register(readRoutes(deps));
+  if (options.reminders) await app.register(reminderRoutes(deps, options.reminders.scheduler, options.reminders.calendar, options.reminders.sim));
   if (options.dingtalkCallback) await app.register(dingtalkCallbackRoute(deps, options.dingtalkCallback.appSecret, options.dingtalkCallback.inbox));
   return app;
 }

@@ -23,6 +23,10 @@ const Env = z.object({
   DINGTALK_QPS: z.coerce.number().int().min(0).max(1000).default(20),
   DUBAN_EMULATOR_PORT: Port.default(3001),
   DUBAN_EMULATOR_URL: z.url().optional(),
+  DUBAN_SIM_START: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, '格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM')
+    .optional(),
 });
 
 export interface Config {
@@ -42,6 +46,8 @@ export interface Config {
   readonly dingtalkQps: number;
   /** Local mode: the emulator's port (started by npm start) and the URL the server reaches it at. */
   readonly emulator: { port: number; url: string };
+  /** Local mode: where the simulated clock starts (Asia/Shanghai); default the plan's first working day. */
+  readonly simStart?: string;
   readonly version: string;
 }
 
@@ -86,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     robotMode: e.DINGTALK_ROBOT_MODE,
     dingtalkQps: e.DINGTALK_QPS,
     emulator: { port: e.DUBAN_EMULATOR_PORT, url: (e.DUBAN_EMULATOR_URL ?? `http://127.0.0.1:${e.DUBAN_EMULATOR_PORT}`).replace(/\/$/, '') },
+    ...(e.DUBAN_SIM_START ? { simStart: e.DUBAN_SIM_START } : {}),
     version: '0.1.0',
   });
 }

@@ -36,10 +36,12 @@ export async function ensureLocalEmulator(config: Config, log: Log, env: Record<
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/main.ts'], {
     cwd: ROOT,
-    env: { ...env, DUBAN_EMULATOR_PORT: String(config.emulator.port), DUBAN_SEEDS_DIR: config.seedsDir },
+    env: { ...env, DUBAN_EMULATOR_PORT: String(config.emulator.port), DUBAN_SEEDS_DIR: config.seedsDir, DUBAN_SERVER_URL: `http://127.0.0.1:${config.port}` },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // The emulator belongs to this process: never leave it behind, whatever way we end.
+  process.once('exit', () => child.kill('SIGTERM'));
   for (let i = 0; i < 100; i += 1) {
     const found = await apps(config.emulator.url);
     if (found?.[0]) return { app: found[0], url: config.emulator.url, stop: () => child.kill('SIGTERM') };
@@ -48,4 +50,9 @@ export async function ensureLocalEmulator(config: Config, log: Log, env: Record<
   }
   child.kill('SIGTERM');
   throw new Error(`钉钉模拟器 20 秒内没有响应:${config.emulator.url}`);
+}
+
+/** Local mode: keep the emulator's clock on the simulated date (daily quotas, TTLs, message times). */
+export async function syncEmulatorClock(url: string, at: Date): Promise<void> {
+  await fetch(`${url}/__emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ at: at.toISOString() }) }).catch(() => undefined);
 }

@@ -14,7 +14,16 @@ import { recordOnlyHandler } from './bot/record-only-handler.js';
 import { BotInbox } from './channels/dingtalk/bot-inbox.js';
 import { DingTalkChannel, type DingTalkChannelOptions } from './channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from './channels/dingtalk/stream-receiver.js';
-import { ensureLocalEmulator } from './local-emulator.js';
+import { ensureLocalEmulator, syncEmulatorClock } from './local-emulator.js';
+import { shanghaiDate } from './calendar/dates.js';
+import { loadCalendar } from './calendar/load-calendar.js';
+import type { WorkCalendar } from './calendar/work-calendar.js';
+import type { Config } from './config.js';
+import { loadPolicy } from './domain/reminders/policy.js';
+import { Dispatcher } from './outbox/dispatcher.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { SimClock } from './scheduler/sim-clock.js';
+import type { Store } from './store/ports.js';
 import { openStore } from './store/open-store.js';
 
 async function main(): Promise<void> {
@@ -23,6 +32,13 @@ async function main(): Promise<void> {
   log.info(`督办通 ${config.version} 启动中,模式:${config.mode === 'local' ? '本地模式(使用本地钉钉模拟器,无需凭据)' : '钉钉模式'}`);
   log.info(`数据目录:${config.dataDir}`);
   const store = await openStore(config.dataDir, { clock: () => systemClock.now(), log });
+  if (store.state.get().plans.length === 0 && store.state.get().units.length === 0) {
+    const seeds = await loadSeeds(config.seedsDir);
+    const reports = await seedStore(store, seeds, systemClock.now());
+    for (const r of reports) {
+      log.info(`已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`);
+    }
+  }
   let stopEmulator = (): void => undefined;
   let channelOptions: DingTalkChannelOptions;
   if (config.mode === 'local') {
@@ -34,21 +50,34 @@ async function main(): Promise<void> {
     channelOptions = { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase };
   }
   const channel = new DingTalkChannel({ ...channelOptions, qps: config.dingtalkQps });
-  const deps: Deps = { config, clock: systemClock, log, store, channel };
+  const calendar = await loadCalendar(config.seedsDir);
+  const policy = await loadPolicy(config.seedsDir);
+  const sim = config.mode === 'local' ? new SimClock(store, simStart(config, store, calendar)) : undefined;
+  const clock = sim ?? systemClock;
+  if (sim) log.info(`模拟时钟:${sim.now().toISOString()}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`);
+  const calendarWarnings = (): string[] => {
+    const years = store.state.get().plans.flatMap((p) => (p.period ? [p.period.from, p.period.to] : []));
+    const now = Number(shanghaiDate(clock.now()).slice(0, 4));
+    const missing = calendar.missingYears(Math.min(now, ...years), Math.max(now, ...years));
+    return missing.length > 0 ? [`缺少 ${missing.join('、')} 年的节假日数据,这些年份不会发送提醒:请补充 seeds/holidays/<年份>.json`] : [];
+  };
+  for (const w of calendarWarnings()) log.warn(`!!! ${w}`);
+  const deps: Deps = { config, clock, log, store, channel };
+  const dispatcher = new Dispatcher(store, channel, log);
+  const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl: config.publicUrl });
   const inbox = new BotInbox(recordOnlyHandler(store, channel), log);
   const receiver = config.robotMode === 'stream' ? new StreamReceiver({ clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase }, inbox, log) : undefined;
 
-  if (store.state.get().plans.length === 0 && store.state.get().units.length === 0) {
-    const seeds = await loadSeeds(config.seedsDir);
-    const reports = await seedStore(store, seeds, systemClock.now());
-    for (const r of reports) {
-      log.info(`已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`);
-    }
-  }
 
   const app = await buildApp(deps, {
     logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
     dingtalkCallback: { appSecret: channelOptions.appSecret, inbox },
+    warnings: calendarWarnings,
+    reminders: {
+      scheduler,
+      calendar,
+      ...(sim ? { sim: { clock: sim, digestTime: policy.digestTime, onMove: (at: Date) => syncEmulatorClock(config.emulator.url, at) } } : {}),
+    },
   });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -57,6 +86,7 @@ async function main(): Promise<void> {
     log.info(`收到 ${signal},正在停止…`);
     try {
       receiver?.stop();
+      await scheduler.stop();
       await app.close();
       await inbox.idle();
       await store.close();
@@ -78,6 +108,8 @@ async function main(): Promise<void> {
       (error: unknown) => log.warn(`机器人 Stream 连接失败,将自动重试:${(error as Error).message}`),
     );
   } else log.info(`机器人消息:HTTP 回调模式,回调地址 ${config.publicUrl}/dingtalk/callback`);
+  if (sim) await syncEmulatorClock(config.emulator.url, sim.now());
+  await scheduler.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -88,6 +120,16 @@ async function main(): Promise<void> {
   log.info(`  重点任务  ${base}/api/tasks?kind=key`);
   if (config.mode === 'local') log.info(`  钉钉模拟器控制台  ${config.emulator.url}/ (扮演任一官员,查看工作通知、待办,与机器人对话)`);
   log.info(`  当前计划:${s.plans.find((p) => p.id === s.activePlanId)?.title ?? '(无)'}(${s.tasks.length} 项任务,${s.units.length} 个单位,${s.people.length} 名人员)`);
+}
+
+/** Where local mode's simulated time starts: DUBAN_SIM_START, else the active plan's first working day after its issue date. */
+function simStart(config: Config, store: Store, calendar: WorkCalendar): Date {
+  if (config.simStart) return new Date(`${config.simStart.length === 10 ? `${config.simStart}T09:00` : config.simStart}:00+08:00`.replace(/:00:00\+/, ':00+'));
+  const s = store.state.get();
+  const issued = s.plans.find((p) => p.id === s.activePlanId)?.issuedOn;
+  if (!issued) return new Date();
+  const next = new Date(Date.parse(`${issued}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return new Date(`${calendar.nextWorkingDay(next)}T09:00:00+08:00`);
 }
 
 main().catch((error: unknown) => {

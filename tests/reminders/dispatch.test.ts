@@ -68,7 +68,7 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     expect((await inbox('dt-fzb-c')).items.filter((i) => i.kind === 'notice')).toHaveLength(1);
   });
 
-  it('checks delivery after 10 minutes and again a day later, recording delivered and read', async () => {
+  it('checks delivery after 10 minutes and again at 17:00, recording delivered and read', async () => {
     const fzb = await inbox('dt-fzb-c');
     await emu.admin('POST', `/messages/${fzb.items[0]!.id}/read`);
     clock.set('2018-11-01T09:11:00+08:00');
@@ -76,6 +76,13 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     const first = (await events('reminder.delivery')).filter((e) => (e.payload as { check: number }).check === 1);
     expect(first.find((e) => (e.payload as { userId: string }).userId === 'dt-fzb-c')!.payload).toMatchObject({ status: 'read' });
     expect(first.find((e) => (e.payload as { userId: string }).userId === 'dt-sfj-c')!.payload).toMatchObject({ status: 'delivered' });
+    const sfj = await inbox('dt-sfj-c');
+    await emu.admin('POST', `/messages/${sfj.items[0]!.id}/read`);
+    clock.set('2018-11-01T17:00:00+08:00');
+    await drain();
+    const second = (await events('reminder.delivery')).filter((e) => (e.payload as { check: number }).check === 2);
+    expect(second.find((e) => (e.payload as { userId: string }).userId === 'dt-sfj-c')!.payload).toMatchObject({ status: 'read' });
+    expect(await events('reminder.failed')).toEqual([]);
   });
 
   it('completes the 待办 when its obligation is fulfilled by an action', async () => {

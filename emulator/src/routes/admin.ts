@@ -50,9 +50,30 @@ function summary(item: InboxItem): string {
 }
 
 /** The admin API tests and the console use to drive the emulator (under /__emulator). */
-export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: StreamGateway): void {
+export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: StreamGateway, serverUrl?: string): void {
   const p = '/__emulator';
   f.get(`${p}/apps`, async () => state.org.apps);
+  f.get(`${p}/config`, async () => ({ serverUrl: serverUrl ?? null }));
+
+  // The console's time controls act on 督办通's simulated clock (local mode); relayed so the page
+  // needs only one origin.
+  f.route({
+    method: ['GET', 'POST'],
+    url: `${p}/server/clock`,
+    handler: async (req, reply) => {
+      if (!serverUrl) return reply.code(404).send({ code: 'NOT_FOUND', message: '模拟器不是由督办通启动的,没有可拨动的模拟时钟' });
+      try {
+        const res = await fetch(`${serverUrl}/api/dev/clock`, {
+          method: req.method,
+          ...(req.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(req.body ?? {}) } : {}),
+          signal: AbortSignal.timeout(120_000),
+        });
+        return reply.code(res.status).send(await res.json());
+      } catch (error) {
+        return reply.code(502).send({ code: 'UNAVAILABLE', message: `连不上督办通:${(error as Error).message}` });
+      }
+    },
+  });
   f.get(`${p}/users`, async () =>
     state.org.users.map((u) => ({ ...u, departments: u.dept_id_list.map((d) => state.org.departments.find((x) => x.dept_id === d)?.name ?? String(d)) })),
   );

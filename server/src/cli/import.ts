@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../../shared/zod-locale.js';
+import './pipe-safe.js';
 import { loadConfig } from '../config.js';
 import { applyImport } from '../domain/plan/apply-import.js';
 import { directoryOf } from '../domain/plan/directory-of.js';

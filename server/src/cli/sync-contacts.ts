@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import '../../../shared/zod-locale.js';
+import './pipe-safe.js';
 import { DingTalkChannel } from '../channels/dingtalk/dingtalk-channel.js';
 import { loadConfig } from '../config.js';
 import { applyContactsSync, planContactsSync } from '../domain/units/contacts-sync.js';

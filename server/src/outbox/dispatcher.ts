@@ -15,7 +15,7 @@ export interface DispatcherOptions {
   batch: number;
   /** Rows sent at the same time (their state writes coalesce). */
   concurrency: number;
-  /** Delivery is checked this long after a notice is sent, and once more a day later (read state). */
+  /** Delivery is checked this long after a notice is sent, and once more at 17:00 that day (read state). */
   checkAfterMs: number;
   /** Finished rows are pruned from the state after this long (the ledger keeps them). */
   keepDoneMs: number;
@@ -167,7 +167,8 @@ export class Dispatcher {
       return {
         result: { taskId },
         events: [{ type: 'reminder.sent', actor: system, subject, channel: 'scheduler', payload: { personId: row.personId, userId: p.userId, date: row.date, kind: p.kind, level: p.level, taskId, obligations: p.obligations, tasks: p.tasks } }],
-        follow: [check(1, this.o.checkAfterMs), check(2, 86_400_000)],
+        // second check at 17:00 that day: read state, still inside getsendresult's 24-hour window
+        follow: [check(1, this.o.checkAfterMs), check(2, Math.max(2 * this.o.checkAfterMs, Date.parse(`${row.date}T17:00:00+08:00`) - now.getTime()))],
       };
     }
     if (row.kind === 'deliveryCheck') {

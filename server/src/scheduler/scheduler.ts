@@ -64,6 +64,17 @@ export class Scheduler {
     return out;
   }
 
+  /** Ticks until the outbox has nothing due (bounded): used after the simulated clock moves. */
+  async runUntilIdle(now = this.d.clock.now(), maxPasses = 20): Promise<TickResult> {
+    const first = await this.tick(now);
+    for (let i = 1; i < maxPasses; i += 1) {
+      const more = await this.tick(now);
+      for (const k of ['sent', 'retried', 'failed', 'expired'] as const) first.dispatched[k] += more.dispatched[k];
+      if (more.dispatched.sent + more.dispatched.retried + more.dispatched.failed === 0) break;
+    }
+    return first;
+  }
+
   /** Reset stale claims, catch up, then wake every minute (Asia/Shanghai). */
   async start(): Promise<void> {
     const { reset, expired } = await this.d.dispatcher.resetStale(this.d.clock.now());

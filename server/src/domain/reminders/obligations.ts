@@ -5,7 +5,9 @@ import { fromDay, toDay } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { ReminderPolicy } from './policy.js';
 
-export type ObligationKind = 'acknowledge' | 'progress' | 'midYear' | 'yearEnd' | 'deadline' | 'completion' | 'prose';
+import type { ObligationKind } from '../../../../shared/schemas/reminders.js';
+
+export type { ObligationKind };
 
 /** Something a unit owes for a task in one year's cycle, with its due date. */
 export interface Obligation {

@@ -1,70 +1,16 @@
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { Person } from '../../../../shared/schemas/person.js';
+import type { Reminder, ReminderItem, ReminderPlan } from '../../../../shared/schemas/reminders.js';
 import type { Task } from '../../../../shared/schemas/task.js';
 import { shanghaiDate, shanghaiMinutes, parseHhmm } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
-import { includedTasks, obligationsFor, planYears, type Obligation, type ObligationKind } from './obligations.js';
+import { includedTasks, obligationsFor, planYears, type Obligation } from './obligations.js';
 import type { ReminderPolicy } from './policy.js';
 
-export type Stage = 'new' | 'before' | 'due' | 'overdue';
-
-export interface ReminderItem {
-  obligationId: string;
-  assignmentId: string;
-  taskId: string;
-  /** As shown to people and typed back to the bot: 8 for 重点任务8. */
-  taskNumber: number;
-  taskKind: Task['kind'];
-  taskTitle: string;
-  unitId: string;
-  unitName: string;
-  kind: ObligationKind;
-  label: string;
-  due: string;
-  stage: Stage;
-  /** Working days until due (stage before/due) or overdue (stage overdue). */
-  workingDays: number;
-  level: 1 | 2 | 3;
-}
-
-export interface Reminder {
-  /** Outbox key: one digest per person per day per kind. */
-  key: string;
-  kind: 'digest' | 'escalation';
-  date: string;
-  personId: string;
-  personName: string;
-  userId: string;
-  unionId?: string;
-  /** Why this person: their own items (contact), or as the unit's leader / the 督考办 (escalation). */
-  as: 'contact' | 'leader' | 'supervisor';
-  level: 1 | 2 | 3;
-  items: ReminderItem[];
-  reasons: string[];
-}
-
-export interface TodoCreate {
-  key: string;
-  obligationId: string;
-  personId: string;
-  unionId: string;
-  subject: string;
-  due: string;
-  taskId: string;
-}
-
-export interface PlanResult {
-  at: string;
-  date: string;
-  workingDay: boolean;
-  dayName: string;
-  /** Why nothing is planned, if so (holiday, before digest time, missing calendar …). */
-  skipped?: string;
-  reminders: Reminder[];
-  todoCreates: TodoCreate[];
-  warnings: string[];
-}
+export type { Reminder, ReminderItem, TodoCreate } from '../../../../shared/schemas/reminders.js';
+export type PlanResult = ReminderPlan;
+type Stage = ReminderItem['stage'];
 
 interface Template extends Omit<Obligation, 'id' | 'assignmentId' | 'unitId'> {
   stage: Stage | null;

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorBody } from '../../../shared/errors.js';
+import { ReminderPlan, SimClockStatus } from '../../../shared/schemas/reminders.js';
+import { shanghaiDate } from '../calendar/dates.js';
+import type { WorkCalendar } from '../calendar/work-calendar.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { SimClock } from '../scheduler/sim-clock.js';
+
+/** An instant written as YYYY-MM-DDTHH:MM (Asia/Shanghai unless an offset is given). */
+export function parseLocalInstant(text: string): Date | undefined {
+  const withTime = /T\d{2}:\d{2}/.test(text) ? text : `${text}T09:00`;
+  const iso = /([+-]\d{2}:\d{2}|Z)$/.test(withTime) ? withTime : `${withTime}+08:00`;
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/**
+ * GET /api/reminders/preview?at= — who would be reminded of what, and why (the 督考办's preview).
+ * Local mode only: GET/POST /api/dev/clock — read and move the simulated clock; each move runs
+ * the scheduler, so the day's reminders appear in the emulator console.
+ */
+export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkCalendar, sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> }): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    app.get('/api/reminders/preview', { schema: { tags: ['提醒'], summary: '预览某一时刻的提醒(不发送)', querystring: z.object({ at: z.string().max(40).optional() }), response: { 200: ReminderPlan, 400: ErrorBody } } }, async (req) => {
+      const at = req.query.at ? parseLocalInstant(req.query.at) : deps.clock.now();
+      if (!at) throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM');
+      return scheduler.preview(at);
+    });
+    if (!sim) return;
+    const status = () => {
+      const now = deps.clock.now();
+      const date = shanghaiDate(now);
+      const info = calendar.info(date);
+      return { now: now.toISOString(), date, dayName: info.name, workingDay: info.working, simulated: true };
+    };
+    app.get('/api/dev/clock', { schema: { tags: ['本地模式'], summary: '模拟时钟', response: { 200: SimClockStatus } } }, async () => status());
+    app.post(
+      '/api/dev/clock',
+      {
+        schema: {
+          tags: ['本地模式'],
+          summary: '拨动模拟时钟并运行一次调度',
+          body: z.object({ advance: z.enum(['nextWorkingDay', 'week']).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').optional() }),
+          response: { 200: SimClockStatus.extend({ tick: z.unknown() }), 400: ErrorBody },
+        },
+      },
+      async (req) => {
+        const today = shanghaiDate(deps.clock.now());
+        let date: string;
+        try {
+          if (req.body.to) date = req.body.to;
+          else if (req.body.advance === 'week') date = calendar.nextWorkingDay(new Date(Date.parse(`${today}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10));
+          else date = calendar.addWorkingDays(today, 1);
+        } catch (error) {
+          throw new AppError('VALIDATION_FAILED', 400, (error as Error).message);
+        }
+        const at = new Date(`${date}T${sim.digestTime}:00+08:00`);
+        await sim.clock.set(at);
+        await sim.onMove?.(at);
+        const tick = await scheduler.runUntilIdle(at);
+        return { ...status(), tick };
+      },
+    );
+  };
+}

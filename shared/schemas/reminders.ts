@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { IsoDate } from './common.js';
+
+export const Stage = z.enum(['new', 'before', 'due', 'overdue']);
+export const ObligationKind = z.enum(['acknowledge', 'progress', 'midYear', 'yearEnd', 'deadline', 'completion', 'prose']);
+export type ObligationKind = z.infer<typeof ObligationKind>;
+const Level = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+
+export const ReminderItem = z.object({
+  obligationId: z.string(),
+  assignmentId: z.string(),
+  taskId: z.string(),
+  /** As shown to people and typed back to the bot: 8 for 重点任务8. */
+  taskNumber: z.number().int(),
+  taskKind: z.enum(['key', 'measure']),
+  taskTitle: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  kind: ObligationKind,
+  label: z.string(),
+  due: IsoDate,
+  stage: Stage,
+  /** Working days until due (stage before/due/new) or overdue (stage overdue). */
+  workingDays: z.number().int(),
+  level: Level,
+});
+export type ReminderItem = z.infer<typeof ReminderItem>;
+
+export const Reminder = z.object({
+  /** Outbox key: one digest per person per day per kind. */
+  key: z.string(),
+  kind: z.enum(['digest', 'escalation']),
+  date: IsoDate,
+  personId: z.string(),
+  personName: z.string(),
+  userId: z.string(),
+  unionId: z.string().optional(),
+  /** Why this person: their own items (contact), or as the unit's leader / the 督考办 (escalation). */
+  as: z.enum(['contact', 'leader', 'supervisor']),
+  level: Level,
+  items: z.array(ReminderItem),
+  reasons: z.array(z.string()),
+});
+export type Reminder = z.infer<typeof Reminder>;
+
+export const TodoCreate = z.object({
+  key: z.string(),
+  obligationId: z.string(),
+  personId: z.string(),
+  unionId: z.string(),
+  subject: z.string(),
+  due: IsoDate,
+  taskId: z.string(),
+});
+export type TodoCreate = z.infer<typeof TodoCreate>;
+
+/** What the planner decided for an instant: the reminders preview of the API and the CLI. */
+export const ReminderPlan = z.object({
+  at: z.string(),
+  date: IsoDate,
+  workingDay: z.boolean(),
+  /** 国庆节 / 春节调休上班 / 周六 / 周一 … */
+  dayName: z.string(),
+  /** Why nothing is planned, if so (holiday, before digest time, missing calendar …). */
+  skipped: z.string().optional(),
+  reminders: z.array(Reminder),
+  todoCreates: z.array(TodoCreate),
+  warnings: z.array(z.string()),
+});
+export type ReminderPlan = z.infer<typeof ReminderPlan>;
+
+export const SimClockStatus = z.object({
+  now: z.string(),
+  date: IsoDate,
+  dayName: z.string(),
+  workingDay: z.boolean(),
+  simulated: z.boolean(),
+});
