@@ -6,9 +6,11 @@ import { cpus } from 'node:os';
 import { benchChannel } from './channel-throughput.js';
 import { benchImporter } from './importer.js';
 import { benchLedgerVsNaive } from './ledger-vs-naive.js';
+import { benchReminders } from './reminders.js';
 
 const quick = process.argv.includes('--quick');
 console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
 await benchImporter();
 await benchChannel();
+await benchReminders(quick);
 await benchLedgerVsNaive(quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);

@@ -13,15 +13,17 @@ export interface DispatcherOptions {
   maxDelayMs: number;
   /** Rows claimed per run. */
   batch: number;
-  /** Rows sent at the same time (their state writes coalesce). */
+  /** Rows sent at the same time. */
   concurrency: number;
+  /** Results are recorded in groups of this many (one ledger append + one state write per group). */
+  recordEvery: number;
   /** Delivery is checked this long after a notice is sent, and once more at 17:00 that day (read state). */
   checkAfterMs: number;
   /** Finished rows are pruned from the state after this long (the ledger keeps them). */
   keepDoneMs: number;
 }
 
-export const DEFAULT_DISPATCHER: DispatcherOptions = { maxAttempts: 8, baseDelayMs: 60_000, maxDelayMs: 2 * 3600_000, batch: 200, concurrency: 4, checkAfterMs: 10 * 60_000, keepDoneMs: 7 * 86_400_000 };
+export const DEFAULT_DISPATCHER: DispatcherOptions = { maxAttempts: 8, baseDelayMs: 60_000, maxDelayMs: 2 * 3600_000, batch: 200, concurrency: 4, recordEvery: 25, checkAfterMs: 10 * 60_000, keepDoneMs: 7 * 86_400_000 };
 
 type Outcome = { result: Record<string, unknown>; events: NewLedgerEvent[]; follow?: OutboxRow[]; apply?: (d: State) => void };
 
@@ -29,7 +31,7 @@ const system = { type: 'scheduler' as const, name: '督办通提醒' };
 
 /**
  * Sends what the outbox holds through the Channel. Claims rows in one state write, sends, then
- * records each result (ledger first, then state). Retryable failures come back with exponential
+ * records the results in small groups (ledger first, then state). Retryable failures come back with exponential
  * backoff; a digest is never sent on a later day than its own. At start, rows left claimed by a
  * crash are reset: to pending on the same day (a resend is dropped by DingTalk's same-content rule,
  * 待办 are keyed by sourceId), to expired on a later day.
@@ -92,59 +94,81 @@ export class Dispatcher {
       }
       const keepAfter = new Date(now.getTime() - this.o.keepDoneMs).toISOString();
       d.outbox = d.outbox.filter((r) => !(r.doneAt && r.doneAt < keepAfter));
-      return due.filter((r) => r.status === 'claimed').map((r) => structuredClone(r));
+      return due.filter((r) => r.status === 'claimed').map((r) => JSON.parse(JSON.stringify(r)) as OutboxRow);
     });
     const queue = [...claimed];
+    const done: Array<{ row: OutboxRow; outcome?: Outcome; error?: unknown }> = [];
+    const flush = async (): Promise<void> => {
+      const group = done.splice(0);
+      if (group.length > 0) await this.record(group, now, stats);
+    };
     const worker = async (): Promise<void> => {
-      for (let row = queue.shift(); row; row = queue.shift()) await this.process(row, now, stats);
+      for (let row = queue.shift(); row; row = queue.shift()) {
+        try {
+          done.push({ row, outcome: await this.send(row, now) });
+        } catch (error) {
+          done.push({ row, error });
+        }
+        if (done.length >= this.o.recordEvery) await flush();
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));
+    await flush();
     return stats;
   }
 
-  private async process(row: OutboxRow, now: Date, stats: { sent: number; retried: number; failed: number; expired: number }): Promise<void> {
+  /** Records a group of results: one ledger append and one state write for all of them. */
+  private async record(group: Array<{ row: OutboxRow; outcome?: Outcome; error?: unknown }>, now: Date, stats: { sent: number; retried: number; failed: number; expired: number }): Promise<void> {
     const nowIso = now.toISOString();
-    try {
-      const outcome = await this.send(row, now);
-      if (outcome.events.length > 0) await this.store.ledger.appendMany(outcome.events);
-      await this.store.state.update((d) => {
-        const r = d.outbox.find((x) => x.key === row.key);
-        if (r) {
-          r.status = 'sent';
-          r.result = outcome.result;
-          r.doneAt = nowIso;
-          delete r.lockedAt;
-        }
-        outcome.apply?.(d);
-        const keys = new Set(d.outbox.map((x) => x.key));
-        for (const f of outcome.follow ?? []) if (!keys.has(f.key)) d.outbox.push(f);
-      });
-      stats.sent += 1;
-    } catch (error) {
+    const events: NewLedgerEvent[] = [];
+    const failures = new Map<string, { message: string; giveUp: boolean; delay: number }>();
+    for (const { row, outcome, error } of group) {
+      if (outcome) {
+        events.push(...outcome.events);
+        stats.sent += 1;
+        continue;
+      }
       const retryable = error instanceof ChannelError ? error.retryable : false;
       const message = error instanceof Error ? `${error instanceof ChannelError ? `${error.code}: ` : ''}${error.message}` : String(error);
       const giveUp = !retryable || row.attempts >= this.o.maxAttempts;
       if (giveUp) {
-        await this.store.ledger.append({ type: 'reminder.failed', actor: system, subject: { type: 'outbox', id: row.key }, channel: 'scheduler', payload: { kind: row.kind, personId: row.personId, attempts: row.attempts, error: message } });
+        events.push({ type: 'reminder.failed', actor: system, subject: { type: 'outbox', id: row.key }, channel: 'scheduler', payload: { kind: row.kind, personId: row.personId, attempts: row.attempts, error: message } });
         this.log.warn(`发送失败,已放弃:${row.key}:${message}`);
-      }
-      const delay = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (row.attempts - 1));
-      await this.store.state.update((d) => {
-        const r = d.outbox.find((x) => x.key === row.key);
-        if (!r) return;
-        r.lastError = message.slice(0, 500);
+        stats.failed += 1;
+      } else stats.retried += 1;
+      failures.set(row.key, { message, giveUp, delay: Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (row.attempts - 1)) });
+    }
+    if (events.length > 0) await this.store.ledger.appendMany(events);
+    await this.store.state.update((d) => {
+      const byKey = new Map(d.outbox.map((r) => [r.key, r]));
+      for (const { row, outcome } of group) {
+        const r = byKey.get(row.key);
+        if (!r) continue;
         delete r.lockedAt;
-        if (giveUp) {
+        if (outcome) {
+          r.status = 'sent';
+          r.result = outcome.result;
+          r.doneAt = nowIso;
+          outcome.apply?.(d);
+          for (const f of outcome.follow ?? []) {
+            if (!byKey.has(f.key)) {
+              d.outbox.push(f);
+              byKey.set(f.key, f);
+            }
+          }
+          continue;
+        }
+        const f = failures.get(row.key)!;
+        r.lastError = f.message.slice(0, 500);
+        if (f.giveUp) {
           r.status = 'failed';
           r.doneAt = nowIso;
         } else {
           r.status = 'pending';
-          r.runAt = new Date(now.getTime() + delay).toISOString();
+          r.runAt = new Date(now.getTime() + f.delay).toISOString();
         }
-      });
-      if (giveUp) stats.failed += 1;
-      else stats.retried += 1;
-    }
+      }
+    });
   }
 
   private async send(row: OutboxRow, now: Date): Promise<Outcome> {

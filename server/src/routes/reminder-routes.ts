@@ -62,7 +62,7 @@ export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkC
         const at = new Date(`${date}T${sim.digestTime}:00+08:00`);
         await sim.clock.set(at);
         await sim.onMove?.(at);
-        const tick = await scheduler.runUntilIdle(at);
+        const { plan: _plan, ...tick } = await scheduler.runUntilIdle(at);
         return { ...status(), tick };
       },
     );

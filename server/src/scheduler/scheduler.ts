@@ -10,6 +10,8 @@ import type { Store } from '../store/ports.js';
 
 export interface TickResult {
   date: string;
+  /** The plan made by this tick (only the tick that planned the day has one). */
+  plan?: PlanResult;
   planned?: { reminders: number; todos: number; added: number };
   skipped?: string;
   dispatched: { sent: number; retried: number; failed: number; expired: number };
@@ -48,6 +50,7 @@ export class Scheduler {
           return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now);
         });
         if (added >= 0) {
+          out.plan = plan;
           out.planned = { reminders: plan.reminders.length, todos: plan.todoCreates.length, added };
           await this.d.store.ledger.append({
             type: 'reminders.planned',
@@ -68,6 +71,7 @@ export class Scheduler {
   async runUntilIdle(now = this.d.clock.now(), maxPasses = 20): Promise<TickResult> {
     const first = await this.tick(now);
     for (let i = 1; i < maxPasses; i += 1) {
+      if (first.dispatched.sent + first.dispatched.retried + first.dispatched.failed === 0 && i === 1 && !first.planned) break;
       const more = await this.tick(now);
       for (const k of ['sent', 'retried', 'failed', 'expired'] as const) first.dispatched[k] += more.dispatched[k];
       if (more.dispatched.sent + more.dispatched.retried + more.dispatched.failed === 0) break;

@@ -4,36 +4,57 @@ import type { State } from '../../store/state.js';
 
 export type FulfilAction = 'acknowledge' | 'report' | 'approve';
 
+export interface FulfilInput {
+  obligationId: string;
+  action: FulfilAction;
+  channel: 'miniapp' | 'bot' | 'api' | 'cli';
+  actor: Actor;
+  at: Date;
+  note?: string;
+}
+
+const EVENT: Record<FulfilAction, string> = { acknowledge: 'obligation.acknowledged', report: 'obligation.reported', approve: 'obligation.approved' };
+
 /**
- * Records that an obligation was met by an action (签收, 进展报送, 审核通过) — never by time passing.
- * The ledger gets the event first, then the state marks the obligation fulfilled and enqueues the
- * completion of its open 待办 in the same write. Idempotent: fulfilling twice changes nothing.
+ * Records that obligations were met by actions (签收, 进展报送, 审核通过) — never by time passing.
+ * The ledger gets the events first, then one state write marks them fulfilled and enqueues the
+ * completion of their open 待办. Idempotent: an obligation already fulfilled is skipped.
  */
-export async function fulfilObligation(
-  store: Store,
-  input: { obligationId: string; action: FulfilAction; channel: 'miniapp' | 'bot' | 'api' | 'cli'; actor: Actor; at: Date; note?: string },
-): Promise<{ changed: boolean }> {
-  if (store.state.get().fulfillments[input.obligationId]) return { changed: false };
-  const [assignmentId] = input.obligationId.split(':');
-  const event = await store.ledger.append({
-    type: `obligation.${input.action === 'acknowledge' ? 'acknowledged' : input.action === 'report' ? 'reported' : 'approved'}`,
-    actor: input.actor,
-    subject: { type: 'assignment', id: assignmentId! },
-    channel: input.channel,
-    payload: { obligationId: input.obligationId, ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
-  });
+export async function fulfilObligations(store: Store, inputs: readonly FulfilInput[]): Promise<{ changed: number }> {
+  const done = store.state.get().fulfillments;
+  const seen = new Set<string>();
+  const fresh = inputs.filter((i) => !done[i.obligationId] && !seen.has(i.obligationId) && seen.add(i.obligationId));
+  if (fresh.length === 0) return { changed: 0 };
+  const events = await store.ledger.appendMany(
+    fresh.map((input) => ({
+      type: EVENT[input.action],
+      actor: input.actor,
+      subject: { type: 'assignment', id: input.obligationId.split(':')[0]! },
+      channel: input.channel,
+      payload: { obligationId: input.obligationId, ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
+    })),
+  );
   await store.state.update((draft) => {
-    if (draft.fulfillments[input.obligationId]) return;
-    draft.fulfillments[input.obligationId] = { at: input.at.toISOString(), action: input.action, seq: event.seq, ...(input.actor.id ? { by: input.actor.id } : {}) };
-    completeTodos(draft, input.obligationId, input.at);
+    fresh.forEach((input, n) => {
+      if (draft.fulfillments[input.obligationId]) return;
+      draft.fulfillments[input.obligationId] = { at: input.at.toISOString(), action: input.action, seq: events[n]!.seq, ...(input.actor.id ? { by: input.actor.id } : {}) };
+      completeTodos(draft, input.obligationId, input.at);
+    });
   });
-  return { changed: true };
+  return { changed: fresh.length };
+}
+
+export async function fulfilObligation(store: Store, input: FulfilInput): Promise<{ changed: boolean }> {
+  return { changed: (await fulfilObligations(store, [input])).changed > 0 };
 }
 
 /** Enqueues the completion of every 待办 created for an obligation. */
 export function completeTodos(draft: State, obligationId: string, at: Date): void {
-  for (const [key, todo] of Object.entries(draft.todos)) {
-    if (todo.obligationId !== obligationId || todo.done) continue;
+  const prefix = `${obligationId}|`;
+  for (const key of Object.keys(draft.todos)) {
+    if (!key.startsWith(prefix)) continue;
+    const todo = draft.todos[key]!;
+    if (todo.done) continue;
     const rowKey = `todoComplete:${key}`;
     if (draft.outbox.some((r) => r.key === rowKey)) continue;
     draft.outbox.push({

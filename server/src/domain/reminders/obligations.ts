@@ -118,5 +118,5 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
     const applies = p.appliesTo === 'allAssigned' || (p.appliesTo === 'keyTaskLeads' && task.kind === 'key' && assignment.role === 'lead');
     if (applies) add('prose', p.due, p.what, p.id.split('.').at(-1));
   }
-  return out.sort((a, b) => (a.due === b.due ? a.id.localeCompare(b.id) : a.due.localeCompare(b.due)));
+  return out.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
