@@ -1,0 +1,95 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/src/app.js';
+import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
+import { Scheduler } from '../../server/src/scheduler/scheduler.js';
+import { SimClock } from '../../server/src/scheduler/sim-clock.js';
+import { migrate } from '../../server/src/store/migrations.js';
+import { openStore } from '../../server/src/store/open-store.js';
+import { STATE_VERSION } from '../../server/src/store/state.js';
+import { FakeChannel } from '../helpers/fake-channel.js';
+import { calendar, policy } from '../helpers/reminders.js';
+import { runTs } from '../helpers/run-node.js';
+import { SEEDS_DIR } from '../helpers/seeds.js';
+import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+describe('reminder preview, simulated clock and the reminders CLI', () => {
+  let t: TestApp;
+  let sim: SimClock;
+  let channel: FakeChannel;
+  beforeAll(async () => {
+    t = await seededApp();
+    await t.app.close();
+    sim = new SimClock(t.store, new Date('2018-11-01T09:00:00+08:00'));
+    channel = new FakeChannel(() => sim.now());
+    const dispatcher = new Dispatcher(t.store, channel, silentLog);
+    const scheduler = new Scheduler({ store: t.store, calendar, policy, clock: sim, log: silentLog, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
+    t.app = await buildApp({ ...t.deps, clock: sim }, { reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime } }, warnings: () => ['缺少 2027 年的节假日数据'] });
+  });
+  afterAll(async () => t.close());
+
+  it('previews who would be reminded at an instant, with the day name', async () => {
+    const res = await t.app.inject('/api/reminders/preview?at=2019-06-14T09:00');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ date: '2019-06-14', workingDay: true, dayName: '周五' });
+    expect(body.reminders.length).toBeGreaterThan(0);
+    expect((await t.app.inject('/api/reminders/preview?at=2019-10-01')).json()).toMatchObject({ workingDay: false, dayName: '国庆节', reminders: [] });
+    expect((await t.app.inject('/api/reminders/preview?at=tomorrow')).json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('moves the simulated clock to the next working day, +1 week or a date, and runs the scheduler', async () => {
+    expect((await t.app.inject('/api/dev/clock')).json()).toMatchObject({ date: '2018-11-01', dayName: '周四', simulated: true });
+    const next = (await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { advance: 'nextWorkingDay' } })).json();
+    expect(next).toMatchObject({ date: '2018-11-02', dayName: '周五', tick: { planned: { reminders: 0 } } }); // 签收 due 11-08: no nudge 4 days before
+    const eve = (await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { to: '2018-11-07' } })).json();
+    expect(eve.tick.planned.reminders).toBeGreaterThan(0);
+    expect(channel.notices.length).toBe(eve.tick.planned.reminders);
+    expect(channel.notices.every((n) => n.at.toISOString().startsWith('2018-11-07T01:0'))).toBe(true);
+    expect((await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { advance: 'week' } })).json()).toMatchObject({ date: '2018-11-14' });
+    expect((await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { to: '2019-10-01' } })).json()).toMatchObject({ date: '2019-10-01', dayName: '国庆节', workingDay: false });
+    expect((await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { to: '2019/10/01' } })).statusCode).toBe(400);
+    expect(t.store.state.get().simClock?.at).toBe('2019-10-01T01:00:00.000Z');
+  });
+
+  it('reports degraded health while a calendar year is missing', async () => {
+    expect((await t.app.inject('/api/health')).json()).toMatchObject({ status: 'degraded', warnings: expect.arrayContaining(['缺少 2027 年的节假日数据']) });
+  });
+
+  it('npm run reminders -- --at … --dry-run --json prints { at, workingDay, dayName, reminders }', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, { clock: () => new Date() });
+    const { seedStore } = await import('../../server/src/domain/plan/seed-store.js');
+    const { loadSeeds } = await import('../../server/src/seeds/load-seeds.js');
+    await seedStore(store, await loadSeeds(SEEDS_DIR), new Date());
+    await store.close();
+    const env = { DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: SEEDS_DIR };
+    const json = await runTs('server/src/cli/reminders.ts', ['--at', '2026-02-14T09:00', '--dry-run', '--json'], env);
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout);
+    expect(Object.keys(parsed)).toEqual(expect.arrayContaining(['at', 'workingDay', 'dayName', 'reminders']));
+    expect(parsed).toMatchObject({ at: '2026-02-14T01:00:00.000Z', workingDay: true, dayName: '春节调休上班' });
+    const text = await runTs('server/src/cli/reminders.ts', ['--at', '2018-11-13T09:00', '--dry-run'], env);
+    expect(text.stdout).toContain('2018-11-13 周二(工作日)');
+    expect(text.stdout).toContain('吴超(联络员,dt-fzb-c)— 有逾期事项、即将到期');
+    const holiday = await runTs('server/src/cli/reminders.ts', ['--at', '2019-10-01T09:00', '--dry-run'], env);
+    expect(holiday.stdout).toContain('不发送提醒:国庆节,非工作日');
+  });
+
+  it('migrates a version-1 state document to the current version', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, { clock: () => new Date() });
+    await store.close();
+    const path = join(dir, 'state.json');
+    const { readFileSync } = await import('node:fs');
+    const v2 = JSON.parse(readFileSync(path, 'utf8'));
+    const { fulfillments: _f, outbox: _o, todos: _t, scheduler: _s, simClock: _c, ...v1 } = v2;
+    writeFileSync(path, JSON.stringify({ ...v1, schemaVersion: 1 }));
+    expect(migrate({ ...v1, schemaVersion: 1 }).from).toBe(1);
+    const reopened = await openStore(dir, { clock: () => new Date() });
+    expect(reopened.state.get()).toMatchObject({ schemaVersion: STATE_VERSION, outbox: [], scheduler: { lastPlannedDate: null } });
+    await reopened.close();
+  });
+});
