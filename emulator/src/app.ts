@@ -30,6 +30,7 @@ const CONSOLE_HTML = new URL('../console/index.html', import.meta.url);
  */
 export async function buildEmulator(org: Org, options: { logger?: boolean; serverUrl?: string } = {}): Promise<Emulator> {
   const state = new EmulatorState(org);
+  state.serverUrl = options.serverUrl;
   const gateway = new StreamGateway(state);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 30 * 1024 * 1024 });
   await app.register(formbody);
@@ -62,7 +63,7 @@ export async function buildEmulator(org: Org, options: { logger?: boolean; serve
   contactRoutes(app, state);
   mediaRoutes(app, state);
   streamRoutes(app, state, gateway);
-  adminRoutes(app, state, gateway, options.serverUrl);
+  adminRoutes(app, state, gateway);
 
   const html = readFileSync(CONSOLE_HTML, 'utf8');
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));

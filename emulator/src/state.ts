@@ -115,6 +115,8 @@ export class EmulatorState {
   readonly clock = new EmulatorClock();
   readonly random = new Random(20181031);
   settings: Settings = { ...DEFAULT_SETTINGS };
+  /** 督办通's own URL when it started this emulator (local mode): the console's time controls relay there. */
+  serverUrl: string | undefined;
   faults: FaultConfig = { errorRate: 0, latencyMs: 0, htmlBlock: false, only: '' };
 
   readonly tokens = new Map<string, { appKey: string; expiresAt: number }>();

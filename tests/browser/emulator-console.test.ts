@@ -26,7 +26,7 @@ describe('the emulator console in a phone-sized Chromium', () => {
     });
     const page = await browser.newPage(PHONE);
     await page.goto(`${emu.url}/?userid=dt-qfb-c`);
-    const card = page.locator('.card', { hasText: '督办提醒 3月4日' });
+    const card = page.locator('.card', { hasText: '您有 2 项待办' });
     await expect.poll(() => card.count()).toBe(1);
     expect(await card.innerText()).toContain('签收 重点任务 4:深入开展大调研活动');
     expect(await page.locator('#nBadge .badge').innerText()).toBe('1');

@@ -50,10 +50,10 @@ function summary(item: InboxItem): string {
 }
 
 /** The admin API tests and the console use to drive the emulator (under /__emulator). */
-export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: StreamGateway, serverUrl?: string): void {
+export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: StreamGateway): void {
   const p = '/__emulator';
   f.get(`${p}/apps`, async () => state.org.apps);
-  f.get(`${p}/config`, async () => ({ serverUrl: serverUrl ?? null }));
+  f.get(`${p}/config`, async () => ({ serverUrl: state.serverUrl ?? null }));
 
   // The console's time controls act on 督办通's simulated clock (local mode); relayed so the page
   // needs only one origin.
@@ -61,6 +61,7 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
     method: ['GET', 'POST'],
     url: `${p}/server/clock`,
     handler: async (req, reply) => {
+      const serverUrl = state.serverUrl;
       if (!serverUrl) return reply.code(404).send({ code: 'NOT_FOUND', message: '模拟器不是由督办通启动的,没有可拨动的模拟时钟' });
       try {
         const res = await fetch(`${serverUrl}/api/dev/clock`, {
