@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AssignmentRole } from './assignment.js';
-import { Id, IsoDate } from './common.js';
+import { Id } from './common.js';
 import { Plan, ProseObligation, Section } from './plan.js';
-import { ScheduleType } from './schedule.js';
+import { ScheduleRule, ScheduleType } from './schedule.js';
 import { TaskKind } from './task.js';
 import { UnitKind } from './unit.js';
 
@@ -19,13 +19,8 @@ export const AssignmentView = z.object({
 });
 export type AssignmentView = z.infer<typeof AssignmentView>;
 
-export const ScheduleView = z.object({
-  type: ScheduleType,
-  text: z.string(),
-  due: IsoDate.optional(),
-  flagged: z.boolean().optional(),
-  source: z.enum(['document', 'default']),
-});
+/** Tasks show their schedule rule as stored. */
+export const ScheduleView = ScheduleRule;
 
 export const TaskView = z.object({
   id: Id,
