@@ -1,0 +1,173 @@
+import type { Person } from '../../../shared/schemas/person.js';
+import type { Task } from '../../../shared/schemas/task.js';
+import { shanghaiDate } from '../calendar/dates.js';
+import type { WorkCalendar } from '../calendar/work-calendar.js';
+import type { Channel, OutboundMessage } from '../channels/channel.js';
+import type { Clock, Log } from '../deps.js';
+import { appLink } from '../domain/reminders/digest-text.js';
+import { fulfilObligations } from '../domain/reminders/fulfil.js';
+import { openObligations, type OpenObligation } from '../domain/reminders/open-obligations.js';
+import type { ReminderPolicy } from '../domain/reminders/policy.js';
+import { findDateExpression } from '../importer/date-expression.js';
+import type { Store } from '../store/ports.js';
+import type { BotEvent, BotEventHandler } from './bot-event.js';
+import { parseCommand, type BotCommand } from './command-parser.js';
+
+export interface BotDeps {
+  store: Store;
+  channel: Channel;
+  calendar: WorkCalendar;
+  policy: ReminderPolicy;
+  clock: Clock;
+  log: Log;
+  publicUrl: string;
+}
+
+const LIGHT = { red: '🔴', yellow: '🟡', green: '🟢' } as const;
+const REPORT_KINDS = new Set(['progress', 'midYear', 'yearEnd', 'prose']);
+
+export const HELP_TEXT = [
+  '### 督办通机器人可以这样用',
+  '- **我的任务**:查看待办事项和截止时间',
+  '- **收到 8** 或 **全部收到**:签收任务',
+  '- **进展 8 已完成试点申报**:报送进展',
+  '- **无变化 8**:本期进展与上期相同',
+  '- **完成 8 情况说明**:申请办结(督考办审核)',
+  '- **延期 8 6月30日 原因**:申请延期',
+  '- **详情 8**:查看任务内容和责任单位',
+  '',
+  '编号就是提醒里的"重点任务"编号,也可以写"第八项"。',
+].join('\n');
+
+/**
+ * The bot: who is speaking, what they asked, the action in the ledger (channel bot, with the
+ * msgId), and a reply through the session webhook while it lives, else a proactive message.
+ */
+export function createBotHandler(d: BotDeps): BotEventHandler {
+  const reply = async (event: BotEvent, message: OutboundMessage): Promise<void> => {
+    if (event.reply && event.reply.expiresAt.getTime() > Date.now()) {
+      const r = await d.channel.replyInSession(event.reply.webhook, message);
+      if (r.ok) return;
+    }
+    if (event.sender.userId) await d.channel.sendRobot([event.sender.userId], message);
+  };
+  const text = (t: string): OutboundMessage => ({ kind: 'text', text: t });
+  const md = (title: string, body: string): OutboundMessage => ({ kind: 'markdown', title, text: body });
+
+  return async (event) => {
+    const state = d.store.state.get();
+    const person = state.people.find((p) => p.dingtalk.userId === event.sender.userId);
+    const actor = person ? { type: 'person' as const, id: person.id, name: person.name } : { type: 'person' as const, id: event.sender.userId || 'unknown', name: event.sender.name };
+    const record = (type: string, payload: Record<string, unknown>, subject = { type: 'botMessage', id: event.msgId }) =>
+      d.store.ledger.append({ type, actor, subject, channel: 'bot', payload: { msgId: event.msgId, ...payload } });
+
+    if (!person) {
+      await record('bot.unknownSender', { userId: event.sender.userId, text: event.text.slice(0, 500) });
+      const dkb = state.people.find((p) => p.roles.includes('supervisor'));
+      return reply(event, text(`您好${event.sender.name ? `,${event.sender.name}` : ''}。督办通里还没有您的账号,无法办理。请联系区督考办${dkb ? `(${dkb.name})` : ''}开通。`));
+    }
+    if (event.files.length > 0) {
+      await record('bot.fileReceived', { files: event.files.map((f) => ({ kind: f.kind, fileName: f.fileName })) });
+      return reply(event, text('已收到文件并记入台账。通过机器人上传佐证材料即将开放,目前请在督办通应用的"填报进展"中上传。'));
+    }
+    const command = parseCommand(event.text);
+    const today = shanghaiDate(d.clock.now());
+    const open = (): OpenObligation[] => openObligations(d.store.state.get(), d.calendar, d.policy, person.unitIds, today);
+    try {
+      await handle(command, person, open, today, event, record, (m) => reply(event, m));
+    } catch (error) {
+      d.log.error(`机器人处理消息 ${event.msgId} 失败:${(error as Error).stack ?? String(error)}`);
+      await reply(event, text('抱歉,处理时出了点问题,已记录。请稍后再试,或在督办通应用中办理。'));
+    }
+  };
+
+  async function handle(
+    command: BotCommand,
+    person: Person,
+    open: () => OpenObligation[],
+    today: string,
+    event: BotEvent,
+    record: (type: string, payload: Record<string, unknown>, subject?: { type: string; id: string }) => Promise<unknown>,
+    send: (m: OutboundMessage) => Promise<void>,
+  ): Promise<void> {
+    const units = (ids: readonly string[]) => ids.map((id) => d.store.state.get().units.find((u) => u.id === id)?.name ?? id);
+    const taskName = (t: Task) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
+    const pick = (list: OpenObligation[], n: number, unit?: string): OpenObligation[] | string => {
+      const mine = list.filter((o) => o.task.number === n);
+      if (mine.length === 0) return `您的单位在重点任务${n}上没有需要办理的事项。回复"我的任务"查看全部。`;
+      const byUnit = [...new Set(mine.map((o) => o.unitId))];
+      if (byUnit.length > 1 && !unit) return `您负责的 ${units(byUnit).join('、')} 都承担重点任务${n}。请注明单位,例如:收到 ${n} ${units(byUnit)[0]}`;
+      if (unit) {
+        const u = byUnit.find((id) => units([id])[0] === unit || id === unit);
+        if (!u) return `重点任务${n}里没有"${unit}"这个单位,请从 ${units(byUnit).join('、')} 中选择。`;
+        return mine.filter((o) => o.unitId === u);
+      }
+      return mine;
+    };
+    const fulfil = (list: OpenObligation[], action: 'acknowledge' | 'report', note?: string) =>
+      fulfilObligations(d.store, list.map((o) => ({ obligationId: o.obligation.id, action, channel: 'bot' as const, actor: { type: 'person' as const, id: person.id, name: person.name }, at: d.clock.now(), ...(note ? { note: `${note}(消息 ${event.msgId})` } : { note: `消息 ${event.msgId}` }) })));
+
+    switch (command.kind) {
+      case 'help':
+        return send(md('督办通机器人', HELP_TEXT));
+      case 'myTasks': {
+        const list = open();
+        if (list.length === 0) return send(text(`${person.name},您的单位目前没有待办事项。下一次提醒会在有事项到期前发出。`));
+        const lines = list.slice(0, 10).map((o) => `- ${LIGHT[o.light]} [${units([o.unitId])[0]}] **${taskName(o.task)}** ${o.obligation.label},${o.obligation.due} 截止${o.workingDaysLeft < 0 ? `(已逾期 ${-o.workingDaysLeft} 个工作日)` : ''}`);
+        const more = list.length > 10 ? `\n\n另有 ${list.length - 10} 项,[在督办通中查看](${appLink(d.publicUrl)})` : '';
+        return send(md('我的任务', `### 我的任务(${list.length} 项)\n${lines.join('\n')}${more}\n\n🔴 已逾期 🟡 即将到期 🟢 时间充裕`));
+      }
+      case 'ack': {
+        const chosen = pick(open().filter((o) => o.obligation.kind === 'acknowledge'), command.task, command.unit);
+        if (typeof chosen === 'string') return send(text(chosen));
+        await fulfil(chosen, 'acknowledge');
+        return send(text(`已签收:${taskName(chosen[0]!.task)}(${units([...new Set(chosen.map((o) => o.unitId))]).join('、')})。`));
+      }
+      case 'ackAll': {
+        const acks = open().filter((o) => o.obligation.kind === 'acknowledge');
+        if (acks.length === 0) return send(text('没有需要签收的任务。'));
+        await fulfil(acks, 'acknowledge');
+        return send(text(`已全部签收,共 ${acks.length} 项:${[...new Set(acks.map((o) => o.task.number))].sort((a, b) => a - b).join('、')}。`));
+      }
+      case 'progress':
+      case 'noChange': {
+        const body = command.kind === 'progress' ? command.text : '本期无变化,沿用上期进展';
+        // a report answers this year's nearest report obligation first, then last year's still open
+        const year = Number(today.slice(0, 4));
+        const reports = open()
+          .filter((o) => REPORT_KINDS.has(o.obligation.kind))
+          .sort((a, b) => Number(b.obligation.year === year) - Number(a.obligation.year === year) || a.workingDaysLeft - b.workingDaysLeft);
+        const chosen = pick(reports, command.task, command.unit);
+        await record('progress.reported', { task: command.task, text: body.slice(0, 2000), obligations: typeof chosen === 'string' ? [] : chosen.map((o) => o.obligation.id) });
+        if (typeof chosen === 'string') return send(text(`已记录您对重点任务${command.task}的进展。${chosen.startsWith('您的单位') ? '当前没有到期的报送事项。' : chosen}`));
+        await fulfil(chosen.slice(0, 1), 'report', body);
+        return send(text(`已报送:${taskName(chosen[0]!.task)} ${chosen[0]!.obligation.label}。${command.kind === 'noChange' ? '(本期无变化)' : ''}如需上传佐证材料,请在督办通应用中操作。`));
+      }
+      case 'complete':
+        await record('closure.requested', { task: command.task, text: command.text.slice(0, 2000) });
+        return send(text(`已提交重点任务${command.task}的办结申请,待督考办审核。`));
+      case 'extend': {
+        const due = command.dateText === '月底' ? `${today.slice(0, 7)}-${new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 0)).getUTCDate()}` : findDateExpression(command.dateText, Number(today.slice(0, 4)))?.due;
+        if (!due) return send(text(`没看懂日期"${command.dateText}",请写成 6月30日 或 2026-06-30。`));
+        await record('extension.requested', { task: command.task, until: due, reason: command.reason.slice(0, 2000) });
+        return send(text(`已提交重点任务${command.task}的延期申请(延期至 ${due}),待督考办审核。`));
+      }
+      case 'detail': {
+        const s = d.store.state.get();
+        const task = s.tasks.find((t) => t.kind === 'key' && t.number === command.task && t.planId === s.activePlanId) ?? s.tasks.find((t) => t.number === command.task && t.planId === s.activePlanId);
+        if (!task) return send(text(`没有编号为 ${command.task} 的任务。`));
+        const as = s.assignments.filter((a) => a.taskId === task.id);
+        const lead = as.filter((a) => a.role === 'lead').map((a) => s.units.find((u) => u.id === a.unitId)?.name ?? s.groups.find((g) => g.id === a.unitId)?.name ?? a.unitId);
+        const co = as.filter((a) => a.role === 'co').length;
+        const mine = open().filter((o) => o.task.id === task.id);
+        return send(
+          md(taskName(task), `### ${taskName(task)} ${task.title}\n- 时间要求:${task.schedule.text || '每年推进'}\n- 牵头:${lead.slice(0, 6).join('、')}${lead.length > 6 ? ` 等 ${lead.length} 个单位` : ''}${co ? `;配合单位 ${co} 个` : ''}\n- 您的待办:${mine.length ? mine.map((o) => `${o.obligation.label}(${o.obligation.due})`).join('、') : '无'}\n\n[在督办通中查看](${appLink(d.publicUrl, task.id)})`),
+        );
+      }
+      case 'incomplete':
+        return send(text(command.hint));
+      case 'unknown':
+        return send(text('没看懂这条消息。可以回复"我的任务"查看待办,"收到 8"签收,"进展 8 内容"报送进展;回复"帮助"查看全部用法。'));
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { chineseNumeral } from '../importer/normalize.js';
+
+export type BotCommand =
+  | { kind: 'help' }
+  | { kind: 'myTasks' }
+  | { kind: 'ack'; task: number; unit?: string }
+  | { kind: 'ackAll' }
+  | { kind: 'progress'; task: number; text: string; unit?: string }
+  | { kind: 'noChange'; task: number; unit?: string }
+  | { kind: 'complete'; task: number; text: string; unit?: string }
+  | { kind: 'extend'; task: number; dateText: string; reason: string; unit?: string }
+  | { kind: 'detail'; task: number }
+  | { kind: 'incomplete'; command: string; hint: string }
+  | { kind: 'unknown'; text: string };
+
+const MAX_INPUT = 4000;
+
+/** Full-width to half-width, no control characters, single spaces. */
+export function normalizeInput(raw: string): string {
+  return raw
+    .slice(0, MAX_INPUT)
+    .normalize('NFKC')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\u2060\ufeff]/g, ' ')
+    .replace(/^@\S+\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** 8, 08, 第8项, 第八项, 重点任务8, 任务十一 → the number. */
+const TASK = String.raw`(?:重点任务|任务|第)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:项|号|条)?`;
+
+function taskNumber(token: string): number | undefined {
+  const n = /^\d+$/.test(token) ? Number(token) : chineseNumeral(token);
+  return n !== undefined && n > 0 && n < 1000 ? n : undefined;
+}
+
+/**
+ * Parses what an official typed to the bot. Tolerant of full-width digits and punctuation,
+ * spaces, 第N项 / 第十一项; never throws; anything not understood is `unknown` (asked back, never
+ * guessed).
+ */
+export function parseCommand(raw: string): BotCommand {
+  const text = normalizeInput(raw);
+  if (/^(帮助|help|\?|菜单|怎么用|使用说明)$/i.test(text)) return { kind: 'help' }; // ？ is ? after NFKC
+  if (/^(我的任务|我的待办|任务|待办|任务清单)$/.test(text)) return { kind: 'myTasks' };
+  if (/^(全部收到|全部确认|全部签收|都收到了?)$/.test(text)) return { kind: 'ackAll' };
+  const m = (re: string): RegExpExecArray | null => new RegExp(`^${re}$`, 's').exec(text);
+  const unitTail = String.raw`(?:\s+(?:@|单位:?)?(\S{2,20}))?`;
+  let r = m(String.raw`(?:收到|确认|签收)[,:;]?\s*${TASK}${unitTail}`);
+  if (r) {
+    const task = taskNumber(r[1]!);
+    if (task) return { kind: 'ack', task, ...(r[2] ? { unit: r[2] } : {}) };
+  }
+  r = m(String.raw`(?:无变化|没变化|无进展变化|同上期)[,:;]?\s*${TASK}${unitTail}`);
+  if (r) {
+    const task = taskNumber(r[1]!);
+    if (task) return { kind: 'noChange', task, ...(r[2] ? { unit: r[2] } : {}) };
+  }
+  r = m(String.raw`(?:进展|进度|汇报)[,:;]?\s*${TASK}[,:;]?\s*(.*)`);
+  if (r) {
+    const task = taskNumber(r[1]!);
+    if (task && r[2]!.trim().length >= 2) return { kind: 'progress', task, text: r[2]!.trim() };
+    if (task) return { kind: 'incomplete', command: '进展', hint: `请在编号后写上进展内容,例如:进展 ${task} 已完成试点申报` };
+  }
+  r = m(String.raw`(?:完成|办结|申请办结)[,:;]?\s*${TASK}[,:;]?\s*(.*)`);
+  if (r) {
+    const task = taskNumber(r[1]!);
+    if (task) return { kind: 'complete', task, text: r[2]!.trim() };
+  }
+  r = m(String.raw`(?:延期|申请延期)[,:;]?\s*${TASK}[,:;]?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}|(?:\d{4}年)?\d{1,2}月\d{1,2}日?|月底|年底|下月底|\d{1,2}月底)\s*[,:;]?\s*(.*)`);
+  if (r) {
+    const task = taskNumber(r[1]!);
+    if (task && r[3]!.trim().length >= 2) return { kind: 'extend', task, dateText: r[2]!, reason: r[3]!.trim() };
+    if (task) return { kind: 'incomplete', command: '延期', hint: `请写明延期到的日期和原因,例如:延期 ${task} 6月30日 等待上级批复` };
+  }
+  if (/^(?:延期|申请延期)/.test(text)) return { kind: 'incomplete', command: '延期', hint: '请写明任务编号、延期到的日期和原因,例如:延期 8 6月30日 等待上级批复' };
+  r = m(String.raw`(?:详情|查看|任务详情)[,:;]?\s*${TASK}`);
+  if (r) {
+    const task = taskNumber(r[1]!);
+    if (task) return { kind: 'detail', task };
+  }
+  return { kind: 'unknown', text: text.slice(0, 200) };
+}

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { BotEvent } from '../../server/src/bot/bot-event.js';
+import { createBotHandler } from '../../server/src/bot/bot-service.js';
+import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
+import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
+import { channelFor } from '../helpers/channel.js';
+import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { calendar, policy } from '../helpers/reminders.js';
+import { fixedClock, seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { waitFor } from '../helpers/wait.js';
+
+type Chat = { items: Array<{ kind: string; direction: string; via: string; body?: { text?: { content: string }; markdown?: { text: string } }; msgParam?: { content?: string } }> };
+
+describe('the bot, end to end (emulator → Stream → inbox → handler → ledger → reply)', () => {
+  let emu: RunningEmulator;
+  let t: TestApp;
+  let inbox: BotInbox;
+  let receiver: StreamReceiver;
+  const clock = fixedClock('2019-03-20T10:00:00+08:00');
+  beforeAll(async () => {
+    emu = await startEmulator();
+    await emu.admin('PUT', '/settings', { qps: 0 });
+    t = await seededApp();
+    const channel = channelFor(emu, { qps: 0 });
+    inbox = new BotInbox(createBotHandler({ store: t.store, channel, calendar, policy, clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000' }), silentLog);
+    receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
+    await receiver.start();
+    await waitFor(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length === 1, 10_000, 'stream connection');
+  });
+  afterAll(async () => {
+    receiver.stop();
+    await t.close();
+    await emu.close();
+  });
+
+  const say = async (userid: string, text: string) => {
+    const sent = await emu.admin<{ msgId: string }>('POST', '/robot/messages', { userid, text });
+    const acked = () => [...emu.gateway.pending.values()].some((p) => String(p.frame.data).includes(sent.msgId) && p.ackedAt !== undefined);
+    await waitFor(acked, 10_000, `ack of ${sent.msgId}`);
+    await inbox.idle();
+    return sent.msgId;
+  };
+  const lastReply = async (userid: string) => {
+    const chat = (await emu.admin<Chat>('GET', `/messages?userid=${userid}`)).items.filter((i) => i.kind === 'robot' && i.direction === 'toUser');
+    const last = chat.at(-1)!;
+    return { via: last.via, text: last.body?.text?.content ?? last.body?.markdown?.text ?? last.msgParam?.content ?? '' };
+  };
+  const events = async (type: string) => {
+    const out: LedgerEvent[] = [];
+    for await (const e of t.store.ledger.read()) if (e.type === type) out.push(e);
+    return out;
+  };
+
+  it('收到 N acknowledges the unit\'s 签收 and records it with channel bot and the msgId', async () => {
+    const msgId = await say('dt-sfj-c', '收到 22');
+    const acks = await events('obligation.acknowledged');
+    // last year's 签收 was still open too: both are acknowledged
+    expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual(['yc-lqstg-2018.k22.sfj:2018:acknowledge', 'yc-lqstg-2018.k22.sfj:2019:acknowledge']);
+    expect(acks[0]).toMatchObject({ channel: 'bot', actor: { id: 'p-sfj-c' } });
+    expect(String((acks[0]!.payload as { note: string }).note)).toContain(msgId);
+    expect(await lastReply('dt-sfj-c')).toEqual({ via: 'session', text: '已签收:重点任务22(区司法局)。' });
+  });
+
+  it('进展 N text reports progress on the open report obligation', async () => {
+    await say('dt-sfj-c', '进展 22 已完成公职律师选聘方案');
+    const reports = await events('obligation.reported');
+    expect(reports[0]).toMatchObject({ channel: 'bot', payload: { obligationId: 'yc-lqstg-2018.k22.sfj:2019:progress:Q1' } });
+    expect((await lastReply('dt-sfj-c')).text).toContain('已报送:重点任务22 第一季度进展');
+    expect(await events('progress.reported')).toEqual([expect.objectContaining({ payload: expect.objectContaining({ text: '已完成公职律师选聘方案' }) })]);
+  });
+
+  it('asks which unit when a person answers for several units', async () => {
+    await say('dt-qfb-c', '收到 1');
+    const ask = (await lastReply('dt-qfb-c')).text;
+    expect(ask).toMatch(/区(府办、区政府党组|政府党组、区府办) 都承担重点任务1/);
+    await say('dt-qfb-c', '收到 1 区政府党组');
+    expect((await lastReply('dt-qfb-c')).text).toBe('已签收:重点任务1(区政府党组)。');
+  });
+
+  it('answers 我的任务 with lights, and unknown people and words helpfully', async () => {
+    await say('dt-fzb-c', '我的任务');
+    const mine = (await lastReply('dt-fzb-c')).text;
+    expect(mine).toMatch(/### 我的任务\(\d+ 项\)/);
+    expect(mine).toContain('🔴');
+    await say('dt-fzb-c', '今天天气不错');
+    expect((await lastReply('dt-fzb-c')).text).toContain('没看懂这条消息');
+    const users = emu.state.org.users;
+    users.push({ userid: 'dt-stranger', unionid: 'u-stranger', name: '路人', title: '', mobile: '', dept_id_list: [1], leader_in_dept: [], roles: [] });
+    await say('dt-stranger', '我的任务');
+    expect((await lastReply('dt-stranger')).text).toContain('督办通里还没有您的账号');
+  });
+
+  it('the same msgId delivered three times makes one report', async () => {
+    const before = (await events('obligation.reported')).length;
+    const handled: BotEvent[] = [];
+    const counting = new BotInbox(async (e) => void handled.push(e), silentLog);
+    const body = { msgId: 'dup-1', msgtype: 'text', createAt: Date.now(), conversationId: 'c', conversationType: '1', senderStaffId: 'dt-fzb-c', senderNick: '吴超', text: { content: '进展 22 x' } };
+    for (let i = 0; i < 3; i += 1) counting.accept(body, 'stream');
+    await counting.idle();
+    expect(handled).toHaveLength(1);
+    expect((await events('obligation.reported')).length).toBe(before);
+  });
+
+  it('an expired session webhook falls back to a proactive robot message', async () => {
+    await emu.admin('PUT', '/settings', { sessionWebhookTtlSeconds: 1 });
+    const handler = createBotHandler({ store: t.store, channel: channelFor(emu, { qps: 0 }), calendar, policy, clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000' });
+    await handler({ msgId: 'old-1', at: new Date(), transport: 'http', sender: { userId: 'dt-fzb-c', name: '吴超' }, conversation: { id: 'c', type: 'single' }, kind: 'text', text: '帮助', files: [], reply: { webhook: `${emu.url}/robot/sendBySession?session=gone`, expiresAt: new Date(Date.now() + 60_000) } });
+    const chat = (await emu.admin<{ items: Array<{ via: string; msgKey?: string }> }>('GET', '/messages?userid=dt-fzb-c')).items;
+    expect(chat.at(-1)).toMatchObject({ via: 'batchSend', msgKey: 'sampleMarkdown' });
+  });
+});
