@@ -20,6 +20,7 @@ export function normalizeInput(raw: string): string {
   return raw
     .slice(0, MAX_INPUT)
     .normalize('NFKC')
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\u2060\ufeff]/g, ' ')
     .replace(/^@\S+\s*/, '')
     .replace(/\s+/g, ' ')
