@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IsoDate } from './common.js';
 
 export const Stage = z.enum(['new', 'before', 'due', 'overdue']);
-export const ObligationKind = z.enum(['acknowledge', 'progress', 'midYear', 'yearEnd', 'deadline', 'completion', 'prose']);
+export const ObligationKind = z.enum(['acknowledge', 'progress', 'midYear', 'yearEnd', 'deadline', 'completion', 'prose', 'manual']);
 export type ObligationKind = z.infer<typeof ObligationKind>;
 const Level = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 

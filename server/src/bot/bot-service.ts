@@ -24,7 +24,7 @@ export interface BotDeps {
 }
 
 const LIGHT = { red: '🔴', yellow: '🟡', green: '🟢' } as const;
-const REPORT_KINDS = new Set(['progress', 'midYear', 'yearEnd', 'prose']);
+const REPORT_KINDS = new Set(['progress', 'midYear', 'yearEnd', 'prose', 'manual']);
 
 export const HELP_TEXT = [
   '### 督办通机器人可以这样用',

@@ -8,6 +8,8 @@ export type Migration = (doc: Record<string, unknown>) => Record<string, unknown
 export const migrations: Record<number, Migration> = {
   /** 1 → 2: reminder engine state (fulfillments, outbox, 待办 records, scheduler marker, simulated clock). */
   1: (doc) => ({ ...doc, fulfillments: {}, outbox: [], todos: {}, scheduler: { lastPlannedDate: null }, simClock: null }),
+  /** 2 → 3: obligations added by hand. */
+  2: (doc) => ({ ...doc, manualObligations: [] }),
 };
 
 export function migrate(doc: Record<string, unknown>, steps: Record<number, Migration> = migrations, target = STATE_VERSION): { doc: Record<string, unknown>; from: number } {

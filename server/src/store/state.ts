@@ -9,7 +9,7 @@ import { IsoDate } from '../../../shared/schemas/common.js';
 import { OutboxRow } from '../outbox/outbox-row.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /**
  * The hot, bounded, mutable state (one lowdb document). Growing history (reports, reviews,
@@ -38,6 +38,20 @@ export const State = z.object({
   todos: z.record(z.string(), z.object({ obligationId: z.string(), personId: z.string(), unionId: z.string(), todoId: z.string().optional(), done: z.boolean() })),
   /** Compare-and-set marker: the last date the planner enqueued that day's reminders. */
   scheduler: z.object({ lastPlannedDate: IsoDate.nullable() }),
+  /** Obligations the 督考办 added by hand (e.g. for tasks driven by higher authorities). */
+  manualObligations: z.array(
+    z.object({
+      id: Id,
+      planId: Id,
+      taskId: Id,
+      /** Only these units' assignments; all of the task's when absent. */
+      unitIds: z.array(Id).optional(),
+      label: z.string().min(1).max(100),
+      due: IsoDate,
+      createdBy: z.string(),
+      createdAt: Instant,
+    }),
+  ),
   /** Local mode only: the simulated clock (the plan ran 2018–2022). */
   simClock: z.object({ at: Instant, setAt: Instant }).nullable(),
 });
@@ -63,5 +77,6 @@ export function emptyState(): State {
     todos: {},
     scheduler: { lastPlannedDate: null },
     simClock: null,
+    manualObligations: [],
   };
 }

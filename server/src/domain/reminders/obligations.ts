@@ -3,6 +3,7 @@ import type { Plan, ProseObligation } from '../../../../shared/schemas/plan.js';
 import type { Task } from '../../../../shared/schemas/task.js';
 import { fromDay, toDay } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
+import type { State } from '../../store/state.js';
 import type { ReminderPolicy } from './policy.js';
 
 import type { ObligationKind } from '../../../../shared/schemas/reminders.js';
@@ -32,6 +33,8 @@ export interface ObligationContext {
   calendar: WorkCalendar;
   policy: ReminderPolicy;
   prose: readonly ProseObligation[];
+  /** Added by the 督考办 (state.manualObligations of this plan). */
+  manual?: readonly State['manualObligations'][number][];
 }
 
 const QUARTER_NAMES = ['', '第一季度', '第二季度', '第三季度', '第四季度'];
@@ -113,6 +116,11 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
     if (taskDue && Number(taskDue.slice(0, 4)) === year) add('deadline', taskDue, `完成时限(${schedule.text})`);
   }
 
+  for (const m of ctx.manual ?? []) {
+    if (m.taskId !== task.id || Number(m.due.slice(0, 4)) !== year) continue;
+    if (m.unitIds && !m.unitIds.includes(assignment.unitId)) continue;
+    add('manual', m.due, m.label, m.id);
+  }
   for (const p of ctx.prose) {
     if (Number(p.due.slice(0, 4)) !== year) continue;
     const applies = p.appliesTo === 'allAssigned' || (p.appliesTo === 'keyTaskLeads' && task.kind === 'key' && assignment.role === 'lead');

@@ -96,7 +96,9 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
     const span = planYears(plan);
     const years = [year - 1, year].filter((y) => y >= span.from);
     const prose = proseByPlan.get(plan.id) ?? [];
-    const ctx = { plan, calendar, policy, prose };
+    const manual = state.manualObligations.filter((m) => m.planId === plan.id);
+    const ctx = { plan, calendar, policy, prose, manual };
+    const manualTasks = new Set(manual.map((m) => m.taskId));
     const tasks = new Map(includedTasks(tasksByPlan.get(plan.id) ?? [], plan.id, policy).map((t) => [t.id, t]));
     const assignments = (assignmentsByPlan.get(plan.id) ?? []).filter((a) => a.status === 'active' && tasks.has(a.taskId));
     // Obligation dates depend only on the schedule, the task kind and the role: compute each shape
@@ -104,7 +106,8 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
     type Shape = Array<{ o: Obligation; stage: Stage; workingDays: number; level: 1 | 2 | 3 }>;
     const shapes = new Map<string, Shape>();
     const shapeFor = (task: Task, a: Assignment): Shape => {
-      const key = `${task.schedule.type}|${task.schedule.due ?? ''}|${task.kind}|${a.role}`;
+      // tasks with hand-added obligations (possibly per unit) get their own shape
+      const key = manualTasks.has(task.id) ? `${task.id}|${a.unitId}|${a.role}` : `${task.schedule.type}|${task.schedule.due ?? ''}|${task.kind}|${a.role}`;
       let shape = shapes.get(key);
       if (!shape) {
         shape = [];
@@ -119,7 +122,7 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
     };
     const templates = new Map<string, Template[]>();
     const templatesFor = (task: Task, a: Assignment): Template[] => {
-      const cacheKey = `${task.id}|${a.role}`;
+      const cacheKey = manualTasks.has(task.id) ? `${task.id}|${a.unitId}|${a.role}` : `${task.id}|${a.role}`;
       let list = templates.get(cacheKey);
       if (!list) {
         list = [];
