@@ -10,7 +10,9 @@ import { seedStore } from './domain/plan/seed-store.js';
 import { consoleLog } from './log.js';
 import { loadSeeds } from './seeds/load-seeds.js';
 import { StoreError } from './store/errors.js';
+import { join } from 'node:path';
 import { createBotHandler } from './bot/bot-service.js';
+import { EvidenceStore } from './evidence/evidence-store.js';
 import { BotInbox } from './channels/dingtalk/bot-inbox.js';
 import { DingTalkChannel, type DingTalkChannelOptions } from './channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from './channels/dingtalk/stream-receiver.js';
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
   const deps: Deps = { config, clock, log, store, channel };
   const dispatcher = new Dispatcher(store, channel, log);
   const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl: config.publicUrl });
-  const inbox = new BotInbox(createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl }), log);
+  const inbox = new BotInbox(createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence: new EvidenceStore(join(config.dataDir, 'evidence')) }), log);
   const receiver = config.robotMode === 'stream' ? new StreamReceiver({ clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase }, inbox, log) : undefined;
 
 

@@ -9,6 +9,9 @@ import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { calendar, policy } from '../helpers/reminders.js';
 import { fixedClock, seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait.js';
+import { EvidenceStore } from '../../server/src/evidence/evidence-store.js';
+import { EXE, JPEG } from '../helpers/files.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 type Chat = { items: Array<{ kind: string; direction: string; via: string; body?: { text?: { content: string }; markdown?: { text: string } }; msgParam?: { content?: string } }> };
 
@@ -17,13 +20,15 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
   let t: TestApp;
   let inbox: BotInbox;
   let receiver: StreamReceiver;
+  let evidence: EvidenceStore;
   const clock = fixedClock('2019-03-20T10:00:00+08:00');
   beforeAll(async () => {
     emu = await startEmulator();
     await emu.admin('PUT', '/settings', { qps: 0 });
     t = await seededApp();
     const channel = channelFor(emu, { qps: 0 });
-    inbox = new BotInbox(createBotHandler({ store: t.store, channel, calendar, policy, clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000' }), silentLog);
+    evidence = new EvidenceStore(tempDir());
+    inbox = new BotInbox(createBotHandler({ store: t.store, channel, calendar, policy, clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000', evidence }), silentLog);
     receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
     await receiver.start();
     await waitFor(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length === 1, 10_000, 'stream connection');
@@ -34,8 +39,9 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     await emu.close();
   });
 
-  const say = async (userid: string, text: string) => {
-    const sent = await emu.admin<{ msgId: string }>('POST', '/robot/messages', { userid, text });
+  const say = async (userid: string, text: string | { name: string; bytes: Buffer; kind: 'picture' | 'file' }) => {
+    const body = typeof text === 'string' ? { userid, text } : { userid, file: { name: text.name, contentBase64: text.bytes.toString('base64'), kind: text.kind } };
+    const sent = await emu.admin<{ msgId: string }>('POST', '/robot/messages', body);
     const acked = () => [...emu.gateway.pending.values()].some((p) => String(p.frame.data).includes(sent.msgId) && p.ackedAt !== undefined);
     await waitFor(acked, 10_000, `ack of ${sent.msgId}`);
     await inbox.idle();
@@ -68,6 +74,25 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     expect(reports[0]).toMatchObject({ channel: 'bot', payload: { obligationId: 'yc-lqstg-2018.k22.sfj:2019:progress:Q1' } });
     expect((await lastReply('dt-sfj-c')).text).toContain('已报送:重点任务22 第一季度进展');
     expect(await events('progress.reported')).toEqual([expect.objectContaining({ payload: expect.objectContaining({ text: '已完成公职律师选聘方案' }) })]);
+  });
+
+  it('a picture sent after a report is stored by content and attached to that report', async () => {
+    await say('dt-sfj-c', { name: 'IMG_0001.jpg', bytes: JPEG, kind: 'picture' });
+    expect((await lastReply('dt-sfj-c')).text).toBe('已将图片附在重点任务22的进展上。');
+    const attached = await events('evidence.attached');
+    const report = (await events('progress.reported')).at(-1)!;
+    expect(attached).toEqual([expect.objectContaining({ channel: 'bot', payload: expect.objectContaining({ mime: 'image/jpeg', task: 22, reportSeq: report.seq, size: JPEG.length }) })]);
+    expect(await evidence.get((attached[0]!.payload as { sha256: string }).sha256)).toEqual(JPEG);
+  });
+
+  it('a file sent first waits for the report it belongs to; a disallowed file is refused', async () => {
+    await say('dt-fzb-c', { name: '会议纪要.jpg', bytes: JPEG, kind: 'file' });
+    expect((await lastReply('dt-fzb-c')).text).toContain('请回复"进展 编号 内容"');
+    await say('dt-fzb-c', '进展 22 已召开法律顾问工作会议');
+    expect((await lastReply('dt-fzb-c')).text).toContain('已附上 1 个文件');
+    expect((await events('evidence.attached')).at(-1)!.payload).toMatchObject({ task: 22, name: '会议纪要.jpg' });
+    await say('dt-fzb-c', { name: 'photo.jpg', bytes: EXE, kind: 'picture' });
+    expect((await lastReply('dt-fzb-c')).text).toContain('这个文件没有收下:只支持图片');
   });
 
   it('asks which unit when a person answers for several units', async () => {

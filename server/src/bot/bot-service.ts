@@ -10,11 +10,15 @@ import { openObligations, type OpenObligation } from '../domain/reminders/open-o
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { findDateExpression } from '../importer/date-expression.js';
 import type { Store } from '../store/ports.js';
+import type { EvidenceStore, StoredEvidence } from '../evidence/evidence-store.js';
+import { AppError } from '../errors.js';
 import type { BotEvent, BotEventHandler } from './bot-event.js';
 import { parseCommand, type BotCommand } from './command-parser.js';
 
 export interface BotDeps {
   store: Store;
+  /** Where pictures and files sent to the bot are kept; without it they are only recorded. */
+  evidence?: EvidenceStore;
   channel: Channel;
   calendar: WorkCalendar;
   policy: ReminderPolicy;
@@ -23,6 +27,8 @@ export interface BotDeps {
   publicUrl: string;
 }
 
+/** Files sent within this long after a report are attached to it. */
+const CONTEXT_MS = 30 * 60_000;
 const LIGHT = { red: '🔴', yellow: '🟡', green: '🟢' } as const;
 const REPORT_KINDS = new Set(['progress', 'midYear', 'yearEnd', 'prose', 'manual']);
 
@@ -66,10 +72,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       const dkb = state.people.find((p) => p.roles.includes('supervisor'));
       return reply(event, text(`您好${event.sender.name ? `,${event.sender.name}` : ''}。督办通里还没有您的账号,无法办理。请联系区督考办${dkb ? `(${dkb.name})` : ''}开通。`));
     }
-    if (event.files.length > 0) {
-      await record('bot.fileReceived', { files: event.files.map((f) => ({ kind: f.kind, fileName: f.fileName })) });
-      return reply(event, text('已收到文件并记入台账。通过机器人上传佐证材料即将开放,目前请在督办通应用的"填报进展"中上传。'));
-    }
+    if (event.files.length > 0) return receiveFiles(event, person, record, (m) => reply(event, m));
     const command = parseCommand(event.text);
     const today = shanghaiDate(d.clock.now());
     const open = (): OpenObligation[] => openObligations(d.store.state.get(), d.calendar, d.policy, person.unitIds, today);
@@ -80,6 +83,37 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       await reply(event, text('抱歉,处理时出了点问题,已记录。请稍后再试,或在督办通应用中办理。'));
     }
   };
+
+  /** Pictures and files: downloaded, checked, stored by content, attached to the report they belong to. */
+  async function receiveFiles(event: BotEvent, person: Person, record: (type: string, payload: Record<string, unknown>) => Promise<unknown>, send: (m: OutboundMessage) => Promise<void>): Promise<void> {
+    if (!d.evidence) {
+      await record('bot.fileReceived', { files: event.files.map((f) => ({ kind: f.kind, fileName: f.fileName })) });
+      return send(text('已收到文件并记入台账,请在督办通应用的"填报进展"中上传佐证材料。'));
+    }
+    const stored: StoredEvidence[] = [];
+    for (const f of event.files) {
+      try {
+        const file = await d.channel.downloadBotFile(f.downloadCode);
+        stored.push(await d.evidence.put(file.bytes, f.fileName ?? (f.kind === 'picture' ? '图片.jpg' : '文件')));
+      } catch (error) {
+        if (error instanceof AppError) return send(text(`这个文件没有收下:${error.message}`));
+        throw error;
+      }
+    }
+    const ctx = d.store.state.get().botContext[person.id];
+    const fresh = ctx?.task !== undefined && d.clock.now().getTime() - Date.parse(ctx.at) < CONTEXT_MS;
+    const what = stored.map((s) => (s.kind === 'image' ? '图片' : s.name)).join('、');
+    if (fresh) {
+      for (const s of stored) await record('evidence.attached', { sha256: s.sha256, mime: s.mime, size: s.size, name: s.name, task: ctx.task, reportSeq: ctx.reportSeq });
+      return send(text(`已将${what}附在重点任务${ctx.task}的进展上。`));
+    }
+    await record('evidence.received', { files: stored.map((s) => ({ sha256: s.sha256, mime: s.mime, size: s.size, name: s.name })) });
+    await d.store.state.update((draft) => {
+      const pending = [...(draft.botContext[person.id]?.pending ?? []), ...stored.map(({ sha256, mime, size, name }) => ({ sha256, mime, size, name }))].slice(-20);
+      draft.botContext[person.id] = { at: d.clock.now().toISOString(), pending };
+    });
+    return send(text(`已收到${what}。请回复"进展 编号 内容",${stored.length > 1 ? '这些文件' : '它'}会附在这条进展上。`));
+  }
 
   async function handle(
     command: BotCommand,
@@ -138,10 +172,16 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
           .filter((o) => REPORT_KINDS.has(o.obligation.kind))
           .sort((a, b) => Number(b.obligation.year === year) - Number(a.obligation.year === year) || a.workingDaysLeft - b.workingDaysLeft);
         const chosen = pick(reports, command.task, command.unit);
-        await record('progress.reported', { task: command.task, text: body.slice(0, 2000), obligations: typeof chosen === 'string' ? [] : chosen.map((o) => o.obligation.id) });
-        if (typeof chosen === 'string') return send(text(`已记录您对重点任务${command.task}的进展。${chosen.startsWith('您的单位') ? '当前没有到期的报送事项。' : chosen}`));
+        const reported = (await record('progress.reported', { task: command.task, text: body.slice(0, 2000), obligations: typeof chosen === 'string' ? [] : chosen.map((o) => o.obligation.id) })) as { seq: number };
+        const waiting = d.store.state.get().botContext[person.id]?.pending ?? [];
+        for (const e of waiting) await record('evidence.attached', { ...e, task: command.task, reportSeq: reported.seq });
+        await d.store.state.update((draft) => {
+          draft.botContext[person.id] = { at: d.clock.now().toISOString(), task: command.task, reportSeq: reported.seq, pending: [] };
+        });
+        const attachedNote = waiting.length > 0 ? `已附上 ${waiting.length} 个文件。` : '';
+        if (typeof chosen === 'string') return send(text(`已记录您对重点任务${command.task}的进展。${attachedNote}${chosen.startsWith('您的单位') ? '当前没有到期的报送事项。' : chosen}`));
         await fulfil(chosen.slice(0, 1), 'report', body);
-        return send(text(`已报送:${taskName(chosen[0]!.task)} ${chosen[0]!.obligation.label}。${command.kind === 'noChange' ? '(本期无变化)' : ''}如需上传佐证材料,请在督办通应用中操作。`));
+        return send(text(`已报送:${taskName(chosen[0]!.task)} ${chosen[0]!.obligation.label}。${command.kind === 'noChange' ? '(本期无变化)' : ''}${attachedNote || '可以接着发图片或文件作为佐证材料。'}`));
       }
       case 'complete':
         await record('closure.requested', { task: command.task, text: command.text.slice(0, 2000) });

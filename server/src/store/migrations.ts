@@ -10,6 +10,8 @@ export const migrations: Record<number, Migration> = {
   1: (doc) => ({ ...doc, fulfillments: {}, outbox: [], todos: {}, scheduler: { lastPlannedDate: null }, simClock: null }),
   /** 2 → 3: obligations added by hand. */
   2: (doc) => ({ ...doc, manualObligations: [] }),
+  /** 3 → 4: the bot's per-person context (evidence waiting for its report). */
+  3: (doc) => ({ ...doc, botContext: {} }),
 };
 
 export function migrate(doc: Record<string, unknown>, steps: Record<number, Migration> = migrations, target = STATE_VERSION): { doc: Record<string, unknown>; from: number } {

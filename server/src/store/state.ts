@@ -9,7 +9,7 @@ import { IsoDate } from '../../../shared/schemas/common.js';
 import { OutboxRow } from '../outbox/outbox-row.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /**
  * The hot, bounded, mutable state (one lowdb document). Growing history (reports, reviews,
@@ -52,6 +52,16 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
+  /** Per person: the bot conversation's context (last report, evidence waiting for its report). */
+  botContext: z.record(
+    z.string(),
+    z.object({
+      at: Instant,
+      task: z.number().int().optional(),
+      reportSeq: z.number().int().optional(),
+      pending: z.array(z.object({ sha256: z.string(), mime: z.string(), size: z.number().int(), name: z.string() })),
+    }),
+  ),
   /** Local mode only: the simulated clock (the plan ran 2018–2022). */
   simClock: z.object({ at: Instant, setAt: Instant }).nullable(),
 });
@@ -78,5 +88,6 @@ export function emptyState(): State {
     scheduler: { lastPlannedDate: null },
     simClock: null,
     manualObligations: [],
+    botContext: {},
   };
 }

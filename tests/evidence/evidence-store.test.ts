@@ -1,0 +1,38 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EvidenceStore, MAX_EVIDENCE_BYTES } from '../../server/src/evidence/evidence-store.js';
+import { detectType } from '../../server/src/evidence/file-type.js';
+import { EXE, JPEG, PDF, PNG } from '../helpers/files.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+describe('evidence files', () => {
+  it('judges the type by magic bytes, not by the name', () => {
+    expect(detectType(JPEG, 'x.pdf')).toMatchObject({ mime: 'image/jpeg', ext: 'jpg' });
+    expect(detectType(PNG)).toMatchObject({ mime: 'image/png' });
+    expect(detectType(PDF, 'report.jpg')).toMatchObject({ mime: 'application/pdf' });
+    expect(detectType(EXE, 'photo.jpg')).toBeUndefined();
+    expect(detectType(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0]), 'a.docx')).toMatchObject({ ext: 'docx' });
+    expect(detectType(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0]), 'a.zip')).toBeUndefined();
+  });
+
+  it('stores by content hash, once, and never uses the name as a path', async () => {
+    const dir = tempDir();
+    const store = new EvidenceStore(dir);
+    const a = await store.put(JPEG, '../../etc/passwd');
+    const b = await store.put(JPEG, 'same.jpg');
+    expect(a.sha256).toBe(b.sha256);
+    expect(a.name).toBe('.._.._etc_passwd');
+    expect(readdirSync(join(dir, a.sha256.slice(0, 2)))).toEqual([a.sha256]);
+    expect(await store.get(a.sha256)).toEqual(JPEG);
+  });
+
+  it('rejects the wrong type, an empty file and a file over the limit with clear Chinese messages', async () => {
+    const store = new EvidenceStore(tempDir());
+    await expect(store.put(EXE, 'photo.jpg')).rejects.toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', status: 415, message: expect.stringContaining('只支持图片') });
+    await expect(store.put(Buffer.alloc(0), 'x.jpg')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(store.put(Buffer.concat([JPEG, Buffer.alloc(MAX_EVIDENCE_BYTES)]), 'big.jpg')).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+    await expect(store.get('../../etc/passwd')).rejects.toMatchObject({ status: 404 });
+    await expect(store.get('0'.repeat(64))).rejects.toMatchObject({ status: 404 });
+  });
+});
