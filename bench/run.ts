@@ -3,6 +3,7 @@
  * --quick stops the history sizes at 100k (the 1M row needs ~1 GB of memory and a few minutes).
  */
 import { cpus } from 'node:os';
+import { benchBot } from './bot.js';
 import { benchChannel } from './channel-throughput.js';
 import { benchImporter } from './importer.js';
 import { benchLedgerVsNaive } from './ledger-vs-naive.js';
@@ -13,4 +14,5 @@ console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length
 await benchImporter();
 await benchChannel();
 await benchReminders(quick);
+await benchBot();
 await benchLedgerVsNaive(quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);
