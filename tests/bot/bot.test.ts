@@ -95,6 +95,27 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     expect((await lastReply('dt-fzb-c')).text).toContain('这个文件没有收下:只支持图片');
   });
 
+  it('a plain reply soon after a one-task reminder is offered as a report on that task, one tap to confirm', async () => {
+    const now = clock.now().toISOString();
+    await t.store.state.update((d) => {
+      d.outbox.push({ key: 'notice:digest:p-zfw-c:2019-03-20', kind: 'notice', date: '2019-03-20', personId: 'p-zfw-c', payload: { userId: 'dt-zfw-c', tasks: ['yc-lqstg-2018.k27'] }, status: 'sent', attempts: 1, runAt: now, createdAt: now, doneAt: now });
+    });
+    await say('dt-zfw-c', '网格员队伍建设方案已印发');
+    const chat = (await emu.admin<{ items: Array<{ direction: string; body?: { msgtype: string; actionCard?: { text: string; btns: Array<{ title: string; actionURL: string }> } } }> }>('GET', '/messages?userid=dt-zfw-c')).items;
+    const card = chat.at(-1)!.body!;
+    expect(card.msgtype).toBe('actionCard');
+    expect(card.actionCard!.text).toContain('把这条消息作为 **重点任务27** 的进展报送吗?');
+    expect(card.actionCard!.btns.map((b) => [b.title, decodeURIComponent(b.actionURL)])).toEqual([
+      ['确认报送', 'dtmd://dingtalkclient/sendMessage?content=确认进展 27'],
+      ['不是', 'dtmd://dingtalkclient/sendMessage?content=不是'],
+    ]);
+    await say('dt-zfw-c', '确认进展 27');
+    expect((await events('progress.reported')).at(-1)).toMatchObject({ actor: { id: 'p-zfw-c' }, payload: { task: 27, text: '网格员队伍建设方案已印发' } });
+    expect((await lastReply('dt-zfw-c')).text).toContain('已报送:重点任务27');
+    await say('dt-zfw-c', '确认进展 27');
+    expect((await lastReply('dt-zfw-c')).text).toContain('没有待确认的进展');
+  });
+
   it('asks which unit when a person answers for several units', async () => {
     await say('dt-qfb-c', '收到 1');
     const ask = (await lastReply('dt-qfb-c')).text;

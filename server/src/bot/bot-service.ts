@@ -115,6 +115,18 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
     return send(text(`已收到${what}。请回复"进展 编号 内容",${stored.length > 1 ? '这些文件' : '它'}会附在这条进展上。`));
   }
 
+  /** The task of the one-task reminder this person got in the last 4 hours, if any. */
+  function remindedTask(personId: string): number | undefined {
+    const since = d.clock.now().getTime() - 4 * 3600_000;
+    const sent = d.store.state
+      .get()
+      .outbox.filter((r) => r.kind === 'notice' && r.personId === personId && r.status === 'sent' && r.doneAt && Date.parse(r.doneAt) >= since)
+      .sort((a, b) => (a.doneAt! < b.doneAt! ? 1 : -1))[0];
+    const tasks = (sent?.payload.tasks as string[] | undefined) ?? [];
+    if (tasks.length !== 1) return undefined;
+    return d.store.state.get().tasks.find((t) => t.id === tasks[0])?.number;
+  }
+
   async function handle(
     command: BotCommand,
     person: Person,
@@ -206,8 +218,34 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       }
       case 'incomplete':
         return send(text(command.hint));
-      case 'unknown':
+      case 'confirmDraft': {
+        const draft = d.store.state.get().botContext[person.id]?.draft;
+        if (!draft || draft.task !== command.task || d.clock.now().getTime() - Date.parse(draft.at) > CONTEXT_MS) return send(text('没有待确认的进展,请直接回复"进展 编号 内容"。'));
+        await d.store.state.update((draftState) => {
+          const c = draftState.botContext[person.id];
+          if (c) delete c.draft;
+        });
+        return handle({ kind: 'progress', task: draft.task, text: draft.text }, person, open, today, event, record, send);
+      }
+      case 'dropDraft':
+        await d.store.state.update((draftState) => {
+          const c = draftState.botContext[person.id];
+          if (c) delete c.draft;
+        });
+        return send(text('好的,这条消息不作为进展报送。'));
+      case 'unknown': {
+        // A plain reply soon after a reminder that named one task: offer to report it, one tap.
+        const task = remindedTask(person.id);
+        if (task !== undefined && command.text.length >= 4) {
+          await d.store.state.update((draftState) => {
+            const c = draftState.botContext[person.id] ?? { at: d.clock.now().toISOString(), pending: [] };
+            draftState.botContext[person.id] = { ...c, draft: { text: command.text, task, at: d.clock.now().toISOString() } };
+          });
+          const say = (content: string) => `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(content)}`;
+          return send({ kind: 'actionCard', title: '确认报送进展', markdown: `把这条消息作为 **重点任务${task}** 的进展报送吗?\n\n> ${command.text.slice(0, 200)}`, buttons: [{ title: '确认报送', url: say(`确认进展 ${task}`) }, { title: '不是', url: say('不是') }] });
+        }
         return send(text('没看懂这条消息。可以回复"我的任务"查看待办,"收到 8"签收,"进展 8 内容"报送进展;回复"帮助"查看全部用法。'));
+      }
     }
   }
 }

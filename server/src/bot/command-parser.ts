@@ -10,6 +10,9 @@ export type BotCommand =
   | { kind: 'complete'; task: number; text: string; unit?: string }
   | { kind: 'extend'; task: number; dateText: string; reason: string; unit?: string }
   | { kind: 'detail'; task: number }
+  /** The one-tap answer to "report this as progress on task N?" */
+  | { kind: 'confirmDraft'; task: number }
+  | { kind: 'dropDraft' }
   | { kind: 'incomplete'; command: string; hint: string }
   | { kind: 'unknown'; text: string };
 
@@ -45,6 +48,12 @@ export function parseCommand(raw: string): BotCommand {
   if (/^(帮助|help|\?|菜单|怎么用|使用说明)$/i.test(text)) return { kind: 'help' }; // ？ is ? after NFKC
   if (/^(我的任务|我的待办|任务|待办|任务清单)$/.test(text)) return { kind: 'myTasks' };
   if (/^(全部收到|全部确认|全部签收|都收到了?)$/.test(text)) return { kind: 'ackAll' };
+  if (/^(不是|取消|不用了?)$/.test(text)) return { kind: 'dropDraft' };
+  const confirm = new RegExp(String.raw`^确认进展\s*${TASK}$`).exec(text);
+  if (confirm) {
+    const task = taskNumber(confirm[1]!);
+    if (task) return { kind: 'confirmDraft', task };
+  }
   const m = (re: string): RegExpExecArray | null => new RegExp(`^${re}$`, 's').exec(text);
   const unitTail = String.raw`(?:\s+(?:@|单位:?)?(\S{2,20}))?`;
   let r = m(String.raw`(?:收到|确认|签收)[,:;]?\s*${TASK}${unitTail}`);

@@ -60,6 +60,8 @@ export const State = z.object({
       task: z.number().int().optional(),
       reportSeq: z.number().int().optional(),
       pending: z.array(z.object({ sha256: z.string(), mime: z.string(), size: z.number().int(), name: z.string() })),
+      /** A plain reply waiting for the one-tap confirmation that it is a report on `task`. */
+      draft: z.object({ text: z.string(), task: z.number().int(), at: Instant }).optional(),
     }),
   ),
   /** Local mode only: the simulated clock (the plan ran 2018–2022). */
