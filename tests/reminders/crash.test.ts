@@ -46,8 +46,8 @@ describe('reminder crash safety', () => {
         // kill at a random moment until this day has had its share of kills (a run that finishes
         // first counts as an attempt, not a kill)
         let dayKills = 0;
-        for (let attempt = 0; dayKills < KILLS_PER_DAY && attempt < 3 * KILLS_PER_DAY; attempt += 1) {
-          if ((await run([dir, emu.url, app, nowIso], Math.floor(Math.random() * 400))) === 'killed') dayKills += 1;
+        for (let attempt = 0; dayKills < KILLS_PER_DAY && attempt < 6 * KILLS_PER_DAY; attempt += 1) {
+          if ((await run([dir, emu.url, app, nowIso], Math.floor(Math.random() * (dayKills < 3 ? 400 : 150)))) === 'killed') dayKills += 1;
         }
         kills += dayKills;
         expect(await run([dir, emu.url, app, nowIso])).toBe('done');
