@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
 import type { BotEvent } from '../../server/src/bot/bot-event.js';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../server/src/app.js';
 import { createBotHandler } from '../../server/src/bot/bot-service.js';
 import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
@@ -135,6 +137,23 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     users.push({ userid: 'dt-stranger', unionid: 'u-stranger', name: '路人', title: '', mobile: '', dept_id_list: [1], leader_in_dept: [], roles: [] });
     await say('dt-stranger', '我的任务');
     expect((await lastReply('dt-stranger')).text).toContain('督办通里还没有您的账号');
+  });
+
+  it('works the same through the signed HTTP callback', async () => {
+    const app = await buildApp({ ...t.deps, clock: { now: () => new Date() } }, { dingtalkCallback: { appSecret: emu.appSecret, inbox } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    await emu.admin('PUT', '/settings', { robotDelivery: 'http', robotCallbackUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/dingtalk/callback` });
+    try {
+      const sent = await emu.admin<{ msgId: string; http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-fzb-c', text: '收到 6' });
+      expect(sent.http.status).toBe(200);
+      await inbox.idle();
+      const acks = (await events('obligation.acknowledged')).filter((e) => String((e.payload as { note?: string }).note).includes(sent.msgId));
+      expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual(['yc-lqstg-2018.k6.fzb:2018:acknowledge', 'yc-lqstg-2018.k6.fzb:2019:acknowledge']);
+      expect(await lastReply('dt-fzb-c')).toEqual({ via: 'session', text: '已签收:重点任务6(区法制办)。' });
+    } finally {
+      await emu.admin('PUT', '/settings', { robotDelivery: 'stream' });
+      await app.close();
+    }
   });
 
   it('the same msgId delivered three times makes one report', async () => {
