@@ -5,7 +5,8 @@ import { runTs, startTs, waitForOutput } from '../helpers/run-node.js';
 import { SEEDS_DIR } from '../helpers/seeds.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const env = (dir: string) => ({ DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: SEEDS_DIR, PORT: '0', HOST: '127.0.0.1' });
+// a port of its own for the emulator npm start launches, never a developer's running one
+const env = (dir: string) => ({ DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: SEEDS_DIR, PORT: '0', HOST: '127.0.0.1', DUBAN_EMULATOR_PORT: String(41000 + Math.floor(Math.random() * 2000)) });
 
 describe('npm start', () => {
   it('seeds an empty data directory, serves the plan, and stops cleanly on SIGTERM', async () => {

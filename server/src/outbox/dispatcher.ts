@@ -39,6 +39,7 @@ const system = { type: 'scheduler' as const, name: '督办通提醒' };
 export class Dispatcher {
   private readonly o: DispatcherOptions;
   private running: Promise<unknown> | undefined;
+  private stopping = false;
 
   constructor(
     private readonly store: Store,
@@ -103,7 +104,7 @@ export class Dispatcher {
       if (group.length > 0) await this.record(group, now, stats);
     };
     const worker = async (): Promise<void> => {
-      for (let row = queue.shift(); row; row = queue.shift()) {
+      for (let row = !this.stopping ? queue.shift() : undefined; row; row = !this.stopping ? queue.shift() : undefined) {
         try {
           done.push({ row, outcome: await this.send(row, now) });
         } catch (error) {
@@ -114,7 +115,26 @@ export class Dispatcher {
     };
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));
     await flush();
+    if (queue.length > 0) {
+      // stopping: rows claimed but never sent go back to pending (nothing was sent for them)
+      const left = new Set(queue.map((r) => r.key));
+      await this.store.state.update((d) => {
+        for (const r of d.outbox) {
+          if (left.has(r.key) && r.status === 'claimed') {
+            r.status = 'pending';
+            r.attempts -= 1;
+            delete r.lockedAt;
+          }
+        }
+      });
+    }
     return stats;
+  }
+
+  /** Finish the sends in flight, record them, and take no more rows (shutdown). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
   }
 
   /** Records a group of results: one ledger append and one state write for all of them. */

@@ -26,6 +26,7 @@ export interface TickResult {
  */
 export class Scheduler {
   private task: ScheduledTask | undefined;
+  private catchUp: Promise<void> | undefined;
 
   constructor(
     private readonly d: { store: Store; calendar: WorkCalendar; policy: ReminderPolicy; clock: Clock; log: Log; dispatcher: Dispatcher; publicUrl: string },
@@ -83,7 +84,11 @@ export class Scheduler {
   async start(): Promise<void> {
     const { reset, expired } = await this.d.dispatcher.resetStale(this.d.clock.now());
     if (reset + expired > 0) this.d.log.warn(`上次未完成的发送:${reset} 条重新排队,${expired} 条已过期不再补发`);
-    await this.tick().catch((e: unknown) => this.d.log.error(`提醒调度失败:${(e as Error).stack ?? String(e)}`));
+    // the catch-up tick runs in the background: sending a day's digests at 20 QPS takes a while
+    this.catchUp = this.tick().then(
+      () => undefined,
+      (e: unknown) => this.d.log.error(`提醒调度失败:${(e as Error).stack ?? String(e)}`),
+    );
     this.task = cron.schedule('* * * * *', () => this.tick().then(() => undefined, (e: unknown) => this.d.log.error(`提醒调度失败:${(e as Error).stack ?? String(e)}`)), {
       timezone: 'Asia/Shanghai',
       noOverlap: true,
@@ -95,5 +100,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     await this.task?.stop();
     this.task = undefined;
+    await this.d.dispatcher.stop();
+    await this.catchUp;
   }
 }
