@@ -45,27 +45,45 @@ export class Scheduler {
       for (const w of plan.warnings) this.d.log.warn(w);
       if (plan.skipped) out.skipped = plan.skipped;
       else {
+        const payload = {
+          digests: plan.reminders.filter((r) => r.kind === 'digest').length,
+          escalations: plan.reminders.filter((r) => r.kind === 'escalation').length,
+          todos: plan.todoCreates.length,
+          dayName: plan.dayName,
+        };
         const added = await this.d.store.state.update((draft) => {
           if (draft.scheduler.lastPlannedDate === date) return -1;
           draft.scheduler.lastPlannedDate = date;
+          draft.scheduler.pendingEvent = { date, payload };
           return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now);
         });
         if (added >= 0) {
           out.plan = plan;
           out.planned = { reminders: plan.reminders.length, todos: plan.todoCreates.length, added };
-          await this.d.store.ledger.append({
-            type: 'reminders.planned',
-            actor: { type: 'scheduler', name: '督办通提醒' },
-            subject: { type: 'day', id: date },
-            channel: 'scheduler',
-            payload: { digests: plan.reminders.filter((r) => r.kind === 'digest').length, escalations: plan.reminders.filter((r) => r.kind === 'escalation').length, todos: plan.todoCreates.length, dayName: plan.dayName },
-          });
           this.d.log.info(`${date} ${plan.dayName}:已安排 ${plan.reminders.length} 条提醒、${plan.todoCreates.length} 条待办`);
         }
       }
     }
+    await this.recordPlanned();
     out.dispatched = await this.d.dispatcher.runOnce(now);
     return out;
+  }
+
+  /**
+   * Writes the day's `reminders.planned` event once: the decision is the state write above; the
+   * event follows it and is marked done afterwards. After a crash in between, the ledger's last
+   * event tells whether it was already written.
+   */
+  private async recordPlanned(): Promise<void> {
+    const pending = this.d.store.state.get().scheduler.pendingEvent;
+    if (!pending) return;
+    const last = this.d.store.ledger.last();
+    if (!(last?.type === 'reminders.planned' && last.subject.id === pending.date)) {
+      await this.d.store.ledger.append({ type: 'reminders.planned', actor: { type: 'scheduler', name: '督办通提醒' }, subject: { type: 'day', id: pending.date }, channel: 'scheduler', payload: pending.payload });
+    }
+    await this.d.store.state.update((draft) => {
+      delete draft.scheduler.pendingEvent;
+    });
   }
 
   /** Ticks until the outbox has nothing due (bounded): used after the simulated clock moves. */

@@ -18,6 +18,8 @@ export interface Ledger {
   appendMany(events: readonly NewLedgerEvent[]): Promise<LedgerEvent[]>;
   /** Sequence number and hash of the last event (0 and the genesis hash when empty). */
   head(): { seq: number; hash: string };
+  /** The last event appended (or found at open), if any. */
+  last(): LedgerEvent | undefined;
   /** Events in order, from `fromSeq` (inclusive). */
   read(fromSeq?: number): AsyncIterable<LedgerEvent>;
 }

@@ -37,7 +37,11 @@ export const State = z.object({
   /** 待办 created per open obligation and person: key `${obligationId}|${personId}`. */
   todos: z.record(z.string(), z.object({ obligationId: z.string(), personId: z.string(), unionId: z.string(), todoId: z.string().optional(), done: z.boolean() })),
   /** Compare-and-set marker: the last date the planner enqueued that day's reminders. */
-  scheduler: z.object({ lastPlannedDate: IsoDate.nullable() }),
+  scheduler: z.object({
+    lastPlannedDate: IsoDate.nullable(),
+    /** The day's `reminders.planned` ledger event, until it is known to be in the ledger. */
+    pendingEvent: z.object({ date: IsoDate, payload: z.record(z.string(), z.unknown()) }).optional(),
+  }),
   /** Obligations the 督考办 added by hand (e.g. for tasks driven by higher authorities). */
   manualObligations: z.array(
     z.object({

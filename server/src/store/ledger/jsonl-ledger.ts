@@ -31,6 +31,7 @@ const segmentName = (firstSeq: number): string => `${String(firstSeq).padStart(1
 export class JsonlLedger implements Ledger {
   private seq = 0;
   private hash = GENESIS_HASH;
+  private lastEvent: LedgerEvent | undefined;
   private handle: FileHandle | undefined;
   private segmentBytes = 0;
   private pending: Pending[] = [];
@@ -70,6 +71,7 @@ export class JsonlLedger implements Ledger {
         this.seq = last.seq;
         this.durableSeq = last.seq;
         this.hash = last.hash;
+        this.lastEvent = last;
         break;
       }
     }
@@ -118,6 +120,10 @@ export class JsonlLedger implements Ledger {
     return { seq: this.seq, hash: this.hash };
   }
 
+  last(): LedgerEvent | undefined {
+    return this.lastEvent;
+  }
+
   append(event: NewLedgerEvent): Promise<LedgerEvent> {
     return this.appendMany([event]).then((events) => events[0]!);
   }
@@ -136,6 +142,7 @@ export class JsonlLedger implements Ledger {
       const body: Omit<LedgerEvent, 'hash'> = { id: `e${this.seq}`, seq: this.seq, at, prevHash: this.hash, ...e };
       const event: LedgerEvent = { ...body, hash: eventHash(body) };
       this.hash = event.hash;
+      this.lastEvent = event;
       return event;
     });
     const written = Promise.all(

@@ -46,6 +46,7 @@ export class MemoryStore implements Store {
       });
     },
     head: () => ({ seq: this.events.length, hash: this.events.at(-1)?.hash ?? GENESIS_HASH }),
+    last: () => this.events.at(-1),
     read: async function* (this: MemoryStore, fromSeq = 1) {
       for (const e of this.events) if (e.seq >= fromSeq) yield e;
     }.bind(this) as Ledger['read'],
