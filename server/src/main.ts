@@ -104,6 +104,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
+  if (!['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+    log.warn(`!!! HOST=${config.host}:接口尚未接入登录鉴权(随小程序登录一起上线),提醒预览含人员信息,请勿在其他机器可访问的地址上运行`);
+  }
   if (receiver) {
     receiver.start().then(
       () => log.info('机器人消息:Stream 模式已连接'),
