@@ -73,3 +73,21 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
     expect(p.todoCreates.find((c) => c.personId === 'p-fzb-c' && c.obligationId.startsWith('yc-lqstg-2018.k22.fzb:2018:acknowledge'))).toMatchObject({ due: '2018-11-08', subject: expect.stringContaining('签收:重点任务22') });
   });
 });
+
+describe('state stays bounded', () => {
+  it('prunes fulfilments older than last year and finished 待办 records', async () => {
+    const { pruneHistory } = await import('../../server/src/scheduler/scheduler.js');
+    const { emptyState } = await import('../../server/src/store/state.js');
+    const s = emptyState();
+    const f = { at: '2019-01-01T00:00:00.000Z', action: 'acknowledge' };
+    s.fulfillments = { 'a.x:2018:acknowledge': f, 'a.x:2019:acknowledge': f, 'a.x:2020:progress:Q1': f };
+    s.todos = {
+      'a.x:2019:acknowledge|p': { obligationId: 'a.x:2019:acknowledge', personId: 'p', unionId: 'u', todoId: 't1', done: true },
+      'a.x:2020:progress:Q1|p': { obligationId: 'a.x:2020:progress:Q1', personId: 'p', unionId: 'u', todoId: 't2', done: false },
+      'a.x:2018:yearEnd|p': { obligationId: 'a.x:2018:yearEnd', personId: 'p', unionId: 'u', done: false },
+    };
+    pruneHistory(s, 2020);
+    expect(Object.keys(s.fulfillments)).toEqual(['a.x:2019:acknowledge', 'a.x:2020:progress:Q1']);
+    expect(Object.keys(s.todos)).toEqual(['a.x:2020:progress:Q1|p']);
+  });
+});

@@ -7,6 +7,17 @@ import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import type { Dispatcher } from '../outbox/dispatcher.js';
 import { enqueuePlan } from '../outbox/enqueue.js';
 import type { Store } from '../store/ports.js';
+import type { State } from '../store/state.js';
+
+/**
+ * Keeps the state bounded over a five-year plan: the planner looks at this year and last year
+ * only, so fulfilments of earlier years and finished 待办 records can go (the ledger keeps them).
+ */
+export function pruneHistory(draft: State, year: number): void {
+  const keep = new RegExp(`:(${year - 1}|${year}):`);
+  for (const id of Object.keys(draft.fulfillments)) if (!keep.test(id)) delete draft.fulfillments[id];
+  for (const [key, todo] of Object.entries(draft.todos)) if (todo.done || !keep.test(todo.obligationId)) delete draft.todos[key];
+}
 
 export interface TickResult {
   date: string;
@@ -55,6 +66,7 @@ export class Scheduler {
           if (draft.scheduler.lastPlannedDate === date) return -1;
           draft.scheduler.lastPlannedDate = date;
           draft.scheduler.pendingEvent = { date, payload };
+          pruneHistory(draft, Number(date.slice(0, 4)));
           return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now);
         });
         if (added >= 0) {
