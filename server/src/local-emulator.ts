@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
+import type { DingTalkChannelOptions } from './channels/dingtalk/dingtalk-channel.js';
 import type { Log } from './deps.js';
 
 export interface EmulatorApp {
@@ -55,4 +56,18 @@ export async function ensureLocalEmulator(config: Config, log: Log, env: Record<
 /** Local mode: keep the emulator's clock on the simulated date (daily quotas, TTLs, message times). */
 export async function syncEmulatorClock(url: string, at: Date): Promise<void> {
   await fetch(`${url}/__emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ at: at.toISOString() }) }).catch(() => undefined);
+}
+
+/**
+ * The DingTalk channel's connection settings for this configuration: the emulator's seeded app in
+ * local mode (started if needed), the configured app otherwise. `stop` ends an emulator we started.
+ */
+export async function resolveDingTalkApp(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ options: DingTalkChannelOptions; stop: () => void }> {
+  if (config.mode === 'local') {
+    const emulator = await ensureLocalEmulator(config, log, env);
+    const a = emulator.app;
+    return { options: { appKey: a.appKey, appSecret: a.appSecret, agentId: a.agentId, robotCode: a.robotCode, apiBase: emulator.url, oapiBase: emulator.url, qps: config.dingtalkQps }, stop: emulator.stop };
+  }
+  const dt = config.dingtalk!;
+  return { options: { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase, qps: config.dingtalkQps }, stop: () => undefined };
 }

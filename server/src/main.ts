@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { createBotHandler } from './bot/bot-service.js';
 import { EvidenceStore } from './evidence/evidence-store.js';
 import { BotInbox } from './channels/dingtalk/bot-inbox.js';
-import { DingTalkChannel, type DingTalkChannelOptions } from './channels/dingtalk/dingtalk-channel.js';
+import { DingTalkChannel } from './channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from './channels/dingtalk/stream-receiver.js';
-import { ensureLocalEmulator, syncEmulatorClock } from './local-emulator.js';
+import { resolveDingTalkApp, syncEmulatorClock } from './local-emulator.js';
 import { shanghaiDate } from './calendar/dates.js';
 import { loadCalendar } from './calendar/load-calendar.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
@@ -41,17 +41,8 @@ async function main(): Promise<void> {
       log.info(`已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`);
     }
   }
-  let stopEmulator = (): void => undefined;
-  let channelOptions: DingTalkChannelOptions;
-  if (config.mode === 'local') {
-    const emulator = await ensureLocalEmulator(config, log, process.env);
-    stopEmulator = emulator.stop;
-    channelOptions = { appKey: emulator.app.appKey, appSecret: emulator.app.appSecret, agentId: emulator.app.agentId, robotCode: emulator.app.robotCode, apiBase: emulator.url, oapiBase: emulator.url };
-  } else {
-    const dt = config.dingtalk!;
-    channelOptions = { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase };
-  }
-  const channel = new DingTalkChannel({ ...channelOptions, qps: config.dingtalkQps });
+  const { options: channelOptions, stop: stopEmulator } = await resolveDingTalkApp(config, log, process.env);
+  const channel = new DingTalkChannel(channelOptions);
   const calendar = await loadCalendar(config.seedsDir);
   const policy = await loadPolicy(config.seedsDir);
   const sim = config.mode === 'local' ? new SimClock(store, simStart(config, store, calendar)) : undefined;

@@ -6,7 +6,7 @@
  * The data directory is DUBAN_DATA_DIR (default ./data); --apply needs the server stopped.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../../shared/zod-locale.js';
 import './pipe-safe.js';
@@ -19,8 +19,10 @@ import { importPlan } from '../importer/import-plan.js';
 import type { ImportResult } from '../importer/import-result.js';
 import { loadSeeds } from '../seeds/load-seeds.js';
 import { StoreError } from '../store/errors.js';
-import { openStore, STATE_FILE } from '../store/open-store.js';
-import { emptyState, State } from '../store/state.js';
+import { openStore } from '../store/open-store.js';
+import { readStateReadOnly } from '../store/read-state.js';
+import type { State } from '../store/state.js';
+import { emptyState } from '../store/state.js';
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
 
 const SCHEDULE_NAMES: Record<string, string> = {
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(process.env);
   const content = new Uint8Array(await readFile(file));
-  const stored = await readStoredState(config.dataDir);
+  const stored = await readStateReadOnly(config.dataDir).catch(() => undefined);
   const seeds = await loadSeeds(config.seedsDir);
   const directory = stored && stored.units.length > 0 ? directoryOf(stored) : seeds.directory;
   const result = await importPlan({ name: basename(file), content }, directory, {
@@ -72,13 +74,6 @@ async function main(): Promise<void> {
   }
 }
 
-async function readStoredState(dir: string): Promise<State | undefined> {
-  try {
-    return State.parse(JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')));
-  } catch {
-    return undefined;
-  }
-}
 
 /** The parsed plan with tasks in the API's shape (assignments with unit names, groups expanded). */
 function toJson(result: ImportResult, directory: UnitDirectory): unknown {

@@ -5,7 +5,6 @@
  * directory without locking or writing it, so it works while the server runs.
  * --json prints { at, workingDay, dayName, reminders, todoCreates, warnings, skipped? }.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../../shared/zod-locale.js';
@@ -15,9 +14,9 @@ import { loadConfig } from '../config.js';
 import { planReminders } from '../domain/reminders/planner.js';
 import { loadPolicy } from '../domain/reminders/policy.js';
 import { parseLocalInstant } from '../routes/reminder-routes.js';
-import { migrate } from '../store/migrations.js';
 import { STATE_FILE } from '../store/open-store.js';
-import { State } from '../store/state.js';
+import { readStateReadOnly } from '../store/read-state.js';
+import type { State } from '../store/state.js';
 
 const STAGES: Record<string, string> = { new: '新任务', before: '即将到期', due: '今日到期', overdue: '已逾期' };
 
@@ -33,7 +32,7 @@ async function main(): Promise<void> {
   const path = join(config.dataDir, STATE_FILE);
   let state: State;
   try {
-    state = State.parse(migrate(JSON.parse(await readFile(path, 'utf8'))).doc);
+    state = await readStateReadOnly(config.dataDir);
   } catch (error) {
     throw new Error(`无法读取 ${path}:${(error as Error).message.split('\n')[0]}。请先运行 npm start 初始化数据目录`, { cause: error });
   }

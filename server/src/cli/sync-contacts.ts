@@ -11,7 +11,7 @@ import './pipe-safe.js';
 import { DingTalkChannel } from '../channels/dingtalk/dingtalk-channel.js';
 import { loadConfig } from '../config.js';
 import { applyContactsSync, planContactsSync } from '../domain/units/contacts-sync.js';
-import { ensureLocalEmulator } from '../local-emulator.js';
+import { resolveDingTalkApp } from '../local-emulator.js';
 import { consoleLog } from '../log.js';
 import { openStore } from '../store/open-store.js';
 
@@ -19,16 +19,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { apply: { type: 'boolean', default: false } } });
   const config = loadConfig(process.env);
   const log = consoleLog('warn');
-  let stop = (): void => undefined;
-  let channel: DingTalkChannel;
-  if (config.mode === 'local') {
-    const emu = await ensureLocalEmulator(config, log, process.env);
-    stop = emu.stop;
-    channel = new DingTalkChannel({ appKey: emu.app.appKey, appSecret: emu.app.appSecret, agentId: emu.app.agentId, robotCode: emu.app.robotCode, apiBase: emu.url, oapiBase: emu.url, qps: config.dingtalkQps });
-  } else {
-    const dt = config.dingtalk!;
-    channel = new DingTalkChannel({ appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase, qps: config.dingtalkQps });
-  }
+  const { options, stop } = await resolveDingTalkApp(config, log, process.env);
+  const channel = new DingTalkChannel(options);
   const store = await openStore(config.dataDir, { clock: () => new Date() });
   try {
     const contacts = await channel.listContacts();

@@ -1,0 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { migrate } from './migrations.js';
+import { STATE_FILE } from './open-store.js';
+import { State } from './state.js';
+
+/**
+ * The state document read without the lock and without writing (previews and dry runs may run
+ * beside the server): migrated in memory and validated. Throws if it is missing or invalid.
+ */
+export async function readStateReadOnly(dataDir: string): Promise<State> {
+  return State.parse(migrate(JSON.parse(await readFile(join(dataDir, STATE_FILE), 'utf8')) as Record<string, unknown>).doc);
+}
