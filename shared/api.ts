@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorBody } from './errors.js';
+import { AckResult, AuthCodeBody, AuthConfig, ClosureBody, DevPeople, DevSignInBody, ExtensionBody, Me, MyItems, MyItemsQuery, ReportBody, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from './schemas/miniapp.js';
 import { Health, PlanList, PlanView, SectionList, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitList } from './schemas/views.js';
 
 /**
@@ -23,6 +24,24 @@ export const api = {
     query: z.object({ planId: z.string().max(128).optional() }),
     response: UnitAssignmentList,
   },
+
+  // sign-in (no session needed)
+  authConfig: { method: 'GET', path: '/api/auth/config', response: AuthConfig },
+  authDingtalk: { method: 'POST', path: '/api/auth/dingtalk', body: AuthCodeBody, response: Session },
+  devPeople: { method: 'GET', path: '/api/auth/dev-people', response: DevPeople },
+  devSignIn: { method: 'POST', path: '/api/auth/dev', body: DevSignInBody, response: Session },
+
+  // the mini-app (session required)
+  me: { method: 'GET', path: '/api/me', response: Me },
+  myItems: { method: 'GET', path: '/api/my/items', query: MyItemsQuery, response: MyItems },
+  taskOverview: { method: 'GET', path: '/api/tasks/:id/overview', params: IdParams, response: TaskOverview },
+  acknowledge: { method: 'POST', path: '/api/assignments/:id/acknowledge', params: IdParams, response: AckResult },
+  undoAcknowledge: { method: 'POST', path: '/api/assignments/:id/acknowledge/undo', params: IdParams, response: UndoResult },
+  report: { method: 'POST', path: '/api/assignments/:id/reports', params: IdParams, body: ReportBody, response: ReportResult },
+  closure: { method: 'POST', path: '/api/assignments/:id/closure-requests', params: IdParams, body: ClosureBody, response: RequestResult },
+  extension: { method: 'POST', path: '/api/assignments/:id/extension-requests', params: IdParams, body: ExtensionBody, response: RequestResult },
+  upload: { method: 'POST', path: '/api/evidence', response: UploadResult },
+  evidence: { method: 'GET', path: '/api/evidence/:sha256', params: z.object({ sha256: z.string().max(64) }), query: z.object({ p: z.string().max(128).optional(), exp: z.string().max(20).optional(), sig: z.string().max(100).optional() }) },
 } as const;
 
 export { ErrorBody };

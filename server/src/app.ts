@@ -15,6 +15,17 @@ import { reminderRoutes } from './routes/reminder-routes.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import type { SimClock } from './scheduler/sim-clock.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
+import { randomBytes } from 'node:crypto';
+import { requireSession } from './auth/auth-hook.js';
+import { SessionTokens } from './auth/session-tokens.js';
+import { ProgressService } from './domain/progress/progress-service.js';
+import { TaskTimeline } from './domain/progress/task-timeline.js';
+import type { ReminderPolicy } from './domain/reminders/policy.js';
+import type { EvidenceStore } from './evidence/evidence-store.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { evidenceRoutes } from './routes/evidence-routes.js';
+import { progressRoutes } from './routes/progress-routes.js';
+import { miniappStatic } from './routes/miniapp-static.js';
 
 export interface BuildAppOptions {
   /** Pino logger options, or false for none (tests). */
@@ -25,6 +36,18 @@ export interface BuildAppOptions {
   dingtalkCallback?: { appSecret: string; inbox: BotInbox };
   /** The reminder preview (and, in local mode, the simulated clock's controls). */
   reminders?: { scheduler: Scheduler; calendar: WorkCalendar; sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> } };
+  /** Signs sessions; without it a random key (sessions end with the process). */
+  sessions?: SessionTokens;
+  /** The mini-app's API (我的任务, 任务详情, 签收, 进展, evidence) and its pages under /app. */
+  miniapp?: {
+    calendar: WorkCalendar;
+    policy: ReminderPolicy;
+    evidence: EvidenceStore;
+    /** What the page passes to requestAuthCode. */
+    dingtalk: { corpId: string; clientId: string };
+    /** The built pages (miniapp/dist); not served when absent. */
+    appDir?: string;
+  };
 }
 
 const FIELD_NAMES: Record<string, string> = { querystring: '查询参数', params: '路径参数', body: '请求体', headers: '请求头' };
@@ -65,7 +88,20 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // every /api route except health and sign-in needs a session (ARCHITECTURE: authorise in the transport)
+  const sessions = options.sessions ?? new SessionTokens(randomBytes(32), () => deps.clock.now());
+  requireSession(app, sessions, deps.store);
   await app.register(healthRoute(deps, options.warnings ?? (() => [])));
+  if (options.miniapp) {
+    const m = options.miniapp;
+    const timeline = new TaskTimeline(deps.store.ledger, () => deps.store.state.get());
+    await timeline.start();
+    const progress = new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock });
+    await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk }));
+    await app.register(progressRoutes(deps, { progress, timeline, sessions }));
+    await app.register(evidenceRoutes(deps, { evidence: m.evidence, timeline, sessions }));
+    if (m.appDir) await app.register(miniappStatic(m.appDir));
+  }
   await app.register(readRoutes(deps));
   if (options.reminders) await app.register(reminderRoutes(deps, options.reminders.scheduler, options.reminders.calendar, options.reminders.sim));
   if (options.dingtalkCallback) await app.register(dingtalkCallbackRoute(deps, options.dingtalkCallback.appSecret, options.dingtalkCallback.inbox));

@@ -23,6 +23,7 @@ const Env = z.object({
   DINGTALK_QPS: z.coerce.number().int().min(0).max(1000).default(20),
   DUBAN_EMULATOR_PORT: Port.default(3001),
   DUBAN_EMULATOR_URL: z.url().optional(),
+  DUBAN_SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
   DUBAN_SIM_START: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, '格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM')
@@ -48,6 +49,8 @@ export interface Config {
   readonly emulator: { port: number; url: string };
   /** Local mode: where the simulated clock starts (Asia/Shanghai); default the plan's first working day. */
   readonly simStart?: string;
+  /** Signs sessions and evidence links; default a random key kept in `<dataDir>/session.key`. */
+  readonly sessionSecret?: string;
   readonly version: string;
 }
 
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     dingtalkQps: e.DINGTALK_QPS,
     emulator: { port: e.DUBAN_EMULATOR_PORT, url: (e.DUBAN_EMULATOR_URL ?? `http://127.0.0.1:${e.DUBAN_EMULATOR_PORT}`).replace(/\/$/, '') },
     ...(e.DUBAN_SIM_START ? { simStart: e.DUBAN_SIM_START } : {}),
+    ...(e.DUBAN_SESSION_SECRET ? { sessionSecret: e.DUBAN_SESSION_SECRET } : {}),
     version: '0.1.0',
   });
 }

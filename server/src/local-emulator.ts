@@ -62,12 +62,12 @@ export async function syncEmulatorClock(url: string, at: Date): Promise<void> {
  * The DingTalk channel's connection settings for this configuration: the emulator's seeded app in
  * local mode (started if needed), the configured app otherwise. `stop` ends an emulator we started.
  */
-export async function resolveDingTalkApp(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ options: DingTalkChannelOptions; stop: () => void }> {
+export async function resolveDingTalkApp(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ options: DingTalkChannelOptions; corpId: string; stop: () => void }> {
   if (config.mode === 'local') {
     const emulator = await ensureLocalEmulator(config, log, env);
     const a = emulator.app;
-    return { options: { appKey: a.appKey, appSecret: a.appSecret, agentId: a.agentId, robotCode: a.robotCode, apiBase: emulator.url, oapiBase: emulator.url, qps: config.dingtalkQps }, stop: emulator.stop };
+    return { options: { appKey: a.appKey, appSecret: a.appSecret, agentId: a.agentId, robotCode: a.robotCode, apiBase: emulator.url, oapiBase: emulator.url, qps: config.dingtalkQps }, corpId: a.corpId, stop: emulator.stop };
   }
   const dt = config.dingtalk!;
-  return { options: { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase, qps: config.dingtalkQps }, stop: () => undefined };
+  return { options: { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase, qps: config.dingtalkQps }, corpId: dt.corpId, stop: () => undefined };
 }

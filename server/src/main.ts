@@ -27,6 +27,9 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { SimClock } from './scheduler/sim-clock.js';
 import type { Store } from './store/ports.js';
 import { openStore } from './store/open-store.js';
+import { loadSessionKey, SessionTokens } from './auth/session-tokens.js';
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
       log.info(`已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`);
     }
   }
-  const { options: channelOptions, stop: stopEmulator } = await resolveDingTalkApp(config, log, process.env);
+  const { options: channelOptions, corpId, stop: stopEmulator } = await resolveDingTalkApp(config, log, process.env);
   const channel = new DingTalkChannel(channelOptions);
   const calendar = await loadCalendar(config.seedsDir);
   const policy = await loadPolicy(config.seedsDir);
@@ -58,7 +61,8 @@ async function main(): Promise<void> {
   const deps: Deps = { config, clock, log, store, channel };
   const dispatcher = new Dispatcher(store, channel, log);
   const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl: config.publicUrl });
-  const inbox = new BotInbox(createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence: new EvidenceStore(join(config.dataDir, 'evidence')) }), log);
+  const evidence = new EvidenceStore(join(config.dataDir, 'evidence'));
+  const inbox = new BotInbox(createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence }), log);
   const receiver = config.robotMode === 'stream' ? new StreamReceiver({ clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase }, inbox, log) : undefined;
 
 
@@ -66,6 +70,8 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
     dingtalkCallback: { appSecret: channelOptions.appSecret, inbox },
     warnings: calendarWarnings,
+    sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
+    miniapp: { calendar, policy, evidence, dingtalk: { corpId, clientId: channelOptions.appKey }, appDir: await miniappDir(log) },
     reminders: {
       scheduler,
       calendar,
@@ -111,11 +117,24 @@ async function main(): Promise<void> {
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   const s = store.state.get();
   log.info(`督办通已启动:${base}`);
+  log.info(`  督办通小程序  ${base}/app/`);
   log.info(`  接口文档  ${base}/docs`);
   log.info(`  健康检查  ${base}/api/health`);
   log.info(`  重点任务  ${base}/api/tasks?kind=key`);
   if (config.mode === 'local') log.info(`  钉钉模拟器控制台  ${config.emulator.url}/ (扮演任一官员,查看工作通知、待办,与机器人对话)`);
   log.info(`  当前计划:${s.plans.find((p) => p.id === s.activePlanId)?.title ?? '(无)'}(${s.tasks.length} 项任务,${s.units.length} 个单位,${s.people.length} 名人员)`);
+}
+
+/** The built mini-app (npm start builds it first); absent → the API runs without the pages. */
+async function miniappDir(log: { warn(m: string): void }): Promise<string | undefined> {
+  const dir = fileURLToPath(new URL('../../miniapp/dist/', import.meta.url));
+  try {
+    await access(join(dir, 'index.html'));
+    return dir;
+  } catch {
+    log.warn(`!!! 没有找到小程序页面(${dir}):请先运行 npm run build`);
+    return undefined;
+  }
 }
 
 /** Where local mode's simulated time starts: DUBAN_SIM_START, else the active plan's first working day after its issue date. */

@@ -24,7 +24,7 @@ describe('watching the plan unfold from the emulator console (local mode)', () =
     const channel = channelFor(emu, { qps: 0 });
     const scheduler = new Scheduler({ store: t.store, calendar, policy, clock: sim, log: silentLog, dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }), publicUrl: 'http://127.0.0.1:3000' });
     const syncClock = (at: Date) => emu.admin('POST', '/clock', { at: at.toISOString() }).then(() => undefined);
-    t.app = await buildApp({ ...t.deps, clock: sim, channel }, { reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime, onMove: syncClock } } });
+    t.app = await buildApp({ ...t.deps, clock: sim, channel }, { ...t.appOptions, reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime, onMove: syncClock } } });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     emu.state.serverUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();

@@ -16,7 +16,10 @@ describe('npm start', () => {
     expect(out).toContain('本地模式');
     expect(out).toContain('38 项主要任务、36 项重点任务');
     const url = /督办通已启动:(http:\/\/[^\s]+)/.exec(out)![1]!;
-    const res = await fetch(`${url}/api/tasks?kind=key&limit=1`);
+    expect((await fetch(`${url}/api/tasks?kind=key&limit=1`)).status).toBe(401);
+    // local mode: a dev sign-in stands in for DingTalk's 免登
+    const session = (await (await fetch(`${url}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ personId: 'p-dkb-s1' }) })).json()) as { token: string };
+    const res = await fetch(`${url}/api/tasks?kind=key&limit=1`, { headers: { authorization: `Bearer ${session.token}` } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { total: number }).total).toBe(36);
     run.child.kill('SIGTERM');

@@ -1,4 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { join } from 'node:path';
+import { SessionTokens } from '../../server/src/auth/session-tokens.js';
+import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
+import { loadPolicy } from '../../server/src/domain/reminders/policy.js';
+import { EvidenceStore } from '../../server/src/evidence/evidence-store.js';
+import type { BuildAppOptions } from '../../server/src/app.js';
+import type { Channel } from '../../server/src/channels/channel.js';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import type { Clock, Deps, Log } from '../../server/src/deps.js';
@@ -18,27 +25,54 @@ export function fixedClock(iso = '2019-03-01T09:00:00+08:00'): Clock & { set(iso
 
 export interface TestApp {
   app: FastifyInstance;
-  deps: Deps;
+  deps: Deps & { clock: ReturnType<typeof fixedClock> };
   store: Store;
+  sessions: SessionTokens;
+  evidence: EvidenceStore;
+  dataDir: string;
+  /** Options for buildApp with the mini-app wired (to rebuild the app with other deps). */
+  appOptions: BuildAppOptions;
+  /** A session token for a person (default: 督考办's 周晓梅, who reads everything). */
+  token(personId?: string): string;
+  /** `app.inject` as a signed-in person (default 督考办); `null` sends no session. */
+  inject(opts: InjectOptions | string, personId?: string | null): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
+export const SUPERVISOR = 'p-dkb-s1';
+
 /** The real app over a temporary data directory seeded like a first `npm start`. */
-export async function seededApp(): Promise<TestApp> {
+export async function seededApp(o: { channel?: Channel; appDir?: string } = {}): Promise<TestApp> {
   const dataDir = tempDir();
   const clock = fixedClock();
   const config = loadConfig({ DUBAN_DATA_DIR: dataDir, DUBAN_SEEDS_DIR: SEEDS_DIR });
   const store = await openStore(dataDir, { clock: () => clock.now() });
   await seedStore(store, await loadSeeds(SEEDS_DIR), clock.now());
-  const deps: Deps = { config, clock, log: silentLog, store };
-  const app = await buildApp(deps);
-  return {
-    app,
+  const deps = { config, clock, log: silentLog, store, ...(o.channel ? { channel: o.channel } : {}) };
+  const sessions = new SessionTokens(Buffer.alloc(32, 7), () => clock.now());
+  const evidence = new EvidenceStore(join(dataDir, 'evidence'));
+  const appOptions: BuildAppOptions = {
+    sessions,
+    miniapp: { calendar: await loadCalendar(SEEDS_DIR), policy: await loadPolicy(SEEDS_DIR), evidence, dingtalk: { corpId: 'ding-test-corp', clientId: 'test-client' }, ...(o.appDir ? { appDir: o.appDir } : {}) },
+  };
+  const t: TestApp = {
+    app: await buildApp(deps, appOptions),
     deps,
     store,
+    sessions,
+    evidence,
+    dataDir,
+    appOptions,
+    token: (personId = SUPERVISOR) => sessions.issue(personId, []).token,
+    inject: (opts, personId = SUPERVISOR) => {
+      const base: InjectOptions = typeof opts === 'string' ? { method: 'GET', url: opts } : opts;
+      const headers = { ...(base.headers ?? {}), ...(personId ? { authorization: `Bearer ${t.token(personId)}` } : {}) };
+      return t.app.inject({ ...base, headers });
+    },
     close: async () => {
-      await app.close();
+      await t.app.close();
       await store.close();
     },
   };
+  return t;
 }

@@ -79,13 +79,13 @@ describe('the seed plan, imported on first start and read through the API', () =
   let measures: TaskView[];
   beforeAll(async () => {
     t = await seededApp();
-    keys = (await t.app.inject('/api/tasks?kind=key&limit=500')).json().items;
-    measures = (await t.app.inject('/api/tasks?kind=measure&limit=500')).json().items;
+    keys = (await t.inject('/api/tasks?kind=key&limit=500')).json().items;
+    measures = (await t.inject('/api/tasks?kind=measure&limit=500')).json().items;
   });
   afterAll(async () => t.close());
 
   it('has the plan metadata', async () => {
-    const plan = (await t.app.inject('/api/plan')).json();
+    const plan = (await t.inject('/api/plan')).json();
     expect(plan).toMatchObject({
       id: 'yc-lqstg-2018',
       title: '政府“两强三提高”建设行动计划(2018-2022年)实施方案',
@@ -98,7 +98,7 @@ describe('the seed plan, imported on first start and read through the API', () =
   });
 
   it('has exactly 10 sections, with their measures', async () => {
-    const sections = (await t.app.inject('/api/sections')).json();
+    const sections = (await t.inject('/api/sections')).json();
     expect(sections.total).toBe(10);
     expect(sections.items.map((s: { label: string }) => s.label)).toEqual(['(一)', '(二)', '(三)', '(四)', '(五)', '(六)', '(七)', '(八)', '(九)', '(十)']);
     expect(sections.items[0].title).toBe('大力实施政府系统党的建设工程');
@@ -140,14 +140,14 @@ describe('the seed plan, imported on first start and read through the API', () =
   });
 
   it('row 8 is led by 区督考办, row 22 by 区法制办 with 区司法局, row 29 is due 2021-12-31', async () => {
-    const row8 = (await t.app.inject('/api/tasks/yc-lqstg-2018.k8')).json();
+    const row8 = (await t.inject('/api/tasks/yc-lqstg-2018.k8')).json();
     expect(row8.assignments.filter((a: { role: string }) => a.role === 'lead')).toEqual([expect.objectContaining({ unitId: 'dkb', unitName: '区督考办' })]);
-    const row22 = (await t.app.inject('/api/tasks/yc-lqstg-2018.k22')).json();
+    const row22 = (await t.inject('/api/tasks/yc-lqstg-2018.k22')).json();
     expect(row22.assignments).toEqual([
       expect.objectContaining({ unitName: '区法制办', role: 'lead' }),
       expect.objectContaining({ unitName: '区司法局', role: 'co' }),
     ]);
-    const row29 = (await t.app.inject('/api/tasks/yc-lqstg-2018.k29')).json();
+    const row29 = (await t.inject('/api/tasks/yc-lqstg-2018.k29')).json();
     expect(row29.schedule).toMatchObject({ type: 'deadline', due: '2021-12-31', text: '2021年底前完成' });
   });
 
@@ -166,7 +166,7 @@ describe('the seed plan, imported on first start and read through the API', () =
   });
 
   it('turns the prose deadline for the 专项工作计划 into an obligation of the key tasks\' leads', async () => {
-    const plan = (await t.app.inject('/api/plan')).json();
+    const plan = (await t.inject('/api/plan')).json();
     expect(plan.obligations).toEqual([
       expect.objectContaining({ due: '2018-11-20', whoText: '重点任务牵头部门', appliesTo: 'keyTaskLeads', what: '组织制订重点任务专项工作计划' }),
     ]);

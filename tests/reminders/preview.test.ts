@@ -26,36 +26,36 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
     channel = new FakeChannel(() => sim.now());
     const dispatcher = new Dispatcher(t.store, channel, silentLog);
     const scheduler = new Scheduler({ store: t.store, calendar, policy, clock: sim, log: silentLog, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
-    t.app = await buildApp({ ...t.deps, clock: sim }, { reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime } }, warnings: () => ['缺少 2027 年的节假日数据'] });
+    t.app = await buildApp({ ...t.deps, clock: sim }, { ...t.appOptions, reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime } }, warnings: () => ['缺少 2027 年的节假日数据'] });
   });
   afterAll(async () => t.close());
 
   it('previews who would be reminded at an instant, with the day name', async () => {
-    const res = await t.app.inject('/api/reminders/preview?at=2019-06-14T09:00');
+    const res = await t.inject('/api/reminders/preview?at=2019-06-14T09:00');
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ date: '2019-06-14', workingDay: true, dayName: '周五' });
     expect(body.reminders.length).toBeGreaterThan(0);
-    expect((await t.app.inject('/api/reminders/preview?at=2019-10-01')).json()).toMatchObject({ workingDay: false, dayName: '国庆节', reminders: [] });
-    expect((await t.app.inject('/api/reminders/preview?at=tomorrow')).json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await t.inject('/api/reminders/preview?at=2019-10-01')).json()).toMatchObject({ workingDay: false, dayName: '国庆节', reminders: [] });
+    expect((await t.inject('/api/reminders/preview?at=tomorrow')).json()).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('moves the simulated clock to the next working day, +1 week or a date, and runs the scheduler', async () => {
-    expect((await t.app.inject('/api/dev/clock')).json()).toMatchObject({ date: '2018-11-01', dayName: '周四', simulated: true });
-    const next = (await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { advance: 'nextWorkingDay' } })).json();
+    expect((await t.inject('/dev/clock')).json()).toMatchObject({ date: '2018-11-01', dayName: '周四', simulated: true });
+    const next = (await t.inject({ method: 'POST', url: '/dev/clock', payload: { advance: 'nextWorkingDay' } })).json();
     expect(next).toMatchObject({ date: '2018-11-02', dayName: '周五', tick: { planned: { reminders: 0 } } }); // 签收 due 11-08: no nudge 4 days before
-    const eve = (await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { to: '2018-11-07' } })).json();
+    const eve = (await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2018-11-07' } })).json();
     expect(eve.tick.planned.reminders).toBeGreaterThan(0);
     expect(channel.notices.length).toBe(eve.tick.planned.reminders);
     expect(channel.notices.every((n) => n.at.toISOString().startsWith('2018-11-07T01:0'))).toBe(true);
-    expect((await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { advance: 'week' } })).json()).toMatchObject({ date: '2018-11-14' });
-    expect((await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { to: '2019-10-01' } })).json()).toMatchObject({ date: '2019-10-01', dayName: '国庆节', workingDay: false });
-    expect((await t.app.inject({ method: 'POST', url: '/api/dev/clock', payload: { to: '2019/10/01' } })).statusCode).toBe(400);
+    expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { advance: 'week' } })).json()).toMatchObject({ date: '2018-11-14' });
+    expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019-10-01' } })).json()).toMatchObject({ date: '2019-10-01', dayName: '国庆节', workingDay: false });
+    expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019/10/01' } })).statusCode).toBe(400);
     expect(t.store.state.get().simClock?.at).toBe('2019-10-01T01:00:00.000Z');
   });
 
   it('reports degraded health while a calendar year is missing', async () => {
-    expect((await t.app.inject('/api/health')).json()).toMatchObject({ status: 'degraded', warnings: expect.arrayContaining(['缺少 2027 年的节假日数据']) });
+    expect((await t.inject('/api/health')).json()).toMatchObject({ status: 'degraded', warnings: expect.arrayContaining(['缺少 2027 年的节假日数据']) });
   });
 
   it('npm run reminders -- --at … --dry-run --json prints { at, workingDay, dayName, reminders }', async () => {

@@ -7,7 +7,7 @@ describe('read API', () => {
     t = await seededApp();
   });
   afterAll(async () => t.close());
-  const get = (url: string) => t.app.inject({ method: 'GET', url });
+  const get = (url: string) => t.inject(url);
 
   it('reports health, mode and the sample-data warning', async () => {
     const res = await get('/api/health');

@@ -64,7 +64,7 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
       const serverUrl = state.serverUrl;
       if (!serverUrl) return reply.code(404).send({ code: 'NOT_FOUND', message: '模拟器不是由督办通启动的,没有可拨动的模拟时钟' });
       try {
-        const res = await fetch(`${serverUrl}/api/dev/clock`, {
+        const res = await fetch(`${serverUrl}/dev/clock`, {
           method: req.method,
           ...(req.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(req.body ?? {}) } : {}),
           signal: AbortSignal.timeout(120_000),

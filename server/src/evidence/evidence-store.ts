@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors.js';
-import { writeFileDurable } from '../store/durable-fs.js';
+import { fsyncDir, writeFileDurable } from '../store/durable-fs.js';
 import { detectType, type DetectedType } from './file-type.js';
 
 export interface StoredEvidence extends DetectedType {
@@ -42,8 +44,68 @@ export class EvidenceStore {
       await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
       await writeFileDurable(path, bytes);
     }
-    // eslint-disable-next-line no-control-regex -- control characters never belong in a shown file name
-    return { ...type, sha256, size: bytes.length, name: name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `file.${type.ext}` };
+    return { ...type, sha256, size: bytes.length, name: cleanName(name, type.ext) };
+  }
+
+  /**
+   * Streams a file to disk (never held in memory): hashed and measured on the way, written to a
+   * temporary file, type-checked by its first bytes, then moved to its content address — or
+   * dropped when that content is already stored. Any failure removes the temporary file.
+   * `limitHit` tells whether the source stopped at the size limit (multipart truncation).
+   */
+  async putStream(source: Readable, name: string, limitHit: () => boolean): Promise<StoredEvidence & { duplicate: boolean }> {
+    const tmpDir = join(this.dir, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const tmp = join(tmpDir, randomUUID());
+    const hash = createHash('sha256');
+    const head: Buffer[] = [];
+    let size = 0;
+    let headBytes = 0;
+    // opened before streaming, so a failure can never race the file's creation and leave it behind
+    const handle = await open(tmp, 'wx');
+    try {
+      const sink = handle.createWriteStream(); // closes the handle when done or destroyed
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            size += chunk.length;
+            if (size > MAX_EVIDENCE_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
+            if (headBytes < 64) {
+              head.push(chunk.subarray(0, 64 - headBytes));
+              headBytes += Math.min(chunk.length, 64 - headBytes);
+            }
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        sink,
+      );
+      if (limitHit()) throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
+      if (size === 0) throw new AppError('BAD_REQUEST', 400, '文件是空的,请重新选择');
+      const type = detectType(Buffer.concat(head), name);
+      if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '只支持图片(JPG、PNG、GIF、WebP、BMP)、PDF 和 Word/Excel/PPT/WPS 文件');
+      const sha256 = hash.digest('hex');
+      const path = this.path(sha256);
+      const duplicate = await access(path).then(
+        () => true,
+        () => false,
+      );
+      if (duplicate) await rm(tmp, { force: true });
+      else {
+        const written = await open(tmp, 'r+');
+        await written.datasync().finally(() => written.close());
+        await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+        await rename(tmp, path);
+        await fsyncDir(join(this.dir, sha256.slice(0, 2)));
+      }
+      return { ...type, sha256, size, name: cleanName(name, type.ext), duplicate };
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   }
 
   async get(sha256: string): Promise<Buffer> {
@@ -54,4 +116,10 @@ export class EvidenceStore {
       throw new AppError('NOT_FOUND', 404, '没有这个文件');
     }
   }
+}
+
+/** A name for display: no separators or control characters, at most 200 characters. */
+function cleanName(name: string, ext: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters never belong in a shown file name
+  return name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || `file.${ext}`;
 }

@@ -4,10 +4,17 @@ import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
 import type { Deps } from '../deps.js';
 import { getTask, listTasks, listUnits, planView, resolvePlanId, unitAssignments } from '../domain/plan/plan-queries.js';
+import { viewerOf } from '../auth/auth-hook.js';
+import { assertReadTask, canReadTask, canReadUnit } from '../auth/viewer.js';
+import { AppError } from '../errors.js';
 
-const errors = { 400: ErrorBody, 404: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
-/** Read API over the plan: plans, sections, tasks with their assignments, units. */
+/**
+ * Read API over the plan: plans, sections, tasks with their assignments, units. Everyone signed in
+ * sees the plan and the unit directory; a unit's contacts and leaders see only their units' tasks
+ * (with all of each task's units) and their own units' assignment lists.
+ */
 export function readRoutes(deps: Deps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -35,13 +42,15 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       return { items, total: items.length };
     });
 
-    app.get(api.tasks.path, { schema: { tags: ['任务'], summary: '任务列表(可按工程、单位、类别、时间要求类型筛选)', querystring: api.tasks.query, response: { 200: api.tasks.response, ...errors } } }, async (req) =>
-      listTasks(state(), req.query),
-    );
+    app.get(api.tasks.path, { schema: { tags: ['任务'], summary: '任务列表(可按工程、单位、类别、时间要求类型筛选)', querystring: api.tasks.query, response: { 200: api.tasks.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      return listTasks(state(), req.query, v.readsAll ? undefined : (id) => canReadTask(state(), v, id));
+    });
 
-    app.get(api.task.path, { schema: { tags: ['任务'], summary: '任务详情及责任单位', params: api.task.params, response: { 200: api.task.response, ...errors } } }, async (req) =>
-      getTask(state(), req.params.id),
-    );
+    app.get(api.task.path, { schema: { tags: ['任务'], summary: '任务详情及责任单位', params: api.task.params, response: { 200: api.task.response, ...errors } } }, async (req) => {
+      assertReadTask(state(), viewerOf(req), req.params.id);
+      return getTask(state(), req.params.id);
+    });
 
     app.get(api.units.path, { schema: { tags: ['单位'], summary: '单位名录与单位组', response: { 200: api.units.response } } }, async () => {
       const items = listUnits(state());
@@ -51,7 +60,10 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
     app.get(
       api.unitAssignments.path,
       { schema: { tags: ['单位'], summary: '某单位(或单位组)承担的任务', params: api.unitAssignments.params, querystring: api.unitAssignments.query, response: { 200: api.unitAssignments.response, ...errors } } },
-      async (req) => unitAssignments(state(), req.params.id, req.query.planId),
+      async (req) => {
+        if (!canReadUnit(viewerOf(req), req.params.id)) throw new AppError('FORBIDDEN', 403, '只能查看本单位承担的任务');
+        return unitAssignments(state(), req.params.id, req.query.planId);
+      },
     );
   };
 }

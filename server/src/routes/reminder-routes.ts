@@ -7,6 +7,8 @@ import { shanghaiDate } from '../calendar/dates.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { viewerOf } from '../auth/auth-hook.js';
+import { assertSupervisor } from '../auth/viewer.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { SimClock } from '../scheduler/sim-clock.js';
 
@@ -20,13 +22,14 @@ export function parseLocalInstant(text: string): Date | undefined {
 
 /**
  * GET /api/reminders/preview?at= — who would be reminded of what, and why (the 督考办's preview).
- * Local mode only: GET/POST /api/dev/clock — read and move the simulated clock; each move runs
+ * Local mode only: GET/POST /dev/clock (outside /api: the emulator console calls it, with no session) — read and move the simulated clock; each move runs
  * the scheduler, so the day's reminders appear in the emulator console.
  */
 export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkCalendar, sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> }): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
-    app.get('/api/reminders/preview', { schema: { tags: ['提醒'], summary: '预览某一时刻的提醒(不发送)', querystring: z.object({ at: z.string().max(40).optional() }), response: { 200: ReminderPlan, 400: ErrorBody } } }, async (req) => {
+    app.get('/api/reminders/preview', { schema: { tags: ['提醒'], summary: '预览某一时刻的提醒(不发送)', querystring: z.object({ at: z.string().max(40).optional() }), response: { 200: ReminderPlan, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } } }, async (req) => {
+      assertSupervisor(viewerOf(req));
       const at = req.query.at ? parseLocalInstant(req.query.at) : deps.clock.now();
       if (!at) throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM');
       return scheduler.preview(at);
@@ -38,9 +41,9 @@ export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkC
       const info = calendar.info(date);
       return { now: now.toISOString(), date, dayName: info.name, workingDay: info.working, simulated: true };
     };
-    app.get('/api/dev/clock', { schema: { tags: ['本地模式'], summary: '模拟时钟', response: { 200: SimClockStatus } } }, async () => status());
+    app.get('/dev/clock', { schema: { tags: ['本地模式'], summary: '模拟时钟', response: { 200: SimClockStatus } } }, async () => status());
     app.post(
-      '/api/dev/clock',
+      '/dev/clock',
       {
         schema: {
           tags: ['本地模式'],

@@ -22,6 +22,11 @@ export interface Ledger {
   last(): LedgerEvent | undefined;
   /** Events in order, from `fromSeq` (inclusive). */
   read(fromSeq?: number): AsyncIterable<LedgerEvent>;
+  /**
+   * Calls `listener` with every event appended from now on, in order, once it is durable (for
+   * in-memory projections such as task timelines). Returns the unsubscribe function.
+   */
+  subscribe(listener: (events: readonly LedgerEvent[]) => void): () => void;
 }
 
 export interface Store {

@@ -76,9 +76,10 @@ function findUnitOrGroup(state: S, ref: string): { kind: 'unit' | 'group'; id: s
   return group ? { kind: 'group', id: group.id } : undefined;
 }
 
-export function listTasks(state: S, query: TaskQuery): TaskList {
+/** Tasks matching the query; `visible` limits them to the tasks a viewer may read. */
+export function listTasks(state: S, query: TaskQuery, visible?: (taskId: string) => boolean): TaskList {
   const planId = resolvePlanId(state, query.planId);
-  let tasks = state.tasks.filter((t) => t.planId === planId);
+  let tasks = state.tasks.filter((t) => t.planId === planId && (!visible || visible(t.id)));
   if (query.kind) tasks = tasks.filter((t) => t.kind === query.kind);
   if (query.schedule) tasks = tasks.filter((t) => t.schedule.type === query.schedule);
   if (query.section) {

@@ -31,7 +31,7 @@ export async function fulfilObligations(store: Store, inputs: readonly FulfilInp
       actor: input.actor,
       subject: { type: 'assignment', id: input.obligationId.split(':')[0]! },
       channel: input.channel,
-      payload: { obligationId: input.obligationId, ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
+      payload: { obligationId: input.obligationId, before: 'open', after: EVENT[input.action].split('.')[1], ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
     })),
   );
   await store.state.update((draft) => {

@@ -149,7 +149,17 @@ export class JsonlLedger implements Ledger {
       events.map((event) => new Promise<void>((resolve, reject) => this.pending.push({ seq: event.seq, line: `${JSON.stringify(event)}\n`, resolve, reject }))),
     );
     this.flushing ??= this.flush();
-    return written.then(() => events);
+    return written.then(() => {
+      for (const listener of this.listeners) listener(events);
+      return events;
+    });
+  }
+
+  private readonly listeners = new Set<(events: readonly LedgerEvent[]) => void>();
+
+  subscribe(listener: (events: readonly LedgerEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private async flush(): Promise<void> {

@@ -13,6 +13,7 @@ export class MemoryStore implements Store {
   readonly created = true;
   private data: State;
   private readonly events: LedgerEvent[] = [];
+  private readonly listeners = new Set<(events: readonly LedgerEvent[]) => void>();
 
   constructor(
     initial: State = emptyState(),
@@ -36,7 +37,7 @@ export class MemoryStore implements Store {
     append: async (event: NewLedgerEvent) => (await this.ledger.appendMany([event]))[0]!,
     appendMany: async (input: readonly NewLedgerEvent[]) => {
       const at = this.clock().toISOString();
-      return input.map((raw) => {
+      const out = input.map((raw) => {
         const e = NewLedgerEventSchema.parse(raw);
         const prev = this.events.at(-1);
         const body = { id: `e${this.events.length + 1}`, seq: this.events.length + 1, at, prevHash: prev?.hash ?? GENESIS_HASH, ...e };
@@ -44,6 +45,12 @@ export class MemoryStore implements Store {
         this.events.push(event);
         return event;
       });
+      for (const listener of this.listeners) listener(out);
+      return out;
+    },
+    subscribe: (listener) => {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
     },
     head: () => ({ seq: this.events.length, hash: this.events.at(-1)?.hash ?? GENESIS_HASH }),
     last: () => this.events.at(-1),

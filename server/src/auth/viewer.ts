@@ -1,0 +1,54 @@
+import type { Person } from '../../../shared/schemas/person.js';
+import type { Me } from '../../../shared/schemas/miniapp.js';
+import { AppError } from '../errors.js';
+import type { State } from '../store/state.js';
+
+/** Who is asking: the signed-in person as the state knows them now (roles and units are re-read on every request). */
+export interface Viewer {
+  person: Person;
+  unitIds: ReadonlySet<string>;
+  /** 督考办, administrators, evaluators and district leaders read every task. */
+  readsAll: boolean;
+}
+
+export function viewerFor(state: Readonly<State>, personId: string): Viewer {
+  const person = state.people.find((p) => p.id === personId);
+  if (!person) throw new AppError('UNAUTHENTICATED', 401, '您的账号已不在督办通人员名单中,请联系区督考办');
+  const districtLeader = person.roles.includes('leader') && person.unitIds.some((id) => state.units.find((u) => u.id === id)?.kind === 'government');
+  const readsAll = person.roles.some((r) => r === 'supervisor' || r === 'admin' || r === 'evaluator') || districtLeader;
+  return { person, unitIds: new Set(person.unitIds), readsAll };
+}
+
+export function meView(state: Readonly<State>, v: Viewer): Me {
+  return {
+    id: v.person.id,
+    name: v.person.name,
+    ...(v.person.title ? { title: v.person.title } : {}),
+    roles: v.person.roles,
+    units: v.person.unitIds.map((id) => ({ id, name: state.units.find((u) => u.id === id)?.name ?? id })),
+    readsAll: v.readsAll,
+  };
+}
+
+/** A contact or leader reads the tasks their units carry (all of each task's units, read-only). */
+export function canReadTask(state: Readonly<State>, v: Viewer, taskId: string): boolean {
+  return v.readsAll || state.assignments.some((a) => a.taskId === taskId && v.unitIds.has(a.unitId));
+}
+
+export function assertReadTask(state: Readonly<State>, v: Viewer, taskId: string): void {
+  if (!state.tasks.some((t) => t.id === taskId)) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${taskId} 的任务`);
+  if (!canReadTask(state, v, taskId)) throw new AppError('FORBIDDEN', 403, '这项任务不由您的单位承担,无权查看。如需了解,请联系区督考办');
+}
+
+export function canReadUnit(v: Viewer, unitId: string): boolean {
+  return v.readsAll || v.unitIds.has(unitId);
+}
+
+/** Only a unit's own contacts and leaders act for it (签收, 报送, 申请). */
+export function canActFor(v: Viewer, unitId: string): boolean {
+  return v.unitIds.has(unitId) && v.person.roles.some((r) => r === 'contact' || r === 'leader');
+}
+
+export function assertSupervisor(v: Viewer): void {
+  if (!v.person.roles.some((r) => r === 'supervisor' || r === 'admin')) throw new AppError('FORBIDDEN', 403, '只有区督考办可以办理此事项');
+}

@@ -1,0 +1,160 @@
+import type { Assignment } from '../../../../shared/schemas/assignment.js';
+import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { WorkCalendar } from '../../calendar/work-calendar.js';
+import { shanghaiDate } from '../../calendar/dates.js';
+import type { Clock } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import type { Store } from '../../store/ports.js';
+import { fulfilObligations } from '../reminders/fulfil.js';
+import { openObligations, type OpenObligation } from '../reminders/open-obligations.js';
+import { includedTasks, obligationsFor, type Obligation } from '../reminders/obligations.js';
+import type { ReminderPolicy } from '../reminders/policy.js';
+import type { EvidenceMeta } from './task-timeline.js';
+
+/** Obligations a progress report answers (签收 is not one of them). */
+export const REPORT_KINDS: ReadonlySet<string> = new Set(['progress', 'midYear', 'yearEnd', 'prose', 'manual']);
+
+/** How long a 签收 can be taken back. The page offers it for 5 s; the server allows a little slack. */
+export const UNDO_ACK_MS = 15_000;
+
+export interface ProgressDeps {
+  store: Store;
+  calendar: WorkCalendar;
+  policy: ReminderPolicy;
+  clock: Clock;
+}
+
+export type Channel = 'miniapp' | 'bot' | 'api';
+
+/** Who acts, for which unit's part in which task. Authorisation is the caller's job. */
+export interface ActingFor {
+  actor: Actor & { id: string };
+  assignment: Assignment;
+  channel: Channel;
+}
+
+/**
+ * What a unit does about its part in a task — 签收 (and its undo), 报送进展, 申请办结, 延期申请 —
+ * each recorded in the ledger (actor, unit, channel, before/after) before the state changes.
+ */
+export class ProgressService {
+  constructor(private readonly d: ProgressDeps) {}
+
+  today(): string {
+    return shanghaiDate(this.d.clock.now());
+  }
+
+  /** What this assignment's unit still owes on this task today, soonest first. */
+  open(assignment: Assignment): OpenObligation[] {
+    return openObligations(this.d.store.state.get(), this.d.calendar, this.d.policy, [assignment.unitId], this.today()).filter((o) => o.obligation.assignmentId === assignment.id);
+  }
+
+  /** What the given units owe today, soonest first. */
+  openFor(unitIds: readonly string[]): OpenObligation[] {
+    return openObligations(this.d.store.state.get(), this.d.calendar, this.d.policy, unitIds, this.today());
+  }
+
+  /** This year's obligations of an assignment (none when the task is outside the reminder policy). */
+  yearObligations(assignment: Assignment): Obligation[] {
+    const s = this.d.store.state.get();
+    const plan = s.plans.find((p) => p.id === assignment.planId);
+    const task = plan && includedTasks(s.tasks, plan.id, this.d.policy).find((t) => t.id === assignment.taskId);
+    if (!plan || !task || assignment.status !== 'active') return [];
+    const ctx = { plan, calendar: this.d.calendar, policy: this.d.policy, prose: s.obligations.filter((o) => o.planId === plan.id), manual: s.manualObligations.filter((m) => m.planId === plan.id) };
+    return obligationsFor(ctx, task, assignment, Number(this.today().slice(0, 4)));
+  }
+
+  /** The next obligation to open for these units (what the empty 我的任务 page announces). */
+  upcoming(unitIds: readonly string[]): Obligation | undefined {
+    const s = this.d.store.state.get();
+    const today = this.today();
+    let best: Obligation | undefined;
+    for (const a of s.assignments) {
+      if (!unitIds.includes(a.unitId)) continue;
+      for (const o of this.yearObligations(a)) if (o.opensOn > today && !s.fulfillments[o.id] && (!best || o.opensOn < best.opensOn)) best = o;
+    }
+    return best;
+  }
+
+  async acknowledge(f: ActingFor): Promise<{ acknowledged: string[]; already: boolean; undoUntil: Date | null }> {
+    const acks = this.open(f.assignment).filter((o) => o.obligation.kind === 'acknowledge');
+    if (acks.length === 0) return { acknowledged: [], already: true, undoUntil: null };
+    const now = this.d.clock.now();
+    await fulfilObligations(this.d.store, acks.map((o) => ({ obligationId: o.obligation.id, action: 'acknowledge' as const, channel: f.channel, actor: f.actor, at: now })));
+    return { acknowledged: acks.map((o) => o.obligation.id), already: false, undoUntil: new Date(now.getTime() + UNDO_ACK_MS) };
+  }
+
+  /** Takes back the person's own 签收 of the last few seconds: the obligation is open again. */
+  async undoAcknowledge(f: ActingFor): Promise<{ reopened: string[] }> {
+    const now = this.d.clock.now().getTime();
+    const prefix = `${f.assignment.id}:`;
+    const mine = Object.entries(this.d.store.state.get().fulfillments).filter(
+      ([id, x]) => id.startsWith(prefix) && id.split(':')[2] === 'acknowledge' && x.action === 'acknowledge' && x.by === f.actor.id && now - Date.parse(x.at) <= UNDO_ACK_MS,
+    );
+    if (mine.length === 0) throw new AppError('CONFLICT', 409, '签收已超过可撤销的时间,无法撤销');
+    await this.d.store.ledger.appendMany(
+      mine.map(([obligationId, x]) => ({
+        type: 'obligation.acknowledgeUndone',
+        actor: f.actor,
+        subject: { type: 'assignment', id: f.assignment.id },
+        channel: f.channel,
+        payload: { obligationId, unitId: f.assignment.unitId, taskId: f.assignment.taskId, undoes: x.seq, before: 'acknowledged', after: 'open' },
+      })),
+    );
+    await this.d.store.state.update((draft) => {
+      for (const [obligationId] of mine) {
+        delete draft.fulfillments[obligationId];
+        // the 待办 completion not sent yet is withdrawn with it
+        draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && String(r.payload.todoKey).startsWith(`${obligationId}|`)));
+      }
+    });
+    return { reopened: mine.map(([id]) => id) };
+  }
+
+  /**
+   * A progress report: recorded with its evidence, then it fulfils the nearest open report
+   * obligation of this assignment (this year's first, then last year's still open). A report with
+   * nothing due is still recorded (units report when they have news).
+   */
+  async report(f: ActingFor, input: { text: string; noChange: boolean; evidence: EvidenceMeta[] }): Promise<{ seq: number; fulfilled: string[] }> {
+    const year = Number(this.today().slice(0, 4));
+    const due = this.open(f.assignment)
+      .filter((o) => REPORT_KINDS.has(o.obligation.kind))
+      .sort((a, b) => Number(b.obligation.year === year) - Number(a.obligation.year === year) || a.workingDaysLeft - b.workingDaysLeft)
+      .slice(0, 1);
+    const text = input.noChange ? `本期无变化,沿用上期进展${input.text ? `:${input.text}` : ''}` : input.text;
+    const event = await this.d.store.ledger.append({
+      type: 'progress.reported',
+      actor: f.actor,
+      subject: { type: 'assignment', id: f.assignment.id },
+      channel: f.channel,
+      payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, text, noChange: input.noChange, evidence: input.evidence, obligations: due.map((o) => o.obligation.id), before: due.length ? 'open' : 'none due', after: due.length ? 'reported' : 'none due' },
+    });
+    await fulfilObligations(this.d.store, due.map((o) => ({ obligationId: o.obligation.id, action: 'report' as const, channel: f.channel, actor: f.actor, at: this.d.clock.now(), note: text })));
+    return { seq: event.seq, fulfilled: due.map((o) => o.obligation.id) };
+  }
+
+  async requestClosure(f: ActingFor, input: { text: string; evidence: EvidenceMeta[] }): Promise<{ seq: number }> {
+    const e = await this.d.store.ledger.append({
+      type: 'closure.requested',
+      actor: f.actor,
+      subject: { type: 'assignment', id: f.assignment.id },
+      channel: f.channel,
+      payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, text: input.text, evidence: input.evidence, before: 'in progress', after: 'closure requested' },
+    });
+    return { seq: e.seq };
+  }
+
+  async requestExtension(f: ActingFor, input: { until: string; reason: string }): Promise<{ seq: number }> {
+    if (input.until <= this.today()) throw new AppError('VALIDATION_FAILED', 400, `延期日期应晚于今天(${this.today()})`);
+    const due = this.open(f.assignment).find((o) => o.obligation.kind !== 'acknowledge');
+    const e = await this.d.store.ledger.append({
+      type: 'extension.requested',
+      actor: f.actor,
+      subject: { type: 'assignment', id: f.assignment.id },
+      channel: f.channel,
+      payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, until: input.until, reason: input.reason, ...(due ? { obligationId: due.obligation.id, before: due.obligation.due } : {}), after: input.until },
+    });
+    return { seq: e.seq };
+  }
+}

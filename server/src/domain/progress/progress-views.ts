@@ -1,0 +1,151 @@
+import type { MyAssignment, MyItems, OpenItem, TaskOverview, TimelineEntry } from '../../../../shared/schemas/miniapp.js';
+import type { SessionTokens } from '../../auth/session-tokens.js';
+import { assertReadTask, type Viewer } from '../../auth/viewer.js';
+import type { State } from '../../store/state.js';
+import { taskView } from '../plan/plan-queries.js';
+import type { OpenObligation } from '../reminders/open-obligations.js';
+import type { ProgressService } from './progress-service.js';
+import { evidenceKind, type TaskTimeline, type TimelineItem } from './task-timeline.js';
+
+type S = Readonly<State>;
+
+const cnDate = (iso: string): string => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+
+/** The light's reason in words. */
+export function lightReason(o: Pick<OpenObligation, 'workingDaysLeft' | 'light'> & { due: string }): string {
+  if (o.workingDaysLeft < 0) return `已逾期 ${-o.workingDaysLeft} 个工作日(${cnDate(o.due)}截止)`;
+  if (o.workingDaysLeft === 0) return `今天(${cnDate(o.due)})截止`;
+  if (o.light === 'yellow') return `还有 ${o.workingDaysLeft} 个工作日(${cnDate(o.due)}截止)`;
+  return `${cnDate(o.due)}截止,时间充裕`;
+}
+
+const unitRef = (s: S, id: string) => ({ id, name: s.units.find((u) => u.id === id)?.name ?? s.groups.find((g) => g.id === id)?.name ?? id });
+
+/** 我的任务: what the viewer's units still owe, with lights, counts and the sections they fall in. */
+export function myItems(s: S, progress: ProgressService, v: Viewer, section?: string): MyItems {
+  const all = progress.openFor([...v.unitIds]);
+  const items: OpenItem[] = all
+    .filter((o) => !section || o.task.sectionId === section)
+    .map((o) => ({
+      obligationId: o.obligation.id,
+      assignmentId: o.obligation.assignmentId,
+      kind: o.obligation.kind,
+      label: o.obligation.label,
+      due: o.obligation.due,
+      light: o.light,
+      reason: lightReason({ ...o, due: o.obligation.due }),
+      workingDaysLeft: o.workingDaysLeft,
+      unit: unitRef(s, o.unitId),
+      task: { id: o.task.id, kind: o.task.kind, number: o.task.number, title: o.task.title, ...(o.task.sectionId ? { sectionId: o.task.sectionId } : {}) },
+    }));
+  const sectionCounts = new Map<string, number>();
+  for (const o of all) if (o.task.sectionId) sectionCounts.set(o.task.sectionId, (sectionCounts.get(o.task.sectionId) ?? 0) + 1);
+  const sections = s.sections.filter((x) => sectionCounts.has(x.id)).map((x) => ({ id: x.id, label: x.label, title: x.title, count: sectionCounts.get(x.id)! }));
+  const next = items.length === 0 ? progress.upcoming([...v.unitIds]) : undefined;
+  const nextTask = next && s.tasks.find((t) => t.id === next.taskId);
+  return {
+    today: progress.today(),
+    items,
+    counts: { red: items.filter((i) => i.light === 'red').length, yellow: items.filter((i) => i.light === 'yellow').length, green: items.filter((i) => i.light === 'green').length },
+    nextDue: items.map((i) => i.due).sort()[0] ?? null,
+    sections,
+    upcoming: next && nextTask ? { label: next.label, opensOn: next.opensOn, task: `${nextTask.kind === 'key' ? '重点任务' : '任务'}${nextTask.number}` } : null,
+  };
+}
+
+const TITLES: Record<string, string> = {
+  'obligation.acknowledged': '签收',
+  'obligation.acknowledgeUndone': '撤销签收',
+  'obligation.reported': '完成报送事项',
+  'obligation.approved': '审核通过',
+  'progress.reported': '报送进展',
+  'closure.requested': '申请办结',
+  'extension.requested': '申请延期',
+  'review.approved': '督考办审核通过',
+  'review.returned': '督考办退回',
+  'reminder.sent': '发送提醒',
+};
+
+function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem): TimelineEntry {
+  const person = i.personId ? s.people.find((p) => p.id === i.personId) : undefined;
+  const labelOf = (id: string) => id.split(':').slice(1).join(':');
+  let title = TITLES[i.type] ?? i.type;
+  let text = i.text;
+  if (i.type === 'reminder.sent') {
+    title = `${i.text === 'leader' || i.text === 'supervisor' ? '督办通报' : '提醒'}已发给 ${person?.name ?? '相关人员'}${i.read ? ',已读' : ''}`;
+    text = undefined;
+  } else if (i.type === 'obligation.reported' && i.obligationId) {
+    title = `完成报送事项(${labelOf(i.obligationId).replace(/^\d{4}:/, '')})`;
+    text = undefined;
+  }
+  return {
+    seq: i.seq,
+    at: i.at,
+    type: i.type,
+    title,
+    ...(i.actorName ? { actor: i.actorName } : {}),
+    ...(i.unitId ? { unit: unitRef(s, i.unitId) } : {}),
+    ...(i.channel ? { channel: i.channel } : {}),
+    ...(text ? { text } : {}),
+    evidence: i.evidence.map((e) => ({ ...e, kind: evidenceKind(e), url: `/api/evidence/${e.sha256}?${sessions.fileLink(e.sha256, v.person.id)}` })),
+  };
+}
+
+/** 任务详情: the task, the viewer's own assignments with this year's obligations, and the timeline. */
+export async function taskOverview(s: S, progress: ProgressService, timeline: TaskTimeline, sessions: SessionTokens, v: Viewer, taskId: string): Promise<TaskOverview> {
+  assertReadTask(s, v, taskId);
+  const task = s.tasks.find((t) => t.id === taskId)!;
+  const items = await timeline.forTask(taskId);
+  const measure = task.kind === 'key' && task.measureId ? s.tasks.find((t) => t.id === task.measureId) : undefined;
+  const section = task.sectionId ? s.sections.find((x) => x.id === task.sectionId) : undefined;
+  const mine: MyAssignment[] = s.assignments
+    .filter((a) => a.taskId === taskId && v.unitIds.has(a.unitId))
+    .map((a) => {
+      const open = new Map(progress.open(a).map((o) => [o.obligation.id, o]));
+      const today = progress.today();
+      const obligations = progress.yearObligations(a).map((o) => {
+        const done = s.fulfillments[o.id];
+        const live = open.get(o.id);
+        return {
+          obligationId: o.id,
+          kind: o.kind,
+          label: o.label,
+          opensOn: o.opensOn,
+          due: o.due,
+          status: done ? ('done' as const) : o.opensOn > today ? ('notYet' as const) : ('open' as const),
+          ...(live ? { light: live.light, reason: lightReason({ ...live, due: o.due }) } : {}),
+          ...(done ? { doneAt: done.at } : {}),
+        };
+      });
+      // last year's still open obligations come first: they are the most overdue
+      const carried = [...open.values()].filter((o) => !obligations.some((x) => x.obligationId === o.obligation.id));
+      const ofUnit = items.filter((i) => i.unitId === a.unitId);
+      const lastReport = ofUnit.find((i) => i.type === 'progress.reported');
+      const lastReview = ofUnit.find((i) => i.type.startsWith('review.'));
+      const after = (i: TimelineItem | undefined) => i && (!lastReview || i.seq > lastReview.seq);
+      const closure = ofUnit.find((i) => i.type === 'closure.requested');
+      const extension = ofUnit.find((i) => i.type === 'extension.requested');
+      const ackDone = obligations.filter((o) => o.kind === 'acknowledge').every((o) => o.status !== 'open') && !carried.some((o) => o.obligation.kind === 'acknowledge');
+      return {
+        assignmentId: a.id,
+        unit: unitRef(s, a.unitId),
+        role: a.role,
+        canAct: v.person.roles.some((r) => r === 'contact' || r === 'leader'),
+        obligations: [
+          ...carried.map((o) => ({ obligationId: o.obligation.id, kind: o.obligation.kind, label: `${o.obligation.year}年${o.obligation.label}`, opensOn: o.obligation.opensOn, due: o.obligation.due, status: 'open' as const, light: o.light, reason: lightReason({ ...o, due: o.obligation.due }) })),
+          ...obligations,
+        ],
+        acknowledged: ackDone,
+        lastReport: lastReport ? { at: lastReport.at, text: lastReport.text ?? '' } : null,
+        pending: { closure: Boolean(after(closure)), extensionUntil: after(extension) ? (/延期至 (\d{4}-\d{2}-\d{2})/.exec(extension!.text ?? '')?.[1] ?? null) : null },
+      };
+    });
+  return {
+    today: progress.today(),
+    task: taskView(s, task),
+    measure: measure ? { id: measure.id, number: measure.number, title: measure.title } : null,
+    section: section ? { id: section.id, label: section.label, title: section.title } : null,
+    mine,
+    timeline: items.map((i) => entry(s, sessions, v, i)),
+  };
+}

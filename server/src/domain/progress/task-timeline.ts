@@ -1,0 +1,199 @@
+import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import type { Ledger } from '../../store/ports.js';
+import type { State } from '../../store/state.js';
+
+/** Evidence as the ledger records it. */
+export interface EvidenceMeta {
+  sha256: string;
+  name: string;
+  mime: string;
+  size: number;
+}
+
+/** One ledger event placed on a task's timeline. */
+export interface TimelineItem {
+  seq: number;
+  at: string;
+  type: string;
+  actorId?: string;
+  actorName?: string;
+  unitId?: string;
+  channel?: string;
+  text?: string;
+  evidence: EvidenceMeta[];
+  /** Set on reminder items: who it went to, and whether DingTalk says it was read. */
+  personId?: string;
+  read?: boolean;
+  obligationId?: string;
+}
+
+/** Events about one task (or one unit's part in it) that its timeline shows. */
+const SHOWN = new Set([
+  'obligation.acknowledged',
+  'obligation.acknowledgeUndone',
+  'obligation.reported',
+  'obligation.approved',
+  'progress.reported',
+  'closure.requested',
+  'extension.requested',
+  'review.approved',
+  'review.returned',
+  'reminder.sent',
+]);
+
+const kindOf = (e: EvidenceMeta): 'image' | 'document' => (e.mime.startsWith('image/') ? 'image' : 'document');
+export { kindOf as evidenceKind };
+
+/**
+ * An in-memory projection of the ledger: each task's timeline (acknowledgements, reports with
+ * their evidence, requests, reviews, reminders sent and read) and who may fetch each evidence
+ * file. Built by one pass over the ledger at start and kept current by the ledger's subscription,
+ * so a task page never scans the ledger (ARCHITECTURE rule 10).
+ */
+export class TaskTimeline {
+  private next = 1;
+  private readonly waiting = new Map<number, LedgerEvent>();
+  private readonly byTask = new Map<string, TimelineItem[]>();
+  private readonly bySeq = new Map<number, TimelineItem>();
+  /** Outbox key of a sent notice → its timeline items (to mark them read). */
+  private readonly notices = new Map<string, TimelineItem[]>();
+  private readonly evidenceTasks = new Map<string, Set<string>>();
+  private readonly uploaders = new Map<string, Set<string>>();
+  private readonly uploads = new Map<string, EvidenceMeta>();
+  private ready: Promise<void> | undefined;
+  private assignmentsRef: State['assignments'] | undefined;
+  private assignmentIndex = new Map<string, { taskId: string; unitId: string }>();
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly state: () => Readonly<State>,
+  ) {}
+
+  /** Subscribes, then reads the ledger from the start; resolves once caught up. Idempotent. */
+  start(): Promise<void> {
+    this.ready ??= (async () => {
+      this.ledger.subscribe((events) => events.forEach((e) => this.offer(e)));
+      for await (const e of this.ledger.read(this.next)) this.offer(e);
+    })();
+    return this.ready;
+  }
+
+  /** Events arrive from the catch-up read and the subscription; each is applied once, in order. */
+  private offer(e: LedgerEvent): void {
+    if (e.seq < this.next) return;
+    this.waiting.set(e.seq, e);
+    for (let ev = this.waiting.get(this.next); ev; ev = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next);
+      this.next += 1;
+      this.apply(ev);
+    }
+  }
+
+  private assignment(id: string): { taskId: string; unitId: string } | undefined {
+    const s = this.state();
+    if (this.assignmentsRef !== s.assignments) {
+      this.assignmentsRef = s.assignments;
+      this.assignmentIndex = new Map(s.assignments.map((a) => [a.id, { taskId: a.taskId, unitId: a.unitId }]));
+    }
+    return this.assignmentIndex.get(id);
+  }
+
+  /** Bot events name key tasks by number (of the active plan). */
+  private taskByNumber(n: unknown): string | undefined {
+    if (typeof n !== 'number') return undefined;
+    const s = this.state();
+    return (s.tasks.find((t) => t.planId === s.activePlanId && t.kind === 'key' && t.number === n) ?? s.tasks.find((t) => t.planId === s.activePlanId && t.number === n))?.id;
+  }
+
+  private push(taskId: string, item: TimelineItem): void {
+    const list = this.byTask.get(taskId) ?? [];
+    list.push(item);
+    this.byTask.set(taskId, list);
+  }
+
+  private addEvidence(taskId: string, item: TimelineItem, files: EvidenceMeta[]): void {
+    for (const f of files) {
+      if (!item.evidence.some((x) => x.sha256 === f.sha256)) item.evidence.push({ sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
+      const tasks = this.evidenceTasks.get(f.sha256) ?? new Set<string>();
+      tasks.add(taskId);
+      this.evidenceTasks.set(f.sha256, tasks);
+    }
+  }
+
+  private apply(e: LedgerEvent): void {
+    const p = (e.payload ?? {}) as Record<string, unknown>;
+    if (e.type === 'evidence.uploaded' || e.type === 'evidence.received') {
+      const files = (e.type === 'evidence.uploaded' ? [p as unknown as EvidenceMeta] : ((p.files as EvidenceMeta[] | undefined) ?? [])).filter((f) => typeof f.sha256 === 'string');
+      for (const f of files) {
+        const who = this.uploaders.get(f.sha256) ?? new Set<string>();
+        if (e.actor.id) who.add(e.actor.id);
+        this.uploaders.set(f.sha256, who);
+        this.uploads.set(f.sha256, { sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
+      }
+      return;
+    }
+    if (e.type === 'evidence.attached') {
+      const target = typeof p.reportSeq === 'number' ? this.bySeq.get(p.reportSeq) : undefined;
+      const taskId = (typeof p.taskId === 'string' ? p.taskId : undefined) ?? this.taskByNumber(p.task);
+      if (target && taskId) this.addEvidence(taskId, target, [p as unknown as EvidenceMeta]);
+      return;
+    }
+    if (e.type === 'reminder.delivery') {
+      if (p.status === 'read') for (const item of this.notices.get(e.subject.id) ?? []) item.read = true;
+      return;
+    }
+    if (!SHOWN.has(e.type)) return;
+    const base = { seq: e.seq, at: e.at, type: e.type, ...(e.actor.id ? { actorId: e.actor.id } : {}), ...(e.actor.name ? { actorName: e.actor.name } : {}), ...(e.channel ? { channel: e.channel } : {}) };
+
+    if (e.type === 'reminder.sent') {
+      const items: TimelineItem[] = [];
+      const units = new Map<string, string>(); // taskId → first unit named in the obligations
+      for (const o of (p.obligations as string[] | undefined) ?? []) {
+        const a = this.assignment(o.split(':')[0]!);
+        if (a && !units.has(a.taskId)) units.set(a.taskId, a.unitId);
+      }
+      for (const taskId of new Set((p.tasks as string[] | undefined) ?? [])) {
+        const unitId = units.get(taskId);
+        const item: TimelineItem = { ...base, evidence: [], ...(typeof p.personId === 'string' ? { personId: p.personId } : {}), ...(unitId ? { unitId } : {}), read: false, text: String(p.level ?? '') };
+        this.push(taskId, item);
+        items.push(item);
+      }
+      this.notices.set(e.subject.id, items);
+      return;
+    }
+
+    // the subject is the assignment (mini-app, fulfilments), else the bot's message naming a task number
+    const fromAssignment = e.subject.type === 'assignment' ? this.assignment(e.subject.id) : undefined;
+    const obligations = (p.obligations as string[] | undefined) ?? (typeof p.obligationId === 'string' ? [p.obligationId] : []);
+    const viaObligation = obligations.length > 0 ? this.assignment(obligations[0]!.split(':')[0]!) : undefined;
+    const taskId = fromAssignment?.taskId ?? (typeof p.taskId === 'string' ? p.taskId : undefined) ?? viaObligation?.taskId ?? this.taskByNumber(p.task);
+    if (!taskId) return;
+    const unitId = fromAssignment?.unitId ?? (typeof p.unitId === 'string' ? p.unitId : undefined) ?? viaObligation?.unitId;
+    const text = [p.text, p.reason, p.note, p.comment].find((x) => typeof x === 'string') as string | undefined;
+    const item: TimelineItem = {
+      ...base,
+      evidence: [],
+      ...(unitId ? { unitId } : {}),
+      ...(text ? { text } : {}),
+      ...(typeof p.obligationId === 'string' ? { obligationId: p.obligationId } : {}),
+      ...(typeof p.until === 'string' ? { text: `延期至 ${p.until}:${String(p.reason ?? '')}` } : {}),
+    };
+    this.push(taskId, item);
+    this.bySeq.set(e.seq, item);
+    const files = ((p.evidence as EvidenceMeta[] | undefined) ?? []).filter((f) => typeof f?.sha256 === 'string');
+    if (files.length > 0) this.addEvidence(taskId, item, files);
+  }
+
+  /** The task's timeline, newest first. */
+  async forTask(taskId: string): Promise<readonly TimelineItem[]> {
+    await this.start();
+    return [...(this.byTask.get(taskId) ?? [])].reverse();
+  }
+
+  /** Tasks a file is attached to, and who uploaded it (to decide who may download it). */
+  async evidenceAccess(sha256: string): Promise<{ tasks: ReadonlySet<string>; uploaders: ReadonlySet<string>; meta?: EvidenceMeta }> {
+    await this.start();
+    const meta = this.uploads.get(sha256);
+    return { tasks: this.evidenceTasks.get(sha256) ?? new Set(), uploaders: this.uploaders.get(sha256) ?? new Set(), ...(meta ? { meta } : {}) };
+  }
+}

@@ -1,0 +1,91 @@
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { api } from '../../../shared/api.js';
+import { ErrorBody } from '../../../shared/errors.js';
+import { viewerOf } from '../auth/auth-hook.js';
+import type { SessionTokens } from '../auth/session-tokens.js';
+import { canReadTask, viewerFor } from '../auth/viewer.js';
+import type { Deps } from '../deps.js';
+import type { TaskTimeline } from '../domain/progress/task-timeline.js';
+import { MAX_EVIDENCE_BYTES, type EvidenceStore } from '../evidence/evidence-store.js';
+import { AppError } from '../errors.js';
+
+export interface EvidenceRouteOptions {
+  evidence: EvidenceStore;
+  timeline: TaskTimeline;
+  sessions: SessionTokens;
+}
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody };
+
+/** A name a phone or PC would send; anything path-like is refused (it is never used as a path anyway). */
+function checkName(name: string): void {
+  // eslint-disable-next-line no-control-regex -- control characters never belong in a file name
+  if (/[\\/]|(^|\.)\.\.(\.|$)|[\u0000-\u001f]/.test(name) || name.length > 255) {
+    throw new AppError('BAD_FILE_NAME', 400, '文件名不能包含路径或特殊字符,请改名后重新上传');
+  }
+}
+
+/**
+ * Evidence (佐证材料): POST /api/evidence takes one file as multipart/form-data, streamed to disk
+ * under its sha256 (the same file is stored once); GET /api/evidence/:sha256 serves it to those
+ * who may see a task it is attached to, or who uploaded it, with a session or a signed link.
+ */
+export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPluginAsync {
+  return async (fastify) => {
+    await fastify.register(multipart, { limits: { fileSize: MAX_EVIDENCE_BYTES, files: 3, fields: 5, parts: 10, fieldSize: 1024, headerPairs: 50 }, throwFileSizeLimit: false, preservePath: true });
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+    app.post(api.upload.path, { schema: { tags: ['佐证材料'], summary: '上传一个佐证材料文件(multipart,字段名 file)', consumes: ['multipart/form-data'], response: { 200: api.upload.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件');
+      let stored: Awaited<ReturnType<EvidenceStore['putStream']>> | undefined;
+      try {
+        for await (const part of req.parts()) {
+          if (part.type !== 'file') continue;
+          if (stored || part.fieldname !== 'file') {
+            part.file.resume(); // drain parts we do not take, so the request completes
+            continue;
+          }
+          checkName(part.filename);
+          const file = part.file;
+          stored = await o.evidence.putStream(file, part.filename, () => file.truncated);
+        }
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        const e = error as { code?: string; message?: string };
+        if (e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FIELDS_LIMIT') throw new AppError('BAD_REQUEST', 400, '一次只能上传一个文件');
+        throw new AppError('UPLOAD_INCOMPLETE', 400, '文件没有传完整(网络中断?),请重新上传');
+      }
+      if (!stored) throw new AppError('BAD_REQUEST', 400, '没有收到文件:请把文件放在表单字段 file 中');
+      const { duplicate, ...meta } = stored;
+      await deps.store.ledger.append({
+        type: 'evidence.uploaded',
+        actor: { type: 'person', id: v.person.id, name: v.person.name },
+        subject: { type: 'evidence', id: meta.sha256 },
+        channel: 'miniapp',
+        payload: { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, duplicate },
+      });
+      return { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, kind: meta.kind, duplicate, url: `/api/evidence/${meta.sha256}?${o.sessions.fileLink(meta.sha256, v.person.id)}` };
+    });
+
+    app.get(api.evidence.path, { schema: { tags: ['佐证材料'], summary: '下载佐证材料(会话或签名链接)', params: api.evidence.params, querystring: api.evidence.query } }, async (req, reply) => {
+      const { sha256 } = req.params;
+      if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
+      const viewer = req.viewer ?? viewerFor(deps.store.state.get(), o.sessions.verifyFileLink(sha256, req.query));
+      const access = await o.timeline.evidenceAccess(sha256);
+      if (!access.meta) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
+      const allowed = access.uploaders.has(viewer.person.id) || [...access.tasks].some((t) => canReadTask(deps.store.state.get(), viewer, t));
+      if (!allowed) throw new AppError('FORBIDDEN', 403, '这个文件属于其他单位的任务,无权查看');
+      const bytes = await o.evidence.get(sha256);
+      return reply
+        .header('content-type', access.meta.mime)
+        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(access.meta.name)}`)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, max-age=3600')
+        .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+        .send(bytes);
+    });
+  };
+}

@@ -1,0 +1,26 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+
+/** Content-Security-Policy for the pages: our own scripts only; images also from blob: (local previews). */
+const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+
+/**
+ * The built mini-app (Vite's output) under /app/. Hashed assets are cached for a year; index.html
+ * never, so a new build reaches phones at the next open.
+ */
+export function miniappStatic(dir: string): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/app', (_req, reply) => reply.redirect('/app/', 302));
+    await app.register(fastifyStatic, {
+      root: dir,
+      prefix: '/app/',
+      index: 'index.html',
+      preCompressed: false,
+      setHeaders: (res, path) => {
+        res.header('content-security-policy', CSP);
+        res.header('x-content-type-options', 'nosniff');
+        res.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  };
+}

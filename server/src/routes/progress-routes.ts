@@ -1,0 +1,82 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { api } from '../../../shared/api.js';
+import { ErrorBody } from '../../../shared/errors.js';
+import { viewerOf } from '../auth/auth-hook.js';
+import type { SessionTokens } from '../auth/session-tokens.js';
+import { canActFor, type Viewer } from '../auth/viewer.js';
+import type { Deps } from '../deps.js';
+import { myItems, taskOverview } from '../domain/progress/progress-views.js';
+import type { ActingFor, ProgressService } from '../domain/progress/progress-service.js';
+import type { EvidenceMeta, TaskTimeline } from '../domain/progress/task-timeline.js';
+import { AppError } from '../errors.js';
+
+export interface ProgressRouteOptions {
+  progress: ProgressService;
+  timeline: TaskTimeline;
+  sessions: SessionTokens;
+}
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+/** The mini-app's pages: 我的任务, 任务详情, and what a unit does (签收, 进展, 办结/延期申请). */
+export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const state = () => deps.store.state.get();
+
+    /** The assignment, if the viewer acts for its unit. */
+    const actingFor = (v: Viewer, assignmentId: string): ActingFor => {
+      const assignment = state().assignments.find((a) => a.id === assignmentId);
+      if (!assignment) throw new AppError('ASSIGNMENT_NOT_FOUND', 404, `没有编号为 ${assignmentId} 的责任分工`);
+      if (!canActFor(v, assignment.unitId)) throw new AppError('FORBIDDEN', 403, '只能办理本单位的任务;这项分工不属于您的单位');
+      return { assignment, actor: { type: 'person', id: v.person.id, name: v.person.name }, channel: 'miniapp' };
+    };
+
+    /** Evidence named in a report must have been uploaded by this person (or already be on the task). */
+    const evidenceOf = async (v: Viewer, taskId: string, shas: readonly string[]): Promise<EvidenceMeta[]> => {
+      const out: EvidenceMeta[] = [];
+      for (const sha of new Set(shas)) {
+        const access = await o.timeline.evidenceAccess(sha);
+        if (!access.meta || !(access.uploaders.has(v.person.id) || access.tasks.has(taskId))) throw new AppError('EVIDENCE_NOT_FOUND', 400, '有文件没有上传成功,请重新上传后再提交');
+        out.push(access.meta);
+      }
+      return out;
+    };
+
+    app.get(api.myItems.path, { schema: { tags: ['小程序'], summary: '我的任务:本单位待办事项(红黄绿灯)', querystring: api.myItems.query, response: { 200: api.myItems.response, ...errors } } }, async (req) =>
+      myItems(state(), o.progress, viewerOf(req), req.query.section),
+    );
+
+    app.get(api.taskOverview.path, { schema: { tags: ['小程序'], summary: '任务详情:任务、本单位事项、时间线', params: api.taskOverview.params, response: { 200: api.taskOverview.response, ...errors } } }, async (req) =>
+      taskOverview(state(), o.progress, o.timeline, o.sessions, viewerOf(req), req.params.id),
+    );
+
+    app.post(api.acknowledge.path, { schema: { tags: ['小程序'], summary: '签收', params: api.acknowledge.params, response: { 200: api.acknowledge.response, ...errors } } }, async (req) => {
+      const r = await o.progress.acknowledge(actingFor(viewerOf(req), req.params.id));
+      return { acknowledged: r.acknowledged, already: r.already, undoUntil: r.undoUntil?.toISOString() ?? null };
+    });
+
+    app.post(api.undoAcknowledge.path, { schema: { tags: ['小程序'], summary: '撤销刚才的签收', params: api.undoAcknowledge.params, response: { 200: api.undoAcknowledge.response, ...errors } } }, async (req) =>
+      o.progress.undoAcknowledge(actingFor(viewerOf(req), req.params.id)),
+    );
+
+    app.post(api.report.path, { schema: { tags: ['小程序'], summary: '报送进展(可附佐证材料)', params: api.report.params, body: api.report.body, response: { 200: api.report.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      const f = actingFor(v, req.params.id);
+      const evidence = await evidenceOf(v, f.assignment.taskId, req.body.evidence);
+      const r = await o.progress.report(f, { text: req.body.text, noChange: req.body.noChange, evidence });
+      return { ...r, evidence: evidence.map((e) => ({ ...e, kind: e.mime.startsWith('image/') ? ('image' as const) : ('document' as const) })) };
+    });
+
+    app.post(api.closure.path, { schema: { tags: ['小程序'], summary: '申请办结', params: api.closure.params, body: api.closure.body, response: { 200: api.closure.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      const f = actingFor(v, req.params.id);
+      return o.progress.requestClosure(f, { text: req.body.text, evidence: await evidenceOf(v, f.assignment.taskId, req.body.evidence) });
+    });
+
+    app.post(api.extension.path, { schema: { tags: ['小程序'], summary: '延期申请', params: api.extension.params, body: api.extension.body, response: { 200: api.extension.response, ...errors } } }, async (req) =>
+      o.progress.requestExtension(actingFor(viewerOf(req), req.params.id), req.body),
+    );
+  };
+}

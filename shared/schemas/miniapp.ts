@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { Id, Instant, IsoDate } from './common.js';
+import { Role } from './person.js';
+import { TaskView } from './views.js';
+
+/** What the mini-app needs before signing in: how to get an auth code, and whether dev sign-in exists. */
+export const AuthConfig = z.object({
+  mode: z.enum(['local', 'dingtalk']),
+  corpId: z.string(),
+  clientId: z.string(),
+  /** Local mode only: sign in as a sample official without DingTalk. */
+  devSignIn: z.boolean(),
+});
+export type AuthConfig = z.infer<typeof AuthConfig>;
+
+export const UnitRef = z.object({ id: Id, name: z.string() });
+export type UnitRef = z.infer<typeof UnitRef>;
+
+export const Me = z.object({
+  id: Id,
+  name: z.string(),
+  title: z.string().optional(),
+  roles: z.array(Role),
+  units: z.array(UnitRef),
+  /** Reads every task (督考办, district leaders, evaluators); otherwise only tasks of their units. */
+  readsAll: z.boolean(),
+});
+export type Me = z.infer<typeof Me>;
+
+export const Session = z.object({
+  token: z.string(),
+  expiresAt: Instant,
+  me: Me,
+});
+export type Session = z.infer<typeof Session>;
+
+export const AuthCodeBody = z.object({ code: z.string().trim().min(1, '缺少免登授权码').max(256) });
+export const DevSignInBody = z.object({ personId: Id });
+export const DevPeople = z.object({ items: z.array(z.object({ id: Id, name: z.string(), title: z.string().optional(), units: z.array(z.string()), roles: z.array(Role) })) });
+
+export const Light = z.enum(['red', 'yellow', 'green']);
+export type Light = z.infer<typeof Light>;
+
+/** One thing a unit still owes, as 我的任务 lists it. */
+export const OpenItem = z.object({
+  obligationId: z.string(),
+  assignmentId: Id,
+  kind: z.string(),
+  label: z.string(),
+  due: IsoDate,
+  light: Light,
+  /** The light's reason in words: 已逾期 3 个工作日 / 还有 2 个工作日 / 6月30日截止. */
+  reason: z.string(),
+  workingDaysLeft: z.number().int(),
+  unit: UnitRef,
+  task: z.object({ id: Id, kind: z.string(), number: z.number().int(), title: z.string(), sectionId: Id.optional() }),
+});
+export type OpenItem = z.infer<typeof OpenItem>;
+
+export const MyItems = z.object({
+  today: IsoDate,
+  items: z.array(OpenItem),
+  counts: z.object({ red: z.number().int(), yellow: z.number().int(), green: z.number().int() }),
+  nextDue: IsoDate.nullable(),
+  sections: z.array(z.object({ id: Id, label: z.string(), title: z.string(), count: z.number().int() })),
+  /** When nothing is open: the next obligation that will open, so the empty page can say what's next. */
+  upcoming: z.object({ label: z.string(), opensOn: IsoDate, task: z.string() }).nullable(),
+});
+export type MyItems = z.infer<typeof MyItems>;
+export const MyItemsQuery = z.object({ section: z.string().max(128).optional() });
+
+export const EvidenceRef = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string(),
+  mime: z.string(),
+  size: z.number().int(),
+  kind: z.enum(['image', 'document']),
+  /** A short-lived signed link for this viewer (works in <img> and DingTalk's image preview). */
+  url: z.string().optional(),
+});
+export type EvidenceRef = z.infer<typeof EvidenceRef>;
+
+export const TimelineEntry = z.object({
+  seq: z.number().int(),
+  at: Instant,
+  type: z.string(),
+  /** What happened, in words: 签收、报送进展、申请办结 … */
+  title: z.string(),
+  actor: z.string().optional(),
+  unit: UnitRef.optional(),
+  channel: z.string().optional(),
+  text: z.string().optional(),
+  evidence: z.array(EvidenceRef),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const ObligationStatus = z.object({
+  obligationId: z.string(),
+  kind: z.string(),
+  label: z.string(),
+  opensOn: IsoDate,
+  due: IsoDate,
+  status: z.enum(['done', 'open', 'notYet']),
+  light: Light.optional(),
+  reason: z.string().optional(),
+  doneAt: Instant.optional(),
+});
+export type ObligationStatus = z.infer<typeof ObligationStatus>;
+
+export const MyAssignment = z.object({
+  assignmentId: Id,
+  unit: UnitRef,
+  role: z.enum(['lead', 'co']),
+  /** Whether this viewer may act for the unit (its contact or leader). */
+  canAct: z.boolean(),
+  obligations: z.array(ObligationStatus),
+  acknowledged: z.boolean(),
+  /** The last progress text, for 沿用上期. */
+  lastReport: z.object({ at: Instant, text: z.string() }).nullable(),
+  pending: z.object({ closure: z.boolean(), extensionUntil: IsoDate.nullable() }),
+});
+export type MyAssignment = z.infer<typeof MyAssignment>;
+
+export const TaskOverview = z.object({
+  today: IsoDate,
+  task: TaskView,
+  measure: z.object({ id: Id, number: z.number().int(), title: z.string() }).nullable(),
+  section: z.object({ id: Id, label: z.string(), title: z.string() }).nullable(),
+  mine: z.array(MyAssignment),
+  timeline: z.array(TimelineEntry),
+});
+export type TaskOverview = z.infer<typeof TaskOverview>;
+
+export const AckResult = z.object({ acknowledged: z.array(z.string()), already: z.boolean(), undoUntil: Instant.nullable() });
+export type AckResult = z.infer<typeof AckResult>;
+export const UndoResult = z.object({ reopened: z.array(z.string()) });
+
+const Sha = z.string().regex(/^[0-9a-f]{64}$/, '文件标识不正确');
+export const ReportBody = z
+  .object({
+    text: z.string().trim().max(2000, '进展内容最多 2000 字').default(''),
+    noChange: z.boolean().default(false),
+    evidence: z.array(Sha).max(20, '一次最多附 20 个文件').default([]),
+  })
+  .refine((b) => b.noChange || b.text.length > 0, { message: '请填写进展内容,或选择"沿用上期"', path: ['text'] });
+export type ReportBody = z.infer<typeof ReportBody>;
+export const ReportResult = z.object({ seq: z.number().int(), fulfilled: z.array(z.string()), evidence: z.array(EvidenceRef) });
+
+export const ClosureBody = z.object({
+  text: z.string().trim().min(1, '请说明完成情况').max(2000, '最多 2000 字'),
+  evidence: z.array(Sha).max(20, '一次最多附 20 个文件').default([]),
+});
+export const ExtensionBody = z.object({
+  until: IsoDate,
+  reason: z.string().trim().min(1, '请填写延期原因').max(1000, '最多 1000 字'),
+});
+export const RequestResult = z.object({ seq: z.number().int() });
+
+export const UploadResult = EvidenceRef.extend({ duplicate: z.boolean() });
+export type UploadResult = z.infer<typeof UploadResult>;
