@@ -13,3 +13,6 @@ export function seedDirectory(): UnitDirectory {
 export function seedPlanBytes(): Uint8Array {
   return new Uint8Array(readFileSync(SEED_PLAN_FILE));
 }
+
+/** The built mini-app (`npm run build`; `npm test` builds it first). */
+export const MINIAPP_DIST = `${ROOT}miniapp/dist`;

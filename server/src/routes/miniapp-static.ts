@@ -14,13 +14,16 @@ export function miniappStatic(dir: string): FastifyPluginAsync {
     await app.register(fastifyStatic, {
       root: dir,
       prefix: '/app/',
-      index: 'index.html',
-      preCompressed: false,
+      // the page itself is routed below: @fastify/static answers 404 for a directory index when a
+      // pre-compressed variant is asked for (Accept-Encoding: br/gzip, i.e. every browser)
+      index: false,
+      preCompressed: true, // .br/.gz written by the build
       setHeaders: (res, path) => {
         res.header('content-security-policy', CSP);
         res.header('x-content-type-options', 'nosniff');
         res.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
+    app.get('/app/', (_req, reply) => reply.sendFile('index.html'));
   };
 }

@@ -1,0 +1,80 @@
+import { Loading } from './components/Loading';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import type { ApiError} from './api/client';
+import { api, setSignedOutHandler, type AuthConfig, type Me } from './api/client';
+import { Ctx } from './context';
+import { detectHost, type Host } from './host';
+import { MyTasks } from './pages/MyTasks';
+import { Blank } from './components/Blank';
+import { useRoute } from './router';
+import { currentSession, saveSession } from './state/session';
+
+// pages not on the first screen load when first opened
+const TaskPage = lazy(() => import('./pages/TaskPage'));
+const ActPage = lazy(() => import('./pages/ActPage'));
+const SignIn = lazy(() => import('./pages/SignIn'));
+
+type Boot = { state: 'loading' } | { state: 'ready'; me: Me } | { state: 'signIn'; config: AuthConfig; message?: string } | { state: 'failed'; message: string };
+
+export function App() {
+  const [host, setHost] = useState<Host>();
+  const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const route = useRoute();
+
+  const signIn = useCallback(async (h: Host, message?: string) => {
+    setBoot({ state: 'loading' });
+    try {
+      const existing = currentSession();
+      const config = await api.authConfig();
+      const code = await h.authCode(config).catch(() => undefined);
+      if (code) {
+        const s = await api.signInWithCode(code);
+        saveSession(s);
+        return setBoot({ state: 'ready', me: s.me });
+      }
+      if (existing) return setBoot({ state: 'ready', me: existing.me });
+      setBoot({ state: 'signIn', config, ...(message ? { message } : {}) });
+    } catch (error) {
+      const e = error as ApiError;
+      if (e.code === 'AUTH_CODE_INVALID' || e.code === 'FORBIDDEN') {
+        const config = await api.authConfig().catch(() => undefined);
+        if (config) return setBoot({ state: 'signIn', config, message: e.message });
+      }
+      setBoot({ state: 'failed', message: e.message || '无法连接督办通,请稍后重试' });
+    }
+  }, []);
+
+  useEffect(() => {
+    void detectHost().then((h) => {
+      setHost(h);
+      setSignedOutHandler((message) => void signIn(h, message));
+      void signIn(h);
+    });
+  }, [signIn]);
+
+  if (!host || boot.state === 'loading') return <Loading text="正在登录…" />;
+  if (boot.state === 'failed') return <Blank icon="📡" title="暂时无法打开督办通" description={boot.message} />;
+  if (boot.state === 'signIn')
+    return (
+      <Suspense fallback={<Loading />}>
+      <SignIn
+        host={host}
+        config={boot.config}
+        message={boot.message}
+        onSignedIn={(s) => {
+          saveSession(s);
+          setBoot({ state: 'ready', me: s.me });
+        }}
+      />
+      </Suspense>
+    );
+  return (
+    <Ctx.Provider value={{ host, me: boot.me }}>
+      <Suspense fallback={<Loading />}>
+        {route.page === 'my' && <MyTasks />}
+        {route.page === 'task' && <TaskPage key={route.taskId} taskId={route.taskId} />}
+        {route.page === 'act' && <ActPage key={`${route.assignmentId}-${route.mode}`} taskId={route.taskId} assignmentId={route.assignmentId} mode={route.mode} />}
+      </Suspense>
+    </Ctx.Provider>
+  );
+}

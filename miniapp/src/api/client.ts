@@ -1,0 +1,89 @@
+import type { z } from 'zod';
+import { AckResult, AuthConfig, DevPeople, Me, MyItems, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from '../../../shared/schemas/miniapp.js';
+import { ErrorBody } from '../../../shared/errors.js';
+import { clearSession, currentSession } from '../state/session';
+
+/** A failed call: the server's stable code and its Chinese message (or a network message). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Called when the session is gone (expired or refused): the app signs in again. */
+let onSignedOut: (message: string) => void = () => undefined;
+export function setSignedOutHandler(fn: (message: string) => void): void {
+  onSignedOut = fn;
+}
+
+function authHeaders(): Record<string, string> {
+  const s = currentSession();
+  return s ? { authorization: `Bearer ${s.token}` } : {};
+}
+
+async function call<T extends z.ZodType>(schema: T, method: string, path: string, body?: unknown): Promise<z.infer<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: { ...authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError('NETWORK', '网络不通,请检查网络后重试', 0);
+  }
+  const json: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const err = ErrorBody.safeParse(json);
+    const e = err.success ? new ApiError(err.data.code, err.data.message, res.status) : new ApiError('HTTP', `服务暂时不可用(${res.status}),请稍后重试`, res.status);
+    if (res.status === 401 && !path.startsWith('/api/auth/')) {
+      clearSession();
+      onSignedOut(e.message);
+    }
+    throw e;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError('BAD_RESPONSE', '服务器返回的数据无法识别,请刷新后重试', res.status);
+  return parsed.data;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  authConfig: () => call(AuthConfig, 'GET', '/api/auth/config'),
+  signInWithCode: (code: string) => call(Session, 'POST', '/api/auth/dingtalk', { code }),
+  devPeople: () => call(DevPeople, 'GET', '/api/auth/dev-people'),
+  devSignIn: (personId: string) => call(Session, 'POST', '/api/auth/dev', { personId }),
+  me: () => call(Me, 'GET', '/api/me'),
+  myItems: (section?: string) => call(MyItems, 'GET', `/api/my/items${section ? `?section=${enc(section)}` : ''}`),
+  overview: (taskId: string) => call(TaskOverview, 'GET', `/api/tasks/${enc(taskId)}/overview`),
+  acknowledge: (assignmentId: string) => call(AckResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge`, {}),
+  undoAcknowledge: (assignmentId: string) => call(UndoResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge/undo`, {}),
+  report: (assignmentId: string, body: { text: string; noChange: boolean; evidence: string[] }) => call(ReportResult, 'POST', `/api/assignments/${enc(assignmentId)}/reports`, body),
+  closure: (assignmentId: string, body: { text: string; evidence: string[] }) => call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/closure-requests`, body),
+  extension: (assignmentId: string, body: { until: string; reason: string }) => call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/extension-requests`, body),
+};
+
+/** Parses the upload endpoint's answer (the host layer does the transfer: XHR in browsers, JSAPI in DingTalk). */
+export function parseUpload(status: number, text: string): z.infer<typeof UploadResult> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ApiError('HTTP', `上传失败(${status}),请重试`, status);
+  }
+  if (status >= 400 || status === 0) {
+    const err = ErrorBody.safeParse(json);
+    throw err.success ? new ApiError(err.data.code, err.data.message, status) : new ApiError('HTTP', `上传失败(${status}),请重试`, status);
+  }
+  const parsed = UploadResult.safeParse(json);
+  if (!parsed.success) throw new ApiError('BAD_RESPONSE', '上传结果无法识别,请重试', status);
+  return parsed.data;
+}
+
+export type { AuthConfig, Me, MyItems, TaskOverview };
+export type Upload = z.infer<typeof UploadResult>;

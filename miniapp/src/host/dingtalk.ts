@@ -1,0 +1,46 @@
+// Only the JSAPI calls we use are imported, one module each, so the bundle stays small.
+import requestAuthCode from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
+import setTitle from 'dingtalk-jsapi/api/biz/navigation/setTitle';
+import openLink from 'dingtalk-jsapi/api/biz/util/openLink';
+import previewImage from 'dingtalk-jsapi/api/biz/util/previewImage';
+import chooseImage from 'dingtalk-jsapi/api/biz/util/chooseImage';
+import uploadFile from 'dingtalk-jsapi/api/biz/util/uploadFile';
+import { parseUpload } from '../api/client';
+import { currentSession } from '../state/session';
+import { browserFile } from './upload';
+import type { Host } from './types';
+
+/** Inside DingTalk (政务钉钉): 免登 via requestAuthCode, native title, links, image preview, camera and album. */
+export function dingtalkHost(): Host {
+  const absolute = (url: string) => new URL(url, window.location.href).toString();
+  return {
+    kind: 'dingtalk',
+    ownNavBar: false,
+    authCode: async (config) => (await requestAuthCode({ corpId: config.corpId, clientId: config.clientId } as { corpId: string })).code,
+    setTitle: (title) => {
+      void setTitle({ title }).catch(() => undefined);
+    },
+    openLink: (url) => {
+      void openLink({ url: absolute(url) }).catch(() => (window.location.href = url));
+    },
+    previewImages: (urls, current) => {
+      const all = urls.map(absolute);
+      void previewImage({ urls: all, current: all[current] ?? all[0]! }).catch(() => undefined);
+      return true;
+    },
+    pickImages: async (count) => {
+      const picked = await chooseImage({ count, sourceType: ['camera', 'album'] });
+      return picked.filePaths.map((path, i) => ({
+        name: `照片${i + 1}.jpg`,
+        ...(picked.files?.[i]?.size ? { size: picked.files[i]!.size } : {}),
+        upload: async (onProgress) => {
+          onProgress(null); // the JSAPI upload reports no progress
+          const s = currentSession();
+          const res = await uploadFile({ url: absolute('/api/evidence'), filePath: path, fileName: 'file', header: s ? { authorization: `Bearer ${s.token}` } : {}, formData: {} });
+          return parseUpload(Number(res.statusCode), typeof res.data === 'string' ? res.data : JSON.stringify(res.data));
+        },
+      }));
+    },
+    fromFile: browserFile,
+  };
+}

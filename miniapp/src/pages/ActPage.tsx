@@ -1,0 +1,223 @@
+import { Button, DatePicker, Dialog, Form, ProgressBar, Tabs, TextArea, Toast } from 'antd-mobile';
+import { Blank } from '../components/Blank';
+import { useEffect, useRef, useState } from 'react';
+import { api, type TaskOverview, type Upload } from '../api/client';
+import { Loading } from '../components/Loading';
+import { NavBar } from '../components/NavBar';
+import { useApp } from '../context';
+import type { PickedFile } from '../host';
+import { go, href } from '../router';
+import { dropDraft, loadDraft, saveDraft, type Draft, type DraftMode } from '../state/drafts';
+
+const MAX_BYTES = 20 * 1024 * 1024;
+const ACCEPT = 'image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.dps';
+const TITLES: Record<DraftMode, string> = { report: '填报进展', closure: '申请办结', extension: '申请延期' };
+
+interface FileRow {
+  id: number;
+  name: string;
+  preview?: string | undefined;
+  progress: number | null;
+  status: 'uploading' | 'done' | 'failed';
+  error?: string;
+  result?: Upload;
+  picked?: PickedFile;
+}
+
+const iso = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+let nextId = 1;
+
+/** 填报进展 / 申请办结 / 申请延期 for one unit's part in a task, with evidence and a draft kept on the device. */
+export default function ActPage({ taskId, assignmentId, mode: initial }: { taskId: string; assignmentId: string; mode: DraftMode }) {
+  const { host, me } = useApp();
+  const saved = useRef(loadDraft(me.id, assignmentId)).current;
+  const [overview, setOverview] = useState<TaskOverview>();
+  const [error, setError] = useState<string>();
+  const [mode, setMode] = useState<DraftMode>(initial);
+  const [text, setText] = useState(saved?.text ?? '');
+  const [noChange, setNoChange] = useState(saved?.noChange ?? false);
+  const [until, setUntil] = useState(saved?.until ?? '');
+  const [files, setFiles] = useState<FileRow[]>(() => (saved?.files ?? []).map((f) => ({ id: nextId++, name: f.name, preview: f.kind === 'image' ? f.url : undefined, progress: 1, status: 'done', result: f })));
+  const [pickDate, setPickDate] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const imageInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    api.overview(taskId).then(setOverview, (e: Error) => setError(e.message));
+  }, [taskId]);
+
+  // the draft is written on every change, so closing the webview loses nothing
+  useEffect(() => {
+    const done = files.filter((f) => f.status === 'done' && f.result).map((f) => f.result!);
+    if (!text && done.length === 0 && !until && !noChange) return dropDraft(me.id, assignmentId);
+    const d: Draft = { mode, text, noChange, files: done, until, savedAt: Date.now() };
+    saveDraft(me.id, assignmentId, d);
+  }, [me.id, assignmentId, mode, text, noChange, files, until]);
+
+  const mine = overview?.mine.find((m) => m.assignmentId === assignmentId);
+  const update = (id: number, patch: Partial<FileRow>) => setFiles((list) => list.map((f) => (f.id === id ? { ...f, ...patch } : f)));
+
+  const start = (row: FileRow) => {
+    update(row.id, { status: 'uploading', progress: 0, error: undefined });
+    row.picked!.upload((p) => update(row.id, { progress: p })).then(
+      (result) => update(row.id, { status: 'done', progress: 1, result }),
+      (e: Error) => update(row.id, { status: 'failed', error: e.message }),
+    );
+  };
+  const add = (picked: PickedFile[]) => {
+    const rows: FileRow[] = [];
+    for (const p of picked) {
+      if (p.size !== undefined && p.size > MAX_BYTES) {
+        Toast.show({ content: `${p.name} 超过 20 MB,请压缩后再传`, icon: 'fail' });
+        continue;
+      }
+      rows.push({ id: nextId++, name: p.name, preview: p.preview, progress: 0, status: 'uploading', picked: p });
+    }
+    setFiles((list) => [...list, ...rows]);
+    rows.forEach(start);
+  };
+  const fromInput = (e: React.ChangeEvent<HTMLInputElement>) => {
+    add([...(e.target.files ?? [])].map((f) => host.fromFile(f)));
+    e.target.value = '';
+  };
+  const pickPhotos = async () => {
+    if (host.pickImages) {
+      try {
+        add(await host.pickImages(9));
+      } catch {
+        // cancelled
+      }
+    } else imageInput.current?.click();
+  };
+
+  const uploading = files.some((f) => f.status === 'uploading');
+  const failed = files.filter((f) => f.status === 'failed');
+  const evidence = files.filter((f) => f.status === 'done' && f.result).map((f) => f.result!.sha256);
+
+  const submit = async () => {
+    if (!mine) return;
+    if (failed.length > 0) {
+      const ok = await Dialog.confirm({ content: `有 ${failed.length} 个文件没有传成功,不附这些文件直接提交吗?`, confirmText: '直接提交', cancelText: '返回重试' });
+      if (!ok) return;
+    }
+    setSubmitting(true);
+    try {
+      if (mode === 'report') await api.report(assignmentId, { text: text.trim(), noChange, evidence });
+      else if (mode === 'closure') await api.closure(assignmentId, { text: text.trim(), evidence });
+      else await api.extension(assignmentId, { until, reason: text.trim() });
+      dropDraft(me.id, assignmentId);
+      Toast.show({ content: mode === 'report' ? '进展已报送' : '申请已提交,待督考办审核', icon: 'success' });
+      go(href.task(taskId), true);
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 3000 });
+      setSubmitting(false);
+    }
+  };
+
+  if (error) return <Blank icon="📡" title="没有加载成功" description={error} />;
+  if (!overview) return <Loading />;
+  if (!mine || !mine.canAct) return <Blank icon="🔒" title="无法办理" description="只能办理本单位的任务。" />;
+  const t = overview.task;
+  const canSubmit = !submitting && !uploading && (mode === 'extension' ? Boolean(until && text.trim()) : mode === 'report' ? Boolean(text.trim() || noChange) : Boolean(text.trim()));
+
+  return (
+    <div className="page act">
+      <NavBar title={TITLES[mode]} />
+      <div className="act-head">
+        <div className="task-no">
+          {t.kind === 'key' ? '重点任务' : '任务'}
+          {t.number} · {mine.unit.name}
+        </div>
+        <div className="ellipsis2">{t.title}</div>
+      </div>
+      <Tabs activeKey={mode} onChange={(k) => setMode(k as DraftMode)}>
+        <Tabs.Tab title="报送进展" key="report" />
+        <Tabs.Tab title="申请办结" key="closure" />
+        <Tabs.Tab title="申请延期" key="extension" />
+      </Tabs>
+      <Form layout="vertical">
+        {mode === 'extension' && (
+          <Form.Item label="延期至" onClick={() => setPickDate(true)} arrow>
+            <span className={until ? '' : 'muted'}>{until || '选择日期'}</span>
+          </Form.Item>
+        )}
+        <Form.Item
+          label={mode === 'report' ? '本期进展' : mode === 'closure' ? '完成情况' : '延期原因'}
+          extra={
+            mode === 'report' && mine.lastReport ? (
+              <Button
+                size="mini"
+                color={noChange ? 'primary' : 'default'}
+                onClick={() => {
+                  setNoChange(!noChange);
+                  if (!noChange && !text) setText(mine.lastReport!.text);
+                }}
+              >
+                {noChange ? '✓ 沿用上期' : '沿用上期'}
+              </Button>
+            ) : undefined
+          }
+        >
+          <TextArea
+            placeholder={mode === 'report' ? '例如:已完成试点申报,下一步……' : mode === 'closure' ? '说明任务完成情况' : '说明需要延期的原因'}
+            value={text}
+            onChange={(v) => {
+              setText(v);
+              if (noChange && v !== mine.lastReport?.text) setNoChange(false);
+            }}
+            autoSize={{ minRows: 4, maxRows: 10 }}
+            maxLength={2000}
+            showCount
+          />
+        </Form.Item>
+        {mode !== 'extension' && (
+          <Form.Item label="佐证材料" description="图片、PDF、Word/Excel/WPS,单个不超过 20 MB">
+            <div className="files">
+              {files.map((f) => (
+                <div key={f.id} className={`file file-${f.status}`}>
+                  {f.preview ? <img src={f.preview} alt="" /> : <span className="file-icon">📄</span>}
+                  <div className="file-main">
+                    <div className="ellipsis">{f.name}</div>
+                    {f.status === 'uploading' && (f.progress === null ? <div className="muted">上传中…</div> : <ProgressBar percent={Math.round((f.progress ?? 0) * 100)} text />)}
+                    {f.status === 'failed' && <div className="error">{f.error}</div>}
+                    {f.status === 'done' && <div className="muted">已上传{f.result?.duplicate ? '(与已有文件相同)' : ''}</div>}
+                  </div>
+                  {f.status === 'failed' && f.picked && (
+                    <Button size="mini" color="primary" fill="outline" onClick={() => start(f)}>
+                      重试
+                    </Button>
+                  )}
+                  {f.status !== 'uploading' && (
+                    <Button size="mini" fill="none" onClick={() => setFiles((l) => l.filter((x) => x.id !== f.id))} aria-label={`移除 ${f.name}`}>
+                      ✕
+                    </Button>
+                  )}
+                </div>
+              ))}
+            </div>
+            <div className="row">
+              <Button onClick={pickPhotos}>📷 拍照/相册</Button>
+              <Button onClick={() => fileInput.current?.click()}>📎 文件</Button>
+            </div>
+            <input ref={imageInput} type="file" accept="image/*" multiple hidden onChange={fromInput} data-testid="image-input" />
+            <input ref={fileInput} type="file" accept={ACCEPT} multiple hidden onChange={fromInput} data-testid="file-input" />
+          </Form.Item>
+        )}
+      </Form>
+      <div className="submit-bar">
+        <Button block color="primary" size="large" disabled={!canSubmit} loading={submitting} onClick={submit}>
+          {uploading ? '等待文件上传…' : mode === 'report' ? '提交进展' : '提交申请'}
+        </Button>
+      </div>
+      <DatePicker
+        visible={pickDate}
+        onClose={() => setPickDate(false)}
+        min={new Date(Date.parse(`${overview.today}T00:00:00+08:00`) + 86_400_000)}
+        max={new Date(Date.parse(`${Number(overview.today.slice(0, 4)) + 2}-12-31T00:00:00+08:00`))}
+        title="延期至"
+        onConfirm={(d) => setUntil(iso(d))}
+      />
+    </div>
+  );
+}

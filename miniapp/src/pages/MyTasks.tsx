@@ -1,0 +1,153 @@
+import { Button, CapsuleTabs, List, Toast } from 'antd-mobile';
+import { Blank } from '../components/Blank';
+import { PullToRefresh } from '../components/PullToRefresh';
+import { useCallback, useEffect, useState } from 'react';
+import { api, type MyItems } from '../api/client';
+import { LIGHT_NAME, LightDot } from '../components/Light';
+import { NavBar } from '../components/NavBar';
+import { UndoBar } from '../components/UndoBar';
+import { useApp } from '../context';
+import { go, href } from '../router';
+import { Loading } from '../components/Loading';
+
+const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+type Item = MyItems['items'][number];
+const taskName = (t: Item['task']) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
+
+/** 我的任务: what my units owe, by light, with one-tap 签收. */
+export function MyTasks() {
+  const { me } = useApp();
+  const [section, setSection] = useState('all');
+  const [data, setData] = useState<MyItems>();
+  const [error, setError] = useState<string>();
+  const [undo, setUndo] = useState<{ assignmentId: string; text: string }>();
+  const [acking, setAcking] = useState<string>();
+
+  const load = useCallback(async () => {
+    try {
+      setData(await api.myItems(section === 'all' ? undefined : section));
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [section]);
+  useEffect(() => void load(), [load]);
+
+  const acknowledge = async (item: Item) => {
+    setAcking(item.assignmentId);
+    try {
+      const r = await api.acknowledge(item.assignmentId);
+      if (!r.already) setUndo({ assignmentId: item.assignmentId, text: `已签收 ${taskName(item.task)}` });
+      await load();
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail' });
+    } finally {
+      setAcking(undefined);
+    }
+  };
+
+  const groups = (['red', 'yellow', 'green'] as const).map((light) => ({ light, items: data?.items.filter((i) => i.light === light) ?? [] })).filter((g) => g.items.length > 0);
+
+  return (
+    <div className="page">
+      <NavBar title="我的任务" onBack={false} />
+      <div className="summary">
+        <div className="who">
+          <strong>{me.name}</strong>
+          <span className="muted">{me.units.map((u) => u.name).join('、') || (me.readsAll ? '督查全局' : '')}</span>
+        </div>
+        {data && (
+          <div className="counts">
+            <span className="count red">
+              <b>{data.counts.red}</b>逾期
+            </span>
+            <span className="count yellow">
+              <b>{data.counts.yellow}</b>即将到期
+            </span>
+            <span className="count green">
+              <b>{data.counts.green}</b>时间充裕
+            </span>
+            <span className="next">{data.nextDue ? `最近截止 ${cn(data.nextDue)}` : '暂无截止事项'}</span>
+          </div>
+        )}
+      </div>
+      {data && data.sections.length > 1 && (
+        <CapsuleTabs activeKey={section} onChange={setSection} className="sections">
+          <CapsuleTabs.Tab title="全部" key="all" />
+          {data.sections.map((s) => (
+            <CapsuleTabs.Tab title={`${s.label} ${s.count}`} key={s.id} />
+          ))}
+        </CapsuleTabs>
+      )}
+      <PullToRefresh onRefresh={load}>
+        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
+        {!data && !error && <Loading />}
+        {data && data.items.length === 0 && (
+          <Blank
+            icon="✅"
+            title="没有待办事项"
+            description={data.upcoming ? `下一项:${data.upcoming.task} ${data.upcoming.label},${cn(data.upcoming.opensOn)}起办理。到时会在钉钉提醒您。` : '本单位当前没有需要办理的事项。有新任务时会在钉钉提醒您。'}
+          />
+        )}
+        {groups.map((g) => (
+          <List key={g.light} header={`${LIGHT_NAME[g.light]}(${g.items.length})`} className={`group group-${g.light}`}>
+            {g.items.map((i) => (
+              <List.Item
+                key={i.obligationId}
+                prefix={<LightDot light={i.light} />}
+                onClick={() => go(href.task(i.task.id))}
+                description={
+                  <>
+                    <div className="ellipsis">{i.task.title}</div>
+                    <div className={`reason reason-${i.light}`}>
+                      {i.reason}
+                      {me.units.length > 1 ? ` · ${i.unit.name}` : ''}
+                    </div>
+                  </>
+                }
+                extra={
+                  i.kind === 'acknowledge' ? (
+                    <Button
+                      size="small"
+                      color="primary"
+                      loading={acking === i.assignmentId}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        void acknowledge(i);
+                      }}
+                    >
+                      签收
+                    </Button>
+                  ) : undefined
+                }
+                arrow={i.kind !== 'acknowledge'}
+              >
+                <span className="item-title">
+                  {taskName(i.task)} · {i.label}
+                </span>
+              </List.Item>
+            ))}
+          </List>
+        ))}
+        <div className="footer-space" />
+      </PullToRefresh>
+      {undo && (
+        <UndoBar
+          text={undo.text}
+          onDone={() => setUndo(undefined)}
+          onUndo={async () => {
+            const u = undo;
+            setUndo(undefined);
+            try {
+              await api.undoAcknowledge(u.assignmentId);
+              Toast.show({ content: '已撤销签收' });
+            } catch (e) {
+              Toast.show({ content: (e as Error).message, icon: 'fail' });
+            }
+            await load();
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+import { Button, Card, Ellipsis, Tag, Toast } from 'antd-mobile';
+import { Blank } from '../components/Blank';
+import { PullToRefresh } from '../components/PullToRefresh';
+import { useCallback, useEffect, useState } from 'react';
+import { api, type TaskOverview } from '../api/client';
+import { LightDot } from '../components/Light';
+import { Loading } from '../components/Loading';
+import { NavBar } from '../components/NavBar';
+import { Timeline } from '../components/Timeline';
+import { UndoBar } from '../components/UndoBar';
+import { go, href } from '../router';
+
+type Mine = TaskOverview['mine'][number];
+const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+const STATUS = { done: '已完成', open: '待办', notYet: '未到时间' } as const;
+
+function UnitCard({ m, taskId, onAck }: { m: Mine; taskId: string; onAck: (m: Mine) => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Card
+      className="card mine"
+      title={
+        <span>
+          {m.unit.name} <Tag color={m.role === 'lead' ? 'danger' : 'default'}>{m.role === 'lead' ? '牵头' : '配合'}</Tag>
+        </span>
+      }
+      extra={m.acknowledged ? <Tag color="success">已签收</Tag> : <Tag color="warning">未签收</Tag>}
+    >
+      {m.pending.closure && <div className="pending">办结申请待督考办审核</div>}
+      {m.pending.extensionUntil && <div className="pending">延期申请(至 {m.pending.extensionUntil})待督考办审核</div>}
+      <ul className="obligations">
+        {m.obligations.map((o) => (
+          <li key={o.obligationId} className={`ob ob-${o.status}`}>
+            {o.light ? <LightDot light={o.light} /> : <span className={`dot dot-${o.status}`} />}
+            <span className="ob-label">{o.label}</span>
+            <span className="muted ob-due">{o.status === 'open' && o.reason ? o.reason : `${cn(o.due)}截止 · ${STATUS[o.status]}`}</span>
+          </li>
+        ))}
+      </ul>
+      {m.canAct && (
+        <div className="actions">
+          {!m.acknowledged && (
+            <Button
+              block
+              color="primary"
+              size="large"
+              loading={busy}
+              onClick={async () => {
+                setBusy(true);
+                await onAck(m).finally(() => setBusy(false));
+              }}
+            >
+              签收
+            </Button>
+          )}
+          <Button block color={m.acknowledged ? 'primary' : 'default'} size="large" onClick={() => go(href.act(taskId, m.assignmentId, 'report'))}>
+            填报进展
+          </Button>
+          <div className="row">
+            <Button fill="outline" onClick={() => go(href.act(taskId, m.assignmentId, 'closure'))}>
+              申请办结
+            </Button>
+            <Button fill="outline" onClick={() => go(href.act(taskId, m.assignmentId, 'extension'))}>
+              申请延期
+            </Button>
+          </div>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+/** 任务详情: the task, my units' part in it, and its timeline. */
+export default function TaskPage({ taskId }: { taskId: string }) {
+  const [data, setData] = useState<TaskOverview>();
+  const [error, setError] = useState<{ code: string; message: string }>();
+  const [undo, setUndo] = useState<{ assignmentId: string; text: string }>();
+  const load = useCallback(async () => {
+    try {
+      setData(await api.overview(taskId));
+      setError(undefined);
+    } catch (e) {
+      setError(e as { code: string; message: string });
+    }
+  }, [taskId]);
+  useEffect(() => void load(), [load]);
+
+  const onAck = async (m: Mine) => {
+    try {
+      const r = await api.acknowledge(m.assignmentId);
+      if (!r.already) setUndo({ assignmentId: m.assignmentId, text: `${m.unit.name} 已签收` });
+      await load();
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail' });
+    }
+  };
+
+  const t = data?.task;
+  const title = t ? `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}` : '任务详情';
+  if (error) {
+    return (
+      <div className="page">
+        <NavBar title="任务详情" />
+        <Blank icon={error.code === 'FORBIDDEN' ? '🔒' : '📡'} title={error.code === 'FORBIDDEN' ? '无权查看' : '没有加载成功'} description={error.message}>
+          <Button color="primary" onClick={() => go(href.my(), true)}>
+            回到我的任务
+          </Button>
+        </Blank>
+      </div>
+    );
+  }
+  if (!data || !t) return <Loading />;
+  const leads = t.assignments.filter((a) => a.role === 'lead');
+  const cos = t.assignments.filter((a) => a.role === 'co');
+  return (
+    <div className="page">
+      <NavBar title={title} />
+      <PullToRefresh onRefresh={load}>
+        <Card className="card task">
+          <div className="task-no">
+            {title}
+            {data.section && <span className="muted"> · {data.section.label}{data.section.title}</span>}
+          </div>
+          <h2 className="task-title">{t.title}</h2>
+          {t.body && t.body !== t.title && <Ellipsis className="task-body" content={t.body} rows={3} expandText="展开" collapseText="收起" />}
+          {data.measure && <div className="meta">所属主要任务:{data.measure.number}. {data.measure.title}</div>}
+          <div className="meta">时间要求:{t.schedule.text || '每年推进'}</div>
+          <div className="meta units">
+            牵头单位:
+            {leads.slice(0, 8).map((a) => (
+              <Tag key={a.id} color="danger" fill="outline">
+                {a.unitName}
+              </Tag>
+            ))}
+            {leads.length > 8 && <span className="muted">等 {leads.length} 个</span>}
+          </div>
+          {cos.length > 0 && (
+            <Ellipsis className="meta" content={`配合单位:${cos.map((a) => a.unitName).join('、')}`} rows={2} expandText="展开" collapseText="收起" />
+          )}
+        </Card>
+        {data.mine.map((m) => (
+          <UnitCard key={m.assignmentId} m={m} taskId={taskId} onAck={onAck} />
+        ))}
+        <Card className="card" title="办理记录">
+          <Timeline entries={data.timeline} />
+        </Card>
+        <div className="footer-space" />
+      </PullToRefresh>
+      {undo && (
+        <UndoBar
+          text={undo.text}
+          onDone={() => setUndo(undefined)}
+          onUndo={async () => {
+            const u = undo;
+            setUndo(undefined);
+            try {
+              await api.undoAcknowledge(u.assignmentId);
+              Toast.show({ content: '已撤销签收' });
+            } catch (e) {
+              Toast.show({ content: (e as Error).message, icon: 'fail' });
+            }
+            await load();
+          }}
+        />
+      )}
+    </div>
+  );
+}

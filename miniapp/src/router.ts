@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'react';
+
+/** Routes: #/my, #/tasks/<taskId>, #/tasks/<taskId>/act/<assignmentId>?mode=report|closure|extension */
+export type Route =
+  | { page: 'my' }
+  | { page: 'task'; taskId: string }
+  | { page: 'act'; taskId: string; assignmentId: string; mode: 'report' | 'closure' | 'extension' };
+
+export function parseRoute(hash: string): Route {
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'tasks' && parts[1]) {
+    if (parts[2] === 'act' && parts[3]) {
+      const mode = new URLSearchParams(query).get('mode');
+      return { page: 'act', taskId: parts[1], assignmentId: parts[3], mode: mode === 'closure' || mode === 'extension' ? mode : 'report' };
+    }
+    return { page: 'task', taskId: parts[1] };
+  }
+  return { page: 'my' };
+}
+
+export const href = {
+  my: () => '#/my',
+  task: (taskId: string) => `#/tasks/${encodeURIComponent(taskId)}`,
+  act: (taskId: string, assignmentId: string, mode: 'report' | 'closure' | 'extension' = 'report') => `#/tasks/${encodeURIComponent(taskId)}/act/${encodeURIComponent(assignmentId)}?mode=${mode}`,
+};
+
+export function go(to: string, replace = false): void {
+  if (replace) window.location.replace(to);
+  else window.location.hash = to;
+}
+
+let moved = false;
+window.addEventListener('hashchange', () => (moved = true));
+
+/** Back within the app when we navigated in it, else to `fallback` (opened straight from a notice). */
+export function back(fallback = href.my()): void {
+  if (moved) window.history.back();
+  else go(fallback, true);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}

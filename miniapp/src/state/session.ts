@@ -1,0 +1,24 @@
+import type { Session } from '../../../shared/schemas/miniapp.js';
+
+const KEY = 'dbt.session';
+
+/**
+ * The session lives in sessionStorage: it survives a reload inside the DingTalk webview, ends with
+ * the tab, and is sent as a bearer token (never a cookie, so no CSRF).
+ */
+export function currentSession(): Session | undefined {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Session | null;
+    return s && Date.parse(s.expiresAt) > Date.now() + 30_000 ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveSession(s: Session): void {
+  sessionStorage.setItem(KEY, JSON.stringify(s));
+}
+
+export function clearSession(): void {
+  sessionStorage.removeItem(KEY);
+}

@@ -1,0 +1,36 @@
+import react from '@vitejs/plugin-react';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
+
+/** Writes .br and .gz next to each text asset; the server sends them as is (no compression per request). */
+function precompress(): Plugin {
+  return {
+    name: 'duban-precompress',
+    apply: 'build',
+    closeBundle() {
+      const dir = join(import.meta.dirname, 'dist');
+      for (const name of readdirSync(dir, { recursive: true }).map(String)) {
+        if (!/\.(js|css|html|svg)$/.test(name)) continue;
+        const bytes = readFileSync(join(dir, name));
+        writeFileSync(join(dir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+        writeFileSync(join(dir, `${name}.br`), brotliCompressSync(bytes));
+      }
+    },
+  };
+}
+
+// Built into miniapp/dist and served by the server under /app/ (see server/src/routes/miniapp-static.ts).
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/app/',
+  plugins: [react(), precompress()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: ['chrome87', 'safari14'],
+    reportCompressedSize: false,
+  },
+  server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
+});

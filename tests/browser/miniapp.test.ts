@@ -1,0 +1,128 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
+import { Scheduler } from '../../server/src/scheduler/scheduler.js';
+import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
+import { channelFor } from '../helpers/channel.js';
+import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import { calendar, policy } from '../helpers/reminders.js';
+import { MINIAPP_DIST } from '../helpers/seeds.js';
+import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+
+/** A small real photo: Chromium draws one and hands back the PNG bytes. */
+async function photo(page: Page): Promise<Buffer> {
+  const p = await page.context().newPage();
+  await p.setContent('<div id="x" style="width:240px;height:160px;background:linear-gradient(135deg,#4096ff,#52c41a);color:#fff;font:28px sans-serif;display:flex;align-items:center;justify-content:center">试点现场</div>');
+  const bytes = await p.locator('#x').screenshot();
+  await p.close();
+  return bytes;
+}
+
+describe('the mini-app on a phone, opened from a notice in the emulator console', () => {
+  let emu: RunningEmulator;
+  let t: TestApp;
+  let browser: Browser;
+  let url: string;
+  beforeAll(async () => {
+    emu = await startEmulator();
+    await emu.admin('PUT', '/settings', { qps: 0 });
+    const channel = channelFor(emu, { qps: 0 });
+    t = await seededApp({ channel, appDir: MINIAPP_DIST });
+    t.deps.clock.set('2018-11-07T09:00:00+08:00'); // the 签收 deadline is the next working day
+    await emu.admin('POST', '/clock', { at: t.deps.clock.now().toISOString() });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    const scheduler = new Scheduler({ store: t.store, calendar, policy, clock: t.deps.clock, log: silentLog, dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }), publicUrl: url });
+    await scheduler.runUntilIdle(t.deps.clock.now());
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await emu?.close();
+  });
+
+  it('我的任务 → 任务详情 → 签收 (with undo) → 填报进展 with a photo → the timeline shows it; another unit stays closed', async () => {
+    const context = await browser.newContext(PHONE);
+    const console = await context.newPage();
+    await console.goto(`${emu.url}/?userid=dt-fsjd-c`);
+    const card = console.locator('.card', { hasText: '督办提醒 · 11月7日' });
+    await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(1);
+    const [app] = await Promise.all([context.waitForEvent('page'), card.locator('[data-link]').first().click()]);
+    const errors: string[] = [];
+    app.on('pageerror', (e) => errors.push(e.message));
+
+    // 我的任务: signed in by the emulator's auth code, lights and counts
+    await app.locator('.summary .who', { hasText: '石刚' }).waitFor({ timeout: 20_000 });
+    expect(new URL(app.url()).search).toBe(''); // the auth code is not left in the address bar
+    await app.locator('.group-yellow').first().waitFor();
+    expect(await app.locator('.group-yellow .adm-list-header').innerText()).toMatch(/^即将到期((\d+))$/);
+    expect(await app.locator('.count.yellow b').innerText()).not.toBe('0');
+    await app.screenshot({ path: `${ARTIFACTS}/miniapp-my-tasks.png` });
+
+    // 任务详情 of key task 1 (府山街道 is named through 各镇人民政府、街道办事处)
+    await app.locator('.adm-list-item', { hasText: '重点任务1 · ' }).first().locator('.item-title').click();
+    await app.locator('.task-title').waitFor();
+    expect(await app.locator('.card.mine').innerText()).toContain('府山街道');
+    expect(await app.locator('.card.mine').innerText()).toContain('未签收');
+    await app.screenshot({ path: `${ARTIFACTS}/miniapp-task.png`, fullPage: true });
+
+    // 签收 in one tap; undo; 签收 again
+    await app.locator('.card.mine button', { hasText: '签收' }).click();
+    await app.locator('.undo-bar').waitFor();
+    expect(await app.locator('.card.mine').innerText()).toContain('已签收');
+    await app.screenshot({ path: `${ARTIFACTS}/miniapp-acknowledged.png` });
+    await app.locator('.undo-bar button').click();
+    await expect.poll(() => app.locator('.card.mine').innerText()).toContain('未签收');
+    await app.locator('.card.mine button', { hasText: '签收' }).click();
+    await expect.poll(() => app.locator('.card.mine').innerText()).toContain('已签收');
+    const ackKey = 'yc-lqstg-2018.k1.fsjd:2018:acknowledge';
+    expect(t.store.state.get().fulfillments[ackKey]).toMatchObject({ action: 'acknowledge', by: 'p-fsjd-c' });
+
+    // 填报进展 with a photo
+    await app.locator('.card.mine button', { hasText: '填报进展' }).click();
+    await app.locator('textarea').fill('已完成试点申报,材料已报区发改局。');
+    await app.locator('[data-testid="image-input"]').setInputFiles({ name: '试点现场.png', mimeType: 'image/png', buffer: await photo(app) });
+    await app.locator('.file-done').waitFor();
+    expect(await app.locator('.file-done').innerText()).toContain('已上传');
+    await app.screenshot({ path: `${ARTIFACTS}/miniapp-report.png`, fullPage: true });
+    await app.locator('.submit-bar button').click();
+
+    // back on the task: the timeline shows the report, its text and the photo (loaded through its signed link)
+    const report = app.locator('.tl-progress-reported').first();
+    await report.waitFor({ timeout: 10_000 });
+    expect(await report.innerText()).toContain('已完成试点申报');
+    expect(await report.innerText()).toContain('府山街道');
+    const img = report.locator('.thumbs img');
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await report.scrollIntoViewIfNeeded();
+    await app.screenshot({ path: `${ARTIFACTS}/miniapp-timeline.png`, fullPage: true });
+    expect(t.store.ledger.last()).toMatchObject({ channel: 'miniapp', actor: { id: 'p-fsjd-c' } });
+
+    // another unit's assignment: not even visible, let alone actionable
+    const other = t.store.state.get().tasks.find((x) => x.kind === 'key' && !t.store.state.get().assignments.some((a) => a.taskId === x.id && a.unitId === 'fsjd'))!;
+    await app.goto(`${url}/app/#/tasks/${other.id}`);
+    await app.locator('.blank-title', { hasText: '无权查看' }).waitFor();
+    await app.screenshot({ path: `${ARTIFACTS}/miniapp-forbidden.png` });
+    await app.goto(`${url}/app/#/tasks/yc-lqstg-2018.k1/act/yc-lqstg-2018.k1.bhjd?mode=report`);
+    await app.locator('.blank-title', { hasText: '无法办理' }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a plain browser in local mode offers the dev sign-in; the draft survives a reload', async () => {
+    const context = await browser.newContext(PHONE);
+    const app = await context.newPage();
+    await app.goto(`${url}/app/#/my`);
+    await app.locator('.adm-search-bar input').fill('北海街道');
+    await app.locator('.adm-list-item', { hasText: '韦军' }).locator('button').click();
+    await app.locator('.summary .who', { hasText: '韦军' }).waitFor();
+    await app.screenshot({ path: `${ARTIFACTS}/miniapp-dev-sign-in.png` });
+    await app.goto(`${url}/app/#/tasks/yc-lqstg-2018.k1/act/yc-lqstg-2018.k1.bhjd?mode=report`);
+    await app.locator('textarea').fill('草稿:正在整理材料');
+    await app.reload();
+    await expect.poll(() => app.locator('textarea').inputValue()).toBe('草稿:正在整理材料');
+    await context.close();
+  });
+});
