@@ -46,6 +46,20 @@ export function MyTasks() {
     }
   };
 
+  const acks = [...new Set(data?.items.filter((i) => i.kind === 'acknowledge').map((i) => i.assignmentId) ?? [])];
+  const acknowledgeAll = async () => {
+    setAcking('all');
+    try {
+      for (const id of acks) await api.acknowledge(id);
+      Toast.show({ content: `已全部签收,共 ${acks.length} 项`, icon: 'success' });
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail' });
+    } finally {
+      setAcking(undefined);
+      await load();
+    }
+  };
+
   const groups = (['red', 'yellow', 'green'] as const).map((light) => ({ light, items: data?.items.filter((i) => i.light === light) ?? [] })).filter((g) => g.items.length > 0);
 
   return (
@@ -78,6 +92,13 @@ export function MyTasks() {
             <CapsuleTabs.Tab title={`${s.label} ${s.count}`} key={s.id} />
           ))}
         </CapsuleTabs>
+      )}
+      {acks.length > 1 && (
+        <div className="ack-all">
+          <Button block color="primary" fill="outline" loading={acking === 'all'} onClick={acknowledgeAll}>
+            全部签收({acks.length} 项)
+          </Button>
+        </div>
       )}
       <PullToRefresh onRefresh={load}>
         {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}

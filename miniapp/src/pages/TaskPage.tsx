@@ -122,7 +122,7 @@ export default function TaskPage({ taskId }: { taskId: string }) {
             {data.section && <span className="muted"> · {data.section.label}{data.section.title}</span>}
           </div>
           <h2 className="task-title">{t.title}</h2>
-          {t.body && t.body !== t.title && <Ellipsis className="task-body" content={t.body} rows={3} expandText="展开" collapseText="收起" />}
+          {t.body && t.body.replace(/[。.]$/, '') !== t.title && <Ellipsis className="task-body" content={t.body} rows={3} expandText="展开" collapseText="收起" />}
           {data.measure && <div className="meta">所属主要任务:{data.measure.number}. {data.measure.title}</div>}
           <div className="meta">时间要求:{t.schedule.text || '每年推进'}</div>
           <div className="meta units">

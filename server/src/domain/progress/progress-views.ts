@@ -71,7 +71,9 @@ function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem): Timel
   const labelOf = (id: string) => id.split(':').slice(1).join(':');
   let title = TITLES[i.type] ?? i.type;
   let text = i.text;
-  if (i.type === 'reminder.sent') {
+  if (i.type === 'reminders.summary') {
+    return { seq: i.seq, at: i.at, type: i.type, title: i.text ?? '', evidence: [] };
+  } else if (i.type === 'reminder.sent') {
     title = `${i.text === 'leader' || i.text === 'supervisor' ? '督办通报' : '提醒'}已发给 ${person?.name ?? '相关人员'}${i.read ? ',已读' : ''}`;
     text = undefined;
   } else if (i.type === 'obligation.reported' && i.obligationId) {
@@ -146,6 +148,33 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
     measure: measure ? { id: measure.id, number: measure.number, title: measure.title } : null,
     section: section ? { id: section.id, label: section.label, title: section.title } : null,
     mine,
-    timeline: items.map((i) => entry(s, sessions, v, i)),
+    timeline: collapseReminders(v, items).map((i) => entry(s, sessions, v, i)),
   };
+}
+
+/**
+ * Reminders to the viewer's own units are listed one by one; those to the task's other units (a
+ * task can have 40+) become one line per day: "提醒已发给 44 人,12 人已读".
+ */
+function collapseReminders(v: Viewer, items: readonly TimelineItem[]): TimelineItem[] {
+  const out: TimelineItem[] = [];
+  const days = new Map<string, TimelineItem & { people: number; readBy: number }>();
+  for (const i of items) {
+    const own = i.unitId !== undefined && v.unitIds.has(i.unitId);
+    if (i.type !== 'reminder.sent' || own) {
+      out.push(i);
+      continue;
+    }
+    const day = i.at.slice(0, 10);
+    let d = days.get(day);
+    if (!d) {
+      d = { ...i, type: 'reminders.summary', evidence: [], people: 0, readBy: 0 };
+      days.set(day, d);
+      out.push(d);
+    }
+    d.people += 1;
+    if (i.read) d.readBy += 1;
+    d.text = `提醒已发给 ${d.people} 人${d.readBy ? `,${d.readBy} 人已读` : ''}`;
+  }
+  return out;
 }
