@@ -115,6 +115,16 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
     return send(text(`已收到${what}。请回复"进展 编号 内容",${stored.length > 1 ? '这些文件' : '它'}会附在这条进展上。`));
   }
 
+  /** The key task a number names (active plan) and, when it is unambiguous, the person's unit on it. */
+  function placeOf(person: Person, number: number, unitName?: string): { taskId?: string; unitId?: string } {
+    const s = d.store.state.get();
+    const task = s.tasks.find((t) => t.planId === s.activePlanId && t.kind === 'key' && t.number === number);
+    if (!task) return {};
+    const units = s.assignments.filter((a) => a.taskId === task.id && person.unitIds.includes(a.unitId)).map((a) => a.unitId);
+    const named = unitName ? units.filter((id) => id === unitName || s.units.find((u) => u.id === id)?.name === unitName) : units;
+    return named.length === 1 ? { taskId: task.id, unitId: named[0]! } : { taskId: task.id };
+  }
+
   /** The task of the one-task reminder this person got in the last 4 hours, if any. */
   function remindedTask(personId: string): number | undefined {
     const since = d.clock.now().getTime() - 4 * 3600_000;
@@ -184,7 +194,8 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
           .filter((o) => REPORT_KINDS.has(o.obligation.kind))
           .sort((a, b) => Number(b.obligation.year === year) - Number(a.obligation.year === year) || a.workingDaysLeft - b.workingDaysLeft);
         const chosen = pick(reports, command.task, command.unit);
-        const reported = (await record('progress.reported', { task: command.task, text: body.slice(0, 2000), obligations: typeof chosen === 'string' ? [] : chosen.map((o) => o.obligation.id) })) as { seq: number };
+        const where = typeof chosen === 'string' ? placeOf(person, command.task, command.unit) : { taskId: chosen[0]!.task.id, unitId: chosen[0]!.unitId };
+        const reported = (await record('progress.reported', { task: command.task, ...where, text: body.slice(0, 2000), obligations: typeof chosen === 'string' ? [] : chosen.map((o) => o.obligation.id) })) as { seq: number };
         const waiting = d.store.state.get().botContext[person.id]?.pending ?? [];
         for (const e of waiting) await record('evidence.attached', { ...e, task: command.task, reportSeq: reported.seq });
         await d.store.state.update((draft) => {
@@ -196,12 +207,12 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
         return send(text(`已报送:${taskName(chosen[0]!.task)} ${chosen[0]!.obligation.label}。${command.kind === 'noChange' ? '(本期无变化)' : ''}${attachedNote || '可以接着发图片或文件作为佐证材料。'}`));
       }
       case 'complete':
-        await record('closure.requested', { task: command.task, text: command.text.slice(0, 2000) });
+        await record('closure.requested', { task: command.task, ...placeOf(person, command.task), text: command.text.slice(0, 2000) });
         return send(text(`已提交重点任务${command.task}的办结申请,待督考办审核。`));
       case 'extend': {
         const due = command.dateText === '月底' ? `${today.slice(0, 7)}-${new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 0)).getUTCDate()}` : findDateExpression(command.dateText, Number(today.slice(0, 4)))?.due;
         if (!due) return send(text(`没看懂日期"${command.dateText}",请写成 6月30日 或 2026-06-30。`));
-        await record('extension.requested', { task: command.task, until: due, reason: command.reason.slice(0, 2000) });
+        await record('extension.requested', { task: command.task, ...placeOf(person, command.task), until: due, reason: command.reason.slice(0, 2000) });
         return send(text(`已提交重点任务${command.task}的延期申请(延期至 ${due}),待督考办审核。`));
       }
       case 'detail': {

@@ -133,6 +133,13 @@ export class TaskTimeline {
       return;
     }
     if (e.type === 'evidence.attached') {
+      if (typeof p.sha256 === 'string' && typeof p.mime === 'string') {
+        // the bot attaches files it received straight to a report: the sender counts as uploader
+        this.uploads.set(p.sha256, { sha256: p.sha256, name: String(p.name ?? ''), mime: p.mime, size: Number(p.size ?? 0) });
+        const who = this.uploaders.get(p.sha256) ?? new Set<string>();
+        if (e.actor.id) who.add(e.actor.id);
+        this.uploaders.set(p.sha256, who);
+      }
       const target = typeof p.reportSeq === 'number' ? this.bySeq.get(p.reportSeq) : undefined;
       const taskId = (typeof p.taskId === 'string' ? p.taskId : undefined) ?? this.taskByNumber(p.task);
       if (target && taskId) this.addEvidence(taskId, target, [p as unknown as EvidenceMeta]);
