@@ -13,7 +13,7 @@ import { StoreError } from './store/errors.js';
 import { join } from 'node:path';
 import { createBotHandler } from './bot/bot-service.js';
 import { EvidenceStore } from './evidence/evidence-store.js';
-import { BotInbox } from './channels/dingtalk/bot-inbox.js';
+import { BotInbox, recentBotMsgIds } from './channels/dingtalk/bot-inbox.js';
 import { DingTalkChannel } from './channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from './channels/dingtalk/stream-receiver.js';
 import { resolveDingTalkApp, syncEmulatorClock } from './local-emulator.js';
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl: config.publicUrl });
   const evidence = new EvidenceStore(join(config.dataDir, 'evidence'));
   const inbox = new BotInbox(createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence }), log);
+  inbox.remember(await recentBotMsgIds(store.ledger, systemClock.now().getTime()));
   const receiver = config.robotMode === 'stream' ? new StreamReceiver({ clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase }, inbox, log) : undefined;
 
 

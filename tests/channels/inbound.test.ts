@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import type { BotEvent } from '../../server/src/bot/bot-event.js';
-import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
+import { BotInbox, recentBotMsgIds } from '../../server/src/channels/dingtalk/bot-inbox.js';
+import { MemoryStore } from '../../server/src/store/memory/memory-store.js';
 import { callbackSign, checkCallbackSignature } from '../../server/src/channels/dingtalk/callback-signature.js';
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
@@ -34,6 +35,25 @@ const payload = (msgId: string, text = '进展 11 已完成试点申报') => ({
   sessionWebhook: 'http://127.0.0.1:1/robot/sendBySession?session=x',
   sessionWebhookExpiredTime: 1551407400000,
   text: { content: ` ${text}` },
+});
+
+describe('msgId dedupe across a restart', () => {
+  it('a message handled before the restart, redelivered after it, is not handled again', async () => {
+    const store = new MemoryStore(undefined, () => new Date('2019-03-01T09:00:00Z'));
+    await store.ledger.append({ type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-old' }, channel: 'bot', payload: { msgId: 'm-old', task: 11 } });
+    await store.ledger.append({ type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-new' }, channel: 'bot', payload: { msgId: 'm-new', task: 11 } });
+    await store.ledger.append({ type: 'obligation.reported', actor: { type: 'person' }, subject: { type: 'assignment', id: 'a' }, channel: 'miniapp', payload: { msgId: 'm-miniapp' } });
+    // eleven minutes later only what is inside the 10-minute window counts
+    expect(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:05:00Z'))).toEqual(['m-old', 'm-new']);
+    expect(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:11:00Z'))).toEqual([]);
+    const handled: string[] = [];
+    const inbox = new BotInbox(async (e) => void handled.push(e.msgId), silentLog, () => Date.parse('2019-03-01T09:01:00Z'));
+    inbox.remember(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:01:00Z')));
+    expect(inbox.accept(payload('m-old'), 'stream')).toBeUndefined();
+    expect(inbox.accept(payload('m-fresh'), 'stream')?.msgId).toBe('m-fresh');
+    await inbox.idle();
+    expect(handled).toEqual(['m-fresh']);
+  });
 });
 
 describe('POST /dingtalk/callback', () => {

@@ -2,6 +2,21 @@ import type { BotEvent, BotEventHandler } from '../../bot/bot-event.js';
 import type { Log } from '../../deps.js';
 import { MsgIdDeduper } from './inbound-dedupe.js';
 import { toBotEvent } from './robot-payload.js';
+import type { Ledger } from '../../store/ports.js';
+
+/**
+ * The msgIds of bot messages handled in the last `windowMs` (default 10 minutes), read from the
+ * tail of the ledger: DingTalk redelivers for about a minute, so a restart inside that window must
+ * not handle a message twice.
+ */
+export async function recentBotMsgIds(ledger: Ledger, now: number, windowMs = 10 * 60_000, tail = 5_000): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of ledger.read(Math.max(1, ledger.head().seq - tail + 1))) {
+    const msgId = (e.payload as { msgId?: unknown } | undefined)?.msgId;
+    if (e.channel === 'bot' && typeof msgId === 'string' && now - Date.parse(e.at) <= windowMs) out.push(msgId);
+  }
+  return out;
+}
 
 /**
  * Where both receivers hand raw robot payloads: parse, deduplicate by msgId, run the handler in
@@ -17,6 +32,11 @@ export class BotInbox {
     now: () => number = Date.now,
   ) {
     this.dedupe = new MsgIdDeduper(10_000, 10 * 60_000, now);
+  }
+
+  /** Marks msgIds as already handled (the ones the ledger shows from before a restart). */
+  remember(msgIds: Iterable<string>): void {
+    for (const id of msgIds) this.dedupe.first(id);
   }
 
   /** Returns the event when it is new and will be handled; undefined for a duplicate or junk. */
