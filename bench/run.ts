@@ -8,6 +8,7 @@ import { benchChannel } from './channel-throughput.js';
 import { benchImporter } from './importer.js';
 import { benchLedgerVsNaive } from './ledger-vs-naive.js';
 import { benchReminders } from './reminders.js';
+import { benchMiniapp } from './miniapp.js';
 
 const quick = process.argv.includes('--quick');
 console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
@@ -15,4 +16,5 @@ await benchImporter();
 await benchChannel();
 await benchReminders(quick);
 await benchBot();
+await benchMiniapp();
 await benchLedgerVsNaive(quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);

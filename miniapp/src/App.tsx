@@ -25,15 +25,17 @@ export function App() {
     setBoot({ state: 'loading' });
     try {
       const existing = currentSession();
-      const config = await api.authConfig();
-      const code = await h.authCode(config).catch(() => undefined);
+      let config: Promise<AuthConfig> | undefined;
+      const getConfig = () => (config ??= api.authConfig());
+      // a fresh auth code always wins (the console may have switched officials); no config round trip unless the host needs it
+      const code = await h.authCode(getConfig).catch(() => undefined);
       if (code) {
         const s = await api.signInWithCode(code);
         saveSession(s);
         return setBoot({ state: 'ready', me: s.me });
       }
       if (existing) return setBoot({ state: 'ready', me: existing.me });
-      setBoot({ state: 'signIn', config, ...(message ? { message } : {}) });
+      setBoot({ state: 'signIn', config: await getConfig(), ...(message ? { message } : {}) });
     } catch (error) {
       const e = error as ApiError;
       if (e.code === 'AUTH_CODE_INVALID' || e.code === 'FORBIDDEN') {

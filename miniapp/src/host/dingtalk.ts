@@ -16,7 +16,12 @@ export function dingtalkHost(): Host {
   return {
     kind: 'dingtalk',
     ownNavBar: false,
-    authCode: async (config) => (await requestAuthCode({ corpId: config.corpId, clientId: config.clientId } as { corpId: string })).code,
+    authCode: async (config) => {
+      // the workbench URL usually carries corpId=$CORPID$; otherwise ask the server
+      const fromUrl = new URLSearchParams(window.location.search).get('corpId');
+      const c = await config();
+      return (await requestAuthCode({ corpId: fromUrl ?? c.corpId, clientId: c.clientId } as { corpId: string })).code;
+    },
     setTitle: (title) => {
       void setTitle({ title }).catch(() => undefined);
     },

@@ -18,8 +18,8 @@ export interface Host {
   readonly kind: 'dingtalk' | 'zzd' | 'emulator' | 'browser';
   /** Whether the page draws its own title bar (DingTalk draws a native one). */
   readonly ownNavBar: boolean;
-  /** A 免登 auth code, or undefined where there is none (a plain browser). */
-  authCode(config: AuthConfig): Promise<string | undefined>;
+  /** A 免登 auth code, or undefined where there is none (a plain browser). `config` is fetched only if the host needs it. */
+  authCode(config: () => Promise<AuthConfig>): Promise<string | undefined>;
   setTitle(title: string): void;
   openLink(url: string): void;
   /** Shows images full screen natively; false when the page should use its own viewer. */
