@@ -102,8 +102,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
-  if (!['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
-    log.warn(`!!! HOST=${config.host}:接口尚未接入登录鉴权(随小程序登录一起上线),提醒预览含人员信息,请勿在其他机器可访问的地址上运行`);
+  if (config.mode === 'local' && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+    log.warn(`!!! HOST=${config.host}:本地模式提供免密的开发登录(可扮演任一示例人员),请勿在其他机器可访问的地址上以本地模式运行`);
   }
   if (receiver) {
     receiver.start().then(
