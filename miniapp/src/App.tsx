@@ -13,6 +13,7 @@ import { currentSession, saveSession } from './state/session';
 const TaskPage = lazy(() => import('./pages/TaskPage'));
 const ActPage = lazy(() => import('./pages/ActPage'));
 const SignIn = lazy(() => import('./pages/SignIn'));
+const TaskList = lazy(() => import('./pages/TaskList'));
 
 type Boot = { state: 'loading' } | { state: 'ready'; me: Me } | { state: 'signIn'; config: AuthConfig; message?: string } | { state: 'failed'; message: string };
 
@@ -74,6 +75,7 @@ export function App() {
     <Ctx.Provider value={{ host, me: boot.me }}>
       <Suspense fallback={<Loading />}>
         {route.page === 'my' && <MyTasks />}
+        {route.page === 'list' && <TaskList />}
         {route.page === 'task' && <TaskPage key={route.taskId} taskId={route.taskId} />}
         {route.page === 'act' && <ActPage key={`${route.assignmentId}-${route.mode}`} taskId={route.taskId} assignmentId={route.assignmentId} mode={route.mode} />}
       </Suspense>

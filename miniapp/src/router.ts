@@ -1,14 +1,16 @@
 import { useEffect, useState } from 'react';
 
-/** Routes: #/my, #/tasks/<taskId>, #/tasks/<taskId>/act/<assignmentId>?mode=report|closure|extension */
+/** Routes: #/my, #/tasks (the list), #/tasks/<taskId>, #/tasks/<taskId>/act/<assignmentId>?mode=report|closure|extension */
 export type Route =
   | { page: 'my' }
+  | { page: 'list' }
   | { page: 'task'; taskId: string }
   | { page: 'act'; taskId: string; assignmentId: string; mode: 'report' | 'closure' | 'extension' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'tasks' && !parts[1]) return { page: 'list' };
   if (parts[0] === 'tasks' && parts[1]) {
     if (parts[2] === 'act' && parts[3]) {
       const mode = new URLSearchParams(query).get('mode');
@@ -21,6 +23,7 @@ export function parseRoute(hash: string): Route {
 
 export const href = {
   my: () => '#/my',
+  list: () => '#/tasks',
   task: (taskId: string) => `#/tasks/${encodeURIComponent(taskId)}`,
   act: (taskId: string, assignmentId: string, mode: 'report' | 'closure' | 'extension' = 'report') => `#/tasks/${encodeURIComponent(taskId)}/act/${encodeURIComponent(assignmentId)}?mode=${mode}`,
 };

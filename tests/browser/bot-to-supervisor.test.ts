@@ -66,7 +66,11 @@ describe('an official reports to the bot from the console; the 督考办 sees it
     // the 督考办 opens the task from DingTalk (an auth code as the console would pass it)
     const { code } = await emu.admin<{ code: string }>('POST', '/auth-codes', { userid: 'dt-dkb-s1' });
     const supervisor = await context.newPage();
-    await supervisor.goto(`${url}/app/?emulatorAuthCode=${code}&corpId=x#/tasks/yc-lqstg-2018.k1`);
+    await supervisor.goto(`${url}/app/?emulatorAuthCode=${code}&corpId=x#/my`);
+    await supervisor.locator('.nav-link', { hasText: '任务清单' }).click();
+    await supervisor.locator('.adm-list-item', { hasText: '重点任务36' }).waitFor({ timeout: 20_000 }); // the 督考办 sees every key task
+    await supervisor.screenshot({ path: `${ARTIFACTS}/supervisor-task-list.png` });
+    await supervisor.locator('.adm-list-item', { hasText: '重点任务1 ' }).first().click();
     const report = supervisor.locator('.tl-progress-reported').first();
     await report.waitFor({ timeout: 20_000 });
     const text = await report.innerText();

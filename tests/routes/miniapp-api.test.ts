@@ -149,7 +149,7 @@ describe('mini-app API: what a contact may read and do', () => {
     // last year's 签收, still open, goes with this year's
     expect(ack.json()).toMatchObject({ acknowledged: [`${FS}:2018:acknowledge`, `${FS}:2019:acknowledge`], already: false, undoUntil: '2019-03-01T01:00:15.000Z' });
     expect(t.store.state.get().fulfillments[`${FS}:2019:acknowledge`]).toMatchObject({ action: 'acknowledge', by: FS_CONTACT });
-    expect(t.store.ledger.last()).toMatchObject({ type: 'obligation.acknowledged', channel: 'miniapp', actor: { id: FS_CONTACT }, subject: { type: 'assignment', id: FS }, payload: { before: 'open', after: 'acknowledged' } });
+    expect(t.store.ledger.last()).toMatchObject({ type: 'obligation.acknowledged', channel: 'miniapp', actor: { id: FS_CONTACT }, subject: { type: 'assignment', id: FS }, payload: { unitId: 'fsjd', before: 'open', after: 'acknowledged' } });
 
     const undo = await fs.post(`/api/assignments/${FS}/acknowledge/undo`);
     expect(undo.json()).toEqual({ reopened: [`${FS}:2018:acknowledge`, `${FS}:2019:acknowledge`] });

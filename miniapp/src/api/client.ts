@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AckResult, AuthConfig, DevPeople, Me, MyItems, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from '../../../shared/schemas/miniapp.js';
 import { ErrorBody } from '../../../shared/errors.js';
+import { TaskList } from '../../../shared/schemas/views.js';
 import { clearSession, currentSession } from '../state/session';
 
 /** A failed call: the server's stable code and its Chinese message (or a network message). */
@@ -59,6 +60,7 @@ export const api = {
   devPeople: () => call(DevPeople, 'GET', '/api/auth/dev-people'),
   devSignIn: (personId: string) => call(Session, 'POST', '/api/auth/dev', { personId }),
   me: () => call(Me, 'GET', '/api/me'),
+  tasks: () => call(TaskList, 'GET', '/api/tasks?kind=key&limit=500'),
   myItems: (section?: string) => call(MyItems, 'GET', `/api/my/items${section ? `?section=${enc(section)}` : ''}`),
   overview: (taskId: string) => call(TaskOverview, 'GET', `/api/tasks/${enc(taskId)}/overview`),
   acknowledge: (assignmentId: string) => call(AckResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge`, {}),

@@ -16,7 +16,7 @@ const taskName = (t: Item['task']) => `${t.kind === 'key' ? '重点任务' : '�
 
 /** 我的任务: what my units owe, by light, with one-tap 签收. */
 export function MyTasks() {
-  const { me } = useApp();
+  const { me, host } = useApp();
   const [section, setSection] = useState('all');
   const [data, setData] = useState<MyItems>();
   const [error, setError] = useState<string>();
@@ -46,7 +46,8 @@ export function MyTasks() {
     }
   };
 
-  const acks = [...new Set(data?.items.filter((i) => i.kind === 'acknowledge').map((i) => i.assignmentId) ?? [])];
+  const canAct = me.roles.some((r) => r === 'contact' || r === 'leader');
+  const acks = !canAct ? [] : [...new Set(data?.items.filter((i) => i.kind === 'acknowledge').map((i) => i.assignmentId) ?? [])];
   const acknowledgeAll = async () => {
     setAcking('all');
     try {
@@ -64,7 +65,7 @@ export function MyTasks() {
 
   return (
     <div className="page">
-      <NavBar title="我的任务" onBack={false} />
+      <NavBar title="我的任务" onBack={false} right={<a className="nav-link" href={href.list()}>任务清单</a>} />
       <div className="summary">
         <div className="who">
           <strong>{me.name}</strong>
@@ -82,6 +83,11 @@ export function MyTasks() {
               <b>{data.counts.green}</b>时间充裕
             </span>
             <span className="next">{data.nextDue ? `最近截止 ${cn(data.nextDue)}` : '暂无截止事项'}</span>
+            {!host.ownNavBar && (
+              <a className="list-link" href={href.list()}>
+                任务清单 ›
+              </a>
+            )}
           </div>
         )}
       </div>
@@ -127,7 +133,7 @@ export function MyTasks() {
                   </>
                 }
                 extra={
-                  i.kind === 'acknowledge' ? (
+                  i.kind === 'acknowledge' && canAct ? (
                     <Button
                       size="small"
                       color="primary"
@@ -141,7 +147,7 @@ export function MyTasks() {
                     </Button>
                   ) : undefined
                 }
-                arrow={i.kind !== 'acknowledge'}
+                arrow={i.kind !== 'acknowledge' || !canAct}
               >
                 <span className="item-title">
                   {taskName(i.task)} · {i.label}

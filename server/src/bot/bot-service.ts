@@ -161,7 +161,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       return mine;
     };
     const fulfil = (list: OpenObligation[], action: 'acknowledge' | 'report', note?: string) =>
-      fulfilObligations(d.store, list.map((o) => ({ obligationId: o.obligation.id, action, channel: 'bot' as const, actor: { type: 'person' as const, id: person.id, name: person.name }, at: d.clock.now(), ...(note ? { note: `${note}(消息 ${event.msgId})` } : { note: `消息 ${event.msgId}` }) })));
+      fulfilObligations(d.store, list.map((o) => ({ obligationId: o.obligation.id, unitId: o.unitId, action, channel: 'bot' as const, actor: { type: 'person' as const, id: person.id, name: person.name }, at: d.clock.now(), ...(note ? { note: `${note}(消息 ${event.msgId})` } : { note: `消息 ${event.msgId}` }) })));
 
     switch (command.kind) {
       case 'help':

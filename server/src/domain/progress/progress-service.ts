@@ -80,7 +80,7 @@ export class ProgressService {
     const acks = this.open(f.assignment).filter((o) => o.obligation.kind === 'acknowledge');
     if (acks.length === 0) return { acknowledged: [], already: true, undoUntil: null };
     const now = this.d.clock.now();
-    await fulfilObligations(this.d.store, acks.map((o) => ({ obligationId: o.obligation.id, action: 'acknowledge' as const, channel: f.channel, actor: f.actor, at: now })));
+    await fulfilObligations(this.d.store, acks.map((o) => ({ obligationId: o.obligation.id, action: 'acknowledge' as const, channel: f.channel, actor: f.actor, at: now, unitId: f.assignment.unitId })));
     return { acknowledged: acks.map((o) => o.obligation.id), already: false, undoUntil: new Date(now.getTime() + UNDO_ACK_MS) };
   }
 
@@ -130,7 +130,7 @@ export class ProgressService {
       channel: f.channel,
       payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, text, noChange: input.noChange, evidence: input.evidence, obligations: due.map((o) => o.obligation.id), before: due.length ? 'open' : 'none due', after: due.length ? 'reported' : 'none due' },
     });
-    await fulfilObligations(this.d.store, due.map((o) => ({ obligationId: o.obligation.id, action: 'report' as const, channel: f.channel, actor: f.actor, at: this.d.clock.now(), note: text })));
+    await fulfilObligations(this.d.store, due.map((o) => ({ obligationId: o.obligation.id, action: 'report' as const, channel: f.channel, actor: f.actor, at: this.d.clock.now(), note: text, unitId: f.assignment.unitId })));
     return { seq: event.seq, fulfilled: due.map((o) => o.obligation.id) };
   }
 

@@ -11,6 +11,8 @@ export interface FulfilInput {
   actor: Actor;
   at: Date;
   note?: string;
+  /** The unit acting (recorded with the event). */
+  unitId?: string;
 }
 
 const EVENT: Record<FulfilAction, string> = { acknowledge: 'obligation.acknowledged', report: 'obligation.reported', approve: 'obligation.approved' };
@@ -31,7 +33,7 @@ export async function fulfilObligations(store: Store, inputs: readonly FulfilInp
       actor: input.actor,
       subject: { type: 'assignment', id: input.obligationId.split(':')[0]! },
       channel: input.channel,
-      payload: { obligationId: input.obligationId, before: 'open', after: EVENT[input.action].split('.')[1], ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
+      payload: { obligationId: input.obligationId, ...(input.unitId ? { unitId: input.unitId } : {}), before: 'open', after: EVENT[input.action].split('.')[1], ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
     })),
   );
   await store.state.update((draft) => {

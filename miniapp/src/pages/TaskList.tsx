@@ -1,0 +1,44 @@
+import { List, SearchBar } from 'antd-mobile';
+import { useEffect, useMemo, useState } from 'react';
+import type { z } from 'zod';
+import type { TaskList as TaskListSchema } from '../../../shared/schemas/views.js';
+import { api } from '../api/client';
+import { Blank } from '../components/Blank';
+import { Loading } from '../components/Loading';
+import { NavBar } from '../components/NavBar';
+import { useApp } from '../context';
+import { go, href } from '../router';
+
+type Tasks = z.infer<typeof TaskListSchema>['items'];
+
+/** 任务清单: the key tasks this person may read (all of them for the 督考办 and leaders), searchable. */
+export default function TaskList() {
+  const { me } = useApp();
+  const [tasks, setTasks] = useState<Tasks>();
+  const [error, setError] = useState<string>();
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    api.tasks().then((r) => setTasks(r.items), (e: Error) => setError(e.message));
+  }, []);
+  const shown = useMemo(() => (tasks ?? []).filter((t) => !q.trim() || `${t.number}${t.title}${t.unitsText}`.includes(q.trim())), [tasks, q]);
+  return (
+    <div className="page">
+      <NavBar title={me.readsAll ? '全部重点任务' : '本单位承担的任务'} />
+      <SearchBar placeholder="搜索任务或单位" value={q} onChange={setQ} style={{ margin: '8px 12px' }} />
+      {error && <Blank icon="📡" title="没有加载成功" description={error} />}
+      {!tasks && !error && <Loading />}
+      {tasks && shown.length === 0 && <Blank icon="🔍" title="没有找到任务" description={q ? '换个关键词试试。' : '没有可查看的任务。'} />}
+      <List>
+        {shown.map((t) => (
+          <List.Item key={t.id} onClick={() => go(href.task(t.id))} description={<div className="ellipsis">{t.assignments.filter((a) => a.role === 'lead').map((a) => a.unitName).slice(0, 4).join('、')}{t.assignments.length > 4 ? ` 等 ${t.assignments.length} 个单位` : ''}</div>} arrow>
+            <span className="item-title">
+              {t.kind === 'key' ? '重点任务' : '任务'}
+              {t.number}
+            </span>{' '}
+            <span className="ellipsis2">{t.title}</span>
+          </List.Item>
+        ))}
+      </List>
+    </div>
+  );
+}
