@@ -77,6 +77,8 @@ export const EvidenceRef = z.object({
   kind: z.enum(['image', 'document']),
   /** A short-lived signed link for this viewer (works in <img> and DingTalk's image preview). */
   url: z.string().optional(),
+  /** Images: a small square JPEG for tiles (same signature). */
+  thumbUrl: z.string().optional(),
 });
 export type EvidenceRef = z.infer<typeof EvidenceRef>;
 

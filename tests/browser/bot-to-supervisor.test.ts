@@ -79,7 +79,7 @@ describe('an official reports to the bot from the console; the 督考办 sees it
     expect(text).toContain('经机器人');
     expect(text).toContain('府山街道');
     const img = report.locator('.thumbs img');
-    await expect.poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(480);
+    await expect.poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(240); // the thumbnail, not the 480 px original
     // the 督考办 acts for no unit here: no action buttons
     expect(await supervisor.locator('.card.mine').count()).toBe(0);
     await report.scrollIntoViewIfNeeded();

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { channelFor } from '../helpers/channel.js';
@@ -257,16 +258,32 @@ describe('mini-app API: evidence upload', () => {
     expect(t.store.ledger.head().seq).toBe(seq);
   });
 
+  it('serves a 240 px JPEG thumbnail of a photo, made once; an image it cannot decode is served as uploaded', async () => {
+    const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#3a7' } }).png().toBuffer();
+    const up = (await upload('现场.png', photo)).json();
+    const thumb = await t.inject(`/api/evidence/${up.sha256}?thumb=1`, FS_CONTACT);
+    expect(thumb.statusCode).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
+    expect(await sharp(thumb.rawPayload).metadata()).toMatchObject({ format: 'jpeg', width: 240, height: 240 });
+    expect(thumb.rawPayload.length).toBeLessThan(photo.length);
+    expect(existsSync(join(t.dataDir, 'evidence', 'thumbs', up.sha256.slice(0, 2), `${up.sha256}.jpg`))).toBe(true);
+    const fake = (await upload('坏图.jpg', JPEG)).json();
+    const original = await t.inject(`/api/evidence/${fake.sha256}?thumb=1`, FS_CONTACT);
+    expect(original.headers['content-type']).toBe('image/jpeg');
+    expect(original.rawPayload.equals(JPEG)).toBe(true);
+  });
+
   it('stores the same file once; takes the file field and drains other parts', async () => {
+    const before = stored().length;
     const a = (await upload('a.png', PNG)).json();
     const b = (await upload('换了名字.png', PNG)).json();
     expect(a.sha256).toBe(b.sha256);
     expect([a.duplicate, b.duplicate]).toEqual([false, true]);
-    expect(stored()).toHaveLength(1);
+    expect(stored()).toHaveLength(before + 1);
     const two = multipartBody('file', 'one.png', PNG, [{ field: 'other', name: 'two.jpg', bytes: JPEG }]);
     const res = await t.inject({ method: 'POST', url: '/api/evidence', ...two }, FS_CONTACT);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ name: 'one.png', sha256: a.sha256 });
-    expect(stored()).toHaveLength(1);
+    expect(stored()).toHaveLength(before + 1);
   });
 });

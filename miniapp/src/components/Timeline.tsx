@@ -22,7 +22,7 @@ export function EvidenceList({ files }: { files: Entry['evidence'] }) {
           {images.map((f, i) => (
             <Image
               key={f.sha256}
-              src={f.url}
+              src={f.thumbUrl ?? f.url}
               alt={f.name}
               width={72}
               height={72}

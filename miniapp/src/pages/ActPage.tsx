@@ -37,7 +37,7 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   const [text, setText] = useState(saved?.text ?? '');
   const [noChange, setNoChange] = useState(saved?.noChange ?? false);
   const [until, setUntil] = useState(saved?.until ?? '');
-  const [files, setFiles] = useState<FileRow[]>(() => (saved?.files ?? []).map((f) => ({ id: nextId++, name: f.name, preview: f.kind === 'image' ? f.url : undefined, progress: 1, status: 'done', result: f })));
+  const [files, setFiles] = useState<FileRow[]>(() => (saved?.files ?? []).map((f) => ({ id: nextId++, name: f.name, preview: f.kind === 'image' ? (f.thumbUrl ?? f.url) : undefined, progress: 1, status: 'done', result: f })));
   const [pickDate, setPickDate] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);

@@ -6,6 +6,10 @@ import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors.js';
 import { fsyncDir, writeFileDurable } from '../store/durable-fs.js';
 import { detectType, type DetectedType } from './file-type.js';
+import sharp from 'sharp';
+
+/** Thumbnails: square, cropped to fill, sized for a 72 CSS px tile on a 3× screen. */
+export const THUMB_PX = 240;
 
 export interface StoredEvidence extends DetectedType {
   sha256: string;
@@ -105,6 +109,29 @@ export class EvidenceStore {
       throw error;
     } finally {
       await handle.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * A small JPEG of an image (made on first request, kept under thumbs/): phone photos are several
+   * MB, and the timeline shows them as tiles. EXIF orientation is applied. Undefined when the
+   * image cannot be decoded (the caller serves the original).
+   */
+  async thumbnail(sha256: string): Promise<Buffer | undefined> {
+    const source = this.path(sha256);
+    const path = join(this.dir, 'thumbs', sha256.slice(0, 2), `${sha256}.jpg`);
+    try {
+      return await readFile(path);
+    } catch {
+      // not made yet
+    }
+    try {
+      const thumb = await sharp(source, { limitInputPixels: 100_000_000, failOn: 'error' }).rotate().resize(THUMB_PX, THUMB_PX, { fit: 'cover' }).jpeg({ quality: 72, mozjpeg: true }).toBuffer();
+      await mkdir(join(this.dir, 'thumbs', sha256.slice(0, 2)), { recursive: true });
+      await writeFileDurable(path, thumb);
+      return thumb;
+    } catch {
+      return undefined;
     }
   }
 
