@@ -85,7 +85,11 @@ export class TaskTimeline {
     for (let ev = this.waiting.get(this.next); ev; ev = this.waiting.get(this.next)) {
       this.waiting.delete(this.next);
       this.next += 1;
-      this.apply(ev);
+      try {
+        this.apply(ev);
+      } catch {
+        // an event of unexpected shape is left off the timeline; the ones after it still count
+      }
     }
   }
 
@@ -121,9 +125,10 @@ export class TaskTimeline {
   }
 
   private apply(e: LedgerEvent): void {
-    const p = (e.payload ?? {}) as Record<string, unknown>;
+    const p = (e.payload !== null && typeof e.payload === 'object' ? e.payload : {}) as Record<string, unknown>;
+    const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
     if (e.type === 'evidence.uploaded' || e.type === 'evidence.received') {
-      const files = (e.type === 'evidence.uploaded' ? [p as unknown as EvidenceMeta] : ((p.files as EvidenceMeta[] | undefined) ?? [])).filter((f) => typeof f.sha256 === 'string');
+      const files = (e.type === 'evidence.uploaded' ? [p as unknown as EvidenceMeta] : list<EvidenceMeta>(p.files)).filter((f) => typeof f?.sha256 === 'string');
       for (const f of files) {
         const who = this.uploaders.get(f.sha256) ?? new Set<string>();
         if (e.actor.id) who.add(e.actor.id);
@@ -155,11 +160,11 @@ export class TaskTimeline {
     if (e.type === 'reminder.sent') {
       const items: TimelineItem[] = [];
       const units = new Map<string, string>(); // taskId → first unit named in the obligations
-      for (const o of (p.obligations as string[] | undefined) ?? []) {
+      for (const o of list<unknown>(p.obligations).filter((x): x is string => typeof x === 'string')) {
         const a = this.assignment(o.split(':')[0]!);
         if (a && !units.has(a.taskId)) units.set(a.taskId, a.unitId);
       }
-      for (const taskId of new Set((p.tasks as string[] | undefined) ?? [])) {
+      for (const taskId of new Set(list<unknown>(p.tasks).filter((x): x is string => typeof x === 'string'))) {
         const unitId = units.get(taskId);
         const item: TimelineItem = { ...base, evidence: [], ...(typeof p.personId === 'string' ? { personId: p.personId } : {}), ...(unitId ? { unitId } : {}), read: false, text: String(p.level ?? '') };
         this.push(taskId, item);
@@ -171,7 +176,7 @@ export class TaskTimeline {
 
     // the subject is the assignment (mini-app, fulfilments), else the bot's message naming a task number
     const fromAssignment = e.subject.type === 'assignment' ? this.assignment(e.subject.id) : undefined;
-    const obligations = (p.obligations as string[] | undefined) ?? (typeof p.obligationId === 'string' ? [p.obligationId] : []);
+    const obligations = Array.isArray(p.obligations) ? list<unknown>(p.obligations).filter((x): x is string => typeof x === 'string') : typeof p.obligationId === 'string' ? [p.obligationId] : [];
     const viaObligation = obligations.length > 0 ? this.assignment(obligations[0]!.split(':')[0]!) : undefined;
     const taskId = fromAssignment?.taskId ?? (typeof p.taskId === 'string' ? p.taskId : undefined) ?? viaObligation?.taskId ?? this.taskByNumber(p.task);
     if (!taskId) return;
@@ -187,7 +192,7 @@ export class TaskTimeline {
     };
     this.push(taskId, item);
     this.bySeq.set(e.seq, item);
-    const files = ((p.evidence as EvidenceMeta[] | undefined) ?? []).filter((f) => typeof f?.sha256 === 'string');
+    const files = list<EvidenceMeta>(p.evidence).filter((f) => typeof f?.sha256 === 'string');
     if (files.length > 0) this.addEvidence(taskId, item, files);
   }
 

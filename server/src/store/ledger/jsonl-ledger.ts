@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { LedgerEvent, NewLedgerEvent } from '../../../../shared/schemas/ledger.js';
 import { fsyncDir } from '../durable-fs.js';
 import { StoreError } from '../errors.js';
+import { notify } from './notify.js';
 import type { Ledger } from '../ports.js';
 import { eventHash, GENESIS_HASH } from './event-hash.js';
 
@@ -150,7 +151,7 @@ export class JsonlLedger implements Ledger {
     );
     this.flushing ??= this.flush();
     return written.then(() => {
-      for (const listener of this.listeners) listener(events);
+      notify(this.listeners, events);
       return events;
     });
   }

@@ -3,6 +3,7 @@ import type { LedgerEvent, NewLedgerEvent } from '../../../../shared/schemas/led
 import { NewLedgerEvent as NewLedgerEventSchema } from '../../../../shared/schemas/ledger.js';
 import { eventHash, GENESIS_HASH } from '../ledger/event-hash.js';
 import type { Ledger, StateStore, Store } from '../ports.js';
+import { notify } from '../ledger/notify.js';
 import { emptyState, type State } from '../state.js';
 
 /**
@@ -45,7 +46,7 @@ export class MemoryStore implements Store {
         this.events.push(event);
         return event;
       });
-      for (const listener of this.listeners) listener(out);
+      notify(this.listeners, out);
       return out;
     },
     subscribe: (listener) => {
