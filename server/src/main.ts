@@ -121,7 +121,6 @@ async function main(): Promise<void> {
   log.info(`  督办通小程序  ${base}/app/`);
   log.info(`  接口文档  ${base}/docs`);
   log.info(`  健康检查  ${base}/api/health`);
-  log.info(`  重点任务  ${base}/api/tasks?kind=key`);
   if (config.mode === 'local') log.info(`  钉钉模拟器控制台  ${config.emulator.url}/ (扮演任一官员,查看工作通知、待办,与机器人对话)`);
   log.info(`  当前计划:${s.plans.find((p) => p.id === s.activePlanId)?.title ?? '(无)'}(${s.tasks.length} 项任务,${s.units.length} 个单位,${s.people.length} 名人员)`);
 }
