@@ -95,7 +95,8 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   if (options.miniapp) {
     const m = options.miniapp;
     const timeline = new TaskTimeline(deps.store.ledger, () => deps.store.state.get());
-    await timeline.start();
+    // catches up with the ledger in the background (~20 µs per event); task pages wait for it
+    timeline.start().catch((error: unknown) => deps.log.error(`任务时间线读取台账失败:${(error as Error).message}`));
     const progress = new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock });
     await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk }));
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));

@@ -129,7 +129,9 @@ export const TaskOverview = z.object({
   measure: z.object({ id: Id, number: z.number().int(), title: z.string() }).nullable(),
   section: z.object({ id: Id, label: z.string(), title: z.string() }).nullable(),
   mine: z.array(MyAssignment),
+  /** Newest first, at most 300 entries; `timelineTotal` counts them all. */
   timeline: z.array(TimelineEntry),
+  timelineTotal: z.number().int(),
 });
 export type TaskOverview = z.infer<typeof TaskOverview>;
 

@@ -287,3 +287,20 @@ describe('mini-app API: evidence upload', () => {
     expect(stored()).toHaveLength(before + 1);
   });
 });
+
+describe('mini-app API: a long timeline', () => {
+  it('sends the newest 300 entries and says how many there are', async () => {
+    const t = await seededApp();
+    try {
+      await t.store.ledger.appendMany(
+        Array.from({ length: 320 }, (_, n) => ({ type: 'progress.reported', actor: { type: 'person' as const, id: FS_CONTACT, name: '石刚' }, subject: { type: 'assignment', id: FS }, channel: 'miniapp' as const, payload: { taskId: TASK, unitId: 'fsjd', text: `第 ${n + 1} 次`, evidence: [] } })),
+      );
+      const body = (await t.inject(`/api/tasks/${TASK}/overview`, FS_CONTACT)).json();
+      expect(body.timeline).toHaveLength(300);
+      expect(body.timelineTotal).toBe(320);
+      expect(body.timeline[0].text).toBe('第 320 次');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -143,6 +143,7 @@ export default function TaskPage({ taskId }: { taskId: string }) {
         ))}
         <Card className="card" title="办理记录">
           <Timeline entries={data.timeline} />
+          {data.timelineTotal > data.timeline.length && <div className="muted pad">仅显示最近 {data.timeline.length} 条(共 {data.timelineTotal} 条),完整记录见台账。</div>}
         </Card>
         <div className="footer-space" />
       </PullToRefresh>

@@ -151,9 +151,13 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
     measure: measure ? { id: measure.id, number: measure.number, title: measure.title } : null,
     section: section ? { id: section.id, label: section.label, title: section.title } : null,
     mine,
-    timeline: collapseReminders(v, items).map((i) => entry(s, sessions, v, i)),
+    ...shown(collapseReminders(v, items).map((i) => entry(s, sessions, v, i))),
   };
 }
+
+/** The newest entries a phone can take; the 台账 export has the rest. */
+export const TIMELINE_MAX = 300;
+const shown = (all: TimelineEntry[]) => ({ timeline: all.slice(0, TIMELINE_MAX), timelineTotal: all.length });
 
 /**
  * Reminders to the viewer's own units are listed one by one; those to the task's other units (a
