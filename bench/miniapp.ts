@@ -22,6 +22,37 @@ import { EvidenceStore } from '../server/src/evidence/evidence-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { openStore } from '../server/src/store/open-store.js';
 import { ms, percentile } from './stats.js';
+import { TaskTimeline } from '../server/src/domain/progress/task-timeline.js';
+
+/** The task timeline's catch-up over a long ledger (what a restart costs before task pages answer). */
+export async function benchTimeline(n: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'duban-timeline-'));
+  const store = await openStore(dir, { clock: () => new Date() });
+  try {
+    await seedStore(store, await loadSeeds('seeds'), new Date());
+    const as = store.state.get().assignments.filter((a) => a.status === 'active');
+    for (let i = 0; i < n; i += 1000) {
+      await store.ledger.appendMany(
+        Array.from({ length: 1000 }, (_, k) => {
+          const a = as[(i + k) % as.length]!;
+          return (i + k) % 3 === 0
+            ? { type: 'reminder.sent', actor: { type: 'scheduler' as const }, subject: { type: 'outbox', id: `n${i + k}` }, channel: 'scheduler' as const, payload: { personId: 'p-fsjd-c', tasks: [a.taskId], obligations: [`${a.id}:2019:progress:Q1`], level: 1 } }
+            : { type: 'progress.reported', actor: { type: 'person' as const, id: 'p-fsjd-c', name: '石刚' }, subject: { type: 'assignment', id: a.id }, channel: 'miniapp' as const, payload: { taskId: a.taskId, unitId: a.unitId, text: '本月已完成试点申报,正在组织专家评审', evidence: [] } };
+        }),
+      );
+    }
+    const heap0 = process.memoryUsage().heapUsed;
+    const t0 = process.hrtime.bigint();
+    const timeline = new TaskTimeline(store.ledger, () => store.state.get());
+    await timeline.start();
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const heap = (process.memoryUsage().heapUsed - heap0) / 1024 / 1024;
+    console.log(`Task timeline catch-up at start: ${n.toLocaleString('en')} ledger events in ${seconds.toFixed(1)} s (${((seconds / n) * 1e6).toFixed(0)} µs/event), ~${heap.toFixed(0)} MB held`);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const DIST = 'miniapp/dist';
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;

@@ -8,7 +8,7 @@ import { benchChannel } from './channel-throughput.js';
 import { benchImporter } from './importer.js';
 import { benchLedgerVsNaive } from './ledger-vs-naive.js';
 import { benchReminders } from './reminders.js';
-import { benchMiniapp } from './miniapp.js';
+import { benchMiniapp, benchTimeline } from './miniapp.js';
 
 const quick = process.argv.includes('--quick');
 console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
@@ -17,4 +17,5 @@ await benchChannel();
 await benchReminders(quick);
 await benchBot();
 await benchMiniapp();
+await benchTimeline(quick ? 50_000 : 200_000);
 await benchLedgerVsNaive(quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);
