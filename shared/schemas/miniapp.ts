@@ -116,7 +116,8 @@ export const MyAssignment = z.object({
   /** Whether this viewer may act for the unit (its contact or leader). */
   canAct: z.boolean(),
   obligations: z.array(ObligationStatus),
-  acknowledged: z.boolean(),
+  /** 签收 state: done (this cycle's 签收 is in), open (owed now), none (nothing to acknowledge now). */
+  acknowledged: z.enum(['done', 'open', 'none']),
   /** The last progress text, for 沿用上期. */
   lastReport: z.object({ at: Instant, text: z.string() }).nullable(),
   pending: z.object({ closure: z.boolean(), extensionUntil: IsoDate.nullable() }),

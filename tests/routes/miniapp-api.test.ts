@@ -165,7 +165,7 @@ describe('mini-app API: what a contact may read and do', () => {
     expect(late.statusCode).toBe(409);
     expect(late.json().message).toBe('签收已超过可撤销的时间,无法撤销');
     const overview = (await fs.get(`/api/tasks/${TASK}/overview`)).json();
-    expect(overview.mine[0].acknowledged).toBe(true);
+    expect(overview.mine[0].acknowledged).toBe('done');
     expect(overview.timeline.map((e: { title: string }) => e.title).slice(0, 6)).toEqual(['签收', '签收', '撤销签收', '撤销签收', '签收', '签收']);
   });
 
@@ -299,6 +299,25 @@ describe('mini-app API: a long timeline', () => {
       expect(body.timeline).toHaveLength(300);
       expect(body.timelineTotal).toBe(320);
       expect(body.timeline[0].text).toBe('第 320 次');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('mini-app API: 签收 state after a task has ended', () => {
+  it('says nothing is to be acknowledged (not 已签收) in a year after the task was due', async () => {
+    const t = await seededApp();
+    try {
+      const k29 = 'yc-lqstg-2018.k29';
+      t.deps.clock.set('2021-03-01T09:00:00+08:00');
+      expect((await t.inject(`/api/tasks/${k29}/overview`, FS_CONTACT)).json().mine[0].acknowledged).toBe('open');
+      await t.inject({ method: 'POST', url: `/api/assignments/${k29}.fsjd/acknowledge` }, FS_CONTACT);
+      expect((await t.inject(`/api/tasks/${k29}/overview`, FS_CONTACT)).json().mine[0].acknowledged).toBe('done');
+      t.deps.clock.set('2022-03-01T09:00:00+08:00'); // k29 was due 2021-12-31: nothing to acknowledge in 2022
+      const mine = (await t.inject(`/api/tasks/${k29}/overview`, FS_CONTACT)).json().mine[0];
+      expect(mine.acknowledged).toBe('none');
+      expect(mine.obligations.every((o: { obligationId: string }) => o.obligationId.includes(':2021:'))).toBe(true);
     } finally {
       await t.close();
     }

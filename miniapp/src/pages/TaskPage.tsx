@@ -24,7 +24,7 @@ function UnitCard({ m, taskId, onAck }: { m: Mine; taskId: string; onAck: (m: Mi
           {m.unit.name} <Tag color={m.role === 'lead' ? 'danger' : 'default'}>{m.role === 'lead' ? '牵头' : '配合'}</Tag>
         </span>
       }
-      extra={m.acknowledged ? <Tag color="success">已签收</Tag> : <Tag color="warning">未签收</Tag>}
+      extra={m.acknowledged === 'done' ? <Tag color="success">已签收</Tag> : m.acknowledged === 'open' ? <Tag color="warning">未签收</Tag> : undefined}
     >
       {m.pending.closure && <div className="pending">办结申请待督考办审核</div>}
       {m.pending.extensionUntil && <div className="pending">延期申请(至 {m.pending.extensionUntil})待督考办审核</div>}
@@ -39,7 +39,7 @@ function UnitCard({ m, taskId, onAck }: { m: Mine; taskId: string; onAck: (m: Mi
       </ul>
       {m.canAct && (
         <div className="actions">
-          {!m.acknowledged && (
+          {m.acknowledged === 'open' && (
             <Button
               block
               color="primary"
@@ -53,7 +53,7 @@ function UnitCard({ m, taskId, onAck }: { m: Mine; taskId: string; onAck: (m: Mi
               签收
             </Button>
           )}
-          <Button block color={m.acknowledged ? 'primary' : 'default'} size="large" onClick={() => go(href.act(taskId, m.assignmentId, 'report'))}>
+          <Button block color={m.acknowledged === 'open' ? 'default' : 'primary'} size="large" onClick={() => go(href.act(taskId, m.assignmentId, 'report'))}>
             填报进展
           </Button>
           <div className="row">

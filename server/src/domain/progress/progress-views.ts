@@ -130,7 +130,8 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
       const after = (i: TimelineItem | undefined) => i && (!lastReview || i.seq > lastReview.seq);
       const closure = ofUnit.find((i) => i.type === 'closure.requested');
       const extension = ofUnit.find((i) => i.type === 'extension.requested');
-      const ackDone = obligations.filter((o) => o.kind === 'acknowledge').every((o) => o.status !== 'open') && !carried.some((o) => o.obligation.kind === 'acknowledge');
+      const acks = obligations.filter((o) => o.kind === 'acknowledge');
+      const ack = acks.some((o) => o.status === 'open') || carried.some((o) => o.obligation.kind === 'acknowledge') ? ('open' as const) : acks.some((o) => o.status === 'done') ? ('done' as const) : ('none' as const);
       return {
         assignmentId: a.id,
         unit: unitRef(s, a.unitId),
@@ -140,7 +141,7 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
           ...carried.map((o) => ({ obligationId: o.obligation.id, kind: o.obligation.kind, label: `${o.obligation.year}年${o.obligation.label}`, opensOn: o.obligation.opensOn, due: o.obligation.due, status: 'open' as const, light: o.light, reason: lightReason({ ...o, due: o.obligation.due }) })),
           ...obligations,
         ],
-        acknowledged: ackDone,
+        acknowledged: ack,
         lastReport: lastReport ? { at: lastReport.at, text: lastReport.text ?? '' } : null,
         pending: { closure: Boolean(after(closure)), extensionUntil: after(extension) ? (/延期至 (\d{4}-\d{2}-\d{2})/.exec(extension!.text ?? '')?.[1] ?? null) : null },
       };
