@@ -166,7 +166,7 @@ describe('mini-app API: what a contact may read and do', () => {
     expect(late.json().message).toBe('签收已超过可撤销的时间,无法撤销');
     const overview = (await fs.get(`/api/tasks/${TASK}/overview`)).json();
     expect(overview.mine[0].acknowledged).toBe('done');
-    expect(overview.timeline.map((e: { title: string }) => e.title).slice(0, 6)).toEqual(['签收', '签收', '撤销签收', '撤销签收', '签收', '签收']);
+    expect(overview.timeline.map((e: { title: string }) => e.title).slice(0, 6)).toEqual(['签收(2019年度)', '签收(2018年度)', '撤销签收', '撤销签收', '签收(2019年度)', '签收(2018年度)']);
   });
 
   it('a report with a photo fulfils the due report, shows on the timeline with a link only allowed people can open', async () => {
@@ -210,6 +210,8 @@ describe('mini-app API: what a contact may read and do', () => {
     const noChange = await fs.post(`/api/assignments/${FS}/reports`, { noChange: true });
     expect(noChange.statusCode).toBe(200);
     expect(noChange.json().fulfilled).toEqual([due[1].obligationId]);
+    const titles = (await fs.get(`/api/tasks/${TASK}/overview`)).json().timeline.map((e: { title: string }) => e.title);
+    expect(titles).toContain('完成报送事项:2018年年末自评报告');
     expect((await fs.get(`/api/tasks/${TASK}/overview`)).json().mine[0].lastReport.text).toContain('本期无变化');
     expect(same.text).toBe('已完成试点申报');
   });

@@ -64,6 +64,19 @@ export class ProgressService {
     return obligationsFor(ctx, task, assignment, Number(this.today().slice(0, 4)));
   }
 
+  /** What an obligation is called (第一季度进展, 年中督查报告 …), from its id; undefined if it no longer exists. */
+  obligationLabel(obligationId: string): string | undefined {
+    const [assignmentId, year] = obligationId.split(':');
+    const s = this.d.store.state.get();
+    const a = s.assignments.find((x) => x.id === assignmentId);
+    const plan = a && s.plans.find((p) => p.id === a.planId);
+    const task = a && s.tasks.find((t) => t.id === a.taskId);
+    if (!a || !plan || !task) return undefined;
+    const ctx = { plan, calendar: this.d.calendar, policy: this.d.policy, prose: s.obligations.filter((o) => o.planId === plan.id), manual: s.manualObligations.filter((m) => m.planId === plan.id) };
+    const o = obligationsFor(ctx, task, a, Number(year)).find((x) => x.id === obligationId);
+    return o && `${o.year}年${o.label}`;
+  }
+
   /** The next obligation to open for these units (what the empty 我的任务 page announces). */
   upcoming(unitIds: readonly string[]): Obligation | undefined {
     const s = this.d.store.state.get();

@@ -66,9 +66,8 @@ const TITLES: Record<string, string> = {
   'reminder.sent': '发送提醒',
 };
 
-function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem): TimelineEntry {
+function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem, labelOf: (obligationId: string) => string | undefined): TimelineEntry {
   const person = i.personId ? s.people.find((p) => p.id === i.personId) : undefined;
-  const labelOf = (id: string) => id.split(':').slice(1).join(':');
   let title = TITLES[i.type] ?? i.type;
   let text = i.text;
   if (i.type === 'reminders.summary') {
@@ -77,8 +76,10 @@ function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem): Timel
     title = `${i.text === 'leader' || i.text === 'supervisor' ? '督办通报' : '提醒'}已发给 ${person?.name ?? '相关人员'}${i.read ? ',已读' : ''}`;
     text = undefined;
   } else if (i.type === 'obligation.reported' && i.obligationId) {
-    title = `完成报送事项(${labelOf(i.obligationId).replace(/^\d{4}:/, '')})`;
+    title = `完成报送事项:${labelOf(i.obligationId) ?? '进展报送'}`;
     text = undefined;
+  } else if (i.type === 'obligation.acknowledged' && i.obligationId) {
+    title = `签收(${i.obligationId.split(':')[1]}年度)`;
   }
   return {
     seq: i.seq,
@@ -101,6 +102,8 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
   assertReadTask(s, v, taskId);
   const task = s.tasks.find((t) => t.id === taskId)!;
   const items = await timeline.forTask(taskId);
+  const cache = new Map<string, string | undefined>();
+  const labels = (id: string) => (cache.has(id) ? cache.get(id) : cache.set(id, progress.obligationLabel(id)).get(id));
   const measure = task.kind === 'key' && task.measureId ? s.tasks.find((t) => t.id === task.measureId) : undefined;
   const section = task.sectionId ? s.sections.find((x) => x.id === task.sectionId) : undefined;
   const mine: MyAssignment[] = s.assignments
@@ -152,7 +155,7 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
     measure: measure ? { id: measure.id, number: measure.number, title: measure.title } : null,
     section: section ? { id: section.id, label: section.label, title: section.title } : null,
     mine,
-    ...shown(collapseReminders(v, items).map((i) => entry(s, sessions, v, i))),
+    ...shown(collapseReminders(v, items).map((i) => entry(s, sessions, v, i, labels))),
   };
 }
 
