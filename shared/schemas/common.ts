@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** A calendar date as written in documents and APIs: YYYY-MM-DD (Asia/Shanghai). */
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+  }, '没有这一天,请检查月份和日期');
 export type IsoDate = z.infer<typeof IsoDate>;
 
 /** An instant, ISO 8601 with offset. */

@@ -325,3 +325,38 @@ describe('mini-app API: 签收 state after a task has ended', () => {
     }
   });
 });
+
+describe('mini-app API: malformed input', () => {
+  it('answers every write route with a coded 4xx for junk, never a 500, and changes nothing', async () => {
+    const t = await seededApp();
+    try {
+      const seq = t.store.ledger.head().seq;
+      const state = JSON.stringify(t.store.state.get());
+      const bodies: unknown[] = [[], 'text', 42, null, { text: 5 }, { text: 'x'.repeat(2001) }, { evidence: 'abc' }, { evidence: ['../../etc/passwd'] }, { until: '2019-13-45', reason: 'x' }, { until: '明天', reason: '' }, { noChange: 'yes' }, { text: '<script>alert(1)</script>', evidence: Array(21).fill('a'.repeat(64)) }];
+      const routes = [`/api/assignments/${FS}/reports`, `/api/assignments/${FS}/closure-requests`, `/api/assignments/${FS}/extension-requests`, '/api/auth/dingtalk', '/api/auth/dev'];
+      for (const url of routes) {
+        for (const body of bodies) {
+          const res = await t.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) }, FS_CONTACT);
+          expect(res.statusCode, `${url} ${JSON.stringify(body).slice(0, 40)}`).toBeGreaterThanOrEqual(400);
+          expect(res.statusCode).toBeLessThan(500);
+          expect(res.json().code).toMatch(/^[A-Z_]+$/);
+          expect(res.json().message).toMatch(/[\u4e00-\u9fa5]/);
+        }
+      }
+      for (const url of ['/api/evidence', `/api/assignments/${FS}/reports`]) {
+        const res = await t.inject({ method: 'POST', url, headers: { 'content-type': 'multipart/form-data' }, payload: 'garbage' }, FS_CONTACT);
+        expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+        expect(res.statusCode, url).toBeLessThan(500);
+      }
+      for (const url of ['/api/evidence/zzz', `/api/evidence/${'0'.repeat(64)}`, '/api/tasks/..%2F..%2Fstate.json/overview', '/api/my/items?section=' + 'x'.repeat(500)]) {
+        const res = await t.inject(url, FS_CONTACT);
+        expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+        expect(res.statusCode, url).toBeLessThan(500);
+      }
+      expect(t.store.ledger.head().seq).toBe(seq);
+      expect(JSON.stringify(t.store.state.get())).toBe(state);
+    } finally {
+      await t.close();
+    }
+  });
+});
