@@ -67,7 +67,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual(['yc-lqstg-2018.k22.sfj:2018:acknowledge', 'yc-lqstg-2018.k22.sfj:2019:acknowledge']);
     expect(acks[0]).toMatchObject({ channel: 'bot', actor: { id: 'p-sfj-c' } });
     expect(String((acks[0]!.payload as { note: string }).note)).toContain(msgId);
-    expect(await lastReply('dt-sfj-c')).toEqual({ via: 'session', text: '已签收:重点任务22(区司法局)。' });
+    expect(await lastReply('dt-sfj-c')).toEqual({ via: 'session', text: '已签收:重点任务22(区司法局)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k22)' });
   });
 
   it('进展 N text reports progress on the open report obligation', async () => {
@@ -80,7 +80,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
 
   it('a picture sent after a report is stored by content and attached to that report', async () => {
     await say('dt-sfj-c', { name: 'IMG_0001.jpg', bytes: JPEG, kind: 'picture' });
-    expect((await lastReply('dt-sfj-c')).text).toBe('已将图片附在重点任务22的进展上。');
+    expect((await lastReply('dt-sfj-c')).text).toBe('已将图片附在重点任务22的进展上。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k22)');
     const attached = await events('evidence.attached');
     const report = (await events('progress.reported')).at(-1)!;
     expect(attached).toEqual([expect.objectContaining({ channel: 'bot', payload: expect.objectContaining({ mime: 'image/jpeg', task: 22, reportSeq: report.seq, size: JPEG.length }) })]);
@@ -123,7 +123,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     const ask = (await lastReply('dt-qfb-c')).text;
     expect(ask).toMatch(/区(府办、区政府党组|政府党组、区府办) 都承担重点任务1/);
     await say('dt-qfb-c', '收到 1 区政府党组');
-    expect((await lastReply('dt-qfb-c')).text).toBe('已签收:重点任务1(区政府党组)。');
+    expect((await lastReply('dt-qfb-c')).text).toBe('已签收:重点任务1(区政府党组)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k1)');
   });
 
   it('answers 我的任务 with lights, and unknown people and words helpfully', async () => {
@@ -149,7 +149,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
       await inbox.idle();
       const acks = (await events('obligation.acknowledged')).filter((e) => String((e.payload as { note?: string }).note).includes(sent.msgId));
       expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual(['yc-lqstg-2018.k6.fzb:2018:acknowledge', 'yc-lqstg-2018.k6.fzb:2019:acknowledge']);
-      expect(await lastReply('dt-fzb-c')).toEqual({ via: 'session', text: '已签收:重点任务6(区法制办)。' });
+      expect(await lastReply('dt-fzb-c')).toEqual({ via: 'session', text: '已签收:重点任务6(区法制办)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k6)' });
     } finally {
       await emu.admin('PUT', '/settings', { robotDelivery: 'stream' });
       await app.close();

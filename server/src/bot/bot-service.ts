@@ -59,6 +59,12 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
   };
   const text = (t: string): OutboundMessage => ({ kind: 'text', text: t });
   const md = (title: string, body: string): OutboundMessage => ({ kind: 'markdown', title, text: body });
+  /** A confirmation with a link to the task (or to 我的任务) in the mini-app. */
+  const done = (sentence: string, taskId?: string): OutboundMessage => md(sentence.slice(0, 20), `${sentence}\n\n[${taskId ? '查看任务详情' : '打开我的任务'}](${appLink(d.publicUrl, taskId)})`);
+  const keyTaskId = (n: number | undefined): string | undefined => {
+    const s = d.store.state.get();
+    return n === undefined ? undefined : s.tasks.find((t) => t.planId === s.activePlanId && t.kind === 'key' && t.number === n)?.id;
+  };
 
   return async (event) => {
     const state = d.store.state.get();
@@ -105,7 +111,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
     const what = stored.map((s) => (s.kind === 'image' ? '图片' : s.name)).join('、');
     if (fresh) {
       for (const s of stored) await record('evidence.attached', { sha256: s.sha256, mime: s.mime, size: s.size, name: s.name, task: ctx.task, reportSeq: ctx.reportSeq });
-      return send(text(`已将${what}附在重点任务${ctx.task}的进展上。`));
+      return send(done(`已将${what}附在重点任务${ctx.task}的进展上。`, keyTaskId(ctx.task)));
     }
     await record('evidence.received', { files: stored.map((s) => ({ sha256: s.sha256, mime: s.mime, size: s.size, name: s.name })) });
     await d.store.state.update((draft) => {
@@ -177,13 +183,13 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
         const chosen = pick(open().filter((o) => o.obligation.kind === 'acknowledge'), command.task, command.unit);
         if (typeof chosen === 'string') return send(text(chosen));
         await fulfil(chosen, 'acknowledge');
-        return send(text(`已签收:${taskName(chosen[0]!.task)}(${units([...new Set(chosen.map((o) => o.unitId))]).join('、')})。`));
+        return send(done(`已签收:${taskName(chosen[0]!.task)}(${units([...new Set(chosen.map((o) => o.unitId))]).join('、')})。`, chosen[0]!.task.id));
       }
       case 'ackAll': {
         const acks = open().filter((o) => o.obligation.kind === 'acknowledge');
         if (acks.length === 0) return send(text('没有需要签收的任务。'));
         await fulfil(acks, 'acknowledge');
-        return send(text(`已全部签收,共 ${acks.length} 项:${[...new Set(acks.map((o) => o.task.number))].sort((a, b) => a - b).join('、')}。`));
+        return send(done(`已全部签收,共 ${acks.length} 项:${[...new Set(acks.map((o) => o.task.number))].sort((a, b) => a - b).join('、')}。`));
       }
       case 'progress':
       case 'noChange': {
@@ -202,18 +208,18 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
           draft.botContext[person.id] = { at: d.clock.now().toISOString(), task: command.task, reportSeq: reported.seq, pending: [] };
         });
         const attachedNote = waiting.length > 0 ? `已附上 ${waiting.length} 个文件。` : '';
-        if (typeof chosen === 'string') return send(text(`已记录您对重点任务${command.task}的进展。${attachedNote}${chosen.startsWith('您的单位') ? '当前没有到期的报送事项。' : chosen}`));
+        if (typeof chosen === 'string') return send(done(`已记录您对重点任务${command.task}的进展。${attachedNote}${chosen.startsWith('您的单位') ? '当前没有到期的报送事项。' : chosen}`, where.taskId));
         await fulfil(chosen.slice(0, 1), 'report', body);
-        return send(text(`已报送:${taskName(chosen[0]!.task)} ${chosen[0]!.obligation.label}。${command.kind === 'noChange' ? '(本期无变化)' : ''}${attachedNote || '可以接着发图片或文件作为佐证材料。'}`));
+        return send(done(`已报送:${taskName(chosen[0]!.task)} ${chosen[0]!.obligation.label}。${command.kind === 'noChange' ? '(本期无变化)' : ''}${attachedNote || '可以接着发图片或文件作为佐证材料。'}`, chosen[0]!.task.id));
       }
       case 'complete':
         await record('closure.requested', { task: command.task, ...placeOf(person, command.task), text: command.text.slice(0, 2000) });
-        return send(text(`已提交重点任务${command.task}的办结申请,待督考办审核。`));
+        return send(done(`已提交重点任务${command.task}的办结申请,待督考办审核。`, keyTaskId(command.task)));
       case 'extend': {
         const due = command.dateText === '月底' ? `${today.slice(0, 7)}-${new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 0)).getUTCDate()}` : findDateExpression(command.dateText, Number(today.slice(0, 4)))?.due;
         if (!due) return send(text(`没看懂日期"${command.dateText}",请写成 6月30日 或 2026-06-30。`));
         await record('extension.requested', { task: command.task, ...placeOf(person, command.task), until: due, reason: command.reason.slice(0, 2000) });
-        return send(text(`已提交重点任务${command.task}的延期申请(延期至 ${due}),待督考办审核。`));
+        return send(done(`已提交重点任务${command.task}的延期申请(延期至 ${due}),待督考办审核。`, keyTaskId(command.task)));
       }
       case 'detail': {
         const s = d.store.state.get();
