@@ -9,6 +9,7 @@ import { fulfilObligations } from '../domain/reminders/fulfil.js';
 import { openObligations, type OpenObligation } from '../domain/reminders/open-obligations.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { findDateExpression } from '../importer/date-expression.js';
+import { reportTargets } from '../domain/progress/progress-service.js';
 import type { Store } from '../store/ports.js';
 import type { EvidenceStore, StoredEvidence } from '../evidence/evidence-store.js';
 import { AppError } from '../errors.js';
@@ -30,7 +31,6 @@ export interface BotDeps {
 /** Files sent within this long after a report are attached to it. */
 const CONTEXT_MS = 30 * 60_000;
 const LIGHT = { red: '🔴', yellow: '🟡', green: '🟢' } as const;
-const REPORT_KINDS = new Set(['progress', 'midYear', 'yearEnd', 'prose', 'manual']);
 
 export const HELP_TEXT = [
   '### 督办通机器人可以这样用',
@@ -194,12 +194,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       case 'progress':
       case 'noChange': {
         const body = command.kind === 'progress' ? command.text : '本期无变化,沿用上期进展';
-        // a report answers this year's nearest report obligation first, then last year's still open
-        const year = Number(today.slice(0, 4));
-        const reports = open()
-          .filter((o) => REPORT_KINDS.has(o.obligation.kind))
-          .sort((a, b) => Number(b.obligation.year === year) - Number(a.obligation.year === year) || a.workingDaysLeft - b.workingDaysLeft);
-        const chosen = pick(reports, command.task, command.unit);
+        const chosen = pick(reportTargets(open(), today), command.task, command.unit);
         const where = typeof chosen === 'string' ? placeOf(person, command.task, command.unit) : { taskId: chosen[0]!.task.id, unitId: chosen[0]!.unitId };
         const reported = (await record('progress.reported', { task: command.task, ...where, text: body.slice(0, 2000), obligations: typeof chosen === 'string' ? [] : chosen.map((o) => o.obligation.id) })) as { seq: number };
         const waiting = d.store.state.get().botContext[person.id]?.pending ?? [];

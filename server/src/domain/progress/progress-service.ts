@@ -14,6 +14,15 @@ import type { EvidenceMeta } from './task-timeline.js';
 /** Obligations a progress report answers (签收 is not one of them). */
 export const REPORT_KINDS: ReadonlySet<string> = new Set(['progress', 'midYear', 'yearEnd', 'prose', 'manual']);
 
+/**
+ * The obligations a progress report answers, in the order it answers them: this year's nearest
+ * first, then last year's still open (most overdue first). Shared by the mini-app and the bot.
+ */
+export function reportTargets(open: readonly OpenObligation[], today: string): OpenObligation[] {
+  const year = Number(today.slice(0, 4));
+  return open.filter((o) => REPORT_KINDS.has(o.obligation.kind)).sort((a, b) => Number(b.obligation.year === year) - Number(a.obligation.year === year) || a.workingDaysLeft - b.workingDaysLeft);
+}
+
 /** How long a 签收 can be taken back. The page offers it for 5 s; the server allows a little slack. */
 export const UNDO_ACK_MS = 15_000;
 
@@ -130,11 +139,7 @@ export class ProgressService {
    * nothing due is still recorded (units report when they have news).
    */
   async report(f: ActingFor, input: { text: string; noChange: boolean; evidence: EvidenceMeta[] }): Promise<{ seq: number; fulfilled: string[] }> {
-    const year = Number(this.today().slice(0, 4));
-    const due = this.open(f.assignment)
-      .filter((o) => REPORT_KINDS.has(o.obligation.kind))
-      .sort((a, b) => Number(b.obligation.year === year) - Number(a.obligation.year === year) || a.workingDaysLeft - b.workingDaysLeft)
-      .slice(0, 1);
+    const due = reportTargets(this.open(f.assignment), this.today()).slice(0, 1);
     const text = input.noChange ? `本期无变化,沿用上期进展${input.text ? `:${input.text}` : ''}` : input.text;
     const event = await this.d.store.ledger.append({
       type: 'progress.reported',
