@@ -31,6 +31,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: ['chrome87', 'safari14'],
     reportCompressedSize: false,
+    // one stylesheet for the whole app (~8 KB gzip): fewer requests on a slow link than one per page
+    cssCodeSplit: false,
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
 });
