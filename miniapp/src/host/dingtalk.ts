@@ -1,10 +1,13 @@
-// Only the JSAPI calls we use are imported, one module each, so the bundle stays small.
-import requestAuthCode from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
-import setTitle from 'dingtalk-jsapi/api/biz/navigation/setTitle';
-import openLink from 'dingtalk-jsapi/api/biz/util/openLink';
-import previewImage from 'dingtalk-jsapi/api/biz/util/previewImage';
-import chooseImage from 'dingtalk-jsapi/api/biz/util/chooseImage';
-import uploadFile from 'dingtalk-jsapi/api/biz/util/uploadFile';
+// The platform bridges (iOS, Android, Harmony and the PC client: DingTalk on a PC window runs the
+// same page), then only the JSAPI calls we use, one module each, so the bundle stays small. These
+// are CommonJS modules; their named `xxx$` exports survive the bundler's interop, `default` does not.
+import 'dingtalk-jsapi/entry/union';
+import { requestAuthCode$ as requestAuthCode } from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
+import { setTitle$ as setTitle } from 'dingtalk-jsapi/api/biz/navigation/setTitle';
+import { openLink$ as openLink } from 'dingtalk-jsapi/api/biz/util/openLink';
+import { previewImage$ as previewImage } from 'dingtalk-jsapi/api/biz/util/previewImage';
+import { chooseImage$ as chooseImage } from 'dingtalk-jsapi/api/biz/util/chooseImage';
+import { uploadFile$ as uploadFile } from 'dingtalk-jsapi/api/biz/util/uploadFile';
 import { parseUpload } from '../api/client';
 import { currentSession } from '../state/session';
 import { browserFile } from './upload';

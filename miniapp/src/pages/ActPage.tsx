@@ -61,7 +61,8 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   const start = (row: FileRow) => {
     update(row.id, { status: 'uploading', progress: 0, error: undefined });
     row.picked!.upload((p) => update(row.id, { progress: p })).then(
-      (result) => update(row.id, { status: 'done', progress: 1, result }),
+      // inside DingTalk the picked photo is a native path: show the server's thumbnail once it is up
+      (result) => update(row.id, { status: 'done', progress: 1, result, preview: row.preview ?? (result.kind === 'image' ? (result.thumbUrl ?? result.url) : undefined) }),
       (e: Error) => update(row.id, { status: 'failed', error: e.message }),
     );
   };

@@ -37,8 +37,8 @@ export function MyTasks() {
     setAcking(item.assignmentId);
     try {
       const r = await api.acknowledge(item.assignmentId);
-      if (!r.already) setUndo({ assignmentId: item.assignmentId, text: `已签收 ${taskName(item.task)}` });
       await load();
+      if (!r.already) setUndo({ assignmentId: item.assignmentId, text: `已签收 ${taskName(item.task)}` });
     } catch (e) {
       Toast.show({ content: (e as Error).message, icon: 'fail' });
     } finally {

@@ -88,8 +88,8 @@ export default function TaskPage({ taskId }: { taskId: string }) {
   const onAck = async (m: Mine) => {
     try {
       const r = await api.acknowledge(m.assignmentId);
-      if (!r.already) setUndo({ assignmentId: m.assignmentId, text: `${m.unit.name} 已签收` });
       await load();
+      if (!r.already) setUndo({ assignmentId: m.assignmentId, text: `${m.unit.name} 已签收` });
     } catch (e) {
       Toast.show({ content: (e as Error).message, icon: 'fail' });
     }
