@@ -6,6 +6,7 @@ import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { channelFor } from '../helpers/channel.js';
 import { JPEG, multipartBody, PNG } from '../helpers/files.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
+import { fulfilObligations } from '../../server/src/domain/reminders/fulfil.js';
 
 // 府山街道 (fsjd) and 北海街道 (bhjd) are both named through 各镇人民政府、街道办事处 on key task 1
 const FS_CONTACT = 'p-fsjd-c';
@@ -355,6 +356,24 @@ describe('mini-app API: malformed input', () => {
       }
       expect(t.store.ledger.head().seq).toBe(seq);
       expect(JSON.stringify(t.store.state.get())).toBe(state);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('mini-app API: nothing open', () => {
+  it('我的任务 says what comes next and when', async () => {
+    const t = await seededApp();
+    try {
+      const open = (await t.inject('/api/my/items', FS_CONTACT)).json().items as Array<{ obligationId: string }>;
+      await fulfilObligations(t.store, open.map((o) => ({ obligationId: o.obligationId, action: 'report' as const, channel: 'api' as const, actor: { type: 'person' as const, id: FS_CONTACT }, at: t.deps.clock.now() })));
+      const body = (await t.inject('/api/my/items', FS_CONTACT)).json();
+      expect(body.items).toEqual([]);
+      expect(body.counts).toEqual({ red: 0, yellow: 0, green: 0 });
+      expect(body.nextDue).toBeNull();
+      expect(body.upcoming).toMatchObject({ task: expect.stringMatching(/^重点任务\d+$/), label: expect.any(String) });
+      expect(body.upcoming.opensOn > body.today).toBe(true);
     } finally {
       await t.close();
     }
