@@ -1,48 +1,37 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotHandler } from '../../server/src/bot/bot-service.js';
 import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
-import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
-import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
-import { channelFor } from '../helpers/channel.js';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { photo, startLiveApp, type LiveApp } from '../helpers/live-app.js';
 import { calendar, policy } from '../helpers/reminders.js';
-import { MINIAPP_DIST } from '../helpers/seeds.js';
-import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { silentLog, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Issue #5's end-to-end: reminder → bot reply with a picture → the 督考办 sees both on the task. */
 describe('an official reports to the bot from the console; the 督考办 sees it in the mini-app', () => {
-  let emu: RunningEmulator;
+  let live: LiveApp;
   let t: TestApp;
+  let emu: RunningEmulator;
   let browser: Browser;
   let receiver: StreamReceiver;
   let url: string;
   beforeAll(async () => {
-    emu = await startEmulator();
-    await emu.admin('PUT', '/settings', { qps: 0 });
-    const channel = channelFor(emu, { qps: 0 });
-    t = await seededApp({ channel, appDir: MINIAPP_DIST });
-    t.deps.clock.set('2018-11-07T09:00:00+08:00');
-    await emu.admin('POST', '/clock', { at: t.deps.clock.now().toISOString() });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const inbox = new BotInbox(createBotHandler({ store: t.store, channel, calendar, policy, clock: t.deps.clock, log: silentLog, publicUrl: url, evidence: t.evidence }), silentLog);
+    live = await startLiveApp('2018-11-07T09:00:00+08:00');
+    ({ t, emu, url } = live);
+    const inbox = new BotInbox(createBotHandler({ store: t.store, channel: live.channel, calendar, policy, clock: t.deps.clock, log: silentLog, publicUrl: url, evidence: t.evidence }), silentLog);
     receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
     await receiver.start();
     await waitFor(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length === 1, 10_000, 'stream connection');
-    const scheduler = new Scheduler({ store: t.store, calendar, policy, clock: t.deps.clock, log: silentLog, dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }), publicUrl: url });
-    await scheduler.runUntilIdle(t.deps.clock.now());
+    await live.sendReminders();
     browser = await launchChromium();
   });
   afterAll(async () => {
     receiver?.stop();
     await browser?.close();
-    await t?.close();
-    await emu?.close();
+    await live?.close();
   });
 
   it('进展 1 … then a picture in the chat; the 督考办’s task page shows the report and the picture', async () => {
@@ -55,10 +44,7 @@ describe('an official reports to the bot from the console; the 督考办 sees it
     await official.locator('#text').fill('进展 1 已完成试点申报,材料已报区发改局');
     await official.locator('#send').click();
     await official.locator('#main', { hasText: '已记录您对重点任务1的进展' }).or(official.locator('#main', { hasText: '已报送:重点任务1' })).waitFor({ timeout: 20_000 });
-    const shot = await context.newPage();
-    await shot.setContent('<div id="x" style="width:240px;height:160px;background:linear-gradient(135deg,#fa8c16,#fadb14);color:#fff;font:28px sans-serif;display:flex;align-items:center;justify-content:center">现场照片</div>');
-    const picture = await shot.locator('#x').screenshot();
-    await shot.close();
+    const picture = await photo(browser, '现场照片', '#fa8c16,#fadb14');
     await official.locator('#pic').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: picture });
     await official.locator('#main', { hasText: '已将图片附在重点任务1的进展上' }).waitFor({ timeout: 20_000 });
     await official.screenshot({ path: `${ARTIFACTS}/bot-report-with-picture.png` });

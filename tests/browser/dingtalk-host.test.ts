@@ -1,11 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
-import { channelFor } from '../helpers/channel.js';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { MINIAPP_DIST } from '../helpers/seeds.js';
-import { seededApp, type TestApp } from '../helpers/test-app.js';
+import { photo, startLiveApp, type LiveApp } from '../helpers/live-app.js';
 
 /** DingTalk's iOS webview says so in its user agent and exposes WebViewJavascriptBridge. */
 const DINGTALK_IOS_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AliApp(DingTalk/7.6.10) com.laiwang.DingTalk/35960393 Channel/201200 language/zh-Hans-CN UT4Aplus/0.0.6 WK';
@@ -41,34 +37,23 @@ function fakeBridge(code: string, photo: string): string {
 }
 
 describe('the mini-app inside DingTalk (JSAPI bridge faked at the native boundary)', () => {
-  let emu: RunningEmulator;
-  let t: TestApp;
+  let live: LiveApp;
   let browser: Browser;
   let url: string;
   beforeAll(async () => {
-    emu = await startEmulator();
-    await emu.admin('PUT', '/settings', { qps: 0 });
-    t = await seededApp({ channel: channelFor(emu, { qps: 0 }), appDir: MINIAPP_DIST });
-    t.deps.clock.set('2018-11-07T09:00:00+08:00');
-    await emu.admin('POST', '/clock', { at: t.deps.clock.now().toISOString() });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    live = await startLiveApp('2018-11-07T09:00:00+08:00');
+    url = live.url;
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
-    await emu?.close();
+    await live?.close();
   });
 
   it('signs in with requestAuthCode, sets native titles, and uploads a camera photo through uploadFile', async () => {
-    const { code } = await emu.admin<{ code: string }>('POST', '/auth-codes', { userid: 'dt-fsjd-c' });
-    const shot = await browser.newPage();
-    await shot.setContent('<div id="x" style="width:200px;height:120px;background:#13c2c2"></div>');
-    const photo = (await shot.locator('#x').screenshot()).toString('base64');
-    await shot.close();
+    const { code } = await live.emu.admin<{ code: string }>('POST', '/auth-codes', { userid: 'dt-fsjd-c' });
     const context = await browser.newContext({ ...PHONE, userAgent: DINGTALK_IOS_UA });
-    await context.addInitScript(fakeBridge(code, photo));
+    await context.addInitScript(fakeBridge(code, (await photo(browser, '相机')).toString('base64')));
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

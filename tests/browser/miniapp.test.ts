@@ -1,48 +1,27 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
-import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
-import { channelFor } from '../helpers/channel.js';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { calendar, policy } from '../helpers/reminders.js';
-import { MINIAPP_DIST } from '../helpers/seeds.js';
-import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import type { RunningEmulator } from '../helpers/emulator.js';
+import { photo, startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import type { TestApp } from '../helpers/test-app.js';
 
 const TEXT = 'textarea:not([aria-hidden])';
 
-/** A small real photo: Chromium draws one and hands back the PNG bytes. */
-async function photo(page: Page): Promise<Buffer> {
-  const p = await page.context().newPage();
-  await p.setContent('<div id="x" style="width:240px;height:160px;background:linear-gradient(135deg,#4096ff,#52c41a);color:#fff;font:28px sans-serif;display:flex;align-items:center;justify-content:center">试点现场</div>');
-  const bytes = await p.locator('#x').screenshot();
-  await p.close();
-  return bytes;
-}
-
 describe('the mini-app on a phone, opened from a notice in the emulator console', () => {
-  let emu: RunningEmulator;
+  let live: LiveApp;
   let t: TestApp;
+  let emu: RunningEmulator;
   let browser: Browser;
   let url: string;
   beforeAll(async () => {
-    emu = await startEmulator();
-    await emu.admin('PUT', '/settings', { qps: 0 });
-    const channel = channelFor(emu, { qps: 0 });
-    t = await seededApp({ channel, appDir: MINIAPP_DIST });
-    t.deps.clock.set('2018-11-07T09:00:00+08:00'); // the 签收 deadline is the next working day
-    await emu.admin('POST', '/clock', { at: t.deps.clock.now().toISOString() });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    const scheduler = new Scheduler({ store: t.store, calendar, policy, clock: t.deps.clock, log: silentLog, dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }), publicUrl: url });
-    await scheduler.runUntilIdle(t.deps.clock.now());
+    live = await startLiveApp('2018-11-07T09:00:00+08:00'); // the 签收 deadline is the next working day
+    ({ t, emu, url } = live);
+    await live.sendReminders();
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await t?.close();
-    await emu?.close();
+    await live?.close();
   });
 
   it('我的任务 → 任务详情 → 签收 (with undo) → 填报进展 with a photo → the timeline shows it; another unit stays closed', async () => {
@@ -85,7 +64,7 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     // 填报进展 with a photo
     await app.locator('.card.mine button', { hasText: '填报进展' }).click();
     await app.locator(TEXT).fill('已完成试点申报,材料已报区发改局。');
-    await app.locator('[data-testid="image-input"]').setInputFiles({ name: '试点现场.png', mimeType: 'image/png', buffer: await photo(app) });
+    await app.locator('[data-testid="image-input"]').setInputFiles({ name: '试点现场.png', mimeType: 'image/png', buffer: await photo(browser, '试点现场') });
     await app.locator('.file-done').waitFor();
     expect(await app.locator('.file-done').innerText()).toContain('已上传');
     await app.screenshot({ path: `${ARTIFACTS}/miniapp-report.png`, fullPage: true });

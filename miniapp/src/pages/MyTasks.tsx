@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type MyItems } from '../api/client';
 import { LIGHT_NAME, LightDot } from '../components/Light';
 import { NavBar } from '../components/NavBar';
-import { UndoBar } from '../components/UndoBar';
+import { useAcknowledge } from '../components/useAcknowledge';
 import { useApp } from '../context';
 import { go, href } from '../router';
 import { Loading } from '../components/Loading';
@@ -20,7 +20,6 @@ export function MyTasks() {
   const [section, setSection] = useState('all');
   const [data, setData] = useState<MyItems>();
   const [error, setError] = useState<string>();
-  const [undo, setUndo] = useState<{ assignmentId: string; text: string }>();
   const [acking, setAcking] = useState<string>();
 
   const load = useCallback(async () => {
@@ -33,17 +32,11 @@ export function MyTasks() {
   }, [section]);
   useEffect(() => void load(), [load]);
 
+  const { acknowledge: sign, bar } = useAcknowledge(load);
   const acknowledge = async (item: Item) => {
     setAcking(item.assignmentId);
-    try {
-      const r = await api.acknowledge(item.assignmentId);
-      await load();
-      if (!r.already) setUndo({ assignmentId: item.assignmentId, text: `已签收 ${taskName(item.task)}` });
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    } finally {
-      setAcking(undefined);
-    }
+    await sign(item.assignmentId, `已签收 ${taskName(item.task)}`);
+    setAcking(undefined);
   };
 
   const canAct = me.roles.some((r) => r === 'contact' || r === 'leader');
@@ -158,23 +151,7 @@ export function MyTasks() {
         ))}
         <div className="footer-space" />
       </PullToRefresh>
-      {undo && (
-        <UndoBar
-          text={undo.text}
-          onDone={() => setUndo(undefined)}
-          onUndo={async () => {
-            const u = undo;
-            setUndo(undefined);
-            try {
-              await api.undoAcknowledge(u.assignmentId);
-              Toast.show({ content: '已撤销签收' });
-            } catch (e) {
-              Toast.show({ content: (e as Error).message, icon: 'fail' });
-            }
-            await load();
-          }}
-        />
-      )}
+      {bar}
     </div>
   );
 }

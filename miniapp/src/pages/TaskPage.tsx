@@ -1,4 +1,4 @@
-import { Button, Card, Ellipsis, Tag, Toast } from 'antd-mobile';
+import { Button, Card, Ellipsis, Tag } from 'antd-mobile';
 import { Blank } from '../components/Blank';
 import { PullToRefresh } from '../components/PullToRefresh';
 import { useCallback, useEffect, useState } from 'react';
@@ -7,7 +7,7 @@ import { LightDot } from '../components/Light';
 import { Loading } from '../components/Loading';
 import { NavBar } from '../components/NavBar';
 import { Timeline } from '../components/Timeline';
-import { UndoBar } from '../components/UndoBar';
+import { useAcknowledge } from '../components/useAcknowledge';
 import { go, href } from '../router';
 
 type Mine = TaskOverview['mine'][number];
@@ -74,7 +74,6 @@ function UnitCard({ m, taskId, onAck }: { m: Mine; taskId: string; onAck: (m: Mi
 export default function TaskPage({ taskId }: { taskId: string }) {
   const [data, setData] = useState<TaskOverview>();
   const [error, setError] = useState<{ code: string; message: string }>();
-  const [undo, setUndo] = useState<{ assignmentId: string; text: string }>();
   const load = useCallback(async () => {
     try {
       setData(await api.overview(taskId));
@@ -85,15 +84,8 @@ export default function TaskPage({ taskId }: { taskId: string }) {
   }, [taskId]);
   useEffect(() => void load(), [load]);
 
-  const onAck = async (m: Mine) => {
-    try {
-      const r = await api.acknowledge(m.assignmentId);
-      await load();
-      if (!r.already) setUndo({ assignmentId: m.assignmentId, text: `${m.unit.name} 已签收` });
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    }
-  };
+  const { acknowledge, bar } = useAcknowledge(load);
+  const onAck = (m: Mine) => acknowledge(m.assignmentId, `${m.unit.name} 已签收`);
 
   const t = data?.task;
   const title = t ? `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}` : '任务详情';
@@ -147,23 +139,7 @@ export default function TaskPage({ taskId }: { taskId: string }) {
         </Card>
         <div className="footer-space" />
       </PullToRefresh>
-      {undo && (
-        <UndoBar
-          text={undo.text}
-          onDone={() => setUndo(undefined)}
-          onUndo={async () => {
-            const u = undo;
-            setUndo(undefined);
-            try {
-              await api.undoAcknowledge(u.assignmentId);
-              Toast.show({ content: '已撤销签收' });
-            } catch (e) {
-              Toast.show({ content: (e as Error).message, icon: 'fail' });
-            }
-            await load();
-          }}
-        />
-      )}
+      {bar}
     </div>
   );
 }
