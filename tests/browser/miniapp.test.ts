@@ -93,7 +93,7 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     await context.close();
   });
 
-  it('a plain browser in local mode offers the dev sign-in; the draft survives a reload', async () => {
+  it('a plain browser in local mode offers the dev sign-in; a failed upload is retried; the draft survives a reload', async () => {
     const context = await browser.newContext(PHONE);
     const app = await context.newPage();
     await app.goto(`${url}/app/#/my`);
@@ -103,8 +103,20 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     await app.screenshot({ path: `${ARTIFACTS}/miniapp-dev-sign-in.png` });
     await app.goto(`${url}/app/#/tasks/yc-lqstg-2018.k1/act/yc-lqstg-2018.k1.bhjd?mode=report`);
     await app.locator(TEXT).fill('草稿:正在整理材料');
+    // the network drops the first upload: the file is marked failed with a retry button
+    let dropped = 0;
+    await app.route('**/api/evidence', (route) => (dropped++ === 0 ? route.abort('connectionreset') : route.continue()));
+    await app.locator('[data-testid="file-input"]').setInputFiles({ name: '会议纪要.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+    await app.locator('.file-failed').waitFor();
+    expect(await app.locator('.file-failed').innerText()).toContain('网络中断,上传失败,请重试');
+    await app.screenshot({ path: `${ARTIFACTS}/miniapp-upload-failed.png` });
+    await app.locator('.file-failed button', { hasText: '重试' }).click();
+    await app.locator('.file-done', { hasText: '会议纪要.pdf' }).waitFor();
+    expect(dropped).toBe(2);
+    // typed text and the uploaded file are kept on the device until submitted
     await app.reload();
     await expect.poll(() => app.locator(TEXT).inputValue()).toBe('草稿:正在整理材料');
+    expect(await app.locator('.file-done').innerText()).toContain('会议纪要.pdf');
     await context.close();
   });
 });
