@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -132,6 +133,17 @@ export class EvidenceStore {
       return thumb;
     } catch {
       return undefined;
+    }
+  }
+
+  /** The file as a stream (downloads of up to 20 MB are never held in memory), with its size. */
+  async open(sha256: string): Promise<{ stream: NodeJS.ReadableStream; size: number }> {
+    const path = this.path(sha256);
+    try {
+      const { size } = await stat(path);
+      return { stream: createReadStream(path), size };
+    } catch {
+      throw new AppError('NOT_FOUND', 404, '没有这个文件');
     }
   }
 

@@ -81,14 +81,15 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       if (!allowed) throw new AppError('FORBIDDEN', 403, '这个文件属于其他单位的任务,无权查看');
       const thumb = req.query.thumb === '1' && access.meta.mime.startsWith('image/') ? await o.evidence.thumbnail(sha256) : undefined;
       if (thumb) return reply.header('content-type', 'image/jpeg').header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=86400').send(thumb);
-      const bytes = await o.evidence.get(sha256);
+      const file = await o.evidence.open(sha256);
       return reply
+        .header('content-length', file.size)
         .header('content-type', access.meta.mime)
         .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(access.meta.name)}`)
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, max-age=3600')
         .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-        .send(bytes);
+        .send(file.stream);
     });
   };
 }
