@@ -117,6 +117,12 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     await app.reload();
     await expect.poll(() => app.locator(TEXT).inputValue()).toBe('草稿:正在整理材料');
     expect(await app.locator('.file-done').innerText()).toContain('会议纪要.pdf');
+    // each tab keeps its own text: the progress draft is not the extension's reason
+    await app.locator('.adm-tabs-tab', { hasText: '申请延期' }).click();
+    await expect.poll(() => app.locator(TEXT).inputValue()).toBe('');
+    await app.locator(TEXT).fill('等待上级批复');
+    await app.locator('.adm-tabs-tab', { hasText: '报送进展' }).click();
+    await expect.poll(() => app.locator(TEXT).inputValue()).toBe('草稿:正在整理材料');
     await context.close();
   });
 });

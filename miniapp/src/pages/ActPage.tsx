@@ -34,7 +34,9 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   const [overview, setOverview] = useState<TaskOverview>();
   const [error, setError] = useState<string>();
   const [mode, setMode] = useState<DraftMode>(initial);
-  const [text, setText] = useState(saved?.text ?? '');
+  const [texts, setTexts] = useState<Partial<Record<DraftMode, string>>>(saved?.texts ?? {});
+  const text = texts[mode] ?? '';
+  const setText = (v: string) => setTexts((all) => ({ ...all, [mode]: v }));
   const [noChange, setNoChange] = useState(saved?.noChange ?? false);
   const [until, setUntil] = useState(saved?.until ?? '');
   const [files, setFiles] = useState<FileRow[]>(() => (saved?.files ?? []).map((f) => ({ id: nextId++, name: f.name, preview: f.kind === 'image' ? (f.thumbUrl ?? f.url) : undefined, progress: 1, status: 'done', result: f })));
@@ -50,10 +52,10 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   // the draft is written on every change, so closing the webview loses nothing
   useEffect(() => {
     const done = files.filter((f) => f.status === 'done' && f.result).map((f) => f.result!);
-    if (!text && done.length === 0 && !until && !noChange) return dropDraft(me.id, assignmentId);
-    const d: Draft = { mode, text, noChange, files: done, until, savedAt: Date.now() };
+    if (!Object.values(texts).some(Boolean) && done.length === 0 && !until && !noChange) return dropDraft(me.id, assignmentId);
+    const d: Draft = { mode, texts, noChange, files: done, until, savedAt: Date.now() };
     saveDraft(me.id, assignmentId, d);
-  }, [me.id, assignmentId, mode, text, noChange, files, until]);
+  }, [me.id, assignmentId, mode, texts, noChange, files, until]);
 
   const mine = overview?.mine.find((m) => m.assignmentId === assignmentId);
   const update = (id: number, patch: Partial<FileRow>) => setFiles((list) => list.map((f) => (f.id === id ? { ...f, ...patch } : f)));

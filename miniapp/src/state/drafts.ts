@@ -4,7 +4,8 @@ export type DraftMode = 'report' | 'closure' | 'extension';
 
 export interface Draft {
   mode: DraftMode;
-  text: string;
+  /** What was typed, per tab: the progress text, the closure statement and the extension reason are separate. */
+  texts: Partial<Record<DraftMode, string>>;
   noChange: boolean;
   /** Files already uploaded (kept by their content address, so they survive a reload). */
   files: Upload[];
@@ -17,7 +18,8 @@ const key = (personId: string, assignmentId: string) => `dbt.draft.${personId}.$
 /** Drafts are kept on the device (localStorage) until submitted: a closed webview loses nothing typed. */
 export function loadDraft(personId: string, assignmentId: string): Draft | undefined {
   try {
-    return (JSON.parse(localStorage.getItem(key(personId, assignmentId)) ?? 'null') as Draft | null) ?? undefined;
+    const d = JSON.parse(localStorage.getItem(key(personId, assignmentId)) ?? 'null') as Draft | null;
+    return d && typeof d.texts === 'object' && d.texts !== null && Array.isArray(d.files) ? d : undefined;
   } catch {
     return undefined;
   }
