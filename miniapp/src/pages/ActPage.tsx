@@ -8,6 +8,7 @@ import { useApp } from '../context';
 import type { PickedFile } from '../host';
 import { go, href } from '../router';
 import { dropDraft, loadDraft, saveDraft, type Draft, type DraftMode } from '../state/drafts';
+import { taskName } from '../format';
 
 const MAX_BYTES = 20 * 1024 * 1024;
 const ACCEPT = 'image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.dps';
@@ -129,8 +130,7 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
       <NavBar title={TITLES[mode]} />
       <div className="act-head">
         <div className="task-no">
-          {t.kind === 'key' ? '重点任务' : '任务'}
-          {t.number} · {mine.unit.name}
+          {taskName(t)} · {mine.unit.name}
         </div>
         <div className="ellipsis2">{t.title}</div>
       </div>

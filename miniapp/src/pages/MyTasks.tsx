@@ -9,10 +9,9 @@ import { useAcknowledge } from '../components/useAcknowledge';
 import { useApp } from '../context';
 import { go, href } from '../router';
 import { Loading } from '../components/Loading';
+import { cnDate as cn, taskName } from '../format';
 
-const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 type Item = MyItems['items'][number];
-const taskName = (t: Item['task']) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
 
 /** 我的任务: what my units owe, by light, with one-tap 签收. */
 export function MyTasks() {

@@ -8,6 +8,7 @@ import { Loading } from '../components/Loading';
 import { NavBar } from '../components/NavBar';
 import { useApp } from '../context';
 import { go, href } from '../router';
+import { taskName } from '../format';
 
 type Tasks = z.infer<typeof TaskListSchema>['items'];
 
@@ -32,8 +33,7 @@ export default function TaskList() {
         {shown.map((t) => (
           <List.Item key={t.id} onClick={() => go(href.task(t.id))} description={<div className="ellipsis">{t.assignments.filter((a) => a.role === 'lead').map((a) => a.unitName).slice(0, 4).join('、')}{t.assignments.length > 4 ? ` 等 ${t.assignments.length} 个单位` : ''}</div>} arrow>
             <span className="item-title">
-              {t.kind === 'key' ? '重点任务' : '任务'}
-              {t.number}
+              {taskName(t)}
             </span>{' '}
             <span className="ellipsis2">{t.title}</span>
           </List.Item>

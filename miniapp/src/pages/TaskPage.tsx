@@ -9,9 +9,9 @@ import { NavBar } from '../components/NavBar';
 import { Timeline } from '../components/Timeline';
 import { useAcknowledge } from '../components/useAcknowledge';
 import { go, href } from '../router';
+import { cnDate as cn, taskName } from '../format';
 
 type Mine = TaskOverview['mine'][number];
-const cn = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 const STATUS = { done: '已完成', open: '待办', notYet: '未到时间' } as const;
 
 function UnitCard({ m, taskId, onAck }: { m: Mine; taskId: string; onAck: (m: Mine) => Promise<void> }) {
@@ -88,7 +88,7 @@ export default function TaskPage({ taskId }: { taskId: string }) {
   const onAck = (m: Mine) => acknowledge(m.assignmentId, `${m.unit.name} 已签收`);
 
   const t = data?.task;
-  const title = t ? `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}` : '任务详情';
+  const title = t ? taskName(t) : '任务详情';
   if (error) {
     return (
       <div className="page">

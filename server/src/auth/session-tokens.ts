@@ -70,6 +70,12 @@ export class SessionTokens {
     return `p=${encodeURIComponent(personId)}&exp=${exp}&sig=${this.sign(`f.${sha256}.${personId}.${exp}`)}`;
   }
 
+  /** The signed links a page uses for one evidence file: the file, and for images a thumbnail. */
+  evidenceUrls(sha256: string, personId: string, kind: 'image' | 'document'): { url: string; thumbUrl?: string } {
+    const url = `/api/evidence/${sha256}?${this.fileLink(sha256, personId)}`;
+    return kind === 'image' ? { url, thumbUrl: `${url}&thumb=1` } : { url };
+  }
+
   /** The person a file link was made for, if it is genuine and fresh. */
   verifyFileLink(sha256: string, q: { p?: string; exp?: string; sig?: string }): string {
     const exp = Number(q.exp);

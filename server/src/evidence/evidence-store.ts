@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors.js';
 import { fsyncDir, writeFileDurable } from '../store/durable-fs.js';
@@ -34,22 +34,11 @@ export class EvidenceStore {
     return join(this.dir, sha256.slice(0, 2), sha256);
   }
 
+  /** Stores bytes already in memory (files the bot downloaded): the same checks and path as an upload. */
   async put(bytes: Uint8Array, name: string): Promise<StoredEvidence> {
-    if (bytes.length === 0) throw new AppError('BAD_REQUEST', 400, '文件是空的,请重新选择');
     if (bytes.length > MAX_EVIDENCE_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
-    const type = detectType(bytes, name);
-    if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '只支持图片(JPG、PNG、GIF、WebP、BMP)、PDF 和 Word/Excel/PPT/WPS 文件');
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const path = this.path(sha256);
-    const exists = await access(path).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
-      await writeFileDurable(path, bytes);
-    }
-    return { ...type, sha256, size: bytes.length, name: cleanName(name, type.ext) };
+    const { duplicate: _duplicate, ...stored } = await this.putStream(Readable.from([Buffer.from(bytes)]), name, () => false);
+    return stored;
   }
 
   /**

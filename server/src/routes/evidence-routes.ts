@@ -7,7 +7,7 @@ import { viewerOf } from '../auth/auth-hook.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import { canReadTask, viewerFor } from '../auth/viewer.js';
 import type { Deps } from '../deps.js';
-import type { TaskTimeline } from '../domain/progress/task-timeline.js';
+import { evidenceKind, type TaskTimeline } from '../domain/progress/task-timeline.js';
 import { MAX_EVIDENCE_BYTES, type EvidenceStore } from '../evidence/evidence-store.js';
 import { AppError } from '../errors.js';
 
@@ -67,8 +67,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
         channel: 'miniapp',
         payload: { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, duplicate },
       });
-      const url = `/api/evidence/${meta.sha256}?${o.sessions.fileLink(meta.sha256, v.person.id)}`;
-      return { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, kind: meta.kind, duplicate, url, ...(meta.kind === 'image' ? { thumbUrl: `${url}&thumb=1` } : {}) };
+      return { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, kind: meta.kind, duplicate, ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind) };
     });
 
     app.get(api.evidence.path, { schema: { tags: ['佐证材料'], summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)', params: api.evidence.params, querystring: api.evidence.query } }, async (req, reply) => {
@@ -79,7 +78,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       if (!access.meta) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
       const allowed = access.uploaders.has(viewer.person.id) || [...access.tasks].some((t) => canReadTask(deps.store.state.get(), viewer, t));
       if (!allowed) throw new AppError('FORBIDDEN', 403, '这个文件属于其他单位的任务,无权查看');
-      const thumb = req.query.thumb === '1' && access.meta.mime.startsWith('image/') ? await o.evidence.thumbnail(sha256) : undefined;
+      const thumb = req.query.thumb === '1' && evidenceKind(access.meta) === 'image' ? await o.evidence.thumbnail(sha256) : undefined;
       if (thumb) return reply.header('content-type', 'image/jpeg').header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=86400').send(thumb);
       const file = await o.evidence.open(sha256);
       return reply

@@ -8,7 +8,7 @@ import { canActFor, type Viewer } from '../auth/viewer.js';
 import type { Deps } from '../deps.js';
 import { myItems, taskOverview } from '../domain/progress/progress-views.js';
 import type { ActingFor, ProgressService } from '../domain/progress/progress-service.js';
-import type { EvidenceMeta, TaskTimeline } from '../domain/progress/task-timeline.js';
+import { evidenceKind, type EvidenceMeta, type TaskTimeline } from '../domain/progress/task-timeline.js';
 import { AppError } from '../errors.js';
 
 export interface ProgressRouteOptions {
@@ -66,7 +66,7 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
       const f = actingFor(v, req.params.id);
       const evidence = await evidenceOf(v, f.assignment.taskId, req.body.evidence);
       const r = await o.progress.report(f, { text: req.body.text, noChange: req.body.noChange, evidence });
-      return { ...r, evidence: evidence.map((e) => ({ ...e, kind: e.mime.startsWith('image/') ? ('image' as const) : ('document' as const) })) };
+      return { ...r, evidence: evidence.map((e) => ({ ...e, kind: evidenceKind(e) })) };
     });
 
     app.post(api.closure.path, { schema: { tags: ['小程序'], summary: '申请办结', params: api.closure.params, body: api.closure.body, response: { 200: api.closure.response, ...errors } } }, async (req) => {

@@ -7,7 +7,7 @@ import { AppError } from '../../errors.js';
 import type { Store } from '../../store/ports.js';
 import { fulfilObligations } from '../reminders/fulfil.js';
 import { openObligations, type OpenObligation } from '../reminders/open-obligations.js';
-import { includedTasks, obligationsFor, type Obligation } from '../reminders/obligations.js';
+import { includedTasks, obligationContext, obligationsFor, type Obligation } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import type { EvidenceMeta } from './task-timeline.js';
 
@@ -69,7 +69,7 @@ export class ProgressService {
     const plan = s.plans.find((p) => p.id === assignment.planId);
     const task = plan && includedTasks(s.tasks, plan.id, this.d.policy).find((t) => t.id === assignment.taskId);
     if (!plan || !task || assignment.status !== 'active') return [];
-    const ctx = { plan, calendar: this.d.calendar, policy: this.d.policy, prose: s.obligations.filter((o) => o.planId === plan.id), manual: s.manualObligations.filter((m) => m.planId === plan.id) };
+    const ctx = obligationContext(s, plan, this.d.calendar, this.d.policy);
     return obligationsFor(ctx, task, assignment, Number(this.today().slice(0, 4)));
   }
 
@@ -81,7 +81,7 @@ export class ProgressService {
     const plan = a && s.plans.find((p) => p.id === a.planId);
     const task = a && s.tasks.find((t) => t.id === a.taskId);
     if (!a || !plan || !task) return undefined;
-    const ctx = { plan, calendar: this.d.calendar, policy: this.d.policy, prose: s.obligations.filter((o) => o.planId === plan.id), manual: s.manualObligations.filter((m) => m.planId === plan.id) };
+    const ctx = obligationContext(s, plan, this.d.calendar, this.d.policy);
     const o = obligationsFor(ctx, task, a, Number(year)).find((x) => x.id === obligationId);
     return o && `${o.year}年${o.label}`;
   }

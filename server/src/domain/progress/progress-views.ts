@@ -90,10 +90,7 @@ function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem, labelO
     ...(i.unitId ? { unit: unitRef(s, i.unitId) } : {}),
     ...(i.channel ? { channel: i.channel } : {}),
     ...(text ? { text } : {}),
-    evidence: i.evidence.map((e) => {
-      const url = `/api/evidence/${e.sha256}?${sessions.fileLink(e.sha256, v.person.id)}`;
-      return { ...e, kind: evidenceKind(e), url, ...(evidenceKind(e) === 'image' ? { thumbUrl: `${url}&thumb=1` } : {}) };
-    }),
+    evidence: i.evidence.map((e) => ({ ...e, kind: evidenceKind(e), ...sessions.evidenceUrls(e.sha256, v.person.id, evidenceKind(e)) })),
   };
 }
 

@@ -41,8 +41,8 @@ const SHOWN = new Set([
   'reminder.sent',
 ]);
 
-const kindOf = (e: EvidenceMeta): 'image' | 'document' => (e.mime.startsWith('image/') ? 'image' : 'document');
-export { kindOf as evidenceKind };
+/** Images get thumbnails and open in the image viewer; everything else is a document. */
+export const evidenceKind = (e: Pick<EvidenceMeta, 'mime'>): 'image' | 'document' => (e.mime.startsWith('image/') ? 'image' : 'document');
 
 /**
  * An in-memory projection of the ledger: each task's timeline (acknowledgements, reports with

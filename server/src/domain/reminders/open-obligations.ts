@@ -1,7 +1,7 @@
 import type { Task } from '../../../../shared/schemas/task.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
-import { includedTasks, obligationsFor, planYears, type Obligation } from './obligations.js';
+import { includedTasks, obligationContext, obligationsFor, planYears, type Obligation } from './obligations.js';
 import type { ReminderPolicy } from './policy.js';
 
 export type Light = 'red' | 'yellow' | 'green';
@@ -26,7 +26,7 @@ export function openObligations(state: Readonly<State>, calendar: WorkCalendar, 
   const out: OpenObligation[] = [];
   for (const plan of state.plans) {
     const span = planYears(plan);
-    const ctx = { plan, calendar, policy, prose: state.obligations.filter((o) => o.planId === plan.id), manual: state.manualObligations.filter((m) => m.planId === plan.id) };
+    const ctx = obligationContext(state, plan, calendar, policy);
     const tasks = new Map(includedTasks(state.tasks, plan.id, policy).map((t) => [t.id, t]));
     for (const a of state.assignments) {
       if (a.planId !== plan.id || a.status !== 'active' || !unitIds.includes(a.unitId)) continue;
