@@ -13,6 +13,8 @@ await emulator.app.listen({ port, host });
 const address = emulator.app.server.address();
 const actual = typeof address === 'object' && address ? address.port : port;
 const app = emulator.state.org.apps[0]!;
+// started by the server (npm start): tell it the port, which the OS chose when asked for port 0
+process.send?.({ port: actual });
 console.log(`钉钉模拟器已启动:http://${host}:${actual}  (控制台 http://${host}:${actual}/ ,应用 ${app.name} appKey=${app.appKey})`);
 const stop = async (): Promise<void> => {
   await emulator.app.close();

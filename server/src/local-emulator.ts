@@ -30,7 +30,8 @@ async function apps(url: string): Promise<EmulatorApp[] | undefined> {
  * credentials (from the documented admin API) and a stop function.
  */
 export async function ensureLocalEmulator(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ app: EmulatorApp; url: string; stop: () => void }> {
-  const running = await apps(config.emulator.url);
+  // port 0: the OS picks a free port for a new emulator, which reports it back (never reuse one)
+  const running = config.emulator.port === 0 ? undefined : await apps(config.emulator.url);
   if (running?.[0]) {
     log.info(`使用已在运行的钉钉模拟器:${config.emulator.url}`);
     return { app: running[0], url: config.emulator.url, stop: () => undefined };
@@ -38,19 +39,24 @@ export async function ensureLocalEmulator(config: Config, log: Log, env: Record<
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/main.ts'], {
     cwd: ROOT,
     env: { ...env, DUBAN_EMULATOR_PORT: String(config.emulator.port), DUBAN_SEEDS_DIR: config.seedsDir, DUBAN_SERVER_URL: `http://127.0.0.1:${config.port}` },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   // The emulator belongs to this process: never leave it behind, whatever way we end.
   process.once('exit', () => child.kill('SIGTERM'));
+  const started = await new Promise<{ port: number } | { code: number | null }>((resolve) => {
+    child.once('message', (m: unknown) => resolve({ port: Number((m as { port?: unknown }).port) }));
+    child.once('exit', (code) => resolve({ code }));
+  });
+  if ('code' in started) throw new Error(`钉钉模拟器未能启动(退出码 ${started.code}):端口 ${config.emulator.port} 可能被占用,可用 DUBAN_EMULATOR_PORT 换一个`);
+  child.disconnect();
+  const url = config.emulator.port === 0 ? `http://127.0.0.1:${started.port}` : config.emulator.url;
   for (let i = 0; i < 100; i += 1) {
-    const found = await apps(config.emulator.url);
-    if (found?.[0]) return { app: found[0], url: config.emulator.url, stop: () => child.kill('SIGTERM') };
-    const code = await Promise.race([exited, new Promise<'wait'>((r) => setTimeout(() => r('wait'), 200))]);
-    if (code !== 'wait') throw new Error(`钉钉模拟器未能启动(退出码 ${code}):端口 ${config.emulator.port} 可能被占用,可用 DUBAN_EMULATOR_PORT 换一个`);
+    const found = await apps(url);
+    if (found?.[0]) return { app: found[0], url, stop: () => child.kill('SIGTERM') };
+    await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGTERM');
-  throw new Error(`钉钉模拟器 20 秒内没有响应:${config.emulator.url}`);
+  throw new Error(`钉钉模拟器 20 秒内没有响应:${url}`);
 }
 
 /** Local mode: keep the emulator's clock on the simulated date (daily quotas, TTLs, message times). */
@@ -62,11 +68,11 @@ export async function syncEmulatorClock(url: string, at: Date): Promise<void> {
  * The DingTalk channel's connection settings for this configuration: the emulator's seeded app in
  * local mode (started if needed), the configured app otherwise. `stop` ends an emulator we started.
  */
-export async function resolveDingTalkApp(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ options: DingTalkChannelOptions; corpId: string; stop: () => void }> {
+export async function resolveDingTalkApp(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ options: DingTalkChannelOptions; corpId: string; emulatorUrl?: string; stop: () => void }> {
   if (config.mode === 'local') {
     const emulator = await ensureLocalEmulator(config, log, env);
     const a = emulator.app;
-    return { options: { appKey: a.appKey, appSecret: a.appSecret, agentId: a.agentId, robotCode: a.robotCode, apiBase: emulator.url, oapiBase: emulator.url, qps: config.dingtalkQps }, corpId: a.corpId, stop: emulator.stop };
+    return { options: { appKey: a.appKey, appSecret: a.appSecret, agentId: a.agentId, robotCode: a.robotCode, apiBase: emulator.url, oapiBase: emulator.url, qps: config.dingtalkQps }, corpId: a.corpId, emulatorUrl: emulator.url, stop: emulator.stop };
   }
   const dt = config.dingtalk!;
   return { options: { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase, qps: config.dingtalkQps }, corpId: dt.corpId, stop: () => undefined };

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       log.info(`已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`);
     }
   }
-  const { options: channelOptions, corpId, stop: stopEmulator } = await resolveDingTalkApp(config, log, process.env);
+  const { options: channelOptions, corpId, emulatorUrl = config.emulator.url, stop: stopEmulator } = await resolveDingTalkApp(config, log, process.env);
   const channel = new DingTalkChannel(channelOptions);
   const calendar = await loadCalendar(config.seedsDir);
   const policy = await loadPolicy(config.seedsDir);
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     reminders: {
       scheduler,
       calendar,
-      ...(sim ? { sim: { clock: sim, digestTime: policy.digestTime, onMove: (at: Date) => syncEmulatorClock(config.emulator.url, at) } } : {}),
+      ...(sim ? { sim: { clock: sim, digestTime: policy.digestTime, onMove: (at: Date) => syncEmulatorClock(emulatorUrl, at) } } : {}),
     },
   });
   let stopping = false;
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       (error: unknown) => log.warn(`机器人 Stream 连接失败,将自动重试:${(error as Error).message}`),
     );
   } else log.info(`机器人消息:HTTP 回调模式,回调地址 ${config.publicUrl}/dingtalk/callback`);
-  if (sim) await syncEmulatorClock(config.emulator.url, sim.now());
+  if (sim) await syncEmulatorClock(emulatorUrl, sim.now());
   await scheduler.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   log.info(`  督办通小程序  ${base}/app/`);
   log.info(`  接口文档  ${base}/docs`);
   log.info(`  健康检查  ${base}/api/health`);
-  if (config.mode === 'local') log.info(`  钉钉模拟器控制台  ${config.emulator.url}/ (扮演任一官员,查看工作通知、待办,与机器人对话)`);
+  if (config.mode === 'local') log.info(`  钉钉模拟器控制台  ${emulatorUrl}/ (扮演任一官员,查看工作通知、待办,与机器人对话)`);
   log.info(`  当前计划:${s.plans.find((p) => p.id === s.activePlanId)?.title ?? '(无)'}(${s.tasks.length} 项任务,${s.units.length} 个单位,${s.people.length} 名人员)`);
 }
 

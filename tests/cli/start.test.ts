@@ -5,8 +5,9 @@ import { runTs, startTs, waitForOutput } from '../helpers/run-node.js';
 import { SEEDS_DIR } from '../helpers/seeds.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-// a port of its own for the emulator npm start launches, never a developer's running one
-const env = (dir: string) => ({ DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: SEEDS_DIR, PORT: '0', HOST: '127.0.0.1', DUBAN_EMULATOR_PORT: String(41000 + Math.floor(Math.random() * 2000)) });
+// port 0: the OS gives the server and the emulator npm start launches free ports (never a
+// developer's running emulator, never a collision); both are read back from what starts
+const env = (dir: string) => ({ DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: SEEDS_DIR, PORT: '0', HOST: '127.0.0.1', DUBAN_EMULATOR_PORT: '0' });
 
 describe('npm start', () => {
   it('seeds an empty data directory, serves the plan, and stops cleanly on SIGTERM', async () => {

@@ -1,25 +1,61 @@
 /**
  * Child process for the reminder crash test: one working day of the real pipeline (plan →
  * outbox → dispatcher → channel → emulator) against a data directory, until nothing is due.
- * The parent SIGKILLs it at random moments and starts it again.
+ *
+ * Crash points are injected, not timed: every durable step (state update, ledger append) and every
+ * platform call (notice, robot message, 待办) is a point before it and a point after it. With a
+ * crash index k the child SIGKILLs itself at the k-th point it reaches — or, if its run has fewer
+ * points, at the last one (after the final write, before closing). So a child started with k is
+ * killed every time, and the parent's kill count is exact by construction.
+ *
+ * argv: dir emulatorUrl appJson nowIso [crashAt]. Prints "POINTS <n>" before a clean exit.
  */
 import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
+import type { Channel } from '../../server/src/channels/channel.js';
 import { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
 import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
+import type { Store } from '../../server/src/store/ports.js';
 import { openStore } from '../../server/src/store/open-store.js';
 
-const [dir, emulatorUrl, appJson, nowIso] = process.argv.slice(2) as [string, string, string, string];
+const [dir, emulatorUrl, appJson, nowIso, crashAtText] = process.argv.slice(2) as [string, string, string, string, string | undefined];
+const crashAt = crashAtText === undefined ? undefined : Number(crashAtText);
 const app = JSON.parse(appJson) as { appKey: string; appSecret: string; agentId: number; robotCode: string };
 const now = new Date(nowIso);
 const log = { info: () => undefined, warn: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
-const store = await openStore(dir, { clock: () => now });
-const channel = new DingTalkChannel({ ...app, apiBase: emulatorUrl, oapiBase: emulatorUrl, qps: 0, retry: { baseMs: 5, maxMs: 50, attempts: 10 } });
+
+let points = 0;
+function point(name: string): void {
+  points += 1;
+  if (crashAt !== undefined && points >= crashAt) {
+    process.stdout.write(`CRASH ${points} ${name}\n`);
+    process.kill(process.pid, 'SIGKILL');
+  }
+}
+
+/** Wraps an async method so a crash point lies just before it and just after it resolves. */
+function around<T extends object, K extends keyof T>(target: T, key: K, name: string): void {
+  const original = target[key] as unknown as (...args: unknown[]) => Promise<unknown>;
+  (target as Record<K, unknown>)[key] = async (...args: unknown[]) => {
+    point(`before ${name}`);
+    const result = await original.apply(target, args);
+    point(`after ${name}`);
+    return result;
+  };
+}
+
+const store: Store = await openStore(dir, { clock: () => now });
+around(store.state, 'update', 'state.update');
+around(store.ledger, 'append', 'ledger.append');
+around(store.ledger, 'appendMany', 'ledger.appendMany');
+const channel: Channel = new DingTalkChannel({ ...app, apiBase: emulatorUrl, oapiBase: emulatorUrl, qps: 0, retry: { baseMs: 5, maxMs: 50, attempts: 10 } });
+for (const key of ['sendNotice', 'sendRobot', 'createTodo', 'completeTodo'] as const) around(channel, key, `channel.${key}`);
+
 const dispatcher = new Dispatcher(store, channel, log, { concurrency: 4 });
 const scheduler = new Scheduler({ store, calendar: new WorkCalendar(), policy: DEFAULT_POLICY, clock: { now: () => now }, log, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
 await dispatcher.resetStale(now);
-process.stdout.write('READY\n');
 await scheduler.runUntilIdle(now, 50);
+if (crashAt !== undefined) point('end of run'); // fewer points than k: crash after the last write
 await store.close();
-process.stdout.write('DONE\n');
+process.stdout.write(`POINTS ${points}\nDONE\n`);
