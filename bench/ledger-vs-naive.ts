@@ -13,7 +13,6 @@ import { importPlan } from '../server/src/importer/import-plan.js';
 import { eventHash, GENESIS_HASH } from '../server/src/store/ledger/event-hash.js';
 import { JsonlLedger } from '../server/src/store/ledger/jsonl-ledger.js';
 import { DurableJsonFile } from '../server/src/store/lowdb/durable-json-file.js';
-import { LowdbStateStore } from '../server/src/store/lowdb/lowdb-state-store.js';
 import { emptyState, type State } from '../server/src/store/state.js';
 import { readFileSync } from 'node:fs';
 import { ms, percentile, timeEach } from './stats.js';
@@ -75,11 +74,14 @@ export async function benchLedgerVsNaive(sizes = [1_000, 10_000, 100_000, 1_000_
       const opened = process.hrtime.bigint();
       const ledger = await JsonlLedger.open(join(dir, 'ledger'), { clock: () => new Date() });
       const openMs = Number(process.hrtime.bigint() - opened) / 1e6;
-      const state = LowdbStateStore.create(join(dir, 'state.json'), structuredClone(base));
-      await state.flush();
+      const state = new Low<State>(new DurableJsonFile(join(dir, 'state.json')), structuredClone(base));
+      await state.write();
       const samples = 200;
       const ledgerTimes = await timeEach(samples, (i) => ledger.append(sampleEvent(n + i)));
-      const stateTimes = await timeEach(samples, (i) => state.update((s) => void (s.directory.note = String(i))));
+      const stateTimes = await timeEach(samples, (i) => {
+        state.data = { ...state.data, directory: { ...state.data.directory, note: String(i) } };
+        return state.write();
+      });
       await ledger.close();
 
       // Naive: the same events inside the lowdb document.

@@ -23,6 +23,7 @@ import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { openStore } from '../server/src/store/open-store.js';
 import { ms, percentile } from './stats.js';
 import { TaskTimeline } from '../server/src/domain/progress/task-timeline.js';
+import { appendEvents } from '../tests/helpers/store-writes.js';
 
 /** The task timeline's catch-up over a long ledger (what a restart costs before task pages answer). */
 export async function benchTimeline(n: number): Promise<void> {
@@ -32,7 +33,7 @@ export async function benchTimeline(n: number): Promise<void> {
     await seedStore(store, await loadSeeds('seeds'), new Date());
     const as = store.state.get().assignments.filter((a) => a.status === 'active');
     for (let i = 0; i < n; i += 1000) {
-      await store.ledger.appendMany(
+      await appendEvents(store, 
         Array.from({ length: 1000 }, (_, k) => {
           const a = as[(i + k) % as.length]!;
           return (i + k) % 3 === 0

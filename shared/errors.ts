@@ -22,6 +22,7 @@ export const ErrorCode = z.enum([
   'RATE_LIMITED',
   'INTERNAL',
   'UNAVAILABLE',
+  'STORE_UNAVAILABLE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

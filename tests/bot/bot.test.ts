@@ -14,6 +14,7 @@ import { waitFor } from '../helpers/wait.js';
 import { EvidenceStore } from '../../server/src/evidence/evidence-store.js';
 import { EXE, JPEG } from '../helpers/files.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { updateState } from '../helpers/store-writes.js';
 
 type Chat = { items: Array<{ kind: string; direction: string; via: string; body?: { text?: { content: string }; markdown?: { text: string } }; msgParam?: { content?: string } }> };
 
@@ -99,7 +100,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
 
   it('a plain reply soon after a one-task reminder is offered as a report on that task, one tap to confirm', async () => {
     const now = clock.now().toISOString();
-    await t.store.state.update((d) => {
+    await updateState(t.store, (d) => {
       d.outbox.push({ key: 'notice:digest:p-zfw-c:2019-03-20', kind: 'notice', date: '2019-03-20', personId: 'p-zfw-c', payload: { userId: 'dt-zfw-c', tasks: ['yc-lqstg-2018.k27'] }, status: 'sent', attempts: 1, runAt: now, createdAt: now, doneAt: now });
     });
     await say('dt-zfw-c', '网格员队伍建设方案已印发');

@@ -8,6 +8,7 @@ import { callbackSign, checkCallbackSignature } from '../../server/src/channels/
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { appendEvent } from '../helpers/store-writes.js';
 
 describe('robot HTTP callback signature', () => {
   it('verifies the reference test vector', () => {
@@ -40,9 +41,9 @@ const payload = (msgId: string, text = '进展 11 已完成试点申报') => ({
 describe('msgId dedupe across a restart', () => {
   it('a message handled before the restart, redelivered after it, is not handled again', async () => {
     const store = new MemoryStore(undefined, () => new Date('2019-03-01T09:00:00Z'));
-    await store.ledger.append({ type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-old' }, channel: 'bot', payload: { msgId: 'm-old', task: 11 } });
-    await store.ledger.append({ type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-new' }, channel: 'bot', payload: { msgId: 'm-new', task: 11 } });
-    await store.ledger.append({ type: 'obligation.reported', actor: { type: 'person' }, subject: { type: 'assignment', id: 'a' }, channel: 'miniapp', payload: { msgId: 'm-miniapp' } });
+    await appendEvent(store, { type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-old' }, channel: 'bot', payload: { msgId: 'm-old', task: 11 } });
+    await appendEvent(store, { type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-new' }, channel: 'bot', payload: { msgId: 'm-new', task: 11 } });
+    await appendEvent(store, { type: 'obligation.reported', actor: { type: 'person' }, subject: { type: 'assignment', id: 'a' }, channel: 'miniapp', payload: { msgId: 'm-miniapp' } });
     // eleven minutes later only what is inside the 10-minute window counts
     expect(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:05:00Z'))).toEqual(['m-old', 'm-new']);
     expect(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:11:00Z'))).toEqual([]);

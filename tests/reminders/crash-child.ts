@@ -2,8 +2,9 @@
  * Child process for the reminder crash test: one working day of the real pipeline (plan →
  * outbox → dispatcher → channel → emulator) against a data directory, until nothing is due.
  *
- * Crash points are injected, not timed: every durable step (state update, ledger append) and every
- * platform call (notice, robot message, 待办) is a point before it and a point after it. With a
+ * Crash points are injected, not timed: every store transaction and every platform call (notice,
+ * robot message, 待办) has a point before it and after it, and inside a transaction there are
+ * points between its state write (the commit point) and its ledger append, and after that. With a
  * crash index k the child SIGKILLs itself at the k-th point it reaches — or, if its run has fewer
  * points, at the last one (after the final write, before closing). So a child started with k is
  * killed every time, and the parent's kill count is exact by construction.
@@ -45,10 +46,8 @@ function around<T extends object, K extends keyof T>(target: T, key: K, name: st
   };
 }
 
-const store: Store = await openStore(dir, { clock: () => now });
-around(store.state, 'update', 'state.update');
-around(store.ledger, 'append', 'ledger.append');
-around(store.ledger, 'appendMany', 'ledger.appendMany');
+const store: Store = await openStore(dir, { clock: () => now, crashPoint: (name) => point(name) });
+around(store, 'transact', 'transaction');
 const channel: Channel = new DingTalkChannel({ ...app, apiBase: emulatorUrl, oapiBase: emulatorUrl, qps: 0, retry: { baseMs: 5, maxMs: 50, attempts: 10 } });
 for (const key of ['sendNotice', 'sendRobot', 'createTodo', 'completeTodo'] as const) around(channel, key, `channel.${key}`);
 

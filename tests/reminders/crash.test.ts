@@ -86,6 +86,6 @@ describe('reminder crash safety', () => {
     }
     expect(kills).toHaveLength(DAYS.length * KILLS_PER_DAY);
     // the kills fell between every kind of step, not only at one
-    for (const step of ['state.update', 'ledger.append', 'channel.sendNotice']) expect(kills.some((k) => k.includes(step)), `${step} ${seedNote}\n${kills.join('\n')}`).toBe(true);
+    for (const step of ['before transaction', 'state written', 'ledger appended', 'channel.sendNotice']) expect(kills.some((k) => k.includes(step)), `${step} ${seedNote}\n${kills.join('\n')}`).toBe(true);
   }, 600_000);
 });

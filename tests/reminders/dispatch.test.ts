@@ -8,6 +8,7 @@ import { channelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { at, calendar, policy } from '../helpers/reminders.js';
 import { fixedClock, seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { updateState } from '../helpers/store-writes.js';
 
 type Inbox = { items: Array<{ kind: string; msg: { action_card: { title: string; markdown: string } }; read: boolean; id: string }>; todos: Array<{ id: string; done: boolean; subject: string }> };
 
@@ -107,7 +108,7 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
 
   it('resets a claim left by a crash: same day → sent again, a later day → expired, not sent', async () => {
     const stuck = (key: string, date: string) =>
-      t.store.state.update((d) => {
+      updateState(t.store, (d) => {
         d.outbox.push({ key, kind: 'notice', date, personId: 'p-qfb-c', payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: `stuck ${date}` } }, status: 'claimed', attempts: 1, runAt: at('2018-11-07T09:00').toISOString(), lockedAt: at('2018-11-07T09:00').toISOString(), createdAt: at('2018-11-07T09:00').toISOString() });
       });
     await stuck('notice:test:old', '2018-11-07');

@@ -7,6 +7,7 @@ import { channelFor } from '../helpers/channel.js';
 import { JPEG, multipartBody, PNG } from '../helpers/files.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 import { fulfilObligations } from '../../server/src/domain/reminders/fulfil.js';
+import { appendEvents } from '../helpers/store-writes.js';
 
 // 府山街道 (fsjd) and 北海街道 (bhjd) are both named through 各镇人民政府、街道办事处 on key task 1
 const FS_CONTACT = 'p-fsjd-c';
@@ -295,7 +296,7 @@ describe('mini-app API: a long timeline', () => {
   it('sends the newest 300 entries and says how many there are', async () => {
     const t = await seededApp();
     try {
-      await t.store.ledger.appendMany(
+      await appendEvents(t.store, 
         Array.from({ length: 320 }, (_, n) => ({ type: 'progress.reported', actor: { type: 'person' as const, id: FS_CONTACT, name: '石刚' }, subject: { type: 'assignment', id: FS }, channel: 'miniapp' as const, payload: { taskId: TASK, unitId: 'fsjd', text: `第 ${n + 1} 次`, evidence: [] } })),
       );
       const body = (await t.inject(`/api/tasks/${TASK}/overview`, FS_CONTACT)).json();

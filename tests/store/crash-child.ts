@@ -4,6 +4,7 @@
  * The parent SIGKILLs it at a random moment.
  */
 import { openStore } from '../../server/src/store/open-store.js';
+import { appendEvents, updateState } from '../helpers/store-writes.js';
 
 const [dir, startText] = process.argv.slice(2);
 const start = Number(startText);
@@ -13,14 +14,14 @@ process.stdout.write('READY\n');
 async function ledgerLoop(): Promise<void> {
   for (let i = start; ; i += 1) {
     const batch = [0, 1, 2].map((k) => ({ type: 'crash.tested', actor: { type: 'system' as const }, subject: { type: 'n', id: String(i * 3 + k) }, payload: { n: i * 3 + k } }));
-    await store.ledger.appendMany(batch);
+    await appendEvents(store, batch);
     process.stdout.write(`L ${i}\n`);
   }
 }
 
 async function stateLoop(): Promise<void> {
   for (let i = start; ; i += 1) {
-    await store.state.update((s) => {
+    await updateState(store, (s) => {
       s.directory.note = String(i);
       s.imports = [{ planId: 'p', sha256: String(i), at: new Date().toISOString(), sourceName: 'x'.repeat(i % 500) }];
     });

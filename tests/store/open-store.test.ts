@@ -7,6 +7,7 @@ import { openStore } from '../../server/src/store/open-store.js';
 import { STATE_VERSION } from '../../server/src/store/state.js';
 import { fixedClock } from '../helpers/test-app.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { appendEvent, updateState } from '../helpers/store-writes.js';
 
 const open = (dir: string, extra = {}) => openStore(dir, { clock: fixedClock().now, ...extra });
 const fail = (p: Promise<unknown>) => p.then(
@@ -21,7 +22,7 @@ describe('opening a data directory', () => {
     const dir = tempDir();
     const store = await open(dir);
     expect(store.created).toBe(true);
-    await store.state.update((s) => {
+    await updateState(store, (s) => {
       s.directory.district = '越城区';
     });
     await store.close();
@@ -36,7 +37,7 @@ describe('opening a data directory', () => {
     const dir = tempDir();
     const store = await open(dir);
     await expect(
-      store.state.update((s) => {
+      updateState(store, (s) => {
         s.directory.district = 'half-done';
         throw new Error('boom');
       }),
@@ -60,6 +61,7 @@ describe('opening a data directory', () => {
   it('stops on a corrupt state file with the path of the last good backup, leaving the file untouched', async () => {
     const dir = tempDir();
     const store = await open(dir);
+    await appendEvent(store, { type: 'test.written', actor: { type: 'system' }, subject: { type: 't', id: '1' }, payload: {} });
     await store.close();
     const statePath = join(dir, 'state.json');
     writeFileSync(statePath, '{"schemaVersion":1,"units":[trunc');
@@ -81,7 +83,7 @@ describe('opening a data directory', () => {
   it('refuses to start from nothing when a ledger exists but the state file is gone', async () => {
     const dir = tempDir();
     const store = await open(dir);
-    await store.ledger.append({ type: 'test.written', actor: { type: 'system' }, subject: { type: 't', id: '1' }, payload: {} });
+    await appendEvent(store, { type: 'test.written', actor: { type: 'system' }, subject: { type: 't', id: '1' }, payload: {} });
     await store.close();
     const { rmSync } = await import('node:fs');
     rmSync(join(dir, 'state.json'));

@@ -71,7 +71,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
     const person = state.people.find((p) => p.dingtalk.userId === event.sender.userId);
     const actor = person ? { type: 'person' as const, id: person.id, name: person.name } : { type: 'person' as const, id: event.sender.userId || 'unknown', name: event.sender.name };
     const record = (type: string, payload: Record<string, unknown>, subject = { type: 'botMessage', id: event.msgId }) =>
-      d.store.ledger.append({ type, actor, subject, channel: 'bot', payload: { msgId: event.msgId, ...payload } });
+      d.store.transact((_, tx) => tx.append({ type, actor, subject, channel: 'bot', payload: { msgId: event.msgId, ...payload } })).then((r) => r.events[0]!);
 
     if (!person) {
       await record('bot.unknownSender', { userId: event.sender.userId, text: event.text.slice(0, 500) });
@@ -114,7 +114,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       return send(done(`已将${what}附在重点任务${ctx.task}的进展上。`, keyTaskId(ctx.task)));
     }
     await record('evidence.received', { files: stored.map((s) => ({ sha256: s.sha256, mime: s.mime, size: s.size, name: s.name })) });
-    await d.store.state.update((draft) => {
+    await d.store.transact((draft) => {
       const pending = [...(draft.botContext[person.id]?.pending ?? []), ...stored.map(({ sha256, mime, size, name }) => ({ sha256, mime, size, name }))].slice(-20);
       draft.botContext[person.id] = { at: d.clock.now().toISOString(), pending };
     });
@@ -199,7 +199,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
         const reported = (await record('progress.reported', { task: command.task, ...where, text: body.slice(0, 2000), obligations: typeof chosen === 'string' ? [] : chosen.map((o) => o.obligation.id) })) as { seq: number };
         const waiting = d.store.state.get().botContext[person.id]?.pending ?? [];
         for (const e of waiting) await record('evidence.attached', { ...e, task: command.task, reportSeq: reported.seq });
-        await d.store.state.update((draft) => {
+        await d.store.transact((draft) => {
           draft.botContext[person.id] = { at: d.clock.now().toISOString(), task: command.task, reportSeq: reported.seq, pending: [] };
         });
         const attachedNote = waiting.length > 0 ? `已附上 ${waiting.length} 个文件。` : '';
@@ -233,14 +233,14 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       case 'confirmDraft': {
         const draft = d.store.state.get().botContext[person.id]?.draft;
         if (!draft || draft.task !== command.task || d.clock.now().getTime() - Date.parse(draft.at) > CONTEXT_MS) return send(text('没有待确认的进展,请直接回复"进展 编号 内容"。'));
-        await d.store.state.update((draftState) => {
+        await d.store.transact((draftState) => {
           const c = draftState.botContext[person.id];
           if (c) delete c.draft;
         });
         return handle({ kind: 'progress', task: draft.task, text: draft.text }, person, open, today, event, record, send);
       }
       case 'dropDraft':
-        await d.store.state.update((draftState) => {
+        await d.store.transact((draftState) => {
           const c = draftState.botContext[person.id];
           if (c) delete c.draft;
         });
@@ -249,7 +249,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
         // A plain reply soon after a reminder that named one task: offer to report it, one tap.
         const task = remindedTask(person.id);
         if (task !== undefined && command.text.length >= 4) {
-          await d.store.state.update((draftState) => {
+          await d.store.transact((draftState) => {
             const c = draftState.botContext[person.id] ?? { at: d.clock.now().toISOString(), pending: [] };
             draftState.botContext[person.id] = { ...c, draft: { text: command.text, task, at: d.clock.now().toISOString() } };
           });

@@ -38,14 +38,16 @@ async function main(): Promise<void> {
       console.log('\n(预览,未写入。确认后加 --apply)');
       return;
     }
-    await store.ledger.append({
+    await store.transact((draft, tx) => {
+      tx.append({
       type: 'directory.contactsSynced',
       actor: { type: 'system', name: '通讯录同步' },
       subject: { type: 'directory', id: store.state.get().directory.district || 'directory' },
       channel: 'cli',
       payload: { added: p.add.map((x) => x.dingtalk.userId), changed: p.change.map((x) => x.before.dingtalk.userId), missing: p.missing.map((x) => x.dingtalk.userId) },
+      });
+      applyContactsSync(draft, plan);
     });
-    await store.state.update((draft) => applyContactsSync(draft, plan));
     console.log(`已写入:新增 ${p.add.length} 人,更新 ${p.change.length} 人`);
   } finally {
     await store.close();

@@ -31,7 +31,7 @@ const system = { type: 'scheduler' as const, name: '督办通提醒' };
 
 /**
  * Sends what the outbox holds through the Channel. Claims rows in one state write, sends, then
- * records the results in small groups (ledger first, then state). Retryable failures come back with exponential
+ * records the results in small groups (each group's events and state change in one transaction). Retryable failures come back with exponential
  * backoff; a digest is never sent on a later day than its own. At start, rows left claimed by a
  * crash are reset: to pending on the same day (a resend is dropped by DingTalk's same-content rule,
  * 待办 are keyed by sourceId), to expired on a later day.
@@ -55,10 +55,8 @@ export class Dispatcher {
     const stale = this.store.state.get().outbox.filter((r) => r.status === 'claimed');
     if (stale.length === 0) return { reset: 0, expired: 0 };
     const expired = stale.filter((r) => r.kind === 'notice' && r.date < today);
-    if (expired.length > 0) {
-      await this.store.ledger.appendMany(expired.map((r) => ({ type: 'reminder.abandoned', actor: system, subject: { type: 'outbox', id: r.key }, channel: 'scheduler' as const, payload: { reason: '发送中断,且已过当天,不再补发', date: r.date, personId: r.personId } })));
-    }
-    await this.store.state.update((d) => {
+    await this.store.transact((d, tx) => {
+      for (const r of expired) tx.append({ type: 'reminder.abandoned', actor: system, subject: { type: 'outbox', id: r.key }, channel: 'scheduler' as const, payload: { reason: '发送中断,且已过当天,不再补发', date: r.date, personId: r.personId } });
       for (const r of d.outbox) {
         if (r.status !== 'claimed') continue;
         if (r.kind === 'notice' && r.date < today) {
@@ -81,7 +79,7 @@ export class Dispatcher {
     const stats = { sent: 0, retried: 0, failed: 0, expired: 0 };
     const nowIso = now.toISOString();
     const today = shanghaiDate(now);
-    const claimed = await this.store.state.update((d) => {
+    const { result: claimed } = await this.store.transact((d) => {
       const due = d.outbox.filter((r) => r.status === 'pending' && r.runAt <= nowIso).slice(0, this.o.batch);
       for (const r of due) {
         if (r.kind === 'notice' && r.date < today) {
@@ -118,7 +116,7 @@ export class Dispatcher {
     if (queue.length > 0) {
       // stopping: rows claimed but never sent go back to pending (nothing was sent for them)
       const left = new Set(queue.map((r) => r.key));
-      await this.store.state.update((d) => {
+      await this.store.transact((d) => {
         for (const r of d.outbox) {
           if (left.has(r.key) && r.status === 'claimed') {
             r.status = 'pending';
@@ -158,8 +156,8 @@ export class Dispatcher {
       } else stats.retried += 1;
       failures.set(row.key, { message, giveUp, delay: Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (row.attempts - 1)) });
     }
-    if (events.length > 0) await this.store.ledger.appendMany(events);
-    await this.store.state.update((d) => {
+    await this.store.transact((d, tx) => {
+      for (const e of events) tx.append(e);
       const byKey = new Map(d.outbox.map((r) => [r.key, r]));
       for (const { row, outcome } of group) {
         const r = byKey.get(row.key);

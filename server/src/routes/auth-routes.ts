@@ -34,7 +34,7 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       return { token, expiresAt: expiresAt.toISOString(), me: meView(state, viewer) };
     };
     const record = (personId: string, name: string, how: string) =>
-      deps.store.ledger.append({ type: 'session.signedIn', actor: { type: 'person', id: personId, name }, subject: { type: 'person', id: personId }, channel: 'miniapp', payload: { how } });
+      deps.store.transact((_, tx) => tx.append({ type: 'session.signedIn', actor: { type: 'person', id: personId, name }, subject: { type: 'person', id: personId }, channel: 'miniapp', payload: { how } }));
 
     app.get(api.authConfig.path, { schema: { tags: ['登录'], summary: '登录方式(免登所需的 corpId、clientId)', response: { 200: api.authConfig.response } } }, async () => ({
       mode: deps.config.mode,

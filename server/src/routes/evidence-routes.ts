@@ -60,13 +60,13 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       }
       if (!stored) throw new AppError('BAD_REQUEST', 400, '没有收到文件:请把文件放在表单字段 file 中');
       const { duplicate, ...meta } = stored;
-      await deps.store.ledger.append({
+      await deps.store.transact((_, tx) => tx.append({
         type: 'evidence.uploaded',
         actor: { type: 'person', id: v.person.id, name: v.person.name },
         subject: { type: 'evidence', id: meta.sha256 },
         channel: 'miniapp',
         payload: { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, duplicate },
-      });
+      }));
       return { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, kind: meta.kind, duplicate, ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind) };
     });
 

@@ -8,9 +8,12 @@ export function healthRoute(deps: Deps, warnings: () => string[]): FastifyPlugin
   return async (fastify) => {
     fastify.withTypeProvider<ZodTypeProvider>().get(api.health.path, { schema: { tags: ['系统'], summary: '健康检查', response: { 200: api.health.response } } }, async () => {
       const list = [...warnings()];
+      const store = deps.store.health();
+      if (store.status === 'degraded') list.unshift(`数据写入异常(${store.code}):${store.reason}`);
+      const degraded = list.length > 0;
       if (deps.store.state.get().directory.sample) list.push('单位名录和人员是示例数据,上线前请同步钉钉通讯录');
       return {
-        status: warnings().length > 0 ? ('degraded' as const) : ('ok' as const),
+        status: degraded ? ('degraded' as const) : ('ok' as const),
         mode: deps.config.mode,
         version: deps.config.version,
         time: deps.clock.now().toISOString(),

@@ -62,10 +62,11 @@ export class Scheduler {
           todos: plan.todoCreates.length,
           dayName: plan.dayName,
         };
-        const added = await this.d.store.state.update((draft) => {
+        // the decision, its ledger event and the enqueued rows commit together
+        const { result: added } = await this.d.store.transact((draft, tx) => {
           if (draft.scheduler.lastPlannedDate === date) return -1;
           draft.scheduler.lastPlannedDate = date;
-          draft.scheduler.pendingEvent = { date, payload };
+          tx.append({ type: 'reminders.planned', actor: { type: 'scheduler', name: '督办通提醒' }, subject: { type: 'day', id: date }, channel: 'scheduler', payload });
           pruneHistory(draft, Number(date.slice(0, 4)));
           return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now);
         });
@@ -76,26 +77,8 @@ export class Scheduler {
         }
       }
     }
-    await this.recordPlanned();
     out.dispatched = await this.d.dispatcher.runOnce(now);
     return out;
-  }
-
-  /**
-   * Writes the day's `reminders.planned` event once: the decision is the state write above; the
-   * event follows it and is marked done afterwards. After a crash in between, the ledger's last
-   * event tells whether it was already written.
-   */
-  private async recordPlanned(): Promise<void> {
-    const pending = this.d.store.state.get().scheduler.pendingEvent;
-    if (!pending) return;
-    const last = this.d.store.ledger.last();
-    if (!(last?.type === 'reminders.planned' && last.subject.id === pending.date)) {
-      await this.d.store.ledger.append({ type: 'reminders.planned', actor: { type: 'scheduler', name: '督办通提醒' }, subject: { type: 'day', id: pending.date }, channel: 'scheduler', payload: pending.payload });
-    }
-    await this.d.store.state.update((draft) => {
-      delete draft.scheduler.pendingEvent;
-    });
   }
 
   /** Ticks until the outbox has nothing due (bounded): used after the simulated clock moves. */

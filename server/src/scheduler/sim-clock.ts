@@ -27,7 +27,7 @@ export class SimClock implements Clock {
   async set(at: Date): Promise<void> {
     this.base = at.getTime();
     this.setAt = this.real();
-    await this.store.state.update((d) => {
+    await this.store.transact((d) => {
       d.simClock = { at: new Date(this.base).toISOString(), setAt: new Date(this.setAt).toISOString() };
     });
   }

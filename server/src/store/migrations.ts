@@ -12,6 +12,17 @@ export const migrations: Record<number, Migration> = {
   2: (doc) => ({ ...doc, manualObligations: [] }),
   /** 3 → 4: the bot's per-person context (evidence waiting for its report). */
   3: (doc) => ({ ...doc, botContext: {} }),
+  /**
+   * 4 → 5: the state records the ledger position it reflects. Before 5 the ledger was written
+   * first, so the ledger as found is taken as reflected (`seq: -1` tells the opener to fill it in
+   * from the ledger's head). The scheduler's pending `reminders.planned` event goes: a planned day
+   * now commits with its event.
+   */
+  4: (doc) => {
+    const scheduler = { ...(doc.scheduler as Record<string, unknown>) };
+    delete scheduler.pendingEvent;
+    return { ...doc, scheduler, ledger: { seq: -1, hash: '0'.repeat(64), unflushed: [] } };
+  },
 };
 
 export function migrate(doc: Record<string, unknown>, steps: Record<number, Migration> = migrations, target = STATE_VERSION): { doc: Record<string, unknown>; from: number } {

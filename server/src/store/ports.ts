@@ -1,26 +1,19 @@
 import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
 import type { State } from './state.js';
 
-/** Bounded mutable state. Updates are serialised; an update's promise resolves once it is durable. */
-export interface StateStore {
-  /** The current state. Treat as read-only: change it only through `update`. */
+/** Reading the committed state. Writes go through `Store.transact` only. */
+export interface StateReader {
+  /** The committed state (what the disk holds). Treat as read-only. */
   get(): Readonly<State>;
-  /**
-   * Applies `fn` to a copy of the state and persists the result (atomic and durable). If `fn`
-   * throws, nothing changes. Resolves with `fn`'s result after the write reached the disk.
-   */
-  update<R>(fn: (draft: State) => R): Promise<R>;
 }
 
-/** Append-only, hash-chained history. An append's promise resolves once the event is durable. */
-export interface Ledger {
-  append(event: NewLedgerEvent): Promise<LedgerEvent>;
-  appendMany(events: readonly NewLedgerEvent[]): Promise<LedgerEvent[]>;
-  /** Sequence number and hash of the last event (0 and the genesis hash when empty). */
+/** Reading the append-only, hash-chained history. Appends go through `Store.transact` only. */
+export interface LedgerReader {
+  /** Sequence number and hash of the last durable event (0 and the genesis hash when empty). */
   head(): { seq: number; hash: string };
-  /** The last event appended (or found at open), if any. */
+  /** The last durable event, if any. */
   last(): LedgerEvent | undefined;
-  /** Events in order, from `fromSeq` (inclusive). */
+  /** Durable events in order, from `fromSeq` (inclusive). */
   read(fromSeq?: number): AsyncIterable<LedgerEvent>;
   /**
    * Calls `listener` with every event appended from now on, in order, once it is durable (for
@@ -29,9 +22,39 @@ export interface Ledger {
   subscribe(listener: (events: readonly LedgerEvent[]) => void): () => void;
 }
 
+/** What a transaction's function may do besides changing the draft state. */
+export interface Tx {
+  /**
+   * Adds an event to the transaction. Returns the sequence number it will have once committed
+   * (transactions are serialised, so it is known now). The payload is checked against its type's
+   * schema; a bad payload throws and the whole transaction changes nothing.
+   */
+  append(event: NewLedgerEvent): number;
+  /** The instant the transaction's events will carry. */
+  readonly at: Date;
+}
+
+export interface Committed<R> {
+  result: R;
+  /** The events the transaction appended, as committed. */
+  events: LedgerEvent[];
+}
+
+export type StoreHealth = { status: 'ok' } | { status: 'degraded'; code: 'STATE_WRITE_FAILED' | 'LEDGER_BEHIND'; reason: string };
+
 export interface Store {
-  state: StateStore;
-  ledger: Ledger;
+  state: StateReader;
+  ledger: LedgerReader;
+  /**
+   * The only way to write: `fn` changes a draft of the state and appends events; both commit
+   * together or not at all. Transactions run one at a time in call order, so `fn` decides on the
+   * latest state (two identical concurrent actions: the second sees the first). If `fn` throws,
+   * nothing changes. Resolves once the change is durable; if it cannot be written, rejects with
+   * a 503 AppError (`STORE_UNAVAILABLE`) and the committed state is unchanged.
+   */
+  transact<R>(fn: (draft: State, tx: Tx) => R): Promise<Committed<R>>;
+  /** Whether the last writes worked; `degraded` says why (shown by /api/health). */
+  health(): StoreHealth;
   /** True when this open created a fresh, empty data directory (first run). */
   readonly created: boolean;
   close(): Promise<void>;

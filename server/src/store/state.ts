@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Assignment } from '../../../shared/schemas/assignment.js';
 import { Id, Instant } from '../../../shared/schemas/common.js';
+import { LedgerEvent } from '../../../shared/schemas/ledger.js';
 import { PeopleFile, Person } from '../../../shared/schemas/person.js';
 import { Plan, ProseObligation, Section } from '../../../shared/schemas/plan.js';
 import { Task } from '../../../shared/schemas/task.js';
@@ -9,7 +10,7 @@ import { IsoDate } from '../../../shared/schemas/common.js';
 import { OutboxRow } from '../outbox/outbox-row.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 
 /**
  * The hot, bounded, mutable state (one lowdb document). Growing history (reports, reviews,
@@ -17,6 +18,11 @@ export const STATE_VERSION = 4;
  */
 export const State = z.object({
   schemaVersion: z.literal(STATE_VERSION),
+  /**
+   * The ledger position this state reflects (ARCHITECTURE rule 13): the last event committed with
+   * it, and the committed events the ledger may not hold yet (appended at the next open).
+   */
+  ledger: z.object({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/), unflushed: z.array(LedgerEvent) }),
   directory: z.object({ district: z.string(), sample: z.boolean(), note: z.string().optional() }),
   units: z.array(Unit),
   groups: z.array(UnitGroup),
@@ -39,8 +45,6 @@ export const State = z.object({
   /** Compare-and-set marker: the last date the planner enqueued that day's reminders. */
   scheduler: z.object({
     lastPlannedDate: IsoDate.nullable(),
-    /** The day's `reminders.planned` ledger event, until it is known to be in the ledger. */
-    pendingEvent: z.object({ date: IsoDate, payload: z.record(z.string(), z.unknown()) }).optional(),
   }),
   /** Obligations the 督考办 added by hand (e.g. for tasks driven by higher authorities). */
   manualObligations: z.array(
@@ -76,6 +80,7 @@ export type State = z.infer<typeof State>;
 export function emptyState(): State {
   return {
     schemaVersion: STATE_VERSION,
+    ledger: { seq: 0, hash: '0'.repeat(64), unflushed: [] },
     directory: { district: '', sample: false },
     units: [],
     groups: [],

@@ -2,7 +2,7 @@ import type { BotEvent, BotEventHandler } from '../../bot/bot-event.js';
 import type { Log } from '../../deps.js';
 import { MsgIdDeduper } from './inbound-dedupe.js';
 import { toBotEvent } from './robot-payload.js';
-import type { Ledger } from '../../store/ports.js';
+import type { LedgerReader as Ledger } from '../../store/ports.js';
 
 /**
  * The msgIds of bot messages handled in the last `windowMs` (default 10 minutes), read from the

@@ -66,13 +66,13 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
       provisionalUnits: newUnits.map((u) => u.name),
     },
   };
-  const recorded = await store.ledger.append(event);
-  await store.state.update((draft) => {
+  const { events: [recorded] } = await store.transact((draft, tx) => {
+    tx.append(event);
     next(draft);
     draft.imports = [
       ...draft.imports.filter((i) => i.planId !== planId),
       { planId, sha256: result.plan.source.sha256, at: at.toISOString(), sourceName: result.plan.source.name },
     ];
   });
-  return { changed: true, event: recorded };
+  return { changed: true, event: recorded! };
 }

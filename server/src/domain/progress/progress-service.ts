@@ -5,7 +5,7 @@ import { shanghaiDate } from '../../calendar/dates.js';
 import type { Clock } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { Store } from '../../store/ports.js';
-import { fulfilObligations } from '../reminders/fulfil.js';
+import { fulfilInDraft } from '../reminders/fulfil.js';
 import { openObligations, type OpenObligation } from '../reminders/open-obligations.js';
 import { includedTasks, obligationContext, obligationsFor, type Obligation } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
@@ -102,8 +102,11 @@ export class ProgressService {
     const acks = this.open(f.assignment).filter((o) => o.obligation.kind === 'acknowledge');
     if (acks.length === 0) return { acknowledged: [], already: true, undoUntil: null };
     const now = this.d.clock.now();
-    await fulfilObligations(this.d.store, acks.map((o) => ({ obligationId: o.obligation.id, action: 'acknowledge' as const, channel: f.channel, actor: f.actor, at: now, unitId: f.assignment.unitId })));
-    return { acknowledged: acks.map((o) => o.obligation.id), already: false, undoUntil: new Date(now.getTime() + UNDO_ACK_MS) };
+    const inputs = acks.map((o) => ({ obligationId: o.obligation.id, action: 'acknowledge' as const, channel: f.channel, actor: f.actor, at: now, unitId: f.assignment.unitId }));
+    // decided inside the transaction: of several identical 签收 at once, one records, the others find it done
+    const { result: done } = await this.d.store.transact((draft, tx) => fulfilInDraft(draft, tx, inputs));
+    if (done.length === 0) return { acknowledged: [], already: true, undoUntil: null };
+    return { acknowledged: done, already: false, undoUntil: new Date(now.getTime() + UNDO_ACK_MS) };
   }
 
   /** Takes back the person's own 签收 of the last few seconds: the obligation is open again. */
@@ -114,17 +117,16 @@ export class ProgressService {
       ([id, x]) => id.startsWith(prefix) && id.split(':')[2] === 'acknowledge' && x.action === 'acknowledge' && x.by === f.actor.id && now - Date.parse(x.at) <= UNDO_ACK_MS,
     );
     if (mine.length === 0) throw new AppError('CONFLICT', 409, '签收已超过可撤销的时间,无法撤销');
-    await this.d.store.ledger.appendMany(
-      mine.map(([obligationId, x]) => ({
-        type: 'obligation.acknowledgeUndone',
-        actor: f.actor,
-        subject: { type: 'assignment', id: f.assignment.id },
-        channel: f.channel,
-        payload: { obligationId, unitId: f.assignment.unitId, taskId: f.assignment.taskId, undoes: x.seq, before: 'acknowledged', after: 'open' },
-      })),
-    );
-    await this.d.store.state.update((draft) => {
-      for (const [obligationId] of mine) {
+    await this.d.store.transact((draft, tx) => {
+      for (const [obligationId, x] of mine) {
+        if (!draft.fulfillments[obligationId]) continue;
+        tx.append({
+          type: 'obligation.acknowledgeUndone',
+          actor: f.actor,
+          subject: { type: 'assignment', id: f.assignment.id },
+          channel: f.channel,
+          payload: { obligationId, unitId: f.assignment.unitId, taskId: f.assignment.taskId, undoes: x.seq, before: 'acknowledged', after: 'open' },
+        });
         delete draft.fulfillments[obligationId];
         // the 待办 completion not sent yet is withdrawn with it
         draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && String(r.payload.todoKey).startsWith(`${obligationId}|`)));
@@ -141,38 +143,41 @@ export class ProgressService {
   async report(f: ActingFor, input: { text: string; noChange: boolean; evidence: EvidenceMeta[] }): Promise<{ seq: number; fulfilled: string[] }> {
     const due = reportTargets(this.open(f.assignment), this.today()).slice(0, 1);
     const text = input.noChange ? `本期无变化,沿用上期进展${input.text ? `:${input.text}` : ''}` : input.text;
-    const event = await this.d.store.ledger.append({
-      type: 'progress.reported',
-      actor: f.actor,
-      subject: { type: 'assignment', id: f.assignment.id },
-      channel: f.channel,
-      payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, text, noChange: input.noChange, evidence: input.evidence, obligations: due.map((o) => o.obligation.id), before: due.length ? 'open' : 'none due', after: due.length ? 'reported' : 'none due' },
+    const { result: seq } = await this.d.store.transact((draft, tx) => {
+      const seq = tx.append({
+        type: 'progress.reported',
+        actor: f.actor,
+        subject: { type: 'assignment', id: f.assignment.id },
+        channel: f.channel,
+        payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, text, noChange: input.noChange, evidence: input.evidence, obligations: due.map((o) => o.obligation.id), before: due.length ? 'open' : 'none due', after: due.length ? 'reported' : 'none due' },
+      });
+      fulfilInDraft(draft, tx, due.map((o) => ({ obligationId: o.obligation.id, action: 'report' as const, channel: f.channel, actor: f.actor, at: tx.at, note: text, unitId: f.assignment.unitId })));
+      return seq;
     });
-    await fulfilObligations(this.d.store, due.map((o) => ({ obligationId: o.obligation.id, action: 'report' as const, channel: f.channel, actor: f.actor, at: this.d.clock.now(), note: text, unitId: f.assignment.unitId })));
-    return { seq: event.seq, fulfilled: due.map((o) => o.obligation.id) };
+    return { seq, fulfilled: due.map((o) => o.obligation.id) };
   }
 
   async requestClosure(f: ActingFor, input: { text: string; evidence: EvidenceMeta[] }): Promise<{ seq: number }> {
-    const e = await this.d.store.ledger.append({
+    const { events: [e] } = await this.d.store.transact((_, tx) => tx.append({
       type: 'closure.requested',
       actor: f.actor,
       subject: { type: 'assignment', id: f.assignment.id },
       channel: f.channel,
       payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, text: input.text, evidence: input.evidence, before: 'in progress', after: 'closure requested' },
-    });
-    return { seq: e.seq };
+    }));
+    return { seq: e!.seq };
   }
 
   async requestExtension(f: ActingFor, input: { until: string; reason: string }): Promise<{ seq: number }> {
     if (input.until <= this.today()) throw new AppError('VALIDATION_FAILED', 400, `延期日期应晚于今天(${this.today()})`);
     const due = this.open(f.assignment).find((o) => o.obligation.kind !== 'acknowledge');
-    const e = await this.d.store.ledger.append({
+    const { events: [e] } = await this.d.store.transact((_, tx) => tx.append({
       type: 'extension.requested',
       actor: f.actor,
       subject: { type: 'assignment', id: f.assignment.id },
       channel: f.channel,
       payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, until: input.until, reason: input.reason, ...(due ? { obligationId: due.obligation.id, before: due.obligation.due } : {}), after: input.until },
-    });
-    return { seq: e.seq };
+    }));
+    return { seq: e!.seq };
   }
 }

@@ -1,5 +1,5 @@
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
-import type { Ledger } from '../../store/ports.js';
+import type { LedgerReader as Ledger } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 
 /** Evidence as the ledger records it. */

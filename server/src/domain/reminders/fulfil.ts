@@ -1,5 +1,5 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
-import type { Store } from '../../store/ports.js';
+import type { Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 
 export type FulfilAction = 'acknowledge' | 'report' | 'approve';
@@ -19,31 +19,31 @@ const EVENT: Record<FulfilAction, string> = { acknowledge: 'obligation.acknowled
 
 /**
  * Records that obligations were met by actions (签收, 进展报送, 审核通过) — never by time passing.
- * The ledger gets the events first, then one state write marks them fulfilled and enqueues the
- * completion of their open 待办. Idempotent: an obligation already fulfilled is skipped.
+ * One transaction records the events, marks them fulfilled and enqueues the completion of their
+ * open 待办. Idempotent: an obligation already fulfilled is skipped.
  */
 export async function fulfilObligations(store: Store, inputs: readonly FulfilInput[]): Promise<{ changed: number }> {
-  const done = store.state.get().fulfillments;
-  const seen = new Set<string>();
-  const fresh = inputs.filter((i) => !done[i.obligationId] && !seen.has(i.obligationId) && seen.add(i.obligationId));
-  if (fresh.length === 0) return { changed: 0 };
-  const events = await store.ledger.appendMany(
-    fresh.map((input) => ({
+  const { result } = await store.transact((draft, tx) => fulfilInDraft(draft, tx, inputs));
+  return { changed: result.length };
+}
+
+/** The same inside a caller's transaction: decides on the draft, so concurrent identical actions record once. */
+export function fulfilInDraft(draft: State, tx: Tx, inputs: readonly FulfilInput[]): string[] {
+  const changed: string[] = [];
+  for (const input of inputs) {
+    if (draft.fulfillments[input.obligationId]) continue;
+    const seq = tx.append({
       type: EVENT[input.action],
       actor: input.actor,
       subject: { type: 'assignment', id: input.obligationId.split(':')[0]! },
       channel: input.channel,
       payload: { obligationId: input.obligationId, ...(input.unitId ? { unitId: input.unitId } : {}), before: 'open', after: EVENT[input.action].split('.')[1], ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
-    })),
-  );
-  await store.state.update((draft) => {
-    fresh.forEach((input, n) => {
-      if (draft.fulfillments[input.obligationId]) return;
-      draft.fulfillments[input.obligationId] = { at: input.at.toISOString(), action: input.action, seq: events[n]!.seq, ...(input.actor.id ? { by: input.actor.id } : {}) };
-      completeTodos(draft, input.obligationId, input.at);
     });
-  });
-  return { changed: fresh.length };
+    draft.fulfillments[input.obligationId] = { at: input.at.toISOString(), action: input.action, seq, ...(input.actor.id ? { by: input.actor.id } : {}) };
+    completeTodos(draft, input.obligationId, input.at);
+    changed.push(input.obligationId);
+  }
+  return changed;
 }
 
 export async function fulfilObligation(store: Store, input: FulfilInput): Promise<{ changed: boolean }> {

@@ -27,8 +27,8 @@ export async function addManualObligation(store: Store, calendar: WorkCalendar, 
   const bad = (input.unitIds ?? []).find((u) => !assigned.has(u));
   if (bad) throw new AppError('VALIDATION_FAILED', 400, `单位 ${bad} 不承担该任务`);
   const id = `h${state.manualObligations.length + 1}`;
-  await store.ledger.append({ type: 'obligation.added', actor, subject: { type: 'task', id: task.id }, channel: 'api', payload: { id, label, due: input.due, unitIds: input.unitIds ?? null } });
-  await store.state.update((d) => {
+  await store.transact((d, tx) => {
+    tx.append({ type: 'obligation.added', actor, subject: { type: 'task', id: task.id }, channel: 'api', payload: { id, label, due: input.due, unitIds: input.unitIds ?? null } });
     d.manualObligations.push({ id, planId: task.planId, taskId: task.id, ...(input.unitIds ? { unitIds: input.unitIds } : {}), label, due: input.due, createdBy: actor.id ?? actor.name ?? actor.type, createdAt: at.toISOString() });
   });
   return { id };

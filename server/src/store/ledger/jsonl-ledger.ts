@@ -6,7 +6,7 @@ import { LedgerEvent, NewLedgerEvent } from '../../../../shared/schemas/ledger.j
 import { fsyncDir } from '../durable-fs.js';
 import { StoreError } from '../errors.js';
 import { notify } from './notify.js';
-import type { Ledger } from '../ports.js';
+import type { LedgerSink } from '../committer.js';
 import { eventHash, GENESIS_HASH } from './event-hash.js';
 
 export interface JsonlLedgerOptions {
@@ -29,7 +29,7 @@ const segmentName = (firstSeq: number): string => `${String(firstSeq).padStart(1
  * resolves only after its batch is on disk. Cost is independent of history size: opening reads
  * only the last segment, appending never rewrites.
  */
-export class JsonlLedger implements Ledger {
+export class JsonlLedger implements LedgerSink {
   private seq = 0;
   private hash = GENESIS_HASH;
   private lastEvent: LedgerEvent | undefined;
@@ -154,6 +154,39 @@ export class JsonlLedger implements Ledger {
       notify(this.listeners, events);
       return events;
     });
+  }
+
+  /**
+   * Appends events whose numbers and hashes were given by a store transaction (they must continue
+   * this ledger's head); resolves once they are durable.
+   */
+  appendPrepared(events: readonly LedgerEvent[]): Promise<void> {
+    if (this.failed) return Promise.reject(new StoreError('台账写入失败过,需先恢复', 'WRITE_FAILED', { cause: this.failed }));
+    if (events.length === 0) return Promise.resolve();
+    if (events[0]!.seq !== this.seq + 1 || events[0]!.prevHash !== this.hash) {
+      return Promise.reject(new StoreError(`台账接续错误:台账到第 ${this.seq} 条,要追加的从第 ${events[0]!.seq} 条开始`, 'LEDGER_CORRUPT'));
+    }
+    for (const event of events) {
+      this.seq = event.seq;
+      this.hash = event.hash;
+      this.lastEvent = event;
+    }
+    const written = Promise.all(events.map((event) => new Promise<void>((resolve, reject) => this.pending.push({ seq: event.seq, line: `${JSON.stringify(event)}\n`, resolve, reject }))));
+    this.flushing ??= this.flush();
+    return written.then(() => notify(this.listeners, events));
+  }
+
+  /** After a failed write: reopen from what the disk holds (a torn tail is cut off) and accept appends again. */
+  async recover(): Promise<void> {
+    await this.flushing;
+    await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
+    this.failed = undefined;
+    this.seq = 0;
+    this.durableSeq = 0;
+    this.hash = GENESIS_HASH;
+    this.lastEvent = undefined;
+    await this.load();
   }
 
   private readonly listeners = new Set<(events: readonly LedgerEvent[]) => void>();

@@ -1,64 +1,53 @@
-import { produce } from 'immer';
-import type { LedgerEvent, NewLedgerEvent } from '../../../../shared/schemas/ledger.js';
-import { NewLedgerEvent as NewLedgerEventSchema } from '../../../../shared/schemas/ledger.js';
-import { eventHash, GENESIS_HASH } from '../ledger/event-hash.js';
-import type { Ledger, StateStore, Store } from '../ports.js';
+import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import { Committer, type LedgerSink } from '../committer.js';
+import { GENESIS_HASH } from '../ledger/event-hash.js';
 import { notify } from '../ledger/notify.js';
+import type { Store } from '../ports.js';
 import { emptyState, type State } from '../state.js';
 
+/** A hash-chained ledger in memory. */
+class MemoryLedger implements LedgerSink {
+  readonly events: LedgerEvent[] = [];
+  private readonly listeners = new Set<(events: readonly LedgerEvent[]) => void>();
+
+  head() {
+    return { seq: this.events.length, hash: this.events.at(-1)?.hash ?? GENESIS_HASH };
+  }
+  last() {
+    return this.events.at(-1);
+  }
+  async *read(fromSeq = 1): AsyncIterable<LedgerEvent> {
+    for (const e of this.events) if (e.seq >= fromSeq) yield e;
+  }
+  subscribe(listener: (events: readonly LedgerEvent[]) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  async appendPrepared(events: readonly LedgerEvent[]): Promise<void> {
+    if (events[0] && events[0].seq !== this.events.length + 1) throw new Error(`ledger continuity: expected ${this.events.length + 1}, got ${events[0].seq}`);
+    this.events.push(...events);
+    notify(this.listeners, events);
+  }
+  async recover(): Promise<void> {}
+}
+
 /**
- * The store ports in memory: same semantics as the durable adapters (atomic updates, hash-chained
- * ledger), no disk. For simulations and benchmarks where durability is not what is measured.
+ * The store port in memory: the same transactions as the durable store (serialised, atomic,
+ * hash-chained ledger), no disk. For simulations and benchmarks where durability is not measured.
  */
 export class MemoryStore implements Store {
   readonly created = true;
-  private data: State;
-  private readonly events: LedgerEvent[] = [];
-  private readonly listeners = new Set<(events: readonly LedgerEvent[]) => void>();
+  private readonly committer: Committer;
+  readonly ledger = new MemoryLedger();
 
-  constructor(
-    initial: State = emptyState(),
-    private readonly clock: () => Date = () => new Date(),
-  ) {
-    this.data = structuredClone(initial);
+  constructor(initial: State = emptyState(), clock: () => Date = () => new Date()) {
+    this.committer = new Committer(structuredClone(initial), this.ledger, async () => undefined, clock);
   }
 
-  readonly state: StateStore = {
-    get: () => this.data,
-    update: async <R>(fn: (draft: State) => R): Promise<R> => {
-      let result!: R;
-      this.data = produce(this.data, (draft) => {
-        result = fn(draft as State);
-      });
-      return result;
-    },
-  };
-
-  readonly ledger: Ledger = {
-    append: async (event: NewLedgerEvent) => (await this.ledger.appendMany([event]))[0]!,
-    appendMany: async (input: readonly NewLedgerEvent[]) => {
-      const at = this.clock().toISOString();
-      const out = input.map((raw) => {
-        const e = NewLedgerEventSchema.parse(raw);
-        const prev = this.events.at(-1);
-        const body = { id: `e${this.events.length + 1}`, seq: this.events.length + 1, at, prevHash: prev?.hash ?? GENESIS_HASH, ...e };
-        const event: LedgerEvent = { ...body, hash: eventHash(body) };
-        this.events.push(event);
-        return event;
-      });
-      notify(this.listeners, out);
-      return out;
-    },
-    subscribe: (listener) => {
-      this.listeners.add(listener);
-      return () => this.listeners.delete(listener);
-    },
-    head: () => ({ seq: this.events.length, hash: this.events.at(-1)?.hash ?? GENESIS_HASH }),
-    last: () => this.events.at(-1),
-    read: async function* (this: MemoryStore, fromSeq = 1) {
-      for (const e of this.events) if (e.seq >= fromSeq) yield e;
-    }.bind(this) as Ledger['read'],
-  };
-
-  async close(): Promise<void> {}
+  readonly state = { get: () => this.committer.get() };
+  transact: Store['transact'] = (fn) => this.committer.transact(fn);
+  health: Store['health'] = () => this.committer.health();
+  async close(): Promise<void> {
+    await this.committer.idle();
+  }
 }

@@ -1,0 +1,158 @@
+import { produce } from 'immer';
+import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
+import { checkEvent } from '../../../shared/schemas/ledger-events.js';
+import { AppError } from '../errors.js';
+import { eventHash } from './ledger/event-hash.js';
+import type { Committed, LedgerReader, StoreHealth, Tx } from './ports.js';
+import type { State } from './state.js';
+
+/** A ledger the committer appends to: events arrive with their sequence numbers and hashes. */
+export interface LedgerSink extends LedgerReader {
+  /** Appends events whose seq/prevHash continue the head; resolves once they are durable. */
+  appendPrepared(events: readonly LedgerEvent[]): Promise<void>;
+  /** After a failed append: reopen from what the disk holds so appends can resume. */
+  recover(): Promise<void>;
+}
+
+type Waiter = { events: LedgerEvent[]; resolve: () => void; reject: (e: unknown) => void };
+
+const unavailable = (cause: unknown): AppError =>
+  new AppError('STORE_UNAVAILABLE', 503, '数据暂时无法保存(数据目录不可写或磁盘已满),本次办理没有生效,请稍后重试。已办理的事项不会丢失。', { cause });
+
+/**
+ * Ledger and state commit together (ARCHITECTURE rule 13). The state file is the commit point:
+ * a transaction's events get their sequence numbers and hashes first, ride in the state document
+ * (`ledger.unflushed`) in the same atomic write as the state change, and are appended to the
+ * ledger right after. A crash between the two leaves them in the state, and the next open (or the
+ * next transaction) appends them: never an event without its state change, never a state change
+ * without its event.
+ *
+ * Transactions are computed one at a time on the newest state (committed or on its way to the
+ * disk), so a decision always sees every earlier one; writes in flight are group-committed. Until
+ * a write is durable nobody reads it (`get()` is the committed state); if it fails, it and every
+ * transaction built on it are refused with a 503, the state stays as the disk has it, and health
+ * turns degraded until a write succeeds again.
+ */
+export class Committer {
+  private committed: State;
+  /** The committed state plus the transactions waiting for their write. */
+  private tentative: State;
+  private queue: Array<{ state: State } & Waiter> = [];
+  private draining: Promise<void> | undefined;
+  private problem: StoreHealth = { status: 'ok' };
+
+  constructor(
+    initial: State,
+    private readonly ledger: LedgerSink,
+    private readonly writeState: (state: State) => Promise<void>,
+    private readonly clock: () => Date,
+  ) {
+    this.committed = initial;
+    this.tentative = initial;
+  }
+
+  get(): Readonly<State> {
+    return this.committed;
+  }
+
+  health(): StoreHealth {
+    return this.problem;
+  }
+
+  transact<R>(fn: (draft: State, tx: Tx) => R): Promise<Committed<R>> {
+    const at = this.clock();
+    const atIso = at.toISOString();
+    const events: LedgerEvent[] = [];
+    let result!: R;
+    let next: State;
+    try {
+      const base = this.tentative;
+      let { seq, hash } = base.ledger;
+      const tx: Tx = {
+        at,
+        append: (raw: NewLedgerEvent) => {
+          const e = checkEvent(raw);
+          seq += 1;
+          const body: Omit<LedgerEvent, 'hash'> = { id: `e${seq}`, seq, at: atIso, prevHash: hash, ...e };
+          const event: LedgerEvent = { ...body, hash: eventHash(body) };
+          hash = event.hash;
+          events.push(event);
+          return seq;
+        },
+      };
+      next = produce(base, (draft) => {
+        result = fn(draft as State, tx);
+      });
+      if (next !== base || events.length > 0) {
+        // The written state carries every event the ledger has not been handed yet (this
+        // transaction's and those of earlier ones in the same group commit).
+        const handed = this.ledger.head().seq;
+        const unflushed = [...base.ledger.unflushed.filter((e) => e.seq > handed), ...events];
+        next = produce(next, (draft) => {
+          draft.ledger = { seq, hash, unflushed: unflushed as State['ledger']['unflushed'] };
+        });
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (next === this.tentative) return Promise.resolve({ result, events });
+    this.tentative = next;
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ state: next, events, resolve, reject });
+      this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    }).then(() => ({ result, events }));
+  }
+
+  /** Resolves once every transaction asked for so far has been written (or refused). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      const last = batch.at(-1)!.state;
+      try {
+        await this.catchUpLedger();
+        await this.writeState(last);
+      } catch (error) {
+        // nothing of this batch is committed, and what was computed on top of it cannot be either
+        const refused = [...batch, ...this.queue.splice(0)];
+        this.tentative = this.committed;
+        if (this.problem.status === 'ok' || this.problem.code !== 'LEDGER_BEHIND') this.problem = { status: 'degraded', code: 'STATE_WRITE_FAILED', reason: `状态文件写入失败:${(error as Error).message.slice(0, 200)}` };
+        for (const w of refused) w.reject(error instanceof AppError ? error : unavailable(error));
+        continue;
+      }
+      this.committed = last;
+      this.problem = { status: 'ok' };
+      const events = batch.flatMap((w) => w.events);
+      if (events.length > 0) {
+        try {
+          await this.ledger.appendPrepared(events);
+        } catch (error) {
+          // committed all the same: the events wait in the state file until the ledger takes them
+          this.problem = { status: 'degraded', code: 'LEDGER_BEHIND', reason: `台账写入失败,${events.length} 条记录暂存于状态文件,恢复后自动补记:${(error as Error).message.slice(0, 200)}` };
+        }
+      }
+      for (const w of batch) w.resolve();
+    }
+  }
+
+  /** Appends committed events the ledger does not have yet (after a crash or a failed append). */
+  async catchUpLedger(): Promise<void> {
+    const marker = this.committed.ledger;
+    let head = this.ledger.head();
+    if (head.seq >= marker.seq) return;
+    if (this.problem.status === 'degraded' && this.problem.code === 'LEDGER_BEHIND') {
+      await this.ledger.recover();
+      head = this.ledger.head();
+      if (head.seq >= marker.seq) return;
+    }
+    const missing = marker.unflushed.filter((e) => e.seq > head.seq);
+    if (missing[0]?.seq !== head.seq + 1 || missing[0].prevHash !== head.hash) {
+      throw new AppError('STORE_UNAVAILABLE', 503, `台账(到第 ${head.seq} 条)与状态文件(到第 ${marker.seq} 条)对不上,且缺少的记录无法从状态文件补齐:请从备份恢复台账`);
+    }
+    await this.ledger.appendPrepared(missing as LedgerEvent[]);
+    if (this.problem.status === 'degraded' && this.problem.code === 'LEDGER_BEHIND') this.problem = { status: 'ok' };
+  }
+}
