@@ -40,6 +40,7 @@ export const api = {
   report: { method: 'POST', path: '/api/assignments/:id/reports', params: IdParams, body: ReportBody, response: ReportResult },
   closure: { method: 'POST', path: '/api/assignments/:id/closure-requests', params: IdParams, body: ClosureBody, response: RequestResult },
   extension: { method: 'POST', path: '/api/assignments/:id/extension-requests', params: IdParams, body: ExtensionBody, response: RequestResult },
+  withdrawRequest: { method: 'POST', path: '/api/requests/:id/withdraw', params: IdParams, response: RequestResult },
   upload: { method: 'POST', path: '/api/evidence', response: UploadResult },
   evidence: { method: 'GET', path: '/api/evidence/:sha256', params: z.object({ sha256: z.string().max(64) }), query: z.object({ p: z.string().max(128).optional(), exp: z.string().max(20).optional(), sig: z.string().max(100).optional(), thumb: z.enum(['1']).optional() }) },
 } as const;

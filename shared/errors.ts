@@ -23,6 +23,13 @@ export const ErrorCode = z.enum([
   'INTERNAL',
   'UNAVAILABLE',
   'STORE_UNAVAILABLE',
+  'NO_EARLIER_REPORT',
+  'OBLIGATION_NOT_OPEN',
+  'NOTHING_TO_EXTEND',
+  'EXTENSION_DATE_INVALID',
+  'REQUEST_PENDING',
+  'REQUEST_NOT_FOUND',
+  'REQUEST_NOT_PENDING',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -43,6 +43,8 @@ export interface BuildAppOptions {
     calendar: WorkCalendar;
     policy: ReminderPolicy;
     evidence: EvidenceStore;
+    /** The service the bot uses too (one is made when absent). */
+    progress?: ProgressService;
     /** What the page passes to requestAuthCode. */
     dingtalk: { corpId: string; clientId: string };
     /** The built pages (miniapp/dist); not served when absent. */
@@ -97,7 +99,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     const timeline = new TaskTimeline(deps.store.ledger, () => deps.store.state.get());
     // catches up with the ledger in the background (~20 µs per event); task pages wait for it
     timeline.start().catch((error: unknown) => deps.log.error(`任务时间线读取台账失败:${(error as Error).message}`));
-    const progress = new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock });
+    const progress = m.progress ?? new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock });
     await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk }));
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
     await app.register(evidenceRoutes(deps, { evidence: m.evidence, timeline, sessions }));

@@ -7,6 +7,9 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { systemClock, type Deps } from './deps.js';
 import { seedStore } from './domain/plan/seed-store.js';
+import { ensureObligations } from './domain/obligations/obligation-book.js';
+import { ProgressService } from './domain/progress/progress-service.js';
+import { backfillFromLedger } from './domain/progress/backfill.js';
 import { consoleLog } from './log.js';
 import { loadSeeds } from './seeds/load-seeds.js';
 import { StoreError } from './store/errors.js';
@@ -59,10 +62,15 @@ async function main(): Promise<void> {
   };
   for (const w of calendarWarnings()) log.warn(`!!! ${w}`);
   const deps: Deps = { config, clock, log, store, channel };
+  const carried = await backfillFromLedger(store);
+  if (carried.reports + carried.requests > 0) log.info(`已从台账补记 ${carried.reports} 条最近进展、${carried.requests} 份办结/延期申请`);
+  const materialised = await ensureObligations(store, { calendar, policy }, clock.now());
+  if (materialised > 0) log.info(`已生成 ${materialised} 项年度事项(${shanghaiDate(clock.now()).slice(0, 4)} 年及上一年)`);
+  const progress = new ProgressService({ store, calendar, policy, clock });
   const dispatcher = new Dispatcher(store, channel, log);
   const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl: config.publicUrl });
   const evidence = new EvidenceStore(join(config.dataDir, 'evidence'));
-  const inbox = new BotInbox(createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence }), log);
+  const inbox = new BotInbox(createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence, progress }), log);
   inbox.remember(await recentBotMsgIds(store.ledger, systemClock.now().getTime()));
   const receiver = config.robotMode === 'stream' ? new StreamReceiver({ clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase }, inbox, log) : undefined;
 
@@ -72,7 +80,7 @@ async function main(): Promise<void> {
     dingtalkCallback: { appSecret: channelOptions.appSecret, inbox },
     warnings: calendarWarnings,
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
-    miniapp: { calendar, policy, evidence, dingtalk: { corpId, clientId: channelOptions.appKey }, appDir: await miniappDir(log) },
+    miniapp: { calendar, policy, evidence, progress, dingtalk: { corpId, clientId: channelOptions.appKey }, appDir: await miniappDir(log) },
     reminders: {
       scheduler,
       calendar,

@@ -121,6 +121,13 @@ export const MyAssignment = z.object({
   /** The last progress text, for 沿用上期. */
   lastReport: z.object({ at: Instant, text: z.string() }).nullable(),
   pending: z.object({ closure: z.boolean(), extensionUntil: IsoDate.nullable() }),
+  /** This unit's pending requests on the task (it may withdraw them). */
+  requests: z.array(z.object({ id: z.string(), kind: z.enum(['closure', 'extension']), until: IsoDate.optional(), label: z.string(), late: z.boolean(), createdAt: Instant })),
+  /** What a report can answer now, nearest first (the first is preselected); includes items not yet open. */
+  reportTargets: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })),
+  /** What a 延期 can extend: open items other than 签收, with the latest date one may ask for. */
+  extendable: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })),
+  latestExtension: IsoDate,
 });
 export type MyAssignment = z.infer<typeof MyAssignment>;
 
@@ -146,20 +153,25 @@ export const ReportBody = z
     text: z.string().trim().max(2000, '进展内容最多 2000 字').default(''),
     noChange: z.boolean().default(false),
     evidence: z.array(Sha).max(20, '一次最多附 20 个文件').default([]),
+    /** The item the report answers; the nearest open one when absent. */
+    obligationId: z.string().max(200).optional(),
   })
   .refine((b) => b.noChange || b.text.length > 0, { message: '请填写进展内容,或选择"沿用上期"', path: ['text'] });
 export type ReportBody = z.infer<typeof ReportBody>;
-export const ReportResult = z.object({ seq: z.number().int(), fulfilled: z.array(z.string()), evidence: z.array(EvidenceRef) });
+export const ReportResult = z.object({ seq: z.number().int(), fulfilled: z.array(z.string()), answered: z.object({ obligationId: z.string(), label: z.string() }).nullable(), evidence: z.array(EvidenceRef) });
 
 export const ClosureBody = z.object({
   text: z.string().trim().min(1, '请说明完成情况').max(2000, '最多 2000 字'),
   evidence: z.array(Sha).max(20, '一次最多附 20 个文件').default([]),
 });
 export const ExtensionBody = z.object({
+  /** The item to extend; the nearest open one (not 签收) when absent. */
+  obligationId: z.string().max(200).optional(),
   until: IsoDate,
   reason: z.string().trim().min(1, '请填写延期原因').max(1000, '最多 1000 字'),
 });
-export const RequestResult = z.object({ seq: z.number().int() });
+export const RequestResult = z.object({ id: z.string(), seq: z.number().int(), state: z.enum(['pending', 'approved', 'returned', 'withdrawn']), late: z.boolean(), obligations: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })) });
+export type RequestResult = z.infer<typeof RequestResult>;
 
 export const UploadResult = EvidenceRef.extend({ duplicate: z.boolean() });
 export type UploadResult = z.infer<typeof UploadResult>;

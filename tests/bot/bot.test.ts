@@ -16,7 +16,7 @@ import { EXE, JPEG } from '../helpers/files.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { updateState } from '../helpers/store-writes.js';
 
-type Chat = { items: Array<{ kind: string; direction: string; via: string; body?: { text?: { content: string }; markdown?: { text: string } }; msgParam?: { content?: string } }> };
+type Chat = { items: Array<{ kind: string; direction: string; via: string; body?: { text?: { content: string }; markdown?: { text: string }; actionCard?: { text: string } }; msgParam?: { content?: string } }> };
 
 describe('the bot, end to end (emulator → Stream → inbox → handler → ledger → reply)', () => {
   let emu: RunningEmulator;
@@ -53,7 +53,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
   const lastReply = async (userid: string) => {
     const chat = (await emu.admin<Chat>('GET', `/messages?userid=${userid}`)).items.filter((i) => i.kind === 'robot' && i.direction === 'toUser');
     const last = chat.at(-1)!;
-    return { via: last.via, text: last.body?.text?.content ?? last.body?.markdown?.text ?? last.msgParam?.content ?? '' };
+    return { via: last.via, text: last.body?.text?.content ?? last.body?.markdown?.text ?? last.body?.actionCard?.text ?? last.msgParam?.content ?? '' };
   };
   const events = async (type: string) => {
     const out: LedgerEvent[] = [];
@@ -67,7 +67,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     // last year's 签收 was still open too: both are acknowledged
     expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual(['yc-lqstg-2018.k22.sfj:2018:acknowledge', 'yc-lqstg-2018.k22.sfj:2019:acknowledge']);
     expect(acks[0]).toMatchObject({ channel: 'bot', actor: { id: 'p-sfj-c' } });
-    expect(String((acks[0]!.payload as { note: string }).note)).toContain(msgId);
+    expect((acks[0]!.payload as { msgId: string }).msgId).toBe(msgId);
     expect(await lastReply('dt-sfj-c')).toEqual({ via: 'session', text: '已签收:重点任务22(区司法局)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k22)' });
   });
 
@@ -84,8 +84,8 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     expect((await lastReply('dt-sfj-c')).text).toBe('已将图片附在重点任务22的进展上。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k22)');
     const attached = await events('evidence.attached');
     const report = (await events('progress.reported')).at(-1)!;
-    expect(attached).toEqual([expect.objectContaining({ channel: 'bot', payload: expect.objectContaining({ mime: 'image/jpeg', task: 22, reportSeq: report.seq, size: JPEG.length }) })]);
-    expect(await evidence.get((attached[0]!.payload as { sha256: string }).sha256)).toEqual(JPEG);
+    expect(attached).toEqual([expect.objectContaining({ channel: 'bot', payload: expect.objectContaining({ taskId: 'yc-lqstg-2018.k22', to: 'report', toSeq: report.seq, files: [expect.objectContaining({ mime: 'image/jpeg', size: JPEG.length })] }) })]);
+    expect(await evidence.get((attached[0]!.payload as { files: Array<{ sha256: string }> }).files[0]!.sha256)).toEqual(JPEG);
   });
 
   it('a file sent first waits for the report it belongs to; a disallowed file is refused', async () => {
@@ -93,7 +93,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     expect((await lastReply('dt-fzb-c')).text).toContain('请回复"进展 编号 内容"');
     await say('dt-fzb-c', '进展 22 已召开法律顾问工作会议');
     expect((await lastReply('dt-fzb-c')).text).toContain('已附上 1 个文件');
-    expect((await events('evidence.attached')).at(-1)!.payload).toMatchObject({ task: 22, name: '会议纪要.jpg' });
+    expect((await events('progress.reported')).at(-1)!.payload).toMatchObject({ taskId: 'yc-lqstg-2018.k22', unitId: 'fzb', evidence: [expect.objectContaining({ name: '会议纪要.jpg' })] });
     await say('dt-fzb-c', { name: 'photo.jpg', bytes: EXE, kind: 'picture' });
     expect((await lastReply('dt-fzb-c')).text).toContain('这个文件没有收下:只支持图片');
   });
@@ -113,7 +113,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
       ['不是', 'dtmd://dingtalkclient/sendMessage?content=不是'],
     ]);
     await say('dt-zfw-c', '确认进展 27');
-    expect((await events('progress.reported')).at(-1)).toMatchObject({ actor: { id: 'p-zfw-c' }, payload: { task: 27, text: '网格员队伍建设方案已印发' } });
+    expect((await events('progress.reported')).at(-1)).toMatchObject({ actor: { id: 'p-zfw-c' }, channel: 'bot', payload: { taskId: 'yc-lqstg-2018.k27', text: '网格员队伍建设方案已印发' } });
     expect((await lastReply('dt-zfw-c')).text).toContain('已报送:重点任务27');
     await say('dt-zfw-c', '确认进展 27');
     expect((await lastReply('dt-zfw-c')).text).toContain('没有待确认的进展');
@@ -148,7 +148,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
       const sent = await emu.admin<{ msgId: string; http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-fzb-c', text: '收到 6' });
       expect(sent.http.status).toBe(200);
       await inbox.idle();
-      const acks = (await events('obligation.acknowledged')).filter((e) => String((e.payload as { note?: string }).note).includes(sent.msgId));
+      const acks = (await events('obligation.acknowledged')).filter((e) => (e.payload as { msgId?: string }).msgId === sent.msgId);
       expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual(['yc-lqstg-2018.k6.fzb:2018:acknowledge', 'yc-lqstg-2018.k6.fzb:2019:acknowledge']);
       expect(await lastReply('dt-fzb-c')).toEqual({ via: 'session', text: '已签收:重点任务6(区法制办)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k6)' });
     } finally {

@@ -59,7 +59,7 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     await app.locator('.card.mine button', { hasText: '签收' }).click();
     await expect.poll(() => app.locator('.card.mine').innerText()).toContain('已签收');
     const ackKey = 'yc-lqstg-2018.k1.fsjd:2018:acknowledge';
-    expect(t.store.state.get().fulfillments[ackKey]).toMatchObject({ action: 'acknowledge', by: 'p-fsjd-c' });
+    expect(t.store.state.get().obligations[ackKey]).toMatchObject({ action: 'acknowledge', by: 'p-fsjd-c' });
 
     // 填报进展 with a photo
     await app.locator('.card.mine button', { hasText: '填报进展' }).click();
@@ -77,7 +77,8 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     expect(await report.innerText()).toContain('府山街道');
     const img = report.locator('.thumbs img');
     await expect.poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
-    await app.locator('.adm-toast-mask').waitFor({ state: 'detached' });
+    // toasts can overlap (已撤销签收 fading while 进展已报送 shows): wait until none is left, however many
+    await expect.poll(() => app.locator('.adm-toast-mask').count(), { timeout: 10_000 }).toBe(0);
     await report.scrollIntoViewIfNeeded();
     await app.screenshot({ path: `${ARTIFACTS}/miniapp-timeline.png` });
     expect(t.store.ledger.last()).toMatchObject({ channel: 'miniapp', actor: { id: 'p-fsjd-c' } });

@@ -10,6 +10,7 @@ import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import type { Clock, Deps, Log } from '../../server/src/deps.js';
 import { seedStore } from '../../server/src/domain/plan/seed-store.js';
+import { ensureObligations } from '../../server/src/domain/obligations/obligation-book.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { openStore } from '../../server/src/store/open-store.js';
 import type { Store } from '../../server/src/store/ports.js';
@@ -48,6 +49,8 @@ export async function seededApp(o: { channel?: Channel; appDir?: string } = {}):
   const config = loadConfig({ DUBAN_DATA_DIR: dataDir, DUBAN_SEEDS_DIR: SEEDS_DIR });
   const store = await openStore(dataDir, { clock: () => clock.now() });
   await seedStore(store, await loadSeeds(SEEDS_DIR), clock.now());
+  const rules = { calendar: await loadCalendar(SEEDS_DIR), policy: await loadPolicy(SEEDS_DIR) };
+  await ensureObligations(store, rules, clock.now()); // as npm start does after seeding
   const deps = { config, clock, log: silentLog, store, ...(o.channel ? { channel: o.channel } : {}) };
   const sessions = new SessionTokens(Buffer.alloc(32, 7), () => clock.now());
   const evidence = new EvidenceStore(join(dataDir, 'evidence'));

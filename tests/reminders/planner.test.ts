@@ -75,19 +75,21 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
 });
 
 describe('state stays bounded', () => {
-  it('prunes fulfilments older than last year and finished 待办 records', async () => {
-    const { pruneHistory } = await import('../../server/src/scheduler/scheduler.js');
+  it('prunes obligations older than last year (the ledger keeps them) and finished 待办 records', async () => {
+    const { pruneInDraft } = await import('../../server/src/domain/obligations/obligation-book.js');
     const { emptyState } = await import('../../server/src/store/state.js');
     const s = emptyState();
-    const f = { at: '2019-01-01T00:00:00.000Z', action: 'acknowledge' };
-    s.fulfillments = { 'a.x:2018:acknowledge': f, 'a.x:2019:acknowledge': f, 'a.x:2020:progress:Q1': f };
+    const o = (id: string) => ({ id, planId: 'p', assignmentId: 'a.x', taskId: 't', unitId: 'u', year: Number(id.split(':')[1]), kind: 'acknowledge' as const, label: '签收', opensOn: '2019-01-02', due: '2019-01-09', status: 'fulfilled' as const, seq: 1 });
+    s.obligations = Object.fromEntries(['a.x:2018:acknowledge', 'a.x:2019:acknowledge', 'a.x:2020:progress:Q1'].map((id) => [id, o(id)]));
+    s.materialised = { 'a.x': [2018, 2019, 2020] };
     s.todos = {
       'a.x:2019:acknowledge|p': { obligationId: 'a.x:2019:acknowledge', personId: 'p', unionId: 'u', todoId: 't1', done: true },
       'a.x:2020:progress:Q1|p': { obligationId: 'a.x:2020:progress:Q1', personId: 'p', unionId: 'u', todoId: 't2', done: false },
       'a.x:2018:yearEnd|p': { obligationId: 'a.x:2018:yearEnd', personId: 'p', unionId: 'u', done: false },
     };
-    pruneHistory(s, 2020);
-    expect(Object.keys(s.fulfillments)).toEqual(['a.x:2019:acknowledge', 'a.x:2020:progress:Q1']);
+    pruneInDraft(s, '2020-03-02');
+    expect(Object.keys(s.obligations)).toEqual(['a.x:2019:acknowledge', 'a.x:2020:progress:Q1']);
+    expect(s.materialised).toEqual({ 'a.x': [2019, 2020] });
     expect(Object.keys(s.todos)).toEqual(['a.x:2020:progress:Q1|p']);
   });
 });

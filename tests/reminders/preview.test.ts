@@ -84,8 +84,10 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
     await store.close();
     const path = join(dir, 'state.json');
     const { readFileSync } = await import('node:fs');
-    const v2 = JSON.parse(readFileSync(path, 'utf8'));
-    const { fulfillments: _f, outbox: _o, todos: _t, scheduler: _s, simClock: _c, ...v1 } = v2;
+    const now = JSON.parse(readFileSync(path, 'utf8'));
+    // version 1: the plan and the directory only (obligations were the prose deadlines)
+    const keep = ['directory', 'units', 'groups', 'people', 'peopleSample', 'plans', 'activePlanId', 'sections', 'tasks', 'assignments', 'imports'];
+    const v1 = { ...Object.fromEntries(keep.map((k) => [k, now[k]])), obligations: [] };
     writeFileSync(path, JSON.stringify({ ...v1, schemaVersion: 1 }));
     expect(migrate({ ...v1, schemaVersion: 1 }).from).toBe(1);
     const reopened = await openStore(dir, { clock: () => new Date() });

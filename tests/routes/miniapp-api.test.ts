@@ -126,7 +126,7 @@ describe('mini-app API: what a contact may read and do', () => {
 
   it('a contact of 府山街道 cannot act for 北海街道: every write route answers 403 and changes nothing', async () => {
     const seq = t.store.ledger.head().seq;
-    const state = JSON.stringify(t.store.state.get().fulfillments);
+    const state = JSON.stringify(t.store.state.get().obligations);
     for (const [url, payload] of [
       [`/api/assignments/${BH}/acknowledge`, {}],
       [`/api/assignments/${BH}/acknowledge/undo`, {}],
@@ -143,7 +143,7 @@ describe('mini-app API: what a contact may read and do', () => {
     expect((await as('p-eval-1').post(`/api/assignments/${BH}/acknowledge`)).statusCode).toBe(403);
     expect((await as('p-eval-1').get(`/api/tasks/${TASK}/overview`)).statusCode).toBe(200);
     expect(t.store.ledger.head().seq).toBe(seq);
-    expect(JSON.stringify(t.store.state.get().fulfillments)).toBe(state);
+    expect(JSON.stringify(t.store.state.get().obligations)).toBe(state);
   });
 
   it('签收 in one tap, undo within seconds, then 签收 again; all in the ledger with channel miniapp', async () => {
@@ -151,12 +151,12 @@ describe('mini-app API: what a contact may read and do', () => {
     expect(ack.statusCode).toBe(200);
     // last year's 签收, still open, goes with this year's
     expect(ack.json()).toMatchObject({ acknowledged: [`${FS}:2018:acknowledge`, `${FS}:2019:acknowledge`], already: false, undoUntil: '2019-03-01T01:00:15.000Z' });
-    expect(t.store.state.get().fulfillments[`${FS}:2019:acknowledge`]).toMatchObject({ action: 'acknowledge', by: FS_CONTACT });
+    expect(t.store.state.get().obligations[`${FS}:2019:acknowledge`]).toMatchObject({ action: 'acknowledge', by: FS_CONTACT });
     expect(t.store.ledger.last()).toMatchObject({ type: 'obligation.acknowledged', channel: 'miniapp', actor: { id: FS_CONTACT }, subject: { type: 'assignment', id: FS }, payload: { unitId: 'fsjd', before: 'open', after: 'acknowledged' } });
 
     const undo = await fs.post(`/api/assignments/${FS}/acknowledge/undo`);
     expect(undo.json()).toEqual({ reopened: [`${FS}:2018:acknowledge`, `${FS}:2019:acknowledge`] });
-    expect(t.store.state.get().fulfillments[`${FS}:2019:acknowledge`]).toBeUndefined();
+    expect(t.store.state.get().obligations[`${FS}:2019:acknowledge`]).toMatchObject({ status: 'open' });
     expect(t.store.ledger.last()).toMatchObject({ type: 'obligation.acknowledgeUndone', channel: 'miniapp', payload: { unitId: 'fsjd', before: 'acknowledged', after: 'open' } });
 
     await fs.post(`/api/assignments/${FS}/acknowledge`);
@@ -189,7 +189,7 @@ describe('mini-app API: what a contact may read and do', () => {
     const rep = await fs.post(`/api/assignments/${FS}/reports`, { text: '已完成试点申报', evidence: [file.sha256] });
     expect(rep.statusCode).toBe(200);
     expect(rep.json().fulfilled).toEqual([due[0].obligationId]);
-    expect(t.store.state.get().fulfillments[due[0].obligationId]).toMatchObject({ action: 'report', by: FS_CONTACT });
+    expect(t.store.state.get().obligations[due[0].obligationId]).toMatchObject({ action: 'report', by: FS_CONTACT });
 
     const overview = (await fs.get(`/api/tasks/${TASK}/overview`)).json();
     const report = overview.timeline.find((e: { type: string }) => e.type === 'progress.reported');
@@ -218,13 +218,34 @@ describe('mini-app API: what a contact may read and do', () => {
     expect(same.text).toBe('已完成试点申报');
   });
 
-  it('申请办结 and 延期申请 are recorded and shown as pending; a past date is refused', async () => {
-    expect((await fs.post(`/api/assignments/${FS}/extension-requests`, { until: '2019-02-01', reason: '来不及' })).json()).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('晚于今天') });
-    expect((await fs.post(`/api/assignments/${FS}/extension-requests`, { until: '2019-06-30', reason: '等待上级批复' })).statusCode).toBe(200);
-    expect((await fs.post(`/api/assignments/${FS}/closure-requests`, { text: '已全部完成' })).statusCode).toBe(200);
-    expect(t.store.ledger.last()).toMatchObject({ type: 'closure.requested', channel: 'miniapp', payload: { unitId: 'fsjd', before: 'in progress', after: 'closure requested' } });
+  it('申请办结 and 延期申请 are records: one pending at a time, an extension names its item and a date within bounds, a unit withdraws its own', async () => {
+    const seq = t.store.ledger.head().seq;
+    const ext = (body: object) => fs.post(`/api/assignments/${FS}/extension-requests`, body);
+    expect((await ext({ until: '2019-02-01', reason: '来不及' })).json()).toMatchObject({ code: 'EXTENSION_DATE_INVALID', message: expect.stringContaining('晚于今天') });
+    expect((await ext({ until: '2030-06-30', reason: '来不及' })).json()).toMatchObject({ code: 'EXTENSION_DATE_INVALID', message: expect.stringContaining('不能晚于 2022-12-31') });
+    expect((await ext({ until: '2019-06-30', reason: '等', obligationId: `${BH}:2019:midYear` })).json().code).toBe('OBLIGATION_NOT_OPEN');
+    expect(t.store.ledger.head().seq).toBe(seq);
+    const item = (await fs.get(`/api/tasks/${TASK}/overview`)).json().mine[0].extendable.find((o: { label: string }) => o.label === '年中督查报告');
+    const ok = await ext({ until: '2019-07-31', reason: '等待上级批复', obligationId: item.obligationId });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ id: expect.stringMatching(/^R\d+$/), state: 'pending', late: false, obligations: [{ obligationId: item.obligationId, label: '年中督查报告', due: item.due }] });
+    expect(t.store.state.get().requests[ok.json().id]).toMatchObject({ kind: 'extension', state: 'pending', until: '2019-07-31', previousDue: item.due, requester: { id: FS_CONTACT }, channel: 'miniapp' });
+    // the same kind again, or the other kind, while one is pending: refused
+    expect((await ext({ until: '2019-08-30', reason: '再延', obligationId: item.obligationId })).json().code).toBe('REQUEST_PENDING');
+    expect((await fs.post(`/api/assignments/${FS}/closure-requests`, { text: '已全部完成' })).json()).toMatchObject({ code: 'REQUEST_PENDING', message: expect.stringContaining('延期申请') });
+    // another unit cannot withdraw it; its own contact can
+    expect((await as(BH_CONTACT).post(`/api/requests/${ok.json().id}/withdraw`)).statusCode).toBe(403);
+    expect((await fs.post(`/api/requests/${ok.json().id}/withdraw`)).json()).toMatchObject({ state: 'withdrawn' });
+    expect((await fs.post(`/api/requests/${ok.json().id}/withdraw`)).json().code).toBe('REQUEST_NOT_PENDING');
+    // a 办结 filed while an item it concerns is overdue is marked late
+    const overdue = (await fs.get(`/api/tasks/${TASK}/overview`)).json().mine[0].extendable.some((o: { due: string }) => o.due < '2019-03-01');
+    const closure = await fs.post(`/api/assignments/${FS}/closure-requests`, { text: '已全部完成' });
+    expect(closure.statusCode).toBe(200);
+    expect(closure.json().late).toBe(overdue);
+    expect(t.store.ledger.last()).toMatchObject({ type: 'closure.requested', channel: 'miniapp', payload: { unitId: 'fsjd', before: 'none', after: 'pending', late: overdue } });
     const mine = (await fs.get(`/api/tasks/${TASK}/overview`)).json().mine[0];
-    expect(mine.pending).toEqual({ closure: true, extensionUntil: '2019-06-30' });
+    expect(mine.pending).toEqual({ closure: true, extensionUntil: null });
+    expect(mine.requests).toEqual([expect.objectContaining({ id: closure.json().id, kind: 'closure', late: overdue })]);
   });
 });
 

@@ -61,7 +61,7 @@ describe('ledger and state commit together', () => {
     await t.close();
     // after a restart the 签收 is there, once
     const store = await openStore(dir, { clock: () => new Date() });
-    expect(store.state.get().fulfillments[`${FS}:2019:acknowledge`]).toMatchObject({ by: FS_CONTACT });
+    expect(store.state.get().obligations[`${FS}:2019:acknowledge`]).toMatchObject({ by: FS_CONTACT });
     expect(await events(store, 'obligation.acknowledged')).toHaveLength(2);
     await store.close();
   });
@@ -79,7 +79,7 @@ describe('ledger and state commit together', () => {
       const acks = await events(store, 'obligation.acknowledged');
       expect(acks).toHaveLength(2);
       expect(store.ledger.head().seq).toBe(store.state.get().ledger.seq);
-      for (const e of acks) expect(store.state.get().fulfillments[(e.payload as { obligationId: string }).obligationId]).toMatchObject({ seq: e.seq });
+      for (const e of acks) expect(store.state.get().obligations[(e.payload as { obligationId: string }).obligationId]).toMatchObject({ seq: e.seq });
       await store.close();
       // a retry after the restart finds it done and records nothing
       const retry = spawnSync(process.execPath, ['--import', 'tsx', 'tests/store/tx-crash-child.ts', dir, FS, 'none'], { cwd: ROOT, encoding: 'utf8' });

@@ -10,6 +10,10 @@ export type BotCommand =
   | { kind: 'complete'; task: number; text: string; unit?: string }
   | { kind: 'extend'; task: number; dateText: string; reason: string; unit?: string }
   | { kind: 'detail'; task: number }
+  /** Move the last report on a task to another open item (the one-tap buttons under a report's reply). */
+  | { kind: 'refile'; task: number; item: string; unit?: string }
+  /** Take back the unit's pending 办结/延期 request on a task. */
+  | { kind: 'withdraw'; task: number; unit?: string }
   /** The one-tap answer to "report this as progress on task N?" */
   | { kind: 'confirmDraft'; task: number }
   | { kind: 'dropDraft' }
@@ -84,6 +88,16 @@ export function parseCommand(raw: string): BotCommand {
     if (task) return { kind: 'incomplete', command: '延期', hint: `请写明延期到的日期和原因,例如:延期 ${task} 6月30日 等待上级批复` };
   }
   if (/^(?:延期|申请延期)/.test(text)) return { kind: 'incomplete', command: '延期', hint: '请写明任务编号、延期到的日期和原因,例如:延期 8 6月30日 等待上级批复' };
+  r = m(String.raw`改报\s*${TASK}\s+(.{2,60}?)${unitTail}`);
+  if (r) {
+    const task = taskNumber(r[1]!);
+    if (task) return { kind: 'refile', task, item: r[2]!.trim(), ...(r[3] ? { unit: r[3] } : {}) };
+  }
+  r = m(String.raw`(?:撤回|撤销申请|撤回申请)[,:;]?\s*${TASK}${unitTail}`);
+  if (r) {
+    const task = taskNumber(r[1]!);
+    if (task) return { kind: 'withdraw', task, ...(r[2] ? { unit: r[2] } : {}) };
+  }
   r = m(String.raw`(?:详情|查看|任务详情)[,:;]?\s*${TASK}`);
   if (r) {
     const task = taskNumber(r[1]!);

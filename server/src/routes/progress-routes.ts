@@ -4,7 +4,9 @@ import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
 import { viewerOf } from '../auth/auth-hook.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
-import { canActFor, type Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../auth/viewer.js';
+import { actFor } from '../domain/progress/acting.js';
+import { requestResult } from '../domain/progress/request-view.js';
 import type { Deps } from '../deps.js';
 import { myItems, taskOverview } from '../domain/progress/progress-views.js';
 import type { ActingFor, ProgressService } from '../domain/progress/progress-service.js';
@@ -17,7 +19,7 @@ export interface ProgressRouteOptions {
   sessions: SessionTokens;
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
 
 /** The mini-app's pages: 我的任务, 任务详情, and what a unit does (签收, 进展, 办结/延期申请). */
 export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPluginAsync {
@@ -25,13 +27,8 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const state = () => deps.store.state.get();
 
-    /** The assignment, if the viewer acts for its unit. */
-    const actingFor = (v: Viewer, assignmentId: string): ActingFor => {
-      const assignment = state().assignments.find((a) => a.id === assignmentId);
-      if (!assignment) throw new AppError('ASSIGNMENT_NOT_FOUND', 404, `没有编号为 ${assignmentId} 的责任分工`);
-      if (!canActFor(v, assignment.unitId)) throw new AppError('FORBIDDEN', 403, '只能办理本单位的任务;这项分工不属于您的单位');
-      return { assignment, actor: { type: 'person', id: v.person.id, name: v.person.name }, channel: 'miniapp' };
-    };
+    /** The assignment, if the viewer acts for its unit (the rule the bot uses too). */
+    const actingFor = (v: Viewer, assignmentId: string): ActingFor => actFor(state(), v, assignmentId, 'miniapp');
 
     /** Evidence named in a report must have been uploaded by this person (or already be on the task). */
     const evidenceOf = async (v: Viewer, taskId: string, shas: readonly string[]): Promise<EvidenceMeta[]> => {
@@ -65,18 +62,24 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
       const v = viewerOf(req);
       const f = actingFor(v, req.params.id);
       const evidence = await evidenceOf(v, f.assignment.taskId, req.body.evidence);
-      const r = await o.progress.report(f, { text: req.body.text, noChange: req.body.noChange, evidence });
+      const r = await o.progress.report(f, { text: req.body.text, noChange: req.body.noChange, evidence, ...(req.body.obligationId ? { obligationId: req.body.obligationId } : {}) });
       return { ...r, evidence: evidence.map((e) => ({ ...e, kind: evidenceKind(e) })) };
     });
 
     app.post(api.closure.path, { schema: { tags: ['小程序'], summary: '申请办结', params: api.closure.params, body: api.closure.body, response: { 200: api.closure.response, ...errors } } }, async (req) => {
       const v = viewerOf(req);
       const f = actingFor(v, req.params.id);
-      return o.progress.requestClosure(f, { text: req.body.text, evidence: await evidenceOf(v, f.assignment.taskId, req.body.evidence) });
+      return requestResult(await o.progress.requestClosure(f, { text: req.body.text, evidence: await evidenceOf(v, f.assignment.taskId, req.body.evidence) }), state(), o.progress.today());
     });
 
-    app.post(api.extension.path, { schema: { tags: ['小程序'], summary: '延期申请', params: api.extension.params, body: api.extension.body, response: { 200: api.extension.response, ...errors } } }, async (req) =>
-      o.progress.requestExtension(actingFor(viewerOf(req), req.params.id), req.body),
+    app.post(api.extension.path, { schema: { tags: ['小程序'], summary: '延期申请(指明延期的事项)', params: api.extension.params, body: api.extension.body, response: { 200: api.extension.response, ...errors } } }, async (req) =>
+      requestResult(await o.progress.requestExtension(actingFor(viewerOf(req), req.params.id), { until: req.body.until, reason: req.body.reason, ...(req.body.obligationId ? { obligationId: req.body.obligationId } : {}) }), state(), o.progress.today()),
     );
+
+    app.post(api.withdrawRequest.path, { schema: { tags: ['小程序'], summary: '撤回本单位待审核的申请', params: api.withdrawRequest.params, response: { 200: api.withdrawRequest.response, ...errors } } }, async (req) => {
+      const r = state().requests[req.params.id];
+      if (!r) throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
+      return requestResult(await o.progress.withdraw(actingFor(viewerOf(req), r.assignmentId), r.id), state(), o.progress.today());
+    });
   };
 }

@@ -6,18 +6,8 @@ import { planReminders, type PlanResult } from '../domain/reminders/planner.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import type { Dispatcher } from '../outbox/dispatcher.js';
 import { enqueuePlan } from '../outbox/enqueue.js';
+import { ensureObligations, pruneInDraft } from '../domain/obligations/obligation-book.js';
 import type { Store } from '../store/ports.js';
-import type { State } from '../store/state.js';
-
-/**
- * Keeps the state bounded over a five-year plan: the planner looks at this year and last year
- * only, so fulfilments of earlier years and finished 待办 records can go (the ledger keeps them).
- */
-export function pruneHistory(draft: State, year: number): void {
-  const keep = new RegExp(`:(${year - 1}|${year}):`);
-  for (const id of Object.keys(draft.fulfillments)) if (!keep.test(id)) delete draft.fulfillments[id];
-  for (const [key, todo] of Object.entries(draft.todos)) if (todo.done || !keep.test(todo.obligationId)) delete draft.todos[key];
-}
 
 export interface TickResult {
   date: string;
@@ -51,6 +41,8 @@ export class Scheduler {
   async tick(now = this.d.clock.now()): Promise<TickResult> {
     const date = shanghaiDate(now);
     const out: TickResult = { date, dispatched: { sent: 0, retried: 0, failed: 0, expired: 0 } };
+    // a new year (or an import) is materialised first: the plan reads stored obligations
+    await ensureObligations(this.d.store, this.d, now);
     if (this.d.store.state.get().scheduler.lastPlannedDate !== date) {
       const plan = planReminders(this.d.store.state.get(), this.d.calendar, this.d.policy, now);
       for (const w of plan.warnings) this.d.log.warn(w);
@@ -67,7 +59,7 @@ export class Scheduler {
           if (draft.scheduler.lastPlannedDate === date) return -1;
           draft.scheduler.lastPlannedDate = date;
           tx.append({ type: 'reminders.planned', actor: { type: 'scheduler', name: '督办通提醒' }, subject: { type: 'day', id: date }, channel: 'scheduler', payload });
-          pruneHistory(draft, Number(date.slice(0, 4)));
+          pruneInDraft(draft, date);
           return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now);
         });
         if (added >= 0) {

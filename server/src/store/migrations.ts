@@ -13,7 +13,7 @@ export const migrations: Record<number, Migration> = {
   /** 3 → 4: the bot's per-person context (evidence waiting for its report). */
   3: (doc) => ({ ...doc, botContext: {} }),
   /**
-   * 4 → 5: the state records the ledger position it reflects. Before 5 the ledger was written
+   * 4 → 5: obligations are stored records, and the state records the ledger position it reflects. Before 5 the ledger was written
    * first, so the ledger as found is taken as reflected (`seq: -1` tells the opener to fill it in
    * from the ledger's head). The scheduler's pending `reminders.planned` event goes: a planned day
    * now commits with its event.
@@ -21,7 +21,10 @@ export const migrations: Record<number, Migration> = {
   4: (doc) => {
     const scheduler = { ...(doc.scheduler as Record<string, unknown>) };
     delete scheduler.pendingEvent;
-    return { ...doc, scheduler, ledger: { seq: -1, hash: '0'.repeat(64), unflushed: [] } };
+    // obligations become records: the plan's prose deadlines keep their list under a new name, and
+    // the fulfilments recorded so far are applied when their years are materialised
+    const { fulfillments, obligations, ...rest } = doc;
+    return { ...rest, scheduler, ledger: { seq: -1, hash: '0'.repeat(64), unflushed: [] }, proseObligations: obligations ?? [], obligations: {}, materialised: {}, legacyFulfillments: fulfillments ?? {}, requests: {}, lastReports: {}, backfill: true, botContext: {} };
   },
 };
 

@@ -8,6 +8,8 @@ import { Task } from '../../../shared/schemas/task.js';
 import { Unit, UnitGroup } from '../../../shared/schemas/unit.js';
 import { IsoDate } from '../../../shared/schemas/common.js';
 import { OutboxRow } from '../outbox/outbox-row.js';
+import { ObligationRecord } from '../../../shared/schemas/obligation.js';
+import { RequestRecord } from '../../../shared/schemas/request.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
 export const STATE_VERSION = 5;
@@ -33,11 +35,22 @@ export const State = z.object({
   sections: z.array(Section),
   tasks: z.array(Task),
   assignments: z.array(Assignment),
-  obligations: z.array(ProseObligation),
+  /** Deadlines stated in the plan's prose (各单位于4月30日前报送工作计划 …), as imported. */
+  proseObligations: z.array(ProseObligation),
+  /** Stored obligations of this year and last (older years are in the ledger), by id. */
+  obligations: z.record(z.string(), ObligationRecord),
+  /** 办结 and 延期 requests by id (`R${seq}`). */
+  requests: z.record(z.string(), RequestRecord),
+  /** Per assignment: its last progress report (for 无变化 and 沿用上期). */
+  lastReports: z.record(z.string(), z.object({ seq: z.number().int(), at: Instant, text: z.string(), obligationId: z.string().optional() })),
+  /** Set by the 4 → 5 migration: requests and last reports are still to be read from the ledger. */
+  backfill: z.boolean().optional(),
+  /** Per assignment: the years whose obligations have been materialised. */
+  materialised: z.record(z.string(), z.array(z.number().int())),
+  /** Fulfilments carried over from a version-4 state, applied as their years are materialised. */
+  legacyFulfillments: z.record(z.string(), z.object({ at: Instant, by: z.string().optional(), action: z.string(), seq: z.number().int().optional() })).optional(),
   /** Last import per plan: what was read and when. */
   imports: z.array(z.object({ planId: Id, sha256: z.string(), at: Instant, sourceName: z.string() })),
-  /** Obligations fulfilled by an action (签收, 进展, 审核通过), by obligation id. History is in the ledger. */
-  fulfillments: z.record(z.string(), z.object({ at: Instant, by: z.string().optional(), action: z.string(), seq: z.number().int().optional() })),
   /** What is still to be sent; sent rows are pruned after a while (the ledger keeps the history). */
   outbox: z.array(OutboxRow),
   /** 待办 created per open obligation and person: key `${obligationId}|${personId}`. */
@@ -60,13 +73,13 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
-  /** Per person: the bot conversation's context (last report, evidence waiting for its report). */
+  /** Per person: the bot conversation's context (what they last filed, evidence waiting for a report, a draft to confirm). */
   botContext: z.record(
     z.string(),
     z.object({
       at: Instant,
-      task: z.number().int().optional(),
-      reportSeq: z.number().int().optional(),
+      /** The last thing this person filed through the bot: files sent next attach to it. */
+      filed: z.object({ kind: z.enum(['report', 'closure', 'extension']), seq: z.number().int(), assignmentId: z.string(), taskId: z.string(), task: z.number().int(), requestId: z.string().optional() }).optional(),
       pending: z.array(z.object({ sha256: z.string(), mime: z.string(), size: z.number().int(), name: z.string() })),
       /** A plain reply waiting for the one-tap confirmation that it is a report on `task`. */
       draft: z.object({ text: z.string(), task: z.number().int(), at: Instant }).optional(),
@@ -91,9 +104,12 @@ export function emptyState(): State {
     sections: [],
     tasks: [],
     assignments: [],
-    obligations: [],
+    proseObligations: [],
+    obligations: {},
+    materialised: {},
+    requests: {},
+    lastReports: {},
     imports: [],
-    fulfillments: {},
     outbox: [],
     todos: {},
     scheduler: { lastPlannedDate: null },

@@ -21,7 +21,7 @@ function planRecords(state: Readonly<State>, planId: string): string {
     sections: of(state.sections),
     tasks: of(state.tasks),
     assignments: of(state.assignments),
-    obligations: of(state.obligations),
+    obligations: of(state.proseObligations),
   });
 }
 
@@ -39,7 +39,7 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
     draft.sections = [...keep(draft.sections), ...result.sections];
     draft.tasks = [...keep(draft.tasks), ...result.tasks];
     draft.assignments = [...keep(draft.assignments), ...result.assignments];
-    draft.obligations = [...keep(draft.obligations), ...result.obligations];
+    draft.proseObligations = [...keep(draft.proseObligations), ...result.obligations];
     const known = new Set(draft.units.map((u) => u.id));
     draft.units.push(...result.provisionalUnits.filter((u) => !known.has(u.id)));
     draft.activePlanId ??= planId;

@@ -29,7 +29,7 @@ export function planView(state: S, planId: string): PlanView {
       assignments: assignments.length,
       toDesignate: assignments.filter((a) => a.status === 'toDesignate').length,
     },
-    obligations: state.obligations.filter((o) => o.planId === planId),
+    obligations: state.proseObligations.filter((o) => o.planId === planId),
     active: state.activePlanId === planId,
   };
 }

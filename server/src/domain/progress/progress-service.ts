@@ -1,27 +1,23 @@
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import type { EvidenceMeta, RequestKind, RequestRecord } from '../../../../shared/schemas/request.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { Clock } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import type { Store } from '../../store/ports.js';
+import type { Store, Tx } from '../../store/ports.js';
+import type { State } from '../../store/state.js';
+import { liveYears, materialiseInDraft, obligationsOf } from '../obligations/obligation-book.js';
 import { fulfilInDraft } from '../reminders/fulfil.js';
 import { openObligations, type OpenObligation } from '../reminders/open-obligations.js';
-import { includedTasks, obligationContext, obligationsFor, type Obligation } from '../reminders/obligations.js';
+import { planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
-import type { EvidenceMeta } from './task-timeline.js';
+import type { ActingFor } from './acting.js';
+
+export type { ActingFor } from './acting.js';
 
 /** Obligations a progress report answers (签收 is not one of them). */
 export const REPORT_KINDS: ReadonlySet<string> = new Set(['progress', 'midYear', 'yearEnd', 'prose', 'manual']);
-
-/**
- * The obligations a progress report answers, in the order it answers them: this year's nearest
- * first, then last year's still open (most overdue first). Shared by the mini-app and the bot.
- */
-export function reportTargets(open: readonly OpenObligation[], today: string): OpenObligation[] {
-  const year = Number(today.slice(0, 4));
-  return open.filter((o) => REPORT_KINDS.has(o.obligation.kind)).sort((a, b) => Number(b.obligation.year === year) - Number(a.obligation.year === year) || a.workingDaysLeft - b.workingDaysLeft);
-}
 
 /** How long a 签收 can be taken back. The page offers it for 5 s; the server allows a little slack. */
 export const UNDO_ACK_MS = 15_000;
@@ -33,24 +29,29 @@ export interface ProgressDeps {
   clock: Clock;
 }
 
-export type Channel = 'miniapp' | 'bot' | 'api';
+/** The bot message behind an action, recorded with its events. */
+const ref = (f: ActingFor): { msgId?: string } => (f.msgId ? { msgId: f.msgId } : {});
 
-/** Who acts, for which unit's part in which task. Authorisation is the caller's job. */
-export interface ActingFor {
-  actor: Actor & { id: string };
-  assignment: Assignment;
-  channel: Channel;
-}
+const REQUEST_NAME: Record<RequestKind, string> = { closure: '办结申请', extension: '延期申请' };
+
+/** How an item is named to a person: its label, with the year when it is not this year's. */
+export const itemName = (o: Pick<ObligationRecord, 'year' | 'label'>, year: number): string => (o.year === year ? o.label : `${o.year}年${o.label}`);
 
 /**
- * What a unit does about its part in a task — 签收 (and its undo), 报送进展, 申请办结, 延期申请 —
- * each recorded in the ledger (actor, unit, channel, before/after) before the state changes.
+ * What a unit does about its part in a task — 签收 (and its undo), 报送进展, 申请办结, 延期申请,
+ * 撤回申请 — for the mini-app and the bot alike. Every action is one store transaction: it decides
+ * on the newest state (so two identical actions at once record once), appends its events and
+ * changes the stored obligations and requests together. Authorisation is the caller's (acting.ts).
  */
 export class ProgressService {
   constructor(private readonly d: ProgressDeps) {}
 
   today(): string {
     return shanghaiDate(this.d.clock.now());
+  }
+
+  private year(): number {
+    return Number(this.today().slice(0, 4));
   }
 
   /** What this assignment's unit still owes on this task today, soonest first. */
@@ -63,48 +64,83 @@ export class ProgressService {
     return openObligations(this.d.store.state.get(), this.d.calendar, this.d.policy, unitIds, this.today());
   }
 
-  /** This year's obligations of an assignment (none when the task is outside the reminder policy). */
-  yearObligations(assignment: Assignment): Obligation[] {
-    const s = this.d.store.state.get();
-    const plan = s.plans.find((p) => p.id === assignment.planId);
-    const task = plan && includedTasks(s.tasks, plan.id, this.d.policy).find((t) => t.id === assignment.taskId);
-    if (!plan || !task || assignment.status !== 'active') return [];
-    const ctx = obligationContext(s, plan, this.d.calendar, this.d.policy);
-    return obligationsFor(ctx, task, assignment, Number(this.today().slice(0, 4)));
+  /** This year's stored obligations of an assignment, by due date. */
+  yearObligations(assignment: Assignment): ObligationRecord[] {
+    const year = this.year();
+    if (assignment.status !== 'active') return [];
+    return obligationsOf(this.d.store.state.get(), this.d, [year])
+      .filter((o) => o.assignmentId === assignment.id)
+      .sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.id < b.id ? -1 : 1));
   }
 
-  /** What an obligation is called (第一季度进展, 年中督查报告 …), from its id; undefined if it no longer exists. */
+  /** What an obligation is called (2019年第一季度进展 …); undefined once it has left the state. */
   obligationLabel(obligationId: string): string | undefined {
-    const [assignmentId, year] = obligationId.split(':');
-    const s = this.d.store.state.get();
-    const a = s.assignments.find((x) => x.id === assignmentId);
-    const plan = a && s.plans.find((p) => p.id === a.planId);
-    const task = a && s.tasks.find((t) => t.id === a.taskId);
-    if (!a || !plan || !task) return undefined;
-    const ctx = obligationContext(s, plan, this.d.calendar, this.d.policy);
-    const o = obligationsFor(ctx, task, a, Number(year)).find((x) => x.id === obligationId);
+    const o = this.d.store.state.get().obligations[obligationId];
     return o && `${o.year}年${o.label}`;
   }
 
   /** The next obligation to open for these units (what the empty 我的任务 page announces). */
-  upcoming(unitIds: readonly string[]): Obligation | undefined {
+  upcoming(unitIds: readonly string[]): ObligationRecord | undefined {
     const s = this.d.store.state.get();
     const today = this.today();
-    let best: Obligation | undefined;
-    for (const a of s.assignments) {
-      if (!unitIds.includes(a.unitId)) continue;
-      for (const o of this.yearObligations(a)) if (o.opensOn > today && !s.fulfillments[o.id] && (!best || o.opensOn < best.opensOn)) best = o;
+    const year = this.year();
+    const units = new Set(unitIds);
+    let best: ObligationRecord | undefined;
+    for (const o of obligationsOf(s, this.d, [year])) {
+      if (!units.has(o.unitId) || o.status !== 'open' || o.opensOn <= today) continue;
+      if (!best || o.opensOn < best.opensOn) best = o;
     }
     return best;
   }
 
+  /**
+   * What a report on this assignment can answer, in the order a report answers when it does not
+   * say: this year's open report items by due date, then last year's still open, then this year's
+   * whose reminder has not opened yet (a 专项工作计划 reported early counts).
+   */
+  reportTargets(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): ObligationRecord[] {
+    const today = this.today();
+    const year = this.year();
+    const rank = (o: ObligationRecord): number => (o.year !== year ? 1 : o.opensOn > today ? 2 : 0);
+    return openObligations(state, this.d.calendar, this.d.policy, [assignment.unitId], today, { includeNotYetOpen: true })
+      .map((o) => o.obligation)
+      .filter((o) => o.assignmentId === assignment.id && REPORT_KINDS.has(o.kind))
+      .sort((a, b) => rank(a) - rank(b) || (a.due < b.due ? -1 : a.due > b.due ? 1 : a.id < b.id ? -1 : 1));
+  }
+
+  /** Items a 延期 can extend: open items other than 签收 (this year's, and last year's overdue). */
+  extendable(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): ObligationRecord[] {
+    return openObligations(state, this.d.calendar, this.d.policy, [assignment.unitId], this.today(), { includeNotYetOpen: true })
+      .map((o) => o.obligation)
+      .filter((o) => o.assignmentId === assignment.id && o.kind !== 'acknowledge');
+  }
+
+  /** The latest date a 延期 may ask for (policy: the end of the plan's last year, or a set date). */
+  latestExtension(assignment: Assignment): string {
+    const set = this.d.policy.requests.latestExtension;
+    if (set !== 'planEnd') return set;
+    const plan = this.d.store.state.get().plans.find((p) => p.id === assignment.planId);
+    return `${plan ? planYears(plan).to : this.year()}-12-31`;
+  }
+
+  /** This unit's pending requests on its assignment. */
+  pendingRequests(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): RequestRecord[] {
+    return Object.values(state.requests).filter((r) => r.assignmentId === assignment.id && r.state === 'pending');
+  }
+
+  /** The live years are stored before a unit acts (a new year may not have been ticked yet). */
+  private materialise(draft: State, tx: Tx): void {
+    materialiseInDraft(draft, tx, this.d, liveYears(this.today()));
+  }
+
   async acknowledge(f: ActingFor): Promise<{ acknowledged: string[]; already: boolean; undoUntil: Date | null }> {
-    const acks = this.open(f.assignment).filter((o) => o.obligation.kind === 'acknowledge');
-    if (acks.length === 0) return { acknowledged: [], already: true, undoUntil: null };
     const now = this.d.clock.now();
-    const inputs = acks.map((o) => ({ obligationId: o.obligation.id, action: 'acknowledge' as const, channel: f.channel, actor: f.actor, at: now, unitId: f.assignment.unitId }));
     // decided inside the transaction: of several identical 签收 at once, one records, the others find it done
-    const { result: done } = await this.d.store.transact((draft, tx) => fulfilInDraft(draft, tx, inputs));
+    const { result: done } = await this.d.store.transact((draft, tx) => {
+      this.materialise(draft, tx);
+      const acks = openObligations(draft, this.d.calendar, this.d.policy, [f.assignment.unitId], this.today()).filter((o) => o.obligation.assignmentId === f.assignment.id && o.obligation.kind === 'acknowledge');
+      return fulfilInDraft(draft, tx, acks.map((o) => ({ obligationId: o.obligation.id, action: 'acknowledge' as const, channel: f.channel, actor: f.actor, at: now, unitId: f.assignment.unitId, ...ref(f) })));
+    });
     if (done.length === 0) return { acknowledged: [], already: true, undoUntil: null };
     return { acknowledged: done, already: false, undoUntil: new Date(now.getTime() + UNDO_ACK_MS) };
   }
@@ -112,72 +148,188 @@ export class ProgressService {
   /** Takes back the person's own 签收 of the last few seconds: the obligation is open again. */
   async undoAcknowledge(f: ActingFor): Promise<{ reopened: string[] }> {
     const now = this.d.clock.now().getTime();
-    const prefix = `${f.assignment.id}:`;
-    const mine = Object.entries(this.d.store.state.get().fulfillments).filter(
-      ([id, x]) => id.startsWith(prefix) && id.split(':')[2] === 'acknowledge' && x.action === 'acknowledge' && x.by === f.actor.id && now - Date.parse(x.at) <= UNDO_ACK_MS,
-    );
-    if (mine.length === 0) throw new AppError('CONFLICT', 409, '签收已超过可撤销的时间,无法撤销');
-    await this.d.store.transact((draft, tx) => {
-      for (const [obligationId, x] of mine) {
-        if (!draft.fulfillments[obligationId]) continue;
-        tx.append({
+    const { result: reopened } = await this.d.store.transact((draft, tx) => {
+      const mine = Object.values(draft.obligations).filter(
+        (o) => o.assignmentId === f.assignment.id && o.kind === 'acknowledge' && o.status === 'fulfilled' && o.action === 'acknowledge' && o.by === f.actor.id && o.doneAt && now - Date.parse(o.doneAt) <= UNDO_ACK_MS,
+      );
+      if (mine.length === 0) throw new AppError('CONFLICT', 409, '签收已超过可撤销的时间,无法撤销');
+      for (const o of mine) {
+        const seq = tx.append({
           type: 'obligation.acknowledgeUndone',
           actor: f.actor,
           subject: { type: 'assignment', id: f.assignment.id },
           channel: f.channel,
-          payload: { obligationId, unitId: f.assignment.unitId, taskId: f.assignment.taskId, undoes: x.seq, before: 'acknowledged', after: 'open' },
+          payload: {
+            ...ref(f), obligationId: o.id, unitId: f.assignment.unitId, taskId: f.assignment.taskId, undoes: o.seq, before: 'acknowledged', after: 'open' },
         });
-        delete draft.fulfillments[obligationId];
+        o.status = 'open';
+        o.seq = seq;
+        delete o.doneAt;
+        delete o.by;
+        delete o.action;
         // the 待办 completion not sent yet is withdrawn with it
-        draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && String(r.payload.todoKey).startsWith(`${obligationId}|`)));
+        draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && String(r.payload.todoKey).startsWith(`${o.id}|`)));
       }
+      return mine.map((o) => o.id);
     });
-    return { reopened: mine.map(([id]) => id) };
+    return { reopened };
   }
 
   /**
-   * A progress report: recorded with its evidence, then it fulfils the nearest open report
-   * obligation of this assignment (this year's first, then last year's still open). A report with
-   * nothing due is still recorded (units report when they have news).
+   * A progress report, with its evidence, answering one item: the one named (it must be an open
+   * report item of this assignment, opened or not yet), else the nearest. A report with nothing to
+   * answer is still recorded (units report when they have news). `无变化` needs an earlier report.
    */
-  async report(f: ActingFor, input: { text: string; noChange: boolean; evidence: EvidenceMeta[] }): Promise<{ seq: number; fulfilled: string[] }> {
-    const due = reportTargets(this.open(f.assignment), this.today()).slice(0, 1);
-    const text = input.noChange ? `本期无变化,沿用上期进展${input.text ? `:${input.text}` : ''}` : input.text;
-    const { result: seq } = await this.d.store.transact((draft, tx) => {
+  async report(f: ActingFor, input: { text: string; noChange: boolean; evidence: EvidenceMeta[]; obligationId?: string }): Promise<{ seq: number; fulfilled: string[]; answered: { obligationId: string; label: string } | null }> {
+    const year = this.year();
+    const { result } = await this.d.store.transact((draft, tx) => {
+      this.materialise(draft, tx);
+      const last = draft.lastReports[f.assignment.id];
+      if (input.noChange && !last) throw new AppError('NO_EARLIER_REPORT', 409, '这项任务还没有报送过进展,不能报"无变化":请写明本期进展');
+      const targets = this.reportTargets(f.assignment, draft);
+      let target: ObligationRecord | undefined = targets[0];
+      if (input.obligationId !== undefined) {
+        target = targets.find((o) => o.id === input.obligationId);
+        if (!target) throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
+      }
+      const text = input.noChange ? `本期无变化,沿用上期进展${input.text ? `:${input.text}` : ''}` : input.text;
       const seq = tx.append({
         type: 'progress.reported',
         actor: f.actor,
         subject: { type: 'assignment', id: f.assignment.id },
         channel: f.channel,
-        payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, text, noChange: input.noChange, evidence: input.evidence, obligations: due.map((o) => o.obligation.id), before: due.length ? 'open' : 'none due', after: due.length ? 'reported' : 'none due' },
+        payload: {
+          ...ref(f), taskId: f.assignment.taskId, unitId: f.assignment.unitId, text, noChange: input.noChange, evidence: input.evidence, obligations: target ? [target.id] : [], before: target ? 'open' : 'none due', after: target ? 'reported' : 'none due' },
       });
-      fulfilInDraft(draft, tx, due.map((o) => ({ obligationId: o.obligation.id, action: 'report' as const, channel: f.channel, actor: f.actor, at: tx.at, note: text, unitId: f.assignment.unitId })));
-      return seq;
+      draft.lastReports[f.assignment.id] = { seq, at: tx.at.toISOString(), text, ...(target ? { obligationId: target.id } : {}) };
+      const fulfilled = target ? fulfilInDraft(draft, tx, [{ obligationId: target.id, action: 'report', channel: f.channel, actor: f.actor, at: tx.at, note: text, unitId: f.assignment.unitId, ...ref(f) }]) : [];
+      return { seq, fulfilled, answered: target ? { obligationId: target.id, label: itemName(target, year) } : null };
     });
-    return { seq, fulfilled: due.map((o) => o.obligation.id) };
+    return result;
   }
 
-  async requestClosure(f: ActingFor, input: { text: string; evidence: EvidenceMeta[] }): Promise<{ seq: number }> {
-    const { events: [e] } = await this.d.store.transact((_, tx) => tx.append({
-      type: 'closure.requested',
-      actor: f.actor,
-      subject: { type: 'assignment', id: f.assignment.id },
-      channel: f.channel,
-      payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, text: input.text, evidence: input.evidence, before: 'in progress', after: 'closure requested' },
-    }));
-    return { seq: e!.seq };
+  /**
+   * Files the unit's last report against another open item instead (the bot answered the nearest
+   * and offers the others): the item it fulfilled opens again, the chosen one is fulfilled.
+   */
+  async refile(f: ActingFor, reportSeq: number, obligationId: string): Promise<{ from: string | null; answered: { obligationId: string; label: string } }> {
+    const year = this.year();
+    const { result } = await this.d.store.transact((draft, tx) => {
+      const last = draft.lastReports[f.assignment.id];
+      if (!last || last.seq !== reportSeq) throw new AppError('CONFLICT', 409, '只能改报最近一次报送的进展');
+      const from = last.obligationId ? draft.obligations[last.obligationId] : undefined;
+      const seq = tx.append({ type: 'progress.refiled', actor: f.actor, subject: { type: 'assignment', id: f.assignment.id }, channel: f.channel, payload: { ...ref(f), taskId: f.assignment.taskId, unitId: f.assignment.unitId, reportSeq, from: from?.id ?? null, to: obligationId } });
+      if (from && from.status === 'fulfilled' && from.action === 'report' && from.by === f.actor.id) {
+        Object.assign(from, { status: 'open', seq });
+        delete from.doneAt;
+        delete from.by;
+        delete from.action;
+      }
+      const target = this.reportTargets(f.assignment, draft).find((o) => o.id === obligationId);
+      if (!target) throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
+      fulfilInDraft(draft, tx, [{ obligationId: target.id, action: 'report', channel: f.channel, actor: f.actor, at: tx.at, note: last.text, unitId: f.assignment.unitId, ...ref(f) }]);
+      last.obligationId = target.id;
+      return { from: from?.id ?? null, answered: { obligationId: target.id, label: itemName(target, year) } };
+    });
+    return result;
   }
 
-  async requestExtension(f: ActingFor, input: { until: string; reason: string }): Promise<{ seq: number }> {
-    if (input.until <= this.today()) throw new AppError('VALIDATION_FAILED', 400, `延期日期应晚于今天(${this.today()})`);
-    const due = this.open(f.assignment).find((o) => o.obligation.kind !== 'acknowledge');
-    const { events: [e] } = await this.d.store.transact((_, tx) => tx.append({
-      type: 'extension.requested',
-      actor: f.actor,
-      subject: { type: 'assignment', id: f.assignment.id },
-      channel: f.channel,
-      payload: { taskId: f.assignment.taskId, unitId: f.assignment.unitId, until: input.until, reason: input.reason, ...(due ? { obligationId: due.obligation.id, before: due.obligation.due } : {}), after: input.until },
-    }));
-    return { seq: e!.seq };
+  async requestClosure(f: ActingFor, input: { text: string; evidence: EvidenceMeta[] }): Promise<RequestRecord> {
+    return this.fileRequest(f, 'closure', (draft) => {
+      const items = this.extendable(f.assignment, draft);
+      return { obligations: items, text: input.text, evidence: input.evidence, late: items.some((o) => o.due < this.today()) };
+    });
+  }
+
+  /**
+   * A 延期 names the item it extends (the nearest open one when it does not say); the date must lie
+   * after that item's current due date and after today, and not after the latest date allowed.
+   */
+  async requestExtension(f: ActingFor, input: { until: string; reason: string; obligationId?: string }): Promise<RequestRecord> {
+    const today = this.today();
+    const latest = this.latestExtension(f.assignment);
+    return this.fileRequest(f, 'extension', (draft) => {
+      const items = this.extendable(f.assignment, draft);
+      const item = input.obligationId === undefined ? items[0] : items.find((o) => o.id === input.obligationId);
+      if (!item) throw new AppError(input.obligationId === undefined ? 'NOTHING_TO_EXTEND' : 'OBLIGATION_NOT_OPEN', 409, input.obligationId === undefined ? '这项分工目前没有可以延期的事项' : '所选事项已完成或不属于这项分工,请重新选择要延期的事项');
+      if (input.until <= today) throw new AppError('EXTENSION_DATE_INVALID', 400, `延期日期应晚于今天(${today})`);
+      if (input.until <= item.due) throw new AppError('EXTENSION_DATE_INVALID', 400, `延期日期应晚于"${itemName(item, this.year())}"现在的截止日期(${item.due})`);
+      if (input.until > latest) throw new AppError('EXTENSION_DATE_INVALID', 400, `延期日期不能晚于 ${latest}(实施方案的期限)`);
+      return { obligations: [item], text: input.reason, evidence: [], until: input.until, previousDue: item.due, late: item.due < today };
+    });
+  }
+
+  private async fileRequest(f: ActingFor, kind: RequestKind, shape: (draft: State) => { obligations: ObligationRecord[]; text: string; evidence: EvidenceMeta[]; until?: string; previousDue?: string; late: boolean }): Promise<RequestRecord> {
+    const { result } = await this.d.store.transact((draft, tx) => {
+      this.materialise(draft, tx);
+      const pending = this.pendingRequests(f.assignment, draft);
+      const same = pending.find((r) => r.kind === kind);
+      if (same) throw new AppError('REQUEST_PENDING', 409, `已有一份${REQUEST_NAME[kind]}在等督考办审核(${same.createdAt.slice(0, 10)} 提交),请等审核结果,或先撤回它`);
+      const other = pending[0];
+      if (other) throw new AppError('REQUEST_PENDING', 409, `已有一份${REQUEST_NAME[other.kind]}在等督考办审核:办结与延期不能同时申请,请先撤回那一份`);
+      const s = shape(draft);
+      const year = this.year();
+      const items = s.obligations.map((o) => ({ obligationId: o.id, label: itemName(o, year), due: o.due }));
+      const seq = tx.append({
+        type: kind === 'closure' ? 'closure.requested' : 'extension.requested',
+        actor: f.actor,
+        subject: { type: 'assignment', id: f.assignment.id },
+        channel: f.channel,
+        payload: {
+          ...ref(f),
+          taskId: f.assignment.taskId,
+          unitId: f.assignment.unitId,
+          text: s.text,
+          evidence: s.evidence,
+          obligations: items,
+          late: s.late,
+          ...(s.until ? { until: s.until, previousDue: s.previousDue } : {}),
+          before: 'none',
+          after: 'pending',
+        },
+      });
+      const record: RequestRecord = {
+        id: `R${seq}`,
+        kind,
+        state: 'pending',
+        planId: f.assignment.planId,
+        assignmentId: f.assignment.id,
+        taskId: f.assignment.taskId,
+        unitId: f.assignment.unitId,
+        obligationIds: s.obligations.map((o) => o.id),
+        ...(s.until ? { until: s.until, previousDue: s.previousDue! } : {}),
+        text: s.text,
+        evidence: s.evidence,
+        requester: { id: f.actor.id, ...(f.actor.name ? { name: f.actor.name } : {}) },
+        channel: f.channel,
+        late: s.late,
+        createdAt: tx.at.toISOString(),
+        seq,
+      };
+      draft.requests[record.id] = record;
+      return record;
+    });
+    return result;
+  }
+
+  /** A unit takes back its own pending request. */
+  async withdraw(f: ActingFor, requestId: string): Promise<RequestRecord> {
+    await this.d.store.transact((draft, tx) => {
+      const r = draft.requests[requestId];
+      if (!r || r.assignmentId !== f.assignment.id) throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
+      if (r.state !== 'pending') throw new AppError('REQUEST_NOT_PENDING', 409, `这份申请已${r.state === 'withdrawn' ? '撤回' : '审核'},不能再撤回`);
+      tx.append({ type: 'request.withdrawn', actor: f.actor, subject: { type: 'request', id: r.id }, channel: f.channel, payload: { ...ref(f), requestId: r.id, kind: r.kind, taskId: r.taskId, unitId: r.unitId, before: 'pending', after: 'withdrawn' } });
+      r.state = 'withdrawn';
+      r.changedAt = tx.at.toISOString();
+      r.changedBy = f.actor.id;
+    });
+    return this.d.store.state.get().requests[requestId]!;
+  }
+
+  /** Evidence sent afterwards (the bot) joins what it belongs to: a report's files or a request's. */
+  attachToRequestInDraft(draft: State, requestId: string, files: readonly EvidenceMeta[]): void {
+    const r = draft.requests[requestId];
+    if (r) r.evidence = [...r.evidence, ...files].slice(-20);
   }
 }
+

@@ -4,7 +4,7 @@ import { assertReadTask, type Viewer } from '../../auth/viewer.js';
 import type { State } from '../../store/state.js';
 import { taskView } from '../plan/plan-queries.js';
 import type { OpenObligation } from '../reminders/open-obligations.js';
-import type { ProgressService } from './progress-service.js';
+import { itemName, type ProgressService } from './progress-service.js';
 import { evidenceKind, type TaskTimeline, type TimelineItem } from './task-timeline.js';
 
 type S = Readonly<State>;
@@ -61,6 +61,8 @@ const TITLES: Record<string, string> = {
   'progress.reported': '报送进展',
   'closure.requested': '申请办结',
   'extension.requested': '申请延期',
+  'progress.refiled': '改报事项',
+  'request.withdrawn': '撤回申请',
   'review.approved': '督考办审核通过',
   'review.returned': '督考办退回',
   'reminder.sent': '发送提醒',
@@ -109,8 +111,8 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
       const open = new Map(progress.open(a).map((o) => [o.obligation.id, o]));
       const today = progress.today();
       const obligations = progress.yearObligations(a).map((o) => {
-        const done = s.fulfillments[o.id];
         const live = open.get(o.id);
+        const done = o.status !== 'open';
         return {
           obligationId: o.id,
           kind: o.kind,
@@ -119,19 +121,19 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
           due: o.due,
           status: done ? ('done' as const) : o.opensOn > today ? ('notYet' as const) : ('open' as const),
           ...(live ? { light: live.light, reason: lightReason({ ...live, due: o.due }) } : {}),
-          ...(done ? { doneAt: done.at } : {}),
+          ...(done && o.doneAt ? { doneAt: o.doneAt } : {}),
         };
       });
       // last year's still open obligations come first: they are the most overdue
       const carried = [...open.values()].filter((o) => !obligations.some((x) => x.obligationId === o.obligation.id));
-      const ofUnit = items.filter((i) => i.unitId === a.unitId);
-      const lastReport = ofUnit.find((i) => i.type === 'progress.reported');
-      const lastReview = ofUnit.find((i) => i.type.startsWith('review.'));
-      const after = (i: TimelineItem | undefined) => i && (!lastReview || i.seq > lastReview.seq);
-      const closure = ofUnit.find((i) => i.type === 'closure.requested');
-      const extension = ofUnit.find((i) => i.type === 'extension.requested');
+      const last = s.lastReports[a.id];
+      const requests = progress.pendingRequests(a);
+      const closure = requests.find((r) => r.kind === 'closure');
+      const extension = requests.find((r) => r.kind === 'extension');
       const acks = obligations.filter((o) => o.kind === 'acknowledge');
       const ack = acks.some((o) => o.status === 'open') || carried.some((o) => o.obligation.kind === 'acknowledge') ? ('open' as const) : acks.some((o) => o.status === 'done') ? ('done' as const) : ('none' as const);
+      const year = Number(today.slice(0, 4));
+      const item = (o: { id: string; year: number; label: string; due: string }) => ({ obligationId: o.id, label: itemName(o, year), due: o.due });
       return {
         assignmentId: a.id,
         unit: unitRef(s, a.unitId),
@@ -142,8 +144,12 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
           ...obligations,
         ],
         acknowledged: ack,
-        lastReport: lastReport ? { at: lastReport.at, text: lastReport.text ?? '' } : null,
-        pending: { closure: Boolean(after(closure)), extensionUntil: after(extension) ? (/延期至 (\d{4}-\d{2}-\d{2})/.exec(extension!.text ?? '')?.[1] ?? null) : null },
+        lastReport: last ? { at: last.at, text: last.text } : null,
+        pending: { closure: Boolean(closure), extensionUntil: extension?.until ?? null },
+        requests: requests.map((r) => ({ id: r.id, kind: r.kind, ...(r.until ? { until: r.until } : {}), label: r.obligationIds.map((id) => s.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year)).join('、'), late: r.late, createdAt: r.createdAt })),
+        reportTargets: progress.reportTargets(a).map(item),
+        extendable: progress.extendable(a).map(item),
+        latestExtension: progress.latestExtension(a),
       };
     });
   return {

@@ -39,6 +39,8 @@ const SHOWN = new Set([
   'review.approved',
   'review.returned',
   'reminder.sent',
+  'progress.refiled',
+  'request.withdrawn',
 ]);
 
 /** Images get thumbnails and open in the image viewer; everything else is a document. */
@@ -138,16 +140,19 @@ export class TaskTimeline {
       return;
     }
     if (e.type === 'evidence.attached') {
-      if (typeof p.sha256 === 'string' && typeof p.mime === 'string') {
-        // the bot attaches files it received straight to a report: the sender counts as uploader
-        this.uploads.set(p.sha256, { sha256: p.sha256, name: String(p.name ?? ''), mime: p.mime, size: Number(p.size ?? 0) });
-        const who = this.uploaders.get(p.sha256) ?? new Set<string>();
+      // one file per event before version 5 (sha256 … on the payload), a list of files since
+      const files = (Array.isArray(p.files) ? list<EvidenceMeta>(p.files) : [p as unknown as EvidenceMeta]).filter((f) => typeof f?.sha256 === 'string' && typeof f.mime === 'string');
+      for (const f of files) {
+        // the bot attaches files it received straight to a report or request: the sender counts as uploader
+        this.uploads.set(f.sha256, { sha256: f.sha256, name: String(f.name ?? ''), mime: f.mime, size: Number(f.size ?? 0) });
+        const who = this.uploaders.get(f.sha256) ?? new Set<string>();
         if (e.actor.id) who.add(e.actor.id);
-        this.uploaders.set(p.sha256, who);
+        this.uploaders.set(f.sha256, who);
       }
-      const target = typeof p.reportSeq === 'number' ? this.bySeq.get(p.reportSeq) : undefined;
+      const toSeq = typeof p.toSeq === 'number' ? p.toSeq : p.reportSeq;
+      const target = typeof toSeq === 'number' ? this.bySeq.get(toSeq) : undefined;
       const taskId = (typeof p.taskId === 'string' ? p.taskId : undefined) ?? this.taskByNumber(p.task);
-      if (target && taskId) this.addEvidence(taskId, target, [p as unknown as EvidenceMeta]);
+      if (target && taskId) this.addEvidence(taskId, target, files);
       return;
     }
     if (e.type === 'reminder.delivery') {
@@ -176,7 +181,10 @@ export class TaskTimeline {
 
     // the subject is the assignment (mini-app, fulfilments), else the bot's message naming a task number
     const fromAssignment = e.subject.type === 'assignment' ? this.assignment(e.subject.id) : undefined;
-    const obligations = Array.isArray(p.obligations) ? list<unknown>(p.obligations).filter((x): x is string => typeof x === 'string') : typeof p.obligationId === 'string' ? [p.obligationId] : [];
+    // obligations are ids (reports) or {obligationId, label} (requests)
+    const named = list<unknown>(p.obligations).map((x) => (typeof x === 'string' ? { obligationId: x } : x && typeof x === 'object' && typeof (x as { obligationId?: unknown }).obligationId === 'string' ? (x as { obligationId: string; label?: string }) : undefined)).filter((x) => x !== undefined);
+    const obligations = named.length > 0 ? named.map((x) => x.obligationId) : typeof p.obligationId === 'string' ? [p.obligationId] : [];
+    const itemLabel = named.find((x) => 'label' in x && typeof x.label === 'string' && x.label)?.label;
     const viaObligation = obligations.length > 0 ? this.assignment(obligations[0]!.split(':')[0]!) : undefined;
     const taskId = fromAssignment?.taskId ?? (typeof p.taskId === 'string' ? p.taskId : undefined) ?? viaObligation?.taskId ?? this.taskByNumber(p.task);
     if (!taskId) return;
@@ -188,7 +196,7 @@ export class TaskTimeline {
       ...(unitId ? { unitId } : {}),
       ...(text ? { text } : {}),
       ...(typeof p.obligationId === 'string' ? { obligationId: p.obligationId } : {}),
-      ...(typeof p.until === 'string' ? { text: `延期至 ${p.until}:${String(p.reason ?? '')}` } : {}),
+      ...(typeof p.until === 'string' ? { text: `${itemLabel ? `"${itemLabel}"` : ''}延期至 ${p.until}:${String(p.reason ?? p.text ?? '')}` } : {}),
     };
     this.push(taskId, item);
     this.bySeq.set(e.seq, item);

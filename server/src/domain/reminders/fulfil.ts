@@ -13,6 +13,8 @@ export interface FulfilInput {
   note?: string;
   /** The unit acting (recorded with the event). */
   unitId?: string;
+  /** The bot message that asked for it. */
+  msgId?: string;
 }
 
 const EVENT: Record<FulfilAction, string> = { acknowledge: 'obligation.acknowledged', report: 'obligation.reported', approve: 'obligation.approved' };
@@ -20,7 +22,7 @@ const EVENT: Record<FulfilAction, string> = { acknowledge: 'obligation.acknowled
 /**
  * Records that obligations were met by actions (签收, 进展报送, 审核通过) — never by time passing.
  * One transaction records the events, marks them fulfilled and enqueues the completion of their
- * open 待办. Idempotent: an obligation already fulfilled is skipped.
+ * open 待办. Idempotent: an obligation already fulfilled (or not stored) is skipped.
  */
 export async function fulfilObligations(store: Store, inputs: readonly FulfilInput[]): Promise<{ changed: number }> {
   const { result } = await store.transact((draft, tx) => fulfilInDraft(draft, tx, inputs));
@@ -31,15 +33,16 @@ export async function fulfilObligations(store: Store, inputs: readonly FulfilInp
 export function fulfilInDraft(draft: State, tx: Tx, inputs: readonly FulfilInput[]): string[] {
   const changed: string[] = [];
   for (const input of inputs) {
-    if (draft.fulfillments[input.obligationId]) continue;
+    const o = draft.obligations[input.obligationId];
+    if (!o || o.status !== 'open') continue;
     const seq = tx.append({
       type: EVENT[input.action],
       actor: input.actor,
       subject: { type: 'assignment', id: input.obligationId.split(':')[0]! },
       channel: input.channel,
-      payload: { obligationId: input.obligationId, ...(input.unitId ? { unitId: input.unitId } : {}), before: 'open', after: EVENT[input.action].split('.')[1], ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
+      payload: { obligationId: input.obligationId, ...(input.msgId ? { msgId: input.msgId } : {}), ...(input.unitId ? { unitId: input.unitId } : {}), before: 'open', after: EVENT[input.action].split('.')[1], ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
     });
-    draft.fulfillments[input.obligationId] = { at: input.at.toISOString(), action: input.action, seq, ...(input.actor.id ? { by: input.actor.id } : {}) };
+    Object.assign(o, { status: 'fulfilled', doneAt: input.at.toISOString(), action: input.action, seq, ...(input.actor.id ? { by: input.actor.id } : {}) });
     completeTodos(draft, input.obligationId, input.at);
     changed.push(input.obligationId);
   }

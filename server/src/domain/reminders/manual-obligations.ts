@@ -1,5 +1,5 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
-import type { WorkCalendar } from '../../calendar/work-calendar.js';
+import { topUpManualInDraft, type BookRules } from '../obligations/obligation-book.js';
 import { AppError } from '../../errors.js';
 import type { Store } from '../../store/ports.js';
 
@@ -15,7 +15,8 @@ export interface ManualObligationInput {
  * The 督考办 adds an obligation by hand (上级部署的专项工作, a 督查 report …): validated, recorded in
  * the ledger, then part of every plan and reminder from the next tick on.
  */
-export async function addManualObligation(store: Store, calendar: WorkCalendar, input: ManualObligationInput, actor: Actor, at: Date): Promise<{ id: string }> {
+export async function addManualObligation(store: Store, rules: BookRules, input: ManualObligationInput, actor: Actor, at: Date): Promise<{ id: string }> {
+  const { calendar } = rules;
   const state = store.state.get();
   const task = state.tasks.find((t) => t.id === input.taskId);
   if (!task) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${input.taskId} 的任务`);
@@ -30,6 +31,7 @@ export async function addManualObligation(store: Store, calendar: WorkCalendar, 
   await store.transact((d, tx) => {
     tx.append({ type: 'obligation.added', actor, subject: { type: 'task', id: task.id }, channel: 'api', payload: { id, label, due: input.due, unitIds: input.unitIds ?? null } });
     d.manualObligations.push({ id, planId: task.planId, taskId: task.id, ...(input.unitIds ? { unitIds: input.unitIds } : {}), label, due: input.due, createdBy: actor.id ?? actor.name ?? actor.type, createdAt: at.toISOString() });
+    topUpManualInDraft(d, tx, rules, task.id, Number(input.due.slice(0, 4)));
   });
   return { id };
 }

@@ -39,7 +39,7 @@ export interface ObligationContext {
 
 /** The context for one plan's obligations, taken from the state. */
 export function obligationContext(state: Readonly<State>, plan: Plan, calendar: WorkCalendar, policy: ReminderPolicy): ObligationContext {
-  return { plan, calendar, policy, prose: state.obligations.filter((o) => o.planId === plan.id), manual: state.manualObligations.filter((m) => m.planId === plan.id) };
+  return { plan, calendar, policy, prose: state.proseObligations.filter((o) => o.planId === plan.id), manual: state.manualObligations.filter((m) => m.planId === plan.id) };
 }
 
 const QUARTER_NAMES = ['', '第一季度', '第二季度', '第三季度', '第四季度'];

@@ -1,13 +1,14 @@
 import type { Task } from '../../../../shared/schemas/task.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
-import { includedTasks, obligationContext, obligationsFor, planYears, type Obligation } from './obligations.js';
+import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { ReminderPolicy } from './policy.js';
+import { obligationsOf } from '../obligations/obligation-book.js';
 
 export type Light = 'red' | 'yellow' | 'green';
 
 export interface OpenObligation {
-  obligation: Obligation;
+  obligation: ObligationRecord;
   task: Task;
   unitId: string;
   /** red: overdue; yellow: due within the first nudge; green: later. */
@@ -16,31 +17,31 @@ export interface OpenObligation {
   workingDaysLeft: number;
 }
 
-/**
- * What the given units still owe on `today`: obligations of this year (and last year's still
- * open) that have opened and are not fulfilled, soonest first.
- */
-export function openObligations(state: Readonly<State>, calendar: WorkCalendar, policy: ReminderPolicy, unitIds: readonly string[], today: string): OpenObligation[] {
-  const year = Number(today.slice(0, 4));
+/** The light of an obligation due on `due`, seen on `today`. */
+export function lightOf(calendar: WorkCalendar, policy: ReminderPolicy, today: string, due: string): { light: Light; workingDaysLeft: number } {
+  const left = calendar.workingDaysBetween(today, due);
   const yellowWithin = Math.max(1, ...policy.nudges.beforeWorkingDays);
+  return { light: left < 0 ? 'red' : left <= yellowWithin ? 'yellow' : 'green', workingDaysLeft: left };
+}
+
+/**
+ * What the given units still owe on `today`, from the stored obligations: this year's that have
+ * opened (or, with `includeNotYetOpen`, also those still to open) and last year's still open and
+ * overdue, of active assignments, soonest first.
+ */
+export function openObligations(state: Readonly<State>, calendar: WorkCalendar, policy: ReminderPolicy, unitIds: readonly string[], today: string, o: { includeNotYetOpen?: boolean } = {}): OpenObligation[] {
+  const year = Number(today.slice(0, 4));
+  const units = new Set(unitIds);
+  const active = new Set<string>();
+  for (const a of state.assignments) if (a.status === 'active' && units.has(a.unitId)) active.add(a.id);
+  const tasks = new Map(state.tasks.map((t) => [t.id, t]));
   const out: OpenObligation[] = [];
-  for (const plan of state.plans) {
-    const span = planYears(plan);
-    const ctx = obligationContext(state, plan, calendar, policy);
-    const tasks = new Map(includedTasks(state.tasks, plan.id, policy).map((t) => [t.id, t]));
-    for (const a of state.assignments) {
-      if (a.planId !== plan.id || a.status !== 'active' || !unitIds.includes(a.unitId)) continue;
-      const task = tasks.get(a.taskId);
-      if (!task) continue;
-      for (const y of [year - 1, year]) {
-        if (y < span.from) continue;
-        for (const o of obligationsFor(ctx, task, a, y)) {
-          if (state.fulfillments[o.id] || o.opensOn > today || (y < year && o.due >= today)) continue;
-          const left = calendar.workingDaysBetween(today, o.due);
-          out.push({ obligation: o, task, unitId: a.unitId, light: left < 0 ? 'red' : left <= yellowWithin ? 'yellow' : 'green', workingDaysLeft: left });
-        }
-      }
-    }
+  for (const ob of obligationsOf(state, { calendar, policy }, [year - 1, year])) {
+    if (ob.status !== 'open' || !active.has(ob.assignmentId)) continue;
+    if (ob.year === year ? ob.opensOn > today && !o.includeNotYetOpen : ob.year !== year - 1 || ob.due >= today) continue;
+    const task = tasks.get(ob.taskId);
+    if (!task) continue;
+    out.push({ obligation: ob, task, unitId: ob.unitId, ...lightOf(calendar, policy, today, ob.due) });
   }
-  return out.sort((x, y) => x.workingDaysLeft - y.workingDaysLeft || x.task.number - y.task.number);
+  return out.sort((x, y) => x.workingDaysLeft - y.workingDaysLeft || x.task.number - y.task.number || (x.obligation.id < y.obligation.id ? -1 : 1));
 }

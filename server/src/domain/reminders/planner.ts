@@ -1,26 +1,17 @@
-import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { Person } from '../../../../shared/schemas/person.js';
 import type { Reminder, ReminderItem, ReminderPlan } from '../../../../shared/schemas/reminders.js';
-import type { Task } from '../../../../shared/schemas/task.js';
 import { shanghaiDate, shanghaiMinutes, parseHhmm } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
-import { includedTasks, obligationsFor, planYears, type Obligation } from './obligations.js';
+import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { ReminderPolicy } from './policy.js';
+import { obligationsOf } from '../obligations/obligation-book.js';
 
 export type { Reminder, ReminderItem, TodoCreate } from '../../../../shared/schemas/reminders.js';
 export type PlanResult = ReminderPlan;
 type Stage = ReminderItem['stage'];
 
-interface Template {
-  /** `:${year}:${kind}[:${period}]`: appended to an assignment id it gives the obligation id. */
-  suffix: string;
-  /** The item's fields that do not depend on the assignment. */
-  base: Omit<ReminderItem, 'obligationId' | 'assignmentId' | 'unitId' | 'unitName'>;
-  todoSubject: string;
-}
-
-function stageOf(calendar: WorkCalendar, policy: ReminderPolicy, today: string, o: Omit<Obligation, 'id' | 'assignmentId' | 'unitId'>): { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 } {
+function stageOf(calendar: WorkCalendar, policy: ReminderPolicy, today: string, o: Pick<ObligationRecord, 'kind' | 'opensOn' | 'due'>): { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 } {
   const none = { stage: null, workingDays: 0, level: 1 as const };
   if (today < o.opensOn) return none;
   if (o.kind === 'acknowledge' && today === o.opensOn) return { stage: 'new', workingDays: calendar.workingDaysBetween(today, o.due), level: 1 };
@@ -35,7 +26,7 @@ function stageOf(calendar: WorkCalendar, policy: ReminderPolicy, today: string, 
 }
 
 /**
- * Works out who must hear what today: a pure function of the stored state, the calendar, the
+ * Works out who must hear what today: a pure function of the stored state (its obligations), the calendar, the
  * policy and the time. Only working days, only from the digest time to the end of working hours,
  * only people who still owe something; at most one digest and one escalation digest per person.
  */
@@ -79,109 +70,55 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
     r.level = Math.max(r.level, item.level) as 1 | 2 | 3;
   };
 
-  const group = <T extends { planId: string }>(items: readonly T[]): Map<string, T[]> => {
-    const m = new Map<string, T[]>();
-    for (const i of items) {
-      const list = m.get(i.planId);
-      if (list) list.push(i);
-      else m.set(i.planId, [i]);
+  // Stored obligations of this year and last year's still open; a stage depends only on the kind
+  // and the dates, so it is worked out once per shape.
+  const stages = new Map<string, { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 }>();
+  const tasks = new Map(state.tasks.map((t) => [t.id, t]));
+  const assignments = new Map(state.assignments.map((a) => [a.id, a]));
+  for (const o of obligationsOf(state, { calendar, policy }, [year - 1, year])) {
+    if (o.status !== 'open') continue;
+    const a = assignments.get(o.assignmentId);
+    const task = tasks.get(o.taskId);
+    if (!a || a.status !== 'active' || !task) continue;
+    const shapeKey = `${o.kind}|${o.opensOn}|${o.due}`;
+    let st = stages.get(shapeKey);
+    if (!st) stages.set(shapeKey, (st = stageOf(calendar, policy, date, o)));
+    if (st.stage === null || (o.year !== year && st.stage !== 'overdue')) continue;
+    const people = byUnit.get(a.unitId);
+    const first = people?.contacts.length ? people.contacts : (people?.leaders ?? []);
+    if (first.length === 0) {
+      if (!warned.has(a.unitId)) result.warnings.push(`${unitName.get(a.unitId) ?? a.unitId} 没有联络员或分管领导,提醒无人接收`);
+      warned.add(a.unitId);
+      continue;
     }
-    return m;
-  };
-  const tasksByPlan = group(state.tasks);
-  const assignmentsByPlan = group(state.assignments);
-  const proseByPlan = group(state.obligations);
-
-  for (const plan of state.plans) {
-    const span = planYears(plan);
-    const years = [year - 1, year].filter((y) => y >= span.from);
-    const prose = proseByPlan.get(plan.id) ?? [];
-    const manual = state.manualObligations.filter((m) => m.planId === plan.id);
-    const ctx = { plan, calendar, policy, prose, manual };
-    const manualTasks = new Set(manual.map((m) => m.taskId));
-    const tasks = new Map(includedTasks(tasksByPlan.get(plan.id) ?? [], plan.id, policy).map((t) => [t.id, t]));
-    const assignments = (assignmentsByPlan.get(plan.id) ?? []).filter((a) => a.status === 'active' && tasks.has(a.taskId));
-    // Obligation dates depend only on the schedule, the task kind and the role: compute each shape
-    // once, then dress it per task (titles), then per assignment (ids).
-    type Shape = Array<{ o: Obligation; stage: Stage; workingDays: number; level: 1 | 2 | 3 }>;
-    const shapes = new Map<string, Shape>();
-    const shapeFor = (task: Task, a: Assignment): Shape => {
-      // tasks with hand-added obligations (possibly per unit) get their own shape
-      const key = manualTasks.has(task.id) ? `${task.id}|${a.unitId}|${a.role}` : `${task.schedule.type}|${task.schedule.due ?? ''}|${task.kind}|${a.role}`;
-      let shape = shapes.get(key);
-      if (!shape) {
-        shape = [];
-        for (const o of years.flatMap((y) => obligationsFor(ctx, task, { ...a, id: '' }, y))) {
-          const st = stageOf(calendar, policy, date, o);
-          if (st.stage === null || (o.year !== year && st.stage !== 'overdue')) continue;
-          shape.push({ o, stage: st.stage, workingDays: st.workingDays, level: st.level });
-        }
-        shapes.set(key, shape);
-      }
-      return shape;
+    const item: ReminderItem = {
+      obligationId: o.id,
+      assignmentId: a.id,
+      taskId: task.id,
+      taskNumber: task.number,
+      taskKind: task.kind,
+      taskTitle: task.title,
+      unitId: a.unitId,
+      unitName: unitName.get(a.unitId) ?? a.unitId,
+      kind: o.kind,
+      label: o.label,
+      due: o.due,
+      stage: st.stage,
+      workingDays: st.workingDays,
+      level: st.level,
     };
-    const templates = new Map<string, Template[]>();
-    const templatesFor = (task: Task, a: Assignment): Template[] => {
-      const cacheKey = manualTasks.has(task.id) ? `${task.id}|${a.unitId}|${a.role}` : `${task.id}|${a.role}`;
-      let list = templates.get(cacheKey);
-      if (!list) {
-        list = [];
-        for (const { o, ...s } of shapeFor(task, a)) {
-          list.push({
-            suffix: o.id,
-            base: { taskId: task.id, taskNumber: task.number, taskKind: task.kind, taskTitle: task.title, kind: o.kind, label: o.label, due: o.due, stage: s.stage, workingDays: s.workingDays, level: s.level },
-            todoSubject: `${o.label}:${task.kind === 'key' ? '重点任务' : '任务'}${task.number} ${task.title}`.slice(0, 200),
-          });
-        }
-        templates.set(cacheKey, list);
-      }
-      return list;
-    };
-    for (const a of assignments) {
-      const task = tasks.get(a.taskId)!;
-      const due = templatesFor(task, a);
-      if (due.length === 0) continue;
-      const people = byUnit.get(a.unitId);
-      const first = people?.contacts.length ? people.contacts : (people?.leaders ?? []);
-      if (first.length === 0) {
-        if (!warned.has(a.unitId)) result.warnings.push(`${unitName.get(a.unitId) ?? a.unitId} 没有联络员或分管领导,提醒无人接收`);
-        warned.add(a.unitId);
-        continue;
-      }
-      const name = unitName.get(a.unitId) ?? a.unitId;
-      for (const t of due) {
-        const obligationId = a.id + t.suffix;
-        if (state.fulfillments[obligationId]) continue;
-        const b = t.base; // explicit fields: an object spread here costs ~5 µs per item in V8
-        const item: ReminderItem = {
-          obligationId,
-          assignmentId: a.id,
-          taskId: b.taskId,
-          taskNumber: b.taskNumber,
-          taskKind: b.taskKind,
-          taskTitle: b.taskTitle,
-          unitId: a.unitId,
-          unitName: name,
-          kind: b.kind,
-          label: b.label,
-          due: b.due,
-          stage: b.stage,
-          workingDays: b.workingDays,
-          level: b.level,
-        };
-        for (const p of first) {
-          push(p, 'digest', 'contact', item);
-          if (!policy.todo.enabled || !p.dingtalk.unionId) continue;
-          const todoKey = `${obligationId}|${p.id}`;
-          if (!state.todos[todoKey] && !todoKeys.has(todoKey)) {
-            todoKeys.add(todoKey);
-            result.todoCreates.push({ key: todoKey, obligationId, personId: p.id, unionId: p.dingtalk.unionId, subject: t.todoSubject, due: item.due, taskId: task.id });
-          }
-        }
-        if (item.level >= 2) for (const l of people?.leaders ?? []) if (!first.includes(l)) push(l, 'escalation', 'leader', item);
-        if (item.level >= 3) for (const s of supervisors) push(s, 'escalation', 'supervisor', item);
+    const todoSubject = `${o.label}:${task.kind === 'key' ? '重点任务' : '任务'}${task.number} ${task.title}`.slice(0, 200);
+    for (const p of first) {
+      push(p, 'digest', 'contact', item);
+      if (!policy.todo.enabled || !p.dingtalk.unionId) continue;
+      const todoKey = `${o.id}|${p.id}`;
+      if (!state.todos[todoKey] && !todoKeys.has(todoKey)) {
+        todoKeys.add(todoKey);
+        result.todoCreates.push({ key: todoKey, obligationId: o.id, personId: p.id, unionId: p.dingtalk.unionId, subject: todoSubject, due: item.due, taskId: task.id });
       }
     }
+    if (item.level >= 2) for (const l of people?.leaders ?? []) if (!first.includes(l)) push(l, 'escalation', 'leader', item);
+    if (item.level >= 3) for (const s of supervisors) push(s, 'escalation', 'supervisor', item);
   }
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
   result.reminders = [...digests.values()].sort((a, b) => cmp(a.key, b.key));

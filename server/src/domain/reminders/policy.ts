@@ -32,6 +32,8 @@ export const ReminderPolicy = z
       .refine((e) => e.supervisorAfterOverdueWorkingDays > e.leaderAfterOverdueWorkingDays, '督考办介入的天数应大于分管领导介入的天数'),
     digest: z.object({ maxItems: z.number().int().min(1).max(20) }).default({ maxItems: 8 }),
     todo: z.object({ enabled: z.boolean() }).default({ enabled: true }),
+    /** The latest date a 延期 may ask for: the end of the plan's last year, or a date. */
+    requests: z.object({ latestExtension: z.union([z.literal('planEnd'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]) }).default({ latestExtension: 'planEnd' }),
   })
   .refine((p) => p.workingHours.start <= p.digestTime && p.digestTime < p.workingHours.end, '发送时间应在工作时间内');
 export type ReminderPolicy = z.infer<typeof ReminderPolicy>;

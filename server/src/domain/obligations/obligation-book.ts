@@ -1,0 +1,161 @@
+import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import { shanghaiDate } from '../../calendar/dates.js';
+import type { WorkCalendar } from '../../calendar/work-calendar.js';
+import type { Store, Tx } from '../../store/ports.js';
+import type { State } from '../../store/state.js';
+import { includedTasks, obligationContext, obligationsFor, planYears } from '../reminders/obligations.js';
+import type { ReminderPolicy } from '../reminders/policy.js';
+
+export interface BookRules {
+  calendar: WorkCalendar;
+  policy: ReminderPolicy;
+}
+
+/** The years kept in the state on `today`: this year's cycle and last year's (still-open items carry over). */
+export function liveYears(today: string): number[] {
+  const year = Number(today.slice(0, 4));
+  return [year - 1, year];
+}
+
+/** What `materialise` would add: assignments (of included tasks) lacking one of the years. */
+export function missingYears(state: Readonly<State>, rules: BookRules, years: readonly number[]): Array<{ assignmentId: string; year: number }> {
+  const out: Array<{ assignmentId: string; year: number }> = [];
+  for (const plan of state.plans) {
+    const span = planYears(plan);
+    const tasks = new Set(includedTasks(state.tasks, plan.id, rules.policy).map((t) => t.id));
+    for (const a of state.assignments) {
+      if (a.planId !== plan.id || a.status !== 'active' || !tasks.has(a.taskId)) continue;
+      const marks = state.materialised[a.id] ?? [];
+      for (const y of years) if (y >= span.from && rules.calendar.hasYear(y) && !marks.includes(y)) out.push({ assignmentId: a.id, year: y });
+    }
+  }
+  return out;
+}
+
+/**
+ * Stores the obligations of `years` for every assignment that lacks them, as the policy says now,
+ * with one `obligations.materialised` event per task and year (the ledger keeps every year, the
+ * state only the live ones). Fulfilments carried over from a version-4 state are applied. Years
+ * without holiday data wait (their dates would be guesses). Returns how many were added.
+ */
+export function materialiseInDraft(draft: State, tx: Tx, rules: BookRules, years: readonly number[]): number {
+  const missing = missingYears(draft, rules, years);
+  if (missing.length === 0) return 0;
+  const byTaskYear = new Map<string, ObligationRecord[]>();
+  for (const r of computeRecords(draft, rules, missing)) {
+    const key = `${r.planId}|${r.taskId}|${r.year}`;
+    byTaskYear.set(key, [...(byTaskYear.get(key) ?? []), r]);
+  }
+  for (const m of missing) draft.materialised[m.assignmentId] = [...(draft.materialised[m.assignmentId] ?? []), m.year].sort();
+  let added = 0;
+  for (const [key, records] of byTaskYear) {
+    const [planId, taskId, year] = key.split('|') as [string, string, string];
+    const seq = tx.append({
+      type: 'obligations.materialised',
+      actor: { type: 'system', name: '督办通' },
+      subject: { type: 'task', id: taskId },
+      channel: 'system',
+      payload: { planId, year: Number(year), obligations: records.map(({ id, kind, label, opensOn, due, status }) => ({ id, kind, label, opensOn, due, ...(status !== 'open' ? { status } : {}) })) },
+    });
+    for (const r of records) {
+      draft.obligations[r.id] = { ...r, seq: r.status === 'fulfilled' ? (draft.legacyFulfillments?.[r.id]?.seq ?? seq) : seq };
+      added += 1;
+    }
+  }
+  if (draft.legacyFulfillments) {
+    const newest = Math.max(...years);
+    for (const id of Object.keys(draft.legacyFulfillments)) if (Number(id.split(':')[1]) <= newest) delete draft.legacyFulfillments[id];
+    if (Object.keys(draft.legacyFulfillments).length === 0) delete draft.legacyFulfillments;
+  }
+  return added;
+}
+
+/** The obligations of the given assignment-years as the policy makes them now (not stored; `seq` 0). */
+function computeRecords(state: Readonly<State>, rules: BookRules, missing: ReadonlyArray<{ assignmentId: string; year: number }>): ObligationRecord[] {
+  const wanted = new Map<string, number[]>();
+  for (const m of missing) wanted.set(m.assignmentId, [...(wanted.get(m.assignmentId) ?? []), m.year]);
+  const out: ObligationRecord[] = [];
+  for (const plan of state.plans) {
+    const ctx = obligationContext(state, plan, rules.calendar, rules.policy);
+    const tasks = new Map(includedTasks(state.tasks, plan.id, rules.policy).map((t) => [t.id, t]));
+    for (const a of state.assignments) {
+      const ys = a.planId === plan.id ? wanted.get(a.id) : undefined;
+      const task = ys && tasks.get(a.taskId);
+      if (!ys || !task) continue;
+      for (const year of ys) {
+        for (const o of obligationsFor(ctx, task, a, year)) {
+          const legacy = state.legacyFulfillments?.[o.id];
+          out.push({
+            id: o.id,
+            planId: plan.id,
+            assignmentId: a.id,
+            taskId: task.id,
+            unitId: a.unitId,
+            year,
+            kind: o.kind,
+            ...(o.period ? { period: o.period } : {}),
+            label: o.label,
+            opensOn: o.opensOn,
+            due: o.due,
+            status: legacy ? 'fulfilled' : 'open',
+            seq: 0,
+            ...(legacy ? { doneAt: legacy.at, action: legacy.action, ...(legacy.by ? { by: legacy.by } : {}) } : {}),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Adds the hand-made obligations of a task to years already materialised (the 督考办 adds one
+ * mid-year): only `manual` items that are not stored yet, nothing else of the policy changes.
+ */
+export function topUpManualInDraft(draft: State, tx: Tx, rules: BookRules, taskId: string, year: number): number {
+  const done = draft.assignments.filter((a) => a.taskId === taskId && (draft.materialised[a.id] ?? []).includes(year)).map((a) => ({ assignmentId: a.id, year }));
+  const fresh = computeRecords(draft, rules, done).filter((r) => r.kind === 'manual' && !draft.obligations[r.id]);
+  if (fresh.length === 0) return 0;
+  const seq = tx.append({
+    type: 'obligations.materialised',
+    actor: { type: 'system', name: '督办通' },
+    subject: { type: 'task', id: taskId },
+    channel: 'system',
+    payload: { planId: fresh[0]!.planId, year, obligations: fresh.map(({ id, kind, label, opensOn, due }) => ({ id, kind, label, opensOn, due })) },
+  });
+  for (const r of fresh) draft.obligations[r.id] = { ...r, seq };
+  return fresh.length;
+}
+
+/**
+ * The obligations of `years` as readers should see them: the stored ones, and for assignment-years
+ * not materialised yet (a new year before its first tick, a plan just imported) what the policy
+ * makes of them now. Pure: the planner and the views read through this; writes materialise first.
+ */
+export function obligationsOf(state: Readonly<State>, rules: BookRules, years: readonly number[]): ObligationRecord[] {
+  const stored = Object.values(state.obligations).filter((o) => years.includes(o.year));
+  const missing = missingYears(state, rules, years);
+  return missing.length === 0 ? stored : [...stored, ...computeRecords(state, rules, missing)];
+}
+
+/**
+ * Keeps the state bounded over a five-year plan: obligations of years before last year leave the
+ * state (their materialisation and every change of status are in the ledger), with their marks
+ * and their finished 待办 records.
+ */
+export function pruneInDraft(draft: State, today: string): void {
+  const [from] = liveYears(today) as [number, number];
+  for (const [id, o] of Object.entries(draft.obligations)) if (o.year < from) delete draft.obligations[id];
+  for (const [a, ys] of Object.entries(draft.materialised)) {
+    const keep = ys.filter((y) => y >= from);
+    if (keep.length !== ys.length) draft.materialised[a] = keep;
+  }
+  for (const [key, todo] of Object.entries(draft.todos)) if (todo.done || !draft.obligations[todo.obligationId]) delete draft.todos[key];
+}
+
+/** Makes sure the live years are stored (start-up, a new day, an import): one transaction, none when nothing is missing. */
+export async function ensureObligations(store: Store, rules: BookRules, now: Date): Promise<number> {
+  const years = liveYears(shanghaiDate(now));
+  if (missingYears(store.state.get(), rules, years).length === 0) return 0;
+  return (await store.transact((draft, tx) => materialiseInDraft(draft, tx, rules, years))).result;
+}
