@@ -31,6 +31,8 @@ export interface BotDeps {
   publicUrl: string;
   /** The same service the mini-app's routes call (one is made when absent). */
   progress?: ProgressService;
+  /** Told of every refusal the reply explains (its stable code): for metrics and for tests. */
+  onRefusal?: (code: string, message: string) => void;
 }
 
 /** Files sent within this long after a report or request are attached to it. */
@@ -90,8 +92,10 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       await handle(parseCommand(event.text), viewer, event, send);
     } catch (error) {
       // the service's refusals are told as the mini-app tells them; anything else is logged
-      if (error instanceof AppError && error.status < 500) return send(text(error.message));
-      if (error instanceof AppError && error.code === 'STORE_UNAVAILABLE') return send(text(error.message));
+      if (error instanceof AppError && (error.status < 500 || error.code === 'STORE_UNAVAILABLE')) {
+        d.onRefusal?.(error.code, error.message);
+        return send(text(error.message));
+      }
       d.log.error(`机器人处理消息 ${event.msgId} 失败:${(error as Error).stack ?? String(error)}`);
       await send(text('抱歉,处理时出了点问题,已记录。请稍后再试,或在督办通应用中办理。'));
     }
@@ -168,6 +172,12 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
     const today = shanghaiDate(d.clock.now());
     const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
     const monthEnd = (yy: number, mm: number): string => `${yy}-${String(mm).padStart(2, '0')}-${String(new Date(Date.UTC(yy, mm, 0)).getUTCDate()).padStart(2, '0')}`;
+    const iso = /^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$/.exec(dateText);
+    if (iso) {
+      const [yy, mm, dd] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+      const date = new Date(Date.UTC(yy, mm - 1, dd));
+      return date.getUTCMonth() === mm - 1 && date.getUTCDate() === dd ? `${iso[1]}-${String(mm).padStart(2, '0')}-${String(dd).padStart(2, '0')}` : undefined;
+    }
     if (dateText === '月底') return monthEnd(y, m);
     if (dateText === '下月底') return m === 12 ? monthEnd(y + 1, 1) : monthEnd(y, m + 1);
     return findDateExpression(dateText, y)?.due;
@@ -245,7 +255,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
         const f = acting(v, event, command.task, command.unit);
         if (typeof f === 'string') return send(text(f));
         const until = dateOf(command.dateText);
-        if (!until) return send(text(`没看懂日期"${command.dateText}",请写成 6月30日 或 ${year()}-06-30。`));
+        if (!until) throw new AppError('EXTENSION_DATE_INVALID', 400, `没看懂日期"${command.dateText}",请写成 6月30日 或 ${year()}-06-30。`);
         const r = await progress.requestExtension(f, { until, reason: command.reason });
         await remember(person, f.assignment, command.task, 'extension', r.seq, r.id);
         const item = state().obligations[r.obligationIds[0]!];
@@ -254,10 +264,12 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       case 'withdraw': {
         const f = acting(v, event, command.task, command.unit);
         if (typeof f === 'string') return send(text(f));
-        const pending = progress.pendingRequests(f.assignment)[0];
-        if (!pending) return send(text(`重点任务${command.task}没有待审核的申请。`));
-        await progress.withdraw(f, pending.id);
-        return send(done(`已撤回重点任务${command.task}的${pending.kind === 'closure' ? '办结' : '延期'}申请。`, f.assignment.taskId));
+        // the pending one, else the latest (the service says why it cannot be withdrawn)
+        const all = Object.values(state().requests).filter((r) => r.assignmentId === f.assignment.id);
+        const target = all.find((r) => r.state === 'pending') ?? all.sort((a, b) => b.seq - a.seq)[0];
+        if (!target) throw new AppError('REQUEST_NOT_FOUND', 404, `重点任务${command.task}没有您单位提交的申请`);
+        await progress.withdraw(f, target.id);
+        return send(done(`已撤回重点任务${command.task}的${target.kind === 'closure' ? '办结' : '延期'}申请。`, f.assignment.taskId));
       }
       case 'detail': {
         const s = state();
