@@ -65,9 +65,10 @@ export const api = {
   overview: (taskId: string) => call(TaskOverview, 'GET', `/api/tasks/${enc(taskId)}/overview`),
   acknowledge: (assignmentId: string) => call(AckResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge`, {}),
   undoAcknowledge: (assignmentId: string) => call(UndoResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge/undo`, {}),
-  report: (assignmentId: string, body: { text: string; noChange: boolean; evidence: string[] }) => call(ReportResult, 'POST', `/api/assignments/${enc(assignmentId)}/reports`, body),
+  report: (assignmentId: string, body: { text: string; noChange: boolean; evidence: string[]; obligationId?: string }) => call(ReportResult, 'POST', `/api/assignments/${enc(assignmentId)}/reports`, body),
   closure: (assignmentId: string, body: { text: string; evidence: string[] }) => call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/closure-requests`, body),
-  extension: (assignmentId: string, body: { until: string; reason: string }) => call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/extension-requests`, body),
+  extension: (assignmentId: string, body: { until: string; reason: string; obligationId?: string }) => call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/extension-requests`, body),
+  withdraw: (requestId: string) => call(RequestResult, 'POST', `/api/requests/${enc(requestId)}/withdraw`, {}),
 };
 
 /** Parses the upload endpoint's answer (the host layer does the transfer: XHR in browsers, JSAPI in DingTalk). */

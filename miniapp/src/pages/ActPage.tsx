@@ -1,4 +1,4 @@
-import { Button, DatePicker, Dialog, Form, ProgressBar, Tabs, TextArea, Toast } from 'antd-mobile';
+import { Button, DatePicker, Dialog, Form, NoticeBar, ProgressBar, Selector, Tabs, TextArea, Toast } from 'antd-mobile';
 import { Blank } from '../components/Blank';
 import { useEffect, useRef, useState } from 'react';
 import { api, type TaskOverview, type Upload } from '../api/client';
@@ -42,6 +42,8 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   const [until, setUntil] = useState(saved?.until ?? '');
   const [files, setFiles] = useState<FileRow[]>(() => (saved?.files ?? []).map((f) => ({ id: nextId++, name: f.name, preview: f.kind === 'image' ? (f.thumbUrl ?? f.url) : undefined, progress: 1, status: 'done', result: f })));
   const [pickDate, setPickDate] = useState(false);
+  /** The item a report answers / a 延期 extends; the first offered when not chosen. */
+  const [chosen, setChosen] = useState<Partial<Record<'report' | 'extension', string>>>({});
   const [submitting, setSubmitting] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const imageInput = useRef<HTMLInputElement>(null);
@@ -59,6 +61,22 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   }, [me.id, assignmentId, mode, texts, noChange, files, until]);
 
   const mine = overview?.mine.find((m) => m.assignmentId === assignmentId);
+  const targets = mine?.reportTargets ?? [];
+  const target = targets.find((o) => o.obligationId === chosen.report) ?? targets[0];
+  const extendable = mine?.extendable ?? [];
+  const item = extendable.find((o) => o.obligationId === chosen.extension) ?? extendable[0];
+  const pending = mine?.requests ?? [];
+  const reload = () => api.overview(taskId).then(setOverview, (e: Error) => setError(e.message));
+  const withdraw = async (id: string) => {
+    if (!(await Dialog.confirm({ content: '撤回这份申请吗?撤回后可以重新提交。', confirmText: '撤回', cancelText: '不撤回' }))) return;
+    try {
+      await api.withdraw(id);
+      Toast.show({ content: '申请已撤回', icon: 'success' });
+      await reload();
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 3000 });
+    }
+  };
   const update = (id: number, patch: Partial<FileRow>) => setFiles((list) => list.map((f) => (f.id === id ? { ...f, ...patch } : f)));
 
   const start = (row: FileRow) => {
@@ -107,11 +125,14 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
     }
     setSubmitting(true);
     try {
-      if (mode === 'report') await api.report(assignmentId, { text: text.trim(), noChange, evidence });
-      else if (mode === 'closure') await api.closure(assignmentId, { text: text.trim(), evidence });
-      else await api.extension(assignmentId, { until, reason: text.trim() });
+      let done = '申请已提交,待督考办审核';
+      if (mode === 'report') {
+        const r = await api.report(assignmentId, { text: text.trim(), noChange, evidence, ...(target ? { obligationId: target.obligationId } : {}) });
+        done = r.answered ? `已报送:${r.answered.label}` : '进展已记录';
+      } else if (mode === 'closure') await api.closure(assignmentId, { text: text.trim(), evidence });
+      else await api.extension(assignmentId, { until, reason: text.trim(), ...(item ? { obligationId: item.obligationId } : {}) });
       dropDraft(me.id, assignmentId);
-      Toast.show({ content: mode === 'report' ? '进展已报送' : '申请已提交,待督考办审核', icon: 'success' });
+      Toast.show({ content: done, icon: 'success' });
       go(href.task(taskId), true);
     } catch (e) {
       Toast.show({ content: (e as Error).message, icon: 'fail', duration: 3000 });
@@ -123,7 +144,11 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   if (!overview) return <Loading />;
   if (!mine || !mine.canAct) return <Blank icon="🔒" title="无法办理" description="只能办理本单位的任务。" />;
   const t = overview.task;
-  const canSubmit = !submitting && !uploading && (mode === 'extension' ? Boolean(until && text.trim()) : mode === 'report' ? Boolean(text.trim() || noChange) : Boolean(text.trim()));
+  const blocked = mode !== 'report' && pending.length > 0;
+  const canSubmit = !submitting && !uploading && !blocked && (mode === 'extension' ? Boolean(until && text.trim() && item) : mode === 'report' ? Boolean(text.trim() || noChange) : Boolean(text.trim()));
+  // noon, not midnight: the picker works in the phone's time zone, and noon in Beijing is the same calendar day anywhere in China or UTC
+  const dayAfter = (d: string) => new Date(Date.parse(`${d}T12:00:00+08:00`) + 86_400_000);
+  const minDate = item && item.due > overview.today ? dayAfter(item.due) : dayAfter(overview.today);
 
   return (
     <div className="page act">
@@ -139,11 +164,53 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
         <Tabs.Tab title="申请办结" key="closure" />
         <Tabs.Tab title="申请延期" key="extension" />
       </Tabs>
+      {mode !== 'report' &&
+        pending.map((r) => (
+          <NoticeBar
+            key={r.id}
+            color="alert"
+            wrap
+            content={`已有一份${r.kind === 'closure' ? '办结' : '延期'}申请待督考办审核${r.until ? `("${r.label}"延至 ${r.until})` : ''}。办结与延期同时只能有一份。`}
+            extra={
+              <Button size="mini" color="warning" fill="outline" onClick={() => void withdraw(r.id)}>
+                撤回
+              </Button>
+            }
+          />
+        ))}
       <Form layout="vertical">
-        {mode === 'extension' && (
-          <Form.Item label="延期至" onClick={() => setPickDate(true)} arrow>
-            <span className={until ? '' : 'muted'}>{until || '选择日期'}</span>
+        {mode === 'report' && (
+          <Form.Item label="报送事项" description={targets.length === 0 ? '目前没有待报送的事项,进展照样记入台账。' : targets.length > 1 ? '默认是最近到期的一项;报的是别的事项,请改选。' : undefined}>
+            {targets.length > 0 && (
+              <Selector
+                columns={1}
+                value={target ? [target.obligationId] : []}
+                onChange={(v) => v[0] && setChosen((c) => ({ ...c, report: v[0] }))}
+                options={targets.map((o) => ({ label: o.label, description: `${o.due} 截止`, value: o.obligationId }))}
+              />
+            )}
           </Form.Item>
+        )}
+        {mode === 'extension' && (
+          <>
+            <Form.Item label="延期事项" description={extendable.length === 0 ? '目前没有可以延期的事项。' : undefined}>
+              {extendable.length > 0 && (
+                <Selector
+                  columns={1}
+                  value={item ? [item.obligationId] : []}
+                  onChange={(v) => {
+                    if (!v[0]) return;
+                    setChosen((c) => ({ ...c, extension: v[0] }));
+                    setUntil('');
+                  }}
+                  options={extendable.map((o) => ({ label: o.label, description: `现截止 ${o.due}`, value: o.obligationId }))}
+                />
+              )}
+            </Form.Item>
+            <Form.Item label="延期至" description={`最晚 ${mine.latestExtension}`} onClick={() => item && setPickDate(true)} arrow>
+              <span className={until ? '' : 'muted'}>{until || '选择日期'}</span>
+            </Form.Item>
+          </>
         )}
         <Form.Item
           label={mode === 'report' ? '本期进展' : mode === 'closure' ? '完成情况' : '延期原因'}
@@ -216,8 +283,9 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
       <DatePicker
         visible={pickDate}
         onClose={() => setPickDate(false)}
-        min={new Date(Date.parse(`${overview.today}T00:00:00+08:00`) + 86_400_000)}
-        max={new Date(Date.parse(`${Number(overview.today.slice(0, 4)) + 2}-12-31T00:00:00+08:00`))}
+        min={minDate}
+        max={new Date(Date.parse(`${mine.latestExtension}T12:00:00+08:00`))}
+        defaultValue={minDate}
         title="延期至"
         onConfirm={(d) => setUntil(iso(d))}
       />
