@@ -1,15 +1,84 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { NewLedgerEvent } from './ledger.js';
 
 /**
- * Payload schemas per ledger event type, checked on every append. Filled in per area; a type not
- * listed here is refused, so a new event type cannot be written without its schema.
+ * The payload of every ledger event type, checked on every append (strict: a field a writer adds
+ * without adding it here is refused in tests, not silently kept or dropped). A type not listed
+ * here cannot be written. Readers of old ledgers stay tolerant: events written before a schema
+ * existed may have other shapes.
  */
-export const EVENT_PAYLOADS: Record<string, z.ZodType> = {};
+const Sha = z.string().regex(/^[0-9a-f]{64}$/);
+const Evidence = z.strictObject({ sha256: Sha, name: z.string(), mime: z.string(), size: z.number().int().min(0) });
+const Date10 = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const MsgId = z.string().max(200).optional();
+const Transition = { before: z.string(), after: z.string() };
 
+const fulfilment = z.strictObject({ obligationId: z.string(), msgId: MsgId, unitId: z.string().optional(), ...Transition, note: z.string().max(2100).optional() });
+const request = z.strictObject({
+  msgId: MsgId,
+  taskId: z.string(),
+  unitId: z.string(),
+  text: z.string().max(2000),
+  evidence: z.array(Evidence).max(20),
+  obligations: z.array(z.strictObject({ obligationId: z.string(), label: z.string(), due: Date10 })),
+  late: z.boolean(),
+  until: Date10.optional(),
+  previousDue: Date10.optional(),
+  ...Transition,
+});
+const delivered = z.strictObject({ personId: z.string(), todoId: z.string() });
+
+export const EVENT_PAYLOADS = {
+  'obligation.acknowledged': fulfilment,
+  'obligation.reported': fulfilment,
+  'obligation.approved': fulfilment,
+  'obligation.acknowledgeUndone': z.strictObject({ obligationId: z.string(), msgId: MsgId, unitId: z.string(), taskId: z.string(), undoes: z.number().int(), ...Transition }),
+  'obligation.added': z.strictObject({ id: z.string(), label: z.string(), due: Date10, unitIds: z.array(z.string()).nullable() }),
+  'obligations.materialised': z.strictObject({
+    planId: z.string(),
+    year: z.number().int(),
+    obligations: z.array(z.strictObject({ id: z.string(), kind: z.string(), label: z.string(), opensOn: Date10, due: Date10, status: z.string().optional() })),
+  }),
+  'progress.reported': z.strictObject({ msgId: MsgId, taskId: z.string(), unitId: z.string(), text: z.string().max(2100), noChange: z.boolean(), evidence: z.array(Evidence).max(20), obligations: z.array(z.string()), ...Transition }),
+  'progress.refiled': z.strictObject({ msgId: MsgId, taskId: z.string(), unitId: z.string(), reportSeq: z.number().int(), from: z.string().nullable(), to: z.string() }),
+  'closure.requested': request,
+  'extension.requested': request,
+  'request.withdrawn': z.strictObject({ msgId: MsgId, requestId: z.string(), kind: z.enum(['closure', 'extension']), taskId: z.string(), unitId: z.string(), ...Transition }),
+  'evidence.uploaded': z.strictObject({ sha256: Sha, name: z.string(), mime: z.string(), size: z.number().int().min(0), duplicate: z.boolean() }),
+  'evidence.received': z.strictObject({ msgId: MsgId, files: z.array(Evidence) }),
+  'evidence.attached': z.strictObject({ msgId: MsgId, files: z.array(Evidence), taskId: z.string(), assignmentId: z.string(), to: z.enum(['report', 'closure', 'extension']), toSeq: z.number().int(), requestId: z.string().optional() }),
+  'bot.unknownSender': z.strictObject({ msgId: MsgId, userId: z.string(), text: z.string().max(500) }),
+  'bot.fileReceived': z.strictObject({ msgId: MsgId, files: z.array(z.strictObject({ kind: z.string(), fileName: z.string().nullable() })) }),
+  'session.signedIn': z.strictObject({ how: z.string() }),
+  'plan.imported': z.strictObject({
+    title: z.string(),
+    source: z.record(z.string(), z.unknown()),
+    counts: z.record(z.string(), z.number()),
+    warnings: z.number().int(),
+    replaced: z.boolean(),
+    provisionalUnits: z.array(z.string()),
+  }),
+  'directory.seeded': z.strictObject({ units: z.number().int(), groups: z.number().int(), people: z.number().int(), sample: z.boolean() }),
+  'directory.contactsSynced': z.strictObject({ added: z.array(z.string()), changed: z.array(z.string()), missing: z.array(z.string()) }),
+  'reminders.planned': z.strictObject({ digests: z.number().int(), escalations: z.number().int(), todos: z.number().int(), dayName: z.string() }),
+  'reminder.sent': z.strictObject({ personId: z.string().optional(), userId: z.unknown(), date: Date10, kind: z.unknown(), level: z.unknown(), taskId: z.string(), obligations: z.unknown(), tasks: z.unknown() }),
+  'reminder.delivery': z.strictObject({ userId: z.unknown(), taskId: z.unknown(), status: z.string(), code: z.string().optional(), check: z.unknown() }),
+  'reminder.failed': z.strictObject({ kind: z.string(), personId: z.string().optional(), attempts: z.number().int(), error: z.string() }),
+  'reminder.abandoned': z.strictObject({ reason: z.string(), date: Date10, personId: z.string().optional() }),
+  'todo.created': delivered,
+  'todo.completed': delivered,
+} satisfies Record<string, z.ZodType>;
+
+export type EventType = keyof typeof EVENT_PAYLOADS;
+export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
+
+export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENT_PAYLOADS, type);
+
+/** Checks an event and its payload; throws (in Chinese, naming the type) when it does not fit. */
 export function checkEvent(raw: NewLedgerEvent): NewLedgerEvent {
   const e = NewLedgerEvent.parse(raw);
-  const schema = EVENT_PAYLOADS[e.type];
-  if (!schema) return e;
-  return { ...e, payload: schema.parse(e.payload) };
+  if (!isEventType(e.type)) throw new Error(`台账事件类型 ${e.type} 没有登记载荷格式(shared/schemas/ledger-events.ts)`);
+  const checked = EVENT_PAYLOADS[e.type].safeParse(e.payload);
+  if (!checked.success) throw new Error(`台账事件 ${e.type} 的载荷不符合格式:${checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(';').slice(0, 300)}`);
+  return { ...e, payload: checked.data };
 }

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import type { BotEvent } from '../../server/src/bot/bot-event.js';
 import { BotInbox, recentBotMsgIds } from '../../server/src/channels/dingtalk/bot-inbox.js';
-import { MemoryStore } from '../../server/src/store/memory/memory-store.js';
 import { callbackSign, checkCallbackSignature } from '../../server/src/channels/dingtalk/callback-signature.js';
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
-import { appendEvent } from '../helpers/store-writes.js';
+import { JsonlLedger } from '../../server/src/store/ledger/jsonl-ledger.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('robot HTTP callback signature', () => {
   it('verifies the reference test vector', () => {
@@ -40,7 +40,10 @@ const payload = (msgId: string, text = '进展 11 已完成试点申报') => ({
 
 describe('msgId dedupe across a restart', () => {
   it('a message handled before the restart, redelivered after it, is not handled again', async () => {
-    const store = new MemoryStore(undefined, () => new Date('2019-03-01T09:00:00Z'));
+    // as an older release wrote them: straight into a ledger
+    const ledger = await JsonlLedger.open(tempDir(), { clock: () => new Date('2019-03-01T09:00:00Z') });
+    const store = { ledger };
+    const appendEvent = (s: typeof store, e: Parameters<typeof ledger.append>[0]) => s.ledger.append(e);
     await appendEvent(store, { type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-old' }, channel: 'bot', payload: { msgId: 'm-old', task: 11 } });
     await appendEvent(store, { type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-new' }, channel: 'bot', payload: { msgId: 'm-new', task: 11 } });
     await appendEvent(store, { type: 'obligation.reported', actor: { type: 'person' }, subject: { type: 'assignment', id: 'a' }, channel: 'miniapp', payload: { msgId: 'm-miniapp' } });

@@ -318,7 +318,7 @@ describe('mini-app API: a long timeline', () => {
     const t = await seededApp();
     try {
       await appendEvents(t.store, 
-        Array.from({ length: 320 }, (_, n) => ({ type: 'progress.reported', actor: { type: 'person' as const, id: FS_CONTACT, name: '石刚' }, subject: { type: 'assignment', id: FS }, channel: 'miniapp' as const, payload: { taskId: TASK, unitId: 'fsjd', text: `第 ${n + 1} 次`, evidence: [] } })),
+        Array.from({ length: 320 }, (_, n) => ({ type: 'progress.reported', actor: { type: 'person' as const, id: FS_CONTACT, name: '石刚' }, subject: { type: 'assignment', id: FS }, channel: 'miniapp' as const, payload: { taskId: TASK, unitId: 'fsjd', text: `第 ${n + 1} 次`, noChange: false, evidence: [], obligations: [], before: 'none due', after: 'none due' } })),
       );
       const body = (await t.inject(`/api/tasks/${TASK}/overview`, FS_CONTACT)).json();
       expect(body.timeline).toHaveLength(300);

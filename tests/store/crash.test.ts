@@ -58,7 +58,7 @@ describe('crash safety', () => {
       for await (const e of store.ledger.read()) {
         expect(e.seq).toBe(previous + 1);
         previous = e.seq;
-        seen.add((e.payload as { n: number }).n);
+        seen.add(Number((e.payload as { how: string }).how.slice(1)));
       }
       for (const n of everAcked) expect(seen.has(n), `acknowledged event ${n} lost in trial ${trial} ${seedNote}`).toBe(true);
       const lastState = acked.state.at(-1);

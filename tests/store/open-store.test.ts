@@ -61,7 +61,7 @@ describe('opening a data directory', () => {
   it('stops on a corrupt state file with the path of the last good backup, leaving the file untouched', async () => {
     const dir = tempDir();
     const store = await open(dir);
-    await appendEvent(store, { type: 'test.written', actor: { type: 'system' }, subject: { type: 't', id: '1' }, payload: {} });
+    await appendEvent(store, { type: 'session.signedIn', actor: { type: 'person', id: 'p1' }, subject: { type: 'person', id: 'p1' }, payload: { how: 'test' } });
     await store.close();
     const statePath = join(dir, 'state.json');
     writeFileSync(statePath, '{"schemaVersion":1,"units":[trunc');
@@ -83,7 +83,7 @@ describe('opening a data directory', () => {
   it('refuses to start from nothing when a ledger exists but the state file is gone', async () => {
     const dir = tempDir();
     const store = await open(dir);
-    await appendEvent(store, { type: 'test.written', actor: { type: 'system' }, subject: { type: 't', id: '1' }, payload: {} });
+    await appendEvent(store, { type: 'session.signedIn', actor: { type: 'person', id: 'p1' }, subject: { type: 'person', id: 'p1' }, payload: { how: 'test' } });
     await store.close();
     const { rmSync } = await import('node:fs');
     rmSync(join(dir, 'state.json'));

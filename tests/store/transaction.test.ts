@@ -34,6 +34,25 @@ describe('ledger and state commit together', () => {
     }
   });
 
+  it('checks every event against its type’s payload schema: an unknown type or a malformed payload refuses the whole transaction', async () => {
+    const t = await seededApp();
+    try {
+      const before = { seq: t.store.ledger.head().seq, state: JSON.stringify(t.store.state.get()) };
+      const write = (event: { type: string; payload: unknown }) =>
+        t.store.transact((draft, tx) => {
+          draft.directory.note = 'half-done';
+          tx.append({ ...event, actor: { type: 'system' }, subject: { type: 't', id: '1' } });
+        });
+      await expect(write({ type: 'made.up', payload: {} })).rejects.toThrow('没有登记载荷格式');
+      await expect(write({ type: 'progress.reported', payload: { text: '缺字段' } })).rejects.toThrow('progress.reported 的载荷不符合格式');
+      await expect(write({ type: 'session.signedIn', payload: { how: 'dev', extra: 1 } })).rejects.toThrow('载荷不符合格式');
+      expect(t.store.ledger.head().seq).toBe(before.seq);
+      expect(JSON.stringify(t.store.state.get())).toBe(before.state);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('a read-only data directory: writes answer 503 with a code, health turns degraded, nothing acknowledged is lost, and writes resume', async () => {
     const t = await seededApp();
     const lock = readOnlyDir(t.dataDir);

@@ -98,10 +98,12 @@ describe('the bot and the mini-app: one workflow', () => {
   beforeAll(async () => {
     [http, bot] = await Promise.all([seededApp(), seededApp()]);
     const channel = new FakeChannel(() => bot.deps.clock.now());
-    channel.replyInSession = async (_webhook: string, message: OutboundMessage) => {
-      replies.push(message);
-      return { ok: true as const };
-    };
+    Object.assign(channel, {
+      replyInSession: async (_webhook: string, message: OutboundMessage) => {
+        replies.push(message);
+        return { ok: true as const };
+      },
+    });
     handler = createBotHandler({ store: bot.store, channel, calendar, policy, clock: bot.deps.clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000', onRefusal: (code) => (refusal = code) });
   });
   afterAll(async () => {

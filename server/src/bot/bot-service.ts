@@ -15,6 +15,7 @@ import { AppError } from '../errors.js';
 import type { EvidenceStore, StoredEvidence } from '../evidence/evidence-store.js';
 import { findDateExpression } from '../importer/date-expression.js';
 import type { Store } from '../store/ports.js';
+import { lastNoticeTasks } from '../outbox/outbox.js';
 import type { State } from '../store/state.js';
 import type { BotEvent, BotEventHandler } from './bot-event.js';
 import { parseCommand, type BotCommand } from './command-parser.js';
@@ -158,11 +159,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
 
   /** The task of the one-task reminder this person got in the last 4 hours, if any. */
   function remindedTask(personId: string): number | undefined {
-    const since = d.clock.now().getTime() - 4 * 3600_000;
-    const sent = state()
-      .outbox.filter((r) => r.kind === 'notice' && r.personId === personId && r.status === 'sent' && r.doneAt && Date.parse(r.doneAt) >= since)
-      .sort((a, b) => (a.doneAt! < b.doneAt! ? 1 : -1))[0];
-    const tasks = (sent?.payload.tasks as string[] | undefined) ?? [];
+    const tasks = lastNoticeTasks(state(), personId, new Date(d.clock.now().getTime() - 4 * 3600_000));
     if (tasks.length !== 1) return undefined;
     return state().tasks.find((t) => t.id === tasks[0])?.number;
   }

@@ -190,10 +190,10 @@ export class Dispatcher {
   }
 
   private async send(row: OutboxRow, now: Date): Promise<Outcome> {
-    const p = row.payload;
     const subject = { type: 'outbox', id: row.key };
     if (row.kind === 'notice') {
-      const sent = await this.channel.sendNotice([String(p.userId)], p.message as OutboundMessage);
+      const p = row.payload;
+      const sent = await this.channel.sendNotice([p.userId], p.message as OutboundMessage);
       const taskId = sent.batches[0]!.taskId;
       const check = (n: number, after: number): OutboxRow => ({
         key: `deliveryCheck:${row.key}:${n}`,
@@ -214,24 +214,26 @@ export class Dispatcher {
       };
     }
     if (row.kind === 'deliveryCheck') {
-      const report = await this.channel.checkNotice(String(p.taskId));
+      const p = row.payload;
+      const report = await this.channel.checkNotice(p.taskId);
       const mine = report.recipients.find((r) => r.userId === p.userId);
       const status = !mine ? 'accepted' : mine.status === 'read' ? 'read' : mine.status === 'unread' ? 'delivered' : mine.code === '143106' ? 'duplicate' : 'failed';
       return {
         result: { status, ...(mine?.code ? { code: mine.code } : {}) },
-        events: [{ type: 'reminder.delivery', actor: system, subject: { type: 'outbox', id: String(p.noticeKey) }, channel: 'scheduler', payload: { userId: p.userId, taskId: p.taskId, status, ...(mine?.code ? { code: mine.code } : {}), check: p.check } }],
+        events: [{ type: 'reminder.delivery', actor: system, subject: { type: 'outbox', id: p.noticeKey }, channel: 'scheduler', payload: { userId: p.userId, taskId: p.taskId, status, ...(mine?.code ? { code: mine.code } : {}), check: p.check } }],
       };
     }
-    const todoKey = String(p.todoKey);
+    const todoKey = row.payload.todoKey;
     const todo = this.store.state.get().todos[todoKey];
     if (row.kind === 'todoCreate') {
+      const p = row.payload;
       if (!todo || todo.done) return { result: { skipped: true }, events: [] };
       const { todoId } = await this.channel.createTodo({
         ownerUnionId: todo.unionId,
         executorUnionIds: [todo.unionId],
-        subject: String(p.subject),
-        dueAt: new Date(`${String(p.due)}T17:30:00+08:00`),
-        url: String(p.url),
+        subject: p.subject,
+        dueAt: new Date(`${p.due}T17:30:00+08:00`),
+        url: p.url,
         sourceId: createHash('sha256').update(todoKey).digest('hex').slice(0, 32),
       });
       return {

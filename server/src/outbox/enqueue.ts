@@ -4,8 +4,10 @@ import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import type { State } from '../store/state.js';
 import type { OutboxRow } from './outbox-row.js';
 
-function row(key: string, kind: OutboxRow['kind'], date: string, at: Date, payload: Record<string, unknown>, personId?: string): OutboxRow {
-  return { key, kind, date, ...(personId ? { personId } : {}), payload, status: 'pending', attempts: 0, runAt: at.toISOString(), createdAt: at.toISOString() };
+type Of<K extends OutboxRow['kind']> = Extract<OutboxRow, { kind: K }>;
+
+function row<K extends OutboxRow['kind']>(key: string, kind: K, date: string, at: Date, payload: Of<K>['payload'], personId?: string): OutboxRow {
+  return { key, kind, date, ...(personId ? { personId } : {}), payload, status: 'pending', attempts: 0, runAt: at.toISOString(), createdAt: at.toISOString() } as OutboxRow;
 }
 
 /**
@@ -13,6 +15,8 @@ function row(key: string, kind: OutboxRow['kind'], date: string, at: Date, paylo
  * the day as planned). Rows are keyed by person + date + digest kind, 待办 by obligation + person,
  * so nothing is enqueued twice. Returns how many rows were added.
  */
+export { row as outboxRow };
+
 export function enqueuePlan(draft: State, plan: PlanResult, policy: ReminderPolicy, publicUrl: string, at: Date): number {
   const keys = new Set(draft.outbox.map((r) => r.key));
   let added = 0;
@@ -24,7 +28,7 @@ export function enqueuePlan(draft: State, plan: PlanResult, policy: ReminderPoli
         kind: r.kind,
         as: r.as,
         level: r.level,
-        message: digestMessage(r, publicUrl, policy.digest.maxItems),
+        message: digestMessage(r, publicUrl, policy.digest.maxItems) as unknown as Record<string, unknown>,
         obligations: r.items.map((i) => i.obligationId),
         tasks: [...new Set(r.items.map((i) => i.taskId))],
       }, r.personId),

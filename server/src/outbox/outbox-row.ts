@@ -4,18 +4,11 @@ import { Instant, IsoDate } from '../../../shared/schemas/common.js';
 export const OutboxKind = z.enum(['notice', 'todoCreate', 'todoComplete', 'deliveryCheck']);
 export type OutboxKind = z.infer<typeof OutboxKind>;
 
-/**
- * One thing to send, stored in the state document. `key` is deterministic (person + date + digest
- * kind, obligation + person …), so planning twice never enqueues twice. Retry state lives here,
- * not in timers (ARCHITECTURE rule 7).
- */
-export const OutboxRow = z.object({
+const Row = {
   key: z.string().min(1),
-  kind: OutboxKind,
   /** The Shanghai date the row belongs to (a digest is never sent on another day). */
   date: IsoDate,
   personId: z.string().optional(),
-  payload: z.record(z.string(), z.unknown()),
   status: z.enum(['pending', 'claimed', 'sent', 'failed', 'expired']),
   attempts: z.number().int().min(0),
   runAt: Instant,
@@ -24,5 +17,32 @@ export const OutboxRow = z.object({
   result: z.record(z.string(), z.unknown()).optional(),
   createdAt: Instant,
   doneAt: Instant.optional(),
+};
+
+/** A digest or escalation notice to one person: the message as written, and what it was about. */
+export const NoticePayload = z.object({
+  userId: z.string(),
+  kind: z.enum(['digest', 'escalation']).optional(),
+  as: z.string().optional(),
+  level: z.number().int().optional(),
+  message: z.record(z.string(), z.unknown()).optional(),
+  obligations: z.array(z.string()).optional(),
+  tasks: z.array(z.string()).optional(),
 });
+export const TodoCreatePayload = z.object({ todoKey: z.string(), subject: z.string(), due: IsoDate, taskId: z.string(), url: z.string() });
+export const TodoCompletePayload = z.object({ todoKey: z.string() });
+export const DeliveryCheckPayload = z.object({ noticeKey: z.string(), taskId: z.string(), userId: z.string(), check: z.number().int() });
+
+/**
+ * One thing to send, stored in the state document: a union by kind, each with its own payload.
+ * `key` is deterministic (person + date + digest kind, obligation + person …), so planning twice
+ * never enqueues twice. Retry state lives here, not in timers (ARCHITECTURE rule 7). Rows are
+ * written and read through outbox/ (enqueue, the dispatcher, outbox.ts), never by the domain.
+ */
+export const OutboxRow = z.discriminatedUnion('kind', [
+  z.object({ ...Row, kind: z.literal('notice'), payload: NoticePayload }),
+  z.object({ ...Row, kind: z.literal('todoCreate'), payload: TodoCreatePayload }),
+  z.object({ ...Row, kind: z.literal('todoComplete'), payload: TodoCompletePayload }),
+  z.object({ ...Row, kind: z.literal('deliveryCheck'), payload: DeliveryCheckPayload }),
+]);
 export type OutboxRow = z.infer<typeof OutboxRow>;

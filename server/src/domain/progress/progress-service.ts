@@ -9,6 +9,7 @@ import type { Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import { liveYears, materialiseInDraft, obligationsOf } from '../obligations/obligation-book.js';
 import { fulfilInDraft } from '../reminders/fulfil.js';
+import { withdrawTodoCompletionsInDraft } from '../../outbox/outbox.js';
 import { openObligations, type OpenObligation } from '../reminders/open-obligations.js';
 import { planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
@@ -168,7 +169,7 @@ export class ProgressService {
         delete o.by;
         delete o.action;
         // the 待办 completion not sent yet is withdrawn with it
-        draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && String(r.payload.todoKey).startsWith(`${o.id}|`)));
+        withdrawTodoCompletionsInDraft(draft, o.id);
       }
       return mine.map((o) => o.id);
     });
@@ -224,6 +225,7 @@ export class ProgressService {
         delete from.doneAt;
         delete from.by;
         delete from.action;
+        withdrawTodoCompletionsInDraft(draft, from.id);
       }
       const target = this.reportTargets(f.assignment, draft).find((o) => o.id === obligationId);
       if (!target) throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');

@@ -1,6 +1,7 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import type { Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
+import { completeTodosInDraft } from '../../outbox/outbox.js';
 
 export type FulfilAction = 'acknowledge' | 'report' | 'approve';
 
@@ -43,7 +44,7 @@ export function fulfilInDraft(draft: State, tx: Tx, inputs: readonly FulfilInput
       payload: { obligationId: input.obligationId, ...(input.msgId ? { msgId: input.msgId } : {}), ...(input.unitId ? { unitId: input.unitId } : {}), before: 'open', after: EVENT[input.action].split('.')[1], ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
     });
     Object.assign(o, { status: 'fulfilled', doneAt: input.at.toISOString(), action: input.action, seq, ...(input.actor.id ? { by: input.actor.id } : {}) });
-    completeTodos(draft, input.obligationId, input.at);
+    completeTodosInDraft(draft, input.obligationId, input.at);
     changed.push(input.obligationId);
   }
   return changed;
@@ -51,27 +52,4 @@ export function fulfilInDraft(draft: State, tx: Tx, inputs: readonly FulfilInput
 
 export async function fulfilObligation(store: Store, input: FulfilInput): Promise<{ changed: boolean }> {
   return { changed: (await fulfilObligations(store, [input])).changed > 0 };
-}
-
-/** Enqueues the completion of every 待办 created for an obligation. */
-export function completeTodos(draft: State, obligationId: string, at: Date): void {
-  const prefix = `${obligationId}|`;
-  for (const key of Object.keys(draft.todos)) {
-    if (!key.startsWith(prefix)) continue;
-    const todo = draft.todos[key]!;
-    if (todo.done) continue;
-    const rowKey = `todoComplete:${key}`;
-    if (draft.outbox.some((r) => r.key === rowKey)) continue;
-    draft.outbox.push({
-      key: rowKey,
-      kind: 'todoComplete',
-      date: at.toISOString().slice(0, 10),
-      personId: todo.personId,
-      payload: { todoKey: key },
-      status: 'pending',
-      attempts: 0,
-      runAt: at.toISOString(),
-      createdAt: at.toISOString(),
-    });
-  }
 }

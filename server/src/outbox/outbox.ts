@@ -1,0 +1,37 @@
+import type { State } from '../store/state.js';
+import { outboxRow } from './enqueue.js';
+
+/**
+ * What the domain may ask of the outbox, inside its own transaction. The rows themselves are
+ * outbox/'s business: written here, by enqueue (the day's plan) and by the dispatcher.
+ */
+
+/** Enqueues the completion of every open 待办 created for an obligation (it was met). */
+export function completeTodosInDraft(draft: State, obligationId: string, at: Date): void {
+  const prefix = `${obligationId}|`;
+  const keys = new Set(draft.outbox.map((r) => r.key));
+  for (const [todoKey, todo] of Object.entries(draft.todos)) {
+    if (!todoKey.startsWith(prefix) || todo.done) continue;
+    const key = `todoComplete:${todoKey}`;
+    if (keys.has(key)) continue;
+    draft.outbox.push(outboxRow(key, 'todoComplete', at.toISOString().slice(0, 10), at, { todoKey }, todo.personId));
+    keys.add(key);
+  }
+}
+
+/** Withdraws the 待办 completions not sent yet for an obligation that opened again (签收 undone, report refiled). */
+export function withdrawTodoCompletionsInDraft(draft: State, obligationId: string): void {
+  const prefix = `${obligationId}|`;
+  draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && r.payload.todoKey.startsWith(prefix)));
+}
+
+/** The tasks of the last notice sent to a person since `since` (the bot's "which task is this reply about"). */
+export function lastNoticeTasks(state: Readonly<State>, personId: string, since: Date): string[] {
+  const after = since.toISOString();
+  let last: Extract<State['outbox'][number], { kind: 'notice' }> | undefined;
+  for (const r of state.outbox) {
+    if (r.kind !== 'notice' || r.personId !== personId || r.status !== 'sent' || !r.doneAt || r.doneAt < after) continue;
+    if (!last || r.doneAt > last.doneAt!) last = r;
+  }
+  return last?.payload.tasks ?? [];
+}
