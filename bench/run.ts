@@ -9,12 +9,14 @@ import { benchImporter } from './importer.js';
 import { benchLedgerVsNaive } from './ledger-vs-naive.js';
 import { benchReminders } from './reminders.js';
 import { benchMiniapp, benchTimeline } from './miniapp.js';
+import { benchObligations } from './obligations.js';
 
 const quick = process.argv.includes('--quick');
 console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
 await benchImporter();
 await benchChannel();
 await benchReminders(quick);
+await benchObligations();
 await benchBot();
 await benchMiniapp();
 await benchTimeline(quick ? 50_000 : 200_000);

@@ -22,6 +22,8 @@ export interface ReplayResult {
   fulfilled: number;
   maxPerPersonDay: number;
   holidayMessages: number;
+  /** Size of the state document (JSON bytes) on the last day of each year replayed. */
+  stateBytes: Map<string, number>;
 }
 
 /** Deterministic 0..1 from a string (simulated officials' behaviour). */
@@ -43,7 +45,7 @@ export async function replay(seedsDir: string, from: string, to: string): Promis
   const log = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
   const dispatcher = new Dispatcher(store, channel, log, { concurrency: 8, recordEvery: 200, batch: 2000 });
   const scheduler = new Scheduler({ store, calendar, policy: DEFAULT_POLICY, clock, log, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
-  const result: ReplayResult = { days: 0, workingDays: 0, notices: channel.notices, todos: 0, perPersonMonth: new Map(), deadlineWeeks: new Set(), fulfilled: 0, maxPerPersonDay: 0, holidayMessages: 0 };
+  const result: ReplayResult = { days: 0, workingDays: 0, notices: channel.notices, todos: 0, perPersonMonth: new Map(), deadlineWeeks: new Set(), fulfilled: 0, maxPerPersonDay: 0, holidayMessages: 0, stateBytes: new Map() };
   for (let day = toDay(from); day <= toDay(to); day += 1) {
     const date = fromDay(day);
     now = new Date(`${date}T09:00:00+08:00`);
@@ -53,6 +55,7 @@ export async function replay(seedsDir: string, from: string, to: string): Promis
     now = new Date(`${date}T17:00:00+08:00`);
     await scheduler.runUntilIdle(now, 10); // the 17:00 delivery checks
     const sentToday = channel.notices.slice(before);
+    if (date.endsWith('-12-31') || day === toDay(to)) result.stateBytes.set(date, Buffer.byteLength(JSON.stringify(store.state.get())));
     if (!calendar.isWorkingDay(date)) {
       result.holidayMessages += sentToday.length;
       continue;
