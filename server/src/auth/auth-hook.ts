@@ -10,23 +10,30 @@ declare module 'fastify' {
   }
 }
 
-/** Routes under /api that need no session: health, sign-in, and evidence links (they carry their own signature). */
-const OPEN = [/^\/api\/health$/, /^\/api\/auth\//, /^\/api\/evidence\/[^/]+$/];
+/**
+ * How a route is reached without a session, stated on the route (`config: { auth }`):
+ * `public` needs none (health, sign-in), `sessionOrSigned` takes a session when there is one and
+ * otherwise leaves the route to check its own signature (evidence links). Absent: a session.
+ */
+export type RouteAuth = 'public' | 'sessionOrSigned';
+export const publicRoute = { auth: 'public' as RouteAuth };
+export const signedRoute = { auth: 'sessionOrSigned' as RouteAuth };
 
 /**
- * Every /api request carries `Authorization: Bearer <session>`; the person is re-read from the
- * state on each request, so a contacts sync that removes someone or changes their units takes
- * effect at once. Evidence downloads accept a bearer token or a signed link.
+ * Every /api route needs `Authorization: Bearer <session>` unless the route itself says otherwise.
+ * The decision is made on the route the router matched (its pattern and config), never on the
+ * URL text, so a percent-encoded path (`/%61pi/units`) is the same route with the same rule and a
+ * route is never public by accident. The person is re-read from the state on each request, so a
+ * contacts sync that removes someone or changes their units takes effect at once.
  */
 export function requireSession(app: FastifyInstance, sessions: SessionTokens, store: Store): void {
   app.addHook('onRequest', async (req) => {
-    const path = req.url.split('?')[0]!;
-    if (!path.startsWith('/api/')) return;
+    const route = req.routeOptions.url;
+    if (route === undefined || !route.startsWith('/api/')) return; // not an API route (pages, docs, callback, 404)
+    const auth = (req.routeOptions.config as { auth?: RouteAuth } | undefined)?.auth;
+    if (auth === 'public') return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (OPEN.some((re) => re.test(path))) {
-      if (bearer && path.startsWith('/api/evidence/')) req.viewer = viewerFor(store.state.get(), sessions.verify(bearer).sub);
-      return;
-    }
+    if (auth === 'sessionOrSigned' && !bearer) return;
     req.viewer = viewerFor(store.state.get(), sessions.verify(bearer).sub);
   });
 }

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
 import type { Session } from '../../../shared/schemas/miniapp.js';
-import { viewerOf } from '../auth/auth-hook.js';
+import { viewerOf, publicRoute } from '../auth/auth-hook.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import { meView, viewerFor } from '../auth/viewer.js';
 import { ChannelError } from '../channels/channel.js';
@@ -36,14 +36,14 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
     const record = (personId: string, name: string, how: string) =>
       deps.store.transact((_, tx) => tx.append({ type: 'session.signedIn', actor: { type: 'person', id: personId, name }, subject: { type: 'person', id: personId }, channel: 'miniapp', payload: { how } }));
 
-    app.get(api.authConfig.path, { schema: { tags: ['登录'], summary: '登录方式(免登所需的 corpId、clientId)', response: { 200: api.authConfig.response } } }, async () => ({
+    app.get(api.authConfig.path, { config: publicRoute, schema: { tags: ['登录'], summary: '登录方式(免登所需的 corpId、clientId)', response: { 200: api.authConfig.response } } }, async () => ({
       mode: deps.config.mode,
       corpId: o.dingtalk.corpId,
       clientId: o.dingtalk.clientId,
       devSignIn: local,
     }));
 
-    app.post(api.authDingtalk.path, { schema: { tags: ['登录'], summary: '用钉钉免登授权码换取会话', body: api.authDingtalk.body, response: { 200: api.authDingtalk.response, ...errors } } }, async (req) => {
+    app.post(api.authDingtalk.path, { config: publicRoute, schema: { tags: ['登录'], summary: '用钉钉免登授权码换取会话', body: api.authDingtalk.body, response: { 200: api.authDingtalk.response, ...errors } } }, async (req) => {
       if (!deps.channel) throw new AppError('UNAVAILABLE', 503, '钉钉连接未配置,暂时无法登录');
       let userId: string;
       try {
@@ -59,13 +59,13 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       return session(person.id);
     });
 
-    app.get(api.devPeople.path, { schema: { tags: ['登录'], summary: '本地模式:可扮演的示例人员', response: { 200: api.devPeople.response, ...errors } } }, async () => {
+    app.get(api.devPeople.path, { config: publicRoute, schema: { tags: ['登录'], summary: '本地模式:可扮演的示例人员', response: { 200: api.devPeople.response, ...errors } } }, async () => {
       if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供');
       const s = deps.store.state.get();
       return { items: s.people.map((p) => ({ id: p.id, name: p.name, ...(p.title ? { title: p.title } : {}), roles: p.roles, units: p.unitIds.map((id) => s.units.find((u) => u.id === id)?.name ?? id) })) };
     });
 
-    app.post(api.devSignIn.path, { schema: { tags: ['登录'], summary: '本地模式:以示例人员身份登录', body: api.devSignIn.body, response: { 200: api.devSignIn.response, ...errors } } }, async (req) => {
+    app.post(api.devSignIn.path, { config: publicRoute, schema: { tags: ['登录'], summary: '本地模式:以示例人员身份登录', body: api.devSignIn.body, response: { 200: api.devSignIn.response, ...errors } } }, async (req) => {
       if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供,请在政务钉钉中打开督办通');
       const person = deps.store.state.get().people.find((p) => p.id === req.body.personId);
       if (!person) throw new AppError('NOT_FOUND', 404, `没有编号为 ${req.body.personId} 的人员`);

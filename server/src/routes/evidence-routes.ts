@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
-import { viewerOf } from '../auth/auth-hook.js';
+import { viewerOf, signedRoute } from '../auth/auth-hook.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import { canReadTask, viewerFor } from '../auth/viewer.js';
 import type { Deps } from '../deps.js';
@@ -70,7 +70,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       return { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, kind: meta.kind, duplicate, ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind) };
     });
 
-    app.get(api.evidence.path, { schema: { tags: ['佐证材料'], summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)', params: api.evidence.params, querystring: api.evidence.query } }, async (req, reply) => {
+    app.get(api.evidence.path, { config: signedRoute, schema: { tags: ['佐证材料'], summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)', params: api.evidence.params, querystring: api.evidence.query } }, async (req, reply) => {
       const { sha256 } = req.params;
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
       const viewer = req.viewer ?? viewerFor(deps.store.state.get(), o.sessions.verifyFileLink(sha256, req.query));

@@ -2,11 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import type { Deps } from '../deps.js';
+import { publicRoute } from '../auth/auth-hook.js';
 
 /** Liveness and the things an operator should know about (degraded when there are warnings). */
 export function healthRoute(deps: Deps, warnings: () => string[]): FastifyPluginAsync {
   return async (fastify) => {
-    fastify.withTypeProvider<ZodTypeProvider>().get(api.health.path, { schema: { tags: ['系统'], summary: '健康检查', response: { 200: api.health.response } } }, async () => {
+    fastify.withTypeProvider<ZodTypeProvider>().get(api.health.path, { config: publicRoute, schema: { tags: ['系统'], summary: '健康检查', response: { 200: api.health.response } } }, async () => {
       const list = [...warnings()];
       const store = deps.store.health();
       if (store.status === 'degraded') list.unshift(`数据写入异常(${store.code}):${store.reason}`);
