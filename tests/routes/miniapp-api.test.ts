@@ -61,7 +61,7 @@ describe('mini-app API: sign-in', () => {
   });
 
   it('requires a session on every /api route except health and sign-in; an expired or forged one is refused', async () => {
-    for (const url of ['/api/plan', '/api/plans', '/api/sections', '/api/tasks', `/api/tasks/${TASK}`, `/api/tasks/${TASK}/overview`, '/api/units', '/api/units/fsjd/assignments', '/api/me', '/api/my/items', '/api/reminders/preview']) {
+    for (const url of ['/api/plan', '/api/plans', '/api/sections', '/api/tasks', `/api/tasks/${TASK}`, `/api/tasks/${TASK}/overview`, '/api/units', '/api/units/fsjd/assignments', '/api/me', '/api/my/items']) {
       const res = await t.inject(url, null);
       expect(res.statusCode, url).toBe(401);
       expect(res.json().code).toBe('UNAUTHENTICATED');
