@@ -50,13 +50,35 @@ export interface BuildAppOptions {
     /** The built pages (miniapp/dist); not served when absent. */
     appDir?: string;
   };
+  /** Connection limits (defaults below); tests shorten them. */
+  http?: Partial<HttpLimits>;
 }
+
+export interface HttpLimits {
+  /** A connection that sends nothing for this long is closed (a stalled body, an idle keep-alive). */
+  idleTimeoutMs: number;
+  /** Headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** A whole request (a 20 MB upload on a slow phone included) must arrive within this. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP: HttpLimits = { idleTimeoutMs: 30_000, headersTimeoutMs: 15_000, requestTimeoutMs: 300_000 };
 
 const FIELD_NAMES: Record<string, string> = { querystring: '查询参数', params: '路径参数', body: '请求体', headers: '请求头' };
 
 /** Builds the HTTP app; it does not listen (main.ts does). Tests call `app.inject`. */
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, return503OnClosing: true });
+  const limits = { ...DEFAULT_HTTP, ...options.http };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    connectionTimeout: limits.idleTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: Math.min(5_000, limits.idleTimeoutMs),
+    http: { headersTimeout: limits.headersTimeoutMs },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -38,6 +38,10 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
     expect(body.reminders.length).toBeGreaterThan(0);
     expect((await t.inject('/api/reminders/preview?at=2019-10-01')).json()).toMatchObject({ workingDay: false, dayName: '国庆节', reminders: [] });
     expect((await t.inject('/api/reminders/preview?at=tomorrow')).json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    for (const far of ['1900-01-01', '2999-01-01']) {
+      const res = await t.inject(`/api/reminders/preview?at=${far}`);
+      expect({ far, status: res.statusCode, code: res.json().code }).toEqual({ far, status: 400, code: 'VALIDATION_FAILED' });
+    }
   });
 
   it('moves the simulated clock to the next working day, +1 week or a date, and runs the scheduler', async () => {

@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
@@ -15,9 +15,11 @@ export interface EvidenceRouteOptions {
   evidence: EvidenceStore;
   timeline: TaskTimeline;
   sessions: SessionTokens;
+  /** Uploads received at the same time (default 8); more are asked to retry. */
+  maxConcurrentUploads?: number;
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
 
 /** A name a phone or PC would send; anything path-like is refused (it is never used as a path anyway). */
 function checkName(name: string): void {
@@ -36,10 +38,23 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
   return async (fastify) => {
     await fastify.register(multipart, { limits: { fileSize: MAX_EVIDENCE_BYTES, files: 3, fields: 5, parts: 10, fieldSize: 1024, headerPairs: 50 }, throwFileSizeLimit: false, preservePath: true });
     const app = fastify.withTypeProvider<ZodTypeProvider>();
+    // uploads stream to disk; more than a few at once only slow each other down and hold sockets
+    let uploading = 0;
+    const maxUploads = o.maxConcurrentUploads ?? 8;
 
     app.post(api.upload.path, { schema: { tags: ['佐证材料'], summary: '上传一个佐证材料文件(multipart,字段名 file)', consumes: ['multipart/form-data'], response: { 200: api.upload.response, ...errors } } }, async (req) => {
       const v = viewerOf(req);
       if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件');
+      if (uploading >= maxUploads) throw new AppError('UNAVAILABLE', 503, '正在上传的文件较多,请稍后重试');
+      uploading += 1;
+      try {
+        return await receive(v, req);
+      } finally {
+        uploading -= 1;
+      }
+    });
+
+    const receive = async (v: ReturnType<typeof viewerOf>, req: FastifyRequest) => {
       let stored: Awaited<ReturnType<EvidenceStore['putStream']>> | undefined;
       try {
         for await (const part of req.parts()) {
@@ -59,7 +74,9 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
         throw new AppError('UPLOAD_INCOMPLETE', 400, '文件没有传完整(网络中断?),请重新上传');
       }
       if (!stored) throw new AppError('BAD_REQUEST', 400, '没有收到文件:请把文件放在表单字段 file 中');
-      const { duplicate, ...meta } = stored;
+      const { duplicate: stored0, ...meta } = stored;
+      // "already uploaded" speaks only of the person's own files: never that someone else has this one
+      const duplicate = stored0 && (await o.timeline.evidenceAccess(meta.sha256)).uploaders.has(v.person.id);
       await deps.store.transact((_, tx) => tx.append({
         type: 'evidence.uploaded',
         actor: { type: 'person', id: v.person.id, name: v.person.name },
@@ -68,7 +85,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
         payload: { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, duplicate },
       }));
       return { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, kind: meta.kind, duplicate, ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind) };
-    });
+    };
 
     app.get(api.evidence.path, { config: signedRoute, schema: { tags: ['佐证材料'], summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)', params: api.evidence.params, querystring: api.evidence.query } }, async (req, reply) => {
       const { sha256 } = req.params;

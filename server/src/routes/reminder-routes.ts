@@ -32,6 +32,8 @@ export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkC
       assertSupervisor(viewerOf(req));
       const at = req.query.at ? parseLocalInstant(req.query.at) : deps.clock.now();
       if (!at) throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM');
+      const year = Number(shanghaiDate(at).slice(0, 4));
+      if (year < 2000 || year > 2100) throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:只能预览 2000–2100 年之间的时刻');
       return scheduler.preview(at);
     });
     if (!sim) return;
