@@ -2,7 +2,8 @@
  * npm run import -- <file> [--apply] [--json] [--plan-id <id>] [--first-is-lead]
  *
  * Parses a plan document (text or .xlsx) and prints the import report and a preview. Nothing is
- * written unless --apply is given; --json prints the parsed plan (tasks in the API's shape).
+ * written unless --apply is given; an import with no tasks, or one that would drop most of the
+ * plan's tasks, is refused unless --force; --json prints the parsed plan (tasks in the API's shape).
  * The data directory is DUBAN_DATA_DIR (default ./data); --apply needs the server stopped.
  */
 import { readFile } from 'node:fs/promises';
@@ -11,7 +12,8 @@ import { parseArgs } from 'node:util';
 import '../../../shared/zod-locale.js';
 import './pipe-safe.js';
 import { loadConfig } from '../config.js';
-import { applyImport } from '../domain/plan/apply-import.js';
+import { applyImport, checkApplySafety } from '../domain/plan/apply-import.js';
+import { ImportError } from '../importer/import-error.js';
 import { directoryOf } from '../domain/plan/directory-of.js';
 import { taskView } from '../domain/plan/plan-queries.js';
 import { seedDirectory } from '../domain/plan/seed-directory.js';
@@ -37,12 +39,13 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       'plan-id': { type: 'string' },
       'first-is-lead': { type: 'boolean' },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const file = positionals[0];
   if (values.help || !file) {
-    console.log('用法:npm run import -- <计划文件.txt|.xlsx> [--apply] [--json] [--plan-id 编号] [--first-is-lead]');
+    console.log('用法:npm run import -- <计划文件.txt|.xlsx> [--apply] [--force] [--json] [--plan-id 编号] [--first-is-lead]');
     process.exit(file ? 0 : 2);
   }
   const config = loadConfig(process.env);
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
   }
   const store = await openStore(config.dataDir, { clock: () => new Date() });
   try {
+    checkApplySafety(store.state.get(), result, values.force);
     if (store.state.get().units.length === 0) await seedDirectory(store, seeds.directory, seeds.people, { type: 'importer', name: '命令行导入' });
     const outcome = await applyImport(store, result, { type: 'importer', name: '命令行导入' }, new Date());
     console.error(outcome.changed ? `已写入:计划 ${result.plan.id}(台账序号 ${outcome.event?.seq})` : `未变化:计划 ${result.plan.id} 与已导入的内容相同,未写入`);
@@ -119,6 +123,7 @@ function printReport(result: ImportResult): void {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof StoreError || error instanceof Error ? `导入失败:${error.message}` : error);
+  if (error instanceof ImportError) console.error(`导入失败 [${error.code}]:${error.message}`);
+  else console.error(error instanceof StoreError || error instanceof Error ? `导入失败:${error.message}` : error);
   process.exit(1);
 });

@@ -4,7 +4,7 @@ import { addTableRow, mapHeader, type TableContext } from './table.js';
 
 const PART = /^([一二三四五六七八九十]+)、\s*(.+)$/;
 const PAREN_CN = /^\(([一二三四五六七八九十]+)\)\s*(.*)$/;
-const NUMBERED = /^(\d{1,3})\s*[.、](?!\d)\s*(.+)$/;
+const NUMBERED = /^(\d{1,5})\s*[.、](?!\d)\s*(.+)$/;
 const FIELD =
   /^(牵头单位|牵头责任单位|牵头部门|主办单位|责任单位|责任\(牵头\)单位|责任部门|协同责任单位|协同单位|配合单位|协办单位|配合部门|牵头负责领导|责任领导|分管领导|牵头领导|联系领导|时间要求|完成时限|完成时间|时限要求|时限)\s*:\s*(.*)$/;
 const INLINE_UNITS = /\((责任单位|牵头单位|责任\(牵头\)单位|牵头责任单位)\s*:/;

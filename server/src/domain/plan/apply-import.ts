@@ -1,5 +1,6 @@
 import type { Actor, LedgerEvent, NewLedgerEvent } from '../../../../shared/schemas/ledger.js';
 import type { ImportResult } from '../../importer/import-result.js';
+import { ImportError } from '../../importer/import-error.js';
 import type { Store } from '../../store/ports.js';
 import { State } from '../../store/state.js';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
@@ -23,6 +24,27 @@ function planRecords(state: Readonly<State>, planId: string): string {
     assignments: of(state.assignments),
     obligations: of(state.proseObligations),
   });
+}
+
+/**
+ * Refuses an import that would destroy a plan unless forced: one with no tasks at all, or one
+ * that would drop more than half of the tasks the plan of the same id has now (say which).
+ */
+export function checkApplySafety(before: Readonly<State>, result: ImportResult, force: boolean): void {
+  if (force) return;
+  if (result.tasks.length === 0) {
+    throw new ImportError('IMPORT_EMPTY', '文件里没有识别到任何任务,不会写入(以免清空计划)。请检查文件格式;确需如此,加 --force');
+  }
+  const existing = before.tasks.filter((t) => t.planId === result.plan.id);
+  const kept = new Set(result.tasks.map((t) => t.id));
+  const dropped = existing.filter((t) => !kept.has(t.id));
+  if (existing.length > 0 && dropped.length > existing.length / 2) {
+    const names = dropped.slice(0, 10).map((t) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number} ${t.title.slice(0, 20)}`);
+    throw new ImportError(
+      'IMPORT_DROPS_TASKS',
+      `新文件会让计划 ${result.plan.id} 失去 ${dropped.length}/${existing.length} 项任务(${names.join(';')}${dropped.length > 10 ? ' 等' : ''}),不会写入。请确认导入的是同一份计划的完整版本;确需替换,加 --force`,
+    );
+  }
 }
 
 /**
