@@ -30,6 +30,7 @@ export const ErrorCode = z.enum([
   'REQUEST_PENDING',
   'REQUEST_NOT_FOUND',
   'REQUEST_NOT_PENDING',
+  'IMAGE_TOO_LARGE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

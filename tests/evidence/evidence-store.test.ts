@@ -12,8 +12,22 @@ describe('evidence files', () => {
     expect(detectType(PNG)).toMatchObject({ mime: 'image/png' });
     expect(detectType(PDF, 'report.jpg')).toMatchObject({ mime: 'application/pdf' });
     expect(detectType(EXE, 'photo.jpg')).toBeUndefined();
-    expect(detectType(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0]), 'a.docx')).toMatchObject({ ext: 'docx' });
-    expect(detectType(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0]), 'a.zip')).toBeUndefined();
+    const ooxml = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), Buffer.from('[Content_Types].xml')]);
+    expect(detectType(ooxml, 'a.docx')).toMatchObject({ ext: 'docx' });
+    expect(detectType(ooxml, 'a.zip')).toBeUndefined();
+    // structure, not just two magic bytes: any zip named .docx, or "BM" and anything, is not enough
+    expect(detectType(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0]), 'a.docx')).toBeUndefined();
+    expect(detectType(Buffer.concat([Buffer.from('BM'), Buffer.alloc(60, 0x41)]), 'a.bmp')).toBeUndefined();
+    const bmp = Buffer.alloc(62);
+    bmp.write('BM', 0, 'latin1');
+    bmp.writeUInt32LE(62, 2);
+    bmp.writeUInt32LE(54, 10);
+    bmp.writeUInt32LE(40, 14);
+    bmp.writeInt32LE(2, 18);
+    bmp.writeInt32LE(2, 22);
+    bmp.writeUInt16LE(1, 26);
+    bmp.writeUInt16LE(24, 28);
+    expect(detectType(bmp, 'x.bmp')).toMatchObject({ mime: 'image/bmp' });
   });
 
   it('stores by content hash, once, and never uses the name as a path', async () => {

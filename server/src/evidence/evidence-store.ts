@@ -9,6 +9,21 @@ import { fsyncDir, writeFileDurable } from '../store/durable-fs.js';
 import { detectType, type DetectedType } from './file-type.js';
 import sharp from 'sharp';
 
+/** Bytes of a file's start kept for type checks (magic bytes, BMP header, the zip's first entries). */
+const HEAD_BYTES = 4096;
+
+/** Refuses an image whose header declares more pixels than a phone photo has (read from the header only, nothing decoded). */
+async function checkImage(path: string): Promise<void> {
+  let meta: { width?: number | undefined; height?: number | undefined };
+  try {
+    meta = await sharp(path, { limitInputPixels: false }).metadata();
+  } catch {
+    return; // a header sharp cannot read: kept as uploaded (no thumbnail is made of it)
+  }
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (pixels > MAX_IMAGE_PIXELS) throw new AppError('IMAGE_TOO_LARGE', 413, `图片尺寸过大(${meta.width}×${meta.height}),请截图或压缩后再传`);
+}
+
 /** Thumbnails: square, cropped to fill, sized for a 72 CSS px tile on a 3× screen. */
 export const THUMB_PX = 240;
 
@@ -20,6 +35,26 @@ export interface StoredEvidence extends DetectedType {
 }
 
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
+/** The most pixels an image may declare: a 48 MP phone camera fits; a 100000×1000 trap does not. */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+/** Thumbnails made at the same time (each decodes a whole photo). */
+const THUMB_JOBS = 2;
+
+/** A tiny semaphore: at most `n` jobs run at once, the rest wait their turn. */
+function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  return async (job) => {
+    if (running >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    running += 1;
+    try {
+      return await job();
+    } finally {
+      running -= 1;
+      queue.shift()?.();
+    }
+  };
+}
 
 /**
  * Evidence files, content-addressed under `<dataDir>/evidence/<sha256[0..2]>/<sha256>`: the type is
@@ -27,6 +62,8 @@ export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
  * become paths. Writes are atomic and durable.
  */
 export class EvidenceStore {
+  private readonly thumbJobs = limiter(THUMB_JOBS);
+
   constructor(private readonly dir: string) {}
 
   private path(sha256: string): string {
@@ -65,9 +102,9 @@ export class EvidenceStore {
           for await (const chunk of chunks) {
             size += chunk.length;
             if (size > MAX_EVIDENCE_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
-            if (headBytes < 64) {
-              head.push(chunk.subarray(0, 64 - headBytes));
-              headBytes += Math.min(chunk.length, 64 - headBytes);
+            if (headBytes < HEAD_BYTES) {
+              head.push(chunk.subarray(0, HEAD_BYTES - headBytes));
+              headBytes += Math.min(chunk.length, HEAD_BYTES - headBytes);
             }
             hash.update(chunk);
             yield chunk;
@@ -79,6 +116,7 @@ export class EvidenceStore {
       if (size === 0) throw new AppError('BAD_REQUEST', 400, '文件是空的,请重新选择');
       const type = detectType(Buffer.concat(head), name);
       if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '只支持图片(JPG、PNG、GIF、WebP、BMP)、PDF 和 Word/Excel/PPT/WPS 文件');
+      if (type.kind === 'image') await checkImage(tmp);
       const sha256 = hash.digest('hex');
       const path = this.path(sha256);
       const duplicate = await access(path).then(
@@ -115,14 +153,17 @@ export class EvidenceStore {
     } catch {
       // not made yet
     }
-    try {
-      const thumb = await sharp(source, { limitInputPixels: 100_000_000, failOn: 'error' }).rotate().resize(THUMB_PX, THUMB_PX, { fit: 'cover' }).jpeg({ quality: 72, mozjpeg: true }).toBuffer();
-      await mkdir(join(this.dir, 'thumbs', sha256.slice(0, 2)), { recursive: true });
-      await writeFileDurable(path, thumb);
-      return thumb;
-    } catch {
-      return undefined;
-    }
+    // a few at a time, and never of an image with more pixels than a phone photo has
+    return this.thumbJobs(async () => {
+      try {
+        const thumb = await sharp(source, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', sequentialRead: true }).rotate().resize(THUMB_PX, THUMB_PX, { fit: 'cover' }).jpeg({ quality: 72, mozjpeg: true }).toBuffer();
+        await mkdir(join(this.dir, 'thumbs', sha256.slice(0, 2)), { recursive: true });
+        await writeFileDurable(path, thumb);
+        return thumb;
+      } catch {
+        return undefined;
+      }
+    });
   }
 
   /** The file as a stream (downloads of up to 20 MB are never held in memory), with its size. */
