@@ -13,3 +13,8 @@ export function consoleLog(level: (typeof LEVELS)[number] = 'info'): Log {
     error: (m) => at('error') && console.error(`${stamp()} ERROR ${m}`),
   } as Log;
 }
+
+/** Signed links carry a signature that opens a file, sign-in a one-time code: never write them to a log. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:sig|code|token)=)[^&]*/g, '$1[已隐去]');
+}

@@ -13,6 +13,7 @@ import { backfillFromLedger } from './domain/progress/backfill.js';
 import { consoleLog } from './log.js';
 import { loadSeeds } from './seeds/load-seeds.js';
 import { StoreError } from './store/errors.js';
+import { redactUrl } from './log.js';
 import { join } from 'node:path';
 import { createBotHandler } from './bot/bot-service.js';
 import { EvidenceStore } from './evidence/evidence-store.js';
@@ -76,8 +77,9 @@ async function main(): Promise<void> {
 
 
   const app = await buildApp(deps, {
-    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
-    dingtalkCallback: { appSecret: channelOptions.appSecret, inbox },
+    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel, serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) } },
+    // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
+    ...(config.robotMode === 'stream' ? {} : { dingtalkCallback: { appSecret: channelOptions.appSecret, inbox } }),
     warnings: calendarWarnings,
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
     miniapp: { calendar, policy, evidence, progress, dingtalk: { corpId, clientId: channelOptions.appKey }, appDir: await miniappDir(log) },
@@ -156,8 +158,12 @@ function simStart(config: Config, store: Store, calendar: WorkCalendar): Date {
 }
 
 main().catch((error: unknown) => {
+  const fsCode = (error as NodeJS.ErrnoException | undefined)?.code;
   if (error instanceof StoreError || error instanceof ConfigError) {
     console.error(`启动失败:${error.message}`);
+  } else if (fsCode === 'EACCES' || fsCode === 'EPERM' || fsCode === 'EROFS') {
+    const path = (error as NodeJS.ErrnoException).path ?? '数据目录';
+    console.error(`启动失败:没有权限写入 ${path}(${fsCode})。请让运行督办通的用户可以读写数据目录(DUBAN_DATA_DIR),或换一个可写的目录。`);
   } else {
     console.error('启动失败:', error);
   }
