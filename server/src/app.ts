@@ -25,6 +25,8 @@ import type { EvidenceStore } from './evidence/evidence-store.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { evidenceRoutes } from './routes/evidence-routes.js';
 import { progressRoutes } from './routes/progress-routes.js';
+import { Buckets, DailyQuota } from './auth/person-limits.js';
+import { DEFAULT_LIMITS } from './config.js';
 import { miniappStatic } from './routes/miniapp-static.js';
 
 export interface BuildAppOptions {
@@ -50,6 +52,8 @@ export interface BuildAppOptions {
     /** The built pages (miniapp/dist); not served when absent. */
     appDir?: string;
   };
+  /** Real time for rate limits (the simulated clock must not refill them); tests inject one. */
+  realNow?: () => number;
   /** Connection limits (defaults below); tests shorten them. */
   http?: Partial<HttpLimits>;
 }
@@ -69,15 +73,15 @@ const FIELD_NAMES: Record<string, string> = { querystring: '查询参数', param
 
 /** Builds the HTTP app; it does not listen (main.ts does). Tests call `app.inject`. */
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const limits = { ...DEFAULT_HTTP, ...options.http };
+  const http = { ...DEFAULT_HTTP, ...options.http };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
-    connectionTimeout: limits.idleTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    keepAliveTimeout: Math.min(5_000, limits.idleTimeoutMs),
-    http: { headersTimeout: limits.headersTimeoutMs },
+    connectionTimeout: http.idleTimeoutMs,
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: Math.min(5_000, http.idleTimeoutMs),
+    http: { headersTimeout: http.headersTimeoutMs },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -115,6 +119,14 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   // every /api route except health and sign-in needs a session (ARCHITECTURE: authorise in the transport)
   const sessions = options.sessions ?? new SessionTokens(randomBytes(32), () => deps.clock.now());
   requireSession(app, sessions, deps.store);
+  // writes are limited per person (not per IP: a government NAT puts a district behind one address)
+  const limits = { ...DEFAULT_LIMITS, ...deps.config.limits };
+  const realNow = options.realNow ?? Date.now;
+  const writes = new Buckets(limits.writesPerMinute, 60_000, realNow);
+  app.addHook('preHandler', async (req) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || !req.viewer) return;
+    writes.take(`w:${req.viewer.person.id}`, '操作太频繁,请稍后再试');
+  });
   await app.register(healthRoute(deps, options.warnings ?? (() => [])));
   if (options.miniapp) {
     const m = options.miniapp;
@@ -122,9 +134,9 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     // catches up with the ledger in the background (~20 µs per event); task pages wait for it
     timeline.start().catch((error: unknown) => deps.log.error(`任务时间线读取台账失败:${(error as Error).message}`));
     const progress = m.progress ?? new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock });
-    await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk }));
+    await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk, loginQueue: limits.loginQueue, now: realNow }));
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
-    await app.register(evidenceRoutes(deps, { evidence: m.evidence, timeline, sessions }));
+    await app.register(evidenceRoutes(deps, { evidence: m.evidence, timeline, sessions, uploads: new Buckets(limits.uploadsPerHour, 3_600_000, realNow), quota: new DailyQuota(limits.uploadMbPerUnitDay * 1024 * 1024, () => new Date(realNow() + 8 * 3_600_000).toISOString().slice(0, 10)) }));
     if (m.appDir) await app.register(miniappStatic(m.appDir));
   }
   await app.register(readRoutes(deps));

@@ -24,6 +24,12 @@ const Env = z.object({
   DUBAN_EMULATOR_PORT: Port.default(3001),
   DUBAN_EMULATOR_URL: z.url().optional(),
   DUBAN_SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
+  /** Per person: writes (签收, 报送, 申请 …) per minute, uploads per hour; per unit: MB uploaded per day. */
+  DUBAN_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  DUBAN_UPLOADS_PER_HOUR: z.coerce.number().int().min(1).default(60),
+  DUBAN_UPLOAD_MB_PER_UNIT_DAY: z.coerce.number().int().min(1).default(500),
+  /** 免登 code exchanges waiting for DingTalk at once; more are turned away at once. */
+  DUBAN_LOGIN_QUEUE: z.coerce.number().int().min(1).default(40),
   DUBAN_SIM_START: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, '格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM')
@@ -52,7 +58,18 @@ export interface Config {
   /** Signs sessions and evidence links; default a random key kept in `<dataDir>/session.key`. */
   readonly sessionSecret?: string;
   readonly version: string;
+  /** Abuse limits (see the configuration table in the README). */
+  readonly limits: Limits;
 }
+
+export interface Limits {
+  writesPerMinute: number;
+  uploadsPerHour: number;
+  uploadMbPerUnitDay: number;
+  loginQueue: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { writesPerMinute: 60, uploadsPerHour: 60, uploadMbPerUnitDay: 500, loginQueue: 40 };
 
 export class ConfigError extends Error {}
 
@@ -94,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       : {}),
     robotMode: e.DINGTALK_ROBOT_MODE,
     dingtalkQps: e.DINGTALK_QPS,
+    limits: { writesPerMinute: e.DUBAN_WRITES_PER_MINUTE, uploadsPerHour: e.DUBAN_UPLOADS_PER_HOUR, uploadMbPerUnitDay: e.DUBAN_UPLOAD_MB_PER_UNIT_DAY, loginQueue: e.DUBAN_LOGIN_QUEUE },
     emulator: { port: e.DUBAN_EMULATOR_PORT, url: (e.DUBAN_EMULATOR_URL ?? `http://127.0.0.1:${e.DUBAN_EMULATOR_PORT}`).replace(/\/$/, '') },
     ...(e.DUBAN_SIM_START ? { simStart: e.DUBAN_SIM_START } : {}),
     ...(e.DUBAN_SESSION_SECRET ? { sessionSecret: e.DUBAN_SESSION_SECRET } : {}),

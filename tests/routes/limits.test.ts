@@ -3,6 +3,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
+import { ChannelError, type Channel } from '../../server/src/channels/channel.js';
 import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
 import { JPEG, multipartBody } from '../helpers/files.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
@@ -85,6 +86,78 @@ describe('images that would exhaust memory', () => {
       const phone = await t.inject({ method: 'POST', url: '/api/evidence', ...multipartBody('file', '手机照片.png', pngDeclaring(4_000, 3_000)) }, 'p-fsjd-c');
       expect(phone.statusCode).toBe(200);
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('per-person limits (keyed by person, not by address)', () => {
+  it('the 7th write within a minute is refused with 429 for that person only, and allowed again as time passes', async () => {
+    const t = await seededApp();
+    let now = 1_000_000;
+    const app = await buildApp({ ...t.deps, config: { ...t.deps.config, limits: { writesPerMinute: 6, uploadsPerHour: 2, uploadMbPerUnitDay: 1, loginQueue: 40 } } }, { ...t.appOptions, realNow: () => now });
+    const as = (personId: string, url: string, payload: object = {}) => app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${t.token(personId)}` } });
+    try {
+      const ack = '/api/assignments/yc-lqstg-2018.k1.fsjd/acknowledge';
+      for (let i = 0; i < 6; i += 1) expect((await as('p-fsjd-c', ack)).statusCode).toBe(200);
+      const limited = await as('p-fsjd-c', ack);
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json()).toEqual({ code: 'RATE_LIMITED', message: '操作太频繁,请稍后再试' });
+      // another official behind the same address is not affected
+      expect((await as('p-bhjd-c', '/api/assignments/yc-lqstg-2018.k1.bhjd/acknowledge')).statusCode).toBe(200);
+      now += 10_001; // one token back
+      expect((await as('p-fsjd-c', ack)).statusCode).toBe(200);
+
+      // uploads: 2 per hour per person; 1 MB per unit per day
+      const upload = (personId: string, bytes: Buffer) => app.inject({ method: 'POST', url: '/api/evidence', ...multipartBody('file', 'a.pdf', bytes), headers: { ...multipartBody('file', 'a.pdf', bytes).headers, authorization: `Bearer ${t.token(personId)}` } });
+      const pdf = (n: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(n, 0x20), Buffer.from(`\n${n}\n%%EOF\n`)]);
+      now += 60_000;
+      expect((await upload('p-fsjd-c', pdf(700_000))).statusCode).toBe(200);
+      expect((await upload('p-fsjd-c', pdf(700_001))).statusCode).toBe(200);
+      expect((await upload('p-fsjd-c', pdf(10))).json()).toMatchObject({ code: 'RATE_LIMITED' }); // 3rd in the hour, and the unit is over 1 MB
+      now += 3_600_000;
+      expect((await upload('p-fsjd-c', pdf(11))).json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('本单位今天上传的文件已达 1 MB') });
+      expect((await upload('p-bhjd-c', pdf(12))).statusCode).toBe(200); // another unit's quota is its own
+    } finally {
+      await app.close();
+      await t.close();
+    }
+  });
+});
+
+describe('junk 免登 codes', () => {
+  it('a bounded queue turns the excess away at once, and one address cannot flood it', async () => {
+    const t = await seededApp();
+    const waiting: Array<() => void> = [];
+    const channel = {
+      resolveAuthCode: (code: string) =>
+        code.startsWith('flood') ? Promise.reject(new ChannelError('AUTH_CODE_INVALID', 'bad code', false)) : new Promise((resolve, reject) => waiting.push(() => (code === 'real' ? resolve({ userId: 'dt-fsjd-c', unionId: 'u', name: '石刚' }) : reject(new ChannelError('AUTH_CODE_INVALID', 'bad code', false))))),
+    } as unknown as Channel;
+    const app = await buildApp({ ...t.deps, channel, config: { ...t.deps.config, limits: { writesPerMinute: 60, uploadsPerHour: 60, uploadMbPerUnitDay: 500, loginQueue: 10 } } }, { ...t.appOptions, realNow: () => 0 });
+    const login = (code: string, ip: string) => app.inject({ method: 'POST', url: '/api/auth/dingtalk', payload: { code }, remoteAddress: ip });
+    try {
+      // 10 junk codes from 10 addresses wait for DingTalk; the 11th is answered at once
+      const junk = Array.from({ length: 10 }, (_, i) => login(`junk${i}`, `10.0.0.${i + 1}`));
+      await expect.poll(() => waiting.length).toBe(10);
+      const full = await login('junk-x', '10.0.1.1');
+      expect(full.statusCode).toBe(503);
+      expect(full.json().message).toContain('登录的人较多');
+      for (const w of waiting.splice(0)) w();
+      expect((await Promise.all(junk)).map((r) => r.statusCode)).toEqual(Array(10).fill(401));
+      // the real login goes straight through once the junk is answered
+      const real = login('real', '10.0.2.1');
+      await expect.poll(() => waiting.length).toBe(1);
+      waiting.splice(0)[0]!();
+      expect((await real).statusCode).toBe(200);
+      // one address: 30 tries, then 429 (a district's NAT logging in at 9:00 stays far below)
+      const flood: number[] = [];
+      for (let i = 0; i < 31; i += 1) {
+        flood.push((await login(`flood${i}`, '10.9.9.9')).statusCode);
+      }
+      expect(flood.slice(0, 30).every((s) => s === 401)).toBe(true);
+      expect(flood[30]).toBe(429);
+    } finally {
+      await app.close();
       await t.close();
     }
   });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { Buckets } from '../auth/person-limits.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
@@ -14,9 +15,12 @@ export interface AuthOptions {
   sessions: SessionTokens;
   /** What the page passes to requestAuthCode. */
   dingtalk: { corpId: string; clientId: string };
+  /** Code exchanges waiting for DingTalk at once (default 40). */
+  loginQueue?: number;
+  now?: () => number;
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
 /**
  * 免登: the page gets an auth code from DingTalk (or the emulator), the server exchanges it through
@@ -26,6 +30,10 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
+    // 免登 codes wait for DingTalk's 20 QPS: a bounded queue turns the excess away at once, and a
+    // generous per-address bucket (a NAT of a whole district logging in at 9:00 fits) stops a flood
+    let exchanging = 0;
+    const perClient = new Buckets(30, 15_000, o.now ?? Date.now);
     const local = deps.config.mode === 'local';
     const session = (personId: string): Session => {
       const state = deps.store.state.get();
@@ -45,13 +53,18 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
 
     app.post(api.authDingtalk.path, { config: publicRoute, schema: { tags: ['登录'], summary: '用钉钉免登授权码换取会话', body: api.authDingtalk.body, response: { 200: api.authDingtalk.response, ...errors } } }, async (req) => {
       if (!deps.channel) throw new AppError('UNAVAILABLE', 503, '钉钉连接未配置,暂时无法登录');
+      perClient.take(`ip:${req.ip}`, '登录尝试太频繁,请稍后再试');
+      if (exchanging >= (o.loginQueue ?? 40)) throw new AppError('UNAVAILABLE', 503, '登录的人较多,请几秒后重试');
       let userId: string;
+      exchanging += 1;
       try {
         userId = (await deps.channel.resolveAuthCode(req.body.code)).userId;
       } catch (error) {
         if (error instanceof ChannelError && error.code === 'AUTH_CODE_INVALID') throw new AppError('AUTH_CODE_INVALID', 401, '登录授权码已失效(5 分钟内有效、只能用一次),请重新打开督办通');
         if (error instanceof ChannelError) throw new AppError('UNAVAILABLE', 503, `暂时无法连接钉钉完成登录,请稍后重试(${error.code})`);
         throw error;
+      } finally {
+        exchanging -= 1;
       }
       const person = deps.store.state.get().people.find((p) => p.dingtalk.userId === userId);
       if (!person) throw new AppError('FORBIDDEN', 403, '督办通人员名单中没有您的账号,请联系区督考办开通');

@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Buckets, DailyQuota } from '../auth/person-limits.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
@@ -17,9 +18,12 @@ export interface EvidenceRouteOptions {
   sessions: SessionTokens;
   /** Uploads received at the same time (default 8); more are asked to retry. */
   maxConcurrentUploads?: number;
+  /** Uploads per person, and bytes per unit per day. */
+  uploads?: Buckets;
+  quota?: DailyQuota;
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
 /** A name a phone or PC would send; anything path-like is refused (it is never used as a path anyway). */
 function checkName(name: string): void {
@@ -46,6 +50,9 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       const v = viewerOf(req);
       if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件');
       if (uploading >= maxUploads) throw new AppError('UNAVAILABLE', 503, '正在上传的文件较多,请稍后重试');
+      const unit = v.person.unitIds[0] ?? v.person.id;
+      o.quota?.check(unit);
+      o.uploads?.take(`u:${v.person.id}`, '上传太频繁,请稍后再传');
       uploading += 1;
       try {
         return await receive(v, req);
@@ -75,6 +82,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       }
       if (!stored) throw new AppError('BAD_REQUEST', 400, '没有收到文件:请把文件放在表单字段 file 中');
       const { duplicate: stored0, ...meta } = stored;
+      if (!stored0) o.quota?.add(v.person.unitIds[0] ?? v.person.id, meta.size);
       // "already uploaded" speaks only of the person's own files: never that someone else has this one
       const duplicate = stored0 && (await o.timeline.evidenceAccess(meta.sha256)).uploaders.has(v.person.id);
       await deps.store.transact((_, tx) => tx.append({

@@ -1,0 +1,60 @@
+import { AppError } from '../errors.js';
+
+/**
+ * Token buckets keyed by person (never by IP: officials sit behind one government NAT). A bucket
+ * holds `capacity` tokens and refills evenly over `perMs`; each action takes one.
+ */
+export class Buckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Takes a token for `key`, or throws 429 RATE_LIMITED with `message`. */
+  take(key: string, message: string): void {
+    const now = this.now();
+    const b = this.buckets.get(key) ?? { tokens: this.capacity, at: now };
+    b.tokens = Math.min(this.capacity, b.tokens + ((now - b.at) * this.capacity) / this.perMs);
+    b.at = now;
+    if (b.tokens < 1) {
+      this.buckets.set(key, b);
+      throw new AppError('RATE_LIMITED', 429, message);
+    }
+    b.tokens -= 1;
+    this.buckets.set(key, b);
+    if (this.buckets.size > 50_000) for (const [k, v] of this.buckets) if (v.tokens >= this.capacity - 1) this.buckets.delete(k);
+  }
+}
+
+/** Bytes uploaded per unit per day (Asia/Shanghai), against a daily quota. */
+export class DailyQuota {
+  private day = '';
+  private readonly used = new Map<string, number>();
+
+  constructor(
+    private readonly bytesPerDay: number,
+    private readonly today: () => string,
+  ) {}
+
+  private roll(): void {
+    const d = this.today();
+    if (d !== this.day) {
+      this.day = d;
+      this.used.clear();
+    }
+  }
+
+  /** Throws 429 when the unit has used its quota today. */
+  check(unitId: string): void {
+    this.roll();
+    if ((this.used.get(unitId) ?? 0) >= this.bytesPerDay) throw new AppError('RATE_LIMITED', 429, `本单位今天上传的文件已达 ${Math.round(this.bytesPerDay / 1024 / 1024)} MB 的上限,请明天再传,或联系区督考办`);
+  }
+
+  add(unitId: string, bytes: number): void {
+    this.roll();
+    this.used.set(unitId, (this.used.get(unitId) ?? 0) + bytes);
+  }
+}
