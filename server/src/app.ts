@@ -52,6 +52,11 @@ export interface BuildAppOptions {
     /** The built pages (miniapp/dist); not served when absent. */
     appDir?: string;
   };
+  /**
+   * Evidence housekeeping (npm start): at start and then daily, temp files of interrupted uploads
+   * go, and files never attached to anything go after `graceMs`.
+   */
+  sweepEvidence?: { graceMs: number; log: (m: string) => void };
   /** Real time for rate limits (the simulated clock must not refill them); tests inject one. */
   realNow?: () => number;
   /** Connection limits (defaults below); tests shorten them. */
@@ -133,6 +138,19 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     const timeline = new TaskTimeline(deps.store.ledger, () => deps.store.state.get());
     // catches up with the ledger in the background (~20 µs per event); task pages wait for it
     timeline.start().catch((error: unknown) => deps.log.error(`任务时间线读取台账失败:${(error as Error).message}`));
+    if (options.sweepEvidence) {
+      const sweep = options.sweepEvidence;
+      const run = async (): Promise<void> => {
+        const keep = new Set(Object.values(deps.store.state.get().botContext).flatMap((c) => c.pending.map((f) => f.sha256)));
+        const r = await m.evidence.sweep(await timeline.unattached(), keep, Date.now(), sweep.graceMs);
+        if (r.temps + r.removed > 0) sweep.log(`佐证材料清理:${r.temps} 个未传完的临时文件,${r.removed} 个超过 ${Math.round(sweep.graceMs / 3_600_000)} 小时未使用的上传`);
+      };
+      const failed = (e: unknown) => deps.log.error(`佐证材料清理失败:${(e as Error).message}`);
+      void run().catch(failed);
+      const daily = setInterval(() => void run().catch(failed), 24 * 3_600_000);
+      daily.unref();
+      app.addHook('onClose', async () => clearInterval(daily));
+    }
     const progress = m.progress ?? new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock });
     await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk, loginQueue: limits.loginQueue, now: realNow }));
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));

@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(config.robotMode === 'stream' ? {} : { dingtalkCallback: { appSecret: channelOptions.appSecret, inbox } }),
     warnings: calendarWarnings,
+    sweepEvidence: { graceMs: 48 * 3_600_000, log: (m) => log.info(m) },
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
     miniapp: { calendar, policy, evidence, progress, dingtalk: { corpId, clientId: channelOptions.appKey }, appDir: await miniappDir(log) },
     reminders: {

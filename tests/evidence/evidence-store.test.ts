@@ -50,3 +50,26 @@ describe('evidence files', () => {
     await expect(store.get('0'.repeat(64))).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('evidence housekeeping', () => {
+  it('removes temp files of interrupted uploads, and unattached uploads past the grace period (not those still waiting or attached)', async () => {
+    const { mkdirSync, writeFileSync, existsSync, utimesSync } = await import('node:fs');
+    const dir = tempDir();
+    const store = new EvidenceStore(dir);
+    const old = await store.put(JPEG, 'old.jpg');
+    const fresh = await store.put(PNG, 'fresh.png');
+    const waiting = await store.put(PDF, 'waiting.pdf');
+    mkdirSync(join(dir, 'tmp'), { recursive: true });
+    writeFileSync(join(dir, 'tmp', 'crashed-upload'), 'half');
+    const day = 86_400_000;
+    const now = Date.now();
+    const path = (sha: string) => join(dir, sha.slice(0, 2), sha);
+    for (const sha of [old.sha256, waiting.sha256]) utimesSync(path(sha), new Date(now - 3 * day), new Date(now - 3 * day));
+    const r = await store.sweep([old.sha256, fresh.sha256, waiting.sha256], new Set([waiting.sha256]), now, 2 * day);
+    expect(r).toEqual({ temps: 1, removed: 1 });
+    expect(existsSync(path(old.sha256))).toBe(false);
+    expect(existsSync(path(fresh.sha256))).toBe(true);
+    expect(existsSync(path(waiting.sha256))).toBe(true);
+    expect(existsSync(join(dir, 'tmp', 'crashed-upload'))).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -164,6 +164,31 @@ export class EvidenceStore {
         return undefined;
       }
     });
+  }
+
+  /**
+   * Housekeeping at start and daily: temp files of uploads a crash interrupted, and files uploaded
+   * but never attached to anything once older than `graceMs` (with their thumbnails). `keep` names
+   * files that must stay whatever their age (e.g. waiting in a bot conversation).
+   */
+  async sweep(unattached: readonly string[], keep: ReadonlySet<string>, now: number, graceMs: number): Promise<{ temps: number; removed: number }> {
+    let temps = 0;
+    let removed = 0;
+    const tmpDir = join(this.dir, 'tmp');
+    for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+      await rm(join(tmpDir, name), { force: true });
+      temps += 1;
+    }
+    for (const sha of unattached) {
+      if (keep.has(sha)) continue;
+      const path = this.path(sha);
+      const st = await stat(path).catch(() => undefined);
+      if (!st || now - st.mtimeMs < graceMs) continue;
+      await rm(path, { force: true });
+      await rm(join(this.dir, 'thumbs', sha.slice(0, 2), `${sha}.jpg`), { force: true });
+      removed += 1;
+    }
+    return { temps, removed };
   }
 
   /** The file as a stream (downloads of up to 20 MB are never held in memory), with its size. */

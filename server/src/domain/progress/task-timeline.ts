@@ -135,7 +135,8 @@ export class TaskTimeline {
         const who = this.uploaders.get(f.sha256) ?? new Set<string>();
         if (e.actor.id) who.add(e.actor.id);
         this.uploaders.set(f.sha256, who);
-        this.uploads.set(f.sha256, { sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
+        // the first upload names the file: someone else's re-upload never renames what everyone is served
+        if (!this.uploads.has(f.sha256)) this.uploads.set(f.sha256, { sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
       }
       return;
     }
@@ -144,7 +145,7 @@ export class TaskTimeline {
       const files = (Array.isArray(p.files) ? list<EvidenceMeta>(p.files) : [p as unknown as EvidenceMeta]).filter((f) => typeof f?.sha256 === 'string' && typeof f.mime === 'string');
       for (const f of files) {
         // the bot attaches files it received straight to a report or request: the sender counts as uploader
-        this.uploads.set(f.sha256, { sha256: f.sha256, name: String(f.name ?? ''), mime: f.mime, size: Number(f.size ?? 0) });
+        if (!this.uploads.has(f.sha256)) this.uploads.set(f.sha256, { sha256: f.sha256, name: String(f.name ?? ''), mime: f.mime, size: Number(f.size ?? 0) });
         const who = this.uploaders.get(f.sha256) ?? new Set<string>();
         if (e.actor.id) who.add(e.actor.id);
         this.uploaders.set(f.sha256, who);
@@ -208,6 +209,12 @@ export class TaskTimeline {
   async forTask(taskId: string): Promise<readonly TimelineItem[]> {
     await this.start();
     return [...(this.byTask.get(taskId) ?? [])].reverse();
+  }
+
+  /** Every file the ledger knows of that no task refers to (uploaded, never attached). */
+  async unattached(): Promise<string[]> {
+    await this.start();
+    return [...this.uploads.keys()].filter((sha) => !(this.evidenceTasks.get(sha)?.size ?? 0));
   }
 
   /** Tasks a file is attached to, and who uploaded it (to decide who may download it). */
