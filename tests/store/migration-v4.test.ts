@@ -66,3 +66,30 @@ describe('a policy edit after a year is materialised', () => {
     }
   });
 });
+
+describe('years that have left the state', () => {
+  it('are read back from the ledger exactly as the state held them before pruning', async () => {
+    const t = await seededApp();
+    try {
+      // some 2019 obligations fulfilled, one 签收 undone again
+      const { ProgressService } = await import('../../server/src/domain/progress/progress-service.js');
+      const progress = new ProgressService({ store: t.store, calendar, policy, clock: t.deps.clock });
+      const a = t.store.state.get().assignments.find((x) => x.id === 'yc-lqstg-2018.k22.sfj')!;
+      const f = { actor: { type: 'person' as const, id: 'p-sfj-c', name: '徐晓燕' }, assignment: a, channel: 'miniapp' as const };
+      await progress.acknowledge(f);
+      await progress.report(f, { text: '已完成', noChange: false, evidence: [] });
+      await progress.undoAcknowledge(f);
+      const before = Object.values(t.store.state.get().obligations).filter((o) => o.year <= 2019);
+      // two years later the scheduler prunes 2019 from the state
+      const { pruneInDraft, obligationsFromLedger } = await import('../../server/src/domain/obligations/obligation-book.js');
+      await t.store.transact((d) => pruneInDraft(d, '2021-03-01'));
+      expect(Object.values(t.store.state.get().obligations).some((o) => o.year <= 2019)).toBe(false);
+      const fromLedger = new Map([...(await obligationsFromLedger(t.store.ledger, 2018)), ...(await obligationsFromLedger(t.store.ledger, 2019))]);
+      expect(fromLedger.size).toBe(before.length);
+      for (const o of before) expect({ id: o.id, status: fromLedger.get(o.id)?.status, due: fromLedger.get(o.id)?.due }).toEqual({ id: o.id, status: o.status, due: o.due });
+      expect(before.filter((o) => o.status === 'fulfilled').length).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
-import type { Store, Tx } from '../../store/ports.js';
+import type { LedgerReader, Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import { includedTasks, obligationContext, obligationsFor, planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
@@ -158,4 +158,30 @@ export async function ensureObligations(store: Store, rules: BookRules, now: Dat
   const years = liveYears(shanghaiDate(now));
   if (missingYears(store.state.get(), rules, years).length === 0) return 0;
   return (await store.transact((draft, tx) => materialiseInDraft(draft, tx, rules, years))).result;
+}
+
+/**
+ * A year's obligations as the ledger records them — for years that have left the state (考评 of
+ * 2019 read in 2021): each `obligations.materialised` event, then every change of status in order
+ * (fulfilled by 签收/报送/审核, reopened by an undo or a refiled report). `id → status`.
+ */
+export async function obligationsFromLedger(ledger: LedgerReader, year: number): Promise<Map<string, { id: string; kind: string; label: string; opensOn: string; due: string; status: string; seq: number }>> {
+  const out = new Map<string, { id: string; kind: string; label: string; opensOn: string; due: string; status: string; seq: number }>();
+  const inYear = (id: unknown): id is string => typeof id === 'string' && id.split(':')[1] === String(year);
+  for await (const e of ledger.read()) {
+    const p = (e.payload ?? {}) as Record<string, unknown>;
+    if (e.type === 'obligations.materialised' && p.year === year) {
+      for (const o of p.obligations as Array<{ id: string; kind: string; label: string; opensOn: string; due: string; status?: string }>) out.set(o.id, { ...o, status: o.status ?? 'open', seq: e.seq });
+    } else if ((e.type === 'obligation.acknowledged' || e.type === 'obligation.reported' || e.type === 'obligation.approved') && inYear(p.obligationId)) {
+      const o = out.get(p.obligationId);
+      if (o) Object.assign(o, { status: 'fulfilled', seq: e.seq });
+    } else if (e.type === 'obligation.acknowledgeUndone' && inYear(p.obligationId)) {
+      const o = out.get(p.obligationId);
+      if (o) Object.assign(o, { status: 'open', seq: e.seq });
+    } else if (e.type === 'progress.refiled' && inYear(p.from)) {
+      const o = out.get(p.from);
+      if (o && o.status === 'fulfilled') Object.assign(o, { status: 'open', seq: e.seq });
+    }
+  }
+  return out;
 }
