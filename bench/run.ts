@@ -10,6 +10,7 @@ import { benchLedgerVsNaive } from './ledger-vs-naive.js';
 import { benchReminders } from './reminders.js';
 import { benchMiniapp, benchTimeline } from './miniapp.js';
 import { benchObligations } from './obligations.js';
+import { benchHardening } from './hardening.js';
 
 const quick = process.argv.includes('--quick');
 console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
@@ -17,6 +18,7 @@ await benchImporter();
 await benchChannel();
 await benchReminders(quick);
 await benchObligations();
+await benchHardening();
 await benchBot();
 await benchMiniapp();
 await benchTimeline(quick ? 50_000 : 200_000);
