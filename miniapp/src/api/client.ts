@@ -56,7 +56,17 @@ const enc = encodeURIComponent;
 
 export const api = {
   authConfig: () => call(AuthConfig, 'GET', '/api/auth/config'),
-  signInWithCode: (code: string) => call(Session, 'POST', '/api/auth/dingtalk', { code }),
+  /** A busy sign-in queue answers 503 before the code is used: wait a moment and try the same code again. */
+  signInWithCode: async (code: string) => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await call(Session, 'POST', '/api/auth/dingtalk', { code });
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 503 && e.code === 'UNAVAILABLE' && attempt < 8)) throw e;
+        await new Promise((r) => setTimeout(r, 600 + attempt * 400));
+      }
+    }
+  },
   devPeople: () => call(DevPeople, 'GET', '/api/auth/dev-people'),
   devSignIn: (personId: string) => call(Session, 'POST', '/api/auth/dev', { personId }),
   me: () => call(Me, 'GET', '/api/me'),
