@@ -21,4 +21,34 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through config.ts (ARCHITECTURE rule 4).' }],
     },
   },
+  {
+    // Layers by rule (#17): the domain knows no transport, store engine or platform SDK; only a
+    // platform's channel folder imports its SDKs; only miniapp/src/host/ touches a JSAPI.
+    files: ['server/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['fastify', 'fastify/*', '@fastify/*', 'lowdb', 'lowdb/*', 'pg', '@alicloud/*', 'dingtalk-stream', 'ws'], message: 'domain/ uses ports and plain data: no web framework, store engine or platform SDK (docs/ARCHITECTURE.md).' },
+            { group: ['**/channels/*/**', '**/routes/**', '**/store/lowdb/**', '**/store/ledger/**'], message: 'domain/ reaches channels and the store only through their ports (channels/channel.ts, store/ports.ts).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/channels/dingtalk/**', 'server/src/domain/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@alicloud/*', 'dingtalk-stream'], message: 'Only server/src/channels/dingtalk/ imports DingTalk SDKs.' }] }],
+    },
+  },
+  {
+    files: ['miniapp/src/**/*.{ts,tsx}'],
+    ignores: ['miniapp/src/host/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['dingtalk-jsapi', 'dingtalk-jsapi/*', 'gdt-jsapi', 'gdt-jsapi/*'], message: 'Only miniapp/src/host/ touches a JSAPI.' }] }],
+    },
+  },
 );
