@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     for (const r of reports) {
       log.info(`已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`);
     }
+    await store.backup?.(); // the first backup is the seeded state, never the empty one
   }
   const { options: channelOptions, corpId, emulatorUrl = config.emulator.url, stop: stopEmulator } = await resolveDingTalkApp(config, log, process.env);
   const channel = new DingTalkChannel(channelOptions);

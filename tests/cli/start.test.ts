@@ -16,6 +16,8 @@ describe('npm start', () => {
     const out = await waitForOutput(run, (t) => t.includes('督办通已启动'));
     expect(out).toContain('本地模式');
     expect(out).toContain('38 项主要任务、36 项重点任务');
+    // the first backup is the seeded state, written right after seeding (not the empty state, not only at shutdown)
+    expect(JSON.parse(readFileSync(join(dir, 'state.last-good.json'), 'utf8')).tasks).toHaveLength(74);
     const url = /督办通已启动:(http:\/\/[^\s]+)/.exec(out)![1]!;
     expect((await fetch(`${url}/api/tasks?kind=key&limit=1`)).status).toBe(401);
     // local mode: a dev sign-in stands in for DingTalk's 免登

@@ -191,6 +191,16 @@ export class EvidenceStore {
     return { temps, removed };
   }
 
+  /** Whether an image may be sent to a phone as it is: its header is readable and within the pixel limit. */
+  async servableImage(sha256: string): Promise<boolean> {
+    try {
+      const meta = await sharp(this.path(sha256), { limitInputPixels: false }).metadata();
+      return (meta.width ?? 0) * (meta.height ?? 0) <= MAX_IMAGE_PIXELS;
+    } catch {
+      return true; // not an image sharp reads: served as uploaded (it is at most 20 MB)
+    }
+  }
+
   /** The file as a stream (downloads of up to 20 MB are never held in memory), with its size. */
   async open(sha256: string): Promise<{ stream: NodeJS.ReadableStream; size: number }> {
     const path = this.path(sha256);

@@ -105,6 +105,8 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       if (!allowed) throw new AppError('FORBIDDEN', 403, '这个文件属于其他单位的任务,无权查看');
       const thumb = req.query.thumb === '1' && evidenceKind(access.meta) === 'image' ? await o.evidence.thumbnail(sha256) : undefined;
       if (thumb) return reply.header('content-type', 'image/jpeg').header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=86400').send(thumb);
+      // a giant stored before uploads were checked is never sent to a phone to decode
+      if (evidenceKind(access.meta) === 'image' && !(await o.evidence.servableImage(sha256))) throw new AppError('IMAGE_TOO_LARGE', 413, '图片尺寸过大,无法在手机上显示,请下载后在电脑上查看');
       const file = await o.evidence.open(sha256);
       return reply
         .header('content-length', file.size)

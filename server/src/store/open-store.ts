@@ -123,6 +123,10 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
         ledger,
         transact: (fn) => committer.transact(fn),
         health: () => committer.health(),
+        backup: async () => {
+          await committer.idle();
+          await writeFileDurable(lastGood, `${JSON.stringify(committer.get())}\n`);
+        },
         created,
         close: async () => {
           if (closed) return;

@@ -55,6 +55,8 @@ export interface Store {
   transact<R>(fn: (draft: State, tx: Tx) => R): Promise<Committed<R>>;
   /** Whether the last writes worked; `degraded` says why (shown by /api/health). */
   health(): StoreHealth;
+  /** Writes the backup a corrupt state is restored from (after a first seed; the store also does at start and close). */
+  backup?(): Promise<void>;
   /** True when this open created a fresh, empty data directory (first run). */
   readonly created: boolean;
   close(): Promise<void>;
