@@ -66,6 +66,20 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
     expect(mine('2018-11-22T09:00', 'p-dkb-s1')).toEqual([expect.objectContaining({ kind: 'escalation', as: 'supervisor', level: 3 })]);
   });
 
+  it('dates of another year carry their year, in the digest and in 我的任务', async () => {
+    const { digestMessage } = await import('../../server/src/domain/reminders/digest-text.js');
+    const { cnDate } = await import('../../shared/cn-date.js');
+    // the first January day that reminds someone of last year's overdue items
+    const r = ['02', '03', '04', '07', '08', '09', '10']
+      .map((d) => plan(`2019-01-${d}T09:00`).reminders.find((x) => x.kind === 'digest' && x.items.some((i) => i.due.startsWith('2018') && i.stage === 'overdue')))
+      .find((x) => x !== undefined)!;
+    const text = (digestMessage(r, 'http://127.0.0.1:3000', 50) as { markdown: string }).markdown;
+    const last = r.items.find((i) => i.due.startsWith('2018'))!;
+    expect(text).toContain(`(${Number(last.due.slice(0, 4))}年${Number(last.due.slice(5, 7))}月${Number(last.due.slice(8, 10))}日截止)`);
+    expect(cnDate('2018-12-20', '2019-01-02')).toBe('2018年12月20日');
+    expect(cnDate('2019-03-25', '2019-01-02')).toBe('3月25日');
+  });
+
   it('asks for one 待办 per open obligation and person', () => {
     const p = plan('2018-11-01T09:00');
     const keys = p.todoCreates.map((c) => c.key);

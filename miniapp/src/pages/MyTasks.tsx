@@ -74,7 +74,7 @@ export function MyTasks() {
             <span className="count green">
               <b>{data.counts.green}</b>时间充裕
             </span>
-            <span className="next">{data.nextDue ? `最近截止 ${cn(data.nextDue)}` : '暂无截止事项'}</span>
+            <span className="next">{data.nextDue ? `最近截止 ${cn(data.nextDue, data.today)}` : '暂无截止事项'}</span>
             {!host.ownNavBar && (
               <a className="list-link" href={href.list()}>
                 任务清单 ›
@@ -105,7 +105,7 @@ export function MyTasks() {
           <Blank
             icon="✅"
             title="没有待办事项"
-            description={data.upcoming ? `下一项:${data.upcoming.task} ${data.upcoming.label},${cn(data.upcoming.opensOn)}起办理。到时会在钉钉提醒您。` : '本单位当前没有需要办理的事项。有新任务时会在钉钉提醒您。'}
+            description={data.upcoming ? `下一项:${data.upcoming.task} ${data.upcoming.label},${cn(data.upcoming.opensOn, data.today)}起办理。到时会在钉钉提醒您。` : '本单位当前没有需要办理的事项。有新任务时会在钉钉提醒您。'}
           />
         )}
         {groups.map((g) => (

@@ -14,7 +14,7 @@ import { cnDate as cn, taskName } from '../format';
 type Mine = TaskOverview['mine'][number];
 const STATUS = { done: '已完成', open: '待办', notYet: '未到时间' } as const;
 
-function UnitCard({ m, taskId, onAck }: { m: Mine; taskId: string; onAck: (m: Mine) => Promise<void> }) {
+function UnitCard({ m, taskId, today, onAck }: { m: Mine; taskId: string; today: string; onAck: (m: Mine) => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   return (
     <Card
@@ -33,7 +33,7 @@ function UnitCard({ m, taskId, onAck }: { m: Mine; taskId: string; onAck: (m: Mi
           <li key={o.obligationId} className={`ob ob-${o.status}`}>
             {o.light ? <LightDot light={o.light} /> : <span className={`dot dot-${o.status}`} />}
             <span className="ob-label">{o.label}</span>
-            <span className="muted ob-due">{o.status === 'open' && o.reason ? o.reason : `${cn(o.due)}截止 · ${STATUS[o.status]}`}</span>
+            <span className="muted ob-due">{o.status === 'open' && o.reason ? o.reason : `${cn(o.due, today)}截止 · ${STATUS[o.status]}`}</span>
           </li>
         ))}
       </ul>
@@ -131,7 +131,7 @@ export default function TaskPage({ taskId }: { taskId: string }) {
           )}
         </Card>
         {data.mine.map((m) => (
-          <UnitCard key={m.assignmentId} m={m} taskId={taskId} onAck={onAck} />
+          <UnitCard today={data.today} key={m.assignmentId} m={m} taskId={taskId} onAck={onAck} />
         ))}
         <Card className="card" title="办理记录">
           <Timeline entries={data.timeline} />

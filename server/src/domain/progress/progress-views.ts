@@ -2,6 +2,7 @@ import type { MyAssignment, MyItems, OpenItem, TaskOverview, TimelineEntry } fro
 import type { SessionTokens } from '../../auth/session-tokens.js';
 import { assertReadTask, type Viewer } from '../../auth/viewer.js';
 import type { State } from '../../store/state.js';
+import { cnDate } from '../../../../shared/cn-date.js';
 import { taskView } from '../plan/plan-queries.js';
 import type { OpenObligation } from '../reminders/open-obligations.js';
 import { itemName, type ProgressService } from './progress-service.js';
@@ -9,14 +10,12 @@ import { evidenceKind, type TaskTimeline, type TimelineItem } from './task-timel
 
 type S = Readonly<State>;
 
-const cnDate = (iso: string): string => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
-
-/** The light's reason in words. */
-export function lightReason(o: Pick<OpenObligation, 'workingDaysLeft' | 'light'> & { due: string }): string {
-  if (o.workingDaysLeft < 0) return `已逾期 ${-o.workingDaysLeft} 个工作日(${cnDate(o.due)}截止)`;
-  if (o.workingDaysLeft === 0) return `今天(${cnDate(o.due)})截止`;
-  if (o.light === 'yellow') return `还有 ${o.workingDaysLeft} 个工作日(${cnDate(o.due)}截止)`;
-  return `${cnDate(o.due)}截止,时间充裕`;
+/** The light's reason in words (a date of another year carries its year). */
+export function lightReason(o: Pick<OpenObligation, 'workingDaysLeft' | 'light'> & { due: string }, today: string): string {
+  if (o.workingDaysLeft < 0) return `已逾期 ${-o.workingDaysLeft} 个工作日(${cnDate(o.due, today)}截止)`;
+  if (o.workingDaysLeft === 0) return `今天(${cnDate(o.due, today)})截止`;
+  if (o.light === 'yellow') return `还有 ${o.workingDaysLeft} 个工作日(${cnDate(o.due, today)}截止)`;
+  return `${cnDate(o.due, today)}截止,时间充裕`;
 }
 
 const unitRef = (s: S, id: string) => ({ id, name: s.units.find((u) => u.id === id)?.name ?? s.groups.find((g) => g.id === id)?.name ?? id });
@@ -33,7 +32,7 @@ export function myItems(s: S, progress: ProgressService, v: Viewer, section?: st
       label: o.obligation.label,
       due: o.obligation.due,
       light: o.light,
-      reason: lightReason({ ...o, due: o.obligation.due }),
+      reason: lightReason({ ...o, due: o.obligation.due }, progress.today()),
       workingDaysLeft: o.workingDaysLeft,
       unit: unitRef(s, o.unitId),
       task: { id: o.task.id, kind: o.task.kind, number: o.task.number, title: o.task.title, ...(o.task.sectionId ? { sectionId: o.task.sectionId } : {}) },
@@ -120,7 +119,7 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
           opensOn: o.opensOn,
           due: o.due,
           status: done ? ('done' as const) : o.opensOn > today ? ('notYet' as const) : ('open' as const),
-          ...(live ? { light: live.light, reason: lightReason({ ...live, due: o.due }) } : {}),
+          ...(live ? { light: live.light, reason: lightReason({ ...live, due: o.due }, progress.today()) } : {}),
           ...(done && o.doneAt ? { doneAt: o.doneAt } : {}),
         };
       });
@@ -140,7 +139,7 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
         role: a.role,
         canAct: v.person.roles.some((r) => r === 'contact' || r === 'leader'),
         obligations: [
-          ...carried.map((o) => ({ obligationId: o.obligation.id, kind: o.obligation.kind, label: `${o.obligation.year}年${o.obligation.label}`, opensOn: o.obligation.opensOn, due: o.obligation.due, status: 'open' as const, light: o.light, reason: lightReason({ ...o, due: o.obligation.due }) })),
+          ...carried.map((o) => ({ obligationId: o.obligation.id, kind: o.obligation.kind, label: `${o.obligation.year}年${o.obligation.label}`, opensOn: o.obligation.opensOn, due: o.obligation.due, status: 'open' as const, light: o.light, reason: lightReason({ ...o, due: o.obligation.due }, progress.today()) })),
           ...obligations,
         ],
         acknowledged: ack,

@@ -2,13 +2,14 @@ import type { OutboundMessage } from '../../channels/channel.js';
 import { toDay, weekday, WEEKDAY_NAMES } from '../../calendar/dates.js';
 import type { Reminder, ReminderItem } from './planner.js';
 
-const cnDate = (iso: string): string => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+import { cnDate } from '../../../../shared/cn-date.js';
+
 const longDate = (iso: string): string => `${iso.slice(0, 4)}年${cnDate(iso)} ${WEEKDAY_NAMES[weekday(toDay(iso))]}`;
 
-function when(i: ReminderItem): string {
-  if (i.stage === 'overdue') return `已逾期 ${i.workingDays} 个工作日(${cnDate(i.due)}截止)`;
-  if (i.stage === 'due') return `今天(${cnDate(i.due)})截止`;
-  return `${cnDate(i.due)}截止,还有 ${i.workingDays} 个工作日`;
+function when(i: ReminderItem, today: string): string {
+  if (i.stage === 'overdue') return `已逾期 ${i.workingDays} 个工作日(${cnDate(i.due, today)}截止)`;
+  if (i.stage === 'due') return `今天(${cnDate(i.due, today)})截止`;
+  return `${cnDate(i.due, today)}截止,还有 ${i.workingDays} 个工作日`;
 }
 
 const taskName = (i: ReminderItem): string => `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
@@ -36,7 +37,7 @@ export function digestMessage(r: Reminder, publicUrl: string, maxItems: number):
   shown.forEach((i, n) => {
     const unit = escalation || new Set(r.items.map((x) => x.unitId)).size > 1 ? `[${i.unitName}] ` : '';
     const title = i.taskTitle.length > 24 ? `${i.taskTitle.slice(0, 23)}…` : i.taskTitle;
-    lines.push(`${n + 1}. ${unit}**${taskName(i)}** ${title} — ${i.label},${when(i)}`);
+    lines.push(`${n + 1}. ${unit}**${taskName(i)}** ${title} — ${i.label},${when(i, r.date)}`);
   });
   const hint = escalation ? '' : '\n\n回复机器人"收到 编号"签收,"进展 编号 内容"报送进展。';
   const footer = `\n\n${longDate(r.date)}`;

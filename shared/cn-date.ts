@@ -1,0 +1,8 @@
+/**
+ * 2019-06-30 → 6月30日 when it is in the year of `today`, else 2018年6月30日: a date of another
+ * year never reads as this year's (an overdue item from last year said "3月25日截止" in 2023).
+ */
+export function cnDate(iso: string, today?: string): string {
+  const short = `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+  return today !== undefined && today.slice(0, 4) !== iso.slice(0, 4) ? `${iso.slice(0, 4)}年${short}` : short;
+}
