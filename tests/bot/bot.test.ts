@@ -132,6 +132,8 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     const mine = (await lastReply('dt-fzb-c')).text;
     expect(mine).toMatch(/### 我的任务\(\d+ 项\)/);
     expect(mine).toContain('🔴');
+    // titles, not only numbers
+    expect(mine).toMatch(/\*\*重点任务\d+\*\* \S+.* — /);
     await say('dt-fzb-c', '今天天气不错');
     expect((await lastReply('dt-fzb-c')).text).toContain('没看懂这条消息');
     const users = emu.state.org.users;

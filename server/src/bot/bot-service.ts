@@ -189,7 +189,8 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       case 'myTasks': {
         const list = openList();
         if (list.length === 0) return send(text(`${person.name},您的单位目前没有待办事项。下一次提醒会在有事项到期前发出。`));
-        const lines = list.slice(0, 10).map((o) => `- ${LIGHT[o.light]} [${unitName(o.unitId)}] **${taskName(o.task)}** ${itemName(o.obligation, year())},${o.obligation.due} 截止${o.workingDaysLeft < 0 ? `(已逾期 ${-o.workingDaysLeft} 个工作日)` : ''}`);
+        const short = (t: string) => (t.length > 14 ? `${t.slice(0, 13)}…` : t);
+        const lines = list.slice(0, 10).map((o) => `- ${LIGHT[o.light]} [${unitName(o.unitId)}] **${taskName(o.task)}** ${short(o.task.title)} — ${itemName(o.obligation, year())},${o.obligation.due} 截止${o.workingDaysLeft < 0 ? `(已逾期 ${-o.workingDaysLeft} 个工作日)` : ''}`);
         const more = list.length > 10 ? `\n\n另有 ${list.length - 10} 项,[在督办通中查看](${appLink(d.publicUrl)})` : '';
         return send(md('我的任务', `### 我的任务(${list.length} 项)\n${lines.join('\n')}${more}\n\n🔴 已逾期 🟡 即将到期 🟢 时间充裕`));
       }
