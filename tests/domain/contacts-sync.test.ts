@@ -10,6 +10,8 @@ describe('contacts sync (DingTalk departments and users → units and people)', 
   let t: TestApp;
   beforeAll(async () => {
     emu = await startEmulator();
+    // what is tested is the matching, not DingTalk's 20 QPS (the channel tests cover the limiter)
+    await emu.admin('PUT', '/settings', { qps: 0 });
     t = await seededApp();
     const org = emu.state.org;
     org.users.find((u) => u.userid === 'dt-sfj-c')!.name = '司法局新联络员';
