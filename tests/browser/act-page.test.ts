@@ -76,6 +76,13 @@ describe('填报进展 and 申请延期 name their item (#10 requirement 2)', ()
     await page.locator('.adm-dialog-button').filter({ hasText: /^撤回$/ }).click();
     await notice.waitFor({ state: 'detached' });
     expect(live.t.store.state.get().requests[request.id]?.state).toBe('withdrawn');
+
+    // a file the server refuses by type offers no 重试 (trying again cannot help)
+    await page.goto(`${live.url}/app/#/tasks/yc-lqstg-2018.k1/act/${A}?mode=report`);
+    await page.locator('[data-testid="file-input"]').setInputFiles({ name: '伪装.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(64)]) });
+    await page.locator('.file-failed').waitFor();
+    expect(await page.locator('.file-failed').innerText()).toContain('只支持图片');
+    expect(await page.locator('.file-failed button', { hasText: '重试' }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { Button, DatePicker, Dialog, Form, NoticeBar, ProgressBar, Selector, Tabs, TextArea, Toast } from 'antd-mobile';
 import { Blank } from '../components/Blank';
 import { useEffect, useRef, useState } from 'react';
-import { api, type TaskOverview, type Upload } from '../api/client';
+import { api, ApiError, type TaskOverview, type Upload } from '../api/client';
 import { Loading } from '../components/Loading';
 import { NavBar } from '../components/NavBar';
 import { useApp } from '../context';
@@ -21,9 +21,14 @@ interface FileRow {
   progress: number | null;
   status: 'uploading' | 'done' | 'failed';
   error?: string;
+  /** False when trying again cannot help (a file type or size the server refuses). */
+  retry?: boolean;
   result?: Upload;
   picked?: PickedFile;
 }
+
+/** Refusals a retry cannot change. */
+const FINAL = new Set(['UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'IMAGE_TOO_LARGE', 'BAD_FILE_NAME', 'RATE_LIMITED']);
 
 const iso = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 let nextId = 1;
@@ -84,7 +89,7 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
     row.picked!.upload((p) => update(row.id, { progress: p })).then(
       // inside DingTalk the picked photo is a native path: show the server's thumbnail once it is up
       (result) => update(row.id, { status: 'done', progress: 1, result, preview: row.preview ?? (result.kind === 'image' ? (result.thumbUrl ?? result.url) : undefined) }),
-      (e: Error) => update(row.id, { status: 'failed', error: e.message }),
+      (e: Error) => update(row.id, { status: 'failed', error: e.message, retry: !(e instanceof ApiError && FINAL.has(e.code)) }),
     );
   };
   const add = (picked: PickedFile[]) => {
@@ -253,7 +258,7 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
                     {f.status === 'failed' && <div className="error">{f.error}</div>}
                     {f.status === 'done' && <div className="muted">已上传{f.result?.duplicate ? '(与已有文件相同)' : ''}</div>}
                   </div>
-                  {f.status === 'failed' && f.picked && (
+                  {f.status === 'failed' && f.picked && f.retry !== false && (
                     <Button size="mini" color="primary" fill="outline" onClick={() => start(f)}>
                       重试
                     </Button>
