@@ -80,6 +80,18 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
     expect(cnDate('2019-03-25', '2019-01-02')).toBe('3月25日');
   });
 
+  it('does not escalate item by item to district leaders (the 区长 leads 区政府党组 too) unless the policy says so', async () => {
+    const { ReminderPolicy } = await import('../../server/src/domain/reminders/policy.js');
+    const day = '2018-11-13T09:00'; // 签收 due 11-08: the third overdue working day, level 2
+    const leaders = (p: ReturnType<typeof plan>) => p.reminders.filter((r) => r.kind === 'escalation' && r.as === 'leader').map((r) => r.personId);
+    const by = leaders(plan(day));
+    expect(by.length).toBeGreaterThan(0); // unit leaders are escalated to
+    expect(by).not.toContain('p-qzf-l1');
+    expect(by).not.toContain('p-qzf-l2');
+    const on = ReminderPolicy.parse({ escalation: { leaderAfterOverdueWorkingDays: 3, supervisorAfterOverdueWorkingDays: 10, districtLeaders: true } });
+    expect(leaders(planReminders(t.store.state.get(), calendar, on, at(day)))).toContain('p-qzf-l1');
+  });
+
   it('asks for one 待办 per open obligation and person', () => {
     const p = plan('2018-11-01T09:00');
     const keys = p.todoCreates.map((c) => c.key);

@@ -55,6 +55,10 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
     }
   }
   const supervisors = state.people.filter((p) => p.roles.includes('supervisor'));
+  // the 区长 leads 区政府党组 too: district leaders are not escalated to item by item (policy switch)
+  const government = new Set(state.units.filter((u) => u.kind === 'government').map((u) => u.id));
+  const districtLeader = (p: Person): boolean => p.roles.includes('leader') && p.unitIds.some((u) => government.has(u));
+  const escalateTo = (p: Person): boolean => policy.escalation.districtLeaders || !districtLeader(p);
   const digests = new Map<string, Reminder>();
   const todoKeys = new Set<string>();
   const warned = new Set<string>();
@@ -117,7 +121,7 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
         result.todoCreates.push({ key: todoKey, obligationId: o.id, personId: p.id, unionId: p.dingtalk.unionId, subject: todoSubject, due: item.due, taskId: task.id });
       }
     }
-    if (item.level >= 2) for (const l of people?.leaders ?? []) if (!first.includes(l)) push(l, 'escalation', 'leader', item);
+    if (item.level >= 2) for (const l of people?.leaders ?? []) if (!first.includes(l) && escalateTo(l)) push(l, 'escalation', 'leader', item);
     if (item.level >= 3) for (const s of supervisors) push(s, 'escalation', 'supervisor', item);
   }
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable

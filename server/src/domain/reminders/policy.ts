@@ -27,8 +27,13 @@ export const ReminderPolicy = z
     /** Overdue items are repeated on overdue day 1 and then every N working days. */
     overdue: z.object({ everyWorkingDays: z.number().int().min(1).max(20) }).default({ everyWorkingDays: 3 }),
     escalation: z
-      .object({ leaderAfterOverdueWorkingDays: z.number().int().min(1), supervisorAfterOverdueWorkingDays: z.number().int().min(1) })
-      .default({ leaderAfterOverdueWorkingDays: 3, supervisorAfterOverdueWorkingDays: 10 })
+      .object({
+        leaderAfterOverdueWorkingDays: z.number().int().min(1),
+        supervisorAfterOverdueWorkingDays: z.number().int().min(1),
+        /** District leaders (a leader of the district government) hear of overdue items only in the weekly leader digest, unless this is on. */
+        districtLeaders: z.boolean().default(false),
+      })
+      .default({ leaderAfterOverdueWorkingDays: 3, supervisorAfterOverdueWorkingDays: 10, districtLeaders: false })
       .refine((e) => e.supervisorAfterOverdueWorkingDays > e.leaderAfterOverdueWorkingDays, '督考办介入的天数应大于分管领导介入的天数'),
     digest: z.object({ maxItems: z.number().int().min(1).max(20) }).default({ maxItems: 8 }),
     todo: z.object({ enabled: z.boolean() }).default({ enabled: true }),
