@@ -159,6 +159,14 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     }
   });
 
+  it('延期 understands 下周五 and names the item it extends, from and to', async () => {
+    await say('dt-fzb-c', '延期 6 下周五 等待上级批复'); // 2019-03-20 is a Wednesday
+    const reply = (await lastReply('dt-fzb-c')).text;
+    expect(reply).toMatch(/已提交重点任务6的延期申请:".+"由 \d{4}-\d{2}-\d{2} 延至 2019-03-29/);
+    const r = Object.values(t.store.state.get().requests).find((x) => x.assignmentId === 'yc-lqstg-2018.k6.fzb')!;
+    expect(r).toMatchObject({ kind: 'extension', until: '2019-03-29', channel: 'bot', state: 'pending' });
+  });
+
   it('the same msgId delivered three times makes one report', async () => {
     const before = (await events('obligation.reported')).length;
     const handled: BotEvent[] = [];

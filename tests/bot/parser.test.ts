@@ -19,6 +19,10 @@ describe('bot command parser', () => {
     ['完成 29 已全面完成基层政务公开标准化', { kind: 'complete', task: 29, text: '已全面完成基层政务公开标准化' }],
     ['延期 8 6月30日 等待上级批复', { kind: 'extend', task: 8, dateText: '6月30日', reason: '等待上级批复' }],
     ['延期 8 2026-06-30 人手不足', { kind: 'extend', task: 8, dateText: '2026-06-30', reason: '人手不足' }],
+    ['延期 8 下周五 等待批复', { kind: 'extend', task: 8, dateText: '下周五', reason: '等待批复' }],
+    ['延期 8 本月底 等待批复', { kind: 'extend', task: 8, dateText: '本月底', reason: '等待批复' }],
+    ['延期 8 下月底 等待批复', { kind: 'extend', task: 8, dateText: '下月底', reason: '等待批复' }],
+    ['延期 8 年底 等待批复', { kind: 'extend', task: 8, dateText: '年底', reason: '等待批复' }],
     ['详情 22', { kind: 'detail', task: 22 }],
     ['@督办通 我的任务', { kind: 'myTasks' }],
   ])('%s', (input, expected) => {

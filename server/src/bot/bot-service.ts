@@ -47,7 +47,7 @@ export const HELP_TEXT = [
   '- **进展 8 已完成试点申报**:报送进展',
   '- **无变化 8**:本期进展与上期相同',
   '- **完成 8 情况说明**:申请办结(督考办审核)',
-  '- **延期 8 6月30日 原因**:申请延期',
+  '- **延期 8 6月30日 原因**:申请延期(日期也可写 月底、下月底、年底、下周五)',
   '- **撤回 8**:撤回待审核的办结或延期申请',
   '- **详情 8**:查看任务内容和责任单位',
   '',
@@ -164,7 +164,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
     return state().tasks.find((t) => t.id === tasks[0])?.number;
   }
 
-  /** 月底 / 年底 / 下月底 / 6月30日 / 2019-06-30 → a date (this year's unless it says). */
+  /** 月底 / 本月底 / 下月底 / 年底 / 下周五 / 6月30日 / 2019-06-30 → a date (this year's unless it says). */
   function dateOf(dateText: string): string | undefined {
     const today = shanghaiDate(d.clock.now());
     const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
@@ -175,7 +175,16 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
       const date = new Date(Date.UTC(yy, mm - 1, dd));
       return date.getUTCMonth() === mm - 1 && date.getUTCDate() === dd ? `${iso[1]}-${String(mm).padStart(2, '0')}-${String(dd).padStart(2, '0')}` : undefined;
     }
-    if (dateText === '月底') return monthEnd(y, m);
+    if (dateText === '月底' || dateText === '本月底') return monthEnd(y, m);
+    const week = /^(下|本)?(?:周|星期)([一二三四五六日天])$/.exec(dateText);
+    if (week) {
+      // 周五 / 本周五: this week's (today if it is that day); 下周五: next week's
+      const want = '一二三四五六'.indexOf(week[2]!) + 1 || 7; // Monday 1 … Sunday 7
+      const t = new Date(`${today}T00:00:00Z`);
+      const dow = t.getUTCDay() || 7;
+      const monday = new Date(t.getTime() - (dow - 1) * 86_400_000);
+      return new Date(monday.getTime() + ((week[1] === '下' ? 7 : 0) + want - 1) * 86_400_000).toISOString().slice(0, 10);
+    }
     if (dateText === '下月底') return m === 12 ? monthEnd(y + 1, 1) : monthEnd(y, m + 1);
     return findDateExpression(dateText, y)?.due;
   }

@@ -81,7 +81,7 @@ export function parseCommand(raw: string): BotCommand {
     const task = taskNumber(r[1]!);
     if (task) return { kind: 'complete', task, text: r[2]!.trim() };
   }
-  r = m(String.raw`(?:延期|申请延期)[,:;]?\s*${TASK}[,:;]?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}|(?:\d{4}年)?\d{1,2}月\d{1,2}日?|月底|年底|下月底|\d{1,2}月底)\s*[,:;]?\s*(.*)`);
+  r = m(String.raw`(?:延期|申请延期)[,:;]?\s*${TASK}[,:;]?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}|(?:\d{4}年)?\d{1,2}月\d{1,2}日?|本月底|下月底|月底|年底|\d{1,2}月底|(?:下|本)?(?:周|星期)[一二三四五六日天])\s*[,:;]?\s*(.*)`);
   if (r) {
     const task = taskNumber(r[1]!);
     if (task && r[3]!.trim().length >= 2) return { kind: 'extend', task, dateText: r[2]!, reason: r[3]!.trim() };
