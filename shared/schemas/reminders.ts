@@ -40,6 +40,10 @@ export const Reminder = z.object({
   level: Level,
   items: z.array(ReminderItem),
   reasons: z.array(z.string()),
+  /** Everything the person's units have open today, and how much of it is overdue — the numbers 我的任务 shows (digests only). */
+  open: z.object({ total: z.number().int(), overdue: z.number().int() }).optional(),
+  /** The person's other open items (not reminded of today), so the digest can list the most urgent first. */
+  also: z.array(ReminderItem).optional(),
 });
 export type Reminder = z.infer<typeof Reminder>;
 

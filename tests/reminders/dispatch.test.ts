@@ -56,7 +56,7 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     const fzb = await inbox('dt-fzb-c');
     expect(fzb.items[0]!.msg.action_card.title).toBe('督办提醒 · 11月1日');
     const text = fzb.items[0]!.msg.action_card.markdown;
-    expect(text).toContain('吴超,您今天有 12 项待办');
+    expect(text).toContain('吴超,您的单位有 12 项待办,最紧急的是');
     expect(text).toContain('1. **重点任务1** 高标准严要求开展政府系统“不忘初心、牢记使命”… — 签收,11月8日截止,还有 5 个工作日');
     expect(text).toContain('另有 4 项,请在督办通中查看。');
     expect(Buffer.byteLength(JSON.stringify(fzb.items[0]!.msg))).toBeLessThanOrEqual(2048);

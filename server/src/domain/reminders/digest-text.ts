@@ -12,6 +12,13 @@ function when(i: ReminderItem, today: string): string {
   return `${cnDate(i.due, today)}截止,还有 ${i.workingDays} 个工作日`;
 }
 
+/** The headline counts everything the person's units have open (as 我的任务 does), and the overdue part. */
+function headline(r: Reminder): string {
+  const total = Math.max(r.open?.total ?? 0, r.items.length);
+  const overdue = r.open?.overdue ?? r.items.filter((i) => i.stage === 'overdue').length;
+  return `您的单位有 ${total} 项待办${overdue > 0 ? `,其中 ${overdue} 项已逾期` : ''},最紧急的是`;
+}
+
 const taskName = (i: ReminderItem): string => `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
 
 /** Link into the mini-app for an item (or the list). */
@@ -31,11 +38,14 @@ export function digestMessage(r: Reminder, publicUrl: string, maxItems: number):
   const title = `${escalation ? '督办通报' : '督办提醒'} · ${cnDate(r.date)}`;
   const head = escalation
     ? `### ${title}\n${r.personName},以下事项已逾期${r.as === 'supervisor' ? '超过督考办介入时限' : ',请督促落实'}:`
-    : `### ${title}\n${r.personName},您今天有 ${r.items.length} 项待办${r.level >= 2 ? '(部分已抄送分管领导)' : ''}:`;
+    : `### ${title}\n${r.personName},${headline(r)}${r.level >= 2 ? '(部分已抄送分管领导)' : ''}:`;
   const lines: string[] = [];
-  const shown = r.items.slice(0, maxItems);
+  // the most urgent first: overdue (oldest first), then due today, then what is coming; today's reminders win ties
+  const rank = (i: ReminderItem): number => (i.stage === 'overdue' ? 0 : i.stage === 'due' ? 1 : 2);
+  const all = [...r.items, ...(r.also ?? [])].sort((a, b) => rank(a) - rank(b) || (a.due < b.due ? -1 : a.due > b.due ? 1 : 0) || a.taskNumber - b.taskNumber);
+  const shown = all.slice(0, maxItems);
   shown.forEach((i, n) => {
-    const unit = escalation || new Set(r.items.map((x) => x.unitId)).size > 1 ? `[${i.unitName}] ` : '';
+    const unit = escalation || new Set(all.map((x) => x.unitId)).size > 1 ? `[${i.unitName}] ` : '';
     const title = i.taskTitle.length > 24 ? `${i.taskTitle.slice(0, 23)}…` : i.taskTitle;
     lines.push(`${n + 1}. ${unit}**${taskName(i)}** ${title} — ${i.label},${when(i, r.date)}`);
   });
@@ -43,7 +53,8 @@ export function digestMessage(r: Reminder, publicUrl: string, maxItems: number):
   const footer = `\n\n${longDate(r.date)}`;
   let text = `${head}\n\n${lines.join('\n')}`;
   const more = (k: number): string => (k > 0 ? `\n\n另有 ${k} 项,请在督办通中查看。` : '');
-  let omitted = r.items.length - shown.length;
+  // "how many more": everything open beyond what is listed (the headline's number), not only today's reminders
+  let omitted = Math.max(all.length, r.open?.total ?? 0) - shown.length;
   while (Buffer.byteLength(`${text}${more(omitted)}${hint}${footer}`) > MAX_BYTES && lines.length > 1) {
     lines.pop();
     omitted += 1;

@@ -79,8 +79,19 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
   const stages = new Map<string, { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 }>();
   const tasks = new Map(state.tasks.map((t) => [t.id, t]));
   const assignments = new Map(state.assignments.map((a) => [a.id, a]));
+  const assignmentsActive = new Set(state.assignments.filter((a) => a.status === 'active').map((a) => a.id));
+  // what each unit has open today (我的任务's rule: this year's opened, last year's overdue), for the digests' headline
+  const openByUnit = new Map<string, { total: number; overdue: number; records: ObligationRecord[] }>();
   for (const o of obligationsOf(state, { calendar, policy }, [year - 1, year])) {
     if (o.status !== 'open') continue;
+    const live = o.year === year ? o.opensOn <= date : o.due < date;
+    if (live && assignmentsActive.has(o.assignmentId)) {
+      const c = openByUnit.get(o.unitId) ?? { total: 0, overdue: 0, records: [] };
+      c.total += 1;
+      if (o.due < date) c.overdue += 1;
+      c.records.push(o);
+      openByUnit.set(o.unitId, c);
+    }
     const a = assignments.get(o.assignmentId);
     const task = tasks.get(o.taskId);
     if (!a || a.status !== 'active' || !task) continue;
@@ -126,7 +137,26 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
   }
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
   result.reminders = [...digests.values()].sort((a, b) => cmp(a.key, b.key));
+  const people = new Map(state.people.map((p) => [p.id, p]));
   for (const r of result.reminders) {
+    if (r.kind === 'digest') {
+      const open = { total: 0, overdue: 0 };
+      const listed = new Set(r.items.map((i) => i.obligationId));
+      const also: ReminderItem[] = [];
+      for (const u of people.get(r.personId)?.unitIds ?? []) {
+        const c = openByUnit.get(u);
+        if (!c) continue;
+        [open.total, open.overdue] = [open.total + c.total, open.overdue + c.overdue];
+        for (const o of c.records) {
+          const task = tasks.get(o.taskId);
+          if (listed.has(o.id) || !task) continue;
+          const left = calendar.workingDaysBetween(date, o.due);
+          also.push({ obligationId: o.id, assignmentId: o.assignmentId, taskId: task.id, taskNumber: task.number, taskKind: task.kind, taskTitle: task.title, unitId: o.unitId, unitName: unitName.get(o.unitId) ?? o.unitId, kind: o.kind, label: o.label, due: o.due, stage: left < 0 ? 'overdue' : left === 0 ? 'due' : 'before', workingDays: Math.abs(left), level: 1 });
+        }
+      }
+      r.open = open;
+      if (also.length > 0) r.also = also.sort((x, y) => cmp(x.due, y.due) || x.taskNumber - y.taskNumber).slice(0, 50);
+    }
     r.items.sort((x, y) => y.level - x.level || cmp(x.due, y.due) || x.taskNumber - y.taskNumber);
     const stages = new Set(r.items.map((i) => i.stage));
     if (stages.has('overdue')) r.reasons.push('有逾期事项');
