@@ -31,6 +31,7 @@ export const ErrorCode = z.enum([
   'REQUEST_NOT_FOUND',
   'REQUEST_NOT_PENDING',
   'IMAGE_TOO_LARGE',
+  'CLOCK_BACKWARDS',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { systemClock, type Deps } from './deps.js';
 import { seedStore } from './domain/plan/seed-store.js';
+import { importPlan } from './importer/import-plan.js';
 import { ensureObligations } from './domain/obligations/obligation-book.js';
 import { ProgressService } from './domain/progress/progress-service.js';
 import { backfillFromLedger } from './domain/progress/backfill.js';
@@ -29,7 +30,6 @@ import { loadPolicy } from './domain/reminders/policy.js';
 import { Dispatcher } from './outbox/dispatcher.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { SimClock } from './scheduler/sim-clock.js';
-import type { Store } from './store/ports.js';
 import { openStore } from './store/open-store.js';
 import { loadSessionKey, SessionTokens } from './auth/session-tokens.js';
 import { access } from 'node:fs/promises';
@@ -40,10 +40,19 @@ async function main(): Promise<void> {
   const log = consoleLog(config.logLevel);
   log.info(`督办通 ${config.version} 启动中,模式:${config.mode === 'local' ? '本地模式(使用本地钉钉模拟器,无需凭据)' : '钉钉模式'}`);
   log.info(`数据目录:${config.dataDir}`);
-  const store = await openStore(config.dataDir, { clock: () => systemClock.now(), log });
+  // in local mode the simulated clock is *the* clock, the ledger's too (set once it is known below)
+  let storeNow = (): Date => systemClock.now();
+  const store = await openStore(config.dataDir, { clock: () => storeNow(), log });
+  const calendar = await loadCalendar(config.seedsDir);
   if (store.state.get().plans.length === 0 && store.state.get().units.length === 0) {
     const seeds = await loadSeeds(config.seedsDir);
-    const reports = await seedStore(store, seeds, systemClock.now());
+    if (config.mode === 'local' && seeds.plans[0]) {
+      // a first start in local mode is seeded at the simulated start, so the ledger begins there
+      const first = (await importPlan(seeds.plans[0], seeds.directory, seeds.plans[0].planId ? { planId: seeds.plans[0].planId } : {})).plan.issuedOn;
+      const start = simStart(config, first, calendar);
+      storeNow = () => start;
+    }
+    const reports = await seedStore(store, seeds, storeNow());
     for (const r of reports) {
       log.info(`已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`);
     }
@@ -51,10 +60,11 @@ async function main(): Promise<void> {
   }
   const { options: channelOptions, corpId, emulatorUrl = config.emulator.url, stop: stopEmulator } = await resolveDingTalkApp(config, log, process.env);
   const channel = new DingTalkChannel(channelOptions);
-  const calendar = await loadCalendar(config.seedsDir);
   const policy = await loadPolicy(config.seedsDir);
-  const sim = config.mode === 'local' ? new SimClock(store, simStart(config, store, calendar)) : undefined;
+  const active = store.state.get().plans.find((p) => p.id === store.state.get().activePlanId);
+  const sim = config.mode === 'local' ? new SimClock(store, simStart(config, active?.issuedOn, calendar)) : undefined;
   const clock = sim ?? systemClock;
+  if (sim) storeNow = () => sim.now();
   if (sim) log.info(`模拟时钟:${sim.now().toISOString()}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`);
   const calendarWarnings = (): string[] => {
     const years = store.state.get().plans.flatMap((p) => (p.period ? [p.period.from, p.period.to] : []));
@@ -150,10 +160,8 @@ async function miniappDir(log: { warn(m: string): void }): Promise<string | unde
 }
 
 /** Where local mode's simulated time starts: DUBAN_SIM_START, else the active plan's first working day after its issue date. */
-function simStart(config: Config, store: Store, calendar: WorkCalendar): Date {
+function simStart(config: Config, issued: string | undefined, calendar: WorkCalendar): Date {
   if (config.simStart) return new Date(`${config.simStart.length === 10 ? `${config.simStart}T09:00` : config.simStart}:00+08:00`.replace(/:00:00\+/, ':00+'));
-  const s = store.state.get();
-  const issued = s.plans.find((p) => p.id === s.activePlanId)?.issuedOn;
   if (!issued) return new Date();
   const next = new Date(Date.parse(`${issued}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return new Date(`${calendar.nextWorkingDay(next)}T09:00:00+08:00`);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTs, startTs, waitForOutput } from '../helpers/run-node.js';
@@ -31,6 +31,10 @@ describe('npm start', () => {
     expect(end.stdout).toContain('已停止');
     expect(existsSync(join(dir, '.lock'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).tasks).toHaveLength(74);
+    // local mode: the simulated clock is the clock — every ledger event, seeding included, is dated on the simulated day
+    const dates = readdirSync(join(dir, 'ledger')).flatMap((f) => readFileSync(join(dir, 'ledger', f), 'utf8').trim().split('\n')).map((l) => (JSON.parse(l) as { at: string }).at.slice(0, 10));
+    expect(dates.length).toBeGreaterThan(10);
+    expect([...new Set(dates)]).toEqual(['2018-11-01']);
   });
 
   it('refuses to start on a corrupt state file: message, exit code 1, file untouched', async () => {

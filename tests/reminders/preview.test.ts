@@ -54,6 +54,11 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
     expect(channel.notices.every((n) => n.at.toISOString().startsWith('2018-11-07T01:0'))).toBe(true);
     expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { advance: 'week' } })).json()).toMatchObject({ date: '2018-11-14' });
     expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019-10-01' } })).json()).toMatchObject({ date: '2019-10-01', dayName: '国庆节', workingDay: false });
+    // the ledger is in time order: back in time is refused with a message, nothing moves
+    const back = await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019-03-01' } });
+    expect(back.statusCode).toBe(409);
+    expect(back.json()).toMatchObject({ code: 'CLOCK_BACKWARDS', message: expect.stringContaining('不能往回拨') });
+    expect((await t.inject('/dev/clock')).json()).toMatchObject({ date: '2019-10-01' });
     expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019/10/01' } })).statusCode).toBe(400);
     expect(t.store.state.get().simClock?.at).toBe('2019-10-01T01:00:00.000Z');
   });

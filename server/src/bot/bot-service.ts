@@ -64,7 +64,7 @@ const say = (content: string): string => `dtmd://dingtalkclient/sendMessage?cont
 export function createBotHandler(d: BotDeps): BotEventHandler {
   const progress = d.progress ?? new ProgressService(d);
   const reply = async (event: BotEvent, message: OutboundMessage): Promise<void> => {
-    if (event.reply && event.reply.expiresAt.getTime() > Date.now()) {
+    if (event.reply && event.reply.expiresAt.getTime() > d.clock.now().getTime()) {
       const r = await d.channel.replyInSession(event.reply.webhook, message);
       if (r.ok) return;
     }

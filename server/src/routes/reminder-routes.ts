@@ -51,7 +51,7 @@ export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkC
           tags: ['本地模式'],
           summary: '拨动模拟时钟并运行一次调度',
           body: z.object({ advance: z.enum(['nextWorkingDay', 'week']).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').optional() }),
-          response: { 200: SimClockStatus.extend({ tick: z.unknown() }), 400: ErrorBody },
+          response: { 200: SimClockStatus.extend({ tick: z.unknown() }), 400: ErrorBody, 409: ErrorBody },
         },
       },
       async (req) => {
@@ -65,6 +65,8 @@ export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkC
           throw new AppError('VALIDATION_FAILED', 400, (error as Error).message);
         }
         const at = new Date(`${date}T${sim.digestTime}:00+08:00`);
+        // the ledger is in time order: the simulated clock only moves forward
+        if (at.getTime() < deps.clock.now().getTime()) throw new AppError('CLOCK_BACKWARDS', 409, `模拟时钟不能往回拨(现在是 ${today},台账按时间顺序记录)。如需从头开始,请换一个数据目录(DUBAN_DATA_DIR)重新启动`);
         await sim.clock.set(at);
         await sim.onMove?.(at);
         const { plan: _plan, ...tick } = await scheduler.runUntilIdle(at);
