@@ -3,7 +3,6 @@
  * for at once, and a real 免登's latency while 300 junk codes are in flight (DingTalk answering
  * at 20 QPS, as the emulator does).
  */
-import { crc32, deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,24 +17,9 @@ import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
 import { EvidenceStore } from '../server/src/evidence/evidence-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';
+import { pngDeclaring } from '../tests/helpers/files.js';
 
-function png(width: number, height: number, salt: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.writeUInt8(8, 8);
-  // zero rows, compressed: ~300 KB on the wire, 100 MB once decoded
-  const rows = deflateSync(Buffer.alloc((width + 1) * height), { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('tEXt', Buffer.from(`salt\0${salt}`)), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
-}
+const png = (width: number, height: number, salt: number): Buffer => pngDeclaring(width, height, { rows: true, salt });
 
 function multipart(name: string, bytes: Buffer) {
   const b = '----bench';

@@ -1,11 +1,10 @@
 import { connect } from 'node:net';
-import { crc32, deflateSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import { ChannelError, type Channel } from '../../server/src/channels/channel.js';
 import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
-import { JPEG, multipartBody } from '../helpers/files.js';
+import { JPEG, multipartBody, pngDeclaring } from '../helpers/files.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 
 /** Resolves with how the socket ended once the server closes it (event-driven: no sleeping). */
@@ -57,24 +56,6 @@ describe('connection limits', () => {
     expect((await up('p-fsjd-c')).json().duplicate).toBe(true); // their own again
   });
 });
-
-/** A PNG whose header declares width × height (the pixel data is a stub: only the header is read). */
-function pngDeclaring(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.writeUInt8(8, 8); // bit depth
-  ihdr.writeUInt8(0, 9); // greyscale
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 describe('images that would exhaust memory', () => {
   it('refuses at upload an image whose header declares 100000×1000 pixels, storing nothing', async () => {

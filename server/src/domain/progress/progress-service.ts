@@ -8,8 +8,7 @@ import { AppError } from '../../errors.js';
 import type { Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import { liveYears, materialiseInDraft, obligationsOf } from '../obligations/obligation-book.js';
-import { fulfilInDraft } from '../reminders/fulfil.js';
-import { withdrawTodoCompletionsInDraft } from '../../outbox/outbox.js';
+import { fulfilInDraft, reopenInDraft } from '../reminders/fulfil.js';
 import { openObligations, type OpenObligation } from '../reminders/open-obligations.js';
 import { planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
@@ -163,13 +162,7 @@ export class ProgressService {
           payload: {
             ...ref(f), obligationId: o.id, unitId: f.assignment.unitId, taskId: f.assignment.taskId, undoes: o.seq, before: 'acknowledged', after: 'open' },
         });
-        o.status = 'open';
-        o.seq = seq;
-        delete o.doneAt;
-        delete o.by;
-        delete o.action;
-        // the 待办 completion not sent yet is withdrawn with it
-        withdrawTodoCompletionsInDraft(draft, o.id);
+        reopenInDraft(draft, o, seq);
       }
       return mine.map((o) => o.id);
     });
@@ -221,11 +214,7 @@ export class ProgressService {
       const from = last.obligationId ? draft.obligations[last.obligationId] : undefined;
       const seq = tx.append({ type: 'progress.refiled', actor: f.actor, subject: { type: 'assignment', id: f.assignment.id }, channel: f.channel, payload: { ...ref(f), taskId: f.assignment.taskId, unitId: f.assignment.unitId, reportSeq, from: from?.id ?? null, to: obligationId } });
       if (from && from.status === 'fulfilled' && from.action === 'report' && from.by === f.actor.id) {
-        Object.assign(from, { status: 'open', seq });
-        delete from.doneAt;
-        delete from.by;
-        delete from.action;
-        withdrawTodoCompletionsInDraft(draft, from.id);
+        reopenInDraft(draft, from, seq);
       }
       const target = this.reportTargets(f.assignment, draft).find((o) => o.id === obligationId);
       if (!target) throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');

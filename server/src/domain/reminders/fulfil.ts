@@ -1,7 +1,7 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import type { Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
-import { completeTodosInDraft } from '../../outbox/outbox.js';
+import { completeTodosInDraft, withdrawTodoCompletionsInDraft } from '../../outbox/outbox.js';
 
 export type FulfilAction = 'acknowledge' | 'report' | 'approve';
 
@@ -52,4 +52,17 @@ export function fulfilInDraft(draft: State, tx: Tx, inputs: readonly FulfilInput
 
 export async function fulfilObligation(store: Store, input: FulfilInput): Promise<{ changed: boolean }> {
   return { changed: (await fulfilObligations(store, [input])).changed > 0 };
+}
+
+/**
+ * Opens a fulfilled obligation again (a 签收 taken back, a report filed against another item), as
+ * of ledger event `seq`; the 待办 completion not sent yet is withdrawn with it.
+ */
+export function reopenInDraft(draft: State, o: State['obligations'][string], seq: number): void {
+  o.status = 'open';
+  o.seq = seq;
+  delete o.doneAt;
+  delete o.by;
+  delete o.action;
+  withdrawTodoCompletionsInDraft(draft, o.id);
 }
