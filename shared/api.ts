@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorBody } from './errors.js';
 import { AckResult, AuthCodeBody, AuthConfig, ClosureBody, DevPeople, DevSignInBody, ExtensionBody, Me, MyItems, MyItemsQuery, ReportBody, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from './schemas/miniapp.js';
+import { DecisionBody, DesignateBody, DesignateResult, Overview, OverviewQuery, PartList, PartsQuery, ReviewItem, ReviewList, ReviewQuery, TaskUnits } from './schemas/workbench.js';
 import { Health, PlanList, PlanView, SectionList, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitList } from './schemas/views.js';
 
 /**
@@ -43,6 +44,14 @@ export const api = {
   withdrawRequest: { method: 'POST', path: '/api/requests/:id/withdraw', params: IdParams, response: RequestResult },
   upload: { method: 'POST', path: '/api/evidence', response: UploadResult },
   evidence: { method: 'GET', path: '/api/evidence/:sha256', params: z.object({ sha256: z.string().max(64) }), query: z.object({ p: z.string().max(128).optional(), exp: z.string().max(20).optional(), sig: z.string().max(100).optional(), thumb: z.enum(['1']).optional() }) },
+  // the 督考办's workbench
+  reviews: { method: 'GET', path: '/api/reviews', query: ReviewQuery, response: ReviewList },
+  approveReview: { method: 'POST', path: '/api/reviews/:id/approve', params: IdParams, body: DecisionBody, response: ReviewItem },
+  returnReview: { method: 'POST', path: '/api/reviews/:id/return', params: IdParams, body: DecisionBody, response: ReviewItem },
+  overview: { method: 'GET', path: '/api/overview', query: OverviewQuery, response: Overview },
+  parts: { method: 'GET', path: '/api/overview/parts', query: PartsQuery, response: PartList },
+  taskUnits: { method: 'GET', path: '/api/tasks/:id/units', params: IdParams, response: TaskUnits },
+  designate: { method: 'POST', path: '/api/assignments/:id/designate', params: IdParams, body: DesignateBody, response: DesignateResult },
 } as const;
 
 export { ErrorBody };

@@ -32,6 +32,12 @@ export const ErrorCode = z.enum([
   'REQUEST_NOT_PENDING',
   'IMAGE_TOO_LARGE',
   'CLOCK_BACKWARDS',
+  'REVIEW_NOT_FOUND',
+  'REVIEW_DECIDED',
+  'COMMENT_REQUIRED',
+  'NOT_PERMITTED',
+  'ASSIGNMENT_CLOSED',
+  'DESIGNATION_INVALID',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -25,6 +25,7 @@ import type { EvidenceStore } from './evidence/evidence-store.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { evidenceRoutes } from './routes/evidence-routes.js';
 import { progressRoutes } from './routes/progress-routes.js';
+import { workbenchRoutes } from './routes/workbench-routes.js';
 import { Buckets, DailyQuota } from './auth/person-limits.js';
 import { DEFAULT_LIMITS } from './config.js';
 import { miniappStatic } from './routes/miniapp-static.js';
@@ -154,6 +155,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     const progress = m.progress ?? new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock });
     await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk, loginQueue: limits.loginQueue, now: realNow }));
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
+    await app.register(workbenchRoutes(deps, { calendar: m.calendar, policy: m.policy, sessions }));
     await app.register(evidenceRoutes(deps, { evidence: m.evidence, timeline, sessions, uploads: new Buckets(limits.uploadsPerHour, 3_600_000, realNow), quota: new DailyQuota(limits.uploadMbPerUnitDay * 1024 * 1024, () => new Date(realNow() + 8 * 3_600_000).toISOString().slice(0, 10)) }));
     if (m.appDir) await app.register(miniappStatic(m.appDir));
   }

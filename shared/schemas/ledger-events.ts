@@ -26,6 +26,16 @@ const request = z.strictObject({
   previousDue: Date10.optional(),
   ...Transition,
 });
+const decision = z.strictObject({
+  requestId: z.string(),
+  kind: z.enum(['closure', 'extension', 'report']),
+  taskId: z.string(),
+  unitId: z.string(),
+  comment: z.string().max(500).optional(),
+  obligations: z.array(z.string()),
+  until: Date10.optional(),
+  ...Transition,
+});
 const delivered = z.strictObject({ personId: z.string(), todoId: z.string() });
 
 export const EVENT_PAYLOADS = {
@@ -44,6 +54,9 @@ export const EVENT_PAYLOADS = {
   'closure.requested': request,
   'extension.requested': request,
   'request.withdrawn': z.strictObject({ msgId: MsgId, requestId: z.string(), kind: z.enum(['closure', 'extension']), taskId: z.string(), unitId: z.string(), ...Transition }),
+  'review.approved': decision,
+  'review.returned': decision,
+  'units.designated': z.strictObject({ taskId: z.string(), placeholder: z.string(), groupId: z.string(), unitIds: z.array(z.string()).min(1), assignments: z.array(z.string()), ...Transition }),
   'evidence.uploaded': z.strictObject({ sha256: Sha, name: z.string(), mime: z.string(), size: z.number().int().min(0), duplicate: z.boolean() }),
   'evidence.received': z.strictObject({ msgId: MsgId, files: z.array(Evidence) }),
   'evidence.attached': z.strictObject({ msgId: MsgId, files: z.array(Evidence), taskId: z.string(), assignmentId: z.string(), to: z.enum(['report', 'closure', 'extension']), toSeq: z.number().int(), requestId: z.string().optional() }),

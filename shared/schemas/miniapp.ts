@@ -24,6 +24,8 @@ export const Me = z.object({
   units: z.array(UnitRef),
   /** Reads every task (督考办, district leaders, evaluators); otherwise only tasks of their units. */
   readsAll: z.boolean(),
+  /** The actions of the permission table this person may take (the pages shown follow it). */
+  can: z.array(z.string()),
 });
 export type Me = z.infer<typeof Me>;
 
@@ -123,6 +125,10 @@ export const MyAssignment = z.object({
   pending: z.object({ closure: z.boolean(), extensionUntil: IsoDate.nullable() }),
   /** This unit's pending requests on the task (it may withdraw them). */
   requests: z.array(z.object({ id: z.string(), kind: z.enum(['closure', 'extension']), until: IsoDate.optional(), label: z.string(), late: z.boolean(), createdAt: Instant })),
+  /** 办结 approved: the unit's part is closed for the rest of the plan. */
+  closed: z.boolean(),
+  /** The 督考办's recent decisions on this part, newest first (a returned report's comment says what to fix), and reports under review. */
+  decisions: z.array(z.object({ id: z.string(), kind: z.enum(['closure', 'extension', 'report']), state: z.enum(['pending', 'approved', 'returned']), label: z.string(), result: z.string(), comment: z.string().optional(), at: Instant })),
   /** What a report can answer now, nearest first (the first is preselected); includes items not yet open. */
   reportTargets: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })),
   /** What a 延期 can extend: open items other than 签收, with the latest date one may ask for. */

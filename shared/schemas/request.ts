@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Id, Instant, IsoDate } from './common.js';
 
-export const RequestKind = z.enum(['closure', 'extension']);
+/** 办结, 延期 — asked by a unit — and a report the policy has the 督考办 review (年中/年末). */
+export const RequestKind = z.enum(['closure', 'extension', 'report']);
 export type RequestKind = z.infer<typeof RequestKind>;
 export const RequestState = z.enum(['pending', 'approved', 'returned', 'withdrawn']);
 export type RequestState = z.infer<typeof RequestState>;
@@ -9,7 +10,10 @@ export type RequestState = z.infer<typeof RequestState>;
 export const EvidenceMeta = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), name: z.string(), mime: z.string(), size: z.number().int().min(0) });
 export type EvidenceMeta = z.infer<typeof EvidenceMeta>;
 
-/** A 办结 or 延期 request: a record with an id and a state, decided by the 督考办. */
+/**
+ * What waits for the 督考办's decision — a 办结 or 延期 request, or a reviewed report: a record with
+ * an id and a state. A report's record has the report's ledger seq as its id.
+ */
 export const RequestRecord = z.object({
   /** `R${seq}`: the sequence number of the ledger event that filed it. */
   id: z.string().regex(/^R\d+$/),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AssignmentRole } from './assignment.js';
+import { AssignmentRole, AssignmentStatus } from './assignment.js';
 import { Id } from './common.js';
 import { Plan, ProseObligation, Section } from './plan.js';
 import { ScheduleRule, ScheduleType } from './schedule.js';
@@ -12,10 +12,15 @@ export const AssignmentView = z.object({
   unitId: Id,
   unitName: z.string(),
   role: AssignmentRole,
+  /** 牵头单位 / 配合单位 / 责任单位 (no △: each acts on its own) / 待明确. */
+  roleName: z.string(),
   /** The group the unit was named through (各镇人民政府、街道办事处), if any. */
   viaGroup: z.string().optional(),
-  /** `toDesignate` (待明确): a group such as 区级有关部门 whose units the 督考办 still has to name. */
-  status: z.enum(['active', 'toDesignate']),
+  /**
+   * `toDesignate` (待明确): a group such as 区级有关部门 whose units the 督考办 still has to name;
+   * `designated`: named since; `closed`: 已办结.
+   */
+  status: AssignmentStatus,
 });
 export type AssignmentView = z.infer<typeof AssignmentView>;
 
@@ -93,6 +98,8 @@ export const Health = z.object({
   time: z.string(),
   ledger: z.object({ seq: z.number().int() }),
   plans: z.number().int(),
+  /** Tasks whose 待明确 placeholders (区级有关部门 …) have no units named yet: nobody is responsible for them. */
+  placeholders: z.object({ tasks: z.number().int(), assignments: z.number().int() }),
   warnings: z.array(z.string()),
 });
 export type Health = z.infer<typeof Health>;

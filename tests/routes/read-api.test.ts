@@ -13,7 +13,10 @@ describe('read API', () => {
     const res = await get('/api/health');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', mode: 'local', plans: 1, ledger: { seq: expect.any(Number) }, time: '2019-03-01T01:00:00.000Z' });
-    expect(res.json().warnings).toEqual(['单位名录和人员是示例数据,上线前请同步钉钉通讯录']);
+    // tasks 19 and 25 name 区级有关行政执法部门 / 区级有关部门: nobody is responsible until the 督考办 names units
+    expect(res.json().placeholders).toEqual({ tasks: expect.any(Number), assignments: expect.any(Number) });
+    expect(res.json().placeholders.tasks).toBeGreaterThanOrEqual(2);
+    expect(res.json().warnings).toEqual(['单位名录和人员是示例数据,上线前请同步钉钉通讯录', `${res.json().placeholders.tasks} 项任务的责任单位"待明确"(区级有关部门等),尚无人负责、不会提醒:请督考办在督办通中明确责任单位`]);
   });
 
   it('lists key tasks as { items, total } with the minimum contract fields', async () => {

@@ -45,8 +45,8 @@ const CASES: Case[] = [
   { name: 'cross-unit 办结', person: S, bot: '完成 12 替别人办结', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/closure-requests`, payload: { text: '替别人办结' } }, expect: 'FORBIDDEN' },
   { name: 'cross-unit 延期', person: S, bot: '延期 12 2030-06-30 替别人延期', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/extension-requests`, payload: { until: '2030-06-30', reason: '替别人延期' } }, expect: 'FORBIDDEN' },
   { name: 'read-forbidden 详情', person: S, bot: '详情 12', http: { method: 'GET', url: '/api/tasks/yc-lqstg-2018.k12/overview' }, expect: 'FORBIDDEN' },
-  { name: 'evaluator acts for no unit', person: E, bot: '收到 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` }, expect: 'FORBIDDEN' },
-  { name: 'supervisor acts for no unit, even its own', person: D, bot: '收到 8', http: { method: 'POST', url: `/api/assignments/${K(8, 'dkb')}/acknowledge` }, expect: 'FORBIDDEN' },
+  { name: 'evaluator acts for no unit', person: E, bot: '收到 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` }, expect: 'NOT_PERMITTED' },
+  { name: 'supervisor acts for no unit, even its own', person: D, bot: '收到 8', http: { method: 'POST', url: `/api/assignments/${K(8, 'dkb')}/acknowledge` }, expect: 'NOT_PERMITTED' },
   { name: 'unknown key task', person: S, bot: '进展 99 没有这项', http: { method: 'POST', url: `/api/assignments/${K(99, 'sfj')}/reports`, payload: { text: '没有这项' } }, expect: 'NOT_FOUND' },
   // rules of the workflow
   { name: '无变化 without an earlier report', person: S, bot: '无变化 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/reports`, payload: { noChange: true } }, expect: 'NO_EARLIER_REPORT' },

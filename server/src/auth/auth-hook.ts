@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/ports.js';
 import type { SessionTokens } from './session-tokens.js';
+import { allowed, isAction, PERMISSIONS, type Action } from './permissions.js';
 import { viewerFor, type Viewer } from './viewer.js';
 
 declare module 'fastify' {
@@ -26,16 +27,41 @@ export const signedRoute = { auth: 'sessionOrSigned' as RouteAuth };
  * route is never public by accident. The person is re-read from the state on each request, so a
  * contacts sync that removes someone or changes their units takes effect at once.
  */
-export function requireSession(app: FastifyInstance, sessions: SessionTokens, store: Store): void {
+export function requireSession(app: FastifyInstance, sessions: SessionTokens, store: Store): DeclaredRoute[] {
+  const declared: DeclaredRoute[] = [];
+  DECLARED.set(app, declared);
+  // every API route says how it is reached: public, or the action of the permission table it needs
+  app.addHook('onRoute', (r) => {
+    if (!r.url.startsWith('/api/')) return;
+    const config = r.config as { auth?: RouteAuth; action?: unknown } | undefined;
+    if (config?.auth === 'public') return;
+    if (!isAction(config?.action)) throw new Error(`路由 ${String(r.method)} ${r.url} 没有声明权限(config.action,见 auth/permissions.ts)`);
+    for (const method of [r.method].flat()) if (method !== 'HEAD') declared.push({ method, url: r.url, action: config.action });
+  });
   app.addHook('onRequest', async (req) => {
     const route = req.routeOptions.url;
     if (route === undefined || !route.startsWith('/api/')) return; // not an API route (pages, docs, callback, 404)
-    const auth = (req.routeOptions.config as { auth?: RouteAuth } | undefined)?.auth;
-    if (auth === 'public') return;
+    const config = req.routeOptions.config as { auth?: RouteAuth; action?: Action } | undefined;
+    if (config?.auth === 'public') return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (auth === 'sessionOrSigned' && !bearer) return;
+    if (config?.auth === 'sessionOrSigned' && !bearer) return;
     req.viewer = viewerFor(store.state.get(), sessions.verify(bearer).sub);
+    // the table is consulted before the body is read: a refused request is refused whatever it carries
+    if (config?.action && !allowed(req.viewer, config.action)) throw new AppError('NOT_PERMITTED', 403, `您的角色不能${PERMISSIONS[config.action].label};如需办理,请联系区督考办`);
   });
+  return declared;
+}
+
+const DECLARED = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** The API routes of an app and the action each declared (the authorisation test walks them). */
+export const declaredRoutes = (app: FastifyInstance): readonly DeclaredRoute[] => DECLARED.get(app) ?? [];
+
+/** An API route as registered, with the action it declared (the authorisation test walks them). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  action: Action;
 }
 
 /** The signed-in person of a request that passed `requireSession`. */

@@ -1,6 +1,7 @@
 import type { Person } from '../../../shared/schemas/person.js';
 import type { Me } from '../../../shared/schemas/miniapp.js';
 import { AppError } from '../errors.js';
+import { allowed, PERMISSIONS, type Action } from './permissions.js';
 import type { State } from '../store/state.js';
 
 /** Who is asking: the signed-in person as the state knows them now (roles and units are re-read on every request). */
@@ -9,6 +10,8 @@ export interface Viewer {
   unitIds: ReadonlySet<string>;
   /** 督考办, administrators, evaluators and district leaders read every task. */
   readsAll: boolean;
+  /** A leader of the district government (区长, 分管副区长). */
+  districtLeader: boolean;
 }
 
 export function viewerFor(state: Readonly<State>, personId: string): Viewer {
@@ -16,7 +19,7 @@ export function viewerFor(state: Readonly<State>, personId: string): Viewer {
   if (!person) throw new AppError('UNAUTHENTICATED', 401, '您的账号已不在督办通人员名单中,请联系区督考办');
   const districtLeader = person.roles.includes('leader') && person.unitIds.some((id) => state.units.find((u) => u.id === id)?.kind === 'government');
   const readsAll = person.roles.some((r) => r === 'supervisor' || r === 'admin' || r === 'evaluator') || districtLeader;
-  return { person, unitIds: new Set(person.unitIds), readsAll };
+  return { person, unitIds: new Set(person.unitIds), readsAll, districtLeader };
 }
 
 export function meView(state: Readonly<State>, v: Viewer): Me {
@@ -27,6 +30,7 @@ export function meView(state: Readonly<State>, v: Viewer): Me {
     roles: v.person.roles,
     units: v.person.unitIds.map((id) => ({ id, name: state.units.find((u) => u.id === id)?.name ?? id })),
     readsAll: v.readsAll,
+    can: (Object.keys(PERMISSIONS) as Action[]).filter((a) => allowed(v, a)),
   };
 }
 

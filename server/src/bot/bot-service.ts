@@ -199,9 +199,9 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
         const list = openList();
         if (list.length === 0) return send(text(`${person.name},您的单位目前没有待办事项。下一次提醒会在有事项到期前发出。`));
         const short = (t: string) => (t.length > 14 ? `${t.slice(0, 13)}…` : t);
-        const lines = list.slice(0, 10).map((o) => `- ${LIGHT[o.light]} [${unitName(o.unitId)}] **${taskName(o.task)}** ${short(o.task.title)} — ${itemName(o.obligation, year())},${o.obligation.due} 截止${o.workingDaysLeft < 0 ? `(已逾期 ${-o.workingDaysLeft} 个工作日)` : ''}`);
+        const lines = list.slice(0, 10).map((o) => `- ${LIGHT[o.light]} [${unitName(o.unitId)}] **${taskName(o.task)}** ${short(o.task.title)} — ${itemName(o.obligation, year())},${o.reason}`);
         const more = list.length > 10 ? `\n\n另有 ${list.length - 10} 项,[在督办通中查看](${appLink(d.publicUrl)})` : '';
-        return send(md('我的任务', `### 我的任务(${list.length} 项)\n${lines.join('\n')}${more}\n\n🔴 已逾期 🟡 即将到期 🟢 时间充裕`));
+        return send(md('我的任务', `### 我的任务(${list.length} 项)\n${lines.join('\n')}${more}\n\n🔴 已逾期 🟡 即将到期或报告被退回 🟢 时间充裕`));
       }
       case 'ack': {
         const f = acting(v, event, command.task, command.unit);
@@ -272,7 +272,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
         const f = acting(v, event, command.task, command.unit);
         if (typeof f === 'string') return send(text(f));
         // the pending one, else the latest (the service says why it cannot be withdrawn)
-        const all = Object.values(state().requests).filter((r) => r.assignmentId === f.assignment.id);
+        const all = Object.values(state().requests).filter((r) => r.assignmentId === f.assignment.id && r.kind !== 'report');
         const target = all.find((r) => r.state === 'pending') ?? all.sort((a, b) => b.seq - a.seq)[0];
         if (!target) throw new AppError('REQUEST_NOT_FOUND', 404, `重点任务${command.task}没有您单位提交的申请`);
         await progress.withdraw(f, target.id);

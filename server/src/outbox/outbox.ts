@@ -1,3 +1,4 @@
+import type { OutboundMessage } from '../channels/channel.js';
 import type { State } from '../store/state.js';
 import { outboxRow } from './enqueue.js';
 
@@ -23,6 +24,16 @@ export function completeTodosInDraft(draft: State, obligationId: string, at: Dat
 export function withdrawTodoCompletionsInDraft(draft: State, obligationId: string): void {
   const prefix = `${obligationId}|`;
   draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && r.payload.todoKey.startsWith(prefix)));
+}
+
+/**
+ * A work notification to one person now (a decision of the 督考办, a 催办), keyed so that the same
+ * notice is never enqueued twice. Not a digest: it goes out at the dispatcher's next run.
+ */
+export function noticeInDraft(draft: State, n: { key: string; personId: string; userId: string; kind: 'decision' | 'urge'; message: OutboundMessage; tasks: string[]; obligations: string[]; date: string }, at: Date): boolean {
+  if (draft.outbox.some((r) => r.key === n.key)) return false;
+  draft.outbox.push(outboxRow(n.key, 'notice', n.date, at, { userId: n.userId, kind: n.kind, message: n.message as unknown as Record<string, unknown>, obligations: n.obligations, tasks: n.tasks }, n.personId));
+  return true;
 }
 
 /** The tasks of the last notice sent to a person since `since` (the bot's "which task is this reply about"). */

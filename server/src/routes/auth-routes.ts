@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { can } from '../auth/permissions.js';
 import { Buckets } from '../auth/person-limits.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
@@ -86,6 +87,6 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       return session(person.id);
     });
 
-    app.get(api.me.path, { schema: { tags: ['登录'], summary: '当前登录人', response: { 200: api.me.response, ...errors } } }, async (req) => meView(deps.store.state.get(), viewerOf(req)));
+    app.get(api.me.path, { config: can('session.read'), schema: { tags: ['登录'], summary: '当前登录人', response: { 200: api.me.response, ...errors } } }, async (req) => meView(deps.store.state.get(), viewerOf(req)));
   };
 }

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import { can } from '../auth/permissions.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Buckets, DailyQuota } from '../auth/person-limits.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -46,7 +47,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
     let uploading = 0;
     const maxUploads = o.maxConcurrentUploads ?? 8;
 
-    app.post(api.upload.path, { schema: { tags: ['佐证材料'], summary: '上传一个佐证材料文件(multipart,字段名 file)', consumes: ['multipart/form-data'], response: { 200: api.upload.response, ...errors } } }, async (req) => {
+    app.post(api.upload.path, { config: can('unit.act'), schema: { tags: ['佐证材料'], summary: '上传一个佐证材料文件(multipart,字段名 file)', consumes: ['multipart/form-data'], response: { 200: api.upload.response, ...errors } } }, async (req) => {
       const v = viewerOf(req);
       if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件');
       if (uploading >= maxUploads) throw new AppError('UNAVAILABLE', 503, '正在上传的文件较多,请稍后重试');
@@ -95,7 +96,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       return { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, kind: meta.kind, duplicate, ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind) };
     };
 
-    app.get(api.evidence.path, { config: signedRoute, schema: { tags: ['佐证材料'], summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)', params: api.evidence.params, querystring: api.evidence.query } }, async (req, reply) => {
+    app.get(api.evidence.path, { config: { ...signedRoute, ...can('evidence.read') }, schema: { tags: ['佐证材料'], summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)', params: api.evidence.params, querystring: api.evidence.query } }, async (req, reply) => {
       const { sha256 } = req.params;
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
       const viewer = req.viewer ?? viewerFor(deps.store.state.get(), o.sessions.verifyFileLink(sha256, req.query));

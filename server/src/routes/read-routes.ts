@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { can } from '../auth/permissions.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
@@ -20,16 +21,16 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const state = () => deps.store.state.get();
 
-    app.get(api.plan.path, { schema: { tags: ['计划'], summary: '当前计划(或 planId 指定的计划)', querystring: api.plan.query, response: { 200: api.plan.response, ...errors } } }, async (req) =>
+    app.get(api.plan.path, { config: can('plan.read'), schema: { tags: ['计划'], summary: '当前计划(或 planId 指定的计划)', querystring: api.plan.query, response: { 200: api.plan.response, ...errors } } }, async (req) =>
       planView(state(), resolvePlanId(state(), req.query.planId)),
     );
 
-    app.get(api.plans.path, { schema: { tags: ['计划'], summary: '全部已导入的计划', response: { 200: api.plans.response } } }, async () => {
+    app.get(api.plans.path, { config: can('plan.read'), schema: { tags: ['计划'], summary: '全部已导入的计划', response: { 200: api.plans.response } } }, async () => {
       const items = state().plans.map((p) => planView(state(), p.id));
       return { items, total: items.length };
     });
 
-    app.get(api.sections.path, { schema: { tags: ['计划'], summary: '工程(一)…(十)', querystring: api.sections.query, response: { 200: api.sections.response, ...errors } } }, async (req) => {
+    app.get(api.sections.path, { config: can('plan.read'), schema: { tags: ['计划'], summary: '工程(一)…(十)', querystring: api.sections.query, response: { 200: api.sections.response, ...errors } } }, async (req) => {
       const s = state();
       const planId = resolvePlanId(s, req.query.planId);
       const items = s.sections
@@ -42,24 +43,24 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       return { items, total: items.length };
     });
 
-    app.get(api.tasks.path, { schema: { tags: ['任务'], summary: '任务列表(可按工程、单位、类别、时间要求类型筛选)', querystring: api.tasks.query, response: { 200: api.tasks.response, ...errors } } }, async (req) => {
+    app.get(api.tasks.path, { config: can('plan.read'), schema: { tags: ['任务'], summary: '任务列表(可按工程、单位、类别、时间要求类型筛选)', querystring: api.tasks.query, response: { 200: api.tasks.response, ...errors } } }, async (req) => {
       const v = viewerOf(req);
       return listTasks(state(), req.query, v.readsAll ? undefined : (id) => canReadTask(state(), v, id));
     });
 
-    app.get(api.task.path, { schema: { tags: ['任务'], summary: '任务详情及责任单位', params: api.task.params, response: { 200: api.task.response, ...errors } } }, async (req) => {
+    app.get(api.task.path, { config: can('plan.read'), schema: { tags: ['任务'], summary: '任务详情及责任单位', params: api.task.params, response: { 200: api.task.response, ...errors } } }, async (req) => {
       assertReadTask(state(), viewerOf(req), req.params.id);
       return getTask(state(), req.params.id);
     });
 
-    app.get(api.units.path, { schema: { tags: ['单位'], summary: '单位名录与单位组', response: { 200: api.units.response } } }, async () => {
+    app.get(api.units.path, { config: can('plan.read'), schema: { tags: ['单位'], summary: '单位名录与单位组', response: { 200: api.units.response } } }, async () => {
       const items = listUnits(state());
       return { items, total: items.length };
     });
 
     app.get(
       api.unitAssignments.path,
-      { schema: { tags: ['单位'], summary: '某单位(或单位组)承担的任务', params: api.unitAssignments.params, querystring: api.unitAssignments.query, response: { 200: api.unitAssignments.response, ...errors } } },
+      { config: can('plan.read'), schema: { tags: ['单位'], summary: '某单位(或单位组)承担的任务', params: api.unitAssignments.params, querystring: api.unitAssignments.query, response: { 200: api.unitAssignments.response, ...errors } } },
       async (req) => {
         if (!canReadUnit(viewerOf(req), req.params.id)) throw new AppError('FORBIDDEN', 403, '只能查看本单位承担的任务');
         return unitAssignments(state(), req.params.id, req.query.planId);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { can } from '../auth/permissions.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBody } from '../../../shared/errors.js';
@@ -28,7 +29,7 @@ export function parseLocalInstant(text: string): Date | undefined {
 export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkCalendar, sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> }): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
-    app.get('/api/reminders/preview', { schema: { tags: ['提醒'], summary: '预览某一时刻的提醒(不发送)', querystring: z.object({ at: z.string().max(40).optional() }), response: { 200: ReminderPlan, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } } }, async (req) => {
+    app.get('/api/reminders/preview', { config: can('reminders.preview'), schema: { tags: ['提醒'], summary: '预览某一时刻的提醒(不发送)', querystring: z.object({ at: z.string().max(40).optional() }), response: { 200: ReminderPlan, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } } }, async (req) => {
       assertSupervisor(viewerOf(req));
       const at = req.query.at ? parseLocalInstant(req.query.at) : deps.clock.now();
       if (!at) throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM');

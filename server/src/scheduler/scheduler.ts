@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { lightCounts, recordLightsInDraft } from '../domain/overview/overview.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
 import type { Clock, Log } from '../deps.js';
@@ -54,12 +55,14 @@ export class Scheduler {
           todos: plan.todoCreates.length,
           dayName: plan.dayName,
         };
+        const lights = lightCounts(this.d.store.state.get(), this.d, date);
         // the decision, its ledger event and the enqueued rows commit together
         const { result: added } = await this.d.store.transact((draft, tx) => {
           if (draft.scheduler.lastPlannedDate === date) return -1;
           draft.scheduler.lastPlannedDate = date;
           tx.append({ type: 'reminders.planned', actor: { type: 'scheduler', name: '督办通提醒' }, subject: { type: 'day', id: date }, channel: 'scheduler', payload });
           pruneInDraft(draft, date);
+          recordLightsInDraft(draft, date, lights);
           return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now);
         });
         if (added >= 0) {

@@ -49,6 +49,8 @@ export const State = z.object({
   materialised: z.record(z.string(), z.array(z.number().int())),
   /** Fulfilments carried over from a version-4 state, applied as their years are materialised. */
   legacyFulfillments: z.record(z.string(), z.object({ at: Instant, by: z.string().optional(), action: z.string(), seq: z.number().int().optional() })).optional(),
+  /** The district's lights by day (red / yellow / green parts), recorded by the day's plan: the overview's trend. */
+  lightHistory: z.array(z.object({ date: IsoDate, red: z.number().int(), yellow: z.number().int(), green: z.number().int() })).optional(),
   /** Last import per plan: what was read and when. */
   imports: z.array(z.object({ planId: Id, sha256: z.string(), at: Instant, sourceName: z.string() })),
   /** What is still to be sent; sent rows are pruned after a while (the ledger keeps the history). */

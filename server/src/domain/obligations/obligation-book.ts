@@ -36,13 +36,16 @@ export function missingYears(state: Readonly<State>, rules: BookRules, years: re
  * Stores the obligations of `years` for every assignment that lacks them, as the policy says now,
  * with one `obligations.materialised` event per task and year (the ledger keeps every year, the
  * state only the live ones). Fulfilments carried over from a version-4 state are applied. Years
- * without holiday data wait (their dates would be guesses). Returns how many were added.
+ * without holiday data wait (their dates would be guesses). `adjust` may change a record before it
+ * is stored and recorded. Returns how many were added.
  */
-export function materialiseInDraft(draft: State, tx: Tx, rules: BookRules, years: readonly number[]): number {
+export function materialiseInDraft(draft: State, tx: Tx, rules: BookRules, years: readonly number[], adjust?: (r: ObligationRecord) => ObligationRecord): number {
   const missing = missingYears(draft, rules, years);
   if (missing.length === 0) return 0;
   const byTaskYear = new Map<string, ObligationRecord[]>();
-  for (const r of computeRecords(draft, rules, missing)) {
+  for (const computed of computeRecords(draft, rules, missing)) {
+    // a caller may re-date what it stores (units named mid-year owe nothing from before): the event records the result
+    const r = adjust ? adjust(computed) : computed;
     const key = `${r.planId}|${r.taskId}|${r.year}`;
     byTaskYear.set(key, [...(byTaskYear.get(key) ?? []), r]);
   }

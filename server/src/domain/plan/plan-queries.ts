@@ -34,10 +34,22 @@ export function planView(state: S, planId: string): PlanView {
   };
 }
 
+/**
+ * A unit's role in the plan's words: 牵头单位 (△) and 配合单位; where the task marks no △ every unit
+ * acts 按各自职责落实, as a 责任单位.
+ */
+export function roleName(task: Pick<Task, 'unitsText'>, a: Pick<Assignment, 'role'>, all: ReadonlyArray<Pick<Assignment, 'role'>>): string {
+  if (a.role === 'co') return '配合单位';
+  const marked = task.unitsText.includes('△') || all.some((x) => x.role === 'co');
+  return marked || all.length === 1 ? '牵头单位' : '责任单位';
+}
+
 export function assignmentView(state: S, a: Assignment): AssignmentView {
   const unit = state.units.find((u) => u.id === a.unitId);
-  const group = state.groups.find((g) => g.id === (a.status === 'toDesignate' ? a.unitId : a.viaGroupId));
-  const view: AssignmentView = { id: a.id, unitId: a.unitId, unitName: unit?.name ?? group?.name ?? a.unitId, role: a.role, status: a.status };
+  const group = state.groups.find((g) => g.id === (a.status === 'toDesignate' || a.status === 'designated' ? a.unitId : a.viaGroupId));
+  const task = state.tasks.find((t) => t.id === a.taskId);
+  const all = state.assignments.filter((x) => x.taskId === a.taskId && x.status !== 'designated');
+  const view: AssignmentView = { id: a.id, unitId: a.unitId, unitName: unit?.name ?? group?.name ?? a.unitId, role: a.role, roleName: a.status === 'toDesignate' ? '待明确' : task ? roleName(task, a, all) : a.role === 'lead' ? '牵头单位' : '配合单位', status: a.status };
   if (a.viaGroupId && group) view.viaGroup = group.name;
   return view;
 }

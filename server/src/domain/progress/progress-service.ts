@@ -32,7 +32,11 @@ export interface ProgressDeps {
 /** The bot message behind an action, recorded with its events. */
 const ref = (f: ActingFor): { msgId?: string } => (f.msgId ? { msgId: f.msgId } : {});
 
-const REQUEST_NAME: Record<RequestKind, string> = { closure: '办结申请', extension: '延期申请' };
+const REQUEST_NAME: Record<RequestKind, string> = { closure: '办结申请', extension: '延期申请', report: '进展报告' };
+
+/** A 办结 or 延期 request (what a unit files and may withdraw). */
+export type UnitRequest = RequestRecord & { kind: 'closure' | 'extension' };
+const isUnitRequest = (r: RequestRecord): r is UnitRequest => r.kind !== 'report';
 
 /** How an item is named to a person: its label, with the year when it is not this year's. */
 export const itemName = (o: Pick<ObligationRecord, 'year' | 'label'>, year: number): string => (o.year === year ? o.label : `${o.year}年${o.label}`);
@@ -123,9 +127,31 @@ export class ProgressService {
     return `${plan ? planYears(plan).to : this.year()}-12-31`;
   }
 
-  /** This unit's pending requests on its assignment. */
-  pendingRequests(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): RequestRecord[] {
-    return Object.values(state.requests).filter((r) => r.assignmentId === assignment.id && r.state === 'pending');
+  /** This unit's pending 办结/延期 requests on its assignment (reports under review are not requests it can withdraw). */
+  pendingRequests(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): UnitRequest[] {
+    return Object.values(state.requests).filter(isUnitRequest).filter((r) => r.assignmentId === assignment.id && r.state === 'pending');
+  }
+
+  /** A report on an item the policy has reviewed waits for the 督考办 (a record `R${reportSeq}`). */
+  private reviewReportInDraft(draft: State, f: ActingFor, reportSeq: number, target: ObligationRecord, text: string, evidence: EvidenceMeta[], at: Date): void {
+    if (!this.d.policy.review.reports.includes(target.kind)) return;
+    draft.requests[`R${reportSeq}`] = {
+      id: `R${reportSeq}`,
+      kind: 'report',
+      state: 'pending',
+      planId: f.assignment.planId,
+      assignmentId: f.assignment.id,
+      taskId: f.assignment.taskId,
+      unitId: f.assignment.unitId,
+      obligationIds: [target.id],
+      text,
+      evidence,
+      requester: { id: f.actor.id, ...(f.actor.name ? { name: f.actor.name } : {}) },
+      channel: f.channel,
+      late: target.due < shanghaiDate(at),
+      createdAt: at.toISOString(),
+      seq: reportSeq,
+    };
   }
 
   /** The live years are stored before a unit acts (a new year may not have been ticked yet). */
@@ -197,6 +223,7 @@ export class ProgressService {
       });
       draft.lastReports[f.assignment.id] = { seq, at: tx.at.toISOString(), text, ...(target ? { obligationId: target.id } : {}) };
       const fulfilled = target ? fulfilInDraft(draft, tx, [{ obligationId: target.id, action: 'report', channel: f.channel, actor: f.actor, at: tx.at, note: text, unitId: f.assignment.unitId, ...ref(f) }]) : [];
+      if (target) this.reviewReportInDraft(draft, f, seq, target, text, input.evidence, tx.at);
       return { seq, fulfilled, answered: target ? { obligationId: target.id, label: itemName(target, year) } : null };
     });
     return result;
@@ -220,6 +247,11 @@ export class ProgressService {
       if (!target) throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
       fulfilInDraft(draft, tx, [{ obligationId: target.id, action: 'report', channel: f.channel, actor: f.actor, at: tx.at, note: last.text, unitId: f.assignment.unitId, ...ref(f) }]);
       last.obligationId = target.id;
+      // the review follows the report: waiting on the new item if that one is reviewed, else gone
+      const review = draft.requests[`R${reportSeq}`];
+      const evidence = review?.evidence ?? [];
+      if (review?.state === 'pending') delete draft.requests[review.id];
+      this.reviewReportInDraft(draft, f, reportSeq, target, last.text, evidence, tx.at);
       return { from: from?.id ?? null, answered: { obligationId: target.id, label: itemName(target, year) } };
     });
     return result;
@@ -307,7 +339,7 @@ export class ProgressService {
   async withdraw(f: ActingFor, requestId: string): Promise<RequestRecord> {
     await this.d.store.transact((draft, tx) => {
       const r = draft.requests[requestId];
-      if (!r || r.assignmentId !== f.assignment.id) throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
+      if (!r || r.assignmentId !== f.assignment.id || r.kind === 'report') throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
       if (r.state !== 'pending') throw new AppError('REQUEST_NOT_PENDING', 409, `这份申请已${r.state === 'withdrawn' ? '撤回' : '审核'},不能再撤回`);
       tx.append({ type: 'request.withdrawn', actor: f.actor, subject: { type: 'request', id: r.id }, channel: f.channel, payload: { ...ref(f), requestId: r.id, kind: r.kind, taskId: r.taskId, unitId: r.unitId, before: 'pending', after: 'withdrawn' } });
       r.state = 'withdrawn';

@@ -2,21 +2,14 @@ import type { MyAssignment, MyItems, OpenItem, TaskOverview, TimelineEntry } fro
 import type { SessionTokens } from '../../auth/session-tokens.js';
 import { assertReadTask, type Viewer } from '../../auth/viewer.js';
 import type { State } from '../../store/state.js';
-import { cnDate } from '../../../../shared/cn-date.js';
 import { taskView } from '../plan/plan-queries.js';
-import type { OpenObligation } from '../reminders/open-obligations.js';
 import { itemName, type ProgressService } from './progress-service.js';
+import { KIND_NAME, resultText } from '../review/review-service.js';
 import { evidenceKind, type TaskTimeline, type TimelineItem } from './task-timeline.js';
 
 type S = Readonly<State>;
 
-/** The light's reason in words (a date of another year carries its year). */
-export function lightReason(o: Pick<OpenObligation, 'workingDaysLeft' | 'light'> & { due: string }, today: string): string {
-  if (o.workingDaysLeft < 0) return `已逾期 ${-o.workingDaysLeft} 个工作日(${cnDate(o.due, today)}截止)`;
-  if (o.workingDaysLeft === 0) return `今天(${cnDate(o.due, today)})截止`;
-  if (o.light === 'yellow') return `还有 ${o.workingDaysLeft} 个工作日(${cnDate(o.due, today)}截止)`;
-  return `${cnDate(o.due, today)}截止,时间充裕`;
-}
+export { lightReason } from '../lights/lights.js';
 
 const unitRef = (s: S, id: string) => ({ id, name: s.units.find((u) => u.id === id)?.name ?? s.groups.find((g) => g.id === id)?.name ?? id });
 
@@ -32,7 +25,7 @@ export function myItems(s: S, progress: ProgressService, v: Viewer, section?: st
       label: o.obligation.label,
       due: o.obligation.due,
       light: o.light,
-      reason: lightReason({ ...o, due: o.obligation.due }, progress.today()),
+      reason: o.reason,
       workingDaysLeft: o.workingDaysLeft,
       unit: unitRef(s, o.unitId),
       task: { id: o.task.id, kind: o.task.kind, number: o.task.number, title: o.task.title, ...(o.task.sectionId ? { sectionId: o.task.sectionId } : {}) },
@@ -119,7 +112,7 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
           opensOn: o.opensOn,
           due: o.due,
           status: done ? ('done' as const) : o.opensOn > today ? ('notYet' as const) : ('open' as const),
-          ...(live ? { light: live.light, reason: lightReason({ ...live, due: o.due }, progress.today()) } : {}),
+          ...(live ? { light: live.light, reason: live.reason } : {}),
           ...(done && o.doneAt ? { doneAt: o.doneAt } : {}),
         };
       });
@@ -139,13 +132,15 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
         role: a.role,
         canAct: v.person.roles.some((r) => r === 'contact' || r === 'leader'),
         obligations: [
-          ...carried.map((o) => ({ obligationId: o.obligation.id, kind: o.obligation.kind, label: `${o.obligation.year}年${o.obligation.label}`, opensOn: o.obligation.opensOn, due: o.obligation.due, status: 'open' as const, light: o.light, reason: lightReason({ ...o, due: o.obligation.due }, progress.today()) })),
+          ...carried.map((o) => ({ obligationId: o.obligation.id, kind: o.obligation.kind, label: `${o.obligation.year}年${o.obligation.label}`, opensOn: o.obligation.opensOn, due: o.obligation.due, status: 'open' as const, light: o.light, reason: o.reason })),
           ...obligations,
         ],
         acknowledged: ack,
         lastReport: last ? { at: last.at, text: last.text } : null,
         pending: { closure: Boolean(closure), extensionUntil: extension?.until ?? null },
         requests: requests.map((r) => ({ id: r.id, kind: r.kind, ...(r.until ? { until: r.until } : {}), label: r.obligationIds.map((id) => s.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year)).join('、'), late: r.late, createdAt: r.createdAt })),
+        closed: a.status === 'closed',
+        decisions: decisionsOf(s, a.id, today),
         reportTargets: progress.reportTargets(a).map(item),
         extendable: progress.extendable(a).map(item),
         latestExtension: progress.latestExtension(a),
@@ -159,6 +154,28 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
     mine,
     ...shown(collapseReminders(v, items).map((i) => entry(s, sessions, v, i, labels))),
   };
+}
+
+/** The 督考办's decisions on a part (and its reports under review), newest first, at most 5. */
+function decisionsOf(s: S, assignmentId: string, today: string): MyAssignment['decisions'] {
+  const year = Number(today.slice(0, 4));
+  return Object.values(s.requests)
+    .filter((r) => r.assignmentId === assignmentId && (r.state === 'approved' || r.state === 'returned' || (r.state === 'pending' && r.kind === 'report')))
+    .sort((x, y) => (y.changedAt ?? y.createdAt).localeCompare(x.changedAt ?? x.createdAt) || y.seq - x.seq)
+    .slice(0, 5)
+    .map((r) => {
+      const labels = r.obligationIds.map((id) => s.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year));
+      const state = r.state as 'pending' | 'approved' | 'returned';
+      return {
+        id: r.id,
+        kind: r.kind,
+        state,
+        label: labels.join('、') || KIND_NAME[r.kind],
+        result: state === 'pending' ? '待督考办审核' : resultText(r, state === 'approved' ? 'approve' : 'return', labels, today),
+        ...(r.comment ? { comment: r.comment } : {}),
+        at: r.changedAt ?? r.createdAt,
+      };
+    });
 }
 
 /** The newest entries a phone can take; the 台账 export has the rest. */

@@ -4,24 +4,23 @@ import type { State } from '../../store/state.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { ReminderPolicy } from './policy.js';
 import { obligationsOf } from '../obligations/obligation-book.js';
+import { itemLight, returnedReports, type Light } from '../lights/lights.js';
 
-export type Light = 'red' | 'yellow' | 'green';
+export type { Light } from '../lights/lights.js';
+export { lightOf } from '../lights/lights.js';
 
 export interface OpenObligation {
   obligation: ObligationRecord;
   task: Task;
   unitId: string;
-  /** red: overdue; yellow: due within the first nudge; green: later. */
+  /** domain/lights: red overdue; yellow due soon or a returned report to refile; green later. */
   light: Light;
+  /** The light in words. */
+  reason: string;
   /** Working days until due (negative when overdue). */
   workingDaysLeft: number;
-}
-
-/** The light of an obligation due on `due`, seen on `today`. */
-export function lightOf(calendar: WorkCalendar, policy: ReminderPolicy, today: string, due: string): { light: Light; workingDaysLeft: number } {
-  const left = calendar.workingDaysBetween(today, due);
-  const yellowWithin = Math.max(1, ...policy.nudges.beforeWorkingDays);
-  return { light: left < 0 ? 'red' : left <= yellowWithin ? 'yellow' : 'green', workingDaysLeft: left };
+  /** The 督考办's comment when it returned the report on this item (not refiled yet). */
+  returned?: string;
 }
 
 /**
@@ -35,13 +34,15 @@ export function openObligations(state: Readonly<State>, calendar: WorkCalendar, 
   const active = new Set<string>();
   for (const a of state.assignments) if (a.status === 'active' && units.has(a.unitId)) active.add(a.id);
   const tasks = new Map(state.tasks.map((t) => [t.id, t]));
+  const returned = returnedReports(state);
   const out: OpenObligation[] = [];
   for (const ob of obligationsOf(state, { calendar, policy }, [year - 1, year])) {
     if (ob.status !== 'open' || !active.has(ob.assignmentId)) continue;
     if (ob.year === year ? ob.opensOn > today && !o.includeNotYetOpen : ob.year !== year - 1 || ob.due >= today) continue;
     const task = tasks.get(ob.taskId);
     if (!task) continue;
-    out.push({ obligation: ob, task, unitId: ob.unitId, ...lightOf(calendar, policy, today, ob.due) });
+    const back = returned.get(ob.id);
+    out.push({ obligation: ob, task, unitId: ob.unitId, ...itemLight({ calendar, policy }, today, ob.due, back), ...(back !== undefined ? { returned: back } : {}) });
   }
   return out.sort((x, y) => x.workingDaysLeft - y.workingDaysLeft || x.task.number - y.task.number || (x.obligation.id < y.obligation.id ? -1 : 1));
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ObligationKind } from '../../../../shared/schemas/reminders.js';
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM');
 const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 MM-DD');
@@ -39,6 +40,12 @@ export const ReminderPolicy = z
     todo: z.object({ enabled: z.boolean() }).default({ enabled: true }),
     /** The latest date a 延期 may ask for: the end of the plan's last year, or a date. */
     requests: z.object({ latestExtension: z.union([z.literal('planEnd'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]) }).default({ latestExtension: 'planEnd' }),
+    /** Reports on these items wait for the 督考办's review (通过 / 退回); reports on other items are taken as filed. */
+    review: z.object({ reports: z.array(ObligationKind) }).default({ reports: ['midYear', 'yearEnd'] }),
+    /** Lights (domain/lights): yellow within N working days of the due date (null: the first reminder's), 已恢复 for N working days. */
+    lights: z
+      .object({ yellowWithinWorkingDays: z.number().int().min(0).max(30).nullable().default(null), recoveredForWorkingDays: z.number().int().min(0).max(60).default(10) })
+      .default({ yellowWithinWorkingDays: null, recoveredForWorkingDays: 10 }),
   })
   .refine((p) => p.workingHours.start <= p.digestTime && p.digestTime < p.workingHours.end, '发送时间应在工作时间内');
 export type ReminderPolicy = z.infer<typeof ReminderPolicy>;

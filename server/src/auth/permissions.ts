@@ -1,0 +1,61 @@
+import type { Viewer } from './viewer.js';
+
+/**
+ * Who may do what, in one table: role × action. Every /api route declares its action in its
+ * config (`config: { action: 'review.decide' }`) or says it is public; a route that does neither
+ * is refused when the app is built. The table is checked before the request body is even read;
+ * finer rules (a contact acts only for their own units, a leader reads only their units) are
+ * the domain's, on top of this.
+ *
+ * Roles are those of the people file, plus `districtLeader`: a leader of the district government
+ * (区长, 分管副区长), who reads everything but acts for no unit.
+ */
+export const ROLE_KEYS = ['contact', 'leader', 'supervisor', 'admin', 'evaluator', 'districtLeader'] as const;
+export type RoleKey = (typeof ROLE_KEYS)[number];
+
+export const ROLE_NAMES: Record<RoleKey, string> = { contact: '联络员', leader: '单位领导', supervisor: '督考办', admin: '管理员', evaluator: '第三方评估', districtLeader: '区领导' };
+
+const EVERYONE: readonly RoleKey[] = ROLE_KEYS;
+const OFFICE: readonly RoleKey[] = ['supervisor', 'admin'];
+
+export const PERMISSIONS = {
+  /** 当前登录人 */
+  'session.read': { roles: EVERYONE, label: '查看本人信息' },
+  /** The plan, sections, tasks and units (a unit's people see their own tasks; the domain filters). */
+  'plan.read': { roles: EVERYONE, label: '查看计划与任务' },
+  /** 我的任务, 任务详情 (the task's timeline and the viewer's own part in it). */
+  'task.read': { roles: EVERYONE, label: '查看任务详情' },
+  /** 签收, 报送, 办结/延期申请, 撤回, 上传佐证 — only for the person's own units (acting.ts). */
+  'unit.act': { roles: ['contact', 'leader'], label: '办理本单位任务' },
+  /** Download evidence of a task the person may read (or through a signed link). */
+  'evidence.read': { roles: EVERYONE, label: '查看佐证材料' },
+  /** The review queue and decided items. */
+  'review.read': { roles: ['supervisor', 'admin', 'evaluator'], label: '查看审核事项' },
+  /** 通过 / 退回, 同意 / 不同意. */
+  'review.decide': { roles: OFFICE, label: '审核' },
+  /** The district's lights by unit and section; a unit leader sees their own units'. */
+  'overview.read': { roles: ['leader', 'supervisor', 'admin', 'evaluator', 'districtLeader'], label: '查看督办总览' },
+  /** Name the units behind a 待明确 placeholder. */
+  'assignment.designate': { roles: OFFICE, label: '明确责任单位' },
+  /** Preview the reminders of a moment (what would be sent). */
+  'reminders.preview': { roles: OFFICE, label: '预览提醒' },
+} as const satisfies Record<string, { roles: readonly RoleKey[]; label: string }>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+export const isAction = (x: unknown): x is Action => typeof x === 'string' && Object.hasOwn(PERMISSIONS, x);
+
+/** The role keys a viewer holds. */
+export function roleKeys(v: Viewer): RoleKey[] {
+  const keys: RoleKey[] = [...v.person.roles];
+  if (v.districtLeader) keys.push('districtLeader');
+  return keys;
+}
+
+export function allowed(v: Viewer, action: Action): boolean {
+  const roles: readonly RoleKey[] = PERMISSIONS[action].roles;
+  return roleKeys(v).some((r) => roles.includes(r));
+}
+
+/** For a route's config: `{ config: can('review.decide') }`. */
+export const can = (action: Action): { action: Action } => ({ action });

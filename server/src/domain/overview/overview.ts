@@ -1,0 +1,151 @@
+import type { Assignment } from '../../../../shared/schemas/assignment.js';
+import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import type { Task } from '../../../../shared/schemas/task.js';
+import type { Overview, PartView } from '../../../../shared/schemas/workbench.js';
+import { AppError } from '../../errors.js';
+import type { State } from '../../store/state.js';
+import { LIGHT_ORDER, recoveredLate, worst, type Light, type LightRules } from '../lights/lights.js';
+import { obligationsOf } from '../obligations/obligation-book.js';
+import { roleName } from '../plan/plan-queries.js';
+import { itemName } from '../progress/progress-service.js';
+import { includedTasks } from '../reminders/obligations.js';
+import { openObligations } from '../reminders/open-obligations.js';
+
+type S = Readonly<State>;
+
+export interface PartScope {
+  /** The cycle counted: this year's (with last year's items still open), or last year's alone. */
+  year?: number | undefined;
+  /** Only these units' parts (a unit leader's view); all when absent. */
+  unitIds?: ReadonlySet<string> | undefined;
+}
+
+const count = (parts: readonly PartView[]) => ({ red: parts.filter((p) => p.light === 'red').length, yellow: parts.filter((p) => p.light === 'yellow').length, green: parts.filter((p) => p.light === 'green').length });
+
+/** The year asked for, if the state still holds it (this year and last; older years are in the ledger and the 台账). */
+function yearOf(today: string, year: number | undefined): number {
+  const current = Number(today.slice(0, 4));
+  if (year === undefined) return current;
+  if (year !== current && year !== current - 1) throw new AppError('VALIDATION_FAILED', 400, `只能查看 ${current - 1} 年和 ${current} 年的督办情况;更早的年度请导出台账查看`);
+  return year;
+}
+
+/** The section a task is counted in: its own, else its measure's (key tasks of a 重点任务清单). */
+export function sectionOf(state: S, task: Task): string | undefined {
+  if (task.sectionId) return task.sectionId;
+  const measure = task.kind === 'key' && task.measureId ? state.tasks.find((t) => t.id === task.measureId) : undefined;
+  return measure?.sectionId;
+}
+
+/**
+ * Every unit's part in every task the reminders cover (the plan's key tasks when it has them),
+ * each with its light and state. The overview's totals, its rows by unit and by section, the
+ * drill-down lists and a task's per-unit view are all counted from this one list, so they agree.
+ */
+export function partsOf(state: S, rules: LightRules, today: string, scope: PartScope = {}): PartView[] {
+  const year = yearOf(today, scope.year);
+  const current = Number(today.slice(0, 4));
+  const plan = state.plans.find((p) => p.id === state.activePlanId);
+  if (!plan) return [];
+  const tasks = new Map(includedTasks(state.tasks, plan.id, rules.policy).map((t) => [t.id, t]));
+  const parts = state.assignments.filter((a) => a.planId === plan.id && tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed') && (!scope.unitIds || scope.unitIds.has(a.unitId)));
+  const unitIds = [...new Set(parts.map((a) => a.unitId))];
+  const open = new Map<string, ReturnType<typeof openObligations>>();
+  for (const o of openObligations(state, rules.calendar, rules.policy, unitIds, today)) {
+    if (year !== current && o.obligation.year !== year) continue;
+    open.set(o.obligation.assignmentId, [...(open.get(o.obligation.assignmentId) ?? []), o]);
+  }
+  const ofYear = new Map<string, ObligationRecord[]>();
+  for (const o of obligationsOf(state, rules, [year])) ofYear.set(o.assignmentId, [...(ofYear.get(o.assignmentId) ?? []), o]);
+  const pending = new Map<string, 'report' | 'closure' | 'extension'>();
+  for (const r of Object.values(state.requests)) if (r.state === 'pending' && !pending.has(r.assignmentId)) pending.set(r.assignmentId, r.kind);
+  const byTask = new Map<string, Assignment[]>();
+  for (const a of state.assignments) byTask.set(a.taskId, [...(byTask.get(a.taskId) ?? []), a]);
+  const units = new Map(state.units.map((u) => [u.id, u.name]));
+
+  return parts.map((a) => {
+    const task = tasks.get(a.taskId)!;
+    const items = open.get(a.id) ?? [];
+    const mine = ofYear.get(a.id) ?? [];
+    const light: Light = a.status === 'closed' ? 'green' : worst(items.map((o) => o.light));
+    const first = items.find((o) => o.light === light);
+    const late = a.status === 'closed' || light !== 'green' ? undefined : mine.map((o) => ({ o, days: recoveredLate(rules, today, o) })).find((x) => x.days !== undefined);
+    const reason = a.status === 'closed' ? '已办结' : first ? `${itemName(first.obligation, current)}:${first.reason}` : late ? `已恢复:${itemName(late.o, current)}逾期 ${late.days} 个工作日后完成` : '暂无到期事项';
+    const ack = mine.find((o) => o.kind === 'acknowledge');
+    const last = state.lastReports[a.id];
+    const section = sectionOf(state, task);
+    return {
+      assignmentId: a.id,
+      task: { id: task.id, kind: task.kind, number: task.number, title: task.title },
+      ...(section ? { sectionId: section } : {}),
+      unit: { id: a.unitId, name: units.get(a.unitId) ?? a.unitId },
+      role: a.role,
+      roleName: roleName(task, a, byTask.get(a.taskId) ?? []),
+      status: a.status === 'closed' ? ('closed' as const) : ('active' as const),
+      light,
+      reason,
+      recovered: late !== undefined,
+      acknowledged: !ack ? ('none' as const) : ack.status === 'open' ? (ack.opensOn <= today ? ('open' as const) : ('none' as const)) : ('done' as const),
+      lastReport: last ? { at: last.at, text: last.text } : null,
+      open: items.length,
+      pendingReview: pending.get(a.id) ?? null,
+    };
+  });
+}
+
+/** The worst parts first (red, most overdue first as the reasons were sorted), then by task number. */
+export function sortParts(parts: PartView[]): PartView[] {
+  return parts.sort((x, y) => LIGHT_ORDER[x.light] - LIGHT_ORDER[y.light] || x.task.number - y.task.number || x.unit.name.localeCompare(y.unit.name, 'zh-CN'));
+}
+
+/** The district (or a leader's units) at a glance, counted from `partsOf`. */
+export function overview(state: S, rules: LightRules, today: string, scope: PartScope = {}): Overview {
+  const year = yearOf(today, scope.year);
+  const parts = partsOf(state, rules, today, { ...scope, year });
+  const byUnit = new Map<string, PartView[]>();
+  for (const p of parts) byUnit.set(p.unit.id, [...(byUnit.get(p.unit.id) ?? []), p]);
+  const bySection = new Map<string, PartView[]>();
+  for (const p of parts) bySection.set(p.sectionId ?? '', [...(bySection.get(p.sectionId ?? '') ?? []), p]);
+  const rank = (c: { red: number; yellow: number }) => -(c.red * 10_000 + c.yellow);
+  const units = [...byUnit].map(([unitId, ps]) => ({ unitId, unitName: ps[0]!.unit.name, ...count(ps) })).sort((a, b) => rank(a) - rank(b) || a.unitName.localeCompare(b.unitName, 'zh-CN'));
+  const sectionOrder = new Map(state.sections.map((s, i) => [s.id, i]));
+  const sections = [...bySection]
+    .map(([sectionId, ps]) => {
+      const s = state.sections.find((x) => x.id === sectionId);
+      return { sectionId: sectionId || 'none', label: s?.label ?? '', title: s?.title ?? '未归入工程', ...count(ps) };
+    })
+    .sort((a, b) => (sectionOrder.get(a.sectionId) ?? 999) - (sectionOrder.get(b.sectionId) ?? 999));
+  const inScope = (unitId: string) => !scope.unitIds || scope.unitIds.has(unitId);
+  const reviews = Object.values(state.requests).filter((r) => r.state === 'pending' && inScope(r.unitId));
+  const placeholders = state.assignments.filter((a) => a.planId === state.activePlanId && a.status === 'toDesignate');
+  return {
+    today,
+    year,
+    scope: scope.unitIds ? 'units' : 'district',
+    lights: count(parts),
+    recovered: parts.filter((p) => p.recovered).length,
+    closed: parts.filter((p) => p.status === 'closed').length,
+    reviews: { total: reviews.length, report: reviews.filter((r) => r.kind === 'report').length, closure: reviews.filter((r) => r.kind === 'closure').length, extension: reviews.filter((r) => r.kind === 'extension').length },
+    placeholders: { tasks: new Set(placeholders.map((a) => a.taskId)).size, assignments: placeholders.length },
+    units,
+    sections,
+    history: scope.unitIds ? [] : (state.lightHistory ?? []).filter((h) => h.date.startsWith(String(year))),
+  };
+}
+
+/** A filtered drill-down list: exactly the parts a count on the overview counted. */
+export function filterParts(parts: readonly PartView[], f: { light?: Light | undefined; unitId?: string | undefined; sectionId?: string | undefined; taskId?: string | undefined }): PartView[] {
+  return parts.filter((p) => (!f.light || p.light === f.light) && (!f.unitId || p.unit.id === f.unitId) && (!f.sectionId || (p.sectionId ?? 'none') === f.sectionId) && (!f.taskId || p.task.id === f.taskId));
+}
+
+/** The district's counts today (the day's plan records them for the trend). */
+export function lightCounts(state: S, rules: LightRules, today: string): { red: number; yellow: number; green: number } {
+  return count(partsOf(state, rules, today));
+}
+
+/** Keeps one row per day, at most ~400 days. */
+export function recordLightsInDraft(draft: State, today: string, c: { red: number; yellow: number; green: number }): void {
+  const history = (draft.lightHistory ?? []).filter((h) => h.date !== today);
+  history.push({ date: today, ...c });
+  draft.lightHistory = history.slice(-400);
+}

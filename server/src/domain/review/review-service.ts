@@ -1,0 +1,139 @@
+import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { RequestKind, RequestRecord, RequestState } from '../../../../shared/schemas/request.js';
+import { cnDate } from '../../../../shared/cn-date.js';
+import { shanghaiDate } from '../../calendar/dates.js';
+import type { OutboundMessage } from '../../channels/channel.js';
+import type { Clock } from '../../deps.js';
+import { AppError } from '../../errors.js';
+import { completeTodosInDraft, noticeInDraft } from '../../outbox/outbox.js';
+import type { Store } from '../../store/ports.js';
+import type { State } from '../../store/state.js';
+import { appLink } from '../reminders/digest-text.js';
+import { reopenInDraft } from '../reminders/fulfil.js';
+import { itemName } from '../progress/progress-service.js';
+
+export type Decision = 'approve' | 'return';
+
+export const KIND_NAME: Record<RequestKind, string> = { closure: '办结申请', extension: '延期申请', report: '进展报告' };
+const STATE_NAME: Record<RequestState, string> = { pending: '待审核', approved: '审核通过', returned: '退回', withdrawn: '撤回' };
+
+export interface ReviewDeps {
+  store: Store;
+  clock: Clock;
+  publicUrl: string;
+}
+
+export interface ReviewFilter {
+  status?: RequestState | 'all';
+  kind?: RequestKind;
+  unitId?: string;
+  taskId?: string;
+}
+
+/**
+ * The 督考办's decisions on what units submit: 办结 and 延期 requests, and the reports the policy has
+ * reviewed (年中督查报告, 年末自评报告). A decision is one transaction: the record's state, its
+ * effect (an approved 延期 moves the item's due date everywhere; an approved 办结 closes the unit's
+ * part of the task for the rest of the plan; a returned report opens its item again, exactly as it
+ * was), a ledger event, and a work notification to the unit's contacts through the outbox.
+ */
+export class ReviewService {
+  constructor(private readonly d: ReviewDeps) {}
+
+  /** Records matching the filter: pending ones oldest first (who has waited longest), decided ones newest first. */
+  list(filter: ReviewFilter = {}, state: Readonly<State> = this.d.store.state.get()): RequestRecord[] {
+    const status = filter.status ?? 'pending';
+    return Object.values(state.requests)
+      .filter((r) => (status === 'all' || r.state === status) && (!filter.kind || r.kind === filter.kind) && (!filter.unitId || r.unitId === filter.unitId) && (!filter.taskId || r.taskId === filter.taskId))
+      .sort((a, b) => (status === 'pending' ? a.seq - b.seq : (b.changedAt ?? b.createdAt).localeCompare(a.changedAt ?? a.createdAt) || b.seq - a.seq));
+  }
+
+  async decide(actor: Actor & { id: string }, id: string, decision: Decision, comment: string | undefined, channel: 'miniapp' | 'api' = 'miniapp'): Promise<RequestRecord> {
+    const text = comment?.trim() ?? '';
+    await this.d.store.transact((draft, tx) => {
+      const r = draft.requests[id];
+      if (!r) throw new AppError('REVIEW_NOT_FOUND', 404, `没有编号为 ${id} 的待审核事项`);
+      if (r.state !== 'pending') throw new AppError('REVIEW_DECIDED', 409, `这份${KIND_NAME[r.kind]}已${STATE_NAME[r.state]}${r.changedAt ? `(${shanghaiDate(new Date(r.changedAt))})` : ''},不能再审核`);
+      if (decision === 'return' && !text) throw new AppError('COMMENT_REQUIRED', 400, `退回${r.kind === 'report' ? '' : '(不同意)'}时请写明理由,单位据此修改`);
+      if (text.length > 500) throw new AppError('VALIDATION_FAILED', 400, '审核意见请控制在 500 字以内');
+      const after = decision === 'approve' ? 'approved' : 'returned';
+      const seq = tx.append({
+        type: `review.${after}`,
+        actor,
+        subject: { type: 'request', id: r.id },
+        channel,
+        payload: { requestId: r.id, kind: r.kind, taskId: r.taskId, unitId: r.unitId, ...(text ? { comment: text } : {}), obligations: r.obligationIds, ...(r.until ? { until: r.until } : {}), before: 'pending', after },
+      });
+      this.applyInDraft(draft, r, decision, seq, tx.at, actor.id);
+      r.state = after;
+      r.changedAt = tx.at.toISOString();
+      r.changedBy = actor.id;
+      if (text) r.comment = text;
+      else delete r.comment;
+      this.notifyInDraft(draft, r, decision, tx.at);
+    });
+    return this.d.store.state.get().requests[id]!;
+  }
+
+  private applyInDraft(draft: State, r: RequestRecord, decision: Decision, seq: number, at: Date, by: string): void {
+    if (r.kind === 'extension' && decision === 'approve' && r.until) {
+      for (const oid of r.obligationIds) {
+        const o = draft.obligations[oid];
+        if (!o) continue;
+        o.originalDue ??= o.due;
+        o.due = r.until;
+        o.seq = seq;
+      }
+    }
+    if (r.kind === 'closure' && decision === 'approve') {
+      const a = draft.assignments.find((x) => x.id === r.assignmentId);
+      if (a) a.status = 'closed';
+      for (const o of Object.values(draft.obligations)) {
+        if (o.assignmentId !== r.assignmentId || o.status !== 'open') continue;
+        Object.assign(o, { status: 'closed', seq, doneAt: at.toISOString(), by, action: 'closure' });
+        completeTodosInDraft(draft, o.id, at);
+      }
+    }
+    if (r.kind === 'report' && decision === 'return') {
+      for (const oid of r.obligationIds) {
+        const o = draft.obligations[oid];
+        if (o && o.status === 'fulfilled') reopenInDraft(draft, o, seq);
+      }
+    }
+  }
+
+  /** The unit's contacts (and whoever filed it) hear of the decision at once. */
+  private notifyInDraft(draft: State, r: RequestRecord, decision: Decision, at: Date): void {
+    const task = draft.tasks.find((t) => t.id === r.taskId);
+    const today = shanghaiDate(at);
+    const year = Number(today.slice(0, 4));
+    const labels = r.obligationIds.map((id) => draft.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year));
+    const taskName = task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '任务';
+    const result = resultText(r, decision, labels, today);
+    const title = `督考办审核结果 · ${taskName}`;
+    const message: OutboundMessage = {
+      kind: 'actionCard',
+      title,
+      markdown: [
+        `### ${title}`,
+        `**${taskName}** ${task ? (task.title.length > 30 ? `${task.title.slice(0, 29)}…` : task.title) : ''}`,
+        `- ${KIND_NAME[r.kind]}(${cnDate(r.createdAt.slice(0, 10), today)}提交)${labels.length ? `:${labels.slice(0, 3).join('、')}${labels.length > 3 ? ` 等 ${labels.length} 项` : ''}` : ''}`,
+        `- 结果:${result}`,
+        ...(r.comment ? [`- 意见:${r.comment}`] : []),
+      ].join('\n'),
+      buttons: [{ title: decision === 'return' && r.kind === 'report' ? '去修改并重新报送' : '查看详情', url: appLink(this.d.publicUrl, r.taskId) }],
+    };
+    const people = draft.people.filter((p) => p.id === r.requester.id || (p.unitIds.includes(r.unitId) && p.roles.includes('contact')));
+    for (const p of people) {
+      noticeInDraft(draft, { key: `decision:${r.id}:${p.id}`, personId: p.id, userId: p.dingtalk.userId, kind: 'decision', message, tasks: [r.taskId], obligations: r.obligationIds, date: today }, at);
+    }
+  }
+}
+
+/** What the decision means for the unit, in words. */
+export function resultText(r: Pick<RequestRecord, 'kind' | 'until' | 'previousDue'>, decision: Decision, labels: readonly string[], today: string): string {
+  const item = labels[0] ? `"${labels[0]}"` : '该事项';
+  if (r.kind === 'report') return decision === 'approve' ? '审核通过' : '退回,请按意见修改后重新报送';
+  if (r.kind === 'extension') return decision === 'approve' ? `同意延期,${item}截止日期改为 ${cnDate(r.until ?? today, today)}` : `不同意延期,${item}仍于 ${cnDate(r.previousDue ?? today, today)}截止`;
+  return decision === 'approve' ? '同意办结,本单位这项任务已办结,不再提醒' : '不同意办结,请继续推进';
+}

@@ -1,0 +1,82 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { api } from '../../../shared/api.js';
+import { ErrorBody } from '../../../shared/errors.js';
+import { viewerOf } from '../auth/auth-hook.js';
+import { can } from '../auth/permissions.js';
+import type { SessionTokens } from '../auth/session-tokens.js';
+import { assertReadTask, type Viewer } from '../auth/viewer.js';
+import { shanghaiDate } from '../calendar/dates.js';
+import type { WorkCalendar } from '../calendar/work-calendar.js';
+import type { Deps } from '../deps.js';
+import { filterParts, overview, partsOf, sortParts } from '../domain/overview/overview.js';
+import { designateUnits } from '../domain/plan/designate.js';
+import type { ReminderPolicy } from '../domain/reminders/policy.js';
+import { ReviewService } from '../domain/review/review-service.js';
+import { reviewItem } from '../domain/review/review-view.js';
+import { assignmentView } from '../domain/plan/plan-queries.js';
+
+export interface WorkbenchRouteOptions {
+  calendar: WorkCalendar;
+  policy: ReminderPolicy;
+  sessions: SessionTokens;
+}
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
+
+/** The 督考办's workbench: the review queue and decisions, the overview with its drill-downs, naming units. */
+export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const state = () => deps.store.state.get();
+    const today = () => shanghaiDate(deps.clock.now());
+    const rules = { calendar: o.calendar, policy: o.policy };
+    const reviews = new ReviewService({ store: deps.store, clock: deps.clock, publicUrl: deps.config.publicUrl });
+    /** Whose parts a viewer sees on the overview: the district, or a unit leader's own units. */
+    const scopeOf = (v: Viewer) => (v.readsAll ? undefined : v.unitIds);
+    const actor = (v: Viewer) => ({ type: 'person' as const, id: v.person.id, name: v.person.name });
+
+    app.get(api.reviews.path, { config: can('review.read'), schema: { tags: ['督考办'], summary: '审核队列:待审核(或已审核)的办结、延期申请和进展报告', querystring: api.reviews.query, response: { 200: api.reviews.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      const { limit, ...filter } = req.query;
+      const all = reviews.list(filter);
+      return { items: all.slice(0, limit).map((r) => reviewItem(state(), r, o.sessions, v.person.id, today())), total: all.length };
+    });
+
+    for (const [route, decision] of [[api.approveReview, 'approve'], [api.returnReview, 'return']] as const) {
+      app.post(route.path, { config: can('review.decide'), schema: { tags: ['督考办'], summary: decision === 'approve' ? '审核通过 / 同意' : '退回 / 不同意(须写明理由)', params: route.params, body: route.body, response: { 200: route.response, ...errors } } }, async (req) => {
+        const v = viewerOf(req);
+        const r = await reviews.decide(actor(v), req.params.id, decision, req.body.comment);
+        return reviewItem(state(), r, o.sessions, v.person.id, today());
+      });
+    }
+
+    app.get(api.overview.path, { config: can('overview.read'), schema: { tags: ['督考办'], summary: '督办总览:红黄绿灯按单位、按工程', querystring: api.overview.query, response: { 200: api.overview.response, ...errors } } }, async (req) =>
+      overview(state(), rules, today(), { year: req.query.year, unitIds: scopeOf(viewerOf(req)) }),
+    );
+
+    app.get(api.parts.path, { config: can('overview.read'), schema: { tags: ['督考办'], summary: '总览下钻:按灯色、单位、工程、任务筛选的责任分工', querystring: api.parts.query, response: { 200: api.parts.response, ...errors } } }, async (req) => {
+      const { limit, year, ...filter } = req.query;
+      const parts = sortParts(filterParts(partsOf(state(), rules, today(), { year, unitIds: scopeOf(viewerOf(req)) }), filter));
+      const lights = { red: 0, yellow: 0, green: 0 };
+      for (const p of parts) lights[p.light] += 1;
+      return { items: parts.slice(0, limit), total: parts.length, lights };
+    });
+
+    app.get(api.taskUnits.path, { config: can('task.read'), schema: { tags: ['任务'], summary: '任务的各单位情况(签收、最近进展、灯色)', params: api.taskUnits.params, response: { 200: api.taskUnits.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      const s = state();
+      assertReadTask(s, v, req.params.id);
+      const all = partsOf(s, rules, today()).filter((p) => p.task.id === req.params.id);
+      // the lead unit sees its co-units (it files the consolidated report); a co-unit sees its own part
+      const leads = all.some((p) => p.role === 'lead' && p.roleName === '牵头单位' && v.unitIds.has(p.unit.id));
+      const parts = v.readsAll || leads ? all : all.filter((p) => v.unitIds.has(p.unit.id));
+      const placeholders = s.assignments.filter((a) => a.taskId === req.params.id && a.status === 'toDesignate').map((a) => ({ assignmentId: a.id, group: { id: a.unitId, name: assignmentView(s, a).unitName }, role: a.role }));
+      return { taskId: req.params.id, parts: sortParts(parts), placeholders };
+    });
+
+    app.post(api.designate.path, { config: can('assignment.designate'), schema: { tags: ['督考办'], summary: '明确"待明确"单位组(区级有关部门等)的责任单位', params: api.designate.params, body: api.designate.body, response: { 200: api.designate.response, ...errors } } }, async (req) =>
+      designateUnits({ store: deps.store, clock: deps.clock, rules }, actor(viewerOf(req)), req.params.id, req.body.unitIds),
+    );
+  };
+}
