@@ -14,6 +14,10 @@ const TaskPage = lazy(() => import('./pages/TaskPage'));
 const ActPage = lazy(() => import('./pages/ActPage'));
 const SignIn = lazy(() => import('./pages/SignIn'));
 const TaskList = lazy(() => import('./pages/TaskList'));
+// the 督考办's workbench: never on a contact's first screen
+const Office = lazy(() => import('./pages/Office'));
+const Reviews = lazy(() => import('./pages/Reviews'));
+const Parts = lazy(() => import('./pages/Parts'));
 
 type Boot = { state: 'loading' } | { state: 'ready'; me: Me } | { state: 'signIn'; config: AuthConfig; message?: string } | { state: 'failed'; message: string };
 
@@ -74,7 +78,10 @@ export function App() {
   return (
     <Ctx.Provider value={{ host, me: boot.me }}>
       <Suspense fallback={<Loading />}>
-        {route.page === 'my' && <MyTasks />}
+        {route.page === 'my' && (boot.me.can.includes('overview.read') && !boot.me.can.includes('unit.act') ? <Office /> : <MyTasks />)}
+        {route.page === 'office' && <Office />}
+        {route.page === 'reviews' && <Reviews key={route.status} status={route.status} />}
+        {route.page === 'parts' && <Parts key={JSON.stringify(route.filter)} filter={route.filter} />}
         {route.page === 'list' && <TaskList />}
         {route.page === 'task' && <TaskPage key={route.taskId} taskId={route.taskId} />}
         {route.page === 'act' && <ActPage key={`${route.assignmentId}-${route.mode}`} taskId={route.taskId} assignmentId={route.assignmentId} mode={route.mode} />}

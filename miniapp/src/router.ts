@@ -5,12 +5,26 @@ export type Route =
   | { page: 'my' }
   | { page: 'list' }
   | { page: 'task'; taskId: string }
-  | { page: 'act'; taskId: string; assignmentId: string; mode: 'report' | 'closure' | 'extension' };
+  | { page: 'act'; taskId: string; assignmentId: string; mode: 'report' | 'closure' | 'extension' }
+  | { page: 'office' }
+  | { page: 'reviews'; status: 'pending' | 'decided' }
+  | { page: 'parts'; filter: { light?: string; unitId?: string; sectionId?: string; title?: string } };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'tasks' && !parts[1]) return { page: 'list' };
+  if (parts[0] === 'office') return { page: 'office' };
+  if (parts[0] === 'reviews') return { page: 'reviews', status: parts[1] === 'decided' ? 'decided' : 'pending' };
+  if (parts[0] === 'parts') {
+    const q = new URLSearchParams(query);
+    const filter: { light?: string; unitId?: string; sectionId?: string; title?: string } = {};
+    for (const k of ['light', 'unitId', 'sectionId', 'title'] as const) {
+      const v = q.get(k);
+      if (v) filter[k] = v;
+    }
+    return { page: 'parts', filter };
+  }
   if (parts[0] === 'tasks' && parts[1]) {
     if (parts[2] === 'act' && parts[3]) {
       const mode = new URLSearchParams(query).get('mode');
@@ -25,6 +39,9 @@ export const href = {
   my: () => '#/my',
   list: () => '#/tasks',
   task: (taskId: string) => `#/tasks/${encodeURIComponent(taskId)}`,
+  office: () => '#/office',
+  reviews: (status: 'pending' | 'decided' = 'pending') => `#/reviews${status === 'decided' ? '/decided' : ''}`,
+  parts: (f: { light?: string; unitId?: string; sectionId?: string; title?: string }) => `#/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string')).toString()}`,
   act: (taskId: string, assignmentId: string, mode: 'report' | 'closure' | 'extension' = 'report') => `#/tasks/${encodeURIComponent(taskId)}/act/${encodeURIComponent(assignmentId)}?mode=${mode}`,
 };
 

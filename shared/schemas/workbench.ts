@@ -44,7 +44,7 @@ export const ReviewItem = z.object({
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 
-export const ReviewList = z.object({ items: z.array(ReviewItem), total: z.number().int() });
+export const ReviewList = z.object({ today: IsoDate, items: z.array(ReviewItem), total: z.number().int() });
 export type ReviewList = z.infer<typeof ReviewList>;
 
 export const DecisionBody = z.object({ comment: z.string().trim().max(500, '审核意见最多 500 字').optional() });
@@ -107,7 +107,7 @@ export const PartView = z.object({
 });
 export type PartView = z.infer<typeof PartView>;
 
-export const PartList = z.object({ items: z.array(PartView), total: z.number().int(), lights: z.object(Counts) });
+export const PartList = z.object({ today: IsoDate, items: z.array(PartView), total: z.number().int(), lights: z.object(Counts) });
 export type PartList = z.infer<typeof PartList>;
 
 export const TaskUnits = z.object({

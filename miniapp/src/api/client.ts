@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { AckResult, AuthConfig, DevPeople, Me, MyItems, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from '../../../shared/schemas/miniapp.js';
 import { ErrorBody } from '../../../shared/errors.js';
-import { TaskList } from '../../../shared/schemas/views.js';
+import { TaskList, UnitList } from '../../../shared/schemas/views.js';
+import { DesignateResult, Overview, PartList, ReviewItem, ReviewList, TaskUnits } from '../../../shared/schemas/workbench.js';
 import { clearSession, currentSession } from '../state/session';
 
 /** A failed call: the server's stable code and its Chinese message (or a network message). */
@@ -79,7 +80,23 @@ export const api = {
   closure: (assignmentId: string, body: { text: string; evidence: string[] }) => call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/closure-requests`, body),
   extension: (assignmentId: string, body: { until: string; reason: string; obligationId?: string }) => call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/extension-requests`, body),
   withdraw: (requestId: string) => call(RequestResult, 'POST', `/api/requests/${enc(requestId)}/withdraw`, {}),
+  // the 督考办's workbench
+  reviews: (status: 'pending' | 'approved' | 'returned' | 'all' = 'pending') => call(ReviewList, 'GET', `/api/reviews?status=${status}&limit=200`),
+  decide: (id: string, decision: 'approve' | 'return', comment?: string) => call(ReviewItem, 'POST', `/api/reviews/${enc(id)}/${decision}`, comment ? { comment } : {}),
+  districtOverview: () => call(Overview, 'GET', '/api/overview'),
+  parts: (f: PartFilter) => call(PartList, 'GET', `/api/overview/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString()}`),
+  taskUnits: (taskId: string) => call(TaskUnits, 'GET', `/api/tasks/${enc(taskId)}/units`),
+  units: () => call(UnitList, 'GET', '/api/units'),
+  designate: (assignmentId: string, unitIds: string[]) => call(DesignateResult, 'POST', `/api/assignments/${enc(assignmentId)}/designate`, { unitIds }),
 };
+
+/** A drill-down: parts by light, unit, section or task. */
+export interface PartFilter {
+  light?: string;
+  unitId?: string;
+  sectionId?: string;
+  taskId?: string;
+}
 
 /** Parses the upload endpoint's answer (the host layer does the transfer: XHR in browsers, JSAPI in DingTalk). */
 export function parseUpload(status: number, text: string): z.infer<typeof UploadResult> {
@@ -99,4 +116,8 @@ export function parseUpload(status: number, text: string): z.infer<typeof Upload
 }
 
 export type { AuthConfig, Me, MyItems, TaskOverview };
+export type OverviewData = z.infer<typeof Overview>;
+export type Review = z.infer<typeof ReviewItem>;
+export type Part = z.infer<typeof PartList>['items'][number];
+export type TaskUnitsData = z.infer<typeof TaskUnits>;
 export type Upload = z.infer<typeof UploadResult>;

@@ -57,7 +57,7 @@ export function MyTasks() {
 
   return (
     <div className="page">
-      <NavBar title="我的任务" onBack={false} right={<a className="nav-link" href={href.list()}>任务清单</a>} />
+      <NavBar title="我的任务" onBack={false} right={me.can.includes('overview.read') ? <a className="nav-link" href={href.office()}>督办总览</a> : <a className="nav-link" href={href.list()}>任务清单</a>} />
       <div className="summary">
         <div className="who">
           <strong>{me.name}</strong>
@@ -78,6 +78,11 @@ export function MyTasks() {
             {!host.ownNavBar && (
               <a className="list-link" href={href.list()}>
                 任务清单 ›
+              </a>
+            )}
+            {!host.ownNavBar && me.can.includes('overview.read') && (
+              <a className="list-link" href={href.office()}>
+                督办总览 ›
               </a>
             )}
           </div>

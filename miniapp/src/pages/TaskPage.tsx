@@ -1,4 +1,5 @@
 import { Button, Card, Ellipsis, Tag } from 'antd-mobile';
+import { UnitsCard } from '../components/UnitsCard';
 import { Blank } from '../components/Blank';
 import { PullToRefresh } from '../components/PullToRefresh';
 import { useCallback, useEffect, useState } from 'react';
@@ -14,18 +15,25 @@ import { cnDate as cn, taskName } from '../format';
 type Mine = TaskOverview['mine'][number];
 const STATUS = { done: '已完成', open: '待办', notYet: '未到时间' } as const;
 
-function UnitCard({ m, taskId, today, onAck }: { m: Mine; taskId: string; today: string; onAck: (m: Mine) => Promise<void> }) {
+function UnitCard({ m, taskId, today, roleName, onAck }: { m: Mine; taskId: string; today: string; roleName: string; onAck: (m: Mine) => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   return (
     <Card
       className="card mine"
       title={
         <span>
-          {m.unit.name} <Tag color={m.role === 'lead' ? 'danger' : 'default'}>{m.role === 'lead' ? '牵头' : '配合'}</Tag>
+          {m.unit.name} <Tag color={roleName === '牵头单位' ? 'danger' : 'default'}>{roleName.replace('单位', '')}</Tag>
         </span>
       }
-      extra={m.acknowledged === 'done' ? <Tag color="success">已签收</Tag> : m.acknowledged === 'open' ? <Tag color="warning">未签收</Tag> : undefined}
+      extra={m.closed ? <Tag color="success">已办结</Tag> : m.acknowledged === 'done' ? <Tag color="success">已签收</Tag> : m.acknowledged === 'open' ? <Tag color="warning">未签收</Tag> : undefined}
     >
+      {m.closed && <div className="closed">督考办已同意办结,本单位这项任务不再提醒。</div>}
+      {m.decisions.map((d) => (
+        <div key={d.id} className={`decision decision-${d.state}`}>
+          <b>{d.label}</b>:{d.result}
+          {d.comment && <div>督考办意见:{d.comment}</div>}
+        </div>
+      ))}
       {m.pending.closure && <div className="pending">办结申请待督考办审核</div>}
       {m.pending.extensionUntil && <div className="pending">延期申请(至 {m.pending.extensionUntil})待督考办审核</div>}
       <ul className="obligations">
@@ -37,7 +45,7 @@ function UnitCard({ m, taskId, today, onAck }: { m: Mine; taskId: string; today:
           </li>
         ))}
       </ul>
-      {m.canAct && (
+      {m.canAct && !m.closed && (
         <div className="actions">
           {m.acknowledged === 'open' && (
             <Button
@@ -102,8 +110,12 @@ export default function TaskPage({ taskId }: { taskId: string }) {
     );
   }
   if (!data || !t) return <Loading />;
-  const leads = t.assignments.filter((a) => a.role === 'lead');
-  const cos = t.assignments.filter((a) => a.role === 'co');
+  const named = t.assignments.filter((a) => a.status === 'active' || a.status === 'closed');
+  const leads = named.filter((a) => a.role === 'lead');
+  const cos = named.filter((a) => a.role === 'co');
+  const placeholders = t.assignments.filter((a) => a.status === 'toDesignate');
+  // no △ in the plan: each unit acts on its own (责任单位), none leads
+  const leadName = leads[0]?.roleName ?? '牵头单位';
   return (
     <div className="page">
       <NavBar title={title} />
@@ -117,22 +129,30 @@ export default function TaskPage({ taskId }: { taskId: string }) {
           {t.body && t.body.replace(/[。.]$/, '') !== t.title && <Ellipsis className="task-body" content={t.body} rows={3} expandText="展开" collapseText="收起" />}
           {data.measure && <div className="meta">所属主要任务:{data.measure.number}. {data.measure.title}</div>}
           <div className="meta">时间要求:{t.schedule.text || '每年推进'}</div>
-          <div className="meta units">
-            牵头单位:
-            {leads.slice(0, 8).map((a) => (
-              <Tag key={a.id} color="danger" fill="outline">
-                {a.unitName}
-              </Tag>
-            ))}
-            {leads.length > 8 && <span className="muted">等 {leads.length} 个</span>}
-          </div>
+          {leads.length > 0 && (
+            <div className="meta units">
+              {leadName}:
+              {leads.slice(0, 8).map((a) => (
+                <Tag key={a.id} color={leadName === '牵头单位' ? 'danger' : 'primary'} fill="outline">
+                  {a.unitName}
+                </Tag>
+              ))}
+              {leads.length > 8 && <span className="muted">等 {leads.length} 个</span>}
+            </div>
+          )}
+          {placeholders.length > 0 && (
+            <div className="meta placeholder">
+              待明确:{placeholders.map((a) => a.unitName).join('、')}(尚未明确具体责任单位,暂无人负责)
+            </div>
+          )}
           {cos.length > 0 && (
             <Ellipsis className="meta" content={`配合单位:${cos.map((a) => a.unitName).join('、')}`} rows={2} expandText="展开" collapseText="收起" />
           )}
         </Card>
         {data.mine.map((m) => (
-          <UnitCard today={data.today} key={m.assignmentId} m={m} taskId={taskId} onAck={onAck} />
+          <UnitCard today={data.today} key={m.assignmentId} m={m} taskId={taskId} roleName={t.assignments.find((a) => a.id === m.assignmentId)?.roleName ?? (m.role === 'lead' ? '牵头单位' : '配合单位')} onAck={onAck} />
         ))}
+        <UnitsCard taskId={taskId} today={data.today} onChanged={load} />
         <Card className="card" title="办理记录">
           <Timeline entries={data.timeline} />
           {data.timelineTotal > data.timeline.length && <div className="muted pad">仅显示最近 {data.timeline.length} 条(共 {data.timelineTotal} 条),完整记录见台账。</div>}

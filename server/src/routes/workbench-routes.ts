@@ -40,7 +40,7 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
       const v = viewerOf(req);
       const { limit, ...filter } = req.query;
       const all = reviews.list(filter);
-      return { items: all.slice(0, limit).map((r) => reviewItem(state(), r, o.sessions, v.person.id, today())), total: all.length };
+      return { today: today(), items: all.slice(0, limit).map((r) => reviewItem(state(), r, o.sessions, v.person.id, today())), total: all.length };
     });
 
     for (const [route, decision] of [[api.approveReview, 'approve'], [api.returnReview, 'return']] as const) {
@@ -60,7 +60,7 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
       const parts = sortParts(filterParts(partsOf(state(), rules, today(), { year, unitIds: scopeOf(viewerOf(req)) }), filter));
       const lights = { red: 0, yellow: 0, green: 0 };
       for (const p of parts) lights[p.light] += 1;
-      return { items: parts.slice(0, limit), total: parts.length, lights };
+      return { today: today(), items: parts.slice(0, limit), total: parts.length, lights };
     });
 
     app.get(api.taskUnits.path, { config: can('task.read'), schema: { tags: ['任务'], summary: '任务的各单位情况(签收、最近进展、灯色)', params: api.taskUnits.params, response: { 200: api.taskUnits.response, ...errors } } }, async (req) => {

@@ -18,7 +18,7 @@ export function placeholderCount(state: Readonly<State>): { tasks: number; assig
  * The 督考办 names the units behind a 待明确 placeholder of a task. Each named unit gets its own
  * assignment (role as the placeholder's, `viaGroupId` the group) and its obligations from today:
  * items already past are not owed (waived, since nobody was responsible then), and the 签收 is due
- * within the policy's days from today, so the next digest reminds them. The placeholder becomes
+ * within the policy's days counted from the next working day, whose digest reminds them. The placeholder becomes
  * `designated`. One transaction, one `units.designated` event (plus the materialisation's).
  */
 export async function designateUnits(d: { store: Store; clock: Clock; rules: BookRules }, actor: Actor & { id: string }, placeholderId: string, unitIds: readonly string[]): Promise<DesignateResult> {
@@ -50,7 +50,8 @@ export async function designateUnits(d: { store: Store; clock: Clock; rules: Boo
       payload: { taskId: holder.taskId, placeholder: holder.id, groupId: holder.unitId, unitIds: fresh, assignments: created.map((a) => a.id), before: 'toDesignate', after: 'designated' },
     });
     const mine = new Set(created.map((a) => a.id));
-    const ackDue = d.rules.calendar.addWorkingDays(today, d.rules.policy.acknowledge.withinWorkingDays);
+    // the 签收 is due as at the start of a cycle, counted from the next working day: its first reminder goes out then
+    const ackDue = d.rules.calendar.addWorkingDays(today, d.rules.policy.acknowledge.withinWorkingDays + 1);
     materialiseInDraft(draft, tx, d.rules, liveYears(today), (r) => {
       if (!mine.has(r.assignmentId)) return r;
       if (r.year < Number(today.slice(0, 4))) return { ...r, status: 'waived' };

@@ -1,0 +1,117 @@
+import { Button, Card, CheckList, Popup, SearchBar, Tag, Toast } from 'antd-mobile';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, type TaskUnitsData } from '../api/client';
+import { useApp } from '../context';
+import { cnDate as cn } from '../format';
+import { LightDot } from './Light';
+
+const ACK = { done: '已签收', open: '未签收', none: '' } as const;
+
+/** Picks the units behind a 待明确 placeholder (区级有关部门 …) and names them. */
+function Designate({ placeholder, onDone, onClose }: { placeholder: TaskUnitsData['placeholders'][number]; onDone: () => void; onClose: () => void }) {
+  const [units, setUnits] = useState<Array<{ id: string; name: string }>>();
+  const [query, setQuery] = useState('');
+  const [picked, setPicked] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    void api.units().then((r) => setUnits(r.items.filter((u) => u.kind !== 'provisional').map((u) => ({ id: u.id, name: u.name }))), (e: Error) => Toast.show({ content: e.message, icon: 'fail' }));
+  }, []);
+  const shown = useMemo(() => units?.filter((u) => !query || u.name.includes(query)) ?? [], [units, query]);
+  const submit = async () => {
+    setBusy(true);
+    try {
+      const r = await api.designate(placeholder.assignmentId, picked);
+      Toast.show({ content: `已明确 ${r.assignments.length} 个责任单位,下一个工作日起提醒`, icon: 'success' });
+      onDone();
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="sheet designate">
+      <div className="sheet-title">明确"{placeholder.group.name}"的责任单位</div>
+      <SearchBar placeholder="搜索单位" value={query} onChange={setQuery} />
+      <div className="sheet-list">
+        <CheckList multiple value={picked} onChange={(v) => setPicked(v.map(String))}>
+          {shown.map((u) => (
+            <CheckList.Item key={u.id} value={u.id}>
+              {u.name}
+            </CheckList.Item>
+          ))}
+        </CheckList>
+      </div>
+      <div className="row">
+        <Button onClick={onClose}>取消</Button>
+        <Button color="primary" disabled={picked.length === 0} loading={busy} onClick={() => void submit()}>
+          确定({picked.length} 个单位)
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * 各单位情况: each unit's 签收, last report and light on a task — for the 督考办, leaders and
+ * evaluators, and for the lead unit (which sees its co-units and files the consolidated report).
+ * The 督考办 names the units behind a 待明确 placeholder here.
+ */
+export function UnitsCard({ taskId, today, onChanged }: { taskId: string; today: string; onChanged: () => Promise<void> }) {
+  const { me } = useApp();
+  const [data, setData] = useState<TaskUnitsData>();
+  const [naming, setNaming] = useState<TaskUnitsData['placeholders'][number]>();
+  const load = useCallback(async () => setData(await api.taskUnits(taskId).catch(() => undefined)), [taskId]);
+  useEffect(() => void load(), [load]);
+  // a co-unit sees only its own part (already on its card); the 督考办 also sees a task nobody carries yet
+  if (!data || (data.parts.length === 0 && data.placeholders.length === 0) || (!me.readsAll && data.parts.length <= 1)) return null;
+  const canName = me.can.includes('assignment.designate');
+  const acked = data.parts.filter((p) => p.acknowledged === 'done').length;
+  const reported = data.parts.filter((p) => p.lastReport).length;
+  return (
+    <Card className="card units-card" title={`各单位情况(${data.parts.length})`} extra={<span className="muted">已签收 {acked} · 已报送 {reported}</span>}>
+      {data.placeholders.map((p) => (
+        <div key={p.assignmentId} className="placeholder-row">
+          <span>
+            <Tag color="warning">待明确</Tag> {p.group.name}
+          </span>
+          {canName && (
+            <Button size="small" color="primary" onClick={() => setNaming(p)}>
+              明确责任单位
+            </Button>
+          )}
+        </div>
+      ))}
+      <ul className="unit-rows">
+        {data.parts.map((p) => (
+          <li key={p.assignmentId} className="unit-row">
+            <LightDot light={p.light} />
+            <div className="unit-main">
+              <div className="row-head">
+                <span>
+                  {p.unit.name} <span className="muted">{p.roleName}</span>
+                </span>
+                <span className="muted">{p.status === 'closed' ? '已办结' : ACK[p.acknowledged]}</span>
+              </div>
+              <div className={`reason reason-${p.light}`}>{p.reason}</div>
+              <div className="muted ellipsis">{p.lastReport ? `${cn(p.lastReport.at.slice(0, 10), today)}:${p.lastReport.text}` : '尚未报送进展'}</div>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <Popup visible={naming !== undefined} onMaskClick={() => setNaming(undefined)} bodyClassName="decide-sheet">
+        {naming && (
+          <Designate
+            placeholder={naming}
+            onClose={() => setNaming(undefined)}
+            onDone={() => {
+              setNaming(undefined);
+              void load();
+              void onChanged();
+            }}
+          />
+        )}
+      </Popup>
+    </Card>
+  );
+}

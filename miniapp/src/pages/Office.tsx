@@ -1,0 +1,160 @@
+import { Card, List } from 'antd-mobile';
+import { useCallback, useEffect, useState } from 'react';
+import { api, type OverviewData } from '../api/client';
+import { Blank } from '../components/Blank';
+import { Loading } from '../components/Loading';
+import { NavBar } from '../components/NavBar';
+import { PullToRefresh } from '../components/PullToRefresh';
+import { useApp } from '../context';
+import { cnDate as cn } from '../format';
+import { go, href } from '../router';
+
+type Counts = { red: number; yellow: number; green: number };
+const total = (c: Counts) => c.red + c.yellow + c.green;
+
+/** One stacked bar: the share of red, yellow and green parts. */
+function LightBar({ c }: { c: Counts }) {
+  const n = Math.max(1, total(c));
+  return (
+    <div className="lightbar" role="img" aria-label={`逾期 ${c.red},即将到期 ${c.yellow},正常 ${c.green}`}>
+      {(['red', 'yellow', 'green'] as const).map((k) => (c[k] > 0 ? <span key={k} className={`seg seg-${k}`} style={{ width: `${(100 * c[k]) / n}%` }} /> : null))}
+    </div>
+  );
+}
+
+/** The red count over the year, day by day (the history the day's plan records). */
+function Trend({ history }: { history: OverviewData['history'] }) {
+  if (history.length < 2) return <div className="muted">每个工作日记录一次,满两天后显示趋势。</div>;
+  const w = 600;
+  const h = 80;
+  const max = Math.max(1, ...history.map((x) => x.red + x.yellow));
+  const pts = (k: (x: Counts) => number) => history.map((x, i) => `${((i / (history.length - 1)) * w).toFixed(1)},${(h - (k(x) / max) * (h - 4)).toFixed(1)}`).join(' ');
+  return (
+    <div>
+      <svg className="trend" viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none" role="img" aria-label="逾期与即将到期的变化">
+        <polyline points={pts((x) => x.red + x.yellow)} className="trend-yellow" />
+        <polyline points={pts((x) => x.red)} className="trend-red" />
+      </svg>
+      <div className="trend-axis muted">
+        <span>{cn(history[0]!.date)}</span>
+        <span>
+          <i className="dot dot-red" /> 逾期 <i className="dot dot-yellow" /> 逾期+即将到期
+        </span>
+        <span>{cn(history[history.length - 1]!.date)}</span>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * 督办总览: the district (or a unit leader's units) at a glance — parts by light, what waits for
+ * review, placeholders to name, and the rows by section and by unit, each opening the list it counts.
+ */
+export default function Office() {
+  const { me } = useApp();
+  const [data, setData] = useState<OverviewData>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(async () => {
+    try {
+      setData(await api.districtOverview());
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+  useEffect(() => void load(), [load]);
+  const actsForUnits = me.can.includes('unit.act');
+  const reviews = me.can.includes('review.read');
+
+  return (
+    <div className="page wide">
+      <NavBar title="督办总览" onBack={actsForUnits ? undefined : false} right={<a className="nav-link" href={href.list()}>任务清单</a>} />
+      <PullToRefresh onRefresh={load}>
+        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
+        {!data && !error && <Loading />}
+        {data && (
+          <>
+            <div className="summary">
+              <div className="who">
+                <strong>{me.name}</strong>
+                <span className="muted">
+                  {data.scope === 'district' ? '全区' : me.units.map((u) => u.name).join('、')} · {data.year}年 · {cn(data.today)}
+                </span>
+              </div>
+              <div className="counts">
+                <a className="count red" href={href.parts({ light: 'red', title: '全部逾期' })}>
+                  <b>{data.lights.red}</b>逾期
+                </a>
+                <a className="count yellow" href={href.parts({ light: 'yellow', title: '全部即将到期' })}>
+                  <b>{data.lights.yellow}</b>即将到期
+                </a>
+                <a className="count green" href={href.parts({ light: 'green', title: '全部正常' })}>
+                  <b>{data.lights.green}</b>正常
+                </a>
+                <span className="next">
+                  共 {total(data.lights)} 项分工{data.recovered ? ` · ${data.recovered} 项已恢复` : ''}
+                  {data.closed ? ` · ${data.closed} 项已办结` : ''}
+                </span>
+              </div>
+            </div>
+            <div className="office-grid">
+              <div>
+                {(reviews || data.placeholders.tasks > 0) && (
+                  <List className="todo-list" header="待办">
+                    {reviews && (
+                      <List.Item onClick={() => go(href.reviews())} extra={<b className={data.reviews.total ? 'badge' : 'muted'}>{data.reviews.total}</b>} description={`进展报告 ${data.reviews.report} · 办结 ${data.reviews.closure} · 延期 ${data.reviews.extension}`}>
+                        待审核
+                      </List.Item>
+                    )}
+                    {data.placeholders.tasks > 0 && (
+                      <List.Item onClick={() => go(href.list())} extra={<b className="badge">{data.placeholders.tasks}</b>} description={`${data.placeholders.assignments} 处"区级有关部门"等尚未明确责任单位,不会提醒任何人`}>
+                        待明确责任单位的任务
+                      </List.Item>
+                    )}
+                  </List>
+                )}
+                <Card className="card" title="按工程">
+                  {data.sections.map((s) => (
+                    <a key={s.sectionId} className="row-link" href={href.parts({ sectionId: s.sectionId, title: `${s.label}${s.title}` })}>
+                      <div className="row-head">
+                        <span className="ellipsis">
+                          {s.label}
+                          {s.title}
+                        </span>
+                        <span className="muted">
+                          <span className="num-red">{s.red}</span> / <span className="num-yellow">{s.yellow}</span> / {s.green}
+                        </span>
+                      </div>
+                      <LightBar c={s} />
+                    </a>
+                  ))}
+                </Card>
+                {data.scope === 'district' && (
+                  <Card className="card" title="全年趋势">
+                    <Trend history={data.history} />
+                  </Card>
+                )}
+              </div>
+              <Card className="card" title="按单位(逾期多的在前)">
+                {data.units.map((u) => (
+                  <a key={u.unitId} className="row-link" href={href.parts({ unitId: u.unitId, title: u.unitName })}>
+                    <div className="row-head">
+                      <span className="ellipsis">{u.unitName}</span>
+                      <span className="muted">
+                        {u.red > 0 && <span className="num-red">逾期 {u.red} </span>}
+                        {u.yellow > 0 && <span className="num-yellow">即将到期 {u.yellow} </span>}
+                        共 {total(u)}
+                      </span>
+                    </div>
+                    <LightBar c={u} />
+                  </a>
+                ))}
+              </Card>
+            </div>
+            <div className="footer-space" />
+          </>
+        )}
+      </PullToRefresh>
+    </div>
+  );
+}

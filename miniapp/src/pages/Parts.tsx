@@ -1,0 +1,88 @@
+import { CapsuleTabs, List, Tag } from 'antd-mobile';
+import { useCallback, useEffect, useState } from 'react';
+import { api, type Part } from '../api/client';
+import { Blank } from '../components/Blank';
+import { LightDot } from '../components/Light';
+import { Loading } from '../components/Loading';
+import { NavBar } from '../components/NavBar';
+import { PullToRefresh } from '../components/PullToRefresh';
+import { cnDate as cn, taskName } from '../format';
+import { go, href } from '../router';
+
+const ACK = { done: '已签收', open: '未签收', none: '' } as const;
+const REVIEW = { report: '报告待审核', closure: '办结待审核', extension: '延期待审核' } as const;
+
+/** 总览下钻: the parts a count on the overview counted, worst first, each opening its task. */
+export default function Parts({ filter }: { filter: { light?: string; unitId?: string; sectionId?: string; title?: string } }) {
+  const [light, setLight] = useState(filter.light ?? 'all');
+  const [data, setData] = useState<{ today: string; items: Part[]; total: number; lights: { red: number; yellow: number; green: number } }>();
+  const [error, setError] = useState<string>();
+  const load = useCallback(async () => {
+    try {
+      const all = await api.parts({ ...(filter.unitId ? { unitId: filter.unitId } : {}), ...(filter.sectionId ? { sectionId: filter.sectionId } : {}) });
+      setData(all);
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [filter.unitId, filter.sectionId]);
+  useEffect(() => void load(), [load]);
+  const shown = data?.items.filter((p) => light === 'all' || p.light === light) ?? [];
+  const byUnit = Boolean(filter.unitId);
+
+  return (
+    <div className="page wide">
+      <NavBar title={filter.title ?? '督办明细'} />
+      {data && (
+        <CapsuleTabs activeKey={light} onChange={setLight} className="sections">
+          <CapsuleTabs.Tab title={`全部 ${data.total}`} key="all" />
+          <CapsuleTabs.Tab title={`逾期 ${data.lights.red}`} key="red" />
+          <CapsuleTabs.Tab title={`即将到期 ${data.lights.yellow}`} key="yellow" />
+          <CapsuleTabs.Tab title={`正常 ${data.lights.green}`} key="green" />
+        </CapsuleTabs>
+      )}
+      <PullToRefresh onRefresh={load}>
+        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
+        {!data && !error && <Loading />}
+        {data && shown.length === 0 && <Blank icon="✅" title="没有这类分工" description="换一个灯色看看。" />}
+        {shown.length > 0 && (
+          <List className="parts">
+            {shown.map((p) => (
+              <List.Item
+                key={p.assignmentId}
+                prefix={<LightDot light={p.light} />}
+                onClick={() => go(href.task(p.task.id))}
+                description={
+                  <>
+                    <div className="ellipsis">{byUnit ? p.task.title : `${p.unit.name} · ${p.roleName}`}</div>
+                    <div className={`reason reason-${p.light}`}>{p.reason}</div>
+                    <div className="muted">
+                      {p.acknowledged !== 'none' && <span>{ACK[p.acknowledged]} · </span>}
+                      {p.lastReport ? `最近报送 ${cn(p.lastReport.at.slice(0, 10), data?.today)}` : '尚未报送进展'}
+                      {p.pendingReview && (
+                        <Tag color="warning" fill="outline" className="inline-tag">
+                          {REVIEW[p.pendingReview]}
+                        </Tag>
+                      )}
+                      {p.recovered && (
+                        <Tag color="success" fill="outline" className="inline-tag">
+                          已恢复
+                        </Tag>
+                      )}
+                    </div>
+                  </>
+                }
+              >
+                <span className="item-title">
+                  {taskName(p.task)}
+                  {byUnit ? '' : ` ${p.task.title}`}
+                </span>
+              </List.Item>
+            ))}
+          </List>
+        )}
+        <div className="footer-space" />
+      </PullToRefresh>
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+import { Button, Card, Popup, Tabs, Tag, TextArea, Toast } from 'antd-mobile';
+import { useCallback, useEffect, useState } from 'react';
+import { api, type Review } from '../api/client';
+import { Blank } from '../components/Blank';
+import { Loading } from '../components/Loading';
+import { NavBar } from '../components/NavBar';
+import { PullToRefresh } from '../components/PullToRefresh';
+import { useApp } from '../context';
+import { cnDate as cn, taskName } from '../format';
+import { go, href } from '../router';
+
+const KIND: Record<Review['kind'], { name: string; color: string; yes: string; no: string }> = {
+  report: { name: '进展报告', color: 'primary', yes: '通过', no: '退回' },
+  closure: { name: '办结申请', color: 'success', yes: '同意办结', no: '不同意' },
+  extension: { name: '延期申请', color: 'warning', yes: '同意延期', no: '不同意' },
+};
+const STATUS: Record<Review['status'], string> = { pending: '待审核', approved: '已通过', returned: '已退回', withdrawn: '已撤回' };
+
+function ReviewCard({ r, today, canDecide, onDecide }: { r: Review; today: string; canDecide: boolean; onDecide: (r: Review, d: 'approve' | 'return') => void }) {
+  const k = KIND[r.kind];
+  return (
+    <Card
+      className="card review"
+      title={
+        <span>
+          <Tag color={k.color}>{k.name}</Tag> {r.unit.name}
+        </span>
+      }
+      extra={<span className="muted">{cn(r.submittedAt.slice(0, 10), today)}提交</span>}
+    >
+      <a className="task-no" href={href.task(r.taskId)}>
+        {taskName(r.task)} {r.task.title}
+      </a>
+      <div className="meta">
+        {r.items.map((i) => (
+          <div key={i.obligationId}>
+            事项:{i.label}(截止 {cn(i.due, today)}){r.late && <Tag color="danger" fill="outline">逾期提交</Tag>}
+          </div>
+        ))}
+        {r.kind === 'extension' && r.until && (
+          <div>
+            申请延至 <b>{cn(r.until, today)}</b>(原截止 {r.previousDue ? cn(r.previousDue, today) : '—'})
+          </div>
+        )}
+        <div className="muted">
+          {r.requester.name ?? r.requester.id} · {r.channel === 'bot' ? '机器人' : '督办通'}
+        </div>
+      </div>
+      {r.text && <div className="tl-text">{r.text}</div>}
+      {r.evidence.length > 0 && (
+        <div className="evidence">
+          {r.evidence.map((e) => (
+            <a key={e.sha256} className="doc" href={e.url} target="_blank" rel="noreferrer">
+              📎 {e.name}
+            </a>
+          ))}
+        </div>
+      )}
+      {r.status === 'pending' ? (
+        canDecide && (
+          <div className="row decide">
+            <Button color="primary" onClick={() => onDecide(r, 'approve')}>
+              {k.yes}
+            </Button>
+            <Button color="danger" fill="outline" onClick={() => onDecide(r, 'return')}>
+              {k.no}
+            </Button>
+          </div>
+        )
+      ) : (
+        <div className={`decision decision-${r.status}`}>
+          {STATUS[r.status]}
+          {r.decidedBy ? ` · ${r.decidedBy}` : ''}
+          {r.decidedAt ? ` · ${cn(r.decidedAt.slice(0, 10), today)}` : ''}:{r.effect}
+          {r.comment && <div>意见:{r.comment}</div>}
+        </div>
+      )}
+      {r.status === 'pending' && <div className="muted effect">{r.effect}</div>}
+    </Card>
+  );
+}
+
+/** 审核:办结、延期申请和年中/年末报告,待审核的先到先审。 */
+export default function Reviews({ status }: { status: 'pending' | 'decided' }) {
+  const { me } = useApp();
+  const [items, setItems] = useState<Review[]>();
+  const [error, setError] = useState<string>();
+  const [deciding, setDeciding] = useState<{ r: Review; d: 'approve' | 'return' }>();
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [today, setToday] = useState('');
+
+  const load = useCallback(async () => {
+    try {
+      const list = await api.reviews(status === 'pending' ? 'pending' : 'all');
+      setToday(list.today);
+      setItems(list.items.filter((r) => (status === 'pending' ? true : r.status === 'approved' || r.status === 'returned')));
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [status]);
+  useEffect(() => void load(), [load]);
+
+  const submit = async () => {
+    if (!deciding) return;
+    if (deciding.d === 'return' && !comment.trim()) {
+      Toast.show({ content: '请写明退回(不同意)的理由', icon: 'fail' });
+      return;
+    }
+    setBusy(true);
+    try {
+      const r = await api.decide(deciding.r.id, deciding.d, comment.trim() || undefined);
+      Toast.show({ content: `${r.unit.name}:${r.effect}`, icon: 'success' });
+      setDeciding(undefined);
+      setComment('');
+      await load();
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail' });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="page wide">
+      <NavBar title="审核" />
+      <Tabs activeKey={status} onChange={(k) => go(href.reviews(k as 'pending' | 'decided'), true)} className="tabs">
+        <Tabs.Tab title={`待审核${status === 'pending' && items ? `(${items.length})` : ''}`} key="pending" />
+        <Tabs.Tab title="已审核" key="decided" />
+      </Tabs>
+      <PullToRefresh onRefresh={load}>
+        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
+        {!items && !error && <Loading />}
+        {items && items.length === 0 && <Blank icon="✅" title={status === 'pending' ? '没有待审核的事项' : '还没有审核记录'} description="单位提交办结、延期申请或年中、年末报告后会出现在这里。" />}
+        <div className="review-grid">
+          {items?.map((r) => (
+            <ReviewCard key={r.id} r={r} today={today} canDecide={me.can.includes('review.decide')} onDecide={(x, d) => setDeciding({ r: x, d })} />
+          ))}
+        </div>
+        <div className="footer-space" />
+      </PullToRefresh>
+      <Popup visible={deciding !== undefined} onMaskClick={() => setDeciding(undefined)} bodyClassName="decide-sheet">
+        {deciding && (
+          <div className="sheet">
+            <div className="sheet-title">
+              {KIND[deciding.r.kind][deciding.d === 'approve' ? 'yes' : 'no']}:{deciding.r.unit.name} · {taskName(deciding.r.task)}
+            </div>
+            <TextArea placeholder={deciding.d === 'return' ? '退回理由(必填),单位据此修改' : '审核意见(选填)'} value={comment} onChange={setComment} rows={4} maxLength={500} showCount />
+            <div className="row">
+              <Button onClick={() => setDeciding(undefined)}>取消</Button>
+              <Button color={deciding.d === 'approve' ? 'primary' : 'danger'} loading={busy} onClick={() => void submit()}>
+                确定{KIND[deciding.r.kind][deciding.d === 'approve' ? 'yes' : 'no']}
+              </Button>
+            </div>
+          </div>
+        )}
+      </Popup>
+    </div>
+  );
+}
