@@ -8,7 +8,16 @@ export type Route =
   | { page: 'act'; taskId: string; assignmentId: string; mode: 'report' | 'closure' | 'extension' }
   | { page: 'office' }
   | { page: 'reviews'; status: 'pending' | 'decided' }
-  | { page: 'parts'; filter: { light?: string; unitId?: string; sectionId?: string; title?: string } };
+  | { page: 'parts'; filter: PartRouteFilter };
+
+/** A drill-down as a link carries it (an escalation's button links here too). */
+export interface PartRouteFilter {
+  light?: string;
+  unitId?: string;
+  sectionId?: string;
+  minOverdueDays?: string;
+  title?: string;
+}
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -18,8 +27,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'reviews') return { page: 'reviews', status: parts[1] === 'decided' ? 'decided' : 'pending' };
   if (parts[0] === 'parts') {
     const q = new URLSearchParams(query);
-    const filter: { light?: string; unitId?: string; sectionId?: string; title?: string } = {};
-    for (const k of ['light', 'unitId', 'sectionId', 'title'] as const) {
+    const filter: PartRouteFilter = {};
+    for (const k of ['light', 'unitId', 'sectionId', 'minOverdueDays', 'title'] as const) {
       const v = q.get(k);
       if (v) filter[k] = v;
     }
@@ -41,7 +50,7 @@ export const href = {
   task: (taskId: string) => `#/tasks/${encodeURIComponent(taskId)}`,
   office: () => '#/office',
   reviews: (status: 'pending' | 'decided' = 'pending') => `#/reviews${status === 'decided' ? '/decided' : ''}`,
-  parts: (f: { light?: string; unitId?: string; sectionId?: string; title?: string }) => `#/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string')).toString()}`,
+  parts: (f: PartRouteFilter) => `#/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string')).toString()}`,
   act: (taskId: string, assignmentId: string, mode: 'report' | 'closure' | 'extension' = 'report') => `#/tasks/${encodeURIComponent(taskId)}/act/${encodeURIComponent(assignmentId)}?mode=${mode}`,
 };
 

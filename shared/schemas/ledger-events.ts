@@ -73,7 +73,7 @@ export const EVENT_PAYLOADS = {
   }),
   'directory.seeded': z.strictObject({ units: z.number().int(), groups: z.number().int(), people: z.number().int(), sample: z.boolean() }),
   'directory.contactsSynced': z.strictObject({ added: z.array(z.string()), changed: z.array(z.string()), missing: z.array(z.string()) }),
-  'reminders.planned': z.strictObject({ digests: z.number().int(), escalations: z.number().int(), todos: z.number().int(), dayName: z.string() }),
+  'reminders.planned': z.strictObject({ digests: z.number().int(), escalations: z.number().int(), todos: z.number().int(), dayName: z.string(), weekly: z.number().int().optional() }),
   'reminder.sent': z.strictObject({ personId: z.string().optional(), userId: z.unknown(), date: Date10, kind: z.unknown(), level: z.unknown(), taskId: z.string(), obligations: z.unknown(), tasks: z.unknown() }),
   'reminder.delivery': z.strictObject({ userId: z.unknown(), taskId: z.unknown(), status: z.string(), code: z.string().optional(), check: z.unknown() }),
   'reminder.failed': z.strictObject({ kind: z.string(), personId: z.string().optional(), attempts: z.number().int(), error: z.string() }),

@@ -83,6 +83,8 @@ export const PartsQuery = z.object({
   unitId: z.string().max(128).optional(),
   sectionId: z.string().max(128).optional(),
   taskId: z.string().max(128).optional(),
+  /** Only parts overdue at least this many working days (what an escalation listed). */
+  minOverdueDays: z.coerce.number().int().min(0).max(1000).optional(),
   limit: z.coerce.number().int().min(1).max(2000).default(500),
 });
 
@@ -103,6 +105,8 @@ export const PartView = z.object({
   lastReport: z.object({ at: Instant, text: z.string() }).nullable(),
   /** Items open now (opened, not done). */
   open: z.number().int(),
+  /** Working days its most overdue open item is late (0: nothing overdue). */
+  overdueDays: z.number().int(),
   pendingReview: z.enum(['report', 'closure', 'extension']).nullable(),
 });
 export type PartView = z.infer<typeof PartView>;

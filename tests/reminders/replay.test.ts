@@ -16,7 +16,7 @@ describe('replaying the seeded plan from its start to 2019-12-31', () => {
     expect(b.officials).toBeGreaterThan(50);
     expect(r.fulfilled).toBeGreaterThan(1000);
     // slow units are escalated: some leaders and the 督考办 hear about them
-    const escalated = new Set(r.notices.filter((n) => n.message.kind === 'actionCard' && n.message.title.startsWith('督办通报')).map((n) => n.userId));
+    const escalated = new Set(r.notices.filter((n) => n.message.kind === 'actionCard' && n.message.title.startsWith('逾期督办')).map((n) => n.userId));
     expect([...escalated].some((u) => u.endsWith('-l'))).toBe(true);
     expect([...escalated].some((u) => u.startsWith('dt-dkb-s'))).toBe(true);
     // every digest differs from the one the same person got before

@@ -96,6 +96,7 @@ export interface PartFilter {
   unitId?: string;
   sectionId?: string;
   taskId?: string;
+  minOverdueDays?: string;
 }
 
 /** Parses the upload endpoint's answer (the host layer does the transfer: XHR in browsers, JSAPI in DingTalk). */

@@ -7,25 +7,25 @@ import { Loading } from '../components/Loading';
 import { NavBar } from '../components/NavBar';
 import { PullToRefresh } from '../components/PullToRefresh';
 import { cnDate as cn, taskName } from '../format';
-import { go, href } from '../router';
+import { go, href, type PartRouteFilter } from '../router';
 
 const ACK = { done: '已签收', open: '未签收', none: '' } as const;
 const REVIEW = { report: '报告待审核', closure: '办结待审核', extension: '延期待审核' } as const;
 
 /** 总览下钻: the parts a count on the overview counted, worst first, each opening its task. */
-export default function Parts({ filter }: { filter: { light?: string; unitId?: string; sectionId?: string; title?: string } }) {
+export default function Parts({ filter }: { filter: PartRouteFilter }) {
   const [light, setLight] = useState(filter.light ?? 'all');
   const [data, setData] = useState<{ today: string; items: Part[]; total: number; lights: { red: number; yellow: number; green: number } }>();
   const [error, setError] = useState<string>();
   const load = useCallback(async () => {
     try {
-      const all = await api.parts({ ...(filter.unitId ? { unitId: filter.unitId } : {}), ...(filter.sectionId ? { sectionId: filter.sectionId } : {}) });
+      const all = await api.parts({ ...(filter.unitId ? { unitId: filter.unitId } : {}), ...(filter.sectionId ? { sectionId: filter.sectionId } : {}), ...(filter.minOverdueDays ? { minOverdueDays: filter.minOverdueDays } : {}) });
       setData(all);
       setError(undefined);
     } catch (e) {
       setError((e as Error).message);
     }
-  }, [filter.unitId, filter.sectionId]);
+  }, [filter.unitId, filter.sectionId, filter.minOverdueDays]);
   useEffect(() => void load(), [load]);
   const shown = data?.items.filter((p) => light === 'all' || p.light === light) ?? [];
   const byUnit = Boolean(filter.unitId);

@@ -28,7 +28,7 @@ export function enqueuePlan(draft: State, plan: PlanResult, policy: ReminderPoli
         kind: r.kind,
         as: r.as,
         level: r.level,
-        message: digestMessage(r, publicUrl, policy.digest.maxItems) as unknown as Record<string, unknown>,
+        message: digestMessage(r, publicUrl, policy.digest.maxItems, { overdueAtLeast: r.as === 'supervisor' ? policy.escalation.supervisorAfterOverdueWorkingDays : policy.escalation.leaderAfterOverdueWorkingDays }) as unknown as Record<string, unknown>,
         obligations: r.items.map((i) => i.obligationId),
         tasks: [...new Set(r.items.map((i) => i.taskId))],
       }, r.personId),

@@ -22,7 +22,7 @@ const Row = {
 /** A digest or escalation notice to one person: the message as written, and what it was about. */
 export const NoticePayload = z.object({
   userId: z.string(),
-  kind: z.enum(['digest', 'escalation', 'decision', 'urge']).optional(),
+  kind: z.enum(['digest', 'escalation', 'decision', 'urge', 'weekly']).optional(),
   as: z.string().optional(),
   level: z.number().int().optional(),
   message: z.record(z.string(), z.unknown()).optional(),

@@ -30,7 +30,7 @@ export function withdrawTodoCompletionsInDraft(draft: State, obligationId: strin
  * A work notification to one person now (a decision of the 督考办, a 催办), keyed so that the same
  * notice is never enqueued twice. Not a digest: it goes out at the dispatcher's next run.
  */
-export function noticeInDraft(draft: State, n: { key: string; personId: string; userId: string; kind: 'decision' | 'urge'; message: OutboundMessage; tasks: string[]; obligations: string[]; date: string }, at: Date): boolean {
+export function noticeInDraft(draft: State, n: { key: string; personId: string; userId: string; kind: 'decision' | 'urge' | 'weekly'; message: OutboundMessage; tasks: string[]; obligations: string[]; date: string }, at: Date): boolean {
   if (draft.outbox.some((r) => r.key === n.key)) return false;
   draft.outbox.push(outboxRow(n.key, 'notice', n.date, at, { userId: n.userId, kind: n.kind, message: n.message as unknown as Record<string, unknown>, obligations: n.obligations, tasks: n.tasks }, n.personId));
   return true;

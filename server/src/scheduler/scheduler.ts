@@ -1,5 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { lightCounts, recordLightsInDraft } from '../domain/overview/overview.js';
+import { firstWorkingDayOfWeek, leaderDigests } from '../domain/overview/leader-digest.js';
+import { noticeInDraft } from '../outbox/outbox.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
 import type { Clock, Log } from '../deps.js';
@@ -49,13 +51,19 @@ export class Scheduler {
       for (const w of plan.warnings) this.d.log.warn(w);
       if (plan.skipped) out.skipped = plan.skipped;
       else {
+        const lights = lightCounts(this.d.store.state.get(), this.d, date);
+        // Mondays (or the first working day after a holiday): the leaders' weekly digest of what is red or
+        // yellow; it replaces that day's other notices to them (one message a day)
+        const weekly = firstWorkingDayOfWeek(this.d, date) ? leaderDigests(this.d.store.state.get(), this.d, date, this.d.publicUrl) : [];
+        const weeklyTo = new Set(weekly.map((w) => w.personId));
+        plan.reminders = plan.reminders.filter((r) => !weeklyTo.has(r.personId));
         const payload = {
           digests: plan.reminders.filter((r) => r.kind === 'digest').length,
           escalations: plan.reminders.filter((r) => r.kind === 'escalation').length,
           todos: plan.todoCreates.length,
           dayName: plan.dayName,
+          ...(weekly.length ? { weekly: weekly.length } : {}),
         };
-        const lights = lightCounts(this.d.store.state.get(), this.d, date);
         // the decision, its ledger event and the enqueued rows commit together
         const { result: added } = await this.d.store.transact((draft, tx) => {
           if (draft.scheduler.lastPlannedDate === date) return -1;
@@ -63,7 +71,8 @@ export class Scheduler {
           tx.append({ type: 'reminders.planned', actor: { type: 'scheduler', name: '督办通提醒' }, subject: { type: 'day', id: date }, channel: 'scheduler', payload });
           pruneInDraft(draft, date);
           recordLightsInDraft(draft, date, lights);
-          return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now);
+          for (const w of weekly) noticeInDraft(draft, { key: `weekly:${date}:${w.personId}`, personId: w.personId, userId: w.userId, kind: 'weekly', message: w.message, tasks: [], obligations: [], date }, now);
+          return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now) + weekly.length;
         });
         if (added >= 0) {
           out.plan = plan;

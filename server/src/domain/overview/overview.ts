@@ -88,6 +88,7 @@ export function partsOf(state: S, rules: LightRules, today: string, scope: PartS
       acknowledged: !ack ? ('none' as const) : ack.status === 'open' ? (ack.opensOn <= today ? ('open' as const) : ('none' as const)) : ('done' as const),
       lastReport: last ? { at: last.at, text: last.text } : null,
       open: items.length,
+      overdueDays: Math.max(0, ...items.map((i) => -i.workingDaysLeft)),
       pendingReview: pending.get(a.id) ?? null,
     };
   });
@@ -134,8 +135,8 @@ export function overview(state: S, rules: LightRules, today: string, scope: Part
 }
 
 /** A filtered drill-down list: exactly the parts a count on the overview counted. */
-export function filterParts(parts: readonly PartView[], f: { light?: Light | undefined; unitId?: string | undefined; sectionId?: string | undefined; taskId?: string | undefined }): PartView[] {
-  return parts.filter((p) => (!f.light || p.light === f.light) && (!f.unitId || p.unit.id === f.unitId) && (!f.sectionId || (p.sectionId ?? 'none') === f.sectionId) && (!f.taskId || p.task.id === f.taskId));
+export function filterParts(parts: readonly PartView[], f: { light?: Light | undefined; unitId?: string | undefined; sectionId?: string | undefined; taskId?: string | undefined; minOverdueDays?: number | undefined }): PartView[] {
+  return parts.filter((p) => (!f.light || p.light === f.light) && (!f.unitId || p.unit.id === f.unitId) && (!f.sectionId || (p.sectionId ?? 'none') === f.sectionId) && (!f.taskId || p.task.id === f.taskId) && (f.minOverdueDays === undefined || p.overdueDays >= f.minOverdueDays));
 }
 
 /** The district's counts today (the day's plan records them for the trend). */

@@ -67,7 +67,7 @@ function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem, labelO
   if (i.type === 'reminders.summary') {
     return { seq: i.seq, at: i.at, type: i.type, title: i.text ?? '', evidence: [] };
   } else if (i.type === 'reminder.sent') {
-    title = `${i.text === 'leader' || i.text === 'supervisor' ? '督办通报' : '提醒'}已发给 ${person?.name ?? '相关人员'}${i.read ? ',已读' : ''}`;
+    title = `${i.text === 'leader' || i.text === 'supervisor' ? '逾期督办提醒' : '提醒'}已发给 ${person?.name ?? '相关人员'}${i.read ? ',已读' : ''}`;
     text = undefined;
   } else if (i.type === 'obligation.reported' && i.obligationId) {
     title = `完成报送事项:${labelOf(i.obligationId) ?? '进展报送'}`;

@@ -26,6 +26,11 @@ export function appLink(publicUrl: string, taskId?: string): string {
   return taskId ? `${publicUrl}/app/#/tasks/${encodeURIComponent(taskId)}` : `${publicUrl}/app/#/my`;
 }
 
+/** The overview's drill-down of what an escalation lists: parts overdue at least this many working days (a leader's: their units'). */
+export function overdueLink(publicUrl: string, days: number): string {
+  return `${publicUrl}/app/#/parts?${new URLSearchParams({ light: 'red', minOverdueDays: String(days), title: `逾期 ${days} 个工作日以上` }).toString()}`;
+}
+
 const MAX_BYTES = 1900; // work notifications allow 2048 bytes of msg JSON
 
 /**
@@ -33,9 +38,10 @@ const MAX_BYTES = 1900; // work notifications allow 2048 bytes of msg JSON
  * text the items and the level, so two days' digests never have the same content (DingTalk drops
  * the same content sent to the same person twice a day). Long lists are cut to fit the size limit.
  */
-export function digestMessage(r: Reminder, publicUrl: string, maxItems: number): OutboundMessage {
+export function digestMessage(r: Reminder, publicUrl: string, maxItems: number, o: { overdueAtLeast?: number } = {}): OutboundMessage {
   const escalation = r.kind === 'escalation';
-  const title = `${escalation ? '督办通报' : '督办提醒'} · ${cnDate(r.date)}`;
+  // a private notice of overdue items, not a 通报 (that word is for formal 通报表扬/批评)
+  const title = `${escalation ? '逾期督办' : '督办提醒'} · ${cnDate(r.date)}`;
   const head = escalation
     ? `### ${title}\n${r.personName},以下事项已逾期${r.as === 'supervisor' ? '超过督考办介入时限' : ',请督促落实'}:`
     : `### ${title}\n${r.personName},${headline(r)}${r.level >= 2 ? '(部分已抄送分管领导)' : ''}:`;
@@ -64,6 +70,6 @@ export function digestMessage(r: Reminder, publicUrl: string, maxItems: number):
     kind: 'actionCard',
     title,
     markdown: `${text}${more(omitted)}${hint}${footer}`,
-    buttons: [{ title: escalation ? '查看督办情况' : '打开督办通处理', url: appLink(publicUrl, r.items.length === 1 ? r.items[0]!.taskId : undefined) }],
+    buttons: [{ title: escalation ? '查看逾期明细' : '打开督办通处理', url: escalation ? overdueLink(publicUrl, o.overdueAtLeast ?? 1) : appLink(publicUrl, r.items.length === 1 ? r.items[0]!.taskId : undefined) }],
   };
 }
