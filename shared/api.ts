@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorBody } from './errors.js';
 import { AckResult, AuthCodeBody, AuthConfig, ClosureBody, DevPeople, DevSignInBody, ExtensionBody, Me, MyItems, MyItemsQuery, ReportBody, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from './schemas/miniapp.js';
 import { DecisionBody, DesignateBody, DesignateResult, Overview, OverviewQuery, PartList, PartsQuery, ReviewItem, ReviewList, ReviewQuery, TaskUnits } from './schemas/workbench.js';
+import { ManualBody, ManualList, RoundBody, RoundDetail, RoundList, UrgeBody, UrgeResult } from './schemas/supervision.js';
 import { Health, PlanList, PlanView, SectionList, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitList } from './schemas/views.js';
 
 /**
@@ -52,6 +53,13 @@ export const api = {
   parts: { method: 'GET', path: '/api/overview/parts', query: PartsQuery, response: PartList },
   taskUnits: { method: 'GET', path: '/api/tasks/:id/units', params: IdParams, response: TaskUnits },
   designate: { method: 'POST', path: '/api/assignments/:id/designate', params: IdParams, body: DesignateBody, response: DesignateResult },
+  rounds: { method: 'GET', path: '/api/rounds', response: RoundList },
+  openRound: { method: 'POST', path: '/api/rounds', body: RoundBody, response: RoundDetail },
+  round: { method: 'GET', path: '/api/rounds/:id', params: IdParams, response: RoundDetail },
+  closeRound: { method: 'POST', path: '/api/rounds/:id/close', params: IdParams, response: RoundDetail },
+  urge: { method: 'POST', path: '/api/urges', body: UrgeBody, response: UrgeResult },
+  manualItems: { method: 'GET', path: '/api/manual-obligations', query: z.object({ taskId: z.string().max(128).optional() }), response: ManualList },
+  addManual: { method: 'POST', path: '/api/manual-obligations', body: ManualBody, response: z.object({ id: z.string() }) },
 } as const;
 
 export { ErrorBody };

@@ -14,7 +14,7 @@ describe('obligations the 督考办 adds by hand', () => {
 
   it('reach only the chosen units of a superior-directed task, on the nudge days', async () => {
     const supervisor = { type: 'person' as const, id: 'p-dkb-s1', name: '周晓梅' };
-    await addManualObligation(t.store, { calendar, policy }, { taskId: 'yc-lqstg-2018.k9', unitIds: ['bb'], label: '机构改革方案落实情况报告', due: '2019-04-30' }, supervisor, new Date());
+    await addManualObligation(t.store, { calendar, policy }, { taskId: 'yc-lqstg-2018.k9', unitIds: ['bb'], label: '机构改革方案落实情况报告', due: '2019-04-30' }, supervisor);
     const eve = calendar.addWorkingDays('2019-04-30', -1);
     const plan = planReminders(t.store.state.get(), calendar, policy, at(`${eve}T09:00`));
     const bb = plan.reminders.find((r) => r.personId === 'p-bb-c')!;
@@ -35,7 +35,7 @@ describe('obligations the 督考办 adds by hand', () => {
       { taskId: 'yc-lqstg-2018.k9', label: '报告', due: '2019/04/30' },
       { taskId: 'yc-lqstg-2018.k9', label: '报告', due: '2027-04-30' },
     ]) {
-      await expect(addManualObligation(t.store, { calendar, policy }, input, actor, new Date())).rejects.toBeInstanceOf(AppError);
+      await expect(addManualObligation(t.store, { calendar, policy }, input, actor)).rejects.toBeInstanceOf(AppError);
     }
     expect(t.store.state.get().manualObligations.length).toBe(before);
   });

@@ -37,6 +37,10 @@ export const PERMISSIONS = {
   'overview.read': { roles: ['leader', 'supervisor', 'admin', 'evaluator', 'districtLeader'], label: '查看督办总览' },
   /** Name the units behind a 待明确 placeholder. */
   'assignment.designate': { roles: OFFICE, label: '明确责任单位' },
+  /** 督查 rounds and the 督考办's hand-made items, read. */
+  'supervision.read': { roles: ['supervisor', 'admin', 'evaluator', 'districtLeader'], label: '查看督查' },
+  /** Open and close 督查 rounds, 催办, add items by hand. */
+  'supervision.manage': { roles: OFFICE, label: '发起督查和催办' },
   /** Preview the reminders of a moment (what would be sent). */
   'reminders.preview': { roles: OFFICE, label: '预览提醒' },
 } as const satisfies Record<string, { roles: readonly RoleKey[]; label: string }>;

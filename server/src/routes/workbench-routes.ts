@@ -15,6 +15,8 @@ import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { ReviewService } from '../domain/review/review-service.js';
 import { reviewItem } from '../domain/review/review-view.js';
 import { assignmentView } from '../domain/plan/plan-queries.js';
+import { addManualObligation } from '../domain/reminders/manual-obligations.js';
+import { Supervision } from '../domain/supervision/supervision.js';
 
 export interface WorkbenchRouteOptions {
   calendar: WorkCalendar;
@@ -74,6 +76,25 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
       const placeholders = s.assignments.filter((a) => a.taskId === req.params.id && a.status === 'toDesignate').map((a) => ({ assignmentId: a.id, group: { id: a.unitId, name: assignmentView(s, a).unitName }, role: a.role }));
       return { taskId: req.params.id, parts: sortParts(parts), placeholders };
     });
+
+    const supervision = new Supervision({ store: deps.store, rules, publicUrl: deps.config.publicUrl });
+    app.get(api.rounds.path, { config: can('supervision.read'), schema: { tags: ['督考办'], summary: '督查列表(已报送、逾期、未到期的数目)', response: { 200: api.rounds.response, ...errors } } }, async () => ({ today: today(), items: supervision.list(state(), today()) }));
+    app.post(api.openRound.path, { config: can('supervision.manage'), schema: { tags: ['督考办'], summary: '发起督查:所选任务和单位、报送要求、截止日期', body: api.openRound.body, response: { 200: api.openRound.response, ...errors } } }, async (req) => {
+      const r = await supervision.openRound(actor(viewerOf(req)), req.body);
+      return supervision.detail(r.id, today());
+    });
+    app.get(api.round.path, { config: can('supervision.read'), schema: { tags: ['督考办'], summary: '督查情况:谁已报送、谁逾期', params: api.round.params, response: { 200: api.round.response, ...errors } } }, async (req) => supervision.detail(req.params.id, today()));
+    app.post(api.closeRound.path, { config: can('supervision.manage'), schema: { tags: ['督考办'], summary: '结束督查(未报送的不再提醒)', params: api.closeRound.params, response: { 200: api.closeRound.response, ...errors } } }, async (req) => {
+      await supervision.closeRound(actor(viewerOf(req)), req.params.id);
+      return supervision.detail(req.params.id, today());
+    });
+    app.post(api.urge.path, { config: can('supervision.manage'), schema: { tags: ['督考办'], summary: '催办:一个单位、一项任务,立即通知并按期跟踪', body: api.urge.body, response: { 200: api.urge.response, ...errors } } }, async (req) => supervision.urge(actor(viewerOf(req)), req.body));
+    app.get(api.manualItems.path, { config: can('supervision.read'), schema: { tags: ['督考办'], summary: '督考办添加的事项', querystring: api.manualItems.query, response: { 200: api.manualItems.response, ...errors } } }, async (req) => ({
+      items: state().manualObligations.filter((m) => !req.query.taskId || m.taskId === req.query.taskId).map(({ planId: _plan, ...m }) => m),
+    }));
+    app.post(api.addManual.path, { config: can('supervision.manage'), schema: { tags: ['督考办'], summary: '为任务添加督办事项(所选单位或全部单位)', body: api.addManual.body, response: { 200: api.addManual.response, ...errors } } }, async (req) =>
+      addManualObligation(deps.store, rules, req.body, actor(viewerOf(req))),
+    );
 
     app.post(api.designate.path, { config: can('assignment.designate'), schema: { tags: ['督考办'], summary: '明确"待明确"单位组(区级有关部门等)的责任单位', params: api.designate.params, body: api.designate.body, response: { 200: api.designate.response, ...errors } } }, async (req) =>
       designateUnits({ store: deps.store, clock: deps.clock, rules }, actor(viewerOf(req)), req.params.id, req.body.unitIds),

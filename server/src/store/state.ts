@@ -10,6 +10,7 @@ import { IsoDate } from '../../../shared/schemas/common.js';
 import { OutboxRow } from '../outbox/outbox-row.js';
 import { ObligationRecord } from '../../../shared/schemas/obligation.js';
 import { RequestRecord } from '../../../shared/schemas/request.js';
+import { Round } from '../../../shared/schemas/round.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
 export const STATE_VERSION = 5;
@@ -75,6 +76,8 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
+  /** 督查 rounds by id (`G${n}`). */
+  rounds: z.record(z.string(), Round).optional(),
   /** Per person: the bot conversation's context (what they last filed, evidence waiting for a report, a draft to confirm). */
   botContext: z.record(
     z.string(),
