@@ -18,6 +18,8 @@ const TaskList = lazy(() => import('./pages/TaskList'));
 const Office = lazy(() => import('./pages/Office'));
 const Reviews = lazy(() => import('./pages/Reviews'));
 const Parts = lazy(() => import('./pages/Parts'));
+const Rounds = lazy(() => import('./pages/Rounds'));
+const RoundPage = lazy(() => import('./pages/RoundPage'));
 
 type Boot = { state: 'loading' } | { state: 'ready'; me: Me } | { state: 'signIn'; config: AuthConfig; message?: string } | { state: 'failed'; message: string };
 
@@ -80,6 +82,8 @@ export function App() {
       <Suspense fallback={<Loading />}>
         {route.page === 'my' && (boot.me.can.includes('overview.read') && !boot.me.can.includes('unit.act') ? <Office /> : <MyTasks />)}
         {route.page === 'office' && <Office />}
+        {route.page === 'rounds' && <Rounds />}
+        {route.page === 'round' && <RoundPage key={route.roundId} roundId={route.roundId} />}
         {route.page === 'reviews' && <Reviews key={route.status} status={route.status} />}
         {route.page === 'parts' && <Parts key={JSON.stringify(route.filter)} filter={route.filter} />}
         {route.page === 'list' && <TaskList />}

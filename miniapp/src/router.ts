@@ -7,6 +7,8 @@ export type Route =
   | { page: 'task'; taskId: string }
   | { page: 'act'; taskId: string; assignmentId: string; mode: 'report' | 'closure' | 'extension' }
   | { page: 'office' }
+  | { page: 'rounds' }
+  | { page: 'round'; roundId: string }
   | { page: 'reviews'; status: 'pending' | 'decided' }
   | { page: 'parts'; filter: PartRouteFilter };
 
@@ -24,6 +26,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'tasks' && !parts[1]) return { page: 'list' };
   if (parts[0] === 'office') return { page: 'office' };
+  if (parts[0] === 'rounds') return parts[1] ? { page: 'round', roundId: parts[1] } : { page: 'rounds' };
   if (parts[0] === 'reviews') return { page: 'reviews', status: parts[1] === 'decided' ? 'decided' : 'pending' };
   if (parts[0] === 'parts') {
     const q = new URLSearchParams(query);
@@ -49,6 +52,8 @@ export const href = {
   list: () => '#/tasks',
   task: (taskId: string) => `#/tasks/${encodeURIComponent(taskId)}`,
   office: () => '#/office',
+  rounds: () => '#/rounds',
+  round: (id: string) => `#/rounds/${encodeURIComponent(id)}`,
   reviews: (status: 'pending' | 'decided' = 'pending') => `#/reviews${status === 'decided' ? '/decided' : ''}`,
   parts: (f: PartRouteFilter) => `#/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string')).toString()}`,
   act: (taskId: string, assignmentId: string, mode: 'report' | 'closure' | 'extension' = 'report') => `#/tasks/${encodeURIComponent(taskId)}/act/${encodeURIComponent(assignmentId)}?mode=${mode}`,

@@ -156,4 +156,30 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     const sent = (await live.emu.admin<{ items: Array<{ msg: unknown }> }>('GET', '/messages?userid=dt-sfj-c')).items.map((i) => JSON.stringify(i.msg));
     expect(sent.some((m) => m.includes('6月21日'))).toBe(true);
   });
+
+  it('opens a 督查 round on a task, sees who has to submit, and 催办 one unit, who is notified at once', async () => {
+    const office = await signIn('周晓梅', '周晓梅', true);
+    await office.locator('.todo-list .adm-list-item', { hasText: '督查' }).first().click();
+    await office.locator('.ack-all button', { hasText: '发起督查' }).click();
+    await office.locator('.open-round .adm-check-list-item').first().waitFor();
+    await office.locator('.open-round a', { hasText: '清空' }).click();
+    await office.locator('.open-round .adm-search-bar input').fill('1');
+    await office.locator('.open-round .adm-check-list-item', { hasText: '重点任务1 ' }).click();
+    await office.locator('.open-round button', { hasText: '发起督查' }).click();
+    await toast(office, '已发起');
+    const pending = office.locator('.group', { hasText: '未到期' });
+    await pending.waitFor();
+    await office.screenshot({ path: `${ARTIFACTS}/workbench-round.png`, fullPage: true });
+    const round = Object.values(live.t.store.state.get().rounds ?? {})[0]!;
+    expect(round).toMatchObject({ name: '2019年年中督查', taskIds: [TASK], status: 'open' });
+    // 府山街道's part was closed (办结) above: nothing more is asked of it
+    expect(await pending.locator('.adm-list-item', { hasText: '府山街道' }).count()).toBe(0);
+
+    await pending.locator('.adm-list-item', { hasText: '北海街道' }).locator('button', { hasText: '催办' }).click();
+    await office.locator('.urge button', { hasText: '立即催办' }).click();
+    await toast(office, '已催办 北海街道');
+    await live.sendReminders(); // the dispatcher's next run
+    const sent = (await live.emu.admin<{ items: Array<{ msg: unknown }> }>('GET', '/messages?userid=dt-bhjd-c')).items.map((i) => JSON.stringify(i.msg));
+    expect(sent.some((m) => m.includes('督考办催办') && m.includes('2019年年中督查'))).toBe(true);
+  });
 });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { AckResult, AuthConfig, DevPeople, Me, MyItems, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from '../../../shared/schemas/miniapp.js';
 import { ErrorBody } from '../../../shared/errors.js';
 import { TaskList, UnitList } from '../../../shared/schemas/views.js';
+import { RoundDetail, RoundList, UrgeResult } from '../../../shared/schemas/supervision.js';
 import { DesignateResult, Overview, PartList, ReviewItem, ReviewList, TaskUnits } from '../../../shared/schemas/workbench.js';
 import { clearSession, currentSession } from '../state/session';
 
@@ -87,6 +88,11 @@ export const api = {
   parts: (f: PartFilter) => call(PartList, 'GET', `/api/overview/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString()}`),
   taskUnits: (taskId: string) => call(TaskUnits, 'GET', `/api/tasks/${enc(taskId)}/units`),
   units: () => call(UnitList, 'GET', '/api/units'),
+  rounds: () => call(RoundList, 'GET', '/api/rounds'),
+  round: (id: string) => call(RoundDetail, 'GET', `/api/rounds/${enc(id)}`),
+  openRound: (body: { name: string; submit: string; due: string; taskIds: string[]; unitIds?: string[] }) => call(RoundDetail, 'POST', '/api/rounds', body),
+  closeRound: (id: string) => call(RoundDetail, 'POST', `/api/rounds/${enc(id)}/close`, {}),
+  urge: (body: { taskId: string; unitId: string; message: string; due: string }) => call(UrgeResult, 'POST', '/api/urges', body),
   designate: (assignmentId: string, unitIds: string[]) => call(DesignateResult, 'POST', `/api/assignments/${enc(assignmentId)}/designate`, { unitIds }),
 };
 
@@ -121,4 +127,6 @@ export type OverviewData = z.infer<typeof Overview>;
 export type Review = z.infer<typeof ReviewItem>;
 export type Part = z.infer<typeof PartList>['items'][number];
 export type TaskUnitsData = z.infer<typeof TaskUnits>;
+export type RoundData = z.infer<typeof RoundDetail>;
+export type RoundSummaries = z.infer<typeof RoundList>;
 export type Upload = z.infer<typeof UploadResult>;

@@ -4,6 +4,7 @@ import { api, type TaskUnitsData } from '../api/client';
 import { useApp } from '../context';
 import { cnDate as cn } from '../format';
 import { LightDot } from './Light';
+import { UrgeSheet } from './UrgeSheet';
 
 const ACK = { done: '已签收', open: '未签收', none: '' } as const;
 
@@ -61,11 +62,13 @@ export function UnitsCard({ taskId, today, onChanged }: { taskId: string; today:
   const { me } = useApp();
   const [data, setData] = useState<TaskUnitsData>();
   const [naming, setNaming] = useState<TaskUnitsData['placeholders'][number]>();
+  const [urging, setUrging] = useState<TaskUnitsData['parts'][number]>();
   const load = useCallback(async () => setData(await api.taskUnits(taskId).catch(() => undefined)), [taskId]);
   useEffect(() => void load(), [load]);
   // a co-unit sees only its own part (already on its card); the 督考办 also sees a task nobody carries yet
   if (!data || (data.parts.length === 0 && data.placeholders.length === 0) || (!me.readsAll && data.parts.length <= 1)) return null;
   const canName = me.can.includes('assignment.designate');
+  const canUrge = me.can.includes('supervision.manage');
   const acked = data.parts.filter((p) => p.acknowledged === 'done').length;
   const reported = data.parts.filter((p) => p.lastReport).length;
   return (
@@ -96,9 +99,15 @@ export function UnitsCard({ taskId, today, onChanged }: { taskId: string; today:
               <div className={`reason reason-${p.light}`}>{p.reason}</div>
               <div className="muted ellipsis">{p.lastReport ? `${cn(p.lastReport.at.slice(0, 10), today)}:${p.lastReport.text}` : '尚未报送进展'}</div>
             </div>
+            {canUrge && p.status === 'active' && p.light !== 'green' && (
+              <Button className="unit-actions" size="mini" color="warning" fill="outline" onClick={() => setUrging(p)}>
+                催办
+              </Button>
+            )}
           </li>
         ))}
       </ul>
+      <UrgeSheet key={urging?.assignmentId} target={urging ? { taskId, unitId: urging.unit.id, unitName: urging.unit.name } : undefined} today={today} defaultMessage={urging ? `请尽快办理:${urging.reason}`.slice(0, 80) : ''} onClose={() => setUrging(undefined)} onSent={() => void load()} />
       <Popup visible={naming !== undefined} onMaskClick={() => setNaming(undefined)} bodyClassName="decide-sheet">
         {naming && (
           <Designate

@@ -101,6 +101,11 @@ export default function Office() {
               <div>
                 {(reviews || data.placeholders.tasks > 0) && (
                   <List className="todo-list" header="待办">
+                    {me.can.includes('supervision.read') && (
+                      <List.Item onClick={() => go(href.rounds())} description="年中、年末督查:发起、跟踪报送、催办">
+                        督查
+                      </List.Item>
+                    )}
                     {reviews && (
                       <List.Item onClick={() => go(href.reviews())} extra={<b className={data.reviews.total ? 'badge' : 'muted'}>{data.reviews.total}</b>} description={`进展报告 ${data.reviews.report} · 办结 ${data.reviews.closure} · 延期 ${data.reviews.extension}`}>
                         待审核

@@ -116,7 +116,7 @@ function computeRecords(state: Readonly<State>, rules: BookRules, missing: Reado
  * mid-year): only `manual` items that are not stored yet, nothing else of the policy changes.
  */
 export function topUpManualInDraft(draft: State, tx: Tx, rules: BookRules, taskId: string, year: number): number {
-  const done = draft.assignments.filter((a) => a.taskId === taskId && (draft.materialised[a.id] ?? []).includes(year)).map((a) => ({ assignmentId: a.id, year }));
+  const done = draft.assignments.filter((a) => a.taskId === taskId && a.status === 'active' && (draft.materialised[a.id] ?? []).includes(year)).map((a) => ({ assignmentId: a.id, year }));
   const fresh = computeRecords(draft, rules, done).filter((r) => r.kind === 'manual' && !draft.obligations[r.id]);
   if (fresh.length === 0) return 0;
   const seq = tx.append({

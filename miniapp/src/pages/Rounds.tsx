@@ -1,0 +1,134 @@
+import { Button, Card, CheckList, Input, Popup, ProgressBar, SearchBar, Tag, Toast } from 'antd-mobile';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, type RoundSummaries } from '../api/client';
+import { Blank } from '../components/Blank';
+import { Loading } from '../components/Loading';
+import { NavBar } from '../components/NavBar';
+import { PullToRefresh } from '../components/PullToRefresh';
+import { daysAfter } from '../components/UrgeSheet';
+import { useApp } from '../context';
+import { cnDate as cn } from '../format';
+import { go, href } from '../router';
+
+/** 发起督查: a name, what to submit, a date, and the tasks (all key tasks unless narrowed). */
+function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
+  const [name, setName] = useState(`${today.slice(0, 4)}年${Number(today.slice(5, 7)) <= 7 ? '年中' : '年末'}督查`);
+  const [submit, setSubmit] = useState('自查报告及佐证材料');
+  const [due, setDue] = useState(daysAfter(today, 14));
+  const [tasks, setTasks] = useState<Array<{ id: string; number: number; title: string }>>();
+  const [picked, setPicked] = useState<string[]>([]);
+  const [query, setQuery] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    void api.tasks().then((r) => {
+      const list = r.items.map((t) => ({ id: t.id, number: t.number, title: t.title }));
+      setTasks(list);
+      setPicked(list.map((t) => t.id));
+    });
+  }, []);
+  const shown = useMemo(() => tasks?.filter((t) => !query || t.title.includes(query) || String(t.number) === query) ?? [], [tasks, query]);
+  const start = async () => {
+    setBusy(true);
+    try {
+      const r = await api.openRound({ name, submit, due, taskIds: picked });
+      Toast.show({ content: `已发起"${r.round.name}",${r.round.total} 项分工待报送`, icon: 'success' });
+      go(href.round(r.round.id));
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="sheet open-round">
+      <div className="sheet-title">发起督查</div>
+      <label className="field">
+        督查名称
+        <Input value={name} onChange={setName} maxLength={40} />
+      </label>
+      <label className="field">
+        报送要求
+        <Input value={submit} onChange={setSubmit} maxLength={60} />
+      </label>
+      <label className="date-field">
+        截止日期
+        <input type="date" value={due} min={daysAfter(today, 1)} onChange={(e) => setDue(e.target.value)} />
+      </label>
+      <div className="row-head">
+        <span>督查的任务(已选 {picked.length} 项)</span>
+        <span>
+          <a onClick={() => setPicked(tasks?.map((t) => t.id) ?? [])}>全选</a> · <a onClick={() => setPicked([])}>清空</a>
+        </span>
+      </div>
+      <SearchBar placeholder="按编号或名称筛选" value={query} onChange={setQuery} />
+      <div className="sheet-list">
+        {!tasks && <Loading />}
+        <CheckList multiple value={picked} onChange={(v) => setPicked(v.map(String))}>
+          {shown.map((t) => (
+            <CheckList.Item key={t.id} value={t.id}>
+              重点任务{t.number} {t.title}
+            </CheckList.Item>
+          ))}
+        </CheckList>
+      </div>
+      <div className="row">
+        <Button onClick={onClose}>取消</Button>
+        <Button color="primary" loading={busy} disabled={picked.length === 0} onClick={() => void start()}>
+          发起督查
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+/** 督查: the rounds, newest first, each with who has submitted; the 督考办 opens new ones here. */
+export default function Rounds() {
+  const { me } = useApp();
+  const [data, setData] = useState<RoundSummaries>();
+  const [error, setError] = useState<string>();
+  const [opening, setOpening] = useState(false);
+  const load = useCallback(async () => {
+    try {
+      setData(await api.rounds());
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+  useEffect(() => void load(), [load]);
+  const manage = me.can.includes('supervision.manage');
+  return (
+    <div className="page wide">
+      <NavBar title="督查" right={manage ? <a className="nav-link" onClick={() => setOpening(true)}>发起督查</a> : undefined} />
+      <PullToRefresh onRefresh={load}>
+        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
+        {!data && !error && <Loading />}
+        {manage && data && (
+          <div className="ack-all">
+            <Button block color="primary" onClick={() => setOpening(true)}>
+              发起督查
+            </Button>
+          </div>
+        )}
+        {data && data.items.length === 0 && <Blank icon="🗂" title="还没有督查" description="年中、年末督查可在这里发起:选择任务、报送要求和截止日期,系统按期提醒并统计报送情况。" />}
+        {data?.items.map((r) => (
+          <Card key={r.id} className="card round-card" title={r.name} extra={<Tag color={r.status === 'open' ? 'primary' : 'default'}>{r.status === 'open' ? '进行中' : '已结束'}</Tag>} onClick={() => go(href.round(r.id))}>
+            <div className="meta">
+              报送:{r.submit} · {cn(r.due, data.today)}截止 · {r.taskIds.length} 项任务
+            </div>
+            <ProgressBar percent={r.total ? (100 * r.submitted) / r.total : 0} />
+            <div className="muted">
+              已报送 {r.submitted} / {r.total}
+              {r.late ? <span className="num-red"> · 逾期 {r.late}</span> : null}
+              {r.pending ? ` · 未到期 ${r.pending}` : ''}
+            </div>
+          </Card>
+        ))}
+        <div className="footer-space" />
+      </PullToRefresh>
+      <Popup visible={opening && data !== undefined} onMaskClick={() => setOpening(false)} bodyClassName="decide-sheet">
+        {opening && data && <OpenRound today={data.today} onClose={() => setOpening(false)} />}
+      </Popup>
+    </div>
+  );
+}
