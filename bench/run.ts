@@ -11,6 +11,7 @@ import { benchReminders } from './reminders.js';
 import { benchMiniapp, benchTimeline } from './miniapp.js';
 import { benchObligations } from './obligations.js';
 import { benchHardening } from './hardening.js';
+import { benchOverview } from './overview.js';
 
 const quick = process.argv.includes('--quick');
 console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
@@ -19,6 +20,7 @@ await benchChannel();
 await benchReminders(quick);
 await benchObligations();
 await benchHardening();
+await benchOverview();
 await benchBot();
 await benchMiniapp();
 await benchTimeline(quick ? 50_000 : 200_000);

@@ -112,12 +112,25 @@ export class WorkCalendar {
     return t;
   }
 
+  /** Answers already computed: lights ask the same (today, due date) pairs thousands of times a request. */
+  private readonly between = new Map<string, number>();
+
   /** Working days in [from, to) — negative when `to` is before `from`. Refuses years without data. */
   workingDaysBetween(from: string, to: string): number {
+    const key = `${from}|${to}`;
+    const known = this.between.get(key);
+    if (known !== undefined) return known;
+    const n = this.countBetween(from, to);
+    if (this.between.size >= 50_000) this.between.clear();
+    this.between.set(key, n);
+    return n;
+  }
+
+  private countBetween(from: string, to: string): number {
     const a = toDay(from);
     const b = toDay(to);
     if (a === b) return 0;
-    if (b < a) return -this.workingDaysBetween(to, from);
+    if (b < a) return -this.countBetween(to, from);
     this.assertKnown(a);
     this.assertKnown(b - 1);
     let total = 0;

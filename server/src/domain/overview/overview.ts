@@ -1,5 +1,3 @@
-import type { Assignment } from '../../../../shared/schemas/assignment.js';
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { Task } from '../../../../shared/schemas/task.js';
 import type { Overview, PartView } from '../../../../shared/schemas/workbench.js';
 import { AppError } from '../../errors.js';
@@ -12,6 +10,9 @@ import { includedTasks } from '../reminders/obligations.js';
 import { openObligations } from '../reminders/open-obligations.js';
 
 type S = Readonly<State>;
+
+/** One collator for every sort (localeCompare with a locale builds one per call). */
+const byName = new Intl.Collator('zh-CN').compare;
 
 export interface PartScope {
   /** The cycle counted: this year's (with last year's items still open), or last year's alone. */
@@ -44,23 +45,33 @@ export function sectionOf(state: S, task: Task): string | undefined {
  */
 export function partsOf(state: S, rules: LightRules, today: string, scope: PartScope = {}): PartView[] {
   const year = yearOf(today, scope.year);
+  // a committed state never changes: every supervisor opening the overview of the same state shares one computation
+  let byState = CACHE.get(state);
+  if (!byState) CACHE.set(state, (byState = new Map()));
+  const key = `${today}|${year}`;
+  let hit = byState.get(key);
+  if (!hit || hit.rules !== rules) byState.set(key, (hit = { rules, parts: computeParts(state, rules, today, year) }));
+  const units = scope.unitIds;
+  return units ? hit.parts.filter((p) => units.has(p.unit.id)) : [...hit.parts];
+}
+
+const CACHE = new WeakMap<S, Map<string, { rules: LightRules; parts: readonly PartView[] }>>();
+
+function computeParts(state: S, rules: LightRules, today: string, year: number): PartView[] {
   const current = Number(today.slice(0, 4));
   const plan = state.plans.find((p) => p.id === state.activePlanId);
   if (!plan) return [];
   const tasks = new Map(includedTasks(state.tasks, plan.id, rules.policy).map((t) => [t.id, t]));
-  const parts = state.assignments.filter((a) => a.planId === plan.id && tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed') && (!scope.unitIds || scope.unitIds.has(a.unitId)));
+  const parts = state.assignments.filter((a) => a.planId === plan.id && tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed'));
   const unitIds = [...new Set(parts.map((a) => a.unitId))];
-  const open = new Map<string, ReturnType<typeof openObligations>>();
-  for (const o of openObligations(state, rules.calendar, rules.policy, unitIds, today)) {
-    if (year !== current && o.obligation.year !== year) continue;
-    open.set(o.obligation.assignmentId, [...(open.get(o.obligation.assignmentId) ?? []), o]);
-  }
-  const ofYear = new Map<string, ObligationRecord[]>();
-  for (const o of obligationsOf(state, rules, [year])) ofYear.set(o.assignmentId, [...(ofYear.get(o.assignmentId) ?? []), o]);
+  const open = groupBy(
+    openObligations(state, rules.calendar, rules.policy, unitIds, today).filter((o) => year === current || o.obligation.year === year),
+    (o) => o.obligation.assignmentId,
+  );
+  const ofYear = groupBy(obligationsOf(state, rules, [year]), (o) => o.assignmentId);
   const pending = new Map<string, 'report' | 'closure' | 'extension'>();
   for (const r of Object.values(state.requests)) if (r.state === 'pending' && !pending.has(r.assignmentId)) pending.set(r.assignmentId, r.kind);
-  const byTask = new Map<string, Assignment[]>();
-  for (const a of state.assignments) byTask.set(a.taskId, [...(byTask.get(a.taskId) ?? []), a]);
+  const byTask = groupBy(state.assignments, (a) => a.taskId);
   const units = new Map(state.units.map((u) => [u.id, u.name]));
 
   return parts.map((a) => {
@@ -94,21 +105,30 @@ export function partsOf(state: S, rules: LightRules, today: string, scope: PartS
   });
 }
 
+function groupBy<T>(items: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
+}
+
 /** The worst parts first (red, most overdue first as the reasons were sorted), then by task number. */
 export function sortParts(parts: PartView[]): PartView[] {
-  return parts.sort((x, y) => LIGHT_ORDER[x.light] - LIGHT_ORDER[y.light] || x.task.number - y.task.number || x.unit.name.localeCompare(y.unit.name, 'zh-CN'));
+  return parts.sort((x, y) => LIGHT_ORDER[x.light] - LIGHT_ORDER[y.light] || x.task.number - y.task.number || byName(x.unit.name, y.unit.name));
 }
 
 /** The district (or a leader's units) at a glance, counted from `partsOf`. */
 export function overview(state: S, rules: LightRules, today: string, scope: PartScope = {}): Overview {
   const year = yearOf(today, scope.year);
   const parts = partsOf(state, rules, today, { ...scope, year });
-  const byUnit = new Map<string, PartView[]>();
-  for (const p of parts) byUnit.set(p.unit.id, [...(byUnit.get(p.unit.id) ?? []), p]);
-  const bySection = new Map<string, PartView[]>();
-  for (const p of parts) bySection.set(p.sectionId ?? '', [...(bySection.get(p.sectionId ?? '') ?? []), p]);
+  const byUnit = groupBy(parts, (p) => p.unit.id);
+  const bySection = groupBy(parts, (p) => p.sectionId ?? '');
   const rank = (c: { red: number; yellow: number }) => -(c.red * 10_000 + c.yellow);
-  const units = [...byUnit].map(([unitId, ps]) => ({ unitId, unitName: ps[0]!.unit.name, ...count(ps) })).sort((a, b) => rank(a) - rank(b) || a.unitName.localeCompare(b.unitName, 'zh-CN'));
+  const units = [...byUnit].map(([unitId, ps]) => ({ unitId, unitName: ps[0]!.unit.name, ...count(ps) })).sort((a, b) => rank(a) - rank(b) || byName(a.unitName, b.unitName));
   const sectionOrder = new Map(state.sections.map((s, i) => [s.id, i]));
   const sections = [...bySection]
     .map(([sectionId, ps]) => {

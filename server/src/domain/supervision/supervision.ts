@@ -13,6 +13,7 @@ import { appLink } from '../reminders/digest-text.js';
 import { addManualInDraft } from '../reminders/manual-obligations.js';
 
 type Person = Actor & { id: string };
+const byName = new Intl.Collator('zh-CN').compare;
 
 export interface SupervisionDeps {
   store: Store;
@@ -107,7 +108,7 @@ export class Supervision {
           ...(o.doneAt ? { doneAt: o.doneAt } : {}),
         };
       })
-      .sort((a, b) => ORDER[a.state] - ORDER[b.state] || a.task.number - b.task.number || a.unit.name.localeCompare(b.unit.name, 'zh-CN'));
+      .sort((a, b) => ORDER[a.state] - ORDER[b.state] || a.task.number - b.task.number || byName(a.unit.name, b.unit.name));
     return { round: { ...round, ...counts(items, today) }, rows };
   }
 
