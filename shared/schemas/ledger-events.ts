@@ -34,6 +34,8 @@ const decision = z.strictObject({
   comment: z.string().max(500).optional(),
   obligations: z.array(z.string()),
   until: Date10.optional(),
+  /** An approved 办结 of a 牵头单位: the parts it closed (its own and its 配合单位'). */
+  closedAssignments: z.array(z.string()).optional(),
   ...Transition,
 });
 const delivered = z.strictObject({ personId: z.string(), todoId: z.string() });

@@ -118,6 +118,21 @@ describe('the 督考办 workbench API', () => {
     expect(parts.items).toEqual([expect.objectContaining({ assignmentId: FS, status: 'closed', light: 'green', reason: '已办结' })]);
   });
 
+  it('a 牵头单位\'s approved 办结 closes its 配合单位\' parts too (completion is credited to the lead), and tells them', async () => {
+    const K22 = 'yc-lqstg-2018.k22';
+    const parts = (await t.inject(`/api/tasks/${K22}/units`)).json().parts as Array<{ unit: { id: string }; roleName: string }>;
+    expect(parts.map((p) => `${p.unit.id}:${p.roleName}`).sort()).toEqual(['fzb:牵头单位', 'sfj:配合单位']);
+    // the lead sees its co-unit's part; the co-unit sees only its own
+    expect((await t.inject(`/api/tasks/${K22}/units`, 'p-fzb-c')).json().parts).toHaveLength(2);
+    expect((await t.inject(`/api/tasks/${K22}/units`, 'p-sfj-c')).json().parts.map((p: { unit: { id: string } }) => p.unit.id)).toEqual(['sfj']);
+    const asked = await post(`/api/assignments/${K22}.fzb/closure-requests`, { text: '公职律师制度已全面落实' }, 'p-fzb-c');
+    await post(`/api/reviews/${asked.json().id}/approve`, {});
+    const s = t.store.state.get();
+    expect(s.assignments.filter((a) => a.taskId === K22).map((a) => `${a.unitId}:${a.status}`).sort()).toEqual(['fzb:closed', 'sfj:closed']);
+    expect(decisionNotices().map((n) => n.personId).sort()).toEqual(['p-fzb-c', 'p-sfj-c']);
+    expect((await post(`/api/assignments/${K22}.sfj/reports`, { text: '继续' }, 'p-sfj-c')).json().code).toBe('ASSIGNMENT_CLOSED');
+  });
+
   it('naming the units behind task 19\'s 待明确 placeholder gives them assignments, a 签收 due from today and nothing past; health counts one task less', async () => {
     const s0 = t.store.state.get();
     const task19 = s0.tasks.find((x) => x.kind === 'key' && x.number === 19)!;

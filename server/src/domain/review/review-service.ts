@@ -11,6 +11,7 @@ import type { State } from '../../store/state.js';
 import { appLink } from '../reminders/digest-text.js';
 import { reopenInDraft } from '../reminders/fulfil.js';
 import { itemName } from '../progress/progress-service.js';
+import { roleName } from '../plan/plan-queries.js';
 
 export type Decision = 'approve' | 'return';
 
@@ -62,7 +63,18 @@ export class ReviewService {
         actor,
         subject: { type: 'request', id: r.id },
         channel,
-        payload: { requestId: r.id, kind: r.kind, taskId: r.taskId, unitId: r.unitId, ...(text ? { comment: text } : {}), obligations: r.obligationIds, ...(r.until ? { until: r.until } : {}), before: 'pending', after },
+        payload: {
+          requestId: r.id,
+          kind: r.kind,
+          taskId: r.taskId,
+          unitId: r.unitId,
+          ...(text ? { comment: text } : {}),
+          obligations: r.obligationIds,
+          ...(r.until ? { until: r.until } : {}),
+          ...(r.kind === 'closure' && decision === 'approve' ? { closedAssignments: closedBy(draft, r) } : {}),
+          before: 'pending',
+          after,
+        },
       });
       this.applyInDraft(draft, r, decision, seq, tx.at, actor.id);
       r.state = after;
@@ -86,12 +98,14 @@ export class ReviewService {
       }
     }
     if (r.kind === 'closure' && decision === 'approve') {
-      const a = draft.assignments.find((x) => x.id === r.assignmentId);
-      if (a) a.status = 'closed';
-      for (const o of Object.values(draft.obligations)) {
-        if (o.assignmentId !== r.assignmentId || o.status !== 'open') continue;
-        Object.assign(o, { status: 'closed', seq, doneAt: at.toISOString(), by, action: 'closure' });
-        completeTodosInDraft(draft, o.id, at);
+      for (const id of closedBy(draft, r)) {
+        const a = draft.assignments.find((x) => x.id === id);
+        if (a) a.status = 'closed';
+        for (const o of Object.values(draft.obligations)) {
+          if (o.assignmentId !== id || o.status !== 'open') continue;
+          Object.assign(o, { status: 'closed', seq, doneAt: at.toISOString(), by, action: 'closure' });
+          completeTodosInDraft(draft, o.id, at);
+        }
       }
     }
     if (r.kind === 'report' && decision === 'return') {
@@ -123,11 +137,26 @@ export class ReviewService {
       ].join('\n'),
       buttons: [{ title: decision === 'return' && r.kind === 'report' ? '去修改并重新报送' : '查看详情', url: appLink(this.d.publicUrl, r.taskId) }],
     };
-    const people = draft.people.filter((p) => p.id === r.requester.id || (p.unitIds.includes(r.unitId) && p.roles.includes('contact')));
+    // an approved 办结 of a 牵头单位 closes its 配合单位' parts too: their contacts hear of it as well
+    const units = new Set(decision === 'approve' && r.kind === 'closure' ? draft.assignments.filter((a) => a.taskId === r.taskId && a.status === 'closed').map((a) => a.unitId).concat(r.unitId) : [r.unitId]);
+    const people = draft.people.filter((p) => p.id === r.requester.id || (p.roles.includes('contact') && p.unitIds.some((u) => units.has(u))));
     for (const p of people) {
       noticeInDraft(draft, { key: `decision:${r.id}:${p.id}`, personId: p.id, userId: p.dingtalk.userId, kind: 'decision', message, tasks: [r.taskId], obligations: r.obligationIds, date: today }, at);
     }
   }
+}
+
+/**
+ * The parts an approved 办结 closes: the unit's own, and — when it is the task's 牵头单位 (△) —
+ * its 配合单位' parts too (their work is credited to the lead's completion).
+ */
+export function closedBy(state: Readonly<State>, r: Pick<RequestRecord, 'assignmentId' | 'taskId'>): string[] {
+  const own = state.assignments.find((a) => a.id === r.assignmentId);
+  const task = state.tasks.find((t) => t.id === r.taskId);
+  if (!own || !task) return [r.assignmentId];
+  const all = state.assignments.filter((a) => a.taskId === r.taskId && a.status !== 'toDesignate' && a.status !== 'designated');
+  if (roleName(task, own, all) !== '牵头单位') return [own.id];
+  return [own.id, ...all.filter((a) => a.role === 'co' && a.status === 'active').map((a) => a.id)];
 }
 
 /** What the decision means for the unit, in words. */
