@@ -152,7 +152,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
       daily.unref();
       app.addHook('onClose', async () => clearInterval(daily));
     }
-    const progress = m.progress ?? new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock });
+    const progress = m.progress ?? new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock, publicUrl: deps.config.publicUrl });
     await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk, loginQueue: limits.loginQueue, now: realNow }));
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
     await app.register(workbenchRoutes(deps, { calendar: m.calendar, policy: m.policy, sessions }));

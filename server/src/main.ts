@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   if (carried.reports + carried.requests > 0) log.info(`已从台账补记 ${carried.reports} 条最近进展、${carried.requests} 份办结/延期申请`);
   const materialised = await ensureObligations(store, { calendar, policy }, clock.now());
   if (materialised > 0) log.info(`已生成 ${materialised} 项年度事项(${shanghaiDate(clock.now()).slice(0, 4)} 年及上一年)`);
-  const progress = new ProgressService({ store, calendar, policy, clock });
+  const progress = new ProgressService({ store, calendar, policy, clock, publicUrl: config.publicUrl });
   const dispatcher = new Dispatcher(store, channel, log);
   const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl: config.publicUrl });
   const evidence = new EvidenceStore(join(config.dataDir, 'evidence'));

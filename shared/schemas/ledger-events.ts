@@ -58,6 +58,7 @@ export const EVENT_PAYLOADS = {
   'request.withdrawn': z.strictObject({ msgId: MsgId, requestId: z.string(), kind: z.enum(['closure', 'extension']), taskId: z.string(), unitId: z.string(), ...Transition }),
   'review.approved': decision,
   'review.returned': decision,
+  'review.confirmed': decision,
   'round.opened': z.strictObject({ roundId: z.string(), name: z.string(), submit: z.string(), due: Date10, taskIds: z.array(z.string()), unitIds: z.array(z.string()).nullable(), manualIds: z.array(z.string()) }),
   'round.closed': z.strictObject({ roundId: z.string(), waived: z.array(z.string()), ...Transition }),
   'urge.sent': z.strictObject({ manualId: z.string(), taskId: z.string(), unitId: z.string(), message: z.string().max(200), due: Date10, people: z.array(z.string()) }),

@@ -128,7 +128,7 @@ export const MyAssignment = z.object({
   /** 办结 approved: the unit's part is closed for the rest of the plan. */
   closed: z.boolean(),
   /** The 督考办's recent decisions on this part, newest first (a returned report's comment says what to fix), and reports under review. */
-  decisions: z.array(z.object({ id: z.string(), kind: z.enum(['closure', 'extension', 'report']), state: z.enum(['pending', 'approved', 'returned']), label: z.string(), result: z.string(), comment: z.string().optional(), at: Instant })),
+  decisions: z.array(z.object({ id: z.string(), kind: z.enum(['closure', 'extension', 'report']), state: z.enum(['leaderPending', 'pending', 'approved', 'returned']), label: z.string(), result: z.string(), comment: z.string().optional(), at: Instant })),
   /** What a report can answer now, nearest first (the first is preselected); includes items not yet open. */
   reportTargets: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })),
   /** What a 延期 can extend: open items other than 签收, with the latest date one may ask for. */
@@ -176,7 +176,7 @@ export const ExtensionBody = z.object({
   until: IsoDate,
   reason: z.string().trim().min(1, '请填写延期原因').max(1000, '最多 1000 字'),
 });
-export const RequestResult = z.object({ id: z.string(), seq: z.number().int(), state: z.enum(['pending', 'approved', 'returned', 'withdrawn']), late: z.boolean(), obligations: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })) });
+export const RequestResult = z.object({ id: z.string(), seq: z.number().int(), state: z.enum(['leaderPending', 'pending', 'approved', 'returned', 'withdrawn']), late: z.boolean(), obligations: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })) });
 export type RequestResult = z.infer<typeof RequestResult>;
 
 export const UploadResult = EvidenceRef.extend({ duplicate: z.boolean() });

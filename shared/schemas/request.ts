@@ -4,7 +4,8 @@ import { Id, Instant, IsoDate } from './common.js';
 /** 办结, 延期 — asked by a unit — and a report the policy has the 督考办 review (年中/年末). */
 export const RequestKind = z.enum(['closure', 'extension', 'report']);
 export type RequestKind = z.infer<typeof RequestKind>;
-export const RequestState = z.enum(['pending', 'approved', 'returned', 'withdrawn']);
+/** `leaderPending`: the policy's two-step review — the unit's 分管领导 confirms before it reaches the 督考办. */
+export const RequestState = z.enum(['leaderPending', 'pending', 'approved', 'returned', 'withdrawn']);
 export type RequestState = z.infer<typeof RequestState>;
 
 export const EvidenceMeta = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), name: z.string(), mime: z.string(), size: z.number().int().min(0) });

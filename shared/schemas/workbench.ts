@@ -8,7 +8,7 @@ import { RequestKind, RequestState } from './request.js';
 const TaskRef = z.object({ id: Id, kind: z.enum(['measure', 'key']), number: z.number().int(), title: z.string() });
 
 export const ReviewQuery = z.object({
-  status: z.enum(['pending', 'approved', 'returned', 'withdrawn', 'all']).default('pending'),
+  status: z.enum(['leaderPending', 'pending', 'approved', 'returned', 'withdrawn', 'all']).default('pending'),
   kind: RequestKind.optional(),
   unitId: z.string().max(128).optional(),
   taskId: z.string().max(128).optional(),
@@ -107,6 +107,7 @@ export const PartView = z.object({
   open: z.number().int(),
   /** Working days its most overdue open item is late (0: nothing overdue). */
   overdueDays: z.number().int(),
+  /** What of this part waits for a review (the unit's leader's or the 督考办's). */
   pendingReview: z.enum(['report', 'closure', 'extension']).nullable(),
 });
 export type PartView = z.infer<typeof PartView>;

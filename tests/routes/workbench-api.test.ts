@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/src/app.js';
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
 import { seededApp, SUPERVISOR, type TestApp } from '../helpers/test-app.js';
 
@@ -131,6 +132,43 @@ describe('the 督考办 workbench API', () => {
     expect(s.assignments.filter((a) => a.taskId === K22).map((a) => `${a.unitId}:${a.status}`).sort()).toEqual(['fzb:closed', 'sfj:closed']);
     expect(decisionNotices().map((n) => n.personId).sort()).toEqual(['p-fzb-c', 'p-sfj-c']);
     expect((await post(`/api/assignments/${K22}.sfj/reports`, { text: '继续' }, 'p-sfj-c')).json().code).toBe('ASSIGNMENT_CLOSED');
+  });
+
+  it('two steps (policy review.leaderFirst): the unit\'s 分管领导 confirms before the 督考办 sees it, or returns it', async () => {
+    const policy = { ...rules().policy, review: { ...rules().policy.review, leaderFirst: true } };
+    await t.app.close();
+    t.app = await buildApp(t.deps, { ...t.appOptions, miniapp: { ...t.appOptions.miniapp!, policy } });
+    const asked = await post(`/api/assignments/${FS}/closure-requests`, { text: '试点已全部完成' }, FS_CONTACT);
+    expect(asked.json()).toMatchObject({ state: 'leaderPending' });
+    // the unit's leader hears of it at once; the 督考办 sees nothing yet and cannot decide it
+    const asks = t.store.state.get().outbox.filter((r) => r.kind === 'notice' && r.key.startsWith(`confirm:${asked.json().id}:`));
+    expect(asks.map((r) => r.personId)).toEqual(['p-fsjd-l']);
+    expect((await pending()).total).toBe(0);
+    const early = await post(`/api/reviews/${asked.json().id}/approve`, {});
+    expect(early.statusCode).toBe(409);
+    expect(early.json().message).toContain('待本单位分管领导确认');
+    // another unit's leader cannot confirm it; a contact has no such action
+    expect((await t.inject('/api/unit-reviews', 'p-bhjd-l')).json().total).toBe(0);
+    expect((await post(`/api/reviews/${asked.json().id}/confirm`, {}, 'p-bhjd-l')).json().code).toBe('FORBIDDEN');
+    expect((await post(`/api/reviews/${asked.json().id}/confirm`, {}, FS_CONTACT)).json().code).toBe('NOT_PERMITTED');
+    const mine = (await t.inject('/api/unit-reviews', 'p-fsjd-l')).json();
+    expect(mine.items.map((i: { id: string }) => i.id)).toEqual([asked.json().id]);
+    const confirmed = await post(`/api/reviews/${asked.json().id}/confirm`, {}, 'p-fsjd-l');
+    expect(confirmed.json()).toMatchObject({ status: 'pending' });
+    expect((await pending()).items.map((i: { id: string }) => i.id)).toEqual([asked.json().id]);
+    await post(`/api/reviews/${asked.json().id}/approve`, {});
+    expect(t.store.state.get().assignments.find((a) => a.id === FS)!.status).toBe('closed');
+
+    // a leader's return ends it as the 督考办's would: a report's item opens again, the contact hears why
+    t.deps.clock.set('2019-06-20T09:00:00+08:00');
+    const BH = `${TASK}.bhjd`;
+    const report = await post(`/api/assignments/${BH}/reports`, { text: '年中报告', obligationId: `${BH}:2019:midYear` }, 'p-bhjd-c');
+    const id = `R${report.json().seq}`;
+    expect(t.store.state.get().requests[id]!.state).toBe('leaderPending');
+    const back = await post(`/api/reviews/${id}/leader-return`, { comment: '数据需核实' }, 'p-bhjd-l');
+    expect(back.json()).toMatchObject({ status: 'returned', comment: '数据需核实' });
+    expect(t.store.state.get().obligations[`${BH}:2019:midYear`]!.status).toBe('open');
+    expect(decisionNotices().some((n) => n.personId === 'p-bhjd-c' && JSON.stringify(n.message).includes('单位分管领导审核结果'))).toBe(true);
   });
 
   it('naming the units behind task 19\'s 待明确 placeholder gives them assignments, a 签收 due from today and nothing past; health counts one task less', async () => {

@@ -83,6 +83,8 @@ export const api = {
   withdraw: (requestId: string) => call(RequestResult, 'POST', `/api/requests/${enc(requestId)}/withdraw`, {}),
   // the 督考办's workbench
   reviews: (status: 'pending' | 'approved' | 'returned' | 'all' = 'pending') => call(ReviewList, 'GET', `/api/reviews?status=${status}&limit=200`),
+  unitReviews: () => call(ReviewList, 'GET', '/api/unit-reviews'),
+  confirm: (id: string, decision: 'approve' | 'return', comment?: string) => call(ReviewItem, 'POST', `/api/reviews/${enc(id)}/${decision === 'approve' ? 'confirm' : 'leader-return'}`, comment ? { comment } : {}),
   decide: (id: string, decision: 'approve' | 'return', comment?: string) => call(ReviewItem, 'POST', `/api/reviews/${enc(id)}/${decision}`, comment ? { comment } : {}),
   districtOverview: () => call(Overview, 'GET', '/api/overview'),
   parts: (f: PartFilter) => call(PartList, 'GET', `/api/overview/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString()}`),

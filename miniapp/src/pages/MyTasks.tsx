@@ -21,6 +21,11 @@ export function MyTasks() {
   const [error, setError] = useState<string>();
   const [acking, setAcking] = useState<string>();
 
+  const [toConfirm, setToConfirm] = useState(0);
+  useEffect(() => {
+    // a unit leader, when the policy has them confirm first: how much waits for them
+    if (me.can.includes('review.confirm')) void api.unitReviews().then((r) => setToConfirm(r.total), () => undefined);
+  }, [me]);
   const load = useCallback(async () => {
     try {
       setData(await api.myItems(section === 'all' ? undefined : section));
@@ -95,6 +100,11 @@ export function MyTasks() {
             <CapsuleTabs.Tab title={`${s.label} ${s.count}`} key={s.id} />
           ))}
         </CapsuleTabs>
+      )}
+      {toConfirm > 0 && (
+        <a className="confirm-banner" href={href.reviews()}>
+          {toConfirm} 项本单位报送的事项待您确认 ›
+        </a>
       )}
       {acks.length > 1 && (
         <div className="ack-all">

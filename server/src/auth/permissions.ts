@@ -33,6 +33,8 @@ export const PERMISSIONS = {
   'review.read': { roles: ['supervisor', 'admin', 'evaluator'], label: '查看审核事项' },
   /** 通过 / 退回, 同意 / 不同意. */
   'review.decide': { roles: OFFICE, label: '审核' },
+  /** The policy's two steps: a unit's 分管领导 confirms (or returns) what the unit submitted, before the 督考办. */
+  'review.confirm': { roles: ['leader'], label: '确认本单位报送的事项' },
   /** The district's lights by unit and section; a unit leader sees their own units'. */
   'overview.read': { roles: ['leader', 'supervisor', 'admin', 'evaluator', 'districtLeader'], label: '查看督办总览' },
   /** Name the units behind a 待明确 placeholder. */

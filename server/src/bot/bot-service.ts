@@ -273,7 +273,7 @@ export function createBotHandler(d: BotDeps): BotEventHandler {
         if (typeof f === 'string') return send(text(f));
         // the pending one, else the latest (the service says why it cannot be withdrawn)
         const all = Object.values(state().requests).filter((r) => r.assignmentId === f.assignment.id && r.kind !== 'report');
-        const target = all.find((r) => r.state === 'pending') ?? all.sort((a, b) => b.seq - a.seq)[0];
+        const target = all.find((r) => r.state === 'pending' || r.state === 'leaderPending') ?? all.sort((a, b) => b.seq - a.seq)[0];
         if (!target) throw new AppError('REQUEST_NOT_FOUND', 404, `重点任务${command.task}没有您单位提交的申请`);
         await progress.withdraw(f, target.id);
         return send(done(`已撤回重点任务${command.task}的${target.kind === 'closure' ? '办结' : '延期'}申请。`, f.assignment.taskId));

@@ -53,6 +53,18 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
       });
     }
 
+    app.get(api.unitReviews.path, { config: can('review.confirm'), schema: { tags: ['督考办'], summary: '待我确认:本单位报送督考办前须分管领导确认的事项(两级审核)', response: { 200: api.unitReviews.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      const items = reviews.awaitingLeader(v);
+      return { today: today(), items: items.map((r) => reviewItem(state(), r, o.sessions, v.person.id, today())), total: items.length };
+    });
+    for (const [route, decision] of [[api.confirmReview, 'approve'], [api.leaderReturnReview, 'return']] as const) {
+      app.post(route.path, { config: can('review.confirm'), schema: { tags: ['督考办'], summary: decision === 'approve' ? '分管领导确认,报送督考办' : '分管领导退回(须写明理由)', params: route.params, body: route.body, response: { 200: route.response, ...errors } } }, async (req) => {
+        const v = viewerOf(req);
+        return reviewItem(state(), await reviews.confirm(v, req.params.id, decision, req.body.comment), o.sessions, v.person.id, today());
+      });
+    }
+
     app.get(api.overview.path, { config: can('overview.read'), schema: { tags: ['督考办'], summary: '督办总览:红黄绿灯按单位、按工程', querystring: api.overview.query, response: { 200: api.overview.response, ...errors } } }, async (req) =>
       overview(state(), rules, today(), { year: req.query.year, unitIds: scopeOf(viewerOf(req)) }),
     );

@@ -70,7 +70,7 @@ function computeParts(state: S, rules: LightRules, today: string, year: number):
   );
   const ofYear = groupBy(obligationsOf(state, rules, [year]), (o) => o.assignmentId);
   const pending = new Map<string, 'report' | 'closure' | 'extension'>();
-  for (const r of Object.values(state.requests)) if (r.state === 'pending' && !pending.has(r.assignmentId)) pending.set(r.assignmentId, r.kind);
+  for (const r of Object.values(state.requests)) if ((r.state === 'pending' || r.state === 'leaderPending') && !pending.has(r.assignmentId)) pending.set(r.assignmentId, r.kind);
   const byTask = groupBy(state.assignments, (a) => a.taskId);
   const units = new Map(state.units.map((u) => [u.id, u.name]));
 

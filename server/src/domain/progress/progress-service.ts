@@ -13,6 +13,7 @@ import { openObligations, type OpenObligation } from '../reminders/open-obligati
 import { planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import type { ActingFor } from './acting.js';
+import { askLeadersInDraft } from '../review/leader-step.js';
 
 export type { ActingFor } from './acting.js';
 
@@ -27,6 +28,8 @@ export interface ProgressDeps {
   calendar: WorkCalendar;
   policy: ReminderPolicy;
   clock: Clock;
+  /** Links in the notices it sends (the unit's leader, when the policy has them confirm first). */
+  publicUrl?: string;
 }
 
 /** The bot message behind an action, recorded with its events. */
@@ -38,8 +41,9 @@ const REQUEST_NAME: Record<RequestKind, string> = { closure: '办结申请', ext
 export type UnitRequest = RequestRecord & { kind: 'closure' | 'extension' };
 const isUnitRequest = (r: RequestRecord): r is UnitRequest => r.kind !== 'report';
 
-/** How an item is named to a person: its label, with the year when it is not this year's. */
-export const itemName = (o: Pick<ObligationRecord, 'year' | 'label'>, year: number): string => (o.year === year ? o.label : `${o.year}年${o.label}`);
+import { itemName } from './item-name.js';
+
+export { itemName };
 
 /**
  * What a unit does about its part in a task — 签收 (and its undo), 报送进展, 申请办结, 延期申请,
@@ -129,7 +133,17 @@ export class ProgressService {
 
   /** This unit's pending 办结/延期 requests on its assignment (reports under review are not requests it can withdraw). */
   pendingRequests(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): UnitRequest[] {
-    return Object.values(state.requests).filter(isUnitRequest).filter((r) => r.assignmentId === assignment.id && r.state === 'pending');
+    return Object.values(state.requests).filter(isUnitRequest).filter((r) => r.assignmentId === assignment.id && (r.state === 'pending' || r.state === 'leaderPending'));
+  }
+
+  /** Where what a unit submits goes first: its 分管领导 (the policy's two steps), else the 督考办. */
+  private firstStep(): 'leaderPending' | 'pending' {
+    return this.d.policy.review.leaderFirst ? 'leaderPending' : 'pending';
+  }
+
+  /** With two steps, the unit's leaders hear at once that something waits for their confirmation. */
+  private askLeadersInDraft(draft: State, r: RequestRecord): void {
+    if (r.state === 'leaderPending' && this.d.publicUrl) askLeadersInDraft(draft, r, this.d.publicUrl);
   }
 
   /** A report on an item the policy has reviewed waits for the 督考办 (a record `R${reportSeq}`). */
@@ -138,7 +152,7 @@ export class ProgressService {
     draft.requests[`R${reportSeq}`] = {
       id: `R${reportSeq}`,
       kind: 'report',
-      state: 'pending',
+      state: this.firstStep(),
       planId: f.assignment.planId,
       assignmentId: f.assignment.id,
       taskId: f.assignment.taskId,
@@ -152,6 +166,7 @@ export class ProgressService {
       createdAt: at.toISOString(),
       seq: reportSeq,
     };
+    this.askLeadersInDraft(draft, draft.requests[`R${reportSeq}`]!);
   }
 
   /** The live years are stored before a unit acts (a new year may not have been ticked yet). */
@@ -250,7 +265,7 @@ export class ProgressService {
       // the review follows the report: waiting on the new item if that one is reviewed, else gone
       const review = draft.requests[`R${reportSeq}`];
       const evidence = review?.evidence ?? [];
-      if (review?.state === 'pending') delete draft.requests[review.id];
+      if (review?.state === 'pending' || review?.state === 'leaderPending') delete draft.requests[review.id];
       this.reviewReportInDraft(draft, f, reportSeq, target, last.text, evidence, tx.at);
       return { from: from?.id ?? null, answered: { obligationId: target.id, label: itemName(target, year) } };
     });
@@ -308,13 +323,13 @@ export class ProgressService {
           late: s.late,
           ...(s.until ? { until: s.until, previousDue: s.previousDue } : {}),
           before: 'none',
-          after: 'pending',
+          after: this.firstStep(),
         },
       });
       const record: RequestRecord = {
         id: `R${seq}`,
         kind,
-        state: 'pending',
+        state: this.firstStep(),
         planId: f.assignment.planId,
         assignmentId: f.assignment.id,
         taskId: f.assignment.taskId,
@@ -330,6 +345,7 @@ export class ProgressService {
         seq,
       };
       draft.requests[record.id] = record;
+      this.askLeadersInDraft(draft, record);
       return record;
     });
     return result;
@@ -340,8 +356,8 @@ export class ProgressService {
     await this.d.store.transact((draft, tx) => {
       const r = draft.requests[requestId];
       if (!r || r.assignmentId !== f.assignment.id || r.kind === 'report') throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
-      if (r.state !== 'pending') throw new AppError('REQUEST_NOT_PENDING', 409, `这份申请已${r.state === 'withdrawn' ? '撤回' : '审核'},不能再撤回`);
-      tx.append({ type: 'request.withdrawn', actor: f.actor, subject: { type: 'request', id: r.id }, channel: f.channel, payload: { ...ref(f), requestId: r.id, kind: r.kind, taskId: r.taskId, unitId: r.unitId, before: 'pending', after: 'withdrawn' } });
+      if (r.state !== 'pending' && r.state !== 'leaderPending') throw new AppError('REQUEST_NOT_PENDING', 409, `这份申请已${r.state === 'withdrawn' ? '撤回' : '审核'},不能再撤回`);
+      tx.append({ type: 'request.withdrawn', actor: f.actor, subject: { type: 'request', id: r.id }, channel: f.channel, payload: { ...ref(f), requestId: r.id, kind: r.kind, taskId: r.taskId, unitId: r.unitId, before: r.state, after: 'withdrawn' } });
       r.state = 'withdrawn';
       r.changedAt = tx.at.toISOString();
       r.changedBy = f.actor.id;

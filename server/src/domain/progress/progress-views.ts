@@ -55,8 +55,9 @@ const TITLES: Record<string, string> = {
   'extension.requested': '申请延期',
   'progress.refiled': '改报事项',
   'request.withdrawn': '撤回申请',
-  'review.approved': '督考办审核通过',
-  'review.returned': '督考办退回',
+  'review.approved': '审核通过',
+  'review.returned': '退回',
+  'review.confirmed': '分管领导确认,报送督考办',
   'reminder.sent': '发送提醒',
 };
 
@@ -160,18 +161,18 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
 function decisionsOf(s: S, assignmentId: string, today: string): MyAssignment['decisions'] {
   const year = Number(today.slice(0, 4));
   return Object.values(s.requests)
-    .filter((r) => r.assignmentId === assignmentId && (r.state === 'approved' || r.state === 'returned' || (r.state === 'pending' && r.kind === 'report')))
+    .filter((r) => r.assignmentId === assignmentId && (r.state === 'approved' || r.state === 'returned' || r.state === 'leaderPending' || (r.state === 'pending' && r.kind === 'report')))
     .sort((x, y) => (y.changedAt ?? y.createdAt).localeCompare(x.changedAt ?? x.createdAt) || y.seq - x.seq)
     .slice(0, 5)
     .map((r) => {
       const labels = r.obligationIds.map((id) => s.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year));
-      const state = r.state as 'pending' | 'approved' | 'returned';
+      const state = r.state as 'leaderPending' | 'pending' | 'approved' | 'returned';
       return {
         id: r.id,
         kind: r.kind,
         state,
         label: labels.join('、') || KIND_NAME[r.kind],
-        result: state === 'pending' ? '待督考办审核' : resultText(r, state === 'approved' ? 'approve' : 'return', labels, today),
+        result: state === 'leaderPending' ? '待本单位分管领导确认' : state === 'pending' ? '待督考办审核' : resultText(r, state === 'approved' ? 'approve' : 'return', labels, today),
         ...(r.comment ? { comment: r.comment } : {}),
         at: r.changedAt ?? r.createdAt,
       };

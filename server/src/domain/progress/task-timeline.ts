@@ -38,6 +38,7 @@ const SHOWN = new Set([
   'extension.requested',
   'review.approved',
   'review.returned',
+  'review.confirmed',
   'reminder.sent',
   'progress.refiled',
   'request.withdrawn',

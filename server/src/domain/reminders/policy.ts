@@ -41,7 +41,13 @@ export const ReminderPolicy = z
     /** The latest date a 延期 may ask for: the end of the plan's last year, or a date. */
     requests: z.object({ latestExtension: z.union([z.literal('planEnd'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]) }).default({ latestExtension: 'planEnd' }),
     /** Reports on these items wait for the 督考办's review (通过 / 退回); reports on other items are taken as filed. */
-    review: z.object({ reports: z.array(ObligationKind) }).default({ reports: ['midYear', 'yearEnd'] }),
+    review: z
+      .object({
+        reports: z.array(ObligationKind),
+        /** Two steps: the unit's 分管领导 confirms a request or a reviewed report before it reaches the 督考办. */
+        leaderFirst: z.boolean().default(false),
+      })
+      .default({ reports: ['midYear', 'yearEnd'], leaderFirst: false }),
     /** Lights (domain/lights): yellow within N working days of the due date (null: the first reminder's), 已恢复 for N working days. */
     lights: z
       .object({ yellowWithinWorkingDays: z.number().int().min(0).max(30).nullable().default(null), recoveredForWorkingDays: z.number().int().min(0).max(60).default(10) })

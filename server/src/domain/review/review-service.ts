@@ -6,17 +6,18 @@ import type { OutboundMessage } from '../../channels/channel.js';
 import type { Clock } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import { completeTodosInDraft, noticeInDraft } from '../../outbox/outbox.js';
+import type { Viewer } from '../../auth/viewer.js';
 import type { Store } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import { appLink } from '../reminders/digest-text.js';
 import { reopenInDraft } from '../reminders/fulfil.js';
-import { itemName } from '../progress/progress-service.js';
+import { itemName } from '../progress/item-name.js';
 import { roleName } from '../plan/plan-queries.js';
 
 export type Decision = 'approve' | 'return';
 
 export const KIND_NAME: Record<RequestKind, string> = { closure: '办结申请', extension: '延期申请', report: '进展报告' };
-const STATE_NAME: Record<RequestState, string> = { pending: '待审核', approved: '审核通过', returned: '退回', withdrawn: '撤回' };
+const STATE_NAME: Record<RequestState, string> = { leaderPending: '待分管领导确认', pending: '待审核', approved: '审核通过', returned: '退回', withdrawn: '撤回' };
 
 export interface ReviewDeps {
   store: Store;
@@ -49,32 +50,57 @@ export class ReviewService {
       .sort((a, b) => (status === 'pending' ? a.seq - b.seq : (b.changedAt ?? b.createdAt).localeCompare(a.changedAt ?? a.createdAt) || b.seq - a.seq));
   }
 
+  /** The 督考办 decides: 通过 / 退回 (a report), 同意 / 不同意 (办结, 延期). */
   async decide(actor: Actor & { id: string }, id: string, decision: Decision, comment: string | undefined, channel: 'miniapp' | 'api' = 'miniapp'): Promise<RequestRecord> {
+    return this.step(actor, id, decision, comment, channel, 'pending', () => undefined);
+  }
+
+  /**
+   * The policy's first step: the unit's own 分管领导 confirms what the unit submitted (it goes on to
+   * the 督考办) or returns it to the unit with a reason, as the 督考办 would.
+   */
+  async confirm(v: Viewer, id: string, decision: Decision, comment: string | undefined): Promise<RequestRecord> {
+    const actor = { type: 'person' as const, id: v.person.id, name: v.person.name };
+    return this.step(actor, id, decision, comment, 'miniapp', 'leaderPending', (r) => {
+      if (!v.unitIds.has(r.unitId) || !v.person.roles.includes('leader')) throw new AppError('FORBIDDEN', 403, '只能确认本单位提交的事项');
+    });
+  }
+
+  /** What waits for this leader's confirmation: their units' submissions, oldest first. */
+  awaitingLeader(v: Viewer, state: Readonly<State> = this.d.store.state.get()): RequestRecord[] {
+    return Object.values(state.requests)
+      .filter((r) => r.state === 'leaderPending' && v.unitIds.has(r.unitId))
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  private async step(actor: Actor & { id: string }, id: string, decision: Decision, comment: string | undefined, channel: 'miniapp' | 'api', from: 'pending' | 'leaderPending', check: (r: RequestRecord) => void): Promise<RequestRecord> {
     const text = comment?.trim() ?? '';
     await this.d.store.transact((draft, tx) => {
       const r = draft.requests[id];
       if (!r) throw new AppError('REVIEW_NOT_FOUND', 404, `没有编号为 ${id} 的待审核事项`);
-      if (r.state !== 'pending') throw new AppError('REVIEW_DECIDED', 409, `这份${KIND_NAME[r.kind]}已${STATE_NAME[r.state]}${r.changedAt ? `(${shanghaiDate(new Date(r.changedAt))})` : ''},不能再审核`);
+      if (r.state !== from) {
+        const waiting = r.state === 'leaderPending' ? ',待本单位分管领导确认后再审核' : r.state === 'pending' ? ',已报送督考办' : '';
+        throw new AppError('REVIEW_DECIDED', 409, `这份${KIND_NAME[r.kind]}${r.state === 'leaderPending' || r.state === 'pending' ? `${STATE_NAME[r.state]}${waiting}` : `已${STATE_NAME[r.state]}${r.changedAt ? `(${shanghaiDate(new Date(r.changedAt))})` : ''},不能再审核`}`);
+      }
+      check(r);
       if (decision === 'return' && !text) throw new AppError('COMMENT_REQUIRED', 400, `退回${r.kind === 'report' ? '' : '(不同意)'}时请写明理由,单位据此修改`);
       if (text.length > 500) throw new AppError('VALIDATION_FAILED', 400, '审核意见请控制在 500 字以内');
-      const after = decision === 'approve' ? 'approved' : 'returned';
+      // a leader's 确认 passes it on to the 督考办; every other decision ends it
+      const after = decision === 'return' ? 'returned' : from === 'leaderPending' ? 'pending' : 'approved';
+      const base = { requestId: r.id, kind: r.kind, taskId: r.taskId, unitId: r.unitId, ...(text ? { comment: text } : {}), obligations: r.obligationIds, ...(r.until ? { until: r.until } : {}), before: from, after };
+      if (after === 'pending') {
+        tx.append({ type: 'review.confirmed', actor, subject: { type: 'request', id: r.id }, channel, payload: base });
+        r.state = 'pending';
+        r.changedAt = tx.at.toISOString();
+        r.changedBy = actor.id;
+        return;
+      }
       const seq = tx.append({
         type: `review.${after}`,
         actor,
         subject: { type: 'request', id: r.id },
         channel,
-        payload: {
-          requestId: r.id,
-          kind: r.kind,
-          taskId: r.taskId,
-          unitId: r.unitId,
-          ...(text ? { comment: text } : {}),
-          obligations: r.obligationIds,
-          ...(r.until ? { until: r.until } : {}),
-          ...(r.kind === 'closure' && decision === 'approve' ? { closedAssignments: closedBy(draft, r) } : {}),
-          before: 'pending',
-          after,
-        },
+        payload: { ...base, ...(r.kind === 'closure' && after === 'approved' ? { closedAssignments: closedBy(draft, r) } : {}) },
       });
       this.applyInDraft(draft, r, decision, seq, tx.at, actor.id);
       r.state = after;
@@ -82,7 +108,7 @@ export class ReviewService {
       r.changedBy = actor.id;
       if (text) r.comment = text;
       else delete r.comment;
-      this.notifyInDraft(draft, r, decision, tx.at);
+      this.notifyInDraft(draft, r, decision, tx.at, from === 'leaderPending' ? '单位分管领导' : '督考办');
     });
     return this.d.store.state.get().requests[id]!;
   }
@@ -117,14 +143,14 @@ export class ReviewService {
   }
 
   /** The unit's contacts (and whoever filed it) hear of the decision at once. */
-  private notifyInDraft(draft: State, r: RequestRecord, decision: Decision, at: Date): void {
+  private notifyInDraft(draft: State, r: RequestRecord, decision: Decision, at: Date, by: string): void {
     const task = draft.tasks.find((t) => t.id === r.taskId);
     const today = shanghaiDate(at);
     const year = Number(today.slice(0, 4));
     const labels = r.obligationIds.map((id) => draft.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year));
     const taskName = task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '任务';
     const result = resultText(r, decision, labels, today);
-    const title = `督考办审核结果 · ${taskName}`;
+    const title = `${by}审核结果 · ${taskName}`;
     const message: OutboundMessage = {
       kind: 'actionCard',
       title,

@@ -37,6 +37,6 @@ export function reviewItem(s: Readonly<State>, r: RequestRecord, sessions: Sessi
     ...(r.changedAt ? { decidedAt: r.changedAt } : {}),
     ...(r.changedBy ? { decidedBy: s.people.find((p) => p.id === r.changedBy)?.name ?? r.changedBy } : {}),
     ...(r.comment ? { comment: r.comment } : {}),
-    effect: decided ? resultText(r, r.state === 'approved' ? 'approve' : 'return', labels, today) : r.state === 'withdrawn' ? '单位已撤回' : `通过后:${resultText(r, 'approve', labels, today)}`,
+    effect: decided ? resultText(r, r.state === 'approved' ? 'approve' : 'return', labels, today) : r.state === 'withdrawn' ? '单位已撤回' : r.state === 'leaderPending' ? '确认后报送区督考办审核' : `通过后:${resultText(r, 'approve', labels, today)}`,
   };
 }
