@@ -57,6 +57,7 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     expect(await office.locator('.count.red b').innerText()).toMatch(/^\d+$/);
     await office.locator('.row-link').first().waitFor();
     await office.screenshot({ path: `${ARTIFACTS}/workbench-office-home.png`, fullPage: true });
+    await office.screenshot({ path: `${ARTIFACTS}/guide-office.png` }); // for docs/督考办使用指南.md
 
     await office.locator('.todo-list .adm-list-item', { hasText: '待审核' }).click();
     const card = office.locator('.review', { hasText: '府山街道' });
@@ -70,6 +71,7 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     await toast(office, '请写明');
     expect(live.t.store.state.get().obligations[MID]!.status).toBe('fulfilled');
     await office.locator(`.decide-sheet ${TEXT}`).fill('请补充试点申报的批复文件');
+    await office.screenshot({ path: `${ARTIFACTS}/guide-return.png` });
     await office.locator('.decide-sheet button', { hasText: '确定退回' }).click();
     await toast(office, '府山街道:退回,请按意见修改');
     expect(live.t.store.state.get().obligations[MID]!.status).toBe('open');
@@ -141,6 +143,7 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     await card.locator('button', { hasText: '明确责任单位' }).click();
     await office.locator('.designate .adm-search-bar input').fill('司法局');
     await office.locator('.designate .adm-check-list-item', { hasText: '区司法局' }).click();
+    await office.screenshot({ path: `${ARTIFACTS}/guide-designate.png` });
     await office.locator('.designate button', { hasText: '确定(1 个单位)' }).click();
     await toast(office, '已明确 1 个责任单位');
     await card.locator('.unit-row', { hasText: '区司法局' }).waitFor();
@@ -170,14 +173,22 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     const pending = office.locator('.group', { hasText: '未到期' });
     await pending.waitFor();
     await office.screenshot({ path: `${ARTIFACTS}/workbench-round.png`, fullPage: true });
+    await office.locator('.adm-toast-main').waitFor({ state: 'detached' });
+    await office.screenshot({ path: `${ARTIFACTS}/guide-round.png` });
     const round = Object.values(live.t.store.state.get().rounds ?? {})[0]!;
     expect(round).toMatchObject({ name: '2019年年中督查', taskIds: [TASK], status: 'open' });
     // 府山街道's part was closed (办结) above: nothing more is asked of it
     expect(await pending.locator('.adm-list-item', { hasText: '府山街道' }).count()).toBe(0);
 
     await pending.locator('.adm-list-item', { hasText: '北海街道' }).locator('button', { hasText: '催办' }).click();
+    await office.screenshot({ path: `${ARTIFACTS}/guide-urge.png` });
     await office.locator('.urge button', { hasText: '立即催办' }).click();
     await toast(office, '已催办 北海街道');
+    // the drill-down behind a count on the overview
+    await visit(office, '#/office');
+    await office.locator('.count.red').click();
+    await office.locator('.parts .adm-list-item').first().waitFor();
+    await office.screenshot({ path: `${ARTIFACTS}/guide-parts.png` });
     await live.sendReminders(); // the dispatcher's next run
     const sent = (await live.emu.admin<{ items: Array<{ msg: unknown }> }>('GET', '/messages?userid=dt-bhjd-c')).items.map((i) => JSON.stringify(i.msg));
     expect(sent.some((m) => m.includes('督考办催办') && m.includes('2019年年中督查'))).toBe(true);
