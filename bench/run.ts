@@ -12,6 +12,7 @@ import { benchMiniapp, benchTimeline } from './miniapp.js';
 import { benchObligations } from './obligations.js';
 import { benchHardening } from './hardening.js';
 import { benchOverview } from './overview.js';
+import { benchLedgerVerify } from './ledger-verify.js';
 
 const quick = process.argv.includes('--quick');
 console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
@@ -21,6 +22,7 @@ await benchReminders(quick);
 await benchObligations();
 await benchHardening();
 await benchOverview();
+await benchLedgerVerify(quick ? [100_000] : [100_000, 1_000_000]);
 await benchBot();
 await benchMiniapp();
 await benchTimeline(quick ? 50_000 : 200_000);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorBody } from './errors.js';
 import { AckResult, AuthCodeBody, AuthConfig, ClosureBody, DevPeople, DevSignInBody, ExtensionBody, Me, MyItems, MyItemsQuery, ReportBody, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from './schemas/miniapp.js';
-import { DecisionBody, DesignateBody, DesignateResult, Overview, OverviewQuery, PartList, PartsQuery, ReviewItem, ReviewList, ReviewQuery, TaskUnits } from './schemas/workbench.js';
+import { LedgerVerification, DecisionBody, DesignateBody, DesignateResult, Overview, OverviewQuery, PartList, PartsQuery, ReviewItem, ReviewList, ReviewQuery, TaskUnits } from './schemas/workbench.js';
 import { ManualBody, ManualList, RoundBody, RoundDetail, RoundList, UrgeBody, UrgeResult } from './schemas/supervision.js';
 import { Health, PlanList, PlanView, SectionList, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitList } from './schemas/views.js';
 
@@ -56,6 +56,7 @@ export const api = {
   parts: { method: 'GET', path: '/api/overview/parts', query: PartsQuery, response: PartList },
   taskUnits: { method: 'GET', path: '/api/tasks/:id/units', params: IdParams, response: TaskUnits },
   designate: { method: 'POST', path: '/api/assignments/:id/designate', params: IdParams, body: DesignateBody, response: DesignateResult },
+  ledgerVerify: { method: 'GET', path: '/api/ledger/verify', response: LedgerVerification },
   rounds: { method: 'GET', path: '/api/rounds', response: RoundList },
   openRound: { method: 'POST', path: '/api/rounds', body: RoundBody, response: RoundDetail },
   round: { method: 'GET', path: '/api/rounds/:id', params: IdParams, response: RoundDetail },

@@ -123,6 +123,15 @@ export const TaskUnits = z.object({
 });
 export type TaskUnits = z.infer<typeof TaskUnits>;
 
+/** The whole ledger checked from its first event (evaluators, the 督考办). */
+export const LedgerVerification = z.object({
+  ok: z.boolean(),
+  events: z.number().int(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }),
+  problem: z.object({ seq: z.number().int(), file: z.string(), line: z.number().int(), message: z.string() }).optional(),
+  seconds: z.number(),
+});
+
 export const DesignateBody = z.object({ unitIds: z.array(z.string().min(1).max(128)).min(1, '请至少选择一个单位').max(200) });
 export const DesignateResult = z.object({ taskId: Id, placeholder: Id, assignments: z.array(z.object({ assignmentId: Id, unit: UnitRef })) });
 export type DesignateResult = z.infer<typeof DesignateResult>;

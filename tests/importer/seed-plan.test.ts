@@ -153,7 +153,7 @@ describe('the seed plan, imported on first start and read through the API', () =
 
   it('keeps an unexpandable group as one entry to be designated', () => {
     const row25 = keys.find((k) => k.number === 25)!;
-    expect(row25.assignments).toEqual([{ id: 'yc-lqstg-2018.k25.g-youguan', unitId: 'g-youguan', unitName: YG, role: 'lead', status: 'toDesignate' }]);
+    expect(row25.assignments).toEqual([{ id: 'yc-lqstg-2018.k25.g-youguan', unitId: 'g-youguan', unitName: YG, role: 'lead', roleName: '待明确', status: 'toDesignate' }]);
   });
 
   it('links key tasks to the measures they come from', () => {

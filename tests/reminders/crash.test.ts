@@ -71,7 +71,7 @@ describe('reminder crash safety', () => {
         const title = `${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
         for (const row of notices) {
           const inbox = await emu.admin<{ items: Array<{ kind: string; msg: { action_card: { title: string } } }> }>('GET', `/messages?userid=${String((row.payload as { userId?: string }).userId)}`);
-          const wanted = `${row.key.includes(':escalation:') ? '逾期督办' : '督办提醒'} · ${title}`;
+          const wanted = `${row.key.startsWith('weekly:') ? '每周督办简报' : row.key.includes(':escalation:') ? '逾期督办' : '督办提醒'} · ${title}`;
           expect(inbox.items.filter((i) => i.kind === 'notice' && i.msg.action_card.title === wanted), `${row.key} ${seedNote}`).toHaveLength(1);
         }
         const todos = Object.values(state.todos);

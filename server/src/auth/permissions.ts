@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   'supervision.read': { roles: ['supervisor', 'admin', 'evaluator', 'districtLeader'], label: '查看督查' },
   /** Open and close 督查 rounds, 催办, add items by hand. */
   'supervision.manage': { roles: OFFICE, label: '发起督查和催办' },
+  /** Check the whole ledger's hash chain (third-party evaluators above all). */
+  'ledger.verify': { roles: ['supervisor', 'admin', 'evaluator'], label: '校验台账' },
   /** Preview the reminders of a moment (what would be sent). */
   'reminders.preview': { roles: OFFICE, label: '预览提醒' },
 } as const satisfies Record<string, { roles: readonly RoleKey[]; label: string }>;

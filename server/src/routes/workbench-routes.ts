@@ -17,6 +17,7 @@ import { reviewItem } from '../domain/review/review-view.js';
 import { assignmentView } from '../domain/plan/plan-queries.js';
 import { addManualObligation } from '../domain/reminders/manual-obligations.js';
 import { Supervision } from '../domain/supervision/supervision.js';
+import { verifyDataDir } from '../store/ledger/verify.js';
 
 export interface WorkbenchRouteOptions {
   calendar: WorkCalendar;
@@ -107,6 +108,12 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
     app.post(api.addManual.path, { config: can('supervision.manage'), schema: { tags: ['督考办'], summary: '为任务添加督办事项(所选单位或全部单位)', body: api.addManual.body, response: { 200: api.addManual.response, ...errors } } }, async (req) =>
       addManualObligation(deps.store, rules, req.body, actor(viewerOf(req))),
     );
+
+    app.get(api.ledgerVerify.path, { config: can('ledger.verify'), schema: { tags: ['督考办'], summary: '校验台账:从第一条记录起检查哈希链,指出第一处问题', response: { 200: api.ledgerVerify.response, ...errors } } }, async () => {
+      const t0 = process.hrtime.bigint();
+      const r = await verifyDataDir(deps.config.dataDir, { stopAtAnchor: true });
+      return { ...r, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+    });
 
     app.post(api.designate.path, { config: can('assignment.designate'), schema: { tags: ['督考办'], summary: '明确"待明确"单位组(区级有关部门等)的责任单位', params: api.designate.params, body: api.designate.body, response: { 200: api.designate.response, ...errors } } }, async (req) =>
       designateUnits({ store: deps.store, clock: deps.clock, rules }, actor(viewerOf(req)), req.params.id, req.body.unitIds),

@@ -2,12 +2,14 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { LedgerEvent, NewLedgerEvent } from '../../../../shared/schemas/ledger.js';
+import type { LedgerEvent} from '../../../../shared/schemas/ledger.js';
+import { NewLedgerEvent } from '../../../../shared/schemas/ledger.js';
 import { fsyncDir } from '../durable-fs.js';
 import { StoreError } from '../errors.js';
 import { notify } from './notify.js';
 import type { LedgerSink } from '../committer.js';
 import { eventHash, GENESIS_HASH } from './event-hash.js';
+import { readLine } from './verify.js';
 
 export interface JsonlLedgerOptions {
   clock: () => Date;
@@ -101,14 +103,11 @@ export class JsonlLedger implements LedgerSink {
     for (const line of text.split('\n')) {
       lineNo += 1;
       if (line === '') continue;
-      let event: LedgerEvent;
-      try {
-        event = LedgerEvent.parse(JSON.parse(line));
-      } catch (error) {
-        throw new StoreError(`台账文件 ${path} 第 ${lineNo} 行无法解析:${(error as Error).message.slice(0, 200)}。请勿手工修改台账;如已损坏,请从备份恢复`, 'LEDGER_CORRUPT', { cause: error });
-      }
-      const { hash, ...rest } = event;
-      if (eventHash(rest) !== hash || (prev && (event.prevHash !== prev.hash || event.seq !== prev.seq + 1))) {
+      // strict: a member the format does not have is refused, and the hash covers the line as stored
+      const read = readLine(line);
+      if ('problem' in read) throw new StoreError(`台账文件 ${path} 第 ${lineNo} 行${read.problem}。请勿手工修改台账;如已损坏,请从备份恢复`, 'LEDGER_CORRUPT');
+      const event = read.event;
+      if (prev && (event.prevHash !== prev.hash || event.seq !== prev.seq + 1)) {
         throw new StoreError(`台账文件 ${path} 第 ${lineNo} 行(序号 ${event.seq})的哈希链校验失败:台账可能被篡改`, 'LEDGER_CORRUPT');
       }
       prev = event;
