@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ErrorBody } from './errors.js';
 import { AckResult, AuthCodeBody, AuthConfig, ClosureBody, DevPeople, DevSignInBody, ExtensionBody, Me, MyItems, MyItemsQuery, ReportBody, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from './schemas/miniapp.js';
 import { LedgerVerification, DecisionBody, DesignateBody, DesignateResult, Overview, OverviewQuery, PartList, PartsQuery, ReviewItem, ReviewList, ReviewQuery, TaskUnits } from './schemas/workbench.js';
-import { ManualBody, ManualList, RoundBody, RoundDetail, RoundList, UrgeBody, UrgeResult } from './schemas/supervision.js';
+import { ManualBody, ManualList, ManualResult, RoundBody, RoundDetail, RoundList, UrgeBody, UrgeResult } from './schemas/supervision.js';
 import { Health, PlanList, PlanView, SectionList, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitList } from './schemas/views.js';
 
 /**
@@ -63,7 +63,7 @@ export const api = {
   closeRound: { method: 'POST', path: '/api/rounds/:id/close', params: IdParams, response: RoundDetail },
   urge: { method: 'POST', path: '/api/urges', body: UrgeBody, response: UrgeResult },
   manualItems: { method: 'GET', path: '/api/manual-obligations', query: z.object({ taskId: z.string().max(128).optional() }), response: ManualList },
-  addManual: { method: 'POST', path: '/api/manual-obligations', body: ManualBody, response: z.object({ id: z.string() }) },
+  addManual: { method: 'POST', path: '/api/manual-obligations', body: ManualBody, response: ManualResult },
 } as const;
 
 export { ErrorBody };

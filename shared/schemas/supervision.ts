@@ -48,6 +48,7 @@ export const ManualBody = z.object({
   label: z.string().trim().min(2, '事项名称应为 2–100 个字').max(100, '事项名称应为 2–100 个字'),
   due: IsoDate,
 });
+export const ManualResult = z.object({ id: z.string() });
 export const ManualList = z.object({
   items: z.array(z.object({ id: Id, taskId: Id, unitIds: z.array(Id).optional(), label: z.string(), due: IsoDate, createdBy: z.string(), createdAt: Instant })),
 });

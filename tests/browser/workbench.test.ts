@@ -147,6 +147,13 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     await office.locator('.designate button', { hasText: '确定(1 个单位)' }).click();
     await toast(office, '已明确 1 个责任单位');
     await card.locator('.unit-row', { hasText: '区司法局' }).waitFor();
+    // a hand-made item for the task's units, from the same card
+    await card.locator('.manual-items a', { hasText: '添加事项' }).click();
+    await office.locator('.add-manual input:not([type=date])').fill('执法人员行为规范自查报告');
+    await office.locator('.add-manual button', { hasText: '添加' }).click();
+    await toast(office, '已添加');
+    await card.locator('.manual-item', { hasText: '执法人员行为规范自查报告' }).waitFor();
+    expect(live.t.store.state.get().manualObligations.filter((m) => m.taskId === task19.id).map((m) => m.label)).toEqual(['执法人员行为规范自查报告']);
 
     // the next working day's digest to 区司法局's contact is triggered by task 19's 签收 (its first reminder)
     live.t.deps.clock.set('2019-06-21T09:00:00+08:00');

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { AckResult, AuthConfig, DevPeople, Me, MyItems, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from '../../../shared/schemas/miniapp.js';
 import { ErrorBody } from '../../../shared/errors.js';
 import { TaskList, UnitList } from '../../../shared/schemas/views.js';
-import { RoundDetail, RoundList, UrgeResult } from '../../../shared/schemas/supervision.js';
+import { ManualList, ManualResult, RoundDetail, RoundList, UrgeResult } from '../../../shared/schemas/supervision.js';
 import { DesignateResult, Overview, PartList, ReviewItem, ReviewList, TaskUnits } from '../../../shared/schemas/workbench.js';
 import { clearSession, currentSession } from '../state/session';
 
@@ -94,6 +94,8 @@ export const api = {
   round: (id: string) => call(RoundDetail, 'GET', `/api/rounds/${enc(id)}`),
   openRound: (body: { name: string; submit: string; due: string; taskIds: string[]; unitIds?: string[] }) => call(RoundDetail, 'POST', '/api/rounds', body),
   closeRound: (id: string) => call(RoundDetail, 'POST', `/api/rounds/${enc(id)}/close`, {}),
+  manualItems: (taskId: string) => call(ManualList, 'GET', `/api/manual-obligations?taskId=${enc(taskId)}`),
+  addManual: (body: { taskId: string; label: string; due: string; unitIds?: string[] }) => call(ManualResult, 'POST', '/api/manual-obligations', body),
   urge: (body: { taskId: string; unitId: string; message: string; due: string }) => call(UrgeResult, 'POST', '/api/urges', body),
   designate: (assignmentId: string, unitIds: string[]) => call(DesignateResult, 'POST', `/api/assignments/${enc(assignmentId)}/designate`, { unitIds }),
 };

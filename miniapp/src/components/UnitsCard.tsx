@@ -1,10 +1,10 @@
-import { Button, Card, CheckList, Popup, SearchBar, Tag, Toast } from 'antd-mobile';
+import { Button, Card, CheckList, Input, Popup, SearchBar, Tag, Toast } from 'antd-mobile';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type TaskUnitsData } from '../api/client';
 import { useApp } from '../context';
 import { cnDate as cn } from '../format';
 import { LightDot } from './Light';
-import { UrgeSheet } from './UrgeSheet';
+import { daysAfter, UrgeSheet } from './UrgeSheet';
 
 const ACK = { done: '已签收', open: '未签收', none: '' } as const;
 
@@ -53,6 +53,64 @@ function Designate({ placeholder, onDone, onClose }: { placeholder: TaskUnitsDat
   );
 }
 
+/** 督办事项: what the 督考办 added to this task by hand (上级部署的专项工作, 督查, 催办), and adding one for all its units. */
+function ManualItems({ taskId, today, onAdded }: { taskId: string; today: string; onAdded: () => void }) {
+  const [items, setItems] = useState<Array<{ id: string; label: string; due: string; unitIds?: string[] | undefined }>>();
+  const [adding, setAdding] = useState(false);
+  const [label, setLabel] = useState('');
+  const [due, setDue] = useState(daysAfter(today, 14));
+  const [busy, setBusy] = useState(false);
+  const load = useCallback(async () => setItems((await api.manualItems(taskId).catch(() => ({ items: [] }))).items), [taskId]);
+  useEffect(() => void load(), [load]);
+  const add = async () => {
+    setBusy(true);
+    try {
+      await api.addManual({ taskId, label, due });
+      Toast.show({ content: `已添加"${label}",按期提醒各责任单位`, icon: 'success' });
+      setAdding(false);
+      setLabel('');
+      await load();
+      onAdded();
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="manual-items">
+      <div className="row-head">
+        <span>督办事项{items && items.length ? `(${items.length})` : ''}</span>
+        <a onClick={() => setAdding(true)}>+ 添加事项</a>
+      </div>
+      {items?.map((m) => (
+        <div key={m.id} className="muted manual-item">
+          {m.label} · {cn(m.due, today)}截止{m.unitIds ? ` · ${m.unitIds.length} 个单位` : ' · 全部责任单位'}
+        </div>
+      ))}
+      <Popup visible={adding} onMaskClick={() => setAdding(false)} bodyClassName="decide-sheet">
+        <div className="sheet add-manual">
+          <div className="sheet-title">为这项任务添加督办事项(全部责任单位)</div>
+          <label className="field">
+            事项名称
+            <Input placeholder="如:上级部署的专项检查自查报告" value={label} onChange={setLabel} maxLength={100} />
+          </label>
+          <label className="date-field">
+            截止日期
+            <input type="date" value={due} min={today} onChange={(e) => setDue(e.target.value)} />
+          </label>
+          <div className="row">
+            <Button onClick={() => setAdding(false)}>取消</Button>
+            <Button color="primary" loading={busy} disabled={label.trim().length < 2} onClick={() => void add()}>
+              添加
+            </Button>
+          </div>
+        </div>
+      </Popup>
+    </div>
+  );
+}
+
 /**
  * 各单位情况: each unit's 签收, last report and light on a task — for the 督考办, leaders and
  * evaluators, and for the lead unit (which sees its co-units and files the consolidated report).
@@ -85,6 +143,7 @@ export function UnitsCard({ taskId, today, onChanged }: { taskId: string; today:
           )}
         </div>
       ))}
+      {canUrge && <ManualItems taskId={taskId} today={today} onAdded={() => void load()} />}
       <ul className="unit-rows">
         {data.parts.map((p) => (
           <li key={p.assignmentId} className="unit-row">
