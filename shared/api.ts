@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorBody } from './errors.js';
 import { AckResult, AuthCodeBody, AuthConfig, ClosureBody, DevPeople, DevSignInBody, ExtensionBody, Me, MyItems, MyItemsQuery, ReportBody, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from './schemas/miniapp.js';
+import { AdjustmentBody, AppealBody, AppealDecisionBody, AssessmentView, UnitAssessment } from './schemas/assessment.js';
 import { LedgerVerification, DecisionBody, DesignateBody, DesignateResult, Overview, OverviewQuery, PartList, PartsQuery, ReviewItem, ReviewList, ReviewQuery, TaskUnits } from './schemas/workbench.js';
 import { ManualBody, ManualList, ManualResult, RoundBody, RoundDetail, RoundList, UrgeBody, UrgeResult } from './schemas/supervision.js';
 import { Health, PlanList, PlanView, SectionList, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitList } from './schemas/views.js';
@@ -10,6 +11,7 @@ import { Health, PlanList, PlanView, SectionList, TaskList, TaskQuery, TaskView,
  * OpenAPI) and by the mini-app (typed calls, response parsing).
  */
 export const IdParams = z.object({ id: z.string().min(1).max(128) });
+export const YearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
 export const api = {
   health: { method: 'GET', path: '/api/health', response: Health },
@@ -56,6 +58,12 @@ export const api = {
   parts: { method: 'GET', path: '/api/overview/parts', query: PartsQuery, response: PartList },
   taskUnits: { method: 'GET', path: '/api/tasks/:id/units', params: IdParams, response: TaskUnits },
   designate: { method: 'POST', path: '/api/assignments/:id/designate', params: IdParams, body: DesignateBody, response: DesignateResult },
+  assessment: { method: 'GET', path: '/api/assessments/:year', params: YearParams, response: AssessmentView },
+  unitAssessment: { method: 'GET', path: '/api/assessments/:year/units/:unitId', params: YearParams.extend({ unitId: z.string().min(1).max(128) }), response: UnitAssessment },
+  assessmentStep: { method: 'POST', path: '/api/assessments/:year/:step', params: YearParams.extend({ step: z.enum(['compute', 'publish', 'finalize']) }), response: AssessmentView },
+  appeal: { method: 'POST', path: '/api/assessments/:year/appeals', params: YearParams, body: AppealBody, response: UnitAssessment },
+  decideAppeal: { method: 'POST', path: '/api/assessments/:year/appeals/:id/:decision', params: YearParams.extend({ id: z.string().regex(/^A\d+$/, '申诉编号应为 A 加数字'), decision: z.enum(['accept', 'reject']) }), body: AppealDecisionBody, response: AssessmentView },
+  adjust: { method: 'POST', path: '/api/assessments/:year/adjustments', params: YearParams, body: AdjustmentBody, response: AssessmentView },
   ledgerVerify: { method: 'GET', path: '/api/ledger/verify', response: LedgerVerification },
   rounds: { method: 'GET', path: '/api/rounds', response: RoundList },
   openRound: { method: 'POST', path: '/api/rounds', body: RoundBody, response: RoundDetail },

@@ -27,6 +27,7 @@ import { loadCalendar } from './calendar/load-calendar.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
 import type { Config } from './config.js';
 import { loadPolicy } from './domain/reminders/policy.js';
+import { loadAssessmentRules } from './domain/assessment/rules.js';
 import { Dispatcher } from './outbox/dispatcher.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { SimClock } from './scheduler/sim-clock.js';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const { options: channelOptions, corpId, emulatorUrl = config.emulator.url, stop: stopEmulator } = await resolveDingTalkApp(config, log, process.env);
   const channel = new DingTalkChannel(channelOptions);
   const policy = await loadPolicy(config.seedsDir);
+  const assessment = await loadAssessmentRules(config.seedsDir); // a mistake stops start-up, naming the field
   const active = store.state.get().plans.find((p) => p.id === store.state.get().activePlanId);
   const sim = config.mode === 'local' ? new SimClock(store, simStart(config, active?.issuedOn, calendar)) : undefined;
   const clock = sim ?? systemClock;
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     warnings: calendarWarnings,
     sweepEvidence: { graceMs: 48 * 3_600_000, log: (m) => log.info(m) },
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
-    miniapp: { calendar, policy, evidence, progress, dingtalk: { corpId, clientId: channelOptions.appKey }, appDir: await miniappDir(log) },
+    miniapp: { calendar, policy, assessment, evidence, progress, dingtalk: { corpId, clientId: channelOptions.appKey }, appDir: await miniappDir(log) },
     reminders: {
       scheduler,
       calendar,

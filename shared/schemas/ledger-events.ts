@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NewLedgerEvent } from './ledger.js';
+import { AssessmentLine } from './assessment.js';
 
 /**
  * The payload of every ledger event type, checked on every append (strict: a field a writer adds
@@ -62,6 +63,13 @@ export const EVENT_PAYLOADS = {
   'round.opened': z.strictObject({ roundId: z.string(), name: z.string(), submit: z.string(), due: Date10, taskIds: z.array(z.string()), unitIds: z.array(z.string()).nullable(), manualIds: z.array(z.string()) }),
   'round.closed': z.strictObject({ roundId: z.string(), waived: z.array(z.string()), ...Transition }),
   'urge.sent': z.strictObject({ manualId: z.string(), taskId: z.string(), unitId: z.string(), message: z.string().max(200), due: Date10, people: z.array(z.string()) }),
+  'assessment.computed': z.strictObject({ year: z.number().int(), asOf: Date10, units: z.number().int(), lines: z.array(AssessmentLine) }),
+  'assessment.published': z.strictObject({ year: z.number().int(), appealUntil: Date10 }),
+  'assessment.finalized': z.strictObject({ year: z.number().int(), scores: z.array(z.strictObject({ unitId: z.string(), score: z.number(), rank: z.number().int() })) }),
+  'assessment.adjusted': z.strictObject({ year: z.number().int(), unitId: z.string(), points: z.number(), reason: z.string().max(500) }),
+  'appeal.filed': z.strictObject({ year: z.number().int(), unitId: z.string(), obligationId: z.string(), reason: z.string().max(1000) }),
+  'appeal.accepted': z.strictObject({ year: z.number().int(), appealId: z.string(), unitId: z.string(), obligationId: z.string(), comment: z.string().max(500).optional(), points: z.number() }),
+  'appeal.rejected': z.strictObject({ year: z.number().int(), appealId: z.string(), unitId: z.string(), obligationId: z.string(), comment: z.string().max(500).optional() }),
   'units.designated': z.strictObject({ taskId: z.string(), placeholder: z.string(), groupId: z.string(), unitIds: z.array(z.string()).min(1), assignments: z.array(z.string()), ...Transition }),
   'evidence.uploaded': z.strictObject({ sha256: Sha, name: z.string(), mime: z.string(), size: z.number().int().min(0), duplicate: z.boolean() }),
   'evidence.received': z.strictObject({ msgId: MsgId, files: z.array(Evidence) }),

@@ -43,6 +43,10 @@ export const PERMISSIONS = {
   'supervision.read': { roles: ['supervisor', 'admin', 'evaluator', 'districtLeader'], label: '查看督查' },
   /** Open and close 督查 rounds, 催办, add items by hand. */
   'supervision.manage': { roles: OFFICE, label: '发起督查和催办' },
+  /** The year's 考评: the ranking and a unit's lines (units: their own, once published). */
+  'assessment.read': { roles: EVERYONE, label: '查看考评' },
+  /** Compute, publish and finalise the 考评, decide appeals, record adjustments. */
+  'assessment.manage': { roles: OFFICE, label: '办理考评' },
   /** Check the whole ledger's hash chain (third-party evaluators above all). */
   'ledger.verify': { roles: ['supervisor', 'admin', 'evaluator'], label: '校验台账' },
   /** Preview the reminders of a moment (what would be sent). */

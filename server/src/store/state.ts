@@ -11,6 +11,7 @@ import { OutboxRow } from '../outbox/outbox-row.js';
 import { ObligationRecord } from '../../../shared/schemas/obligation.js';
 import { RequestRecord } from '../../../shared/schemas/request.js';
 import { Round } from '../../../shared/schemas/round.js';
+import { AssessmentRecord } from '../../../shared/schemas/assessment.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
 export const STATE_VERSION = 5;
@@ -76,6 +77,8 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
+  /** The year-end 考评 by year. */
+  assessments: z.record(z.string(), AssessmentRecord).optional(),
   /** 督查 rounds by id (`G${n}`). */
   rounds: z.record(z.string(), Round).optional(),
   /** Per person: the bot conversation's context (what they last filed, evidence waiting for a report, a draft to confirm). */

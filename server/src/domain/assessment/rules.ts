@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const Points = z.object({ lead: z.number().min(-100).max(100), co: z.number().min(-100).max(100) });
+
+/**
+ * The year-end 考评 rules (seeds/assessment-rules.json), published to units in words. Modelled on
+ * county methods: a base score with a cap; points per item completed and deductions per missed
+ * deadline, weighted for 牵头 and 配合 (a 责任单位 of a task without △ counts as 牵头); an approved
+ * 延期 moves the deadline, so the item is not late.
+ */
+export const AssessmentRules = z
+  .object({
+    note: z.string().optional(),
+    base: z.number().min(0).max(1000),
+    cap: z.number().min(0).max(1000),
+    floor: z.number().min(0).default(0),
+    /** Per item done by its due date. */
+    completed: Points,
+    /** Per item done after its due date (on top of `completed`). */
+    late: Points,
+    /** Per item still not done when its due date has passed (at the year's end, or today during the year). */
+    missed: Points,
+    /** A 签收 after its due date, or none. */
+    lateAcknowledge: Points,
+    /** Per report the 督考办 (or the unit's leader) returned. */
+    returnedReport: Points,
+    /** 通报表扬 / 通报批评 of the unit on a task. */
+    praise: Points,
+    criticism: Points,
+    /** Working days after publication during which a unit may appeal. */
+    appealWorkingDays: z.number().int().min(1).max(30),
+  })
+  .refine((r) => r.cap >= r.base, { message: '封顶分(cap)不能低于基础分(base)', path: ['cap'] });
+export type AssessmentRules = z.infer<typeof AssessmentRules>;
+
+export const DEFAULT_RULES: AssessmentRules = AssessmentRules.parse({
+  base: 80,
+  cap: 100,
+  completed: { lead: 2, co: 1 },
+  late: { lead: -1, co: -0.5 },
+  missed: { lead: -5, co: -2.5 },
+  lateAcknowledge: { lead: -0.5, co: -0.5 },
+  returnedReport: { lead: -0.5, co: -0.25 },
+  praise: { lead: 1, co: 0.5 },
+  criticism: { lead: -1, co: -0.5 },
+  appealWorkingDays: 5,
+});
+
+/** Reads seeds/assessment-rules.json; a mistake stops start-up, naming the field. Absent: the defaults. */
+export async function loadAssessmentRules(seedsDir: string): Promise<AssessmentRules> {
+  const path = join(seedsDir, 'assessment-rules.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_RULES;
+    throw new Error(`考评规则 ${path} 无法读取:${(error as Error).message}`, { cause: error });
+  }
+  const parsed = AssessmentRules.safeParse(raw);
+  if (!parsed.success) throw new Error(`考评规则 ${path} 有误:${parsed.error.issues.map((i) => `${i.path.join('.') || '(整体)'} ${i.message}`).join(';')}`);
+  return parsed.data;
+}
+
+const n = (x: number): string => (x > 0 ? `加 ${x} 分` : `扣 ${-x} 分`);
+const both = (p: { lead: number; co: number }): string => (p.lead === p.co ? n(p.lead) : `牵头单位${n(p.lead)}、配合单位${n(p.co)}`);
+
+/** The rules in words, as units read them. */
+export function rulesInWords(r: AssessmentRules): string[] {
+  return [
+    `基础分 ${r.base} 分,最高 ${r.cap} 分,最低 ${r.floor} 分;没有标注牵头单位(△)的任务,各责任单位按牵头单位计分。`,
+    `按期完成一个事项(签收除外):${both(r.completed)}。`,
+    `逾期后完成:另${both(r.late)}。`,
+    `事项到期仍未完成:${both(r.missed)}。`,
+    `逾期签收或未签收:${both(r.lateAcknowledge)}。`,
+    `报告被退回一次:${both(r.returnedReport)}。`,
+    `经批准延期的事项按新的截止日期计,不算逾期;督考办同意办结的部分,其余事项视为完成。`,
+    `通报表扬一次:${both(r.praise)};通报批评一次:${both(r.criticism)}。`,
+    `考评结果公布后 ${r.appealWorkingDays} 个工作日内,单位可对每个事项申诉一次。`,
+  ];
+}

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { api } from '../../../shared/api.js';
+import { ErrorBody } from '../../../shared/errors.js';
+import { viewerOf } from '../auth/auth-hook.js';
+import { can } from '../auth/permissions.js';
+import type { Viewer } from '../auth/viewer.js';
+import { shanghaiDate } from '../calendar/dates.js';
+import type { WorkCalendar } from '../calendar/work-calendar.js';
+import type { Deps } from '../deps.js';
+import { Assessments } from '../domain/assessment/assessment.js';
+import type { AssessmentRules } from '../domain/assessment/rules.js';
+import type { ReminderPolicy } from '../domain/reminders/policy.js';
+import { AppError } from '../errors.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
+
+/** The year-end 考评: the ranking, a unit's lines, the 督考办's steps, appeals and adjustments. */
+export function assessmentRoutes(deps: Deps, o: { calendar: WorkCalendar; policy: ReminderPolicy; rules: AssessmentRules }): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const a = new Assessments({ store: deps.store, book: { calendar: o.calendar, policy: o.policy }, rules: o.rules, publicUrl: deps.config.publicUrl });
+    const today = () => shanghaiDate(deps.clock.now());
+    const actor = (v: Viewer) => ({ type: 'person' as const, id: v.person.id, name: v.person.name });
+
+    app.get(api.assessment.path, { config: can('assessment.read'), schema: { tags: ['考评'], summary: '年度考评:规则(文字)、各单位得分和排名', params: api.assessment.params, response: { 200: api.assessment.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      const view = await a.view(req.params.year);
+      // a draft is the 督考办's working copy: units see the ranking once it is published
+      if (!v.readsAll && view.status === 'draft') return { ...view, status: 'none' as const, scores: [], appeals: { pending: 0, accepted: 0, rejected: 0 } };
+      return view;
+    });
+    app.get(api.unitAssessment.path, { config: can('assessment.read'), schema: { tags: ['考评'], summary: '单位得分明细:每一分的来由', params: api.unitAssessment.params, response: { 200: api.unitAssessment.response, ...errors } } }, async (req) =>
+      a.unit(viewerOf(req), req.params.year, req.params.unitId, today()),
+    );
+    app.post(api.assessmentStep.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '计算(草稿)、公布、定稿', params: api.assessmentStep.params, response: { 200: api.assessmentStep.response, ...errors } } }, async (req) => {
+      const v = actor(viewerOf(req));
+      if (req.params.step === 'compute') return a.compute(v, req.params.year);
+      if (req.params.step === 'publish') return a.publish(v, req.params.year);
+      return a.finalize(v, req.params.year);
+    });
+    app.post(api.appeal.path, { config: can('unit.act'), schema: { tags: ['考评'], summary: '对本单位的一个事项申诉(每个事项一次)', params: api.appeal.params, body: api.appeal.body, response: { 200: api.appeal.response, ...errors } } }, async (req) =>
+      a.appeal(viewerOf(req), req.params.year, req.body),
+    );
+    app.post(api.decideAppeal.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '采纳或驳回申诉', params: api.decideAppeal.params, body: api.decideAppeal.body, response: { 200: api.decideAppeal.response, ...errors } } }, async (req) =>
+      a.decideAppeal(actor(viewerOf(req)), req.params.year, req.params.id, req.params.decision === 'accept', req.body),
+    );
+    app.post(api.adjust.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '定稿后的更正(记录理由)', params: api.adjust.params, body: api.adjust.body, response: { 200: api.adjust.response, ...errors } } }, async (req) => {
+      if (!deps.store.state.get().units.some((u) => u.id === req.body.unitId)) throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.body.unitId} 的单位`);
+      return a.adjust(actor(viewerOf(req)), req.params.year, req.body);
+    });
+  };
+}
