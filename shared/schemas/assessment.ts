@@ -81,6 +81,8 @@ export const AssessmentView = z.object({
   rules: z.array(z.string()),
   scores: z.array(UnitScore),
   appeals: z.object({ pending: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }),
+  /** Appeals waiting for the 督考办, oldest first (for those who read all units). */
+  pendingAppeals: z.array(z.object({ id: z.string(), unitId: Id, unitName: z.string(), obligationId: z.string(), label: z.string(), points: z.number(), reason: z.string(), createdAt: Instant })),
 });
 export type AssessmentView = z.infer<typeof AssessmentView>;
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { AckResult, AuthConfig, DevPeople, Me, MyItems, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from '../../../shared/schemas/miniapp.js';
 import { ErrorBody } from '../../../shared/errors.js';
 import { TaskList, UnitList } from '../../../shared/schemas/views.js';
+import { AssessmentView, UnitAssessment } from '../../../shared/schemas/assessment.js';
 import { ManualList, ManualResult, RoundDetail, RoundList, UrgeResult } from '../../../shared/schemas/supervision.js';
 import { DesignateResult, Overview, PartList, ReviewItem, ReviewList, TaskUnits } from '../../../shared/schemas/workbench.js';
 import { clearSession, currentSession } from '../state/session';
@@ -96,6 +97,11 @@ export const api = {
   closeRound: (id: string) => call(RoundDetail, 'POST', `/api/rounds/${enc(id)}/close`, {}),
   manualItems: (taskId: string) => call(ManualList, 'GET', `/api/manual-obligations?taskId=${enc(taskId)}`),
   addManual: (body: { taskId: string; label: string; due: string; unitIds?: string[] }) => call(ManualResult, 'POST', '/api/manual-obligations', body),
+  assessment: (year: number) => call(AssessmentView, 'GET', `/api/assessments/${year}`),
+  unitAssessment: (year: number, unitId: string) => call(UnitAssessment, 'GET', `/api/assessments/${year}/units/${enc(unitId)}`),
+  assessmentStep: (year: number, step: 'compute' | 'publish' | 'finalize') => call(AssessmentView, 'POST', `/api/assessments/${year}/${step}`, {}),
+  appeal: (year: number, obligationId: string, reason: string) => call(UnitAssessment, 'POST', `/api/assessments/${year}/appeals`, { obligationId, reason }),
+  decideAppeal: (year: number, id: string, decision: 'accept' | 'reject', comment?: string) => call(AssessmentView, 'POST', `/api/assessments/${year}/appeals/${enc(id)}/${decision}`, comment ? { comment } : {}),
   urge: (body: { taskId: string; unitId: string; message: string; due: string }) => call(UrgeResult, 'POST', '/api/urges', body),
   designate: (assignmentId: string, unitIds: string[]) => call(DesignateResult, 'POST', `/api/assignments/${enc(assignmentId)}/designate`, { unitIds }),
 };
@@ -132,5 +138,7 @@ export type Review = z.infer<typeof ReviewItem>;
 export type Part = z.infer<typeof PartList>['items'][number];
 export type TaskUnitsData = z.infer<typeof TaskUnits>;
 export type RoundData = z.infer<typeof RoundDetail>;
+export type AssessmentData = z.infer<typeof AssessmentView>;
+export type UnitAssessmentData = z.infer<typeof UnitAssessment>;
 export type RoundSummaries = z.infer<typeof RoundList>;
 export type Upload = z.infer<typeof UploadResult>;

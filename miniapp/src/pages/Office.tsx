@@ -101,6 +101,9 @@ export default function Office() {
               <div>
                 {(reviews || data.placeholders.tasks > 0) && (
                   <List className="todo-list" header="待办">
+                    <List.Item onClick={() => go(href.assessment(Number(data.today.slice(0, 4)) - 1))} description="年度考评:计算、公布、申诉、定稿">
+                      考评
+                    </List.Item>
                     {me.can.includes('supervision.read') && (
                       <List.Item onClick={() => go(href.rounds())} description="年中、年末督查:发起、跟踪报送、催办">
                         督查

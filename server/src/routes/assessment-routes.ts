@@ -27,8 +27,9 @@ export function assessmentRoutes(deps: Deps, o: { calendar: WorkCalendar; policy
       const v = viewerOf(req);
       const view = await a.view(req.params.year);
       // a draft is the 督考办's working copy: units see the ranking once it is published
-      if (!v.readsAll && view.status === 'draft') return { ...view, status: 'none' as const, scores: [], appeals: { pending: 0, accepted: 0, rejected: 0 } };
-      return view;
+      if (!v.readsAll && view.status === 'draft') return { ...view, status: 'none' as const, scores: [], appeals: { pending: 0, accepted: 0, rejected: 0 }, pendingAppeals: [] };
+      // other units' appeals are theirs
+      return v.readsAll ? view : { ...view, pendingAppeals: view.pendingAppeals.filter((x) => v.unitIds.has(x.unitId)) };
     });
     app.get(api.unitAssessment.path, { config: can('assessment.read'), schema: { tags: ['考评'], summary: '单位得分明细:每一分的来由', params: api.unitAssessment.params, response: { 200: api.unitAssessment.response, ...errors } } }, async (req) =>
       a.unit(viewerOf(req), req.params.year, req.params.unitId, today()),

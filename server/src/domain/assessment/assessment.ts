@@ -86,7 +86,11 @@ export function scoresOf(state: S, rules: AssessmentRules, lines: readonly Asses
   const names = new Map(state.units.map((u) => [u.id, u.name]));
   const rows = [...per].map(([unitId, u]) => ({ unitId, unitName: names.get(unitId) ?? unitId, raw: round2(u.raw), score: round2(Math.min(rules.cap, Math.max(rules.floor, u.raw))), parts: u.parts.size }));
   rows.sort((a, b) => b.score - a.score || byName(a.unitName, b.unitName));
-  return rows.map((r, i) => ({ ...r, rank: rows.findIndex((x) => x.score === r.score) + 1, quartile: Math.min(4, Math.floor((4 * i) / rows.length) + 1) }));
+  // ties share a rank, and so a quartile
+  return rows.map((r) => {
+    const rank = rows.findIndex((x) => x.score === r.score) + 1;
+    return { ...r, rank, quartile: Math.min(4, Math.floor((4 * (rank - 1)) / rows.length) + 1) };
+  });
 }
 
 export interface AssessmentDeps {
@@ -137,13 +141,21 @@ export class Assessments {
   async view(year: number, state: S = this.d.store.state.get()): Promise<AssessmentView> {
     const r = this.record(state, year);
     const appeals = r?.appeals ?? [];
+    const lines = r ? await this.linesOf(r) : [];
+    const units = new Map(state.units.map((u) => [u.id, u.name]));
     return {
       year,
       status: r?.status ?? 'none',
       ...(r ? { asOf: r.asOf } : {}),
       ...(r?.appealUntil ? { appealUntil: r.appealUntil } : {}),
       rules: rulesInWords(this.d.rules),
-      scores: r ? scoresOf(state, this.d.rules, await this.linesOf(r)) : [],
+      scores: r ? scoresOf(state, this.d.rules, lines) : [],
+      pendingAppeals: appeals
+        .filter((a) => a.state === 'pending')
+        .map((a) => {
+          const items = lines.filter((l) => l.obligationId === a.obligationId);
+          return { id: a.id, unitId: a.unitId, unitName: units.get(a.unitId) ?? a.unitId, obligationId: a.obligationId, label: `重点任务${items[0]?.taskNumber ?? ''} ${items[0]?.label ?? a.obligationId}`, points: items.reduce((n, l) => n + l.points, 0), reason: a.reason, createdAt: a.createdAt };
+        }),
       appeals: { pending: appeals.filter((a) => a.state === 'pending').length, accepted: appeals.filter((a) => a.state === 'accepted').length, rejected: appeals.filter((a) => a.state === 'rejected').length },
     };
   }
