@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorBody } from './errors.js';
 import { AckResult, AuthCodeBody, AuthConfig, ClosureBody, DevPeople, DevSignInBody, ExtensionBody, Me, MyItems, MyItemsQuery, ReportBody, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from './schemas/miniapp.js';
 import { AdjustmentBody, AppealBody, AppealDecisionBody, AssessmentView, UnitAssessment } from './schemas/assessment.js';
+import { Bulletin, BulletinBody, BulletinList } from './schemas/bulletin.js';
 import { LedgerVerification, DecisionBody, DesignateBody, DesignateResult, Overview, OverviewQuery, PartList, PartsQuery, ReviewItem, ReviewList, ReviewQuery, TaskUnits } from './schemas/workbench.js';
 import { ManualBody, ManualList, ManualResult, RoundBody, RoundDetail, RoundList, UrgeBody, UrgeResult } from './schemas/supervision.js';
 import { Health, PlanList, PlanView, SectionList, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitList } from './schemas/views.js';
@@ -64,6 +65,8 @@ export const api = {
   appeal: { method: 'POST', path: '/api/assessments/:year/appeals', params: YearParams, body: AppealBody, response: UnitAssessment },
   decideAppeal: { method: 'POST', path: '/api/assessments/:year/appeals/:id/:decision', params: YearParams.extend({ id: z.string().regex(/^A\d+$/, '申诉编号应为 A 加数字'), decision: z.enum(['accept', 'reject']) }), body: AppealDecisionBody, response: AssessmentView },
   adjust: { method: 'POST', path: '/api/assessments/:year/adjustments', params: YearParams, body: AdjustmentBody, response: AssessmentView },
+  bulletins: { method: 'GET', path: '/api/bulletins', query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }), response: BulletinList },
+  issueBulletin: { method: 'POST', path: '/api/bulletins', body: BulletinBody, response: Bulletin },
   ledgerVerify: { method: 'GET', path: '/api/ledger/verify', response: LedgerVerification },
   rounds: { method: 'GET', path: '/api/rounds', response: RoundList },
   openRound: { method: 'POST', path: '/api/rounds', body: RoundBody, response: RoundDetail },

@@ -71,6 +71,9 @@ export const UnitScore = z.object({
   /** 1 = the top quarter … 4 = the bottom quarter. */
   quartile: z.number().int().min(1).max(4),
   parts: z.number().int(),
+  /** 通报批评 received that year, and whether the unit may still be considered for an award. */
+  criticisms: z.number().int(),
+  awardEligible: z.boolean(),
 });
 
 export const AssessmentView = z.object({

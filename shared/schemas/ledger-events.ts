@@ -70,6 +70,7 @@ export const EVENT_PAYLOADS = {
   'appeal.filed': z.strictObject({ year: z.number().int(), unitId: z.string(), obligationId: z.string(), reason: z.string().max(1000) }),
   'appeal.accepted': z.strictObject({ year: z.number().int(), appealId: z.string(), unitId: z.string(), obligationId: z.string(), comment: z.string().max(500).optional(), points: z.number() }),
   'appeal.rejected': z.strictObject({ year: z.number().int(), appealId: z.string(), unitId: z.string(), obligationId: z.string(), comment: z.string().max(500).optional() }),
+  'bulletin.issued': z.strictObject({ bulletinId: z.string(), kind: z.enum(['praise', 'criticism', 'interview']), unitIds: z.array(z.string()), taskId: z.string().optional(), text: z.string().max(1000), refs: z.array(z.number().int()), rectifyBy: Date10.optional() }),
   'units.designated': z.strictObject({ taskId: z.string(), placeholder: z.string(), groupId: z.string(), unitIds: z.array(z.string()).min(1), assignments: z.array(z.string()), ...Transition }),
   'evidence.uploaded': z.strictObject({ sha256: Sha, name: z.string(), mime: z.string(), size: z.number().int().min(0), duplicate: z.boolean() }),
   'evidence.received': z.strictObject({ msgId: MsgId, files: z.array(Evidence) }),

@@ -7,6 +7,7 @@ import { ProgressService } from '../../server/src/domain/progress/progress-servi
 import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
 import { ReviewService } from '../../server/src/domain/review/review-service.js';
 import { viewerFor } from '../../server/src/auth/viewer.js';
+import { issueBulletin, rectified } from '../../server/src/domain/supervision/bulletins.js';
 import { MemoryStore } from '../../server/src/store/memory/memory-store.js';
 import { emptyState, type State } from '../../server/src/store/state.js';
 import { SEEDS_DIR } from '../helpers/seeds.js';
@@ -74,25 +75,43 @@ describe('the year-end 考评', () => {
     });
     await at('2019-10-10', () => progress.report(f('d'), { text: '三季度进展(延期后)', noChange: false, evidence: [], obligationId: item('d', 'progress:Q3').id }));
 
+    // 激励 and 问责: 区甲 is praised; 区乙 is criticised with a 整改 due 11月29日, files its 整改报告, and the 督考办 approves it
+    const bulletinDeps = { store, rules: book, publicUrl: 'http://x' };
+    await at('2019-11-15', () => issueBulletin(bulletinDeps, dkb, { kind: 'praise', unitIds: ['a'], taskId: 'p.k1', text: '全年按期高质量完成', refs: [1] }));
+    let criticism: Awaited<ReturnType<typeof issueBulletin>> | undefined;
+    await at('2019-11-15', async () => (criticism = await issueBulletin(bulletinDeps, dkb, { kind: 'criticism', unitIds: ['b'], taskId: 'p.k1', text: '全年未签收、未报送进展', refs: [1], rectifyBy: '2019-11-29' })));
+    await expect(issueBulletin(bulletinDeps, dkb, { kind: 'criticism', unitIds: ['b'], text: '没有任务', refs: [] })).rejects.toMatchObject({ status: 400 });
+    const rectify = Object.values(store.state.get().obligations).find((o) => o.assignmentId === 'p.k1.b' && o.kind === 'manual')!;
+    expect(rectify).toMatchObject({ label: '整改报告:全年未签收、未报送进展', due: '2019-11-29', status: 'open' });
+    expect(store.state.get().outbox.filter((r) => r.key.startsWith(`bulletin:${criticism!.id}:`)).map((r) => r.personId)).toEqual(['b-c']);
+    await at('2019-11-25', async () => {
+      const r = await progress.report(f('b'), { text: '整改报告:已补签收并建立报送台账', noChange: false, evidence: [], obligationId: rectify.id });
+      expect(store.state.get().requests[`R${r.seq}`]).toMatchObject({ kind: 'report', state: 'pending' });
+      expect(rectified(store.state.get(), criticism!)).toEqual([]);
+      await reviews.decide(dkb, `R${r.seq}`, 'approve', undefined);
+    });
+    expect(rectified(store.state.get(), criticism!)).toEqual(['b']);
+
     // the year is over: compute
     clock.set('2020-01-06T09:00:00+08:00');
     const draft = await assessments.compute(dkb, 2019);
-    // 区甲 80 + 4 × 2 = 88; 区丁 80 + 4 × 1 = 84; 区丙 80 + 1 (Q1) − 0.5 (late) + 1 (年中) − 0.25 (returned) + 1 (Q3) − 2.5 (年末 missed) = 79.75;
-    // 区乙 80 − 0.5 (签收) − 4 × 2.5 = 69.5
+    // 区甲 80 + 4 × 2 + 1 (表扬) = 89; 区丁 80 + 4 × 1 = 84; 区丙 80 + 1 (Q1) − 0.5 (late) + 1 (年中) − 0.25 (returned) + 1 (Q3) − 2.5 (年末 missed) = 79.75;
+    // 区乙 80 − 0.5 (签收) − 4 × 2.5 − 0.5 (批评) + 1 (整改报告 on time) = 70
     expect(draft.status).toBe('draft');
     expect(draft.scores.map((s) => [s.unitName, s.score, s.rank, s.quartile])).toEqual([
-      ['区甲', 88, 1, 1],
+      ['区甲', 89, 1, 1],
       ['区丁', 84, 2, 2],
       ['区丙', 79.75, 3, 3],
-      ['区乙', 69.5, 4, 4],
+      ['区乙', 70, 4, 4],
     ]);
+    expect(draft.scores.find((s) => s.unitId === 'b')).toMatchObject({ criticisms: 1, awardEligible: true });
     const record = store.state.get().assessments!['2019']!;
     // the lines are in the ledger (assessment.computed), not in the state; every one rests on an item and the ledger event that last changed it
     const events = new Map<number, { type: string; payload: unknown }>();
     for await (const e of store.ledger.read()) events.set(e.seq, e);
     expect(events.get(record.linesSeq)!.type).toBe('assessment.computed');
     const lines = (events.get(record.linesSeq)!.payload as { lines: Array<{ unitId: string; label: string; rule: string; points: number; seq: number }> }).lines;
-    for (const l of lines) expect(events.get(l.seq)?.type, `${l.unitId} ${l.label} ${l.rule}`).toMatch(/^(obligation\.(reported|acknowledged)|obligations\.materialised|progress\.reported)$/); // a returned report's line rests on the report
+    for (const l of lines) expect(events.get(l.seq)?.type, `${l.unitId} ${l.label} ${l.rule}`).toMatch(/^(obligation\.(reported|acknowledged)|obligations\.materialised|progress\.reported|bulletin\.issued)$/); // a returned report's line rests on the report
     const c = lines.filter((l) => l.unitId === 'c').map((l) => `${l.label}:${l.rule}:${l.points}`);
     expect(c).toEqual(expect.arrayContaining(['第一季度进展:completed:1', '第一季度进展:late:-0.5', '年中督查报告:completed:1', '年中督查报告:returnedReport:-0.25', '年末自评报告:missed:-2.5']));
     expect(lines.filter((l) => l.unitId === 'd' && l.rule !== 'completed')).toEqual([]);
@@ -108,7 +127,7 @@ describe('the year-end 考评', () => {
     await expect(assessments.finalize(dkb, 2019)).rejects.toMatchObject({ status: 409 }); // the window is open
     const appealId = store.state.get().assessments!['2019']!.appeals[0]!.id;
     const after = await assessments.decideAppeal(dkb, 2019, appealId, true, { comment: '核实属实' });
-    expect(after.scores.find((s) => s.unitId === 'b')).toMatchObject({ score: 72 });
+    expect(after.scores.find((s) => s.unitId === 'b')).toMatchObject({ score: 72.5 });
     const mine = await assessments.unit(b, 2019, 'b', '2020-01-07');
     expect(mine.lines.find((l) => l.obligationId === item('b', 'progress:Q1').id)).toMatchObject({ points: -2.5, effective: 0, appeal: { state: 'accepted', comment: '核实属实' } });
     await expect(assessments.unit(b, 2019, 'a', '2020-01-07')).rejects.toThrow(/本单位/);

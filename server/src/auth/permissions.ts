@@ -47,6 +47,10 @@ export const PERMISSIONS = {
   'assessment.read': { roles: EVERYONE, label: '查看考评' },
   /** Compute, publish and finalise the 考评, decide appeals, record adjustments. */
   'assessment.manage': { roles: OFFICE, label: '办理考评' },
+  /** 通报表扬 / 通报批评 / 约谈: a unit reads those naming it; the 督考办, evaluators and district leaders all. */
+  'bulletin.read': { roles: EVERYONE, label: '查看通报' },
+  /** Issue a 通报 or record a 约谈 (a 通报批评 opens a 整改 item). */
+  'bulletin.issue': { roles: OFFICE, label: '发布通报' },
   /** Check the whole ledger's hash chain (third-party evaluators above all). */
   'ledger.verify': { roles: ['supervisor', 'admin', 'evaluator'], label: '校验台账' },
   /** Preview the reminders of a moment (what would be sent). */

@@ -18,6 +18,7 @@ import { assignmentView } from '../domain/plan/plan-queries.js';
 import { addManualObligation } from '../domain/reminders/manual-obligations.js';
 import { Supervision } from '../domain/supervision/supervision.js';
 import { verifyDataDir } from '../store/ledger/verify.js';
+import { issueBulletin, rectified } from '../domain/supervision/bulletins.js';
 
 export interface WorkbenchRouteOptions {
   calendar: WorkCalendar;
@@ -107,6 +108,20 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
     }));
     app.post(api.addManual.path, { config: can('supervision.manage'), schema: { tags: ['督考办'], summary: '为任务添加督办事项(所选单位或全部单位)', body: api.addManual.body, response: { 200: api.addManual.response, ...errors } } }, async (req) =>
       addManualObligation(deps.store, rules, req.body, actor(viewerOf(req))),
+    );
+
+    app.get(api.bulletins.path, { config: can('bulletin.read'), schema: { tags: ['督考办'], summary: '通报表扬、通报批评、约谈(单位看到点名本单位的)', querystring: api.bulletins.query, response: { 200: api.bulletins.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      const s = state();
+      const names = new Map(s.units.map((u) => [u.id, u.name]));
+      const items = Object.values(s.bulletins ?? {})
+        .filter((b) => (!req.query.year || b.year === req.query.year) && (v.readsAll || b.unitIds.some((u) => v.unitIds.has(u))))
+        .sort((a, b) => b.seq - a.seq)
+        .map((b) => ({ ...b, units: b.unitIds.map((id) => ({ id, name: names.get(id) ?? id })), rectified: rectified(s, b) }));
+      return { items };
+    });
+    app.post(api.issueBulletin.path, { config: can('bulletin.issue'), schema: { tags: ['督考办'], summary: '发布通报表扬 / 通报批评(附整改期限),或记录约谈', body: api.issueBulletin.body, response: { 200: api.issueBulletin.response, ...errors } } }, async (req) =>
+      issueBulletin({ store: deps.store, rules, publicUrl: deps.config.publicUrl }, actor(viewerOf(req)), req.body),
     );
 
     app.get(api.ledgerVerify.path, { config: can('ledger.verify'), schema: { tags: ['督考办'], summary: '校验台账:从第一条记录起检查哈希链,指出第一处问题', response: { 200: api.ledgerVerify.response, ...errors } } }, async () => {

@@ -12,6 +12,7 @@ import { ObligationRecord } from '../../../shared/schemas/obligation.js';
 import { RequestRecord } from '../../../shared/schemas/request.js';
 import { Round } from '../../../shared/schemas/round.js';
 import { AssessmentRecord } from '../../../shared/schemas/assessment.js';
+import { Bulletin } from '../../../shared/schemas/bulletin.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
 export const STATE_VERSION = 5;
@@ -77,6 +78,8 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
+  /** 通报表扬 / 通报批评 / 约谈 by id (`B${seq}`). */
+  bulletins: z.record(z.string(), Bulletin).optional(),
   /** The year-end 考评 by year. */
   assessments: z.record(z.string(), AssessmentRecord).optional(),
   /** 督查 rounds by id (`G${n}`). */

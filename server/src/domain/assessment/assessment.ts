@@ -68,6 +68,18 @@ export function computeLines(state: S, book: BookRules, rules: AssessmentRules, 
     } else if (o.due < asOf) lines.push(line('missed', rules.missed[weight]));
     for (const r of returned.get(o.id) ?? []) lines.push(line('returnedReport', rules.returnedReport[weight], r.seq));
   }
+  // 激励 and 问责: each 通报表扬 / 通报批评 of the year counts for every unit it names
+  for (const b of Object.values(state.bulletins ?? {})) {
+    if (b.year !== year || b.kind === 'interview') continue;
+    for (const unitId of b.unitIds) {
+      const a = [...parts.values()].find((x) => x.unitId === unitId && (!b.taskId || x.taskId === b.taskId)) ?? [...parts.values()].find((x) => x.unitId === unitId);
+      const task = a && tasks.get(a.taskId);
+      if (!a || !task) continue;
+      const weight = b.taskId && roleName(task, a, (all.get(task.id) ?? []).filter((x) => x.status !== 'toDesignate' && x.status !== 'designated')) === '配合单位' ? ('co' as const) : ('lead' as const);
+      const rule = b.kind === 'praise' ? ('praise' as const) : ('criticism' as const);
+      lines.push({ unitId, assignmentId: a.id, taskId: task.id, taskNumber: task.number, label: `${b.kind === 'praise' ? '通报表扬' : '通报批评'}:${b.text.length > 40 ? `${b.text.slice(0, 39)}…` : b.text}`, rule, weight, points: rules[rule][weight], seq: b.seq });
+    }
+  }
   return lines.sort((x, y) => x.unitId.localeCompare(y.unitId) || x.taskNumber - y.taskNumber || (x.obligationId ?? '').localeCompare(y.obligationId ?? '') || x.rule.localeCompare(y.rule));
 }
 
@@ -76,15 +88,16 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** Scores and ranking of a year's lines: base + the lines' points, capped, ranked, in quartiles. */
 export function scoresOf(state: S, rules: AssessmentRules, lines: readonly AssessmentLine[]): AssessmentView['scores'] {
-  const per = new Map<string, { raw: number; parts: Set<string> }>();
+  const per = new Map<string, { raw: number; parts: Set<string>; criticisms: number }>();
   for (const l of lines) {
-    const u = per.get(l.unitId) ?? { raw: rules.base, parts: new Set<string>() };
+    const u = per.get(l.unitId) ?? { raw: rules.base, parts: new Set<string>(), criticisms: 0 };
     u.raw += effective(l);
     u.parts.add(l.assignmentId);
+    if (l.rule === 'criticism') u.criticisms += 1;
     per.set(l.unitId, u);
   }
   const names = new Map(state.units.map((u) => [u.id, u.name]));
-  const rows = [...per].map(([unitId, u]) => ({ unitId, unitName: names.get(unitId) ?? unitId, raw: round2(u.raw), score: round2(Math.min(rules.cap, Math.max(rules.floor, u.raw))), parts: u.parts.size }));
+  const rows = [...per].map(([unitId, u]) => ({ unitId, unitName: names.get(unitId) ?? unitId, raw: round2(u.raw), score: round2(Math.min(rules.cap, Math.max(rules.floor, u.raw))), parts: u.parts.size, criticisms: u.criticisms, awardEligible: u.criticisms < rules.criticismsBarAward }));
   rows.sort((a, b) => b.score - a.score || byName(a.unitName, b.unitName));
   // ties share a rank, and so a quartile
   return rows.map((r) => {

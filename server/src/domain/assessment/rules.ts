@@ -31,6 +31,8 @@ export const AssessmentRules = z
     criticism: Points,
     /** Working days after publication during which a unit may appeal. */
     appealWorkingDays: z.number().int().min(1).max(30),
+    /** Accumulation: this many 通报批评 in a year and a unit is not eligible for an award. */
+    criticismsBarAward: z.number().int().min(1).max(20).default(2),
   })
   .refine((r) => r.cap >= r.base, { message: '封顶分(cap)不能低于基础分(base)', path: ['cap'] });
 export type AssessmentRules = z.infer<typeof AssessmentRules>;
@@ -46,6 +48,7 @@ export const DEFAULT_RULES: AssessmentRules = AssessmentRules.parse({
   praise: { lead: 1, co: 0.5 },
   criticism: { lead: -1, co: -0.5 },
   appealWorkingDays: 5,
+  criticismsBarAward: 2,
 });
 
 /** Reads seeds/assessment-rules.json; a mistake stops start-up, naming the field. Absent: the defaults. */
@@ -78,5 +81,6 @@ export function rulesInWords(r: AssessmentRules): string[] {
     `经批准延期的事项按新的截止日期计,不算逾期;督考办同意办结的部分,其余事项视为完成。`,
     `通报表扬一次:${both(r.praise)};通报批评一次:${both(r.criticism)}。`,
     `考评结果公布后 ${r.appealWorkingDays} 个工作日内,单位可对每个事项申诉一次。`,
+    `一年内受到 ${r.criticismsBarAward} 次及以上通报批评的单位,不参加年度评优。`,
   ];
 }

@@ -14,6 +14,7 @@ import { planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import type { ActingFor } from './acting.js';
 import { askLeadersInDraft } from '../review/leader-step.js';
+import { isRectification } from '../supervision/bulletins.js';
 
 export type { ActingFor } from './acting.js';
 
@@ -148,7 +149,8 @@ export class ProgressService {
 
   /** A report on an item the policy has reviewed waits for the 督考办 (a record `R${reportSeq}`). */
   private reviewReportInDraft(draft: State, f: ActingFor, reportSeq: number, target: ObligationRecord, text: string, evidence: EvidenceMeta[], at: Date): void {
-    if (!this.d.policy.review.reports.includes(target.kind)) return;
+    // reviewed: the kinds the policy names, and a 通报批评's 整改报告 (approved before the 整改 is closed)
+    if (!this.d.policy.review.reports.includes(target.kind) && !isRectification(draft, target)) return;
     draft.requests[`R${reportSeq}`] = {
       id: `R${reportSeq}`,
       kind: 'report',
