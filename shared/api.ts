@@ -67,6 +67,7 @@ export const api = {
   adjust: { method: 'POST', path: '/api/assessments/:year/adjustments', params: YearParams, body: AdjustmentBody, response: AssessmentView },
   bulletins: { method: 'GET', path: '/api/bulletins', query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }), response: BulletinList },
   issueBulletin: { method: 'POST', path: '/api/bulletins', body: BulletinBody, response: Bulletin },
+  exportLedger: { method: 'GET', path: '/api/exports/ledger.xlsx', query: z.object({ year: z.coerce.number().int().min(2000).max(2100) }) },
   ledgerVerify: { method: 'GET', path: '/api/ledger/verify', response: LedgerVerification },
   rounds: { method: 'GET', path: '/api/rounds', response: RoundList },
   openRound: { method: 'POST', path: '/api/rounds', body: RoundBody, response: RoundDetail },

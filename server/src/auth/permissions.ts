@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   'bulletin.read': { roles: EVERYONE, label: '查看通报' },
   /** Issue a 通报 or record a 约谈 (a 通报批评 opens a 整改 item). */
   'bulletin.issue': { roles: OFFICE, label: '发布通报' },
+  /** The year's 台账 as Excel: the 督考办, evaluators and district leaders the district's, a unit its own. */
+  'export.ledger': { roles: EVERYONE, label: '导出台账' },
   /** Check the whole ledger's hash chain (third-party evaluators above all). */
   'ledger.verify': { roles: ['supervisor', 'admin', 'evaluator'], label: '校验台账' },
   /** Preview the reminders of a moment (what would be sent). */

@@ -12,6 +12,7 @@ import { Assessments } from '../domain/assessment/assessment.js';
 import type { AssessmentRules } from '../domain/assessment/rules.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { AppError } from '../errors.js';
+import { writeLedgerXlsx } from '../export/ledger-xlsx.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
 
@@ -46,6 +47,28 @@ export function assessmentRoutes(deps: Deps, o: { calendar: WorkCalendar; policy
     app.post(api.decideAppeal.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '采纳或驳回申诉', params: api.decideAppeal.params, body: api.decideAppeal.body, response: { 200: api.decideAppeal.response, ...errors } } }, async (req) =>
       a.decideAppeal(actor(viewerOf(req)), req.params.year, req.params.id, req.params.decision === 'accept', req.body),
     );
+    app.get(api.exportLedger.path, { config: can('export.ledger'), schema: { tags: ['考评'], summary: '导出年度台账(Excel:总表、一事一档、一单位一档);单位导出本单位的', querystring: api.exportLedger.query } }, async (req, reply) => {
+      const v = viewerOf(req);
+      const year = req.query.year;
+      const state = deps.store.state.get();
+      const current = Number(today().slice(0, 4));
+      if (year !== current && year !== current - 1) throw new AppError('VALIDATION_FAILED', 400, `可导出 ${current - 1} 年和 ${current} 年的台账;更早的年度请用 npm run export 从数据目录导出`);
+      const scope = v.readsAll ? undefined : v.unitIds;
+      const scores = await a.scoreMaps(year, state);
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`督办台账-${year}${scope ? `-${[...scope].join('-')}` : ''}.xlsx`)}`,
+        'cache-control': 'no-store',
+      });
+      try {
+        await writeLedgerXlsx(reply.raw, { state, ledger: deps.store.ledger, book: { calendar: o.calendar, policy: o.policy }, year, unitIds: scope, scores, district: state.directory.district, now: deps.clock.now() });
+      } catch (error) {
+        // the headers are gone: the download ends broken rather than silently short
+        deps.log.error(`台账导出失败:${(error as Error).message}`);
+        reply.raw.destroy(error as Error);
+      }
+    });
     app.post(api.adjust.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '定稿后的更正(记录理由)', params: api.adjust.params, body: api.adjust.body, response: { 200: api.adjust.response, ...errors } } }, async (req) => {
       if (!deps.store.state.get().units.some((u) => u.id === req.body.unitId)) throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.body.unitId} 的单位`);
       return a.adjust(actor(viewerOf(req)), req.params.year, req.body);

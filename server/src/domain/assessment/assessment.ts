@@ -195,6 +195,16 @@ export class Assessments {
     };
   }
 
+  /** The year's points by part (net of its lines) and scores by unit, for the 台账; undefined before it is computed. */
+  async scoreMaps(year: number, state: S = this.d.store.state.get()): Promise<{ byPart: Map<string, number>; byUnit: Map<string, number> } | undefined> {
+    const r = this.record(state, year);
+    if (!r) return undefined;
+    const lines = await this.linesOf(r);
+    const byPart = new Map<string, number>();
+    for (const l of lines) byPart.set(l.assignmentId, round2((byPart.get(l.assignmentId) ?? 0) + effective(l)));
+    return { byPart, byUnit: new Map(scoresOf(state, this.d.rules, lines).map((s) => [s.unitId, s.score])) };
+  }
+
   /** Computes (or recomputes) the draft of a year from the stored items, as of the year's end or today. */
   async compute(actor: Person, year: number): Promise<AssessmentView> {
     await this.d.store.transact((draft, tx) => {

@@ -110,3 +110,21 @@ export async function verifyDataDir(dataDir: string, o: { stopAtAnchor?: boolean
   }
   return verifyLedgerDir(join(dataDir, 'ledger'), anchor, o);
 }
+
+/** Reads a ledger directory without opening (or repairing) it: for tools that run beside the server. */
+export function readLedgerDir(dir: string): { read(fromSeq?: number): AsyncIterable<LedgerEvent> } {
+  return {
+    async *read(fromSeq = 1) {
+      const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => SEGMENT.test(f)).sort();
+      for (const file of files) {
+        const lines = createInterface({ input: createReadStream(join(dir, file)), crlfDelay: Infinity });
+        for await (const line of lines) {
+          if (line === '') continue;
+          const r = readLine(line);
+          if ('problem' in r) return; // a torn last line (or worse: ledger:verify says which)
+          if (r.event.seq >= fromSeq) yield r.event;
+        }
+      }
+    },
+  };
+}
