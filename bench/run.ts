@@ -13,6 +13,7 @@ import { benchObligations } from './obligations.js';
 import { benchHardening } from './hardening.js';
 import { benchOverview } from './overview.js';
 import { benchLedgerVerify } from './ledger-verify.js';
+import { benchLedgerExport } from './ledger-export.js';
 
 const quick = process.argv.includes('--quick');
 console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
@@ -22,6 +23,7 @@ await benchReminders(quick);
 await benchObligations();
 await benchHardening();
 await benchOverview();
+await benchLedgerExport();
 await benchLedgerVerify(quick ? [100_000] : [100_000, 1_000_000]);
 await benchBot();
 await benchMiniapp();
