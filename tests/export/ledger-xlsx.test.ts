@@ -56,6 +56,21 @@ describe('the year\'s 台账 as Excel', () => {
     expect((await t.inject('/api/exports/ledger.xlsx?year=2016')).json().code).toBe('VALIDATION_FAILED');
   });
 
+  it('a unit\'s annual report: its tasks and what it reported, its score and reasons (once it may see them), open 整改', async () => {
+    const own = await t.inject('/api/reports/annual?year=2019&unitId=fsjd', 'p-fsjd-c');
+    expect(own.statusCode).toBe(200);
+    expect(own.headers['content-type']).toContain('text/html');
+    expect(own.body).toContain('府山街道 2019 年度落实情况报告');
+    expect(own.body).toContain('上半年已完成试点申报');
+    expect(own.body).toContain('本年度考评尚未计算'); // the draft is the 督考办's
+    const office = (await t.inject('/api/reports/annual?year=2019&unitId=fsjd')).body;
+    expect(office).toMatch(/年度考评:\d+(\.\d+)? 分\(第 \d+ 名/);
+    expect((await t.inject('/api/reports/annual?year=2019&unitId=bhjd', 'p-fsjd-c')).json().code).toBe('FORBIDDEN');
+    // the same unit's rows as a workbook, for the 督考办
+    const wb = await load((await t.inject('/api/exports/ledger.xlsx?year=2019&unitId=bhjd')).rawPayload);
+    expect(new Set(wb.getWorksheet('总表')!.getRows(4, wb.getWorksheet('总表')!.rowCount - 3)!.map((r) => r.getCell(4).value))).toEqual(new Set(['北海街道']));
+  });
+
   it('npm run export writes the same from the data directory; printed through LibreOffice, a page renders', async () => {
     const dir = tempDir();
     const out = join(dir, '台账-2019.xlsx');

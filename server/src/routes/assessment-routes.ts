@@ -13,6 +13,7 @@ import type { AssessmentRules } from '../domain/assessment/rules.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { AppError } from '../errors.js';
 import { writeLedgerXlsx } from '../export/ledger-xlsx.js';
+import { annualReportHtml } from '../export/annual-report.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
 
@@ -53,7 +54,9 @@ export function assessmentRoutes(deps: Deps, o: { calendar: WorkCalendar; policy
       const state = deps.store.state.get();
       const current = Number(today().slice(0, 4));
       if (year !== current && year !== current - 1) throw new AppError('VALIDATION_FAILED', 400, `可导出 ${current - 1} 年和 ${current} 年的台账;更早的年度请用 npm run export 从数据目录导出`);
-      const scope = v.readsAll ? undefined : v.unitIds;
+      if (req.query.unitId && !v.readsAll && !v.unitIds.has(req.query.unitId)) throw new AppError('FORBIDDEN', 403, '只能导出本单位的台账');
+      if (req.query.unitId && !state.units.some((u) => u.id === req.query.unitId)) throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.query.unitId} 的单位`);
+      const scope = req.query.unitId ? new Set([req.query.unitId]) : v.readsAll ? undefined : v.unitIds;
       const scores = await a.scoreMaps(year, state);
       reply.hijack();
       reply.raw.writeHead(200, {
@@ -68,6 +71,18 @@ export function assessmentRoutes(deps: Deps, o: { calendar: WorkCalendar; policy
         deps.log.error(`台账导出失败:${(error as Error).message}`);
         reply.raw.destroy(error as Error);
       }
+    });
+    app.get(api.annualReport.path, { config: can('export.ledger'), schema: { tags: ['考评'], summary: '单位年度落实情况报告(可打印的网页;表格版见台账导出的 unitId)', querystring: api.annualReport.query } }, async (req, reply) => {
+      const v = viewerOf(req);
+      const { year, unitId } = req.query;
+      const state = deps.store.state.get();
+      if (!state.units.some((u) => u.id === unitId)) throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${unitId} 的单位`);
+      if (!v.readsAll && !v.unitIds.has(unitId)) throw new AppError('FORBIDDEN', 403, '只能查看本单位的年度报告');
+      // the score is in it once the unit may see it (the 督考办 sees a draft)
+      const mine = await a.unit(v, year, unitId, today(), state).catch(() => undefined);
+      const ranking = mine ? await a.view(year, state) : undefined;
+      const html = await annualReportHtml({ state, ledger: deps.store.ledger, book: { calendar: o.calendar, policy: o.policy }, year, unitId, assessment: mine && ranking ? { score: mine.score.score, rank: mine.score.rank, of: ranking.scores.length, lines: mine.lines } : undefined, now: deps.clock.now() });
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     });
     app.post(api.adjust.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '定稿后的更正(记录理由)', params: api.adjust.params, body: api.adjust.body, response: { 200: api.adjust.response, ...errors } } }, async (req) => {
       if (!deps.store.state.get().units.some((u) => u.id === req.body.unitId)) throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.body.unitId} 的单位`);
