@@ -21,6 +21,7 @@ const Parts = lazy(() => import('./pages/Parts'));
 const Rounds = lazy(() => import('./pages/Rounds'));
 const RoundPage = lazy(() => import('./pages/RoundPage'));
 const Assessment = lazy(() => import('./pages/Assessment'));
+const Bulletins = lazy(() => import('./pages/Bulletins'));
 
 type Boot = { state: 'loading' } | { state: 'ready'; me: Me } | { state: 'signIn'; config: AuthConfig; message?: string } | { state: 'failed'; message: string };
 
@@ -84,6 +85,7 @@ export function App() {
         {route.page === 'my' && (boot.me.can.includes('overview.read') && !boot.me.can.includes('unit.act') ? <Office /> : <MyTasks />)}
         {route.page === 'office' && <Office />}
         {route.page === 'rounds' && <Rounds />}
+        {route.page === 'bulletins' && <Bulletins />}
         {route.page === 'assessment' && <Assessment key={`${route.year}-${route.unitId ?? ''}`} year={route.year} {...(route.unitId ? { unitId: route.unitId } : {})} />}
         {route.page === 'round' && <RoundPage key={route.roundId} roundId={route.roundId} />}
         {route.page === 'reviews' && <Reviews key={route.status} status={route.status} />}

@@ -66,4 +66,25 @@ describe('年度考评 in a browser (#12)', () => {
     expect(await raw()).toBeGreaterThan(before);
     expect(errors).toEqual([]);
   });
+
+  it('a 通报批评 with a 整改 deadline: the unit is told, and owes a 整改报告 in 我的任务', async () => {
+    const office = await signIn('周晓梅', '周晓梅', true);
+    await office.locator('.todo-list .adm-list-item', { hasText: '通报与整改' }).click();
+    await office.locator('.ack-all button', { hasText: '发布通报' }).click();
+    await office.locator('.issue .adm-selector-item', { hasText: '通报批评' }).click();
+    await office.locator('.issue select').selectOption({ label: (await office.locator('.issue select option', { hasText: '重点任务1 ' }).first().innerText()).trim() });
+    await office.locator('.issue .adm-search-bar input').fill('府山');
+    await office.locator('.issue .adm-check-list-item', { hasText: '府山街道' }).click();
+    await office.locator(`.issue ${TEXT}`).fill('2019年重点任务1全年未报送进展');
+    await office.screenshot({ path: `${ARTIFACTS}/bulletin-issue.png` });
+    await office.locator('.issue button', { hasText: '发布' }).click();
+    await toast(office, '已发布通报批评');
+    await office.locator('.bulletin', { hasText: '已整改 0 / 1' }).waitFor();
+
+    const b = Object.values(live.t.store.state.get().bulletins ?? {})[0]!;
+    expect(b).toMatchObject({ kind: 'criticism', unitIds: ['fsjd'], taskId: 'yc-lqstg-2018.k1' });
+    expect(live.t.store.state.get().outbox.some((r) => r.key === `bulletin:${b.id}:p-fsjd-c`)).toBe(true);
+    const contact = await signIn('府山街道', '石刚');
+    await contact.locator('.adm-list-item', { hasText: '整改报告' }).first().waitFor();
+  });
 });

@@ -3,6 +3,7 @@ import { AckResult, AuthConfig, DevPeople, Me, MyItems, ReportResult, RequestRes
 import { ErrorBody } from '../../../shared/errors.js';
 import { TaskList, UnitList } from '../../../shared/schemas/views.js';
 import { AssessmentView, UnitAssessment } from '../../../shared/schemas/assessment.js';
+import { Bulletin, BulletinList } from '../../../shared/schemas/bulletin.js';
 import { ManualList, ManualResult, RoundDetail, RoundList, UrgeResult } from '../../../shared/schemas/supervision.js';
 import { DesignateResult, Overview, PartList, ReviewItem, ReviewList, TaskUnits } from '../../../shared/schemas/workbench.js';
 import { clearSession, currentSession } from '../state/session';
@@ -102,6 +103,25 @@ export const api = {
   assessmentStep: (year: number, step: 'compute' | 'publish' | 'finalize') => call(AssessmentView, 'POST', `/api/assessments/${year}/${step}`, {}),
   appeal: (year: number, obligationId: string, reason: string) => call(UnitAssessment, 'POST', `/api/assessments/${year}/appeals`, { obligationId, reason }),
   decideAppeal: (year: number, id: string, decision: 'accept' | 'reject', comment?: string) => call(AssessmentView, 'POST', `/api/assessments/${year}/appeals/${enc(id)}/${decision}`, comment ? { comment } : {}),
+  bulletins: () => call(BulletinList, 'GET', '/api/bulletins'),
+  issueBulletin: (body: { kind: 'praise' | 'criticism' | 'interview'; unitIds: string[]; taskId?: string; text: string; refs: number[]; rectifyBy?: string }) => call(Bulletin, 'POST', '/api/bulletins', body),
+  /** A file the server makes for the signed-in person (台账 Excel, annual report), fetched with the session and handed to the browser. */
+  download: async (path: string, name: string) => {
+    const res = await fetch(path, { headers: authHeaders() });
+    if (!res.ok) {
+      const err = ErrorBody.safeParse(await res.json().catch(() => undefined));
+      throw new ApiError(err.success ? err.data.code : 'HTTP', err.success ? err.data.message : `下载失败(${res.status})`, res.status);
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    if (name.endsWith('.html')) a.target = '_blank';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  },
   urge: (body: { taskId: string; unitId: string; message: string; due: string }) => call(UrgeResult, 'POST', '/api/urges', body),
   designate: (assignmentId: string, unitIds: string[]) => call(DesignateResult, 'POST', `/api/assignments/${enc(assignmentId)}/designate`, { unitIds }),
 };
@@ -139,6 +159,7 @@ export type Part = z.infer<typeof PartList>['items'][number];
 export type TaskUnitsData = z.infer<typeof TaskUnits>;
 export type RoundData = z.infer<typeof RoundDetail>;
 export type AssessmentData = z.infer<typeof AssessmentView>;
+export type BulletinData = z.infer<typeof BulletinList>['items'][number];
 export type UnitAssessmentData = z.infer<typeof UnitAssessment>;
 export type RoundSummaries = z.infer<typeof RoundList>;
 export type Upload = z.infer<typeof UploadResult>;

@@ -129,6 +129,11 @@ export default function Assessment({ year, unitId }: { year: number; unitId?: st
       <div className="page wide">
         <NavBar title={`${year}年度考评`} />
         <UnitView year={year} unitId={unitId} />
+        <div className="ack-all">
+          <Button block fill="outline" onClick={() => void api.download(`/api/reports/annual?year=${year}&unitId=${encodeURIComponent(unitId)}`, `年度报告-${year}.html`).catch((e: Error) => Toast.show({ content: e.message, icon: 'fail' }))}>
+            年度落实情况报告(可打印)
+          </Button>
+        </div>
         <div className="footer-space" />
       </div>
     );

@@ -1,4 +1,4 @@
-import { Card, List } from 'antd-mobile';
+import { Card, List, Toast } from 'antd-mobile';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type OverviewData } from '../api/client';
 import { Blank } from '../components/Blank';
@@ -103,6 +103,18 @@ export default function Office() {
                   <List className="todo-list" header="待办">
                     <List.Item onClick={() => go(href.assessment(Number(data.today.slice(0, 4)) - 1))} description="年度考评:计算、公布、申诉、定稿">
                       考评
+                    </List.Item>
+                    <List.Item onClick={() => go(href.bulletins())} description="通报表扬、通报批评(整改)、约谈">
+                      通报与整改
+                    </List.Item>
+                    <List.Item
+                      onClick={() => {
+                        const year = Number(data.today.slice(0, 4));
+                        void api.download(`/api/exports/ledger.xlsx?year=${year}`, `督办台账-${year}.xlsx`).catch((e: Error) => Toast.show({ content: e.message, icon: 'fail' }));
+                      }}
+                      description="总表、一事一档、一单位一档(Excel)"
+                    >
+                      导出本年度台账
                     </List.Item>
                     {me.can.includes('supervision.read') && (
                       <List.Item onClick={() => go(href.rounds())} description="年中、年末督查:发起、跟踪报送、催办">

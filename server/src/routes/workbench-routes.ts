@@ -118,7 +118,7 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
         .filter((b) => (!req.query.year || b.year === req.query.year) && (v.readsAll || b.unitIds.some((u) => v.unitIds.has(u))))
         .sort((a, b) => b.seq - a.seq)
         .map((b) => ({ ...b, units: b.unitIds.map((id) => ({ id, name: names.get(id) ?? id })), rectified: rectified(s, b) }));
-      return { items };
+      return { today: today(), items };
     });
     app.post(api.issueBulletin.path, { config: can('bulletin.issue'), schema: { tags: ['督考办'], summary: '发布通报表扬 / 通报批评(附整改期限),或记录约谈', body: api.issueBulletin.body, response: { 200: api.issueBulletin.response, ...errors } } }, async (req) =>
       issueBulletin({ store: deps.store, rules, publicUrl: deps.config.publicUrl }, actor(viewerOf(req)), req.body),

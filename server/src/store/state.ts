@@ -74,6 +74,8 @@ export const State = z.object({
       unitIds: z.array(Id).optional(),
       label: z.string().min(1).max(100),
       due: IsoDate,
+      /** Shown (and owed) from this day instead of the first reminder's (a 整改, a 催办: at once). */
+      opensOn: IsoDate.optional(),
       createdBy: z.string(),
       createdAt: Instant,
     }),

@@ -10,6 +10,8 @@ export interface ManualObligationInput {
   unitIds?: string[] | undefined;
   label: string;
   due: string;
+  /** Owed from this day (default: from its first reminder). */
+  opensOn?: string | undefined;
 }
 
 /**
@@ -29,7 +31,7 @@ export function addManualInDraft(draft: State, tx: Tx, rules: BookRules, input: 
   if (bad) throw new AppError('VALIDATION_FAILED', 400, `${draft.units.find((u) => u.id === bad)?.name ?? `单位 ${bad}`}不承担该任务(或已办结)`);
   const id = `h${draft.manualObligations.length + 1}`;
   tx.append({ type: 'obligation.added', actor, subject: { type: 'task', id: task.id }, channel, payload: { id, label, due: input.due, unitIds: input.unitIds ?? null } });
-  draft.manualObligations.push({ id, planId: task.planId, taskId: task.id, ...(input.unitIds ? { unitIds: input.unitIds } : {}), label, due: input.due, createdBy: actor.id ?? actor.name ?? actor.type, createdAt: tx.at.toISOString() });
+  draft.manualObligations.push({ id, planId: task.planId, taskId: task.id, ...(input.unitIds ? { unitIds: input.unitIds } : {}), label, due: input.due, ...(input.opensOn ? { opensOn: input.opensOn } : {}), createdBy: actor.id ?? actor.name ?? actor.type, createdAt: tx.at.toISOString() });
   topUpManualInDraft(draft, tx, rules, task.id, Number(input.due.slice(0, 4)));
   return id;
 }

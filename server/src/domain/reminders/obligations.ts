@@ -78,7 +78,7 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
   const start = cycleStart(plan, year, calendar);
   const maxNudge = Math.max(0, ...policy.nudges.beforeWorkingDays);
   const out: Obligation[] = [];
-  const add = (kind: ObligationKind, rawDue: string, label: string, period?: string): void => {
+  const add = (kind: ObligationKind, rawDue: string, label: string, period?: string, opensOn?: string): void => {
     if (rawDue <= start && kind !== 'acknowledge') return;
     const due = onOrBeforeWorkingDay(calendar, rawDue);
     const earliest = calendar.addWorkingDays(due, -maxNudge);
@@ -91,7 +91,7 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
       kind,
       ...(period ? { period } : {}),
       label,
-      opensOn: kind === 'acknowledge' || earliest < start ? start : earliest,
+      opensOn: opensOn !== undefined && opensOn < due ? opensOn : kind === 'acknowledge' || earliest < start ? start : earliest,
       due,
     });
   };
@@ -124,7 +124,7 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
   for (const m of ctx.manual ?? []) {
     if (m.taskId !== task.id || Number(m.due.slice(0, 4)) !== year) continue;
     if (m.unitIds && !m.unitIds.includes(assignment.unitId)) continue;
-    add('manual', m.due, m.label, m.id);
+    add('manual', m.due, m.label, m.id, m.opensOn);
   }
   for (const p of ctx.prose) {
     if (Number(p.due.slice(0, 4)) !== year) continue;

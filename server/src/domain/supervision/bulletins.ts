@@ -53,7 +53,7 @@ export async function issueBulletin(d: { store: Store; rules: BookRules; publicU
     const seq = tx.append({ type: 'bulletin.issued', actor, subject: { type: 'bulletin', id }, channel: 'miniapp', payload: { bulletinId: id, kind: input.kind, unitIds: units, ...(task ? { taskId: task.id } : {}), text: input.text, refs: input.refs, ...(input.rectifyBy ? { rectifyBy: input.rectifyBy } : {}) } });
     const b: Bulletin = { id, seq, kind: input.kind, year: Number(today.slice(0, 4)), unitIds: units, ...(task ? { taskId: task.id } : {}), text: input.text, refs: input.refs, createdBy: actor.id, createdAt: tx.at.toISOString() };
     if (input.kind === 'criticism' && task && input.rectifyBy) {
-      const manualId = addManualInDraft(draft, tx, d.rules, { taskId: task.id, unitIds: units, label: `整改报告:${input.text.length > 40 ? `${input.text.slice(0, 39)}…` : input.text}`, due: input.rectifyBy }, actor, 'miniapp');
+      const manualId = addManualInDraft(draft, tx, d.rules, { taskId: task.id, unitIds: units, label: `整改报告:${input.text.length > 40 ? `${input.text.slice(0, 39)}…` : input.text}`, due: input.rectifyBy, opensOn: today }, actor, 'miniapp');
       b.rectification = { manualIds: [manualId], due: input.rectifyBy };
     }
     (draft.bulletins ??= {})[id] = b;

@@ -118,7 +118,7 @@ export class Supervision {
       const today = shanghaiDate(tx.at);
       if (input.due < today) throw new AppError('VALIDATION_FAILED', 400, `截止日期不能早于今天(${today})`);
       const message = input.message.trim();
-      const manualId = addManualInDraft(draft, tx, this.d.rules, { taskId: input.taskId, unitIds: [input.unitId], label: `催办:${message}`.slice(0, 100), due: input.due }, actor, 'miniapp');
+      const manualId = addManualInDraft(draft, tx, this.d.rules, { taskId: input.taskId, unitIds: [input.unitId], label: `催办:${message}`.slice(0, 100), due: input.due, opensOn: today }, actor, 'miniapp');
       const task = draft.tasks.find((t) => t.id === input.taskId)!;
       const unitName = draft.units.find((u) => u.id === input.unitId)?.name ?? input.unitId;
       const people = draft.people.filter((p) => p.unitIds.includes(input.unitId) && p.roles.includes('contact'));
