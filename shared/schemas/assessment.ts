@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Instant, IsoDate } from './common.js';
+import { EvidenceMeta } from './request.js';
 
 /** The year-end 考评: per unit, every point on a line traceable to the item and ledger event behind it. */
 
@@ -32,6 +33,7 @@ export const Appeal = z.object({
   unitId: Id,
   obligationId: z.string(),
   reason: z.string().min(1).max(1000),
+  evidence: z.array(EvidenceMeta).default([]),
   by: z.string(),
   createdAt: Instant,
   state: z.enum(['pending', 'accepted', 'rejected']),
@@ -101,6 +103,10 @@ export const UnitAssessment = z.object({
 });
 export type UnitAssessment = z.infer<typeof UnitAssessment>;
 
-export const AppealBody = z.object({ obligationId: z.string().min(1).max(200), reason: z.string().trim().min(2, '请写明申诉理由').max(1000, '申诉理由最多 1000 字') });
+export const AppealBody = z.object({
+  obligationId: z.string().min(1).max(200),
+  reason: z.string().trim().min(2, '请写明申诉理由').max(1000, '申诉理由最多 1000 字'),
+  evidence: z.array(z.string().regex(/^[0-9a-f]{64}$/, '文件标识不正确')).max(20, '一次最多附 20 个文件').default([]),
+});
 export const AppealDecisionBody = z.object({ comment: z.string().trim().max(500).optional(), points: z.number().min(-100).max(100).optional() });
 export const AdjustmentBody = z.object({ unitId: Id, points: z.number().min(-100).max(100), reason: z.string().trim().min(2, '请写明调整理由').max(500) });

@@ -67,7 +67,7 @@ export const EVENT_PAYLOADS = {
   'assessment.published': z.strictObject({ year: z.number().int(), appealUntil: Date10 }),
   'assessment.finalized': z.strictObject({ year: z.number().int(), scores: z.array(z.strictObject({ unitId: z.string(), score: z.number(), rank: z.number().int() })) }),
   'assessment.adjusted': z.strictObject({ year: z.number().int(), unitId: z.string(), points: z.number(), reason: z.string().max(500) }),
-  'appeal.filed': z.strictObject({ year: z.number().int(), unitId: z.string(), obligationId: z.string(), reason: z.string().max(1000) }),
+  'appeal.filed': z.strictObject({ year: z.number().int(), unitId: z.string(), taskId: z.string(), obligationId: z.string(), reason: z.string().max(1000), evidence: z.array(Evidence).max(20) }),
   'appeal.accepted': z.strictObject({ year: z.number().int(), appealId: z.string(), unitId: z.string(), obligationId: z.string(), comment: z.string().max(500).optional(), points: z.number() }),
   'appeal.rejected': z.strictObject({ year: z.number().int(), appealId: z.string(), unitId: z.string(), obligationId: z.string(), comment: z.string().max(500).optional() }),
   'bulletin.issued': z.strictObject({ bulletinId: z.string(), kind: z.enum(['praise', 'criticism', 'interview']), unitIds: z.array(z.string()), taskId: z.string().optional(), text: z.string().max(1000), refs: z.array(z.number().int()), rectifyBy: Date10.optional() }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { multipartBody } from '../helpers/files.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 
 describe('考评 over HTTP', () => {
@@ -28,9 +29,20 @@ describe('考评 over HTTP', () => {
     expect((await t.inject('/api/assessments/2019/units/bhjd', 'p-fsjd-c')).json().code).toBe('FORBIDDEN');
     expect((await t.inject('/api/assessments/2019/units/bhjd', 'p-eval-1')).statusCode).toBe(200);
     const missed = mine.lines.find((l: { rule: string }) => l.rule === 'missed');
-    const appealed = await post('/api/assessments/2019/appeals', { obligationId: missed.obligationId, reason: '已按期线下报送' }, 'p-fsjd-c');
+    // evidence must be the person's own upload
+    expect((await post('/api/assessments/2019/appeals', { obligationId: missed.obligationId, reason: '已按期线下报送', evidence: ['a'.repeat(64)] }, 'p-fsjd-c')).json().code).toBe('EVIDENCE_NOT_FOUND');
+    const form = multipartBody('file', '回执.pdf', Buffer.from('%PDF-1.4\n回执\n%%EOF\n'));
+    const upload = (await t.inject({ method: 'POST', url: '/api/evidence', headers: form.headers, payload: form.payload }, 'p-fsjd-c')).json();
+    const appealed = await post('/api/assessments/2019/appeals', { obligationId: missed.obligationId, reason: '已按期线下报送', evidence: [upload.sha256] }, 'p-fsjd-c');
     expect(appealed.statusCode).toBe(200);
-    const appealId = appealed.json().lines.find((l: { obligationId?: string }) => l.obligationId === missed.obligationId).appeal.id;
+    const appeal = appealed.json().lines.find((l: { obligationId?: string }) => l.obligationId === missed.obligationId).appeal;
+    expect(appeal.evidence.map((e: { name: string }) => e.name)).toEqual(['回执.pdf']);
+    // the appeal is on the task's timeline, so the 督考办 can open its evidence
+    const task = missed.taskId as string;
+    const timeline = (await t.inject(`/api/tasks/${task}/overview`)).json().timeline as Array<{ type: string; evidence: Array<{ url: string }> }>;
+    const entry = timeline.find((e) => e.type === 'appeal.filed')!;
+    expect((await t.inject(entry.evidence[0]!.url)).statusCode).toBe(200);
+    const appealId = appeal.id;
     expect((await post(`/api/assessments/2019/appeals/${appealId}/reject`, {})).json().code).toBe('COMMENT_REQUIRED');
     const decided = await post(`/api/assessments/2019/appeals/${appealId}/reject`, { comment: '无报送记录' });
     expect(decided.json().appeals).toEqual({ pending: 0, accepted: 0, rejected: 1 });

@@ -14,11 +14,12 @@ import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { AppError } from '../errors.js';
 import { writeLedgerXlsx } from '../export/ledger-xlsx.js';
 import { annualReportHtml } from '../export/annual-report.js';
+import type { evidenceChecker } from './evidence-of.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
 
 /** The year-end 考评: the ranking, a unit's lines, the 督考办's steps, appeals and adjustments. */
-export function assessmentRoutes(deps: Deps, o: { calendar: WorkCalendar; policy: ReminderPolicy; rules: AssessmentRules }): FastifyPluginAsync {
+export function assessmentRoutes(deps: Deps, o: { calendar: WorkCalendar; policy: ReminderPolicy; rules: AssessmentRules; evidence?: ReturnType<typeof evidenceChecker> }): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const a = new Assessments({ store: deps.store, book: { calendar: o.calendar, policy: o.policy }, rules: o.rules, publicUrl: deps.config.publicUrl });
@@ -42,9 +43,13 @@ export function assessmentRoutes(deps: Deps, o: { calendar: WorkCalendar; policy
       if (req.params.step === 'publish') return a.publish(v, req.params.year);
       return a.finalize(v, req.params.year);
     });
-    app.post(api.appeal.path, { config: can('unit.act'), schema: { tags: ['考评'], summary: '对本单位的一个事项申诉(每个事项一次)', params: api.appeal.params, body: api.appeal.body, response: { 200: api.appeal.response, ...errors } } }, async (req) =>
-      a.appeal(viewerOf(req), req.params.year, req.body),
-    );
+    app.post(api.appeal.path, { config: can('unit.act'), schema: { tags: ['考评'], summary: '对本单位的一个事项申诉(每个事项一次,可附佐证材料)', params: api.appeal.params, body: api.appeal.body, response: { 200: api.appeal.response, ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      const assignment = deps.store.state.get().assignments.find((x) => x.id === req.body.obligationId.split(':')[0]);
+      const taskId = assignment?.taskId ?? '';
+      const evidence = o.evidence ? await o.evidence(v, taskId, req.body.evidence) : [];
+      return a.appeal(v, req.params.year, { obligationId: req.body.obligationId, reason: req.body.reason, evidence });
+    });
     app.post(api.decideAppeal.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '采纳或驳回申诉', params: api.decideAppeal.params, body: api.decideAppeal.body, response: { 200: api.decideAppeal.response, ...errors } } }, async (req) =>
       a.decideAppeal(actor(viewerOf(req)), req.params.year, req.params.id, req.params.decision === 'accept', req.body),
     );

@@ -11,8 +11,9 @@ import { requestResult } from '../domain/progress/request-view.js';
 import type { Deps } from '../deps.js';
 import { myItems, taskOverview } from '../domain/progress/progress-views.js';
 import type { ActingFor, ProgressService } from '../domain/progress/progress-service.js';
-import { evidenceKind, type EvidenceMeta, type TaskTimeline } from '../domain/progress/task-timeline.js';
+import { evidenceKind, type TaskTimeline } from '../domain/progress/task-timeline.js';
 import { AppError } from '../errors.js';
+import { evidenceChecker } from './evidence-of.js';
 
 export interface ProgressRouteOptions {
   progress: ProgressService;
@@ -31,16 +32,7 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
     /** The assignment, if the viewer acts for its unit (the rule the bot uses too). */
     const actingFor = (v: Viewer, assignmentId: string): ActingFor => actFor(state(), v, assignmentId, 'miniapp');
 
-    /** Evidence named in a report must have been uploaded by this person (or already be on the task). */
-    const evidenceOf = async (v: Viewer, taskId: string, shas: readonly string[]): Promise<EvidenceMeta[]> => {
-      const out: EvidenceMeta[] = [];
-      for (const sha of new Set(shas)) {
-        const access = await o.timeline.evidenceAccess(sha);
-        if (!access.meta || !(access.uploaders.has(v.person.id) || access.tasks.has(taskId))) throw new AppError('EVIDENCE_NOT_FOUND', 400, '有文件没有上传成功,请重新上传后再提交');
-        out.push(access.meta);
-      }
-      return out;
-    };
+    const evidenceOf = evidenceChecker(o.timeline);
 
     app.get(api.myItems.path, { config: can('task.read'), schema: { tags: ['小程序'], summary: '我的任务:本单位待办事项(红黄绿灯)', querystring: api.myItems.query, response: { 200: api.myItems.response, ...errors } } }, async (req) =>
       myItems(state(), o.progress, viewerOf(req), req.query.section),

@@ -1,4 +1,5 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { EvidenceMeta } from '../../../../shared/schemas/request.js';
 import type { AssessmentLine, AssessmentRecord, AssessmentView, UnitAssessment } from '../../../../shared/schemas/assessment.js';
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
@@ -256,7 +257,7 @@ export class Assessments {
   }
 
   /** A unit appeals one item (at most once), with its reasons, within the window. */
-  async appeal(v: Viewer, year: number, input: { obligationId: string; reason: string }): Promise<UnitAssessment> {
+  async appeal(v: Viewer, year: number, input: { obligationId: string; reason: string; evidence?: EvidenceMeta[] | undefined }): Promise<UnitAssessment> {
     const { record, lines } = await this.current(year);
     let unitId = '';
     let today = '';
@@ -269,8 +270,8 @@ export class Assessments {
       if (!line) throw new AppError('NOT_FOUND', 404, '考评中没有这个事项');
       if (!v.unitIds.has(line.unitId) || !v.person.roles.some((x) => x === 'contact' || x === 'leader')) throw new AppError('FORBIDDEN', 403, '只能对本单位的事项申诉');
       if (r.appeals.some((a) => a.obligationId === input.obligationId)) throw new AppError('CONFLICT', 409, '这个事项已经申诉过,每个事项只能申诉一次');
-      const seq = tx.append({ type: 'appeal.filed', actor: { type: 'person', id: v.person.id, name: v.person.name }, subject: { type: 'assessment', id: String(year) }, channel: 'miniapp', payload: { year, unitId: line.unitId, obligationId: input.obligationId, reason: input.reason } });
-      r.appeals.push({ id: `A${seq}`, unitId: line.unitId, obligationId: input.obligationId, reason: input.reason, by: v.person.id, createdAt: tx.at.toISOString(), state: 'pending' });
+      const seq = tx.append({ type: 'appeal.filed', actor: { type: 'person', id: v.person.id, name: v.person.name }, subject: { type: 'assessment', id: String(year) }, channel: 'miniapp', payload: { year, unitId: line.unitId, taskId: line.taskId, obligationId: input.obligationId, reason: input.reason, evidence: input.evidence ?? [] } });
+      r.appeals.push({ id: `A${seq}`, unitId: line.unitId, obligationId: input.obligationId, reason: input.reason, evidence: input.evidence ?? [], by: v.person.id, createdAt: tx.at.toISOString(), state: 'pending' });
       unitId = line.unitId;
     });
     return this.unit(v, year, unitId, today);

@@ -58,6 +58,7 @@ const TITLES: Record<string, string> = {
   'review.approved': '审核通过',
   'review.returned': '退回',
   'review.confirmed': '分管领导确认,报送督考办',
+  'appeal.filed': '考评申诉',
   'reminder.sent': '发送提醒',
 };
 

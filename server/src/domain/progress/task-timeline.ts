@@ -39,6 +39,7 @@ const SHOWN = new Set([
   'review.approved',
   'review.returned',
   'review.confirmed',
+  'appeal.filed',
   'reminder.sent',
   'progress.refiled',
   'request.withdrawn',
