@@ -24,6 +24,8 @@ const Env = z.object({
   DUBAN_EMULATOR_PORT: Port.default(3001),
   DUBAN_EMULATOR_URL: z.url().optional(),
   DUBAN_SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
+  /** postgres://… : the PostgreSQL store instead of the embedded one (the data directory then holds only evidence). */
+  DUBAN_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, '应为 postgres://用户@主机:端口/数据库').optional(),
   /** Per person: writes (签收, 报送, 申请 …) per minute, uploads per hour; per unit: MB uploaded per day. */
   DUBAN_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   DUBAN_UPLOADS_PER_HOUR: z.coerce.number().int().min(1).default(60),
@@ -57,6 +59,8 @@ export interface Config {
   readonly simStart?: string;
   /** Signs sessions and evidence links; default a random key kept in `<dataDir>/session.key`. */
   readonly sessionSecret?: string;
+  /** The PostgreSQL store (DUBAN_DATABASE_URL); the embedded store when absent. */
+  readonly databaseUrl?: string;
   readonly version: string;
   /** Abuse limits (see the configuration table in the README). */
   readonly limits: Limits;
@@ -81,6 +85,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     throw new ConfigError(`配置有误,请检查环境变量:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // several instances on one database must verify each other's sessions: one shared key, not a per-instance file
+  if (e.DUBAN_DATABASE_URL && !e.DUBAN_SESSION_SECRET) throw new ConfigError('使用 PostgreSQL(DUBAN_DATABASE_URL)时须设置 DUBAN_SESSION_SECRET:各实例共用的会话密钥,至少 32 个字符');
   const dt = [e.DINGTALK_APP_KEY, e.DINGTALK_APP_SECRET, e.DINGTALK_AGENT_ID, e.DINGTALK_CORP_ID];
   const someDt = dt.some(Boolean);
   if (someDt && !dt.every(Boolean)) {
@@ -115,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     emulator: { port: e.DUBAN_EMULATOR_PORT, url: (e.DUBAN_EMULATOR_URL ?? `http://127.0.0.1:${e.DUBAN_EMULATOR_PORT}`).replace(/\/$/, '') },
     ...(e.DUBAN_SIM_START ? { simStart: e.DUBAN_SIM_START } : {}),
     ...(e.DUBAN_SESSION_SECRET ? { sessionSecret: e.DUBAN_SESSION_SECRET } : {}),
+    ...(e.DUBAN_DATABASE_URL ? { databaseUrl: e.DUBAN_DATABASE_URL } : {}),
     version: '0.1.0',
   });
 }

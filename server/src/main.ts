@@ -32,6 +32,7 @@ import { Dispatcher } from './outbox/dispatcher.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { SimClock } from './scheduler/sim-clock.js';
 import { openStore } from './store/open-store.js';
+import { openPgStore } from './store/pg/pg-store.js';
 import { loadSessionKey, SessionTokens } from './auth/session-tokens.js';
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   log.info(`数据目录:${config.dataDir}`);
   // in local mode the simulated clock is *the* clock, the ledger's too (set once it is known below)
   let storeNow = (): Date => systemClock.now();
-  const store = await openStore(config.dataDir, { clock: () => storeNow(), log });
+  const store = config.databaseUrl ? await openPgStore(config.databaseUrl, { clock: () => storeNow(), log }) : await openStore(config.dataDir, { clock: () => storeNow(), log });
+  if (config.databaseUrl) log.info(`数据库:PostgreSQL(${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')})`);
   const calendar = await loadCalendar(config.seedsDir);
   if (store.state.get().plans.length === 0 && store.state.get().units.length === 0) {
     const seeds = await loadSeeds(config.seedsDir);

@@ -1,0 +1,152 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import { Committer, type LedgerSink } from '../committer.js';
+import { StoreError } from '../errors.js';
+import { GENESIS_HASH } from '../ledger/event-hash.js';
+import { migrate } from '../migrations.js';
+import type { Store } from '../ports.js';
+import { emptyState, State } from '../state.js';
+
+export interface PgStoreOptions {
+  clock: () => Date;
+  log?: { info(m: string): void; warn(m: string): void };
+  /** Connections in the pool (the store writes on one at a time; reads of the ledger use the others). */
+  poolSize?: number;
+}
+
+const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
+
+/** Runs the numbered SQL files not applied yet, each in its own transaction, recording them in duban_migrations. */
+export async function migratePg(pool: pg.Pool, log?: { info(m: string): void }): Promise<number[]> {
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  const client = await pool.connect();
+  const applied: number[] = [];
+  try {
+    // one migrator at a time, whichever instance starts first
+    await client.query('SELECT pg_advisory_lock(727001)');
+    await client.query('CREATE TABLE IF NOT EXISTS duban_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM duban_migrations')).rows.map((r) => r.version));
+    for (const file of files) {
+      const version = Number(file.slice(0, 3));
+      if (done.has(version)) continue;
+      const sql = await readFile(join(MIGRATIONS_DIR, file), 'utf8');
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        await client.query('INSERT INTO duban_migrations (version, name) VALUES ($1, $2)', [version, file]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new StoreError(`数据库迁移 ${file} 失败:${(error as Error).message}`, 'STATE_CORRUPT', { cause: error });
+      }
+      applied.push(version);
+      log?.info(`数据库迁移 ${file} 已执行`);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(727001)').catch(() => undefined);
+    client.release();
+  }
+  return applied;
+}
+
+type Row = { seq: string; event: LedgerEvent };
+
+/**
+ * The store on PostgreSQL, behind the same port as the embedded one. The state is one versioned
+ * JSONB document (`duban_state`): the domain reads and changes one immutable State through immer,
+ * so a document keeps its semantics exactly, costs one row update per transaction and can still be
+ * queried with JSONB operators; tables per collection would need a mapping layer for no gain yet.
+ * The ledger is a table keyed by seq. A transaction's events and its state commit in ONE database
+ * transaction (the events the committer carries in `ledger.unflushed` are inserted, the document is
+ * updated), and the update is conditional on the document's seq being the one this instance last
+ * saw: another instance's write in between refuses the transaction (503) instead of forking the
+ * hash chain or losing an update.
+ */
+export async function openPgStore(url: string, options: PgStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4 });
+  pool.on('error', (error) => options.log?.warn(`数据库连接出错:${error.message}`));
+  try {
+    await migratePg(pool, options.log);
+    const row = (await pool.query<{ doc: Record<string, unknown>; seq: string }>('SELECT doc, seq FROM duban_state WHERE id = 1')).rows[0];
+    const created = row === undefined;
+    const doc = created ? emptyState() : migrate(row.doc).doc;
+    let state = State.parse(doc);
+    const headRow = (await pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM duban_ledger ORDER BY seq DESC LIMIT 1')).rows[0];
+    const head = { seq: headRow ? Number(headRow.seq) : 0, hash: headRow?.hash ?? GENESIS_HASH };
+    if (head.seq !== state.ledger.seq) throw new StoreError(`数据库中台账(第 ${head.seq} 条)与状态(第 ${state.ledger.seq} 条)不一致:服务未启动`, 'STATE_BEHIND_LEDGER');
+    if (created) {
+      await pool.query('INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, 0) ON CONFLICT (id) DO NOTHING', [JSON.stringify(state)]);
+    }
+    state = { ...state, ledger: { ...state.ledger, unflushed: [] } };
+
+    let last: LedgerEvent | undefined = headRow ? (await pool.query<Row>('SELECT seq, event FROM duban_ledger WHERE seq = $1', [head.seq])).rows[0]?.event : undefined;
+    let written = head.seq; // the document's seq as this instance last wrote (or read) it
+    const listeners = new Set<(events: readonly LedgerEvent[]) => void>();
+    const sink: LedgerSink = {
+      head: () => ({ seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }),
+      last: () => last,
+      read: (fromSeq = 1) => ({
+        async *[Symbol.asyncIterator]() {
+          let from = fromSeq;
+          const upTo = last?.seq ?? 0;
+          while (from <= upTo) {
+            const rows = (await pool.query<Row>('SELECT seq, event FROM duban_ledger WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 2000', [from, upTo])).rows;
+            if (rows.length === 0) return;
+            for (const r of rows) yield r.event;
+            from = Number(rows.at(-1)!.seq) + 1;
+          }
+        },
+      }),
+      subscribe: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      // the events were inserted with the state, in the same database transaction: here they only become visible
+      appendPrepared: async (events) => {
+        if (events.length === 0) return;
+        last = events.at(-1);
+        for (const l of listeners) l(events);
+      },
+      recover: async () => undefined,
+    };
+    const write = async (next: State): Promise<void> => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const e of next.ledger.unflushed) {
+          await client.query('INSERT INTO duban_ledger (seq, hash, prev_hash, at, type, event) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (seq) DO NOTHING', [e.seq, e.hash, e.prevHash, e.at, e.type, JSON.stringify(e)]);
+        }
+        const doc = { ...next, ledger: { ...next.ledger, unflushed: [] } };
+        const updated = await client.query('UPDATE duban_state SET doc = $1, seq = $2, updated_at = now() WHERE id = 1 AND seq = $3', [JSON.stringify(doc), next.ledger.seq, written]);
+        if (updated.rowCount !== 1) throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_BEHIND_LEDGER');
+        await client.query('COMMIT');
+        written = next.ledger.seq;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    };
+    const committer = new Committer(state, sink, write, options.clock);
+    let closed = false;
+    return {
+      state: { get: () => committer.get() },
+      ledger: sink,
+      transact: (fn) => committer.transact(fn),
+      health: () => committer.health(),
+      created,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await committer.idle();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventHash, GENESIS_HASH } from '../../server/src/store/ledger/event-hash.js';
+import { openStore } from '../../server/src/store/open-store.js';
+import { openPgStore } from '../../server/src/store/pg/pg-store.js';
+import type { Store } from '../../server/src/store/ports.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+/** The PostgreSQL the machines run (CI makes sure it is up): trust auth, database test. */
+const PG_URL = process.env.DUBAN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schemas: string[] = [];
+
+/** A fresh, empty schema of the test database for one store (dropped afterwards). */
+async function freshSchema(): Promise<string> {
+  const schema = `duban_t_${randomBytes(6).toString('hex')}`;
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  await c.query(`CREATE SCHEMA ${schema}`);
+  await c.end();
+  schemas.push(schema);
+  return `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
+afterAll(async () => {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  await c.end();
+});
+
+const clock = () => new Date('2019-03-01T01:00:00Z');
+
+/** Where a store lives, and how to open it there (again). */
+interface Place {
+  open(): Promise<Store>;
+}
+
+const ADAPTERS: Array<[string, () => Promise<Place>]> = [
+  ['embedded (lowdb + JSONL)', async () => {
+    const dir = tempDir();
+    return { open: () => openStore(dir, { clock }) };
+  }],
+  ['PostgreSQL', async () => {
+    const url = await freshSchema();
+    return { open: () => openPgStore(url, { clock }) };
+  }],
+];
+
+const signIn = (how: string) => ({ type: 'session.signedIn', actor: { type: 'person' as const, id: 'p1' }, subject: { type: 'person', id: 'p1' }, payload: { how } });
+
+/** Every event continues the one before it, from the genesis hash. */
+async function chainOf(store: Store): Promise<number[]> {
+  let prev = GENESIS_HASH;
+  const seqs: number[] = [];
+  for await (const e of store.ledger.read()) {
+    const { hash, ...rest } = e;
+    expect(e.prevHash).toBe(prev);
+    expect(eventHash(rest)).toBe(hash);
+    prev = hash;
+    seqs.push(e.seq);
+  }
+  return seqs;
+}
+
+describe.each(ADAPTERS)('the store contract: %s', (_name, make) => {
+  it('a first open is empty; a transaction changes the state and appends its events together; a reopen sees both', async () => {
+    const place = await make();
+    const store = await place.open();
+    expect(store.created).toBe(true);
+    expect(store.ledger.head()).toEqual({ seq: 0, hash: GENESIS_HASH });
+    const seen: number[] = [];
+    store.ledger.subscribe((events) => seen.push(...events.map((e) => e.seq)));
+    const { result, events } = await store.transact((draft, tx) => {
+      draft.scheduler.lastPlannedDate = '2019-03-01';
+      return [tx.append(signIn('a')), tx.append(signIn('b'))];
+    });
+    expect(result).toEqual([1, 2]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(store.state.get().scheduler.lastPlannedDate).toBe('2019-03-01');
+    expect(store.state.get().ledger).toMatchObject({ seq: 2, hash: events[1]!.hash });
+    expect(store.ledger.head()).toEqual({ seq: 2, hash: events[1]!.hash });
+    expect(store.ledger.last()).toMatchObject({ seq: 2, payload: { how: 'b' } });
+    expect(seen).toEqual([1, 2]);
+    await store.close();
+
+    const again = await place.open();
+    expect(again.created).toBe(false);
+    expect(again.state.get().scheduler.lastPlannedDate).toBe('2019-03-01');
+    expect(again.ledger.head()).toEqual({ seq: 2, hash: events[1]!.hash });
+    expect(await chainOf(again)).toEqual([1, 2]);
+    const from2: number[] = [];
+    for await (const e of again.ledger.read(2)) from2.push(e.seq);
+    expect(from2).toEqual([2]);
+    await again.close();
+  });
+
+  it('a throwing transaction or a malformed event changes nothing', async () => {
+    const store = await (await make()).open();
+    await store.transact((_d, tx) => tx.append(signIn('ok')));
+    await expect(store.transact((draft, tx) => {
+      draft.scheduler.lastPlannedDate = '2030-01-01';
+      tx.append(signIn('lost'));
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    await expect(store.transact((_d, tx) => tx.append({ ...signIn('x'), type: 'no.suchType' }))).rejects.toThrow(/没有登记/);
+    await expect(store.transact((_d, tx) => tx.append({ ...signIn('x'), payload: { how: 1 } }))).rejects.toThrow(/载荷/);
+    expect(store.state.get().scheduler.lastPlannedDate).toBeNull();
+    expect(await chainOf(store)).toEqual([1]);
+    await store.close();
+  });
+
+  it('concurrent transactions are serialised: each decides on the one before, the chain is unbroken', async () => {
+    const store = await (await make()).open();
+    // 20 at once, each counting what it sees: no two see the same count, none is lost
+    const seen = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        store.transact((draft, tx) => {
+          const n = Object.keys(draft.lastReports).length;
+          draft.lastReports[`a${n}`] = { seq: tx.append(signIn(`n${n}`)), at: tx.at.toISOString(), text: String(n) };
+          return n;
+        }),
+      ),
+    );
+    expect(seen.map((s) => s.result).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await chainOf(store)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await store.close();
+  });
+});
+
+describe('PostgreSQL: two instances on one database', () => {
+  it('a write from an instance that has not seen the other\'s is refused, never forking the chain or losing an update', async () => {
+    const url = await freshSchema();
+    const a = await openPgStore(url, { clock });
+    await a.transact((draft, tx) => {
+      draft.scheduler.lastPlannedDate = '2019-03-01';
+      tx.append(signIn('a1'));
+    });
+    const b = await openPgStore(url, { clock });
+    expect(b.created).toBe(false);
+    expect(b.state.get().scheduler.lastPlannedDate).toBe('2019-03-01');
+    await a.transact((_d, tx) => tx.append(signIn('a2')));
+    // b has not seen a2: its write is refused, with a 503 and a message, and changes nothing
+    await expect(b.transact((draft, tx) => {
+      draft.scheduler.lastPlannedDate = '2019-03-02';
+      tx.append(signIn('b1'));
+    })).rejects.toMatchObject({ status: 503 });
+    expect(await chainOf(a)).toEqual([1, 2]);
+    await a.close();
+    await b.close();
+    const c = await openPgStore(url, { clock });
+    expect(c.state.get().scheduler.lastPlannedDate).toBe('2019-03-01');
+    expect(c.ledger.head().seq).toBe(2);
+    await c.close();
+  });
+
+  it('migrations run once, recorded in a version table', async () => {
+    const url = await freshSchema();
+    (await openPgStore(url, { clock })).close();
+    const s = await openPgStore(url, { clock });
+    await s.close();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const rows = (await c.query<{ version: number; name: string }>('SELECT version, name FROM duban_migrations ORDER BY version')).rows;
+    await c.end();
+    expect(rows).toEqual([{ version: 1, name: '001_init.sql' }]);
+  });
+});
