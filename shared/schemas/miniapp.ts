@@ -95,6 +95,8 @@ export const TimelineEntry = z.object({
   channel: z.string().optional(),
   text: z.string().optional(),
   evidence: z.array(EvidenceRef),
+  /** A day's reminders in one line: who was reminded (the viewer's own units first) and whether they read it. */
+  people: z.array(z.object({ name: z.string(), unit: z.string().optional(), read: z.boolean() })).optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 

@@ -50,7 +50,28 @@ export function EvidenceList({ files }: { files: Entry['evidence'] }) {
   );
 }
 
-/** What happened on the task, newest first: 签收, reports with evidence, requests, reviews, reminders. */
+/** A day's reminders in one line; tap to see who was reminded and who has read it. */
+function Reminded({ people }: { people: NonNullable<Entry['people']> }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="reminded">
+      <a onClick={() => setOpen(!open)}>{open ? '收起' : '查看名单'}</a>
+      {open && (
+        <ul>
+          {people.map((p, i) => (
+            <li key={i}>
+              {p.name}
+              {p.unit ? <span className="muted"> · {p.unit}</span> : null}
+              {p.read ? <span className="read"> 已读</span> : <span className="muted"> 未读</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** What happened on the task, newest first: 签收, reports with evidence, requests, reviews; each day's reminders in one line after that day's actions. */
 export function Timeline({ entries }: { entries: Entry[] }) {
   if (entries.length === 0) return <div className="muted pad">还没有办理记录。</div>;
   return (
@@ -64,7 +85,8 @@ export function Timeline({ entries }: { entries: Entry[] }) {
           <div className="muted tl-meta">
             {[e.unit?.name, e.type === 'reminder.sent' ? undefined : e.actor, e.channel && e.type !== 'reminder.sent' ? `经${CHANNEL[e.channel] ?? e.channel}` : undefined].filter(Boolean).join(' · ')}
           </div>
-          {e.text && <div className="tl-text">{e.text}</div>}
+          {e.text && e.type !== 'reminders.summary' && <div className="tl-text">{e.text}</div>}
+          {e.people && <Reminded people={e.people} />}
           <EvidenceList files={e.evidence} />
         </li>
       ))}

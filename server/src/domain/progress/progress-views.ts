@@ -67,7 +67,7 @@ function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem, labelO
   let title = TITLES[i.type] ?? i.type;
   let text = i.text;
   if (i.type === 'reminders.summary') {
-    return { seq: i.seq, at: i.at, type: i.type, title: i.text ?? '', evidence: [] };
+    return { seq: i.seq, at: i.at, type: i.type, title: i.text ?? '', evidence: [], ...(i.people ? { people: i.people } : {}) };
   } else if (i.type === 'reminder.sent') {
     title = `${i.text === 'leader' || i.text === 'supervisor' ? '逾期督办提醒' : '提醒'}已发给 ${person?.name ?? '相关人员'}${i.read ? ',已读' : ''}`;
     text = undefined;
@@ -154,7 +154,7 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
     measure: measure ? { id: measure.id, number: measure.number, title: measure.title } : null,
     section: section ? { id: section.id, label: section.label, title: section.title } : null,
     mine,
-    ...shown(collapseReminders(v, items).map((i) => entry(s, sessions, v, i, labels))),
+    ...shown(collapseReminders(s, v, items).map((i) => entry(s, sessions, v, i, labels))),
   };
 }
 
@@ -185,28 +185,41 @@ export const TIMELINE_MAX = 300;
 const shown = (all: TimelineEntry[]) => ({ timeline: all.slice(0, TIMELINE_MAX), timelineTotal: all.length });
 
 /**
- * Reminders to the viewer's own units are listed one by one; those to the task's other units (a
- * task can have 40+) become one line per day: "提醒已发给 44 人,12 人已读".
+ * A quiet timeline: what people did comes first, reminders are one line per day ("提醒 5 人,已读 3")
+ * listing who (the viewer's own units first), after that day's actions — a task with 40 units
+ * would otherwise bury its reports under "提醒已发给 …" rows.
  */
-function collapseReminders(v: Viewer, items: readonly TimelineItem[]): TimelineItem[] {
+function collapseReminders(s: S, v: Viewer, items: readonly TimelineItem[]): TimelineItem[] {
   const out: TimelineItem[] = [];
-  const days = new Map<string, TimelineItem & { people: number; readBy: number }>();
+  let day = '';
+  let actions: TimelineItem[] = [];
+  let reminders: TimelineItem[] = [];
+  const flush = () => {
+    out.push(...actions);
+    if (reminders.length > 0) {
+      const people = reminders
+        .map((i) => {
+          const person = i.personId ? s.people.find((p) => p.id === i.personId) : undefined;
+          const unit = i.unitId ? unitRef(s, i.unitId).name : undefined;
+          return { name: person?.name ?? '相关人员', ...(unit ? { unit } : {}), read: Boolean(i.read), own: i.unitId !== undefined && v.unitIds.has(i.unitId) };
+        })
+        .sort((a, b) => Number(b.own) - Number(a.own));
+      const read = people.filter((p) => p.read).length;
+      const newest = reminders[0]!;
+      out.push({ ...newest, type: 'reminders.summary', evidence: [], text: `提醒 ${people.length} 人${read ? `,已读 ${read}` : ''}`, people: people.map(({ own: _own, ...p }) => p) });
+    }
+    actions = [];
+    reminders = [];
+  };
   for (const i of items) {
-    const own = i.unitId !== undefined && v.unitIds.has(i.unitId);
-    if (i.type !== 'reminder.sent' || own) {
-      out.push(i);
-      continue;
+    const d = i.at.slice(0, 10);
+    if (d !== day) {
+      flush();
+      day = d;
     }
-    const day = i.at.slice(0, 10);
-    let d = days.get(day);
-    if (!d) {
-      d = { ...i, type: 'reminders.summary', evidence: [], people: 0, readBy: 0 };
-      days.set(day, d);
-      out.push(d);
-    }
-    d.people += 1;
-    if (i.read) d.readBy += 1;
-    d.text = `提醒已发给 ${d.people} 人${d.readBy ? `,${d.readBy} 人已读` : ''}`;
+    if (i.type === 'reminder.sent') reminders.push(i);
+    else actions.push(i);
   }
+  flush();
   return out;
 }

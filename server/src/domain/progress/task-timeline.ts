@@ -25,6 +25,8 @@ export interface TimelineItem {
   personId?: string;
   read?: boolean;
   obligationId?: string;
+  /** A day's reminders collapsed into one item (the views' doing). */
+  people?: Array<{ name: string; unit?: string; read: boolean }>;
 }
 
 /** Events about one task (or one unit's part in it) that its timeline shows. */
