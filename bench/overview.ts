@@ -39,7 +39,7 @@ async function measure(name: string, store: MemoryStore, supervisor: string): Pr
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const token = sessions.issue(supervisor, ['supervisor']).token;
   try {
-    for (const path of ['/api/overview', '/api/overview/parts?light=red']) {
+    for (const path of ['/api/overview', '/api/overview/parts?light=red', '/api/tasks?kind=key&limit=500']) {
       const first = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
       if (!first.ok) throw new Error(`${path}: ${first.status} ${await first.text()}`);
       const body = (await first.json()) as { lights?: { red: number; yellow: number; green: number }; total?: number };

@@ -44,17 +44,55 @@ export function roleName(task: Pick<Task, 'unitsText'>, a: Pick<Assignment, 'rol
   return marked || all.length === 1 ? '牵头单位' : '责任单位';
 }
 
+/**
+ * Lookups by id for one committed state (states are immutable: computed once, shared by every
+ * request on it) — a view of 36 tasks must not scan 1,000 assignments per assignment.
+ */
+interface Index {
+  units: Map<string, S['units'][number]>;
+  groups: Map<string, S['groups'][number]>;
+  tasks: Map<string, Task>;
+  byTask: Map<string, Assignment[]>;
+}
+const INDEX = new WeakMap<S, Index>();
+export function indexOf(state: S): Index {
+  let i = INDEX.get(state);
+  if (!i) {
+    const byTask = new Map<string, Assignment[]>();
+    for (const a of state.assignments) {
+      const list = byTask.get(a.taskId);
+      if (list) list.push(a);
+      else byTask.set(a.taskId, [a]);
+    }
+    i = { units: new Map(state.units.map((u) => [u.id, u])), groups: new Map(state.groups.map((g) => [g.id, g])), tasks: new Map(state.tasks.map((t) => [t.id, t])), byTask };
+    INDEX.set(state, i);
+  }
+  return i;
+}
+
 export function assignmentView(state: S, a: Assignment): AssignmentView {
-  const unit = state.units.find((u) => u.id === a.unitId);
-  const group = state.groups.find((g) => g.id === (a.status === 'toDesignate' || a.status === 'designated' ? a.unitId : a.viaGroupId));
-  const task = state.tasks.find((t) => t.id === a.taskId);
-  const all = state.assignments.filter((x) => x.taskId === a.taskId && x.status !== 'designated');
+  const ix = indexOf(state);
+  const unit = ix.units.get(a.unitId);
+  const group = ix.groups.get((a.status === 'toDesignate' || a.status === 'designated' ? a.unitId : a.viaGroupId) ?? '');
+  const task = ix.tasks.get(a.taskId);
+  const all = (ix.byTask.get(a.taskId) ?? []).filter((x) => x.status !== 'designated');
   const view: AssignmentView = { id: a.id, unitId: a.unitId, unitName: unit?.name ?? group?.name ?? a.unitId, role: a.role, roleName: a.status === 'toDesignate' ? '待明确' : task ? roleName(task, a, all) : a.role === 'lead' ? '牵头单位' : '配合单位', status: a.status };
   if (a.viaGroupId && group) view.viaGroup = group.name;
   return view;
 }
 
+const VIEWS = new WeakMap<S, Map<string, TaskView>>();
+
+/** A task as the API shows it; computed once per committed state (every reader of that state shares it: treat as read-only). */
 export function taskView(state: S, task: Task): TaskView {
+  let views = VIEWS.get(state);
+  if (!views) VIEWS.set(state, (views = new Map()));
+  let view = views.get(task.id);
+  if (!view) views.set(task.id, (view = makeTaskView(state, task)));
+  return view;
+}
+
+function makeTaskView(state: S, task: Task): TaskView {
   const view: TaskView = {
     id: task.id,
     planId: task.planId,
@@ -66,7 +104,7 @@ export function taskView(state: S, task: Task): TaskView {
     unitsText: task.unitsText,
     leaders: task.leaders,
     schedule: task.schedule,
-    assignments: state.assignments.filter((a) => a.taskId === task.id).map((a) => assignmentView(state, a)),
+    assignments: (indexOf(state).byTask.get(task.id) ?? []).map((a) => assignmentView(state, a)),
   };
   if (task.sectionId) view.sectionId = task.sectionId;
   if (task.kind === 'key' && task.measureId) view.measureId = task.measureId;

@@ -105,7 +105,7 @@ export class JsonlLedger implements LedgerSink {
       if (line === '') continue;
       // strict: a member the format does not have is refused, and the hash covers the line as stored
       const read = readLine(line);
-      if ('problem' in read) throw new StoreError(`台账文件 ${path} 第 ${lineNo} 行${read.problem}。请勿手工修改台账;如已损坏,请从备份恢复`, 'LEDGER_CORRUPT');
+      if ('problem' in read) throw new StoreError(`台账文件 ${path} 第 ${lineNo} 行哈希链校验失败:${read.problem}。请勿手工修改台账;如已损坏,请从备份恢复`, 'LEDGER_CORRUPT');
       const event = read.event;
       if (prev && (event.prevHash !== prev.hash || event.seq !== prev.seq + 1)) {
         throw new StoreError(`台账文件 ${path} 第 ${lineNo} 行(序号 ${event.seq})的哈希链校验失败:台账可能被篡改`, 'LEDGER_CORRUPT');
