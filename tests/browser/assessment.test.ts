@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
+import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
 
-const WIDE = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' };
 const TEXT = 'textarea:not([aria-hidden])';
 
 describe('年度考评 in a browser (#12)', () => {
@@ -18,16 +17,7 @@ describe('年度考评 in a browser (#12)', () => {
     await live?.close();
   });
 
-  const signIn = async (search: string, name: string, wide = false): Promise<Page> => {
-    const page = await (await browser.newContext(wide ? WIDE : PHONE)).newPage();
-    page.setDefaultTimeout(8_000);
-    await page.goto(`${live.url}/app/#/my`);
-    await page.locator('.adm-search-bar input').fill(search);
-    await page.locator('.adm-list-item', { hasText: name }).locator('button').click();
-    await page.locator('.summary .who', { hasText: name }).waitFor();
-    return page;
-  };
-  const toast = (page: Page, text: string) => page.locator('.adm-toast-main', { hasText: text }).waitFor();
+  const signIn = (search: string, name: string, wide = false): Promise<Page> => devSignIn(browser, live.url, search, name, wide);
 
   it('the 督考办 computes and publishes; a unit reads every point and appeals one; the appeal is accepted and the score recomputed', async () => {
     const errors: string[] = [];

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
-import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
+import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
 import { calendar, policy } from '../helpers/reminders.js';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
 
@@ -9,7 +9,6 @@ const TASK = 'yc-lqstg-2018.k1';
 const FS = `${TASK}.fsjd`;
 const MID = `${FS}:2019:midYear`;
 const TEXT = 'textarea:not([aria-hidden])';
-const WIDE = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' };
 
 describe('the 督考办 workbench in a browser (#11)', () => {
   let live: LiveApp;
@@ -23,21 +22,12 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     await live?.close();
   });
 
-  const signIn = async (search: string, name: string, wide = false): Promise<Page> => {
-    const page = await (await browser.newContext(wide ? WIDE : PHONE)).newPage();
-    page.setDefaultTimeout(8_000);
-    await page.goto(`${live.url}/app/#/my`);
-    await page.locator('.adm-search-bar input').fill(search);
-    await page.locator('.adm-list-item', { hasText: name }).locator('button').click();
-    await page.locator('.summary .who', { hasText: name }).waitFor();
-    return page;
-  };
+  const signIn = (search: string, name: string, wide = false): Promise<Page> => devSignIn(browser, live.url, search, name, wide);
   /** Opens a page of the app afresh (the same hash would not reload it). */
   const visit = async (page: Page, hash: string) => {
     await page.goto(`${live.url}/app/${hash}`);
     await page.reload();
   };
-  const toast = (page: Page, text: string) => page.locator('.adm-toast-main', { hasText: text }).waitFor();
 
   it('returns a report with a comment; the contact sees it, refiles, and the refiled report is approved', async () => {
     const contact = await signIn('府山街道', '石刚');

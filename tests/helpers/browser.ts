@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from './seeds.js';
 
 export const ARTIFACTS = `${ROOT}test-artifacts`;
@@ -16,3 +16,23 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
+
+/** PC DingTalk's wide window. */
+export const WIDE = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' };
+
+/**
+ * Signs in through local mode's dev sign-in as the sample person found by `search`, in a fresh
+ * context (phone-sized, or `wide`), and waits for their first page.
+ */
+export async function devSignIn(browser: Browser, appUrl: string, search: string, name: string, wide = false): Promise<Page> {
+  const page = await (await browser.newContext(wide ? WIDE : PHONE)).newPage();
+  page.setDefaultTimeout(8_000);
+  await page.goto(`${appUrl}/app/#/my`);
+  await page.locator('.adm-search-bar input').fill(search);
+  await page.locator('.adm-list-item', { hasText: name }).locator('button').click();
+  await page.locator('.summary .who', { hasText: name }).waitFor();
+  return page;
+}
+
+/** Waits for an antd toast saying `text`. */
+export const toast = (page: Page, text: string) => page.locator('.adm-toast-main', { hasText: text }).waitFor();

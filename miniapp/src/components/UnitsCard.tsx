@@ -1,5 +1,6 @@
-import { Button, Card, CheckList, Input, Popup, SearchBar, Tag, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Button, Card, Input, Popup, Tag, Toast } from 'antd-mobile';
+import { useCallback, useEffect, useState } from 'react';
+import { UnitChecklist } from './UnitChecklist';
 import { api, type TaskUnitsData } from '../api/client';
 import { useApp } from '../context';
 import { cnDate as cn } from '../format';
@@ -10,14 +11,8 @@ const ACK = { done: '已签收', open: '未签收', none: '' } as const;
 
 /** Picks the units behind a 待明确 placeholder (区级有关部门 …) and names them. */
 function Designate({ placeholder, onDone, onClose }: { placeholder: TaskUnitsData['placeholders'][number]; onDone: () => void; onClose: () => void }) {
-  const [units, setUnits] = useState<Array<{ id: string; name: string }>>();
-  const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    void api.units().then((r) => setUnits(r.items.filter((u) => u.kind !== 'provisional').map((u) => ({ id: u.id, name: u.name }))), (e: Error) => Toast.show({ content: e.message, icon: 'fail' }));
-  }, []);
-  const shown = useMemo(() => units?.filter((u) => !query || u.name.includes(query)) ?? [], [units, query]);
   const submit = async () => {
     setBusy(true);
     try {
@@ -33,16 +28,7 @@ function Designate({ placeholder, onDone, onClose }: { placeholder: TaskUnitsDat
   return (
     <div className="sheet designate">
       <div className="sheet-title">明确"{placeholder.group.name}"的责任单位</div>
-      <SearchBar placeholder="搜索单位" value={query} onChange={setQuery} />
-      <div className="sheet-list">
-        <CheckList multiple value={picked} onChange={(v) => setPicked(v.map(String))}>
-          {shown.map((u) => (
-            <CheckList.Item key={u.id} value={u.id}>
-              {u.name}
-            </CheckList.Item>
-          ))}
-        </CheckList>
-      </div>
+      <UnitChecklist value={picked} onChange={setPicked} />
       <div className="row">
         <Button onClick={onClose}>取消</Button>
         <Button color="primary" disabled={picked.length === 0} loading={busy} onClick={() => void submit()}>

@@ -1,5 +1,6 @@
-import { Button, Card, CheckList, Input, Popup, SearchBar, Selector, Tag, TextArea, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Button, Card, Input, Popup, Selector, Tag, TextArea, Toast } from 'antd-mobile';
+import { useCallback, useEffect, useState } from 'react';
+import { UnitChecklist } from '../components/UnitChecklist';
 import { api, type BulletinData } from '../api/client';
 import { Blank } from '../components/Blank';
 import { Loading } from '../components/Loading';
@@ -14,20 +15,16 @@ type Kind = keyof typeof KIND;
 /** Issue a 通报 (or record a 约谈): the units, the task, what happened, the ledger records cited, and for a 批评 the 整改 deadline. */
 function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; onClose: () => void }) {
   const [kind, setKind] = useState<Kind>('praise');
-  const [units, setUnits] = useState<Array<{ id: string; name: string }>>();
   const [tasks, setTasks] = useState<Array<{ id: string; number: number; title: string }>>([]);
   const [picked, setPicked] = useState<string[]>([]);
   const [taskId, setTaskId] = useState<string>('');
-  const [query, setQuery] = useState('');
   const [text, setText] = useState('');
   const [refs, setRefs] = useState('');
   const [rectifyBy, setRectifyBy] = useState(daysAfter(today, 15));
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    void api.units().then((r) => setUnits(r.items.filter((u) => u.kind !== 'group' && u.kind !== 'provisional').map((u) => ({ id: u.id, name: u.name }))));
     void api.tasks().then((r) => setTasks(r.items.map((t) => ({ id: t.id, number: t.number, title: t.title }))));
   }, []);
-  const shown = useMemo(() => units?.filter((u) => !query || u.name.includes(query)) ?? [], [units, query]);
   const submit = async () => {
     setBusy(true);
     try {
@@ -57,16 +54,7 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
         </select>
       </label>
       <div className="muted">单位(已选 {picked.length} 个)</div>
-      <SearchBar placeholder="搜索单位" value={query} onChange={setQuery} />
-      <div className="sheet-list short">
-        <CheckList multiple value={picked} onChange={(v) => setPicked(v.map(String))}>
-          {shown.map((u) => (
-            <CheckList.Item key={u.id} value={u.id}>
-              {u.name}
-            </CheckList.Item>
-          ))}
-        </CheckList>
-      </div>
+      <UnitChecklist value={picked} onChange={setPicked} short />
       <TextArea placeholder="通报内容(必填):事实、依据" value={text} onChange={setText} rows={3} maxLength={1000} showCount />
       <label className="field">
         引用的台账记录序号(选填,逗号分隔)

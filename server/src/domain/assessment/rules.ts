@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { loadSeedFile } from '../../seeds/seed-file.js';
 
 const Points = z.object({ lead: z.number().min(-100).max(100), co: z.number().min(-100).max(100) });
 
@@ -52,18 +51,8 @@ export const DEFAULT_RULES: AssessmentRules = AssessmentRules.parse({
 });
 
 /** Reads seeds/assessment-rules.json; a mistake stops start-up, naming the field. Absent: the defaults. */
-export async function loadAssessmentRules(seedsDir: string): Promise<AssessmentRules> {
-  const path = join(seedsDir, 'assessment-rules.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_RULES;
-    throw new Error(`考评规则 ${path} 无法读取:${(error as Error).message}`, { cause: error });
-  }
-  const parsed = AssessmentRules.safeParse(raw);
-  if (!parsed.success) throw new Error(`考评规则 ${path} 有误:${parsed.error.issues.map((i) => `${i.path.join('.') || '(整体)'} ${i.message}`).join(';')}`);
-  return parsed.data;
+export function loadAssessmentRules(seedsDir: string): Promise<AssessmentRules> {
+  return loadSeedFile(seedsDir, 'assessment-rules.json', '考评规则', AssessmentRules, DEFAULT_RULES);
 }
 
 const n = (x: number): string => (x > 0 ? `加 ${x} 分` : `扣 ${-x} 分`);

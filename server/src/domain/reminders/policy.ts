@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { loadSeedFile } from '../../seeds/seed-file.js';
 import { ObligationKind } from '../../../../shared/schemas/reminders.js';
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM');
@@ -58,16 +57,6 @@ export type ReminderPolicy = z.infer<typeof ReminderPolicy>;
 
 export const DEFAULT_POLICY: ReminderPolicy = ReminderPolicy.parse({});
 
-export async function loadPolicy(seedsDir: string): Promise<ReminderPolicy> {
-  const path = join(seedsDir, 'reminder-policy.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_POLICY;
-    throw new Error(`提醒规则 ${path} 无法读取:${(error as Error).message}`, { cause: error });
-  }
-  const parsed = ReminderPolicy.safeParse(raw);
-  if (!parsed.success) throw new Error(`提醒规则 ${path} 有误:${parsed.error.issues.map((i) => `${i.path.join('.') || '(整体)'} ${i.message}`).join(';')}`);
-  return parsed.data;
+export function loadPolicy(seedsDir: string): Promise<ReminderPolicy> {
+  return loadSeedFile(seedsDir, 'reminder-policy.json', '提醒规则', ReminderPolicy, DEFAULT_POLICY);
 }
