@@ -33,6 +33,8 @@ interface Case {
   expect: 'ok' | string;
   /** Simulated time (both apps), from this case on. */
   at?: string;
+  /** Done in both apps first, the same way (e.g. the 督考办's decision the case depends on). */
+  before?: (app: TestApp) => Promise<void>;
 }
 
 const pendingOf = (s: Readonly<State>, assignmentId: string) => Object.values(s.requests).filter((r) => r.assignmentId === assignmentId).sort((a, b) => b.seq - a.seq)[0]?.id ?? 'none';
@@ -66,6 +68,19 @@ const CASES: Case[] = [
   { name: '办结', person: S, bot: '完成 22 已全部完成', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/closure-requests`, payload: { text: '已全部完成' } }, expect: 'ok' },
   { name: 'a second identical 办结', person: S, bot: '完成 22 已全部完成', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/closure-requests`, payload: { text: '已全部完成' } }, expect: 'REQUEST_PENDING' },
   { name: '详情 of a task the unit carries', person: S, bot: '详情 22', http: { method: 'GET', url: '/api/tasks/yc-lqstg-2018.k22/overview' }, expect: 'ok' },
+  // the 督考办 approves the 办结: the unit's part is closed, and neither channel lets it act on it any more
+  {
+    name: 'a closed part refuses a report',
+    person: S,
+    before: async (app) => {
+      const id = pendingOf(app.store.state.get(), K(22, 'sfj'));
+      expect((await app.inject({ method: 'POST', url: `/api/reviews/${id}/approve`, payload: {} }, D)).statusCode).toBe(200);
+    },
+    bot: '进展 22 继续推进',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/reports`, payload: { text: '继续推进' } },
+    expect: 'ASSIGNMENT_CLOSED',
+  },
+  { name: 'and a 签收', person: S, bot: '收到 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` }, expect: 'ASSIGNMENT_CLOSED' },
   { name: 'the lead unit reports on its own task', person: Z, bot: '进展 22 已召开法律顾问工作会议', http: { method: 'POST', url: `/api/assignments/${K(22, 'fzb')}/reports`, payload: { text: '已召开法律顾问工作会议' } }, expect: 'ok' },
   { name: 'the only unit of task 12 acknowledges it', person: F, bot: '收到 12', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/acknowledge` }, expect: 'ok' },
   { name: 'and reports on it', person: F, bot: '进展 12 已完成项目储备', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/reports`, payload: { text: '已完成项目储备' } }, expect: 'ok' },
@@ -116,6 +131,7 @@ describe('the bot and the mini-app: one workflow', () => {
     let msg = 0;
     for (const c of CASES) {
       if (c.at) for (const app of [http, bot]) app.deps.clock.set(c.at);
+      if (c.before) for (const app of [http, bot]) await c.before(app);
       const before = { http: http.store.ledger.head().seq, bot: bot.store.ledger.head().seq };
       expect(before.bot, c.name).toBe(before.http);
 
