@@ -49,7 +49,7 @@ export async function benchReminders(quick: boolean): Promise<void> {
     const first = await timeEach(n >= 100 ? 5 : 10, async () => {
       result = planReminders(s, calendar, DEFAULT_POLICY, at);
     });
-    for (const t of result.todoCreates) s.todos[t.key] = { obligationId: t.obligationId, personId: t.personId, unionId: t.unionId, todoId: 'x', done: false };
+    for (const t of result.todoCreates) s.todos[t.key] = { obligationIds: t.obligationIds, personId: t.personId, unionId: t.unionId, todoId: 'x', done: false };
     const steady = await timeEach(n >= 100 ? 5 : 10, async () => void planReminders(s, calendar, DEFAULT_POLICY, at));
     const items = result.reminders.reduce((a, r) => a + r.items.length, 0);
     console.log(`| ${n} | ${s.tasks.length} | ${s.assignments.length.toLocaleString('en')} | ${result.reminders.length.toLocaleString('en')} | ${items.toLocaleString('en')} | ${ms(percentile(first, 50))} | ${ms(percentile(first, 99))} | ${ms(percentile(steady, 50))} | ${ms(percentile(steady, 99))} |`);

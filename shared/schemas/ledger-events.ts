@@ -39,7 +39,8 @@ const decision = z.strictObject({
   closedAssignments: z.array(z.string()).optional(),
   ...Transition,
 });
-const delivered = z.strictObject({ personId: z.string(), todoId: z.string() });
+/** A 待办 made or completed; `obligationIds` when it covers more than its subject (several units' parts, a batch of 签收). */
+const delivered = z.strictObject({ personId: z.string(), todoId: z.string(), obligationIds: z.array(z.string()).optional() });
 
 export const EVENT_PAYLOADS = {
   'obligation.acknowledged': fulfilment,

@@ -47,14 +47,18 @@ export const Reminder = z.object({
 });
 export type Reminder = z.infer<typeof Reminder>;
 
+/** One DingTalk 待办: an item of one or more of the person's units, or a batch of 签收 (then no single task). */
 export const TodoCreate = z.object({
   key: z.string(),
-  obligationId: z.string(),
+  obligationIds: z.array(z.string()).min(1),
   personId: z.string(),
   unionId: z.string(),
   subject: z.string(),
+  description: z.string().optional(),
+  /** The earliest due date of what it covers. */
   due: IsoDate,
-  taskId: z.string(),
+  /** The task it opens; absent for a batch, which opens 我的任务. */
+  taskId: z.string().optional(),
 });
 export type TodoCreate = z.infer<typeof TodoCreate>;
 

@@ -92,11 +92,27 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
     expect(leaders(planReminders(t.store.state.get(), calendar, on, at(day)))).toContain('p-qzf-l1');
   });
 
-  it('asks for one 待办 per open obligation and person', () => {
-    const p = plan('2018-11-01T09:00');
-    const keys = p.todoCreates.map((c) => c.key);
+  it('asks for one 待办 per person and item, naming the units, and one for the year\'s 签收 batch', () => {
+    // the plan's first day: 400 parts to sign for, one 待办 per contact (was one per part: 400)
+    const day1 = plan('2018-11-01T09:00');
+    const keys = day1.todoCreates.map((c) => c.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(p.todoCreates.find((c) => c.personId === 'p-fzb-c' && c.obligationId.startsWith('yc-lqstg-2018.k22.fzb:2018:acknowledge'))).toMatchObject({ due: '2018-11-08', subject: expect.stringContaining('签收:重点任务22') });
+    const covered = day1.todoCreates.flatMap((c) => c.obligationIds);
+    const reminded = day1.reminders.filter((r) => r.as === 'contact').flatMap((r) => r.items.map((i) => i.obligationId));
+    expect(covered.length).toBeGreaterThan(300);
+    expect(new Set(covered)).toEqual(new Set(reminded));
+    expect(covered).toHaveLength(reminded.length);
+    const people = day1.todoCreates.map((c) => c.personId);
+    expect(new Set(people).size).toBe(people.length);
+    const fzb = day1.todoCreates.find((c) => c.personId === 'p-fzb-c')!;
+    expect(fzb).toMatchObject({ due: '2018-11-08', subject: expect.stringMatching(/^签收 12 项新任务\(区法制办\):重点任务1、重点任务2、.*重点任务34$/) });
+    expect(fzb.taskId).toBeUndefined();
+    expect(fzb.description!.split('\n')[0]).toBe('重点任务1 高标准严要求开展政府系统“不忘初心、牢记使命”主题教育');
+    // a contact of two units (区政府党组 and 区府办) gets one 待办 for 重点任务1's 年中督查报告, naming both
+    const midYear = plan('2019-06-25T09:00').todoCreates.filter((c) => c.personId === 'p-qfb-c' && c.obligationIds.some((id) => id.startsWith('yc-lqstg-2018.k1.') && id.endsWith(':midYear')));
+    expect(midYear).toEqual([
+      expect.objectContaining({ obligationIds: ['yc-lqstg-2018.k1.qzfdz:2019:midYear', 'yc-lqstg-2018.k1.qfb:2019:midYear'], taskId: 'yc-lqstg-2018.k1', due: '2019-06-25', subject: expect.stringMatching(/^年中督查报告:重点任务1 .*\(区政府党组、区府办\)$/) }),
+    ]);
   });
 });
 
@@ -109,13 +125,14 @@ describe('state stays bounded', () => {
     s.obligations = Object.fromEntries(['a.x:2018:acknowledge', 'a.x:2019:acknowledge', 'a.x:2020:progress:Q1'].map((id) => [id, o(id)]));
     s.materialised = { 'a.x': [2018, 2019, 2020] };
     s.todos = {
-      'a.x:2019:acknowledge|p': { obligationId: 'a.x:2019:acknowledge', personId: 'p', unionId: 'u', todoId: 't1', done: true },
-      'a.x:2020:progress:Q1|p': { obligationId: 'a.x:2020:progress:Q1', personId: 'p', unionId: 'u', todoId: 't2', done: false },
-      'a.x:2018:yearEnd|p': { obligationId: 'a.x:2018:yearEnd', personId: 'p', unionId: 'u', done: false },
+      'a.x:2019:acknowledge|p': { obligationIds: ['a.x:2019:acknowledge'], personId: 'p', unionId: 'u', todoId: 't1', done: true },
+      'a.x:2020:progress:Q1|p': { obligationIds: ['a.x:2020:progress:Q1'], personId: 'p', unionId: 'u', todoId: 't2', done: false },
+      'a.x:2018:yearEnd|p': { obligationIds: ['a.x:2018:yearEnd'], personId: 'p', unionId: 'u', done: false },
+      'both|p': { obligationIds: ['a.x:2018:yearEnd', 'a.x:2020:progress:Q1'], personId: 'p', unionId: 'u', done: false },
     };
     pruneInDraft(s, '2020-03-02');
     expect(Object.keys(s.obligations)).toEqual(['a.x:2019:acknowledge', 'a.x:2020:progress:Q1']);
     expect(s.materialised).toEqual({ 'a.x': [2019, 2020] });
-    expect(Object.keys(s.todos)).toEqual(['a.x:2020:progress:Q1|p']);
+    expect(Object.keys(s.todos)).toEqual(['a.x:2020:progress:Q1|p', 'both|p']);
   });
 });

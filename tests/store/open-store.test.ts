@@ -106,6 +106,12 @@ describe('opening a data directory', () => {
     expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).schemaVersion).toBe(STATE_VERSION);
   });
 
+  it('5 → 6: a 待办 record covers a list of obligations', () => {
+    const v5 = { schemaVersion: 5, todos: { 'a:2019:acknowledge|p': { obligationId: 'a:2019:acknowledge', personId: 'p', unionId: 'u', todoId: 't', done: false } } };
+    const { doc } = migrate(v5, undefined, 6);
+    expect(doc).toEqual({ schemaVersion: 6, todos: { 'a:2019:acknowledge|p': { obligationIds: ['a:2019:acknowledge'], personId: 'p', unionId: 'u', todoId: 't', done: false } } });
+  });
+
   it('refuses a state written by a newer version', () => {
     expect(() => migrate({ schemaVersion: STATE_VERSION + 1 })).toThrow('请升级督办通');
   });

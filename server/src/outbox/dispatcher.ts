@@ -28,6 +28,7 @@ export const DEFAULT_DISPATCHER: DispatcherOptions = { maxAttempts: 8, baseDelay
 type Outcome = { result: Record<string, unknown>; events: NewLedgerEvent[]; follow?: OutboxRow[]; apply?: (d: State) => void };
 
 const system = { type: 'scheduler' as const, name: '督办通提醒' };
+const covers = (t: State['todos'][string]): { obligationIds?: string[] } => (t.obligationIds.length > 1 ? { obligationIds: t.obligationIds } : {});
 
 /**
  * Sends what the outbox holds through the Channel. Claims rows in one state write, sends, then
@@ -232,13 +233,14 @@ export class Dispatcher {
         ownerUnionId: todo.unionId,
         executorUnionIds: [todo.unionId],
         subject: p.subject,
+        ...(p.description ? { description: p.description } : {}),
         dueAt: new Date(`${p.due}T17:30:00+08:00`),
         url: p.url,
         sourceId: createHash('sha256').update(todoKey).digest('hex').slice(0, 32),
       });
       return {
         result: { todoId },
-        events: [{ type: 'todo.created', actor: system, subject: { type: 'obligation', id: todo.obligationId }, channel: 'scheduler', payload: { personId: todo.personId, todoId } }],
+        events: [{ type: 'todo.created', actor: system, subject: { type: 'obligation', id: todo.obligationIds[0]! }, channel: 'scheduler', payload: { personId: todo.personId, todoId, ...covers(todo) } }],
         apply: (d) => {
           const t = d.todos[todoKey];
           if (t) t.todoId = todoId;
@@ -253,7 +255,7 @@ export class Dispatcher {
     await this.channel.completeTodo(todo.unionId, todo.todoId);
     return {
       result: { todoId: todo.todoId },
-      events: [{ type: 'todo.completed', actor: system, subject: { type: 'obligation', id: todo.obligationId }, channel: 'scheduler', payload: { personId: todo.personId, todoId: todo.todoId } }],
+      events: [{ type: 'todo.completed', actor: system, subject: { type: 'obligation', id: todo.obligationIds[0]! }, channel: 'scheduler', payload: { personId: todo.personId, todoId: todo.todoId, ...covers(todo) } }],
       apply: (d) => {
         const t = d.todos[todoKey];
         if (t) t.done = true;

@@ -39,8 +39,9 @@ export function enqueuePlan(draft: State, plan: PlanResult, policy: ReminderPoli
   for (const t of plan.todoCreates) {
     const key = `todoCreate:${t.key}`;
     if (keys.has(key) || draft.todos[t.key]) continue;
-    draft.todos[t.key] = { obligationId: t.obligationId, personId: t.personId, unionId: t.unionId, done: false };
-    draft.outbox.push(row(key, 'todoCreate', plan.date, at, { todoKey: t.key, subject: t.subject, due: t.due, taskId: t.taskId, url: `${publicUrl}/app/#/tasks/${encodeURIComponent(t.taskId)}` }, t.personId));
+    draft.todos[t.key] = { obligationIds: t.obligationIds, personId: t.personId, unionId: t.unionId, done: false };
+    const url = `${publicUrl}/app/${t.taskId ? `#/tasks/${encodeURIComponent(t.taskId)}` : '#/my'}`;
+    draft.outbox.push(row(key, 'todoCreate', plan.date, at, { todoKey: t.key, subject: t.subject, ...(t.description ? { description: t.description } : {}), due: t.due, ...(t.taskId ? { taskId: t.taskId } : {}), url }, t.personId));
     keys.add(key);
     added += 1;
   }

@@ -29,7 +29,7 @@ export const NoticePayload = z.object({
   obligations: z.array(z.string()).optional(),
   tasks: z.array(z.string()).optional(),
 });
-export const TodoCreatePayload = z.object({ todoKey: z.string(), subject: z.string(), due: IsoDate, taskId: z.string(), url: z.string() });
+export const TodoCreatePayload = z.object({ todoKey: z.string(), subject: z.string(), description: z.string().optional(), due: IsoDate, taskId: z.string().optional(), url: z.string() });
 export const TodoCompletePayload = z.object({ todoKey: z.string() });
 export const DeliveryCheckPayload = z.object({ noticeKey: z.string(), taskId: z.string(), userId: z.string(), check: z.number().int() });
 

@@ -9,10 +9,11 @@ import { outboxRow } from './enqueue.js';
 
 /** Enqueues the completion of every open 待办 created for an obligation (it was met). */
 export function completeTodosInDraft(draft: State, obligationId: string, at: Date): void {
-  const prefix = `${obligationId}|`;
   const keys = new Set(draft.outbox.map((r) => r.key));
   for (const [todoKey, todo] of Object.entries(draft.todos)) {
-    if (!todoKey.startsWith(prefix) || todo.done) continue;
+    if (todo.done || !todo.obligationIds.includes(obligationId)) continue;
+    // a 待办 for several parts (units, or a batch of 签收) is done when every one of them is
+    if (todo.obligationIds.some((id) => draft.obligations[id]?.status === 'open')) continue;
     const key = `todoComplete:${todoKey}`;
     if (keys.has(key)) continue;
     draft.outbox.push(outboxRow(key, 'todoComplete', at.toISOString().slice(0, 10), at, { todoKey }, todo.personId));
@@ -22,8 +23,8 @@ export function completeTodosInDraft(draft: State, obligationId: string, at: Dat
 
 /** Withdraws the 待办 completions not sent yet for an obligation that opened again (签收 undone, report refiled). */
 export function withdrawTodoCompletionsInDraft(draft: State, obligationId: string): void {
-  const prefix = `${obligationId}|`;
-  draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && r.payload.todoKey.startsWith(prefix)));
+  const affected = new Set(Object.entries(draft.todos).filter(([, t]) => t.obligationIds.includes(obligationId)).map(([k]) => k));
+  draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && affected.has(r.payload.todoKey)));
 }
 
 /**

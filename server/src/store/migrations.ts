@@ -26,6 +26,15 @@ export const migrations: Record<number, Migration> = {
     const { fulfillments, obligations, ...rest } = doc;
     return { ...rest, scheduler, ledger: { seq: -1, hash: '0'.repeat(64), unflushed: [] }, proseObligations: obligations ?? [], obligations: {}, materialised: {}, legacyFulfillments: fulfillments ?? {}, requests: {}, lastReports: {}, backfill: true, botContext: {} };
   },
+  /** 5 → 6: a 待办 covers one or more obligations (one item of several units, a batch of 签收). */
+  5: (doc) => {
+    const todos: Record<string, unknown> = {};
+    for (const [key, t] of Object.entries((doc.todos ?? {}) as Record<string, Record<string, unknown>>)) {
+      const { obligationId, ...rest } = t;
+      todos[key] = { ...rest, obligationIds: Array.isArray(t.obligationIds) ? t.obligationIds : [obligationId] };
+    }
+    return { ...doc, todos };
+  },
 };
 
 export function migrate(doc: Record<string, unknown>, steps: Record<number, Migration> = migrations, target = STATE_VERSION): { doc: Record<string, unknown>; from: number } {

@@ -15,7 +15,7 @@ import { AssessmentRecord } from '../../../shared/schemas/assessment.js';
 import { Bulletin } from '../../../shared/schemas/bulletin.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
-export const STATE_VERSION = 5;
+export const STATE_VERSION = 6;
 
 /**
  * The hot, bounded, mutable state (one lowdb document). Growing history (reports, reviews,
@@ -59,7 +59,7 @@ export const State = z.object({
   /** What is still to be sent; sent rows are pruned after a while (the ledger keeps the history). */
   outbox: z.array(OutboxRow),
   /** 待办 created per open obligation and person: key `${obligationId}|${personId}`. */
-  todos: z.record(z.string(), z.object({ obligationId: z.string(), personId: z.string(), unionId: z.string(), todoId: z.string().optional(), done: z.boolean() })),
+  todos: z.record(z.string(), z.object({ obligationIds: z.array(z.string()).min(1), personId: z.string(), unionId: z.string(), todoId: z.string().optional(), done: z.boolean() })),
   /** Compare-and-set marker: the last date the planner enqueued that day's reminders. */
   scheduler: z.object({
     lastPlannedDate: IsoDate.nullable(),

@@ -153,7 +153,7 @@ export function pruneInDraft(draft: State, today: string): void {
     const keep = ys.filter((y) => y >= from);
     if (keep.length !== ys.length) draft.materialised[a] = keep;
   }
-  for (const [key, todo] of Object.entries(draft.todos)) if (todo.done || !draft.obligations[todo.obligationId]) delete draft.todos[key];
+  for (const [key, todo] of Object.entries(draft.todos)) if (todo.done || todo.obligationIds.every((id) => !draft.obligations[id])) delete draft.todos[key];
 }
 
 /** Makes sure the live years are stored (start-up, a new day, an import): one transaction, none when nothing is missing. */

@@ -1,5 +1,5 @@
 import type { Person } from '../../../../shared/schemas/person.js';
-import type { Reminder, ReminderItem, ReminderPlan } from '../../../../shared/schemas/reminders.js';
+import type { Reminder, ReminderItem, ReminderPlan, TodoCreate } from '../../../../shared/schemas/reminders.js';
 import { shanghaiDate, shanghaiMinutes, parseHhmm } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
@@ -23,6 +23,58 @@ function stageOf(calendar: WorkCalendar, policy: ReminderPolicy, today: string, 
   const level = od >= l3 ? 3 : od >= l2 ? 2 : 1;
   const remindToday = od === 1 || (od - 1) % policy.overdue.everyWorkingDays === 0 || od === l2 || od === l3;
   return remindToday ? { stage: 'overdue', workingDays: od, level } : none;
+}
+
+interface TodoWanted {
+  person: Person;
+  item: ReminderItem;
+  opensOn: string;
+}
+
+const taskName = (i: Pick<ReminderItem, 'taskKind' | 'taskNumber'>): string => `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
+const unitsOf = (items: readonly ReminderItem[]): string => [...new Set(items.map((i) => i.unitName))].join('、');
+
+/**
+ * DingTalk 待办 for what people were reminded of and have no 待办 for yet. One 待办 per person and
+ * item, naming the unit(s): a person who answers for two units' parts of the same item gets one
+ * (completed when every part is done). A year's 签收 that arrives together is one 待办 listing its
+ * tasks: 签收 is one tap (全部签收) on 我的任务, which the 待办 opens, and eleven near-identical rows
+ * "签收:重点任务N" in DingTalk's 待办 list would bury the items that are real work. Reports keep one
+ * 待办 per task: each is its own piece of work, with its own evidence and deadline.
+ */
+function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['todos']>): TodoCreate[] {
+  const groups = new Map<string, { person: Person; items: ReminderItem[]; batch: boolean }>();
+  for (const w of wanted) {
+    const batch = w.item.kind === 'acknowledge';
+    const key = batch ? `ack|${w.opensOn}|${w.person.id}` : `${w.item.taskId}|${w.item.kind}|${w.item.label}|${w.item.due}|${w.person.id}`;
+    const g = groups.get(key) ?? { person: w.person, items: [], batch };
+    g.items.push(w.item);
+    groups.set(key, g);
+  }
+  const out: TodoCreate[] = [];
+  for (const [base, g] of groups) {
+    // a part that arrives after its item's 待办 was made (a unit named later) gets a 待办 of its own
+    let key = base;
+    for (let n = 2; existing[key]; n += 1) key = `${base}+${n}`;
+    const items = [...g.items].sort((x, y) => (x.taskKind === y.taskKind ? 0 : x.taskKind === 'key' ? -1 : 1) || x.taskNumber - y.taskNumber);
+    const first = items[0]!;
+    const units = unitsOf(items);
+    const tasks = [...new Map(items.map((i) => [i.taskId, i])).values()];
+    const subject = g.batch && tasks.length > 1
+      ? `签收 ${tasks.length} 项新任务(${units}):${tasks.map(taskName).join('、')}`
+      : `${first.label}:${taskName(first)} ${first.taskTitle}(${units})`;
+    out.push({
+      key,
+      obligationIds: items.map((i) => i.obligationId),
+      personId: g.person.id,
+      unionId: g.person.dingtalk.unionId!,
+      subject: subject.length > 200 ? `${subject.slice(0, 199)}…` : subject,
+      description: tasks.map((i) => `${taskName(i)} ${i.taskTitle}`).join('\n').slice(0, 4000),
+      due: items.reduce((d, i) => (i.due < d ? i.due : d), first.due),
+      ...(tasks.length === 1 ? { taskId: first.taskId } : {}),
+    });
+  }
+  return out;
 }
 
 /**
@@ -60,7 +112,10 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
   const districtLeader = (p: Person): boolean => p.roles.includes('leader') && p.unitIds.some((u) => government.has(u));
   const escalateTo = (p: Person): boolean => policy.escalation.districtLeaders || !districtLeader(p);
   const digests = new Map<string, Reminder>();
-  const todoKeys = new Set<string>();
+  // obligations a person already has a 待办 for (one 待办 may cover several units' parts, or a batch of 签收)
+  const covered = new Set<string>();
+  for (const t of Object.values(state.todos)) for (const id of t.obligationIds) covered.add(`${id}|${t.personId}`);
+  const todoWanted: TodoWanted[] = [];
   const warned = new Set<string>();
   const push = (person: Person, kind: Reminder['kind'], as: Reminder['as'], item: ReminderItem): void => {
     const key = `notice:${kind}:${person.id}:${date}`;
@@ -122,20 +177,15 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
       workingDays: st.workingDays,
       level: st.level,
     };
-    const todoSubject = `${o.label}:${task.kind === 'key' ? '重点任务' : '任务'}${task.number} ${task.title}`.slice(0, 200);
     for (const p of first) {
       push(p, 'digest', 'contact', item);
-      if (!policy.todo.enabled || !p.dingtalk.unionId) continue;
-      const todoKey = `${o.id}|${p.id}`;
-      if (!state.todos[todoKey] && !todoKeys.has(todoKey)) {
-        todoKeys.add(todoKey);
-        result.todoCreates.push({ key: todoKey, obligationId: o.id, personId: p.id, unionId: p.dingtalk.unionId, subject: todoSubject, due: item.due, taskId: task.id });
-      }
+      if (policy.todo.enabled && p.dingtalk.unionId && !covered.has(`${o.id}|${p.id}`)) todoWanted.push({ person: p, item, opensOn: o.opensOn });
     }
     if (item.level >= 2) for (const l of people?.leaders ?? []) if (!first.includes(l) && escalateTo(l)) push(l, 'escalation', 'leader', item);
     if (item.level >= 3) for (const s of supervisors) push(s, 'escalation', 'supervisor', item);
   }
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
+  result.todoCreates = groupTodos(todoWanted, state.todos);
   result.reminders = [...digests.values()].sort((a, b) => cmp(a.key, b.key));
   const people = new Map(state.people.map((p) => [p.id, p]));
   for (const r of result.reminders) {
