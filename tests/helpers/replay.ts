@@ -9,12 +9,14 @@ import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../../server/src/store/memory/memory-store.js';
 import { FakeChannel } from './fake-channel.js';
+import type { TodoInput } from '../../server/src/channels/channel.js';
 
 export interface ReplayResult {
   days: number;
   workingDays: number;
   notices: FakeChannel['notices'];
   todos: number;
+  todoList: Array<{ input: TodoInput; done: boolean }>;
   /** messages per person per month (YYYY-MM). */
   perPersonMonth: Map<string, Map<string, number>>;
   /** Weeks (Monday) that contain a due date. */
@@ -45,7 +47,7 @@ export async function replay(seedsDir: string, from: string, to: string): Promis
   const log = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
   const dispatcher = new Dispatcher(store, channel, log, { concurrency: 8, recordEvery: 200, batch: 2000 });
   const scheduler = new Scheduler({ store, calendar, policy: DEFAULT_POLICY, clock, log, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
-  const result: ReplayResult = { days: 0, workingDays: 0, notices: channel.notices, todos: 0, perPersonMonth: new Map(), deadlineWeeks: new Set(), fulfilled: 0, maxPerPersonDay: 0, holidayMessages: 0, stateBytes: new Map() };
+  const result: ReplayResult = { days: 0, workingDays: 0, notices: channel.notices, todos: 0, todoList: [], perPersonMonth: new Map(), deadlineWeeks: new Set(), fulfilled: 0, maxPerPersonDay: 0, holidayMessages: 0, stateBytes: new Map() };
   for (let day = toDay(from); day <= toDay(to); day += 1) {
     const date = fromDay(day);
     now = new Date(`${date}T09:00:00+08:00`);
@@ -84,6 +86,7 @@ export async function replay(seedsDir: string, from: string, to: string): Promis
     result.fulfilled += (await fulfilObligations(store, actions)).changed;
   }
   result.todos = channel.todos.size;
+  result.todoList = [...channel.todos.values()];
   return result;
 }
 

@@ -48,7 +48,7 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
   };
   const inbox = (userid: string) => emu.admin<Inbox>('GET', `/messages?userid=${userid}`);
 
-  it('plans the day once, sends one digest per person and one 待办 per open obligation', async () => {
+  it('plans the day once, sends one digest per person and one 待办 per person for the 签收 batch of the year', async () => {
     const preview = scheduler.preview(clock.now());
     await drain();
     const digests = preview.reminders.filter((r) => r.kind === 'digest');
@@ -61,7 +61,7 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     expect(text).toContain('另有 4 项,请在督办通中查看。');
     expect(Buffer.byteLength(JSON.stringify(fzb.items[0]!.msg))).toBeLessThanOrEqual(2048);
     // the year's 签收 arrive together: one 待办 listing the 12 tasks, not 12 identical-looking rows
-    expect(fzb.todos).toEqual([expect.objectContaining({ done: false, subject: expect.stringMatching(/^签收 12 项新任务\(区法制办\):重点任务1、/) })]);
+    expect(fzb.todos).toEqual([expect.objectContaining({ done: false, subject: expect.stringMatching(/^2018年度签收 12 项任务\(区法制办\):重点任务1、/) })]);
     expect(await events('reminders.planned')).toHaveLength(1);
     expect((await events('reminder.sent')).length).toBe(digests.length);
 
@@ -98,7 +98,7 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     await ack(todo.obligationIds[11]!);
     await drain();
     const done = (await inbox('dt-fzb-c')).todos.filter((x) => x.done);
-    expect(done).toEqual([expect.objectContaining({ id: todo.todoId, subject: expect.stringContaining('签收 12 项新任务') })]);
+    expect(done).toEqual([expect.objectContaining({ id: todo.todoId, subject: expect.stringContaining('2018年度签收 12 项任务') })]);
     expect((await events('todo.completed')).length).toBe(1);
   });
 

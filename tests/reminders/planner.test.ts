@@ -105,13 +105,13 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
     const people = day1.todoCreates.map((c) => c.personId);
     expect(new Set(people).size).toBe(people.length);
     const fzb = day1.todoCreates.find((c) => c.personId === 'p-fzb-c')!;
-    expect(fzb).toMatchObject({ due: '2018-11-08', subject: expect.stringMatching(/^签收 12 项新任务\(区法制办\):重点任务1、重点任务2、.*重点任务34$/) });
+    expect(fzb).toMatchObject({ due: '2018-11-08', subject: expect.stringMatching(/^2018年度签收 12 项任务\(区法制办\):重点任务1、重点任务2、.*重点任务34$/) });
     expect(fzb.taskId).toBeUndefined();
     expect(fzb.description!.split('\n')[0]).toBe('重点任务1 高标准严要求开展政府系统“不忘初心、牢记使命”主题教育');
     // a contact of two units (区政府党组 and 区府办) gets one 待办 for 重点任务1's 年中督查报告, naming both
     const midYear = plan('2019-06-25T09:00').todoCreates.filter((c) => c.personId === 'p-qfb-c' && c.obligationIds.some((id) => id.startsWith('yc-lqstg-2018.k1.') && id.endsWith(':midYear')));
     expect(midYear).toEqual([
-      expect.objectContaining({ obligationIds: ['yc-lqstg-2018.k1.qzfdz:2019:midYear', 'yc-lqstg-2018.k1.qfb:2019:midYear'], taskId: 'yc-lqstg-2018.k1', due: '2019-06-25', subject: expect.stringMatching(/^年中督查报告:重点任务1 .*\(区政府党组、区府办\)$/) }),
+      expect.objectContaining({ obligationIds: ['yc-lqstg-2018.k1.qzfdz:2019:midYear', 'yc-lqstg-2018.k1.qfb:2019:midYear'], taskId: 'yc-lqstg-2018.k1', due: '2019-06-25', subject: expect.stringMatching(/^2019年年中督查报告:重点任务1 .*\(区政府党组、区府办\)$/) }),
     ]);
   });
 });

@@ -19,6 +19,14 @@ describe('replaying the seeded plan from its start to 2019-12-31', () => {
     const escalated = new Set(r.notices.filter((n) => n.message.kind === 'actionCard' && n.message.title.startsWith('逾期督办')).map((n) => n.userId));
     expect([...escalated].some((u) => u.endsWith('-l'))).toBe(true);
     expect([...escalated].some((u) => u.startsWith('dt-dkb-s'))).toBe(true);
+    // one 待办 per person and item: no two with the same title for one person, across both years
+    const subjects = new Map<string, Set<string>>();
+    for (const { input } of r.todoList) {
+      const mine = subjects.get(input.ownerUnionId) ?? new Set<string>();
+      expect(mine.has(input.subject), input.subject).toBe(false);
+      subjects.set(input.ownerUnionId, mine.add(input.subject));
+    }
+    expect(r.todoList.length).toBeGreaterThan(100);
     // every digest differs from the one the same person got before
     const last = new Map<string, string>();
     for (const n of r.notices) {

@@ -60,9 +60,11 @@ function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['tod
     const first = items[0]!;
     const units = unitsOf(items);
     const tasks = [...new Map(items.map((i) => [i.taskId, i])).values()];
+    // the same item comes back every year: the year tells this year's 待办 from last year's
+    const year = first.due.slice(0, 4);
     const subject = g.batch && tasks.length > 1
-      ? `签收 ${tasks.length} 项新任务(${units}):${tasks.map(taskName).join('、')}`
-      : `${first.label}:${taskName(first)} ${first.taskTitle}(${units})`;
+      ? `${year}年度签收 ${tasks.length} 项任务(${units}):${tasks.map(taskName).join('、')}`
+      : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}:${taskName(first)} ${first.taskTitle}(${units})`;
     out.push({
       key,
       obligationIds: items.map((i) => i.obligationId),
