@@ -12,6 +12,7 @@ import { robotRoutes } from './routes/robot.js';
 import { streamRoutes } from './routes/stream.js';
 import { todoRoutes } from './routes/todo.js';
 import { workNoticeRoutes } from './routes/work-notice.js';
+import { persistWorld } from './persist.js';
 import { EmulatorState } from './state.js';
 import { StreamGateway } from './stream-gateway.js';
 
@@ -19,18 +20,25 @@ export interface Emulator {
   app: FastifyInstance;
   state: EmulatorState;
   gateway: StreamGateway;
+  /** Saves the world now (local mode keeps it in the data directory); a no-op without a world file. */
+  flush: () => void;
+  /** Messages and 待办 restored from the world file at start. */
+  restored: number;
 }
 
 const CONSOLE_HTML = new URL('../console/index.html', import.meta.url);
+/** The console's tab icon: DingTalk blue, 钉. */
+const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#1677ff"/><text x="32" y="45" font-size="38" text-anchor="middle" fill="#fff" font-family="sans-serif">钉</text></svg>';
 
 /**
  * A local DingTalk open platform on one port: the API host (/v1.0/…), the OAPI host (/gettoken,
  * /topapi/…, /media/upload, /robot/sendBySession), the Stream gateway (/v1.0/gateway/… + WS
  * /connect), the admin API (/__emulator/…) and the console (/).
  */
-export async function buildEmulator(org: Org, options: { logger?: boolean; serverUrl?: string } = {}): Promise<Emulator> {
+export async function buildEmulator(org: Org, options: { logger?: boolean; serverUrl?: string; worldFile?: string; log?: (m: string) => void } = {}): Promise<Emulator> {
   const state = new EmulatorState(org);
   state.serverUrl = options.serverUrl;
+  const world = options.worldFile ? persistWorld(state, options.worldFile, options.log ?? console.warn) : undefined;
   const gateway = new StreamGateway(state);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 30 * 1024 * 1024 });
   await app.register(formbody);
@@ -68,7 +76,17 @@ export async function buildEmulator(org: Org, options: { logger?: boolean; serve
   const html = readFileSync(CONSOLE_HTML, 'utf8');
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
   app.get('/console', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
-  app.addHook('onClose', async () => gateway.stop());
+  app.get('/favicon.ico', async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(FAVICON));
+  if (world) {
+    // anything but reading (and the console's clock poll) may change the world: save it soon after
+    app.addHook('onResponse', async (req) => {
+      if (req.method !== 'GET' && !req.url.startsWith('/__emulator/clock')) world.changed();
+    });
+  }
+  app.addHook('onClose', async () => {
+    gateway.stop();
+    world?.flush();
+  });
   gateway.start();
-  return { app, state, gateway };
+  return { app, state, gateway, flush: () => world?.flush(), restored: world?.restored ?? 0 };
 }

@@ -148,6 +148,16 @@ export class EmulatorState {
     return this.nextTaskId++;
   }
 
+  /** The id counters, saved with the world so ids are never reused after a restart. */
+  ids(): { nextTaskId: number; nextId: number } {
+    return { nextTaskId: this.nextTaskId, nextId: this.nextId };
+  }
+
+  setIds(nextTaskId: number, nextId: number): void {
+    this.nextTaskId = Math.max(this.nextTaskId, nextTaskId);
+    this.nextId = Math.max(this.nextId, nextId);
+  }
+
   app(appKey: string | undefined): App | undefined {
     return this.org.apps.find((a) => a.appKey === appKey);
   }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { DingTalkChannelOptions } from './channels/dingtalk/dingtalk-channel.js';
@@ -38,7 +39,7 @@ export async function ensureLocalEmulator(config: Config, log: Log, env: Record<
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/main.ts'], {
     cwd: ROOT,
-    env: { ...env, DUBAN_EMULATOR_PORT: String(config.emulator.port), DUBAN_SEEDS_DIR: config.seedsDir, DUBAN_SERVER_URL: `http://127.0.0.1:${config.port}` },
+    env: { ...env, DUBAN_EMULATOR_PORT: String(config.emulator.port), DUBAN_SEEDS_DIR: config.seedsDir, DUBAN_EMULATOR_WORLD: join(config.dataDir, 'emulator-world.json'), DUBAN_SERVER_URL: `http://127.0.0.1:${config.port}` },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   // The emulator belongs to this process: never leave it behind, whatever way we end.

@@ -83,4 +83,6 @@ export const SimClockStatus = z.object({
   dayName: z.string(),
   workingDay: z.boolean(),
   simulated: z.boolean(),
+  /** While a day is being worked out (the clock just moved): what is happening, for the console. */
+  busy: z.object({ date: IsoDate, phase: z.enum(['obligations', 'planning', 'sending']), done: z.number().int(), total: z.number().int(), seconds: z.number() }).optional(),
 });

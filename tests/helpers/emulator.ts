@@ -13,8 +13,8 @@ export interface RunningEmulator extends Emulator {
 }
 
 /** The emulator listening on a free loopback port, seeded from the project's seeds. */
-export async function startEmulator(): Promise<RunningEmulator> {
-  const emulator = await buildEmulator(orgFromSeeds(SEEDS_DIR));
+export async function startEmulator(options: { worldFile?: string } = {}): Promise<RunningEmulator> {
+  const emulator = await buildEmulator(orgFromSeeds(SEEDS_DIR), options);
   await emulator.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (emulator.app.server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;

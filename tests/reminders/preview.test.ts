@@ -63,6 +63,36 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
     expect(t.store.state.get().simClock?.at).toBe('2019-10-01T01:00:00.000Z');
   });
 
+  it('while a day is being worked out, GET /dev/clock says what is happening (the console shows it)', async () => {
+    // hold the third notice of the day until the progress has been read
+    const send = channel.sendNotice.bind(channel);
+    let calls = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let reached!: () => void;
+    const atGate = new Promise<void>((r) => (reached = r));
+    channel.sendNotice = async (...args) => {
+      calls += 1;
+      if (calls === 3) {
+        reached();
+        await released;
+      }
+      return send(...args);
+    };
+    const moving = t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019-12-20' } });
+    await atGate;
+    const during = (await t.inject('/dev/clock')).json();
+    expect(during).toMatchObject({ date: '2019-12-20', busy: { date: '2019-12-20', phase: 'sending', done: expect.any(Number), total: expect.any(Number), seconds: expect.any(Number) } });
+    expect(during.busy.total).toBeGreaterThan(2);
+    expect(during.busy.done).toBeLessThan(during.busy.total);
+    release();
+    const moved = (await moving).json();
+    expect(moved.tick.dispatched.sent).toBeGreaterThanOrEqual(during.busy.total);
+    expect(moved.busy).toBeUndefined();
+    expect((await t.inject('/dev/clock')).json().busy).toBeUndefined();
+    channel.sendNotice = send;
+  });
+
   it('reports degraded health while a calendar year is missing', async () => {
     expect((await t.inject('/api/health')).json()).toMatchObject({ status: 'degraded', warnings: expect.arrayContaining(['缺少 2027 年的节假日数据']) });
   });

@@ -40,6 +40,8 @@ const covers = (t: State['todos'][string]): { obligationIds?: string[] } => (t.o
 export class Dispatcher {
   private readonly o: DispatcherOptions;
   private running: Promise<unknown> | undefined;
+  /** The pass in progress: rows claimed and rows recorded so far (the console's progress). */
+  readonly progress = { claimed: 0, done: 0 };
   private stopping = false;
 
   constructor(
@@ -97,10 +99,12 @@ export class Dispatcher {
       return due.filter((r) => r.status === 'claimed').map((r) => JSON.parse(JSON.stringify(r)) as OutboxRow);
     });
     const queue = [...claimed];
+    Object.assign(this.progress, { claimed: claimed.length, done: 0 });
     const done: Array<{ row: OutboxRow; outcome?: Outcome; error?: unknown }> = [];
     const flush = async (): Promise<void> => {
       const group = done.splice(0);
       if (group.length > 0) await this.record(group, now, stats);
+      this.progress.done += group.length;
     };
     const worker = async (): Promise<void> => {
       for (let row = !this.stopping ? queue.shift() : undefined; row; row = !this.stopping ? queue.shift() : undefined) {

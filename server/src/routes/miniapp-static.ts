@@ -25,5 +25,7 @@ export function miniappStatic(dir: string): FastifyPluginAsync {
       },
     });
     app.get('/app/', (_req, reply) => reply.sendFile('index.html'));
+    // browsers ask the site root for its icon (the API docs, a notice opened on a PC)
+    app.get('/favicon.ico', (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').sendFile('favicon.svg'));
   };
 }

@@ -42,7 +42,8 @@ export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkC
       const now = deps.clock.now();
       const date = shanghaiDate(now);
       const info = calendar.info(date);
-      return { now: now.toISOString(), date, dayName: info.name, workingDay: info.working, simulated: true };
+      const busy = scheduler.progress();
+      return { now: now.toISOString(), date, dayName: info.name, workingDay: info.working, simulated: true, ...(busy ? { busy } : {}) };
     };
     app.get('/dev/clock', { schema: { tags: ['本地模式'], summary: '模拟时钟', response: { 200: SimClockStatus } } }, async () => status());
     app.post(

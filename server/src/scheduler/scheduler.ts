@@ -28,9 +28,13 @@ export interface TickResult {
  * sends whatever is due. At start-up a tick runs at once (catch-up); a day missed while the
  * process was down is not replayed — today's plan already carries everything still overdue.
  */
+type Phase = 'obligations' | 'planning' | 'sending';
+
 export class Scheduler {
   private task: ScheduledTask | undefined;
   private catchUp: Promise<void> | undefined;
+  /** A day being worked out by runUntilIdle (the simulated clock moved): for the console's progress line. */
+  private busy: { date: string; phase: Phase; started: number; base: number; total: number } | undefined;
 
   constructor(
     private readonly d: { store: Store; calendar: WorkCalendar; policy: ReminderPolicy; clock: Clock; log: Log; dispatcher: Dispatcher; publicUrl: string },
@@ -45,8 +49,10 @@ export class Scheduler {
     const date = shanghaiDate(now);
     const out: TickResult = { date, dispatched: { sent: 0, retried: 0, failed: 0, expired: 0 } };
     // a new year (or an import) is materialised first: the plan reads stored obligations
+    this.phase('obligations');
     await ensureObligations(this.d.store, this.d, now);
     if (this.d.store.state.get().scheduler.lastPlannedDate !== date) {
+      this.phase('planning');
       const plan = planReminders(this.d.store.state.get(), this.d.calendar, this.d.policy, now);
       for (const w of plan.warnings) this.d.log.warn(w);
       if (plan.skipped) out.skipped = plan.skipped;
@@ -81,20 +87,45 @@ export class Scheduler {
         }
       }
     }
+    if (this.busy && this.busy.phase !== 'sending') {
+      const nowIso = now.toISOString();
+      this.busy.total = this.d.store.state.get().outbox.filter((r) => r.status === 'pending' && r.runAt <= nowIso).length;
+    }
+    this.phase('sending');
     out.dispatched = await this.d.dispatcher.runOnce(now);
     return out;
   }
 
+  private phase(phase: Phase): void {
+    if (this.busy) this.busy.phase = phase;
+  }
+
+  /** What runUntilIdle is doing now, if anything: phase, rows sent of the day's total, seconds so far. */
+  progress(): { date: string; phase: Phase; done: number; total: number; seconds: number } | undefined {
+    const b = this.busy;
+    if (!b) return undefined;
+    const done = b.phase === 'sending' ? b.base + this.d.dispatcher.progress.done : 0;
+    return { date: b.date, phase: b.phase, done, total: Math.max(b.total, done), seconds: Math.round((performance.now() - b.started) / 100) / 10 };
+  }
+
   /** Ticks until the outbox has nothing due (bounded): used after the simulated clock moves. */
   async runUntilIdle(now = this.d.clock.now(), maxPasses = 20): Promise<TickResult> {
-    const first = await this.tick(now);
-    for (let i = 1; i < maxPasses; i += 1) {
-      if (first.dispatched.sent + first.dispatched.retried + first.dispatched.failed === 0 && i === 1 && !first.planned) break;
-      const more = await this.tick(now);
-      for (const k of ['sent', 'retried', 'failed', 'expired'] as const) first.dispatched[k] += more.dispatched[k];
-      if (more.dispatched.sent + more.dispatched.retried + more.dispatched.failed === 0) break;
+    const busy = (this.busy = { date: shanghaiDate(now), phase: 'obligations', started: performance.now(), base: 0, total: 0 });
+    const handled = (d: TickResult['dispatched']): number => d.sent + d.retried + d.failed;
+    try {
+      const first = await this.tick(now);
+      busy.base += handled(first.dispatched);
+      for (let i = 1; i < maxPasses; i += 1) {
+        if (handled(first.dispatched) === 0 && i === 1 && !first.planned) break;
+        const more = await this.tick(now);
+        busy.base += handled(more.dispatched);
+        for (const k of ['sent', 'retried', 'failed', 'expired'] as const) first.dispatched[k] += more.dispatched[k];
+        if (handled(more.dispatched) === 0) break;
+      }
+      return first;
+    } finally {
+      this.busy = undefined;
     }
-    return first;
   }
 
   /** Reset stale claims, catch up, then wake every minute (Asia/Shanghai). */
