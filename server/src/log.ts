@@ -2,11 +2,20 @@ import type { Log } from './deps.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-/** A plain console logger with a timestamp, for the process's own messages. */
-export function consoleLog(level: (typeof LEVELS)[number] = 'info'): Log {
+/** An instant as the officials' wall clock reads it: `2026-11-30 00:17:54.630+08:00` (Asia/Shanghai has no DST). */
+export function shanghaiStamp(ms: number = Date.now()): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().replace('T', ' ').replace('Z', '+08:00');
+}
+
+/**
+ * A plain console logger, stamped in Asia/Shanghai. In local mode (`context.simNow` set once the
+ * simulated clock is known) each line also carries the simulated date, the date everything it
+ * talks about happens on: `2026-11-30 00:17:54.630+08:00 [模拟 2018-11-01] INFO …`.
+ */
+export function consoleLog(level: (typeof LEVELS)[number] = 'info', context: { simNow?: () => Date } = {}): Log {
   const min = LEVELS.indexOf(level);
   const at = (l: (typeof LEVELS)[number]): boolean => LEVELS.indexOf(l) >= min;
-  const stamp = (): string => new Date().toISOString();
+  const stamp = (): string => `${shanghaiStamp()}${context.simNow ? ` [模拟 ${shanghaiStamp(context.simNow().getTime()).slice(0, 10)}]` : ''}`;
   return {
     info: (m) => at('info') && console.log(`${stamp()} INFO  ${m}`),
     warn: (m) => at('warn') && console.warn(`${stamp()} WARN  ${m}`),

@@ -11,10 +11,9 @@ import { importPlan } from './importer/import-plan.js';
 import { ensureObligations } from './domain/obligations/obligation-book.js';
 import { ProgressService } from './domain/progress/progress-service.js';
 import { backfillFromLedger } from './domain/progress/backfill.js';
-import { consoleLog } from './log.js';
+import { consoleLog, redactUrl, shanghaiStamp } from './log.js';
 import { loadSeeds } from './seeds/load-seeds.js';
 import { StoreError } from './store/errors.js';
-import { redactUrl } from './log.js';
 import { join } from 'node:path';
 import { createBotHandler } from './bot/bot-service.js';
 import { EvidenceStore } from './evidence/evidence-store.js';
@@ -39,7 +38,8 @@ import { fileURLToPath } from 'node:url';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const log = consoleLog(config.logLevel);
+  const logContext: { simNow?: () => Date } = {};
+  const log = consoleLog(config.logLevel, logContext);
   log.info(`督办通 ${config.version} 启动中,模式:${config.mode === 'local' ? '本地模式(使用本地钉钉模拟器,无需凭据)' : '钉钉模式'}`);
   log.info(`数据目录:${config.dataDir}`);
   // in local mode the simulated clock is *the* clock, the ledger's too (set once it is known below)
@@ -68,8 +68,11 @@ async function main(): Promise<void> {
   const active = store.state.get().plans.find((p) => p.id === store.state.get().activePlanId);
   const sim = config.mode === 'local' ? new SimClock(store, simStart(config, active?.issuedOn, calendar)) : undefined;
   const clock = sim ?? systemClock;
-  if (sim) storeNow = () => sim.now();
-  if (sim) log.info(`模拟时钟:${sim.now().toISOString()}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`);
+  if (sim) {
+    storeNow = () => sim.now();
+    logContext.simNow = () => sim.now();
+    log.info(`模拟时钟:${shanghaiStamp(sim.now().getTime()).slice(0, 16)}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`);
+  }
   const calendarWarnings = (): string[] => {
     const years = store.state.get().plans.flatMap((p) => (p.period ? [p.period.from, p.period.to] : []));
     const now = Number(shanghaiDate(clock.now()).slice(0, 4));
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
 
 
   const app = await buildApp(deps, {
-    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel, serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) } },
+    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel, timestamp: () => `,"time":"${shanghaiStamp()}"`, serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) } },
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(config.robotMode === 'stream' ? {} : { dingtalkCallback: { appSecret: channelOptions.appSecret, inbox } }),
     warnings: calendarWarnings,

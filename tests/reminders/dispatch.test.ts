@@ -129,4 +129,22 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     expect(texts).toEqual(['stuck 2018-11-08']);
     expect((await events('reminder.abandoned')).map((e) => e.subject.id)).toEqual(['notice:test:old']);
   });
+
+  it('a simulated jump runs the delivery checks on the way at their own instants: read receipts appear, nothing asks a day late', async () => {
+    // 11-08's digests went out at 09:00 (above); 区司法局's contact reads hers, then the clock jumps a week
+    const sfj = (await inbox('dt-sfj-c')).items.filter((i) => i.kind === 'notice');
+    await emu.admin('POST', `/messages/${sfj.at(-1)!.id}/read`);
+    const moves: string[] = [];
+    const moveTo = async (d: Date) => {
+      moves.push(d.toISOString());
+      clock.set(d.toISOString());
+      await emu.admin('POST', '/clock', { at: d.toISOString() });
+    };
+    await scheduler.catchUpTo(new Date('2018-11-14T09:00:00+08:00'), moveTo);
+    expect(moves).toEqual(['2018-11-08T01:10:00.000Z', '2018-11-08T09:00:00.000Z']);
+    const checks = (await events('reminder.delivery')).filter((e) => e.subject.id === 'notice:digest:p-sfj-c:2018-11-08');
+    expect(checks.map((e) => e.payload)).toEqual([expect.objectContaining({ check: 1, status: 'read' }), expect.objectContaining({ check: 2, status: 'read' })]);
+    expect(await events('reminder.failed')).toEqual([]);
+    expect(t.store.state.get().outbox.filter((r) => r.status === 'pending' && r.runAt < '2018-11-14T01:00:00.000Z')).toEqual([]);
+  });
 });

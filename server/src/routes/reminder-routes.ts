@@ -69,8 +69,12 @@ export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkC
         const at = new Date(`${date}T${sim.digestTime}:00+08:00`);
         // the ledger is in time order: the simulated clock only moves forward
         if (at.getTime() < deps.clock.now().getTime()) throw new AppError('CLOCK_BACKWARDS', 409, `模拟时钟不能往回拨(现在是 ${today},台账按时间顺序记录)。如需从头开始,请换一个数据目录(DUBAN_DATA_DIR)重新启动`);
-        await sim.clock.set(at);
-        await sim.onMove?.(at);
+        const moveTo = async (t: Date): Promise<void> => {
+          await sim.clock.set(t);
+          await sim.onMove?.(t);
+        };
+        await scheduler.catchUpTo(at, moveTo);
+        await moveTo(at);
         const { plan: _plan, ...tick } = await scheduler.runUntilIdle(at);
         return { ...status(), tick };
       },

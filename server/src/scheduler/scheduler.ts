@@ -108,6 +108,27 @@ export class Scheduler {
     return { date: b.date, phase: b.phase, done, total: Math.max(b.total, done), seconds: Math.round((performance.now() - b.started) / 100) / 10 };
   }
 
+  /**
+   * Before the simulated clock jumps to `to`: sends what falls due on the way at its own instant —
+   * the clock (and the platform's, through `moveTo`) set to each due time in turn — so a delivery
+   * check runs 10 minutes and at 17:00 after its notice, as it would in real time, and sees what
+   * people read meanwhile, instead of asking a day later for a result the platform no longer has.
+   */
+  async catchUpTo(to: Date, moveTo: (at: Date) => Promise<void>, maxSteps = 50): Promise<number> {
+    let steps = 0;
+    for (; steps < maxSteps; steps += 1) {
+      const from = this.d.clock.now().toISOString();
+      const toIso = to.toISOString();
+      const next = this.d.store.state.get().outbox.reduce<string | undefined>((m, r) => (r.status === 'pending' && r.runAt < toIso && (!m || r.runAt < m) ? r.runAt : m), undefined);
+      if (!next) break;
+      const at = new Date(next > from ? next : from);
+      if (next > from) await moveTo(at);
+      const d = await this.d.dispatcher.runOnce(at);
+      if (d.sent + d.retried + d.failed + d.expired === 0 && next <= from) break; // nothing more can move today
+    }
+    return steps;
+  }
+
   /** Ticks until the outbox has nothing due (bounded): used after the simulated clock moves. */
   async runUntilIdle(now = this.d.clock.now(), maxPasses = 20): Promise<TickResult> {
     const busy = (this.busy = { date: shanghaiDate(now), phase: 'obligations', started: performance.now(), base: 0, total: 0 });

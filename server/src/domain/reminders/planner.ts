@@ -35,36 +35,35 @@ const taskName = (i: Pick<ReminderItem, 'taskKind' | 'taskNumber'>): string => `
 const unitsOf = (items: readonly ReminderItem[]): string => [...new Set(items.map((i) => i.unitName))].join('、');
 
 /**
- * DingTalk 待办 for what people were reminded of and have no 待办 for yet. One 待办 per person and
- * item, naming the unit(s): a person who answers for two units' parts of the same item gets one
- * (completed when every part is done). A year's 签收 that arrives together is one 待办 listing its
- * tasks: 签收 is one tap (全部签收) on 我的任务, which the 待办 opens, and eleven near-identical rows
- * "签收:重点任务N" in DingTalk's 待办 list would bury the items that are real work. Reports keep one
- * 待办 per task: each is its own piece of work, with its own evidence and deadline.
+ * DingTalk 待办 for what people were reminded of and have no 待办 for yet: one per person and
+ * deadline — what falls due together (a year's 签收, 11月20日's 专项工作计划 of eight tasks, a
+ * quarter's 进展) is one 待办 listing its tasks and naming the unit(s), completed when every part
+ * is done. DingTalk's 待办 list then reads as the person's deadlines, one row each: eleven
+ * look-alike rows "签收:重点任务N" for what 全部签收 does in one tap would bury everything else.
+ * A person who answers for two units' parts of the same item gets one 待办 for both. A single
+ * task opens that task; several open 我的任务, which lists them.
  */
 function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['todos']>): TodoCreate[] {
-  const groups = new Map<string, { person: Person; items: ReminderItem[]; batch: boolean }>();
+  const groups = new Map<string, { person: Person; items: ReminderItem[] }>();
   for (const w of wanted) {
-    const batch = w.item.kind === 'acknowledge';
-    const key = batch ? `ack|${w.opensOn}|${w.person.id}` : `${w.item.taskId}|${w.item.kind}|${w.item.label}|${w.item.due}|${w.person.id}`;
-    const g = groups.get(key) ?? { person: w.person, items: [], batch };
+    const key = `${w.item.kind}|${w.item.label}|${w.opensOn}|${w.item.due}|${w.person.id}`;
+    const g = groups.get(key) ?? { person: w.person, items: [] };
     g.items.push(w.item);
     groups.set(key, g);
   }
   const out: TodoCreate[] = [];
   for (const [base, g] of groups) {
-    // a part that arrives after its item's 待办 was made (a unit named later) gets a 待办 of its own
+    // parts that arrive after their deadline's 待办 was made (a unit named later) get a 待办 of their own
     let key = base;
     for (let n = 2; existing[key]; n += 1) key = `${base}+${n}`;
     const items = [...g.items].sort((x, y) => (x.taskKind === y.taskKind ? 0 : x.taskKind === 'key' ? -1 : 1) || x.taskNumber - y.taskNumber);
     const first = items[0]!;
     const units = unitsOf(items);
     const tasks = [...new Map(items.map((i) => [i.taskId, i])).values()];
-    // the same item comes back every year: the year tells this year's 待办 from last year's
+    // the same deadline comes back every year: the year tells this year's 待办 from last year's
     const year = first.due.slice(0, 4);
-    const subject = g.batch && tasks.length > 1
-      ? `${year}年度签收 ${tasks.length} 项任务(${units}):${tasks.map(taskName).join('、')}`
-      : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}:${taskName(first)} ${first.taskTitle}(${units})`;
+    const label = first.kind === 'acknowledge' ? `${year}年度签收` : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}`;
+    const subject = tasks.length > 1 ? `${label} ${tasks.length} 项任务(${units}):${tasks.map(taskName).join('、')}` : `${label}:${taskName(first)} ${first.taskTitle}(${units})`;
     out.push({
       key,
       obligationIds: items.map((i) => i.obligationId),
@@ -72,7 +71,7 @@ function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['tod
       unionId: g.person.dingtalk.unionId!,
       subject: subject.length > 200 ? `${subject.slice(0, 199)}…` : subject,
       description: tasks.map((i) => `${taskName(i)} ${i.taskTitle}`).join('\n').slice(0, 4000),
-      due: items.reduce((d, i) => (i.due < d ? i.due : d), first.due),
+      due: first.due,
       ...(tasks.length === 1 ? { taskId: first.taskId } : {}),
     });
   }
