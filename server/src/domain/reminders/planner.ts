@@ -70,7 +70,8 @@ function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['tod
       personId: g.person.id,
       unionId: g.person.dingtalk.unionId!,
       subject: subject.length > 200 ? `${subject.slice(0, 199)}…` : subject,
-      description: tasks.map((i) => `${taskName(i)} ${i.taskTitle}`).join('\n').slice(0, 4000),
+      // several tasks: the list, one per line (the title has room only for their numbers)
+      ...(tasks.length > 1 ? { description: tasks.map((i) => `${taskName(i)} ${i.taskTitle}`).join('\n').slice(0, 4000) } : {}),
       due: first.due,
       ...(tasks.length === 1 ? { taskId: first.taskId } : {}),
     });
