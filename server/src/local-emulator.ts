@@ -25,17 +25,33 @@ async function apps(url: string): Promise<EmulatorApp[] | undefined> {
   }
 }
 
+/** Asks the emulator to stop and waits until it has (it saves its world on the way out), at most 5 s. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 /**
  * Local mode: use the emulator at `config.emulator.url` if one is running, otherwise start it as
  * its own process (npm run emulator) and wait until it answers. Returns the seeded app's
  * credentials (from the documented admin API) and a stop function.
  */
-export async function ensureLocalEmulator(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ app: EmulatorApp; url: string; stop: () => void }> {
+export async function ensureLocalEmulator(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ app: EmulatorApp; url: string; stop: () => Promise<void> }> {
   // port 0: the OS picks a free port for a new emulator, which reports it back (never reuse one)
   const running = config.emulator.port === 0 ? undefined : await apps(config.emulator.url);
   if (running?.[0]) {
     log.info(`使用已在运行的钉钉模拟器:${config.emulator.url}`);
-    return { app: running[0], url: config.emulator.url, stop: () => undefined };
+    return { app: running[0], url: config.emulator.url, stop: async () => undefined };
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/main.ts'], {
     cwd: ROOT,
@@ -53,7 +69,7 @@ export async function ensureLocalEmulator(config: Config, log: Log, env: Record<
   const url = config.emulator.port === 0 ? `http://127.0.0.1:${started.port}` : config.emulator.url;
   for (let i = 0; i < 100; i += 1) {
     const found = await apps(url);
-    if (found?.[0]) return { app: found[0], url, stop: () => child.kill('SIGTERM') };
+    if (found?.[0]) return { app: found[0], url, stop: () => stopChild(child) };
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGTERM');
@@ -69,12 +85,12 @@ export async function syncEmulatorClock(url: string, at: Date): Promise<void> {
  * The DingTalk channel's connection settings for this configuration: the emulator's seeded app in
  * local mode (started if needed), the configured app otherwise. `stop` ends an emulator we started.
  */
-export async function resolveDingTalkApp(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ options: DingTalkChannelOptions; corpId: string; emulatorUrl?: string; stop: () => void }> {
+export async function resolveDingTalkApp(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ options: DingTalkChannelOptions; corpId: string; emulatorUrl?: string; stop: () => Promise<void> }> {
   if (config.mode === 'local') {
     const emulator = await ensureLocalEmulator(config, log, env);
     const a = emulator.app;
     return { options: { appKey: a.appKey, appSecret: a.appSecret, agentId: a.agentId, robotCode: a.robotCode, apiBase: emulator.url, oapiBase: emulator.url, qps: config.dingtalkQps }, corpId: a.corpId, emulatorUrl: emulator.url, stop: emulator.stop };
   }
   const dt = config.dingtalk!;
-  return { options: { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase, qps: config.dingtalkQps }, corpId: dt.corpId, stop: () => undefined };
+  return { options: { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase, qps: config.dingtalkQps }, corpId: dt.corpId, stop: async () => undefined };
 }

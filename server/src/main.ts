@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       await app.close();
       await inbox.idle();
       await store.close();
-      stopEmulator();
+      await stopEmulator();
       log.info('已停止');
       process.exit(0);
     } catch (error) {

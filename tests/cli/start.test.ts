@@ -37,6 +37,52 @@ describe('npm start', () => {
     expect([...new Set(dates)]).toEqual(['2018-11-01']);
   });
 
+  it('a replayed week in local mode: every ledger time and timeline time lies in the simulated week, and a restart keeps the console', async () => {
+    const dir = tempDir();
+    const first = startTs('server/src/main.ts', [], env(dir));
+    const out = await waitForOutput(first, (t) => t.includes('督办通已启动'));
+    const url = /督办通已启动:(http:\/\/[^\s]+)/.exec(out)![1]!;
+    const emulator = /钉钉模拟器已启动:(http:\/\/[^\s]+)/.exec(out)![1]!;
+    const json = async <T>(res: Promise<Response>): Promise<T> => (await (await res).json()) as T;
+    const post = (u: string, body: unknown, token?: string) => fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const { token } = await json<{ token: string }>(post(`${url}/api/auth/dev`, { personId: 'p-fzb-c' }));
+    const messages = () => json<{ items: Array<{ id: string; kind: string; direction?: string }> }>(fetch(`${emulator}/__emulator/messages?userid=dt-fzb-c`));
+    const botSays = async (text: string) => {
+      const before = (await messages()).items.filter((i) => i.direction === 'toUser').length;
+      await post(`${emulator}/__emulator/robot/messages`, { userid: 'dt-fzb-c', text });
+      await expect.poll(async () => (await messages()).items.filter((i) => i.direction === 'toUser').length, { timeout: 10_000 }).toBeGreaterThan(before);
+    };
+    // a week of the plan: the bot, the mini-app and the scheduler each write on their own simulated day
+    await botSays('收到 22');
+    for (const step of ['nextWorkingDay', 'nextWorkingDay', 'nextWorkingDay']) expect((await post(`${url}/dev/clock`, { advance: step })).status).toBe(200);
+    expect((await post(`${url}/api/assignments/yc-lqstg-2018.k1.fzb/acknowledge`, {}, token)).status).toBe(200);
+    expect((await json<{ date: string }>(post(`${url}/dev/clock`, { advance: 'nextWorkingDay' }))).date).toBe('2018-11-07');
+    await botSays('进展 22 已起草法律顾问工作制度');
+    const overview = await json<{ timeline: Array<{ at: string }> }>(fetch(`${url}/api/tasks/yc-lqstg-2018.k22/overview`, { headers: { authorization: `Bearer ${token}` } }));
+    const console1 = (await messages()).items.map((i) => i.id);
+    first.child.kill('SIGTERM');
+    expect((await first.done).code).toBe(0);
+
+    const day = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+    const inWeek = (d: string) => d >= '2018-11-01' && d <= '2018-11-07';
+    const events = readdirSync(join(dir, 'ledger')).flatMap((f) => readFileSync(join(dir, 'ledger', f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l) as { type: string; at: string });
+    expect(events.filter((e) => !inWeek(day(e.at)))).toEqual([]);
+    expect(new Set(events.map((e) => day(e.at)))).toEqual(new Set(['2018-11-01', '2018-11-02', '2018-11-05', '2018-11-06', '2018-11-07']));
+    expect(events.filter((e) => e.type === 'obligation.reported')).toHaveLength(1);
+    expect(overview.timeline.length).toBeGreaterThan(2);
+    expect(overview.timeline.filter((e) => !inWeek(day(e.at)))).toEqual([]);
+
+    // the emulator's world (notices, chat) is in the data directory: a restart shows the same console
+    const second = startTs('server/src/main.ts', [], env(dir));
+    const out2 = await waitForOutput(second, (t) => t.includes('督办通已启动'));
+    expect(out2).toMatch(/钉钉模拟器:已恢复上次的 \d+ 条消息和待办/);
+    const emulator2 = /钉钉模拟器已启动:(http:\/\/[^\s]+)/.exec(out2)![1]!;
+    const restored = await json<{ items: Array<{ id: string }> }>(fetch(`${emulator2}/__emulator/messages?userid=dt-fzb-c`));
+    expect(restored.items.map((i) => i.id)).toEqual(console1);
+    second.child.kill('SIGTERM');
+    expect((await second.done).code).toBe(0);
+  }, 120_000);
+
   it('refuses to start on a corrupt state file: message, exit code 1, file untouched', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'state.json'), '{"schemaVersion":1,"plans":[{"id":');
