@@ -10,7 +10,7 @@ export const Plan = z.object({
   addressees: z.string().optional(),
   source: z.object({
     name: z.string(),
-    format: z.enum(['text', 'xlsx']),
+    format: z.enum(['text', 'xlsx', 'docx', 'pdf']),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
 });

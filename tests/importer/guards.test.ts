@@ -50,7 +50,7 @@ function zipDeclaring(size: number): Uint8Array {
 
 describe('imports that would destroy or hang (#13 requirement 7)', () => {
   it('refuses binary input, a non-workbook named .xlsx and a zip bomb, in Chinese with a code', async () => {
-    expect(await refusal(importPlan({ name: 'x.txt', content: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]) }, seedDirectory()))).toMatchObject({ code: 'IMPORT_BINARY', message: expect.stringContaining('不是 UTF-8 文本') });
+    expect(await refusal(importPlan({ name: 'x.txt', content: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]) }, seedDirectory()))).toMatchObject({ code: 'IMPORT_BINARY', message: expect.stringContaining('不是 UTF-8 或 GB18030 文本') });
     expect(await refusal(importPlan({ name: 'x.txt', content: text(`标题\n${'\u0001\u0002\u0003'.repeat(50)}`) }, seedDirectory()))).toMatchObject({ code: 'IMPORT_BINARY' });
     expect(await refusal(importPlan({ name: '清单.xlsx', content: text('这不是工作簿') }, seedDirectory()))).toMatchObject({ code: 'IMPORT_NOT_XLSX', message: expect.stringContaining('另存为 .xlsx') });
     expect(await refusal(importPlan({ name: '清单.xlsx', content: zipDeclaring(3_000_000_000) }, seedDirectory()))).toMatchObject({ code: 'IMPORT_TOO_LARGE', message: expect.stringContaining('压缩炸弹') });

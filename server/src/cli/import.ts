@@ -84,7 +84,7 @@ function toJson(result: ImportResult, directory: UnitDirectory): unknown {
   const state: State = {
     ...emptyState(),
     units: [...directory.units, ...result.provisionalUnits],
-    groups: directory.groups,
+    groups: [...directory.groups, ...result.provisionalGroups],
     tasks: result.tasks,
     assignments: result.assignments,
   };

@@ -5,7 +5,9 @@ import type { ScheduleRule } from '../../../shared/schemas/schedule.js';
 import type { Task, UnitRef } from '../../../shared/schemas/task.js';
 import type { UnitResolver } from '../domain/units/unit-resolver.js';
 import type { DraftPlan, DraftTask } from './draft.js';
-import type { ImportResult, ImportWarning } from './import-result.js';
+import type { ImportReport, ImportResult, ImportWarning } from './import-result.js';
+import { FIRST_IS_LEAD_NOTE } from './draft.js';
+import { roleSegments, takeConvention } from './roles.js';
 import { linkKeyTasksToMeasures } from './link-measures.js';
 import { findProseObligations } from './prose-obligations.js';
 import { parseTimeRequirement } from './time-requirement.js';
@@ -14,7 +16,7 @@ import { parseUnitList, type RoleRule } from './unit-list.js';
 export interface AssembleOptions {
   /** Name of the source (file name), shown in the report and stored with the plan. */
   sourceName: string;
-  format: 'text' | 'xlsx';
+  format: 'text' | 'xlsx' | 'docx' | 'pdf';
   sha256: string;
   /** Id of the plan; default derived from its title, issuer and date (stable across re-imports). */
   planId?: string;
@@ -42,6 +44,8 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
   if (periodMatch) plan.period = { from: Number(periodMatch[1]), to: Number(periodMatch[2]) };
   const contextYear = plan.period?.from ?? (plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : undefined);
   const firstIsLead = options.firstIsLead ?? draft.firstIsLeadStated;
+  const conventions: Conventions = { firstIsLead };
+  const conventionReport: ImportReport['conventions'] = draft.conventions.map((c) => ({ line: c.line, text: c.text, effect: FIRST_IS_LEAD_NOTE.test(c.text) ? '各任务的单位列表按第一个单位牵头' : '已记录' }));
 
   const sections: Section[] = draft.sections.map((s) => ({ id: `${planId}.s${s.number}`, planId, number: s.number, label: s.label, title: s.title }));
   const sectionIds = new Set(sections.map((s) => s.id));
@@ -60,7 +64,7 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
   for (const d of draft.tasks) {
     const id = ids.get(d)!;
     const where = `${d.kind === 'key' ? '重点任务' : '任务'}${d.label}(第${d.line}行)`;
-    const units = resolveUnits(d, resolver, firstIsLead, where, warnings);
+    const units = resolveUnits(d, resolver, conventions, where, warnings, conventionReport);
     const schedule = resolveSchedule(d, contextYear, timeFieldsUsed[d.kind], where, warnings);
     const linked = links.get(d);
     const sectionNumber = d.kind === 'key' && linked ? linked.sectionNumber : d.sectionNumber;
@@ -100,6 +104,7 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
     assignments,
     obligations,
     provisionalUnits: [...resolver.provisional],
+    provisionalGroups: [...resolver.provisionalGroups],
     report: {
       source: plan.source,
       counts: {
@@ -115,23 +120,48 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
         skippedLines: draft.skipped.length,
       },
       roleConvention: firstIsLead ? 'firstIsLead' : 'marked',
+      conventions: conventionReport,
       warnings,
     },
   };
 }
 
-function resolveUnits(d: DraftTask, resolver: UnitResolver, firstIsLead: boolean, where: string, warnings: ImportWarning[]): UnitRef[] {
+/** The first-is-lead convention as the document states it, line by line (a 下同 note applies from its task on). */
+interface Conventions {
+  firstIsLead: boolean;
+}
+
+function resolveUnits(d: DraftTask, resolver: UnitResolver, conventions: Conventions, where: string, warnings: ImportWarning[], report: ImportReport['conventions']): UnitRef[] {
+  // a convention stated in brackets inside a unit list: out of the names, into the report
+  let firstIsLead = conventions.firstIsLead;
+  const texts = { lead: d.leadText, units: d.unitsText, co: d.coText };
+  for (const key of ['lead', 'units', 'co'] as const) {
+    const t = texts[key];
+    if (!t) continue;
+    const { text, convention } = takeConvention(t);
+    texts[key] = text;
+    if (!convention) continue;
+    report.push({ line: d.line, text: convention.text, effect: convention.firstIsLead ? (convention.fromHere ? '此后各任务的单位列表按第一个单位牵头' : '本任务的单位列表按第一个单位牵头') : '已从单位名称中去掉' });
+    if (convention.firstIsLead) {
+      firstIsLead = true;
+      if (convention.fromHere) conventions.firstIsLead = true;
+    }
+  }
   const lists: Array<[string | undefined, RoleRule]> = [
-    [d.leadText, 'allLead'],
-    [d.unitsText, d.leadText ? 'allCo' : firstIsLead ? 'firstIsLead' : 'marked'],
-    [d.coText, 'allCo'],
+    [texts.lead, 'allLead'],
+    [texts.units, texts.lead ? 'allCo' : firstIsLead ? 'firstIsLead' : 'marked'],
+    [texts.co, 'allCo'],
   ];
   const refs: UnitRef[] = [];
   for (const [text, rule] of lists) {
     if (!text) continue;
-    const result = parseUnitList(text, resolver, rule);
-    refs.push(...result.refs);
-    for (const name of result.unknown) warnings.push({ code: 'UNKNOWN_UNIT', line: d.line, message: `${where}的责任单位"${name}"不在单位名录中,已作为待确认单位导入` });
+    for (const segment of roleSegments(text, rule)) {
+      const result = parseUnitList(segment.text, resolver, segment.rule);
+      refs.push(...result.refs);
+      for (const name of result.leaders) if (!d.leaders.includes(name)) d.leaders.push(name);
+      for (const name of result.unknown) warnings.push({ code: 'UNKNOWN_UNIT', line: d.line, message: `${where}的责任单位"${name}"不在单位名录中,已作为待确认单位导入` });
+      for (const name of result.unknownGroups) warnings.push({ code: 'UNKNOWN_GROUP', line: d.line, message: `${where}的"${name}"不是名录中的单位组,已作为待明确的单位组导入,请督考办明确责任单位` });
+    }
   }
   if (refs.length === 0) warnings.push({ code: 'NO_UNITS', line: d.line, message: `${where}没有写明责任单位` });
   return refs;

@@ -43,10 +43,12 @@ export interface DraftPlan {
   skipped: Array<DraftNote & { reason: string }>;
   /** The document says the first listed unit leads (e.g. 注:排名第一的为牵头单位). */
   firstIsLeadStated: boolean;
+  /** Conventions the document states (a header note, a note in brackets with 下同, a closing 注), as found: reported. */
+  conventions: DraftNote[];
 }
 
 export function emptyDraft(): DraftPlan {
-  return { meta: {}, sections: [], tasks: [], prose: [], skipped: [], firstIsLeadStated: false };
+  return { meta: {}, sections: [], tasks: [], prose: [], skipped: [], firstIsLeadStated: false, conventions: [] };
 }
 
 export const FIRST_IS_LEAD_NOTE = /(排名|排在|列)?第一(个|位|家)?(的)?(单位)?为牵头(单位)?|首个单位为牵头/;

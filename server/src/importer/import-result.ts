@@ -1,10 +1,11 @@
 import type { Assignment } from '../../../shared/schemas/assignment.js';
 import type { Plan, ProseObligation, Section } from '../../../shared/schemas/plan.js';
 import type { Task } from '../../../shared/schemas/task.js';
-import type { Unit } from '../../../shared/schemas/unit.js';
+import type { Unit, UnitGroup } from '../../../shared/schemas/unit.js';
 
 export type ImportWarningCode =
   | 'UNKNOWN_UNIT'
+  | 'UNKNOWN_GROUP'
   | 'UNPARSED_TIME'
   | 'ASSUMED_YEAR'
   | 'NO_TIME'
@@ -24,7 +25,7 @@ export interface ImportWarning {
 }
 
 export interface ImportReport {
-  source: { name: string; format: 'text' | 'xlsx'; sha256: string };
+  source: { name: string; format: 'text' | 'xlsx' | 'docx' | 'pdf'; sha256: string };
   counts: {
     sections: number;
     measures: number;
@@ -39,6 +40,8 @@ export interface ImportReport {
   };
   /** How unit lists without △ were read. */
   roleConvention: 'marked' | 'firstIsLead';
+  /** Conventions the document states (a header note, a 下同 note in a unit list, a closing 注) and what the import did with each. */
+  conventions: Array<{ line: number; text: string; effect: string }>;
   warnings: ImportWarning[];
 }
 
@@ -50,5 +53,7 @@ export interface ImportResult {
   obligations: ProseObligation[];
   /** Units created for names the directory does not know; review and merge them. */
   provisionalUnits: Unit[];
+  /** Unknown 各… phrases, kept as groups to be designated. */
+  provisionalGroups: UnitGroup[];
   report: ImportReport;
 }

@@ -1,26 +1,41 @@
-import type { DraftPlan, DraftTask } from './draft.js';
+import type { Block } from './blocks.js';
+import { FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
 import { chineseNumeral, nameKey } from './normalize.js';
 
-export type Column = 'number' | 'title' | 'units' | 'lead' | 'co' | 'time' | 'leaders' | 'note';
+export type Column = 'number' | 'title' | 'units' | 'lead' | 'co' | 'time' | 'leaders' | 'note' | 'category';
 
 const HEADERS: Array<[RegExp, Column]> = [
   [/^(序号|编号|序|项次|No\.?)$/i, 'number'],
   [/^(牵头单位|牵头责任单位|牵头部门|主办单位|牵头责任部门)$/, 'lead'],
-  [/^(配合单位|协同单位|协同责任单位|协办单位|配合部门|配合责任单位|参与单位)$/, 'co'],
-  [/^(责任\(牵头\)单位|责任单位|责任部门|责任主体|实施单位)$/, 'units'],
-  [/^(时间要求|完成时限|完成时间|时限|时限要求|时间节点|进度要求|完成期限)$/, 'time'],
-  [/^(牵头负责领导|责任领导|分管领导|牵头领导|联系领导|负责领导)$/, 'leaders'],
+  [/^(配合单位|协同单位|协同责任单位|协办单位|配合部门|配合责任单位|参与单位|协同部门|参与部门)$/, 'co'],
+  [/^(责任\(牵头\)单位|责任单位|责任部门|责任主体|实施单位|承办单位|责任处室|落实单位)$/, 'units'],
+  [/^(时间要求|完成时限|完成时间|时限|时限要求|时间节点|进度要求|完成期限|时间安排)$/, 'time'],
+  [/^(牵头负责领导|责任领导|分管领导|牵头领导|联系领导|负责领导|牵头区领导|牵头市领导|责任区领导|责任市领导)$/, 'leaders'],
   [/^(备注|说明)$/, 'note'],
-  [/^(重点任务|主要任务|任务|工作任务|任务内容|工作内容|具体任务|目标任务|重点工作|工作事项|事项|任务名称|项目)$/, 'title'],
+  [/^(类别|分类|类型|板块|领域|指标类别)$/, 'category'],
+  [/^(重点任务|主要任务|任务|工作任务|任务内容|工作内容|具体任务|目标任务|重点工作|重点工作任务|主要内容|主要工作|工作事项|事项|任务名称|项目|主要目标任务|目标任务及举措)$/, 'title'],
 ];
+
+/** A bracketed note in a header cell (责任单位(排名第一的为牵头单位)) is not part of its name. */
+const HEADER_NOTE = /\(([^()]*(?:牵头|下同|排名|第一|排序)[^()]*)\)/;
+
+/** The column a header cell names, if it names one. */
+export function headerColumn(cell: string): Column | undefined {
+  const key = nameKey(cell).replace(HEADER_NOTE, '');
+  return HEADERS.find(([re]) => re.test(key))?.[1];
+}
+
+/** Notes found in header cells, such as 排名第一的为牵头单位: conventions the import must apply and report. */
+export function headerNotes(cells: readonly string[]): string[] {
+  return cells.map((c) => HEADER_NOTE.exec(nameKey(c))?.[1]).filter((n): n is string => !!n);
+}
 
 /** Maps header cells to columns by name (not position); undefined unless there is a task column and one more. */
 export function mapHeader(cells: readonly string[]): Map<number, Column> | undefined {
   const map = new Map<number, Column>();
   cells.forEach((cell, index) => {
-    const key = nameKey(cell);
-    const found = HEADERS.find(([re]) => re.test(key));
-    if (found && ![...map.values()].includes(found[1])) map.set(index, found[1]);
+    const column = headerColumn(cell);
+    if (column && ![...map.values()].includes(column)) map.set(index, column);
   });
   const columns = [...map.values()];
   const hasUnits = columns.some((c) => c === 'units' || c === 'lead');
@@ -39,6 +54,45 @@ export interface TableContext {
   section?: number;
 }
 
+/**
+ * Reads a table block, whatever its source: the header row is found by name among its first rows
+ * (single-value rows above it are the title or prose); then every row is a task, a section row
+ * (一、… / (一)…), a category row (a single label such as 主要指标), a note, or the header
+ * repeated (a new page) — left out.
+ */
+export function addTable(draft: DraftPlan, block: Extract<Block, { kind: 'table' }>, section?: number): void {
+  const at = block.rows.slice(0, 30).findIndex((r) => mapHeader(r.cells));
+  if (at < 0) {
+    for (const r of block.rows) draft.skipped.push({ line: r.line, text: r.cells.filter(Boolean).join(' | '), reason: '表格中找不到表头(序号/重点任务/牵头单位/责任单位/时间要求)' });
+    return;
+  }
+  for (const r of block.rows.slice(0, at)) {
+    const values = [...new Set(r.cells.filter(Boolean))];
+    if (values.length === 1 && !draft.meta.title) draft.meta.title = values[0]!.replace(/\s+/g, '');
+    else if (values.length > 0) draft.prose.push({ line: r.line, text: values.join(' ') });
+  }
+  const headerCells = block.rows[at]!.cells;
+  for (const note of headerNotes(headerCells)) {
+    draft.conventions.push({ line: block.rows[at]!.line, text: note });
+    if (FIRST_IS_LEAD_NOTE.test(note)) draft.firstIsLeadStated = true;
+  }
+  const table: TableContext = { header: mapHeader(headerCells)!, ...(section !== undefined ? { section } : {}) };
+  const headerKey = headerCells.map((c) => c.replace(/\s+/g, '')).join('|');
+  for (const r of block.rows.slice(at + 1)) {
+    if (r.cells.map((c) => c.replace(/\s+/g, '')).join('|') === headerKey) continue;
+    const values = [...new Set(r.cells.filter(Boolean))];
+    if (values.length === 1 && /^(注|备注|说明)[::]/.test(values[0]!)) {
+      if (FIRST_IS_LEAD_NOTE.test(values[0]!)) {
+        draft.firstIsLeadStated = true;
+        draft.conventions.push({ line: r.line, text: values[0]! });
+      }
+      draft.prose.push({ line: r.line, text: values[0]! });
+      continue;
+    }
+    addTableRow(draft, table, r.cells, r.line);
+  }
+}
+
 export function addTableRow(draft: DraftPlan, table: TableContext, cells: readonly string[], line: number): void {
   const get = (column: Column): string => {
     for (const [index, c] of table.header) if (c === column) return (cells[index] ?? '').trim();
@@ -46,14 +100,20 @@ export function addTableRow(draft: DraftPlan, table: TableContext, cells: readon
   };
   const nonEmpty = [...new Set(cells.map((c) => c.trim()).filter((c) => c !== ''))];
   if (nonEmpty.length === 0) return;
-  const heading = nonEmpty.length === 1 ? HEADING_ROW.exec(nonEmpty[0]!) : null;
+  const heading = nonEmpty.length === 1 ? HEADING_ROW.exec(nonEmpty[0]!.replace(/\s*\n\s*/g, '')) : null;
   if (heading) {
     const number = chineseNumeral(heading[1] ?? heading[2] ?? '') ?? draft.sections.length + 1;
     draft.sections.push({ number, label: heading[1] ? `${heading[1]}、` : `(${heading[2]})`, title: heading[3]!.trim(), line });
     table.section = number;
     return;
   }
-  const title = get('title');
+  // a label alone on its row (主要指标, 民生实事), or the category column alone: a category, not a task
+  const only = nonEmpty.length === 1 ? cells.findIndex((c) => c.trim() !== '') : -1;
+  if (only >= 0 && !/^\d+$/.test(nonEmpty[0]!) && (table.header.get(only) === 'category' || ((only === 0 || table.header.get(only) === 'title') && nonEmpty[0]!.length <= 20))) {
+    draft.prose.push({ line, text: nonEmpty[0]! });
+    return;
+  }
+  const title = get('title').replace(/\s*\n\s*/g, '');
   if (title === '') {
     draft.skipped.push({ line, text: cells.join(' | '), reason: '表格行没有任务内容' });
     return;

@@ -1,6 +1,7 @@
 import { emptyDraft, FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
 import { chineseNumeral, normalizeText } from './normalize.js';
-import { addTableRow, mapHeader, type TableContext } from './table.js';
+import { addTable } from './table.js';
+import { textBlocks, type Block } from './blocks.js';
 
 const PART = /^([一二三四五六七八九十]+)、\s*(.+)$/;
 const PAREN_CN = /^\(([一二三四五六七八九十]+)\)\s*(.*)$/;
@@ -13,53 +14,55 @@ const DATE_LINE = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/;
 type Line = { no: number; text: string };
 
 /**
- * Parses a plan document in plain text: metadata, sections, numbered measures with inline
- * (责任单位:…) or field lines (牵头单位: …), and task tables in `|` form. Every non-empty line ends
- * up in a section, a task, the prose, or the skipped list.
+ * Parses a plan document in plain text (UTF-8 or GB18030, already decoded): its lines and its
+ * tables in any text form (`|` rows, tab-separated rows, cells one per line).
  */
 export function parsePlanText(text: string): DraftPlan {
-  const lines: Line[] = normalizeText(text)
-    .split('\n')
-    .map((t, i) => ({ no: i + 1, text: t.trim() }));
+  return parsePlanBlocks(textBlocks(normalizeText(text)));
+}
+
+/**
+ * Parses a document read into blocks (text, Word, PDF): metadata, sections, numbered measures with
+ * inline (责任单位:…) or field lines (牵头单位: …), and task tables. Every non-empty line ends up in
+ * a section, a task, the prose, or the skipped list.
+ */
+export function parsePlanBlocks(blocks: readonly Block[]): DraftPlan {
+  const lines: Line[] = blocks.filter((b) => b.kind === 'line').map((b) => ({ no: b.line, text: b.text }));
   const draft = emptyDraft();
   readMeta(lines, draft);
 
-  const nonEmpty = lines.filter((l) => l.text !== '');
+  const items = blocks;
+  const textOf = (k: number): string => {
+    const b = items[k];
+    return b?.kind === 'line' ? b.text : '';
+  };
   let section: number | undefined;
   let taskPart = false;
   let task: DraftTask | undefined;
-  let table: TableContext | undefined;
 
-  const isHeading = (t: string): boolean => PART.test(t) || PAREN_CN.test(t) || NUMBERED.test(t) || isTableLine(t);
+  const isHeading = (k: number): boolean => {
+    const t = textOf(k);
+    return items[k]?.kind === 'table' || PART.test(t) || PAREN_CN.test(t) || NUMBERED.test(t);
+  };
   /** Whether the item at `k` has field lines before the next heading. */
   const hasFieldsAhead = (k: number): boolean => {
-    for (let j = k + 1; j < nonEmpty.length; j += 1) {
-      const t = nonEmpty[j]!.text;
-      if (FIELD.test(t)) return true;
-      if (isHeading(t)) return false;
+    for (let j = k + 1; j < items.length; j += 1) {
+      if (FIELD.test(textOf(j))) return true;
+      if (isHeading(j)) return false;
     }
     return false;
   };
-  const isTaskItem = (k: number): boolean => INLINE_UNITS.test(nonEmpty[k]!.text) || hasFieldsAhead(k);
+  const isTaskItem = (k: number): boolean => INLINE_UNITS.test(textOf(k)) || hasFieldsAhead(k);
 
-  for (let k = 0; k < nonEmpty.length; k += 1) {
-    const { no, text: t } = nonEmpty[k]!;
-    const next = nonEmpty[k + 1]?.text ?? '';
-
-    if (isTableLine(t)) {
-      const cells = splitCells(t);
-      if (table) {
-        addTableRow(draft, table, cells, no);
-        continue;
-      }
-      const header = mapHeader(cells);
-      if (header) {
-        table = { header };
-        task = undefined;
-      } else draft.skipped.push({ line: no, text: t, reason: '表格行,但找不到表头(序号/重点任务/责任单位/时间要求)' });
+  for (let k = 0; k < items.length; k += 1) {
+    const item = items[k]!;
+    if (item.kind === 'table') {
+      task = undefined;
+      addTable(draft, item, section);
       continue;
     }
-    table = undefined;
+    const { line: no, text: t } = item;
+    const next = textOf(k + 1);
 
     const field = FIELD.exec(t);
     if (field) {
@@ -109,18 +112,6 @@ export function parsePlanText(text: string): DraftPlan {
     draft.prose.push({ line: no, text: t });
   }
   return draft;
-}
-
-function isTableLine(t: string): boolean {
-  return (t.match(/\|/g) ?? []).length >= 2;
-}
-
-function splitCells(t: string): string[] {
-  return t
-    .replace(/^\|/, '')
-    .replace(/\|$/, '')
-    .split('|')
-    .map((c) => c.trim());
 }
 
 function pushSection(draft: DraftPlan, numeral: string, label: string, title: string, line: number): number {

@@ -12,7 +12,16 @@ export interface UnitListResult {
   refs: UnitRef[];
   /** Names not in the directory: registered as provisional units (kind `provisional`), to warn about. */
   unknown: string[];
+  /** Unknown 各… phrases kept whole as groups for the 督考办 to name. */
+  unknownGroups: string[];
+  /** People named in the list (张三副区长): never units, kept as the task's responsible leaders. */
+  leaders: string[];
 }
+
+/** A person: a short name with a title. */
+const PERSON = /^[\u4e00-\u9fa5]{1,4}(?:常务副市长|副市长|市长|常务副区长|副区长|区长|常务副县长|副县长|县长|副书记|书记|副秘书长|秘书长|副主任|主任|副部长|部长|同志)$/;
+/** How unit names end; a piece after a 各… phrase that ends otherwise is a fragment of that phrase. */
+const UNIT_SUFFIX = /(局|委|办|政府|中心|处|院|所|会|队|部|室|站|馆|公司|集团|街道|镇|乡|分局|办事处|党组|工委|党委|法院|检察院|银行|学校|医院)$/;
 
 const LEAD_MARK = /^[△▲]\s*/;
 const LEAD_SUFFIX = /\((牵头|牵头单位)\)$/;
@@ -26,7 +35,9 @@ export function splitUnitNames(text: string, compoundNames: readonly string[]): 
   let work = normalizeText(text)
     .replace(/\s*([,;、()△▲\n])\s*/g, '$1')
     .trim()
-    .replace(/\s+/g, ',');
+    .replace(/\s+/g, ',')
+    // A、B等各乡镇人民政府: 等 ends the enumeration before the group
+    .replace(/等(?=各)/g, ',');
   const held: string[] = [];
   for (const compound of compoundNames) {
     let at = work.indexOf(compound);
@@ -51,7 +62,8 @@ export function splitUnitNames(text: string, compoundNames: readonly string[]): 
   parts.push(current);
   return parts
     .map((p) => p.replace(/\uE000(\d+)\uE001/g, (_, i: string) => held[Number(i)] ?? '').replace(/\s+/g, ''))
-    .map((p) => p.replace(/等$/, ''))
+    // end punctuation never belongs to a name; 等 closes an enumeration
+    .map((p) => p.replace(/[。.,;:、]+$/, '').replace(/等$/, ''))
     .filter((p) => p !== '' && p !== '△' && p !== '▲')
     .map((p) => {
       const marked = LEAD_MARK.test(p) || LEAD_SUFFIX.test(p);
@@ -70,27 +82,56 @@ export type RoleRule =
   | 'allCo';
 
 export function parseUnitList(text: string, resolver: UnitResolver, rule: RoleRule): UnitListResult {
-  const names = splitUnitNames(text, resolver.compoundNames);
+  const names = mergeGroupFragments(splitUnitNames(text, resolver.compoundNames), resolver);
   const anyMarked = names.some((n) => n.marked);
   const refs: UnitRef[] = [];
   const unknown: string[] = [];
-  names.forEach((n, index) => {
+  const unknownGroups: string[] = [];
+  const leaders: string[] = [];
+  let index = 0;
+  for (const n of names) {
+    let target = resolver.resolve(n.name);
+    if (!target && PERSON.test(n.name)) {
+      leaders.push(n.name);
+      continue;
+    }
     let role: UnitRef['role'];
     if (rule === 'allLead') role = 'lead';
     else if (rule === 'allCo') role = 'co';
     else if (anyMarked) role = n.marked ? 'lead' : 'co';
     else if (rule === 'firstIsLead') role = index === 0 ? 'lead' : 'co';
     else role = 'lead';
-    let target = resolver.resolve(n.name);
-    if (!target) {
+    index += 1;
+    if (!target && /^各/.test(n.name)) {
+      unknownGroups.push(n.name);
+      target = { type: 'group', group: resolver.addProvisionalGroup(n.name) };
+    } else if (!target) {
       unknown.push(n.name);
       target = { type: 'unit', unit: resolver.addProvisional(n.name) };
     } else if (target.type === 'unit' && target.unit.kind === 'provisional') unknown.push(n.name);
+    else if (target.type === 'group' && target.group.id.startsWith('xg-')) unknownGroups.push(n.name);
     refs.push({
       name: n.name,
       role,
       target: target.type === 'unit' ? { type: 'unit', id: target.unit.id } : { type: 'group', id: target.group.id },
     });
-  });
-  return { refs, unknown };
+  }
+  return { refs, unknown, unknownGroups, leaders };
+}
+
+/**
+ * An unknown 各… phrase whose own 、 split it (各园区、平台) is put back together: the pieces after
+ * it that the directory does not know and that do not end like a unit's name are part of it.
+ */
+function mergeGroupFragments(names: readonly ParsedUnitName[], resolver: UnitResolver): ParsedUnitName[] {
+  const out: ParsedUnitName[] = [];
+  for (const n of names) {
+    const prev = out.at(-1);
+    if (prev && /^各/.test(prev.name) && !resolver.resolve(prev.name) && !resolver.resolve(n.name) && !UNIT_SUFFIX.test(n.name) && !n.marked && n.name.length <= 8) {
+      prev.name = `${prev.name}、${n.name}`;
+      continue;
+    }
+    out.push({ ...n });
+  }
+  return out;
 }

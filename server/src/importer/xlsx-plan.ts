@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
-import { emptyDraft, FIRST_IS_LEAD_NOTE, type DraftPlan } from './draft.js';
+import { emptyDraft, type DraftPlan } from './draft.js';
 import { normalizeText } from './normalize.js';
-import { addTableRow, mapHeader, type TableContext } from './table.js';
+import { addTable } from './table.js';
 
 /**
  * Parses an .xlsx task list. In each worksheet the header row is found by name (序号 / 重点任务 /
@@ -20,26 +20,7 @@ export async function parsePlanXlsx(content: Uint8Array): Promise<DraftPlan> {
       for (let c = 1; c <= Math.max(row.cellCount, sheet.columnCount); c += 1) cells.push(normalizeText(cellText(row.getCell(c))).trim());
       rows.push({ no, cells });
     });
-    const headerAt = rows.slice(0, 30).findIndex((r) => mapHeader(r.cells));
-    if (headerAt < 0) {
-      for (const r of rows) draft.skipped.push({ line: r.no, text: r.cells.filter(Boolean).join(' | '), reason: `工作表"${sheet.name}"中找不到表头(序号/重点任务/责任单位/时间要求)` });
-      continue;
-    }
-    for (const r of rows.slice(0, headerAt)) {
-      const values = [...new Set(r.cells.filter(Boolean))];
-      if (values.length === 1 && !draft.meta.title) draft.meta.title = values[0]!.replace(/\s+/g, '');
-      else draft.prose.push({ line: r.no, text: values.join(' ') });
-    }
-    const table: TableContext = { header: mapHeader(rows[headerAt]!.cells)! };
-    for (const r of rows.slice(headerAt + 1)) {
-      const values = [...new Set(r.cells.filter(Boolean))];
-      if (values.length === 1 && /^(注|备注|说明)[::]/.test(values[0]!)) {
-        if (FIRST_IS_LEAD_NOTE.test(values[0]!)) draft.firstIsLeadStated = true;
-        draft.prose.push({ line: r.no, text: values[0]! });
-        continue;
-      }
-      addTableRow(draft, table, r.cells, r.no);
-    }
+    if (rows.length > 0) addTable(draft, { kind: 'table', line: rows[0]!.no, rows: rows.map((r) => ({ line: r.no, cells: r.cells })) });
   }
   return draft;
 }

@@ -64,6 +64,8 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
     draft.proseObligations = [...keep(draft.proseObligations), ...result.obligations];
     const known = new Set(draft.units.map((u) => u.id));
     draft.units.push(...result.provisionalUnits.filter((u) => !known.has(u.id)));
+    const knownGroups = new Set(draft.groups.map((g) => g.id));
+    draft.groups.push(...result.provisionalGroups.filter((g) => !knownGroups.has(g.id)));
     draft.activePlanId ??= planId;
   };
   const before = store.state.get();
@@ -71,7 +73,8 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
   next(preview);
   State.parse(preview); // never write a state that would not load
   const newUnits = result.provisionalUnits.filter((u) => !before.units.some((b) => b.id === u.id));
-  if (planRecords(before, planId) === planRecords(preview, planId) && newUnits.length === 0 && before.activePlanId !== null) {
+  const newGroups = result.provisionalGroups.filter((g) => !before.groups.some((b) => b.id === g.id));
+  if (planRecords(before, planId) === planRecords(preview, planId) && newUnits.length === 0 && newGroups.length === 0 && before.activePlanId !== null) {
     return { changed: false };
   }
   const event: NewLedgerEvent = {

@@ -12,6 +12,8 @@ export class UnitResolver {
   private readonly byKey = new Map<string, UnitTarget>();
   /** Units created by addProvisional during an import. */
   readonly provisional: Unit[] = [];
+  /** Groups created by addProvisionalGroup: a 各… phrase the directory does not know, for the 督考办 to name. */
+  readonly provisionalGroups: UnitGroup[] = [];
   /** Names that themselves contain a list separator (各镇人民政府、街道办事处), longest first. */
   readonly compoundNames: string[];
 
@@ -51,12 +53,20 @@ export class UnitResolver {
     return unit;
   }
 
+  /** Registers an unknown group phrase (各园区、平台) as one group to be designated, never as fragment units. */
+  addProvisionalGroup(name: string): UnitGroup {
+    const group: UnitGroup = { id: `xg-${createHash('sha256').update(nameKey(name)).digest('hex').slice(0, 10)}`, name, aliases: [], expandable: false, memberKinds: [], memberIds: [], note: '导入时未能识别的单位组,请督考办明确责任单位' };
+    this.provisionalGroups.push(group);
+    this.add(name, { type: 'group', group });
+    return group;
+  }
+
   unit(id: string): Unit | undefined {
     return this.directory.units.find((u) => u.id === id) ?? this.provisional.find((u) => u.id === id);
   }
 
   group(id: string): UnitGroup | undefined {
-    return this.directory.groups.find((g) => g.id === id);
+    return this.directory.groups.find((g) => g.id === id) ?? this.provisionalGroups.find((g) => g.id === id);
   }
 
   /** Member units of an expandable group, in directory order; [] for a group to be designated. */
