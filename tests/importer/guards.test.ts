@@ -4,10 +4,10 @@ import { checkApplySafety } from '../../server/src/domain/plan/apply-import.js';
 import { ImportError } from '../../server/src/importer/import-error.js';
 import { importPlan } from '../../server/src/importer/import-plan.js';
 import { runTs } from '../helpers/run-node.js';
-import { SEED_PLAN_FILE, SEEDS_DIR, seedDirectory } from '../helpers/seeds.js';
+import { ROOT, SEED_PLAN_FILE, SEEDS_DIR, seedDirectory } from '../helpers/seeds.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { seededApp } from '../helpers/test-app.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../server/src/store/open-store.js';
 
@@ -54,6 +54,13 @@ describe('imports that would destroy or hang (#13 requirement 7)', () => {
     expect(await refusal(importPlan({ name: 'x.txt', content: text(`标题\n${'\u0001\u0002\u0003'.repeat(50)}`) }, seedDirectory()))).toMatchObject({ code: 'IMPORT_BINARY' });
     expect(await refusal(importPlan({ name: '清单.xlsx', content: text('这不是工作簿') }, seedDirectory()))).toMatchObject({ code: 'IMPORT_NOT_XLSX', message: expect.stringContaining('另存为 .xlsx') });
     expect(await refusal(importPlan({ name: '清单.xlsx', content: zipDeclaring(3_000_000_000) }, seedDirectory()))).toMatchObject({ code: 'IMPORT_TOO_LARGE', message: expect.stringContaining('压缩炸弹') });
+  });
+
+  it('says what is wrong with a PDF without text (a scan), a broken PDF and a document of another kind named .docx', async () => {
+    const scan = new Uint8Array(readFileSync(`${ROOT}tests/fixtures/importer/scanned.pdf`));
+    expect(await refusal(importPlan({ name: '扫描件.pdf', content: scan }, seedDirectory()))).toMatchObject({ code: 'IMPORT_PDF_NO_TEXT', message: expect.stringContaining('没有文字层') });
+    expect(await refusal(importPlan({ name: '坏.pdf', content: text('%PDF-1.7\n这不是真正的 PDF') }, seedDirectory()))).toMatchObject({ code: 'IMPORT_NOT_PDF' });
+    expect(await refusal(importPlan({ name: '方案.docx', content: text('一、主要任务') }, seedDirectory()))).toMatchObject({ code: 'IMPORT_NOT_DOCX', message: expect.stringContaining('另存为 .docx') });
   });
 
   it('numbers items to any size: 1000 is not merged into 999', async () => {

@@ -1,7 +1,7 @@
 /**
  * npm run import -- <file> [--apply] [--json] [--plan-id <id>] [--first-is-lead]
  *
- * Parses a plan document (text or .xlsx) and prints the import report and a preview. Nothing is
+ * Parses a plan document (.docx, .pdf, .xlsx or text) and prints the import report and a preview. Nothing is
  * written unless --apply is given; an import with no tasks, or one that would drop most of the
  * plan's tasks, is refused unless --force; --json prints the parsed plan (tasks in the API's shape).
  * The data directory is DUBAN_DATA_DIR (default ./data); --apply needs the server stopped.
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   });
   const file = positionals[0];
   if (values.help || !file) {
-    console.log('用法:npm run import -- <计划文件.txt|.xlsx> [--apply] [--force] [--json] [--plan-id 编号] [--first-is-lead]');
+    console.log('用法:npm run import -- <计划文件.docx|.pdf|.xlsx|.txt> [--apply] [--force] [--json] [--plan-id 编号] [--first-is-lead]');
     process.exit(file ? 0 : 2);
   }
   const config = loadConfig(process.env);

@@ -52,7 +52,7 @@ function pageLines(items: readonly Item[]): Item[][] {
 }
 
 /** Runs into cells: a gap wider than about one character separates cells. */
-function cellsOf(items: readonly Item[]): Array<{ x: number; text: string }> {
+function cellsOf(items: readonly Item[]): Array<{ x: number; end: number; text: string }> {
   const cells: Array<{ x: number; end: number; text: string }> = [];
   for (const i of items) {
     const last = cells.at(-1);
@@ -61,64 +61,91 @@ function cellsOf(items: readonly Item[]): Array<{ x: number; text: string }> {
       last.end = Math.max(last.end, i.x + i.width);
     } else cells.push({ x: i.x, end: i.x + i.width, text: i.str });
   }
-  return cells.map((c) => ({ x: c.x, text: normalizeText(c.text).trim() }));
+  return cells.map((c) => ({ x: c.x, end: c.end, text: normalizeText(c.text).trim() }));
 }
 
 const NOTE = /^(注|备注|说明|附件)\s*[::]/;
-/** A cell line ending like a unit's name: the next line is the next unit, not its continuation. */
-const UNIT_END = /(局|委|办|政府|中心|处|院|所|会|队|部|室|站|馆|公司|集团|街道|镇|乡|分局|办事处|平台|园区)$/;
 
 function layoutBlocks(lines: readonly Line[]): Block[] {
   const blocks: Block[] = [];
-  let table: { anchors: number[]; header: string; numberAt: number; titleAt: number; rows: Row[]; width: number } | undefined;
-  const end = (): void => {
-    if (table) blocks.push({ kind: 'table', line: table.rows[0]!.line, rows: table.rows });
-    table = undefined;
-  };
-  for (const line of lines) {
-    const cells = cellsOf(line.items);
+  for (let i = 0; i < lines.length; i += 1) {
+    const cells = cellsOf(lines[i]!.items);
     const texts = cells.map((c) => c.text);
-    if (!table) {
-      const header = cells.length >= 2 ? mapHeader(texts) : undefined;
-      if (header) {
-        const anchors = cells.map((c) => c.x);
-        const numberAt = [...header].find(([, col]) => col === 'number')?.[0] ?? -1;
-        const titleAt = [...header].find(([, col]) => col === 'title')?.[0] ?? -1;
-        table = { anchors, header: texts.join('|'), numberAt, titleAt, rows: [{ line: line.no, cells: texts }], width: anchors.at(-1)! - anchors[0]! };
-      } else blocks.push({ kind: 'line', line: line.no, text: texts.join(' ') });
+    const header = cells.length >= 2 ? mapHeader(texts) : undefined;
+    if (!header) {
+      blocks.push({ kind: 'line', line: lines[i]!.no, text: texts.join(' ') });
       continue;
     }
-    if (texts.join('|') === table.header) continue; // the header again, on a new page
-    const wide = cells.length === 1 && line.items.reduce((w, i) => w + i.width, 0) > table.width * 0.7 && cells[0]!.x <= table.anchors[0]! + 4;
-    if ((cells.length === 1 && NOTE.test(texts[0]!)) || wide) {
-      end();
-      blocks.push({ kind: 'line', line: line.no, text: texts.join(' ') });
-      continue;
+    // the table runs until a note (注:…) or a paragraph as wide as the table
+    const left = cells[0]!.x;
+    const width = cells.at(-1)!.end - left;
+    let j = i + 1;
+    for (; j < lines.length; j += 1) {
+      const c = cellsOf(lines[j]!.items);
+      if ((c.length === 1 && NOTE.test(c[0]!.text)) || (c.length === 1 && c[0]!.end - c[0]!.x > width * 0.7 && c[0]!.x <= left + 4)) break;
     }
-    const row: string[] = table.anchors.map(() => '');
-    const tolerance = Math.max(4, (line.items[0]?.fontSize ?? 10) * 0.8);
+    blocks.push({ kind: 'table', line: lines[i]!.no, rows: tableRows(cells, header, lines.slice(i + 1, j), lines[i]!.no) });
+    i = j - 1;
+  }
+  return blocks;
+}
+
+type Cell = ReturnType<typeof cellsOf>[number];
+
+/**
+ * Rows of a table whose header is `header` and whose body is `body`. A column starts where its
+ * cells start: headers are often centred and cells left-aligned, so each column's start is the
+ * leftmost start of the body's cells that lies after the previous column's and before its header
+ * ends.
+ */
+function tableRows(headerCells: readonly Cell[], header: Map<number, string>, body: readonly Line[], headerLine: number): Row[] {
+  const headerText = headerCells.map((c) => c.text).join('|');
+  const bodyCells = body.map((l) => cellsOf(l.items)).filter((c) => c.map((x) => x.text).join('|') !== headerText);
+  const starts = [...new Set(bodyCells.flat().map((c) => Math.round(c.x)))].sort((a, b) => a - b);
+  const anchors: number[] = [];
+  headerCells.forEach((h, k) => {
+    const after = anchors[k - 1] ?? -Infinity;
+    const found = starts.find((x) => x > after + 2 && x <= h.end + 2);
+    anchors.push(found ?? h.x);
+  });
+  const numberAt = [...header].find(([, col]) => col === 'number')?.[0] ?? -1;
+  const titleAt = [...header].find(([, col]) => col === 'title')?.[0] ?? -1;
+  let right = Math.max(...headerCells.map((c) => c.end));
+  const rows: Row[] = [{ line: headerLine, cells: headerCells.map((c) => c.text) }];
+  let lastEnd: number[] = anchors.map(() => 0);
+  for (const line of body) {
+    const cells = cellsOf(line.items);
+    if (cells.map((c) => c.text).join('|') === headerText) continue; // the header again, on a new page
+    const row: string[] = anchors.map(() => '');
+    const ends: number[] = anchors.map(() => 0);
+    const size = line.items[0]?.fontSize ?? 10;
     for (const c of cells) {
       let col = 0;
-      table.anchors.forEach((a, k) => {
-        if (a <= c.x + tolerance) col = k;
+      anchors.forEach((a, k) => {
+        if (a <= c.x + 2) col = k;
       });
       row[col] = row[col] ? `${row[col]}${c.text}` : c.text;
+      ends[col] = Math.max(ends[col]!, c.end);
+      right = Math.max(right, c.end);
     }
-    const current = table.rows.length > 1 ? table.rows.at(-1) : undefined;
-    const startsRow = table.numberAt >= 0 ? /^\d{1,3}$/.test(row[table.numberAt]!) : row[0] !== '';
-    const single = cells.length === 1;
-    if (startsRow || !current || (single && /^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))/.test(texts[0]!))) {
-      table.rows.push({ line: line.no, cells: row });
+    const current = rows.length > 1 ? rows.at(-1) : undefined;
+    const startsRow = numberAt >= 0 ? /^\d{1,3}$/.test(row[numberAt]!) : row[0] !== '';
+    if (startsRow || !current || (cells.length === 1 && /^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))/.test(cells[0]!.text))) {
+      rows.push({ line: line.no, cells: row });
+      lastEnd = ends;
       continue;
     }
-    // the row above continues: a wrapped task (joined), or a cell listing one unit per line
-    const titleAt = table.titleAt;
-    row.forEach((t, k) => {
-      if (!t) return;
+    // the row above continues. A line that ran to the cell's right edge wrapped: its text goes on
+    // (a long task, a long unit name); one that stopped short ended there: a cell listing one unit
+    // per line gets its next unit
+    row.forEach((text, k) => {
+      if (!text) return;
       const prev = current.cells[k] ?? '';
-      current.cells[k] = prev === '' ? t : `${prev}${k !== titleAt && UNIT_END.test(prev) ? '\n' : ''}${t}`;
+      const edge = (anchors[k + 1] ?? right) - size * 2.2;
+      const wrapped = k === titleAt || lastEnd[k]! >= edge;
+      current.cells[k] = prev === '' ? text : `${prev}${wrapped ? '' : '\n'}${text}`;
+      lastEnd[k] = ends[k]!;
     });
   }
-  end();
-  return blocks;
+  return rows;
 }
