@@ -5,6 +5,7 @@ import { AdjustmentBody, AppealBody, AppealDecisionBody, AssessmentView, UnitAss
 import { Bulletin, BulletinBody, BulletinList } from './schemas/bulletin.js';
 import { LedgerVerification, DecisionBody, DesignateBody, DesignateResult, Overview, OverviewQuery, PartList, PartsQuery, ReviewItem, ReviewList, ReviewQuery, TaskUnits } from './schemas/workbench.js';
 import { ManualBody, ManualList, ManualResult, RoundBody, RoundDetail, RoundList, UrgeBody, UrgeResult } from './schemas/supervision.js';
+import { ApplyImportBody, ApplyImportResult, ImportPreview } from './schemas/import.js';
 import { Health, PlanList, PlanView, SectionList, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitList } from './schemas/views.js';
 
 /**
@@ -58,6 +59,8 @@ export const api = {
   overview: { method: 'GET', path: '/api/overview', query: OverviewQuery, response: Overview },
   parts: { method: 'GET', path: '/api/overview/parts', query: PartsQuery, response: PartList },
   taskUnits: { method: 'GET', path: '/api/tasks/:id/units', params: IdParams, response: TaskUnits },
+  importUpload: { method: 'POST', path: '/api/imports', response: ImportPreview },
+  importApply: { method: 'POST', path: '/api/imports/:id/apply', params: IdParams, body: ApplyImportBody, response: ApplyImportResult },
   designate: { method: 'POST', path: '/api/assignments/:id/designate', params: IdParams, body: DesignateBody, response: DesignateResult },
   assessment: { method: 'GET', path: '/api/assessments/:year', params: YearParams, response: AssessmentView },
   unitAssessment: { method: 'GET', path: '/api/assessments/:year/units/:unitId', params: YearParams.extend({ unitId: z.string().min(1).max(128) }), response: UnitAssessment },

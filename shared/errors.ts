@@ -38,6 +38,16 @@ export const ErrorCode = z.enum([
   'NOT_PERMITTED',
   'ASSIGNMENT_CLOSED',
   'DESIGNATION_INVALID',
+  'IMPORT_BINARY',
+  'IMPORT_NOT_XLSX',
+  'IMPORT_NOT_DOCX',
+  'IMPORT_NOT_PDF',
+  'IMPORT_PDF_NO_TEXT',
+  'IMPORT_TOO_LARGE',
+  'IMPORT_EMPTY',
+  'IMPORT_DROPS_TASKS',
+  'IMPORT_CORRECTION',
+  'IMPORT_UPLOAD_EXPIRED',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -26,6 +26,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { evidenceRoutes } from './routes/evidence-routes.js';
 import { progressRoutes } from './routes/progress-routes.js';
 import { workbenchRoutes } from './routes/workbench-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 import { assessmentRoutes } from './routes/assessment-routes.js';
 import { evidenceChecker } from './routes/evidence-of.js';
 import { DEFAULT_RULES, type AssessmentRules } from './domain/assessment/rules.js';
@@ -161,6 +162,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk, loginQueue: limits.loginQueue, now: realNow }));
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
     await app.register(workbenchRoutes(deps, { calendar: m.calendar, policy: m.policy, sessions }));
+    await app.register(importRoutes(deps));
     await app.register(assessmentRoutes(deps, { calendar: m.calendar, policy: m.policy, rules: m.assessment ?? DEFAULT_RULES, evidence: evidenceChecker(timeline) }));
     await app.register(evidenceRoutes(deps, { evidence: m.evidence, timeline, sessions, uploads: new Buckets(limits.uploadsPerHour, 3_600_000, realNow), quota: new DailyQuota(limits.uploadMbPerUnitDay * 1024 * 1024, () => new Date(realNow() + 8 * 3_600_000).toISOString().slice(0, 10)) }));
     if (m.appDir) await app.register(miniappStatic(m.appDir));

@@ -86,6 +86,9 @@ export const EVENT_PAYLOADS = {
     warnings: z.number().int(),
     replaced: z.boolean(),
     provisionalUnits: z.array(z.string()),
+    /** The 督考办's corrections before applying (the import page): task, dropped, units, time. */
+    corrections: z.array(z.record(z.string(), z.unknown())).optional(),
+    provisionalGroups: z.array(z.string()).optional(),
   }),
   'directory.seeded': z.strictObject({ units: z.number().int(), groups: z.number().int(), people: z.number().int(), sample: z.boolean() }),
   'directory.contactsSynced': z.strictObject({ added: z.array(z.string()), changed: z.array(z.string()), missing: z.array(z.string()) }),

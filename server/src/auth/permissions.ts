@@ -55,6 +55,8 @@ export const PERMISSIONS = {
   'export.ledger': { roles: EVERYONE, label: '导出台账' },
   /** Check the whole ledger's hash chain (third-party evaluators above all). */
   'ledger.verify': { roles: ['supervisor', 'admin', 'evaluator'], label: '校验台账' },
+  /** Import a plan document: upload, check and correct the result, apply. */
+  'plan.import': { roles: OFFICE, label: '导入计划' },
   /** Preview the reminders of a moment (what would be sent). */
   'reminders.preview': { roles: OFFICE, label: '预览提醒' },
 } as const satisfies Record<string, { roles: readonly RoleKey[]; label: string }>;

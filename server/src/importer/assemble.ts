@@ -105,6 +105,7 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
     obligations,
     provisionalUnits: [...resolver.provisional],
     provisionalGroups: [...resolver.provisionalGroups],
+    lines: Object.fromEntries(draft.tasks.map((d) => [ids.get(d)!, d.line])),
     report: {
       source: plan.source,
       counts: {
@@ -178,7 +179,7 @@ function resolveSchedule(d: DraftTask, contextYear: number | undefined, layoutHa
 }
 
 /** One assignment per unit: groups expanded (viaGroupId), unexpandable groups kept as "to designate". */
-function expand(taskId: string, planId: string, refs: readonly UnitRef[], resolver: UnitResolver): Assignment[] {
+export function expand(taskId: string, planId: string, refs: readonly UnitRef[], resolver: UnitResolver): Assignment[] {
   const byUnit = new Map<string, Assignment>();
   const put = (a: Assignment): void => {
     const prev = byUnit.get(a.unitId);

@@ -55,5 +55,7 @@ export interface ImportResult {
   provisionalUnits: Unit[];
   /** Unknown 各… phrases, kept as groups to be designated. */
   provisionalGroups: UnitGroup[];
+  /** Where each task starts in the document (line, row or paragraph), by task id: warnings name these lines. */
+  lines: Record<string, number>;
   report: ImportReport;
 }

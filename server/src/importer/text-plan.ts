@@ -197,7 +197,8 @@ function readMeta(lines: Line[], draft: DraftPlan): void {
   const titleLine = head.findIndex((l) => l !== addressees && !DATE_LINE.test(l.text) && !/[。::]$/.test(l.text) && l.text.length <= 60);
   if (titleLine >= 0) {
     const follow = head[titleLine + 1]?.text ?? '';
-    const joined = follow.length > 0 && follow.replace(/\s/g, '').length <= 12 && !PART.test(follow) && !/[。]/.test(follow);
+    // a title broken over two lines joins; the issuer's line under it (…人民政府办公室) does not
+    const joined = follow.length > 0 && follow.replace(/\s/g, '').length <= 12 && !PART.test(follow) && !/[。]/.test(follow) && !DATE_LINE.test(follow) && !/(政府|办公室|委员会|委|局|办|厅|部)$/.test(follow);
     draft.meta.title = (head[titleLine]!.text + (joined ? follow : '')).replace(/\s+/g, '');
   }
 }

@@ -53,7 +53,15 @@ export function checkApplySafety(before: Readonly<State>, result: ImportResult, 
  * not know are added as provisional units. The ledger records the import before the state changes,
  * so a crash in between is repaired by importing again.
  */
-export async function applyImport(store: Store, result: ImportResult, actor: Actor, at: Date): Promise<ApplyImportResult> {
+export interface ApplyImportOptions {
+  channel?: 'cli' | 'miniapp';
+  /** The 督考办's corrections made before applying (recorded with the document's hash). */
+  corrections?: readonly Record<string, unknown>[];
+  /** Make this plan the active one. */
+  activate?: boolean;
+}
+
+export async function applyImport(store: Store, result: ImportResult, actor: Actor, at: Date, options: ApplyImportOptions = {}): Promise<ApplyImportResult> {
   const planId = result.plan.id;
   const next = (draft: State): void => {
     const keep = <T extends { planId: string }>(items: T[]): T[] => items.filter((i) => i.planId !== planId);
@@ -66,7 +74,8 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
     draft.units.push(...result.provisionalUnits.filter((u) => !known.has(u.id)));
     const knownGroups = new Set(draft.groups.map((g) => g.id));
     draft.groups.push(...result.provisionalGroups.filter((g) => !knownGroups.has(g.id)));
-    draft.activePlanId ??= planId;
+    if (options.activate) draft.activePlanId = planId;
+    else draft.activePlanId ??= planId;
   };
   const before = store.state.get();
   const preview = structuredClone(before) as State;
@@ -74,14 +83,14 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
   State.parse(preview); // never write a state that would not load
   const newUnits = result.provisionalUnits.filter((u) => !before.units.some((b) => b.id === u.id));
   const newGroups = result.provisionalGroups.filter((g) => !before.groups.some((b) => b.id === g.id));
-  if (planRecords(before, planId) === planRecords(preview, planId) && newUnits.length === 0 && newGroups.length === 0 && before.activePlanId !== null) {
+  if (planRecords(before, planId) === planRecords(preview, planId) && newUnits.length === 0 && newGroups.length === 0 && before.activePlanId !== null && before.activePlanId === preview.activePlanId) {
     return { changed: false };
   }
   const event: NewLedgerEvent = {
     type: 'plan.imported',
     actor,
     subject: { type: 'plan', id: planId },
-    channel: 'cli',
+    channel: options.channel ?? 'cli',
     payload: {
       title: result.plan.title,
       source: result.plan.source,
@@ -89,6 +98,8 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
       warnings: result.report.warnings.length,
       replaced: before.plans.some((p) => p.id === planId),
       provisionalUnits: newUnits.map((u) => u.name),
+      ...(options.corrections?.length ? { corrections: options.corrections } : {}),
+      ...(newGroups.length ? { provisionalGroups: newGroups.map((g) => g.name) } : {}),
     },
   };
   const { events: [recorded] } = await store.transact((draft, tx) => {

@@ -1,0 +1,60 @@
+import type { ImportCorrection } from '../../../shared/schemas/import.js';
+import type { UnitDirectory } from '../../../shared/schemas/unit.js';
+import { UnitResolver } from '../domain/units/unit-resolver.js';
+import { expand } from './assemble.js';
+import { ImportError } from './import-error.js';
+import type { ImportResult } from './import-result.js';
+import { parseTimeRequirement } from './time-requirement.js';
+import { parseUnitList } from './unit-list.js';
+
+/**
+ * The 督考办's corrections applied to a parsed document before it is written: a task dropped, its
+ * units replaced (each name with the role given, resolved against the directory like the
+ * document's own), its time wording replaced (parsed like the document's). Pure; a correction
+ * naming a task the document does not have is refused.
+ */
+export function applyCorrections(result: ImportResult, corrections: readonly ImportCorrection[], directory: UnitDirectory): ImportResult {
+  if (corrections.length === 0) return result;
+  const byTask = new Map(corrections.map((c) => [c.taskId, c]));
+  const unknown = [...byTask.keys()].filter((id) => !result.tasks.some((t) => t.id === id));
+  if (unknown.length > 0) throw new ImportError('IMPORT_CORRECTION', `更正所指的任务不在这份文件里:${unknown.slice(0, 5).join('、')}。请重新上传后再更正`);
+  const resolver = new UnitResolver({ ...directory, units: [...directory.units, ...result.provisionalUnits], groups: [...directory.groups, ...result.provisionalGroups] });
+  const contextYear = result.plan.period?.from ?? (result.plan.issuedOn ? Number(result.plan.issuedOn.slice(0, 4)) : undefined);
+  const tasks: ImportResult['tasks'] = [];
+  const assignments: ImportResult['assignments'] = [];
+  for (const task of result.tasks) {
+    const c = byTask.get(task.id);
+    if (c?.drop) continue;
+    let next = task;
+    if (c?.time !== undefined) next = { ...next, schedule: c.time.trim() === '' ? { type: 'annual', text: '', source: 'default' } : parseTimeRequirement(c.time.trim(), contextYear).rule };
+    if (c?.units) {
+      if (c.units.length === 0) throw new ImportError('IMPORT_CORRECTION', `${task.kind === 'key' ? '重点任务' : '任务'}${task.label} 至少要有一个责任单位;不需要这项任务请选"不导入"`);
+      const refs = c.units.flatMap((u) => parseUnitList(u.name, resolver, u.role === 'lead' ? 'allLead' : 'allCo').refs);
+      next = { ...next, units: refs, unitsText: c.units.map((u) => `${u.name}${u.role === 'lead' ? '(牵头)' : ''}`).join('、') };
+      assignments.push(...expand(task.id, task.planId, refs, resolver));
+    } else assignments.push(...result.assignments.filter((a) => a.taskId === task.id));
+    tasks.push(next);
+  }
+  const used = new Set(assignments.map((a) => a.unitId));
+  const provisionalUnits = [...new Map([...result.provisionalUnits, ...resolver.provisional].map((u) => [u.id, u])).values()].filter((u) => used.has(u.id));
+  const provisionalGroups = [...new Map([...result.provisionalGroups, ...resolver.provisionalGroups].map((g) => [g.id, g])).values()].filter((g) => used.has(g.id));
+  return {
+    ...result,
+    tasks,
+    assignments,
+    provisionalUnits,
+    provisionalGroups,
+    report: {
+      ...result.report,
+      counts: {
+        ...result.report.counts,
+        measures: tasks.filter((t) => t.kind === 'measure').length,
+        keyTasks: tasks.filter((t) => t.kind === 'key').length,
+        assignments: assignments.length,
+        toDesignate: assignments.filter((a) => a.status === 'toDesignate').length,
+        unitsReached: new Set(assignments.filter((a) => a.status === 'active').map((a) => a.unitId)).size,
+        provisionalUnits: provisionalUnits.length,
+      },
+    },
+  };
+}

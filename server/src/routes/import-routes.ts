@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { api } from '../../../shared/api.js';
+import { ErrorBody } from '../../../shared/errors.js';
+import type { ImportPreview, ImportUnit } from '../../../shared/schemas/import.js';
+import type { UnitDirectory } from '../../../shared/schemas/unit.js';
+import { viewerOf } from '../auth/auth-hook.js';
+import { can } from '../auth/permissions.js';
+import type { Deps } from '../deps.js';
+import { applyImport, checkApplySafety } from '../domain/plan/apply-import.js';
+import { AppError } from '../errors.js';
+import { applyCorrections } from '../importer/corrections.js';
+import { ImportError } from '../importer/import-error.js';
+import { importPlan } from '../importer/import-plan.js';
+import type { ImportResult } from '../importer/import-result.js';
+import type { State } from '../store/state.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody };
+const MAX_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Documents uploaded for checking, by content hash, until they are applied: a few, for an hour.
+ * Nothing of an upload reaches the state (or anyone's reminders) before it is applied.
+ */
+class Uploads {
+  private readonly files = new Map<string, { name: string; content: Uint8Array; at: number }>();
+  constructor(private readonly now: () => number) {}
+
+  put(name: string, content: Uint8Array): string {
+    const id = createHash('sha256').update(content).digest('hex');
+    for (const [k, f] of this.files) if (this.now() - f.at > 3_600_000) this.files.delete(k);
+    this.files.delete(id);
+    this.files.set(id, { name, content, at: this.now() });
+    while (this.files.size > 20) this.files.delete(this.files.keys().next().value!);
+    return id;
+  }
+
+  get(id: string): { name: string; content: Uint8Array } | undefined {
+    return this.files.get(id);
+  }
+
+  drop(id: string): void {
+    this.files.delete(id);
+  }
+}
+
+const directoryOf = (s: Readonly<State>): UnitDirectory => ({ district: s.directory.district, sample: s.directory.sample, units: s.units, groups: s.groups });
+
+async function parse(name: string, content: Uint8Array, s: Readonly<State>): Promise<ImportResult> {
+  try {
+    return await importPlan({ name, content }, directoryOf(s));
+  } catch (error) {
+    if (error instanceof ImportError) throw new AppError(error.code, error.code === 'IMPORT_TOO_LARGE' ? 413 : 400, error.message);
+    throw error;
+  }
+}
+
+/** What the 督考办 checks before applying: each task with its source, units, roles, groups, time and warnings. */
+export function importPreview(result: ImportResult, upload: string, s: Readonly<State>): ImportPreview {
+  const units = new Map([...s.units, ...result.provisionalUnits].map((u) => [u.id, u]));
+  const groups = new Map([...s.groups, ...result.provisionalGroups].map((g) => [g.id, g]));
+  const provisional = new Set(result.provisionalUnits.map((u) => u.id));
+  const taskLines = new Set(result.tasks.map((t) => t.id));
+  const lineOf = new Map<number, string>();
+  for (const t of result.tasks) lineOf.set(lineNo(t), t.id);
+  return {
+    upload,
+    name: result.plan.source.name,
+    format: result.plan.source.format,
+    title: result.plan.title,
+    planId: result.plan.id,
+    replaces: s.plans.some((p) => p.id === result.plan.id),
+    counts: result.report.counts,
+    conventions: result.report.conventions,
+    warnings: result.report.warnings.filter((w) => w.line === undefined || !lineOf.has(w.line)),
+    tasks: result.tasks.map((t) => {
+      const of = result.assignments.filter((a) => a.taskId === t.id);
+      const unitViews: ImportUnit[] = t.units.map((ref) => {
+        if (ref.target.type === 'unit') {
+          const u = units.get(ref.target.id);
+          return { name: ref.name, role: ref.role, kind: provisional.has(ref.target.id) ? 'provisional' : 'unit', ...(u && u.name !== ref.name ? { resolvedName: u.name } : {}) };
+        }
+        const g = groups.get(ref.target.id);
+        const members = of.filter((a) => a.viaGroupId === ref.target.id).map((a) => units.get(a.unitId)?.name ?? a.unitId);
+        return { name: ref.name, role: ref.role, kind: g?.expandable ? 'group' : 'toDesignate', ...(g && g.name !== ref.name ? { resolvedName: g.name } : {}), ...(members.length ? { members } : {}) };
+      });
+      const section = result.sections.find((x) => x.id === t.sectionId);
+      return {
+        id: t.id,
+        kind: t.kind,
+        label: t.label,
+        title: t.title,
+        line: lineNo(t),
+        source: { body: t.body, units: t.unitsText, time: t.schedule.text },
+        ...(section ? { section: `${section.label}${section.title}` } : {}),
+        units: unitViews,
+        reached: of.filter((a) => a.status === 'active').length,
+        time: { text: t.schedule.text, type: t.schedule.type, ...(t.schedule.due ? { due: t.schedule.due } : {}), ...(t.schedule.flagged ? { flagged: true } : {}) },
+        leaders: t.leaders,
+        warnings: result.report.warnings.filter((w) => w.line !== undefined && lineOf.get(w.line) === t.id && taskLines.has(t.id)),
+      };
+    }),
+  };
+
+  function lineNo(t: ImportResult['tasks'][number]): number {
+    return result.lines[t.id] ?? 0;
+  }
+}
+
+/** The import page's API: upload a document and see what it gives; apply it, with corrections. */
+export function importRoutes(deps: Deps): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const uploads = new Uploads(() => Date.now());
+    // the document itself is the body (the page sends the file as is; its name in x-file-name)
+    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: MAX_BYTES }, (_req, body, done) => done(null, body));
+
+    app.post(api.importUpload.path, { config: can('plan.import'), bodyLimit: MAX_BYTES, schema: { tags: ['督考办'], summary: '上传计划文件(.docx .pdf .xlsx .txt),查看识别结果(不写入)', response: { 200: api.importUpload.response, ...errors } } }, async (req) => {
+      const body = req.body;
+      if (!Buffer.isBuffer(body) || body.length === 0) throw new AppError('BAD_REQUEST', 400, '请选择要导入的文件(以 application/octet-stream 上传,文件名放在 x-file-name)');
+      const raw = req.headers['x-file-name'];
+      let name = '上传的文件';
+      try {
+        if (typeof raw === 'string' && raw) name = decodeURIComponent(raw).replace(/^.*[\\/]/, '').slice(0, 200);
+      } catch {
+        /* a malformed name: keep the default */
+      }
+      const content = new Uint8Array(body);
+      const result = await parse(name, content, deps.store.state.get());
+      return importPreview(result, uploads.put(name, content), deps.store.state.get());
+    });
+
+    app.post(api.importApply.path, { config: can('plan.import'), schema: { tags: ['督考办'], summary: '导入计划(可附更正:删去某项、改责任单位及角色、改时间要求)', params: api.importApply.params, body: api.importApply.body, response: { 200: api.importApply.response, ...errors } } }, async (req) => {
+      const file = uploads.get(req.params.id);
+      if (!file) throw new AppError('IMPORT_UPLOAD_EXPIRED', 404, '上传的文件已过期(超过 1 小时或服务已重启),请重新上传');
+      const s = deps.store.state.get();
+      let result = await parse(file.name, file.content, s);
+      try {
+        result = applyCorrections(result, req.body.corrections, directoryOf(s));
+        checkApplySafety(s, result, false);
+      } catch (error) {
+        if (error instanceof ImportError) throw new AppError(error.code, 409, error.message.replace(/;确需[^。]*$|。请检查文件格式;确需如此,加 --force$/, '。'));
+        throw error;
+      }
+      const v = viewerOf(req);
+      const outcome = await applyImport(deps.store, result, { type: 'person', id: v.person.id, name: v.person.name }, deps.clock.now(), { channel: 'miniapp', corrections: req.body.corrections, activate: req.body.activate });
+      uploads.drop(req.params.id);
+      return {
+        changed: outcome.changed,
+        planId: result.plan.id,
+        tasks: result.tasks.length,
+        assignments: result.assignments.length,
+        corrections: req.body.corrections.length,
+        active: deps.store.state.get().activePlanId === result.plan.id,
+      };
+    });
+  };
+}

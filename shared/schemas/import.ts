@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { ScheduleType } from './schedule.js';
+
+/** One unit (or group) of a task as the import read it: what the 督考办 checks and may correct. */
+export const ImportUnit = z.object({
+  name: z.string(),
+  role: z.enum(['lead', 'co']),
+  /** unit: in the directory; provisional: a name the directory does not know; group: expands to its members; toDesignate: a group the 督考办 names units for later. */
+  kind: z.enum(['unit', 'provisional', 'group', 'toDesignate']),
+  /** The directory's name for it, when it differs from the document's wording. */
+  resolvedName: z.string().optional(),
+  /** A group's member units (names), when it expands. */
+  members: z.array(z.string()).optional(),
+});
+export type ImportUnit = z.infer<typeof ImportUnit>;
+
+export const ImportWarningView = z.object({ code: z.string(), line: z.number().int().optional(), message: z.string() });
+
+export const ImportTaskPreview = z.object({
+  id: z.string(),
+  kind: z.enum(['key', 'measure']),
+  label: z.string(),
+  title: z.string(),
+  /** The line (text), row (sheet, table) or paragraph (Word, PDF) it starts on. */
+  line: z.number().int(),
+  /** What the document says: the item's text, its unit wording and its time wording. */
+  source: z.object({ body: z.string(), units: z.string(), time: z.string() }),
+  section: z.string().optional(),
+  units: z.array(ImportUnit),
+  /** How many units are reminded for it (groups expanded). */
+  reached: z.number().int(),
+  time: z.object({ text: z.string(), type: ScheduleType, due: z.string().optional(), flagged: z.boolean().optional() }),
+  leaders: z.array(z.string()),
+  warnings: z.array(ImportWarningView),
+});
+export type ImportTaskPreview = z.infer<typeof ImportTaskPreview>;
+
+export const ImportPreview = z.object({
+  /** The upload's content hash: what apply names, and what the ledger records. */
+  upload: z.string(),
+  name: z.string(),
+  format: z.enum(['text', 'xlsx', 'docx', 'pdf']),
+  title: z.string(),
+  planId: z.string(),
+  /** A plan of this id is already stored: applying replaces its records. */
+  replaces: z.boolean(),
+  counts: z.record(z.string(), z.number()),
+  conventions: z.array(z.object({ line: z.number().int(), text: z.string(), effect: z.string() })),
+  /** Warnings not about one task (skipped lines, prose obligations, the title …). */
+  warnings: z.array(ImportWarningView),
+  tasks: z.array(ImportTaskPreview),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+
+/** A correction of one task before applying: drop it, or replace its units or its time wording. */
+export const ImportCorrection = z.strictObject({
+  taskId: z.string().min(1).max(200),
+  drop: z.boolean().optional(),
+  units: z.array(z.strictObject({ name: z.string().min(1).max(100), role: z.enum(['lead', 'co']) })).max(200).optional(),
+  time: z.string().max(200).optional(),
+});
+export type ImportCorrection = z.infer<typeof ImportCorrection>;
+
+export const ApplyImportBody = z.strictObject({
+  corrections: z.array(ImportCorrection).max(2000).default([]),
+  /** Make it the plan that 我的任务, the bot's numbers and the 总览 refer to. */
+  activate: z.boolean().default(false),
+});
+
+export const ApplyImportResult = z.object({
+  changed: z.boolean(),
+  planId: z.string(),
+  tasks: z.number().int(),
+  assignments: z.number().int(),
+  corrections: z.number().int(),
+  active: z.boolean(),
+});
