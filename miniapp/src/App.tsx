@@ -22,6 +22,7 @@ const Rounds = lazy(() => import('./pages/Rounds'));
 const RoundPage = lazy(() => import('./pages/RoundPage'));
 const Assessment = lazy(() => import('./pages/Assessment'));
 const Bulletins = lazy(() => import('./pages/Bulletins'));
+const ImportPage = lazy(() => import('./pages/ImportPage'));
 
 type Boot = { state: 'loading' } | { state: 'ready'; me: Me } | { state: 'signIn'; config: AuthConfig; message?: string } | { state: 'failed'; message: string };
 
@@ -86,6 +87,7 @@ export function App() {
         {route.page === 'office' && <Office />}
         {route.page === 'rounds' && <Rounds />}
         {route.page === 'bulletins' && <Bulletins />}
+        {route.page === 'import' && <ImportPage />}
         {route.page === 'assessment' && <Assessment key={`${route.year}-${route.unitId ?? ''}`} year={route.year} {...(route.unitId ? { unitId: route.unitId } : {})} />}
         {route.page === 'round' && <RoundPage key={route.roundId} roundId={route.roundId} />}
         {route.page === 'reviews' && <Reviews key={route.status} status={route.status} />}

@@ -9,6 +9,7 @@ export type Route =
   | { page: 'office' }
   | { page: 'rounds' }
   | { page: 'bulletins' }
+  | { page: 'import' }
   | { page: 'assessment'; year: number; unitId?: string }
   | { page: 'round'; roundId: string }
   | { page: 'reviews'; status: 'pending' | 'decided' }
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'office') return { page: 'office' };
   if (parts[0] === 'assessment') return { page: 'assessment', year: Number(parts[1]) || new Date().getFullYear() - 1, ...(parts[2] ? { unitId: parts[2] } : {}) };
   if (parts[0] === 'bulletins') return { page: 'bulletins' };
+  if (parts[0] === 'import') return { page: 'import' };
   if (parts[0] === 'rounds') return parts[1] ? { page: 'round', roundId: parts[1] } : { page: 'rounds' };
   if (parts[0] === 'reviews') return { page: 'reviews', status: parts[1] === 'decided' ? 'decided' : 'pending' };
   if (parts[0] === 'parts') {
@@ -58,6 +60,7 @@ export const href = {
   office: () => '#/office',
   rounds: () => '#/rounds',
   bulletins: () => '#/bulletins',
+  importPlan: () => '#/import',
   assessment: (year: number, unitId?: string) => `#/assessment/${year}${unitId ? `/${encodeURIComponent(unitId)}` : ''}`,
   round: (id: string) => `#/rounds/${encodeURIComponent(id)}`,
   reviews: (status: 'pending' | 'decided' = 'pending') => `#/reviews${status === 'decided' ? '/decided' : ''}`,

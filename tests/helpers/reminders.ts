@@ -14,7 +14,7 @@ export const at = (local: string): Date => new Date(`${local}+08:00`);
 
 export async function addPlan2026(store: Store): Promise<void> {
   const result = await importPlan({ name: 'plan-2026.txt', content: new Uint8Array(readFileSync(`${ROOT}tests/fixtures/plan-2026.txt`)) }, directoryOf(store.state.get()), { planId: 'yc-2026' });
-  await applyImport(store, result, { type: 'importer' }, new Date());
+  await applyImport(store, result, { type: 'importer' }, new Date('2025-12-31T09:00:00+08:00'));
 }
 
 /** Fulfils every obligation of a unit whose id matches, as the unit's contact would. */

@@ -48,7 +48,8 @@ export async function seededApp(o: { channel?: Channel; appDir?: string } = {}):
   const clock = fixedClock();
   const config = loadConfig({ DUBAN_DATA_DIR: dataDir, DUBAN_SEEDS_DIR: SEEDS_DIR });
   const store = await openStore(dataDir, { clock: () => clock.now() });
-  await seedStore(store, await loadSeeds(SEEDS_DIR), clock.now());
+  // seeded as a first npm start in local mode does: when the plan's cycle starts (its obligations start then)
+  await seedStore(store, await loadSeeds(SEEDS_DIR), new Date('2018-11-01T09:00:00+08:00'));
   const rules = { calendar: await loadCalendar(SEEDS_DIR), policy: await loadPolicy(SEEDS_DIR) };
   await ensureObligations(store, rules, clock.now()); // as npm start does after seeding
   const deps = { config, clock, log: silentLog, store, ...(o.channel ? { channel: o.channel } : {}) };

@@ -6,6 +6,7 @@ import { AssessmentView, UnitAssessment } from '../../../shared/schemas/assessme
 import { Bulletin, BulletinList } from '../../../shared/schemas/bulletin.js';
 import { ManualList, ManualResult, RoundDetail, RoundList, UrgeResult } from '../../../shared/schemas/supervision.js';
 import { DesignateResult, Overview, PartList, ReviewItem, ReviewList, TaskUnits } from '../../../shared/schemas/workbench.js';
+import { ApplyImportResult, ImportPreview, type ImportCorrection } from '../../../shared/schemas/import.js';
 import { clearSession, currentSession } from '../state/session';
 
 /** A failed call: the server's stable code and its Chinese message (or a network message). */
@@ -30,13 +31,14 @@ function authHeaders(): Record<string, string> {
   return s ? { authorization: `Bearer ${s.token}` } : {};
 }
 
-async function call<T extends z.ZodType>(schema: T, method: string, path: string, body?: unknown): Promise<z.infer<T>> {
+async function call<T extends z.ZodType>(schema: T, method: string, path: string, body?: unknown, file?: File): Promise<z.infer<T>> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
-      headers: { ...authHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // a file goes as itself (its name in a header); anything else as JSON
+      headers: { ...authHeaders(), ...(file ? { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) } : body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
   } catch {
     throw new ApiError('NETWORK', '网络不通,请检查网络后重试', 0);
@@ -124,6 +126,9 @@ export const api = {
   },
   urge: (body: { taskId: string; unitId: string; message: string; due: string }) => call(UrgeResult, 'POST', '/api/urges', body),
   designate: (assignmentId: string, unitIds: string[]) => call(DesignateResult, 'POST', `/api/assignments/${enc(assignmentId)}/designate`, { unitIds }),
+  // importing a plan document
+  importUpload: (file: File) => call(ImportPreview, 'POST', '/api/imports', undefined, file),
+  importApply: (upload: string, body: { corrections: ImportCorrection[]; activate: boolean }) => call(ApplyImportResult, 'POST', `/api/imports/${enc(upload)}/apply`, body),
 };
 
 /** A drill-down: parts by light, unit, section or task. */
@@ -163,3 +168,6 @@ export type BulletinData = z.infer<typeof BulletinList>['items'][number];
 export type UnitAssessmentData = z.infer<typeof UnitAssessment>;
 export type RoundSummaries = z.infer<typeof RoundList>;
 export type Upload = z.infer<typeof UploadResult>;
+export type ImportPreviewData = z.infer<typeof ImportPreview>;
+export type ImportApplied = z.infer<typeof ApplyImportResult>;
+export type { ImportCorrection };

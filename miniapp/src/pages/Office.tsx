@@ -107,6 +107,11 @@ export default function Office() {
                     <List.Item onClick={() => go(href.bulletins())} description="通报表扬、通报批评(整改)、约谈">
                       通报与整改
                     </List.Item>
+                    {me.can.includes('plan.import') && (
+                      <List.Item onClick={() => go(href.importPlan())} description="上传 Word、PDF、Excel 或文本,核对、更正后导入">
+                        导入计划
+                      </List.Item>
+                    )}
                     <List.Item
                       onClick={() => {
                         const year = Number(data.today.slice(0, 4));

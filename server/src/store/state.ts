@@ -55,7 +55,8 @@ export const State = z.object({
   /** The district's lights by day (red / yellow / green parts), recorded by the day's plan: the overview's trend. */
   lightHistory: z.array(z.object({ date: IsoDate, red: z.number().int(), yellow: z.number().int(), green: z.number().int() })).optional(),
   /** Last import per plan: what was read and when. */
-  imports: z.array(z.object({ planId: Id, sha256: z.string(), at: Instant, sourceName: z.string() })),
+  /** The latest import of each plan; `firstAt` is when the plan first arrived (its obligations start then). */
+  imports: z.array(z.object({ planId: Id, sha256: z.string(), at: Instant, sourceName: z.string(), firstAt: Instant.optional() })),
   /** What is still to be sent; sent rows are pruned after a while (the ledger keeps the history). */
   outbox: z.array(OutboxRow),
   /** 待办 created per open obligation and person: key `${obligationId}|${personId}`. */

@@ -3,7 +3,7 @@ import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { LedgerReader, Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
-import { includedTasks, obligationContext, obligationsFor, planYears } from '../reminders/obligations.js';
+import { importedAtOf, includedTasks, obligationContext, obligationsFor, planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 
 export interface BookRules {
@@ -21,7 +21,7 @@ export function liveYears(today: string): number[] {
 export function missingYears(state: Readonly<State>, rules: BookRules, years: readonly number[]): Array<{ assignmentId: string; year: number }> {
   const out: Array<{ assignmentId: string; year: number }> = [];
   for (const plan of state.plans) {
-    const span = planYears(plan);
+    const span = planYears(plan, importedAtOf(state, plan.id));
     const tasks = new Set(includedTasks(state.tasks, plan.id, rules.policy).map((t) => t.id));
     for (const a of state.assignments) {
       if (a.planId !== plan.id || a.status !== 'active' || !tasks.has(a.taskId)) continue;

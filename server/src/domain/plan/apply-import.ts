@@ -105,9 +105,10 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
   const { events: [recorded] } = await store.transact((draft, tx) => {
     tx.append(event);
     next(draft);
+    const previous = draft.imports.find((i) => i.planId === planId);
     draft.imports = [
       ...draft.imports.filter((i) => i.planId !== planId),
-      { planId, sha256: result.plan.source.sha256, at: at.toISOString(), sourceName: result.plan.source.name },
+      { planId, sha256: result.plan.source.sha256, at: at.toISOString(), sourceName: result.plan.source.name, firstAt: previous?.firstAt ?? previous?.at ?? at.toISOString() },
     ];
   });
   return { changed: true, event: recorded! };

@@ -10,7 +10,7 @@ import type { State } from '../../store/state.js';
 import { liveYears, materialiseInDraft, obligationsOf } from '../obligations/obligation-book.js';
 import { fulfilInDraft, reopenInDraft } from '../reminders/fulfil.js';
 import { openObligations, type OpenObligation } from '../reminders/open-obligations.js';
-import { planYears } from '../reminders/obligations.js';
+import { importedAtOf, planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import type { ActingFor } from './acting.js';
 import { askLeadersInDraft } from '../review/leader-step.js';
@@ -129,7 +129,7 @@ export class ProgressService {
     const set = this.d.policy.requests.latestExtension;
     if (set !== 'planEnd') return set;
     const plan = this.d.store.state.get().plans.find((p) => p.id === assignment.planId);
-    return `${plan ? planYears(plan).to : this.year()}-12-31`;
+    return `${plan ? planYears(plan, importedAtOf(this.d.store.state.get(), plan.id)).to : this.year()}-12-31`;
   }
 
   /** This unit's pending 办结/延期 requests on its assignment (reports under review are not requests it can withdraw). */

@@ -1,7 +1,7 @@
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { Plan, ProseObligation } from '../../../../shared/schemas/plan.js';
 import type { Task } from '../../../../shared/schemas/task.js';
-import { fromDay, toDay } from '../../calendar/dates.js';
+import { fromDay, parseHhmm, shanghaiDate, shanghaiMinutes, toDay } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
 import type { ReminderPolicy } from './policy.js';
@@ -35,19 +35,29 @@ export interface ObligationContext {
   prose: readonly ProseObligation[];
   /** Added by the 督考办 (state.manualObligations of this plan). */
   manual?: readonly State['manualObligations'][number][];
+  /** When the plan first arrived (imported): nothing is owed for its year before then. */
+  importedAt?: Date;
 }
 
 /** The context for one plan's obligations, taken from the state. */
 export function obligationContext(state: Readonly<State>, plan: Plan, calendar: WorkCalendar, policy: ReminderPolicy): ObligationContext {
-  return { plan, calendar, policy, prose: state.proseObligations.filter((o) => o.planId === plan.id), manual: state.manualObligations.filter((m) => m.planId === plan.id) };
+  const importedAt = importedAtOf(state, plan.id);
+  return { plan, calendar, policy, prose: state.proseObligations.filter((o) => o.planId === plan.id), manual: state.manualObligations.filter((m) => m.planId === plan.id), ...(importedAt ? { importedAt } : {}) };
+}
+
+/** When a plan first arrived in this store, if it was imported. */
+export function importedAtOf(state: Readonly<State>, planId: string): Date | undefined {
+  const imported = state.imports.find((i) => i.planId === planId);
+  const at = imported?.firstAt ?? imported?.at;
+  return at ? new Date(at) : undefined;
 }
 
 const QUARTER_NAMES = ['', '第一季度', '第二季度', '第三季度', '第四季度'];
 
-/** Years the plan covers. */
-export function planYears(plan: Plan): { from: number; to: number } {
+/** Years the plan covers: its period, else the year it was issued, else the year it was imported. */
+export function planYears(plan: Plan, importedAt?: Date): { from: number; to: number } {
   const issued = plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : undefined;
-  const from = plan.period?.from ?? issued ?? new Date().getFullYear();
+  const from = plan.period?.from ?? issued ?? Number(shanghaiDate(importedAt ?? new Date()).slice(0, 4));
   return { from: Math.max(from, issued ?? from), to: plan.period?.to ?? from };
 }
 
@@ -55,6 +65,21 @@ export function planYears(plan: Plan): { from: number; to: number } {
 export function cycleStart(plan: Plan, year: number, calendar: WorkCalendar): string {
   if (plan.issuedOn && Number(plan.issuedOn.slice(0, 4)) === year) return calendar.nextWorkingDay(fromDay(toDay(plan.issuedOn) + 1));
   return calendar.nextWorkingDay(`${year}-01-01`);
+}
+
+/**
+ * The first day of a year's cycle for this plan: the cycle's start, or — for a plan that arrived
+ * later that year — the day it was imported (when that day's digest is still to come) or the next
+ * working day. What fell due before then is not owed; the year's 签收 is asked for from then.
+ */
+export function startOf(ctx: Pick<ObligationContext, 'plan' | 'calendar' | 'policy' | 'importedAt'>, year: number): string {
+  const start = cycleStart(ctx.plan, year, ctx.calendar);
+  if (!ctx.importedAt) return start;
+  const day = shanghaiDate(ctx.importedAt);
+  if (Number(day.slice(0, 4)) !== year) return start;
+  const beforeDigest = ctx.calendar.isWorkingDay(day) && shanghaiMinutes(ctx.importedAt) <= parseHhmm(ctx.policy.digestTime);
+  const arrived = beforeDigest ? day : ctx.calendar.nextWorkingDay(fromDay(toDay(day) + 1));
+  return arrived > start ? arrived : start;
 }
 
 /** The tasks obligations are derived for: key tasks when the plan has any, else all (policy.taskKinds). */
@@ -69,13 +94,13 @@ const onOrBeforeWorkingDay = (calendar: WorkCalendar, date: string): string => (
 /** The obligations of one assignment in one year (empty outside the task's cycle). */
 export function obligationsFor(ctx: ObligationContext, task: Task, assignment: Assignment, year: number): Obligation[] {
   const { plan, calendar, policy } = ctx;
-  const years = planYears(plan);
+  const years = planYears(plan, ctx.importedAt);
   const schedule = task.schedule;
   const taskDue = schedule.type === 'deadline' && schedule.due ? schedule.due : undefined;
   const lastYear = taskDue ? Math.max(Number(taskDue.slice(0, 4)), years.from) : schedule.type === 'oneOff' ? years.from : years.to;
   if (year < years.from || year > lastYear) return [];
 
-  const start = cycleStart(plan, year, calendar);
+  const start = startOf(ctx, year);
   const maxNudge = Math.max(0, ...policy.nudges.beforeWorkingDays);
   const out: Obligation[] = [];
   const add = (kind: ObligationKind, rawDue: string, label: string, period?: string, opensOn?: string): void => {

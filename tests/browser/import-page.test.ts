@@ -1,0 +1,71 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
+import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import { ROOT } from '../helpers/seeds.js';
+
+const CORPUS = `${ROOT}tests/fixtures/importer/corpus`;
+type Inbox = { items: Array<{ kind: string; msg: { action_card?: { markdown: string } } }> };
+
+describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
+  let live: LiveApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    live = await startLiveApp('2024-03-04T10:00:00+08:00');
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await live?.close();
+  });
+
+  it('uploads a PDF table and a Word document with two-role brackets, fixes a role, applies; the next day reminds the right units', async () => {
+    const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.locator('.todo-list .adm-list-item', { hasText: '导入计划' }).click();
+    await page.locator('.import-upload').waitFor();
+
+    // a PDF table: six tasks, a group with its members, applied as read
+    await page.locator('.import-upload input[type=file]').setInputFiles(`${CORPUS}/09-pdf-table.pdf`);
+    await page.locator('.import-task').nth(5).waitFor();
+    expect(await page.locator('.import-task').count()).toBe(6);
+    expect(await page.locator('.import-task').nth(5).innerText()).toContain('各镇人民政府、街道办事处');
+    await page.screenshot({ path: `${ARTIFACTS}/import-pdf.png`, fullPage: true });
+    await page.locator('.import-apply button', { hasText: '导入 6 项任务' }).click();
+    await page.locator('.adm-dialog button', { hasText: '导入' }).click();
+    await toast(page, '已导入');
+    expect(await page.locator('.import-done').innerText()).toContain('6 项任务');
+
+    // a Word document: 区电子政务办 is read as a lead of task 3; the 督考办 makes it a co-unit
+    await page.locator('.import-upload input[type=file]').setInputFiles(`${CORPUS}/11-numbered-two-roles.docx`);
+    const third = page.locator('.import-task', { hasText: '加强数字基础设施建设' });
+    await third.waitFor();
+    expect(await page.locator('.import-task').first().innerText()).toMatch(/牵头\s*区经信局/);
+    await third.locator('.unit-chip', { hasText: '区电子政务办' }).locator('.role').click();
+    expect(await third.locator('.unit-chip', { hasText: '区电子政务办' }).locator('.role').innerText()).toBe('配合');
+    await page.screenshot({ path: `${ARTIFACTS}/import-docx-corrected.png`, fullPage: true });
+    await page.locator('.import-apply button', { hasText: '1 处更正' }).click();
+    await page.locator('.adm-dialog button', { hasText: '导入' }).click();
+    await toast(page, '已导入');
+    expect(await page.locator('.import-done').innerText()).toContain('1 处更正');
+    expect(errors).toEqual([]);
+
+    const s = live.t.store.state.get();
+    const task3 = s.tasks.find((t) => t.title === '加强数字基础设施建设')!;
+    expect(s.assignments.filter((a) => a.taskId === task3.id).map((a) => `${a.role}:${a.unitId}`)).toEqual(['lead:zjzj', 'co:dzzwb']);
+
+    // the next working day: the units of both documents are asked to sign for their new tasks, and nobody else
+    live.t.deps.clock.set('2024-03-05T09:00:00+08:00');
+    await live.emu.admin('POST', '/clock', { at: live.t.deps.clock.now().toISOString() });
+    await live.sendReminders();
+    const digest = async (userid: string) => (await live.emu.admin<Inbox>('GET', `/messages?userid=${userid}`)).items.filter((i) => i.kind === 'notice').map((i) => i.msg.action_card?.markdown ?? '').join('\n');
+    expect(await digest('dt-dzzwb-c')).toContain('加强数字基础设施建设');
+    expect(await digest('dt-zjzj-c')).toContain('加强数字基础设施建设');
+    expect(await digest('dt-jxj-c')).toContain('培育数字经济核心产业');
+    expect(await digest('dt-fsjd-c')).toContain('提升农贸市场改造水平');
+    expect(await digest('dt-fzb-c')).toBe('');
+    const text = await digest('dt-dzzwb-c');
+    expect(text).not.toContain('逾期');
+  });
+});
