@@ -31,7 +31,8 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['fastify', 'fastify/*', '@fastify/*', 'lowdb', 'lowdb/*', 'pg', '@alicloud/*', 'dingtalk-stream', 'ws'], message: 'domain/ uses ports and plain data: no web framework, store engine or platform SDK (docs/ARCHITECTURE.md).' },
-            { group: ['**/channels/*/**', '**/routes/**', '**/store/lowdb/**', '**/store/ledger/**'], message: 'domain/ reaches channels and the store only through their ports (channels/channel.ts, store/ports.ts).' },
+            { group: ['**/channels/*/**', '**/routes/**', '**/store/lowdb/**', '**/store/ledger/**', '**/store/pg/**'], message: 'domain/ reaches channels and the store only through their ports (channels/channel.ts, store/ports.ts).' },
+            { group: ['**/importer/**', '**/plan-import/**', '**/bot/**'], message: 'domain/ does not parse documents or chat: importer/ and bot/ call the domain, not the other way round.' },
           ],
         },
       ],
@@ -42,6 +43,35 @@ export default tseslint.config(
     ignores: ['server/src/channels/dingtalk/**', 'server/src/domain/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@alicloud/*', 'dingtalk-stream'], message: 'Only server/src/channels/dingtalk/ imports DingTalk SDKs.' }] }],
+    },
+  },
+  {
+    // importer/ is pure parsing: it knows unit names (naming/) but no domain, store, route or channel
+    files: ['server/src/importer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/domain/**', '**/store/**', '**/routes/**', '**/channels/**', '**/plan-import/**', 'fastify', '@fastify/*', '@alicloud/*', 'dingtalk-stream'], message: 'importer/ parses documents and nothing else: no domain, store, route or channel (naming/ holds what it shares with the domain).' }] }],
+    },
+  },
+  {
+    // naming/ is a leaf both the importer and the domain use: unit names, their lookup
+    files: ['server/src/naming/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/domain/**', '**/importer/**', '**/store/**', '**/routes/**', '**/channels/**', '**/bot/**', '**/plan-import/**', 'fastify', '@fastify/*', '@alicloud/*', 'dingtalk-stream'], message: 'naming/ is a leaf: it imports only shared/ schemas.' }] }],
+    },
+  },
+  {
+    // the bot knows the neutral event (channels/bot-event.ts) and the channel port, never a platform
+    files: ['server/src/bot/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/channels/*/**'], message: 'bot/ is platform-neutral: receivers in channels/<platform>/ parse and hand it the neutral event.' },
+            { group: ['@alicloud/*', 'dingtalk-stream'], message: 'Only server/src/channels/dingtalk/ imports DingTalk SDKs.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -12,7 +12,7 @@ import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
 import { ChannelError, type Channel } from '../server/src/channels/channel.js';
 import { RateLimiter } from '../server/src/channels/dingtalk/rate-limiter.js';
 import { loadConfig } from '../server/src/config.js';
-import { seedStore } from '../server/src/domain/plan/seed-store.js';
+import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
 import { EvidenceStore } from '../server/src/evidence/evidence-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';

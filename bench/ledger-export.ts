@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { ensureObligations } from '../server/src/domain/obligations/obligation-book.js';
-import { seedStore } from '../server/src/domain/plan/seed-store.js';
+import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadPolicy } from '../server/src/domain/reminders/policy.js';
 import { writeLedgerXlsx } from '../server/src/export/ledger-xlsx.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';

@@ -4,7 +4,7 @@
  * five-year plan (obligations older than last year leave the state for the ledger).
  */
 import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
-import { seedStore } from '../server/src/domain/plan/seed-store.js';
+import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { ensureObligations } from '../server/src/domain/obligations/obligation-book.js';
 import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';

@@ -8,7 +8,7 @@ import { SessionTokens } from '../server/src/auth/session-tokens.js';
 import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { loadConfig } from '../server/src/config.js';
 import { ensureObligations } from '../server/src/domain/obligations/obligation-book.js';
-import { seedStore } from '../server/src/domain/plan/seed-store.js';
+import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadPolicy } from '../server/src/domain/reminders/policy.js';
 import { EvidenceStore } from '../server/src/evidence/evidence-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';

@@ -9,7 +9,7 @@ import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
 import { healthRoute } from './routes/health-route.js';
 import { readRoutes } from './routes/read-routes.js';
-import type { BotInbox } from './channels/dingtalk/bot-inbox.js';
+import type { BotInbox } from './bot/bot-inbox.js';
 import { dingtalkCallbackRoute } from './routes/dingtalk-callback.js';
 import { reminderRoutes } from './routes/reminder-routes.js';
 import type { Scheduler } from './scheduler/scheduler.js';

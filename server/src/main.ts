@@ -6,7 +6,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { systemClock, type Deps } from './deps.js';
-import { seedStore } from './domain/plan/seed-store.js';
+import { seedStore } from './plan-import/seed-store.js';
 import { importPlan } from './importer/import-plan.js';
 import { ensureObligations } from './domain/obligations/obligation-book.js';
 import { ProgressService } from './domain/progress/progress-service.js';
@@ -17,7 +17,8 @@ import { StoreError } from './store/errors.js';
 import { join } from 'node:path';
 import { createBotHandler } from './bot/bot-service.js';
 import { EvidenceStore } from './evidence/evidence-store.js';
-import { BotInbox, recentBotMsgIds } from './channels/dingtalk/bot-inbox.js';
+import { BotInbox, recentBotMsgIds } from './bot/bot-inbox.js';
+import { toBotEvent } from './channels/dingtalk/robot-payload.js';
 import { DingTalkChannel } from './channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from './channels/dingtalk/stream-receiver.js';
 import { resolveDingTalkApp, syncEmulatorClock } from './local-emulator.js';
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   const dispatcher = new Dispatcher(store, channel, log);
   const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl: config.publicUrl });
   const evidence = new EvidenceStore(join(config.dataDir, 'evidence'));
-  const inbox = new BotInbox(createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence, progress }), log);
+  const inbox = new BotInbox(toBotEvent, createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence, progress }), log);
   inbox.remember(await recentBotMsgIds(store.ledger, systemClock.now().getTime()));
   const receiver = config.robotMode === 'stream' ? new StreamReceiver({ clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase }, inbox, log) : undefined;
 

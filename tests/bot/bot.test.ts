@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
-import type { BotEvent } from '../../server/src/bot/bot-event.js';
+import type { BotEvent } from '../../server/src/channels/bot-event.js';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../server/src/app.js';
 import { createBotHandler } from '../../server/src/bot/bot-service.js';
-import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
+import { BotInbox } from '../../server/src/bot/bot-inbox.js';
+import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
 import { channelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
@@ -31,7 +32,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     t = await seededApp();
     const channel = channelFor(emu, { qps: 0 });
     evidence = new EvidenceStore(tempDir());
-    inbox = new BotInbox(createBotHandler({ store: t.store, channel, calendar, policy, clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000', evidence }), silentLog);
+    inbox = new BotInbox(toBotEvent, createBotHandler({ store: t.store, channel, calendar, policy, clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000', evidence }), silentLog);
     receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
     await receiver.start();
     await waitFor(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length === 1, 10_000, 'stream connection');
@@ -170,7 +171,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
   it('the same msgId delivered three times makes one report', async () => {
     const before = (await events('obligation.reported')).length;
     const handled: BotEvent[] = [];
-    const counting = new BotInbox(async (e) => void handled.push(e), silentLog);
+    const counting = new BotInbox(toBotEvent, async (e) => void handled.push(e), silentLog);
     const body = { msgId: 'dup-1', msgtype: 'text', createAt: Date.now(), conversationId: 'c', conversationType: '1', senderStaffId: 'dt-fzb-c', senderNick: '吴超', text: { content: '进展 22 x' } };
     for (let i = 0; i < 3; i += 1) counting.accept(body, 'stream');
     await counting.idle();

@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotHandler } from '../../server/src/bot/bot-service.js';
-import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
+import { BotInbox } from '../../server/src/bot/bot-inbox.js';
+import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
 import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
@@ -21,7 +22,7 @@ describe('an official reports to the bot from the console; the 督考办 sees it
   beforeAll(async () => {
     live = await startLiveApp('2018-11-07T09:00:00+08:00');
     ({ t, emu, url } = live);
-    const inbox = new BotInbox(createBotHandler({ store: t.store, channel: live.channel, calendar, policy, clock: t.deps.clock, log: silentLog, publicUrl: url, evidence: t.evidence }), silentLog);
+    const inbox = new BotInbox(toBotEvent, createBotHandler({ store: t.store, channel: live.channel, calendar, policy, clock: t.deps.clock, log: silentLog, publicUrl: url, evidence: t.evidence }), silentLog);
     receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
     await receiver.start();
     await waitFor(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length === 1, 10_000, 'stream connection');

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
-import type { BotEvent } from '../../server/src/bot/bot-event.js';
-import { BotInbox, recentBotMsgIds } from '../../server/src/channels/dingtalk/bot-inbox.js';
+import type { BotEvent } from '../../server/src/channels/bot-event.js';
+import { BotInbox, recentBotMsgIds } from '../../server/src/bot/bot-inbox.js';
+import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
 import { callbackSign, checkCallbackSignature } from '../../server/src/channels/dingtalk/callback-signature.js';
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
@@ -51,7 +52,7 @@ describe('msgId dedupe across a restart', () => {
     expect(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:05:00Z'))).toEqual(['m-old', 'm-new']);
     expect(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:11:00Z'))).toEqual([]);
     const handled: string[] = [];
-    const inbox = new BotInbox(async (e) => void handled.push(e.msgId), silentLog, () => Date.parse('2019-03-01T09:01:00Z'));
+    const inbox = new BotInbox(toBotEvent, async (e) => void handled.push(e.msgId), silentLog, () => Date.parse('2019-03-01T09:01:00Z'));
     inbox.remember(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:01:00Z')));
     expect(inbox.accept(payload('m-old'), 'stream')).toBeUndefined();
     expect(inbox.accept(payload('m-fresh'), 'stream')?.msgId).toBe('m-fresh');
@@ -68,7 +69,7 @@ describe('POST /dingtalk/callback', () => {
   beforeAll(async () => {
     t = await seededApp();
     await t.app.close();
-    inbox = new BotInbox(async (e) => void events.push(e), silentLog);
+    inbox = new BotInbox(toBotEvent, async (e) => void events.push(e), silentLog);
     t.app = await buildApp(t.deps, { dingtalkCallback: { appSecret: secret, inbox } });
   });
   afterAll(async () => t.close());
@@ -107,7 +108,7 @@ describe('robot messages from the emulator, end to end', () => {
 
   it('Stream: the official client receives, acks, and a redelivered message is handled once', async () => {
     const events: BotEvent[] = [];
-    const inbox = new BotInbox(async (e) => void events.push(e), silentLog);
+    const inbox = new BotInbox(toBotEvent, async (e) => void events.push(e), silentLog);
     const receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
     await receiver.start();
     await expect.poll(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length).toBe(1);
@@ -129,7 +130,7 @@ describe('robot messages from the emulator, end to end', () => {
     const t = await seededApp();
     await t.app.close();
     const events: BotEvent[] = [];
-    const inbox = new BotInbox(async (e) => void events.push(e), silentLog);
+    const inbox = new BotInbox(toBotEvent, async (e) => void events.push(e), silentLog);
     const app = await buildApp({ ...t.deps, clock: { now: () => new Date() } }, { dingtalkCallback: { appSecret: emu.appSecret, inbox } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/dingtalk/callback`;

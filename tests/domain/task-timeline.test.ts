@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TaskTimeline } from '../../server/src/domain/progress/task-timeline.js';
-import { seedStore } from '../../server/src/domain/plan/seed-store.js';
+import { seedStore } from '../../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../../server/src/store/memory/memory-store.js';
 import { SEEDS_DIR } from '../helpers/seeds.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
-import { applyImport } from '../../server/src/domain/plan/apply-import.js';
+import { applyImport } from '../../server/src/plan-import/apply-import.js';
 import { directoryOf } from '../../server/src/domain/plan/directory-of.js';
 import { fulfilObligation } from '../../server/src/domain/reminders/fulfil.js';
 import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';

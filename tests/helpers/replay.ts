@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fromDay, toDay, weekday } from '../../server/src/calendar/dates.js';
 import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
-import { seedStore } from '../../server/src/domain/plan/seed-store.js';
+import { seedStore } from '../../server/src/plan-import/seed-store.js';
 import { fulfilObligations, type FulfilInput } from '../../server/src/domain/reminders/fulfil.js';
 import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';

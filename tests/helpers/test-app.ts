@@ -9,7 +9,7 @@ import type { Channel } from '../../server/src/channels/channel.js';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import type { Clock, Deps, Log } from '../../server/src/deps.js';
-import { seedStore } from '../../server/src/domain/plan/seed-store.js';
+import { seedStore } from '../../server/src/plan-import/seed-store.js';
 import { ensureObligations } from '../../server/src/domain/obligations/obligation-book.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { openStore } from '../../server/src/store/open-store.js';

@@ -1,6 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { checkApplySafety } from '../../server/src/domain/plan/apply-import.js';
+import { checkApplySafety } from '../../server/src/plan-import/apply-import.js';
 import { ImportError } from '../../server/src/importer/import-error.js';
 import { importPlan } from '../../server/src/importer/import-plan.js';
 import { runTs } from '../helpers/run-node.js';

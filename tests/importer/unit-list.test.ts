@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnitResolver } from '../../server/src/domain/units/unit-resolver.js';
+import { UnitResolver } from '../../server/src/naming/unit-resolver.js';
 import { parseUnitList, splitUnitNames } from '../../server/src/importer/unit-list.js';
 import { seedDirectory } from '../helpers/seeds.js';
 

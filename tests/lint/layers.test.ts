@@ -21,4 +21,14 @@ describe('layers by rule (eslint no-restricted-imports)', () => {
     expect(await lint('server/src/channels/dingtalk/ok.ts', "import dt from '@alicloud/dingtalk';\nexport const x = dt;\n")).toEqual([]);
     expect(await lint('miniapp/src/pages/Bad.tsx', "import * as dd from 'dingtalk-jsapi';\nexport const x = dd;\n")).toEqual([expect.stringContaining('Only miniapp/src/host/')]);
   });
+
+  it('keeps the importer pure, naming/ a leaf, the domain free of parsing, and the bot free of any platform', async () => {
+    expect(await lint('server/src/importer/bad.ts', "import { fulfilObligation } from '../domain/reminders/fulfil.js';\nexport const x = fulfilObligation;\n")).toEqual([expect.stringContaining('importer/ parses documents')]);
+    expect(await lint('server/src/importer/ok.ts', "import { UnitResolver } from '../naming/unit-resolver.js';\nexport const x = UnitResolver;\n")).toEqual([]);
+    expect(await lint('server/src/naming/bad.ts', "import { importPlan } from '../importer/import-plan.js';\nexport const x = importPlan;\n")).toEqual([expect.stringContaining('naming/ is a leaf')]);
+    expect(await lint('server/src/naming/ok.ts', "import type { Unit } from '../../../shared/schemas/unit.js';\nexport type X = Unit;\n")).toEqual([]);
+    expect(await lint('server/src/domain/plan/bad.ts', "import { importPlan } from '../../importer/import-plan.js';\nexport const x = importPlan;\n")).toEqual([expect.stringContaining('does not parse documents')]);
+    expect(await lint('server/src/bot/bad.ts', "import { toBotEvent } from '../channels/dingtalk/robot-payload.js';\nexport const x = toBotEvent;\n")).toEqual([expect.stringContaining('bot/ is platform-neutral')]);
+    expect(await lint('server/src/bot/ok.ts', "import type { BotEvent } from '../channels/bot-event.js';\nexport type X = BotEvent;\n")).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
-import { seedStore } from '../../server/src/domain/plan/seed-store.js';
+import { seedStore } from '../../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { openStore } from '../../server/src/store/open-store.js';
 import { startEmulator } from '../helpers/emulator.js';

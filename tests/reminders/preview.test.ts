@@ -100,7 +100,7 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
   it('npm run reminders -- --at … --dry-run --json prints { at, workingDay, dayName, reminders }', async () => {
     const dir = tempDir();
     const store = await openStore(dir, { clock: () => new Date() });
-    const { seedStore } = await import('../../server/src/domain/plan/seed-store.js');
+    const { seedStore } = await import('../../server/src/plan-import/seed-store.js');
     const { loadSeeds } = await import('../../server/src/seeds/load-seeds.js');
     await seedStore(store, await loadSeeds(SEEDS_DIR), new Date());
     await store.close();

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import { ChannelError, type Channel } from '../../server/src/channels/channel.js';
-import { BotInbox } from '../../server/src/channels/dingtalk/bot-inbox.js';
+import { BotInbox } from '../../server/src/bot/bot-inbox.js';
+import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
 import { JPEG, multipartBody, pngDeclaring } from '../helpers/files.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 
@@ -24,7 +25,7 @@ describe('connection limits', () => {
   let app: Awaited<ReturnType<typeof buildApp>>;
   beforeAll(async () => {
     t = await seededApp();
-    const inbox = new BotInbox(async () => undefined, silentLog);
+    const inbox = new BotInbox(toBotEvent, async () => undefined, silentLog);
     app = await buildApp(t.deps, { ...t.appOptions, dingtalkCallback: { appSecret: 's', inbox }, http: { idleTimeoutMs: 300, headersTimeoutMs: 300, requestTimeoutMs: 1_000 } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
-import type { BotEventHandler } from '../../server/src/bot/bot-event.js';
+import type { BotEventHandler } from '../../server/src/channels/bot-event.js';
 import { createBotHandler } from '../../server/src/bot/bot-service.js';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';
 import type { State } from '../../server/src/store/state.js';

@@ -17,7 +17,7 @@ import { findDateExpression } from '../importer/date-expression.js';
 import type { Store } from '../store/ports.js';
 import { lastNoticeTasks } from '../outbox/outbox.js';
 import type { State } from '../store/state.js';
-import type { BotEvent, BotEventHandler } from './bot-event.js';
+import type { BotEvent, BotEventHandler } from '../channels/bot-event.js';
 import { parseCommand, type BotCommand } from './command-parser.js';
 
 export interface BotDeps {

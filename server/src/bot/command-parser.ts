@@ -1,4 +1,4 @@
-import { chineseNumeral } from '../importer/normalize.js';
+import { chineseNumeral } from '../naming/names.js';
 
 export type BotCommand =
   | { kind: 'help' }

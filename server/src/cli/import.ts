@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import '../../../shared/zod-locale.js';
 import './pipe-safe.js';
 import { loadConfig } from '../config.js';
-import { applyImport, checkApplySafety } from '../domain/plan/apply-import.js';
+import { applyImport, checkApplySafety } from '../plan-import/apply-import.js';
 import { ImportError } from '../importer/import-error.js';
 import { directoryOf } from '../domain/plan/directory-of.js';
 import { taskView } from '../domain/plan/plan-queries.js';

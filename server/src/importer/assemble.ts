@@ -3,7 +3,7 @@ import type { Assignment } from '../../../shared/schemas/assignment.js';
 import type { Plan, ProseObligation, Section } from '../../../shared/schemas/plan.js';
 import type { ScheduleRule } from '../../../shared/schemas/schedule.js';
 import type { Task, UnitRef } from '../../../shared/schemas/task.js';
-import type { UnitResolver } from '../domain/units/unit-resolver.js';
+import type { UnitResolver } from '../naming/unit-resolver.js';
 import type { DraftPlan, DraftTask } from './draft.js';
 import type { ImportReport, ImportResult, ImportWarning } from './import-result.js';
 import { FIRST_IS_LEAD_NOTE } from './draft.js';

@@ -1,6 +1,6 @@
 import type { ImportCorrection } from '../../../shared/schemas/import.js';
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
-import { UnitResolver } from '../domain/units/unit-resolver.js';
+import { UnitResolver } from '../naming/unit-resolver.js';
 import { expand } from './assemble.js';
 import { ImportError } from './import-error.js';
 import type { ImportResult } from './import-result.js';

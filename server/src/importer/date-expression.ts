@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize.js';
+import { normalizeText } from '../naming/names.js';
 
 export interface DateMatch {
   /** YYYY-MM-DD: the last day the expression allows. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
-import { UnitResolver } from '../domain/units/unit-resolver.js';
+import { UnitResolver } from '../naming/unit-resolver.js';
 import { assemble } from './assemble.js';
 import type { ImportResult } from './import-result.js';
 import { parsePlanBlocks, parsePlanText } from './text-plan.js';

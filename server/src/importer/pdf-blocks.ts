@@ -1,7 +1,7 @@
 import type { StructuredTextItem } from 'unpdf';
 import type { Block, Row } from './blocks.js';
 import { ImportError } from './import-error.js';
-import { normalizeText } from './normalize.js';
+import { normalizeText } from '../naming/names.js';
 import { mapHeader } from './table.js';
 
 type Item = Pick<StructuredTextItem, 'str' | 'x' | 'y' | 'width' | 'fontSize'>;

@@ -1,6 +1,6 @@
 import type { Block } from './blocks.js';
 import { FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
-import { chineseNumeral, nameKey } from './normalize.js';
+import { chineseNumeral, nameKey } from '../naming/names.js';
 
 export type Column = 'number' | 'title' | 'units' | 'lead' | 'co' | 'time' | 'leaders' | 'note' | 'category';
 

@@ -1,5 +1,5 @@
 import { emptyDraft, FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
-import { chineseNumeral, normalizeText } from './normalize.js';
+import { chineseNumeral, normalizeText } from '../naming/names.js';
 import { addTable } from './table.js';
 import { textBlocks, type Block } from './blocks.js';
 

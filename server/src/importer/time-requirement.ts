@@ -1,6 +1,6 @@
 import type { ScheduleRule } from '../../../shared/schemas/schedule.js';
 import { findDateExpression } from './date-expression.js';
-import { normalizeText } from './normalize.js';
+import { normalizeText } from '../naming/names.js';
 
 export interface TimeRequirementResult {
   rule: ScheduleRule;

@@ -1,6 +1,6 @@
 import type { UnitRef } from '../../../shared/schemas/task.js';
-import type { UnitResolver } from '../domain/units/unit-resolver.js';
-import { normalizeText } from './normalize.js';
+import type { UnitResolver } from '../naming/unit-resolver.js';
+import { normalizeText } from '../naming/names.js';
 
 export interface ParsedUnitName {
   name: string;

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { emptyDraft, type DraftPlan } from './draft.js';
-import { normalizeText } from './normalize.js';
+import { normalizeText } from '../naming/names.js';
 import { addTable } from './table.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ErrorBody } from '../../../shared/errors.js';
-import type { BotInbox } from '../channels/dingtalk/bot-inbox.js';
+import type { BotInbox } from '../bot/bot-inbox.js';
 import { checkCallbackSignature } from '../channels/dingtalk/callback-signature.js';
 import type { Deps } from '../deps.js';
 

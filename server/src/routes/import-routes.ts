@@ -8,7 +8,7 @@ import type { UnitDirectory } from '../../../shared/schemas/unit.js';
 import { viewerOf } from '../auth/auth-hook.js';
 import { can } from '../auth/permissions.js';
 import type { Deps } from '../deps.js';
-import { applyImport, checkApplySafety } from '../domain/plan/apply-import.js';
+import { applyImport, checkApplySafety } from '../plan-import/apply-import.js';
 import { AppError } from '../errors.js';
 import { applyCorrections } from '../importer/corrections.js';
 import { ImportError } from '../importer/import-error.js';

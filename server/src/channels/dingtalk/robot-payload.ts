@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BotEvent } from '../../bot/bot-event.js';
+import type { BotEvent } from '../bot-event.js';
 
 const Download = z.object({ downloadCode: z.string().min(1), fileName: z.string().optional() }).passthrough();
 

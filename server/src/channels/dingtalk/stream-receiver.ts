@@ -1,6 +1,6 @@
 import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
 import type { Log } from '../../deps.js';
-import type { BotInbox } from './bot-inbox.js';
+import type { BotInbox } from '../../bot/bot-inbox.js';
 
 const OFFICIAL_API = 'https://api.dingtalk.com';
 

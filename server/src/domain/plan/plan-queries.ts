@@ -3,7 +3,7 @@ import type { Task } from '../../../../shared/schemas/task.js';
 import type { AssignmentView, PlanView, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitView } from '../../../../shared/schemas/views.js';
 import { notFound, AppError } from '../../errors.js';
 import type { State } from '../../store/state.js';
-import { nameKey } from '../../importer/normalize.js';
+import { nameKey } from '../../naming/names.js';
 
 type S = Readonly<State>;
 

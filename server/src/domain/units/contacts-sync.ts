@@ -1,6 +1,6 @@
 import type { Person, Role } from '../../../../shared/schemas/person.js';
 import type { Contacts } from '../../channels/channel.js';
-import { nameKey } from '../../importer/normalize.js';
+import { nameKey } from '../../naming/names.js';
 import type { State } from '../../store/state.js';
 
 export interface ContactsSyncPlan {

@@ -1,8 +1,7 @@
-import type { BotEvent, BotEventHandler } from '../../bot/bot-event.js';
-import type { Log } from '../../deps.js';
+import type { BotEvent, BotEventHandler } from '../channels/bot-event.js';
+import type { Log } from '../deps.js';
 import { MsgIdDeduper } from './inbound-dedupe.js';
-import { toBotEvent } from './robot-payload.js';
-import type { LedgerReader as Ledger } from '../../store/ports.js';
+import type { LedgerReader as Ledger } from '../store/ports.js';
 
 /**
  * The msgIds of bot messages handled in the last `windowMs` (default 10 minutes), read from the
@@ -18,15 +17,20 @@ export async function recentBotMsgIds(ledger: Ledger, now: number, windowMs = 10
   return out;
 }
 
+/** A platform's payload → the neutral event (DingTalk's: channels/dingtalk/robot-payload.ts). */
+export type BotPayloadParser = (raw: unknown, transport: BotEvent['transport']) => BotEvent | undefined;
+
 /**
- * Where both receivers hand raw robot payloads: parse, deduplicate by msgId, run the handler in
- * the background (the receiver has already acked), log failures with the msgId.
+ * Where the receivers (Stream, HTTP callback) hand raw robot payloads once they have acked them:
+ * parse with the platform's parser, deduplicate by msgId, run the handler in the background, log
+ * failures with the msgId. The bot's, not a channel's: it knows no platform.
  */
 export class BotInbox {
   private readonly dedupe: MsgIdDeduper;
   readonly running = new Set<Promise<void>>();
 
   constructor(
+    private readonly parse: BotPayloadParser,
     private readonly handler: BotEventHandler,
     private readonly log: Log,
     now: () => number = Date.now,
@@ -41,7 +45,7 @@ export class BotInbox {
 
   /** Returns the event when it is new and will be handled; undefined for a duplicate or junk. */
   accept(raw: unknown, transport: BotEvent['transport']): BotEvent | undefined {
-    const event = toBotEvent(raw, transport);
+    const event = this.parse(raw, transport);
     if (!event) {
       this.log.warn(`忽略无法识别的机器人消息(${transport})`);
       return undefined;

@@ -1,10 +1,10 @@
-import type { Seeds } from '../../seeds/load-seeds.js';
-import { importPlan } from '../../importer/import-plan.js';
-import type { ImportReport } from '../../importer/import-result.js';
-import type { Store } from '../../store/ports.js';
+import type { Seeds } from '../seeds/load-seeds.js';
+import { importPlan } from '../importer/import-plan.js';
+import type { ImportReport } from '../importer/import-result.js';
+import type { Store } from '../store/ports.js';
 import { applyImport } from './apply-import.js';
-import { directoryOf } from './directory-of.js';
-import { seedDirectory } from './seed-directory.js';
+import { directoryOf } from '../domain/plan/directory-of.js';
+import { seedDirectory } from '../domain/plan/seed-directory.js';
 
 /**
  * First run: an empty store gets the unit directory, the people and every plan of the seeds.

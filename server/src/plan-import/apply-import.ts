@@ -1,9 +1,9 @@
-import type { Actor, LedgerEvent, NewLedgerEvent } from '../../../../shared/schemas/ledger.js';
-import type { ImportResult } from '../../importer/import-result.js';
-import { ImportError } from '../../importer/import-error.js';
-import type { Store } from '../../store/ports.js';
-import { State } from '../../store/state.js';
-import { canonicalJson } from '../../../../shared/canonical-json.js';
+import type { Actor, LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
+import type { ImportResult } from '../importer/import-result.js';
+import { ImportError } from '../importer/import-error.js';
+import type { Store } from '../store/ports.js';
+import { State } from '../store/state.js';
+import { canonicalJson } from '../../../shared/canonical-json.js';
 
 export interface ApplyImportResult {
   changed: boolean;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Unit, UnitDirectory, UnitGroup } from '../../../../shared/schemas/unit.js';
-import { nameKey } from '../../importer/normalize.js';
+import type { Unit, UnitDirectory, UnitGroup } from '../../../shared/schemas/unit.js';
+import { nameKey } from './names.js';
 
 export type UnitTarget = { type: 'unit'; unit: Unit } | { type: 'group'; group: UnitGroup };
 
