@@ -1,0 +1,78 @@
+import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seedStore } from '../../server/src/plan-import/seed-store.js';
+import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
+import { openStore } from '../../server/src/store/open-store.js';
+import { openPgStore } from '../../server/src/store/pg/pg-store.js';
+import { freshSchema } from '../helpers/pg.js';
+import { runTs } from '../helpers/run-node.js';
+import { SEEDS_DIR } from '../helpers/seeds.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const at = new Date('2018-11-01T01:00:00Z');
+const env = { TZ: 'UTC' };
+
+async function dataDir(): Promise<string> {
+  const dir = tempDir();
+  const store = await openStore(dir, { clock: () => at });
+  await seedStore(store, await loadSeeds(SEEDS_DIR), at);
+  await store.close();
+  return dir;
+}
+
+describe('npm run migrate-to-pg -- --from ./data', () => {
+  it('copies the state and the ledger, verifies the chain in the database, and is idempotent and resumable', async () => {
+    const dir = await dataDir();
+    const url = await freshSchema();
+    const first = await runTs('server/src/cli/migrate-to-pg.ts', ['--from', dir, '--to', url], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/已迁移 \d+ 条台账记录和状态到 PostgreSQL/);
+    expect(first.stdout).toContain('数据库台账校验通过');
+    const again = await runTs('server/src/cli/migrate-to-pg.ts', ['--from', dir, '--to', url], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('数据库已是最新');
+
+    // the directory grows (the server ran on): the next run adds the rest
+    const store = await openStore(dir, { clock: () => at });
+    await store.transact((d, tx) => {
+      tx.append({ type: 'directory.contactsSynced', actor: { type: 'system' }, subject: { type: 'directory', id: 'd' }, channel: 'cli', payload: { added: ['x'], changed: [], missing: [] } });
+      d.directory.note = '补充';
+    });
+    const source = { seq: store.state.get().ledger.seq, hash: store.state.get().ledger.hash, tasks: store.state.get().tasks.length };
+    await store.close();
+    const rest = await runTs('server/src/cli/migrate-to-pg.ts', ['--from', dir, '--to', url], env);
+    expect(rest.stdout).toContain('已迁移 1 条台账记录');
+
+    const pg = await openPgStore(url, { clock: () => at });
+    expect(pg.ledger.head()).toEqual({ seq: source.seq, hash: source.hash });
+    expect(pg.state.get().tasks).toHaveLength(source.tasks);
+    expect(pg.state.get().directory.note).toBe('补充');
+    await pg.close();
+  });
+
+  it('refuses a database holding another history, and a directory whose ledger does not verify', async () => {
+    const url = await freshSchema();
+    expect((await runTs('server/src/cli/migrate-to-pg.ts', ['--from', await dataDir(), '--to', url], env)).code).toBe(0);
+    // another district's directory (different times, so different hashes)
+    const other = tempDir();
+    const store = await openStore(other, { clock: () => new Date('2019-01-02T01:00:00Z') });
+    await seedStore(store, await loadSeeds(SEEDS_DIR), new Date('2019-01-02T01:00:00Z'));
+    await store.close();
+    const refused = await runTs('server/src/cli/migrate-to-pg.ts', ['--from', other, '--to', url], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('数据库里是另一份数据,不会覆盖');
+
+    const tampered = await dataDir();
+    const ledger = join(tampered, 'ledger');
+    const file = join(ledger, readdirSync(ledger).sort()[0]!);
+    const original = readFileSync(file, 'utf8');
+    expect(original).toContain('两强三提高');
+    writeFileSync(file, original.replace('两强三提高', '两强四提高'));
+    const bad = await runTs('server/src/cli/migrate-to-pg.ts', ['--from', tampered, '--to', await freshSchema()], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('台账校验未通过');
+    expect((await runTs('server/src/cli/migrate-to-pg.ts', [], env)).code).toBe(2);
+  });
+});
