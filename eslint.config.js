@@ -18,7 +18,10 @@ export default tseslint.config(
     files: ['server/src/**/*.ts'],
     ignores: ['server/src/config.ts', 'server/src/main.ts', 'server/src/cli/**'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through config.ts (ARCHITECTURE rule 4).' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through config.ts (ARCHITECTURE rule 4).' },
+      ],
     },
   },
   {
@@ -30,9 +33,31 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['fastify', 'fastify/*', '@fastify/*', 'lowdb', 'lowdb/*', 'pg', '@alicloud/*', 'dingtalk-stream', 'ws'], message: 'domain/ uses ports and plain data: no web framework, store engine or platform SDK (docs/ARCHITECTURE.md).' },
-            { group: ['**/channels/*/**', '**/routes/**', '**/store/lowdb/**', '**/store/ledger/**', '**/store/pg/**'], message: 'domain/ reaches channels and the store only through their ports (channels/channel.ts, store/ports.ts).' },
-            { group: ['**/importer/**', '**/plan-import/**', '**/bot/**'], message: 'domain/ does not parse documents or chat: importer/ and bot/ call the domain, not the other way round.' },
+            {
+              group: [
+                'fastify',
+                'fastify/*',
+                '@fastify/*',
+                'lowdb',
+                'lowdb/*',
+                'pg',
+                '@alicloud/*',
+                'dingtalk-stream',
+                'ws',
+              ],
+              message:
+                'domain/ uses ports and plain data: no web framework, store engine or platform SDK (docs/ARCHITECTURE.md).',
+            },
+            {
+              group: ['**/channels/*/**', '**/routes/**', '**/store/lowdb/**', '**/store/ledger/**', '**/store/pg/**'],
+              message:
+                'domain/ reaches channels and the store only through their ports (channels/channel.ts, store/ports.ts).',
+            },
+            {
+              group: ['**/importer/**', '**/plan-import/**', '**/bot/**'],
+              message:
+                'domain/ does not parse documents or chat: importer/ and bot/ call the domain, not the other way round.',
+            },
           ],
         },
       ],
@@ -42,21 +67,74 @@ export default tseslint.config(
     files: ['server/src/**/*.ts'],
     ignores: ['server/src/channels/dingtalk/**', 'server/src/domain/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@alicloud/*', 'dingtalk-stream'], message: 'Only server/src/channels/dingtalk/ imports DingTalk SDKs.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@alicloud/*', 'dingtalk-stream'],
+              message: 'Only server/src/channels/dingtalk/ imports DingTalk SDKs.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // importer/ is pure parsing: it knows unit names (naming/) but no domain, store, route or channel
     files: ['server/src/importer/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/domain/**', '**/store/**', '**/routes/**', '**/channels/**', '**/plan-import/**', 'fastify', '@fastify/*', '@alicloud/*', 'dingtalk-stream'], message: 'importer/ parses documents and nothing else: no domain, store, route or channel (naming/ holds what it shares with the domain).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/domain/**',
+                '**/store/**',
+                '**/routes/**',
+                '**/channels/**',
+                '**/plan-import/**',
+                'fastify',
+                '@fastify/*',
+                '@alicloud/*',
+                'dingtalk-stream',
+              ],
+              message:
+                'importer/ parses documents and nothing else: no domain, store, route or channel (naming/ holds what it shares with the domain).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // naming/ is a leaf both the importer and the domain use: unit names, their lookup
     files: ['server/src/naming/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/domain/**', '**/importer/**', '**/store/**', '**/routes/**', '**/channels/**', '**/bot/**', '**/plan-import/**', 'fastify', '@fastify/*', '@alicloud/*', 'dingtalk-stream'], message: 'naming/ is a leaf: it imports only shared/ schemas.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/domain/**',
+                '**/importer/**',
+                '**/store/**',
+                '**/routes/**',
+                '**/channels/**',
+                '**/bot/**',
+                '**/plan-import/**',
+                'fastify',
+                '@fastify/*',
+                '@alicloud/*',
+                'dingtalk-stream',
+              ],
+              message: 'naming/ is a leaf: it imports only shared/ schemas.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -67,8 +145,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/channels/*/**'], message: 'bot/ is platform-neutral: receivers in channels/<platform>/ parse and hand it the neutral event.' },
-            { group: ['@alicloud/*', 'dingtalk-stream'], message: 'Only server/src/channels/dingtalk/ imports DingTalk SDKs.' },
+            {
+              group: ['**/channels/*/**'],
+              message:
+                'bot/ is platform-neutral: receivers in channels/<platform>/ parse and hand it the neutral event.',
+            },
+            {
+              group: ['@alicloud/*', 'dingtalk-stream'],
+              message: 'Only server/src/channels/dingtalk/ imports DingTalk SDKs.',
+            },
           ],
         },
       ],
@@ -78,7 +163,17 @@ export default tseslint.config(
     files: ['miniapp/src/**/*.{ts,tsx}'],
     ignores: ['miniapp/src/host/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['dingtalk-jsapi', 'dingtalk-jsapi/*', 'gdt-jsapi', 'gdt-jsapi/*'], message: 'Only miniapp/src/host/ touches a JSAPI.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['dingtalk-jsapi', 'dingtalk-jsapi/*', 'gdt-jsapi', 'gdt-jsapi/*'],
+              message: 'Only miniapp/src/host/ touches a JSAPI.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -23,7 +23,16 @@ import { openStore } from '../server/src/store/open-store.js';
 import { ms, percentile } from './stats.js';
 
 export async function benchBot(): Promise<void> {
-  const inputs = ['我的任务', '收到 8', '进展 11 已完成试点申报,正在组织专家评审', '延期 8 6月30日 等待上级批复', '详情 二十二', '今天天气不错', '全部收到', '无变化 22'];
+  const inputs = [
+    '我的任务',
+    '收到 8',
+    '进展 11 已完成试点申报,正在组织专家评审',
+    '延期 8 6月30日 等待上级批复',
+    '详情 二十二',
+    '今天天气不错',
+    '全部收到',
+    '无变化 22',
+  ];
   const n = 200_000;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i += 1) parseCommand(inputs[i % inputs.length]!);
@@ -39,9 +48,29 @@ export async function benchBot(): Promise<void> {
   const store = await openStore(dir, { clock: () => new Date() });
   await seedStore(store, await loadSeeds('seeds'), new Date());
   const now = new Date('2019-03-20T10:00:00+08:00');
-  const channel = new DingTalkChannel({ appKey: app.appKey, appSecret: app.appSecret, agentId: app.agentId, robotCode: app.robotCode, apiBase: url, oapiBase: url, qps: 0 });
+  const channel = new DingTalkChannel({
+    appKey: app.appKey,
+    appSecret: app.appSecret,
+    agentId: app.agentId,
+    robotCode: app.robotCode,
+    apiBase: url,
+    oapiBase: url,
+    qps: 0,
+  });
   const log = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
-  const inbox = new BotInbox(toBotEvent, createBotHandler({ store, channel, calendar: new WorkCalendar(), policy: DEFAULT_POLICY, clock: { now: () => now }, log, publicUrl: 'http://127.0.0.1:3000' }), log);
+  const inbox = new BotInbox(
+    toBotEvent,
+    createBotHandler({
+      store,
+      channel,
+      calendar: new WorkCalendar(),
+      policy: DEFAULT_POLICY,
+      clock: { now: () => now },
+      log,
+      publicUrl: 'http://127.0.0.1:3000',
+    }),
+    log,
+  );
   const receiver = new StreamReceiver({ clientId: app.appKey, clientSecret: app.appSecret, apiBase: url }, inbox, log);
   await receiver.start();
   while (emu.gateway.connections.size === 0) await new Promise((r) => setTimeout(r, 10));
@@ -50,15 +79,27 @@ export async function benchBot(): Promise<void> {
   for (let round = 0; round < 6; round += 1) {
     await Promise.all(
       officials.map(async (u, i) => {
-        const before = emu.state.inbox.filter((x) => x.userid === u.userid && x.kind === 'robot' && x.direction === 'toUser').length;
+        const before = emu.state.inbox.filter(
+          (x) => x.userid === u.userid && x.kind === 'robot' && x.direction === 'toUser',
+        ).length;
         const t = process.hrtime.bigint();
-        await fetch(`${url}/__emulator/robot/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userid: u.userid, text: inputs[(i + round) % inputs.length] }) });
-        while (emu.state.inbox.filter((x) => x.userid === u.userid && x.kind === 'robot' && x.direction === 'toUser').length === before) await new Promise((r) => setImmediate(r));
+        await fetch(`${url}/__emulator/robot/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userid: u.userid, text: inputs[(i + round) % inputs.length] }),
+        });
+        while (
+          emu.state.inbox.filter((x) => x.userid === u.userid && x.kind === 'robot' && x.direction === 'toUser')
+            .length === before
+        )
+          await new Promise((r) => setImmediate(r));
         if (round > 0) times.push(Number(process.hrtime.bigint() - t) / 1e6);
       }),
     );
   }
-  console.log(`Round trip (message in → reply recorded by the emulator), 50 officials at once, ${times.length} messages: p50 ${ms(percentile(times, 50))} ms, p99 ${ms(percentile(times, 99))} ms`);
+  console.log(
+    `Round trip (message in → reply recorded by the emulator), 50 officials at once, ${times.length} messages: p50 ${ms(percentile(times, 50))} ms, p99 ${ms(percentile(times, 99))} ms`,
+  );
   receiver.stop();
   await inbox.idle();
   await store.close();

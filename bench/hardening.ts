@@ -23,7 +23,16 @@ const png = (width: number, height: number, salt: number): Buffer => pngDeclarin
 
 function multipart(name: string, bytes: Buffer) {
   const b = '----bench';
-  return { headers: { 'content-type': `multipart/form-data; boundary=${b}` }, payload: Buffer.concat([Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`), bytes, Buffer.from(`\r\n--${b}--\r\n`)]) };
+  return {
+    headers: { 'content-type': `multipart/form-data; boundary=${b}` },
+    payload: Buffer.concat([
+      Buffer.from(
+        `--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
+      bytes,
+      Buffer.from(`\r\n--${b}--\r\n`),
+    ]),
+  };
 }
 
 export async function benchHardening(): Promise<void> {
@@ -40,10 +49,24 @@ export async function benchHardening(): Promise<void> {
     },
   } as unknown as Channel;
   const config = loadConfig({ DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: 'seeds' });
-  const app = await buildApp({ config, clock: { now: () => new Date('2019-03-01T09:00:00+08:00') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, store, channel }, {
-    sessions,
-    miniapp: { calendar: new WorkCalendar(), policy: DEFAULT_POLICY, evidence: new EvidenceStore(join(dir, 'evidence')), dingtalk: { corpId: 'c', clientId: 'k' } },
-  });
+  const app = await buildApp(
+    {
+      config,
+      clock: { now: () => new Date('2019-03-01T09:00:00+08:00') },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      store,
+      channel,
+    },
+    {
+      sessions,
+      miniapp: {
+        calendar: new WorkCalendar(),
+        policy: DEFAULT_POLICY,
+        evidence: new EvidenceStore(join(dir, 'evidence')),
+        dingtalk: { corpId: 'c', clientId: 'k' },
+      },
+    },
+  );
   const token = sessions.issue('p-fsjd-c', ['contact']).token;
 
   console.log('\n## Hardening (#13)');
@@ -51,27 +74,59 @@ export async function benchHardening(): Promise<void> {
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
   const answers = await Promise.all(
-    Array.from({ length: 12 }, (_, i) => app.inject({ method: 'POST', url: '/api/evidence', ...multipart(`trap${i}.png`, png(100_000, 1_000, i)), headers: { ...multipart('x', Buffer.alloc(0)).headers, authorization: `Bearer ${token}` } })),
+    Array.from({ length: 12 }, (_, i) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/evidence',
+        ...multipart(`trap${i}.png`, png(100_000, 1_000, i)),
+        headers: { ...multipart('x', Buffer.alloc(0)).headers, authorization: `Bearer ${token}` },
+      }),
+    ),
   );
   clearInterval(sampler);
   const codes = [...new Set(answers.map((a) => `${a.statusCode} ${a.json().code ?? ''}`))].join(', ');
-  console.log(`Thumbnail attack: 12 distinct 100000×1000 PNGs (${(png(100_000, 1_000, 0).length / 1024).toFixed(0)} KB each) uploaded at once → ${codes}; RSS ${(before / 1e6).toFixed(0)} MB before, peak ${(peak / 1e6).toFixed(0)} MB.`);
+  console.log(
+    `Thumbnail attack: 12 distinct 100000×1000 PNGs (${(png(100_000, 1_000, 0).length / 1024).toFixed(0)} KB each) uploaded at once → ${codes}; RSS ${(before / 1e6).toFixed(0)} MB before, peak ${(peak / 1e6).toFixed(0)} MB.`,
+  );
 
-  const junk = Array.from({ length: 300 }, (_, i) => app.inject({ method: 'POST', url: '/api/auth/dingtalk', payload: { code: `junk${i}` }, remoteAddress: `10.1.${i >> 8}.${i & 255}` }));
+  const junk = Array.from({ length: 300 }, (_, i) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/dingtalk',
+      payload: { code: `junk${i}` },
+      remoteAddress: `10.1.${i >> 8}.${i & 255}`,
+    }),
+  );
   await new Promise((r) => setTimeout(r, 200)); // the junk is in the queue when the official opens the app
   const t0 = performance.now();
-  const real = await app.inject({ method: 'POST', url: '/api/auth/dingtalk', payload: { code: 'real' }, remoteAddress: '10.2.0.1' });
+  const real = await app.inject({
+    method: 'POST',
+    url: '/api/auth/dingtalk',
+    payload: { code: 'real' },
+    remoteAddress: '10.2.0.1',
+  });
   const realMs = performance.now() - t0;
   const junkCodes = (await Promise.all(junk)).map((r) => r.statusCode);
-  console.log(`Login under 300 junk 免登 codes (DingTalk at 20 QPS): the real one answered ${real.statusCode} in ${(realMs / 1000).toFixed(2)} s; junk: ${junkCodes.filter((c) => c === 401).length} checked with DingTalk, ${junkCodes.filter((c) => c === 503).length} turned away at once (queue of 40).`);
+  console.log(
+    `Login under 300 junk 免登 codes (DingTalk at 20 QPS): the real one answered ${real.statusCode} in ${(realMs / 1000).toFixed(2)} s; junk: ${junkCodes.filter((c) => c === 401).length} checked with DingTalk, ${junkCodes.filter((c) => c === 503).length} turned away at once (queue of 40).`,
+  );
   let retried = real.statusCode;
   if (real.statusCode === 503) {
     const t1 = performance.now();
     for (let i = 0; i < 20 && retried === 503; i += 1) {
       await new Promise((r) => setTimeout(r, 500)); // the page retries after half a second
-      retried = (await app.inject({ method: 'POST', url: '/api/auth/dingtalk', payload: { code: 'real' }, remoteAddress: '10.2.0.1' })).statusCode;
+      retried = (
+        await app.inject({
+          method: 'POST',
+          url: '/api/auth/dingtalk',
+          payload: { code: 'real' },
+          remoteAddress: '10.2.0.1',
+        })
+      ).statusCode;
     }
-    console.log(`  retrying every 0.5 s, the official is signed in (${retried}) after ${((performance.now() - t1) / 1000).toFixed(2)} s.`);
+    console.log(
+      `  retrying every 0.5 s, the official is signed in (${retried}) after ${((performance.now() - t1) / 1000).toFixed(2)} s.`,
+    );
   }
   await app.close();
 }

@@ -25,10 +25,19 @@ async function build(name: string, store: MemoryStore): Promise<void> {
   let bytes = 0;
   const sink = new Writable({ write: (chunk: Buffer, _e, done) => ((bytes += chunk.length), done()) });
   const t0 = process.hrtime.bigint();
-  const r = await writeLedgerXlsx(sink, { state: store.state.get(), ledger: store.ledger, book, year: 2019, district: '测试区', now: AT });
+  const r = await writeLedgerXlsx(sink, {
+    state: store.state.get(),
+    ledger: store.ledger,
+    book,
+    year: 2019,
+    district: '测试区',
+    now: AT,
+  });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   clearInterval(timer);
-  console.log(`| ${name} | ${r.rows.toLocaleString('en')} | ${r.taskSheets} + ${r.unitSheets} | ${(bytes / 1e6).toFixed(1)} | ${seconds.toFixed(1)} | ${((peak - before) / 1e6).toFixed(0)} |`);
+  console.log(
+    `| ${name} | ${r.rows.toLocaleString('en')} | ${r.taskSheets} + ${r.unitSheets} | ${(bytes / 1e6).toFixed(1)} | ${seconds.toFixed(1)} | ${((peak - before) / 1e6).toFixed(0)} |`,
+  );
 }
 
 export async function benchLedgerExport(): Promise<void> {

@@ -20,7 +20,26 @@ function writeLedger(dir: string, n: number): void {
     bytes = 0;
   };
   for (let seq = 1; seq <= n; seq += 1) {
-    const body: Omit<LedgerEvent, 'hash'> = { id: `e${seq}`, seq, at: new Date(1_546_300_800_000 + seq * 1000).toISOString(), prevHash: prev, type: 'progress.reported', actor: { type: 'person', id: `p${seq % 97}`, name: '联络员' }, subject: { type: 'assignment', id: `a${seq % 1000}` }, channel: 'miniapp', payload: { taskId: `t${seq % 36}`, unitId: `u${seq % 60}`, text: '本季度已完成试点申报,正在推进第二阶段工作。', noChange: false, evidence: [], obligations: [`a${seq % 1000}:2019:progress:Q1`], before: 'open', after: 'reported' } };
+    const body: Omit<LedgerEvent, 'hash'> = {
+      id: `e${seq}`,
+      seq,
+      at: new Date(1_546_300_800_000 + seq * 1000).toISOString(),
+      prevHash: prev,
+      type: 'progress.reported',
+      actor: { type: 'person', id: `p${seq % 97}`, name: '联络员' },
+      subject: { type: 'assignment', id: `a${seq % 1000}` },
+      channel: 'miniapp',
+      payload: {
+        taskId: `t${seq % 36}`,
+        unitId: `u${seq % 60}`,
+        text: '本季度已完成试点申报,正在推进第二阶段工作。',
+        noChange: false,
+        evidence: [],
+        obligations: [`a${seq % 1000}:2019:progress:Q1`],
+        before: 'open',
+        after: 'reported',
+      },
+    };
     const line = JSON.stringify({ ...body, hash: (prev = eventHash(body)) });
     if (bytes + line.length > 64 * 1024 * 1024) {
       flush();
@@ -50,7 +69,9 @@ export async function benchLedgerVerify(sizes: number[]): Promise<void> {
       if (!r.ok) throw new Error(`verify failed: ${JSON.stringify(r.problem)}`);
       const { statSync, readdirSync } = await import('node:fs');
       const mb = readdirSync(dir).reduce((s, f) => s + statSync(join(dir, f)).size, 0) / 1e6;
-      console.log(`| ${n.toLocaleString('en')} | ${mb.toFixed(0)} | ${seconds.toFixed(1)} | ${Math.round(n / seconds).toLocaleString('en')} | ${(peak / 1e6).toFixed(0)} |`);
+      console.log(
+        `| ${n.toLocaleString('en')} | ${mb.toFixed(0)} | ${seconds.toFixed(1)} | ${Math.round(n / seconds).toLocaleString('en')} | ${(peak / 1e6).toFixed(0)} |`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

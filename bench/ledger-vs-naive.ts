@@ -25,7 +25,10 @@ function sampleEvent(i: number): NewLedgerEvent {
     actor: { type: 'person', id: 'p-qfb-c', name: '王伟' },
     subject: { type: 'assignment', id: `yc-lqstg-2018.k${(i % 36) + 1}.qfb` },
     channel: 'bot',
-    payload: { text: `第${i}次进展:已完成试点申报,正在组织专家评审,预计下月底前形成初稿。`, evidence: ['b3f1c2d4e5f60718293a4b5c6d7e8f9012345678abcdef0123456789abcdef01'] },
+    payload: {
+      text: `第${i}次进展:已完成试点申报,正在组织专家评审,预计下月底前形成初稿。`,
+      evidence: ['b3f1c2d4e5f60718293a4b5c6d7e8f9012345678abcdef0123456789abcdef01'],
+    },
   };
 }
 
@@ -58,14 +61,29 @@ function prefillLedger(dir: string, n: number): void {
 async function seededState(): Promise<State> {
   const directory = JSON.parse(readFileSync('seeds/units.json', 'utf8'));
   const people = JSON.parse(readFileSync('seeds/people.json', 'utf8'));
-  const result = await importPlan({ name: 'plan.txt', content: readFileSync('seeds/plans/yuecheng-2018-lqstg.txt') }, directory, { planId: 'yc' });
-  return { ...emptyState(), units: directory.units, groups: directory.groups, people: people.people, plans: [result.plan], sections: result.sections, tasks: result.tasks, assignments: result.assignments };
+  const result = await importPlan(
+    { name: 'plan.txt', content: readFileSync('seeds/plans/yuecheng-2018-lqstg.txt') },
+    directory,
+    { planId: 'yc' },
+  );
+  return {
+    ...emptyState(),
+    units: directory.units,
+    groups: directory.groups,
+    people: people.people,
+    plans: [result.plan],
+    sections: result.sections,
+    tasks: result.tasks,
+    assignments: result.assignments,
+  };
 }
 
 export async function benchLedgerVsNaive(sizes = [1_000, 10_000, 100_000, 1_000_000]): Promise<void> {
   const base = await seededState();
   console.log('\n## Append latency vs history size (ms; each op awaited until durable)');
-  console.log('| history | ledger append p50 | p99 | state update p50 | p99 | naive append p50 | p99 | naive update p50 | p99 | naive doc | speed-up (append p50) |');
+  console.log(
+    '| history | ledger append p50 | p99 | state update p50 | p99 | naive append p50 | p99 | naive update p50 | p99 | naive doc | speed-up (append p50) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const n of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
@@ -87,7 +105,10 @@ export async function benchLedgerVsNaive(sizes = [1_000, 10_000, 100_000, 1_000_
       // Naive: the same events inside the lowdb document.
       const naiveEvents: unknown[] = [];
       for (let i = 1; i <= n; i += 1) naiveEvents.push({ id: `e${i}`, seq: i, ...sampleEvent(i) });
-      const naive = new Low<State & { events: unknown[] }>(new DurableJsonFile(join(dir, 'naive.json')), { ...structuredClone(base), events: naiveEvents });
+      const naive = new Low<State & { events: unknown[] }>(new DurableJsonFile(join(dir, 'naive.json')), {
+        ...structuredClone(base),
+        events: naiveEvents,
+      });
       await naive.write();
       const naiveSamples = n >= 1_000_000 ? 5 : n >= 100_000 ? 15 : 100;
       const naiveAppend = await timeEach(naiveSamples, async (i) => {
@@ -103,7 +124,9 @@ export async function benchLedgerVsNaive(sizes = [1_000, 10_000, 100_000, 1_000_
       console.log(
         `| ${n.toLocaleString('en')} | ${ms(percentile(ledgerTimes, 50))} | ${ms(percentile(ledgerTimes, 99))} | ${ms(percentile(stateTimes, 50))} | ${ms(percentile(stateTimes, 99))} | ${ms(percentile(naiveAppend, 50))} | ${ms(percentile(naiveAppend, 99))} | ${ms(percentile(naiveUpdate, 50))} | ${ms(percentile(naiveUpdate, 99))} | ${docMb} MB | ${speedup.toFixed(0)}× |`,
       );
-      console.log(`|  | (ledger open: ${ms(openMs)} ms; naive samples: ${naiveSamples}${naiveSamples < 100 ? ", so its p99 is the max" : ""}) |`);
+      console.log(
+        `|  | (ledger open: ${ms(openMs)} ms; naive samples: ${naiveSamples}${naiveSamples < 100 ? ', so its p99 is the max' : ''}) |`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -33,12 +33,35 @@ export async function benchTimeline(n: number): Promise<void> {
     await seedStore(store, await loadSeeds('seeds'), new Date());
     const as = store.state.get().assignments.filter((a) => a.status === 'active');
     for (let i = 0; i < n; i += 1000) {
-      await appendEvents(store, 
+      await appendEvents(
+        store,
         Array.from({ length: 1000 }, (_, k) => {
           const a = as[(i + k) % as.length]!;
           return (i + k) % 3 === 0
-            ? { type: 'reminder.sent', actor: { type: 'scheduler' as const }, subject: { type: 'outbox', id: `n${i + k}` }, channel: 'scheduler' as const, payload: { personId: 'p-fsjd-c', tasks: [a.taskId], obligations: [`${a.id}:2019:progress:Q1`], level: 1 } }
-            : { type: 'progress.reported', actor: { type: 'person' as const, id: 'p-fsjd-c', name: '石刚' }, subject: { type: 'assignment', id: a.id }, channel: 'miniapp' as const, payload: { taskId: a.taskId, unitId: a.unitId, text: '本月已完成试点申报,正在组织专家评审', evidence: [] } };
+            ? {
+                type: 'reminder.sent',
+                actor: { type: 'scheduler' as const },
+                subject: { type: 'outbox', id: `n${i + k}` },
+                channel: 'scheduler' as const,
+                payload: {
+                  personId: 'p-fsjd-c',
+                  tasks: [a.taskId],
+                  obligations: [`${a.id}:2019:progress:Q1`],
+                  level: 1,
+                },
+              }
+            : {
+                type: 'progress.reported',
+                actor: { type: 'person' as const, id: 'p-fsjd-c', name: '石刚' },
+                subject: { type: 'assignment', id: a.id },
+                channel: 'miniapp' as const,
+                payload: {
+                  taskId: a.taskId,
+                  unitId: a.unitId,
+                  text: '本月已完成试点申报,正在组织专家评审',
+                  evidence: [],
+                },
+              };
         }),
       );
     }
@@ -48,7 +71,9 @@ export async function benchTimeline(n: number): Promise<void> {
     await timeline.start();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const heap = (process.memoryUsage().heapUsed - heap0) / 1024 / 1024;
-    console.log(`Task timeline catch-up at start: ${n.toLocaleString('en')} ledger events in ${seconds.toFixed(1)} s (${((seconds / n) * 1e6).toFixed(0)} µs/event), ~${heap.toFixed(0)} MB held`);
+    console.log(
+      `Task timeline catch-up at start: ${n.toLocaleString('en')} ledger events in ${seconds.toFixed(1)} s (${((seconds / n) * 1e6).toFixed(0)} µs/event), ~${heap.toFixed(0)} MB held`,
+    );
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -62,7 +87,8 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 function firstScreenSizes(): { js: [number, number]; css: [number, number]; files: number } {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
   const files = [...html.matchAll(/(?:src|href)="\/app\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
-  const sum = (ext: string, enc: 'gz' | 'br') => files.filter((f) => f.endsWith(ext)).reduce((n, f) => n + statSync(join(DIST, `${f}.${enc}`)).size, 0);
+  const sum = (ext: string, enc: 'gz' | 'br') =>
+    files.filter((f) => f.endsWith(ext)).reduce((n, f) => n + statSync(join(DIST, `${f}.${enc}`)).size, 0);
   return { js: [sum('.js', 'gz'), sum('.js', 'br')], css: [sum('.css', 'gz'), sum('.css', 'br')], files: files.length };
 }
 
@@ -73,7 +99,9 @@ export async function benchMiniapp(): Promise<void> {
     return;
   }
   const s = firstScreenSizes();
-  console.log(`First screen (${s.files} files): JS ${kb(s.js[0])} gzip / ${kb(s.js[1])} brotli; CSS ${kb(s.css[0])} gzip / ${kb(s.css[1])} brotli`);
+  console.log(
+    `First screen (${s.files} files): JS ${kb(s.js[0])} gzip / ${kb(s.js[1])} brotli; CSS ${kb(s.css[0])} gzip / ${kb(s.css[1])} brotli`,
+  );
 
   const emu = await buildEmulator(orgFromSeeds('seeds'));
   await emu.app.listen({ port: 0, host: '127.0.0.1' });
@@ -85,29 +113,77 @@ export async function benchMiniapp(): Promise<void> {
   await seedStore(store, await loadSeeds('seeds'), new Date());
   const clock = { now: () => new Date('2018-11-07T09:00:00+08:00') };
   emu.state.clock.set(clock.now().getTime());
-  const channel = new DingTalkChannel({ appKey: a.appKey, appSecret: a.appSecret, agentId: a.agentId, robotCode: a.robotCode, apiBase: emuUrl, oapiBase: emuUrl, qps: 0 });
+  const channel = new DingTalkChannel({
+    appKey: a.appKey,
+    appSecret: a.appSecret,
+    agentId: a.agentId,
+    robotCode: a.robotCode,
+    apiBase: emuUrl,
+    oapiBase: emuUrl,
+    qps: 0,
+  });
   const sessions = new SessionTokens(Buffer.alloc(32, 1), () => new Date());
   const app = await buildApp(
-    { config: loadConfig({ DUBAN_DATA_DIR: dir }), clock, log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) }, store, channel },
-    { sessions, miniapp: { calendar: await loadCalendar('seeds'), policy: await loadPolicy('seeds'), evidence: new EvidenceStore(join(dir, 'evidence')), dingtalk: { corpId: emu.state.org.corpId, clientId: a.appKey }, appDir: join(process.cwd(), DIST) } },
+    {
+      config: loadConfig({ DUBAN_DATA_DIR: dir }),
+      clock,
+      log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
+      store,
+      channel,
+    },
+    {
+      sessions,
+      miniapp: {
+        calendar: await loadCalendar('seeds'),
+        policy: await loadPolicy('seeds'),
+        evidence: new EvidenceStore(join(dir, 'evidence')),
+        dingtalk: { corpId: emu.state.org.corpId, clientId: a.appKey },
+        appDir: join(process.cwd(), DIST),
+      },
+    },
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   try {
     const times: { cold: number[]; warm: number[] } = { cold: [], warm: [] };
     for (let run = 0; run < 5; run += 1) {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+      const context = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        locale: 'zh-CN',
+      });
       const page = await context.newPage();
       const cdp = await context.newCDPSession(page);
       await cdp.send('Network.enable');
       // Chromium DevTools' "Fast 3G" preset (since 2024): 1.6 Mbps down, 750 Kbps up, 562.5 ms RTT
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024) / 8 * 0.9, uploadThroughput: (750 * 1024) / 8 * 0.9 });
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 562.5,
+        downloadThroughput: ((1.6 * 1024 * 1024) / 8) * 0.9,
+        uploadThroughput: ((750 * 1024) / 8) * 0.9,
+      });
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
       for (const kind of ['cold', 'warm'] as const) {
         const code = emu.state.org.users.find((u) => u.userid === 'dt-fsjd-c')!.userid;
-        const res = await fetch(`${emuUrl}/__emulator/auth-codes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userid: code }) });
+        const res = await fetch(`${emuUrl}/__emulator/auth-codes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userid: code }),
+        });
         const { code: authCode } = (await res.json()) as { code: string };
         if (kind === 'warm') await page.evaluate('sessionStorage.clear()');
         await page.goto(`${url}/app/?emulatorAuthCode=${authCode}#/my`, { waitUntil: 'commit' });
@@ -116,7 +192,8 @@ export async function benchMiniapp(): Promise<void> {
       }
       await context.close();
     }
-    const line = (v: number[]) => `median ${ms(percentile(v, 50))} ms (min ${ms(Math.min(...v))}, max ${ms(Math.max(...v))})`;
+    const line = (v: number[]) =>
+      `median ${ms(percentile(v, 50))} ms (min ${ms(Math.min(...v))}, max ${ms(Math.max(...v))})`;
     console.log(`Navigation → 我的任务 rendered, Fast 3G + 4× CPU, opened from a notice (page + 免登 + list), 5 runs:`);
     console.log(`  first open (empty cache): ${line(times.cold)}`);
     console.log(`  next open (cached assets, new auth code): ${line(times.warm)}`);
@@ -130,12 +207,18 @@ export async function benchMiniapp(): Promise<void> {
       const form = new FormData();
       form.append('file', new Blob([bytes]), `材料${i}.pdf`);
       const t0 = process.hrtime.bigint();
-      const r = await fetch(`${url}/api/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      const r = await fetch(`${url}/api/evidence`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
       if (!r.ok) throw new Error(`upload failed: ${r.status} ${await r.text()}`);
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       speeds.push(bytes.length / 1024 / 1024 / seconds);
     }
-    console.log(`Upload of a 20 MB file over loopback (streamed to disk, hashed, fsynced): median ${percentile(speeds, 50).toFixed(0)} MB/s (${speeds.map((v) => v.toFixed(0)).join(', ')})`);
+    console.log(
+      `Upload of a 20 MB file over loopback (streamed to disk, hashed, fsynced): median ${percentile(speeds, 50).toFixed(0)} MB/s (${speeds.map((v) => v.toFixed(0)).join(', ')})`,
+    );
   } finally {
     await browser.close();
     await app.close();

@@ -32,8 +32,21 @@ async function measure(name: string, store: MemoryStore, supervisor: string): Pr
   const calendar = await loadCalendar('seeds');
   await ensureObligations(store, { calendar, policy }, AT);
   const app = await buildApp(
-    { config: loadConfig({ DUBAN_DATA_DIR: join(tmpdir(), 'duban-bench-overview') }), clock: { now: () => AT }, log: quiet, store },
-    { sessions, miniapp: { calendar, policy, evidence: new EvidenceStore(join(tmpdir(), 'duban-bench-overview', 'evidence')), dingtalk: { corpId: 'x', clientId: 'x' } } },
+    {
+      config: loadConfig({ DUBAN_DATA_DIR: join(tmpdir(), 'duban-bench-overview') }),
+      clock: { now: () => AT },
+      log: quiet,
+      store,
+    },
+    {
+      sessions,
+      miniapp: {
+        calendar,
+        policy,
+        evidence: new EvidenceStore(join(tmpdir(), 'duban-bench-overview', 'evidence')),
+        dingtalk: { corpId: 'x', clientId: 'x' },
+      },
+    },
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -58,7 +71,9 @@ async function measure(name: string, store: MemoryStore, supervisor: string): Pr
       );
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const parts = body.lights ? body.lights.red + body.lights.yellow + body.lights.green : body.total;
-      console.log(`| ${name} | ${path} | ${parts?.toLocaleString('en')} | ${percentile(times, 50).toFixed(0)} | ${percentile(times, 99).toFixed(0)} | ${(times.length / wall).toFixed(0)} |`);
+      console.log(
+        `| ${name} | ${path} | ${parts?.toLocaleString('en')} | ${percentile(times, 50).toFixed(0)} | ${percentile(times, 99).toFixed(0)} | ${(times.length / wall).toFixed(0)} |`,
+      );
     }
   } finally {
     await app.close();
@@ -66,7 +81,9 @@ async function measure(name: string, store: MemoryStore, supervisor: string): Pr
 }
 
 export async function benchOverview(): Promise<void> {
-  console.log('\n## 督办总览 under load (50 concurrent supervisors × 10 requests, loopback HTTP, 2019-06-20; the clients run in the same process and parse every body)');
+  console.log(
+    '\n## 督办总览 under load (50 concurrent supervisors × 10 requests, loopback HTTP, 2019-06-20; the clients run in the same process and parse every body)',
+  );
   console.log('| district | request | parts counted | p50 ms | p99 ms | requests/s |');
   console.log('|---|---|---|---|---|---|');
   const seeded = new MemoryStore(undefined, () => AT);
@@ -76,7 +93,14 @@ export async function benchOverview(): Promise<void> {
   // ten times the seeded district's parts: 40 key tasks × 100 units, one plan
   const s: State = province(1, 40, 100);
   s.activePlanId = 'd0';
-  s.people.push({ id: 'sup', name: '督考办', dingtalk: { userId: 'sup' }, unitIds: [], roles: ['supervisor'], sample: true });
+  s.people.push({
+    id: 'sup',
+    name: '督考办',
+    dingtalk: { userId: 'sup' },
+    unitIds: [],
+    roles: ['supervisor'],
+    sample: true,
+  });
   const big = new MemoryStore(s, () => AT);
   await measure('synthetic 10× (40 tasks × 100 units)', big, 'sup');
 }

@@ -16,18 +16,56 @@ export function province(districts: number, tasksPer = 40, unitsPer = 60): State
   const s = emptyState();
   for (let d = 0; d < districts; d += 1) {
     const planId = `d${d}`;
-    s.plans.push({ id: planId, title: `区县${d}实施方案`, issuer: '', issuedOn: '2018-10-31', period: { from: 2018, to: 2022 }, source: { name: 'x', format: 'text', sha256: '0'.repeat(64) } });
+    s.plans.push({
+      id: planId,
+      title: `区县${d}实施方案`,
+      issuer: '',
+      issuedOn: '2018-10-31',
+      period: { from: 2018, to: 2022 },
+      source: { name: 'x', format: 'text', sha256: '0'.repeat(64) },
+    });
     for (let u = 0; u < unitsPer; u += 1) {
       const unitId = `${planId}u${u}`;
       s.units.push({ id: unitId, name: `单位${d}-${u}`, aliases: [], kind: 'department' });
-      for (const role of ['contact', 'leader'] as const) s.people.push({ id: `${unitId}${role[0]}`, name: `官员${d}-${u}`, dingtalk: { userId: `${unitId}${role[0]}`, unionId: `un${unitId}${role[0]}` }, unitIds: [unitId], roles: [role], sample: true });
+      for (const role of ['contact', 'leader'] as const)
+        s.people.push({
+          id: `${unitId}${role[0]}`,
+          name: `官员${d}-${u}`,
+          dingtalk: { userId: `${unitId}${role[0]}`, unionId: `un${unitId}${role[0]}` },
+          unitIds: [unitId],
+          roles: [role],
+          sample: true,
+        });
     }
     const types = ['annual', 'continuous', 'superior', 'deadline', 'periodic'] as const;
     for (let t = 1; t <= tasksPer; t += 1) {
       const type = types[t % types.length]!;
       const taskId = `${planId}.k${t}`;
-      s.tasks.push({ id: taskId, planId, kind: 'key', number: t, label: String(t), title: `任务${t}`, body: '', unitsText: '', units: [], leaders: [], schedule: type === 'deadline' ? { type, text: '2021年底前完成', due: '2021-12-31', source: 'document' } : { type, text: '', source: 'document' } });
-      for (let u = 0; u < unitsPer; u += 1) s.assignments.push({ id: `${taskId}.${planId}u${u}`, planId, taskId, unitId: `${planId}u${u}`, role: u === 0 ? 'lead' : 'co', status: 'active' });
+      s.tasks.push({
+        id: taskId,
+        planId,
+        kind: 'key',
+        number: t,
+        label: String(t),
+        title: `任务${t}`,
+        body: '',
+        unitsText: '',
+        units: [],
+        leaders: [],
+        schedule:
+          type === 'deadline'
+            ? { type, text: '2021年底前完成', due: '2021-12-31', source: 'document' }
+            : { type, text: '', source: 'document' },
+      });
+      for (let u = 0; u < unitsPer; u += 1)
+        s.assignments.push({
+          id: `${taskId}.${planId}u${u}`,
+          planId,
+          taskId,
+          unitId: `${planId}u${u}`,
+          role: u === 0 ? 'lead' : 'co',
+          status: 'active',
+        });
     }
   }
   return s;
@@ -35,9 +73,15 @@ export function province(districts: number, tasksPer = 40, unitsPer = 60): State
 
 export async function benchReminders(quick: boolean): Promise<void> {
   const calendar = new WorkCalendar();
-  console.log('\n## Reminder planner (one day, 2019-03-18 09:00; 40 tasks × 60 units per district, nobody has acted yet)');
-  console.log('"first" = the first plan, which also asks for every 待办; "steady" = the next plan, with those 待办 recorded.');
-  console.log('| districts | tasks | assignments | reminders | items | first p50 ms | p99 ms | steady p50 ms | p99 ms |');
+  console.log(
+    '\n## Reminder planner (one day, 2019-03-18 09:00; 40 tasks × 60 units per district, nobody has acted yet)',
+  );
+  console.log(
+    '"first" = the first plan, which also asks for every 待办; "steady" = the next plan, with those 待办 recorded.',
+  );
+  console.log(
+    '| districts | tasks | assignments | reminders | items | first p50 ms | p99 ms | steady p50 ms | p99 ms |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const n of quick ? [1, 10, 30] : [1, 10, 30, 100]) {
     const at = new Date('2019-03-18T09:00:00+08:00');
@@ -49,10 +93,19 @@ export async function benchReminders(quick: boolean): Promise<void> {
     const first = await timeEach(n >= 100 ? 5 : 10, async () => {
       result = planReminders(s, calendar, DEFAULT_POLICY, at);
     });
-    for (const t of result.todoCreates) s.todos[t.key] = { obligationIds: t.obligationIds, personId: t.personId, unionId: t.unionId, todoId: 'x', done: false };
+    for (const t of result.todoCreates)
+      s.todos[t.key] = {
+        obligationIds: t.obligationIds,
+        personId: t.personId,
+        unionId: t.unionId,
+        todoId: 'x',
+        done: false,
+      };
     const steady = await timeEach(n >= 100 ? 5 : 10, async () => void planReminders(s, calendar, DEFAULT_POLICY, at));
     const items = result.reminders.reduce((a, r) => a + r.items.length, 0);
-    console.log(`| ${n} | ${s.tasks.length} | ${s.assignments.length.toLocaleString('en')} | ${result.reminders.length.toLocaleString('en')} | ${items.toLocaleString('en')} | ${ms(percentile(first, 50))} | ${ms(percentile(first, 99))} | ${ms(percentile(steady, 50))} | ${ms(percentile(steady, 99))} |`);
+    console.log(
+      `| ${n} | ${s.tasks.length} | ${s.assignments.length.toLocaleString('en')} | ${result.reminders.length.toLocaleString('en')} | ${items.toLocaleString('en')} | ${ms(percentile(first, 50))} | ${ms(percentile(first, 99))} | ${ms(percentile(steady, 50))} | ${ms(percentile(steady, 99))} |`,
+    );
   }
 
   console.log('\n## Replay of the seeded plan, 2018-11-01 → 2019-12-31 (simulated officials; ~1 unit in 7 slow)');
@@ -60,8 +113,12 @@ export async function benchReminders(quick: boolean): Promise<void> {
   const r = await replay('seeds', '2018-11-01', '2019-12-31');
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const b = burden(r, '2018-11-01', '2019-12-31');
-  console.log(`${r.workingDays} working days in ${seconds.toFixed(1)} s: ${r.notices.length} work notifications to ${b.officials} officials, ${r.todos} 待办, ${r.fulfilled} obligations fulfilled; at most ${r.maxPerPersonDay} message per person per day; ${r.holidayMessages} on non-working days.`);
-  console.log(`Messages per official per week: ${b.perWeekOutsideDeadlines.toFixed(2)} outside deadline weeks (${b.quietWeeks} weeks), ${b.perWeekAll.toFixed(2)} over all ${b.weeks} weeks.`);
+  console.log(
+    `${r.workingDays} working days in ${seconds.toFixed(1)} s: ${r.notices.length} work notifications to ${b.officials} officials, ${r.todos} 待办, ${r.fulfilled} obligations fulfilled; at most ${r.maxPerPersonDay} message per person per day; ${r.holidayMessages} on non-working days.`,
+  );
+  console.log(
+    `Messages per official per week: ${b.perWeekOutsideDeadlines.toFixed(2)} outside deadline weeks (${b.quietWeeks} weeks), ${b.perWeekAll.toFixed(2)} over all ${b.weeks} weeks.`,
+  );
   const months = [...new Set([...r.perPersonMonth.values()].flatMap((m) => [...m.keys()]))].sort();
   console.log('\nMessages per official per month (mean / max over officials who received any):');
   console.log(`| month | ${months.join(' | ')} |`);
@@ -72,6 +129,8 @@ export async function benchReminders(quick: boolean): Promise<void> {
   console.log('\nFirst digests, verbatim (区法制办 contact):');
   for (const n of r.notices.filter((x) => x.userId === 'dt-fzb-c').slice(0, 3)) {
     const m = n.message;
-    console.log(`\n--- ${n.at.toISOString()} ---\n${m.kind === 'actionCard' ? `${m.markdown}\n[${m.buttons.map((x) => x.title).join('] [')}]` : JSON.stringify(m)}`);
+    console.log(
+      `\n--- ${n.at.toISOString()} ---\n${m.kind === 'actionCard' ? `${m.markdown}\n[${m.buttons.map((x) => x.title).join('] [')}]` : JSON.stringify(m)}`,
+    );
   }
 }

@@ -16,7 +16,9 @@ import { benchLedgerVerify } from './ledger-verify.js';
 import { benchLedgerExport } from './ledger-export.js';
 
 const quick = process.argv.includes('--quick');
-console.log(`# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
+console.log(
+  `# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
+);
 await benchImporter();
 await benchChannel();
 await benchReminders(quick);

@@ -11,8 +11,11 @@ describe('seeds', () => {
     expect(seeds.plans.map((p) => p.name)).toEqual(['yuecheng-2018-lqstg.txt']);
     expect(seeds.directory.sample).toBe(true);
     expect(seeds.people.people.every((p) => p.sample)).toBe(true);
-    const contactUnits = new Set(seeds.people.people.filter((p) => p.roles.includes('contact')).flatMap((p) => p.unitIds));
-    for (const u of seeds.directory.units.filter((x) => x.kind !== 'government')) expect(contactUnits.has(u.id), u.name).toBe(true);
+    const contactUnits = new Set(
+      seeds.people.people.filter((p) => p.roles.includes('contact')).flatMap((p) => p.unitIds),
+    );
+    for (const u of seeds.directory.units.filter((x) => x.kind !== 'government'))
+      expect(contactUnits.has(u.id), u.name).toBe(true);
     expect(seeds.people.people.filter((p) => p.roles.includes('supervisor')).length).toBeGreaterThanOrEqual(3);
     expect(readFileSync(join(SEEDS_DIR, seeds.manifest.plans[0]!.file), 'utf8')).toContain('严格规范公正文明执法');
   });

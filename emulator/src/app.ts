@@ -28,14 +28,18 @@ export interface Emulator {
 
 const CONSOLE_HTML = new URL('../console/index.html', import.meta.url);
 /** The console's tab icon: DingTalk blue, 钉. */
-const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#1677ff"/><text x="32" y="45" font-size="38" text-anchor="middle" fill="#fff" font-family="sans-serif">钉</text></svg>';
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#1677ff"/><text x="32" y="45" font-size="38" text-anchor="middle" fill="#fff" font-family="sans-serif">钉</text></svg>';
 
 /**
  * A local DingTalk open platform on one port: the API host (/v1.0/…), the OAPI host (/gettoken,
  * /topapi/…, /media/upload, /robot/sendBySession), the Stream gateway (/v1.0/gateway/… + WS
  * /connect), the admin API (/__emulator/…) and the console (/).
  */
-export async function buildEmulator(org: Org, options: { logger?: boolean; serverUrl?: string; worldFile?: string; log?: (m: string) => void } = {}): Promise<Emulator> {
+export async function buildEmulator(
+  org: Org,
+  options: { logger?: boolean; serverUrl?: string; worldFile?: string; log?: (m: string) => void } = {},
+): Promise<Emulator> {
   const state = new EmulatorState(org);
   state.serverUrl = options.serverUrl;
   const world = options.worldFile ? persistWorld(state, options.worldFile, options.log ?? console.warn) : undefined;
@@ -46,9 +50,14 @@ export async function buildEmulator(org: Org, options: { logger?: boolean; serve
   await app.register(websocket);
 
   app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
-    if (req.url.startsWith('/v1.0/')) return reply.code(error.statusCode ?? 500).send({ requestid: state.random.id(13), code: 'InvalidParameter', message: error.message });
+    if (req.url.startsWith('/v1.0/'))
+      return reply
+        .code(error.statusCode ?? 500)
+        .send({ requestid: state.random.id(13), code: 'InvalidParameter', message: error.message });
     if (req.url.startsWith('/topapi/') || req.url.startsWith('/gettoken') || req.url.startsWith('/media/')) {
-      return reply.code(200).send({ errcode: 40035, errmsg: `不合法的参数:${error.message}`, request_id: state.random.id(13) });
+      return reply
+        .code(200)
+        .send({ errcode: 40035, errmsg: `不合法的参数:${error.message}`, request_id: state.random.id(13) });
     }
     return reply.code(error.statusCode ?? 500).send({ code: 'ERROR', message: error.message });
   });
@@ -56,11 +65,25 @@ export async function buildEmulator(org: Org, options: { logger?: boolean; serve
     const path = req.url.split('?')[0]!;
     if (path.startsWith('/topapi/')) {
       const other = req.method === 'GET' ? 'POST' : 'GET';
-      if (app.hasRoute({ method: other, url: path })) return reply.send({ errcode: other === 'POST' ? 43002 : 43001, errmsg: other === 'POST' ? '需要POST请求' : '需要GET请求' });
+      if (app.hasRoute({ method: other, url: path }))
+        return reply.send({
+          errcode: other === 'POST' ? 43002 : 43001,
+          errmsg: other === 'POST' ? '需要POST请求' : '需要GET请求',
+        });
       const name = `dingtalk.oapi${path.replace(/^\/topapi/, '').replace(/\//g, '.')}`;
-      return reply.send({ errcode: 22, sub_msg: `不合法ApiName，ApiName = ${name}`, errmsg: `Invalid method[${name}]`, request_id: state.random.id(13) });
+      return reply.send({
+        errcode: 22,
+        sub_msg: `不合法ApiName，ApiName = ${name}`,
+        errmsg: `Invalid method[${name}]`,
+        request_id: state.random.id(13),
+      });
     }
-    if (path.startsWith('/v1.0/') || path.startsWith('/v2.0/')) return reply.code(404).send({ requestid: state.random.id(13), code: 'InvalidAction.NotFound', message: 'Specified api is not found, please check your url and method.' });
+    if (path.startsWith('/v1.0/') || path.startsWith('/v2.0/'))
+      return reply.code(404).send({
+        requestid: state.random.id(13),
+        code: 'InvalidAction.NotFound',
+        message: 'Specified api is not found, please check your url and method.',
+      });
     return reply.code(404).send({ code: 'NOT_FOUND', message: `没有这个地址:${req.method} ${path}` });
   });
 
@@ -76,7 +99,9 @@ export async function buildEmulator(org: Org, options: { logger?: boolean; serve
   const html = readFileSync(CONSOLE_HTML, 'utf8');
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
   app.get('/console', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
-  app.get('/favicon.ico', async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(FAVICON));
+  app.get('/favicon.ico', async (_req, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(FAVICON),
+  );
   if (world) {
     // anything but reading (and the console's clock poll) may change the world: save it soon after
     app.addHook('onResponse', async (req) => {

@@ -69,8 +69,13 @@ export const DEFAULT_APP: App = {
  * emulator shares no code with the server.
  */
 export function orgFromSeeds(seedsDir: string): Org {
-  const manifest = JSON.parse(readFileSync(join(seedsDir, 'manifest.json'), 'utf8')) as { units: string; people: string };
-  const units = (JSON.parse(readFileSync(join(seedsDir, manifest.units), 'utf8')) as { district: string; units: SeedUnit[] }).units;
+  const manifest = JSON.parse(readFileSync(join(seedsDir, 'manifest.json'), 'utf8')) as {
+    units: string;
+    people: string;
+  };
+  const units = (
+    JSON.parse(readFileSync(join(seedsDir, manifest.units), 'utf8')) as { district: string; units: SeedUnit[] }
+  ).units;
   const district = (JSON.parse(readFileSync(join(seedsDir, manifest.units), 'utf8')) as { district: string }).district;
   const people = (JSON.parse(readFileSync(join(seedsDir, manifest.people), 'utf8')) as { people: SeedPerson[] }).people;
   const departments: Department[] = [{ dept_id: 1, name: district || '根部门', parent_id: 0 }];
@@ -81,7 +86,11 @@ export function orgFromSeeds(seedsDir: string): Org {
     town: { id: 4, name: '镇街' },
     street: { id: 4, name: '镇街' },
   };
-  departments.push({ dept_id: 2, name: '区级部门', parent_id: 1 }, { dept_id: 3, name: '区委工作机关', parent_id: 1 }, { dept_id: 4, name: '镇街', parent_id: 1 });
+  departments.push(
+    { dept_id: 2, name: '区级部门', parent_id: 1 },
+    { dept_id: 3, name: '区委工作机关', parent_id: 1 },
+    { dept_id: 4, name: '镇街', parent_id: 1 },
+  );
   const deptOf = new Map<string, number>();
   units.forEach((u, i) => {
     const dept_id = 100 + i;

@@ -45,7 +45,15 @@ export function snapshot(state: EmulatorState): World {
 /** Puts a saved world back into a fresh state. A file of another version, or not a world, is refused. */
 export function restore(state: EmulatorState, world: unknown): void {
   const w = world as Partial<World> | null;
-  if (!w || typeof w !== 'object' || w.version !== 1 || !Array.isArray(w.inbox) || !Array.isArray(w.todos) || !Array.isArray(w.noticeTasks)) throw new Error('不是模拟器保存的数据(或版本不符)');
+  if (
+    !w ||
+    typeof w !== 'object' ||
+    w.version !== 1 ||
+    !Array.isArray(w.inbox) ||
+    !Array.isArray(w.todos) ||
+    !Array.isArray(w.noticeTasks)
+  )
+    throw new Error('不是模拟器保存的数据(或版本不符)');
   state.setIds(w.nextTaskId ?? 0, w.nextId ?? 0);
   state.settings = { ...state.settings, ...w.settings };
   for (const t of w.noticeTasks) state.noticeTasks.set(t.taskId, t);
@@ -64,7 +72,12 @@ export function restore(state: EmulatorState, world: unknown): void {
  * world starts empty), then saves after changes — at most once per `delayMs` — and on `flush()`.
  * Writes go to a temporary file renamed over the old one, so a crash never leaves half a world.
  */
-export function persistWorld(state: EmulatorState, file: string, log: (m: string) => void, delayMs = 500): { changed: () => void; flush: () => void; restored: number } {
+export function persistWorld(
+  state: EmulatorState,
+  file: string,
+  log: (m: string) => void,
+  delayMs = 500,
+): { changed: () => void; flush: () => void; restored: number } {
   let restored = 0;
   try {
     const text = readFileSync(file, 'utf8');

@@ -24,12 +24,24 @@ export function callbackSign(timestamp: string, appSecret: string): string {
  * live sessionWebhook back to the emulator), records it in the chat, and delivers it by Stream
  * and/or the HTTP callback, as configured.
  */
-export async function sendToBot(state: EmulatorState, gateway: StreamGateway, baseUrl: string, app: App, user: User, input: Inbound): Promise<InboundResult> {
+export async function sendToBot(
+  state: EmulatorState,
+  gateway: StreamGateway,
+  baseUrl: string,
+  app: App,
+  user: User,
+  input: Inbound,
+): Promise<InboundResult> {
   const now = state.clock.now();
   const msgId = `msg${state.random.id(22)}`;
   const session = state.id('s');
   const conversationId = `cid${createHash('sha256').update(`${app.appKey}:${user.userid}`).digest('base64').slice(0, 22)}`;
-  state.sessions.set(session, { userid: user.userid, conversationId, appKey: app.appKey, expiresAt: now + state.settings.sessionWebhookTtlSeconds * 1000 });
+  state.sessions.set(session, {
+    userid: user.userid,
+    conversationId,
+    appKey: app.appKey,
+    expiresAt: now + state.settings.sessionWebhookTtlSeconds * 1000,
+  });
   const body: Record<string, unknown> = {
     conversationId,
     conversationType: '1',
@@ -59,23 +71,52 @@ export async function sendToBot(state: EmulatorState, gateway: StreamGateway, ba
     const contentType = input.file.kind === 'picture' ? 'image/jpeg' : 'application/octet-stream';
     state.blobs.set(blobId, { bytes, contentType, expiresAt: now + 3600_000 });
     const downloadCode = `dc${state.random.id(30)}`;
-    state.botFiles.set(downloadCode, { blobId, fileName: input.file.name, robotCode: app.robotCode, expiresAt: now + 24 * 3600_000 });
+    state.botFiles.set(downloadCode, {
+      blobId,
+      fileName: input.file.name,
+      robotCode: app.robotCode,
+      expiresAt: now + 24 * 3600_000,
+    });
     body.msgtype = input.file.kind;
-    body.content = input.file.kind === 'picture' ? { downloadCode, pictureDownloadCode: downloadCode } : { downloadCode, fileName: input.file.name };
+    body.content =
+      input.file.kind === 'picture'
+        ? { downloadCode, pictureDownloadCode: downloadCode }
+        : { downloadCode, fileName: input.file.name };
   }
-  state.inbox.push({ id: state.id('r'), kind: 'robot', userid: user.userid, at: now, appKey: app.appKey, direction: 'fromUser', via: 'user', body, read: true });
+  state.inbox.push({
+    id: state.id('r'),
+    kind: 'robot',
+    userid: user.userid,
+    at: now,
+    appKey: app.appKey,
+    direction: 'fromUser',
+    via: 'user',
+    body,
+    read: true,
+  });
   const result: InboundResult = { msgId, body };
   const mode = state.settings.robotDelivery;
   if (mode === 'stream' || mode === 'both') {
-    if (gateway.hasListener(app.appKey, TOPIC_ROBOT)) result.stream = { messageId: gateway.pushCallback(app.appKey, TOPIC_ROBOT, body) };
+    if (gateway.hasListener(app.appKey, TOPIC_ROBOT))
+      result.stream = { messageId: gateway.pushCallback(app.appKey, TOPIC_ROBOT, body) };
   }
-  if ((mode === 'http' || mode === 'both') && state.settings.robotCallbackUrl) result.http = await postCallback(state, app, user, body);
+  if ((mode === 'http' || mode === 'both') && state.settings.robotCallbackUrl)
+    result.http = await postCallback(state, app, user, body);
   return result;
 }
 
-async function postCallback(state: EmulatorState, app: App, user: User, body: Record<string, unknown>): Promise<NonNullable<InboundResult['http']>> {
-  const timestamp = String(state.settings.callbackStaleTimestamp ? state.clock.now() - 2 * 3600_000 : state.clock.now());
-  const sign = state.settings.callbackBadSign ? callbackSign(timestamp, 'not-the-secret') : callbackSign(timestamp, app.appSecret);
+async function postCallback(
+  state: EmulatorState,
+  app: App,
+  user: User,
+  body: Record<string, unknown>,
+): Promise<NonNullable<InboundResult['http']>> {
+  const timestamp = String(
+    state.settings.callbackStaleTimestamp ? state.clock.now() - 2 * 3600_000 : state.clock.now(),
+  );
+  const sign = state.settings.callbackBadSign
+    ? callbackSign(timestamp, 'not-the-secret')
+    : callbackSign(timestamp, app.appSecret);
   try {
     const res = await fetch(state.settings.robotCallbackUrl, {
       method: 'POST',
@@ -90,8 +131,24 @@ async function postCallback(state: EmulatorState, app: App, user: User, body: Re
     } catch {
       reply = text;
     }
-    if (res.ok && reply && typeof reply === 'object' && 'msgtype' in reply && (reply as { msgtype: string }).msgtype !== 'empty') {
-      state.inbox.push({ id: state.id('r'), kind: 'robot', userid: user.userid, at: state.clock.now(), appKey: app.appKey, direction: 'toUser', via: 'http', body: reply as Record<string, unknown>, read: false });
+    if (
+      res.ok &&
+      reply &&
+      typeof reply === 'object' &&
+      'msgtype' in reply &&
+      (reply as { msgtype: string }).msgtype !== 'empty'
+    ) {
+      state.inbox.push({
+        id: state.id('r'),
+        kind: 'robot',
+        userid: user.userid,
+        at: state.clock.now(),
+        appKey: app.appKey,
+        direction: 'toUser',
+        via: 'http',
+        body: reply as Record<string, unknown>,
+        read: false,
+      });
     }
     return { status: res.status, reply };
   } catch (error) {

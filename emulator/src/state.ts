@@ -17,7 +17,17 @@ export interface NoticeTask {
 
 /** Something a user received or sent, as their DingTalk client would show it. */
 export type InboxItem =
-  | { id: string; kind: 'notice'; userid: string; at: number; appKey: string; taskId: number; msg: Record<string, unknown>; read: boolean; recalled: boolean }
+  | {
+      id: string;
+      kind: 'notice';
+      userid: string;
+      at: number;
+      appKey: string;
+      taskId: number;
+      msg: Record<string, unknown>;
+      read: boolean;
+      recalled: boolean;
+    }
   | {
       id: string;
       kind: 'robot';
@@ -131,7 +141,14 @@ export class EmulatorState {
   readonly blobs = new Map<string, { bytes: Buffer; contentType: string; expiresAt: number }>();
   readonly sessions = new Map<string, { userid: string; conversationId: string; appKey: string; expiresAt: number }>();
   readonly counters = new Map<string, Counters>();
-  readonly groupMessages: Array<{ openConversationId: string; appKey: string; msgKey: string; msgParam: Record<string, unknown>; processQueryKey: string; at: number }> = [];
+  readonly groupMessages: Array<{
+    openConversationId: string;
+    appKey: string;
+    msgKey: string;
+    msgParam: Record<string, unknown>;
+    processQueryKey: string;
+    at: number;
+  }> = [];
   /** Per user per day: how many notices, and the content hashes already delivered. */
   readonly daily = new Map<string, { count: number; hashes: Set<string> }>();
   private readonly qpsWindows = new Map<string, { second: number; count: number }>();
@@ -189,7 +206,10 @@ export class EmulatorState {
       }
       this.tokens.delete(current);
     }
-    const token = createHash('sha256').update(`${appKey}:${now}:${this.random.id(12)}`).digest('hex').slice(0, 32);
+    const token = createHash('sha256')
+      .update(`${appKey}:${now}:${this.random.id(12)}`)
+      .digest('hex')
+      .slice(0, 32);
     this.tokens.set(token, { appKey, expiresAt: now + ttl * 1000 });
     this.tokenByApp.set(appKey, token);
     return { token, expiresIn: ttl };
@@ -246,6 +266,16 @@ export class EmulatorState {
     d.count += 1;
     d.hashes.add(hash);
     task.delivered.push(userid);
-    this.inbox.push({ id: this.id('n'), kind: 'notice', userid, at: now, appKey: task.appKey, taskId: task.taskId, msg: task.msg, read: false, recalled: false });
+    this.inbox.push({
+      id: this.id('n'),
+      kind: 'notice',
+      userid,
+      at: now,
+      appKey: task.appKey,
+      taskId: task.taskId,
+      msg: task.msg,
+      read: false,
+      recalled: false,
+    });
   }
 }

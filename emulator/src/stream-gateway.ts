@@ -27,7 +27,10 @@ interface Pending {
  * SYSTEM ping / disconnect.
  */
 export class StreamGateway {
-  readonly tickets = new Map<string, { appKey: string; subscriptions: Connection['subscriptions']; expiresAt: number; used: boolean }>();
+  readonly tickets = new Map<
+    string,
+    { appKey: string; subscriptions: Connection['subscriptions']; expiresAt: number; used: boolean }
+  >();
   readonly connections = new Map<string, Connection>();
   readonly pending = new Map<string, Pending>();
   readonly pings: Array<{ opaque: string; connectionId: string; answeredAt?: number }> = [];
@@ -98,7 +101,9 @@ export class StreamGateway {
 
   /** Whether some connection of the app would receive a callback on `topic`. */
   hasListener(appKey: string, topic: string): boolean {
-    return [...this.connections.values()].some((c) => c.appKey === appKey && this.subscribed(c, topic) && c.socket.readyState === c.socket.OPEN);
+    return [...this.connections.values()].some(
+      (c) => c.appKey === appKey && this.subscribed(c, topic) && c.socket.readyState === c.socket.OPEN,
+    );
   }
 
   /** Pushes a CALLBACK frame to one live connection of the app; it stays pending until acked. */
@@ -107,7 +112,14 @@ export class StreamGateway {
     const frame = {
       specVersion: '1.0',
       type: 'CALLBACK',
-      headers: { appId: appKey, connectionId: '', contentType: 'application/json', messageId, time: String(this.state.clock.now()), topic },
+      headers: {
+        appId: appKey,
+        connectionId: '',
+        contentType: 'application/json',
+        messageId,
+        time: String(this.state.clock.now()),
+        topic,
+      },
       data: JSON.stringify(data),
     };
     const pending: Pending = { frame, appKey, topic, firstSentAt: Date.now(), attempts: 0 };
@@ -117,7 +129,9 @@ export class StreamGateway {
   }
 
   private send(p: Pending): boolean {
-    const target = [...this.connections.values()].find((c) => c.appKey === p.appKey && this.subscribed(c, p.topic) && c.socket.readyState === c.socket.OPEN);
+    const target = [...this.connections.values()].find(
+      (c) => c.appKey === p.appKey && this.subscribed(c, p.topic) && c.socket.readyState === c.socket.OPEN,
+    );
     if (!target) return false;
     (p.frame.headers as Record<string, string>).connectionId = target.id;
     p.attempts += 1;
@@ -142,7 +156,19 @@ export class StreamGateway {
     for (const c of this.connections.values()) {
       const opaque = this.state.id('op');
       this.pings.push({ opaque, connectionId: c.id });
-      c.socket.send(JSON.stringify({ specVersion: '1.0', type: 'SYSTEM', headers: { contentType: 'application/json', messageId: this.state.id('ping'), time: String(Date.now()), topic: 'ping' }, data: JSON.stringify({ opaque }) }));
+      c.socket.send(
+        JSON.stringify({
+          specVersion: '1.0',
+          type: 'SYSTEM',
+          headers: {
+            contentType: 'application/json',
+            messageId: this.state.id('ping'),
+            time: String(Date.now()),
+            topic: 'ping',
+          },
+          data: JSON.stringify({ opaque }),
+        }),
+      );
       sent.push(opaque);
     }
     return sent;
@@ -151,7 +177,19 @@ export class StreamGateway {
   disconnect(reason: string, closeAfterMs = 10_000): number {
     const all = [...this.connections.values()];
     for (const c of all) {
-      c.socket.send(JSON.stringify({ specVersion: '1.0', type: 'SYSTEM', headers: { contentType: 'application/json', messageId: this.state.id('dc'), time: String(Date.now()), topic: 'disconnect' }, data: JSON.stringify({ reason }) }));
+      c.socket.send(
+        JSON.stringify({
+          specVersion: '1.0',
+          type: 'SYSTEM',
+          headers: {
+            contentType: 'application/json',
+            messageId: this.state.id('dc'),
+            time: String(Date.now()),
+            topic: 'disconnect',
+          },
+          data: JSON.stringify({ reason }),
+        }),
+      );
       setTimeout(() => c.socket.close(), closeAfterMs).unref();
     }
     return all.length;
@@ -160,10 +198,17 @@ export class StreamGateway {
   summary(): Record<string, unknown> {
     const pending = [...this.pending.values()];
     return {
-      connections: [...this.connections.values()].map((c) => ({ id: c.id, appKey: c.appKey, subscriptions: c.subscriptions, openedAt: c.openedAt })),
+      connections: [...this.connections.values()].map((c) => ({
+        id: c.id,
+        appKey: c.appKey,
+        subscriptions: c.subscriptions,
+        openedAt: c.openedAt,
+      })),
       callbacks: pending.length,
       acked: pending.filter((p) => p.ackedAt !== undefined).length,
-      unacked: pending.filter((p) => p.ackedAt === undefined).map((p) => ({ messageId: (p.frame.headers as Record<string, string>).messageId, attempts: p.attempts })),
+      unacked: pending
+        .filter((p) => p.ackedAt === undefined)
+        .map((p) => ({ messageId: (p.frame.headers as Record<string, string>).messageId, attempts: p.attempts })),
       pings: this.pings,
     };
   }

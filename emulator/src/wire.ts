@@ -29,18 +29,24 @@ export class WireError extends Error {
 }
 
 /** New-API error (HTTP status + code). */
-export const apiFail = (status: number, code: string, message: string): WireError => new WireError(status, code, message);
+export const apiFail = (status: number, code: string, message: string): WireError =>
+  new WireError(status, code, message);
 /** Old-API error (HTTP 200 + errcode). */
-export const oapiFail = (errcode: number, errmsg: string, extra: Record<string, unknown> = {}): WireError => new WireError(200, String(errcode), errmsg, extra);
+export const oapiFail = (errcode: number, errmsg: string, extra: Record<string, unknown> = {}): WireError =>
+  new WireError(200, String(errcode), errmsg, extra);
 
 const requestId = (state: EmulatorState): string => state.random.id(13);
 
 export function send(reply: FastifyReply, state: EmulatorState, style: Style, error: WireError): FastifyReply {
-  if (style === 'api') return reply.code(error.status).send({ requestid: requestId(state), code: error.code, message: error.message });
-  return reply.code(error.status).send({ errcode: Number(error.code), errmsg: error.message, ...error.extra, request_id: requestId(state) });
+  if (style === 'api')
+    return reply.code(error.status).send({ requestid: requestId(state), code: error.code, message: error.message });
+  return reply
+    .code(error.status)
+    .send({ errcode: Number(error.code), errmsg: error.message, ...error.extra, request_id: requestId(state) });
 }
 
-const BLOCK_PAGE = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>访问被拒绝</title></head><body><h1>访问被拒绝</h1><p>您的请求过于频繁,已被暂时限制访问,请5分钟后再试。</p></body></html>';
+const BLOCK_PAGE =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>访问被拒绝</title></head><body><h1>访问被拒绝</h1><p>您的请求过于频繁,已被暂时限制访问,请5分钟后再试。</p></body></html>';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -61,7 +67,9 @@ function tokenOf(req: FastifyRequest, style: Style): string | undefined {
 
 function authFailure(style: Style, token: string | undefined): WireError {
   if (style === 'api') {
-    return token ? apiFail(400, 'InvalidAuthentication', '不合法的access_token') : apiFail(400, 'AuthenticationFailed.MissingParameter', '缺少参数：x-acs-dingtalk-access-token');
+    return token
+      ? apiFail(400, 'InvalidAuthentication', '不合法的access_token')
+      : apiFail(400, 'AuthenticationFailed.MissingParameter', '缺少参数：x-acs-dingtalk-access-token');
   }
   const [sub, msg] = token ? ['40014', '不合法的access_token'] : ['40000', 'access_token is blank'];
   return oapiFail(88, `ding talk error[subcode=${sub},submsg=${msg}]`, { sub_code: sub, sub_msg: msg });
@@ -71,7 +79,12 @@ function authFailure(style: Style, token: string | undefined): WireError {
  * Registers one platform endpoint with the gateway behaviour in front of it: latency and fault
  * injection, the HTML block page, token check, per-app per-API QPS limit, and counters.
  */
-export function route(f: FastifyInstance, state: EmulatorState, def: RouteDef, handler: (ctx: Ctx, req: FastifyRequest, reply: FastifyReply) => unknown): void {
+export function route(
+  f: FastifyInstance,
+  state: EmulatorState,
+  def: RouteDef,
+  handler: (ctx: Ctx, req: FastifyRequest, reply: FastifyReply) => unknown,
+): void {
   f.route({
     method: def.method,
     url: def.url,
@@ -87,7 +100,8 @@ export function route(f: FastifyInstance, state: EmulatorState, def: RouteDef, h
         if (!app) return send(reply, state, style, authFailure(style, token));
       }
       const b = (req.body ?? {}) as Record<string, unknown>;
-      const named = app ?? state.app(String(b.appKey ?? b.clientId ?? (req.query as Record<string, unknown>).appkey ?? ''));
+      const named =
+        app ?? state.app(String(b.appKey ?? b.clientId ?? (req.query as Record<string, unknown>).appkey ?? ''));
       const counters = named ? state.counter(named.appKey) : undefined;
       if (counters) counters.calls[def.api] = (counters.calls[def.api] ?? 0) + 1;
       if (affected && faults.htmlBlock) {
@@ -103,8 +117,18 @@ export function route(f: FastifyInstance, state: EmulatorState, def: RouteDef, h
       if (app && !state.admitCall(app.appKey, def.api)) {
         counters!.rateLimited += 1;
         return style === 'api'
-          ? send(reply, state, style, apiFail(403, 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '调用该接口的频率超过了限制,请稍后再试'))
-          : send(reply, state, style, oapiFail(90018, '您的服务器调用钉钉开放平台当前接口的QPS请求数超过限制,请稍后重试'));
+          ? send(
+              reply,
+              state,
+              style,
+              apiFail(403, 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', '调用该接口的频率超过了限制,请稍后再试'),
+            )
+          : send(
+              reply,
+              state,
+              style,
+              oapiFail(90018, '您的服务器调用钉钉开放平台当前接口的QPS请求数超过限制,请稍后重试'),
+            );
       }
       try {
         const ctx: Ctx = {
@@ -116,7 +140,8 @@ export function route(f: FastifyInstance, state: EmulatorState, def: RouteDef, h
         };
         const result = await handler(ctx, req, reply);
         if (reply.sent) return reply;
-        if (style === 'oapi') return reply.send({ errcode: 0, errmsg: 'ok', ...(result as object), request_id: requestId(state) });
+        if (style === 'oapi')
+          return reply.send({ errcode: 0, errmsg: 'ok', ...(result as object), request_id: requestId(state) });
         return reply.send(result ?? {});
       } catch (error) {
         if (error instanceof WireError) return send(reply, state, style, error);

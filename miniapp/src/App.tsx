@@ -1,6 +1,6 @@
 import { Loading } from './components/Loading';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import type { ApiError} from './api/client';
+import type { ApiError } from './api/client';
 import { api, setSignedOutHandler, type AuthConfig, type Me } from './api/client';
 import { Ctx } from './context';
 import { detectHost, type Host } from './host';
@@ -24,7 +24,11 @@ const Assessment = lazy(() => import('./pages/Assessment'));
 const Bulletins = lazy(() => import('./pages/Bulletins'));
 const ImportPage = lazy(() => import('./pages/ImportPage'));
 
-type Boot = { state: 'loading' } | { state: 'ready'; me: Me } | { state: 'signIn'; config: AuthConfig; message?: string } | { state: 'failed'; message: string };
+type Boot =
+  | { state: 'loading' }
+  | { state: 'ready'; me: Me }
+  | { state: 'signIn'; config: AuthConfig; message?: string }
+  | { state: 'failed'; message: string };
 
 export function App() {
   const [host, setHost] = useState<Host>();
@@ -69,32 +73,46 @@ export function App() {
   if (boot.state === 'signIn')
     return (
       <Suspense fallback={<Loading />}>
-      <SignIn
-        host={host}
-        config={boot.config}
-        message={boot.message}
-        onSignedIn={(s) => {
-          saveSession(s);
-          setBoot({ state: 'ready', me: s.me });
-        }}
-      />
+        <SignIn
+          host={host}
+          config={boot.config}
+          message={boot.message}
+          onSignedIn={(s) => {
+            saveSession(s);
+            setBoot({ state: 'ready', me: s.me });
+          }}
+        />
       </Suspense>
     );
   return (
     <Ctx.Provider value={{ host, me: boot.me }}>
       <Suspense fallback={<Loading />}>
-        {route.page === 'my' && (boot.me.can.includes('overview.read') && !boot.me.can.includes('unit.act') ? <Office /> : <MyTasks />)}
+        {route.page === 'my' &&
+          (boot.me.can.includes('overview.read') && !boot.me.can.includes('unit.act') ? <Office /> : <MyTasks />)}
         {route.page === 'office' && <Office />}
         {route.page === 'rounds' && <Rounds />}
         {route.page === 'bulletins' && <Bulletins />}
         {route.page === 'import' && <ImportPage />}
-        {route.page === 'assessment' && <Assessment key={`${route.year}-${route.unitId ?? ''}`} year={route.year} {...(route.unitId ? { unitId: route.unitId } : {})} />}
+        {route.page === 'assessment' && (
+          <Assessment
+            key={`${route.year}-${route.unitId ?? ''}`}
+            year={route.year}
+            {...(route.unitId ? { unitId: route.unitId } : {})}
+          />
+        )}
         {route.page === 'round' && <RoundPage key={route.roundId} roundId={route.roundId} />}
         {route.page === 'reviews' && <Reviews key={route.status} status={route.status} />}
         {route.page === 'parts' && <Parts key={JSON.stringify(route.filter)} filter={route.filter} />}
         {route.page === 'list' && <TaskList />}
         {route.page === 'task' && <TaskPage key={route.taskId} taskId={route.taskId} />}
-        {route.page === 'act' && <ActPage key={`${route.assignmentId}-${route.mode}`} taskId={route.taskId} assignmentId={route.assignmentId} mode={route.mode} />}
+        {route.page === 'act' && (
+          <ActPage
+            key={`${route.assignmentId}-${route.mode}`}
+            taskId={route.taskId}
+            assignmentId={route.assignmentId}
+            mode={route.mode}
+          />
+        )}
       </Suspense>
     </Ctx.Provider>
   );

@@ -2,4 +2,5 @@
 export { cnDate } from '../../shared/cn-date.js';
 
 /** How officials name a task: 重点任务8 (key tasks) or 任务3 (measures). */
-export const taskName = (t: { kind: string; number: number }): string => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
+export const taskName = (t: { kind: string; number: number }): string =>
+  `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;

@@ -29,7 +29,12 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'tasks' && !parts[1]) return { page: 'list' };
   if (parts[0] === 'office') return { page: 'office' };
-  if (parts[0] === 'assessment') return { page: 'assessment', year: Number(parts[1]) || new Date().getFullYear() - 1, ...(parts[2] ? { unitId: parts[2] } : {}) };
+  if (parts[0] === 'assessment')
+    return {
+      page: 'assessment',
+      year: Number(parts[1]) || new Date().getFullYear() - 1,
+      ...(parts[2] ? { unitId: parts[2] } : {}),
+    };
   if (parts[0] === 'bulletins') return { page: 'bulletins' };
   if (parts[0] === 'import') return { page: 'import' };
   if (parts[0] === 'rounds') return parts[1] ? { page: 'round', roundId: parts[1] } : { page: 'rounds' };
@@ -46,7 +51,12 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'tasks' && parts[1]) {
     if (parts[2] === 'act' && parts[3]) {
       const mode = new URLSearchParams(query).get('mode');
-      return { page: 'act', taskId: parts[1], assignmentId: parts[3], mode: mode === 'closure' || mode === 'extension' ? mode : 'report' };
+      return {
+        page: 'act',
+        taskId: parts[1],
+        assignmentId: parts[3],
+        mode: mode === 'closure' || mode === 'extension' ? mode : 'report',
+      };
     }
     return { page: 'task', taskId: parts[1] };
   }
@@ -61,11 +71,14 @@ export const href = {
   rounds: () => '#/rounds',
   bulletins: () => '#/bulletins',
   importPlan: () => '#/import',
-  assessment: (year: number, unitId?: string) => `#/assessment/${year}${unitId ? `/${encodeURIComponent(unitId)}` : ''}`,
+  assessment: (year: number, unitId?: string) =>
+    `#/assessment/${year}${unitId ? `/${encodeURIComponent(unitId)}` : ''}`,
   round: (id: string) => `#/rounds/${encodeURIComponent(id)}`,
   reviews: (status: 'pending' | 'decided' = 'pending') => `#/reviews${status === 'decided' ? '/decided' : ''}`,
-  parts: (f: PartRouteFilter) => `#/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string')).toString()}`,
-  act: (taskId: string, assignmentId: string, mode: 'report' | 'closure' | 'extension' = 'report') => `#/tasks/${encodeURIComponent(taskId)}/act/${encodeURIComponent(assignmentId)}?mode=${mode}`,
+  parts: (f: PartRouteFilter) =>
+    `#/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string')).toString()}`,
+  act: (taskId: string, assignmentId: string, mode: 'report' | 'closure' | 'extension' = 'report') =>
+    `#/tasks/${encodeURIComponent(taskId)}/act/${encodeURIComponent(assignmentId)}?mode=${mode}`,
 };
 
 export function go(to: string, replace = false): void {

@@ -2,7 +2,12 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import type { ErrorBody } from '../../shared/errors.js';
 import '../../shared/zod-locale.js';
 import type { Deps } from './deps.js';
@@ -42,7 +47,11 @@ export interface BuildAppOptions {
   /** Robot messages in HTTP callback mode: verified with the app secret, handed to the inbox. */
   dingtalkCallback?: { appSecret: string; inbox: BotInbox };
   /** The reminder preview (and, in local mode, the simulated clock's controls). */
-  reminders?: { scheduler: Scheduler; calendar: WorkCalendar; sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> } };
+  reminders?: {
+    scheduler: Scheduler;
+    calendar: WorkCalendar;
+    sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> };
+  };
   /** Signs sessions; without it a random key (sessions end with the process). */
   sessions?: SessionTokens;
   /** The mini-app's API (我的任务, 任务详情, 签收, 进展, evidence) and its pages under /app. */
@@ -81,7 +90,12 @@ export interface HttpLimits {
 
 export const DEFAULT_HTTP: HttpLimits = { idleTimeoutMs: 30_000, headersTimeoutMs: 15_000, requestTimeoutMs: 300_000 };
 
-const FIELD_NAMES: Record<string, string> = { querystring: '查询参数', params: '路径参数', body: '请求体', headers: '请求头' };
+const FIELD_NAMES: Record<string, string> = {
+  querystring: '查询参数',
+  params: '路径参数',
+  body: '请求体',
+  headers: '请求头',
+};
 
 /** Builds the HTTP app; it does not listen (main.ts does). Tests call `app.inject`. */
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -100,30 +114,55 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
     if (error instanceof AppError) {
-      const body: ErrorBody = { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+      const body: ErrorBody = {
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      };
       return reply.status(error.status).send(body);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = FIELD_NAMES[error.validationContext ?? ''] ?? '请求';
-      const details = error.validation.map((v) => ({ path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(整体)', message: v.message ?? '格式不正确' }));
+      const details = error.validation.map((v) => ({
+        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(整体)',
+        message: v.message ?? '格式不正确',
+      }));
       const first = details[0]!;
-      const body: ErrorBody = { code: 'VALIDATION_FAILED', message: `${where}有误:${first.path} ${first.message}`, details };
+      const body: ErrorBody = {
+        code: 'VALIDATION_FAILED',
+        message: `${where}有误:${first.path} ${first.message}`,
+        details,
+      };
       return reply.status(400).send(body);
     }
-    if (error.statusCode === 413) return reply.status(413).send({ code: 'PAYLOAD_TOO_LARGE', message: '请求内容太大' } satisfies ErrorBody);
+    if (error.statusCode === 413)
+      return reply.status(413).send({ code: 'PAYLOAD_TOO_LARGE', message: '请求内容太大' } satisfies ErrorBody);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.status(error.statusCode).send({ code: 'BAD_REQUEST', message: `请求无法处理:${error.message}` } satisfies ErrorBody);
+      return reply
+        .status(error.statusCode)
+        .send({ code: 'BAD_REQUEST', message: `请求无法处理:${error.message}` } satisfies ErrorBody);
     }
     req.log.error({ err: error }, 'unhandled error');
     deps.log.error(`${req.method} ${req.url} failed: ${error.stack ?? error.message}`);
-    return reply.status(500).send({ code: 'INTERNAL', message: '服务器内部错误,已记录日志。请稍后重试,如持续出现请联系管理员' } satisfies ErrorBody);
+    return reply.status(500).send({
+      code: 'INTERNAL',
+      message: '服务器内部错误,已记录日志。请稍后重试,如持续出现请联系管理员',
+    } satisfies ErrorBody);
   });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: `没有这个地址:${req.method} ${req.url.split('?')[0]}` } satisfies ErrorBody));
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({ code: 'NOT_FOUND', message: `没有这个地址:${req.method} ${req.url.split('?')[0]}` } satisfies ErrorBody),
+  );
 
   await app.register(cors, { origin: false });
   await app.register(swagger, {
     openapi: {
-      info: { title: '督办通 API', description: '计划、任务、责任单位与台账的接口。错误统一为 {code, message}。', version: deps.config.version },
+      info: {
+        title: '督办通 API',
+        description: '计划、任务、责任单位与台账的接口。错误统一为 {code, message}。',
+        version: deps.config.version,
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -148,9 +187,14 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     if (options.sweepEvidence) {
       const sweep = options.sweepEvidence;
       const run = async (): Promise<void> => {
-        const keep = new Set(Object.values(deps.store.state.get().botContext).flatMap((c) => c.pending.map((f) => f.sha256)));
+        const keep = new Set(
+          Object.values(deps.store.state.get().botContext).flatMap((c) => c.pending.map((f) => f.sha256)),
+        );
         const r = await m.evidence.sweep(await timeline.unattached(), keep, Date.now(), sweep.graceMs);
-        if (r.temps + r.removed > 0) sweep.log(`佐证材料清理:${r.temps} 个未传完的临时文件,${r.removed} 个超过 ${Math.round(sweep.graceMs / 3_600_000)} 小时未使用的上传`);
+        if (r.temps + r.removed > 0)
+          sweep.log(
+            `佐证材料清理:${r.temps} 个未传完的临时文件,${r.removed} 个超过 ${Math.round(sweep.graceMs / 3_600_000)} 小时未使用的上传`,
+          );
       };
       const failed = (e: unknown) => deps.log.error(`佐证材料清理失败:${(e as Error).message}`);
       void run().catch(failed);
@@ -158,17 +202,48 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
       daily.unref();
       app.addHook('onClose', async () => clearInterval(daily));
     }
-    const progress = m.progress ?? new ProgressService({ store: deps.store, calendar: m.calendar, policy: m.policy, clock: deps.clock, publicUrl: deps.config.publicUrl });
-    await app.register(authRoutes(deps, { sessions, dingtalk: m.dingtalk, loginQueue: limits.loginQueue, now: realNow }));
+    const progress =
+      m.progress ??
+      new ProgressService({
+        store: deps.store,
+        calendar: m.calendar,
+        policy: m.policy,
+        clock: deps.clock,
+        publicUrl: deps.config.publicUrl,
+      });
+    await app.register(
+      authRoutes(deps, { sessions, dingtalk: m.dingtalk, loginQueue: limits.loginQueue, now: realNow }),
+    );
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
     await app.register(workbenchRoutes(deps, { calendar: m.calendar, policy: m.policy, sessions }));
     await app.register(importRoutes(deps));
-    await app.register(assessmentRoutes(deps, { calendar: m.calendar, policy: m.policy, rules: m.assessment ?? DEFAULT_RULES, evidence: evidenceChecker(timeline) }));
-    await app.register(evidenceRoutes(deps, { evidence: m.evidence, timeline, sessions, uploads: new Buckets(limits.uploadsPerHour, 3_600_000, realNow), quota: new DailyQuota(limits.uploadMbPerUnitDay * 1024 * 1024, () => new Date(realNow() + 8 * 3_600_000).toISOString().slice(0, 10)) }));
+    await app.register(
+      assessmentRoutes(deps, {
+        calendar: m.calendar,
+        policy: m.policy,
+        rules: m.assessment ?? DEFAULT_RULES,
+        evidence: evidenceChecker(timeline),
+      }),
+    );
+    await app.register(
+      evidenceRoutes(deps, {
+        evidence: m.evidence,
+        timeline,
+        sessions,
+        uploads: new Buckets(limits.uploadsPerHour, 3_600_000, realNow),
+        quota: new DailyQuota(limits.uploadMbPerUnitDay * 1024 * 1024, () =>
+          new Date(realNow() + 8 * 3_600_000).toISOString().slice(0, 10),
+        ),
+      }),
+    );
     if (m.appDir) await app.register(miniappStatic(m.appDir));
   }
   await app.register(readRoutes(deps));
-  if (options.reminders) await app.register(reminderRoutes(deps, options.reminders.scheduler, options.reminders.calendar, options.reminders.sim));
-  if (options.dingtalkCallback) await app.register(dingtalkCallbackRoute(deps, options.dingtalkCallback.appSecret, options.dingtalkCallback.inbox));
+  if (options.reminders)
+    await app.register(
+      reminderRoutes(deps, options.reminders.scheduler, options.reminders.calendar, options.reminders.sim),
+    );
+  if (options.dingtalkCallback)
+    await app.register(dingtalkCallbackRoute(deps, options.dingtalkCallback.appSecret, options.dingtalkCallback.inbox));
   return app;
 }

@@ -25,7 +25,10 @@ const Env = z.object({
   DUBAN_EMULATOR_URL: z.url().optional(),
   DUBAN_SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
   /** postgres://… : the PostgreSQL store instead of the embedded one (the data directory then holds only evidence). */
-  DUBAN_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, '应为 postgres://用户@主机:端口/数据库').optional(),
+  DUBAN_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, '应为 postgres://用户@主机:端口/数据库')
+    .optional(),
   /** Per person: writes (签收, 报送, 申请 …) per minute, uploads per hour; per unit: MB uploaded per day. */
   DUBAN_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   DUBAN_UPLOADS_PER_HOUR: z.coerce.number().int().min(1).default(60),
@@ -48,7 +51,15 @@ export interface Config {
   readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** `dingtalk` when DingTalk credentials are set, otherwise `local` (the emulator stands in). */
   readonly mode: 'local' | 'dingtalk';
-  readonly dingtalk?: { appKey: string; appSecret: string; agentId: string; corpId: string; robotCode: string; apiBase: string; oapiBase: string };
+  readonly dingtalk?: {
+    appKey: string;
+    appSecret: string;
+    agentId: string;
+    corpId: string;
+    robotCode: string;
+    apiBase: string;
+    oapiBase: string;
+  };
   /** How robot messages arrive: Stream mode (no public URL needed) or the HTTP callback. */
   readonly robotMode: 'stream' | 'http';
   /** Client-side calls per second per DingTalk API. */
@@ -73,7 +84,12 @@ export interface Limits {
   loginQueue: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { writesPerMinute: 60, uploadsPerHour: 60, uploadMbPerUnitDay: 500, loginQueue: 40 };
+export const DEFAULT_LIMITS: Limits = {
+  writesPerMinute: 60,
+  uploadsPerHour: 60,
+  uploadMbPerUnitDay: 500,
+  loginQueue: 40,
+};
 
 export class ConfigError extends Error {}
 
@@ -86,11 +102,16 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   }
   const e = parsed.data;
   // several instances on one database must verify each other's sessions: one shared key, not a per-instance file
-  if (e.DUBAN_DATABASE_URL && !e.DUBAN_SESSION_SECRET) throw new ConfigError('使用 PostgreSQL(DUBAN_DATABASE_URL)时须设置 DUBAN_SESSION_SECRET:各实例共用的会话密钥,至少 32 个字符');
+  if (e.DUBAN_DATABASE_URL && !e.DUBAN_SESSION_SECRET)
+    throw new ConfigError(
+      '使用 PostgreSQL(DUBAN_DATABASE_URL)时须设置 DUBAN_SESSION_SECRET:各实例共用的会话密钥,至少 32 个字符',
+    );
   const dt = [e.DINGTALK_APP_KEY, e.DINGTALK_APP_SECRET, e.DINGTALK_AGENT_ID, e.DINGTALK_CORP_ID];
   const someDt = dt.some(Boolean);
   if (someDt && !dt.every(Boolean)) {
-    throw new ConfigError('钉钉配置不完整:DINGTALK_APP_KEY、DINGTALK_APP_SECRET、DINGTALK_AGENT_ID、DINGTALK_CORP_ID 需要同时设置(全部不设则使用本地模拟器)');
+    throw new ConfigError(
+      '钉钉配置不完整:DINGTALK_APP_KEY、DINGTALK_APP_SECRET、DINGTALK_AGENT_ID、DINGTALK_CORP_ID 需要同时设置(全部不设则使用本地模拟器)',
+    );
   }
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
@@ -117,8 +138,16 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       : {}),
     robotMode: e.DINGTALK_ROBOT_MODE,
     dingtalkQps: e.DINGTALK_QPS,
-    limits: { writesPerMinute: e.DUBAN_WRITES_PER_MINUTE, uploadsPerHour: e.DUBAN_UPLOADS_PER_HOUR, uploadMbPerUnitDay: e.DUBAN_UPLOAD_MB_PER_UNIT_DAY, loginQueue: e.DUBAN_LOGIN_QUEUE },
-    emulator: { port: e.DUBAN_EMULATOR_PORT, url: (e.DUBAN_EMULATOR_URL ?? `http://127.0.0.1:${e.DUBAN_EMULATOR_PORT}`).replace(/\/$/, '') },
+    limits: {
+      writesPerMinute: e.DUBAN_WRITES_PER_MINUTE,
+      uploadsPerHour: e.DUBAN_UPLOADS_PER_HOUR,
+      uploadMbPerUnitDay: e.DUBAN_UPLOAD_MB_PER_UNIT_DAY,
+      loginQueue: e.DUBAN_LOGIN_QUEUE,
+    },
+    emulator: {
+      port: e.DUBAN_EMULATOR_PORT,
+      url: (e.DUBAN_EMULATOR_URL ?? `http://127.0.0.1:${e.DUBAN_EMULATOR_PORT}`).replace(/\/$/, ''),
+    },
     ...(e.DUBAN_SIM_START ? { simStart: e.DUBAN_SIM_START } : {}),
     ...(e.DUBAN_SESSION_SECRET ? { sessionSecret: e.DUBAN_SESSION_SECRET } : {}),
     ...(e.DUBAN_DATABASE_URL ? { databaseUrl: e.DUBAN_DATABASE_URL } : {}),

@@ -46,7 +46,11 @@ function stopChild(child: ChildProcess): Promise<void> {
  * its own process (npm run emulator) and wait until it answers. Returns the seeded app's
  * credentials (from the documented admin API) and a stop function.
  */
-export async function ensureLocalEmulator(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ app: EmulatorApp; url: string; stop: () => Promise<void> }> {
+export async function ensureLocalEmulator(
+  config: Config,
+  log: Log,
+  env: Record<string, string | undefined>,
+): Promise<{ app: EmulatorApp; url: string; stop: () => Promise<void> }> {
   // port 0: the OS picks a free port for a new emulator, which reports it back (never reuse one)
   const running = config.emulator.port === 0 ? undefined : await apps(config.emulator.url);
   if (running?.[0]) {
@@ -55,7 +59,13 @@ export async function ensureLocalEmulator(config: Config, log: Log, env: Record<
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/main.ts'], {
     cwd: ROOT,
-    env: { ...env, DUBAN_EMULATOR_PORT: String(config.emulator.port), DUBAN_SEEDS_DIR: config.seedsDir, DUBAN_EMULATOR_WORLD: join(config.dataDir, 'emulator-world.json'), DUBAN_SERVER_URL: `http://127.0.0.1:${config.port}` },
+    env: {
+      ...env,
+      DUBAN_EMULATOR_PORT: String(config.emulator.port),
+      DUBAN_SEEDS_DIR: config.seedsDir,
+      DUBAN_EMULATOR_WORLD: join(config.dataDir, 'emulator-world.json'),
+      DUBAN_SERVER_URL: `http://127.0.0.1:${config.port}`,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   // The emulator belongs to this process: never leave it behind, whatever way we end.
@@ -64,7 +74,10 @@ export async function ensureLocalEmulator(config: Config, log: Log, env: Record<
     child.once('message', (m: unknown) => resolve({ port: Number((m as { port?: unknown }).port) }));
     child.once('exit', (code) => resolve({ code }));
   });
-  if ('code' in started) throw new Error(`钉钉模拟器未能启动(退出码 ${started.code}):端口 ${config.emulator.port} 可能被占用,可用 DUBAN_EMULATOR_PORT 换一个`);
+  if ('code' in started)
+    throw new Error(
+      `钉钉模拟器未能启动(退出码 ${started.code}):端口 ${config.emulator.port} 可能被占用,可用 DUBAN_EMULATOR_PORT 换一个`,
+    );
   child.disconnect();
   const url = config.emulator.port === 0 ? `http://127.0.0.1:${started.port}` : config.emulator.url;
   for (let i = 0; i < 100; i += 1) {
@@ -78,19 +91,52 @@ export async function ensureLocalEmulator(config: Config, log: Log, env: Record<
 
 /** Local mode: keep the emulator's clock on the simulated date (daily quotas, TTLs, message times). */
 export async function syncEmulatorClock(url: string, at: Date): Promise<void> {
-  await fetch(`${url}/__emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ at: at.toISOString() }) }).catch(() => undefined);
+  await fetch(`${url}/__emulator/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ at: at.toISOString() }),
+  }).catch(() => undefined);
 }
 
 /**
  * The DingTalk channel's connection settings for this configuration: the emulator's seeded app in
  * local mode (started if needed), the configured app otherwise. `stop` ends an emulator we started.
  */
-export async function resolveDingTalkApp(config: Config, log: Log, env: Record<string, string | undefined>): Promise<{ options: DingTalkChannelOptions; corpId: string; emulatorUrl?: string; stop: () => Promise<void> }> {
+export async function resolveDingTalkApp(
+  config: Config,
+  log: Log,
+  env: Record<string, string | undefined>,
+): Promise<{ options: DingTalkChannelOptions; corpId: string; emulatorUrl?: string; stop: () => Promise<void> }> {
   if (config.mode === 'local') {
     const emulator = await ensureLocalEmulator(config, log, env);
     const a = emulator.app;
-    return { options: { appKey: a.appKey, appSecret: a.appSecret, agentId: a.agentId, robotCode: a.robotCode, apiBase: emulator.url, oapiBase: emulator.url, qps: config.dingtalkQps }, corpId: a.corpId, emulatorUrl: emulator.url, stop: emulator.stop };
+    return {
+      options: {
+        appKey: a.appKey,
+        appSecret: a.appSecret,
+        agentId: a.agentId,
+        robotCode: a.robotCode,
+        apiBase: emulator.url,
+        oapiBase: emulator.url,
+        qps: config.dingtalkQps,
+      },
+      corpId: a.corpId,
+      emulatorUrl: emulator.url,
+      stop: emulator.stop,
+    };
   }
   const dt = config.dingtalk!;
-  return { options: { appKey: dt.appKey, appSecret: dt.appSecret, agentId: Number(dt.agentId), robotCode: dt.robotCode, apiBase: dt.apiBase, oapiBase: dt.oapiBase, qps: config.dingtalkQps }, corpId: dt.corpId, stop: async () => undefined };
+  return {
+    options: {
+      appKey: dt.appKey,
+      appSecret: dt.appSecret,
+      agentId: Number(dt.agentId),
+      robotCode: dt.robotCode,
+      apiBase: dt.apiBase,
+      oapiBase: dt.oapiBase,
+      qps: config.dingtalkQps,
+    },
+    corpId: dt.corpId,
+    stop: async () => undefined,
+  };
 }

@@ -15,7 +15,8 @@ export function shanghaiStamp(ms: number = Date.now()): string {
 export function consoleLog(level: (typeof LEVELS)[number] = 'info', context: { simNow?: () => Date } = {}): Log {
   const min = LEVELS.indexOf(level);
   const at = (l: (typeof LEVELS)[number]): boolean => LEVELS.indexOf(l) >= min;
-  const stamp = (): string => `${shanghaiStamp()}${context.simNow ? ` [模拟 ${shanghaiStamp(context.simNow().getTime()).slice(0, 10)}]` : ''}`;
+  const stamp = (): string =>
+    `${shanghaiStamp()}${context.simNow ? ` [模拟 ${shanghaiStamp(context.simNow().getTime()).slice(0, 10)}]` : ''}`;
   return {
     info: (m) => at('info') && console.log(`${stamp()} INFO  ${m}`),
     warn: (m) => at('warn') && console.warn(`${stamp()} WARN  ${m}`),

@@ -41,28 +41,45 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logContext: { simNow?: () => Date } = {};
   const log = consoleLog(config.logLevel, logContext);
-  log.info(`督办通 ${config.version} 启动中,模式:${config.mode === 'local' ? '本地模式(使用本地钉钉模拟器,无需凭据)' : '钉钉模式'}`);
+  log.info(
+    `督办通 ${config.version} 启动中,模式:${config.mode === 'local' ? '本地模式(使用本地钉钉模拟器,无需凭据)' : '钉钉模式'}`,
+  );
   log.info(`数据目录:${config.dataDir}`);
   // in local mode the simulated clock is *the* clock, the ledger's too (set once it is known below)
   let storeNow = (): Date => systemClock.now();
-  const store = config.databaseUrl ? await openPgStore(config.databaseUrl, { clock: () => storeNow(), log }) : await openStore(config.dataDir, { clock: () => storeNow(), log });
+  const store = config.databaseUrl
+    ? await openPgStore(config.databaseUrl, { clock: () => storeNow(), log })
+    : await openStore(config.dataDir, { clock: () => storeNow(), log });
   if (config.databaseUrl) log.info(`数据库:PostgreSQL(${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')})`);
   const calendar = await loadCalendar(config.seedsDir);
   if (store.state.get().plans.length === 0 && store.state.get().units.length === 0) {
     const seeds = await loadSeeds(config.seedsDir);
     if (config.mode === 'local' && seeds.plans[0]) {
       // a first start in local mode is seeded at the simulated start, so the ledger begins there
-      const first = (await importPlan(seeds.plans[0], seeds.directory, seeds.plans[0].planId ? { planId: seeds.plans[0].planId } : {})).plan.issuedOn;
+      const first = (
+        await importPlan(
+          seeds.plans[0],
+          seeds.directory,
+          seeds.plans[0].planId ? { planId: seeds.plans[0].planId } : {},
+        )
+      ).plan.issuedOn;
       const start = simStart(config, first, calendar);
       storeNow = () => start;
     }
     const reports = await seedStore(store, seeds, storeNow());
     for (const r of reports) {
-      log.info(`已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`);
+      log.info(
+        `已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`,
+      );
     }
     await store.backup?.(); // the first backup is the seeded state, never the empty one
   }
-  const { options: channelOptions, corpId, emulatorUrl = config.emulator.url, stop: stopEmulator } = await resolveDingTalkApp(config, log, process.env);
+  const {
+    options: channelOptions,
+    corpId,
+    emulatorUrl = config.emulator.url,
+    stop: stopEmulator,
+  } = await resolveDingTalkApp(config, log, process.env);
   const channel = new DingTalkChannel(channelOptions);
   const policy = await loadPolicy(config.seedsDir);
   const assessment = await loadAssessmentRules(config.seedsDir); // a mistake stops start-up, naming the field
@@ -72,41 +89,77 @@ async function main(): Promise<void> {
   if (sim) {
     storeNow = () => sim.now();
     logContext.simNow = () => sim.now();
-    log.info(`模拟时钟:${shanghaiStamp(sim.now().getTime()).slice(0, 16)}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`);
+    log.info(
+      `模拟时钟:${shanghaiStamp(sim.now().getTime()).slice(0, 16)}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`,
+    );
   }
   const calendarWarnings = (): string[] => {
     const years = store.state.get().plans.flatMap((p) => (p.period ? [p.period.from, p.period.to] : []));
     const now = Number(shanghaiDate(clock.now()).slice(0, 4));
     const missing = calendar.missingYears(Math.min(now, ...years), Math.max(now, ...years));
-    return missing.length > 0 ? [`缺少 ${missing.join('、')} 年的节假日数据,这些年份不会发送提醒:请补充 seeds/holidays/<年份>.json`] : [];
+    return missing.length > 0
+      ? [`缺少 ${missing.join('、')} 年的节假日数据,这些年份不会发送提醒:请补充 seeds/holidays/<年份>.json`]
+      : [];
   };
   for (const w of calendarWarnings()) log.warn(`!!! ${w}`);
   const deps: Deps = { config, clock, log, store, channel };
   const carried = await backfillFromLedger(store);
-  if (carried.reports + carried.requests > 0) log.info(`已从台账补记 ${carried.reports} 条最近进展、${carried.requests} 份办结/延期申请`);
+  if (carried.reports + carried.requests > 0)
+    log.info(`已从台账补记 ${carried.reports} 条最近进展、${carried.requests} 份办结/延期申请`);
   const materialised = await ensureObligations(store, { calendar, policy }, clock.now());
-  if (materialised > 0) log.info(`已生成 ${materialised} 项年度事项(${shanghaiDate(clock.now()).slice(0, 4)} 年及上一年)`);
+  if (materialised > 0)
+    log.info(`已生成 ${materialised} 项年度事项(${shanghaiDate(clock.now()).slice(0, 4)} 年及上一年)`);
   const progress = new ProgressService({ store, calendar, policy, clock, publicUrl: config.publicUrl });
   const dispatcher = new Dispatcher(store, channel, log);
   const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl: config.publicUrl });
   const evidence = new EvidenceStore(join(config.dataDir, 'evidence'));
-  const inbox = new BotInbox(toBotEvent, createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence, progress }), log);
+  const inbox = new BotInbox(
+    toBotEvent,
+    createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence, progress }),
+    log,
+  );
   inbox.remember(await recentBotMsgIds(store.ledger, systemClock.now().getTime()));
-  const receiver = config.robotMode === 'stream' ? new StreamReceiver({ clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase }, inbox, log) : undefined;
-
+  const receiver =
+    config.robotMode === 'stream'
+      ? new StreamReceiver(
+          { clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase },
+          inbox,
+          log,
+        )
+      : undefined;
 
   const app = await buildApp(deps, {
-    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel, timestamp: () => `,"time":"${shanghaiStamp()}"`, serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) } },
+    logger: {
+      level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+      timestamp: () => `,"time":"${shanghaiStamp()}"`,
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
+    },
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(config.robotMode === 'stream' ? {} : { dingtalkCallback: { appSecret: channelOptions.appSecret, inbox } }),
     warnings: calendarWarnings,
     sweepEvidence: { graceMs: 48 * 3_600_000, log: (m) => log.info(m) },
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
-    miniapp: { calendar, policy, assessment, evidence, progress, dingtalk: { corpId, clientId: channelOptions.appKey }, appDir: await miniappDir(log) },
+    miniapp: {
+      calendar,
+      policy,
+      assessment,
+      evidence,
+      progress,
+      dingtalk: { corpId, clientId: channelOptions.appKey },
+      appDir: await miniappDir(log),
+    },
     reminders: {
       scheduler,
       calendar,
-      ...(sim ? { sim: { clock: sim, digestTime: policy.digestTime, onMove: (at: Date) => syncEmulatorClock(emulatorUrl, at) } } : {}),
+      ...(sim
+        ? {
+            sim: {
+              clock: sim,
+              digestTime: policy.digestTime,
+              onMove: (at: Date) => syncEmulatorClock(emulatorUrl, at),
+            },
+          }
+        : {}),
     },
   });
   let stopping = false;
@@ -133,7 +186,9 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   if (config.mode === 'local' && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
-    log.warn(`!!! HOST=${config.host}:本地模式提供免密的开发登录(可扮演任一示例人员),请勿在其他机器可访问的地址上以本地模式运行`);
+    log.warn(
+      `!!! HOST=${config.host}:本地模式提供免密的开发登录(可扮演任一示例人员),请勿在其他机器可访问的地址上以本地模式运行`,
+    );
   }
   if (receiver) {
     receiver.start().then(
@@ -151,8 +206,11 @@ async function main(): Promise<void> {
   log.info(`  督办通小程序  ${base}/app/`);
   log.info(`  接口文档  ${base}/docs`);
   log.info(`  健康检查  ${base}/api/health`);
-  if (config.mode === 'local') log.info(`  钉钉模拟器控制台  ${emulatorUrl}/ (扮演任一官员,查看工作通知、待办,与机器人对话)`);
-  log.info(`  当前计划:${s.plans.find((p) => p.id === s.activePlanId)?.title ?? '(无)'}(${s.tasks.length} 项任务,${s.units.length} 个单位,${s.people.length} 名人员)`);
+  if (config.mode === 'local')
+    log.info(`  钉钉模拟器控制台  ${emulatorUrl}/ (扮演任一官员,查看工作通知、待办,与机器人对话)`);
+  log.info(
+    `  当前计划:${s.plans.find((p) => p.id === s.activePlanId)?.title ?? '(无)'}(${s.tasks.length} 项任务,${s.units.length} 个单位,${s.people.length} 名人员)`,
+  );
 }
 
 /** The built mini-app (npm start builds it first); absent → the API runs without the pages. */
@@ -169,7 +227,13 @@ async function miniappDir(log: { warn(m: string): void }): Promise<string | unde
 
 /** Where local mode's simulated time starts: DUBAN_SIM_START, else the active plan's first working day after its issue date. */
 function simStart(config: Config, issued: string | undefined, calendar: WorkCalendar): Date {
-  if (config.simStart) return new Date(`${config.simStart.length === 10 ? `${config.simStart}T09:00` : config.simStart}:00+08:00`.replace(/:00:00\+/, ':00+'));
+  if (config.simStart)
+    return new Date(
+      `${config.simStart.length === 10 ? `${config.simStart}T09:00` : config.simStart}:00+08:00`.replace(
+        /:00:00\+/,
+        ':00+',
+      ),
+    );
   if (!issued) return new Date();
   const next = new Date(Date.parse(`${issued}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return new Date(`${calendar.nextWorkingDay(next)}T09:00:00+08:00`);
@@ -181,7 +245,9 @@ main().catch((error: unknown) => {
     console.error(`启动失败:${error.message}`);
   } else if (fsCode === 'EACCES' || fsCode === 'EPERM' || fsCode === 'EROFS') {
     const path = (error as NodeJS.ErrnoException).path ?? '数据目录';
-    console.error(`启动失败:没有权限写入 ${path}(${fsCode})。请让运行督办通的用户可以读写数据目录(DUBAN_DATA_DIR),或换一个可写的目录。`);
+    console.error(
+      `启动失败:没有权限写入 ${path}(${fsCode})。请让运行督办通的用户可以读写数据目录(DUBAN_DATA_DIR),或换一个可写的目录。`,
+    );
   } else {
     console.error('启动失败:', error);
   }

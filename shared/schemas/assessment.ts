@@ -4,7 +4,16 @@ import { EvidenceMeta } from './request.js';
 
 /** The year-end 考评: per unit, every point on a line traceable to the item and ledger event behind it. */
 
-export const AssessmentRule = z.enum(['completed', 'late', 'missed', 'lateAcknowledge', 'returnedReport', 'praise', 'criticism', 'adjustment']);
+export const AssessmentRule = z.enum([
+  'completed',
+  'late',
+  'missed',
+  'lateAcknowledge',
+  'returnedReport',
+  'praise',
+  'criticism',
+  'adjustment',
+]);
 export type AssessmentRule = z.infer<typeof AssessmentRule>;
 
 export const AssessmentLine = z.object({
@@ -87,7 +96,18 @@ export const AssessmentView = z.object({
   scores: z.array(UnitScore),
   appeals: z.object({ pending: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }),
   /** Appeals waiting for the 督考办, oldest first (for those who read all units). */
-  pendingAppeals: z.array(z.object({ id: z.string(), unitId: Id, unitName: z.string(), obligationId: z.string(), label: z.string(), points: z.number(), reason: z.string(), createdAt: Instant })),
+  pendingAppeals: z.array(
+    z.object({
+      id: z.string(),
+      unitId: Id,
+      unitName: z.string(),
+      obligationId: z.string(),
+      label: z.string(),
+      points: z.number(),
+      reason: z.string(),
+      createdAt: Instant,
+    }),
+  ),
 });
 export type AssessmentView = z.infer<typeof AssessmentView>;
 
@@ -106,7 +126,17 @@ export type UnitAssessment = z.infer<typeof UnitAssessment>;
 export const AppealBody = z.object({
   obligationId: z.string().min(1).max(200),
   reason: z.string().trim().min(2, '请写明申诉理由').max(1000, '申诉理由最多 1000 字'),
-  evidence: z.array(z.string().regex(/^[0-9a-f]{64}$/, '文件标识不正确')).max(20, '一次最多附 20 个文件').default([]),
+  evidence: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/, '文件标识不正确'))
+    .max(20, '一次最多附 20 个文件')
+    .default([]),
 });
-export const AppealDecisionBody = z.object({ comment: z.string().trim().max(500).optional(), points: z.number().min(-100).max(100).optional() });
-export const AdjustmentBody = z.object({ unitId: Id, points: z.number().min(-100).max(100), reason: z.string().trim().min(2, '请写明调整理由').max(500) });
+export const AppealDecisionBody = z.object({
+  comment: z.string().trim().max(500).optional(),
+  points: z.number().min(-100).max(100).optional(),
+});
+export const AdjustmentBody = z.object({
+  unitId: Id,
+  points: z.number().min(-100).max(100),
+  reason: z.string().trim().min(2, '请写明调整理由').max(500),
+});

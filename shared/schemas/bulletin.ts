@@ -36,4 +36,7 @@ export const BulletinBody = z.object({
   /** 通报批评: the date the 整改报告 is due. */
   rectifyBy: IsoDate.optional(),
 });
-export const BulletinList = z.object({ today: IsoDate, items: z.array(Bulletin.extend({ units: z.array(z.object({ id: Id, name: z.string() })), rectified: z.array(Id) })) });
+export const BulletinList = z.object({
+  today: IsoDate,
+  items: z.array(Bulletin.extend({ units: z.array(z.object({ id: Id, name: z.string() })), rectified: z.array(Id) })),
+});

@@ -56,7 +56,10 @@ export type ImportPreview = z.infer<typeof ImportPreview>;
 export const ImportCorrection = z.strictObject({
   taskId: z.string().min(1).max(200),
   drop: z.boolean().optional(),
-  units: z.array(z.strictObject({ name: z.string().min(1).max(100), role: z.enum(['lead', 'co']) })).max(200).optional(),
+  units: z
+    .array(z.strictObject({ name: z.string().min(1).max(100), role: z.enum(['lead', 'co']) }))
+    .max(200)
+    .optional(),
   time: z.string().max(200).optional(),
 });
 export type ImportCorrection = z.infer<typeof ImportCorrection>;

@@ -14,7 +14,13 @@ const Date10 = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const MsgId = z.string().max(200).optional();
 const Transition = { before: z.string(), after: z.string() };
 
-const fulfilment = z.strictObject({ obligationId: z.string(), msgId: MsgId, unitId: z.string().optional(), ...Transition, note: z.string().max(2100).optional() });
+const fulfilment = z.strictObject({
+  obligationId: z.string(),
+  msgId: MsgId,
+  unitId: z.string().optional(),
+  ...Transition,
+  note: z.string().max(2100).optional(),
+});
 const request = z.strictObject({
   msgId: MsgId,
   taskId: z.string(),
@@ -40,44 +46,172 @@ const decision = z.strictObject({
   ...Transition,
 });
 /** A 待办 made or completed; `obligationIds` when it covers more than its subject (several units' parts, a batch of 签收). */
-const delivered = z.strictObject({ personId: z.string(), todoId: z.string(), obligationIds: z.array(z.string()).optional() });
+const delivered = z.strictObject({
+  personId: z.string(),
+  todoId: z.string(),
+  obligationIds: z.array(z.string()).optional(),
+});
 
 export const EVENT_PAYLOADS = {
   'obligation.acknowledged': fulfilment,
   'obligation.reported': fulfilment,
   'obligation.approved': fulfilment,
-  'obligation.acknowledgeUndone': z.strictObject({ obligationId: z.string(), msgId: MsgId, unitId: z.string(), taskId: z.string(), undoes: z.number().int(), ...Transition }),
-  'obligation.added': z.strictObject({ id: z.string(), label: z.string(), due: Date10, unitIds: z.array(z.string()).nullable() }),
+  'obligation.acknowledgeUndone': z.strictObject({
+    obligationId: z.string(),
+    msgId: MsgId,
+    unitId: z.string(),
+    taskId: z.string(),
+    undoes: z.number().int(),
+    ...Transition,
+  }),
+  'obligation.added': z.strictObject({
+    id: z.string(),
+    label: z.string(),
+    due: Date10,
+    unitIds: z.array(z.string()).nullable(),
+  }),
   'obligations.materialised': z.strictObject({
     planId: z.string(),
     year: z.number().int(),
-    obligations: z.array(z.strictObject({ id: z.string(), kind: z.string(), label: z.string(), opensOn: Date10, due: Date10, status: z.string().optional() })),
+    obligations: z.array(
+      z.strictObject({
+        id: z.string(),
+        kind: z.string(),
+        label: z.string(),
+        opensOn: Date10,
+        due: Date10,
+        status: z.string().optional(),
+      }),
+    ),
   }),
-  'progress.reported': z.strictObject({ msgId: MsgId, taskId: z.string(), unitId: z.string(), text: z.string().max(2100), noChange: z.boolean(), evidence: z.array(Evidence).max(20), obligations: z.array(z.string()), ...Transition }),
-  'progress.refiled': z.strictObject({ msgId: MsgId, taskId: z.string(), unitId: z.string(), reportSeq: z.number().int(), from: z.string().nullable(), to: z.string() }),
+  'progress.reported': z.strictObject({
+    msgId: MsgId,
+    taskId: z.string(),
+    unitId: z.string(),
+    text: z.string().max(2100),
+    noChange: z.boolean(),
+    evidence: z.array(Evidence).max(20),
+    obligations: z.array(z.string()),
+    ...Transition,
+  }),
+  'progress.refiled': z.strictObject({
+    msgId: MsgId,
+    taskId: z.string(),
+    unitId: z.string(),
+    reportSeq: z.number().int(),
+    from: z.string().nullable(),
+    to: z.string(),
+  }),
   'closure.requested': request,
   'extension.requested': request,
-  'request.withdrawn': z.strictObject({ msgId: MsgId, requestId: z.string(), kind: z.enum(['closure', 'extension']), taskId: z.string(), unitId: z.string(), ...Transition }),
+  'request.withdrawn': z.strictObject({
+    msgId: MsgId,
+    requestId: z.string(),
+    kind: z.enum(['closure', 'extension']),
+    taskId: z.string(),
+    unitId: z.string(),
+    ...Transition,
+  }),
   'review.approved': decision,
   'review.returned': decision,
   'review.confirmed': decision,
-  'round.opened': z.strictObject({ roundId: z.string(), name: z.string(), submit: z.string(), due: Date10, taskIds: z.array(z.string()), unitIds: z.array(z.string()).nullable(), manualIds: z.array(z.string()) }),
+  'round.opened': z.strictObject({
+    roundId: z.string(),
+    name: z.string(),
+    submit: z.string(),
+    due: Date10,
+    taskIds: z.array(z.string()),
+    unitIds: z.array(z.string()).nullable(),
+    manualIds: z.array(z.string()),
+  }),
   'round.closed': z.strictObject({ roundId: z.string(), waived: z.array(z.string()), ...Transition }),
-  'urge.sent': z.strictObject({ manualId: z.string(), taskId: z.string(), unitId: z.string(), message: z.string().max(200), due: Date10, people: z.array(z.string()) }),
-  'assessment.computed': z.strictObject({ year: z.number().int(), asOf: Date10, units: z.number().int(), lines: z.array(AssessmentLine) }),
+  'urge.sent': z.strictObject({
+    manualId: z.string(),
+    taskId: z.string(),
+    unitId: z.string(),
+    message: z.string().max(200),
+    due: Date10,
+    people: z.array(z.string()),
+  }),
+  'assessment.computed': z.strictObject({
+    year: z.number().int(),
+    asOf: Date10,
+    units: z.number().int(),
+    lines: z.array(AssessmentLine),
+  }),
   'assessment.published': z.strictObject({ year: z.number().int(), appealUntil: Date10 }),
-  'assessment.finalized': z.strictObject({ year: z.number().int(), scores: z.array(z.strictObject({ unitId: z.string(), score: z.number(), rank: z.number().int() })) }),
-  'assessment.adjusted': z.strictObject({ year: z.number().int(), unitId: z.string(), points: z.number(), reason: z.string().max(500) }),
-  'appeal.filed': z.strictObject({ year: z.number().int(), unitId: z.string(), taskId: z.string(), obligationId: z.string(), reason: z.string().max(1000), evidence: z.array(Evidence).max(20) }),
-  'appeal.accepted': z.strictObject({ year: z.number().int(), appealId: z.string(), unitId: z.string(), obligationId: z.string(), comment: z.string().max(500).optional(), points: z.number() }),
-  'appeal.rejected': z.strictObject({ year: z.number().int(), appealId: z.string(), unitId: z.string(), obligationId: z.string(), comment: z.string().max(500).optional() }),
-  'bulletin.issued': z.strictObject({ bulletinId: z.string(), kind: z.enum(['praise', 'criticism', 'interview']), unitIds: z.array(z.string()), taskId: z.string().optional(), text: z.string().max(1000), refs: z.array(z.number().int()), rectifyBy: Date10.optional() }),
-  'units.designated': z.strictObject({ taskId: z.string(), placeholder: z.string(), groupId: z.string(), unitIds: z.array(z.string()).min(1), assignments: z.array(z.string()), ...Transition }),
-  'evidence.uploaded': z.strictObject({ sha256: Sha, name: z.string(), mime: z.string(), size: z.number().int().min(0), duplicate: z.boolean() }),
+  'assessment.finalized': z.strictObject({
+    year: z.number().int(),
+    scores: z.array(z.strictObject({ unitId: z.string(), score: z.number(), rank: z.number().int() })),
+  }),
+  'assessment.adjusted': z.strictObject({
+    year: z.number().int(),
+    unitId: z.string(),
+    points: z.number(),
+    reason: z.string().max(500),
+  }),
+  'appeal.filed': z.strictObject({
+    year: z.number().int(),
+    unitId: z.string(),
+    taskId: z.string(),
+    obligationId: z.string(),
+    reason: z.string().max(1000),
+    evidence: z.array(Evidence).max(20),
+  }),
+  'appeal.accepted': z.strictObject({
+    year: z.number().int(),
+    appealId: z.string(),
+    unitId: z.string(),
+    obligationId: z.string(),
+    comment: z.string().max(500).optional(),
+    points: z.number(),
+  }),
+  'appeal.rejected': z.strictObject({
+    year: z.number().int(),
+    appealId: z.string(),
+    unitId: z.string(),
+    obligationId: z.string(),
+    comment: z.string().max(500).optional(),
+  }),
+  'bulletin.issued': z.strictObject({
+    bulletinId: z.string(),
+    kind: z.enum(['praise', 'criticism', 'interview']),
+    unitIds: z.array(z.string()),
+    taskId: z.string().optional(),
+    text: z.string().max(1000),
+    refs: z.array(z.number().int()),
+    rectifyBy: Date10.optional(),
+  }),
+  'units.designated': z.strictObject({
+    taskId: z.string(),
+    placeholder: z.string(),
+    groupId: z.string(),
+    unitIds: z.array(z.string()).min(1),
+    assignments: z.array(z.string()),
+    ...Transition,
+  }),
+  'evidence.uploaded': z.strictObject({
+    sha256: Sha,
+    name: z.string(),
+    mime: z.string(),
+    size: z.number().int().min(0),
+    duplicate: z.boolean(),
+  }),
   'evidence.received': z.strictObject({ msgId: MsgId, files: z.array(Evidence) }),
-  'evidence.attached': z.strictObject({ msgId: MsgId, files: z.array(Evidence), taskId: z.string(), assignmentId: z.string(), to: z.enum(['report', 'closure', 'extension']), toSeq: z.number().int(), requestId: z.string().optional() }),
+  'evidence.attached': z.strictObject({
+    msgId: MsgId,
+    files: z.array(Evidence),
+    taskId: z.string(),
+    assignmentId: z.string(),
+    to: z.enum(['report', 'closure', 'extension']),
+    toSeq: z.number().int(),
+    requestId: z.string().optional(),
+  }),
   'bot.unknownSender': z.strictObject({ msgId: MsgId, userId: z.string(), text: z.string().max(500) }),
-  'bot.fileReceived': z.strictObject({ msgId: MsgId, files: z.array(z.strictObject({ kind: z.string(), fileName: z.string().nullable() })) }),
+  'bot.fileReceived': z.strictObject({
+    msgId: MsgId,
+    files: z.array(z.strictObject({ kind: z.string(), fileName: z.string().nullable() })),
+  }),
   'session.signedIn': z.strictObject({ how: z.string() }),
   'plan.imported': z.strictObject({
     title: z.string(),
@@ -90,12 +224,47 @@ export const EVENT_PAYLOADS = {
     corrections: z.array(z.record(z.string(), z.unknown())).optional(),
     provisionalGroups: z.array(z.string()).optional(),
   }),
-  'directory.seeded': z.strictObject({ units: z.number().int(), groups: z.number().int(), people: z.number().int(), sample: z.boolean() }),
-  'directory.contactsSynced': z.strictObject({ added: z.array(z.string()), changed: z.array(z.string()), missing: z.array(z.string()) }),
-  'reminders.planned': z.strictObject({ digests: z.number().int(), escalations: z.number().int(), todos: z.number().int(), dayName: z.string(), weekly: z.number().int().optional() }),
-  'reminder.sent': z.strictObject({ personId: z.string().optional(), userId: z.unknown(), date: Date10, kind: z.unknown(), level: z.unknown(), taskId: z.string(), obligations: z.unknown(), tasks: z.unknown() }),
-  'reminder.delivery': z.strictObject({ userId: z.unknown(), taskId: z.unknown(), status: z.string(), code: z.string().optional(), check: z.unknown() }),
-  'reminder.failed': z.strictObject({ kind: z.string(), personId: z.string().optional(), attempts: z.number().int(), error: z.string() }),
+  'directory.seeded': z.strictObject({
+    units: z.number().int(),
+    groups: z.number().int(),
+    people: z.number().int(),
+    sample: z.boolean(),
+  }),
+  'directory.contactsSynced': z.strictObject({
+    added: z.array(z.string()),
+    changed: z.array(z.string()),
+    missing: z.array(z.string()),
+  }),
+  'reminders.planned': z.strictObject({
+    digests: z.number().int(),
+    escalations: z.number().int(),
+    todos: z.number().int(),
+    dayName: z.string(),
+    weekly: z.number().int().optional(),
+  }),
+  'reminder.sent': z.strictObject({
+    personId: z.string().optional(),
+    userId: z.unknown(),
+    date: Date10,
+    kind: z.unknown(),
+    level: z.unknown(),
+    taskId: z.string(),
+    obligations: z.unknown(),
+    tasks: z.unknown(),
+  }),
+  'reminder.delivery': z.strictObject({
+    userId: z.unknown(),
+    taskId: z.unknown(),
+    status: z.string(),
+    code: z.string().optional(),
+    check: z.unknown(),
+  }),
+  'reminder.failed': z.strictObject({
+    kind: z.string(),
+    personId: z.string().optional(),
+    attempts: z.number().int(),
+    error: z.string(),
+  }),
   'reminder.abandoned': z.strictObject({ reason: z.string(), date: Date10, personId: z.string().optional() }),
   'todo.created': delivered,
   'todo.completed': delivered,
@@ -111,6 +280,12 @@ export function checkEvent(raw: NewLedgerEvent): NewLedgerEvent {
   const e = NewLedgerEvent.parse(raw);
   if (!isEventType(e.type)) throw new Error(`台账事件类型 ${e.type} 没有登记载荷格式(shared/schemas/ledger-events.ts)`);
   const checked = EVENT_PAYLOADS[e.type].safeParse(e.payload);
-  if (!checked.success) throw new Error(`台账事件 ${e.type} 的载荷不符合格式:${checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(';').slice(0, 300)}`);
+  if (!checked.success)
+    throw new Error(
+      `台账事件 ${e.type} 的载荷不符合格式:${checked.error.issues
+        .map((i) => `${i.path.join('.')} ${i.message}`)
+        .join(';')
+        .slice(0, 300)}`,
+    );
   return { ...e, payload: checked.data };
 }

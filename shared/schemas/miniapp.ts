@@ -38,7 +38,17 @@ export type Session = z.infer<typeof Session>;
 
 export const AuthCodeBody = z.object({ code: z.string().trim().min(1, '缺少免登授权码').max(256) });
 export const DevSignInBody = z.object({ personId: Id });
-export const DevPeople = z.object({ items: z.array(z.object({ id: Id, name: z.string(), title: z.string().optional(), units: z.array(z.string()), roles: z.array(Role) })) });
+export const DevPeople = z.object({
+  items: z.array(
+    z.object({
+      id: Id,
+      name: z.string(),
+      title: z.string().optional(),
+      units: z.array(z.string()),
+      roles: z.array(Role),
+    }),
+  ),
+});
 
 export const Light = z.enum(['red', 'yellow', 'green']);
 export type Light = z.infer<typeof Light>;
@@ -126,11 +136,30 @@ export const MyAssignment = z.object({
   lastReport: z.object({ at: Instant, text: z.string() }).nullable(),
   pending: z.object({ closure: z.boolean(), extensionUntil: IsoDate.nullable() }),
   /** This unit's pending requests on the task (it may withdraw them). */
-  requests: z.array(z.object({ id: z.string(), kind: z.enum(['closure', 'extension']), until: IsoDate.optional(), label: z.string(), late: z.boolean(), createdAt: Instant })),
+  requests: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['closure', 'extension']),
+      until: IsoDate.optional(),
+      label: z.string(),
+      late: z.boolean(),
+      createdAt: Instant,
+    }),
+  ),
   /** 办结 approved: the unit's part is closed for the rest of the plan. */
   closed: z.boolean(),
   /** The 督考办's recent decisions on this part, newest first (a returned report's comment says what to fix), and reports under review. */
-  decisions: z.array(z.object({ id: z.string(), kind: z.enum(['closure', 'extension', 'report']), state: z.enum(['leaderPending', 'pending', 'approved', 'returned']), label: z.string(), result: z.string(), comment: z.string().optional(), at: Instant })),
+  decisions: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['closure', 'extension', 'report']),
+      state: z.enum(['leaderPending', 'pending', 'approved', 'returned']),
+      label: z.string(),
+      result: z.string(),
+      comment: z.string().optional(),
+      at: Instant,
+    }),
+  ),
   /** What a report can answer now, nearest first (the first is preselected); includes items not yet open. */
   reportTargets: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })),
   /** What a 延期 can extend: open items other than 签收, with the latest date one may ask for. */
@@ -151,7 +180,11 @@ export const TaskOverview = z.object({
 });
 export type TaskOverview = z.infer<typeof TaskOverview>;
 
-export const AckResult = z.object({ acknowledged: z.array(z.string()), already: z.boolean(), undoUntil: Instant.nullable() });
+export const AckResult = z.object({
+  acknowledged: z.array(z.string()),
+  already: z.boolean(),
+  undoUntil: Instant.nullable(),
+});
 export type AckResult = z.infer<typeof AckResult>;
 export const UndoResult = z.object({ reopened: z.array(z.string()) });
 
@@ -166,7 +199,12 @@ export const ReportBody = z
   })
   .refine((b) => b.noChange || b.text.length > 0, { message: '请填写进展内容,或选择"沿用上期"', path: ['text'] });
 export type ReportBody = z.infer<typeof ReportBody>;
-export const ReportResult = z.object({ seq: z.number().int(), fulfilled: z.array(z.string()), answered: z.object({ obligationId: z.string(), label: z.string() }).nullable(), evidence: z.array(EvidenceRef) });
+export const ReportResult = z.object({
+  seq: z.number().int(),
+  fulfilled: z.array(z.string()),
+  answered: z.object({ obligationId: z.string(), label: z.string() }).nullable(),
+  evidence: z.array(EvidenceRef),
+});
 
 export const ClosureBody = z.object({
   text: z.string().trim().min(1, '请说明完成情况').max(2000, '最多 2000 字'),
@@ -178,7 +216,13 @@ export const ExtensionBody = z.object({
   until: IsoDate,
   reason: z.string().trim().min(1, '请填写延期原因').max(1000, '最多 1000 字'),
 });
-export const RequestResult = z.object({ id: z.string(), seq: z.number().int(), state: z.enum(['leaderPending', 'pending', 'approved', 'returned', 'withdrawn']), late: z.boolean(), obligations: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })) });
+export const RequestResult = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  state: z.enum(['leaderPending', 'pending', 'approved', 'returned', 'withdrawn']),
+  late: z.boolean(),
+  obligations: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })),
+});
 export type RequestResult = z.infer<typeof RequestResult>;
 
 export const UploadResult = EvidenceRef.extend({ duplicate: z.boolean() });

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { IsoDate } from './common.js';
 
 export const Stage = z.enum(['new', 'before', 'due', 'overdue']);
-export const ObligationKind = z.enum(['acknowledge', 'progress', 'midYear', 'yearEnd', 'deadline', 'completion', 'prose', 'manual']);
+export const ObligationKind = z.enum([
+  'acknowledge',
+  'progress',
+  'midYear',
+  'yearEnd',
+  'deadline',
+  'completion',
+  'prose',
+  'manual',
+]);
 export type ObligationKind = z.infer<typeof ObligationKind>;
 const Level = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 
@@ -84,5 +93,13 @@ export const SimClockStatus = z.object({
   workingDay: z.boolean(),
   simulated: z.boolean(),
   /** While a day is being worked out (the clock just moved): what is happening, for the console. */
-  busy: z.object({ date: IsoDate, phase: z.enum(['obligations', 'planning', 'sending']), done: z.number().int(), total: z.number().int(), seconds: z.number() }).optional(),
+  busy: z
+    .object({
+      date: IsoDate,
+      phase: z.enum(['obligations', 'planning', 'sending']),
+      done: z.number().int(),
+      total: z.number().int(),
+      seconds: z.number(),
+    })
+    .optional(),
 });

@@ -8,7 +8,12 @@ export type RequestKind = z.infer<typeof RequestKind>;
 export const RequestState = z.enum(['leaderPending', 'pending', 'approved', 'returned', 'withdrawn']);
 export type RequestState = z.infer<typeof RequestState>;
 
-export const EvidenceMeta = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), name: z.string(), mime: z.string(), size: z.number().int().min(0) });
+export const EvidenceMeta = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string(),
+  mime: z.string(),
+  size: z.number().int().min(0),
+});
 export type EvidenceMeta = z.infer<typeof EvidenceMeta>;
 
 /**

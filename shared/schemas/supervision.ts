@@ -5,7 +5,12 @@ import { Round } from './round.js';
 
 /** 督查 rounds, 催办 and the 督考办's hand-made items, as the API takes and shows them. */
 
-const Counts = { total: z.number().int(), submitted: z.number().int(), late: z.number().int(), pending: z.number().int() };
+const Counts = {
+  total: z.number().int(),
+  submitted: z.number().int(),
+  late: z.number().int(),
+  pending: z.number().int(),
+};
 
 export const RoundSummary = Round.extend(Counts);
 export type RoundSummary = z.infer<typeof RoundSummary>;
@@ -50,5 +55,15 @@ export const ManualBody = z.object({
 });
 export const ManualResult = z.object({ id: z.string() });
 export const ManualList = z.object({
-  items: z.array(z.object({ id: Id, taskId: Id, unitIds: z.array(Id).optional(), label: z.string(), due: IsoDate, createdBy: z.string(), createdAt: Instant })),
+  items: z.array(
+    z.object({
+      id: Id,
+      taskId: Id,
+      unitIds: z.array(Id).optional(),
+      label: z.string(),
+      due: IsoDate,
+      createdBy: z.string(),
+      createdAt: Instant,
+    }),
+  ),
 });

@@ -64,7 +64,13 @@ export const SectionView = Section.extend({ measures: z.number().int(), keyTasks
 export const SectionList = z.object({ items: z.array(SectionView), total: z.number().int() });
 
 export const PlanView = Plan.extend({
-  counts: z.object({ sections: z.number(), measures: z.number(), keyTasks: z.number(), assignments: z.number(), toDesignate: z.number() }),
+  counts: z.object({
+    sections: z.number(),
+    measures: z.number(),
+    keyTasks: z.number(),
+    assignments: z.number(),
+    toDesignate: z.number(),
+  }),
   obligations: z.array(ProseObligation),
   active: z.boolean(),
 });
@@ -86,7 +92,14 @@ export type UnitView = z.infer<typeof UnitView>;
 export const UnitList = z.object({ items: z.array(UnitView), total: z.number().int() });
 
 export const UnitAssignment = AssignmentView.extend({
-  task: z.object({ id: Id, kind: TaskKind, number: z.number().int(), label: z.string(), title: z.string(), schedule: ScheduleView }),
+  task: z.object({
+    id: Id,
+    kind: TaskKind,
+    number: z.number().int(),
+    label: z.string(),
+    title: z.string(),
+    schedule: ScheduleView,
+  }),
 });
 export const UnitAssignmentList = z.object({ unit: UnitView, items: z.array(UnitAssignment), total: z.number().int() });
 export type UnitAssignmentList = z.infer<typeof UnitAssignmentList>;

@@ -67,7 +67,12 @@ export const Overview = z.object({
   recovered: z.number().int(),
   /** Parts closed by an approved 办结 (counted green). */
   closed: z.number().int(),
-  reviews: z.object({ total: z.number().int(), report: z.number().int(), closure: z.number().int(), extension: z.number().int() }),
+  reviews: z.object({
+    total: z.number().int(),
+    report: z.number().int(),
+    closure: z.number().int(),
+    extension: z.number().int(),
+  }),
   /** Tasks with a 待明确 placeholder nobody has named units for. */
   placeholders: z.object({ tasks: z.number().int(), assignments: z.number().int() }),
   units: z.array(z.object({ unitId: Id, unitName: z.string(), ...Counts })),
@@ -112,7 +117,12 @@ export const PartView = z.object({
 });
 export type PartView = z.infer<typeof PartView>;
 
-export const PartList = z.object({ today: IsoDate, items: z.array(PartView), total: z.number().int(), lights: z.object(Counts) });
+export const PartList = z.object({
+  today: IsoDate,
+  items: z.array(PartView),
+  total: z.number().int(),
+  lights: z.object(Counts),
+});
 export type PartList = z.infer<typeof PartList>;
 
 export const TaskUnits = z.object({
@@ -128,10 +138,18 @@ export const LedgerVerification = z.object({
   ok: z.boolean(),
   events: z.number().int(),
   head: z.object({ seq: z.number().int(), hash: z.string() }),
-  problem: z.object({ seq: z.number().int(), file: z.string(), line: z.number().int(), message: z.string() }).optional(),
+  problem: z
+    .object({ seq: z.number().int(), file: z.string(), line: z.number().int(), message: z.string() })
+    .optional(),
   seconds: z.number(),
 });
 
-export const DesignateBody = z.object({ unitIds: z.array(z.string().min(1).max(128)).min(1, '请至少选择一个单位').max(200) });
-export const DesignateResult = z.object({ taskId: Id, placeholder: Id, assignments: z.array(z.object({ assignmentId: Id, unit: UnitRef })) });
+export const DesignateBody = z.object({
+  unitIds: z.array(z.string().min(1).max(128)).min(1, '请至少选择一个单位').max(200),
+});
+export const DesignateResult = z.object({
+  taskId: Id,
+  placeholder: Id,
+  assignments: z.array(z.object({ assignmentId: Id, unit: UnitRef })),
+});
 export type DesignateResult = z.infer<typeof DesignateResult>;

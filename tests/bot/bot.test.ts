@@ -17,7 +17,15 @@ import { EXE, JPEG } from '../helpers/files.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { updateState } from '../helpers/store-writes.js';
 
-type Chat = { items: Array<{ kind: string; direction: string; via: string; body?: { text?: { content: string }; markdown?: { text: string }; actionCard?: { text: string } }; msgParam?: { content?: string } }> };
+type Chat = {
+  items: Array<{
+    kind: string;
+    direction: string;
+    via: string;
+    body?: { text?: { content: string }; markdown?: { text: string }; actionCard?: { text: string } };
+    msgParam?: { content?: string };
+  }>;
+};
 
 describe('the bot, end to end (emulator → Stream → inbox → handler → ledger → reply)', () => {
   let emu: RunningEmulator;
@@ -32,10 +40,31 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     t = await seededApp();
     const channel = channelFor(emu, { qps: 0 });
     evidence = new EvidenceStore(tempDir());
-    inbox = new BotInbox(toBotEvent, createBotHandler({ store: t.store, channel, calendar, policy, clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000', evidence }), silentLog);
-    receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
+    inbox = new BotInbox(
+      toBotEvent,
+      createBotHandler({
+        store: t.store,
+        channel,
+        calendar,
+        policy,
+        clock,
+        log: silentLog,
+        publicUrl: 'http://127.0.0.1:3000',
+        evidence,
+      }),
+      silentLog,
+    );
+    receiver = new StreamReceiver(
+      { clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url },
+      inbox,
+      silentLog,
+    );
     await receiver.start();
-    await waitFor(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length === 1, 10_000, 'stream connection');
+    await waitFor(
+      async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length === 1,
+      10_000,
+      'stream connection',
+    );
   });
   afterAll(async () => {
     receiver.stop();
@@ -44,17 +73,33 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
   });
 
   const say = async (userid: string, text: string | { name: string; bytes: Buffer; kind: 'picture' | 'file' }) => {
-    const body = typeof text === 'string' ? { userid, text } : { userid, file: { name: text.name, contentBase64: text.bytes.toString('base64'), kind: text.kind } };
+    const body =
+      typeof text === 'string'
+        ? { userid, text }
+        : { userid, file: { name: text.name, contentBase64: text.bytes.toString('base64'), kind: text.kind } };
     const sent = await emu.admin<{ msgId: string }>('POST', '/robot/messages', body);
-    const acked = () => [...emu.gateway.pending.values()].some((p) => String(p.frame.data).includes(sent.msgId) && p.ackedAt !== undefined);
+    const acked = () =>
+      [...emu.gateway.pending.values()].some(
+        (p) => String(p.frame.data).includes(sent.msgId) && p.ackedAt !== undefined,
+      );
     await waitFor(acked, 10_000, `ack of ${sent.msgId}`);
     await inbox.idle();
     return sent.msgId;
   };
   const lastReply = async (userid: string) => {
-    const chat = (await emu.admin<Chat>('GET', `/messages?userid=${userid}`)).items.filter((i) => i.kind === 'robot' && i.direction === 'toUser');
+    const chat = (await emu.admin<Chat>('GET', `/messages?userid=${userid}`)).items.filter(
+      (i) => i.kind === 'robot' && i.direction === 'toUser',
+    );
     const last = chat.at(-1)!;
-    return { via: last.via, text: last.body?.text?.content ?? last.body?.markdown?.text ?? last.body?.actionCard?.text ?? last.msgParam?.content ?? '' };
+    return {
+      via: last.via,
+      text:
+        last.body?.text?.content ??
+        last.body?.markdown?.text ??
+        last.body?.actionCard?.text ??
+        last.msgParam?.content ??
+        '',
+    };
   };
   const events = async (type: string) => {
     const out: LedgerEvent[] = [];
@@ -62,31 +107,56 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     return out;
   };
 
-  it('收到 N acknowledges the unit\'s 签收 and records it with channel bot and the msgId', async () => {
+  it("收到 N acknowledges the unit's 签收 and records it with channel bot and the msgId", async () => {
     const msgId = await say('dt-sfj-c', '收到 22');
     const acks = await events('obligation.acknowledged');
     // last year's 签收 was still open too: both are acknowledged
-    expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual(['yc-lqstg-2018.k22.sfj:2018:acknowledge', 'yc-lqstg-2018.k22.sfj:2019:acknowledge']);
+    expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual([
+      'yc-lqstg-2018.k22.sfj:2018:acknowledge',
+      'yc-lqstg-2018.k22.sfj:2019:acknowledge',
+    ]);
     expect(acks[0]).toMatchObject({ channel: 'bot', actor: { id: 'p-sfj-c' } });
     expect((acks[0]!.payload as { msgId: string }).msgId).toBe(msgId);
-    expect(await lastReply('dt-sfj-c')).toEqual({ via: 'session', text: '已签收:重点任务22(区司法局)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k22)' });
+    expect(await lastReply('dt-sfj-c')).toEqual({
+      via: 'session',
+      text: '已签收:重点任务22(区司法局)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k22)',
+    });
   });
 
   it('进展 N text reports progress on the open report obligation', async () => {
     await say('dt-sfj-c', '进展 22 已完成公职律师选聘方案');
     const reports = await events('obligation.reported');
-    expect(reports[0]).toMatchObject({ channel: 'bot', payload: { obligationId: 'yc-lqstg-2018.k22.sfj:2019:progress:Q1' } });
+    expect(reports[0]).toMatchObject({
+      channel: 'bot',
+      payload: { obligationId: 'yc-lqstg-2018.k22.sfj:2019:progress:Q1' },
+    });
     expect((await lastReply('dt-sfj-c')).text).toContain('已报送:重点任务22 第一季度进展');
-    expect(await events('progress.reported')).toEqual([expect.objectContaining({ payload: expect.objectContaining({ text: '已完成公职律师选聘方案' }) })]);
+    expect(await events('progress.reported')).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ text: '已完成公职律师选聘方案' }) }),
+    ]);
   });
 
   it('a picture sent after a report is stored by content and attached to that report', async () => {
     await say('dt-sfj-c', { name: 'IMG_0001.jpg', bytes: JPEG, kind: 'picture' });
-    expect((await lastReply('dt-sfj-c')).text).toBe('已将图片附在重点任务22的进展上。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k22)');
+    expect((await lastReply('dt-sfj-c')).text).toBe(
+      '已将图片附在重点任务22的进展上。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k22)',
+    );
     const attached = await events('evidence.attached');
     const report = (await events('progress.reported')).at(-1)!;
-    expect(attached).toEqual([expect.objectContaining({ channel: 'bot', payload: expect.objectContaining({ taskId: 'yc-lqstg-2018.k22', to: 'report', toSeq: report.seq, files: [expect.objectContaining({ mime: 'image/jpeg', size: JPEG.length })] }) })]);
-    expect(await evidence.get((attached[0]!.payload as { files: Array<{ sha256: string }> }).files[0]!.sha256)).toEqual(JPEG);
+    expect(attached).toEqual([
+      expect.objectContaining({
+        channel: 'bot',
+        payload: expect.objectContaining({
+          taskId: 'yc-lqstg-2018.k22',
+          to: 'report',
+          toSeq: report.seq,
+          files: [expect.objectContaining({ mime: 'image/jpeg', size: JPEG.length })],
+        }),
+      }),
+    ]);
+    expect(await evidence.get((attached[0]!.payload as { files: Array<{ sha256: string }> }).files[0]!.sha256)).toEqual(
+      JPEG,
+    );
   });
 
   it('a file sent first waits for the report it belongs to; a disallowed file is refused', async () => {
@@ -94,7 +164,11 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     expect((await lastReply('dt-fzb-c')).text).toContain('请回复"进展 编号 内容"');
     await say('dt-fzb-c', '进展 22 已召开法律顾问工作会议');
     expect((await lastReply('dt-fzb-c')).text).toContain('已附上 1 个文件');
-    expect((await events('progress.reported')).at(-1)!.payload).toMatchObject({ taskId: 'yc-lqstg-2018.k22', unitId: 'fzb', evidence: [expect.objectContaining({ name: '会议纪要.jpg' })] });
+    expect((await events('progress.reported')).at(-1)!.payload).toMatchObject({
+      taskId: 'yc-lqstg-2018.k22',
+      unitId: 'fzb',
+      evidence: [expect.objectContaining({ name: '会议纪要.jpg' })],
+    });
     await say('dt-fzb-c', { name: 'photo.jpg', bytes: EXE, kind: 'picture' });
     expect((await lastReply('dt-fzb-c')).text).toContain('这个文件没有收下:只支持图片');
   });
@@ -102,10 +176,28 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
   it('a plain reply soon after a one-task reminder is offered as a report on that task, one tap to confirm', async () => {
     const now = clock.now().toISOString();
     await updateState(t.store, (d) => {
-      d.outbox.push({ key: 'notice:digest:p-zfw-c:2019-03-20', kind: 'notice', date: '2019-03-20', personId: 'p-zfw-c', payload: { userId: 'dt-zfw-c', tasks: ['yc-lqstg-2018.k27'] }, status: 'sent', attempts: 1, runAt: now, createdAt: now, doneAt: now });
+      d.outbox.push({
+        key: 'notice:digest:p-zfw-c:2019-03-20',
+        kind: 'notice',
+        date: '2019-03-20',
+        personId: 'p-zfw-c',
+        payload: { userId: 'dt-zfw-c', tasks: ['yc-lqstg-2018.k27'] },
+        status: 'sent',
+        attempts: 1,
+        runAt: now,
+        createdAt: now,
+        doneAt: now,
+      });
     });
     await say('dt-zfw-c', '网格员队伍建设方案已印发');
-    const chat = (await emu.admin<{ items: Array<{ direction: string; body?: { msgtype: string; actionCard?: { text: string; btns: Array<{ title: string; actionURL: string }> } } }> }>('GET', '/messages?userid=dt-zfw-c')).items;
+    const chat = (
+      await emu.admin<{
+        items: Array<{
+          direction: string;
+          body?: { msgtype: string; actionCard?: { text: string; btns: Array<{ title: string; actionURL: string }> } };
+        }>;
+      }>('GET', '/messages?userid=dt-zfw-c')
+    ).items;
     const card = chat.at(-1)!.body!;
     expect(card.msgtype).toBe('actionCard');
     expect(card.actionCard!.text).toContain('把这条消息作为 **重点任务27** 的进展报送吗?');
@@ -114,7 +206,11 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
       ['不是', 'dtmd://dingtalkclient/sendMessage?content=不是'],
     ]);
     await say('dt-zfw-c', '确认进展 27');
-    expect((await events('progress.reported')).at(-1)).toMatchObject({ actor: { id: 'p-zfw-c' }, channel: 'bot', payload: { taskId: 'yc-lqstg-2018.k27', text: '网格员队伍建设方案已印发' } });
+    expect((await events('progress.reported')).at(-1)).toMatchObject({
+      actor: { id: 'p-zfw-c' },
+      channel: 'bot',
+      payload: { taskId: 'yc-lqstg-2018.k27', text: '网格员队伍建设方案已印发' },
+    });
     expect((await lastReply('dt-zfw-c')).text).toContain('已报送:重点任务27');
     await say('dt-zfw-c', '确认进展 27');
     expect((await lastReply('dt-zfw-c')).text).toContain('没有待确认的进展');
@@ -125,7 +221,9 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     const ask = (await lastReply('dt-qfb-c')).text;
     expect(ask).toMatch(/区(府办、区政府党组|政府党组、区府办) 都承担重点任务1/);
     await say('dt-qfb-c', '收到 1 区政府党组');
-    expect((await lastReply('dt-qfb-c')).text).toBe('已签收:重点任务1(区政府党组)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k1)');
+    expect((await lastReply('dt-qfb-c')).text).toBe(
+      '已签收:重点任务1(区政府党组)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k1)',
+    );
   });
 
   it('answers 我的任务 with lights, and unknown people and words helpfully', async () => {
@@ -138,22 +236,48 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     await say('dt-fzb-c', '今天天气不错');
     expect((await lastReply('dt-fzb-c')).text).toContain('没看懂这条消息');
     const users = emu.state.org.users;
-    users.push({ userid: 'dt-stranger', unionid: 'u-stranger', name: '路人', title: '', mobile: '', dept_id_list: [1], leader_in_dept: [], roles: [] });
+    users.push({
+      userid: 'dt-stranger',
+      unionid: 'u-stranger',
+      name: '路人',
+      title: '',
+      mobile: '',
+      dept_id_list: [1],
+      leader_in_dept: [],
+      roles: [],
+    });
     await say('dt-stranger', '我的任务');
     expect((await lastReply('dt-stranger')).text).toContain('督办通里还没有您的账号');
   });
 
   it('works the same through the signed HTTP callback', async () => {
-    const app = await buildApp({ ...t.deps, clock: { now: () => new Date() } }, { dingtalkCallback: { appSecret: emu.appSecret, inbox } });
+    const app = await buildApp(
+      { ...t.deps, clock: { now: () => new Date() } },
+      { dingtalkCallback: { appSecret: emu.appSecret, inbox } },
+    );
     await app.listen({ port: 0, host: '127.0.0.1' });
-    await emu.admin('PUT', '/settings', { robotDelivery: 'http', robotCallbackUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/dingtalk/callback` });
+    await emu.admin('PUT', '/settings', {
+      robotDelivery: 'http',
+      robotCallbackUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/dingtalk/callback`,
+    });
     try {
-      const sent = await emu.admin<{ msgId: string; http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-fzb-c', text: '收到 6' });
+      const sent = await emu.admin<{ msgId: string; http: { status: number } }>('POST', '/robot/messages', {
+        userid: 'dt-fzb-c',
+        text: '收到 6',
+      });
       expect(sent.http.status).toBe(200);
       await inbox.idle();
-      const acks = (await events('obligation.acknowledged')).filter((e) => (e.payload as { msgId?: string }).msgId === sent.msgId);
-      expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual(['yc-lqstg-2018.k6.fzb:2018:acknowledge', 'yc-lqstg-2018.k6.fzb:2019:acknowledge']);
-      expect(await lastReply('dt-fzb-c')).toEqual({ via: 'session', text: '已签收:重点任务6(区法制办)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k6)' });
+      const acks = (await events('obligation.acknowledged')).filter(
+        (e) => (e.payload as { msgId?: string }).msgId === sent.msgId,
+      );
+      expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual([
+        'yc-lqstg-2018.k6.fzb:2018:acknowledge',
+        'yc-lqstg-2018.k6.fzb:2019:acknowledge',
+      ]);
+      expect(await lastReply('dt-fzb-c')).toEqual({
+        via: 'session',
+        text: '已签收:重点任务6(区法制办)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k6)',
+      });
     } finally {
       await emu.admin('PUT', '/settings', { robotDelivery: 'stream' });
       await app.close();
@@ -172,7 +296,16 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     const before = (await events('obligation.reported')).length;
     const handled: BotEvent[] = [];
     const counting = new BotInbox(toBotEvent, async (e) => void handled.push(e), silentLog);
-    const body = { msgId: 'dup-1', msgtype: 'text', createAt: Date.now(), conversationId: 'c', conversationType: '1', senderStaffId: 'dt-fzb-c', senderNick: '吴超', text: { content: '进展 22 x' } };
+    const body = {
+      msgId: 'dup-1',
+      msgtype: 'text',
+      createAt: Date.now(),
+      conversationId: 'c',
+      conversationType: '1',
+      senderStaffId: 'dt-fzb-c',
+      senderNick: '吴超',
+      text: { content: '进展 22 x' },
+    };
     for (let i = 0; i < 3; i += 1) counting.accept(body, 'stream');
     await counting.idle();
     expect(handled).toHaveLength(1);
@@ -181,9 +314,29 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
 
   it('an expired session webhook falls back to a proactive robot message', async () => {
     await emu.admin('PUT', '/settings', { sessionWebhookTtlSeconds: 1 });
-    const handler = createBotHandler({ store: t.store, channel: channelFor(emu, { qps: 0 }), calendar, policy, clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000' });
-    await handler({ msgId: 'old-1', at: new Date(), transport: 'http', sender: { userId: 'dt-fzb-c', name: '吴超' }, conversation: { id: 'c', type: 'single' }, kind: 'text', text: '帮助', files: [], reply: { webhook: `${emu.url}/robot/sendBySession?session=gone`, expiresAt: new Date(Date.now() + 60_000) } });
-    const chat = (await emu.admin<{ items: Array<{ via: string; msgKey?: string }> }>('GET', '/messages?userid=dt-fzb-c')).items;
+    const handler = createBotHandler({
+      store: t.store,
+      channel: channelFor(emu, { qps: 0 }),
+      calendar,
+      policy,
+      clock,
+      log: silentLog,
+      publicUrl: 'http://127.0.0.1:3000',
+    });
+    await handler({
+      msgId: 'old-1',
+      at: new Date(),
+      transport: 'http',
+      sender: { userId: 'dt-fzb-c', name: '吴超' },
+      conversation: { id: 'c', type: 'single' },
+      kind: 'text',
+      text: '帮助',
+      files: [],
+      reply: { webhook: `${emu.url}/robot/sendBySession?session=gone`, expiresAt: new Date(Date.now() + 60_000) },
+    });
+    const chat = (
+      await emu.admin<{ items: Array<{ via: string; msgKey?: string }> }>('GET', '/messages?userid=dt-fzb-c')
+    ).items;
     expect(chat.at(-1)).toMatchObject({ via: 'batchSend', msgKey: 'sampleMarkdown' });
   });
 });

@@ -30,7 +30,10 @@ describe('bot command parser', () => {
   });
 
   it('asks back instead of guessing when something is missing', () => {
-    expect(parseCommand('进展 11')).toMatchObject({ kind: 'incomplete', hint: expect.stringContaining('进展 11 已完成试点申报') });
+    expect(parseCommand('进展 11')).toMatchObject({
+      kind: 'incomplete',
+      hint: expect.stringContaining('进展 11 已完成试点申报'),
+    });
     expect(parseCommand('延期 8')).toMatchObject({ kind: 'incomplete', command: '延期' });
     expect(parseCommand('收到 0')).toMatchObject({ kind: 'unknown' });
     expect(parseCommand('今天天气不错')).toEqual({ kind: 'unknown', text: '今天天气不错' });
@@ -38,16 +41,69 @@ describe('bot command parser', () => {
 
   it('survives 10,000 random and adversarial inputs without throwing', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const pieces = ['收到', '进展', '延期', '完成', '详情', '无变化', '全部收到', '第', '项', '十', '一', '8', '１１', ' ', ':', '：', ',', '<script>alert(1)</script>', "'; DROP TABLE ledger;--", '😀', '👍🏻', '\u0000', '\u202e', '\n', '\t', '𠮷', '%s%n', '../../etc/passwd', '${7*7}', '月底', '6月30日', '\\'];
-    const inputs: string[] = ['', ' ', 'x'.repeat(20_000), '进展 8 ' + '长'.repeat(20_000), '\u0000'.repeat(1000), '😀'.repeat(5000)];
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pieces = [
+      '收到',
+      '进展',
+      '延期',
+      '完成',
+      '详情',
+      '无变化',
+      '全部收到',
+      '第',
+      '项',
+      '十',
+      '一',
+      '8',
+      '１１',
+      ' ',
+      ':',
+      '：',
+      ',',
+      '<script>alert(1)</script>',
+      "'; DROP TABLE ledger;--",
+      '😀',
+      '👍🏻',
+      '\u0000',
+      '\u202e',
+      '\n',
+      '\t',
+      '𠮷',
+      '%s%n',
+      '../../etc/passwd',
+      '${7*7}',
+      '月底',
+      '6月30日',
+      '\\',
+    ];
+    const inputs: string[] = [
+      '',
+      ' ',
+      'x'.repeat(20_000),
+      '进展 8 ' + '长'.repeat(20_000),
+      '\u0000'.repeat(1000),
+      '😀'.repeat(5000),
+    ];
     while (inputs.length < 10_000) {
       const n = Math.floor(rnd() * 12);
       let s = '';
-      for (let i = 0; i < n; i += 1) s += rnd() < 0.7 ? pieces[Math.floor(rnd() * pieces.length)] : String.fromCharCode(Math.floor(rnd() * 0xffff));
+      for (let i = 0; i < n; i += 1)
+        s += rnd() < 0.7 ? pieces[Math.floor(rnd() * pieces.length)] : String.fromCharCode(Math.floor(rnd() * 0xffff));
       inputs.push(s);
     }
-    const kinds = new Set(['help', 'myTasks', 'ack', 'ackAll', 'progress', 'noChange', 'complete', 'extend', 'detail', 'incomplete', 'unknown']);
+    const kinds = new Set([
+      'help',
+      'myTasks',
+      'ack',
+      'ackAll',
+      'progress',
+      'noChange',
+      'complete',
+      'extend',
+      'detail',
+      'incomplete',
+      'unknown',
+    ]);
     for (const input of inputs) {
       const c = parseCommand(input);
       expect(kinds.has(c.kind)).toBe(true);

@@ -45,7 +45,9 @@ describe('填报进展 and 申请延期 name their item (#10 requirement 2)', ()
     await page.locator(TEXT).fill('年末自评报告已起草');
     await page.locator('.submit-bar button').click();
     await page.locator('.adm-toast-main', { hasText: `已报送:${chosen}` }).waitFor();
-    const fulfilled = Object.values(live.t.store.state.get().obligations).filter((o) => o.assignmentId === A && o.status === 'fulfilled' && o.action === 'report');
+    const fulfilled = Object.values(live.t.store.state.get().obligations).filter(
+      (o) => o.assignmentId === A && o.status === 'fulfilled' && o.action === 'report',
+    );
     expect(fulfilled.map((o) => o.label)).toEqual([chosen]);
 
     // 申请延期: the item is chosen, the date picker opens after its due date, bounded by the plan's end
@@ -62,7 +64,9 @@ describe('填报进展 and 申请延期 name their item (#10 requirement 2)', ()
     await page.locator(TEXT).fill('等待上级文件');
     await page.locator('.submit-bar button').click();
     await page.locator('.adm-toast-main', { hasText: '申请已提交' }).waitFor();
-    const request = Object.values(live.t.store.state.get().requests).find((r) => r.assignmentId === A && r.kind !== 'report')!; // the 年末自评报告 filed above waits for review too
+    const request = Object.values(live.t.store.state.get().requests).find(
+      (r) => r.assignmentId === A && r.kind !== 'report',
+    )!; // the 年末自评报告 filed above waits for review too
     expect(request).toMatchObject({ kind: 'extension', state: 'pending', until: dayAfter, previousDue: due });
 
     // back on the page the pending request is shown and can be withdrawn; submitting another is blocked
@@ -73,13 +77,20 @@ describe('填报进展 and 申请延期 name their item (#10 requirement 2)', ()
     await expect.poll(() => page.locator('.adm-toast-mask').count(), { timeout: 10_000 }).toBe(0);
     await page.screenshot({ path: `${ARTIFACTS}/act-pending-request.png`, fullPage: true });
     await notice.locator('button', { hasText: '撤回' }).click();
-    await page.locator('.adm-dialog-button').filter({ hasText: /^撤回$/ }).click();
+    await page
+      .locator('.adm-dialog-button')
+      .filter({ hasText: /^撤回$/ })
+      .click();
     await notice.waitFor({ state: 'detached' });
     expect(live.t.store.state.get().requests[request.id]?.state).toBe('withdrawn');
 
     // a file the server refuses by type offers no 重试 (trying again cannot help)
     await page.goto(`${live.url}/app/#/tasks/yc-lqstg-2018.k1/act/${A}?mode=report`);
-    await page.locator('[data-testid="file-input"]').setInputFiles({ name: '伪装.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(64)]) });
+    await page.locator('[data-testid="file-input"]').setInputFiles({
+      name: '伪装.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(64)]),
+    });
     await page.locator('.file-failed').waitFor();
     expect(await page.locator('.file-failed').innerText()).toContain('只支持图片');
     expect(await page.locator('.file-failed button', { hasText: '重试' }).count()).toBe(0);

@@ -17,7 +17,8 @@ describe('年度考评 in a browser (#12)', () => {
     await live?.close();
   });
 
-  const signIn = (search: string, name: string, wide = false): Promise<Page> => devSignIn(browser, live.url, search, name, wide);
+  const signIn = (search: string, name: string, wide = false): Promise<Page> =>
+    devSignIn(browser, live.url, search, name, wide);
 
   it('the 督考办 computes and publishes; a unit reads every point and appeals one; the appeal is accepted and the score recomputed', async () => {
     const errors: string[] = [];
@@ -36,7 +37,8 @@ describe('年度考评 in a browser (#12)', () => {
     const contact = await signIn('府山街道', '石刚');
     contact.on('pageerror', (e) => errors.push(e.message));
     await contact.goto(`${live.url}/app/#/assessment/2019/fsjd`);
-    const raw = async () => (await live.t.inject('/api/assessments/2019/units/fsjd', 'p-fsjd-c')).json().score.raw as number;
+    const raw = async () =>
+      (await live.t.inject('/api/assessments/2019/units/fsjd', 'p-fsjd-c')).json().score.raw as number;
     const before = await raw();
     await contact.locator('.appeal-btn').first().click();
     await contact.locator(`.appeal ${TEXT}`).fill('已于截止日前线下报送,附报送回执');
@@ -47,7 +49,10 @@ describe('年度考评 in a browser (#12)', () => {
     await contact.screenshot({ path: `${ARTIFACTS}/assessment-unit.png` });
 
     await office.reload();
-    await office.locator('.appeals .adm-list-item', { hasText: '府山街道' }).locator('button', { hasText: '采纳' }).click();
+    await office
+      .locator('.appeals .adm-list-item', { hasText: '府山街道' })
+      .locator('button', { hasText: '采纳' })
+      .click();
     await office.locator('.adm-dialog button', { hasText: '确定' }).click();
     await toast(office, '已采纳');
     await contact.reload();
@@ -62,7 +67,9 @@ describe('年度考评 in a browser (#12)', () => {
     await office.locator('.todo-list .adm-list-item', { hasText: '通报与整改' }).click();
     await office.locator('.ack-all button', { hasText: '发布通报' }).click();
     await office.locator('.issue .adm-selector-item', { hasText: '通报批评' }).click();
-    await office.locator('.issue select').selectOption({ label: (await office.locator('.issue select option', { hasText: '重点任务1 ' }).first().innerText()).trim() });
+    await office.locator('.issue select').selectOption({
+      label: (await office.locator('.issue select option', { hasText: '重点任务1 ' }).first().innerText()).trim(),
+    });
     await office.locator('.issue .adm-search-bar input').fill('府山');
     await office.locator('.issue .adm-check-list-item', { hasText: '府山街道' }).click();
     await office.locator(`.issue ${TEXT}`).fill('2019年重点任务1全年未报送进展');

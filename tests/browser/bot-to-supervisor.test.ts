@@ -22,10 +22,31 @@ describe('an official reports to the bot from the console; the 督考办 sees it
   beforeAll(async () => {
     live = await startLiveApp('2018-11-07T09:00:00+08:00');
     ({ t, emu, url } = live);
-    const inbox = new BotInbox(toBotEvent, createBotHandler({ store: t.store, channel: live.channel, calendar, policy, clock: t.deps.clock, log: silentLog, publicUrl: url, evidence: t.evidence }), silentLog);
-    receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
+    const inbox = new BotInbox(
+      toBotEvent,
+      createBotHandler({
+        store: t.store,
+        channel: live.channel,
+        calendar,
+        policy,
+        clock: t.deps.clock,
+        log: silentLog,
+        publicUrl: url,
+        evidence: t.evidence,
+      }),
+      silentLog,
+    );
+    receiver = new StreamReceiver(
+      { clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url },
+      inbox,
+      silentLog,
+    );
     await receiver.start();
-    await waitFor(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length === 1, 10_000, 'stream connection');
+    await waitFor(
+      async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length === 1,
+      10_000,
+      'stream connection',
+    );
     await live.sendReminders();
     browser = await launchChromium();
   });
@@ -44,7 +65,10 @@ describe('an official reports to the bot from the console; the 督考办 sees it
     await official.locator('nav button', { hasText: '督办通机器人' }).click();
     await official.locator('#text').fill('进展 1 已完成试点申报,材料已报区发改局');
     await official.locator('#send').click();
-    await official.locator('#main', { hasText: '已记录您对重点任务1的进展' }).or(official.locator('#main', { hasText: '已报送:重点任务1' })).waitFor({ timeout: 20_000 });
+    await official
+      .locator('#main', { hasText: '已记录您对重点任务1的进展' })
+      .or(official.locator('#main', { hasText: '已报送:重点任务1' }))
+      .waitFor({ timeout: 20_000 });
     const picture = await photo(browser, '现场照片', '#fa8c16,#fadb14');
     await official.locator('#pic').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: picture });
     await official.locator('#main', { hasText: '已将图片附在重点任务1的进展上' }).waitFor({ timeout: 20_000 });
@@ -66,7 +90,9 @@ describe('an official reports to the bot from the console; the 督考办 sees it
     expect(text).toContain('经机器人');
     expect(text).toContain('府山街道');
     const img = report.locator('.thumbs img');
-    await expect.poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(240); // the thumbnail, not the 480 px original
+    await expect
+      .poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 })
+      .toBe(240); // the thumbnail, not the 480 px original
     // the 督考办 acts for no unit here: no action buttons
     expect(await supervisor.locator('.card.mine').count()).toBe(0);
     await report.scrollIntoViewIfNeeded();

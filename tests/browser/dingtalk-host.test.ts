@@ -4,7 +4,8 @@ import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
 import { photo, startLiveApp, type LiveApp } from '../helpers/live-app.js';
 
 /** DingTalk's iOS webview says so in its user agent and exposes WebViewJavascriptBridge. */
-const DINGTALK_IOS_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AliApp(DingTalk/7.6.10) com.laiwang.DingTalk/35960393 Channel/201200 language/zh-Hans-CN UT4Aplus/0.0.6 WK';
+const DINGTALK_IOS_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AliApp(DingTalk/7.6.10) com.laiwang.DingTalk/35960393 Channel/201200 language/zh-Hans-CN UT4Aplus/0.0.6 WK';
 
 /**
  * A stand-in for the native side of DingTalk's JSAPI bridge (the protocol dingtalk-jsapi speaks on
@@ -57,22 +58,35 @@ describe('the mini-app inside DingTalk (JSAPI bridge faked at the native boundar
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${url}/app/?corpId=ding-from-workbench#/tasks/yc-lqstg-2018.k1/act/yc-lqstg-2018.k1.fsjd?mode=report`);
+    await page.goto(
+      `${url}/app/?corpId=ding-from-workbench#/tasks/yc-lqstg-2018.k1/act/yc-lqstg-2018.k1.fsjd?mode=report`,
+    );
     await page.locator('textarea:not([aria-hidden])').waitFor({ timeout: 20_000 });
-    const calls = () => page.evaluate('window.__calls') as Promise<Array<{ name: string; params: Record<string, unknown> }>>;
+    const calls = () =>
+      page.evaluate('window.__calls') as Promise<Array<{ name: string; params: Record<string, unknown> }>>;
     const auth = (await calls()).find((c) => c.name === 'runtime.permission.requestAuthCode')!;
     expect(auth.params).toMatchObject({ corpId: 'ding-from-workbench', clientId: 'test-client' });
     // DingTalk draws the title bar: the page sets it instead of drawing its own
     expect(await page.locator('.nav').count()).toBe(0);
-    await expect.poll(async () => (await calls()).filter((c) => c.name === 'biz.navigation.setTitle').map((c) => c.params.title)).toContain('填报进展');
+    await expect
+      .poll(async () => (await calls()).filter((c) => c.name === 'biz.navigation.setTitle').map((c) => c.params.title))
+      .toContain('填报进展');
 
     await page.locator('button', { hasText: '拍照/相册' }).click();
     await page.locator('.file-done').waitFor({ timeout: 10_000 });
-    await expect.poll(() => page.locator('.file-done img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(240); // the server's thumbnail stands in for the native path
+    await expect
+      .poll(() =>
+        page.locator('.file-done img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth),
+      )
+      .toBe(240); // the server's thumbnail stands in for the native path
     const choose = (await calls()).find((c) => c.name === 'biz.util.chooseImage')!;
     expect(choose.params).toMatchObject({ sourceType: ['camera', 'album'] });
     const upload = (await calls()).find((c) => c.name === 'biz.util.uploadFile')!;
-    expect(upload.params).toMatchObject({ url: `${url}/api/evidence`, fileName: 'file', filePath: 'dtfile://photo-1.jpg' });
+    expect(upload.params).toMatchObject({
+      url: `${url}/api/evidence`,
+      fileName: 'file',
+      filePath: 'dtfile://photo-1.jpg',
+    });
     expect(String((upload.params.header as { authorization: string }).authorization)).toMatch(/^Bearer /);
     await page.locator('textarea:not([aria-hidden])').fill('现场照片已上传');
     await page.screenshot({ path: `${ARTIFACTS}/dingtalk-host-report.png` });

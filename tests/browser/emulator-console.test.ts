@@ -21,7 +21,8 @@ describe('the emulator console in a phone-sized Chromium', () => {
     const sent = await channel.sendNotice(['dt-qfb-c'], {
       kind: 'actionCard',
       title: '督办提醒 3月4日',
-      markdown: '### 您有 2 项待办\n- **签收** 重点任务 4:深入开展大调研活动\n- **进展** 重点任务 5:加强新型智库建设\n\n请于 3月8日 前处理。',
+      markdown:
+        '### 您有 2 项待办\n- **签收** 重点任务 4:深入开展大调研活动\n- **进展** 重点任务 5:加强新型智库建设\n\n请于 3月8日 前处理。',
       buttons: [{ title: '去处理', url: `${emu.url}/__emulator/apps` }],
     });
     const page = await browser.newPage(PHONE);
@@ -54,7 +55,11 @@ describe('the emulator console in a phone-sized Chromium', () => {
     await expect.poll(() => page.locator('.bubble.me', { hasText: '我的任务' }).count()).toBe(1);
     const users = await emu.admin<Array<{ userid: string }>>('GET', '/users');
     expect(users.some((u) => u.userid === 'dt-fzb-c')).toBe(true);
-    await channelFor(emu).sendRobot(['dt-fzb-c'], { kind: 'markdown', title: '我的任务', text: '**区法制办** 共 3 项:\n1. 重点任务 6 · 待签收\n2. 重点任务 22 · 进展已报' });
+    await channelFor(emu).sendRobot(['dt-fzb-c'], {
+      kind: 'markdown',
+      title: '我的任务',
+      text: '**区法制办** 共 3 项:\n1. 重点任务 6 · 待签收\n2. 重点任务 22 · 进展已报',
+    });
     const reply = page.locator('.bubble:not(.me)', { hasText: '重点任务 22 · 进展已报' });
     await expect.poll(() => reply.count(), { timeout: 5000 }).toBe(1);
     // the title is the chat list's preview line, not shown again above the text (as in DingTalk)

@@ -53,13 +53,20 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
 
     const s = live.t.store.state.get();
     const task3 = s.tasks.find((t) => t.title === '加强数字基础设施建设')!;
-    expect(s.assignments.filter((a) => a.taskId === task3.id).map((a) => `${a.role}:${a.unitId}`)).toEqual(['lead:zjzj', 'co:dzzwb']);
+    expect(s.assignments.filter((a) => a.taskId === task3.id).map((a) => `${a.role}:${a.unitId}`)).toEqual([
+      'lead:zjzj',
+      'co:dzzwb',
+    ]);
 
     // the next working day: the units of both documents are asked to sign for their new tasks, and nobody else
     live.t.deps.clock.set('2024-03-05T09:00:00+08:00');
     await live.emu.admin('POST', '/clock', { at: live.t.deps.clock.now().toISOString() });
     await live.sendReminders();
-    const digest = async (userid: string) => (await live.emu.admin<Inbox>('GET', `/messages?userid=${userid}`)).items.filter((i) => i.kind === 'notice').map((i) => i.msg.action_card?.markdown ?? '').join('\n');
+    const digest = async (userid: string) =>
+      (await live.emu.admin<Inbox>('GET', `/messages?userid=${userid}`)).items
+        .filter((i) => i.kind === 'notice')
+        .map((i) => i.msg.action_card?.markdown ?? '')
+        .join('\n');
     expect(await digest('dt-dzzwb-c')).toContain('加强数字基础设施建设');
     expect(await digest('dt-zjzj-c')).toContain('加强数字基础设施建设');
     expect(await digest('dt-jxj-c')).toContain('培育数字经济核心产业');

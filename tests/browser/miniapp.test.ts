@@ -64,7 +64,9 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     // 填报进展 with a photo
     await app.locator('.card.mine button', { hasText: '填报进展' }).click();
     await app.locator(TEXT).fill('已完成试点申报,材料已报区发改局。');
-    await app.locator('[data-testid="image-input"]').setInputFiles({ name: '试点现场.png', mimeType: 'image/png', buffer: await photo(browser, '试点现场') });
+    await app
+      .locator('[data-testid="image-input"]')
+      .setInputFiles({ name: '试点现场.png', mimeType: 'image/png', buffer: await photo(browser, '试点现场') });
     await app.locator('.file-done').waitFor();
     expect(await app.locator('.file-done').innerText()).toContain('已上传');
     await app.screenshot({ path: `${ARTIFACTS}/miniapp-report.png`, fullPage: true });
@@ -76,7 +78,9 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     expect(await report.innerText()).toContain('已完成试点申报');
     expect(await report.innerText()).toContain('府山街道');
     const img = report.locator('.thumbs img');
-    await expect.poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(0);
     // toasts can overlap (已撤销签收 fading while 进展已报送 shows): wait until none is left, however many
     await expect.poll(() => app.locator('.adm-toast-mask').count(), { timeout: 10_000 }).toBe(0);
     await report.scrollIntoViewIfNeeded();
@@ -84,7 +88,12 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     expect(t.store.ledger.last()).toMatchObject({ channel: 'miniapp', actor: { id: 'p-fsjd-c' } });
 
     // another unit's assignment: not even visible, let alone actionable
-    const other = t.store.state.get().tasks.find((x) => x.kind === 'key' && !t.store.state.get().assignments.some((a) => a.taskId === x.id && a.unitId === 'fsjd'))!;
+    const other = t.store.state
+      .get()
+      .tasks.find(
+        (x) =>
+          x.kind === 'key' && !t.store.state.get().assignments.some((a) => a.taskId === x.id && a.unitId === 'fsjd'),
+      )!;
     await app.goto(`${url}/app/#/tasks/${other.id}`);
     await app.locator('.blank-title', { hasText: '无权查看' }).waitFor();
     await app.screenshot({ path: `${ARTIFACTS}/miniapp-forbidden.png` });
@@ -106,8 +115,14 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     await app.locator(TEXT).fill('草稿:正在整理材料');
     // the network drops the first upload: the file is marked failed with a retry button
     let dropped = 0;
-    await app.route('**/api/evidence', (route) => (dropped++ === 0 ? route.abort('connectionreset') : route.continue()));
-    await app.locator('[data-testid="file-input"]').setInputFiles({ name: '会议纪要.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+    await app.route('**/api/evidence', (route) =>
+      dropped++ === 0 ? route.abort('connectionreset') : route.continue(),
+    );
+    await app.locator('[data-testid="file-input"]').setInputFiles({
+      name: '会议纪要.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+    });
     await app.locator('.file-failed').waitFor();
     expect(await app.locator('.file-failed').innerText()).toContain('网络中断,上传失败,请重试');
     await app.screenshot({ path: `${ARTIFACTS}/miniapp-upload-failed.png` });

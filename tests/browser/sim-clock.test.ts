@@ -22,9 +22,23 @@ describe('watching the plan unfold from the emulator console (local mode)', () =
     await t.app.close();
     const sim = new SimClock(t.store, new Date('2018-11-01T09:00:00+08:00'));
     const channel = channelFor(emu, { qps: 0 });
-    const scheduler = new Scheduler({ store: t.store, calendar, policy, clock: sim, log: silentLog, dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }), publicUrl: 'http://127.0.0.1:3000' });
+    const scheduler = new Scheduler({
+      store: t.store,
+      calendar,
+      policy,
+      clock: sim,
+      log: silentLog,
+      dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }),
+      publicUrl: 'http://127.0.0.1:3000',
+    });
     const syncClock = (at: Date) => emu.admin('POST', '/clock', { at: at.toISOString() }).then(() => undefined);
-    t.app = await buildApp({ ...t.deps, clock: sim, channel }, { ...t.appOptions, reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime, onMove: syncClock } } });
+    t.app = await buildApp(
+      { ...t.deps, clock: sim, channel },
+      {
+        ...t.appOptions,
+        reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime, onMove: syncClock } },
+      },
+    );
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     emu.state.serverUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
@@ -35,7 +49,7 @@ describe('watching the plan unfold from the emulator console (local mode)', () =
     await emu?.close();
   });
 
-  it('moves the simulated date and shows the day\'s digest to the official', async () => {
+  it("moves the simulated date and shows the day's digest to the official", async () => {
     const page = await browser.newPage(PHONE);
     await page.goto(`${emu.url}/?userid=dt-fzb-c`);
     await expect.poll(() => page.locator('#simNow').innerText()).toBe('模拟日期 2018-11-01 周四');
@@ -51,7 +65,9 @@ describe('watching the plan unfold from the emulator console (local mode)', () =
     await page.screenshot({ path: `${ARTIFACTS}/console-sim-clock.png`, fullPage: true });
     await page.locator('[data-sim="nextWorkingDay"]').click();
     await expect.poll(() => page.locator('#simNow').innerText(), { timeout: 20_000 }).toBe('模拟日期 2018-11-08 周四');
-    await expect.poll(() => page.locator('.card', { hasText: '督办提醒 · 11月8日' }).count(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('.card', { hasText: '督办提醒 · 11月8日' }).count(), { timeout: 20_000 })
+      .toBe(1);
     await page.close();
   });
 });

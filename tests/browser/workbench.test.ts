@@ -22,7 +22,8 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     await live?.close();
   });
 
-  const signIn = (search: string, name: string, wide = false): Promise<Page> => devSignIn(browser, live.url, search, name, wide);
+  const signIn = (search: string, name: string, wide = false): Promise<Page> =>
+    devSignIn(browser, live.url, search, name, wide);
   /** Opens a page of the app afresh (the same hash would not reload it). */
   const visit = async (page: Page, hash: string) => {
     await page.goto(`${live.url}/app/${hash}`);
@@ -43,7 +44,10 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     // the 督考办 opens on the overview (not a contact's 我的任务), with one review waiting
     const office = await signIn('周晓梅', '周晓梅', true);
     office.on('pageerror', (e) => errors.push(e.message));
-    await office.locator('.todo-list .adm-list-item', { hasText: '待审核' }).locator('.badge', { hasText: '1' }).waitFor();
+    await office
+      .locator('.todo-list .adm-list-item', { hasText: '待审核' })
+      .locator('.badge', { hasText: '1' })
+      .waitFor();
     expect(await office.locator('.count.red b').innerText()).toMatch(/^\d+$/);
     await office.locator('.row-link').first().waitFor();
     await office.screenshot({ path: `${ARTIFACTS}/workbench-office-home.png`, fullPage: true });
@@ -84,14 +88,25 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     await office.locator('.decide-sheet button', { hasText: '确定通过' }).click();
     await toast(office, '审核通过');
     expect(live.t.store.state.get().obligations[MID]!.status).toBe('fulfilled');
-    expect(Object.values(live.t.store.state.get().requests).filter((r) => r.kind === 'report').map((r) => r.state)).toEqual(['returned', 'approved']);
+    expect(
+      Object.values(live.t.store.state.get().requests)
+        .filter((r) => r.kind === 'report')
+        .map((r) => r.state),
+    ).toEqual(['returned', 'approved']);
     expect(errors).toEqual([]);
   });
 
   it('an approved 延期 moves the due date in 我的任务; a 办结 approved shows 已办结 and nothing more is reminded', async () => {
     const other = `${TASK}.bhjd`;
     const item = `${other}:2019:midYear`;
-    const ask = await live.t.inject({ method: 'POST', url: `/api/assignments/${other}/extension-requests`, payload: { obligationId: item, until: '2019-07-10', reason: '等待上级批复' } }, 'p-bhjd-c');
+    const ask = await live.t.inject(
+      {
+        method: 'POST',
+        url: `/api/assignments/${other}/extension-requests`,
+        payload: { obligationId: item, until: '2019-07-10', reason: '等待上级批复' },
+      },
+      'p-bhjd-c',
+    );
     expect(ask.statusCode).toBe(200);
     const office = await signIn('周晓梅', '周晓梅', true);
     await office.goto(`${live.url}/app/#/reviews`);
@@ -105,21 +120,26 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     expect(await row.innerText()).toContain('7月10日');
 
     // 办结 for 府山街道
-    const close = await live.t.inject({ method: 'POST', url: `/api/assignments/${FS}/closure-requests`, payload: { text: '试点已全部完成' } }, 'p-fsjd-c');
+    const close = await live.t.inject(
+      { method: 'POST', url: `/api/assignments/${FS}/closure-requests`, payload: { text: '试点已全部完成' } },
+      'p-fsjd-c',
+    );
     expect(close.statusCode).toBe(200);
     await office.reload();
     await office.locator('.review', { hasText: '办结申请' }).locator('button', { hasText: '同意办结' }).click();
     await office.locator('.decide-sheet button', { hasText: '确定同意办结' }).click();
     await toast(office, '已办结');
     const plan = planReminders(live.t.store.state.get(), calendar, policy, new Date('2019-12-20T09:00:00+08:00'));
-    expect(plan.reminders.flatMap((r) => [...r.items, ...(r.also ?? [])]).filter((i) => i.obligationId.startsWith(`${FS}:`))).toEqual([]);
+    expect(
+      plan.reminders.flatMap((r) => [...r.items, ...(r.also ?? [])]).filter((i) => i.obligationId.startsWith(`${FS}:`)),
+    ).toEqual([]);
     const fs = await signIn('府山街道', '石刚');
     await fs.goto(`${live.url}/app/#/tasks/${TASK}`);
     await fs.locator('.closed', { hasText: '不再提醒' }).waitFor();
     expect(await fs.locator('button', { hasText: '填报进展' }).count()).toBe(0);
   });
 
-  it('names the units behind task 19\'s 待明确 placeholder; they are reminded the next working day', async () => {
+  it("names the units behind task 19's 待明确 placeholder; they are reminded the next working day", async () => {
     const s = live.t.store.state.get();
     const task19 = s.tasks.find((t) => t.kind === 'key' && t.number === 19)!;
     const office = await signIn('周晓梅', '周晓梅', true);
@@ -143,17 +163,26 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     await office.locator('.add-manual button', { hasText: '添加' }).click();
     await toast(office, '已添加');
     await card.locator('.manual-item', { hasText: '执法人员行为规范自查报告' }).waitFor();
-    expect(live.t.store.state.get().manualObligations.filter((m) => m.taskId === task19.id).map((m) => m.label)).toEqual(['执法人员行为规范自查报告']);
+    expect(
+      live.t.store.state
+        .get()
+        .manualObligations.filter((m) => m.taskId === task19.id)
+        .map((m) => m.label),
+    ).toEqual(['执法人员行为规范自查报告']);
 
     // the next working day's digest to 区司法局's contact is triggered by task 19's 签收 (its first reminder)
     live.t.deps.clock.set('2019-06-21T09:00:00+08:00');
     await live.emu.admin('POST', '/clock', { at: live.t.deps.clock.now().toISOString() });
     await live.sendReminders();
     const ack = `${task19.id}.sfj:2019:acknowledge`;
-    const notice = live.t.store.state.get().outbox.find((r) => r.kind === 'notice' && r.personId === 'p-sfj-c' && r.date === '2019-06-21');
+    const notice = live.t.store.state
+      .get()
+      .outbox.find((r) => r.kind === 'notice' && r.personId === 'p-sfj-c' && r.date === '2019-06-21');
     expect(notice?.status).toBe('sent');
     expect(notice?.kind === 'notice' && notice.payload.obligations).toContain(ack);
-    const sent = (await live.emu.admin<{ items: Array<{ msg: unknown }> }>('GET', '/messages?userid=dt-sfj-c')).items.map((i) => JSON.stringify(i.msg));
+    const sent = (
+      await live.emu.admin<{ items: Array<{ msg: unknown }> }>('GET', '/messages?userid=dt-sfj-c')
+    ).items.map((i) => JSON.stringify(i.msg));
     expect(sent.some((m) => m.includes('6月21日'))).toBe(true);
   });
 
@@ -187,7 +216,9 @@ describe('the 督考办 workbench in a browser (#11)', () => {
     await office.locator('.parts .adm-list-item').first().waitFor();
     await office.screenshot({ path: `${ARTIFACTS}/guide-parts.png` });
     await live.sendReminders(); // the dispatcher's next run
-    const sent = (await live.emu.admin<{ items: Array<{ msg: unknown }> }>('GET', '/messages?userid=dt-bhjd-c')).items.map((i) => JSON.stringify(i.msg));
+    const sent = (
+      await live.emu.admin<{ items: Array<{ msg: unknown }> }>('GET', '/messages?userid=dt-bhjd-c')
+    ).items.map((i) => JSON.stringify(i.msg));
     expect(sent.some((m) => m.includes('督考办催办') && m.includes('2019年年中督查'))).toBe(true);
   });
 });

@@ -3,7 +3,10 @@ import { ChannelError } from '../../server/src/channels/channel.js';
 import { channelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 
-type Inbox = { items: Array<{ kind: string; msg?: { markdown?: { text: string } }; via?: string; body?: Record<string, unknown> }>; todos: Array<{ id: string; done: boolean; subject: string }> };
+type Inbox = {
+  items: Array<{ kind: string; msg?: { markdown?: { text: string } }; via?: string; body?: Record<string, unknown> }>;
+  todos: Array<{ id: string; done: boolean; subject: string }>;
+};
 
 describe('the DingTalk channel against the emulator', () => {
   let emu: RunningEmulator;
@@ -18,7 +21,8 @@ describe('the DingTalk channel against the emulator', () => {
   afterAll(async () => emu.close());
 
   const md = (text: string) => ({ kind: 'markdown' as const, title: '督办提醒', text });
-  const notices = async (userid: string) => (await emu.admin<Inbox>('GET', `/messages?userid=${userid}`)).items.filter((i) => i.kind === 'notice');
+  const notices = async (userid: string) =>
+    (await emu.admin<Inbox>('GET', `/messages?userid=${userid}`)).items.filter((i) => i.kind === 'notice');
 
   it('batches work notifications by 100 and reports delivery per recipient from getsendresult', async () => {
     const channel = channelFor(emu);
@@ -42,10 +46,16 @@ describe('the DingTalk channel against the emulator', () => {
   it('fetches one token for concurrent callers and refetches after the tokens expire mid-run', async () => {
     const channel = channelFor(emu);
     await Promise.all(userIds.slice(0, 10).map((u, i) => channel.sendNotice([u], md(`a${i}`))));
-    expect((await emu.admin<Record<string, { calls: Record<string, number> }>>('GET', '/counters'))[emu.appKey]!.calls['oauth2.accessToken']).toBe(1);
+    expect(
+      (await emu.admin<Record<string, { calls: Record<string, number> }>>('GET', '/counters'))[emu.appKey]!.calls[
+        'oauth2.accessToken'
+      ],
+    ).toBe(1);
     await emu.admin('POST', '/tokens/expire');
     await channel.sendNotice(['dt-qfb-c'], md('after expiry'));
-    const counters = (await emu.admin<Record<string, { calls: Record<string, number> }>>('GET', '/counters'))[emu.appKey]!;
+    const counters = (await emu.admin<Record<string, { calls: Record<string, number> }>>('GET', '/counters'))[
+      emu.appKey
+    ]!;
     expect(counters.calls['oauth2.accessToken']).toBe(2);
     expect((await notices('dt-qfb-c')).map((n) => n.msg?.markdown?.text)).toEqual(['a0', 'after expiry']);
   });
@@ -73,7 +83,9 @@ describe('the DingTalk channel against the emulator', () => {
     await emu.admin('PUT', '/faults', { htmlBlock: true });
     blocked = true;
     await Promise.all([first, ...targets.slice(1).map((u, i) => channel.sendNotice([u], md(`提醒 ${i}`)))]);
-    const counters = (await emu.admin<Record<string, { rateLimited: number; faults: number }>>('GET', '/counters'))[emu.appKey]!;
+    const counters = (await emu.admin<Record<string, { rateLimited: number; faults: number }>>('GET', '/counters'))[
+      emu.appKey
+    ]!;
     expect(counters.rateLimited).toBeGreaterThan(0);
     expect(counters.faults).toBeGreaterThan(0);
     for (const u of targets) expect(await notices(u), u).toHaveLength(1);
@@ -81,18 +93,40 @@ describe('the DingTalk channel against the emulator', () => {
 
   it('sends robot messages in batches of at most 20 and maps action cards', async () => {
     const channel = channelFor(emu);
-    const sent = await channel.sendRobot(userIds.slice(0, 45), { kind: 'actionCard', title: '签收提醒', markdown: '请签收 **重点任务 8**', buttons: [{ title: '去签收', url: 'http://127.0.0.1:3000/app' }, { title: '查看详情', url: 'http://127.0.0.1:3000/app/t/8' }] });
+    const sent = await channel.sendRobot(userIds.slice(0, 45), {
+      kind: 'actionCard',
+      title: '签收提醒',
+      markdown: '请签收 **重点任务 8**',
+      buttons: [
+        { title: '去签收', url: 'http://127.0.0.1:3000/app' },
+        { title: '查看详情', url: 'http://127.0.0.1:3000/app/t/8' },
+      ],
+    });
     expect(sent.batches.map((b) => b.userIds.length)).toEqual([20, 20, 5]);
-    const inbox = await emu.admin<{ items: Array<{ msgKey: string; msgParam: Record<string, string> }> }>('GET', `/messages?userid=${userIds[0]}`);
-    expect(inbox.items[0]).toMatchObject({ msgKey: 'sampleActionCard2', msgParam: { title: '签收提醒', actionTitle1: '去签收', actionURL2: 'http://127.0.0.1:3000/app/t/8' } });
+    const inbox = await emu.admin<{ items: Array<{ msgKey: string; msgParam: Record<string, string> }> }>(
+      'GET',
+      `/messages?userid=${userIds[0]}`,
+    );
+    expect(inbox.items[0]).toMatchObject({
+      msgKey: 'sampleActionCard2',
+      msgParam: { title: '签收提醒', actionTitle1: '去签收', actionURL2: 'http://127.0.0.1:3000/app/t/8' },
+    });
   });
 
   it('replies through a live session webhook and reports an expired one', async () => {
     const channel = channelFor(emu);
-    const inbound = await emu.admin<{ body: { sessionWebhook: string } }>('POST', '/robot/messages', { userid: 'dt-fzb-c', text: '我的任务' });
-    expect(await channel.replyInSession(inbound.body.sessionWebhook, { kind: 'text', text: '您有 3 项待办' })).toEqual({ ok: true });
+    const inbound = await emu.admin<{ body: { sessionWebhook: string } }>('POST', '/robot/messages', {
+      userid: 'dt-fzb-c',
+      text: '我的任务',
+    });
+    expect(await channel.replyInSession(inbound.body.sessionWebhook, { kind: 'text', text: '您有 3 项待办' })).toEqual({
+      ok: true,
+    });
     await emu.admin('POST', '/clock', { advanceMs: 2 * 3600_000 });
-    expect(await channel.replyInSession(inbound.body.sessionWebhook, { kind: 'text', text: 'late' })).toEqual({ ok: false, expired: true });
+    expect(await channel.replyInSession(inbound.body.sessionWebhook, { kind: 'text', text: 'late' })).toEqual({
+      ok: false,
+      expired: true,
+    });
     await emu.admin('POST', '/clock', { advanceMs: -2 * 3600_000 });
     const chat = (await emu.admin<Inbox>('GET', '/messages?userid=dt-fzb-c')).items.filter((i) => i.kind === 'robot');
     expect(chat.map((i) => [i.via, i.body?.msgtype])).toEqual([
@@ -105,17 +139,29 @@ describe('the DingTalk channel against the emulator', () => {
     const channel = channelFor(emu);
     const users = await emu.admin<Array<{ userid: string; unionid: string }>>('GET', '/users');
     const me = users.find((u) => u.userid === 'dt-sfj-c')!;
-    const input = { ownerUnionId: me.unionid, executorUnionIds: [me.unionid], subject: '签收 重点任务22', url: 'http://127.0.0.1:3000/app', sourceId: 'ack-k22-sfj-2019' };
+    const input = {
+      ownerUnionId: me.unionid,
+      executorUnionIds: [me.unionid],
+      subject: '签收 重点任务22',
+      url: 'http://127.0.0.1:3000/app',
+      sourceId: 'ack-k22-sfj-2019',
+    };
     const { todoId } = await channel.createTodo(input);
     expect(await channel.createTodo(input)).toEqual({ todoId });
     await channel.completeTodo(me.unionid, todoId);
-    expect((await emu.admin<Inbox>('GET', '/messages?userid=dt-sfj-c')).todos).toEqual([expect.objectContaining({ id: todoId, done: true, subject: '签收 重点任务22' })]);
+    expect((await emu.admin<Inbox>('GET', '/messages?userid=dt-sfj-c')).todos).toEqual([
+      expect.objectContaining({ id: todoId, done: true, subject: '签收 重点任务22' }),
+    ]);
   });
 
   it('resolves a 免登 auth code once; a reused code is refused', async () => {
     const channel = channelFor(emu);
     const { code } = await emu.admin<{ code: string }>('POST', '/auth-codes', { userid: 'dt-dkb-s1' });
-    expect(await channel.resolveAuthCode(code)).toEqual({ userId: 'dt-dkb-s1', unionId: expect.any(String), name: '周晓梅' });
+    expect(await channel.resolveAuthCode(code)).toEqual({
+      userId: 'dt-dkb-s1',
+      unionId: expect.any(String),
+      name: '周晓梅',
+    });
     const error = await channel.resolveAuthCode(code).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChannelError);
     expect(error).toMatchObject({ code: 'AUTH_CODE_INVALID', retryable: false });
@@ -124,7 +170,10 @@ describe('the DingTalk channel against the emulator', () => {
   it('downloads a picture a user sent to the bot', async () => {
     const channel = channelFor(emu);
     const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
-    const inbound = await emu.admin<{ body: { content: { downloadCode: string } } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', file: { name: 'photo.jpg', contentBase64: bytes.toString('base64'), kind: 'picture' } });
+    const inbound = await emu.admin<{ body: { content: { downloadCode: string } } }>('POST', '/robot/messages', {
+      userid: 'dt-qfb-c',
+      file: { name: 'photo.jpg', contentBase64: bytes.toString('base64'), kind: 'picture' },
+    });
     const file = await channel.downloadBotFile(inbound.body.content.downloadCode);
     expect(file.bytes).toEqual(bytes);
   });
@@ -134,11 +183,16 @@ describe('the DingTalk channel against the emulator', () => {
     const contacts = await channelFor(emu, { qps: 0 }).listContacts();
     expect(contacts.users).toHaveLength(userIds.length);
     expect(contacts.departments.length).toBe(emu.state.org.departments.length - 1);
-    expect(contacts.users.find((u) => u.userId === 'dt-fzb-l')).toMatchObject({ name: expect.any(String), leaderIn: [expect.any(Number)] });
+    expect(contacts.users.find((u) => u.userId === 'dt-fzb-l')).toMatchObject({
+      name: expect.any(String),
+      leaderIn: [expect.any(Number)],
+    });
   });
 
   it('maps bad credentials to a clear, non-retryable error', async () => {
-    const error = await channelFor(emu, { appSecret: 'wrong' }).sendNotice(['dt-qfb-c'], md('x')).catch((e: unknown) => e);
+    const error = await channelFor(emu, { appSecret: 'wrong' })
+      .sendNotice(['dt-qfb-c'], md('x'))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BAD_CREDENTIALS', retryable: false });
   });
 });

@@ -14,7 +14,14 @@ import { tempDir } from '../helpers/temp-dir.js';
 describe('robot HTTP callback signature', () => {
   it('verifies the reference test vector', () => {
     expect(callbackSign('1577262236757', 'this is a secret')).toBe('DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA=');
-    expect(checkCallbackSignature('1577262236757', 'DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA=', 'this is a secret', 1577262236757 + 60_000)).toBe('ok');
+    expect(
+      checkCallbackSignature(
+        '1577262236757',
+        'DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA=',
+        'this is a secret',
+        1577262236757 + 60_000,
+      ),
+    ).toBe('ok');
   });
 
   it('rejects a wrong sign, a missing one, and a timestamp more than an hour off', () => {
@@ -45,14 +52,37 @@ describe('msgId dedupe across a restart', () => {
     const ledger = await JsonlLedger.open(tempDir(), { clock: () => new Date('2019-03-01T09:00:00Z') });
     const store = { ledger };
     const appendEvent = (s: typeof store, e: Parameters<typeof ledger.append>[0]) => s.ledger.append(e);
-    await appendEvent(store, { type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-old' }, channel: 'bot', payload: { msgId: 'm-old', task: 11 } });
-    await appendEvent(store, { type: 'progress.reported', actor: { type: 'person', id: 'p-qfb-c' }, subject: { type: 'botMessage', id: 'm-new' }, channel: 'bot', payload: { msgId: 'm-new', task: 11 } });
-    await appendEvent(store, { type: 'obligation.reported', actor: { type: 'person' }, subject: { type: 'assignment', id: 'a' }, channel: 'miniapp', payload: { msgId: 'm-miniapp' } });
+    await appendEvent(store, {
+      type: 'progress.reported',
+      actor: { type: 'person', id: 'p-qfb-c' },
+      subject: { type: 'botMessage', id: 'm-old' },
+      channel: 'bot',
+      payload: { msgId: 'm-old', task: 11 },
+    });
+    await appendEvent(store, {
+      type: 'progress.reported',
+      actor: { type: 'person', id: 'p-qfb-c' },
+      subject: { type: 'botMessage', id: 'm-new' },
+      channel: 'bot',
+      payload: { msgId: 'm-new', task: 11 },
+    });
+    await appendEvent(store, {
+      type: 'obligation.reported',
+      actor: { type: 'person' },
+      subject: { type: 'assignment', id: 'a' },
+      channel: 'miniapp',
+      payload: { msgId: 'm-miniapp' },
+    });
     // eleven minutes later only what is inside the 10-minute window counts
     expect(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:05:00Z'))).toEqual(['m-old', 'm-new']);
     expect(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:11:00Z'))).toEqual([]);
     const handled: string[] = [];
-    const inbox = new BotInbox(toBotEvent, async (e) => void handled.push(e.msgId), silentLog, () => Date.parse('2019-03-01T09:01:00Z'));
+    const inbox = new BotInbox(
+      toBotEvent,
+      async (e) => void handled.push(e.msgId),
+      silentLog,
+      () => Date.parse('2019-03-01T09:01:00Z'),
+    );
     inbox.remember(await recentBotMsgIds(store.ledger, Date.parse('2019-03-01T09:01:00Z')));
     expect(inbox.accept(payload('m-old'), 'stream')).toBeUndefined();
     expect(inbox.accept(payload('m-fresh'), 'stream')?.msgId).toBe('m-fresh');
@@ -74,7 +104,12 @@ describe('POST /dingtalk/callback', () => {
   });
   afterAll(async () => t.close());
   const post = (body: unknown, ts: number, sign?: string) =>
-    t.app.inject({ method: 'POST', url: '/dingtalk/callback', headers: { timestamp: String(ts), sign: sign ?? callbackSign(String(ts), secret) }, payload: body as object });
+    t.app.inject({
+      method: 'POST',
+      url: '/dingtalk/callback',
+      headers: { timestamp: String(ts), sign: sign ?? callbackSign(String(ts), secret) },
+      payload: body as object,
+    });
 
   it('acks a signed message at once with an empty reply and hands on one event per msgId', async () => {
     const now = t.deps.clock.now().getTime();
@@ -85,7 +120,12 @@ describe('POST /dingtalk/callback', () => {
     }
     await inbox.idle();
     expect(events.filter((e) => e.msgId === 'm-1')).toHaveLength(1);
-    expect(events[0]).toMatchObject({ transport: 'http', kind: 'text', text: '进展 11 已完成试点申报', sender: { userId: 'dt-qfb-c', name: '王伟' } });
+    expect(events[0]).toMatchObject({
+      transport: 'http',
+      kind: 'text',
+      text: '进展 11 已完成试点申报',
+      sender: { userId: 'dt-qfb-c', name: '王伟' },
+    });
   });
 
   it('rejects a wrong sign with 401 and a stale timestamp with 403, processing nothing', async () => {
@@ -93,7 +133,9 @@ describe('POST /dingtalk/callback', () => {
     const before = events.length;
     expect((await post(payload('m-2'), now, 'wrong')).statusCode).toBe(401);
     expect((await post(payload('m-3'), now - 2 * 3600_000)).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'POST', url: '/dingtalk/callback', payload: payload('m-4') })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/dingtalk/callback', payload: payload('m-4') })).statusCode,
+    ).toBe(401);
     await inbox.idle();
     expect(events.length).toBe(before);
   });
@@ -109,12 +151,23 @@ describe('robot messages from the emulator, end to end', () => {
   it('Stream: the official client receives, acks, and a redelivered message is handled once', async () => {
     const events: BotEvent[] = [];
     const inbox = new BotInbox(toBotEvent, async (e) => void events.push(e), silentLog);
-    const receiver = new StreamReceiver({ clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url }, inbox, silentLog);
+    const receiver = new StreamReceiver(
+      { clientId: emu.appKey, clientSecret: emu.appSecret, apiBase: emu.url },
+      inbox,
+      silentLog,
+    );
     await receiver.start();
-    await expect.poll(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length).toBe(1);
+    await expect
+      .poll(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length)
+      .toBe(1);
     const sent = await emu.admin<{ msgId: string }>('POST', '/robot/messages', { userid: 'dt-fzb-c', text: '收到 22' });
     await expect.poll(() => events.length).toBe(1);
-    expect(events[0]).toMatchObject({ msgId: sent.msgId, transport: 'stream', text: '收到 22', sender: { userId: 'dt-fzb-c' } });
+    expect(events[0]).toMatchObject({
+      msgId: sent.msgId,
+      transport: 'stream',
+      text: '收到 22',
+      sender: { userId: 'dt-fzb-c' },
+    });
     await expect.poll(async () => (await emu.admin<{ acked: number }>('GET', '/stream')).acked).toBe(1);
     // force two redeliveries of everything, acked or not, as the platform does for unacked frames
     emu.gateway.pending.forEach((p) => delete p.ackedAt);
@@ -131,18 +184,30 @@ describe('robot messages from the emulator, end to end', () => {
     await t.app.close();
     const events: BotEvent[] = [];
     const inbox = new BotInbox(toBotEvent, async (e) => void events.push(e), silentLog);
-    const app = await buildApp({ ...t.deps, clock: { now: () => new Date() } }, { dingtalkCallback: { appSecret: emu.appSecret, inbox } });
+    const app = await buildApp(
+      { ...t.deps, clock: { now: () => new Date() } },
+      { dingtalkCallback: { appSecret: emu.appSecret, inbox } },
+    );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/dingtalk/callback`;
     await emu.admin('PUT', '/settings', { robotDelivery: 'http', robotCallbackUrl: url });
-    const ok = await emu.admin<{ http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', text: '我的任务' });
+    const ok = await emu.admin<{ http: { status: number } }>('POST', '/robot/messages', {
+      userid: 'dt-qfb-c',
+      text: '我的任务',
+    });
     expect(ok.http.status).toBe(200);
     await inbox.idle();
     expect(events).toEqual([expect.objectContaining({ transport: 'http', text: '我的任务' })]);
     await emu.admin('PUT', '/settings', { callbackBadSign: true });
-    expect((await emu.admin<{ http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', text: 'x' })).http.status).toBe(401);
+    expect(
+      (await emu.admin<{ http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', text: 'x' })).http
+        .status,
+    ).toBe(401);
     await emu.admin('PUT', '/settings', { callbackBadSign: false, callbackStaleTimestamp: true });
-    expect((await emu.admin<{ http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', text: 'y' })).http.status).toBe(403);
+    expect(
+      (await emu.admin<{ http: { status: number } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', text: 'y' })).http
+        .status,
+    ).toBe(403);
     await inbox.idle();
     expect(events).toHaveLength(1);
     await app.close();

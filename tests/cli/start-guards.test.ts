@@ -10,7 +10,13 @@ describe('start-up and logs', () => {
     const dir = tempDir();
     const lock = readOnlyDir(dir);
     try {
-      const end = await runTs('server/src/main.ts', [], { DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: SEEDS_DIR, PORT: '0', HOST: '127.0.0.1', DUBAN_EMULATOR_PORT: '0' });
+      const end = await runTs('server/src/main.ts', [], {
+        DUBAN_DATA_DIR: dir,
+        DUBAN_SEEDS_DIR: SEEDS_DIR,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DUBAN_EMULATOR_PORT: '0',
+      });
       expect(end.code).toBe(1);
       expect(end.stderr).toContain('启动失败:没有权限写入');
       expect(end.stderr).toContain(dir);
@@ -21,7 +27,9 @@ describe('start-up and logs', () => {
   });
 
   it('signed links and sign-in codes never reach a log line', () => {
-    expect(redactUrl('/api/evidence/abc?p=p1&exp=99&sig=SECRET&thumb=1')).toBe('/api/evidence/abc?p=p1&exp=99&sig=[已隐去]&thumb=1');
+    expect(redactUrl('/api/evidence/abc?p=p1&exp=99&sig=SECRET&thumb=1')).toBe(
+      '/api/evidence/abc?p=p1&exp=99&sig=[已隐去]&thumb=1',
+    );
     expect(redactUrl('/app/?code=AUTHCODE')).toBe('/app/?code=[已隐去]');
   });
 });

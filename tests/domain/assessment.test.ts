@@ -19,16 +19,57 @@ import { join } from 'node:path';
 /** One key task for 2019, 区甲 leads (△) and three co-units; each unit acts differently through the year. */
 function world(): State {
   const s = emptyState();
-  s.plans.push({ id: 'p', title: '测试方案', issuer: '', issuedOn: '2018-10-31', period: { from: 2019, to: 2019 }, source: { name: 'x', format: 'text', sha256: '0'.repeat(64) } });
+  s.plans.push({
+    id: 'p',
+    title: '测试方案',
+    issuer: '',
+    issuedOn: '2018-10-31',
+    period: { from: 2019, to: 2019 },
+    source: { name: 'x', format: 'text', sha256: '0'.repeat(64) },
+  });
   s.activePlanId = 'p';
   const units = { a: '区甲', b: '区乙', c: '区丙', d: '区丁' };
   for (const [id, name] of Object.entries(units)) {
     s.units.push({ id, name, aliases: [], kind: 'department' });
-    s.people.push({ id: `${id}-c`, name: `${name}联络员`, dingtalk: { userId: `${id}-c` }, unitIds: [id], roles: ['contact'], sample: true });
+    s.people.push({
+      id: `${id}-c`,
+      name: `${name}联络员`,
+      dingtalk: { userId: `${id}-c` },
+      unitIds: [id],
+      roles: ['contact'],
+      sample: true,
+    });
   }
-  s.people.push({ id: 'dkb', name: '督考办', dingtalk: { userId: 'dkb' }, unitIds: [], roles: ['supervisor'], sample: true });
-  s.tasks.push({ id: 'p.k1', planId: 'p', kind: 'key', number: 1, label: '1', title: '测试任务', body: '', unitsText: '区甲△、区乙、区丙、区丁', units: [], leaders: [], schedule: { type: 'annual', text: '每年推进', source: 'document' } });
-  for (const id of Object.keys(units)) s.assignments.push({ id: `p.k1.${id}`, planId: 'p', taskId: 'p.k1', unitId: id, role: id === 'a' ? 'lead' : 'co', status: 'active' });
+  s.people.push({
+    id: 'dkb',
+    name: '督考办',
+    dingtalk: { userId: 'dkb' },
+    unitIds: [],
+    roles: ['supervisor'],
+    sample: true,
+  });
+  s.tasks.push({
+    id: 'p.k1',
+    planId: 'p',
+    kind: 'key',
+    number: 1,
+    label: '1',
+    title: '测试任务',
+    body: '',
+    unitsText: '区甲△、区乙、区丙、区丁',
+    units: [],
+    leaders: [],
+    schedule: { type: 'annual', text: '每年推进', source: 'document' },
+  });
+  for (const id of Object.keys(units))
+    s.assignments.push({
+      id: `p.k1.${id}`,
+      planId: 'p',
+      taskId: 'p.k1',
+      unitId: id,
+      role: id === 'a' ? 'lead' : 'co',
+      status: 'active',
+    });
   return s;
 }
 
@@ -42,9 +83,14 @@ describe('the year-end 考评', () => {
     const reviews = new ReviewService({ store, clock, publicUrl: 'http://x' });
     const assessments = new Assessments({ store, book, rules: DEFAULT_RULES, publicUrl: 'http://x' });
     const s0 = store.state.get();
-    const item = (unit: string, kind: string) => Object.values(s0.obligations).find((o) => o.assignmentId === `p.k1.${unit}` && o.id.includes(`:2019:${kind}`))!;
+    const item = (unit: string, kind: string) =>
+      Object.values(s0.obligations).find((o) => o.assignmentId === `p.k1.${unit}` && o.id.includes(`:2019:${kind}`))!;
     const due = (kind: string) => item('a', kind).due;
-    const f = (unit: string) => ({ actor: { type: 'person' as const, id: `${unit}-c`, name: unit }, assignment: s0.assignments.find((a) => a.id === `p.k1.${unit}`)!, channel: 'miniapp' as const });
+    const f = (unit: string) => ({
+      actor: { type: 'person' as const, id: `${unit}-c`, name: unit },
+      assignment: s0.assignments.find((a) => a.id === `p.k1.${unit}`)!,
+      channel: 'miniapp' as const,
+    });
     const at = async (date: string, act: () => Promise<unknown>) => {
       clock.set(`${date}T10:00:00+08:00`);
       await act();
@@ -54,38 +100,114 @@ describe('the year-end 考评', () => {
 
     // 区甲 (lead): everything on time
     await at(due('acknowledge'), () => progress.acknowledge(f('a')));
-    for (const k of items) await at(due(k), () => progress.report(f('a'), { text: '按期报送', noChange: false, evidence: [], obligationId: item('a', k).id }));
+    for (const k of items)
+      await at(due(k), () =>
+        progress.report(f('a'), { text: '按期报送', noChange: false, evidence: [], obligationId: item('a', k).id }),
+      );
     // 区乙 (co): never acts
     // 区丙 (co): 签收 on time; Q1 two weeks late; 年中 returned once, refiled before the due date; Q3 on time; 年末 never
     await at(due('acknowledge'), () => progress.acknowledge(f('c')));
-    await at('2019-04-08', () => progress.report(f('c'), { text: '迟交的一季度进展', noChange: false, evidence: [], obligationId: item('c', 'progress:Q1').id }));
+    await at('2019-04-08', () =>
+      progress.report(f('c'), {
+        text: '迟交的一季度进展',
+        noChange: false,
+        evidence: [],
+        obligationId: item('c', 'progress:Q1').id,
+      }),
+    );
     const mid = book.calendar.addWorkingDays(due('midYear'), -3);
     await at(mid, async () => {
-      const r = await progress.report(f('c'), { text: '年中报告初稿', noChange: false, evidence: [], obligationId: item('c', 'midYear').id });
+      const r = await progress.report(f('c'), {
+        text: '年中报告初稿',
+        noChange: false,
+        evidence: [],
+        obligationId: item('c', 'midYear').id,
+      });
       await reviews.decide(dkb, `R${r.seq}`, 'return', '缺少数据');
     });
-    await at(due('midYear'), () => progress.report(f('c'), { text: '年中报告修改稿', noChange: false, evidence: [], obligationId: item('c', 'midYear').id }));
-    await at(due('progress:Q3'), () => progress.report(f('c'), { text: '三季度进展', noChange: false, evidence: [], obligationId: item('c', 'progress:Q3').id }));
+    await at(due('midYear'), () =>
+      progress.report(f('c'), {
+        text: '年中报告修改稿',
+        noChange: false,
+        evidence: [],
+        obligationId: item('c', 'midYear').id,
+      }),
+    );
+    await at(due('progress:Q3'), () =>
+      progress.report(f('c'), {
+        text: '三季度进展',
+        noChange: false,
+        evidence: [],
+        obligationId: item('c', 'progress:Q3').id,
+      }),
+    );
     // 区丁 (co): all on time, Q3 after an approved extension to 10月15日 (so not late)
     await at(due('acknowledge'), () => progress.acknowledge(f('d')));
-    for (const k of ['progress:Q1', 'midYear', 'yearEnd']) await at(due(k), () => progress.report(f('d'), { text: '按期报送', noChange: false, evidence: [], obligationId: item('d', k).id }));
+    for (const k of ['progress:Q1', 'midYear', 'yearEnd'])
+      await at(due(k), () =>
+        progress.report(f('d'), { text: '按期报送', noChange: false, evidence: [], obligationId: item('d', k).id }),
+      );
     await at('2019-09-20', async () => {
-      const r = await progress.requestExtension(f('d'), { until: '2019-10-15', reason: '等待批复', obligationId: item('d', 'progress:Q3').id });
+      const r = await progress.requestExtension(f('d'), {
+        until: '2019-10-15',
+        reason: '等待批复',
+        obligationId: item('d', 'progress:Q3').id,
+      });
       await reviews.decide(dkb, r.id, 'approve', undefined);
     });
-    await at('2019-10-10', () => progress.report(f('d'), { text: '三季度进展(延期后)', noChange: false, evidence: [], obligationId: item('d', 'progress:Q3').id }));
+    await at('2019-10-10', () =>
+      progress.report(f('d'), {
+        text: '三季度进展(延期后)',
+        noChange: false,
+        evidence: [],
+        obligationId: item('d', 'progress:Q3').id,
+      }),
+    );
 
     // 激励 and 问责: 区甲 is praised; 区乙 is criticised with a 整改 due 11月29日, files its 整改报告, and the 督考办 approves it
     const bulletinDeps = { store, rules: book, publicUrl: 'http://x' };
-    await at('2019-11-15', () => issueBulletin(bulletinDeps, dkb, { kind: 'praise', unitIds: ['a'], taskId: 'p.k1', text: '全年按期高质量完成', refs: [1] }));
+    await at('2019-11-15', () =>
+      issueBulletin(bulletinDeps, dkb, {
+        kind: 'praise',
+        unitIds: ['a'],
+        taskId: 'p.k1',
+        text: '全年按期高质量完成',
+        refs: [1],
+      }),
+    );
     let criticism: Awaited<ReturnType<typeof issueBulletin>> | undefined;
-    await at('2019-11-15', async () => (criticism = await issueBulletin(bulletinDeps, dkb, { kind: 'criticism', unitIds: ['b'], taskId: 'p.k1', text: '全年未签收、未报送进展', refs: [1], rectifyBy: '2019-11-29' })));
-    await expect(issueBulletin(bulletinDeps, dkb, { kind: 'criticism', unitIds: ['b'], text: '没有任务', refs: [] })).rejects.toMatchObject({ status: 400 });
-    const rectify = Object.values(store.state.get().obligations).find((o) => o.assignmentId === 'p.k1.b' && o.kind === 'manual')!;
+    await at(
+      '2019-11-15',
+      async () =>
+        (criticism = await issueBulletin(bulletinDeps, dkb, {
+          kind: 'criticism',
+          unitIds: ['b'],
+          taskId: 'p.k1',
+          text: '全年未签收、未报送进展',
+          refs: [1],
+          rectifyBy: '2019-11-29',
+        })),
+    );
+    await expect(
+      issueBulletin(bulletinDeps, dkb, { kind: 'criticism', unitIds: ['b'], text: '没有任务', refs: [] }),
+    ).rejects.toMatchObject({ status: 400 });
+    const rectify = Object.values(store.state.get().obligations).find(
+      (o) => o.assignmentId === 'p.k1.b' && o.kind === 'manual',
+    )!;
     expect(rectify).toMatchObject({ label: '整改报告:全年未签收、未报送进展', due: '2019-11-29', status: 'open' });
-    expect(store.state.get().outbox.filter((r) => r.key.startsWith(`bulletin:${criticism!.id}:`)).map((r) => r.personId)).toEqual(['b-c']);
+    expect(
+      store.state
+        .get()
+        .outbox.filter((r) => r.key.startsWith(`bulletin:${criticism!.id}:`))
+        .map((r) => r.personId),
+    ).toEqual(['b-c']);
     await at('2019-11-25', async () => {
-      const r = await progress.report(f('b'), { text: '整改报告:已补签收并建立报送台账', noChange: false, evidence: [], obligationId: rectify.id });
+      const r = await progress.report(f('b'), {
+        text: '整改报告:已补签收并建立报送台账',
+        noChange: false,
+        evidence: [],
+        obligationId: rectify.id,
+      });
       expect(store.state.get().requests[`R${r.seq}`]).toMatchObject({ kind: 'report', state: 'pending' });
       expect(rectified(store.state.get(), criticism!)).toEqual([]);
       await reviews.decide(dkb, `R${r.seq}`, 'approve', undefined);
@@ -110,26 +232,61 @@ describe('the year-end 考评', () => {
     const events = new Map<number, { type: string; payload: unknown }>();
     for await (const e of store.ledger.read()) events.set(e.seq, e);
     expect(events.get(record.linesSeq)!.type).toBe('assessment.computed');
-    const lines = (events.get(record.linesSeq)!.payload as { lines: Array<{ unitId: string; label: string; rule: string; points: number; seq: number }> }).lines;
-    for (const l of lines) expect(events.get(l.seq)?.type, `${l.unitId} ${l.label} ${l.rule}`).toMatch(/^(obligation\.(reported|acknowledged)|obligations\.materialised|progress\.reported|bulletin\.issued)$/); // a returned report's line rests on the report
+    const lines = (
+      events.get(record.linesSeq)!.payload as {
+        lines: Array<{ unitId: string; label: string; rule: string; points: number; seq: number }>;
+      }
+    ).lines;
+    for (const l of lines)
+      expect(events.get(l.seq)?.type, `${l.unitId} ${l.label} ${l.rule}`).toMatch(
+        /^(obligation\.(reported|acknowledged)|obligations\.materialised|progress\.reported|bulletin\.issued)$/,
+      ); // a returned report's line rests on the report
     const c = lines.filter((l) => l.unitId === 'c').map((l) => `${l.label}:${l.rule}:${l.points}`);
-    expect(c).toEqual(expect.arrayContaining(['第一季度进展:completed:1', '第一季度进展:late:-0.5', '年中督查报告:completed:1', '年中督查报告:returnedReport:-0.25', '年末自评报告:missed:-2.5']));
+    expect(c).toEqual(
+      expect.arrayContaining([
+        '第一季度进展:completed:1',
+        '第一季度进展:late:-0.5',
+        '年中督查报告:completed:1',
+        '年中督查报告:returnedReport:-0.25',
+        '年末自评报告:missed:-2.5',
+      ]),
+    );
     expect(lines.filter((l) => l.unitId === 'd' && l.rule !== 'completed')).toEqual([]);
 
     // published: units are told; 区乙 appeals its missed Q1 and the 督考办 accepts (the deduction is lifted)
     const published = await assessments.publish(dkb, 2019);
     expect(published.appealUntil).toBe(book.calendar.addWorkingDays('2020-01-06', DEFAULT_RULES.appealWorkingDays));
-    expect(store.state.get().outbox.filter((r) => r.key.startsWith('assessment:2019:')).map((r) => r.personId).sort()).toEqual(['a-c', 'b-c', 'c-c', 'd-c']);
+    expect(
+      store.state
+        .get()
+        .outbox.filter((r) => r.key.startsWith('assessment:2019:'))
+        .map((r) => r.personId)
+        .sort(),
+    ).toEqual(['a-c', 'b-c', 'c-c', 'd-c']);
     const b = viewerFor(store.state.get(), 'b-c');
-    await assessments.appeal(b, 2019, { obligationId: item('b', 'progress:Q1').id, reason: '一季度进展已线下报送督考办' });
-    await expect(assessments.appeal(b, 2019, { obligationId: item('b', 'progress:Q1').id, reason: '再次申诉' })).rejects.toMatchObject({ status: 409 });
-    await expect(assessments.appeal(viewerFor(store.state.get(), 'c-c'), 2019, { obligationId: item('b', 'midYear').id, reason: '替别人申诉' })).rejects.toMatchObject({ status: 403 });
+    await assessments.appeal(b, 2019, {
+      obligationId: item('b', 'progress:Q1').id,
+      reason: '一季度进展已线下报送督考办',
+    });
+    await expect(
+      assessments.appeal(b, 2019, { obligationId: item('b', 'progress:Q1').id, reason: '再次申诉' }),
+    ).rejects.toMatchObject({ status: 409 });
+    await expect(
+      assessments.appeal(viewerFor(store.state.get(), 'c-c'), 2019, {
+        obligationId: item('b', 'midYear').id,
+        reason: '替别人申诉',
+      }),
+    ).rejects.toMatchObject({ status: 403 });
     await expect(assessments.finalize(dkb, 2019)).rejects.toMatchObject({ status: 409 }); // the window is open
     const appealId = store.state.get().assessments!['2019']!.appeals[0]!.id;
     const after = await assessments.decideAppeal(dkb, 2019, appealId, true, { comment: '核实属实' });
     expect(after.scores.find((s) => s.unitId === 'b')).toMatchObject({ score: 72.5 });
     const mine = await assessments.unit(b, 2019, 'b', '2020-01-07');
-    expect(mine.lines.find((l) => l.obligationId === item('b', 'progress:Q1').id)).toMatchObject({ points: -2.5, effective: 0, appeal: { state: 'accepted', comment: '核实属实' } });
+    expect(mine.lines.find((l) => l.obligationId === item('b', 'progress:Q1').id)).toMatchObject({
+      points: -2.5,
+      effective: 0,
+      appeal: { state: 'accepted', comment: '核实属实' },
+    });
     await expect(assessments.unit(b, 2019, 'a', '2020-01-07')).rejects.toThrow(/本单位/);
 
     // final after the window; then only a recorded adjustment changes a score
@@ -137,7 +294,11 @@ describe('the year-end 考评', () => {
     const final = await assessments.finalize(dkb, 2019);
     expect(final.status).toBe('final');
     await expect(assessments.compute(dkb, 2019)).rejects.toMatchObject({ status: 409 });
-    const adjusted = await assessments.adjust(dkb, 2019, { unitId: 'c', points: 1, reason: '复核发现年中报告按期报送' });
+    const adjusted = await assessments.adjust(dkb, 2019, {
+      unitId: 'c',
+      points: 1,
+      reason: '复核发现年中报告按期报送',
+    });
     expect(adjusted.scores.find((s) => s.unitId === 'c')).toMatchObject({ score: 80.75 });
   });
 

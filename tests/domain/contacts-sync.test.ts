@@ -16,10 +16,31 @@ describe('contacts sync (DingTalk departments and users → units and people)', 
     const org = emu.state.org;
     org.users.find((u) => u.userid === 'dt-sfj-c')!.name = '司法局新联络员';
     const fzb = org.departments.find((d) => d.unitId === 'fzb')!;
-    org.users.push({ userid: 'dt-new-1', unionid: 'union-new-1', name: '新同事', title: '科员', mobile: '13900000000', dept_id_list: [fzb.dept_id], leader_in_dept: [{ dept_id: fzb.dept_id, leader: false }], roles: [] });
+    org.users.push({
+      userid: 'dt-new-1',
+      unionid: 'union-new-1',
+      name: '新同事',
+      title: '科员',
+      mobile: '13900000000',
+      dept_id_list: [fzb.dept_id],
+      leader_in_dept: [{ dept_id: fzb.dept_id, leader: false }],
+      roles: [],
+    });
     org.departments.push({ dept_id: 999, name: '区大数据中心', parent_id: 2 });
-    org.users.push({ userid: 'dt-bigdata-1', unionid: 'union-bd-1', name: '数据员', title: '', mobile: '', dept_id_list: [999], leader_in_dept: [], roles: [] });
-    org.users.splice(org.users.findIndex((u) => u.userid === 'dt-eval-1'), 1);
+    org.users.push({
+      userid: 'dt-bigdata-1',
+      unionid: 'union-bd-1',
+      name: '数据员',
+      title: '',
+      mobile: '',
+      dept_id_list: [999],
+      leader_in_dept: [],
+      roles: [],
+    });
+    org.users.splice(
+      org.users.findIndex((u) => u.userid === 'dt-eval-1'),
+      1,
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -31,9 +52,21 @@ describe('contacts sync (DingTalk departments and users → units and people)', 
     const plan = planContactsSync(t.store.state.get(), contacts);
     expect(plan.departments.matched).toHaveLength(48);
     expect(plan.departments.unmatched.map((d) => d.name)).toEqual(['区级部门', '区委工作机关', '镇街', '区大数据中心']);
-    expect(plan.people.add).toEqual([expect.objectContaining({ name: '新同事', unitIds: ['fzb'], roles: ['contact'], dingtalk: { userId: 'dt-new-1', unionId: 'union-new-1' } })]);
-    expect(plan.people.change.find((c) => c.before.dingtalk.userId === 'dt-sfj-c')).toMatchObject({ fields: ['name', 'sample'], after: { name: '司法局新联络员', sample: false } });
-    expect(planContactsSync(t.store.state.get(), contacts, { confirmsSample: false }).people.change.map((c) => c.fields)).toEqual([['name']]);
+    expect(plan.people.add).toEqual([
+      expect.objectContaining({
+        name: '新同事',
+        unitIds: ['fzb'],
+        roles: ['contact'],
+        dingtalk: { userId: 'dt-new-1', unionId: 'union-new-1' },
+      }),
+    ]);
+    expect(plan.people.change.find((c) => c.before.dingtalk.userId === 'dt-sfj-c')).toMatchObject({
+      fields: ['name', 'sample'],
+      after: { name: '司法局新联络员', sample: false },
+    });
+    expect(
+      planContactsSync(t.store.state.get(), contacts, { confirmsSample: false }).people.change.map((c) => c.fields),
+    ).toEqual([['name']]);
     expect(plan.people.missing.map((p) => p.dingtalk.userId)).toEqual(['dt-eval-1']);
     expect(plan.people.unmatched).toEqual([{ userId: 'dt-bigdata-1', name: '数据员', departments: ['区大数据中心'] }]);
 

@@ -28,8 +28,31 @@ describe('the overview counts alike everywhere', () => {
       for (const id of ids) {
         const r = rng.next();
         const o = s.obligations[id]!;
-        if (r < diligence && o.due < today) Object.assign(o, { status: 'fulfilled', action: 'report', doneAt: new Date(`${rng.next() < 0.5 ? o.due : today}T10:00:00+08:00`).toISOString() });
-        else if (round > 0 && r < 0.05 && o.kind === 'midYear') s.requests[`R${id}`] = { id: `R${round}${id.length}`, kind: 'report', state: 'returned', planId: o.planId, assignmentId: o.assignmentId, taskId: o.taskId, unitId: o.unitId, obligationIds: [id], text: '', evidence: [], requester: { id: 'x' }, channel: 'miniapp', late: false, createdAt: '2019-01-02T00:00:00.000Z', seq: 1, comment: '补充材料' };
+        if (r < diligence && o.due < today)
+          Object.assign(o, {
+            status: 'fulfilled',
+            action: 'report',
+            doneAt: new Date(`${rng.next() < 0.5 ? o.due : today}T10:00:00+08:00`).toISOString(),
+          });
+        else if (round > 0 && r < 0.05 && o.kind === 'midYear')
+          s.requests[`R${id}`] = {
+            id: `R${round}${id.length}`,
+            kind: 'report',
+            state: 'returned',
+            planId: o.planId,
+            assignmentId: o.assignmentId,
+            taskId: o.taskId,
+            unitId: o.unitId,
+            obligationIds: [id],
+            text: '',
+            evidence: [],
+            requester: { id: 'x' },
+            channel: 'miniapp',
+            late: false,
+            createdAt: '2019-01-02T00:00:00.000Z',
+            seq: 1,
+            comment: '补充材料',
+          };
       }
       for (const a of s.assignments) if (a.status === 'active' && rng.next() < 0.05) a.status = 'closed';
       const o = overview(s, rules, today);
@@ -37,11 +60,19 @@ describe('the overview counts alike everywhere', () => {
       const where = `seed ${seed}, round ${round}, ${today}`;
       expect(o.lights.red + o.lights.yellow + o.lights.green, where).toBe(parts.length);
       for (const light of LIGHTS) {
-        expect(o.units.reduce((n, u) => n + u[light], 0), where).toBe(o.lights[light]);
-        expect(o.sections.reduce((n, x) => n + x[light], 0), where).toBe(o.lights[light]);
+        expect(
+          o.units.reduce((n, u) => n + u[light], 0),
+          where,
+        ).toBe(o.lights[light]);
+        expect(
+          o.sections.reduce((n, x) => n + x[light], 0),
+          where,
+        ).toBe(o.lights[light]);
         expect(filterParts(parts, { light }).length, where).toBe(o.lights[light]);
-        for (const u of o.units) expect(filterParts(parts, { unitId: u.unitId, light }).length, `${where} ${u.unitName}`).toBe(u[light]);
-        for (const x of o.sections) expect(filterParts(parts, { sectionId: x.sectionId, light }).length, `${where} ${x.title}`).toBe(x[light]);
+        for (const u of o.units)
+          expect(filterParts(parts, { unitId: u.unitId, light }).length, `${where} ${u.unitName}`).toBe(u[light]);
+        for (const x of o.sections)
+          expect(filterParts(parts, { sectionId: x.sectionId, light }).length, `${where} ${x.title}`).toBe(x[light]);
       }
       for (const light of LIGHTS) seen[light] += o.lights[light];
       seen.recovered += o.recovered;

@@ -18,18 +18,73 @@ describe('the task timeline projection', () => {
     // events as an older release wrote them, straight into a ledger (no payload schemas then)
     const ledger = await JsonlLedger.open(tempDir(), { clock: () => new Date('2019-03-01T01:00:00Z') });
     const appendEvent = (_: unknown, e: Parameters<typeof ledger.append>[0]) => ledger.append(e);
-    await appendEvent(store, { type: 'obligation.acknowledged', actor: person, subject: { type: 'assignment', id: A }, channel: 'miniapp', payload: { obligationId: `${A}:2019:acknowledge` } });
+    await appendEvent(store, {
+      type: 'obligation.acknowledged',
+      actor: person,
+      subject: { type: 'assignment', id: A },
+      channel: 'miniapp',
+      payload: { obligationId: `${A}:2019:acknowledge` },
+    });
     const timeline = new TaskTimeline(ledger, () => store.state.get());
     await timeline.start();
     // odd shapes (a number where a list belongs, a null payload) must neither throw into the append nor stop later events
-    await appendEvent(store, { type: 'reminder.sent', actor: { type: 'scheduler' }, subject: { type: 'outbox', id: 'x' }, channel: 'scheduler', payload: { tasks: 5, obligations: 'oops' } });
-    await appendEvent(store, { type: 'progress.reported', actor: person, subject: { type: 'assignment', id: A }, channel: 'miniapp', payload: null });
-    await appendEvent(store, { type: 'evidence.uploaded', actor: person, subject: { type: 'evidence', id: SHA }, channel: 'miniapp', payload: { sha256: SHA, name: '照片.jpg', mime: 'image/jpeg', size: 10 } });
-    const report = await appendEvent(store, { type: 'progress.reported', actor: person, subject: { type: 'assignment', id: A }, channel: 'miniapp', payload: { taskId: 'yc-lqstg-2018.k1', unitId: 'fsjd', text: '已完成', evidence: [{ sha256: SHA, name: '照片.jpg', mime: 'image/jpeg', size: 10 }] } });
+    await appendEvent(store, {
+      type: 'reminder.sent',
+      actor: { type: 'scheduler' },
+      subject: { type: 'outbox', id: 'x' },
+      channel: 'scheduler',
+      payload: { tasks: 5, obligations: 'oops' },
+    });
+    await appendEvent(store, {
+      type: 'progress.reported',
+      actor: person,
+      subject: { type: 'assignment', id: A },
+      channel: 'miniapp',
+      payload: null,
+    });
+    await appendEvent(store, {
+      type: 'evidence.uploaded',
+      actor: person,
+      subject: { type: 'evidence', id: SHA },
+      channel: 'miniapp',
+      payload: { sha256: SHA, name: '照片.jpg', mime: 'image/jpeg', size: 10 },
+    });
+    const report = await appendEvent(store, {
+      type: 'progress.reported',
+      actor: person,
+      subject: { type: 'assignment', id: A },
+      channel: 'miniapp',
+      payload: {
+        taskId: 'yc-lqstg-2018.k1',
+        unitId: 'fsjd',
+        text: '已完成',
+        evidence: [{ sha256: SHA, name: '照片.jpg', mime: 'image/jpeg', size: 10 }],
+      },
+    });
     // the bot names tasks by number and attaches files to a report afterwards
-    await appendEvent(store, { type: 'progress.reported', actor: person, subject: { type: 'botMessage', id: 'm1' }, channel: 'bot', payload: { msgId: 'm1', task: 1, text: '机器人报送', obligations: [] } });
+    await appendEvent(store, {
+      type: 'progress.reported',
+      actor: person,
+      subject: { type: 'botMessage', id: 'm1' },
+      channel: 'bot',
+      payload: { msgId: 'm1', task: 1, text: '机器人报送', obligations: [] },
+    });
     const bot = ledger.last()!;
-    await appendEvent(store, { type: 'evidence.attached', actor: person, subject: { type: 'botMessage', id: 'm2' }, channel: 'bot', payload: { msgId: 'm2', sha256: 'b'.repeat(64), mime: 'image/png', size: 5, name: '图.png', task: 1, reportSeq: bot.seq } });
+    await appendEvent(store, {
+      type: 'evidence.attached',
+      actor: person,
+      subject: { type: 'botMessage', id: 'm2' },
+      channel: 'bot',
+      payload: {
+        msgId: 'm2',
+        sha256: 'b'.repeat(64),
+        mime: 'image/png',
+        size: 5,
+        name: '图.png',
+        task: 1,
+        reportSeq: bot.seq,
+      },
+    });
 
     const items = await timeline.forTask('yc-lqstg-2018.k1');
     expect(items.map((i) => [i.type, i.text ?? ''])).toEqual([

@@ -29,7 +29,12 @@ class EmulatorStreamClient extends DWClient {
     const res = await fetch(`${this.gateway}/v1.0/gateway/connections/open`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ clientId: this.config.clientId, clientSecret: this.config.clientSecret, ua: this.config.ua, subscriptions: this.config.subscriptions }),
+      body: JSON.stringify({
+        clientId: this.config.clientId,
+        clientSecret: this.config.clientSecret,
+        ua: this.config.ua,
+        subscriptions: this.config.subscriptions,
+      }),
     });
     const data = (await res.json()) as { endpoint: string; ticket: string };
     (this as unknown as { dw_url: string }).dw_url = `${data.endpoint}?ticket=${data.ticket}`;
@@ -48,7 +53,9 @@ describe('the official SDKs against the emulator', () => {
 
   const token = async (): Promise<string> => {
     const Client = cjsClass(oauth2);
-    const res = await new Client(config).getAccessToken(new oauth2.GetAccessTokenRequest({ appKey: emu.appKey, appSecret: emu.appSecret }));
+    const res = await new Client(config).getAccessToken(
+      new oauth2.GetAccessTokenRequest({ appKey: emu.appKey, appSecret: emu.appSecret }),
+    );
     return res.body!.accessToken!;
   };
 
@@ -57,7 +64,9 @@ describe('the official SDKs against the emulator', () => {
     expect(first).toMatch(/^[0-9a-f]{32}$/);
     expect(await token()).toBe(first);
     const Client = cjsClass(oauth2);
-    const error = (await new Client(config).getAccessToken(new oauth2.GetAccessTokenRequest({ appKey: emu.appKey, appSecret: 'wrong' })).catch((e: unknown) => e)) as { code: string; statusCode: number };
+    const error = (await new Client(config)
+      .getAccessToken(new oauth2.GetAccessTokenRequest({ appKey: emu.appKey, appSecret: 'wrong' }))
+      .catch((e: unknown) => e)) as { code: string; statusCode: number };
     expect(error.code).toBe('invalidClientIdOrSecret');
     expect(error.statusCode).toBe(400);
   });
@@ -67,21 +76,53 @@ describe('the official SDKs against the emulator', () => {
     const client = new Client(config);
     const headers = new robot.BatchSendOTOHeaders({ xAcsDingtalkAccessToken: await token() });
     const res = await client.batchSendOTOWithOptions(
-      new robot.BatchSendOTORequest({ robotCode: emu.appKey, userIds: ['dt-qfb-c', 'nobody'], msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title: '督办提醒', text: '### 今日待办' }) }),
+      new robot.BatchSendOTORequest({
+        robotCode: emu.appKey,
+        userIds: ['dt-qfb-c', 'nobody'],
+        msgKey: 'sampleMarkdown',
+        msgParam: JSON.stringify({ title: '督办提醒', text: '### 今日待办' }),
+      }),
       headers,
       new teaUtil.RuntimeOptions({}),
     );
     expect(res.body!.processQueryKey).toBeTruthy();
     expect(res.body!.invalidStaffIdList).toEqual(['nobody']);
-    const inbox = await emu.admin<{ items: Array<{ kind: string; msgKey: string; msgParam: unknown }> }>('GET', '/messages?userid=dt-qfb-c');
-    expect(inbox.items).toEqual([expect.objectContaining({ kind: 'robot', msgKey: 'sampleMarkdown', msgParam: { title: '督办提醒', text: '### 今日待办' } })]);
+    const inbox = await emu.admin<{ items: Array<{ kind: string; msgKey: string; msgParam: unknown }> }>(
+      'GET',
+      '/messages?userid=dt-qfb-c',
+    );
+    expect(inbox.items).toEqual([
+      expect.objectContaining({
+        kind: 'robot',
+        msgKey: 'sampleMarkdown',
+        msgParam: { title: '督办提醒', text: '### 今日待办' },
+      }),
+    ]);
 
     const tooMany = await client
-      .batchSendOTOWithOptions(new robot.BatchSendOTORequest({ robotCode: emu.appKey, userIds: Array.from({ length: 21 }, (_, i) => `u${i}`), msgKey: 'sampleText', msgParam: '{"content":"x"}' }), headers, new teaUtil.RuntimeOptions({}))
+      .batchSendOTOWithOptions(
+        new robot.BatchSendOTORequest({
+          robotCode: emu.appKey,
+          userIds: Array.from({ length: 21 }, (_, i) => `u${i}`),
+          msgKey: 'sampleText',
+          msgParam: '{"content":"x"}',
+        }),
+        headers,
+        new teaUtil.RuntimeOptions({}),
+      )
       .catch((e: { code: string }) => e);
     expect((tooMany as { code: string }).code).toBe('invalidParameter.userIds.overMax');
     const badKey = await client
-      .batchSendOTOWithOptions(new robot.BatchSendOTORequest({ robotCode: emu.appKey, userIds: ['dt-qfb-c'], msgKey: 'sampleText', msgParam: '{"text":"x"}' }), headers, new teaUtil.RuntimeOptions({}))
+      .batchSendOTOWithOptions(
+        new robot.BatchSendOTORequest({
+          robotCode: emu.appKey,
+          userIds: ['dt-qfb-c'],
+          msgKey: 'sampleText',
+          msgParam: '{"text":"x"}',
+        }),
+        headers,
+        new teaUtil.RuntimeOptions({}),
+      )
       .catch((e: { code: string }) => e);
     expect((badKey as { code: string }).code).toBe('miss.param.content');
   });
@@ -89,24 +130,45 @@ describe('the official SDKs against the emulator', () => {
   it('robot: a bad token is HTTP 400 InvalidAuthentication', async () => {
     const Client = cjsClass(robot);
     const error = (await new Client(config)
-      .batchSendOTOWithOptions(new robot.BatchSendOTORequest({ robotCode: emu.appKey, userIds: ['dt-qfb-c'], msgKey: 'sampleText', msgParam: '{"content":"x"}' }), new robot.BatchSendOTOHeaders({ xAcsDingtalkAccessToken: 'bad' }), new teaUtil.RuntimeOptions({}))
+      .batchSendOTOWithOptions(
+        new robot.BatchSendOTORequest({
+          robotCode: emu.appKey,
+          userIds: ['dt-qfb-c'],
+          msgKey: 'sampleText',
+          msgParam: '{"content":"x"}',
+        }),
+        new robot.BatchSendOTOHeaders({ xAcsDingtalkAccessToken: 'bad' }),
+        new teaUtil.RuntimeOptions({}),
+      )
       .catch((e: unknown) => e)) as { code: string; statusCode: number };
     expect([error.statusCode, error.code]).toEqual([400, 'InvalidAuthentication']);
   });
 
-  it('todo: creates a 待办 for a unionId that shows in the executor\'s list', async () => {
+  it("todo: creates a 待办 for a unionId that shows in the executor's list", async () => {
     const users = await emu.admin<Array<{ userid: string; unionid: string }>>('GET', '/users');
     const contact = users.find((u) => u.userid === 'dt-fzb-c')!;
     const Client = cjsClass(todo);
     const res = await new Client(config).createTodoTaskWithOptions(
       contact.unionid,
-      new todo.CreateTodoTaskRequest({ subject: '签收:重点任务22', executorIds: [contact.unionid], detailUrl: new todo.CreateTodoTaskRequestDetailUrl({ appUrl: 'http://127.0.0.1:3000/app', pcUrl: 'http://127.0.0.1:3000/app' }), sourceId: 'k22-fzb-ack', dueTime: Date.parse('2019-01-10T09:00:00+08:00') }),
+      new todo.CreateTodoTaskRequest({
+        subject: '签收:重点任务22',
+        executorIds: [contact.unionid],
+        detailUrl: new todo.CreateTodoTaskRequestDetailUrl({
+          appUrl: 'http://127.0.0.1:3000/app',
+          pcUrl: 'http://127.0.0.1:3000/app',
+        }),
+        sourceId: 'k22-fzb-ack',
+        dueTime: Date.parse('2019-01-10T09:00:00+08:00'),
+      }),
       new todo.CreateTodoTaskHeaders({ xAcsDingtalkAccessToken: await token() }),
       new teaUtil.RuntimeOptions({}),
     );
     expect(res.body!.id).toBeTruthy();
     expect(res.body!.subject).toBe('签收:重点任务22');
-    const inbox = await emu.admin<{ todos: Array<{ id: string; done: boolean }> }>('GET', `/messages?userid=${contact.userid}`);
+    const inbox = await emu.admin<{ todos: Array<{ id: string; done: boolean }> }>(
+      'GET',
+      `/messages?userid=${contact.userid}`,
+    );
     expect(inbox.todos).toEqual([expect.objectContaining({ id: res.body!.id, done: false })]);
   });
 
@@ -119,11 +181,23 @@ describe('the official SDKs against the emulator', () => {
       });
     });
     await client.connect();
-    await expect.poll(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length).toBe(1);
-    const sent = await emu.admin<{ msgId: string; stream?: { messageId: string } }>('POST', '/robot/messages', { userid: 'dt-qfb-c', text: '进展 11 已完成试点申报' });
+    await expect
+      .poll(async () => (await emu.admin<{ connections: unknown[] }>('GET', '/stream')).connections.length)
+      .toBe(1);
+    const sent = await emu.admin<{ msgId: string; stream?: { messageId: string } }>('POST', '/robot/messages', {
+      userid: 'dt-qfb-c',
+      text: '进展 11 已完成试点申报',
+    });
     const message = await received;
     const data = JSON.parse(message.data);
-    expect(data).toMatchObject({ msgId: sent.msgId, msgtype: 'text', text: { content: '进展 11 已完成试点申报' }, senderStaffId: 'dt-qfb-c', conversationType: '1', robotCode: emu.appKey });
+    expect(data).toMatchObject({
+      msgId: sent.msgId,
+      msgtype: 'text',
+      text: { content: '进展 11 已完成试点申报' },
+      senderStaffId: 'dt-qfb-c',
+      conversationType: '1',
+      robotCode: emu.appKey,
+    });
     expect(data.sessionWebhook).toContain(`${emu.url}/robot/sendBySession?session=`);
     await expect.poll(async () => (await emu.admin<{ acked: number }>('GET', '/stream')).acked).toBe(1);
     client.disconnect();

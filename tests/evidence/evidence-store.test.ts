@@ -12,7 +12,11 @@ describe('evidence files', () => {
     expect(detectType(PNG)).toMatchObject({ mime: 'image/png' });
     expect(detectType(PDF, 'report.jpg')).toMatchObject({ mime: 'application/pdf' });
     expect(detectType(EXE, 'photo.jpg')).toBeUndefined();
-    const ooxml = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), Buffer.from('[Content_Types].xml')]);
+    const ooxml = Buffer.concat([
+      Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+      Buffer.alloc(26),
+      Buffer.from('[Content_Types].xml'),
+    ]);
     expect(detectType(ooxml, 'a.docx')).toMatchObject({ ext: 'docx' });
     expect(detectType(ooxml, 'a.zip')).toBeUndefined();
     // structure, not just two magic bytes: any zip named .docx, or "BM" and anything, is not enough
@@ -43,9 +47,16 @@ describe('evidence files', () => {
 
   it('rejects the wrong type, an empty file and a file over the limit with clear Chinese messages', async () => {
     const store = new EvidenceStore(tempDir());
-    await expect(store.put(EXE, 'photo.jpg')).rejects.toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', status: 415, message: expect.stringContaining('只支持图片') });
+    await expect(store.put(EXE, 'photo.jpg')).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      status: 415,
+      message: expect.stringContaining('只支持图片'),
+    });
     await expect(store.put(Buffer.alloc(0), 'x.jpg')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(store.put(Buffer.concat([JPEG, Buffer.alloc(MAX_EVIDENCE_BYTES)]), 'big.jpg')).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+    await expect(store.put(Buffer.concat([JPEG, Buffer.alloc(MAX_EVIDENCE_BYTES)]), 'big.jpg')).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+    });
     await expect(store.get('../../etc/passwd')).rejects.toMatchObject({ status: 404 });
     await expect(store.get('0'.repeat(64))).rejects.toMatchObject({ status: 404 });
   });
@@ -64,7 +75,8 @@ describe('evidence housekeeping', () => {
     const day = 86_400_000;
     const now = Date.now();
     const path = (sha: string) => join(dir, sha.slice(0, 2), sha);
-    for (const sha of [old.sha256, waiting.sha256]) utimesSync(path(sha), new Date(now - 3 * day), new Date(now - 3 * day));
+    for (const sha of [old.sha256, waiting.sha256])
+      utimesSync(path(sha), new Date(now - 3 * day), new Date(now - 3 * day));
     const r = await store.sweep([old.sha256, fresh.sha256, waiting.sha256], new Set([waiting.sha256]), now, 2 * day);
     expect(r).toEqual({ temps: 1, removed: 1 });
     expect(existsSync(path(old.sha256))).toBe(false);

@@ -1,4 +1,12 @@
-import type { Channel, Contacts, NoticeDelivery, NoticeSent, OutboundMessage, RobotSent, TodoInput } from '../../server/src/channels/channel.js';
+import type {
+  Channel,
+  Contacts,
+  NoticeDelivery,
+  NoticeSent,
+  OutboundMessage,
+  RobotSent,
+  TodoInput,
+} from '../../server/src/channels/channel.js';
 
 /** An in-memory Channel that records what was sent (for simulations where the wire does not matter). */
 export class FakeChannel implements Channel {

@@ -36,7 +36,15 @@ export async function startLiveApp(at: string): Promise<LiveApp> {
     channel,
     url,
     sendReminders: async () => {
-      const scheduler = new Scheduler({ store: t.store, calendar, policy, clock: t.deps.clock, log: silentLog, dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }), publicUrl: url });
+      const scheduler = new Scheduler({
+        store: t.store,
+        calendar,
+        policy,
+        clock: t.deps.clock,
+        log: silentLog,
+        dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }),
+        publicUrl: url,
+      });
       await scheduler.runUntilIdle(t.deps.clock.now());
     },
     close: async () => {
@@ -49,7 +57,9 @@ export async function startLiveApp(at: string): Promise<LiveApp> {
 /** A small real picture: Chromium draws a coloured card with a caption and hands back the PNG. */
 export async function photo(browser: Browser, caption: string, colours = '#4096ff,#52c41a'): Promise<Buffer> {
   const page = await browser.newPage();
-  await page.setContent(`<div id="x" style="width:240px;height:160px;background:linear-gradient(135deg,${colours});color:#fff;font:28px sans-serif;display:flex;align-items:center;justify-content:center">${caption}</div>`);
+  await page.setContent(
+    `<div id="x" style="width:240px;height:160px;background:linear-gradient(135deg,${colours});color:#fff;font:28px sans-serif;display:flex;align-items:center;justify-content:center">${caption}</div>`,
+  );
   const bytes = await page.locator('#x').screenshot();
   await page.close();
   return bytes;

@@ -23,4 +23,3 @@ afterAll(async () => {
   for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
   await c.end();
 });
-

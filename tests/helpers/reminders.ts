@@ -13,11 +13,26 @@ export const policy = DEFAULT_POLICY;
 export const at = (local: string): Date => new Date(`${local}+08:00`);
 
 export async function addPlan2026(store: Store): Promise<void> {
-  const result = await importPlan({ name: 'plan-2026.txt', content: new Uint8Array(readFileSync(`${ROOT}tests/fixtures/plan-2026.txt`)) }, directoryOf(store.state.get()), { planId: 'yc-2026' });
+  const result = await importPlan(
+    { name: 'plan-2026.txt', content: new Uint8Array(readFileSync(`${ROOT}tests/fixtures/plan-2026.txt`)) },
+    directoryOf(store.state.get()),
+    { planId: 'yc-2026' },
+  );
   await applyImport(store, result, { type: 'importer' }, new Date('2025-12-31T09:00:00+08:00'));
 }
 
 /** Fulfils every obligation of a unit whose id matches, as the unit's contact would. */
-export async function fulfilWhere(store: Store, match: (obligationId: string) => boolean, ids: string[]): Promise<void> {
-  for (const id of ids.filter(match)) await fulfilObligation(store, { obligationId: id, action: 'acknowledge', channel: 'api', actor: { type: 'person', id: 'test' }, at: new Date() });
+export async function fulfilWhere(
+  store: Store,
+  match: (obligationId: string) => boolean,
+  ids: string[],
+): Promise<void> {
+  for (const id of ids.filter(match))
+    await fulfilObligation(store, {
+      obligationId: id,
+      action: 'acknowledge',
+      channel: 'api',
+      actor: { type: 'person', id: 'test' },
+      at: new Date(),
+    });
 }

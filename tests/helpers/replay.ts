@@ -29,7 +29,8 @@ export interface ReplayResult {
 }
 
 /** Deterministic 0..1 from a string (simulated officials' behaviour). */
-const chance = (s: string): number => parseInt(createHash('sha256').update(s).digest('hex').slice(0, 8), 16) / 0xffffffff;
+const chance = (s: string): number =>
+  parseInt(createHash('sha256').update(s).digest('hex').slice(0, 8), 16) / 0xffffffff;
 const mondayOf = (date: string): string => fromDay(toDay(date) - ((weekday(toDay(date)) + 6) % 7));
 
 /**
@@ -46,8 +47,28 @@ export async function replay(seedsDir: string, from: string, to: string): Promis
   const channel = new FakeChannel(clock.now);
   const log = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
   const dispatcher = new Dispatcher(store, channel, log, { concurrency: 8, recordEvery: 200, batch: 2000 });
-  const scheduler = new Scheduler({ store, calendar, policy: DEFAULT_POLICY, clock, log, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
-  const result: ReplayResult = { days: 0, workingDays: 0, notices: channel.notices, todos: 0, todoList: [], perPersonMonth: new Map(), deadlineWeeks: new Set(), fulfilled: 0, maxPerPersonDay: 0, holidayMessages: 0, stateBytes: new Map() };
+  const scheduler = new Scheduler({
+    store,
+    calendar,
+    policy: DEFAULT_POLICY,
+    clock,
+    log,
+    dispatcher,
+    publicUrl: 'http://127.0.0.1:3000',
+  });
+  const result: ReplayResult = {
+    days: 0,
+    workingDays: 0,
+    notices: channel.notices,
+    todos: 0,
+    todoList: [],
+    perPersonMonth: new Map(),
+    deadlineWeeks: new Set(),
+    fulfilled: 0,
+    maxPerPersonDay: 0,
+    holidayMessages: 0,
+    stateBytes: new Map(),
+  };
   for (let day = toDay(from); day <= toDay(to); day += 1) {
     const date = fromDay(day);
     now = new Date(`${date}T09:00:00+08:00`);
@@ -57,7 +78,8 @@ export async function replay(seedsDir: string, from: string, to: string): Promis
     now = new Date(`${date}T17:00:00+08:00`);
     await scheduler.runUntilIdle(now, 10); // the 17:00 delivery checks
     const sentToday = channel.notices.slice(before);
-    if (date.endsWith('-12-31') || day === toDay(to)) result.stateBytes.set(date, Buffer.byteLength(JSON.stringify(store.state.get())));
+    if (date.endsWith('-12-31') || day === toDay(to))
+      result.stateBytes.set(date, Buffer.byteLength(JSON.stringify(store.state.get())));
     if (!calendar.isWorkingDay(date)) {
       result.holidayMessages += sentToday.length;
       continue;
@@ -77,9 +99,18 @@ export async function replay(seedsDir: string, from: string, to: string): Promis
       if (r.kind !== 'digest') continue;
       for (const i of r.items) {
         const slow = chance(i.unitId) < 0.14;
-        const p = i.kind === 'acknowledge' ? { new: 0.5, before: 0.4, due: 0.6, overdue: 0.7 }[i.stage] : { new: 0.2, before: 0.3, due: 0.6, overdue: 0.6 }[i.stage];
+        const p =
+          i.kind === 'acknowledge'
+            ? { new: 0.5, before: 0.4, due: 0.6, overdue: 0.7 }[i.stage]
+            : { new: 0.2, before: 0.3, due: 0.6, overdue: 0.6 }[i.stage];
         if (chance(`${i.obligationId}|${date}`) < p * (slow ? 0.3 : 1)) {
-          actions.push({ obligationId: i.obligationId, action: i.kind === 'acknowledge' ? 'acknowledge' : 'report', channel: 'miniapp', actor: { type: 'person', id: r.personId }, at: now });
+          actions.push({
+            obligationId: i.obligationId,
+            action: i.kind === 'acknowledge' ? 'acknowledge' : 'report',
+            channel: 'miniapp',
+            actor: { type: 'person', id: r.personId },
+            at: now,
+          });
         }
       }
     }
@@ -91,12 +122,18 @@ export async function replay(seedsDir: string, from: string, to: string): Promis
 }
 
 /** Average messages per official per week over weeks without a due date, and over all weeks. */
-export function burden(r: ReplayResult, from: string, to: string): { officials: number; perWeekOutsideDeadlines: number; perWeekAll: number; weeks: number; quietWeeks: number } {
+export function burden(
+  r: ReplayResult,
+  from: string,
+  to: string,
+): { officials: number; perWeekOutsideDeadlines: number; perWeekAll: number; weeks: number; quietWeeks: number } {
   const weeks = new Set<string>();
   for (let d = toDay(from); d <= toDay(to); d += 1) weeks.add(mondayOf(fromDay(d)));
   const quiet = [...weeks].filter((w) => !r.deadlineWeeks.has(w));
   const officials = new Set(r.notices.map((n) => n.userId));
-  const inQuiet = r.notices.filter((n) => quiet.includes(mondayOf(new Date(n.at.getTime() + 8 * 3600_000).toISOString().slice(0, 10)))).length;
+  const inQuiet = r.notices.filter((n) =>
+    quiet.includes(mondayOf(new Date(n.at.getTime() + 8 * 3600_000).toISOString().slice(0, 10))),
+  ).length;
   return {
     officials: officials.size,
     perWeekOutsideDeadlines: inQuiet / officials.size / Math.max(1, quiet.length),

@@ -9,7 +9,11 @@ export interface Finished {
 }
 
 /** Starts a TypeScript entry point of the project the way npm scripts do (node + tsx). */
-export function startTs(script: string, args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<Finished>; output: () => string } {
+export function startTs(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<Finished>; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -19,7 +23,9 @@ export function startTs(script: string, args: string[], env: Record<string, stri
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Finished>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<Finished>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, done, output: () => stdout + stderr };
 }
 
@@ -37,6 +43,8 @@ export function waitForOutput(run: ReturnType<typeof startTs>, predicate: (text:
       }
     };
     run.child.stdout!.on('data', check);
-    run.child.on('exit', () => (predicate(run.output()) ? resolve(run.output()) : reject(new Error(`process ended first:\n${run.output()}`))));
+    run.child.on('exit', () =>
+      predicate(run.output()) ? resolve(run.output()) : reject(new Error(`process ended first:\n${run.output()}`)),
+    );
   });
 }

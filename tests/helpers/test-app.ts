@@ -57,7 +57,13 @@ export async function seededApp(o: { channel?: Channel; appDir?: string } = {}):
   const evidence = new EvidenceStore(join(dataDir, 'evidence'));
   const appOptions: BuildAppOptions = {
     sessions,
-    miniapp: { calendar: await loadCalendar(SEEDS_DIR), policy: await loadPolicy(SEEDS_DIR), evidence, dingtalk: { corpId: 'ding-test-corp', clientId: 'test-client' }, ...(o.appDir ? { appDir: o.appDir } : {}) },
+    miniapp: {
+      calendar: await loadCalendar(SEEDS_DIR),
+      policy: await loadPolicy(SEEDS_DIR),
+      evidence,
+      dingtalk: { corpId: 'ding-test-corp', clientId: 'test-client' },
+      ...(o.appDir ? { appDir: o.appDir } : {}),
+    },
   };
   const t: TestApp = {
     app: await buildApp(deps, appOptions),
@@ -70,7 +76,10 @@ export async function seededApp(o: { channel?: Channel; appDir?: string } = {}):
     token: (personId = SUPERVISOR) => sessions.issue(personId, []).token,
     inject: (opts, personId = SUPERVISOR) => {
       const base: InjectOptions = typeof opts === 'string' ? { method: 'GET', url: opts } : opts;
-      const headers = { ...(base.headers ?? {}), ...(personId ? { authorization: `Bearer ${t.token(personId)}` } : {}) };
+      const headers = {
+        ...(base.headers ?? {}),
+        ...(personId ? { authorization: `Bearer ${t.token(personId)}` } : {}),
+      };
       return t.app.inject({ ...base, headers });
     },
     close: async () => {

@@ -38,19 +38,32 @@ function unitsOf(r: ImportResult, taskId: string): string[] {
     }
     const provisionalUnit = r.provisionalUnits.find((u) => u.id === a.unitId);
     const provisionalGroup = r.provisionalGroups.find((g) => g.id === a.unitId);
-    out.push(provisionalUnit ? `${a.role}:?${provisionalUnit.name}` : provisionalGroup ? `${a.role}:#${provisionalGroup.name}` : `${a.role}:${a.unitId}`);
+    out.push(
+      provisionalUnit
+        ? `${a.role}:?${provisionalUnit.name}`
+        : provisionalGroup
+          ? `${a.role}:#${provisionalGroup.name}`
+          : `${a.role}:${a.unitId}`,
+    );
   }
   return out;
 }
 
-const timeOf = (t: ImportResult['tasks'][number]): string => (t.schedule.type === 'deadline' ? `deadline ${t.schedule.due}` : t.schedule.type);
+const timeOf = (t: ImportResult['tasks'][number]): string =>
+  t.schedule.type === 'deadline' ? `deadline ${t.schedule.due}` : t.schedule.type;
 
 const figures: Array<{ doc: string; format: string; tasks: string; assignments: string; warnings: number }> = [];
 
 describe('the importer corpus: every document gives exactly its expected tasks, units, roles and schedules', () => {
   afterAll(() => {
     // the figure the issue asks for: tasks exactly right and assignments exactly right, per document
-    console.log(['| document | format | tasks right | assignments right | warnings |', '|---|---|---|---|---|', ...figures.map((f) => `| ${f.doc} | ${f.format} | ${f.tasks} | ${f.assignments} | ${f.warnings} |`)].join('\n'));
+    console.log(
+      [
+        '| document | format | tasks right | assignments right | warnings |',
+        '|---|---|---|---|---|',
+        ...figures.map((f) => `| ${f.doc} | ${f.format} | ${f.tasks} | ${f.assignments} | ${f.warnings} |`),
+      ].join('\n'),
+    );
   });
 
   it('has at least 10 documents in at least five formats', () => {
@@ -60,7 +73,9 @@ describe('the importer corpus: every document gives exactly its expected tasks, 
 
   for (const doc of documents) {
     it(doc, async () => {
-      const expected = JSON.parse(readFileSync(join(DIR, doc.replace(/\.[a-z]+$/, '.expected.json')), 'utf8')) as Expected;
+      const expected = JSON.parse(
+        readFileSync(join(DIR, doc.replace(/\.[a-z]+$/, '.expected.json')), 'utf8'),
+      ) as Expected;
       const r = await importPlan({ name: doc, content: new Uint8Array(readFileSync(join(DIR, doc))) }, seedDirectory());
       const got = r.tasks.map((t) => ({
         label: t.label,
@@ -68,13 +83,21 @@ describe('the importer corpus: every document gives exactly its expected tasks, 
         units: unitsOf(r, t.id),
         time: timeOf(t),
         ...(expected.tasks.some((e) => e.leaders) ? { leaders: t.leaders } : {}),
-        ...(expected.tasks.some((e) => e.section) ? { section: r.sections.find((s) => s.id === t.sectionId)?.label } : {}),
+        ...(expected.tasks.some((e) => e.section)
+          ? { section: r.sections.find((s) => s.id === t.sectionId)?.label }
+          : {}),
       }));
       const right = expected.tasks.filter((e, i) => JSON.stringify(got[i]) === JSON.stringify(e)).length;
       const expectedAssignments = expected.tasks.flatMap((e) => e.units.map((u) => `${e.label}|${u}`));
       const gotAssignments = new Set(got.flatMap((g) => g.units.map((u) => `${g.label}|${u}`)));
       const assignmentsRight = expectedAssignments.filter((a) => gotAssignments.has(a)).length;
-      figures.push({ doc, format: r.plan.source.format, tasks: `${right}/${expected.tasks.length}${got.length !== expected.tasks.length ? ` (${got.length} found)` : ''}`, assignments: `${assignmentsRight}/${expectedAssignments.length}${gotAssignments.size !== expectedAssignments.length ? ` (${gotAssignments.size} found)` : ''}`, warnings: r.report.warnings.length });
+      figures.push({
+        doc,
+        format: r.plan.source.format,
+        tasks: `${right}/${expected.tasks.length}${got.length !== expected.tasks.length ? ` (${got.length} found)` : ''}`,
+        assignments: `${assignmentsRight}/${expectedAssignments.length}${gotAssignments.size !== expectedAssignments.length ? ` (${gotAssignments.size} found)` : ''}`,
+        warnings: r.report.warnings.length,
+      });
       expect(got).toEqual(expected.tasks);
       if (expected.sections) expect(r.sections.map((s) => `${s.label}${s.title}`)).toEqual(expected.sections);
       if (expected.conventions !== undefined) expect(r.report.conventions).toHaveLength(expected.conventions);

@@ -50,22 +50,47 @@ function zipDeclaring(size: number): Uint8Array {
 
 describe('imports that would destroy or hang (#13 requirement 7)', () => {
   it('refuses binary input, a non-workbook named .xlsx and a zip bomb, in Chinese with a code', async () => {
-    expect(await refusal(importPlan({ name: 'x.txt', content: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]) }, seedDirectory()))).toMatchObject({ code: 'IMPORT_BINARY', message: expect.stringContaining('不是 UTF-8 或 GB18030 文本') });
-    expect(await refusal(importPlan({ name: 'x.txt', content: text(`标题\n${'\u0001\u0002\u0003'.repeat(50)}`) }, seedDirectory()))).toMatchObject({ code: 'IMPORT_BINARY' });
-    expect(await refusal(importPlan({ name: '清单.xlsx', content: text('这不是工作簿') }, seedDirectory()))).toMatchObject({ code: 'IMPORT_NOT_XLSX', message: expect.stringContaining('另存为 .xlsx') });
-    expect(await refusal(importPlan({ name: '清单.xlsx', content: zipDeclaring(3_000_000_000) }, seedDirectory()))).toMatchObject({ code: 'IMPORT_TOO_LARGE', message: expect.stringContaining('压缩炸弹') });
+    expect(
+      await refusal(
+        importPlan(
+          { name: 'x.txt', content: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]) },
+          seedDirectory(),
+        ),
+      ),
+    ).toMatchObject({ code: 'IMPORT_BINARY', message: expect.stringContaining('不是 UTF-8 或 GB18030 文本') });
+    expect(
+      await refusal(
+        importPlan({ name: 'x.txt', content: text(`标题\n${'\u0001\u0002\u0003'.repeat(50)}`) }, seedDirectory()),
+      ),
+    ).toMatchObject({ code: 'IMPORT_BINARY' });
+    expect(
+      await refusal(importPlan({ name: '清单.xlsx', content: text('这不是工作簿') }, seedDirectory())),
+    ).toMatchObject({ code: 'IMPORT_NOT_XLSX', message: expect.stringContaining('另存为 .xlsx') });
+    expect(
+      await refusal(importPlan({ name: '清单.xlsx', content: zipDeclaring(3_000_000_000) }, seedDirectory())),
+    ).toMatchObject({ code: 'IMPORT_TOO_LARGE', message: expect.stringContaining('压缩炸弹') });
   });
 
   it('says what is wrong with a PDF without text (a scan), a broken PDF and a document of another kind named .docx', async () => {
     const scan = new Uint8Array(readFileSync(`${ROOT}tests/fixtures/importer/scanned.pdf`));
-    expect(await refusal(importPlan({ name: '扫描件.pdf', content: scan }, seedDirectory()))).toMatchObject({ code: 'IMPORT_PDF_NO_TEXT', message: expect.stringContaining('没有文字层') });
-    expect(await refusal(importPlan({ name: '坏.pdf', content: text('%PDF-1.7\n这不是真正的 PDF') }, seedDirectory()))).toMatchObject({ code: 'IMPORT_NOT_PDF' });
-    expect(await refusal(importPlan({ name: '方案.docx', content: text('一、主要任务') }, seedDirectory()))).toMatchObject({ code: 'IMPORT_NOT_DOCX', message: expect.stringContaining('另存为 .docx') });
+    expect(await refusal(importPlan({ name: '扫描件.pdf', content: scan }, seedDirectory()))).toMatchObject({
+      code: 'IMPORT_PDF_NO_TEXT',
+      message: expect.stringContaining('没有文字层'),
+    });
+    expect(
+      await refusal(importPlan({ name: '坏.pdf', content: text('%PDF-1.7\n这不是真正的 PDF') }, seedDirectory())),
+    ).toMatchObject({ code: 'IMPORT_NOT_PDF' });
+    expect(
+      await refusal(importPlan({ name: '方案.docx', content: text('一、主要任务') }, seedDirectory())),
+    ).toMatchObject({ code: 'IMPORT_NOT_DOCX', message: expect.stringContaining('另存为 .docx') });
   });
 
   it('numbers items to any size: 1000 is not merged into 999', async () => {
     const items = [998, 999, 1000, 1001].map((n) => `${n}. 第${n}项工作。(责任单位:区发改局)`).join('\n');
-    const r = await importPlan({ name: 'big.txt', content: text(`某区重点工作任务\n一、重点工作\n${items}\n`) }, seedDirectory());
+    const r = await importPlan(
+      { name: 'big.txt', content: text(`某区重点工作任务\n一、重点工作\n${items}\n`) },
+      seedDirectory(),
+    );
     expect(r.tasks.map((t) => t.number)).toEqual([998, 999, 1000, 1001]);
   });
 
@@ -73,10 +98,18 @@ describe('imports that would destroy or hang (#13 requirement 7)', () => {
     const t = await seededApp();
     try {
       const state = t.store.state.get();
-      const empty = await importPlan({ name: 'empty.txt', content: text('') }, seedDirectory(), { planId: 'yc-lqstg-2018' });
+      const empty = await importPlan({ name: 'empty.txt', content: text('') }, seedDirectory(), {
+        planId: 'yc-lqstg-2018',
+      });
       expect(() => checkApplySafety(state, empty, false)).toThrow(expect.objectContaining({ code: 'IMPORT_EMPTY' }));
-      const small = await importPlan({ name: 'small.txt', content: text('某区计划\n一、工作\n1. 只有一项工作。(责任单位:区发改局)\n') }, seedDirectory(), { planId: 'yc-lqstg-2018' });
-      expect(() => checkApplySafety(state, small, false)).toThrow(expect.objectContaining({ code: 'IMPORT_DROPS_TASKS', message: expect.stringMatching(/失去 7\d\/74 项任务/) }));
+      const small = await importPlan(
+        { name: 'small.txt', content: text('某区计划\n一、工作\n1. 只有一项工作。(责任单位:区发改局)\n') },
+        seedDirectory(),
+        { planId: 'yc-lqstg-2018' },
+      );
+      expect(() => checkApplySafety(state, small, false)).toThrow(
+        expect.objectContaining({ code: 'IMPORT_DROPS_TASKS', message: expect.stringMatching(/失去 7\d\/74 项任务/) }),
+      );
       expect(() => checkApplySafety(state, small, true)).not.toThrow();
     } finally {
       await t.close();
@@ -85,11 +118,17 @@ describe('imports that would destroy or hang (#13 requirement 7)', () => {
 
   it('npm run import -- empty.txt --apply leaves the active plan alone: exit 1, a coded Chinese message', async () => {
     const dir = tempDir();
-    const seed = await runTs('server/src/cli/import.ts', [SEED_PLAN_FILE, '--apply', '--plan-id', 'yc-lqstg-2018'], { DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: SEEDS_DIR });
+    const seed = await runTs('server/src/cli/import.ts', [SEED_PLAN_FILE, '--apply', '--plan-id', 'yc-lqstg-2018'], {
+      DUBAN_DATA_DIR: dir,
+      DUBAN_SEEDS_DIR: SEEDS_DIR,
+    });
     expect(seed.code).toBe(0);
     const empty = join(tempDir(), 'empty.txt');
     writeFileSync(empty, '');
-    const end = await runTs('server/src/cli/import.ts', [empty, '--apply', '--plan-id', 'yc-lqstg-2018'], { DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: SEEDS_DIR });
+    const end = await runTs('server/src/cli/import.ts', [empty, '--apply', '--plan-id', 'yc-lqstg-2018'], {
+      DUBAN_DATA_DIR: dir,
+      DUBAN_SEEDS_DIR: SEEDS_DIR,
+    });
     expect(end.code).toBe(1);
     expect(end.stderr).toContain('导入失败 [IMPORT_EMPTY]');
     const store = await openStore(dir, { clock: () => new Date() });

@@ -7,16 +7,31 @@ import { ROOT, seedDirectory } from '../helpers/seeds.js';
 
 const units = (r: ImportResult, number: number, kind = 'measure', nth = 0) => {
   const task = r.tasks.filter((t) => t.kind === kind && t.number === number)[nth]!;
-  return r.assignments.filter((a) => a.taskId === task.id).map((a) => `${a.role}:${a.unitId}${a.status === 'toDesignate' ? '?' : ''}${a.viaGroupId ? `<${a.viaGroupId}` : ''}`);
+  return r.assignments
+    .filter((a) => a.taskId === task.id)
+    .map(
+      (a) => `${a.role}:${a.unitId}${a.status === 'toDesignate' ? '?' : ''}${a.viaGroupId ? `<${a.viaGroupId}` : ''}`,
+    );
 };
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('a task-decomposition document with 牵头单位:/配合单位: lines', () => {
-  const load = () => importPlan({ name: 'field-lines-plan.txt', content: new Uint8Array(readFileSync(`${ROOT}tests/fixtures/field-lines-plan.txt`)) }, seedDirectory());
+  const load = () =>
+    importPlan(
+      {
+        name: 'field-lines-plan.txt',
+        content: new Uint8Array(readFileSync(`${ROOT}tests/fixtures/field-lines-plan.txt`)),
+      },
+      seedDirectory(),
+    );
 
   it('reads title, issuer, date, sections and items numbered 1. 1、 (一)', async () => {
     const r = await load();
-    expect(r.plan).toMatchObject({ title: '越城区2019年数字化转型重点工作任务分解', issuer: '越城区人民政府办公室', issuedOn: '2019-03-05' });
+    expect(r.plan).toMatchObject({
+      title: '越城区2019年数字化转型重点工作任务分解',
+      issuer: '越城区人民政府办公室',
+      issuedOn: '2019-03-05',
+    });
     expect(r.sections.map((s) => [s.label, s.title])).toEqual([
       ['一、', '推进政务服务数字化'],
       ['二、', '加强数据共享'],
@@ -66,17 +81,28 @@ describe('a task-decomposition document with 牵头单位:/配合单位: lines',
     expect(r.report.warnings.find((w) => w.line === 17)!.message).toContain('区大数据中心');
     expect(r.report.warnings.find((w) => w.code === 'UNKNOWN_UNIT' && w.line === 22)!.message).toContain('区公安分局');
     expect(r.provisionalUnits.map((u) => u.name)).toEqual(['区大数据中心', '区公安分局']);
-    expect(r.report.counts).toMatchObject({ sections: 2, measures: 4, keyTasks: 0, provisionalUnits: 2, skippedLines: 1 });
+    expect(r.report.counts).toMatchObject({
+      sections: 2,
+      measures: 4,
+      keyTasks: 0,
+      provisionalUnits: 2,
+      skippedLines: 1,
+    });
   });
 
   it('turns a dated requirement in prose into an obligation of every assigned unit', async () => {
     const r = await load();
-    expect(r.obligations).toEqual([expect.objectContaining({ due: '2019-04-30', whoText: '各单位', appliesTo: 'allAssigned', what: '报送工作计划' })]);
+    expect(r.obligations).toEqual([
+      expect.objectContaining({ due: '2019-04-30', whoText: '各单位', appliesTo: 'allAssigned', what: '报送工作计划' }),
+    ]);
   });
 });
 
 describe('the "first listed unit leads" convention', () => {
-  const doc = (note = '') => text(`一、重点任务\n1.建立工作专班。(责任单位:区府办、区财政局、区发改局)\n2.完善考核办法。(责任单位:△区督考办、区府办)\n${note}`);
+  const doc = (note = '') =>
+    text(
+      `一、重点任务\n1.建立工作专班。(责任单位:区府办、区财政局、区发改局)\n2.完善考核办法。(责任单位:△区督考办、区府办)\n${note}`,
+    );
 
   it('by default every unit without △ leads its own part', async () => {
     const r = await importPlan({ name: 'a.txt', content: doc() }, seedDirectory());
@@ -124,7 +150,9 @@ describe('an .xlsx task list', () => {
       ['一、', '优化审批服务'],
       ['(二)', '强化要素保障'],
     ]);
-    expect(r.tasks.map((t) => [t.kind, t.number, t.title, t.schedule.type, t.schedule.due, t.sectionId?.split('.').at(-1)])).toEqual([
+    expect(
+      r.tasks.map((t) => [t.kind, t.number, t.title, t.schedule.type, t.schedule.due, t.sectionId?.split('.').at(-1)]),
+    ).toEqual([
       ['key', 1, '推行企业开办一日办结', 'deadline', '2019-09-30', 's1'],
       ['key', 2, '深化“标准地”改革', 'annual', undefined, 's1'],
       ['key', 3, '加强融资服务', 'annual', undefined, 's2'],
@@ -147,7 +175,10 @@ describe('an .xlsx task list', () => {
   it('reports a workbook without a recognisable header instead of importing nothing silently', async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('Sheet1').addRow(['a', 'b', 'c']);
-    const r = await importPlan({ name: 'x.xlsx', content: new Uint8Array(await wb.xlsx.writeBuffer()) }, seedDirectory());
+    const r = await importPlan(
+      { name: 'x.xlsx', content: new Uint8Array(await wb.xlsx.writeBuffer()) },
+      seedDirectory(),
+    );
     expect(r.tasks).toEqual([]);
     expect(r.report.warnings.map((w) => w.code)).toEqual(['NO_TITLE', 'SKIPPED_LINE', 'NO_TASKS']);
   });

@@ -51,7 +51,10 @@ const KEY_TASKS: Row[] = [
 ];
 
 /** What the assignments must be, computed from the unit directory file (not from the importer). */
-function expectedAssignments(leads: string[], cos: string[]): Array<{ unitName: string; role: string; viaGroup?: string; status: string }> {
+function expectedAssignments(
+  leads: string[],
+  cos: string[],
+): Array<{ unitName: string; role: string; viaGroup?: string; status: string }> {
   const dir = seedDirectory();
   const out = new Map<string, { unitName: string; role: string; viaGroup?: string; status: string }>();
   const refs = [...leads.map((n) => [n, 'lead'] as const), ...cos.map((n) => [n, 'co'] as const)];
@@ -100,7 +103,18 @@ describe('the seed plan, imported on first start and read through the API', () =
   it('has exactly 10 sections, with their measures', async () => {
     const sections = (await t.inject('/api/sections')).json();
     expect(sections.total).toBe(10);
-    expect(sections.items.map((s: { label: string }) => s.label)).toEqual(['(一)', '(二)', '(三)', '(四)', '(五)', '(六)', '(七)', '(八)', '(九)', '(十)']);
+    expect(sections.items.map((s: { label: string }) => s.label)).toEqual([
+      '(一)',
+      '(二)',
+      '(三)',
+      '(四)',
+      '(五)',
+      '(六)',
+      '(七)',
+      '(八)',
+      '(九)',
+      '(十)',
+    ]);
     expect(sections.items[0].title).toBe('大力实施政府系统党的建设工程');
     expect(sections.items[9].title).toBe('大力实施公务员素质能力提升工程');
     const lastOfSection = [5, 9, 13, 18, 22, 25, 28, 30, 34, 38];
@@ -131,17 +145,27 @@ describe('the seed plan, imported on first start and read through the API', () =
     expect(keys.map((k) => k.number)).toEqual(Array.from({ length: 36 }, (_, i) => i + 1));
   });
 
-  it.each(KEY_TASKS)('key task %i: lead, co-units (expanded) and schedule match the document', (n, leads, cos, type, due) => {
-    const task = keys.find((k) => k.number === n)!;
-    expect(task.schedule.type).toBe(type);
-    expect(task.schedule.due).toBe(due);
-    const actual = task.assignments.map((a) => ({ unitName: a.unitName, role: a.role, status: a.status, ...(a.viaGroup ? { viaGroup: a.viaGroup } : {}) }));
-    expect(actual.sort((a, b) => a.unitName.localeCompare(b.unitName))).toEqual(expectedAssignments(leads, cos));
-  });
+  it.each(KEY_TASKS)(
+    'key task %i: lead, co-units (expanded) and schedule match the document',
+    (n, leads, cos, type, due) => {
+      const task = keys.find((k) => k.number === n)!;
+      expect(task.schedule.type).toBe(type);
+      expect(task.schedule.due).toBe(due);
+      const actual = task.assignments.map((a) => ({
+        unitName: a.unitName,
+        role: a.role,
+        status: a.status,
+        ...(a.viaGroup ? { viaGroup: a.viaGroup } : {}),
+      }));
+      expect(actual.sort((a, b) => a.unitName.localeCompare(b.unitName))).toEqual(expectedAssignments(leads, cos));
+    },
+  );
 
   it('row 8 is led by 区督考办, row 22 by 区法制办 with 区司法局, row 29 is due 2021-12-31', async () => {
     const row8 = (await t.inject('/api/tasks/yc-lqstg-2018.k8')).json();
-    expect(row8.assignments.filter((a: { role: string }) => a.role === 'lead')).toEqual([expect.objectContaining({ unitId: 'dkb', unitName: '区督考办' })]);
+    expect(row8.assignments.filter((a: { role: string }) => a.role === 'lead')).toEqual([
+      expect.objectContaining({ unitId: 'dkb', unitName: '区督考办' }),
+    ]);
     const row22 = (await t.inject('/api/tasks/yc-lqstg-2018.k22')).json();
     expect(row22.assignments).toEqual([
       expect.objectContaining({ unitName: '区法制办', role: 'lead' }),
@@ -153,7 +177,16 @@ describe('the seed plan, imported on first start and read through the API', () =
 
   it('keeps an unexpandable group as one entry to be designated', () => {
     const row25 = keys.find((k) => k.number === 25)!;
-    expect(row25.assignments).toEqual([{ id: 'yc-lqstg-2018.k25.g-youguan', unitId: 'g-youguan', unitName: YG, role: 'lead', roleName: '待明确', status: 'toDesignate' }]);
+    expect(row25.assignments).toEqual([
+      {
+        id: 'yc-lqstg-2018.k25.g-youguan',
+        unitId: 'g-youguan',
+        unitName: YG,
+        role: 'lead',
+        roleName: '待明确',
+        status: 'toDesignate',
+      },
+    ]);
   });
 
   it('links key tasks to the measures they come from', () => {
@@ -165,10 +198,15 @@ describe('the seed plan, imported on first start and read through the API', () =
     expect(link(2)).toBeUndefined();
   });
 
-  it('turns the prose deadline for the 专项工作计划 into an obligation of the key tasks\' leads', async () => {
+  it("turns the prose deadline for the 专项工作计划 into an obligation of the key tasks' leads", async () => {
     const plan = (await t.inject('/api/plan')).json();
     expect(plan.obligations).toEqual([
-      expect.objectContaining({ due: '2018-11-20', whoText: '重点任务牵头部门', appliesTo: 'keyTaskLeads', what: '组织制订重点任务专项工作计划' }),
+      expect.objectContaining({
+        due: '2018-11-20',
+        whoText: '重点任务牵头部门',
+        appliesTo: 'keyTaskLeads',
+        what: '组织制订重点任务专项工作计划',
+      }),
     ]);
   });
 });

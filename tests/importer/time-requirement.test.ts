@@ -47,7 +47,12 @@ describe('time requirement → schedule rule', () => {
   });
 
   it('keeps unknown wording verbatim, flags it and treats it as annual', () => {
-    expect(parseTimeRequirement('视工作进展而调整', 2018).rule).toEqual({ type: 'annual', text: '视工作进展而调整', flagged: true, source: 'document' });
+    expect(parseTimeRequirement('视工作进展而调整', 2018).rule).toEqual({
+      type: 'annual',
+      text: '视工作进展而调整',
+      flagged: true,
+      source: 'document',
+    });
     expect(parseTimeRequirement('', 2018).rule).toMatchObject({ type: 'annual', flagged: true });
   });
 

@@ -4,21 +4,36 @@ import { parseUnitList, splitUnitNames } from '../../server/src/importer/unit-li
 import { seedDirectory } from '../helpers/seeds.js';
 
 const resolver = () => new UnitResolver(seedDirectory());
-const names = (text: string) => splitUnitNames(text, resolver().compoundNames).map((n) => `${n.marked ? '△' : ''}${n.name}`);
+const names = (text: string) =>
+  splitUnitNames(text, resolver().compoundNames).map((n) => `${n.marked ? '△' : ''}${n.name}`);
 
 describe('splitting a 责任单位 list', () => {
   it('does not split inside brackets of any width or style', () => {
-    expect(names('区政府党组,区政府各部门党组〔工委、党委〕,区府办')).toEqual(['区政府党组', '区政府各部门党组(工委、党委)', '区府办']);
+    expect(names('区政府党组,区政府各部门党组〔工委、党委〕,区府办')).toEqual([
+      '区政府党组',
+      '区政府各部门党组(工委、党委)',
+      '区府办',
+    ]);
     expect(names('区政府各部门党组（工委、党委）、区府办')).toEqual(['区政府各部门党组(工委、党委)', '区府办']);
   });
 
   it('recognises group names containing 、 before splitting', () => {
-    expect(names('区府办,各镇人民政府、街道办事处,区政府各部门')).toEqual(['区府办', '各镇人民政府、街道办事处', '区政府各部门']);
+    expect(names('区府办,各镇人民政府、街道办事处,区政府各部门')).toEqual([
+      '区府办',
+      '各镇人民政府、街道办事处',
+      '区政府各部门',
+    ]);
     expect(names('各镇人民政府、街道办事处、区财政局')).toEqual(['各镇人民政府、街道办事处', '区财政局']);
   });
 
   it('accepts full- and half-width separators, line breaks and spaces', () => {
-    expect(names('区府办，区财政局；区发改局;区人社局\n区信访局')).toEqual(['区府办', '区财政局', '区发改局', '区人社局', '区信访局']);
+    expect(names('区府办，区财政局；区发改局;区人社局\n区信访局')).toEqual([
+      '区府办',
+      '区财政局',
+      '区发改局',
+      '区人社局',
+      '区信访局',
+    ]);
     expect(names(' 区府办 、 区财政局 ')).toEqual(['区府办', '区财政局']);
     expect(names('区府办  区财政局')).toEqual(['区府办', '区财政局']);
   });
@@ -35,7 +50,12 @@ describe('roles', () => {
 
   it('△ marks the lead; the others are co-units', () => {
     expect(roles('△区法制办、区司法局')).toEqual(['lead:unit:fzb', 'co:unit:sfj']);
-    expect(roles('△区编办、区委政法委,区级有关部门,各镇人民政府、街道办事处')).toEqual(['lead:unit:bb', 'co:unit:zfw', 'co:group:g-youguan', 'co:group:g-zhenjie']);
+    expect(roles('△区编办、区委政法委,区级有关部门,各镇人民政府、街道办事处')).toEqual([
+      'lead:unit:bb',
+      'co:unit:zfw',
+      'co:group:g-youguan',
+      'co:group:g-zhenjie',
+    ]);
   });
 
   it('without △ every unit is responsible for its own part', () => {
@@ -48,7 +68,11 @@ describe('roles', () => {
   });
 
   it('resolves aliases and full names', () => {
-    expect(roles('区政府办公室、越城区发展和改革局、区委编办')).toEqual(['lead:unit:qfb', 'lead:unit:fgj', 'lead:unit:bb']);
+    expect(roles('区政府办公室、越城区发展和改革局、区委编办')).toEqual([
+      'lead:unit:qfb',
+      'lead:unit:fgj',
+      'lead:unit:bb',
+    ]);
   });
 
   it('turns unknown names into provisional units with stable ids and lists them', () => {

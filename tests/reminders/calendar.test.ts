@@ -33,14 +33,20 @@ describe('working-day calendar (Asia/Shanghai, chinese-days + overrides)', () =>
   });
 
   it('takes an override file for a missing year (and it wins for that year)', () => {
-    const withOverride = new WorkCalendar([{ year: 2027, holidays: { '2027-01-01': '元旦', '2027-02-08': '春节' }, workdays: { '2027-02-06': '春节调休上班' } }]);
+    const withOverride = new WorkCalendar([
+      {
+        year: 2027,
+        holidays: { '2027-01-01': '元旦', '2027-02-08': '春节' },
+        workdays: { '2027-02-06': '春节调休上班' },
+      },
+    ]);
     expect(withOverride.missingYears(2026, 2027)).toEqual([]);
     expect(withOverride.info('2027-02-06')).toMatchObject({ working: true, name: '春节调休上班', source: 'override' });
     expect(withOverride.isWorkingDay('2027-02-08')).toBe(false);
     expect(withOverride.isWorkingDay('2027-03-01')).toBe(true);
   });
 
-  it('loads the project\'s override directory (absent or valid)', async () => {
+  it("loads the project's override directory (absent or valid)", async () => {
     const loaded = await loadCalendar(SEEDS_DIR);
     expect(loaded.isWorkingDay('2026-02-14')).toBe(true);
   });

@@ -20,7 +20,13 @@ import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import type { Store } from '../../server/src/store/ports.js';
 import { openStore } from '../../server/src/store/open-store.js';
 
-const [dir, emulatorUrl, appJson, nowIso, crashAtText] = process.argv.slice(2) as [string, string, string, string, string | undefined];
+const [dir, emulatorUrl, appJson, nowIso, crashAtText] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string | undefined,
+];
 const crashAt = crashAtText === undefined ? undefined : Number(crashAtText);
 const app = JSON.parse(appJson) as { appKey: string; appSecret: string; agentId: number; robotCode: string };
 const now = new Date(nowIso);
@@ -48,11 +54,26 @@ function around<T extends object, K extends keyof T>(target: T, key: K, name: st
 
 const store: Store = await openStore(dir, { clock: () => now, crashPoint: (name) => point(name) });
 around(store, 'transact', 'transaction');
-const channel: Channel = new DingTalkChannel({ ...app, apiBase: emulatorUrl, oapiBase: emulatorUrl, qps: 0, retry: { baseMs: 5, maxMs: 50, attempts: 10 } });
-for (const key of ['sendNotice', 'sendRobot', 'createTodo', 'completeTodo'] as const) around(channel, key, `channel.${key}`);
+const channel: Channel = new DingTalkChannel({
+  ...app,
+  apiBase: emulatorUrl,
+  oapiBase: emulatorUrl,
+  qps: 0,
+  retry: { baseMs: 5, maxMs: 50, attempts: 10 },
+});
+for (const key of ['sendNotice', 'sendRobot', 'createTodo', 'completeTodo'] as const)
+  around(channel, key, `channel.${key}`);
 
 const dispatcher = new Dispatcher(store, channel, log, { concurrency: 4 });
-const scheduler = new Scheduler({ store, calendar: new WorkCalendar(), policy: DEFAULT_POLICY, clock: { now: () => now }, log, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
+const scheduler = new Scheduler({
+  store,
+  calendar: new WorkCalendar(),
+  policy: DEFAULT_POLICY,
+  clock: { now: () => now },
+  log,
+  dispatcher,
+  publicUrl: 'http://127.0.0.1:3000',
+});
 await dispatcher.resetStale(now);
 await scheduler.runUntilIdle(now, 50);
 if (crashAt !== undefined) point('end of run'); // fewer points than k: crash after the last write

@@ -23,14 +23,25 @@ interface ChildRun {
 /** One run of crash-child.ts; with `crashAt` it kills itself at that injected crash point. */
 function run(args: string[], crashAt?: number): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/reminders/crash-child.ts', ...args, ...(crashAt === undefined ? [] : [String(crashAt)])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'tests/reminders/crash-child.ts',
+        ...args,
+        ...(crashAt === undefined ? [] : [String(crashAt)]),
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code, signal) => {
       if (signal === 'SIGKILL') resolve({ outcome: 'killed', where: /CRASH .*/.exec(out)?.[0] ?? 'unknown' });
-      else if (code === 0 && out.includes('DONE')) resolve({ outcome: 'done', where: /POINTS \d+/.exec(out)?.[0] ?? '' });
+      else if (code === 0 && out.includes('DONE'))
+        resolve({ outcome: 'done', where: /POINTS \d+/.exec(out)?.[0] ?? '' });
       else reject(new Error(`child failed (${code}) ${seedNote}: ${err}`));
     });
   });
@@ -63,16 +74,26 @@ describe('reminder crash safety', () => {
         const check = await openStore(dir, { clock: () => new Date() });
         const state = check.state.get();
         const planned: LedgerEvent[] = [];
-        for await (const e of check.ledger.read()) if (e.type === 'reminders.planned' && e.subject.id === day) planned.push(e);
+        for await (const e of check.ledger.read())
+          if (e.type === 'reminders.planned' && e.subject.id === day) planned.push(e);
         expect(planned, `${day} planned once ${seedNote}`).toHaveLength(1);
         const notices = state.outbox.filter((r) => r.kind === 'notice' && r.date === day);
         expect(notices.length).toBeGreaterThan(0);
-        expect(notices.filter((r) => r.status !== 'sent').map((r) => r.key), seedNote).toEqual([]);
+        expect(
+          notices.filter((r) => r.status !== 'sent').map((r) => r.key),
+          seedNote,
+        ).toEqual([]);
         const title = `${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
         for (const row of notices) {
-          const inbox = await emu.admin<{ items: Array<{ kind: string; msg: { action_card: { title: string } } }> }>('GET', `/messages?userid=${String((row.payload as { userId?: string }).userId)}`);
+          const inbox = await emu.admin<{ items: Array<{ kind: string; msg: { action_card: { title: string } } }> }>(
+            'GET',
+            `/messages?userid=${String((row.payload as { userId?: string }).userId)}`,
+          );
           const wanted = `${row.key.startsWith('weekly:') ? '每周督办简报' : row.key.includes(':escalation:') ? '逾期督办' : '督办提醒'} · ${title}`;
-          expect(inbox.items.filter((i) => i.kind === 'notice' && i.msg.action_card.title === wanted), `${row.key} ${seedNote}`).toHaveLength(1);
+          expect(
+            inbox.items.filter((i) => i.kind === 'notice' && i.msg.action_card.title === wanted),
+            `${row.key} ${seedNote}`,
+          ).toHaveLength(1);
         }
         const todos = Object.values(state.todos);
         expect(todos.every((t) => t.todoId)).toBe(true);
@@ -86,6 +107,10 @@ describe('reminder crash safety', () => {
     }
     expect(kills).toHaveLength(DAYS.length * KILLS_PER_DAY);
     // the kills fell between every kind of step, not only at one
-    for (const step of ['before transaction', 'state written', 'ledger appended', 'channel.sendNotice']) expect(kills.some((k) => k.includes(step)), `${step} ${seedNote}\n${kills.join('\n')}`).toBe(true);
+    for (const step of ['before transaction', 'state written', 'ledger appended', 'channel.sendNotice'])
+      expect(
+        kills.some((k) => k.includes(step)),
+        `${step} ${seedNote}\n${kills.join('\n')}`,
+      ).toBe(true);
   }, 600_000);
 });

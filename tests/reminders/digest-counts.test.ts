@@ -24,7 +24,15 @@ describe('digest counts match 我的任务', () => {
     for (const day of ['2018-11-13', '2018-11-22', '2019-01-02', '2019-03-25', '2019-06-26']) {
       // officials have done a random part of what they owe
       const open = Object.values(t.store.state.get().obligations).filter((o) => o.status === 'open');
-      const done = open.filter(() => rng.next() < 0.3).map((o) => ({ obligationId: o.id, action: 'acknowledge' as const, channel: 'miniapp' as const, actor: { type: 'person' as const, id: 'p-test' }, at: new Date() }));
+      const done = open
+        .filter(() => rng.next() < 0.3)
+        .map((o) => ({
+          obligationId: o.id,
+          action: 'acknowledge' as const,
+          channel: 'miniapp' as const,
+          actor: { type: 'person' as const, id: 'p-test' },
+          at: new Date(),
+        }));
       await fulfilObligations(t.store, done);
       const now = at(`${day}T09:00`);
       t.deps.clock.set(now.toISOString());
@@ -32,7 +40,12 @@ describe('digest counts match 我的任务', () => {
       for (const r of plan.reminders.filter((x) => x.kind === 'digest')) {
         const mine = myItems(t.store.state.get(), progress, viewerFor(t.store.state.get(), r.personId));
         const overdue = mine.counts.red;
-        expect({ day, person: r.personId, total: r.open?.total, overdue: r.open?.overdue }).toEqual({ day, person: r.personId, total: mine.items.length, overdue });
+        expect({ day, person: r.personId, total: r.open?.total, overdue: r.open?.overdue }).toEqual({
+          day,
+          person: r.personId,
+          total: mine.items.length,
+          overdue,
+        });
         const text = (digestMessage(r, 'http://x', policy.digest.maxItems) as { markdown: string }).markdown;
         expect(text).toContain(`您的单位有 ${mine.items.length} 项待办${overdue ? `,其中 ${overdue} 项已逾期` : ''}`);
         const listed = (text.match(/^\d+\. /gm) ?? []).length;

@@ -10,7 +10,10 @@ import { at, calendar, policy } from '../helpers/reminders.js';
 import { fixedClock, seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 import { updateState } from '../helpers/store-writes.js';
 
-type Inbox = { items: Array<{ kind: string; msg: { action_card: { title: string; markdown: string } }; read: boolean; id: string }>; todos: Array<{ id: string; done: boolean; subject: string }> };
+type Inbox = {
+  items: Array<{ kind: string; msg: { action_card: { title: string; markdown: string } }; read: boolean; id: string }>;
+  todos: Array<{ id: string; done: boolean; subject: string }>;
+};
 
 describe('scheduler + outbox + dispatcher against the emulator', () => {
   let emu: RunningEmulator;
@@ -25,7 +28,15 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     t = await seededApp();
     channel = channelFor(emu, { qps: 0 });
     const dispatcher = new Dispatcher(t.store, channel, silentLog, { concurrency: 8 });
-    scheduler = new Scheduler({ store: t.store, calendar, policy, clock, log: silentLog, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
+    scheduler = new Scheduler({
+      store: t.store,
+      calendar,
+      policy,
+      clock,
+      log: silentLog,
+      dispatcher,
+      publicUrl: 'http://127.0.0.1:3000',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -52,16 +63,27 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     const preview = scheduler.preview(clock.now());
     await drain();
     const digests = preview.reminders.filter((r) => r.kind === 'digest');
-    for (const r of digests) expect((await inbox(r.userId)).items.filter((i) => i.kind === 'notice'), r.userId).toHaveLength(1);
+    for (const r of digests)
+      expect(
+        (await inbox(r.userId)).items.filter((i) => i.kind === 'notice'),
+        r.userId,
+      ).toHaveLength(1);
     const fzb = await inbox('dt-fzb-c');
     expect(fzb.items[0]!.msg.action_card.title).toBe('督办提醒 · 11月1日');
     const text = fzb.items[0]!.msg.action_card.markdown;
     expect(text).toContain('吴超,您的单位有 12 项待办,最紧急的是');
-    expect(text).toContain('1. **重点任务1** 高标准严要求开展政府系统“不忘初心、牢记使命”… — 签收,11月8日截止,还有 5 个工作日');
+    expect(text).toContain(
+      '1. **重点任务1** 高标准严要求开展政府系统“不忘初心、牢记使命”… — 签收,11月8日截止,还有 5 个工作日',
+    );
     expect(text).toContain('另有 4 项,请在督办通中查看。');
     expect(Buffer.byteLength(JSON.stringify(fzb.items[0]!.msg))).toBeLessThanOrEqual(2048);
     // the year's 签收 arrive together: one 待办 listing the 12 tasks, not 12 identical-looking rows
-    expect(fzb.todos).toEqual([expect.objectContaining({ done: false, subject: expect.stringMatching(/^2018年度签收 12 项任务\(区法制办\):重点任务1、/) })]);
+    expect(fzb.todos).toEqual([
+      expect.objectContaining({
+        done: false,
+        subject: expect.stringMatching(/^2018年度签收 12 项任务\(区法制办\):重点任务1、/),
+      }),
+    ]);
     expect(await events('reminders.planned')).toHaveLength(1);
     expect((await events('reminder.sent')).length).toBe(digests.length);
 
@@ -76,21 +98,34 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     clock.set('2018-11-01T09:11:00+08:00');
     await drain();
     const first = (await events('reminder.delivery')).filter((e) => (e.payload as { check: number }).check === 1);
-    expect(first.find((e) => (e.payload as { userId: string }).userId === 'dt-fzb-c')!.payload).toMatchObject({ status: 'read' });
-    expect(first.find((e) => (e.payload as { userId: string }).userId === 'dt-sfj-c')!.payload).toMatchObject({ status: 'delivered' });
+    expect(first.find((e) => (e.payload as { userId: string }).userId === 'dt-fzb-c')!.payload).toMatchObject({
+      status: 'read',
+    });
+    expect(first.find((e) => (e.payload as { userId: string }).userId === 'dt-sfj-c')!.payload).toMatchObject({
+      status: 'delivered',
+    });
     const sfj = await inbox('dt-sfj-c');
     await emu.admin('POST', `/messages/${sfj.items[0]!.id}/read`);
     clock.set('2018-11-01T17:00:00+08:00');
     await drain();
     const second = (await events('reminder.delivery')).filter((e) => (e.payload as { check: number }).check === 2);
-    expect(second.find((e) => (e.payload as { userId: string }).userId === 'dt-sfj-c')!.payload).toMatchObject({ status: 'read' });
+    expect(second.find((e) => (e.payload as { userId: string }).userId === 'dt-sfj-c')!.payload).toMatchObject({
+      status: 'read',
+    });
     expect(await events('reminder.failed')).toEqual([]);
   });
 
   it('completes the 待办 when every obligation it covers is fulfilled by an action', async () => {
     const [todoKey, todo] = Object.entries(t.store.state.get().todos).find(([, v]) => v.personId === 'p-fzb-c')!;
     expect(todo.obligationIds).toHaveLength(12);
-    const ack = (obligationId: string) => fulfilObligation(t.store, { obligationId, action: 'acknowledge', channel: 'api', actor: { type: 'person', id: 'p-fzb-c' }, at: clock.now() });
+    const ack = (obligationId: string) =>
+      fulfilObligation(t.store, {
+        obligationId,
+        action: 'acknowledge',
+        channel: 'api',
+        actor: { type: 'person', id: 'p-fzb-c' },
+        at: clock.now(),
+      });
     for (const id of todo.obligationIds.slice(0, 11)) await ack(id);
     await drain();
     expect((await inbox('dt-fzb-c')).todos.filter((x) => x.done)).toEqual([]);
@@ -98,7 +133,9 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     await ack(todo.obligationIds[11]!);
     await drain();
     const done = (await inbox('dt-fzb-c')).todos.filter((x) => x.done);
-    expect(done).toEqual([expect.objectContaining({ id: todo.todoId, subject: expect.stringContaining('2018年度签收 12 项任务') })]);
+    expect(done).toEqual([
+      expect.objectContaining({ id: todo.todoId, subject: expect.stringContaining('2018年度签收 12 项任务') }),
+    ]);
     expect((await events('todo.completed')).length).toBe(1);
   });
 
@@ -118,14 +155,32 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
   it('resets a claim left by a crash: same day → sent again, a later day → expired, not sent', async () => {
     const stuck = (key: string, date: string) =>
       updateState(t.store, (d) => {
-        d.outbox.push({ key, kind: 'notice', date, personId: 'p-qfb-c', payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: `stuck ${date}` } }, status: 'claimed', attempts: 1, runAt: at('2018-11-07T09:00').toISOString(), lockedAt: at('2018-11-07T09:00').toISOString(), createdAt: at('2018-11-07T09:00').toISOString() });
+        d.outbox.push({
+          key,
+          kind: 'notice',
+          date,
+          personId: 'p-qfb-c',
+          payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: `stuck ${date}` } },
+          status: 'claimed',
+          attempts: 1,
+          runAt: at('2018-11-07T09:00').toISOString(),
+          lockedAt: at('2018-11-07T09:00').toISOString(),
+          createdAt: at('2018-11-07T09:00').toISOString(),
+        });
       });
     await stuck('notice:test:old', '2018-11-07');
     await stuck('notice:test:today', '2018-11-08');
     const dispatcher = new Dispatcher(t.store, channel, silentLog);
     expect(await dispatcher.resetStale(clock.now())).toEqual({ reset: 1, expired: 1 });
     await drain();
-    const texts = (await emu.admin<{ items: Array<{ kind: string; msg: { text?: { content: string } } }> }>('GET', '/messages?userid=dt-qfb-c')).items.map((i) => i.msg?.text?.content).filter(Boolean);
+    const texts = (
+      await emu.admin<{ items: Array<{ kind: string; msg: { text?: { content: string } } }> }>(
+        'GET',
+        '/messages?userid=dt-qfb-c',
+      )
+    ).items
+      .map((i) => i.msg?.text?.content)
+      .filter(Boolean);
     expect(texts).toEqual(['stuck 2018-11-08']);
     expect((await events('reminder.abandoned')).map((e) => e.subject.id)).toEqual(['notice:test:old']);
   });
@@ -142,9 +197,16 @@ describe('scheduler + outbox + dispatcher against the emulator', () => {
     };
     await scheduler.catchUpTo(new Date('2018-11-14T09:00:00+08:00'), moveTo);
     expect(moves).toEqual(['2018-11-08T01:10:00.000Z', '2018-11-08T09:00:00.000Z']);
-    const checks = (await events('reminder.delivery')).filter((e) => e.subject.id === 'notice:digest:p-sfj-c:2018-11-08');
-    expect(checks.map((e) => e.payload)).toEqual([expect.objectContaining({ check: 1, status: 'read' }), expect.objectContaining({ check: 2, status: 'read' })]);
+    const checks = (await events('reminder.delivery')).filter(
+      (e) => e.subject.id === 'notice:digest:p-sfj-c:2018-11-08',
+    );
+    expect(checks.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ check: 1, status: 'read' }),
+      expect.objectContaining({ check: 2, status: 'read' }),
+    ]);
     expect(await events('reminder.failed')).toEqual([]);
-    expect(t.store.state.get().outbox.filter((r) => r.status === 'pending' && r.runAt < '2018-11-14T01:00:00.000Z')).toEqual([]);
+    expect(
+      t.store.state.get().outbox.filter((r) => r.status === 'pending' && r.runAt < '2018-11-14T01:00:00.000Z'),
+    ).toEqual([]);
   });
 });

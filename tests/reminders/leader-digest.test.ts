@@ -14,11 +14,20 @@ describe("the leaders' weekly digest", () => {
   beforeAll(async () => {
     t = await seededApp();
     channel = new FakeChannel(clock.now);
-    scheduler = new Scheduler({ store: t.store, calendar, policy, clock, log: silentLog, dispatcher: new Dispatcher(t.store, channel, silentLog), publicUrl: 'http://127.0.0.1:3000' });
+    scheduler = new Scheduler({
+      store: t.store,
+      calendar,
+      policy,
+      clock,
+      log: silentLog,
+      dispatcher: new Dispatcher(t.store, channel, silentLog),
+      publicUrl: 'http://127.0.0.1:3000',
+    });
   });
   afterAll(async () => t.close());
 
-  const to = (userId: string) => channel.notices.filter((n) => n.userId === userId).map((n) => n.message as { title: string; markdown: string });
+  const to = (userId: string) =>
+    channel.notices.filter((n) => n.userId === userId).map((n) => n.message as { title: string; markdown: string });
 
   it('goes out on the first working day of a week (after a holiday, the day after it)', () => {
     expect(firstWorkingDayOfWeek({ calendar, policy }, '2019-06-24')).toBe(true); // Monday
@@ -28,7 +37,7 @@ describe("the leaders' weekly digest", () => {
     expect(firstWorkingDayOfWeek({ calendar, policy }, '2019-01-02')).toBe(true); // the Saturday before was worked, but in the week before
   });
 
-  it('lists a unit leader\'s red and yellow parts only, gives a district leader the district, and is their one message that day', async () => {
+  it("lists a unit leader's red and yellow parts only, gives a district leader the district, and is their one message that day", async () => {
     await scheduler.runUntilIdle(clock.now());
     const unitLeader = to('dt-fsjd-l');
     expect(unitLeader).toHaveLength(1);
@@ -51,14 +60,27 @@ describe("the leaders' weekly digest", () => {
     expect(to('dt-fsjd-l').filter((m) => m.title.startsWith('每周督办简报'))).toHaveLength(1);
   });
 
-  it('a supervisor\'s escalation is not called 通报 and opens the drill-down of exactly what it lists', async () => {
-    const escalations = channel.notices.filter((n) => n.userId === 'dt-dkb-s2').map((n) => n.message as { title: string; markdown: string; buttons: Array<{ url: string }> });
+  it("a supervisor's escalation is not called 通报 and opens the drill-down of exactly what it lists", async () => {
+    const escalations = channel.notices
+      .filter((n) => n.userId === 'dt-dkb-s2')
+      .map((n) => n.message as { title: string; markdown: string; buttons: Array<{ url: string }> });
     expect(escalations.length).toBeGreaterThan(0);
     for (const m of escalations) expect(`${m.title}${m.markdown}`).not.toContain('通报');
     const url = new URL(escalations[0]!.buttons[0]!.url.replace('#/parts?', 'parts?'));
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ light: 'red', minOverdueDays: String(policy.escalation.supervisorAfterOverdueWorkingDays) });
-    const parts = (await t.inject(`/api/overview/parts?light=red&minOverdueDays=${policy.escalation.supervisorAfterOverdueWorkingDays}`)).json();
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      light: 'red',
+      minOverdueDays: String(policy.escalation.supervisorAfterOverdueWorkingDays),
+    });
+    const parts = (
+      await t.inject(
+        `/api/overview/parts?light=red&minOverdueDays=${policy.escalation.supervisorAfterOverdueWorkingDays}`,
+      )
+    ).json();
     expect(parts.total).toBeGreaterThan(0);
-    expect(parts.items.every((p: { overdueDays: number }) => p.overdueDays >= policy.escalation.supervisorAfterOverdueWorkingDays)).toBe(true);
+    expect(
+      parts.items.every(
+        (p: { overdueDays: number }) => p.overdueDays >= policy.escalation.supervisorAfterOverdueWorkingDays,
+      ),
+    ).toBe(true);
   });
 });

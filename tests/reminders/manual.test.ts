@@ -14,11 +14,22 @@ describe('obligations the 督考办 adds by hand', () => {
 
   it('reach only the chosen units of a superior-directed task, on the nudge days', async () => {
     const supervisor = { type: 'person' as const, id: 'p-dkb-s1', name: '周晓梅' };
-    await addManualObligation(t.store, { calendar, policy }, { taskId: 'yc-lqstg-2018.k9', unitIds: ['bb'], label: '机构改革方案落实情况报告', due: '2019-04-30' }, supervisor);
+    await addManualObligation(
+      t.store,
+      { calendar, policy },
+      { taskId: 'yc-lqstg-2018.k9', unitIds: ['bb'], label: '机构改革方案落实情况报告', due: '2019-04-30' },
+      supervisor,
+    );
     const eve = calendar.addWorkingDays('2019-04-30', -1);
     const plan = planReminders(t.store.state.get(), calendar, policy, at(`${eve}T09:00`));
     const bb = plan.reminders.find((r) => r.personId === 'p-bb-c')!;
-    expect(bb.items.find((i) => i.kind === 'manual')).toMatchObject({ taskNumber: 9, label: '机构改革方案落实情况报告', due: '2019-04-30', stage: 'before', workingDays: 1 });
+    expect(bb.items.find((i) => i.kind === 'manual')).toMatchObject({
+      taskNumber: 9,
+      label: '机构改革方案落实情况报告',
+      due: '2019-04-30',
+      stage: 'before',
+      workingDays: 1,
+    });
     const town = plan.reminders.find((r) => r.personId === 'p-fsjd-c');
     expect(town?.items.some((i) => i.kind === 'manual') ?? false).toBe(false);
     let events = 0;

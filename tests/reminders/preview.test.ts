@@ -25,8 +25,23 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
     sim = new SimClock(t.store, new Date('2018-11-01T09:00:00+08:00'));
     channel = new FakeChannel(() => sim.now());
     const dispatcher = new Dispatcher(t.store, channel, silentLog);
-    const scheduler = new Scheduler({ store: t.store, calendar, policy, clock: sim, log: silentLog, dispatcher, publicUrl: 'http://127.0.0.1:3000' });
-    t.app = await buildApp({ ...t.deps, clock: sim }, { ...t.appOptions, reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime } }, warnings: () => ['缺少 2027 年的节假日数据'] });
+    const scheduler = new Scheduler({
+      store: t.store,
+      calendar,
+      policy,
+      clock: sim,
+      log: silentLog,
+      dispatcher,
+      publicUrl: 'http://127.0.0.1:3000',
+    });
+    t.app = await buildApp(
+      { ...t.deps, clock: sim },
+      {
+        ...t.appOptions,
+        reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime } },
+        warnings: () => ['缺少 2027 年的节假日数据'],
+      },
+    );
   });
   afterAll(async () => t.close());
 
@@ -36,24 +51,40 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
     const body = res.json();
     expect(body).toMatchObject({ date: '2019-06-14', workingDay: true, dayName: '周五' });
     expect(body.reminders.length).toBeGreaterThan(0);
-    expect((await t.inject('/api/reminders/preview?at=2019-10-01')).json()).toMatchObject({ workingDay: false, dayName: '国庆节', reminders: [] });
+    expect((await t.inject('/api/reminders/preview?at=2019-10-01')).json()).toMatchObject({
+      workingDay: false,
+      dayName: '国庆节',
+      reminders: [],
+    });
     expect((await t.inject('/api/reminders/preview?at=tomorrow')).json()).toMatchObject({ code: 'VALIDATION_FAILED' });
     for (const far of ['1900-01-01', '2999-01-01']) {
       const res = await t.inject(`/api/reminders/preview?at=${far}`);
-      expect({ far, status: res.statusCode, code: res.json().code }).toEqual({ far, status: 400, code: 'VALIDATION_FAILED' });
+      expect({ far, status: res.statusCode, code: res.json().code }).toEqual({
+        far,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
     }
   });
 
   it('moves the simulated clock to the next working day, +1 week or a date, and runs the scheduler', async () => {
-    expect((await t.inject('/dev/clock')).json()).toMatchObject({ date: '2018-11-01', dayName: '周四', simulated: true });
+    expect((await t.inject('/dev/clock')).json()).toMatchObject({
+      date: '2018-11-01',
+      dayName: '周四',
+      simulated: true,
+    });
     const next = (await t.inject({ method: 'POST', url: '/dev/clock', payload: { advance: 'nextWorkingDay' } })).json();
     expect(next).toMatchObject({ date: '2018-11-02', dayName: '周五', tick: { planned: { reminders: 0 } } }); // 签收 due 11-08: no nudge 4 days before
     const eve = (await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2018-11-07' } })).json();
     expect(eve.tick.planned.reminders).toBeGreaterThan(0);
     expect(channel.notices.length).toBe(eve.tick.planned.reminders);
     expect(channel.notices.every((n) => n.at.toISOString().startsWith('2018-11-07T01:0'))).toBe(true);
-    expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { advance: 'week' } })).json()).toMatchObject({ date: '2018-11-14' });
-    expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019-10-01' } })).json()).toMatchObject({ date: '2019-10-01', dayName: '国庆节', workingDay: false });
+    expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { advance: 'week' } })).json()).toMatchObject({
+      date: '2018-11-14',
+    });
+    expect((await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019-10-01' } })).json()).toMatchObject(
+      { date: '2019-10-01', dayName: '国庆节', workingDay: false },
+    );
     // the ledger is in time order: back in time is refused with a message, nothing moves
     const back = await t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019-03-01' } });
     expect(back.statusCode).toBe(409);
@@ -82,7 +113,16 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
     const moving = t.inject({ method: 'POST', url: '/dev/clock', payload: { to: '2019-12-20' } });
     await atGate;
     const during = (await t.inject('/dev/clock')).json();
-    expect(during).toMatchObject({ date: '2019-12-20', busy: { date: '2019-12-20', phase: 'sending', done: expect.any(Number), total: expect.any(Number), seconds: expect.any(Number) } });
+    expect(during).toMatchObject({
+      date: '2019-12-20',
+      busy: {
+        date: '2019-12-20',
+        phase: 'sending',
+        done: expect.any(Number),
+        total: expect.any(Number),
+        seconds: expect.any(Number),
+      },
+    });
     expect(during.busy.total).toBeGreaterThan(2);
     expect(during.busy.done).toBeLessThan(during.busy.total);
     release();
@@ -94,7 +134,10 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
   });
 
   it('reports degraded health while a calendar year is missing', async () => {
-    expect((await t.inject('/api/health')).json()).toMatchObject({ status: 'degraded', warnings: expect.arrayContaining(['缺少 2027 年的节假日数据']) });
+    expect((await t.inject('/api/health')).json()).toMatchObject({
+      status: 'degraded',
+      warnings: expect.arrayContaining(['缺少 2027 年的节假日数据']),
+    });
   });
 
   it('npm run reminders -- --at … --dry-run --json prints { at, workingDay, dayName, reminders }', async () => {
@@ -125,12 +168,28 @@ describe('reminder preview, simulated clock and the reminders CLI', () => {
     const { readFileSync } = await import('node:fs');
     const now = JSON.parse(readFileSync(path, 'utf8'));
     // version 1: the plan and the directory only (obligations were the prose deadlines)
-    const keep = ['directory', 'units', 'groups', 'people', 'peopleSample', 'plans', 'activePlanId', 'sections', 'tasks', 'assignments', 'imports'];
+    const keep = [
+      'directory',
+      'units',
+      'groups',
+      'people',
+      'peopleSample',
+      'plans',
+      'activePlanId',
+      'sections',
+      'tasks',
+      'assignments',
+      'imports',
+    ];
     const v1 = { ...Object.fromEntries(keep.map((k) => [k, now[k]])), obligations: [] };
     writeFileSync(path, JSON.stringify({ ...v1, schemaVersion: 1 }));
     expect(migrate({ ...v1, schemaVersion: 1 }).from).toBe(1);
     const reopened = await openStore(dir, { clock: () => new Date() });
-    expect(reopened.state.get()).toMatchObject({ schemaVersion: STATE_VERSION, outbox: [], scheduler: { lastPlannedDate: null } });
+    expect(reopened.state.get()).toMatchObject({
+      schemaVersion: STATE_VERSION,
+      outbox: [],
+      scheduler: { lastPlannedDate: null },
+    });
     await reopened.close();
   });
 });

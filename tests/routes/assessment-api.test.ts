@@ -9,7 +9,8 @@ describe('考评 over HTTP', () => {
     t.deps.clock.set('2020-01-06T09:00:00+08:00');
   });
   afterAll(async () => t.close());
-  const post = (url: string, payload: unknown, person?: string) => t.inject({ method: 'POST', url, payload: payload as Record<string, unknown> }, person);
+  const post = (url: string, payload: unknown, person?: string) =>
+    t.inject({ method: 'POST', url, payload: payload as Record<string, unknown> }, person);
 
   it('the 督考办 computes a draft units cannot see, publishes it, a unit reads its lines and appeals one item, the 督考办 decides', async () => {
     expect((await post('/api/assessments/2019/compute', {}, 'p-fsjd-c')).json().code).toBe('NOT_PERMITTED');
@@ -24,22 +25,47 @@ describe('考评 over HTTP', () => {
     const ranking = (await t.inject('/api/assessments/2019', 'p-fsjd-c')).json();
     expect(ranking.status).toBe('published');
     const mine = (await t.inject('/api/assessments/2019/units/fsjd', 'p-fsjd-c')).json();
-    expect(mine).toMatchObject({ year: 2019, status: 'published', canAppeal: true, base: 80, score: { unitId: 'fsjd' } });
+    expect(mine).toMatchObject({
+      year: 2019,
+      status: 'published',
+      canAppeal: true,
+      base: 80,
+      score: { unitId: 'fsjd' },
+    });
     expect(mine.score.raw).toBe(80 + mine.lines.reduce((n: number, l: { effective: number }) => n + l.effective, 0));
     expect((await t.inject('/api/assessments/2019/units/bhjd', 'p-fsjd-c')).json().code).toBe('FORBIDDEN');
     expect((await t.inject('/api/assessments/2019/units/bhjd', 'p-eval-1')).statusCode).toBe(200);
     const missed = mine.lines.find((l: { rule: string }) => l.rule === 'missed');
     // evidence must be the person's own upload
-    expect((await post('/api/assessments/2019/appeals', { obligationId: missed.obligationId, reason: '已按期线下报送', evidence: ['a'.repeat(64)] }, 'p-fsjd-c')).json().code).toBe('EVIDENCE_NOT_FOUND');
+    expect(
+      (
+        await post(
+          '/api/assessments/2019/appeals',
+          { obligationId: missed.obligationId, reason: '已按期线下报送', evidence: ['a'.repeat(64)] },
+          'p-fsjd-c',
+        )
+      ).json().code,
+    ).toBe('EVIDENCE_NOT_FOUND');
     const form = multipartBody('file', '回执.pdf', Buffer.from('%PDF-1.4\n回执\n%%EOF\n'));
-    const upload = (await t.inject({ method: 'POST', url: '/api/evidence', headers: form.headers, payload: form.payload }, 'p-fsjd-c')).json();
-    const appealed = await post('/api/assessments/2019/appeals', { obligationId: missed.obligationId, reason: '已按期线下报送', evidence: [upload.sha256] }, 'p-fsjd-c');
+    const upload = (
+      await t.inject({ method: 'POST', url: '/api/evidence', headers: form.headers, payload: form.payload }, 'p-fsjd-c')
+    ).json();
+    const appealed = await post(
+      '/api/assessments/2019/appeals',
+      { obligationId: missed.obligationId, reason: '已按期线下报送', evidence: [upload.sha256] },
+      'p-fsjd-c',
+    );
     expect(appealed.statusCode).toBe(200);
-    const appeal = appealed.json().lines.find((l: { obligationId?: string }) => l.obligationId === missed.obligationId).appeal;
+    const appeal = appealed
+      .json()
+      .lines.find((l: { obligationId?: string }) => l.obligationId === missed.obligationId).appeal;
     expect(appeal.evidence.map((e: { name: string }) => e.name)).toEqual(['回执.pdf']);
     // the appeal is on the task's timeline, so the 督考办 can open its evidence
     const task = missed.taskId as string;
-    const timeline = (await t.inject(`/api/tasks/${task}/overview`)).json().timeline as Array<{ type: string; evidence: Array<{ url: string }> }>;
+    const timeline = (await t.inject(`/api/tasks/${task}/overview`)).json().timeline as Array<{
+      type: string;
+      evidence: Array<{ url: string }>;
+    }>;
     const entry = timeline.find((e) => e.type === 'appeal.filed')!;
     expect((await t.inject(entry.evidence[0]!.url)).statusCode).toBe(200);
     const appealId = appeal.id;

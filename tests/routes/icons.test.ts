@@ -11,7 +11,9 @@ describe('both ports serve an icon (no 404 in every browser tab and log)', () =>
     expect(icon.headers['content-type']).toContain('image/svg+xml');
     expect(icon.body).toContain('<svg');
     expect((await t.inject('/app/favicon.svg', null)).body).toBe(icon.body);
-    expect((await t.inject('/app/', null)).body).toContain('<link rel="icon" type="image/svg+xml" href="/app/favicon.svg" />');
+    expect((await t.inject('/app/', null)).body).toContain(
+      '<link rel="icon" type="image/svg+xml" href="/app/favicon.svg" />',
+    );
     await t.close();
   });
 

@@ -13,7 +13,16 @@ describe('the import page API: upload, check, correct, apply', () => {
     t = await seededApp();
   });
   afterAll(async () => t.close());
-  const upload = (name: string, body: Buffer, personId?: string) => t.inject({ method: 'POST', url: '/api/imports', headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) }, payload: body }, personId);
+  const upload = (name: string, body: Buffer, personId?: string) =>
+    t.inject(
+      {
+        method: 'POST',
+        url: '/api/imports',
+        headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(name) },
+        payload: body,
+      },
+      personId,
+    );
   const events = async (type: string) => {
     const out: LedgerEvent[] = [];
     for await (const e of t.store.ledger.read()) if (e.type === type) out.push(e);
@@ -25,15 +34,26 @@ describe('the import page API: upload, check, correct, apply', () => {
     const res = await upload('数字经济实施意见.docx', corpus('11-numbered-two-roles.docx'));
     expect(res.statusCode).toBe(200);
     const p = res.json() as ImportPreview;
-    expect(p).toMatchObject({ name: '数字经济实施意见.docx', format: 'docx', title: '关于加快发展数字经济的实施意见', replaces: false });
-    expect(p.tasks.map((x) => [x.label, x.title, x.units.map((u) => `${u.role}:${u.name}:${u.kind}`), x.time.type])).toEqual([
+    expect(p).toMatchObject({
+      name: '数字经济实施意见.docx',
+      format: 'docx',
+      title: '关于加快发展数字经济的实施意见',
+      replaces: false,
+    });
+    expect(
+      p.tasks.map((x) => [x.label, x.title, x.units.map((u) => `${u.role}:${u.name}:${u.kind}`), x.time.type]),
+    ).toEqual([
       ['1', '培育数字经济核心产业', ['lead:区经信局:unit', 'co:区发改局:unit', 'co:区科技局:unit'], 'annual'],
       ['2', '推进产业数字化转型', ['lead:区经信局:unit', 'co:区商务局:unit', 'co:区农林局:unit'], 'annual'],
       ['3', '加强数字基础设施建设', ['lead:区住建局:unit', 'lead:区电子政务办:unit'], 'annual'],
     ]);
     expect(p.tasks[0]!.source).toMatchObject({ body: '培育数字经济核心产业。', units: '区经信局;区发改局、区科技局' });
     const groups = (await upload('清单.pdf', corpus('09-pdf-table.pdf'))).json() as ImportPreview;
-    expect(groups.tasks[5]!.units[1]).toMatchObject({ name: '各镇人民政府、街道办事处', kind: 'group', members: expect.arrayContaining(['府山街道', '东浦镇']) });
+    expect(groups.tasks[5]!.units[1]).toMatchObject({
+      name: '各镇人民政府、街道办事处',
+      kind: 'group',
+      members: expect.arrayContaining(['府山街道', '东浦镇']),
+    });
     expect(groups.tasks[5]!.reached).toBe(1 + groups.tasks[5]!.units[1]!.members!.length);
     const unknown = (await upload('乡村振兴.txt', corpus('10-unit-lists.txt'))).json() as ImportPreview;
     expect(unknown.tasks[1]!.units[1]).toMatchObject({ name: '各园区、平台', kind: 'toDesignate' });
@@ -46,34 +66,73 @@ describe('the import page API: upload, check, correct, apply', () => {
     const [first, second, third] = p.tasks;
     const corrections = [
       { taskId: second!.id, drop: true },
-      { taskId: third!.id, units: [{ name: '区住建局', role: 'lead' }, { name: '区电子政务办', role: 'co' }] },
+      {
+        taskId: third!.id,
+        units: [
+          { name: '区住建局', role: 'lead' },
+          { name: '区电子政务办', role: 'co' },
+        ],
+      },
       { taskId: first!.id, time: '2024年底前' },
     ];
     const res = await t.inject({ method: 'POST', url: `/api/imports/${p.upload}/apply`, payload: { corrections } });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ changed: true, planId: p.planId, tasks: 2, assignments: 5, corrections: 3, active: false });
+    expect(res.json()).toMatchObject({
+      changed: true,
+      planId: p.planId,
+      tasks: 2,
+      assignments: 5,
+      corrections: 3,
+      active: false,
+    });
     const s = t.store.state.get();
-    expect(s.tasks.filter((x) => x.planId === p.planId).map((x) => [x.label, x.schedule.type, x.schedule.due])).toEqual([
-      ['1', 'deadline', '2024-12-31'],
-      ['3', 'annual', undefined],
+    expect(s.tasks.filter((x) => x.planId === p.planId).map((x) => [x.label, x.schedule.type, x.schedule.due])).toEqual(
+      [
+        ['1', 'deadline', '2024-12-31'],
+        ['3', 'annual', undefined],
+      ],
+    );
+    expect(s.assignments.filter((a) => a.taskId === third!.id).map((a) => `${a.role}:${a.unitId}`)).toEqual([
+      'lead:zjzj',
+      'co:dzzwb',
     ]);
-    expect(s.assignments.filter((a) => a.taskId === third!.id).map((a) => `${a.role}:${a.unitId}`)).toEqual(['lead:zjzj', 'co:dzzwb']);
     const [imported] = (await events('plan.imported')).filter((e) => e.subject.id === p.planId);
-    expect(imported).toMatchObject({ channel: 'miniapp', actor: { type: 'person', id: 'p-dkb-s1' }, payload: { source: { sha256: p.upload, format: 'docx' }, corrections } });
+    expect(imported).toMatchObject({
+      channel: 'miniapp',
+      actor: { type: 'person', id: 'p-dkb-s1' },
+      payload: { source: { sha256: p.upload, format: 'docx' }, corrections },
+    });
     // applied once: the upload is gone
-    expect((await t.inject({ method: 'POST', url: `/api/imports/${p.upload}/apply`, payload: {} })).json()).toMatchObject({ code: 'IMPORT_UPLOAD_EXPIRED' });
+    expect(
+      (await t.inject({ method: 'POST', url: `/api/imports/${p.upload}/apply`, payload: {} })).json(),
+    ).toMatchObject({ code: 'IMPORT_UPLOAD_EXPIRED' });
   });
 
   it('refuses what it cannot read, a correction of a task the file does not have, and anyone but the 督考办', async () => {
     const seq = t.store.state.get().ledger.seq;
-    expect((await upload('扫描件.pdf', readFileSync(`${ROOT}tests/fixtures/importer/scanned.pdf`))).json()).toMatchObject({ code: 'IMPORT_PDF_NO_TEXT', message: expect.stringContaining('扫描件') });
+    expect(
+      (await upload('扫描件.pdf', readFileSync(`${ROOT}tests/fixtures/importer/scanned.pdf`))).json(),
+    ).toMatchObject({ code: 'IMPORT_PDF_NO_TEXT', message: expect.stringContaining('扫描件') });
     expect((await upload('x.txt', Buffer.alloc(0))).statusCode).toBe(400);
     const p = (await upload('改革.txt', corpus('06-convention-in-brackets.txt'))).json() as ImportPreview;
-    const bad = await t.inject({ method: 'POST', url: `/api/imports/${p.upload}/apply`, payload: { corrections: [{ taskId: 'nope', drop: true }] } });
+    const bad = await t.inject({
+      method: 'POST',
+      url: `/api/imports/${p.upload}/apply`,
+      payload: { corrections: [{ taskId: 'nope', drop: true }] },
+    });
     expect(bad.json()).toMatchObject({ code: 'IMPORT_CORRECTION' });
-    const empty = await t.inject({ method: 'POST', url: `/api/imports/${p.upload}/apply`, payload: { corrections: [{ taskId: p.tasks[0]!.id, units: [] }] } });
-    expect(empty.json()).toMatchObject({ code: 'IMPORT_CORRECTION', message: expect.stringContaining('至少要有一个责任单位') });
-    expect((await upload('改革.txt', corpus('06-convention-in-brackets.txt'), 'p-fzb-c')).json()).toMatchObject({ code: 'NOT_PERMITTED' });
+    const empty = await t.inject({
+      method: 'POST',
+      url: `/api/imports/${p.upload}/apply`,
+      payload: { corrections: [{ taskId: p.tasks[0]!.id, units: [] }] },
+    });
+    expect(empty.json()).toMatchObject({
+      code: 'IMPORT_CORRECTION',
+      message: expect.stringContaining('至少要有一个责任单位'),
+    });
+    expect((await upload('改革.txt', corpus('06-convention-in-brackets.txt'), 'p-fzb-c')).json()).toMatchObject({
+      code: 'NOT_PERMITTED',
+    });
     expect(t.store.state.get().ledger.seq).toBe(seq);
   });
 });

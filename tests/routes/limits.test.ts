@@ -26,7 +26,11 @@ describe('connection limits', () => {
   beforeAll(async () => {
     t = await seededApp();
     const inbox = new BotInbox(toBotEvent, async () => undefined, silentLog);
-    app = await buildApp(t.deps, { ...t.appOptions, dingtalkCallback: { appSecret: 's', inbox }, http: { idleTimeoutMs: 300, headersTimeoutMs: 300, requestTimeoutMs: 1_000 } });
+    app = await buildApp(t.deps, {
+      ...t.appOptions,
+      dingtalkCallback: { appSecret: 's', inbox },
+      http: { idleTimeoutMs: 300, headersTimeoutMs: 300, requestTimeoutMs: 1_000 },
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;
   });
@@ -36,7 +40,10 @@ describe('connection limits', () => {
   });
 
   it('closes a stalled body to the unauthenticated callback, a connection that never sends headers, and half-sent headers', async () => {
-    const stalledBody = closedBy(port, 'POST /dingtalk/callback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":');
+    const stalledBody = closedBy(
+      port,
+      'POST /dingtalk/callback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":',
+    );
     const silent = closedBy(port, '');
     const halfHeaders = closedBy(port, 'GET /api/health HTTP/1.1\r\nHost: x\r\n');
     const results = await Promise.all([stalledBody, silent, halfHeaders]);
@@ -46,12 +53,17 @@ describe('connection limits', () => {
   });
 
   it('refuses a callback body over 64 KB before reading it', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/dingtalk/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x'.repeat(70_000) }) });
+    const res = await fetch(`http://127.0.0.1:${port}/dingtalk/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'x'.repeat(70_000) }),
+    });
     expect(res.status).toBe(413);
   });
 
   it('says "already uploaded" only about the person’s own files, never that someone else has this one', async () => {
-    const up = (personId: string) => t.inject({ method: 'POST', url: '/api/evidence', ...multipartBody('file', '同一张.jpg', JPEG) }, personId);
+    const up = (personId: string) =>
+      t.inject({ method: 'POST', url: '/api/evidence', ...multipartBody('file', '同一张.jpg', JPEG) }, personId);
     expect((await up('p-fsjd-c')).json().duplicate).toBe(false);
     expect((await up('p-bhjd-c')).json().duplicate).toBe(false); // someone else's file: not told
     expect((await up('p-fsjd-c')).json().duplicate).toBe(true); // their own again
@@ -62,10 +74,16 @@ describe('images that would exhaust memory', () => {
   it('refuses at upload an image whose header declares 100000×1000 pixels, storing nothing', async () => {
     const t = await seededApp();
     try {
-      const res = await t.inject({ method: 'POST', url: '/api/evidence', ...multipartBody('file', '陷阱.png', pngDeclaring(100_000, 1_000)) }, 'p-fsjd-c');
+      const res = await t.inject(
+        { method: 'POST', url: '/api/evidence', ...multipartBody('file', '陷阱.png', pngDeclaring(100_000, 1_000)) },
+        'p-fsjd-c',
+      );
       expect(res.statusCode).toBe(413);
       expect(res.json()).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringContaining('100000×1000') });
-      const phone = await t.inject({ method: 'POST', url: '/api/evidence', ...multipartBody('file', '手机照片.png', pngDeclaring(4_000, 3_000)) }, 'p-fsjd-c');
+      const phone = await t.inject(
+        { method: 'POST', url: '/api/evidence', ...multipartBody('file', '手机照片.png', pngDeclaring(4_000, 3_000)) },
+        'p-fsjd-c',
+      );
       expect(phone.statusCode).toBe(200);
     } finally {
       await t.close();
@@ -77,8 +95,18 @@ describe('per-person limits (keyed by person, not by address)', () => {
   it('the 7th write within a minute is refused with 429 for that person only, and allowed again as time passes', async () => {
     const t = await seededApp();
     let now = 1_000_000;
-    const app = await buildApp({ ...t.deps, config: { ...t.deps.config, limits: { writesPerMinute: 6, uploadsPerHour: 2, uploadMbPerUnitDay: 1, loginQueue: 40 } } }, { ...t.appOptions, realNow: () => now });
-    const as = (personId: string, url: string, payload: object = {}) => app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${t.token(personId)}` } });
+    const app = await buildApp(
+      {
+        ...t.deps,
+        config: {
+          ...t.deps.config,
+          limits: { writesPerMinute: 6, uploadsPerHour: 2, uploadMbPerUnitDay: 1, loginQueue: 40 },
+        },
+      },
+      { ...t.appOptions, realNow: () => now },
+    );
+    const as = (personId: string, url: string, payload: object = {}) =>
+      app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${t.token(personId)}` } });
     try {
       const ack = '/api/assignments/yc-lqstg-2018.k1.fsjd/acknowledge';
       for (let i = 0; i < 6; i += 1) expect((await as('p-fsjd-c', ack)).statusCode).toBe(200);
@@ -91,14 +119,24 @@ describe('per-person limits (keyed by person, not by address)', () => {
       expect((await as('p-fsjd-c', ack)).statusCode).toBe(200);
 
       // uploads: 2 per hour per person; 1 MB per unit per day
-      const upload = (personId: string, bytes: Buffer) => app.inject({ method: 'POST', url: '/api/evidence', ...multipartBody('file', 'a.pdf', bytes), headers: { ...multipartBody('file', 'a.pdf', bytes).headers, authorization: `Bearer ${t.token(personId)}` } });
-      const pdf = (n: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(n, 0x20), Buffer.from(`\n${n}\n%%EOF\n`)]);
+      const upload = (personId: string, bytes: Buffer) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/evidence',
+          ...multipartBody('file', 'a.pdf', bytes),
+          headers: { ...multipartBody('file', 'a.pdf', bytes).headers, authorization: `Bearer ${t.token(personId)}` },
+        });
+      const pdf = (n: number) =>
+        Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(n, 0x20), Buffer.from(`\n${n}\n%%EOF\n`)]);
       now += 60_000;
       expect((await upload('p-fsjd-c', pdf(700_000))).statusCode).toBe(200);
       expect((await upload('p-fsjd-c', pdf(700_001))).statusCode).toBe(200);
       expect((await upload('p-fsjd-c', pdf(10))).json()).toMatchObject({ code: 'RATE_LIMITED' }); // 3rd in the hour, and the unit is over 1 MB
       now += 3_600_000;
-      expect((await upload('p-fsjd-c', pdf(11))).json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('本单位今天上传的文件已达 1 MB') });
+      expect((await upload('p-fsjd-c', pdf(11))).json()).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: expect.stringContaining('本单位今天上传的文件已达 1 MB'),
+      });
       expect((await upload('p-bhjd-c', pdf(12))).statusCode).toBe(200); // another unit's quota is its own
     } finally {
       await app.close();
@@ -113,10 +151,29 @@ describe('junk 免登 codes', () => {
     const waiting: Array<() => void> = [];
     const channel = {
       resolveAuthCode: (code: string) =>
-        code.startsWith('flood') ? Promise.reject(new ChannelError('AUTH_CODE_INVALID', 'bad code', false)) : new Promise((resolve, reject) => waiting.push(() => (code === 'real' ? resolve({ userId: 'dt-fsjd-c', unionId: 'u', name: '石刚' }) : reject(new ChannelError('AUTH_CODE_INVALID', 'bad code', false))))),
+        code.startsWith('flood')
+          ? Promise.reject(new ChannelError('AUTH_CODE_INVALID', 'bad code', false))
+          : new Promise((resolve, reject) =>
+              waiting.push(() =>
+                code === 'real'
+                  ? resolve({ userId: 'dt-fsjd-c', unionId: 'u', name: '石刚' })
+                  : reject(new ChannelError('AUTH_CODE_INVALID', 'bad code', false)),
+              ),
+            ),
     } as unknown as Channel;
-    const app = await buildApp({ ...t.deps, channel, config: { ...t.deps.config, limits: { writesPerMinute: 60, uploadsPerHour: 60, uploadMbPerUnitDay: 500, loginQueue: 10 } } }, { ...t.appOptions, realNow: () => 0 });
-    const login = (code: string, ip: string) => app.inject({ method: 'POST', url: '/api/auth/dingtalk', payload: { code }, remoteAddress: ip });
+    const app = await buildApp(
+      {
+        ...t.deps,
+        channel,
+        config: {
+          ...t.deps.config,
+          limits: { writesPerMinute: 60, uploadsPerHour: 60, uploadMbPerUnitDay: 500, loginQueue: 10 },
+        },
+      },
+      { ...t.appOptions, realNow: () => 0 },
+    );
+    const login = (code: string, ip: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/dingtalk', payload: { code }, remoteAddress: ip });
     try {
       // 10 junk codes from 10 addresses wait for DingTalk; the 11th is answered at once
       const junk = Array.from({ length: 10 }, (_, i) => login(`junk${i}`, `10.0.0.${i + 1}`));

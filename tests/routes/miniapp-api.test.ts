@@ -40,10 +40,18 @@ describe('mini-app API: sign-in', () => {
     const res = await exchange(c);
     expect(res.statusCode).toBe(200);
     const s = res.json();
-    expect(s.me).toMatchObject({ id: FS_CONTACT, roles: ['contact'], units: [{ id: 'fsjd', name: '府山街道' }], readsAll: false });
+    expect(s.me).toMatchObject({
+      id: FS_CONTACT,
+      roles: ['contact'],
+      units: [{ id: 'fsjd', name: '府山街道' }],
+      readsAll: false,
+    });
     const me = await t.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${s.token}` } });
     expect(me.json().id).toBe(FS_CONTACT);
-    expect(JSON.parse(Buffer.from(s.token.split('.')[0], 'base64url').toString())).toMatchObject({ sub: FS_CONTACT, roles: ['contact'] });
+    expect(JSON.parse(Buffer.from(s.token.split('.')[0], 'base64url').toString())).toMatchObject({
+      sub: FS_CONTACT,
+      roles: ['contact'],
+    });
 
     const again = await exchange(c);
     expect(again.statusCode).toBe(401);
@@ -61,7 +69,18 @@ describe('mini-app API: sign-in', () => {
   });
 
   it('requires a session on every /api route except health and sign-in; an expired or forged one is refused', async () => {
-    for (const url of ['/api/plan', '/api/plans', '/api/sections', '/api/tasks', `/api/tasks/${TASK}`, `/api/tasks/${TASK}/overview`, '/api/units', '/api/units/fsjd/assignments', '/api/me', '/api/my/items']) {
+    for (const url of [
+      '/api/plan',
+      '/api/plans',
+      '/api/sections',
+      '/api/tasks',
+      `/api/tasks/${TASK}`,
+      `/api/tasks/${TASK}/overview`,
+      '/api/units',
+      '/api/units/fsjd/assignments',
+      '/api/me',
+      '/api/my/items',
+    ]) {
       const res = await t.inject(url, null);
       expect(res.statusCode, url).toBe(401);
       expect(res.json().code).toBe('UNAUTHENTICATED');
@@ -72,7 +91,9 @@ describe('mini-app API: sign-in', () => {
     expect((await t.inject('/api/health', null)).statusCode).toBe(200);
     const token = t.token(FS_CONTACT);
     const forged = `${token.split('.')[0]!.slice(0, -2)}xx.${token.split('.')[1]}`;
-    expect((await t.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${forged}` } })).json().message).toContain('无效');
+    expect(
+      (await t.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${forged}` } })).json().message,
+    ).toContain('无效');
     t.deps.clock.set('2019-03-01T11:00:01+08:00'); // sessions last 2 hours
     const expired = await t.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } });
     t.deps.clock.set('2019-03-01T09:00:00+08:00');
@@ -99,7 +120,11 @@ describe('mini-app API: what a contact may read and do', () => {
     expect(body.items.length).toBeGreaterThan(0);
     expect(body.items.every((i: { unit: { id: string } }) => i.unit.id === 'fsjd')).toBe(true);
     const first = body.items[0];
-    expect(first).toMatchObject({ light: expect.stringMatching(/red|yellow|green/), reason: expect.any(String), task: { id: expect.stringContaining('yc-lqstg-2018.k') } });
+    expect(first).toMatchObject({
+      light: expect.stringMatching(/red|yellow|green/),
+      reason: expect.any(String),
+      task: { id: expect.stringContaining('yc-lqstg-2018.k') },
+    });
     expect(body.counts.red + body.counts.yellow + body.counts.green).toBe(body.items.length);
     expect(body.nextDue).toBe([...body.items.map((i: { due: string }) => i.due)].sort()[0]);
     const section = body.sections[0];
@@ -113,14 +138,22 @@ describe('mini-app API: what a contact may read and do', () => {
     expect(overview.json().mine.map((m: { assignmentId: string }) => m.assignmentId)).toEqual([FS]);
     expect(overview.json().task.assignments.length).toBeGreaterThan(10);
 
-    const notMine = (await t.inject('/api/tasks?kind=key&limit=500')).json().items.find((x: { assignments: { unitId: string }[] }) => !x.assignments.some((a) => a.unitId === 'fsjd'));
-    for (const url of [`/api/tasks/${notMine.id}`, `/api/tasks/${notMine.id}/overview`, '/api/units/bhjd/assignments']) {
+    const notMine = (await t.inject('/api/tasks?kind=key&limit=500'))
+      .json()
+      .items.find((x: { assignments: { unitId: string }[] }) => !x.assignments.some((a) => a.unitId === 'fsjd'));
+    for (const url of [
+      `/api/tasks/${notMine.id}`,
+      `/api/tasks/${notMine.id}/overview`,
+      '/api/units/bhjd/assignments',
+    ]) {
       const res = await fs.get(url);
       expect(res.statusCode, url).toBe(403);
       expect(res.json().code).toBe('FORBIDDEN');
     }
     const list = (await fs.get('/api/tasks?limit=500')).json();
-    expect(list.items.every((x: { assignments: { unitId: string }[] }) => x.assignments.some((a) => a.unitId === 'fsjd'))).toBe(true);
+    expect(
+      list.items.every((x: { assignments: { unitId: string }[] }) => x.assignments.some((a) => a.unitId === 'fsjd')),
+    ).toBe(true);
     expect((await fs.get('/api/units/fsjd/assignments')).statusCode).toBe(200);
   });
 
@@ -150,17 +183,38 @@ describe('mini-app API: what a contact may read and do', () => {
     const ack = await fs.post(`/api/assignments/${FS}/acknowledge`);
     expect(ack.statusCode).toBe(200);
     // last year's 签收, still open, goes with this year's
-    expect(ack.json()).toMatchObject({ acknowledged: [`${FS}:2018:acknowledge`, `${FS}:2019:acknowledge`], already: false, undoUntil: '2019-03-01T01:00:15.000Z' });
-    expect(t.store.state.get().obligations[`${FS}:2019:acknowledge`]).toMatchObject({ action: 'acknowledge', by: FS_CONTACT });
-    expect(t.store.ledger.last()).toMatchObject({ type: 'obligation.acknowledged', channel: 'miniapp', actor: { id: FS_CONTACT }, subject: { type: 'assignment', id: FS }, payload: { unitId: 'fsjd', before: 'open', after: 'acknowledged' } });
+    expect(ack.json()).toMatchObject({
+      acknowledged: [`${FS}:2018:acknowledge`, `${FS}:2019:acknowledge`],
+      already: false,
+      undoUntil: '2019-03-01T01:00:15.000Z',
+    });
+    expect(t.store.state.get().obligations[`${FS}:2019:acknowledge`]).toMatchObject({
+      action: 'acknowledge',
+      by: FS_CONTACT,
+    });
+    expect(t.store.ledger.last()).toMatchObject({
+      type: 'obligation.acknowledged',
+      channel: 'miniapp',
+      actor: { id: FS_CONTACT },
+      subject: { type: 'assignment', id: FS },
+      payload: { unitId: 'fsjd', before: 'open', after: 'acknowledged' },
+    });
 
     const undo = await fs.post(`/api/assignments/${FS}/acknowledge/undo`);
     expect(undo.json()).toEqual({ reopened: [`${FS}:2018:acknowledge`, `${FS}:2019:acknowledge`] });
     expect(t.store.state.get().obligations[`${FS}:2019:acknowledge`]).toMatchObject({ status: 'open' });
-    expect(t.store.ledger.last()).toMatchObject({ type: 'obligation.acknowledgeUndone', channel: 'miniapp', payload: { unitId: 'fsjd', before: 'acknowledged', after: 'open' } });
+    expect(t.store.ledger.last()).toMatchObject({
+      type: 'obligation.acknowledgeUndone',
+      channel: 'miniapp',
+      payload: { unitId: 'fsjd', before: 'acknowledged', after: 'open' },
+    });
 
     await fs.post(`/api/assignments/${FS}/acknowledge`);
-    expect((await fs.post(`/api/assignments/${FS}/acknowledge`)).json()).toEqual({ acknowledged: [], already: true, undoUntil: null });
+    expect((await fs.post(`/api/assignments/${FS}/acknowledge`)).json()).toEqual({
+      acknowledged: [],
+      already: true,
+      undoUntil: null,
+    });
     t.deps.clock.set('2019-03-01T09:00:30+08:00');
     const late = await fs.post(`/api/assignments/${FS}/acknowledge/undo`);
     t.deps.clock.set('2019-03-01T09:00:00+08:00');
@@ -168,11 +222,21 @@ describe('mini-app API: what a contact may read and do', () => {
     expect(late.json().message).toBe('签收已超过可撤销的时间,无法撤销');
     const overview = (await fs.get(`/api/tasks/${TASK}/overview`)).json();
     expect(overview.mine[0].acknowledged).toBe('done');
-    expect(overview.timeline.map((e: { title: string }) => e.title).slice(0, 6)).toEqual(['签收(2019年度)', '签收(2018年度)', '撤销签收', '撤销签收', '签收(2019年度)', '签收(2018年度)']);
+    expect(overview.timeline.map((e: { title: string }) => e.title).slice(0, 6)).toEqual([
+      '签收(2019年度)',
+      '签收(2018年度)',
+      '撤销签收',
+      '撤销签收',
+      '签收(2019年度)',
+      '签收(2018年度)',
+    ]);
   });
 
   it('a report with a photo fulfils the due report, shows on the timeline with a link only allowed people can open', async () => {
-    const up = await t.inject({ method: 'POST', url: '/api/evidence', ...multipartBody('file', '试点照片.jpg', JPEG) }, FS_CONTACT);
+    const up = await t.inject(
+      { method: 'POST', url: '/api/evidence', ...multipartBody('file', '试点照片.jpg', JPEG) },
+      FS_CONTACT,
+    );
     expect(up.statusCode).toBe(200);
     const file = up.json();
     expect(file).toMatchObject({ name: '试点照片.jpg', mime: 'image/jpeg', kind: 'image', duplicate: false });
@@ -180,12 +244,20 @@ describe('mini-app API: what a contact may read and do', () => {
     const bad = await fs.post(`/api/assignments/${FS}/reports`, { text: '' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('请填写进展内容');
-    const stranger = await as(BH_CONTACT).post(`/api/assignments/${BH}/reports`, { text: '借用别人的照片', evidence: [file.sha256] });
+    const stranger = await as(BH_CONTACT).post(`/api/assignments/${BH}/reports`, {
+      text: '借用别人的照片',
+      evidence: [file.sha256],
+    });
     expect(stranger.json().code).toBe('EVIDENCE_NOT_FOUND');
 
     // on 1 March only last year's reports are due (the 2019 Q1 report opens later in March): the most overdue is answered
-    const due = (await fs.get('/api/my/items')).json().items.filter((i: { kind: string; task: { id: string } }) => i.kind !== 'acknowledge' && i.task.id === TASK);
-    expect(due.map((i: { obligationId: string }) => i.obligationId).sort()).toEqual([`${FS}:2018:prose:o1`, `${FS}:2018:yearEnd`]);
+    const due = (await fs.get('/api/my/items'))
+      .json()
+      .items.filter((i: { kind: string; task: { id: string } }) => i.kind !== 'acknowledge' && i.task.id === TASK);
+    expect(due.map((i: { obligationId: string }) => i.obligationId).sort()).toEqual([
+      `${FS}:2018:prose:o1`,
+      `${FS}:2018:yearEnd`,
+    ]);
     const rep = await fs.post(`/api/assignments/${FS}/reports`, { text: '已完成试点申报', evidence: [file.sha256] });
     expect(rep.statusCode).toBe(200);
     expect(rep.json().fulfilled).toEqual([due[0].obligationId]);
@@ -193,7 +265,14 @@ describe('mini-app API: what a contact may read and do', () => {
 
     const overview = (await fs.get(`/api/tasks/${TASK}/overview`)).json();
     const report = overview.timeline.find((e: { type: string }) => e.type === 'progress.reported');
-    expect(report).toMatchObject({ title: '报送进展', actor: '石刚', unit: { id: 'fsjd' }, channel: 'miniapp', text: '已完成试点申报', evidence: [{ sha256: file.sha256, kind: 'image', name: '试点照片.jpg' }] });
+    expect(report).toMatchObject({
+      title: '报送进展',
+      actor: '石刚',
+      unit: { id: 'fsjd' },
+      channel: 'miniapp',
+      text: '已完成试点申报',
+      evidence: [{ sha256: file.sha256, kind: 'image', name: '试点照片.jpg' }],
+    });
     expect(overview.mine[0].lastReport.text).toBe('已完成试点申报');
 
     const link = report.evidence[0].url as string;
@@ -203,9 +282,17 @@ describe('mini-app API: what a contact may read and do', () => {
     expect(img.rawPayload.equals(JPEG)).toBe(true);
     // 北海街道 reads task 1 too (read-only), so it may see the photo; a unit outside the task may not
     expect((await t.inject(`/api/evidence/${file.sha256}`, BH_CONTACT)).statusCode).toBe(200);
-    const outsider = t.store.state.get().people.find((p) => p.roles.includes('contact') && !t.store.state.get().assignments.some((a) => a.taskId === TASK && p.unitIds.includes(a.unitId)))!.id;
+    const outsider = t.store.state
+      .get()
+      .people.find(
+        (p) =>
+          p.roles.includes('contact') &&
+          !t.store.state.get().assignments.some((a) => a.taskId === TASK && p.unitIds.includes(a.unitId)),
+      )!.id;
     expect((await t.inject(`/api/evidence/${file.sha256}`, outsider)).statusCode).toBe(403);
-    expect((await t.inject(`/api/evidence/${file.sha256}?p=${FS_CONTACT}&exp=9999999999&sig=forged`, null)).statusCode).toBe(403);
+    expect(
+      (await t.inject(`/api/evidence/${file.sha256}?p=${FS_CONTACT}&exp=9999999999&sig=forged`, null)).statusCode,
+    ).toBe(403);
     expect((await t.inject(`/api/evidence/${file.sha256}`, null)).statusCode).toBe(403);
 
     const same = (await fs.get(`/api/tasks/${TASK}/overview`)).json().mine[0].lastReport;
@@ -221,28 +308,61 @@ describe('mini-app API: what a contact may read and do', () => {
   it('申请办结 and 延期申请 are records: one pending at a time, an extension names its item and a date within bounds, a unit withdraws its own', async () => {
     const seq = t.store.ledger.head().seq;
     const ext = (body: object) => fs.post(`/api/assignments/${FS}/extension-requests`, body);
-    expect((await ext({ until: '2019-02-01', reason: '来不及' })).json()).toMatchObject({ code: 'EXTENSION_DATE_INVALID', message: expect.stringContaining('晚于今天') });
-    expect((await ext({ until: '2030-06-30', reason: '来不及' })).json()).toMatchObject({ code: 'EXTENSION_DATE_INVALID', message: expect.stringContaining('不能晚于 2022-12-31') });
-    expect((await ext({ until: '2019-06-30', reason: '等', obligationId: `${BH}:2019:midYear` })).json().code).toBe('OBLIGATION_NOT_OPEN');
+    expect((await ext({ until: '2019-02-01', reason: '来不及' })).json()).toMatchObject({
+      code: 'EXTENSION_DATE_INVALID',
+      message: expect.stringContaining('晚于今天'),
+    });
+    expect((await ext({ until: '2030-06-30', reason: '来不及' })).json()).toMatchObject({
+      code: 'EXTENSION_DATE_INVALID',
+      message: expect.stringContaining('不能晚于 2022-12-31'),
+    });
+    expect((await ext({ until: '2019-06-30', reason: '等', obligationId: `${BH}:2019:midYear` })).json().code).toBe(
+      'OBLIGATION_NOT_OPEN',
+    );
     expect(t.store.ledger.head().seq).toBe(seq);
-    const item = (await fs.get(`/api/tasks/${TASK}/overview`)).json().mine[0].extendable.find((o: { label: string }) => o.label === '年中督查报告');
+    const item = (await fs.get(`/api/tasks/${TASK}/overview`))
+      .json()
+      .mine[0].extendable.find((o: { label: string }) => o.label === '年中督查报告');
     const ok = await ext({ until: '2019-07-31', reason: '等待上级批复', obligationId: item.obligationId });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ id: expect.stringMatching(/^R\d+$/), state: 'pending', late: false, obligations: [{ obligationId: item.obligationId, label: '年中督查报告', due: item.due }] });
-    expect(t.store.state.get().requests[ok.json().id]).toMatchObject({ kind: 'extension', state: 'pending', until: '2019-07-31', previousDue: item.due, requester: { id: FS_CONTACT }, channel: 'miniapp' });
+    expect(ok.json()).toMatchObject({
+      id: expect.stringMatching(/^R\d+$/),
+      state: 'pending',
+      late: false,
+      obligations: [{ obligationId: item.obligationId, label: '年中督查报告', due: item.due }],
+    });
+    expect(t.store.state.get().requests[ok.json().id]).toMatchObject({
+      kind: 'extension',
+      state: 'pending',
+      until: '2019-07-31',
+      previousDue: item.due,
+      requester: { id: FS_CONTACT },
+      channel: 'miniapp',
+    });
     // the same kind again, or the other kind, while one is pending: refused
-    expect((await ext({ until: '2019-08-30', reason: '再延', obligationId: item.obligationId })).json().code).toBe('REQUEST_PENDING');
-    expect((await fs.post(`/api/assignments/${FS}/closure-requests`, { text: '已全部完成' })).json()).toMatchObject({ code: 'REQUEST_PENDING', message: expect.stringContaining('延期申请') });
+    expect((await ext({ until: '2019-08-30', reason: '再延', obligationId: item.obligationId })).json().code).toBe(
+      'REQUEST_PENDING',
+    );
+    expect((await fs.post(`/api/assignments/${FS}/closure-requests`, { text: '已全部完成' })).json()).toMatchObject({
+      code: 'REQUEST_PENDING',
+      message: expect.stringContaining('延期申请'),
+    });
     // another unit cannot withdraw it; its own contact can
     expect((await as(BH_CONTACT).post(`/api/requests/${ok.json().id}/withdraw`)).statusCode).toBe(403);
     expect((await fs.post(`/api/requests/${ok.json().id}/withdraw`)).json()).toMatchObject({ state: 'withdrawn' });
     expect((await fs.post(`/api/requests/${ok.json().id}/withdraw`)).json().code).toBe('REQUEST_NOT_PENDING');
     // a 办结 filed while an item it concerns is overdue is marked late
-    const overdue = (await fs.get(`/api/tasks/${TASK}/overview`)).json().mine[0].extendable.some((o: { due: string }) => o.due < '2019-03-01');
+    const overdue = (await fs.get(`/api/tasks/${TASK}/overview`))
+      .json()
+      .mine[0].extendable.some((o: { due: string }) => o.due < '2019-03-01');
     const closure = await fs.post(`/api/assignments/${FS}/closure-requests`, { text: '已全部完成' });
     expect(closure.statusCode).toBe(200);
     expect(closure.json().late).toBe(overdue);
-    expect(t.store.ledger.last()).toMatchObject({ type: 'closure.requested', channel: 'miniapp', payload: { unitId: 'fsjd', before: 'none', after: 'pending', late: overdue } });
+    expect(t.store.ledger.last()).toMatchObject({
+      type: 'closure.requested',
+      channel: 'miniapp',
+      payload: { unitId: 'fsjd', before: 'none', after: 'pending', late: overdue },
+    });
     const mine = (await fs.get(`/api/tasks/${TASK}/overview`)).json().mine[0];
     expect(mine.pending).toEqual({ closure: true, extensionUntil: null });
     expect(mine.requests).toEqual([expect.objectContaining({ id: closure.json().id, kind: 'closure', late: overdue })]);
@@ -260,7 +380,10 @@ describe('mini-app API: evidence upload', () => {
     const payload = extra.truncate ? body.payload.subarray(0, body.payload.length - extra.truncate) : body.payload;
     return t.inject({ method: 'POST', url: '/api/evidence', headers: body.headers, payload }, FS_CONTACT);
   };
-  const stored = () => (existsSync(join(t.dataDir, 'evidence')) ? readdirSync(join(t.dataDir, 'evidence'), { recursive: true }).filter((f) => /[0-9a-f]{64}$/.test(String(f))) : []);
+  const stored = () =>
+    existsSync(join(t.dataDir, 'evidence'))
+      ? readdirSync(join(t.dataDir, 'evidence'), { recursive: true }).filter((f) => /[0-9a-f]{64}$/.test(String(f)))
+      : [];
 
   it('refuses wrong magic bytes, ../ names, files over 20 MB and truncated uploads, with a code, storing nothing', async () => {
     const seq = t.store.ledger.head().seq;
@@ -284,7 +407,9 @@ describe('mini-app API: evidence upload', () => {
   });
 
   it('serves a 240 px JPEG thumbnail of a photo, made once; an image it cannot decode is served as uploaded', async () => {
-    const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#3a7' } }).png().toBuffer();
+    const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#3a7' } })
+      .png()
+      .toBuffer();
     const up = (await upload('现场.png', photo)).json();
     const thumb = await t.inject(`/api/evidence/${up.sha256}?thumb=1`, FS_CONTACT);
     expect(thumb.statusCode).toBe(200);
@@ -317,8 +442,24 @@ describe('mini-app API: a long timeline', () => {
   it('sends the newest 300 entries and says how many there are', async () => {
     const t = await seededApp();
     try {
-      await appendEvents(t.store, 
-        Array.from({ length: 320 }, (_, n) => ({ type: 'progress.reported', actor: { type: 'person' as const, id: FS_CONTACT, name: '石刚' }, subject: { type: 'assignment', id: FS }, channel: 'miniapp' as const, payload: { taskId: TASK, unitId: 'fsjd', text: `第 ${n + 1} 次`, noChange: false, evidence: [], obligations: [], before: 'none due', after: 'none due' } })),
+      await appendEvents(
+        t.store,
+        Array.from({ length: 320 }, (_, n) => ({
+          type: 'progress.reported',
+          actor: { type: 'person' as const, id: FS_CONTACT, name: '石刚' },
+          subject: { type: 'assignment', id: FS },
+          channel: 'miniapp' as const,
+          payload: {
+            taskId: TASK,
+            unitId: 'fsjd',
+            text: `第 ${n + 1} 次`,
+            noChange: false,
+            evidence: [],
+            obligations: [],
+            before: 'none due',
+            after: 'none due',
+          },
+        })),
       );
       const body = (await t.inject(`/api/tasks/${TASK}/overview`, FS_CONTACT)).json();
       expect(body.timeline).toHaveLength(300);
@@ -355,11 +496,33 @@ describe('mini-app API: malformed input', () => {
     try {
       const seq = t.store.ledger.head().seq;
       const state = JSON.stringify(t.store.state.get());
-      const bodies: unknown[] = [[], 'text', 42, null, { text: 5 }, { text: 'x'.repeat(2001) }, { evidence: 'abc' }, { evidence: ['../../etc/passwd'] }, { until: '2019-13-45', reason: 'x' }, { until: '明天', reason: '' }, { noChange: 'yes' }, { text: '<script>alert(1)</script>', evidence: Array(21).fill('a'.repeat(64)) }];
-      const routes = [`/api/assignments/${FS}/reports`, `/api/assignments/${FS}/closure-requests`, `/api/assignments/${FS}/extension-requests`, '/api/auth/dingtalk', '/api/auth/dev'];
+      const bodies: unknown[] = [
+        [],
+        'text',
+        42,
+        null,
+        { text: 5 },
+        { text: 'x'.repeat(2001) },
+        { evidence: 'abc' },
+        { evidence: ['../../etc/passwd'] },
+        { until: '2019-13-45', reason: 'x' },
+        { until: '明天', reason: '' },
+        { noChange: 'yes' },
+        { text: '<script>alert(1)</script>', evidence: Array(21).fill('a'.repeat(64)) },
+      ];
+      const routes = [
+        `/api/assignments/${FS}/reports`,
+        `/api/assignments/${FS}/closure-requests`,
+        `/api/assignments/${FS}/extension-requests`,
+        '/api/auth/dingtalk',
+        '/api/auth/dev',
+      ];
       for (const url of routes) {
         for (const body of bodies) {
-          const res = await t.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) }, FS_CONTACT);
+          const res = await t.inject(
+            { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) },
+            FS_CONTACT,
+          );
           expect(res.statusCode, `${url} ${JSON.stringify(body).slice(0, 40)}`).toBeGreaterThanOrEqual(400);
           expect(res.statusCode).toBeLessThan(500);
           expect(res.json().code).toMatch(/^[A-Z_]+$/);
@@ -367,11 +530,19 @@ describe('mini-app API: malformed input', () => {
         }
       }
       for (const url of ['/api/evidence', `/api/assignments/${FS}/reports`]) {
-        const res = await t.inject({ method: 'POST', url, headers: { 'content-type': 'multipart/form-data' }, payload: 'garbage' }, FS_CONTACT);
+        const res = await t.inject(
+          { method: 'POST', url, headers: { 'content-type': 'multipart/form-data' }, payload: 'garbage' },
+          FS_CONTACT,
+        );
         expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
         expect(res.statusCode, url).toBeLessThan(500);
       }
-      for (const url of ['/api/evidence/zzz', `/api/evidence/${'0'.repeat(64)}`, '/api/tasks/..%2F..%2Fstate.json/overview', '/api/my/items?section=' + 'x'.repeat(500)]) {
+      for (const url of [
+        '/api/evidence/zzz',
+        `/api/evidence/${'0'.repeat(64)}`,
+        '/api/tasks/..%2F..%2Fstate.json/overview',
+        '/api/my/items?section=' + 'x'.repeat(500),
+      ]) {
         const res = await t.inject(url, FS_CONTACT);
         expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
         expect(res.statusCode, url).toBeLessThan(500);
@@ -389,7 +560,16 @@ describe('mini-app API: nothing open', () => {
     const t = await seededApp();
     try {
       const open = (await t.inject('/api/my/items', FS_CONTACT)).json().items as Array<{ obligationId: string }>;
-      await fulfilObligations(t.store, open.map((o) => ({ obligationId: o.obligationId, action: 'report' as const, channel: 'api' as const, actor: { type: 'person' as const, id: FS_CONTACT }, at: t.deps.clock.now() })));
+      await fulfilObligations(
+        t.store,
+        open.map((o) => ({
+          obligationId: o.obligationId,
+          action: 'report' as const,
+          channel: 'api' as const,
+          actor: { type: 'person' as const, id: FS_CONTACT },
+          at: t.deps.clock.now(),
+        })),
+      );
       const body = (await t.inject('/api/my/items', FS_CONTACT)).json();
       expect(body.items).toEqual([]);
       expect(body.counts).toEqual({ red: 0, yellow: 0, green: 0 });

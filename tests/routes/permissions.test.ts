@@ -20,7 +20,14 @@ describe('authorisation is a table: role × action, checked on every route', () 
   beforeAll(async () => {
     t = await seededApp();
     await updateState(t.store, (d) => {
-      d.people.push({ id: 'p-admin-only', name: '系统管理员', dingtalk: { userId: 'dt-admin-only' }, unitIds: ['dkb'], roles: ['admin'], sample: true });
+      d.people.push({
+        id: 'p-admin-only',
+        name: '系统管理员',
+        dingtalk: { userId: 'dt-admin-only' },
+        unitIds: ['dkb'],
+        roles: ['admin'],
+        sample: true,
+      });
     });
   });
   afterAll(async () => t.close());
@@ -30,7 +37,9 @@ describe('authorisation is a table: role × action, checked on every route', () 
     expect(routes.length).toBeGreaterThan(20);
     // the reminder preview is registered only with a scheduler (npm start)
     const used = new Set(routes.map((r) => r.action));
-    expect(Object.keys(PERMISSIONS).filter((a) => !used.has(a as keyof typeof PERMISSIONS))).toEqual(['reminders.preview']);
+    expect(Object.keys(PERMISSIONS).filter((a) => !used.has(a as keyof typeof PERMISSIONS))).toEqual([
+      'reminders.preview',
+    ]);
   });
 
   it('each role reaches exactly the routes whose action the table gives it; the others are refused before the body is read', async () => {
@@ -38,7 +47,10 @@ describe('authorisation is a table: role × action, checked on every route', () 
     for (const route of declaredRoutes(t.app)) {
       const url = route.url.replace(/:(\w+)/g, 'x');
       for (const role of ROLE_KEYS) {
-        const res = await t.inject({ method: route.method as 'GET' | 'POST', url, ...(route.method === 'POST' ? { payload: {} } : {}) }, PEOPLE[role]);
+        const res = await t.inject(
+          { method: route.method as 'GET' | 'POST', url, ...(route.method === 'POST' ? { payload: {} } : {}) },
+          PEOPLE[role],
+        );
         // a person holds several keys (a district leader is also a leader of 区政府): any one the table names lets them through
         const keys = roleKeys(viewerFor(t.store.state.get(), PEOPLE[role]));
         const allowed = keys.some((k) => (PERMISSIONS[route.action].roles as readonly RoleKey[]).includes(k));
@@ -60,7 +72,9 @@ describe('authorisation is a table: role × action, checked on every route', () 
     const me = (who: string) => t.inject('/api/me', who).then((r) => r.json().can as string[]);
     expect(await me(PEOPLE.contact)).toEqual(expect.arrayContaining(['unit.act', 'task.read']));
     expect(await me(PEOPLE.contact)).not.toContain('review.read');
-    expect(await me(PEOPLE.supervisor)).toEqual(expect.arrayContaining(['review.decide', 'overview.read', 'assignment.designate']));
+    expect(await me(PEOPLE.supervisor)).toEqual(
+      expect.arrayContaining(['review.decide', 'overview.read', 'assignment.designate']),
+    );
     expect(await me(PEOPLE.supervisor)).not.toContain('unit.act');
   });
 });

@@ -15,17 +15,28 @@ interface Place {
 }
 
 const ADAPTERS: Array<[string, () => Promise<Place>]> = [
-  ['embedded (lowdb + JSONL)', async () => {
-    const dir = tempDir();
-    return { open: () => openStore(dir, { clock }) };
-  }],
-  ['PostgreSQL', async () => {
-    const url = await freshSchema();
-    return { open: () => openPgStore(url, { clock }) };
-  }],
+  [
+    'embedded (lowdb + JSONL)',
+    async () => {
+      const dir = tempDir();
+      return { open: () => openStore(dir, { clock }) };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const url = await freshSchema();
+      return { open: () => openPgStore(url, { clock }) };
+    },
+  ],
 ];
 
-const signIn = (how: string) => ({ type: 'session.signedIn', actor: { type: 'person' as const, id: 'p1' }, subject: { type: 'person', id: 'p1' }, payload: { how } });
+const signIn = (how: string) => ({
+  type: 'session.signedIn',
+  actor: { type: 'person' as const, id: 'p1' },
+  subject: { type: 'person', id: 'p1' },
+  payload: { how },
+});
 
 /** Every event continues the one before it, from the genesis hash. */
 async function chainOf(store: Store): Promise<number[]> {
@@ -76,13 +87,19 @@ describe.each(ADAPTERS)('the store contract: %s', (_name, make) => {
   it('a throwing transaction or a malformed event changes nothing', async () => {
     const store = await (await make()).open();
     await store.transact((_d, tx) => tx.append(signIn('ok')));
-    await expect(store.transact((draft, tx) => {
-      draft.scheduler.lastPlannedDate = '2030-01-01';
-      tx.append(signIn('lost'));
-      throw new Error('boom');
-    })).rejects.toThrow('boom');
-    await expect(store.transact((_d, tx) => tx.append({ ...signIn('x'), type: 'no.suchType' }))).rejects.toThrow(/没有登记/);
-    await expect(store.transact((_d, tx) => tx.append({ ...signIn('x'), payload: { how: 1 } }))).rejects.toThrow(/载荷/);
+    await expect(
+      store.transact((draft, tx) => {
+        draft.scheduler.lastPlannedDate = '2030-01-01';
+        tx.append(signIn('lost'));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await expect(store.transact((_d, tx) => tx.append({ ...signIn('x'), type: 'no.suchType' }))).rejects.toThrow(
+      /没有登记/,
+    );
+    await expect(store.transact((_d, tx) => tx.append({ ...signIn('x'), payload: { how: 1 } }))).rejects.toThrow(
+      /载荷/,
+    );
     expect(store.state.get().scheduler.lastPlannedDate).toBeNull();
     expect(await chainOf(store)).toEqual([1]);
     await store.close();
@@ -107,7 +124,7 @@ describe.each(ADAPTERS)('the store contract: %s', (_name, make) => {
 });
 
 describe('PostgreSQL: two instances on one database', () => {
-  it('a write from an instance that has not seen the other\'s is refused, never forking the chain or losing an update', async () => {
+  it("a write from an instance that has not seen the other's is refused, never forking the chain or losing an update", async () => {
     const url = await freshSchema();
     const a = await openPgStore(url, { clock });
     await a.transact((draft, tx) => {
@@ -119,10 +136,12 @@ describe('PostgreSQL: two instances on one database', () => {
     expect(b.state.get().scheduler.lastPlannedDate).toBe('2019-03-01');
     await a.transact((_d, tx) => tx.append(signIn('a2')));
     // b has not seen a2: its write is refused, with a 503 and a message, and changes nothing
-    await expect(b.transact((draft, tx) => {
-      draft.scheduler.lastPlannedDate = '2019-03-02';
-      tx.append(signIn('b1'));
-    })).rejects.toMatchObject({ status: 503 });
+    await expect(
+      b.transact((draft, tx) => {
+        draft.scheduler.lastPlannedDate = '2019-03-02';
+        tx.append(signIn('b1'));
+      }),
+    ).rejects.toMatchObject({ status: 503 });
     expect(await chainOf(a)).toEqual([1, 2]);
     await a.close();
     await b.close();
@@ -139,7 +158,9 @@ describe('PostgreSQL: two instances on one database', () => {
     await s.close();
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const rows = (await c.query<{ version: number; name: string }>('SELECT version, name FROM duban_migrations ORDER BY version')).rows;
+    const rows = (
+      await c.query<{ version: number; name: string }>('SELECT version, name FROM duban_migrations ORDER BY version')
+    ).rows;
     await c.end();
     expect(rows).toEqual([{ version: 1, name: '001_init.sql' }]);
   });

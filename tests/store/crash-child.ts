@@ -13,7 +13,12 @@ process.stdout.write('READY\n');
 
 async function ledgerLoop(): Promise<void> {
   for (let i = start; ; i += 1) {
-    const batch = [0, 1, 2].map((k) => ({ type: 'session.signedIn', actor: { type: 'system' as const }, subject: { type: 'n', id: String(i * 3 + k) }, payload: { how: `n${i * 3 + k}` } }));
+    const batch = [0, 1, 2].map((k) => ({
+      type: 'session.signedIn',
+      actor: { type: 'system' as const },
+      subject: { type: 'n', id: String(i * 3 + k) },
+      payload: { how: `n${i * 3 + k}` },
+    }));
     await appendEvents(store, batch);
     process.stdout.write(`L ${i}\n`);
   }

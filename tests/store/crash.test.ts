@@ -14,7 +14,10 @@ const seedNote = `(seed ${rng.seed}; rerun with TEST_SEED=${rng.seed})`;
 /** Runs the child until it has acknowledged some writes, then SIGKILLs it after a random delay. */
 function runAndKill(dir: string, start: number, delayMs: number): Promise<{ ledger: number[]; state: number[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/store/crash-child.ts', dir, String(start)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/store/crash-child.ts', dir, String(start)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const acked = { ledger: [] as number[], state: [] as number[] };
     let buffer = '';
     let stderr = '';
@@ -60,7 +63,8 @@ describe('crash safety', () => {
         previous = e.seq;
         seen.add(Number((e.payload as { how: string }).how.slice(1)));
       }
-      for (const n of everAcked) expect(seen.has(n), `acknowledged event ${n} lost in trial ${trial} ${seedNote}`).toBe(true);
+      for (const n of everAcked)
+        expect(seen.has(n), `acknowledged event ${n} lost in trial ${trial} ${seedNote}`).toBe(true);
       const lastState = acked.state.at(-1);
       if (lastState !== undefined) expect(Number(store.state.get().directory.note)).toBeGreaterThanOrEqual(lastState);
       await store.close();

@@ -13,10 +13,29 @@ describe('ledger:verify — the whole chain, and every kind of tampering', () =>
   let pristine: string;
   beforeAll(async () => {
     t = await seededApp();
-    await t.inject({ method: 'POST', url: '/api/assignments/yc-lqstg-2018.k1.fsjd/reports', payload: { text: '已完成试点申报' } }, 'p-fsjd-c');
-    await t.inject({ method: 'POST', url: '/api/assignments/yc-lqstg-2018.k1.fsjd/closure-requests', payload: { text: '全部完成' } }, 'p-fsjd-c');
+    await t.inject(
+      { method: 'POST', url: '/api/assignments/yc-lqstg-2018.k1.fsjd/reports', payload: { text: '已完成试点申报' } },
+      'p-fsjd-c',
+    );
+    await t.inject(
+      { method: 'POST', url: '/api/assignments/yc-lqstg-2018.k1.fsjd/closure-requests', payload: { text: '全部完成' } },
+      'p-fsjd-c',
+    );
     // a member named __proto__ is data like any other: it is hashed, so editing it is caught
-    await appendEvent(t.store, { type: 'reminder.sent', actor: { type: 'scheduler' }, subject: { type: 'outbox', id: 'x' }, payload: { userId: 'u1', date: '2019-03-01', kind: 'digest', level: 1, taskId: 't', tasks: [], obligations: JSON.parse('{"__proto__":{"polluted":"yes"}}') as unknown } });
+    await appendEvent(t.store, {
+      type: 'reminder.sent',
+      actor: { type: 'scheduler' },
+      subject: { type: 'outbox', id: 'x' },
+      payload: {
+        userId: 'u1',
+        date: '2019-03-01',
+        kind: 'digest',
+        level: 1,
+        taskId: 't',
+        tasks: [],
+        obligations: JSON.parse('{"__proto__":{"polluted":"yes"}}') as unknown,
+      },
+    });
     await t.inject({ method: 'POST', url: '/api/assignments/yc-lqstg-2018.k1.bhjd/acknowledge' }, 'p-bhjd-c');
     pristine = t.dataDir;
   });
@@ -32,7 +51,8 @@ describe('ledger:verify — the whole chain, and every kind of tampering', () =>
     writeFileSync(path, raw ? raw(text) : `${edit(text.trimEnd().split('\n')).join('\n')}\n`);
     return dir;
   };
-  const lineOf = (lines: string[], type: string) => lines.findIndex((l) => (JSON.parse(l) as { type: string }).type === type);
+  const lineOf = (lines: string[], type: string) =>
+    lines.findIndex((l) => (JSON.parse(l) as { type: string }).type === type);
 
   it('passes on a real run, from the CLI (exit 0) and for an evaluator over HTTP', async () => {
     const r = await verifyDataDir(pristine);
@@ -56,21 +76,64 @@ describe('ledger:verify — the whole chain, and every kind of tampering', () =>
       return r.problem!;
     };
     // an edited value: the report's text
-    const edited = await check('edited value', tampered((ls) => ls.map((l) => l.replace('已完成试点申报', '已完成全部工作'))), /内容与哈希不符/);
-    const reportSeq = (JSON.parse(readFileSync(join(pristine, 'ledger', readdirSync(join(pristine, 'ledger'))[0]!), 'utf8').split('\n').find((l) => l.includes('已完成试点申报'))!) as { seq: number }).seq;
+    const edited = await check(
+      'edited value',
+      tampered((ls) => ls.map((l) => l.replace('已完成试点申报', '已完成全部工作'))),
+      /内容与哈希不符/,
+    );
+    const reportSeq = (
+      JSON.parse(
+        readFileSync(join(pristine, 'ledger', readdirSync(join(pristine, 'ledger'))[0]!), 'utf8')
+          .split('\n')
+          .find((l) => l.includes('已完成试点申报'))!,
+      ) as { seq: number }
+    ).seq;
     expect(edited.seq).toBe(reportSeq);
     // an edited value under a member named __proto__ (formerly dropped before hashing, so not detected)
-    await check('edited __proto__ payload member', tampered((ls) => ls.map((l) => l.replace('"polluted":"yes"', '"polluted":"no"'))), /内容与哈希不符/);
+    await check(
+      'edited __proto__ payload member',
+      tampered((ls) => ls.map((l) => l.replace('"polluted":"yes"', '"polluted":"no"'))),
+      /内容与哈希不符/,
+    );
     // a __proto__ member added to a payload
-    await check('added __proto__ member', tampered((ls) => ls.map((l, i) => (i === 3 ? l.replace('"payload":{', '"payload":{"__proto__":{"admin":true},') : l))), /内容与哈希不符/);
+    await check(
+      'added __proto__ member',
+      tampered((ls) =>
+        ls.map((l, i) => (i === 3 ? l.replace('"payload":{', '"payload":{"__proto__":{"admin":true},') : l)),
+      ),
+      /内容与哈希不符/,
+    );
     // an added top-level member (formerly stripped by the parser before hashing)
-    await check('added top-level member', tampered((ls) => ls.map((l, i) => (i === 3 ? l.replace(/^\{/, '{"approvedBy":"someone",') : l))), /字段"approvedBy"/);
+    await check(
+      'added top-level member',
+      tampered((ls) => ls.map((l, i) => (i === 3 ? l.replace(/^\{/, '{"approvedBy":"someone",') : l))),
+      /字段"approvedBy"/,
+    );
     // a removed line, two swapped lines
-    await check('removed line', tampered((ls) => ls.filter((_, i) => i !== 5)), /序号应为 6/);
-    await check('swapped lines', tampered((ls) => ls.map((l, i) => (i === 5 ? ls[6]! : i === 6 ? ls[5]! : l))), /序号应为 6/);
+    await check(
+      'removed line',
+      tampered((ls) => ls.filter((_, i) => i !== 5)),
+      /序号应为 6/,
+    );
+    await check(
+      'swapped lines',
+      tampered((ls) => ls.map((l, i) => (i === 5 ? ls[6]! : i === 6 ? ls[5]! : l))),
+      /序号应为 6/,
+    );
     // a truncated file: the last events cut off at a line boundary (the state file says how far the ledger went), or mid-line
-    await check('truncated at a line', tampered((ls) => ls.slice(0, lineOf(ls, 'reminder.sent'))), /末尾的记录缺失/);
-    await check('truncated mid-line', tampered(() => [], (text) => text.slice(0, text.length - 40)), /没有写完/);
+    await check(
+      'truncated at a line',
+      tampered((ls) => ls.slice(0, lineOf(ls, 'reminder.sent'))),
+      /末尾的记录缺失/,
+    );
+    await check(
+      'truncated mid-line',
+      tampered(
+        () => [],
+        (text) => text.slice(0, text.length - 40),
+      ),
+      /没有写完/,
+    );
     expect(cases).toHaveLength(8);
     const cli = await runTs('server/src/cli/ledger-verify.ts', ['--data', cases[0]![1]], {});
     expect(cli.code).toBe(1);

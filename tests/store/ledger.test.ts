@@ -8,7 +8,12 @@ import { JsonlLedger } from '../../server/src/store/ledger/jsonl-ledger.js';
 import { fixedClock } from '../helpers/test-app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const ev = (i: number): NewLedgerEvent => ({ type: 'test.written', actor: { type: 'system' }, subject: { type: 'test', id: String(i) }, payload: { i, text: '进展' } });
+const ev = (i: number): NewLedgerEvent => ({
+  type: 'test.written',
+  actor: { type: 'system' },
+  subject: { type: 'test', id: String(i) },
+  payload: { i, text: '进展' },
+});
 const all = async (l: JsonlLedger, from?: number) => {
   const out: LedgerEvent[] = [];
   for await (const e of l.read(from)) out.push(e);
@@ -21,7 +26,13 @@ describe('the JSONL ledger', () => {
     const clock = fixedClock('2019-05-06T09:00:00+08:00');
     const ledger = await JsonlLedger.open(dir, { clock: clock.now });
     const [first, second] = await ledger.appendMany([ev(1), ev(2)]);
-    expect(first).toMatchObject({ id: 'e1', seq: 1, at: '2019-05-06T01:00:00.000Z', prevHash: GENESIS_HASH, type: 'test.written' });
+    expect(first).toMatchObject({
+      id: 'e1',
+      seq: 1,
+      at: '2019-05-06T01:00:00.000Z',
+      prevHash: GENESIS_HASH,
+      type: 'test.written',
+    });
     expect(second!.prevHash).toBe(first!.hash);
     const { hash, ...rest } = first!;
     expect(eventHash(rest)).toBe(hash);

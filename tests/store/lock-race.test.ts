@@ -40,7 +40,12 @@ describe('taking over a stale lock', () => {
   const racers: Racer[] = [];
   beforeAll(async () => {
     for (let i = 0; i < 8; i += 1) {
-      const r = new Racer(spawn(process.execPath, ['--import', 'tsx', 'tests/store/lock-race-child.ts'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] }));
+      const r = new Racer(
+        spawn(process.execPath, ['--import', 'tsx', 'tests/store/lock-race-child.ts'], {
+          cwd: ROOT,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        }),
+      );
       racers.push(r);
     }
     await Promise.all(racers.map((r) => r.next(/READY/)));
@@ -53,13 +58,22 @@ describe('taking over a stale lock', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const dir = tempDir('duban-lock-');
       // the normal state after a crash: a lock naming a process that no longer runs
-      writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: 2 ** 22 + 54321, host: hostname(), since: '2019-01-01T00:00:00.000Z' }));
+      writeFileSync(
+        join(dir, '.lock'),
+        JSON.stringify({ pid: 2 ** 22 + 54321, host: hostname(), since: '2019-01-01T00:00:00.000Z' }),
+      );
       const n = rng.int(2, 8);
       const these = racers.slice(0, n);
       for (const r of these) r.send(`go ${dir}`);
       const results = await Promise.all(these.map((r) => r.next(new RegExp(`(WON|LOST) ${dir}.*`))));
       const won = results.filter((x) => x.startsWith('WON'));
-      expect({ round, seed: rng.seed, racers: n, won: won.length, lost: results.filter((x) => x.startsWith('LOST')).map((x) => x.split(' ')[2]) }).toEqual({ round, seed: rng.seed, racers: n, won: 1, lost: Array(n - 1).fill('LOCKED') });
+      expect({
+        round,
+        seed: rng.seed,
+        racers: n,
+        won: won.length,
+        lost: results.filter((x) => x.startsWith('LOST')).map((x) => x.split(' ')[2]),
+      }).toEqual({ round, seed: rng.seed, racers: n, won: 1, lost: Array(n - 1).fill('LOCKED') });
       const winner = these[results.findIndex((x) => x.startsWith('WON'))]!;
       winner.send(`release ${dir}`);
       await winner.next(new RegExp(`RELEASED ${dir}`));

@@ -37,10 +37,20 @@ describe('npm run migrate-to-pg -- --from ./data', () => {
     // the directory grows (the server ran on): the next run adds the rest
     const store = await openStore(dir, { clock: () => at });
     await store.transact((d, tx) => {
-      tx.append({ type: 'directory.contactsSynced', actor: { type: 'system' }, subject: { type: 'directory', id: 'd' }, channel: 'cli', payload: { added: ['x'], changed: [], missing: [] } });
+      tx.append({
+        type: 'directory.contactsSynced',
+        actor: { type: 'system' },
+        subject: { type: 'directory', id: 'd' },
+        channel: 'cli',
+        payload: { added: ['x'], changed: [], missing: [] },
+      });
       d.directory.note = '补充';
     });
-    const source = { seq: store.state.get().ledger.seq, hash: store.state.get().ledger.hash, tasks: store.state.get().tasks.length };
+    const source = {
+      seq: store.state.get().ledger.seq,
+      hash: store.state.get().ledger.hash,
+      tasks: store.state.get().tasks.length,
+    };
     await store.close();
     const rest = await runTs('server/src/cli/migrate-to-pg.ts', ['--from', dir, '--to', url], env);
     expect(rest.stdout).toContain('已迁移 1 条台账记录');
@@ -54,7 +64,9 @@ describe('npm run migrate-to-pg -- --from ./data', () => {
 
   it('refuses a database holding another history, and a directory whose ledger does not verify', async () => {
     const url = await freshSchema();
-    expect((await runTs('server/src/cli/migrate-to-pg.ts', ['--from', await dataDir(), '--to', url], env)).code).toBe(0);
+    expect((await runTs('server/src/cli/migrate-to-pg.ts', ['--from', await dataDir(), '--to', url], env)).code).toBe(
+      0,
+    );
     // another district's directory (different times, so different hashes)
     const other = tempDir();
     const store = await openStore(other, { clock: () => new Date('2019-01-02T01:00:00Z') });

@@ -29,13 +29,24 @@ describe('a data directory made by the version-4 release', () => {
 
     expect(await backfillFromLedger(store)).toEqual({ reports: 1, requests: 1 });
     const request = Object.values(store.state.get().requests)[0]!;
-    expect(request).toMatchObject({ kind: 'extension', state: 'pending', assignmentId: A, until: '2018-12-31', text: '等待上级文件', requester: { id: 'p-test' } });
+    expect(request).toMatchObject({
+      kind: 'extension',
+      state: 'pending',
+      assignmentId: A,
+      until: '2018-12-31',
+      text: '等待上级文件',
+      requester: { id: 'p-test' },
+    });
     expect(store.state.get().lastReports[A]).toMatchObject({ text: '已制定专项工作计划' });
     expect(await backfillFromLedger(store)).toEqual({ reports: 0, requests: 0 }); // once
 
     expect(await ensureObligations(store, { calendar, policy }, now)).toBeGreaterThan(1000);
     const after = store.state.get();
-    expect(after.obligations[`${A}:2018:acknowledge`]).toMatchObject({ status: 'fulfilled', action: 'acknowledge', by: 'p-test' });
+    expect(after.obligations[`${A}:2018:acknowledge`]).toMatchObject({
+      status: 'fulfilled',
+      action: 'acknowledge',
+      by: 'p-test',
+    });
     expect(after.obligations[`yc-lqstg-2018.k1.qfb:2018:acknowledge`]).toMatchObject({ status: 'open' });
     expect(after.legacyFulfillments).toBeUndefined();
     const seq = after.ledger.seq;
@@ -55,12 +66,27 @@ describe('a policy edit after a year is materialised', () => {
     try {
       const before = structuredClone(t.store.state.get().obligations);
       const monthly = ReminderPolicy.parse({ progress: { every: 'month', dueDay: 10, finalYearEvery: 'month' } });
-      expect(await ensureObligations(t.store, { calendar, policy: monthly }, new Date('2019-06-03T09:00:00+08:00'))).toBe(0);
+      expect(
+        await ensureObligations(t.store, { calendar, policy: monthly }, new Date('2019-06-03T09:00:00+08:00')),
+      ).toBe(0);
       expect(t.store.state.get().obligations).toEqual(before);
       expect(Object.values(before).some((o) => o.period?.startsWith('M'))).toBe(false);
       // 2020 is not stored yet: it is read (and will be stored) the new way
-      const y2020 = obligationsOf(t.store.state.get(), { calendar, policy: monthly }, [2020]).filter((o) => o.assignmentId === 'yc-lqstg-2018.k22.sfj');
-      expect(y2020.filter((o) => o.kind === 'progress').map((o) => o.period)).toEqual(['M01', 'M02', 'M03', 'M04', 'M05', 'M07', 'M08', 'M09', 'M10', 'M11']);
+      const y2020 = obligationsOf(t.store.state.get(), { calendar, policy: monthly }, [2020]).filter(
+        (o) => o.assignmentId === 'yc-lqstg-2018.k22.sfj',
+      );
+      expect(y2020.filter((o) => o.kind === 'progress').map((o) => o.period)).toEqual([
+        'M01',
+        'M02',
+        'M03',
+        'M04',
+        'M05',
+        'M07',
+        'M08',
+        'M09',
+        'M10',
+        'M11',
+      ]);
     } finally {
       await t.close();
     }
@@ -75,18 +101,31 @@ describe('years that have left the state', () => {
       const { ProgressService } = await import('../../server/src/domain/progress/progress-service.js');
       const progress = new ProgressService({ store: t.store, calendar, policy, clock: t.deps.clock });
       const a = t.store.state.get().assignments.find((x) => x.id === 'yc-lqstg-2018.k22.sfj')!;
-      const f = { actor: { type: 'person' as const, id: 'p-sfj-c', name: '徐晓燕' }, assignment: a, channel: 'miniapp' as const };
+      const f = {
+        actor: { type: 'person' as const, id: 'p-sfj-c', name: '徐晓燕' },
+        assignment: a,
+        channel: 'miniapp' as const,
+      };
       await progress.acknowledge(f);
       await progress.report(f, { text: '已完成', noChange: false, evidence: [] });
       await progress.undoAcknowledge(f);
       const before = Object.values(t.store.state.get().obligations).filter((o) => o.year <= 2019);
       // two years later the scheduler prunes 2019 from the state
-      const { pruneInDraft, obligationsFromLedger } = await import('../../server/src/domain/obligations/obligation-book.js');
+      const { pruneInDraft, obligationsFromLedger } =
+        await import('../../server/src/domain/obligations/obligation-book.js');
       await t.store.transact((d) => pruneInDraft(d, '2021-03-01'));
       expect(Object.values(t.store.state.get().obligations).some((o) => o.year <= 2019)).toBe(false);
-      const fromLedger = new Map([...(await obligationsFromLedger(t.store.ledger, 2018)), ...(await obligationsFromLedger(t.store.ledger, 2019))]);
+      const fromLedger = new Map([
+        ...(await obligationsFromLedger(t.store.ledger, 2018)),
+        ...(await obligationsFromLedger(t.store.ledger, 2019)),
+      ]);
       expect(fromLedger.size).toBe(before.length);
-      for (const o of before) expect({ id: o.id, status: fromLedger.get(o.id)?.status, due: fromLedger.get(o.id)?.due }).toEqual({ id: o.id, status: o.status, due: o.due });
+      for (const o of before)
+        expect({ id: o.id, status: fromLedger.get(o.id)?.status, due: fromLedger.get(o.id)?.due }).toEqual({
+          id: o.id,
+          status: o.status,
+          due: o.due,
+        });
       expect(before.filter((o) => o.status === 'fulfilled').length).toBeGreaterThan(0);
     } finally {
       await t.close();

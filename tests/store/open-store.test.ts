@@ -10,12 +10,13 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { appendEvent, updateState } from '../helpers/store-writes.js';
 
 const open = (dir: string, extra = {}) => openStore(dir, { clock: fixedClock().now, ...extra });
-const fail = (p: Promise<unknown>) => p.then(
-  () => {
-    throw new Error('expected a failure');
-  },
-  (e: unknown) => e as StoreError,
-);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e as StoreError,
+  );
 
 describe('opening a data directory', () => {
   it('creates the state on first run and keeps updates across restarts', async () => {
@@ -61,7 +62,12 @@ describe('opening a data directory', () => {
   it('stops on a corrupt state file with the path of the last good backup, leaving the file untouched', async () => {
     const dir = tempDir();
     const store = await open(dir);
-    await appendEvent(store, { type: 'session.signedIn', actor: { type: 'person', id: 'p1' }, subject: { type: 'person', id: 'p1' }, payload: { how: 'test' } });
+    await appendEvent(store, {
+      type: 'session.signedIn',
+      actor: { type: 'person', id: 'p1' },
+      subject: { type: 'person', id: 'p1' },
+      payload: { how: 'test' },
+    });
     await store.close();
     const statePath = join(dir, 'state.json');
     writeFileSync(statePath, '{"schemaVersion":1,"units":[trunc');
@@ -83,7 +89,12 @@ describe('opening a data directory', () => {
   it('refuses to start from nothing when a ledger exists but the state file is gone', async () => {
     const dir = tempDir();
     const store = await open(dir);
-    await appendEvent(store, { type: 'session.signedIn', actor: { type: 'person', id: 'p1' }, subject: { type: 'person', id: 'p1' }, payload: { how: 'test' } });
+    await appendEvent(store, {
+      type: 'session.signedIn',
+      actor: { type: 'person', id: 'p1' },
+      subject: { type: 'person', id: 'p1' },
+      payload: { how: 'test' },
+    });
     await store.close();
     const { rmSync } = await import('node:fs');
     rmSync(join(dir, 'state.json'));
@@ -98,8 +109,13 @@ describe('opening a data directory', () => {
     await store.close();
     const current = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
     const { schemaVersion: _v, directory, ...rest } = current;
-    writeFileSync(join(dir, 'state.json'), JSON.stringify({ ...rest, schemaVersion: STATE_VERSION - 1, district: directory }));
-    const migrations = { [STATE_VERSION - 1]: ({ district, ...doc }: Record<string, unknown>) => ({ ...doc, directory: district }) };
+    writeFileSync(
+      join(dir, 'state.json'),
+      JSON.stringify({ ...rest, schemaVersion: STATE_VERSION - 1, district: directory }),
+    );
+    const migrations = {
+      [STATE_VERSION - 1]: ({ district, ...doc }: Record<string, unknown>) => ({ ...doc, directory: district }),
+    };
     const migrated = await open(dir, { migrations });
     expect(migrated.state.get().schemaVersion).toBe(STATE_VERSION);
     await migrated.close();
@@ -107,9 +123,31 @@ describe('opening a data directory', () => {
   });
 
   it('5 → 6: a 待办 record covers a list of obligations', () => {
-    const v5 = { schemaVersion: 5, todos: { 'a:2019:acknowledge|p': { obligationId: 'a:2019:acknowledge', personId: 'p', unionId: 'u', todoId: 't', done: false } } };
+    const v5 = {
+      schemaVersion: 5,
+      todos: {
+        'a:2019:acknowledge|p': {
+          obligationId: 'a:2019:acknowledge',
+          personId: 'p',
+          unionId: 'u',
+          todoId: 't',
+          done: false,
+        },
+      },
+    };
     const { doc } = migrate(v5, undefined, 6);
-    expect(doc).toEqual({ schemaVersion: 6, todos: { 'a:2019:acknowledge|p': { obligationIds: ['a:2019:acknowledge'], personId: 'p', unionId: 'u', todoId: 't', done: false } } });
+    expect(doc).toEqual({
+      schemaVersion: 6,
+      todos: {
+        'a:2019:acknowledge|p': {
+          obligationIds: ['a:2019:acknowledge'],
+          personId: 'p',
+          unionId: 'u',
+          todoId: 't',
+          done: false,
+        },
+      },
+    });
   });
 
   it('refuses a state written by a newer version', () => {

@@ -23,11 +23,18 @@ describe('ledger and state commit together', () => {
   it('12 concurrent 签收 of one assignment record each obligation once; one answer says it acknowledged, the rest say already', async () => {
     const t = await seededApp();
     try {
-      const answers = await Promise.all(Array.from({ length: 12 }, () => t.inject({ method: 'POST', url: `/api/assignments/${FS}/acknowledge` }, FS_CONTACT)));
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          t.inject({ method: 'POST', url: `/api/assignments/${FS}/acknowledge` }, FS_CONTACT),
+        ),
+      );
       expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(200));
       expect(answers.filter((a) => a.json().already === false)).toHaveLength(1);
       const acks = await events(t.store, 'obligation.acknowledged');
-      expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual([`${FS}:2018:acknowledge`, `${FS}:2019:acknowledge`]);
+      expect(acks.map((e) => (e.payload as { obligationId: string }).obligationId).sort()).toEqual([
+        `${FS}:2018:acknowledge`,
+        `${FS}:2019:acknowledge`,
+      ]);
       expect(t.store.state.get().ledger.seq).toBe(t.store.ledger.head().seq);
     } finally {
       await t.close();
@@ -44,8 +51,12 @@ describe('ledger and state commit together', () => {
           tx.append({ ...event, actor: { type: 'system' }, subject: { type: 't', id: '1' } });
         });
       await expect(write({ type: 'made.up', payload: {} })).rejects.toThrow('没有登记载荷格式');
-      await expect(write({ type: 'progress.reported', payload: { text: '缺字段' } })).rejects.toThrow('progress.reported 的载荷不符合格式');
-      await expect(write({ type: 'session.signedIn', payload: { how: 'dev', extra: 1 } })).rejects.toThrow('载荷不符合格式');
+      await expect(write({ type: 'progress.reported', payload: { text: '缺字段' } })).rejects.toThrow(
+        'progress.reported 的载荷不符合格式',
+      );
+      await expect(write({ type: 'session.signedIn', payload: { how: 'dev', extra: 1 } })).rejects.toThrow(
+        '载荷不符合格式',
+      );
       expect(t.store.ledger.head().seq).toBe(before.seq);
       expect(JSON.stringify(t.store.state.get())).toBe(before.state);
     } finally {
@@ -68,7 +79,9 @@ describe('ledger and state commit together', () => {
       expect(health.status).toBe('degraded');
       expect(health.warnings[0]).toContain('STATE_WRITE_FAILED');
       // the page retries: still refused, still nothing half-done
-      expect((await t.inject({ method: 'POST', url: `/api/assignments/${FS}/acknowledge` }, FS_CONTACT)).statusCode).toBe(503);
+      expect(
+        (await t.inject({ method: 'POST', url: `/api/assignments/${FS}/acknowledge` }, FS_CONTACT)).statusCode,
+      ).toBe(503);
     } finally {
       lock.restore();
     }
@@ -91,17 +104,26 @@ describe('ledger and state commit together', () => {
       const seed = await openStore(dir, { clock: () => new Date('2019-03-01T01:00:00Z') });
       await seedStore(seed, await loadSeeds(SEEDS_DIR), new Date('2019-03-01T01:00:00Z'));
       await seed.close();
-      const child = spawnSync(process.execPath, ['--import', 'tsx', 'tests/store/tx-crash-child.ts', dir, FS, point], { cwd: ROOT, encoding: 'utf8' });
+      const child = spawnSync(process.execPath, ['--import', 'tsx', 'tests/store/tx-crash-child.ts', dir, FS, point], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
       expect(child.signal, child.stderr).toBe('SIGKILL');
 
       const store = await openStore(dir, { clock: () => new Date('2019-03-01T01:00:00Z') });
       const acks = await events(store, 'obligation.acknowledged');
       expect(acks).toHaveLength(2);
       expect(store.ledger.head().seq).toBe(store.state.get().ledger.seq);
-      for (const e of acks) expect(store.state.get().obligations[(e.payload as { obligationId: string }).obligationId]).toMatchObject({ seq: e.seq });
+      for (const e of acks)
+        expect(store.state.get().obligations[(e.payload as { obligationId: string }).obligationId]).toMatchObject({
+          seq: e.seq,
+        });
       await store.close();
       // a retry after the restart finds it done and records nothing
-      const retry = spawnSync(process.execPath, ['--import', 'tsx', 'tests/store/tx-crash-child.ts', dir, FS, 'none'], { cwd: ROOT, encoding: 'utf8' });
+      const retry = spawnSync(process.execPath, ['--import', 'tsx', 'tests/store/tx-crash-child.ts', dir, FS, 'none'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
       expect(retry.stdout).toContain('DONE');
       const after = await openStore(dir, { clock: () => new Date() });
       expect(await events(after, 'obligation.acknowledged')).toHaveLength(2);

@@ -16,7 +16,12 @@ const store = await openStore(dir, {
     if (name === point) process.kill(process.pid, 'SIGKILL');
   },
 });
-const progress = new ProgressService({ store, calendar: new WorkCalendar(), policy: DEFAULT_POLICY, clock: { now: () => now } });
+const progress = new ProgressService({
+  store,
+  calendar: new WorkCalendar(),
+  policy: DEFAULT_POLICY,
+  clock: { now: () => now },
+});
 const assignment = store.state.get().assignments.find((a) => a.id === assignmentId)!;
 await progress.acknowledge({ actor: { type: 'person', id: 'p-fsjd-c', name: '石刚' }, assignment, channel: 'miniapp' });
 await store.close();

@@ -37,60 +37,313 @@ interface Case {
   before?: (app: TestApp) => Promise<void>;
 }
 
-const pendingOf = (s: Readonly<State>, assignmentId: string) => Object.values(s.requests).filter((r) => r.assignmentId === assignmentId).sort((a, b) => b.seq - a.seq)[0]?.id ?? 'none';
+const pendingOf = (s: Readonly<State>, assignmentId: string) =>
+  Object.values(s.requests)
+    .filter((r) => r.assignmentId === assignmentId)
+    .sort((a, b) => b.seq - a.seq)[0]?.id ?? 'none';
 
 const CASES: Case[] = [
   // cross-unit: a task the sender's unit does not carry
-  { name: 'cross-unit 签收', person: S, bot: '收到 12', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/acknowledge` }, expect: 'FORBIDDEN' },
-  { name: 'cross-unit 进展', person: S, bot: '进展 12 替别人报送', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/reports`, payload: { text: '替别人报送' } }, expect: 'FORBIDDEN' },
-  { name: 'cross-unit 无变化', person: S, bot: '无变化 12', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/reports`, payload: { noChange: true } }, expect: 'FORBIDDEN' },
-  { name: 'cross-unit 办结', person: S, bot: '完成 12 替别人办结', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/closure-requests`, payload: { text: '替别人办结' } }, expect: 'FORBIDDEN' },
-  { name: 'cross-unit 延期', person: S, bot: '延期 12 2030-06-30 替别人延期', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/extension-requests`, payload: { until: '2030-06-30', reason: '替别人延期' } }, expect: 'FORBIDDEN' },
-  { name: 'read-forbidden 详情', person: S, bot: '详情 12', http: { method: 'GET', url: '/api/tasks/yc-lqstg-2018.k12/overview' }, expect: 'FORBIDDEN' },
-  { name: 'evaluator acts for no unit', person: E, bot: '收到 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` }, expect: 'NOT_PERMITTED' },
-  { name: 'supervisor acts for no unit, even its own', person: D, bot: '收到 8', http: { method: 'POST', url: `/api/assignments/${K(8, 'dkb')}/acknowledge` }, expect: 'NOT_PERMITTED' },
-  { name: 'unknown key task', person: S, bot: '进展 99 没有这项', http: { method: 'POST', url: `/api/assignments/${K(99, 'sfj')}/reports`, payload: { text: '没有这项' } }, expect: 'NOT_FOUND' },
+  {
+    name: 'cross-unit 签收',
+    person: S,
+    bot: '收到 12',
+    http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/acknowledge` },
+    expect: 'FORBIDDEN',
+  },
+  {
+    name: 'cross-unit 进展',
+    person: S,
+    bot: '进展 12 替别人报送',
+    http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/reports`, payload: { text: '替别人报送' } },
+    expect: 'FORBIDDEN',
+  },
+  {
+    name: 'cross-unit 无变化',
+    person: S,
+    bot: '无变化 12',
+    http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/reports`, payload: { noChange: true } },
+    expect: 'FORBIDDEN',
+  },
+  {
+    name: 'cross-unit 办结',
+    person: S,
+    bot: '完成 12 替别人办结',
+    http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/closure-requests`, payload: { text: '替别人办结' } },
+    expect: 'FORBIDDEN',
+  },
+  {
+    name: 'cross-unit 延期',
+    person: S,
+    bot: '延期 12 2030-06-30 替别人延期',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(12, 'fgj')}/extension-requests`,
+      payload: { until: '2030-06-30', reason: '替别人延期' },
+    },
+    expect: 'FORBIDDEN',
+  },
+  {
+    name: 'read-forbidden 详情',
+    person: S,
+    bot: '详情 12',
+    http: { method: 'GET', url: '/api/tasks/yc-lqstg-2018.k12/overview' },
+    expect: 'FORBIDDEN',
+  },
+  {
+    name: 'evaluator acts for no unit',
+    person: E,
+    bot: '收到 22',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` },
+    expect: 'NOT_PERMITTED',
+  },
+  {
+    name: 'supervisor acts for no unit, even its own',
+    person: D,
+    bot: '收到 8',
+    http: { method: 'POST', url: `/api/assignments/${K(8, 'dkb')}/acknowledge` },
+    expect: 'NOT_PERMITTED',
+  },
+  {
+    name: 'unknown key task',
+    person: S,
+    bot: '进展 99 没有这项',
+    http: { method: 'POST', url: `/api/assignments/${K(99, 'sfj')}/reports`, payload: { text: '没有这项' } },
+    expect: 'NOT_FOUND',
+  },
   // rules of the workflow
-  { name: '无变化 without an earlier report', person: S, bot: '无变化 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/reports`, payload: { noChange: true } }, expect: 'NO_EARLIER_REPORT' },
-  { name: '签收', person: S, bot: '收到 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` }, expect: 'ok' },
-  { name: '签收 again changes nothing', person: S, bot: '收到 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` }, expect: 'ok' },
-  { name: '进展 answers the most overdue item', person: S, bot: '进展 22 已完成公职律师选聘', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/reports`, payload: { text: '已完成公职律师选聘' } }, expect: 'ok' },
-  { name: '无变化 after a report, answering an item not yet open', person: S, bot: '无变化 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/reports`, payload: { noChange: true } }, expect: 'ok' },
-  { name: '延期 to a past date', person: S, bot: '延期 22 2019-02-01 来不及', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/extension-requests`, payload: { until: '2019-02-01', reason: '来不及' } }, expect: 'EXTENSION_DATE_INVALID' },
-  { name: '延期 beyond the plan', person: S, bot: '延期 22 2030-06-30 来不及', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/extension-requests`, payload: { until: '2030-06-30', reason: '来不及' } }, expect: 'EXTENSION_DATE_INVALID' },
-  { name: '延期 to 9999', person: S, bot: '延期 22 9999-12-31 来不及', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/extension-requests`, payload: { until: '9999-12-31', reason: '来不及' } }, expect: 'EXTENSION_DATE_INVALID' },
-  { name: '延期 not after the item’s due date', person: S, bot: '延期 22 2019-03-10 来不及', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/extension-requests`, payload: { until: '2019-03-10', reason: '来不及' } }, expect: 'EXTENSION_DATE_INVALID' },
-  { name: '延期 of the nearest item', person: S, bot: '延期 22 2019-07-31 等待上级批复', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/extension-requests`, payload: { until: '2019-07-31', reason: '等待上级批复' } }, expect: 'ok' },
-  { name: 'a second 延期 while one is pending', person: S, bot: '延期 22 2019-08-30 再延一次', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/extension-requests`, payload: { until: '2019-08-30', reason: '再延一次' } }, expect: 'REQUEST_PENDING' },
-  { name: '办结 while a 延期 is pending', person: S, bot: '完成 22 已全部完成', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/closure-requests`, payload: { text: '已全部完成' } }, expect: 'REQUEST_PENDING' },
-  { name: 'withdraw the pending 延期', person: S, bot: '撤回 22', http: (s) => ({ method: 'POST', url: `/api/requests/${pendingOf(s, K(22, 'sfj'))}/withdraw` }), expect: 'ok' },
-  { name: 'withdraw it again', person: S, bot: '撤回 22', http: (s) => ({ method: 'POST', url: `/api/requests/${pendingOf(s, K(22, 'sfj'))}/withdraw` }), expect: 'REQUEST_NOT_PENDING' },
-  { name: '办结', person: S, bot: '完成 22 已全部完成', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/closure-requests`, payload: { text: '已全部完成' } }, expect: 'ok' },
-  { name: 'a second identical 办结', person: S, bot: '完成 22 已全部完成', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/closure-requests`, payload: { text: '已全部完成' } }, expect: 'REQUEST_PENDING' },
-  { name: '详情 of a task the unit carries', person: S, bot: '详情 22', http: { method: 'GET', url: '/api/tasks/yc-lqstg-2018.k22/overview' }, expect: 'ok' },
+  {
+    name: '无变化 without an earlier report',
+    person: S,
+    bot: '无变化 22',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/reports`, payload: { noChange: true } },
+    expect: 'NO_EARLIER_REPORT',
+  },
+  {
+    name: '签收',
+    person: S,
+    bot: '收到 22',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` },
+    expect: 'ok',
+  },
+  {
+    name: '签收 again changes nothing',
+    person: S,
+    bot: '收到 22',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` },
+    expect: 'ok',
+  },
+  {
+    name: '进展 answers the most overdue item',
+    person: S,
+    bot: '进展 22 已完成公职律师选聘',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/reports`, payload: { text: '已完成公职律师选聘' } },
+    expect: 'ok',
+  },
+  {
+    name: '无变化 after a report, answering an item not yet open',
+    person: S,
+    bot: '无变化 22',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/reports`, payload: { noChange: true } },
+    expect: 'ok',
+  },
+  {
+    name: '延期 to a past date',
+    person: S,
+    bot: '延期 22 2019-02-01 来不及',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(22, 'sfj')}/extension-requests`,
+      payload: { until: '2019-02-01', reason: '来不及' },
+    },
+    expect: 'EXTENSION_DATE_INVALID',
+  },
+  {
+    name: '延期 beyond the plan',
+    person: S,
+    bot: '延期 22 2030-06-30 来不及',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(22, 'sfj')}/extension-requests`,
+      payload: { until: '2030-06-30', reason: '来不及' },
+    },
+    expect: 'EXTENSION_DATE_INVALID',
+  },
+  {
+    name: '延期 to 9999',
+    person: S,
+    bot: '延期 22 9999-12-31 来不及',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(22, 'sfj')}/extension-requests`,
+      payload: { until: '9999-12-31', reason: '来不及' },
+    },
+    expect: 'EXTENSION_DATE_INVALID',
+  },
+  {
+    name: '延期 not after the item’s due date',
+    person: S,
+    bot: '延期 22 2019-03-10 来不及',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(22, 'sfj')}/extension-requests`,
+      payload: { until: '2019-03-10', reason: '来不及' },
+    },
+    expect: 'EXTENSION_DATE_INVALID',
+  },
+  {
+    name: '延期 of the nearest item',
+    person: S,
+    bot: '延期 22 2019-07-31 等待上级批复',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(22, 'sfj')}/extension-requests`,
+      payload: { until: '2019-07-31', reason: '等待上级批复' },
+    },
+    expect: 'ok',
+  },
+  {
+    name: 'a second 延期 while one is pending',
+    person: S,
+    bot: '延期 22 2019-08-30 再延一次',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(22, 'sfj')}/extension-requests`,
+      payload: { until: '2019-08-30', reason: '再延一次' },
+    },
+    expect: 'REQUEST_PENDING',
+  },
+  {
+    name: '办结 while a 延期 is pending',
+    person: S,
+    bot: '完成 22 已全部完成',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/closure-requests`, payload: { text: '已全部完成' } },
+    expect: 'REQUEST_PENDING',
+  },
+  {
+    name: 'withdraw the pending 延期',
+    person: S,
+    bot: '撤回 22',
+    http: (s) => ({ method: 'POST', url: `/api/requests/${pendingOf(s, K(22, 'sfj'))}/withdraw` }),
+    expect: 'ok',
+  },
+  {
+    name: 'withdraw it again',
+    person: S,
+    bot: '撤回 22',
+    http: (s) => ({ method: 'POST', url: `/api/requests/${pendingOf(s, K(22, 'sfj'))}/withdraw` }),
+    expect: 'REQUEST_NOT_PENDING',
+  },
+  {
+    name: '办结',
+    person: S,
+    bot: '完成 22 已全部完成',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/closure-requests`, payload: { text: '已全部完成' } },
+    expect: 'ok',
+  },
+  {
+    name: 'a second identical 办结',
+    person: S,
+    bot: '完成 22 已全部完成',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/closure-requests`, payload: { text: '已全部完成' } },
+    expect: 'REQUEST_PENDING',
+  },
+  {
+    name: '详情 of a task the unit carries',
+    person: S,
+    bot: '详情 22',
+    http: { method: 'GET', url: '/api/tasks/yc-lqstg-2018.k22/overview' },
+    expect: 'ok',
+  },
   // the 督考办 approves the 办结: the unit's part is closed, and neither channel lets it act on it any more
   {
     name: 'a closed part refuses a report',
     person: S,
     before: async (app) => {
       const id = pendingOf(app.store.state.get(), K(22, 'sfj'));
-      expect((await app.inject({ method: 'POST', url: `/api/reviews/${id}/approve`, payload: {} }, D)).statusCode).toBe(200);
+      expect((await app.inject({ method: 'POST', url: `/api/reviews/${id}/approve`, payload: {} }, D)).statusCode).toBe(
+        200,
+      );
     },
     bot: '进展 22 继续推进',
     http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/reports`, payload: { text: '继续推进' } },
     expect: 'ASSIGNMENT_CLOSED',
   },
-  { name: 'and a 签收', person: S, bot: '收到 22', http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` }, expect: 'ASSIGNMENT_CLOSED' },
-  { name: 'the lead unit reports on its own task', person: Z, bot: '进展 22 已召开法律顾问工作会议', http: { method: 'POST', url: `/api/assignments/${K(22, 'fzb')}/reports`, payload: { text: '已召开法律顾问工作会议' } }, expect: 'ok' },
-  { name: 'the only unit of task 12 acknowledges it', person: F, bot: '收到 12', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/acknowledge` }, expect: 'ok' },
-  { name: 'and reports on it', person: F, bot: '进展 12 已完成项目储备', http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/reports`, payload: { text: '已完成项目储备' } }, expect: 'ok' },
-  { name: 'a person of two units names the unit', person: Q, bot: '收到 1 区政府党组', http: { method: 'POST', url: `/api/assignments/${K(1, 'qzfdz')}/acknowledge` }, expect: 'ok' },
-  { name: 'and the other unit', person: Q, bot: '收到 1 区府办', http: { method: 'POST', url: `/api/assignments/${K(1, 'qfb')}/acknowledge` }, expect: 'ok' },
-  { name: '无变化 20 with no report on task 20', person: FS, bot: '无变化 20', http: { method: 'POST', url: `/api/assignments/${K(20, 'fsjd')}/reports`, payload: { noChange: true } }, expect: 'NO_EARLIER_REPORT' },
+  {
+    name: 'and a 签收',
+    person: S,
+    bot: '收到 22',
+    http: { method: 'POST', url: `/api/assignments/${K(22, 'sfj')}/acknowledge` },
+    expect: 'ASSIGNMENT_CLOSED',
+  },
+  {
+    name: 'the lead unit reports on its own task',
+    person: Z,
+    bot: '进展 22 已召开法律顾问工作会议',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(22, 'fzb')}/reports`,
+      payload: { text: '已召开法律顾问工作会议' },
+    },
+    expect: 'ok',
+  },
+  {
+    name: 'the only unit of task 12 acknowledges it',
+    person: F,
+    bot: '收到 12',
+    http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/acknowledge` },
+    expect: 'ok',
+  },
+  {
+    name: 'and reports on it',
+    person: F,
+    bot: '进展 12 已完成项目储备',
+    http: { method: 'POST', url: `/api/assignments/${K(12, 'fgj')}/reports`, payload: { text: '已完成项目储备' } },
+    expect: 'ok',
+  },
+  {
+    name: 'a person of two units names the unit',
+    person: Q,
+    bot: '收到 1 区政府党组',
+    http: { method: 'POST', url: `/api/assignments/${K(1, 'qzfdz')}/acknowledge` },
+    expect: 'ok',
+  },
+  {
+    name: 'and the other unit',
+    person: Q,
+    bot: '收到 1 区府办',
+    http: { method: 'POST', url: `/api/assignments/${K(1, 'qfb')}/acknowledge` },
+    expect: 'ok',
+  },
+  {
+    name: '无变化 20 with no report on task 20',
+    person: FS,
+    bot: '无变化 20',
+    http: { method: 'POST', url: `/api/assignments/${K(20, 'fsjd')}/reports`, payload: { noChange: true } },
+    expect: 'NO_EARLIER_REPORT',
+  },
   // a late request: after the mid-year report's due date
-  { name: '延期 after the due date is marked late', person: FS, at: '2019-07-01T10:00:00+08:00', bot: '延期 9 2019-08-30 等待机构改革', http: { method: 'POST', url: `/api/assignments/${K(9, 'fsjd')}/extension-requests`, payload: { until: '2019-08-30', reason: '等待机构改革' } }, expect: 'ok' },
+  {
+    name: '延期 after the due date is marked late',
+    person: FS,
+    at: '2019-07-01T10:00:00+08:00',
+    bot: '延期 9 2019-08-30 等待机构改革',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(9, 'fsjd')}/extension-requests`,
+      payload: { until: '2019-08-30', reason: '等待机构改革' },
+    },
+    expect: 'ok',
+  },
   // early: the 专项工作计划 (a prose deadline, due 11-20) reported on 11-01, before its reminder opens
-  { name: 'early report of a prose item', person: FS, at: '2018-11-01T10:00:00+08:00', bot: '进展 1 已制定专项工作计划', http: { method: 'POST', url: `/api/assignments/${K(1, 'fsjd')}/reports`, payload: { text: '已制定专项工作计划' } }, expect: 'ok' },
+  {
+    name: 'early report of a prose item',
+    person: FS,
+    at: '2018-11-01T10:00:00+08:00',
+    bot: '进展 1 已制定专项工作计划',
+    http: { method: 'POST', url: `/api/assignments/${K(1, 'fsjd')}/reports`, payload: { text: '已制定专项工作计划' } },
+    expect: 'ok',
+  },
 ];
 
 type Norm = Record<string, unknown>;
@@ -119,7 +372,16 @@ describe('the bot and the mini-app: one workflow', () => {
         return { ok: true as const };
       },
     });
-    handler = createBotHandler({ store: bot.store, channel, calendar, policy, clock: bot.deps.clock, log: silentLog, publicUrl: 'http://127.0.0.1:3000', onRefusal: (code) => (refusal = code) });
+    handler = createBotHandler({
+      store: bot.store,
+      channel,
+      calendar,
+      policy,
+      clock: bot.deps.clock,
+      log: silentLog,
+      publicUrl: 'http://127.0.0.1:3000',
+      onRefusal: (code) => (refusal = code),
+    });
   });
   afterAll(async () => {
     await http.close();
@@ -136,18 +398,35 @@ describe('the bot and the mini-app: one workflow', () => {
       expect(before.bot, c.name).toBe(before.http);
 
       const req = typeof c.http === 'function' ? c.http(http.store.state.get()) : c.http;
-      const res = await http.inject({ method: req.method, url: req.url, ...(req.payload ? { payload: req.payload } : {}) }, c.person);
+      const res = await http.inject(
+        { method: req.method, url: req.url, ...(req.payload ? { payload: req.payload } : {}) },
+        c.person,
+      );
       const httpOutcome = res.statusCode === 200 ? 'ok' : String(res.json().code);
 
       refusal = undefined;
       const person = bot.store.state.get().people.find((p) => p.id === c.person)!;
       msg += 1;
-      await handler({ msgId: `m${msg}`, at: bot.deps.clock.now(), transport: 'stream', sender: { userId: person.dingtalk.userId, name: person.name }, conversation: { id: 'c', type: 'single' }, kind: 'text', text: c.bot, files: [], reply: { webhook: 'session', expiresAt: new Date(Date.now() + 600_000) } });
+      await handler({
+        msgId: `m${msg}`,
+        at: bot.deps.clock.now(),
+        transport: 'stream',
+        sender: { userId: person.dingtalk.userId, name: person.name },
+        conversation: { id: 'c', type: 'single' },
+        kind: 'text',
+        text: c.bot,
+        files: [],
+        reply: { webhook: 'session', expiresAt: new Date(Date.now() + 600_000) },
+      });
       const botOutcome = refusal ?? 'ok';
 
       // an unknown key task is TASK_NOT_FOUND for the bot and ASSIGNMENT_NOT_FOUND for a route: both "not found"
       const kind = (o: string) => (o.endsWith('NOT_FOUND') && c.expect === 'NOT_FOUND' ? 'NOT_FOUND' : o);
-      expect({ case: c.name, http: kind(httpOutcome), bot: kind(botOutcome) }).toEqual({ case: c.name, http: c.expect, bot: c.expect });
+      expect({ case: c.name, http: kind(httpOutcome), bot: kind(botOutcome) }).toEqual({
+        case: c.name,
+        http: c.expect,
+        bot: c.expect,
+      });
 
       const added = async (app: TestApp, from: number) => {
         const out: Norm[] = [];
@@ -160,8 +439,14 @@ describe('the bot and the mini-app: one workflow', () => {
     }
     // what the cases left: the late 延期 is marked late, the early report fulfilled the 专项工作计划
     const s = http.store.state.get();
-    expect(Object.values(s.requests).find((r) => r.assignmentId === K(9, 'fsjd'))).toMatchObject({ kind: 'extension', late: true, state: 'pending' });
-    const early = Object.values(s.obligations).find((o) => o.assignmentId === K(1, 'fsjd') && o.kind === 'prose' && o.year === 2018);
+    expect(Object.values(s.requests).find((r) => r.assignmentId === K(9, 'fsjd'))).toMatchObject({
+      kind: 'extension',
+      late: true,
+      state: 'pending',
+    });
+    const early = Object.values(s.obligations).find(
+      (o) => o.assignmentId === K(1, 'fsjd') && o.kind === 'prose' && o.year === 2018,
+    );
     expect(early).toMatchObject({ status: 'fulfilled', action: 'report', by: FS });
     expect(replies.length).toBe(CASES.length);
   });

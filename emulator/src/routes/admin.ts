@@ -25,17 +25,34 @@ const Settings = z
   .partial()
   .strict();
 
-const Faults = z.object({ errorRate: z.number().min(0).max(1), latencyMs: z.number().int().min(0).max(60_000), htmlBlock: z.boolean(), only: z.string(), seed: z.number().int() }).partial().strict();
+const Faults = z
+  .object({
+    errorRate: z.number().min(0).max(1),
+    latencyMs: z.number().int().min(0).max(60_000),
+    htmlBlock: z.boolean(),
+    only: z.string(),
+    seed: z.number().int(),
+  })
+  .partial()
+  .strict();
 
 const RobotMessage = z.object({
   userid: z.string().min(1),
   appKey: z.string().optional(),
   text: z.string().max(20_000).optional(),
-  file: z.object({ name: z.string().min(1).max(200), contentBase64: z.string().max(30_000_000), kind: z.enum(['picture', 'file']) }).optional(),
+  file: z
+    .object({
+      name: z.string().min(1).max(200),
+      contentBase64: z.string().max(30_000_000),
+      kind: z.enum(['picture', 'file']),
+    })
+    .optional(),
 });
 
 function bad(reply: { code: (n: number) => { send: (b: unknown) => unknown } }, error: z.ZodError) {
-  return reply.code(400).send({ code: 'BAD_REQUEST', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  return reply
+    .code(400)
+    .send({ code: 'BAD_REQUEST', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
 }
 
 /** Title of an inbox item as a DingTalk client would list it. */
@@ -43,7 +60,9 @@ function summary(item: InboxItem): string {
   if (item.kind === 'notice') {
     const m = item.msg as Record<string, Record<string, unknown> | string>;
     const inner = m[String(m.msgtype)] as Record<string, unknown> | undefined;
-    return String(inner?.title ?? (inner?.body as Record<string, unknown> | undefined)?.title ?? inner?.content ?? m.msgtype);
+    return String(
+      inner?.title ?? (inner?.body as Record<string, unknown> | undefined)?.title ?? inner?.content ?? m.msgtype,
+    );
   }
   const p = item.msgParam ?? (item.body?.[String(item.body?.msgtype)] as Record<string, unknown> | undefined) ?? {};
   return String(p.title ?? p.content ?? item.body?.msgtype ?? item.msgKey ?? '');
@@ -62,11 +81,14 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
     url: `${p}/server/clock`,
     handler: async (req, reply) => {
       const serverUrl = state.serverUrl;
-      if (!serverUrl) return reply.code(404).send({ code: 'NOT_FOUND', message: '模拟器不是由督办通启动的,没有可拨动的模拟时钟' });
+      if (!serverUrl)
+        return reply.code(404).send({ code: 'NOT_FOUND', message: '模拟器不是由督办通启动的,没有可拨动的模拟时钟' });
       try {
         const res = await fetch(`${serverUrl}/dev/clock`, {
           method: req.method,
-          ...(req.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(req.body ?? {}) } : {}),
+          ...(req.method === 'POST'
+            ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(req.body ?? {}) }
+            : {}),
           signal: AbortSignal.timeout(120_000),
         });
         return reply.code(res.status).send(await res.json());
@@ -76,7 +98,10 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
     },
   });
   f.get(`${p}/users`, async () =>
-    state.org.users.map((u) => ({ ...u, departments: u.dept_id_list.map((d) => state.org.departments.find((x) => x.dept_id === d)?.name ?? String(d)) })),
+    state.org.users.map((u) => ({
+      ...u,
+      departments: u.dept_id_list.map((d) => state.org.departments.find((x) => x.dept_id === d)?.name ?? String(d)),
+    })),
   );
   f.get(`${p}/departments`, async () => state.org.departments);
 
@@ -87,7 +112,8 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
     const user = state.user(userid);
     const app = state.app(parsed.data.appKey ?? state.org.apps[0]!.appKey);
     if (!user || !app) return reply.code(404).send({ code: 'NOT_FOUND', message: '没有这个用户或应用' });
-    if ((text === undefined) === (file === undefined)) return reply.code(400).send({ code: 'BAD_REQUEST', message: '请提供 text 或 file 之一' });
+    if ((text === undefined) === (file === undefined))
+      return reply.code(400).send({ code: 'BAD_REQUEST', message: '请提供 text 或 file 之一' });
     return sendToBot(state, gateway, origin(req), app, user, text !== undefined ? { text } : { file: file! });
   });
 
@@ -96,7 +122,9 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
     const user = state.user(userid ?? '');
     if (!user) return reply.code(404).send({ code: 'NOT_FOUND', message: '没有这个用户' });
     const items = state.inbox.filter((i) => i.userid === user.userid).map((i) => ({ ...i, title: summary(i) }));
-    const todos = [...state.todos.values()].filter((t) => !t.deleted && (t.executorIds.includes(user.unionid) || t.participantIds.includes(user.unionid))).map(todoView);
+    const todos = [...state.todos.values()]
+      .filter((t) => !t.deleted && (t.executorIds.includes(user.unionid) || t.participantIds.includes(user.unionid)))
+      .map(todoView);
     return { userid: user.userid, items, todos };
   });
 
@@ -116,7 +144,12 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
     const app = state.app(body.appKey ?? state.org.apps[0]!.appKey);
     if (!user || !app) return reply.code(404).send({ code: 'NOT_FOUND', message: '没有这个用户或应用' });
     const code = state.id('ac');
-    state.authCodes.set(code, { userid: user.userid, appKey: app.appKey, expiresAt: state.clock.now() + state.settings.authCodeTtlSeconds * 1000, used: false });
+    state.authCodes.set(code, {
+      userid: user.userid,
+      appKey: app.appKey,
+      expiresAt: state.clock.now() + state.settings.authCodeTtlSeconds * 1000,
+      used: false,
+    });
     return { code, expiresIn: state.settings.authCodeTtlSeconds, corpId: state.org.corpId, clientId: app.appKey };
   });
 
@@ -170,7 +203,11 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
 
   f.get(`${p}/blobs/:id`, async (req, reply) => {
     const blob = state.blobs.get((req.params as { id: string }).id);
-    if (!blob || blob.expiresAt < state.clock.now()) return reply.code(404).type('application/xml').send('<Error><Code>AccessDenied</Code><Message>Request has expired.</Message></Error>');
+    if (!blob || blob.expiresAt < state.clock.now())
+      return reply
+        .code(404)
+        .type('application/xml')
+        .send('<Error><Code>AccessDenied</Code><Message>Request has expired.</Message></Error>');
     return reply.type(blob.contentType).send(blob.bytes);
   });
 }

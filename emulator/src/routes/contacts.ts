@@ -32,13 +32,29 @@ export function contactRoutes(f: FastifyInstance, state: EmulatorState): void {
     return id;
   };
 
-  route(f, state, { method: 'POST', url: '/topapi/v2/user/getuserinfo', api: 'user.getuserinfo', style: 'oapi' }, ({ app, body }) => {
-    const entry = state.authCodes.get(String(body.code ?? ''));
-    if (!entry || entry.used || entry.expiresAt < state.clock.now() || entry.appKey !== app.appKey) throw oapiFail(40078, '不存在的临时授权码');
-    entry.used = true;
-    const u = state.user(entry.userid)!;
-    return { result: { userid: u.userid, unionid: u.unionid, associated_unionid: '', name: u.name, device_id: `emulator-${u.userid}`, sys: false, sys_level: 0 } };
-  });
+  route(
+    f,
+    state,
+    { method: 'POST', url: '/topapi/v2/user/getuserinfo', api: 'user.getuserinfo', style: 'oapi' },
+    ({ app, body }) => {
+      const entry = state.authCodes.get(String(body.code ?? ''));
+      if (!entry || entry.used || entry.expiresAt < state.clock.now() || entry.appKey !== app.appKey)
+        throw oapiFail(40078, '不存在的临时授权码');
+      entry.used = true;
+      const u = state.user(entry.userid)!;
+      return {
+        result: {
+          userid: u.userid,
+          unionid: u.unionid,
+          associated_unionid: '',
+          name: u.name,
+          device_id: `emulator-${u.userid}`,
+          sys: false,
+          sys_level: 0,
+        },
+      };
+    },
+  );
 
   route(f, state, { method: 'POST', url: '/topapi/v2/user/get', api: 'user.get', style: 'oapi' }, ({ body }) => {
     const u = state.user(String(body.userid ?? ''));
@@ -46,21 +62,46 @@ export function contactRoutes(f: FastifyInstance, state: EmulatorState): void {
     return { result: fullUser(u) };
   });
 
-  route(f, state, { method: 'POST', url: '/topapi/user/getbyunionid', api: 'user.getbyunionid', style: 'oapi' }, ({ body }) => {
-    const u = state.userByUnion(String(body.unionid ?? ''));
-    if (!u) throw oapiFail(60121, '找不到该用户');
-    return { result: { userid: u.userid, contact_type: 0 } };
-  });
+  route(
+    f,
+    state,
+    { method: 'POST', url: '/topapi/user/getbyunionid', api: 'user.getbyunionid', style: 'oapi' },
+    ({ body }) => {
+      const u = state.userByUnion(String(body.unionid ?? ''));
+      if (!u) throw oapiFail(60121, '找不到该用户');
+      return { result: { userid: u.userid, contact_type: 0 } };
+    },
+  );
 
-  route(f, state, { method: 'POST', url: '/topapi/v2/department/listsub', api: 'department.listsub', style: 'oapi' }, ({ body }) => {
-    const id = dept(body, false);
-    return { result: org.departments.filter((d) => d.parent_id === id).map((d) => ({ dept_id: d.dept_id, name: d.name, parent_id: d.parent_id, create_dept_group: false, auto_add_user: false })) };
-  });
+  route(
+    f,
+    state,
+    { method: 'POST', url: '/topapi/v2/department/listsub', api: 'department.listsub', style: 'oapi' },
+    ({ body }) => {
+      const id = dept(body, false);
+      return {
+        result: org.departments
+          .filter((d) => d.parent_id === id)
+          .map((d) => ({
+            dept_id: d.dept_id,
+            name: d.name,
+            parent_id: d.parent_id,
+            create_dept_group: false,
+            auto_add_user: false,
+          })),
+      };
+    },
+  );
 
-  route(f, state, { method: 'POST', url: '/topapi/v2/department/listsubid', api: 'department.listsubid', style: 'oapi' }, ({ body }) => {
-    const id = dept(body);
-    return { result: { dept_id_list: org.departments.filter((d) => d.parent_id === id).map((d) => d.dept_id) } };
-  });
+  route(
+    f,
+    state,
+    { method: 'POST', url: '/topapi/v2/department/listsubid', api: 'department.listsubid', style: 'oapi' },
+    ({ body }) => {
+      const id = dept(body);
+      return { result: { dept_id_list: org.departments.filter((d) => d.parent_id === id).map((d) => d.dept_id) } };
+    },
+  );
 
   route(f, state, { method: 'POST', url: '/topapi/user/listid', api: 'user.listid', style: 'oapi' }, ({ body }) => {
     const id = dept(body);
@@ -78,6 +119,13 @@ export function contactRoutes(f: FastifyInstance, state: EmulatorState): void {
     const hasMore = cursor + size < members.length;
     return { result: { has_more: hasMore, ...(hasMore ? { next_cursor: cursor + size } : {}), list: slice.map(map) } };
   };
-  route(f, state, { method: 'POST', url: '/topapi/user/listsimple', api: 'user.listsimple', style: 'oapi' }, ({ body }) => page(body, (u) => ({ userid: u.userid, name: u.name })));
-  route(f, state, { method: 'POST', url: '/topapi/v2/user/list', api: 'user.list', style: 'oapi' }, ({ body }) => page(body, fullUser));
+  route(
+    f,
+    state,
+    { method: 'POST', url: '/topapi/user/listsimple', api: 'user.listsimple', style: 'oapi' },
+    ({ body }) => page(body, (u) => ({ userid: u.userid, name: u.name })),
+  );
+  route(f, state, { method: 'POST', url: '/topapi/v2/user/list', api: 'user.list', style: 'oapi' }, ({ body }) =>
+    page(body, fullUser),
+  );
 }

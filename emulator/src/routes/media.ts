@@ -27,7 +27,8 @@ export function mediaRoutes(f: FastifyInstance, state: EmulatorState): void {
     if (!file) throw oapiFail(40035, '缺少参数 media');
     const ext = file.fileName.split('.').pop()?.toLowerCase() ?? '';
     if (!limit.ext.includes(ext)) throw oapiFail(40005, '无效的文件类型');
-    if (file.truncated || file.bytes.length > limit.maxBytes || file.bytes.length === 0) throw oapiFail(40006, '无效的文件大小');
+    if (file.truncated || file.bytes.length > limit.maxBytes || file.bytes.length === 0)
+      throw oapiFail(40006, '无效的文件大小');
     const mediaId = `@lA${state.random.id(20)}`;
     const createdAt = state.clock.now();
     state.media.set(mediaId, { type: type!, fileName: file.fileName, bytes: file.bytes, createdAt });

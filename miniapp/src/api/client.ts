@@ -1,11 +1,30 @@
 import type { z } from 'zod';
-import { AckResult, AuthConfig, DevPeople, Me, MyItems, ReportResult, RequestResult, Session, TaskOverview, UndoResult, UploadResult } from '../../../shared/schemas/miniapp.js';
+import {
+  AckResult,
+  AuthConfig,
+  DevPeople,
+  Me,
+  MyItems,
+  ReportResult,
+  RequestResult,
+  Session,
+  TaskOverview,
+  UndoResult,
+  UploadResult,
+} from '../../../shared/schemas/miniapp.js';
 import { ErrorBody } from '../../../shared/errors.js';
 import { TaskList, UnitList } from '../../../shared/schemas/views.js';
 import { AssessmentView, UnitAssessment } from '../../../shared/schemas/assessment.js';
 import { Bulletin, BulletinList } from '../../../shared/schemas/bulletin.js';
 import { ManualList, ManualResult, RoundDetail, RoundList, UrgeResult } from '../../../shared/schemas/supervision.js';
-import { DesignateResult, Overview, PartList, ReviewItem, ReviewList, TaskUnits } from '../../../shared/schemas/workbench.js';
+import {
+  DesignateResult,
+  Overview,
+  PartList,
+  ReviewItem,
+  ReviewList,
+  TaskUnits,
+} from '../../../shared/schemas/workbench.js';
 import { ApplyImportResult, ImportPreview, type ImportCorrection } from '../../../shared/schemas/import.js';
 import { clearSession, currentSession } from '../state/session';
 
@@ -31,13 +50,26 @@ function authHeaders(): Record<string, string> {
   return s ? { authorization: `Bearer ${s.token}` } : {};
 }
 
-async function call<T extends z.ZodType>(schema: T, method: string, path: string, body?: unknown, file?: File): Promise<z.infer<T>> {
+async function call<T extends z.ZodType>(
+  schema: T,
+  method: string,
+  path: string,
+  body?: unknown,
+  file?: File,
+): Promise<z.infer<T>> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       // a file goes as itself (its name in a header); anything else as JSON
-      headers: { ...authHeaders(), ...(file ? { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) } : body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...authHeaders(),
+        ...(file
+          ? { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) }
+          : body === undefined
+            ? {}
+            : { 'content-type': 'application/json' }),
+      },
       body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
   } catch {
@@ -46,7 +78,9 @@ async function call<T extends z.ZodType>(schema: T, method: string, path: string
   const json: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
     const err = ErrorBody.safeParse(json);
-    const e = err.success ? new ApiError(err.data.code, err.data.message, res.status) : new ApiError('HTTP', `服务暂时不可用(${res.status}),请稍后重试`, res.status);
+    const e = err.success
+      ? new ApiError(err.data.code, err.data.message, res.status)
+      : new ApiError('HTTP', `服务暂时不可用(${res.status}),请稍后重试`, res.status);
     if (res.status === 401 && !path.startsWith('/api/auth/')) {
       clearSession();
       onSignedOut(e.message);
@@ -79,40 +113,77 @@ export const api = {
   tasks: () => call(TaskList, 'GET', '/api/tasks?kind=key&limit=500'),
   myItems: (section?: string) => call(MyItems, 'GET', `/api/my/items${section ? `?section=${enc(section)}` : ''}`),
   overview: (taskId: string) => call(TaskOverview, 'GET', `/api/tasks/${enc(taskId)}/overview`),
-  acknowledge: (assignmentId: string) => call(AckResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge`, {}),
-  undoAcknowledge: (assignmentId: string) => call(UndoResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge/undo`, {}),
-  report: (assignmentId: string, body: { text: string; noChange: boolean; evidence: string[]; obligationId?: string }) => call(ReportResult, 'POST', `/api/assignments/${enc(assignmentId)}/reports`, body),
-  closure: (assignmentId: string, body: { text: string; evidence: string[] }) => call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/closure-requests`, body),
-  extension: (assignmentId: string, body: { until: string; reason: string; obligationId?: string }) => call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/extension-requests`, body),
+  acknowledge: (assignmentId: string) =>
+    call(AckResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge`, {}),
+  undoAcknowledge: (assignmentId: string) =>
+    call(UndoResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge/undo`, {}),
+  report: (
+    assignmentId: string,
+    body: { text: string; noChange: boolean; evidence: string[]; obligationId?: string },
+  ) => call(ReportResult, 'POST', `/api/assignments/${enc(assignmentId)}/reports`, body),
+  closure: (assignmentId: string, body: { text: string; evidence: string[] }) =>
+    call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/closure-requests`, body),
+  extension: (assignmentId: string, body: { until: string; reason: string; obligationId?: string }) =>
+    call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/extension-requests`, body),
   withdraw: (requestId: string) => call(RequestResult, 'POST', `/api/requests/${enc(requestId)}/withdraw`, {}),
   // the 督考办's workbench
-  reviews: (status: 'pending' | 'approved' | 'returned' | 'all' = 'pending') => call(ReviewList, 'GET', `/api/reviews?status=${status}&limit=200`),
+  reviews: (status: 'pending' | 'approved' | 'returned' | 'all' = 'pending') =>
+    call(ReviewList, 'GET', `/api/reviews?status=${status}&limit=200`),
   unitReviews: () => call(ReviewList, 'GET', '/api/unit-reviews'),
-  confirm: (id: string, decision: 'approve' | 'return', comment?: string) => call(ReviewItem, 'POST', `/api/reviews/${enc(id)}/${decision === 'approve' ? 'confirm' : 'leader-return'}`, comment ? { comment } : {}),
-  decide: (id: string, decision: 'approve' | 'return', comment?: string) => call(ReviewItem, 'POST', `/api/reviews/${enc(id)}/${decision}`, comment ? { comment } : {}),
+  confirm: (id: string, decision: 'approve' | 'return', comment?: string) =>
+    call(
+      ReviewItem,
+      'POST',
+      `/api/reviews/${enc(id)}/${decision === 'approve' ? 'confirm' : 'leader-return'}`,
+      comment ? { comment } : {},
+    ),
+  decide: (id: string, decision: 'approve' | 'return', comment?: string) =>
+    call(ReviewItem, 'POST', `/api/reviews/${enc(id)}/${decision}`, comment ? { comment } : {}),
   districtOverview: () => call(Overview, 'GET', '/api/overview'),
-  parts: (f: PartFilter) => call(PartList, 'GET', `/api/overview/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString()}`),
+  parts: (f: PartFilter) =>
+    call(
+      PartList,
+      'GET',
+      `/api/overview/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString()}`,
+    ),
   taskUnits: (taskId: string) => call(TaskUnits, 'GET', `/api/tasks/${enc(taskId)}/units`),
   units: () => call(UnitList, 'GET', '/api/units'),
   rounds: () => call(RoundList, 'GET', '/api/rounds'),
   round: (id: string) => call(RoundDetail, 'GET', `/api/rounds/${enc(id)}`),
-  openRound: (body: { name: string; submit: string; due: string; taskIds: string[]; unitIds?: string[] }) => call(RoundDetail, 'POST', '/api/rounds', body),
+  openRound: (body: { name: string; submit: string; due: string; taskIds: string[]; unitIds?: string[] }) =>
+    call(RoundDetail, 'POST', '/api/rounds', body),
   closeRound: (id: string) => call(RoundDetail, 'POST', `/api/rounds/${enc(id)}/close`, {}),
   manualItems: (taskId: string) => call(ManualList, 'GET', `/api/manual-obligations?taskId=${enc(taskId)}`),
-  addManual: (body: { taskId: string; label: string; due: string; unitIds?: string[] }) => call(ManualResult, 'POST', '/api/manual-obligations', body),
+  addManual: (body: { taskId: string; label: string; due: string; unitIds?: string[] }) =>
+    call(ManualResult, 'POST', '/api/manual-obligations', body),
   assessment: (year: number) => call(AssessmentView, 'GET', `/api/assessments/${year}`),
-  unitAssessment: (year: number, unitId: string) => call(UnitAssessment, 'GET', `/api/assessments/${year}/units/${enc(unitId)}`),
-  assessmentStep: (year: number, step: 'compute' | 'publish' | 'finalize') => call(AssessmentView, 'POST', `/api/assessments/${year}/${step}`, {}),
-  appeal: (year: number, obligationId: string, reason: string) => call(UnitAssessment, 'POST', `/api/assessments/${year}/appeals`, { obligationId, reason }),
-  decideAppeal: (year: number, id: string, decision: 'accept' | 'reject', comment?: string) => call(AssessmentView, 'POST', `/api/assessments/${year}/appeals/${enc(id)}/${decision}`, comment ? { comment } : {}),
+  unitAssessment: (year: number, unitId: string) =>
+    call(UnitAssessment, 'GET', `/api/assessments/${year}/units/${enc(unitId)}`),
+  assessmentStep: (year: number, step: 'compute' | 'publish' | 'finalize') =>
+    call(AssessmentView, 'POST', `/api/assessments/${year}/${step}`, {}),
+  appeal: (year: number, obligationId: string, reason: string) =>
+    call(UnitAssessment, 'POST', `/api/assessments/${year}/appeals`, { obligationId, reason }),
+  decideAppeal: (year: number, id: string, decision: 'accept' | 'reject', comment?: string) =>
+    call(AssessmentView, 'POST', `/api/assessments/${year}/appeals/${enc(id)}/${decision}`, comment ? { comment } : {}),
   bulletins: () => call(BulletinList, 'GET', '/api/bulletins'),
-  issueBulletin: (body: { kind: 'praise' | 'criticism' | 'interview'; unitIds: string[]; taskId?: string; text: string; refs: number[]; rectifyBy?: string }) => call(Bulletin, 'POST', '/api/bulletins', body),
+  issueBulletin: (body: {
+    kind: 'praise' | 'criticism' | 'interview';
+    unitIds: string[];
+    taskId?: string;
+    text: string;
+    refs: number[];
+    rectifyBy?: string;
+  }) => call(Bulletin, 'POST', '/api/bulletins', body),
   /** A file the server makes for the signed-in person (台账 Excel, annual report), fetched with the session and handed to the browser. */
   download: async (path: string, name: string) => {
     const res = await fetch(path, { headers: authHeaders() });
     if (!res.ok) {
       const err = ErrorBody.safeParse(await res.json().catch(() => undefined));
-      throw new ApiError(err.success ? err.data.code : 'HTTP', err.success ? err.data.message : `下载失败(${res.status})`, res.status);
+      throw new ApiError(
+        err.success ? err.data.code : 'HTTP',
+        err.success ? err.data.message : `下载失败(${res.status})`,
+        res.status,
+      );
     }
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
@@ -124,11 +195,14 @@ export const api = {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   },
-  urge: (body: { taskId: string; unitId: string; message: string; due: string }) => call(UrgeResult, 'POST', '/api/urges', body),
-  designate: (assignmentId: string, unitIds: string[]) => call(DesignateResult, 'POST', `/api/assignments/${enc(assignmentId)}/designate`, { unitIds }),
+  urge: (body: { taskId: string; unitId: string; message: string; due: string }) =>
+    call(UrgeResult, 'POST', '/api/urges', body),
+  designate: (assignmentId: string, unitIds: string[]) =>
+    call(DesignateResult, 'POST', `/api/assignments/${enc(assignmentId)}/designate`, { unitIds }),
   // importing a plan document
   importUpload: (file: File) => call(ImportPreview, 'POST', '/api/imports', undefined, file),
-  importApply: (upload: string, body: { corrections: ImportCorrection[]; activate: boolean }) => call(ApplyImportResult, 'POST', `/api/imports/${enc(upload)}/apply`, body),
+  importApply: (upload: string, body: { corrections: ImportCorrection[]; activate: boolean }) =>
+    call(ApplyImportResult, 'POST', `/api/imports/${enc(upload)}/apply`, body),
 };
 
 /** A drill-down: parts by light, unit, section or task. */
@@ -150,7 +224,9 @@ export function parseUpload(status: number, text: string): z.infer<typeof Upload
   }
   if (status >= 400 || status === 0) {
     const err = ErrorBody.safeParse(json);
-    throw err.success ? new ApiError(err.data.code, err.data.message, status) : new ApiError('HTTP', `上传失败(${status}),请重试`, status);
+    throw err.success
+      ? new ApiError(err.data.code, err.data.message, status)
+      : new ApiError('HTTP', `上传失败(${status}),请重试`, status);
   }
   const parsed = UploadResult.safeParse(json);
   if (!parsed.success) throw new ApiError('BAD_RESPONSE', '上传结果无法识别,请重试', status);

@@ -9,7 +9,13 @@ export function NavBar({ title, onBack, right }: { title: string; onBack?: (() =
   useEffect(() => host.setTitle(title), [host, title]);
   if (!host.ownNavBar) return null;
   return (
-    <Bar className="nav" backIcon={onBack !== false} back={onBack === false ? null : '返回'} onBack={onBack === false ? undefined : (onBack ?? (() => back()))} right={right}>
+    <Bar
+      className="nav"
+      backIcon={onBack !== false}
+      back={onBack === false ? null : '返回'}
+      onBack={onBack === false ? undefined : (onBack ?? (() => back()))}
+      right={right}
+    >
       {title}
     </Bar>
   );

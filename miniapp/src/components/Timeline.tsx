@@ -4,9 +4,18 @@ import type { TaskOverview } from '../api/client';
 import { useApp } from '../context';
 
 type Entry = TaskOverview['timeline'][number];
-const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const when = (iso: string) =>
+  new Date(iso).toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 const CHANNEL: Record<string, string> = { miniapp: '小程序', bot: '机器人', scheduler: '系统', api: '接口' };
-const size = (n: number) => (n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+const size = (n: number) =>
+  n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
 
 /** Evidence: image thumbnails (tap for full screen) and document links. */
 export function EvidenceList({ files }: { files: Entry['evidence'] }) {
@@ -29,23 +38,41 @@ export function EvidenceList({ files }: { files: Entry['evidence'] }) {
               fit="cover"
               lazy
               onClick={() => {
-                if (!host.previewImages(images.map((x) => x.url!), i)) setViewing(i);
+                if (
+                  !host.previewImages(
+                    images.map((x) => x.url!),
+                    i,
+                  )
+                )
+                  setViewing(i);
               }}
             />
           ))}
         </div>
       )}
       {docs.map((f) => (
-        <a key={f.sha256} className="doc" href={f.url} target="_blank" rel="noreferrer" onClick={(e) => {
-          if (host.kind === 'dingtalk' && f.url) {
-            e.preventDefault();
-            host.openLink(f.url);
-          }
-        }}>
+        <a
+          key={f.sha256}
+          className="doc"
+          href={f.url}
+          target="_blank"
+          rel="noreferrer"
+          onClick={(e) => {
+            if (host.kind === 'dingtalk' && f.url) {
+              e.preventDefault();
+              host.openLink(f.url);
+            }
+          }}
+        >
           📄 {f.name} <span className="muted">{size(f.size)}</span>
         </a>
       ))}
-      <ImageViewer.Multi images={images.map((f) => f.url!)} visible={viewing !== undefined} defaultIndex={viewing ?? 0} onClose={() => setViewing(undefined)} />
+      <ImageViewer.Multi
+        images={images.map((f) => f.url!)}
+        visible={viewing !== undefined}
+        defaultIndex={viewing ?? 0}
+        onClose={() => setViewing(undefined)}
+      />
     </div>
   );
 }
@@ -83,7 +110,13 @@ export function Timeline({ entries }: { entries: Entry[] }) {
             <span className="muted tl-time">{when(e.at)}</span>
           </div>
           <div className="muted tl-meta">
-            {[e.unit?.name, e.type === 'reminder.sent' ? undefined : e.actor, e.channel && e.type !== 'reminder.sent' ? `经${CHANNEL[e.channel] ?? e.channel}` : undefined].filter(Boolean).join(' · ')}
+            {[
+              e.unit?.name,
+              e.type === 'reminder.sent' ? undefined : e.actor,
+              e.channel && e.type !== 'reminder.sent' ? `经${CHANNEL[e.channel] ?? e.channel}` : undefined,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </div>
           {e.text && e.type !== 'reminders.summary' && <div className="tl-text">{e.text}</div>}
           {e.people && <Reminded people={e.people} />}

@@ -1,7 +1,17 @@
 import { useEffect, useState } from 'react';
 
 /** "已签收 · 撤销 (5)" at the bottom of the screen for a few seconds after a one-tap action. */
-export function UndoBar({ text, seconds = 5, onUndo, onDone }: { text: string; seconds?: number; onUndo: () => void; onDone: () => void }) {
+export function UndoBar({
+  text,
+  seconds = 5,
+  onUndo,
+  onDone,
+}: {
+  text: string;
+  seconds?: number;
+  onUndo: () => void;
+  onDone: () => void;
+}) {
   const [left, setLeft] = useState(seconds);
   useEffect(() => {
     if (left <= 0) {

@@ -3,12 +3,25 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 
 /** Picks units of the directory (not groups, not provisional names), with a search box. */
-export function UnitChecklist({ value, onChange, short = false }: { value: string[]; onChange: (ids: string[]) => void; short?: boolean }) {
+export function UnitChecklist({
+  value,
+  onChange,
+  short = false,
+}: {
+  value: string[];
+  onChange: (ids: string[]) => void;
+  short?: boolean;
+}) {
   const [units, setUnits] = useState<Array<{ id: string; name: string }>>();
   const [query, setQuery] = useState('');
   useEffect(() => {
     void api.units().then(
-      (r) => setUnits(r.items.filter((u) => u.kind !== 'group' && u.kind !== 'provisional').map((u) => ({ id: u.id, name: u.name }))),
+      (r) =>
+        setUnits(
+          r.items
+            .filter((u) => u.kind !== 'group' && u.kind !== 'provisional')
+            .map((u) => ({ id: u.id, name: u.name })),
+        ),
       (e: Error) => Toast.show({ content: e.message, icon: 'fail' }),
     );
   }, []);

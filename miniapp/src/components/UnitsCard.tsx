@@ -10,7 +10,15 @@ import { daysAfter, UrgeSheet } from './UrgeSheet';
 const ACK = { done: '已签收', open: '未签收', none: '' } as const;
 
 /** Picks the units behind a 待明确 placeholder (区级有关部门 …) and names them. */
-function Designate({ placeholder, onDone, onClose }: { placeholder: TaskUnitsData['placeholders'][number]; onDone: () => void; onClose: () => void }) {
+function Designate({
+  placeholder,
+  onDone,
+  onClose,
+}: {
+  placeholder: TaskUnitsData['placeholders'][number];
+  onDone: () => void;
+  onClose: () => void;
+}) {
   const [picked, setPicked] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const submit = async () => {
@@ -41,12 +49,16 @@ function Designate({ placeholder, onDone, onClose }: { placeholder: TaskUnitsDat
 
 /** 督办事项: what the 督考办 added to this task by hand (上级部署的专项工作, 督查, 催办), and adding one for all its units. */
 function ManualItems({ taskId, today, onAdded }: { taskId: string; today: string; onAdded: () => void }) {
-  const [items, setItems] = useState<Array<{ id: string; label: string; due: string; unitIds?: string[] | undefined }>>();
+  const [items, setItems] =
+    useState<Array<{ id: string; label: string; due: string; unitIds?: string[] | undefined }>>();
   const [adding, setAdding] = useState(false);
   const [label, setLabel] = useState('');
   const [due, setDue] = useState(daysAfter(today, 14));
   const [busy, setBusy] = useState(false);
-  const load = useCallback(async () => setItems((await api.manualItems(taskId).catch(() => ({ items: [] }))).items), [taskId]);
+  const load = useCallback(
+    async () => setItems((await api.manualItems(taskId).catch(() => ({ items: [] }))).items),
+    [taskId],
+  );
   useEffect(() => void load(), [load]);
   const add = async () => {
     setBusy(true);
@@ -102,7 +114,15 @@ function ManualItems({ taskId, today, onAdded }: { taskId: string; today: string
  * evaluators, and for the lead unit (which sees its co-units and files the consolidated report).
  * The 督考办 names the units behind a 待明确 placeholder here.
  */
-export function UnitsCard({ taskId, today, onChanged }: { taskId: string; today: string; onChanged: () => Promise<void> }) {
+export function UnitsCard({
+  taskId,
+  today,
+  onChanged,
+}: {
+  taskId: string;
+  today: string;
+  onChanged: () => Promise<void>;
+}) {
   const { me } = useApp();
   const [data, setData] = useState<TaskUnitsData>();
   const [naming, setNaming] = useState<TaskUnitsData['placeholders'][number]>();
@@ -110,13 +130,22 @@ export function UnitsCard({ taskId, today, onChanged }: { taskId: string; today:
   const load = useCallback(async () => setData(await api.taskUnits(taskId).catch(() => undefined)), [taskId]);
   useEffect(() => void load(), [load]);
   // a co-unit sees only its own part (already on its card); the 督考办 also sees a task nobody carries yet
-  if (!data || (data.parts.length === 0 && data.placeholders.length === 0) || (!me.readsAll && data.parts.length <= 1)) return null;
+  if (!data || (data.parts.length === 0 && data.placeholders.length === 0) || (!me.readsAll && data.parts.length <= 1))
+    return null;
   const canName = me.can.includes('assignment.designate');
   const canUrge = me.can.includes('supervision.manage');
   const acked = data.parts.filter((p) => p.acknowledged === 'done').length;
   const reported = data.parts.filter((p) => p.lastReport).length;
   return (
-    <Card className="card units-card" title={`各单位情况(${data.parts.length})`} extra={<span className="muted">已签收 {acked} · 已报送 {reported}</span>}>
+    <Card
+      className="card units-card"
+      title={`各单位情况(${data.parts.length})`}
+      extra={
+        <span className="muted">
+          已签收 {acked} · 已报送 {reported}
+        </span>
+      }
+    >
       {data.placeholders.map((p) => (
         <div key={p.assignmentId} className="placeholder-row">
           <span>
@@ -142,7 +171,9 @@ export function UnitsCard({ taskId, today, onChanged }: { taskId: string; today:
                 <span className="muted">{p.status === 'closed' ? '已办结' : ACK[p.acknowledged]}</span>
               </div>
               <div className={`reason reason-${p.light}`}>{p.reason}</div>
-              <div className="muted ellipsis">{p.lastReport ? `${cn(p.lastReport.at.slice(0, 10), today)}:${p.lastReport.text}` : '尚未报送进展'}</div>
+              <div className="muted ellipsis">
+                {p.lastReport ? `${cn(p.lastReport.at.slice(0, 10), today)}:${p.lastReport.text}` : '尚未报送进展'}
+              </div>
             </div>
             {canUrge && p.status === 'active' && p.light !== 'green' && (
               <Button className="unit-actions" size="mini" color="warning" fill="outline" onClick={() => setUrging(p)}>
@@ -152,7 +183,14 @@ export function UnitsCard({ taskId, today, onChanged }: { taskId: string; today:
           </li>
         ))}
       </ul>
-      <UrgeSheet key={urging?.assignmentId} target={urging ? { taskId, unitId: urging.unit.id, unitName: urging.unit.name } : undefined} today={today} defaultMessage={urging ? `请尽快办理:${urging.reason}`.slice(0, 80) : ''} onClose={() => setUrging(undefined)} onSent={() => void load()} />
+      <UrgeSheet
+        key={urging?.assignmentId}
+        target={urging ? { taskId, unitId: urging.unit.id, unitName: urging.unit.name } : undefined}
+        today={today}
+        defaultMessage={urging ? `请尽快办理:${urging.reason}`.slice(0, 80) : ''}
+        onClose={() => setUrging(undefined)}
+        onSent={() => void load()}
+      />
       <Popup visible={naming !== undefined} onMaskClick={() => setNaming(undefined)} bodyClassName="decide-sheet">
         {naming && (
           <Designate

@@ -3,10 +3,23 @@ import { useState } from 'react';
 import { api } from '../api/client';
 
 /** A date `days` calendar days after `today` (the page proposes; the server checks). */
-export const daysAfter = (today: string, days: number): string => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export const daysAfter = (today: string, days: number): string =>
+  new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** 催办: a message and a date for one unit on one task, sent at once and chased like any item. */
-export function UrgeSheet({ target, today, defaultMessage, onClose, onSent }: { target: { taskId: string; unitId: string; unitName: string } | undefined; today: string; defaultMessage?: string; onClose: () => void; onSent?: () => void }) {
+export function UrgeSheet({
+  target,
+  today,
+  defaultMessage,
+  onClose,
+  onSent,
+}: {
+  target: { taskId: string; unitId: string; unitName: string } | undefined;
+  today: string;
+  defaultMessage?: string;
+  onClose: () => void;
+  onSent?: () => void;
+}) {
   const [message, setMessage] = useState(defaultMessage ?? '');
   const [due, setDue] = useState(daysAfter(today, 3));
   const [busy, setBusy] = useState(false);
@@ -29,7 +42,14 @@ export function UrgeSheet({ target, today, defaultMessage, onClose, onSent }: { 
       {target && (
         <div className="sheet urge">
           <div className="sheet-title">催办:{target.unitName}</div>
-          <TextArea placeholder="催办内容(必填),如:请于本周内报送年中自查报告" value={message} onChange={setMessage} rows={3} maxLength={80} showCount />
+          <TextArea
+            placeholder="催办内容(必填),如:请于本周内报送年中自查报告"
+            value={message}
+            onChange={setMessage}
+            rows={3}
+            maxLength={80}
+            showCount
+          />
           <label className="date-field">
             请于
             <input type="date" value={due} min={today} onChange={(e) => setDue(e.target.value)} />

@@ -7,7 +7,10 @@ import { UndoBar } from './UndoBar';
  * One-tap 签收 with a few seconds to take it back: `acknowledge` signs for an assignment, reloads
  * the page's data, then shows the undo bar (`bar`, to render at the end of the page).
  */
-export function useAcknowledge(reload: () => Promise<void>): { acknowledge: (assignmentId: string, done: string) => Promise<void>; bar: ReactNode } {
+export function useAcknowledge(reload: () => Promise<void>): {
+  acknowledge: (assignmentId: string, done: string) => Promise<void>;
+  bar: ReactNode;
+} {
   const [undo, setUndo] = useState<{ assignmentId: string; text: string }>();
   const acknowledge = async (assignmentId: string, done: string) => {
     try {

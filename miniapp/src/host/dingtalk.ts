@@ -44,8 +44,17 @@ export function dingtalkHost(): Host {
         upload: async (onProgress) => {
           onProgress(null); // the JSAPI upload reports no progress
           const s = currentSession();
-          const res = await uploadFile({ url: absolute('/api/evidence'), filePath: path, fileName: 'file', header: s ? { authorization: `Bearer ${s.token}` } : {}, formData: {} });
-          return parseUpload(Number(res.statusCode), typeof res.data === 'string' ? res.data : JSON.stringify(res.data));
+          const res = await uploadFile({
+            url: absolute('/api/evidence'),
+            filePath: path,
+            fileName: 'file',
+            header: s ? { authorization: `Bearer ${s.token}` } : {},
+            formData: {},
+          });
+          return parseUpload(
+            Number(res.statusCode),
+            typeof res.data === 'string' ? res.data : JSON.stringify(res.data),
+          );
         },
       }));
     },

@@ -16,7 +16,11 @@ export async function detectHost(): Promise<Host> {
     params.delete('emulatorAuthCode');
     params.delete('corpId');
     const query = params.toString();
-    window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`);
+    window.history.replaceState(
+      null,
+      '',
+      `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`,
+    );
     return emulatorHost(code);
   }
   const ua = navigator.userAgent;

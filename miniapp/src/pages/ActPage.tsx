@@ -28,13 +28,27 @@ interface FileRow {
 }
 
 /** Refusals a retry cannot change. */
-const FINAL = new Set(['UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'IMAGE_TOO_LARGE', 'BAD_FILE_NAME', 'RATE_LIMITED']);
+const FINAL = new Set([
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'IMAGE_TOO_LARGE',
+  'BAD_FILE_NAME',
+  'RATE_LIMITED',
+]);
 
 const iso = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 let nextId = 1;
 
 /** 填报进展 / 申请办结 / 申请延期 for one unit's part in a task, with evidence and a draft kept on the device. */
-export default function ActPage({ taskId, assignmentId, mode: initial }: { taskId: string; assignmentId: string; mode: DraftMode }) {
+export default function ActPage({
+  taskId,
+  assignmentId,
+  mode: initial,
+}: {
+  taskId: string;
+  assignmentId: string;
+  mode: DraftMode;
+}) {
   const { host, me } = useApp();
   const saved = useRef(loadDraft(me.id, assignmentId)).current;
   const [overview, setOverview] = useState<TaskOverview>();
@@ -45,7 +59,16 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   const setText = (v: string) => setTexts((all) => ({ ...all, [mode]: v }));
   const [noChange, setNoChange] = useState(saved?.noChange ?? false);
   const [until, setUntil] = useState(saved?.until ?? '');
-  const [files, setFiles] = useState<FileRow[]>(() => (saved?.files ?? []).map((f) => ({ id: nextId++, name: f.name, preview: f.kind === 'image' ? (f.thumbUrl ?? f.url) : undefined, progress: 1, status: 'done', result: f })));
+  const [files, setFiles] = useState<FileRow[]>(() =>
+    (saved?.files ?? []).map((f) => ({
+      id: nextId++,
+      name: f.name,
+      preview: f.kind === 'image' ? (f.thumbUrl ?? f.url) : undefined,
+      progress: 1,
+      status: 'done',
+      result: f,
+    })),
+  );
   const [pickDate, setPickDate] = useState(false);
   /** The item a report answers / a 延期 extends; the first offered when not chosen. */
   const [chosen, setChosen] = useState<Partial<Record<'report' | 'extension', string>>>({});
@@ -60,7 +83,8 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   // the draft is written on every change, so closing the webview loses nothing
   useEffect(() => {
     const done = files.filter((f) => f.status === 'done' && f.result).map((f) => f.result!);
-    if (!Object.values(texts).some(Boolean) && done.length === 0 && !until && !noChange) return dropDraft(me.id, assignmentId);
+    if (!Object.values(texts).some(Boolean) && done.length === 0 && !until && !noChange)
+      return dropDraft(me.id, assignmentId);
     const d: Draft = { mode, texts, noChange, files: done, until, savedAt: Date.now() };
     saveDraft(me.id, assignmentId, d);
   }, [me.id, assignmentId, mode, texts, noChange, files, until]);
@@ -73,7 +97,14 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   const pending = mine?.requests ?? [];
   const reload = () => api.overview(taskId).then(setOverview, (e: Error) => setError(e.message));
   const withdraw = async (id: string) => {
-    if (!(await Dialog.confirm({ content: '撤回这份申请吗?撤回后可以重新提交。', confirmText: '撤回', cancelText: '不撤回' }))) return;
+    if (
+      !(await Dialog.confirm({
+        content: '撤回这份申请吗?撤回后可以重新提交。',
+        confirmText: '撤回',
+        cancelText: '不撤回',
+      }))
+    )
+      return;
     try {
       await api.withdraw(id);
       Toast.show({ content: '申请已撤回', icon: 'success' });
@@ -82,15 +113,25 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
       Toast.show({ content: (e as Error).message, icon: 'fail', duration: 3000 });
     }
   };
-  const update = (id: number, patch: Partial<FileRow>) => setFiles((list) => list.map((f) => (f.id === id ? { ...f, ...patch } : f)));
+  const update = (id: number, patch: Partial<FileRow>) =>
+    setFiles((list) => list.map((f) => (f.id === id ? { ...f, ...patch } : f)));
 
   const start = (row: FileRow) => {
     update(row.id, { status: 'uploading', progress: 0, error: undefined });
-    row.picked!.upload((p) => update(row.id, { progress: p })).then(
-      // inside DingTalk the picked photo is a native path: show the server's thumbnail once it is up
-      (result) => update(row.id, { status: 'done', progress: 1, result, preview: row.preview ?? (result.kind === 'image' ? (result.thumbUrl ?? result.url) : undefined) }),
-      (e: Error) => update(row.id, { status: 'failed', error: e.message, retry: !(e instanceof ApiError && FINAL.has(e.code)) }),
-    );
+    row
+      .picked!.upload((p) => update(row.id, { progress: p }))
+      .then(
+        // inside DingTalk the picked photo is a native path: show the server's thumbnail once it is up
+        (result) =>
+          update(row.id, {
+            status: 'done',
+            progress: 1,
+            result,
+            preview: row.preview ?? (result.kind === 'image' ? (result.thumbUrl ?? result.url) : undefined),
+          }),
+        (e: Error) =>
+          update(row.id, { status: 'failed', error: e.message, retry: !(e instanceof ApiError && FINAL.has(e.code)) }),
+      );
   };
   const add = (picked: PickedFile[]) => {
     const rows: FileRow[] = [];
@@ -125,17 +166,31 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   const submit = async () => {
     if (!mine) return;
     if (failed.length > 0) {
-      const ok = await Dialog.confirm({ content: `有 ${failed.length} 个文件没有传成功,不附这些文件直接提交吗?`, confirmText: '直接提交', cancelText: '返回重试' });
+      const ok = await Dialog.confirm({
+        content: `有 ${failed.length} 个文件没有传成功,不附这些文件直接提交吗?`,
+        confirmText: '直接提交',
+        cancelText: '返回重试',
+      });
       if (!ok) return;
     }
     setSubmitting(true);
     try {
       let done = '申请已提交,待督考办审核';
       if (mode === 'report') {
-        const r = await api.report(assignmentId, { text: text.trim(), noChange, evidence, ...(target ? { obligationId: target.obligationId } : {}) });
+        const r = await api.report(assignmentId, {
+          text: text.trim(),
+          noChange,
+          evidence,
+          ...(target ? { obligationId: target.obligationId } : {}),
+        });
         done = r.answered ? `已报送:${r.answered.label}` : '进展已记录';
       } else if (mode === 'closure') await api.closure(assignmentId, { text: text.trim(), evidence });
-      else await api.extension(assignmentId, { until, reason: text.trim(), ...(item ? { obligationId: item.obligationId } : {}) });
+      else
+        await api.extension(assignmentId, {
+          until,
+          reason: text.trim(),
+          ...(item ? { obligationId: item.obligationId } : {}),
+        });
       dropDraft(me.id, assignmentId);
       Toast.show({ content: done, icon: 'success' });
       go(href.task(taskId), true);
@@ -150,7 +205,15 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
   if (!mine || !mine.canAct) return <Blank icon="🔒" title="无法办理" description="只能办理本单位的任务。" />;
   const t = overview.task;
   const blocked = mode !== 'report' && pending.length > 0;
-  const canSubmit = !submitting && !uploading && !blocked && (mode === 'extension' ? Boolean(until && text.trim() && item) : mode === 'report' ? Boolean(text.trim() || noChange) : Boolean(text.trim()));
+  const canSubmit =
+    !submitting &&
+    !uploading &&
+    !blocked &&
+    (mode === 'extension'
+      ? Boolean(until && text.trim() && item)
+      : mode === 'report'
+        ? Boolean(text.trim() || noChange)
+        : Boolean(text.trim()));
   // noon, not midnight: the picker works in the phone's time zone, and noon in Beijing is the same calendar day anywhere in China or UTC
   const dayAfter = (d: string) => new Date(Date.parse(`${d}T12:00:00+08:00`) + 86_400_000);
   const minDate = item && item.due > overview.today ? dayAfter(item.due) : dayAfter(overview.today);
@@ -185,7 +248,16 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
         ))}
       <Form layout="vertical">
         {mode === 'report' && (
-          <Form.Item label="报送事项" description={targets.length === 0 ? '目前没有待报送的事项,进展照样记入台账。' : targets.length > 1 ? '默认是最近到期的一项;报的是别的事项,请改选。' : undefined}>
+          <Form.Item
+            label="报送事项"
+            description={
+              targets.length === 0
+                ? '目前没有待报送的事项,进展照样记入台账。'
+                : targets.length > 1
+                  ? '默认是最近到期的一项;报的是别的事项,请改选。'
+                  : undefined
+            }
+          >
             {targets.length > 0 && (
               <Selector
                 columns={1}
@@ -208,11 +280,20 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
                     setChosen((c) => ({ ...c, extension: v[0] }));
                     setUntil('');
                   }}
-                  options={extendable.map((o) => ({ label: o.label, description: `现截止 ${o.due}`, value: o.obligationId }))}
+                  options={extendable.map((o) => ({
+                    label: o.label,
+                    description: `现截止 ${o.due}`,
+                    value: o.obligationId,
+                  }))}
                 />
               )}
             </Form.Item>
-            <Form.Item label="延期至" description={`最晚 ${mine.latestExtension}`} onClick={() => item && setPickDate(true)} arrow>
+            <Form.Item
+              label="延期至"
+              description={`最晚 ${mine.latestExtension}`}
+              onClick={() => item && setPickDate(true)}
+              arrow
+            >
               <span className={until ? '' : 'muted'}>{until || '选择日期'}</span>
             </Form.Item>
           </>
@@ -235,7 +316,13 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
           }
         >
           <TextArea
-            placeholder={mode === 'report' ? '例如:已完成试点申报,下一步……' : mode === 'closure' ? '说明任务完成情况' : '说明需要延期的原因'}
+            placeholder={
+              mode === 'report'
+                ? '例如:已完成试点申报,下一步……'
+                : mode === 'closure'
+                  ? '说明任务完成情况'
+                  : '说明需要延期的原因'
+            }
             value={text}
             onChange={(v) => {
               setText(v);
@@ -254,9 +341,16 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
                   {f.preview ? <img src={f.preview} alt="" /> : <span className="file-icon">📄</span>}
                   <div className="file-main">
                     <div className="ellipsis">{f.name}</div>
-                    {f.status === 'uploading' && (f.progress === null ? <div className="muted">上传中…</div> : <ProgressBar percent={Math.round((f.progress ?? 0) * 100)} text />)}
+                    {f.status === 'uploading' &&
+                      (f.progress === null ? (
+                        <div className="muted">上传中…</div>
+                      ) : (
+                        <ProgressBar percent={Math.round((f.progress ?? 0) * 100)} text />
+                      ))}
                     {f.status === 'failed' && <div className="error">{f.error}</div>}
-                    {f.status === 'done' && <div className="muted">已上传{f.result?.duplicate ? '(与已有文件相同)' : ''}</div>}
+                    {f.status === 'done' && (
+                      <div className="muted">已上传{f.result?.duplicate ? '(与已有文件相同)' : ''}</div>
+                    )}
                   </div>
                   {f.status === 'failed' && f.picked && f.retry !== false && (
                     <Button size="mini" color="primary" fill="outline" onClick={() => start(f)}>
@@ -264,7 +358,12 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
                     </Button>
                   )}
                   {f.status !== 'uploading' && (
-                    <Button size="mini" fill="none" onClick={() => setFiles((l) => l.filter((x) => x.id !== f.id))} aria-label={`移除 ${f.name}`}>
+                    <Button
+                      size="mini"
+                      fill="none"
+                      onClick={() => setFiles((l) => l.filter((x) => x.id !== f.id))}
+                      aria-label={`移除 ${f.name}`}
+                    >
                       ✕
                     </Button>
                   )}
@@ -275,8 +374,24 @@ export default function ActPage({ taskId, assignmentId, mode: initial }: { taskI
               <Button onClick={pickPhotos}>📷 拍照/相册</Button>
               <Button onClick={() => fileInput.current?.click()}>📎 文件</Button>
             </div>
-            <input ref={imageInput} type="file" accept="image/*" multiple hidden onChange={fromInput} data-testid="image-input" />
-            <input ref={fileInput} type="file" accept={ACCEPT} multiple hidden onChange={fromInput} data-testid="file-input" />
+            <input
+              ref={imageInput}
+              type="file"
+              accept="image/*"
+              multiple
+              hidden
+              onChange={fromInput}
+              data-testid="image-input"
+            />
+            <input
+              ref={fileInput}
+              type="file"
+              accept={ACCEPT}
+              multiple
+              hidden
+              onChange={fromInput}
+              data-testid="file-input"
+            />
           </Form.Item>
         )}
       </Form>

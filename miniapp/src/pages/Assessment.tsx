@@ -8,7 +8,16 @@ import { useApp } from '../context';
 import { go, href } from '../router';
 
 const STATUS = { none: '未计算', draft: '草稿(仅督考办可见)', published: '已公布,申诉期中', final: '已定稿' } as const;
-const RULE = { completed: '按期完成', late: '逾期完成', missed: '到期未完成', lateAcknowledge: '逾期签收', returnedReport: '报告被退回', praise: '通报表扬', criticism: '通报批评', adjustment: '更正' } as const;
+const RULE = {
+  completed: '按期完成',
+  late: '逾期完成',
+  missed: '到期未完成',
+  lateAcknowledge: '逾期签收',
+  returnedReport: '报告被退回',
+  praise: '通报表扬',
+  criticism: '通报批评',
+  adjustment: '更正',
+} as const;
 const QUARTILE = ['', 'success', 'primary', 'warning', 'danger'] as const;
 
 /** One unit's score and every line behind it; the unit appeals an item here. */
@@ -17,7 +26,10 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
   const [error, setError] = useState<string>();
   const [appealing, setAppealing] = useState<string>();
   const [reason, setReason] = useState('');
-  const load = useCallback(async () => setData(await api.unitAssessment(year, unitId).catch((e: Error) => (setError(e.message), undefined))), [year, unitId]);
+  const load = useCallback(
+    async () => setData(await api.unitAssessment(year, unitId).catch((e: Error) => (setError(e.message), undefined))),
+    [year, unitId],
+  );
   useEffect(() => void load(), [load]);
   if (error) return <Blank icon="📊" title="暂时不能查看" description={error} />;
   if (!data) return <Loading />;
@@ -33,10 +45,16 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
   };
   return (
     <>
-      <Card className="card" title={`${data.score.unitName} · ${year}年度考评`} extra={<Tag color={QUARTILE[data.score.quartile]}>第 {data.score.rank} 名</Tag>}>
+      <Card
+        className="card"
+        title={`${data.score.unitName} · ${year}年度考评`}
+        extra={<Tag color={QUARTILE[data.score.quartile]}>第 {data.score.rank} 名</Tag>}
+      >
         <div className="score-big">{data.score.score}</div>
         <div className="muted">
-          基础分 {data.base} 分,以下各项合计 {Math.round((data.score.raw - data.base) * 100) / 100} 分{data.score.raw !== data.score.score ? `(按封顶/保底计为 ${data.score.score} 分)` : ''}。{data.canAppeal && data.appealUntil ? `对某一项有异议,可在 ${data.appealUntil} 前申诉(每项一次)。` : ''}
+          基础分 {data.base} 分,以下各项合计 {Math.round((data.score.raw - data.base) * 100) / 100} 分
+          {data.score.raw !== data.score.score ? `(按封顶/保底计为 ${data.score.score} 分)` : ''}。
+          {data.canAppeal && data.appealUntil ? `对某一项有异议,可在 ${data.appealUntil} 前申诉(每项一次)。` : ''}
         </div>
       </Card>
       <List className="score-lines">
@@ -51,8 +69,11 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
                   {l.doneOn ? ` · 完成 ${l.doneOn}` : ''}
                 </div>
                 {l.appeal && (
-                  <div className={`decision decision-${l.appeal.state === 'accepted' ? 'approved' : l.appeal.state === 'rejected' ? 'returned' : 'pending'}`}>
-                    申诉{l.appeal.state === 'pending' ? '待处理' : l.appeal.state === 'accepted' ? '已采纳' : '被驳回'}:{l.appeal.reason}
+                  <div
+                    className={`decision decision-${l.appeal.state === 'accepted' ? 'approved' : l.appeal.state === 'rejected' ? 'returned' : 'pending'}`}
+                  >
+                    申诉{l.appeal.state === 'pending' ? '待处理' : l.appeal.state === 'accepted' ? '已采纳' : '被驳回'}:
+                    {l.appeal.reason}
                     {l.appeal.comment ? ` — 督考办:${l.appeal.comment}` : ''}
                   </div>
                 )}
@@ -64,7 +85,12 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
                 {l.effective}
                 {l.effective !== l.points ? <s className="muted"> {l.points}</s> : null}
                 {data.canAppeal && l.obligationId && l.points < 0 && !l.appeal && (
-                  <Button size="mini" fill="outline" className="appeal-btn" onClick={() => setAppealing(l.obligationId)}>
+                  <Button
+                    size="mini"
+                    fill="outline"
+                    className="appeal-btn"
+                    onClick={() => setAppealing(l.obligationId)}
+                  >
                     申诉
                   </Button>
                 )}
@@ -78,7 +104,14 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
       <Popup visible={appealing !== undefined} onMaskClick={() => setAppealing(undefined)} bodyClassName="decide-sheet">
         <div className="sheet appeal">
           <div className="sheet-title">申诉:{data.lines.find((l) => l.obligationId === appealing)?.label}</div>
-          <TextArea placeholder="申诉理由(必填),如报送时间、报送方式、可核实的材料" value={reason} onChange={setReason} rows={4} maxLength={1000} showCount />
+          <TextArea
+            placeholder="申诉理由(必填),如报送时间、报送方式、可核实的材料"
+            value={reason}
+            onChange={setReason}
+            rows={4}
+            maxLength={1000}
+            showCount
+          />
           <div className="row">
             <Button onClick={() => setAppealing(undefined)}>取消</Button>
             <Button color="primary" disabled={reason.trim().length < 2} onClick={() => void submit()}>
@@ -97,13 +130,19 @@ export default function Assessment({ year, unitId }: { year: number; unitId?: st
   const [data, setData] = useState<AssessmentData>();
   const [error, setError] = useState<string>();
   const manage = me.can.includes('assessment.manage');
-  const load = useCallback(async () => setData(await api.assessment(year).catch((e: Error) => (setError(e.message), undefined))), [year]);
+  const load = useCallback(
+    async () => setData(await api.assessment(year).catch((e: Error) => (setError(e.message), undefined))),
+    [year],
+  );
   useEffect(() => void (unitId ? undefined : load()), [load, unitId]);
   const step = async (s: 'compute' | 'publish' | 'finalize', confirm?: string) => {
     if (confirm && !(await Dialog.confirm({ content: confirm, confirmText: '确定', cancelText: '取消' }))) return;
     try {
       setData(await api.assessmentStep(year, s));
-      Toast.show({ content: { compute: '已计算草稿', publish: '已公布,已通知各单位', finalize: '已定稿' }[s], icon: 'success' });
+      Toast.show({
+        content: { compute: '已计算草稿', publish: '已公布,已通知各单位', finalize: '已定稿' }[s],
+        icon: 'success',
+      });
     } catch (e) {
       Toast.show({ content: (e as Error).message, icon: 'fail' });
     }
@@ -112,7 +151,13 @@ export default function Assessment({ year, unitId }: { year: number; unitId?: st
     let comment = '';
     const ok = await Dialog.confirm({
       title: decision === 'accept' ? '采纳申诉:扣分取消' : '驳回申诉',
-      content: <TextArea placeholder={decision === 'accept' ? '意见(选填)' : '驳回理由(必填)'} onChange={(v) => (comment = v)} rows={3} />,
+      content: (
+        <TextArea
+          placeholder={decision === 'accept' ? '意见(选填)' : '驳回理由(必填)'}
+          onChange={(v) => (comment = v)}
+          rows={3}
+        />
+      ),
       confirmText: '确定',
       cancelText: '取消',
     });
@@ -130,7 +175,18 @@ export default function Assessment({ year, unitId }: { year: number; unitId?: st
         <NavBar title={`${year}年度考评`} />
         <UnitView year={year} unitId={unitId} />
         <div className="ack-all">
-          <Button block fill="outline" onClick={() => void api.download(`/api/reports/annual?year=${year}&unitId=${encodeURIComponent(unitId)}`, `年度报告-${year}.html`).catch((e: Error) => Toast.show({ content: e.message, icon: 'fail' }))}>
+          <Button
+            block
+            fill="outline"
+            onClick={() =>
+              void api
+                .download(
+                  `/api/reports/annual?year=${year}&unitId=${encodeURIComponent(unitId)}`,
+                  `年度报告-${year}.html`,
+                )
+                .catch((e: Error) => Toast.show({ content: e.message, icon: 'fail' }))
+            }
+          >
             年度落实情况报告(可打印)
           </Button>
         </div>
@@ -144,17 +200,31 @@ export default function Assessment({ year, unitId }: { year: number; unitId?: st
       {!data && !error && <Loading />}
       {data && (
         <>
-          <Card className="card" title={`${year}年度考评 · ${STATUS[data.status]}`} extra={data.appeals.pending ? <Tag color="warning">{data.appeals.pending} 份申诉待处理</Tag> : undefined}>
+          <Card
+            className="card"
+            title={`${year}年度考评 · ${STATUS[data.status]}`}
+            extra={data.appeals.pending ? <Tag color="warning">{data.appeals.pending} 份申诉待处理</Tag> : undefined}
+          >
             {manage && (
               <div className="row">
-                {(data.status === 'none' || data.status === 'draft') && <Button onClick={() => void step('compute')}>{data.status === 'none' ? '计算' : '重新计算'}</Button>}
+                {(data.status === 'none' || data.status === 'draft') && (
+                  <Button onClick={() => void step('compute')}>{data.status === 'none' ? '计算' : '重新计算'}</Button>
+                )}
                 {data.status === 'draft' && (
-                  <Button color="primary" onClick={() => void step('publish', '公布后各单位会收到得分通知并可申诉,草稿不能再重新计算。确定公布?')}>
+                  <Button
+                    color="primary"
+                    onClick={() =>
+                      void step('publish', '公布后各单位会收到得分通知并可申诉,草稿不能再重新计算。确定公布?')
+                    }
+                  >
                     公布
                   </Button>
                 )}
                 {data.status === 'published' && (
-                  <Button color="primary" onClick={() => void step('finalize', '定稿后得分不再改变(之后只能记录更正)。确定定稿?')}>
+                  <Button
+                    color="primary"
+                    onClick={() => void step('finalize', '定稿后得分不再改变(之后只能记录更正)。确定定稿?')}
+                  >
                     定稿
                   </Button>
                 )}
@@ -191,11 +261,23 @@ export default function Assessment({ year, unitId }: { year: number; unitId?: st
               ))}
             </List>
           )}
-          {data.scores.length === 0 && <Blank icon="📊" title="暂无得分" description={manage ? '点"计算"生成草稿。' : '考评结果公布后可在这里查看。'} />}
+          {data.scores.length === 0 && (
+            <Blank
+              icon="📊"
+              title="暂无得分"
+              description={manage ? '点"计算"生成草稿。' : '考评结果公布后可在这里查看。'}
+            />
+          )}
           {data.scores.length > 0 && (
             <List header="排名(颜色为四分位)" className="ranking">
               {data.scores.map((s) => (
-                <List.Item key={s.unitId} prefix={<Tag color={QUARTILE[s.quartile]}>{s.rank}</Tag>} extra={<b>{s.score}</b>} onClick={() => go(href.assessment(year, s.unitId))} description={`${s.parts} 项分工`}>
+                <List.Item
+                  key={s.unitId}
+                  prefix={<Tag color={QUARTILE[s.quartile]}>{s.rank}</Tag>}
+                  extra={<b>{s.score}</b>}
+                  onClick={() => go(href.assessment(year, s.unitId))}
+                  description={`${s.parts} 项分工`}
+                >
                   {s.unitName}
                 </List.Item>
               ))}

@@ -9,7 +9,11 @@ import { daysAfter } from '../components/UrgeSheet';
 import { useApp } from '../context';
 import { cnDate as cn } from '../format';
 
-const KIND = { praise: { name: '通报表扬', color: 'success' }, criticism: { name: '通报批评', color: 'danger' }, interview: { name: '约谈', color: 'warning' } } as const;
+const KIND = {
+  praise: { name: '通报表扬', color: 'success' },
+  criticism: { name: '通报批评', color: 'danger' },
+  interview: { name: '约谈', color: 'warning' },
+} as const;
 type Kind = keyof typeof KIND;
 
 /** Issue a 通报 (or record a 约谈): the units, the task, what happened, the ledger records cited, and for a 批评 the 整改 deadline. */
@@ -28,8 +32,19 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
   const submit = async () => {
     setBusy(true);
     try {
-      const cited = refs.split(/[,,\s]+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-      const b = await api.issueBulletin({ kind, unitIds: picked, ...(taskId ? { taskId } : {}), text, refs: cited, ...(kind === 'criticism' ? { rectifyBy } : {}) });
+      const cited = refs
+        .split(/[,,\s]+/)
+        .filter(Boolean)
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0);
+      const b = await api.issueBulletin({
+        kind,
+        unitIds: picked,
+        ...(taskId ? { taskId } : {}),
+        text,
+        refs: cited,
+        ...(kind === 'criticism' ? { rectifyBy } : {}),
+      });
       Toast.show({ content: `已发布${KIND[b.kind].name}`, icon: 'success' });
       onDone();
     } catch (e) {
@@ -41,7 +56,12 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
   return (
     <div className="sheet issue">
       <div className="sheet-title">发布通报 / 记录约谈</div>
-      <Selector columns={3} value={[kind]} onChange={(v) => v[0] && setKind(v[0] as Kind)} options={(Object.keys(KIND) as Kind[]).map((k) => ({ label: KIND[k].name, value: k }))} />
+      <Selector
+        columns={3}
+        value={[kind]}
+        onChange={(v) => v[0] && setKind(v[0] as Kind)}
+        options={(Object.keys(KIND) as Kind[]).map((k) => ({ label: KIND[k].name, value: k }))}
+      />
       <label className="field">
         涉及任务{kind === 'criticism' ? '(必选,整改事项挂在该任务下)' : '(选填)'}
         <select value={taskId} onChange={(e) => setTaskId(e.target.value)} className="native-select">
@@ -55,7 +75,14 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
       </label>
       <div className="muted">单位(已选 {picked.length} 个)</div>
       <UnitChecklist value={picked} onChange={setPicked} short />
-      <TextArea placeholder="通报内容(必填):事实、依据" value={text} onChange={setText} rows={3} maxLength={1000} showCount />
+      <TextArea
+        placeholder="通报内容(必填):事实、依据"
+        value={text}
+        onChange={setText}
+        rows={3}
+        maxLength={1000}
+        showCount
+      />
       <label className="field">
         引用的台账记录序号(选填,逗号分隔)
         <Input value={refs} onChange={setRefs} placeholder="如 1203, 1250" />
@@ -63,12 +90,22 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
       {kind === 'criticism' && (
         <label className="date-field">
           整改报告期限
-          <input type="date" value={rectifyBy} min={daysAfter(today, 1)} onChange={(e) => setRectifyBy(e.target.value)} />
+          <input
+            type="date"
+            value={rectifyBy}
+            min={daysAfter(today, 1)}
+            onChange={(e) => setRectifyBy(e.target.value)}
+          />
         </label>
       )}
       <div className="row">
         <Button onClick={onClose}>取消</Button>
-        <Button color="primary" loading={busy} disabled={picked.length === 0 || text.trim().length < 2 || (kind === 'criticism' && !taskId)} onClick={() => void submit()}>
+        <Button
+          color="primary"
+          loading={busy}
+          disabled={picked.length === 0 || text.trim().length < 2 || (kind === 'criticism' && !taskId)}
+          onClick={() => void submit()}
+        >
           发布
         </Button>
       </div>
@@ -96,7 +133,16 @@ export default function Bulletins() {
   const manage = me.can.includes('bulletin.issue');
   return (
     <div className="page wide">
-      <NavBar title="通报与整改" right={manage ? <a className="nav-link" onClick={() => setIssuing(true)}>发布</a> : undefined} />
+      <NavBar
+        title="通报与整改"
+        right={
+          manage ? (
+            <a className="nav-link" onClick={() => setIssuing(true)}>
+              发布
+            </a>
+          ) : undefined
+        }
+      />
       {manage && (
         <div className="ack-all">
           <Button block color="primary" onClick={() => setIssuing(true)}>
@@ -106,9 +152,20 @@ export default function Bulletins() {
       )}
       {error && <Blank icon="📡" title="没有加载成功" description={error} />}
       {!items && !error && <Loading />}
-      {items && items.length === 0 && <Blank icon="📣" title="还没有通报" description="通报表扬、通报批评计入年度考评;通报批评会给单位生成整改事项。" />}
+      {items && items.length === 0 && (
+        <Blank
+          icon="📣"
+          title="还没有通报"
+          description="通报表扬、通报批评计入年度考评;通报批评会给单位生成整改事项。"
+        />
+      )}
       {items?.map((b) => (
-        <Card key={b.id} className="card bulletin" title={<Tag color={KIND[b.kind].color}>{KIND[b.kind].name}</Tag>} extra={<span className="muted">{cn(b.createdAt.slice(0, 10))}</span>}>
+        <Card
+          key={b.id}
+          className="card bulletin"
+          title={<Tag color={KIND[b.kind].color}>{KIND[b.kind].name}</Tag>}
+          extra={<span className="muted">{cn(b.createdAt.slice(0, 10))}</span>}
+        >
           <div className="meta">{b.units.map((u) => u.name).join('、')}</div>
           <div className="tl-text">{b.text}</div>
           {b.refs.length > 0 && <div className="muted">引用台账记录:{b.refs.map((r) => `#${r}`).join('、')}</div>}

@@ -13,18 +13,50 @@ interface Edit {
   time?: string;
 }
 
-const KIND_NOTE: Record<UnitView['kind'], string | undefined> = { unit: undefined, provisional: '名录中没有,将作为待确认单位', group: '单位组', toDesignate: '待明确:导入后由督考办明确责任单位' };
-const TIME_TYPE: Record<string, string> = { annual: '每年推进', continuous: '持续推进', periodic: '定期开展', deadline: '限期完成', superior: '落实上级部署', asNeeded: '适时实施', oneOff: '一次性' };
+const KIND_NOTE: Record<UnitView['kind'], string | undefined> = {
+  unit: undefined,
+  provisional: '名录中没有,将作为待确认单位',
+  group: '单位组',
+  toDesignate: '待明确:导入后由督考办明确责任单位',
+};
+const TIME_TYPE: Record<string, string> = {
+  annual: '每年推进',
+  continuous: '持续推进',
+  periodic: '定期开展',
+  deadline: '限期完成',
+  superior: '落实上级部署',
+  asNeeded: '适时实施',
+  oneOff: '一次性',
+};
 const FORMAT: Record<ImportPreviewData['format'], string> = { text: '文本', xlsx: 'Excel', docx: 'Word', pdf: 'PDF' };
 
 /** One task as the import read it, beside its source, with the 督考办's corrections. */
-function TaskCard({ task, edit, onEdit, unitNames }: { task: TaskView; edit: Edit; onEdit: (e: Edit) => void; unitNames: string[] }) {
+function TaskCard({
+  task,
+  edit,
+  onEdit,
+  unitNames,
+}: {
+  task: TaskView;
+  edit: Edit;
+  onEdit: (e: Edit) => void;
+  unitNames: string[];
+}) {
   const units = edit.units ?? task.units;
   const [adding, setAdding] = useState('');
   const setUnits = (next: UnitView[]) => onEdit({ ...edit, units: next });
   const dropped = edit.drop === true;
   return (
-    <Card className={`card import-task${dropped ? ' dropped' : ''}`} title={<span>{task.kind === 'key' ? '重点任务' : '任务'}{task.label} {task.title}</span>} extra={<span className="muted">第{task.line}行</span>}>
+    <Card
+      className={`card import-task${dropped ? ' dropped' : ''}`}
+      title={
+        <span>
+          {task.kind === 'key' ? '重点任务' : '任务'}
+          {task.label} {task.title}
+        </span>
+      }
+      extra={<span className="muted">第{task.line}行</span>}
+    >
       <div className="import-source">
         <span className="muted">原文:</span>
         {task.source.body.length > 120 ? `${task.source.body.slice(0, 120)}…` : task.source.body}
@@ -35,13 +67,29 @@ function TaskCard({ task, edit, onEdit, unitNames }: { task: TaskView; edit: Edi
           <div className="import-units">
             {units.map((u, i) => (
               <span key={`${u.name}-${i}`} className={`unit-chip role-${u.role} kind-${u.kind}`}>
-                <a className="role" role="button" aria-label={`${u.name}改为${u.role === 'lead' ? '配合' : '牵头'}`} onClick={() => setUnits(units.map((x, k) => (k === i ? { ...x, role: x.role === 'lead' ? 'co' : 'lead' } : x)))}>
+                <a
+                  className="role"
+                  role="button"
+                  aria-label={`${u.name}改为${u.role === 'lead' ? '配合' : '牵头'}`}
+                  onClick={() =>
+                    setUnits(units.map((x, k) => (k === i ? { ...x, role: x.role === 'lead' ? 'co' : 'lead' } : x)))
+                  }
+                >
                   {u.role === 'lead' ? '牵头' : '配合'}
                 </a>
                 <span className="name">{u.resolvedName ?? u.name}</span>
                 {u.members && <span className="muted">(含 {u.members.length} 个单位)</span>}
-                {KIND_NOTE[u.kind] && u.kind !== 'group' && <Tag color={u.kind === 'toDesignate' ? 'warning' : 'danger'} fill="outline">{u.kind === 'toDesignate' ? '待明确' : '待确认'}</Tag>}
-                <a className="remove" role="button" aria-label={`去掉${u.name}`} onClick={() => setUnits(units.filter((_, k) => k !== i))}>
+                {KIND_NOTE[u.kind] && u.kind !== 'group' && (
+                  <Tag color={u.kind === 'toDesignate' ? 'warning' : 'danger'} fill="outline">
+                    {u.kind === 'toDesignate' ? '待明确' : '待确认'}
+                  </Tag>
+                )}
+                <a
+                  className="remove"
+                  role="button"
+                  aria-label={`去掉${u.name}`}
+                  onClick={() => setUnits(units.filter((_, k) => k !== i))}
+                >
                   ×
                 </a>
               </span>
@@ -53,7 +101,8 @@ function TaskCard({ task, edit, onEdit, unitNames }: { task: TaskView; edit: Edi
               onChange={(e) => {
                 const name = e.target.value;
                 setAdding('');
-                if (name && !units.some((u) => u.name === name)) setUnits([...units, { name, role: 'co', kind: 'unit' }]);
+                if (name && !units.some((u) => u.name === name))
+                  setUnits([...units, { name, role: 'co', kind: 'unit' }]);
               }}
             >
               <option value="">+ 添加单位</option>
@@ -66,10 +115,16 @@ function TaskCard({ task, edit, onEdit, unitNames }: { task: TaskView; edit: Edi
           </div>
           <label className="field import-time">
             时间要求
-            <Input value={edit.time ?? task.time.text} placeholder="如 2024年底前、每年推进" onChange={(v) => onEdit({ ...edit, time: v })} />
+            <Input
+              value={edit.time ?? task.time.text}
+              placeholder="如 2024年底前、每年推进"
+              onChange={(v) => onEdit({ ...edit, time: v })}
+            />
             {edit.time === undefined && (
               <span className={task.time.flagged ? 'warn' : 'muted'}>
-                {task.time.flagged ? '未能识别,按每年推进处理' : `${TIME_TYPE[task.time.type] ?? task.time.type}${task.time.due ? `,${task.time.due} 截止` : ''}`}
+                {task.time.flagged
+                  ? '未能识别,按每年推进处理'
+                  : `${TIME_TYPE[task.time.type] ?? task.time.type}${task.time.due ? `,${task.time.due} 截止` : ''}`}
               </span>
             )}
           </label>
@@ -101,7 +156,10 @@ export default function ImportPage() {
   const [applied, setApplied] = useState<ImportApplied>();
   const [unitNames, setUnitNames] = useState<string[]>([]);
   useEffect(() => {
-    void api.units().then((r) => setUnitNames(r.items.filter((u) => u.kind !== 'provisional').map((u) => u.name)), () => undefined);
+    void api.units().then(
+      (r) => setUnitNames(r.items.filter((u) => u.kind !== 'provisional').map((u) => u.name)),
+      () => undefined,
+    );
   }, []);
 
   const upload = async (file: File | undefined) => {
@@ -128,7 +186,13 @@ export default function ImportPage() {
         if (e.drop) return [{ taskId, drop: true }];
         const c: ImportCorrection = { taskId };
         const task = preview?.tasks.find((t) => t.id === taskId);
-        if (e.units && task && JSON.stringify(e.units.map((u) => [u.name, u.role])) !== JSON.stringify(task.units.map((u) => [u.name, u.role]))) c.units = e.units.map((u) => ({ name: u.name, role: u.role }));
+        if (
+          e.units &&
+          task &&
+          JSON.stringify(e.units.map((u) => [u.name, u.role])) !==
+            JSON.stringify(task.units.map((u) => [u.name, u.role]))
+        )
+          c.units = e.units.map((u) => ({ name: u.name, role: u.role }));
         if (e.time !== undefined && task && e.time.trim() !== task.time.text) c.time = e.time.trim();
         return c.units || c.time !== undefined ? [c] : [];
       }),
@@ -159,19 +223,38 @@ export default function ImportPage() {
     <div className="page wide import-page">
       <NavBar title="导入计划" />
       <div className="import-upload">
-        <label className={`adm-button adm-button-primary adm-button-block upload-button${busy ? ' adm-button-disabled' : ''}`}>
+        <label
+          className={`adm-button adm-button-primary adm-button-block upload-button${busy ? ' adm-button-disabled' : ''}`}
+        >
           {preview ? '换一个文件' : '选择计划文件'}
-          <input type="file" accept=".docx,.pdf,.xlsx,.txt" hidden disabled={busy} onChange={(e) => void upload(e.target.files?.[0])} />
+          <input
+            type="file"
+            accept=".docx,.pdf,.xlsx,.txt"
+            hidden
+            disabled={busy}
+            onChange={(e) => void upload(e.target.files?.[0])}
+          />
         </label>
-        <div className="muted">支持 Word(.docx)、PDF(有文字层)、Excel(.xlsx)和文本(.txt)。上传后先核对,导入前不会提醒任何人。</div>
+        <div className="muted">
+          支持 Word(.docx)、PDF(有文字层)、Excel(.xlsx)和文本(.txt)。上传后先核对,导入前不会提醒任何人。
+        </div>
       </div>
-      {!preview && !busy && <Blank icon="📄" title="还没有选择文件" description="任务分解表、实施方案、政府工作报告责任分解……表格和正文都能识别" />}
+      {!preview && !busy && (
+        <Blank
+          icon="📄"
+          title="还没有选择文件"
+          description="任务分解表、实施方案、政府工作报告责任分解……表格和正文都能识别"
+        />
+      )}
       {busy && !preview && <Blank icon="⏳" title="正在识别…" description="" />}
       {applied && (
         <Card className="card import-done" title="已导入">
           <div>
-            {applied.changed ? `${applied.tasks} 项任务、${applied.assignments} 条责任分工已写入` : '内容与已导入的相同,没有变化'}
-            {applied.corrections ? `,含 ${applied.corrections} 处更正(已记入台账)` : ''}。{applied.active ? '已设为当前计划。' : ''}
+            {applied.changed
+              ? `${applied.tasks} 项任务、${applied.assignments} 条责任分工已写入`
+              : '内容与已导入的相同,没有变化'}
+            {applied.corrections ? `,含 ${applied.corrections} 处更正(已记入台账)` : ''}。
+            {applied.active ? '已设为当前计划。' : ''}
           </div>
           <a href={href.office()}>回到督办总览</a>
         </Card>
@@ -181,7 +264,8 @@ export default function ImportPage() {
           <Card className="card import-summary" title={preview.title} extra={<Tag>{FORMAT[preview.format]}</Tag>}>
             <div className="muted">{preview.name}</div>
             <div>
-              识别到 {preview.tasks.length} 项任务、{preview.counts.assignments ?? 0} 条责任分工,涉及 {preview.counts.unitsReached ?? 0} 个单位
+              识别到 {preview.tasks.length} 项任务、{preview.counts.assignments ?? 0} 条责任分工,涉及{' '}
+              {preview.counts.unitsReached ?? 0} 个单位
               {preview.counts.toDesignate ? `,${preview.counts.toDesignate} 处待明确` : ''}
               {preview.counts.provisionalUnits ? `,${preview.counts.provisionalUnits} 个名录外单位` : ''}
             </div>
@@ -203,13 +287,26 @@ export default function ImportPage() {
             {preview.replaces && <div className="warn">同一计划已导入过:导入将替换它的任务和分工。</div>}
           </Card>
           {preview.tasks.map((t) => (
-            <TaskCard key={t.id} task={t} edit={edits[t.id] ?? {}} onEdit={(e) => setEdits({ ...edits, [t.id]: e })} unitNames={unitNames} />
+            <TaskCard
+              key={t.id}
+              task={t}
+              edit={edits[t.id] ?? {}}
+              onEdit={(e) => setEdits({ ...edits, [t.id]: e })}
+              unitNames={unitNames}
+            />
           ))}
           <div className="import-apply">
             <Checkbox checked={activate} onChange={setActivate}>
               设为当前计划(我的任务、机器人编号、督办总览以它为准)
             </Checkbox>
-            <Button block color="primary" size="large" loading={busy} disabled={kept === 0} onClick={() => void apply()}>
+            <Button
+              block
+              color="primary"
+              size="large"
+              loading={busy}
+              disabled={kept === 0}
+              onClick={() => void apply()}
+            >
               导入 {kept} 项任务{corrections.length ? `(${corrections.length} 处更正)` : ''}
             </Button>
           </div>

@@ -24,7 +24,11 @@ export function MyTasks() {
   const [toConfirm, setToConfirm] = useState(0);
   useEffect(() => {
     // a unit leader, when the policy has them confirm first: how much waits for them
-    if (me.can.includes('review.confirm')) void api.unitReviews().then((r) => setToConfirm(r.total), () => undefined);
+    if (me.can.includes('review.confirm'))
+      void api.unitReviews().then(
+        (r) => setToConfirm(r.total),
+        () => undefined,
+      );
   }, [me]);
   const load = useCallback(async () => {
     try {
@@ -44,7 +48,9 @@ export function MyTasks() {
   };
 
   const canAct = me.roles.some((r) => r === 'contact' || r === 'leader');
-  const acks = !canAct ? [] : [...new Set(data?.items.filter((i) => i.kind === 'acknowledge').map((i) => i.assignmentId) ?? [])];
+  const acks = !canAct
+    ? []
+    : [...new Set(data?.items.filter((i) => i.kind === 'acknowledge').map((i) => i.assignmentId) ?? [])];
   const acknowledgeAll = async () => {
     setAcking('all');
     try {
@@ -58,11 +64,27 @@ export function MyTasks() {
     }
   };
 
-  const groups = (['red', 'yellow', 'green'] as const).map((light) => ({ light, items: data?.items.filter((i) => i.light === light) ?? [] })).filter((g) => g.items.length > 0);
+  const groups = (['red', 'yellow', 'green'] as const)
+    .map((light) => ({ light, items: data?.items.filter((i) => i.light === light) ?? [] }))
+    .filter((g) => g.items.length > 0);
 
   return (
     <div className="page">
-      <NavBar title="我的任务" onBack={false} right={me.can.includes('overview.read') ? <a className="nav-link" href={href.office()}>督办总览</a> : <a className="nav-link" href={href.list()}>任务清单</a>} />
+      <NavBar
+        title="我的任务"
+        onBack={false}
+        right={
+          me.can.includes('overview.read') ? (
+            <a className="nav-link" href={href.office()}>
+              督办总览
+            </a>
+          ) : (
+            <a className="nav-link" href={href.list()}>
+              任务清单
+            </a>
+          )
+        }
+      />
       <div className="summary">
         <div className="who">
           <strong>{me.name}</strong>
@@ -120,7 +142,11 @@ export function MyTasks() {
           <Blank
             icon="✅"
             title="没有待办事项"
-            description={data.upcoming ? `下一项:${data.upcoming.task} ${data.upcoming.label},${cn(data.upcoming.opensOn, data.today)}起办理。到时会在钉钉提醒您。` : '本单位当前没有需要办理的事项。有新任务时会在钉钉提醒您。'}
+            description={
+              data.upcoming
+                ? `下一项:${data.upcoming.task} ${data.upcoming.label},${cn(data.upcoming.opensOn, data.today)}起办理。到时会在钉钉提醒您。`
+                : '本单位当前没有需要办理的事项。有新任务时会在钉钉提醒您。'
+            }
           />
         )}
         {groups.map((g) => (

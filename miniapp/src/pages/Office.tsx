@@ -17,7 +17,9 @@ function LightBar({ c }: { c: Counts }) {
   const n = Math.max(1, total(c));
   return (
     <div className="lightbar" role="img" aria-label={`逾期 ${c.red},即将到期 ${c.yellow},正常 ${c.green}`}>
-      {(['red', 'yellow', 'green'] as const).map((k) => (c[k] > 0 ? <span key={k} className={`seg seg-${k}`} style={{ width: `${(100 * c[k]) / n}%` }} /> : null))}
+      {(['red', 'yellow', 'green'] as const).map((k) =>
+        c[k] > 0 ? <span key={k} className={`seg seg-${k}`} style={{ width: `${(100 * c[k]) / n}%` }} /> : null,
+      )}
     </div>
   );
 }
@@ -28,10 +30,19 @@ function Trend({ history }: { history: OverviewData['history'] }) {
   const w = 600;
   const h = 80;
   const max = Math.max(1, ...history.map((x) => x.red + x.yellow));
-  const pts = (k: (x: Counts) => number) => history.map((x, i) => `${((i / (history.length - 1)) * w).toFixed(1)},${(h - (k(x) / max) * (h - 4)).toFixed(1)}`).join(' ');
+  const pts = (k: (x: Counts) => number) =>
+    history
+      .map((x, i) => `${((i / (history.length - 1)) * w).toFixed(1)},${(h - (k(x) / max) * (h - 4)).toFixed(1)}`)
+      .join(' ');
   return (
     <div>
-      <svg className="trend" viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none" role="img" aria-label="逾期与即将到期的变化">
+      <svg
+        className="trend"
+        viewBox={`0 0 ${w} ${h}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label="逾期与即将到期的变化"
+      >
         <polyline points={pts((x) => x.red + x.yellow)} className="trend-yellow" />
         <polyline points={pts((x) => x.red)} className="trend-red" />
       </svg>
@@ -68,7 +79,15 @@ export default function Office() {
 
   return (
     <div className="page wide">
-      <NavBar title="督办总览" onBack={actsForUnits ? undefined : false} right={<a className="nav-link" href={href.list()}>任务清单</a>} />
+      <NavBar
+        title="督办总览"
+        onBack={actsForUnits ? undefined : false}
+        right={
+          <a className="nav-link" href={href.list()}>
+            任务清单
+          </a>
+        }
+      />
       <PullToRefresh onRefresh={load}>
         {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
         {!data && !error && <Loading />}
@@ -78,7 +97,8 @@ export default function Office() {
               <div className="who">
                 <strong>{me.name}</strong>
                 <span className="muted">
-                  {data.scope === 'district' ? '全区' : me.units.map((u) => u.name).join('、')} · {data.year}年 · {cn(data.today)}
+                  {data.scope === 'district' ? '全区' : me.units.map((u) => u.name).join('、')} · {data.year}年 ·{' '}
+                  {cn(data.today)}
                 </span>
               </div>
               <div className="counts">
@@ -101,21 +121,29 @@ export default function Office() {
               <div>
                 {(reviews || data.placeholders.tasks > 0) && (
                   <List className="todo-list" header="待办">
-                    <List.Item onClick={() => go(href.assessment(Number(data.today.slice(0, 4)) - 1))} description="年度考评:计算、公布、申诉、定稿">
+                    <List.Item
+                      onClick={() => go(href.assessment(Number(data.today.slice(0, 4)) - 1))}
+                      description="年度考评:计算、公布、申诉、定稿"
+                    >
                       考评
                     </List.Item>
                     <List.Item onClick={() => go(href.bulletins())} description="通报表扬、通报批评(整改)、约谈">
                       通报与整改
                     </List.Item>
                     {me.can.includes('plan.import') && (
-                      <List.Item onClick={() => go(href.importPlan())} description="上传 Word、PDF、Excel 或文本,核对、更正后导入">
+                      <List.Item
+                        onClick={() => go(href.importPlan())}
+                        description="上传 Word、PDF、Excel 或文本,核对、更正后导入"
+                      >
                         导入计划
                       </List.Item>
                     )}
                     <List.Item
                       onClick={() => {
                         const year = Number(data.today.slice(0, 4));
-                        void api.download(`/api/exports/ledger.xlsx?year=${year}`, `督办台账-${year}.xlsx`).catch((e: Error) => Toast.show({ content: e.message, icon: 'fail' }));
+                        void api
+                          .download(`/api/exports/ledger.xlsx?year=${year}`, `督办台账-${year}.xlsx`)
+                          .catch((e: Error) => Toast.show({ content: e.message, icon: 'fail' }));
                       }}
                       description="总表、一事一档、一单位一档(Excel)"
                     >
@@ -127,12 +155,20 @@ export default function Office() {
                       </List.Item>
                     )}
                     {reviews && (
-                      <List.Item onClick={() => go(href.reviews())} extra={<b className={data.reviews.total ? 'badge' : 'muted'}>{data.reviews.total}</b>} description={`进展报告 ${data.reviews.report} · 办结 ${data.reviews.closure} · 延期 ${data.reviews.extension}`}>
+                      <List.Item
+                        onClick={() => go(href.reviews())}
+                        extra={<b className={data.reviews.total ? 'badge' : 'muted'}>{data.reviews.total}</b>}
+                        description={`进展报告 ${data.reviews.report} · 办结 ${data.reviews.closure} · 延期 ${data.reviews.extension}`}
+                      >
                         待审核
                       </List.Item>
                     )}
                     {data.placeholders.tasks > 0 && (
-                      <List.Item onClick={() => go(href.list())} extra={<b className="badge">{data.placeholders.tasks}</b>} description={`${data.placeholders.assignments} 处"区级有关部门"等尚未明确责任单位,不会提醒任何人`}>
+                      <List.Item
+                        onClick={() => go(href.list())}
+                        extra={<b className="badge">{data.placeholders.tasks}</b>}
+                        description={`${data.placeholders.assignments} 处"区级有关部门"等尚未明确责任单位,不会提醒任何人`}
+                      >
                         待明确责任单位的任务
                       </List.Item>
                     )}
@@ -140,14 +176,19 @@ export default function Office() {
                 )}
                 <Card className="card" title="按工程">
                   {data.sections.map((s) => (
-                    <a key={s.sectionId} className="row-link" href={href.parts({ sectionId: s.sectionId, title: `${s.label}${s.title}` })}>
+                    <a
+                      key={s.sectionId}
+                      className="row-link"
+                      href={href.parts({ sectionId: s.sectionId, title: `${s.label}${s.title}` })}
+                    >
                       <div className="row-head">
                         <span className="ellipsis">
                           {s.label}
                           {s.title}
                         </span>
                         <span className="muted">
-                          <span className="num-red">{s.red}</span> / <span className="num-yellow">{s.yellow}</span> / {s.green}
+                          <span className="num-red">{s.red}</span> / <span className="num-yellow">{s.yellow}</span> /{' '}
+                          {s.green}
                         </span>
                       </div>
                       <LightBar c={s} />
@@ -167,8 +208,7 @@ export default function Office() {
                       <span className="ellipsis">{u.unitName}</span>
                       <span className="muted">
                         {u.red > 0 && <span className="num-red">逾期 {u.red} </span>}
-                        {u.yellow > 0 && <span className="num-yellow">即将到期 {u.yellow} </span>}
-                        共 {total(u)}
+                        {u.yellow > 0 && <span className="num-yellow">即将到期 {u.yellow} </span>}共 {total(u)}
                       </span>
                     </div>
                     <LightBar c={u} />

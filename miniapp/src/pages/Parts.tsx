@@ -15,11 +15,20 @@ const REVIEW = { report: '报告待审核', closure: '办结待审核', extensio
 /** 总览下钻: the parts a count on the overview counted, worst first, each opening its task. */
 export default function Parts({ filter }: { filter: PartRouteFilter }) {
   const [light, setLight] = useState(filter.light ?? 'all');
-  const [data, setData] = useState<{ today: string; items: Part[]; total: number; lights: { red: number; yellow: number; green: number } }>();
+  const [data, setData] = useState<{
+    today: string;
+    items: Part[];
+    total: number;
+    lights: { red: number; yellow: number; green: number };
+  }>();
   const [error, setError] = useState<string>();
   const load = useCallback(async () => {
     try {
-      const all = await api.parts({ ...(filter.unitId ? { unitId: filter.unitId } : {}), ...(filter.sectionId ? { sectionId: filter.sectionId } : {}), ...(filter.minOverdueDays ? { minOverdueDays: filter.minOverdueDays } : {}) });
+      const all = await api.parts({
+        ...(filter.unitId ? { unitId: filter.unitId } : {}),
+        ...(filter.sectionId ? { sectionId: filter.sectionId } : {}),
+        ...(filter.minOverdueDays ? { minOverdueDays: filter.minOverdueDays } : {}),
+      });
       setData(all);
       setError(undefined);
     } catch (e) {

@@ -14,9 +14,27 @@ const KIND: Record<Review['kind'], { name: string; color: string; yes: string; n
   closure: { name: '办结申请', color: 'success', yes: '同意办结', no: '不同意' },
   extension: { name: '延期申请', color: 'warning', yes: '同意延期', no: '不同意' },
 };
-const STATUS: Record<Review['status'], string> = { leaderPending: '待分管领导确认', pending: '待审核', approved: '已通过', returned: '已退回', withdrawn: '已撤回' };
+const STATUS: Record<Review['status'], string> = {
+  leaderPending: '待分管领导确认',
+  pending: '待审核',
+  approved: '已通过',
+  returned: '已退回',
+  withdrawn: '已撤回',
+};
 
-function ReviewCard({ r, today, canDecide, leader, onDecide }: { r: Review; today: string; canDecide: boolean; leader: boolean; onDecide: (r: Review, d: 'approve' | 'return') => void }) {
+function ReviewCard({
+  r,
+  today,
+  canDecide,
+  leader,
+  onDecide,
+}: {
+  r: Review;
+  today: string;
+  canDecide: boolean;
+  leader: boolean;
+  onDecide: (r: Review, d: 'approve' | 'return') => void;
+}) {
   const k = leader ? { ...KIND[r.kind], yes: '确认报送', no: '退回' } : KIND[r.kind];
   return (
     <Card
@@ -34,7 +52,12 @@ function ReviewCard({ r, today, canDecide, leader, onDecide }: { r: Review; toda
       <div className="meta">
         {r.items.map((i) => (
           <div key={i.obligationId}>
-            事项:{i.label}(截止 {cn(i.due, today)}){r.late && <Tag color="danger" fill="outline">逾期提交</Tag>}
+            事项:{i.label}(截止 {cn(i.due, today)})
+            {r.late && (
+              <Tag color="danger" fill="outline">
+                逾期提交
+              </Tag>
+            )}
           </div>
         ))}
         {r.kind === 'extension' && r.until && (
@@ -96,7 +119,9 @@ export default function Reviews({ status }: { status: 'pending' | 'decided' }) {
     try {
       const list = leader ? await api.unitReviews() : await api.reviews(status === 'pending' ? 'pending' : 'all');
       setToday(list.today);
-      setItems(list.items.filter((r) => (status === 'pending' ? true : r.status === 'approved' || r.status === 'returned')));
+      setItems(
+        list.items.filter((r) => (status === 'pending' ? true : r.status === 'approved' || r.status === 'returned')),
+      );
       setError(undefined);
     } catch (e) {
       setError((e as Error).message);
@@ -104,7 +129,8 @@ export default function Reviews({ status }: { status: 'pending' | 'decided' }) {
   }, [status, leader]);
   useEffect(() => void load(), [load]);
 
-  const verb = (x: { r: Review; d: 'approve' | 'return' }) => (leader ? (x.d === 'approve' ? '确认报送' : '退回') : KIND[x.r.kind][x.d === 'approve' ? 'yes' : 'no']);
+  const verb = (x: { r: Review; d: 'approve' | 'return' }) =>
+    leader ? (x.d === 'approve' ? '确认报送' : '退回') : KIND[x.r.kind][x.d === 'approve' ? 'yes' : 'no'];
   const submit = async () => {
     if (!deciding) return;
     if (deciding.d === 'return' && !comment.trim()) {
@@ -113,7 +139,9 @@ export default function Reviews({ status }: { status: 'pending' | 'decided' }) {
     }
     setBusy(true);
     try {
-      const r = leader ? await api.confirm(deciding.r.id, deciding.d, comment.trim() || undefined) : await api.decide(deciding.r.id, deciding.d, comment.trim() || undefined);
+      const r = leader
+        ? await api.confirm(deciding.r.id, deciding.d, comment.trim() || undefined)
+        : await api.decide(deciding.r.id, deciding.d, comment.trim() || undefined);
       Toast.show({ content: `${r.unit.name}:${r.effect}`, icon: 'success' });
       setDeciding(undefined);
       setComment('');
@@ -129,18 +157,31 @@ export default function Reviews({ status }: { status: 'pending' | 'decided' }) {
     <div className="page wide">
       <NavBar title={leader ? '待我确认' : '审核'} />
       {!leader && (
-      <Tabs activeKey={status} onChange={(k) => go(href.reviews(k as 'pending' | 'decided'), true)} className="tabs">
-        <Tabs.Tab title={`待审核${status === 'pending' && items ? `(${items.length})` : ''}`} key="pending" />
-        <Tabs.Tab title="已审核" key="decided" />
-      </Tabs>
+        <Tabs activeKey={status} onChange={(k) => go(href.reviews(k as 'pending' | 'decided'), true)} className="tabs">
+          <Tabs.Tab title={`待审核${status === 'pending' && items ? `(${items.length})` : ''}`} key="pending" />
+          <Tabs.Tab title="已审核" key="decided" />
+        </Tabs>
       )}
       <PullToRefresh onRefresh={load}>
         {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
         {!items && !error && <Loading />}
-        {items && items.length === 0 && <Blank icon="✅" title={leader ? '没有待您确认的事项' : status === 'pending' ? '没有待审核的事项' : '还没有审核记录'} description="单位提交办结、延期申请或年中、年末报告后会出现在这里。" />}
+        {items && items.length === 0 && (
+          <Blank
+            icon="✅"
+            title={leader ? '没有待您确认的事项' : status === 'pending' ? '没有待审核的事项' : '还没有审核记录'}
+            description="单位提交办结、延期申请或年中、年末报告后会出现在这里。"
+          />
+        )}
         <div className="review-grid">
           {items?.map((r) => (
-            <ReviewCard key={r.id} r={r} today={today} leader={leader} canDecide={leader || me.can.includes('review.decide')} onDecide={(x, d) => setDeciding({ r: x, d })} />
+            <ReviewCard
+              key={r.id}
+              r={r}
+              today={today}
+              leader={leader}
+              canDecide={leader || me.can.includes('review.decide')}
+              onDecide={(x, d) => setDeciding({ r: x, d })}
+            />
           ))}
         </div>
         <div className="footer-space" />
@@ -151,10 +192,21 @@ export default function Reviews({ status }: { status: 'pending' | 'decided' }) {
             <div className="sheet-title">
               {verb(deciding)}:{deciding.r.unit.name} · {taskName(deciding.r.task)}
             </div>
-            <TextArea placeholder={deciding.d === 'return' ? '退回理由(必填),单位据此修改' : '审核意见(选填)'} value={comment} onChange={setComment} rows={4} maxLength={500} showCount />
+            <TextArea
+              placeholder={deciding.d === 'return' ? '退回理由(必填),单位据此修改' : '审核意见(选填)'}
+              value={comment}
+              onChange={setComment}
+              rows={4}
+              maxLength={500}
+              showCount
+            />
             <div className="row">
               <Button onClick={() => setDeciding(undefined)}>取消</Button>
-              <Button color={deciding.d === 'approve' ? 'primary' : 'danger'} loading={busy} onClick={() => void submit()}>
+              <Button
+                color={deciding.d === 'approve' ? 'primary' : 'danger'}
+                loading={busy}
+                onClick={() => void submit()}
+              >
                 确定{verb(deciding)}
               </Button>
             </div>

@@ -10,7 +10,12 @@ import { useApp } from '../context';
 import { cnDate as cn, taskName } from '../format';
 import { go, href } from '../router';
 
-const STATE = { late: { name: '逾期未报', color: 'danger' }, pending: { name: '未到期', color: 'default' }, submitted: { name: '已报送', color: 'success' }, waived: { name: '督查结束时未报', color: 'default' } } as const;
+const STATE = {
+  late: { name: '逾期未报', color: 'danger' },
+  pending: { name: '未到期', color: 'default' },
+  submitted: { name: '已报送', color: 'success' },
+  waived: { name: '督查结束时未报', color: 'default' },
+} as const;
 type Row = RoundData['rows'][number];
 
 /** One 督查 round: who has submitted, who is late (催办 them), and closing it. */
@@ -33,7 +38,11 @@ export default function RoundPage({ roundId }: { roundId: string }) {
   useEffect(() => void load(), [load]);
   const manage = me.can.includes('supervision.manage');
   const close = async () => {
-    const ok = await Dialog.confirm({ content: '结束后,未报送的单位不再收到这次督查的提醒(已报送的不受影响)。确定结束?', confirmText: '结束督查', cancelText: '取消' });
+    const ok = await Dialog.confirm({
+      content: '结束后,未报送的单位不再收到这次督查的提醒(已报送的不受影响)。确定结束?',
+      confirmText: '结束督查',
+      cancelText: '取消',
+    });
     if (!ok) return;
     try {
       setData(await api.closeRound(roundId));
@@ -45,12 +54,20 @@ export default function RoundPage({ roundId }: { roundId: string }) {
   if (error) return <Blank icon="📡" title="没有加载成功" description={error} />;
   if (!data) return <Loading />;
   const r = data.round;
-  const groups = (['late', 'pending', 'submitted', 'waived'] as const).map((s) => ({ s, rows: data.rows.filter((x) => x.state === s) })).filter((g) => g.rows.length > 0);
+  const groups = (['late', 'pending', 'submitted', 'waived'] as const)
+    .map((s) => ({ s, rows: data.rows.filter((x) => x.state === s) }))
+    .filter((g) => g.rows.length > 0);
   return (
     <div className="page wide">
       <NavBar title={r.name} />
       <PullToRefresh onRefresh={load}>
-        <Card className="card" title={r.name} extra={<Tag color={r.status === 'open' ? 'primary' : 'default'}>{r.status === 'open' ? '进行中' : '已结束'}</Tag>}>
+        <Card
+          className="card"
+          title={r.name}
+          extra={
+            <Tag color={r.status === 'open' ? 'primary' : 'default'}>{r.status === 'open' ? '进行中' : '已结束'}</Tag>
+          }
+        >
           <div className="meta">
             报送要求:{r.submit}
             <br />
@@ -73,7 +90,11 @@ export default function RoundPage({ roundId }: { roundId: string }) {
               <List.Item
                 key={x.obligationId}
                 onClick={() => go(href.task(x.task.id))}
-                description={<div className="ellipsis">{taskName(x.task)} {x.task.title}</div>}
+                description={
+                  <div className="ellipsis">
+                    {taskName(x.task)} {x.task.title}
+                  </div>
+                }
                 extra={
                   manage && r.status === 'open' && x.state !== 'submitted' ? (
                     <Button
@@ -98,7 +119,14 @@ export default function RoundPage({ roundId }: { roundId: string }) {
         ))}
         <div className="footer-space" />
       </PullToRefresh>
-      <UrgeSheet key={urging?.obligationId} target={urging ? { taskId: urging.task.id, unitId: urging.unit.id, unitName: urging.unit.name } : undefined} today={today} defaultMessage={`请尽快报送"${r.name}"的${r.submit}`} onClose={() => setUrging(undefined)} onSent={() => void load()} />
+      <UrgeSheet
+        key={urging?.obligationId}
+        target={urging ? { taskId: urging.task.id, unitId: urging.unit.id, unitName: urging.unit.name } : undefined}
+        today={today}
+        defaultMessage={`请尽快报送"${r.name}"的${r.submit}`}
+        onClose={() => setUrging(undefined)}
+        onSent={() => void load()}
+      />
     </div>
   );
 }

@@ -26,7 +26,10 @@ function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
       setPicked(list.map((t) => t.id));
     });
   }, []);
-  const shown = useMemo(() => tasks?.filter((t) => !query || t.title.includes(query) || String(t.number) === query) ?? [], [tasks, query]);
+  const shown = useMemo(
+    () => tasks?.filter((t) => !query || t.title.includes(query) || String(t.number) === query) ?? [],
+    [tasks, query],
+  );
   const start = async () => {
     setBusy(true);
     try {
@@ -57,7 +60,8 @@ function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
       <div className="row-head">
         <span>督查的任务(已选 {picked.length} 项)</span>
         <span>
-          <a onClick={() => setPicked(tasks?.map((t) => t.id) ?? [])}>全选</a> · <a onClick={() => setPicked([])}>清空</a>
+          <a onClick={() => setPicked(tasks?.map((t) => t.id) ?? [])}>全选</a> ·{' '}
+          <a onClick={() => setPicked([])}>清空</a>
         </span>
       </div>
       <SearchBar placeholder="按编号或名称筛选" value={query} onChange={setQuery} />
@@ -99,7 +103,16 @@ export default function Rounds() {
   const manage = me.can.includes('supervision.manage');
   return (
     <div className="page wide">
-      <NavBar title="督查" right={manage ? <a className="nav-link" onClick={() => setOpening(true)}>发起督查</a> : undefined} />
+      <NavBar
+        title="督查"
+        right={
+          manage ? (
+            <a className="nav-link" onClick={() => setOpening(true)}>
+              发起督查
+            </a>
+          ) : undefined
+        }
+      />
       <PullToRefresh onRefresh={load}>
         {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
         {!data && !error && <Loading />}
@@ -110,9 +123,23 @@ export default function Rounds() {
             </Button>
           </div>
         )}
-        {data && data.items.length === 0 && <Blank icon="🗂" title="还没有督查" description="年中、年末督查可在这里发起:选择任务、报送要求和截止日期,系统按期提醒并统计报送情况。" />}
+        {data && data.items.length === 0 && (
+          <Blank
+            icon="🗂"
+            title="还没有督查"
+            description="年中、年末督查可在这里发起:选择任务、报送要求和截止日期,系统按期提醒并统计报送情况。"
+          />
+        )}
         {data?.items.map((r) => (
-          <Card key={r.id} className="card round-card" title={r.name} extra={<Tag color={r.status === 'open' ? 'primary' : 'default'}>{r.status === 'open' ? '进行中' : '已结束'}</Tag>} onClick={() => go(href.round(r.id))}>
+          <Card
+            key={r.id}
+            className="card round-card"
+            title={r.name}
+            extra={
+              <Tag color={r.status === 'open' ? 'primary' : 'default'}>{r.status === 'open' ? '进行中' : '已结束'}</Tag>
+            }
+            onClick={() => go(href.round(r.id))}
+          >
             <div className="meta">
               报送:{r.submit} · {cn(r.due, data.today)}截止 · {r.taskIds.length} 项任务
             </div>

@@ -6,25 +6,54 @@ import type { DevPeople, Session } from '../../../shared/schemas/miniapp.js';
 import { api, type AuthConfig } from '../api/client';
 import type { Host } from '../host';
 
-const ROLE: Record<string, string> = { contact: '联络员', leader: '领导', supervisor: '督考办', admin: '管理员', evaluator: '第三方评估' };
+const ROLE: Record<string, string> = {
+  contact: '联络员',
+  leader: '领导',
+  supervisor: '督考办',
+  admin: '管理员',
+  evaluator: '第三方评估',
+};
 
 /**
  * Shown when there is no auth code: in local mode a dev sign-in (pick a sample official); with
  * real DingTalk, the page must be opened inside 政务钉钉.
  */
-export default function SignIn({ host, config, message, onSignedIn }: { host: Host; config: AuthConfig; message?: string | undefined; onSignedIn: (s: Session) => void }) {
+export default function SignIn({
+  host,
+  config,
+  message,
+  onSignedIn,
+}: {
+  host: Host;
+  config: AuthConfig;
+  message?: string | undefined;
+  onSignedIn: (s: Session) => void;
+}) {
   const [people, setPeople] = useState<z.infer<typeof DevPeople>['items']>([]);
   const [q, setQ] = useState('');
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     host.setTitle('登录督办通');
-    if (config.devSignIn) void api.devPeople().then((r) => setPeople(r.items), (e: Error) => setError(e.message));
+    if (config.devSignIn)
+      void api.devPeople().then(
+        (r) => setPeople(r.items),
+        (e: Error) => setError(e.message),
+      );
   }, [config.devSignIn, host]);
-  const shown = useMemo(() => people.filter((p) => !q || `${p.name}${p.title ?? ''}${p.units.join('')}`.includes(q.trim())), [people, q]);
+  const shown = useMemo(
+    () => people.filter((p) => !q || `${p.name}${p.title ?? ''}${p.units.join('')}`.includes(q.trim())),
+    [people, q],
+  );
 
   if (!config.devSignIn) {
-    return <Blank icon="📱" title="请在政务钉钉中打开" description={message ?? '督办通需要通过政务钉钉登录:请从工作台或消息中的链接打开。'} />;
+    return (
+      <Blank
+        icon="📱"
+        title="请在政务钉钉中打开"
+        description={message ?? '督办通需要通过政务钉钉登录:请从工作台或消息中的链接打开。'}
+      />
+    );
   }
   return (
     <div className="page">

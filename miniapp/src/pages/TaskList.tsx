@@ -19,23 +19,42 @@ export default function TaskList() {
   const [error, setError] = useState<string>();
   const [q, setQ] = useState('');
   useEffect(() => {
-    api.tasks().then((r) => setTasks(r.items), (e: Error) => setError(e.message));
+    api.tasks().then(
+      (r) => setTasks(r.items),
+      (e: Error) => setError(e.message),
+    );
   }, []);
-  const shown = useMemo(() => (tasks ?? []).filter((t) => !q.trim() || `${t.number}${t.title}${t.unitsText}`.includes(q.trim())), [tasks, q]);
+  const shown = useMemo(
+    () => (tasks ?? []).filter((t) => !q.trim() || `${t.number}${t.title}${t.unitsText}`.includes(q.trim())),
+    [tasks, q],
+  );
   return (
     <div className="page">
       <NavBar title={me.readsAll ? '全部重点任务' : '本单位承担的任务'} />
       <SearchBar placeholder="搜索任务或单位" value={q} onChange={setQ} style={{ margin: '8px 12px' }} />
       {error && <Blank icon="📡" title="没有加载成功" description={error} />}
       {!tasks && !error && <Loading />}
-      {tasks && shown.length === 0 && <Blank icon="🔍" title="没有找到任务" description={q ? '换个关键词试试。' : '没有可查看的任务。'} />}
+      {tasks && shown.length === 0 && (
+        <Blank icon="🔍" title="没有找到任务" description={q ? '换个关键词试试。' : '没有可查看的任务。'} />
+      )}
       <List>
         {shown.map((t) => (
-          <List.Item key={t.id} onClick={() => go(href.task(t.id))} description={<div className="ellipsis">{t.assignments.filter((a) => a.role === 'lead').map((a) => a.unitName).slice(0, 4).join('、')}{t.assignments.length > 4 ? ` 等 ${t.assignments.length} 个单位` : ''}</div>} arrow>
-            <span className="item-title">
-              {taskName(t)}
-            </span>{' '}
-            <span className="ellipsis2">{t.title}</span>
+          <List.Item
+            key={t.id}
+            onClick={() => go(href.task(t.id))}
+            description={
+              <div className="ellipsis">
+                {t.assignments
+                  .filter((a) => a.role === 'lead')
+                  .map((a) => a.unitName)
+                  .slice(0, 4)
+                  .join('、')}
+                {t.assignments.length > 4 ? ` 等 ${t.assignments.length} 个单位` : ''}
+              </div>
+            }
+            arrow
+          >
+            <span className="item-title">{taskName(t)}</span> <span className="ellipsis2">{t.title}</span>
           </List.Item>
         ))}
       </List>

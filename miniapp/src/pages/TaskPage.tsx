@@ -15,7 +15,19 @@ import { cnDate as cn, taskName } from '../format';
 type Mine = TaskOverview['mine'][number];
 const STATUS = { done: '已完成', open: '待办', notYet: '未到时间' } as const;
 
-function UnitCard({ m, taskId, today, roleName, onAck }: { m: Mine; taskId: string; today: string; roleName: string; onAck: (m: Mine) => Promise<void> }) {
+function UnitCard({
+  m,
+  taskId,
+  today,
+  roleName,
+  onAck,
+}: {
+  m: Mine;
+  taskId: string;
+  today: string;
+  roleName: string;
+  onAck: (m: Mine) => Promise<void>;
+}) {
   const [busy, setBusy] = useState(false);
   return (
     <Card
@@ -25,7 +37,15 @@ function UnitCard({ m, taskId, today, roleName, onAck }: { m: Mine; taskId: stri
           {m.unit.name} <Tag color={roleName === '牵头单位' ? 'danger' : 'default'}>{roleName.replace('单位', '')}</Tag>
         </span>
       }
-      extra={m.closed ? <Tag color="success">已办结</Tag> : m.acknowledged === 'done' ? <Tag color="success">已签收</Tag> : m.acknowledged === 'open' ? <Tag color="warning">未签收</Tag> : undefined}
+      extra={
+        m.closed ? (
+          <Tag color="success">已办结</Tag>
+        ) : m.acknowledged === 'done' ? (
+          <Tag color="success">已签收</Tag>
+        ) : m.acknowledged === 'open' ? (
+          <Tag color="warning">未签收</Tag>
+        ) : undefined
+      }
     >
       {m.closed && <div className="closed">督考办已同意办结,本单位这项任务不再提醒。</div>}
       {m.decisions.map((d) => (
@@ -41,7 +61,9 @@ function UnitCard({ m, taskId, today, roleName, onAck }: { m: Mine; taskId: stri
           <li key={o.obligationId} className={`ob ob-${o.status}`}>
             {o.light ? <LightDot light={o.light} /> : <span className={`dot dot-${o.status}`} />}
             <span className="ob-label">{o.label}</span>
-            <span className="muted ob-due">{o.status === 'open' && o.reason ? o.reason : `${cn(o.due, today)}截止 · ${STATUS[o.status]}`}</span>
+            <span className="muted ob-due">
+              {o.status === 'open' && o.reason ? o.reason : `${cn(o.due, today)}截止 · ${STATUS[o.status]}`}
+            </span>
           </li>
         ))}
       </ul>
@@ -61,7 +83,12 @@ function UnitCard({ m, taskId, today, roleName, onAck }: { m: Mine; taskId: stri
               签收
             </Button>
           )}
-          <Button block color={m.acknowledged === 'open' ? 'default' : 'primary'} size="large" onClick={() => go(href.act(taskId, m.assignmentId, 'report'))}>
+          <Button
+            block
+            color={m.acknowledged === 'open' ? 'default' : 'primary'}
+            size="large"
+            onClick={() => go(href.act(taskId, m.assignmentId, 'report'))}
+          >
             填报进展
           </Button>
           <div className="row">
@@ -101,7 +128,11 @@ export default function TaskPage({ taskId }: { taskId: string }) {
     return (
       <div className="page">
         <NavBar title="任务详情" />
-        <Blank icon={error.code === 'FORBIDDEN' ? '🔒' : '📡'} title={error.code === 'FORBIDDEN' ? '无权查看' : '没有加载成功'} description={error.message}>
+        <Blank
+          icon={error.code === 'FORBIDDEN' ? '🔒' : '📡'}
+          title={error.code === 'FORBIDDEN' ? '无权查看' : '没有加载成功'}
+          description={error.message}
+        >
           <Button color="primary" onClick={() => go(href.my(), true)}>
             回到我的任务
           </Button>
@@ -123,11 +154,23 @@ export default function TaskPage({ taskId }: { taskId: string }) {
         <Card className="card task">
           <div className="task-no">
             {title}
-            {data.section && <span className="muted"> · {data.section.label}{data.section.title}</span>}
+            {data.section && (
+              <span className="muted">
+                {' '}
+                · {data.section.label}
+                {data.section.title}
+              </span>
+            )}
           </div>
           <h2 className="task-title">{t.title}</h2>
-          {t.body && t.body.replace(/[。.]$/, '') !== t.title && <Ellipsis className="task-body" content={t.body} rows={3} expandText="展开" collapseText="收起" />}
-          {data.measure && <div className="meta">所属主要任务:{data.measure.number}. {data.measure.title}</div>}
+          {t.body && t.body.replace(/[。.]$/, '') !== t.title && (
+            <Ellipsis className="task-body" content={t.body} rows={3} expandText="展开" collapseText="收起" />
+          )}
+          {data.measure && (
+            <div className="meta">
+              所属主要任务:{data.measure.number}. {data.measure.title}
+            </div>
+          )}
           <div className="meta">时间要求:{t.schedule.text || '每年推进'}</div>
           {leads.length > 0 && (
             <div className="meta units">
@@ -146,16 +189,36 @@ export default function TaskPage({ taskId }: { taskId: string }) {
             </div>
           )}
           {cos.length > 0 && (
-            <Ellipsis className="meta" content={`配合单位:${cos.map((a) => a.unitName).join('、')}`} rows={2} expandText="展开" collapseText="收起" />
+            <Ellipsis
+              className="meta"
+              content={`配合单位:${cos.map((a) => a.unitName).join('、')}`}
+              rows={2}
+              expandText="展开"
+              collapseText="收起"
+            />
           )}
         </Card>
         {data.mine.map((m) => (
-          <UnitCard today={data.today} key={m.assignmentId} m={m} taskId={taskId} roleName={t.assignments.find((a) => a.id === m.assignmentId)?.roleName ?? (m.role === 'lead' ? '牵头单位' : '配合单位')} onAck={onAck} />
+          <UnitCard
+            today={data.today}
+            key={m.assignmentId}
+            m={m}
+            taskId={taskId}
+            roleName={
+              t.assignments.find((a) => a.id === m.assignmentId)?.roleName ??
+              (m.role === 'lead' ? '牵头单位' : '配合单位')
+            }
+            onAck={onAck}
+          />
         ))}
         <UnitsCard taskId={taskId} today={data.today} onChanged={load} />
         <Card className="card" title="办理记录">
           <Timeline entries={data.timeline} />
-          {data.timelineTotal > data.timeline.length && <div className="muted pad">仅显示最近 {data.timeline.length} 条(共 {data.timelineTotal} 条),完整记录见台账。</div>}
+          {data.timelineTotal > data.timeline.length && (
+            <div className="muted pad">
+              仅显示最近 {data.timeline.length} 条(共 {data.timelineTotal} 条),完整记录见台账。
+            </div>
+          )}
         </Card>
         <div className="footer-space" />
       </PullToRefresh>

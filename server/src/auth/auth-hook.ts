@@ -35,8 +35,10 @@ export function requireSession(app: FastifyInstance, sessions: SessionTokens, st
     if (!r.url.startsWith('/api/')) return;
     const config = r.config as { auth?: RouteAuth; action?: unknown } | undefined;
     if (config?.auth === 'public') return;
-    if (!isAction(config?.action)) throw new Error(`路由 ${String(r.method)} ${r.url} 没有声明权限(config.action,见 auth/permissions.ts)`);
-    for (const method of [r.method].flat()) if (method !== 'HEAD') declared.push({ method, url: r.url, action: config.action });
+    if (!isAction(config?.action))
+      throw new Error(`路由 ${String(r.method)} ${r.url} 没有声明权限(config.action,见 auth/permissions.ts)`);
+    for (const method of [r.method].flat())
+      if (method !== 'HEAD') declared.push({ method, url: r.url, action: config.action });
   });
   app.addHook('onRequest', async (req) => {
     const route = req.routeOptions.url;
@@ -47,7 +49,12 @@ export function requireSession(app: FastifyInstance, sessions: SessionTokens, st
     if (config?.auth === 'sessionOrSigned' && !bearer) return;
     req.viewer = viewerFor(store.state.get(), sessions.verify(bearer).sub);
     // the table is consulted before the body is read: a refused request is refused whatever it carries
-    if (config?.action && !allowed(req.viewer, config.action)) throw new AppError('NOT_PERMITTED', 403, `您的角色不能${PERMISSIONS[config.action].label};如需办理,请联系区督考办`);
+    if (config?.action && !allowed(req.viewer, config.action))
+      throw new AppError(
+        'NOT_PERMITTED',
+        403,
+        `您的角色不能${PERMISSIONS[config.action].label};如需办理,请联系区督考办`,
+      );
   });
   return declared;
 }

@@ -13,7 +13,14 @@ import type { Viewer } from './viewer.js';
 export const ROLE_KEYS = ['contact', 'leader', 'supervisor', 'admin', 'evaluator', 'districtLeader'] as const;
 export type RoleKey = (typeof ROLE_KEYS)[number];
 
-export const ROLE_NAMES: Record<RoleKey, string> = { contact: '联络员', leader: '单位领导', supervisor: '督考办', admin: '管理员', evaluator: '第三方评估', districtLeader: '区领导' };
+export const ROLE_NAMES: Record<RoleKey, string> = {
+  contact: '联络员',
+  leader: '单位领导',
+  supervisor: '督考办',
+  admin: '管理员',
+  evaluator: '第三方评估',
+  districtLeader: '区领导',
+};
 
 const EVERYONE: readonly RoleKey[] = ROLE_KEYS;
 const OFFICE: readonly RoleKey[] = ['supervisor', 'admin'];

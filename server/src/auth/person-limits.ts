@@ -25,7 +25,8 @@ export class Buckets {
     }
     b.tokens -= 1;
     this.buckets.set(key, b);
-    if (this.buckets.size > 50_000) for (const [k, v] of this.buckets) if (v.tokens >= this.capacity - 1) this.buckets.delete(k);
+    if (this.buckets.size > 50_000)
+      for (const [k, v] of this.buckets) if (v.tokens >= this.capacity - 1) this.buckets.delete(k);
   }
 }
 
@@ -50,7 +51,12 @@ export class DailyQuota {
   /** Throws 429 when the unit has used its quota today. */
   check(unitId: string): void {
     this.roll();
-    if ((this.used.get(unitId) ?? 0) >= this.bytesPerDay) throw new AppError('RATE_LIMITED', 429, `本单位今天上传的文件已达 ${Math.round(this.bytesPerDay / 1024 / 1024)} MB 的上限,请明天再传,或联系区督考办`);
+    if ((this.used.get(unitId) ?? 0) >= this.bytesPerDay)
+      throw new AppError(
+        'RATE_LIMITED',
+        429,
+        `本单位今天上传的文件已达 ${Math.round(this.bytesPerDay / 1024 / 1024)} MB 的上限,请明天再传,或联系区督考办`,
+      );
   }
 
   add(unitId: string, bytes: number): void {

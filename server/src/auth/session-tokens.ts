@@ -53,14 +53,16 @@ export class SessionTokens {
   verify(token: string | undefined): SessionClaims {
     if (!token) throw new AppError('UNAUTHENTICATED', 401, '请先登录:从政务钉钉工作台或消息里打开督办通');
     const [body, sig, extra] = token.split('.');
-    if (!body || !sig || extra !== undefined || !this.same(sig, this.sign(`s.${body}`))) throw new AppError('UNAUTHENTICATED', 401, '登录凭证无效,请重新打开督办通');
+    if (!body || !sig || extra !== undefined || !this.same(sig, this.sign(`s.${body}`)))
+      throw new AppError('UNAUTHENTICATED', 401, '登录凭证无效,请重新打开督办通');
     let claims: SessionClaims;
     try {
       claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionClaims;
     } catch {
       throw new AppError('UNAUTHENTICATED', 401, '登录凭证无效,请重新打开督办通');
     }
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now().getTime()) throw new AppError('UNAUTHENTICATED', 401, '登录已过期,请重新打开督办通');
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now().getTime())
+      throw new AppError('UNAUTHENTICATED', 401, '登录已过期,请重新打开督办通');
     return claims;
   }
 
@@ -79,7 +81,8 @@ export class SessionTokens {
   /** The person a file link was made for, if it is genuine and fresh. */
   verifyFileLink(sha256: string, q: { p?: string; exp?: string; sig?: string }): string {
     const exp = Number(q.exp);
-    if (!q.p || !q.sig || !Number.isInteger(exp) || !this.same(q.sig, this.sign(`f.${sha256}.${q.p}.${exp}`))) throw new AppError('FORBIDDEN', 403, '文件链接无效,请回到任务页重新打开');
+    if (!q.p || !q.sig || !Number.isInteger(exp) || !this.same(q.sig, this.sign(`f.${sha256}.${q.p}.${exp}`)))
+      throw new AppError('FORBIDDEN', 403, '文件链接无效,请回到任务页重新打开');
     if (exp * 1000 <= this.now().getTime()) throw new AppError('FORBIDDEN', 403, '文件链接已过期,请回到任务页重新打开');
     return q.p;
   }

@@ -17,7 +17,9 @@ export interface Viewer {
 export function viewerFor(state: Readonly<State>, personId: string): Viewer {
   const person = state.people.find((p) => p.id === personId);
   if (!person) throw new AppError('UNAUTHENTICATED', 401, '您的账号已不在督办通人员名单中,请联系区督考办');
-  const districtLeader = person.roles.includes('leader') && person.unitIds.some((id) => state.units.find((u) => u.id === id)?.kind === 'government');
+  const districtLeader =
+    person.roles.includes('leader') &&
+    person.unitIds.some((id) => state.units.find((u) => u.id === id)?.kind === 'government');
   const readsAll = person.roles.some((r) => r === 'supervisor' || r === 'admin' || r === 'evaluator') || districtLeader;
   return { person, unitIds: new Set(person.unitIds), readsAll, districtLeader };
 }
@@ -40,8 +42,10 @@ export function canReadTask(state: Readonly<State>, v: Viewer, taskId: string): 
 }
 
 export function assertReadTask(state: Readonly<State>, v: Viewer, taskId: string): void {
-  if (!state.tasks.some((t) => t.id === taskId)) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${taskId} 的任务`);
-  if (!canReadTask(state, v, taskId)) throw new AppError('FORBIDDEN', 403, '这项任务不由您的单位承担,无权查看。如需了解,请联系区督考办');
+  if (!state.tasks.some((t) => t.id === taskId))
+    throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${taskId} 的任务`);
+  if (!canReadTask(state, v, taskId))
+    throw new AppError('FORBIDDEN', 403, '这项任务不由您的单位承担,无权查看。如需了解,请联系区督考办');
 }
 
 export function canReadUnit(v: Viewer, unitId: string): boolean {
@@ -54,5 +58,6 @@ export function canActFor(v: Viewer, unitId: string): boolean {
 }
 
 export function assertSupervisor(v: Viewer): void {
-  if (!v.person.roles.some((r) => r === 'supervisor' || r === 'admin')) throw new AppError('FORBIDDEN', 403, '只有区督考办可以办理此事项');
+  if (!v.person.roles.some((r) => r === 'supervisor' || r === 'admin'))
+    throw new AppError('FORBIDDEN', 403, '只有区督考办可以办理此事项');
 }

@@ -8,7 +8,12 @@ import type { LedgerReader as Ledger } from '../store/ports.js';
  * tail of the ledger: DingTalk redelivers for about a minute, so a restart inside that window must
  * not handle a message twice.
  */
-export async function recentBotMsgIds(ledger: Ledger, now: number, windowMs = 10 * 60_000, tail = 5_000): Promise<string[]> {
+export async function recentBotMsgIds(
+  ledger: Ledger,
+  now: number,
+  windowMs = 10 * 60_000,
+  tail = 5_000,
+): Promise<string[]> {
   const out: string[] = [];
   for await (const e of ledger.read(Math.max(1, ledger.head().seq - tail + 1))) {
     const msgId = (e.payload as { msgId?: unknown } | undefined)?.msgId;
@@ -52,7 +57,9 @@ export class BotInbox {
     }
     if (!this.dedupe.first(event.msgId)) return undefined;
     const job = this.handler(event)
-      .catch((error: unknown) => this.log.error(`处理机器人消息 ${event.msgId} 失败:${(error as Error).stack ?? String(error)}`))
+      .catch((error: unknown) =>
+        this.log.error(`处理机器人消息 ${event.msgId} 失败:${(error as Error).stack ?? String(error)}`),
+      )
       .finally(() => this.running.delete(job));
     this.running.add(job);
     return event;

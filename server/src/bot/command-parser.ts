@@ -24,14 +24,16 @@ const MAX_INPUT = 4000;
 
 /** Full-width to half-width, no control characters, single spaces. */
 export function normalizeInput(raw: string): string {
-  return raw
-    .slice(0, MAX_INPUT)
-    .normalize('NFKC')
-    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\u2060\ufeff]/g, ' ')
-    .replace(/^@\S+\s*/, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    raw
+      .slice(0, MAX_INPUT)
+      .normalize('NFKC')
+      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+      .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\u2060\ufeff]/g, ' ')
+      .replace(/^@\S+\s*/, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** 8, 08, 第8项, 第八项, 重点任务8, 任务十一 → the number. */
@@ -74,20 +76,33 @@ export function parseCommand(raw: string): BotCommand {
   if (r) {
     const task = taskNumber(r[1]!);
     if (task && r[2]!.trim().length >= 2) return { kind: 'progress', task, text: r[2]!.trim() };
-    if (task) return { kind: 'incomplete', command: '进展', hint: `请在编号后写上进展内容,例如:进展 ${task} 已完成试点申报` };
+    if (task)
+      return { kind: 'incomplete', command: '进展', hint: `请在编号后写上进展内容,例如:进展 ${task} 已完成试点申报` };
   }
   r = m(String.raw`(?:完成|办结|申请办结)[,:;]?\s*${TASK}[,:;]?\s*(.*)`);
   if (r) {
     const task = taskNumber(r[1]!);
     if (task) return { kind: 'complete', task, text: r[2]!.trim() };
   }
-  r = m(String.raw`(?:延期|申请延期)[,:;]?\s*${TASK}[,:;]?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}|(?:\d{4}年)?\d{1,2}月\d{1,2}日?|本月底|下月底|月底|年底|\d{1,2}月底|(?:下|本)?(?:周|星期)[一二三四五六日天])\s*[,:;]?\s*(.*)`);
+  r = m(
+    String.raw`(?:延期|申请延期)[,:;]?\s*${TASK}[,:;]?\s*(\d{4}[-./]\d{1,2}[-./]\d{1,2}|(?:\d{4}年)?\d{1,2}月\d{1,2}日?|本月底|下月底|月底|年底|\d{1,2}月底|(?:下|本)?(?:周|星期)[一二三四五六日天])\s*[,:;]?\s*(.*)`,
+  );
   if (r) {
     const task = taskNumber(r[1]!);
     if (task && r[3]!.trim().length >= 2) return { kind: 'extend', task, dateText: r[2]!, reason: r[3]!.trim() };
-    if (task) return { kind: 'incomplete', command: '延期', hint: `请写明延期到的日期和原因,例如:延期 ${task} 6月30日 等待上级批复` };
+    if (task)
+      return {
+        kind: 'incomplete',
+        command: '延期',
+        hint: `请写明延期到的日期和原因,例如:延期 ${task} 6月30日 等待上级批复`,
+      };
   }
-  if (/^(?:延期|申请延期)/.test(text)) return { kind: 'incomplete', command: '延期', hint: '请写明任务编号、延期到的日期和原因,例如:延期 8 6月30日 等待上级批复' };
+  if (/^(?:延期|申请延期)/.test(text))
+    return {
+      kind: 'incomplete',
+      command: '延期',
+      hint: '请写明任务编号、延期到的日期和原因,例如:延期 8 6月30日 等待上级批复',
+    };
   r = m(String.raw`改报\s*${TASK}\s+(.{2,60}?)${unitTail}`);
   if (r) {
     const task = taskNumber(r[1]!);

@@ -14,8 +14,12 @@ export async function loadCalendar(seedsDir: string): Promise<WorkCalendar> {
   const overrides = await Promise.all(
     names.map(async (n) => {
       const parsed = HolidayOverride.safeParse(JSON.parse(await readFile(join(dir, n), 'utf8')));
-      if (!parsed.success) throw new Error(`节假日文件 ${join(dir, n)} 格式有误:${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(';')}`);
-      if (`${parsed.data.year}.json` !== n) throw new Error(`节假日文件 ${n} 的 year 字段是 ${parsed.data.year},与文件名不符`);
+      if (!parsed.success)
+        throw new Error(
+          `节假日文件 ${join(dir, n)} 格式有误:${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(';')}`,
+        );
+      if (`${parsed.data.year}.json` !== n)
+        throw new Error(`节假日文件 ${n} 的 year 字段是 ${parsed.data.year},与文件名不符`);
       return parsed.data;
     }),
   );

@@ -73,7 +73,12 @@ export class WorkCalendar {
   private compute(date: string, day: DayNumber): DayInfo {
     const wd = weekday(day);
     const weekend = wd === 0 || wd === 6;
-    const plain = (source: DayInfo['source']): DayInfo => ({ date, working: !weekend, name: WEEKDAY_NAMES[wd]!, source });
+    const plain = (source: DayInfo['source']): DayInfo => ({
+      date,
+      working: !weekend,
+      name: WEEKDAY_NAMES[wd]!,
+      source,
+    });
     const year = yearOf(day);
     const o = this.overrides.get(year);
     if (o) {
@@ -86,7 +91,12 @@ export class WorkCalendar {
     const festival = detail.name.split(',')[1];
     if (!festival) return plain('chinese-days');
     if (detail.work) return { date, working: true, name: `${festival}调休上班`, source: 'chinese-days' };
-    return { date, working: false, name: festival.endsWith('节') || festival === '元旦' ? festival : `${festival}节`, source: 'chinese-days' };
+    return {
+      date,
+      working: false,
+      name: festival.endsWith('节') || festival === '元旦' ? festival : `${festival}节`,
+      source: 'chinese-days',
+    };
   }
 
   private assertKnown(day: DayNumber): void {

@@ -46,7 +46,15 @@ export interface ResolvedUser {
 
 export interface Contacts {
   departments: Array<{ id: number; name: string; parentId: number }>;
-  users: Array<{ userId: string; unionId: string; name: string; title: string; mobile?: string; departmentIds: number[]; leaderIn: number[] }>;
+  users: Array<{
+    userId: string;
+    unionId: string;
+    name: string;
+    title: string;
+    mobile?: string;
+    departmentIds: number[];
+    leaderIn: number[];
+  }>;
 }
 
 export interface Channel {

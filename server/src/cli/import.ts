@@ -28,7 +28,13 @@ import { emptyState } from '../store/state.js';
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
 
 const SCHEDULE_NAMES: Record<string, string> = {
-  annual: '每年', continuous: '持续', periodic: '定期', deadline: '限期', superior: '落实上级', asNeeded: '适时', oneOff: '一次性',
+  annual: '每年',
+  continuous: '持续',
+  periodic: '定期',
+  deadline: '限期',
+  superior: '落实上级',
+  asNeeded: '适时',
+  oneOff: '一次性',
 };
 
 async function main(): Promise<void> {
@@ -45,7 +51,9 @@ async function main(): Promise<void> {
   });
   const file = positionals[0];
   if (values.help || !file) {
-    console.log('用法:npm run import -- <计划文件.docx|.pdf|.xlsx|.txt> [--apply] [--force] [--json] [--plan-id 编号] [--first-is-lead]');
+    console.log(
+      '用法:npm run import -- <计划文件.docx|.pdf|.xlsx|.txt> [--apply] [--force] [--json] [--plan-id 编号] [--first-is-lead]',
+    );
     process.exit(file ? 0 : 2);
   }
   const config = loadConfig(process.env);
@@ -70,14 +78,18 @@ async function main(): Promise<void> {
   const store = await openStore(config.dataDir, { clock: () => new Date() });
   try {
     checkApplySafety(store.state.get(), result, values.force);
-    if (store.state.get().units.length === 0) await seedDirectory(store, seeds.directory, seeds.people, { type: 'importer', name: '命令行导入' });
+    if (store.state.get().units.length === 0)
+      await seedDirectory(store, seeds.directory, seeds.people, { type: 'importer', name: '命令行导入' });
     const outcome = await applyImport(store, result, { type: 'importer', name: '命令行导入' }, new Date());
-    console.error(outcome.changed ? `已写入:计划 ${result.plan.id}(台账序号 ${outcome.event?.seq})` : `未变化:计划 ${result.plan.id} 与已导入的内容相同,未写入`);
+    console.error(
+      outcome.changed
+        ? `已写入:计划 ${result.plan.id}(台账序号 ${outcome.event?.seq})`
+        : `未变化:计划 ${result.plan.id} 与已导入的内容相同,未写入`,
+    );
   } finally {
     await store.close();
   }
 }
-
 
 /** The parsed plan with tasks in the API's shape (assignments with unit names, groups expanded). */
 function toJson(result: ImportResult, directory: UnitDirectory): unknown {
@@ -101,23 +113,36 @@ function printReport(result: ImportResult): void {
   const { report, plan } = result;
   const c = report.counts;
   console.log(`计划:${plan.title}`);
-  console.log(`编号:${plan.id}  发文:${plan.issuer || '(未识别)'} ${plan.issuedOn ?? ''}  期限:${plan.period ? `${plan.period.from}–${plan.period.to}` : '(未识别)'}`);
+  console.log(
+    `编号:${plan.id}  发文:${plan.issuer || '(未识别)'} ${plan.issuedOn ?? ''}  期限:${plan.period ? `${plan.period.from}–${plan.period.to}` : '(未识别)'}`,
+  );
   console.log(`来源:${report.source.name}(${report.source.format},sha256 ${report.source.sha256.slice(0, 12)}…)`);
   console.log(
     `识别:${c.sections} 个工程,${c.measures} 项主要任务,${c.keyTasks} 项重点任务,${c.assignments} 条责任分工(其中 ${c.toDesignate} 条待明确),涉及 ${c.unitsReached} 个单位;${c.obligations} 项文中时限;正文 ${c.proseLines} 行,跳过 ${c.skippedLines} 行`,
   );
-  console.log(`无△时的分工规则:${report.roleConvention === 'firstIsLead' ? '第一个单位牵头' : '各单位按各自职责落实(均为责任单位)'}`);
-  if (c.provisionalUnits > 0) console.log(`新单位:${result.provisionalUnits.map((u) => u.name).join('、')}(已作为待确认单位)`);
+  console.log(
+    `无△时的分工规则:${report.roleConvention === 'firstIsLead' ? '第一个单位牵头' : '各单位按各自职责落实(均为责任单位)'}`,
+  );
+  if (c.provisionalUnits > 0)
+    console.log(`新单位:${result.provisionalUnits.map((u) => u.name).join('、')}(已作为待确认单位)`);
   console.log(`\n提示(${report.warnings.length} 条):`);
   for (const w of report.warnings) console.log(`  [${w.code}]${w.line ? ` 第${w.line}行` : ''} ${w.message}`);
   if (report.warnings.length === 0) console.log('  无');
   console.log('\n预览:');
   for (const o of result.obligations) console.log(`  时限 ${o.due} ${o.whoText}:${o.what}`);
   for (const t of result.tasks.slice(0, 12)) {
-    const lead = t.units.filter((u) => u.role === 'lead').map((u) => u.name).join('、');
-    const co = t.units.filter((u) => u.role === 'co').map((u) => u.name).join('、');
+    const lead = t.units
+      .filter((u) => u.role === 'lead')
+      .map((u) => u.name)
+      .join('、');
+    const co = t.units
+      .filter((u) => u.role === 'co')
+      .map((u) => u.name)
+      .join('、');
     const sched = `${SCHEDULE_NAMES[t.schedule.type] ?? t.schedule.type}${t.schedule.due ? ` ${t.schedule.due}` : ''}`;
-    console.log(`  ${t.kind === 'key' ? '重点' : '任务'}${t.label.padEnd(3)} ${t.title.slice(0, 28).padEnd(28, ' ')} 牵头:${lead || '-'}${co ? ` 配合:${co}` : ''} [${sched}]`);
+    console.log(
+      `  ${t.kind === 'key' ? '重点' : '任务'}${t.label.padEnd(3)} ${t.title.slice(0, 28).padEnd(28, ' ')} 牵头:${lead || '-'}${co ? ` 配合:${co}` : ''} [${sched}]`,
+    );
   }
   if (result.tasks.length > 12) console.log(`  … 共 ${result.tasks.length} 项(--json 查看全部)`);
 }

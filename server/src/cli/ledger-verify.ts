@@ -24,8 +24,14 @@ async function main(): Promise<void> {
   const r = await verifyDataDir(dir);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (values.json) console.log(JSON.stringify({ ...r, seconds }));
-  else if (r.ok) console.log(`台账校验通过:${r.events.toLocaleString('en')} 条记录,哈希链完整,最后一条序号 ${r.head.seq},哈希 ${r.head.hash}(${seconds.toFixed(1)} 秒)`);
-  else console.error(`台账校验失败:序号 ${r.problem!.seq}(${r.problem!.file}${r.problem!.line ? ` 第 ${r.problem!.line} 行` : ''}):${r.problem!.message}。此前 ${r.events.toLocaleString('en')} 条记录完好。`);
+  else if (r.ok)
+    console.log(
+      `台账校验通过:${r.events.toLocaleString('en')} 条记录,哈希链完整,最后一条序号 ${r.head.seq},哈希 ${r.head.hash}(${seconds.toFixed(1)} 秒)`,
+    );
+  else
+    console.error(
+      `台账校验失败:序号 ${r.problem!.seq}(${r.problem!.file}${r.problem!.line ? ` 第 ${r.problem!.line} 行` : ''}):${r.problem!.message}。此前 ${r.events.toLocaleString('en')} 条记录完好。`,
+    );
   process.exit(r.ok ? 0 : 1);
 }
 

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' } } });
   const url = values.to ?? process.env.DUBAN_DATABASE_URL;
   if (!values.from || !url || !/^postgres(ql)?:\/\//.test(url)) {
-    console.error('用法:npm run migrate-to-pg -- --from ./data [--to postgres://用户@主机:端口/数据库](或设置 DUBAN_DATABASE_URL)');
+    console.error(
+      '用法:npm run migrate-to-pg -- --from ./data [--to postgres://用户@主机:端口/数据库](或设置 DUBAN_DATABASE_URL)',
+    );
     process.exit(2);
   }
   const dir = resolve(values.from);
@@ -27,7 +29,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const r = await copyToPg(dir, url, (m) => console.log(m));
-  console.log(r.alreadyCopied ? `数据库已是最新:${r.events.toLocaleString('en')} 条台账记录,无需迁移` : `已迁移 ${r.copied.toLocaleString('en')} 条台账记录和状态到 PostgreSQL`);
+  console.log(
+    r.alreadyCopied
+      ? `数据库已是最新:${r.events.toLocaleString('en')} 条台账记录,无需迁移`
+      : `已迁移 ${r.copied.toLocaleString('en')} 条台账记录和状态到 PostgreSQL`,
+  );
   console.log(`数据库台账校验通过:${r.events.toLocaleString('en')} 条,最后一条序号 ${r.head.seq},哈希 ${r.head.hash}`);
 }
 

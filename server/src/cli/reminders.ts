@@ -21,7 +21,13 @@ import type { State } from '../store/state.js';
 const STAGES: Record<string, string> = { new: '新任务', before: '即将到期', due: '今日到期', overdue: '已逾期' };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { at: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      at: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
   if (!values.at) {
     console.log('用法:npm run reminders -- --at 2019-06-14T09:00 --dry-run [--json]');
     process.exit(2);
@@ -34,27 +40,40 @@ async function main(): Promise<void> {
   try {
     state = await readStateReadOnly(config.dataDir);
   } catch (error) {
-    throw new Error(`无法读取 ${path}:${(error as Error).message.split('\n')[0]}。请先运行 npm start 初始化数据目录`, { cause: error });
+    throw new Error(`无法读取 ${path}:${(error as Error).message.split('\n')[0]}。请先运行 npm start 初始化数据目录`, {
+      cause: error,
+    });
   }
   const plan = planReminders(state, await loadCalendar(config.seedsDir), await loadPolicy(config.seedsDir), at);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     return;
   }
-  console.log(`${plan.date} ${plan.dayName}(${plan.workingDay ? '工作日' : '非工作日'}),时间 ${values.at}${values['dry-run'] ? ',预览不发送' : ''}`);
+  console.log(
+    `${plan.date} ${plan.dayName}(${plan.workingDay ? '工作日' : '非工作日'}),时间 ${values.at}${values['dry-run'] ? ',预览不发送' : ''}`,
+  );
   for (const w of plan.warnings) console.log(`! ${w}`);
   if (plan.skipped) {
     console.log(`不发送提醒:${plan.skipped}`);
     return;
   }
   const digests = plan.reminders.filter((r) => r.kind === 'digest');
-  console.log(`共 ${plan.reminders.length} 条提醒(${digests.length} 条给联络员,${plan.reminders.length - digests.length} 条抄送领导/督考办),新建待办 ${plan.todoCreates.length} 条\n`);
+  console.log(
+    `共 ${plan.reminders.length} 条提醒(${digests.length} 条给联络员,${plan.reminders.length - digests.length} 条抄送领导/督考办),新建待办 ${plan.todoCreates.length} 条\n`,
+  );
   for (const r of plan.reminders) {
     const who = r.as === 'contact' ? '联络员' : r.as === 'leader' ? '分管领导' : '督考办';
     console.log(`${r.personName}(${who},${r.userId})— ${r.reasons.join('、')},${r.items.length} 项,级别 ${r.level}`);
     for (const i of r.items) {
-      const when = i.stage === 'overdue' ? `逾期 ${i.workingDays} 个工作日` : i.stage === 'due' ? '今日到期' : `还有 ${i.workingDays} 个工作日`;
-      console.log(`  · [${i.unitName}] ${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber} ${i.label}:${STAGES[i.stage]},${i.due} 截止,${when}`);
+      const when =
+        i.stage === 'overdue'
+          ? `逾期 ${i.workingDays} 个工作日`
+          : i.stage === 'due'
+            ? '今日到期'
+            : `还有 ${i.workingDays} 个工作日`;
+      console.log(
+        `  · [${i.unitName}] ${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber} ${i.label}:${STAGES[i.stage]},${i.due} 截止,${when}`,
+      );
     }
   }
 }

@@ -26,25 +26,37 @@ async function main(): Promise<void> {
     const contacts = await channel.listContacts();
     const plan = planContactsSync(store.state.get(), contacts, { confirmsSample: config.mode === 'dingtalk' });
     const p = plan.people;
-    console.log(`通讯录:${contacts.departments.length} 个部门,${contacts.users.length} 人(${config.mode === 'local' ? '本地模拟器' : '钉钉'})`);
-    console.log(`部门对应到单位:${plan.departments.matched.length} 个;无法对应:${plan.departments.unmatched.length} 个`);
+    console.log(
+      `通讯录:${contacts.departments.length} 个部门,${contacts.users.length} 人(${config.mode === 'local' ? '本地模拟器' : '钉钉'})`,
+    );
+    console.log(
+      `部门对应到单位:${plan.departments.matched.length} 个;无法对应:${plan.departments.unmatched.length} 个`,
+    );
     for (const d of plan.departments.unmatched) console.log(`  ? 部门 ${d.name}(${d.deptId})不在单位名录中`);
-    console.log(`人员:新增 ${p.add.length},更新 ${p.change.length},不变 ${p.unchanged},本地有而钉钉没有 ${p.missing.length},无法对应单位 ${p.unmatched.length}`);
-    for (const a of p.add) console.log(`  + ${a.name}(${a.dingtalk.userId})→ ${a.unitIds.join('、')} [${a.roles.join(',')}]`);
+    console.log(
+      `人员:新增 ${p.add.length},更新 ${p.change.length},不变 ${p.unchanged},本地有而钉钉没有 ${p.missing.length},无法对应单位 ${p.unmatched.length}`,
+    );
+    for (const a of p.add)
+      console.log(`  + ${a.name}(${a.dingtalk.userId})→ ${a.unitIds.join('、')} [${a.roles.join(',')}]`);
     for (const c of p.change) console.log(`  ~ ${c.before.name}(${c.before.dingtalk.userId}):${c.fields.join('、')}`);
     for (const m of p.missing) console.log(`  - ${m.name}(${m.dingtalk.userId})钉钉通讯录中没有,保留,请核对`);
-    for (const u of p.unmatched) console.log(`  ? ${u.name}(${u.userId})所在部门 ${u.departments.join('、')} 无法对应单位`);
+    for (const u of p.unmatched)
+      console.log(`  ? ${u.name}(${u.userId})所在部门 ${u.departments.join('、')} 无法对应单位`);
     if (!values.apply) {
       console.log('\n(预览,未写入。确认后加 --apply)');
       return;
     }
     await store.transact((draft, tx) => {
       tx.append({
-      type: 'directory.contactsSynced',
-      actor: { type: 'system', name: '通讯录同步' },
-      subject: { type: 'directory', id: store.state.get().directory.district || 'directory' },
-      channel: 'cli',
-      payload: { added: p.add.map((x) => x.dingtalk.userId), changed: p.change.map((x) => x.before.dingtalk.userId), missing: p.missing.map((x) => x.dingtalk.userId) },
+        type: 'directory.contactsSynced',
+        actor: { type: 'system', name: '通讯录同步' },
+        subject: { type: 'directory', id: store.state.get().directory.district || 'directory' },
+        channel: 'cli',
+        payload: {
+          added: p.add.map((x) => x.dingtalk.userId),
+          changed: p.change.map((x) => x.before.dingtalk.userId),
+          missing: p.missing.map((x) => x.dingtalk.userId),
+        },
       });
       applyContactsSync(draft, plan);
     });

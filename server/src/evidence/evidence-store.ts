@@ -21,7 +21,8 @@ async function checkImage(path: string): Promise<void> {
     return; // a header sharp cannot read: kept as uploaded (no thumbnail is made of it)
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
-  if (pixels > MAX_IMAGE_PIXELS) throw new AppError('IMAGE_TOO_LARGE', 413, `图片尺寸过大(${meta.width}×${meta.height}),请截图或压缩后再传`);
+  if (pixels > MAX_IMAGE_PIXELS)
+    throw new AppError('IMAGE_TOO_LARGE', 413, `图片尺寸过大(${meta.width}×${meta.height}),请截图或压缩后再传`);
 }
 
 /** Thumbnails: square, cropped to fill, sized for a 72 CSS px tile on a 3× screen. */
@@ -73,8 +74,13 @@ export class EvidenceStore {
 
   /** Stores bytes already in memory (files the bot downloaded): the same checks and path as an upload. */
   async put(bytes: Uint8Array, name: string): Promise<StoredEvidence> {
-    if (bytes.length > MAX_EVIDENCE_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
-    const { duplicate: _duplicate, ...stored } = await this.putStream(Readable.from([Buffer.from(bytes)]), name, () => false);
+    if (bytes.length > MAX_EVIDENCE_BYTES)
+      throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
+    const { duplicate: _duplicate, ...stored } = await this.putStream(
+      Readable.from([Buffer.from(bytes)]),
+      name,
+      () => false,
+    );
     return stored;
   }
 
@@ -84,7 +90,11 @@ export class EvidenceStore {
    * dropped when that content is already stored. Any failure removes the temporary file.
    * `limitHit` tells whether the source stopped at the size limit (multipart truncation).
    */
-  async putStream(source: Readable, name: string, limitHit: () => boolean): Promise<StoredEvidence & { duplicate: boolean }> {
+  async putStream(
+    source: Readable,
+    name: string,
+    limitHit: () => boolean,
+  ): Promise<StoredEvidence & { duplicate: boolean }> {
     const tmpDir = join(this.dir, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const tmp = join(tmpDir, randomUUID());
@@ -101,7 +111,12 @@ export class EvidenceStore {
         async function* (chunks: AsyncIterable<Buffer>) {
           for await (const chunk of chunks) {
             size += chunk.length;
-            if (size > MAX_EVIDENCE_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
+            if (size > MAX_EVIDENCE_BYTES)
+              throw new AppError(
+                'PAYLOAD_TOO_LARGE',
+                413,
+                `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`,
+              );
             if (headBytes < HEAD_BYTES) {
               head.push(chunk.subarray(0, HEAD_BYTES - headBytes));
               headBytes += Math.min(chunk.length, HEAD_BYTES - headBytes);
@@ -112,10 +127,16 @@ export class EvidenceStore {
         },
         sink,
       );
-      if (limitHit()) throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
+      if (limitHit())
+        throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
       if (size === 0) throw new AppError('BAD_REQUEST', 400, '文件是空的,请重新选择');
       const type = detectType(Buffer.concat(head), name);
-      if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '只支持图片(JPG、PNG、GIF、WebP、BMP)、PDF 和 Word/Excel/PPT/WPS 文件');
+      if (!type)
+        throw new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          415,
+          '只支持图片(JPG、PNG、GIF、WebP、BMP)、PDF 和 Word/Excel/PPT/WPS 文件',
+        );
       if (type.kind === 'image') await checkImage(tmp);
       const sha256 = hash.digest('hex');
       const path = this.path(sha256);
@@ -156,7 +177,11 @@ export class EvidenceStore {
     // a few at a time, and never of an image with more pixels than a phone photo has
     return this.thumbJobs(async () => {
       try {
-        const thumb = await sharp(source, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', sequentialRead: true }).rotate().resize(THUMB_PX, THUMB_PX, { fit: 'cover' }).jpeg({ quality: 72, mozjpeg: true }).toBuffer();
+        const thumb = await sharp(source, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', sequentialRead: true })
+          .rotate()
+          .resize(THUMB_PX, THUMB_PX, { fit: 'cover' })
+          .jpeg({ quality: 72, mozjpeg: true })
+          .toBuffer();
         await mkdir(join(this.dir, 'thumbs', sha256.slice(0, 2)), { recursive: true });
         await writeFileDurable(path, thumb);
         return thumb;
@@ -171,7 +196,12 @@ export class EvidenceStore {
    * but never attached to anything once older than `graceMs` (with their thumbnails). `keep` names
    * files that must stay whatever their age (e.g. waiting in a bot conversation).
    */
-  async sweep(unattached: readonly string[], keep: ReadonlySet<string>, now: number, graceMs: number): Promise<{ temps: number; removed: number }> {
+  async sweep(
+    unattached: readonly string[],
+    keep: ReadonlySet<string>,
+    now: number,
+    graceMs: number,
+  ): Promise<{ temps: number; removed: number }> {
     let temps = 0;
     let removed = 0;
     const tmpDir = join(this.dir, 'tmp');

@@ -8,8 +8,18 @@ import { includedTasks } from '../domain/reminders/obligations.js';
 import type { LedgerReader } from '../store/ports.js';
 import type { State } from '../store/state.js';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const RULE: Record<AssessmentLine['rule'], string> = { completed: '按期完成', late: '逾期完成', missed: '到期未完成', lateAcknowledge: '逾期签收', returnedReport: '报告被退回', praise: '通报表扬', criticism: '通报批评', adjustment: '更正' };
+const esc = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const RULE: Record<AssessmentLine['rule'], string> = {
+  completed: '按期完成',
+  late: '逾期完成',
+  missed: '到期未完成',
+  lateAcknowledge: '逾期签收',
+  returnedReport: '报告被退回',
+  praise: '通报表扬',
+  criticism: '通报批评',
+  adjustment: '更正',
+};
 
 export interface AnnualReportInput {
   state: Readonly<State>;
@@ -18,7 +28,9 @@ export interface AnnualReportInput {
   year: number;
   unitId: string;
   /** The unit's score and its lines, when the year's 考评 is computed. */
-  assessment?: { score: number; rank: number; of: number; lines: ReadonlyArray<AssessmentLine & { effective: number }> } | undefined;
+  assessment?:
+    | { score: number; rank: number; of: number; lines: ReadonlyArray<AssessmentLine & { effective: number }> }
+    | undefined;
   now: Date;
 }
 
@@ -31,28 +43,46 @@ export async function annualReportHtml(x: AnnualReportInput): Promise<string> {
   const unit = state.units.find((u) => u.id === unitId);
   const plan = state.plans.find((p) => p.id === state.activePlanId);
   const tasks = new Map((plan ? includedTasks(state.tasks, plan.id, book.policy) : []).map((t) => [t.id, t]));
-  const parts = state.assignments.filter((a) => a.unitId === unitId && tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed')).sort((a, b) => tasks.get(a.taskId)!.number - tasks.get(b.taskId)!.number);
+  const parts = state.assignments
+    .filter((a) => a.unitId === unitId && tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed'))
+    .sort((a, b) => tasks.get(a.taskId)!.number - tasks.get(b.taskId)!.number);
   const mine = new Set(parts.map((a) => a.id));
   const items = new Map<string, ObligationRecord[]>();
-  for (const o of obligationsOf(state, book, [year])) if (mine.has(o.assignmentId)) items.set(o.assignmentId, [...(items.get(o.assignmentId) ?? []), o]);
+  for (const o of obligationsOf(state, book, [year]))
+    if (mine.has(o.assignmentId)) items.set(o.assignmentId, [...(items.get(o.assignmentId) ?? []), o]);
   const texts = new Map<string, { on: string; text: string }>();
   for await (const e of x.ledger.read()) {
     if (e.type !== 'progress.reported') continue;
     const p = e.payload as { unitId?: string; obligations?: string[]; text?: string };
     if (p.unitId !== unitId) continue;
-    for (const id of p.obligations ?? []) texts.set(id, { on: shanghaiDate(new Date(e.at)), text: String(p.text ?? '') });
+    for (const id of p.obligations ?? [])
+      texts.set(id, { on: shanghaiDate(new Date(e.at)), text: String(p.text ?? '') });
   }
   const today = shanghaiDate(x.now);
   const asOf = today < `${year}-12-31` ? today : `${year}-12-31`;
-  const open = Object.values(state.bulletins ?? {}).filter((b) => b.kind === 'criticism' && b.year === year && b.unitIds.includes(unitId) && !rectified(state, b).includes(unitId));
+  const open = Object.values(state.bulletins ?? {}).filter(
+    (b) =>
+      b.kind === 'criticism' && b.year === year && b.unitIds.includes(unitId) && !rectified(state, b).includes(unitId),
+  );
   const sections = parts.map((a) => {
     const task = tasks.get(a.taskId)!;
-    const all = state.assignments.filter((y) => y.taskId === task.id && y.status !== 'toDesignate' && y.status !== 'designated');
+    const all = state.assignments.filter(
+      (y) => y.taskId === task.id && y.status !== 'toDesignate' && y.status !== 'designated',
+    );
     const rows = (items.get(a.id) ?? [])
       .sort((p, q) => p.due.localeCompare(q.due))
       .map((o) => {
         const t = texts.get(o.id);
-        const state2 = o.status === 'fulfilled' || o.status === 'closed' ? (o.doneAt && shanghaiDate(new Date(o.doneAt)) > o.due ? '逾期完成' : '已完成') : o.status === 'waived' ? '免报' : o.due < asOf ? '未完成' : '未到期';
+        const state2 =
+          o.status === 'fulfilled' || o.status === 'closed'
+            ? o.doneAt && shanghaiDate(new Date(o.doneAt)) > o.due
+              ? '逾期完成'
+              : '已完成'
+            : o.status === 'waived'
+              ? '免报'
+              : o.due < asOf
+                ? '未完成'
+                : '未到期';
         return `<tr><td>${esc(o.label)}</td><td>${o.due}</td><td class="s-${state2}">${state2}</td><td>${t ? `${t.on}:${esc(t.text)}` : ''}</td></tr>`;
       })
       .join('');

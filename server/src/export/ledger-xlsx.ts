@@ -24,7 +24,16 @@ interface ItemFacts {
 }
 
 /** What the ledger says about the year: reports and decisions per item, reminders per part, the year's last hash. */
-async function yearFacts(ledger: Pick<LedgerReader, 'read'>, year: number): Promise<{ items: Map<string, ItemFacts>; reminders: Map<string, { sent: number; read: number }>; lastHash: string; lastSeq: number; extensions: Map<string, string[]> }> {
+async function yearFacts(
+  ledger: Pick<LedgerReader, 'read'>,
+  year: number,
+): Promise<{
+  items: Map<string, ItemFacts>;
+  reminders: Map<string, { sent: number; read: number }>;
+  lastHash: string;
+  lastSeq: number;
+  extensions: Map<string, string[]>;
+}> {
   const items = new Map<string, ItemFacts>();
   const reminders = new Map<string, { sent: number; read: number }>();
   const extensions = new Map<string, string[]>();
@@ -45,15 +54,23 @@ async function yearFacts(ledger: Pick<LedgerReader, 'read'>, year: number): Prom
     if (on < `${year}-01-01`) continue;
     const p = e.payload as Record<string, unknown>;
     if (e.type === 'progress.reported' && Array.isArray(p.obligations)) {
-      for (const id of p.obligations as string[]) item(id).reports.push({ on, text: String(p.text ?? ''), evidence: Array.isArray(p.evidence) ? p.evidence.length : 0 });
+      for (const id of p.obligations as string[])
+        item(id).reports.push({
+          on,
+          text: String(p.text ?? ''),
+          evidence: Array.isArray(p.evidence) ? p.evidence.length : 0,
+        });
     } else if ((e.type === 'review.approved' || e.type === 'review.returned') && Array.isArray(p.obligations)) {
       const what = `${on.slice(5)} ${e.type === 'review.approved' ? (p.kind === 'report' ? '审核通过' : p.kind === 'closure' ? '同意办结' : '同意延期') : p.kind === 'report' ? '退回' : '不同意'}${p.comment ? `:${String(p.comment)}` : ''}`;
       for (const id of p.obligations as string[]) item(id).decisions.push(what);
-      if (e.type === 'review.approved' && p.kind === 'extension' && typeof p.until === 'string') for (const id of p.obligations as string[]) extensions.set(id, [...(extensions.get(id) ?? []), `延至 ${p.until}`]);
+      if (e.type === 'review.approved' && p.kind === 'extension' && typeof p.until === 'string')
+        for (const id of p.obligations as string[])
+          extensions.set(id, [...(extensions.get(id) ?? []), `延至 ${p.until}`]);
     } else if (e.type === 'reminder.sent' && Array.isArray(p.obligations)) {
       const parts = [...new Set((p.obligations as string[]).map((id) => id.split(':')[0]!))];
       notices.set(e.subject.id, parts);
-      for (const a of parts) reminders.set(a, { sent: (reminders.get(a)?.sent ?? 0) + 1, read: reminders.get(a)?.read ?? 0 });
+      for (const a of parts)
+        reminders.set(a, { sent: (reminders.get(a)?.sent ?? 0) + 1, read: reminders.get(a)?.read ?? 0 });
     } else if (e.type === 'reminder.delivery' && p.status === 'read') {
       for (const a of notices.get(e.subject.id) ?? []) {
         const r = reminders.get(a);
@@ -86,10 +103,26 @@ const thin = { style: 'thin' as const, color: { argb: 'FF999999' } };
 const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
 
 /** A sheet with its print setup (A4 landscape, fitted to the width, title rows repeated), a merged title and a frozen header. */
-function newSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, title: string, subtitle: string, columns: typeof COLUMNS, footer: string): ExcelJS.Worksheet {
+function newSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  title: string,
+  subtitle: string,
+  columns: typeof COLUMNS,
+  footer: string,
+): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(sheetName(name), {
     views: [{ state: 'frozen', ySplit: 3 }],
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:3', horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 } },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:3',
+      horizontalCentered: true,
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
     headerFooter: { oddFooter: footer, evenFooter: footer },
   });
   ws.columns = columns.map((c) => ({ key: c.key, width: c.width }));
@@ -123,7 +156,8 @@ function newSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, title: s
 }
 
 /** Display width in Excel's character units: CJK and full-width characters take two. */
-const displayWidth = (text: string): number => [...text].reduce((n, ch) => n + (/[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]/.test(ch) ? 2 : 1), 0);
+const displayWidth = (text: string): number =>
+  [...text].reduce((n, ch) => n + (/[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]/.test(ch) ? 2 : 1), 0);
 
 function addRow(ws: ExcelJS.Worksheet, values: Record<string, string | number>): void {
   const row = ws.addRow(values);
@@ -131,7 +165,9 @@ function addRow(ws: ExcelJS.Worksheet, values: Record<string, string | number>):
   let lines = 1;
   COLUMNS.forEach((c) => {
     const text = String(values[c.key] ?? '');
-    const n = text.split('\n').reduce((k, para) => k + Math.max(1, Math.ceil(displayWidth(para) / Math.max(1, c.width - 1))), 0);
+    const n = text
+      .split('\n')
+      .reduce((k, para) => k + Math.max(1, Math.ceil(displayWidth(para) / Math.max(1, c.width - 1))), 0);
     lines = Math.max(lines, n);
   });
   row.height = Math.min(409, 4 + lines * 13.5);
@@ -173,10 +209,16 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   const plan = state.plans.find((p) => p.id === state.activePlanId);
   const tasks = new Map((plan ? includedTasks(state.tasks, plan.id, book.policy) : []).map((t) => [t.id, t]));
   const parts = state.assignments
-    .filter((a) => tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed') && (!x.unitIds || x.unitIds.has(a.unitId)))
+    .filter(
+      (a) =>
+        tasks.has(a.taskId) &&
+        (a.status === 'active' || a.status === 'closed') &&
+        (!x.unitIds || x.unitIds.has(a.unitId)),
+    )
     .sort((a, b) => tasks.get(a.taskId)!.number - tasks.get(b.taskId)!.number || a.unitId.localeCompare(b.unitId));
   const byPart = new Map<string, ObligationRecord[]>();
-  for (const o of obligationsOf(state, book, [year])) byPart.set(o.assignmentId, [...(byPart.get(o.assignmentId) ?? []), o]);
+  for (const o of obligationsOf(state, book, [year]))
+    byPart.set(o.assignmentId, [...(byPart.get(o.assignmentId) ?? []), o]);
   for (const list of byPart.values()) list.sort((a, b) => a.due.localeCompare(b.due));
   const facts = await yearFacts(x.ledger, year);
   const units = new Map(state.units.map((u) => [u.id, u.name]));
@@ -195,11 +237,19 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
       const last = f?.reports.at(-1);
       return `【${o.label}】${o.due.slice(5)}截止:${last ? `${last.on.slice(5)} ${last.text}` : o.status === 'waived' ? '免报' : o.due < asOf ? '未报送' : '未到期'}`;
     });
-    const evidence = reports.reduce((n, o) => n + (facts.items.get(o.id)?.reports.reduce((k, r) => k + r.evidence, 0) ?? 0), 0);
-    const decisions = reports.flatMap((o) => [...(facts.items.get(o.id)?.decisions ?? []), ...(facts.extensions.get(o.id)?.map((e) => `${o.label}${e}`) ?? [])]);
+    const evidence = reports.reduce(
+      (n, o) => n + (facts.items.get(o.id)?.reports.reduce((k, r) => k + r.evidence, 0) ?? 0),
+      0,
+    );
+    const decisions = reports.flatMap((o) => [
+      ...(facts.items.get(o.id)?.decisions ?? []),
+      ...(facts.extensions.get(o.id)?.map((e) => `${o.label}${e}`) ?? []),
+    ]);
     const r = facts.reminders.get(a.id);
     const overdue = items.some((o) => o.status === 'open' && o.due < asOf);
-    const all = state.assignments.filter((x2) => x2.taskId === task.id && x2.status !== 'toDesignate' && x2.status !== 'designated');
+    const all = state.assignments.filter(
+      (x2) => x2.taskId === task.id && x2.status !== 'toDesignate' && x2.status !== 'designated',
+    );
     const section = sectionOf(state, task);
     return {
       no,
@@ -232,13 +282,28 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   const byTask = new Map<string, typeof parts>();
   for (const a of parts) byTask.set(a.taskId, [...(byTask.get(a.taskId) ?? []), a]);
   // the district's export has every task (one nobody carries yet says so); a unit's, its own tasks
-  const taskOrder = x.unitIds ? [...byTask.keys()] : [...tasks.values()].sort((p, q) => p.number - q.number).map((t) => t.id);
+  const taskOrder = x.unitIds
+    ? [...byTask.keys()]
+    : [...tasks.values()].sort((p, q) => p.number - q.number).map((t) => t.id);
   for (const taskId of taskOrder) {
     const list = byTask.get(taskId) ?? [];
     const task = tasks.get(taskId)!;
-    const ws = newSheet(wb, `任务${task.number}`, `重点任务${task.number} ${task.title}`, `${task.unitsText} · ${task.schedule.text || '每年推进'} · ${year}年度`, COLUMNS, footer);
+    const ws = newSheet(
+      wb,
+      `任务${task.number}`,
+      `重点任务${task.number} ${task.title}`,
+      `${task.unitsText} · ${task.schedule.text || '每年推进'} · ${year}年度`,
+      COLUMNS,
+      footer,
+    );
     list.forEach((a, i) => addRow(ws, rowOf(a, task, i + 1)));
-    if (list.length === 0) addRow(ws, { no: '', task: `重点任务${task.number} ${task.title}`, unit: '待明确', note: '责任单位尚未明确,无人承担' });
+    if (list.length === 0)
+      addRow(ws, {
+        no: '',
+        task: `重点任务${task.number} ${task.title}`,
+        unit: '待明确',
+        note: '责任单位尚未明确,无人承担',
+      });
     ws.commit();
     taskSheets += 1;
   }
@@ -246,10 +311,19 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   let unitSheets = 0;
   const byUnit = new Map<string, typeof parts>();
   for (const a of parts) byUnit.set(a.unitId, [...(byUnit.get(a.unitId) ?? []), a]);
-  for (const [unitId, list] of [...byUnit].sort((p, q) => (units.get(p[0]) ?? '').localeCompare(units.get(q[0]) ?? '', 'zh-CN'))) {
+  for (const [unitId, list] of [...byUnit].sort((p, q) =>
+    (units.get(p[0]) ?? '').localeCompare(units.get(q[0]) ?? '', 'zh-CN'),
+  )) {
     const name = units.get(unitId) ?? unitId;
     const score = x.scores?.byUnit.get(unitId);
-    const ws = newSheet(wb, name, `${name} ${year}年度督办台账`, `承担 ${list.length} 项重点任务${score !== undefined ? ` · 考评得分 ${score}` : ''}`, COLUMNS, footer);
+    const ws = newSheet(
+      wb,
+      name,
+      `${name} ${year}年度督办台账`,
+      `承担 ${list.length} 项重点任务${score !== undefined ? ` · 考评得分 ${score}` : ''}`,
+      COLUMNS,
+      footer,
+    );
     list.forEach((a, i) => addRow(ws, rowOf(a, tasks.get(a.taskId)!, i + 1)));
     ws.commit();
     unitSheets += 1;

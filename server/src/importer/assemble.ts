@@ -31,7 +31,8 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
   const warnings: ImportWarning[] = [];
   const title = draft.meta.title ?? options.fallbackTitle ?? options.sourceName;
   if (!draft.meta.title) warnings.push({ code: 'NO_TITLE', message: `未识别到计划标题,暂用"${title}"` });
-  const planId = options.planId ?? `p-${sha(`${title}|${draft.meta.issuer ?? ''}|${draft.meta.issuedOn ?? ''}`).slice(0, 10)}`;
+  const planId =
+    options.planId ?? `p-${sha(`${title}|${draft.meta.issuer ?? ''}|${draft.meta.issuedOn ?? ''}`).slice(0, 10)}`;
   const periodMatch = /(\d{4})\s*[-—~至]\s*(\d{4})\s*年/.exec(title);
   const plan: Plan = {
     id: planId,
@@ -45,19 +46,37 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
   const contextYear = plan.period?.from ?? (plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : undefined);
   const firstIsLead = options.firstIsLead ?? draft.firstIsLeadStated;
   const conventions: Conventions = { firstIsLead };
-  const conventionReport: ImportReport['conventions'] = draft.conventions.map((c) => ({ line: c.line, text: c.text, effect: FIRST_IS_LEAD_NOTE.test(c.text) ? '各任务的单位列表按第一个单位牵头' : '已记录' }));
+  const conventionReport: ImportReport['conventions'] = draft.conventions.map((c) => ({
+    line: c.line,
+    text: c.text,
+    effect: FIRST_IS_LEAD_NOTE.test(c.text) ? '各任务的单位列表按第一个单位牵头' : '已记录',
+  }));
 
-  const sections: Section[] = draft.sections.map((s) => ({ id: `${planId}.s${s.number}`, planId, number: s.number, label: s.label, title: s.title }));
+  const sections: Section[] = draft.sections.map((s) => ({
+    id: `${planId}.s${s.number}`,
+    planId,
+    number: s.number,
+    label: s.label,
+    title: s.title,
+  }));
   const sectionIds = new Set(sections.map((s) => s.id));
 
-  for (const s of draft.skipped) warnings.push({ code: 'SKIPPED_LINE', line: s.line, message: `第${s.line}行已跳过:${s.reason}。原文:${clip(s.text)}` });
+  for (const s of draft.skipped)
+    warnings.push({
+      code: 'SKIPPED_LINE',
+      line: s.line,
+      message: `第${s.line}行已跳过:${s.reason}。原文:${clip(s.text)}`,
+    });
 
   const ids = taskIds(draft.tasks, planId, warnings);
   const links = linkKeyTasksToMeasures(
     draft.tasks.filter((t) => t.kind === 'key'),
     draft.tasks.filter((t) => t.kind === 'measure'),
   );
-  const timeFieldsUsed = { key: draft.tasks.some((t) => t.kind === 'key' && t.timeText), measure: draft.tasks.some((t) => t.kind === 'measure' && t.timeText) };
+  const timeFieldsUsed = {
+    key: draft.tasks.some((t) => t.kind === 'key' && t.timeText),
+    measure: draft.tasks.some((t) => t.kind === 'measure' && t.timeText),
+  };
 
   const tasks: Task[] = [];
   const assignments: Assignment[] = [];
@@ -68,7 +87,10 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
     const schedule = resolveSchedule(d, contextYear, timeFieldsUsed[d.kind], where, warnings);
     const linked = links.get(d);
     const sectionNumber = d.kind === 'key' && linked ? linked.sectionNumber : d.sectionNumber;
-    const sectionId = sectionNumber !== undefined && sectionIds.has(`${planId}.s${sectionNumber}`) ? `${planId}.s${sectionNumber}` : undefined;
+    const sectionId =
+      sectionNumber !== undefined && sectionIds.has(`${planId}.s${sectionNumber}`)
+        ? `${planId}.s${sectionNumber}`
+        : undefined;
     const base = {
       id,
       planId,
@@ -84,16 +106,34 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
     };
     if (d.kind === 'key') {
       const measureId = linked ? ids.get(linked) : undefined;
-      if (!measureId && draft.tasks.some((t) => t.kind === 'measure')) warnings.push({ code: 'NO_MEASURE_LINK', line: d.line, message: `${where}未能对应到正文中的任务条目` });
+      if (!measureId && draft.tasks.some((t) => t.kind === 'measure'))
+        warnings.push({ code: 'NO_MEASURE_LINK', line: d.line, message: `${where}未能对应到正文中的任务条目` });
       tasks.push({ ...base, kind: 'key', ...(measureId ? { measureId } : {}) });
     } else tasks.push({ ...base, kind: 'measure' });
     assignments.push(...expand(id, planId, units, resolver));
   }
-  if (tasks.length === 0) warnings.push({ code: 'NO_TASKS', message: '没有识别到任何任务:请检查文档格式(编号条目、"责任单位:"行或带表头的任务清单)' });
+  if (tasks.length === 0)
+    warnings.push({
+      code: 'NO_TASKS',
+      message: '没有识别到任何任务:请检查文档格式(编号条目、"责任单位:"行或带表头的任务清单)',
+    });
 
   const obligations: ProseObligation[] = findProseObligations(draft.prose).map((o, i) => {
-    if (o.appliesTo === 'unresolved') warnings.push({ code: 'OBLIGATION_UNRESOLVED', line: o.line, message: `第${o.line}行的时限要求"${clip(o.text)}"未能确定责任单位,请督考办指定` });
-    return { id: `${planId}.o${i + 1}`, planId, text: o.text, due: o.due, whoText: o.whoText, appliesTo: o.appliesTo, what: o.what };
+    if (o.appliesTo === 'unresolved')
+      warnings.push({
+        code: 'OBLIGATION_UNRESOLVED',
+        line: o.line,
+        message: `第${o.line}行的时限要求"${clip(o.text)}"未能确定责任单位,请督考办指定`,
+      });
+    return {
+      id: `${planId}.o${i + 1}`,
+      planId,
+      text: o.text,
+      due: o.due,
+      whoText: o.whoText,
+      appliesTo: o.appliesTo,
+      what: o.what,
+    };
   });
 
   const reached = new Set(assignments.filter((a) => a.status === 'active').map((a) => a.unitId));
@@ -132,7 +172,14 @@ interface Conventions {
   firstIsLead: boolean;
 }
 
-function resolveUnits(d: DraftTask, resolver: UnitResolver, conventions: Conventions, where: string, warnings: ImportWarning[], report: ImportReport['conventions']): UnitRef[] {
+function resolveUnits(
+  d: DraftTask,
+  resolver: UnitResolver,
+  conventions: Conventions,
+  where: string,
+  warnings: ImportWarning[],
+  report: ImportReport['conventions'],
+): UnitRef[] {
   // a convention stated in brackets inside a unit list: out of the names, into the report
   let firstIsLead = conventions.firstIsLead;
   const texts = { lead: d.leadText, units: d.unitsText, co: d.coText };
@@ -142,7 +189,15 @@ function resolveUnits(d: DraftTask, resolver: UnitResolver, conventions: Convent
     const { text, convention } = takeConvention(t);
     texts[key] = text;
     if (!convention) continue;
-    report.push({ line: d.line, text: convention.text, effect: convention.firstIsLead ? (convention.fromHere ? '此后各任务的单位列表按第一个单位牵头' : '本任务的单位列表按第一个单位牵头') : '已从单位名称中去掉' });
+    report.push({
+      line: d.line,
+      text: convention.text,
+      effect: convention.firstIsLead
+        ? convention.fromHere
+          ? '此后各任务的单位列表按第一个单位牵头'
+          : '本任务的单位列表按第一个单位牵头'
+        : '已从单位名称中去掉',
+    });
     if (convention.firstIsLead) {
       firstIsLead = true;
       if (convention.fromHere) conventions.firstIsLead = true;
@@ -160,21 +215,43 @@ function resolveUnits(d: DraftTask, resolver: UnitResolver, conventions: Convent
       const result = parseUnitList(segment.text, resolver, segment.rule);
       refs.push(...result.refs);
       for (const name of result.leaders) if (!d.leaders.includes(name)) d.leaders.push(name);
-      for (const name of result.unknown) warnings.push({ code: 'UNKNOWN_UNIT', line: d.line, message: `${where}的责任单位"${name}"不在单位名录中,已作为待确认单位导入` });
-      for (const name of result.unknownGroups) warnings.push({ code: 'UNKNOWN_GROUP', line: d.line, message: `${where}的"${name}"不是名录中的单位组,已作为待明确的单位组导入,请督考办明确责任单位` });
+      for (const name of result.unknown)
+        warnings.push({
+          code: 'UNKNOWN_UNIT',
+          line: d.line,
+          message: `${where}的责任单位"${name}"不在单位名录中,已作为待确认单位导入`,
+        });
+      for (const name of result.unknownGroups)
+        warnings.push({
+          code: 'UNKNOWN_GROUP',
+          line: d.line,
+          message: `${where}的"${name}"不是名录中的单位组,已作为待明确的单位组导入,请督考办明确责任单位`,
+        });
     }
   }
   if (refs.length === 0) warnings.push({ code: 'NO_UNITS', line: d.line, message: `${where}没有写明责任单位` });
   return refs;
 }
 
-function resolveSchedule(d: DraftTask, contextYear: number | undefined, layoutHasTime: boolean, where: string, warnings: ImportWarning[]): ScheduleRule {
+function resolveSchedule(
+  d: DraftTask,
+  contextYear: number | undefined,
+  layoutHasTime: boolean,
+  where: string,
+  warnings: ImportWarning[],
+): ScheduleRule {
   if (!d.timeText) {
-    if (layoutHasTime) warnings.push({ code: 'NO_TIME', line: d.line, message: `${where}没有时间要求,按"每年推进"处理` });
+    if (layoutHasTime)
+      warnings.push({ code: 'NO_TIME', line: d.line, message: `${where}没有时间要求,按"每年推进"处理` });
     return { type: 'annual', text: '', source: 'default' };
   }
   const { rule, warning } = parseTimeRequirement(d.timeText, contextYear);
-  if (warning) warnings.push({ code: rule.flagged ? 'UNPARSED_TIME' : 'ASSUMED_YEAR', line: d.line, message: `${where}:${warning}` });
+  if (warning)
+    warnings.push({
+      code: rule.flagged ? 'UNPARSED_TIME' : 'ASSUMED_YEAR',
+      line: d.line,
+      message: `${where}:${warning}`,
+    });
   return rule;
 }
 
@@ -183,12 +260,22 @@ export function expand(taskId: string, planId: string, refs: readonly UnitRef[],
   const byUnit = new Map<string, Assignment>();
   const put = (a: Assignment): void => {
     const prev = byUnit.get(a.unitId);
-    const better = !prev || (prev.viaGroupId && !a.viaGroupId) || (prev.role === 'co' && a.role === 'lead' && !!prev.viaGroupId === !!a.viaGroupId);
+    const better =
+      !prev ||
+      (prev.viaGroupId && !a.viaGroupId) ||
+      (prev.role === 'co' && a.role === 'lead' && !!prev.viaGroupId === !!a.viaGroupId);
     if (better) byUnit.set(a.unitId, a);
   };
   for (const ref of refs) {
     if (ref.target.type === 'unit') {
-      put({ id: `${taskId}.${ref.target.id}`, planId, taskId, unitId: ref.target.id, role: ref.role, status: 'active' });
+      put({
+        id: `${taskId}.${ref.target.id}`,
+        planId,
+        taskId,
+        unitId: ref.target.id,
+        role: ref.role,
+        status: 'active',
+      });
       continue;
     }
     const group = resolver.group(ref.target.id)!;
@@ -197,7 +284,15 @@ export function expand(taskId: string, planId: string, refs: readonly UnitRef[],
       continue;
     }
     for (const unit of resolver.members(group)) {
-      put({ id: `${taskId}.${unit.id}`, planId, taskId, unitId: unit.id, role: ref.role, viaGroupId: group.id, status: 'active' });
+      put({
+        id: `${taskId}.${unit.id}`,
+        planId,
+        taskId,
+        unitId: unit.id,
+        role: ref.role,
+        viaGroupId: group.id,
+        status: 'active',
+      });
     }
   }
   return [...byUnit.values()];
@@ -214,7 +309,11 @@ function taskIds(tasks: readonly DraftTask[], planId: string, warnings: ImportWa
     for (const t of ofKind) {
       let id = unique ? `${planId}.${prefix}${t.number}` : `${planId}.${prefix}${t.sectionNumber ?? 0}-${t.number}`;
       if (used.has(id)) {
-        warnings.push({ code: 'DUPLICATE_NUMBER', line: t.line, message: `编号${t.label}重复出现(第${t.line}行),已按出现顺序另行编号` });
+        warnings.push({
+          code: 'DUPLICATE_NUMBER',
+          line: t.line,
+          message: `编号${t.label}重复出现(第${t.line}行),已按出现顺序另行编号`,
+        });
         let n = 2;
         while (used.has(`${id}-${n}`)) n += 1;
         id = `${id}-${n}`;

@@ -23,7 +23,7 @@ const NOTE = /^(注|备注|说明|附件)\s*[::]?/;
 export function textBlocks(text: string): Block[] {
   const lines = text.split('\n').map((t, i) => ({ no: i + 1, raw: t, text: t.trim() }));
   const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const { no, raw, text: t } = lines[i]!;
     if (t === '') {
       i += 1;
@@ -31,7 +31,8 @@ export function textBlocks(text: string): Block[] {
     }
     if (PIPE(t)) {
       const rows: Row[] = [];
-      for (; i < lines.length && PIPE(lines[i]!.text); i += 1) rows.push({ line: lines[i]!.no, cells: splitPipe(lines[i]!.text) });
+      for (; i < lines.length && PIPE(lines[i]!.text); i += 1)
+        rows.push({ line: lines[i]!.no, cells: splitPipe(lines[i]!.text) });
       blocks.push({ kind: 'table', line: no, rows });
       continue;
     }
@@ -158,7 +159,9 @@ function readCellsPerLine(lines: readonly Line[], from: number): { rows: Row[]; 
       k += n - 1;
       continue;
     }
-    const startsRow = numbered ? ROW_START.test(t) && (Number(t) === expected || (current === undefined && Number(t) >= expected)) : current === undefined || current.cells.length >= n;
+    const startsRow = numbered
+      ? ROW_START.test(t) && (Number(t) === expected || (current === undefined && Number(t) >= expected))
+      : current === undefined || current.cells.length >= n;
     if (startsRow) {
       finish();
       current = { line: lines[k]!.no, cells: [t] };

@@ -13,31 +13,65 @@ import { parseUnitList } from './unit-list.js';
  * document's own), its time wording replaced (parsed like the document's). Pure; a correction
  * naming a task the document does not have is refused.
  */
-export function applyCorrections(result: ImportResult, corrections: readonly ImportCorrection[], directory: UnitDirectory): ImportResult {
+export function applyCorrections(
+  result: ImportResult,
+  corrections: readonly ImportCorrection[],
+  directory: UnitDirectory,
+): ImportResult {
   if (corrections.length === 0) return result;
   const byTask = new Map(corrections.map((c) => [c.taskId, c]));
   const unknown = [...byTask.keys()].filter((id) => !result.tasks.some((t) => t.id === id));
-  if (unknown.length > 0) throw new ImportError('IMPORT_CORRECTION', `更正所指的任务不在这份文件里:${unknown.slice(0, 5).join('、')}。请重新上传后再更正`);
-  const resolver = new UnitResolver({ ...directory, units: [...directory.units, ...result.provisionalUnits], groups: [...directory.groups, ...result.provisionalGroups] });
-  const contextYear = result.plan.period?.from ?? (result.plan.issuedOn ? Number(result.plan.issuedOn.slice(0, 4)) : undefined);
+  if (unknown.length > 0)
+    throw new ImportError(
+      'IMPORT_CORRECTION',
+      `更正所指的任务不在这份文件里:${unknown.slice(0, 5).join('、')}。请重新上传后再更正`,
+    );
+  const resolver = new UnitResolver({
+    ...directory,
+    units: [...directory.units, ...result.provisionalUnits],
+    groups: [...directory.groups, ...result.provisionalGroups],
+  });
+  const contextYear =
+    result.plan.period?.from ?? (result.plan.issuedOn ? Number(result.plan.issuedOn.slice(0, 4)) : undefined);
   const tasks: ImportResult['tasks'] = [];
   const assignments: ImportResult['assignments'] = [];
   for (const task of result.tasks) {
     const c = byTask.get(task.id);
     if (c?.drop) continue;
     let next = task;
-    if (c?.time !== undefined) next = { ...next, schedule: c.time.trim() === '' ? { type: 'annual', text: '', source: 'default' } : parseTimeRequirement(c.time.trim(), contextYear).rule };
+    if (c?.time !== undefined)
+      next = {
+        ...next,
+        schedule:
+          c.time.trim() === ''
+            ? { type: 'annual', text: '', source: 'default' }
+            : parseTimeRequirement(c.time.trim(), contextYear).rule,
+      };
     if (c?.units) {
-      if (c.units.length === 0) throw new ImportError('IMPORT_CORRECTION', `${task.kind === 'key' ? '重点任务' : '任务'}${task.label} 至少要有一个责任单位;不需要这项任务请选"不导入"`);
-      const refs = c.units.flatMap((u) => parseUnitList(u.name, resolver, u.role === 'lead' ? 'allLead' : 'allCo').refs);
-      next = { ...next, units: refs, unitsText: c.units.map((u) => `${u.name}${u.role === 'lead' ? '(牵头)' : ''}`).join('、') };
+      if (c.units.length === 0)
+        throw new ImportError(
+          'IMPORT_CORRECTION',
+          `${task.kind === 'key' ? '重点任务' : '任务'}${task.label} 至少要有一个责任单位;不需要这项任务请选"不导入"`,
+        );
+      const refs = c.units.flatMap(
+        (u) => parseUnitList(u.name, resolver, u.role === 'lead' ? 'allLead' : 'allCo').refs,
+      );
+      next = {
+        ...next,
+        units: refs,
+        unitsText: c.units.map((u) => `${u.name}${u.role === 'lead' ? '(牵头)' : ''}`).join('、'),
+      };
       assignments.push(...expand(task.id, task.planId, refs, resolver));
     } else assignments.push(...result.assignments.filter((a) => a.taskId === task.id));
     tasks.push(next);
   }
   const used = new Set(assignments.map((a) => a.unitId));
-  const provisionalUnits = [...new Map([...result.provisionalUnits, ...resolver.provisional].map((u) => [u.id, u])).values()].filter((u) => used.has(u.id));
-  const provisionalGroups = [...new Map([...result.provisionalGroups, ...resolver.provisionalGroups].map((g) => [g.id, g])).values()].filter((g) => used.has(g.id));
+  const provisionalUnits = [
+    ...new Map([...result.provisionalUnits, ...resolver.provisional].map((u) => [u.id, u])).values(),
+  ].filter((u) => used.has(u.id));
+  const provisionalGroups = [
+    ...new Map([...result.provisionalGroups, ...resolver.provisionalGroups].map((g) => [g.id, g])).values(),
+  ].filter((g) => used.has(g.id));
   return {
     ...result,
     tasks,

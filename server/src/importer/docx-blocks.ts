@@ -3,7 +3,12 @@ import type { Block, Row } from './blocks.js';
 import { normalizeText } from '../naming/names.js';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-const decode = (s: string): string => s.replace(/&(#x?[0-9a-f]+|\w+);/gi, (m, e: string) => (e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENTITIES[e] ?? m)));
+const decode = (s: string): string =>
+  s.replace(/&(#x?[0-9a-f]+|\w+);/gi, (m, e: string) =>
+    e[0] === '#'
+      ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)))
+      : (ENTITIES[e] ?? m),
+  );
 
 /**
  * A Word document (.docx) as blocks: its paragraphs as lines, its tables as tables (a cell's
@@ -27,7 +32,9 @@ export function htmlBlocks(html: string): Block[] {
   let cell: string | undefined;
   const lists: Array<{ ordered: boolean; n: number }> = [];
   const flushLine = (): void => {
-    const t = normalizeText(text).replace(/[ \t]+/g, ' ').trim();
+    const t = normalizeText(text)
+      .replace(/[ \t]+/g, ' ')
+      .trim();
     text = '';
     if (t === '') return;
     line += 1;
@@ -66,9 +73,17 @@ export function htmlBlocks(html: string): Block[] {
         rows.push({ line, cells: [] });
       } else if ((tag === 'td' || tag === 'th') && !close) cell = '';
       else if ((tag === 'td' || tag === 'th') && close && cell !== undefined) {
-        rows.at(-1)?.cells.push(normalizeText(cell).replace(/[ \t]+/g, ' ').split('\n').map((l) => l.trim()).filter(Boolean).join('\n'));
+        rows.at(-1)?.cells.push(
+          normalizeText(cell)
+            .replace(/[ \t]+/g, ' ')
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .join('\n'),
+        );
         cell = undefined;
-      } else if ((tag === 'p' || tag === 'br' || tag === 'li') && cell !== undefined && (close || tag === 'br')) cell += '\n';
+      } else if ((tag === 'p' || tag === 'br' || tag === 'li') && cell !== undefined && (close || tag === 'br'))
+        cell += '\n';
       continue;
     }
     if (tag === 'ol' || tag === 'ul') {
@@ -90,5 +105,12 @@ export function htmlBlocks(html: string): Block[] {
   }
   flushLine();
   // a paragraph with line breaks inside is several lines
-  return blocks.flatMap((b) => (b.kind === 'line' && b.text.includes('\n') ? b.text.split('\n').filter((t) => t.trim()).map((t) => ({ kind: 'line' as const, line: b.line, text: t.trim() })) : [b]));
+  return blocks.flatMap((b) =>
+    b.kind === 'line' && b.text.includes('\n')
+      ? b.text
+          .split('\n')
+          .filter((t) => t.trim())
+          .map((t) => ({ kind: 'line' as const, line: b.line, text: t.trim() }))
+      : [b],
+  );
 }

@@ -37,12 +37,19 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: 'utf-8'
       text = new TextDecoder('gb18030', { fatal: true }).decode(bytes);
       encoding = 'gb18030';
     } catch {
-      throw new ImportError('IMPORT_BINARY', '文件既不是 UTF-8 或 GB18030 文本,也不是 Word、Excel 或 PDF 文件:请把计划另存为 .docx、.xlsx 或文本文件后再导入');
+      throw new ImportError(
+        'IMPORT_BINARY',
+        '文件既不是 UTF-8 或 GB18030 文本,也不是 Word、Excel 或 PDF 文件:请把计划另存为 .docx、.xlsx 或文本文件后再导入',
+      );
     }
   }
   // eslint-disable-next-line no-control-regex -- counting control characters is the point
   const controls = (text.match(/[\u0000-\u0008\u000e-\u001f\u007f]/g) ?? []).length;
-  if (text.includes('\u0000') || controls > Math.max(3, text.length / 200)) throw new ImportError('IMPORT_BINARY', '文件内容是二进制数据,不是计划文本:请把计划另存为 .docx、.xlsx 或文本文件后再导入');
+  if (text.includes('\u0000') || controls > Math.max(3, text.length / 200))
+    throw new ImportError(
+      'IMPORT_BINARY',
+      '文件内容是二进制数据,不是计划文本:请把计划另存为 .docx、.xlsx 或文本文件后再导入',
+    );
   return { text, encoding };
 }
 
@@ -59,25 +66,49 @@ export function sniffFormat(content: Uint8Array): 'docx' | 'xlsx' | 'pdf' | 'tex
 }
 
 /** Parses a plan document into records and a report. Pure: reads nothing, writes nothing. */
-export async function importPlan(source: ImportSource, directory: UnitDirectory, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importPlan(
+  source: ImportSource,
+  directory: UnitDirectory,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const format = sniffFormat(source.content);
   // a file named as a workbook, a Word document or a PDF that is something else: say so, rather than read it as text
   const named = /\.(xlsx|docx|pdf)$/i.exec(source.name)?.[1]?.toLowerCase();
-  if (named && named !== format && !(named === 'xlsx' && format === 'docx') && !(named === 'docx' && format === 'xlsx')) {
-    if (named === 'xlsx') throw new ImportError('IMPORT_NOT_XLSX', '文件名是 .xlsx,但内容不是 Excel 工作簿。请在 Excel/WPS 中另存为 .xlsx 后再导入');
-    if (named === 'docx') throw new ImportError('IMPORT_NOT_DOCX', '文件名是 .docx,但内容不是 Word 文档(旧版 .doc 请在 Word/WPS 中另存为 .docx)。请另存为 .docx 后再导入');
+  if (
+    named &&
+    named !== format &&
+    !(named === 'xlsx' && format === 'docx') &&
+    !(named === 'docx' && format === 'xlsx')
+  ) {
+    if (named === 'xlsx')
+      throw new ImportError(
+        'IMPORT_NOT_XLSX',
+        '文件名是 .xlsx,但内容不是 Excel 工作簿。请在 Excel/WPS 中另存为 .xlsx 后再导入',
+      );
+    if (named === 'docx')
+      throw new ImportError(
+        'IMPORT_NOT_DOCX',
+        '文件名是 .docx,但内容不是 Word 文档(旧版 .doc 请在 Word/WPS 中另存为 .docx)。请另存为 .docx 后再导入',
+      );
     throw new ImportError('IMPORT_NOT_PDF', '文件名是 .pdf,但内容不是 PDF 文件。请使用原始文件导入');
   }
   let draft;
   if (format === 'xlsx' || format === 'docx') {
     checkZip(source.content);
     try {
-      draft = format === 'xlsx' ? await parsePlanXlsx(source.content) : parsePlanBlocks(await docxBlocks(source.content));
+      draft =
+        format === 'xlsx' ? await parsePlanXlsx(source.content) : parsePlanBlocks(await docxBlocks(source.content));
     } catch (error) {
       if (error instanceof ImportError) throw error;
       throw format === 'xlsx'
-        ? new ImportError('IMPORT_NOT_XLSX', `无法读取这个 Excel 工作簿(${(error as Error).message.slice(0, 80)})。请在 Excel/WPS 中另存为 .xlsx 后再导入`)
-        : new ImportError('IMPORT_NOT_DOCX', `无法读取这个 Word 文档(${(error as Error).message.slice(0, 80)})。请在 Word/WPS 中另存为 .docx 后再导入`);
+        ? new ImportError(
+            'IMPORT_NOT_XLSX',
+            `无法读取这个 Excel 工作簿(${(error as Error).message.slice(0, 80)})。请在 Excel/WPS 中另存为 .xlsx 后再导入`,
+          )
+        : new ImportError(
+            'IMPORT_NOT_DOCX',
+            `无法读取这个 Word 文档(${(error as Error).message.slice(0, 80)})。请在 Word/WPS 中另存为 .docx 后再导入`,
+          );
     }
   } else if (format === 'pdf') draft = parsePlanBlocks(await pdfBlocks(source.content));
   else draft = parsePlanText(decodeText(source.content).text);

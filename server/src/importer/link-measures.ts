@@ -13,7 +13,11 @@ function bigrams(text: string): string[] {
  * quotes (实行重点工作清单管理 → item 11), otherwise the one whose text covers most of the key task's wording
  * (share of its character bigrams found in the measure). Below `threshold` no link is made.
  */
-export function linkKeyTasksToMeasures(keys: readonly DraftTask[], measures: readonly DraftTask[], threshold = 0.6): Map<DraftTask, DraftTask> {
+export function linkKeyTasksToMeasures(
+  keys: readonly DraftTask[],
+  measures: readonly DraftTask[],
+  threshold = 0.6,
+): Map<DraftTask, DraftTask> {
   const measureGrams = measures.map((m) => ({ m, grams: new Set(bigrams(`${m.title}${m.body}`)) }));
   const links = new Map<DraftTask, DraftTask>();
   for (const key of keys) {

@@ -26,10 +26,16 @@ export async function pdfBlocks(content: Uint8Array): Promise<Block[]> {
     const pdf = await getDocumentProxy(new Uint8Array(content));
     pages = (await extractTextItems(pdf)).items;
   } catch (error) {
-    throw new ImportError('IMPORT_NOT_PDF', `无法读取这个 PDF 文件(${(error as Error).message.slice(0, 80)})。如是加密或损坏的文件,请使用原始的 Word/WPS 文件导入`);
+    throw new ImportError(
+      'IMPORT_NOT_PDF',
+      `无法读取这个 PDF 文件(${(error as Error).message.slice(0, 80)})。如是加密或损坏的文件,请使用原始的 Word/WPS 文件导入`,
+    );
   }
   if (!pages.some((p) => p.some((i) => i.str.trim() !== ''))) {
-    throw new ImportError('IMPORT_PDF_NO_TEXT', '这个 PDF 没有文字层(可能是扫描件或图片),无法识别。请使用原始的 Word/WPS 文件,或先用 OCR 软件转成文字后再导入');
+    throw new ImportError(
+      'IMPORT_PDF_NO_TEXT',
+      '这个 PDF 没有文字层(可能是扫描件或图片),无法识别。请使用原始的 Word/WPS 文件,或先用 OCR 软件转成文字后再导入',
+    );
   }
   let no = 0;
   const lines: Line[] = [];
@@ -82,9 +88,17 @@ function layoutBlocks(lines: readonly Line[]): Block[] {
     let j = i + 1;
     for (; j < lines.length; j += 1) {
       const c = cellsOf(lines[j]!.items);
-      if ((c.length === 1 && NOTE.test(c[0]!.text)) || (c.length === 1 && c[0]!.end - c[0]!.x > width * 0.7 && c[0]!.x <= left + 4)) break;
+      if (
+        (c.length === 1 && NOTE.test(c[0]!.text)) ||
+        (c.length === 1 && c[0]!.end - c[0]!.x > width * 0.7 && c[0]!.x <= left + 4)
+      )
+        break;
     }
-    blocks.push({ kind: 'table', line: lines[i]!.no, rows: tableRows(cells, header, lines.slice(i + 1, j), lines[i]!.no) });
+    blocks.push({
+      kind: 'table',
+      line: lines[i]!.no,
+      rows: tableRows(cells, header, lines.slice(i + 1, j), lines[i]!.no),
+    });
     i = j - 1;
   }
   return blocks;
@@ -98,7 +112,12 @@ type Cell = ReturnType<typeof cellsOf>[number];
  * leftmost start of the body's cells that lies after the previous column's and before its header
  * ends.
  */
-function tableRows(headerCells: readonly Cell[], header: Map<number, string>, body: readonly Line[], headerLine: number): Row[] {
+function tableRows(
+  headerCells: readonly Cell[],
+  header: Map<number, string>,
+  body: readonly Line[],
+  headerLine: number,
+): Row[] {
   const headerText = headerCells.map((c) => c.text).join('|');
   const bodyCells = body.map((l) => cellsOf(l.items)).filter((c) => c.map((x) => x.text).join('|') !== headerText);
   const starts = [...new Set(bodyCells.flat().map((c) => Math.round(c.x)))].sort((a, b) => a - b);
@@ -130,7 +149,11 @@ function tableRows(headerCells: readonly Cell[], header: Map<number, string>, bo
     }
     const current = rows.length > 1 ? rows.at(-1) : undefined;
     const startsRow = numberAt >= 0 ? /^\d{1,3}$/.test(row[numberAt]!) : row[0] !== '';
-    if (startsRow || !current || (cells.length === 1 && /^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))/.test(cells[0]!.text))) {
+    if (
+      startsRow ||
+      !current ||
+      (cells.length === 1 && /^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))/.test(cells[0]!.text))
+    ) {
       rows.push({ line: line.no, cells: row });
       lastEnd = ends;
       continue;

@@ -25,9 +25,19 @@ export function findProseObligations(prose: readonly DraftNote[]): FoundObligati
       const before = sentence.slice(0, date.index);
       const clause = before.split(/[,;:]/).at(-1) ?? before;
       const whoText = clause.replace(/(要|应|须|必须|务必)?(于|在)?$/, '').trim();
-      const what = after.replace(/^(以)?前/, '').split(/[,;]/)[0]!.trim();
+      const what = after
+        .replace(/^(以)?前/, '')
+        .split(/[,;]/)[0]!
+        .trim();
       if (what === '') continue;
-      found.push({ line: note.line, text: sentence.trim(), due: date.due, whoText, appliesTo: classify(whoText), what });
+      found.push({
+        line: note.line,
+        text: sentence.trim(),
+        due: date.due,
+        whoText,
+        appliesTo: classify(whoText),
+        what,
+      });
     }
   }
   return found;

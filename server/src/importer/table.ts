@@ -10,10 +10,16 @@ const HEADERS: Array<[RegExp, Column]> = [
   [/^(配合单位|协同单位|协同责任单位|协办单位|配合部门|配合责任单位|参与单位|协同部门|参与部门)$/, 'co'],
   [/^(责任\(牵头\)单位|责任单位|责任部门|责任主体|实施单位|承办单位|责任处室|落实单位)$/, 'units'],
   [/^(时间要求|完成时限|完成时间|时限|时限要求|时间节点|进度要求|完成期限|时间安排)$/, 'time'],
-  [/^(牵头负责领导|责任领导|分管领导|牵头领导|联系领导|负责领导|牵头区领导|牵头市领导|责任区领导|责任市领导)$/, 'leaders'],
+  [
+    /^(牵头负责领导|责任领导|分管领导|牵头领导|联系领导|负责领导|牵头区领导|牵头市领导|责任区领导|责任市领导)$/,
+    'leaders',
+  ],
   [/^(备注|说明)$/, 'note'],
   [/^(类别|分类|类型|板块|领域|指标类别)$/, 'category'],
-  [/^(重点任务|主要任务|任务|工作任务|任务内容|工作内容|具体任务|目标任务|重点工作|重点工作任务|主要内容|主要工作|工作事项|事项|任务名称|项目|项目名称|事项名称|工作名称|主要目标任务|目标任务及举措)$/, 'title'],
+  [
+    /^(重点任务|主要任务|任务|工作任务|任务内容|工作内容|具体任务|目标任务|重点工作|重点工作任务|主要内容|主要工作|工作事项|事项|任务名称|项目|项目名称|事项名称|工作名称|主要目标任务|目标任务及举措)$/,
+    'title',
+  ],
 ];
 
 /** A bracketed note in a header cell (责任单位(排名第一的为牵头单位)) is not part of its name. */
@@ -63,7 +69,12 @@ export interface TableContext {
 export function addTable(draft: DraftPlan, block: Extract<Block, { kind: 'table' }>, section?: number): void {
   const at = block.rows.slice(0, 30).findIndex((r) => mapHeader(r.cells));
   if (at < 0) {
-    for (const r of block.rows) draft.skipped.push({ line: r.line, text: r.cells.filter(Boolean).join(' | '), reason: '表格中找不到表头(序号/重点任务/牵头单位/责任单位/时间要求)' });
+    for (const r of block.rows)
+      draft.skipped.push({
+        line: r.line,
+        text: r.cells.filter(Boolean).join(' | '),
+        reason: '表格中找不到表头(序号/重点任务/牵头单位/责任单位/时间要求)',
+      });
     return;
   }
   for (const r of block.rows.slice(0, at)) {
@@ -103,13 +114,23 @@ export function addTableRow(draft: DraftPlan, table: TableContext, cells: readon
   const heading = nonEmpty.length === 1 ? HEADING_ROW.exec(nonEmpty[0]!.replace(/\s*\n\s*/g, '')) : null;
   if (heading) {
     const number = chineseNumeral(heading[1] ?? heading[2] ?? '') ?? draft.sections.length + 1;
-    draft.sections.push({ number, label: heading[1] ? `${heading[1]}、` : `(${heading[2]})`, title: heading[3]!.trim(), line });
+    draft.sections.push({
+      number,
+      label: heading[1] ? `${heading[1]}、` : `(${heading[2]})`,
+      title: heading[3]!.trim(),
+      line,
+    });
     table.section = number;
     return;
   }
   // a label alone on its row (主要指标, 民生实事), or the category column alone: a category, not a task
   const only = nonEmpty.length === 1 ? cells.findIndex((c) => c.trim() !== '') : -1;
-  if (only >= 0 && !/^\d+$/.test(nonEmpty[0]!) && (table.header.get(only) === 'category' || ((only === 0 || table.header.get(only) === 'title') && nonEmpty[0]!.length <= 20))) {
+  if (
+    only >= 0 &&
+    !/^\d+$/.test(nonEmpty[0]!) &&
+    (table.header.get(only) === 'category' ||
+      ((only === 0 || table.header.get(only) === 'title') && nonEmpty[0]!.length <= 20))
+  ) {
     draft.prose.push({ line, text: nonEmpty[0]! });
     return;
   }
@@ -127,7 +148,11 @@ export function addTableRow(draft: DraftPlan, table: TableContext, cells: readon
     label: numberText || String((keys.at(-1)?.number ?? 0) + 1),
     title: title.replace(/[。;]$/, ''),
     body: title,
-    leaders: get('leaders') ? get('leaders').split(/[,、;\s]+/).filter(Boolean) : [],
+    leaders: get('leaders')
+      ? get('leaders')
+          .split(/[,、;\s]+/)
+          .filter(Boolean)
+      : [],
     sectionNumber: table.section,
     line,
   };

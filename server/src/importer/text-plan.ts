@@ -91,7 +91,8 @@ export function parsePlanBlocks(blocks: readonly Block[]): DraftPlan {
     const paren = PAREN_CN.exec(t);
     if (paren) {
       task = undefined;
-      if (isTaskItem(k)) task = pushTask(draft, chineseNumeral(paren[1]!) ?? 0, `(${paren[1]})`, paren[2]!, section, no);
+      if (isTaskItem(k))
+        task = pushTask(draft, chineseNumeral(paren[1]!) ?? 0, `(${paren[1]})`, paren[2]!, section, no);
       else if (NUMBERED.test(next)) section = pushSection(draft, paren[1]!, `(${paren[1]})`, paren[2]!, no);
       else draft.prose.push({ line: no, text: t });
       continue;
@@ -120,7 +121,14 @@ function pushSection(draft: DraftPlan, numeral: string, label: string, title: st
   return number;
 }
 
-function pushTask(draft: DraftPlan, number: number, label: string, text: string, section: number | undefined, line: number): DraftTask {
+function pushTask(
+  draft: DraftPlan,
+  number: number,
+  label: string,
+  text: string,
+  section: number | undefined,
+  line: number,
+): DraftTask {
   const task: DraftTask = { kind: 'measure', number, label, title: '', body: text, leaders: [], line };
   if (section !== undefined) task.sectionNumber = section;
   const inline = extractInlineUnits(text);
@@ -186,7 +194,8 @@ function readMeta(lines: Line[], draft: DraftPlan): void {
     const [, y, m, d] = DATE_LINE.exec(head[dateIndex]!.text)!;
     draft.meta.issuedOn = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
     const before = head[dateIndex - 1]?.text;
-    if (before && /(政府|办公室|委员会|委|局|办|厅|部)$/.test(before) && before.length <= 30) draft.meta.issuer = before;
+    if (before && /(政府|办公室|委员会|委|局|办|厅|部)$/.test(before) && before.length <= 30)
+      draft.meta.issuer = before;
   }
   const addressees = head.find((l) => /[::]$/.test(l.text) && /各|有关/.test(l.text));
   if (addressees) draft.meta.addressees = addressees.text.replace(/[::]$/, '');
@@ -194,11 +203,19 @@ function readMeta(lines: Line[], draft: DraftPlan): void {
     draft.meta.title = quoted;
     return;
   }
-  const titleLine = head.findIndex((l) => l !== addressees && !DATE_LINE.test(l.text) && !/[。::]$/.test(l.text) && l.text.length <= 60);
+  const titleLine = head.findIndex(
+    (l) => l !== addressees && !DATE_LINE.test(l.text) && !/[。::]$/.test(l.text) && l.text.length <= 60,
+  );
   if (titleLine >= 0) {
     const follow = head[titleLine + 1]?.text ?? '';
     // a title broken over two lines joins; the issuer's line under it (…人民政府办公室) does not
-    const joined = follow.length > 0 && follow.replace(/\s/g, '').length <= 12 && !PART.test(follow) && !/[。]/.test(follow) && !DATE_LINE.test(follow) && !/(政府|办公室|委员会|委|局|办|厅|部)$/.test(follow);
+    const joined =
+      follow.length > 0 &&
+      follow.replace(/\s/g, '').length <= 12 &&
+      !PART.test(follow) &&
+      !/[。]/.test(follow) &&
+      !DATE_LINE.test(follow) &&
+      !/(政府|办公室|委员会|委|局|办|厅|部)$/.test(follow);
     draft.meta.title = (head[titleLine]!.text + (joined ? follow : '')).replace(/\s+/g, '');
   }
 }

@@ -24,7 +24,11 @@ const KEYWORDS: Array<[RegExp, ScheduleRule['type']]> = [
  */
 export function parseTimeRequirement(raw: string, contextYear?: number): TimeRequirementResult {
   const text = normalizeText(raw).trim();
-  if (text === '') return { rule: { type: 'annual', text: '', flagged: true, source: 'document' }, warning: '时间要求为空,按"每年推进"处理' };
+  if (text === '')
+    return {
+      rule: { type: 'annual', text: '', flagged: true, source: 'document' },
+      warning: '时间要求为空,按"每年推进"处理',
+    };
   const date = /前|完成|截止|底|末|时限|\d/.test(text) ? findDateExpression(text, contextYear) : undefined;
   if (date) {
     const rule: ScheduleRule = { type: 'deadline', text, due: date.due, source: 'document' };

@@ -19,9 +19,11 @@ export interface UnitListResult {
 }
 
 /** A person: a short name with a title. */
-const PERSON = /^[\u4e00-\u9fa5]{1,4}(?:常务副市长|副市长|市长|常务副区长|副区长|区长|常务副县长|副县长|县长|副书记|书记|副秘书长|秘书长|副主任|主任|副部长|部长|同志)$/;
+const PERSON =
+  /^[\u4e00-\u9fa5]{1,4}(?:常务副市长|副市长|市长|常务副区长|副区长|区长|常务副县长|副县长|县长|副书记|书记|副秘书长|秘书长|副主任|主任|副部长|部长|同志)$/;
 /** How unit names end; a piece after a 各… phrase that ends otherwise is a fragment of that phrase. */
-const UNIT_SUFFIX = /(局|委|办|政府|中心|处|院|所|会|队|部|室|站|馆|公司|集团|街道|镇|乡|分局|办事处|党组|工委|党委|法院|检察院|银行|学校|医院)$/;
+const UNIT_SUFFIX =
+  /(局|委|办|政府|中心|处|院|所|会|队|部|室|站|馆|公司|集团|街道|镇|乡|分局|办事处|党组|工委|党委|法院|检察院|银行|学校|医院)$/;
 
 const LEAD_MARK = /^[△▲]\s*/;
 const LEAD_SUFFIX = /\((牵头|牵头单位)\)$/;
@@ -60,15 +62,17 @@ export function splitUnitNames(text: string, compoundNames: readonly string[]): 
     } else current += ch;
   }
   parts.push(current);
-  return parts
-    .map((p) => p.replace(/\uE000(\d+)\uE001/g, (_, i: string) => held[Number(i)] ?? '').replace(/\s+/g, ''))
-    // end punctuation never belongs to a name; 等 closes an enumeration
-    .map((p) => p.replace(/[。.,;:、]+$/, '').replace(/等$/, ''))
-    .filter((p) => p !== '' && p !== '△' && p !== '▲')
-    .map((p) => {
-      const marked = LEAD_MARK.test(p) || LEAD_SUFFIX.test(p);
-      return { name: p.replace(LEAD_MARK, '').replace(LEAD_SUFFIX, ''), marked };
-    });
+  return (
+    parts
+      .map((p) => p.replace(/\uE000(\d+)\uE001/g, (_, i: string) => held[Number(i)] ?? '').replace(/\s+/g, ''))
+      // end punctuation never belongs to a name; 等 closes an enumeration
+      .map((p) => p.replace(/[。.,;:、]+$/, '').replace(/等$/, ''))
+      .filter((p) => p !== '' && p !== '△' && p !== '▲')
+      .map((p) => {
+        const marked = LEAD_MARK.test(p) || LEAD_SUFFIX.test(p);
+        return { name: p.replace(LEAD_MARK, '').replace(LEAD_SUFFIX, ''), marked };
+      })
+  );
 }
 
 export type RoleRule =
@@ -127,7 +131,15 @@ function mergeGroupFragments(names: readonly ParsedUnitName[], resolver: UnitRes
   const out: ParsedUnitName[] = [];
   for (const n of names) {
     const prev = out.at(-1);
-    if (prev && /^各/.test(prev.name) && !resolver.resolve(prev.name) && !resolver.resolve(n.name) && !UNIT_SUFFIX.test(n.name) && !n.marked && n.name.length <= 8) {
+    if (
+      prev &&
+      /^各/.test(prev.name) &&
+      !resolver.resolve(prev.name) &&
+      !resolver.resolve(n.name) &&
+      !UNIT_SUFFIX.test(n.name) &&
+      !n.marked &&
+      n.name.length <= 8
+    ) {
       prev.name = `${prev.name}、${n.name}`;
       continue;
     }

@@ -17,10 +17,12 @@ export async function parsePlanXlsx(content: Uint8Array): Promise<DraftPlan> {
     const rows: Array<{ no: number; cells: string[] }> = [];
     sheet.eachRow({ includeEmpty: false }, (row, no) => {
       const cells: string[] = [];
-      for (let c = 1; c <= Math.max(row.cellCount, sheet.columnCount); c += 1) cells.push(normalizeText(cellText(row.getCell(c))).trim());
+      for (let c = 1; c <= Math.max(row.cellCount, sheet.columnCount); c += 1)
+        cells.push(normalizeText(cellText(row.getCell(c))).trim());
       rows.push({ no, cells });
     });
-    if (rows.length > 0) addTable(draft, { kind: 'table', line: rows[0]!.no, rows: rows.map((r) => ({ line: r.no, cells: r.cells })) });
+    if (rows.length > 0)
+      addTable(draft, { kind: 'table', line: rows[0]!.no, rows: rows.map((r) => ({ line: r.no, cells: r.cells })) });
   }
   return draft;
 }

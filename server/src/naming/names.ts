@@ -3,8 +3,20 @@
  * style becomes ( ), colons and commas become their half-width forms. Chinese 、 and quotes stay.
  */
 const BRACKETS: Record<string, string> = {
-  '〔': '(', '〕': ')', '【': '(', '】': ')', '［': '(', '］': ')', '[': '(', ']': ')', '〈': '(', '〉': ')',
-  '﹙': '(', '﹚': ')', '｟': '(', '｠': ')',
+  '〔': '(',
+  '〕': ')',
+  '【': '(',
+  '】': ')',
+  '［': '(',
+  '］': ')',
+  '[': '(',
+  ']': ')',
+  '〈': '(',
+  '〉': ')',
+  '﹙': '(',
+  '﹚': ')',
+  '｟': '(',
+  '｠': ')',
 };
 
 export function normalizeText(text: string): string {
@@ -27,7 +39,20 @@ export function nameKey(name: string): string {
 
 /** Chinese numerals up to 99 (一 … 九十九), as used in headings like (十一). */
 export function chineseNumeral(text: string): number | undefined {
-  const digits: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+  const digits: Record<string, number> = {
+    零: 0,
+    〇: 0,
+    一: 1,
+    二: 2,
+    两: 2,
+    三: 3,
+    四: 4,
+    五: 5,
+    六: 6,
+    七: 7,
+    八: 8,
+    九: 9,
+  };
   if (!/^[零〇一二两三四五六七八九十]+$/.test(text)) return undefined;
   if (!text.includes('十')) return text.length === 1 ? digits[text] : undefined;
   const [tens, ones] = text.split('十') as [string, string];

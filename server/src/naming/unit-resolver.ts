@@ -55,7 +55,15 @@ export class UnitResolver {
 
   /** Registers an unknown group phrase (各园区、平台) as one group to be designated, never as fragment units. */
   addProvisionalGroup(name: string): UnitGroup {
-    const group: UnitGroup = { id: `xg-${createHash('sha256').update(nameKey(name)).digest('hex').slice(0, 10)}`, name, aliases: [], expandable: false, memberKinds: [], memberIds: [], note: '导入时未能识别的单位组,请督考办明确责任单位' };
+    const group: UnitGroup = {
+      id: `xg-${createHash('sha256').update(nameKey(name)).digest('hex').slice(0, 10)}`,
+      name,
+      aliases: [],
+      expandable: false,
+      memberKinds: [],
+      memberIds: [],
+      note: '导入时未能识别的单位组,请督考办明确责任单位',
+    };
     this.provisionalGroups.push(group);
     this.add(name, { type: 'group', group });
     return group;

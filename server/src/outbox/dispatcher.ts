@@ -23,12 +23,27 @@ export interface DispatcherOptions {
   keepDoneMs: number;
 }
 
-export const DEFAULT_DISPATCHER: DispatcherOptions = { maxAttempts: 8, baseDelayMs: 60_000, maxDelayMs: 2 * 3600_000, batch: 200, concurrency: 4, recordEvery: 25, checkAfterMs: 10 * 60_000, keepDoneMs: 7 * 86_400_000 };
+export const DEFAULT_DISPATCHER: DispatcherOptions = {
+  maxAttempts: 8,
+  baseDelayMs: 60_000,
+  maxDelayMs: 2 * 3600_000,
+  batch: 200,
+  concurrency: 4,
+  recordEvery: 25,
+  checkAfterMs: 10 * 60_000,
+  keepDoneMs: 7 * 86_400_000,
+};
 
-type Outcome = { result: Record<string, unknown>; events: NewLedgerEvent[]; follow?: OutboxRow[]; apply?: (d: State) => void };
+type Outcome = {
+  result: Record<string, unknown>;
+  events: NewLedgerEvent[];
+  follow?: OutboxRow[];
+  apply?: (d: State) => void;
+};
 
 const system = { type: 'scheduler' as const, name: '督办通提醒' };
-const covers = (t: State['todos'][string]): { obligationIds?: string[] } => (t.obligationIds.length > 1 ? { obligationIds: t.obligationIds } : {});
+const covers = (t: State['todos'][string]): { obligationIds?: string[] } =>
+  t.obligationIds.length > 1 ? { obligationIds: t.obligationIds } : {};
 
 /**
  * Sends what the outbox holds through the Channel. Claims rows in one state write, sends, then
@@ -59,7 +74,14 @@ export class Dispatcher {
     if (stale.length === 0) return { reset: 0, expired: 0 };
     const expired = stale.filter((r) => r.kind === 'notice' && r.date < today);
     await this.store.transact((d, tx) => {
-      for (const r of expired) tx.append({ type: 'reminder.abandoned', actor: system, subject: { type: 'outbox', id: r.key }, channel: 'scheduler' as const, payload: { reason: '发送中断,且已过当天,不再补发', date: r.date, personId: r.personId } });
+      for (const r of expired)
+        tx.append({
+          type: 'reminder.abandoned',
+          actor: system,
+          subject: { type: 'outbox', id: r.key },
+          channel: 'scheduler' as const,
+          payload: { reason: '发送中断,且已过当天,不再补发', date: r.date, personId: r.personId },
+        });
       for (const r of d.outbox) {
         if (r.status !== 'claimed') continue;
         if (r.kind === 'notice' && r.date < today) {
@@ -107,7 +129,11 @@ export class Dispatcher {
       this.progress.done += group.length;
     };
     const worker = async (): Promise<void> => {
-      for (let row = !this.stopping ? queue.shift() : undefined; row; row = !this.stopping ? queue.shift() : undefined) {
+      for (
+        let row = !this.stopping ? queue.shift() : undefined;
+        row;
+        row = !this.stopping ? queue.shift() : undefined
+      ) {
         try {
           done.push({ row, outcome: await this.send(row, now) });
         } catch (error) {
@@ -141,7 +167,11 @@ export class Dispatcher {
   }
 
   /** Records a group of results: one ledger append and one state write for all of them. */
-  private async record(group: Array<{ row: OutboxRow; outcome?: Outcome; error?: unknown }>, now: Date, stats: { sent: number; retried: number; failed: number; expired: number }): Promise<void> {
+  private async record(
+    group: Array<{ row: OutboxRow; outcome?: Outcome; error?: unknown }>,
+    now: Date,
+    stats: { sent: number; retried: number; failed: number; expired: number },
+  ): Promise<void> {
     const nowIso = now.toISOString();
     const events: NewLedgerEvent[] = [];
     const failures = new Map<string, { message: string; giveUp: boolean; delay: number }>();
@@ -152,14 +182,27 @@ export class Dispatcher {
         continue;
       }
       const retryable = error instanceof ChannelError ? error.retryable : false;
-      const message = error instanceof Error ? `${error instanceof ChannelError ? `${error.code}: ` : ''}${error.message}` : String(error);
+      const message =
+        error instanceof Error
+          ? `${error instanceof ChannelError ? `${error.code}: ` : ''}${error.message}`
+          : String(error);
       const giveUp = !retryable || row.attempts >= this.o.maxAttempts;
       if (giveUp) {
-        events.push({ type: 'reminder.failed', actor: system, subject: { type: 'outbox', id: row.key }, channel: 'scheduler', payload: { kind: row.kind, personId: row.personId, attempts: row.attempts, error: message } });
+        events.push({
+          type: 'reminder.failed',
+          actor: system,
+          subject: { type: 'outbox', id: row.key },
+          channel: 'scheduler',
+          payload: { kind: row.kind, personId: row.personId, attempts: row.attempts, error: message },
+        });
         this.log.warn(`发送失败,已放弃:${row.key}:${message}`);
         stats.failed += 1;
       } else stats.retried += 1;
-      failures.set(row.key, { message, giveUp, delay: Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (row.attempts - 1)) });
+      failures.set(row.key, {
+        message,
+        giveUp,
+        delay: Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (row.attempts - 1)),
+      });
     }
     await this.store.transact((d, tx) => {
       for (const e of events) tx.append(e);
@@ -213,19 +256,61 @@ export class Dispatcher {
       });
       return {
         result: { taskId },
-        events: [{ type: 'reminder.sent', actor: system, subject, channel: 'scheduler', payload: { personId: row.personId, userId: p.userId, date: row.date, kind: p.kind, level: p.level, taskId, obligations: p.obligations, tasks: p.tasks } }],
+        events: [
+          {
+            type: 'reminder.sent',
+            actor: system,
+            subject,
+            channel: 'scheduler',
+            payload: {
+              personId: row.personId,
+              userId: p.userId,
+              date: row.date,
+              kind: p.kind,
+              level: p.level,
+              taskId,
+              obligations: p.obligations,
+              tasks: p.tasks,
+            },
+          },
+        ],
         // second check at 17:00 that day: read state, still inside getsendresult's 24-hour window
-        follow: [check(1, this.o.checkAfterMs), check(2, Math.max(2 * this.o.checkAfterMs, Date.parse(`${row.date}T17:00:00+08:00`) - now.getTime()))],
+        follow: [
+          check(1, this.o.checkAfterMs),
+          check(2, Math.max(2 * this.o.checkAfterMs, Date.parse(`${row.date}T17:00:00+08:00`) - now.getTime())),
+        ],
       };
     }
     if (row.kind === 'deliveryCheck') {
       const p = row.payload;
       const report = await this.channel.checkNotice(p.taskId);
       const mine = report.recipients.find((r) => r.userId === p.userId);
-      const status = !mine ? 'accepted' : mine.status === 'read' ? 'read' : mine.status === 'unread' ? 'delivered' : mine.code === '143106' ? 'duplicate' : 'failed';
+      const status = !mine
+        ? 'accepted'
+        : mine.status === 'read'
+          ? 'read'
+          : mine.status === 'unread'
+            ? 'delivered'
+            : mine.code === '143106'
+              ? 'duplicate'
+              : 'failed';
       return {
         result: { status, ...(mine?.code ? { code: mine.code } : {}) },
-        events: [{ type: 'reminder.delivery', actor: system, subject: { type: 'outbox', id: p.noticeKey }, channel: 'scheduler', payload: { userId: p.userId, taskId: p.taskId, status, ...(mine?.code ? { code: mine.code } : {}), check: p.check } }],
+        events: [
+          {
+            type: 'reminder.delivery',
+            actor: system,
+            subject: { type: 'outbox', id: p.noticeKey },
+            channel: 'scheduler',
+            payload: {
+              userId: p.userId,
+              taskId: p.taskId,
+              status,
+              ...(mine?.code ? { code: mine.code } : {}),
+              check: p.check,
+            },
+          },
+        ],
       };
     }
     const todoKey = row.payload.todoKey;
@@ -244,7 +329,15 @@ export class Dispatcher {
       });
       return {
         result: { todoId },
-        events: [{ type: 'todo.created', actor: system, subject: { type: 'obligation', id: todo.obligationIds[0]! }, channel: 'scheduler', payload: { personId: todo.personId, todoId, ...covers(todo) } }],
+        events: [
+          {
+            type: 'todo.created',
+            actor: system,
+            subject: { type: 'obligation', id: todo.obligationIds[0]! },
+            channel: 'scheduler',
+            payload: { personId: todo.personId, todoId, ...covers(todo) },
+          },
+        ],
         apply: (d) => {
           const t = d.todos[todoKey];
           if (t) t.todoId = todoId;
@@ -254,12 +347,24 @@ export class Dispatcher {
     // todoComplete
     if (!todo || todo.done) return { result: { skipped: true }, events: [] };
     if (!todo.todoId) {
-      return { result: { skipped: true, reason: '待办尚未创建' }, events: [], apply: (d) => void (d.todos[todoKey] && (d.todos[todoKey].done = true)) };
+      return {
+        result: { skipped: true, reason: '待办尚未创建' },
+        events: [],
+        apply: (d) => void (d.todos[todoKey] && (d.todos[todoKey].done = true)),
+      };
     }
     await this.channel.completeTodo(todo.unionId, todo.todoId);
     return {
       result: { todoId: todo.todoId },
-      events: [{ type: 'todo.completed', actor: system, subject: { type: 'obligation', id: todo.obligationIds[0]! }, channel: 'scheduler', payload: { personId: todo.personId, todoId: todo.todoId, ...covers(todo) } }],
+      events: [
+        {
+          type: 'todo.completed',
+          actor: system,
+          subject: { type: 'obligation', id: todo.obligationIds[0]! },
+          channel: 'scheduler',
+          payload: { personId: todo.personId, todoId: todo.todoId, ...covers(todo) },
+        },
+      ],
       apply: (d) => {
         const t = d.todos[todoKey];
         if (t) t.done = true;

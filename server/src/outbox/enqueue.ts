@@ -6,8 +6,25 @@ import type { OutboxRow } from './outbox-row.js';
 
 type Of<K extends OutboxRow['kind']> = Extract<OutboxRow, { kind: K }>;
 
-function row<K extends OutboxRow['kind']>(key: string, kind: K, date: string, at: Date, payload: Of<K>['payload'], personId?: string): OutboxRow {
-  return { key, kind, date, ...(personId ? { personId } : {}), payload, status: 'pending', attempts: 0, runAt: at.toISOString(), createdAt: at.toISOString() } as OutboxRow;
+function row<K extends OutboxRow['kind']>(
+  key: string,
+  kind: K,
+  date: string,
+  at: Date,
+  payload: Of<K>['payload'],
+  personId?: string,
+): OutboxRow {
+  return {
+    key,
+    kind,
+    date,
+    ...(personId ? { personId } : {}),
+    payload,
+    status: 'pending',
+    attempts: 0,
+    runAt: at.toISOString(),
+    createdAt: at.toISOString(),
+  } as OutboxRow;
 }
 
 /**
@@ -17,21 +34,39 @@ function row<K extends OutboxRow['kind']>(key: string, kind: K, date: string, at
  */
 export { row as outboxRow };
 
-export function enqueuePlan(draft: State, plan: PlanResult, policy: ReminderPolicy, publicUrl: string, at: Date): number {
+export function enqueuePlan(
+  draft: State,
+  plan: PlanResult,
+  policy: ReminderPolicy,
+  publicUrl: string,
+  at: Date,
+): number {
   const keys = new Set(draft.outbox.map((r) => r.key));
   let added = 0;
   for (const r of plan.reminders) {
     if (keys.has(r.key)) continue;
     draft.outbox.push(
-      row(r.key, 'notice', r.date, at, {
-        userId: r.userId,
-        kind: r.kind,
-        as: r.as,
-        level: r.level,
-        message: digestMessage(r, publicUrl, policy.digest.maxItems, { overdueAtLeast: r.as === 'supervisor' ? policy.escalation.supervisorAfterOverdueWorkingDays : policy.escalation.leaderAfterOverdueWorkingDays }) as unknown as Record<string, unknown>,
-        obligations: r.items.map((i) => i.obligationId),
-        tasks: [...new Set(r.items.map((i) => i.taskId))],
-      }, r.personId),
+      row(
+        r.key,
+        'notice',
+        r.date,
+        at,
+        {
+          userId: r.userId,
+          kind: r.kind,
+          as: r.as,
+          level: r.level,
+          message: digestMessage(r, publicUrl, policy.digest.maxItems, {
+            overdueAtLeast:
+              r.as === 'supervisor'
+                ? policy.escalation.supervisorAfterOverdueWorkingDays
+                : policy.escalation.leaderAfterOverdueWorkingDays,
+          }) as unknown as Record<string, unknown>,
+          obligations: r.items.map((i) => i.obligationId),
+          tasks: [...new Set(r.items.map((i) => i.taskId))],
+        },
+        r.personId,
+      ),
     );
     keys.add(r.key);
     added += 1;
@@ -41,7 +76,23 @@ export function enqueuePlan(draft: State, plan: PlanResult, policy: ReminderPoli
     if (keys.has(key) || draft.todos[t.key]) continue;
     draft.todos[t.key] = { obligationIds: t.obligationIds, personId: t.personId, unionId: t.unionId, done: false };
     const url = `${publicUrl}/app/${t.taskId ? `#/tasks/${encodeURIComponent(t.taskId)}` : '#/my'}`;
-    draft.outbox.push(row(key, 'todoCreate', plan.date, at, { todoKey: t.key, subject: t.subject, ...(t.description ? { description: t.description } : {}), due: t.due, ...(t.taskId ? { taskId: t.taskId } : {}), url }, t.personId));
+    draft.outbox.push(
+      row(
+        key,
+        'todoCreate',
+        plan.date,
+        at,
+        {
+          todoKey: t.key,
+          subject: t.subject,
+          ...(t.description ? { description: t.description } : {}),
+          due: t.due,
+          ...(t.taskId ? { taskId: t.taskId } : {}),
+          url,
+        },
+        t.personId,
+      ),
+    );
     keys.add(key);
     added += 1;
   }

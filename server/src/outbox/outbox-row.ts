@@ -29,9 +29,21 @@ export const NoticePayload = z.object({
   obligations: z.array(z.string()).optional(),
   tasks: z.array(z.string()).optional(),
 });
-export const TodoCreatePayload = z.object({ todoKey: z.string(), subject: z.string(), description: z.string().optional(), due: IsoDate, taskId: z.string().optional(), url: z.string() });
+export const TodoCreatePayload = z.object({
+  todoKey: z.string(),
+  subject: z.string(),
+  description: z.string().optional(),
+  due: IsoDate,
+  taskId: z.string().optional(),
+  url: z.string(),
+});
 export const TodoCompletePayload = z.object({ todoKey: z.string() });
-export const DeliveryCheckPayload = z.object({ noticeKey: z.string(), taskId: z.string(), userId: z.string(), check: z.number().int() });
+export const DeliveryCheckPayload = z.object({
+  noticeKey: z.string(),
+  taskId: z.string(),
+  userId: z.string(),
+  check: z.number().int(),
+});
 
 /**
  * One thing to send, stored in the state document: a union by kind, each with its own payload.

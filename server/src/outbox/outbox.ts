@@ -23,17 +23,51 @@ export function completeTodosInDraft(draft: State, obligationId: string, at: Dat
 
 /** Withdraws the 待办 completions not sent yet for an obligation that opened again (签收 undone, report refiled). */
 export function withdrawTodoCompletionsInDraft(draft: State, obligationId: string): void {
-  const affected = new Set(Object.entries(draft.todos).filter(([, t]) => t.obligationIds.includes(obligationId)).map(([k]) => k));
-  draft.outbox = draft.outbox.filter((r) => !(r.kind === 'todoComplete' && r.status === 'pending' && affected.has(r.payload.todoKey)));
+  const affected = new Set(
+    Object.entries(draft.todos)
+      .filter(([, t]) => t.obligationIds.includes(obligationId))
+      .map(([k]) => k),
+  );
+  draft.outbox = draft.outbox.filter(
+    (r) => !(r.kind === 'todoComplete' && r.status === 'pending' && affected.has(r.payload.todoKey)),
+  );
 }
 
 /**
  * A work notification to one person now (a decision of the 督考办, a 催办), keyed so that the same
  * notice is never enqueued twice. Not a digest: it goes out at the dispatcher's next run.
  */
-export function noticeInDraft(draft: State, n: { key: string; personId: string; userId: string; kind: 'decision' | 'urge' | 'weekly'; message: OutboundMessage; tasks: string[]; obligations: string[]; date: string }, at: Date): boolean {
+export function noticeInDraft(
+  draft: State,
+  n: {
+    key: string;
+    personId: string;
+    userId: string;
+    kind: 'decision' | 'urge' | 'weekly';
+    message: OutboundMessage;
+    tasks: string[];
+    obligations: string[];
+    date: string;
+  },
+  at: Date,
+): boolean {
   if (draft.outbox.some((r) => r.key === n.key)) return false;
-  draft.outbox.push(outboxRow(n.key, 'notice', n.date, at, { userId: n.userId, kind: n.kind, message: n.message as unknown as Record<string, unknown>, obligations: n.obligations, tasks: n.tasks }, n.personId));
+  draft.outbox.push(
+    outboxRow(
+      n.key,
+      'notice',
+      n.date,
+      at,
+      {
+        userId: n.userId,
+        kind: n.kind,
+        message: n.message as unknown as Record<string, unknown>,
+        obligations: n.obligations,
+        tasks: n.tasks,
+      },
+      n.personId,
+    ),
+  );
   return true;
 }
 
@@ -42,7 +76,8 @@ export function lastNoticeTasks(state: Readonly<State>, personId: string, since:
   const after = since.toISOString();
   let last: Extract<State['outbox'][number], { kind: 'notice' }> | undefined;
   for (const r of state.outbox) {
-    if (r.kind !== 'notice' || r.personId !== personId || r.status !== 'sent' || !r.doneAt || r.doneAt < after) continue;
+    if (r.kind !== 'notice' || r.personId !== personId || r.status !== 'sent' || !r.doneAt || r.doneAt < after)
+      continue;
     if (!last || r.doneAt > last.doneAt!) last = r;
   }
   return last?.payload.tasks ?? [];

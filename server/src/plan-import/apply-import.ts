@@ -33,13 +33,18 @@ function planRecords(state: Readonly<State>, planId: string): string {
 export function checkApplySafety(before: Readonly<State>, result: ImportResult, force: boolean): void {
   if (force) return;
   if (result.tasks.length === 0) {
-    throw new ImportError('IMPORT_EMPTY', '文件里没有识别到任何任务,不会写入(以免清空计划)。请检查文件格式;确需如此,加 --force');
+    throw new ImportError(
+      'IMPORT_EMPTY',
+      '文件里没有识别到任何任务,不会写入(以免清空计划)。请检查文件格式;确需如此,加 --force',
+    );
   }
   const existing = before.tasks.filter((t) => t.planId === result.plan.id);
   const kept = new Set(result.tasks.map((t) => t.id));
   const dropped = existing.filter((t) => !kept.has(t.id));
   if (existing.length > 0 && dropped.length > existing.length / 2) {
-    const names = dropped.slice(0, 10).map((t) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number} ${t.title.slice(0, 20)}`);
+    const names = dropped
+      .slice(0, 10)
+      .map((t) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number} ${t.title.slice(0, 20)}`);
     throw new ImportError(
       'IMPORT_DROPS_TASKS',
       `新文件会让计划 ${result.plan.id} 失去 ${dropped.length}/${existing.length} 项任务(${names.join(';')}${dropped.length > 10 ? ' 等' : ''}),不会写入。请确认导入的是同一份计划的完整版本;确需替换,加 --force`,
@@ -61,7 +66,13 @@ export interface ApplyImportOptions {
   activate?: boolean;
 }
 
-export async function applyImport(store: Store, result: ImportResult, actor: Actor, at: Date, options: ApplyImportOptions = {}): Promise<ApplyImportResult> {
+export async function applyImport(
+  store: Store,
+  result: ImportResult,
+  actor: Actor,
+  at: Date,
+  options: ApplyImportOptions = {},
+): Promise<ApplyImportResult> {
   const planId = result.plan.id;
   const next = (draft: State): void => {
     const keep = <T extends { planId: string }>(items: T[]): T[] => items.filter((i) => i.planId !== planId);
@@ -83,7 +94,13 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
   State.parse(preview); // never write a state that would not load
   const newUnits = result.provisionalUnits.filter((u) => !before.units.some((b) => b.id === u.id));
   const newGroups = result.provisionalGroups.filter((g) => !before.groups.some((b) => b.id === g.id));
-  if (planRecords(before, planId) === planRecords(preview, planId) && newUnits.length === 0 && newGroups.length === 0 && before.activePlanId !== null && before.activePlanId === preview.activePlanId) {
+  if (
+    planRecords(before, planId) === planRecords(preview, planId) &&
+    newUnits.length === 0 &&
+    newGroups.length === 0 &&
+    before.activePlanId !== null &&
+    before.activePlanId === preview.activePlanId
+  ) {
     return { changed: false };
   }
   const event: NewLedgerEvent = {
@@ -102,13 +119,21 @@ export async function applyImport(store: Store, result: ImportResult, actor: Act
       ...(newGroups.length ? { provisionalGroups: newGroups.map((g) => g.name) } : {}),
     },
   };
-  const { events: [recorded] } = await store.transact((draft, tx) => {
+  const {
+    events: [recorded],
+  } = await store.transact((draft, tx) => {
     tx.append(event);
     next(draft);
     const previous = draft.imports.find((i) => i.planId === planId);
     draft.imports = [
       ...draft.imports.filter((i) => i.planId !== planId),
-      { planId, sha256: result.plan.source.sha256, at: at.toISOString(), sourceName: result.plan.source.name, firstAt: previous?.firstAt ?? previous?.at ?? at.toISOString() },
+      {
+        planId,
+        sha256: result.plan.source.sha256,
+        at: at.toISOString(),
+        sourceName: result.plan.source.name,
+        firstAt: previous?.firstAt ?? previous?.at ?? at.toISOString(),
+      },
     ];
   });
   return { changed: true, event: recorded! };

@@ -19,79 +19,230 @@ import type { evidenceChecker } from './evidence-of.js';
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
 
 /** The year-end 考评: the ranking, a unit's lines, the 督考办's steps, appeals and adjustments. */
-export function assessmentRoutes(deps: Deps, o: { calendar: WorkCalendar; policy: ReminderPolicy; rules: AssessmentRules; evidence?: ReturnType<typeof evidenceChecker> }): FastifyPluginAsync {
+export function assessmentRoutes(
+  deps: Deps,
+  o: {
+    calendar: WorkCalendar;
+    policy: ReminderPolicy;
+    rules: AssessmentRules;
+    evidence?: ReturnType<typeof evidenceChecker>;
+  },
+): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
-    const a = new Assessments({ store: deps.store, book: { calendar: o.calendar, policy: o.policy }, rules: o.rules, publicUrl: deps.config.publicUrl });
+    const a = new Assessments({
+      store: deps.store,
+      book: { calendar: o.calendar, policy: o.policy },
+      rules: o.rules,
+      publicUrl: deps.config.publicUrl,
+    });
     const today = () => shanghaiDate(deps.clock.now());
     const actor = (v: Viewer) => ({ type: 'person' as const, id: v.person.id, name: v.person.name });
 
-    app.get(api.assessment.path, { config: can('assessment.read'), schema: { tags: ['考评'], summary: '年度考评:规则(文字)、各单位得分和排名', params: api.assessment.params, response: { 200: api.assessment.response, ...errors } } }, async (req) => {
-      const v = viewerOf(req);
-      const view = await a.view(req.params.year);
-      // a draft is the 督考办's working copy: units see the ranking once it is published
-      if (!v.readsAll && view.status === 'draft') return { ...view, status: 'none' as const, scores: [], appeals: { pending: 0, accepted: 0, rejected: 0 }, pendingAppeals: [] };
-      // other units' appeals are theirs
-      return v.readsAll ? view : { ...view, pendingAppeals: view.pendingAppeals.filter((x) => v.unitIds.has(x.unitId)) };
-    });
-    app.get(api.unitAssessment.path, { config: can('assessment.read'), schema: { tags: ['考评'], summary: '单位得分明细:每一分的来由', params: api.unitAssessment.params, response: { 200: api.unitAssessment.response, ...errors } } }, async (req) =>
-      a.unit(viewerOf(req), req.params.year, req.params.unitId, today()),
+    app.get(
+      api.assessment.path,
+      {
+        config: can('assessment.read'),
+        schema: {
+          tags: ['考评'],
+          summary: '年度考评:规则(文字)、各单位得分和排名',
+          params: api.assessment.params,
+          response: { 200: api.assessment.response, ...errors },
+        },
+      },
+      async (req) => {
+        const v = viewerOf(req);
+        const view = await a.view(req.params.year);
+        // a draft is the 督考办's working copy: units see the ranking once it is published
+        if (!v.readsAll && view.status === 'draft')
+          return {
+            ...view,
+            status: 'none' as const,
+            scores: [],
+            appeals: { pending: 0, accepted: 0, rejected: 0 },
+            pendingAppeals: [],
+          };
+        // other units' appeals are theirs
+        return v.readsAll
+          ? view
+          : { ...view, pendingAppeals: view.pendingAppeals.filter((x) => v.unitIds.has(x.unitId)) };
+      },
     );
-    app.post(api.assessmentStep.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '计算(草稿)、公布、定稿', params: api.assessmentStep.params, response: { 200: api.assessmentStep.response, ...errors } } }, async (req) => {
-      const v = actor(viewerOf(req));
-      if (req.params.step === 'compute') return a.compute(v, req.params.year);
-      if (req.params.step === 'publish') return a.publish(v, req.params.year);
-      return a.finalize(v, req.params.year);
-    });
-    app.post(api.appeal.path, { config: can('unit.act'), schema: { tags: ['考评'], summary: '对本单位的一个事项申诉(每个事项一次,可附佐证材料)', params: api.appeal.params, body: api.appeal.body, response: { 200: api.appeal.response, ...errors } } }, async (req) => {
-      const v = viewerOf(req);
-      const assignment = deps.store.state.get().assignments.find((x) => x.id === req.body.obligationId.split(':')[0]);
-      const taskId = assignment?.taskId ?? '';
-      const evidence = o.evidence ? await o.evidence(v, taskId, req.body.evidence) : [];
-      return a.appeal(v, req.params.year, { obligationId: req.body.obligationId, reason: req.body.reason, evidence });
-    });
-    app.post(api.decideAppeal.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '采纳或驳回申诉', params: api.decideAppeal.params, body: api.decideAppeal.body, response: { 200: api.decideAppeal.response, ...errors } } }, async (req) =>
-      a.decideAppeal(actor(viewerOf(req)), req.params.year, req.params.id, req.params.decision === 'accept', req.body),
+    app.get(
+      api.unitAssessment.path,
+      {
+        config: can('assessment.read'),
+        schema: {
+          tags: ['考评'],
+          summary: '单位得分明细:每一分的来由',
+          params: api.unitAssessment.params,
+          response: { 200: api.unitAssessment.response, ...errors },
+        },
+      },
+      async (req) => a.unit(viewerOf(req), req.params.year, req.params.unitId, today()),
     );
-    app.get(api.exportLedger.path, { config: can('export.ledger'), schema: { tags: ['考评'], summary: '导出年度台账(Excel:总表、一事一档、一单位一档);单位导出本单位的', querystring: api.exportLedger.query } }, async (req, reply) => {
-      const v = viewerOf(req);
-      const year = req.query.year;
-      const state = deps.store.state.get();
-      const current = Number(today().slice(0, 4));
-      if (year !== current && year !== current - 1) throw new AppError('VALIDATION_FAILED', 400, `可导出 ${current - 1} 年和 ${current} 年的台账;更早的年度请用 npm run export 从数据目录导出`);
-      if (req.query.unitId && !v.readsAll && !v.unitIds.has(req.query.unitId)) throw new AppError('FORBIDDEN', 403, '只能导出本单位的台账');
-      if (req.query.unitId && !state.units.some((u) => u.id === req.query.unitId)) throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.query.unitId} 的单位`);
-      const scope = req.query.unitId ? new Set([req.query.unitId]) : v.readsAll ? undefined : v.unitIds;
-      const scores = await a.scoreMaps(year, state);
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`督办台账-${year}${scope ? `-${[...scope].join('-')}` : ''}.xlsx`)}`,
-        'cache-control': 'no-store',
-      });
-      try {
-        await writeLedgerXlsx(reply.raw, { state, ledger: deps.store.ledger, book: { calendar: o.calendar, policy: o.policy }, year, unitIds: scope, scores, district: state.directory.district, now: deps.clock.now() });
-      } catch (error) {
-        // the headers are gone: the download ends broken rather than silently short
-        deps.log.error(`台账导出失败:${(error as Error).message}`);
-        reply.raw.destroy(error as Error);
-      }
-    });
-    app.get(api.annualReport.path, { config: can('export.ledger'), schema: { tags: ['考评'], summary: '单位年度落实情况报告(可打印的网页;表格版见台账导出的 unitId)', querystring: api.annualReport.query } }, async (req, reply) => {
-      const v = viewerOf(req);
-      const { year, unitId } = req.query;
-      const state = deps.store.state.get();
-      if (!state.units.some((u) => u.id === unitId)) throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${unitId} 的单位`);
-      if (!v.readsAll && !v.unitIds.has(unitId)) throw new AppError('FORBIDDEN', 403, '只能查看本单位的年度报告');
-      // the score is in it once the unit may see it (the 督考办 sees a draft)
-      const mine = await a.unit(v, year, unitId, today(), state).catch(() => undefined);
-      const ranking = mine ? await a.view(year, state) : undefined;
-      const html = await annualReportHtml({ state, ledger: deps.store.ledger, book: { calendar: o.calendar, policy: o.policy }, year, unitId, assessment: mine && ranking ? { score: mine.score.score, rank: mine.score.rank, of: ranking.scores.length, lines: mine.lines } : undefined, now: deps.clock.now() });
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
-    });
-    app.post(api.adjust.path, { config: can('assessment.manage'), schema: { tags: ['考评'], summary: '定稿后的更正(记录理由)', params: api.adjust.params, body: api.adjust.body, response: { 200: api.adjust.response, ...errors } } }, async (req) => {
-      if (!deps.store.state.get().units.some((u) => u.id === req.body.unitId)) throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.body.unitId} 的单位`);
-      return a.adjust(actor(viewerOf(req)), req.params.year, req.body);
-    });
+    app.post(
+      api.assessmentStep.path,
+      {
+        config: can('assessment.manage'),
+        schema: {
+          tags: ['考评'],
+          summary: '计算(草稿)、公布、定稿',
+          params: api.assessmentStep.params,
+          response: { 200: api.assessmentStep.response, ...errors },
+        },
+      },
+      async (req) => {
+        const v = actor(viewerOf(req));
+        if (req.params.step === 'compute') return a.compute(v, req.params.year);
+        if (req.params.step === 'publish') return a.publish(v, req.params.year);
+        return a.finalize(v, req.params.year);
+      },
+    );
+    app.post(
+      api.appeal.path,
+      {
+        config: can('unit.act'),
+        schema: {
+          tags: ['考评'],
+          summary: '对本单位的一个事项申诉(每个事项一次,可附佐证材料)',
+          params: api.appeal.params,
+          body: api.appeal.body,
+          response: { 200: api.appeal.response, ...errors },
+        },
+      },
+      async (req) => {
+        const v = viewerOf(req);
+        const assignment = deps.store.state.get().assignments.find((x) => x.id === req.body.obligationId.split(':')[0]);
+        const taskId = assignment?.taskId ?? '';
+        const evidence = o.evidence ? await o.evidence(v, taskId, req.body.evidence) : [];
+        return a.appeal(v, req.params.year, { obligationId: req.body.obligationId, reason: req.body.reason, evidence });
+      },
+    );
+    app.post(
+      api.decideAppeal.path,
+      {
+        config: can('assessment.manage'),
+        schema: {
+          tags: ['考评'],
+          summary: '采纳或驳回申诉',
+          params: api.decideAppeal.params,
+          body: api.decideAppeal.body,
+          response: { 200: api.decideAppeal.response, ...errors },
+        },
+      },
+      async (req) =>
+        a.decideAppeal(
+          actor(viewerOf(req)),
+          req.params.year,
+          req.params.id,
+          req.params.decision === 'accept',
+          req.body,
+        ),
+    );
+    app.get(
+      api.exportLedger.path,
+      {
+        config: can('export.ledger'),
+        schema: {
+          tags: ['考评'],
+          summary: '导出年度台账(Excel:总表、一事一档、一单位一档);单位导出本单位的',
+          querystring: api.exportLedger.query,
+        },
+      },
+      async (req, reply) => {
+        const v = viewerOf(req);
+        const year = req.query.year;
+        const state = deps.store.state.get();
+        const current = Number(today().slice(0, 4));
+        if (year !== current && year !== current - 1)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            400,
+            `可导出 ${current - 1} 年和 ${current} 年的台账;更早的年度请用 npm run export 从数据目录导出`,
+          );
+        if (req.query.unitId && !v.readsAll && !v.unitIds.has(req.query.unitId))
+          throw new AppError('FORBIDDEN', 403, '只能导出本单位的台账');
+        if (req.query.unitId && !state.units.some((u) => u.id === req.query.unitId))
+          throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.query.unitId} 的单位`);
+        const scope = req.query.unitId ? new Set([req.query.unitId]) : v.readsAll ? undefined : v.unitIds;
+        const scores = await a.scoreMaps(year, state);
+        reply.hijack();
+        reply.raw.writeHead(200, {
+          'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`督办台账-${year}${scope ? `-${[...scope].join('-')}` : ''}.xlsx`)}`,
+          'cache-control': 'no-store',
+        });
+        try {
+          await writeLedgerXlsx(reply.raw, {
+            state,
+            ledger: deps.store.ledger,
+            book: { calendar: o.calendar, policy: o.policy },
+            year,
+            unitIds: scope,
+            scores,
+            district: state.directory.district,
+            now: deps.clock.now(),
+          });
+        } catch (error) {
+          // the headers are gone: the download ends broken rather than silently short
+          deps.log.error(`台账导出失败:${(error as Error).message}`);
+          reply.raw.destroy(error as Error);
+        }
+      },
+    );
+    app.get(
+      api.annualReport.path,
+      {
+        config: can('export.ledger'),
+        schema: {
+          tags: ['考评'],
+          summary: '单位年度落实情况报告(可打印的网页;表格版见台账导出的 unitId)',
+          querystring: api.annualReport.query,
+        },
+      },
+      async (req, reply) => {
+        const v = viewerOf(req);
+        const { year, unitId } = req.query;
+        const state = deps.store.state.get();
+        if (!state.units.some((u) => u.id === unitId))
+          throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${unitId} 的单位`);
+        if (!v.readsAll && !v.unitIds.has(unitId)) throw new AppError('FORBIDDEN', 403, '只能查看本单位的年度报告');
+        // the score is in it once the unit may see it (the 督考办 sees a draft)
+        const mine = await a.unit(v, year, unitId, today(), state).catch(() => undefined);
+        const ranking = mine ? await a.view(year, state) : undefined;
+        const html = await annualReportHtml({
+          state,
+          ledger: deps.store.ledger,
+          book: { calendar: o.calendar, policy: o.policy },
+          year,
+          unitId,
+          assessment:
+            mine && ranking
+              ? { score: mine.score.score, rank: mine.score.rank, of: ranking.scores.length, lines: mine.lines }
+              : undefined,
+          now: deps.clock.now(),
+        });
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+      },
+    );
+    app.post(
+      api.adjust.path,
+      {
+        config: can('assessment.manage'),
+        schema: {
+          tags: ['考评'],
+          summary: '定稿后的更正(记录理由)',
+          params: api.adjust.params,
+          body: api.adjust.body,
+          response: { 200: api.adjust.response, ...errors },
+        },
+      },
+      async (req) => {
+        if (!deps.store.state.get().units.some((u) => u.id === req.body.unitId))
+          throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.body.unitId} 的单位`);
+        return a.adjust(actor(viewerOf(req)), req.params.year, req.body);
+      },
+    );
   };
 }

@@ -43,50 +43,121 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       return { token, expiresAt: expiresAt.toISOString(), me: meView(state, viewer) };
     };
     const record = (personId: string, name: string, how: string) =>
-      deps.store.transact((_, tx) => tx.append({ type: 'session.signedIn', actor: { type: 'person', id: personId, name }, subject: { type: 'person', id: personId }, channel: 'miniapp', payload: { how } }));
+      deps.store.transact((_, tx) =>
+        tx.append({
+          type: 'session.signedIn',
+          actor: { type: 'person', id: personId, name },
+          subject: { type: 'person', id: personId },
+          channel: 'miniapp',
+          payload: { how },
+        }),
+      );
 
-    app.get(api.authConfig.path, { config: publicRoute, schema: { tags: ['登录'], summary: '登录方式(免登所需的 corpId、clientId)', response: { 200: api.authConfig.response } } }, async () => ({
-      mode: deps.config.mode,
-      corpId: o.dingtalk.corpId,
-      clientId: o.dingtalk.clientId,
-      devSignIn: local,
-    }));
+    app.get(
+      api.authConfig.path,
+      {
+        config: publicRoute,
+        schema: {
+          tags: ['登录'],
+          summary: '登录方式(免登所需的 corpId、clientId)',
+          response: { 200: api.authConfig.response },
+        },
+      },
+      async () => ({
+        mode: deps.config.mode,
+        corpId: o.dingtalk.corpId,
+        clientId: o.dingtalk.clientId,
+        devSignIn: local,
+      }),
+    );
 
-    app.post(api.authDingtalk.path, { config: publicRoute, schema: { tags: ['登录'], summary: '用钉钉免登授权码换取会话', body: api.authDingtalk.body, response: { 200: api.authDingtalk.response, ...errors } } }, async (req) => {
-      if (!deps.channel) throw new AppError('UNAVAILABLE', 503, '钉钉连接未配置,暂时无法登录');
-      perClient.take(`ip:${req.ip}`, '登录尝试太频繁,请稍后再试');
-      if (exchanging >= (o.loginQueue ?? 40)) throw new AppError('UNAVAILABLE', 503, '登录的人较多,请几秒后重试');
-      let userId: string;
-      exchanging += 1;
-      try {
-        userId = (await deps.channel.resolveAuthCode(req.body.code)).userId;
-      } catch (error) {
-        if (error instanceof ChannelError && error.code === 'AUTH_CODE_INVALID') throw new AppError('AUTH_CODE_INVALID', 401, '登录授权码已失效(5 分钟内有效、只能用一次),请重新打开督办通');
-        if (error instanceof ChannelError) throw new AppError('UNAVAILABLE', 503, `暂时无法连接钉钉完成登录,请稍后重试(${error.code})`);
-        throw error;
-      } finally {
-        exchanging -= 1;
-      }
-      const person = deps.store.state.get().people.find((p) => p.dingtalk.userId === userId);
-      if (!person) throw new AppError('FORBIDDEN', 403, '督办通人员名单中没有您的账号,请联系区督考办开通');
-      await record(person.id, person.name, 'dingtalk');
-      return session(person.id);
-    });
+    app.post(
+      api.authDingtalk.path,
+      {
+        config: publicRoute,
+        schema: {
+          tags: ['登录'],
+          summary: '用钉钉免登授权码换取会话',
+          body: api.authDingtalk.body,
+          response: { 200: api.authDingtalk.response, ...errors },
+        },
+      },
+      async (req) => {
+        if (!deps.channel) throw new AppError('UNAVAILABLE', 503, '钉钉连接未配置,暂时无法登录');
+        perClient.take(`ip:${req.ip}`, '登录尝试太频繁,请稍后再试');
+        if (exchanging >= (o.loginQueue ?? 40)) throw new AppError('UNAVAILABLE', 503, '登录的人较多,请几秒后重试');
+        let userId: string;
+        exchanging += 1;
+        try {
+          userId = (await deps.channel.resolveAuthCode(req.body.code)).userId;
+        } catch (error) {
+          if (error instanceof ChannelError && error.code === 'AUTH_CODE_INVALID')
+            throw new AppError('AUTH_CODE_INVALID', 401, '登录授权码已失效(5 分钟内有效、只能用一次),请重新打开督办通');
+          if (error instanceof ChannelError)
+            throw new AppError('UNAVAILABLE', 503, `暂时无法连接钉钉完成登录,请稍后重试(${error.code})`);
+          throw error;
+        } finally {
+          exchanging -= 1;
+        }
+        const person = deps.store.state.get().people.find((p) => p.dingtalk.userId === userId);
+        if (!person) throw new AppError('FORBIDDEN', 403, '督办通人员名单中没有您的账号,请联系区督考办开通');
+        await record(person.id, person.name, 'dingtalk');
+        return session(person.id);
+      },
+    );
 
-    app.get(api.devPeople.path, { config: publicRoute, schema: { tags: ['登录'], summary: '本地模式:可扮演的示例人员', response: { 200: api.devPeople.response, ...errors } } }, async () => {
-      if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供');
-      const s = deps.store.state.get();
-      return { items: s.people.map((p) => ({ id: p.id, name: p.name, ...(p.title ? { title: p.title } : {}), roles: p.roles, units: p.unitIds.map((id) => s.units.find((u) => u.id === id)?.name ?? id) })) };
-    });
+    app.get(
+      api.devPeople.path,
+      {
+        config: publicRoute,
+        schema: {
+          tags: ['登录'],
+          summary: '本地模式:可扮演的示例人员',
+          response: { 200: api.devPeople.response, ...errors },
+        },
+      },
+      async () => {
+        if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供');
+        const s = deps.store.state.get();
+        return {
+          items: s.people.map((p) => ({
+            id: p.id,
+            name: p.name,
+            ...(p.title ? { title: p.title } : {}),
+            roles: p.roles,
+            units: p.unitIds.map((id) => s.units.find((u) => u.id === id)?.name ?? id),
+          })),
+        };
+      },
+    );
 
-    app.post(api.devSignIn.path, { config: publicRoute, schema: { tags: ['登录'], summary: '本地模式:以示例人员身份登录', body: api.devSignIn.body, response: { 200: api.devSignIn.response, ...errors } } }, async (req) => {
-      if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供,请在政务钉钉中打开督办通');
-      const person = deps.store.state.get().people.find((p) => p.id === req.body.personId);
-      if (!person) throw new AppError('NOT_FOUND', 404, `没有编号为 ${req.body.personId} 的人员`);
-      await record(person.id, person.name, 'dev');
-      return session(person.id);
-    });
+    app.post(
+      api.devSignIn.path,
+      {
+        config: publicRoute,
+        schema: {
+          tags: ['登录'],
+          summary: '本地模式:以示例人员身份登录',
+          body: api.devSignIn.body,
+          response: { 200: api.devSignIn.response, ...errors },
+        },
+      },
+      async (req) => {
+        if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供,请在政务钉钉中打开督办通');
+        const person = deps.store.state.get().people.find((p) => p.id === req.body.personId);
+        if (!person) throw new AppError('NOT_FOUND', 404, `没有编号为 ${req.body.personId} 的人员`);
+        await record(person.id, person.name, 'dev');
+        return session(person.id);
+      },
+    );
 
-    app.get(api.me.path, { config: can('session.read'), schema: { tags: ['登录'], summary: '当前登录人', response: { 200: api.me.response, ...errors } } }, async (req) => meView(deps.store.state.get(), viewerOf(req)));
+    app.get(
+      api.me.path,
+      {
+        config: can('session.read'),
+        schema: { tags: ['登录'], summary: '当前登录人', response: { 200: api.me.response, ...errors } },
+      },
+      async (req) => meView(deps.store.state.get(), viewerOf(req)),
+    );
   };
 }

@@ -24,7 +24,16 @@ export interface EvidenceRouteOptions {
   quota?: DailyQuota;
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  413: ErrorBody,
+  415: ErrorBody,
+  429: ErrorBody,
+  503: ErrorBody,
+};
 
 /** A name a phone or PC would send; anything path-like is refused (it is never used as a path anyway). */
 function checkName(name: string): void {
@@ -41,26 +50,42 @@ function checkName(name: string): void {
  */
 export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPluginAsync {
   return async (fastify) => {
-    await fastify.register(multipart, { limits: { fileSize: MAX_EVIDENCE_BYTES, files: 3, fields: 5, parts: 10, fieldSize: 1024, headerPairs: 50 }, throwFileSizeLimit: false, preservePath: true });
+    await fastify.register(multipart, {
+      limits: { fileSize: MAX_EVIDENCE_BYTES, files: 3, fields: 5, parts: 10, fieldSize: 1024, headerPairs: 50 },
+      throwFileSizeLimit: false,
+      preservePath: true,
+    });
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     // uploads stream to disk; more than a few at once only slow each other down and hold sockets
     let uploading = 0;
     const maxUploads = o.maxConcurrentUploads ?? 8;
 
-    app.post(api.upload.path, { config: can('unit.act'), schema: { tags: ['佐证材料'], summary: '上传一个佐证材料文件(multipart,字段名 file)', consumes: ['multipart/form-data'], response: { 200: api.upload.response, ...errors } } }, async (req) => {
-      const v = viewerOf(req);
-      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件');
-      if (uploading >= maxUploads) throw new AppError('UNAVAILABLE', 503, '正在上传的文件较多,请稍后重试');
-      const unit = v.person.unitIds[0] ?? v.person.id;
-      o.quota?.check(unit);
-      o.uploads?.take(`u:${v.person.id}`, '上传太频繁,请稍后再传');
-      uploading += 1;
-      try {
-        return await receive(v, req);
-      } finally {
-        uploading -= 1;
-      }
-    });
+    app.post(
+      api.upload.path,
+      {
+        config: can('unit.act'),
+        schema: {
+          tags: ['佐证材料'],
+          summary: '上传一个佐证材料文件(multipart,字段名 file)',
+          consumes: ['multipart/form-data'],
+          response: { 200: api.upload.response, ...errors },
+        },
+      },
+      async (req) => {
+        const v = viewerOf(req);
+        if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件');
+        if (uploading >= maxUploads) throw new AppError('UNAVAILABLE', 503, '正在上传的文件较多,请稍后重试');
+        const unit = v.person.unitIds[0] ?? v.person.id;
+        o.quota?.check(unit);
+        o.uploads?.take(`u:${v.person.id}`, '上传太频繁,请稍后再传');
+        uploading += 1;
+        try {
+          return await receive(v, req);
+        } finally {
+          uploading -= 1;
+        }
+      },
+    );
 
     const receive = async (v: ReturnType<typeof viewerOf>, req: FastifyRequest) => {
       let stored: Awaited<ReturnType<EvidenceStore['putStream']>> | undefined;
@@ -78,7 +103,8 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       } catch (error) {
         if (error instanceof AppError) throw error;
         const e = error as { code?: string; message?: string };
-        if (e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FIELDS_LIMIT') throw new AppError('BAD_REQUEST', 400, '一次只能上传一个文件');
+        if (e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FIELDS_LIMIT')
+          throw new AppError('BAD_REQUEST', 400, '一次只能上传一个文件');
         throw new AppError('UPLOAD_INCOMPLETE', 400, '文件没有传完整(网络中断?),请重新上传');
       }
       if (!stored) throw new AppError('BAD_REQUEST', 400, '没有收到文件:请把文件放在表单字段 file 中');
@@ -86,37 +112,70 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       if (!stored0) o.quota?.add(v.person.unitIds[0] ?? v.person.id, meta.size);
       // "already uploaded" speaks only of the person's own files: never that someone else has this one
       const duplicate = stored0 && (await o.timeline.evidenceAccess(meta.sha256)).uploaders.has(v.person.id);
-      await deps.store.transact((_, tx) => tx.append({
-        type: 'evidence.uploaded',
-        actor: { type: 'person', id: v.person.id, name: v.person.name },
-        subject: { type: 'evidence', id: meta.sha256 },
-        channel: 'miniapp',
-        payload: { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, duplicate },
-      }));
-      return { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, kind: meta.kind, duplicate, ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind) };
+      await deps.store.transact((_, tx) =>
+        tx.append({
+          type: 'evidence.uploaded',
+          actor: { type: 'person', id: v.person.id, name: v.person.name },
+          subject: { type: 'evidence', id: meta.sha256 },
+          channel: 'miniapp',
+          payload: { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, duplicate },
+        }),
+      );
+      return {
+        sha256: meta.sha256,
+        name: meta.name,
+        mime: meta.mime,
+        size: meta.size,
+        kind: meta.kind,
+        duplicate,
+        ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind),
+      };
     };
 
-    app.get(api.evidence.path, { config: { ...signedRoute, ...can('evidence.read') }, schema: { tags: ['佐证材料'], summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)', params: api.evidence.params, querystring: api.evidence.query } }, async (req, reply) => {
-      const { sha256 } = req.params;
-      if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
-      const viewer = req.viewer ?? viewerFor(deps.store.state.get(), o.sessions.verifyFileLink(sha256, req.query));
-      const access = await o.timeline.evidenceAccess(sha256);
-      if (!access.meta) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
-      const allowed = access.uploaders.has(viewer.person.id) || [...access.tasks].some((t) => canReadTask(deps.store.state.get(), viewer, t));
-      if (!allowed) throw new AppError('FORBIDDEN', 403, '这个文件属于其他单位的任务,无权查看');
-      const thumb = req.query.thumb === '1' && evidenceKind(access.meta) === 'image' ? await o.evidence.thumbnail(sha256) : undefined;
-      if (thumb) return reply.header('content-type', 'image/jpeg').header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=86400').send(thumb);
-      // a giant stored before uploads were checked is never sent to a phone to decode
-      if (evidenceKind(access.meta) === 'image' && !(await o.evidence.servableImage(sha256))) throw new AppError('IMAGE_TOO_LARGE', 413, '图片尺寸过大,无法在手机上显示,请下载后在电脑上查看');
-      const file = await o.evidence.open(sha256);
-      return reply
-        .header('content-length', file.size)
-        .header('content-type', access.meta.mime)
-        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(access.meta.name)}`)
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, max-age=3600')
-        .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-        .send(file.stream);
-    });
+    app.get(
+      api.evidence.path,
+      {
+        config: { ...signedRoute, ...can('evidence.read') },
+        schema: {
+          tags: ['佐证材料'],
+          summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)',
+          params: api.evidence.params,
+          querystring: api.evidence.query,
+        },
+      },
+      async (req, reply) => {
+        const { sha256 } = req.params;
+        if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
+        const viewer = req.viewer ?? viewerFor(deps.store.state.get(), o.sessions.verifyFileLink(sha256, req.query));
+        const access = await o.timeline.evidenceAccess(sha256);
+        if (!access.meta) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
+        const allowed =
+          access.uploaders.has(viewer.person.id) ||
+          [...access.tasks].some((t) => canReadTask(deps.store.state.get(), viewer, t));
+        if (!allowed) throw new AppError('FORBIDDEN', 403, '这个文件属于其他单位的任务,无权查看');
+        const thumb =
+          req.query.thumb === '1' && evidenceKind(access.meta) === 'image'
+            ? await o.evidence.thumbnail(sha256)
+            : undefined;
+        if (thumb)
+          return reply
+            .header('content-type', 'image/jpeg')
+            .header('x-content-type-options', 'nosniff')
+            .header('cache-control', 'private, max-age=86400')
+            .send(thumb);
+        // a giant stored before uploads were checked is never sent to a phone to decode
+        if (evidenceKind(access.meta) === 'image' && !(await o.evidence.servableImage(sha256)))
+          throw new AppError('IMAGE_TOO_LARGE', 413, '图片尺寸过大,无法在手机上显示,请下载后在电脑上查看');
+        const file = await o.evidence.open(sha256);
+        return reply
+          .header('content-length', file.size)
+          .header('content-type', access.meta.mime)
+          .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(access.meta.name)}`)
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, max-age=3600')
+          .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+          .send(file.stream);
+      },
+    );
   };
 }

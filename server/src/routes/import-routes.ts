@@ -45,13 +45,19 @@ class Uploads {
   }
 }
 
-const directoryOf = (s: Readonly<State>): UnitDirectory => ({ district: s.directory.district, sample: s.directory.sample, units: s.units, groups: s.groups });
+const directoryOf = (s: Readonly<State>): UnitDirectory => ({
+  district: s.directory.district,
+  sample: s.directory.sample,
+  units: s.units,
+  groups: s.groups,
+});
 
 async function parse(name: string, content: Uint8Array, s: Readonly<State>): Promise<ImportResult> {
   try {
     return await importPlan({ name, content }, directoryOf(s));
   } catch (error) {
-    if (error instanceof ImportError) throw new AppError(error.code, error.code === 'IMPORT_TOO_LARGE' ? 413 : 400, error.message);
+    if (error instanceof ImportError)
+      throw new AppError(error.code, error.code === 'IMPORT_TOO_LARGE' ? 413 : 400, error.message);
     throw error;
   }
 }
@@ -79,11 +85,24 @@ export function importPreview(result: ImportResult, upload: string, s: Readonly<
       const unitViews: ImportUnit[] = t.units.map((ref) => {
         if (ref.target.type === 'unit') {
           const u = units.get(ref.target.id);
-          return { name: ref.name, role: ref.role, kind: provisional.has(ref.target.id) ? 'provisional' : 'unit', ...(u && u.name !== ref.name ? { resolvedName: u.name } : {}) };
+          return {
+            name: ref.name,
+            role: ref.role,
+            kind: provisional.has(ref.target.id) ? 'provisional' : 'unit',
+            ...(u && u.name !== ref.name ? { resolvedName: u.name } : {}),
+          };
         }
         const g = groups.get(ref.target.id);
-        const members = of.filter((a) => a.viaGroupId === ref.target.id).map((a) => units.get(a.unitId)?.name ?? a.unitId);
-        return { name: ref.name, role: ref.role, kind: g?.expandable ? 'group' : 'toDesignate', ...(g && g.name !== ref.name ? { resolvedName: g.name } : {}), ...(members.length ? { members } : {}) };
+        const members = of
+          .filter((a) => a.viaGroupId === ref.target.id)
+          .map((a) => units.get(a.unitId)?.name ?? a.unitId);
+        return {
+          name: ref.name,
+          role: ref.role,
+          kind: g?.expandable ? 'group' : 'toDesignate',
+          ...(g && g.name !== ref.name ? { resolvedName: g.name } : {}),
+          ...(members.length ? { members } : {}),
+        };
       });
       const section = result.sections.find((x) => x.id === t.sectionId);
       return {
@@ -96,9 +115,16 @@ export function importPreview(result: ImportResult, upload: string, s: Readonly<
         ...(section ? { section: `${section.label}${section.title}` } : {}),
         units: unitViews,
         reached: of.filter((a) => a.status === 'active').length,
-        time: { text: t.schedule.text, type: t.schedule.type, ...(t.schedule.due ? { due: t.schedule.due } : {}), ...(t.schedule.flagged ? { flagged: true } : {}) },
+        time: {
+          text: t.schedule.text,
+          type: t.schedule.type,
+          ...(t.schedule.due ? { due: t.schedule.due } : {}),
+          ...(t.schedule.flagged ? { flagged: true } : {}),
+        },
         leaders: t.leaders,
-        warnings: result.report.warnings.filter((w) => w.line !== undefined && lineOf.get(w.line) === t.id && taskLines.has(t.id)),
+        warnings: result.report.warnings.filter(
+          (w) => w.line !== undefined && lineOf.get(w.line) === t.id && taskLines.has(t.id),
+        ),
       };
     }),
   };
@@ -114,46 +140,95 @@ export function importRoutes(deps: Deps): FastifyPluginAsync {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const uploads = new Uploads(() => Date.now());
     // the document itself is the body (the page sends the file as is; its name in x-file-name)
-    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: MAX_BYTES }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer', bodyLimit: MAX_BYTES },
+      (_req, body, done) => done(null, body),
+    );
 
-    app.post(api.importUpload.path, { config: can('plan.import'), bodyLimit: MAX_BYTES, schema: { tags: ['督考办'], summary: '上传计划文件(.docx .pdf .xlsx .txt),查看识别结果(不写入)', response: { 200: api.importUpload.response, ...errors } } }, async (req) => {
-      const body = req.body;
-      if (!Buffer.isBuffer(body) || body.length === 0) throw new AppError('BAD_REQUEST', 400, '请选择要导入的文件(以 application/octet-stream 上传,文件名放在 x-file-name)');
-      const raw = req.headers['x-file-name'];
-      let name = '上传的文件';
-      try {
-        if (typeof raw === 'string' && raw) name = decodeURIComponent(raw).replace(/^.*[\\/]/, '').slice(0, 200);
-      } catch {
-        /* a malformed name: keep the default */
-      }
-      const content = new Uint8Array(body);
-      const result = await parse(name, content, deps.store.state.get());
-      return importPreview(result, uploads.put(name, content), deps.store.state.get());
-    });
+    app.post(
+      api.importUpload.path,
+      {
+        config: can('plan.import'),
+        bodyLimit: MAX_BYTES,
+        schema: {
+          tags: ['督考办'],
+          summary: '上传计划文件(.docx .pdf .xlsx .txt),查看识别结果(不写入)',
+          response: { 200: api.importUpload.response, ...errors },
+        },
+      },
+      async (req) => {
+        const body = req.body;
+        if (!Buffer.isBuffer(body) || body.length === 0)
+          throw new AppError(
+            'BAD_REQUEST',
+            400,
+            '请选择要导入的文件(以 application/octet-stream 上传,文件名放在 x-file-name)',
+          );
+        const raw = req.headers['x-file-name'];
+        let name = '上传的文件';
+        try {
+          if (typeof raw === 'string' && raw)
+            name = decodeURIComponent(raw)
+              .replace(/^.*[\\/]/, '')
+              .slice(0, 200);
+        } catch {
+          /* a malformed name: keep the default */
+        }
+        const content = new Uint8Array(body);
+        const result = await parse(name, content, deps.store.state.get());
+        return importPreview(result, uploads.put(name, content), deps.store.state.get());
+      },
+    );
 
-    app.post(api.importApply.path, { config: can('plan.import'), schema: { tags: ['督考办'], summary: '导入计划(可附更正:删去某项、改责任单位及角色、改时间要求)', params: api.importApply.params, body: api.importApply.body, response: { 200: api.importApply.response, ...errors } } }, async (req) => {
-      const file = uploads.get(req.params.id);
-      if (!file) throw new AppError('IMPORT_UPLOAD_EXPIRED', 404, '上传的文件已过期(超过 1 小时或服务已重启),请重新上传');
-      const s = deps.store.state.get();
-      let result = await parse(file.name, file.content, s);
-      try {
-        result = applyCorrections(result, req.body.corrections, directoryOf(s));
-        checkApplySafety(s, result, false);
-      } catch (error) {
-        if (error instanceof ImportError) throw new AppError(error.code, 409, error.message.replace(/;确需[^。]*$|。请检查文件格式;确需如此,加 --force$/, '。'));
-        throw error;
-      }
-      const v = viewerOf(req);
-      const outcome = await applyImport(deps.store, result, { type: 'person', id: v.person.id, name: v.person.name }, deps.clock.now(), { channel: 'miniapp', corrections: req.body.corrections, activate: req.body.activate });
-      uploads.drop(req.params.id);
-      return {
-        changed: outcome.changed,
-        planId: result.plan.id,
-        tasks: result.tasks.length,
-        assignments: result.assignments.length,
-        corrections: req.body.corrections.length,
-        active: deps.store.state.get().activePlanId === result.plan.id,
-      };
-    });
+    app.post(
+      api.importApply.path,
+      {
+        config: can('plan.import'),
+        schema: {
+          tags: ['督考办'],
+          summary: '导入计划(可附更正:删去某项、改责任单位及角色、改时间要求)',
+          params: api.importApply.params,
+          body: api.importApply.body,
+          response: { 200: api.importApply.response, ...errors },
+        },
+      },
+      async (req) => {
+        const file = uploads.get(req.params.id);
+        if (!file)
+          throw new AppError('IMPORT_UPLOAD_EXPIRED', 404, '上传的文件已过期(超过 1 小时或服务已重启),请重新上传');
+        const s = deps.store.state.get();
+        let result = await parse(file.name, file.content, s);
+        try {
+          result = applyCorrections(result, req.body.corrections, directoryOf(s));
+          checkApplySafety(s, result, false);
+        } catch (error) {
+          if (error instanceof ImportError)
+            throw new AppError(
+              error.code,
+              409,
+              error.message.replace(/;确需[^。]*$|。请检查文件格式;确需如此,加 --force$/, '。'),
+            );
+          throw error;
+        }
+        const v = viewerOf(req);
+        const outcome = await applyImport(
+          deps.store,
+          result,
+          { type: 'person', id: v.person.id, name: v.person.name },
+          deps.clock.now(),
+          { channel: 'miniapp', corrections: req.body.corrections, activate: req.body.activate },
+        );
+        uploads.drop(req.params.id);
+        return {
+          changed: outcome.changed,
+          planId: result.plan.id,
+          tasks: result.tasks.length,
+          assignments: result.assignments.length,
+          corrections: req.body.corrections.length,
+          active: deps.store.state.get().activePlanId === result.plan.id,
+        };
+      },
+    );
   };
 }

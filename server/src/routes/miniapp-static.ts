@@ -2,7 +2,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 
 /** Content-Security-Policy for the pages: our own scripts only; images also from blob: (local previews). */
-const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
 /**
  * The built mini-app (Vite's output) under /app/. Hashed assets are cached for a year; index.html
@@ -26,6 +27,8 @@ export function miniappStatic(dir: string): FastifyPluginAsync {
     });
     app.get('/app/', (_req, reply) => reply.sendFile('index.html'));
     // browsers ask the site root for its icon (the API docs, a notice opened on a PC)
-    app.get('/favicon.ico', (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').sendFile('favicon.svg'));
+    app.get('/favicon.ico', (_req, reply) =>
+      reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').sendFile('favicon.svg'),
+    );
   };
 }

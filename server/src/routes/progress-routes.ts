@@ -34,45 +34,161 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
 
     const evidenceOf = evidenceChecker(o.timeline);
 
-    app.get(api.myItems.path, { config: can('task.read'), schema: { tags: ['小程序'], summary: '我的任务:本单位待办事项(红黄绿灯)', querystring: api.myItems.query, response: { 200: api.myItems.response, ...errors } } }, async (req) =>
-      myItems(state(), o.progress, viewerOf(req), req.query.section),
+    app.get(
+      api.myItems.path,
+      {
+        config: can('task.read'),
+        schema: {
+          tags: ['小程序'],
+          summary: '我的任务:本单位待办事项(红黄绿灯)',
+          querystring: api.myItems.query,
+          response: { 200: api.myItems.response, ...errors },
+        },
+      },
+      async (req) => myItems(state(), o.progress, viewerOf(req), req.query.section),
     );
 
-    app.get(api.taskOverview.path, { config: can('task.read'), schema: { tags: ['小程序'], summary: '任务详情:任务、本单位事项、时间线', params: api.taskOverview.params, response: { 200: api.taskOverview.response, ...errors } } }, async (req) =>
-      taskOverview(state(), o.progress, o.timeline, o.sessions, viewerOf(req), req.params.id),
+    app.get(
+      api.taskOverview.path,
+      {
+        config: can('task.read'),
+        schema: {
+          tags: ['小程序'],
+          summary: '任务详情:任务、本单位事项、时间线',
+          params: api.taskOverview.params,
+          response: { 200: api.taskOverview.response, ...errors },
+        },
+      },
+      async (req) => taskOverview(state(), o.progress, o.timeline, o.sessions, viewerOf(req), req.params.id),
     );
 
-    app.post(api.acknowledge.path, { config: can('unit.act'), schema: { tags: ['小程序'], summary: '签收', params: api.acknowledge.params, response: { 200: api.acknowledge.response, ...errors } } }, async (req) => {
-      const r = await o.progress.acknowledge(actingFor(viewerOf(req), req.params.id));
-      return { acknowledged: r.acknowledged, already: r.already, undoUntil: r.undoUntil?.toISOString() ?? null };
-    });
-
-    app.post(api.undoAcknowledge.path, { config: can('unit.act'), schema: { tags: ['小程序'], summary: '撤销刚才的签收', params: api.undoAcknowledge.params, response: { 200: api.undoAcknowledge.response, ...errors } } }, async (req) =>
-      o.progress.undoAcknowledge(actingFor(viewerOf(req), req.params.id)),
+    app.post(
+      api.acknowledge.path,
+      {
+        config: can('unit.act'),
+        schema: {
+          tags: ['小程序'],
+          summary: '签收',
+          params: api.acknowledge.params,
+          response: { 200: api.acknowledge.response, ...errors },
+        },
+      },
+      async (req) => {
+        const r = await o.progress.acknowledge(actingFor(viewerOf(req), req.params.id));
+        return { acknowledged: r.acknowledged, already: r.already, undoUntil: r.undoUntil?.toISOString() ?? null };
+      },
     );
 
-    app.post(api.report.path, { config: can('unit.act'), schema: { tags: ['小程序'], summary: '报送进展(可附佐证材料)', params: api.report.params, body: api.report.body, response: { 200: api.report.response, ...errors } } }, async (req) => {
-      const v = viewerOf(req);
-      const f = actingFor(v, req.params.id);
-      const evidence = await evidenceOf(v, f.assignment.taskId, req.body.evidence);
-      const r = await o.progress.report(f, { text: req.body.text, noChange: req.body.noChange, evidence, ...(req.body.obligationId ? { obligationId: req.body.obligationId } : {}) });
-      return { ...r, evidence: evidence.map((e) => ({ ...e, kind: evidenceKind(e) })) };
-    });
-
-    app.post(api.closure.path, { config: can('unit.act'), schema: { tags: ['小程序'], summary: '申请办结', params: api.closure.params, body: api.closure.body, response: { 200: api.closure.response, ...errors } } }, async (req) => {
-      const v = viewerOf(req);
-      const f = actingFor(v, req.params.id);
-      return requestResult(await o.progress.requestClosure(f, { text: req.body.text, evidence: await evidenceOf(v, f.assignment.taskId, req.body.evidence) }), state(), o.progress.today());
-    });
-
-    app.post(api.extension.path, { config: can('unit.act'), schema: { tags: ['小程序'], summary: '延期申请(指明延期的事项)', params: api.extension.params, body: api.extension.body, response: { 200: api.extension.response, ...errors } } }, async (req) =>
-      requestResult(await o.progress.requestExtension(actingFor(viewerOf(req), req.params.id), { until: req.body.until, reason: req.body.reason, ...(req.body.obligationId ? { obligationId: req.body.obligationId } : {}) }), state(), o.progress.today()),
+    app.post(
+      api.undoAcknowledge.path,
+      {
+        config: can('unit.act'),
+        schema: {
+          tags: ['小程序'],
+          summary: '撤销刚才的签收',
+          params: api.undoAcknowledge.params,
+          response: { 200: api.undoAcknowledge.response, ...errors },
+        },
+      },
+      async (req) => o.progress.undoAcknowledge(actingFor(viewerOf(req), req.params.id)),
     );
 
-    app.post(api.withdrawRequest.path, { config: can('unit.act'), schema: { tags: ['小程序'], summary: '撤回本单位待审核的申请', params: api.withdrawRequest.params, response: { 200: api.withdrawRequest.response, ...errors } } }, async (req) => {
-      const r = state().requests[req.params.id];
-      if (!r) throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
-      return requestResult(await o.progress.withdraw(actingFor(viewerOf(req), r.assignmentId), r.id), state(), o.progress.today());
-    });
+    app.post(
+      api.report.path,
+      {
+        config: can('unit.act'),
+        schema: {
+          tags: ['小程序'],
+          summary: '报送进展(可附佐证材料)',
+          params: api.report.params,
+          body: api.report.body,
+          response: { 200: api.report.response, ...errors },
+        },
+      },
+      async (req) => {
+        const v = viewerOf(req);
+        const f = actingFor(v, req.params.id);
+        const evidence = await evidenceOf(v, f.assignment.taskId, req.body.evidence);
+        const r = await o.progress.report(f, {
+          text: req.body.text,
+          noChange: req.body.noChange,
+          evidence,
+          ...(req.body.obligationId ? { obligationId: req.body.obligationId } : {}),
+        });
+        return { ...r, evidence: evidence.map((e) => ({ ...e, kind: evidenceKind(e) })) };
+      },
+    );
+
+    app.post(
+      api.closure.path,
+      {
+        config: can('unit.act'),
+        schema: {
+          tags: ['小程序'],
+          summary: '申请办结',
+          params: api.closure.params,
+          body: api.closure.body,
+          response: { 200: api.closure.response, ...errors },
+        },
+      },
+      async (req) => {
+        const v = viewerOf(req);
+        const f = actingFor(v, req.params.id);
+        return requestResult(
+          await o.progress.requestClosure(f, {
+            text: req.body.text,
+            evidence: await evidenceOf(v, f.assignment.taskId, req.body.evidence),
+          }),
+          state(),
+          o.progress.today(),
+        );
+      },
+    );
+
+    app.post(
+      api.extension.path,
+      {
+        config: can('unit.act'),
+        schema: {
+          tags: ['小程序'],
+          summary: '延期申请(指明延期的事项)',
+          params: api.extension.params,
+          body: api.extension.body,
+          response: { 200: api.extension.response, ...errors },
+        },
+      },
+      async (req) =>
+        requestResult(
+          await o.progress.requestExtension(actingFor(viewerOf(req), req.params.id), {
+            until: req.body.until,
+            reason: req.body.reason,
+            ...(req.body.obligationId ? { obligationId: req.body.obligationId } : {}),
+          }),
+          state(),
+          o.progress.today(),
+        ),
+    );
+
+    app.post(
+      api.withdrawRequest.path,
+      {
+        config: can('unit.act'),
+        schema: {
+          tags: ['小程序'],
+          summary: '撤回本单位待审核的申请',
+          params: api.withdrawRequest.params,
+          response: { 200: api.withdrawRequest.response, ...errors },
+        },
+      },
+      async (req) => {
+        const r = state().requests[req.params.id];
+        if (!r) throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
+        return requestResult(
+          await o.progress.withdraw(actingFor(viewerOf(req), r.assignmentId), r.id),
+          state(),
+          o.progress.today(),
+        );
+      },
+    );
   };
 }

@@ -26,33 +26,69 @@ export function parseLocalInstant(text: string): Date | undefined {
  * Local mode only: GET/POST /dev/clock (outside /api: the emulator console calls it, with no session) — read and move the simulated clock; each move runs
  * the scheduler, so the day's reminders appear in the emulator console.
  */
-export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkCalendar, sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> }): FastifyPluginAsync {
+export function reminderRoutes(
+  deps: Deps,
+  scheduler: Scheduler,
+  calendar: WorkCalendar,
+  sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> },
+): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
-    app.get('/api/reminders/preview', { config: can('reminders.preview'), schema: { tags: ['提醒'], summary: '预览某一时刻的提醒(不发送)', querystring: z.object({ at: z.string().max(40).optional() }), response: { 200: ReminderPlan, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } } }, async (req) => {
-      assertSupervisor(viewerOf(req));
-      const at = req.query.at ? parseLocalInstant(req.query.at) : deps.clock.now();
-      if (!at) throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM');
-      const year = Number(shanghaiDate(at).slice(0, 4));
-      if (year < 2000 || year > 2100) throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:只能预览 2000–2100 年之间的时刻');
-      return scheduler.preview(at);
-    });
+    app.get(
+      '/api/reminders/preview',
+      {
+        config: can('reminders.preview'),
+        schema: {
+          tags: ['提醒'],
+          summary: '预览某一时刻的提醒(不发送)',
+          querystring: z.object({ at: z.string().max(40).optional() }),
+          response: { 200: ReminderPlan, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+        },
+      },
+      async (req) => {
+        assertSupervisor(viewerOf(req));
+        const at = req.query.at ? parseLocalInstant(req.query.at) : deps.clock.now();
+        if (!at)
+          throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM');
+        const year = Number(shanghaiDate(at).slice(0, 4));
+        if (year < 2000 || year > 2100)
+          throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:只能预览 2000–2100 年之间的时刻');
+        return scheduler.preview(at);
+      },
+    );
     if (!sim) return;
     const status = () => {
       const now = deps.clock.now();
       const date = shanghaiDate(now);
       const info = calendar.info(date);
       const busy = scheduler.progress();
-      return { now: now.toISOString(), date, dayName: info.name, workingDay: info.working, simulated: true, ...(busy ? { busy } : {}) };
+      return {
+        now: now.toISOString(),
+        date,
+        dayName: info.name,
+        workingDay: info.working,
+        simulated: true,
+        ...(busy ? { busy } : {}),
+      };
     };
-    app.get('/dev/clock', { schema: { tags: ['本地模式'], summary: '模拟时钟', response: { 200: SimClockStatus } } }, async () => status());
+    app.get(
+      '/dev/clock',
+      { schema: { tags: ['本地模式'], summary: '模拟时钟', response: { 200: SimClockStatus } } },
+      async () => status(),
+    );
     app.post(
       '/dev/clock',
       {
         schema: {
           tags: ['本地模式'],
           summary: '拨动模拟时钟并运行一次调度',
-          body: z.object({ advance: z.enum(['nextWorkingDay', 'week']).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').optional() }),
+          body: z.object({
+            advance: z.enum(['nextWorkingDay', 'week']).optional(),
+            to: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+              .optional(),
+          }),
           response: { 200: SimClockStatus.extend({ tick: z.unknown() }), 400: ErrorBody, 409: ErrorBody },
         },
       },
@@ -61,14 +97,22 @@ export function reminderRoutes(deps: Deps, scheduler: Scheduler, calendar: WorkC
         let date: string;
         try {
           if (req.body.to) date = req.body.to;
-          else if (req.body.advance === 'week') date = calendar.nextWorkingDay(new Date(Date.parse(`${today}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10));
+          else if (req.body.advance === 'week')
+            date = calendar.nextWorkingDay(
+              new Date(Date.parse(`${today}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10),
+            );
           else date = calendar.addWorkingDays(today, 1);
         } catch (error) {
           throw new AppError('VALIDATION_FAILED', 400, (error as Error).message);
         }
         const at = new Date(`${date}T${sim.digestTime}:00+08:00`);
         // the ledger is in time order: the simulated clock only moves forward
-        if (at.getTime() < deps.clock.now().getTime()) throw new AppError('CLOCK_BACKWARDS', 409, `模拟时钟不能往回拨(现在是 ${today},台账按时间顺序记录)。如需从头开始,请换一个数据目录(DUBAN_DATA_DIR)重新启动`);
+        if (at.getTime() < deps.clock.now().getTime())
+          throw new AppError(
+            'CLOCK_BACKWARDS',
+            409,
+            `模拟时钟不能往回拨(现在是 ${today},台账按时间顺序记录)。如需从头开始,请换一个数据目录(DUBAN_DATA_DIR)重新启动`,
+          );
         const moveTo = async (t: Date): Promise<void> => {
           await sim.clock.set(t);
           await sim.onMove?.(t);

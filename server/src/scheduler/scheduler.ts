@@ -37,7 +37,15 @@ export class Scheduler {
   private busy: { date: string; phase: Phase; started: number; base: number; total: number } | undefined;
 
   constructor(
-    private readonly d: { store: Store; calendar: WorkCalendar; policy: ReminderPolicy; clock: Clock; log: Log; dispatcher: Dispatcher; publicUrl: string },
+    private readonly d: {
+      store: Store;
+      calendar: WorkCalendar;
+      policy: ReminderPolicy;
+      clock: Clock;
+      log: Log;
+      dispatcher: Dispatcher;
+      publicUrl: string;
+    },
   ) {}
 
   /** What would be planned at `now` (no writes). */
@@ -60,7 +68,9 @@ export class Scheduler {
         const lights = lightCounts(this.d.store.state.get(), this.d, date);
         // Mondays (or the first working day after a holiday): the leaders' weekly digest of what is red or
         // yellow; it replaces that day's other notices to them (one message a day)
-        const weekly = firstWorkingDayOfWeek(this.d, date) ? leaderDigests(this.d.store.state.get(), this.d, date, this.d.publicUrl) : [];
+        const weekly = firstWorkingDayOfWeek(this.d, date)
+          ? leaderDigests(this.d.store.state.get(), this.d, date, this.d.publicUrl)
+          : [];
         const weeklyTo = new Set(weekly.map((w) => w.personId));
         plan.reminders = plan.reminders.filter((r) => !weeklyTo.has(r.personId));
         const payload = {
@@ -74,22 +84,46 @@ export class Scheduler {
         const { result: added } = await this.d.store.transact((draft, tx) => {
           if (draft.scheduler.lastPlannedDate === date) return -1;
           draft.scheduler.lastPlannedDate = date;
-          tx.append({ type: 'reminders.planned', actor: { type: 'scheduler', name: '督办通提醒' }, subject: { type: 'day', id: date }, channel: 'scheduler', payload });
+          tx.append({
+            type: 'reminders.planned',
+            actor: { type: 'scheduler', name: '督办通提醒' },
+            subject: { type: 'day', id: date },
+            channel: 'scheduler',
+            payload,
+          });
           pruneInDraft(draft, date);
           recordLightsInDraft(draft, date, lights);
-          for (const w of weekly) noticeInDraft(draft, { key: `weekly:${date}:${w.personId}`, personId: w.personId, userId: w.userId, kind: 'weekly', message: w.message, tasks: [], obligations: [], date }, now);
+          for (const w of weekly)
+            noticeInDraft(
+              draft,
+              {
+                key: `weekly:${date}:${w.personId}`,
+                personId: w.personId,
+                userId: w.userId,
+                kind: 'weekly',
+                message: w.message,
+                tasks: [],
+                obligations: [],
+                date,
+              },
+              now,
+            );
           return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now) + weekly.length;
         });
         if (added >= 0) {
           out.plan = plan;
           out.planned = { reminders: plan.reminders.length, todos: plan.todoCreates.length, added };
-          this.d.log.info(`${date} ${plan.dayName}:已安排 ${plan.reminders.length} 条提醒、${plan.todoCreates.length} 条待办`);
+          this.d.log.info(
+            `${date} ${plan.dayName}:已安排 ${plan.reminders.length} 条提醒、${plan.todoCreates.length} 条待办`,
+          );
         }
       }
     }
     if (this.busy && this.busy.phase !== 'sending') {
       const nowIso = now.toISOString();
-      this.busy.total = this.d.store.state.get().outbox.filter((r) => r.status === 'pending' && r.runAt <= nowIso).length;
+      this.busy.total = this.d.store.state
+        .get()
+        .outbox.filter((r) => r.status === 'pending' && r.runAt <= nowIso).length;
     }
     this.phase('sending');
     out.dispatched = await this.d.dispatcher.runOnce(now);
@@ -105,7 +139,13 @@ export class Scheduler {
     const b = this.busy;
     if (!b) return undefined;
     const done = b.phase === 'sending' ? b.base + this.d.dispatcher.progress.done : 0;
-    return { date: b.date, phase: b.phase, done, total: Math.max(b.total, done), seconds: Math.round((performance.now() - b.started) / 100) / 10 };
+    return {
+      date: b.date,
+      phase: b.phase,
+      done,
+      total: Math.max(b.total, done),
+      seconds: Math.round((performance.now() - b.started) / 100) / 10,
+    };
   }
 
   /**
@@ -119,7 +159,12 @@ export class Scheduler {
     for (; steps < maxSteps; steps += 1) {
       const from = this.d.clock.now().toISOString();
       const toIso = to.toISOString();
-      const next = this.d.store.state.get().outbox.reduce<string | undefined>((m, r) => (r.status === 'pending' && r.runAt < toIso && (!m || r.runAt < m) ? r.runAt : m), undefined);
+      const next = this.d.store.state
+        .get()
+        .outbox.reduce<string | undefined>(
+          (m, r) => (r.status === 'pending' && r.runAt < toIso && (!m || r.runAt < m) ? r.runAt : m),
+          undefined,
+        );
       if (!next) break;
       const at = new Date(next > from ? next : from);
       if (next > from) await moveTo(at);
@@ -131,7 +176,13 @@ export class Scheduler {
 
   /** Ticks until the outbox has nothing due (bounded): used after the simulated clock moves. */
   async runUntilIdle(now = this.d.clock.now(), maxPasses = 20): Promise<TickResult> {
-    const busy = (this.busy = { date: shanghaiDate(now), phase: 'obligations', started: performance.now(), base: 0, total: 0 });
+    const busy = (this.busy = {
+      date: shanghaiDate(now),
+      phase: 'obligations',
+      started: performance.now(),
+      base: 0,
+      total: 0,
+    });
     const handled = (d: TickResult['dispatched']): number => d.sent + d.retried + d.failed;
     try {
       const first = await this.tick(now);
@@ -158,12 +209,20 @@ export class Scheduler {
       () => undefined,
       (e: unknown) => this.d.log.error(`提醒调度失败:${(e as Error).stack ?? String(e)}`),
     );
-    this.task = cron.schedule('* * * * *', () => this.tick().then(() => undefined, (e: unknown) => this.d.log.error(`提醒调度失败:${(e as Error).stack ?? String(e)}`)), {
-      timezone: 'Asia/Shanghai',
-      noOverlap: true,
-      missedExecutionTolerance: 50_000,
-      name: 'duban-reminders',
-    });
+    this.task = cron.schedule(
+      '* * * * *',
+      () =>
+        this.tick().then(
+          () => undefined,
+          (e: unknown) => this.d.log.error(`提醒调度失败:${(e as Error).stack ?? String(e)}`),
+        ),
+      {
+        timezone: 'Asia/Shanghai',
+        noOverlap: true,
+        missedExecutionTolerance: 50_000,
+        name: 'duban-reminders',
+      },
+    );
   }
 
   async stop(): Promise<void> {

@@ -17,7 +17,12 @@ export interface LedgerSink extends LedgerReader {
 type Waiter = { events: LedgerEvent[]; resolve: () => void; reject: (e: unknown) => void };
 
 const unavailable = (cause: unknown): AppError =>
-  new AppError('STORE_UNAVAILABLE', 503, '数据暂时无法保存(数据目录不可写或磁盘已满),本次办理没有生效,请稍后重试。已办理的事项不会丢失。', { cause });
+  new AppError(
+    'STORE_UNAVAILABLE',
+    503,
+    '数据暂时无法保存(数据目录不可写或磁盘已满),本次办理没有生效,请稍后重试。已办理的事项不会丢失。',
+    { cause },
+  );
 
 /**
  * Ledger and state commit together (ARCHITECTURE rule 13). The state file is the commit point:
@@ -119,7 +124,12 @@ export class Committer {
         // nothing of this batch is committed, and what was computed on top of it cannot be either
         const refused = [...batch, ...this.queue.splice(0)];
         this.tentative = this.committed;
-        if (this.problem.status === 'ok' || this.problem.code !== 'LEDGER_BEHIND') this.problem = { status: 'degraded', code: 'STATE_WRITE_FAILED', reason: `状态文件写入失败:${(error as Error).message.slice(0, 200)}` };
+        if (this.problem.status === 'ok' || this.problem.code !== 'LEDGER_BEHIND')
+          this.problem = {
+            status: 'degraded',
+            code: 'STATE_WRITE_FAILED',
+            reason: `状态文件写入失败:${(error as Error).message.slice(0, 200)}`,
+          };
         for (const w of refused) w.reject(error instanceof AppError ? error : unavailable(error));
         continue;
       }
@@ -131,7 +141,11 @@ export class Committer {
           await this.ledger.appendPrepared(events);
         } catch (error) {
           // committed all the same: the events wait in the state file until the ledger takes them
-          this.problem = { status: 'degraded', code: 'LEDGER_BEHIND', reason: `台账写入失败,${events.length} 条记录暂存于状态文件,恢复后自动补记:${(error as Error).message.slice(0, 200)}` };
+          this.problem = {
+            status: 'degraded',
+            code: 'LEDGER_BEHIND',
+            reason: `台账写入失败,${events.length} 条记录暂存于状态文件,恢复后自动补记:${(error as Error).message.slice(0, 200)}`,
+          };
         }
       }
       for (const w of batch) w.resolve();
@@ -150,7 +164,11 @@ export class Committer {
     }
     const missing = marker.unflushed.filter((e) => e.seq > head.seq);
     if (missing[0]?.seq !== head.seq + 1 || missing[0].prevHash !== head.hash) {
-      throw new AppError('STORE_UNAVAILABLE', 503, `台账(到第 ${head.seq} 条)与状态文件(到第 ${marker.seq} 条)对不上,且缺少的记录无法从状态文件补齐:请从备份恢复台账`);
+      throw new AppError(
+        'STORE_UNAVAILABLE',
+        503,
+        `台账(到第 ${head.seq} 条)与状态文件(到第 ${marker.seq} 条)对不上,且缺少的记录无法从状态文件补齐:请从备份恢复台账`,
+      );
     }
     await this.ledger.appendPrepared(missing as LedgerEvent[]);
     if (this.problem.status === 'degraded' && this.problem.code === 'LEDGER_BEHIND') this.problem = { status: 'ok' };

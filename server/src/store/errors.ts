@@ -2,7 +2,8 @@
 export class StoreError extends Error {
   constructor(
     message: string,
-    readonly code: 'STATE_CORRUPT' | 'LEDGER_CORRUPT' | 'LOCKED' | 'STATE_MISSING' | 'WRITE_FAILED' | 'STATE_BEHIND_LEDGER',
+    readonly code:
+      'STATE_CORRUPT' | 'LEDGER_CORRUPT' | 'LOCKED' | 'STATE_MISSING' | 'WRITE_FAILED' | 'STATE_BEHIND_LEDGER',
     options?: { cause?: unknown },
   ) {
     super(message, options);

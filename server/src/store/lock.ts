@@ -47,7 +47,12 @@ export async function lockDir(dir: string): Promise<DirLock> {
   if (heldHere.has(path)) {
     throw new StoreError(`数据目录 ${dir} 已被本进程(pid ${process.pid})打开,不能重复打开`, 'LOCKED');
   }
-  const me = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), token: Math.random().toString(36).slice(2) });
+  const me = JSON.stringify({
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    token: Math.random().toString(36).slice(2),
+  });
   // the lock appears with its content in one step (link of a written temp file): never empty,
   // so an owner's lock being written is never mistaken for a torn, stale one
   const draft = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
@@ -90,10 +95,16 @@ export async function lockDir(dir: string): Promise<DirLock> {
     }
     const sameHost = !owner.host || owner.host === hostname();
     if (owner.pid && owner.pid !== process.pid && sameHost && alive(owner.pid)) {
-      throw new StoreError(`数据目录 ${dir} 正被另一个督办通进程(pid ${owner.pid})使用。请先停止它,或用 DUBAN_DATA_DIR 指定另一个目录`, 'LOCKED');
+      throw new StoreError(
+        `数据目录 ${dir} 正被另一个督办通进程(pid ${owner.pid})使用。请先停止它,或用 DUBAN_DATA_DIR 指定另一个目录`,
+        'LOCKED',
+      );
     }
     if (!sameHost) {
-      throw new StoreError(`数据目录 ${dir} 被主机 ${owner.host} 上的进程(pid ${owner.pid})锁定。如确认该进程已停止,删除 ${path} 后重试`, 'LOCKED');
+      throw new StoreError(
+        `数据目录 ${dir} 被主机 ${owner.host} 上的进程(pid ${owner.pid})锁定。如确认该进程已停止,删除 ${path} 后重试`,
+        'LOCKED',
+      );
     }
     // stale: take it over under the takeover lock
     let mine: Awaited<ReturnType<typeof open>>;
@@ -102,7 +113,10 @@ export async function lockDir(dir: string): Promise<DirLock> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // someone else is taking over; a takeover lock left by a crash is cleared after a while
-      const age = await stat(takeover).then((st) => Date.now() - st.mtimeMs, () => 0);
+      const age = await stat(takeover).then(
+        (st) => Date.now() - st.mtimeMs,
+        () => 0,
+      );
       if (age > TAKEOVER_STALE_MS) await unlink(takeover).catch(() => undefined);
       await pause(5 + Math.floor(Math.random() * 10));
       continue;

@@ -7,7 +7,14 @@ import { STATE_VERSION } from './state.js';
 export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 export const migrations: Record<number, Migration> = {
   /** 1 → 2: reminder engine state (fulfillments, outbox, 待办 records, scheduler marker, simulated clock). */
-  1: (doc) => ({ ...doc, fulfillments: {}, outbox: [], todos: {}, scheduler: { lastPlannedDate: null }, simClock: null }),
+  1: (doc) => ({
+    ...doc,
+    fulfillments: {},
+    outbox: [],
+    todos: {},
+    scheduler: { lastPlannedDate: null },
+    simClock: null,
+  }),
   /** 2 → 3: obligations added by hand. */
   2: (doc) => ({ ...doc, manualObligations: [] }),
   /** 3 → 4: the bot's per-person context (evidence waiting for its report). */
@@ -24,7 +31,19 @@ export const migrations: Record<number, Migration> = {
     // obligations become records: the plan's prose deadlines keep their list under a new name, and
     // the fulfilments recorded so far are applied when their years are materialised
     const { fulfillments, obligations, ...rest } = doc;
-    return { ...rest, scheduler, ledger: { seq: -1, hash: '0'.repeat(64), unflushed: [] }, proseObligations: obligations ?? [], obligations: {}, materialised: {}, legacyFulfillments: fulfillments ?? {}, requests: {}, lastReports: {}, backfill: true, botContext: {} };
+    return {
+      ...rest,
+      scheduler,
+      ledger: { seq: -1, hash: '0'.repeat(64), unflushed: [] },
+      proseObligations: obligations ?? [],
+      obligations: {},
+      materialised: {},
+      legacyFulfillments: fulfillments ?? {},
+      requests: {},
+      lastReports: {},
+      backfill: true,
+      botContext: {},
+    };
   },
   /** 5 → 6: a 待办 covers one or more obligations (one item of several units, a batch of 签收). */
   5: (doc) => {
@@ -37,7 +56,11 @@ export const migrations: Record<number, Migration> = {
   },
 };
 
-export function migrate(doc: Record<string, unknown>, steps: Record<number, Migration> = migrations, target = STATE_VERSION): { doc: Record<string, unknown>; from: number } {
+export function migrate(
+  doc: Record<string, unknown>,
+  steps: Record<number, Migration> = migrations,
+  target = STATE_VERSION,
+): { doc: Record<string, unknown>; from: number } {
   const from = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0;
   if (from > target) throw new Error(`状态文件的版本(${from})比本程序支持的版本(${target})新:请升级督办通后再启动`);
   let current = doc;

@@ -50,16 +50,21 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
     try {
       raw = await readFile(statePath, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw corrupt(statePath, lastGood, error, await exists(lastGood));
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw corrupt(statePath, lastGood, error, await exists(lastGood));
     }
     let migrated = false;
     let doc: Record<string, unknown>;
     if (raw === undefined) {
-      const hasHistory = (await exists(lastGood)) || ((await exists(ledgerDir)) && (await readdir(ledgerDir)).some((n) => n.endsWith('.jsonl')));
+      const hasHistory =
+        (await exists(lastGood)) ||
+        ((await exists(ledgerDir)) && (await readdir(ledgerDir)).some((n) => n.endsWith('.jsonl')));
       if (hasHistory) {
         throw new StoreError(
           `状态文件 ${statePath} 不存在,但数据目录里还有台账或备份:为避免丢失数据,不会自动新建。` +
-            ((await exists(lastGood)) ? `可将最近一次完好的备份 ${lastGood} 复制为 ${statePath} 后重启。` : '请从备份恢复状态文件。'),
+            ((await exists(lastGood))
+              ? `可将最近一次完好的备份 ${lastGood} 复制为 ${statePath} 后重启。`
+              : '请从备份恢复状态文件。'),
           'STATE_MISSING',
         );
       }
@@ -104,10 +109,15 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
         await db.write();
         options.crashPoint?.('state written');
       };
-      const sink = options.crashPoint ? { ...ledgerSink(ledger), appendPrepared: async (events: Parameters<typeof ledger.appendPrepared>[0]) => {
-        await ledger.appendPrepared(events);
-        options.crashPoint?.('ledger appended');
-      } } : ledger;
+      const sink = options.crashPoint
+        ? {
+            ...ledgerSink(ledger),
+            appendPrepared: async (events: Parameters<typeof ledger.appendPrepared>[0]) => {
+              await ledger.appendPrepared(events);
+              options.crashPoint?.('ledger appended');
+            },
+          }
+        : ledger;
       const committer = new Committer(state, sink, write, options.clock);
       if (head.seq < state.ledger.seq) {
         // a crash after the state was written and before its events reached the ledger
@@ -133,7 +143,8 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
           closed = true;
           await committer.idle();
           // the backup a corrupt state file is restored from: never the empty state of a first run
-          if (committer.get().ledger.seq > 0) await writeFileDurable(lastGood, `${JSON.stringify(committer.get())}\n`).catch(() => undefined);
+          if (committer.get().ledger.seq > 0)
+            await writeFileDurable(lastGood, `${JSON.stringify(committer.get())}\n`).catch(() => undefined);
           await ledger.close();
           await lock.release();
         },
@@ -164,7 +175,9 @@ function corrupt(path: string, lastGood: string, cause: unknown, hasBackup: bool
   const reason = cause instanceof Error ? cause.message.split('\n')[0]!.slice(0, 300) : String(cause);
   return new StoreError(
     `状态文件 ${path} 已损坏或无法读取(${reason})。服务未启动,文件未被改动。` +
-      (hasBackup ? `最近一次完好的备份:${lastGood}(检查后可复制为 ${path} 再启动;之后的变动可从台账核对)。` : '没有找到备份,请从系统备份中恢复该文件。'),
+      (hasBackup
+        ? `最近一次完好的备份:${lastGood}(检查后可复制为 ${path} 再启动;之后的变动可从台账核对)。`
+        : '没有找到备份,请从系统备份中恢复该文件。'),
     'STATE_CORRUPT',
     { cause },
   );

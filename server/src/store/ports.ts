@@ -40,7 +40,8 @@ export interface Committed<R> {
   events: LedgerEvent[];
 }
 
-export type StoreHealth = { status: 'ok' } | { status: 'degraded'; code: 'STATE_WRITE_FAILED' | 'LEDGER_BEHIND'; reason: string };
+export type StoreHealth =
+  { status: 'ok' } | { status: 'degraded'; code: 'STATE_WRITE_FAILED' | 'LEDGER_BEHIND'; reason: string };
 
 export interface Store {
   state: StateReader;

@@ -9,5 +9,7 @@ import { State } from './state.js';
  * beside the server): migrated in memory and validated. Throws if it is missing or invalid.
  */
 export async function readStateReadOnly(dataDir: string): Promise<State> {
-  return State.parse(migrate(JSON.parse(await readFile(join(dataDir, STATE_FILE), 'utf8')) as Record<string, unknown>).doc);
+  return State.parse(
+    migrate(JSON.parse(await readFile(join(dataDir, STATE_FILE), 'utf8')) as Record<string, unknown>).doc,
+  );
 }

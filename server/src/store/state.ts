@@ -27,7 +27,11 @@ export const State = z.object({
    * The ledger position this state reflects (ARCHITECTURE rule 13): the last event committed with
    * it, and the committed events the ledger may not hold yet (appended at the next open).
    */
-  ledger: z.object({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/), unflushed: z.array(LedgerEvent) }),
+  ledger: z.object({
+    seq: z.number().int().min(0),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    unflushed: z.array(LedgerEvent),
+  }),
   directory: z.object({ district: z.string(), sample: z.boolean(), note: z.string().optional() }),
   units: z.array(Unit),
   groups: z.array(UnitGroup),
@@ -45,22 +49,43 @@ export const State = z.object({
   /** 办结 and 延期 requests by id (`R${seq}`). */
   requests: z.record(z.string(), RequestRecord),
   /** Per assignment: its last progress report (for 无变化 and 沿用上期). */
-  lastReports: z.record(z.string(), z.object({ seq: z.number().int(), at: Instant, text: z.string(), obligationId: z.string().optional() })),
+  lastReports: z.record(
+    z.string(),
+    z.object({ seq: z.number().int(), at: Instant, text: z.string(), obligationId: z.string().optional() }),
+  ),
   /** Set by the 4 → 5 migration: requests and last reports are still to be read from the ledger. */
   backfill: z.boolean().optional(),
   /** Per assignment: the years whose obligations have been materialised. */
   materialised: z.record(z.string(), z.array(z.number().int())),
   /** Fulfilments carried over from a version-4 state, applied as their years are materialised. */
-  legacyFulfillments: z.record(z.string(), z.object({ at: Instant, by: z.string().optional(), action: z.string(), seq: z.number().int().optional() })).optional(),
+  legacyFulfillments: z
+    .record(
+      z.string(),
+      z.object({ at: Instant, by: z.string().optional(), action: z.string(), seq: z.number().int().optional() }),
+    )
+    .optional(),
   /** The district's lights by day (red / yellow / green parts), recorded by the day's plan: the overview's trend. */
-  lightHistory: z.array(z.object({ date: IsoDate, red: z.number().int(), yellow: z.number().int(), green: z.number().int() })).optional(),
+  lightHistory: z
+    .array(z.object({ date: IsoDate, red: z.number().int(), yellow: z.number().int(), green: z.number().int() }))
+    .optional(),
   /** Last import per plan: what was read and when. */
   /** The latest import of each plan; `firstAt` is when the plan first arrived (its obligations start then). */
-  imports: z.array(z.object({ planId: Id, sha256: z.string(), at: Instant, sourceName: z.string(), firstAt: Instant.optional() })),
+  imports: z.array(
+    z.object({ planId: Id, sha256: z.string(), at: Instant, sourceName: z.string(), firstAt: Instant.optional() }),
+  ),
   /** What is still to be sent; sent rows are pruned after a while (the ledger keeps the history). */
   outbox: z.array(OutboxRow),
   /** 待办 created per open obligation and person: key `${obligationId}|${personId}`. */
-  todos: z.record(z.string(), z.object({ obligationIds: z.array(z.string()).min(1), personId: z.string(), unionId: z.string(), todoId: z.string().optional(), done: z.boolean() })),
+  todos: z.record(
+    z.string(),
+    z.object({
+      obligationIds: z.array(z.string()).min(1),
+      personId: z.string(),
+      unionId: z.string(),
+      todoId: z.string().optional(),
+      done: z.boolean(),
+    }),
+  ),
   /** Compare-and-set marker: the last date the planner enqueued that day's reminders. */
   scheduler: z.object({
     lastPlannedDate: IsoDate.nullable(),
@@ -93,7 +118,16 @@ export const State = z.object({
     z.object({
       at: Instant,
       /** The last thing this person filed through the bot: files sent next attach to it. */
-      filed: z.object({ kind: z.enum(['report', 'closure', 'extension']), seq: z.number().int(), assignmentId: z.string(), taskId: z.string(), task: z.number().int(), requestId: z.string().optional() }).optional(),
+      filed: z
+        .object({
+          kind: z.enum(['report', 'closure', 'extension']),
+          seq: z.number().int(),
+          assignmentId: z.string(),
+          taskId: z.string(),
+          task: z.number().int(),
+          requestId: z.string().optional(),
+        })
+        .optional(),
       pending: z.array(z.object({ sha256: z.string(), mime: z.string(), size: z.number().int(), name: z.string() })),
       /** A plain reply waiting for the one-tap confirmation that it is a report on `task`. */
       draft: z.object({ text: z.string(), task: z.number().int(), at: Instant }).optional(),

@@ -8,7 +8,13 @@ export function callbackSign(timestamp: string, appSecret: string): string {
 export type SignatureCheck = 'ok' | 'missing' | 'bad-sign' | 'stale';
 
 /** Checks the `timestamp` and `sign` headers of a robot HTTP callback: both must pass. */
-export function checkCallbackSignature(timestamp: string | undefined, sign: string | undefined, appSecret: string, now: number, maxSkewMs = 3600_000): SignatureCheck {
+export function checkCallbackSignature(
+  timestamp: string | undefined,
+  sign: string | undefined,
+  appSecret: string,
+  now: number,
+  maxSkewMs = 3600_000,
+): SignatureCheck {
   if (!timestamp || !sign || !/^\d{10,16}$/.test(timestamp)) return 'missing';
   const expected = Buffer.from(callbackSign(timestamp, appSecret));
   const given = Buffer.from(sign);

@@ -1,4 +1,13 @@
-import type { Channel, Contacts, NoticeDelivery, NoticeSent, OutboundMessage, ResolvedUser, RobotSent, TodoInput } from '../channel.js';
+import type {
+  Channel,
+  Contacts,
+  NoticeDelivery,
+  NoticeSent,
+  OutboundMessage,
+  ResolvedUser,
+  RobotSent,
+  TodoInput,
+} from '../channel.js';
 import { ChannelError } from '../channel.js';
 import { apiError } from './errors.js';
 import { chunk, noticeMsg, robotMsg, webhookBody } from './message-format.js';
@@ -49,11 +58,14 @@ export class DingTalkChannel implements Channel {
     return withRetry(async () => {
       await this.limiter.acquire('oauth2.accessToken');
       try {
-        const res = await this.sdk.oauth2.getAccessToken(new oauth2.GetAccessTokenRequest({ appKey: this.o.appKey, appSecret: this.o.appSecret }));
+        const res = await this.sdk.oauth2.getAccessToken(
+          new oauth2.GetAccessTokenRequest({ appKey: this.o.appKey, appSecret: this.o.appSecret }),
+        );
         return { token: res.body!.accessToken!, expiresIn: res.body!.expireIn ?? 7200 };
       } catch (error) {
         const mapped = apiError(error);
-        if (mapped.code === 'DT_invalidClientIdOrSecret') throw new ChannelError('BAD_CREDENTIALS', '钉钉应用的 AppKey/AppSecret 不正确', false, { cause: error });
+        if (mapped.code === 'DT_invalidClientIdOrSecret')
+          throw new ChannelError('BAD_CREDENTIALS', '钉钉应用的 AppKey/AppSecret 不正确', false, { cause: error });
         throw mapped;
       }
     }, this.retry);
@@ -83,21 +95,41 @@ export class DingTalkChannel implements Channel {
     const msg = noticeMsg(message);
     const batches: NoticeSent['batches'] = [];
     for (const ids of chunk([...new Set(userIds)], NOTICE_BATCH)) {
-      const res = await this.oapi.call<{ task_id: number }>('message.asyncsend_v2', '/topapi/message/corpconversation/asyncsend_v2', { agent_id: this.o.agentId, userid_list: ids.join(','), msg });
+      const res = await this.oapi.call<{ task_id: number }>(
+        'message.asyncsend_v2',
+        '/topapi/message/corpconversation/asyncsend_v2',
+        { agent_id: this.o.agentId, userid_list: ids.join(','), msg },
+      );
       batches.push({ taskId: String(res.task_id), userIds: ids });
     }
     return { batches };
   }
 
   async checkNotice(taskId: string): Promise<NoticeDelivery> {
-    type R = { send_result: { read_user_id_list?: string[]; unread_user_id_list?: string[]; invalid_user_id_list?: string[]; failed_user_id_list?: string[]; forbidden_list?: Array<{ code: string; userid: string }> } };
-    const { send_result: r } = await this.oapi.call<R>('message.getsendresult', '/topapi/message/corpconversation/getsendresult', { agent_id: this.o.agentId, task_id: Number(taskId) });
+    type R = {
+      send_result: {
+        read_user_id_list?: string[];
+        unread_user_id_list?: string[];
+        invalid_user_id_list?: string[];
+        failed_user_id_list?: string[];
+        forbidden_list?: Array<{ code: string; userid: string }>;
+      };
+    };
+    const { send_result: r } = await this.oapi.call<R>(
+      'message.getsendresult',
+      '/topapi/message/corpconversation/getsendresult',
+      { agent_id: this.o.agentId, task_id: Number(taskId) },
+    );
     return {
       taskId,
       recipients: [
         ...(r.read_user_id_list ?? []).map((userId) => ({ userId, status: 'read' as const })),
         ...(r.unread_user_id_list ?? []).map((userId) => ({ userId, status: 'unread' as const })),
-        ...(r.forbidden_list ?? []).map((f) => ({ userId: f.userid, status: 'dropped' as const, code: String(f.code) })),
+        ...(r.forbidden_list ?? []).map((f) => ({
+          userId: f.userid,
+          status: 'dropped' as const,
+          code: String(f.code),
+        })),
         ...(r.invalid_user_id_list ?? []).map((userId) => ({ userId, status: 'invalid' as const })),
         ...(r.failed_user_id_list ?? []).map((userId) => ({ userId, status: 'failed' as const })),
       ],
@@ -109,7 +141,11 @@ export class DingTalkChannel implements Channel {
     const out: RobotSent = { batches: [], invalidUserIds: [] };
     for (const ids of chunk([...new Set(userIds)], ROBOT_BATCH)) {
       const res = await this.api('robot.batchSend', (token) =>
-        this.sdk.robot.batchSendOTOWithOptions(new robot.BatchSendOTORequest({ robotCode: this.o.robotCode, userIds: ids, msgKey, msgParam }), new robot.BatchSendOTOHeaders({ xAcsDingtalkAccessToken: token }), runtime()),
+        this.sdk.robot.batchSendOTOWithOptions(
+          new robot.BatchSendOTORequest({ robotCode: this.o.robotCode, userIds: ids, msgKey, msgParam }),
+          new robot.BatchSendOTOHeaders({ xAcsDingtalkAccessToken: token }),
+          runtime(),
+        ),
       );
       out.batches.push({ key: res.body!.processQueryKey ?? '', userIds: ids });
       out.invalidUserIds.push(...(res.body!.invalidStaffIdList ?? []));
@@ -117,17 +153,28 @@ export class DingTalkChannel implements Channel {
     return out;
   }
 
-  async replyInSession(webhook: string, message: OutboundMessage): Promise<{ ok: true } | { ok: false; expired: boolean }> {
+  async replyInSession(
+    webhook: string,
+    message: OutboundMessage,
+  ): Promise<{ ok: true } | { ok: false; expired: boolean }> {
     try {
-      await withRetry(async () => {
-        let res: Response;
-        try {
-          res = await fetch(webhook, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(webhookBody(message)), signal: AbortSignal.timeout(10_000) });
-        } catch (error) {
-          throw new ChannelError('NETWORK', (error as Error).message, true, { cause: error });
-        }
-        return parseOapi(res);
-      }, { ...this.retry, attempts: Math.min(this.retry.attempts, 3) });
+      await withRetry(
+        async () => {
+          let res: Response;
+          try {
+            res = await fetch(webhook, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json; charset=utf-8' },
+              body: JSON.stringify(webhookBody(message)),
+              signal: AbortSignal.timeout(10_000),
+            });
+          } catch (error) {
+            throw new ChannelError('NETWORK', (error as Error).message, true, { cause: error });
+          }
+          return parseOapi(res);
+        },
+        { ...this.retry, attempts: Math.min(this.retry.attempts, 3) },
+      );
       return { ok: true };
     } catch (error) {
       if (error instanceof ChannelError && /session/i.test(error.message)) return { ok: false, expired: true };
@@ -146,12 +193,26 @@ export class DingTalkChannel implements Channel {
       sourceId: input.sourceId,
     });
     try {
-      const res = await this.api('todo.create', (token) => this.sdk.todo.createTodoTaskWithOptions(input.ownerUnionId, request, new todo.CreateTodoTaskHeaders({ xAcsDingtalkAccessToken: token }), runtime()));
+      const res = await this.api('todo.create', (token) =>
+        this.sdk.todo.createTodoTaskWithOptions(
+          input.ownerUnionId,
+          request,
+          new todo.CreateTodoTaskHeaders({ xAcsDingtalkAccessToken: token }),
+          runtime(),
+        ),
+      );
       return { todoId: res.body!.id! };
     } catch (error) {
       // Created already (an earlier attempt timed out after the platform accepted it): look it up.
       if (error instanceof ChannelError && /task exist/.test(error.message)) {
-        const res = await this.api('todo.getBySource', (token) => this.sdk.todo.getTodoTaskBySourceIdWithOptions(input.ownerUnionId, input.sourceId, new todo.GetTodoTaskBySourceIdHeaders({ xAcsDingtalkAccessToken: token }), runtime()));
+        const res = await this.api('todo.getBySource', (token) =>
+          this.sdk.todo.getTodoTaskBySourceIdWithOptions(
+            input.ownerUnionId,
+            input.sourceId,
+            new todo.GetTodoTaskBySourceIdHeaders({ xAcsDingtalkAccessToken: token }),
+            runtime(),
+          ),
+        );
         return { todoId: res.body!.id! };
       }
       throw error;
@@ -160,22 +221,39 @@ export class DingTalkChannel implements Channel {
 
   async completeTodo(ownerUnionId: string, todoId: string): Promise<void> {
     await this.api('todo.update', (token) =>
-      this.sdk.todo.updateTodoTaskWithOptions(ownerUnionId, todoId, new todo.UpdateTodoTaskRequest({ done: true }), new todo.UpdateTodoTaskHeaders({ xAcsDingtalkAccessToken: token }), runtime()),
+      this.sdk.todo.updateTodoTaskWithOptions(
+        ownerUnionId,
+        todoId,
+        new todo.UpdateTodoTaskRequest({ done: true }),
+        new todo.UpdateTodoTaskHeaders({ xAcsDingtalkAccessToken: token }),
+        runtime(),
+      ),
     );
   }
 
   async resolveAuthCode(code: string): Promise<ResolvedUser> {
-    const res = await this.oapi.call<{ result: { userid: string; unionid: string; name: string } }>('user.getuserinfo', '/topapi/v2/user/getuserinfo', { code });
+    const res = await this.oapi.call<{ result: { userid: string; unionid: string; name: string } }>(
+      'user.getuserinfo',
+      '/topapi/v2/user/getuserinfo',
+      { code },
+    );
     return { userId: res.result.userid, unionId: res.result.unionid, name: res.result.name };
   }
 
   async downloadBotFile(downloadCode: string): Promise<{ bytes: Buffer; contentType: string }> {
     const res = await this.api('robot.messageFiles.download', (token) =>
-      this.sdk.robot.robotMessageFileDownloadWithOptions(new robot.RobotMessageFileDownloadRequest({ downloadCode, robotCode: this.o.robotCode }), new robot.RobotMessageFileDownloadHeaders({ xAcsDingtalkAccessToken: token }), runtime()),
+      this.sdk.robot.robotMessageFileDownloadWithOptions(
+        new robot.RobotMessageFileDownloadRequest({ downloadCode, robotCode: this.o.robotCode }),
+        new robot.RobotMessageFileDownloadHeaders({ xAcsDingtalkAccessToken: token }),
+        runtime(),
+      ),
     );
     const file = await fetch(res.body!.downloadUrl!, { signal: AbortSignal.timeout(60_000) });
     if (!file.ok) throw new ChannelError('DOWNLOAD_FAILED', `文件下载失败 HTTP ${file.status}`, file.status >= 500);
-    return { bytes: Buffer.from(await file.arrayBuffer()), contentType: file.headers.get('content-type') ?? 'application/octet-stream' };
+    return {
+      bytes: Buffer.from(await file.arrayBuffer()),
+      contentType: file.headers.get('content-type') ?? 'application/octet-stream',
+    };
   }
 
   async listContacts(): Promise<Contacts> {
@@ -183,7 +261,11 @@ export class DingTalkChannel implements Channel {
     const queue = [1];
     while (queue.length > 0) {
       const parent = queue.shift()!;
-      const res = await this.oapi.call<{ result: Array<{ dept_id: number; name: string; parent_id: number }> }>('department.listsub', '/topapi/v2/department/listsub', { dept_id: parent });
+      const res = await this.oapi.call<{ result: Array<{ dept_id: number; name: string; parent_id: number }> }>(
+        'department.listsub',
+        '/topapi/v2/department/listsub',
+        { dept_id: parent },
+      );
       for (const d of res.result) {
         departments.push({ id: d.dept_id, name: d.name, parentId: d.parent_id });
         queue.push(d.dept_id);
@@ -193,8 +275,20 @@ export class DingTalkChannel implements Channel {
     for (const dept of [1, ...departments.map((d) => d.id)]) {
       let cursor = 0;
       for (;;) {
-        type U = { userid: string; unionid: string; name: string; title?: string; mobile?: string; dept_id_list: number[]; leader_in_dept?: Array<{ dept_id: number; leader: boolean }> };
-        const res = await this.oapi.call<{ result: { has_more: boolean; next_cursor?: number; list: U[] } }>('user.list', '/topapi/v2/user/list', { dept_id: dept, cursor, size: 100 });
+        type U = {
+          userid: string;
+          unionid: string;
+          name: string;
+          title?: string;
+          mobile?: string;
+          dept_id_list: number[];
+          leader_in_dept?: Array<{ dept_id: number; leader: boolean }>;
+        };
+        const res = await this.oapi.call<{ result: { has_more: boolean; next_cursor?: number; list: U[] } }>(
+          'user.list',
+          '/topapi/v2/user/list',
+          { dept_id: dept, cursor, size: 100 },
+        );
         for (const u of res.result.list) {
           users.set(u.userid, {
             userId: u.userid,

@@ -4,7 +4,8 @@ import { ChannelError } from '../channel.js';
 export function oapiError(body: { errcode?: number; errmsg?: string; sub_code?: string }): ChannelError {
   const code = body.errcode ?? -1;
   const msg = body.errmsg ?? '';
-  if (code === 88 || code === 40014 || code === 42001 || code === 40001) return new ChannelError('TOKEN_INVALID', `access_token 无效或过期:${msg}`, true);
+  if (code === 88 || code === 40014 || code === 42001 || code === 40001)
+    return new ChannelError('TOKEN_INVALID', `access_token 无效或过期:${msg}`, true);
   if (code === 90018) return new ChannelError('RATE_LIMITED', `调用频率超限(90018):${msg}`, true);
   if (code === 90002) return new ChannelError('GLOBAL_RATE_LIMITED', `接口全局限流(90002):${msg}`, true);
   if (code === -1) return new ChannelError('BUSY', `钉钉系统繁忙:${msg}`, true);
@@ -27,10 +28,13 @@ export function apiError(error: unknown): ChannelError {
   const status = e.statusCode ?? (typeof e.data?.statusCode === 'number' ? e.data.statusCode : undefined);
   const code = e.code ?? '';
   const message = e.message ?? String(error);
-  if (code === 'InvalidAuthentication' || code === 'AuthenticationFailed.MissingParameter') return new ChannelError('TOKEN_INVALID', message, true, { cause: error });
+  if (code === 'InvalidAuthentication' || code === 'AuthenticationFailed.MissingParameter')
+    return new ChannelError('TOKEN_INVALID', message, true, { cause: error });
   if (/QpsLimit|QpmLimit/.test(code)) return new ChannelError('RATE_LIMITED', message, true, { cause: error });
   if (status !== undefined && status >= 500) return new ChannelError('HTTP_5XX', message, true, { cause: error });
-  if (/Unexpected token|not valid JSON|<html|<!DOCTYPE/i.test(message)) return new ChannelError('BLOCKED', '钉钉返回了非JSON页面(可能触发了IP限流)', true, { cause: error });
-  if (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|socket hang up|timeout/i.test(`${code} ${message}`)) return new ChannelError('NETWORK', message, true, { cause: error });
+  if (/Unexpected token|not valid JSON|<html|<!DOCTYPE/i.test(message))
+    return new ChannelError('BLOCKED', '钉钉返回了非JSON页面(可能触发了IP限流)', true, { cause: error });
+  if (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|socket hang up|timeout/i.test(`${code} ${message}`))
+    return new ChannelError('NETWORK', message, true, { cause: error });
   return new ChannelError(code ? `DT_${code}` : 'UNKNOWN', message, false, { cause: error });
 }

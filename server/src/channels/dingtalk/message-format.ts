@@ -5,17 +5,43 @@ export function noticeMsg(m: OutboundMessage): Record<string, unknown> {
   if (m.kind === 'text') return { msgtype: 'text', text: { content: m.text } };
   if (m.kind === 'markdown') return { msgtype: 'markdown', markdown: { title: m.title, text: m.text } };
   if (m.buttons.length === 1) {
-    return { msgtype: 'action_card', action_card: { title: m.title, markdown: m.markdown, single_title: m.buttons[0]!.title.slice(0, 20), single_url: m.buttons[0]!.url } };
+    return {
+      msgtype: 'action_card',
+      action_card: {
+        title: m.title,
+        markdown: m.markdown,
+        single_title: m.buttons[0]!.title.slice(0, 20),
+        single_url: m.buttons[0]!.url,
+      },
+    };
   }
-  return { msgtype: 'action_card', action_card: { title: m.title, markdown: m.markdown, btn_orientation: '1', btn_json_list: m.buttons.map((b) => ({ title: b.title, action_url: b.url })) } };
+  return {
+    msgtype: 'action_card',
+    action_card: {
+      title: m.title,
+      markdown: m.markdown,
+      btn_orientation: '1',
+      btn_json_list: m.buttons.map((b) => ({ title: b.title, action_url: b.url })),
+    },
+  };
 }
 
 /** Robot proactive message: msgKey + msgParam (a JSON string). */
 export function robotMsg(m: OutboundMessage): { msgKey: string; msgParam: string } {
   if (m.kind === 'text') return { msgKey: 'sampleText', msgParam: JSON.stringify({ content: m.text }) };
-  if (m.kind === 'markdown') return { msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title: m.title, text: m.text }) };
+  if (m.kind === 'markdown')
+    return { msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title: m.title, text: m.text }) };
   const n = m.buttons.length;
-  if (n === 1) return { msgKey: 'sampleActionCard', msgParam: JSON.stringify({ title: m.title, text: m.markdown, singleTitle: m.buttons[0]!.title, singleURL: m.buttons[0]!.url }) };
+  if (n === 1)
+    return {
+      msgKey: 'sampleActionCard',
+      msgParam: JSON.stringify({
+        title: m.title,
+        text: m.markdown,
+        singleTitle: m.buttons[0]!.title,
+        singleURL: m.buttons[0]!.url,
+      }),
+    };
   if (n < 2 || n > 5) throw new ChannelError('BAD_MESSAGE', `机器人卡片最多5个按钮(当前 ${n} 个)`, false);
   const param: Record<string, string> = { title: m.title, text: m.markdown };
   m.buttons.forEach((b, i) => {
@@ -29,8 +55,20 @@ export function robotMsg(m: OutboundMessage): { msgKey: string; msgParam: string
 export function webhookBody(m: OutboundMessage): Record<string, unknown> {
   if (m.kind === 'text') return { msgtype: 'text', text: { content: m.text } };
   if (m.kind === 'markdown') return { msgtype: 'markdown', markdown: { title: m.title, text: m.text } };
-  if (m.buttons.length === 1) return { msgtype: 'actionCard', actionCard: { title: m.title, text: m.markdown, singleTitle: m.buttons[0]!.title, singleURL: m.buttons[0]!.url } };
-  return { msgtype: 'actionCard', actionCard: { title: m.title, text: m.markdown, btnOrientation: '0', btns: m.buttons.map((b) => ({ title: b.title, actionURL: b.url })) } };
+  if (m.buttons.length === 1)
+    return {
+      msgtype: 'actionCard',
+      actionCard: { title: m.title, text: m.markdown, singleTitle: m.buttons[0]!.title, singleURL: m.buttons[0]!.url },
+    };
+  return {
+    msgtype: 'actionCard',
+    actionCard: {
+      title: m.title,
+      text: m.markdown,
+      btnOrientation: '0',
+      btns: m.buttons.map((b) => ({ title: b.title, actionURL: b.url })),
+    },
+  };
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -26,7 +26,12 @@ export class OapiClient {
         const url = `${this.base}${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(used)}`;
         let res: Response;
         try {
-          res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+          res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(this.timeoutMs),
+          });
         } catch (error) {
           throw new ChannelError('NETWORK', `无法连接钉钉:${(error as Error).message}`, true, { cause: error });
         }

@@ -11,13 +11,23 @@ export interface RetryPolicy {
 
 export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 200, maxMs: 10_000, sleep: realSleep, random: Math.random };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 8,
+  baseMs: 200,
+  maxMs: 10_000,
+  sleep: realSleep,
+  random: Math.random,
+};
 
 /**
  * Runs `fn`, retrying retryable ChannelErrors with exponential backoff and full jitter. `onRetry`
  * runs before each new attempt (e.g. to drop a stale token).
  */
-export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, onRetry?: (error: ChannelError, attempt: number) => void): Promise<T> {
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: (error: ChannelError, attempt: number) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await fn();

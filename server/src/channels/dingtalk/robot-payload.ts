@@ -35,7 +35,12 @@ export function toBotEvent(raw: unknown, transport: BotEvent['transport']): BotE
   let text = p.text?.content.trim() ?? '';
   if (kind === 'picture' || kind === 'file' || kind === 'audio' || kind === 'video') {
     const d = Download.safeParse(p.content);
-    if (d.success) files.push({ downloadCode: d.data.downloadCode, ...(d.data.fileName ? { fileName: d.data.fileName } : {}), kind });
+    if (d.success)
+      files.push({
+        downloadCode: d.data.downloadCode,
+        ...(d.data.fileName ? { fileName: d.data.fileName } : {}),
+        kind,
+      });
     if (kind === 'audio') text = String((p.content as { recognition?: unknown } | undefined)?.recognition ?? '');
   }
   if (kind === 'richText') {
@@ -50,11 +55,21 @@ export function toBotEvent(raw: unknown, transport: BotEvent['transport']): BotE
     msgId: p.msgId,
     at: new Date(p.createAt),
     transport,
-    sender: { userId: p.senderStaffId ?? '', ...(p.senderUnionId ? { unionId: p.senderUnionId } : {}), name: p.senderNick },
-    conversation: { id: p.conversationId, type: p.conversationType === '2' ? 'group' : 'single', ...(p.conversationTitle ? { title: p.conversationTitle } : {}) },
+    sender: {
+      userId: p.senderStaffId ?? '',
+      ...(p.senderUnionId ? { unionId: p.senderUnionId } : {}),
+      name: p.senderNick,
+    },
+    conversation: {
+      id: p.conversationId,
+      type: p.conversationType === '2' ? 'group' : 'single',
+      ...(p.conversationTitle ? { title: p.conversationTitle } : {}),
+    },
     kind,
     text,
     files,
-    ...(p.sessionWebhook && p.sessionWebhookExpiredTime ? { reply: { webhook: p.sessionWebhook, expiresAt: new Date(p.sessionWebhookExpiredTime) } } : {}),
+    ...(p.sessionWebhook && p.sessionWebhookExpiredTime
+      ? { reply: { webhook: p.sessionWebhook, expiresAt: new Date(p.sessionWebhookExpiredTime) } }
+      : {}),
   };
 }

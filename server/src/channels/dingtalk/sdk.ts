@@ -21,7 +21,12 @@ export function cjsDefault<M>(mod: M): ClassOf<M> {
 /** SDK config for a base URL: https://api.dingtalk.com in production, the emulator locally. */
 export function sdkConfig(apiBase: string, timeoutMs: number): openapi.Config {
   const url = new URL(apiBase);
-  return new openapi.Config({ protocol: url.protocol.replace(':', ''), endpoint: url.host, readTimeout: timeoutMs, connectTimeout: timeoutMs });
+  return new openapi.Config({
+    protocol: url.protocol.replace(':', ''),
+    endpoint: url.host,
+    readTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+  });
 }
 
 export interface SdkClients {

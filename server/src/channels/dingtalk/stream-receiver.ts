@@ -21,7 +21,12 @@ class GatewayClient extends DWClient {
     const res = await fetch(`${this.apiBase}/v1.0/gateway/connections/open`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ clientId: this.config.clientId, clientSecret: this.config.clientSecret, ua: this.config.ua, subscriptions: this.config.subscriptions }),
+      body: JSON.stringify({
+        clientId: this.config.clientId,
+        clientSecret: this.config.clientSecret,
+        ua: this.config.ua,
+        subscriptions: this.config.subscriptions,
+      }),
     });
     const data = (await res.json()) as { endpoint?: string; ticket?: string };
     if (!res.ok || !data.endpoint || !data.ticket) throw new Error(`Stream 连接申请失败 HTTP ${res.status}`);
@@ -39,7 +44,10 @@ export class StreamReceiver {
     private readonly inbox: BotInbox,
     private readonly log: Log,
   ) {
-    this.client = new GatewayClient({ clientId: opts.clientId, clientSecret: opts.clientSecret }, opts.apiBase.replace(/\/$/, ''));
+    this.client = new GatewayClient(
+      { clientId: opts.clientId, clientSecret: opts.clientSecret },
+      opts.apiBase.replace(/\/$/, ''),
+    );
     this.client.registerCallbackListener(TOPIC_ROBOT, (message: DWClientDownStream) => this.onMessage(message));
   }
 

@@ -1,6 +1,11 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import type { EvidenceMeta } from '../../../../shared/schemas/request.js';
-import type { AssessmentLine, AssessmentRecord, AssessmentView, UnitAssessment } from '../../../../shared/schemas/assessment.js';
+import type {
+  AssessmentLine,
+  AssessmentRecord,
+  AssessmentView,
+  UnitAssessment,
+} from '../../../../shared/schemas/assessment.js';
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { Viewer } from '../../auth/viewer.js';
@@ -26,11 +31,21 @@ const byName = new Intl.Collator('zh-CN').compare;
  * report — weighted lead/co. Items waived (a round closed, a unit named mid-year) do not count.
  * Deterministic: the same state gives the same lines.
  */
-export function computeLines(state: S, book: BookRules, rules: AssessmentRules, year: number, asOf: string): AssessmentLine[] {
+export function computeLines(
+  state: S,
+  book: BookRules,
+  rules: AssessmentRules,
+  year: number,
+  asOf: string,
+): AssessmentLine[] {
   const plan = state.plans.find((p) => p.id === state.activePlanId);
   if (!plan) return [];
   const tasks = new Map(includedTasks(state.tasks, plan.id, book.policy).map((t) => [t.id, t]));
-  const parts = new Map(state.assignments.filter((a) => a.planId === plan.id && tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed')).map((a) => [a.id, a]));
+  const parts = new Map(
+    state.assignments
+      .filter((a) => a.planId === plan.id && tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed'))
+      .map((a) => [a.id, a]),
+  );
   const all = new Map<string, typeof state.assignments>();
   for (const a of state.assignments) all.set(a.taskId, [...(all.get(a.taskId) ?? []), a]);
   const returned = new Map<string, Array<{ seq: number }>>();
@@ -43,7 +58,14 @@ export function computeLines(state: S, book: BookRules, rules: AssessmentRules, 
     const a = parts.get(o.assignmentId);
     const task = tasks.get(o.taskId);
     if (!a || !task || o.status === 'waived') continue;
-    const weight = roleName(task, a, (all.get(task.id) ?? []).filter((x) => x.status !== 'toDesignate' && x.status !== 'designated')) === '配合单位' ? ('co' as const) : ('lead' as const);
+    const weight =
+      roleName(
+        task,
+        a,
+        (all.get(task.id) ?? []).filter((x) => x.status !== 'toDesignate' && x.status !== 'designated'),
+      ) === '配合单位'
+        ? ('co' as const)
+        : ('lead' as const);
     const doneOn = REPORTED.has(o.status) && o.doneAt ? shanghaiDate(new Date(o.doneAt)) : undefined;
     const line = (rule: AssessmentLine['rule'], points: number, seq = o.seq): AssessmentLine => ({
       unitId: a.unitId,
@@ -73,15 +95,41 @@ export function computeLines(state: S, book: BookRules, rules: AssessmentRules, 
   for (const b of Object.values(state.bulletins ?? {})) {
     if (b.year !== year || b.kind === 'interview') continue;
     for (const unitId of b.unitIds) {
-      const a = [...parts.values()].find((x) => x.unitId === unitId && (!b.taskId || x.taskId === b.taskId)) ?? [...parts.values()].find((x) => x.unitId === unitId);
+      const a =
+        [...parts.values()].find((x) => x.unitId === unitId && (!b.taskId || x.taskId === b.taskId)) ??
+        [...parts.values()].find((x) => x.unitId === unitId);
       const task = a && tasks.get(a.taskId);
       if (!a || !task) continue;
-      const weight = b.taskId && roleName(task, a, (all.get(task.id) ?? []).filter((x) => x.status !== 'toDesignate' && x.status !== 'designated')) === '配合单位' ? ('co' as const) : ('lead' as const);
+      const weight =
+        b.taskId &&
+        roleName(
+          task,
+          a,
+          (all.get(task.id) ?? []).filter((x) => x.status !== 'toDesignate' && x.status !== 'designated'),
+        ) === '配合单位'
+          ? ('co' as const)
+          : ('lead' as const);
       const rule = b.kind === 'praise' ? ('praise' as const) : ('criticism' as const);
-      lines.push({ unitId, assignmentId: a.id, taskId: task.id, taskNumber: task.number, label: `${b.kind === 'praise' ? '通报表扬' : '通报批评'}:${b.text.length > 40 ? `${b.text.slice(0, 39)}…` : b.text}`, rule, weight, points: rules[rule][weight], seq: b.seq });
+      lines.push({
+        unitId,
+        assignmentId: a.id,
+        taskId: task.id,
+        taskNumber: task.number,
+        label: `${b.kind === 'praise' ? '通报表扬' : '通报批评'}:${b.text.length > 40 ? `${b.text.slice(0, 39)}…` : b.text}`,
+        rule,
+        weight,
+        points: rules[rule][weight],
+        seq: b.seq,
+      });
     }
   }
-  return lines.sort((x, y) => x.unitId.localeCompare(y.unitId) || x.taskNumber - y.taskNumber || (x.obligationId ?? '').localeCompare(y.obligationId ?? '') || x.rule.localeCompare(y.rule));
+  return lines.sort(
+    (x, y) =>
+      x.unitId.localeCompare(y.unitId) ||
+      x.taskNumber - y.taskNumber ||
+      (x.obligationId ?? '').localeCompare(y.obligationId ?? '') ||
+      x.rule.localeCompare(y.rule),
+  );
 }
 
 const effective = (l: AssessmentLine): number => l.appealed?.points ?? l.points;
@@ -98,7 +146,15 @@ export function scoresOf(state: S, rules: AssessmentRules, lines: readonly Asses
     per.set(l.unitId, u);
   }
   const names = new Map(state.units.map((u) => [u.id, u.name]));
-  const rows = [...per].map(([unitId, u]) => ({ unitId, unitName: names.get(unitId) ?? unitId, raw: round2(u.raw), score: round2(Math.min(rules.cap, Math.max(rules.floor, u.raw))), parts: u.parts.size, criticisms: u.criticisms, awardEligible: u.criticisms < rules.criticismsBarAward }));
+  const rows = [...per].map(([unitId, u]) => ({
+    unitId,
+    unitName: names.get(unitId) ?? unitId,
+    raw: round2(u.raw),
+    score: round2(Math.min(rules.cap, Math.max(rules.floor, u.raw))),
+    parts: u.parts.size,
+    criticisms: u.criticisms,
+    awardEligible: u.criticisms < rules.criticismsBarAward,
+  }));
   rows.sort((a, b) => b.score - a.score || byName(a.unitName, b.unitName));
   // ties share a rank, and so a quartile
   return rows.map((r) => {
@@ -134,7 +190,8 @@ export class Assessments {
     let computed = this.lines.get(r.linesSeq);
     if (!computed) {
       for await (const e of this.d.store.ledger.read(r.linesSeq)) {
-        if (e.seq === r.linesSeq && e.type === 'assessment.computed') computed = (e.payload as { lines: AssessmentLine[] }).lines;
+        if (e.seq === r.linesSeq && e.type === 'assessment.computed')
+          computed = (e.payload as { lines: AssessmentLine[] }).lines;
         break;
       }
       if (!computed) throw new AppError('INTERNAL', 500, `台账中找不到 ${r.year} 年考评的计算记录(序号 ${r.linesSeq})`);
@@ -168,14 +225,33 @@ export class Assessments {
         .filter((a) => a.state === 'pending')
         .map((a) => {
           const items = lines.filter((l) => l.obligationId === a.obligationId);
-          return { id: a.id, unitId: a.unitId, unitName: units.get(a.unitId) ?? a.unitId, obligationId: a.obligationId, label: `重点任务${items[0]?.taskNumber ?? ''} ${items[0]?.label ?? a.obligationId}`, points: items.reduce((n, l) => n + l.points, 0), reason: a.reason, createdAt: a.createdAt };
+          return {
+            id: a.id,
+            unitId: a.unitId,
+            unitName: units.get(a.unitId) ?? a.unitId,
+            obligationId: a.obligationId,
+            label: `重点任务${items[0]?.taskNumber ?? ''} ${items[0]?.label ?? a.obligationId}`,
+            points: items.reduce((n, l) => n + l.points, 0),
+            reason: a.reason,
+            createdAt: a.createdAt,
+          };
         }),
-      appeals: { pending: appeals.filter((a) => a.state === 'pending').length, accepted: appeals.filter((a) => a.state === 'accepted').length, rejected: appeals.filter((a) => a.state === 'rejected').length },
+      appeals: {
+        pending: appeals.filter((a) => a.state === 'pending').length,
+        accepted: appeals.filter((a) => a.state === 'accepted').length,
+        rejected: appeals.filter((a) => a.state === 'rejected').length,
+      },
     };
   }
 
   /** A unit's score with every line behind it. Units read their own (once published); the 督考办 and evaluators read any. */
-  async unit(v: Viewer, year: number, unitId: string, today: string, state: S = this.d.store.state.get()): Promise<UnitAssessment> {
+  async unit(
+    v: Viewer,
+    year: number,
+    unitId: string,
+    today: string,
+    state: S = this.d.store.state.get(),
+  ): Promise<UnitAssessment> {
     const r = this.record(state, year);
     if (!r) throw new AppError('NOT_FOUND', 404, `${year} 年的考评还没有计算`);
     const own = v.unitIds.has(unitId);
@@ -190,14 +266,28 @@ export class Assessments {
       status: r.status,
       score,
       base: this.d.rules.base,
-      lines: lines.filter((l) => l.unitId === unitId).map((l) => ({ ...l, effective: effective(l), ...(l.obligationId && appeals.has(l.obligationId) ? { appeal: appeals.get(l.obligationId)! } : {}) })),
+      lines: lines
+        .filter((l) => l.unitId === unitId)
+        .map((l) => ({
+          ...l,
+          effective: effective(l),
+          ...(l.obligationId && appeals.has(l.obligationId) ? { appeal: appeals.get(l.obligationId)! } : {}),
+        })),
       ...(r.appealUntil ? { appealUntil: r.appealUntil } : {}),
-      canAppeal: own && v.person.roles.some((x) => x === 'contact' || x === 'leader') && r.status === 'published' && r.appealUntil !== undefined && today <= r.appealUntil,
+      canAppeal:
+        own &&
+        v.person.roles.some((x) => x === 'contact' || x === 'leader') &&
+        r.status === 'published' &&
+        r.appealUntil !== undefined &&
+        today <= r.appealUntil,
     };
   }
 
   /** The year's points by part (net of its lines) and scores by unit, for the 台账; undefined before it is computed. */
-  async scoreMaps(year: number, state: S = this.d.store.state.get()): Promise<{ byPart: Map<string, number>; byUnit: Map<string, number> } | undefined> {
+  async scoreMaps(
+    year: number,
+    state: S = this.d.store.state.get(),
+  ): Promise<{ byPart: Map<string, number>; byUnit: Map<string, number> } | undefined> {
     const r = this.record(state, year);
     if (!r) return undefined;
     const lines = await this.linesOf(r);
@@ -210,13 +300,33 @@ export class Assessments {
   async compute(actor: Person, year: number): Promise<AssessmentView> {
     await this.d.store.transact((draft, tx) => {
       const existing = draft.assessments?.[String(year)];
-      if (existing && existing.status !== 'draft') throw new AppError('CONFLICT', 409, `${year} 年的考评已${existing.status === 'final' ? '定稿' : '公布'},不能重新计算`);
+      if (existing && existing.status !== 'draft')
+        throw new AppError(
+          'CONFLICT',
+          409,
+          `${year} 年的考评已${existing.status === 'final' ? '定稿' : '公布'},不能重新计算`,
+        );
       const today = shanghaiDate(tx.at);
       if (Number(today.slice(0, 4)) < year) throw new AppError('VALIDATION_FAILED', 400, `${year} 年还没有开始`);
       const asOf = today < `${year}-12-31` ? today : `${year}-12-31`;
       const lines = computeLines(draft, this.d.book, this.d.rules, year, asOf);
-      const seq = tx.append({ type: 'assessment.computed', actor, subject: { type: 'assessment', id: String(year) }, channel: 'miniapp', payload: { year, asOf, units: new Set(lines.map((l) => l.unitId)).size, lines } });
-      (draft.assessments ??= {})[String(year)] = { year, status: 'draft', asOf, computedAt: tx.at.toISOString(), linesSeq: seq, appealed: {}, adjustments: [], appeals: [] };
+      const seq = tx.append({
+        type: 'assessment.computed',
+        actor,
+        subject: { type: 'assessment', id: String(year) },
+        channel: 'miniapp',
+        payload: { year, asOf, units: new Set(lines.map((l) => l.unitId)).size, lines },
+      });
+      (draft.assessments ??= {})[String(year)] = {
+        year,
+        status: 'draft',
+        asOf,
+        computedAt: tx.at.toISOString(),
+        linesSeq: seq,
+        appealed: {},
+        adjustments: [],
+        appeals: [],
+      };
     });
     return this.view(year);
   }
@@ -231,7 +341,13 @@ export class Assessments {
   private unchanged(draft: State, year: number, seen: AssessmentRecord): AssessmentRecord {
     const r = draft.assessments?.[String(year)];
     if (!r) throw new AppError('NOT_FOUND', 404, `${year} 年的考评还没有计算`);
-    if (r.linesSeq !== seen.linesSeq || r.appeals.length !== seen.appeals.length || r.adjustments.length !== seen.adjustments.length || r.status !== seen.status) throw new AppError('CONFLICT', 409, '考评刚被他人更改,请刷新后重试');
+    if (
+      r.linesSeq !== seen.linesSeq ||
+      r.appeals.length !== seen.appeals.length ||
+      r.adjustments.length !== seen.adjustments.length ||
+      r.status !== seen.status
+    )
+      throw new AppError('CONFLICT', 409, '考评刚被他人更改,请刷新后重试');
     return r;
   }
 
@@ -243,13 +359,44 @@ export class Assessments {
       if (r.status !== 'draft') throw new AppError('CONFLICT', 409, `${year} 年的考评已经公布`);
       const today = shanghaiDate(tx.at);
       const until = this.d.book.calendar.addWorkingDays(today, this.d.rules.appealWorkingDays);
-      tx.append({ type: 'assessment.published', actor, subject: { type: 'assessment', id: String(year) }, channel: 'miniapp', payload: { year, appealUntil: until } });
+      tx.append({
+        type: 'assessment.published',
+        actor,
+        subject: { type: 'assessment', id: String(year) },
+        channel: 'miniapp',
+        payload: { year, appealUntil: until },
+      });
       Object.assign(r, { status: 'published', publishedAt: tx.at.toISOString(), appealUntil: until });
       const scores = scoresOf(draft, this.d.rules, lines);
       for (const s of scores) {
-        for (const p of draft.people.filter((x) => x.unitIds.includes(s.unitId) && (x.roles.includes('contact') || x.roles.includes('leader')))) {
+        for (const p of draft.people.filter(
+          (x) => x.unitIds.includes(s.unitId) && (x.roles.includes('contact') || x.roles.includes('leader')),
+        )) {
           const title = `${year}年度考评结果 · ${s.unitName}`;
-          noticeInDraft(draft, { key: `assessment:${year}:${p.id}:${s.unitId}`, personId: p.id, userId: p.dingtalk.userId, kind: 'decision', message: { kind: 'actionCard', title, markdown: `### ${title}\n${p.name},${s.unitName} ${year} 年度考评得分 **${s.score}** 分(第 ${s.rank} 名,共 ${scores.length} 个单位)。\n\n每一分的来由可在督办通中查看;如有异议,请于 ${cnDate(until, today)} 前对具体事项提出申诉。`, buttons: [{ title: '查看得分明细', url: `${this.d.publicUrl}/app/#/assessment/${year}/${encodeURIComponent(s.unitId)}` }] }, tasks: [], obligations: [], date: today }, tx.at);
+          noticeInDraft(
+            draft,
+            {
+              key: `assessment:${year}:${p.id}:${s.unitId}`,
+              personId: p.id,
+              userId: p.dingtalk.userId,
+              kind: 'decision',
+              message: {
+                kind: 'actionCard',
+                title,
+                markdown: `### ${title}\n${p.name},${s.unitName} ${year} 年度考评得分 **${s.score}** 分(第 ${s.rank} 名,共 ${scores.length} 个单位)。\n\n每一分的来由可在督办通中查看;如有异议,请于 ${cnDate(until, today)} 前对具体事项提出申诉。`,
+                buttons: [
+                  {
+                    title: '查看得分明细',
+                    url: `${this.d.publicUrl}/app/#/assessment/${year}/${encodeURIComponent(s.unitId)}`,
+                  },
+                ],
+              },
+              tasks: [],
+              obligations: [],
+              date: today,
+            },
+            tx.at,
+          );
         }
       }
     });
@@ -257,7 +404,11 @@ export class Assessments {
   }
 
   /** A unit appeals one item (at most once), with its reasons, within the window. */
-  async appeal(v: Viewer, year: number, input: { obligationId: string; reason: string; evidence?: EvidenceMeta[] | undefined }): Promise<UnitAssessment> {
+  async appeal(
+    v: Viewer,
+    year: number,
+    input: { obligationId: string; reason: string; evidence?: EvidenceMeta[] | undefined },
+  ): Promise<UnitAssessment> {
     const { record, lines } = await this.current(year);
     let unitId = '';
     let today = '';
@@ -265,20 +416,51 @@ export class Assessments {
       const r = this.unchanged(draft, year, record);
       if (r.status !== 'published') throw new AppError('CONFLICT', 409, `${year} 年的考评不在申诉期`);
       today = shanghaiDate(tx.at);
-      if (!r.appealUntil || today > r.appealUntil) throw new AppError('CONFLICT', 409, `申诉期已于 ${r.appealUntil ?? ''} 结束`);
+      if (!r.appealUntil || today > r.appealUntil)
+        throw new AppError('CONFLICT', 409, `申诉期已于 ${r.appealUntil ?? ''} 结束`);
       const line = lines.find((l) => l.obligationId === input.obligationId);
       if (!line) throw new AppError('NOT_FOUND', 404, '考评中没有这个事项');
-      if (!v.unitIds.has(line.unitId) || !v.person.roles.some((x) => x === 'contact' || x === 'leader')) throw new AppError('FORBIDDEN', 403, '只能对本单位的事项申诉');
-      if (r.appeals.some((a) => a.obligationId === input.obligationId)) throw new AppError('CONFLICT', 409, '这个事项已经申诉过,每个事项只能申诉一次');
-      const seq = tx.append({ type: 'appeal.filed', actor: { type: 'person', id: v.person.id, name: v.person.name }, subject: { type: 'assessment', id: String(year) }, channel: 'miniapp', payload: { year, unitId: line.unitId, taskId: line.taskId, obligationId: input.obligationId, reason: input.reason, evidence: input.evidence ?? [] } });
-      r.appeals.push({ id: `A${seq}`, unitId: line.unitId, obligationId: input.obligationId, reason: input.reason, evidence: input.evidence ?? [], by: v.person.id, createdAt: tx.at.toISOString(), state: 'pending' });
+      if (!v.unitIds.has(line.unitId) || !v.person.roles.some((x) => x === 'contact' || x === 'leader'))
+        throw new AppError('FORBIDDEN', 403, '只能对本单位的事项申诉');
+      if (r.appeals.some((a) => a.obligationId === input.obligationId))
+        throw new AppError('CONFLICT', 409, '这个事项已经申诉过,每个事项只能申诉一次');
+      const seq = tx.append({
+        type: 'appeal.filed',
+        actor: { type: 'person', id: v.person.id, name: v.person.name },
+        subject: { type: 'assessment', id: String(year) },
+        channel: 'miniapp',
+        payload: {
+          year,
+          unitId: line.unitId,
+          taskId: line.taskId,
+          obligationId: input.obligationId,
+          reason: input.reason,
+          evidence: input.evidence ?? [],
+        },
+      });
+      r.appeals.push({
+        id: `A${seq}`,
+        unitId: line.unitId,
+        obligationId: input.obligationId,
+        reason: input.reason,
+        evidence: input.evidence ?? [],
+        by: v.person.id,
+        createdAt: tx.at.toISOString(),
+        state: 'pending',
+      });
       unitId = line.unitId;
     });
     return this.unit(v, year, unitId, today);
   }
 
   /** The 督考办 accepts an appeal (the item's deductions count `points` instead, default 0) or rejects it with a reason. */
-  async decideAppeal(actor: Person, year: number, appealId: string, accept: boolean, input: { comment?: string | undefined; points?: number | undefined }): Promise<AssessmentView> {
+  async decideAppeal(
+    actor: Person,
+    year: number,
+    appealId: string,
+    accept: boolean,
+    input: { comment?: string | undefined; points?: number | undefined },
+  ): Promise<AssessmentView> {
     await this.d.store.transact((draft, tx) => {
       const r = draft.assessments?.[String(year)];
       const a = r?.appeals.find((x) => x.id === appealId);
@@ -287,8 +469,26 @@ export class Assessments {
       if (a.state !== 'pending') throw new AppError('CONFLICT', 409, '这份申诉已经处理');
       const comment = input.comment?.trim() ?? '';
       if (!accept && !comment) throw new AppError('COMMENT_REQUIRED', 400, '驳回申诉时请写明理由');
-      tx.append({ type: accept ? 'appeal.accepted' : 'appeal.rejected', actor, subject: { type: 'assessment', id: String(year) }, channel: 'miniapp', payload: { year, appealId, unitId: a.unitId, obligationId: a.obligationId, ...(comment ? { comment } : {}), ...(accept ? { points: input.points ?? 0 } : {}) } });
-      Object.assign(a, { state: accept ? 'accepted' : 'rejected', decidedBy: actor.id, decidedAt: tx.at.toISOString(), ...(comment ? { comment } : {}) });
+      tx.append({
+        type: accept ? 'appeal.accepted' : 'appeal.rejected',
+        actor,
+        subject: { type: 'assessment', id: String(year) },
+        channel: 'miniapp',
+        payload: {
+          year,
+          appealId,
+          unitId: a.unitId,
+          obligationId: a.obligationId,
+          ...(comment ? { comment } : {}),
+          ...(accept ? { points: input.points ?? 0 } : {}),
+        },
+      });
+      Object.assign(a, {
+        state: accept ? 'accepted' : 'rejected',
+        decidedBy: actor.id,
+        decidedAt: tx.at.toISOString(),
+        ...(comment ? { comment } : {}),
+      });
       if (accept) r.appealed[a.obligationId] = { appealId, points: input.points ?? 0 };
     });
     return this.view(year);
@@ -301,26 +501,54 @@ export class Assessments {
       const r = this.unchanged(draft, year, record);
       if (r.status !== 'published') throw new AppError('CONFLICT', 409, `${year} 年的考评须先公布`);
       const today = shanghaiDate(tx.at);
-      if (r.appealUntil && today <= r.appealUntil) throw new AppError('CONFLICT', 409, `申诉期到 ${r.appealUntil} 结束,之后才能定稿`);
+      if (r.appealUntil && today <= r.appealUntil)
+        throw new AppError('CONFLICT', 409, `申诉期到 ${r.appealUntil} 结束,之后才能定稿`);
       const pending = r.appeals.filter((a) => a.state === 'pending').length;
       if (pending) throw new AppError('CONFLICT', 409, `还有 ${pending} 份申诉未处理`);
       const scores = scoresOf(draft, this.d.rules, lines);
-      tx.append({ type: 'assessment.finalized', actor, subject: { type: 'assessment', id: String(year) }, channel: 'miniapp', payload: { year, scores: scores.map((s) => ({ unitId: s.unitId, score: s.score, rank: s.rank })) } });
+      tx.append({
+        type: 'assessment.finalized',
+        actor,
+        subject: { type: 'assessment', id: String(year) },
+        channel: 'miniapp',
+        payload: { year, scores: scores.map((s) => ({ unitId: s.unitId, score: s.score, rank: s.rank })) },
+      });
       Object.assign(r, { status: 'final', finalAt: tx.at.toISOString() });
     });
     return this.view(year);
   }
 
   /** A correction after the year is final: a new line, recorded with its reason. */
-  async adjust(actor: Person, year: number, input: { unitId: string; points: number; reason: string }): Promise<AssessmentView> {
+  async adjust(
+    actor: Person,
+    year: number,
+    input: { unitId: string; points: number; reason: string },
+  ): Promise<AssessmentView> {
     const { lines } = await this.current(year);
     await this.d.store.transact((draft, tx) => {
       const r = draft.assessments?.[String(year)];
-      if (!r || r.status !== 'final') throw new AppError('CONFLICT', 409, '定稿后的更正才用调整;定稿前请重新计算或处理申诉');
+      if (!r || r.status !== 'final')
+        throw new AppError('CONFLICT', 409, '定稿后的更正才用调整;定稿前请重新计算或处理申诉');
       const any = lines.find((l) => l.unitId === input.unitId);
       if (!any) throw new AppError('NOT_FOUND', 404, '这个单位在该年度没有考评事项');
-      const seq = tx.append({ type: 'assessment.adjusted', actor, subject: { type: 'assessment', id: String(year) }, channel: 'miniapp', payload: { year, unitId: input.unitId, points: input.points, reason: input.reason } });
-      r.adjustments.push({ unitId: input.unitId, assignmentId: any.assignmentId, taskId: any.taskId, taskNumber: 0, label: `更正:${input.reason}`, rule: 'adjustment', weight: 'lead', points: input.points, seq });
+      const seq = tx.append({
+        type: 'assessment.adjusted',
+        actor,
+        subject: { type: 'assessment', id: String(year) },
+        channel: 'miniapp',
+        payload: { year, unitId: input.unitId, points: input.points, reason: input.reason },
+      });
+      r.adjustments.push({
+        unitId: input.unitId,
+        assignmentId: any.assignmentId,
+        taskId: any.taskId,
+        taskNumber: 0,
+        label: `更正:${input.reason}`,
+        rule: 'adjustment',
+        weight: 'lead',
+        points: input.points,
+        seq,
+      });
     });
     return this.view(year);
   }

@@ -56,7 +56,8 @@ export function loadAssessmentRules(seedsDir: string): Promise<AssessmentRules> 
 }
 
 const n = (x: number): string => (x > 0 ? `加 ${x} 分` : `扣 ${-x} 分`);
-const both = (p: { lead: number; co: number }): string => (p.lead === p.co ? n(p.lead) : `牵头单位${n(p.lead)}、配合单位${n(p.co)}`);
+const both = (p: { lead: number; co: number }): string =>
+  p.lead === p.co ? n(p.lead) : `牵头单位${n(p.lead)}、配合单位${n(p.co)}`;
 
 /** The rules in words, as units read them. */
 export function rulesInWords(r: AssessmentRules): string[] {

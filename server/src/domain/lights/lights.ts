@@ -33,15 +33,25 @@ export function yellowWithin(policy: ReminderPolicy): number {
 }
 
 /** The light of an open item due on `due`, seen on `today` (by date alone). */
-export function lightOf(calendar: WorkCalendar, policy: ReminderPolicy, today: string, due: string): { light: Light; workingDaysLeft: number } {
+export function lightOf(
+  calendar: WorkCalendar,
+  policy: ReminderPolicy,
+  today: string,
+  due: string,
+): { light: Light; workingDaysLeft: number } {
   const left = calendar.workingDaysBetween(today, due);
   return { light: left < 0 ? 'red' : left <= yellowWithin(policy) ? 'yellow' : 'green', workingDaysLeft: left };
 }
 
 /** The light's reason in words (a date of another year carries its year). */
-export function lightReason(o: { workingDaysLeft: number; light: Light; due: string; returned?: string | undefined }, today: string): string {
-  if (o.workingDaysLeft < 0) return `已逾期 ${-o.workingDaysLeft} 个工作日(${cnDate(o.due, today)}截止)${o.returned !== undefined ? ',报告被退回待重报' : ''}`;
-  if (o.returned !== undefined) return `报告被督考办退回,待重新报送${o.returned ? `(${o.returned.length > 30 ? `${o.returned.slice(0, 29)}…` : o.returned})` : ''}`;
+export function lightReason(
+  o: { workingDaysLeft: number; light: Light; due: string; returned?: string | undefined },
+  today: string,
+): string {
+  if (o.workingDaysLeft < 0)
+    return `已逾期 ${-o.workingDaysLeft} 个工作日(${cnDate(o.due, today)}截止)${o.returned !== undefined ? ',报告被退回待重报' : ''}`;
+  if (o.returned !== undefined)
+    return `报告被督考办退回,待重新报送${o.returned ? `(${o.returned.length > 30 ? `${o.returned.slice(0, 29)}…` : o.returned})` : ''}`;
   if (o.workingDaysLeft === 0) return `今天(${cnDate(o.due, today)})截止`;
   if (o.light === 'yellow') return `还有 ${o.workingDaysLeft} 个工作日(${cnDate(o.due, today)}截止)`;
   return `${cnDate(o.due, today)}截止,时间充裕`;
@@ -58,7 +68,12 @@ export function returnedReports(state: Readonly<State>): Map<string, string> {
 }
 
 /** An open item's light: by its due date, and yellow at least while a returned report waits to be refiled. */
-export function itemLight(rules: LightRules, today: string, due: string, returned: string | undefined): { light: Light; workingDaysLeft: number; reason: string } {
+export function itemLight(
+  rules: LightRules,
+  today: string,
+  due: string,
+  returned: string | undefined,
+): { light: Light; workingDaysLeft: number; reason: string } {
   const l = lightOf(rules.calendar, rules.policy, today, due);
   const light: Light = returned !== undefined && l.light === 'green' ? 'yellow' : l.light;
   return { light, workingDaysLeft: l.workingDaysLeft, reason: lightReason({ ...l, light, due, returned }, today) };
@@ -75,7 +90,11 @@ export function worst(lights: Iterable<Light>): Light {
  * An item done after its due date, recently enough to call its part "已恢复": how many working
  * days late it was done, else undefined.
  */
-export function recoveredLate(rules: LightRules, today: string, o: Pick<ObligationRecord, 'status' | 'doneAt' | 'due' | 'action'>): number | undefined {
+export function recoveredLate(
+  rules: LightRules,
+  today: string,
+  o: Pick<ObligationRecord, 'status' | 'doneAt' | 'due' | 'action'>,
+): number | undefined {
   if (o.status !== 'fulfilled' || !o.doneAt) return undefined;
   const done = shanghaiDate(new Date(o.doneAt));
   if (done <= o.due) return undefined;

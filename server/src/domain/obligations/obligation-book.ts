@@ -18,7 +18,11 @@ export function liveYears(today: string): number[] {
 }
 
 /** What `materialise` would add: assignments (of included tasks) lacking one of the years. */
-export function missingYears(state: Readonly<State>, rules: BookRules, years: readonly number[]): Array<{ assignmentId: string; year: number }> {
+export function missingYears(
+  state: Readonly<State>,
+  rules: BookRules,
+  years: readonly number[],
+): Array<{ assignmentId: string; year: number }> {
   const out: Array<{ assignmentId: string; year: number }> = [];
   for (const plan of state.plans) {
     const span = planYears(plan, importedAtOf(state, plan.id));
@@ -26,7 +30,9 @@ export function missingYears(state: Readonly<State>, rules: BookRules, years: re
     for (const a of state.assignments) {
       if (a.planId !== plan.id || a.status !== 'active' || !tasks.has(a.taskId)) continue;
       const marks = state.materialised[a.id] ?? [];
-      for (const y of years) if (y >= span.from && rules.calendar.hasYear(y) && !marks.includes(y)) out.push({ assignmentId: a.id, year: y });
+      for (const y of years)
+        if (y >= span.from && rules.calendar.hasYear(y) && !marks.includes(y))
+          out.push({ assignmentId: a.id, year: y });
     }
   }
   return out;
@@ -39,7 +45,13 @@ export function missingYears(state: Readonly<State>, rules: BookRules, years: re
  * without holiday data wait (their dates would be guesses). `adjust` may change a record before it
  * is stored and recorded. Returns how many were added.
  */
-export function materialiseInDraft(draft: State, tx: Tx, rules: BookRules, years: readonly number[], adjust?: (r: ObligationRecord) => ObligationRecord): number {
+export function materialiseInDraft(
+  draft: State,
+  tx: Tx,
+  rules: BookRules,
+  years: readonly number[],
+  adjust?: (r: ObligationRecord) => ObligationRecord,
+): number {
   const missing = missingYears(draft, rules, years);
   if (missing.length === 0) return 0;
   const byTaskYear = new Map<string, ObligationRecord[]>();
@@ -49,7 +61,8 @@ export function materialiseInDraft(draft: State, tx: Tx, rules: BookRules, years
     const key = `${r.planId}|${r.taskId}|${r.year}`;
     byTaskYear.set(key, [...(byTaskYear.get(key) ?? []), r]);
   }
-  for (const m of missing) draft.materialised[m.assignmentId] = [...(draft.materialised[m.assignmentId] ?? []), m.year].sort();
+  for (const m of missing)
+    draft.materialised[m.assignmentId] = [...(draft.materialised[m.assignmentId] ?? []), m.year].sort();
   let added = 0;
   for (const [key, records] of byTaskYear) {
     const [planId, taskId, year] = key.split('|') as [string, string, string];
@@ -58,23 +71,42 @@ export function materialiseInDraft(draft: State, tx: Tx, rules: BookRules, years
       actor: { type: 'system', name: '督办通' },
       subject: { type: 'task', id: taskId },
       channel: 'system',
-      payload: { planId, year: Number(year), obligations: records.map(({ id, kind, label, opensOn, due, status }) => ({ id, kind, label, opensOn, due, ...(status !== 'open' ? { status } : {}) })) },
+      payload: {
+        planId,
+        year: Number(year),
+        obligations: records.map(({ id, kind, label, opensOn, due, status }) => ({
+          id,
+          kind,
+          label,
+          opensOn,
+          due,
+          ...(status !== 'open' ? { status } : {}),
+        })),
+      },
     });
     for (const r of records) {
-      draft.obligations[r.id] = { ...r, seq: r.status === 'fulfilled' ? (draft.legacyFulfillments?.[r.id]?.seq ?? seq) : seq };
+      draft.obligations[r.id] = {
+        ...r,
+        seq: r.status === 'fulfilled' ? (draft.legacyFulfillments?.[r.id]?.seq ?? seq) : seq,
+      };
       added += 1;
     }
   }
   if (draft.legacyFulfillments) {
     const newest = Math.max(...years);
-    for (const id of Object.keys(draft.legacyFulfillments)) if (Number(id.split(':')[1]) <= newest) delete draft.legacyFulfillments[id];
+    for (const id of Object.keys(draft.legacyFulfillments))
+      if (Number(id.split(':')[1]) <= newest) delete draft.legacyFulfillments[id];
     if (Object.keys(draft.legacyFulfillments).length === 0) delete draft.legacyFulfillments;
   }
   return added;
 }
 
 /** The obligations of the given assignment-years as the policy makes them now (not stored; `seq` 0). */
-function computeRecords(state: Readonly<State>, rules: BookRules, missing: ReadonlyArray<{ assignmentId: string; year: number }>): ObligationRecord[] {
+function computeRecords(
+  state: Readonly<State>,
+  rules: BookRules,
+  missing: ReadonlyArray<{ assignmentId: string; year: number }>,
+): ObligationRecord[] {
   const wanted = new Map<string, number[]>();
   for (const m of missing) wanted.set(m.assignmentId, [...(wanted.get(m.assignmentId) ?? []), m.year]);
   const out: ObligationRecord[] = [];
@@ -116,7 +148,9 @@ function computeRecords(state: Readonly<State>, rules: BookRules, missing: Reado
  * mid-year): only `manual` items that are not stored yet, nothing else of the policy changes.
  */
 export function topUpManualInDraft(draft: State, tx: Tx, rules: BookRules, taskId: string, year: number): number {
-  const done = draft.assignments.filter((a) => a.taskId === taskId && a.status === 'active' && (draft.materialised[a.id] ?? []).includes(year)).map((a) => ({ assignmentId: a.id, year }));
+  const done = draft.assignments
+    .filter((a) => a.taskId === taskId && a.status === 'active' && (draft.materialised[a.id] ?? []).includes(year))
+    .map((a) => ({ assignmentId: a.id, year }));
   const fresh = computeRecords(draft, rules, done).filter((r) => r.kind === 'manual' && !draft.obligations[r.id]);
   if (fresh.length === 0) return 0;
   const seq = tx.append({
@@ -124,7 +158,11 @@ export function topUpManualInDraft(draft: State, tx: Tx, rules: BookRules, taskI
     actor: { type: 'system', name: '督办通' },
     subject: { type: 'task', id: taskId },
     channel: 'system',
-    payload: { planId: fresh[0]!.planId, year, obligations: fresh.map(({ id, kind, label, opensOn, due }) => ({ id, kind, label, opensOn, due })) },
+    payload: {
+      planId: fresh[0]!.planId,
+      year,
+      obligations: fresh.map(({ id, kind, label, opensOn, due }) => ({ id, kind, label, opensOn, due })),
+    },
   });
   for (const r of fresh) draft.obligations[r.id] = { ...r, seq };
   return fresh.length;
@@ -153,7 +191,8 @@ export function pruneInDraft(draft: State, today: string): void {
     const keep = ys.filter((y) => y >= from);
     if (keep.length !== ys.length) draft.materialised[a] = keep;
   }
-  for (const [key, todo] of Object.entries(draft.todos)) if (todo.done || todo.obligationIds.every((id) => !draft.obligations[id])) delete draft.todos[key];
+  for (const [key, todo] of Object.entries(draft.todos))
+    if (todo.done || todo.obligationIds.every((id) => !draft.obligations[id])) delete draft.todos[key];
 }
 
 /** Makes sure the live years are stored (start-up, a new day, an import): one transaction, none when nothing is missing. */
@@ -168,14 +207,33 @@ export async function ensureObligations(store: Store, rules: BookRules, now: Dat
  * 2019 read in 2021): each `obligations.materialised` event, then every change of status in order
  * (fulfilled by 签收/报送/审核, reopened by an undo or a refiled report). `id → status`.
  */
-export async function obligationsFromLedger(ledger: LedgerReader, year: number): Promise<Map<string, { id: string; kind: string; label: string; opensOn: string; due: string; status: string; seq: number }>> {
-  const out = new Map<string, { id: string; kind: string; label: string; opensOn: string; due: string; status: string; seq: number }>();
+export async function obligationsFromLedger(
+  ledger: LedgerReader,
+  year: number,
+): Promise<
+  Map<string, { id: string; kind: string; label: string; opensOn: string; due: string; status: string; seq: number }>
+> {
+  const out = new Map<
+    string,
+    { id: string; kind: string; label: string; opensOn: string; due: string; status: string; seq: number }
+  >();
   const inYear = (id: unknown): id is string => typeof id === 'string' && id.split(':')[1] === String(year);
   for await (const e of ledger.read()) {
     const p = (e.payload ?? {}) as Record<string, unknown>;
     if (e.type === 'obligations.materialised' && p.year === year) {
-      for (const o of p.obligations as Array<{ id: string; kind: string; label: string; opensOn: string; due: string; status?: string }>) out.set(o.id, { ...o, status: o.status ?? 'open', seq: e.seq });
-    } else if ((e.type === 'obligation.acknowledged' || e.type === 'obligation.reported' || e.type === 'obligation.approved') && inYear(p.obligationId)) {
+      for (const o of p.obligations as Array<{
+        id: string;
+        kind: string;
+        label: string;
+        opensOn: string;
+        due: string;
+        status?: string;
+      }>)
+        out.set(o.id, { ...o, status: o.status ?? 'open', seq: e.seq });
+    } else if (
+      (e.type === 'obligation.acknowledged' || e.type === 'obligation.reported' || e.type === 'obligation.approved') &&
+      inYear(p.obligationId)
+    ) {
       const o = out.get(p.obligationId);
       if (o) Object.assign(o, { status: 'fulfilled', seq: e.seq });
     } else if (e.type === 'obligation.acknowledgeUndone' && inYear(p.obligationId)) {

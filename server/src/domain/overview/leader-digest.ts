@@ -30,7 +30,12 @@ const taskName = (p: PartView): string => `${p.task.kind === 'key' ? '重点任�
  * their units' parts; a district leader (区长, 副区长) the district's counts and the units with the
  * most overdue. A leader with nothing red or yellow gets nothing (no news is not a message).
  */
-export function leaderDigests(state: Readonly<State>, rules: LightRules, today: string, publicUrl: string): LeaderDigest[] {
+export function leaderDigests(
+  state: Readonly<State>,
+  rules: LightRules,
+  today: string,
+  publicUrl: string,
+): LeaderDigest[] {
   const out: LeaderDigest[] = [];
   const title = `每周督办简报 · ${cnDate(today)}`;
   for (const person of state.people) {
@@ -43,15 +48,37 @@ export function leaderDigests(state: Readonly<State>, rules: LightRules, today: 
       const markdown = [
         `### ${title}`,
         `${person.name},全区 ${o.lights.red + o.lights.yellow + o.lights.green} 项责任分工中,**${o.lights.red} 项逾期**,${o.lights.yellow} 项即将到期${o.reviews.total ? `;${o.reviews.total} 项待督考办审核` : ''}${o.placeholders.tasks ? `;${o.placeholders.tasks} 项任务尚未明确责任单位` : ''}。`,
-        ...(worst.length ? ['', '逾期较多的单位:', ...worst.map((u, i) => `${i + 1}. ${u.unitName}:逾期 ${u.red} 项${u.yellow ? `,即将到期 ${u.yellow} 项` : ''}`)] : []),
+        ...(worst.length
+          ? [
+              '',
+              '逾期较多的单位:',
+              ...worst.map(
+                (u, i) => `${i + 1}. ${u.unitName}:逾期 ${u.red} 项${u.yellow ? `,即将到期 ${u.yellow} 项` : ''}`,
+              ),
+            ]
+          : []),
       ].join('\n');
-      out.push({ personId: person.id, userId: person.dingtalk.userId, message: { kind: 'actionCard', title, markdown, buttons: [{ title: '查看督办总览', url: `${publicUrl}/app/#/office` }] } });
+      out.push({
+        personId: person.id,
+        userId: person.dingtalk.userId,
+        message: {
+          kind: 'actionCard',
+          title,
+          markdown,
+          buttons: [{ title: '查看督办总览', url: `${publicUrl}/app/#/office` }],
+        },
+      });
       continue;
     }
     const parts = sortParts(partsOf(state, rules, today, { unitIds: v.unitIds }).filter((p) => p.light !== 'green'));
     if (parts.length === 0) continue;
     const red = parts.filter((p) => p.light === 'red').length;
-    const lines = parts.slice(0, MAX_LINES).map((p, i) => `${i + 1}. ${p.light === 'red' ? '🔴' : '🟡'} ${v.unitIds.size > 1 ? `[${p.unit.name}] ` : ''}**${taskName(p)}** ${p.reason}`);
+    const lines = parts
+      .slice(0, MAX_LINES)
+      .map(
+        (p, i) =>
+          `${i + 1}. ${p.light === 'red' ? '🔴' : '🟡'} ${v.unitIds.size > 1 ? `[${p.unit.name}] ` : ''}**${taskName(p)}** ${p.reason}`,
+      );
     const markdown = [
       `### ${title}`,
       `${person.name},您分管的单位有 ${red} 项逾期、${parts.length - red} 项即将到期或待重报:`,
@@ -59,7 +86,16 @@ export function leaderDigests(state: Readonly<State>, rules: LightRules, today: 
       ...lines,
       ...(parts.length > MAX_LINES ? [``, `另有 ${parts.length - MAX_LINES} 项,请在督办通中查看。`] : []),
     ].join('\n');
-    out.push({ personId: person.id, userId: person.dingtalk.userId, message: { kind: 'actionCard', title, markdown, buttons: [{ title: '查看明细', url: `${publicUrl}/app/#/office` }] } });
+    out.push({
+      personId: person.id,
+      userId: person.dingtalk.userId,
+      message: {
+        kind: 'actionCard',
+        title,
+        markdown,
+        buttons: [{ title: '查看明细', url: `${publicUrl}/app/#/office` }],
+      },
+    });
   }
   return out;
 }

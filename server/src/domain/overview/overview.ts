@@ -21,13 +21,22 @@ export interface PartScope {
   unitIds?: ReadonlySet<string> | undefined;
 }
 
-const count = (parts: readonly PartView[]) => ({ red: parts.filter((p) => p.light === 'red').length, yellow: parts.filter((p) => p.light === 'yellow').length, green: parts.filter((p) => p.light === 'green').length });
+const count = (parts: readonly PartView[]) => ({
+  red: parts.filter((p) => p.light === 'red').length,
+  yellow: parts.filter((p) => p.light === 'yellow').length,
+  green: parts.filter((p) => p.light === 'green').length,
+});
 
 /** The year asked for, if the state still holds it (this year and last; older years are in the ledger and the 台账). */
 function yearOf(today: string, year: number | undefined): number {
   const current = Number(today.slice(0, 4));
   if (year === undefined) return current;
-  if (year !== current && year !== current - 1) throw new AppError('VALIDATION_FAILED', 400, `只能查看 ${current - 1} 年和 ${current} 年的督办情况;更早的年度请导出台账查看`);
+  if (year !== current && year !== current - 1)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      400,
+      `只能查看 ${current - 1} 年和 ${current} 年的督办情况;更早的年度请导出台账查看`,
+    );
   return year;
 }
 
@@ -62,15 +71,21 @@ function computeParts(state: S, rules: LightRules, today: string, year: number):
   const plan = state.plans.find((p) => p.id === state.activePlanId);
   if (!plan) return [];
   const tasks = new Map(includedTasks(state.tasks, plan.id, rules.policy).map((t) => [t.id, t]));
-  const parts = state.assignments.filter((a) => a.planId === plan.id && tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed'));
+  const parts = state.assignments.filter(
+    (a) => a.planId === plan.id && tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed'),
+  );
   const unitIds = [...new Set(parts.map((a) => a.unitId))];
   const open = groupBy(
-    openObligations(state, rules.calendar, rules.policy, unitIds, today).filter((o) => year === current || o.obligation.year === year),
+    openObligations(state, rules.calendar, rules.policy, unitIds, today).filter(
+      (o) => year === current || o.obligation.year === year,
+    ),
     (o) => o.obligation.assignmentId,
   );
   const ofYear = groupBy(obligationsOf(state, rules, [year]), (o) => o.assignmentId);
   const pending = new Map<string, 'report' | 'closure' | 'extension'>();
-  for (const r of Object.values(state.requests)) if ((r.state === 'pending' || r.state === 'leaderPending') && !pending.has(r.assignmentId)) pending.set(r.assignmentId, r.kind);
+  for (const r of Object.values(state.requests))
+    if ((r.state === 'pending' || r.state === 'leaderPending') && !pending.has(r.assignmentId))
+      pending.set(r.assignmentId, r.kind);
   const byTask = groupBy(state.assignments, (a) => a.taskId);
   const units = new Map(state.units.map((u) => [u.id, u.name]));
 
@@ -80,8 +95,18 @@ function computeParts(state: S, rules: LightRules, today: string, year: number):
     const mine = ofYear.get(a.id) ?? [];
     const light: Light = a.status === 'closed' ? 'green' : worst(items.map((o) => o.light));
     const first = items.find((o) => o.light === light);
-    const late = a.status === 'closed' || light !== 'green' ? undefined : mine.map((o) => ({ o, days: recoveredLate(rules, today, o) })).find((x) => x.days !== undefined);
-    const reason = a.status === 'closed' ? '已办结' : first ? `${itemName(first.obligation, current)}:${first.reason}` : late ? `已恢复:${itemName(late.o, current)}逾期 ${late.days} 个工作日后完成` : '暂无到期事项';
+    const late =
+      a.status === 'closed' || light !== 'green'
+        ? undefined
+        : mine.map((o) => ({ o, days: recoveredLate(rules, today, o) })).find((x) => x.days !== undefined);
+    const reason =
+      a.status === 'closed'
+        ? '已办结'
+        : first
+          ? `${itemName(first.obligation, current)}:${first.reason}`
+          : late
+            ? `已恢复:${itemName(late.o, current)}逾期 ${late.days} 个工作日后完成`
+            : '暂无到期事项';
     const ack = mine.find((o) => o.kind === 'acknowledge');
     const last = state.lastReports[a.id];
     const section = sectionOf(state, task);
@@ -96,7 +121,13 @@ function computeParts(state: S, rules: LightRules, today: string, year: number):
       light,
       reason,
       recovered: late !== undefined,
-      acknowledged: !ack ? ('none' as const) : ack.status === 'open' ? (ack.opensOn <= today ? ('open' as const) : ('none' as const)) : ('done' as const),
+      acknowledged: !ack
+        ? ('none' as const)
+        : ack.status === 'open'
+          ? ack.opensOn <= today
+            ? ('open' as const)
+            : ('none' as const)
+          : ('done' as const),
       lastReport: last ? { at: last.at, text: last.text } : null,
       open: items.length,
       overdueDays: Math.max(0, ...items.map((i) => -i.workingDaysLeft)),
@@ -118,7 +149,10 @@ function groupBy<T>(items: readonly T[], key: (x: T) => string): Map<string, T[]
 
 /** The worst parts first (red, most overdue first as the reasons were sorted), then by task number. */
 export function sortParts(parts: PartView[]): PartView[] {
-  return parts.sort((x, y) => LIGHT_ORDER[x.light] - LIGHT_ORDER[y.light] || x.task.number - y.task.number || byName(x.unit.name, y.unit.name));
+  return parts.sort(
+    (x, y) =>
+      LIGHT_ORDER[x.light] - LIGHT_ORDER[y.light] || x.task.number - y.task.number || byName(x.unit.name, y.unit.name),
+  );
 }
 
 /** The district (or a leader's units) at a glance, counted from `partsOf`. */
@@ -128,7 +162,9 @@ export function overview(state: S, rules: LightRules, today: string, scope: Part
   const byUnit = groupBy(parts, (p) => p.unit.id);
   const bySection = groupBy(parts, (p) => p.sectionId ?? '');
   const rank = (c: { red: number; yellow: number }) => -(c.red * 10_000 + c.yellow);
-  const units = [...byUnit].map(([unitId, ps]) => ({ unitId, unitName: ps[0]!.unit.name, ...count(ps) })).sort((a, b) => rank(a) - rank(b) || byName(a.unitName, b.unitName));
+  const units = [...byUnit]
+    .map(([unitId, ps]) => ({ unitId, unitName: ps[0]!.unit.name, ...count(ps) }))
+    .sort((a, b) => rank(a) - rank(b) || byName(a.unitName, b.unitName));
   const sectionOrder = new Map(state.sections.map((s, i) => [s.id, i]));
   const sections = [...bySection]
     .map(([sectionId, ps]) => {
@@ -146,7 +182,12 @@ export function overview(state: S, rules: LightRules, today: string, scope: Part
     lights: count(parts),
     recovered: parts.filter((p) => p.recovered).length,
     closed: parts.filter((p) => p.status === 'closed').length,
-    reviews: { total: reviews.length, report: reviews.filter((r) => r.kind === 'report').length, closure: reviews.filter((r) => r.kind === 'closure').length, extension: reviews.filter((r) => r.kind === 'extension').length },
+    reviews: {
+      total: reviews.length,
+      report: reviews.filter((r) => r.kind === 'report').length,
+      closure: reviews.filter((r) => r.kind === 'closure').length,
+      extension: reviews.filter((r) => r.kind === 'extension').length,
+    },
     placeholders: { tasks: new Set(placeholders.map((a) => a.taskId)).size, assignments: placeholders.length },
     units,
     sections,
@@ -155,17 +196,41 @@ export function overview(state: S, rules: LightRules, today: string, scope: Part
 }
 
 /** A filtered drill-down list: exactly the parts a count on the overview counted. */
-export function filterParts(parts: readonly PartView[], f: { light?: Light | undefined; unitId?: string | undefined; sectionId?: string | undefined; taskId?: string | undefined; minOverdueDays?: number | undefined }): PartView[] {
-  return parts.filter((p) => (!f.light || p.light === f.light) && (!f.unitId || p.unit.id === f.unitId) && (!f.sectionId || (p.sectionId ?? 'none') === f.sectionId) && (!f.taskId || p.task.id === f.taskId) && (f.minOverdueDays === undefined || p.overdueDays >= f.minOverdueDays));
+export function filterParts(
+  parts: readonly PartView[],
+  f: {
+    light?: Light | undefined;
+    unitId?: string | undefined;
+    sectionId?: string | undefined;
+    taskId?: string | undefined;
+    minOverdueDays?: number | undefined;
+  },
+): PartView[] {
+  return parts.filter(
+    (p) =>
+      (!f.light || p.light === f.light) &&
+      (!f.unitId || p.unit.id === f.unitId) &&
+      (!f.sectionId || (p.sectionId ?? 'none') === f.sectionId) &&
+      (!f.taskId || p.task.id === f.taskId) &&
+      (f.minOverdueDays === undefined || p.overdueDays >= f.minOverdueDays),
+  );
 }
 
 /** The district's counts today (the day's plan records them for the trend). */
-export function lightCounts(state: S, rules: LightRules, today: string): { red: number; yellow: number; green: number } {
+export function lightCounts(
+  state: S,
+  rules: LightRules,
+  today: string,
+): { red: number; yellow: number; green: number } {
   return count(partsOf(state, rules, today));
 }
 
 /** Keeps one row per day, at most ~400 days. */
-export function recordLightsInDraft(draft: State, today: string, c: { red: number; yellow: number; green: number }): void {
+export function recordLightsInDraft(
+  draft: State,
+  today: string,
+  c: { red: number; yellow: number; green: number },
+): void {
   const history = (draft.lightHistory ?? []).filter((h) => h.date !== today);
   history.push({ date: today, ...c });
   draft.lightHistory = history.slice(-400);

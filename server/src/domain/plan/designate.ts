@@ -21,21 +21,43 @@ export function placeholderCount(state: Readonly<State>): { tasks: number; assig
  * within the policy's days counted from the next working day, whose digest reminds them. The placeholder becomes
  * `designated`. One transaction, one `units.designated` event (plus the materialisation's).
  */
-export async function designateUnits(d: { store: Store; clock: Clock; rules: BookRules }, actor: Actor & { id: string }, placeholderId: string, unitIds: readonly string[]): Promise<DesignateResult> {
+export async function designateUnits(
+  d: { store: Store; clock: Clock; rules: BookRules },
+  actor: Actor & { id: string },
+  placeholderId: string,
+  unitIds: readonly string[],
+): Promise<DesignateResult> {
   const { result } = await d.store.transact((draft, tx) => {
     const holder = draft.assignments.find((a) => a.id === placeholderId);
     if (!holder) throw new AppError('ASSIGNMENT_NOT_FOUND', 404, `没有编号为 ${placeholderId} 的责任分工`);
-    if (holder.status !== 'toDesignate') throw new AppError('DESIGNATION_INVALID', 409, holder.status === 'designated' ? '这个单位组的责任单位已经明确过了' : '只有"待明确"的单位组才需要明确责任单位');
+    if (holder.status !== 'toDesignate')
+      throw new AppError(
+        'DESIGNATION_INVALID',
+        409,
+        holder.status === 'designated' ? '这个单位组的责任单位已经明确过了' : '只有"待明确"的单位组才需要明确责任单位',
+      );
     const wanted = [...new Set(unitIds)];
     for (const id of wanted) {
       const u = draft.units.find((x) => x.id === id);
       if (!u) throw new AppError('DESIGNATION_INVALID', 400, `没有编号为 ${id} 的单位,请从单位名录中选择`);
     }
-    const taken = new Set(draft.assignments.filter((a) => a.taskId === holder.taskId && a.status !== 'toDesignate' && a.status !== 'designated').map((a) => a.unitId));
+    const taken = new Set(
+      draft.assignments
+        .filter((a) => a.taskId === holder.taskId && a.status !== 'toDesignate' && a.status !== 'designated')
+        .map((a) => a.unitId),
+    );
     const fresh = wanted.filter((id) => !taken.has(id));
     if (fresh.length === 0) throw new AppError('DESIGNATION_INVALID', 409, '所选单位都已承担这项任务,请选择其他单位');
     const today = shanghaiDate(tx.at);
-    const created: Assignment[] = fresh.map((unitId) => ({ id: `${holder.taskId}.${unitId}`, planId: holder.planId, taskId: holder.taskId, unitId, role: holder.role, viaGroupId: holder.unitId, status: 'active' }));
+    const created: Assignment[] = fresh.map((unitId) => ({
+      id: `${holder.taskId}.${unitId}`,
+      planId: holder.planId,
+      taskId: holder.taskId,
+      unitId,
+      role: holder.role,
+      viaGroupId: holder.unitId,
+      status: 'active',
+    }));
     for (const a of created) {
       const old = draft.assignments.findIndex((x) => x.id === a.id);
       if (old >= 0) draft.assignments.splice(old, 1);
@@ -47,7 +69,15 @@ export async function designateUnits(d: { store: Store; clock: Clock; rules: Boo
       actor,
       subject: { type: 'assignment', id: holder.id },
       channel: 'miniapp',
-      payload: { taskId: holder.taskId, placeholder: holder.id, groupId: holder.unitId, unitIds: fresh, assignments: created.map((a) => a.id), before: 'toDesignate', after: 'designated' },
+      payload: {
+        taskId: holder.taskId,
+        placeholder: holder.id,
+        groupId: holder.unitId,
+        unitIds: fresh,
+        assignments: created.map((a) => a.id),
+        before: 'toDesignate',
+        after: 'designated',
+      },
     });
     const mine = new Set(created.map((a) => a.id));
     // the 签收 is due as at the start of a cycle, counted from the next working day: its first reminder goes out then
@@ -58,7 +88,14 @@ export async function designateUnits(d: { store: Store; clock: Clock; rules: Boo
       if (r.kind === 'acknowledge') return r.due < ackDue ? { ...r, opensOn: today, due: ackDue } : r;
       return r.due < today ? { ...r, status: 'waived' } : r;
     });
-    return { taskId: holder.taskId, placeholder: holder.id, assignments: created.map((a) => ({ assignmentId: a.id, unit: { id: a.unitId, name: draft.units.find((u) => u.id === a.unitId)?.name ?? a.unitId } })) };
+    return {
+      taskId: holder.taskId,
+      placeholder: holder.id,
+      assignments: created.map((a) => ({
+        assignmentId: a.id,
+        unit: { id: a.unitId, name: draft.units.find((u) => u.id === a.unitId)?.name ?? a.unitId },
+      })),
+    };
   });
   return result;
 }

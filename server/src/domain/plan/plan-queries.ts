@@ -1,6 +1,14 @@
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { Task } from '../../../../shared/schemas/task.js';
-import type { AssignmentView, PlanView, TaskList, TaskQuery, TaskView, UnitAssignmentList, UnitView } from '../../../../shared/schemas/views.js';
+import type {
+  AssignmentView,
+  PlanView,
+  TaskList,
+  TaskQuery,
+  TaskView,
+  UnitAssignmentList,
+  UnitView,
+} from '../../../../shared/schemas/views.js';
 import { notFound, AppError } from '../../errors.js';
 import type { State } from '../../store/state.js';
 import { nameKey } from '../../naming/names.js';
@@ -11,7 +19,10 @@ type S = Readonly<State>;
 export function resolvePlanId(state: S, planId?: string): string {
   const id = planId ?? state.activePlanId;
   if (!id || !state.plans.some((p) => p.id === id)) {
-    throw notFound('PLAN_NOT_FOUND', planId ? `没有编号为 ${planId} 的计划` : '还没有导入任何计划:请先运行 npm run import -- <文件> --apply');
+    throw notFound(
+      'PLAN_NOT_FOUND',
+      planId ? `没有编号为 ${planId} 的计划` : '还没有导入任何计划:请先运行 npm run import -- <文件> --apply',
+    );
   }
   return id;
 }
@@ -38,7 +49,11 @@ export function planView(state: S, planId: string): PlanView {
  * A unit's role in the plan's words: 牵头单位 (△) and 配合单位; where the task marks no △ every unit
  * acts 按各自职责落实, as a 责任单位.
  */
-export function roleName(task: Pick<Task, 'unitsText'>, a: Pick<Assignment, 'role'>, all: ReadonlyArray<Pick<Assignment, 'role'>>): string {
+export function roleName(
+  task: Pick<Task, 'unitsText'>,
+  a: Pick<Assignment, 'role'>,
+  all: ReadonlyArray<Pick<Assignment, 'role'>>,
+): string {
   if (a.role === 'co') return '配合单位';
   const marked = task.unitsText.includes('△') || all.some((x) => x.role === 'co');
   return marked || all.length === 1 ? '牵头单位' : '责任单位';
@@ -64,7 +79,12 @@ export function indexOf(state: S): Index {
       if (list) list.push(a);
       else byTask.set(a.taskId, [a]);
     }
-    i = { units: new Map(state.units.map((u) => [u.id, u])), groups: new Map(state.groups.map((g) => [g.id, g])), tasks: new Map(state.tasks.map((t) => [t.id, t])), byTask };
+    i = {
+      units: new Map(state.units.map((u) => [u.id, u])),
+      groups: new Map(state.groups.map((g) => [g.id, g])),
+      tasks: new Map(state.tasks.map((t) => [t.id, t])),
+      byTask,
+    };
     INDEX.set(state, i);
   }
   return i;
@@ -73,10 +93,26 @@ export function indexOf(state: S): Index {
 export function assignmentView(state: S, a: Assignment): AssignmentView {
   const ix = indexOf(state);
   const unit = ix.units.get(a.unitId);
-  const group = ix.groups.get((a.status === 'toDesignate' || a.status === 'designated' ? a.unitId : a.viaGroupId) ?? '');
+  const group = ix.groups.get(
+    (a.status === 'toDesignate' || a.status === 'designated' ? a.unitId : a.viaGroupId) ?? '',
+  );
   const task = ix.tasks.get(a.taskId);
   const all = (ix.byTask.get(a.taskId) ?? []).filter((x) => x.status !== 'designated');
-  const view: AssignmentView = { id: a.id, unitId: a.unitId, unitName: unit?.name ?? group?.name ?? a.unitId, role: a.role, roleName: a.status === 'toDesignate' ? '待明确' : task ? roleName(task, a, all) : a.role === 'lead' ? '牵头单位' : '配合单位', status: a.status };
+  const view: AssignmentView = {
+    id: a.id,
+    unitId: a.unitId,
+    unitName: unit?.name ?? group?.name ?? a.unitId,
+    role: a.role,
+    roleName:
+      a.status === 'toDesignate'
+        ? '待明确'
+        : task
+          ? roleName(task, a, all)
+          : a.role === 'lead'
+            ? '牵头单位'
+            : '配合单位',
+    status: a.status,
+  };
   if (a.viaGroupId && group) view.viaGroup = group.name;
   return view;
 }
@@ -120,7 +156,9 @@ export function getTask(state: S, id: string): TaskView {
 /** Finds a unit or group by id, name or alias. */
 function findUnitOrGroup(state: S, ref: string): { kind: 'unit' | 'group'; id: string } | undefined {
   const key = nameKey(ref);
-  const unit = state.units.find((u) => u.id === ref || [u.name, u.fullName, ...u.aliases].some((n) => n && nameKey(n) === key));
+  const unit = state.units.find(
+    (u) => u.id === ref || [u.name, u.fullName, ...u.aliases].some((n) => n && nameKey(n) === key),
+  );
   if (unit) return { kind: 'unit', id: unit.id };
   const group = state.groups.find((g) => g.id === ref || [g.name, ...g.aliases].some((n) => nameKey(n) === key));
   return group ? { kind: 'group', id: group.id } : undefined;
@@ -134,21 +172,33 @@ export function listTasks(state: S, query: TaskQuery, visible?: (taskId: string)
   if (query.schedule) tasks = tasks.filter((t) => t.schedule.type === query.schedule);
   if (query.section) {
     const sections = state.sections.filter((s) => s.planId === planId);
-    const section = sections.find((s) => s.id === query.section || String(s.number) === query.section || s.label === query.section);
-    if (!section) throw new AppError('VALIDATION_FAILED', 400, `查询参数 section 有误:没有"${query.section}"这个工程,可用编号 1–${sections.length} 或工程编号`);
+    const section = sections.find(
+      (s) => s.id === query.section || String(s.number) === query.section || s.label === query.section,
+    );
+    if (!section)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        400,
+        `查询参数 section 有误:没有"${query.section}"这个工程,可用编号 1–${sections.length} 或工程编号`,
+      );
     tasks = tasks.filter((t) => t.sectionId === section.id);
   }
   if (query.unit) {
     const found = findUnitOrGroup(state, query.unit);
     if (!found) throw new AppError('VALIDATION_FAILED', 400, `查询参数 unit 有误:单位名录里没有"${query.unit}"`);
-    const taskIds = new Set(state.assignments.filter((a) => a.unitId === found.id || a.viaGroupId === found.id).map((a) => a.taskId));
+    const taskIds = new Set(
+      state.assignments.filter((a) => a.unitId === found.id || a.viaGroupId === found.id).map((a) => a.taskId),
+    );
     tasks = tasks.filter((t) => taskIds.has(t.id));
   }
   if (query.q) {
     const q = nameKey(query.q);
     tasks = tasks.filter((t) => nameKey(`${t.title}${t.body}${t.unitsText}`).includes(q));
   }
-  return { items: tasks.slice(query.offset, query.offset + query.limit).map((t) => taskView(state, t)), total: tasks.length };
+  return {
+    items: tasks.slice(query.offset, query.offset + query.limit).map((t) => taskView(state, t)),
+    total: tasks.length,
+  };
 }
 
 function counts(state: S, id: string, planId: string | null): UnitView['counts'] {
@@ -171,7 +221,9 @@ export function listUnits(state: S): UnitView[] {
     aliases: g.aliases,
     kind: 'group',
     expandable: g.expandable,
-    memberIds: g.expandable ? state.units.filter((u) => g.memberIds.includes(u.id) || g.memberKinds.includes(u.kind)).map((u) => u.id) : [],
+    memberIds: g.expandable
+      ? state.units.filter((u) => g.memberIds.includes(u.id) || g.memberKinds.includes(u.kind)).map((u) => u.id)
+      : [],
     counts: counts(state, g.id, state.activePlanId),
   }));
   return [...units, ...groups];
@@ -186,7 +238,10 @@ export function unitAssignments(state: S, id: string, planIdQuery?: string): Uni
     .filter((a) => a.planId === planId && (a.unitId === id || (unit.kind === 'group' && a.viaGroupId === id)))
     .map((a) => {
       const t = tasks.get(a.taskId)!;
-      return { ...assignmentView(state, a), task: { id: t.id, kind: t.kind, number: t.number, label: t.label, title: t.title, schedule: t.schedule } };
+      return {
+        ...assignmentView(state, a),
+        task: { id: t.id, kind: t.kind, number: t.number, label: t.label, title: t.title, schedule: t.schedule },
+      };
     });
   return { unit, items, total: items.length };
 }

@@ -24,20 +24,26 @@ export function actFor(state: Readonly<State>, v: Viewer, assignmentId: string, 
   const assignment = state.assignments.find((a) => a.id === assignmentId);
   if (!assignment) throw new AppError('ASSIGNMENT_NOT_FOUND', 404, `没有编号为 ${assignmentId} 的责任分工`);
   assertMayAct(v);
-  if (!canActFor(v, assignment.unitId)) throw new AppError('FORBIDDEN', 403, '只能办理本单位的任务;这项分工不属于您的单位');
+  if (!canActFor(v, assignment.unitId))
+    throw new AppError('FORBIDDEN', 403, '只能办理本单位的任务;这项分工不属于您的单位');
   if (assignment.status === 'closed') throw closed(state, assignment);
   return { assignment, actor: { type: 'person', id: v.person.id, name: v.person.name }, channel };
 }
 
 /** The permission table's rule (the routes check it too, before reading a body): 联络员 and unit leaders act. */
 function assertMayAct(v: Viewer): void {
-  if (!allowed(v, 'unit.act')) throw new AppError('NOT_PERMITTED', 403, `您的角色不能${PERMISSIONS['unit.act'].label};如需办理,请联系区督考办`);
+  if (!allowed(v, 'unit.act'))
+    throw new AppError('NOT_PERMITTED', 403, `您的角色不能${PERMISSIONS['unit.act'].label};如需办理,请联系区督考办`);
 }
 
 /** Acting on a part the 督考办 has closed (办结 approved) is refused, saying so. */
 function closed(state: Readonly<State>, a: Assignment): AppError {
   const task = state.tasks.find((t) => t.id === a.taskId);
-  return new AppError('ASSIGNMENT_CLOSED', 409, `${task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '这项任务'}本单位已办结(督考办已同意),无需再签收或报送`);
+  return new AppError(
+    'ASSIGNMENT_CLOSED',
+    409,
+    `${task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '这项任务'}本单位已办结(督考办已同意),无需再签收或报送`,
+  );
 }
 
 /**
@@ -49,7 +55,9 @@ export function assignmentsByNumber(state: Readonly<State>, v: Viewer, number: n
   const task = state.tasks.find((t) => t.planId === state.activePlanId && t.kind === 'key' && t.number === number);
   if (!task) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${number} 的重点任务`);
   assertMayAct(v);
-  const carried = state.assignments.filter((a) => a.taskId === task.id && (a.status === 'active' || a.status === 'closed') && v.unitIds.has(a.unitId));
+  const carried = state.assignments.filter(
+    (a) => a.taskId === task.id && (a.status === 'active' || a.status === 'closed') && v.unitIds.has(a.unitId),
+  );
   if (carried.length === 0) throw new AppError('FORBIDDEN', 403, `重点任务${number}不由您的单位承担,不能办理`);
   const mine = carried.filter((a) => a.status === 'active');
   if (mine.length === 0) throw closed(state, carried[0]!);

@@ -14,7 +14,10 @@ export async function backfillFromLedger(store: Store): Promise<{ reports: numbe
   if (!store.state.get().backfill) return { reports: 0, requests: 0 };
   const s = store.state.get();
   const byId = new Map(s.assignments.map((a) => [a.id, a]));
-  const keyTask = (n: unknown) => (typeof n === 'number' ? s.tasks.find((t) => t.planId === s.activePlanId && t.kind === 'key' && t.number === n) : undefined);
+  const keyTask = (n: unknown) =>
+    typeof n === 'number'
+      ? s.tasks.find((t) => t.planId === s.activePlanId && t.kind === 'key' && t.number === n)
+      : undefined;
   /** The assignment an old event was about: its subject, or (bot) the task and unit it named. */
   const assignmentOf = (e: LedgerEvent): State['assignments'][number] | undefined => {
     if (e.subject.type === 'assignment') return byId.get(e.subject.id);
@@ -31,8 +34,14 @@ export async function backfillFromLedger(store: Store): Promise<{ reports: numbe
     if (!a) continue;
     const p = (e.payload ?? {}) as P;
     if (e.type === 'progress.reported') {
-      const obligation = Array.isArray(p.obligations) && typeof p.obligations[0] === 'string' ? p.obligations[0] : undefined;
-      reports.set(a.id, { seq: e.seq, at: e.at, text: String(p.text ?? ''), ...(obligation ? { obligationId: obligation } : {}) });
+      const obligation =
+        Array.isArray(p.obligations) && typeof p.obligations[0] === 'string' ? p.obligations[0] : undefined;
+      reports.set(a.id, {
+        seq: e.seq,
+        at: e.at,
+        text: String(p.text ?? ''),
+        ...(obligation ? { obligationId: obligation } : {}),
+      });
       continue;
     }
     const kind = e.type === 'closure.requested' ? 'closure' : 'extension';
@@ -51,7 +60,9 @@ export async function backfillFromLedger(store: Store): Promise<{ reports: numbe
       ...(until ? { until } : {}),
       ...(typeof p.before === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(p.before) ? { previousDue: p.before } : {}),
       text: String(p.text ?? p.reason ?? ''),
-      evidence: Array.isArray(p.evidence) ? (p.evidence as RequestRecord['evidence']).filter((f) => typeof f?.sha256 === 'string') : [],
+      evidence: Array.isArray(p.evidence)
+        ? (p.evidence as RequestRecord['evidence']).filter((f) => typeof f?.sha256 === 'string')
+        : [],
       requester: { id: e.actor.id ?? 'unknown', ...(e.actor.name ? { name: e.actor.name } : {}) },
       channel: e.channel === 'bot' ? 'bot' : e.channel === 'api' ? 'api' : 'miniapp',
       late: false,

@@ -65,7 +65,13 @@ export class ProgressService {
 
   /** What this assignment's unit still owes on this task today, soonest first. */
   open(assignment: Assignment): OpenObligation[] {
-    return openObligations(this.d.store.state.get(), this.d.calendar, this.d.policy, [assignment.unitId], this.today()).filter((o) => o.obligation.assignmentId === assignment.id);
+    return openObligations(
+      this.d.store.state.get(),
+      this.d.calendar,
+      this.d.policy,
+      [assignment.unitId],
+      this.today(),
+    ).filter((o) => o.obligation.assignmentId === assignment.id);
   }
 
   /** What the given units owe today, soonest first. */
@@ -111,7 +117,9 @@ export class ProgressService {
     const today = this.today();
     const year = this.year();
     const rank = (o: ObligationRecord): number => (o.year !== year ? 1 : o.opensOn > today ? 2 : 0);
-    return openObligations(state, this.d.calendar, this.d.policy, [assignment.unitId], today, { includeNotYetOpen: true })
+    return openObligations(state, this.d.calendar, this.d.policy, [assignment.unitId], today, {
+      includeNotYetOpen: true,
+    })
       .map((o) => o.obligation)
       .filter((o) => o.assignmentId === assignment.id && REPORT_KINDS.has(o.kind))
       .sort((a, b) => rank(a) - rank(b) || (a.due < b.due ? -1 : a.due > b.due ? 1 : a.id < b.id ? -1 : 1));
@@ -119,7 +127,9 @@ export class ProgressService {
 
   /** Items a 延期 can extend: open items other than 签收 (this year's, and last year's overdue). */
   extendable(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): ObligationRecord[] {
-    return openObligations(state, this.d.calendar, this.d.policy, [assignment.unitId], this.today(), { includeNotYetOpen: true })
+    return openObligations(state, this.d.calendar, this.d.policy, [assignment.unitId], this.today(), {
+      includeNotYetOpen: true,
+    })
       .map((o) => o.obligation)
       .filter((o) => o.assignmentId === assignment.id && o.kind !== 'acknowledge');
   }
@@ -134,7 +144,9 @@ export class ProgressService {
 
   /** This unit's pending 办结/延期 requests on its assignment (reports under review are not requests it can withdraw). */
   pendingRequests(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): UnitRequest[] {
-    return Object.values(state.requests).filter(isUnitRequest).filter((r) => r.assignmentId === assignment.id && (r.state === 'pending' || r.state === 'leaderPending'));
+    return Object.values(state.requests)
+      .filter(isUnitRequest)
+      .filter((r) => r.assignmentId === assignment.id && (r.state === 'pending' || r.state === 'leaderPending'));
   }
 
   /** Where what a unit submits goes first: its 分管领导 (the policy's two steps), else the 督考办. */
@@ -148,7 +160,15 @@ export class ProgressService {
   }
 
   /** A report on an item the policy has reviewed waits for the 督考办 (a record `R${reportSeq}`). */
-  private reviewReportInDraft(draft: State, f: ActingFor, reportSeq: number, target: ObligationRecord, text: string, evidence: EvidenceMeta[], at: Date): void {
+  private reviewReportInDraft(
+    draft: State,
+    f: ActingFor,
+    reportSeq: number,
+    target: ObligationRecord,
+    text: string,
+    evidence: EvidenceMeta[],
+    at: Date,
+  ): void {
     // reviewed: the kinds the policy names, and a 通报批评's 整改报告 (approved before the 整改 is closed)
     if (!this.d.policy.review.reports.includes(target.kind) && !isRectification(draft, target)) return;
     draft.requests[`R${reportSeq}`] = {
@@ -181,8 +201,22 @@ export class ProgressService {
     // decided inside the transaction: of several identical 签收 at once, one records, the others find it done
     const { result: done } = await this.d.store.transact((draft, tx) => {
       this.materialise(draft, tx);
-      const acks = openObligations(draft, this.d.calendar, this.d.policy, [f.assignment.unitId], this.today()).filter((o) => o.obligation.assignmentId === f.assignment.id && o.obligation.kind === 'acknowledge');
-      return fulfilInDraft(draft, tx, acks.map((o) => ({ obligationId: o.obligation.id, action: 'acknowledge' as const, channel: f.channel, actor: f.actor, at: now, unitId: f.assignment.unitId, ...ref(f) })));
+      const acks = openObligations(draft, this.d.calendar, this.d.policy, [f.assignment.unitId], this.today()).filter(
+        (o) => o.obligation.assignmentId === f.assignment.id && o.obligation.kind === 'acknowledge',
+      );
+      return fulfilInDraft(
+        draft,
+        tx,
+        acks.map((o) => ({
+          obligationId: o.obligation.id,
+          action: 'acknowledge' as const,
+          channel: f.channel,
+          actor: f.actor,
+          at: now,
+          unitId: f.assignment.unitId,
+          ...ref(f),
+        })),
+      );
     });
     if (done.length === 0) return { acknowledged: [], already: true, undoUntil: null };
     return { acknowledged: done, already: false, undoUntil: new Date(now.getTime() + UNDO_ACK_MS) };
@@ -193,7 +227,14 @@ export class ProgressService {
     const now = this.d.clock.now().getTime();
     const { result: reopened } = await this.d.store.transact((draft, tx) => {
       const mine = Object.values(draft.obligations).filter(
-        (o) => o.assignmentId === f.assignment.id && o.kind === 'acknowledge' && o.status === 'fulfilled' && o.action === 'acknowledge' && o.by === f.actor.id && o.doneAt && now - Date.parse(o.doneAt) <= UNDO_ACK_MS,
+        (o) =>
+          o.assignmentId === f.assignment.id &&
+          o.kind === 'acknowledge' &&
+          o.status === 'fulfilled' &&
+          o.action === 'acknowledge' &&
+          o.by === f.actor.id &&
+          o.doneAt &&
+          now - Date.parse(o.doneAt) <= UNDO_ACK_MS,
       );
       if (mine.length === 0) throw new AppError('CONFLICT', 409, '签收已超过可撤销的时间,无法撤销');
       for (const o of mine) {
@@ -203,7 +244,14 @@ export class ProgressService {
           subject: { type: 'assignment', id: f.assignment.id },
           channel: f.channel,
           payload: {
-            ...ref(f), obligationId: o.id, unitId: f.assignment.unitId, taskId: f.assignment.taskId, undoes: o.seq, before: 'acknowledged', after: 'open' },
+            ...ref(f),
+            obligationId: o.id,
+            unitId: f.assignment.unitId,
+            taskId: f.assignment.taskId,
+            undoes: o.seq,
+            before: 'acknowledged',
+            after: 'open',
+          },
         });
         reopenInDraft(draft, o, seq);
       }
@@ -217,17 +265,22 @@ export class ProgressService {
    * report item of this assignment, opened or not yet), else the nearest. A report with nothing to
    * answer is still recorded (units report when they have news). `无变化` needs an earlier report.
    */
-  async report(f: ActingFor, input: { text: string; noChange: boolean; evidence: EvidenceMeta[]; obligationId?: string }): Promise<{ seq: number; fulfilled: string[]; answered: { obligationId: string; label: string } | null }> {
+  async report(
+    f: ActingFor,
+    input: { text: string; noChange: boolean; evidence: EvidenceMeta[]; obligationId?: string },
+  ): Promise<{ seq: number; fulfilled: string[]; answered: { obligationId: string; label: string } | null }> {
     const year = this.year();
     const { result } = await this.d.store.transact((draft, tx) => {
       this.materialise(draft, tx);
       const last = draft.lastReports[f.assignment.id];
-      if (input.noChange && !last) throw new AppError('NO_EARLIER_REPORT', 409, '这项任务还没有报送过进展,不能报"无变化":请写明本期进展');
+      if (input.noChange && !last)
+        throw new AppError('NO_EARLIER_REPORT', 409, '这项任务还没有报送过进展,不能报"无变化":请写明本期进展');
       const targets = this.reportTargets(f.assignment, draft);
       let target: ObligationRecord | undefined = targets[0];
       if (input.obligationId !== undefined) {
         target = targets.find((o) => o.id === input.obligationId);
-        if (!target) throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
+        if (!target)
+          throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
       }
       const text = input.noChange ? `本期无变化,沿用上期进展${input.text ? `:${input.text}` : ''}` : input.text;
       const seq = tx.append({
@@ -236,10 +289,37 @@ export class ProgressService {
         subject: { type: 'assignment', id: f.assignment.id },
         channel: f.channel,
         payload: {
-          ...ref(f), taskId: f.assignment.taskId, unitId: f.assignment.unitId, text, noChange: input.noChange, evidence: input.evidence, obligations: target ? [target.id] : [], before: target ? 'open' : 'none due', after: target ? 'reported' : 'none due' },
+          ...ref(f),
+          taskId: f.assignment.taskId,
+          unitId: f.assignment.unitId,
+          text,
+          noChange: input.noChange,
+          evidence: input.evidence,
+          obligations: target ? [target.id] : [],
+          before: target ? 'open' : 'none due',
+          after: target ? 'reported' : 'none due',
+        },
       });
-      draft.lastReports[f.assignment.id] = { seq, at: tx.at.toISOString(), text, ...(target ? { obligationId: target.id } : {}) };
-      const fulfilled = target ? fulfilInDraft(draft, tx, [{ obligationId: target.id, action: 'report', channel: f.channel, actor: f.actor, at: tx.at, note: text, unitId: f.assignment.unitId, ...ref(f) }]) : [];
+      draft.lastReports[f.assignment.id] = {
+        seq,
+        at: tx.at.toISOString(),
+        text,
+        ...(target ? { obligationId: target.id } : {}),
+      };
+      const fulfilled = target
+        ? fulfilInDraft(draft, tx, [
+            {
+              obligationId: target.id,
+              action: 'report',
+              channel: f.channel,
+              actor: f.actor,
+              at: tx.at,
+              note: text,
+              unitId: f.assignment.unitId,
+              ...ref(f),
+            },
+          ])
+        : [];
       if (target) this.reviewReportInDraft(draft, f, seq, target, text, input.evidence, tx.at);
       return { seq, fulfilled, answered: target ? { obligationId: target.id, label: itemName(target, year) } : null };
     });
@@ -250,19 +330,48 @@ export class ProgressService {
    * Files the unit's last report against another open item instead (the bot answered the nearest
    * and offers the others): the item it fulfilled opens again, the chosen one is fulfilled.
    */
-  async refile(f: ActingFor, reportSeq: number, obligationId: string): Promise<{ from: string | null; answered: { obligationId: string; label: string } }> {
+  async refile(
+    f: ActingFor,
+    reportSeq: number,
+    obligationId: string,
+  ): Promise<{ from: string | null; answered: { obligationId: string; label: string } }> {
     const year = this.year();
     const { result } = await this.d.store.transact((draft, tx) => {
       const last = draft.lastReports[f.assignment.id];
       if (!last || last.seq !== reportSeq) throw new AppError('CONFLICT', 409, '只能改报最近一次报送的进展');
       const from = last.obligationId ? draft.obligations[last.obligationId] : undefined;
-      const seq = tx.append({ type: 'progress.refiled', actor: f.actor, subject: { type: 'assignment', id: f.assignment.id }, channel: f.channel, payload: { ...ref(f), taskId: f.assignment.taskId, unitId: f.assignment.unitId, reportSeq, from: from?.id ?? null, to: obligationId } });
+      const seq = tx.append({
+        type: 'progress.refiled',
+        actor: f.actor,
+        subject: { type: 'assignment', id: f.assignment.id },
+        channel: f.channel,
+        payload: {
+          ...ref(f),
+          taskId: f.assignment.taskId,
+          unitId: f.assignment.unitId,
+          reportSeq,
+          from: from?.id ?? null,
+          to: obligationId,
+        },
+      });
       if (from && from.status === 'fulfilled' && from.action === 'report' && from.by === f.actor.id) {
         reopenInDraft(draft, from, seq);
       }
       const target = this.reportTargets(f.assignment, draft).find((o) => o.id === obligationId);
-      if (!target) throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
-      fulfilInDraft(draft, tx, [{ obligationId: target.id, action: 'report', channel: f.channel, actor: f.actor, at: tx.at, note: last.text, unitId: f.assignment.unitId, ...ref(f) }]);
+      if (!target)
+        throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
+      fulfilInDraft(draft, tx, [
+        {
+          obligationId: target.id,
+          action: 'report',
+          channel: f.channel,
+          actor: f.actor,
+          at: tx.at,
+          note: last.text,
+          unitId: f.assignment.unitId,
+          ...ref(f),
+        },
+      ]);
       last.obligationId = target.id;
       // the review follows the report: waiting on the new item if that one is reviewed, else gone
       const review = draft.requests[`R${reportSeq}`];
@@ -277,7 +386,12 @@ export class ProgressService {
   async requestClosure(f: ActingFor, input: { text: string; evidence: EvidenceMeta[] }): Promise<RequestRecord> {
     return this.fileRequest(f, 'closure', (draft) => {
       const items = this.extendable(f.assignment, draft);
-      return { obligations: items, text: input.text, evidence: input.evidence, late: items.some((o) => o.due < this.today()) };
+      return {
+        obligations: items,
+        text: input.text,
+        evidence: input.evidence,
+        late: items.some((o) => o.due < this.today()),
+      };
     });
   }
 
@@ -285,28 +399,72 @@ export class ProgressService {
    * A 延期 names the item it extends (the nearest open one when it does not say); the date must lie
    * after that item's current due date and after today, and not after the latest date allowed.
    */
-  async requestExtension(f: ActingFor, input: { until: string; reason: string; obligationId?: string }): Promise<RequestRecord> {
+  async requestExtension(
+    f: ActingFor,
+    input: { until: string; reason: string; obligationId?: string },
+  ): Promise<RequestRecord> {
     const today = this.today();
     const latest = this.latestExtension(f.assignment);
     return this.fileRequest(f, 'extension', (draft) => {
       const items = this.extendable(f.assignment, draft);
       const item = input.obligationId === undefined ? items[0] : items.find((o) => o.id === input.obligationId);
-      if (!item) throw new AppError(input.obligationId === undefined ? 'NOTHING_TO_EXTEND' : 'OBLIGATION_NOT_OPEN', 409, input.obligationId === undefined ? '这项分工目前没有可以延期的事项' : '所选事项已完成或不属于这项分工,请重新选择要延期的事项');
+      if (!item)
+        throw new AppError(
+          input.obligationId === undefined ? 'NOTHING_TO_EXTEND' : 'OBLIGATION_NOT_OPEN',
+          409,
+          input.obligationId === undefined
+            ? '这项分工目前没有可以延期的事项'
+            : '所选事项已完成或不属于这项分工,请重新选择要延期的事项',
+        );
       if (input.until <= today) throw new AppError('EXTENSION_DATE_INVALID', 400, `延期日期应晚于今天(${today})`);
-      if (input.until <= item.due) throw new AppError('EXTENSION_DATE_INVALID', 400, `延期日期应晚于"${itemName(item, this.year())}"现在的截止日期(${item.due})`);
-      if (input.until > latest) throw new AppError('EXTENSION_DATE_INVALID', 400, `延期日期不能晚于 ${latest}(实施方案的期限)`);
-      return { obligations: [item], text: input.reason, evidence: [], until: input.until, previousDue: item.due, late: item.due < today };
+      if (input.until <= item.due)
+        throw new AppError(
+          'EXTENSION_DATE_INVALID',
+          400,
+          `延期日期应晚于"${itemName(item, this.year())}"现在的截止日期(${item.due})`,
+        );
+      if (input.until > latest)
+        throw new AppError('EXTENSION_DATE_INVALID', 400, `延期日期不能晚于 ${latest}(实施方案的期限)`);
+      return {
+        obligations: [item],
+        text: input.reason,
+        evidence: [],
+        until: input.until,
+        previousDue: item.due,
+        late: item.due < today,
+      };
     });
   }
 
-  private async fileRequest(f: ActingFor, kind: RequestKind, shape: (draft: State) => { obligations: ObligationRecord[]; text: string; evidence: EvidenceMeta[]; until?: string; previousDue?: string; late: boolean }): Promise<RequestRecord> {
+  private async fileRequest(
+    f: ActingFor,
+    kind: RequestKind,
+    shape: (draft: State) => {
+      obligations: ObligationRecord[];
+      text: string;
+      evidence: EvidenceMeta[];
+      until?: string;
+      previousDue?: string;
+      late: boolean;
+    },
+  ): Promise<RequestRecord> {
     const { result } = await this.d.store.transact((draft, tx) => {
       this.materialise(draft, tx);
       const pending = this.pendingRequests(f.assignment, draft);
       const same = pending.find((r) => r.kind === kind);
-      if (same) throw new AppError('REQUEST_PENDING', 409, `已有一份${REQUEST_NAME[kind]}在等督考办审核(${same.createdAt.slice(0, 10)} 提交),请等审核结果,或先撤回它`);
+      if (same)
+        throw new AppError(
+          'REQUEST_PENDING',
+          409,
+          `已有一份${REQUEST_NAME[kind]}在等督考办审核(${same.createdAt.slice(0, 10)} 提交),请等审核结果,或先撤回它`,
+        );
       const other = pending[0];
-      if (other) throw new AppError('REQUEST_PENDING', 409, `已有一份${REQUEST_NAME[other.kind]}在等督考办审核:办结与延期不能同时申请,请先撤回那一份`);
+      if (other)
+        throw new AppError(
+          'REQUEST_PENDING',
+          409,
+          `已有一份${REQUEST_NAME[other.kind]}在等督考办审核:办结与延期不能同时申请,请先撤回那一份`,
+        );
       const s = shape(draft);
       const year = this.year();
       const items = s.obligations.map((o) => ({ obligationId: o.id, label: itemName(o, year), due: o.due }));
@@ -357,9 +515,29 @@ export class ProgressService {
   async withdraw(f: ActingFor, requestId: string): Promise<RequestRecord> {
     await this.d.store.transact((draft, tx) => {
       const r = draft.requests[requestId];
-      if (!r || r.assignmentId !== f.assignment.id || r.kind === 'report') throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
-      if (r.state !== 'pending' && r.state !== 'leaderPending') throw new AppError('REQUEST_NOT_PENDING', 409, `这份申请已${r.state === 'withdrawn' ? '撤回' : '审核'},不能再撤回`);
-      tx.append({ type: 'request.withdrawn', actor: f.actor, subject: { type: 'request', id: r.id }, channel: f.channel, payload: { ...ref(f), requestId: r.id, kind: r.kind, taskId: r.taskId, unitId: r.unitId, before: r.state, after: 'withdrawn' } });
+      if (!r || r.assignmentId !== f.assignment.id || r.kind === 'report')
+        throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
+      if (r.state !== 'pending' && r.state !== 'leaderPending')
+        throw new AppError(
+          'REQUEST_NOT_PENDING',
+          409,
+          `这份申请已${r.state === 'withdrawn' ? '撤回' : '审核'},不能再撤回`,
+        );
+      tx.append({
+        type: 'request.withdrawn',
+        actor: f.actor,
+        subject: { type: 'request', id: r.id },
+        channel: f.channel,
+        payload: {
+          ...ref(f),
+          requestId: r.id,
+          kind: r.kind,
+          taskId: r.taskId,
+          unitId: r.unitId,
+          before: r.state,
+          after: 'withdrawn',
+        },
+      });
       r.state = 'withdrawn';
       r.changedAt = tx.at.toISOString();
       r.changedBy = f.actor.id;
@@ -373,4 +551,3 @@ export class ProgressService {
     if (r) r.evidence = [...r.evidence, ...files].slice(-20);
   }
 }
-

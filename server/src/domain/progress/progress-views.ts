@@ -1,4 +1,10 @@
-import type { MyAssignment, MyItems, OpenItem, TaskOverview, TimelineEntry } from '../../../../shared/schemas/miniapp.js';
+import type {
+  MyAssignment,
+  MyItems,
+  OpenItem,
+  TaskOverview,
+  TimelineEntry,
+} from '../../../../shared/schemas/miniapp.js';
 import type { SessionTokens } from '../../auth/session-tokens.js';
 import { assertReadTask, type Viewer } from '../../auth/viewer.js';
 import type { State } from '../../store/state.js';
@@ -11,7 +17,10 @@ type S = Readonly<State>;
 
 export { lightReason } from '../lights/lights.js';
 
-const unitRef = (s: S, id: string) => ({ id, name: s.units.find((u) => u.id === id)?.name ?? s.groups.find((g) => g.id === id)?.name ?? id });
+const unitRef = (s: S, id: string) => ({
+  id,
+  name: s.units.find((u) => u.id === id)?.name ?? s.groups.find((g) => g.id === id)?.name ?? id,
+});
 
 /** 我的任务: what the viewer's units still owe, with lights, counts and the sections they fall in. */
 export function myItems(s: S, progress: ProgressService, v: Viewer, section?: string): MyItems {
@@ -28,20 +37,40 @@ export function myItems(s: S, progress: ProgressService, v: Viewer, section?: st
       reason: o.reason,
       workingDaysLeft: o.workingDaysLeft,
       unit: unitRef(s, o.unitId),
-      task: { id: o.task.id, kind: o.task.kind, number: o.task.number, title: o.task.title, ...(o.task.sectionId ? { sectionId: o.task.sectionId } : {}) },
+      task: {
+        id: o.task.id,
+        kind: o.task.kind,
+        number: o.task.number,
+        title: o.task.title,
+        ...(o.task.sectionId ? { sectionId: o.task.sectionId } : {}),
+      },
     }));
   const sectionCounts = new Map<string, number>();
-  for (const o of all) if (o.task.sectionId) sectionCounts.set(o.task.sectionId, (sectionCounts.get(o.task.sectionId) ?? 0) + 1);
-  const sections = s.sections.filter((x) => sectionCounts.has(x.id)).map((x) => ({ id: x.id, label: x.label, title: x.title, count: sectionCounts.get(x.id)! }));
+  for (const o of all)
+    if (o.task.sectionId) sectionCounts.set(o.task.sectionId, (sectionCounts.get(o.task.sectionId) ?? 0) + 1);
+  const sections = s.sections
+    .filter((x) => sectionCounts.has(x.id))
+    .map((x) => ({ id: x.id, label: x.label, title: x.title, count: sectionCounts.get(x.id)! }));
   const next = items.length === 0 ? progress.upcoming([...v.unitIds]) : undefined;
   const nextTask = next && s.tasks.find((t) => t.id === next.taskId);
   return {
     today: progress.today(),
     items,
-    counts: { red: items.filter((i) => i.light === 'red').length, yellow: items.filter((i) => i.light === 'yellow').length, green: items.filter((i) => i.light === 'green').length },
+    counts: {
+      red: items.filter((i) => i.light === 'red').length,
+      yellow: items.filter((i) => i.light === 'yellow').length,
+      green: items.filter((i) => i.light === 'green').length,
+    },
     nextDue: items.map((i) => i.due).sort()[0] ?? null,
     sections,
-    upcoming: next && nextTask ? { label: next.label, opensOn: next.opensOn, task: `${nextTask.kind === 'key' ? '重点任务' : '任务'}${nextTask.number}` } : null,
+    upcoming:
+      next && nextTask
+        ? {
+            label: next.label,
+            opensOn: next.opensOn,
+            task: `${nextTask.kind === 'key' ? '重点任务' : '任务'}${nextTask.number}`,
+          }
+        : null,
   };
 }
 
@@ -62,12 +91,25 @@ const TITLES: Record<string, string> = {
   'reminder.sent': '发送提醒',
 };
 
-function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem, labelOf: (obligationId: string) => string | undefined): TimelineEntry {
+function entry(
+  s: S,
+  sessions: SessionTokens,
+  v: Viewer,
+  i: TimelineItem,
+  labelOf: (obligationId: string) => string | undefined,
+): TimelineEntry {
   const person = i.personId ? s.people.find((p) => p.id === i.personId) : undefined;
   let title = TITLES[i.type] ?? i.type;
   let text = i.text;
   if (i.type === 'reminders.summary') {
-    return { seq: i.seq, at: i.at, type: i.type, title: i.text ?? '', evidence: [], ...(i.people ? { people: i.people } : {}) };
+    return {
+      seq: i.seq,
+      at: i.at,
+      type: i.type,
+      title: i.text ?? '',
+      evidence: [],
+      ...(i.people ? { people: i.people } : {}),
+    };
   } else if (i.type === 'reminder.sent') {
     title = `${i.text === 'leader' || i.text === 'supervisor' ? '逾期督办提醒' : '提醒'}已发给 ${person?.name ?? '相关人员'}${i.read ? ',已读' : ''}`;
     text = undefined;
@@ -86,12 +128,23 @@ function entry(s: S, sessions: SessionTokens, v: Viewer, i: TimelineItem, labelO
     ...(i.unitId ? { unit: unitRef(s, i.unitId) } : {}),
     ...(i.channel ? { channel: i.channel } : {}),
     ...(text ? { text } : {}),
-    evidence: i.evidence.map((e) => ({ ...e, kind: evidenceKind(e), ...sessions.evidenceUrls(e.sha256, v.person.id, evidenceKind(e)) })),
+    evidence: i.evidence.map((e) => ({
+      ...e,
+      kind: evidenceKind(e),
+      ...sessions.evidenceUrls(e.sha256, v.person.id, evidenceKind(e)),
+    })),
   };
 }
 
 /** 任务详情: the task, the viewer's own assignments with this year's obligations, and the timeline. */
-export async function taskOverview(s: S, progress: ProgressService, timeline: TaskTimeline, sessions: SessionTokens, v: Viewer, taskId: string): Promise<TaskOverview> {
+export async function taskOverview(
+  s: S,
+  progress: ProgressService,
+  timeline: TaskTimeline,
+  sessions: SessionTokens,
+  v: Viewer,
+  taskId: string,
+): Promise<TaskOverview> {
   assertReadTask(s, v, taskId);
   const task = s.tasks.find((t) => t.id === taskId)!;
   const items = await timeline.forTask(taskId);
@@ -125,22 +178,51 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
       const closure = requests.find((r) => r.kind === 'closure');
       const extension = requests.find((r) => r.kind === 'extension');
       const acks = obligations.filter((o) => o.kind === 'acknowledge');
-      const ack = acks.some((o) => o.status === 'open') || carried.some((o) => o.obligation.kind === 'acknowledge') ? ('open' as const) : acks.some((o) => o.status === 'done') ? ('done' as const) : ('none' as const);
+      const ack =
+        acks.some((o) => o.status === 'open') || carried.some((o) => o.obligation.kind === 'acknowledge')
+          ? ('open' as const)
+          : acks.some((o) => o.status === 'done')
+            ? ('done' as const)
+            : ('none' as const);
       const year = Number(today.slice(0, 4));
-      const item = (o: { id: string; year: number; label: string; due: string }) => ({ obligationId: o.id, label: itemName(o, year), due: o.due });
+      const item = (o: { id: string; year: number; label: string; due: string }) => ({
+        obligationId: o.id,
+        label: itemName(o, year),
+        due: o.due,
+      });
       return {
         assignmentId: a.id,
         unit: unitRef(s, a.unitId),
         role: a.role,
         canAct: v.person.roles.some((r) => r === 'contact' || r === 'leader'),
         obligations: [
-          ...carried.map((o) => ({ obligationId: o.obligation.id, kind: o.obligation.kind, label: `${o.obligation.year}年${o.obligation.label}`, opensOn: o.obligation.opensOn, due: o.obligation.due, status: 'open' as const, light: o.light, reason: o.reason })),
+          ...carried.map((o) => ({
+            obligationId: o.obligation.id,
+            kind: o.obligation.kind,
+            label: `${o.obligation.year}年${o.obligation.label}`,
+            opensOn: o.obligation.opensOn,
+            due: o.obligation.due,
+            status: 'open' as const,
+            light: o.light,
+            reason: o.reason,
+          })),
           ...obligations,
         ],
         acknowledged: ack,
         lastReport: last ? { at: last.at, text: last.text } : null,
         pending: { closure: Boolean(closure), extensionUntil: extension?.until ?? null },
-        requests: requests.map((r) => ({ id: r.id, kind: r.kind, ...(r.until ? { until: r.until } : {}), label: r.obligationIds.map((id) => s.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year)).join('、'), late: r.late, createdAt: r.createdAt })),
+        requests: requests.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          ...(r.until ? { until: r.until } : {}),
+          label: r.obligationIds
+            .map((id) => s.obligations[id])
+            .filter((o) => o !== undefined)
+            .map((o) => itemName(o, year))
+            .join('、'),
+          late: r.late,
+          createdAt: r.createdAt,
+        })),
         closed: a.status === 'closed',
         decisions: decisionsOf(s, a.id, today),
         reportTargets: progress.reportTargets(a).map(item),
@@ -162,18 +244,33 @@ export async function taskOverview(s: S, progress: ProgressService, timeline: Ta
 function decisionsOf(s: S, assignmentId: string, today: string): MyAssignment['decisions'] {
   const year = Number(today.slice(0, 4));
   return Object.values(s.requests)
-    .filter((r) => r.assignmentId === assignmentId && (r.state === 'approved' || r.state === 'returned' || r.state === 'leaderPending' || (r.state === 'pending' && r.kind === 'report')))
+    .filter(
+      (r) =>
+        r.assignmentId === assignmentId &&
+        (r.state === 'approved' ||
+          r.state === 'returned' ||
+          r.state === 'leaderPending' ||
+          (r.state === 'pending' && r.kind === 'report')),
+    )
     .sort((x, y) => (y.changedAt ?? y.createdAt).localeCompare(x.changedAt ?? x.createdAt) || y.seq - x.seq)
     .slice(0, 5)
     .map((r) => {
-      const labels = r.obligationIds.map((id) => s.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year));
+      const labels = r.obligationIds
+        .map((id) => s.obligations[id])
+        .filter((o) => o !== undefined)
+        .map((o) => itemName(o, year));
       const state = r.state as 'leaderPending' | 'pending' | 'approved' | 'returned';
       return {
         id: r.id,
         kind: r.kind,
         state,
         label: labels.join('、') || KIND_NAME[r.kind],
-        result: state === 'leaderPending' ? '待本单位分管领导确认' : state === 'pending' ? '待督考办审核' : resultText(r, state === 'approved' ? 'approve' : 'return', labels, today),
+        result:
+          state === 'leaderPending'
+            ? '待本单位分管领导确认'
+            : state === 'pending'
+              ? '待督考办审核'
+              : resultText(r, state === 'approved' ? 'approve' : 'return', labels, today),
         ...(r.comment ? { comment: r.comment } : {}),
         at: r.changedAt ?? r.createdAt,
       };
@@ -201,12 +298,23 @@ function collapseReminders(s: S, v: Viewer, items: readonly TimelineItem[]): Tim
         .map((i) => {
           const person = i.personId ? s.people.find((p) => p.id === i.personId) : undefined;
           const unit = i.unitId ? unitRef(s, i.unitId).name : undefined;
-          return { name: person?.name ?? '相关人员', ...(unit ? { unit } : {}), read: Boolean(i.read), own: i.unitId !== undefined && v.unitIds.has(i.unitId) };
+          return {
+            name: person?.name ?? '相关人员',
+            ...(unit ? { unit } : {}),
+            read: Boolean(i.read),
+            own: i.unitId !== undefined && v.unitIds.has(i.unitId),
+          };
         })
         .sort((a, b) => Number(b.own) - Number(a.own));
       const read = people.filter((p) => p.read).length;
       const newest = reminders[0]!;
-      out.push({ ...newest, type: 'reminders.summary', evidence: [], text: `提醒 ${people.length} 人${read ? `,已读 ${read}` : ''}`, people: people.map(({ own: _own, ...p }) => p) });
+      out.push({
+        ...newest,
+        type: 'reminders.summary',
+        evidence: [],
+        text: `提醒 ${people.length} 人${read ? `,已读 ${read}` : ''}`,
+        people: people.map(({ own: _own, ...p }) => p),
+      });
     }
     actions = [];
     reminders = [];

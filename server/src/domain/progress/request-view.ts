@@ -13,7 +13,11 @@ export function requestResult(r: RequestRecord, state: Readonly<State>, today: s
     late: r.late,
     obligations: r.obligationIds.map((id) => {
       const o = state.obligations[id];
-      return { obligationId: id, label: o ? itemName(o, year) : id.split(':').slice(1).join(' '), due: o?.due ?? r.previousDue ?? r.createdAt.slice(0, 10) };
+      return {
+        obligationId: id,
+        label: o ? itemName(o, year) : id.split(':').slice(1).join(' '),
+        due: o?.due ?? r.previousDue ?? r.createdAt.slice(0, 10),
+      };
     }),
   };
 }

@@ -48,7 +48,8 @@ const SHOWN = new Set([
 ]);
 
 /** Images get thumbnails and open in the image viewer; everything else is a document. */
-export const evidenceKind = (e: Pick<EvidenceMeta, 'mime'>): 'image' | 'document' => (e.mime.startsWith('image/') ? 'image' : 'document');
+export const evidenceKind = (e: Pick<EvidenceMeta, 'mime'>): 'image' | 'document' =>
+  e.mime.startsWith('image/') ? 'image' : 'document';
 
 /**
  * An in-memory projection of the ledger: each task's timeline (acknowledgements, reports with
@@ -112,7 +113,10 @@ export class TaskTimeline {
   private taskByNumber(n: unknown): string | undefined {
     if (typeof n !== 'number') return undefined;
     const s = this.state();
-    return (s.tasks.find((t) => t.planId === s.activePlanId && t.kind === 'key' && t.number === n) ?? s.tasks.find((t) => t.planId === s.activePlanId && t.number === n))?.id;
+    return (
+      s.tasks.find((t) => t.planId === s.activePlanId && t.kind === 'key' && t.number === n) ??
+      s.tasks.find((t) => t.planId === s.activePlanId && t.number === n)
+    )?.id;
   }
 
   private push(taskId: string, item: TimelineItem): void {
@@ -123,7 +127,8 @@ export class TaskTimeline {
 
   private addEvidence(taskId: string, item: TimelineItem, files: EvidenceMeta[]): void {
     for (const f of files) {
-      if (!item.evidence.some((x) => x.sha256 === f.sha256)) item.evidence.push({ sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
+      if (!item.evidence.some((x) => x.sha256 === f.sha256))
+        item.evidence.push({ sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
       const tasks = this.evidenceTasks.get(f.sha256) ?? new Set<string>();
       tasks.add(taskId);
       this.evidenceTasks.set(f.sha256, tasks);
@@ -134,22 +139,33 @@ export class TaskTimeline {
     const p = (e.payload !== null && typeof e.payload === 'object' ? e.payload : {}) as Record<string, unknown>;
     const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
     if (e.type === 'evidence.uploaded' || e.type === 'evidence.received') {
-      const files = (e.type === 'evidence.uploaded' ? [p as unknown as EvidenceMeta] : list<EvidenceMeta>(p.files)).filter((f) => typeof f?.sha256 === 'string');
+      const files = (
+        e.type === 'evidence.uploaded' ? [p as unknown as EvidenceMeta] : list<EvidenceMeta>(p.files)
+      ).filter((f) => typeof f?.sha256 === 'string');
       for (const f of files) {
         const who = this.uploaders.get(f.sha256) ?? new Set<string>();
         if (e.actor.id) who.add(e.actor.id);
         this.uploaders.set(f.sha256, who);
         // the first upload names the file: someone else's re-upload never renames what everyone is served
-        if (!this.uploads.has(f.sha256)) this.uploads.set(f.sha256, { sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
+        if (!this.uploads.has(f.sha256))
+          this.uploads.set(f.sha256, { sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
       }
       return;
     }
     if (e.type === 'evidence.attached') {
       // one file per event before version 5 (sha256 … on the payload), a list of files since
-      const files = (Array.isArray(p.files) ? list<EvidenceMeta>(p.files) : [p as unknown as EvidenceMeta]).filter((f) => typeof f?.sha256 === 'string' && typeof f.mime === 'string');
+      const files = (Array.isArray(p.files) ? list<EvidenceMeta>(p.files) : [p as unknown as EvidenceMeta]).filter(
+        (f) => typeof f?.sha256 === 'string' && typeof f.mime === 'string',
+      );
       for (const f of files) {
         // the bot attaches files it received straight to a report or request: the sender counts as uploader
-        if (!this.uploads.has(f.sha256)) this.uploads.set(f.sha256, { sha256: f.sha256, name: String(f.name ?? ''), mime: f.mime, size: Number(f.size ?? 0) });
+        if (!this.uploads.has(f.sha256))
+          this.uploads.set(f.sha256, {
+            sha256: f.sha256,
+            name: String(f.name ?? ''),
+            mime: f.mime,
+            size: Number(f.size ?? 0),
+          });
         const who = this.uploaders.get(f.sha256) ?? new Set<string>();
         if (e.actor.id) who.add(e.actor.id);
         this.uploaders.set(f.sha256, who);
@@ -165,7 +181,14 @@ export class TaskTimeline {
       return;
     }
     if (!SHOWN.has(e.type)) return;
-    const base = { seq: e.seq, at: e.at, type: e.type, ...(e.actor.id ? { actorId: e.actor.id } : {}), ...(e.actor.name ? { actorName: e.actor.name } : {}), ...(e.channel ? { channel: e.channel } : {}) };
+    const base = {
+      seq: e.seq,
+      at: e.at,
+      type: e.type,
+      ...(e.actor.id ? { actorId: e.actor.id } : {}),
+      ...(e.actor.name ? { actorName: e.actor.name } : {}),
+      ...(e.channel ? { channel: e.channel } : {}),
+    };
 
     if (e.type === 'reminder.sent') {
       const items: TimelineItem[] = [];
@@ -176,7 +199,14 @@ export class TaskTimeline {
       }
       for (const taskId of new Set(list<unknown>(p.tasks).filter((x): x is string => typeof x === 'string'))) {
         const unitId = units.get(taskId);
-        const item: TimelineItem = { ...base, evidence: [], ...(typeof p.personId === 'string' ? { personId: p.personId } : {}), ...(unitId ? { unitId } : {}), read: false, text: String(p.level ?? '') };
+        const item: TimelineItem = {
+          ...base,
+          evidence: [],
+          ...(typeof p.personId === 'string' ? { personId: p.personId } : {}),
+          ...(unitId ? { unitId } : {}),
+          read: false,
+          text: String(p.level ?? ''),
+        };
         this.push(taskId, item);
         items.push(item);
       }
@@ -187,13 +217,27 @@ export class TaskTimeline {
     // the subject is the assignment (mini-app, fulfilments), else the bot's message naming a task number
     const fromAssignment = e.subject.type === 'assignment' ? this.assignment(e.subject.id) : undefined;
     // obligations are ids (reports) or {obligationId, label} (requests)
-    const named = list<unknown>(p.obligations).map((x) => (typeof x === 'string' ? { obligationId: x } : x && typeof x === 'object' && typeof (x as { obligationId?: unknown }).obligationId === 'string' ? (x as { obligationId: string; label?: string }) : undefined)).filter((x) => x !== undefined);
-    const obligations = named.length > 0 ? named.map((x) => x.obligationId) : typeof p.obligationId === 'string' ? [p.obligationId] : [];
+    const named = list<unknown>(p.obligations)
+      .map((x) =>
+        typeof x === 'string'
+          ? { obligationId: x }
+          : x && typeof x === 'object' && typeof (x as { obligationId?: unknown }).obligationId === 'string'
+            ? (x as { obligationId: string; label?: string })
+            : undefined,
+      )
+      .filter((x) => x !== undefined);
+    const obligations =
+      named.length > 0 ? named.map((x) => x.obligationId) : typeof p.obligationId === 'string' ? [p.obligationId] : [];
     const itemLabel = named.find((x) => 'label' in x && typeof x.label === 'string' && x.label)?.label;
     const viaObligation = obligations.length > 0 ? this.assignment(obligations[0]!.split(':')[0]!) : undefined;
-    const taskId = fromAssignment?.taskId ?? (typeof p.taskId === 'string' ? p.taskId : undefined) ?? viaObligation?.taskId ?? this.taskByNumber(p.task);
+    const taskId =
+      fromAssignment?.taskId ??
+      (typeof p.taskId === 'string' ? p.taskId : undefined) ??
+      viaObligation?.taskId ??
+      this.taskByNumber(p.task);
     if (!taskId) return;
-    const unitId = fromAssignment?.unitId ?? (typeof p.unitId === 'string' ? p.unitId : undefined) ?? viaObligation?.unitId;
+    const unitId =
+      fromAssignment?.unitId ?? (typeof p.unitId === 'string' ? p.unitId : undefined) ?? viaObligation?.unitId;
     const text = [p.text, p.reason, p.note, p.comment].find((x) => typeof x === 'string') as string | undefined;
     const item: TimelineItem = {
       ...base,
@@ -201,7 +245,9 @@ export class TaskTimeline {
       ...(unitId ? { unitId } : {}),
       ...(text ? { text } : {}),
       ...(typeof p.obligationId === 'string' ? { obligationId: p.obligationId } : {}),
-      ...(typeof p.until === 'string' ? { text: `${itemLabel ? `"${itemLabel}"` : ''}延期至 ${p.until}:${String(p.reason ?? p.text ?? '')}` } : {}),
+      ...(typeof p.until === 'string'
+        ? { text: `${itemLabel ? `"${itemLabel}"` : ''}延期至 ${p.until}:${String(p.reason ?? p.text ?? '')}` }
+        : {}),
     };
     this.push(taskId, item);
     this.bySeq.set(e.seq, item);
@@ -222,9 +268,15 @@ export class TaskTimeline {
   }
 
   /** Tasks a file is attached to, and who uploaded it (to decide who may download it). */
-  async evidenceAccess(sha256: string): Promise<{ tasks: ReadonlySet<string>; uploaders: ReadonlySet<string>; meta?: EvidenceMeta }> {
+  async evidenceAccess(
+    sha256: string,
+  ): Promise<{ tasks: ReadonlySet<string>; uploaders: ReadonlySet<string>; meta?: EvidenceMeta }> {
     await this.start();
     const meta = this.uploads.get(sha256);
-    return { tasks: this.evidenceTasks.get(sha256) ?? new Set(), uploaders: this.uploaders.get(sha256) ?? new Set(), ...(meta ? { meta } : {}) };
+    return {
+      tasks: this.evidenceTasks.get(sha256) ?? new Set(),
+      uploaders: this.uploaders.get(sha256) ?? new Set(),
+      ...(meta ? { meta } : {}),
+    };
   }
 }

@@ -38,7 +38,12 @@ const MAX_BYTES = 1900; // work notifications allow 2048 bytes of msg JSON
  * text the items and the level, so two days' digests never have the same content (DingTalk drops
  * the same content sent to the same person twice a day). Long lists are cut to fit the size limit.
  */
-export function digestMessage(r: Reminder, publicUrl: string, maxItems: number, o: { overdueAtLeast?: number } = {}): OutboundMessage {
+export function digestMessage(
+  r: Reminder,
+  publicUrl: string,
+  maxItems: number,
+  o: { overdueAtLeast?: number } = {},
+): OutboundMessage {
   const escalation = r.kind === 'escalation';
   // a private notice of overdue items, not a 通报 (that word is for formal 通报表扬/批评)
   const title = `${escalation ? '逾期督办' : '督办提醒'} · ${cnDate(r.date)}`;
@@ -48,7 +53,9 @@ export function digestMessage(r: Reminder, publicUrl: string, maxItems: number, 
   const lines: string[] = [];
   // the most urgent first: overdue (oldest first), then due today, then what is coming; today's reminders win ties
   const rank = (i: ReminderItem): number => (i.stage === 'overdue' ? 0 : i.stage === 'due' ? 1 : 2);
-  const all = [...r.items, ...(r.also ?? [])].sort((a, b) => rank(a) - rank(b) || (a.due < b.due ? -1 : a.due > b.due ? 1 : 0) || a.taskNumber - b.taskNumber);
+  const all = [...r.items, ...(r.also ?? [])].sort(
+    (a, b) => rank(a) - rank(b) || (a.due < b.due ? -1 : a.due > b.due ? 1 : 0) || a.taskNumber - b.taskNumber,
+  );
   const shown = all.slice(0, maxItems);
   shown.forEach((i, n) => {
     const unit = escalation || new Set(all.map((x) => x.unitId)).size > 1 ? `[${i.unitName}] ` : '';
@@ -70,6 +77,13 @@ export function digestMessage(r: Reminder, publicUrl: string, maxItems: number, 
     kind: 'actionCard',
     title,
     markdown: `${text}${more(omitted)}${hint}${footer}`,
-    buttons: [{ title: escalation ? '查看逾期明细' : '打开督办通处理', url: escalation ? overdueLink(publicUrl, o.overdueAtLeast ?? 1) : appLink(publicUrl, r.items.length === 1 ? r.items[0]!.taskId : undefined) }],
+    buttons: [
+      {
+        title: escalation ? '查看逾期明细' : '打开督办通处理',
+        url: escalation
+          ? overdueLink(publicUrl, o.overdueAtLeast ?? 1)
+          : appLink(publicUrl, r.items.length === 1 ? r.items[0]!.taskId : undefined),
+      },
+    ],
   };
 }

@@ -18,7 +18,11 @@ export interface FulfilInput {
   msgId?: string;
 }
 
-const EVENT: Record<FulfilAction, string> = { acknowledge: 'obligation.acknowledged', report: 'obligation.reported', approve: 'obligation.approved' };
+const EVENT: Record<FulfilAction, string> = {
+  acknowledge: 'obligation.acknowledged',
+  report: 'obligation.reported',
+  approve: 'obligation.approved',
+};
 
 /**
  * Records that obligations were met by actions (签收, 进展报送, 审核通过) — never by time passing.
@@ -41,9 +45,22 @@ export function fulfilInDraft(draft: State, tx: Tx, inputs: readonly FulfilInput
       actor: input.actor,
       subject: { type: 'assignment', id: input.obligationId.split(':')[0]! },
       channel: input.channel,
-      payload: { obligationId: input.obligationId, ...(input.msgId ? { msgId: input.msgId } : {}), ...(input.unitId ? { unitId: input.unitId } : {}), before: 'open', after: EVENT[input.action].split('.')[1], ...(input.note ? { note: input.note.slice(0, 2000) } : {}) },
+      payload: {
+        obligationId: input.obligationId,
+        ...(input.msgId ? { msgId: input.msgId } : {}),
+        ...(input.unitId ? { unitId: input.unitId } : {}),
+        before: 'open',
+        after: EVENT[input.action].split('.')[1],
+        ...(input.note ? { note: input.note.slice(0, 2000) } : {}),
+      },
     });
-    Object.assign(o, { status: 'fulfilled', doneAt: input.at.toISOString(), action: input.action, seq, ...(input.actor.id ? { by: input.actor.id } : {}) });
+    Object.assign(o, {
+      status: 'fulfilled',
+      doneAt: input.at.toISOString(),
+      action: input.action,
+      seq,
+      ...(input.actor.id ? { by: input.actor.id } : {}),
+    });
     completeTodosInDraft(draft, input.obligationId, input.at);
     changed.push(input.obligationId);
   }

@@ -19,25 +19,62 @@ export interface ManualObligationInput {
  * the caller's transaction: validated on the draft, recorded in the ledger, stored for the years
  * already materialised, and part of every plan and reminder from then on. Returns its id.
  */
-export function addManualInDraft(draft: State, tx: Tx, rules: BookRules, input: ManualObligationInput, actor: Actor, channel: 'api' | 'miniapp' = 'api'): string {
+export function addManualInDraft(
+  draft: State,
+  tx: Tx,
+  rules: BookRules,
+  input: ManualObligationInput,
+  actor: Actor,
+  channel: 'api' | 'miniapp' = 'api',
+): string {
   const task = draft.tasks.find((t) => t.id === input.taskId);
   if (!task) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${input.taskId} 的任务`);
   const label = input.label.trim();
   if (label.length < 2 || label.length > 100) throw new AppError('VALIDATION_FAILED', 400, '事项名称应为 2–100 个字');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.due) || Number.isNaN(Date.parse(input.due))) throw new AppError('VALIDATION_FAILED', 400, '截止日期格式应为 YYYY-MM-DD');
-  if (!rules.calendar.hasYear(Number(input.due.slice(0, 4)))) throw new AppError('VALIDATION_FAILED', 400, `没有 ${input.due.slice(0, 4)} 年的节假日数据,无法安排该截止日期`);
-  const assigned = new Set(draft.assignments.filter((a) => a.taskId === task.id && a.status === 'active').map((a) => a.unitId));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.due) || Number.isNaN(Date.parse(input.due)))
+    throw new AppError('VALIDATION_FAILED', 400, '截止日期格式应为 YYYY-MM-DD');
+  if (!rules.calendar.hasYear(Number(input.due.slice(0, 4))))
+    throw new AppError('VALIDATION_FAILED', 400, `没有 ${input.due.slice(0, 4)} 年的节假日数据,无法安排该截止日期`);
+  const assigned = new Set(
+    draft.assignments.filter((a) => a.taskId === task.id && a.status === 'active').map((a) => a.unitId),
+  );
   const bad = (input.unitIds ?? []).find((u) => !assigned.has(u));
-  if (bad) throw new AppError('VALIDATION_FAILED', 400, `${draft.units.find((u) => u.id === bad)?.name ?? `单位 ${bad}`}不承担该任务(或已办结)`);
+  if (bad)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      400,
+      `${draft.units.find((u) => u.id === bad)?.name ?? `单位 ${bad}`}不承担该任务(或已办结)`,
+    );
   const id = `h${draft.manualObligations.length + 1}`;
-  tx.append({ type: 'obligation.added', actor, subject: { type: 'task', id: task.id }, channel, payload: { id, label, due: input.due, unitIds: input.unitIds ?? null } });
-  draft.manualObligations.push({ id, planId: task.planId, taskId: task.id, ...(input.unitIds ? { unitIds: input.unitIds } : {}), label, due: input.due, ...(input.opensOn ? { opensOn: input.opensOn } : {}), createdBy: actor.id ?? actor.name ?? actor.type, createdAt: tx.at.toISOString() });
+  tx.append({
+    type: 'obligation.added',
+    actor,
+    subject: { type: 'task', id: task.id },
+    channel,
+    payload: { id, label, due: input.due, unitIds: input.unitIds ?? null },
+  });
+  draft.manualObligations.push({
+    id,
+    planId: task.planId,
+    taskId: task.id,
+    ...(input.unitIds ? { unitIds: input.unitIds } : {}),
+    label,
+    due: input.due,
+    ...(input.opensOn ? { opensOn: input.opensOn } : {}),
+    createdBy: actor.id ?? actor.name ?? actor.type,
+    createdAt: tx.at.toISOString(),
+  });
   topUpManualInDraft(draft, tx, rules, task.id, Number(input.due.slice(0, 4)));
   return id;
 }
 
 /** The same in a transaction of its own. */
-export async function addManualObligation(store: Store, rules: BookRules, input: ManualObligationInput, actor: Actor): Promise<{ id: string }> {
+export async function addManualObligation(
+  store: Store,
+  rules: BookRules,
+  input: ManualObligationInput,
+  actor: Actor,
+): Promise<{ id: string }> {
   const { result } = await store.transact((draft, tx) => addManualInDraft(draft, tx, rules, input, actor));
   return { id: result };
 }

@@ -40,9 +40,21 @@ export interface ObligationContext {
 }
 
 /** The context for one plan's obligations, taken from the state. */
-export function obligationContext(state: Readonly<State>, plan: Plan, calendar: WorkCalendar, policy: ReminderPolicy): ObligationContext {
+export function obligationContext(
+  state: Readonly<State>,
+  plan: Plan,
+  calendar: WorkCalendar,
+  policy: ReminderPolicy,
+): ObligationContext {
   const importedAt = importedAtOf(state, plan.id);
-  return { plan, calendar, policy, prose: state.proseObligations.filter((o) => o.planId === plan.id), manual: state.manualObligations.filter((m) => m.planId === plan.id), ...(importedAt ? { importedAt } : {}) };
+  return {
+    plan,
+    calendar,
+    policy,
+    prose: state.proseObligations.filter((o) => o.planId === plan.id),
+    manual: state.manualObligations.filter((m) => m.planId === plan.id),
+    ...(importedAt ? { importedAt } : {}),
+  };
 }
 
 /** When a plan first arrived in this store, if it was imported. */
@@ -63,7 +75,8 @@ export function planYears(plan: Plan, importedAt?: Date): { from: number; to: nu
 
 /** First working day of a year's cycle: the day after the plan was issued in its first year, else 1 January. */
 export function cycleStart(plan: Plan, year: number, calendar: WorkCalendar): string {
-  if (plan.issuedOn && Number(plan.issuedOn.slice(0, 4)) === year) return calendar.nextWorkingDay(fromDay(toDay(plan.issuedOn) + 1));
+  if (plan.issuedOn && Number(plan.issuedOn.slice(0, 4)) === year)
+    return calendar.nextWorkingDay(fromDay(toDay(plan.issuedOn) + 1));
   return calendar.nextWorkingDay(`${year}-01-01`);
 }
 
@@ -72,12 +85,16 @@ export function cycleStart(plan: Plan, year: number, calendar: WorkCalendar): st
  * later that year — the day it was imported (when that day's digest is still to come) or the next
  * working day. What fell due before then is not owed; the year's 签收 is asked for from then.
  */
-export function startOf(ctx: Pick<ObligationContext, 'plan' | 'calendar' | 'policy' | 'importedAt'>, year: number): string {
+export function startOf(
+  ctx: Pick<ObligationContext, 'plan' | 'calendar' | 'policy' | 'importedAt'>,
+  year: number,
+): string {
   const start = cycleStart(ctx.plan, year, ctx.calendar);
   if (!ctx.importedAt) return start;
   const day = shanghaiDate(ctx.importedAt);
   if (Number(day.slice(0, 4)) !== year) return start;
-  const beforeDigest = ctx.calendar.isWorkingDay(day) && shanghaiMinutes(ctx.importedAt) <= parseHhmm(ctx.policy.digestTime);
+  const beforeDigest =
+    ctx.calendar.isWorkingDay(day) && shanghaiMinutes(ctx.importedAt) <= parseHhmm(ctx.policy.digestTime);
   const arrived = beforeDigest ? day : ctx.calendar.nextWorkingDay(fromDay(toDay(day) + 1));
   return arrived > start ? arrived : start;
 }
@@ -85,11 +102,17 @@ export function startOf(ctx: Pick<ObligationContext, 'plan' | 'calendar' | 'poli
 /** The tasks obligations are derived for: key tasks when the plan has any, else all (policy.taskKinds). */
 export function includedTasks(tasks: readonly Task[], planId: string, policy: ReminderPolicy): Task[] {
   const mine = tasks.filter((t) => t.planId === planId);
-  const kinds = policy.taskKinds === 'keyIfAny' ? (mine.some((t) => t.kind === 'key') ? ['key'] : ['measure', 'key']) : policy.taskKinds;
+  const kinds =
+    policy.taskKinds === 'keyIfAny'
+      ? mine.some((t) => t.kind === 'key')
+        ? ['key']
+        : ['measure', 'key']
+      : policy.taskKinds;
   return mine.filter((t) => kinds.includes(t.kind));
 }
 
-const onOrBeforeWorkingDay = (calendar: WorkCalendar, date: string): string => (calendar.isWorkingDay(date) ? date : calendar.addWorkingDays(date, -1));
+const onOrBeforeWorkingDay = (calendar: WorkCalendar, date: string): string =>
+  calendar.isWorkingDay(date) ? date : calendar.addWorkingDays(date, -1);
 
 /** The obligations of one assignment in one year (empty outside the task's cycle). */
 export function obligationsFor(ctx: ObligationContext, task: Task, assignment: Assignment, year: number): Obligation[] {
@@ -97,7 +120,11 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
   const years = planYears(plan, ctx.importedAt);
   const schedule = task.schedule;
   const taskDue = schedule.type === 'deadline' && schedule.due ? schedule.due : undefined;
-  const lastYear = taskDue ? Math.max(Number(taskDue.slice(0, 4)), years.from) : schedule.type === 'oneOff' ? years.from : years.to;
+  const lastYear = taskDue
+    ? Math.max(Number(taskDue.slice(0, 4)), years.from)
+    : schedule.type === 'oneOff'
+      ? years.from
+      : years.to;
   if (year < years.from || year > lastYear) return [];
 
   const start = startOf(ctx, year);
@@ -116,7 +143,12 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
       kind,
       ...(period ? { period } : {}),
       label,
-      opensOn: opensOn !== undefined && opensOn < due ? opensOn : kind === 'acknowledge' || earliest < start ? start : earliest,
+      opensOn:
+        opensOn !== undefined && opensOn < due
+          ? opensOn
+          : kind === 'acknowledge' || earliest < start
+            ? start
+            : earliest,
       due,
     });
   };
@@ -153,7 +185,9 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
   }
   for (const p of ctx.prose) {
     if (Number(p.due.slice(0, 4)) !== year) continue;
-    const applies = p.appliesTo === 'allAssigned' || (p.appliesTo === 'keyTaskLeads' && task.kind === 'key' && assignment.role === 'lead');
+    const applies =
+      p.appliesTo === 'allAssigned' ||
+      (p.appliesTo === 'keyTaskLeads' && task.kind === 'key' && assignment.role === 'lead');
     if (applies) add('prose', p.due, p.what, p.id.split('.').at(-1));
   }
   return out.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -28,7 +28,14 @@ export interface OpenObligation {
  * opened (or, with `includeNotYetOpen`, also those still to open) and last year's still open and
  * overdue, of active assignments, soonest first.
  */
-export function openObligations(state: Readonly<State>, calendar: WorkCalendar, policy: ReminderPolicy, unitIds: readonly string[], today: string, o: { includeNotYetOpen?: boolean } = {}): OpenObligation[] {
+export function openObligations(
+  state: Readonly<State>,
+  calendar: WorkCalendar,
+  policy: ReminderPolicy,
+  unitIds: readonly string[],
+  today: string,
+  o: { includeNotYetOpen?: boolean } = {},
+): OpenObligation[] {
   const year = Number(today.slice(0, 4));
   const units = new Set(unitIds);
   const active = new Set<string>();
@@ -38,11 +45,23 @@ export function openObligations(state: Readonly<State>, calendar: WorkCalendar, 
   const out: OpenObligation[] = [];
   for (const ob of obligationsOf(state, { calendar, policy }, [year - 1, year])) {
     if (ob.status !== 'open' || !active.has(ob.assignmentId)) continue;
-    if (ob.year === year ? ob.opensOn > today && !o.includeNotYetOpen : ob.year !== year - 1 || ob.due >= today) continue;
+    if (ob.year === year ? ob.opensOn > today && !o.includeNotYetOpen : ob.year !== year - 1 || ob.due >= today)
+      continue;
     const task = tasks.get(ob.taskId);
     if (!task) continue;
     const back = returned.get(ob.id);
-    out.push({ obligation: ob, task, unitId: ob.unitId, ...itemLight({ calendar, policy }, today, ob.due, back), ...(back !== undefined ? { returned: back } : {}) });
+    out.push({
+      obligation: ob,
+      task,
+      unitId: ob.unitId,
+      ...itemLight({ calendar, policy }, today, ob.due, back),
+      ...(back !== undefined ? { returned: back } : {}),
+    });
   }
-  return out.sort((x, y) => x.workingDaysLeft - y.workingDaysLeft || x.task.number - y.task.number || (x.obligation.id < y.obligation.id ? -1 : 1));
+  return out.sort(
+    (x, y) =>
+      x.workingDaysLeft - y.workingDaysLeft ||
+      x.task.number - y.task.number ||
+      (x.obligation.id < y.obligation.id ? -1 : 1),
+  );
 }

@@ -11,12 +11,19 @@ export type { Reminder, ReminderItem, TodoCreate } from '../../../../shared/sche
 export type PlanResult = ReminderPlan;
 type Stage = ReminderItem['stage'];
 
-function stageOf(calendar: WorkCalendar, policy: ReminderPolicy, today: string, o: Pick<ObligationRecord, 'kind' | 'opensOn' | 'due'>): { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 } {
+function stageOf(
+  calendar: WorkCalendar,
+  policy: ReminderPolicy,
+  today: string,
+  o: Pick<ObligationRecord, 'kind' | 'opensOn' | 'due'>,
+): { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 } {
   const none = { stage: null, workingDays: 0, level: 1 as const };
   if (today < o.opensOn) return none;
-  if (o.kind === 'acknowledge' && today === o.opensOn) return { stage: 'new', workingDays: calendar.workingDaysBetween(today, o.due), level: 1 };
+  if (o.kind === 'acknowledge' && today === o.opensOn)
+    return { stage: 'new', workingDays: calendar.workingDaysBetween(today, o.due), level: 1 };
   const left = calendar.workingDaysBetween(today, o.due);
-  if (left > 0) return policy.nudges.beforeWorkingDays.includes(left) ? { stage: 'before', workingDays: left, level: 1 } : none;
+  if (left > 0)
+    return policy.nudges.beforeWorkingDays.includes(left) ? { stage: 'before', workingDays: left, level: 1 } : none;
   if (left === 0) return { stage: 'due', workingDays: 0, level: 1 };
   const od = -left;
   const { leaderAfterOverdueWorkingDays: l2, supervisorAfterOverdueWorkingDays: l3 } = policy.escalation;
@@ -31,7 +38,8 @@ interface TodoWanted {
   opensOn: string;
 }
 
-const taskName = (i: Pick<ReminderItem, 'taskKind' | 'taskNumber'>): string => `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
+const taskName = (i: Pick<ReminderItem, 'taskKind' | 'taskNumber'>): string =>
+  `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
 const unitsOf = (items: readonly ReminderItem[]): string => [...new Set(items.map((i) => i.unitName))].join('、');
 
 /**
@@ -56,14 +64,22 @@ function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['tod
     // parts that arrive after their deadline's 待办 was made (a unit named later) get a 待办 of their own
     let key = base;
     for (let n = 2; existing[key]; n += 1) key = `${base}+${n}`;
-    const items = [...g.items].sort((x, y) => (x.taskKind === y.taskKind ? 0 : x.taskKind === 'key' ? -1 : 1) || x.taskNumber - y.taskNumber);
+    const items = [...g.items].sort(
+      (x, y) => (x.taskKind === y.taskKind ? 0 : x.taskKind === 'key' ? -1 : 1) || x.taskNumber - y.taskNumber,
+    );
     const first = items[0]!;
     const units = unitsOf(items);
     const tasks = [...new Map(items.map((i) => [i.taskId, i])).values()];
     // the same deadline comes back every year: the year tells this year's 待办 from last year's
     const year = first.due.slice(0, 4);
-    const label = first.kind === 'acknowledge' ? `${year}年度签收` : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}`;
-    const subject = tasks.length > 1 ? `${label} ${tasks.length} 项任务(${units}):${tasks.map(taskName).join('、')}` : `${label}:${taskName(first)} ${first.taskTitle}(${units})`;
+    const label =
+      first.kind === 'acknowledge'
+        ? `${year}年度签收`
+        : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}`;
+    const subject =
+      tasks.length > 1
+        ? `${label} ${tasks.length} 项任务(${units}):${tasks.map(taskName).join('、')}`
+        : `${label}:${taskName(first)} ${first.taskTitle}(${units})`;
     out.push({
       key,
       obligationIds: items.map((i) => i.obligationId),
@@ -71,7 +87,14 @@ function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['tod
       unionId: g.person.dingtalk.unionId!,
       subject: subject.length > 200 ? `${subject.slice(0, 199)}…` : subject,
       // several tasks: the list, one per line (the title has room only for their numbers)
-      ...(tasks.length > 1 ? { description: tasks.map((i) => `${taskName(i)} ${i.taskTitle}`).join('\n').slice(0, 4000) } : {}),
+      ...(tasks.length > 1
+        ? {
+            description: tasks
+              .map((i) => `${taskName(i)} ${i.taskTitle}`)
+              .join('\n')
+              .slice(0, 4000),
+          }
+        : {}),
       due: first.due,
       ...(tasks.length === 1 ? { taskId: first.taskId } : {}),
     });
@@ -84,10 +107,23 @@ function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['tod
  * policy and the time. Only working days, only from the digest time to the end of working hours,
  * only people who still owe something; at most one digest and one escalation digest per person.
  */
-export function planReminders(state: Readonly<State>, calendar: WorkCalendar, policy: ReminderPolicy, now: Date): PlanResult {
+export function planReminders(
+  state: Readonly<State>,
+  calendar: WorkCalendar,
+  policy: ReminderPolicy,
+  now: Date,
+): PlanResult {
   const date = shanghaiDate(now);
   const info = calendar.info(date);
-  const result: PlanResult = { at: now.toISOString(), date, workingDay: info.working, dayName: info.name, reminders: [], todoCreates: [], warnings: [] };
+  const result: PlanResult = {
+    at: now.toISOString(),
+    date,
+    workingDay: info.working,
+    dayName: info.name,
+    reminders: [],
+    todoCreates: [],
+    warnings: [],
+  };
   if (info.source === 'guess') {
     result.skipped = `没有 ${date.slice(0, 4)} 年的节假日数据,不发送提醒(请补充 seeds/holidays/${date.slice(0, 4)}.json)`;
     result.warnings.push(result.skipped);
@@ -95,7 +131,8 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
   }
   if (!info.working) return { ...result, skipped: `${info.name},非工作日` };
   const minutes = shanghaiMinutes(now);
-  if (minutes < parseHhmm(policy.digestTime) || minutes > parseHhmm(policy.workingHours.end)) return { ...result, skipped: `不在发送时间(${policy.digestTime}–${policy.workingHours.end})` };
+  if (minutes < parseHhmm(policy.digestTime) || minutes > parseHhmm(policy.workingHours.end))
+    return { ...result, skipped: `不在发送时间(${policy.digestTime}–${policy.workingHours.end})` };
 
   const year = Number(date.slice(0, 4));
   const unitName = new Map(state.units.map((u) => [u.id, u.name]));
@@ -123,7 +160,19 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
     const key = `notice:${kind}:${person.id}:${date}`;
     let r = digests.get(key);
     if (!r) {
-      r = { key, kind, date, personId: person.id, personName: person.name, userId: person.dingtalk.userId, ...(person.dingtalk.unionId ? { unionId: person.dingtalk.unionId } : {}), as, level: 1, items: [], reasons: [] };
+      r = {
+        key,
+        kind,
+        date,
+        personId: person.id,
+        personName: person.name,
+        userId: person.dingtalk.userId,
+        ...(person.dingtalk.unionId ? { unionId: person.dingtalk.unionId } : {}),
+        as,
+        level: 1,
+        items: [],
+        reasons: [],
+      };
       digests.set(key, r);
     }
     // each item belongs to one assignment and reaches each person once: no duplicates to check
@@ -159,7 +208,8 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
     const people = byUnit.get(a.unitId);
     const first = people?.contacts.length ? people.contacts : (people?.leaders ?? []);
     if (first.length === 0) {
-      if (!warned.has(a.unitId)) result.warnings.push(`${unitName.get(a.unitId) ?? a.unitId} 没有联络员或分管领导,提醒无人接收`);
+      if (!warned.has(a.unitId))
+        result.warnings.push(`${unitName.get(a.unitId) ?? a.unitId} 没有联络员或分管领导,提醒无人接收`);
       warned.add(a.unitId);
       continue;
     }
@@ -181,9 +231,12 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
     };
     for (const p of first) {
       push(p, 'digest', 'contact', item);
-      if (policy.todo.enabled && p.dingtalk.unionId && !covered.has(`${o.id}|${p.id}`)) todoWanted.push({ person: p, item, opensOn: o.opensOn });
+      if (policy.todo.enabled && p.dingtalk.unionId && !covered.has(`${o.id}|${p.id}`))
+        todoWanted.push({ person: p, item, opensOn: o.opensOn });
     }
-    if (item.level >= 2) for (const l of people?.leaders ?? []) if (!first.includes(l) && escalateTo(l)) push(l, 'escalation', 'leader', item);
+    if (item.level >= 2)
+      for (const l of people?.leaders ?? [])
+        if (!first.includes(l) && escalateTo(l)) push(l, 'escalation', 'leader', item);
     if (item.level >= 3) for (const s of supervisors) push(s, 'escalation', 'supervisor', item);
   }
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
@@ -203,7 +256,22 @@ export function planReminders(state: Readonly<State>, calendar: WorkCalendar, po
           const task = tasks.get(o.taskId);
           if (listed.has(o.id) || !task) continue;
           const left = calendar.workingDaysBetween(date, o.due);
-          also.push({ obligationId: o.id, assignmentId: o.assignmentId, taskId: task.id, taskNumber: task.number, taskKind: task.kind, taskTitle: task.title, unitId: o.unitId, unitName: unitName.get(o.unitId) ?? o.unitId, kind: o.kind, label: o.label, due: o.due, stage: left < 0 ? 'overdue' : left === 0 ? 'due' : 'before', workingDays: Math.abs(left), level: 1 });
+          also.push({
+            obligationId: o.id,
+            assignmentId: o.assignmentId,
+            taskId: task.id,
+            taskNumber: task.number,
+            taskKind: task.kind,
+            taskTitle: task.title,
+            unitId: o.unitId,
+            unitName: unitName.get(o.unitId) ?? o.unitId,
+            kind: o.kind,
+            label: o.label,
+            due: o.due,
+            stage: left < 0 ? 'overdue' : left === 0 ? 'due' : 'before',
+            workingDays: Math.abs(left),
+            level: 1,
+          });
         }
       }
       r.open = open;

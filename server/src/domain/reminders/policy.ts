@@ -18,12 +18,18 @@ export const ReminderPolicy = z
     acknowledge: z.object({ withinWorkingDays: z.number().int().min(1).max(60) }).default({ withinWorkingDays: 5 }),
     /** Progress reports: quarterly or monthly, due on `dueDay`; months 6 and 12 are covered by 年中/年末. */
     progress: z
-      .object({ every: z.enum(['quarter', 'month']), dueDay: z.number().int().min(1).max(28), finalYearEvery: z.enum(['quarter', 'month']) })
+      .object({
+        every: z.enum(['quarter', 'month']),
+        dueDay: z.number().int().min(1).max(28),
+        finalYearEvery: z.enum(['quarter', 'month']),
+      })
       .default({ every: 'quarter', dueDay: 25, finalYearEvery: 'month' }),
     midYear: z.object({ due: MonthDay, label: z.string().min(1) }).default({ due: '06-25', label: '年中督查报告' }),
     yearEnd: z.object({ due: MonthDay, label: z.string().min(1) }).default({ due: '12-20', label: '年末自评报告' }),
     /** Nudges N working days before the due date (plus one on the due date). */
-    nudges: z.object({ beforeWorkingDays: z.array(z.number().int().min(1).max(30)).max(5) }).default({ beforeWorkingDays: [5, 1] }),
+    nudges: z
+      .object({ beforeWorkingDays: z.array(z.number().int().min(1).max(30)).max(5) })
+      .default({ beforeWorkingDays: [5, 1] }),
     /** Overdue items are repeated on overdue day 1 and then every N working days. */
     overdue: z.object({ everyWorkingDays: z.number().int().min(1).max(20) }).default({ everyWorkingDays: 3 }),
     escalation: z
@@ -34,11 +40,16 @@ export const ReminderPolicy = z
         districtLeaders: z.boolean().default(false),
       })
       .default({ leaderAfterOverdueWorkingDays: 3, supervisorAfterOverdueWorkingDays: 10, districtLeaders: false })
-      .refine((e) => e.supervisorAfterOverdueWorkingDays > e.leaderAfterOverdueWorkingDays, '督考办介入的天数应大于分管领导介入的天数'),
+      .refine(
+        (e) => e.supervisorAfterOverdueWorkingDays > e.leaderAfterOverdueWorkingDays,
+        '督考办介入的天数应大于分管领导介入的天数',
+      ),
     digest: z.object({ maxItems: z.number().int().min(1).max(20) }).default({ maxItems: 8 }),
     todo: z.object({ enabled: z.boolean() }).default({ enabled: true }),
     /** The latest date a 延期 may ask for: the end of the plan's last year, or a date. */
-    requests: z.object({ latestExtension: z.union([z.literal('planEnd'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]) }).default({ latestExtension: 'planEnd' }),
+    requests: z
+      .object({ latestExtension: z.union([z.literal('planEnd'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]) })
+      .default({ latestExtension: 'planEnd' }),
     /** Reports on these items wait for the 督考办's review (通过 / 退回); reports on other items are taken as filed. */
     review: z
       .object({
@@ -49,7 +60,10 @@ export const ReminderPolicy = z
       .default({ reports: ['midYear', 'yearEnd'], leaderFirst: false }),
     /** Lights (domain/lights): yellow within N working days of the due date (null: the first reminder's), 已恢复 for N working days. */
     lights: z
-      .object({ yellowWithinWorkingDays: z.number().int().min(0).max(30).nullable().default(null), recoveredForWorkingDays: z.number().int().min(0).max(60).default(10) })
+      .object({
+        yellowWithinWorkingDays: z.number().int().min(0).max(30).nullable().default(null),
+        recoveredForWorkingDays: z.number().int().min(0).max(60).default(10),
+      })
       .default({ yellowWithinWorkingDays: null, recoveredForWorkingDays: 10 }),
   })
   .refine((p) => p.workingHours.start <= p.digestTime && p.digestTime < p.workingHours.end, '发送时间应在工作时间内');

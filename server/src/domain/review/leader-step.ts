@@ -16,7 +16,10 @@ export function askLeadersInDraft(draft: State, r: RequestRecord, publicUrl: str
   const task = draft.tasks.find((t) => t.id === r.taskId);
   const today = shanghaiDate(new Date(r.createdAt));
   const year = Number(today.slice(0, 4));
-  const labels = r.obligationIds.map((id) => draft.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year));
+  const labels = r.obligationIds
+    .map((id) => draft.obligations[id])
+    .filter((o) => o !== undefined)
+    .map((o) => itemName(o, year));
   const unit = draft.units.find((u) => u.id === r.unitId)?.name ?? r.unitId;
   const taskName = task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '任务';
   const title = `待您确认 · ${taskName}${NAME[r.kind]}`;
@@ -30,6 +33,24 @@ export function askLeadersInDraft(draft: State, r: RequestRecord, publicUrl: str
   ].join('\n');
   for (const p of draft.people) {
     if (!p.roles.includes('leader') || !p.unitIds.includes(r.unitId)) continue;
-    noticeInDraft(draft, { key: `confirm:${r.id}:${p.id}`, personId: p.id, userId: p.dingtalk.userId, kind: 'decision', message: { kind: 'actionCard', title, markdown, buttons: [{ title: '去确认', url: `${publicUrl}/app/#/reviews` }] }, tasks: [r.taskId], obligations: r.obligationIds, date: today }, new Date(r.createdAt));
+    noticeInDraft(
+      draft,
+      {
+        key: `confirm:${r.id}:${p.id}`,
+        personId: p.id,
+        userId: p.dingtalk.userId,
+        kind: 'decision',
+        message: {
+          kind: 'actionCard',
+          title,
+          markdown,
+          buttons: [{ title: '去确认', url: `${publicUrl}/app/#/reviews` }],
+        },
+        tasks: [r.taskId],
+        obligations: r.obligationIds,
+        date: today,
+      },
+      new Date(r.createdAt),
+    );
   }
 }

@@ -16,8 +16,18 @@ import { roleName } from '../plan/plan-queries.js';
 
 export type Decision = 'approve' | 'return';
 
-export const KIND_NAME: Record<RequestKind, string> = { closure: '办结申请', extension: '延期申请', report: '进展报告' };
-const STATE_NAME: Record<RequestState, string> = { leaderPending: '待分管领导确认', pending: '待审核', approved: '审核通过', returned: '退回', withdrawn: '撤回' };
+export const KIND_NAME: Record<RequestKind, string> = {
+  closure: '办结申请',
+  extension: '延期申请',
+  report: '进展报告',
+};
+const STATE_NAME: Record<RequestState, string> = {
+  leaderPending: '待分管领导确认',
+  pending: '待审核',
+  approved: '审核通过',
+  returned: '退回',
+  withdrawn: '撤回',
+};
 
 export interface ReviewDeps {
   store: Store;
@@ -46,12 +56,28 @@ export class ReviewService {
   list(filter: ReviewFilter = {}, state: Readonly<State> = this.d.store.state.get()): RequestRecord[] {
     const status = filter.status ?? 'pending';
     return Object.values(state.requests)
-      .filter((r) => (status === 'all' || r.state === status) && (!filter.kind || r.kind === filter.kind) && (!filter.unitId || r.unitId === filter.unitId) && (!filter.taskId || r.taskId === filter.taskId))
-      .sort((a, b) => (status === 'pending' ? a.seq - b.seq : (b.changedAt ?? b.createdAt).localeCompare(a.changedAt ?? a.createdAt) || b.seq - a.seq));
+      .filter(
+        (r) =>
+          (status === 'all' || r.state === status) &&
+          (!filter.kind || r.kind === filter.kind) &&
+          (!filter.unitId || r.unitId === filter.unitId) &&
+          (!filter.taskId || r.taskId === filter.taskId),
+      )
+      .sort((a, b) =>
+        status === 'pending'
+          ? a.seq - b.seq
+          : (b.changedAt ?? b.createdAt).localeCompare(a.changedAt ?? a.createdAt) || b.seq - a.seq,
+      );
   }
 
   /** The 督考办 decides: 通过 / 退回 (a report), 同意 / 不同意 (办结, 延期). */
-  async decide(actor: Actor & { id: string }, id: string, decision: Decision, comment: string | undefined, channel: 'miniapp' | 'api' = 'miniapp'): Promise<RequestRecord> {
+  async decide(
+    actor: Actor & { id: string },
+    id: string,
+    decision: Decision,
+    comment: string | undefined,
+    channel: 'miniapp' | 'api' = 'miniapp',
+  ): Promise<RequestRecord> {
     return this.step(actor, id, decision, comment, channel, 'pending', () => undefined);
   }
 
@@ -62,7 +88,8 @@ export class ReviewService {
   async confirm(v: Viewer, id: string, decision: Decision, comment: string | undefined): Promise<RequestRecord> {
     const actor = { type: 'person' as const, id: v.person.id, name: v.person.name };
     return this.step(actor, id, decision, comment, 'miniapp', 'leaderPending', (r) => {
-      if (!v.unitIds.has(r.unitId) || !v.person.roles.includes('leader')) throw new AppError('FORBIDDEN', 403, '只能确认本单位提交的事项');
+      if (!v.unitIds.has(r.unitId) || !v.person.roles.includes('leader'))
+        throw new AppError('FORBIDDEN', 403, '只能确认本单位提交的事项');
     });
   }
 
@@ -73,21 +100,49 @@ export class ReviewService {
       .sort((a, b) => a.seq - b.seq);
   }
 
-  private async step(actor: Actor & { id: string }, id: string, decision: Decision, comment: string | undefined, channel: 'miniapp' | 'api', from: 'pending' | 'leaderPending', check: (r: RequestRecord) => void): Promise<RequestRecord> {
+  private async step(
+    actor: Actor & { id: string },
+    id: string,
+    decision: Decision,
+    comment: string | undefined,
+    channel: 'miniapp' | 'api',
+    from: 'pending' | 'leaderPending',
+    check: (r: RequestRecord) => void,
+  ): Promise<RequestRecord> {
     const text = comment?.trim() ?? '';
     await this.d.store.transact((draft, tx) => {
       const r = draft.requests[id];
       if (!r) throw new AppError('REVIEW_NOT_FOUND', 404, `没有编号为 ${id} 的待审核事项`);
       if (r.state !== from) {
-        const waiting = r.state === 'leaderPending' ? ',待本单位分管领导确认后再审核' : r.state === 'pending' ? ',已报送督考办' : '';
-        throw new AppError('REVIEW_DECIDED', 409, `这份${KIND_NAME[r.kind]}${r.state === 'leaderPending' || r.state === 'pending' ? `${STATE_NAME[r.state]}${waiting}` : `已${STATE_NAME[r.state]}${r.changedAt ? `(${shanghaiDate(new Date(r.changedAt))})` : ''},不能再审核`}`);
+        const waiting =
+          r.state === 'leaderPending' ? ',待本单位分管领导确认后再审核' : r.state === 'pending' ? ',已报送督考办' : '';
+        throw new AppError(
+          'REVIEW_DECIDED',
+          409,
+          `这份${KIND_NAME[r.kind]}${r.state === 'leaderPending' || r.state === 'pending' ? `${STATE_NAME[r.state]}${waiting}` : `已${STATE_NAME[r.state]}${r.changedAt ? `(${shanghaiDate(new Date(r.changedAt))})` : ''},不能再审核`}`,
+        );
       }
       check(r);
-      if (decision === 'return' && !text) throw new AppError('COMMENT_REQUIRED', 400, `退回${r.kind === 'report' ? '' : '(不同意)'}时请写明理由,单位据此修改`);
+      if (decision === 'return' && !text)
+        throw new AppError(
+          'COMMENT_REQUIRED',
+          400,
+          `退回${r.kind === 'report' ? '' : '(不同意)'}时请写明理由,单位据此修改`,
+        );
       if (text.length > 500) throw new AppError('VALIDATION_FAILED', 400, '审核意见请控制在 500 字以内');
       // a leader's 确认 passes it on to the 督考办; every other decision ends it
       const after = decision === 'return' ? 'returned' : from === 'leaderPending' ? 'pending' : 'approved';
-      const base = { requestId: r.id, kind: r.kind, taskId: r.taskId, unitId: r.unitId, ...(text ? { comment: text } : {}), obligations: r.obligationIds, ...(r.until ? { until: r.until } : {}), before: from, after };
+      const base = {
+        requestId: r.id,
+        kind: r.kind,
+        taskId: r.taskId,
+        unitId: r.unitId,
+        ...(text ? { comment: text } : {}),
+        obligations: r.obligationIds,
+        ...(r.until ? { until: r.until } : {}),
+        before: from,
+        after,
+      };
       if (after === 'pending') {
         tx.append({ type: 'review.confirmed', actor, subject: { type: 'request', id: r.id }, channel, payload: base });
         r.state = 'pending';
@@ -100,7 +155,10 @@ export class ReviewService {
         actor,
         subject: { type: 'request', id: r.id },
         channel,
-        payload: { ...base, ...(r.kind === 'closure' && after === 'approved' ? { closedAssignments: closedBy(draft, r) } : {}) },
+        payload: {
+          ...base,
+          ...(r.kind === 'closure' && after === 'approved' ? { closedAssignments: closedBy(draft, r) } : {}),
+        },
       });
       this.applyInDraft(draft, r, decision, seq, tx.at, actor.id);
       r.state = after;
@@ -147,7 +205,10 @@ export class ReviewService {
     const task = draft.tasks.find((t) => t.id === r.taskId);
     const today = shanghaiDate(at);
     const year = Number(today.slice(0, 4));
-    const labels = r.obligationIds.map((id) => draft.obligations[id]).filter((o) => o !== undefined).map((o) => itemName(o, year));
+    const labels = r.obligationIds
+      .map((id) => draft.obligations[id])
+      .filter((o) => o !== undefined)
+      .map((o) => itemName(o, year));
     const taskName = task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '任务';
     const result = resultText(r, decision, labels, today);
     const title = `${by}审核结果 · ${taskName}`;
@@ -161,13 +222,40 @@ export class ReviewService {
         `- 结果:${result}`,
         ...(r.comment ? [`- 意见:${r.comment}`] : []),
       ].join('\n'),
-      buttons: [{ title: decision === 'return' && r.kind === 'report' ? '去修改并重新报送' : '查看详情', url: appLink(this.d.publicUrl, r.taskId) }],
+      buttons: [
+        {
+          title: decision === 'return' && r.kind === 'report' ? '去修改并重新报送' : '查看详情',
+          url: appLink(this.d.publicUrl, r.taskId),
+        },
+      ],
     };
     // an approved 办结 of a 牵头单位 closes its 配合单位' parts too: their contacts hear of it as well
-    const units = new Set(decision === 'approve' && r.kind === 'closure' ? draft.assignments.filter((a) => a.taskId === r.taskId && a.status === 'closed').map((a) => a.unitId).concat(r.unitId) : [r.unitId]);
-    const people = draft.people.filter((p) => p.id === r.requester.id || (p.roles.includes('contact') && p.unitIds.some((u) => units.has(u))));
+    const units = new Set(
+      decision === 'approve' && r.kind === 'closure'
+        ? draft.assignments
+            .filter((a) => a.taskId === r.taskId && a.status === 'closed')
+            .map((a) => a.unitId)
+            .concat(r.unitId)
+        : [r.unitId],
+    );
+    const people = draft.people.filter(
+      (p) => p.id === r.requester.id || (p.roles.includes('contact') && p.unitIds.some((u) => units.has(u))),
+    );
     for (const p of people) {
-      noticeInDraft(draft, { key: `decision:${r.id}:${p.id}`, personId: p.id, userId: p.dingtalk.userId, kind: 'decision', message, tasks: [r.taskId], obligations: r.obligationIds, date: today }, at);
+      noticeInDraft(
+        draft,
+        {
+          key: `decision:${r.id}:${p.id}`,
+          personId: p.id,
+          userId: p.dingtalk.userId,
+          kind: 'decision',
+          message,
+          tasks: [r.taskId],
+          obligations: r.obligationIds,
+          date: today,
+        },
+        at,
+      );
     }
   }
 }
@@ -180,15 +268,25 @@ export function closedBy(state: Readonly<State>, r: Pick<RequestRecord, 'assignm
   const own = state.assignments.find((a) => a.id === r.assignmentId);
   const task = state.tasks.find((t) => t.id === r.taskId);
   if (!own || !task) return [r.assignmentId];
-  const all = state.assignments.filter((a) => a.taskId === r.taskId && a.status !== 'toDesignate' && a.status !== 'designated');
+  const all = state.assignments.filter(
+    (a) => a.taskId === r.taskId && a.status !== 'toDesignate' && a.status !== 'designated',
+  );
   if (roleName(task, own, all) !== '牵头单位') return [own.id];
   return [own.id, ...all.filter((a) => a.role === 'co' && a.status === 'active').map((a) => a.id)];
 }
 
 /** What the decision means for the unit, in words. */
-export function resultText(r: Pick<RequestRecord, 'kind' | 'until' | 'previousDue'>, decision: Decision, labels: readonly string[], today: string): string {
+export function resultText(
+  r: Pick<RequestRecord, 'kind' | 'until' | 'previousDue'>,
+  decision: Decision,
+  labels: readonly string[],
+  today: string,
+): string {
   const item = labels[0] ? `"${labels[0]}"` : '该事项';
   if (r.kind === 'report') return decision === 'approve' ? '审核通过' : '退回,请按意见修改后重新报送';
-  if (r.kind === 'extension') return decision === 'approve' ? `同意延期,${item}截止日期改为 ${cnDate(r.until ?? today, today)}` : `不同意延期,${item}仍于 ${cnDate(r.previousDue ?? today, today)}截止`;
+  if (r.kind === 'extension')
+    return decision === 'approve'
+      ? `同意延期,${item}截止日期改为 ${cnDate(r.until ?? today, today)}`
+      : `不同意延期,${item}仍于 ${cnDate(r.previousDue ?? today, today)}截止`;
   return decision === 'approve' ? '同意办结,本单位这项任务已办结,不再提醒' : '不同意办结,请继续推进';
 }

@@ -7,12 +7,22 @@ import { evidenceKind } from '../progress/task-timeline.js';
 import { resultText } from './review-service.js';
 
 /** A review record as the workbench shows it: names, items with their due dates now, evidence links for the viewer. */
-export function reviewItem(s: Readonly<State>, r: RequestRecord, sessions: SessionTokens, viewerId: string, today: string): ReviewItem {
+export function reviewItem(
+  s: Readonly<State>,
+  r: RequestRecord,
+  sessions: SessionTokens,
+  viewerId: string,
+  today: string,
+): ReviewItem {
   const year = Number(today.slice(0, 4));
   const task = s.tasks.find((t) => t.id === r.taskId);
   const items = r.obligationIds.map((id) => {
     const o = s.obligations[id];
-    return { obligationId: id, label: o ? itemName(o, year) : id.split(':').slice(1).join(' '), due: o?.due ?? r.previousDue ?? r.createdAt.slice(0, 10) };
+    return {
+      obligationId: id,
+      label: o ? itemName(o, year) : id.split(':').slice(1).join(' '),
+      due: o?.due ?? r.previousDue ?? r.createdAt.slice(0, 10),
+    };
   });
   const decided = r.state === 'approved' || r.state === 'returned';
   const labels = items.map((i) => i.label);
@@ -25,7 +35,9 @@ export function reviewItem(s: Readonly<State>, r: RequestRecord, sessions: Sessi
     unitId: r.unitId,
     submittedAt: r.createdAt,
     unit: { id: r.unitId, name: s.units.find((u) => u.id === r.unitId)?.name ?? r.unitId },
-    task: task ? { id: task.id, kind: task.kind, number: task.number, title: task.title } : { id: r.taskId, kind: 'key', number: 0, title: r.taskId },
+    task: task
+      ? { id: task.id, kind: task.kind, number: task.number, title: task.title }
+      : { id: r.taskId, kind: 'key', number: 0, title: r.taskId },
     items,
     text: r.text,
     ...(r.until ? { until: r.until } : {}),
@@ -33,10 +45,20 @@ export function reviewItem(s: Readonly<State>, r: RequestRecord, sessions: Sessi
     late: r.late,
     requester: r.requester,
     channel: r.channel,
-    evidence: r.evidence.map((e) => ({ ...e, kind: evidenceKind(e), ...sessions.evidenceUrls(e.sha256, viewerId, evidenceKind(e)) })),
+    evidence: r.evidence.map((e) => ({
+      ...e,
+      kind: evidenceKind(e),
+      ...sessions.evidenceUrls(e.sha256, viewerId, evidenceKind(e)),
+    })),
     ...(r.changedAt ? { decidedAt: r.changedAt } : {}),
     ...(r.changedBy ? { decidedBy: s.people.find((p) => p.id === r.changedBy)?.name ?? r.changedBy } : {}),
     ...(r.comment ? { comment: r.comment } : {}),
-    effect: decided ? resultText(r, r.state === 'approved' ? 'approve' : 'return', labels, today) : r.state === 'withdrawn' ? '单位已撤回' : r.state === 'leaderPending' ? '确认后报送区督考办审核' : `通过后:${resultText(r, 'approve', labels, today)}`,
+    effect: decided
+      ? resultText(r, r.state === 'approved' ? 'approve' : 'return', labels, today)
+      : r.state === 'withdrawn'
+        ? '单位已撤回'
+        : r.state === 'leaderPending'
+          ? '确认后报送区督考办审核'
+          : `通过后:${resultText(r, 'approve', labels, today)}`,
   };
 }

@@ -24,7 +24,9 @@ export interface SupervisionDeps {
 /** A round's items: the hand-made obligations it added (`…:manual:<id>`), stored or still to be stored. */
 function roundItems(state: Readonly<State>, rules: BookRules, round: Round): ObligationRecord[] {
   const ids = new Set(round.manualIds);
-  return obligationsOf(state, rules, [Number(round.due.slice(0, 4))]).filter((o) => o.kind === 'manual' && o.period !== undefined && ids.has(o.period));
+  return obligationsOf(state, rules, [Number(round.due.slice(0, 4))]).filter(
+    (o) => o.kind === 'manual' && o.period !== undefined && ids.has(o.period),
+  );
 }
 
 /**
@@ -36,27 +38,76 @@ function roundItems(state: Readonly<State>, rules: BookRules, round: Round): Obl
 export class Supervision {
   constructor(private readonly d: SupervisionDeps) {}
 
-  async openRound(actor: Person, input: { name: string; submit: string; due: string; taskIds: string[]; unitIds?: string[] | undefined }): Promise<Round> {
+  async openRound(
+    actor: Person,
+    input: { name: string; submit: string; due: string; taskIds: string[]; unitIds?: string[] | undefined },
+  ): Promise<Round> {
     const { result } = await this.d.store.transact((draft, tx) => {
       const today = shanghaiDate(tx.at);
       if (input.due <= today) throw new AppError('VALIDATION_FAILED', 400, `截止日期应晚于今天(${today})`);
       const units = input.unitIds ? new Set(input.unitIds) : undefined;
-      for (const id of input.unitIds ?? []) if (!draft.units.some((u) => u.id === id)) throw new AppError('VALIDATION_FAILED', 400, `没有编号为 ${id} 的单位`);
+      for (const id of input.unitIds ?? [])
+        if (!draft.units.some((u) => u.id === id))
+          throw new AppError('VALIDATION_FAILED', 400, `没有编号为 ${id} 的单位`);
       const manualIds: string[] = [];
       const taskIds: string[] = [];
       for (const taskId of [...new Set(input.taskIds)]) {
-        if (!draft.tasks.some((t) => t.id === taskId)) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${taskId} 的任务`);
-        const carried = draft.assignments.filter((a) => a.taskId === taskId && a.status === 'active' && (!units || units.has(a.unitId))).map((a) => a.unitId);
+        if (!draft.tasks.some((t) => t.id === taskId))
+          throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${taskId} 的任务`);
+        const carried = draft.assignments
+          .filter((a) => a.taskId === taskId && a.status === 'active' && (!units || units.has(a.unitId)))
+          .map((a) => a.unitId);
         if (carried.length === 0) continue; // none of the chosen units carries this task
-        manualIds.push(addManualInDraft(draft, tx, this.d.rules, { taskId, ...(units ? { unitIds: carried } : {}), label: `${input.name}:${input.submit}`.slice(0, 100), due: input.due }, actor, 'miniapp'));
+        manualIds.push(
+          addManualInDraft(
+            draft,
+            tx,
+            this.d.rules,
+            {
+              taskId,
+              ...(units ? { unitIds: carried } : {}),
+              label: `${input.name}:${input.submit}`.slice(0, 100),
+              due: input.due,
+            },
+            actor,
+            'miniapp',
+          ),
+        );
         taskIds.push(taskId);
       }
-      if (manualIds.length === 0) throw new AppError('VALIDATION_FAILED', 400, '所选单位不承担所选的任何任务,没有可督查的事项');
+      if (manualIds.length === 0)
+        throw new AppError('VALIDATION_FAILED', 400, '所选单位不承担所选的任何任务,没有可督查的事项');
       const rounds = (draft.rounds ??= {});
       const id = `G${Object.keys(rounds).length + 1}`;
       const planId = draft.tasks.find((t) => t.id === taskIds[0])!.planId;
-      const round: Round = { id, planId, name: input.name, submit: input.submit, due: input.due, taskIds, ...(input.unitIds ? { unitIds: input.unitIds } : {}), manualIds, status: 'open', createdBy: actor.id, createdAt: tx.at.toISOString() };
-      tx.append({ type: 'round.opened', actor, subject: { type: 'round', id }, channel: 'miniapp', payload: { roundId: id, name: input.name, submit: input.submit, due: input.due, taskIds, unitIds: input.unitIds ?? null, manualIds } });
+      const round: Round = {
+        id,
+        planId,
+        name: input.name,
+        submit: input.submit,
+        due: input.due,
+        taskIds,
+        ...(input.unitIds ? { unitIds: input.unitIds } : {}),
+        manualIds,
+        status: 'open',
+        createdBy: actor.id,
+        createdAt: tx.at.toISOString(),
+      };
+      tx.append({
+        type: 'round.opened',
+        actor,
+        subject: { type: 'round', id },
+        channel: 'miniapp',
+        payload: {
+          roundId: id,
+          name: input.name,
+          submit: input.submit,
+          due: input.due,
+          taskIds,
+          unitIds: input.unitIds ?? null,
+          manualIds,
+        },
+      });
       rounds[id] = round;
       return round;
     });
@@ -75,9 +126,21 @@ export class Supervision {
         if (o.kind !== 'manual' || o.period === undefined || !ids.has(o.period) || o.status !== 'open') continue;
         waived.push(o.id);
       }
-      const seq = tx.append({ type: 'round.closed', actor, subject: { type: 'round', id }, channel: 'miniapp', payload: { roundId: id, waived, before: 'open', after: 'closed' } });
+      const seq = tx.append({
+        type: 'round.closed',
+        actor,
+        subject: { type: 'round', id },
+        channel: 'miniapp',
+        payload: { roundId: id, waived, before: 'open', after: 'closed' },
+      });
       for (const oid of waived) {
-        Object.assign(draft.obligations[oid]!, { status: 'waived', seq, doneAt: tx.at.toISOString(), by: actor.id, action: 'roundClosed' });
+        Object.assign(draft.obligations[oid]!, {
+          status: 'waived',
+          seq,
+          doneAt: tx.at.toISOString(),
+          by: actor.id,
+          action: 'roundClosed',
+        });
         completeTodosInDraft(draft, oid, tx.at);
       }
       Object.assign(round, { status: 'closed', closedAt: tx.at.toISOString(), closedBy: actor.id });
@@ -102,30 +165,67 @@ export class Supervision {
         const t = tasks.get(o.taskId);
         return {
           obligationId: o.id,
-          task: { id: o.taskId, kind: t?.kind ?? ('key' as const), number: t?.number ?? 0, title: t?.title ?? o.taskId },
+          task: {
+            id: o.taskId,
+            kind: t?.kind ?? ('key' as const),
+            number: t?.number ?? 0,
+            title: t?.title ?? o.taskId,
+          },
           unit: { id: o.unitId, name: units.get(o.unitId) ?? o.unitId },
           state: stateOf(o, today),
           ...(o.doneAt ? { doneAt: o.doneAt } : {}),
         };
       })
-      .sort((a, b) => ORDER[a.state] - ORDER[b.state] || a.task.number - b.task.number || byName(a.unit.name, b.unit.name));
+      .sort(
+        (a, b) => ORDER[a.state] - ORDER[b.state] || a.task.number - b.task.number || byName(a.unit.name, b.unit.name),
+      );
     return { round: { ...round, ...counts(items, today) }, rows };
   }
 
   /** 催办: one unit, one task, a message and a due date — chased like any item, and sent at once. */
-  async urge(actor: Person, input: { taskId: string; unitId: string; message: string; due: string }): Promise<{ manualId: string; people: string[] }> {
+  async urge(
+    actor: Person,
+    input: { taskId: string; unitId: string; message: string; due: string },
+  ): Promise<{ manualId: string; people: string[] }> {
     const { result } = await this.d.store.transact((draft, tx) => {
       const today = shanghaiDate(tx.at);
       if (input.due < today) throw new AppError('VALIDATION_FAILED', 400, `截止日期不能早于今天(${today})`);
       const message = input.message.trim();
-      const manualId = addManualInDraft(draft, tx, this.d.rules, { taskId: input.taskId, unitIds: [input.unitId], label: `催办:${message}`.slice(0, 100), due: input.due, opensOn: today }, actor, 'miniapp');
+      const manualId = addManualInDraft(
+        draft,
+        tx,
+        this.d.rules,
+        {
+          taskId: input.taskId,
+          unitIds: [input.unitId],
+          label: `催办:${message}`.slice(0, 100),
+          due: input.due,
+          opensOn: today,
+        },
+        actor,
+        'miniapp',
+      );
       const task = draft.tasks.find((t) => t.id === input.taskId)!;
       const unitName = draft.units.find((u) => u.id === input.unitId)?.name ?? input.unitId;
       const people = draft.people.filter((p) => p.unitIds.includes(input.unitId) && p.roles.includes('contact'));
-      if (people.length === 0) throw new AppError('VALIDATION_FAILED', 400, `${unitName}还没有联络员,无法催办:请先同步通讯录`);
+      if (people.length === 0)
+        throw new AppError('VALIDATION_FAILED', 400, `${unitName}还没有联络员,无法催办:请先同步通讯录`);
       const name = `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}`;
       const title = `督考办催办 · ${name}`;
-      tx.append({ type: 'urge.sent', actor, subject: { type: 'assignment', id: `${input.taskId}.${input.unitId}` }, channel: 'miniapp', payload: { manualId, taskId: input.taskId, unitId: input.unitId, message, due: input.due, people: people.map((p) => p.id) } });
+      tx.append({
+        type: 'urge.sent',
+        actor,
+        subject: { type: 'assignment', id: `${input.taskId}.${input.unitId}` },
+        channel: 'miniapp',
+        payload: {
+          manualId,
+          taskId: input.taskId,
+          unitId: input.unitId,
+          message,
+          due: input.due,
+          people: people.map((p) => p.id),
+        },
+      });
       for (const p of people) {
         noticeInDraft(
           draft,
@@ -134,7 +234,12 @@ export class Supervision {
             personId: p.id,
             userId: p.dingtalk.userId,
             kind: 'urge',
-            message: { kind: 'actionCard', title, markdown: `### ${title}\n${p.name},**${name}** ${task.title.length > 30 ? `${task.title.slice(0, 29)}…` : task.title}\n\n${message}\n\n请于 **${cnDate(input.due, today)}** 前在督办通中报送。`, buttons: [{ title: '打开督办通报送', url: appLink(this.d.publicUrl, input.taskId) }] },
+            message: {
+              kind: 'actionCard',
+              title,
+              markdown: `### ${title}\n${p.name},**${name}** ${task.title.length > 30 ? `${task.title.slice(0, 29)}…` : task.title}\n\n${message}\n\n请于 **${cnDate(input.due, today)}** 前在督办通中报送。`,
+              buttons: [{ title: '打开督办通报送', url: appLink(this.d.publicUrl, input.taskId) }],
+            },
             tasks: [input.taskId],
             obligations: [],
             date: today,
@@ -157,7 +262,10 @@ function stateOf(o: ObligationRecord, today: string): ItemState {
   return o.due < today ? 'late' : 'pending';
 }
 
-function counts(items: readonly ObligationRecord[], today: string): { total: number; submitted: number; late: number; pending: number } {
+function counts(
+  items: readonly ObligationRecord[],
+  today: string,
+): { total: number; submitted: number; late: number; pending: number } {
   const c = { total: items.length, submitted: 0, late: 0, pending: 0 };
   for (const o of items) {
     const s = stateOf(o, today);

@@ -4,7 +4,10 @@ import { nameKey } from '../../naming/names.js';
 import type { State } from '../../store/state.js';
 
 export interface ContactsSyncPlan {
-  departments: { matched: Array<{ deptId: number; name: string; unitId: string }>; unmatched: Array<{ deptId: number; name: string }> };
+  departments: {
+    matched: Array<{ deptId: number; name: string; unitId: string }>;
+    unmatched: Array<{ deptId: number; name: string }>;
+  };
   people: {
     add: Person[];
     change: Array<{ before: Person; after: Person; fields: string[] }>;
@@ -20,13 +23,21 @@ export interface ContactsSyncPlan {
  * Maps DingTalk departments onto the unit directory by name, full name and alias, and DingTalk
  * users onto people by userid: what would be added, changed, or cannot be matched. Pure.
  */
-export function planContactsSync(state: Readonly<State>, contacts: Contacts, options: { confirmsSample?: boolean } = {}): ContactsSyncPlan {
+export function planContactsSync(
+  state: Readonly<State>,
+  contacts: Contacts,
+  options: { confirmsSample?: boolean } = {},
+): ContactsSyncPlan {
   /** A real DingTalk directory confirms a sample person as real; the emulator (seeded from the samples) does not. */
   const confirmsSample = options.confirmsSample ?? true;
   const unitByName = new Map<string, string>();
-  for (const u of state.units) for (const n of [u.name, u.fullName, ...u.aliases]) if (n) unitByName.set(nameKey(n), u.id);
+  for (const u of state.units)
+    for (const n of [u.name, u.fullName, ...u.aliases]) if (n) unitByName.set(nameKey(n), u.id);
   const deptUnit = new Map<number, string>();
-  const plan: ContactsSyncPlan = { departments: { matched: [], unmatched: [] }, people: { add: [], change: [], missing: [], unmatched: [], unchanged: 0 } };
+  const plan: ContactsSyncPlan = {
+    departments: { matched: [], unmatched: [] },
+    people: { add: [], change: [], missing: [], unmatched: [], unchanged: 0 },
+  };
   for (const d of contacts.departments) {
     const unitId = unitByName.get(nameKey(d.name));
     if (unitId) {
@@ -41,13 +52,26 @@ export function planContactsSync(state: Readonly<State>, contacts: Contacts, opt
     const unitIds = [...new Set(u.departmentIds.map((d) => deptUnit.get(d)).filter((x): x is string => !!x))];
     const existing = state.people.find((p) => p.dingtalk.userId === u.userId);
     if (unitIds.length === 0 && !existing) {
-      plan.people.unmatched.push({ userId: u.userId, name: u.name, departments: u.departmentIds.map((d) => deptName.get(d) ?? String(d)) });
+      plan.people.unmatched.push({
+        userId: u.userId,
+        name: u.name,
+        departments: u.departmentIds.map((d) => deptName.get(d) ?? String(d)),
+      });
       continue;
     }
     if (!existing) {
       const leads = u.leaderIn.some((d) => deptUnit.has(d));
       const roles: Role[] = [leads ? 'leader' : 'contact'];
-      plan.people.add.push({ id: `p-${u.userId}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 120), name: u.name, title: u.title, dingtalk: { userId: u.userId, unionId: u.unionId }, ...(u.mobile ? { mobile: u.mobile } : {}), unitIds, roles, sample: false });
+      plan.people.add.push({
+        id: `p-${u.userId}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 120),
+        name: u.name,
+        title: u.title,
+        dingtalk: { userId: u.userId, unionId: u.unionId },
+        ...(u.mobile ? { mobile: u.mobile } : {}),
+        unitIds,
+        roles,
+        sample: false,
+      });
       continue;
     }
     const after: Person = {
@@ -55,10 +79,22 @@ export function planContactsSync(state: Readonly<State>, contacts: Contacts, opt
       name: u.name,
       ...(u.title ? { title: u.title } : {}),
       dingtalk: { userId: u.userId, unionId: u.unionId },
-      unitIds: unitIds.length > 0 ? [...new Set([...unitIds, ...existing.unitIds.filter((id) => !state.units.some((x) => x.id === id && [...deptUnit.values()].includes(id)))])] : existing.unitIds,
+      unitIds:
+        unitIds.length > 0
+          ? [
+              ...new Set([
+                ...unitIds,
+                ...existing.unitIds.filter(
+                  (id) => !state.units.some((x) => x.id === id && [...deptUnit.values()].includes(id)),
+                ),
+              ]),
+            ]
+          : existing.unitIds,
       sample: confirmsSample ? false : existing.sample,
     };
-    const fields: string[] = (['name', 'title', 'dingtalk', 'unitIds'] as const).filter((f) => JSON.stringify(existing[f]) !== JSON.stringify(after[f]));
+    const fields: string[] = (['name', 'title', 'dingtalk', 'unitIds'] as const).filter(
+      (f) => JSON.stringify(existing[f]) !== JSON.stringify(after[f]),
+    );
     if (existing.sample !== after.sample) fields.push('sample');
     if (fields.length > 0) plan.people.change.push({ before: existing, after, fields: [...fields] });
     else plan.people.unchanged += 1;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { LedgerEvent} from '../../../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
 import { NewLedgerEvent } from '../../../../shared/schemas/ledger.js';
 import { fsyncDir } from '../durable-fs.js';
 import { StoreError } from '../errors.js';
@@ -92,7 +92,11 @@ export class JsonlLedger implements LedgerSink {
     const end = buffer.lastIndexOf(0x0a) + 1;
     if (end < buffer.length) {
       const tail = buffer.subarray(end);
-      if (!isLast) throw new StoreError(`台账文件 ${path} 末尾不完整(${tail.length} 字节),且不是最后一个分段:文件可能被改动,请从备份恢复`, 'LEDGER_CORRUPT');
+      if (!isLast)
+        throw new StoreError(
+          `台账文件 ${path} 末尾不完整(${tail.length} 字节),且不是最后一个分段:文件可能被改动,请从备份恢复`,
+          'LEDGER_CORRUPT',
+        );
       await truncate(path, end);
       this.options.onRepair?.(`台账文件 ${path} 末尾有一条未写完的记录(${tail.length} 字节,未确认过),已截去`);
     }
@@ -105,10 +109,17 @@ export class JsonlLedger implements LedgerSink {
       if (line === '') continue;
       // strict: a member the format does not have is refused, and the hash covers the line as stored
       const read = readLine(line);
-      if ('problem' in read) throw new StoreError(`台账文件 ${path} 第 ${lineNo} 行哈希链校验失败:${read.problem}。请勿手工修改台账;如已损坏,请从备份恢复`, 'LEDGER_CORRUPT');
+      if ('problem' in read)
+        throw new StoreError(
+          `台账文件 ${path} 第 ${lineNo} 行哈希链校验失败:${read.problem}。请勿手工修改台账;如已损坏,请从备份恢复`,
+          'LEDGER_CORRUPT',
+        );
       const event = read.event;
       if (prev && (event.prevHash !== prev.hash || event.seq !== prev.seq + 1)) {
-        throw new StoreError(`台账文件 ${path} 第 ${lineNo} 行(序号 ${event.seq})的哈希链校验失败:台账可能被篡改`, 'LEDGER_CORRUPT');
+        throw new StoreError(
+          `台账文件 ${path} 第 ${lineNo} 行(序号 ${event.seq})的哈希链校验失败:台账可能被篡改`,
+          'LEDGER_CORRUPT',
+        );
       }
       prev = event;
       events.push(event);
@@ -129,7 +140,12 @@ export class JsonlLedger implements LedgerSink {
   }
 
   appendMany(input: readonly NewLedgerEvent[]): Promise<LedgerEvent[]> {
-    if (this.failed) return Promise.reject(new StoreError('台账写入失败过,为保证哈希链完整已停止写入:请检查磁盘后重启服务', 'WRITE_FAILED', { cause: this.failed }));
+    if (this.failed)
+      return Promise.reject(
+        new StoreError('台账写入失败过,为保证哈希链完整已停止写入:请检查磁盘后重启服务', 'WRITE_FAILED', {
+          cause: this.failed,
+        }),
+      );
     let parsed: NewLedgerEvent[];
     try {
       parsed = input.map((e) => NewLedgerEvent.parse(e));
@@ -146,7 +162,12 @@ export class JsonlLedger implements LedgerSink {
       return event;
     });
     const written = Promise.all(
-      events.map((event) => new Promise<void>((resolve, reject) => this.pending.push({ seq: event.seq, line: `${JSON.stringify(event)}\n`, resolve, reject }))),
+      events.map(
+        (event) =>
+          new Promise<void>((resolve, reject) =>
+            this.pending.push({ seq: event.seq, line: `${JSON.stringify(event)}\n`, resolve, reject }),
+          ),
+      ),
     );
     this.flushing ??= this.flush();
     return written.then(() => {
@@ -160,17 +181,27 @@ export class JsonlLedger implements LedgerSink {
    * this ledger's head); resolves once they are durable.
    */
   appendPrepared(events: readonly LedgerEvent[]): Promise<void> {
-    if (this.failed) return Promise.reject(new StoreError('台账写入失败过,需先恢复', 'WRITE_FAILED', { cause: this.failed }));
+    if (this.failed)
+      return Promise.reject(new StoreError('台账写入失败过,需先恢复', 'WRITE_FAILED', { cause: this.failed }));
     if (events.length === 0) return Promise.resolve();
     if (events[0]!.seq !== this.seq + 1 || events[0]!.prevHash !== this.hash) {
-      return Promise.reject(new StoreError(`台账接续错误:台账到第 ${this.seq} 条,要追加的从第 ${events[0]!.seq} 条开始`, 'LEDGER_CORRUPT'));
+      return Promise.reject(
+        new StoreError(`台账接续错误:台账到第 ${this.seq} 条,要追加的从第 ${events[0]!.seq} 条开始`, 'LEDGER_CORRUPT'),
+      );
     }
     for (const event of events) {
       this.seq = event.seq;
       this.hash = event.hash;
       this.lastEvent = event;
     }
-    const written = Promise.all(events.map((event) => new Promise<void>((resolve, reject) => this.pending.push({ seq: event.seq, line: `${JSON.stringify(event)}\n`, resolve, reject }))));
+    const written = Promise.all(
+      events.map(
+        (event) =>
+          new Promise<void>((resolve, reject) =>
+            this.pending.push({ seq: event.seq, line: `${JSON.stringify(event)}\n`, resolve, reject }),
+          ),
+      ),
+    );
     this.flushing ??= this.flush();
     return written.then(() => notify(this.listeners, events));
   }

@@ -4,7 +4,10 @@ import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
  * Hands durable events to subscribers. A subscriber that throws is reported on stderr and never
  * turns a durable append into a failed one.
  */
-export function notify(listeners: Iterable<(events: readonly LedgerEvent[]) => void>, events: readonly LedgerEvent[]): void {
+export function notify(
+  listeners: Iterable<(events: readonly LedgerEvent[]) => void>,
+  events: readonly LedgerEvent[],
+): void {
   for (const listener of listeners) {
     try {
       listener(events);

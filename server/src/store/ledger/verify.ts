@@ -10,7 +10,8 @@ const ENVELOPE = new Set(['id', 'seq', 'at', 'prevHash', 'hash', 'type', 'actor'
 const ACTOR = new Set(['type', 'id', 'name']);
 const SUBJECT = new Set(['type', 'id']);
 
-const extra = (o: unknown, allowed: ReadonlySet<string>): string | undefined => (o && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o).find((k) => !allowed.has(k)) : undefined);
+const extra = (o: unknown, allowed: ReadonlySet<string>): string | undefined =>
+  o && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o).find((k) => !allowed.has(k)) : undefined;
 
 /**
  * Checks one stored line against the event before it: it parses, has exactly the envelope's
@@ -18,10 +19,14 @@ const extra = (o: unknown, allowed: ReadonlySet<string>): string | undefined => 
  * matters* in the line as stored (members named `__proto__` included), and it continues the chain.
  * Returns the event, or why the line is bad.
  */
-export function checkLine(line: string, prev: { seq: number; hash: string }): { event: LedgerEvent } | { problem: string } {
+export function checkLine(
+  line: string,
+  prev: { seq: number; hash: string },
+): { event: LedgerEvent } | { problem: string } {
   const r = readLine(line);
   if ('problem' in r) return r;
-  if (r.event.seq !== prev.seq + 1) return { problem: `序号应为 ${prev.seq + 1},实为 ${r.event.seq}(有记录缺失、重复或顺序被调换)` };
+  if (r.event.seq !== prev.seq + 1)
+    return { problem: `序号应为 ${prev.seq + 1},实为 ${r.event.seq}(有记录缺失、重复或顺序被调换)` };
   if (r.event.prevHash !== prev.hash) return { problem: '与上一条记录的哈希不衔接(有记录被删除、插入或调换)' };
   return r;
 }
@@ -34,10 +39,19 @@ export function readLine(line: string): { event: LedgerEvent } | { problem: stri
   } catch {
     return { problem: '不是有效的 JSON' };
   }
-  const bad = extra(raw, ENVELOPE) ?? extra((raw as { actor?: unknown }).actor, ACTOR) ?? extra((raw as { subject?: unknown }).subject, SUBJECT);
+  const bad =
+    extra(raw, ENVELOPE) ??
+    extra((raw as { actor?: unknown }).actor, ACTOR) ??
+    extra((raw as { subject?: unknown }).subject, SUBJECT);
   if (bad !== undefined) return { problem: `含有台账格式以外的字段"${bad}"` };
   const parsed = LedgerEvent.safeParse(raw);
-  if (!parsed.success) return { problem: `格式不符:${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(';').slice(0, 160)}` };
+  if (!parsed.success)
+    return {
+      problem: `格式不符:${parsed.error.issues
+        .map((i) => `${i.path.join('.')} ${i.message}`)
+        .join(';')
+        .slice(0, 160)}`,
+    };
   // the hash is recomputed from the line as stored (the parsed copy drops nothing that was written)
   const { hash, ...rest } = raw as LedgerEvent & Record<string, unknown>;
   if (eventHash(rest as Omit<LedgerEvent, 'hash'>) !== hash) return { problem: '内容与哈希不符(记录被改动)' };
@@ -60,14 +74,24 @@ const SEGMENT = /^(\d{12})\.jsonl$/;
  * segment names, a torn last line, and — given the state document's marker — that the ledger is
  * neither shorter than the state says (a truncated or cut file) nor different at that point.
  */
-export async function verifyLedgerDir(dir: string, anchor?: { seq: number; hash: string; unflushed?: number }, o: { stopAtAnchor?: boolean } = {}): Promise<VerifyResult> {
+export async function verifyLedgerDir(
+  dir: string,
+  anchor?: { seq: number; hash: string; unflushed?: number },
+  o: { stopAtAnchor?: boolean } = {},
+): Promise<VerifyResult> {
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => SEGMENT.test(f)).sort();
   let prev = { seq: 0, hash: GENESIS_HASH };
   let events = 0;
-  const fail = (file: string, line: number, message: string): VerifyResult => ({ ok: false, events, head: prev, problem: { seq: prev.seq + 1, file, line, message } });
+  const fail = (file: string, line: number, message: string): VerifyResult => ({
+    ok: false,
+    events,
+    head: prev,
+    problem: { seq: prev.seq + 1, file, line, message },
+  });
   scan: for (const file of files) {
     const first = Number(SEGMENT.exec(file)![1]);
-    if (first !== prev.seq + 1 && !(first === 1 && prev.seq === 0)) return fail(file, 0, `分段文件名表明从序号 ${first} 开始,但上一段结束于 ${prev.seq}(有分段缺失或多余)`);
+    if (first !== prev.seq + 1 && !(first === 1 && prev.seq === 0))
+      return fail(file, 0, `分段文件名表明从序号 ${first} 开始,但上一段结束于 ${prev.seq}(有分段缺失或多余)`);
     const path = join(dir, file);
     const { size: bytes } = await stat(path);
     let lineNo = 0;
@@ -92,9 +116,42 @@ export async function verifyLedgerDir(dir: string, anchor?: { seq: number; hash:
   if (anchor) {
     // the state file commits first: it may hold events the ledger has not received yet (appended at the next start), never fewer
     const behind = anchor.seq - (anchor.unflushed ?? 0);
-    if (prev.seq < behind) return { ok: false, events, head: prev, problem: { seq: prev.seq + 1, file: files.at(-1) ?? '', line: 0, message: `台账只到序号 ${prev.seq},而数据文件记录到 ${anchor.seq}:台账末尾的记录缺失(文件被截断或删除)` } };
-    if (prev.seq > anchor.seq && !o.stopAtAnchor) return { ok: false, events, head: prev, problem: { seq: anchor.seq + 1, file: files.at(-1) ?? '', line: 0, message: `台账记录到序号 ${prev.seq},而数据文件只到 ${anchor.seq}:数据文件可能是从旧备份恢复的` } };
-    if (prev.seq === anchor.seq && prev.hash !== anchor.hash) return { ok: false, events, head: prev, problem: { seq: prev.seq, file: files.at(-1) ?? '', line: 0, message: '台账最后一条记录的哈希与数据文件记录的不一致' } };
+    if (prev.seq < behind)
+      return {
+        ok: false,
+        events,
+        head: prev,
+        problem: {
+          seq: prev.seq + 1,
+          file: files.at(-1) ?? '',
+          line: 0,
+          message: `台账只到序号 ${prev.seq},而数据文件记录到 ${anchor.seq}:台账末尾的记录缺失(文件被截断或删除)`,
+        },
+      };
+    if (prev.seq > anchor.seq && !o.stopAtAnchor)
+      return {
+        ok: false,
+        events,
+        head: prev,
+        problem: {
+          seq: anchor.seq + 1,
+          file: files.at(-1) ?? '',
+          line: 0,
+          message: `台账记录到序号 ${prev.seq},而数据文件只到 ${anchor.seq}:数据文件可能是从旧备份恢复的`,
+        },
+      };
+    if (prev.seq === anchor.seq && prev.hash !== anchor.hash)
+      return {
+        ok: false,
+        events,
+        head: prev,
+        problem: {
+          seq: prev.seq,
+          file: files.at(-1) ?? '',
+          line: 0,
+          message: '台账最后一条记录的哈希与数据文件记录的不一致',
+        },
+      };
   }
   return { ok: true, events, head: prev };
 }
@@ -103,8 +160,11 @@ export async function verifyLedgerDir(dir: string, anchor?: { seq: number; hash:
 export async function verifyDataDir(dataDir: string, o: { stopAtAnchor?: boolean } = {}): Promise<VerifyResult> {
   let anchor: { seq: number; hash: string; unflushed: number } | undefined;
   try {
-    const doc = JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8')) as { ledger?: { seq?: number; hash?: string; unflushed?: unknown[] } };
-    if (doc.ledger && typeof doc.ledger.seq === 'number' && doc.ledger.seq >= 0 && typeof doc.ledger.hash === 'string') anchor = { seq: doc.ledger.seq, hash: doc.ledger.hash, unflushed: doc.ledger.unflushed?.length ?? 0 };
+    const doc = JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8')) as {
+      ledger?: { seq?: number; hash?: string; unflushed?: unknown[] };
+    };
+    if (doc.ledger && typeof doc.ledger.seq === 'number' && doc.ledger.seq >= 0 && typeof doc.ledger.hash === 'string')
+      anchor = { seq: doc.ledger.seq, hash: doc.ledger.hash, unflushed: doc.ledger.unflushed?.length ?? 0 };
   } catch {
     anchor = undefined;
   }

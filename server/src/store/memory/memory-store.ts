@@ -24,7 +24,8 @@ class MemoryLedger implements LedgerSink {
     return () => this.listeners.delete(listener);
   }
   async appendPrepared(events: readonly LedgerEvent[]): Promise<void> {
-    if (events[0] && events[0].seq !== this.events.length + 1) throw new Error(`ledger continuity: expected ${this.events.length + 1}, got ${events[0].seq}`);
+    if (events[0] && events[0].seq !== this.events.length + 1)
+      throw new Error(`ledger continuity: expected ${this.events.length + 1}, got ${events[0].seq}`);
     this.events.push(...events);
     notify(this.listeners, events);
   }

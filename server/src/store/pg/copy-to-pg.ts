@@ -26,14 +26,25 @@ export interface CopyResult {
  * A database holding a different history is refused, never overwritten. Afterwards the database's
  * chain is verified from its first event.
  */
-export async function copyToPg(dataDir: string, url: string, log: (m: string) => void = () => undefined): Promise<CopyResult> {
+export async function copyToPg(
+  dataDir: string,
+  url: string,
+  log: (m: string) => void = () => undefined,
+): Promise<CopyResult> {
   const source = await verifyDataDir(dataDir);
-  if (!source.ok) throw new StoreError(`数据目录的台账校验未通过(第 ${source.problem!.seq} 条:${source.problem!.message}),不会迁移。请先用 npm run ledger:verify 查明`, 'STATE_CORRUPT');
-  const doc = State.parse(migrate(JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8')) as Record<string, unknown>).doc);
+  if (!source.ok)
+    throw new StoreError(
+      `数据目录的台账校验未通过(第 ${source.problem!.seq} 条:${source.problem!.message}),不会迁移。请先用 npm run ledger:verify 查明`,
+      'STATE_CORRUPT',
+    );
+  const doc = State.parse(
+    migrate(JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8')) as Record<string, unknown>).doc,
+  );
   // the state file commits first: events it carries that the ledger file has not received yet are the tail
   const tail = doc.ledger.unflushed.filter((e) => e.seq > source.head.seq);
   const sourceHead = tail.at(-1) ? { seq: tail.at(-1)!.seq, hash: tail.at(-1)!.hash } : source.head;
-  if (doc.ledger.seq !== sourceHead.seq) throw new StoreError('数据目录的状态与台账对不上:请先启动再正常停止一次督办通,然后迁移', 'STATE_BEHIND_LEDGER');
+  if (doc.ledger.seq !== sourceHead.seq)
+    throw new StoreError('数据目录的状态与台账对不上:请先启动再正常停止一次督办通,然后迁移', 'STATE_BEHIND_LEDGER');
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
     await migratePg(pool, { info: log });
@@ -44,9 +55,17 @@ export async function copyToPg(dataDir: string, url: string, log: (m: string) =>
       await client.query('BEGIN');
       // one copier at a time, and no server writing meanwhile (it would fail its conditional update)
       await client.query('LOCK TABLE duban_state, duban_ledger IN EXCLUSIVE MODE');
-      const headRow = (await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM duban_ledger ORDER BY seq DESC LIMIT 1')).rows[0];
+      const headRow = (
+        await client.query<{ seq: string; hash: string }>(
+          'SELECT seq, hash FROM duban_ledger ORDER BY seq DESC LIMIT 1',
+        )
+      ).rows[0];
       const target = { seq: headRow ? Number(headRow.seq) : 0, hash: headRow?.hash ?? GENESIS_HASH };
-      if (target.seq > sourceHead.seq) throw new StoreError(`数据库的台账(第 ${target.seq} 条)比数据目录(第 ${sourceHead.seq} 条)更长:数据库里是另一份数据,不会覆盖`, 'STATE_CORRUPT');
+      if (target.seq > sourceHead.seq)
+        throw new StoreError(
+          `数据库的台账(第 ${target.seq} 条)比数据目录(第 ${sourceHead.seq} 条)更长:数据库里是另一份数据,不会覆盖`,
+          'STATE_CORRUPT',
+        );
       if (target.seq > 0) {
         // the database's history must be the beginning of the directory's
         let at: LedgerEvent | undefined;
@@ -55,7 +74,11 @@ export async function copyToPg(dataDir: string, url: string, log: (m: string) =>
           break;
         }
         at ??= tail.find((e) => e.seq === target.seq);
-        if (!at || at.hash !== target.hash) throw new StoreError(`数据库的台账第 ${target.seq} 条与数据目录的不同:数据库里是另一份数据,不会覆盖`, 'STATE_CORRUPT');
+        if (!at || at.hash !== target.hash)
+          throw new StoreError(
+            `数据库的台账第 ${target.seq} 条与数据目录的不同:数据库里是另一份数据,不会覆盖`,
+            'STATE_CORRUPT',
+          );
       }
       alreadyCopied = target.seq === sourceHead.seq && target.seq > 0;
       let batch: LedgerEvent[] = [];
@@ -66,7 +89,10 @@ export async function copyToPg(dataDir: string, url: string, log: (m: string) =>
           values.push(e.seq, e.hash, e.prevHash, e.at, e.type, JSON.stringify(e));
           return `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`;
         });
-        await client.query(`INSERT INTO duban_ledger (seq, hash, prev_hash, at, type, event) VALUES ${rows.join(', ')}`, values);
+        await client.query(
+          `INSERT INTO duban_ledger (seq, hash, prev_hash, at, type, event) VALUES ${rows.join(', ')}`,
+          values,
+        );
         copied += batch.length;
         batch = [];
       };
@@ -77,7 +103,10 @@ export async function copyToPg(dataDir: string, url: string, log: (m: string) =>
       for (const e of tail) if (e.seq > target.seq) batch.push(e);
       await flush();
       const state = JSON.stringify({ ...doc, ledger: { ...doc.ledger, unflushed: [] } });
-      await client.query('INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, seq = EXCLUDED.seq, updated_at = now()', [state, doc.ledger.seq]);
+      await client.query(
+        'INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, seq = EXCLUDED.seq, updated_at = now()',
+        [state, doc.ledger.seq],
+      );
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -94,17 +123,26 @@ export async function copyToPg(dataDir: string, url: string, log: (m: string) =>
 }
 
 /** Verifies the database's ledger from its first event: every hash recomputed, every link to the one before. */
-export async function verifyPgLedger(pool: pg.Pool): Promise<{ ok: boolean; events: number; head: { seq: number; hash: string }; problem?: string }> {
+export async function verifyPgLedger(
+  pool: pg.Pool,
+): Promise<{ ok: boolean; events: number; head: { seq: number; hash: string }; problem?: string }> {
   let prev = { seq: 0, hash: GENESIS_HASH };
   let events = 0;
-  for (let from = 1; ; ) {
-    const rows = (await pool.query<{ seq: string; event: LedgerEvent }>('SELECT seq, event FROM duban_ledger WHERE seq >= $1 ORDER BY seq LIMIT 2000', [from])).rows;
+  for (let from = 1; ;) {
+    const rows = (
+      await pool.query<{ seq: string; event: LedgerEvent }>(
+        'SELECT seq, event FROM duban_ledger WHERE seq >= $1 ORDER BY seq LIMIT 2000',
+        [from],
+      )
+    ).rows;
     if (rows.length === 0) break;
     for (const { event } of rows) {
       const { hash, ...rest } = event;
       if (event.seq !== prev.seq + 1) return { ok: false, events, head: prev, problem: `第 ${prev.seq + 1} 条缺失` };
-      if (event.prevHash !== prev.hash) return { ok: false, events, head: prev, problem: `第 ${event.seq} 条与上一条的链接不符` };
-      if (eventHash(rest) !== hash) return { ok: false, events, head: prev, problem: `第 ${event.seq} 条内容与哈希不符` };
+      if (event.prevHash !== prev.hash)
+        return { ok: false, events, head: prev, problem: `第 ${event.seq} 条与上一条的链接不符` };
+      if (eventHash(rest) !== hash)
+        return { ok: false, events, head: prev, problem: `第 ${event.seq} 条内容与哈希不符` };
       prev = { seq: event.seq, hash };
       events += 1;
     }

@@ -26,8 +26,12 @@ export async function migratePg(pool: pg.Pool, log?: { info(m: string): void }):
   try {
     // one migrator at a time, whichever instance starts first
     await client.query('SELECT pg_advisory_lock(727001)');
-    await client.query('CREATE TABLE IF NOT EXISTS duban_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-    const done = new Set((await client.query<{ version: number }>('SELECT version FROM duban_migrations')).rows.map((r) => r.version));
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS duban_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM duban_migrations')).rows.map((r) => r.version),
+    );
     for (const file of files) {
       const version = Number(file.slice(0, 3));
       if (done.has(version)) continue;
@@ -69,19 +73,31 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
   pool.on('error', (error) => options.log?.warn(`数据库连接出错:${error.message}`));
   try {
     await migratePg(pool, options.log);
-    const row = (await pool.query<{ doc: Record<string, unknown>; seq: string }>('SELECT doc, seq FROM duban_state WHERE id = 1')).rows[0];
+    const row = (
+      await pool.query<{ doc: Record<string, unknown>; seq: string }>('SELECT doc, seq FROM duban_state WHERE id = 1')
+    ).rows[0];
     const created = row === undefined;
     const doc = created ? emptyState() : migrate(row.doc).doc;
     let state = State.parse(doc);
-    const headRow = (await pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM duban_ledger ORDER BY seq DESC LIMIT 1')).rows[0];
+    const headRow = (
+      await pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM duban_ledger ORDER BY seq DESC LIMIT 1')
+    ).rows[0];
     const head = { seq: headRow ? Number(headRow.seq) : 0, hash: headRow?.hash ?? GENESIS_HASH };
-    if (head.seq !== state.ledger.seq) throw new StoreError(`数据库中台账(第 ${head.seq} 条)与状态(第 ${state.ledger.seq} 条)不一致:服务未启动`, 'STATE_BEHIND_LEDGER');
+    if (head.seq !== state.ledger.seq)
+      throw new StoreError(
+        `数据库中台账(第 ${head.seq} 条)与状态(第 ${state.ledger.seq} 条)不一致:服务未启动`,
+        'STATE_BEHIND_LEDGER',
+      );
     if (created) {
-      await pool.query('INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, 0) ON CONFLICT (id) DO NOTHING', [JSON.stringify(state)]);
+      await pool.query('INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, 0) ON CONFLICT (id) DO NOTHING', [
+        JSON.stringify(state),
+      ]);
     }
     state = { ...state, ledger: { ...state.ledger, unflushed: [] } };
 
-    let last: LedgerEvent | undefined = headRow ? (await pool.query<Row>('SELECT seq, event FROM duban_ledger WHERE seq = $1', [head.seq])).rows[0]?.event : undefined;
+    let last: LedgerEvent | undefined = headRow
+      ? (await pool.query<Row>('SELECT seq, event FROM duban_ledger WHERE seq = $1', [head.seq])).rows[0]?.event
+      : undefined;
     let written = head.seq; // the document's seq as this instance last wrote (or read) it
     const listeners = new Set<(events: readonly LedgerEvent[]) => void>();
     const sink: LedgerSink = {
@@ -92,7 +108,12 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
           let from = fromSeq;
           const upTo = last?.seq ?? 0;
           while (from <= upTo) {
-            const rows = (await pool.query<Row>('SELECT seq, event FROM duban_ledger WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 2000', [from, upTo])).rows;
+            const rows = (
+              await pool.query<Row>(
+                'SELECT seq, event FROM duban_ledger WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 2000',
+                [from, upTo],
+              )
+            ).rows;
             if (rows.length === 0) return;
             for (const r of rows) yield r.event;
             from = Number(rows.at(-1)!.seq) + 1;
@@ -116,11 +137,18 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       try {
         await client.query('BEGIN');
         for (const e of next.ledger.unflushed) {
-          await client.query('INSERT INTO duban_ledger (seq, hash, prev_hash, at, type, event) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (seq) DO NOTHING', [e.seq, e.hash, e.prevHash, e.at, e.type, JSON.stringify(e)]);
+          await client.query(
+            'INSERT INTO duban_ledger (seq, hash, prev_hash, at, type, event) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (seq) DO NOTHING',
+            [e.seq, e.hash, e.prevHash, e.at, e.type, JSON.stringify(e)],
+          );
         }
         const doc = { ...next, ledger: { ...next.ledger, unflushed: [] } };
-        const updated = await client.query('UPDATE duban_state SET doc = $1, seq = $2, updated_at = now() WHERE id = 1 AND seq = $3', [JSON.stringify(doc), next.ledger.seq, written]);
-        if (updated.rowCount !== 1) throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_BEHIND_LEDGER');
+        const updated = await client.query(
+          'UPDATE duban_state SET doc = $1, seq = $2, updated_at = now() WHERE id = 1 AND seq = $3',
+          [JSON.stringify(doc), next.ledger.seq, written],
+        );
+        if (updated.rowCount !== 1)
+          throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_BEHIND_LEDGER');
         await client.query('COMMIT');
         written = next.ledger.seq;
       } catch (error) {
