@@ -1,31 +1,13 @@
 import type { z } from 'zod';
-import {
-  AckResult,
-  AuthConfig,
-  DevPeople,
-  Me,
-  MyItems,
-  ReportResult,
-  RequestResult,
-  Session,
-  TaskOverview,
-  UndoResult,
-  UploadResult,
-} from '../../../shared/schemas/miniapp.js';
+import type { AuthConfig, Me, MyItems, TaskOverview } from '../../../shared/schemas/miniapp.js';
+import { UploadResult } from '../../../shared/schemas/miniapp.js';
 import { ErrorBody } from '../../../shared/errors.js';
-import { TaskList, UnitList } from '../../../shared/schemas/views.js';
-import { AssessmentView, UnitAssessment } from '../../../shared/schemas/assessment.js';
-import { Bulletin, BulletinList } from '../../../shared/schemas/bulletin.js';
-import { ManualList, ManualResult, RoundDetail, RoundList, UrgeResult } from '../../../shared/schemas/supervision.js';
-import {
-  DesignateResult,
-  Overview,
-  PartList,
-  ReviewItem,
-  ReviewList,
-  TaskUnits,
-} from '../../../shared/schemas/workbench.js';
-import { ApplyImportResult, ImportPreview, type ImportCorrection } from '../../../shared/schemas/import.js';
+import type { AssessmentView, UnitAssessment } from '../../../shared/schemas/assessment.js';
+import type { BulletinList } from '../../../shared/schemas/bulletin.js';
+import type { RoundDetail, RoundList } from '../../../shared/schemas/supervision.js';
+import type { Overview, PartList, ReviewItem, TaskUnits } from '../../../shared/schemas/workbench.js';
+import type { ApplyImportResult, ImportPreview, ImportCorrection } from '../../../shared/schemas/import.js';
+import { api as routes } from '../../../shared/api.js';
 import { clearSession, currentSession } from '../state/session';
 
 /** A failed call: the server's stable code and its Chinese message (or a network message). */
@@ -92,80 +74,90 @@ async function call<T extends z.ZodType>(
   return parsed.data;
 }
 
-const enc = encodeURIComponent;
+type Route<R extends z.ZodType = z.ZodType> = { method: string; path: string; response: R };
+type Values = Record<string, string | number | undefined>;
+
+/**
+ * A call by the route contract (shared/api.ts): its method, its path with `:params` filled in,
+ * the query, the body, and its response schema — the paths and schemas are written once, there.
+ */
+function send<R extends z.ZodType>(
+  route: Route<R>,
+  o: { params?: Values; query?: Values; body?: unknown; file?: File } = {},
+): Promise<z.infer<R>> {
+  const path = route.path.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(String(o.params?.[k] ?? '')));
+  const query = new URLSearchParams(
+    Object.entries(o.query ?? {}).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]])),
+  ).toString();
+  const body = o.body ?? (route.method === 'POST' && !o.file ? {} : undefined);
+  return call(route.response, route.method, `${path}${query ? `?${query}` : ''}`, body, o.file);
+}
 
 export const api = {
-  authConfig: () => call(AuthConfig, 'GET', '/api/auth/config'),
+  authConfig: () => send(routes.authConfig),
   /** A busy sign-in queue answers 503 before the code is used: wait a moment and try the same code again. */
   signInWithCode: async (code: string) => {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await call(Session, 'POST', '/api/auth/dingtalk', { code });
+        return await send(routes.authDingtalk, { body: { code } });
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 503 && e.code === 'UNAVAILABLE' && attempt < 8)) throw e;
         await new Promise((r) => setTimeout(r, 600 + attempt * 400));
       }
     }
   },
-  devPeople: () => call(DevPeople, 'GET', '/api/auth/dev-people'),
-  devSignIn: (personId: string) => call(Session, 'POST', '/api/auth/dev', { personId }),
-  me: () => call(Me, 'GET', '/api/me'),
-  tasks: () => call(TaskList, 'GET', '/api/tasks?kind=key&limit=500'),
-  myItems: (section?: string) => call(MyItems, 'GET', `/api/my/items${section ? `?section=${enc(section)}` : ''}`),
-  overview: (taskId: string) => call(TaskOverview, 'GET', `/api/tasks/${enc(taskId)}/overview`),
-  acknowledge: (assignmentId: string) =>
-    call(AckResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge`, {}),
-  undoAcknowledge: (assignmentId: string) =>
-    call(UndoResult, 'POST', `/api/assignments/${enc(assignmentId)}/acknowledge/undo`, {}),
+  devPeople: () => send(routes.devPeople),
+  devSignIn: (personId: string) => send(routes.devSignIn, { body: { personId } }),
+  me: () => send(routes.me),
+  tasks: () => send(routes.tasks, { query: { kind: 'key', limit: 500 } }),
+  myItems: (section?: string) => send(routes.myItems, { query: { section } }),
+  overview: (taskId: string) => send(routes.taskOverview, { params: { id: taskId } }),
+  acknowledge: (assignmentId: string) => send(routes.acknowledge, { params: { id: assignmentId } }),
+  undoAcknowledge: (assignmentId: string) => send(routes.undoAcknowledge, { params: { id: assignmentId } }),
   report: (
     assignmentId: string,
     body: { text: string; noChange: boolean; evidence: string[]; obligationId?: string },
-  ) => call(ReportResult, 'POST', `/api/assignments/${enc(assignmentId)}/reports`, body),
+  ) => send(routes.report, { params: { id: assignmentId }, body }),
   closure: (assignmentId: string, body: { text: string; evidence: string[] }) =>
-    call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/closure-requests`, body),
+    send(routes.closure, { params: { id: assignmentId }, body }),
   extension: (assignmentId: string, body: { until: string; reason: string; obligationId?: string }) =>
-    call(RequestResult, 'POST', `/api/assignments/${enc(assignmentId)}/extension-requests`, body),
-  withdraw: (requestId: string) => call(RequestResult, 'POST', `/api/requests/${enc(requestId)}/withdraw`, {}),
+    send(routes.extension, { params: { id: assignmentId }, body }),
+  withdraw: (requestId: string) => send(routes.withdrawRequest, { params: { id: requestId } }),
   // the 督考办's workbench
   reviews: (status: 'pending' | 'approved' | 'returned' | 'all' = 'pending') =>
-    call(ReviewList, 'GET', `/api/reviews?status=${status}&limit=200`),
-  unitReviews: () => call(ReviewList, 'GET', '/api/unit-reviews'),
+    send(routes.reviews, { query: { status, limit: 200 } }),
+  unitReviews: () => send(routes.unitReviews),
   confirm: (id: string, decision: 'approve' | 'return', comment?: string) =>
-    call(
-      ReviewItem,
-      'POST',
-      `/api/reviews/${enc(id)}/${decision === 'approve' ? 'confirm' : 'leader-return'}`,
-      comment ? { comment } : {},
-    ),
+    send(decision === 'approve' ? routes.confirmReview : routes.leaderReturnReview, {
+      params: { id },
+      body: comment ? { comment } : {},
+    }),
   decide: (id: string, decision: 'approve' | 'return', comment?: string) =>
-    call(ReviewItem, 'POST', `/api/reviews/${enc(id)}/${decision}`, comment ? { comment } : {}),
-  districtOverview: () => call(Overview, 'GET', '/api/overview'),
-  parts: (f: PartFilter) =>
-    call(
-      PartList,
-      'GET',
-      `/api/overview/parts?${new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString()}`,
-    ),
-  taskUnits: (taskId: string) => call(TaskUnits, 'GET', `/api/tasks/${enc(taskId)}/units`),
-  units: () => call(UnitList, 'GET', '/api/units'),
-  rounds: () => call(RoundList, 'GET', '/api/rounds'),
-  round: (id: string) => call(RoundDetail, 'GET', `/api/rounds/${enc(id)}`),
+    send(decision === 'approve' ? routes.approveReview : routes.returnReview, {
+      params: { id },
+      body: comment ? { comment } : {},
+    }),
+  districtOverview: () => send(routes.overview),
+  parts: (f: PartFilter) => send(routes.parts, { query: { ...f } }),
+  taskUnits: (taskId: string) => send(routes.taskUnits, { params: { id: taskId } }),
+  units: () => send(routes.units),
+  rounds: () => send(routes.rounds),
+  round: (id: string) => send(routes.round, { params: { id } }),
   openRound: (body: { name: string; submit: string; due: string; taskIds: string[]; unitIds?: string[] }) =>
-    call(RoundDetail, 'POST', '/api/rounds', body),
-  closeRound: (id: string) => call(RoundDetail, 'POST', `/api/rounds/${enc(id)}/close`, {}),
-  manualItems: (taskId: string) => call(ManualList, 'GET', `/api/manual-obligations?taskId=${enc(taskId)}`),
+    send(routes.openRound, { body }),
+  closeRound: (id: string) => send(routes.closeRound, { params: { id } }),
+  manualItems: (taskId: string) => send(routes.manualItems, { query: { taskId } }),
   addManual: (body: { taskId: string; label: string; due: string; unitIds?: string[] }) =>
-    call(ManualResult, 'POST', '/api/manual-obligations', body),
-  assessment: (year: number) => call(AssessmentView, 'GET', `/api/assessments/${year}`),
-  unitAssessment: (year: number, unitId: string) =>
-    call(UnitAssessment, 'GET', `/api/assessments/${year}/units/${enc(unitId)}`),
+    send(routes.addManual, { body }),
+  assessment: (year: number) => send(routes.assessment, { params: { year } }),
+  unitAssessment: (year: number, unitId: string) => send(routes.unitAssessment, { params: { year, unitId } }),
   assessmentStep: (year: number, step: 'compute' | 'publish' | 'finalize') =>
-    call(AssessmentView, 'POST', `/api/assessments/${year}/${step}`, {}),
+    send(routes.assessmentStep, { params: { year, step } }),
   appeal: (year: number, obligationId: string, reason: string) =>
-    call(UnitAssessment, 'POST', `/api/assessments/${year}/appeals`, { obligationId, reason }),
+    send(routes.appeal, { params: { year }, body: { obligationId, reason } }),
   decideAppeal: (year: number, id: string, decision: 'accept' | 'reject', comment?: string) =>
-    call(AssessmentView, 'POST', `/api/assessments/${year}/appeals/${enc(id)}/${decision}`, comment ? { comment } : {}),
-  bulletins: () => call(BulletinList, 'GET', '/api/bulletins'),
+    send(routes.decideAppeal, { params: { year, id, decision }, body: comment ? { comment } : {} }),
+  bulletins: () => send(routes.bulletins),
   issueBulletin: (body: {
     kind: 'praise' | 'criticism' | 'interview';
     unitIds: string[];
@@ -173,7 +165,7 @@ export const api = {
     text: string;
     refs: number[];
     rectifyBy?: string;
-  }) => call(Bulletin, 'POST', '/api/bulletins', body),
+  }) => send(routes.issueBulletin, { body }),
   /** A file the server makes for the signed-in person (台账 Excel, annual report), fetched with the session and handed to the browser. */
   download: async (path: string, name: string) => {
     const res = await fetch(path, { headers: authHeaders() });
@@ -195,14 +187,13 @@ export const api = {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   },
-  urge: (body: { taskId: string; unitId: string; message: string; due: string }) =>
-    call(UrgeResult, 'POST', '/api/urges', body),
+  urge: (body: { taskId: string; unitId: string; message: string; due: string }) => send(routes.urge, { body }),
   designate: (assignmentId: string, unitIds: string[]) =>
-    call(DesignateResult, 'POST', `/api/assignments/${enc(assignmentId)}/designate`, { unitIds }),
+    send(routes.designate, { params: { id: assignmentId }, body: { unitIds } }),
   // importing a plan document
-  importUpload: (file: File) => call(ImportPreview, 'POST', '/api/imports', undefined, file),
+  importUpload: (file: File) => send(routes.importUpload, { file }),
   importApply: (upload: string, body: { corrections: ImportCorrection[]; activate: boolean }) =>
-    call(ApplyImportResult, 'POST', `/api/imports/${enc(upload)}/apply`, body),
+    send(routes.importApply, { params: { id: upload }, body }),
 };
 
 /** A drill-down: parts by light, unit, section or task. */
