@@ -14,6 +14,7 @@ import { todoRoutes } from './routes/todo.js';
 import { workNoticeRoutes } from './routes/work-notice.js';
 import { persistWorld } from './persist.js';
 import { EmulatorState } from './state.js';
+import { ZzdGatewayState, zzdGatewayRoutes } from './zzd/gateway.js';
 import { StreamGateway } from './stream-gateway.js';
 
 export interface Emulator {
@@ -44,6 +45,7 @@ export async function buildEmulator(
   state.serverUrl = options.serverUrl;
   const world = options.worldFile ? persistWorld(state, options.worldFile, options.log ?? console.warn) : undefined;
   const gateway = new StreamGateway(state);
+  const zzd = new ZzdGatewayState();
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 30 * 1024 * 1024 });
   await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024 + 1, files: 2 } });
@@ -95,6 +97,7 @@ export async function buildEmulator(
   mediaRoutes(app, state);
   streamRoutes(app, state, gateway);
   adminRoutes(app, state, gateway);
+  zzdGatewayRoutes(app, state, zzd);
 
   const html = readFileSync(CONSOLE_HTML, 'utf8');
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));

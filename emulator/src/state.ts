@@ -27,6 +27,8 @@ export type InboxItem =
       msg: Record<string, unknown>;
       read: boolean;
       recalled: boolean;
+      /** Where it arrived: DingTalk (absent) or 浙政钉. */
+      platform?: 'zzd';
     }
   | {
       id: string;

@@ -1,3 +1,4 @@
+import { ZZD_APP } from '../zzd/gateway.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { sendToBot } from '../robot-inbound.js';
@@ -71,7 +72,8 @@ function summary(item: InboxItem): string {
 /** The admin API tests and the console use to drive the emulator (under /__emulator). */
 export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: StreamGateway): void {
   const p = '/__emulator';
-  f.get(`${p}/apps`, async () => state.org.apps);
+  // DingTalk's app first (local mode takes the first), then the 浙政钉 app with its tenant
+  f.get(`${p}/apps`, async () => [...state.org.apps.map((a) => ({ platform: 'dingtalk', ...a })), ZZD_APP]);
   f.get(`${p}/config`, async () => ({ serverUrl: state.serverUrl ?? null }));
 
   // The console's time controls act on 督办通's simulated clock (local mode); relayed so the page
