@@ -117,6 +117,8 @@ async function main(): Promise<void> {
     toBotEvent,
     createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence, progress }),
     log,
+    Date.now,
+    store.claimOnce?.bind(store),
   );
   inbox.remember(await recentBotMsgIds(store.ledger, systemClock.now().getTime()));
   const receiver =

@@ -162,6 +162,24 @@ describe('PostgreSQL: two instances on one database', () => {
       await c.query<{ version: number; name: string }>('SELECT version, name FROM duban_migrations ORDER BY version')
     ).rows;
     await c.end();
-    expect(rows).toEqual([{ version: 1, name: '001_init.sql' }]);
+    expect(rows).toEqual([
+      { version: 1, name: '001_init.sql' },
+      { version: 2, name: '002_instances.sql' },
+    ]);
+  });
+
+  it('one instance leads the scheduling (an advisory lock), another takes over when it stops; a key is claimed once across instances', async () => {
+    const url = await freshSchema();
+    const a = await openPgStore(url, { clock });
+    const b = await openPgStore(url, { clock });
+    expect(await a.lead!()).toBe(true);
+    expect(await b.lead!()).toBe(false);
+    expect(await a.lead!()).toBe(true);
+    expect(await a.claimOnce!('bot:m1')).toBe(true);
+    expect(await b.claimOnce!('bot:m1')).toBe(false);
+    expect(await b.claimOnce!('bot:m2')).toBe(true);
+    await a.close();
+    expect(await b.lead!()).toBe(true);
+    await b.close();
   });
 });

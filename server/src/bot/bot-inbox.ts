@@ -39,6 +39,8 @@ export class BotInbox {
     private readonly handler: BotEventHandler,
     private readonly log: Log,
     now: () => number = Date.now,
+    /** Several instances: a msgId is handled by the first to claim it in the database (store.claimOnce). */
+    private readonly claim?: (key: string) => Promise<boolean>,
   ) {
     this.dedupe = new MsgIdDeduper(10_000, 10 * 60_000, now);
   }
@@ -56,7 +58,9 @@ export class BotInbox {
       return undefined;
     }
     if (!this.dedupe.first(event.msgId)) return undefined;
-    const job = this.handler(event)
+    const claimed = this.claim ? this.claim(`bot:${event.msgId}`) : Promise.resolve(true);
+    const job = claimed
+      .then((mine) => (mine ? this.handler(event) : undefined))
       .catch((error: unknown) =>
         this.log.error(`处理机器人消息 ${event.msgId} 失败:${(error as Error).stack ?? String(error)}`),
       )

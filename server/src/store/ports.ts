@@ -60,5 +60,13 @@ export interface Store {
   backup?(): Promise<void>;
   /** True when this open created a fresh, empty data directory (first run). */
   readonly created: boolean;
+  /**
+   * Several instances on one database: whether this instance leads the singleton work (planning
+   * the day, sending the outbox). Absent: one process, always the leader. Once held, leadership
+   * stays until the instance stops or loses its database connection.
+   */
+  lead?(): Promise<boolean>;
+  /** Several instances: claims a key once across all of them (a bot message's msgId); false when another did. Absent: one process. */
+  claimOnce?(key: string): Promise<boolean>;
   close(): Promise<void>;
 }

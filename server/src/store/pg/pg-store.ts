@@ -160,16 +160,54 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     };
     const committer = new Committer(state, sink, write, options.clock);
     let closed = false;
+    // leadership: a session-level advisory lock on a connection of its own, held while it lives
+    let leader: pg.Client | undefined;
+    let claims = 0;
+    const lead = async (): Promise<boolean> => {
+      if (closed) return false;
+      if (leader) return true;
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        const got =
+          (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(727002) AS ok')).rows[0]?.ok === true;
+        if (!got) {
+          await client.end();
+          return false;
+        }
+        client.on('error', (error) => {
+          options.log?.warn(`调度主实例的数据库连接断开:${error.message}(其他实例将接替)`);
+          if (leader === client) leader = undefined;
+        });
+        leader = client;
+        options.log?.info('本实例负责提醒调度和发送(其他实例待命)');
+        return true;
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        options.log?.warn(`争取调度主实例失败:${(error as Error).message}`);
+        return false;
+      }
+    };
     return {
       state: { get: () => committer.get() },
       ledger: sink,
       transact: (fn) => committer.transact(fn),
       health: () => committer.health(),
       created,
+      lead,
+      claimOnce: async (key) => {
+        const r = await pool.query('INSERT INTO duban_once (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [key]);
+        // keep the table small: claims older than a day cannot be redelivered any more
+        if ((claims += 1) % 200 === 0)
+          await pool.query("DELETE FROM duban_once WHERE at < now() - interval '1 day'").catch(() => undefined);
+        return r.rowCount === 1;
+      },
       close: async () => {
         if (closed) return;
         closed = true;
         await committer.idle();
+        await leader?.end().catch(() => undefined);
+        leader = undefined;
         await pool.end();
       },
     };

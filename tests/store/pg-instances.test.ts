@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import { BotInbox } from '../../server/src/bot/bot-inbox.js';
+import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
+import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
+import { seedStore } from '../../server/src/plan-import/seed-store.js';
+import { Scheduler } from '../../server/src/scheduler/scheduler.js';
+import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
+import { openPgStore } from '../../server/src/store/pg/pg-store.js';
+import type { Store } from '../../server/src/store/ports.js';
+import { FakeChannel } from '../helpers/fake-channel.js';
+import { freshSchema } from '../helpers/pg.js';
+import { calendar, policy } from '../helpers/reminders.js';
+import { SEEDS_DIR } from '../helpers/seeds.js';
+import { silentLog } from '../helpers/test-app.js';
+
+const at = new Date('2018-11-01T09:00:00+08:00');
+
+describe('two instances on one PostgreSQL database', () => {
+  it('one plans and sends the day, the other stands by; when the first stops, leadership passes to the second', async () => {
+    const url = await freshSchema();
+    const first = await openPgStore(url, { clock: () => at });
+    await seedStore(first, await loadSeeds(SEEDS_DIR), at);
+    const second = await openPgStore(url, { clock: () => at });
+    const channel = new FakeChannel(() => at);
+    const scheduler = (store: Store) =>
+      new Scheduler({
+        store,
+        calendar,
+        policy,
+        clock: { now: () => at },
+        log: silentLog,
+        dispatcher: new Dispatcher(store, channel, silentLog, { concurrency: 8 }),
+        publicUrl: 'http://127.0.0.1:3000',
+      });
+    const [a, b] = [scheduler(first), scheduler(second)];
+    expect(await first.lead!()).toBe(true);
+    const [ra, rb] = await Promise.all([a.runUntilIdle(at), b.runUntilIdle(at)]);
+    expect(ra.standby).toBeUndefined();
+    expect(ra.planned?.reminders).toBeGreaterThan(40);
+    expect(rb).toMatchObject({ standby: true, dispatched: { sent: 0 } });
+    // read back through a third instance opened afterwards (the two do not reload each other's writes yet)
+    const reader = await openPgStore(url, { clock: () => at });
+    const planned: LedgerEvent[] = [];
+    for await (const e of reader.ledger.read()) if (e.type === 'reminders.planned') planned.push(e);
+    expect(planned).toHaveLength(1);
+    await reader.close();
+    const digests = channel.notices.length;
+    expect(digests).toBeGreaterThan(40);
+    // each person got one digest
+    expect(new Set(channel.notices.map((n) => n.userId)).size).toBe(digests);
+    await first.close();
+    // the lock is free: the second instance leads from its next tick (it must then reload the
+    // first's writes before it can plan — not yet: instances do not pick up each other's writes)
+    expect(await second.lead!()).toBe(true);
+    await second.close();
+  });
+
+  it('a bot message delivered to both instances is handled once', async () => {
+    const url = await freshSchema();
+    const [s1, s2] = [await openPgStore(url, { clock: () => at }), await openPgStore(url, { clock: () => at })];
+    const handled: string[] = [];
+    const inbox = (s: Store, name: string) =>
+      new BotInbox(
+        toBotEvent,
+        async (e) => void handled.push(`${name}:${e.msgId}`),
+        silentLog,
+        Date.now,
+        s.claimOnce!.bind(s),
+      );
+    const [i1, i2] = [inbox(s1, 'a'), inbox(s2, 'b')];
+    const payload = {
+      msgtype: 'text',
+      text: { content: '我的任务' },
+      msgId: 'm-shared',
+      senderStaffId: 'dt-fzb-c',
+      senderNick: '吴超',
+      conversationType: '1',
+      conversationId: 'c1',
+      sessionWebhook: 'http://127.0.0.1:1/x',
+      sessionWebhookExpiredTime: Date.now() + 60_000,
+      createAt: Date.now(),
+      robotCode: 'r',
+    };
+    i1.accept(payload, 'stream');
+    i2.accept(payload, 'stream');
+    await Promise.all([i1.idle(), i2.idle()]);
+    expect(handled).toHaveLength(1);
+    await s1.close();
+    await s2.close();
+  });
+});
