@@ -17,7 +17,7 @@ import { silentLog } from '../helpers/test-app.js';
 const at = new Date('2018-11-01T09:00:00+08:00');
 
 describe('two instances on one PostgreSQL database', () => {
-  it('one plans and sends the day, the other stands by; when the first stops, leadership passes to the second', async () => {
+  it('one plans and sends the day, the other stands by and reads it; when the first stops, the second takes over without planning again', async () => {
     const url = await freshSchema();
     const first = await openPgStore(url, { clock: () => at });
     await seedStore(first, await loadSeeds(SEEDS_DIR), at);
@@ -39,7 +39,7 @@ describe('two instances on one PostgreSQL database', () => {
     expect(ra.standby).toBeUndefined();
     expect(ra.planned?.reminders).toBeGreaterThan(40);
     expect(rb).toMatchObject({ standby: true, dispatched: { sent: 0 } });
-    // read back through a third instance opened afterwards (the two do not reload each other's writes yet)
+    // read back through a third instance opened afterwards
     const reader = await openPgStore(url, { clock: () => at });
     const planned: LedgerEvent[] = [];
     for await (const e of reader.ledger.read()) if (e.type === 'reminders.planned') planned.push(e);
@@ -49,10 +49,16 @@ describe('two instances on one PostgreSQL database', () => {
     expect(digests).toBeGreaterThan(40);
     // each person got one digest
     expect(new Set(channel.notices.map((n) => n.userId)).size).toBe(digests);
+    // the second instance reads what the first wrote (notified at each commit)
+    await expect.poll(() => second.state.get().scheduler.lastPlannedDate, { timeout: 5000 }).toBe('2018-11-01');
     await first.close();
-    // the lock is free: the second instance leads from its next tick (it must then reload the
-    // first's writes before it can plan — not yet: instances do not pick up each other's writes)
-    expect(await second.lead!()).toBe(true);
+    // the lock is free: the second leads from its next tick, and does not plan the day again
+    const taken = await b.tick(at);
+    expect(taken.standby).toBeUndefined();
+    expect(taken.planned).toBeUndefined();
+    let again = 0;
+    for await (const e of second.ledger.read()) if (e.type === 'reminders.planned') again += 1;
+    expect(again).toBe(1);
     await second.close();
   });
 

@@ -2,6 +2,7 @@ import { produce } from 'immer';
 import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
 import { checkEvent } from '../../../shared/schemas/ledger-events.js';
 import { AppError } from '../errors.js';
+import { StoreError } from './errors.js';
 import { eventHash } from './ledger/event-hash.js';
 import type { Committed, LedgerReader, StoreHealth, Tx } from './ports.js';
 import type { State } from './state.js';
@@ -12,9 +13,23 @@ export interface LedgerSink extends LedgerReader {
   appendPrepared(events: readonly LedgerEvent[]): Promise<void>;
   /** After a failed append: reopen from what the disk holds so appends can resume. */
   recover(): Promise<void>;
+  /** Several instances: another instance's commit (its events and the state they lead to) is now this one's base: the head moves, subscribers hear the events. */
+  adopt?(events: readonly LedgerEvent[], state: State): void;
 }
 
-type Waiter = { events: LedgerEvent[]; resolve: () => void; reject: (e: unknown) => void };
+/** A transaction waiting for its write: kept with its function, so it can be computed again on fresher state. */
+type Waiter = {
+  fn: (draft: State, tx: Tx) => unknown;
+  at: Date;
+  state: State;
+  events: LedgerEvent[];
+  result: unknown;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+};
+
+/** Several instances: what another instance committed since this one last read (PostgreSQL). */
+export type Reload = () => Promise<{ state: State; events: LedgerEvent[] }>;
 
 const unavailable = (cause: unknown): AppError =>
   new AppError(
@@ -51,6 +66,7 @@ export class Committer {
     private readonly ledger: LedgerSink,
     private readonly writeState: (state: State) => Promise<void>,
     private readonly clock: () => Date,
+    private readonly reload?: Reload,
   ) {
     this.committed = initial;
     this.tentative = initial;
@@ -66,46 +82,103 @@ export class Committer {
 
   transact<R>(fn: (draft: State, tx: Tx) => R): Promise<Committed<R>> {
     const at = this.clock();
-    const atIso = at.toISOString();
-    const events: LedgerEvent[] = [];
-    let result!: R;
-    let next: State;
+    let computed: { next: State; events: LedgerEvent[]; result: unknown };
     try {
-      const base = this.tentative;
-      let { seq, hash } = base.ledger;
-      const tx: Tx = {
-        at,
-        append: (raw: NewLedgerEvent) => {
-          const e = checkEvent(raw);
-          seq += 1;
-          const body: Omit<LedgerEvent, 'hash'> = { id: `e${seq}`, seq, at: atIso, prevHash: hash, ...e };
-          const event: LedgerEvent = { ...body, hash: eventHash(body) };
-          hash = event.hash;
-          events.push(event);
-          return seq;
-        },
-      };
-      next = produce(base, (draft) => {
-        result = fn(draft as State, tx);
-      });
-      if (next !== base || events.length > 0) {
-        // The written state carries every event the ledger has not been handed yet (this
-        // transaction's and those of earlier ones in the same group commit).
-        const handed = this.ledger.head().seq;
-        const unflushed = [...base.ledger.unflushed.filter((e) => e.seq > handed), ...events];
-        next = produce(next, (draft) => {
-          draft.ledger = { seq, hash, unflushed: unflushed as State['ledger']['unflushed'] };
-        });
-      }
+      computed = this.compute(this.tentative, fn, at);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (next === this.tentative) return Promise.resolve({ result, events });
-    this.tentative = next;
+    if (computed.next === this.tentative)
+      return Promise.resolve({ result: computed.result as R, events: computed.events });
+    this.tentative = computed.next;
+    const waiter = { fn, at, state: computed.next, events: computed.events, result: computed.result } as Waiter;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ state: next, events, resolve, reject });
+      this.queue.push(Object.assign(waiter, { resolve, reject }));
       this.draining ??= this.drain().finally(() => (this.draining = undefined));
-    }).then(() => ({ result, events }));
+    }).then(() => ({ result: waiter.result as R, events: waiter.events }));
+  }
+
+  /** `fn` on `base`: the next state (the same object when nothing changed) with its events and result. */
+  private compute(
+    base: State,
+    fn: (draft: State, tx: Tx) => unknown,
+    at: Date,
+  ): { next: State; events: LedgerEvent[]; result: unknown } {
+    const atIso = at.toISOString();
+    const events: LedgerEvent[] = [];
+    let result: unknown;
+    let { seq, hash } = base.ledger;
+    const tx: Tx = {
+      at,
+      append: (raw: NewLedgerEvent) => {
+        const e = checkEvent(raw);
+        seq += 1;
+        const body: Omit<LedgerEvent, 'hash'> = { id: `e${seq}`, seq, at: atIso, prevHash: hash, ...e };
+        const event: LedgerEvent = { ...body, hash: eventHash(body) };
+        hash = event.hash;
+        events.push(event);
+        return seq;
+      },
+    };
+    let next = produce(base, (draft) => {
+      result = fn(draft as State, tx);
+    });
+    if (next !== base || events.length > 0) {
+      // The written state carries every event the ledger has not been handed yet (this
+      // transaction's and those of earlier ones in the same group commit).
+      const handed = this.ledger.head().seq;
+      const unflushed = [...base.ledger.unflushed.filter((e) => e.seq > handed), ...events];
+      next = produce(next, (draft) => {
+        draft.ledger = { seq, hash, unflushed: unflushed as State['ledger']['unflushed'] };
+      });
+    }
+    return { next, events, result };
+  }
+
+  /**
+   * Another instance wrote first (several instances on one database): take its state and events,
+   * then compute every waiting transaction again on them, in order — each decides on the latest
+   * state, as in one process. A transaction that now throws is refused with its error.
+   */
+  private async rebase(pending: Waiter[]): Promise<Waiter[]> {
+    const fresh = await this.reload!();
+    // what arrived while reloading was computed on the old state too
+    pending.push(...this.queue.splice(0));
+    this.adopt(fresh.state, fresh.events);
+    const kept: Waiter[] = [];
+    for (const w of pending) {
+      try {
+        const c = this.compute(this.tentative, w.fn, w.at);
+        Object.assign(w, { state: c.next, events: c.events, result: c.result });
+        if (c.next === this.tentative) {
+          w.resolve(); // nothing to write any more (the other instance did it)
+          continue;
+        }
+        this.tentative = c.next;
+        kept.push(w);
+      } catch (error) {
+        w.reject(error);
+      }
+    }
+    return kept;
+  }
+
+  private adopt(state: State, events: readonly LedgerEvent[]): void {
+    this.committed = state;
+    this.tentative = state;
+    this.ledger.adopt?.(events, state);
+  }
+
+  /**
+   * Picks up what other instances committed (a LISTEN/NOTIFY wake-up or a poll): only while this
+   * instance has nothing of its own on the way, so a reader never sees its own writes go back.
+   */
+  async refresh(): Promise<boolean> {
+    if (!this.reload || this.draining || this.queue.length > 0) return false;
+    const fresh = await this.reload();
+    if (this.draining || this.queue.length > 0 || fresh.state.ledger.seq <= this.committed.ledger.seq) return false;
+    this.adopt(fresh.state, fresh.events);
+    return true;
   }
 
   /** Resolves once every transaction asked for so far has been written (or refused). */
@@ -114,13 +187,25 @@ export class Committer {
   }
 
   private async drain(): Promise<void> {
+    let rebases = 0;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
       const last = batch.at(-1)!.state;
       try {
         await this.catchUpLedger();
         await this.writeState(last);
-      } catch (error) {
+      } catch (caught) {
+        let error = caught;
+        if (caught instanceof StoreError && caught.code === 'STATE_STALE' && this.reload && rebases < 5) {
+          // another instance wrote first: compute this batch (and what came after it) again on its state
+          rebases += 1;
+          try {
+            this.queue = await this.rebase([...batch, ...this.queue.splice(0)]);
+            continue;
+          } catch (reloadError) {
+            error = reloadError;
+          }
+        }
         // nothing of this batch is committed, and what was computed on top of it cannot be either
         const refused = [...batch, ...this.queue.splice(0)];
         this.tentative = this.committed;
@@ -133,6 +218,7 @@ export class Committer {
         for (const w of refused) w.reject(error instanceof AppError ? error : unavailable(error));
         continue;
       }
+      rebases = 0;
       this.committed = last;
       this.problem = { status: 'ok' };
       const events = batch.flatMap((w) => w.events);

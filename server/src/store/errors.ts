@@ -3,7 +3,14 @@ export class StoreError extends Error {
   constructor(
     message: string,
     readonly code:
-      'STATE_CORRUPT' | 'LEDGER_CORRUPT' | 'LOCKED' | 'STATE_MISSING' | 'WRITE_FAILED' | 'STATE_BEHIND_LEDGER',
+      | 'STATE_CORRUPT'
+      | 'LEDGER_CORRUPT'
+      | 'LOCKED'
+      | 'STATE_MISSING'
+      | 'WRITE_FAILED'
+      | 'STATE_BEHIND_LEDGER'
+      /** Another instance wrote first: reload and compute the transaction again. */
+      | 'STATE_STALE',
     options?: { cause?: unknown },
   ) {
     super(message, options);

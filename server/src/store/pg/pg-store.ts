@@ -14,6 +14,8 @@ export interface PgStoreOptions {
   log?: { info(m: string): void; warn(m: string): void };
   /** Connections in the pool (the store writes on one at a time; reads of the ledger use the others). */
   poolSize?: number;
+  /** How often to look for other instances' writes when no notification came (ms). */
+  pollMs?: number;
 }
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
@@ -131,6 +133,29 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         for (const l of listeners) l(events);
       },
       recover: async () => undefined,
+      // only what is adopted moves `written`: a reload that was not adopted (a write of ours got in
+      // between) must not make a stale write look current
+      adopt: (events, adopted) => {
+        written = adopted.ledger.seq;
+        if (events.length === 0) return;
+        last = events.at(-1);
+        for (const l of listeners) l(events);
+      },
+    };
+    /** What other instances committed since this one's seq: the document and the events after it. */
+    const reload = async (): Promise<{ state: State; events: LedgerEvent[] }> => {
+      const row = (
+        await pool.query<{ doc: Record<string, unknown>; seq: string }>('SELECT doc, seq FROM duban_state WHERE id = 1')
+      ).rows[0]!;
+      const fresh = State.parse(migrate(row.doc).doc);
+      const from = (last?.seq ?? 0) + 1;
+      const events = (
+        await pool.query<Row>('SELECT seq, event FROM duban_ledger WHERE seq >= $1 AND seq <= $2 ORDER BY seq', [
+          from,
+          Number(row.seq),
+        ])
+      ).rows.map((r) => r.event);
+      return { state: { ...fresh, ledger: { ...fresh.ledger, unflushed: [] } }, events };
     };
     const write = async (next: State): Promise<void> => {
       const client = await pool.connect();
@@ -147,8 +172,9 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
           'UPDATE duban_state SET doc = $1, seq = $2, updated_at = now() WHERE id = 1 AND seq = $3',
           [JSON.stringify(doc), next.ledger.seq, written],
         );
-        if (updated.rowCount !== 1)
-          throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_BEHIND_LEDGER');
+        if (updated.rowCount !== 1) throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_STALE');
+        // the other instances wake up and read what this one wrote (delivered at commit)
+        await client.query("SELECT pg_notify('duban_changed', $1)", [String(next.ledger.seq)]);
         await client.query('COMMIT');
         written = next.ledger.seq;
       } catch (error) {
@@ -158,8 +184,37 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         client.release();
       }
     };
-    const committer = new Committer(state, sink, write, options.clock);
+    const committer = new Committer(state, sink, write, options.clock, reload);
     let closed = false;
+    // reads follow the other instances: a notification after each of their commits, a poll as the fallback
+    const listener = new pg.Client({ connectionString: url });
+    let refreshing: Promise<unknown> | undefined;
+    const refresh = (): void => {
+      if (closed || refreshing) return;
+      refreshing = committer
+        .refresh()
+        .catch((error: unknown) => options.log?.warn(`读取其他实例的写入失败:${(error as Error).message}`))
+        .finally(() => (refreshing = undefined));
+    };
+    await listener.connect();
+    listener.on('notification', (n) => {
+      if (Number(n.payload) > committer.get().ledger.seq) refresh();
+    });
+    listener.on('error', (error) =>
+      options.log?.warn(
+        `数据库通知连接出错:${error.message}(改为每 ${Math.round((options.pollMs ?? 5000) / 1000)} 秒查询)`,
+      ),
+    );
+    await listener.query('LISTEN duban_changed');
+    const poll = setInterval(() => {
+      void pool
+        .query<{ seq: string }>('SELECT seq FROM duban_state WHERE id = 1')
+        .then((r) => {
+          if (Number(r.rows[0]?.seq ?? 0) > committer.get().ledger.seq) refresh();
+        })
+        .catch(() => undefined);
+    }, options.pollMs ?? 5000);
+    poll.unref();
     // leadership: a session-level advisory lock on a connection of its own, held while it lives
     let leader: pg.Client | undefined;
     let claims = 0;
@@ -205,6 +260,9 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       close: async () => {
         if (closed) return;
         closed = true;
+        clearInterval(poll);
+        await listener.end().catch(() => undefined);
+        await refreshing;
         await committer.idle();
         await leader?.end().catch(() => undefined);
         leader = undefined;
