@@ -209,3 +209,12 @@ describe('the 浙政钉 client against the emulated gateway', () => {
     await expect(c.userByAuthCode(code)).rejects.toMatchObject({ code: 'ZZD_InvalidAuthCode' });
   });
 });
+
+describe('浙政钉 nonces', () => {
+  it('never repeat within one millisecond (a repeat is refused as a replay)', async () => {
+    const { gatewayNonce } = await import('../../server/src/channels/zzd/signing.js');
+    const at = new Date('2024-03-04T09:00:00+08:00');
+    const nonces = Array.from({ length: 10_000 }, () => gatewayNonce(at));
+    expect(new Set(nonces).size).toBe(10_000);
+  });
+});

@@ -196,7 +196,7 @@ export class Committer {
         await this.writeState(last);
       } catch (caught) {
         let error = caught;
-        if (caught instanceof StoreError && caught.code === 'STATE_STALE' && this.reload && rebases < 5) {
+        if (caught instanceof StoreError && caught.code === 'STATE_STALE' && this.reload && rebases < 20) {
           // another instance wrote first: compute this batch (and what came after it) again on its state
           rebases += 1;
           try {

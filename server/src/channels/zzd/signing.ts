@@ -61,9 +61,16 @@ export function gatewayTimestamp(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
 }
 
-/** A nonce as third-party clients make it: milliseconds and four random digits. */
+let nonceCounter = randomInt(0, 10_000);
+
+/**
+ * A nonce: milliseconds and four digits, as clients make it — the digits a counter, not random,
+ * so two calls in the same millisecond never share one (the gateway refuses a reused nonce as a
+ * replay).
+ */
 export function gatewayNonce(at: Date): string {
-  return `${at.getTime()}${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+  nonceCounter = (nonceCounter + 1) % 10_000;
+  return `${at.getTime()}${String(nonceCounter).padStart(4, '0')}`;
 }
 
 /** The headers of a signed call. */
