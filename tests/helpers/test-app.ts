@@ -43,13 +43,23 @@ export interface TestApp {
 export const SUPERVISOR = 'p-dkb-s1';
 
 /** The real app over a temporary data directory seeded like a first `npm start`. */
-export async function seededApp(o: { channel?: Channel; appDir?: string } = {}): Promise<TestApp> {
-  const dataDir = tempDir();
+export async function seededApp(
+  o: {
+    channel?: Channel;
+    appDir?: string;
+    /** Another store (already seeded, e.g. a second PostgreSQL instance) instead of a fresh embedded one. */
+    store?: (clock: () => Date) => Promise<Store>;
+    /** A data directory to share (evidence) instead of a fresh one. */
+    dataDir?: string;
+  } = {},
+): Promise<TestApp> {
+  const dataDir = o.dataDir ?? tempDir();
   const clock = fixedClock();
   const config = loadConfig({ DUBAN_DATA_DIR: dataDir, DUBAN_SEEDS_DIR: SEEDS_DIR });
-  const store = await openStore(dataDir, { clock: () => clock.now() });
+  const store = o.store ? await o.store(() => clock.now()) : await openStore(dataDir, { clock: () => clock.now() });
   // seeded as a first npm start in local mode does: when the plan's cycle starts (its obligations start then)
-  await seedStore(store, await loadSeeds(SEEDS_DIR), new Date('2018-11-01T09:00:00+08:00'));
+  if (store.state.get().plans.length === 0)
+    await seedStore(store, await loadSeeds(SEEDS_DIR), new Date('2018-11-01T09:00:00+08:00'));
   const rules = { calendar: await loadCalendar(SEEDS_DIR), policy: await loadPolicy(SEEDS_DIR) };
   await ensureObligations(store, rules, clock.now()); // as npm start does after seeding
   const deps = { config, clock, log: silentLog, store, ...(o.channel ? { channel: o.channel } : {}) };

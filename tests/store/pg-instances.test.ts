@@ -96,3 +96,62 @@ describe('two instances on one PostgreSQL database', () => {
     await s2.close();
   });
 });
+
+describe('two app instances on one database (the mini-app through either)', () => {
+  it('a 签收 sent through both at once is recorded once; a report with a photo through A shows on B and its photo downloads through B', async () => {
+    const { seededApp } = await import('../helpers/test-app.js');
+    const { JPEG, multipartBody } = await import('../helpers/files.js');
+    const { tempDir } = await import('../helpers/temp-dir.js');
+    const url = await freshSchema();
+    const shared = tempDir(); // evidence on one shared volume
+    const a = await seededApp({ store: (clock) => openPgStore(url, { clock }), dataDir: shared });
+    const b = await seededApp({ store: (clock) => openPgStore(url, { clock }), dataDir: shared });
+    const contact = 'p-fsjd-c';
+    const part = 'yc-lqstg-2018.k1.fsjd';
+    await expect.poll(() => b.store.state.get().ledger.seq, { timeout: 5000 }).toBe(a.store.state.get().ledger.seq);
+    const [ra, rb] = await Promise.all([
+      a.inject({ method: 'POST', url: `/api/assignments/${part}/acknowledge`, payload: {} }, contact),
+      b.inject({ method: 'POST', url: `/api/assignments/${part}/acknowledge`, payload: {} }, contact),
+    ]);
+    expect([ra.statusCode, rb.statusCode]).toEqual([200, 200]);
+    expect([ra.json().already, rb.json().already].sort()).toEqual([false, true]);
+    const reader = await openPgStore(url, { clock: () => at });
+    const acks: LedgerEvent[] = [];
+    for await (const e of reader.ledger.read()) if (e.type === 'obligation.acknowledged') acks.push(e);
+    expect(
+      acks.filter((e) => (e.payload as { obligationId: string }).obligationId.startsWith(`${part}:2019:acknowledge`)),
+    ).toHaveLength(1);
+    await reader.close();
+
+    const form = multipartBody('file', '试点照片.jpg', JPEG);
+    const file = (
+      await a.inject({ method: 'POST', url: '/api/evidence', headers: form.headers, payload: form.payload }, contact)
+    ).json();
+    const report = await a.inject(
+      {
+        method: 'POST',
+        url: `/api/assignments/${part}/reports`,
+        payload: { text: '已完成试点申报(经 A)', noChange: false, evidence: [file.sha256] },
+      },
+      contact,
+    );
+    expect(report.statusCode).toBe(200);
+    // within a second, B's timeline has it (A's commit notifies B)
+    const onB = async () =>
+      (await b.inject(`/api/tasks/yc-lqstg-2018.k1/overview`, contact)).json() as {
+        timeline: Array<{ text?: string; evidence?: Array<{ url: string }> }>;
+      };
+    await expect
+      .poll(async () => (await onB()).timeline.some((e) => e.text === '已完成试点申报(经 A)'), {
+        timeout: 1000,
+        interval: 50,
+      })
+      .toBe(true);
+    const entry = (await onB()).timeline.find((e) => e.text === '已完成试点申报(经 A)')!;
+    const photo = await b.inject(entry.evidence![0]!.url, null);
+    expect(photo.statusCode).toBe(200);
+    expect(photo.rawPayload.equals(JPEG)).toBe(true);
+    await a.close();
+    await b.close();
+  });
+});
