@@ -1,4 +1,4 @@
-import { headerColumn, mapHeader } from './table.js';
+import { HEADING_ROW, headerColumn, mapHeader } from './table.js';
 
 /** One row of a table, wherever it came from, with the line (or paragraph) it starts on. */
 export interface Row {
@@ -16,7 +16,6 @@ export type Block = { kind: 'line'; line: number; text: string } | { kind: 'tabl
 const PIPE = (t: string): boolean => (t.match(/\|/g) ?? []).length >= 2;
 const TABBED = (t: string): boolean => t.includes('\t') && t.split('\t').filter((c) => c.trim() !== '').length >= 2;
 const ROW_START = /^\d{1,3}$/;
-const HEADING_ROW = /^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))\s*\S/;
 const NOTE = /^(注|备注|说明|附件)\s*[::]?/;
 
 /** Lines of plain text (already normalised, `\n`-separated) into blocks. */

@@ -2,7 +2,7 @@ import type { StructuredTextItem } from 'unpdf';
 import type { Block, Row } from './blocks.js';
 import { ImportError } from './import-error.js';
 import { normalizeText } from '../naming/names.js';
-import { mapHeader } from './table.js';
+import { HEADING_ROW, mapHeader } from './table.js';
 
 type Item = Pick<StructuredTextItem, 'str' | 'x' | 'y' | 'width' | 'fontSize'>;
 interface Line {
@@ -149,11 +149,7 @@ function tableRows(
     }
     const current = rows.length > 1 ? rows.at(-1) : undefined;
     const startsRow = numberAt >= 0 ? /^\d{1,3}$/.test(row[numberAt]!) : row[0] !== '';
-    if (
-      startsRow ||
-      !current ||
-      (cells.length === 1 && /^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))/.test(cells[0]!.text))
-    ) {
+    if (startsRow || !current || (cells.length === 1 && HEADING_ROW.test(cells[0]!.text))) {
       rows.push({ line: line.no, cells: row });
       lastEnd = ends;
       continue;

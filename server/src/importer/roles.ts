@@ -1,3 +1,4 @@
+import { splitOutsideBrackets } from '../naming/names.js';
 import type { RoleRule } from './unit-list.js';
 
 /** A piece of a unit list and how its units' roles are read. */
@@ -64,7 +65,7 @@ export function roleSegments(text: string, rule: RoleRule): RoleSegment[] {
     return out;
   }
   // verbs: split at , ; (and at depth 0 only), then read each piece's ending
-  const pieces = splitTop(text, /[,;]/);
+  const pieces = splitOutsideBrackets(text, /[,;]/);
   if (!pieces.some((p) => LEAD_VERB.test(p.trim()) || CO_VERB.test(p.trim()))) return [{ text, rule }];
   return pieces
     .map((p) => p.trim().replace(/[。]+$/, ''))
@@ -75,20 +76,4 @@ export function roleSegments(text: string, rule: RoleRule): RoleSegment[] {
       return { text: p, rule };
     })
     .filter((s) => s.text.trim() !== '');
-}
-
-function splitTop(text: string, sep: RegExp): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of text) {
-    if (ch === '(') depth += 1;
-    if (ch === ')') depth = Math.max(0, depth - 1);
-    if (depth === 0 && sep.test(ch)) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  parts.push(cur);
-  return parts;
 }

@@ -48,7 +48,8 @@ export function mapHeader(cells: readonly string[]): Map<number, Column> | undef
   return columns.includes('title') && (hasUnits || columns.length >= 3) ? map : undefined;
 }
 
-const HEADING_ROW = /^(?:([一二三四五六七八九十]+)[、.]|\(([一二三四五六七八九十]+)\))\s*(.+)$/;
+/** A section heading: 一、… or (一)… (a row holding only this starts a section). */
+export const HEADING_ROW = /^(?:([一二三四五六七八九十]+)[、.]|\(([一二三四五六七八九十]+)\))\s*(.+)$/;
 
 /**
  * Adds one data row of a task table to the draft. A row holding only a heading (一、… or (一)…,

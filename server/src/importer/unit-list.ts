@@ -1,6 +1,6 @@
 import type { UnitRef } from '../../../shared/schemas/task.js';
 import type { UnitResolver } from '../naming/unit-resolver.js';
-import { normalizeText } from '../naming/names.js';
+import { normalizeText, splitOutsideBrackets } from '../naming/names.js';
 
 export interface ParsedUnitName {
   name: string;
@@ -50,18 +50,7 @@ export function splitUnitNames(text: string, compoundNames: readonly string[]): 
       at = work.indexOf(compound);
     }
   }
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of work) {
-    if (ch === '(') depth += 1;
-    if (ch === ')') depth = Math.max(0, depth - 1);
-    if (depth === 0 && /[,;、]/.test(ch)) {
-      parts.push(current);
-      current = '';
-    } else current += ch;
-  }
-  parts.push(current);
+  const parts = splitOutsideBrackets(work, /[,;、]/);
   return (
     parts
       .map((p) => p.replace(/\uE000(\d+)\uE001/g, (_, i: string) => held[Number(i)] ?? '').replace(/\s+/g, ''))

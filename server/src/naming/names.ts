@@ -61,3 +61,20 @@ export function chineseNumeral(text: string): number | undefined {
   if (t === undefined || o === undefined || tens.length > 1 || ones.length > 1) return undefined;
   return t * 10 + o;
 }
+
+/** Splits at separator characters outside brackets: 区政府各部门党组(工委、党委) stays one piece. */
+export function splitOutsideBrackets(text: string, separators: RegExp): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '(') depth += 1;
+    if (ch === ')') depth = Math.max(0, depth - 1);
+    if (depth === 0 && separators.test(ch)) {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
+}
