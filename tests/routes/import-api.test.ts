@@ -58,6 +58,9 @@ describe('the import page API: upload, check, correct, apply', () => {
     const unknown = (await upload('乡村振兴.txt', corpus('10-unit-lists.txt'))).json() as ImportPreview;
     expect(unknown.tasks[1]!.units[1]).toMatchObject({ name: '各园区、平台', kind: 'toDesignate' });
     expect(unknown.tasks[1]!.warnings).toEqual([expect.objectContaining({ code: 'UNKNOWN_GROUP' })]);
+    // a unit in both the 牵头单位 and the 责任单位 column is one chip, a lead
+    const both = (await upload('工作报告.docx', corpus('08-leaders-and-categories.docx'))).json() as ImportPreview;
+    expect(both.tasks[1]!.units.map((u) => `${u.role}:${u.name}`)).toEqual(['lead:区发改局', 'co:区住建局']);
     expect(t.store.state.get().ledger.seq).toBe(seq);
   });
 

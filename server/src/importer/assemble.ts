@@ -230,7 +230,15 @@ function resolveUnits(
     }
   }
   if (refs.length === 0) warnings.push({ code: 'NO_UNITS', line: d.line, message: `${where}没有写明责任单位` });
-  return refs;
+  // a unit named twice (in the 牵头单位 column and again among the 责任单位) is one unit: a lead if either says so
+  const byTarget = new Map<string, UnitRef>();
+  for (const ref of refs) {
+    const key = `${ref.target.type}:${ref.target.id}`;
+    const seen = byTarget.get(key);
+    if (!seen) byTarget.set(key, ref);
+    else if (ref.role === 'lead') seen.role = 'lead';
+  }
+  return [...byTarget.values()];
 }
 
 function resolveSchedule(
