@@ -148,7 +148,7 @@ describe('PostgreSQL: two instances on one database', () => {
     expect(seen.events.map((e) => e.seq)).toEqual([3]);
     expect(await chainOf(b)).toEqual([1, 2, 3]);
     // and a hears of b's write (a notification), its readers too
-    await expect.poll(() => a.state.get().scheduler.lastPlannedDate, { timeout: 5000 }).toBe('2019-03-02');
+    await expect.poll(() => a.state.get().scheduler.lastPlannedDate, { timeout: 15_000 }).toBe('2019-03-02');
     expect(a.ledger.head().seq).toBe(3);
     await a.close();
     await b.close();

@@ -189,12 +189,24 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     // reads follow the other instances: a notification after each of their commits, a poll as the fallback
     const listener = new pg.Client({ connectionString: url });
     let refreshing: Promise<unknown> | undefined;
+    // a wake-up during a refresh is not lost: the refresh runs once more when the current one ends
+    let again = false;
     const refresh = (): void => {
-      if (closed || refreshing) return;
+      if (closed) return;
+      if (refreshing) {
+        again = true;
+        return;
+      }
       refreshing = committer
         .refresh()
         .catch((error: unknown) => options.log?.warn(`读取其他实例的写入失败:${(error as Error).message}`))
-        .finally(() => (refreshing = undefined));
+        .finally(() => {
+          refreshing = undefined;
+          if (again) {
+            again = false;
+            refresh();
+          }
+        });
     };
     await listener.connect();
     listener.on('notification', (n) => {
@@ -215,7 +227,8 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         .catch(() => undefined);
     }, options.pollMs ?? 5000);
     poll.unref();
-    // leadership: a session-level advisory lock on a connection of its own, held while it lives
+    // leadership: a session-level advisory lock (one per schema: deployments sharing a database do not
+    // compete) on a connection of its own, held while it lives
     let leader: pg.Client | undefined;
     let claims = 0;
     const lead = async (): Promise<boolean> => {
@@ -225,7 +238,8 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       try {
         await client.connect();
         const got =
-          (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(727002) AS ok')).rows[0]?.ok === true;
+          (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(727002, hashtext(current_schema())) AS ok'))
+            .rows[0]?.ok === true;
         if (!got) {
           await client.end();
           return false;
