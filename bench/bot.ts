@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEmulator } from '../emulator/src/app.js';
 import { orgFromSeeds } from '../emulator/src/org.js';
-import { createBotHandler } from '../server/src/bot/bot-service.js';
+import { createBotHandler } from '../server/src/bot/bot.js';
 import { parseCommand } from '../server/src/bot/command-parser.js';
 import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
 import { BotInbox } from '../server/src/bot/bot-inbox.js';

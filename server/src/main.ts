@@ -15,7 +15,7 @@ import { consoleLog, redactUrl, shanghaiStamp } from './log.js';
 import { loadSeeds } from './seeds/load-seeds.js';
 import { StoreError } from './store/errors.js';
 import { join } from 'node:path';
-import { createBotHandler } from './bot/bot-service.js';
+import { createBotHandler } from './bot/bot.js';
 import { EvidenceStore } from './evidence/evidence-store.js';
 import { BotInbox, recentBotMsgIds } from './bot/bot-inbox.js';
 import { toBotEvent } from './channels/dingtalk/robot-payload.js';

@@ -3,7 +3,7 @@ import type { LedgerEvent } from '../../shared/schemas/ledger.js';
 import type { BotEvent } from '../../server/src/channels/bot-event.js';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../server/src/app.js';
-import { createBotHandler } from '../../server/src/bot/bot-service.js';
+import { createBotHandler } from '../../server/src/bot/bot.js';
 import { BotInbox } from '../../server/src/bot/bot-inbox.js';
 import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';

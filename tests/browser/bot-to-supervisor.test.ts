@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotHandler } from '../../server/src/bot/bot-service.js';
+import { createBotHandler } from '../../server/src/bot/bot.js';
 import { BotInbox } from '../../server/src/bot/bot-inbox.js';
 import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
 import type { BotEventHandler } from '../../server/src/channels/bot-event.js';
-import { createBotHandler } from '../../server/src/bot/bot-service.js';
+import { createBotHandler } from '../../server/src/bot/bot.js';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';
 import type { State } from '../../server/src/store/state.js';
 import { FakeChannel } from '../helpers/fake-channel.js';

@@ -1,0 +1,98 @@
+import type { Person } from '../../../shared/schemas/person.js';
+import type { Task } from '../../../shared/schemas/task.js';
+import type { Viewer } from '../auth/viewer.js';
+import { shanghaiDate } from '../calendar/dates.js';
+import type { WorkCalendar } from '../calendar/work-calendar.js';
+import type { BotEvent } from '../channels/bot-event.js';
+import type { Channel, OutboundMessage } from '../channels/channel.js';
+import type { Clock, Log } from '../deps.js';
+import type { ProgressService } from '../domain/progress/progress-service.js';
+import { appLink } from '../domain/reminders/digest-text.js';
+import type { ReminderPolicy } from '../domain/reminders/policy.js';
+import type { EvidenceStore } from '../evidence/evidence-store.js';
+import type { Store } from '../store/ports.js';
+import type { State } from '../store/state.js';
+import type { BotCommand } from './command-parser.js';
+import type { Conversation } from './conversation.js';
+
+export interface BotDeps {
+  store: Store;
+  /** Where pictures and files sent to the bot are kept; without it they are only recorded. */
+  evidence?: EvidenceStore;
+  channel: Channel;
+  calendar: WorkCalendar;
+  policy: ReminderPolicy;
+  clock: Clock;
+  log: Log;
+  publicUrl: string;
+  /** The same service the mini-app's routes call (one is made when absent). */
+  progress?: ProgressService;
+  /** Told of every refusal the reply explains (its stable code): for metrics and for tests. */
+  onRefusal?: (code: string, message: string) => void;
+}
+
+/** What every listener shares: the services, the conversation state and read helpers. */
+export interface BotKit {
+  d: BotDeps;
+  progress: ProgressService;
+  conversation: Conversation;
+  state(): Readonly<State>;
+  unitName(id: string): string;
+  /** This year in Shanghai (item names carry it). */
+  year(): number;
+  /** Runs another command in the same turn (a confirmed draft becomes a report). */
+  dispatch(command: BotCommand, turn: Turn): Promise<void>;
+}
+
+/** One message being answered: who sent it, as whom they act, and how to answer. */
+export interface Turn {
+  event: BotEvent;
+  person: Person;
+  viewer: Viewer;
+  send(message: OutboundMessage): Promise<void>;
+}
+
+export type CommandKind = BotCommand['kind'];
+export type Listener<K extends CommandKind> = (
+  command: Extract<BotCommand, { kind: K }>,
+  turn: Turn,
+  kit: BotKit,
+) => Promise<void>;
+
+/** One listener per command, every command covered (the compiler checks). */
+export type Listeners = { [K in CommandKind]: Listener<K> };
+
+export const text = (t: string): OutboundMessage => ({ kind: 'text', text: t });
+export const md = (title: string, body: string): OutboundMessage => ({ kind: 'markdown', title, text: body });
+
+/** A confirmation with a link to the task (or to 我的任务) in the mini-app. */
+export const done = (publicUrl: string, sentence: string, taskId?: string): OutboundMessage =>
+  md(
+    sentence.slice(0, 20),
+    `${sentence}\n\n[${taskId ? '查看任务详情' : '打开我的任务'}](${appLink(publicUrl, taskId)})`,
+  );
+
+/** A button that, tapped, sends `content` to the bot as if typed. */
+export const say = (content: string): string =>
+  `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(content)}`;
+
+export const taskName = (t: Pick<Task, 'kind' | 'number'>): string =>
+  `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
+
+export function makeKit(
+  d: BotDeps,
+  progress: ProgressService,
+  conversation: Conversation,
+  dispatch: BotKit['dispatch'],
+): BotKit {
+  const state = (): Readonly<State> => d.store.state.get();
+  return {
+    d,
+    progress,
+    conversation,
+    state,
+    unitName: (id) => state().units.find((u) => u.id === id)?.name ?? id,
+    year: () => Number(shanghaiDate(d.clock.now()).slice(0, 4)),
+    dispatch,
+  };
+}

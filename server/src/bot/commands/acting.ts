@@ -1,0 +1,15 @@
+import { actFor, assignmentsByNumber, type ActingFor } from '../../domain/progress/acting.js';
+import type { BotKit, Turn } from '../bot-kit.js';
+
+/**
+ * The assignment a command acts on: the sender's unit on that task. When the sender answers for
+ * several units that carry it, the question back (a string) naming them; the domain refuses a
+ * task the sender's units do not carry, as it does for the mini-app.
+ */
+export function acting(turn: Turn, kit: BotKit, task: number, unit?: string): ActingFor | string {
+  const s = kit.state();
+  const mine = assignmentsByNumber(s, turn.viewer, task, unit);
+  if (mine.length > 1)
+    return `您负责的 ${mine.map((a) => kit.unitName(a.unitId)).join('、')} 都承担重点任务${task}。请注明单位,例如:收到 ${task} ${kit.unitName(mine[0]!.unitId)}`;
+  return { ...actFor(s, turn.viewer, mine[0]!.id, 'bot'), msgId: turn.event.msgId };
+}

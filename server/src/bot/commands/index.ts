@@ -1,0 +1,27 @@
+import type { Listeners } from '../bot-kit.js';
+import { ack, ackAll } from './acknowledge.js';
+import { confirmDraft, dropDraft, incomplete, unknown } from './conversation.js';
+import { detail } from './detail.js';
+import { help } from './help.js';
+import { myTasks } from './my-tasks.js';
+import { report, refile } from './report.js';
+import { complete, extend, withdraw } from './requests.js';
+
+/** Every command the parser knows and its listener (a command without one does not compile). */
+export const COMMANDS: Listeners = {
+  help,
+  myTasks,
+  ack,
+  ackAll,
+  progress: (c, t, k) => report(c, t, k),
+  noChange: (c, t, k) => report(c, t, k),
+  refile,
+  complete,
+  extend,
+  withdraw,
+  detail,
+  confirmDraft,
+  dropDraft,
+  incomplete,
+  unknown,
+};

@@ -1,0 +1,60 @@
+import { itemName } from '../../domain/progress/progress-service.js';
+import { appLink } from '../../domain/reminders/digest-text.js';
+import { done, say, text, type Listener } from '../bot-kit.js';
+import { acting } from './acting.js';
+
+/**
+ * 进展 8 内容 / 无变化 8: a report on the nearest open item, with the files sent before it. The
+ * reply names the item it answered and offers the unit's other items as one-tap 改报 buttons.
+ */
+export const report: Listener<'progress' | 'noChange'> = async (command, turn, kit) => {
+  const { person, send } = turn;
+  const f = acting(turn, kit, command.task, command.unit);
+  if (typeof f === 'string') return send(text(f));
+  const waiting = kit.conversation.pending(person.id);
+  const noChange = command.kind === 'noChange';
+  const r = await kit.progress.report(f, { text: noChange ? '' : command.text, noChange, evidence: waiting });
+  await kit.conversation.filed(person.id, f.assignment, command.task, 'report', r.seq);
+  const attached = waiting.length > 0 ? `已附上 ${waiting.length} 个文件。` : '可以接着发图片或文件作为佐证材料。';
+  const taskId = f.assignment.taskId;
+  if (!r.answered)
+    return send(
+      done(kit.d.publicUrl, `已记录您对重点任务${command.task}的进展(目前没有待报送的事项)。${attached}`, taskId),
+    );
+  const others = kit.progress.reportTargets(f.assignment).slice(0, 3);
+  const sentence = `已报送:重点任务${command.task} ${r.answered.label}${noChange ? '(本期无变化)' : ''}。${attached}`;
+  if (others.length === 0) return send(done(kit.d.publicUrl, sentence, taskId));
+  const unit = person.unitIds.length > 1 ? ` ${kit.unitName(f.assignment.unitId)}` : '';
+  return send({
+    kind: 'actionCard',
+    title: sentence.slice(0, 20),
+    markdown: `${sentence}\n\n如果这条进展报的是别的事项,点下面改报:`,
+    buttons: [
+      ...others.map((o) => ({
+        title: `改报:${itemName(o, kit.year())}`,
+        url: say(`改报 ${command.task} ${itemName(o, kit.year())}${unit}`),
+      })),
+      { title: '查看任务详情', url: appLink(kit.d.publicUrl, taskId) },
+    ],
+  });
+};
+
+/** 改报 8 <item>: the last report on the task answers another open item instead. */
+export const refile: Listener<'refile'> = async (command, turn, kit) => {
+  const f = acting(turn, kit, command.task, command.unit);
+  if (typeof f === 'string') return turn.send(text(f));
+  const last = kit.state().lastReports[f.assignment.id];
+  const target = kit.progress.reportTargets(f.assignment).find((o) => itemName(o, kit.year()) === command.item);
+  if (!last || !target)
+    return turn.send(
+      text(`重点任务${command.task}没有可以改报的"${command.item}"。回复"详情 ${command.task}"查看本单位的事项。`),
+    );
+  const r = await kit.progress.refile(f, last.seq, target.id);
+  return turn.send(
+    done(
+      kit.d.publicUrl,
+      `已改报:重点任务${command.task}的这条进展改为报送"${r.answered.label}"。`,
+      f.assignment.taskId,
+    ),
+  );
+};

@@ -1,0 +1,64 @@
+import { shanghaiDate } from '../../calendar/dates.js';
+import { itemName } from '../../domain/progress/progress-service.js';
+import { AppError } from '../../errors.js';
+import { botDate } from '../bot-dates.js';
+import { done, text, type Listener } from '../bot-kit.js';
+import { acting } from './acting.js';
+
+/** 完成 8 说明: a 办结 request (the 督考办 reviews it); files sent next attach to it. */
+export const complete: Listener<'complete'> = async (command, turn, kit) => {
+  const f = acting(turn, kit, command.task, command.unit);
+  if (typeof f === 'string') return turn.send(text(f));
+  const r = await kit.progress.requestClosure(f, { text: command.text || '(未填写说明)', evidence: [] });
+  await kit.conversation.filed(turn.person.id, f.assignment, command.task, 'closure', r.seq, r.id);
+  return turn.send(
+    done(
+      kit.d.publicUrl,
+      `已提交重点任务${command.task}的办结申请${r.late ? '(已过截止日期)' : ''},待督考办审核。可以接着发图片或文件作为佐证材料。`,
+      f.assignment.taskId,
+    ),
+  );
+};
+
+/** 延期 8 6月30日 原因: an extension request for the nearest open item. */
+export const extend: Listener<'extend'> = async (command, turn, kit) => {
+  const f = acting(turn, kit, command.task, command.unit);
+  if (typeof f === 'string') return turn.send(text(f));
+  const until = botDate(command.dateText, shanghaiDate(kit.d.clock.now()));
+  if (!until)
+    throw new AppError(
+      'EXTENSION_DATE_INVALID',
+      400,
+      `没看懂日期"${command.dateText}",请写成 6月30日 或 ${kit.year()}-06-30。`,
+    );
+  const r = await kit.progress.requestExtension(f, { until, reason: command.reason });
+  await kit.conversation.filed(turn.person.id, f.assignment, command.task, 'extension', r.seq, r.id);
+  const item = kit.state().obligations[r.obligationIds[0]!];
+  return turn.send(
+    done(
+      kit.d.publicUrl,
+      `已提交重点任务${command.task}的延期申请:"${item ? itemName(item, kit.year()) : '事项'}"由 ${r.previousDue} 延至 ${until}${r.late ? '(已过截止日期)' : ''},待督考办审核。`,
+      f.assignment.taskId,
+    ),
+  );
+};
+
+/** 撤回 8: takes back the unit's pending 办结/延期 request (else says why the latest cannot be). */
+export const withdraw: Listener<'withdraw'> = async (command, turn, kit) => {
+  const f = acting(turn, kit, command.task, command.unit);
+  if (typeof f === 'string') return turn.send(text(f));
+  const all = Object.values(kit.state().requests).filter(
+    (r) => r.assignmentId === f.assignment.id && r.kind !== 'report',
+  );
+  const target =
+    all.find((r) => r.state === 'pending' || r.state === 'leaderPending') ?? all.sort((a, b) => b.seq - a.seq)[0];
+  if (!target) throw new AppError('REQUEST_NOT_FOUND', 404, `重点任务${command.task}没有您单位提交的申请`);
+  await kit.progress.withdraw(f, target.id);
+  return turn.send(
+    done(
+      kit.d.publicUrl,
+      `已撤回重点任务${command.task}的${target.kind === 'closure' ? '办结' : '延期'}申请。`,
+      f.assignment.taskId,
+    ),
+  );
+};
