@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEmulator } from '../emulator/src/app.js';
 import { orgFromSeeds } from '../emulator/src/org.js';
-import { createBotHandler } from '../server/src/bot/bot.js';
+import { createCore } from '../server/src/core.js';
+import { loadConfig } from '../server/src/config.js';
 import { parseCommand } from '../server/src/bot/command-parser.js';
 import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
-import { BotInbox } from '../server/src/bot/bot-inbox.js';
-import { toBotEvent } from '../server/src/channels/dingtalk/robot-payload.js';
 import { DingTalkChannel } from '../server/src/channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from '../server/src/channels/dingtalk/stream-receiver.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
@@ -58,19 +57,14 @@ export async function benchBot(): Promise<void> {
     qps: 0,
   });
   const log = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
-  const inbox = new BotInbox(
-    toBotEvent,
-    createBotHandler({
-      store,
-      channel,
-      calendar: new WorkCalendar(),
-      policy: DEFAULT_POLICY,
-      clock: { now: () => now },
-      log,
-      publicUrl: 'http://127.0.0.1:3000',
-    }),
+  const { inbox } = createCore(loadConfig({ DUBAN_DATA_DIR: dir, DUBAN_PUBLIC_URL: 'http://127.0.0.1:3000' }), {
+    store,
+    channel,
+    calendar: new WorkCalendar(),
+    policy: DEFAULT_POLICY,
+    clock: { now: () => now },
     log,
-  );
+  });
   const receiver = new StreamReceiver({ clientId: app.appKey, clientSecret: app.appSecret, apiBase: url }, inbox, log);
   await receiver.start();
   while (emu.gateway.connections.size === 0) await new Promise((r) => setTimeout(r, 10));

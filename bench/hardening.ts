@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { SessionTokens } from '../server/src/auth/session-tokens.js';
-import { buildApp } from '../server/src/app.js';
+import { createCore } from '../server/src/core.js';
 import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
 import { ChannelError, type Channel } from '../server/src/channels/channel.js';
 import { RateLimiter } from '../server/src/channels/dingtalk/rate-limiter.js';
 import { loadConfig } from '../server/src/config.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
-import { EvidenceStore } from '../server/src/evidence/evidence-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';
 import { pngDeclaring } from '../tests/helpers/files.js';
@@ -49,24 +48,14 @@ export async function benchHardening(): Promise<void> {
     },
   } as unknown as Channel;
   const config = loadConfig({ DUBAN_DATA_DIR: dir, DUBAN_SEEDS_DIR: 'seeds' });
-  const app = await buildApp(
-    {
-      config,
-      clock: { now: () => new Date('2019-03-01T09:00:00+08:00') },
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      store,
-      channel,
-    },
-    {
-      sessions,
-      miniapp: {
-        calendar: new WorkCalendar(),
-        policy: DEFAULT_POLICY,
-        evidence: new EvidenceStore(join(dir, 'evidence')),
-        dingtalk: { corpId: 'c', clientId: 'k' },
-      },
-    },
-  );
+  const app = await createCore(config, {
+    store,
+    clock: { now: () => new Date('2019-03-01T09:00:00+08:00') },
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    channel,
+    calendar: new WorkCalendar(),
+    policy: DEFAULT_POLICY,
+  }).app({ sessions });
   const token = sessions.issue('p-fsjd-c', ['contact']).token;
 
   console.log('\n## Hardening (#13)');

@@ -11,14 +11,13 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildEmulator } from '../emulator/src/app.js';
 import { orgFromSeeds } from '../emulator/src/org.js';
-import { buildApp } from '../server/src/app.js';
+import { createCore } from '../server/src/core.js';
 import { SessionTokens } from '../server/src/auth/session-tokens.js';
 import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { DingTalkChannel } from '../server/src/channels/dingtalk/dingtalk-channel.js';
 import { loadConfig } from '../server/src/config.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadPolicy } from '../server/src/domain/reminders/policy.js';
-import { EvidenceStore } from '../server/src/evidence/evidence-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { openStore } from '../server/src/store/open-store.js';
 import { ms, percentile } from './stats.js';
@@ -123,25 +122,15 @@ export async function benchMiniapp(): Promise<void> {
     qps: 0,
   });
   const sessions = new SessionTokens(Buffer.alloc(32, 1), () => new Date());
-  const app = await buildApp(
-    {
-      config: loadConfig({ DUBAN_DATA_DIR: dir }),
-      clock,
-      log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
-      store,
-      channel,
-    },
-    {
-      sessions,
-      miniapp: {
-        calendar: await loadCalendar('seeds'),
-        policy: await loadPolicy('seeds'),
-        evidence: new EvidenceStore(join(dir, 'evidence')),
-        dingtalk: { corpId: emu.state.org.corpId, clientId: a.appKey },
-        appDir: join(process.cwd(), DIST),
-      },
-    },
-  );
+  const app = await createCore(loadConfig({ DUBAN_DATA_DIR: dir }), {
+    store,
+    clock,
+    log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
+    channel,
+    calendar: await loadCalendar('seeds'),
+    policy: await loadPolicy('seeds'),
+    dingtalk: { corpId: emu.state.org.corpId, clientId: a.appKey },
+  }).app({ sessions, appDir: join(process.cwd(), DIST) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 

@@ -3,14 +3,12 @@
  * loopback HTTP, on the seeded district and on a synthetic district 10× its size.
  */
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../server/src/app.js';
+import { createCore } from '../server/src/core.js';
 import { SessionTokens } from '../server/src/auth/session-tokens.js';
 import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { loadConfig } from '../server/src/config.js';
-import { ensureObligations } from '../server/src/domain/obligations/obligation-book.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadPolicy } from '../server/src/domain/reminders/policy.js';
-import { EvidenceStore } from '../server/src/evidence/evidence-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';
 import type { State } from '../server/src/store/state.js';
@@ -30,24 +28,15 @@ async function measure(name: string, store: MemoryStore, supervisor: string): Pr
   const sessions = new SessionTokens(Buffer.alloc(32, 3), () => AT);
   const policy = await loadPolicy('seeds');
   const calendar = await loadCalendar('seeds');
-  await ensureObligations(store, { calendar, policy }, AT);
-  const app = await buildApp(
-    {
-      config: loadConfig({ DUBAN_DATA_DIR: join(tmpdir(), 'duban-bench-overview') }),
-      clock: { now: () => AT },
-      log: quiet,
-      store,
-    },
-    {
-      sessions,
-      miniapp: {
-        calendar,
-        policy,
-        evidence: new EvidenceStore(join(tmpdir(), 'duban-bench-overview', 'evidence')),
-        dingtalk: { corpId: 'x', clientId: 'x' },
-      },
-    },
-  );
+  const core = createCore(loadConfig({ DUBAN_DATA_DIR: join(tmpdir(), 'duban-bench-overview') }), {
+    store,
+    clock: { now: () => AT },
+    log: quiet,
+    calendar,
+    policy,
+  });
+  await core.prepare();
+  const app = await core.app({ sessions });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const token = sessions.issue(supervisor, ['supervisor']).token;

@@ -182,8 +182,11 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   if (options.miniapp) {
     const m = options.miniapp;
     const timeline = new TaskTimeline(deps.store.ledger, () => deps.store.state.get());
-    // catches up with the ledger in the background (~20 µs per event); task pages wait for it
-    timeline.start().catch((error: unknown) => deps.log.error(`任务时间线读取台账失败:${(error as Error).message}`));
+    // building starts no work: the timeline's catch-up (~20 µs per event; task pages wait for it)
+    // and the evidence sweep start when the server is ready (listen, or a first inject)
+    app.addHook('onReady', async () => {
+      timeline.start().catch((error: unknown) => deps.log.error(`任务时间线读取台账失败:${(error as Error).message}`));
+    });
     if (options.sweepEvidence) {
       const sweep = options.sweepEvidence;
       const run = async (): Promise<void> => {
@@ -197,9 +200,12 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
           );
       };
       const failed = (e: unknown) => deps.log.error(`佐证材料清理失败:${(e as Error).message}`);
-      void run().catch(failed);
-      const daily = setInterval(() => void run().catch(failed), 24 * 3_600_000);
-      daily.unref();
+      let daily: NodeJS.Timeout | undefined;
+      app.addHook('onReady', async () => {
+        void run().catch(failed);
+        daily = setInterval(() => void run().catch(failed), 24 * 3_600_000);
+        daily.unref();
+      });
       app.addHook('onClose', async () => clearInterval(daily));
     }
     const progress =

@@ -3,22 +3,15 @@
  * directory (creating and seeding it on first run), serves the API, and shuts down cleanly on
  * SIGINT/SIGTERM so no file is left torn.
  */
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { systemClock, type Deps } from './deps.js';
+import { systemClock } from './deps.js';
+import { createCore } from './core.js';
 import { seedStore } from './plan-import/seed-store.js';
 import { importPlan } from './importer/import-plan.js';
-import { ensureObligations } from './domain/obligations/obligation-book.js';
-import { ProgressService } from './domain/progress/progress-service.js';
-import { backfillFromLedger } from './domain/progress/backfill.js';
 import { consoleLog, redactUrl, shanghaiStamp } from './log.js';
 import { loadSeeds } from './seeds/load-seeds.js';
 import { StoreError } from './store/errors.js';
 import { join } from 'node:path';
-import { createBotHandler } from './bot/bot.js';
-import { EvidenceStore } from './evidence/evidence-store.js';
-import { BotInbox, recentBotMsgIds } from './bot/bot-inbox.js';
-import { toBotEvent } from './channels/dingtalk/robot-payload.js';
 import { DingTalkChannel } from './channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from './channels/dingtalk/stream-receiver.js';
 import { resolveDingTalkApp, syncEmulatorClock } from './local-emulator.js';
@@ -28,8 +21,6 @@ import type { WorkCalendar } from './calendar/work-calendar.js';
 import type { Config } from './config.js';
 import { loadPolicy } from './domain/reminders/policy.js';
 import { loadAssessmentRules } from './domain/assessment/rules.js';
-import { Dispatcher } from './outbox/dispatcher.js';
-import { Scheduler } from './scheduler/scheduler.js';
 import { SimClock } from './scheduler/sim-clock.js';
 import { openStore } from './store/open-store.js';
 import { openPgStore } from './store/pg/pg-store.js';
@@ -102,25 +93,22 @@ async function main(): Promise<void> {
       : [];
   };
   for (const w of calendarWarnings()) log.warn(`!!! ${w}`);
-  const deps: Deps = { config, clock, log, store, channel };
-  const carried = await backfillFromLedger(store);
+  const core = createCore(config, {
+    store,
+    clock,
+    log,
+    channel,
+    calendar,
+    policy,
+    assessment,
+    dingtalk: { corpId, clientId: channelOptions.appKey },
+  });
+  const { scheduler, inbox } = core;
+  const carried = await core.prepare();
   if (carried.reports + carried.requests > 0)
     log.info(`已从台账补记 ${carried.reports} 条最近进展、${carried.requests} 份办结/延期申请`);
-  const materialised = await ensureObligations(store, { calendar, policy }, clock.now());
-  if (materialised > 0)
-    log.info(`已生成 ${materialised} 项年度事项(${shanghaiDate(clock.now()).slice(0, 4)} 年及上一年)`);
-  const progress = new ProgressService({ store, calendar, policy, clock, publicUrl: config.publicUrl });
-  const dispatcher = new Dispatcher(store, channel, log);
-  const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl: config.publicUrl });
-  const evidence = new EvidenceStore(join(config.dataDir, 'evidence'));
-  const inbox = new BotInbox(
-    toBotEvent,
-    createBotHandler({ store, channel, calendar, policy, clock, log, publicUrl: config.publicUrl, evidence, progress }),
-    log,
-    Date.now,
-    store.claimOnce?.bind(store),
-  );
-  inbox.remember(await recentBotMsgIds(store.ledger, systemClock.now().getTime()));
+  if (carried.materialised > 0)
+    log.info(`已生成 ${carried.materialised} 项年度事项(${shanghaiDate(clock.now()).slice(0, 4)} 年及上一年)`);
   const receiver =
     config.robotMode === 'stream'
       ? new StreamReceiver(
@@ -130,7 +118,8 @@ async function main(): Promise<void> {
         )
       : undefined;
 
-  const app = await buildApp(deps, {
+  const appDir = await miniappDir(log);
+  const app = await core.app({
     logger: {
       level: config.logLevel === 'info' ? 'warn' : config.logLevel,
       timestamp: () => `,"time":"${shanghaiStamp()}"`,
@@ -139,30 +128,12 @@ async function main(): Promise<void> {
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(config.robotMode === 'stream' ? {} : { dingtalkCallback: { appSecret: channelOptions.appSecret, inbox } }),
     warnings: calendarWarnings,
-    sweepEvidence: { graceMs: 48 * 3_600_000, log: (m) => log.info(m) },
+    sweepEvidence: { graceMs: 48 * 3_600_000, log: (m: string) => log.info(m) },
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
-    miniapp: {
-      calendar,
-      policy,
-      assessment,
-      evidence,
-      progress,
-      dingtalk: { corpId, clientId: channelOptions.appKey },
-      appDir: await miniappDir(log),
-    },
-    reminders: {
-      scheduler,
-      calendar,
-      ...(sim
-        ? {
-            sim: {
-              clock: sim,
-              digestTime: policy.digestTime,
-              onMove: (at: Date) => syncEmulatorClock(emulatorUrl, at),
-            },
-          }
-        : {}),
-    },
+    ...(sim
+      ? { sim: { clock: sim, digestTime: policy.digestTime, onMove: (at: Date) => syncEmulatorClock(emulatorUrl, at) } }
+      : {}),
+    ...(appDir ? { appDir } : {}),
   });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -173,7 +144,7 @@ async function main(): Promise<void> {
       receiver?.stop();
       await scheduler.stop();
       await app.close();
-      await inbox.idle();
+      await core.stop();
       await store.close();
       await stopEmulator();
       log.info('已停止');

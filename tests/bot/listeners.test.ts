@@ -44,7 +44,8 @@ describe('the bot is made of listeners, one per command', () => {
   beforeAll(async () => {
     t = await seededApp();
     channel = new FakeChannel(() => clock.now());
-    channel.replyInSession = async (_webhook: string, message: OutboundMessage) => {
+    channel.replyInSession = async (...args: unknown[]) => {
+      const message = args[1] as OutboundMessage;
       replies.push(message);
       return { ok: true as const };
     };

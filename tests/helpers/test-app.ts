@@ -7,10 +7,10 @@ import { EvidenceStore } from '../../server/src/evidence/evidence-store.js';
 import type { BuildAppOptions } from '../../server/src/app.js';
 import type { Channel } from '../../server/src/channels/channel.js';
 import { buildApp } from '../../server/src/app.js';
+import { createCore, type Core } from '../../server/src/core.js';
 import { loadConfig } from '../../server/src/config.js';
 import type { Clock, Deps, Log } from '../../server/src/deps.js';
 import { seedStore } from '../../server/src/plan-import/seed-store.js';
-import { ensureObligations } from '../../server/src/domain/obligations/obligation-book.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { openStore } from '../../server/src/store/open-store.js';
 import type { Store } from '../../server/src/store/ports.js';
@@ -33,6 +33,8 @@ export interface TestApp {
   dataDir: string;
   /** Options for buildApp with the mini-app wired (to rebuild the app with other deps). */
   appOptions: BuildAppOptions;
+  /** The services the app was built from (scheduler, bot, inbox, progress). */
+  core: Core;
   /** A session token for a person (default: 督考办's 周晓梅, who reads everything). */
   token(personId?: string): string;
   /** `app.inject` as a signed-in person (default 督考办); `null` sends no session. */
@@ -60,23 +62,28 @@ export async function seededApp(
   // seeded as a first npm start in local mode does: when the plan's cycle starts (its obligations start then)
   if (store.state.get().plans.length === 0)
     await seedStore(store, await loadSeeds(SEEDS_DIR), new Date('2018-11-01T09:00:00+08:00'));
-  const rules = { calendar: await loadCalendar(SEEDS_DIR), policy: await loadPolicy(SEEDS_DIR) };
-  await ensureObligations(store, rules, clock.now()); // as npm start does after seeding
-  const deps = { config, clock, log: silentLog, store, ...(o.channel ? { channel: o.channel } : {}) };
-  const sessions = new SessionTokens(Buffer.alloc(32, 7), () => clock.now());
   const evidence = new EvidenceStore(join(dataDir, 'evidence'));
-  const appOptions: BuildAppOptions = {
-    sessions,
-    miniapp: {
-      calendar: await loadCalendar(SEEDS_DIR),
-      policy: await loadPolicy(SEEDS_DIR),
-      evidence,
-      dingtalk: { corpId: 'ding-test-corp', clientId: 'test-client' },
-      ...(o.appDir ? { appDir: o.appDir } : {}),
-    },
-  };
+  const core = createCore(config, {
+    store,
+    clock,
+    log: silentLog,
+    calendar: await loadCalendar(SEEDS_DIR),
+    policy: await loadPolicy(SEEDS_DIR),
+    evidence,
+    dingtalk: { corpId: 'ding-test-corp', clientId: 'test-client' },
+    ...(o.channel ? { channel: o.channel } : {}),
+  });
+  await core.prepare(); // as npm start does after seeding
+  const deps = core.deps as TestApp['deps'];
+  const sessions = new SessionTokens(Buffer.alloc(32, 7), () => clock.now());
+  const options = core.appOptions({ sessions, ...(o.appDir ? { appDir: o.appDir } : {}) });
+  // an app rebuilt on other deps (another clock) makes its own services: the core's are on this clock
+  const { progress: _progress, ...miniapp } = options.miniapp!;
+  const { reminders: _reminders, ...rest } = options;
+  const appOptions: BuildAppOptions = { ...rest, miniapp };
   const t: TestApp = {
-    app: await buildApp(deps, appOptions),
+    app: await buildApp(deps, options),
+    core,
     deps,
     store,
     sessions,

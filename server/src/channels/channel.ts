@@ -83,3 +83,25 @@ export class ChannelError extends Error {
     this.name = 'ChannelError';
   }
 }
+
+/**
+ * No messaging platform (read-only tools, API tests): every call fails with a clear reason and
+ * nothing is retried. Routes see `deps.channel` absent and say so (e.g. 免登 is unavailable).
+ */
+export const NO_CHANNEL: Channel = (() => {
+  const fail = async (): Promise<never> => {
+    throw new ChannelError('CHANNEL_NOT_CONFIGURED', '未配置消息平台(钉钉或浙政钉)', false);
+  };
+  return {
+    name: 'none',
+    sendNotice: fail,
+    checkNotice: fail,
+    sendRobot: fail,
+    replyInSession: fail,
+    createTodo: fail,
+    completeTodo: fail,
+    resolveAuthCode: fail,
+    downloadBotFile: fail,
+    listContacts: fail,
+  };
+})();

@@ -1,0 +1,133 @@
+/**
+ * The composition root: one place that builds the services from a configuration and the
+ * entry point's own dependencies (store, clock, channel, log). `main.ts`, the test app and the
+ * benches each add only what is theirs — listening and signals, a temporary store and a fake
+ * clock, a measuring loop. Building starts no work: the scheduler starts on `scheduler.start()`,
+ * the task timeline's catch-up when the HTTP app is ready.
+ */
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import { buildApp, type BuildAppOptions } from './app.js';
+import { BotInbox, recentBotMsgIds, type BotPayloadParser } from './bot/bot-inbox.js';
+import { createBot, type Bot } from './bot/bot.js';
+import type { WorkCalendar } from './calendar/work-calendar.js';
+import { NO_CHANNEL, type Channel } from './channels/channel.js';
+import { toBotEvent } from './channels/dingtalk/robot-payload.js';
+import type { Config } from './config.js';
+import type { Clock, Deps, Log } from './deps.js';
+import { DEFAULT_RULES, type AssessmentRules } from './domain/assessment/rules.js';
+import { ensureObligations } from './domain/obligations/obligation-book.js';
+import { backfillFromLedger } from './domain/progress/backfill.js';
+import { ProgressService } from './domain/progress/progress-service.js';
+import type { ReminderPolicy } from './domain/reminders/policy.js';
+import { EvidenceStore } from './evidence/evidence-store.js';
+import { Dispatcher, type DispatcherOptions } from './outbox/dispatcher.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import type { Store } from './store/ports.js';
+
+export interface CoreDeps {
+  store: Store;
+  clock: Clock;
+  log: Log;
+  /** The messaging platform; absent in API-only tools and tests (sending then fails, 免登 says so). */
+  channel?: Channel;
+  calendar: WorkCalendar;
+  policy: ReminderPolicy;
+  /** The year-end 考评 rules (the defaults when absent). */
+  assessment?: AssessmentRules;
+  /** Where evidence files live (default `<dataDir>/evidence`). */
+  evidence?: EvidenceStore;
+  /** The robot payload parser of the platform the bot listens on (default DingTalk's). */
+  parseBotPayload?: BotPayloadParser;
+  /** Dispatcher tuning (concurrency, batch sizes); the defaults otherwise. */
+  dispatcher?: Partial<DispatcherOptions>;
+  /** What the mini-app passes to requestAuthCode. */
+  dingtalk?: { corpId: string; clientId: string };
+}
+
+/** What an entry point adds to the HTTP app: its logger, sessions, pages, simulated clock… */
+export type CoreAppOptions = Omit<BuildAppOptions, 'miniapp' | 'reminders'> & {
+  /** The built mini-app pages (miniapp/dist), served under /app. */
+  appDir?: string;
+  /** Local mode's simulated clock and its controls. */
+  sim?: NonNullable<BuildAppOptions['reminders']>['sim'];
+};
+
+export interface Core {
+  config: Config;
+  deps: Deps;
+  calendar: WorkCalendar;
+  policy: ReminderPolicy;
+  assessment: AssessmentRules;
+  evidence: EvidenceStore;
+  /** The one service behind the mini-app's routes and the bot's listeners. */
+  progress: ProgressService;
+  dispatcher: Dispatcher;
+  scheduler: Scheduler;
+  bot: Bot;
+  /** Where receivers hand robot payloads (deduplicated, across instances on PostgreSQL). */
+  inbox: BotInbox;
+  /**
+   * What start-up makes true before serving: the latest reports and requests carried over from
+   * the ledger (an older state), this year's and last year's obligations stored.
+   */
+  prepare(): Promise<{ reports: number; requests: number; materialised: number }>;
+  /** The options `app` builds with (the mini-app's API, the reminder preview, the entry point's own). */
+  appOptions(own?: CoreAppOptions): BuildAppOptions;
+  /** The HTTP app with the mini-app's API, the reminder preview and whatever the entry point adds. */
+  app(own?: CoreAppOptions): Promise<FastifyInstance>;
+  /** Stops the scheduler and waits for bot messages in flight (the store is the entry point's to close). */
+  stop(): Promise<void>;
+}
+
+export function createCore(config: Config, d: CoreDeps): Core {
+  const { store, clock, log, calendar, policy } = d;
+  const deps: Deps = { config, clock, log, store, ...(d.channel ? { channel: d.channel } : {}) };
+  const channel = d.channel ?? NO_CHANNEL;
+  const publicUrl = config.publicUrl;
+  const evidence = d.evidence ?? new EvidenceStore(join(config.dataDir, 'evidence'));
+  const progress = new ProgressService({ store, calendar, policy, clock, publicUrl });
+  const dispatcher = new Dispatcher(store, channel, log, d.dispatcher);
+  const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl });
+  const bot = createBot({ store, channel, calendar, policy, clock, log, publicUrl, evidence, progress });
+  const inbox = new BotInbox(d.parseBotPayload ?? toBotEvent, bot.handle, log, Date.now, store.claimOnce?.bind(store));
+  const assessment = d.assessment ?? DEFAULT_RULES;
+  const appOptions = ({ appDir, sim, ...own }: CoreAppOptions = {}): BuildAppOptions => ({
+    ...own,
+    miniapp: {
+      calendar,
+      policy,
+      assessment,
+      evidence,
+      progress,
+      dingtalk: d.dingtalk ?? { corpId: 'ding-local', clientId: 'local' },
+      ...(appDir ? { appDir } : {}),
+    },
+    reminders: { scheduler, calendar, ...(sim ? { sim } : {}) },
+  });
+  return {
+    config,
+    deps,
+    calendar,
+    policy,
+    assessment,
+    evidence,
+    progress,
+    dispatcher,
+    scheduler,
+    bot,
+    inbox,
+    async prepare() {
+      inbox.remember(await recentBotMsgIds(store.ledger, Date.now()));
+      const carried = await backfillFromLedger(store);
+      const materialised = await ensureObligations(store, { calendar, policy }, clock.now());
+      return { ...carried, materialised };
+    },
+    appOptions,
+    app: (own) => buildApp(deps, appOptions(own)),
+    async stop() {
+      await scheduler.stop();
+      await inbox.idle();
+    },
+  };
+}
