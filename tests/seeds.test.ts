@@ -2,11 +2,17 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
-import { SEEDS_DIR } from './helpers/seeds.js';
+import { PROJECT_SEEDS_DIR, SEEDS_DIR } from './helpers/seeds.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 describe('seeds', () => {
-  it('load and validate: every unit the plan names, groups, and sample people per unit', async () => {
+  it('the project seeds (whatever district they hold) load and validate', async () => {
+    const seeds = await loadSeeds(PROJECT_SEEDS_DIR);
+    expect(seeds.plans.length).toBeGreaterThan(0);
+    expect(seeds.directory.units.length).toBeGreaterThan(0);
+  });
+
+  it('the test district: the sample plan, every unit the plan names, groups, and sample people per unit', async () => {
     const seeds = await loadSeeds(SEEDS_DIR);
     expect(seeds.plans.map((p) => p.name)).toEqual(['yuecheng-2018-lqstg.txt']);
     expect(seeds.directory.sample).toBe(true);

@@ -7,6 +7,7 @@ import { ARTIFACTS } from '../helpers/browser.js';
 import { runTs } from '../helpers/run-node.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
+import { SEEDS_DIR } from '../helpers/seeds.js';
 
 const FS = 'yc-lqstg-2018.k1.fsjd';
 
@@ -93,7 +94,7 @@ describe("the year's 台账 as Excel", () => {
     const dir = tempDir();
     const out = join(dir, '台账-2019.xlsx');
     const r = await runTs('server/src/cli/export.ts', ['--year', '2019', '--out', out, '--data', t.dataDir], {
-      DUBAN_SEEDS_DIR: 'seeds',
+      DUBAN_SEEDS_DIR: SEEDS_DIR,
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('已导出 2019 年度台账');
