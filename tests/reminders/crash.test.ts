@@ -8,6 +8,7 @@ import { startEmulator } from '../helpers/emulator.js';
 import { ROOT, SEEDS_DIR } from '../helpers/seeds.js';
 import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { bundled } from '../helpers/run-node.js';
 
 const DAYS = ['2018-11-01', '2018-11-13', '2018-11-22', '2019-01-02', '2019-03-18'];
 const KILLS_PER_DAY = 10;
@@ -21,19 +22,13 @@ interface ChildRun {
 }
 
 /** One run of crash-child.ts; with `crashAt` it kills itself at that injected crash point. */
-function run(args: string[], crashAt?: number): Promise<ChildRun> {
+async function run(args: string[], crashAt?: number): Promise<ChildRun> {
+  const script = await bundled('tests/reminders/crash-child.ts');
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'tests/reminders/crash-child.ts',
-        ...args,
-        ...(crashAt === undefined ? [] : [String(crashAt)]),
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [script, ...args, ...(crashAt === undefined ? [] : [String(crashAt)])], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -4,6 +4,7 @@ import { openStore } from '../../server/src/store/open-store.js';
 import { ROOT } from '../helpers/seeds.js';
 import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { bundled } from '../helpers/run-node.js';
 
 const TRIALS = 24;
 // The child writes without end, so every trial is a kill; the delay is seeded (timed kills are the
@@ -12,9 +13,10 @@ const rng = seededRandom(testSeed(24));
 const seedNote = `(seed ${rng.seed}; rerun with TEST_SEED=${rng.seed})`;
 
 /** Runs the child until it has acknowledged some writes, then SIGKILLs it after a random delay. */
-function runAndKill(dir: string, start: number, delayMs: number): Promise<{ ledger: number[]; state: number[] }> {
+async function runAndKill(dir: string, start: number, delayMs: number): Promise<{ ledger: number[]; state: number[] }> {
+  const script = await bundled('tests/store/crash-child.ts');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/store/crash-child.ts', dir, String(start)], {
+    const child = spawn(process.execPath, [script, dir, String(start)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
