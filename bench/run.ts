@@ -14,20 +14,27 @@ import { benchHardening } from './hardening.js';
 import { benchOverview } from './overview.js';
 import { benchLedgerVerify } from './ledger-verify.js';
 import { benchLedgerExport } from './ledger-export.js';
+import { benchReadApi } from './read-api.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only name[,name]`: just those (e.g. `npm run bench -- --only read-api`). */
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg > 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : undefined;
+const want = (name: string): boolean => !only || only.has(name);
 console.log(
   `# 督办通 benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
 );
-await benchImporter();
-await benchChannel();
-await benchReminders(quick);
-await benchObligations();
-await benchHardening();
-await benchOverview();
-await benchLedgerExport();
-await benchLedgerVerify(quick ? [100_000] : [100_000, 1_000_000]);
-await benchBot();
-await benchMiniapp();
-await benchTimeline(quick ? 50_000 : 200_000);
-await benchLedgerVsNaive(quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);
+if (want('importer')) await benchImporter();
+if (want('channel')) await benchChannel();
+if (want('reminders')) await benchReminders(quick);
+if (want('obligations')) await benchObligations();
+if (want('hardening')) await benchHardening();
+if (want('overview')) await benchOverview();
+if (want('read-api')) await benchReadApi(quick);
+if (want('ledger-export')) await benchLedgerExport();
+if (want('ledger-verify')) await benchLedgerVerify(quick ? [100_000] : [100_000, 1_000_000]);
+if (want('bot')) await benchBot();
+if (want('miniapp')) await benchMiniapp();
+if (want('timeline')) await benchTimeline(quick ? 50_000 : 200_000);
+if (want('ledger-vs-naive'))
+  await benchLedgerVsNaive(quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);

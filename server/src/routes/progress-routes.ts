@@ -13,6 +13,7 @@ import { myItems, taskOverview } from '../domain/progress/progress-views.js';
 import type { ActingFor, ProgressService } from '../domain/progress/progress-service.js';
 import { evidenceKind, type TaskTimeline } from '../domain/progress/task-timeline.js';
 import { AppError } from '../errors.js';
+import { ViewCache } from './view-cache.js';
 import { evidenceChecker } from './evidence-of.js';
 
 export interface ProgressRouteOptions {
@@ -28,6 +29,7 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const state = () => deps.store.state.get();
+    const views = new ViewCache();
 
     /** The assignment, if the viewer acts for its unit (the rule the bot uses too). */
     const actingFor = (v: Viewer, assignmentId: string): ActingFor => actFor(state(), v, assignmentId, 'miniapp');
@@ -45,7 +47,12 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
           response: { 200: api.myItems.response, ...errors },
         },
       },
-      async (req) => myItems(state(), o.progress, viewerOf(req), req.query.section),
+      async (req, reply) => {
+        const [s, v] = [state(), viewerOf(req)];
+        // the lights change with the date: the day is part of the key
+        const key = `my/${v.person.id}?${req.query.section ?? ''}|${o.progress.today()}`;
+        return views.send(reply, s, key, api.myItems.response, () => myItems(s, o.progress, v, req.query.section));
+      },
     );
 
     app.get(

@@ -15,6 +15,7 @@ import {
 import { viewerOf } from '../auth/auth-hook.js';
 import { assertReadTask, canReadTask, canReadUnit } from '../auth/viewer.js';
 import { AppError } from '../errors.js';
+import { ViewCache } from './view-cache.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
@@ -27,6 +28,7 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const state = () => deps.store.state.get();
+    const views = new ViewCache();
 
     app.get(
       api.plan.path,
@@ -39,7 +41,12 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
           response: { 200: api.plan.response, ...errors },
         },
       },
-      async (req) => planView(state(), resolvePlanId(state(), req.query.planId)),
+      async (req, reply) => {
+        const s = state();
+        return views.send(reply, s, `plan?${req.query.planId ?? ''}`, api.plan.response, () =>
+          planView(s, resolvePlanId(s, req.query.planId)),
+        );
+      },
     );
 
     app.get(
@@ -48,9 +55,12 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
         config: can('plan.read'),
         schema: { tags: ['计划'], summary: '全部已导入的计划', response: { 200: api.plans.response } },
       },
-      async () => {
-        const items = state().plans.map((p) => planView(state(), p.id));
-        return { items, total: items.length };
+      async (_, reply) => {
+        const s = state();
+        return views.send(reply, s, 'plans', api.plans.response, () => {
+          const items = s.plans.map((p) => planView(s, p.id));
+          return { items, total: items.length };
+        });
       },
     );
 
@@ -65,17 +75,19 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
           response: { 200: api.sections.response, ...errors },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const s = state();
-        const planId = resolvePlanId(s, req.query.planId);
-        const items = s.sections
-          .filter((x) => x.planId === planId)
-          .map((x) => ({
-            ...x,
-            measures: s.tasks.filter((t) => t.sectionId === x.id && t.kind === 'measure').length,
-            keyTasks: s.tasks.filter((t) => t.sectionId === x.id && t.kind === 'key').length,
-          }));
-        return { items, total: items.length };
+        return views.send(reply, s, `sections?${req.query.planId ?? ''}`, api.sections.response, () => {
+          const planId = resolvePlanId(s, req.query.planId);
+          const items = s.sections
+            .filter((x) => x.planId === planId)
+            .map((x) => ({
+              ...x,
+              measures: s.tasks.filter((t) => t.sectionId === x.id && t.kind === 'measure').length,
+              keyTasks: s.tasks.filter((t) => t.sectionId === x.id && t.kind === 'key').length,
+            }));
+          return { items, total: items.length };
+        });
       },
     );
 
@@ -90,9 +102,14 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
           response: { 200: api.tasks.response, ...errors },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const v = viewerOf(req);
-        return listTasks(state(), req.query, v.readsAll ? undefined : (id) => canReadTask(state(), v, id));
+        const s = state();
+        // a contact's list is theirs (their units' tasks); everyone who reads all shares one
+        const key = `tasks?${JSON.stringify(req.query)}|${v.readsAll ? '*' : v.person.id}`;
+        return views.send(reply, s, key, api.tasks.response, () =>
+          listTasks(s, req.query, v.readsAll ? undefined : (id) => canReadTask(s, v, id)),
+        );
       },
     );
 
@@ -107,9 +124,10 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
           response: { 200: api.task.response, ...errors },
         },
       },
-      async (req) => {
-        assertReadTask(state(), viewerOf(req), req.params.id);
-        return getTask(state(), req.params.id);
+      async (req, reply) => {
+        const s = state();
+        assertReadTask(s, viewerOf(req), req.params.id);
+        return views.send(reply, s, `task/${req.params.id}`, api.task.response, () => getTask(s, req.params.id));
       },
     );
 
@@ -119,9 +137,12 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
         config: can('plan.read'),
         schema: { tags: ['单位'], summary: '单位名录与单位组', response: { 200: api.units.response } },
       },
-      async () => {
-        const items = listUnits(state());
-        return { items, total: items.length };
+      async (_, reply) => {
+        const s = state();
+        return views.send(reply, s, 'units', api.units.response, () => {
+          const items = listUnits(s);
+          return { items, total: items.length };
+        });
       },
     );
 
@@ -137,10 +158,14 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
           response: { 200: api.unitAssignments.response, ...errors },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         if (!canReadUnit(viewerOf(req), req.params.id))
           throw new AppError('FORBIDDEN', 403, '只能查看本单位承担的任务');
-        return unitAssignments(state(), req.params.id, req.query.planId);
+        const s = state();
+        const key = `unit/${req.params.id}?${req.query.planId ?? ''}`;
+        return views.send(reply, s, key, api.unitAssignments.response, () =>
+          unitAssignments(s, req.params.id, req.query.planId),
+        );
       },
     );
   };

@@ -1,3 +1,4 @@
+import { ViewCache } from './view-cache.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
@@ -38,6 +39,8 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
     const reviews = new ReviewService({ store: deps.store, clock: deps.clock, publicUrl: deps.config.publicUrl });
     /** Whose parts a viewer sees on the overview: the district, or a unit leader's own units. */
     const scopeOf = (v: Viewer) => (v.readsAll ? undefined : v.unitIds);
+    const scopeKey = (v: Viewer) => (v.readsAll ? '*' : v.person.id);
+    const views = new ViewCache();
     const actor = (v: Viewer) => ({ type: 'person' as const, id: v.person.id, name: v.person.name });
 
     app.get(
@@ -147,7 +150,13 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
           response: { 200: api.overview.response, ...errors },
         },
       },
-      async (req) => overview(state(), rules, today(), { year: req.query.year, unitIds: scopeOf(viewerOf(req)) }),
+      async (req, reply) => {
+        const [s, day, v] = [state(), today(), viewerOf(req)];
+        const key = `overview?${req.query.year ?? ''}|${day}|${scopeKey(v)}`;
+        return views.send(reply, s, key, api.overview.response, () =>
+          overview(s, rules, day, { year: req.query.year, unitIds: scopeOf(v) }),
+        );
+      },
     );
 
     app.get(
@@ -161,14 +170,16 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
           response: { 200: api.parts.response, ...errors },
         },
       },
-      async (req) => {
+      async (req, reply) => {
+        const [s, day, v] = [state(), today(), viewerOf(req)];
         const { limit, year, ...filter } = req.query;
-        const parts = sortParts(
-          filterParts(partsOf(state(), rules, today(), { year, unitIds: scopeOf(viewerOf(req)) }), filter),
-        );
-        const lights = { red: 0, yellow: 0, green: 0 };
-        for (const p of parts) lights[p.light] += 1;
-        return { today: today(), items: parts.slice(0, limit), total: parts.length, lights };
+        const key = `parts?${JSON.stringify(req.query)}|${day}|${scopeKey(v)}`;
+        return views.send(reply, s, key, api.parts.response, () => {
+          const parts = sortParts(filterParts(partsOf(s, rules, day, { year, unitIds: scopeOf(v) }), filter));
+          const lights = { red: 0, yellow: 0, green: 0 };
+          for (const p of parts) lights[p.light] += 1;
+          return { today: day, items: parts.slice(0, limit), total: parts.length, lights };
+        });
       },
     );
 

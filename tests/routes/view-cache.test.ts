@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listTasks } from '../../server/src/domain/plan/plan-queries.js';
+import { canReadTask, viewerFor } from '../../server/src/auth/viewer.js';
+import { seededApp, type TestApp } from '../helpers/test-app.js';
+
+/** Read views are served from bytes cached per committed state: never stale, never another viewer's. */
+describe('read views cached per state', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await seededApp();
+    t.deps.clock.set('2018-11-05T10:00:00+08:00');
+  });
+  afterAll(() => t.close());
+
+  const contacts = () =>
+    t.store.state.get().people.filter((p) => p.roles.includes('contact') && p.unitIds.length === 1);
+
+  it('each contact gets their own task list, equal to what the query computes, on the same state', async () => {
+    const [a, b] = [contacts()[0]!, contacts().find((p) => p.unitIds[0] !== contacts()[0]!.unitIds[0])!];
+    const s = t.store.state.get();
+    for (const p of [a, b, a, b]) {
+      const res = await t.inject('/api/tasks', p.id);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      const v = viewerFor(s, p.id);
+      const want = listTasks(s, { offset: 0, limit: 50 }, (id) => canReadTask(s, v, id));
+      expect(res.json().items.map((x: { id: string }) => x.id)).toEqual(want.items.map((x) => x.id));
+      expect(res.json().total).toBe(want.total);
+    }
+    expect((await t.inject('/api/tasks', a.id)).body).not.toBe((await t.inject('/api/tasks', b.id)).body);
+  });
+
+  it('a write is seen by the next read (a 签收 leaves 我的任务 at once), and a new day by its lights', async () => {
+    const contact = contacts()[0]!;
+    const before = (await t.inject('/api/my/items', contact.id)).json() as {
+      today: string;
+      items: Array<{ kind: string; assignmentId: string }>;
+    };
+    const ack = before.items.find((i) => i.kind === 'acknowledge')!;
+    expect(ack).toBeDefined();
+    const r = await t.inject({ method: 'POST', url: `/api/assignments/${ack.assignmentId}/acknowledge` }, contact.id);
+    expect(r.statusCode).toBe(200);
+    const after = (await t.inject('/api/my/items', contact.id)).json() as typeof before;
+    expect(after.items.filter((i) => i.kind === 'acknowledge' && i.assignmentId === ack.assignmentId)).toEqual([]);
+    t.deps.clock.set('2018-11-06T10:00:00+08:00');
+    expect(((await t.inject('/api/my/items', contact.id)).json() as typeof before).today).toBe('2018-11-06');
+  });
+
+  it('a refusal is not cached: the same request by someone allowed succeeds', async () => {
+    const contact = contacts()[0]!;
+    const s = t.store.state.get();
+    const other = s.tasks.find((k) => k.kind === 'key' && !canReadTask(s, viewerFor(s, contact.id), k.id))!;
+    expect((await t.inject(`/api/tasks/${other.id}`, contact.id)).statusCode).toBe(403);
+    expect((await t.inject(`/api/tasks/${other.id}`)).statusCode).toBe(200);
+    expect((await t.inject(`/api/tasks/${other.id}`, contact.id)).statusCode).toBe(403);
+  });
+});
