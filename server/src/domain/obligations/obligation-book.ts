@@ -24,17 +24,28 @@ export function missingYears(
   years: readonly number[],
 ): Array<{ assignmentId: string; year: number }> {
   const out: Array<{ assignmentId: string; year: number }> = [];
-  for (const plan of state.plans) {
-    const span = planYears(plan, importedAtOf(state, plan.id));
-    const tasks = new Set(includedTasks(state.tasks, plan.id, rules.policy).map((t) => t.id));
-    for (const a of state.assignments) {
-      if (a.planId !== plan.id || a.status !== 'active' || !tasks.has(a.taskId)) continue;
-      const marks = state.materialised[a.id] ?? [];
-      for (const y of years)
-        if (y >= span.from && rules.calendar.hasYear(y) && !marks.includes(y))
-          out.push({ assignmentId: a.id, year: y });
-    }
+  // per plan: the years it can owe, and its included tasks (one pass over the assignments, not one per plan)
+  const plans = new Map(
+    state.plans.map((plan) => {
+      const from = planYears(plan, importedAtOf(state, plan.id)).from;
+      const due = years.filter((y) => y >= from && rules.calendar.hasYear(y));
+      return [plan.id, { due, tasks: new Set(includedTasks(state.tasks, plan.id, rules.policy).map((t) => t.id)) }];
+    }),
+  );
+  const byPlan = new Map<string, Array<State['assignments'][number]>>();
+  for (const a of state.assignments) {
+    const plan = plans.get(a.planId);
+    if (!plan || plan.due.length === 0 || a.status !== 'active' || !plan.tasks.has(a.taskId)) continue;
+    const list = byPlan.get(a.planId);
+    if (list) list.push(a);
+    else byPlan.set(a.planId, [a]);
   }
+  for (const [planId, list] of byPlan)
+    // in plan order, as plans were listed
+    for (const a of list) {
+      const marks = state.materialised[a.id] ?? [];
+      for (const y of plans.get(planId)!.due) if (!marks.includes(y)) out.push({ assignmentId: a.id, year: y });
+    }
   return out;
 }
 

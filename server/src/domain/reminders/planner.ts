@@ -243,39 +243,52 @@ export function planReminders(
   result.todoCreates = groupTodos(todoWanted, state.todos);
   result.reminders = [...digests.values()].sort((a, b) => cmp(a.key, b.key));
   const people = new Map(state.people.map((p) => [p.id, p]));
+  // "also open" lists: each unit's open records sorted once (by due, then task number); a digest
+  // takes the first 50 it does not already list, and only those become items
+  const number = (o: ObligationRecord): number => tasks.get(o.taskId)?.number ?? 0;
+  const byDue = (x: ObligationRecord, y: ObligationRecord): number => cmp(x.due, y.due) || number(x) - number(y);
+  for (const c of openByUnit.values()) c.records = c.records.filter((o) => tasks.has(o.taskId)).sort(byDue);
+  const daysLeft = new Map<string, number>();
+  const left = (due: string): number => {
+    let n = daysLeft.get(due);
+    if (n === undefined) daysLeft.set(due, (n = calendar.workingDaysBetween(date, due)));
+    return n;
+  };
   for (const r of result.reminders) {
     if (r.kind === 'digest') {
       const open = { total: 0, overdue: 0 };
       const listed = new Set(r.items.map((i) => i.obligationId));
-      const also: ReminderItem[] = [];
-      for (const u of people.get(r.personId)?.unitIds ?? []) {
+      const units = (people.get(r.personId)?.unitIds ?? []).flatMap((u) => {
         const c = openByUnit.get(u);
-        if (!c) continue;
-        [open.total, open.overdue] = [open.total + c.total, open.overdue + c.overdue];
-        for (const o of c.records) {
-          const task = tasks.get(o.taskId);
-          if (listed.has(o.id) || !task) continue;
-          const left = calendar.workingDaysBetween(date, o.due);
-          also.push({
-            obligationId: o.id,
-            assignmentId: o.assignmentId,
-            taskId: task.id,
-            taskNumber: task.number,
-            taskKind: task.kind,
-            taskTitle: task.title,
-            unitId: o.unitId,
-            unitName: unitName.get(o.unitId) ?? o.unitId,
-            kind: o.kind,
-            label: o.label,
-            due: o.due,
-            stage: left < 0 ? 'overdue' : left === 0 ? 'due' : 'before',
-            workingDays: Math.abs(left),
-            level: 1,
-          });
-        }
+        return c ? [c] : [];
+      });
+      for (const c of units) [open.total, open.overdue] = [open.total + c.total, open.overdue + c.overdue];
+      const candidates = units.length === 1 ? units[0]!.records : units.flatMap((c) => c.records).sort(byDue);
+      const also: ReminderItem[] = [];
+      for (const o of candidates) {
+        if (also.length === 50) break;
+        if (listed.has(o.id)) continue;
+        const task = tasks.get(o.taskId)!;
+        const l = left(o.due);
+        also.push({
+          obligationId: o.id,
+          assignmentId: o.assignmentId,
+          taskId: task.id,
+          taskNumber: task.number,
+          taskKind: task.kind,
+          taskTitle: task.title,
+          unitId: o.unitId,
+          unitName: unitName.get(o.unitId) ?? o.unitId,
+          kind: o.kind,
+          label: o.label,
+          due: o.due,
+          stage: l < 0 ? 'overdue' : l === 0 ? 'due' : 'before',
+          workingDays: Math.abs(l),
+          level: 1,
+        });
       }
       r.open = open;
-      if (also.length > 0) r.also = also.sort((x, y) => cmp(x.due, y.due) || x.taskNumber - y.taskNumber).slice(0, 50);
+      if (also.length > 0) r.also = also;
     }
     r.items.sort((x, y) => y.level - x.level || cmp(x.due, y.due) || x.taskNumber - y.taskNumber);
     const stages = new Set(r.items.map((i) => i.stage));
