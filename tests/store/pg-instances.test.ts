@@ -113,7 +113,10 @@ describe('two app instances on one database (the mini-app through either)', () =
       a.inject({ method: 'POST', url: `/api/assignments/${part}/acknowledge`, payload: {} }, contact),
       b.inject({ method: 'POST', url: `/api/assignments/${part}/acknowledge`, payload: {} }, contact),
     ]);
-    expect([ra.statusCode, rb.statusCode]).toEqual([200, 200]);
+    expect(
+      [ra.statusCode, rb.statusCode],
+      `${ra.body} ${rb.body} ${JSON.stringify([a.store.health(), b.store.health()])}`,
+    ).toEqual([200, 200]);
     expect([ra.json().already, rb.json().already].sort()).toEqual([false, true]);
     const reader = await openPgStore(url, { clock: () => at });
     const acks: LedgerEvent[] = [];
