@@ -179,6 +179,27 @@ describe('PostgreSQL: two instances on one database', () => {
     await c.close();
   });
 
+  it('the same action through both at once, making byte-identical events, records once and refuses neither', async () => {
+    const url = await freshSchema();
+    const a = await openPgStore(url, { clock, pollMs: 60_000 });
+    const b = await openPgStore(url, { clock, pollMs: 60_000 });
+    // as a 签收 sent through two instances: decided on the state, the same event (same clock, actor, payload)
+    const once = (s: Store, round: number) =>
+      s.transact((draft, tx) => {
+        if (draft.directory.note === String(round)) return 'already';
+        draft.directory.note = String(round);
+        tx.append(signIn(`round${round}`));
+        return 'done';
+      });
+    for (let round = 1; round <= 30; round += 1) {
+      const results = await Promise.all([once(a, round), once(b, round)]);
+      expect(results.map((r) => r.result).sort(), `round ${round}`).toEqual(['already', 'done']);
+    }
+    expect(await chainOf(a)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    await a.close();
+    await b.close();
+  });
+
   it('migrations run once, recorded in a version table', async () => {
     const url = await freshSchema();
     (await openPgStore(url, { clock })).close();

@@ -163,7 +163,9 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         await client.query('BEGIN');
         for (const e of next.ledger.unflushed) {
           await client.query(
-            'INSERT INTO duban_ledger (seq, hash, prev_hash, at, type, event) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (seq) DO NOTHING',
+            // any conflict (seq, or hash: two instances can make byte-identical events) means another
+            // instance wrote first; the conditional update below then refuses, and the batch is rebased
+            'INSERT INTO duban_ledger (seq, hash, prev_hash, at, type, event) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
             [e.seq, e.hash, e.prevHash, e.at, e.type, JSON.stringify(e)],
           );
         }
@@ -179,6 +181,9 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         written = next.ledger.seq;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
+        // a unique violation all the same (a key added later): another instance's write, not a failure
+        if ((error as { code?: unknown }).code === '23505')
+          throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_STALE', { cause: error });
         throw error;
       } finally {
         client.release();
