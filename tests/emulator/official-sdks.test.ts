@@ -91,7 +91,8 @@ describe('the official SDKs against the emulator', () => {
       'GET',
       '/messages?userid=dt-qfb-c',
     );
-    expect(inbox.items).toEqual([
+    // what batchSend delivered (another test may have had this user talk to the robot)
+    expect(inbox.items.filter((i) => i.msgKey !== undefined)).toEqual([
       expect.objectContaining({
         kind: 'robot',
         msgKey: 'sampleMarkdown',

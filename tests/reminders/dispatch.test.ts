@@ -15,7 +15,8 @@ type Inbox = {
   todos: Array<{ id: string; done: boolean; subject: string }>;
 };
 
-describe('scheduler + outbox + dispatcher against the emulator', () => {
+// the steps of one simulated story (days follow each other): run in the order written
+describe('scheduler + outbox + dispatcher against the emulator', { shuffle: false }, () => {
   let emu: RunningEmulator;
   let t: TestApp;
   let channel: DingTalkChannel;

@@ -15,7 +15,8 @@ import { SEEDS_DIR } from '../helpers/seeds.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-describe('reminder preview, simulated clock and the reminders CLI', () => {
+// the steps of one simulated story (days follow each other): run in the order written
+describe('reminder preview, simulated clock and the reminders CLI', { shuffle: false }, () => {
   let t: TestApp;
   let sim: SimClock;
   let channel: FakeChannel;
