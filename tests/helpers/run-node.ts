@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ROOT } from './seeds.js';
 
@@ -27,6 +29,20 @@ export function bundled(script: string): Promise<string> {
         packages: 'external',
         write: false,
         logLevel: 'warning',
+        // a module's own location stays its source file's (pg-store finds its migrations beside it)
+        plugins: [
+          {
+            name: 'source-location',
+            setup(b) {
+              b.onLoad({ filter: /\.ts$/ }, async (args) => ({
+                contents: (await readFile(args.path, 'utf8'))
+                  .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+                  .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+                loader: 'ts',
+              }));
+            },
+          },
+        ],
       });
       writeFileSync(`${file}.tmp`, r.outputFiles[0]!.contents);
       renameSync(`${file}.tmp`, file);

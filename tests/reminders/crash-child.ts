@@ -9,7 +9,8 @@
  * points, at the last one (after the final write, before closing). So a child started with k is
  * killed every time, and the parent's kill count is exact by construction.
  *
- * argv: dir emulatorUrl appJson nowIso [crashAt]. Prints "POINTS <n>" before a clean exit.
+ * argv: dir|postgresUrl emulatorUrl appJson nowIso [crashAt]. Prints "LEAD" when it leads (PostgreSQL),
+ * "POINTS <n>" before a clean exit.
  */
 import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
 import type { Channel } from '../../server/src/channels/channel.js';
@@ -19,6 +20,7 @@ import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import type { Store } from '../../server/src/store/ports.js';
 import { openStore } from '../../server/src/store/open-store.js';
+import { openPgStore } from '../../server/src/store/pg/pg-store.js';
 
 const [dir, emulatorUrl, appJson, nowIso, crashAtText] = process.argv.slice(2) as [
   string,
@@ -52,8 +54,22 @@ function around<T extends object, K extends keyof T>(target: T, key: K, name: st
   };
 }
 
-const store: Store = await openStore(dir, { clock: () => now, crashPoint: (name) => point(name) });
+// a data directory, or a PostgreSQL URL (several instances: only the one holding the lead works)
+const pgUrl = dir.startsWith('postgres://') ? dir : undefined;
+const store: Store = pgUrl
+  ? await openPgStore(pgUrl, { clock: () => now })
+  : await openStore(dir, { clock: () => now, crashPoint: (name) => point(name) });
 around(store, 'transact', 'transaction');
+if (store.lead) {
+  const lead = store.lead.bind(store);
+  let said = false;
+  store.lead = async () => {
+    const got = await lead();
+    if (got && !said) process.stdout.write('LEAD\n');
+    said ||= got;
+    return got;
+  };
+}
 const channel: Channel = new DingTalkChannel({
   ...app,
   apiBase: emulatorUrl,
@@ -74,8 +90,13 @@ const scheduler = new Scheduler({
   dispatcher,
   publicUrl: 'http://127.0.0.1:3000',
 });
-await dispatcher.resetStale(now);
-await scheduler.runUntilIdle(now, 50);
+if (!store.lead) await dispatcher.resetStale(now); // one process: what a crash left claimed (the leader does it on PostgreSQL)
+// standing by while another instance leads: try again until this one leads and finds the day done
+for (let i = 0; i < 3000; i += 1) {
+  const r = await scheduler.runUntilIdle(now, 50);
+  if (!r.standby) break;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
 if (crashAt !== undefined) point('end of run'); // fewer points than k: crash after the last write
 await store.close();
 process.stdout.write(`POINTS ${points}\nDONE\n`);
