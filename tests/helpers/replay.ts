@@ -7,6 +7,7 @@ import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
+import type { Store } from '../../server/src/store/ports.js';
 import { MemoryStore } from '../../server/src/store/memory/memory-store.js';
 import { FakeChannel } from './fake-channel.js';
 import type { TodoInput } from '../../server/src/channels/channel.js';
@@ -38,9 +39,15 @@ const mondayOf = (date: string): string => fromDay(toDay(date) - ((weekday(toDay
  * plans and sends; simulated officials then act on what they were reminded of — most units
  * promptly, about one in seven slowly — so obligations get fulfilled as in a plausible year.
  */
-export async function replay(seedsDir: string, from: string, to: string): Promise<ReplayResult> {
+export async function replay(
+  seedsDir: string,
+  from: string,
+  to: string,
+  /** Another store to replay into (e.g. an embedded data directory); in memory by default. Closed at the end. */
+  open?: (clock: () => Date) => Promise<Store>,
+): Promise<ReplayResult> {
   let now = new Date(`${from}T09:00:00+08:00`);
-  const store = new MemoryStore(undefined, () => now);
+  const store = open ? await open(() => now) : new MemoryStore(undefined, () => now);
   await seedStore(store, await loadSeeds(seedsDir), new Date());
   const clock = { now: () => now };
   const calendar = new WorkCalendar();
@@ -118,6 +125,7 @@ export async function replay(seedsDir: string, from: string, to: string): Promis
   }
   result.todos = channel.todos.size;
   result.todoList = [...channel.todos.values()];
+  if (open) await store.close();
   return result;
 }
 
