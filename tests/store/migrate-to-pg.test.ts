@@ -60,6 +60,24 @@ describe('npm run migrate-to-pg -- --from ./data', () => {
     expect(pg.state.get().tasks).toHaveLength(source.tasks);
     expect(pg.state.get().directory.note).toBe('补充');
     await pg.close();
+
+    // the tools read the database when DUBAN_DATABASE_URL is set: the chain verifies, the 台账 exports the same rows
+    // (as on a server of the deployment: its environment has the shared session secret too)
+    const onDb = { ...env, DUBAN_DATABASE_URL: url, DUBAN_SEEDS_DIR: SEEDS_DIR, DUBAN_SESSION_SECRET: 's'.repeat(32) };
+    const verified = await runTs('server/src/cli/ledger-verify.ts', ['--json'], onDb);
+    expect([verified.code, verified.stderr]).toEqual([0, '']);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, events: source.seq, head: { hash: source.hash } });
+    const out = tempDir();
+    const fromDb = await runTs('server/src/cli/export.ts', ['--year', '2018', '--out', join(out, 'db.xlsx')], onDb);
+    const fromDir = await runTs(
+      'server/src/cli/export.ts',
+      ['--year', '2018', '--out', join(out, 'dir.xlsx'), '--data', dir],
+      { ...env, DUBAN_SEEDS_DIR: SEEDS_DIR },
+    );
+    expect([fromDb.code, fromDb.stderr]).toEqual([0, '']);
+    const rows = (text: string) => /总表 \d+ 行,\d+ 个任务表,\d+ 个单位表;台账末条记录 #\d+ \w+/.exec(text)?.[0];
+    expect(rows(fromDb.stdout)).toBeDefined();
+    expect(rows(fromDb.stdout)).toBe(rows(fromDir.stdout));
   });
 
   it('refuses a database holding another history, and a directory whose ledger does not verify', async () => {

@@ -2,7 +2,8 @@
  * npm run export -- --year 2019 --out 台账-2019.xlsx [--data ./data] [--unit fsjd]
  *
  * Writes the year's 台账 (总表, 一事一档, 一单位一档) from a data directory, read-only (works while the
- * server runs). --unit limits it to one unit's rows.
+ * server runs). --unit limits it to one unit's rows. With DUBAN_DATABASE_URL (and no --data) it reads the
+ * PostgreSQL deployment instead.
  */
 import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { loadPolicy } from '../domain/reminders/policy.js';
 import { writeLedgerXlsx } from '../export/ledger-xlsx.js';
 import { readLedgerDir } from '../store/ledger/verify.js';
 import { readStateReadOnly } from '../store/read-state.js';
+import { readPg } from '../store/pg/read-pg.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -27,7 +29,8 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(process.env);
   const dataDir = values.data ? resolve(values.data) : config.dataDir;
-  const state = await readStateReadOnly(dataDir);
+  const db = !values.data && config.databaseUrl ? readPg(config.databaseUrl) : undefined;
+  const state = db ? await db.state() : await readStateReadOnly(dataDir);
   const book = { calendar: await loadCalendar(config.seedsDir), policy: await loadPolicy(config.seedsDir) };
   if (values.unit && !state.units.some((u) => u.id === values.unit))
     throw new Error(`没有编号为 ${values.unit} 的单位`);
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const r = await writeLedgerXlsx(out, {
     state,
-    ledger: readLedgerDir(join(dataDir, 'ledger')),
+    ledger: db ? db.ledger : readLedgerDir(join(dataDir, 'ledger')),
     book,
     year,
     unitIds: values.unit ? new Set([values.unit]) : undefined,
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
     now: new Date(),
   });
   await new Promise<void>((done, fail) => (out.writableFinished ? done() : out.on('finish', done).on('error', fail)));
+  await db?.close();
   console.log(
     `已导出 ${year} 年度台账到 ${values.out}:总表 ${r.rows} 行,${r.taskSheets} 个任务表,${r.unitSheets} 个单位表;台账末条记录 #${r.lastSeq} ${r.lastHash}(${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} 秒)`,
   );

@@ -1,0 +1,44 @@
+import pg from 'pg';
+import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import { migrate } from '../migrations.js';
+import { State } from '../state.js';
+
+/**
+ * Read-only access to a PostgreSQL deployment for the command-line tools (export, ledger
+ * verification): the committed state document and the ledger in order, without migrating the
+ * schema, listening or leading — safe while the servers run.
+ */
+export function readPg(url: string): {
+  pool: pg.Pool;
+  state(): Promise<State>;
+  ledger: { read(fromSeq?: number): AsyncIterable<LedgerEvent> };
+  close(): Promise<void>;
+} {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  return {
+    pool,
+    async state() {
+      const row = (await pool.query<{ doc: Record<string, unknown> }>('SELECT doc FROM duban_state WHERE id = 1'))
+        .rows[0];
+      if (!row)
+        throw new Error('数据库中没有督办通的数据(duban_state 为空):请先启动服务器或运行 npm run migrate-to-pg');
+      return State.parse(migrate(row.doc).doc);
+    },
+    ledger: {
+      async *read(fromSeq = 1) {
+        for (let from = fromSeq; ;) {
+          const rows = (
+            await pool.query<{ seq: string; event: LedgerEvent }>(
+              'SELECT seq, event FROM duban_ledger WHERE seq >= $1 ORDER BY seq LIMIT 2000',
+              [from],
+            )
+          ).rows;
+          if (rows.length === 0) return;
+          for (const r of rows) yield r.event;
+          from = Number(rows.at(-1)!.seq) + 1;
+        }
+      },
+    },
+    close: () => pool.end(),
+  };
+}
