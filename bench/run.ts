@@ -15,6 +15,7 @@ import { benchOverview } from './overview.js';
 import { benchLedgerVerify } from './ledger-verify.js';
 import { benchLedgerExport } from './ledger-export.js';
 import { benchReadApi } from './read-api.js';
+import { benchPg } from './pg.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only name[,name]`: just those (e.g. `npm run bench -- --only read-api`). */
@@ -31,6 +32,7 @@ if (want('obligations')) await benchObligations();
 if (want('hardening')) await benchHardening();
 if (want('overview')) await benchOverview();
 if (want('read-api')) await benchReadApi(quick);
+if (want('pg')) await benchPg(quick);
 if (want('ledger-export')) await benchLedgerExport();
 if (want('ledger-verify')) await benchLedgerVerify(quick ? [100_000] : [100_000, 1_000_000]);
 if (want('bot')) await benchBot();

@@ -23,6 +23,8 @@ export const ErrorCode = z.enum([
   'INTERNAL',
   'UNAVAILABLE',
   'STORE_UNAVAILABLE',
+  /** Several instances: a write lost the race to others too many times in a row (retry). */
+  'STORE_BUSY',
   'NO_EARLIER_REPORT',
   'OBLIGATION_NOT_OPEN',
   'NOTHING_TO_EXTEND',

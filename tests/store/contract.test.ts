@@ -179,6 +179,28 @@ describe('PostgreSQL: two instances on one database', () => {
     await c.close();
   });
 
+  it('a burst from both instances (8 writers each, 300 transactions) commits every one: no writer starves', async () => {
+    const url = await freshSchema();
+    const a = await openPgStore(url, { clock, pollMs: 60_000 });
+    const b = await openPgStore(url, { clock, pollMs: 60_000 });
+    let next = 0;
+    const writer = async (s: Store) => {
+      while (next < 300) {
+        const i = (next += 1);
+        await s.transact((draft, tx) => {
+          draft.directory.note = String(i);
+          tx.append(signIn(`w${i}`));
+        });
+      }
+    };
+    await Promise.all([a, b].flatMap((s) => Array.from({ length: 8 }, () => writer(s))));
+    await a.close();
+    await b.close();
+    const c = await openPgStore(url, { clock });
+    expect(await chainOf(c)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    await c.close();
+  });
+
   it('the same action through both at once, making byte-identical events, records once and refuses neither', async () => {
     const url = await freshSchema();
     const a = await openPgStore(url, { clock, pollMs: 60_000 });

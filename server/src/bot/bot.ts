@@ -56,7 +56,10 @@ export class Bot {
       await this.dispatch(this.parse(event.text), turn);
     } catch (error) {
       // the service's refusals are told as the mini-app tells them; anything else is logged
-      if (error instanceof AppError && (error.status < 500 || error.code === 'STORE_UNAVAILABLE')) {
+      if (
+        error instanceof AppError &&
+        (error.status < 500 || error.code === 'STORE_UNAVAILABLE' || error.code === 'STORE_BUSY')
+      ) {
         this.d.onRefusal?.(error.code, error.message);
         return send(text(error.message));
       }

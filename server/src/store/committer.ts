@@ -196,9 +196,12 @@ export class Committer {
         await this.writeState(last);
       } catch (caught) {
         let error = caught;
-        if (caught instanceof StoreError && caught.code === 'STATE_STALE' && this.reload && rebases < 20) {
-          // another instance wrote first: compute this batch (and what came after it) again on its state
+        if (caught instanceof StoreError && caught.code === 'STATE_STALE' && this.reload && rebases < 30) {
+          // another instance wrote first: compute this batch (and what came after it) again on its state,
+          // after a short random pause that grows with each loss (an instance writing in a burst is
+          // let through instead of winning every race against our reload)
           rebases += 1;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(rebases, 7)));
           try {
             this.queue = await this.rebase([...batch, ...this.queue.splice(0)]);
             continue;
@@ -209,13 +212,19 @@ export class Committer {
         // nothing of this batch is committed, and what was computed on top of it cannot be either
         const refused = [...batch, ...this.queue.splice(0)];
         this.tentative = this.committed;
-        if (this.problem.status === 'ok' || this.problem.code !== 'LEDGER_BEHIND')
+        // lost the race too often (several instances): a refusal to retry, not a broken store
+        const busy =
+          error instanceof StoreError && error.code === 'STATE_STALE'
+            ? new AppError('STORE_BUSY', 503, '同时办理的人较多,本次办理没有生效,请稍后重试。', { cause: error })
+            : undefined;
+        if (!busy && (this.problem.status === 'ok' || this.problem.code !== 'LEDGER_BEHIND'))
           this.problem = {
             status: 'degraded',
             code: 'STATE_WRITE_FAILED',
             reason: `状态文件写入失败:${(error as Error).message.slice(0, 200)}`,
           };
-        for (const w of refused) w.reject(error instanceof AppError ? error : unavailable(error));
+        for (const w of refused) w.reject(busy ?? (error instanceof AppError ? error : unavailable(error)));
+        rebases = 0;
         continue;
       }
       rebases = 0;
