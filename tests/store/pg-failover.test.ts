@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
 import { seedStore } from '../../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { verifyPgLedger } from '../../server/src/store/pg/copy-to-pg.js';
@@ -9,6 +8,7 @@ import { openPgStore } from '../../server/src/store/pg/pg-store.js';
 import { startEmulator } from '../helpers/emulator.js';
 import { freshSchema } from '../helpers/pg.js';
 import { bundled } from '../helpers/run-node.js';
+import { expectDeliveredOnce } from '../helpers/delivered-once.js';
 import { ROOT, SEEDS_DIR } from '../helpers/seeds.js';
 import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 
@@ -79,41 +79,7 @@ describe('two instances on one PostgreSQL database, the leader SIGKILLed mid-dis
         expect([again.code, again.err], `${day}: A restarted ${seedNote}`).toEqual([0, '']);
 
         const check = await openPgStore(url, { clock: () => new Date(nowIso), pollMs: 60_000 });
-        const state = check.state.get();
-        const planned: LedgerEvent[] = [];
-        for await (const e of check.ledger.read())
-          if (e.type === 'reminders.planned' && e.subject.id === day) planned.push(e);
-        expect(planned, `${day} planned once ${seedNote}`).toHaveLength(1);
-        expect(
-          state.outbox.filter((r) => r.status === 'claimed').map((r) => r.key),
-          `${day}: nothing left claimed ${seedNote}`,
-        ).toEqual([]);
-        const notices = state.outbox.filter((r) => r.kind === 'notice' && r.date === day);
-        expect(
-          notices.filter((r) => r.status !== 'sent').map((r) => r.key),
-          seedNote,
-        ).toEqual([]);
-        const title = `${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
-        for (const row of notices) {
-          const inbox = await emu.admin<{ items: Array<{ kind: string; msg: { action_card: { title: string } } }> }>(
-            'GET',
-            `/messages?userid=${String((row.payload as { userId?: string }).userId)}`,
-          );
-          const kind = row.key.startsWith('weekly:')
-            ? '每周督办简报'
-            : row.key.includes(':escalation:')
-              ? '逾期督办'
-              : '督办提醒';
-          expect(
-            inbox.items.filter((i) => i.kind === 'notice' && i.msg.action_card.title === `${kind} · ${title}`),
-            `${row.key} delivered once ${seedNote}`,
-          ).toHaveLength(1);
-        }
-        const todos = Object.values(state.todos);
-        expect(todos.every((t) => t.todoId)).toBe(true);
-        const emulatorTodos = [...emu.state.todos.values()].filter((t) => !t.deleted);
-        expect(emulatorTodos, seedNote).toHaveLength(todos.length);
-        expect(new Set(emulatorTodos.map((t) => t.sourceId)).size, seedNote).toBe(todos.length);
+        await expectDeliveredOnce(emu, check, day, seedNote);
         await check.close();
       }
       const pool = new pg.Pool({ connectionString: url, max: 1 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pgLedgerEvents } from './read-pg.js';
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
 import { StoreError } from '../errors.js';
 import { eventHash, GENESIS_HASH } from '../ledger/event-hash.js';
@@ -128,25 +129,14 @@ export async function verifyPgLedger(
 ): Promise<{ ok: boolean; events: number; head: { seq: number; hash: string }; problem?: string }> {
   let prev = { seq: 0, hash: GENESIS_HASH };
   let events = 0;
-  for (let from = 1; ;) {
-    const rows = (
-      await pool.query<{ seq: string; event: LedgerEvent }>(
-        'SELECT seq, event FROM duban_ledger WHERE seq >= $1 ORDER BY seq LIMIT 2000',
-        [from],
-      )
-    ).rows;
-    if (rows.length === 0) break;
-    for (const { event } of rows) {
-      const { hash, ...rest } = event;
-      if (event.seq !== prev.seq + 1) return { ok: false, events, head: prev, problem: `第 ${prev.seq + 1} 条缺失` };
-      if (event.prevHash !== prev.hash)
-        return { ok: false, events, head: prev, problem: `第 ${event.seq} 条与上一条的链接不符` };
-      if (eventHash(rest) !== hash)
-        return { ok: false, events, head: prev, problem: `第 ${event.seq} 条内容与哈希不符` };
-      prev = { seq: event.seq, hash };
-      events += 1;
-    }
-    from = prev.seq + 1;
+  for await (const event of pgLedgerEvents(pool)) {
+    const { hash, ...rest } = event;
+    if (event.seq !== prev.seq + 1) return { ok: false, events, head: prev, problem: `第 ${prev.seq + 1} 条缺失` };
+    if (event.prevHash !== prev.hash)
+      return { ok: false, events, head: prev, problem: `第 ${event.seq} 条与上一条的链接不符` };
+    if (eventHash(rest) !== hash) return { ok: false, events, head: prev, problem: `第 ${event.seq} 条内容与哈希不符` };
+    prev = { seq: event.seq, hash };
+    events += 1;
   }
   return { ok: true, events, head: prev };
 }

@@ -24,21 +24,22 @@ export function readPg(url: string): {
         throw new Error('数据库中没有督办通的数据(duban_state 为空):请先启动服务器或运行 npm run migrate-to-pg');
       return State.parse(migrate(row.doc).doc);
     },
-    ledger: {
-      async *read(fromSeq = 1) {
-        for (let from = fromSeq; ;) {
-          const rows = (
-            await pool.query<{ seq: string; event: LedgerEvent }>(
-              'SELECT seq, event FROM duban_ledger WHERE seq >= $1 ORDER BY seq LIMIT 2000',
-              [from],
-            )
-          ).rows;
-          if (rows.length === 0) return;
-          for (const r of rows) yield r.event;
-          from = Number(rows.at(-1)!.seq) + 1;
-        }
-      },
-    },
+    ledger: { read: (fromSeq = 1) => pgLedgerEvents(pool, fromSeq) },
     close: () => pool.end(),
   };
+}
+
+/** The database's ledger from `fromSeq` on, in order, 2,000 rows per query. */
+export async function* pgLedgerEvents(pool: pg.Pool, fromSeq = 1): AsyncIterable<LedgerEvent> {
+  for (let from = fromSeq; ;) {
+    const rows = (
+      await pool.query<{ seq: string; event: LedgerEvent }>(
+        'SELECT seq, event FROM duban_ledger WHERE seq >= $1 ORDER BY seq LIMIT 2000',
+        [from],
+      )
+    ).rows;
+    if (rows.length === 0) return;
+    for (const r of rows) yield r.event;
+    from = Number(rows.at(-1)!.seq) + 1;
+  }
 }
