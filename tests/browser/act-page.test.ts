@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import { storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 
 const A = 'yc-lqstg-2018.k1.fsjd';
 const TEXT = 'textarea:not([aria-hidden])';
@@ -45,7 +46,7 @@ describe('填报进展 and 申请延期 name their item (#10 requirement 2)', ()
     await page.locator(TEXT).fill('年末自评报告已起草');
     await page.locator('.submit-bar button').click();
     await page.locator('.adm-toast-main', { hasText: `已报送:${chosen}` }).waitFor();
-    const fulfilled = Object.values(live.t.store.state.get().obligations).filter(
+    const fulfilled = storedObligations(live.t.store.state.get()).filter(
       (o) => o.assignmentId === A && o.status === 'fulfilled' && o.action === 'report',
     );
     expect(fulfilled.map((o) => o.label)).toEqual([chosen]);

@@ -4,6 +4,7 @@ import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
 import { photo, startLiveApp, type LiveApp } from '../helpers/live-app.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { findObligation } from '../../server/src/domain/obligations/obligation-table.js';
 
 const TEXT = 'textarea:not([aria-hidden])';
 
@@ -59,7 +60,7 @@ describe('the mini-app on a phone, opened from a notice in the emulator console'
     await app.locator('.card.mine button', { hasText: '签收' }).click();
     await expect.poll(() => app.locator('.card.mine').innerText()).toContain('已签收');
     const ackKey = 'yc-lqstg-2018.k1.fsjd:2018:acknowledge';
-    expect(t.store.state.get().obligations[ackKey]).toMatchObject({ action: 'acknowledge', by: 'p-fsjd-c' });
+    expect(findObligation(t.store.state.get(), ackKey)).toMatchObject({ action: 'acknowledge', by: 'p-fsjd-c' });
 
     // 填报进展 with a photo
     await app.locator('.card.mine button', { hasText: '填报进展' }).click();

@@ -4,6 +4,7 @@ import { planReminders } from '../../server/src/domain/reminders/planner.js';
 import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
 import { calendar, policy } from '../helpers/reminders.js';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import { findObligation } from '../../server/src/domain/obligations/obligation-table.js';
 
 const TASK = 'yc-lqstg-2018.k1';
 const FS = `${TASK}.fsjd`;
@@ -64,12 +65,12 @@ describe('the 督考办 workbench in a browser (#11)', { shuffle: false }, () =>
     // no reason, no return
     await office.locator('.decide-sheet button', { hasText: '确定退回' }).click();
     await toast(office, '请写明');
-    expect(live.t.store.state.get().obligations[MID]!.status).toBe('fulfilled');
+    expect(findObligation(live.t.store.state.get(), MID)!.status).toBe('fulfilled');
     await office.locator(`.decide-sheet ${TEXT}`).fill('请补充试点申报的批复文件');
     await office.screenshot({ path: `${ARTIFACTS}/guide-return.png` });
     await office.locator('.decide-sheet button', { hasText: '确定退回' }).click();
     await toast(office, '府山街道:退回,请按意见修改');
-    expect(live.t.store.state.get().obligations[MID]!.status).toBe('open');
+    expect(findObligation(live.t.store.state.get(), MID)!.status).toBe('open');
 
     // the contact sees the comment on the task, and refiles
     await visit(contact, `#/tasks/${TASK}`);
@@ -88,7 +89,7 @@ describe('the 督考办 workbench in a browser (#11)', { shuffle: false }, () =>
     await again.locator('button', { hasText: '通过' }).click();
     await office.locator('.decide-sheet button', { hasText: '确定通过' }).click();
     await toast(office, '审核通过');
-    expect(live.t.store.state.get().obligations[MID]!.status).toBe('fulfilled');
+    expect(findObligation(live.t.store.state.get(), MID)!.status).toBe('fulfilled');
     expect(
       Object.values(live.t.store.state.get().requests)
         .filter((r) => r.kind === 'report')

@@ -15,6 +15,7 @@ import { fixedClock } from '../helpers/test-app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 
 /** One key task for 2019, 区甲 leads (△) and three co-units; each unit acts differently through the year. */
 function world(): State {
@@ -84,7 +85,7 @@ describe('the year-end 考评', () => {
     const assessments = new Assessments({ store, book, rules: DEFAULT_RULES, publicUrl: 'http://x' });
     const s0 = store.state.get();
     const item = (unit: string, kind: string) =>
-      Object.values(s0.obligations).find((o) => o.assignmentId === `p.k1.${unit}` && o.id.includes(`:2019:${kind}`))!;
+      storedObligations(s0).find((o) => o.assignmentId === `p.k1.${unit}` && o.id.includes(`:2019:${kind}`))!;
     const due = (kind: string) => item('a', kind).due;
     const f = (unit: string) => ({
       actor: { type: 'person' as const, id: `${unit}-c`, name: unit },
@@ -191,7 +192,7 @@ describe('the year-end 考评', () => {
     await expect(
       issueBulletin(bulletinDeps, dkb, { kind: 'criticism', unitIds: ['b'], text: '没有任务', refs: [] }),
     ).rejects.toMatchObject({ status: 400 });
-    const rectify = Object.values(store.state.get().obligations).find(
+    const rectify = storedObligations(store.state.get()).find(
       (o) => o.assignmentId === 'p.k1.b' && o.kind === 'manual',
     )!;
     expect(rectify).toMatchObject({ label: '整改报告:全年未签收、未报送进展', due: '2019-11-29', status: 'open' });

@@ -8,6 +8,7 @@ import { JPEG, multipartBody, PNG } from '../helpers/files.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 import { fulfilObligations } from '../../server/src/domain/reminders/fulfil.js';
 import { appendEvents } from '../helpers/store-writes.js';
+import { findObligation } from '../../server/src/domain/obligations/obligation-table.js';
 
 // 府山街道 (fsjd) and 北海街道 (bhjd) are both named through 各镇人民政府、街道办事处 on key task 1
 const FS_CONTACT = 'p-fsjd-c';
@@ -188,7 +189,7 @@ describe('mini-app API: what a contact may read and do', () => {
       already: false,
       undoUntil: '2019-03-01T01:00:15.000Z',
     });
-    expect(t.store.state.get().obligations[`${FS}:2019:acknowledge`]).toMatchObject({
+    expect(findObligation(t.store.state.get(), `${FS}:2019:acknowledge`)).toMatchObject({
       action: 'acknowledge',
       by: FS_CONTACT,
     });
@@ -202,7 +203,7 @@ describe('mini-app API: what a contact may read and do', () => {
 
     const undo = await fs.post(`/api/assignments/${FS}/acknowledge/undo`);
     expect(undo.json()).toEqual({ reopened: [`${FS}:2018:acknowledge`, `${FS}:2019:acknowledge`] });
-    expect(t.store.state.get().obligations[`${FS}:2019:acknowledge`]).toMatchObject({ status: 'open' });
+    expect(findObligation(t.store.state.get(), `${FS}:2019:acknowledge`)).toMatchObject({ status: 'open' });
     expect(t.store.ledger.last()).toMatchObject({
       type: 'obligation.acknowledgeUndone',
       channel: 'miniapp',
@@ -261,7 +262,10 @@ describe('mini-app API: what a contact may read and do', () => {
     const rep = await fs.post(`/api/assignments/${FS}/reports`, { text: '已完成试点申报', evidence: [file.sha256] });
     expect(rep.statusCode).toBe(200);
     expect(rep.json().fulfilled).toEqual([due[0].obligationId]);
-    expect(t.store.state.get().obligations[due[0].obligationId]).toMatchObject({ action: 'report', by: FS_CONTACT });
+    expect(findObligation(t.store.state.get(), due[0].obligationId)).toMatchObject({
+      action: 'report',
+      by: FS_CONTACT,
+    });
 
     const overview = (await fs.get(`/api/tasks/${TASK}/overview`)).json();
     const report = overview.timeline.find((e: { type: string }) => e.type === 'progress.reported');

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
 import { seededApp, SUPERVISOR, type TestApp } from '../helpers/test-app.js';
+import { findObligation, storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 
 // 府山街道 (fsjd) is named through 各镇人民政府、街道办事处 on key task 1
 const FS_CONTACT = 'p-fsjd-c';
@@ -37,7 +38,7 @@ describe('the 督考办 workbench API', () => {
       FS_CONTACT,
     );
     expect(filed.statusCode).toBe(200);
-    expect(t.store.state.get().obligations[MID]!.status).toBe('fulfilled');
+    expect(findObligation(t.store.state.get(), MID)!.status).toBe('fulfilled');
 
     const queue = await pending();
     expect(queue.total).toBe(1);
@@ -76,8 +77,8 @@ describe('the 督考办 workbench API', () => {
       comment: '请补充试点申报的批复文件',
       decidedBy: '周晓梅',
     });
-    expect(t.store.state.get().obligations[MID]).toMatchObject({ status: 'open' });
-    expect(t.store.state.get().obligations[MID]!.doneAt).toBeUndefined();
+    expect(findObligation(t.store.state.get(), MID)).toMatchObject({ status: 'open' });
+    expect(findObligation(t.store.state.get(), MID)!.doneAt).toBeUndefined();
     const events = [];
     for await (const e of t.store.ledger.read(seq + 1)) events.push(e);
     const [event] = events;
@@ -122,7 +123,7 @@ describe('the 督考办 workbench API', () => {
     expect((await pending()).items.map((i: { id: string }) => i.id)).toEqual([second]);
     const approved = await post(`/api/reviews/${second}/approve`, {});
     expect(approved.json()).toMatchObject({ status: 'approved', effect: '审核通过' });
-    expect(t.store.state.get().obligations[MID]!.status).toBe('fulfilled');
+    expect(findObligation(t.store.state.get(), MID)!.status).toBe('fulfilled');
     expect((await pending()).total).toBe(0);
   });
 
@@ -146,7 +147,7 @@ describe('the 督考办 workbench API', () => {
       kind: 'extension',
       items: [{ obligationId: ack, due: until }],
     });
-    expect(t.store.state.get().obligations[ack]).toMatchObject({ due: until, originalDue: due });
+    expect(findObligation(t.store.state.get(), ack)).toMatchObject({ due: until, originalDue: due });
     const mine = (await t.inject('/api/my/items', FS_CONTACT)).json();
     expect(mine.items.find((i: { obligationId: string }) => i.obligationId === ack)).toMatchObject({
       due: until,
@@ -179,7 +180,7 @@ describe('the 督考办 workbench API', () => {
     );
     const refused = await post(`/api/reviews/${asked2.json().id}/return`, { comment: '按期完成' });
     expect(refused.json()).toMatchObject({ status: 'returned', effect: expect.stringContaining('不同意延期') });
-    expect(t.store.state.get().obligations[ack.replace(FS, other)]!.due).toBe(due);
+    expect(findObligation(t.store.state.get(), ack.replace(FS, other))!.due).toBe(due);
   });
 
   it("an approved 办结 closes the unit's part: no more reminders, 已办结 on the overview, and acting on it is refused (mini-app and bot alike)", async () => {
@@ -187,7 +188,7 @@ describe('the 督考办 workbench API', () => {
     await post(`/api/reviews/${asked.json().id}/approve`, {});
     const s = t.store.state.get();
     expect(s.assignments.find((a) => a.id === FS)!.status).toBe('closed');
-    expect(Object.values(s.obligations).filter((o) => o.assignmentId === FS && o.status === 'open')).toEqual([]);
+    expect(storedObligations(s).filter((o) => o.assignmentId === FS && o.status === 'open')).toEqual([]);
     const plan = planReminders(s, rules().calendar, rules().policy, new Date('2019-12-31T09:00:00+08:00'));
     expect(plan.reminders.flatMap((r) => r.items).filter((i) => i.obligationId.startsWith(`${FS}:`))).toEqual([]);
     const report = await post(`/api/assignments/${FS}/reports`, { text: '继续推进' }, FS_CONTACT);
@@ -275,7 +276,7 @@ describe('the 督考办 workbench API', () => {
     expect(t.store.state.get().requests[id]!.state).toBe('leaderPending');
     const back = await post(`/api/reviews/${id}/leader-return`, { comment: '数据需核实' }, 'p-bhjd-l');
     expect(back.json()).toMatchObject({ status: 'returned', comment: '数据需核实' });
-    expect(t.store.state.get().obligations[`${BH}:2019:midYear`]!.status).toBe('open');
+    expect(findObligation(t.store.state.get(), `${BH}:2019:midYear`)!.status).toBe('open');
     expect(
       decisionNotices().some(
         (n) => n.personId === 'p-bhjd-c' && JSON.stringify(n.message).includes('单位分管领导审核结果'),
@@ -302,11 +303,11 @@ describe('the 督考办 workbench API', () => {
     expect(named.json().assignments.map((a: { unit: { id: string } }) => a.unit.id)).toEqual(['sfj', 'zfw']);
     const s = t.store.state.get();
     expect(s.assignments.find((a) => a.id === holder.id)!.status).toBe('designated');
-    const ack = s.obligations[`${task19.id}.sfj:2019:acknowledge`]!;
+    const ack = findObligation(s, `${task19.id}.sfj:2019:acknowledge`)!;
     expect(ack).toMatchObject({ status: 'open', opensOn: '2019-03-01' });
     expect(ack.due > '2019-03-01').toBe(true);
     expect(
-      Object.values(s.obligations)
+      storedObligations(s)
         .filter((o) => o.assignmentId === `${task19.id}.sfj` && o.status === 'open')
         .every((o) => o.due >= '2019-03-01'),
     ).toBe(true);

@@ -5,9 +5,12 @@ import type { StoreError } from '../../server/src/store/errors.js';
 import { migrate } from '../../server/src/store/migrations.js';
 import { openStore } from '../../server/src/store/open-store.js';
 import { STATE_VERSION } from '../../server/src/store/state.js';
-import { fixedClock } from '../helpers/test-app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { appendEvent, updateState } from '../helpers/store-writes.js';
+import { ensureObligations } from '../../server/src/domain/obligations/obligation-book.js';
+import { findObligation, storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
+import { calendar, policy } from '../helpers/reminders.js';
+import { fixedClock, seededApp } from '../helpers/test-app.js';
 
 const open = (dir: string, extra = {}) => openStore(dir, { clock: fixedClock().now, ...extra });
 const fail = (p: Promise<unknown>) =>
@@ -148,6 +151,35 @@ describe('opening a data directory', () => {
         },
       },
     });
+  });
+
+  it('6 → 7: a directory whose obligations are one record keyed by id opens with them by year and plan, the same records', async () => {
+    const t = await seededApp();
+    await ensureObligations(t.store, { calendar, policy }, new Date('2019-03-18T09:00:00+08:00'));
+    const records = storedObligations(t.store.state.get());
+    await t.close();
+    expect(records.length).toBe(2911);
+    // the same directory as version 6 wrote it
+    const file = join(t.dataDir, 'state.json');
+    const v7 = JSON.parse(readFileSync(file, 'utf8'));
+    const flat = Object.fromEntries(records.map((o) => [o.id, o]));
+    writeFileSync(file, JSON.stringify({ ...v7, schemaVersion: 6, obligations: flat }));
+    const store = await open(t.dataDir);
+    try {
+      const s = store.state.get();
+      expect(s.schemaVersion).toBe(7);
+      expect(Object.keys(s.obligations)).toEqual(['2018', '2019']);
+      expect(Object.keys(s.obligations['2019']!)).toEqual(['yc-lqstg-2018']);
+      expect([...storedObligations(s)].sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(
+        [...records].sort((x, y) => (x.id < y.id ? -1 : 1)),
+      );
+      for (const o of records.filter((_, i) => i % 97 === 0)) expect(findObligation(s, o.id)).toEqual(o);
+      expect(findObligation(s, 'yc-lqstg-2018.k1.nobody:2019:acknowledge')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+    // written back as version 7
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(7);
   });
 
   it('refuses a state written by a newer version', () => {

@@ -9,6 +9,7 @@ import { readOnlyDir } from '../helpers/read-only-dir.js';
 import { ROOT, SEEDS_DIR } from '../helpers/seeds.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { seededApp } from '../helpers/test-app.js';
+import { findObligation } from '../../server/src/domain/obligations/obligation-table.js';
 
 const FS = 'yc-lqstg-2018.k1.fsjd';
 const FS_CONTACT = 'p-fsjd-c';
@@ -93,7 +94,7 @@ describe('ledger and state commit together', () => {
     await t.close();
     // after a restart the 签收 is there, once
     const store = await openStore(dir, { clock: () => new Date() });
-    expect(store.state.get().obligations[`${FS}:2019:acknowledge`]).toMatchObject({ by: FS_CONTACT });
+    expect(findObligation(store.state.get(), `${FS}:2019:acknowledge`)).toMatchObject({ by: FS_CONTACT });
     expect(await events(store, 'obligation.acknowledged')).toHaveLength(2);
     await store.close();
   });
@@ -115,7 +116,7 @@ describe('ledger and state commit together', () => {
       expect(acks).toHaveLength(2);
       expect(store.ledger.head().seq).toBe(store.state.get().ledger.seq);
       for (const e of acks)
-        expect(store.state.get().obligations[(e.payload as { obligationId: string }).obligationId]).toMatchObject({
+        expect(findObligation(store.state.get(), (e.payload as { obligationId: string }).obligationId)).toMatchObject({
           seq: e.seq,
         });
       await store.close();

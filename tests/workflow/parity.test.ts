@@ -7,6 +7,7 @@ import type { State } from '../../server/src/store/state.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { calendar, policy } from '../helpers/reminders.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 
 /**
  * One workflow for the bot and the mini-app (#10 requirement 4): the same cases, allowed and
@@ -444,7 +445,7 @@ describe('the bot and the mini-app: one workflow', () => {
       late: true,
       state: 'pending',
     });
-    const early = Object.values(s.obligations).find(
+    const early = storedObligations(s).find(
       (o) => o.assignmentId === K(1, 'fsjd') && o.kind === 'prose' && o.year === 2018,
     );
     expect(early).toMatchObject({ status: 'fulfilled', action: 'report', by: FS });

@@ -1,6 +1,7 @@
 import type { OutboundMessage } from '../channels/channel.js';
 import type { State } from '../store/state.js';
 import { outboxRow } from './enqueue.js';
+import { findObligation } from '../domain/obligations/obligation-table.js';
 
 /**
  * What the domain may ask of the outbox, inside its own transaction. The rows themselves are
@@ -13,7 +14,7 @@ export function completeTodosInDraft(draft: State, obligationId: string, at: Dat
   for (const [todoKey, todo] of Object.entries(draft.todos)) {
     if (todo.done || !todo.obligationIds.includes(obligationId)) continue;
     // a 待办 for several parts (units, or a batch of 签收) is done when every one of them is
-    if (todo.obligationIds.some((id) => draft.obligations[id]?.status === 'open')) continue;
+    if (todo.obligationIds.some((id) => findObligation(draft, id)?.status === 'open')) continue;
     const key = `todoComplete:${todoKey}`;
     if (keys.has(key)) continue;
     draft.outbox.push(outboxRow(key, 'todoComplete', at.toISOString().slice(0, 10), at, { todoKey }, todo.personId));

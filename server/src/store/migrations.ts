@@ -54,6 +54,19 @@ export const migrations: Record<number, Migration> = {
     }
     return { ...doc, todos };
   },
+  /**
+   * 6 → 7: obligations are kept by year and plan, as lists (`obligations[year][planId]`), instead of
+   * one record keyed by id: at province scale that record held millions of keys, which V8
+   * enumerates and copies in seconds.
+   */
+  6: (doc) => {
+    const byYear: Record<string, Record<string, unknown[]>> = {};
+    for (const o of Object.values((doc.obligations ?? {}) as Record<string, { year: number; planId: string }>)) {
+      const plans = (byYear[String(o.year)] ??= {});
+      (plans[o.planId] ??= []).push(o);
+    }
+    return { ...doc, obligations: byYear };
+  },
 };
 
 export function migrate(

@@ -15,7 +15,7 @@ import { AssessmentRecord } from '../../../shared/schemas/assessment.js';
 import { Bulletin } from '../../../shared/schemas/bulletin.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
-export const STATE_VERSION = 6;
+export const STATE_VERSION = 7;
 
 /**
  * The hot, bounded, mutable state (one lowdb document). Growing history (reports, reviews,
@@ -44,8 +44,12 @@ export const State = z.object({
   assignments: z.array(Assignment),
   /** Deadlines stated in the plan's prose (各单位于4月30日前报送工作计划 …), as imported. */
   proseObligations: z.array(ProseObligation),
-  /** Stored obligations of this year and last (older years are in the ledger), by id. */
-  obligations: z.record(z.string(), ObligationRecord),
+  /**
+   * Stored obligations of this year and last (older years are in the ledger): by year, then plan,
+   * a list in the order they were materialised. Read and written only through
+   * `domain/obligations/obligation-table.ts` (lookups by id, selections, appends).
+   */
+  obligations: z.record(z.string(), z.record(z.string(), z.array(ObligationRecord))),
   /** 办结 and 延期 requests by id (`R${seq}`). */
   requests: z.record(z.string(), RequestRecord),
   /** Per assignment: its last progress report (for 无变化 and 沿用上期). */

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import { botDate } from '../bot-dates.js';
 import { done, text, type Listener } from '../bot-kit.js';
 import { acting } from './acting.js';
+import { findObligation } from '../../domain/obligations/obligation-table.js';
 
 /** 完成 8 说明: a 办结 request (the 督考办 reviews it); files sent next attach to it. */
 export const complete: Listener<'complete'> = async (command, turn, kit) => {
@@ -33,7 +34,7 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
     );
   const r = await kit.progress.requestExtension(f, { until, reason: command.reason });
   await kit.conversation.filed(turn.person.id, f.assignment, command.task, 'extension', r.seq, r.id);
-  const item = kit.state().obligations[r.obligationIds[0]!];
+  const item = findObligation(kit.state(), r.obligationIds[0]!);
   return turn.send(
     done(
       kit.d.publicUrl,

@@ -4,6 +4,7 @@ import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
+import { findObligation } from '../obligations/obligation-table.js';
 
 /**
  * The one place that decides red / yellow / green, for an item and for a unit's part in a task
@@ -62,7 +63,7 @@ export function returnedReports(state: Readonly<State>): Map<string, string> {
   const out = new Map<string, string>();
   for (const r of Object.values(state.requests)) {
     if (r.kind !== 'report' || r.state !== 'returned') continue;
-    for (const id of r.obligationIds) if (state.obligations[id]?.status === 'open') out.set(id, r.comment ?? '');
+    for (const id of r.obligationIds) if (findObligation(state, id)?.status === 'open') out.set(id, r.comment ?? '');
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { LedgerReader, Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import { importedAtOf, includedTasks, obligationContext, obligationsFor, planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
+import { addObligations, dropYearsBefore, findObligation, storedObligations } from './obligation-table.js';
 
 export interface BookRules {
   calendar: WorkCalendar;
@@ -95,13 +96,14 @@ export function materialiseInDraft(
         })),
       },
     });
-    for (const r of records) {
-      draft.obligations[r.id] = {
+    addObligations(
+      draft,
+      records.map((r) => ({
         ...r,
         seq: r.status === 'fulfilled' ? (draft.legacyFulfillments?.[r.id]?.seq ?? seq) : seq,
-      };
-      added += 1;
-    }
+      })),
+    );
+    added += records.length;
   }
   if (draft.legacyFulfillments) {
     const newest = Math.max(...years);
@@ -162,7 +164,7 @@ export function topUpManualInDraft(draft: State, tx: Tx, rules: BookRules, taskI
   const done = draft.assignments
     .filter((a) => a.taskId === taskId && a.status === 'active' && (draft.materialised[a.id] ?? []).includes(year))
     .map((a) => ({ assignmentId: a.id, year }));
-  const fresh = computeRecords(draft, rules, done).filter((r) => r.kind === 'manual' && !draft.obligations[r.id]);
+  const fresh = computeRecords(draft, rules, done).filter((r) => r.kind === 'manual' && !findObligation(draft, r.id));
   if (fresh.length === 0) return 0;
   const seq = tx.append({
     type: 'obligations.materialised',
@@ -175,7 +177,10 @@ export function topUpManualInDraft(draft: State, tx: Tx, rules: BookRules, taskI
       obligations: fresh.map(({ id, kind, label, opensOn, due }) => ({ id, kind, label, opensOn, due })),
     },
   });
-  for (const r of fresh) draft.obligations[r.id] = { ...r, seq };
+  addObligations(
+    draft,
+    fresh.map((r) => ({ ...r, seq })),
+  );
   return fresh.length;
 }
 
@@ -184,8 +189,12 @@ export function topUpManualInDraft(draft: State, tx: Tx, rules: BookRules, taskI
  * not materialised yet (a new year before its first tick, a plan just imported) what the policy
  * makes of them now. Pure: the planner and the views read through this; writes materialise first.
  */
-export function obligationsOf(state: Readonly<State>, rules: BookRules, years: readonly number[]): ObligationRecord[] {
-  const stored = Object.values(state.obligations).filter((o) => years.includes(o.year));
+export function obligationsOf(
+  state: Readonly<State>,
+  rules: BookRules,
+  years: readonly number[],
+): readonly ObligationRecord[] {
+  const stored = storedObligations(state, years);
   const missing = missingYears(state, rules, years);
   return missing.length === 0 ? stored : [...stored, ...computeRecords(state, rules, missing)];
 }
@@ -197,13 +206,13 @@ export function obligationsOf(state: Readonly<State>, rules: BookRules, years: r
  */
 export function pruneInDraft(draft: State, today: string): void {
   const [from] = liveYears(today) as [number, number];
-  for (const [id, o] of Object.entries(draft.obligations)) if (o.year < from) delete draft.obligations[id];
+  dropYearsBefore(draft, from);
   for (const [a, ys] of Object.entries(draft.materialised)) {
     const keep = ys.filter((y) => y >= from);
     if (keep.length !== ys.length) draft.materialised[a] = keep;
   }
   for (const [key, todo] of Object.entries(draft.todos))
-    if (todo.done || todo.obligationIds.every((id) => !draft.obligations[id])) delete draft.todos[key];
+    if (todo.done || todo.obligationIds.every((id) => !findObligation(draft, id))) delete draft.todos[key];
 }
 
 /** Makes sure the live years are stored (start-up, a new day, an import): one transaction, none when nothing is missing. */

@@ -43,6 +43,7 @@ export type UnitRequest = RequestRecord & { kind: 'closure' | 'extension' };
 const isUnitRequest = (r: RequestRecord): r is UnitRequest => r.kind !== 'report';
 
 import { itemName } from './item-name.js';
+import { findObligation, obligationsOfAssignment } from '../obligations/obligation-table.js';
 
 export { itemName };
 
@@ -90,7 +91,7 @@ export class ProgressService {
 
   /** What an obligation is called (2019年第一季度进展 …); undefined once it has left the state. */
   obligationLabel(obligationId: string): string | undefined {
-    const o = this.d.store.state.get().obligations[obligationId];
+    const o = findObligation(this.d.store.state.get(), obligationId);
     return o && `${o.year}年${o.label}`;
   }
 
@@ -226,9 +227,8 @@ export class ProgressService {
   async undoAcknowledge(f: ActingFor): Promise<{ reopened: string[] }> {
     const now = this.d.clock.now().getTime();
     const { result: reopened } = await this.d.store.transact((draft, tx) => {
-      const mine = Object.values(draft.obligations).filter(
+      const mine = obligationsOfAssignment(draft, f.assignment.id).filter(
         (o) =>
-          o.assignmentId === f.assignment.id &&
           o.kind === 'acknowledge' &&
           o.status === 'fulfilled' &&
           o.action === 'acknowledge' &&
@@ -339,7 +339,7 @@ export class ProgressService {
     const { result } = await this.d.store.transact((draft, tx) => {
       const last = draft.lastReports[f.assignment.id];
       if (!last || last.seq !== reportSeq) throw new AppError('CONFLICT', 409, '只能改报最近一次报送的进展');
-      const from = last.obligationId ? draft.obligations[last.obligationId] : undefined;
+      const from = last.obligationId ? findObligation(draft, last.obligationId) : undefined;
       const seq = tx.append({
         type: 'progress.refiled',
         actor: f.actor,

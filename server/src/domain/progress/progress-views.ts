@@ -12,6 +12,7 @@ import { taskView } from '../plan/plan-queries.js';
 import { itemName, type ProgressService } from './progress-service.js';
 import { KIND_NAME, resultText } from '../review/review-service.js';
 import { evidenceKind, type TaskTimeline, type TimelineItem } from './task-timeline.js';
+import { findObligation } from '../obligations/obligation-table.js';
 
 type S = Readonly<State>;
 
@@ -216,7 +217,7 @@ export async function taskOverview(
           kind: r.kind,
           ...(r.until ? { until: r.until } : {}),
           label: r.obligationIds
-            .map((id) => s.obligations[id])
+            .map((id) => findObligation(s, id))
             .filter((o) => o !== undefined)
             .map((o) => itemName(o, year))
             .join('、'),
@@ -256,7 +257,7 @@ function decisionsOf(s: S, assignmentId: string, today: string): MyAssignment['d
     .slice(0, 5)
     .map((r) => {
       const labels = r.obligationIds
-        .map((id) => s.obligations[id])
+        .map((id) => findObligation(s, id))
         .filter((o) => o !== undefined)
         .map((o) => itemName(o, year));
       const state = r.state as 'leaderPending' | 'pending' | 'approved' | 'returned';

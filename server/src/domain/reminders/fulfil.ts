@@ -1,7 +1,9 @@
+import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import type { Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import { completeTodosInDraft, withdrawTodoCompletionsInDraft } from '../../outbox/outbox.js';
+import { findObligation } from '../obligations/obligation-table.js';
 
 export type FulfilAction = 'acknowledge' | 'report' | 'approve';
 
@@ -38,7 +40,7 @@ export async function fulfilObligations(store: Store, inputs: readonly FulfilInp
 export function fulfilInDraft(draft: State, tx: Tx, inputs: readonly FulfilInput[]): string[] {
   const changed: string[] = [];
   for (const input of inputs) {
-    const o = draft.obligations[input.obligationId];
+    const o = findObligation(draft, input.obligationId);
     if (!o || o.status !== 'open') continue;
     const seq = tx.append({
       type: EVENT[input.action],
@@ -75,7 +77,7 @@ export async function fulfilObligation(store: Store, input: FulfilInput): Promis
  * Opens a fulfilled obligation again (a 签收 taken back, a report filed against another item), as
  * of ledger event `seq`; the 待办 completion not sent yet is withdrawn with it.
  */
-export function reopenInDraft(draft: State, o: State['obligations'][string], seq: number): void {
+export function reopenInDraft(draft: State, o: ObligationRecord, seq: number): void {
   o.status = 'open';
   o.seq = seq;
   delete o.doneAt;

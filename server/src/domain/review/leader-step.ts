@@ -4,6 +4,7 @@ import { shanghaiDate } from '../../calendar/dates.js';
 import { noticeInDraft } from '../../outbox/outbox.js';
 import type { State } from '../../store/state.js';
 import { itemName } from '../progress/item-name.js';
+import { findObligation } from '../obligations/obligation-table.js';
 
 const NAME: Record<RequestKind, string> = { closure: '办结申请', extension: '延期申请', report: '进展报告' };
 
@@ -17,7 +18,7 @@ export function askLeadersInDraft(draft: State, r: RequestRecord, publicUrl: str
   const today = shanghaiDate(new Date(r.createdAt));
   const year = Number(today.slice(0, 4));
   const labels = r.obligationIds
-    .map((id) => draft.obligations[id])
+    .map((id) => findObligation(draft, id))
     .filter((o) => o !== undefined)
     .map((o) => itemName(o, year));
   const unit = draft.units.find((u) => u.id === r.unitId)?.name ?? r.unitId;

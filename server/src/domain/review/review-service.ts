@@ -13,6 +13,7 @@ import { appLink } from '../reminders/digest-text.js';
 import { reopenInDraft } from '../reminders/fulfil.js';
 import { itemName } from '../progress/item-name.js';
 import { roleName } from '../plan/plan-queries.js';
+import { findObligation, obligationsOfAssignment } from '../obligations/obligation-table.js';
 
 export type Decision = 'approve' | 'return';
 
@@ -174,7 +175,7 @@ export class ReviewService {
   private applyInDraft(draft: State, r: RequestRecord, decision: Decision, seq: number, at: Date, by: string): void {
     if (r.kind === 'extension' && decision === 'approve' && r.until) {
       for (const oid of r.obligationIds) {
-        const o = draft.obligations[oid];
+        const o = findObligation(draft, oid);
         if (!o) continue;
         o.originalDue ??= o.due;
         o.due = r.until;
@@ -185,8 +186,8 @@ export class ReviewService {
       for (const id of closedBy(draft, r)) {
         const a = draft.assignments.find((x) => x.id === id);
         if (a) a.status = 'closed';
-        for (const o of Object.values(draft.obligations)) {
-          if (o.assignmentId !== id || o.status !== 'open') continue;
+        for (const o of obligationsOfAssignment(draft, id)) {
+          if (o.status !== 'open') continue;
           Object.assign(o, { status: 'closed', seq, doneAt: at.toISOString(), by, action: 'closure' });
           completeTodosInDraft(draft, o.id, at);
         }
@@ -194,7 +195,7 @@ export class ReviewService {
     }
     if (r.kind === 'report' && decision === 'return') {
       for (const oid of r.obligationIds) {
-        const o = draft.obligations[oid];
+        const o = findObligation(draft, oid);
         if (o && o.status === 'fulfilled') reopenInDraft(draft, o, seq);
       }
     }
@@ -206,7 +207,7 @@ export class ReviewService {
     const today = shanghaiDate(at);
     const year = Number(today.slice(0, 4));
     const labels = r.obligationIds
-      .map((id) => draft.obligations[id])
+      .map((id) => findObligation(draft, id))
       .filter((o) => o !== undefined)
       .map((o) => itemName(o, year));
     const taskName = task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '任务';

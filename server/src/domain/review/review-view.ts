@@ -5,6 +5,7 @@ import type { State } from '../../store/state.js';
 import { itemName } from '../progress/progress-service.js';
 import { evidenceKind } from '../progress/task-timeline.js';
 import { resultText } from './review-service.js';
+import { findObligation } from '../obligations/obligation-table.js';
 
 /** A review record as the workbench shows it: names, items with their due dates now, evidence links for the viewer. */
 export function reviewItem(
@@ -17,7 +18,7 @@ export function reviewItem(
   const year = Number(today.slice(0, 4));
   const task = s.tasks.find((t) => t.id === r.taskId);
   const items = r.obligationIds.map((id) => {
-    const o = s.obligations[id];
+    const o = findObligation(s, id);
     return {
       obligationId: id,
       label: o ? itemName(o, year) : id.split(':').slice(1).join(' '),

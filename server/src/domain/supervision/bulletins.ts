@@ -9,6 +9,7 @@ import type { Store } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import type { BookRules } from '../obligations/obligation-book.js';
 import { addManualInDraft } from '../reminders/manual-obligations.js';
+import { storedObligations } from '../obligations/obligation-table.js';
 
 const NAME = { praise: '通报表扬', criticism: '通报批评', interview: '约谈' } as const;
 
@@ -25,7 +26,7 @@ export function isRectification(state: Readonly<State>, o: Pick<ObligationRecord
 export function rectified(state: Readonly<State>, b: Bulletin): string[] {
   if (!b.rectification) return [];
   const ids = new Set(b.rectification.manualIds);
-  const done = Object.values(state.obligations).filter(
+  const done = storedObligations(state).filter(
     (o) => o.kind === 'manual' && o.period !== undefined && ids.has(o.period) && o.status === 'fulfilled',
   );
   return done

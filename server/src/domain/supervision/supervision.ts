@@ -11,6 +11,7 @@ import type { State } from '../../store/state.js';
 import { obligationsOf, type BookRules } from '../obligations/obligation-book.js';
 import { appLink } from '../reminders/digest-text.js';
 import { addManualInDraft } from '../reminders/manual-obligations.js';
+import { findObligation, selectObligations } from '../obligations/obligation-table.js';
 
 type Person = Actor & { id: string };
 const byName = new Intl.Collator('zh-CN').compare;
@@ -121,11 +122,10 @@ export class Supervision {
       if (!round) throw new AppError('NOT_FOUND', 404, `没有编号为 ${id} 的督查`);
       if (round.status === 'closed') throw new AppError('CONFLICT', 409, '这次督查已经结束');
       const ids = new Set(round.manualIds);
-      const waived: string[] = [];
-      for (const o of Object.values(draft.obligations)) {
-        if (o.kind !== 'manual' || o.period === undefined || !ids.has(o.period) || o.status !== 'open') continue;
-        waived.push(o.id);
-      }
+      const waived = selectObligations(
+        draft,
+        (o) => o.kind === 'manual' && o.period !== undefined && ids.has(o.period) && o.status === 'open',
+      ).map((o) => o.id);
       const seq = tx.append({
         type: 'round.closed',
         actor,
@@ -134,7 +134,7 @@ export class Supervision {
         payload: { roundId: id, waived, before: 'open', after: 'closed' },
       });
       for (const oid of waived) {
-        Object.assign(draft.obligations[oid]!, {
+        Object.assign(findObligation(draft, oid)!, {
           status: 'waived',
           seq,
           doneAt: tx.at.toISOString(),
