@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planReminders } from '../../server/src/domain/reminders/planner.js';
+import { planReminders, stableSort } from '../../server/src/domain/reminders/planner.js';
+import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 import { addPlan2026, at, calendar, fulfilWhere, policy } from '../helpers/reminders.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 import { addObligations, storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
@@ -215,5 +216,17 @@ describe('state stays bounded', () => {
     expect(Object.keys(s.obligations)).toEqual(['2019', '2020']);
     expect(s.materialised).toEqual({ 'a.x': [2019, 2020] });
     expect(Object.keys(s.todos)).toEqual(['a.x:2020:progress:Q1|p', 'both|p']);
+  });
+});
+
+describe('the planner’s sort', () => {
+  it('orders by key and keeps ties in list order, packed or not', () => {
+    const rng = seededRandom(testSeed(29));
+    for (const high of [50, 2 ** 40]) {
+      const list = Array.from({ length: 2000 }, (_, i) => ({ i, k: rng.int(0, 40) * (high / 50) }));
+      const expected = [...list].sort((x, y) => x.k - y.k || x.i - y.i);
+      expect(stableSort(list, (x) => x.k)).toEqual(expected);
+    }
+    expect(stableSort([], () => 0)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import type { LedgerReader, Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import { importedAtOf, includedTasks, obligationContext, obligationsFor, planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
-import { addObligations, dropYearsBefore, findObligation, storedObligations } from './obligation-table.js';
+import { addObligations, dropYearsBefore, findObligation, storedLists } from './obligation-table.js';
 
 export interface BookRules {
   calendar: WorkCalendar;
@@ -194,9 +194,22 @@ export function obligationsOf(
   rules: BookRules,
   years: readonly number[],
 ): readonly ObligationRecord[] {
-  const stored = storedObligations(state, years);
+  const lists = obligationListsOf(state, rules, years);
+  if (lists.length === 1) return lists[0]!;
+  const out: ObligationRecord[] = [];
+  for (const list of lists) for (const o of list) out.push(o);
+  return out;
+}
+
+/** The same as lists (the stored plan-year lists, then what is not stored yet): a province's millions are walked, not copied. */
+export function obligationListsOf(
+  state: Readonly<State>,
+  rules: BookRules,
+  years: readonly number[],
+): ReadonlyArray<readonly ObligationRecord[]> {
+  const stored = storedLists(state, years);
   const missing = missingYears(state, rules, years);
-  return missing.length === 0 ? stored : [...stored, ...computeRecords(state, rules, missing)];
+  return missing.length === 0 ? stored : [...stored, computeRecords(state, rules, missing)];
 }
 
 /**

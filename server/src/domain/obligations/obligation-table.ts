@@ -71,6 +71,15 @@ function listsOf(state: Readonly<State>, years?: readonly number[], planId?: str
   return out;
 }
 
+/** The stored lists of `years` (of one plan or all) as they are now, read-only: for walks over millions of records without copying them into one array. */
+export function storedLists(
+  state: Readonly<State>,
+  years?: readonly number[],
+  planId?: string,
+): ReadonlyArray<readonly ObligationRecord[]> {
+  return listsOf(state, years, planId).map(valuesOf);
+}
+
 /**
  * The stored obligations (of `years` and `planId` when given) as one read-only array. Not for
  * drafts' writes: use `selectObligations` to change what matches.
@@ -80,8 +89,11 @@ export function storedObligations(
   years?: readonly number[],
   planId?: string,
 ): readonly ObligationRecord[] {
-  const lists = listsOf(state, years, planId).map(valuesOf);
-  return lists.length === 1 ? lists[0]! : lists.flat();
+  const lists = storedLists(state, years, planId);
+  if (lists.length === 1) return lists[0]!;
+  const out: ObligationRecord[] = [];
+  for (const list of lists) for (const o of list) out.push(o);
+  return out;
 }
 
 /**

@@ -1,11 +1,13 @@
 import type { Person } from '../../../../shared/schemas/person.js';
+import type { Assignment } from '../../../../shared/schemas/assignment.js';
+import type { Task } from '../../../../shared/schemas/task.js';
 import type { Reminder, ReminderItem, ReminderPlan, TodoCreate } from '../../../../shared/schemas/reminders.js';
 import { shanghaiDate, shanghaiMinutes, parseHhmm } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { ReminderPolicy } from './policy.js';
-import { obligationsOf } from '../obligations/obligation-book.js';
+import { obligationListsOf } from '../obligations/obligation-book.js';
 
 export type { Reminder, ReminderItem, TodoCreate } from '../../../../shared/schemas/reminders.js';
 export type PlanResult = ReminderPlan;
@@ -32,11 +34,8 @@ function stageOf(
   return remindToday ? { stage: 'overdue', workingDays: od, level } : none;
 }
 
-interface TodoWanted {
-  person: Person;
-  item: ReminderItem;
-  opensOn: string;
-}
+/** What people were reminded of and have no 待办 for yet, by deadline and person. */
+type TodoWanted = Map<string, { person: Person; items: ReminderItem[] }>;
 
 const taskName = (i: Pick<ReminderItem, 'taskKind' | 'taskNumber'>): string =>
   `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
@@ -51,14 +50,7 @@ const unitsOf = (items: readonly ReminderItem[]): string => [...new Set(items.ma
  * A person who answers for two units' parts of the same item gets one 待办 for both. A single
  * task opens that task; several open 我的任务, which lists them.
  */
-function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['todos']>): TodoCreate[] {
-  const groups = new Map<string, { person: Person; items: ReminderItem[] }>();
-  for (const w of wanted) {
-    const key = `${w.item.kind}|${w.item.label}|${w.opensOn}|${w.item.due}|${w.person.id}`;
-    const g = groups.get(key) ?? { person: w.person, items: [] };
-    g.items.push(w.item);
-    groups.set(key, g);
-  }
+function groupTodos(groups: TodoWanted, existing: Readonly<State['todos']>): TodoCreate[] {
   const out: TodoCreate[] = [];
   for (const [base, g] of groups) {
     // parts that arrive after their deadline's 待办 was made (a unit named later) get a 待办 of their own
@@ -107,6 +99,39 @@ function groupTodos(wanted: readonly TodoWanted[], existing: Readonly<State['tod
  * policy and the time. Only working days, only from the digest time to the end of working hours,
  * only people who still owe something; at most one digest and one escalation digest per person.
  */
+const people = new WeakMap<readonly Person[], Map<string, Person>>();
+function personById(state: Readonly<State>): Map<string, Person> {
+  let m = people.get(state.people);
+  if (!m) people.set(state.people, (m = new Map(state.people.map((p) => [p.id, p]))));
+  return m;
+}
+
+/**
+ * `list` ordered by `key`, an exact non-negative integer (ties kept in list order). Keys below 2^31
+ * are packed with their position into one typed array and sorted without a comparator (~10× faster
+ * on a province's lists); larger ones (thousands of due dates × task numbers) take a comparator.
+ */
+export function stableSort<T>(list: readonly T[], key: (t: T, i: number) => number): T[] {
+  const n = list.length;
+  if (n < 2) return [...list];
+  const keys = new Float64Array(n);
+  let packed = n < 2 ** 21;
+  for (let i = 0; i < n; i += 1) {
+    const k = key(list[i]!, i);
+    if (!(k < 2 ** 31)) packed = false;
+    keys[i] = k * 2 ** 21 + i;
+  }
+  if (!packed) {
+    const raw = list.map((t, i) => ({ t, k: key(t, i), i }));
+    raw.sort((x, y) => x.k - y.k || x.i - y.i);
+    return raw.map((x) => x.t);
+  }
+  keys.sort();
+  const out = new Array<T>(n);
+  for (let i = 0; i < n; i += 1) out[i] = list[keys[i]! % 2 ** 21]!;
+  return out;
+}
+
 export function planReminders(
   state: Readonly<State>,
   calendar: WorkCalendar,
@@ -135,7 +160,7 @@ export function planReminders(
     return { ...result, skipped: `不在发送时间(${policy.digestTime}–${policy.workingHours.end})` };
 
   const year = Number(date.slice(0, 4));
-  const unitName = new Map(state.units.map((u) => [u.id, u.name]));
+  const units = new Map(state.units.map((u) => [u.id, u]));
   const byUnit = new Map<string, { contacts: Person[]; leaders: Person[] }>();
   for (const p of state.people) {
     for (const u of p.unitIds) {
@@ -150,18 +175,24 @@ export function planReminders(
   const government = new Set(state.units.filter((u) => u.kind === 'government').map((u) => u.id));
   const districtLeader = (p: Person): boolean => p.roles.includes('leader') && p.unitIds.some((u) => government.has(u));
   const escalateTo = (p: Person): boolean => policy.escalation.districtLeaders || !districtLeader(p);
-  const digests = new Map<string, Reminder>();
   // obligations a person already has a 待办 for (one 待办 may cover several units' parts, or a batch of 签收)
-  const covered = new Set<string>();
-  for (const t of Object.values(state.todos)) for (const id of t.obligationIds) covered.add(`${id}|${t.personId}`);
-  const todoWanted: TodoWanted[] = [];
-  const warned = new Set<string>();
-  const push = (person: Person, kind: Reminder['kind'], as: Reminder['as'], item: ReminderItem): void => {
-    const key = `notice:${kind}:${person.id}:${date}`;
-    let r = digests.get(key);
+  const covered = new Map<string, string[]>();
+  for (const t of Object.values(state.todos))
+    for (const id of t.obligationIds) {
+      const people = covered.get(id);
+      if (people) people.push(t.personId);
+      else covered.set(id, [t.personId]);
+    }
+  const todoWanted: TodoWanted = new Map();
+  // at most one digest and one escalation digest per person
+  const digests = new Map<Person, Reminder>();
+  const escalations = new Map<Person, Reminder>();
+  const reminderOf = (person: Person, kind: Reminder['kind'], as: Reminder['as']): Reminder => {
+    const mine = kind === 'digest' ? digests : escalations;
+    let r = mine.get(person);
     if (!r) {
       r = {
-        key,
+        key: `notice:${kind}:${person.id}:${date}`,
         kind,
         date,
         personId: person.id,
@@ -173,129 +204,234 @@ export function planReminders(
         items: [],
         reasons: [],
       };
-      digests.set(key, r);
+      mine.set(person, r);
     }
-    // each item belongs to one assignment and reaches each person once: no duplicates to check
+    return r;
+  };
+  // each item belongs to one assignment and reaches each person once: no duplicates to check
+  const add = (r: Reminder, item: ReminderItem): void => {
     r.items.push(item);
-    r.level = Math.max(r.level, item.level) as 1 | 2 | 3;
+    if (item.level > r.level) r.level = item.level;
   };
 
-  // Stored obligations of this year and last year's still open; a stage depends only on the kind
-  // and the dates, so it is worked out once per shape.
-  const stages = new Map<string, { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 }>();
+  /** Per unit: who hears of it, and what it has open today (我的任务's rule: this year's opened, last year's overdue). */
+  interface UnitDay {
+    id: string;
+    name: string;
+    /** its contacts, or its leaders where it has none */
+    first: Person[];
+    leaders: Person[];
+    total: number;
+    overdue: number;
+    /** the open records, in the order read; `itemised[i]`: records[i] is one of today's items */
+    records: ObligationRecord[];
+    numbers: number[];
+    itemised: boolean[];
+  }
+  const unitDays = new Map<string, UnitDay>();
+  const unitDay = (unitId: string): UnitDay => {
+    let u = unitDays.get(unitId);
+    if (!u) {
+      const people = byUnit.get(unitId);
+      u = {
+        id: unitId,
+        name: units.get(unitId)?.name ?? unitId,
+        first: people?.contacts.length ? people.contacts : (people?.leaders ?? []),
+        leaders: people?.leaders ?? [],
+        total: 0,
+        overdue: 0,
+        records: [],
+        numbers: [],
+        itemised: [],
+      };
+      unitDays.set(unitId, u);
+    }
+    return u;
+  };
   const tasks = new Map(state.tasks.map((t) => [t.id, t]));
   const assignments = new Map(state.assignments.map((a) => [a.id, a]));
-  const assignmentsActive = new Set(state.assignments.filter((a) => a.status === 'active').map((a) => a.id));
-  // what each unit has open today (我的任务's rule: this year's opened, last year's overdue), for the digests' headline
-  const openByUnit = new Map<string, { total: number; overdue: number; records: ObligationRecord[] }>();
-  for (const o of obligationsOf(state, { calendar, policy }, [year - 1, year])) {
-    if (o.status !== 'open') continue;
-    const live = o.year === year ? o.opensOn <= date : o.due < date;
-    if (live && assignmentsActive.has(o.assignmentId)) {
-      const c = openByUnit.get(o.unitId) ?? { total: 0, overdue: 0, records: [] };
-      c.total += 1;
-      if (o.due < date) c.overdue += 1;
-      c.records.push(o);
-      openByUnit.set(o.unitId, c);
+  // A stage depends on the kind and the dates only: worked out once per due date (and 签收 opening today)
+  type Staged = { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 };
+  const byDue = new Map<string, Staged>();
+  const ackNew = new Map<string, Staged>();
+  const dues = new Set<string>();
+  const warned = new Set<string>();
+  // Stored obligations of this year and last year's still open. Records of one assignment are
+  // stored together: what depends on the assignment is looked up when it changes.
+  let assignmentId = '';
+  let a: Assignment | undefined;
+  let task: Task | undefined;
+  let day: UnitDay | undefined;
+  let unitOfRecord: UnitDay | undefined;
+  for (const list of obligationListsOf(state, { calendar, policy }, [year - 1, year]))
+    for (const o of list) {
+      if (o.status !== 'open') continue;
+      if (o.assignmentId !== assignmentId) {
+        assignmentId = o.assignmentId;
+        a = assignments.get(assignmentId);
+        if (a?.status !== 'active') a = undefined;
+        task = tasks.get(o.taskId);
+        day = a && unitDay(a.unitId);
+        unitOfRecord = undefined;
+      }
+      if (!a) continue;
+      if (task?.id !== o.taskId) task = tasks.get(o.taskId);
+      const live = o.year === year ? o.opensOn <= date : o.due < date;
+      let at = -1;
+      if (live) {
+        if (unitOfRecord?.id !== o.unitId) unitOfRecord = o.unitId === day!.id ? day! : unitDay(o.unitId);
+        const c = unitOfRecord;
+        c.total += 1;
+        if (o.due < date) c.overdue += 1;
+        if (task) {
+          at = c.records.length;
+          c.records.push(o);
+          c.numbers.push(task.number);
+          c.itemised.push(false);
+          dues.add(o.due);
+        }
+      }
+      if (!task || date < o.opensOn) continue;
+      let st: Staged | undefined;
+      if (o.kind === 'acknowledge' && date === o.opensOn) {
+        st = ackNew.get(o.due);
+        if (!st) ackNew.set(o.due, (st = stageOf(calendar, policy, date, o)));
+      } else {
+        st = byDue.get(o.due);
+        if (!st) byDue.set(o.due, (st = stageOf(calendar, policy, date, o)));
+      }
+      if (st.stage === null || (o.year !== year && st.stage !== 'overdue')) continue;
+      const u = day!;
+      if (u.first.length === 0) {
+        if (!warned.has(u.id)) result.warnings.push(`${u.name} 没有联络员或分管领导,提醒无人接收`);
+        warned.add(u.id);
+        continue;
+      }
+      if (at >= 0 && unitOfRecord === u) u.itemised[at] = true;
+      dues.add(o.due);
+      const item: ReminderItem = {
+        obligationId: o.id,
+        assignmentId: a.id,
+        taskId: task.id,
+        taskNumber: task.number,
+        taskKind: task.kind,
+        taskTitle: task.title,
+        unitId: a.unitId,
+        unitName: u.name,
+        kind: o.kind,
+        label: o.label,
+        due: o.due,
+        stage: st.stage,
+        workingDays: st.workingDays,
+        level: st.level,
+      };
+      const has = policy.todo.enabled ? covered.get(o.id) : undefined;
+      for (const p of u.first) {
+        add(reminderOf(p, 'digest', 'contact'), item);
+        if (policy.todo.enabled && p.dingtalk.unionId && !has?.includes(p.id)) {
+          const key = `${o.kind}|${o.label}|${o.opensOn}|${o.due}|${p.id}`;
+          const g = todoWanted.get(key);
+          if (g) g.items.push(item);
+          else todoWanted.set(key, { person: p, items: [item] });
+        }
+      }
+      if (item.level >= 2)
+        for (const l of u.leaders)
+          if (!u.first.includes(l) && escalateTo(l)) add(reminderOf(l, 'escalation', 'leader'), item);
+      if (item.level >= 3) for (const s of supervisors) add(reminderOf(s, 'escalation', 'supervisor'), item);
     }
-    const a = assignments.get(o.assignmentId);
-    const task = tasks.get(o.taskId);
-    if (!a || a.status !== 'active' || !task) continue;
-    const shapeKey = `${o.kind}|${o.opensOn}|${o.due}`;
-    let st = stages.get(shapeKey);
-    if (!st) stages.set(shapeKey, (st = stageOf(calendar, policy, date, o)));
-    if (st.stage === null || (o.year !== year && st.stage !== 'overdue')) continue;
-    const people = byUnit.get(a.unitId);
-    const first = people?.contacts.length ? people.contacts : (people?.leaders ?? []);
-    if (first.length === 0) {
-      if (!warned.has(a.unitId))
-        result.warnings.push(`${unitName.get(a.unitId) ?? a.unitId} 没有联络员或分管领导,提醒无人接收`);
-      warned.add(a.unitId);
-      continue;
-    }
-    const item: ReminderItem = {
-      obligationId: o.id,
-      assignmentId: a.id,
-      taskId: task.id,
-      taskNumber: task.number,
-      taskKind: task.kind,
-      taskTitle: task.title,
-      unitId: a.unitId,
-      unitName: unitName.get(a.unitId) ?? a.unitId,
-      kind: o.kind,
-      label: o.label,
-      due: o.due,
-      stage: st.stage,
-      workingDays: st.workingDays,
-      level: st.level,
-    };
-    for (const p of first) {
-      push(p, 'digest', 'contact', item);
-      if (policy.todo.enabled && p.dingtalk.unionId && !covered.has(`${o.id}|${p.id}`))
-        todoWanted.push({ person: p, item, opensOn: o.opensOn });
-    }
-    if (item.level >= 2)
-      for (const l of people?.leaders ?? [])
-        if (!first.includes(l) && escalateTo(l)) push(l, 'escalation', 'leader', item);
-    if (item.level >= 3) for (const s of supervisors) push(s, 'escalation', 'supervisor', item);
-  }
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
   result.todoCreates = groupTodos(todoWanted, state.todos);
-  result.reminders = [...digests.values()].sort((a, b) => cmp(a.key, b.key));
-  const people = new Map(state.people.map((p) => [p.id, p]));
-  // "also open" lists: each unit's open records sorted once (by due, then task number); a digest
-  // takes the first 50 it does not already list, and only those become items
-  const number = (o: ObligationRecord): number => tasks.get(o.taskId)?.number ?? 0;
-  const byDue = (x: ObligationRecord, y: ObligationRecord): number => cmp(x.due, y.due) || number(x) - number(y);
-  for (const c of openByUnit.values()) c.records = c.records.filter((o) => tasks.has(o.taskId)).sort(byDue);
+  result.reminders = [...digests.values(), ...escalations.values()].sort((x, y) => cmp(x.key, y.key));
+
+  // Orders by due date, then task number (then as read), as one exact integer per record: due
+  // dates by rank, task numbers from the smallest
+  const rank = new Map([...dues].sort().map((d, i) => [d, i]));
+  let low = 0;
+  let high = 0;
+  for (const t of state.tasks) [low, high] = [Math.min(low, t.number), Math.max(high, t.number)];
+  const numbers = high - low + 1;
+  const order = (due: string, number: number): number => rank.get(due)! * numbers + number - low;
+  const levelStep = rank.size * numbers;
+  // "also open" lists: each unit's open records in that order; a digest takes the first 50 it does
+  // not already list, and only those become items
+  const sortedOf = (u: UnitDay, rest: boolean): ObligationRecord[] => {
+    const at: number[] = [];
+    for (let i = 0; i < u.records.length; i += 1) if (!rest || !u.itemised[i]) at.push(i);
+    return stableSort(at, (i) => order(u.records[i]!.due, u.numbers[i]!)).map((i) => u.records[i]!);
+  };
   const daysLeft = new Map<string, number>();
   const left = (due: string): number => {
     let n = daysLeft.get(due);
     if (n === undefined) daysLeft.set(due, (n = calendar.workingDaysBetween(date, due)));
     return n;
   };
-  for (const r of result.reminders) {
-    if (r.kind === 'digest') {
-      const open = { total: 0, overdue: 0 };
+  const alsoItem = (o: ObligationRecord): ReminderItem => {
+    const t = tasks.get(o.taskId)!;
+    const l = left(o.due);
+    return {
+      obligationId: o.id,
+      assignmentId: o.assignmentId,
+      taskId: t.id,
+      taskNumber: t.number,
+      taskKind: t.kind,
+      taskTitle: t.title,
+      unitId: o.unitId,
+      unitName: units.get(o.unitId)?.name ?? o.unitId,
+      kind: o.kind,
+      label: o.label,
+      due: o.due,
+      stage: l < 0 ? 'overdue' : l === 0 ? 'due' : 'before',
+      workingDays: Math.abs(l),
+      level: 1,
+    };
+  };
+  // a unit's contacts share its list: what each of them is already told is the unit's items
+  const sharedAlso = new Map<UnitDay, ReminderItem[]>();
+  for (const r of digests.values()) {
+    const mine = personById(state).get(r.personId);
+    const days = (mine?.unitIds ?? []).flatMap((id) => {
+      const u = unitDays.get(id);
+      return u ? [u] : [];
+    });
+    const open = { total: 0, overdue: 0 };
+    for (const u of days) [open.total, open.overdue] = [open.total + u.total, open.overdue + u.overdue];
+    r.open = open;
+    let also: ReminderItem[];
+    if (days.length === 1 && days[0]!.first.some((p) => p.id === r.personId)) {
+      const u = days[0]!;
+      let shared = sharedAlso.get(u);
+      if (!shared) sharedAlso.set(u, (shared = sortedOf(u, true).slice(0, 50).map(alsoItem)));
+      also = shared;
+    } else {
       const listed = new Set(r.items.map((i) => i.obligationId));
-      const units = (people.get(r.personId)?.unitIds ?? []).flatMap((u) => {
-        const c = openByUnit.get(u);
-        return c ? [c] : [];
-      });
-      for (const c of units) [open.total, open.overdue] = [open.total + c.total, open.overdue + c.overdue];
-      const candidates = units.length === 1 ? units[0]!.records : units.flatMap((c) => c.records).sort(byDue);
-      const also: ReminderItem[] = [];
+      const all = days.map((u) => sortedOf(u, false)).flat();
+      const candidates = days.length === 1 ? all : stableSort(all, (o) => order(o.due, tasks.get(o.taskId)!.number));
+      also = [];
       for (const o of candidates) {
         if (also.length === 50) break;
-        if (listed.has(o.id)) continue;
-        const task = tasks.get(o.taskId)!;
-        const l = left(o.due);
-        also.push({
-          obligationId: o.id,
-          assignmentId: o.assignmentId,
-          taskId: task.id,
-          taskNumber: task.number,
-          taskKind: task.kind,
-          taskTitle: task.title,
-          unitId: o.unitId,
-          unitName: unitName.get(o.unitId) ?? o.unitId,
-          kind: o.kind,
-          label: o.label,
-          due: o.due,
-          stage: l < 0 ? 'overdue' : l === 0 ? 'due' : 'before',
-          workingDays: Math.abs(l),
-          level: 1,
-        });
+        if (!listed.has(o.id)) also.push(alsoItem(o));
       }
-      r.open = open;
-      if (also.length > 0) r.also = also;
     }
-    r.items.sort((x, y) => y.level - x.level || cmp(x.due, y.due) || x.taskNumber - y.taskNumber);
-    const stages = new Set(r.items.map((i) => i.stage));
-    if (stages.has('overdue')) r.reasons.push('有逾期事项');
-    if (stages.has('due')) r.reasons.push('今日到期');
-    if (stages.has('before')) r.reasons.push('即将到期');
-    if (stages.has('new')) r.reasons.push('新任务待签收');
+    if (also.length > 0) r.also = also;
+  }
+  for (const r of result.reminders) {
+    // most urgent first: level, then due date, then task number
+    r.items = stableSort(r.items, (i) => (3 - i.level) * levelStep + order(i.due, i.taskNumber));
+    let overdue = false;
+    let due = false;
+    let before = false;
+    let fresh = false;
+    for (const i of r.items) {
+      if (i.stage === 'overdue') overdue = true;
+      else if (i.stage === 'due') due = true;
+      else if (i.stage === 'before') before = true;
+      else if (i.stage === 'new') fresh = true;
+    }
+    if (overdue) r.reasons.push('有逾期事项');
+    if (due) r.reasons.push('今日到期');
+    if (before) r.reasons.push('即将到期');
+    if (fresh) r.reasons.push('新任务待签收');
   }
   return result;
 }
