@@ -10,7 +10,7 @@ import { SessionTokens } from '../server/src/auth/session-tokens.js';
 import { createCore } from '../server/src/core.js';
 import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
 import { ChannelError, type Channel } from '../server/src/channels/channel.js';
-import { RateLimiter } from '../server/src/channels/dingtalk/rate-limiter.js';
+import { RateLimiter } from '../server/src/channels/shared/rate-limiter.js';
 import { loadConfig } from '../server/src/config.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';

@@ -85,7 +85,7 @@ export async function benchOverview(): Promise<void> {
   s.people.push({
     id: 'sup',
     name: '督考办',
-    dingtalk: { userId: 'sup' },
+    accounts: [{ platform: 'dingtalk', userId: 'sup' }],
     unitIds: [],
     roles: ['supervisor'],
     sample: true,

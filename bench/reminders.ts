@@ -31,7 +31,7 @@ export function province(districts: number, tasksPer = 40, unitsPer = 60): State
         s.people.push({
           id: `${unitId}${role[0]}`,
           name: `官员${d}-${u}`,
-          dingtalk: { userId: `${unitId}${role[0]}`, unionId: `un${unitId}${role[0]}` },
+          accounts: [{ platform: 'dingtalk', userId: `${unitId}${role[0]}`, unionId: `un${unitId}${role[0]}` }],
           unitIds: [unitId],
           roles: [role],
           sample: true,

@@ -48,7 +48,9 @@ interface SeedPerson {
   id: string;
   name: string;
   title?: string;
-  dingtalk: { userId: string; unionId?: string };
+  /** accounts per platform; files of earlier releases name the DingTalk identity as `dingtalk` */
+  accounts?: Array<{ platform: string; userId: string; unionId?: string; accountId?: string }>;
+  dingtalk?: { userId: string; unionId?: string };
   unitIds: string[];
   roles: string[];
   mobile?: string;
@@ -97,11 +99,14 @@ export function orgFromSeeds(seedsDir: string): Org {
     deptOf.set(u.id, dept_id);
     departments.push({ dept_id, name: u.name, parent_id: groups[u.kind]?.id ?? 1, unitId: u.id });
   });
-  const users: User[] = people.map((p, i) => {
+  // a DingTalk user per person with a DingTalk account
+  const users: User[] = people.flatMap((p, i) => {
+    const dt = p.accounts?.find((a) => a.platform === 'dingtalk') ?? p.dingtalk;
+    if (!dt) return [];
     const depts = p.unitIds.map((id) => deptOf.get(id)).filter((d): d is number => d !== undefined);
     return {
-      userid: p.dingtalk.userId,
-      unionid: p.dingtalk.unionId ?? `union-${p.dingtalk.userId}`,
+      userid: dt.userId,
+      unionid: dt.unionId ?? `union-${dt.userId}`,
       name: p.name,
       title: p.title ?? '',
       mobile: p.mobile ?? `1380000${String(i).padStart(4, '0')}`,

@@ -8,6 +8,7 @@ import { AppError } from '../../server/src/errors.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { calendar, policy } from '../helpers/reminders.js';
 import { fixedClock, seededApp, type TestApp } from '../helpers/test-app.js';
+import { recipientOn } from '../../shared/schemas/person.js';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../fixtures/dingtalk/${name}`, import.meta.url), 'utf8'));
@@ -76,7 +77,7 @@ describe('the bot is made of listeners, one per command', () => {
     replies.length = 0;
     // a key task the sender's unit carries (the fixture's sender is dt-fzb-c)
     const s = t.store.state.get();
-    const person = s.people.find((p) => p.dingtalk.userId === 'dt-fzb-c')!;
+    const person = s.people.find((p) => recipientOn(p, 'dingtalk') === 'dt-fzb-c')!;
     const n = s.tasks.find(
       (k) => k.kind === 'key' && s.assignments.some((a) => a.taskId === k.id && person.unitIds.includes(a.unitId)),
     )!.number;

@@ -35,7 +35,7 @@ function world(): State {
     s.people.push({
       id: `${id}-c`,
       name: `${name}联络员`,
-      dingtalk: { userId: `${id}-c` },
+      accounts: [{ platform: 'dingtalk', userId: `${id}-c` }],
       unitIds: [id],
       roles: ['contact'],
       sample: true,
@@ -44,7 +44,7 @@ function world(): State {
   s.people.push({
     id: 'dkb',
     name: '督考办',
-    dingtalk: { userId: 'dkb' },
+    accounts: [{ platform: 'dingtalk', userId: 'dkb' }],
     unitIds: [],
     roles: ['supervisor'],
     sample: true,

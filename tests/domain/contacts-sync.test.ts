@@ -4,6 +4,7 @@ import type { State } from '../../server/src/store/state.js';
 import { channelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
+import { recipientOn } from '../../shared/schemas/person.js';
 
 describe('contacts sync (DingTalk departments and users → units and people)', () => {
   let emu: RunningEmulator;
@@ -57,24 +58,24 @@ describe('contacts sync (DingTalk departments and users → units and people)', 
         name: '新同事',
         unitIds: ['fzb'],
         roles: ['contact'],
-        dingtalk: { userId: 'dt-new-1', unionId: 'union-new-1' },
+        accounts: [{ platform: 'dingtalk', userId: 'dt-new-1', unionId: 'union-new-1' }],
       }),
     ]);
-    expect(plan.people.change.find((c) => c.before.dingtalk.userId === 'dt-sfj-c')).toMatchObject({
+    expect(plan.people.change.find((c) => recipientOn(c.before, 'dingtalk') === 'dt-sfj-c')).toMatchObject({
       fields: ['name', 'sample'],
       after: { name: '司法局新联络员', sample: false },
     });
     expect(
       planContactsSync(t.store.state.get(), contacts, { confirmsSample: false }).people.change.map((c) => c.fields),
     ).toEqual([['name']]);
-    expect(plan.people.missing.map((p) => p.dingtalk.userId)).toEqual(['dt-eval-1']);
+    expect(plan.people.missing.map((p) => recipientOn(p, 'dingtalk'))).toEqual(['dt-eval-1']);
     expect(plan.people.unmatched).toEqual([{ userId: 'dt-bigdata-1', name: '数据员', departments: ['区大数据中心'] }]);
 
     const draft = structuredClone(t.store.state.get()) as State;
     applyContactsSync(draft, plan);
-    expect(draft.people.find((p) => p.dingtalk.userId === 'dt-sfj-c')!.name).toBe('司法局新联络员');
-    expect(draft.people.find((p) => p.dingtalk.userId === 'dt-new-1')).toBeTruthy();
-    expect(draft.people.find((p) => p.dingtalk.userId === 'dt-eval-1')).toBeTruthy();
+    expect(draft.people.find((p) => recipientOn(p, 'dingtalk') === 'dt-sfj-c')!.name).toBe('司法局新联络员');
+    expect(draft.people.find((p) => recipientOn(p, 'dingtalk') === 'dt-new-1')).toBeTruthy();
+    expect(draft.people.find((p) => recipientOn(p, 'dingtalk') === 'dt-eval-1')).toBeTruthy();
     expect(planContactsSync(draft, contacts).people).toMatchObject({ add: [], change: [] });
   });
 });

@@ -23,7 +23,7 @@ describe('authorisation is a table: role × action, checked on every route', () 
       d.people.push({
         id: 'p-admin-only',
         name: '系统管理员',
-        dingtalk: { userId: 'dt-admin-only' },
+        accounts: [{ platform: 'dingtalk', userId: 'dt-admin-only' }],
         unitIds: ['dkb'],
         roles: ['admin'],
         sample: true,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoreError } from '../../server/src/store/errors.js';
 import { migrate } from '../../server/src/store/migrations.js';
+import { PeopleFile } from '../../shared/schemas/person.js';
 import { openStore } from '../../server/src/store/open-store.js';
 import { STATE_VERSION } from '../../server/src/store/state.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -167,7 +168,7 @@ describe('opening a data directory', () => {
     const store = await open(t.dataDir);
     try {
       const s = store.state.get();
-      expect(s.schemaVersion).toBe(7);
+      expect(s.schemaVersion).toBe(STATE_VERSION);
       expect(Object.keys(s.obligations)).toEqual(['2018', '2019']);
       expect(Object.keys(s.obligations['2019']!)).toEqual(['yc-lqstg-2018']);
       expect([...storedObligations(s)].sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(
@@ -178,8 +179,54 @@ describe('opening a data directory', () => {
     } finally {
       await store.close();
     }
-    // written back as version 7
-    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(7);
+    // written back, migrated
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(STATE_VERSION);
+  });
+
+  it('7 → 8: a person’s DingTalk fields become their DingTalk account; a people file of earlier releases still loads', () => {
+    const v7 = {
+      schemaVersion: 7,
+      people: [
+        { id: 'p1', name: '甲', dingtalk: { userId: 'dt-1', unionId: 'u-1' }, unitIds: ['x'], roles: ['contact'] },
+        { id: 'p2', name: '乙', dingtalk: { userId: 'dt-2' }, unitIds: [], roles: ['supervisor'] },
+      ],
+    };
+    const { doc } = migrate(v7, undefined, 8);
+    expect(doc.people).toEqual([
+      {
+        id: 'p1',
+        name: '甲',
+        accounts: [{ platform: 'dingtalk', userId: 'dt-1', unionId: 'u-1' }],
+        unitIds: ['x'],
+        roles: ['contact'],
+      },
+      {
+        id: 'p2',
+        name: '乙',
+        accounts: [{ platform: 'dingtalk', userId: 'dt-2' }],
+        unitIds: [],
+        roles: ['supervisor'],
+      },
+    ]);
+    const file = PeopleFile.parse({ people: v7.people });
+    expect(file.people.map((p) => p.accounts)).toEqual([
+      [{ platform: 'dingtalk', userId: 'dt-1', unionId: 'u-1' }],
+      [{ platform: 'dingtalk', userId: 'dt-2' }],
+    ]);
+    // one account per platform
+    const twice = PeopleFile.safeParse({
+      people: [
+        {
+          ...v7.people[1],
+          dingtalk: undefined,
+          accounts: [
+            { platform: 'zzd', userId: 'a' },
+            { platform: 'zzd', userId: 'b' },
+          ],
+        },
+      ],
+    });
+    expect(twice.success).toBe(false);
   });
 
   it('refuses a state written by a newer version', () => {

@@ -8,6 +8,7 @@ import { FakeChannel } from '../helpers/fake-channel.js';
 import { calendar, policy } from '../helpers/reminders.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 import { storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
+import { recipientOn } from '../../shared/schemas/person.js';
 
 /**
  * One workflow for the bot and the mini-app (#10 requirement 4): the same cases, allowed and
@@ -412,7 +413,7 @@ describe('the bot and the mini-app: one workflow', () => {
         msgId: `m${msg}`,
         at: bot.deps.clock.now(),
         transport: 'stream',
-        sender: { userId: person.dingtalk.userId, name: person.name },
+        sender: { userId: recipientOn(person, 'dingtalk')!, name: person.name },
         conversation: { id: 'c', type: 'single' },
         kind: 'text',
         text: c.bot,

@@ -106,6 +106,32 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
     })),
   );
   f.get(`${p}/departments`, async () => state.org.departments);
+  // an org admin adds a member (a new official, or an account re-created under a new userid)
+  f.post(`${p}/users`, async (req, reply) => {
+    const body = (req.body ?? {}) as Partial<{
+      userid: string;
+      unionid: string;
+      name: string;
+      title: string;
+      dept_id_list: number[];
+    }>;
+    if (typeof body.userid !== 'string' || !body.userid || typeof body.name !== 'string' || !body.name)
+      return reply.code(400).send({ code: 'INVALID', message: '需要 userid 和 name' });
+    if (state.user(body.userid)) return reply.code(409).send({ code: 'EXISTS', message: `已有用户 ${body.userid}` });
+    const depts = Array.isArray(body.dept_id_list) ? body.dept_id_list.filter((d) => typeof d === 'number') : [];
+    const user = {
+      userid: body.userid,
+      unionid: body.unionid ?? `union-${body.userid}`,
+      name: body.name,
+      title: body.title ?? '',
+      mobile: '',
+      dept_id_list: depts.length > 0 ? depts : [1],
+      leader_in_dept: [],
+      roles: [],
+    };
+    state.org.users.push(user);
+    return reply.code(201).send(user);
+  });
 
   f.post(`${p}/robot/messages`, async (req, reply) => {
     const parsed = RobotMessage.safeParse(req.body);

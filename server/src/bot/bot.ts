@@ -9,6 +9,7 @@ import { parseCommand as defaultParse, type BotCommand } from './command-parser.
 import { COMMANDS } from './commands/index.js';
 import { Conversation } from './conversation.js';
 import { receiveFiles } from './file-intake.js';
+import { personByAccount } from '../../../shared/schemas/person.js';
 
 export type { BotDeps } from './bot-kit.js';
 export { HELP_TEXT } from './commands/help.js';
@@ -48,7 +49,7 @@ export class Bot {
   /** Answers one message (the inbox calls this once per msgId). */
   readonly handle: BotEventHandler = async (event) => {
     const send = (m: OutboundMessage): Promise<void> => this.reply(event, m);
-    const person = this.kit.state().people.find((p) => p.dingtalk.userId === event.sender.userId);
+    const person = personByAccount(this.kit.state().people, 'dingtalk', event.sender.userId);
     if (!person) return this.stranger(event, send);
     try {
       const turn: Turn = { event, person, viewer: viewerFor(this.kit.state(), person.id), send };

@@ -1,3 +1,4 @@
+import type { Platform } from '../../../shared/schemas/person.js';
 /**
  * What the domain needs from a messaging platform. Only channels/* knows the wire formats; the
  * domain speaks in these neutral shapes (ARCHITECTURE rule 1).
@@ -59,6 +60,8 @@ export interface Contacts {
 
 export interface Channel {
   readonly name: string;
+  /** The platform whose ids it takes (DingTalk userids, 浙政钉 accountIds). */
+  readonly platform: Platform;
   sendNotice(userIds: readonly string[], message: OutboundMessage): Promise<NoticeSent>;
   checkNotice(taskId: string): Promise<NoticeDelivery>;
   sendRobot(userIds: readonly string[], message: OutboundMessage): Promise<RobotSent>;
@@ -94,6 +97,7 @@ export const NO_CHANNEL: Channel = (() => {
   };
   return {
     name: 'none',
+    platform: 'dingtalk',
     sendNotice: fail,
     checkNotice: fail,
     sendRobot: fail,

@@ -14,6 +14,7 @@ import { applyContactsSync, planContactsSync } from '../domain/units/contacts-sy
 import { resolveDingTalkApp } from '../local-emulator.js';
 import { consoleLog } from '../log.js';
 import { openStore } from '../store/open-store.js';
+import { handleOf } from '../../../shared/schemas/person.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { apply: { type: 'boolean', default: false } } });
@@ -36,10 +37,9 @@ async function main(): Promise<void> {
     console.log(
       `人员:新增 ${p.add.length},更新 ${p.change.length},不变 ${p.unchanged},本地有而钉钉没有 ${p.missing.length},无法对应单位 ${p.unmatched.length}`,
     );
-    for (const a of p.add)
-      console.log(`  + ${a.name}(${a.dingtalk.userId})→ ${a.unitIds.join('、')} [${a.roles.join(',')}]`);
-    for (const c of p.change) console.log(`  ~ ${c.before.name}(${c.before.dingtalk.userId}):${c.fields.join('、')}`);
-    for (const m of p.missing) console.log(`  - ${m.name}(${m.dingtalk.userId})钉钉通讯录中没有,保留,请核对`);
+    for (const a of p.add) console.log(`  + ${a.name}(${handleOf(a)})→ ${a.unitIds.join('、')} [${a.roles.join(',')}]`);
+    for (const c of p.change) console.log(`  ~ ${c.before.name}(${handleOf(c.before)}):${c.fields.join('、')}`);
+    for (const m of p.missing) console.log(`  - ${m.name}(${handleOf(m)})钉钉通讯录中没有,保留,请核对`);
     for (const u of p.unmatched)
       console.log(`  ? ${u.name}(${u.userId})所在部门 ${u.departments.join('、')} 无法对应单位`);
     if (!values.apply) {
@@ -53,9 +53,9 @@ async function main(): Promise<void> {
         subject: { type: 'directory', id: store.state.get().directory.district || 'directory' },
         channel: 'cli',
         payload: {
-          added: p.add.map((x) => x.dingtalk.userId),
-          changed: p.change.map((x) => x.before.dingtalk.userId),
-          missing: p.missing.map((x) => x.dingtalk.userId),
+          added: p.add.map((x) => handleOf(x)),
+          changed: p.change.map((x) => handleOf(x.before)),
+          missing: p.missing.map((x) => handleOf(x)),
         },
       });
       applyContactsSync(draft, plan);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NewLedgerEvent } from '../../../shared/schemas/ledger.js';
+import { accountOn, recipientOn } from '../../../shared/schemas/person.js';
+import { PLATFORM_NAME } from '../channels/platforms.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import { ChannelError, type Channel, type OutboundMessage } from '../channels/channel.js';
 import type { Log } from '../deps.js';
@@ -237,18 +239,39 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * Whom a row goes to on this channel's platform, as the directory says now: rows name the person,
+   * so a userid changed by a contacts sync reaches rows planned before it. Rows of a person no
+   * longer in the directory (or of earlier releases, without one) go to the id they were planned for.
+   */
+  private recipient(row: OutboxRow, planned: string): string {
+    const person = row.personId ? this.store.state.get().people.find((p) => p.id === row.personId) : undefined;
+    if (!person) return planned;
+    const id = recipientOn(person, this.channel.platform);
+    if (!id)
+      throw new ChannelError('NO_ACCOUNT', `${person.name} 没有${PLATFORM_NAME[this.channel.platform]}账号`, false);
+    return id;
+  }
+
+  /** The unionId a 待办 is created for: the person's as the directory says now, else the one planned. */
+  private todoOwner(todo: State['todos'][string]): string {
+    const person = this.store.state.get().people.find((p) => p.id === todo.personId);
+    return (person && accountOn(person, this.channel.platform)?.unionId) ?? todo.unionId;
+  }
+
   private async send(row: OutboxRow, now: Date): Promise<Outcome> {
     const subject = { type: 'outbox', id: row.key };
     if (row.kind === 'notice') {
       const p = row.payload;
-      const sent = await this.channel.sendNotice([p.userId], p.message as OutboundMessage);
+      const userId = this.recipient(row, p.userId);
+      const sent = await this.channel.sendNotice([userId], p.message as OutboundMessage);
       const taskId = sent.batches[0]!.taskId;
       const check = (n: number, after: number): OutboxRow => ({
         key: `deliveryCheck:${row.key}:${n}`,
         kind: 'deliveryCheck',
         date: row.date,
         ...(row.personId ? { personId: row.personId } : {}),
-        payload: { noticeKey: row.key, taskId, userId: p.userId, check: n },
+        payload: { noticeKey: row.key, taskId, userId, check: n },
         status: 'pending',
         attempts: 0,
         runAt: new Date(now.getTime() + after).toISOString(),
@@ -264,7 +287,7 @@ export class Dispatcher {
             channel: 'scheduler',
             payload: {
               personId: row.personId,
-              userId: p.userId,
+              userId,
               date: row.date,
               kind: p.kind,
               level: p.level,
@@ -318,9 +341,11 @@ export class Dispatcher {
     if (row.kind === 'todoCreate') {
       const p = row.payload;
       if (!todo || todo.done) return { result: { skipped: true }, events: [] };
+      // the owner as the directory says now; its completion goes to the same owner
+      const unionId = this.todoOwner(todo);
       const { todoId } = await this.channel.createTodo({
-        ownerUnionId: todo.unionId,
-        executorUnionIds: [todo.unionId],
+        ownerUnionId: unionId,
+        executorUnionIds: [unionId],
         subject: p.subject,
         ...(p.description ? { description: p.description } : {}),
         dueAt: new Date(`${p.due}T17:30:00+08:00`),
@@ -340,7 +365,7 @@ export class Dispatcher {
         ],
         apply: (d) => {
           const t = d.todos[todoKey];
-          if (t) t.todoId = todoId;
+          if (t) Object.assign(t, { todoId, unionId });
         },
       };
     }

@@ -12,6 +12,7 @@ import { ChannelError } from '../channels/channel.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { ViewCache } from './view-cache.js';
+import { personByAccount } from '../../../shared/schemas/person.js';
 
 export interface AuthOptions {
   sessions: SessionTokens;
@@ -101,7 +102,7 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
         } finally {
           exchanging -= 1;
         }
-        const person = deps.store.state.get().people.find((p) => p.dingtalk.userId === userId);
+        const person = personByAccount(deps.store.state.get().people, 'dingtalk', userId);
         if (!person) throw new AppError('FORBIDDEN', 403, '督办通人员名单中没有您的账号,请联系区督考办开通');
         await record(person.id, person.name, 'dingtalk');
         return session(person.id);

@@ -67,6 +67,18 @@ export const migrations: Record<number, Migration> = {
     }
     return { ...doc, obligations: byYear };
   },
+  /**
+   * 7 → 8: a person has accounts per platform (`accounts: [{ platform: 'dingtalk', userId, unionId }]`)
+   * instead of DingTalk-only fields, so a district can reach people on 浙政钉 too.
+   */
+  7: (doc) => ({
+    ...doc,
+    people: ((doc.people ?? []) as Array<Record<string, unknown>>).map((p) => {
+      if (p.accounts || !p.dingtalk) return p;
+      const { dingtalk, ...rest } = p;
+      return { ...rest, accounts: [{ platform: 'dingtalk', ...(dingtalk as object) }] };
+    }),
+  }),
 };
 
 export function migrate(

@@ -15,7 +15,7 @@ import { AssessmentRecord } from '../../../shared/schemas/assessment.js';
 import { Bulletin } from '../../../shared/schemas/bulletin.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
-export const STATE_VERSION = 7;
+export const STATE_VERSION = 8;
 
 /**
  * The hot, bounded, mutable state (one lowdb document). Growing history (reports, reviews,

@@ -10,12 +10,13 @@ import type {
 } from '../channel.js';
 import { ChannelError } from '../channel.js';
 import { apiError } from './errors.js';
-import { chunk, noticeMsg, robotMsg, webhookBody } from './message-format.js';
+import { chunk, robotMsg, webhookBody } from './message-format.js';
+import { noticeMsg } from '../shared/notice-msg.js';
 import { OapiClient, parseOapi } from './oapi-client.js';
-import { RateLimiter } from './rate-limiter.js';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { RateLimiter } from '../shared/rate-limiter.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../shared/retry.js';
 import { oauth2, robot, runtime, sdkClients, todo, type SdkClients } from './sdk.js';
-import { TokenCache } from './token-cache.js';
+import { TokenCache } from '../shared/token-cache.js';
 
 export interface DingTalkChannelOptions {
   appKey: string;
@@ -39,6 +40,7 @@ const ROBOT_BATCH = 20;
 /** The Channel over DingTalk: new API through the official SDK, old API through OapiClient. */
 export class DingTalkChannel implements Channel {
   readonly name = 'dingtalk';
+  readonly platform = 'dingtalk' as const;
   readonly tokens: TokenCache;
   private readonly sdk: SdkClients;
   private readonly oapi: OapiClient;

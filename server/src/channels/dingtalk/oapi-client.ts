@@ -1,8 +1,8 @@
 import { ChannelError } from '../channel.js';
 import { oapiError } from './errors.js';
-import type { RateLimiter } from './rate-limiter.js';
-import { withRetry, type RetryPolicy } from './retry.js';
-import type { TokenCache } from './token-cache.js';
+import type { RateLimiter } from '../shared/rate-limiter.js';
+import { withRetry, type RetryPolicy } from '../shared/retry.js';
+import type { TokenCache } from '../shared/token-cache.js';
 
 /**
  * A small typed client for the old API (oapi.dingtalk.com /topapi …), which the official SDK does

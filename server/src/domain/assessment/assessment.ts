@@ -18,6 +18,7 @@ import { roleName } from '../plan/plan-queries.js';
 import { itemName } from '../progress/item-name.js';
 import { includedTasks } from '../reminders/obligations.js';
 import { rulesInWords, type AssessmentRules } from './rules.js';
+import { handleOf } from '../../../../shared/schemas/person.js';
 
 type S = Readonly<State>;
 type Person = Actor & { id: string };
@@ -378,7 +379,7 @@ export class Assessments {
             {
               key: `assessment:${year}:${p.id}:${s.unitId}`,
               personId: p.id,
-              userId: p.dingtalk.userId,
+              userId: handleOf(p),
               kind: 'decision',
               message: {
                 kind: 'actionCard',

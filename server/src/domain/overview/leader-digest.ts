@@ -6,6 +6,7 @@ import { viewerFor } from '../../auth/viewer.js';
 import type { State } from '../../store/state.js';
 import type { LightRules } from '../lights/lights.js';
 import { overview, partsOf, sortParts } from './overview.js';
+import { handleOf } from '../../../../shared/schemas/person.js';
 
 export interface LeaderDigest {
   personId: string;
@@ -60,7 +61,7 @@ export function leaderDigests(
       ].join('\n');
       out.push({
         personId: person.id,
-        userId: person.dingtalk.userId,
+        userId: handleOf(person),
         message: {
           kind: 'actionCard',
           title,
@@ -88,7 +89,7 @@ export function leaderDigests(
     ].join('\n');
     out.push({
       personId: person.id,
-      userId: person.dingtalk.userId,
+      userId: handleOf(person),
       message: {
         kind: 'actionCard',
         title,

@@ -1,4 +1,3 @@
-import type { Person } from '../../../../shared/schemas/person.js';
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { Task } from '../../../../shared/schemas/task.js';
 import type { Reminder, ReminderItem, ReminderPlan, TodoCreate } from '../../../../shared/schemas/reminders.js';
@@ -8,6 +7,7 @@ import type { State } from '../../store/state.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { ReminderPolicy } from './policy.js';
 import { obligationListsOf } from '../obligations/obligation-book.js';
+import { accountOn, handleOf, type Person } from '../../../../shared/schemas/person.js';
 
 export type { Reminder, ReminderItem, TodoCreate } from '../../../../shared/schemas/reminders.js';
 export type PlanResult = ReminderPlan;
@@ -76,7 +76,7 @@ function groupTodos(groups: TodoWanted, existing: Readonly<State['todos']>): Tod
       key,
       obligationIds: items.map((i) => i.obligationId),
       personId: g.person.id,
-      unionId: g.person.dingtalk.unionId!,
+      unionId: accountOn(g.person, 'dingtalk')!.unionId!,
       subject: subject.length > 200 ? `${subject.slice(0, 199)}…` : subject,
       // several tasks: the list, one per line (the title has room only for their numbers)
       ...(tasks.length > 1
@@ -197,8 +197,8 @@ export function planReminders(
         date,
         personId: person.id,
         personName: person.name,
-        userId: person.dingtalk.userId,
-        ...(person.dingtalk.unionId ? { unionId: person.dingtalk.unionId } : {}),
+        userId: handleOf(person),
+        ...(accountOn(person, 'dingtalk')?.unionId ? { unionId: accountOn(person, 'dingtalk')!.unionId! } : {}),
         as,
         level: 1,
         items: [],
@@ -328,7 +328,7 @@ export function planReminders(
       const has = policy.todo.enabled ? covered.get(o.id) : undefined;
       for (const p of u.first) {
         add(reminderOf(p, 'digest', 'contact'), item);
-        if (policy.todo.enabled && p.dingtalk.unionId && !has?.includes(p.id)) {
+        if (policy.todo.enabled && accountOn(p, 'dingtalk')?.unionId && !has?.includes(p.id)) {
           const key = `${o.kind}|${o.label}|${o.opensOn}|${o.due}|${p.id}`;
           const g = todoWanted.get(key);
           if (g) g.items.push(item);

@@ -5,6 +5,7 @@ import { noticeInDraft } from '../../outbox/outbox.js';
 import type { State } from '../../store/state.js';
 import { itemName } from '../progress/item-name.js';
 import { findObligation } from '../obligations/obligation-table.js';
+import { handleOf } from '../../../../shared/schemas/person.js';
 
 const NAME: Record<RequestKind, string> = { closure: '办结申请', extension: '延期申请', report: '进展报告' };
 
@@ -39,7 +40,7 @@ export function askLeadersInDraft(draft: State, r: RequestRecord, publicUrl: str
       {
         key: `confirm:${r.id}:${p.id}`,
         personId: p.id,
-        userId: p.dingtalk.userId,
+        userId: handleOf(p),
         kind: 'decision',
         message: {
           kind: 'actionCard',

@@ -14,6 +14,7 @@ import { reopenInDraft } from '../reminders/fulfil.js';
 import { itemName } from '../progress/item-name.js';
 import { roleName } from '../plan/plan-queries.js';
 import { findObligation, obligationsOfAssignment } from '../obligations/obligation-table.js';
+import { handleOf } from '../../../../shared/schemas/person.js';
 
 export type Decision = 'approve' | 'return';
 
@@ -248,7 +249,7 @@ export class ReviewService {
         {
           key: `decision:${r.id}:${p.id}`,
           personId: p.id,
-          userId: p.dingtalk.userId,
+          userId: handleOf(p),
           kind: 'decision',
           message,
           tasks: [r.taskId],

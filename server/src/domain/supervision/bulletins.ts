@@ -10,6 +10,7 @@ import type { State } from '../../store/state.js';
 import type { BookRules } from '../obligations/obligation-book.js';
 import { addManualInDraft } from '../reminders/manual-obligations.js';
 import { storedObligations } from '../obligations/obligation-table.js';
+import { handleOf } from '../../../../shared/schemas/person.js';
 
 const NAME = { praise: '通报表扬', criticism: '通报批评', interview: '约谈' } as const;
 
@@ -143,7 +144,7 @@ export async function issueBulletin(
           {
             key: `bulletin:${id}:${p.id}`,
             personId: p.id,
-            userId: p.dingtalk.userId,
+            userId: handleOf(p),
             kind: 'decision',
             message: {
               kind: 'actionCard',

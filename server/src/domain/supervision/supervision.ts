@@ -12,6 +12,7 @@ import { obligationsOf, type BookRules } from '../obligations/obligation-book.js
 import { appLink } from '../reminders/digest-text.js';
 import { addManualInDraft } from '../reminders/manual-obligations.js';
 import { findObligation, selectObligations } from '../obligations/obligation-table.js';
+import { handleOf } from '../../../../shared/schemas/person.js';
 
 type Person = Actor & { id: string };
 const byName = new Intl.Collator('zh-CN').compare;
@@ -232,7 +233,7 @@ export class Supervision {
           {
             key: `urge:${manualId}:${p.id}`,
             personId: p.id,
-            userId: p.dingtalk.userId,
+            userId: handleOf(p),
             kind: 'urge',
             message: {
               kind: 'actionCard',

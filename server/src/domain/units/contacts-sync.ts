@@ -2,6 +2,7 @@ import type { Person, Role } from '../../../../shared/schemas/person.js';
 import type { Contacts } from '../../channels/channel.js';
 import { nameKey } from '../../naming/names.js';
 import type { State } from '../../store/state.js';
+import { personByAccount, recipientOn } from '../../../../shared/schemas/person.js';
 
 export interface ContactsSyncPlan {
   departments: {
@@ -50,7 +51,7 @@ export function planContactsSync(
   for (const u of contacts.users) {
     seen.add(u.userId);
     const unitIds = [...new Set(u.departmentIds.map((d) => deptUnit.get(d)).filter((x): x is string => !!x))];
-    const existing = state.people.find((p) => p.dingtalk.userId === u.userId);
+    const existing = personByAccount(state.people, 'dingtalk', u.userId);
     if (unitIds.length === 0 && !existing) {
       plan.people.unmatched.push({
         userId: u.userId,
@@ -66,7 +67,7 @@ export function planContactsSync(
         id: `p-${u.userId}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 120),
         name: u.name,
         title: u.title,
-        dingtalk: { userId: u.userId, unionId: u.unionId },
+        accounts: [{ platform: 'dingtalk', userId: u.userId, ...(u.unionId ? { unionId: u.unionId } : {}) }],
         ...(u.mobile ? { mobile: u.mobile } : {}),
         unitIds,
         roles,
@@ -78,7 +79,11 @@ export function planContactsSync(
       ...existing,
       name: u.name,
       ...(u.title ? { title: u.title } : {}),
-      dingtalk: { userId: u.userId, unionId: u.unionId },
+      // the DingTalk account as the contacts say now; other platforms' accounts stay
+      accounts: [
+        { platform: 'dingtalk', userId: u.userId, ...(u.unionId ? { unionId: u.unionId } : {}) },
+        ...existing.accounts.filter((a) => a.platform !== 'dingtalk'),
+      ],
       unitIds:
         unitIds.length > 0
           ? [
@@ -92,14 +97,17 @@ export function planContactsSync(
           : existing.unitIds,
       sample: confirmsSample ? false : existing.sample,
     };
-    const fields: string[] = (['name', 'title', 'dingtalk', 'unitIds'] as const).filter(
+    const fields: string[] = (['name', 'title', 'accounts', 'unitIds'] as const).filter(
       (f) => JSON.stringify(existing[f]) !== JSON.stringify(after[f]),
     );
     if (existing.sample !== after.sample) fields.push('sample');
     if (fields.length > 0) plan.people.change.push({ before: existing, after, fields: [...fields] });
     else plan.people.unchanged += 1;
   }
-  plan.people.missing = state.people.filter((p) => !seen.has(p.dingtalk.userId));
+  plan.people.missing = state.people.filter((p) => {
+    const id = recipientOn(p, 'dingtalk');
+    return id !== undefined && !seen.has(id);
+  });
   return plan;
 }
 
