@@ -20,6 +20,8 @@ export interface User {
   leader_in_dept: Array<{ dept_id: number; leader: boolean }>;
   /** Roles from the project's seeds, shown in the console only. */
   roles: string[];
+  /** The person's 浙政钉 accountId from the seeds (else one is derived from the userid). */
+  zzdAccountId?: string;
 }
 
 export interface App {
@@ -103,6 +105,7 @@ export function orgFromSeeds(seedsDir: string): Org {
   const users: User[] = people.flatMap((p, i) => {
     const dt = p.accounts?.find((a) => a.platform === 'dingtalk') ?? p.dingtalk;
     if (!dt) return [];
+    const zzd = p.accounts?.find((a) => a.platform === 'zzd')?.accountId;
     const depts = p.unitIds.map((id) => deptOf.get(id)).filter((d): d is number => d !== undefined);
     return {
       userid: dt.userId,
@@ -113,6 +116,7 @@ export function orgFromSeeds(seedsDir: string): Org {
       dept_id_list: depts.length > 0 ? depts : [1],
       leader_in_dept: depts.map((dept_id) => ({ dept_id, leader: p.roles.includes('leader') })),
       roles: p.roles,
+      ...(zzd ? { zzdAccountId: zzd } : {}),
     };
   });
   return { corpId: DEFAULT_APP.corpId, corpName: district || '模拟组织', departments, users, apps: [DEFAULT_APP] };

@@ -23,6 +23,8 @@ interface World {
   tokens: Array<[string, { appKey: string; expiresAt: number }]>;
   tokenByApp: Array<[string, string]>;
   sessions: Array<[string, { userid: string; conversationId: string; appKey: string; expiresAt: number }]>;
+  /** 浙政钉 bizMsgIds already used (absent in worlds saved before 浙政钉 was emulated). */
+  zzdBizMsgIds?: string[];
 }
 
 export function snapshot(state: EmulatorState): World {
@@ -39,6 +41,7 @@ export function snapshot(state: EmulatorState): World {
     tokens: [...state.tokens],
     tokenByApp: [...state.tokenByApp],
     sessions: [...state.sessions],
+    zzdBizMsgIds: [...state.zzdBizMsgIds],
   };
 }
 
@@ -65,6 +68,7 @@ export function restore(state: EmulatorState, world: unknown): void {
   for (const [k, t] of w.tokens ?? []) state.tokens.set(k, t);
   for (const [k, t] of w.tokenByApp ?? []) state.tokenByApp.set(k, t);
   for (const [k, s] of w.sessions ?? []) state.sessions.set(k, s);
+  for (const id of w.zzdBizMsgIds ?? []) state.zzdBizMsgIds.add(id);
 }
 
 /**

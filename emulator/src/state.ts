@@ -143,6 +143,8 @@ export class EmulatorState {
   readonly blobs = new Map<string, { bytes: Buffer; contentType: string; expiresAt: number }>();
   readonly sessions = new Map<string, { userid: string; conversationId: string; appKey: string; expiresAt: number }>();
   readonly counters = new Map<string, Counters>();
+  /** 浙政钉 work notifications' bizMsgIds seen (the gateway's dedupe: the same id again is 重复), kept with the world. */
+  readonly zzdBizMsgIds = new Set<string>();
   readonly groupMessages: Array<{
     openConversationId: string;
     appKey: string;

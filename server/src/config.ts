@@ -1,5 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import type { ServerMode } from '../../shared/schemas/common.js';
+import type { Platform } from '../../shared/schemas/person.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const optional = z.string().trim().min(1).optional();
@@ -21,6 +23,13 @@ const Env = z.object({
   DINGTALK_API_BASE: z.url().default('https://api.dingtalk.com'),
   DINGTALK_OAPI_BASE: z.url().default('https://oapi.dingtalk.com'),
   DINGTALK_QPS: z.coerce.number().int().min(0).max(1000).default(20),
+  /** Which platform(s) people are reached on: DingTalk, Zhejiang's 浙政钉, or both (each person on the one they have an account on). */
+  DUBAN_PLATFORM: z.enum(['dingtalk', 'zzd', 'both']).default('dingtalk'),
+  ZZD_APP_KEY: optional,
+  ZZD_APP_SECRET: optional,
+  ZZD_TENANT_ID: optional,
+  /** The 浙政钉 gateway of the deployment (the 专有云 production host by default). */
+  ZZD_API_BASE: z.url().default('https://openplatform-pro.ding.zj.gov.cn'),
   DUBAN_EMULATOR_PORT: Port.default(3001),
   DUBAN_EMULATOR_URL: z.url().optional(),
   DUBAN_SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
@@ -49,8 +58,14 @@ export interface Config {
   /** Base URL people reach the server at (links in messages); default http://HOST:PORT. */
   readonly publicUrl: string;
   readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
-  /** `dingtalk` when DingTalk credentials are set, otherwise `local` (the emulator stands in). */
-  readonly mode: 'local' | 'dingtalk';
+  /**
+   * `local` when no platform credentials are set (the emulator stands in for DingTalk and 浙政钉);
+   * otherwise the live platform setting.
+   */
+  readonly mode: ServerMode;
+  /** The platforms people are reached on, in order of preference (DUBAN_PLATFORM). */
+  readonly platforms: readonly Platform[];
+  readonly zzd?: { appKey: string; appSecret: string; tenantId: string; apiBase: string };
   readonly dingtalk?: {
     appKey: string;
     appSecret: string;
@@ -113,6 +128,27 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       '钉钉配置不完整:DINGTALK_APP_KEY、DINGTALK_APP_SECRET、DINGTALK_AGENT_ID、DINGTALK_CORP_ID 需要同时设置(全部不设则使用本地模拟器)',
     );
   }
+  const zz = [e.ZZD_APP_KEY, e.ZZD_APP_SECRET, e.ZZD_TENANT_ID];
+  const someZz = zz.some(Boolean);
+  if (someZz && !zz.every(Boolean))
+    throw new ConfigError(
+      '浙政钉配置不完整:ZZD_APP_KEY、ZZD_APP_SECRET、ZZD_TENANT_ID 需要同时设置(全部不设则使用本地模拟的浙政钉)',
+    );
+  const platforms: Platform[] = e.DUBAN_PLATFORM === 'both' ? ['dingtalk', 'zzd'] : [e.DUBAN_PLATFORM];
+  if (someDt && !platforms.includes('dingtalk'))
+    throw new ConfigError(
+      `设置了钉钉凭据(DINGTALK_*),但 DUBAN_PLATFORM=${e.DUBAN_PLATFORM}:要使用钉钉请设为 dingtalk 或 both`,
+    );
+  if (someZz && !platforms.includes('zzd'))
+    throw new ConfigError(
+      `设置了浙政钉凭据(ZZD_*),但 DUBAN_PLATFORM=${e.DUBAN_PLATFORM}:要使用浙政钉请设为 zzd 或 both`,
+    );
+  // live on every configured platform, or local on all: never one real and one emulated
+  if (e.DUBAN_PLATFORM === 'both' && someDt !== someZz)
+    throw new ConfigError(
+      'DUBAN_PLATFORM=both 时钉钉(DINGTALK_*)和浙政钉(ZZD_*)的凭据须都设置,或都不设置(使用本地模拟器)',
+    );
+  const live = someDt || someZz;
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   return Object.freeze({
@@ -122,7 +158,18 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     seedsDir: abs(e.DUBAN_SEEDS_DIR),
     publicUrl: (e.DUBAN_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
-    mode: someDt ? 'dingtalk' : 'local',
+    mode: live ? e.DUBAN_PLATFORM : 'local',
+    platforms,
+    ...(someZz
+      ? {
+          zzd: {
+            appKey: e.ZZD_APP_KEY!,
+            appSecret: e.ZZD_APP_SECRET!,
+            tenantId: e.ZZD_TENANT_ID!,
+            apiBase: e.ZZD_API_BASE.replace(/\/$/, ''),
+          },
+        }
+      : {}),
     ...(someDt
       ? {
           dingtalk: {

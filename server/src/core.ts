@@ -12,6 +12,7 @@ import { BotInbox, recentBotMsgIds, type BotPayloadParser } from './bot/bot-inbo
 import { createBot, type Bot } from './bot/bot.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
 import { NO_CHANNEL, type Channel } from './channels/channel.js';
+import type { ChannelSet } from './channels/channel-set.js';
 import { toBotEvent } from './channels/dingtalk/robot-payload.js';
 import type { Config } from './config.js';
 import type { Clock, Deps, Log } from './deps.js';
@@ -29,8 +30,10 @@ export interface CoreDeps {
   store: Store;
   clock: Clock;
   log: Log;
-  /** The messaging platform; absent in API-only tools and tests (sending then fails, 免登 says so). */
+  /** The DingTalk channel (the bot, DingTalk 免登); absent in API-only tools and tests (sending then fails, 免登 says so). */
   channel?: Channel;
+  /** Every configured platform's channel, in order of preference (the dispatcher's); default `channel` alone. */
+  channels?: ChannelSet;
   calendar: WorkCalendar;
   policy: ReminderPolicy;
   /** The year-end 考评 rules (the defaults when absent). */
@@ -87,8 +90,11 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const publicUrl = config.publicUrl;
   const evidence = d.evidence ?? new EvidenceStore(join(config.dataDir, 'evidence'));
   const progress = new ProgressService({ store, calendar, policy, clock, publicUrl });
-  const dispatcher = new Dispatcher(store, channel, log, d.dispatcher);
-  const scheduler = new Scheduler({ store, calendar, policy, clock, log, dispatcher, publicUrl });
+  const dispatcher = new Dispatcher(store, d.channels ?? channel, log, d.dispatcher);
+  // 待办 are planned only where a configured platform has them (浙政钉 alone has none)
+  const todo = (d.channels?.channels ?? [channel]).some((c) => c.capabilities.todo);
+  const planning = todo ? policy : { ...policy, todo: { ...policy.todo, enabled: false } };
+  const scheduler = new Scheduler({ store, calendar, policy: planning, clock, log, dispatcher, publicUrl });
   const bot = createBot({ store, channel, calendar, policy, clock, log, publicUrl, evidence, progress });
   const inbox = new BotInbox(d.parseBotPayload ?? toBotEvent, bot.handle, log, Date.now, store.claimOnce?.bind(store));
   const assessment = d.assessment ?? DEFAULT_RULES;

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { DingTalkChannelOptions } from './channels/dingtalk/dingtalk-channel.js';
 import type { Log } from './deps.js';
+import type { ZzdChannelOptions } from './channels/zzd/zzd-channel.js';
+import type { Platform } from '../../shared/schemas/person.js';
 
 export interface EmulatorApp {
   name: string;
@@ -16,14 +18,29 @@ export interface EmulatorApp {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-async function apps(url: string): Promise<EmulatorApp[] | undefined> {
+/** The emulated 浙政钉 app, as GET /__emulator/apps lists it. */
+export interface EmulatorZzdApp {
+  platform: 'zzd';
+  appKey: string;
+  appSecret: string;
+  tenantId: string;
+}
+
+type Listed = Array<(EmulatorApp & { platform?: 'dingtalk' }) | EmulatorZzdApp>;
+
+async function apps(url: string): Promise<Listed | undefined> {
   try {
     const res = await fetch(`${url}/__emulator/apps`, { signal: AbortSignal.timeout(1000) });
-    return res.ok ? ((await res.json()) as EmulatorApp[]) : undefined;
+    return res.ok ? ((await res.json()) as Listed) : undefined;
   } catch {
     return undefined;
   }
 }
+
+const dingtalkApp = (list: Listed | undefined): EmulatorApp | undefined =>
+  list?.find((a): a is EmulatorApp => a.platform !== 'zzd');
+const zzdApp = (list: Listed | undefined): EmulatorZzdApp | undefined =>
+  list?.find((a): a is EmulatorZzdApp => a.platform === 'zzd');
 
 /** Asks the emulator to stop and waits until it has (it saves its world on the way out), at most 5 s. */
 function stopChild(child: ChildProcess): Promise<void> {
@@ -50,12 +67,12 @@ export async function ensureLocalEmulator(
   config: Config,
   log: Log,
   env: Record<string, string | undefined>,
-): Promise<{ app: EmulatorApp; url: string; stop: () => Promise<void> }> {
+): Promise<{ app: EmulatorApp; zzd: EmulatorZzdApp; url: string; stop: () => Promise<void> }> {
   // port 0: the OS picks a free port for a new emulator, which reports it back (never reuse one)
   const running = config.emulator.port === 0 ? undefined : await apps(config.emulator.url);
-  if (running?.[0]) {
+  if (dingtalkApp(running) && zzdApp(running)) {
     log.info(`使用已在运行的钉钉模拟器:${config.emulator.url}`);
-    return { app: running[0], url: config.emulator.url, stop: async () => undefined };
+    return { app: dingtalkApp(running)!, zzd: zzdApp(running)!, url: config.emulator.url, stop: async () => undefined };
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/src/main.ts'], {
     cwd: ROOT,
@@ -82,7 +99,8 @@ export async function ensureLocalEmulator(
   const url = config.emulator.port === 0 ? `http://127.0.0.1:${started.port}` : config.emulator.url;
   for (let i = 0; i < 100; i += 1) {
     const found = await apps(url);
-    if (found?.[0]) return { app: found[0], url, stop: () => stopChild(child) };
+    if (dingtalkApp(found) && zzdApp(found))
+      return { app: dingtalkApp(found)!, zzd: zzdApp(found)!, url, stop: () => stopChild(child) };
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGTERM');
@@ -98,45 +116,90 @@ export async function syncEmulatorClock(url: string, at: Date): Promise<void> {
   }).catch(() => undefined);
 }
 
-/**
- * The DingTalk channel's connection settings for this configuration: the emulator's seeded app in
- * local mode (started if needed), the configured app otherwise. `stop` ends an emulator we started.
- */
+/** The DingTalk app of this configuration (tools that need DingTalk: the contacts sync). */
 export async function resolveDingTalkApp(
   config: Config,
   log: Log,
   env: Record<string, string | undefined>,
 ): Promise<{ options: DingTalkChannelOptions; corpId: string; emulatorUrl?: string; stop: () => Promise<void> }> {
+  const p = await resolvePlatforms(config, log, env);
+  if (!p.dingtalk) {
+    await p.stop();
+    throw new Error(`本功能需要钉钉,当前 DUBAN_PLATFORM=${config.platforms.join('+')}`);
+  }
+  return { ...p.dingtalk, ...(p.emulatorUrl ? { emulatorUrl: p.emulatorUrl } : {}), stop: p.stop };
+}
+
+/**
+ * Every configured platform's connection settings: in local mode the emulator's seeded DingTalk app
+ * and its 浙政钉 gateway under /zzd (the emulator started if needed), otherwise the configured apps.
+ * `stop` ends an emulator we started.
+ */
+export async function resolvePlatforms(
+  config: Config,
+  log: Log,
+  env: Record<string, string | undefined>,
+): Promise<{
+  dingtalk?: { options: DingTalkChannelOptions; corpId: string };
+  zzd?: ZzdChannelOptions;
+  emulatorUrl?: string;
+  stop: () => Promise<void>;
+}> {
+  const wants = (p: Platform): boolean => config.platforms.includes(p);
   if (config.mode === 'local') {
     const emulator = await ensureLocalEmulator(config, log, env);
     const a = emulator.app;
     return {
-      options: {
-        appKey: a.appKey,
-        appSecret: a.appSecret,
-        agentId: a.agentId,
-        robotCode: a.robotCode,
-        apiBase: emulator.url,
-        oapiBase: emulator.url,
-        qps: config.dingtalkQps,
-      },
-      corpId: a.corpId,
+      ...(wants('dingtalk')
+        ? {
+            dingtalk: {
+              options: {
+                appKey: a.appKey,
+                appSecret: a.appSecret,
+                agentId: a.agentId,
+                robotCode: a.robotCode,
+                apiBase: emulator.url,
+                oapiBase: emulator.url,
+                qps: config.dingtalkQps,
+              },
+              corpId: a.corpId,
+            },
+          }
+        : {}),
+      ...(wants('zzd')
+        ? {
+            zzd: {
+              appKey: emulator.zzd.appKey,
+              appSecret: emulator.zzd.appSecret,
+              tenantId: emulator.zzd.tenantId,
+              apiBase: `${emulator.url}/zzd`,
+              qps: config.dingtalkQps,
+            },
+          }
+        : {}),
       emulatorUrl: emulator.url,
       stop: emulator.stop,
     };
   }
-  const dt = config.dingtalk!;
+  const dt = config.dingtalk;
   return {
-    options: {
-      appKey: dt.appKey,
-      appSecret: dt.appSecret,
-      agentId: Number(dt.agentId),
-      robotCode: dt.robotCode,
-      apiBase: dt.apiBase,
-      oapiBase: dt.oapiBase,
-      qps: config.dingtalkQps,
-    },
-    corpId: dt.corpId,
+    ...(dt && wants('dingtalk')
+      ? {
+          dingtalk: {
+            options: {
+              appKey: dt.appKey,
+              appSecret: dt.appSecret,
+              agentId: Number(dt.agentId),
+              robotCode: dt.robotCode,
+              apiBase: dt.apiBase,
+              oapiBase: dt.oapiBase,
+              qps: config.dingtalkQps,
+            },
+            corpId: dt.corpId,
+          },
+        }
+      : {}),
+    ...(config.zzd && wants('zzd') ? { zzd: { ...config.zzd, qps: config.dingtalkQps } } : {}),
     stop: async () => undefined,
   };
 }

@@ -14,7 +14,10 @@ import { StoreError } from './store/errors.js';
 import { join } from 'node:path';
 import { DingTalkChannel } from './channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from './channels/dingtalk/stream-receiver.js';
-import { resolveDingTalkApp, syncEmulatorClock } from './local-emulator.js';
+import { resolvePlatforms, syncEmulatorClock } from './local-emulator.js';
+import { ZzdChannel } from './channels/zzd/zzd-channel.js';
+import { ChannelSet } from './channels/channel-set.js';
+import { PLATFORM_NAME } from './channels/platforms.js';
 import { shanghaiDate } from './calendar/dates.js';
 import { loadCalendar } from './calendar/load-calendar.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
@@ -65,13 +68,18 @@ async function main(): Promise<void> {
     }
     await store.backup?.(); // the first backup is the seeded state, never the empty one
   }
-  const {
-    options: channelOptions,
-    corpId,
-    emulatorUrl = config.emulator.url,
-    stop: stopEmulator,
-  } = await resolveDingTalkApp(config, log, process.env);
-  const channel = new DingTalkChannel(channelOptions);
+  const platforms = await resolvePlatforms(config, log, process.env);
+  const { emulatorUrl = config.emulator.url, stop: stopEmulator } = platforms;
+  const dingtalk = platforms.dingtalk && new DingTalkChannel(platforms.dingtalk.options);
+  // 浙政钉's gateway checks each request's time against its clock: in local mode the emulator runs on
+  // the simulated clock, so requests are signed with it (set below, once the simulated clock exists)
+  let signingNow = (): Date => new Date();
+  const zzd = platforms.zzd && new ZzdChannel({ ...platforms.zzd, now: () => signingNow() });
+  // in the configured order: a person is reached on the first platform they have an account on
+  const channels = new ChannelSet(config.platforms.map((p) => (p === 'dingtalk' ? dingtalk! : zzd!)));
+  log.info(
+    `消息平台:${config.platforms.map((p) => PLATFORM_NAME[p]).join(' + ')}(${config.mode === 'local' ? '本地模拟器' : '正式环境'}${zzd ? `,浙政钉网关 ${platforms.zzd!.apiBase}` : ''})`,
+  );
   const policy = await loadPolicy(config.seedsDir);
   const assessment = await loadAssessmentRules(config.seedsDir); // a mistake stops start-up, naming the field
   const active = store.state.get().plans.find((p) => p.id === store.state.get().activePlanId);
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
   const clock = sim ?? systemClock;
   if (sim) {
     storeNow = () => sim.now();
+    signingNow = () => sim.now();
     logContext.simNow = () => sim.now();
     log.info(
       `模拟时钟:${shanghaiStamp(sim.now().getTime()).slice(0, 16)}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`,
@@ -97,11 +106,14 @@ async function main(): Promise<void> {
     store,
     clock,
     log,
-    channel,
+    ...(dingtalk ? { channel: dingtalk } : {}),
+    channels,
     calendar,
     policy,
     assessment,
-    dingtalk: { corpId, clientId: channelOptions.appKey },
+    ...(platforms.dingtalk
+      ? { dingtalk: { corpId: platforms.dingtalk.corpId, clientId: platforms.dingtalk.options.appKey } }
+      : {}),
   });
   const { scheduler, inbox } = core;
   const carried = await core.prepare();
@@ -109,13 +121,11 @@ async function main(): Promise<void> {
     log.info(`已从台账补记 ${carried.reports} 条最近进展、${carried.requests} 份办结/延期申请`);
   if (carried.materialised > 0)
     log.info(`已生成 ${carried.materialised} 项年度事项(${shanghaiDate(clock.now()).slice(0, 4)} 年及上一年)`);
+  // the bot lives in DingTalk's robot chat: 浙政钉 has none (its users get links into the mini-app)
+  const dt = platforms.dingtalk?.options;
   const receiver =
-    config.robotMode === 'stream'
-      ? new StreamReceiver(
-          { clientId: channelOptions.appKey, clientSecret: channelOptions.appSecret, apiBase: channelOptions.apiBase },
-          inbox,
-          log,
-        )
+    dt && config.robotMode === 'stream'
+      ? new StreamReceiver({ clientId: dt.appKey, clientSecret: dt.appSecret, apiBase: dt.apiBase }, inbox, log)
       : undefined;
 
   const appDir = await miniappDir(log);
@@ -126,7 +136,7 @@ async function main(): Promise<void> {
       serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
     },
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
-    ...(config.robotMode === 'stream' ? {} : { dingtalkCallback: { appSecret: channelOptions.appSecret, inbox } }),
+    ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox } } : {}),
     warnings: calendarWarnings,
     sweepEvidence: { graceMs: 48 * 3_600_000, log: (m: string) => log.info(m) },
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
@@ -168,7 +178,8 @@ async function main(): Promise<void> {
       () => log.info('机器人消息:Stream 模式已连接'),
       (error: unknown) => log.warn(`机器人 Stream 连接失败,将自动重试:${(error as Error).message}`),
     );
-  } else log.info(`机器人消息:HTTP 回调模式,回调地址 ${config.publicUrl}/dingtalk/callback`);
+  } else if (dt) log.info(`机器人消息:HTTP 回调模式,回调地址 ${config.publicUrl}/dingtalk/callback`);
+  else log.info('机器人消息:浙政钉没有机器人会话,通知中的链接直接打开督办通');
   if (sim) await syncEmulatorClock(emulatorUrl, sim.now());
   await scheduler.start();
   const address = app.server.address();

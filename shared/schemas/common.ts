@@ -17,3 +17,7 @@ export type Instant = z.infer<typeof Instant>;
 /** Stable identifiers: letters, digits, dot, dash, underscore. Safe in URLs and file names. */
 export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, '编号只能包含字母、数字、点、横线和下划线');
 export type Id = z.infer<typeof Id>;
+
+/** How the server runs: `local` against the emulator, otherwise the live platform(s) (DUBAN_PLATFORM). */
+export const ServerMode = z.enum(['local', 'dingtalk', 'zzd', 'both']);
+export type ServerMode = z.infer<typeof ServerMode>;

@@ -245,6 +245,8 @@ export const EVENT_PAYLOADS = {
   'reminder.sent': z.strictObject({
     personId: z.string().optional(),
     userId: z.unknown(),
+    /** The platform it went out on, when not DingTalk (浙政钉: userId is the accountId). */
+    platform: z.enum(['dingtalk', 'zzd']).optional(),
     date: Date10,
     kind: z.unknown(),
     level: z.unknown(),

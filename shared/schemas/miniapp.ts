@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { Id, Instant, IsoDate } from './common.js';
+import { Id, Instant, IsoDate, ServerMode } from './common.js';
 import { Role } from './person.js';
 import { TaskView } from './views.js';
 
 /** What the mini-app needs before signing in: how to get an auth code, and whether dev sign-in exists. */
 export const AuthConfig = z.object({
-  mode: z.enum(['local', 'dingtalk']),
+  mode: ServerMode,
   corpId: z.string(),
   clientId: z.string(),
   /** Local mode only: sign in as a sample official without DingTalk. */

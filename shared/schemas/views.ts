@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AssignmentRole, AssignmentStatus } from './assignment.js';
-import { Id } from './common.js';
+import { Id, ServerMode } from './common.js';
 import { Plan, ProseObligation, Section } from './plan.js';
 import { ScheduleRule, ScheduleType } from './schedule.js';
 import { TaskKind } from './task.js';
@@ -106,7 +106,7 @@ export type UnitAssignmentList = z.infer<typeof UnitAssignmentList>;
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
-  mode: z.enum(['local', 'dingtalk']),
+  mode: ServerMode,
   version: z.string(),
   time: z.string(),
   ledger: z.object({ seq: z.number().int() }),

@@ -3,6 +3,8 @@ import { gatewaySignature, gatewayStringToSign, ZZD_APP, zzdAccountId } from '..
 import { ChannelError } from '../../server/src/channels/channel.js';
 import { signature, signedHeaders, stringToSign, type SignedRequest } from '../../server/src/channels/zzd/signing.js';
 import { ZzdClient } from '../../server/src/channels/zzd/zzd-client.js';
+import { fitMessage } from '../../server/src/channels/zzd/zzd-channel.js';
+import { noticeMsg } from '../../server/src/channels/shared/notice-msg.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 
@@ -216,5 +218,28 @@ describe('浙政钉 nonces', () => {
     const at = new Date('2024-03-04T09:00:00+08:00');
     const nonces = Array.from({ length: 10_000 }, () => gatewayNonce(at));
     expect(new Set(nonces).size).toBe(10_000);
+  });
+});
+
+describe('the 浙政钉 channel', () => {
+  it('cuts a message to the gateway’s 2,048 bytes by whole lines, saying the rest is in 督办通, and keeps the buttons', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `${i + 1}. **重点任务${i + 1}** 某项工作 — 签收,11月8日截止`);
+    const message = {
+      kind: 'actionCard' as const,
+      title: '督办提醒 · 11月1日',
+      markdown: lines.join('\n'),
+      buttons: [{ title: '打开督办通', url: 'http://127.0.0.1:3000/app/' }],
+    };
+    const fitted = fitMessage(message, 2048);
+    expect(fitted.kind).toBe('actionCard');
+    const json = JSON.stringify(noticeMsg(fitted));
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(2048);
+    expect(Buffer.byteLength(json)).toBeGreaterThan(1800);
+    const text = fitted.kind === 'actionCard' ? fitted.markdown : '';
+    expect(text.startsWith(lines.slice(0, 10).join('\n'))).toBe(true);
+    expect(text.endsWith('……(完整内容请在督办通中查看)')).toBe(true);
+    expect(fitted.kind === 'actionCard' && fitted.buttons).toEqual(message.buttons);
+    // what fits is left alone
+    expect(fitMessage({ kind: 'text', text: '短消息' }, 2048)).toEqual({ kind: 'text', text: '短消息' });
   });
 });

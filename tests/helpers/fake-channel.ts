@@ -7,11 +7,13 @@ import type {
   RobotSent,
   TodoInput,
 } from '../../server/src/channels/channel.js';
+import { DINGTALK_CAPABILITIES } from '../../server/src/channels/channel.js';
 
 /** An in-memory Channel that records what was sent (for simulations where the wire does not matter). */
 export class FakeChannel implements Channel {
   readonly name = 'fake';
   readonly platform = 'dingtalk' as const;
+  readonly capabilities = DINGTALK_CAPABILITIES;
   readonly notices: Array<{ userId: string; message: OutboundMessage; at: Date }> = [];
   readonly todos = new Map<string, { input: TodoInput; done: boolean }>();
   private next = 1;

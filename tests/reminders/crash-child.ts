@@ -9,12 +9,13 @@
  * points, at the last one (after the final write, before closing). So a child started with k is
  * killed every time, and the parent's kill count is exact by construction.
  *
- * argv: dir|postgresUrl emulatorUrl appJson nowIso [crashAt]. Prints "LEAD" when it leads (PostgreSQL),
+ * argv: dir|postgresUrl emulatorUrl appJson nowIso [crashAt]; appJson with platform "zzd" sends through 浙政钉. Prints "LEAD" when it leads (PostgreSQL),
  * "POINTS <n>" before a clean exit.
  */
 import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
 import type { Channel } from '../../server/src/channels/channel.js';
 import { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
+import { ZzdChannel } from '../../server/src/channels/zzd/zzd-channel.js';
 import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
@@ -30,7 +31,9 @@ const [dir, emulatorUrl, appJson, nowIso, crashAtText] = process.argv.slice(2) a
   string | undefined,
 ];
 const crashAt = crashAtText === undefined ? undefined : Number(crashAtText);
-const app = JSON.parse(appJson) as { appKey: string; appSecret: string; agentId: number; robotCode: string };
+const app = JSON.parse(appJson) as
+  | { platform?: 'dingtalk'; appKey: string; appSecret: string; agentId: number; robotCode: string }
+  | { platform: 'zzd'; appKey: string; appSecret: string; tenantId: string };
 const now = new Date(nowIso);
 const log = { info: () => undefined, warn: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
 
@@ -70,13 +73,12 @@ if (store.lead) {
     return got;
   };
 }
-const channel: Channel = new DingTalkChannel({
-  ...app,
-  apiBase: emulatorUrl,
-  oapiBase: emulatorUrl,
-  qps: 0,
-  retry: { baseMs: 5, maxMs: 50, attempts: 10 },
-});
+// DingTalk, or 浙政钉's gateway (signed with the day's time: the emulator's clock is on it)
+const retry = { baseMs: 5, maxMs: 50, attempts: 10 };
+const channel: Channel =
+  app.platform === 'zzd'
+    ? new ZzdChannel({ ...app, apiBase: `${emulatorUrl}/zzd`, qps: 0, retry, now: () => now })
+    : new DingTalkChannel({ ...app, apiBase: emulatorUrl, oapiBase: emulatorUrl, qps: 0, retry });
 for (const key of ['sendNotice', 'sendRobot', 'createTodo', 'completeTodo'] as const)
   around(channel, key, `channel.${key}`);
 
@@ -84,7 +86,10 @@ const dispatcher = new Dispatcher(store, channel, log, { concurrency: 4 });
 const scheduler = new Scheduler({
   store,
   calendar: new WorkCalendar(),
-  policy: DEFAULT_POLICY,
+  // no 待办 where the platform has none
+  policy: channel.capabilities.todo
+    ? DEFAULT_POLICY
+    : { ...DEFAULT_POLICY, todo: { ...DEFAULT_POLICY.todo, enabled: false } },
   clock: { now: () => now },
   log,
   dispatcher,

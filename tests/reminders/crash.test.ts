@@ -83,4 +83,45 @@ describe('reminder crash safety', () => {
         `${step} ${seedNote}\n${kills.join('\n')}`,
       ).toBe(true);
   }, 600_000);
+
+  it('浙政钉: each digest reaches the emulated 浙政钉 inbox exactly once across SIGKILLs, 30 % gateway failures (half with the answer lost after sending) and an expired token', async () => {
+    const emu = await startEmulator();
+    await emu.admin('PUT', '/settings', { qps: 0 });
+    await emu.admin('PUT', '/faults', { errorRate: 0.3, only: 'zzd' });
+    const dir = tempDir();
+    const store = await openStore(dir, { clock: () => new Date() });
+    await seedStore(store, await loadSeeds(SEEDS_DIR), new Date());
+    await store.close();
+    const apps = await emu.admin<Array<{ platform: string }>>('GET', '/apps');
+    const app = JSON.stringify(apps.find((a) => a.platform === 'zzd'));
+    const kills: string[] = [];
+    try {
+      for (const day of ['2018-11-01', '2018-11-13']) {
+        const nowIso = `${day}T09:00:00+08:00`;
+        await emu.admin('POST', '/clock', { at: nowIso });
+        for (let i = 0; i < 6; i += 1) {
+          if (i === 3) await emu.admin('POST', '/zzd/tokens/expire');
+          const crashAt = rng.int(1, i < 2 ? 8 : 40);
+          const r = await run([dir, emu.url, app, nowIso], crashAt);
+          expect(r.outcome, `${day} kill ${i + 1} at point ${crashAt} ${seedNote}`).toBe('killed');
+          kills.push(`${day} ${r.where}`);
+        }
+        expect((await run([dir, emu.url, app, nowIso])).outcome).toBe('done');
+        const check = await openStore(dir, { clock: () => new Date() });
+        await expectDeliveredOnce(emu, check, day, seedNote, 'none');
+        // they came through 浙政钉, and the gateway refused some calls along the way
+        const sent = emu.state.inbox.filter((m) => m.kind === 'notice');
+        expect(sent.length).toBeGreaterThan(0);
+        expect(sent.every((m) => m.platform === 'zzd')).toBe(true);
+        await check.close();
+      }
+      // the gateway refused calls, lost answers (a retry then met 重复), and a token had to be fetched again
+      const stats = await emu.admin<{ tokensIssued: number; faults: number; duplicates: number }>('GET', '/zzd/stats');
+      expect(stats.faults, seedNote).toBeGreaterThan(5);
+      expect(stats.duplicates, seedNote).toBeGreaterThan(0);
+      expect(stats.tokensIssued, seedNote).toBeGreaterThanOrEqual(2);
+    } finally {
+      await emu.close();
+    }
+  }, 600_000);
 });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
 import { accountOn } from '../../shared/schemas/person.js';
-import { ChannelError, type Channel } from '../../server/src/channels/channel.js';
+import { ChannelError, type Channel, type OutboundMessage } from '../../server/src/channels/channel.js';
+import { ChannelSet } from '../../server/src/channels/channel-set.js';
+import { ZzdChannel } from '../../server/src/channels/zzd/zzd-channel.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { channelFor } from '../helpers/channel.js';
@@ -30,7 +32,7 @@ describe('recipients are resolved at send time', { shuffle: false }, () => {
       throw new ChannelError('UNAVAILABLE', '钉钉暂时不可用', true);
     };
     const channel: Channel = Object.create(real, {
-      sendNotice: { value: (...a: Parameters<Channel['sendNotice']>) => (failing ? down() : real.sendNotice(...a)) },
+      sendNotice: { value: (ids: string[], m: OutboundMessage) => (failing ? down() : real.sendNotice(ids, m)) },
       createTodo: { value: (...a: Parameters<Channel['createTodo']>) => (failing ? down() : real.createTodo(...a)) },
     });
     scheduler = new Scheduler({
@@ -95,5 +97,64 @@ describe('recipients are resolved at send time', { shuffle: false }, () => {
     const sfj = t.store.state.get().outbox.find((r) => r.kind === 'notice' && r.personId === 'p-sfj-c')!;
     expect(sfj).toMatchObject({ status: 'failed', lastError: expect.stringContaining('没有钉钉账号') });
     expect(sfj.attempts).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('DUBAN_PLATFORM=both: each person on the platform they have an account on', () => {
+  it('a person with only a 浙政钉 account gets the digest there, one with only DingTalk there, one with both on DingTalk', async () => {
+    const emu = await startEmulator();
+    const t = await seededApp();
+    try {
+      await emu.admin('PUT', '/settings', { qps: 0 });
+      await emu.admin('POST', '/clock', { at: '2018-11-01T09:00:00+08:00' });
+      const zzdApp = (
+        await emu.admin<Array<{ platform: string; appKey: string; appSecret: string; tenantId: string }>>(
+          'GET',
+          '/apps',
+        )
+      ).find((a) => a.platform === 'zzd')!;
+      const clock = fixedClock('2018-11-01T09:00:00+08:00');
+      const channels = new ChannelSet([
+        channelFor(emu, { qps: 0 }),
+        new ZzdChannel({ ...zzdApp, apiBase: `${emu.url}/zzd`, qps: 0, now: () => clock.now() }),
+      ]);
+      await updateState(t.store, (d) => {
+        const only = (id: string, platform: 'dingtalk' | 'zzd') => {
+          const p = d.people.find((x) => x.id === id)!;
+          p.accounts = p.accounts.filter((a) => a.platform === platform);
+        };
+        only('p-fzb-c', 'zzd');
+        only('p-sfj-c', 'dingtalk');
+      });
+      const scheduler = new Scheduler({
+        store: t.store,
+        calendar,
+        policy,
+        clock,
+        log: silentLog,
+        dispatcher: new Dispatcher(t.store, channels, silentLog, { concurrency: 8 }),
+        publicUrl: 'http://127.0.0.1:3000',
+      });
+      await scheduler.runUntilIdle();
+      const platformOf = async (userid: string) =>
+        (
+          await emu.admin<{ items: Array<{ kind: string; platform?: string }> }>('GET', `/messages?userid=${userid}`)
+        ).items
+          .filter((i) => i.kind === 'notice')
+          .map((i) => i.platform ?? 'dingtalk');
+      expect(await platformOf('dt-fzb-c')).toEqual(['zzd']);
+      expect(await platformOf('dt-sfj-c')).toEqual(['dingtalk']);
+      expect(await platformOf('dt-qfb-c')).toEqual(['dingtalk']);
+      // the 浙政钉 person has no 待办 there (浙政钉 has none); the DingTalk one has theirs
+      const todos = await emu.admin<{ todos: unknown[] }>('GET', '/messages?userid=dt-sfj-c');
+      expect(todos.todos).toHaveLength(1);
+      const zzdRow = t.store.state.get().outbox.find((r) => r.kind === 'notice' && r.personId === 'p-fzb-c')!;
+      expect(zzdRow.status).toBe('sent');
+      // no read receipts on 浙政钉: no delivery checks for its notice
+      expect(t.store.state.get().outbox.filter((r) => r.key.startsWith(`deliveryCheck:${zzdRow.key}`))).toEqual([]);
+    } finally {
+      await t.close();
+      await emu.close();
+    }
   });
 });

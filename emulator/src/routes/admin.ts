@@ -216,6 +216,7 @@ export function adminRoutes(f: FastifyInstance, state: EmulatorState, gateway: S
     state.todos.clear();
     state.counters.clear();
     state.groupMessages.length = 0;
+    state.zzdBizMsgIds.clear();
     state.faults = { errorRate: 0, latencyMs: 0, htmlBlock: false, only: '' };
     state.settings = { ...DEFAULT_SETTINGS };
     return { ok: true };

@@ -24,18 +24,23 @@ export function zzdAccountId(userid: string): string {
   return String(100000 + (parseInt(createHash('sha256').update(userid).digest('hex').slice(0, 8), 16) % 900000));
 }
 
+/** A user's 浙政钉 accountId: the one the seeds give, else the derived one. */
+export const accountIdOf = (u: { userid: string; zzdAccountId?: string }): string =>
+  u.zzdAccountId ?? zzdAccountId(u.userid);
+
 export interface ZzdSettings {
   /** How far a request's X-Hmac-Auth-Timestamp may be from the gateway's clock. */
   skewSeconds: number;
   tokenTtlSeconds: number;
 }
 
-/** The gateway's memory: tokens, nonces seen (replay), bizMsgIds used (dedupe), auth codes. */
+/** The gateway's memory: tokens, nonces seen (replay), auth codes (the bizMsgIds used are in the emulator's world). */
 export class ZzdGatewayState {
   settings: ZzdSettings = { skewSeconds: 300, tokenTtlSeconds: 7200 };
   readonly tokens = new Map<string, number>();
   readonly nonces = new Map<string, number>();
-  readonly bizMsgIds = new Set<string>();
+  /** What the gateway did: tokens issued, faults injected, notifications refused as 重复. */
+  readonly stats = { tokensIssued: 0, faults: 0, duplicates: 0 };
   readonly authCodes = new Map<string, { accountId: string; expiresAt: number; used: boolean }>();
 }
 
@@ -114,7 +119,7 @@ const ok = (data: unknown) => ({
  * a 免登 code into the user.
  */
 export function zzdGatewayRoutes(f: FastifyInstance, state: EmulatorState, gw: ZzdGatewayState): void {
-  const byAccount = (accountId: string) => state.org.users.find((u) => zzdAccountId(u.userid) === accountId);
+  const byAccount = (accountId: string) => state.org.users.find((u) => accountIdOf(u) === accountId);
   const verify = (req: FastifyRequest, reply: FastifyReply, path: string): boolean => {
     if (header(req, 'apiKey') !== ZZD_APP.appKey)
       return (void fail(reply, 401, 'InvalidApiKey', 'apiKey 不存在', state), false);
@@ -137,16 +142,30 @@ export function zzdGatewayRoutes(f: FastifyInstance, state: EmulatorState, gw: Z
     for (const [n, t] of gw.nonces) if (now - t > gw.settings.skewSeconds * 2000) gw.nonces.delete(n);
     return true;
   };
+  /**
+   * Injected faults (PUT /__emulator/faults, `only` naming e.g. "zzd"): a share of calls fail — half
+   * before anything happens, half after the work is done with the answer lost.
+   */
+  const fault = (api: string): 'before' | 'after' | undefined => {
+    const { faults } = state;
+    if (!(faults.errorRate > 0) || (faults.only && !api.includes(faults.only))) return undefined;
+    const r = state.random.next();
+    if (r >= faults.errorRate) return undefined;
+    gw.stats.faults += 1;
+    return r < faults.errorRate / 2 ? 'before' : 'after';
+  };
   const tokenOk = (token: unknown): boolean =>
     typeof token === 'string' && (gw.tokens.get(token) ?? 0) > state.clock.now();
 
   f.get('/zzd/gettoken.json', async (req, reply) => {
     if (!verify(req, reply, '/gettoken.json')) return reply;
+    if (fault('zzd.gettoken')) return fail(reply, 500, 'ServiceUnavailable', '网关繁忙,请稍后重试', state);
     const q = req.query as Record<string, string>;
     if (q.appkey !== ZZD_APP.appKey || q.appsecret !== ZZD_APP.appSecret)
       return fail(reply, 200, 'InvalidAppSecret', 'appkey 或 appsecret 不正确', state);
     const token = `app_${state.random.id(24)}`;
     gw.tokens.set(token, state.clock.now() + gw.settings.tokenTtlSeconds * 1000);
+    gw.stats.tokensIssued += 1;
     return ok({ expiresIn: gw.settings.tokenTtlSeconds, accessToken: token });
   });
 
@@ -177,9 +196,13 @@ export function zzdGatewayRoutes(f: FastifyInstance, state: EmulatorState, gw: Z
       return fail(reply, 200, 'InvalidMsg', 'msg 不是合法的 JSON', state);
     }
     // the dedupe key: the same bizMsgId again is refused as 重复, nothing is sent twice
-    if (gw.bizMsgIds.has(b.bizMsgId))
+    if (state.zzdBizMsgIds.has(b.bizMsgId)) {
+      gw.stats.duplicates += 1;
       return fail(reply, 200, 'DuplicateBizMsgId', `bizMsgId ${b.bizMsgId} 重复`, state);
-    gw.bizMsgIds.add(b.bizMsgId);
+    }
+    const injected = fault('zzd.workNotification');
+    if (injected === 'before') return fail(reply, 500, 'ServiceUnavailable', '网关繁忙,请稍后重试', state);
+    state.zzdBizMsgIds.add(b.bizMsgId);
     const taskId = state.taskId();
     for (const accountId of receivers) {
       const user = byAccount(accountId);
@@ -197,6 +220,8 @@ export function zzdGatewayRoutes(f: FastifyInstance, state: EmulatorState, gw: Z
         platform: 'zzd',
       });
     }
+    // sent, but the answer is lost on the way back: a retry must not send it again (bizMsgId)
+    if (injected === 'after') return fail(reply, 500, 'ServiceUnavailable', '网关繁忙,请稍后重试', state);
     return ok({ msgId: `zzd-${taskId}` });
   });
 
@@ -227,12 +252,19 @@ export function zzdGatewayRoutes(f: FastifyInstance, state: EmulatorState, gw: Z
     if (!user) return reply.code(404).send({ code: 'NOT_FOUND', message: '没有这个用户' });
     const code = state.random.id(20);
     gw.authCodes.set(code, {
-      accountId: zzdAccountId(user.userid),
+      accountId: accountIdOf(user),
       expiresAt: state.clock.now() + 300_000,
       used: false,
     });
-    return { code, accountId: zzdAccountId(user.userid) };
+    return { code, accountId: accountIdOf(user) };
   });
+  /** Every 浙政钉 token expires now (as after a gateway restart): the next call must fetch one again. */
+  f.post('/__emulator/zzd/tokens/expire', async () => {
+    const n = gw.tokens.size;
+    gw.tokens.clear();
+    return { expired: n };
+  });
+  f.get('/__emulator/zzd/stats', async () => gw.stats);
   f.put('/__emulator/zzd/settings', async (req) => {
     Object.assign(gw.settings, req.body as Partial<ZzdSettings>);
     return gw.settings;

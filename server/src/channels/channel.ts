@@ -58,11 +58,33 @@ export interface Contacts {
   }>;
 }
 
+/** What a platform can do; the dispatcher, the reminder engine and the bot adapt to it. */
+export interface ChannelCapabilities {
+  /** A 1:1 chat with a robot: the bot, quick replies, files sent to it. */
+  robotChat: boolean;
+  /** 待办 in the platform's own task list. */
+  todo: boolean;
+  /** Per-recipient read state of a work notification. */
+  readReceipts: boolean;
+  /** The largest work notification, in bytes of its message JSON. */
+  maxMessageBytes: number;
+  /** Recipients per work notification call. */
+  receiversPerCall: number;
+  /** The same content to the same person is dropped within a day, so each day's text must differ. */
+  dropsSameContent: boolean;
+}
+
+export interface SendOptions {
+  /** The outbox row's key: a platform that dedupes by it (浙政钉's bizMsgId) never sends it twice. */
+  key?: string;
+}
+
 export interface Channel {
   readonly name: string;
   /** The platform whose ids it takes (DingTalk userids, 浙政钉 accountIds). */
   readonly platform: Platform;
-  sendNotice(userIds: readonly string[], message: OutboundMessage): Promise<NoticeSent>;
+  readonly capabilities: ChannelCapabilities;
+  sendNotice(userIds: readonly string[], message: OutboundMessage, options?: SendOptions): Promise<NoticeSent>;
   checkNotice(taskId: string): Promise<NoticeDelivery>;
   sendRobot(userIds: readonly string[], message: OutboundMessage): Promise<RobotSent>;
   /** Reply through a session webhook; `expired` when the session is gone (send proactively instead). */
@@ -73,6 +95,26 @@ export interface Channel {
   downloadBotFile(downloadCode: string): Promise<{ bytes: Buffer; contentType: string }>;
   listContacts(): Promise<Contacts>;
 }
+
+/** DingTalk's: asyncsend_v2 takes ≤ 100 userids and 2,048 bytes (kept at 1,900 with room for its envelope). */
+export const DINGTALK_CAPABILITIES: ChannelCapabilities = {
+  robotChat: true,
+  todo: true,
+  readReceipts: true,
+  maxMessageBytes: 1900,
+  receiversPerCall: 100,
+  dropsSameContent: true,
+};
+
+/** 浙政钉's gateway: no robot, no 待办 or read state in the reference; ≤ 1,000 receivers, msg ≤ 2,048 bytes. */
+export const ZZD_CAPABILITIES: ChannelCapabilities = {
+  robotChat: false,
+  todo: false,
+  readReceipts: false,
+  maxMessageBytes: 2048,
+  receiversPerCall: 1000,
+  dropsSameContent: true,
+};
 
 /** A channel failure mapped to a stable code and whether retrying can help. */
 export class ChannelError extends Error {
@@ -98,6 +140,7 @@ export const NO_CHANNEL: Channel = (() => {
   return {
     name: 'none',
     platform: 'dingtalk',
+    capabilities: DINGTALK_CAPABILITIES,
     sendNotice: fail,
     checkNotice: fail,
     sendRobot: fail,

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const store = await openStore(config.dataDir, { clock: () => new Date() });
   try {
     const contacts = await channel.listContacts();
-    const plan = planContactsSync(store.state.get(), contacts, { confirmsSample: config.mode === 'dingtalk' });
+    const plan = planContactsSync(store.state.get(), contacts, { confirmsSample: config.mode !== 'local' });
     const p = plan.people;
     console.log(
       `通讯录:${contacts.departments.length} 个部门,${contacts.users.length} 人(${config.mode === 'local' ? '本地模拟器' : '钉钉'})`,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NewLedgerEvent } from '../../../shared/schemas/ledger.js';
 import { accountOn, recipientOn } from '../../../shared/schemas/person.js';
 import { PLATFORM_NAME } from '../channels/platforms.js';
+import { ChannelSet } from '../channels/channel-set.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import { ChannelError, type Channel, type OutboundMessage } from '../channels/channel.js';
 import type { Log } from '../deps.js';
@@ -63,12 +64,16 @@ export class Dispatcher {
 
   constructor(
     private readonly store: Store,
-    private readonly channel: Channel,
+    channel: Channel | ChannelSet,
     private readonly log: Log,
     options: Partial<DispatcherOptions> = {},
   ) {
     this.o = { ...DEFAULT_DISPATCHER, ...options };
+    this.channels = ChannelSet.of(channel);
   }
+
+  /** The configured platforms (one, or DingTalk and 浙政钉): each row goes out on its person's. */
+  private readonly channels: ChannelSet;
 
   async resetStale(now: Date): Promise<{ reset: number; expired: number }> {
     const today = shanghaiDate(now);
@@ -240,38 +245,45 @@ export class Dispatcher {
   }
 
   /**
-   * Whom a row goes to on this channel's platform, as the directory says now: rows name the person,
-   * so a userid changed by a contacts sync reaches rows planned before it. Rows of a person no
-   * longer in the directory (or of earlier releases, without one) go to the id they were planned for.
+   * Where and to whom a row goes, as the directory says now: rows name the person, who is reached on
+   * the first configured platform they have an account on, by their id there — so a userid changed
+   * by a contacts sync reaches rows planned before it. Rows of a person no longer in the directory
+   * (or of earlier releases, without one) go to the id they were planned for, on the first platform.
    */
-  private recipient(row: OutboxRow, planned: string): string {
+  private recipient(row: OutboxRow, planned: string): { channel: Channel; userId: string } {
     const person = row.personId ? this.store.state.get().people.find((p) => p.id === row.personId) : undefined;
-    if (!person) return planned;
-    const id = recipientOn(person, this.channel.platform);
-    if (!id)
-      throw new ChannelError('NO_ACCOUNT', `${person.name} 没有${PLATFORM_NAME[this.channel.platform]}账号`, false);
-    return id;
+    if (!person) return { channel: this.channels.primary, userId: planned };
+    const channel = this.channels.for(person);
+    if (!channel)
+      throw new ChannelError(
+        'NO_ACCOUNT',
+        `${person.name} 没有${this.channels.platforms.map((p) => PLATFORM_NAME[p]).join('或')}账号`,
+        false,
+      );
+    return { channel, userId: recipientOn(person, channel.platform)! };
   }
 
-  /** The unionId a 待办 is created for: the person's as the directory says now, else the one planned. */
-  private todoOwner(todo: State['todos'][string]): string {
+  /** The platform whose 待办 a person's 待办 go to, and the owner: their unionId as the directory says now, else the one planned. */
+  private todoOwner(todo: State['todos'][string]): { channel: Channel; unionId: string } | undefined {
     const person = this.store.state.get().people.find((p) => p.id === todo.personId);
-    return (person && accountOn(person, this.channel.platform)?.unionId) ?? todo.unionId;
+    const channel = person ? this.channels.for(person, (c) => c.capabilities.todo) : this.channels.primary;
+    if (!channel?.capabilities.todo) return undefined;
+    return { channel, unionId: (person && accountOn(person, channel.platform)?.unionId) ?? todo.unionId };
   }
 
   private async send(row: OutboxRow, now: Date): Promise<Outcome> {
     const subject = { type: 'outbox', id: row.key };
     if (row.kind === 'notice') {
       const p = row.payload;
-      const userId = this.recipient(row, p.userId);
-      const sent = await this.channel.sendNotice([userId], p.message as OutboundMessage);
+      const { channel, userId } = this.recipient(row, p.userId);
+      const sent = await channel.sendNotice([userId], p.message as OutboundMessage, { key: row.key });
       const taskId = sent.batches[0]!.taskId;
       const check = (n: number, after: number): OutboxRow => ({
         key: `deliveryCheck:${row.key}:${n}`,
         kind: 'deliveryCheck',
         date: row.date,
         ...(row.personId ? { personId: row.personId } : {}),
-        payload: { noticeKey: row.key, taskId, userId, check: n },
+        payload: { noticeKey: row.key, taskId, userId, check: n, platform: channel.platform },
         status: 'pending',
         attempts: 0,
         runAt: new Date(now.getTime() + after).toISOString(),
@@ -288,6 +300,7 @@ export class Dispatcher {
             payload: {
               personId: row.personId,
               userId,
+              ...(channel.platform !== 'dingtalk' ? { platform: channel.platform } : {}),
               date: row.date,
               kind: p.kind,
               level: p.level,
@@ -298,15 +311,18 @@ export class Dispatcher {
           },
         ],
         // second check at 17:00 that day: read state, still inside getsendresult's 24-hour window
-        follow: [
-          check(1, this.o.checkAfterMs),
-          check(2, Math.max(2 * this.o.checkAfterMs, Date.parse(`${row.date}T17:00:00+08:00`) - now.getTime())),
-        ],
+        // (a platform without read state has nothing to check)
+        follow: channel.capabilities.readReceipts
+          ? [
+              check(1, this.o.checkAfterMs),
+              check(2, Math.max(2 * this.o.checkAfterMs, Date.parse(`${row.date}T17:00:00+08:00`) - now.getTime())),
+            ]
+          : [],
       };
     }
     if (row.kind === 'deliveryCheck') {
       const p = row.payload;
-      const report = await this.channel.checkNotice(p.taskId);
+      const report = await (this.channels.on(p.platform ?? 'dingtalk') ?? this.channels.primary).checkNotice(p.taskId);
       const mine = report.recipients.find((r) => r.userId === p.userId);
       const status = !mine
         ? 'accepted'
@@ -342,8 +358,10 @@ export class Dispatcher {
       const p = row.payload;
       if (!todo || todo.done) return { result: { skipped: true }, events: [] };
       // the owner as the directory says now; its completion goes to the same owner
-      const unionId = this.todoOwner(todo);
-      const { todoId } = await this.channel.createTodo({
+      const owner = this.todoOwner(todo);
+      if (!owner) return { result: { skipped: true, reason: '所在平台不支持待办' }, events: [] };
+      const { channel, unionId } = owner;
+      const { todoId } = await channel.createTodo({
         ownerUnionId: unionId,
         executorUnionIds: [unionId],
         subject: p.subject,
@@ -378,7 +396,9 @@ export class Dispatcher {
         apply: (d) => void (d.todos[todoKey] && (d.todos[todoKey].done = true)),
       };
     }
-    await this.channel.completeTodo(todo.unionId, todo.todoId);
+    const done = this.channels.on('dingtalk') ?? this.channels.primary;
+    if (!done.capabilities.todo) return { result: { skipped: true, reason: '所在平台不支持待办' }, events: [] };
+    await done.completeTodo(todo.unionId, todo.todoId);
     return {
       result: { todoId: todo.todoId },
       events: [

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Instant, IsoDate } from '../../../shared/schemas/common.js';
+import { Platform } from '../../../shared/schemas/person.js';
 
 export const OutboxKind = z.enum(['notice', 'todoCreate', 'todoComplete', 'deliveryCheck']);
 export type OutboxKind = z.infer<typeof OutboxKind>;
@@ -43,6 +44,8 @@ export const DeliveryCheckPayload = z.object({
   taskId: z.string(),
   userId: z.string(),
   check: z.number().int(),
+  /** The platform the notice went out on (DingTalk when absent). */
+  platform: Platform.optional(),
 });
 
 /**

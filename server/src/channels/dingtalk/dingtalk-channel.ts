@@ -8,7 +8,7 @@ import type {
   RobotSent,
   TodoInput,
 } from '../channel.js';
-import { ChannelError } from '../channel.js';
+import { ChannelError, DINGTALK_CAPABILITIES } from '../channel.js';
 import { apiError } from './errors.js';
 import { chunk, robotMsg, webhookBody } from './message-format.js';
 import { noticeMsg } from '../shared/notice-msg.js';
@@ -41,6 +41,7 @@ const ROBOT_BATCH = 20;
 export class DingTalkChannel implements Channel {
   readonly name = 'dingtalk';
   readonly platform = 'dingtalk' as const;
+  readonly capabilities = DINGTALK_CAPABILITIES;
   readonly tokens: TokenCache;
   private readonly sdk: SdkClients;
   private readonly oapi: OapiClient;

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import {
+  ChannelError,
+  ZZD_CAPABILITIES,
+  type Channel,
+  type Contacts,
+  type NoticeDelivery,
+  type NoticeSent,
+  type OutboundMessage,
+  type ResolvedUser,
+  type RobotSent,
+  type SendOptions,
+  type TodoInput,
+} from '../channel.js';
+import { noticeMsg } from '../shared/notice-msg.js';
+import { RateLimiter } from '../shared/rate-limiter.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../shared/retry.js';
+import { ZzdClient, type ZzdOptions } from './zzd-client.js';
+
+export interface ZzdChannelOptions extends ZzdOptions {
+  /** Client-side calls per second per API (as for DingTalk). */
+  qps?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+const unsupported = (what: string): ChannelError =>
+  new ChannelError('UNSUPPORTED', `浙政钉不支持${what},请在督办通中办理`, false);
+
+/**
+ * A message cut to what the platform takes: the markdown (or text) loses whole lines from the end,
+ * with a line saying the rest is in 督办通, until the JSON fits. The buttons stay.
+ */
+export function fitMessage(m: OutboundMessage, maxBytes: number): OutboundMessage {
+  const size = (x: OutboundMessage): number => Buffer.byteLength(JSON.stringify(noticeMsg(x)));
+  if (size(m) <= maxBytes) return m;
+  const body = m.kind === 'text' ? m.text : m.kind === 'markdown' ? m.text : m.markdown;
+  const lines = body.split('\n');
+  const withBody = (text: string): OutboundMessage =>
+    m.kind === 'text' ? { ...m, text } : m.kind === 'markdown' ? { ...m, text } : { ...m, markdown: text };
+  for (let n = lines.length - 1; n >= 0; n -= 1) {
+    const cut = withBody(`${lines.slice(0, n).join('\n')}\n\n……(完整内容请在督办通中查看)`);
+    if (size(cut) <= maxBytes) return cut;
+  }
+  throw new ChannelError('MSG_TOO_LONG', '消息的标题和按钮已超过浙政钉的长度限制', false);
+}
+
+/**
+ * The Channel over 浙政钉's gateway: work notifications (keyed by the outbox row, so a retry is
+ * never sent twice) and 免登. The reference has no robot chat, 待办, read state or contacts for
+ * 浙政钉: those say so (capabilities tell the dispatcher and the bot not to ask).
+ */
+export class ZzdChannel implements Channel {
+  readonly name = 'zzd';
+  readonly platform = 'zzd' as const;
+  readonly capabilities = ZZD_CAPABILITIES;
+  readonly client: ZzdClient;
+  private readonly limiter: RateLimiter;
+  private readonly retry: RetryPolicy;
+
+  constructor(o: ZzdChannelOptions) {
+    this.client = new ZzdClient(o);
+    this.limiter = new RateLimiter(o.qps ?? 20, o.now ? () => o.now!().getTime() : undefined);
+    this.retry = { ...DEFAULT_RETRY, ...o.retry };
+  }
+
+  private call<T>(api: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(async () => {
+      await this.limiter.acquire(api);
+      return fn();
+    }, this.retry);
+  }
+
+  async sendNotice(userIds: readonly string[], message: OutboundMessage, options?: SendOptions): Promise<NoticeSent> {
+    const receivers = [...new Set(userIds)];
+    if (receivers.length > this.capabilities.receiversPerCall)
+      throw new ChannelError('RECEIVERS', `浙政钉工作通知一次最多 ${this.capabilities.receiversPerCall} 人`, false);
+    const msg = noticeMsg(fitMessage(message, this.capabilities.maxMessageBytes));
+    // the gateway's dedupe key: the outbox row's key (hashed to a fixed length), or the content's
+    const bizMsgId = createHash('sha256')
+      .update(options?.key ?? `${receivers.join(',')}\n${JSON.stringify(msg)}`)
+      .digest('hex')
+      .slice(0, 32);
+    const sent = await this.call('message.workNotification', () =>
+      this.client.workNotification({ bizMsgId, receiverIds: receivers, msg }),
+    );
+    return { batches: [{ taskId: sent.msgId ?? `zzd-${bizMsgId}`, userIds: receivers }] };
+  }
+
+  async checkNotice(taskId: string): Promise<NoticeDelivery> {
+    return { taskId, recipients: [] };
+  }
+  async sendRobot(): Promise<RobotSent> {
+    throw unsupported('机器人会话');
+  }
+  async replyInSession(): Promise<{ ok: false; expired: boolean }> {
+    return { ok: false, expired: true };
+  }
+  async createTodo(_input: TodoInput): Promise<{ todoId: string }> {
+    throw unsupported('待办');
+  }
+  async completeTodo(): Promise<void> {
+    throw unsupported('待办');
+  }
+  async resolveAuthCode(code: string): Promise<ResolvedUser> {
+    const user = await this.call('oauth2.user', () => this.client.userByAuthCode(code));
+    return { userId: user.accountId, unionId: '', name: user.name };
+  }
+  async downloadBotFile(): Promise<{ bytes: Buffer; contentType: string }> {
+    throw unsupported('机器人文件');
+  }
+  async listContacts(): Promise<Contacts> {
+    throw unsupported('通讯录同步');
+  }
+}
