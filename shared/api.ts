@@ -100,6 +100,7 @@ export const api = {
   // sign-in (no session needed)
   authConfig: { method: 'GET', path: '/api/auth/config', response: AuthConfig },
   authDingtalk: { method: 'POST', path: '/api/auth/dingtalk', body: AuthCodeBody, response: Session },
+  authZzd: { method: 'POST', path: '/api/auth/zzd', body: AuthCodeBody, response: Session },
   devPeople: { method: 'GET', path: '/api/auth/dev-people', response: DevPeople },
   devSignIn: { method: 'POST', path: '/api/auth/dev', body: DevSignInBody, response: Session },
 

@@ -13,6 +13,7 @@ import { createBot, type Bot } from './bot/bot.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
 import { NO_CHANNEL, type Channel } from './channels/channel.js';
 import type { ChannelSet } from './channels/channel-set.js';
+import type { DigestReach } from './domain/reminders/digest-text.js';
 import { toBotEvent } from './channels/dingtalk/robot-payload.js';
 import type { Config } from './config.js';
 import type { Clock, Deps, Log } from './deps.js';
@@ -83,9 +84,26 @@ export interface Core {
   stop(): Promise<void>;
 }
 
+/** Each digest is written for the platform its person is reached on (no robot on 浙政钉; its size). */
+export function digestReach(store: Store, channels: ChannelSet): (personId: string) => DigestReach | undefined {
+  return (personId) => {
+    const person = store.state.get().people.find((p) => p.id === personId);
+    const c = person && channels.for(person);
+    // the text's share of the message JSON: what the card's envelope (title, button, keys) leaves
+    return c && { robotChat: c.capabilities.robotChat, maxBytes: c.capabilities.maxMessageBytes - 148 };
+  };
+}
+
 export function createCore(config: Config, d: CoreDeps): Core {
   const { store, clock, log, calendar, policy } = d;
-  const deps: Deps = { config, clock, log, store, ...(d.channel ? { channel: d.channel } : {}) };
+  const deps: Deps = {
+    config,
+    clock,
+    log,
+    store,
+    ...(d.channel ? { channel: d.channel } : {}),
+    ...(d.channels ? { channels: d.channels } : {}),
+  };
   const channel = d.channel ?? NO_CHANNEL;
   const publicUrl = config.publicUrl;
   const evidence = d.evidence ?? new EvidenceStore(join(config.dataDir, 'evidence'));
@@ -94,7 +112,17 @@ export function createCore(config: Config, d: CoreDeps): Core {
   // 待办 are planned only where a configured platform has them (浙政钉 alone has none)
   const todo = (d.channels?.channels ?? [channel]).some((c) => c.capabilities.todo);
   const planning = todo ? policy : { ...policy, todo: { ...policy.todo, enabled: false } };
-  const scheduler = new Scheduler({ store, calendar, policy: planning, clock, log, dispatcher, publicUrl });
+  const reach = d.channels && digestReach(store, d.channels);
+  const scheduler = new Scheduler({
+    store,
+    calendar,
+    policy: planning,
+    clock,
+    log,
+    dispatcher,
+    publicUrl,
+    ...(reach ? { reach } : {}),
+  });
   const bot = createBot({ store, channel, calendar, policy, clock, log, publicUrl, evidence, progress });
   const inbox = new BotInbox(d.parseBotPayload ?? toBotEvent, bot.handle, log, Date.now, store.claimOnce?.bind(store));
   const assessment = d.assessment ?? DEFAULT_RULES;

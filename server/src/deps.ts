@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Channel } from './channels/channel.js';
+import type { ChannelSet } from './channels/channel-set.js';
 import type { Store } from './store/ports.js';
 
 export interface Clock {
@@ -20,6 +21,8 @@ export interface Deps {
   store: Store;
   /** The messaging platform (DingTalk, or the emulator in local mode). Absent in read-only tools. */
   channel?: Channel;
+  /** Every configured platform (DingTalk and/or 浙政钉): 浙政钉's 免登 goes through its channel. */
+  channels?: ChannelSet;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

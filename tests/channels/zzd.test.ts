@@ -208,7 +208,7 @@ describe('the 浙政钉 client against the emulated gateway', () => {
     });
     const c = client();
     expect(await c.userByAuthCode(code)).toEqual({ accountId, name: '吴超' });
-    await expect(c.userByAuthCode(code)).rejects.toMatchObject({ code: 'ZZD_InvalidAuthCode' });
+    await expect(c.userByAuthCode(code)).rejects.toMatchObject({ code: 'AUTH_CODE_INVALID', retryable: false });
   });
 });
 

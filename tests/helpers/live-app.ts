@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import type { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
+import { ChannelSet } from '../../server/src/channels/channel-set.js';
+import { ZzdChannel } from '../../server/src/channels/zzd/zzd-channel.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { channelFor } from './channel.js';
 import { startEmulator, type RunningEmulator } from './emulator.js';
@@ -20,12 +22,28 @@ export interface LiveApp {
   close(): Promise<void>;
 }
 
-/** The real server with the mini-app, talking to a running emulator, both clocks at `at` (Asia/Shanghai). */
-export async function startLiveApp(at: string): Promise<LiveApp> {
+/**
+ * The real server with the mini-app, talking to a running emulator, both clocks at `at`
+ * (Asia/Shanghai). `zzd`: 浙政钉 configured too (DUBAN_PLATFORM=both), its gateway in the emulator.
+ */
+export async function startLiveApp(at: string, o: { zzd?: boolean } = {}): Promise<LiveApp> {
   const emu = await startEmulator();
   await emu.admin('PUT', '/settings', { qps: 0 });
   const channel = channelFor(emu, { qps: 0 });
-  const t = await seededApp({ channel, appDir: MINIAPP_DIST });
+  let now = () => new Date(at);
+  const zzdApp = o.zzd
+    ? (
+        await emu.admin<Array<{ platform: string; appKey: string; appSecret: string; tenantId: string }>>(
+          'GET',
+          '/apps',
+        )
+      ).find((a) => a.platform === 'zzd')!
+    : undefined;
+  const channels = zzdApp
+    ? new ChannelSet([channel, new ZzdChannel({ ...zzdApp, apiBase: `${emu.url}/zzd`, qps: 0, now: () => now() })])
+    : undefined;
+  const t = await seededApp({ channel, appDir: MINIAPP_DIST, ...(channels ? { channels } : {}) });
+  now = () => t.deps.clock.now();
   t.deps.clock.set(at);
   await emu.admin('POST', '/clock', { at: t.deps.clock.now().toISOString() });
   await t.app.listen({ port: 0, host: '127.0.0.1' });

@@ -16,6 +16,7 @@ import { openStore } from '../../server/src/store/open-store.js';
 import type { Store } from '../../server/src/store/ports.js';
 import { SEEDS_DIR } from './seeds.js';
 import { tempDir } from './temp-dir.js';
+import type { ChannelSet } from '../../server/src/channels/channel-set.js';
 
 export const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -48,6 +49,8 @@ export const SUPERVISOR = 'p-dkb-s1';
 export async function seededApp(
   o: {
     channel?: Channel;
+    /** Several platforms (DingTalk and 浙政钉), as DUBAN_PLATFORM=both configures them. */
+    channels?: ChannelSet;
     appDir?: string;
     /** Another store (already seeded, e.g. a second PostgreSQL instance) instead of a fresh embedded one. */
     store?: (clock: () => Date) => Promise<Store>;
@@ -72,6 +75,7 @@ export async function seededApp(
     evidence,
     dingtalk: { corpId: 'ding-test-corp', clientId: 'test-client' },
     ...(o.channel ? { channel: o.channel } : {}),
+    ...(o.channels ? { channels: o.channels } : {}),
   });
   await core.prepare(); // as npm start does after seeding
   const deps = core.deps as TestApp['deps'];

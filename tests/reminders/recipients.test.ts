@@ -5,6 +5,7 @@ import { ChannelError, type Channel, type OutboundMessage } from '../../server/s
 import { ChannelSet } from '../../server/src/channels/channel-set.js';
 import { ZzdChannel } from '../../server/src/channels/zzd/zzd-channel.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
+import { digestReach } from '../../server/src/core.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { channelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
@@ -12,7 +13,10 @@ import { calendar, policy } from '../helpers/reminders.js';
 import { updateState } from '../helpers/store-writes.js';
 import { fixedClock, seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 
-type Inbox = { items: Array<{ kind: string; msg: { action_card: { title: string } } }>; todos: Array<{ id: string }> };
+type Inbox = {
+  items: Array<{ kind: string; msg: { action_card: { title: string; markdown: string } } }>;
+  todos: Array<{ id: string }>;
+};
 
 // outbox rows name the person: the platform id is looked up when the row is sent
 describe('recipients are resolved at send time', { shuffle: false }, () => {
@@ -134,8 +138,15 @@ describe('DUBAN_PLATFORM=both: each person on the platform they have an account 
         log: silentLog,
         dispatcher: new Dispatcher(t.store, channels, silentLog, { concurrency: 8 }),
         publicUrl: 'http://127.0.0.1:3000',
+        reach: digestReach(t.store, channels),
       });
       await scheduler.runUntilIdle();
+      // written for the platform: no robot to reply to on 浙政钉
+      const text = async (userid: string) =>
+        (await emu.admin<Inbox>('GET', `/messages?userid=${userid}`)).items[0]!.msg.action_card.markdown;
+      expect(await text('dt-fzb-c')).toContain('点下方按钮在督办通中签收、报送进展');
+      expect(await text('dt-fzb-c')).not.toContain('回复机器人');
+      expect(await text('dt-sfj-c')).toContain('回复机器人"收到 编号"签收');
       const platformOf = async (userid: string) =>
         (
           await emu.admin<{ items: Array<{ kind: string; platform?: string }> }>('GET', `/messages?userid=${userid}`)

@@ -6,6 +6,7 @@ const PUBLIC = new Set([
   'GET /api/health',
   'GET /api/auth/config',
   'POST /api/auth/dingtalk',
+  'POST /api/auth/zzd',
   'GET /api/auth/dev-people',
   'POST /api/auth/dev',
 ]);

@@ -96,10 +96,10 @@ function send<R extends z.ZodType>(
 export const api = {
   authConfig: () => send(routes.authConfig),
   /** A busy sign-in queue answers 503 before the code is used: wait a moment and try the same code again. */
-  signInWithCode: async (code: string) => {
+  signInWithCode: async (code: string, platform: 'dingtalk' | 'zzd' = 'dingtalk') => {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await send(routes.authDingtalk, { body: { code } });
+        return await send(platform === 'zzd' ? routes.authZzd : routes.authDingtalk, { body: { code } });
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 503 && e.code === 'UNAVAILABLE' && attempt < 8)) throw e;
         await new Promise((r) => setTimeout(r, 600 + attempt * 400));

@@ -5,9 +5,9 @@ import type { Host } from './types';
 export type { Host, PickedFile } from './types';
 
 /**
- * Where are we? The emulator console passes `emulatorAuthCode`; DingTalk's webview says
- * "DingTalk" in its user agent; 浙政钉 says "TaurusApp" (its gdt-jsapi host is a later issue and
- * falls back to the browser host until then). The DingTalk host is loaded only inside DingTalk.
+ * Where are we? The emulator console passes `emulatorAuthCode`; 浙政钉 says "TaurusApp" in its
+ * user agent (with "DingTalk" too: it is checked first); DingTalk's webview says "DingTalk". Each
+ * platform's JSAPI host is loaded only inside that platform.
  */
 export async function detectHost(): Promise<Host> {
   const params = new URLSearchParams(window.location.search);

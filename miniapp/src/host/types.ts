@@ -12,7 +12,7 @@ export interface PickedFile {
 
 /**
  * Everything the pages need from where they run — DingTalk's webview, the emulator console, a
- * plain browser (and 浙政钉 later). The only code that touches a JSAPI lives behind this.
+ * plain browser, 浙政钉. The only code that touches a JSAPI lives behind this.
  */
 export interface Host {
   readonly kind: 'dingtalk' | 'zzd' | 'emulator' | 'browser';

@@ -1,11 +1,40 @@
-import { browserHost } from './browser';
+// 浙政钉's JSAPI, one module per function (es builds, so the bundle keeps only these four and the
+// invoker they share); loaded only inside 浙政钉 (detectHost imports this module there alone).
+import getAuthCode from 'gdt-jsapi/es/getAuthCode';
+import setTitle from 'gdt-jsapi/es/setTitle';
+import openLink from 'gdt-jsapi/es/openLink';
+import previewImage from 'gdt-jsapi/es/previewImage';
+import { browserFile } from './upload';
 import type { Host } from './types';
 
 /**
- * 浙政钉 (Zhejiang's government DingTalk) — the seam for gdt-jsapi, which a later issue fills:
- * its 免登 goes through the 浙政钉 gateway, not DingTalk's requestAuthCode. Until then the page
- * explains that it must be opened from 政务钉钉.
+ * Inside 浙政钉 (Zhejiang's government DingTalk, user agent "TaurusApp"): 免登 through gdt-jsapi's
+ * getAuthCode (no clientId; the code comes back as `code` or `auth_code`) and the server's
+ * 浙政钉 exchange, native title, links and image preview. Photos are picked with the page's file
+ * input, which the client turns into its camera/album sheet (gdt-jsapi's own picker and upload
+ * are not documented in the reference).
  */
 export function zzdHost(): Host {
-  return { ...browserHost(), kind: 'zzd', ownNavBar: false };
+  const absolute = (url: string) => new URL(url, window.location.href).toString();
+  return {
+    kind: 'zzd',
+    ownNavBar: false,
+    authCode: async () => {
+      const corpId = new URLSearchParams(window.location.search).get('corpId');
+      const r = await getAuthCode(corpId ? { corpId } : {});
+      return r.code ?? r.auth_code;
+    },
+    setTitle: (title) => {
+      void setTitle({ title }).catch(() => (document.title = title));
+    },
+    openLink: (url) => {
+      void openLink({ url: absolute(url) }).catch(() => (window.location.href = url));
+    },
+    previewImages: (urls, current) => {
+      const all = urls.map(absolute);
+      void previewImage({ urls: all, current: all[current] ?? all[0]! }).catch(() => undefined);
+      return true;
+    },
+    fromFile: browserFile,
+  };
 }

@@ -96,12 +96,12 @@ export interface Channel {
   listContacts(): Promise<Contacts>;
 }
 
-/** DingTalk's: asyncsend_v2 takes ≤ 100 userids and 2,048 bytes (kept at 1,900 with room for its envelope). */
+/** DingTalk's: asyncsend_v2 takes ≤ 100 userids and 2,048 bytes of msg JSON. */
 export const DINGTALK_CAPABILITIES: ChannelCapabilities = {
   robotChat: true,
   todo: true,
   readReceipts: true,
-  maxMessageBytes: 1900,
+  maxMessageBytes: 2048,
   receiversPerCall: 100,
   dropsSameContent: true,
 };

@@ -1,5 +1,5 @@
 import type { PlanResult } from '../domain/reminders/planner.js';
-import { digestMessage } from '../domain/reminders/digest-text.js';
+import { digestMessage, type DigestReach } from '../domain/reminders/digest-text.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import type { State } from '../store/state.js';
 import type { OutboxRow } from './outbox-row.js';
@@ -40,6 +40,8 @@ export function enqueuePlan(
   policy: ReminderPolicy,
   publicUrl: string,
   at: Date,
+  /** What the person's platform allows (the dispatcher's choice for them); DingTalk's when absent. */
+  reach?: (personId: string) => DigestReach | undefined,
 ): number {
   const keys = new Set(draft.outbox.map((r) => r.key));
   let added = 0;
@@ -61,6 +63,7 @@ export function enqueuePlan(
               r.as === 'supervisor'
                 ? policy.escalation.supervisorAfterOverdueWorkingDays
                 : policy.escalation.leaderAfterOverdueWorkingDays,
+            ...(reach?.(r.personId) ? { reach: reach(r.personId)! } : {}),
           }) as unknown as Record<string, unknown>,
           obligations: r.items.map((i) => i.obligationId),
           tasks: [...new Set(r.items.map((i) => i.taskId))],

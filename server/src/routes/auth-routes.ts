@@ -12,7 +12,8 @@ import { ChannelError } from '../channels/channel.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { ViewCache } from './view-cache.js';
-import { personByAccount } from '../../../shared/schemas/person.js';
+import { personByAccount, type Platform } from '../../../shared/schemas/person.js';
+import { PLATFORM_NAME } from '../channels/platforms.js';
 
 export interface AuthOptions {
   sessions: SessionTokens;
@@ -44,6 +45,34 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       const viewer = viewerFor(state, personId);
       const { token, expiresAt } = o.sessions.issue(personId, viewer.person.roles);
       return { token, expiresAt: expiresAt.toISOString(), me: meView(state, viewer) };
+    };
+    /**
+     * A 免登 code exchanged through the platform's channel (DingTalk's getuserinfo, 浙政钉's
+     * dingtalk_app_user), its id mapped to a person of the directory, a session issued.
+     */
+    const signIn = async (ip: string, platform: Platform, code: string): Promise<Session> => {
+      const channel = platform === 'dingtalk' ? deps.channel : deps.channels?.on('zzd');
+      const name = PLATFORM_NAME[platform];
+      if (!channel) throw new AppError('UNAVAILABLE', 503, `${name}连接未配置,暂时无法登录`);
+      perClient.take(`ip:${ip}`, '登录尝试太频繁,请稍后再试');
+      if (exchanging >= (o.loginQueue ?? 40)) throw new AppError('UNAVAILABLE', 503, '登录的人较多,请几秒后重试');
+      let userId: string;
+      exchanging += 1;
+      try {
+        userId = (await channel.resolveAuthCode(code)).userId;
+      } catch (error) {
+        if (error instanceof ChannelError && error.code === 'AUTH_CODE_INVALID')
+          throw new AppError('AUTH_CODE_INVALID', 401, '登录授权码已失效(5 分钟内有效、只能用一次),请重新打开督办通');
+        if (error instanceof ChannelError)
+          throw new AppError('UNAVAILABLE', 503, `暂时无法连接${name}完成登录,请稍后重试(${error.code})`);
+        throw error;
+      } finally {
+        exchanging -= 1;
+      }
+      const person = personByAccount(deps.store.state.get().people, platform, userId);
+      if (!person) throw new AppError('FORBIDDEN', 403, '督办通人员名单中没有您的账号,请联系区督考办开通');
+      await record(person.id, person.name, platform);
+      return session(person.id);
     };
     const record = (personId: string, name: string, how: string) =>
       deps.store.transact((_, tx) =>
@@ -85,28 +114,21 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
           response: { 200: api.authDingtalk.response, ...errors },
         },
       },
-      async (req) => {
-        if (!deps.channel) throw new AppError('UNAVAILABLE', 503, '钉钉连接未配置,暂时无法登录');
-        perClient.take(`ip:${req.ip}`, '登录尝试太频繁,请稍后再试');
-        if (exchanging >= (o.loginQueue ?? 40)) throw new AppError('UNAVAILABLE', 503, '登录的人较多,请几秒后重试');
-        let userId: string;
-        exchanging += 1;
-        try {
-          userId = (await deps.channel.resolveAuthCode(req.body.code)).userId;
-        } catch (error) {
-          if (error instanceof ChannelError && error.code === 'AUTH_CODE_INVALID')
-            throw new AppError('AUTH_CODE_INVALID', 401, '登录授权码已失效(5 分钟内有效、只能用一次),请重新打开督办通');
-          if (error instanceof ChannelError)
-            throw new AppError('UNAVAILABLE', 503, `暂时无法连接钉钉完成登录,请稍后重试(${error.code})`);
-          throw error;
-        } finally {
-          exchanging -= 1;
-        }
-        const person = personByAccount(deps.store.state.get().people, 'dingtalk', userId);
-        if (!person) throw new AppError('FORBIDDEN', 403, '督办通人员名单中没有您的账号,请联系区督考办开通');
-        await record(person.id, person.name, 'dingtalk');
-        return session(person.id);
+      async (req) => signIn(req.ip, 'dingtalk', req.body.code),
+    );
+
+    app.post(
+      api.authZzd.path,
+      {
+        config: publicRoute,
+        schema: {
+          tags: ['登录'],
+          summary: '用浙政钉免登授权码(gdt-jsapi getAuthCode)换取会话',
+          body: api.authZzd.body,
+          response: { 200: api.authZzd.response, ...errors },
+        },
       },
+      async (req) => signIn(req.ip, 'zzd', req.body.code),
     );
 
     app.get(

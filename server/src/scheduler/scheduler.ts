@@ -9,6 +9,7 @@ import { planReminders, type PlanResult } from '../domain/reminders/planner.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import type { Dispatcher } from '../outbox/dispatcher.js';
 import { enqueuePlan } from '../outbox/enqueue.js';
+import type { DigestReach } from '../domain/reminders/digest-text.js';
 import { ensureObligations, pruneInDraft } from '../domain/obligations/obligation-book.js';
 import type { Store } from '../store/ports.js';
 
@@ -49,6 +50,8 @@ export class Scheduler {
       log: Log;
       dispatcher: Dispatcher;
       publicUrl: string;
+      /** What each person's platform allows (robot chat, size): digests are written for it. */
+      reach?: (personId: string) => DigestReach | undefined;
     },
   ) {}
 
@@ -114,7 +117,7 @@ export class Scheduler {
               },
               now,
             );
-          return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now) + weekly.length;
+          return enqueuePlan(draft, plan, this.d.policy, this.d.publicUrl, now, this.d.reach) + weekly.length;
         });
         if (added >= 0) {
           out.plan = plan;

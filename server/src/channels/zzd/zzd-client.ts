@@ -22,6 +22,8 @@ type Envelope = {
 function gatewayError(status: number, body: Envelope): ChannelError {
   const code = body.Code ?? body.bizErrorCode ?? body.content?.responseCode ?? `HTTP_${status}`;
   const message = body.Message ?? body.content?.responseMessage ?? `浙政钉网关返回 ${status}`;
+  if (/AuthCode/i.test(code))
+    return new ChannelError('AUTH_CODE_INVALID', `浙政钉免登授权码无效或已使用:${message}`, false);
   if (/AccessToken/i.test(code))
     return new ChannelError('TOKEN_INVALID', `浙政钉 access_token 无效或过期:${message}`, true);
   if (/Timestamp|Nonce/i.test(code))

@@ -31,7 +31,14 @@ export function overdueLink(publicUrl: string, days: number): string {
   return `${publicUrl}/app/#/parts?${new URLSearchParams({ light: 'red', minOverdueDays: String(days), title: `逾期 ${days} 个工作日以上` }).toString()}`;
 }
 
-const MAX_BYTES = 1900; // work notifications allow 2048 bytes of msg JSON
+/** What the recipient's platform allows: DingTalk's (robot chat, 2,048 bytes of msg JSON kept at 1,900) by default. */
+export interface DigestReach {
+  /** The platform has a robot chat to reply to (else the hint points to the mini-app). */
+  robotChat: boolean;
+  /** Bytes of message text the platform takes, with room for the envelope. */
+  maxBytes: number;
+}
+export const DINGTALK_REACH: DigestReach = { robotChat: true, maxBytes: 2048 - 148 };
 
 /**
  * The day's digest as a work notification (action card). The title carries the date and the
@@ -42,8 +49,9 @@ export function digestMessage(
   r: Reminder,
   publicUrl: string,
   maxItems: number,
-  o: { overdueAtLeast?: number } = {},
+  o: { overdueAtLeast?: number; reach?: DigestReach } = {},
 ): OutboundMessage {
+  const reach = o.reach ?? DINGTALK_REACH;
   const escalation = r.kind === 'escalation';
   // a private notice of overdue items, not a 通报 (that word is for formal 通报表扬/批评)
   const title = `${escalation ? '逾期督办' : '督办提醒'} · ${cnDate(r.date)}`;
@@ -62,13 +70,18 @@ export function digestMessage(
     const title = i.taskTitle.length > 24 ? `${i.taskTitle.slice(0, 23)}…` : i.taskTitle;
     lines.push(`${n + 1}. ${unit}**${taskName(i)}** ${title} — ${i.label},${when(i, r.date)}`);
   });
-  const hint = escalation ? '' : '\n\n回复机器人"收到 编号"签收,"进展 编号 内容"报送进展。';
+  // a reply needs a chat: where there is none (浙政钉) the button is the way
+  const hint = escalation
+    ? ''
+    : reach.robotChat
+      ? '\n\n回复机器人"收到 编号"签收,"进展 编号 内容"报送进展。'
+      : '\n\n点下方按钮在督办通中签收、报送进展。';
   const footer = `\n\n${longDate(r.date)}`;
   let text = `${head}\n\n${lines.join('\n')}`;
   const more = (k: number): string => (k > 0 ? `\n\n另有 ${k} 项,请在督办通中查看。` : '');
   // "how many more": everything open beyond what is listed (the headline's number), not only today's reminders
   let omitted = Math.max(all.length, r.open?.total ?? 0) - shown.length;
-  while (Buffer.byteLength(`${text}${more(omitted)}${hint}${footer}`) > MAX_BYTES && lines.length > 1) {
+  while (Buffer.byteLength(`${text}${more(omitted)}${hint}${footer}`) > reach.maxBytes && lines.length > 1) {
     lines.pop();
     omitted += 1;
     text = `${head}\n\n${lines.join('\n')}`;
