@@ -44,7 +44,7 @@ export function App() {
       // a fresh auth code always wins (the console may have switched officials); no config round trip unless the host needs it
       const code = await h.authCode(getConfig).catch(() => undefined);
       if (code) {
-        const s = await api.signInWithCode(code, h.kind === 'zzd' ? 'zzd' : 'dingtalk');
+        const s = await api.signInWithCode(code, h.platform);
         saveSession(s);
         return setBoot({ state: 'ready', me: s.me });
       }

@@ -80,4 +80,43 @@ describe('the mini-app inside 浙政钉 (gdt-jsapi; the bridge faked at the nati
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('the console shows an official on 浙政钉 their 浙政钉 notice, no robot chat, and opens its link as a 浙政钉 user', async () => {
+    // 府山街道's contact is on 浙政钉 only: the day's digest goes there
+    await live.t.store.transact((d) => {
+      const p = d.people.find((x) => x.id === 'p-fsjd-c')!;
+      p.accounts = p.accounts.filter((a) => a.platform === 'zzd');
+    });
+    await live.sendReminders();
+    const page = await browser.newPage(PHONE);
+    const signIns: string[] = [];
+    page.context().on('request', (r) => {
+      if (r.url().includes('/api/auth/')) signIns.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${live.emu.url}/?userid=dt-fsjd-c&platform=zzd`);
+    const card = page.locator('.card', { hasText: '督办提醒 · 11月7日' });
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.innerText()).toContain('督办通 · 浙政钉工作通知');
+    expect(await card.innerText()).toContain('点下方按钮在督办通中签收、报送进展');
+    expect(await page.locator('h1').innerText()).toContain('浙政钉模拟器');
+    await page.screenshot({ path: `${ARTIFACTS}/console-zzd-notice.png`, fullPage: true });
+    // seen on DingTalk, the same official has nothing (the digest went to 浙政钉)
+    await page.locator('#platform').selectOption('dingtalk');
+    await expect.poll(() => page.locator('.card', { hasText: '督办提醒' }).count()).toBe(0);
+    await page.locator('#platform').selectOption('zzd');
+    await page.locator('nav button[data-tab="chat"]').click();
+    expect(await page.locator('main').innerText()).toContain('浙政钉没有机器人会话');
+    expect(await page.locator('#composer').isHidden()).toBe(true);
+    await page.locator('nav button[data-tab="notices"]').click();
+
+    const popupPromise = page.waitForEvent('popup');
+    await card.locator('button', { hasText: '打开督办通处理' }).click();
+    const popup = await popupPromise;
+    expect(new URL(popup.url()).searchParams.get('emulatorPlatform')).toBe('zzd');
+    await popup.locator('.summary .who', { hasText: '石刚' }).waitFor({ timeout: 20_000 });
+    expect(signIns).toContain('/api/auth/zzd');
+    expect(signIns).not.toContain('/api/auth/dingtalk');
+    await popup.screenshot({ path: `${ARTIFACTS}/console-zzd-open.png` });
+    await page.close();
+  });
 });

@@ -4,6 +4,7 @@ import type { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtal
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { ChannelSet } from '../../server/src/channels/channel-set.js';
 import { ZzdChannel } from '../../server/src/channels/zzd/zzd-channel.js';
+import { digestReach } from '../../server/src/core.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { channelFor } from './channel.js';
 import { startEmulator, type RunningEmulator } from './emulator.js';
@@ -60,8 +61,9 @@ export async function startLiveApp(at: string, o: { zzd?: boolean } = {}): Promi
         policy,
         clock: t.deps.clock,
         log: silentLog,
-        dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }),
+        dispatcher: new Dispatcher(t.store, channels ?? channel, silentLog, { concurrency: 8 }),
         publicUrl: url,
+        ...(channels ? { reach: digestReach(t.store, channels) } : {}),
       });
       await scheduler.runUntilIdle(t.deps.clock.now());
     },

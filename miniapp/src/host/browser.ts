@@ -5,6 +5,7 @@ import type { Host } from './types';
 export function browserHost(): Host {
   return {
     kind: 'browser',
+    platform: 'dingtalk',
     ownNavBar: true,
     authCode: async () => undefined,
     setTitle: (title) => {

@@ -18,6 +18,7 @@ export function dingtalkHost(): Host {
   const absolute = (url: string) => new URL(url, window.location.href).toString();
   return {
     kind: 'dingtalk',
+    platform: 'dingtalk',
     ownNavBar: false,
     authCode: async (config) => {
       // the workbench URL usually carries corpId=$CORPID$; otherwise ask the server

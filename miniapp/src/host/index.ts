@@ -13,7 +13,9 @@ export async function detectHost(): Promise<Host> {
   const params = new URLSearchParams(window.location.search);
   const code = params.get('emulatorAuthCode');
   if (code) {
+    const platform = params.get('emulatorPlatform') === 'zzd' ? 'zzd' : 'dingtalk';
     params.delete('emulatorAuthCode');
+    params.delete('emulatorPlatform');
     params.delete('corpId');
     const query = params.toString();
     window.history.replaceState(
@@ -21,7 +23,7 @@ export async function detectHost(): Promise<Host> {
       '',
       `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`,
     );
-    return emulatorHost(code);
+    return emulatorHost(code, platform);
   }
   const ua = navigator.userAgent;
   if (/TaurusApp/i.test(ua)) return (await import('./zzd')).zzdHost();

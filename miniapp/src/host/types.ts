@@ -16,6 +16,8 @@ export interface PickedFile {
  */
 export interface Host {
   readonly kind: 'dingtalk' | 'zzd' | 'emulator' | 'browser';
+  /** Whose 免登 codes `authCode` gives: DingTalk's or 浙政钉's (the server exchanges each its own way). */
+  readonly platform: 'dingtalk' | 'zzd';
   /** Whether the page draws its own title bar (DingTalk draws a native one). */
   readonly ownNavBar: boolean;
   /** A 免登 auth code, or undefined where there is none (a plain browser). `config` is fetched only if the host needs it. */

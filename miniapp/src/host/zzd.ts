@@ -18,6 +18,7 @@ export function zzdHost(): Host {
   const absolute = (url: string) => new URL(url, window.location.href).toString();
   return {
     kind: 'zzd',
+    platform: 'zzd',
     ownNavBar: false,
     authCode: async () => {
       const corpId = new URLSearchParams(window.location.search).get('corpId');
