@@ -11,8 +11,9 @@ import type { Host } from './types';
  * Inside 浙政钉 (Zhejiang's government DingTalk, user agent "TaurusApp"): 免登 through gdt-jsapi's
  * getAuthCode (no clientId; the code comes back as `code` or `auth_code`) and the server's
  * 浙政钉 exchange, native title, links and image preview. Photos are picked with the page's file
- * input, which the client turns into its camera/album sheet (gdt-jsapi's own picker and upload
- * are not documented in the reference).
+ * input, which the client turns into its camera/album sheet: gdt-jsapi's chooseImage/uploadFile
+ * (dgChooseImage/dgUploadFile) store files in the platform's own drive and return its paths — they
+ * cannot post to 督办通's /api/evidence, so they are no equivalent of DingTalk's uploadFile.
  */
 export function zzdHost(): Host {
   const absolute = (url: string) => new URL(url, window.location.href).toString();
