@@ -5,7 +5,7 @@ import type { LedgerReader, Store, Tx } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import { importedAtOf, includedTasks, obligationContext, obligationsFor, planYears } from '../reminders/obligations.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
-import { addObligations, dropYearsBefore, findObligation, storedLists } from './obligation-table.js';
+import { addObligations, concatLists, dropYearsBefore, findObligation, storedLists } from './obligation-table.js';
 
 export interface BookRules {
   calendar: WorkCalendar;
@@ -194,11 +194,7 @@ export function obligationsOf(
   rules: BookRules,
   years: readonly number[],
 ): readonly ObligationRecord[] {
-  const lists = obligationListsOf(state, rules, years);
-  if (lists.length === 1) return lists[0]!;
-  const out: ObligationRecord[] = [];
-  for (const list of lists) for (const o of list) out.push(o);
-  return out;
+  return concatLists(obligationListsOf(state, rules, years));
 }
 
 /** The same as lists (the stored plan-year lists, then what is not stored yet): a province's millions are walked, not copied. */

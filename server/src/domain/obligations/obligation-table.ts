@@ -89,7 +89,11 @@ export function storedObligations(
   years?: readonly number[],
   planId?: string,
 ): readonly ObligationRecord[] {
-  const lists = storedLists(state, years, planId);
+  return concatLists(storedLists(state, years, planId));
+}
+
+/** Lists as one array (the list itself when there is one): a loop of pushes, which V8 runs faster than flat(). */
+export function concatLists(lists: ReadonlyArray<readonly ObligationRecord[]>): readonly ObligationRecord[] {
   if (lists.length === 1) return lists[0]!;
   const out: ObligationRecord[] = [];
   for (const list of lists) for (const o of list) out.push(o);
