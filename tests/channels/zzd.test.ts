@@ -3,8 +3,7 @@ import { gatewaySignature, gatewayStringToSign, ZZD_APP, zzdAccountId } from '..
 import { ChannelError } from '../../server/src/channels/channel.js';
 import { signature, signedHeaders, stringToSign, type SignedRequest } from '../../server/src/channels/zzd/signing.js';
 import { ZzdClient } from '../../server/src/channels/zzd/zzd-client.js';
-import { fitMessage } from '../../server/src/channels/zzd/zzd-channel.js';
-import { noticeMsg } from '../../server/src/channels/shared/notice-msg.js';
+import { fitMessage, noticeMsg } from '../../server/src/channels/shared/notice-msg.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 

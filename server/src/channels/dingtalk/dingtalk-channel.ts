@@ -11,7 +11,7 @@ import type {
 import { ChannelError, DINGTALK_CAPABILITIES } from '../channel.js';
 import { apiError } from './errors.js';
 import { chunk, robotMsg, webhookBody } from './message-format.js';
-import { noticeMsg } from '../shared/notice-msg.js';
+import { fitMessage, noticeMsg } from '../shared/notice-msg.js';
 import { OapiClient, parseOapi } from './oapi-client.js';
 import { RateLimiter } from '../shared/rate-limiter.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../shared/retry.js';
@@ -34,7 +34,6 @@ export interface DingTalkChannelOptions {
   now?: () => number;
 }
 
-const NOTICE_BATCH = 100;
 const ROBOT_BATCH = 20;
 
 /** The Channel over DingTalk: new API through the official SDK, old API through OapiClient. */
@@ -95,9 +94,10 @@ export class DingTalkChannel implements Channel {
   }
 
   async sendNotice(userIds: readonly string[], message: OutboundMessage): Promise<NoticeSent> {
-    const msg = noticeMsg(message);
+    // the platform's size, whatever wrote the message (the digests are written to fit already)
+    const msg = noticeMsg(fitMessage(message, this.capabilities.maxMessageBytes));
     const batches: NoticeSent['batches'] = [];
-    for (const ids of chunk([...new Set(userIds)], NOTICE_BATCH)) {
+    for (const ids of chunk([...new Set(userIds)], this.capabilities.receiversPerCall)) {
       const res = await this.oapi.call<{ task_id: number }>(
         'message.asyncsend_v2',
         '/topapi/message/corpconversation/asyncsend_v2',

@@ -12,7 +12,7 @@ import {
   type SendOptions,
   type TodoInput,
 } from '../channel.js';
-import { noticeMsg } from '../shared/notice-msg.js';
+import { fitMessage, noticeMsg } from '../shared/notice-msg.js';
 import { RateLimiter } from '../shared/rate-limiter.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../shared/retry.js';
 import { ZzdClient, type ZzdOptions } from './zzd-client.js';
@@ -25,24 +25,6 @@ export interface ZzdChannelOptions extends ZzdOptions {
 
 const unsupported = (what: string): ChannelError =>
   new ChannelError('UNSUPPORTED', `浙政钉不支持${what},请在督办通中办理`, false);
-
-/**
- * A message cut to what the platform takes: the markdown (or text) loses whole lines from the end,
- * with a line saying the rest is in 督办通, until the JSON fits. The buttons stay.
- */
-export function fitMessage(m: OutboundMessage, maxBytes: number): OutboundMessage {
-  const size = (x: OutboundMessage): number => Buffer.byteLength(JSON.stringify(noticeMsg(x)));
-  if (size(m) <= maxBytes) return m;
-  const body = m.kind === 'text' ? m.text : m.kind === 'markdown' ? m.text : m.markdown;
-  const lines = body.split('\n');
-  const withBody = (text: string): OutboundMessage =>
-    m.kind === 'text' ? { ...m, text } : m.kind === 'markdown' ? { ...m, text } : { ...m, markdown: text };
-  for (let n = lines.length - 1; n >= 0; n -= 1) {
-    const cut = withBody(`${lines.slice(0, n).join('\n')}\n\n……(完整内容请在督办通中查看)`);
-    if (size(cut) <= maxBytes) return cut;
-  }
-  throw new ChannelError('MSG_TOO_LONG', '消息的标题和按钮已超过浙政钉的长度限制', false);
-}
 
 /**
  * The Channel over 浙政钉's gateway: work notifications (keyed by the outbox row, so a retry is
