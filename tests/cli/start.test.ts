@@ -141,6 +141,28 @@ describe('npm start', () => {
     expect(readFileSync(join(dir, 'state.json'))).toEqual(before);
   });
 
+  it('DUBAN_PLATFORM=zzd: says so at start and sends the first day’s digests to the emulated 浙政钉, with no bot and no 待办', async () => {
+    const dir = tempDir();
+    const run = startTs('server/src/main.ts', [], { ...env(dir), DUBAN_PLATFORM: 'zzd' });
+    const out = await waitForOutput(run, (t) => t.includes('督办通已启动'));
+    expect(out).toContain('消息平台:浙政钉(本地模拟器,浙政钉网关 http://127.0.0.1:');
+    expect(out).toContain('浙政钉没有机器人会话');
+    const emulator = /钉钉模拟器已启动:(http:\/\/[^\s]+)/.exec(out)![1]!;
+    const inbox = async () =>
+      (await (await fetch(`${emulator}/__emulator/messages?userid=dt-fzb-c`)).json()) as {
+        items: Array<{ kind: string; platform?: string; msg: { action_card: { title: string } } }>;
+        todos: unknown[];
+      };
+    await expect
+      .poll(async () => (await inbox()).items.map((i) => `${i.platform} ${i.msg.action_card.title}`), {
+        timeout: 20_000,
+      })
+      .toEqual(['zzd 督办提醒 · 11月1日']);
+    expect((await inbox()).todos).toEqual([]);
+    run.child.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+  });
+
   it('refuses an invalid configuration with a clear message', async () => {
     const end = await runTs('server/src/main.ts', [], {
       ...env(tempDir()),
