@@ -3,10 +3,9 @@ import type { Browser } from 'playwright-core';
 import type { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { ChannelSet } from '../../server/src/channels/channel-set.js';
-import { ZzdChannel } from '../../server/src/channels/zzd/zzd-channel.js';
 import { digestReach } from '../../server/src/core.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
-import { channelFor } from './channel.js';
+import { channelFor, zzdChannelFor } from './channel.js';
 import { startEmulator, type RunningEmulator } from './emulator.js';
 import { calendar, policy } from './reminders.js';
 import { MINIAPP_DIST } from './seeds.js';
@@ -32,17 +31,7 @@ export async function startLiveApp(at: string, o: { zzd?: boolean } = {}): Promi
   await emu.admin('PUT', '/settings', { qps: 0 });
   const channel = channelFor(emu, { qps: 0 });
   let now = () => new Date(at);
-  const zzdApp = o.zzd
-    ? (
-        await emu.admin<Array<{ platform: string; appKey: string; appSecret: string; tenantId: string }>>(
-          'GET',
-          '/apps',
-        )
-      ).find((a) => a.platform === 'zzd')!
-    : undefined;
-  const channels = zzdApp
-    ? new ChannelSet([channel, new ZzdChannel({ ...zzdApp, apiBase: `${emu.url}/zzd`, qps: 0, now: () => now() })])
-    : undefined;
+  const channels = o.zzd ? new ChannelSet([channel, zzdChannelFor(emu, { now: () => now() })]) : undefined;
   const t = await seededApp({ channel, appDir: MINIAPP_DIST, ...(channels ? { channels } : {}) });
   now = () => t.deps.clock.now();
   t.deps.clock.set(at);

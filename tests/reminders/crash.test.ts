@@ -42,14 +42,20 @@ async function run(args: string[], crashAt?: number): Promise<ChildRun> {
   });
 }
 
+/** A data directory seeded as a first start seeds it. */
+async function seededDirectory(): Promise<string> {
+  const dir = tempDir();
+  const store = await openStore(dir, { clock: () => new Date() });
+  await seedStore(store, await loadSeeds(SEEDS_DIR), new Date());
+  await store.close();
+  return dir;
+}
+
 describe('reminder crash safety', () => {
   it(`delivers each digest and 待办 exactly once across ${DAYS.length * KILLS_PER_DAY} SIGKILLs at crash points between decision, enqueue, send and record`, async () => {
     const emu = await startEmulator();
     await emu.admin('PUT', '/settings', { qps: 0 });
-    const dir = tempDir();
-    const store = await openStore(dir, { clock: () => new Date() });
-    await seedStore(store, await loadSeeds(SEEDS_DIR), new Date());
-    await store.close();
+    const dir = await seededDirectory();
     const app = JSON.stringify(emu.state.org.apps[0]);
     const kills: string[] = [];
     try {
@@ -88,10 +94,7 @@ describe('reminder crash safety', () => {
     const emu = await startEmulator();
     await emu.admin('PUT', '/settings', { qps: 0 });
     await emu.admin('PUT', '/faults', { errorRate: 0.3, only: 'zzd' });
-    const dir = tempDir();
-    const store = await openStore(dir, { clock: () => new Date() });
-    await seedStore(store, await loadSeeds(SEEDS_DIR), new Date());
-    await store.close();
+    const dir = await seededDirectory();
     const apps = await emu.admin<Array<{ platform: string }>>('GET', '/apps');
     const app = JSON.stringify(apps.find((a) => a.platform === 'zzd'));
     const kills: string[] = [];

@@ -3,11 +3,10 @@ import type { LedgerEvent } from '../../shared/schemas/ledger.js';
 import { accountOn } from '../../shared/schemas/person.js';
 import { ChannelError, type Channel, type OutboundMessage } from '../../server/src/channels/channel.js';
 import { ChannelSet } from '../../server/src/channels/channel-set.js';
-import { ZzdChannel } from '../../server/src/channels/zzd/zzd-channel.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { digestReach } from '../../server/src/core.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
-import { channelFor } from '../helpers/channel.js';
+import { channelFor, zzdChannelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { calendar, policy } from '../helpers/reminders.js';
 import { updateState } from '../helpers/store-writes.js';
@@ -111,17 +110,8 @@ describe('DUBAN_PLATFORM=both: each person on the platform they have an account 
     try {
       await emu.admin('PUT', '/settings', { qps: 0 });
       await emu.admin('POST', '/clock', { at: '2018-11-01T09:00:00+08:00' });
-      const zzdApp = (
-        await emu.admin<Array<{ platform: string; appKey: string; appSecret: string; tenantId: string }>>(
-          'GET',
-          '/apps',
-        )
-      ).find((a) => a.platform === 'zzd')!;
       const clock = fixedClock('2018-11-01T09:00:00+08:00');
-      const channels = new ChannelSet([
-        channelFor(emu, { qps: 0 }),
-        new ZzdChannel({ ...zzdApp, apiBase: `${emu.url}/zzd`, qps: 0, now: () => clock.now() }),
-      ]);
+      const channels = new ChannelSet([channelFor(emu, { qps: 0 }), zzdChannelFor(emu, { now: () => clock.now() })]);
       await updateState(t.store, (d) => {
         const only = (id: string, platform: 'dingtalk' | 'zzd') => {
           const p = d.people.find((x) => x.id === id)!;

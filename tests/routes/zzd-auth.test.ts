@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelSet } from '../../server/src/channels/channel-set.js';
-import { ZzdChannel } from '../../server/src/channels/zzd/zzd-channel.js';
-import { channelFor } from '../helpers/channel.js';
+import { channelFor, zzdChannelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 
@@ -11,11 +10,8 @@ describe('POST /api/auth/zzd', () => {
   let t: TestApp;
   beforeAll(async () => {
     emu = await startEmulator();
-    const zzd = (
-      await emu.admin<Array<{ platform: string; appKey: string; appSecret: string; tenantId: string }>>('GET', '/apps')
-    ).find((a) => a.platform === 'zzd')!;
     const dingtalk = channelFor(emu);
-    const channels = new ChannelSet([dingtalk, new ZzdChannel({ ...zzd, apiBase: `${emu.url}/zzd`, qps: 0 })]);
+    const channels = new ChannelSet([dingtalk, zzdChannelFor(emu)]);
     t = await seededApp({ channel: dingtalk, channels });
   });
   afterAll(async () => {

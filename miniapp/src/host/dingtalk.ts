@@ -11,11 +11,11 @@ import { uploadFile$ as uploadFile } from 'dingtalk-jsapi/api/biz/util/uploadFil
 import { parseUpload } from '../api/client';
 import { currentSession } from '../state/session';
 import { browserFile } from './upload';
+import { absolute, nativeViewing } from './native';
 import type { Host } from './types';
 
 /** Inside DingTalk (政务钉钉): 免登 via requestAuthCode, native title, links, image preview, camera and album. */
 export function dingtalkHost(): Host {
-  const absolute = (url: string) => new URL(url, window.location.href).toString();
   return {
     kind: 'dingtalk',
     platform: 'dingtalk',
@@ -29,14 +29,7 @@ export function dingtalkHost(): Host {
     setTitle: (title) => {
       void setTitle({ title }).catch(() => undefined);
     },
-    openLink: (url) => {
-      void openLink({ url: absolute(url) }).catch(() => (window.location.href = url));
-    },
-    previewImages: (urls, current) => {
-      const all = urls.map(absolute);
-      void previewImage({ urls: all, current: all[current] ?? all[0]! }).catch(() => undefined);
-      return true;
-    },
+    ...nativeViewing({ openLink, previewImage }),
     pickImages: async (count) => {
       const picked = await chooseImage({ count, sourceType: ['camera', 'album'] });
       return picked.filePaths.map((path, i) => ({

@@ -5,6 +5,7 @@ import setTitle from 'gdt-jsapi/es/setTitle';
 import openLink from 'gdt-jsapi/es/openLink';
 import previewImage from 'gdt-jsapi/es/previewImage';
 import { browserFile } from './upload';
+import { nativeViewing } from './native';
 import type { Host } from './types';
 
 /**
@@ -16,7 +17,6 @@ import type { Host } from './types';
  * cannot post to 督办通's /api/evidence, so they are no equivalent of DingTalk's uploadFile.
  */
 export function zzdHost(): Host {
-  const absolute = (url: string) => new URL(url, window.location.href).toString();
   return {
     kind: 'zzd',
     platform: 'zzd',
@@ -29,14 +29,7 @@ export function zzdHost(): Host {
     setTitle: (title) => {
       void setTitle({ title }).catch(() => (document.title = title));
     },
-    openLink: (url) => {
-      void openLink({ url: absolute(url) }).catch(() => (window.location.href = url));
-    },
-    previewImages: (urls, current) => {
-      const all = urls.map(absolute);
-      void previewImage({ urls: all, current: all[current] ?? all[0]! }).catch(() => undefined);
-      return true;
-    },
+    ...nativeViewing({ openLink, previewImage }),
     fromFile: browserFile,
   };
 }

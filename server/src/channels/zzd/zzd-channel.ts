@@ -10,7 +10,6 @@ import {
   type ResolvedUser,
   type RobotSent,
   type SendOptions,
-  type TodoInput,
 } from '../channel.js';
 import { fitMessage, noticeMsg } from '../shared/notice-msg.js';
 import { RateLimiter } from '../shared/rate-limiter.js';
@@ -53,9 +52,8 @@ export class ZzdChannel implements Channel {
   }
 
   async sendNotice(userIds: readonly string[], message: OutboundMessage, options?: SendOptions): Promise<NoticeSent> {
+    // the client refuses more than the gateway takes (receiversPerCall)
     const receivers = [...new Set(userIds)];
-    if (receivers.length > this.capabilities.receiversPerCall)
-      throw new ChannelError('RECEIVERS', `浙政钉工作通知一次最多 ${this.capabilities.receiversPerCall} 人`, false);
     const msg = noticeMsg(fitMessage(message, this.capabilities.maxMessageBytes));
     // the gateway's dedupe key: the outbox row's key (hashed to a fixed length), or the content's
     const bizMsgId = createHash('sha256')
@@ -77,7 +75,7 @@ export class ZzdChannel implements Channel {
   async replyInSession(): Promise<{ ok: false; expired: boolean }> {
     return { ok: false, expired: true };
   }
-  async createTodo(_input: TodoInput): Promise<{ todoId: string }> {
+  async createTodo(): Promise<{ todoId: string }> {
     throw unsupported('待办');
   }
   async completeTodo(): Promise<void> {
