@@ -26,6 +26,14 @@ const b64 = (b: Buffer | string): string => Buffer.from(b).toString('base64url')
  * the data directory, or comes from DUBAN_SESSION_SECRET); rotating the key signs everyone out.
  */
 export class SessionTokens {
+  /**
+   * Tokens whose signature was checked, with their claims: every request of a session carries the
+   * same token, and an HMAC per request was a tenth of a small read's time. Expiry is still checked
+   * on every use. Bounded: the oldest entry goes first.
+   */
+  private readonly verified = new Map<string, Readonly<SessionClaims>>();
+  private static readonly VERIFIED_MAX = 10_000;
+
   constructor(
     private readonly key: Buffer,
     private readonly now: () => Date,
@@ -50,8 +58,16 @@ export class SessionTokens {
   }
 
   /** The claims of a valid token; otherwise a 401 that says what to do. */
-  verify(token: string | undefined): SessionClaims {
+  verify(token: string | undefined): Readonly<SessionClaims> {
     if (!token) throw new AppError('UNAUTHENTICATED', 401, '请先登录:从政务钉钉工作台或消息里打开督办通');
+    const claims = this.verified.get(token) ?? this.check(token);
+    if (claims.exp * 1000 <= this.now().getTime())
+      throw new AppError('UNAUTHENTICATED', 401, '登录已过期,请重新打开督办通');
+    return claims;
+  }
+
+  /** Checks a token's signature and form once; remembers the claims of a good one. */
+  private check(token: string): Readonly<SessionClaims> {
     const [body, sig, extra] = token.split('.');
     if (!body || !sig || extra !== undefined || !this.same(sig, this.sign(`s.${body}`)))
       throw new AppError('UNAUTHENTICATED', 401, '登录凭证无效,请重新打开督办通');
@@ -61,8 +77,10 @@ export class SessionTokens {
     } catch {
       throw new AppError('UNAUTHENTICATED', 401, '登录凭证无效,请重新打开督办通');
     }
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now().getTime())
-      throw new AppError('UNAUTHENTICATED', 401, '登录已过期,请重新打开督办通');
+    if (typeof claims.exp !== 'number' || typeof claims.sub !== 'string')
+      throw new AppError('UNAUTHENTICATED', 401, '登录凭证无效,请重新打开督办通');
+    if (this.verified.size >= SessionTokens.VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, Object.freeze(claims));
     return claims;
   }
 

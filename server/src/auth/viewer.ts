@@ -6,15 +6,29 @@ import type { State } from '../store/state.js';
 
 /** Who is asking: the signed-in person as the state knows them now (roles and units are re-read on every request). */
 export interface Viewer {
-  person: Person;
-  unitIds: ReadonlySet<string>;
+  readonly person: Person;
+  readonly unitIds: ReadonlySet<string>;
   /** 督考办, administrators, evaluators and district leaders read every task. */
-  readsAll: boolean;
+  readonly readsAll: boolean;
   /** A leader of the district government (区长, 分管副区长). */
-  districtLeader: boolean;
+  readonly districtLeader: boolean;
 }
 
+/** Viewers of one committed state, by person (a commit makes a new state, so an entry is exact until then). */
+const viewersOf = new WeakMap<object, Map<string, Viewer>>();
+
+/** The viewer of a person in a state: computed once per committed state (every request asks for it). */
 export function viewerFor(state: Readonly<State>, personId: string): Viewer {
+  let known = viewersOf.get(state);
+  if (!known) viewersOf.set(state, (known = new Map()));
+  const hit = known.get(personId);
+  if (hit) return hit;
+  const viewer = computeViewer(state, personId);
+  known.set(personId, viewer);
+  return viewer;
+}
+
+function computeViewer(state: Readonly<State>, personId: string): Viewer {
   const person = state.people.find((p) => p.id === personId);
   if (!person) throw new AppError('UNAUTHENTICATED', 401, '您的账号已不在督办通人员名单中,请联系区督考办');
   const districtLeader =
