@@ -1,4 +1,6 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseEncoding } from '../../server/src/routes/view-cache.js';
 import { listTasks } from '../../server/src/domain/plan/plan-queries.js';
 import { canReadTask, viewerFor } from '../../server/src/auth/viewer.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
@@ -53,5 +55,39 @@ describe('read views cached per state', () => {
     expect((await t.inject(`/api/tasks/${other.id}`, contact.id)).statusCode).toBe(403);
     expect((await t.inject(`/api/tasks/${other.id}`)).statusCode).toBe(200);
     expect((await t.inject(`/api/tasks/${other.id}`, contact.id)).statusCode).toBe(403);
+  });
+
+  it('a large view goes compressed to a client that accepts it (brotli, else gzip), the same JSON once decoded', async () => {
+    const url = '/api/tasks?kind=key';
+    const plain = await t.inject(url);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('accept-encoding');
+    expect(plain.rawPayload.length).toBeGreaterThan(50_000);
+    const asked = (accept: string) => t.inject({ method: 'GET', url, headers: { 'accept-encoding': accept } });
+    const br = await asked('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 5);
+    expect(brotliDecompressSync(br.rawPayload).equals(plain.rawPayload)).toBe(true);
+    const gzip = await asked('gzip;q=1.0, br;q=0');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.rawPayload).equals(plain.rawPayload)).toBe(true);
+    expect((await asked('identity')).headers['content-encoding']).toBeUndefined();
+    // a small view is not worth compressing
+    const me = await t.inject({ method: 'GET', url: '/api/me', headers: { 'accept-encoding': 'br' } });
+    expect(me.headers['content-encoding']).toBeUndefined();
+    expect(me.json().id).toBeDefined();
+  });
+
+  it('reads Accept-Encoding as RFC 9110 says: q=0 refuses, * stands for the rest', () => {
+    expect(chooseEncoding(undefined)).toBeUndefined();
+    expect(chooseEncoding('')).toBeUndefined();
+    expect(chooseEncoding('br')).toBe('br');
+    expect(chooseEncoding('GZIP')).toBe('gzip');
+    expect(chooseEncoding('br;q=0, gzip;q=0.5')).toBe('gzip');
+    expect(chooseEncoding('br;q=0, gzip;q=0')).toBeUndefined();
+    expect(chooseEncoding('*')).toBe('br');
+    expect(chooseEncoding('*;q=0')).toBeUndefined();
+    expect(chooseEncoding('deflate, identity')).toBeUndefined();
   });
 });

@@ -185,7 +185,7 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       async (req, reply) => {
         const s = deps.store.state.get();
         const v = viewerOf(req);
-        return views.send(reply, s, `me/${v.person.id}`, api.me.response, () => meView(s, v));
+        return views.send(req, reply, s, `me/${v.person.id}`, api.me.response, () => meView(s, v));
       },
     );
   };

@@ -51,7 +51,7 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
         const [s, v] = [state(), viewerOf(req)];
         // the lights change with the date: the day is part of the key
         const key = `my/${v.person.id}?${req.query.section ?? ''}|${o.progress.today()}`;
-        return views.send(reply, s, key, api.myItems.response, () => myItems(s, o.progress, v, req.query.section));
+        return views.send(req, reply, s, key, api.myItems.response, () => myItems(s, o.progress, v, req.query.section));
       },
     );
 

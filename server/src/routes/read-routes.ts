@@ -43,7 +43,7 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       },
       async (req, reply) => {
         const s = state();
-        return views.send(reply, s, `plan?${req.query.planId ?? ''}`, api.plan.response, () =>
+        return views.send(req, reply, s, `plan?${req.query.planId ?? ''}`, api.plan.response, () =>
           planView(s, resolvePlanId(s, req.query.planId)),
         );
       },
@@ -55,9 +55,9 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
         config: can('plan.read'),
         schema: { tags: ['计划'], summary: '全部已导入的计划', response: { 200: api.plans.response } },
       },
-      async (_, reply) => {
+      async (req, reply) => {
         const s = state();
-        return views.send(reply, s, 'plans', api.plans.response, () => {
+        return views.send(req, reply, s, 'plans', api.plans.response, () => {
           const items = s.plans.map((p) => planView(s, p.id));
           return { items, total: items.length };
         });
@@ -77,7 +77,7 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       },
       async (req, reply) => {
         const s = state();
-        return views.send(reply, s, `sections?${req.query.planId ?? ''}`, api.sections.response, () => {
+        return views.send(req, reply, s, `sections?${req.query.planId ?? ''}`, api.sections.response, () => {
           const planId = resolvePlanId(s, req.query.planId);
           const items = s.sections
             .filter((x) => x.planId === planId)
@@ -107,7 +107,7 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
         const s = state();
         // a contact's list is theirs (their units' tasks); everyone who reads all shares one
         const key = `tasks?${JSON.stringify(req.query)}|${v.readsAll ? '*' : v.person.id}`;
-        return views.send(reply, s, key, api.tasks.response, () =>
+        return views.send(req, reply, s, key, api.tasks.response, () =>
           listTasks(s, req.query, v.readsAll ? undefined : (id) => canReadTask(s, v, id)),
         );
       },
@@ -127,7 +127,7 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       async (req, reply) => {
         const s = state();
         assertReadTask(s, viewerOf(req), req.params.id);
-        return views.send(reply, s, `task/${req.params.id}`, api.task.response, () => getTask(s, req.params.id));
+        return views.send(req, reply, s, `task/${req.params.id}`, api.task.response, () => getTask(s, req.params.id));
       },
     );
 
@@ -137,9 +137,9 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
         config: can('plan.read'),
         schema: { tags: ['单位'], summary: '单位名录与单位组', response: { 200: api.units.response } },
       },
-      async (_, reply) => {
+      async (req, reply) => {
         const s = state();
-        return views.send(reply, s, 'units', api.units.response, () => {
+        return views.send(req, reply, s, 'units', api.units.response, () => {
           const items = listUnits(s);
           return { items, total: items.length };
         });
@@ -163,7 +163,7 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
           throw new AppError('FORBIDDEN', 403, '只能查看本单位承担的任务');
         const s = state();
         const key = `unit/${req.params.id}?${req.query.planId ?? ''}`;
-        return views.send(reply, s, key, api.unitAssignments.response, () =>
+        return views.send(req, reply, s, key, api.unitAssignments.response, () =>
           unitAssignments(s, req.params.id, req.query.planId),
         );
       },

@@ -153,7 +153,7 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
       async (req, reply) => {
         const [s, day, v] = [state(), today(), viewerOf(req)];
         const key = `overview?${req.query.year ?? ''}|${day}|${scopeKey(v)}`;
-        return views.send(reply, s, key, api.overview.response, () =>
+        return views.send(req, reply, s, key, api.overview.response, () =>
           overview(s, rules, day, { year: req.query.year, unitIds: scopeOf(v) }),
         );
       },
@@ -174,7 +174,7 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
         const [s, day, v] = [state(), today(), viewerOf(req)];
         const { limit, year, ...filter } = req.query;
         const key = `parts?${JSON.stringify(req.query)}|${day}|${scopeKey(v)}`;
-        return views.send(reply, s, key, api.parts.response, () => {
+        return views.send(req, reply, s, key, api.parts.response, () => {
           const parts = sortParts(filterParts(partsOf(s, rules, day, { year, unitIds: scopeOf(v) }), filter));
           const lights = { red: 0, yellow: 0, green: 0 };
           for (const p of parts) lights[p.light] += 1;
