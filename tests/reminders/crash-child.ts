@@ -95,11 +95,13 @@ const scheduler = new Scheduler({
   dispatcher,
   publicUrl: 'http://127.0.0.1:3000',
 });
-if (!store.lead) await dispatcher.resetStale(now); // one process: what a crash left claimed (the leader does it on PostgreSQL)
 // standing by while another instance leads: try again until this one leads and finds the day done
+// (a killed leader's claims are taken back once its sessions are gone: PostgreSQL may take a moment
+// to see them go, and the clock does not move here, so wait for that rather than for a lease)
+const claimed = () => store.state.get().outbox.some((r) => r.status === 'claimed');
 for (let i = 0; i < 3000; i += 1) {
   const r = await scheduler.runUntilIdle(now, 50);
-  if (!r.standby) break;
+  if (!r.standby && !claimed()) break;
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
 if (crashAt !== undefined) point('end of run'); // fewer points than k: crash after the last write

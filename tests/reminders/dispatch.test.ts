@@ -6,7 +6,7 @@ import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { channelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { at, calendar, policy } from '../helpers/reminders.js';
+import { calendar, policy } from '../helpers/reminders.js';
 import { fixedClock, seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 import { updateState } from '../helpers/store-writes.js';
 
@@ -153,37 +153,105 @@ describe('scheduler + outbox + dispatcher against the emulator', { shuffle: fals
     expect((await emu.admin<Record<string, { drops: number }>>('GET', '/counters'))[emu.appKey]!.drops).toBe(0);
   });
 
-  it('resets a claim left by a crash: same day → sent again, a later day → expired, not sent', async () => {
-    const stuck = (key: string, date: string) =>
+  it('takes back a claim whose claimant ended or whose lease lapsed (same day → sent again, a later day → expired), never a live one within its lease', async () => {
+    const now = clock.now();
+    const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
+    const stuck = (key: string, date: string, lockedBy?: string) =>
       updateState(t.store, (d) => {
         d.outbox.push({
           key,
           kind: 'notice',
           date,
           personId: 'p-qfb-c',
-          payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: `stuck ${date}` } },
+          payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: key } },
           status: 'claimed',
           attempts: 1,
-          runAt: at('2018-11-07T09:00').toISOString(),
-          lockedAt: at('2018-11-07T09:00').toISOString(),
-          createdAt: at('2018-11-07T09:00').toISOString(),
+          runAt: minutes(-1).toISOString(),
+          lockedAt: minutes(-1).toISOString(),
+          ...(lockedBy ? { lockedBy } : {}),
+          createdAt: minutes(-1).toISOString(),
         });
       });
-    await stuck('notice:test:old', '2018-11-07');
+    await stuck('notice:test:old', '2018-11-07'); // an earlier release's claim (no claimant): a crash
     await stuck('notice:test:today', '2018-11-08');
-    const dispatcher = new Dispatcher(t.store, channel, silentLog);
-    expect(await dispatcher.resetStale(clock.now())).toEqual({ reset: 1, expired: 1 });
-    await drain();
-    const texts = (
-      await emu.admin<{ items: Array<{ kind: string; msg: { text?: { content: string } } }> }>(
-        'GET',
-        '/messages?userid=dt-qfb-c',
-      )
-    ).items
-      .map((i) => i.msg?.text?.content)
-      .filter(Boolean);
-    expect(texts).toEqual(['stuck 2018-11-08']);
+    await stuck('notice:test:dead', '2018-11-08', 'host:1:ended');
+    await stuck('notice:test:live', '2018-11-08', 'host:2:running');
+    // this instance, and another that still runs (PostgreSQL: its sessions are open)
+    const store = {
+      ...t.store,
+      instance: {
+        id: 'host:3:me',
+        alive: async (ids: readonly string[]) => new Set(ids.filter((i) => i === 'host:2:running')),
+      },
+    };
+    const dispatcher = new Dispatcher(store, channel, silentLog);
+    const texts = async () =>
+      (
+        await emu.admin<{ items: Array<{ kind: string; msg: { text?: { content: string } } }> }>(
+          'GET',
+          '/messages?userid=dt-qfb-c',
+        )
+      ).items
+        .map((i) => i.msg?.text?.content)
+        .filter(Boolean);
+    const row = (key: string) => t.store.state.get().outbox.find((r) => r.key === key)!;
+
+    expect(await dispatcher.runOnce(now)).toMatchObject({ sent: 2, expired: 1 });
+    expect(await texts()).toEqual(['notice:test:today', 'notice:test:dead']);
     expect((await events('reminder.abandoned')).map((e) => e.subject.id)).toEqual(['notice:test:old']);
+    expect(row('notice:test:live')).toMatchObject({ status: 'claimed', lockedBy: 'host:2:running' });
+    expect(row('notice:test:dead')).toMatchObject({ status: 'sent' });
+    expect(row('notice:test:dead').lockedBy).toBeUndefined();
+
+    // within its lease the running claimant keeps the row; once the lease lapses it is taken back
+    await dispatcher.runOnce(minutes(8)); // claimed a minute before now: 9 minutes ago
+    expect(row('notice:test:live')).toMatchObject({ status: 'claimed', lockedBy: 'host:2:running' });
+    await dispatcher.runOnce(minutes(9));
+    expect(row('notice:test:live').status).toBe('sent');
+    expect(await texts()).toEqual(['notice:test:today', 'notice:test:dead', 'notice:test:live']);
+    // leave the story's outbox as it was (these notices' delivery checks too)
+    await updateState(t.store, (d) => void (d.outbox = d.outbox.filter((r) => !r.key.includes('notice:test:'))));
+  });
+
+  it('a result that comes back after the claim was taken back and claimed again leaves the new claim alone', async () => {
+    const now = clock.now();
+    await updateState(t.store, (d) => {
+      d.outbox.push({
+        key: 'notice:test:late',
+        kind: 'notice',
+        date: '2018-11-08',
+        personId: 'p-qfb-c',
+        payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: 'late' } },
+        status: 'pending',
+        attempts: 0,
+        runAt: now.toISOString(),
+        createdAt: now.toISOString(),
+      });
+    });
+    // while this instance sends, its claim is taken back by another instance and claimed again
+    const slow = Object.create(channel) as DingTalkChannel;
+    slow.sendNotice = async (...args) => {
+      await updateState(t.store, (d) => {
+        Object.assign(
+          d.outbox.find((r) => r.key === 'notice:test:late')!,
+          {
+            lockedBy: 'host:4:other',
+            lockedAt: new Date(now.getTime() + 60_000).toISOString(),
+          },
+        );
+      });
+      return channel.sendNotice(...args);
+    };
+    const store = { ...t.store, instance: { id: 'host:5:me', alive: async () => new Set<string>() } };
+    expect(await new Dispatcher(store, slow, silentLog).runOnce(now)).toMatchObject({ sent: 1 });
+    expect(t.store.state.get().outbox.find((r) => r.key === 'notice:test:late')).toMatchObject({
+      status: 'claimed',
+      lockedBy: 'host:4:other',
+    });
+    // what happened here is in the ledger all the same
+    expect((await events('reminder.sent')).filter((e) => e.subject.id === 'notice:test:late')).toHaveLength(1);
+    // leave the story's outbox as it was
+    await updateState(t.store, (d) => void (d.outbox = d.outbox.filter((r) => !r.key.includes('notice:test:'))));
   });
 
   it('a simulated jump runs the delivery checks on the way at their own instants: read receipts appear, nothing asks a day late', async () => {

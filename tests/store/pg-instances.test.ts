@@ -62,6 +62,18 @@ describe('two instances on one PostgreSQL database', () => {
     await second.close();
   });
 
+  it('each instance knows which others still run: an instance is alive while any of its sessions is open', async () => {
+    const url = await freshSchema();
+    const [a, b] = [await openPgStore(url, { clock: () => at }), await openPgStore(url, { clock: () => at })];
+    const ids = [a.instance!.id, b.instance!.id, 'duban:never-started'];
+    expect(new Set(ids).size).toBe(3);
+    expect([...(await a.instance!.alive(ids))].sort()).toEqual([a.instance!.id, b.instance!.id].sort());
+    await b.close();
+    // the server drops a closed session's row at once; give it a moment to be sure
+    await expect.poll(async () => [...(await a.instance!.alive(ids))], { timeout: 5_000 }).toEqual([a.instance!.id]);
+    await a.close();
+  });
+
   it('a bot message delivered to both instances is handled once', async () => {
     const url = await freshSchema();
     const [s1, s2] = [await openPgStore(url, { clock: () => at }), await openPgStore(url, { clock: () => at })];

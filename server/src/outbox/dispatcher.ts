@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { NewLedgerEvent } from '../../../shared/schemas/ledger.js';
 import { accountOn, recipientOn } from '../../../shared/schemas/person.js';
 import { PLATFORM_NAME } from '../channels/platforms.js';
@@ -6,7 +6,8 @@ import { ChannelSet } from '../channels/channel-set.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import { ChannelError, type Channel, type OutboundMessage } from '../channels/channel.js';
 import type { Log } from '../deps.js';
-import type { Store } from '../store/ports.js';
+import { hostname } from 'node:os';
+import type { Store, StoreInstance } from '../store/ports.js';
 import type { State } from '../store/state.js';
 import type { OutboxRow } from './outbox-row.js';
 
@@ -24,6 +25,11 @@ export interface DispatcherOptions {
   checkAfterMs: number;
   /** Finished rows are pruned from the state after this long (the ledger keeps them). */
   keepDoneMs: number;
+  /**
+   * A claim lapses after this long: another instance may then take the row back even if the
+   * claimant still runs (a pass claims at most `batch` rows, ~10 s of sending at 20 QPS).
+   */
+  leaseMs: number;
 }
 
 export const DEFAULT_DISPATCHER: DispatcherOptions = {
@@ -35,6 +41,7 @@ export const DEFAULT_DISPATCHER: DispatcherOptions = {
   recordEvery: 25,
   checkAfterMs: 10 * 60_000,
   keepDoneMs: 7 * 86_400_000,
+  leaseMs: 10 * 60_000,
 };
 
 type Outcome = {
@@ -48,15 +55,31 @@ const system = { type: 'scheduler' as const, name: '督办通提醒' };
 const covers = (t: State['todos'][string]): { obligationIds?: string[] } =>
   t.obligationIds.length > 1 ? { obligationIds: t.obligationIds } : {};
 
+/** One process on its own data directory: every claimant but this process has ended. */
+function processInstance(): StoreInstance {
+  const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  return { id, alive: async (ids) => new Set(ids.filter((x) => x === id)) };
+}
+
+/** A claim as it was seen: a row is taken back only if nobody claimed it again since. */
+const claimMark = (r: OutboxRow): string => `${r.lockedBy ?? ''}|${r.lockedAt ?? ''}`;
+
 /**
- * Sends what the outbox holds through the Channel. Claims rows in one state write, sends, then
- * records the results in small groups (each group's events and state change in one transaction). Retryable failures come back with exponential
- * backoff; a digest is never sent on a later day than its own. At start, rows left claimed by a
- * crash are reset: to pending on the same day (a resend is dropped by DingTalk's same-content rule,
- * 待办 are keyed by sourceId), to expired on a later day.
+ * Sends what the outbox holds through the Channel. Claims rows in one state write (each claim
+ * names this instance and when: `lockedBy`, `lockedAt`), sends, then records the results in small
+ * groups (each group's events and state change in one transaction). Retryable failures come back
+ * with exponential backoff; a digest is never sent on a later day than its own.
+ *
+ * Every pass first takes back rows left claimed — its own instance's from an earlier pass that
+ * failed, another instance's once that instance no longer runs (`Store.instance.alive`: on
+ * PostgreSQL, its sessions are gone) or once the lease has lapsed — to pending on the same day (a
+ * resend is dropped by DingTalk's same-content rule, 待办 are keyed by sourceId), to expired on a
+ * later day. Never a row whose claimant is running and within its lease: that one may be sending it.
  */
 export class Dispatcher {
   private readonly o: DispatcherOptions;
+  /** Whose claims this dispatcher makes. */
+  private readonly me: StoreInstance;
   private running: Promise<unknown> | undefined;
   /** The pass in progress: rows claimed and rows recorded so far (the console's progress). */
   readonly progress = { claimed: 0, done: 0 };
@@ -70,35 +93,32 @@ export class Dispatcher {
   ) {
     this.o = { ...DEFAULT_DISPATCHER, ...options };
     this.channels = ChannelSet.of(channel);
+    this.me = store.instance ?? processInstance();
   }
 
   /** The configured platforms (one, or DingTalk and 浙政钉): each row goes out on its person's. */
   private readonly channels: ChannelSet;
 
-  async resetStale(now: Date): Promise<{ reset: number; expired: number }> {
-    const today = shanghaiDate(now);
-    const stale = this.store.state.get().outbox.filter((r) => r.status === 'claimed');
-    if (stale.length === 0) return { reset: 0, expired: 0 };
-    const expired = stale.filter((r) => r.kind === 'notice' && r.date < today);
-    await this.store.transact((d, tx) => {
-      for (const r of expired)
-        tx.append({
-          type: 'reminder.abandoned',
-          actor: system,
-          subject: { type: 'outbox', id: r.key },
-          channel: 'scheduler' as const,
-          payload: { reason: '发送中断,且已过当天,不再补发', date: r.date, personId: r.personId },
-        });
-      for (const r of d.outbox) {
-        if (r.status !== 'claimed') continue;
-        if (r.kind === 'notice' && r.date < today) {
-          r.status = 'expired';
-          r.doneAt = now.toISOString();
-        } else r.status = 'pending';
-        delete r.lockedAt;
-      }
-    });
-    return { reset: stale.length - expired.length, expired: expired.length };
+  /** The claimed rows this pass may take back (see the class comment), with their claims as seen. */
+  private async lapsedClaims(now: Date): Promise<Map<string, string>> {
+    const claimed = this.store.state.get().outbox.filter((r) => r.status === 'claimed');
+    if (claimed.length === 0) return new Map();
+    const others = [...new Set(claimed.map((r) => r.lockedBy))].filter(
+      (o): o is string => o !== undefined && o !== this.me.id,
+    );
+    const alive = others.length > 0 ? await this.me.alive(others) : new Set<string>();
+    const lapsed = new Date(now.getTime() - this.o.leaseMs).toISOString();
+    return new Map(
+      claimed
+        .filter(
+          (r) =>
+            r.lockedBy === undefined ||
+            r.lockedBy === this.me.id ||
+            !alive.has(r.lockedBy) ||
+            (r.lockedAt ?? '') <= lapsed,
+        )
+        .map((r) => [r.key, claimMark(r)]),
+    );
   }
 
   /** One pass: claim due rows, send them, record the results. Concurrent calls share one pass. */
@@ -111,7 +131,32 @@ export class Dispatcher {
     const stats = { sent: 0, retried: 0, failed: 0, expired: 0 };
     const nowIso = now.toISOString();
     const today = shanghaiDate(now);
-    const { result: claimed } = await this.store.transact((d) => {
+    const lapsed = await this.lapsedClaims(now);
+    const {
+      result: { claimed, reclaimed, abandoned },
+    } = await this.store.transact((d, tx) => {
+      let reclaimed = 0;
+      let abandoned = 0;
+      for (const r of d.outbox) {
+        if (r.status !== 'claimed' || lapsed.get(r.key) !== claimMark(r)) continue;
+        if (r.kind === 'notice' && r.date < today) {
+          tx.append({
+            type: 'reminder.abandoned',
+            actor: system,
+            subject: { type: 'outbox', id: r.key },
+            channel: 'scheduler' as const,
+            payload: { reason: '发送中断,且已过当天,不再补发', date: r.date, personId: r.personId },
+          });
+          r.status = 'expired';
+          r.doneAt = nowIso;
+          abandoned += 1;
+        } else {
+          r.status = 'pending';
+          reclaimed += 1;
+        }
+        delete r.lockedAt;
+        delete r.lockedBy;
+      }
       const due = d.outbox.filter((r) => r.status === 'pending' && r.runAt <= nowIso).slice(0, this.o.batch);
       for (const r of due) {
         if (r.kind === 'notice' && r.date < today) {
@@ -121,12 +166,17 @@ export class Dispatcher {
         }
         r.status = 'claimed';
         r.lockedAt = nowIso;
+        r.lockedBy = this.me.id;
         r.attempts += 1;
       }
       const keepAfter = new Date(now.getTime() - this.o.keepDoneMs).toISOString();
       d.outbox = d.outbox.filter((r) => !(r.doneAt && r.doneAt < keepAfter));
-      return due.filter((r) => r.status === 'claimed').map((r) => JSON.parse(JSON.stringify(r)) as OutboxRow);
+      const claimed = due.filter((r) => r.status === 'claimed').map((r) => JSON.parse(JSON.stringify(r)) as OutboxRow);
+      return { claimed, reclaimed, abandoned };
     });
+    if (reclaimed + abandoned > 0)
+      this.log.warn(`上次未完成的发送:${reclaimed} 条重新排队,${abandoned} 条已过期不再补发`);
+    stats.expired += abandoned;
     const queue = [...claimed];
     Object.assign(this.progress, { claimed: claimed.length, done: 0 });
     const done: Array<{ row: OutboxRow; outcome?: Outcome; error?: unknown }> = [];
@@ -156,10 +206,11 @@ export class Dispatcher {
       const left = new Set(queue.map((r) => r.key));
       await this.store.transact((d) => {
         for (const r of d.outbox) {
-          if (left.has(r.key) && r.status === 'claimed') {
+          if (left.has(r.key) && r.status === 'claimed' && r.lockedBy === this.me.id) {
             r.status = 'pending';
             r.attempts -= 1;
             delete r.lockedAt;
+            delete r.lockedBy;
           }
         }
       });
@@ -217,7 +268,11 @@ export class Dispatcher {
       for (const { row, outcome } of group) {
         const r = byKey.get(row.key);
         if (!r) continue;
+        // the claim lapsed and another instance took the row back: what happened here is in the
+        // ledger; a send that worked still settles a row taken back and not yet claimed again
+        if (!(r.status === 'claimed' && r.lockedBy === this.me.id) && !(outcome && r.status === 'pending')) continue;
         delete r.lockedAt;
+        delete r.lockedBy;
         if (outcome) {
           r.status = 'sent';
           r.result = outcome.result;

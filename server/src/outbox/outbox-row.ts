@@ -13,7 +13,9 @@ const Row = {
   status: z.enum(['pending', 'claimed', 'sent', 'failed', 'expired']),
   attempts: z.number().int().min(0),
   runAt: Instant,
+  /** While claimed: when, and by which instance (`Store.instance.id`); the claim lapses after the dispatcher's lease. */
   lockedAt: Instant.optional(),
+  lockedBy: z.string().optional(),
   lastError: z.string().optional(),
   result: z.record(z.string(), z.unknown()).optional(),
   createdAt: Instant,

@@ -38,8 +38,6 @@ export class Scheduler {
   private catchUp: Promise<void> | undefined;
   /** A day being worked out by runUntilIdle (the simulated clock moved): for the console's progress line. */
   private busy: { date: string; phase: Phase; started: number; base: number; total: number } | undefined;
-  /** Whether this instance led at its last tick (several instances on one database). */
-  private led = false;
 
   constructor(
     private readonly d: {
@@ -64,7 +62,7 @@ export class Scheduler {
     const date = shanghaiDate(now);
     const out: TickResult = { date, dispatched: { sent: 0, retried: 0, failed: 0, expired: 0 } };
     // several instances on one database: one plans and sends (an advisory lock), the others stand by
-    if (!(await this.leading(now))) return { ...out, standby: true };
+    if (!(await this.leading())) return { ...out, standby: true };
     // a new year (or an import) is materialised first: the plan reads stored obligations
     this.phase('obligations');
     await ensureObligations(this.d.store, this.d, now);
@@ -209,29 +207,17 @@ export class Scheduler {
     }
   }
 
-  /** Reset stale claims, catch up, then wake every minute (Asia/Shanghai). */
   /**
    * Whether this instance does the singleton work. The store decides (PostgreSQL: an advisory
-   * lock; one process: always). On becoming the leader, rows a previous leader left claimed are
-   * reset first (sent again today, or expired).
+   * lock; one process: always). Rows a previous leader left claimed are taken back by the
+   * dispatcher's passes (once that leader has ended, or its lease has lapsed).
    */
-  private async leading(now: Date): Promise<boolean> {
-    if (!this.d.store.lead) return true;
-    const lead = await this.d.store.lead();
-    if (lead && !this.led) {
-      this.led = true;
-      const { reset, expired } = await this.d.dispatcher.resetStale(now);
-      if (reset + expired > 0) this.d.log.warn(`上次未完成的发送:${reset} 条重新排队,${expired} 条已过期不再补发`);
-    }
-    if (!lead) this.led = false;
-    return lead;
+  private async leading(): Promise<boolean> {
+    return this.d.store.lead ? this.d.store.lead() : true;
   }
 
+  /** Catch up, then wake every minute (Asia/Shanghai). */
   async start(): Promise<void> {
-    if (!this.d.store.lead) {
-      const { reset, expired } = await this.d.dispatcher.resetStale(this.d.clock.now());
-      if (reset + expired > 0) this.d.log.warn(`上次未完成的发送:${reset} 条重新排队,${expired} 条已过期不再补发`);
-    }
     // the catch-up tick runs in the background: sending a day's digests at 20 QPS takes a while
     this.catchUp = this.tick().then(
       () => undefined,

@@ -66,7 +66,20 @@ export interface Store {
    * stays until the instance stops or loses its database connection.
    */
   lead?(): Promise<boolean>;
+  /**
+   * Who claims outbox rows: this instance's id, and which claimants still run. Absent: one process
+   * (the data directory's lock), so every other claimant is a process that ended.
+   */
+  readonly instance?: StoreInstance;
   /** Several instances: claims a key once across all of them (a bot message's msgId); false when another did. Absent: one process. */
   claimOnce?(key: string): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** An instance of the server on a store: the id its claims carry, and which instances are still running. */
+export interface StoreInstance {
+  /** Unique per process start (PostgreSQL: the application_name of every connection it opens). */
+  readonly id: string;
+  /** Of `ids`, those whose instance still runs (PostgreSQL: still has a session on the database). */
+  alive(ids: readonly string[]): Promise<ReadonlySet<string>>;
 }

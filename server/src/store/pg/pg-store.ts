@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
@@ -71,7 +73,11 @@ type Row = { seq: string; event: LedgerEvent };
  * hash chain or losing an update.
  */
 export async function openPgStore(url: string, options: PgStoreOptions): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4 });
+  // every connection of this instance carries its id: while any of them is open, the instance runs
+  // (its outbox claims stand until their lease lapses); when all are gone, it ended
+  const instanceId = `duban:${hostname().slice(0, 30)}:${process.pid}:${randomBytes(3).toString('hex')}`.slice(0, 63);
+  const connection = { connectionString: url, application_name: instanceId };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 4 });
   pool.on('error', (error) => options.log?.warn(`数据库连接出错:${error.message}`));
   try {
     await migratePg(pool, options.log);
@@ -192,7 +198,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     const committer = new Committer(state, sink, write, options.clock, reload);
     let closed = false;
     // reads follow the other instances: a notification after each of their commits, a poll as the fallback
-    const listener = new pg.Client({ connectionString: url });
+    const listener = new pg.Client(connection);
     let refreshing: Promise<unknown> | undefined;
     // a wake-up during a refresh is not lost: the refresh runs once more when the current one ends
     let again = false;
@@ -239,7 +245,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     const lead = async (): Promise<boolean> => {
       if (closed) return false;
       if (leader) return true;
-      const client = new pg.Client({ connectionString: url });
+      const client = new pg.Client(connection);
       try {
         await client.connect();
         const got =
@@ -269,6 +275,18 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       health: () => committer.health(),
       created,
       lead,
+      instance: {
+        id: instanceId,
+        alive: async (ids) => {
+          const rows = (
+            await pool.query<{ name: string }>(
+              'SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE application_name = ANY($1)',
+              [ids],
+            )
+          ).rows;
+          return new Set(rows.map((r) => r.name));
+        },
+      },
       claimOnce: async (key) => {
         const r = await pool.query('INSERT INTO duban_once (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [key]);
         // keep the table small: claims older than a day cannot be redelivered any more
