@@ -106,3 +106,22 @@ describe('npm run migrate-to-pg -- --from ./data', () => {
     expect((await runTs('server/src/cli/migrate-to-pg.ts', [], env)).code).toBe(2);
   });
 });
+
+describe('npm run migrate', () => {
+  it('brings an empty database to the latest schema once, before any instance starts; a bad URL is refused', async () => {
+    const url = await freshSchema();
+    const files = readdirSync('server/src/store/pg/migrations').filter((f) => /^\d{3}_.+\.sql$/.test(f));
+    const first = await runTs('server/src/cli/migrate.ts', ['--url', url], env);
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    expect(first.stdout).toContain(`已执行 ${files.length} 个迁移,数据库结构现为版本 ${files.length}`);
+    const again = await runTs('server/src/cli/migrate.ts', ['--url', url], env);
+    expect(again.stdout).toContain(`数据库结构已是最新(版本 ${files.length})`);
+    // an instance opens on it without migrating anything more
+    const store = await openPgStore(url, { clock: () => at });
+    expect(store.state.get().tasks).toEqual([]);
+    await store.close();
+    const bad = await runTs('server/src/cli/migrate.ts', ['--url', 'mysql://x'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('用法:npm run migrate');
+  });
+});
