@@ -12,9 +12,21 @@ interface View {
 /** Smaller answers go as they are: they fit in a packet or two, compressing them gains nothing. */
 export const COMPRESS_MIN_BYTES = 2048;
 
+type Encoding = 'br' | 'gzip' | undefined;
+/** Clients send a handful of distinct Accept-Encoding values: each is read once (bounded). */
+const chosen = new Map<string, Encoding>();
+
 /** The encoding to answer with: brotli where accepted (every browser, DingTalk's WebView), else gzip, else none. */
-export function chooseEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | undefined {
+export function chooseEncoding(acceptEncoding: string | undefined): Encoding {
   if (!acceptEncoding) return undefined;
+  if (chosen.has(acceptEncoding)) return chosen.get(acceptEncoding);
+  const encoding = readAcceptEncoding(acceptEncoding);
+  if (chosen.size >= 200) chosen.clear();
+  chosen.set(acceptEncoding, encoding);
+  return encoding;
+}
+
+function readAcceptEncoding(acceptEncoding: string): Encoding {
   const accepted = new Map<string, number>();
   for (const part of acceptEncoding.toLowerCase().split(',')) {
     const [name, ...params] = part.trim().split(';');
