@@ -213,6 +213,44 @@ describe('scheduler + outbox + dispatcher against the emulator', { shuffle: fals
     await updateState(t.store, (d) => void (d.outbox = d.outbox.filter((r) => !r.key.includes('notice:test:'))));
   });
 
+  it('when it cannot be told whether the claimant runs (the query fails), only the lapsed lease frees its claim', async () => {
+    const now = clock.now();
+    await updateState(t.store, (d) => {
+      d.outbox.push({
+        key: 'notice:test:unknown',
+        kind: 'notice',
+        date: '2018-11-08',
+        personId: 'p-qfb-c',
+        payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: 'unknown' } },
+        status: 'claimed',
+        attempts: 1,
+        runAt: now.toISOString(),
+        lockedAt: new Date(now.getTime() - 9 * 60_000).toISOString(), // a lease of 10 minutes: one left
+        lockedBy: 'host:6:unknown',
+        createdAt: now.toISOString(),
+      });
+    });
+    const warnings: string[] = [];
+    const log = { ...silentLog, warn: (m: string) => void warnings.push(m) };
+    const failing = {
+      ...t.store,
+      instance: {
+        id: 'host:7:me',
+        alive: async (): Promise<ReadonlySet<string>> => {
+          throw new Error('connection refused');
+        },
+      },
+    };
+    const dispatcher = new Dispatcher(failing, channel, log);
+    const row = () => t.store.state.get().outbox.find((r) => r.key === 'notice:test:unknown')!;
+    await dispatcher.runOnce(now);
+    expect(row()).toMatchObject({ status: 'claimed', lockedBy: 'host:6:unknown' });
+    expect(warnings[0]).toContain('无法确认其他实例是否在运行(connection refused)');
+    await dispatcher.runOnce(new Date(now.getTime() + 60_000));
+    expect(row().status).toBe('sent');
+    await updateState(t.store, (d) => void (d.outbox = d.outbox.filter((r) => !r.key.includes('notice:test:'))));
+  });
+
   it('a result that comes back after the claim was taken back and claimed again leaves the new claim alone', async () => {
     const now = clock.now();
     await updateState(t.store, (d) => {

@@ -106,7 +106,14 @@ export class Dispatcher {
     const others = [...new Set(claimed.map((r) => r.lockedBy))].filter(
       (o): o is string => o !== undefined && o !== this.me.id,
     );
-    const alive = others.length > 0 ? await this.me.alive(others) : new Set<string>();
+    // when it cannot be told who still runs, every other claimant is taken to run: its lease decides
+    const alive =
+      others.length > 0
+        ? await this.me.alive(others).catch((error: unknown) => {
+            this.log.warn(`无法确认其他实例是否在运行(${(error as Error).message}):其领取的发送待租约到期后再收回`);
+            return new Set(others);
+          })
+        : new Set<string>();
     const lapsed = new Date(now.getTime() - this.o.leaseMs).toISOString();
     return new Map(
       claimed
