@@ -34,6 +34,37 @@ function stageOf(
   return remindToday ? { stage: 'overdue', workingDays: od, level } : none;
 }
 
+/** Each 待办's obligations as a set, made when first asked (a 待办's parts do not change once it is made). */
+const todoSets = new WeakMap<object, Set<string>>();
+const obligationsOfTodo = (t: State['todos'][string]): Set<string> => {
+  let set = todoSets.get(t);
+  if (!set) todoSets.set(t, (set = new Set(t.obligationIds)));
+  return set;
+};
+
+/**
+ * Whether a person already has a 待办 for an obligation (one 待办 may cover several units' parts,
+ * or a batch of 签收): looked for among that person's 待办 (a few: one per deadline). One map of
+ * every obligation under a 待办 (~7×10⁵ in a province's steady state) cost a quarter of the plan.
+ */
+function todoCoverage(todos: Readonly<State['todos']>): (personId: string, obligationId: string) => boolean {
+  const byPerson = new Map<string, Array<State['todos'][string]>>();
+  for (const t of Object.values(todos)) {
+    const mine = byPerson.get(t.personId);
+    if (mine) mine.push(t);
+    else byPerson.set(t.personId, [t]);
+  }
+  return (personId, id) => byPerson.get(personId)?.some((t) => obligationsOfTodo(t).has(id)) ?? false;
+}
+
+/** Each assignment's position in the state's list, kept while the list is the same (it changes on an import). */
+const positions = new WeakMap<readonly Assignment[], Map<string, number>>();
+function assignmentPositions(list: readonly Assignment[]): Map<string, number> {
+  let at = positions.get(list);
+  if (!at) positions.set(list, (at = new Map(list.map((a, i) => [a.id, i]))));
+  return at;
+}
+
 /** What people were reminded of and have no 待办 for yet, by deadline and person. */
 type TodoWanted = Map<string, { person: Person; items: ReminderItem[] }>;
 
@@ -175,14 +206,7 @@ export function planReminders(
   const government = new Set(state.units.filter((u) => u.kind === 'government').map((u) => u.id));
   const districtLeader = (p: Person): boolean => p.roles.includes('leader') && p.unitIds.some((u) => government.has(u));
   const escalateTo = (p: Person): boolean => policy.escalation.districtLeaders || !districtLeader(p);
-  // obligations a person already has a 待办 for (one 待办 may cover several units' parts, or a batch of 签收)
-  const covered = new Map<string, string[]>();
-  for (const t of Object.values(state.todos))
-    for (const id of t.obligationIds) {
-      const people = covered.get(id);
-      if (people) people.push(t.personId);
-      else covered.set(id, [t.personId]);
-    }
+  const covered = policy.todo.enabled ? todoCoverage(state.todos) : undefined;
   const todoWanted: TodoWanted = new Map();
   // at most one digest and one escalation digest per person
   const digests = new Map<Person, Reminder>();
@@ -249,7 +273,9 @@ export function planReminders(
     return u;
   };
   const tasks = new Map(state.tasks.map((t) => [t.id, t]));
-  const assignments = new Map(state.assignments.map((a) => [a.id, a]));
+  const assignments = state.assignments;
+  const assignmentAt = assignmentPositions(assignments);
+  let cursor = -1;
   // A stage depends on the kind and the dates only: worked out once per due date (and 签收 opening today)
   type Staged = { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 };
   const byDue = new Map<string, Staged>();
@@ -268,7 +294,10 @@ export function planReminders(
       if (o.status !== 'open') continue;
       if (o.assignmentId !== assignmentId) {
         assignmentId = o.assignmentId;
-        a = assignments.get(assignmentId);
+        // records are stored in the order of the assignments they were made for: usually the next one
+        const next = assignments[cursor + 1];
+        cursor = next?.id === assignmentId ? cursor + 1 : (assignmentAt.get(assignmentId) ?? -1);
+        a = assignments[cursor];
         if (a?.status !== 'active') a = undefined;
         task = tasks.get(o.taskId);
         day = a && unitDay(a.unitId);
@@ -325,10 +354,9 @@ export function planReminders(
         workingDays: st.workingDays,
         level: st.level,
       };
-      const has = policy.todo.enabled ? covered.get(o.id) : undefined;
       for (const p of u.first) {
         add(reminderOf(p, 'digest', 'contact'), item);
-        if (policy.todo.enabled && accountOn(p, 'dingtalk')?.unionId && !has?.includes(p.id)) {
+        if (covered && accountOn(p, 'dingtalk')?.unionId && !covered(p.id, o.id)) {
           const key = `${o.kind}|${o.label}|${o.opensOn}|${o.due}|${p.id}`;
           const g = todoWanted.get(key);
           if (g) g.items.push(item);
