@@ -8,7 +8,11 @@ import {
   selectObligations,
   storedObligations,
 } from '../../server/src/domain/obligations/obligation-table.js';
+import { ensureObligations, missingYears } from '../../server/src/domain/obligations/obligation-book.js';
+import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
+import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
 import { MemoryStore } from '../../server/src/store/memory/memory-store.js';
+import { province } from '../../bench/reminders.js';
 import { emptyState } from '../../server/src/store/state.js';
 
 const record = (
@@ -100,5 +104,35 @@ describe('the obligation table (by year and plan)', () => {
     await store.transact((draft) => dropYearsBefore(draft, 2019));
     expect(Object.keys(store.state.get().obligations)).toEqual(['2019']);
     expect(findObligation(store.state.get(), 'p.k1.a:2018:acknowledge')).toBeUndefined();
+  });
+});
+
+describe('what is not stored yet, worked out once per committed state', () => {
+  it('follows every commit: a new assignment is missing until its obligations are stored, a closed one is not', async () => {
+    const at = new Date('2019-03-18T09:00:00+08:00');
+    const rules = { calendar: new WorkCalendar(), policy: DEFAULT_POLICY };
+    const store = new MemoryStore(province(1, 2, 2), () => at);
+    expect(missingYears(store.state.get(), rules, [2018, 2019])).toHaveLength(8); // 4 assignments × 2 years
+    await ensureObligations(store, rules, at);
+    const stored = store.state.get();
+    expect(missingYears(stored, rules, [2018, 2019])).toEqual([]);
+    expect(missingYears(stored, rules, [2019, 2020]).map((m) => m.year)).toEqual([2020, 2020, 2020, 2020]);
+    // another unit joins task 1 (an import): it lacks both years; the state before still lacks nothing
+    await store.transact((d) => {
+      d.assignments.push({ ...d.assignments[0]!, id: 'd0.k1.d0u9', unitId: 'd0u1', role: 'co' });
+    });
+    expect(missingYears(store.state.get(), rules, [2018, 2019])).toEqual([
+      { assignmentId: 'd0.k1.d0u9', year: 2018 },
+      { assignmentId: 'd0.k1.d0u9', year: 2019 },
+    ]);
+    expect(missingYears(stored, rules, [2018, 2019])).toEqual([]);
+    // it closes before anything is stored for it: nothing is missing any more
+    await store.transact((d) => void (d.assignments.at(-1)!.status = 'closed'));
+    expect(missingYears(store.state.get(), rules, [2018, 2019])).toEqual([]);
+    // and missingYears on a draft sees the draft, not a cached answer
+    await store.transact((d) => {
+      d.assignments.at(-1)!.status = 'active';
+      expect(missingYears(d, rules, [2018, 2019])).toHaveLength(2);
+    });
   });
 });
