@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { OutboxRow } from '../../server/src/outbox/outbox-row.js';
 import type { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
 import { fulfilObligation } from '../../server/src/domain/reminders/fulfil.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
@@ -53,6 +54,22 @@ describe('scheduler + outbox + dispatcher against the emulator', { shuffle: fals
     }
     return total;
   };
+  /** A text notice to 区法制办's contact, put straight into the outbox (the claim tests). */
+  const testNotice = (key: string, date: string, at: Date, fields: Partial<OutboxRow> = {}) =>
+    updateState(t.store, (d) => {
+      d.outbox.push({
+        key,
+        kind: 'notice',
+        date,
+        personId: 'p-qfb-c',
+        payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: key } },
+        status: 'pending',
+        attempts: 0,
+        runAt: at.toISOString(),
+        createdAt: at.toISOString(),
+        ...fields,
+      } as OutboxRow);
+    });
   const events = async (type: string) => {
     const out: LedgerEvent[] = [];
     for await (const e of t.store.ledger.read()) if (e.type === type) out.push(e);
@@ -157,20 +174,11 @@ describe('scheduler + outbox + dispatcher against the emulator', { shuffle: fals
     const now = clock.now();
     const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
     const stuck = (key: string, date: string, lockedBy?: string) =>
-      updateState(t.store, (d) => {
-        d.outbox.push({
-          key,
-          kind: 'notice',
-          date,
-          personId: 'p-qfb-c',
-          payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: key } },
-          status: 'claimed',
-          attempts: 1,
-          runAt: minutes(-1).toISOString(),
-          lockedAt: minutes(-1).toISOString(),
-          ...(lockedBy ? { lockedBy } : {}),
-          createdAt: minutes(-1).toISOString(),
-        });
+      testNotice(key, date, minutes(-1), {
+        status: 'claimed',
+        attempts: 1,
+        lockedAt: minutes(-1).toISOString(),
+        ...(lockedBy ? { lockedBy } : {}),
       });
     await stuck('notice:test:old', '2018-11-07'); // an earlier release's claim (no claimant): a crash
     await stuck('notice:test:today', '2018-11-08');
@@ -215,20 +223,11 @@ describe('scheduler + outbox + dispatcher against the emulator', { shuffle: fals
 
   it('when it cannot be told whether the claimant runs (the query fails), only the lapsed lease frees its claim', async () => {
     const now = clock.now();
-    await updateState(t.store, (d) => {
-      d.outbox.push({
-        key: 'notice:test:unknown',
-        kind: 'notice',
-        date: '2018-11-08',
-        personId: 'p-qfb-c',
-        payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: 'unknown' } },
-        status: 'claimed',
-        attempts: 1,
-        runAt: now.toISOString(),
-        lockedAt: new Date(now.getTime() - 9 * 60_000).toISOString(), // a lease of 10 minutes: one left
-        lockedBy: 'host:6:unknown',
-        createdAt: now.toISOString(),
-      });
+    await testNotice('notice:test:unknown', '2018-11-08', now, {
+      status: 'claimed',
+      attempts: 1,
+      lockedAt: new Date(now.getTime() - 9 * 60_000).toISOString(), // a lease of 10 minutes: one left
+      lockedBy: 'host:6:unknown',
     });
     const warnings: string[] = [];
     const log = { ...silentLog, warn: (m: string) => void warnings.push(m) };
@@ -253,19 +252,7 @@ describe('scheduler + outbox + dispatcher against the emulator', { shuffle: fals
 
   it('a result that comes back after the claim was taken back and claimed again leaves the new claim alone', async () => {
     const now = clock.now();
-    await updateState(t.store, (d) => {
-      d.outbox.push({
-        key: 'notice:test:late',
-        kind: 'notice',
-        date: '2018-11-08',
-        personId: 'p-qfb-c',
-        payload: { userId: 'dt-qfb-c', message: { kind: 'text', text: 'late' } },
-        status: 'pending',
-        attempts: 0,
-        runAt: now.toISOString(),
-        createdAt: now.toISOString(),
-      });
-    });
+    await testNotice('notice:test:late', '2018-11-08', now);
     // while this instance sends, its claim is taken back by another instance and claimed again
     const slow = Object.create(channel) as DingTalkChannel;
     slow.sendNotice = async (...args) => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { NewLedgerEvent } from '../../../shared/schemas/ledger.js';
 import { accountOn, recipientOn } from '../../../shared/schemas/person.js';
 import { PLATFORM_NAME } from '../channels/platforms.js';
@@ -6,7 +7,6 @@ import { ChannelSet } from '../channels/channel-set.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import { ChannelError, type Channel, type OutboundMessage } from '../channels/channel.js';
 import type { Log } from '../deps.js';
-import { hostname } from 'node:os';
 import type { Store, StoreInstance } from '../store/ports.js';
 import type { State } from '../store/state.js';
 import type { OutboxRow } from './outbox-row.js';
