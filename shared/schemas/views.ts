@@ -114,5 +114,10 @@ export const Health = z.object({
   /** Tasks whose 待明确 placeholders (区级有关部门 …) have no units named yet: nobody is responsible for them. */
   placeholders: z.object({ tasks: z.number().int(), assignments: z.number().int() }),
   warnings: z.array(z.string()),
+  /**
+   * Several instances on one database (PostgreSQL): this instance's id (the application_name of
+   * its connections, and the lockedBy of its outbox claims) and whether it leads the scheduling.
+   */
+  instance: z.object({ id: z.string(), leads: z.boolean() }).optional(),
 });
 export type Health = z.infer<typeof Health>;

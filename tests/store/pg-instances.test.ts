@@ -120,6 +120,12 @@ describe('two app instances on one database (the mini-app through either)', () =
     const b = await seededApp({ store: (clock) => openPgStore(url, { clock }), dataDir: shared });
     const contact = 'p-fsjd-c';
     const part = 'yc-lqstg-2018.k1.fsjd';
+    // each says who it is and whether it leads (an operator behind a load balancer asks each)
+    expect(await a.store.lead!()).toBe(true);
+    const [ha, hb] = [(await a.inject('/api/health', null)).json(), (await b.inject('/api/health', null)).json()];
+    expect([ha.instance.leads, hb.instance.leads]).toEqual([true, false]);
+    expect(ha.instance.id).toBe(a.store.instance!.id);
+    expect(hb.instance.id).not.toBe(ha.instance.id);
     await expect.poll(() => b.store.state.get().ledger.seq, { timeout: 15_000 }).toBe(a.store.state.get().ledger.seq);
     const [ra, rb] = await Promise.all([
       a.inject({ method: 'POST', url: `/api/assignments/${part}/acknowledge`, payload: {} }, contact),

@@ -34,6 +34,9 @@ export function healthRoute(deps: Deps, warnings: () => string[]): FastifyPlugin
           plans: deps.store.state.get().plans.length,
           placeholders,
           warnings: list,
+          ...(deps.store.instance && deps.store.leads
+            ? { instance: { id: deps.store.instance.id, leads: deps.store.leads() } }
+            : {}),
         };
       },
     );

@@ -66,6 +66,8 @@ export interface Store {
    * stays until the instance stops or loses its database connection.
    */
   lead?(): Promise<boolean>;
+  /** Several instances: whether this instance holds the lead now (asks nothing, takes nothing). */
+  leads?(): boolean;
   /**
    * Who claims outbox rows: this instance's id, and which claimants still run. Absent: one process
    * (the data directory's lock), so every other claimant is a process that ended.

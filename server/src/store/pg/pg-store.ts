@@ -275,6 +275,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       health: () => committer.health(),
       created,
       lead,
+      leads: () => leader !== undefined,
       instance: {
         id: instanceId,
         alive: async (ids) => {
