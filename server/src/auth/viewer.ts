@@ -1,5 +1,6 @@
 import type { Person } from '../../../shared/schemas/person.js';
 import type { Me } from '../../../shared/schemas/miniapp.js';
+import { perObject } from '../../../shared/per-object.js';
 import { AppError } from '../errors.js';
 import { allowed, PERMISSIONS, type Action } from './permissions.js';
 import type { State } from '../store/state.js';
@@ -15,12 +16,11 @@ export interface Viewer {
 }
 
 /** Viewers of one committed state, by person (a commit makes a new state, so an entry is exact until then). */
-const viewersOf = new WeakMap<object, Map<string, Viewer>>();
+const viewersOf = perObject((_: Readonly<State>) => new Map<string, Viewer>());
 
 /** The viewer of a person in a state: computed once per committed state (every request asks for it). */
 export function viewerFor(state: Readonly<State>, personId: string): Viewer {
-  let known = viewersOf.get(state);
-  if (!known) viewersOf.set(state, (known = new Map()));
+  const known = viewersOf(state);
   const hit = known.get(personId);
   if (hit) return hit;
   const viewer = computeViewer(state, personId);

@@ -8,6 +8,7 @@ import type { ObligationRecord } from '../../../../shared/schemas/obligation.js'
 import type { ReminderPolicy } from './policy.js';
 import { obligationListsOf } from '../obligations/obligation-book.js';
 import { accountOn, handleOf, type Person } from '../../../../shared/schemas/person.js';
+import { perObject } from '../../../../shared/per-object.js';
 
 export type { Reminder, ReminderItem, TodoCreate } from '../../../../shared/schemas/reminders.js';
 export type PlanResult = ReminderPlan;
@@ -35,12 +36,7 @@ function stageOf(
 }
 
 /** Each 待办's obligations as a set, made when first asked (a 待办's parts do not change once it is made). */
-const todoSets = new WeakMap<object, Set<string>>();
-const obligationsOfTodo = (t: State['todos'][string]): Set<string> => {
-  let set = todoSets.get(t);
-  if (!set) todoSets.set(t, (set = new Set(t.obligationIds)));
-  return set;
-};
+const obligationsOfTodo = perObject((t: State['todos'][string]) => new Set(t.obligationIds));
 
 /**
  * Whether a person already has a 待办 for an obligation (one 待办 may cover several units' parts,
@@ -58,12 +54,7 @@ function todoCoverage(todos: Readonly<State['todos']>): (personId: string, oblig
 }
 
 /** Each assignment's position in the state's list, kept while the list is the same (it changes on an import). */
-const positions = new WeakMap<readonly Assignment[], Map<string, number>>();
-function assignmentPositions(list: readonly Assignment[]): Map<string, number> {
-  let at = positions.get(list);
-  if (!at) positions.set(list, (at = new Map(list.map((a, i) => [a.id, i]))));
-  return at;
-}
+const assignmentPositions = perObject((list: readonly Assignment[]) => new Map(list.map((a, i) => [a.id, i])));
 
 /** What people were reminded of and have no 待办 for yet, by deadline and person. */
 type TodoWanted = Map<string, { person: Person; items: ReminderItem[] }>;
@@ -125,17 +116,7 @@ function groupTodos(groups: TodoWanted, existing: Readonly<State['todos']>): Tod
   return out;
 }
 
-/**
- * Works out who must hear what today: a pure function of the stored state (its obligations), the calendar, the
- * policy and the time. Only working days, only from the digest time to the end of working hours,
- * only people who still owe something; at most one digest and one escalation digest per person.
- */
-const people = new WeakMap<readonly Person[], Map<string, Person>>();
-function personById(state: Readonly<State>): Map<string, Person> {
-  let m = people.get(state.people);
-  if (!m) people.set(state.people, (m = new Map(state.people.map((p) => [p.id, p]))));
-  return m;
-}
+const peopleById = perObject((people: readonly Person[]) => new Map(people.map((p) => [p.id, p])));
 
 /**
  * `list` ordered by `key`, an exact non-negative integer (ties kept in list order). Keys below 2^31
@@ -163,6 +144,11 @@ export function stableSort<T>(list: readonly T[], key: (t: T, i: number) => numb
   return out;
 }
 
+/**
+ * Works out who must hear what today: a pure function of the stored state (its obligations), the calendar, the
+ * policy and the time. Only working days, only from the digest time to the end of working hours,
+ * only people who still owe something; at most one digest and one escalation digest per person.
+ */
 export function planReminders(
   state: Readonly<State>,
   calendar: WorkCalendar,
@@ -417,7 +403,7 @@ export function planReminders(
   // a unit's contacts share its list: what each of them is already told is the unit's items
   const sharedAlso = new Map<UnitDay, ReminderItem[]>();
   for (const r of digests.values()) {
-    const mine = personById(state).get(r.personId);
+    const mine = peopleById(state.people).get(r.personId);
     const days = (mine?.unitIds ?? []).flatMap((id) => {
       const u = unitDays.get(id);
       return u ? [u] : [];
