@@ -88,6 +88,24 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
     ]);
   });
 
+  it('tells a 督考办 member who also leads a unit each overdue item once, in one escalation, as its leader', () => {
+    const day = '2018-11-22T09:00'; // 签收 due 11-08: ten working days overdue, level 3 everywhere
+    const state = structuredClone(t.store.state.get());
+    const s1 = state.people.find((p) => p.id === 'p-dkb-s1')!;
+    const fzb = state.people.find((p) => p.id === 'p-fzb-l')!.unitIds[0]!;
+    Object.assign(s1, { unitIds: [...s1.unitIds, fzb], roles: [...s1.roles, 'leader'] });
+    const before = planReminders(t.store.state.get(), calendar, policy, at(day));
+    const after = planReminders(state, calendar, policy, at(day));
+    const supervisorItems = before.reminders.find((r) => r.personId === 'p-dkb-s1' && r.kind === 'escalation')!.items;
+    const leaderItems = before.reminders.find((r) => r.personId === 'p-fzb-l' && r.kind === 'escalation')!.items;
+    const mine = after.reminders.filter((r) => r.personId === 'p-dkb-s1');
+    expect(mine.map((r) => [r.kind, r.as])).toEqual([['escalation', 'leader']]);
+    const ids = mine[0]!.items.map((i) => i.obligationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids)).toEqual(new Set([...supervisorItems, ...leaderItems].map((i) => i.obligationId)));
+    expect(leaderItems.length).toBeGreaterThan(0); // the unit they lead has overdue parts that day
+  });
+
   it('dates of another year carry their year, in the digest and in 我的任务', async () => {
     const { digestMessage } = await import('../../server/src/domain/reminders/digest-text.js');
     const { cnDate } = await import('../../shared/cn-date.js');

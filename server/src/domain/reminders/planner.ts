@@ -1,7 +1,7 @@
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { Task } from '../../../../shared/schemas/task.js';
 import type { Reminder, ReminderItem, ReminderPlan, TodoCreate } from '../../../../shared/schemas/reminders.js';
-import { shanghaiDate, shanghaiMinutes, parseHhmm } from '../../calendar/dates.js';
+import { shanghaiDate, shanghaiMinutes, parseHhmm, toDay } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
@@ -39,25 +39,37 @@ function stageOf(
 const obligationsOfTodo = perObject((t: State['todos'][string]) => new Set(t.obligationIds));
 
 /**
- * Whether a person already has a 待办 for an obligation (one 待办 may cover several units' parts,
- * or a batch of 签收): looked for among that person's 待办 (a few: one per deadline). One map of
- * every obligation under a 待办 (~7×10⁵ in a province's steady state) cost a quarter of the plan.
+ * The obligations each person already has a 待办 for (one 待办 may cover several units' parts, or
+ * a batch of 签收), as the sets of that person's 待办 (a few: one per deadline). One map of every
+ * obligation under a 待办 (~7×10⁵ in a province's steady state) cost a quarter of the plan.
  */
-function todoCoverage(todos: Readonly<State['todos']>): (personId: string, obligationId: string) => boolean {
-  const byPerson = new Map<string, Array<State['todos'][string]>>();
+function todoCoverage(todos: Readonly<State['todos']>): (personId: string) => ReadonlyArray<ReadonlySet<string>> {
+  const byPerson = new Map<string, Array<ReadonlySet<string>>>();
   for (const t of Object.values(todos)) {
     const mine = byPerson.get(t.personId);
-    if (mine) mine.push(t);
-    else byPerson.set(t.personId, [t]);
+    if (mine) mine.push(obligationsOfTodo(t));
+    else byPerson.set(t.personId, [obligationsOfTodo(t)]);
   }
-  return (personId, id) => byPerson.get(personId)?.some((t) => obligationsOfTodo(t).has(id)) ?? false;
+  return (personId) => byPerson.get(personId) ?? [];
 }
 
 /** Each assignment's position in the state's list, kept while the list is the same (it changes on an import). */
 const assignmentPositions = perObject((list: readonly Assignment[]) => new Map(list.map((a, i) => [a.id, i])));
 
-/** What people were reminded of and have no 待办 for yet, by deadline and person. */
-type TodoWanted = Map<string, { person: Person; items: ReminderItem[] }>;
+/** A deadline as 待办 group it: parts of one kind and label that open and fall due on the same days. */
+interface Deadline {
+  kind: ObligationRecord['kind'];
+  label: string;
+  opensOn: string;
+  due: string;
+}
+
+/** What a person was reminded of and has no 待办 for yet, for one deadline (items in the order read). */
+interface TodoWanted {
+  deadline: Deadline;
+  person: Person;
+  items: ReminderItem[];
+}
 
 const taskName = (i: Pick<ReminderItem, 'taskKind' | 'taskNumber'>): string =>
   `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
@@ -72,18 +84,39 @@ const unitsOf = (items: readonly ReminderItem[]): string => [...new Set(items.ma
  * A person who answers for two units' parts of the same item gets one 待办 for both. A single
  * task opens that task; several open 我的任务, which lists them.
  */
-function groupTodos(groups: TodoWanted, existing: Readonly<State['todos']>): TodoCreate[] {
+function groupTodos(
+  wanted: readonly TodoWanted[],
+  existing: Readonly<State['todos']>,
+  /** key tasks before measures, then by number, as one integer ≥ 0 */
+  taskOrder: (i: ReminderItem) => number,
+): TodoCreate[] {
   const out: TodoCreate[] = [];
-  for (const [base, g] of groups) {
+  // a task's name and line, made once (a province's first day lists each task thousands of times)
+  const names = new Map<string, { name: string; line: string }>();
+  const namesOf = (i: ReminderItem): { name: string; line: string } => {
+    let n = names.get(i.taskId);
+    if (!n) names.set(i.taskId, (n = { name: taskName(i), line: `${taskName(i)} ${i.taskTitle}` }));
+    return n;
+  };
+  for (const g of wanted) {
+    const d = g.deadline;
     // parts that arrive after their deadline's 待办 was made (a unit named later) get a 待办 of their own
+    const base = `${d.kind}|${d.label}|${d.opensOn}|${d.due}|${g.person.id}`;
     let key = base;
     for (let n = 2; existing[key]; n += 1) key = `${base}+${n}`;
-    const items = [...g.items].sort(
-      (x, y) => (x.taskKind === y.taskKind ? 0 : x.taskKind === 'key' ? -1 : 1) || x.taskNumber - y.taskNumber,
-    );
+    // usually read in task order already
+    const items = g.items.every((x, n) => n === 0 || taskOrder(g.items[n - 1]!) <= taskOrder(x))
+      ? g.items
+      : stableSort(g.items, taskOrder);
     const first = items[0]!;
-    const units = unitsOf(items);
-    const tasks = [...new Map(items.map((i) => [i.taskId, i])).values()];
+    const units = items.every((x) => x.unitId === first.unitId) ? first.unitName : unitsOf(items);
+    // each task once: its parts are together (the order is by task), among tasks of the same number
+    const tasks: ReminderItem[] = [];
+    for (const i of items) {
+      let j = tasks.length - 1;
+      while (j >= 0 && tasks[j]!.taskId !== i.taskId && taskOrder(tasks[j]!) === taskOrder(i)) j -= 1;
+      if (j < 0 || tasks[j]!.taskId !== i.taskId) tasks.push(i);
+    }
     // the same deadline comes back every year: the year tells this year's 待办 from last year's
     const year = first.due.slice(0, 4);
     const label =
@@ -92,8 +125,8 @@ function groupTodos(groups: TodoWanted, existing: Readonly<State['todos']>): Tod
         : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}`;
     const subject =
       tasks.length > 1
-        ? `${label} ${tasks.length} 项任务(${units}):${tasks.map(taskName).join('、')}`
-        : `${label}:${taskName(first)} ${first.taskTitle}(${units})`;
+        ? `${label} ${tasks.length} 项任务(${units}):${tasks.map((i) => namesOf(i).name).join('、')}`
+        : `${label}:${namesOf(first).line}(${units})`;
     out.push({
       key,
       obligationIds: items.map((i) => i.obligationId),
@@ -104,7 +137,7 @@ function groupTodos(groups: TodoWanted, existing: Readonly<State['todos']>): Tod
       ...(tasks.length > 1
         ? {
             description: tasks
-              .map((i) => `${taskName(i)} ${i.taskTitle}`)
+              .map((i) => namesOf(i).line)
               .join('\n')
               .slice(0, 4000),
           }
@@ -115,8 +148,6 @@ function groupTodos(groups: TodoWanted, existing: Readonly<State['todos']>): Tod
   }
   return out;
 }
-
-const peopleById = perObject((people: readonly Person[]) => new Map(people.map((p) => [p.id, p])));
 
 /**
  * `list` ordered by `key`, an exact non-negative integer (ties kept in list order). Keys below 2^31
@@ -144,10 +175,90 @@ export function stableSort<T>(list: readonly T[], key: (t: T, i: number) => numb
   return out;
 }
 
+type Staged = { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 };
+
+/** A due date of today's records: its stage and place in the order (worked out once) and its deadlines. */
+interface DueSlot {
+  /** days since 1970: what orders records by due date, as one integer */
+  day: number;
+  staged?: Staged;
+  /** the stage of a 签收 that opens today */
+  fresh?: Staged;
+  /** the deadlines (what a 待办 groups) falling due that day */
+  deadlines: Deadline[];
+}
+
+/** Per unit: who hears of it, what it has open today (我的任务's rule: this year's opened, last year's overdue) and today's items. */
+interface UnitDay {
+  id: string;
+  name: string;
+  /** its contacts, or its leaders where it has none */
+  first: Person[];
+  leaders: Person[];
+  total: number;
+  overdue: number;
+  /** the open records in the order read, and each one's place in the order (negated when it is one of today's items) */
+  records: ObligationRecord[];
+  recordKeys: number[];
+  recordTasks: Task[];
+  /** today's items in the order read, with each one's place in the order, in the day's reading, and its deadline */
+  items: ReminderItem[];
+  itemKeys: number[];
+  itemSeqs: number[];
+  itemDeadlines: Deadline[];
+  /** the stages of its items, by level (a bit per stage) */
+  stagesAt: [number, number, number, number];
+  /** with 待办 on: for each of `first`, the sets of obligations under their 待办 (null: no DingTalk unionId) */
+  todoSets?: Array<ReadonlyArray<ReadonlySet<string>> | null>;
+  /** items someone of `first` has no 待办 for: who (position in `first`) and which (position in `items`) */
+  wantedBy: number[];
+  wantedItem: number[];
+}
+
+/** Some of a unit's items (positions in its `items`, in its order) and the stages among them (a bit each). */
+type Part = { u: UnitDay; at: readonly number[]; stages: number };
+
+const STAGES: readonly Stage[] = ['overdue', 'due', 'before', 'new'];
+const stageBit = (stage: Stage): number => 1 << STAGES.indexOf(stage);
+
+/**
+ * Parts as one list in their order (ties in the order read); an item in two parts (a 督考办 member
+ * who also leads a unit) once.
+ */
+function merged(parts: readonly Part[]): ReminderItem[] {
+  if (parts.length === 1) return parts[0]!.at.map((i) => parts[0]!.u.items[i]!);
+  const all: Array<{ item: ReminderItem; key: number; seq: number }> = [];
+  for (const { u, at } of parts)
+    for (const i of at) all.push({ item: u.items[i]!, key: u.itemKeys[i]!, seq: u.itemSeqs[i]! });
+  all.sort((x, y) => x.key - y.key || x.seq - y.seq);
+  const out: ReminderItem[] = [];
+  for (let i = 0; i < all.length; i += 1) if (i === 0 || all[i]!.seq !== all[i - 1]!.seq) out.push(all[i]!.item);
+  return out;
+}
+
+/** How many of `list`'s first elements pass `test` (all of them up to the first that does not). */
+function prefix<T>(list: readonly T[], test: (t: T) => boolean): number {
+  let n = 0;
+  while (n < list.length && test(list[n]!)) n += 1;
+  return n;
+}
+
+/** Why the digest: the stages its items are at (a bit each, in STAGES' order). */
+function reasonsOf(stages: number): string[] {
+  const words = ['有逾期事项', '今日到期', '即将到期', '新任务待签收'];
+  return words.filter((_, i) => stages & (1 << i));
+}
+
 /**
  * Works out who must hear what today: a pure function of the stored state (its obligations), the calendar, the
  * policy and the time. Only working days, only from the digest time to the end of working hours,
  * only people who still owe something; at most one digest and one escalation digest per person.
+ *
+ * One reading of the open records gives each unit its day — what it has open and today's items,
+ * each with its place in the order as one integer — and the rest is per unit: a unit's people
+ * share its sorted items and its "also open" list. A province's day (1.6M records, 6,000 units) is
+ * about one pass over the records and the objects the plan hands back; little else is allocated,
+ * since at that size the garbage collector's copying of what survives costs as much as the work.
  */
 export function planReminders(
   state: Readonly<State>,
@@ -192,52 +303,16 @@ export function planReminders(
   const government = new Set(state.units.filter((u) => u.kind === 'government').map((u) => u.id));
   const districtLeader = (p: Person): boolean => p.roles.includes('leader') && p.unitIds.some((u) => government.has(u));
   const escalateTo = (p: Person): boolean => policy.escalation.districtLeaders || !districtLeader(p);
-  const covered = policy.todo.enabled ? todoCoverage(state.todos) : undefined;
-  const todoWanted: TodoWanted = new Map();
-  // at most one digest and one escalation digest per person
-  const digests = new Map<Person, Reminder>();
-  const escalations = new Map<Person, Reminder>();
-  const reminderOf = (person: Person, kind: Reminder['kind'], as: Reminder['as']): Reminder => {
-    const mine = kind === 'digest' ? digests : escalations;
-    let r = mine.get(person);
-    if (!r) {
-      r = {
-        key: `notice:${kind}:${person.id}:${date}`,
-        kind,
-        date,
-        personId: person.id,
-        personName: person.name,
-        userId: handleOf(person),
-        ...(accountOn(person, 'dingtalk')?.unionId ? { unionId: accountOn(person, 'dingtalk')!.unionId! } : {}),
-        as,
-        level: 1,
-        items: [],
-        reasons: [],
-      };
-      mine.set(person, r);
-    }
-    return r;
-  };
-  // each item belongs to one assignment and reaches each person once: no duplicates to check
-  const add = (r: Reminder, item: ReminderItem): void => {
-    r.items.push(item);
-    if (item.level > r.level) r.level = item.level;
-  };
 
-  /** Per unit: who hears of it, and what it has open today (我的任务's rule: this year's opened, last year's overdue). */
-  interface UnitDay {
-    id: string;
-    name: string;
-    /** its contacts, or its leaders where it has none */
-    first: Person[];
-    leaders: Person[];
-    total: number;
-    overdue: number;
-    /** the open records, in the order read; `itemised[i]`: records[i] is one of today's items */
-    records: ObligationRecord[];
-    numbers: number[];
-    itemised: boolean[];
-  }
+  // The order of records, as one integer: due date (days since 1970), then task number from the
+  // smallest; of items, level (highest first) before that. Exact integers, sorted without a comparator.
+  let low = 0;
+  let high = 0;
+  for (const t of state.tasks) [low, high] = [Math.min(low, t.number), Math.max(high, t.number)];
+  const numbers = high - low + 1;
+  const levelStep = 200_000 * numbers; // beyond any day number (year 2500)
+
+  const coverage = policy.todo.enabled ? todoCoverage(state.todos) : undefined;
   const unitDays = new Map<string, UnitDay>();
   const unitDay = (unitId: string): UnitDay => {
     let u = unitDays.get(unitId);
@@ -251,25 +326,47 @@ export function planReminders(
         total: 0,
         overdue: 0,
         records: [],
-        numbers: [],
-        itemised: [],
+        recordKeys: [],
+        recordTasks: [],
+        items: [],
+        itemKeys: [],
+        itemSeqs: [],
+        itemDeadlines: [],
+        stagesAt: [0, 0, 0, 0],
+        wantedBy: [],
+        wantedItem: [],
       };
+      if (coverage) {
+        const sets = coverage;
+        u.todoSets = u.first.map((p) => (accountOn(p, 'dingtalk')?.unionId ? sets(p.id) : null));
+      }
       unitDays.set(unitId, u);
     }
     return u;
+  };
+  const slots = new Map<string, DueSlot>();
+  const slotOf = (due: string): DueSlot => {
+    let s = slots.get(due);
+    if (!s) slots.set(due, (s = { day: toDay(due), deadlines: [] }));
+    return s;
+  };
+  const deadlineOf = (slot: DueSlot, o: ObligationRecord): Deadline => {
+    for (const d of slot.deadlines) if (d.kind === o.kind && d.label === o.label && d.opensOn === o.opensOn) return d;
+    const d: Deadline = { kind: o.kind, label: o.label, opensOn: o.opensOn, due: o.due };
+    slot.deadlines.push(d);
+    return d;
   };
   const tasks = new Map(state.tasks.map((t) => [t.id, t]));
   const assignments = state.assignments;
   const assignmentAt = assignmentPositions(assignments);
   let cursor = -1;
-  // A stage depends on the kind and the dates only: worked out once per due date (and 签收 opening today)
-  type Staged = { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 };
-  const byDue = new Map<string, Staged>();
-  const ackNew = new Map<string, Staged>();
-  const dues = new Set<string>();
   const warned = new Set<string>();
+  let seq = 0;
   // Stored obligations of this year and last year's still open. Records of one assignment are
-  // stored together: what depends on the assignment is looked up when it changes.
+  // stored together, and share its task and unit: what depends on them is looked up when the
+  // assignment changes (a province's 1.6M records are read as few times as they can be: the walk
+  // is bound by fetching them from memory).
+  const today = toDay(date);
   let assignmentId = '';
   let a: Assignment | undefined;
   let task: Task | undefined;
@@ -287,34 +384,34 @@ export function planReminders(
         if (a?.status !== 'active') a = undefined;
         task = tasks.get(o.taskId);
         day = a && unitDay(a.unitId);
-        unitOfRecord = undefined;
+        unitOfRecord = a && (o.unitId === a.unitId ? day : unitDay(o.unitId));
       }
       if (!a) continue;
-      if (task?.id !== o.taskId) task = tasks.get(o.taskId);
-      const live = o.year === year ? o.opensOn <= date : o.due < date;
+      const opened = o.opensOn <= date;
+      // this year's not open yet, last year's not overdue: neither counted nor reminded of
+      if (!opened && (o.year === year || !(o.due < date))) continue;
+      const slot = slotOf(o.due);
+      const overdue = slot.day < today;
+      const live = o.year === year ? opened : overdue;
+      const c = unitOfRecord!;
+      if (live) {
+        c.total += 1;
+        if (overdue) c.overdue += 1;
+      }
+      if (!task) continue;
+      const key = slot.day * numbers + task.number - low;
       let at = -1;
       if (live) {
-        if (unitOfRecord?.id !== o.unitId) unitOfRecord = o.unitId === day!.id ? day! : unitDay(o.unitId);
-        const c = unitOfRecord;
-        c.total += 1;
-        if (o.due < date) c.overdue += 1;
-        if (task) {
-          at = c.records.length;
-          c.records.push(o);
-          c.numbers.push(task.number);
-          c.itemised.push(false);
-          dues.add(o.due);
-        }
+        at = c.records.length;
+        c.records.push(o);
+        c.recordKeys.push(key);
+        c.recordTasks.push(task);
       }
-      if (!task || date < o.opensOn) continue;
-      let st: Staged | undefined;
-      if (o.kind === 'acknowledge' && date === o.opensOn) {
-        st = ackNew.get(o.due);
-        if (!st) ackNew.set(o.due, (st = stageOf(calendar, policy, date, o)));
-      } else {
-        st = byDue.get(o.due);
-        if (!st) byDue.set(o.due, (st = stageOf(calendar, policy, date, o)));
-      }
+      if (!opened) continue;
+      const st =
+        o.kind === 'acknowledge' && date === o.opensOn
+          ? (slot.fresh ??= stageOf(calendar, policy, date, o))
+          : (slot.staged ??= stageOf(calendar, policy, date, o));
       if (st.stage === null || (o.year !== year && st.stage !== 'overdue')) continue;
       const u = day!;
       if (u.first.length === 0) {
@@ -322,9 +419,8 @@ export function planReminders(
         warned.add(u.id);
         continue;
       }
-      if (at >= 0 && unitOfRecord === u) u.itemised[at] = true;
-      dues.add(o.due);
-      const item: ReminderItem = {
+      if (at >= 0 && c === u) u.recordKeys[at] = -key - 1;
+      u.items.push({
         obligationId: o.id,
         assignmentId: a.id,
         taskId: task.id,
@@ -339,50 +435,146 @@ export function planReminders(
         stage: st.stage,
         workingDays: st.workingDays,
         level: st.level,
-      };
-      for (const p of u.first) {
-        add(reminderOf(p, 'digest', 'contact'), item);
-        if (covered && accountOn(p, 'dingtalk')?.unionId && !covered(p.id, o.id)) {
-          const key = `${o.kind}|${o.label}|${o.opensOn}|${o.due}|${p.id}`;
-          const g = todoWanted.get(key);
-          if (g) g.items.push(item);
-          else todoWanted.set(key, { person: p, items: [item] });
+      });
+      u.itemKeys.push((3 - st.level) * levelStep + key);
+      u.itemSeqs.push(seq);
+      // (worked out while the record is at hand: looked up again later, it is a cache miss each)
+      u.itemDeadlines.push(deadlineOf(slot, o));
+      u.stagesAt[st.level] |= stageBit(st.stage);
+      seq += 1;
+      // who of the unit's people has no 待办 for it yet (asked while the record's id is at hand)
+      if (u.todoSets)
+        for (let k = 0; k < u.todoSets.length; k += 1) {
+          const sets = u.todoSets[k];
+          if (!sets) continue;
+          let covered = false;
+          for (const set of sets) if ((covered = set.has(o.id))) break;
+          if (!covered) {
+            u.wantedBy.push(k);
+            u.wantedItem.push(u.items.length - 1);
+          }
+        }
+    }
+
+  // who hears what: a unit's contacts (or leaders where it has none) its items; its other leaders
+  // what is overdue long enough (level 2); the 督考办 what is overdue longest (level 3)
+  const digestOf = new Map<Person, Part[]>();
+  const escalationOf = new Map<Person, { parts: Part[]; leader: boolean }>();
+  const severe: Part[] = [];
+  for (const u of unitDays.values()) {
+    if (u.items.length === 0) continue;
+    const order = stableSort(
+      u.itemKeys.map((_, i) => i),
+      (i) => u.itemKeys[i]!,
+    );
+    const [, one, two, three] = u.stagesAt;
+    const all: Part = { u, at: order, stages: one | two | three };
+    for (const p of u.first) digestOf.set(p, [...(digestOf.get(p) ?? []), all]);
+    if (u.items[order[0]!]!.level < 2) continue;
+    // the order puts higher levels first: what leaders and the 督考办 hear is where it starts
+    const from = (level: number): number[] =>
+      order.slice(
+        0,
+        prefix(order, (i) => u.items[i]!.level >= level),
+      );
+    const escalated: Part = { u, at: from(2), stages: two | three };
+    for (const l of u.leaders)
+      if (!u.first.includes(l) && escalateTo(l)) {
+        const mine = escalationOf.get(l);
+        if (mine) mine.parts.push(escalated);
+        else escalationOf.set(l, { parts: [escalated], leader: true });
+      }
+    if (supervisors.length > 0 && three !== 0) severe.push({ u, at: from(3), stages: three });
+  }
+  if (severe.length > 0)
+    for (const s of supervisors) {
+      const mine = escalationOf.get(s);
+      if (mine) mine.parts.push(...severe);
+      else escalationOf.set(s, { parts: severe, leader: false });
+    }
+  const reminder = (person: Person, kind: Reminder['kind'], as: Reminder['as'], parts: readonly Part[]): Reminder => {
+    const items = merged(parts);
+    const unionId = accountOn(person, 'dingtalk')?.unionId;
+    return {
+      key: `notice:${kind}:${person.id}:${date}`,
+      kind,
+      date,
+      personId: person.id,
+      personName: person.name,
+      userId: handleOf(person),
+      ...(unionId ? { unionId } : {}),
+      as,
+      // the most urgent first: the first item's level is the highest
+      level: items[0]!.level,
+      items,
+      reasons: reasonsOf(parts.reduce((bits, p) => bits | p.stages, 0)),
+    };
+  };
+  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
+  const reminders: Reminder[] = [];
+  const digests: Array<{ r: Reminder; person: Person; days: UnitDay[] }> = [];
+  for (const [person, parts] of digestOf) {
+    const r = reminder(person, 'digest', 'contact', parts);
+    digests.push({ r, person, days: parts.map((p) => p.u) });
+    reminders.push(r);
+  }
+  for (const [person, { parts, leader }] of escalationOf)
+    // one who leads a unit and sits in the 督考办 is told as its leader: the drill-down for the
+    // leader's threshold lists everything the digest does
+    reminders.push(reminder(person, 'escalation', leader ? 'leader' : 'supervisor', parts));
+  result.reminders = reminders.sort((x, y) => cmp(x.key, y.key));
+
+  // 待办 for what a unit's contacts were reminded of and have no 待办 for: per person and deadline,
+  // in the order first read (and the unit's order of its contacts)
+  if (coverage) {
+    type Wanted = TodoWanted & { seqs: number[]; from: number; pos: number };
+    const wanted = new Map<Person, Map<Deadline, Wanted>>();
+    const all: Wanted[] = [];
+    for (const u of unitDays.values())
+      for (let k = 0; k < u.wantedBy.length; k += 1) {
+        const [pos, i] = [u.wantedBy[k]!, u.wantedItem[k]!];
+        const p = u.first[pos]!;
+        let mine = wanted.get(p);
+        if (!mine) wanted.set(p, (mine = new Map()));
+        const [item, d, s] = [u.items[i]!, u.itemDeadlines[i]!, u.itemSeqs[i]!];
+        const w = mine.get(d);
+        if (!w) {
+          const fresh: Wanted = { deadline: d, person: p, items: [item], seqs: [s], from: s, pos };
+          mine.set(d, fresh);
+          all.push(fresh);
+        } else {
+          w.items.push(item);
+          w.seqs.push(s);
+          if (s < w.from) [w.from, w.pos] = [s, pos];
         }
       }
-      if (item.level >= 2)
-        for (const l of u.leaders)
-          if (!u.first.includes(l) && escalateTo(l)) add(reminderOf(l, 'escalation', 'leader'), item);
-      if (item.level >= 3) for (const s of supervisors) add(reminderOf(s, 'escalation', 'supervisor'), item);
-    }
-  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
-  result.todoCreates = groupTodos(todoWanted, state.todos);
-  result.reminders = [...digests.values(), ...escalations.values()].sort((x, y) => cmp(x.key, y.key));
+    for (const w of all)
+      // parts of two units: in the order read
+      if (w.seqs.some((s, i) => i > 0 && s < w.seqs[i - 1]!)) {
+        const order = w.seqs.map((s, i) => [s, i] as const).sort((x, y) => x[0] - y[0]);
+        w.items = order.map(([, i]) => w.items[i]!);
+      }
+    all.sort((x, y) => x.from - y.from || x.pos - y.pos);
+    result.todoCreates = groupTodos(all, state.todos, (i) => (i.taskKind === 'key' ? 0 : numbers) + i.taskNumber - low);
+  }
 
-  // Orders by due date, then task number (then as read), as one exact integer per record: due
-  // dates by rank, task numbers from the smallest
-  const rank = new Map([...dues].sort().map((d, i) => [d, i]));
-  let low = 0;
-  let high = 0;
-  for (const t of state.tasks) [low, high] = [Math.min(low, t.number), Math.max(high, t.number)];
-  const numbers = high - low + 1;
-  const order = (due: string, number: number): number => rank.get(due)! * numbers + number - low;
-  const levelStep = rank.size * numbers;
-  // "also open" lists: each unit's open records in that order; a digest takes the first 50 it does
-  // not already list, and only those become items
-  const sortedOf = (u: UnitDay, rest: boolean): ObligationRecord[] => {
+  // "also open" lists: each unit's open records by due date and task number; a digest takes the
+  // first 50 it does not already list, and only those become items
+  const sortedOf = (u: UnitDay, rest: boolean): number[] => {
     const at: number[] = [];
-    for (let i = 0; i < u.records.length; i += 1) if (!rest || !u.itemised[i]) at.push(i);
-    return stableSort(at, (i) => order(u.records[i]!.due, u.numbers[i]!)).map((i) => u.records[i]!);
+    for (let i = 0; i < u.records.length; i += 1) if (!rest || u.recordKeys[i]! >= 0) at.push(i);
+    return stableSort(at, (i) => keyOfRecord(u, i));
   };
-  const daysLeft = new Map<string, number>();
-  const left = (due: string): number => {
-    let n = daysLeft.get(due);
-    if (n === undefined) daysLeft.set(due, (n = calendar.workingDaysBetween(date, due)));
-    return n;
+  const keyOfRecord = (u: UnitDay, i: number): number => {
+    const k = u.recordKeys[i]!;
+    return k < 0 ? -k - 1 : k;
   };
-  const alsoItem = (o: ObligationRecord): ReminderItem => {
-    const t = tasks.get(o.taskId)!;
-    const l = left(o.due);
+  const alsoItem = (u: UnitDay, i: number): ReminderItem => {
+    const o = u.records[i]!;
+    const t = u.recordTasks[i]!;
+    const dueDay = Math.floor(keyOfRecord(u, i) / numbers);
+    let l = workingDaysTo.get(dueDay);
+    if (l === undefined) workingDaysTo.set(dueDay, (l = calendar.workingDaysBetween(date, o.due)));
     return {
       obligationId: o.id,
       assignmentId: o.assignmentId,
@@ -391,7 +583,7 @@ export function planReminders(
       taskKind: t.kind,
       taskTitle: t.title,
       unitId: o.unitId,
-      unitName: units.get(o.unitId)?.name ?? o.unitId,
+      unitName: u.name,
       kind: o.kind,
       label: o.label,
       due: o.due,
@@ -400,11 +592,11 @@ export function planReminders(
       level: 1,
     };
   };
+  const workingDaysTo = new Map<number, number>();
   // a unit's contacts share its list: what each of them is already told is the unit's items
   const sharedAlso = new Map<UnitDay, ReminderItem[]>();
-  for (const r of digests.values()) {
-    const mine = peopleById(state.people).get(r.personId);
-    const days = (mine?.unitIds ?? []).flatMap((id) => {
+  for (const { r, person } of digests) {
+    const days = person.unitIds.flatMap((id) => {
       const u = unitDays.get(id);
       return u ? [u] : [];
     });
@@ -412,40 +604,28 @@ export function planReminders(
     for (const u of days) [open.total, open.overdue] = [open.total + u.total, open.overdue + u.overdue];
     r.open = open;
     let also: ReminderItem[];
-    if (days.length === 1 && days[0]!.first.some((p) => p.id === r.personId)) {
+    if (days.length === 1 && days[0]!.first.includes(person)) {
       const u = days[0]!;
       let shared = sharedAlso.get(u);
-      if (!shared) sharedAlso.set(u, (shared = sortedOf(u, true).slice(0, 50).map(alsoItem)));
+      if (!shared)
+        sharedAlso.set(
+          u,
+          (shared = sortedOf(u, true)
+            .slice(0, 50)
+            .map((i) => alsoItem(u, i))),
+        );
       also = shared;
     } else {
       const listed = new Set(r.items.map((i) => i.obligationId));
-      const all = days.map((u) => sortedOf(u, false)).flat();
-      const candidates = days.length === 1 ? all : stableSort(all, (o) => order(o.due, tasks.get(o.taskId)!.number));
+      const all = days.flatMap((u) => sortedOf(u, false).map((i) => ({ u, i, key: keyOfRecord(u, i) })));
+      const candidates = days.length === 1 ? all : stableSort(all, (x) => x.key);
       also = [];
-      for (const o of candidates) {
+      for (const { u, i } of candidates) {
         if (also.length === 50) break;
-        if (!listed.has(o.id)) also.push(alsoItem(o));
+        if (!listed.has(u.records[i]!.id)) also.push(alsoItem(u, i));
       }
     }
     if (also.length > 0) r.also = also;
-  }
-  for (const r of result.reminders) {
-    // most urgent first: level, then due date, then task number
-    r.items = stableSort(r.items, (i) => (3 - i.level) * levelStep + order(i.due, i.taskNumber));
-    let overdue = false;
-    let due = false;
-    let before = false;
-    let fresh = false;
-    for (const i of r.items) {
-      if (i.stage === 'overdue') overdue = true;
-      else if (i.stage === 'due') due = true;
-      else if (i.stage === 'before') before = true;
-      else if (i.stage === 'new') fresh = true;
-    }
-    if (overdue) r.reasons.push('有逾期事项');
-    if (due) r.reasons.push('今日到期');
-    if (before) r.reasons.push('即将到期');
-    if (fresh) r.reasons.push('新任务待签收');
   }
   return result;
 }
