@@ -106,6 +106,22 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
     expect(leaderItems.length).toBeGreaterThan(0); // the unit they lead has overdue parts that day
   });
 
+  it('asks for no second 待办 for a part whose dates moved after its 待办 was made', () => {
+    const day = '2018-11-13T09:00';
+    const state = structuredClone(t.store.state.get());
+    const first = planReminders(state, calendar, policy, at(day)).todoCreates;
+    for (const c of first)
+      state.todos[c.key] = { obligationIds: c.obligationIds, personId: c.personId, unionId: c.unionId, done: false };
+    expect(planReminders(state, calendar, policy, at(day)).todoCreates).toEqual([]);
+    // one part's deadline moves to today (its 待办, made for the old deadline, still covers it)
+    const moved = first[0]!.obligationIds[0]!;
+    const record = storedObligations(state).find((o) => o.id === moved)!;
+    Object.assign(record, { due: '2018-11-13' });
+    const again = planReminders(state, calendar, policy, at(day));
+    expect(again.reminders.some((r) => r.items.some((i) => i.obligationId === moved && i.stage === 'due'))).toBe(true);
+    expect(again.todoCreates).toEqual([]);
+  });
+
   it('dates of another year carry their year, in the digest and in 我的任务', async () => {
     const { digestMessage } = await import('../../server/src/domain/reminders/digest-text.js');
     const { cnDate } = await import('../../shared/cn-date.js');

@@ -38,19 +38,53 @@ function stageOf(
 /** Each 待办's obligations as a set, made when first asked (a 待办's parts do not change once it is made). */
 const obligationsOfTodo = perObject((t: State['todos'][string]) => new Set(t.obligationIds));
 
+/** A person's 待办 (the obligations under each) for a deadline first — where its parts usually are — then the rest. */
+type Coverage = (d: Deadline) => { mine: ReadonlyArray<ReadonlySet<string>>; rest: ReadonlyArray<ReadonlySet<string>> };
+
 /**
  * The obligations each person already has a 待办 for (one 待办 may cover several units' parts, or
- * a batch of 签收), as the sets of that person's 待办 (a few: one per deadline). One map of every
- * obligation under a 待办 (~7×10⁵ in a province's steady state) cost a quarter of the plan.
+ * a batch of 签收), as the sets of that person's 待办 (a few: one per deadline). An obligation is
+ * looked for in the 待办 of its deadline (named by the 待办's key) first, then in the others (its
+ * dates may have moved since). One map of every obligation under a 待办 (~7×10⁵ in a province's
+ * steady state) cost a quarter of the plan; looking through all of a person's 待办 for every
+ * item, a fifth.
  */
-function todoCoverage(todos: Readonly<State['todos']>): (personId: string) => ReadonlyArray<ReadonlySet<string>> {
-  const byPerson = new Map<string, Array<ReadonlySet<string>>>();
-  for (const t of Object.values(todos)) {
+function todoCoverage(todos: Readonly<State['todos']>): (personId: string) => Coverage {
+  const byPerson = new Map<string, Array<{ base: string | undefined; set: ReadonlySet<string> }>>();
+  for (const [key, t] of Object.entries(todos)) {
+    // `${deadline}|${personId}`, `+n` for a later part of the same deadline
+    const at = key.lastIndexOf(`|${t.personId}`);
+    const tail = at < 0 ? '' : key.slice(at + t.personId.length + 1);
+    const base = at >= 0 && /^(\+\d+)?$/.test(tail) ? key.slice(0, at) : undefined;
+    const entry = { base, set: obligationsOfTodo(t) };
     const mine = byPerson.get(t.personId);
-    if (mine) mine.push(obligationsOfTodo(t));
-    else byPerson.set(t.personId, [obligationsOfTodo(t)]);
+    if (mine) mine.push(entry);
+    else byPerson.set(t.personId, [entry]);
   }
-  return (personId) => byPerson.get(personId) ?? [];
+  const none = { mine: [], rest: [] };
+  const of = new Map<string, Coverage>();
+  return (personId) => {
+    let c = of.get(personId);
+    if (!c) {
+      const list = byPerson.get(personId) ?? [];
+      const known = new Map<Deadline, ReturnType<Coverage>>();
+      c = (d) => {
+        if (list.length === 0) return none;
+        let sets = known.get(d);
+        if (!sets) {
+          const key = deadlineKey(d);
+          sets = {
+            mine: list.filter((e) => e.base === key).map((e) => e.set),
+            rest: list.filter((e) => e.base !== key).map((e) => e.set),
+          };
+          known.set(d, sets);
+        }
+        return sets;
+      };
+      of.set(personId, c);
+    }
+    return c;
+  };
 }
 
 /** Each assignment's position in the state's list, kept while the list is the same (it changes on an import). */
@@ -63,6 +97,9 @@ interface Deadline {
   opensOn: string;
   due: string;
 }
+
+/** How a 待办's key names its deadline (then `|${personId}`). */
+const deadlineKey = (d: Deadline): string => `${d.kind}|${d.label}|${d.opensOn}|${d.due}`;
 
 /** What a person was reminded of and has no 待办 for yet, for one deadline (items in the order read). */
 interface TodoWanted {
@@ -101,7 +138,7 @@ function groupTodos(
   for (const g of wanted) {
     const d = g.deadline;
     // parts that arrive after their deadline's 待办 was made (a unit named later) get a 待办 of their own
-    const base = `${d.kind}|${d.label}|${d.opensOn}|${d.due}|${g.person.id}`;
+    const base = `${deadlineKey(d)}|${g.person.id}`;
     let key = base;
     for (let n = 2; existing[key]; n += 1) key = `${base}+${n}`;
     // usually read in task order already
@@ -209,7 +246,7 @@ interface UnitDay {
   /** the stages of its items, by level (a bit per stage) */
   stagesAt: [number, number, number, number];
   /** with 待办 on: for each of `first`, the sets of obligations under their 待办 (null: no DingTalk unionId) */
-  todoSets?: Array<ReadonlyArray<ReadonlySet<string>> | null>;
+  todoSets?: Array<Coverage | null>;
   /** items someone of `first` has no 待办 for: who (position in `first`) and which (position in `items`) */
   wantedBy: number[];
   wantedItem: number[];
@@ -445,10 +482,12 @@ export function planReminders(
       // who of the unit's people has no 待办 for it yet (asked while the record's id is at hand)
       if (u.todoSets)
         for (let k = 0; k < u.todoSets.length; k += 1) {
-          const sets = u.todoSets[k];
-          if (!sets) continue;
+          const coverage = u.todoSets[k];
+          if (!coverage) continue;
+          const { mine, rest } = coverage(u.itemDeadlines[u.items.length - 1]!);
           let covered = false;
-          for (const set of sets) if ((covered = set.has(o.id))) break;
+          for (const set of mine) if ((covered = set.has(o.id))) break;
+          if (!covered) for (const set of rest) if ((covered = set.has(o.id))) break;
           if (!covered) {
             u.wantedBy.push(k);
             u.wantedItem.push(u.items.length - 1);
