@@ -246,7 +246,7 @@ interface UnitDay {
   /** the stages of its items, by level (a bit per stage) */
   stagesAt: [number, number, number, number];
   /** with 待办 on: for each of `first`, the sets of obligations under their 待办 (null: no DingTalk unionId) */
-  todoSets?: Array<Coverage | null>;
+  coverageOf?: Array<Coverage | null>;
   /** items someone of `first` has no 待办 for: who (position in `first`) and which (position in `items`) */
   wantedBy: number[];
   wantedItem: number[];
@@ -373,10 +373,7 @@ export function planReminders(
         wantedBy: [],
         wantedItem: [],
       };
-      if (coverage) {
-        const sets = coverage;
-        u.todoSets = u.first.map((p) => (accountOn(p, 'dingtalk')?.unionId ? sets(p.id) : null));
-      }
+      if (coverage) u.coverageOf = u.first.map((p) => (accountOn(p, 'dingtalk')?.unionId ? coverage(p.id) : null));
       unitDays.set(unitId, u);
     }
     return u;
@@ -473,18 +470,19 @@ export function planReminders(
         workingDays: st.workingDays,
         level: st.level,
       });
+      // its deadline and who has no 待办 for it yet are worked out while the record is at hand
+      // (looked up again later, each is a cache miss)
+      const deadline = deadlineOf(slot, o);
       u.itemKeys.push((3 - st.level) * levelStep + key);
       u.itemSeqs.push(seq);
-      // (worked out while the record is at hand: looked up again later, it is a cache miss each)
-      u.itemDeadlines.push(deadlineOf(slot, o));
+      u.itemDeadlines.push(deadline);
       u.stagesAt[st.level] |= stageBit(st.stage);
       seq += 1;
-      // who of the unit's people has no 待办 for it yet (asked while the record's id is at hand)
-      if (u.todoSets)
-        for (let k = 0; k < u.todoSets.length; k += 1) {
-          const coverage = u.todoSets[k];
-          if (!coverage) continue;
-          const { mine, rest } = coverage(u.itemDeadlines[u.items.length - 1]!);
+      if (u.coverageOf)
+        for (let k = 0; k < u.coverageOf.length; k += 1) {
+          const coverageOf = u.coverageOf[k];
+          if (!coverageOf) continue; // no DingTalk unionId: no 待办
+          const { mine, rest } = coverageOf(deadline);
           let covered = false;
           for (const set of mine) if ((covered = set.has(o.id))) break;
           if (!covered) for (const set of rest) if ((covered = set.has(o.id))) break;
@@ -529,7 +527,7 @@ export function planReminders(
     for (const s of supervisors) {
       const mine = escalationOf.get(s);
       if (mine) mine.parts.push(...severe);
-      else escalationOf.set(s, { parts: severe, leader: false });
+      else escalationOf.set(s, { parts: [...severe], leader: false });
     }
   const reminder = (person: Person, kind: Reminder['kind'], as: Reminder['as'], parts: readonly Part[]): Reminder => {
     const items = merged(parts);
@@ -551,10 +549,10 @@ export function planReminders(
   };
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
   const reminders: Reminder[] = [];
-  const digests: Array<{ r: Reminder; person: Person; days: UnitDay[] }> = [];
+  const digests: Array<{ r: Reminder; person: Person }> = [];
   for (const [person, parts] of digestOf) {
     const r = reminder(person, 'digest', 'contact', parts);
-    digests.push({ r, person, days: parts.map((p) => p.u) });
+    digests.push({ r, person });
     reminders.push(r);
   }
   for (const [person, { parts, leader }] of escalationOf)
@@ -599,15 +597,16 @@ export function planReminders(
 
   // "also open" lists: each unit's open records by due date and task number; a digest takes the
   // first 50 it does not already list, and only those become items
+  const keyOfRecord = (u: UnitDay, i: number): number => {
+    const k = u.recordKeys[i]!;
+    return k < 0 ? -k - 1 : k;
+  };
   const sortedOf = (u: UnitDay, rest: boolean): number[] => {
     const at: number[] = [];
     for (let i = 0; i < u.records.length; i += 1) if (!rest || u.recordKeys[i]! >= 0) at.push(i);
     return stableSort(at, (i) => keyOfRecord(u, i));
   };
-  const keyOfRecord = (u: UnitDay, i: number): number => {
-    const k = u.recordKeys[i]!;
-    return k < 0 ? -k - 1 : k;
-  };
+  const workingDaysTo = new Map<number, number>();
   const alsoItem = (u: UnitDay, i: number): ReminderItem => {
     const o = u.records[i]!;
     const t = u.recordTasks[i]!;
@@ -631,7 +630,6 @@ export function planReminders(
       level: 1,
     };
   };
-  const workingDaysTo = new Map<number, number>();
   // a unit's contacts share its list: what each of them is already told is the unit's items
   const sharedAlso = new Map<UnitDay, ReminderItem[]>();
   for (const { r, person } of digests) {
