@@ -62,6 +62,42 @@ describe('two instances on one PostgreSQL database', () => {
     await second.close();
   });
 
+  it('an instance started while another commits sees one consistent database (state and chain head read in one snapshot)', async () => {
+    const url = await freshSchema();
+    const writer = await openPgStore(url, { clock: () => at });
+    await seedStore(writer, await loadSeeds(SEEDS_DIR), at); // a state big enough to take a while to parse
+    let writing = true;
+    let commits = 0;
+    const busy = (async () => {
+      while (writing) {
+        await writer.transact((_d, tx) =>
+          tx.append({
+            type: 'session.signedIn',
+            actor: { type: 'person', id: 'p1' },
+            subject: { type: 'person', id: 'p1' },
+            payload: { how: `w${commits}` },
+          }),
+        );
+        commits += 1;
+      }
+    })();
+    try {
+      let overlapped = 0;
+      for (let i = 0; i < 12; i += 1) {
+        const before = commits;
+        const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
+        if (commits > before) overlapped += 1;
+        await other.close();
+      }
+      // the writer committed while the others were opening (else the case proves nothing)
+      expect(overlapped).toBeGreaterThan(6);
+    } finally {
+      writing = false;
+      await busy;
+    }
+    await writer.close();
+  });
+
   it('each instance knows which others still run: an instance is alive while any of its sessions is open', async () => {
     const url = await freshSchema();
     const [a, b] = [await openPgStore(url, { clock: () => at }), await openPgStore(url, { clock: () => at })];

@@ -61,6 +61,22 @@ export async function migratePg(pool: pg.Pool, log?: { info(m: string): void }):
 
 type Row = { seq: string; event: LedgerEvent };
 
+/** Runs `fn` in a read-only REPEATABLE READ transaction: every query in it sees the same snapshot. */
+async function snapshot<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /**
  * The store on PostgreSQL, behind the same port as the embedded one. The state is one versioned
  * JSONB document (`duban_state`): the domain reads and changes one immutable State through immer,
@@ -81,19 +97,25 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
   pool.on('error', (error) => options.log?.warn(`数据库连接出错:${error.message}`));
   try {
     await migratePg(pool, options.log);
-    const row = (
-      await pool.query<{ doc: Record<string, unknown>; seq: string }>('SELECT doc, seq FROM duban_state WHERE id = 1')
-    ).rows[0];
+    // the document, the chain head and the last event are read in ONE snapshot: another instance
+    // committing between two separate reads would make a consistent database look inconsistent
+    const { row, headRow } = await snapshot(pool, async (client) => {
+      const row = (
+        await client.query<{ doc: Record<string, unknown>; seq: string }>(
+          'SELECT doc, seq FROM duban_state WHERE id = 1',
+        )
+      ).rows[0];
+      const headRow = (await client.query<Row>('SELECT seq, event FROM duban_ledger ORDER BY seq DESC LIMIT 1'))
+        .rows[0];
+      return { row, headRow };
+    });
     const created = row === undefined;
     const doc = created ? emptyState() : migrate(row.doc).doc;
     let state = State.parse(doc);
-    const headRow = (
-      await pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM duban_ledger ORDER BY seq DESC LIMIT 1')
-    ).rows[0];
-    const head = { seq: headRow ? Number(headRow.seq) : 0, hash: headRow?.hash ?? GENESIS_HASH };
-    if (head.seq !== state.ledger.seq)
+    const headSeq = headRow ? Number(headRow.seq) : 0;
+    if (headSeq !== state.ledger.seq)
       throw new StoreError(
-        `数据库中台账(第 ${head.seq} 条)与状态(第 ${state.ledger.seq} 条)不一致:服务未启动`,
+        `数据库中台账(第 ${headSeq} 条)与状态(第 ${state.ledger.seq} 条)不一致:服务未启动`,
         'STATE_BEHIND_LEDGER',
       );
     if (created) {
@@ -103,10 +125,8 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     }
     state = { ...state, ledger: { ...state.ledger, unflushed: [] } };
 
-    let last: LedgerEvent | undefined = headRow
-      ? (await pool.query<Row>('SELECT seq, event FROM duban_ledger WHERE seq = $1', [head.seq])).rows[0]?.event
-      : undefined;
-    let written = head.seq; // the document's seq as this instance last wrote (or read) it
+    let last: LedgerEvent | undefined = headRow?.event;
+    let written = headSeq; // the document's seq as this instance last wrote (or read) it
     const listeners = new Set<(events: readonly LedgerEvent[]) => void>();
     const sink: LedgerSink = {
       head: () => ({ seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }),
