@@ -38,9 +38,10 @@ const now = new Date(nowIso);
 const log = { info: () => undefined, warn: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
 
 let points = 0;
-function point(name: string): void {
+/** The k-th point reached kills the child; `last` kills it whatever k is (its run had fewer points). */
+function point(name: string, last = false): void {
   points += 1;
-  if (crashAt !== undefined && points >= crashAt) {
+  if (crashAt !== undefined && (points >= crashAt || last)) {
     process.stdout.write(`CRASH ${points} ${name}\n`);
     process.kill(process.pid, 'SIGKILL');
   }
@@ -104,6 +105,6 @@ for (let i = 0; i < 3000; i += 1) {
   if (!r.standby && !claimed()) break;
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
-if (crashAt !== undefined) point('end of run'); // fewer points than k: crash after the last write
+if (crashAt !== undefined) point('end of run', true); // fewer points than k: crash after the last write
 await store.close();
 process.stdout.write(`POINTS ${points}\nDONE\n`);
