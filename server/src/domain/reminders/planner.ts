@@ -9,6 +9,7 @@ import type { ReminderPolicy } from './policy.js';
 import { obligationListsOf } from '../obligations/obligation-book.js';
 import { accountOn, handleOf, type Person } from '../../../../shared/schemas/person.js';
 import { perObject } from '../../../../shared/per-object.js';
+import { Smallest } from './smallest.js';
 
 export type { Reminder, ReminderItem, TodoCreate } from '../../../../shared/schemas/reminders.js';
 export type PlanResult = ReminderPlan;
@@ -234,10 +235,13 @@ interface UnitDay {
   leaders: Person[];
   total: number;
   overdue: number;
-  /** the open records in the order read, and each one's place in the order (negated when it is one of today's items) */
-  records: ObligationRecord[];
-  recordKeys: number[];
-  recordTasks: Task[];
+  /**
+   * its most urgent open records (by place in the order), of those not among today's items — what
+   * its contacts' digests list as "also open" — and of all (for one who hears of the unit without
+   * being one of `first`: a leader who is also another unit's contact); the rest are only counted
+   */
+  rest: Smallest<ObligationRecord>;
+  all?: Smallest<ObligationRecord>;
   /** today's items in the order read, with each one's place in the order, in the day's reading, and its deadline */
   items: ReminderItem[];
   itemKeys: number[];
@@ -254,6 +258,9 @@ interface UnitDay {
 
 /** Some of a unit's items (positions in its `items`, in its order) and the stages among them (a bit each). */
 type Part = { u: UnitDay; at: readonly number[]; stages: number };
+
+/** How many of a person's other open records a digest carries (it shows the first few of them). */
+const ALSO = 50;
 
 const STAGES: readonly Stage[] = ['overdue', 'due', 'before', 'new'];
 const stageBit = (stage: Stage): number => 1 << STAGES.indexOf(stage);
@@ -362,9 +369,7 @@ export function planReminders(
         leaders: people?.leaders ?? [],
         total: 0,
         overdue: 0,
-        records: [],
-        recordKeys: [],
-        recordTasks: [],
+        rest: new Smallest(ALSO),
         items: [],
         itemKeys: [],
         itemSeqs: [],
@@ -374,6 +379,14 @@ export function planReminders(
         wantedItem: [],
       };
       if (coverage) u.coverageOf = u.first.map((p) => (accountOn(p, 'dingtalk')?.unionId ? coverage(p.id) : null));
+      // someone told of this unit's open records without being one of `first` (see the "also" lists)
+      const first = u.first;
+      if (
+        [...(people?.contacts ?? []), ...(people?.leaders ?? [])].some(
+          (p) => !first.includes(p) && p.unitIds.length > 1,
+        )
+      )
+        u.all = new Smallest(ALSO);
       unitDays.set(unitId, u);
     }
     return u;
@@ -396,6 +409,59 @@ export function planReminders(
   let cursor = -1;
   const warned = new Set<string>();
   let seq = 0;
+  /**
+   * Makes an opened record one of its unit's items if today is a day to remind of it (its stage);
+   * its deadline and who has no 待办 for it yet are worked out while the record is at hand (looked
+   * up again later, each is a cache miss).
+   */
+  const itemOf = (o: ObligationRecord, a: Assignment, task: Task, u: UnitDay, slot: DueSlot, key: number): boolean => {
+    const st =
+      o.kind === 'acknowledge' && date === o.opensOn
+        ? (slot.fresh ??= stageOf(calendar, policy, date, o))
+        : (slot.staged ??= stageOf(calendar, policy, date, o));
+    if (st.stage === null || (o.year !== year && st.stage !== 'overdue')) return false;
+    if (u.first.length === 0) {
+      if (!warned.has(u.id)) result.warnings.push(`${u.name} 没有联络员或分管领导,提醒无人接收`);
+      warned.add(u.id);
+      return false;
+    }
+    u.items.push({
+      obligationId: o.id,
+      assignmentId: a.id,
+      taskId: task.id,
+      taskNumber: task.number,
+      taskKind: task.kind,
+      taskTitle: task.title,
+      unitId: a.unitId,
+      unitName: u.name,
+      kind: o.kind,
+      label: o.label,
+      due: o.due,
+      stage: st.stage,
+      workingDays: st.workingDays,
+      level: st.level,
+    });
+    const deadline = deadlineOf(slot, o);
+    u.itemKeys.push((3 - st.level) * levelStep + key);
+    u.itemSeqs.push(seq);
+    u.itemDeadlines.push(deadline);
+    u.stagesAt[st.level] |= stageBit(st.stage);
+    seq += 1;
+    if (u.coverageOf)
+      for (let k = 0; k < u.coverageOf.length; k += 1) {
+        const coverageOf = u.coverageOf[k];
+        if (!coverageOf) continue; // no DingTalk unionId: no 待办
+        const { mine, rest } = coverageOf(deadline);
+        let covered = false;
+        for (const set of mine) if ((covered = set.has(o.id))) break;
+        if (!covered) for (const set of rest) if ((covered = set.has(o.id))) break;
+        if (!covered) {
+          u.wantedBy.push(k);
+          u.wantedItem.push(u.items.length - 1);
+        }
+      }
+    return true;
+  };
   // Stored obligations of this year and last year's still open. Records of one assignment are
   // stored together, and share its task and unit: what depends on them is looked up when the
   // assignment changes (a province's 1.6M records are read as few times as they can be: the walk
@@ -434,63 +500,12 @@ export function planReminders(
       }
       if (!task) continue;
       const key = slot.day * numbers + task.number - low;
-      let at = -1;
+      const item = opened && itemOf(o, a, task, day!, slot, key);
       if (live) {
-        at = c.records.length;
-        c.records.push(o);
-        c.recordKeys.push(key);
-        c.recordTasks.push(task);
+        c.all?.offer(key, o);
+        // one of today's items is not "also" open for that unit's contacts
+        if (!(item && c === day)) c.rest.offer(key, o);
       }
-      if (!opened) continue;
-      const st =
-        o.kind === 'acknowledge' && date === o.opensOn
-          ? (slot.fresh ??= stageOf(calendar, policy, date, o))
-          : (slot.staged ??= stageOf(calendar, policy, date, o));
-      if (st.stage === null || (o.year !== year && st.stage !== 'overdue')) continue;
-      const u = day!;
-      if (u.first.length === 0) {
-        if (!warned.has(u.id)) result.warnings.push(`${u.name} 没有联络员或分管领导,提醒无人接收`);
-        warned.add(u.id);
-        continue;
-      }
-      if (at >= 0 && c === u) u.recordKeys[at] = -key - 1;
-      u.items.push({
-        obligationId: o.id,
-        assignmentId: a.id,
-        taskId: task.id,
-        taskNumber: task.number,
-        taskKind: task.kind,
-        taskTitle: task.title,
-        unitId: a.unitId,
-        unitName: u.name,
-        kind: o.kind,
-        label: o.label,
-        due: o.due,
-        stage: st.stage,
-        workingDays: st.workingDays,
-        level: st.level,
-      });
-      // its deadline and who has no 待办 for it yet are worked out while the record is at hand
-      // (looked up again later, each is a cache miss)
-      const deadline = deadlineOf(slot, o);
-      u.itemKeys.push((3 - st.level) * levelStep + key);
-      u.itemSeqs.push(seq);
-      u.itemDeadlines.push(deadline);
-      u.stagesAt[st.level] |= stageBit(st.stage);
-      seq += 1;
-      if (u.coverageOf)
-        for (let k = 0; k < u.coverageOf.length; k += 1) {
-          const coverageOf = u.coverageOf[k];
-          if (!coverageOf) continue; // no DingTalk unionId: no 待办
-          const { mine, rest } = coverageOf(deadline);
-          let covered = false;
-          for (const set of mine) if ((covered = set.has(o.id))) break;
-          if (!covered) for (const set of rest) if ((covered = set.has(o.id))) break;
-          if (!covered) {
-            u.wantedBy.push(k);
-            u.wantedItem.push(u.items.length - 1);
-          }
-        }
     }
 
   // who hears what: a unit's contacts (or leaders where it has none) its items; its other leaders
@@ -595,22 +610,11 @@ export function planReminders(
     result.todoCreates = groupTodos(all, state.todos, (i) => (i.taskKind === 'key' ? 0 : numbers) + i.taskNumber - low);
   }
 
-  // "also open" lists: each unit's open records by due date and task number; a digest takes the
-  // first 50 it does not already list, and only those become items
-  const keyOfRecord = (u: UnitDay, i: number): number => {
-    const k = u.recordKeys[i]!;
-    return k < 0 ? -k - 1 : k;
-  };
-  const sortedOf = (u: UnitDay, rest: boolean): number[] => {
-    const at: number[] = [];
-    for (let i = 0; i < u.records.length; i += 1) if (!rest || u.recordKeys[i]! >= 0) at.push(i);
-    return stableSort(at, (i) => keyOfRecord(u, i));
-  };
+  // "also open" lists: each unit's most urgent open records not listed already, 50 in all
   const workingDaysTo = new Map<number, number>();
-  const alsoItem = (u: UnitDay, i: number): ReminderItem => {
-    const o = u.records[i]!;
-    const t = u.recordTasks[i]!;
-    const dueDay = Math.floor(keyOfRecord(u, i) / numbers);
+  const alsoItem = (u: UnitDay, o: ObligationRecord, key: number): ReminderItem => {
+    const t = tasks.get(o.taskId)!;
+    const dueDay = Math.floor(key / numbers);
     let l = workingDaysTo.get(dueDay);
     if (l === undefined) workingDaysTo.set(dueDay, (l = calendar.workingDaysBetween(date, o.due)));
     return {
@@ -644,22 +648,19 @@ export function planReminders(
     if (days.length === 1 && days[0]!.first.includes(person)) {
       const u = days[0]!;
       let shared = sharedAlso.get(u);
-      if (!shared)
-        sharedAlso.set(
-          u,
-          (shared = sortedOf(u, true)
-            .slice(0, 50)
-            .map((i) => alsoItem(u, i))),
-        );
+      if (!shared) sharedAlso.set(u, (shared = u.rest.sorted().map(({ key, value }) => alsoItem(u, value, key))));
       also = shared;
     } else {
+      // of a unit whose items the digest lists, the rest; of another (led, not answered for), all
       const listed = new Set(r.items.map((i) => i.obligationId));
-      const all = days.flatMap((u) => sortedOf(u, false).map((i) => ({ u, i, key: keyOfRecord(u, i) })));
+      const all = days.flatMap((u) =>
+        (u.first.includes(person) ? u.rest : u.all!).sorted().map(({ key, value }) => ({ u, key, value })),
+      );
       const candidates = days.length === 1 ? all : stableSort(all, (x) => x.key);
       also = [];
-      for (const { u, i } of candidates) {
-        if (also.length === 50) break;
-        if (!listed.has(u.records[i]!.id)) also.push(alsoItem(u, i));
+      for (const { u, key, value } of candidates) {
+        if (also.length === ALSO) break;
+        if (!listed.has(value.id)) also.push(alsoItem(u, value, key));
       }
     }
     if (also.length > 0) r.also = also;
