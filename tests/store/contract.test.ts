@@ -236,6 +236,7 @@ describe('PostgreSQL: two instances on one database', () => {
     expect(rows).toEqual([
       { version: 1, name: '001_init.sql' },
       { version: 2, name: '002_instances.sql' },
+      { version: 3, name: '003_obligation_rows.sql' },
     ]);
   });
 

@@ -9,6 +9,7 @@ import { readLedgerDir, verifyDataDir } from '../ledger/verify.js';
 import { migrate } from '../migrations.js';
 import { State } from '../state.js';
 import { migratePg } from './pg-store.js';
+import { writeStateRows } from './state-rows.js';
 
 export interface CopyResult {
   /** Events written by this run (0 when the database already held them all). */
@@ -55,7 +56,7 @@ export async function copyToPg(
     try {
       await client.query('BEGIN');
       // one copier at a time, and no server writing meanwhile (it would fail its conditional update)
-      await client.query('LOCK TABLE duban_state, duban_ledger IN EXCLUSIVE MODE');
+      await client.query('LOCK TABLE duban_state, duban_ledger, duban_obligations IN EXCLUSIVE MODE');
       const headRow = (
         await client.query<{ seq: string; hash: string }>(
           'SELECT seq, hash FROM duban_ledger ORDER BY seq DESC LIMIT 1',
@@ -103,7 +104,13 @@ export async function copyToPg(
       }
       for (const e of tail) if (e.seq > target.seq) batch.push(e);
       await flush();
-      const state = JSON.stringify({ ...doc, ledger: { ...doc.ledger, unflushed: [] } });
+      // the directory's state replaces the database's: its obligation lists as rows, the rest as the document
+      await client.query('DELETE FROM duban_obligations');
+      const { doc: state } = await writeStateRows(
+        client,
+        { ...doc, ledger: { ...doc.ledger, unflushed: [] } },
+        new Map(),
+      );
       await client.query(
         'INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, seq = EXCLUDED.seq, updated_at = now()',
         [state, doc.ledger.seq],

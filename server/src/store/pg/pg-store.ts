@@ -7,9 +7,9 @@ import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
 import { Committer, type LedgerSink } from '../committer.js';
 import { StoreError } from '../errors.js';
 import { GENESIS_HASH } from '../ledger/event-hash.js';
-import { migrate } from '../migrations.js';
 import type { Store } from '../ports.js';
 import { emptyState, State } from '../state.js';
+import { readStateRows, snapshot, writeStateRows, type KnownLists } from './state-rows.js';
 
 export interface PgStoreOptions {
   clock: () => Date;
@@ -61,28 +61,13 @@ export async function migratePg(pool: pg.Pool, log?: { info(m: string): void }):
 
 type Row = { seq: string; event: LedgerEvent };
 
-/** Runs `fn` in a read-only REPEATABLE READ transaction: every query in it sees the same snapshot. */
-async function snapshot<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 /**
  * The store on PostgreSQL, behind the same port as the embedded one. The state is one versioned
  * JSONB document (`duban_state`): the domain reads and changes one immutable State through immer,
  * so a document keeps its semantics exactly, costs one row update per transaction and can still be
  * queried with JSONB operators; tables per collection would need a mapping layer for no gain yet.
- * The ledger is a table keyed by seq. A transaction's events and its state commit in ONE database
+ * The exception is the stored obligations, a row per year and plan (`duban_obligations`, see
+ * state-rows.ts): a province's do not fit in one document. The ledger is a table keyed by seq. A transaction's events and its state commit in ONE database
  * transaction (the events the committer carries in `ledger.unflushed` are inserted, the document is
  * updated), and the update is conditional on the document's seq being the one this instance last
  * saw: another instance's write in between refuses the transaction (503) instead of forking the
@@ -99,19 +84,16 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     await migratePg(pool, options.log);
     // the document, the chain head and the last event are read in ONE snapshot: another instance
     // committing between two separate reads would make a consistent database look inconsistent
-    const { row, headRow } = await snapshot(pool, async (client) => {
-      const row = (
-        await client.query<{ doc: Record<string, unknown>; seq: string }>(
-          'SELECT doc, seq FROM duban_state WHERE id = 1',
-        )
-      ).rows[0];
+    const { stored, headRow } = await snapshot(pool, async (client) => {
+      const stored = await readStateRows(client);
       const headRow = (await client.query<Row>('SELECT seq, event FROM duban_ledger ORDER BY seq DESC LIMIT 1'))
         .rows[0];
-      return { row, headRow };
+      return { stored, headRow };
     });
-    const created = row === undefined;
-    const doc = created ? emptyState() : migrate(row.doc).doc;
-    let state = State.parse(doc);
+    const created = stored === undefined;
+    let state = stored?.state ?? State.parse(emptyState());
+    /** The obligation lists as this instance last wrote or read them (what a write need not write again). */
+    let known: KnownLists = stored?.known ?? new Map();
     const headSeq = headRow ? Number(headRow.seq) : 0;
     if (headSeq !== state.ledger.seq)
       throw new StoreError(
@@ -119,9 +101,15 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         'STATE_BEHIND_LEDGER',
       );
     if (created) {
-      await pool.query('INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, 0) ON CONFLICT (id) DO NOTHING', [
-        JSON.stringify(state),
-      ]);
+      const client = await pool.connect();
+      try {
+        const { doc } = await writeStateRows(client, state, known);
+        await client.query('INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, 0) ON CONFLICT (id) DO NOTHING', [
+          doc,
+        ]);
+      } finally {
+        client.release();
+      }
     }
     state = { ...state, ledger: { ...state.ledger, unflushed: [] } };
 
@@ -163,30 +151,36 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       // between) must not make a stale write look current
       adopt: (events, adopted) => {
         written = adopted.ledger.seq;
+        known = reloaded.get(adopted) ?? known;
         if (events.length === 0) return;
         last = events.at(-1);
         for (const l of listeners) l(events);
       },
     };
-    /** What other instances committed since this one's seq: the document and the events after it. */
-    const reload = async (): Promise<{ state: State; events: LedgerEvent[] }> => {
-      const row = (
-        await pool.query<{ doc: Record<string, unknown>; seq: string }>('SELECT doc, seq FROM duban_state WHERE id = 1')
-      ).rows[0]!;
-      const fresh = State.parse(migrate(row.doc).doc);
-      const from = (last?.seq ?? 0) + 1;
-      const events = (
-        await pool.query<Row>('SELECT seq, event FROM duban_ledger WHERE seq >= $1 AND seq <= $2 ORDER BY seq', [
-          from,
-          Number(row.seq),
-        ])
-      ).rows.map((r) => r.event);
-      return { state: { ...fresh, ledger: { ...fresh.ledger, unflushed: [] } }, events };
-    };
+    /** The lists each reloaded state came with: they become known when the committer adopts that state. */
+    const reloaded = new WeakMap<State, KnownLists>();
+    /** What other instances committed since this one's seq: the document (only the lists that changed) and the events after it. */
+    const reload = async (): Promise<{ state: State; events: LedgerEvent[] }> =>
+      snapshot(pool, async (client) => {
+        const fresh = (await readStateRows(client, known))!;
+        const events = (
+          await client.query<Row>('SELECT seq, event FROM duban_ledger WHERE seq >= $1 AND seq <= $2 ORDER BY seq', [
+            (last?.seq ?? 0) + 1,
+            fresh.seq,
+          ])
+        ).rows.map((r) => r.event);
+        const state = { ...fresh.state, ledger: { ...fresh.state.ledger, unflushed: [] } };
+        reloaded.set(state, fresh.known);
+        return { state, events };
+      });
     const write = async (next: State): Promise<void> => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
+        // writers queue here, one at a time: a writer that finds another's write first stops at once
+        const at = (await client.query<{ seq: string }>('SELECT seq FROM duban_state WHERE id = 1 FOR UPDATE')).rows[0];
+        if (Number(at?.seq) !== written)
+          throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_STALE');
         for (const e of next.ledger.unflushed) {
           await client.query(
             // any conflict (seq, or hash: two instances can make byte-identical events) means another
@@ -195,16 +189,17 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
             [e.seq, e.hash, e.prevHash, e.at, e.type, JSON.stringify(e)],
           );
         }
-        const doc = { ...next, ledger: { ...next.ledger, unflushed: [] } };
+        const rows = await writeStateRows(client, { ...next, ledger: { ...next.ledger, unflushed: [] } }, known);
         const updated = await client.query(
           'UPDATE duban_state SET doc = $1, seq = $2, updated_at = now() WHERE id = 1 AND seq = $3',
-          [JSON.stringify(doc), next.ledger.seq, written],
+          [rows.doc, next.ledger.seq, written],
         );
         if (updated.rowCount !== 1) throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_STALE');
         // the other instances wake up and read what this one wrote (delivered at commit)
         await client.query("SELECT pg_notify('duban_changed', $1)", [String(next.ledger.seq)]);
         await client.query('COMMIT');
         written = next.ledger.seq;
+        known = rows.known;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         // a unique violation all the same (a key added later): another instance's write, not a failure

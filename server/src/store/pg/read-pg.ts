@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
-import { migrate } from '../migrations.js';
-import { State } from '../state.js';
+import type { State } from '../state.js';
+import { readStateRows, snapshot } from './state-rows.js';
 
 /**
  * Read-only access to a PostgreSQL deployment for the command-line tools (export, ledger
@@ -18,11 +18,10 @@ export function readPg(url: string): {
   return {
     pool,
     async state() {
-      const row = (await pool.query<{ doc: Record<string, unknown> }>('SELECT doc FROM duban_state WHERE id = 1'))
-        .rows[0];
-      if (!row)
+      const stored = await snapshot(pool, (client) => readStateRows(client));
+      if (!stored)
         throw new Error('数据库中没有督办通的数据(duban_state 为空):请先启动服务器或运行 npm run migrate-to-pg');
-      return State.parse(migrate(row.doc).doc);
+      return stored.state;
     },
     ledger: { read: (fromSeq = 1) => pgLedgerEvents(pool, fromSeq) },
     close: () => pool.end(),
