@@ -65,8 +65,10 @@ export function digestMessage(
     (a, b) => rank(a) - rank(b) || (a.due < b.due ? -1 : a.due > b.due ? 1 : 0) || a.taskNumber - b.taskNumber,
   );
   const shown = all.slice(0, maxItems);
+  // the unit is named where the list spans several (escalations always do, or may)
+  const named = escalation || all.some((x) => x.unitId !== all[0]!.unitId);
   shown.forEach((i, n) => {
-    const unit = escalation || new Set(all.map((x) => x.unitId)).size > 1 ? `[${i.unitName}] ` : '';
+    const unit = named ? `[${i.unitName}] ` : '';
     const title = i.taskTitle.length > 24 ? `${i.taskTitle.slice(0, 23)}…` : i.taskTitle;
     lines.push(`${n + 1}. ${unit}**${taskName(i)}** ${title} — ${i.label},${when(i, r.date)}`);
   });

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { digestMessage } from '../../server/src/domain/reminders/digest-text.js';
+import type { Reminder, ReminderItem } from '../../server/src/domain/reminders/planner.js';
+
+const item = (n: number, unitId: string, unitName: string): ReminderItem => ({
+  obligationId: `o${n}${unitId}`,
+  assignmentId: `a${n}${unitId}`,
+  taskId: `t${n}`,
+  taskNumber: n,
+  taskKind: 'key',
+  taskTitle: `任务标题${n}`,
+  unitId,
+  unitName,
+  kind: 'progress',
+  label: '一季度进展',
+  due: '2019-03-29',
+  stage: 'before',
+  workingDays: 3,
+  level: 1,
+});
+
+const reminder = (items: ReminderItem[], kind: Reminder['kind'] = 'digest'): Reminder => ({
+  key: `notice:${kind}:p1:2019-03-25`,
+  kind,
+  date: '2019-03-25',
+  personId: 'p1',
+  personName: '吴超',
+  userId: 'u1',
+  as: kind === 'digest' ? 'contact' : 'leader',
+  level: 1,
+  items,
+  reasons: ['即将到期'],
+});
+
+const lines = (r: Reminder): string[] =>
+  digestMessage(r, 'http://127.0.0.1:3000', 8)
+    .markdown!.split('\n')
+    .filter((l) => /^\d+\. /.test(l));
+
+describe('digest text: which unit an item is of', () => {
+  it('names the unit only where the list spans several units, and always in an escalation', () => {
+    const one = [item(1, 'fzb', '区法制办'), item(2, 'fzb', '区法制办')];
+    expect(lines(reminder(one))).toEqual([
+      '1. **重点任务1** 任务标题1 — 一季度进展,3月29日截止,还有 3 个工作日',
+      '2. **重点任务2** 任务标题2 — 一季度进展,3月29日截止,还有 3 个工作日',
+    ]);
+    const two = [item(1, 'fzb', '区法制办'), item(2, 'sfj', '区司法局')];
+    expect(lines(reminder(two))).toEqual([
+      '1. [区法制办] **重点任务1** 任务标题1 — 一季度进展,3月29日截止,还有 3 个工作日',
+      '2. [区司法局] **重点任务2** 任务标题2 — 一季度进展,3月29日截止,还有 3 个工作日',
+    ]);
+    expect(lines(reminder(one, 'escalation'))[0]).toMatch(/^1\. \[区法制办\] \*\*重点任务1\*\*/);
+  });
+});
