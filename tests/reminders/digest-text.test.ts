@@ -32,10 +32,11 @@ const reminder = (items: ReminderItem[], kind: Reminder['kind'] = 'digest'): Rem
   reasons: ['即将到期'],
 });
 
-const lines = (r: Reminder): string[] =>
-  digestMessage(r, 'http://127.0.0.1:3000', 8)
-    .markdown!.split('\n')
-    .filter((l) => /^\d+\. /.test(l));
+const lines = (r: Reminder): string[] => {
+  const m = digestMessage(r, 'http://127.0.0.1:3000', 8);
+  if (m.kind !== 'actionCard') throw new Error(`an action card, not ${m.kind}`);
+  return m.markdown.split('\n').filter((l) => /^\d+\. /.test(l));
+};
 
 describe('digest text: which unit an item is of', () => {
   it('names the unit only where the list spans several units, and always in an escalation', () => {
