@@ -32,6 +32,12 @@ async function lists(c: pg.Client): Promise<ListRow[]> {
   ).rows;
 }
 
+/** Each member's row and its version. */
+async function parts(c: pg.Client): Promise<Record<string, number>> {
+  const rows = (await c.query<{ key: string; version: string }>('SELECT key, version FROM duban_state_parts')).rows;
+  return Object.fromEntries(rows.map((r) => [r.key, Number(r.version)]));
+}
+
 /** A seeded deployment on PostgreSQL with its 2018 and 2019 obligations stored, and a client to look at its tables. */
 async function deployment() {
   const url = await freshSchema();
@@ -43,8 +49,8 @@ async function deployment() {
   return { url, store, c };
 }
 
-describe('PostgreSQL: the stored obligations as rows, one per year and plan', () => {
-  it('the document keeps no records; a fulfilment rewrites only its own list; another instance reads the same obligations', async () => {
+describe('PostgreSQL: the state as rows, a row per member and per year and plan of obligations', () => {
+  it('a fulfilment rewrites only its own list and what it changed; another instance reads the same state', async () => {
     const { url, store, c } = await deployment();
     const before = await lists(c);
     expect(before.map((r) => r.year)).toEqual(['2018', '2019']);
@@ -55,6 +61,8 @@ describe('PostgreSQL: the stored obligations as rows, one per year and plan', ()
       2018: { [before[0]!.plan_id]: Number(before[0]!.version) },
       2019: { [before[1]!.plan_id]: Number(before[1]!.version) },
     });
+    const partsBefore = await parts(c);
+    expect(Object.keys(partsBefore)).toEqual(expect.arrayContaining(['assignments', 'ledger', 'people', 'tasks']));
 
     const id = storedObligations(store.state.get()).find((o) => o.year === 2019 && o.status === 'open')!.id;
     await store.transact((draft, tx) => {
@@ -63,6 +71,11 @@ describe('PostgreSQL: the stored obligations as rows, one per year and plan', ()
     });
     const after = await lists(c);
     expect(after[0]).toEqual(before[0]); // 2018's list was not written again
+    // of the other members, the ledger position changed (and what the event touched); the plan's did not
+    const partsAfter = await parts(c);
+    expect(partsAfter.ledger).toBeGreaterThan(partsBefore.ledger!);
+    for (const key of ['assignments', 'people', 'tasks', 'units', 'plans', 'materialised'])
+      expect(partsAfter[key], key).toBe(partsBefore[key]);
     expect(Number(after[1]!.version)).toBeGreaterThan(Number(before[1]!.version));
 
     const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
@@ -83,22 +96,25 @@ describe('PostgreSQL: the stored obligations as rows, one per year and plan', ()
     await Promise.all([store.close(), other.close(), c.end()]);
   });
 
-  it('a document written before the rows (its lists inline) opens with the same state, and its next write moves them to rows', async () => {
+  it('a document written before the rows (the state inline) opens with the same state, and its next write moves it to rows', async () => {
     const { url, store, c } = await deployment();
     const state = store.state.get();
     await store.close();
     await c.query('DELETE FROM duban_obligations');
+    await c.query('DELETE FROM duban_state_parts');
     await c.query('UPDATE duban_state SET doc = $1', [
       JSON.stringify({ ...state, ledger: { ...state.ledger, unflushed: [] } }),
     ]);
     const reopened = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
     expect(settled(reopened.state.get())).toEqual(settled(state));
     expect(await lists(c)).toEqual([]);
+    expect(await parts(c)).toEqual({});
     const id = storedObligations(state).find((o) => o.status === 'open')!.id;
     await reopened.transact((draft) => {
       Object.assign(findObligation(draft, id)!, { status: 'fulfilled', doneAt: at.toISOString(), action: 'test' });
     });
     expect((await lists(c)).reduce((a, r) => a + r.n, 0)).toBe(storedObligations(state).length);
+    expect(Object.keys(await parts(c))).toEqual(expect.arrayContaining(['assignments', 'ledger', 'outbox']));
     const third = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
     expect(settled(third.state.get())).toEqual(settled(reopened.state.get()));
     await Promise.all([reopened.close(), third.close(), c.end()]);

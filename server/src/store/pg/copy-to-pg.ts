@@ -56,7 +56,9 @@ export async function copyToPg(
     try {
       await client.query('BEGIN');
       // one copier at a time, and no server writing meanwhile (it would fail its conditional update)
-      await client.query('LOCK TABLE duban_state, duban_ledger, duban_obligations IN EXCLUSIVE MODE');
+      await client.query(
+        'LOCK TABLE duban_state, duban_ledger, duban_obligations, duban_state_parts IN EXCLUSIVE MODE',
+      );
       const headRow = (
         await client.query<{ seq: string; hash: string }>(
           'SELECT seq, hash FROM duban_ledger ORDER BY seq DESC LIMIT 1',
@@ -106,6 +108,7 @@ export async function copyToPg(
       await flush();
       // the directory's state replaces the database's: its obligation lists as rows, the rest as the document
       await client.query('DELETE FROM duban_obligations');
+      await client.query('DELETE FROM duban_state_parts');
       const { doc: state } = await writeStateRows(
         client,
         { ...doc, ledger: { ...doc.ledger, unflushed: [] } },

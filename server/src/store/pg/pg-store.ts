@@ -9,7 +9,7 @@ import { StoreError } from '../errors.js';
 import { GENESIS_HASH } from '../ledger/event-hash.js';
 import type { Store } from '../ports.js';
 import { emptyState, State } from '../state.js';
-import { readStateRows, snapshot, writeStateRows, type KnownLists } from './state-rows.js';
+import { readStateRows, snapshot, writeStateRows, type KnownRows } from './state-rows.js';
 
 export interface PgStoreOptions {
   clock: () => Date;
@@ -93,7 +93,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     const created = stored === undefined;
     let state = stored?.state ?? State.parse(emptyState());
     /** The obligation lists as this instance last wrote or read them (what a write need not write again). */
-    let known: KnownLists = stored?.known ?? new Map();
+    let known: KnownRows = stored?.known ?? new Map();
     const headSeq = headRow ? Number(headRow.seq) : 0;
     if (headSeq !== state.ledger.seq)
       throw new StoreError(
@@ -158,7 +158,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       },
     };
     /** The lists each reloaded state came with: they become known when the committer adopts that state. */
-    const reloaded = new WeakMap<State, KnownLists>();
+    const reloaded = new WeakMap<State, KnownRows>();
     /** What other instances committed since this one's seq: the document (only the lists that changed) and the events after it. */
     const reload = async (): Promise<{ state: State; events: LedgerEvent[] }> =>
       snapshot(pool, async (client) => {
