@@ -62,16 +62,16 @@ export async function migratePg(pool: pg.Pool, log?: { info(m: string): void }):
 type Row = { seq: string; event: LedgerEvent };
 
 /**
- * The store on PostgreSQL, behind the same port as the embedded one. The state is one versioned
- * JSONB document (`duban_state`): the domain reads and changes one immutable State through immer,
- * so a document keeps its semantics exactly, costs one row update per transaction and can still be
- * queried with JSONB operators; tables per collection would need a mapping layer for no gain yet.
- * The exception is the stored obligations, a row per year and plan (`duban_obligations`, see
- * state-rows.ts): a province's do not fit in one document. The ledger is a table keyed by seq. A transaction's events and its state commit in ONE database
- * transaction (the events the committer carries in `ledger.unflushed` are inserted, the document is
- * updated), and the update is conditional on the document's seq being the one this instance last
- * saw: another instance's write in between refuses the transaction (503) instead of forking the
- * hash chain or losing an update.
+ * The store on PostgreSQL, behind the same port as the embedded one. The domain reads and changes
+ * one immutable State through immer; it is stored as JSONB rows — one per top-level member, the
+ * obligations one per year and plan (state-rows.ts) — so it keeps its semantics exactly, a write
+ * stores only what changed, and it can still be queried with JSONB operators; tables per
+ * collection would need a mapping layer for no gain yet. The ledger is a table keyed by seq. A
+ * transaction's events and its state commit in ONE database transaction (the events the committer
+ * carries in `ledger.unflushed` are inserted, the changed rows and `duban_state` are updated), and
+ * the update is conditional on the state's seq being the one this instance last saw: another
+ * instance's write in between refuses the transaction (503) instead of forking the hash chain or
+ * losing an update.
  */
 export async function openPgStore(url: string, options: PgStoreOptions): Promise<Store> {
   // every connection of this instance carries its id: while any of them is open, the instance runs
