@@ -7,6 +7,7 @@ import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
 import { seedStore } from '../../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { openPgStore } from '../../server/src/store/pg/pg-store.js';
+import { noticeInDraft } from '../../server/src/outbox/outbox.js';
 import type { State } from '../../server/src/store/state.js';
 import { freshSchema } from '../helpers/pg.js';
 import { SEEDS_DIR } from '../helpers/seeds.js';
@@ -114,9 +115,73 @@ describe('PostgreSQL: the state as rows, a row per member and per year and plan 
       Object.assign(findObligation(draft, id)!, { status: 'fulfilled', doneAt: at.toISOString(), action: 'test' });
     });
     expect((await lists(c)).reduce((a, r) => a + r.n, 0)).toBe(storedObligations(state).length);
-    expect(Object.keys(await parts(c))).toEqual(expect.arrayContaining(['assignments', 'ledger', 'outbox']));
+    expect(Object.keys(await parts(c))).toEqual(expect.arrayContaining(['assignments', 'ledger', 'people']));
+    expect(Object.keys(await parts(c))).not.toContain('outbox'); // a row per message (duban_outbox)
     const third = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
     expect(settled(third.state.get())).toEqual(settled(reopened.state.get()));
     await Promise.all([reopened.close(), third.close(), c.end()]);
+  });
+
+  it('the outbox is a row per message, in its order: a claim rewrites only the rows it claims, and another instance follows', async () => {
+    const { url, store, c } = await deployment();
+    const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
+    const notice = (n: number) => ({
+      key: `notice:test:${n}`,
+      personId: 'p-fsjd-c',
+      userId: 'dt-fsjd-c',
+      kind: 'urge' as const,
+      message: { kind: 'text' as const, text: `催办 ${n}` },
+      tasks: [],
+      obligations: [],
+      date: '2019-03-18',
+    });
+    await store.transact((draft, tx) => {
+      for (let n = 0; n < 5; n += 1) noticeInDraft(draft, notice(n), at);
+      tx.append(signIn);
+    });
+    type OutboxLine = { key: string; ord: string; version: string; status: string; locked_by: string | null };
+    const table = async () =>
+      (
+        await c.query<OutboxLine>(
+          'SELECT key, ord, version, status, locked_by FROM duban_outbox WHERE key LIKE $1 ORDER BY ord',
+          ['notice:test:%'],
+        )
+      ).rows;
+    const before = await table();
+    expect(before.map((r) => [r.key, r.status])).toEqual([0, 1, 2, 3, 4].map((n) => [`notice:test:${n}`, 'pending']));
+    // a claim of two rows, and the first one gone (pruned): the other rows are not written again
+    await store.transact((draft, tx) => {
+      for (const r of draft.outbox)
+        if (r.key === 'notice:test:2' || r.key === 'notice:test:3')
+          Object.assign(r, { status: 'claimed', lockedBy: 'me', lockedAt: at.toISOString() });
+      draft.outbox = draft.outbox.filter((r) => r.key !== 'notice:test:0');
+      tx.append(signIn);
+    });
+    const after = await table();
+    expect(after.map((r) => [r.key, r.status, r.locked_by])).toEqual([
+      ['notice:test:1', 'pending', null],
+      ['notice:test:2', 'claimed', 'me'],
+      ['notice:test:3', 'claimed', 'me'],
+      ['notice:test:4', 'pending', null],
+    ]);
+    expect([after[0], after[3]]).toEqual([before[1], before[4]]);
+    expect(Number(after[1]!.version)).toBeGreaterThan(Number(before[2]!.version));
+    await expect.poll(() => other.state.get().ledger.seq, { timeout: 10_000 }).toBe(store.state.get().ledger.seq);
+    expect(other.state.get().outbox).toEqual(store.state.get().outbox);
+    // a row put back anywhere but the end keeps the state's order in the table too
+    await store.transact((draft, tx) => {
+      draft.outbox.unshift(draft.outbox.at(-1)!);
+      draft.outbox.pop();
+      tx.append(signIn);
+    });
+    expect((await table()).map((r) => r.key)).toEqual(
+      store.state
+        .get()
+        .outbox.map((r) => r.key)
+        .filter((k) => k.startsWith('notice:test:')),
+    );
+    const third = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
+    expect(third.state.get().outbox).toEqual(store.state.get().outbox);
+    await Promise.all([store.close(), other.close(), third.close(), c.end()]);
   });
 });

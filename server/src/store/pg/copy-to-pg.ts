@@ -57,7 +57,7 @@ export async function copyToPg(
       await client.query('BEGIN');
       // one copier at a time, and no server writing meanwhile (it would fail its conditional update)
       await client.query(
-        'LOCK TABLE duban_state, duban_ledger, duban_obligations, duban_state_parts IN EXCLUSIVE MODE',
+        'LOCK TABLE duban_state, duban_ledger, duban_obligations, duban_state_parts, duban_outbox IN EXCLUSIVE MODE',
       );
       const headRow = (
         await client.query<{ seq: string; hash: string }>(
@@ -109,6 +109,7 @@ export async function copyToPg(
       // the directory's state replaces the database's: its obligation lists as rows, the rest as the document
       await client.query('DELETE FROM duban_obligations');
       await client.query('DELETE FROM duban_state_parts');
+      await client.query('DELETE FROM duban_outbox');
       const { doc: state } = await writeStateRows(
         client,
         { ...doc, ledger: { ...doc.ledger, unflushed: [] } },

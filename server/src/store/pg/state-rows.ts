@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import { migrate } from '../migrations.js';
 import { State, STATE_VERSION } from '../state.js';
+import { OutboxRow } from '../../outbox/outbox-row.js';
 
 /**
  * How the state is laid out in PostgreSQL: each top-level member of the state is a row of
@@ -16,8 +17,13 @@ import { State, STATE_VERSION } from '../state.js';
  * only the rows that changed since it last read.
  */
 
-/** A row as last written or read by this instance: its value (the very object the state holds) and version. */
-export type KnownRows = ReadonlyMap<string, { value: unknown; version: number }>;
+/**
+ * A row as last written or read by this instance: its value (the very object the state holds) and
+ * version; for the outbox, also each of its rows (with its place).
+ */
+export type KnownRows = ReadonlyMap<string, Known>;
+type Known = { value: unknown; version: number; rows?: ReadonlyMap<string, OutboxKnown> };
+type OutboxKnown = { value: OutboxRow; version: number; ord: number };
 
 type Versions = Record<string, number>;
 /** `duban_state`'s document. */
@@ -27,6 +33,8 @@ interface Layout {
   parts: Versions;
   /** year → plan → version */
   obligations: Record<string, Versions>;
+  /** the outbox's rows (duban_outbox): a version that moves whenever any of them changes */
+  outbox?: number;
 }
 
 const partKey = (key: string): string => `part\u0000${key}`;
@@ -44,7 +52,7 @@ export async function writeStateRows(
   next: State,
   known: KnownRows,
 ): Promise<{ doc: string; known: KnownRows }> {
-  const after = new Map<string, { value: unknown; version: number }>();
+  const after = new Map<string, Known>();
   const layout: Layout = { layout: 2, schemaVersion: next.schemaVersion, parts: {}, obligations: {} };
   const store = async (key: string, value: unknown, sql: string, params: unknown[]): Promise<number> => {
     const was = known.get(key);
@@ -55,8 +63,11 @@ export async function writeStateRows(
     after.set(key, entry);
     return entry.version;
   };
+  const outbox = await writeOutbox(client, next.outbox, known.get(OUTBOX));
+  after.set(OUTBOX, outbox);
+  layout.outbox = outbox.version;
   for (const [key, value] of Object.entries(next)) {
-    if (key === 'obligations' || value === undefined) continue;
+    if (key === 'obligations' || key === 'outbox' || value === undefined) continue;
     layout.parts[key] = await store(
       partKey(key),
       value,
@@ -74,7 +85,7 @@ export async function writeStateRows(
         [year, planId, JSON.stringify(list)],
       );
   }
-  const gone = [...known.keys()].filter((k) => !after.has(k)).map((k) => k.split('\u0000'));
+  const gone = [...known.keys()].filter((k) => !after.has(k) && k !== OUTBOX).map((k) => k.split('\u0000'));
   const parts = gone.filter(([kind]) => kind === 'part').map(([, key]) => key!);
   const lists = gone.filter(([kind]) => kind === 'list');
   if (parts.length > 0) await client.query('DELETE FROM duban_state_parts WHERE key = ANY($1)', [parts]);
@@ -119,10 +130,15 @@ export async function readStateRows(
         .map(([planId]) => [year, planId] as const),
     ),
   );
-  const after = new Map<string, { value: unknown; version: number }>();
+  const after = new Map<string, Known>();
   const state: Record<string, unknown> = {};
+  if (doc.outbox !== undefined) {
+    const outbox = await readOutbox(client, doc.outbox, known.get(OUTBOX));
+    after.set(OUTBOX, outbox);
+    state.outbox = outbox.value;
+  }
   for (const [key, schema] of Object.entries(State.shape) as Array<[string, z.ZodType]>) {
-    if (key === 'obligations') continue;
+    if (key === 'obligations' || (key === 'outbox' && doc.outbox !== undefined)) continue;
     const version = doc.parts[key];
     const fetched = parts.get(key);
     const value =
@@ -170,7 +186,108 @@ async function inlineOf(
 /** Every row a document of this layout names, as stored (to be migrated before it is read). */
 async function wholeOf(client: pg.PoolClient | pg.Client | pg.Pool, doc: Layout): Promise<Record<string, unknown>> {
   const parts = await fetchParts(client, Object.keys(doc.parts));
-  return { ...Object.fromEntries(parts), obligations: await listsOf(client, doc.obligations) };
+  const outbox =
+    doc.outbox === undefined
+      ? {}
+      : {
+          outbox: (await client.query<{ value: unknown }>('SELECT value FROM duban_outbox ORDER BY ord')).rows.map(
+            (r) => r.value,
+          ),
+        };
+  return { ...Object.fromEntries(parts), ...outbox, obligations: await listsOf(client, doc.obligations) };
+}
+
+const OUTBOX = 'outbox';
+
+/**
+ * Writes the outbox's rows that are not the very objects last written or read, and removes those
+ * it no longer has. Each row keeps its place (`ord`) while the rows before it keep theirs: rows are
+ * appended, replaced in place or removed (a row placed anywhere else gets a new place, and so does
+ * every row after it).
+ */
+async function writeOutbox(
+  client: pg.PoolClient | pg.Client,
+  list: readonly OutboxRow[],
+  was: Known | undefined,
+): Promise<Known> {
+  if (was !== undefined && was.value === list) return was;
+  const before = was?.rows ?? new Map<string, OutboxKnown>();
+  let top = 0;
+  for (const r of before.values()) top = Math.max(top, r.ord);
+  const rows = new Map<string, OutboxKnown>();
+  const changed: Array<{ row: OutboxRow; ord: number }> = [];
+  let last = 0;
+  for (const row of list) {
+    // keys are unique by construction (every enqueue looks for its key first)
+    if (rows.has(row.key)) throw new Error(`发送队列中有重复的键 ${row.key}`);
+    const old = before.get(row.key);
+    if (old !== undefined && old.ord > last) {
+      last = old.ord;
+      if (old.value === row) {
+        rows.set(row.key, old);
+        continue;
+      }
+      changed.push({ row, ord: old.ord });
+    } else changed.push({ row, ord: (last = top += 1) });
+    rows.set(row.key, { value: row, version: 0, ord: last });
+  }
+  for (let i = 0; i < changed.length; i += 1000) {
+    const batch = changed.slice(i, i + 1000);
+    const { rows: versions } = await client.query<{ key: string; version: string }>(
+      `INSERT INTO duban_outbox (key, ord, value, version, status, locked_by, locked_at)
+       SELECT k, o, v::jsonb, ${NEXT_VERSION}, s, b, a FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS t(k, o, v, s, b, a)
+       ON CONFLICT (key) DO UPDATE SET ord = EXCLUDED.ord, value = EXCLUDED.value, version = EXCLUDED.version, status = EXCLUDED.status, locked_by = EXCLUDED.locked_by, locked_at = EXCLUDED.locked_at
+       RETURNING key, version`,
+      [
+        batch.map((c) => c.row.key),
+        batch.map((c) => c.ord),
+        batch.map((c) => JSON.stringify(c.row)),
+        batch.map((c) => c.row.status),
+        batch.map((c) => c.row.lockedBy ?? null),
+        batch.map((c) => c.row.lockedAt ?? null),
+      ],
+    );
+    for (const v of versions) rows.get(v.key)!.version = Number(v.version);
+  }
+  const gone = [...before.keys()].filter((k) => !rows.has(k));
+  if (gone.length > 0) await client.query('DELETE FROM duban_outbox WHERE key = ANY($1)', [gone]);
+  const version =
+    was !== undefined && changed.length === 0 && gone.length === 0
+      ? was.version
+      : Number((await client.query<{ v: string }>(`SELECT ${NEXT_VERSION} AS v`)).rows[0]!.v);
+  return { value: list, version, rows };
+}
+
+/** The outbox as the database holds it: the rows whose version moved fetched, the others kept. */
+async function readOutbox(
+  client: pg.PoolClient | pg.Client | pg.Pool,
+  version: number,
+  was: Known | undefined,
+): Promise<Known> {
+  if (was !== undefined && was.version === version) return was;
+  const before = was?.rows ?? new Map<string, OutboxKnown>();
+  const index = (
+    await client.query<{ key: string; version: string; ord: string }>(
+      'SELECT key, version, ord FROM duban_outbox ORDER BY ord',
+    )
+  ).rows;
+  const stale = index.filter((r) => before.get(r.key)?.version !== Number(r.version)).map((r) => r.key);
+  const fetched = new Map<string, unknown>();
+  for (let i = 0; i < stale.length; i += 5000)
+    for (const r of (
+      await client.query<{ key: string; value: unknown }>('SELECT key, value FROM duban_outbox WHERE key = ANY($1)', [
+        stale.slice(i, i + 5000),
+      ])
+    ).rows)
+      fetched.set(r.key, r.value);
+  const rows = new Map<string, OutboxKnown>();
+  const list: OutboxRow[] = [];
+  for (const r of index) {
+    const value = fetched.has(r.key) ? OutboxRow.parse(fetched.get(r.key)) : before.get(r.key)!.value;
+    rows.set(r.key, { value, version: Number(r.version), ord: Number(r.ord) });
+    list.push(value);
+  }
+  return { value: list, version, rows };
 }
 
 /** The obligation lists `versions` names, each in its place. */
