@@ -54,12 +54,13 @@ export async function writeStateRows(
 ): Promise<{ doc: string; known: KnownRows }> {
   const after = new Map<string, Known>();
   const layout: Layout = { layout: 2, schemaVersion: next.schemaVersion, parts: {}, obligations: {} };
-  const store = async (key: string, value: unknown, sql: string, params: unknown[]): Promise<number> => {
+  // the row's JSON is made only when it is written (a province's lists are 400 MB of it)
+  const store = async (key: string, value: unknown, sql: string, params: () => unknown[]): Promise<number> => {
     const was = known.get(key);
     const entry =
       was !== undefined && was.value === value
         ? was
-        : { value, version: Number((await client.query<{ version: string }>(sql, params)).rows[0]!.version) };
+        : { value, version: Number((await client.query<{ version: string }>(sql, params())).rows[0]!.version) };
     after.set(key, entry);
     return entry.version;
   };
@@ -72,7 +73,7 @@ export async function writeStateRows(
       partKey(key),
       value,
       `INSERT INTO duban_state_parts (key, value, version) VALUES ($1, $2, ${NEXT_VERSION}) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, version = EXCLUDED.version RETURNING version`,
-      [key, JSON.stringify(value)],
+      () => [key, JSON.stringify(value)],
     );
   }
   for (const [year, plans] of Object.entries(next.obligations)) {
@@ -82,7 +83,7 @@ export async function writeStateRows(
         listKey(year, planId),
         list,
         `INSERT INTO duban_obligations (year, plan_id, records, version) VALUES ($1, $2, $3, ${NEXT_VERSION}) ON CONFLICT (year, plan_id) DO UPDATE SET records = EXCLUDED.records, version = EXCLUDED.version RETURNING version`,
-        [year, planId, JSON.stringify(list)],
+        () => [year, planId, JSON.stringify(list)],
       );
   }
   const gone = [...known.keys()].filter((k) => !after.has(k) && k !== OUTBOX).map((k) => k.split('\u0000'));
