@@ -212,6 +212,9 @@ async function writeOutbox(
   was: Known | undefined,
 ): Promise<Known> {
   if (was !== undefined && was.value === list) return was;
+  // nothing known of the table (a document of an earlier layout, or one migrated): it is written
+  // afresh, since a reader takes every row it holds
+  if (was === undefined) await client.query('DELETE FROM duban_outbox');
   const before = was?.rows ?? new Map<string, OutboxKnown>();
   let top = 0;
   for (const r of before.values()) top = Math.max(top, r.ord);
