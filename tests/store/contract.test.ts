@@ -236,9 +236,7 @@ describe('PostgreSQL: two instances on one database', () => {
     expect(rows).toEqual([
       { version: 1, name: '001_init.sql' },
       { version: 2, name: '002_instances.sql' },
-      { version: 3, name: '003_obligation_rows.sql' },
-      { version: 4, name: '004_state_parts.sql' },
-      { version: 5, name: '005_outbox_rows.sql' },
+      { version: 3, name: '003_state_rows.sql' },
     ]);
   });
 

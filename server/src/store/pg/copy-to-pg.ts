@@ -106,7 +106,7 @@ export async function copyToPg(
       }
       for (const e of tail) if (e.seq > target.seq) batch.push(e);
       await flush();
-      // the directory's state replaces the database's: its obligation lists as rows, the rest as the document
+      // the directory's state replaces the database's, as rows
       await client.query('DELETE FROM duban_obligations');
       await client.query('DELETE FROM duban_state_parts');
       await client.query('DELETE FROM duban_outbox');

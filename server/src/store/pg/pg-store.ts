@@ -64,7 +64,7 @@ type Row = { seq: string; event: LedgerEvent };
 /**
  * The store on PostgreSQL, behind the same port as the embedded one. The domain reads and changes
  * one immutable State through immer; it is stored as JSONB rows — one per top-level member, the
- * obligations one per year and plan (state-rows.ts) — so it keeps its semantics exactly, a write
+ * obligations one per year and plan, the outbox one per message (state-rows.ts) — so it keeps its semantics exactly, a write
  * stores only what changed, and it can still be queried with JSONB operators; tables per
  * collection would need a mapping layer for no gain yet. The ledger is a table keyed by seq. A
  * transaction's events and its state commit in ONE database transaction (the events the committer
@@ -82,7 +82,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
   pool.on('error', (error) => options.log?.warn(`数据库连接出错:${error.message}`));
   try {
     await migratePg(pool, options.log);
-    // the document, the chain head and the last event are read in ONE snapshot: another instance
+    // the state, the chain head and the last event are read in ONE snapshot: another instance
     // committing between two separate reads would make a consistent database look inconsistent
     const { stored, headRow } = await snapshot(pool, async (client) => {
       const stored = await readStateRows(client);
@@ -92,7 +92,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     });
     const created = stored === undefined;
     let state = stored?.state ?? State.parse(emptyState());
-    /** The obligation lists as this instance last wrote or read them (what a write need not write again). */
+    /** The state's rows as this instance last wrote or read them (what a write need not write again). */
     let known: KnownRows = stored?.known ?? new Map();
     const headSeq = headRow ? Number(headRow.seq) : 0;
     if (headSeq !== state.ledger.seq)
@@ -101,12 +101,23 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         'STATE_BEHIND_LEDGER',
       );
     if (created) {
+      // the state row first: an instance starting at the same moment waits on it, then finds it taken
+      // (and its first write reloads what this one created) instead of writing rows over these
       const client = await pool.connect();
       try {
-        const { doc } = await writeStateRows(client, state, known);
-        await client.query('INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, 0) ON CONFLICT (id) DO NOTHING', [
-          doc,
-        ]);
+        await client.query('BEGIN');
+        const claimed = await client.query(
+          "INSERT INTO duban_state (id, doc, seq) VALUES (1, '{}', 0) ON CONFLICT (id) DO NOTHING",
+        );
+        if (claimed.rowCount === 1) {
+          const rows = await writeStateRows(client, state, known);
+          await client.query('UPDATE duban_state SET doc = $1 WHERE id = 1', [rows.doc]);
+          await client.query('COMMIT');
+          known = rows.known;
+        } else await client.query('ROLLBACK');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
       } finally {
         client.release();
       }
@@ -157,9 +168,9 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         for (const l of listeners) l(events);
       },
     };
-    /** The lists each reloaded state came with: they become known when the committer adopts that state. */
+    /** The rows each reloaded state came with: they become known when the committer adopts that state. */
     const reloaded = new WeakMap<State, KnownRows>();
-    /** What other instances committed since this one's seq: the document (only the lists that changed) and the events after it. */
+    /** What other instances committed since this one's seq: the state (only the rows that changed) and the events after it. */
     const reload = async (): Promise<{ state: State; events: LedgerEvent[] }> =>
       snapshot(pool, async (client) => {
         const fresh = (await readStateRows(client, known))!;

@@ -8,13 +8,14 @@ import { OutboxRow } from '../../outbox/outbox-row.js';
 /**
  * How the state is laid out in PostgreSQL: each top-level member of the state is a row of
  * `duban_state_parts`, except the stored obligations, whose lists — one per year and plan, as the
- * state keeps them — are rows of `duban_obligations`. A province's state does not fit in one
- * document (1.6M obligation records: V8 cannot even make the string), and a write changes few
- * members (a fulfilment: one list, the ledger position, perhaps the outbox): only rows whose value
- * is not the very one last written or read (immer keeps what did not change) are written, in the
- * transaction that writes `duban_state`. Its document names every row's version (a new one from a
- * sequence at each write of it) and the order of the plans within a year, so a reader fetches
- * only the rows that changed since it last read.
+ * state keeps them — are rows of `duban_obligations`, and the outbox, a row per message in
+ * `duban_outbox`. A province's state does not fit in one document (1.6M obligation records: V8
+ * cannot even make the string), and a write changes little of it (a fulfilment: one list, the
+ * ledger position, perhaps a few messages): only rows whose value is not the very one last written
+ * or read (immer keeps what did not change) are written, in the transaction that writes
+ * `duban_state`. Its document names every row's version (a new one from a sequence at each write
+ * of it) and the order of the plans within a year, so a reader fetches only the rows that changed
+ * since it last read.
  */
 
 /**
@@ -34,7 +35,7 @@ interface Layout {
   /** year → plan → version */
   obligations: Record<string, Versions>;
   /** the outbox's rows (duban_outbox): a version that moves whenever any of them changes */
-  outbox?: number;
+  outbox: number;
 }
 
 const partKey = (key: string): string => `part\u0000${key}`;
@@ -53,7 +54,7 @@ export async function writeStateRows(
   known: KnownRows,
 ): Promise<{ doc: string; known: KnownRows }> {
   const after = new Map<string, Known>();
-  const layout: Layout = { layout: 2, schemaVersion: next.schemaVersion, parts: {}, obligations: {} };
+  const layout: Layout = { layout: 2, schemaVersion: next.schemaVersion, parts: {}, obligations: {}, outbox: 0 };
   // the row's JSON is made only when it is written (a province's lists are 400 MB of it)
   const store = async (key: string, value: unknown, sql: string, params: () => unknown[]): Promise<number> => {
     const was = known.get(key);
@@ -115,7 +116,8 @@ export async function readStateRows(
   const seq = Number(row.seq);
   const doc = row.doc;
   if (!isLayout(doc) || doc.schemaVersion !== STATE_VERSION) {
-    const whole = isLayout(doc) ? await wholeOf(client, doc) : await inlineOf(client, doc);
+    // the state inline (written before it had rows), or to be migrated: whole, then rows
+    const whole = isLayout(doc) ? await wholeOf(client, doc) : doc;
     return { state: State.parse(migrate(whole).doc), seq, known: new Map() };
   }
   const stale = (key: string, version: number): boolean => known.get(key)?.version !== version;
@@ -133,13 +135,11 @@ export async function readStateRows(
   );
   const after = new Map<string, Known>();
   const state: Record<string, unknown> = {};
-  if (doc.outbox !== undefined) {
-    const outbox = await readOutbox(client, doc.outbox, known.get(OUTBOX));
-    after.set(OUTBOX, outbox);
-    state.outbox = outbox.value;
-  }
+  const outbox = await readOutbox(client, doc.outbox, known.get(OUTBOX));
+  after.set(OUTBOX, outbox);
+  state.outbox = outbox.value;
   for (const [key, schema] of Object.entries(State.shape) as Array<[string, z.ZodType]>) {
-    if (key === 'obligations' || (key === 'outbox' && doc.outbox !== undefined)) continue;
+    if (key === 'obligations' || key === 'outbox') continue;
     const version = doc.parts[key];
     const fetched = parts.get(key);
     const value =
@@ -167,35 +167,15 @@ export async function readStateRows(
 
 const Records = z.array(ObligationRecord);
 
-/** A document of the earlier layouts: the state inline, its obligation lists inline or (the one before this) as rows. */
-async function inlineOf(
-  client: pg.PoolClient | pg.Client | pg.Pool,
-  doc: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  const { obligations } = doc;
-  const asRows =
-    typeof obligations === 'object' &&
-    obligations !== null &&
-    Object.values(obligations).every(
-      (plans) =>
-        typeof plans === 'object' && plans !== null && Object.values(plans).every((v) => typeof v === 'number'),
-    );
-  if (!asRows) return doc;
-  return { ...doc, obligations: await listsOf(client, obligations as Record<string, Versions>) };
-}
-
 /** Every row a document of this layout names, as stored (to be migrated before it is read). */
 async function wholeOf(client: pg.PoolClient | pg.Client | pg.Pool, doc: Layout): Promise<Record<string, unknown>> {
   const parts = await fetchParts(client, Object.keys(doc.parts));
-  const outbox =
-    doc.outbox === undefined
-      ? {}
-      : {
-          outbox: (await client.query<{ value: unknown }>('SELECT value FROM duban_outbox ORDER BY ord')).rows.map(
-            (r) => r.value,
-          ),
-        };
-  return { ...Object.fromEntries(parts), ...outbox, obligations: await listsOf(client, doc.obligations) };
+  const outbox = (await client.query<{ value: unknown }>('SELECT value FROM duban_outbox ORDER BY ord')).rows;
+  return {
+    ...Object.fromEntries(parts),
+    outbox: outbox.map((r) => r.value),
+    obligations: await listsOf(client, doc.obligations),
+  };
 }
 
 const OUTBOX = 'outbox';
@@ -212,7 +192,7 @@ async function writeOutbox(
   was: Known | undefined,
 ): Promise<Known> {
   if (was !== undefined && was.value === list) return was;
-  // nothing known of the table (a document of an earlier layout, or one migrated): it is written
+  // nothing known of the table (a document inline or migrated, or a new database): it is written
   // afresh, since a reader takes every row it holds
   if (was === undefined) await client.query('DELETE FROM duban_outbox');
   const before = was?.rows ?? new Map<string, OutboxKnown>();
