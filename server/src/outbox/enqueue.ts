@@ -1,5 +1,6 @@
 import type { PlanResult } from '../domain/reminders/planner.js';
 import { digestMessage, type DigestReach } from '../domain/reminders/digest-text.js';
+import { viewOf } from '../domain/reminders/reminder-view.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import type { State } from '../store/state.js';
 import type { OutboxRow } from './outbox-row.js';
@@ -65,8 +66,8 @@ export function enqueuePlan(
                 : policy.escalation.leaderAfterOverdueWorkingDays,
             ...(reach?.(r.personId) ? { reach: reach(r.personId)! } : {}),
           }) as unknown as Record<string, unknown>,
-          obligations: r.items.map((i) => i.obligationId),
-          tasks: [...new Set(r.items.map((i) => i.taskId))],
+          obligations: viewOf(r).obligationIds(),
+          tasks: viewOf(r).taskIds(),
         },
         r.personId,
       ),

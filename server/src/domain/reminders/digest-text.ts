@@ -1,6 +1,7 @@
 import type { OutboundMessage } from '../../channels/channel.js';
 import { toDay, weekday, WEEKDAY_NAMES } from '../../calendar/dates.js';
 import type { Reminder, ReminderItem } from './planner.js';
+import { viewOf, type ReminderView } from './reminder-view.js';
 
 import { cnDate } from '../../../../shared/cn-date.js';
 
@@ -13,9 +14,9 @@ function when(i: ReminderItem, today: string): string {
 }
 
 /** The headline counts everything the person's units have open (as 我的任务 does), and the overdue part. */
-function headline(r: Reminder): string {
-  const total = Math.max(r.open?.total ?? 0, r.items.length);
-  const overdue = r.open?.overdue ?? r.items.filter((i) => i.stage === 'overdue').length;
+function headline(r: Reminder, v: ReminderView): string {
+  const total = Math.max(r.open?.total ?? 0, v.count);
+  const overdue = r.open?.overdue ?? v.overdue();
   return `您的单位有 ${total} 项待办${overdue > 0 ? `,其中 ${overdue} 项已逾期` : ''},最紧急的是`;
 }
 
@@ -52,21 +53,18 @@ export function digestMessage(
   o: { overdueAtLeast?: number; reach?: DigestReach } = {},
 ): OutboundMessage {
   const reach = o.reach ?? DINGTALK_REACH;
+  const v = viewOf(r);
   const escalation = r.kind === 'escalation';
   // a private notice of overdue items, not a 通报 (that word is for formal 通报表扬/批评)
   const title = `${escalation ? '逾期督办' : '督办提醒'} · ${cnDate(r.date)}`;
   const head = escalation
     ? `### ${title}\n${r.personName},以下事项已逾期${r.as === 'supervisor' ? '超过督考办介入时限' : ',请督促落实'}:`
-    : `### ${title}\n${r.personName},${headline(r)}${r.level >= 2 ? '(部分已抄送分管领导)' : ''}:`;
+    : `### ${title}\n${r.personName},${headline(r, v)}${r.level >= 2 ? '(部分已抄送分管领导)' : ''}:`;
   const lines: string[] = [];
   // the most urgent first: overdue (oldest first), then due today, then what is coming; today's reminders win ties
-  const rank = (i: ReminderItem): number => (i.stage === 'overdue' ? 0 : i.stage === 'due' ? 1 : 2);
-  const all = [...r.items, ...(r.also ?? [])].sort(
-    (a, b) => rank(a) - rank(b) || (a.due < b.due ? -1 : a.due > b.due ? 1 : 0) || a.taskNumber - b.taskNumber,
-  );
-  const shown = all.slice(0, maxItems);
+  const shown = v.mostUrgent(maxItems);
   // the unit is named where the list spans several (escalations always do, or may)
-  const named = escalation || all.some((x) => x.unitId !== all[0]!.unitId);
+  const named = escalation || v.severalUnits();
   shown.forEach((i, n) => {
     const unit = named ? `[${i.unitName}] ` : '';
     const title = i.taskTitle.length > 24 ? `${i.taskTitle.slice(0, 23)}…` : i.taskTitle;
@@ -82,7 +80,7 @@ export function digestMessage(
   let text = `${head}\n\n${lines.join('\n')}`;
   const more = (k: number): string => (k > 0 ? `\n\n另有 ${k} 项,请在督办通中查看。` : '');
   // "how many more": everything open beyond what is listed (the headline's number), not only today's reminders
-  let omitted = Math.max(all.length, r.open?.total ?? 0) - shown.length;
+  let omitted = Math.max(v.count + v.alsoCount, r.open?.total ?? 0) - shown.length;
   while (Buffer.byteLength(`${text}${more(omitted)}${hint}${footer}`) > reach.maxBytes && lines.length > 1) {
     lines.pop();
     omitted += 1;
@@ -97,7 +95,7 @@ export function digestMessage(
         title: escalation ? '查看逾期明细' : '打开督办通处理',
         url: escalation
           ? overdueLink(publicUrl, o.overdueAtLeast ?? 1)
-          : appLink(publicUrl, r.items.length === 1 ? r.items[0]!.taskId : undefined),
+          : appLink(publicUrl, v.count === 1 ? v.taskIds()[0] : undefined),
       },
     ],
   };

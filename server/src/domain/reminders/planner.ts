@@ -10,6 +10,7 @@ import { obligationListsOf } from '../obligations/obligation-book.js';
 import { accountOn, handleOf, type Person } from '../../../../shared/schemas/person.js';
 import { perObject } from '../../../../shared/per-object.js';
 import { Smallest } from './smallest.js';
+import { lazyMember, registerView, urgencyRank, type ReminderView } from './reminder-view.js';
 
 export type { Reminder, ReminderItem, TodoCreate } from '../../../../shared/schemas/reminders.js';
 export type PlanResult = ReminderPlan;
@@ -102,16 +103,14 @@ interface Deadline {
 /** How a 待办's key names its deadline (then `|${personId}`). */
 const deadlineKey = (d: Deadline): string => `${d.kind}|${d.label}|${d.opensOn}|${d.due}`;
 
-/** What a person was reminded of and has no 待办 for yet, for one deadline (items in the order read). */
+/** What a person was reminded of and has no 待办 for yet, for one deadline: the items (in `Items`), in the order read. */
 interface TodoWanted {
   deadline: Deadline;
   person: Person;
-  items: ReminderItem[];
+  at: number[];
 }
 
-const taskName = (i: Pick<ReminderItem, 'taskKind' | 'taskNumber'>): string =>
-  `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
-const unitsOf = (items: readonly ReminderItem[]): string => [...new Set(items.map((i) => i.unitName))].join('、');
+const taskName = (t: Pick<Task, 'kind' | 'number'>): string => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
 
 /**
  * DingTalk 待办 for what people were reminded of and have no 待办 for yet: one per person and
@@ -123,17 +122,19 @@ const unitsOf = (items: readonly ReminderItem[]): string => [...new Set(items.ma
  * task opens that task; several open 我的任务, which lists them.
  */
 function groupTodos(
+  items: Items,
+  taskOf: (item: number) => Task,
   wanted: readonly TodoWanted[],
   existing: Readonly<State['todos']>,
   /** key tasks before measures, then by number, as one integer ≥ 0 */
-  taskOrder: (i: ReminderItem) => number,
+  taskOrder: (t: Task) => number,
 ): TodoCreate[] {
   const out: TodoCreate[] = [];
   // a task's name and line, made once (a province's first day lists each task thousands of times)
-  const names = new Map<string, { name: string; line: string }>();
-  const namesOf = (i: ReminderItem): { name: string; line: string } => {
-    let n = names.get(i.taskId);
-    if (!n) names.set(i.taskId, (n = { name: taskName(i), line: `${taskName(i)} ${i.taskTitle}` }));
+  const names = new Map<Task, { name: string; line: string }>();
+  const namesOf = (t: Task): { name: string; line: string } => {
+    let n = names.get(t);
+    if (!n) names.set(t, (n = { name: taskName(t), line: `${taskName(t)} ${t.title}` }));
     return n;
   };
   for (const g of wanted) {
@@ -142,18 +143,21 @@ function groupTodos(
     const base = `${deadlineKey(d)}|${g.person.id}`;
     let key = base;
     for (let n = 2; existing[key]; n += 1) key = `${base}+${n}`;
+    const rank = (i: number): number => taskOrder(taskOf(i));
     // usually read in task order already
-    const items = g.items.every((x, n) => n === 0 || taskOrder(g.items[n - 1]!) <= taskOrder(x))
-      ? g.items
-      : stableSort(g.items, taskOrder);
-    const first = items[0]!;
-    const units = items.every((x) => x.unitId === first.unitId) ? first.unitName : unitsOf(items);
+    const at = g.at.every((i, k) => k === 0 || rank(g.at[k - 1]!) <= rank(i)) ? g.at : stableSort(g.at, rank);
+    const first = items.record(at[0]!);
+    const firstUnit = items.unit(at[0]!);
+    const units = at.every((i) => items.unit(i) === firstUnit)
+      ? firstUnit.name
+      : [...new Set(at.map((i) => items.unit(i).name))].join('、');
     // each task once: its parts are together (the order is by task), among tasks of the same number
-    const tasks: ReminderItem[] = [];
-    for (const i of items) {
+    const tasks: Task[] = [];
+    for (const i of at) {
+      const t = taskOf(i);
       let j = tasks.length - 1;
-      while (j >= 0 && tasks[j]!.taskId !== i.taskId && taskOrder(tasks[j]!) === taskOrder(i)) j -= 1;
-      if (j < 0 || tasks[j]!.taskId !== i.taskId) tasks.push(i);
+      while (j >= 0 && tasks[j] !== t && taskOrder(tasks[j]!) === taskOrder(t)) j -= 1;
+      if (j < 0 || tasks[j] !== t) tasks.push(t);
     }
     // the same deadline comes back every year: the year tells this year's 待办 from last year's
     const year = first.due.slice(0, 4);
@@ -163,11 +167,11 @@ function groupTodos(
         : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}`;
     const subject =
       tasks.length > 1
-        ? `${label} ${tasks.length} 项任务(${units}):${tasks.map((i) => namesOf(i).name).join('、')}`
-        : `${label}:${namesOf(first).line}(${units})`;
+        ? `${label} ${tasks.length} 项任务(${units}):${tasks.map((t) => namesOf(t).name).join('、')}`
+        : `${label}:${namesOf(tasks[0]!).line}(${units})`;
     out.push({
       key,
-      obligationIds: items.map((i) => i.obligationId),
+      obligationIds: at.map((i) => items.record(i).id),
       personId: g.person.id,
       unionId: accountOn(g.person, 'dingtalk')!.unionId!,
       subject: subject.length > 200 ? `${subject.slice(0, 199)}…` : subject,
@@ -175,13 +179,13 @@ function groupTodos(
       ...(tasks.length > 1
         ? {
             description: tasks
-              .map((i) => namesOf(i).line)
+              .map((t) => namesOf(t).line)
               .join('\n')
               .slice(0, 4000),
           }
         : {}),
       due: first.due,
-      ...(tasks.length === 1 ? { taskId: first.taskId } : {}),
+      ...(tasks.length === 1 ? { taskId: tasks[0]!.id } : {}),
     });
   }
   return out;
@@ -192,9 +196,9 @@ function groupTodos(
  * are packed with their position into one typed array and sorted without a comparator (~10× faster
  * on a province's lists); larger ones (thousands of due dates × task numbers) take a comparator.
  */
-export function stableSort<T>(list: readonly T[], key: (t: T, i: number) => number): T[] {
+export function stableSort<T>(list: ArrayLike<T>, key: (t: T, i: number) => number): T[] {
   const n = list.length;
-  if (n < 2) return [...list];
+  if (n < 2) return Array.from(list);
   const keys = new Float64Array(n);
   let packed = n < 2 ** 21;
   for (let i = 0; i < n; i += 1) {
@@ -203,7 +207,7 @@ export function stableSort<T>(list: readonly T[], key: (t: T, i: number) => numb
     keys[i] = k * 2 ** 21 + i;
   }
   if (!packed) {
-    const raw = list.map((t, i) => ({ t, k: key(t, i), i }));
+    const raw = Array.from(list, (t, i) => ({ t, k: key(t, i), i }));
     raw.sort((x, y) => x.k - y.k || x.i - y.i);
     return raw.map((x) => x.t);
   }
@@ -242,42 +246,127 @@ interface UnitDay {
    */
   rest: Smallest<ObligationRecord>;
   all?: Smallest<ObligationRecord>;
-  /** today's items in the order read, with each one's place in the order, in the day's reading, and its deadline */
-  items: ReminderItem[];
-  itemKeys: number[];
-  itemSeqs: number[];
-  itemDeadlines: Deadline[];
+  /** its position among the units read */
+  index: number;
+  /** how many of today's items are its, and where they start in `Items.byUnit` */
+  count: number;
+  start: number;
   /** the stages of its items, by level (a bit per stage) */
   stagesAt: [number, number, number, number];
   /** with 待办 on: for each of `first`, the sets of obligations under their 待办 (null: no DingTalk unionId) */
   coverageOf?: Array<Coverage | null>;
-  /** items someone of `first` has no 待办 for: who (position in `first`) and which (position in `items`) */
-  wantedBy: number[];
-  wantedItem: number[];
 }
-
-/** Some of a unit's items (positions in its `items`, in its order) and the stages among them (a bit each). */
-type Part = { u: UnitDay; at: readonly number[]; stages: number };
-
-/** How many of a person's other open records a digest carries (it shows the first few of them). */
-const ALSO = 50;
 
 const STAGES: readonly Stage[] = ['overdue', 'due', 'before', 'new'];
 const stageBit = (stage: Stage): number => 1 << STAGES.indexOf(stage);
+
+/** `a`, or a copy twice as long when `n` does not fit. */
+function room<A extends Float64Array | Int32Array | Uint8Array>(a: A, n: number): A {
+  if (n < a.length) return a;
+  const b = new (a.constructor as new (length: number) => A)(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Today's items, an item being its position in the order read: its record, and as numbers its
+ * unit, place in the order (level first) and stage; its task, deadline and working days are
+ * looked up from the record when needed. A province's day has 576k items: an object per item, or
+ * lists growing as they are read, kept the garbage collector busy for most of the plan.
+ */
+class Items {
+  length = 0;
+  /** where each item's record is: the list, the position in it */
+  private inList = new Int32Array(1024);
+  private atInList = new Int32Array(1024);
+  private keys = new Float64Array(1024);
+  private units = new Int32Array(1024);
+  private stages = new Uint8Array(1024);
+  /** the items of each unit together (from its `start`), in the order read */
+  byUnit = new Int32Array(0);
+  /** items someone of their unit's `first` has no 待办 for: who (position in `first`) and which */
+  private wanted = new Int32Array(1024);
+  wantedCount = 0;
+
+  constructor(
+    private readonly lists: ReadonlyArray<readonly ObligationRecord[]>,
+    private readonly unitList: readonly UnitDay[],
+  ) {}
+
+  /** Adds the record at `at` of list `list` as the next item. */
+  push(list: number, at: number, u: UnitDay, key: number, st: Staged): number {
+    const i = this.length;
+    this.length += 1;
+    this.inList = room(this.inList, i);
+    this.atInList = room(this.atInList, i);
+    this.inList[i] = list;
+    this.atInList[i] = at;
+    this.keys = room(this.keys, i);
+    this.units = room(this.units, i);
+    this.stages = room(this.stages, i);
+    this.keys[i] = key;
+    this.units[i] = u.index;
+    this.stages[i] = STAGES.indexOf(st.stage!) * 4 + st.level;
+    return i;
+  }
+
+  want(pos: number, i: number): void {
+    this.wanted = room(this.wanted, 2 * this.wantedCount + 1);
+    this.wanted[2 * this.wantedCount] = pos;
+    this.wanted[2 * this.wantedCount + 1] = i;
+    this.wantedCount += 1;
+  }
+
+  /** the k-th wanted: who (position in its unit's `first`) and which item */
+  wantedAt(k: number): [number, number] {
+    return [this.wanted[2 * k]!, this.wanted[2 * k + 1]!];
+  }
+
+  record(i: number): ObligationRecord {
+    return this.lists[this.inList[i]!]![this.atInList[i]!]!;
+  }
+
+  key(i: number): number {
+    return this.keys[i]!;
+  }
+
+  unit(i: number): UnitDay {
+    return this.unitList[this.units[i]!]!;
+  }
+
+  stage(i: number): Stage {
+    return STAGES[this.stages[i]! >> 2]!;
+  }
+
+  level(i: number): 1 | 2 | 3 {
+    return (this.stages[i]! & 3) as 1 | 2 | 3;
+  }
+}
+
+/**
+ * Some of a unit's items (positions in its columns, in its order) and the stages among them (a bit
+ * each); what the reminders sharing it need of it is worked out once.
+ */
+type Part = {
+  u: UnitDay;
+  at: readonly number[];
+  stages: number;
+  ids?: string[];
+  taskIds?: string[];
+};
+
+/** How many of a person's other open records a digest carries (it shows the first few of them). */
+const ALSO = 50;
 
 /**
  * Parts as one list in their order (ties in the order read); an item in two parts (a 督考办 member
  * who also leads a unit) once.
  */
-function merged(parts: readonly Part[]): ReminderItem[] {
-  if (parts.length === 1) return parts[0]!.at.map((i) => parts[0]!.u.items[i]!);
-  const all: Array<{ item: ReminderItem; key: number; seq: number }> = [];
-  for (const { u, at } of parts)
-    for (const i of at) all.push({ item: u.items[i]!, key: u.itemKeys[i]!, seq: u.itemSeqs[i]! });
-  all.sort((x, y) => x.key - y.key || x.seq - y.seq);
-  const out: ReminderItem[] = [];
-  for (let i = 0; i < all.length; i += 1) if (i === 0 || all[i]!.seq !== all[i - 1]!.seq) out.push(all[i]!.item);
-  return out;
+function merged(items: Items, parts: readonly Part[]): readonly number[] {
+  if (parts.length === 1) return parts[0]!.at;
+  const all = parts.flatMap((p) => p.at);
+  all.sort((x, y) => items.key(x) - items.key(y) || x - y);
+  return all.filter((i, k) => k === 0 || i !== all[k - 1]);
 }
 
 /** How many of `list`'s first elements pass `test` (all of them up to the first that does not). */
@@ -370,13 +459,10 @@ export function planReminders(
         total: 0,
         overdue: 0,
         rest: new Smallest(ALSO),
-        items: [],
-        itemKeys: [],
-        itemSeqs: [],
-        itemDeadlines: [],
+        index: unitList.length,
+        count: 0,
+        start: 0,
         stagesAt: [0, 0, 0, 0],
-        wantedBy: [],
-        wantedItem: [],
       };
       if (coverage) u.coverageOf = u.first.map((p) => (accountOn(p, 'dingtalk')?.unionId ? coverage(p.id) : null));
       // someone told of this unit's open records without being one of `first` (see the "also" lists)
@@ -388,6 +474,7 @@ export function planReminders(
       )
         u.all = new Smallest(ALSO);
       unitDays.set(unitId, u);
+      unitList.push(u);
     }
     return u;
   };
@@ -408,13 +495,29 @@ export function planReminders(
   const assignmentAt = assignmentPositions(assignments);
   let cursor = -1;
   const warned = new Set<string>();
-  let seq = 0;
+  const unitList: UnitDay[] = [];
+  const lists = obligationListsOf(state, { calendar, policy }, [year - 1, year]);
+  const items = new Items(lists, unitList);
+  const taskOf = (i: number): Task => tasks.get(items.record(i).taskId)!;
+  /** a record's stage today (worked out once per due date, when it was read) */
+  const stagedOf = (o: ObligationRecord): Staged => {
+    const slot = slots.get(o.due)!;
+    return (o.kind === 'acknowledge' && date === o.opensOn ? slot.fresh : slot.staged)!;
+  };
   /**
    * Makes an opened record one of its unit's items if today is a day to remind of it (its stage);
    * its deadline and who has no 待办 for it yet are worked out while the record is at hand (looked
    * up again later, each is a cache miss).
    */
-  const itemOf = (o: ObligationRecord, a: Assignment, task: Task, u: UnitDay, slot: DueSlot, key: number): boolean => {
+  const itemOf = (
+    o: ObligationRecord,
+    list: number,
+    at: number,
+    task: Task,
+    u: UnitDay,
+    slot: DueSlot,
+    key: number,
+  ): boolean => {
     const st =
       o.kind === 'acknowledge' && date === o.opensOn
         ? (slot.fresh ??= stageOf(calendar, policy, date, o))
@@ -425,39 +528,20 @@ export function planReminders(
       warned.add(u.id);
       return false;
     }
-    u.items.push({
-      obligationId: o.id,
-      assignmentId: a.id,
-      taskId: task.id,
-      taskNumber: task.number,
-      taskKind: task.kind,
-      taskTitle: task.title,
-      unitId: a.unitId,
-      unitName: u.name,
-      kind: o.kind,
-      label: o.label,
-      due: o.due,
-      stage: st.stage,
-      workingDays: st.workingDays,
-      level: st.level,
-    });
-    const deadline = deadlineOf(slot, o);
-    u.itemKeys.push((3 - st.level) * levelStep + key);
-    u.itemSeqs.push(seq);
-    u.itemDeadlines.push(deadline);
+    const item = items.push(list, at, u, (3 - st.level) * levelStep + key, st);
+    u.count += 1;
     u.stagesAt[st.level] |= stageBit(st.stage);
-    seq += 1;
+    let deadline: Deadline | undefined;
     if (u.coverageOf)
       for (let k = 0; k < u.coverageOf.length; k += 1) {
         const coverageOf = u.coverageOf[k];
         if (!coverageOf) continue; // no DingTalk unionId: no 待办
-        const { mine, rest } = coverageOf(deadline);
+        const { mine, rest } = coverageOf((deadline ??= deadlineOf(slot, o)));
         let covered = false;
         for (const set of mine) if ((covered = set.has(o.id))) break;
         if (!covered) for (const set of rest) if ((covered = set.has(o.id))) break;
         if (!covered) {
-          u.wantedBy.push(k);
-          u.wantedItem.push(u.items.length - 1);
+          items.want(k, item);
         }
       }
     return true;
@@ -472,8 +556,9 @@ export function planReminders(
   let task: Task | undefined;
   let day: UnitDay | undefined;
   let unitOfRecord: UnitDay | undefined;
-  for (const list of obligationListsOf(state, { calendar, policy }, [year - 1, year]))
-    for (const o of list) {
+  for (let l = 0; l < lists.length; l += 1)
+    for (let at = 0, list = lists[l]!; at < list.length; at += 1) {
+      const o = list[at]!;
       if (o.status !== 'open') continue;
       if (o.assignmentId !== assignmentId) {
         assignmentId = o.assignmentId;
@@ -500,7 +585,7 @@ export function planReminders(
       }
       if (!task) continue;
       const key = slot.day * numbers + task.number - low;
-      const item = opened && itemOf(o, a, task, day!, slot, key);
+      const item = opened && itemOf(o, l, at, task, day!, slot, key);
       if (live) {
         c.all?.offer(key, o);
         // one of today's items is not "also" open for that unit's contacts
@@ -508,26 +593,37 @@ export function planReminders(
       }
     }
 
+  // each unit's items together, in the order read
+  {
+    let start = 0;
+    for (const u of unitDays.values()) [u.start, start] = [start, start + u.count];
+    const fill = new Int32Array(unitDays.size);
+    items.byUnit = new Int32Array(items.length);
+    for (let i = 0; i < items.length; i += 1) {
+      const u = items.unit(i);
+      const k = fill[u.index]!;
+      items.byUnit[u.start + k] = i;
+      fill[u.index] = k + 1;
+    }
+  }
+
   // who hears what: a unit's contacts (or leaders where it has none) its items; its other leaders
   // what is overdue long enough (level 2); the 督考办 what is overdue longest (level 3)
   const digestOf = new Map<Person, Part[]>();
   const escalationOf = new Map<Person, { parts: Part[]; leader: boolean }>();
   const severe: Part[] = [];
   for (const u of unitDays.values()) {
-    if (u.items.length === 0) continue;
-    const order = stableSort(
-      u.itemKeys.map((_, i) => i),
-      (i) => u.itemKeys[i]!,
-    );
+    if (u.count === 0) continue;
+    const order = stableSort(items.byUnit.subarray(u.start, u.start + u.count), (i) => items.key(i));
     const [, one, two, three] = u.stagesAt;
     const all: Part = { u, at: order, stages: one | two | three };
     for (const p of u.first) digestOf.set(p, [...(digestOf.get(p) ?? []), all]);
-    if (u.items[order[0]!]!.level < 2) continue;
+    if (items.level(order[0]!) < 2) continue;
     // the order puts higher levels first: what leaders and the 督考办 hear is where it starts
     const from = (level: number): number[] =>
       order.slice(
         0,
-        prefix(order, (i) => u.items[i]!.level >= level),
+        prefix(order, (i) => items.level(i) >= level),
       );
     const escalated: Part = { u, at: from(2), stages: two | three };
     for (const l of u.leaders)
@@ -544,79 +640,50 @@ export function planReminders(
       if (mine) mine.parts.push(...severe);
       else escalationOf.set(s, { parts: [...severe], leader: false });
     }
-  const reminder = (person: Person, kind: Reminder['kind'], as: Reminder['as'], parts: readonly Part[]): Reminder => {
-    const items = merged(parts);
-    const unionId = accountOn(person, 'dingtalk')?.unionId;
-    return {
-      key: `notice:${kind}:${person.id}:${date}`,
-      kind,
-      date,
-      personId: person.id,
-      personName: person.name,
-      userId: handleOf(person),
-      ...(unionId ? { unionId } : {}),
-      as,
-      // the most urgent first: the first item's level is the highest
-      level: items[0]!.level,
-      items,
-      reasons: reasonsOf(parts.reduce((bits, p) => bits | p.stages, 0)),
-    };
+
+  // Items are made only when read: the day's run reads a reminder through its view (counts, ids,
+  // the lines its digest shows); a province's 1.2M items would otherwise be most of the plan's cost.
+  const made = new Map<number, ReminderItem>();
+  const itemAt = (i: number): ReminderItem => {
+    let item = made.get(i);
+    if (!item) {
+      const [o, t, u] = [items.record(i), taskOf(i), items.unit(i)];
+      const st = stagedOf(o);
+      item = {
+        obligationId: o.id,
+        assignmentId: o.assignmentId,
+        taskId: t.id,
+        taskNumber: t.number,
+        taskKind: t.kind,
+        taskTitle: t.title,
+        unitId: u.id,
+        unitName: u.name,
+        kind: o.kind,
+        label: o.label,
+        due: o.due,
+        stage: st.stage!,
+        workingDays: st.workingDays,
+        level: st.level,
+      };
+      made.set(i, item);
+    }
+    return item;
   };
-  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
-  const reminders: Reminder[] = [];
-  const digests: Array<{ r: Reminder; person: Person }> = [];
-  for (const [person, parts] of digestOf) {
-    const r = reminder(person, 'digest', 'contact', parts);
-    digests.push({ r, person });
-    reminders.push(r);
-  }
-  for (const [person, { parts, leader }] of escalationOf)
-    // one who leads a unit and sits in the 督考办 is told as its leader: the drill-down for the
-    // leader's threshold lists everything the digest does
-    reminders.push(reminder(person, 'escalation', leader ? 'leader' : 'supervisor', parts));
-  result.reminders = reminders.sort((x, y) => cmp(x.key, y.key));
+  const idsOf = (at: readonly number[]): string[] => at.map((i) => items.record(i).id);
+  const taskIdsOf = (at: readonly number[]): string[] => [...new Set(at.map(taskOf))].map((t) => t.id);
 
-  // 待办 for what a unit's contacts were reminded of and have no 待办 for: per person and deadline,
-  // in the order first read (and the unit's order of its contacts)
-  if (coverage) {
-    type Wanted = TodoWanted & { seqs: number[]; from: number; pos: number };
-    const wanted = new Map<Person, Map<Deadline, Wanted>>();
-    const all: Wanted[] = [];
-    for (const u of unitDays.values())
-      for (let k = 0; k < u.wantedBy.length; k += 1) {
-        const [pos, i] = [u.wantedBy[k]!, u.wantedItem[k]!];
-        const p = u.first[pos]!;
-        let mine = wanted.get(p);
-        if (!mine) wanted.set(p, (mine = new Map()));
-        const [item, d, s] = [u.items[i]!, u.itemDeadlines[i]!, u.itemSeqs[i]!];
-        const w = mine.get(d);
-        if (!w) {
-          const fresh: Wanted = { deadline: d, person: p, items: [item], seqs: [s], from: s, pos };
-          mine.set(d, fresh);
-          all.push(fresh);
-        } else {
-          w.items.push(item);
-          w.seqs.push(s);
-          if (s < w.from) [w.from, w.pos] = [s, pos];
-        }
-      }
-    for (const w of all)
-      // parts of two units: in the order read
-      if (w.seqs.some((s, i) => i > 0 && s < w.seqs[i - 1]!)) {
-        const order = w.seqs.map((s, i) => [s, i] as const).sort((x, y) => x[0] - y[0]);
-        w.items = order.map(([, i]) => w.items[i]!);
-      }
-    all.sort((x, y) => x.from - y.from || x.pos - y.pos);
-    result.todoCreates = groupTodos(all, state.todos, (i) => (i.taskKind === 'key' ? 0 : numbers) + i.taskNumber - low);
-  }
-
-  // "also open" lists: each unit's most urgent open records not listed already, 50 in all
+  // "also open" lists: a unit's most urgent open records not listed already, 50 in all
   const workingDaysTo = new Map<number, number>();
-  const alsoItem = (u: UnitDay, o: ObligationRecord, key: number): ReminderItem => {
-    const t = tasks.get(o.taskId)!;
+  const alsoDays = (o: ObligationRecord, key: number): number => {
     const dueDay = Math.floor(key / numbers);
     let l = workingDaysTo.get(dueDay);
     if (l === undefined) workingDaysTo.set(dueDay, (l = calendar.workingDaysBetween(date, o.due)));
+    return l;
+  };
+  const alsoStage = (l: number): Stage => (l < 0 ? 'overdue' : l === 0 ? 'due' : 'before');
+  const alsoItem = (u: UnitDay, o: ObligationRecord, key: number): ReminderItem => {
+    const t = tasks.get(o.taskId)!;
+    const l = alsoDays(o, key);
     return {
       obligationId: o.id,
       assignmentId: o.assignmentId,
@@ -629,41 +696,151 @@ export function planReminders(
       kind: o.kind,
       label: o.label,
       due: o.due,
-      stage: l < 0 ? 'overdue' : l === 0 ? 'due' : 'before',
+      stage: alsoStage(l),
       workingDays: Math.abs(l),
       level: 1,
     };
   };
+  /** A digest's "also" list: records of units' lists, each with its place in the order; made into items once. */
+  type AlsoRefs = { units: UnitDay[]; keys: number[]; records: ObligationRecord[]; items?: ReminderItem[] };
+  const alsoItems = (also: AlsoRefs): ReminderItem[] =>
+    (also.items ??= also.records.map((o, k) => alsoItem(also.units[k]!, o, also.keys[k]!)));
   // a unit's contacts share its list: what each of them is already told is the unit's items
-  const sharedAlso = new Map<UnitDay, ReminderItem[]>();
-  for (const { r, person } of digests) {
+  const sharedAlso = new Map<UnitDay, AlsoRefs>();
+  const alsoOf = (person: Person, days: readonly UnitDay[], at: readonly number[]): AlsoRefs => {
+    if (days.length === 1 && days[0]!.first.includes(person)) {
+      const u = days[0]!;
+      let shared = sharedAlso.get(u);
+      if (!shared) {
+        const { keys, values } = u.rest.sortedColumns();
+        sharedAlso.set(u, (shared = { units: keys.map(() => u), keys, records: values }));
+      }
+      return shared;
+    }
+    // of a unit whose items the digest lists, the rest; of another (led, not answered for), all
+    const listed = new Set(idsOf(at));
+    const all = days.flatMap((u) =>
+      (u.first.includes(person) ? u.rest : u.all!).sorted().map(({ key, value }) => ({ u, key, value })),
+    );
+    const candidates = days.length === 1 ? all : stableSort(all, (x) => x.key);
+    const also: AlsoRefs = { units: [], keys: [], records: [] };
+    for (const { u, key, value } of candidates) {
+      if (also.records.length === ALSO) break;
+      if (listed.has(value.id)) continue;
+      also.units.push(u);
+      also.keys.push(key);
+      also.records.push(value);
+    }
+    return also;
+  };
+
+  const viewOf = (at: readonly number[], part: Part | undefined, also: AlsoRefs | undefined): ReminderView => ({
+    count: at.length,
+    alsoCount: also?.records.length ?? 0,
+    overdue: () => at.reduce((n, i) => (items.stage(i) === 'overdue' ? n + 1 : n), 0),
+    obligationIds: () => (part ? (part.ids ??= idsOf(at)) : idsOf(at)),
+    taskIds: () => (part ? (part.taskIds ??= taskIdsOf(at)) : taskIdsOf(at)),
+    severalUnits: () => {
+      const first = items.unit(at[0]!);
+      return at.some((i) => items.unit(i) !== first) || (also?.units.some((u) => u !== first) ?? false);
+    },
+    // the digest's order (urgency, due date, task number; the items before the "also" list) as one
+    // integer: a record's place in the order is its due day and task number already
+    mostUrgent: (m) => {
+      const n = at.length;
+      const key = (k: number): number => {
+        if (k < n) {
+          const i = at[k]!;
+          return urgencyRank(items.stage(i)) * levelStep + (items.key(i) % levelStep);
+        }
+        const [o, key] = [also!.records[k - n]!, also!.keys[k - n]!];
+        return urgencyRank(alsoStage(alsoDays(o, key))) * levelStep + key;
+      };
+      const positions = Array.from({ length: n + (also?.records.length ?? 0) }, (_, k) => k);
+      return stableSort(positions, key)
+        .slice(0, m)
+        .map((k) => (k < n ? itemAt(at[k]!) : alsoItems(also!)[k - n]!));
+    },
+  });
+
+  const reminder = (
+    person: Person,
+    kind: Reminder['kind'],
+    as: Reminder['as'],
+    parts: readonly Part[],
+    digestOf?: readonly UnitDay[],
+  ): Reminder => {
+    const at = merged(items, parts);
+    const unionId = accountOn(person, 'dingtalk')?.unionId;
+    const r = {
+      key: `notice:${kind}:${person.id}:${date}`,
+      kind,
+      date,
+      personId: person.id,
+      personName: person.name,
+      userId: handleOf(person),
+      ...(unionId ? { unionId } : {}),
+      as,
+      // the most urgent first: the first item's level is the highest
+      level: items.level(at[0]!),
+    } as Reminder;
+    lazyMember(r, 'items', () => at.map(itemAt));
+    r.reasons = reasonsOf(parts.reduce((bits, p) => bits | p.stages, 0));
+    let also: AlsoRefs | undefined;
+    if (digestOf) {
+      const open = { total: 0, overdue: 0 };
+      for (const u of digestOf) [open.total, open.overdue] = [open.total + u.total, open.overdue + u.overdue];
+      r.open = open;
+      also = alsoOf(person, digestOf, at);
+      if (also.records.length > 0) lazyMember(r, 'also', () => alsoItems(also!));
+    }
+    registerView(r, viewOf(at, parts.length === 1 ? parts[0] : undefined, also));
+    return r;
+  };
+  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0); // code-unit order: fast and stable
+  const reminders: Reminder[] = [];
+  for (const [person, parts] of digestOf) {
     const days = person.unitIds.flatMap((id) => {
       const u = unitDays.get(id);
       return u ? [u] : [];
     });
-    const open = { total: 0, overdue: 0 };
-    for (const u of days) [open.total, open.overdue] = [open.total + u.total, open.overdue + u.overdue];
-    r.open = open;
-    let also: ReminderItem[];
-    if (days.length === 1 && days[0]!.first.includes(person)) {
-      const u = days[0]!;
-      let shared = sharedAlso.get(u);
-      if (!shared) sharedAlso.set(u, (shared = u.rest.sorted().map(({ key, value }) => alsoItem(u, value, key))));
-      also = shared;
-    } else {
-      // of a unit whose items the digest lists, the rest; of another (led, not answered for), all
-      const listed = new Set(r.items.map((i) => i.obligationId));
-      const all = days.flatMap((u) =>
-        (u.first.includes(person) ? u.rest : u.all!).sorted().map(({ key, value }) => ({ u, key, value })),
-      );
-      const candidates = days.length === 1 ? all : stableSort(all, (x) => x.key);
-      also = [];
-      for (const { u, key, value } of candidates) {
-        if (also.length === ALSO) break;
-        if (!listed.has(value.id)) also.push(alsoItem(u, value, key));
+    reminders.push(reminder(person, 'digest', 'contact', parts, days));
+  }
+  for (const [person, { parts, leader }] of escalationOf)
+    // one who leads a unit and sits in the 督考办 is told as its leader: the drill-down for the
+    // leader's threshold lists everything the digest does
+    reminders.push(reminder(person, 'escalation', leader ? 'leader' : 'supervisor', parts));
+  result.reminders = reminders.sort((x, y) => cmp(x.key, y.key));
+
+  // 待办 for what a unit's contacts were reminded of and have no 待办 for: per person and deadline,
+  // in the order read (a person's first such item, then the unit's order of its contacts)
+  if (coverage) {
+    type Wanted = TodoWanted & { from: number; pos: number };
+    const wanted = new Map<Person, Map<Deadline, Wanted>>();
+    const all: Wanted[] = [];
+    for (let k = 0; k < items.wantedCount; k += 1) {
+      const [pos, i] = items.wantedAt(k);
+      const p = items.unit(i).first[pos]!;
+      let mine = wanted.get(p);
+      if (!mine) wanted.set(p, (mine = new Map()));
+      const o = items.record(i);
+      const d = deadlineOf(slots.get(o.due)!, o);
+      const w = mine.get(d);
+      if (w) w.at.push(i);
+      else {
+        const fresh: Wanted = { deadline: d, person: p, at: [i], from: i, pos };
+        mine.set(d, fresh);
+        all.push(fresh);
       }
     }
-    if (also.length > 0) r.also = also;
+    all.sort((x, y) => x.from - y.from || x.pos - y.pos);
+    result.todoCreates = groupTodos(
+      items,
+      taskOf,
+      all,
+      state.todos,
+      (t) => (t.kind === 'key' ? 0 : numbers) + t.number - low,
+    );
   }
   return result;
 }

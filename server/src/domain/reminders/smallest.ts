@@ -38,9 +38,18 @@ export class Smallest<T> {
 
   /** What was kept, smallest first (ties in the order offered), with each one's key. */
   sorted(): Array<{ key: number; value: T }> {
+    return this.order().map((i) => ({ key: this.keys[i]!, value: this.values[i]! }));
+  }
+
+  /** The same as two lists (no object per value). */
+  sortedColumns(): { keys: number[]; values: T[] } {
+    const order = this.order();
+    return { keys: order.map((i) => this.keys[i]!), values: order.map((i) => this.values[i]!) };
+  }
+
+  private order(): number[] {
     const order = this.keys.map((_, i) => i);
-    order.sort((x, y) => this.keys[x]! - this.keys[y]! || this.seqs[x]! - this.seqs[y]!);
-    return order.map((i) => ({ key: this.keys[i]!, value: this.values[i]! }));
+    return order.sort((x, y) => this.keys[x]! - this.keys[y]! || this.seqs[x]! - this.seqs[y]!);
   }
 
   private above(i: number, j: number): boolean {
