@@ -137,6 +137,27 @@ function groupTodos(
     if (!n) names.set(t, (n = { name: taskName(t), line: `${taskName(t)} ${t.title}` }));
     return n;
   };
+  // a list of tasks' names (as much of it as a subject shows) and lines, made once per list: a
+  // province's first day has 18,000 待办 over a few hundred lists
+  type Lists = { names?: string; lines?: string; next: Map<Task, Lists> };
+  const lists: Lists = { next: new Map() };
+  const listsOf = (tasks: readonly Task[]): Required<Lists> => {
+    let node = lists;
+    for (const t of tasks) {
+      let next = node.next.get(t);
+      if (!next) node.next.set(t, (next = { next: new Map() }));
+      node = next;
+    }
+    node.names ??= tasks
+      .map((t) => namesOf(t).name)
+      .join('、')
+      .slice(0, 200);
+    node.lines ??= tasks
+      .map((t) => namesOf(t).line)
+      .join('\n')
+      .slice(0, 4000);
+    return node as Required<Lists>;
+  };
   for (const g of wanted) {
     const d = g.deadline;
     // parts that arrive after their deadline's 待办 was made (a unit named later) get a 待办 of their own
@@ -167,7 +188,7 @@ function groupTodos(
         : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}`;
     const subject =
       tasks.length > 1
-        ? `${label} ${tasks.length} 项任务(${units}):${tasks.map((t) => namesOf(t).name).join('、')}`
+        ? `${label} ${tasks.length} 项任务(${units}):${listsOf(tasks).names}`
         : `${label}:${namesOf(tasks[0]!).line}(${units})`;
     out.push({
       key,
@@ -176,14 +197,7 @@ function groupTodos(
       unionId: accountOn(g.person, 'dingtalk')!.unionId!,
       subject: subject.length > 200 ? `${subject.slice(0, 199)}…` : subject,
       // several tasks: the list, one per line (the title has room only for their numbers)
-      ...(tasks.length > 1
-        ? {
-            description: tasks
-              .map((t) => namesOf(t).line)
-              .join('\n')
-              .slice(0, 4000),
-          }
-        : {}),
+      ...(tasks.length > 1 ? { description: listsOf(tasks).lines } : {}),
       due: first.due,
       ...(tasks.length === 1 ? { taskId: tasks[0]!.id } : {}),
     });

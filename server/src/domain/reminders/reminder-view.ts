@@ -67,24 +67,43 @@ function plainView(r: Reminder): ReminderView {
   };
 }
 
+/** What makes each lazy member of a reminder, until it is read. */
+const makers = new WeakMap<Reminder, Partial<Record<'items' | 'also', () => ReminderItem[]>>>();
+
+/**
+ * The accessors of a lazy member, one pair for every reminder: V8 keeps objects whose accessors
+ * are the same functions in one shape (a pair per object gave each of a province's 12,000
+ * reminders a shape of its own, ~2 KB each).
+ */
+function accessors(name: 'items' | 'also'): PropertyDescriptor {
+  function settle(r: Reminder, value: ReminderItem[] | undefined): void {
+    dropView(r);
+    const left = makers.get(r);
+    if (left) delete left[name];
+    Object.defineProperty(r, name, { value, writable: true, enumerable: true, configurable: true });
+  }
+  return {
+    enumerable: true,
+    configurable: true,
+    get(this: Reminder) {
+      const value = makers.get(this)![name]!();
+      settle(this, value);
+      return value;
+    },
+    set(this: Reminder, value: ReminderItem[] | undefined) {
+      settle(this, value);
+    },
+  };
+}
+const ITEMS = accessors('items');
+const ALSO = accessors('also');
+
 /**
  * Gives `r` an `items` (or `also`) member made by `make` when first read. Reading it makes the
  * list once and drops the planner's view (the list may be changed afterwards); setting it replaces
  * it. Enumerable, so JSON and spreading see it as a plain member.
  */
 export function lazyMember(r: Reminder, name: 'items' | 'also', make: () => ReminderItem[]): void {
-  const settle = (value: ReminderItem[] | undefined): void => {
-    dropView(r);
-    Object.defineProperty(r, name, { value, writable: true, enumerable: true, configurable: true });
-  };
-  Object.defineProperty(r, name, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const value = make();
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
+  makers.set(r, { ...makers.get(r), [name]: make });
+  Object.defineProperty(r, name, name === 'items' ? ITEMS : ALSO);
 }
