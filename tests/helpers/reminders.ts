@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
 import { applyImport } from '../../server/src/plan-import/apply-import.js';
 import { directoryOf } from '../../server/src/domain/plan/directory-of.js';
-import { fulfilObligation } from '../../server/src/domain/reminders/fulfil.js';
+import { fulfilObligation, fulfilObligations } from '../../server/src/domain/reminders/fulfil.js';
+import { storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
 import { importPlan } from '../../server/src/importer/import-plan.js';
 import type { Store } from '../../server/src/store/ports.js';
@@ -19,6 +20,23 @@ export async function addPlan2026(store: Store): Promise<void> {
     { planId: 'yc-2026' },
   );
   await applyImport(store, result, { type: 'importer' }, new Date('2025-12-31T09:00:00+08:00'));
+}
+
+/** Officials have done a random share of what they owe: 签收 of that share of the open obligations. */
+export async function fulfilRandomly(store: Store, rng: { next(): number }, share: number): Promise<void> {
+  const open = storedObligations(store.state.get()).filter((o) => o.status === 'open');
+  await fulfilObligations(
+    store,
+    open
+      .filter(() => rng.next() < share)
+      .map((o) => ({
+        obligationId: o.id,
+        action: 'acknowledge' as const,
+        channel: 'miniapp' as const,
+        actor: { type: 'person' as const, id: 'p-test' },
+        at: new Date(),
+      })),
+  );
 }
 
 /** Fulfils every obligation of a unit whose id matches, as the unit's contact would. */

@@ -4,11 +4,9 @@ import { digestMessage } from '../../server/src/domain/reminders/digest-text.js'
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
 import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { myItems } from '../../server/src/domain/progress/progress-views.js';
-import { fulfilObligations } from '../../server/src/domain/reminders/fulfil.js';
-import { at, calendar, policy } from '../helpers/reminders.js';
+import { at, calendar, fulfilRandomly, policy } from '../helpers/reminders.js';
 import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
-import { storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 
 /** #14 requirement 1: the digest's numbers are 我的任务's numbers, whatever has been done. */
 describe('digest counts match 我的任务', () => {
@@ -24,17 +22,7 @@ describe('digest counts match 我的任务', () => {
     let checked = 0;
     for (const day of ['2018-11-13', '2018-11-22', '2019-01-02', '2019-03-25', '2019-06-26']) {
       // officials have done a random part of what they owe
-      const open = storedObligations(t.store.state.get()).filter((o) => o.status === 'open');
-      const done = open
-        .filter(() => rng.next() < 0.3)
-        .map((o) => ({
-          obligationId: o.id,
-          action: 'acknowledge' as const,
-          channel: 'miniapp' as const,
-          actor: { type: 'person' as const, id: 'p-test' },
-          at: new Date(),
-        }));
-      await fulfilObligations(t.store, done);
+      await fulfilRandomly(t.store, rng, 0.3);
       const now = at(`${day}T09:00`);
       t.deps.clock.set(now.toISOString());
       const plan = planReminders(t.store.state.get(), calendar, policy, now);

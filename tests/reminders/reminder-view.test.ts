@@ -3,10 +3,9 @@ import { digestMessage } from '../../server/src/domain/reminders/digest-text.js'
 import { planReminders, type Reminder } from '../../server/src/domain/reminders/planner.js';
 import { viewOf } from '../../server/src/domain/reminders/reminder-view.js';
 import { fulfilObligations } from '../../server/src/domain/reminders/fulfil.js';
-import { storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 import { ensureObligations } from '../../server/src/domain/obligations/obligation-book.js';
 import { ReminderPlan } from '../../shared/schemas/reminders.js';
-import { at, calendar, policy } from '../helpers/reminders.js';
+import { at, calendar, fulfilRandomly, policy } from '../helpers/reminders.js';
 import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 
@@ -46,19 +45,7 @@ describe("the planner's view of a reminder", () => {
     let compared = 0;
     const seen = { escalation: 0, several: 0, also: 0, cut: 0 };
     for (const day of ['2018-11-01', '2018-11-13', '2018-12-03', '2019-01-15', '2019-03-25', '2019-07-10']) {
-      const open = storedObligations(t.store.state.get()).filter((o) => o.status === 'open');
-      await fulfilObligations(
-        t.store,
-        open
-          .filter(() => rng.next() < 0.15)
-          .map((o) => ({
-            obligationId: o.id,
-            action: 'acknowledge' as const,
-            channel: 'miniapp' as const,
-            actor: { type: 'person' as const, id: 'p-test' },
-            at: new Date(),
-          })),
-      );
+      await fulfilRandomly(t.store, rng, 0.15);
       const now = at(`${day}T09:00`);
       await ensureObligations(t.store, { calendar, policy }, now);
       const plan = planReminders(t.store.state.get(), calendar, policy, now);

@@ -390,6 +390,33 @@ function prefix<T>(list: readonly T[], test: (t: T) => boolean): number {
   return n;
 }
 
+/** A record of `unit` as a reminder's item. */
+function itemOfRecord(
+  o: ObligationRecord,
+  t: Task,
+  unit: Pick<UnitDay, 'id' | 'name'>,
+  stage: Stage,
+  workingDays: number,
+  level: ReminderItem['level'],
+): ReminderItem {
+  return {
+    obligationId: o.id,
+    assignmentId: o.assignmentId,
+    taskId: t.id,
+    taskNumber: t.number,
+    taskKind: t.kind,
+    taskTitle: t.title,
+    unitId: unit.id,
+    unitName: unit.name,
+    kind: o.kind,
+    label: o.label,
+    due: o.due,
+    stage,
+    workingDays,
+    level,
+  };
+}
+
 /** Why the digest: the stages its items are at (a bit each, in STAGES' order). */
 function reasonsOf(stages: number): string[] {
   const words = ['有逾期事项', '今日到期', '即将到期', '新任务待签收'];
@@ -661,24 +688,9 @@ export function planReminders(
   const itemAt = (i: number): ReminderItem => {
     let item = made.get(i);
     if (!item) {
-      const [o, t, u] = [items.record(i), taskOf(i), items.unit(i)];
+      const o = items.record(i);
       const st = stagedOf(o);
-      item = {
-        obligationId: o.id,
-        assignmentId: o.assignmentId,
-        taskId: t.id,
-        taskNumber: t.number,
-        taskKind: t.kind,
-        taskTitle: t.title,
-        unitId: u.id,
-        unitName: u.name,
-        kind: o.kind,
-        label: o.label,
-        due: o.due,
-        stage: st.stage!,
-        workingDays: st.workingDays,
-        level: st.level,
-      };
+      item = itemOfRecord(o, taskOf(i), items.unit(i), st.stage!, st.workingDays, st.level);
       made.set(i, item);
     }
     return item;
@@ -695,25 +707,10 @@ export function planReminders(
     return l;
   };
   const alsoStage = (l: number): Stage => (l < 0 ? 'overdue' : l === 0 ? 'due' : 'before');
+  // the unit whose list it is is the record's (see `unitOfRecord`)
   const alsoItem = (u: UnitDay, o: ObligationRecord, key: number): ReminderItem => {
-    const t = tasks.get(o.taskId)!;
     const l = alsoDays(o, key);
-    return {
-      obligationId: o.id,
-      assignmentId: o.assignmentId,
-      taskId: t.id,
-      taskNumber: t.number,
-      taskKind: t.kind,
-      taskTitle: t.title,
-      unitId: o.unitId,
-      unitName: u.name,
-      kind: o.kind,
-      label: o.label,
-      due: o.due,
-      stage: alsoStage(l),
-      workingDays: Math.abs(l),
-      level: 1,
-    };
+    return itemOfRecord(o, tasks.get(o.taskId)!, u, alsoStage(l), Math.abs(l), 1);
   };
   /** A digest's "also" list: records of units' lists, each with its place in the order; made into items once. */
   type AlsoRefs = { units: UnitDay[]; keys: number[]; records: ObligationRecord[]; items?: ReminderItem[] };
