@@ -48,6 +48,7 @@ export function enqueuePlan(
   let added = 0;
   for (const r of plan.reminders) {
     if (keys.has(r.key)) continue;
+    const view = viewOf(r);
     draft.outbox.push(
       row(
         r.key,
@@ -66,8 +67,8 @@ export function enqueuePlan(
                 : policy.escalation.leaderAfterOverdueWorkingDays,
             ...(reach?.(r.personId) ? { reach: reach(r.personId)! } : {}),
           }) as unknown as Record<string, unknown>,
-          obligations: viewOf(r).obligationIds(),
-          tasks: viewOf(r).taskIds(),
+          obligations: view.obligationIds(),
+          tasks: view.taskIds(),
         },
         r.personId,
       ),

@@ -296,8 +296,8 @@ class Items {
   private keys = new Float64Array(1024);
   private units = new Int32Array(1024);
   private stages = new Uint8Array(1024);
-  /** the items of each unit together (from its `start`), in the order read */
-  byUnit = new Int32Array(0);
+  /** the items of each unit together (from its `start`), in the order read: made by `groupByUnit` */
+  private byUnit = new Int32Array(0);
   /** items someone of their unit's `first` has no 待办 for: who (position in `first`) and which */
   private wanted = new Int32Array(1024);
   wantedCount = 0;
@@ -311,13 +311,15 @@ class Items {
   push(list: number, at: number, u: UnitDay, key: number, st: Staged): number {
     const i = this.length;
     this.length += 1;
-    this.inList = room(this.inList, i);
-    this.atInList = room(this.atInList, i);
+    if (i === this.keys.length) {
+      this.inList = room(this.inList, i);
+      this.atInList = room(this.atInList, i);
+      this.keys = room(this.keys, i);
+      this.units = room(this.units, i);
+      this.stages = room(this.stages, i);
+    }
     this.inList[i] = list;
     this.atInList[i] = at;
-    this.keys = room(this.keys, i);
-    this.units = room(this.units, i);
-    this.stages = room(this.stages, i);
     this.keys[i] = key;
     this.units[i] = u.index;
     this.stages[i] = STAGES.indexOf(st.stage!) * 4 + st.level;
@@ -329,6 +331,25 @@ class Items {
     this.wanted[2 * this.wantedCount] = pos;
     this.wanted[2 * this.wantedCount + 1] = i;
     this.wantedCount += 1;
+  }
+
+  /** Puts each unit's items together (a counting sort by unit), in the order read; then `ofUnit`. */
+  groupByUnit(): void {
+    let start = 0;
+    for (const u of this.unitList) [u.start, start] = [start, start + u.count];
+    const fill = new Int32Array(this.unitList.length);
+    this.byUnit = new Int32Array(this.length);
+    for (let i = 0; i < this.length; i += 1) {
+      const u = this.units[i]!;
+      const k = fill[u]!;
+      this.byUnit[this.unitList[u]!.start + k] = i;
+      fill[u] = k + 1;
+    }
+  }
+
+  /** A unit's items, in the order read. */
+  ofUnit(u: UnitDay): Int32Array {
+    return this.byUnit.subarray(u.start, u.start + u.count);
   }
 
   /** the k-th wanted: who (position in its unit's `first`) and which item */
@@ -540,15 +561,17 @@ export function planReminders(
   const lists = obligationListsOf(state, { calendar, policy }, [year - 1, year]);
   const items = new Items(lists, unitList);
   const taskOf = (i: number): Task => tasks.get(items.record(i).taskId)!;
+  /** a 签收 that opens today has a stage of its own (see `DueSlot.fresh`) */
+  const opensToday = (o: ObligationRecord): boolean => o.kind === 'acknowledge' && date === o.opensOn;
   /** a record's stage today (worked out once per due date, when it was read) */
   const stagedOf = (o: ObligationRecord): Staged => {
     const slot = slots.get(o.due)!;
-    return (o.kind === 'acknowledge' && date === o.opensOn ? slot.fresh : slot.staged)!;
+    return (opensToday(o) ? slot.fresh : slot.staged)!;
   };
   /**
    * Makes an opened record one of its unit's items if today is a day to remind of it (its stage);
-   * its deadline and who has no 待办 for it yet are worked out while the record is at hand (looked
-   * up again later, each is a cache miss).
+   * who has no 待办 for it yet is worked out while the record is at hand (looked up again later,
+   * each is a cache miss).
    */
   const itemOf = (
     o: ObligationRecord,
@@ -559,10 +582,9 @@ export function planReminders(
     slot: DueSlot,
     key: number,
   ): boolean => {
-    const st =
-      o.kind === 'acknowledge' && date === o.opensOn
-        ? (slot.fresh ??= stageOf(calendar, policy, date, o))
-        : (slot.staged ??= stageOf(calendar, policy, date, o));
+    const st = opensToday(o)
+      ? (slot.fresh ??= stageOf(calendar, policy, date, o))
+      : (slot.staged ??= stageOf(calendar, policy, date, o));
     if (st.stage === null || (o.year !== year && st.stage !== 'overdue')) return false;
     if (u.first.length === 0) {
       if (!warned.has(u.id)) result.warnings.push(`${u.name} 没有联络员或分管领导,提醒无人接收`);
@@ -634,19 +656,7 @@ export function planReminders(
       }
     }
 
-  // each unit's items together, in the order read
-  {
-    let start = 0;
-    for (const u of unitDays.values()) [u.start, start] = [start, start + u.count];
-    const fill = new Int32Array(unitDays.size);
-    items.byUnit = new Int32Array(items.length);
-    for (let i = 0; i < items.length; i += 1) {
-      const u = items.unit(i);
-      const k = fill[u.index]!;
-      items.byUnit[u.start + k] = i;
-      fill[u.index] = k + 1;
-    }
-  }
+  items.groupByUnit();
 
   // who hears what: a unit's contacts (or leaders where it has none) its items; its other leaders
   // what is overdue long enough (level 2); the 督考办 what is overdue longest (level 3)
@@ -655,7 +665,7 @@ export function planReminders(
   const severe: Part[] = [];
   for (const u of unitDays.values()) {
     if (u.count === 0) continue;
-    const order = stableSort(items.byUnit.subarray(u.start, u.start + u.count), (i) => items.key(i));
+    const order = stableSort(items.ofUnit(u), (i) => items.key(i));
     const [, one, two, three] = u.stagesAt;
     const all: Part = { u, at: order, stages: one | two | three };
     for (const p of u.first) digestOf.set(p, [...(digestOf.get(p) ?? []), all]);

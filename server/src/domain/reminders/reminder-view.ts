@@ -14,9 +14,9 @@ export interface ReminderView {
   readonly alsoCount: number;
   /** how many items are overdue */
   overdue(): number;
-  /** the items' obligation ids, in their order */
+  /** the items' obligation ids, in their order (a list the planner may share between reminders: not to be changed) */
   obligationIds(): string[];
-  /** the items' tasks, each once, in the order first listed */
+  /** the items' tasks, each once, in the order first listed (shared likewise) */
   taskIds(): string[];
   /** whether the items and the "also" list belong to more than one unit */
   severalUnits(): boolean;
@@ -35,7 +35,7 @@ export function registerView(r: Reminder, view: ReminderView): void {
   planned.set(r, view);
 }
 
-export function dropView(r: Reminder): void {
+function dropView(r: Reminder): void {
   planned.delete(r);
 }
 
