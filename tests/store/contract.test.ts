@@ -237,6 +237,7 @@ describe('PostgreSQL: two instances on one database', () => {
       { version: 1, name: '001_init.sql' },
       { version: 2, name: '002_instances.sql' },
       { version: 3, name: '003_state_rows.sql' },
+      { version: 4, name: '004_write_version.sql' },
     ]);
   });
 

@@ -8,6 +8,11 @@ import { seedStore } from '../../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { openPgStore } from '../../server/src/store/pg/pg-store.js';
 import { noticeInDraft } from '../../server/src/outbox/outbox.js';
+import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
+import type { OutboxRow } from '../../server/src/outbox/outbox-row.js';
+import { claimOutboxRows } from '../../server/src/store/pg/state-rows.js';
+import { FakeChannel } from '../helpers/fake-channel.js';
+import { silentLog } from '../helpers/test-app.js';
 import type { State } from '../../server/src/store/state.js';
 import { freshSchema } from '../helpers/pg.js';
 import { SEEDS_DIR } from '../helpers/seeds.js';
@@ -127,6 +132,27 @@ describe('PostgreSQL: the state as rows, a row per member and per year and plan 
     await Promise.all([reopened.close(), third.close(), c.end()]);
   });
 
+  it('two instances changing the same member at once without events both keep their change (a write is conditional on the state version, not the ledger seq)', async () => {
+    const { url, store, c } = await deployment();
+    const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
+    const context = (at: Date) => ({ at: at.toISOString(), pending: [] });
+    // a bot conversation on each instance (no ledger event): both computed on the same state
+    await Promise.all([
+      store.transact((d) => void (d.botContext['p-a'] = context(at))),
+      other.transact((d) => void (d.botContext['p-b'] = context(at))),
+    ]);
+    const reader = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
+    expect(Object.keys(reader.state.get().botContext).sort()).toEqual(['p-a', 'p-b']);
+    // the instance that lost the race computed its change again on the winner's state
+    await expect
+      .poll(() => Object.keys(store.state.get().botContext).sort(), { timeout: 10_000 })
+      .toEqual(['p-a', 'p-b']);
+    await expect
+      .poll(() => Object.keys(other.state.get().botContext).sort(), { timeout: 10_000 })
+      .toEqual(['p-a', 'p-b']);
+    await Promise.all([store.close(), other.close(), reader.close(), c.end()]);
+  });
+
   it('the outbox is a row per message, in its order: a claim rewrites only the rows it claims, and another instance follows', async () => {
     const { url, store, c } = await deployment();
     const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
@@ -188,5 +214,159 @@ describe('PostgreSQL: the state as rows, a row per member and per year and plan 
     const third = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
     expect(third.state.get().outbox).toEqual(store.state.get().outbox);
     await Promise.all([store.close(), other.close(), third.close(), c.end()]);
+  });
+
+  it('claims skip the rows another claimant holds (FOR UPDATE SKIP LOCKED) without the state lock; a write computed before a claim that changes a claimed row is computed again', async () => {
+    const { url, store, c } = await deployment();
+    const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
+    const notice = (n: number, date = '2019-03-18') => ({
+      key: `notice:claim:${n}`,
+      personId: 'p-fsjd-c',
+      userId: 'dt-fsjd-c',
+      kind: 'urge' as const,
+      message: { kind: 'text' as const, text: `催办 ${n}` },
+      tasks: [],
+      obligations: [],
+      date,
+    });
+    await store.transact((draft, tx) => {
+      draft.outbox = draft.outbox.filter((r) => r.status !== 'pending'); // only this test's rows are due
+      for (let n = 0; n < 8; n += 1) noticeInDraft(draft, notice(n, n === 4 ? '2019-03-15' : '2019-03-18'), at);
+      noticeInDraft(draft, notice(8), at);
+      draft.outbox.at(-1)!.runAt = new Date(at.getTime() + 3600_000).toISOString(); // not due yet
+      tx.append(signIn);
+    });
+    await expect.poll(() => other.state.get().outbox.length, { timeout: 10_000 }).toBe(store.state.get().outbox.length);
+    const claim = (by: string) => (due: OutboxRow[]) => {
+      for (const r of due)
+        Object.assign(
+          r,
+          r.key === 'notice:claim:4'
+            ? { status: 'expired' }
+            : { status: 'claimed', lockedBy: by, lockedAt: at.toISOString() },
+        );
+    };
+    const keys = (rows: OutboxRow[]) => rows.map((r) => [r.key.slice(13), r.status]);
+    // another claimant holds row 0 (its claim not committed yet): this one neither waits nor takes it
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query("SELECT key FROM duban_outbox WHERE key = 'notice:claim:0' FOR UPDATE");
+    // and while a writer holds the state's lock, a claim goes on all the same
+    const stateLock = new pg.Client({ connectionString: url });
+    await stateLock.connect();
+    await stateLock.query('BEGIN');
+    await stateLock.query('SELECT version FROM duban_state WHERE id = 1 FOR UPDATE');
+    const a = await store.claimOutbox!({ now: at, batch: 3, claim: claim('A') });
+    expect(keys(a)).toEqual([
+      ['1', 'claimed'],
+      ['2', 'claimed'],
+      ['3', 'claimed'],
+    ]);
+    await stateLock.query('ROLLBACK');
+    await stateLock.end();
+    // the claiming instance shows its claims at once
+    expect(
+      store.state
+        .get()
+        .outbox.filter((r) => r.lockedBy === 'A')
+        .map((r) => r.key.slice(13)),
+    ).toEqual(['1', '2', '3']);
+    const [b, a2] = await Promise.all([
+      other.claimOutbox!({ now: at, batch: 2, claim: claim('B') }),
+      store.claimOutbox!({ now: at, batch: 2, claim: claim('A') }),
+    ]);
+    // two at once take disjoint rows; the earlier day's notice expires; row 8 is not due
+    expect([...keys(b), ...keys(a2)].sort()).toEqual([
+      ['4', 'expired'],
+      ['5', 'claimed'],
+      ['6', 'claimed'],
+      ['7', 'claimed'],
+    ]);
+    await holder.query('ROLLBACK');
+    await holder.end();
+    expect(keys(await other.claimOutbox!({ now: at, batch: 5, claim: claim('B') }))).toEqual([['0', 'claimed']]);
+    expect(await other.claimOutbox!({ now: at, batch: 5, claim: claim('B') })).toEqual([]);
+    const table = (
+      await c.query<{ key: string; status: string; locked_by: string | null }>(
+        "SELECT key, status, locked_by FROM duban_outbox WHERE key LIKE 'notice:claim:%' ORDER BY ord",
+      )
+    ).rows;
+    expect(table.map((r) => r.status)).toEqual([
+      'claimed',
+      'claimed',
+      'claimed',
+      'claimed',
+      'expired',
+      'claimed',
+      'claimed',
+      'claimed',
+      'pending',
+    ]);
+    // a claim this instance has not read yet (its notification taken for its own): a write computed
+    // without it that would withdraw the row is refused, and computed again on the claim
+    await store.transact((draft, tx) => {
+      draft.outbox.find((r) => r.key === 'notice:claim:8')!.runAt = at.toISOString();
+      tx.append(signIn);
+    });
+    await expect.poll(() => other.state.get().ledger.seq, { timeout: 10_000 }).toBe(store.state.get().ledger.seq);
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    await claimOutboxRows(pool, { now: at, batch: 5, claim: claim('C'), notify: other.instance!.id });
+    await pool.end();
+    expect(other.state.get().outbox.find((r) => r.key === 'notice:claim:8')!.status).toBe('pending');
+    const withdrawn = await other.transact((draft) => {
+      const before = draft.outbox.length;
+      draft.outbox = draft.outbox.filter((r) => !(r.key === 'notice:claim:8' && r.status === 'pending'));
+      return before - draft.outbox.length;
+    });
+    expect(withdrawn.result).toBe(0);
+    expect(other.state.get().outbox.find((r) => r.key === 'notice:claim:8')).toMatchObject({
+      status: 'claimed',
+      lockedBy: 'C',
+    });
+    expect((await c.query("SELECT locked_by FROM duban_outbox WHERE key = 'notice:claim:8'")).rows[0]).toEqual({
+      locked_by: 'C',
+    });
+    await Promise.all([store.close(), other.close(), c.end()]);
+  });
+
+  it('two dispatchers on two instances at once send every due message exactly once', async () => {
+    const { url, store, c } = await deployment();
+    const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
+    await store.transact((draft, tx) => {
+      draft.outbox = draft.outbox.filter((r) => r.status !== 'pending');
+      for (let n = 0; n < 60; n += 1)
+        noticeInDraft(
+          draft,
+          {
+            key: `notice:both:${n}`,
+            personId: 'p-fsjd-c',
+            userId: 'dt-fsjd-c',
+            kind: 'urge',
+            message: { kind: 'text', text: `催办 ${n}` },
+            tasks: [],
+            obligations: [],
+            date: '2019-03-18',
+          },
+          at,
+        );
+      tx.append(signIn);
+    });
+    await expect.poll(() => other.state.get().outbox.length, { timeout: 10_000 }).toBe(store.state.get().outbox.length);
+    const [ca, cb] = [new FakeChannel(() => at), new FakeChannel(() => at)];
+    const options = { batch: 7, concurrency: 3, recordEvery: 4 };
+    const [da, db] = [new Dispatcher(store, ca, silentLog, options), new Dispatcher(other, cb, silentLog, options)];
+    for (let pass = 0; pass < 20; pass += 1) await Promise.all([da.runOnce(at), db.runOnce(at)]);
+    const texts = [...ca.notices, ...cb.notices].map((n) => (n.message as { text: string }).text).sort();
+    expect(texts).toEqual(Array.from({ length: 60 }, (_, n) => `催办 ${n}`).sort());
+    // both sent (neither waited for the rows the other held)
+    expect(Math.min(ca.notices.length, cb.notices.length)).toBeGreaterThan(0);
+    const statuses = (
+      await c.query<{ status: string; n: string }>(
+        "SELECT status, count(*) AS n FROM duban_outbox WHERE key LIKE 'notice:both:%' GROUP BY status",
+      )
+    ).rows;
+    expect(statuses).toEqual([{ status: 'sent', n: '60' }]);
+    await Promise.all([store.close(), other.close(), c.end()]);
   });
 });

@@ -61,12 +61,41 @@ function processInstance(): StoreInstance {
   return { id, alive: async (ids) => new Set(ids.filter((x) => x === id)) };
 }
 
+/**
+ * Claims the first `batch` pending rows due at `now` (in place, in order) for `by`; a notice of an
+ * earlier day expires instead (a digest is never sent on a later day). Returns the claimed rows.
+ */
+function claimDue(rows: OutboxRow[], o: { by: string; now: Date; batch: number }): OutboxRow[] {
+  const nowIso = o.now.toISOString();
+  const today = shanghaiDate(o.now);
+  const claimed: OutboxRow[] = [];
+  let taken = 0;
+  for (const r of rows) {
+    if (taken >= o.batch) break;
+    if (r.status !== 'pending' || r.runAt > nowIso) continue;
+    taken += 1;
+    if (r.kind === 'notice' && r.date < today) {
+      r.status = 'expired';
+      r.doneAt = nowIso;
+      continue;
+    }
+    r.status = 'claimed';
+    r.lockedAt = nowIso;
+    r.lockedBy = o.by;
+    r.attempts += 1;
+    claimed.push(r);
+  }
+  return claimed;
+}
+
 /** A claim as it was seen: a row is taken back only if nobody claimed it again since. */
 const claimMark = (r: OutboxRow): string => `${r.lockedBy ?? ''}|${r.lockedAt ?? ''}`;
 
 /**
- * Sends what the outbox holds through the Channel. Claims rows in one state write (each claim
- * names this instance and when: `lockedBy`, `lockedAt`), sends, then records the results in small
+ * Sends what the outbox holds through the Channel. Claims rows (each claim names this instance and
+ * when: `lockedBy`, `lockedAt`) — in one state write, or where the store claims apart from its
+ * state (`Store.claimOutbox`: PostgreSQL, `FOR UPDATE SKIP LOCKED`) through it, by the same rule
+ * (`claimDue`) — sends, then records the results in small
  * groups (each group's events and state change in one transaction). Retryable failures come back
  * with exponential backoff; a digest is never sent on a later day than its own.
  *
@@ -139,8 +168,11 @@ export class Dispatcher {
     const nowIso = now.toISOString();
     const today = shanghaiDate(now);
     const lapsed = await this.lapsedClaims(now);
+    const claim = { by: this.me.id, now, batch: this.o.batch };
+    // several instances: claims are made apart from the state's transaction (`Store.claimOutbox`)
+    const apart = this.store.claimOutbox?.bind(this.store);
     const {
-      result: { claimed, reclaimed, abandoned },
+      result: { inState, reclaimed, abandoned },
     } = await this.store.transact((d, tx) => {
       let reclaimed = 0;
       let abandoned = 0;
@@ -164,23 +196,17 @@ export class Dispatcher {
         delete r.lockedAt;
         delete r.lockedBy;
       }
-      const due = d.outbox.filter((r) => r.status === 'pending' && r.runAt <= nowIso).slice(0, this.o.batch);
-      for (const r of due) {
-        if (r.kind === 'notice' && r.date < today) {
-          r.status = 'expired';
-          r.doneAt = nowIso;
-          continue;
-        }
-        r.status = 'claimed';
-        r.lockedAt = nowIso;
-        r.lockedBy = this.me.id;
-        r.attempts += 1;
-      }
       const keepAfter = new Date(now.getTime() - this.o.keepDoneMs).toISOString();
-      d.outbox = d.outbox.filter((r) => !(r.doneAt && r.doneAt < keepAfter));
-      const claimed = due.filter((r) => r.status === 'claimed').map((r) => JSON.parse(JSON.stringify(r)) as OutboxRow);
-      return { claimed, reclaimed, abandoned };
+      const old = (r: OutboxRow): boolean => r.doneAt !== undefined && r.doneAt < keepAfter;
+      if (d.outbox.some(old)) d.outbox = d.outbox.filter((r) => !old(r));
+      const inState = apart ? [] : claimDue(d.outbox, claim).map((r) => JSON.parse(JSON.stringify(r)) as OutboxRow);
+      return { inState, reclaimed, abandoned };
     });
+    const claimed = apart
+      ? (await apart({ now, batch: this.o.batch, claim: (due) => void claimDue(due, claim) })).filter(
+          (r) => r.status === 'claimed',
+        )
+      : inState;
     if (reclaimed + abandoned > 0)
       this.log.warn(`上次未完成的发送:${reclaimed} 条重新排队,${abandoned} 条已过期不再补发`);
     stats.expired += abandoned;

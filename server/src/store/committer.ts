@@ -28,8 +28,11 @@ type Waiter = {
   reject: (e: unknown) => void;
 };
 
-/** Several instances: what another instance committed since this one last read (PostgreSQL). */
-export type Reload = () => Promise<{ state: State; events: LedgerEvent[] }>;
+/**
+ * Several instances: what others committed since this one last read or wrote (PostgreSQL): the
+ * state, the events after this one's head, and whether anything moved at all.
+ */
+export type Reload = () => Promise<{ state: State; events: LedgerEvent[]; changed: boolean }>;
 
 const unavailable = (cause: unknown): AppError =>
   new AppError(
@@ -60,6 +63,8 @@ export class Committer {
   private queue: Array<{ state: State } & Waiter> = [];
   private draining: Promise<void> | undefined;
   private problem: StoreHealth = { status: 'ok' };
+  /** Counts the states this instance took as committed (its writes, and adoptions): a reload begun before one is stale. */
+  private commits = 0;
 
   constructor(
     initial: State,
@@ -164,6 +169,7 @@ export class Committer {
   }
 
   private adopt(state: State, events: readonly LedgerEvent[]): void {
+    this.commits += 1;
     this.committed = state;
     this.tentative = state;
     this.ledger.adopt?.(events, state);
@@ -175,8 +181,10 @@ export class Committer {
    */
   async refresh(): Promise<boolean> {
     if (!this.reload || this.draining || this.queue.length > 0) return false;
+    const commits = this.commits;
     const fresh = await this.reload();
-    if (this.draining || this.queue.length > 0 || fresh.state.ledger.seq <= this.committed.ledger.seq) return false;
+    // a write of this instance's that began and ended meanwhile is newer than what was read
+    if (this.draining || this.queue.length > 0 || this.commits !== commits || !fresh.changed) return false;
     this.adopt(fresh.state, fresh.events);
     return true;
   }
@@ -228,6 +236,7 @@ export class Committer {
         continue;
       }
       rebases = 0;
+      this.commits += 1;
       this.committed = last;
       this.problem = { status: 'ok' };
       const events = batch.flatMap((w) => w.events);

@@ -1,5 +1,6 @@
 import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
 import type { State } from './state.js';
+import type { OutboxRow } from '../outbox/outbox-row.js';
 
 /** Reading the committed state. Writes go through `Store.transact` only. */
 export interface StateReader {
@@ -73,6 +74,14 @@ export interface Store {
    * (the data directory's lock), so every other claimant is a process that ended.
    */
   readonly instance?: StoreInstance;
+  /**
+   * Several instances: claims up to `batch` pending outbox rows due at `now`, in the outbox's order,
+   * without waiting for rows another claimant holds and never taking them (PostgreSQL: `FOR UPDATE
+   * SKIP LOCKED`, outside the state's lock); `claim` marks them (claimed, or expired). Resolves with
+   * the rows as written, once this instance's state shows them. Absent: one process, whose
+   * dispatcher claims in a transaction.
+   */
+  claimOutbox?(o: { now: Date; batch: number; claim: (due: OutboxRow[]) => void }): Promise<OutboxRow[]>;
   /** Several instances: claims a key once across all of them (a bot message's msgId); false when another did. Absent: one process. */
   claimOnce?(key: string): Promise<boolean>;
   close(): Promise<void>;

@@ -116,7 +116,7 @@ export async function copyToPg(
         new Map(),
       );
       await client.query(
-        'INSERT INTO duban_state (id, doc, seq) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, seq = EXCLUDED.seq, updated_at = now()',
+        "INSERT INTO duban_state (id, doc, seq, version) VALUES (1, $1, $2, nextval('duban_state_versions')) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, seq = EXCLUDED.seq, version = EXCLUDED.version, updated_at = now()",
         [state, doc.ledger.seq],
       );
       await client.query('COMMIT');

@@ -9,7 +9,7 @@ import { StoreError } from '../errors.js';
 import { GENESIS_HASH } from '../ledger/event-hash.js';
 import type { Store } from '../ports.js';
 import { emptyState, State } from '../state.js';
-import { readStateRows, snapshot, writeStateRows, type KnownRows } from './state-rows.js';
+import { claimOutboxRows, readStateRows, snapshot, writeStateRows, type KnownRows } from './state-rows.js';
 
 export interface PgStoreOptions {
   clock: () => Date;
@@ -92,6 +92,8 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     });
     const created = stored === undefined;
     let state = stored?.state ?? State.parse(emptyState());
+    // the state's version as this instance last wrote (or read) it: every write is conditional on it
+    let written = stored?.version ?? 0;
     /** The state's rows as this instance last wrote or read them (what a write need not write again). */
     let known: KnownRows = stored?.known ?? new Map();
     const headSeq = headRow ? Number(headRow.seq) : 0;
@@ -111,9 +113,15 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         );
         if (claimed.rowCount === 1) {
           const rows = await writeStateRows(client, state, known);
-          await client.query('UPDATE duban_state SET doc = $1 WHERE id = 1', [rows.doc]);
+          const { version } = (
+            await client.query<{ version: string }>(
+              `UPDATE duban_state SET doc = $1, version = nextval('duban_state_versions') WHERE id = 1 RETURNING version`,
+              [rows.doc],
+            )
+          ).rows[0]!;
           await client.query('COMMIT');
           known = rows.known;
+          written = Number(version);
         } else await client.query('ROLLBACK');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -125,7 +133,6 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     state = { ...state, ledger: { ...state.ledger, unflushed: [] } };
 
     let last: LedgerEvent | undefined = headRow?.event;
-    let written = headSeq; // the document's seq as this instance last wrote (or read) it
     const listeners = new Set<(events: readonly LedgerEvent[]) => void>();
     const sink: LedgerSink = {
       head: () => ({ seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }),
@@ -161,17 +168,21 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       // only what is adopted moves `written`: a reload that was not adopted (a write of ours got in
       // between) must not make a stale write look current
       adopt: (events, adopted) => {
-        written = adopted.ledger.seq;
-        known = reloaded.get(adopted) ?? known;
+        const read = reloaded.get(adopted);
+        if (read) ({ known, version: written } = read);
         if (events.length === 0) return;
         last = events.at(-1);
         for (const l of listeners) l(events);
       },
     };
     /** The rows each reloaded state came with: they become known when the committer adopts that state. */
-    const reloaded = new WeakMap<State, KnownRows>();
-    /** What other instances committed since this one's seq: the state (only the rows that changed) and the events after it. */
-    const reload = async (): Promise<{ state: State; events: LedgerEvent[] }> =>
+    const reloaded = new WeakMap<State, { known: KnownRows; version: number }>();
+    /**
+     * What other instances committed since this one last read or wrote: the state (only the rows
+     * that changed), the events after this one's head, and whether anything moved (a claim moves
+     * only messages).
+     */
+    const reload = async (): Promise<{ state: State; events: LedgerEvent[]; changed: boolean }> =>
       snapshot(pool, async (client) => {
         const fresh = (await readStateRows(client, known))!;
         const events = (
@@ -181,16 +192,17 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
           ])
         ).rows.map((r) => r.event);
         const state = { ...fresh.state, ledger: { ...fresh.state.ledger, unflushed: [] } };
-        reloaded.set(state, fresh.known);
-        return { state, events };
+        reloaded.set(state, { known: fresh.known, version: fresh.version });
+        return { state, events, changed: fresh.version !== written || fresh.outboxMoved };
       });
     const write = async (next: State): Promise<void> => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         // writers queue here, one at a time: a writer that finds another's write first stops at once
-        const at = (await client.query<{ seq: string }>('SELECT seq FROM duban_state WHERE id = 1 FOR UPDATE')).rows[0];
-        if (Number(at?.seq) !== written)
+        const at = (await client.query<{ version: string }>('SELECT version FROM duban_state WHERE id = 1 FOR UPDATE'))
+          .rows[0];
+        if (Number(at?.version) !== written)
           throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_STALE');
         for (const e of next.ledger.unflushed) {
           await client.query(
@@ -201,15 +213,15 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
           );
         }
         const rows = await writeStateRows(client, { ...next, ledger: { ...next.ledger, unflushed: [] } }, known);
-        const updated = await client.query(
-          'UPDATE duban_state SET doc = $1, seq = $2, updated_at = now() WHERE id = 1 AND seq = $3',
+        const updated = await client.query<{ version: string }>(
+          `UPDATE duban_state SET doc = $1, seq = $2, version = nextval('duban_state_versions'), updated_at = now() WHERE id = 1 AND version = $3 RETURNING version`,
           [rows.doc, next.ledger.seq, written],
         );
         if (updated.rowCount !== 1) throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_STALE');
         // the other instances wake up and read what this one wrote (delivered at commit)
-        await client.query("SELECT pg_notify('duban_changed', $1)", [String(next.ledger.seq)]);
+        await client.query("SELECT pg_notify('duban_changed', $1)", [instanceId]);
         await client.query('COMMIT');
-        written = next.ledger.seq;
+        written = Number(updated.rows[0]!.version);
         known = rows.known;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -225,29 +237,26 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     let closed = false;
     // reads follow the other instances: a notification after each of their commits, a poll as the fallback
     const listener = new pg.Client(connection);
-    let refreshing: Promise<unknown> | undefined;
-    // a wake-up during a refresh is not lost: the refresh runs once more when the current one ends
-    let again = false;
-    const refresh = (): void => {
-      if (closed) return;
-      if (refreshing) {
-        again = true;
-        return;
-      }
-      refreshing = committer
-        .refresh()
-        .catch((error: unknown) => options.log?.warn(`读取其他实例的写入失败:${(error as Error).message}`))
-        .finally(() => {
-          refreshing = undefined;
-          if (again) {
-            again = false;
-            refresh();
-          }
-        });
+    // refreshes run one after another (two reloads adopted out of order would go back in time); a
+    // wake-up during a refresh is not lost: one more runs after it, and wake-ups meanwhile share it
+    let refreshing: Promise<void> = Promise.resolve();
+    let next: Promise<void> | undefined;
+    const refresh = (): Promise<void> => {
+      if (closed) return refreshing;
+      if (next) return next;
+      const run = refreshing.then(async () => {
+        next = undefined;
+        await committer
+          .refresh()
+          .catch((error: unknown) => options.log?.warn(`读取其他实例的写入失败:${(error as Error).message}`));
+      });
+      next = run;
+      refreshing = run;
+      return run;
     };
     await listener.connect();
     listener.on('notification', (n) => {
-      if (Number(n.payload) > committer.get().ledger.seq) refresh();
+      if (n.payload !== instanceId) void refresh();
     });
     listener.on('error', (error) =>
       options.log?.warn(
@@ -255,14 +264,8 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       ),
     );
     await listener.query('LISTEN duban_changed');
-    const poll = setInterval(() => {
-      void pool
-        .query<{ seq: string }>('SELECT seq FROM duban_state WHERE id = 1')
-        .then((r) => {
-          if (Number(r.rows[0]?.seq ?? 0) > committer.get().ledger.seq) refresh();
-        })
-        .catch(() => undefined);
-    }, options.pollMs ?? 5000);
+    // (a refresh that finds nothing moved reads the state's layout and the claims' count only)
+    const poll = setInterval(() => void refresh(), options.pollMs ?? 5000);
     poll.unref();
     // leadership: a session-level advisory lock (one per schema: deployments sharing a database do not
     // compete) on a connection of its own, held while it lives
@@ -313,6 +316,20 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
           ).rows;
           return new Set(rows.map((r) => r.name));
         },
+      },
+      claimOutbox: async ({ now, batch, claim }) => {
+        const rows = await claimOutboxRows(pool, { now, batch, claim, notify: instanceId });
+        // this instance's readers (and the dispatcher recording the results) see the claims: adopted
+        // once nothing of its own is on the way (a write computed before them is refused and computed again)
+        const shown = (): boolean => {
+          const byKey = new Map(committer.get().outbox.map((r) => [r.key, r]));
+          return rows.every((r) => byKey.get(r.key)?.status === r.status && byKey.get(r.key)?.lockedAt === r.lockedAt);
+        };
+        for (let tries = 0; rows.length > 0 && !shown() && tries < 10; tries += 1) {
+          await committer.idle();
+          await refresh();
+        }
+        return rows;
       },
       claimOnce: async (key) => {
         const r = await pool.query('INSERT INTO duban_once (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [key]);

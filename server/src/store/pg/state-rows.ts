@@ -4,6 +4,7 @@ import { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import { migrate } from '../migrations.js';
 import { State, STATE_VERSION } from '../state.js';
 import { OutboxRow } from '../../outbox/outbox-row.js';
+import { StoreError } from '../errors.js';
 
 /**
  * How the state is laid out in PostgreSQL: each top-level member of the state is a row of
@@ -23,7 +24,13 @@ import { OutboxRow } from '../../outbox/outbox-row.js';
  * version; for the outbox, also each of its rows (with its place).
  */
 export type KnownRows = ReadonlyMap<string, Known>;
-type Known = { value: unknown; version: number; rows?: ReadonlyMap<string, OutboxKnown> };
+type Known = {
+  value: unknown;
+  version: number;
+  rows?: ReadonlyMap<string, OutboxKnown>;
+  /** The outbox: how many claims had been made when its rows were read (`duban_outbox_claims`); -1 unknown. */
+  claims?: number;
+};
 type OutboxKnown = { value: OutboxRow; version: number; ord: number };
 
 type Versions = Record<string, number>;
@@ -108,17 +115,20 @@ export async function writeStateRows(
 export async function readStateRows(
   client: pg.PoolClient | pg.Client | pg.Pool,
   known: KnownRows = new Map(),
-): Promise<{ state: State; seq: number; known: KnownRows } | undefined> {
+): Promise<{ state: State; seq: number; version: number; known: KnownRows; outboxMoved: boolean } | undefined> {
   const row = (
-    await client.query<{ doc: Record<string, unknown>; seq: string }>('SELECT doc, seq FROM duban_state WHERE id = 1')
+    await client.query<{ doc: Record<string, unknown>; seq: string; version: string }>(
+      'SELECT doc, seq, version FROM duban_state WHERE id = 1',
+    )
   ).rows[0];
   if (!row) return undefined;
   const seq = Number(row.seq);
+  const version = Number(row.version);
   const doc = row.doc;
   if (!isLayout(doc) || doc.schemaVersion !== STATE_VERSION) {
     // the state inline (written before it had rows), or to be migrated: whole, then rows
     const whole = isLayout(doc) ? await wholeOf(client, doc) : doc;
-    return { state: State.parse(migrate(whole).doc), seq, known: new Map() };
+    return { state: State.parse(migrate(whole).doc), seq, version, known: new Map(), outboxMoved: true };
   }
   const stale = (key: string, version: number): boolean => known.get(key)?.version !== version;
   const parts = await fetchParts(
@@ -138,6 +148,7 @@ export async function readStateRows(
   const outbox = await readOutbox(client, doc.outbox, known.get(OUTBOX));
   after.set(OUTBOX, outbox);
   state.outbox = outbox.value;
+  const outboxMoved = outbox !== known.get(OUTBOX);
   for (const [key, schema] of Object.entries(State.shape) as Array<[string, z.ZodType]>) {
     if (key === 'obligations' || key === 'outbox') continue;
     const version = doc.parts[key];
@@ -162,7 +173,7 @@ export async function readStateRows(
     }
   }
   state.obligations = obligations;
-  return { state: state as State, seq, known: after };
+  return { state: state as State, seq, version, known: after, outboxMoved };
 }
 
 const Records = z.array(ObligationRecord);
@@ -185,6 +196,10 @@ const OUTBOX = 'outbox';
  * it no longer has. Each row keeps its place (`ord`) while the rows before it keep theirs: rows are
  * appended, replaced in place or removed (a row placed anywhere else gets a new place, and so does
  * every row after it).
+ *
+ * Claims are made without the state's lock (`claimOutboxRows`), so a row this instance changes or
+ * removes is written only if it still has the version this instance knows: a row claimed since
+ * refuses the write (`STATE_STALE`), and the transaction is computed again on the claim.
  */
 async function writeOutbox(
   client: pg.PoolClient | pg.Client,
@@ -199,7 +214,7 @@ async function writeOutbox(
   let top = 0;
   for (const r of before.values()) top = Math.max(top, r.ord);
   const rows = new Map<string, OutboxKnown>();
-  const changed: Array<{ row: OutboxRow; ord: number }> = [];
+  const changed: Array<{ row: OutboxRow; ord: number; was?: number }> = [];
   let last = 0;
   for (const row of list) {
     // keys are unique by construction (every enqueue looks for its key first)
@@ -211,16 +226,19 @@ async function writeOutbox(
         rows.set(row.key, old);
         continue;
       }
-      changed.push({ row, ord: old.ord });
-    } else changed.push({ row, ord: (last = top += 1) });
+      changed.push({ row, ord: old.ord, was: old.version });
+    } else changed.push({ row, ord: (last = top += 1), ...(old ? { was: old.version } : {}) });
     rows.set(row.key, { value: row, version: 0, ord: last });
   }
   for (let i = 0; i < changed.length; i += 1000) {
     const batch = changed.slice(i, i + 1000);
+    // a row known here carries the version it is known at (a new row, a fresh one): it replaces
+    // only that version, and a row that is not returned was changed by someone else
     const { rows: versions } = await client.query<{ key: string; version: string }>(
       `INSERT INTO duban_outbox (key, ord, value, version, status, locked_by, locked_at)
-       SELECT k, o, v::jsonb, ${NEXT_VERSION}, s, b, a FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS t(k, o, v, s, b, a)
-       ON CONFLICT (key) DO UPDATE SET ord = EXCLUDED.ord, value = EXCLUDED.value, version = EXCLUDED.version, status = EXCLUDED.status, locked_by = EXCLUDED.locked_by, locked_at = EXCLUDED.locked_at
+       SELECT k, o, v::jsonb, COALESCE(w, ${NEXT_VERSION}), s, b, a FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[]) AS t(k, o, v, s, b, a, w)
+       ON CONFLICT (key) DO UPDATE SET ord = EXCLUDED.ord, value = EXCLUDED.value, version = ${NEXT_VERSION}, status = EXCLUDED.status, locked_by = EXCLUDED.locked_by, locked_at = EXCLUDED.locked_at
+       WHERE duban_outbox.version = EXCLUDED.version
        RETURNING key, version`,
       [
         batch.map((c) => c.row.key),
@@ -229,17 +247,78 @@ async function writeOutbox(
         batch.map((c) => c.row.status),
         batch.map((c) => c.row.lockedBy ?? null),
         batch.map((c) => c.row.lockedAt ?? null),
+        batch.map((c) => c.was ?? null),
       ],
     );
+    if (versions.length !== batch.length) throw claimedMeanwhile();
     for (const v of versions) rows.get(v.key)!.version = Number(v.version);
   }
   const gone = [...before.keys()].filter((k) => !rows.has(k));
-  if (gone.length > 0) await client.query('DELETE FROM duban_outbox WHERE key = ANY($1)', [gone]);
+  if (gone.length > 0) {
+    const removed = await client.query(
+      'DELETE FROM duban_outbox o USING unnest($1::text[], $2::bigint[]) AS t(k, w) WHERE o.key = t.k AND o.version = t.w',
+      [gone, gone.map((k) => before.get(k)!.version)],
+    );
+    if (removed.rowCount !== gone.length) throw claimedMeanwhile();
+  }
   const version =
     was !== undefined && changed.length === 0 && gone.length === 0
       ? was.version
       : Number((await client.query<{ v: string }>(`SELECT ${NEXT_VERSION} AS v`)).rows[0]!.v);
-  return { value: list, version, rows };
+  return { value: list, version, rows, claims: was?.claims ?? -1 };
+}
+
+const claimedMeanwhile = (): StoreError =>
+  new StoreError('另一个实例刚领取了待发送的消息:本次办理未生效,请重试', 'STATE_STALE');
+
+/**
+ * Claims up to `batch` pending rows due at `now`, in the outbox's order, skipping rows that another
+ * transaction holds (`FOR UPDATE SKIP LOCKED`: two claimants never wait for each other nor take the
+ * same row), without the state's lock: `claim` marks the rows (claimed, or expired), and they are
+ * written back with new versions in the same short transaction. A state write computed before the
+ * claim that changes one of these rows is refused (`writeOutbox`) and computed again. Returns the
+ * rows as written.
+ */
+export async function claimOutboxRows(
+  pool: pg.Pool,
+  o: { now: Date; batch: number; claim: (due: OutboxRow[]) => void; notify: string },
+): Promise<OutboxRow[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const due = (
+      await client.query<{ value: unknown }>(
+        `SELECT value FROM duban_outbox WHERE status = 'pending' AND value->>'runAt' <= $1
+         ORDER BY ord LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [o.now.toISOString(), o.batch],
+      )
+    ).rows.map((r) => OutboxRow.parse(r.value));
+    if (due.length === 0) {
+      await client.query('COMMIT');
+      return [];
+    }
+    o.claim(due);
+    await client.query(
+      `UPDATE duban_outbox o SET value = t.v::jsonb, status = t.s, locked_by = t.b, locked_at = t.a, version = ${NEXT_VERSION}
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(k, v, s, b, a) WHERE o.key = t.k`,
+      [
+        due.map((r) => r.key),
+        due.map((r) => JSON.stringify(r)),
+        due.map((r) => r.status),
+        due.map((r) => r.lockedBy ?? null),
+        due.map((r) => r.lockedAt ?? null),
+      ],
+    );
+    await client.query('UPDATE duban_outbox_claims SET n = n + 1 WHERE id = 1');
+    await client.query("SELECT pg_notify('duban_changed', $1)", [o.notify]);
+    await client.query('COMMIT');
+    return due;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /** The outbox as the database holds it: the rows whose version moved fetched, the others kept. */
@@ -248,7 +327,10 @@ async function readOutbox(
   version: number,
   was: Known | undefined,
 ): Promise<Known> {
-  if (was !== undefined && was.version === version) return was;
+  const claims = Number(
+    (await client.query<{ n: string }>('SELECT n FROM duban_outbox_claims WHERE id = 1')).rows[0]?.n ?? 0,
+  );
+  if (was !== undefined && was.version === version && was.claims === claims) return was;
   const before = was?.rows ?? new Map<string, OutboxKnown>();
   const index = (
     await client.query<{ key: string; version: string; ord: string }>(
@@ -271,7 +353,7 @@ async function readOutbox(
     rows.set(r.key, { value, version: Number(r.version), ord: Number(r.ord) });
     list.push(value);
   }
-  return { value: list, version, rows };
+  return { value: list, version, rows, claims };
 }
 
 /** The obligation lists `versions` names, each in its place. */
