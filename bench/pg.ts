@@ -127,6 +127,54 @@ export async function benchPg(quick = false): Promise<void> {
       `\nOutbox, 2 instances on one database, emulator at 20 QPS per API: ${calls} rows (digests and 待办) sent in ${seconds.toFixed(1)} s → ${(calls / seconds).toFixed(1)} rows/s by the leader (${standby} instance stood by); 90018 answered: ${counters.rateLimited}`,
     );
     for (const i of instances) await i.store.close();
+
+    // the same day sent by two dispatchers side by side (claims FOR UPDATE SKIP LOCKED, each with its
+    // own 20 QPS budget): what a second sender would add, and what DingTalk's cap answers
+    const sideUrl = await fresh();
+    const planner = await openPgStore(sideUrl, { clock: () => at, log: quiet });
+    await seedStore(planner, await loadSeeds('seeds'), at);
+    const idle = {
+      runOnce: async () => ({ sent: 0, retried: 0, failed: 0, expired: 0 }),
+      progress: { claimed: 0, done: 0 },
+      stop: async () => undefined,
+    };
+    await new Scheduler({
+      store: planner,
+      calendar: new WorkCalendar(),
+      policy: DEFAULT_POLICY,
+      clock: { now: () => at },
+      log: quiet,
+      dispatcher: idle as unknown as Dispatcher, // plan only
+      publicUrl: 'http://127.0.0.1:3000',
+    }).tick(at);
+    const due = planner.state.get().outbox.filter((r) => r.status === 'pending').length;
+    await planner.close();
+    const before = emu.state.counter(app.appKey).rateLimited;
+    const senders = await Promise.all(
+      [0, 1].map(async () => {
+        const store = await openPgStore(sideUrl, { clock: () => at, log: quiet });
+        const channel = new DingTalkChannel({ ...app, apiBase: emuUrl, oapiBase: emuUrl, qps: 20 });
+        // claims of 20 rows: each dispatcher takes its share of the day (one claim of 200 would take it all)
+        return { store, dispatcher: new Dispatcher(store, channel, quiet, { concurrency: 8, batch: 20 }) };
+      }),
+    );
+    const t1 = process.hrtime.bigint();
+    const passes = await Promise.all(
+      senders.map(async ({ dispatcher }) => {
+        let sent = 0;
+        for (let pass = 0; pass < 50; pass += 1) {
+          const r = await dispatcher.runOnce(at);
+          sent += r.sent;
+          if (r.sent + r.retried + r.failed + r.expired === 0) break;
+        }
+        return sent;
+      }),
+    );
+    const seconds2 = Number(process.hrtime.bigint() - t1) / 1e9;
+    console.log(
+      `Outbox, 2 dispatchers side by side (SKIP LOCKED claims of 20 rows, 20 QPS each): ${passes.join(' + ')} of ${due} rows sent in ${seconds2.toFixed(1)} s → ${((passes[0]! + passes[1]!) / seconds2).toFixed(1)} rows/s; 90018 answered: ${emu.state.counter(app.appKey).rateLimited - before} (why one leader sends)`,
+    );
+    for (const s of senders) await s.store.close();
     await emu.app.close();
   } catch (error) {
     console.error(`PostgreSQL bench failed: ${(error as Error).stack ?? String(error)}`, (error as Error).cause);
