@@ -282,30 +282,47 @@ function room<A extends Float64Array | Int32Array | Uint8Array>(a: A, n: number)
   return b;
 }
 
+/** How many items the last plan had: the next one's columns are made that size at once (it changes little from day to day). */
+let lastItemCount = 0;
+
 /**
  * Today's items, an item being its position in the order read: its record, and as numbers its
  * unit, place in the order (level first) and stage; its task, deadline and working days are
  * looked up from the record when needed. A province's day has 576k items: an object per item, or
  * lists growing as they are read, kept the garbage collector busy for most of the plan.
+ *
+ * The columns' memory is outside V8's heap, and V8 starts a full collection of the whole heap (a
+ * province's state: over a second) once that memory has grown ~64 MB since the last one: so they
+ * are made at the last plan's size rather than grown by doubling, and who wants a 待办 of an item
+ * is a bit per contact rather than a pair of numbers (~25 MB a plan instead of ~40 MB).
  */
 class Items {
   length = 0;
   /** where each item's record is: the list, the position in it */
-  private inList = new Int32Array(1024);
-  private atInList = new Int32Array(1024);
-  private keys = new Float64Array(1024);
-  private units = new Int32Array(1024);
-  private stages = new Uint8Array(1024);
+  private inList: Int32Array;
+  private atInList: Int32Array;
+  private keys: Float64Array;
+  private units: Int32Array;
+  private stages: Uint8Array;
+  /** which of the item's unit's `first` (the first 8, a bit each) have no 待办 for it */
+  private wants: Uint8Array;
+  /** the same for positions 8 and on: (item, position) pairs in the order added */
+  private readonly wantsMore: number[] = [];
   /** the items of each unit together (from its `start`), in the order read: made by `groupByUnit` */
   private byUnit = new Int32Array(0);
-  /** items someone of their unit's `first` has no 待办 for: who (position in `first`) and which */
-  private wanted = new Int32Array(1024);
-  wantedCount = 0;
 
   constructor(
     private readonly lists: ReadonlyArray<readonly ObligationRecord[]>,
     private readonly unitList: readonly UnitDay[],
-  ) {}
+  ) {
+    const size = Math.max(1024, Math.ceil(lastItemCount * 1.05));
+    this.inList = new Int32Array(size);
+    this.atInList = new Int32Array(size);
+    this.keys = new Float64Array(size);
+    this.units = new Int32Array(size);
+    this.stages = new Uint8Array(size);
+    this.wants = new Uint8Array(size);
+  }
 
   /** Adds the record at `at` of list `list` as the next item. */
   push(list: number, at: number, u: UnitDay, key: number, st: Staged): number {
@@ -317,6 +334,7 @@ class Items {
       this.keys = room(this.keys, i);
       this.units = room(this.units, i);
       this.stages = room(this.stages, i);
+      this.wants = room(this.wants, i);
     }
     this.inList[i] = list;
     this.atInList[i] = at;
@@ -326,15 +344,26 @@ class Items {
     return i;
   }
 
+  /** The person at `pos` of item `i`'s unit's `first` has no 待办 for it (items in order, then positions in order). */
   want(pos: number, i: number): void {
-    this.wanted = room(this.wanted, 2 * this.wantedCount + 1);
-    this.wanted[2 * this.wantedCount] = pos;
-    this.wanted[2 * this.wantedCount + 1] = i;
-    this.wantedCount += 1;
+    if (pos < 8) this.wants[i]! |= 1 << pos;
+    else this.wantsMore.push(i, pos);
+  }
+
+  /** Each (position, item) given to `want`, in the order given. */
+  forEachWanted(fn: (pos: number, i: number) => void): void {
+    const more = this.wantsMore;
+    let m = 0;
+    for (let i = 0; i < this.length; i += 1) {
+      const bits = this.wants[i]!;
+      if (bits !== 0) for (let pos = 0; pos < 8; pos += 1) if (bits & (1 << pos)) fn(pos, i);
+      for (; m < more.length && more[m] === i; m += 2) fn(more[m + 1]!, i);
+    }
   }
 
   /** Puts each unit's items together (a counting sort by unit), in the order read; then `ofUnit`. */
   groupByUnit(): void {
+    lastItemCount = this.length;
     let start = 0;
     for (const u of this.unitList) [u.start, start] = [start, start + u.count];
     const fill = new Int32Array(this.unitList.length);
@@ -350,11 +379,6 @@ class Items {
   /** A unit's items, in the order read. */
   ofUnit(u: UnitDay): Int32Array {
     return this.byUnit.subarray(u.start, u.start + u.count);
-  }
-
-  /** the k-th wanted: who (position in its unit's `first`) and which item */
-  wantedAt(k: number): [number, number] {
-    return [this.wanted[2 * k]!, this.wanted[2 * k + 1]!];
   }
 
   record(i: number): ObligationRecord {
@@ -839,8 +863,7 @@ export function planReminders(
     type Wanted = TodoWanted & { from: number; pos: number };
     const wanted = new Map<Person, Map<Deadline, Wanted>>();
     const all: Wanted[] = [];
-    for (let k = 0; k < items.wantedCount; k += 1) {
-      const [pos, i] = items.wantedAt(k);
+    items.forEachWanted((pos, i) => {
       const p = items.unit(i).first[pos]!;
       let mine = wanted.get(p);
       if (!mine) wanted.set(p, (mine = new Map()));
@@ -853,7 +876,7 @@ export function planReminders(
         mine.set(d, fresh);
         all.push(fresh);
       }
-    }
+    });
     all.sort((x, y) => x.from - y.from || x.pos - y.pos);
     result.todoCreates = groupTodos(
       items,
