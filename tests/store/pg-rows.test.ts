@@ -26,6 +26,18 @@ const signIn = {
   payload: { how: 'test' },
 };
 
+/** A 催办 to one contact (p-fsjd-c), keyed `notice:${prefix}:${n}`. */
+const urge = (prefix: string, n: number, date = '2019-03-18') => ({
+  key: `notice:${prefix}:${n}`,
+  personId: 'p-fsjd-c',
+  userId: 'dt-fsjd-c',
+  kind: 'urge' as const,
+  message: { kind: 'text' as const, text: `催办 ${n}` },
+  tasks: [],
+  obligations: [],
+  date,
+});
+
 /** A state as committed (the events still on their way to the ledger aside). */
 const settled = (s: State): State => ({ ...s, ledger: { ...s.ledger, unflushed: [] } });
 
@@ -156,16 +168,7 @@ describe('PostgreSQL: the state as rows, a row per member and per year and plan 
   it('the outbox is a row per message, in its order: a claim rewrites only the rows it claims, and another instance follows', async () => {
     const { url, store, c } = await deployment();
     const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
-    const notice = (n: number) => ({
-      key: `notice:test:${n}`,
-      personId: 'p-fsjd-c',
-      userId: 'dt-fsjd-c',
-      kind: 'urge' as const,
-      message: { kind: 'text' as const, text: `催办 ${n}` },
-      tasks: [],
-      obligations: [],
-      date: '2019-03-18',
-    });
+    const notice = (n: number) => urge('test', n);
     await store.transact((draft, tx) => {
       for (let n = 0; n < 5; n += 1) noticeInDraft(draft, notice(n), at);
       tx.append(signIn);
@@ -219,16 +222,7 @@ describe('PostgreSQL: the state as rows, a row per member and per year and plan 
   it('claims skip the rows another claimant holds (FOR UPDATE SKIP LOCKED) without the state lock; a write computed before a claim that changes a claimed row is computed again', async () => {
     const { url, store, c } = await deployment();
     const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
-    const notice = (n: number, date = '2019-03-18') => ({
-      key: `notice:claim:${n}`,
-      personId: 'p-fsjd-c',
-      userId: 'dt-fsjd-c',
-      kind: 'urge' as const,
-      message: { kind: 'text' as const, text: `催办 ${n}` },
-      tasks: [],
-      obligations: [],
-      date,
-    });
+    const notice = (n: number, date?: string) => urge('claim', n, date);
     await store.transact((draft, tx) => {
       draft.outbox = draft.outbox.filter((r) => r.status !== 'pending'); // only this test's rows are due
       for (let n = 0; n < 8; n += 1) noticeInDraft(draft, notice(n, n === 4 ? '2019-03-15' : '2019-03-18'), at);
@@ -335,21 +329,7 @@ describe('PostgreSQL: the state as rows, a row per member and per year and plan 
     const other = await openPgStore(url, { clock: () => at, pollMs: 60_000 });
     await store.transact((draft, tx) => {
       draft.outbox = draft.outbox.filter((r) => r.status !== 'pending');
-      for (let n = 0; n < 60; n += 1)
-        noticeInDraft(
-          draft,
-          {
-            key: `notice:both:${n}`,
-            personId: 'p-fsjd-c',
-            userId: 'dt-fsjd-c',
-            kind: 'urge',
-            message: { kind: 'text', text: `催办 ${n}` },
-            tasks: [],
-            obligations: [],
-            date: '2019-03-18',
-          },
-          at,
-        );
+      for (let n = 0; n < 60; n += 1) noticeInDraft(draft, urge('both', n), at);
       tx.append(signIn);
     });
     await expect.poll(() => other.state.get().outbox.length, { timeout: 10_000 }).toBe(store.state.get().outbox.length);
