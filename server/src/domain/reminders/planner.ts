@@ -275,7 +275,7 @@ const STAGES: readonly Stage[] = ['overdue', 'due', 'before', 'new'];
 const stageBit = (stage: Stage): number => 1 << STAGES.indexOf(stage);
 
 /** `a`, or a copy twice as long when `n` does not fit. */
-function room<A extends Float64Array | Int32Array | Uint8Array>(a: A, n: number): A {
+function room<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a: A, n: number): A {
   if (n < a.length) return a;
   const b = new (a.constructor as new (length: number) => A)(a.length * 2);
   b.set(a);
@@ -304,6 +304,8 @@ class Items {
   private keys: Float64Array;
   private units: Int32Array;
   private stages: Uint8Array;
+  /** each item's task, by its position in the state's list (a Map lookup by id per item was a fifth of a first plan) */
+  private tasks: Uint16Array | Int32Array;
   /** which of the item's unit's `first` (the first 8, a bit each) have no 待办 for it */
   private wants: Uint8Array;
   /** the same for positions 8 and on: (item, position) pairs in the order added */
@@ -314,8 +316,10 @@ class Items {
   constructor(
     private readonly lists: ReadonlyArray<readonly ObligationRecord[]>,
     private readonly unitList: readonly UnitDay[],
+    taskCount: number,
   ) {
     const size = Math.max(1024, Math.ceil(lastItemCount * 1.05));
+    this.tasks = taskCount < 2 ** 16 ? new Uint16Array(size) : new Int32Array(size);
     this.inList = new Int32Array(size);
     this.atInList = new Int32Array(size);
     this.keys = new Float64Array(size);
@@ -325,7 +329,7 @@ class Items {
   }
 
   /** Adds the record at `at` of list `list` as the next item. */
-  push(list: number, at: number, u: UnitDay, key: number, st: Staged): number {
+  push(list: number, at: number, u: UnitDay, key: number, st: Staged, task: number): number {
     const i = this.length;
     this.length += 1;
     if (i === this.keys.length) {
@@ -335,12 +339,14 @@ class Items {
       this.units = room(this.units, i);
       this.stages = room(this.stages, i);
       this.wants = room(this.wants, i);
+      this.tasks = room(this.tasks, i);
     }
     this.inList[i] = list;
     this.atInList[i] = at;
     this.keys[i] = key;
     this.units[i] = u.index;
     this.stages[i] = STAGES.indexOf(st.stage!) * 4 + st.level;
+    this.tasks[i] = task;
     return i;
   }
 
@@ -387,6 +393,11 @@ class Items {
 
   key(i: number): number {
     return this.keys[i]!;
+  }
+
+  /** the item's task: its position in the state's list */
+  task(i: number): number {
+    return this.tasks[i]!;
   }
 
   unit(i: number): UnitDay {
@@ -583,8 +594,9 @@ export function planReminders(
   const warned = new Set<string>();
   const unitList: UnitDay[] = [];
   const lists = obligationListsOf(state, { calendar, policy }, [year - 1, year]);
-  const items = new Items(lists, unitList);
-  const taskOf = (i: number): Task => tasks.get(items.record(i).taskId)!;
+  const items = new Items(lists, unitList, state.tasks.length);
+  const taskAt = new Map(state.tasks.map((t, k) => [t, k]));
+  const taskOf = (i: number): Task => state.tasks[items.task(i)]!;
   /** a 签收 that opens today has a stage of its own (see `DueSlot.fresh`) */
   const opensToday = (o: ObligationRecord): boolean => o.kind === 'acknowledge' && date === o.opensOn;
   /** a record's stage today (worked out once per due date, when it was read) */
@@ -601,7 +613,7 @@ export function planReminders(
     o: ObligationRecord,
     list: number,
     at: number,
-    task: Task,
+    task: number,
     u: UnitDay,
     slot: DueSlot,
     key: number,
@@ -615,7 +627,7 @@ export function planReminders(
       warned.add(u.id);
       return false;
     }
-    const item = items.push(list, at, u, (3 - st.level) * levelStep + key, st);
+    const item = items.push(list, at, u, (3 - st.level) * levelStep + key, st, task);
     u.count += 1;
     u.stagesAt[st.level] |= stageBit(st.stage);
     let deadline: Deadline | undefined;
@@ -641,6 +653,7 @@ export function planReminders(
   let assignmentId = '';
   let a: Assignment | undefined;
   let task: Task | undefined;
+  let taskK = -1;
   let day: UnitDay | undefined;
   let unitOfRecord: UnitDay | undefined;
   for (let l = 0; l < lists.length; l += 1)
@@ -655,6 +668,7 @@ export function planReminders(
         a = assignments[cursor];
         if (a?.status !== 'active') a = undefined;
         task = tasks.get(o.taskId);
+        taskK = task ? taskAt.get(task)! : -1;
         day = a && unitDay(a.unitId);
         unitOfRecord = a && (o.unitId === a.unitId ? day : unitDay(o.unitId));
       }
@@ -672,7 +686,7 @@ export function planReminders(
       }
       if (!task) continue;
       const key = slot.day * numbers + task.number - low;
-      const item = opened && itemOf(o, l, at, task, day!, slot, key);
+      const item = opened && itemOf(o, l, at, taskK, day!, slot, key);
       if (live) {
         c.all?.offer(key, o);
         // one of today's items is not "also" open for that unit's contacts
