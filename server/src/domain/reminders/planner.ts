@@ -287,14 +287,14 @@ let lastItemCount = 0;
 
 /**
  * Today's items, an item being its position in the order read: its record, and as numbers its
- * unit, place in the order (level first) and stage; its task, deadline and working days are
+ * unit, place in the order (level first), stage and task; its deadline and working days are
  * looked up from the record when needed. A province's day has 576k items: an object per item, or
  * lists growing as they are read, kept the garbage collector busy for most of the plan.
  *
  * The columns' memory is outside V8's heap, and V8 starts a full collection of the whole heap (a
  * province's state: over a second) once that memory has grown ~64 MB since the last one: so they
  * are made at the last plan's size rather than grown by doubling, and who wants a 待办 of an item
- * is a bit per contact rather than a pair of numbers (~25 MB a plan instead of ~40 MB).
+ * is a bit per contact rather than a pair of numbers (a province: ~18 MB a plan instead of ~40 MB).
  */
 class Items {
   length = 0;
