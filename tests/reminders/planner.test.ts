@@ -263,4 +263,21 @@ describe('the planner’s sort', () => {
     }
     expect(stableSort([], () => 0)).toEqual([]);
   });
+
+  it('keeps its keys apart from a sort made by a key, and from the next sort, longer or shorter', () => {
+    const rng = seededRandom(testSeed(31));
+    const inner = Array.from({ length: 300 }, () => rng.int(0, 1000));
+    const innerSorted = [...inner].sort((x, y) => x - y);
+    // each key sorts another list with the same keys' array while the outer sort holds it
+    const list = Array.from({ length: 700 }, (_, i) => ({ i, k: rng.int(0, 30) }));
+    const sorted = stableSort(list, (x) => {
+      expect(stableSort(inner, (v) => v)).toEqual(innerSorted);
+      return x.k;
+    });
+    expect(sorted).toEqual([...list].sort((x, y) => x.k - y.k || x.i - y.i));
+    for (const n of [5000, 40, 5000]) {
+      const l = Array.from({ length: n }, () => rng.int(0, 99));
+      expect(stableSort(l, (v) => v)).toEqual([...l].sort((x, y) => x - y));
+    }
+  });
 });

@@ -213,7 +213,8 @@ function groupTodos(
 export function stableSort<T>(list: ArrayLike<T>, key: (t: T, i: number) => number): T[] {
   const n = list.length;
   if (n < 2) return Array.from(list);
-  const keys = new Float64Array(n);
+  const spare = sortKeys.take(n);
+  const keys = spare.subarray(0, n);
   let packed = n < 2 ** 21;
   for (let i = 0; i < n; i += 1) {
     const k = key(list[i]!, i);
@@ -221,6 +222,7 @@ export function stableSort<T>(list: ArrayLike<T>, key: (t: T, i: number) => numb
     keys[i] = k * 2 ** 21 + i;
   }
   if (!packed) {
+    sortKeys.give(spare);
     const raw = Array.from(list, (t, i) => ({ t, k: key(t, i), i }));
     raw.sort((x, y) => x.k - y.k || x.i - y.i);
     return raw.map((x) => x.t);
@@ -228,8 +230,43 @@ export function stableSort<T>(list: ArrayLike<T>, key: (t: T, i: number) => numb
   keys.sort();
   const out = new Array<T>(n);
   for (let i = 0; i < n; i += 1) out[i] = list[keys[i]! % 2 ** 21]!;
+  sortKeys.give(spare);
   return out;
 }
+
+/**
+ * A typed array kept from one use to the next, for what is needed only while a call runs. Typed
+ * arrays live outside V8's heap: one that outlives a few young-generation collections is freed
+ * only by a full collection, and V8 starts a full collection of the whole heap (a province's
+ * state: ~0.7 GB) once that memory has grown ~64 MB since the last. A province's plan made ~13
+ * bytes per item of such arrays (its sort keys, its grouping by unit, who wants a 待办).
+ */
+class Spare<A extends Float64Array | Int32Array | Uint8Array> {
+  private spare: A | undefined;
+
+  constructor(
+    private readonly make: (n: number) => A,
+    /** larger arrays are made for the call and not kept */
+    private readonly most: number,
+  ) {}
+
+  /** An array of at least `n` elements (not zeroed): the spare when it is free and large enough. */
+  take(n: number): A {
+    const s = this.spare;
+    if (s && s.length >= n) {
+      this.spare = undefined; // a call within the call (a sort key that sorts) makes its own
+      return s;
+    }
+    return this.make(n <= this.most ? Math.max(n, 2 * (s?.length ?? 512)) : n);
+  }
+
+  /** Hands an array back once its caller is done with it. */
+  give(a: A): void {
+    if (a.length <= this.most && (!this.spare || a.length > this.spare.length)) this.spare = a;
+  }
+}
+
+const sortKeys = new Spare<Float64Array>((n) => new Float64Array(n), 2 ** 20);
 
 type Staged = { stage: Stage | null; workingDays: number; level: 1 | 2 | 3 };
 
@@ -284,6 +321,8 @@ function room<A extends Float64Array | Int32Array | Uint16Array | Uint8Array>(a:
 
 /** How many items the last plan had: the next one's columns are made that size at once (it changes little from day to day). */
 let lastItemCount = 0;
+const wantSpare = new Spare<Uint8Array>((n) => new Uint8Array(n), 2 ** 24);
+const unitSpare = new Spare<Int32Array>((n) => new Int32Array(n), 2 ** 24);
 
 /**
  * Today's items, an item being its position in the order read: its record, and as numbers its
@@ -292,40 +331,43 @@ let lastItemCount = 0;
  * lists growing as they are read, kept the garbage collector busy for most of the plan.
  *
  * The columns' memory is outside V8's heap, and V8 starts a full collection of the whole heap (a
- * province's state: over a second) once that memory has grown ~64 MB since the last one: so they
- * are made at the last plan's size rather than grown by doubling, and who wants a 待办 of an item
- * is a bit per contact rather than a pair of numbers (a province: ~18 MB a plan instead of ~40 MB).
+ * province's state) once that memory has grown ~64 MB since the last one: so they are made at the
+ * last plan's size rather than grown by doubling, keys are 32-bit where they fit, and what only
+ * the plan needs (who wants a 待办 of an item, a bit per contact; the grouping by unit) is a
+ * `Spare` kept for the next plan. What the reminders' views read after the plan is 19 bytes an
+ * item (a province: ~12 MB a plan, against ~40 MB with doubling columns and 待办 pairs).
  */
 class Items {
   length = 0;
   /** where each item's record is: the list, the position in it */
   private inList: Int32Array;
   private atInList: Int32Array;
-  private keys: Float64Array;
+  /** Int32 where every key fits (fewer than ~3,500 task numbers) */
+  private keys: Int32Array | Float64Array;
   private units: Int32Array;
   private stages: Uint8Array;
   /** each item's task, by its position in the state's list (a Map lookup by id per item was a fifth of a first plan) */
   private tasks: Uint16Array | Int32Array;
-  /** which of the item's unit's `first` (the first 8, a bit each) have no 待办 for it */
+  /** which of the item's unit's `first` (the first 8, a bit each) have no 待办 for it (a spare: see `release`) */
   private wants: Uint8Array;
   /** the same for positions 8 and on: (item, position) pairs in the order added */
   private readonly wantsMore: number[] = [];
-  /** the items of each unit together (from its `start`), in the order read: made by `groupByUnit` */
-  private byUnit = new Int32Array(0);
 
   constructor(
     private readonly lists: ReadonlyArray<readonly ObligationRecord[]>,
     private readonly unitList: readonly UnitDay[],
     taskCount: number,
+    /** the largest key */
+    most: number,
   ) {
     const size = Math.max(1024, Math.ceil(lastItemCount * 1.05));
     this.tasks = taskCount < 2 ** 16 ? new Uint16Array(size) : new Int32Array(size);
     this.inList = new Int32Array(size);
     this.atInList = new Int32Array(size);
-    this.keys = new Float64Array(size);
+    this.keys = most < 2 ** 31 ? new Int32Array(size) : new Float64Array(size);
     this.units = new Int32Array(size);
     this.stages = new Uint8Array(size);
-    this.wants = new Uint8Array(size);
+    this.wants = wantSpare.take(size).fill(0);
   }
 
   /** Adds the record at `at` of list `list` as the next item. */
@@ -338,7 +380,9 @@ class Items {
       this.keys = room(this.keys, i);
       this.units = room(this.units, i);
       this.stages = room(this.stages, i);
-      this.wants = room(this.wants, i);
+      const wants = room(this.wants, i);
+      if (wants !== this.wants) wantSpare.give(this.wants);
+      this.wants = wants;
       this.tasks = room(this.tasks, i);
     }
     this.inList[i] = list;
@@ -367,24 +411,31 @@ class Items {
     }
   }
 
-  /** Puts each unit's items together (a counting sort by unit), in the order read; then `ofUnit`. */
-  groupByUnit(): void {
+  /** Hands back what is needed only while planning (who wants a 待办): `want` and `forEachWanted` no more. */
+  release(): void {
+    wantSpare.give(this.wants);
+    this.wants = new Uint8Array(0);
+  }
+
+  /**
+   * Each unit that has items, in the order read, with its items in the order read (a counting sort
+   * by unit; the array is reused once `fn` returns).
+   */
+  forEachUnit(fn: (u: UnitDay, at: Int32Array) => void): void {
     lastItemCount = this.length;
     let start = 0;
     for (const u of this.unitList) [u.start, start] = [start, start + u.count];
-    const fill = new Int32Array(this.unitList.length);
-    this.byUnit = new Int32Array(this.length);
+    const fill = unitSpare.take(this.unitList.length).fill(0, 0, this.unitList.length);
+    const byUnit = unitSpare.take(this.length);
     for (let i = 0; i < this.length; i += 1) {
       const u = this.units[i]!;
       const k = fill[u]!;
-      this.byUnit[this.unitList[u]!.start + k] = i;
+      byUnit[this.unitList[u]!.start + k] = i;
       fill[u] = k + 1;
     }
-  }
-
-  /** A unit's items, in the order read. */
-  ofUnit(u: UnitDay): Int32Array {
-    return this.byUnit.subarray(u.start, u.start + u.count);
+    unitSpare.give(fill);
+    for (const u of this.unitList) if (u.count > 0) fn(u, byUnit.subarray(u.start, u.start + u.count));
+    unitSpare.give(byUnit);
   }
 
   record(i: number): ObligationRecord {
@@ -594,7 +645,7 @@ export function planReminders(
   const warned = new Set<string>();
   const unitList: UnitDay[] = [];
   const lists = obligationListsOf(state, { calendar, policy }, [year - 1, year]);
-  const items = new Items(lists, unitList, state.tasks.length);
+  const items = new Items(lists, unitList, state.tasks.length, 3 * levelStep);
   const taskAt = new Map(state.tasks.map((t, k) => [t, k]));
   const taskOf = (i: number): Task => state.tasks[items.task(i)]!;
   /** a 签收 that opens today has a stage of its own (see `DueSlot.fresh`) */
@@ -694,20 +745,17 @@ export function planReminders(
       }
     }
 
-  items.groupByUnit();
-
   // who hears what: a unit's contacts (or leaders where it has none) its items; its other leaders
   // what is overdue long enough (level 2); the 督考办 what is overdue longest (level 3)
   const digestOf = new Map<Person, Part[]>();
   const escalationOf = new Map<Person, { parts: Part[]; leader: boolean }>();
   const severe: Part[] = [];
-  for (const u of unitDays.values()) {
-    if (u.count === 0) continue;
-    const order = stableSort(items.ofUnit(u), (i) => items.key(i));
+  items.forEachUnit((u, mine) => {
+    const order = stableSort(mine, (i) => items.key(i));
     const [, one, two, three] = u.stagesAt;
     const all: Part = { u, at: order, stages: one | two | three };
     for (const p of u.first) digestOf.set(p, [...(digestOf.get(p) ?? []), all]);
-    if (items.level(order[0]!) < 2) continue;
+    if (items.level(order[0]!) < 2) return;
     // the order puts higher levels first: what leaders and the 督考办 hear is where it starts
     const from = (level: number): number[] =>
       order.slice(
@@ -722,7 +770,7 @@ export function planReminders(
         else escalationOf.set(l, { parts: [escalated], leader: true });
       }
     if (supervisors.length > 0 && three !== 0) severe.push({ u, at: from(3), stages: three });
-  }
+  });
   if (severe.length > 0)
     for (const s of supervisors) {
       const mine = escalationOf.get(s);
@@ -900,5 +948,6 @@ export function planReminders(
       (t) => (t.kind === 'key' ? 0 : numbers) + t.number - low,
     );
   }
+  items.release();
   return result;
 }
