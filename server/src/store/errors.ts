@@ -9,6 +9,8 @@ export class StoreError extends Error {
       | 'STATE_MISSING'
       | 'WRITE_FAILED'
       | 'STATE_BEHIND_LEDGER'
+      /** The database's schema is older than this program's migrations (a read-only tool does not migrate). */
+      | 'SCHEMA_BEHIND'
       /** Another instance wrote first: reload and compute the transaction again. */
       | 'STATE_STALE',
     options?: { cause?: unknown },

@@ -22,9 +22,14 @@ export interface PgStoreOptions {
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 
+/** The numbered SQL migration files, in order. */
+export async function migrationFiles(): Promise<string[]> {
+  return (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+}
+
 /** Runs the numbered SQL files not applied yet, each in its own transaction, recording them in duban_migrations. */
 export async function migratePg(pool: pg.Pool, log?: { info(m: string): void }): Promise<number[]> {
-  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  const files = await migrationFiles();
   const client = await pool.connect();
   const applied: number[] = [];
   try {

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
 import type { State } from '../state.js';
+import { StoreError } from '../errors.js';
+import { migrationFiles } from './pg-store.js';
 import { readStateRows, snapshot } from './state-rows.js';
 
 /**
@@ -18,6 +20,7 @@ export function readPg(url: string): {
   return {
     pool,
     async state() {
+      await schemaCurrent(pool);
       const stored = await snapshot(pool, (client) => readStateRows(client));
       if (!stored)
         throw new Error('数据库中没有督办通的数据(duban_state 为空):请先启动服务器或运行 npm run migrate-to-pg');
@@ -26,6 +29,33 @@ export function readPg(url: string): {
     ledger: { read: (fromSeq = 1) => pgLedgerEvents(pool, fromSeq) },
     close: () => pool.end(),
   };
+}
+
+/**
+ * Refuses a database whose schema this program's migrations are ahead of: the tools do not migrate
+ * (they run beside the servers), and reading rows an older schema lacks would fail with
+ * PostgreSQL's "column does not exist".
+ */
+async function schemaCurrent(pool: pg.Pool): Promise<void> {
+  const applied = await pool
+    .query<{ version: number }>('SELECT version FROM duban_migrations')
+    .catch((error: unknown) => {
+      // undefined_table: nothing was ever migrated here
+      if ((error as { code?: string }).code === '42P01') return { rows: [] };
+      throw error;
+    });
+  const done = new Set(applied.rows.map((r) => r.version));
+  if (done.size === 0)
+    throw new StoreError(
+      '数据库中没有督办通的数据(从未迁移):请先启动服务器或运行 npm run migrate-to-pg',
+      'STATE_MISSING',
+    );
+  const missing = (await migrationFiles()).filter((f) => !done.has(Number(f.slice(0, 3))));
+  if (missing.length > 0)
+    throw new StoreError(
+      `数据库结构是旧版本(尚未执行迁移 ${missing.join('、')}):请先运行 npm run migrate,或用新版本启动一次服务器`,
+      'SCHEMA_BEHIND',
+    );
 }
 
 /** The database's ledger from `fromSeq` on, in order, 2,000 rows per query. */
