@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migratePg, migrationFiles } from '../../server/src/store/pg/pg-store.js';
+import { migratePg, migrationFiles, migrationVersion } from '../../server/src/store/pg/pg-store.js';
 import { readPg } from '../../server/src/store/pg/read-pg.js';
 import { freshSchema } from '../helpers/pg.js';
 
@@ -9,7 +9,7 @@ afterEach(async () => {
   for (const p of open.splice(0)) await p.end();
 });
 
-describe('the command-line tools reading PostgreSQL (export, ledger:verify)', () => {
+describe('the command-line export reading PostgreSQL', () => {
   it('refuse a database an older version migrated, naming what to run, instead of "column does not exist"', async () => {
     const url = await freshSchema();
     const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -18,7 +18,7 @@ describe('the command-line tools reading PostgreSQL (export, ledger:verify)', ()
     const files = await migrationFiles();
     const last = files.at(-1)!;
     // as a server of the previous version left it: its last migration not applied
-    await pool.query('DELETE FROM duban_migrations WHERE version = $1', [Number(last.slice(0, 3))]);
+    await pool.query('DELETE FROM duban_migrations WHERE version = $1', [migrationVersion(last)]);
     const db = readPg(url);
     open.push({ end: () => db.close() });
     await expect(db.state()).rejects.toMatchObject({
@@ -27,7 +27,7 @@ describe('the command-line tools reading PostgreSQL (export, ledger:verify)', ()
     });
     await expect(db.state()).rejects.toThrow('请先运行 npm run migrate');
     // migrated (the row back): the schema is current, and what is missing is the data
-    await pool.query('INSERT INTO duban_migrations (version, name) VALUES ($1, $2)', [Number(last.slice(0, 3)), last]);
+    await pool.query('INSERT INTO duban_migrations (version, name) VALUES ($1, $2)', [migrationVersion(last), last]);
     await expect(db.state()).rejects.toThrow('数据库中没有督办通的数据');
   });
 

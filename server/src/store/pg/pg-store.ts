@@ -22,6 +22,9 @@ export interface PgStoreOptions {
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 
+/** A migration file's version: its number (`004_write_version.sql` → 4). */
+export const migrationVersion = (file: string): number => Number(file.slice(0, 3));
+
 /** The numbered SQL migration files, in order. */
 export async function migrationFiles(): Promise<string[]> {
   return (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
@@ -42,7 +45,7 @@ export async function migratePg(pool: pg.Pool, log?: { info(m: string): void }):
       (await client.query<{ version: number }>('SELECT version FROM duban_migrations')).rows.map((r) => r.version),
     );
     for (const file of files) {
-      const version = Number(file.slice(0, 3));
+      const version = migrationVersion(file);
       if (done.has(version)) continue;
       const sql = await readFile(join(MIGRATIONS_DIR, file), 'utf8');
       await client.query('BEGIN');

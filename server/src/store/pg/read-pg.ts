@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
 import type { State } from '../state.js';
 import { StoreError } from '../errors.js';
-import { migrationFiles } from './pg-store.js';
+import { migrationFiles, migrationVersion } from './pg-store.js';
 import { readStateRows, snapshot } from './state-rows.js';
 
 /**
@@ -23,7 +23,10 @@ export function readPg(url: string): {
       await schemaCurrent(pool);
       const stored = await snapshot(pool, (client) => readStateRows(client));
       if (!stored)
-        throw new Error('数据库中没有督办通的数据(duban_state 为空):请先启动服务器或运行 npm run migrate-to-pg');
+        throw new StoreError(
+          '数据库中没有督办通的数据(duban_state 为空):请先启动服务器或运行 npm run migrate-to-pg',
+          'STATE_MISSING',
+        );
       return stored.state;
     },
     ledger: { read: (fromSeq = 1) => pgLedgerEvents(pool, fromSeq) },
@@ -50,7 +53,7 @@ async function schemaCurrent(pool: pg.Pool): Promise<void> {
       '数据库中没有督办通的数据(从未迁移):请先启动服务器或运行 npm run migrate-to-pg',
       'STATE_MISSING',
     );
-  const missing = (await migrationFiles()).filter((f) => !done.has(Number(f.slice(0, 3))));
+  const missing = (await migrationFiles()).filter((f) => !done.has(migrationVersion(f)));
   if (missing.length > 0)
     throw new StoreError(
       `数据库结构是旧版本(尚未执行迁移 ${missing.join('、')}):请先运行 npm run migrate,或用新版本启动一次服务器`,
