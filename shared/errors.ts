@@ -28,6 +28,8 @@ export const ErrorCode = z.enum([
   'NO_EARLIER_REPORT',
   'OBLIGATION_NOT_OPEN',
   'NOTHING_TO_EXTEND',
+  /** A 延期 that could mean several items: choose one (details list them: path = item id, message = its name). */
+  'WHICH_ITEM',
   'EXTENSION_DATE_INVALID',
   'REQUEST_PENDING',
   'REQUEST_NOT_FOUND',

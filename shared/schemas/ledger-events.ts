@@ -123,6 +123,11 @@ export const EVENT_PAYLOADS = {
     taskIds: z.array(z.string()),
     unitIds: z.array(z.string()).nullable(),
     manualIds: z.array(z.string()),
+    /** A round that is the policy's 年中/年末 duty: the open items it re-dated (new due and label, the due before). */
+    covers: z.enum(['midYear', 'yearEnd']).optional(),
+    covered: z
+      .array(z.strictObject({ id: z.string(), due: Date10, label: z.string(), previousDue: Date10 }))
+      .optional(),
   }),
   'round.closed': z.strictObject({ roundId: z.string(), waived: z.array(z.string()), ...Transition }),
   'urge.sent': z.strictObject({

@@ -123,6 +123,17 @@ export const ObligationStatus = z.object({
 });
 export type ObligationStatus = z.infer<typeof ObligationStatus>;
 
+/** An item one may choose to report on or extend, with what the shared rule reads of it. */
+export const ItemChoice = z.object({
+  obligationId: z.string(),
+  label: z.string(),
+  due: IsoDate,
+  kind: z.string(),
+  period: z.string().optional(),
+  year: z.number().int(),
+  opensOn: IsoDate,
+});
+
 export const MyAssignment = z.object({
   assignmentId: Id,
   unit: UnitRef,
@@ -160,10 +171,13 @@ export const MyAssignment = z.object({
       at: Instant,
     }),
   ),
-  /** What a report can answer now, nearest first (the first is preselected); includes items not yet open. */
-  reportTargets: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })),
+  /**
+   * What a report can answer (open report items, nearest first, including items not yet open), with
+   * what the shared rule needs to preselect one (shared/report-target.ts: none when nothing is due now).
+   */
+  reportTargets: z.array(ItemChoice),
   /** What a 延期 can extend: open items other than 签收, with the latest date one may ask for. */
-  extendable: z.array(z.object({ obligationId: z.string(), label: z.string(), due: IsoDate })),
+  extendable: z.array(ItemChoice),
   latestExtension: IsoDate,
 });
 export type MyAssignment = z.infer<typeof MyAssignment>;
@@ -194,8 +208,11 @@ export const ReportBody = z
     text: z.string().trim().max(2000, '进展内容最多 2000 字').default(''),
     noChange: z.boolean().default(false),
     evidence: z.array(Sha).max(20, '一次最多附 20 个文件').default([]),
-    /** The item the report answers; the nearest open one when absent. */
-    obligationId: z.string().max(200).optional(),
+    /**
+     * The item the report answers; `null`: none (a free 进展 on the timeline and in the 台账); absent:
+     * the shared rule decides (shared/report-target.ts — named 年中/年末/季度 items, else the current period's).
+     */
+    obligationId: z.string().max(200).nullable().optional(),
   })
   .refine((b) => b.noChange || b.text.length > 0, { message: '请填写进展内容,或选择"沿用上期"', path: ['text'] });
 export type ReportBody = z.infer<typeof ReportBody>;

@@ -17,6 +17,12 @@ export const Round = z.object({
   /** Only these units; all units of each task when absent. */
   unitIds: z.array(Id).optional(),
   manualIds: z.array(Id),
+  /**
+   * The policy's duty this round is (年中督查 → the 年中督查报告): it adds no item but sets the
+   * due date and requirement of each unit's existing one (listed in `obligationIds`).
+   */
+  covers: z.enum(['midYear', 'yearEnd']).optional(),
+  obligationIds: z.array(z.string()).optional(),
   status: z.enum(['open', 'closed']),
   createdBy: z.string(),
   createdAt: Instant,

@@ -37,6 +37,8 @@ export const RoundBody = z.object({
   due: IsoDate,
   taskIds: z.array(z.string().min(1).max(128)).min(1, '请至少选择一项任务').max(500),
   unitIds: z.array(z.string().min(1).max(128)).min(1).max(200).optional(),
+  /** Which duty the round is: the 年中/年末 report every unit owes, or none (专项督查: new items). Read from the name when absent. */
+  covers: z.enum(['midYear', 'yearEnd', 'none']).optional(),
 });
 
 export const UrgeBody = z.object({

@@ -285,6 +285,14 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
 
   it('延期 understands 下周五 and names the item it extends, from and to', async () => {
     await say('dt-fzb-c', '延期 6 下周五 等待上级批复'); // 2019-03-20 is a Wednesday
+    // several items could be meant: it asks which (one tap each) and files nothing on a guess
+    const ask = (await lastReply('dt-fzb-c')).text;
+    expect(ask).toContain('重点任务6有几个可以延期的事项,请点选要延至 2019-03-29 的一项');
+    expect(Object.values(t.store.state.get().requests).some((x) => x.assignmentId === 'yc-lqstg-2018.k6.fzb')).toBe(
+      false,
+    );
+    // the button's words
+    await say('dt-fzb-c', '延期 6 2019-03-29 事项:2018年年末自评报告 等待上级批复');
     const reply = (await lastReply('dt-fzb-c')).text;
     expect(reply).toMatch(/已提交重点任务6的延期申请:".+"由 \d{4}-\d{2}-\d{2} 延至 2019-03-29/);
     const r = Object.values(t.store.state.get().requests).find((x) => x.assignmentId === 'yc-lqstg-2018.k6.fzb')!;

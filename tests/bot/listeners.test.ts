@@ -85,9 +85,11 @@ describe('the bot is made of listeners, one per command', () => {
     await bot.handle(message(` 进展 ${n} 已完成试点申报`, 'm-l1'));
     expect(replies).toHaveLength(1);
     const r = replies[0]!;
+    // the task's 第一季度进展 has not opened for this unit's first task: a free 进展, with one-tap 报为 buttons
     expect(r.kind === 'actionCard' ? r.markdown : r.kind === 'markdown' ? r.text : '').toContain(
-      `已报送:重点任务${n} `,
+      `已记录您对重点任务${n}的进展(一般进展`,
     );
+    expect(r.kind === 'actionCard' && r.buttons.some((b) => b.title.startsWith('报为:'))).toBe(true);
     expect(t.store.ledger.head().seq).toBeGreaterThan(before);
     expect(Object.values(t.store.state.get().lastReports).some((l) => l.text === '已完成试点申报')).toBe(true);
   });

@@ -197,6 +197,13 @@ describe('the 督考办 workbench in a browser (#11)', { shuffle: false }, () =>
     await office.locator('.open-round .adm-search-bar input').fill('1');
     await office.locator('.open-round .adm-check-list-item', { hasText: '重点任务1 ' }).click();
     await office.locator('.open-round button', { hasText: '发起督查' }).click();
+    // the confirm step says what the round is: the units' own 年中督查报告, no new item
+    await office.locator('.adm-dialog-content', { hasText: '不新增事项' }).waitFor();
+    await office.screenshot({ path: `${ARTIFACTS}/workbench-round-confirm.png` });
+    await office
+      .locator('.adm-dialog-button')
+      .filter({ hasText: /^发起$/ })
+      .click();
     await toast(office, '已发起');
     const pending = office.locator('.group', { hasText: '未到期' });
     await pending.waitFor();

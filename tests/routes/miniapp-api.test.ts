@@ -257,7 +257,8 @@ describe('mini-app API: what a contact may read and do', () => {
     });
     expect(stranger.json().code).toBe('EVIDENCE_NOT_FOUND');
 
-    // on 1 March only last year's reports are due (the 2019 Q1 report opens later in March): the most overdue is answered
+    // on 1 March only last year's reports are open (the 2019 Q1 report opens later in March): a plain note answers
+    // none of them (a free 进展, #31 req 2) — an overdue item is answered when named or chosen
     const due = (await fs.get('/api/my/items'))
       .json()
       .items.filter((i: { kind: string; task: { id: string } }) => i.kind !== 'acknowledge' && i.task.id === TASK);
@@ -267,11 +268,8 @@ describe('mini-app API: what a contact may read and do', () => {
     ]);
     const rep = await fs.post(`/api/assignments/${FS}/reports`, { text: '已完成试点申报', evidence: [file.sha256] });
     expect(rep.statusCode).toBe(200);
-    expect(rep.json().fulfilled).toEqual([due[0].obligationId]);
-    expect(findObligation(t.store.state.get(), due[0].obligationId)).toMatchObject({
-      action: 'report',
-      by: FS_CONTACT,
-    });
+    expect(rep.json()).toMatchObject({ fulfilled: [], answered: null });
+    expect(findObligation(t.store.state.get(), due[0].obligationId)).toMatchObject({ status: 'open' });
 
     const overview = (await fs.get(`/api/tasks/${TASK}/overview`)).json();
     const report = overview.timeline.find((e: { type: string }) => e.type === 'progress.reported');
@@ -306,7 +304,10 @@ describe('mini-app API: what a contact may read and do', () => {
     expect((await t.inject(`/api/evidence/${file.sha256}`, null)).statusCode).toBe(403);
 
     const same = (await fs.get(`/api/tasks/${TASK}/overview`)).json().mine[0].lastReport;
-    const noChange = await fs.post(`/api/assignments/${FS}/reports`, { noChange: true });
+    const noChange = await fs.post(`/api/assignments/${FS}/reports`, {
+      noChange: true,
+      obligationId: due[1].obligationId,
+    });
     expect(noChange.statusCode).toBe(200);
     expect(noChange.json().fulfilled).toEqual([due[1].obligationId]);
     const titles = (await fs.get(`/api/tasks/${TASK}/overview`)).json().timeline.map((e: { title: string }) => e.title);
@@ -318,11 +319,20 @@ describe('mini-app API: what a contact may read and do', () => {
   it('申请办结 and 延期申请 are records: one pending at a time, an extension names its item and a date within bounds, a unit withdraws its own', async () => {
     const seq = t.store.ledger.head().seq;
     const ext = (body: object) => fs.post(`/api/assignments/${FS}/extension-requests`, body);
-    expect((await ext({ until: '2019-02-01', reason: '来不及' })).json()).toMatchObject({
+    // several items could be meant (no task deadline this year): it asks which, and files nothing
+    expect((await ext({ until: '2019-07-31', reason: '来不及' })).json()).toMatchObject({
+      code: 'WHICH_ITEM',
+      details: expect.arrayContaining([{ path: `${FS}:2019:midYear`, message: '年中督查报告' }]),
+    });
+    expect(
+      (await ext({ until: '2019-02-01', reason: '来不及', obligationId: `${FS}:2019:midYear` })).json(),
+    ).toMatchObject({
       code: 'EXTENSION_DATE_INVALID',
       message: expect.stringContaining('晚于今天'),
     });
-    expect((await ext({ until: '2030-06-30', reason: '来不及' })).json()).toMatchObject({
+    expect(
+      (await ext({ until: '2030-06-30', reason: '来不及', obligationId: `${FS}:2019:midYear` })).json(),
+    ).toMatchObject({
       code: 'EXTENSION_DATE_INVALID',
       message: expect.stringContaining('不能晚于 2022-12-31'),
     });

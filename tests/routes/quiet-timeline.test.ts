@@ -42,7 +42,11 @@ describe('a quiet task timeline (#14 req 5)', () => {
       },
     ]);
     await t.inject(
-      { method: 'POST', url: `/api/assignments/${FS}/reports`, payload: { text: '已完成试点申报' } },
+      {
+        method: 'POST',
+        url: `/api/assignments/${FS}/reports`,
+        payload: { text: '已完成试点申报', obligationId: `${FS}:2018:yearEnd` },
+      },
       'p-fsjd-c',
     );
   });

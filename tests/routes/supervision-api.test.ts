@@ -47,6 +47,7 @@ describe('督查 rounds, 催办 and hand-made items', () => {
       due: '2019-07-10',
       taskIds: [K1, K9],
       unitIds: ['fsjd', 'bb'],
+      covers: 'none', // a round of its own items (专项); 年中督查 itself re-dates the duty: tests/year/round-duty
     });
     expect(opened.statusCode).toBe(200);
     const detail = opened.json();

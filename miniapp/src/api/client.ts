@@ -116,7 +116,7 @@ export const api = {
   undoAcknowledge: (assignmentId: string) => send(routes.undoAcknowledge, { params: { id: assignmentId } }),
   report: (
     assignmentId: string,
-    body: { text: string; noChange: boolean; evidence: string[]; obligationId?: string },
+    body: { text: string; noChange: boolean; evidence: string[]; obligationId?: string | null },
   ) => send(routes.report, { params: { id: assignmentId }, body }),
   closure: (assignmentId: string, body: { text: string; evidence: string[] }) =>
     send(routes.closure, { params: { id: assignmentId }, body }),
@@ -143,8 +143,14 @@ export const api = {
   units: () => send(routes.units),
   rounds: () => send(routes.rounds),
   round: (id: string) => send(routes.round, { params: { id } }),
-  openRound: (body: { name: string; submit: string; due: string; taskIds: string[]; unitIds?: string[] }) =>
-    send(routes.openRound, { body }),
+  openRound: (body: {
+    name: string;
+    submit: string;
+    due: string;
+    taskIds: string[];
+    unitIds?: string[];
+    covers?: 'midYear' | 'yearEnd' | 'none';
+  }) => send(routes.openRound, { body }),
   closeRound: (id: string) => send(routes.closeRound, { params: { id } }),
   manualItems: (taskId: string) => send(routes.manualItems, { query: { taskId } }),
   addManual: (body: { taskId: string; label: string; due: string; unitIds?: string[] }) =>

@@ -9,6 +9,10 @@ import type { PickedFile } from '../host';
 import { go, href } from '../router';
 import { dropDraft, loadDraft, saveDraft, type Draft, type DraftMode } from '../state/drafts';
 import { taskName } from '../format';
+import { pickExtensionTarget, pickReportTarget } from '../../../shared/report-target.js';
+
+/** The selector's value for a report that answers no item (a free 进展). */
+const FREE = 'free';
 
 const MAX_BYTES = 20 * 1024 * 1024;
 const ACCEPT = 'image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.dps';
@@ -70,7 +74,7 @@ export default function ActPage({
     })),
   );
   const [pickDate, setPickDate] = useState(false);
-  /** The item a report answers / a 延期 extends; the first offered when not chosen. */
+  /** The item a report answers (FREE: none) / a 延期 extends; the shared rule's pick when not chosen. */
   const [chosen, setChosen] = useState<Partial<Record<'report' | 'extension', string>>>({});
   const [submitting, setSubmitting] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -91,9 +95,18 @@ export default function ActPage({
 
   const mine = overview?.mine.find((m) => m.assignmentId === assignmentId);
   const targets = mine?.reportTargets ?? [];
-  const target = targets.find((o) => o.obligationId === chosen.report) ?? targets[0];
+  // unchosen, the report answers what the server would pick from the same words (shared rule)
+  const target =
+    chosen.report === FREE
+      ? undefined
+      : (targets.find((o) => o.obligationId === chosen.report) ??
+        pickReportTarget(
+          targets.map((o) => ({ ...o, id: o.obligationId })),
+          texts.report ?? '',
+          overview?.today ?? '',
+        ));
   const extendable = mine?.extendable ?? [];
-  const item = extendable.find((o) => o.obligationId === chosen.extension) ?? extendable[0];
+  const item = extendable.find((o) => o.obligationId === chosen.extension) ?? pickExtensionTarget(extendable);
   const pending = mine?.requests ?? [];
   const reload = () => api.overview(taskId).then(setOverview, (e: Error) => setError(e.message));
   const withdraw = async (id: string) => {
@@ -181,7 +194,7 @@ export default function ActPage({
           text: text.trim(),
           noChange,
           evidence,
-          ...(target ? { obligationId: target.obligationId } : {}),
+          obligationId: target ? target.obligationId : null,
         });
         done = r.answered ? `已报送:${r.answered.label}` : '进展已记录';
       } else if (mode === 'closure') await api.closure(assignmentId, { text: text.trim(), evidence });
@@ -253,24 +266,38 @@ export default function ActPage({
             description={
               targets.length === 0
                 ? '目前没有待报送的事项,进展照样记入台账。'
-                : targets.length > 1
-                  ? '默认是最近到期的一项;报的是别的事项,请改选。'
-                  : undefined
+                : '本期到期的进展事项已预选;写明"年中""年末""第一季度"等会报到该事项。报的是别的事项,请改选。'
             }
           >
             {targets.length > 0 && (
               <Selector
                 columns={1}
-                value={target ? [target.obligationId] : []}
+                value={[target ? target.obligationId : FREE]}
                 onChange={(v) => v[0] && setChosen((c) => ({ ...c, report: v[0] }))}
-                options={targets.map((o) => ({ label: o.label, description: `${o.due} 截止`, value: o.obligationId }))}
+                options={[
+                  ...targets.map((o) => ({
+                    label: o.label,
+                    description: `${o.due} 截止${o.opensOn > overview.today ? ' · 尚未开始' : ''}`,
+                    value: o.obligationId,
+                  })),
+                  { label: '一般进展', description: '不对应具体事项,记入台账', value: FREE },
+                ]}
               />
             )}
           </Form.Item>
         )}
         {mode === 'extension' && (
           <>
-            <Form.Item label="延期事项" description={extendable.length === 0 ? '目前没有可以延期的事项。' : undefined}>
+            <Form.Item
+              label="延期事项"
+              description={
+                extendable.length === 0
+                  ? '目前没有可以延期的事项。'
+                  : item
+                    ? undefined
+                    : '有几个事项可以延期,请选择要延期的一项。'
+              }
+            >
               {extendable.length > 0 && (
                 <Selector
                   columns={1}

@@ -1,4 +1,17 @@
-import { Button, Card, CheckList, Input, Popup, ProgressBar, SearchBar, Tag, Toast } from 'antd-mobile';
+import {
+  Button,
+  Card,
+  CheckList,
+  Dialog,
+  Input,
+  Popup,
+  ProgressBar,
+  SearchBar,
+  Selector,
+  Tag,
+  Toast,
+} from 'antd-mobile';
+import { ROUND_COVERS_NAME, roundCoversOf, type RoundCovers } from '../../../shared/round-covers.js';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type RoundSummaries } from '../api/client';
 import { Blank } from '../components/Blank';
@@ -19,6 +32,12 @@ function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
   const [picked, setPicked] = useState<string[]>([]);
   const [query, setQuery] = useState('');
   const [busy, setBusy] = useState(false);
+  // 年中/年末督查 is the duty every unit already owes (one item); only a 专项督查 adds items
+  const [covers, setCovers] = useState<RoundCovers>(() => roundCoversOf(name));
+  const [touched, setTouched] = useState(false);
+  useEffect(() => {
+    if (!touched) setCovers(roundCoversOf(name));
+  }, [name, touched]);
   useEffect(() => {
     void api.tasks().then((r) => {
       const list = r.items.map((t) => ({ id: t.id, number: t.number, title: t.title }));
@@ -31,10 +50,16 @@ function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
     [tasks, query],
   );
   const start = async () => {
+    const what =
+      covers === 'none'
+        ? `将为所选 ${picked.length} 项任务的承担单位各新增一项报送事项"${name}:${submit}",${cn(due, today)}截止,计入考评。`
+        : `不新增事项:所选任务各承担单位的${covers === 'midYear' ? '"年中督查报告"' : '"年末自评报告"'}改为${cn(due, today)}截止,报送要求为"${submit}"。已报送的单位不受影响。`;
+    if (!(await Dialog.confirm({ title: `发起${ROUND_COVERS_NAME[covers]}`, content: what, confirmText: '发起' })))
+      return;
     setBusy(true);
     try {
-      const r = await api.openRound({ name, submit, due, taskIds: picked });
-      Toast.show({ content: `已发起"${r.round.name}",${r.round.total} 项分工待报送`, icon: 'success' });
+      const r = await api.openRound({ name, submit, due, taskIds: picked, covers });
+      Toast.show({ content: `已发起"${r.round.name}",${r.round.total - r.round.submitted} 项待报送`, icon: 'success' });
       go(href.round(r.round.id));
     } catch (e) {
       Toast.show({ content: (e as Error).message, icon: 'fail' });
@@ -49,6 +74,20 @@ function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
         督查名称
         <Input value={name} onChange={setName} maxLength={40} />
       </label>
+      <div className="field">
+        督查类别
+        <Selector
+          columns={1}
+          value={[covers]}
+          onChange={(v) => {
+            if (v[0]) {
+              setCovers(v[0]);
+              setTouched(true);
+            }
+          }}
+          options={(['midYear', 'yearEnd', 'none'] as const).map((c) => ({ label: ROUND_COVERS_NAME[c], value: c }))}
+        />
+      </div>
       <label className="field">
         报送要求
         <Input value={submit} onChange={setSubmit} maxLength={60} />

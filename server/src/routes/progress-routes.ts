@@ -120,7 +120,7 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
           text: req.body.text,
           noChange: req.body.noChange,
           evidence,
-          ...(req.body.obligationId ? { obligationId: req.body.obligationId } : {}),
+          ...(req.body.obligationId !== undefined ? { obligationId: req.body.obligationId } : {}),
         });
         return { ...r, evidence: evidence.map((e) => ({ ...e, kind: evidenceKind(e) })) };
       },

@@ -4,7 +4,7 @@ import { done, say, text, type Listener } from '../bot-kit.js';
 import { acting } from './acting.js';
 
 /**
- * 进展 8 内容 / 无变化 8: a report on the nearest open item, with the files sent before it. The
+ * 进展 8 内容 / 无变化 8: a report on the item its words and date point to (shared/report-target.ts), with the files sent before it. The
  * reply names the item it answered and offers the unit's other items as one-tap 改报 buttons.
  */
 export const report: Listener<'progress' | 'noChange'> = async (command, turn, kit) => {
@@ -17,14 +17,28 @@ export const report: Listener<'progress' | 'noChange'> = async (command, turn, k
   await kit.conversation.filed(person.id, f.assignment, command.task, 'report', r.seq);
   const attached = waiting.length > 0 ? `已附上 ${waiting.length} 个文件。` : '可以接着发图片或文件作为佐证材料。';
   const taskId = f.assignment.taskId;
-  if (!r.answered)
-    return send(
-      done(kit.d.publicUrl, `已记录您对重点任务${command.task}的进展(目前没有待报送的事项)。${attached}`, taskId),
-    );
-  const others = kit.progress.reportTargets(f.assignment).slice(0, 3);
+  const unit = person.unitIds.length > 1 ? ` ${kit.unitName(f.assignment.unitId)}` : '';
+  const targets = kit.progress.reportTargets(f.assignment).slice(0, 3);
+  if (!r.answered) {
+    const free = `已记录您对重点任务${command.task}的进展(一般进展,本期没有到期的报送事项)。${attached}`;
+    if (targets.length === 0) return send(done(kit.d.publicUrl, free, taskId));
+    // it answered none: if it was meant for an item (the 年末自评报告 …), one tap files it there
+    return send({
+      kind: 'actionCard',
+      title: free.slice(0, 20),
+      markdown: `${free}\n\n如果这条进展是报送某个事项,点下面报到该事项:`,
+      buttons: [
+        ...targets.map((o) => ({
+          title: `报为:${itemName(o, kit.year())}`,
+          url: say(`改报 ${command.task} ${itemName(o, kit.year())}${unit}`),
+        })),
+        { title: '查看任务详情', url: appLink(kit.d.publicUrl, taskId) },
+      ],
+    });
+  }
+  const others = targets;
   const sentence = `已报送:重点任务${command.task} ${r.answered.label}${noChange ? '(本期无变化)' : ''}。${attached}`;
   if (others.length === 0) return send(done(kit.d.publicUrl, sentence, taskId));
-  const unit = person.unitIds.length > 1 ? ` ${kit.unitName(f.assignment.unitId)}` : '';
   return send({
     kind: 'actionCard',
     title: sentence.slice(0, 20),

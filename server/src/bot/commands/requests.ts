@@ -2,7 +2,7 @@ import { shanghaiDate } from '../../calendar/dates.js';
 import { itemName } from '../../domain/progress/progress-service.js';
 import { AppError } from '../../errors.js';
 import { botDate } from '../bot-dates.js';
-import { done, text, type Listener } from '../bot-kit.js';
+import { done, say, text, type Listener } from '../bot-kit.js';
 import { acting } from './acting.js';
 import { findObligation } from '../../domain/obligations/obligation-table.js';
 
@@ -32,7 +32,37 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
       400,
       `没看懂日期"${command.dateText}",请写成 6月30日 或 ${kit.year()}-06-30。`,
     );
-  const r = await kit.progress.requestExtension(f, { until, reason: command.reason });
+  // a reply to "which item?" names it: 延期 9 2019-03-31 事项:完成时限(…) 原因
+  const named = /事项[::]\s*(\S+)\s*/.exec(command.reason);
+  const reason = named ? command.reason.replace(named[0], '').trim() : command.reason;
+  let obligationId: string | undefined;
+  if (named) {
+    const hit = kit.progress.extendable(f.assignment).find((o) => itemName(o, kit.year()) === named[1]);
+    if (!hit)
+      throw new AppError(
+        'OBLIGATION_NOT_OPEN',
+        409,
+        `重点任务${command.task}没有可以延期的"${named[1]}"(已完成或不属于这项分工)。回复"详情 ${command.task}"查看本单位的事项。`,
+      );
+    obligationId = hit.id;
+  }
+  let r;
+  try {
+    r = await kit.progress.requestExtension(f, { until, reason, ...(obligationId ? { obligationId } : {}) });
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== 'WHICH_ITEM') throw e;
+    kit.d.onRefusal?.(e.code, e.message);
+    // several items could be meant: ask which, one tap each (nothing is filed on a guess)
+    return turn.send({
+      kind: 'actionCard',
+      title: `延期哪一项?`,
+      markdown: `重点任务${command.task}有几个可以延期的事项,请点选要延至 ${until} 的一项:`,
+      buttons: (e.details ?? []).map((d) => ({
+        title: d.message,
+        url: say(`延期 ${command.task} ${until} 事项:${d.message} ${reason}`.trim()),
+      })),
+    });
+  }
   await kit.conversation.filed(turn.person.id, f.assignment, command.task, 'extension', r.seq, r.id);
   const item = findObligation(kit.state(), r.obligationIds[0]!);
   return turn.send(

@@ -288,6 +288,12 @@ export async function obligationsFromLedger(
     ) {
       const o = out.get(p.obligationId);
       if (o) Object.assign(o, { status: 'fulfilled', seq: e.seq });
+    } else if (e.type === 'round.opened' && Array.isArray(p.covered)) {
+      // a 年中/年末 督查 round re-dated the units' own items
+      for (const c of p.covered as Array<{ id: string; due: string; label: string }>) {
+        const o = inYear(c.id) ? out.get(c.id) : undefined;
+        if (o) Object.assign(o, { due: c.due, label: c.label });
+      }
     } else if (e.type === 'obligation.acknowledgeUndone' && inYear(p.obligationId)) {
       const o = out.get(p.obligationId);
       if (o) Object.assign(o, { status: 'open', seq: e.seq });

@@ -15,6 +15,7 @@ import type { ReminderPolicy } from '../reminders/policy.js';
 import type { ActingFor } from './acting.js';
 import { askLeadersInDraft } from '../review/leader-step.js';
 import { isRectification } from '../supervision/bulletins.js';
+import { pickExtensionTarget, pickReportTarget } from '../../../../shared/report-target.js';
 
 export type { ActingFor } from './acting.js';
 
@@ -110,9 +111,9 @@ export class ProgressService {
   }
 
   /**
-   * What a report on this assignment can answer, in the order a report answers when it does not
-   * say: this year's open report items by due date, then last year's still open, then this year's
-   * whose reminder has not opened yet (a 专项工作计划 reported early counts).
+   * What a report on this assignment can answer (what one may choose): this year's open report
+   * items by due date, then last year's still open, then this year's whose reminder has not opened
+   * yet. Which one a report answers unchosen is `pickReportTarget`'s rule (shared/report-target.ts).
    */
   reportTargets(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): ObligationRecord[] {
     const today = this.today();
@@ -267,7 +268,8 @@ export class ProgressService {
    */
   async report(
     f: ActingFor,
-    input: { text: string; noChange: boolean; evidence: EvidenceMeta[]; obligationId?: string },
+    /** `obligationId`: the item chosen; `null` — chosen to answer none (a free 进展); absent — the shared rule decides. */
+    input: { text: string; noChange: boolean; evidence: EvidenceMeta[]; obligationId?: string | null | undefined },
   ): Promise<{ seq: number; fulfilled: string[]; answered: { obligationId: string; label: string } | null }> {
     const year = this.year();
     const { result } = await this.d.store.transact((draft, tx) => {
@@ -276,8 +278,9 @@ export class ProgressService {
       if (input.noChange && !last)
         throw new AppError('NO_EARLIER_REPORT', 409, '这项任务还没有报送过进展,不能报"无变化":请写明本期进展');
       const targets = this.reportTargets(f.assignment, draft);
-      let target: ObligationRecord | undefined = targets[0];
-      if (input.obligationId !== undefined) {
+      let target: ObligationRecord | undefined =
+        input.obligationId === undefined ? pickReportTarget(targets, input.text, this.today()) : undefined;
+      if (typeof input.obligationId === 'string') {
         target = targets.find((o) => o.id === input.obligationId);
         if (!target)
           throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
@@ -407,7 +410,18 @@ export class ProgressService {
     const latest = this.latestExtension(f.assignment);
     return this.fileRequest(f, 'extension', (draft) => {
       const items = this.extendable(f.assignment, draft);
-      const item = input.obligationId === undefined ? items[0] : items.find((o) => o.id === input.obligationId);
+      const item =
+        input.obligationId === undefined ? pickExtensionTarget(items) : items.find((o) => o.id === input.obligationId);
+      if (!item && input.obligationId === undefined && items.length > 1)
+        throw new AppError(
+          'WHICH_ITEM',
+          409,
+          `这项分工有 ${items.length} 个可以延期的事项,请选择要延期的一项:${items
+            .slice(0, 6)
+            .map((o) => itemName(o, this.year()))
+            .join('、')}`,
+          { details: items.slice(0, 6).map((o) => ({ path: o.id, message: itemName(o, this.year()) })) },
+        );
       if (!item)
         throw new AppError(
           input.obligationId === undefined ? 'NOTHING_TO_EXTEND' : 'OBLIGATION_NOT_OPEN',

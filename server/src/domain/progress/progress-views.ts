@@ -8,6 +8,7 @@ import type {
 import type { SessionTokens } from '../../auth/session-tokens.js';
 import { assertReadTask, type Viewer } from '../../auth/viewer.js';
 import type { State } from '../../store/state.js';
+import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import { taskView } from '../plan/plan-queries.js';
 import { itemName, type ProgressService } from './progress-service.js';
 import { KIND_NAME, resultText } from '../review/review-service.js';
@@ -186,10 +187,14 @@ export async function taskOverview(
             ? ('done' as const)
             : ('none' as const);
       const year = Number(today.slice(0, 4));
-      const item = (o: { id: string; year: number; label: string; due: string }) => ({
+      const item = (o: ObligationRecord) => ({
         obligationId: o.id,
         label: itemName(o, year),
         due: o.due,
+        kind: o.kind,
+        ...(o.period ? { period: o.period } : {}),
+        year: o.year,
+        opensOn: o.opensOn,
       });
       return {
         assignmentId: a.id,

@@ -8,7 +8,8 @@ import { AppError } from '../../errors.js';
 import { completeTodosInDraft, noticeInDraft } from '../../outbox/outbox.js';
 import type { Store } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
-import { obligationsOf, type BookRules } from '../obligations/obligation-book.js';
+import { materialiseInDraft, obligationsOf, type BookRules } from '../obligations/obligation-book.js';
+import { roundCoversOf, type RoundCovers } from '../../../../shared/round-covers.js';
 import { appLink } from '../reminders/digest-text.js';
 import { addManualInDraft } from '../reminders/manual-obligations.js';
 import { findObligation, selectObligations } from '../obligations/obligation-table.js';
@@ -23,12 +24,50 @@ export interface SupervisionDeps {
   publicUrl: string;
 }
 
-/** A round's items: the hand-made obligations it added (`…:manual:<id>`), stored or still to be stored. */
+/**
+ * A round's items: the hand-made obligations it added (`…:manual:<id>`), stored or still to be
+ * stored — or, for a round that is the policy's 年中/年末 duty, the units' own items it re-dated.
+ */
 function roundItems(state: Readonly<State>, rules: BookRules, round: Round): ObligationRecord[] {
   const ids = new Set(round.manualIds);
+  const covered = new Set(round.obligationIds ?? []);
   return obligationsOf(state, rules, [Number(round.due.slice(0, 4))]).filter(
-    (o) => o.kind === 'manual' && o.period !== undefined && ids.has(o.period),
+    (o) => covered.has(o.id) || (o.kind === 'manual' && o.period !== undefined && ids.has(o.period)),
   );
+}
+
+/**
+ * The round as the policy's own duty: each carrying unit's 年中/年末 item of the round's year gets
+ * the round's date and requirement (one item, one line in 考评 and 台账). Items already reported
+ * stay as they are; a unit whose task owes no such item that year (finished earlier) is left out.
+ */
+function coverDutyInDraft(
+  draft: State,
+  rules: BookRules,
+  kind: 'midYear' | 'yearEnd',
+  input: { name: string; submit: string; due: string },
+  assignmentIds: readonly string[],
+  today: string,
+): { ids: string[]; moved: Array<{ id: string; due: string; label: string; previousDue: string }> } {
+  const year = Number(input.due.slice(0, 4));
+  const base = kind === 'midYear' ? rules.policy.midYear.label : rules.policy.yearEnd.label;
+  const label = `${base}(${input.name}:${input.submit})`.slice(0, 100);
+  const ids: string[] = [];
+  const moved: Array<{ id: string; due: string; label: string; previousDue: string }> = [];
+  for (const a of assignmentIds) {
+    const o = findObligation(draft, `${a}:${year}:${kind}`);
+    if (!o) continue;
+    ids.push(o.id);
+    if (o.status !== 'open') continue;
+    moved.push({ id: o.id, due: input.due, label, previousDue: o.due });
+    Object.assign(o, {
+      originalDue: o.originalDue ?? o.due,
+      due: input.due,
+      label,
+      opensOn: o.opensOn < today ? o.opensOn : today,
+    });
+  }
+  return { ids, moved };
 }
 
 /**
@@ -42,11 +81,22 @@ export class Supervision {
 
   async openRound(
     actor: Person,
-    input: { name: string; submit: string; due: string; taskIds: string[]; unitIds?: string[] | undefined },
+    input: {
+      name: string;
+      submit: string;
+      due: string;
+      taskIds: string[];
+      unitIds?: string[] | undefined;
+      covers?: RoundCovers | undefined;
+    },
   ): Promise<Round> {
+    const covers = input.covers ?? roundCoversOf(input.name);
     const { result } = await this.d.store.transact((draft, tx) => {
       const today = shanghaiDate(tx.at);
       if (input.due <= today) throw new AppError('VALIDATION_FAILED', 400, `截止日期应晚于今天(${today})`);
+      if (covers !== 'none') materialiseInDraft(draft, tx, this.d.rules, [Number(input.due.slice(0, 4))]);
+      const coveredIds: string[] = [];
+      const covered: Array<{ id: string; due: string; label: string; previousDue: string }> = [];
       const units = input.unitIds ? new Set(input.unitIds) : undefined;
       for (const id of input.unitIds ?? [])
         if (!draft.units.some((u) => u.id === id))
@@ -60,6 +110,17 @@ export class Supervision {
           .filter((a) => a.taskId === taskId && a.status === 'active' && (!units || units.has(a.unitId)))
           .map((a) => a.unitId);
         if (carried.length === 0) continue; // none of the chosen units carries this task
+        if (covers !== 'none') {
+          const ids = draft.assignments
+            .filter((a) => a.taskId === taskId && a.status === 'active' && (!units || units.has(a.unitId)))
+            .map((a) => a.id);
+          const mine = coverDutyInDraft(draft, this.d.rules, covers, input, ids, today);
+          if (mine.ids.length === 0) continue; // the task owes no such report that year
+          covered.push(...mine.moved);
+          coveredIds.push(...mine.ids);
+          taskIds.push(taskId);
+          continue;
+        }
         manualIds.push(
           addManualInDraft(
             draft,
@@ -77,8 +138,14 @@ export class Supervision {
         );
         taskIds.push(taskId);
       }
-      if (manualIds.length === 0)
-        throw new AppError('VALIDATION_FAILED', 400, '所选单位不承担所选的任何任务,没有可督查的事项');
+      if (manualIds.length === 0 && coveredIds.length === 0)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          400,
+          covers === 'none'
+            ? '所选单位不承担所选的任何任务,没有可督查的事项'
+            : `所选任务在 ${input.due.slice(0, 4)} 年没有${covers === 'midYear' ? '年中督查报告' : '年末自评报告'}事项(已完成或不在计划期内),没有可督查的事项`,
+        );
       const rounds = (draft.rounds ??= {});
       const id = `G${Object.keys(rounds).length + 1}`;
       const planId = draft.tasks.find((t) => t.id === taskIds[0])!.planId;
@@ -91,6 +158,7 @@ export class Supervision {
         taskIds,
         ...(input.unitIds ? { unitIds: input.unitIds } : {}),
         manualIds,
+        ...(covers !== 'none' ? { covers, obligationIds: coveredIds } : {}),
         status: 'open',
         createdBy: actor.id,
         createdAt: tx.at.toISOString(),
@@ -108,6 +176,7 @@ export class Supervision {
           taskIds,
           unitIds: input.unitIds ?? null,
           manualIds,
+          ...(covers !== 'none' ? { covers, covered } : {}),
         },
       });
       rounds[id] = round;
@@ -116,7 +185,10 @@ export class Supervision {
     return result;
   }
 
-  /** Closes a round: what is still open of it is waived (no more reminders), what was submitted stays. */
+  /**
+   * Closes a round: what is still open of its own items is waived (no more reminders), what was
+   * submitted stays. A round that is the policy's 年中/年末 duty waives nothing: the duty stands.
+   */
   async closeRound(actor: Person, id: string): Promise<Round> {
     await this.d.store.transact((draft, tx) => {
       const round = draft.rounds?.[id];
