@@ -222,7 +222,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     );
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
     await app.register(workbenchRoutes(deps, { calendar: m.calendar, policy: m.policy, sessions }));
-    await app.register(importRoutes(deps));
+    await app.register(importRoutes(deps, { calendar: m.calendar, policy: m.policy }));
     await app.register(
       assessmentRoutes(deps, {
         calendar: m.calendar,

@@ -44,6 +44,14 @@ export const ImportPreview = z.object({
   planId: z.string(),
   /** A plan of this id is already stored: applying replaces its records. */
   replaces: z.boolean(),
+  /** The plan's period (实施期限) as read (title, else the year it was issued) — confirmed or changed on apply. */
+  period: z
+    .object({ from: z.number().int(), to: z.number().int(), source: z.enum(['title', 'issued', 'set']) })
+    .nullable(),
+  /** The first day units would be reminded if applied now; null: the period is over, or that year has no holiday data. */
+  remindersFrom: z.string().nullable(),
+  /** The period is over: applying keeps the records (台账) but nothing is reminded. */
+  periodEnded: z.boolean(),
   counts: z.record(z.string(), z.number()),
   conventions: z.array(z.object({ line: z.number().int(), text: z.string(), effect: z.string() })),
   /** Warnings not about one task (skipped lines, prose obligations, the title …). */
@@ -64,8 +72,14 @@ export const ImportCorrection = z.strictObject({
 });
 export type ImportCorrection = z.infer<typeof ImportCorrection>;
 
+export const PlanPeriodBody = z
+  .strictObject({ from: z.number().int().min(2000).max(2100), to: z.number().int().min(2000).max(2100) })
+  .refine((p) => p.to >= p.from && p.to - p.from <= 20, { message: '实施期限应为起止年份,结束不早于开始(最长 20 年)' });
+
 export const ApplyImportBody = z.strictObject({
   corrections: z.array(ImportCorrection).max(2000).default([]),
+  /** The 督考办's 实施期限, when the one read is wrong or missing. */
+  period: PlanPeriodBody.optional(),
   /** Make it the plan that 我的任务, the bot's numbers and the 总览 refer to. */
   activate: z.boolean().default(false),
 });

@@ -60,6 +60,8 @@ export const OverviewQuery = z.object({ year: z.coerce.number().int().min(2000).
 export const Overview = z.object({
   today: IsoDate,
   year: z.number().int(),
+  /** The active plan's period ended on this day: the counts are its final results, as of then (已结束). */
+  ended: IsoDate.optional(),
   /** Whose parts are counted: the whole district, or (a unit leader) their own units'. */
   scope: z.enum(['district', 'units']),
   lights: z.object(Counts),

@@ -180,6 +180,6 @@ describe('an .xlsx task list', () => {
       seedDirectory(),
     );
     expect(r.tasks).toEqual([]);
-    expect(r.report.warnings.map((w) => w.code)).toEqual(['NO_TITLE', 'SKIPPED_LINE', 'NO_TASKS']);
+    expect(r.report.warnings.map((w) => w.code)).toEqual(['NO_TITLE', 'NO_PERIOD', 'SKIPPED_LINE', 'NO_TASKS']);
   });
 });

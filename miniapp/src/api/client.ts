@@ -198,8 +198,10 @@ export const api = {
     send(routes.designate, { params: { id: assignmentId }, body: { unitIds } }),
   // importing a plan document
   importUpload: (file: File) => send(routes.importUpload, { file }),
-  importApply: (upload: string, body: { corrections: ImportCorrection[]; activate: boolean }) =>
-    send(routes.importApply, { params: { id: upload }, body }),
+  importApply: (
+    upload: string,
+    body: { corrections: ImportCorrection[]; activate: boolean; period?: { from: number; to: number } },
+  ) => send(routes.importApply, { params: { id: upload }, body }),
 };
 
 /** A drill-down: parts by light, unit, section or task. */

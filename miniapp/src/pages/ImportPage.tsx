@@ -199,18 +199,44 @@ export default function ImportPage() {
     [edits, preview],
   );
   const kept = preview ? preview.tasks.filter((t) => !edits[t.id]?.drop).length : 0;
+  // 实施期限: as read, or as the 督考办 sets it (nothing is owed before it starts or after it ends)
+  const [period, setPeriod] = useState<{ from: string; to: string }>();
+  useEffect(() => {
+    setPeriod(preview?.period ? { from: String(preview.period.from), to: String(preview.period.to) } : undefined);
+  }, [preview]);
+  const periodSet =
+    period && /^\d{4}$/.test(period.from) && /^\d{4}$/.test(period.to)
+      ? { from: Number(period.from), to: Number(period.to) }
+      : undefined;
+  const periodChanged =
+    periodSet !== undefined && (periodSet.from !== preview?.period?.from || periodSet.to !== preview?.period?.to);
+  const startsWhen = !preview
+    ? ''
+    : periodChanged
+      ? `实施期限改为 ${periodSet!.from}–${periodSet!.to} 年:${periodSet!.from} 年起提醒各责任单位,${periodSet!.to} 年末结束。`
+      : preview.periodEnded
+        ? '实施期限已过:导入后可查阅和导出台账,不会提醒。'
+        : preview.remindersFrom
+          ? `导入后从 ${preview.remindersFrom} 起提醒各责任单位。`
+          : '该年度尚无节假日数据,补充后才会提醒。';
 
   const apply = async () => {
     if (!preview) return;
     const ok = await Dialog.confirm({
-      content: `导入"${preview.title}"的 ${kept} 项任务${corrections.length ? `(含 ${corrections.length} 处更正)` : ''}?${preview.replaces ? '同一计划已导入过,将替换原有任务。' : ''}导入后从下一个工作日起提醒各责任单位。`,
+      content: `导入"${preview.title}"的 ${kept} 项任务${corrections.length ? `(含 ${corrections.length} 处更正)` : ''}?${preview.replaces ? '同一计划已导入过,将替换原有任务。' : ''}${startsWhen}`,
       confirmText: '导入',
       cancelText: '再看看',
     });
     if (!ok) return;
     setBusy(true);
     try {
-      setApplied(await api.importApply(preview.upload, { corrections, activate }));
+      setApplied(
+        await api.importApply(preview.upload, {
+          corrections,
+          activate,
+          ...(periodChanged && periodSet ? { period: periodSet } : {}),
+        }),
+      );
       Toast.show({ content: '已导入', icon: 'success' });
     } catch (e) {
       Toast.show({ content: (e as Error).message, icon: 'fail', duration: 4000 });
@@ -263,6 +289,26 @@ export default function ImportPage() {
         <>
           <Card className="card import-summary" title={preview.title} extra={<Tag>{FORMAT[preview.format]}</Tag>}>
             <div className="muted">{preview.name}</div>
+            <div className="period-line">
+              实施期限
+              <Input
+                className="year-input"
+                value={period?.from ?? ''}
+                onChange={(v) => setPeriod((p) => ({ from: v, to: p?.to ?? v }))}
+                maxLength={4}
+                placeholder="开始"
+              />
+              –
+              <Input
+                className="year-input"
+                value={period?.to ?? ''}
+                onChange={(v) => setPeriod((p) => ({ from: p?.from ?? v, to: v }))}
+                maxLength={4}
+                placeholder="结束"
+              />
+              年{preview.period?.source === 'issued' && !periodChanged ? '(按发文年份,请核对)' : ''}
+            </div>
+            <div className="muted">{startsWhen}</div>
             <div>
               识别到 {preview.tasks.length} 项任务、{preview.counts.assignments ?? 0} 条责任分工,涉及{' '}
               {preview.counts.unitsReached ?? 0} 个单位

@@ -1,4 +1,4 @@
-import { Card, List, Toast } from 'antd-mobile';
+import { Card, List, NoticeBar, Toast } from 'antd-mobile';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type OverviewData } from '../api/client';
 import { Blank } from '../components/Blank';
@@ -93,6 +93,14 @@ export default function Office() {
         {!data && !error && <Loading />}
         {data && (
           <>
+            {data.ended && (
+              <NoticeBar
+                className="ended-bar"
+                color="info"
+                wrap
+                content={`实施方案已于 ${cn(data.ended)}结束,不再提醒和督办。以下为截至结束时的最终结果;台账和年度报告仍可导出。`}
+              />
+            )}
             <div className="summary">
               <div className="who">
                 <strong>{me.name}</strong>

@@ -1,3 +1,4 @@
+import { planPeriodOf } from './plan-period.js';
 import { createHash } from 'node:crypto';
 import type { Assignment } from '../../../shared/schemas/assignment.js';
 import type { Plan, ProseObligation, Section } from '../../../shared/schemas/plan.js';
@@ -33,7 +34,7 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
   if (!draft.meta.title) warnings.push({ code: 'NO_TITLE', message: `未识别到计划标题,暂用"${title}"` });
   const planId =
     options.planId ?? `p-${sha(`${title}|${draft.meta.issuer ?? ''}|${draft.meta.issuedOn ?? ''}`).slice(0, 10)}`;
-  const periodMatch = /(\d{4})\s*[-—~至]\s*(\d{4})\s*年/.exec(title);
+  const period = planPeriodOf(title, draft.meta.issuedOn);
   const plan: Plan = {
     id: planId,
     title,
@@ -42,7 +43,13 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
   };
   if (draft.meta.issuedOn) plan.issuedOn = draft.meta.issuedOn;
   if (draft.meta.addressees) plan.addressees = draft.meta.addressees;
-  if (periodMatch) plan.period = { from: Number(periodMatch[1]), to: Number(periodMatch[2]) };
+  if (period) plan.period = { from: period.from, to: period.to };
+  if (period?.source === 'issued')
+    warnings.push({
+      code: 'PERIOD_ASSUMED',
+      message: `标题中没有写明实施期限,暂按发文年份 ${period.from} 年;请在导入前核对或修改`,
+    });
+  if (!period) warnings.push({ code: 'NO_PERIOD', message: '未能读出实施期限(标题无年份、无发文日期):请在导入前填写' });
   const contextYear = plan.period?.from ?? (plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : undefined);
   const firstIsLead = options.firstIsLead ?? draft.firstIsLeadStated;
   const conventions: Conventions = { firstIsLead };

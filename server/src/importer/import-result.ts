@@ -15,7 +15,10 @@ export type ImportWarningCode =
   | 'OBLIGATION_UNRESOLVED'
   | 'NO_MEASURE_LINK'
   | 'NO_TASKS'
-  | 'NO_TITLE';
+  | 'NO_TITLE'
+  /** The title names no year: the period is the year of issue until the 督考办 confirms it. */
+  | 'PERIOD_ASSUMED'
+  | 'NO_PERIOD';
 
 export interface ImportWarning {
   code: ImportWarningCode;

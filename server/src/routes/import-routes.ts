@@ -11,6 +11,9 @@ import type { Deps } from '../deps.js';
 import { applyImport, checkApplySafety } from '../plan-import/apply-import.js';
 import { AppError } from '../errors.js';
 import { applyCorrections } from '../importer/corrections.js';
+import type { WorkCalendar } from '../calendar/work-calendar.js';
+import { firstReminderDay } from '../domain/reminders/obligations.js';
+import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { ImportError } from '../importer/import-error.js';
 import { importPlan } from '../importer/import-plan.js';
 import type { ImportResult } from '../importer/import-result.js';
@@ -63,7 +66,15 @@ async function parse(name: string, content: Uint8Array, s: Readonly<State>): Pro
 }
 
 /** What the 督考办 checks before applying: each task with its source, units, roles, groups, time and warnings. */
-export function importPreview(result: ImportResult, upload: string, s: Readonly<State>): ImportPreview {
+export function importPreview(
+  result: ImportResult,
+  upload: string,
+  s: Readonly<State>,
+  when?: { calendar: WorkCalendar; policy: ReminderPolicy; now: Date },
+): ImportPreview {
+  const p = result.plan;
+  const assumed = result.report.warnings.some((w) => w.code === 'PERIOD_ASSUMED');
+  const first = when && p.period ? firstReminderDay(p, when.calendar, when.policy, when.now) : undefined;
   const units = new Map([...s.units, ...result.provisionalUnits].map((u) => [u.id, u]));
   const groups = new Map([...s.groups, ...result.provisionalGroups].map((g) => [g.id, g]));
   const provisional = new Set(result.provisionalUnits.map((u) => u.id));
@@ -76,7 +87,10 @@ export function importPreview(result: ImportResult, upload: string, s: Readonly<
     format: result.plan.source.format,
     title: result.plan.title,
     planId: result.plan.id,
-    replaces: s.plans.some((p) => p.id === result.plan.id),
+    replaces: s.plans.some((x) => x.id === result.plan.id),
+    period: p.period ? { ...p.period, source: assumed ? 'issued' : 'title' } : null,
+    remindersFrom: first?.from ?? null,
+    periodEnded: first?.ended ?? false,
     counts: result.report.counts,
     conventions: result.report.conventions,
     warnings: result.report.warnings.filter((w) => w.line === undefined || !lineOf.has(w.line)),
@@ -135,7 +149,11 @@ export function importPreview(result: ImportResult, upload: string, s: Readonly<
 }
 
 /** The import page's API: upload a document and see what it gives; apply it, with corrections. */
-export function importRoutes(deps: Deps): FastifyPluginAsync {
+export function importRoutes(
+  deps: Deps,
+  rules: { calendar: WorkCalendar; policy: ReminderPolicy },
+): FastifyPluginAsync {
+  const when = () => ({ ...rules, now: deps.clock.now() });
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const uploads = new Uploads(() => Date.now());
@@ -177,7 +195,7 @@ export function importRoutes(deps: Deps): FastifyPluginAsync {
         }
         const content = new Uint8Array(body);
         const result = await parse(name, content, deps.store.state.get());
-        return importPreview(result, uploads.put(name, content), deps.store.state.get());
+        return importPreview(result, uploads.put(name, content), deps.store.state.get(), when());
       },
     );
 
@@ -201,6 +219,7 @@ export function importRoutes(deps: Deps): FastifyPluginAsync {
         let result = await parse(file.name, file.content, s);
         try {
           result = applyCorrections(result, req.body.corrections, directoryOf(s));
+          if (req.body.period) result = { ...result, plan: { ...result.plan, period: req.body.period } };
           checkApplySafety(s, result, false);
         } catch (error) {
           if (error instanceof ImportError)

@@ -114,6 +114,8 @@ export const State = z.object({
   bulletins: z.record(z.string(), Bulletin).optional(),
   /** The year-end 考评 by year. */
   assessments: z.record(z.string(), AssessmentRecord).optional(),
+  /** Items of a year whose 考评 is final that the 督考办 reopened for a late report (chased again). */
+  reopenedItems: z.array(z.string()).optional(),
   /** 督查 rounds by id (`G${n}`). */
   rounds: z.record(z.string(), Round).optional(),
   /** Per person: the bot conversation's context (what they last filed, evidence waiting for a report, a draft to confirm). */

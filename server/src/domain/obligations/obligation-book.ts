@@ -304,3 +304,78 @@ export async function obligationsFromLedger(
   }
   return out;
 }
+
+/**
+ * What is no longer chased, worked out once per committed state: the last day each plan's items are
+ * owed (31 December of its period's last year, or of a task deadline set later — after it the plan
+ * reads 已结束 and nothing of it is reminded or escalated), the years whose 考评 is final (their open
+ * items closed as 未完成, as scored), and the items the 督考办 reopened after that.
+ */
+export interface ChaseRules {
+  planEnds: ReadonlyMap<string, string>;
+  finalYears: ReadonlySet<number>;
+  reopened: ReadonlySet<string>;
+}
+
+const chaseOf = new WeakMap<object, { from: readonly unknown[]; rules: ChaseRules }>();
+
+export function chaseRules(state: Readonly<State>): ChaseRules {
+  const from = [state.tasks, state.imports, state.assessments, state.reopenedItems];
+  const hit = chaseOf.get(state.plans);
+  if (hit && hit.from.every((x, i) => x === from[i])) return hit.rules;
+  const last = new Map<string, number>();
+  for (const plan of state.plans) last.set(plan.id, planYears(plan, importedAtOf(state, plan.id)).to);
+  for (const t of state.tasks)
+    if (t.schedule.type === 'deadline' && t.schedule.due) {
+      const y = Number(t.schedule.due.slice(0, 4));
+      if (y > (last.get(t.planId) ?? y)) last.set(t.planId, y);
+    }
+  const rules: ChaseRules = {
+    planEnds: new Map([...last].map(([id, y]) => [id, `${y}-12-31`])),
+    finalYears: new Set(
+      Object.entries(state.assessments ?? {})
+        .filter(([, a]) => a.status === 'final')
+        .map(([y]) => Number(y)),
+    ),
+    reopened: new Set(state.reopenedItems ?? []),
+  };
+  if (!isDraft(state)) chaseOf.set(state.plans, { from, rules });
+  return rules;
+}
+
+/** The day a plan's period ends (its items are owed until then). */
+export function planEndOf(state: Readonly<State>, planId: string): string | undefined {
+  return chaseRules(state).planEnds.get(planId);
+}
+
+/** Whether an item is still chased on `today`: its plan has not ended, its year's 考评 is not final (or the 督考办 reopened it). */
+export function isChased(r: ChaseRules, o: Pick<ObligationRecord, 'id' | 'planId' | 'year'>, today: string): boolean {
+  const end = r.planEnds.get(o.planId);
+  if (end !== undefined && today > end) return false;
+  return !r.finalYears.has(o.year) || r.reopened.has(o.id);
+}
+
+/** The lists of `years` with only what is still chased on `today` (whole lists kept as they are when all of it is). */
+export function chasedListsOf(
+  state: Readonly<State>,
+  rules: BookRules,
+  years: readonly number[],
+  today: string,
+): ReadonlyArray<readonly ObligationRecord[]> {
+  const r = chaseRules(state);
+  const lists = obligationListsOf(state, rules, years);
+  if (r.finalYears.size === 0 && [...r.planEnds.values()].every((end) => today <= end)) return lists;
+  const out: Array<readonly ObligationRecord[]> = [];
+  for (const list of lists) {
+    let all = true;
+    let none = true;
+    for (const o of list) {
+      if (isChased(r, o, today)) none = false;
+      else all = false;
+      if (!all && !none) break;
+    }
+    if (all) out.push(list);
+    else if (!none) out.push(list.filter((o) => isChased(r, o, today)));
+  }
+  return out;
+}

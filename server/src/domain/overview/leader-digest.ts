@@ -5,7 +5,7 @@ import type { OutboundMessage } from '../../channels/channel.js';
 import { viewerFor } from '../../auth/viewer.js';
 import type { State } from '../../store/state.js';
 import type { LightRules } from '../lights/lights.js';
-import { overview, partsOf, sortParts } from './overview.js';
+import { asOfPlanEnd, overview, partsOf, sortParts } from './overview.js';
 import { handleOf } from '../../../../shared/schemas/person.js';
 
 export interface LeaderDigest {
@@ -38,6 +38,8 @@ export function leaderDigests(
   publicUrl: string,
 ): LeaderDigest[] {
   const out: LeaderDigest[] = [];
+  // a plan whose period has ended is not chased: no weekly news about it
+  if (asOfPlanEnd(state, today).ended) return out;
   const title = `每周督办简报 · ${cnDate(today)}`;
   for (const person of state.people) {
     if (!person.roles.includes('leader')) continue;

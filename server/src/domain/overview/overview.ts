@@ -3,7 +3,7 @@ import type { Overview, PartView } from '../../../../shared/schemas/workbench.js
 import { AppError } from '../../errors.js';
 import type { State } from '../../store/state.js';
 import { LIGHT_ORDER, recoveredLate, worst, type Light, type LightRules } from '../lights/lights.js';
-import { obligationsOf } from '../obligations/obligation-book.js';
+import { obligationsOf, planEndOf } from '../obligations/obligation-book.js';
 import { roleName } from '../plan/plan-queries.js';
 import { itemName } from '../progress/progress-service.js';
 import { includedTasks } from '../reminders/obligations.js';
@@ -40,6 +40,17 @@ function yearOf(today: string, year: number | undefined): number {
   return year;
 }
 
+/**
+ * The day the overview counts as of: today, or — once the active plan's period has ended — its last
+ * day (`ended`), so its final results stay on screen instead of turning green. `gone`: that year has
+ * left the state (its results are in the 台账 and the annual report).
+ */
+export function asOfPlanEnd(state: S, today: string): { asOf: string; ended?: string; gone: boolean } {
+  const end = state.activePlanId ? planEndOf(state, state.activePlanId) : undefined;
+  if (!end || today <= end) return { asOf: today, gone: false };
+  return { asOf: end, ended: end, gone: Number(end.slice(0, 4)) < Number(today.slice(0, 4)) - 1 };
+}
+
 /** The section a task is counted in: its own, else its measure's (key tasks of a 重点任务清单). */
 export function sectionOf(state: S, task: Task): string | undefined {
   if (task.sectionId) return task.sectionId;
@@ -52,8 +63,14 @@ export function sectionOf(state: S, task: Task): string | undefined {
  * each with its light and state. The overview's totals, its rows by unit and by section, the
  * drill-down lists and a task's per-unit view are all counted from this one list, so they agree.
  */
-export function partsOf(state: S, rules: LightRules, today: string, scope: PartScope = {}): PartView[] {
-  const year = yearOf(today, scope.year);
+export function partsOf(state: S, rules: LightRules, now: string, scope: PartScope = {}): PartView[] {
+  // a plan that has ended is counted as it stood on its last day (its final results), while the state holds that year
+  const { asOf: today, gone } = asOfPlanEnd(state, now);
+  if (gone) return [];
+  const year = yearOf(
+    today,
+    scope.year === undefined || scope.year > Number(today.slice(0, 4)) ? undefined : scope.year,
+  );
   // a committed state never changes: every supervisor opening the overview of the same state shares one computation
   let byState = CACHE.get(state);
   if (!byState) CACHE.set(state, (byState = new Map()));
@@ -156,9 +173,13 @@ export function sortParts(parts: PartView[]): PartView[] {
 }
 
 /** The district (or a leader's units) at a glance, counted from `partsOf`. */
-export function overview(state: S, rules: LightRules, today: string, scope: PartScope = {}): Overview {
-  const year = yearOf(today, scope.year);
-  const parts = partsOf(state, rules, today, { ...scope, year });
+export function overview(state: S, rules: LightRules, now: string, scope: PartScope = {}): Overview {
+  const { asOf: today, ended } = asOfPlanEnd(state, now);
+  const year = yearOf(
+    today,
+    scope.year === undefined || scope.year > Number(today.slice(0, 4)) ? undefined : scope.year,
+  );
+  const parts = partsOf(state, rules, now, { ...scope, year });
   const byUnit = groupBy(parts, (p) => p.unit.id);
   const bySection = groupBy(parts, (p) => p.sectionId ?? '');
   const rank = (c: { red: number; yellow: number }) => -(c.red * 10_000 + c.yellow);
@@ -176,8 +197,9 @@ export function overview(state: S, rules: LightRules, today: string, scope: Part
   const reviews = Object.values(state.requests).filter((r) => r.state === 'pending' && inScope(r.unitId));
   const placeholders = state.assignments.filter((a) => a.planId === state.activePlanId && a.status === 'toDesignate');
   return {
-    today,
+    today: now,
     year,
+    ...(ended ? { ended } : {}),
     scope: scope.unitIds ? 'units' : 'district',
     lights: count(parts),
     recovered: parts.filter((p) => p.recovered).length,

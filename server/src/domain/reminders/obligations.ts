@@ -73,6 +73,25 @@ export function planYears(plan: Plan, importedAt?: Date): { from: number; to: nu
   return { from: Math.max(from, issued ?? from), to: plan.period?.to ?? from };
 }
 
+/**
+ * When a plan arriving `now` would first be reminded of: its first cycle's start (or, when it runs
+ * already, the day it arrives); `ended` when its period is over (nothing will be owed); undefined
+ * `from` when that year has no holiday data yet.
+ */
+export function firstReminderDay(
+  plan: Plan,
+  calendar: WorkCalendar,
+  policy: ReminderPolicy,
+  now: Date,
+): { from?: string; ended: boolean } {
+  const years = planYears(plan, now);
+  const year = Number(shanghaiDate(now).slice(0, 4));
+  if (year > years.to) return { ended: true };
+  const y = Math.max(years.from, year);
+  if (!calendar.hasYear(y)) return { ended: false };
+  return { from: startOf({ plan, calendar, policy, importedAt: now }, y), ended: false };
+}
+
 /** First working day of a year's cycle: the day after the plan was issued in its first year, else 1 January. */
 export function cycleStart(plan: Plan, year: number, calendar: WorkCalendar): string {
   if (plan.issuedOn && Number(plan.issuedOn.slice(0, 4)) === year)

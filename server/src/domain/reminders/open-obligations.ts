@@ -3,7 +3,7 @@ import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { ReminderPolicy } from './policy.js';
-import { obligationsOf } from '../obligations/obligation-book.js';
+import { chaseRules, isChased, obligationsOf } from '../obligations/obligation-book.js';
 import { itemLight, returnedReports, type Light } from '../lights/lights.js';
 
 export type { Light } from '../lights/lights.js';
@@ -26,7 +26,8 @@ export interface OpenObligation {
 /**
  * What the given units still owe on `today`, from the stored obligations: this year's that have
  * opened (or, with `includeNotYetOpen`, also those still to open) and last year's still open and
- * overdue, of active assignments, soonest first.
+ * overdue, of active assignments, soonest first — none of a plan whose period has ended, nor of a
+ * year whose 考评 is final (unless the 督考办 reopened the item).
  */
 export function openObligations(
   state: Readonly<State>,
@@ -43,8 +44,10 @@ export function openObligations(
   const tasks = new Map(state.tasks.map((t) => [t.id, t]));
   const returned = returnedReports(state);
   const out: OpenObligation[] = [];
+  const chase = chaseRules(state);
   for (const ob of obligationsOf(state, { calendar, policy }, [year - 1, year])) {
     if (ob.status !== 'open' || !active.has(ob.assignmentId)) continue;
+    if (!isChased(chase, ob, today)) continue; // the plan has ended, or the year's 考评 is final
     if (ob.year === year ? ob.opensOn > today && !o.includeNotYetOpen : ob.year !== year - 1 || ob.due >= today)
       continue;
     const task = tasks.get(ob.taskId);

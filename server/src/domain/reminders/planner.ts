@@ -6,7 +6,7 @@ import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { ReminderPolicy } from './policy.js';
-import { obligationListsOf } from '../obligations/obligation-book.js';
+import { chasedListsOf } from '../obligations/obligation-book.js';
 import { accountOn, handleOf, type Person } from '../../../../shared/schemas/person.js';
 import { perObject } from '../../../../shared/per-object.js';
 import { Smallest } from './smallest.js';
@@ -644,7 +644,8 @@ export function planReminders(
   let cursor = -1;
   const warned = new Set<string>();
   const unitList: UnitDay[] = [];
-  const lists = obligationListsOf(state, { calendar, policy }, [year - 1, year]);
+  // what is still chased: not of a plan whose period has ended, nor of a year whose 考评 is final
+  const lists = chasedListsOf(state, { calendar, policy }, [year - 1, year], date);
   const items = new Items(lists, unitList, state.tasks.length, 3 * levelStep);
   const taskAt = new Map(state.tasks.map((t, k) => [t, k]));
   const taskOf = (i: number): Task => state.tasks[items.task(i)]!;
