@@ -43,6 +43,8 @@ import {
 } from './schemas/workbench.js';
 import {
   ManualBody,
+  ReopenBody,
+  ReopenResult,
   ManualList,
   ManualResult,
   RoundBody,
@@ -268,6 +270,13 @@ export const api = {
     response: ManualList,
   },
   addManual: { method: 'POST', path: '/api/manual-obligations', body: ManualBody, response: ManualResult },
+  reopenLate: {
+    method: 'POST',
+    path: '/api/obligations/:id/reopen',
+    params: IdParams,
+    body: ReopenBody,
+    response: ReopenResult,
+  },
 } as const;
 
 export { ErrorBody };

@@ -35,6 +35,8 @@ export const BulletinBody = z.object({
   refs: z.array(z.number().int().positive()).max(50).default([]),
   /** 通报批评: the date the 整改报告 is due. */
   rectifyBy: IsoDate.optional(),
+  /** The year it is about (its 考评): this year or last; this year when absent. */
+  year: z.number().int().min(2000).max(2100).optional(),
 });
 export const BulletinList = z.object({
   today: IsoDate,

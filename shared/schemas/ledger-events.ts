@@ -64,6 +64,12 @@ export const EVENT_PAYLOADS = {
     undoes: z.number().int(),
     ...Transition,
   }),
+  /** The 督考办 reopened an item of a year whose 考评 is final, for a late report (chased again). */
+  'obligation.reopenedLate': z.strictObject({
+    obligationId: z.string(),
+    year: z.number().int(),
+    reason: z.string().max(200),
+  }),
   'obligation.added': z.strictObject({
     id: z.string(),
     label: z.string(),
@@ -186,6 +192,8 @@ export const EVENT_PAYLOADS = {
     text: z.string().max(1000),
     refs: z.array(z.number().int()),
     rectifyBy: Date10.optional(),
+    /** The year it is about (counted in that year's 考评), when not the year issued. */
+    year: z.number().int().optional(),
   }),
   'units.designated': z.strictObject({
     taskId: z.string(),

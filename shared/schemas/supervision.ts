@@ -69,3 +69,7 @@ export const ManualList = z.object({
     }),
   ),
 });
+
+/** Reopening one item of a year whose 考评 is final, so a unit can still report on it late. */
+export const ReopenBody = z.object({ reason: z.string().trim().min(2, '请写明重新打开的理由').max(200) });
+export const ReopenResult = z.object({ obligationId: z.string(), year: z.number().int() });

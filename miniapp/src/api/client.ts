@@ -171,6 +171,7 @@ export const api = {
     text: string;
     refs: number[];
     rectifyBy?: string;
+    year?: number;
   }) => send(routes.issueBulletin, { body }),
   /** A file the server makes for the signed-in person (台账 Excel, annual report), fetched with the session and handed to the browser. */
   download: async (path: string, name: string) => {

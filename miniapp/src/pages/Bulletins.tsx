@@ -25,6 +25,9 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
   const [text, setText] = useState('');
   const [refs, setRefs] = useState('');
   const [rectifyBy, setRectifyBy] = useState(daysAfter(today, 15));
+  // the year it is about: in January and February a 通报 is usually about last year's work
+  const current = Number(today.slice(0, 4));
+  const [year, setYear] = useState(Number(today.slice(5, 7)) <= 2 ? current - 1 : current);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     void api.tasks().then((r) => setTasks(r.items.map((t) => ({ id: t.id, number: t.number, title: t.title }))));
@@ -44,6 +47,7 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
         text,
         refs: cited,
         ...(kind === 'criticism' ? { rectifyBy } : {}),
+        year,
       });
       Toast.show({ content: `已发布${KIND[b.kind].name}`, icon: 'success' });
       onDone();
@@ -62,6 +66,15 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
         onChange={(v) => v[0] && setKind(v[0] as Kind)}
         options={(Object.keys(KIND) as Kind[]).map((k) => ({ label: KIND[k].name, value: k }))}
       />
+      <div className="field">
+        计入考评年度
+        <Selector
+          columns={2}
+          value={[String(year)]}
+          onChange={(v) => v[0] && setYear(Number(v[0]))}
+          options={[current - 1, current].map((y) => ({ label: `${y} 年`, value: String(y) }))}
+        />
+      </div>
       <label className="field">
         涉及任务{kind === 'criticism' ? '(必选,整改事项挂在该任务下)' : '(选填)'}
         <select value={taskId} onChange={(e) => setTaskId(e.target.value)} className="native-select">

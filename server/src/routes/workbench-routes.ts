@@ -1,3 +1,4 @@
+import { reopenLate } from '../domain/obligations/reopen-late.js';
 import { ViewCache } from './view-cache.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -313,6 +314,20 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
         },
       },
       async (req) => addManualObligation(deps.store, rules, req.body, actor(viewerOf(req))),
+    );
+    app.post(
+      api.reopenLate.path,
+      {
+        config: can('supervision.manage'),
+        schema: {
+          tags: ['督考办'],
+          summary: '重新打开已定稿年度的一个未完成事项,允许单位补报',
+          params: api.reopenLate.params,
+          body: api.reopenLate.body,
+          response: { 200: api.reopenLate.response, ...errors },
+        },
+      },
+      async (req) => reopenLate(deps.store, actor(viewerOf(req)), req.params.id, req.body.reason),
     );
 
     app.get(

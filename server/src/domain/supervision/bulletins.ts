@@ -59,6 +59,7 @@ export async function issueBulletin(
     text: string;
     refs: number[];
     rectifyBy?: string | undefined;
+    year?: number | undefined;
   },
 ): Promise<Bulletin> {
   const head = d.store.ledger.head().seq;
@@ -77,6 +78,18 @@ export async function issueBulletin(
       if (!input.rectifyBy || input.rectifyBy <= today)
         throw new AppError('VALIDATION_FAILED', 400, `请给出晚于今天(${today})的整改期限`);
     }
+    // the year it is about: a 通报表扬 of 2019's work issued on 2020-01-06 counts in 2019's 考评
+    const current = Number(today.slice(0, 4));
+    const year = input.year ?? current;
+    if (year !== current && year !== current - 1)
+      throw new AppError('VALIDATION_FAILED', 400, `通报只能计入 ${current - 1} 年或 ${current} 年的考评`);
+    const assessed = draft.assessments?.[String(year)]?.status;
+    if (assessed === 'final')
+      throw new AppError(
+        'VALIDATION_FAILED',
+        400,
+        `${year} 年的考评已定稿,通报不能再计入;如需调整分数,请在考评中"定稿后调整"并写明理由`,
+      );
     const id = `B${Object.keys(draft.bulletins ?? {}).length + 1}`;
     const seq = tx.append({
       type: 'bulletin.issued',
@@ -91,13 +104,14 @@ export async function issueBulletin(
         text: input.text,
         refs: input.refs,
         ...(input.rectifyBy ? { rectifyBy: input.rectifyBy } : {}),
+        ...(year !== current ? { year } : {}),
       },
     });
     const b: Bulletin = {
       id,
       seq,
       kind: input.kind,
-      year: Number(today.slice(0, 4)),
+      year,
       unitIds: units,
       ...(task ? { taskId: task.id } : {}),
       text: input.text,
