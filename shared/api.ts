@@ -53,6 +53,13 @@ import {
   UrgeBody,
   UrgeResult,
 } from './schemas/supervision.js';
+import {
+  CalendarAdded,
+  CalendarReadBody,
+  CalendarReading,
+  CalendarStatus,
+  CalendarYearBody,
+} from './schemas/calendar.js';
 import { ApplyImportBody, ApplyImportResult, ImportPreview } from './schemas/import.js';
 import {
   Health,
@@ -270,6 +277,9 @@ export const api = {
     response: ManualList,
   },
   addManual: { method: 'POST', path: '/api/manual-obligations', body: ManualBody, response: ManualResult },
+  calendar: { method: 'GET', path: '/api/calendar', response: CalendarStatus },
+  calendarRead: { method: 'POST', path: '/api/calendar/read', body: CalendarReadBody, response: CalendarReading },
+  calendarAdd: { method: 'POST', path: '/api/calendar/years', body: CalendarYearBody, response: CalendarAdded },
   reopenLate: {
     method: 'POST',
     path: '/api/obligations/:id/reopen',

@@ -37,6 +37,7 @@ import { evidenceChecker } from './routes/evidence-of.js';
 import { DEFAULT_RULES, type AssessmentRules } from './domain/assessment/rules.js';
 import { Buckets, DailyQuota } from './auth/person-limits.js';
 import { DEFAULT_LIMITS } from './config.js';
+import { calendarRoutes } from './routes/calendar-routes.js';
 import { miniappStatic } from './routes/miniapp-static.js';
 
 export interface BuildAppOptions {
@@ -223,6 +224,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
     await app.register(workbenchRoutes(deps, { calendar: m.calendar, policy: m.policy, sessions }));
     await app.register(importRoutes(deps, { calendar: m.calendar, policy: m.policy }));
+    await app.register(calendarRoutes(deps, { calendar: m.calendar, warnings: options.warnings ?? (() => []) }));
     await app.register(
       assessmentRoutes(deps, {
         calendar: m.calendar,

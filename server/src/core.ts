@@ -18,6 +18,7 @@ import { toBotEvent } from './channels/dingtalk/robot-payload.js';
 import type { Config } from './config.js';
 import type { Clock, Deps, Log } from './deps.js';
 import { DEFAULT_RULES, type AssessmentRules } from './domain/assessment/rules.js';
+import { calendarWarnings, syncCalendar } from './domain/calendar/calendar-years.js';
 import { ensureObligations } from './domain/obligations/obligation-book.js';
 import { backfillFromLedger } from './domain/progress/backfill.js';
 import { ProgressService } from './domain/progress/progress-service.js';
@@ -78,6 +79,8 @@ export interface Core {
   prepare(): Promise<{ reports: number; requests: number; materialised: number }>;
   /** The options `app` builds with (the mini-app's API, the reminder preview, the entry point's own). */
   appOptions(own?: CoreAppOptions): BuildAppOptions;
+  /** What an operator must hear now (a missing or soon-missing year of 放假安排): shown by /api/health and the banners. */
+  warnings(): string[];
   /** The HTTP app with the mini-app's API, the reminder preview and whatever the entry point adds. */
   app(own?: CoreAppOptions): Promise<FastifyInstance>;
   /** Stops the scheduler and waits for bot messages in flight (the store is the entry point's to close). */
@@ -126,7 +129,12 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const bot = createBot({ store, channel, calendar, policy, clock, log, publicUrl, evidence, progress });
   const inbox = new BotInbox(d.parseBotPayload ?? toBotEvent, bot.handle, log, Date.now, store.claimOnce?.bind(store));
   const assessment = d.assessment ?? DEFAULT_RULES;
+  const warnings = (): string[] => {
+    syncCalendar(calendar, store.state.get());
+    return calendarWarnings(store.state.get(), calendar, clock.now());
+  };
   const appOptions = ({ appDir, sim, ...own }: CoreAppOptions = {}): BuildAppOptions => ({
+    warnings,
     ...own,
     miniapp: {
       calendar,
@@ -151,7 +159,9 @@ export function createCore(config: Config, d: CoreDeps): Core {
     scheduler,
     bot,
     inbox,
+    warnings,
     async prepare() {
+      syncCalendar(calendar, store.state.get());
       inbox.remember(await recentBotMsgIds(store.ledger, Date.now()));
       const carried = await backfillFromLedger(store);
       const materialised = await ensureObligations(store, { calendar, policy }, clock.now());

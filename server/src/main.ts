@@ -93,15 +93,6 @@ async function main(): Promise<void> {
       `模拟时钟:${shanghaiStamp(sim.now().getTime()).slice(0, 16)}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`,
     );
   }
-  const calendarWarnings = (): string[] => {
-    const years = store.state.get().plans.flatMap((p) => (p.period ? [p.period.from, p.period.to] : []));
-    const now = Number(shanghaiDate(clock.now()).slice(0, 4));
-    const missing = calendar.missingYears(Math.min(now, ...years), Math.max(now, ...years));
-    return missing.length > 0
-      ? [`缺少 ${missing.join('、')} 年的节假日数据,这些年份不会发送提醒:请补充 seeds/holidays/<年份>.json`]
-      : [];
-  };
-  for (const w of calendarWarnings()) log.warn(`!!! ${w}`);
   const core = createCore(config, {
     store,
     clock,
@@ -117,6 +108,7 @@ async function main(): Promise<void> {
   });
   const { scheduler, inbox } = core;
   const carried = await core.prepare();
+  for (const w of core.warnings()) log.warn(`!!! ${w}`);
   if (carried.reports + carried.requests > 0)
     log.info(`已从台账补记 ${carried.reports} 条最近进展、${carried.requests} 份办结/延期申请`);
   if (carried.materialised > 0)
@@ -137,7 +129,6 @@ async function main(): Promise<void> {
     },
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox } } : {}),
-    warnings: calendarWarnings,
     sweepEvidence: { graceMs: 48 * 3_600_000, log: (m: string) => log.info(m) },
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
     ...(sim

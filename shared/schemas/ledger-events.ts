@@ -64,6 +64,14 @@ export const EVENT_PAYLOADS = {
     undoes: z.number().int(),
     ...Transition,
   }),
+  /** A year's 放假安排 added (from the State Council's notice): the working days reminders follow. */
+  'calendar.yearAdded': z.strictObject({
+    year: z.number().int(),
+    source: z.string().max(200),
+    holidays: z.record(z.string(), z.string()),
+    workdays: z.record(z.string(), z.string()),
+    replaced: z.boolean(),
+  }),
   /** The 督考办 reopened an item of a year whose 考评 is final, for a late report (chased again). */
   'obligation.reopenedLate': z.strictObject({
     obligationId: z.string(),

@@ -64,6 +64,8 @@ export const PERMISSIONS = {
   'ledger.verify': { roles: ['supervisor', 'admin', 'evaluator'], label: '校验台账' },
   /** Import a plan document: upload, check and correct the result, apply. */
   'plan.import': { roles: OFFICE, label: '导入计划' },
+  /** The working calendar: which years have 放假安排; add a year from the State Council's notice. */
+  'calendar.manage': { roles: OFFICE, label: '维护工作日历' },
   /** Preview the reminders of a moment (what would be sent). */
   'reminders.preview': { roles: OFFICE, label: '预览提醒' },
 } as const satisfies Record<string, { roles: readonly RoleKey[]; label: string }>;

@@ -44,6 +44,27 @@ export class WorkCalendar {
     for (const o of overrides) this.overrides.set(o.year, o);
   }
 
+  /**
+   * Adds (or replaces) a year's 放假安排 while running — one the 督考办 added from the State
+   * Council's notice (stored in the state, recorded in the ledger). Every answer computed so far is
+   * dropped: days of a year without data were answered as guesses.
+   */
+  addYear(o: HolidayOverride): void {
+    const same = this.overrides.get(o.year);
+    if (same === o) return;
+    this.overrides.set(o.year, o);
+    this.known.clear();
+    this.cache.clear();
+    this.cumulative.clear();
+    this.between.clear();
+  }
+
+  /** Where a year's data comes from: a file or an added notice (override), the package, or none. */
+  yearSource(year: number): 'override' | 'chinese-days' | 'missing' {
+    if (this.overrides.has(year)) return 'override';
+    return this.hasYear(year) ? 'chinese-days' : 'missing';
+  }
+
   /** Whether there is data (package or override) for a year. */
   hasYear(year: number): boolean {
     if (this.overrides.has(year)) return true;

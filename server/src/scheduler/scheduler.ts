@@ -1,3 +1,4 @@
+import { syncCalendar } from '../domain/calendar/calendar-years.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import { lightCounts, recordLightsInDraft } from '../domain/overview/overview.js';
 import { firstWorkingDayOfWeek, leaderDigests } from '../domain/overview/leader-digest.js';
@@ -63,6 +64,8 @@ export class Scheduler {
     const out: TickResult = { date, dispatched: { sent: 0, retried: 0, failed: 0, expired: 0 } };
     // several instances on one database: one plans and sends (an advisory lock), the others stand by
     if (!(await this.leading())) return { ...out, standby: true };
+    // years' 放假安排 added meanwhile (here or on another instance) first: the plan counts working days
+    syncCalendar(this.d.calendar, this.d.store.state.get());
     // a new year (or an import) is materialised first: the plan reads stored obligations
     this.phase('obligations');
     await ensureObligations(this.d.store, this.d, now);

@@ -1,3 +1,4 @@
+import { HolidayOverride } from '../calendar/work-calendar.js';
 import { z } from 'zod';
 import { Assignment } from '../../../shared/schemas/assignment.js';
 import { Id, Instant } from '../../../shared/schemas/common.js';
@@ -114,6 +115,8 @@ export const State = z.object({
   bulletins: z.record(z.string(), Bulletin).optional(),
   /** The year-end 考评 by year. */
   assessments: z.record(z.string(), AssessmentRecord).optional(),
+  /** Years' 放假安排 the 督考办 added (the State Council's notice, read and confirmed): the calendar uses them. */
+  calendarYears: z.array(HolidayOverride).optional(),
   /** Items of a year whose 考评 is final that the 督考办 reopened for a late report (chased again). */
   reopenedItems: z.array(z.string()).optional(),
   /** 督查 rounds by id (`G${n}`). */

@@ -559,7 +559,7 @@ export function planReminders(
     warnings: [],
   };
   if (info.source === 'guess') {
-    result.skipped = `没有 ${date.slice(0, 4)} 年的节假日数据,不发送提醒(请补充 seeds/holidays/${date.slice(0, 4)}.json)`;
+    result.skipped = `没有 ${date.slice(0, 4)} 年的节假日数据,不发送提醒(请督考办在"工作日历"中粘贴国务院放假安排通知补充)`;
     result.warnings.push(result.skipped);
     return result;
   }
