@@ -5,6 +5,8 @@ import { api, setSignedOutHandler, type AuthConfig, type Me } from './api/client
 import { Ctx } from './context';
 import { detectHost, type Host } from './host';
 import { MyTasks } from './pages/MyTasks';
+import { HealthBanner } from './components/HealthBanner';
+import { landsOnOverview } from './roles';
 import { Blank } from './components/Blank';
 import { useRoute } from './router';
 import { currentSession, saveSession } from './state/session';
@@ -23,6 +25,7 @@ const RoundPage = lazy(() => import('./pages/RoundPage'));
 const Assessment = lazy(() => import('./pages/Assessment'));
 const Bulletins = lazy(() => import('./pages/Bulletins'));
 const ImportPage = lazy(() => import('./pages/ImportPage'));
+const CalendarPage = lazy(() => import('./pages/CalendarPage'));
 
 type Boot =
   | { state: 'loading' }
@@ -86,9 +89,11 @@ export function App() {
     );
   return (
     <Ctx.Provider value={{ host, me: boot.me }}>
+      <HealthBanner />
       <Suspense fallback={<Loading />}>
-        {route.page === 'my' &&
-          (boot.me.can.includes('overview.read') && !boot.me.can.includes('unit.act') ? <Office /> : <MyTasks />)}
+        {route.page === 'my' && (landsOnOverview(boot.me) ? <Office /> : <MyTasks />)}
+        {route.page === 'mine' && <MyTasks />}
+        {route.page === 'calendar' && <CalendarPage />}
         {route.page === 'office' && <Office />}
         {route.page === 'rounds' && <Rounds />}
         {route.page === 'bulletins' && <Bulletins />}

@@ -10,6 +10,8 @@ export type Route =
   | { page: 'rounds' }
   | { page: 'bulletins' }
   | { page: 'import' }
+  | { page: 'calendar' }
+  | { page: 'mine' }
   | { page: 'assessment'; year: number; unitId?: string }
   | { page: 'round'; roundId: string }
   | { page: 'reviews'; status: 'pending' | 'decided' }
@@ -37,6 +39,8 @@ export function parseRoute(hash: string): Route {
     };
   if (parts[0] === 'bulletins') return { page: 'bulletins' };
   if (parts[0] === 'import') return { page: 'import' };
+  if (parts[0] === 'calendar') return { page: 'calendar' };
+  if (parts[0] === 'mine') return { page: 'mine' };
   if (parts[0] === 'rounds') return parts[1] ? { page: 'round', roundId: parts[1] } : { page: 'rounds' };
   if (parts[0] === 'reviews') return { page: 'reviews', status: parts[1] === 'decided' ? 'decided' : 'pending' };
   if (parts[0] === 'parts') {
@@ -71,6 +75,9 @@ export const href = {
   rounds: () => '#/rounds',
   bulletins: () => '#/bulletins',
   importPlan: () => '#/import',
+  calendar: () => '#/calendar',
+  /** A district leader's own unit's items (they land on the overview). */
+  mine: () => '#/mine',
   assessment: (year: number, unitId?: string) =>
     `#/assessment/${year}${unitId ? `/${encodeURIComponent(unitId)}` : ''}`,
   round: (id: string) => `#/rounds/${encodeURIComponent(id)}`,

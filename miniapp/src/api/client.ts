@@ -109,6 +109,17 @@ export const api = {
   devPeople: () => send(routes.devPeople),
   devSignIn: (personId: string) => send(routes.devSignIn, { body: { personId } }),
   me: () => send(routes.me),
+  /** Liveness and the operator's warnings (missing holiday data, store trouble, sample data): the banner. */
+  health: () => send(routes.health),
+  calendar: () => send(routes.calendar),
+  calendarRead: (body: { text: string; year?: number }) => send(routes.calendarRead, { body }),
+  calendarAdd: (body: {
+    year: number;
+    holidays: Record<string, string>;
+    workdays: Record<string, string>;
+    source?: string;
+    replace?: boolean;
+  }) => send(routes.calendarAdd, { body }),
   tasks: () => send(routes.tasks, { query: { kind: 'key', limit: 500 } }),
   myItems: (section?: string) => send(routes.myItems, { query: { section } }),
   overview: (taskId: string) => send(routes.taskOverview, { params: { id: taskId } }),

@@ -1,3 +1,4 @@
+import { isCalendarWarning, useHealthWarnings } from '../components/HealthBanner';
 import { Button, CapsuleTabs, List, Toast } from 'antd-mobile';
 import { Blank } from '../components/Blank';
 import { PullToRefresh } from '../components/PullToRefresh';
@@ -18,6 +19,8 @@ export function MyTasks() {
   const { me, host } = useApp();
   const [section, setSection] = useState('all');
   const [data, setData] = useState<MyItems>();
+  // no promise of a reminder while a year lacks 放假安排 (the banner says reminders would stop)
+  const calendarMissing = useHealthWarnings().some(isCalendarWarning);
   const [error, setError] = useState<string>();
   const [acking, setAcking] = useState<string>();
 
@@ -145,7 +148,9 @@ export function MyTasks() {
             description={
               data.upcoming
                 ? `下一项:${data.upcoming.task} ${data.upcoming.label},${cn(data.upcoming.opensOn, data.today)}起办理。到时会在钉钉提醒您。`
-                : '本单位当前没有需要办理的事项。有新任务时会在钉钉提醒您。'
+                : calendarMissing
+                  ? '本单位当前没有需要办理的事项。'
+                  : '本单位当前没有需要办理的事项。有新任务时会在钉钉提醒您。'
             }
           />
         )}

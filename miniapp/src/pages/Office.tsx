@@ -8,6 +8,7 @@ import { PullToRefresh } from '../components/PullToRefresh';
 import { useApp } from '../context';
 import { cnDate as cn } from '../format';
 import { go, href } from '../router';
+import { isDistrictLeader } from '../roles';
 
 type Counts = { red: number; yellow: number; green: number };
 const total = (c: Counts) => c.red + c.yellow + c.green;
@@ -76,6 +77,8 @@ export default function Office() {
   useEffect(() => void load(), [load]);
   const actsForUnits = me.can.includes('unit.act');
   const reviews = me.can.includes('review.read');
+  // a district leader lands here; their own unit's items are one tap away
+  const mine = isDistrictLeader(me) && me.units.length > 0 && actsForUnits;
 
   return (
     <div className="page wide">
@@ -98,7 +101,7 @@ export default function Office() {
                 className="ended-bar"
                 color="info"
                 wrap
-                content={`实施方案已于 ${cn(data.ended)}结束,不再提醒和督办。以下为截至结束时的最终结果;台账和年度报告仍可导出。`}
+                content={`实施方案已于 ${cn(data.ended, data.today)}结束,不再提醒和督办。以下为截至结束时的最终结果;台账和年度报告仍可导出。`}
               />
             )}
             <div className="summary">
@@ -127,17 +130,41 @@ export default function Office() {
             </div>
             <div className="office-grid">
               <div>
-                {(reviews || data.placeholders.tasks > 0) && (
+                {(reviews || mine || data.placeholders.tasks > 0) && (
                   <List className="todo-list" header="待办">
+                    {mine && (
+                      <List.Item onClick={() => go(href.mine())} description={me.units.map((u) => u.name).join('、')}>
+                        本单位事项
+                      </List.Item>
+                    )}
                     <List.Item
                       onClick={() => go(href.assessment(Number(data.today.slice(0, 4)) - 1))}
-                      description="年度考评:计算、公布、申诉、定稿"
+                      description={
+                        me.can.includes('assessment.manage')
+                          ? '年度考评:计算、公布、申诉、定稿'
+                          : '年度考评:查看各单位得分和排名(只读)'
+                      }
                     >
                       考评
                     </List.Item>
-                    <List.Item onClick={() => go(href.bulletins())} description="通报表扬、通报批评(整改)、约谈">
+                    <List.Item
+                      onClick={() => go(href.bulletins())}
+                      description={
+                        me.can.includes('bulletin.issue')
+                          ? '通报表扬、通报批评(整改)、约谈'
+                          : '查看通报表扬、通报批评与整改情况(只读)'
+                      }
+                    >
                       通报与整改
                     </List.Item>
+                    {me.can.includes('calendar.manage') && (
+                      <List.Item
+                        onClick={() => go(href.calendar())}
+                        description="各年度放假安排;粘贴国务院通知补充新的一年"
+                      >
+                        工作日历
+                      </List.Item>
+                    )}
                     {me.can.includes('plan.import') && (
                       <List.Item
                         onClick={() => go(href.importPlan())}
@@ -158,7 +185,14 @@ export default function Office() {
                       导出本年度台账
                     </List.Item>
                     {me.can.includes('supervision.read') && (
-                      <List.Item onClick={() => go(href.rounds())} description="年中、年末督查:发起、跟踪报送、催办">
+                      <List.Item
+                        onClick={() => go(href.rounds())}
+                        description={
+                          me.can.includes('supervision.manage')
+                            ? '年中、年末督查:发起、跟踪报送、催办'
+                            : '查看督查及各单位报送情况(只读)'
+                        }
+                      >
                         督查
                       </List.Item>
                     )}
