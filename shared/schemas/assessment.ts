@@ -79,7 +79,9 @@ export const UnitScore = z.object({
   /** Before the cap and floor. */
   raw: z.number(),
   rank: z.number().int(),
-  /** 1 = the top quarter … 4 = the bottom quarter. */
+  /** Others have the same score: 并列第 N 名. */
+  tied: z.boolean().default(false),
+  /** 1 = the top quarter … 4 = the bottom quarter (tied units: where the middle of their places falls). */
   quartile: z.number().int().min(1).max(4),
   parts: z.number().int(),
   /** 通报批评 received that year, and whether the unit may still be considered for an award. */

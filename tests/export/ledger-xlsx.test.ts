@@ -45,6 +45,10 @@ describe("the year's 台账 as Excel", () => {
     const parts = (await t.inject('/api/overview/parts?limit=2000')).json().total as number;
     expect(main.rowCount).toBe(3 + parts);
     expect(String(main.getCell('A1').value)).toContain('2019年度督办台账');
+    // the export's time in 北京时间, not UTC (#31 req 10)
+    const stamped = [1, 2, 3].map((r) => String(main.getRow(r).getCell(1).value)).join('\n');
+    expect(stamped).toMatch(/导出于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}\(北京时间\)/u);
+    expect(stamped).not.toContain('UTC');
     expect(main.getRow(3).values).toEqual(
       expect.arrayContaining(['序号', '重点任务', '签收时间', '各期报送(日期、内容)', '灯色']),
     );
@@ -76,7 +80,10 @@ describe("the year's 台账 as Excel", () => {
     expect(own.body).toContain('上半年已完成试点申报');
     expect(own.body).toContain('本年度考评尚未计算'); // the draft is the 督考办's
     const office = (await t.inject('/api/reports/annual?year=2019&unitId=fsjd')).body;
-    expect(office).toMatch(/年度考评:\d+(\.\d+)? 分\(第 \d+ 名/);
+    expect(office).toMatch(/年度考评:\d+(\.\d+)? 分\((并列)?第 \d+ 名/);
+    // dates do not wrap; the report ends with its 落款 (unit, the 督考办's seal line, the date)
+    expect(office).toContain('td.date{white-space:nowrap}');
+    expect(office).toMatch(/填报单位\(盖章\):府山街道<br>督考办审核:_+\(盖章\)<br>\d{4}年\d{1,2}月\d{1,2}日/u);
     expect((await t.inject('/api/reports/annual?year=2019&unitId=bhjd', 'p-fsjd-c')).json().code).toBe('FORBIDDEN');
     // the same unit's rows as a workbook, for the 督考办
     const wb = await load((await t.inject('/api/exports/ledger.xlsx?year=2019&unitId=bhjd')).rawPayload);

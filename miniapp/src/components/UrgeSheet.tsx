@@ -6,6 +6,13 @@ import { api } from '../api/client';
 export const daysAfter = (today: string, days: number): string =>
   new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
+/** `days` days on, moved off a Saturday or Sunday to the Monday (the server still checks holidays). */
+export const weekdayAfter = (today: string, days: number): string => {
+  const d = daysAfter(today, days);
+  const wd = new Date(`${d}T00:00:00Z`).getUTCDay();
+  return wd === 6 ? daysAfter(d, 2) : wd === 0 ? daysAfter(d, 1) : d;
+};
+
 /** 催办: a message and a date for one unit on one task, sent at once and chased like any item. */
 export function UrgeSheet({
   target,
@@ -21,7 +28,7 @@ export function UrgeSheet({
   onSent?: () => void;
 }) {
   const [message, setMessage] = useState(defaultMessage ?? '');
-  const [due, setDue] = useState(daysAfter(today, 3));
+  const [due, setDue] = useState(weekdayAfter(today, 3));
   const [busy, setBusy] = useState(false);
   const send = async () => {
     if (!target) return;

@@ -9,7 +9,7 @@ import { go, href } from '../router';
 
 const STATUS = { none: '未计算', draft: '草稿(仅督考办可见)', published: '已公布,申诉期中', final: '已定稿' } as const;
 const RULE = {
-  completed: '按期完成',
+  completed: '完成',
   late: '逾期完成',
   missed: '到期未完成',
   lateAcknowledge: '逾期签收',
@@ -48,7 +48,11 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
       <Card
         className="card"
         title={`${data.score.unitName} · ${year}年度考评`}
-        extra={<Tag color={QUARTILE[data.score.quartile]}>第 {data.score.rank} 名</Tag>}
+        extra={
+          <Tag color={QUARTILE[data.score.quartile]}>
+            {data.score.tied ? '并列' : ''}第 {data.score.rank} 名
+          </Tag>
+        }
       >
         <div className="score-big">{data.score.score}</div>
         <div className="muted">
@@ -269,11 +273,11 @@ export default function Assessment({ year, unitId }: { year: number; unitId?: st
             />
           )}
           {data.scores.length > 0 && (
-            <List header="排名(颜色为四分位)" className="ranking">
+            <List header="排名(颜色为四分位:绿、蓝、橙、红;同分并列)" className="ranking">
               {data.scores.map((s) => (
                 <List.Item
                   key={s.unitId}
-                  prefix={<Tag color={QUARTILE[s.quartile]}>{s.rank}</Tag>}
+                  prefix={<Tag color={QUARTILE[s.quartile]}>{s.tied ? `并列${s.rank}` : s.rank}</Tag>}
                   extra={<b>{s.score}</b>}
                   onClick={() => go(href.assessment(year, s.unitId))}
                   description={`${s.parts} 项分工`}

@@ -18,7 +18,7 @@ import { Blank } from '../components/Blank';
 import { Loading } from '../components/Loading';
 import { NavBar } from '../components/NavBar';
 import { PullToRefresh } from '../components/PullToRefresh';
-import { daysAfter } from '../components/UrgeSheet';
+import { daysAfter, weekdayAfter } from '../components/UrgeSheet';
 import { useApp } from '../context';
 import { cnDate as cn } from '../format';
 import { go, href } from '../router';
@@ -27,7 +27,7 @@ import { go, href } from '../router';
 function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
   const [name, setName] = useState(`${today.slice(0, 4)}年${Number(today.slice(5, 7)) <= 7 ? '年中' : '年末'}督查`);
   const [submit, setSubmit] = useState('自查报告及佐证材料');
-  const [due, setDue] = useState(daysAfter(today, 14));
+  const [due, setDue] = useState(weekdayAfter(today, 14));
   const [tasks, setTasks] = useState<Array<{ id: string; number: number; title: string }>>();
   const [picked, setPicked] = useState<string[]>([]);
   const [query, setQuery] = useState('');

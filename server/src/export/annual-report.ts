@@ -1,3 +1,4 @@
+import { cnDate as cnShort } from '../../../shared/cn-date.js';
 import type { AssessmentLine } from '../../../shared/schemas/assessment.js';
 import type { ObligationRecord } from '../../../shared/schemas/obligation.js';
 import { shanghaiDate } from '../calendar/dates.js';
@@ -11,7 +12,7 @@ import type { State } from '../store/state.js';
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const RULE: Record<AssessmentLine['rule'], string> = {
-  completed: '按期完成',
+  completed: '完成',
   late: '逾期完成',
   missed: '到期未完成',
   lateAcknowledge: '逾期签收',
@@ -29,7 +30,13 @@ export interface AnnualReportInput {
   unitId: string;
   /** The unit's score and its lines, when the year's 考评 is computed. */
   assessment?:
-    | { score: number; rank: number; of: number; lines: ReadonlyArray<AssessmentLine & { effective: number }> }
+    | {
+        score: number;
+        rank: number;
+        tied?: boolean;
+        of: number;
+        lines: ReadonlyArray<AssessmentLine & { effective: number }>;
+      }
     | undefined;
   now: Date;
 }
@@ -83,13 +90,13 @@ export async function annualReportHtml(x: AnnualReportInput): Promise<string> {
               : o.due < asOf
                 ? '未完成'
                 : '未到期';
-        return `<tr><td>${esc(o.label)}</td><td>${o.due}</td><td class="s-${state2}">${state2}</td><td>${t ? `${t.on}:${esc(t.text)}` : ''}</td></tr>`;
+        return `<tr><td>${esc(o.label)}</td><td class="date">${o.due}</td><td class="s-${state2}">${state2}</td><td>${t ? `${t.on}:${esc(t.text)}` : ''}</td></tr>`;
       })
       .join('');
     return `<section><h2>重点任务${task.number} ${esc(task.title)} <small>${esc(roleName(task, a, all))}${a.status === 'closed' ? ' · 已办结' : ''}</small></h2><table><thead><tr><th>事项</th><th>截止</th><th>情况</th><th>报送内容</th></tr></thead><tbody>${rows}</tbody></table></section>`;
   });
   const score = x.assessment
-    ? `<section><h2>年度考评:${x.assessment.score} 分(第 ${x.assessment.rank} 名,共 ${x.assessment.of} 个单位)</h2><table><thead><tr><th>项目</th><th>事项</th><th>分值</th></tr></thead><tbody>${x.assessment.lines.map((l) => `<tr><td>${RULE[l.rule]}</td><td>${l.taskNumber ? `重点任务${l.taskNumber} ` : ''}${esc(l.label)}</td><td class="num">${l.effective > 0 ? '+' : ''}${l.effective}</td></tr>`).join('')}</tbody></table></section>`
+    ? `<section><h2>年度考评:${x.assessment.score} 分(${x.assessment.tied ? '并列' : ''}第 ${x.assessment.rank} 名,共 ${x.assessment.of} 个单位)</h2><table><thead><tr><th>项目</th><th>事项</th><th>分值</th></tr></thead><tbody>${x.assessment.lines.map((l) => `<tr><td>${RULE[l.rule]}</td><td>${l.taskNumber ? `重点任务${l.taskNumber} ` : ''}${esc(l.label)}</td><td class="num">${l.effective > 0 ? '+' : ''}${l.effective}</td></tr>`).join('')}</tbody></table></section>`
     : '<section><h2>年度考评</h2><p>本年度考评尚未计算。</p></section>';
   const rectify = open.length
     ? `<section><h2>尚未完成的整改(${open.length})</h2><ul>${open.map((b) => `<li>${esc(b.text)}(整改期限 ${b.rectification?.due ?? '—'})</li>`).join('')}</ul></section>`
@@ -100,7 +107,7 @@ body{font-family:'Songti SC','SimSun','WenQuanYi Zen Hei',serif;margin:24px auto
 h1{text-align:center;font-size:22px;margin:0 0 4px}p.meta{text-align:center;color:#595959;font-size:13px;margin:0 0 20px}
 h2{font-size:16px;margin:20px 0 8px;border-left:4px solid #1677ff;padding-left:8px}h2 small{font-weight:normal;color:#595959;font-size:13px}
 table{width:100%;border-collapse:collapse;font-size:13px}th,td{border:1px solid #999;padding:4px 6px;vertical-align:top;text-align:left}th{background:#e6f4ff}
-td.num{text-align:right;white-space:nowrap}.s-未完成,.s-逾期完成{color:#cf1322}.s-已完成{color:#389e0d}
+td.num{text-align:right;white-space:nowrap}td.date{white-space:nowrap}.sign{margin-top:36px;text-align:right;line-height:2}.s-未完成,.s-逾期完成{color:#cf1322}.s-已完成{color:#389e0d}
 @media print{body{margin:0;max-width:none}section{break-inside:avoid}@page{size:A4;margin:15mm}}
-</style></head><body><h1>${title}</h1><p class="meta">${esc(state.directory.district)} · ${esc(plan?.title ?? '')} · 截至 ${asOf} · 承担重点任务 ${parts.length} 项</p>${sections.join('')}${score}${rectify}</body></html>`;
+</style></head><body><h1>${title}</h1><p class="meta">${esc(state.directory.district)} · ${esc(plan?.title ?? '')} · 截至 ${asOf} · 承担重点任务 ${parts.length} 项</p>${sections.join('')}${score}${rectify}<div class="sign">填报单位(盖章):${esc(unit?.name ?? unitId)}<br>督考办审核:________________(盖章)<br>${((d: string) => `${d.slice(0, 4)}年${cnShort(d)}`)(today)}</div></body></html>`;
 }

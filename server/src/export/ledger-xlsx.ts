@@ -226,7 +226,7 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   const asOf = shanghaiDate(x.now) < `${year}-12-31` ? shanghaiDate(x.now) : `${year}-12-31`;
   const footer = `&L${x.district} ${year}年度督办台账  第 &P 页 / 共 &N 页&R台账末条记录 #${facts.lastSeq} 哈希 ${facts.lastHash.slice(0, 16)}…${facts.lastHash.slice(-8)}`;
   const title = `${x.district}${plan ? `《${plan.title}》` : ''}${year}年度督办台账`;
-  const subtitle = `截至 ${asOf} · ${x.unitIds ? `${[...x.unitIds].map((u) => units.get(u) ?? u).join('、')}` : '全区'} · 导出于 ${x.now.toISOString().slice(0, 16).replace('T', ' ')} UTC · 台账末条记录 #${facts.lastSeq} ${facts.lastHash}`;
+  const subtitle = `截至 ${asOf} · ${x.unitIds ? `${[...x.unitIds].map((u) => units.get(u) ?? u).join('、')}` : '全区'} · 导出于 ${new Date(x.now.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')}(北京时间) · 台账末条记录 #${facts.lastSeq} ${facts.lastHash}`;
 
   const rowOf = (a: (typeof parts)[number], task: Task, no: number): Record<string, string | number> => {
     const items = byPart.get(a.id) ?? [];

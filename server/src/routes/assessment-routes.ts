@@ -219,7 +219,13 @@ export function assessmentRoutes(
           unitId,
           assessment:
             mine && ranking
-              ? { score: mine.score.score, rank: mine.score.rank, of: ranking.scores.length, lines: mine.lines }
+              ? {
+                  score: mine.score.score,
+                  rank: mine.score.rank,
+                  tied: mine.score.tied,
+                  of: ranking.scores.length,
+                  lines: mine.lines,
+                }
               : undefined,
           now: deps.clock.now(),
         });

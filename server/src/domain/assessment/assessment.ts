@@ -157,10 +157,18 @@ export function scoresOf(state: S, rules: AssessmentRules, lines: readonly Asses
     awardEligible: u.criticisms < rules.criticismsBarAward,
   }));
   rows.sort((a, b) => b.score - a.score || byName(a.unitName, b.unitName));
-  // ties share a rank, and so a quartile
+  // ties share a rank (并列); their quartile is that of the middle of the places they share, so 45
+  // units tied at the bottom are not coloured as the top quarter because the first of them ranks 3rd
   return rows.map((r) => {
     const rank = rows.findIndex((x) => x.score === r.score) + 1;
-    return { ...r, rank, quartile: Math.min(4, Math.floor((4 * (rank - 1)) / rows.length) + 1) };
+    const same = rows.filter((x) => x.score === r.score).length;
+    const middle = rank - 1 + (same - 1) / 2;
+    return {
+      ...r,
+      rank,
+      tied: same > 1,
+      quartile: Math.min(4, Math.floor((4 * middle) / rows.length) + 1),
+    };
   });
 }
 
@@ -384,7 +392,7 @@ export class Assessments {
               message: {
                 kind: 'actionCard',
                 title,
-                markdown: `### ${title}\n${p.name},${s.unitName} ${year} 年度考评得分 **${s.score}** 分(第 ${s.rank} 名,共 ${scores.length} 个单位)。\n\n每一分的来由可在督办通中查看;如有异议,请于 ${cnDate(until, today)} 前对具体事项提出申诉。`,
+                markdown: `### ${title}\n${p.name},${s.unitName} ${year} 年度考评得分 **${s.score}** 分(${s.tied ? '并列' : ''}第 ${s.rank} 名,共 ${scores.length} 个单位)。\n\n每一分的来由可在督办通中查看;如有异议,请于 ${cnDate(until, today)} 前对具体事项提出申诉。`,
                 buttons: [
                   {
                     title: '查看得分明细',

@@ -63,7 +63,7 @@ const both = (p: { lead: number; co: number }): string =>
 export function rulesInWords(r: AssessmentRules): string[] {
   return [
     `基础分 ${r.base} 分,最高 ${r.cap} 分,最低 ${r.floor} 分;没有标注牵头单位(△)的任务,各责任单位按牵头单位计分。`,
-    `按期完成一个事项(签收除外):${both(r.completed)}。`,
+    `完成一个事项(签收除外,按期或逾期):${both(r.completed)}。`,
     `逾期后完成:另${both(r.late)}。`,
     `事项到期仍未完成:${both(r.missed)}。`,
     `逾期签收或未签收:${both(r.lateAcknowledge)}。`,

@@ -264,6 +264,21 @@ export class Supervision {
       const today = shanghaiDate(tx.at);
       if (input.due < today) throw new AppError('VALIDATION_FAILED', 400, `截止日期不能早于今天(${today})`);
       const message = input.message.trim();
+      // the platform drops a second identical work notice the same day: refuse it rather than say 已催办
+      const same = draft.manualObligations.find(
+        (m) =>
+          m.taskId === input.taskId &&
+          m.unitIds?.length === 1 &&
+          m.unitIds[0] === input.unitId &&
+          m.label === `催办:${message}`.slice(0, 100) &&
+          shanghaiDate(new Date(m.createdAt)) === today,
+      );
+      if (same)
+        throw new AppError(
+          'CONFLICT',
+          409,
+          '今天已向该单位发出内容相同的催办(钉钉不会重复送达同样的消息);如需再次催办,请换一种说法或明天再发',
+        );
       const manualId = addManualInDraft(
         draft,
         tx,
