@@ -108,7 +108,12 @@ describe('years that have left the state', () => {
         channel: 'miniapp' as const,
       };
       await progress.acknowledge(f);
-      await progress.report(f, { text: '已完成', noChange: false, evidence: [] });
+      await progress.report(f, {
+        text: '已完成',
+        noChange: false,
+        evidence: [],
+        obligationId: `${a.id}:2018:yearEnd`,
+      });
       await progress.undoAcknowledge(f);
       const before = storedObligations(t.store.state.get()).filter((o) => o.year <= 2019);
       // two years later the scheduler prunes 2019 from the state
