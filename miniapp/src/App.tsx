@@ -108,7 +108,7 @@ export function App() {
         {route.page === 'round' && <RoundPage key={route.roundId} roundId={route.roundId} />}
         {route.page === 'reviews' && <Reviews key={route.status} status={route.status} />}
         {route.page === 'parts' && <Parts key={JSON.stringify(route.filter)} filter={route.filter} />}
-        {route.page === 'list' && <TaskList />}
+        {route.page === 'list' && <TaskList key={String(route.toDesignate)} toDesignate={route.toDesignate ?? false} />}
         {route.page === 'task' && <TaskPage key={route.taskId} taskId={route.taskId} />}
         {route.page === 'act' && (
           <ActPage

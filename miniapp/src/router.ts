@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 /** Routes: #/my, #/tasks (the list), #/tasks/<taskId>, #/tasks/<taskId>/act/<assignmentId>?mode=report|closure|extension */
 export type Route =
   | { page: 'my' }
-  | { page: 'list' }
+  | { page: 'list'; toDesignate?: boolean }
   | { page: 'task'; taskId: string }
   | { page: 'act'; taskId: string; assignmentId: string; mode: 'report' | 'closure' | 'extension' }
   | { page: 'office' }
@@ -29,7 +29,8 @@ export interface PartRouteFilter {
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts[0] === 'tasks' && !parts[1]) return { page: 'list' };
+  if (parts[0] === 'tasks' && !parts[1])
+    return new URLSearchParams(query).get('toDesignate') ? { page: 'list', toDesignate: true } : { page: 'list' };
   if (parts[0] === 'office') return { page: 'office' };
   if (parts[0] === 'assessment')
     return {
@@ -69,7 +70,7 @@ export function parseRoute(hash: string): Route {
 
 export const href = {
   my: () => '#/my',
-  list: () => '#/tasks',
+  list: (o: { toDesignate?: boolean } = {}) => (o.toDesignate ? '#/tasks?toDesignate=1' : '#/tasks'),
   task: (taskId: string) => `#/tasks/${encodeURIComponent(taskId)}`,
   office: () => '#/office',
   rounds: () => '#/rounds',

@@ -55,6 +55,8 @@ export const TaskQuery = z.object({
   unit: z.string().max(64).optional(),
   schedule: ScheduleType.optional(),
   q: z.string().max(100).optional(),
+  /** Only tasks with a 待明确 placeholder nobody has named units for (the overview's count opens this list). */
+  toDesignate: z.enum(['1', 'true']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });

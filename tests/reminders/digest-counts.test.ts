@@ -36,7 +36,9 @@ describe('digest counts match 我的任务', () => {
           overdue,
         });
         const text = (digestMessage(r, 'http://x', policy.digest.maxItems) as { markdown: string }).markdown;
-        expect(text).toContain(`您的单位有 ${mine.items.length} 项待办${overdue ? `,其中 ${overdue} 项已逾期` : ''}`);
+        expect(text).toContain(
+          `您的单位有 ${mine.items.length} 个待办事项${overdue ? `,其中 ${overdue} 个已逾期` : ''}`,
+        );
         const listed = (text.match(/^\d+\. /gm) ?? []).length;
         if (mine.items.length > listed) expect(text).toContain(`另有 ${mine.items.length - listed} 项`);
         // the most urgent first: when anything is overdue, the first line is overdue

@@ -89,7 +89,7 @@ describe('scheduler + outbox + dispatcher against the emulator', { shuffle: fals
     const fzb = await inbox('dt-fzb-c');
     expect(fzb.items[0]!.msg.action_card.title).toBe('督办提醒 · 11月1日');
     const text = fzb.items[0]!.msg.action_card.markdown;
-    expect(text).toContain('吴超,您的单位有 12 项待办,最紧急的是');
+    expect(text).toContain('吴超,您的单位有 12 个待办事项,最紧急的是');
     expect(text).toContain(
       '1. **重点任务1** 高标准严要求开展政府系统“不忘初心、牢记使命”… — 签收,11月8日截止,还有 5 个工作日',
     );

@@ -120,7 +120,8 @@ export const api = {
     source?: string;
     replace?: boolean;
   }) => send(routes.calendarAdd, { body }),
-  tasks: () => send(routes.tasks, { query: { kind: 'key', limit: 500 } }),
+  tasks: (o: { toDesignate?: boolean } = {}) =>
+    send(routes.tasks, { query: { kind: 'key', limit: 500, ...(o.toDesignate ? { toDesignate: '1' as const } : {}) } }),
   myItems: (section?: string) => send(routes.myItems, { query: { section } }),
   overview: (taskId: string) => send(routes.taskOverview, { params: { id: taskId } }),
   acknowledge: (assignmentId: string) => send(routes.acknowledge, { params: { id: assignmentId } }),

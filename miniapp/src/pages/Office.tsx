@@ -207,7 +207,7 @@ export default function Office() {
                     )}
                     {data.placeholders.tasks > 0 && (
                       <List.Item
-                        onClick={() => go(href.list())}
+                        onClick={() => go(href.list({ toDesignate: true }))}
                         extra={<b className="badge">{data.placeholders.tasks}</b>}
                         description={`${data.placeholders.assignments} 处"区级有关部门"等尚未明确责任单位,不会提醒任何人`}
                       >

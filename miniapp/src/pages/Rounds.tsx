@@ -59,7 +59,12 @@ function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
     setBusy(true);
     try {
       const r = await api.openRound({ name, submit, due, taskIds: picked, covers });
-      Toast.show({ content: `已发起"${r.round.name}",${r.round.total - r.round.submitted} 项待报送`, icon: 'success' });
+      const skipped = picked.length - r.round.taskIds.length;
+      Toast.show({
+        content: `已发起"${r.round.name}":${r.round.taskIds.length} 项任务,${r.round.total - r.round.submitted} 项待报送${skipped > 0 ? `;另 ${skipped} 项任务暂无可督查的承担单位(待明确,或该年度已无此报告),未纳入` : ''}`,
+        icon: 'success',
+        duration: skipped > 0 ? 4000 : 2000,
+      });
       go(href.round(r.round.id));
     } catch (e) {
       Toast.show({ content: (e as Error).message, icon: 'fail' });

@@ -13,24 +13,37 @@ import { taskName } from '../format';
 type Tasks = z.infer<typeof TaskListSchema>['items'];
 
 /** 任务清单: the key tasks this person may read (all of them for the 督考办 and leaders), searchable. */
-export default function TaskList() {
+export default function TaskList({ toDesignate = false }: { toDesignate?: boolean }) {
   const { me } = useApp();
   const [tasks, setTasks] = useState<Tasks>();
   const [error, setError] = useState<string>();
   const [q, setQ] = useState('');
   useEffect(() => {
-    api.tasks().then(
+    api.tasks({ toDesignate }).then(
       (r) => setTasks(r.items),
       (e: Error) => setError(e.message),
     );
-  }, []);
+  }, [toDesignate]);
   const shown = useMemo(
     () => (tasks ?? []).filter((t) => !q.trim() || `${t.number}${t.title}${t.unitsText}`.includes(q.trim())),
     [tasks, q],
   );
   return (
     <div className="page">
-      <NavBar title={me.readsAll ? '全部重点任务' : '本单位承担的任务'} />
+      <NavBar
+        title={
+          toDesignate
+            ? `待明确责任单位的任务${tasks ? `(${tasks.length})` : ''}`
+            : me.readsAll
+              ? '全部重点任务'
+              : '本单位承担的任务'
+        }
+      />
+      {toDesignate && (
+        <div className="muted list-hint">
+          这些任务的责任单位写的是"区级有关部门"等,尚无人负责、不会提醒。点开任务,在"各单位情况"中明确具体单位。
+        </div>
+      )}
       <SearchBar placeholder="搜索任务或单位" value={q} onChange={setQ} style={{ margin: '8px 12px' }} />
       {error && <Blank icon="📡" title="没有加载成功" description={error} />}
       {!tasks && !error && <Loading />}

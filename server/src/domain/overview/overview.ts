@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import type { State } from '../../store/state.js';
 import { LIGHT_ORDER, recoveredLate, worst, type Light, type LightRules } from '../lights/lights.js';
 import { obligationsOf, planEndOf } from '../obligations/obligation-book.js';
+import { pendingPlaceholders } from '../plan/designate.js';
 import { roleName } from '../plan/plan-queries.js';
 import { itemName } from '../progress/progress-service.js';
 import { includedTasks } from '../reminders/obligations.js';
@@ -190,12 +191,16 @@ export function overview(state: S, rules: LightRules, now: string, scope: PartSc
   const sections = [...bySection]
     .map(([sectionId, ps]) => {
       const s = state.sections.find((x) => x.id === sectionId);
-      return { sectionId: sectionId || 'none', label: s?.label ?? '', title: s?.title ?? '未归入工程', ...count(ps) };
+      // the parts of tasks the import could not place under a 工程: say how many tasks, and why
+      const title =
+        s?.title ?? `未归入工程(${new Set(ps.map((p) => p.task.id)).size} 项任务未能对应到正文中的工程条目)`;
+      return { sectionId: sectionId || 'none', label: s?.label ?? '', title, ...count(ps) };
     })
     .sort((a, b) => (sectionOrder.get(a.sectionId) ?? 999) - (sectionOrder.get(b.sectionId) ?? 999));
   const inScope = (unitId: string) => !scope.unitIds || scope.unitIds.has(unitId);
   const reviews = Object.values(state.requests).filter((r) => r.state === 'pending' && inScope(r.unitId));
-  const placeholders = state.assignments.filter((a) => a.planId === state.activePlanId && a.status === 'toDesignate');
+  // as many as the 待明确 list shows (the tasks the reminders cover)
+  const placeholders = pendingPlaceholders(state, rules.policy);
   return {
     today: now,
     year,

@@ -7,10 +7,30 @@ import { AppError } from '../../errors.js';
 import type { Store } from '../../store/ports.js';
 import type { State } from '../../store/state.js';
 import { liveYears, materialiseInDraft, type BookRules } from '../obligations/obligation-book.js';
+import { includedTasks } from '../reminders/obligations.js';
+import type { ReminderPolicy } from '../reminders/policy.js';
 
-/** Tasks of the active plan whose 待明确 placeholders (区级有关部门 …) nobody has named units for yet. */
-export function placeholderCount(state: Readonly<State>): { tasks: number; assignments: number } {
-  const open = state.assignments.filter((a) => a.planId === state.activePlanId && a.status === 'toDesignate');
+/**
+ * Placeholders (区级有关部门 …) nobody has named units for yet, on the active plan's tasks the
+ * reminders cover (its key tasks when it has them): the tasks the 待明确 list shows, so its count
+ * is the list's length. A measure's placeholder behind a key task reminds nobody either way.
+ */
+export function pendingPlaceholders(
+  state: Readonly<State>,
+  policy: Pick<ReminderPolicy, 'taskKinds'> = { taskKinds: 'keyIfAny' },
+): Assignment[] {
+  const planId = state.activePlanId;
+  if (!planId) return [];
+  const covered = new Set(includedTasks(state.tasks, planId, policy).map((t) => t.id));
+  return state.assignments.filter((a) => a.planId === planId && a.status === 'toDesignate' && covered.has(a.taskId));
+}
+
+/** How many tasks (and placeholders) `pendingPlaceholders` lists. */
+export function placeholderCount(
+  state: Readonly<State>,
+  policy?: Pick<ReminderPolicy, 'taskKinds'>,
+): { tasks: number; assignments: number } {
+  const open = pendingPlaceholders(state, policy);
   return { tasks: new Set(open.map((a) => a.taskId)).size, assignments: open.length };
 }
 

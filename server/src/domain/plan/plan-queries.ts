@@ -191,6 +191,12 @@ export function listTasks(state: S, query: TaskQuery, visible?: (taskId: string)
     );
     tasks = tasks.filter((t) => taskIds.has(t.id));
   }
+  if (query.toDesignate) {
+    const pending = new Set(
+      state.assignments.filter((a) => a.planId === planId && a.status === 'toDesignate').map((a) => a.taskId),
+    );
+    tasks = tasks.filter((t) => pending.has(t.id));
+  }
   if (query.q) {
     const q = nameKey(query.q);
     tasks = tasks.filter((t) => nameKey(`${t.title}${t.body}${t.unitsText}`).includes(q));

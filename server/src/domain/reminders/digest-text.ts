@@ -13,11 +13,14 @@ function when(i: ReminderItem, today: string): string {
   return `${cnDate(i.due, today)}截止,还有 ${i.workingDays} 个工作日`;
 }
 
-/** The headline counts everything the person's units have open (as 我的任务 does), and the overdue part. */
+/**
+ * The headline counts everything the person's units have open (as 我的任务 does), and the overdue
+ * part — as 事项 (items), since a 待办 in DingTalk groups items by deadline and names 任务 (tasks).
+ */
 function headline(r: Reminder, v: ReminderView): string {
   const total = Math.max(r.open?.total ?? 0, v.count);
   const overdue = r.open?.overdue ?? v.overdue();
-  return `您的单位有 ${total} 项待办${overdue > 0 ? `,其中 ${overdue} 项已逾期` : ''},最紧急的是`;
+  return `您的单位有 ${total} 个待办事项${overdue > 0 ? `,其中 ${overdue} 个已逾期` : ''},最紧急的是`;
 }
 
 const taskName = (i: ReminderItem): string => `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;

@@ -119,7 +119,11 @@ export function startOf(
 }
 
 /** The tasks obligations are derived for: key tasks when the plan has any, else all (policy.taskKinds). */
-export function includedTasks(tasks: readonly Task[], planId: string, policy: ReminderPolicy): Task[] {
+export function includedTasks(
+  tasks: readonly Task[],
+  planId: string,
+  policy: Pick<ReminderPolicy, 'taskKinds'>,
+): Task[] {
   const mine = tasks.filter((t) => t.planId === planId);
   const kinds =
     policy.taskKinds === 'keyIfAny'
