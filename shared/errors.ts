@@ -30,6 +30,8 @@ export const ErrorCode = z.enum([
   'NOTHING_TO_EXTEND',
   /** A 延期 that could mean several items: choose one (details list them: path = item id, message = its name). */
   'WHICH_ITEM',
+  /** A task number that two running plans share: name the plan (details list them). */
+  'WHICH_PLAN',
   'EXTENSION_DATE_INVALID',
   'REQUEST_PENDING',
   'REQUEST_NOT_FOUND',

@@ -65,7 +65,15 @@ export const OpenItem = z.object({
   reason: z.string(),
   workingDaysLeft: z.number().int(),
   unit: UnitRef,
-  task: z.object({ id: Id, kind: z.string(), number: z.number().int(), title: z.string(), sectionId: Id.optional() }),
+  task: z.object({
+    id: Id,
+    kind: z.string(),
+    number: z.number().int(),
+    title: z.string(),
+    sectionId: Id.optional(),
+    /** The plan's short name, where several plans run at once. */
+    plan: z.string().optional(),
+  }),
 });
 export type OpenItem = z.infer<typeof OpenItem>;
 

@@ -1,3 +1,4 @@
+import { planTags } from '../domain/obligations/obligation-book.js';
 import type { Person } from '../../../shared/schemas/person.js';
 import type { Task } from '../../../shared/schemas/task.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -38,6 +39,10 @@ export interface BotKit {
   conversation: Conversation;
   state(): Readonly<State>;
   unitName(id: string): string;
+  /** Where several plans run at once, the short name of an assignment's plan (else undefined). */
+  planTag(a: { planId: string }): string | undefined;
+  /** 重点任务8 — or 营商环境提升·重点任务8 where several plans run at once. */
+  taskLabel(a: { planId: string; taskId: string }): string;
   /** This year in Shanghai (item names carry it). */
   year(): number;
   /** Runs another command in the same turn (a confirmed draft becomes a report). */
@@ -92,6 +97,12 @@ export function makeKit(
     conversation,
     state,
     unitName: (id) => state().units.find((u) => u.id === id)?.name ?? id,
+    planTag: (a) => planTags(state(), shanghaiDate(d.clock.now()))?.get(a.planId),
+    taskLabel(a) {
+      const task = state().tasks.find((t) => t.id === a.taskId);
+      const tag = this.planTag(a);
+      return `${tag ? `${tag}·` : ''}${task ? taskName(task) : '任务'}`;
+    },
     year: () => Number(shanghaiDate(d.clock.now()).slice(0, 4)),
     dispatch,
   };

@@ -3,6 +3,7 @@ import { digestMessage, type DigestReach } from '../domain/reminders/digest-text
 import { viewOf } from '../domain/reminders/reminder-view.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import type { State } from '../store/state.js';
+import { planTags } from '../domain/obligations/obligation-book.js';
 import type { OutboxRow } from './outbox-row.js';
 
 type Of<K extends OutboxRow['kind']> = Extract<OutboxRow, { kind: K }>;
@@ -46,6 +47,10 @@ export function enqueuePlan(
 ): number {
   const keys = new Set(draft.outbox.map((r) => r.key));
   let added = 0;
+  // several plans at once: each line names its plan
+  const tags = planTags(draft, plan.date);
+  const planOfTask = tags && new Map(draft.tasks.map((t) => [t.id, tags.get(t.planId)]));
+  const planOf = planOfTask && ((taskId: string) => planOfTask.get(taskId));
   for (const r of plan.reminders) {
     if (keys.has(r.key)) continue;
     const view = viewOf(r);
@@ -66,6 +71,7 @@ export function enqueuePlan(
                 ? policy.escalation.supervisorAfterOverdueWorkingDays
                 : policy.escalation.leaderAfterOverdueWorkingDays,
             ...(reach?.(r.personId) ? { reach: reach(r.personId)! } : {}),
+            ...(planOf ? { planOf } : {}),
           }) as unknown as Record<string, unknown>,
           obligations: view.obligationIds(),
           tasks: view.taskIds(),

@@ -7,7 +7,7 @@ export const ack: Listener<'ack'> = async (command, turn, kit) => {
   const f = acting(turn, kit, command.task, command.unit);
   if (typeof f === 'string') return turn.send(text(f));
   const r = await kit.progress.acknowledge(f);
-  const name = `重点任务${command.task}(${kit.unitName(f.assignment.unitId)})`;
+  const name = `${kit.taskLabel(f.assignment)}(${kit.unitName(f.assignment.unitId)})`;
   return turn.send(
     r.already
       ? text(`${name}目前没有需要签收的事项。`)

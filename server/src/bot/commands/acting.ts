@@ -1,5 +1,6 @@
 import { actFor, assignmentsByNumber, type ActingFor } from '../../domain/progress/acting.js';
 import type { BotKit, Turn } from '../bot-kit.js';
+import { shanghaiDate } from '../../calendar/dates.js';
 
 /**
  * The assignment a command acts on: the sender's unit on that task. When the sender answers for
@@ -8,7 +9,10 @@ import type { BotKit, Turn } from '../bot-kit.js';
  */
 export function acting(turn: Turn, kit: BotKit, task: number, unit?: string): ActingFor | string {
   const s = kit.state();
-  const mine = assignmentsByNumber(s, turn.viewer, task, unit);
+  const mine = assignmentsByNumber(s, turn.viewer, task, unit, {
+    today: shanghaiDate(kit.d.clock.now()),
+    text: turn.event.text ?? '',
+  });
   if (mine.length > 1)
     return `您负责的 ${mine.map((a) => kit.unitName(a.unitId)).join('、')} 都承担重点任务${task}。请注明单位,例如:收到 ${task} ${kit.unitName(mine[0]!.unitId)}`;
   return { ...actFor(s, turn.viewer, mine[0]!.id, 'bot'), msgId: turn.event.msgId };

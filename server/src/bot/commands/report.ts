@@ -18,9 +18,12 @@ export const report: Listener<'progress' | 'noChange'> = async (command, turn, k
   const attached = waiting.length > 0 ? `已附上 ${waiting.length} 个文件。` : '可以接着发图片或文件作为佐证材料。';
   const taskId = f.assignment.taskId;
   const unit = person.unitIds.length > 1 ? ` ${kit.unitName(f.assignment.unitId)}` : '';
+  // several plans at once: a tapped button names the plan, so it is not asked back
+  const tag = kit.planTag(f.assignment);
+  const tagged = tag ? ` ${tag}` : '';
   const targets = kit.progress.reportTargets(f.assignment).slice(0, 3);
   if (!r.answered) {
-    const free = `已记录您对重点任务${command.task}的进展(一般进展,本期没有到期的报送事项)。${attached}`;
+    const free = `已记录您对${kit.taskLabel(f.assignment)}的进展(一般进展,本期没有到期的报送事项)。${attached}`;
     if (targets.length === 0) return send(done(kit.d.publicUrl, free, taskId));
     // it answered none: if it was meant for an item (the 年末自评报告 …), one tap files it there
     return send({
@@ -30,14 +33,14 @@ export const report: Listener<'progress' | 'noChange'> = async (command, turn, k
       buttons: [
         ...targets.map((o) => ({
           title: `报为:${itemName(o, kit.year())}`,
-          url: say(`改报 ${command.task} ${itemName(o, kit.year())}${unit}`),
+          url: say(`改报 ${command.task} ${itemName(o, kit.year())}${unit || tagged}`),
         })),
         { title: '查看任务详情', url: appLink(kit.d.publicUrl, taskId) },
       ],
     });
   }
   const others = targets;
-  const sentence = `已报送:重点任务${command.task} ${r.answered.label}${noChange ? '(本期无变化)' : ''}。${attached}`;
+  const sentence = `已报送:${kit.taskLabel(f.assignment)} ${r.answered.label}${noChange ? '(本期无变化)' : ''}。${attached}`;
   if (others.length === 0) return send(done(kit.d.publicUrl, sentence, taskId));
   return send({
     kind: 'actionCard',
@@ -46,7 +49,7 @@ export const report: Listener<'progress' | 'noChange'> = async (command, turn, k
     buttons: [
       ...others.map((o) => ({
         title: `改报:${itemName(o, kit.year())}`,
-        url: say(`改报 ${command.task} ${itemName(o, kit.year())}${unit}`),
+        url: say(`改报 ${command.task} ${itemName(o, kit.year())}${unit || tagged}`),
       })),
       { title: '查看任务详情', url: appLink(kit.d.publicUrl, taskId) },
     ],
@@ -61,13 +64,15 @@ export const refile: Listener<'refile'> = async (command, turn, kit) => {
   const target = kit.progress.reportTargets(f.assignment).find((o) => itemName(o, kit.year()) === command.item);
   if (!last || !target)
     return turn.send(
-      text(`重点任务${command.task}没有可以改报的"${command.item}"。回复"详情 ${command.task}"查看本单位的事项。`),
+      text(
+        `${kit.taskLabel(f.assignment)}没有可以改报的"${command.item}"。回复"详情 ${command.task}"查看本单位的事项。`,
+      ),
     );
   const r = await kit.progress.refile(f, last.seq, target.id);
   return turn.send(
     done(
       kit.d.publicUrl,
-      `已改报:重点任务${command.task}的这条进展改为报送"${r.answered.label}"。`,
+      `已改报:${kit.taskLabel(f.assignment)}的这条进展改为报送"${r.answered.label}"。`,
       f.assignment.taskId,
     ),
   );

@@ -15,7 +15,7 @@ export const complete: Listener<'complete'> = async (command, turn, kit) => {
   return turn.send(
     done(
       kit.d.publicUrl,
-      `已提交重点任务${command.task}的办结申请${r.late ? '(已过截止日期)' : ''},待督考办审核。可以接着发图片或文件作为佐证材料。`,
+      `已提交${kit.taskLabel(f.assignment)}的办结申请${r.late ? '(已过截止日期)' : ''},待督考办审核。可以接着发图片或文件作为佐证材料。`,
       f.assignment.taskId,
     ),
   );
@@ -42,10 +42,12 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
       throw new AppError(
         'OBLIGATION_NOT_OPEN',
         409,
-        `重点任务${command.task}没有可以延期的"${named[1]}"(已完成或不属于这项分工)。回复"详情 ${command.task}"查看本单位的事项。`,
+        `${kit.taskLabel(f.assignment)}没有可以延期的"${named[1]}"(已完成或不属于这项分工)。回复"详情 ${command.task}"查看本单位的事项。`,
       );
     obligationId = hit.id;
   }
+  const tag = kit.planTag(f.assignment);
+  const tagged = tag ? ` ${tag}` : '';
   let r;
   try {
     r = await kit.progress.requestExtension(f, { until, reason, ...(obligationId ? { obligationId } : {}) });
@@ -56,10 +58,10 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
     return turn.send({
       kind: 'actionCard',
       title: `延期哪一项?`,
-      markdown: `重点任务${command.task}有几个可以延期的事项,请点选要延至 ${until} 的一项:`,
+      markdown: `${kit.taskLabel(f.assignment)}有几个可以延期的事项,请点选要延至 ${until} 的一项:`,
       buttons: (e.details ?? []).map((d) => ({
         title: d.message,
-        url: say(`延期 ${command.task} ${until} 事项:${d.message} ${reason}`.trim()),
+        url: say(`延期 ${command.task} ${until} 事项:${d.message} ${reason}${tagged}`.trim()),
       })),
     });
   }
@@ -68,7 +70,7 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
   return turn.send(
     done(
       kit.d.publicUrl,
-      `已提交重点任务${command.task}的延期申请:"${item ? itemName(item, kit.year()) : '事项'}"由 ${r.previousDue} 延至 ${until}${r.late ? '(已过截止日期)' : ''},待督考办审核。`,
+      `已提交${kit.taskLabel(f.assignment)}的延期申请:"${item ? itemName(item, kit.year()) : '事项'}"由 ${r.previousDue} 延至 ${until}${r.late ? '(已过截止日期)' : ''},待督考办审核。`,
       f.assignment.taskId,
     ),
   );
@@ -83,12 +85,12 @@ export const withdraw: Listener<'withdraw'> = async (command, turn, kit) => {
   );
   const target =
     all.find((r) => r.state === 'pending' || r.state === 'leaderPending') ?? all.sort((a, b) => b.seq - a.seq)[0];
-  if (!target) throw new AppError('REQUEST_NOT_FOUND', 404, `重点任务${command.task}没有您单位提交的申请`);
+  if (!target) throw new AppError('REQUEST_NOT_FOUND', 404, `${kit.taskLabel(f.assignment)}没有您单位提交的申请`);
   await kit.progress.withdraw(f, target.id);
   return turn.send(
     done(
       kit.d.publicUrl,
-      `已撤回重点任务${command.task}的${target.kind === 'closure' ? '办结' : '延期'}申请。`,
+      `已撤回${kit.taskLabel(f.assignment)}的${target.kind === 'closure' ? '办结' : '延期'}申请。`,
       f.assignment.taskId,
     ),
   );

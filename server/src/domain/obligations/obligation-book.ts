@@ -1,4 +1,5 @@
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import { planShortName } from '../../../../shared/plan-name.js';
 import { isDraft } from 'immer';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
@@ -378,4 +379,23 @@ export function chasedListsOf(
     else if (!none) out.push(list.filter((o) => isChased(r, o, today)));
   }
   return out;
+}
+
+/** Plans whose items are chased on `today`: their period has begun and has not ended. */
+export function runningPlanIds(state: Readonly<State>, today: string): string[] {
+  const year = Number(today.slice(0, 4));
+  const ends = chaseRules(state).planEnds;
+  return state.plans
+    .filter((p) => planYears(p, importedAtOf(state, p.id)).from <= year && today <= (ends.get(p.id) ?? today))
+    .map((p) => p.id);
+}
+
+/**
+ * Where several plans run at once, each one's short name (重点任务1 alone could mean either): lists,
+ * digests, 待办 and the bot name the plan then. Undefined while one plan runs (no name needed).
+ */
+export function planTags(state: Readonly<State>, today: string): ReadonlyMap<string, string> | undefined {
+  const running = runningPlanIds(state, today);
+  if (running.length < 2) return undefined;
+  return new Map(running.map((id) => [id, planShortName(state.plans.find((p) => p.id === id)!.title)] as const));
 }

@@ -4,6 +4,8 @@ import { allowed, PERMISSIONS } from '../../auth/permissions.js';
 import { canActFor, type Viewer } from '../../auth/viewer.js';
 import { AppError } from '../../errors.js';
 import type { State } from '../../store/state.js';
+import { planShortName } from '../../../../shared/plan-name.js';
+import { runningPlanIds } from '../obligations/obligation-book.js';
 
 export type ActChannel = 'miniapp' | 'bot' | 'api';
 
@@ -47,22 +49,59 @@ function closed(state: Readonly<State>, a: Assignment): AppError {
 }
 
 /**
- * The viewer's assignments on a key task of the active plan named by its number (how the bot and
- * the reminders name tasks), optionally narrowed to a unit by name or id. A task the viewer's units
- * do not carry is refused as the routes refuse it.
+ * The viewer's assignments on a key task named by its number (how the bot and the reminders name
+ * tasks), optionally narrowed to a unit by name or id. The task is looked for in the plans running
+ * today (the active plan when none runs); where the viewer's units carry task N in two running
+ * plans, the plan must be named — its short name as the unit slot or anywhere in the message —
+ * else `WHICH_PLAN` asks (never a guess). A task the viewer's units do not carry is refused as the
+ * routes refuse it.
  */
-export function assignmentsByNumber(state: Readonly<State>, v: Viewer, number: number, unit?: string): Assignment[] {
-  const task = state.tasks.find((t) => t.planId === state.activePlanId && t.kind === 'key' && t.number === number);
-  if (!task) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${number} 的重点任务`);
+export function assignmentsByNumber(
+  state: Readonly<State>,
+  v: Viewer,
+  number: number,
+  unit?: string,
+  o: { today?: string; text?: string } = {},
+): Assignment[] {
+  const running = o.today ? runningPlanIds(state, o.today) : [];
+  const plans = new Set(running.length > 0 ? running : state.activePlanId ? [state.activePlanId] : []);
+  const tasks = state.tasks.filter((t) => plans.has(t.planId) && t.kind === 'key' && t.number === number);
+  if (tasks.length === 0) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${number} 的重点任务`);
   assertMayAct(v);
-  const carried = state.assignments.filter(
-    (a) => a.taskId === task.id && (a.status === 'active' || a.status === 'closed') && v.unitIds.has(a.unitId),
-  );
+  const carries = (taskId: string) =>
+    state.assignments.filter(
+      (a) => a.taskId === taskId && (a.status === 'active' || a.status === 'closed') && v.unitIds.has(a.unitId),
+    );
+  let mineTasks = tasks.filter((t) => carries(t.id).length > 0);
+  const nameOf = (planId: string) => planShortName(state.plans.find((p) => p.id === planId)?.title ?? planId);
+  let unitName = unit;
+  if (mineTasks.length > 1) {
+    const named = mineTasks.filter((t) => {
+      const n = nameOf(t.planId);
+      return unit === n || (o.text ?? '').includes(n.replace(/…$/, ''));
+    });
+    if (named.length === 1) {
+      if (unit === nameOf(named[0]!.planId)) unitName = undefined;
+      mineTasks = named;
+    } else {
+      const names = mineTasks.map((t) => `「${nameOf(t.planId)}」`);
+      throw new AppError(
+        'WHICH_PLAN',
+        409,
+        `重点任务${number}在${names.join('和')}${names.length}个方案中都有,请写明是哪个方案,例如:收到 ${number} ${nameOf(mineTasks[0]!.planId)}`,
+        { details: mineTasks.map((t) => ({ path: t.planId, message: nameOf(t.planId) })) },
+      );
+    }
+  }
+  const task = mineTasks[0] ?? tasks.find((t) => t.planId === state.activePlanId) ?? tasks[0]!;
+  const carried = carries(task.id);
   if (carried.length === 0) throw new AppError('FORBIDDEN', 403, `重点任务${number}不由您的单位承担,不能办理`);
   const mine = carried.filter((a) => a.status === 'active');
   if (mine.length === 0) throw closed(state, carried[0]!);
-  if (!unit) return mine;
-  const named = mine.filter((a) => a.unitId === unit || state.units.find((u) => u.id === a.unitId)?.name === unit);
-  if (named.length === 0) throw new AppError('VALIDATION_FAILED', 400, `重点任务${number}里没有"${unit}"这个单位`);
-  return named;
+  if (!unitName) return mine;
+  const byUnit = mine.filter(
+    (a) => a.unitId === unitName || state.units.find((u) => u.id === a.unitId)?.name === unitName,
+  );
+  if (byUnit.length === 0) throw new AppError('VALIDATION_FAILED', 400, `重点任务${number}里没有"${unitName}"这个单位`);
+  return byUnit;
 }

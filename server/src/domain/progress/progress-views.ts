@@ -14,6 +14,7 @@ import { itemName, type ProgressService } from './progress-service.js';
 import { KIND_NAME, resultText } from '../review/review-service.js';
 import { evidenceKind, type TaskTimeline, type TimelineItem } from './task-timeline.js';
 import { findObligation } from '../obligations/obligation-table.js';
+import { planTags } from '../obligations/obligation-book.js';
 
 type S = Readonly<State>;
 
@@ -27,6 +28,8 @@ const unitRef = (s: S, id: string) => ({
 /** 我的任务: what the viewer's units still owe, with lights, counts and the sections they fall in. */
 export function myItems(s: S, progress: ProgressService, v: Viewer, section?: string): MyItems {
   const all = progress.openFor([...v.unitIds]);
+  // several plans at once: each item names its plan (重点任务1 alone could mean either)
+  const tags = planTags(s, progress.today());
   const items: OpenItem[] = all
     .filter((o) => !section || o.task.sectionId === section)
     .map((o) => ({
@@ -45,6 +48,7 @@ export function myItems(s: S, progress: ProgressService, v: Viewer, section?: st
         number: o.task.number,
         title: o.task.title,
         ...(o.task.sectionId ? { sectionId: o.task.sectionId } : {}),
+        ...(tags?.get(o.task.planId) ? { plan: tags.get(o.task.planId)! } : {}),
       },
     }));
   const sectionCounts = new Map<string, number>();

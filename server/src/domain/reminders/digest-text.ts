@@ -53,7 +53,12 @@ export function digestMessage(
   r: Reminder,
   publicUrl: string,
   maxItems: number,
-  o: { overdueAtLeast?: number; reach?: DigestReach } = {},
+  o: {
+    overdueAtLeast?: number;
+    reach?: DigestReach;
+    /** Where several plans run at once: a task's plan's short name (重点任务1 alone could mean either). */
+    planOf?: (taskId: string) => string | undefined;
+  } = {},
 ): OutboundMessage {
   const reach = o.reach ?? DINGTALK_REACH;
   const v = viewOf(r);
@@ -71,13 +76,14 @@ export function digestMessage(
   shown.forEach((i, n) => {
     const unit = named ? `[${i.unitName}] ` : '';
     const title = i.taskTitle.length > 24 ? `${i.taskTitle.slice(0, 23)}…` : i.taskTitle;
-    lines.push(`${n + 1}. ${unit}**${taskName(i)}** ${title} — ${i.label},${when(i, r.date)}`);
+    const plan = o.planOf?.(i.taskId);
+    lines.push(`${n + 1}. ${unit}**${plan ? `${plan}·` : ''}${taskName(i)}** ${title} — ${i.label},${when(i, r.date)}`);
   });
   // a reply needs a chat: where there is none (浙政钉) the button is the way
   const hint = escalation
     ? ''
     : reach.robotChat
-      ? '\n\n回复机器人"收到 编号"签收,"进展 编号 内容"报送进展。'
+      ? `\n\n回复机器人"收到 编号"签收,"进展 编号 内容"报送进展${o.planOf ? '(两个方案编号相同时写上方案名)' : ''}。`
       : '\n\n点下方按钮在督办通中签收、报送进展。';
   const footer = `\n\n${longDate(r.date)}`;
   let text = `${head}\n\n${lines.join('\n')}`;

@@ -6,7 +6,7 @@ import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../store/state.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { ReminderPolicy } from './policy.js';
-import { chasedListsOf } from '../obligations/obligation-book.js';
+import { chasedListsOf, planTags } from '../obligations/obligation-book.js';
 import { accountOn, handleOf, type Person } from '../../../../shared/schemas/person.js';
 import { perObject } from '../../../../shared/per-object.js';
 import { Smallest } from './smallest.js';
@@ -128,6 +128,8 @@ function groupTodos(
   existing: Readonly<State['todos']>,
   /** key tasks before measures, then by number, as one integer ≥ 0 */
   taskOrder: (t: Task) => number,
+  /** Where several plans run at once: a task's plan's short name, which the 待办 names. */
+  planTag?: (t: Task) => string | undefined,
 ): TodoCreate[] {
   const out: TodoCreate[] = [];
   // a task's name and line, made once (a province's first day lists each task thousands of times)
@@ -182,10 +184,12 @@ function groupTodos(
     }
     // the same deadline comes back every year: the year tells this year's 待办 from last year's
     const year = first.due.slice(0, 4);
-    const label =
+    const tag = planTag?.(taskOf(at[0]!));
+    const label = `${tag ? `${tag}·` : ''}${
       first.kind === 'acknowledge'
         ? `${year}年度签收`
-        : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}`;
+        : `${/\d{4}年/.test(first.label) ? '' : `${year}年`}${first.label}`
+    }`;
     const subject =
       tasks.length > 1
         ? `${label} ${tasks.length} 项任务(${units}):${listsOf(tasks).names}`
@@ -941,12 +945,14 @@ export function planReminders(
       }
     });
     all.sort((x, y) => x.from - y.from || x.pos - y.pos);
+    const tags = planTags(state, date);
     result.todoCreates = groupTodos(
       items,
       taskOf,
       all,
       state.todos,
       (t) => (t.kind === 'key' ? 0 : numbers) + t.number - low,
+      tags && ((t) => tags.get(t.planId)),
     );
   }
   items.release();
