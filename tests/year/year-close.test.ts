@@ -38,6 +38,17 @@ describe('a year closes when its 考评 is final (#31 req 5)', () => {
     await post('/api/assessments/2019/publish', {});
     const mine = (await t.inject('/api/assessments/2019/units/fsjd', 'p-fsjd-c')).json();
     expect(mine.lines.some((l: { rule: string }) => l.rule === 'praise')).toBe(true);
+    // a unit with nothing due that year is not ranked, and says so (#31 req 9)
+    const s = t.store.state.get();
+    const idle = s.units.find((u) => !s.assignments.some((a) => a.unitId === u.id && a.status === 'active'))!;
+    const ranking = (await t.inject('/api/assessments/2019')).json();
+    expect(ranking.scores.some((x: { unitId: string }) => x.unitId === idle.id)).toBe(false);
+    const none = await t.inject(`/api/assessments/2019/units/${idle.id}`);
+    expect(none.json()).toMatchObject({
+      code: 'NO_ASSESSMENT_ITEMS',
+      message: expect.stringContaining('本年度无考评事项'),
+    });
+    expect((await t.inject(`/api/reports/annual?year=2019&unitId=${idle.id}`)).body).toContain('本年度无考评事项');
   });
 
   it('once final, 2019’s open items leave the digests, 我的任务 and what a report may answer; the 督考办 may reopen one', async () => {

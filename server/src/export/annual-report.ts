@@ -29,6 +29,8 @@ export interface AnnualReportInput {
   year: number;
   unitId: string;
   /** The unit's score and its lines, when the year's 考评 is computed. */
+  /** The 考评 is computed but the unit had nothing due that year (本年度无考评事项). */
+  noItems?: boolean;
   assessment?:
     | {
         score: number;
@@ -97,7 +99,9 @@ export async function annualReportHtml(x: AnnualReportInput): Promise<string> {
   });
   const score = x.assessment
     ? `<section><h2>年度考评:${x.assessment.score} 分(${x.assessment.tied ? '并列' : ''}第 ${x.assessment.rank} 名,共 ${x.assessment.of} 个单位)</h2><table><thead><tr><th>项目</th><th>事项</th><th>分值</th></tr></thead><tbody>${x.assessment.lines.map((l) => `<tr><td>${RULE[l.rule]}</td><td>${l.taskNumber ? `重点任务${l.taskNumber} ` : ''}${esc(l.label)}</td><td class="num">${l.effective > 0 ? '+' : ''}${l.effective}</td></tr>`).join('')}</tbody></table></section>`
-    : '<section><h2>年度考评</h2><p>本年度考评尚未计算。</p></section>';
+    : x.noItems
+      ? '<section><h2>年度考评</h2><p>本年度无考评事项(该年度没有到期的事项),不参加排名。</p></section>'
+      : '<section><h2>年度考评</h2><p>本年度考评尚未计算。</p></section>';
   const rectify = open.length
     ? `<section><h2>尚未完成的整改(${open.length})</h2><ul>${open.map((b) => `<li>${esc(b.text)}(整改期限 ${b.rectification?.due ?? '—'})</li>`).join('')}</ul></section>`
     : '<section><h2>整改</h2><p>无未完成的整改事项。</p></section>';

@@ -209,7 +209,11 @@ export function assessmentRoutes(
           throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${unitId} 的单位`);
         if (!v.readsAll && !v.unitIds.has(unitId)) throw new AppError('FORBIDDEN', 403, '只能查看本单位的年度报告');
         // the score is in it once the unit may see it (the 督考办 sees a draft)
-        const mine = await a.unit(v, year, unitId, today(), state).catch(() => undefined);
+        let noItems = false;
+        const mine = await a.unit(v, year, unitId, today(), state).catch((e: unknown) => {
+          noItems = e instanceof AppError && e.code === 'NO_ASSESSMENT_ITEMS';
+          return undefined;
+        });
         const ranking = mine ? await a.view(year, state) : undefined;
         const html = await annualReportHtml({
           state,
@@ -227,6 +231,7 @@ export function assessmentRoutes(
                   lines: mine.lines,
                 }
               : undefined,
+          noItems,
           now: deps.clock.now(),
         });
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);

@@ -268,7 +268,8 @@ export class Assessments {
     if (!v.readsAll && r.status === 'draft') throw new AppError('NOT_FOUND', 404, `${year} 年的考评尚未公布`);
     const lines = await this.linesOf(r);
     const score = scoresOf(state, this.d.rules, lines).find((s) => s.unitId === unitId);
-    if (!score) throw new AppError('NOT_FOUND', 404, '这个单位在该年度没有考评事项');
+    if (!score)
+      throw new AppError('NO_ASSESSMENT_ITEMS', 404, `本年度无考评事项:这个单位在 ${year} 年没有到期的事项,不参加排名`);
     const appeals = new Map(r.appeals.filter((a) => a.unitId === unitId).map((a) => [a.obligationId, a]));
     return {
       year,
