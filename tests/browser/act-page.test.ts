@@ -52,6 +52,11 @@ describe('填报进展 and 申请延期 name their item (#10 requirement 2)', ()
       (o) => o.assignmentId === A && o.status === 'fulfilled' && o.action === 'report',
     );
     expect(fulfilled.map((o) => o.label)).toEqual([chosen]);
+    // back on the task page each record shows its 台账 number (what a 通报 cites)
+    await page
+      .locator('.tl-meta', { hasText: /台账 #\d+/ })
+      .first()
+      .waitFor();
 
     // 申请延期: the only item left (the 专项工作计划) is preselected — with several and no task deadline this
     // year none is guessed (tests/routes/miniapp-api); the date picker opens after its due date, bounded by the plan's end

@@ -114,6 +114,8 @@ export function Timeline({ entries }: { entries: Entry[] }) {
               e.unit?.name,
               e.type === 'reminder.sent' ? undefined : e.actor,
               e.channel && e.type !== 'reminder.sent' ? `经${CHANNEL[e.channel] ?? e.channel}` : undefined,
+              // the ledger record's number: what a 通报 cites and the 台账 prints
+              e.type === 'reminders.summary' ? undefined : `台账 #${e.seq}`,
             ]
               .filter(Boolean)
               .join(' · ')}

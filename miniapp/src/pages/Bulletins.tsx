@@ -97,7 +97,7 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
         showCount
       />
       <label className="field">
-        引用的台账记录序号(选填,逗号分隔)
+        引用的台账记录序号(选填,逗号分隔;序号见任务详情"办理记录"每条的"台账 #"及导出的台账)
         <Input value={refs} onChange={setRefs} placeholder="如 1203, 1250" />
       </label>
       {kind === 'criticism' && (

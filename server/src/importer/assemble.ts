@@ -27,6 +27,16 @@ export interface AssembleOptions {
   fallbackTitle?: string;
 }
 
+/**
+ * Adds a responsible leader once: the same person written with and without the title (李红 in the
+ * 分管领导 column, 李红副区长 among the units) is one leader, named the fuller way.
+ */
+export function addLeader(list: string[], name: string): void {
+  const same = list.findIndex((x) => x === name || x.startsWith(name) || name.startsWith(x));
+  if (same < 0) list.push(name);
+  else if (name.length > list[same]!.length) list[same] = name;
+}
+
 /** Turns a parsed draft into the plan's records, resolving units, groups and time requirements. */
 export function assemble(draft: DraftPlan, resolver: UnitResolver, options: AssembleOptions): ImportResult {
   const warnings: ImportWarning[] = [];
@@ -221,7 +231,7 @@ function resolveUnits(
     for (const segment of roleSegments(text, rule)) {
       const result = parseUnitList(segment.text, resolver, segment.rule);
       refs.push(...result.refs);
-      for (const name of result.leaders) if (!d.leaders.includes(name)) d.leaders.push(name);
+      for (const name of result.leaders) addLeader(d.leaders, name);
       for (const name of result.unknown)
         warnings.push({
           code: 'UNKNOWN_UNIT',
