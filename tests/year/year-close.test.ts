@@ -94,3 +94,24 @@ describe('a year closes when its 考评 is final (#31 req 5)', () => {
     expect(late.json().fulfilled).toEqual([item]);
   });
 });
+
+describe('a year closes on a configured date (#31 req 5)', () => {
+  it('with policy.yearClose.on = 03-31, 2019’s open items leave the digests on 2020-03-31', async () => {
+    const t = await seededApp();
+    try {
+      const { calendar, policy } = t.appOptions.miniapp!;
+      const closing = { ...policy, yearClose: { on: '03-31' } };
+      const years = (p: typeof policy, date: string) =>
+        new Set(
+          planReminders(t.store.state.get(), calendar, p, new Date(`${date}T09:00:00+08:00`))
+            .reminders.flatMap((r) => [...r.items, ...(r.also ?? [])])
+            .map((i) => i.obligationId.split(':')[1]),
+        );
+      expect(years(closing, '2020-03-30').has('2019')).toBe(true);
+      expect(years(closing, '2020-03-31').has('2019')).toBe(false);
+      expect(years(policy, '2020-03-31').has('2019')).toBe(true); // off by default: only the final 考评 closes a year
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -327,7 +327,7 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
           response: { 200: api.reopenLate.response, ...errors },
         },
       },
-      async (req) => reopenLate(deps.store, actor(viewerOf(req)), req.params.id, req.body.reason),
+      async (req) => reopenLate(deps.store, actor(viewerOf(req)), req.params.id, req.body.reason, rules.policy),
     );
 
     app.get(

@@ -316,11 +316,19 @@ export interface ChaseRules {
   planEnds: ReadonlyMap<string, string>;
   finalYears: ReadonlySet<number>;
   reopened: ReadonlySet<string>;
+  /** policy.yearClose.on: a year's open items stop being chased on this day (MM-DD) of the next year. */
+  closesOn?: string | undefined;
 }
 
 const chaseOf = new WeakMap<object, { from: readonly unknown[]; rules: ChaseRules }>();
 
-export function chaseRules(state: Readonly<State>): ChaseRules {
+export function chaseRules(state: Readonly<State>, policy?: Pick<ReminderPolicy, 'yearClose'>): ChaseRules {
+  const base = chaseBase(state);
+  const on = policy?.yearClose?.on;
+  return on ? { ...base, closesOn: on } : base;
+}
+
+function chaseBase(state: Readonly<State>): ChaseRules {
   const from = [state.tasks, state.imports, state.assessments, state.reopenedItems];
   const hit = chaseOf.get(state.plans);
   if (hit && hit.from.every((x, i) => x === from[i])) return hit.rules;
@@ -353,7 +361,8 @@ export function planEndOf(state: Readonly<State>, planId: string): string | unde
 export function isChased(r: ChaseRules, o: Pick<ObligationRecord, 'id' | 'planId' | 'year'>, today: string): boolean {
   const end = r.planEnds.get(o.planId);
   if (end !== undefined && today > end) return false;
-  return !r.finalYears.has(o.year) || r.reopened.has(o.id);
+  const closed = r.finalYears.has(o.year) || (r.closesOn !== undefined && today >= `${o.year + 1}-${r.closesOn}`);
+  return !closed || r.reopened.has(o.id);
 }
 
 /** The lists of `years` with only what is still chased on `today` (whole lists kept as they are when all of it is). */
@@ -363,9 +372,9 @@ export function chasedListsOf(
   years: readonly number[],
   today: string,
 ): ReadonlyArray<readonly ObligationRecord[]> {
-  const r = chaseRules(state);
+  const r = chaseRules(state, rules.policy);
   const lists = obligationListsOf(state, rules, years);
-  if (r.finalYears.size === 0 && [...r.planEnds.values()].every((end) => today <= end)) return lists;
+  if (r.finalYears.size === 0 && !r.closesOn && [...r.planEnds.values()].every((end) => today <= end)) return lists;
   const out: Array<readonly ObligationRecord[]> = [];
   for (const list of lists) {
     let all = true;

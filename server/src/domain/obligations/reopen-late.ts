@@ -1,5 +1,7 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
+import { shanghaiDate } from '../../calendar/dates.js';
 import { AppError } from '../../errors.js';
+import type { ReminderPolicy } from '../reminders/policy.js';
 import type { Store } from '../../store/ports.js';
 import { findObligation } from './obligation-table.js';
 
@@ -14,13 +16,16 @@ export async function reopenLate(
   actor: Actor & { id: string },
   obligationId: string,
   reason: string,
+  policy?: Pick<ReminderPolicy, 'yearClose'>,
 ): Promise<{ obligationId: string; year: number }> {
   const { result } = await store.transact((draft, tx) => {
     const o = findObligation(draft, obligationId);
     if (!o) throw new AppError('NOT_FOUND', 404, '没有这个事项,或它的年度已不在系统中(请查阅台账)');
     if (o.status !== 'open') throw new AppError('CONFLICT', 409, '这个事项已完成或已免报,不需要重新打开');
-    if (draft.assessments?.[String(o.year)]?.status !== 'final')
-      throw new AppError('CONFLICT', 409, `${o.year} 年的考评尚未定稿,这个事项仍在督办中`);
+    const on = policy?.yearClose?.on;
+    const closedByDate = on !== null && on !== undefined && shanghaiDate(tx.at) >= `${o.year + 1}-${on}`;
+    if (draft.assessments?.[String(o.year)]?.status !== 'final' && !closedByDate)
+      throw new AppError('CONFLICT', 409, `${o.year} 年尚未关闭(考评未定稿),这个事项仍在督办中`);
     const reopened = (draft.reopenedItems ??= []);
     if (reopened.includes(o.id)) return { obligationId: o.id, year: o.year };
     tx.append({

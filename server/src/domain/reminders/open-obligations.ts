@@ -44,7 +44,7 @@ export function openObligations(
   const tasks = new Map(state.tasks.map((t) => [t.id, t]));
   const returned = returnedReports(state);
   const out: OpenObligation[] = [];
-  const chase = chaseRules(state);
+  const chase = chaseRules(state, policy);
   for (const ob of obligationsOf(state, { calendar, policy }, [year - 1, year])) {
     if (ob.status !== 'open' || !active.has(ob.assignmentId)) continue;
     if (!isChased(chase, ob, today)) continue; // the plan has ended, or the year's 考评 is final

@@ -58,6 +58,11 @@ export const ReminderPolicy = z
         leaderFirst: z.boolean().default(false),
       })
       .default({ reports: ['midYear', 'yearEnd'], leaderFirst: false }),
+    /**
+     * When a year closes without waiting for its 考评 to be final: on this day of the next year
+     * (MM-DD) its open items stop being chased (as a final 考评 does). null: only the final 考评 closes it.
+     */
+    yearClose: z.object({ on: MonthDay.nullable() }).default({ on: null }),
     /** Lights (domain/lights): yellow within N working days of the due date (null: the first reminder's), 已恢复 for N working days. */
     lights: z
       .object({
