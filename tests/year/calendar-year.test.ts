@@ -76,6 +76,8 @@ describe('a calendar that never silently stops (#31 req 6)', () => {
     const sunday = plan('2027-01-31T09:00:00+08:00');
     expect(sunday).toMatchObject({ workingDay: true, dayName: '春节调休上班' });
     expect(sunday.skipped).toBeUndefined();
+    expect(sunday.reminders.length).toBeGreaterThan(0); // a working day: the digests go out
+    expect(plan('2027-02-20T09:00:00+08:00')).toMatchObject({ workingDay: true, dayName: '春节调休上班' });
     expect(plan('2027-02-08T09:00:00+08:00')).toMatchObject({ workingDay: false, skipped: '春节,非工作日' });
     expect(plan('2027-02-22T09:00:00+08:00').workingDay).toBe(true);
 
