@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDateExpression } from '../../server/src/importer/date-expression.js';
+import { findDateExpression } from '../../server/src/naming/date-expression.js';
 import { parseTimeRequirement } from '../../server/src/importer/time-requirement.js';
 
 describe('time requirement → schedule rule', () => {

@@ -1,4 +1,4 @@
-import { findDateExpression } from './date-expression.js';
+import { findDateExpression } from '../naming/date-expression.js';
 import type { DraftNote } from './draft.js';
 
 export interface FoundObligation {

@@ -1,5 +1,5 @@
 import type { ScheduleRule } from '../../../shared/schemas/schedule.js';
-import { findDateExpression } from './date-expression.js';
+import { findDateExpression } from '../naming/date-expression.js';
 import { normalizeText } from '../naming/names.js';
 
 export interface TimeRequirementResult {

@@ -1,3 +1,5 @@
+import Nzh from 'nzh/cn';
+
 /**
  * Text normalisation for parsing: full-width ASCII forms become half-width (NFKC), every bracket
  * style becomes ( ), colons and commas become their half-width forms. Chinese 、 and quotes stay.
@@ -37,29 +39,19 @@ export function nameKey(name: string): string {
   return normalizeText(name).replace(/\s+/g, '');
 }
 
-/** Chinese numerals up to 99 (一 … 九十九), as used in headings like (十一). */
+/**
+ * Chinese numerals as headings and officials write them — 三, 十一, 二十二, 三十三, 一百零五, 两 —
+ * read by `nzh` (a maintained converter) once the form is a well-formed numeral: a run like 一一
+ * or 十十 is not a number here (nzh would read 11 and 100), nor is an empty string.
+ */
+const NUMERAL =
+  /^(?:[一二两三四五六七八九]百(?:零?[一二两三四五六七八九]?十|零)?|[一二两三四五六七八九]?十)?[一二两三四五六七八九]?$/;
 export function chineseNumeral(text: string): number | undefined {
-  const digits: Record<string, number> = {
-    零: 0,
-    〇: 0,
-    一: 1,
-    二: 2,
-    两: 2,
-    三: 3,
-    四: 4,
-    五: 5,
-    六: 6,
-    七: 7,
-    八: 8,
-    九: 9,
-  };
-  if (!/^[零〇一二两三四五六七八九十]+$/.test(text)) return undefined;
-  if (!text.includes('十')) return text.length === 1 ? digits[text] : undefined;
-  const [tens, ones] = text.split('十') as [string, string];
-  const t = tens === '' ? 1 : digits[tens];
-  const o = ones === '' ? 0 : digits[ones];
-  if (t === undefined || o === undefined || tens.length > 1 || ones.length > 1) return undefined;
-  return t * 10 + o;
+  const t = text.replace(/〇/g, '零');
+  if (t === '零') return 0;
+  if (!t || !NUMERAL.test(t)) return undefined;
+  const n = Number(Nzh.decodeS(t.replace(/两/g, '二')));
+  return Number.isInteger(n) ? n : undefined;
 }
 
 /** Splits at separator characters outside brackets: 区政府各部门党组(工委、党委) stays one piece. */
