@@ -35,7 +35,8 @@ describe('bot command parser', () => {
       hint: expect.stringContaining('进展 11 已完成试点申报'),
     });
     expect(parseCommand('延期 8')).toMatchObject({ kind: 'incomplete', command: '延期' });
-    expect(parseCommand('收到 0')).toMatchObject({ kind: 'unknown' });
+    // 收到 with no (valid) task asks which, with buttons (#32)
+    expect(parseCommand('收到 0')).toMatchObject({ kind: 'ackWhich' });
     expect(parseCommand('今天天气不错')).toEqual({ kind: 'unknown', text: '今天天气不错' });
   });
 
@@ -103,6 +104,10 @@ describe('bot command parser', () => {
       'detail',
       'incomplete',
       'unknown',
+      'ackMany',
+      'ackWhich',
+      'whichTask',
+      'withdraw',
     ]);
     for (const input of inputs) {
       const c = parseCommand(input);

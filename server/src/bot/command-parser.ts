@@ -1,4 +1,6 @@
 import { chineseNumeral } from '../naming/names.js';
+import { toSimplified } from '../naming/simplify.js';
+import { understand } from './understand.js';
 
 export type BotCommand =
   | { kind: 'help' }
@@ -18,6 +20,17 @@ export type BotCommand =
   | { kind: 'confirmDraft'; task: number }
   | { kind: 'dropDraft' }
   | { kind: 'incomplete'; command: string; hint: string }
+  /** Several tasks signed in one message (1、3、5收到 · 收到1-5). */
+  | { kind: 'ackMany'; tasks: number[] }
+  /** 收到 with no task: answered with what is open to sign, one tap each. */
+  | { kind: 'ackWhich' }
+  /** The intent is clear, the task is not: asked back with one-tap buttons carrying what was understood. */
+  | {
+      kind: 'whichTask';
+      intent: 'progress' | 'complete' | 'extend' | 'noChange' | 'withdraw';
+      text: string;
+      dateText?: string;
+    }
   | { kind: 'unknown'; text: string };
 
 const MAX_INPUT = 4000;
@@ -28,6 +41,7 @@ export function normalizeInput(raw: string): string {
     raw
       .slice(0, MAX_INPUT)
       .normalize('NFKC')
+      .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
       // eslint-disable-next-line no-control-regex -- stripping control characters is the point
       .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\u2060\ufeff]/g, ' ')
       .replace(/^@\S+\s*/, '')
@@ -35,6 +49,9 @@ export function normalizeInput(raw: string): string {
       .trim()
   );
 }
+
+/** Traditional characters and variant forms read as simplified (進展 → 进展), after `normalizeInput`. */
+const simplified = (text: string): string => (/[^\x00-\x7f]/.test(text) ? toSimplified(text) : text);
 
 /** 8, 08, 第8项, 第八项, 重点任务8, 任务十一 → the number. */
 const TASK = String.raw`(?:重点任务|任务|第)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:项|号|条)?`;
@@ -50,7 +67,18 @@ function taskNumber(token: string): number | undefined {
  * guessed).
  */
 export function parseCommand(raw: string): BotCommand {
-  const text = normalizeInput(raw);
+  const text = simplified(normalizeInput(raw));
+  const strict = parseStrict(text);
+  if (strict.kind !== 'unknown' && strict.kind !== 'incomplete') return strict;
+  // not in a command's own form: read the slots wherever they stand (understand.ts)
+  const slots = understand(text);
+  if (!slots) return strict;
+  if (slots.kind === 'incomplete' && strict.kind === 'incomplete') return strict;
+  return slots;
+}
+
+/** The commands in their own forms (收到 8, 进展 8 内容, 延期 8 6月30日 原因 …). */
+function parseStrict(text: string): BotCommand {
   if (/^(帮助|help|\?|菜单|怎么用|使用说明)$/i.test(text)) return { kind: 'help' }; // ？ is ? after NFKC
   if (/^(我的任务|我的待办|任务|待办|任务清单)$/.test(text)) return { kind: 'myTasks' };
   if (/^(全部收到|全部确认|全部签收|都收到了?)$/.test(text)) return { kind: 'ackAll' };

@@ -1,4 +1,4 @@
-import { Converter } from 'opencc-js/t2cn';
+import { toSimplified } from '../naming/simplify.js';
 import { fromDay, toDay } from './dates.js';
 import type { HolidayOverride } from './work-calendar.js';
 
@@ -23,11 +23,8 @@ const FESTIVALS = ['元旦', '春节', '清明节', '劳动节', '端午节', '�
 const NAME = '(?:元旦|春节|清明节?|劳动节|五一劳动节|端午节?|中秋节?|国庆节?)';
 const HEADING = new RegExp(`(${NAME}(?:\\s*[、和与]\\s*${NAME})*)\\s*[::]`, 'g');
 
-let toSimplified: ((s: string) => string) | undefined;
-
 function normalise(text: string): string {
-  const simplify = (toSimplified ??= Converter({ from: 'hk', to: 'cn' }));
-  return simplify(text.normalize('NFKC'))
+  return toSimplified(text.normalize('NFKC'))
     .replace(/[\u200b\ufeff]/g, '')
     .replace(/\([^()]*\)/g, '') // (周四) (农历腊月二十八、周日)
     .replace(/[ \t]+/g, '')

@@ -1,6 +1,7 @@
 import type { Listeners } from '../bot-kit.js';
 import { ack, ackAll } from './acknowledge.js';
 import { confirmDraft, dropDraft, incomplete, unknown } from './conversation.js';
+import { ackMany, ackWhich, whichTask } from './ask.js';
 import { detail } from './detail.js';
 import { help } from './help.js';
 import { myTasks } from './my-tasks.js';
@@ -13,6 +14,9 @@ export const COMMANDS: Listeners = {
   myTasks,
   ack,
   ackAll,
+  ackMany,
+  ackWhich,
+  whichTask,
   progress: (c, t, k) => report(c, t, k),
   noChange: (c, t, k) => report(c, t, k),
   refile,
