@@ -51,7 +51,7 @@ export function normalizeInput(raw: string): string {
 }
 
 /** Traditional characters and variant forms read as simplified (進展 → 进展), after `normalizeInput`. */
-const simplified = (text: string): string => (/[^\x00-\x7f]/.test(text) ? toSimplified(text) : text);
+const simplified = (text: string): string => (/[\u0080-\uffff]/.test(text) ? toSimplified(text) : text);
 
 /** 8, 08, 第8项, 第八项, 重点任务8, 任务十一 → the number. */
 const TASK = String.raw`(?:重点任务|任务|第)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:项|号|条)?`;
