@@ -54,7 +54,7 @@ export function normalizeInput(raw: string): string {
 const simplified = (text: string): string => (/[\u0080-\uffff]/.test(text) ? toSimplified(text) : text);
 
 /** 8, 08, 第8项, 第八项, 重点任务8, 任务十一 → the number. */
-const TASK = String.raw`(?:重点任务|任务|第)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:项|号|条)?`;
+const TASK = String.raw`(?:重点任务|任务|第)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})(?![下些点起并直般律定样切同道致旦个次])\s*(?:项|号|条)?`;
 
 function taskNumber(token: string): number | undefined {
   const n = /^\d+$/.test(token) ? Number(token) : chineseNumeral(token);

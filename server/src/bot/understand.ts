@@ -38,8 +38,10 @@ export function findTasks(text: string): Found {
     // 重点任务3 · 任务三十三 · 第3项 · 第三条
     new RegExp(String.raw`(?:重点任务|任务)\s*${N}\s*(?:项|号|条)?(?![\d%.月日个次批])`, 'g'),
     new RegExp(String.raw`第\s*${N}\s*(?:项|号|条)|第\s*${N}${NEXT}`, 'g'),
-    // 3号任务 · 三十三项 · 9号 (not a date: 15号 after 月/到/至, or before 前)
-    new RegExp(String.raw`(?<![\d月到至于在前第])${N}\s*(?:号任务|项任务|号${NEXT}|项${NEXT})`, 'g'),
+    // 3号任务 · 三十三项任务
+    new RegExp(String.raw`(?<![\d零〇一二两三四五六七八九十百])${N}\s*(?:号任务|项任务)`, 'g'),
+    // 三十三项 · 9号 (not a date: 15号 after 月/到/至, or before 前)
+    new RegExp(String.raw`(?<![\d零〇一二两三四五六七八九十百月到至于在前第])${N}\s*(?:号|项)${NEXT}`, 'g'),
     // #3
     /#\s*(\d{1,3})/g,
   ];
@@ -60,30 +62,42 @@ export function findTasks(text: string): Found {
     } else for (const d of body.split(/[、,,和及与\s]+/)) add(num(d), list.index, list[0].length);
   }
   // right after a command word: 收到 3 · 进展 8 … · 延期 9 … (not 延期到3月, not 80%)
+  const NOT_A_NUMBER = String.raw`(?![\d%.月日号年个次批天周项目下些点起并直般律定样切同道致旦])`;
   const after = new RegExp(
-    String.raw`(?:收到|签收|确认|进展|进度|汇报|无变化|办结|延期|撤回|详情)\s*[::,]?\s*${N}(?![\d%.月日号年个次批天周项目])`,
+    String.raw`(?:收到|签收|确认|进展|进度|汇报|无变化|办结|延期|撤回|详情)\s*[::,]?\s*${N}${NOT_A_NUMBER}`,
     'g',
   );
   for (const m of text.matchAll(after)) add(num(m[1]!), m.index + m[0].length - m[1]!.length, m[1]!.length);
-  // a number opening the message: "3:已完成" · "3、已召开"
-  const lead = new RegExp(String.raw`^${N}\s*[::、.,](?!\d)`).exec(text);
-  if (lead) add(num(lead[1]!), 0, lead[0].length);
+  // 收到3号 · 签收第3项 · 进展 5号 (号/项 right after a command word that is not 延期)
+  for (const m of text.matchAll(
+    new RegExp(String.raw`(?:收到|签收|确认|进展|无变化|撤回|详情)\s*${N}\s*(?:号|项)(?!前|之前|以前)`, 'g'),
+  ))
+    add(num(m[1]!), m.index, m[0].length);
+  // 完成 29 已全面完成…: the number stands apart
+  for (const m of text.matchAll(new RegExp(String.raw`(?:完成|办结)\s+${N}\s+(?![项个次批])`, 'g')))
+    add(num(m[1]!), m.index, m[0].length);
+  // a number opening the message (or what follows a greeting): "3:已召开专题会" · "3、已召开" · "3已召开"
+  const lead = /(?:^|[,,。!!]\s*)(\d{1,3})\s*(?:[::、.,](?!\d)|(?=已|正在|目前|现已))/.exec(text);
+  if (lead) add(num(lead[1]!), lead.index, lead[0].length);
   return { tasks, spans };
 }
 
-type Intent = 'withdraw' | 'extend' | 'noChange' | 'complete' | 'ack' | 'progress' | 'query' | 'help';
+type Intent = 'ackAll' | 'withdraw' | 'extend' | 'noChange' | 'complete' | 'ack' | 'progress' | 'query' | 'help';
 
 const INTENTS: Array<[Intent, RegExp]> = [
+  ['ackAll', /全部(?:收到|签收|确认)|都收到了?|签收全部/],
+  ['query', /我的任务|我的待办|还有哪些|有哪些任务|还有什么任务|查一下待办|待办有哪些/],
   ['withdraw', /撤回|撤销/],
   ['extend', /延期|推迟|延后|延长期限|宽限|顺延|往后延/],
   ['noChange', /无变化|没变化|没有变化|同上期|无新进展|没有新进展|没什么变化/],
   ['complete', /办结|全部完成|全面完成|已办完|(?:已经?|都)完成了?(?=\s*(?:$|[,。!!~]|请|了|啦))/],
   ['ack', /收到|签收|已阅|收悉|知道了|已知悉|明白/],
   ['progress', /进展|进度|汇报|报送|推进|完成了?|正在|已经|已[\u4e00-\u9fa5]|开展|召开|印发|\d\s*%|百分之/],
-  ['query', /我的任务|我的待办|待办|还有哪些|有哪些任务|还有什么|查询|查看|详情|看看/],
+  ['query', /待办|查询|查看|详情|看看/],
   ['help', /帮助|怎么用|使用说明|怎么操作|help/i],
 ];
 
+const PROGRESS = INTENTS.find(([i]) => i === 'progress')![1];
 const PCT = /(\d{1,3})\s*%|百分之([一二三四五六七八九十百]{1,4})/;
 const REASON = /(?:原因|理由)\s*(?:是|为|:)?\s*|因为|由于|鉴于|因(?=[\u4e00-\u9fa5])/;
 
@@ -98,6 +112,8 @@ function remainder(text: string, spans: Array<[number, number]>): string {
   }
   out += text.slice(at);
   return out
+    .replace(/^\s*[\u4e00-\u9fa5]{0,4}(?:主任|科长|处长|局长|老师|领导|同志|各位|大家|你|您)好[\s,,!!。]*/, '')
+    .replace(/[\s,,。!!~]*(?:谢谢|感谢|辛苦了?|麻烦了?|多谢)[\s!!。~]*$/, '')
     .replace(/^[\s,,.。::;;、!!]*(?:(?:进展|进度|汇报|报送)\s*[::,]?\s*)?/, '')
     .replace(/\s+/g, ' ')
     .replace(/^[\s,,.。::;;、]+|[\s,,;;、]+$/g, '')
@@ -112,6 +128,12 @@ export function understand(text: string): BotCommand | undefined {
   const task = tasks[0];
   const rest = remainder(text, spans);
   switch (intent) {
+    case 'ackAll':
+      return tasks.length === 0
+        ? { kind: 'ackAll' }
+        : tasks.length > 1
+          ? { kind: 'ackMany', tasks }
+          : { kind: 'ack', task: task! };
     case 'help':
       return tasks.length === 0 ? { kind: 'help' } : undefined;
     case 'query':
@@ -119,7 +141,7 @@ export function understand(text: string): BotCommand | undefined {
     case 'ack': {
       // a report said with 收到 in front ("收到,3号已完成80%") is a report
       const more = rest.replace(/收到了?|签收|已阅|收悉|知道了|已知悉|明白|好的|谢谢|感谢|[,。!!~ ]/g, '');
-      if (more.length >= 4 && task !== undefined && INTENTS[5]![1].test(more))
+      if (more.length >= 4 && task !== undefined && PROGRESS.test(more))
         return { kind: 'progress', task, text: rest.replace(/^收到了?[,,。!! ]*/, '') };
       if (tasks.length > 1) return { kind: 'ackMany', tasks };
       return task !== undefined ? { kind: 'ack', task } : { kind: 'ackWhich' };

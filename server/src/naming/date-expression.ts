@@ -85,7 +85,7 @@ export function relativeDate(
 ): DateMatch | undefined {
   // 三月三十一日 → 3月31日: numerals in words before 月/日/号 read like digits
   const text = normalizeText(raw)
-    .replace(/\s+/g, '')
+    .replace(/\s+/g, ' ')
     .replace(/([零〇一二两三四五六七八九十]{1,3})(?=[月日号])/g, (w) => String(chineseNumeral(w) ?? w));
   const y = Number(today.slice(0, 4));
   const m = Number(today.slice(5, 7));
