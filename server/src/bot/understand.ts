@@ -17,6 +17,33 @@ const num = (token: string): number | undefined => {
   return n !== undefined && n > 0 && n < 1000 ? n : undefined;
 };
 
+// what may follow a bare 3项 / 9号 for it to name a task (not 3项工作, 15号前, 第一阶段)
+const NEXT = String.raw`(?=\s|$|[,,.。::;;!!、]|进展|进度|已|任务|无变化|收到|签收|确认|延期|撤回|完成|办结|的|目前|现在|正在|汇报|报送|情况)`;
+const PATTERNS: RegExp[] = [
+  // 重点任务3 · 任务三十三 · 第3项 · 第三条
+  new RegExp(String.raw`(?:重点任务|任务)\s*${N}\s*(?:项|号|条)?(?![\d%.月日个次批])`, 'g'),
+  new RegExp(String.raw`第\s*${N}\s*(?:项|号|条)|第\s*${N}${NEXT}`, 'g'),
+  // 3号任务 · 三十三项任务
+  new RegExp(String.raw`(?<![\d零〇一二两三四五六七八九十百])${N}\s*(?:号任务|项任务)`, 'g'),
+  // 三十三项 · 9号 (not a date: 15号 after 月/到/至, or before 前)
+  new RegExp(String.raw`(?<![\d零〇一二两三四五六七八九十百月到至于在前第])${N}\s*(?:号|项)${NEXT}`, 'g'),
+  // #3
+  /#\s*(\d{1,3})/g,
+];
+const LIST = new RegExp(
+  String.raw`(?:(?:收到|签收|确认)\s*[::]?\s*((?:\d{1,3}\s*(?:[、,,和及与]|[-~至到])\s*)+\d{1,3})|((?:\d{1,3}\s*(?:[、,,和及与]|[-~至到])\s*)+\d{1,3})\s*(?:项|号)?\s*(?:都|均|已|全部)?\s*(?:收到|签收|确认))`,
+);
+const NOT_A_NUMBER = String.raw`(?![\d%.月日号年个次批天周项目下些点起并直般律定样切同道致旦])`;
+const AFTER = new RegExp(
+  String.raw`(?:收到|签收|确认|进展|进度|汇报|无变化|办结|延期|撤回|详情)\s*[::,]?\s*${N}${NOT_A_NUMBER}`,
+  'g',
+);
+const AFTER_UNIT = new RegExp(
+  String.raw`(?:收到|签收|确认|进展|无变化|撤回|详情)\s*${N}\s*(?:号|项)(?!前|之前|以前)`,
+  'g',
+);
+const APART = new RegExp(String.raw`(?:完成|办结)\s+${N}\s+(?![项个次批])`, 'g');
+
 interface Found {
   tasks: number[];
   /** Where the task references stand (to cut them out of the report's text). */
@@ -32,27 +59,12 @@ export function findTasks(text: string): Found {
     if (!tasks.includes(n)) tasks.push(n);
     spans.push([at, at + len]);
   };
-  // what may follow a bare 3项 / 9号 for it to name a task (not 3项工作, 15号前, 第一阶段)
-  const NEXT = String.raw`(?=\s|$|[,,.。::;;!!、]|进展|进度|已|任务|无变化|收到|签收|确认|延期|撤回|完成|办结|的|目前|现在|正在|汇报|报送|情况)`;
-  const patterns: RegExp[] = [
-    // 重点任务3 · 任务三十三 · 第3项 · 第三条
-    new RegExp(String.raw`(?:重点任务|任务)\s*${N}\s*(?:项|号|条)?(?![\d%.月日个次批])`, 'g'),
-    new RegExp(String.raw`第\s*${N}\s*(?:项|号|条)|第\s*${N}${NEXT}`, 'g'),
-    // 3号任务 · 三十三项任务
-    new RegExp(String.raw`(?<![\d零〇一二两三四五六七八九十百])${N}\s*(?:号任务|项任务)`, 'g'),
-    // 三十三项 · 9号 (not a date: 15号 after 月/到/至, or before 前)
-    new RegExp(String.raw`(?<![\d零〇一二两三四五六七八九十百月到至于在前第])${N}\s*(?:号|项)${NEXT}`, 'g'),
-    // #3
-    /#\s*(\d{1,3})/g,
-  ];
-  for (const re of patterns)
+  for (const re of PATTERNS)
     for (const m of text.matchAll(re)) {
       add(num(m[1] ?? m[2]!), m.index, m[0].length);
     }
   // lists and ranges next to a command word: 1、3、5收到 · 收到1-5 · 收到 1,3
-  const list = new RegExp(
-    String.raw`(?:(?:收到|签收|确认)\s*[::]?\s*((?:\d{1,3}\s*(?:[、,,和及与]|[-~至到])\s*)+\d{1,3})|((?:\d{1,3}\s*(?:[、,,和及与]|[-~至到])\s*)+\d{1,3})\s*(?:项|号)?\s*(?:都|均|已|全部)?\s*(?:收到|签收|确认))`,
-  ).exec(text);
+  const list = LIST.exec(text);
   if (list) {
     const body = list[1] ?? list[2]!;
     const range = /^(\d{1,3})\s*[-~至到]\s*(\d{1,3})$/.exec(body.trim());
@@ -62,20 +74,11 @@ export function findTasks(text: string): Found {
     } else for (const d of body.split(/[、,,和及与\s]+/)) add(num(d), list.index, list[0].length);
   }
   // right after a command word: 收到 3 · 进展 8 … · 延期 9 … (not 延期到3月, not 80%)
-  const NOT_A_NUMBER = String.raw`(?![\d%.月日号年个次批天周项目下些点起并直般律定样切同道致旦])`;
-  const after = new RegExp(
-    String.raw`(?:收到|签收|确认|进展|进度|汇报|无变化|办结|延期|撤回|详情)\s*[::,]?\s*${N}${NOT_A_NUMBER}`,
-    'g',
-  );
-  for (const m of text.matchAll(after)) add(num(m[1]!), m.index + m[0].length - m[1]!.length, m[1]!.length);
+  for (const m of text.matchAll(AFTER)) add(num(m[1]!), m.index + m[0].length - m[1]!.length, m[1]!.length);
   // 收到3号 · 签收第3项 · 进展 5号 (号/项 right after a command word that is not 延期)
-  for (const m of text.matchAll(
-    new RegExp(String.raw`(?:收到|签收|确认|进展|无变化|撤回|详情)\s*${N}\s*(?:号|项)(?!前|之前|以前)`, 'g'),
-  ))
-    add(num(m[1]!), m.index, m[0].length);
+  for (const m of text.matchAll(AFTER_UNIT)) add(num(m[1]!), m.index, m[0].length);
   // 完成 29 已全面完成…: the number stands apart
-  for (const m of text.matchAll(new RegExp(String.raw`(?:完成|办结)\s+${N}\s+(?![项个次批])`, 'g')))
-    add(num(m[1]!), m.index, m[0].length);
+  for (const m of text.matchAll(APART)) add(num(m[1]!), m.index, m[0].length);
   // a number opening the message (or what follows a greeting): "3:已召开专题会" · "3、已召开" · "3已召开"
   const lead = /(?:^|[,,。!!]\s*)(\d{1,3})\s*(?:[::、.,](?!\d)|(?=已|正在|目前|现已))/.exec(text);
   if (lead) add(num(lead[1]!), lead.index, lead[0].length);
