@@ -43,7 +43,9 @@ export async function benchBot(): Promise<void> {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i += 1) parseCommand(inputs[i % inputs.length]!);
   const perSecond = n / (Number(process.hrtime.bigint() - t0) / 1e9);
-  console.log(`\n## Bot\nParser: ${Math.round(perSecond).toLocaleString('en')} messages/s (mixed commands and natural replies, one core)`);
+  console.log(
+    `\n## Bot\nParser: ${Math.round(perSecond).toLocaleString('en')} messages/s (mixed commands and natural replies, one core)`,
+  );
 
   const emu = await buildEmulator(orgFromSeeds('seeds'));
   await emu.app.listen({ port: 0, host: '127.0.0.1' });

@@ -218,7 +218,12 @@ export const EVENT_PAYLOADS = {
     size: z.number().int().min(0),
     duplicate: z.boolean(),
   }),
-  'evidence.received': z.strictObject({ msgId: MsgId, files: z.array(Evidence) }),
+  'evidence.received': z.strictObject({
+    msgId: MsgId,
+    files: z.array(Evidence),
+    /** Sent right after a refused or unanswered message: held, and offered back (附到 N). */
+    held: z.boolean().optional(),
+  }),
   'evidence.attached': z.strictObject({
     msgId: MsgId,
     files: z.array(Evidence),

@@ -172,6 +172,31 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     expect((await lastReply('dt-fzb-c')).text).toContain('这个文件没有收下:只支持图片');
   });
 
+  it('pictures after a refused message are offered back, never attached to another task (#32 req 4)', async () => {
+    await updateState(t.store, (d) => void delete d.botContext['p-fsjd-c']);
+    const s = t.store.state.get();
+    const notMine = s.tasks.find(
+      (k) => k.kind === 'key' && !s.assignments.some((a) => a.taskId === k.id && a.unitId === 'fsjd'),
+    )!.number;
+    await say('dt-fsjd-c', `进展 ${notMine} 已完成阶段工作`);
+    expect((await lastReply('dt-fsjd-c')).text).toContain('不由您的单位承担');
+    await say('dt-fsjd-c', { name: 'IMG_0100.jpg', bytes: JPEG, kind: 'picture' });
+    expect((await lastReply('dt-fsjd-c')).text).toContain('这 1 个文件附到哪项任务');
+    // a report on another task does not take them; it says they wait
+    await say('dt-fsjd-c', '进展 1 已完成主题教育第一阶段');
+    const report = (await events('progress.reported')).at(-1)!;
+    expect(report.payload).toMatchObject({ taskId: 'yc-lqstg-2018.k1', unitId: 'fsjd', evidence: [] });
+    expect((await lastReply('dt-fsjd-c')).text).toContain('之前收到的 1 个文件没有附上');
+    // the official says where they belong: attached to that report
+    await say('dt-fsjd-c', '附到 1');
+    expect((await lastReply('dt-fsjd-c')).text).toContain('已将 1 个文件附在重点任务1刚报送的进展上');
+    expect((await events('evidence.attached')).at(-1)!.payload).toMatchObject({
+      taskId: 'yc-lqstg-2018.k1',
+      toSeq: report.seq,
+      files: [expect.objectContaining({ mime: 'image/jpeg', size: JPEG.length })],
+    });
+  });
+
   it('a plain reply soon after a one-task reminder is offered as a report on that task, one tap to confirm', async () => {
     const now = clock.now().toISOString();
     await updateState(t.store, (d) => {

@@ -12,6 +12,9 @@ import { receiveFiles } from './file-intake.js';
 import { personByAccount } from '../../../shared/schemas/person.js';
 
 export type { BotDeps } from './bot-kit.js';
+
+/** Commands that answer with a question: the message did not do anything yet. */
+const ASKED = new Set<BotCommand['kind']>(['unknown', 'incomplete', 'whichTask', 'ackWhich']);
 export { HELP_TEXT } from './commands/help.js';
 
 /**
@@ -54,7 +57,10 @@ export class Bot {
     try {
       const turn: Turn = { event, person, viewer: viewerFor(this.kit.state(), person.id), send };
       if (event.files.length > 0) return await receiveFiles(turn, this.kit);
-      await this.dispatch(this.parse(event.text), turn);
+      const command = this.parse(event.text);
+      // a message asked back: files sent right after it are not assumed to be for anything
+      if (ASKED.has(command.kind)) await this.kit.conversation.unanswered(person.id);
+      await this.dispatch(command, turn);
     } catch (error) {
       // the service's refusals are told as the mini-app tells them; anything else is logged
       if (
@@ -62,6 +68,7 @@ export class Bot {
         (error.status < 500 || error.code === 'STORE_UNAVAILABLE' || error.code === 'STORE_BUSY')
       ) {
         this.d.onRefusal?.(error.code, error.message);
+        if (person) await this.kit.conversation.unanswered(person.id).catch(() => undefined);
         return send(text(error.message));
       }
       this.d.log.error(`机器人处理消息 ${event.msgId} 失败:${(error as Error).stack ?? String(error)}`);

@@ -16,6 +16,8 @@ export type BotCommand =
   | { kind: 'refile'; task: number; item: string; unit?: string }
   /** Take back the unit's pending 办结/延期 request on a task. */
   | { kind: 'withdraw'; task: number; unit?: string }
+  /** Files waiting after a refused or unanswered message belong to task N (附到 8). */
+  | { kind: 'attach'; task: number; unit?: string }
   /** The one-tap answer to "report this as progress on task N?" */
   | { kind: 'confirmDraft'; task: number }
   | { kind: 'dropDraft' }
@@ -140,6 +142,11 @@ function parseStrict(text: string): BotCommand {
   if (r) {
     const task = taskNumber(r[1]!);
     if (task) return { kind: 'withdraw', task, ...(r[2] ? { unit: r[2] } : {}) };
+  }
+  r = m(String.raw`(?:附到|附在|附件附到|图片附到|文件附到)[,:;]?\s*${TASK}${unitTail}`);
+  if (r) {
+    const task = taskNumber(r[1]!);
+    if (task) return { kind: 'attach', task, ...(r[2] ? { unit: r[2] } : {}) };
   }
   r = m(String.raw`(?:详情|查看|任务详情)[,:;]?\s*${TASK}`);
   if (r) {

@@ -31,9 +31,49 @@ export class Conversation {
     return this.clock.now().getTime() - Date.parse(at) < CONTEXT_MS;
   }
 
-  /** Files waiting for the next report. */
-  pending(personId: string): PendingFile[] {
-    return this.get(personId)?.pending ?? [];
+  /** Files waiting (not expired: CONTEXT_MS after they arrived). */
+  waiting(personId: string): PendingFile[] {
+    const c = this.get(personId);
+    return (c?.pending ?? []).filter((f) => this.fresh(f.at ?? c!.at));
+  }
+
+  /**
+   * Files a report on `task` takes: those waiting that were not held back (sent after a refused or
+   * unanswered message) and were not said to belong to another task.
+   */
+  pending(personId: string, task?: number): PendingFile[] {
+    return this.waiting(personId).filter((f) => !f.held && (f.task === undefined || f.task === task));
+  }
+
+  /** Waiting files a report did not take (held back, or said to be another task's). */
+  heldBack(personId: string, task?: number): PendingFile[] {
+    const taken = new Set(this.pending(personId, task).map((f) => f.sha256));
+    return this.waiting(personId).filter((f) => !taken.has(f.sha256));
+  }
+
+  /** This person's last text was refused or asked back (files sent soon after are not assumed to be for anything). */
+  async unanswered(personId: string): Promise<void> {
+    const at = this.clock.now().toISOString();
+    await this.store.transact((s) => {
+      const c = s.botContext[personId] ?? { at, pending: [] };
+      s.botContext[personId] = { ...c, unansweredAt: at };
+    });
+  }
+
+  /** Whether the last text, within the last 10 minutes, was refused or asked back. */
+  recentlyUnanswered(personId: string): boolean {
+    const at = this.get(personId)?.unansweredAt;
+    return at !== undefined && this.clock.now().getTime() - Date.parse(at) < 10 * 60_000;
+  }
+
+  /** The waiting files belong to `task` (附到 8): a report on it takes them. */
+  async assign(personId: string, task: number): Promise<number> {
+    const n = this.waiting(personId).length;
+    await this.store.transact((s) => {
+      const c = s.botContext[personId];
+      if (c) c.pending = c.pending.map((f) => ({ ...f, held: false, task }));
+    });
+    return n;
   }
 
   /** What this person filed in the last half hour, if anything. */
@@ -51,20 +91,27 @@ export class Conversation {
     seq: number,
     requestId?: string,
   ): Promise<void> {
+    const taken = new Set(kind === 'report' ? this.pending(personId, task).map((f) => f.sha256) : []);
+    const left = this.waiting(personId).filter((f) => !taken.has(f.sha256));
     await this.store.transact((draft) => {
-      const pending = draft.botContext[personId]?.pending ?? [];
       draft.botContext[personId] = {
         at: this.clock.now().toISOString(),
         filed: { kind, seq, assignmentId: a.id, taskId: a.taskId, task, ...(requestId ? { requestId } : {}) },
-        pending: kind === 'report' ? [] : pending,
+        pending: left,
       };
     });
   }
 
-  /** Keeps files for the next report (the last 20), in the same transaction as their record. */
-  keepInDraft(draft: State, personId: string, files: PendingFile[]): void {
-    const pending = [...(draft.botContext[personId]?.pending ?? []), ...files].slice(-20);
-    draft.botContext[personId] = { at: this.clock.now().toISOString(), pending };
+  /**
+   * Keeps files for the next report (the last 20), in the same transaction as their record; `held`
+   * when they came right after a refused or unanswered message (they are offered back instead).
+   */
+  keepInDraft(draft: State, personId: string, files: PendingFile[], held = false): void {
+    const at = this.clock.now().toISOString();
+    const c = draft.botContext[personId];
+    const kept = (c?.pending ?? []).filter((f) => this.fresh(f.at ?? c!.at));
+    const pending = [...kept, ...files.map((f) => ({ ...f, at, ...(held ? { held } : {}) }))].slice(-20);
+    draft.botContext[personId] = { at, pending, ...(c?.unansweredAt ? { unansweredAt: c.unansweredAt } : {}) };
   }
 
   /** Holds a plain reply until the person confirms it is a report on `task`. */

@@ -1,7 +1,7 @@
 import type { StoredEvidence } from '../evidence/evidence-store.js';
 import { AppError } from '../errors.js';
 import type { State } from '../store/state.js';
-import { done, text, type BotKit, type Turn } from './bot-kit.js';
+import { done, say, text, type BotKit, type Turn } from './bot-kit.js';
 
 /**
  * Pictures and files sent to the bot: downloaded, checked, stored by content, and attached to
@@ -58,6 +58,26 @@ export async function receiveFiles(turn: Turn, kit: BotKit): Promise<void> {
     );
     return send(done(d.publicUrl, `已将${what}附在重点任务${filed.task}的${on}上。`, filed.taskId));
   }
-  await record('evidence.received', { files }, (draft) => conversation.keepInDraft(draft, person.id, files));
+  // right after a message that was refused or asked back, the files are not assumed to be for anything: asked
+  const held = conversation.recentlyUnanswered(person.id);
+  await record('evidence.received', { files, ...(held ? { held: true } : {}) }, (draft) =>
+    conversation.keepInDraft(draft, person.id, files, held),
+  );
+  if (held) {
+    const open: Array<{ number: number; planId: string; taskId: string }> = [];
+    for (const o of kit.progress.openFor(person.unitIds))
+      if (o.task.kind === 'key' && !open.some((t) => t.taskId === o.task.id))
+        open.push({ number: o.task.number, planId: o.task.planId, taskId: o.task.id });
+    const n = conversation.waiting(person.id).length;
+    return send({
+      kind: 'actionCard',
+      title: '文件附到哪项任务?',
+      markdown: `已收到${what}。这 ${n} 个文件附到哪项任务?(上一条消息没有办理成功,所以没有自动附上;30 分钟内有效)`,
+      buttons: open.slice(0, 5).map((t) => {
+        const tag = kit.planTag(t);
+        return { title: `附到 ${kit.taskLabel(t)}`, url: say(`附到 ${t.number}${tag ? ` ${tag}` : ''}`) };
+      }),
+    });
+  }
   return send(text(`已收到${what}。请回复"进展 编号 内容",${stored.length > 1 ? '这些文件' : '它'}会附在这条进展上。`));
 }

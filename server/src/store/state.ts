@@ -137,7 +137,22 @@ export const State = z.object({
           requestId: z.string().optional(),
         })
         .optional(),
-      pending: z.array(z.object({ sha256: z.string(), mime: z.string(), size: z.number().int(), name: z.string() })),
+      pending: z.array(
+        z.object({
+          sha256: z.string(),
+          mime: z.string(),
+          size: z.number().int(),
+          name: z.string(),
+          /** When it arrived (files wait CONTEXT_MS, then expire). */
+          at: Instant.optional(),
+          /** Sent after a refused or unanswered message: never taken by a report unasked (offered back). */
+          held: z.boolean().optional(),
+          /** The task the person said they belong to (附到 8). */
+          task: z.number().int().optional(),
+        }),
+      ),
+      /** When this person's last text was refused or asked back: files sent soon after are offered back. */
+      unansweredAt: Instant.optional(),
       /** A plain reply waiting for the one-tap confirmation that it is a report on `task`. */
       draft: z.object({ text: z.string(), task: z.number().int(), at: Instant }).optional(),
     }),

@@ -124,3 +124,40 @@ export const whichTask: Listener<'whichTask'> = async (command, turn, kit) => {
       .map((t) => ({ title: `${kit.taskLabel(t)} ${short(t.title, 12)}`, url: say(words(t.number, t)) })),
   });
 };
+
+/**
+ * 附到 8: the files waiting after a refused or unanswered message belong to task 8 — attached at
+ * once to a report on it filed in the last half hour, else to the next one.
+ */
+export const attach: Listener<'attach'> = async (command, turn, kit) => {
+  const f = acting(turn, kit, command.task, command.unit);
+  if (typeof f === 'string') return turn.send(text(f));
+  const files = kit.conversation.waiting(turn.person.id);
+  if (files.length === 0) return turn.send(text('没有待附的文件(超过 30 分钟的已失效),请重新发送。'));
+  const name = kit.taskLabel(f.assignment);
+  const filed = kit.conversation.recentlyFiled(turn.person.id);
+  if (filed && filed.kind === 'report' && filed.assignmentId === f.assignment.id) {
+    const list = files.map(({ sha256, mime, size, name: n }) => ({ sha256, mime, size, name: n }));
+    await kit.d.store.transact((draft, tx) => {
+      tx.append({
+        type: 'evidence.attached',
+        actor: { type: 'person', id: turn.person.id, name: turn.person.name },
+        subject: { type: 'botMessage', id: turn.event.msgId },
+        channel: 'bot',
+        payload: {
+          msgId: turn.event.msgId,
+          files: list,
+          taskId: filed.taskId,
+          assignmentId: filed.assignmentId,
+          to: 'report',
+          toSeq: filed.seq,
+        },
+      });
+      const c = draft.botContext[turn.person.id];
+      if (c) c.pending = [];
+    });
+    return turn.send(text(`已将 ${files.length} 个文件附在${name}刚报送的进展上。`));
+  }
+  await kit.conversation.assign(turn.person.id, command.task);
+  return turn.send(text(`好的,${files.length} 个文件会附在${name}的下一条进展上。请回复"进展 ${command.task} 内容"。`));
+};

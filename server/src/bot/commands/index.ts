@@ -1,7 +1,7 @@
 import type { Listeners } from '../bot-kit.js';
 import { ack, ackAll } from './acknowledge.js';
 import { confirmDraft, dropDraft, incomplete, unknown } from './conversation.js';
-import { ackMany, ackWhich, whichTask } from './ask.js';
+import { ackMany, ackWhich, attach, whichTask } from './ask.js';
 import { detail } from './detail.js';
 import { help } from './help.js';
 import { myTasks } from './my-tasks.js';
@@ -17,6 +17,7 @@ export const COMMANDS: Listeners = {
   ackMany,
   ackWhich,
   whichTask,
+  attach,
   progress: (c, t, k) => report(c, t, k),
   noChange: (c, t, k) => report(c, t, k),
   refile,

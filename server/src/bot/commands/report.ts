@@ -11,11 +11,18 @@ export const report: Listener<'progress' | 'noChange'> = async (command, turn, k
   const { person, send } = turn;
   const f = acting(turn, kit, command.task, command.unit);
   if (typeof f === 'string') return send(text(f));
-  const waiting = kit.conversation.pending(person.id);
+  const waiting = kit.conversation.pending(person.id, command.task);
   const noChange = command.kind === 'noChange';
-  const r = await kit.progress.report(f, { text: noChange ? '' : command.text, noChange, evidence: waiting });
+  const r = await kit.progress.report(f, {
+    text: noChange ? '' : command.text,
+    noChange,
+    evidence: waiting.map(({ sha256, mime, size, name }) => ({ sha256, mime, size, name })),
+  });
   await kit.conversation.filed(person.id, f.assignment, command.task, 'report', r.seq);
-  const attached = waiting.length > 0 ? `已附上 ${waiting.length} 个文件。` : '可以接着发图片或文件作为佐证材料。';
+  const held = kit.conversation.heldBack(person.id, command.task).length;
+  const attached = `${waiting.length > 0 ? `已附上 ${waiting.length} 个文件。` : '可以接着发图片或文件作为佐证材料。'}${
+    held > 0 ? `之前收到的 ${held} 个文件没有附上(不确定属于哪项任务);如属这项任务,回复"附到 ${command.task}"。` : ''
+  }`;
   const taskId = f.assignment.taskId;
   const unit = person.unitIds.length > 1 ? ` ${kit.unitName(f.assignment.unitId)}` : '';
   // several plans at once: a tapped button names the plan, so it is not asked back
