@@ -368,6 +368,36 @@ const CASES: Case[] = [
     http: { method: 'POST', url: `/api/assignments/${K(1, 'fsjd')}/reports`, payload: { text: '已制定专项工作计划' } },
     expect: 'ok',
   },
+  // #32: replies as officials write them reach the same service with the same words
+  {
+    name: 'natural 签收: "1号任务收到"',
+    person: FS,
+    bot: '1号任务收到',
+    http: { method: 'POST', url: `/api/assignments/${K(1, 'fsjd')}/acknowledge` },
+    expect: 'ok',
+  },
+  {
+    name: 'natural 进展 in greetings and thanks',
+    person: FS,
+    bot: '王主任好,1号任务已完成专项工作计划修订,谢谢!',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(1, 'fsjd')}/reports`,
+      payload: { text: '已完成专项工作计划修订' },
+    },
+    expect: 'ok',
+  },
+  {
+    name: 'natural 延期 with a relative date: "1号任务申请延期到下月底,原因是等待批复"',
+    person: FS,
+    bot: '1号任务申请延期到下月底,原因是等待批复',
+    http: {
+      method: 'POST',
+      url: `/api/assignments/${K(1, 'fsjd')}/extension-requests`,
+      payload: { until: '2018-12-31', reason: '等待批复' },
+    },
+    expect: 'ok',
+  },
 ];
 
 type Norm = Record<string, unknown>;

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBotHandler } from '../../server/src/bot/bot.js';
+import type { OutboundMessage } from '../../server/src/channels/channel.js';
+import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import { recipientOn } from '../../shared/schemas/person.js';
+import { FakeChannel } from '../helpers/fake-channel.js';
+import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+
+/** #32 acceptance: the messages that failed do what the official meant, or ask with buttons. */
+describe('the bot answers officials’ natural replies', () => {
+  let t: TestApp;
+  const replies: OutboundMessage[] = [];
+  let bot: ReturnType<typeof createBotHandler>;
+  beforeAll(async () => {
+    t = await seededApp();
+    t.deps.clock.set('2019-03-20T10:00:00+08:00');
+    const channel = new FakeChannel(() => t.deps.clock.now());
+    Object.assign(channel, {
+      replyInSession: async (_w: string, m: OutboundMessage) => {
+        replies.push(m);
+        return { ok: true as const };
+      },
+    });
+    const { calendar, policy } = t.appOptions.miniapp!;
+    bot = createBotHandler({
+      store: t.store,
+      channel,
+      calendar,
+      policy,
+      clock: t.deps.clock,
+      log: silentLog,
+      publicUrl: 'http://x',
+    });
+  });
+  afterAll(async () => t.close());
+  const say = async (personId: string, text: string) => {
+    const p = t.store.state.get().people.find((x) => x.id === personId)!;
+    await bot({
+      msgId: `n${replies.length}-${text}`,
+      at: t.deps.clock.now(),
+      transport: 'stream',
+      sender: { userId: recipientOn(p, 'dingtalk')!, name: p.name },
+      conversation: { id: 'c', type: 'single' },
+      kind: 'text',
+      text,
+      files: [],
+      reply: { webhook: 'session', expiresAt: new Date(t.deps.clock.now().getTime() + 600_000) },
+    });
+    return replies.at(-1)!;
+  };
+  const words = (m: OutboundMessage) =>
+    m.kind === 'actionCard' ? m.markdown : m.kind === 'text' ? m.text : m.kind === 'markdown' ? m.text : '';
+  const buttons = (m: OutboundMessage) =>
+    m.kind === 'actionCard'
+      ? m.buttons.map((b) => ({ title: b.title, says: decodeURIComponent(b.url.split('content=')[1] ?? '') }))
+      : [];
+  const events = async (from: number) => {
+    const out: LedgerEvent[] = [];
+    for await (const e of t.store.ledger.read(from + 1)) out.push(e);
+    return out;
+  };
+
+  it('"收到" alone answers with what is open to sign, one tap each — and signs nothing', async () => {
+    const seq = t.store.ledger.head().seq;
+    const r = await say('p-fsjd-c', '收到');
+    expect(words(r)).toMatch(/您的单位有 \d+ 项任务待签收/);
+    const b = buttons(r);
+    expect(b[0]).toMatchObject({ says: '全部收到' });
+    expect(b.slice(1).every((x) => /^收到 \d+$/.test(x.says))).toBe(true);
+    expect(await events(seq)).toEqual([]);
+    // the tap signs
+    const one = b[1]!.says;
+    expect(words(await say('p-fsjd-c', one))).toContain('已签收');
+  });
+
+  it('"9号任务已完成80%" is a report on task 9, in the official’s words', async () => {
+    const seq = t.store.ledger.head().seq;
+    const r = await say('p-fsjd-c', '9号任务已完成80%,附件见图');
+    expect(words(r)).toMatch(/重点任务9/);
+    const reported = (await events(seq)).find((e) => e.type === 'progress.reported')!;
+    expect(reported.payload).toMatchObject({ taskId: 'yc-lqstg-2018.k9', unitId: 'fsjd', text: '已完成80%,附件见图' });
+  });
+
+  it('"申请延期到明年3月" asks which task, the buttons carrying the date', async () => {
+    const seq = t.store.ledger.head().seq;
+    const r = await say('p-fsjd-c', '申请延期到明年3月');
+    expect(words(r)).toContain('要为哪项任务申请延期');
+    expect(buttons(r).length).toBeGreaterThan(0);
+    expect(buttons(r).every((x) => /^延期 \d+ 明年3月/.test(x.says))).toBe(true);
+    expect(await events(seq)).toEqual([]);
+  });
+
+  it('"延期 9 明年3月 等待编制批复" reads the date as next March and asks which item, or files it', async () => {
+    const r = await say('p-fsjd-c', '延期 9 明年3月 等待编制批复');
+    const all = `${words(r)} ${buttons(r)
+      .map((x) => x.says)
+      .join(' ')}`;
+    expect(all).toContain('2020-03-31');
+    expect(all).not.toContain('请写明任务编号');
+  });
+});
