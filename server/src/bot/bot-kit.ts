@@ -1,3 +1,4 @@
+import type { GroupPace } from './group-replies.js';
 import { planTags } from '../domain/obligations/obligation-book.js';
 import type { Person } from '../../../shared/schemas/person.js';
 import type { Task } from '../../../shared/schemas/task.js';
@@ -28,6 +29,8 @@ export interface BotDeps {
   publicUrl: string;
   /** The same service the mini-app's routes call (one is made when absent). */
   progress?: ProgressService;
+  /** The pace of group replies (20 a minute); tests inject one that does not wait. */
+  groupPace?: GroupPace;
   /** Told of every refusal the reply explains (its stable code): for metrics and for tests. */
   onRefusal?: (code: string, message: string) => void;
 }

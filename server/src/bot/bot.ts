@@ -9,6 +9,7 @@ import { parseCommand as defaultParse, type BotCommand } from './command-parser.
 import { COMMANDS } from './commands/index.js';
 import { Conversation } from './conversation.js';
 import { receiveFiles } from './file-intake.js';
+import { atSender, GroupPace, privateInGroup, sentPrivately } from './group-replies.js';
 import { personByAccount } from '../../../shared/schemas/person.js';
 
 export type { BotDeps } from './bot-kit.js';
@@ -25,12 +26,15 @@ export { HELP_TEXT } from './commands/help.js';
  */
 export class Bot {
   private readonly listeners = new Map<CommandKind, Listener<CommandKind>>();
+  /** Group chats: 20 robot messages a minute (queued, never dropped). */
+  private readonly pace: GroupPace;
   readonly kit: BotKit;
 
   constructor(
     private readonly d: BotDeps,
     private readonly parse: (text: string) => BotCommand = defaultParse,
   ) {
+    this.pace = d.groupPace ?? new GroupPace();
     const progress = d.progress ?? new ProgressService(d);
     this.kit = makeKit(d, progress, new Conversation(d.store, d.clock), (command, turn) =>
       this.dispatch(command, turn),
@@ -51,13 +55,27 @@ export class Bot {
 
   /** Answers one message (the inbox calls this once per msgId). */
   readonly handle: BotEventHandler = async (event) => {
-    const send = (m: OutboundMessage): Promise<void> => this.reply(event, m);
     const person = personByAccount(this.kit.state().people, 'dingtalk', event.sender.userId);
+    const group = event.conversation.type === 'group';
+    let kind: BotCommand['kind'] = 'unknown';
+    // in a group: items go to the sender privately, the group hears one line @-ing them
+    const send = async (m: OutboundMessage): Promise<void> => {
+      if (!group) return this.reply(event, m);
+      const name = person?.name ?? event.sender.name;
+      if (privateInGroup(kind, m) && event.sender.userId) {
+        await this.d.channel.sendRobot([event.sender.userId], m);
+        await this.pace.turn();
+        return this.reply(event, sentPrivately(name, event.sender.userId));
+      }
+      await this.pace.turn();
+      return this.reply(event, atSender(m, name, event.sender.userId));
+    };
     if (!person) return this.stranger(event, send);
     try {
       const turn: Turn = { event, person, viewer: viewerFor(this.kit.state(), person.id), send };
       if (event.files.length > 0) return await receiveFiles(turn, this.kit);
       const command = this.parse(event.text);
+      kind = command.kind;
       // a message asked back: files sent right after it are not assumed to be for anything
       if (ASKED.has(command.kind)) await this.kit.conversation.unanswered(person.id);
       await this.dispatch(command, turn);

@@ -6,8 +6,9 @@ import type { Platform } from '../../../shared/schemas/person.js';
 
 /** A message as the domain writes it; each channel maps it onto its own formats. */
 export type OutboundMessage =
-  | { kind: 'text'; text: string }
-  | { kind: 'markdown'; title: string; text: string }
+  /** `at`: in a group chat, the people the reply @-mentions (their user ids). */
+  | { kind: 'text'; text: string; at?: string[] }
+  | { kind: 'markdown'; title: string; text: string; at?: string[] }
   | { kind: 'actionCard'; title: string; markdown: string; buttons: Array<{ title: string; url: string }> };
 
 export interface NoticeSent {

@@ -27,8 +27,10 @@ export function robotMsg(m: OutboundMessage): { msgKey: string; msgParam: string
 
 /** Body for a session webhook (custom-robot webhook format, camelCase). */
 export function webhookBody(m: OutboundMessage): Record<string, unknown> {
-  if (m.kind === 'text') return { msgtype: 'text', text: { content: m.text } };
-  if (m.kind === 'markdown') return { msgtype: 'markdown', markdown: { title: m.title, text: m.text } };
+  // a group reply @-mentions its sender (DingTalk's session webhook: at.atUserIds)
+  const at = m.kind !== 'actionCard' && m.at?.length ? { at: { atUserIds: m.at, isAtAll: false } } : {};
+  if (m.kind === 'text') return { msgtype: 'text', text: { content: m.text }, ...at };
+  if (m.kind === 'markdown') return { msgtype: 'markdown', markdown: { title: m.title, text: m.text }, ...at };
   if (m.buttons.length === 1)
     return {
       msgtype: 'actionCard',

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBotHandler } from '../../server/src/bot/bot.js';
+import { GroupPace } from '../../server/src/bot/group-replies.js';
+import type { OutboundMessage } from '../../server/src/channels/channel.js';
+import { webhookBody } from '../../server/src/channels/dingtalk/message-format.js';
+import { recipientOn } from '../../shared/schemas/person.js';
+import { FakeChannel } from '../helpers/fake-channel.js';
+import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+
+describe('the bot in a 督办工作群 (#32 req 5)', () => {
+  let t: TestApp;
+  const inGroup: OutboundMessage[] = [];
+  const privately: Array<{ to: string[]; m: OutboundMessage }> = [];
+  let bot: ReturnType<typeof createBotHandler>;
+  beforeAll(async () => {
+    t = await seededApp();
+    t.deps.clock.set('2019-03-20T10:00:00+08:00');
+    const channel = new FakeChannel(() => t.deps.clock.now());
+    Object.assign(channel, {
+      replyInSession: async (_w: string, m: OutboundMessage) => {
+        inGroup.push(m);
+        return { ok: true as const };
+      },
+      sendRobot: async (to: string[], m: OutboundMessage) => {
+        privately.push({ to, m });
+        return { batches: [{ key: 'k', userIds: to }], invalidUserIds: [] };
+      },
+    });
+    const { calendar, policy } = t.appOptions.miniapp!;
+    bot = createBotHandler({
+      store: t.store,
+      channel,
+      calendar,
+      policy,
+      clock: t.deps.clock,
+      log: silentLog,
+      publicUrl: 'http://x',
+      groupPace: new GroupPace(
+        20,
+        () => 0,
+        async () => undefined,
+      ),
+    });
+  });
+  afterAll(async () => t.close());
+  const say = async (personId: string, text: string) => {
+    const p = t.store.state.get().people.find((x) => x.id === personId)!;
+    await bot({
+      msgId: `g${inGroup.length}-${text}`,
+      at: t.deps.clock.now(),
+      transport: 'stream',
+      sender: { userId: recipientOn(p, 'dingtalk')!, name: p.name },
+      conversation: { id: 'cid-group', type: 'group', title: '越城区督办工作群' },
+      kind: 'text',
+      text,
+      files: [],
+      reply: { webhook: 'session', expiresAt: new Date(t.deps.clock.now().getTime() + 600_000) },
+    });
+  };
+
+  it('acts for the sender, and the group reply @-mentions them', async () => {
+    await say('p-fsjd-c', '@督办通 收到 9');
+    const r = inGroup.at(-1)!;
+    expect(r).toMatchObject({ kind: 'markdown', at: ['dt-fsjd-c'] });
+    expect(r.kind === 'markdown' && r.text).toMatch(/^@石刚 已签收:重点任务9\(府山街道\)/);
+    expect(webhookBody(r)).toMatchObject({ at: { atUserIds: ['dt-fsjd-c'], isAtAll: false } });
+  });
+
+  it('never lists a unit’s items in the group: they go to the sender privately', async () => {
+    const before = privately.length;
+    await say('p-fsjd-c', '@督办通 我的任务');
+    expect(privately.length).toBe(before + 1);
+    expect(privately.at(-1)!.to).toEqual(['dt-fsjd-c']);
+    expect(inGroup.at(-1)).toEqual({
+      kind: 'text',
+      text: '@石刚 已单独回复您(涉及单位事项,不在群里展示)。',
+      at: ['dt-fsjd-c'],
+    });
+    await say('p-fsjd-c', '@督办通 收到');
+    expect(privately.at(-1)!.m.kind).toBe('actionCard'); // the question with its buttons, privately
+  });
+
+  it('paces group replies at 20 a minute: the 21st waits, none is dropped', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const pace = new GroupPace(
+      20,
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    );
+    const times: number[] = [];
+    for (let i = 0; i < 25; i += 1) {
+      await pace.turn();
+      times.push(now);
+      now += 100;
+    }
+    expect(times).toHaveLength(25); // none dropped
+    expect(waits).toEqual([60_000 - 2000]); // the 21st waited for the first to leave the minute
+    for (const t0 of times) expect(times.filter((x) => x >= t0 && x < t0 + 60_000).length).toBeLessThanOrEqual(20);
+  });
+});
