@@ -248,6 +248,12 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     expect((await lastReply('dt-qfb-c')).text).toBe(
       '已签收:重点任务1(区政府党组)。\n\n[查看任务详情](http://127.0.0.1:3000/app/#/tasks/yc-lqstg-2018.k1)',
     );
+    // the unit written anywhere in a natural reply (#32 req 1)
+    await say('dt-qfb-c', '1号任务区府办已召开专题会议');
+    expect((await events('progress.reported')).at(-1)!.payload).toMatchObject({
+      taskId: 'yc-lqstg-2018.k1',
+      unitId: 'qfb',
+    });
   });
 
   it('answers 我的任务 with lights, and unknown people and words helpfully', async () => {

@@ -13,6 +13,10 @@ export function acting(turn: Turn, kit: BotKit, task: number, unit?: string): Ac
     today: shanghaiDate(kit.d.clock.now()),
     text: turn.event.text ?? '',
   });
+  // the unit written anywhere in the message (a person answering for several)
+  const said = mine.filter((a) => (turn.event.text ?? '').includes(kit.unitName(a.unitId)));
+  if (mine.length > 1 && said.length === 1)
+    return { ...actFor(s, turn.viewer, said[0]!.id, 'bot'), msgId: turn.event.msgId };
   if (mine.length > 1)
     return `您负责的 ${mine.map((a) => kit.unitName(a.unitId)).join('、')} 都承担重点任务${task}。请注明单位,例如:收到 ${task} ${kit.unitName(mine[0]!.unitId)}`;
   return { ...actFor(s, turn.viewer, mine[0]!.id, 'bot'), msgId: turn.event.msgId };
