@@ -98,4 +98,16 @@ describe('the bot answers officials’ natural replies', () => {
     expect(all).toContain('2020-03-31');
     expect(all).not.toContain('请写明任务编号');
   });
+
+  it('the item in words picks what a 延期 extends ("年中督查报告 … 延期到7月15日")', async () => {
+    const seq = t.store.ledger.head().seq;
+    const r = await say('p-bhjd-c', '9号任务年中督查报告申请延期到7月15日,原因是等待上级批复');
+    expect(words(r)).toContain('年中督查报告');
+    const filed = (await events(seq)).find((e) => e.type === 'extension.requested')!;
+    expect(filed.payload).toMatchObject({
+      taskId: 'yc-lqstg-2018.k9',
+      until: '2019-07-15',
+      obligations: [expect.objectContaining({ obligationId: 'yc-lqstg-2018.k9.bhjd:2019:midYear' })],
+    });
+  });
 });

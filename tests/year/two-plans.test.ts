@@ -21,6 +21,7 @@ describe('two plans at once name the plan (#31 req 3)', () => {
   let t: TestApp;
   let planId: string;
   const replies: string[] = [];
+  const buttons: string[][] = [];
   let bot: ReturnType<typeof createBotHandler>;
   beforeAll(async () => {
     t = await seededApp();
@@ -44,6 +45,9 @@ describe('two plans at once name the plan (#31 req 3)', () => {
       replyInSession: async (_w: string, m: OutboundMessage) => {
         replies.push(
           m.kind === 'text' ? m.text : m.kind === 'markdown' ? m.text : m.kind === 'actionCard' ? m.markdown : '',
+        );
+        buttons.push(
+          m.kind === 'actionCard' ? m.buttons.map((b) => decodeURIComponent(b.url.split('content=')[1] ?? '')) : [],
         );
         return { ok: true as const };
       },
@@ -105,6 +109,7 @@ describe('two plans at once name the plan (#31 req 3)', () => {
   it('"收到 1" asks which plan; naming it acts on that plan’s task only', async () => {
     const seq = t.store.ledger.head().seq;
     expect(await say('收到 1')).toContain('重点任务1在「两强三提高」和「营商环境提升」2个方案中都有');
+    expect(buttons.at(-1)).toEqual(['收到 1 两强三提高', '收到 1 营商环境提升']);
     expect(t.store.ledger.head().seq).toBe(seq);
     expect(await say('收到 1 营商环境提升')).toContain('已签收:营商环境提升·重点任务1(府山街道)');
     const acked = t.store.state

@@ -4,7 +4,16 @@ import type { BotEvent, BotEventHandler } from '../channels/bot-event.js';
 import type { OutboundMessage } from '../channels/channel.js';
 import { ProgressService } from '../domain/progress/progress-service.js';
 import { AppError } from '../errors.js';
-import { makeKit, text, type BotDeps, type BotKit, type CommandKind, type Listener, type Turn } from './bot-kit.js';
+import {
+  makeKit,
+  say,
+  text,
+  type BotDeps,
+  type BotKit,
+  type CommandKind,
+  type Listener,
+  type Turn,
+} from './bot-kit.js';
 import { parseCommand as defaultParse, type BotCommand } from './command-parser.js';
 import { COMMANDS } from './commands/index.js';
 import { Conversation } from './conversation.js';
@@ -87,6 +96,14 @@ export class Bot {
       ) {
         this.d.onRefusal?.(error.code, error.message);
         if (person) await this.kit.conversation.unanswered(person.id).catch(() => undefined);
+        // a number two running plans share: one tap per plan, the words as they were with its name
+        if (error.code === 'WHICH_PLAN' && error.details?.length)
+          return send({
+            kind: 'actionCard',
+            title: '是哪个方案的任务?',
+            markdown: error.message,
+            buttons: error.details.map((d) => ({ title: d.message, url: say(`${event.text.trim()} ${d.message}`) })),
+          });
         return send(text(error.message));
       }
       this.d.log.error(`机器人处理消息 ${event.msgId} 失败:${(error as Error).stack ?? String(error)}`);

@@ -1,6 +1,7 @@
 import { shanghaiDate } from '../../calendar/dates.js';
 import { itemName } from '../../domain/progress/progress-service.js';
 import { AppError } from '../../errors.js';
+import { namedItem } from '../../../../shared/report-target.js';
 import { botDate } from '../bot-dates.js';
 import { done, say, text, type Listener } from '../bot-kit.js';
 import { acting } from './acting.js';
@@ -36,6 +37,18 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
   const named = /事项[::]\s*(\S+)\s*/.exec(command.reason);
   const reason = named ? command.reason.replace(named[0], '').trim() : command.reason;
   let obligationId: string | undefined;
+  // the item in words (年中, 年末, 第二季度, 专项工作计划): that item, when it is one of those to extend
+  if (!named) {
+    const words = namedItem(turn.event.text ?? '');
+    const items = kit.progress.extendable(f.assignment);
+    const hit = items.filter(
+      (o) =>
+        (words.kind !== undefined && o.kind === words.kind) ||
+        (words.period !== undefined && o.period === words.period) ||
+        (o.kind === 'prose' && (turn.event.text ?? '').includes(o.label.slice(-6))),
+    );
+    if (hit.length === 1) obligationId = hit[0]!.id;
+  }
   if (named) {
     const hit = kit.progress.extendable(f.assignment).find((o) => itemName(o, kit.year()) === named[1]);
     if (!hit)
