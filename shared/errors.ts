@@ -32,6 +32,8 @@ export const ErrorCode = z.enum([
   'WHICH_ITEM',
   /** A task number that two running plans share: name the plan (details list them). */
   'WHICH_PLAN',
+  /** A person of several units carrying the task: name the unit (details list them). */
+  'WHICH_UNIT',
   /** A unit with nothing due in the year: not scored, not ranked (本年度无考评事项). */
   'NO_ASSESSMENT_ITEMS',
   'EXTENSION_DATE_INVALID',

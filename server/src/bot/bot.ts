@@ -97,10 +97,10 @@ export class Bot {
         this.d.onRefusal?.(error.code, error.message);
         if (person) await this.kit.conversation.unanswered(person.id).catch(() => undefined);
         // a number two running plans share: one tap per plan, the words as they were with its name
-        if (error.code === 'WHICH_PLAN' && error.details?.length)
+        if ((error.code === 'WHICH_PLAN' || error.code === 'WHICH_UNIT') && error.details?.length)
           return send({
             kind: 'actionCard',
-            title: '是哪个方案的任务?',
+            title: error.code === 'WHICH_PLAN' ? '是哪个方案的任务?' : '是哪个单位的?',
             markdown: error.message,
             buttons: error.details.map((d) => ({ title: d.message, url: say(`${event.text.trim()} ${d.message}`) })),
           });

@@ -1,11 +1,12 @@
 import { actFor, assignmentsByNumber, type ActingFor } from '../../domain/progress/acting.js';
 import type { BotKit, Turn } from '../bot-kit.js';
+import { AppError } from '../../errors.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 
 /**
- * The assignment a command acts on: the sender's unit on that task. When the sender answers for
- * several units that carry it, the question back (a string) naming them; the domain refuses a
- * task the sender's units do not carry, as it does for the mini-app.
+ * The assignment a command acts on: the sender's unit on that task — the one the message names,
+ * when the sender answers for several that carry it, else `WHICH_UNIT` (asked back, one tap per
+ * unit). The domain refuses a task the sender's units do not carry, as it does for the mini-app.
  */
 export function acting(turn: Turn, kit: BotKit, task: number, unit?: string): ActingFor | string {
   const s = kit.state();
@@ -18,6 +19,11 @@ export function acting(turn: Turn, kit: BotKit, task: number, unit?: string): Ac
   if (mine.length > 1 && said.length === 1)
     return { ...actFor(s, turn.viewer, said[0]!.id, 'bot'), msgId: turn.event.msgId };
   if (mine.length > 1)
-    return `您负责的 ${mine.map((a) => kit.unitName(a.unitId)).join('、')} 都承担重点任务${task}。请注明单位,例如:收到 ${task} ${kit.unitName(mine[0]!.unitId)}`;
+    throw new AppError(
+      'WHICH_UNIT',
+      409,
+      `您负责的 ${mine.map((a) => kit.unitName(a.unitId)).join('、')} 都承担重点任务${task}。请注明单位,例如:收到 ${task} ${kit.unitName(mine[0]!.unitId)}`,
+      { details: mine.map((a) => ({ path: a.unitId, message: kit.unitName(a.unitId) })) },
+    );
   return { ...actFor(s, turn.viewer, mine[0]!.id, 'bot'), msgId: turn.event.msgId };
 }
