@@ -22,10 +22,14 @@ const refusal = async (p: Promise<unknown>): Promise<{ code: string; message: st
   throw new Error('expected a refusal');
 };
 
-/** A zip whose only entry declares `size` bytes unpacked (the central directory is all the guard reads). */
-function zipDeclaring(size: number): Uint8Array {
-  const name = Buffer.from('xl/worksheets/sheet1.xml');
-  const data = deflateRawSync(Buffer.alloc(1000));
+/** A zip whose only entry declares `size` bytes unpacked (and really holds `content`, 1,000 zeros by default). */
+function zipDeclaring(
+  size: number,
+  content: Buffer = Buffer.alloc(1000),
+  entry = 'xl/worksheets/sheet1.xml',
+): Uint8Array {
+  const name = Buffer.from(entry);
+  const data = deflateRawSync(content);
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   local.writeUInt16LE(8, 8);
@@ -69,6 +73,32 @@ describe('imports that would destroy or hang (#13 requirement 7)', () => {
     expect(
       await refusal(importPlan({ name: '清单.xlsx', content: zipDeclaring(3_000_000_000) }, seedDirectory())),
     ).toMatchObject({ code: 'IMPORT_TOO_LARGE', message: expect.stringContaining('压缩炸弹') });
+  });
+
+  it('counts what a zip really inflates to, whatever its directory declares (#33 req 1)', async () => {
+    // declares 1,000 bytes; inflates to 150 MB of zeros (the directory lies): refused, never handed to a parser
+    const liar = zipDeclaring(1000, Buffer.alloc(150 * 1024 * 1024));
+    expect(liar.length).toBeLessThan(1024 * 1024);
+    expect(await refusal(importPlan({ name: '清单.xlsx', content: liar }, seedDirectory()))).toMatchObject({
+      code: 'IMPORT_TOO_LARGE',
+      message: expect.stringContaining('压缩炸弹'),
+    });
+    const docx = zipDeclaring(1000, Buffer.alloc(150 * 1024 * 1024), 'word/document.xml');
+    expect(await refusal(importPlan({ name: '方案.docx', content: docx }, seedDirectory()))).toMatchObject({
+      code: 'IMPORT_TOO_LARGE',
+    });
+    // 8 MB that packs a thousand times over is a bomb too (the ratio), though within the budget
+    expect(
+      await refusal(
+        importPlan({ name: '清单.xlsx', content: zipDeclaring(1000, Buffer.alloc(8 * 1024 * 1024)) }, seedDirectory()),
+      ),
+    ).toMatchObject({ code: 'IMPORT_TOO_LARGE' });
+    // a broken stream is a broken document, named as what it claims to be
+    const broken = zipDeclaring(1000, Buffer.from('x'.repeat(5000)), 'word/document.xml');
+    broken.fill(0xff, 40, 60);
+    expect(await refusal(importPlan({ name: '方案.docx', content: broken }, seedDirectory()))).toMatchObject({
+      code: 'IMPORT_NOT_DOCX',
+    });
   });
 
   it('says what is wrong with a PDF without text (a scan), a broken PDF and a document of another kind named .docx', async () => {

@@ -94,7 +94,7 @@ export async function importPlan(
   }
   let draft;
   if (format === 'xlsx' || format === 'docx') {
-    checkZip(source.content);
+    checkZip(source.content, undefined, format);
     try {
       draft =
         format === 'xlsx' ? await parsePlanXlsx(source.content) : parsePlanBlocks(await docxBlocks(source.content));
