@@ -111,7 +111,7 @@ function newSheet(
   columns: typeof COLUMNS,
   footer: string,
 ): ExcelJS.Worksheet {
-  const ws = wb.addWorksheet(sheetName(name), {
+  const ws = wb.addWorksheet(sheetName(wb, name), {
     views: [{ state: 'frozen', ySplit: 3 }],
     pageSetup: {
       paperSize: 9,
@@ -180,7 +180,27 @@ function addRow(ws: ExcelJS.Worksheet, values: Record<string, string | number>):
 }
 
 /** Sheet names: at most 31 characters, none of []:*?/\ . */
-const sheetName = (s: string): string => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
+/** Sheet names already taken in a workbook (Excel compares them case-insensitively). */
+const taken = new WeakMap<object, Set<string>>();
+
+/**
+ * A legal sheet name, unique in its workbook: no []:*?/\, not edged with ', not History, at most
+ * 31 characters — two units equal in their first 31 characters, or named 总表 or 任务1 like another
+ * sheet, get (2), (3) … (exceljs writes what it is given; Excel then refuses to open the file).
+ */
+function sheetName(wb: object, s: string): string {
+  const used = taken.get(wb) ?? new Set<string>();
+  taken.set(wb, used);
+  let base = s.replace(/[[\]:*?/\\]/g, ' ').replace(/^'+|'+$/g, '').trim() || '表';
+  if (base.toLowerCase() === 'history') base = `${base} `;
+  let name = base.slice(0, 31).replace(/'+$/, '');
+  for (let n = 2; used.has(name.toLowerCase()); n += 1) {
+    const tail = `(${n})`;
+    name = `${base.slice(0, 31 - tail.length).replace(/'+$/, '')}${tail}`;
+  }
+  used.add(name.toLowerCase());
+  return name;
+}
 
 export interface LedgerExportInput {
   state: Readonly<State>;

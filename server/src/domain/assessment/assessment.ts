@@ -368,6 +368,17 @@ export class Assessments {
       const r = this.unchanged(draft, year, record);
       if (r.status !== 'draft') throw new AppError('CONFLICT', 409, `${year} 年的考评已经公布`);
       const today = shanghaiDate(tx.at);
+      // a year is scored when it is over: not before its last item falls due, nor with nothing to score
+      let lastDue = '';
+      for (const o of obligationsOf(draft, this.d.book, [year])) if (o.due > lastDue) lastDue = o.due;
+      if (lastDue && today < lastDue)
+        throw new AppError(
+          'CONFLICT',
+          409,
+          `${year} 年还有事项在 ${lastDue} 才到期,到期后再公布考评(草稿可以随时重新计算)`,
+        );
+      if (scoresOf(draft, this.d.rules, lines).length === 0)
+        throw new AppError('CONFLICT', 409, `${year} 年没有可以计分的事项,不公布考评`);
       const until = this.d.book.calendar.addWorkingDays(today, this.d.rules.appealWorkingDays);
       tx.append({
         type: 'assessment.published',
