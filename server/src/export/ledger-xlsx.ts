@@ -191,7 +191,11 @@ const taken = new WeakMap<object, Set<string>>();
 function sheetName(wb: object, s: string): string {
   const used = taken.get(wb) ?? new Set<string>();
   taken.set(wb, used);
-  let base = s.replace(/[[\]:*?/\\]/g, ' ').replace(/^'+|'+$/g, '').trim() || '表';
+  let base =
+    s
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .replace(/^'+|'+$/g, '')
+      .trim() || '表';
   if (base.toLowerCase() === 'history') base = `${base} `;
   let name = base.slice(0, 31).replace(/'+$/, '');
   for (let n = 2; used.has(name.toLowerCase()); n += 1) {
