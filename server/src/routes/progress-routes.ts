@@ -1,3 +1,4 @@
+import { own } from '../../../shared/own.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { can } from '../auth/permissions.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -188,7 +189,7 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
         },
       },
       async (req) => {
-        const r = state().requests[req.params.id];
+        const r = own(state().requests, req.params.id);
         if (!r) throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
         return requestResult(
           await o.progress.withdraw(actingFor(viewerOf(req), r.assignmentId), r.id),

@@ -1,3 +1,4 @@
+import { own } from '../../../../shared/own.js';
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { EvidenceMeta, RequestKind, RequestRecord } from '../../../../shared/schemas/request.js';
@@ -528,7 +529,7 @@ export class ProgressService {
   /** A unit takes back its own pending request. */
   async withdraw(f: ActingFor, requestId: string): Promise<RequestRecord> {
     await this.d.store.transact((draft, tx) => {
-      const r = draft.requests[requestId];
+      const r = own(draft.requests, requestId);
       if (!r || r.assignmentId !== f.assignment.id || r.kind === 'report')
         throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
       if (r.state !== 'pending' && r.state !== 'leaderPending')
@@ -561,7 +562,7 @@ export class ProgressService {
 
   /** Evidence sent afterwards (the bot) joins what it belongs to: a report's files or a request's. */
   attachToRequestInDraft(draft: State, requestId: string, files: readonly EvidenceMeta[]): void {
-    const r = draft.requests[requestId];
+    const r = own(draft.requests, requestId);
     if (r) r.evidence = [...r.evidence, ...files].slice(-20);
   }
 }

@@ -1,3 +1,4 @@
+import { own } from '../../../../shared/own.js';
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import type { RequestKind, RequestRecord, RequestState } from '../../../../shared/schemas/request.js';
 import { cnDate } from '../../../../shared/cn-date.js';
@@ -113,7 +114,7 @@ export class ReviewService {
   ): Promise<RequestRecord> {
     const text = comment?.trim() ?? '';
     await this.d.store.transact((draft, tx) => {
-      const r = draft.requests[id];
+      const r = own(draft.requests, id);
       if (!r) throw new AppError('REVIEW_NOT_FOUND', 404, `没有编号为 ${id} 的待审核事项`);
       if (r.state !== from) {
         const waiting =

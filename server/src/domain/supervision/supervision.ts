@@ -1,3 +1,4 @@
+import { own } from '../../../../shared/own.js';
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { Round } from '../../../../shared/schemas/round.js';
@@ -191,7 +192,7 @@ export class Supervision {
    */
   async closeRound(actor: Person, id: string): Promise<Round> {
     await this.d.store.transact((draft, tx) => {
-      const round = draft.rounds?.[id];
+      const round = own(draft.rounds, id);
       if (!round) throw new AppError('NOT_FOUND', 404, `没有编号为 ${id} 的督查`);
       if (round.status === 'closed') throw new AppError('CONFLICT', 409, '这次督查已经结束');
       const ids = new Set(round.manualIds);
@@ -228,7 +229,7 @@ export class Supervision {
   }
 
   detail(id: string, today: string, state: Readonly<State> = this.d.store.state.get()): RoundDetail {
-    const round = state.rounds?.[id];
+    const round = own(state.rounds, id);
     if (!round) throw new AppError('NOT_FOUND', 404, `没有编号为 ${id} 的督查`);
     const items = roundItems(state, this.d.rules, round);
     const tasks = new Map(state.tasks.map((t) => [t.id, t]));
