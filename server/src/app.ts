@@ -98,11 +98,20 @@ const FIELD_NAMES: Record<string, string> = {
   headers: '请求头',
 };
 
+/** DUBAN_TRUST_PROXY as Fastify takes it: a hop count becomes "believe the nearest N hops". */
+function trustProxyOption(
+  v: boolean | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof v === 'number' ? (_address, hop) => hop < v : v;
+}
+
 /** Builds the HTTP app; it does not listen (main.ts does). Tests call `app.inject`. */
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const http = { ...DEFAULT_HTTP, ...options.http };
   const app = Fastify({
     logger: options.logger ?? false,
+    // behind a proxy, rate limits and the 免登 buckets key by the real client (DUBAN_TRUST_PROXY)
+    trustProxy: trustProxyOption(deps.config.trustProxy ?? false),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     connectionTimeout: http.idleTimeoutMs,

@@ -44,6 +44,18 @@ const Env = z.object({
   DUBAN_UPLOAD_MB_PER_UNIT_DAY: z.coerce.number().int().min(1).default(500),
   /** 免登 code exchanges waiting for DingTalk at once; more are turned away at once. */
   DUBAN_LOGIN_QUEUE: z.coerce.number().int().min(1).default(40),
+  /**
+   * Behind a reverse proxy or the government cloud's load balancer: which X-Forwarded-For hops to
+   * believe — `true` (all), a number of hops, or the proxies' addresses (comma-separated CIDRs);
+   * unset: none (the client is the connection's address).
+   */
+  DUBAN_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/,
+      '应为 true、跳数(如 1)或代理地址(如 10.0.0.0/8,逗号分隔)',
+    )
+    .optional(),
   DUBAN_SIM_START: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, '格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM')
@@ -77,6 +89,8 @@ export interface Config {
   };
   /** How robot messages arrive: Stream mode (no public URL needed) or the HTTP callback. */
   readonly robotMode: 'stream' | 'http';
+  /** Fastify's trustProxy: which forwarded addresses to believe (DUBAN_TRUST_PROXY); false when unset. */
+  readonly trustProxy: boolean | number | string[];
   /** Client-side calls per second per DingTalk API. */
   readonly dingtalkQps: number;
   /** Local mode: the emulator's port (started by npm start) and the URL the server reaches it at. */
@@ -184,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         }
       : {}),
     robotMode: e.DINGTALK_ROBOT_MODE,
+    trustProxy: trustProxyOf(e.DUBAN_TRUST_PROXY),
     dingtalkQps: e.DINGTALK_QPS,
     limits: {
       writesPerMinute: e.DUBAN_WRITES_PER_MINUTE,
@@ -200,4 +215,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     ...(e.DUBAN_DATABASE_URL ? { databaseUrl: e.DUBAN_DATABASE_URL } : {}),
     version: '0.1.0',
   });
+}
+
+/** DUBAN_TRUST_PROXY as Fastify's trustProxy option. */
+function trustProxyOf(v: string | undefined): boolean | number | string[] {
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  return v.split(',').map((x) => x.trim());
 }

@@ -57,3 +57,16 @@ describe('DUBAN_PLATFORM and the 浙政钉 variables', () => {
     expect(refusal({ DUBAN_PLATFORM: 'wechat' })).toContain('DUBAN_PLATFORM');
   });
 });
+
+describe('DUBAN_TRUST_PROXY (#33 req 3)', () => {
+  it('is off unless set; takes true, a hop count or the proxies’ addresses; refuses anything else by name', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ DUBAN_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ DUBAN_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ DUBAN_TRUST_PROXY: '10.0.0.0/8, 192.168.1.10' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.10',
+    ]);
+    expect(refusal({ DUBAN_TRUST_PROXY: 'everyone please' })).toContain('DUBAN_TRUST_PROXY');
+  });
+});

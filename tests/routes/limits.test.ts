@@ -201,3 +201,44 @@ describe('junk 免登 codes', () => {
     }
   });
 });
+
+describe('behind a reverse proxy (#33 req 3)', () => {
+  it('keys the 免登 buckets by the real client (DUBAN_TRUST_PROXY), and counts only failures', async () => {
+    const t = await seededApp();
+    const channel = {
+      resolveAuthCode: (code: string) =>
+        code === 'real'
+          ? Promise.resolve({ userId: 'dt-fsjd-c', unionId: 'u', name: '石刚' })
+          : Promise.reject(new ChannelError('AUTH_CODE_INVALID', 'bad code', false)),
+    } as unknown as Channel;
+    const build = (trustProxy: boolean) =>
+      buildApp({ ...t.deps, channel, config: { ...t.deps.config, trustProxy } }, { ...t.appOptions, realNow: () => 0 });
+    // every request arrives from the proxy (127.0.0.1); the official's address is in X-Forwarded-For
+    const login = (app: Awaited<ReturnType<typeof build>>, code: string, client: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/dingtalk',
+        payload: { code },
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-for': client },
+      });
+    const behind = await build(true);
+    const naive = await build(false);
+    try {
+      // an attacker floods junk codes from one address
+      for (let i = 0; i < 35; i += 1) await login(behind, `junk${i}`, '203.0.113.9');
+      expect((await login(behind, 'junk-more', '203.0.113.9')).statusCode).toBe(429);
+      // officials elsewhere are not locked out
+      expect((await login(behind, 'real', '198.51.100.7')).statusCode).toBe(200);
+      // 40 officials behind one NAT sign in: successes spend nothing
+      for (let i = 0; i < 40; i += 1) expect((await login(behind, 'real', '198.51.100.8')).statusCode).toBe(200);
+      // without trusting the proxy every client is the proxy: the flood locks everyone out
+      for (let i = 0; i < 35; i += 1) await login(naive, `junk${i}`, '203.0.113.9');
+      expect((await login(naive, 'real', '198.51.100.7')).statusCode).toBe(429);
+    } finally {
+      await behind.close();
+      await naive.close();
+      await t.close();
+    }
+  });
+});

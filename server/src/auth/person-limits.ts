@@ -14,6 +14,24 @@ export class Buckets {
   ) {}
 
   /** Takes a token for `key`, or throws 429 RATE_LIMITED with `message`. */
+  /** Refuses (429) when `key` has no token left, without spending one (see `spend`). */
+  check(key: string, message: string): void {
+    const now = this.now();
+    const b = this.buckets.get(key);
+    if (!b) return;
+    const tokens = Math.min(this.capacity, b.tokens + ((now - b.at) * this.capacity) / this.perMs);
+    if (tokens < 1) throw new AppError('RATE_LIMITED', 429, message);
+  }
+
+  /** Spends one token of `key` (a failure counted after the fact). */
+  spend(key: string): void {
+    const now = this.now();
+    const b = this.buckets.get(key) ?? { tokens: this.capacity, at: now };
+    b.tokens = Math.max(0, Math.min(this.capacity, b.tokens + ((now - b.at) * this.capacity) / this.perMs) - 1);
+    b.at = now;
+    this.buckets.set(key, b);
+  }
+
   take(key: string, message: string): void {
     const now = this.now();
     const b = this.buckets.get(key) ?? { tokens: this.capacity, at: now };

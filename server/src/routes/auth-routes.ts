@@ -36,9 +36,10 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
     const views = new ViewCache();
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     // 免登 codes wait for DingTalk's 20 QPS: a bounded queue turns the excess away at once, and a
-    // generous per-address bucket (a NAT of a whole district logging in at 9:00 fits) stops a flood
+    // per-address bucket of *failed* codes stops a flood of junk — sign-ins that work never spend
+    // it, so a NAT of a whole district logging in at 9:00 is not refused for being many
     let exchanging = 0;
-    const perClient = new Buckets(30, 15_000, o.now ?? Date.now);
+    const failures = new Buckets(30, 15_000, o.now ?? Date.now);
     const local = deps.config.mode === 'local';
     const session = (personId: string): Session => {
       const state = deps.store.state.get();
@@ -54,15 +55,17 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       const channel = platform === 'dingtalk' ? deps.channel : deps.channels?.on('zzd');
       const name = PLATFORM_NAME[platform];
       if (!channel) throw new AppError('UNAVAILABLE', 503, `${name}连接未配置,暂时无法登录`);
-      perClient.take(`ip:${ip}`, '登录尝试太频繁,请稍后再试');
+      failures.check(`ip:${ip}`, '登录失败次数太多,请稍后再试');
       if (exchanging >= (o.loginQueue ?? 40)) throw new AppError('UNAVAILABLE', 503, '登录的人较多,请几秒后重试');
       let userId: string;
       exchanging += 1;
       try {
         userId = (await channel.resolveAuthCode(code)).userId;
       } catch (error) {
-        if (error instanceof ChannelError && error.code === 'AUTH_CODE_INVALID')
+        if (error instanceof ChannelError && error.code === 'AUTH_CODE_INVALID') {
+          failures.spend(`ip:${ip}`);
           throw new AppError('AUTH_CODE_INVALID', 401, '登录授权码已失效(5 分钟内有效、只能用一次),请重新打开督办通');
+        }
         if (error instanceof ChannelError)
           throw new AppError('UNAVAILABLE', 503, `暂时无法连接${name}完成登录,请稍后重试(${error.code})`);
         throw error;
