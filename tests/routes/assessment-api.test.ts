@@ -68,6 +68,24 @@ describe('考评 over HTTP', () => {
     }>;
     const entry = timeline.find((e) => e.type === 'appeal.filed')!;
     expect((await t.inject(entry.evidence[0]!.url)).statusCode).toBe(200);
+    const file = `/api/evidence/${upload.sha256}`;
+    expect((await t.inject(file, 'p-eval-1')).statusCode).toBe(200); // the evaluator
+    // another unit reading the same task sees neither the appeal nor its file (#33 req 4)
+    const other = t.store.state
+      .get()
+      .assignments.find((a) => a.taskId === task && a.unitId !== 'fsjd' && a.status === 'active')!.unitId;
+    const neighbour = t.store.state
+      .get()
+      .people.find((p) => p.unitIds.includes(other) && p.roles.includes('contact'))!.id;
+    const theirs = (await t.inject(`/api/tasks/${task}/overview`, neighbour)).json().timeline as Array<{
+      type: string;
+    }>;
+    expect(Array.isArray(theirs)).toBe(true); // the task is readable to them…
+    expect(theirs.some((e) => e.type === 'appeal.filed')).toBe(false);
+    expect((await t.inject(file, neighbour)).statusCode).toBe(403);
+    // the unit's own people do see it
+    const own = (await t.inject(`/api/tasks/${task}/overview`, 'p-fsjd-c')).json().timeline as Array<{ type: string }>;
+    expect(own.some((e) => e.type === 'appeal.filed')).toBe(true);
     const appealId = appeal.id;
     expect((await post(`/api/assessments/2019/appeals/${appealId}/reject`, {})).json().code).toBe('COMMENT_REQUIRED');
     const decided = await post(`/api/assessments/2019/appeals/${appealId}/reject`, { comment: '无报送记录' });

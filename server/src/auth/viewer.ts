@@ -75,3 +75,14 @@ export function assertSupervisor(v: Viewer): void {
   if (!v.person.roles.some((r) => r === 'supervisor' || r === 'admin'))
     throw new AppError('FORBIDDEN', 403, '只有区督考办可以办理此事项');
 }
+
+/**
+ * Who sees a 考评申诉 and its files: the appealing unit's own people, the 督考办 and the
+ * third-party evaluators — not other units, nor everyone who reads the task.
+ */
+export function seesAppealsOf(v: Viewer, unitIds: ReadonlySet<string>): boolean {
+  return (
+    v.person.roles.some((r) => r === 'supervisor' || r === 'admin' || r === 'evaluator') ||
+    [...unitIds].some((u) => v.unitIds.has(u))
+  );
+}

@@ -7,7 +7,7 @@ import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
 import { viewerOf, signedRoute } from '../auth/auth-hook.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
-import { canReadTask, viewerFor } from '../auth/viewer.js';
+import { canReadTask, seesAppealsOf, viewerFor } from '../auth/viewer.js';
 import type { Deps } from '../deps.js';
 import { evidenceKind, type TaskTimeline } from '../domain/progress/task-timeline.js';
 import { MAX_EVIDENCE_BYTES, type EvidenceStore } from '../evidence/evidence-store.js';
@@ -151,7 +151,8 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
         if (!access.meta) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
         const allowed =
           access.uploaders.has(viewer.person.id) ||
-          [...access.tasks].some((t) => canReadTask(deps.store.state.get(), viewer, t));
+          [...access.tasks].some((t) => canReadTask(deps.store.state.get(), viewer, t)) ||
+          (access.appealUnits.size > 0 && seesAppealsOf(viewer, access.appealUnits));
         if (!allowed) throw new AppError('FORBIDDEN', 403, '这个文件属于其他单位的任务,无权查看');
         const thumb =
           req.query.thumb === '1' && evidenceKind(access.meta) === 'image'

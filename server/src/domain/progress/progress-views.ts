@@ -6,7 +6,7 @@ import type {
   TimelineEntry,
 } from '../../../../shared/schemas/miniapp.js';
 import type { SessionTokens } from '../../auth/session-tokens.js';
-import { assertReadTask, type Viewer } from '../../auth/viewer.js';
+import { assertReadTask, seesAppealsOf, type Viewer } from '../../auth/viewer.js';
 import type { State } from '../../store/state.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import { taskView } from '../plan/plan-queries.js';
@@ -246,7 +246,14 @@ export async function taskOverview(
     measure: measure ? { id: measure.id, number: measure.number, title: measure.title } : null,
     section: section ? { id: section.id, label: section.label, title: section.title } : null,
     mine,
-    ...shown(collapseReminders(s, v, items).map((i) => entry(s, sessions, v, i, labels))),
+    ...shown(
+      collapseReminders(
+        s,
+        v,
+        // a 考评申诉 is its unit's matter: shown to that unit, the 督考办 and the evaluators only
+        items.filter((i) => i.type !== 'appeal.filed' || seesAppealsOf(v, new Set(i.unitId ? [i.unitId] : []))),
+      ).map((i) => entry(s, sessions, v, i, labels)),
+    ),
   };
 }
 

@@ -66,6 +66,8 @@ export class TaskTimeline {
   private readonly notices = new Map<string, TimelineItem[]>();
   private readonly evidenceTasks = new Map<string, Set<string>>();
   private readonly uploaders = new Map<string, Set<string>>();
+  /** Files attached to a 考评申诉: readable by the appealing unit (and the 督考办, evaluators) only. */
+  private readonly appealUnits = new Map<string, Set<string>>();
   private readonly uploads = new Map<string, EvidenceMeta>();
   private ready: Promise<void> | undefined;
   private assignmentsRef: State['assignments'] | undefined;
@@ -252,7 +254,17 @@ export class TaskTimeline {
     this.push(taskId, item);
     this.bySeq.set(e.seq, item);
     const files = list<EvidenceMeta>(p.evidence).filter((f) => typeof f?.sha256 === 'string');
-    if (files.length > 0) this.addEvidence(taskId, item, files);
+    if (files.length === 0) return;
+    if (e.type === 'appeal.filed') {
+      // an appeal's files are its unit's matter: not readable by everyone who reads the task
+      for (const f of files) {
+        if (!item.evidence.some((x) => x.sha256 === f.sha256))
+          item.evidence.push({ sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
+        const units = this.appealUnits.get(f.sha256) ?? new Set<string>();
+        if (unitId) units.add(unitId);
+        this.appealUnits.set(f.sha256, units);
+      }
+    } else this.addEvidence(taskId, item, files);
   }
 
   /** The task's timeline, newest first. */
@@ -268,14 +280,19 @@ export class TaskTimeline {
   }
 
   /** Tasks a file is attached to, and who uploaded it (to decide who may download it). */
-  async evidenceAccess(
-    sha256: string,
-  ): Promise<{ tasks: ReadonlySet<string>; uploaders: ReadonlySet<string>; meta?: EvidenceMeta }> {
+  async evidenceAccess(sha256: string): Promise<{
+    tasks: ReadonlySet<string>;
+    uploaders: ReadonlySet<string>;
+    /** Units whose 考评申诉 the file is attached to (their people may read it). */
+    appealUnits: ReadonlySet<string>;
+    meta?: EvidenceMeta;
+  }> {
     await this.start();
     const meta = this.uploads.get(sha256);
     return {
       tasks: this.evidenceTasks.get(sha256) ?? new Set(),
       uploaders: this.uploaders.get(sha256) ?? new Set(),
+      appealUnits: this.appealUnits.get(sha256) ?? new Set(),
       ...(meta ? { meta } : {}),
     };
   }
