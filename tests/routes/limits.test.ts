@@ -242,3 +242,41 @@ describe('behind a reverse proxy (#33 req 3)', () => {
     }
   });
 });
+
+describe('the unit’s upload quota under parallel uploads (#33 req 9)', () => {
+  it('is held before writing: eight parallel uploads cannot store past the quota', async () => {
+    const t = await seededApp();
+    const app = await buildApp(
+      {
+        ...t.deps,
+        config: {
+          ...t.deps.config,
+          limits: { writesPerMinute: 600, uploadsPerHour: 600, uploadMbPerUnitDay: 1, loginQueue: 40 },
+        },
+      },
+      { ...t.appOptions, realNow: () => 0 },
+    );
+    const pdf = (n: number, tag: number) =>
+      Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(n, 0x20), Buffer.from(`\n${tag}\n%%EOF\n`)]);
+    const upload = (bytes: Buffer) => {
+      const body = multipartBody('file', 'a.pdf', bytes);
+      return app.inject({
+        method: 'POST',
+        url: '/api/evidence',
+        payload: body.payload,
+        headers: { ...body.headers, authorization: `Bearer ${t.token('p-fsjd-c')}` },
+      });
+    };
+    try {
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(pdf(300_000, i))));
+      const ok = answers.filter((r) => r.statusCode === 200);
+      const stored = ok.reduce((n, r) => n + (r.json() as { size: number }).size, 0);
+      expect(answers.filter((r) => r.statusCode === 429).length).toBeGreaterThan(0);
+      // at most one upload past the 1 MB line (the one that crossed it), never all eight
+      expect(stored).toBeLessThan(1024 * 1024 + 310_000);
+    } finally {
+      await app.close();
+      await t.close();
+    }
+  });
+});

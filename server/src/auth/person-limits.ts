@@ -77,6 +77,28 @@ export class DailyQuota {
       );
   }
 
+  /**
+   * Holds `bytes` of the unit's quota before an upload is written (refused with 429 once the day's
+   * quota is used, counting what uploads in flight hold): parallel uploads cannot all pass a check
+   * made before any of them is counted. `settle` replaces the hold by what was stored (0 when the
+   * upload failed or the file was already there).
+   */
+  reserve(unitId: string, bytes: number): { settle(stored: number): void } {
+    this.check(unitId);
+    const day = this.day;
+    this.used.set(unitId, (this.used.get(unitId) ?? 0) + bytes);
+    let settled = false;
+    return {
+      settle: (stored: number) => {
+        if (settled) return;
+        settled = true;
+        this.roll();
+        if (this.day !== day) return; // a new day: yesterday's hold went with it
+        this.used.set(unitId, Math.max(0, (this.used.get(unitId) ?? 0) - bytes + stored));
+      },
+    };
+  }
+
   add(unitId: string, bytes: number): void {
     this.roll();
     this.used.set(unitId, (this.used.get(unitId) ?? 0) + bytes);

@@ -76,13 +76,19 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
         if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件');
         if (uploading >= maxUploads) throw new AppError('UNAVAILABLE', 503, '正在上传的文件较多,请稍后重试');
         const unit = v.person.unitIds[0] ?? v.person.id;
-        o.quota?.check(unit);
         o.uploads?.take(`u:${v.person.id}`, '上传太频繁,请稍后再传');
+        // the quota is held for the request's size before anything is written, settled after
+        const declared = Number(req.headers['content-length']);
+        const hold = o.quota?.reserve(unit, Number.isFinite(declared) && declared > 0 ? declared : 20 * 1024 * 1024);
+        let stored = 0;
         uploading += 1;
         try {
-          return await receive(v, req);
+          const r = await receive(v, req);
+          stored = r.stored;
+          return r.body;
         } finally {
           uploading -= 1;
+          hold?.settle(stored);
         }
       },
     );
@@ -109,7 +115,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       }
       if (!stored) throw new AppError('BAD_REQUEST', 400, '没有收到文件:请把文件放在表单字段 file 中');
       const { duplicate: stored0, ...meta } = stored;
-      if (!stored0) o.quota?.add(v.person.unitIds[0] ?? v.person.id, meta.size);
+      const counted = stored0 ? 0 : meta.size;
       // "already uploaded" speaks only of the person's own files: never that someone else has this one
       const duplicate = stored0 && (await o.timeline.evidenceAccess(meta.sha256)).uploaders.has(v.person.id);
       await deps.store.transact((_, tx) =>
@@ -122,13 +128,16 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
         }),
       );
       return {
-        sha256: meta.sha256,
-        name: meta.name,
-        mime: meta.mime,
-        size: meta.size,
-        kind: meta.kind,
-        duplicate,
-        ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind),
+        stored: counted,
+        body: {
+          sha256: meta.sha256,
+          name: meta.name,
+          mime: meta.mime,
+          size: meta.size,
+          kind: meta.kind,
+          duplicate,
+          ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind),
+        },
       };
     };
 
