@@ -105,6 +105,27 @@ function trustProxyOption(
   return typeof v === 'number' ? (_address, hop) => hop < v : v;
 }
 
+/** No request of this product nests deeper; anything deeper is refused before it is parsed. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether a JSON text nests arrays/objects deeper than `max` (strings skipped; stops at the first excess). */
+export function tooDeep(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i += 1;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123 /* [ { */) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (c === 93 || c === 125 /* ] } */) depth -= 1;
+  }
+  return false;
+}
+
 /** Builds the HTTP app; it does not listen (main.ts does). Tests call `app.inject`. */
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const http = { ...DEFAULT_HTTP, ...options.http };
@@ -121,6 +142,15 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // JSON bodies: nesting is checked in one linear pass before parsing (a 1 MB [[[…]]] no longer
+  // costs the event loop a deep parse); then Fastify's own parser (prototype poisoning refused)
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    if (tooDeep(text, MAX_JSON_DEPTH))
+      return done(new AppError('BAD_REQUEST', 400, `请求内容嵌套过深(超过 ${MAX_JSON_DEPTH} 层),未处理`), undefined);
+    return parseJson(req, text, done);
+  });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
     if (error instanceof AppError) {
