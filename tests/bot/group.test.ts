@@ -1,62 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotHandler } from '../../server/src/bot/bot.js';
 import { GroupPace } from '../../server/src/bot/group-replies.js';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';
 import { webhookBody } from '../../server/src/channels/dingtalk/message-format.js';
-import { recipientOn } from '../../shared/schemas/person.js';
-import { FakeChannel } from '../helpers/fake-channel.js';
-import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { botHarness } from '../helpers/bot-harness.js';
+import { seededApp, type TestApp } from '../helpers/test-app.js';
 
 describe('the bot in a 督办工作群 (#32 req 5)', () => {
   let t: TestApp;
-  const inGroup: OutboundMessage[] = [];
-  const privately: Array<{ to: string[]; m: OutboundMessage }> = [];
-  let bot: ReturnType<typeof createBotHandler>;
+  let inGroup: OutboundMessage[];
+  let privately: Array<{ to: string[]; m: OutboundMessage }>;
+  let say: (personId: string, text: string) => Promise<unknown>;
   beforeAll(async () => {
     t = await seededApp();
     t.deps.clock.set('2019-03-20T10:00:00+08:00');
-    const channel = new FakeChannel(() => t.deps.clock.now());
-    Object.assign(channel, {
-      replyInSession: async (_w: string, m: OutboundMessage) => {
-        inGroup.push(m);
-        return { ok: true as const };
-      },
-      sendRobot: async (to: string[], m: OutboundMessage) => {
-        privately.push({ to, m });
-        return { batches: [{ key: 'k', userIds: to }], invalidUserIds: [] };
-      },
-    });
-    const { calendar, policy } = t.appOptions.miniapp!;
-    bot = createBotHandler({
-      store: t.store,
-      channel,
-      calendar,
-      policy,
-      clock: t.deps.clock,
-      log: silentLog,
-      publicUrl: 'http://x',
+    const h = botHarness(t, {
       groupPace: new GroupPace(
         20,
         () => 0,
         async () => undefined,
       ),
     });
+    inGroup = h.replies;
+    privately = h.privately;
+    say = (personId, text) => h.say(personId, text, { id: 'cid-group', type: 'group', title: '越城区督办工作群' });
   });
   afterAll(async () => t.close());
-  const say = async (personId: string, text: string) => {
-    const p = t.store.state.get().people.find((x) => x.id === personId)!;
-    await bot({
-      msgId: `g${inGroup.length}-${text}`,
-      at: t.deps.clock.now(),
-      transport: 'stream',
-      sender: { userId: recipientOn(p, 'dingtalk')!, name: p.name },
-      conversation: { id: 'cid-group', type: 'group', title: '越城区督办工作群' },
-      kind: 'text',
-      text,
-      files: [],
-      reply: { webhook: 'session', expiresAt: new Date(t.deps.clock.now().getTime() + 600_000) },
-    });
-  };
 
   it('acts for the sender, and the group reply @-mentions them', async () => {
     await say('p-fsjd-c', '@督办通 收到 9');

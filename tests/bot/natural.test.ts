@@ -1,59 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotHandler } from '../../server/src/bot/bot.js';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
-import { recipientOn } from '../../shared/schemas/person.js';
-import { FakeChannel } from '../helpers/fake-channel.js';
-import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { botHarness, buttonWords, words } from '../helpers/bot-harness.js';
+import { seededApp, type TestApp } from '../helpers/test-app.js';
 
 /** #32 acceptance: the messages that failed do what the official meant, or ask with buttons. */
 describe('the bot answers officials’ natural replies', () => {
   let t: TestApp;
-  const replies: OutboundMessage[] = [];
-  let bot: ReturnType<typeof createBotHandler>;
+  let say: (personId: string, text: string) => Promise<OutboundMessage>;
   beforeAll(async () => {
     t = await seededApp();
     t.deps.clock.set('2019-03-20T10:00:00+08:00');
-    const channel = new FakeChannel(() => t.deps.clock.now());
-    Object.assign(channel, {
-      replyInSession: async (_w: string, m: OutboundMessage) => {
-        replies.push(m);
-        return { ok: true as const };
-      },
-    });
-    const { calendar, policy } = t.appOptions.miniapp!;
-    bot = createBotHandler({
-      store: t.store,
-      channel,
-      calendar,
-      policy,
-      clock: t.deps.clock,
-      log: silentLog,
-      publicUrl: 'http://x',
-    });
+    say = botHarness(t).say;
   });
   afterAll(async () => t.close());
-  const say = async (personId: string, text: string) => {
-    const p = t.store.state.get().people.find((x) => x.id === personId)!;
-    await bot({
-      msgId: `n${replies.length}-${text}`,
-      at: t.deps.clock.now(),
-      transport: 'stream',
-      sender: { userId: recipientOn(p, 'dingtalk')!, name: p.name },
-      conversation: { id: 'c', type: 'single' },
-      kind: 'text',
-      text,
-      files: [],
-      reply: { webhook: 'session', expiresAt: new Date(t.deps.clock.now().getTime() + 600_000) },
-    });
-    return replies.at(-1)!;
-  };
-  const words = (m: OutboundMessage) =>
-    m.kind === 'actionCard' ? m.markdown : m.kind === 'text' ? m.text : m.kind === 'markdown' ? m.text : '';
-  const buttons = (m: OutboundMessage) =>
-    m.kind === 'actionCard'
-      ? m.buttons.map((b) => ({ title: b.title, says: decodeURIComponent(b.url.split('content=')[1] ?? '') }))
-      : [];
+  const buttons = (m: OutboundMessage) => buttonWords(m).map((says) => ({ says }));
   const events = async (from: number) => {
     const out: LedgerEvent[] = [];
     for await (const e of t.store.ledger.read(from + 1)) out.push(e);

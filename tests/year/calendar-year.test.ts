@@ -4,8 +4,8 @@ import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
 import { syncCalendar } from '../../server/src/domain/calendar/calendar-years.js';
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
-import type { ImportPreview } from '../../shared/schemas/import.js';
 import { ROOT, SEEDS_DIR } from '../helpers/seeds.js';
+import { previewImport } from '../helpers/bot-harness.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 
 const fixture = (name: string) => readFileSync(`${ROOT}tests/fixtures/${name}`);
@@ -16,14 +16,7 @@ describe('a calendar that never silently stops (#31 req 6)', () => {
     t = await seededApp();
     // a plan that runs into 2027, imported in 2026
     t.deps.clock.set('2026-01-06T10:00:00+08:00');
-    const up = (
-      await t.inject({
-        method: 'POST',
-        url: '/api/imports',
-        headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent('plan-2026.txt') },
-        payload: fixture('plan-2026.txt'),
-      })
-    ).json() as ImportPreview;
+    const up = await previewImport(t, 'plan-2026.txt', fixture('plan-2026.txt'));
     expect(up.period).toMatchObject({ from: 2026, to: 2027 });
     expect(
       (await t.inject({ method: 'POST', url: `/api/imports/${up.upload}/apply`, payload: { activate: true } }))

@@ -4,6 +4,7 @@ import { planReminders } from '../../server/src/domain/reminders/planner.js';
 import { openObligations } from '../../server/src/domain/reminders/open-obligations.js';
 import { planPeriodOf } from '../../server/src/importer/plan-period.js';
 import type { ImportPreview } from '../../shared/schemas/import.js';
+import { previewImport } from '../helpers/bot-harness.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 
 const PLAN_2024 = [
@@ -74,14 +75,7 @@ describe('plans that begin and end (#31 req 3, 4)', () => {
 
   it('a period set on the preview wins over the title', async () => {
     t.deps.clock.set('2018-11-21T10:00:00+08:00');
-    const up = (
-      await t.inject({
-        method: 'POST',
-        url: '/api/imports',
-        headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent('2024清单.txt') },
-        payload: Buffer.from(PLAN_2024),
-      })
-    ).json() as ImportPreview;
+    const up = await previewImport(t, '2024清单.txt', Buffer.from(PLAN_2024));
     const bad = await t.inject({
       method: 'POST',
       url: `/api/imports/${up.upload}/apply`,

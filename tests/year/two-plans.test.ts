@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBotHandler } from '../../server/src/bot/bot.js';
-import type { OutboundMessage } from '../../server/src/channels/channel.js';
 import { digestMessage } from '../../server/src/domain/reminders/digest-text.js';
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
 import { planTags } from '../../server/src/domain/obligations/obligation-book.js';
-import type { ImportPreview } from '../../shared/schemas/import.js';
-import { recipientOn } from '../../shared/schemas/person.js';
-import { FakeChannel } from '../helpers/fake-channel.js';
-import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { botHarness, buttonWords, previewImport, words } from '../helpers/bot-harness.js';
+import { seededApp, type TestApp } from '../helpers/test-app.js';
 
 const PLAN = [
   '关于印发《越城区营商环境提升重点任务清单(2019-2020年)》的通知',
@@ -20,65 +16,23 @@ const PLAN = [
 describe('two plans at once name the plan (#31 req 3)', () => {
   let t: TestApp;
   let planId: string;
-  const replies: string[] = [];
-  const buttons: string[][] = [];
-  let bot: ReturnType<typeof createBotHandler>;
+  let say: (text: string) => Promise<string>;
+  let buttons: () => string[];
   beforeAll(async () => {
     t = await seededApp();
     t.deps.clock.set('2019-03-04T10:00:00+08:00');
-    const up = (
-      await t.inject({
-        method: 'POST',
-        url: '/api/imports',
-        headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent('ys.txt') },
-        payload: Buffer.from(PLAN),
-      })
-    ).json() as ImportPreview;
+    const up = await previewImport(t, 'ys.txt', Buffer.from(PLAN));
     planId = up.planId;
     expect((await t.inject({ method: 'POST', url: `/api/imports/${up.upload}/apply`, payload: {} })).statusCode).toBe(
       200,
     );
     // imported after the day's digest: owed from the next working day
     t.deps.clock.set('2019-03-05T10:00:00+08:00');
-    const channel = new FakeChannel(() => t.deps.clock.now());
-    Object.assign(channel, {
-      replyInSession: async (_w: string, m: OutboundMessage) => {
-        replies.push(
-          m.kind === 'text' ? m.text : m.kind === 'markdown' ? m.text : m.kind === 'actionCard' ? m.markdown : '',
-        );
-        buttons.push(
-          m.kind === 'actionCard' ? m.buttons.map((b) => decodeURIComponent(b.url.split('content=')[1] ?? '')) : [],
-        );
-        return { ok: true as const };
-      },
-    });
-    const { calendar, policy } = t.appOptions.miniapp!;
-    bot = createBotHandler({
-      store: t.store,
-      channel,
-      calendar,
-      policy,
-      clock: t.deps.clock,
-      log: silentLog,
-      publicUrl: 'http://x',
-    });
+    const h = botHarness(t);
+    say = async (text) => words(await h.say('p-fsjd-c', text));
+    buttons = () => buttonWords(h.replies.at(-1)!);
   });
   afterAll(async () => t.close());
-  const say = async (text: string) => {
-    const p = t.store.state.get().people.find((x) => x.id === 'p-fsjd-c')!;
-    await bot({
-      msgId: `m${replies.length}-${text}`,
-      at: t.deps.clock.now(),
-      transport: 'stream',
-      sender: { userId: recipientOn(p, 'dingtalk')!, name: p.name },
-      conversation: { id: 'c', type: 'single' },
-      kind: 'text',
-      text,
-      files: [],
-      reply: { webhook: 'session', expiresAt: new Date(t.deps.clock.now().getTime() + 600_000) },
-    });
-    return replies.at(-1)!;
-  };
 
   it('我的任务 names each item’s plan', async () => {
     expect([...(planTags(t.store.state.get(), '2019-03-05')?.values() ?? [])].sort()).toEqual([
@@ -109,7 +63,7 @@ describe('two plans at once name the plan (#31 req 3)', () => {
   it('"收到 1" asks which plan; naming it acts on that plan’s task only', async () => {
     const seq = t.store.ledger.head().seq;
     expect(await say('收到 1')).toContain('重点任务1在「两强三提高」和「营商环境提升」2个方案中都有');
-    expect(buttons.at(-1)).toEqual(['收到 1 两强三提高', '收到 1 营商环境提升']);
+    expect(buttons()).toEqual(['收到 1 两强三提高', '收到 1 营商环境提升']);
     expect(t.store.ledger.head().seq).toBe(seq);
     expect(await say('收到 1 营商环境提升')).toContain('已签收:营商环境提升·重点任务1(府山街道)');
     const acked = t.store.state

@@ -5,7 +5,6 @@ import { acting } from './acting.js';
 /** 收到 8: the unit's 签收 of one task. */
 export const ack: Listener<'ack'> = async (command, turn, kit) => {
   const f = acting(turn, kit, command.task, command.unit);
-  if (typeof f === 'string') return turn.send(text(f));
   const r = await kit.progress.acknowledge(f);
   const name = `${kit.taskLabel(f.assignment)}(${kit.unitName(f.assignment.unitId)})`;
   return turn.send(

@@ -8,7 +8,7 @@ import { shanghaiDate } from '../../calendar/dates.js';
  * when the sender answers for several that carry it, else `WHICH_UNIT` (asked back, one tap per
  * unit). The domain refuses a task the sender's units do not carry, as it does for the mini-app.
  */
-export function acting(turn: Turn, kit: BotKit, task: number, unit?: string): ActingFor | string {
+export function acting(turn: Turn, kit: BotKit, task: number, unit?: string): ActingFor {
   const s = kit.state();
   const mine = assignmentsByNumber(s, turn.viewer, task, unit, {
     today: shanghaiDate(kit.d.clock.now()),

@@ -49,10 +49,6 @@ export const ackMany: Listener<'ackMany'> = async (command, turn, kit) => {
   for (const task of command.tasks) {
     try {
       const f = acting(turn, kit, task);
-      if (typeof f === 'string') {
-        refused.push(f);
-        continue;
-      }
       const r = await kit.progress.acknowledge(f);
       (r.already ? already : done).push(kit.taskLabel(f.assignment));
     } catch (error) {
@@ -131,7 +127,6 @@ export const whichTask: Listener<'whichTask'> = async (command, turn, kit) => {
  */
 export const attach: Listener<'attach'> = async (command, turn, kit) => {
   const f = acting(turn, kit, command.task, command.unit);
-  if (typeof f === 'string') return turn.send(text(f));
   const files = kit.conversation.waiting(turn.person.id);
   if (files.length === 0) return turn.send(text('没有待附的文件(超过 30 分钟的已失效),请重新发送。'));
   const name = kit.taskLabel(f.assignment);

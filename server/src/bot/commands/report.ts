@@ -10,7 +10,6 @@ import { acting } from './acting.js';
 export const report: Listener<'progress' | 'noChange'> = async (command, turn, kit) => {
   const { person, send } = turn;
   const f = acting(turn, kit, command.task, command.unit);
-  if (typeof f === 'string') return send(text(f));
   const waiting = kit.conversation.pending(person.id, command.task);
   const noChange = command.kind === 'noChange';
   const r = await kit.progress.report(f, {
@@ -66,7 +65,6 @@ export const report: Listener<'progress' | 'noChange'> = async (command, turn, k
 /** 改报 8 <item>: the last report on the task answers another open item instead. */
 export const refile: Listener<'refile'> = async (command, turn, kit) => {
   const f = acting(turn, kit, command.task, command.unit);
-  if (typeof f === 'string') return turn.send(text(f));
   const last = kit.state().lastReports[f.assignment.id];
   const target = kit.progress.reportTargets(f.assignment).find((o) => itemName(o, kit.year()) === command.item);
   if (!last || !target)

@@ -3,14 +3,13 @@ import { itemName } from '../../domain/progress/progress-service.js';
 import { AppError } from '../../errors.js';
 import { namedItem } from '../../../../shared/report-target.js';
 import { botDate } from '../bot-dates.js';
-import { done, say, text, type Listener } from '../bot-kit.js';
+import { done, say, type Listener } from '../bot-kit.js';
 import { acting } from './acting.js';
 import { findObligation } from '../../domain/obligations/obligation-table.js';
 
 /** 完成 8 说明: a 办结 request (the 督考办 reviews it); files sent next attach to it. */
 export const complete: Listener<'complete'> = async (command, turn, kit) => {
   const f = acting(turn, kit, command.task, command.unit);
-  if (typeof f === 'string') return turn.send(text(f));
   const r = await kit.progress.requestClosure(f, { text: command.text || '(未填写说明)', evidence: [] });
   await kit.conversation.filed(turn.person.id, f.assignment, command.task, 'closure', r.seq, r.id);
   return turn.send(
@@ -25,7 +24,6 @@ export const complete: Listener<'complete'> = async (command, turn, kit) => {
 /** 延期 8 6月30日 原因: an extension request for the nearest open item. */
 export const extend: Listener<'extend'> = async (command, turn, kit) => {
   const f = acting(turn, kit, command.task, command.unit);
-  if (typeof f === 'string') return turn.send(text(f));
   const until = botDate(command.dateText, shanghaiDate(kit.d.clock.now()));
   if (!until)
     throw new AppError(
@@ -92,7 +90,6 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
 /** 撤回 8: takes back the unit's pending 办结/延期 request (else says why the latest cannot be). */
 export const withdraw: Listener<'withdraw'> = async (command, turn, kit) => {
   const f = acting(turn, kit, command.task, command.unit);
-  if (typeof f === 'string') return turn.send(text(f));
   const all = Object.values(kit.state().requests).filter(
     (r) => r.assignmentId === f.assignment.id && r.kind !== 'report',
   );
