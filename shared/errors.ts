@@ -58,6 +58,9 @@ export const ErrorCode = z.enum([
   'IMPORT_DROPS_TASKS',
   'IMPORT_CORRECTION',
   'IMPORT_UPLOAD_EXPIRED',
+  'BAD_IDEMPOTENCY_KEY',
+  'IDEMPOTENCY_KEY_REUSED',
+  'REQUEST_RUNNING',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

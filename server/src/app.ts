@@ -39,6 +39,8 @@ import { Buckets, DailyQuota } from './auth/person-limits.js';
 import { DEFAULT_LIMITS } from './config.js';
 import { calendarRoutes } from './routes/calendar-routes.js';
 import { miniappStatic } from './routes/miniapp-static.js';
+import { carryOutOnce } from './routes/once.js';
+import { MemoryRequestLog } from './store/request-log.js';
 
 export interface BuildAppOptions {
   /** Pino logger options, or false for none (tests). */
@@ -217,6 +219,12 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   app.addHook('preHandler', async (req) => {
     if (req.method === 'GET' || req.method === 'HEAD' || !req.viewer) return;
     writes.take(`w:${req.viewer.person.id}`, '操作太频繁,请稍后再试');
+  });
+  // a double tap, a resent form, a retry with the same Idempotency-Key: carried out once
+  carryOutOnce(app, {
+    log: deps.store.requests ?? new MemoryRequestLog(),
+    now: realNow,
+    clock: () => deps.clock.now().getTime(),
   });
   await app.register(healthRoute(deps, options.warnings ?? (() => [])));
   if (options.miniapp) {

@@ -40,6 +40,8 @@ export interface TestApp {
   token(personId?: string): string;
   /** `app.inject` as a signed-in person (default 督考办); `null` sends no session. */
   inject(opts: InjectOptions | string, personId?: string | null): Promise<LightMyRequestResponse>;
+  /** Moves the app's real time on (rate limits, the identical-request window); no waiting. */
+  later(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -80,7 +82,11 @@ export async function seededApp(
   await core.prepare(); // as npm start does after seeding
   const deps = core.deps as TestApp['deps'];
   const sessions = new SessionTokens(Buffer.alloc(32, 7), () => clock.now());
-  const options = core.appOptions({ sessions, ...(o.appDir ? { appDir: o.appDir } : {}) });
+  let realOffset = 0;
+  const options = {
+    ...core.appOptions({ sessions, ...(o.appDir ? { appDir: o.appDir } : {}) }),
+    realNow: () => Date.now() + realOffset,
+  };
   // an app rebuilt on other deps (another clock) makes its own services: the core's are on this clock
   const { progress: _progress, ...miniapp } = options.miniapp!;
   const { reminders: _reminders, ...rest } = options;
@@ -102,6 +108,9 @@ export async function seededApp(
         ...(personId ? { authorization: `Bearer ${t.token(personId)}` } : {}),
       };
       return t.app.inject({ ...base, headers });
+    },
+    later: (ms) => {
+      realOffset += ms;
     },
     close: async () => {
       await t.app.close();

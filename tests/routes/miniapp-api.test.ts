@@ -216,7 +216,12 @@ describe('mini-app API: what a contact may read and do', () => {
       payload: { unitId: 'fsjd', before: 'acknowledged', after: 'open' },
     });
 
-    await fs.post(`/api/assignments/${FS}/acknowledge`);
+    const again = await fs.post(`/api/assignments/${FS}/acknowledge`);
+    expect(again.json().acknowledged).toHaveLength(2); // 签收, 撤销, 签收: three actions, none replayed
+    const twin = await fs.post(`/api/assignments/${FS}/acknowledge`);
+    expect(twin.headers['idempotent-replayed']).toBe('true'); // a double tap: the same answer
+    expect(twin.body).toBe(again.body);
+    t.later(60_000);
     expect((await fs.post(`/api/assignments/${FS}/acknowledge`)).json()).toEqual({
       acknowledged: [],
       already: true,
@@ -370,6 +375,7 @@ describe('mini-app API: what a contact may read and do', () => {
     // another unit cannot withdraw it; its own contact can
     expect((await as(BH_CONTACT).post(`/api/requests/${ok.json().id}/withdraw`)).statusCode).toBe(403);
     expect((await fs.post(`/api/requests/${ok.json().id}/withdraw`)).json()).toMatchObject({ state: 'withdrawn' });
+    t.later(60_000);
     expect((await fs.post(`/api/requests/${ok.json().id}/withdraw`)).json().code).toBe('REQUEST_NOT_PENDING');
     // a 办结 filed while an item it concerns is overdue is marked late
     const overdue = (await fs.get(`/api/tasks/${TASK}/overview`))

@@ -86,6 +86,7 @@ describe('督查 rounds, 催办 and hand-made items', () => {
         .sort(),
     ).toEqual(['submitted', 'waived', 'waived']);
     expect(remindedOn('2019-07-12', 'p-bb-c').some((i) => i.kind === 'manual')).toBe(false);
+    t.later(60_000); // closing it again later (not a double tap): refused
     expect((await post('/api/rounds/G1/close', {})).statusCode).toBe(409);
   });
 

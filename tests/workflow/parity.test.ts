@@ -452,6 +452,7 @@ describe('the bot and the mini-app: one workflow', () => {
       expect(before.bot, c.name).toBe(before.http);
 
       const req = typeof c.http === 'function' ? c.http(http.store.state.get()) : c.http;
+      http.later(60_000); // each case is an action of its own, not a double tap of the one before
       const res = await http.inject(
         { method: req.method, url: req.url, ...(req.payload ? { payload: req.payload } : {}) },
         c.person,

@@ -57,7 +57,8 @@ describe('a calendar that never silently stops (#31 req 6)', () => {
     for await (const e of t.store.ledger.read(seq + 1)) events.push(e);
     expect(events.map((e) => e.type)).toEqual(['calendar.yearAdded']);
     expect(t.store.state.get().calendarYears?.map((y) => y.year)).toEqual([2027]);
-    // again without 替换: refused, nothing changes
+    // again (a minute later, not a double tap) without 替换: refused, nothing changes
+    t.later(60_000);
     expect(
       (await post('/api/calendar/years', { year: 2027, holidays: read.holidays, workdays: read.workdays })).json().code,
     ).toBe('CONFLICT');

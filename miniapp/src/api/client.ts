@@ -32,6 +32,12 @@ function authHeaders(): Record<string, string> {
   return s ? { authorization: `Bearer ${s.token}` } : {};
 }
 
+/** One key per action: a retry of the same call is carried out once by the server (Idempotency-Key). */
+export function actionKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs a secure context
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 async function call<T extends z.ZodType>(
   schema: T,
   method: string,
@@ -46,6 +52,7 @@ async function call<T extends z.ZodType>(
       // a file goes as itself (its name in a header); anything else as JSON
       headers: {
         ...authHeaders(),
+        ...(method === 'GET' ? {} : { 'idempotency-key': actionKey() }),
         ...(file
           ? { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) }
           : body === undefined

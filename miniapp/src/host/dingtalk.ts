@@ -8,7 +8,7 @@ import { openLink$ as openLink } from 'dingtalk-jsapi/api/biz/util/openLink';
 import { previewImage$ as previewImage } from 'dingtalk-jsapi/api/biz/util/previewImage';
 import { chooseImage$ as chooseImage } from 'dingtalk-jsapi/api/biz/util/chooseImage';
 import { uploadFile$ as uploadFile } from 'dingtalk-jsapi/api/biz/util/uploadFile';
-import { parseUpload } from '../api/client';
+import { actionKey, parseUpload } from '../api/client';
 import { currentSession } from '../state/session';
 import { browserFile } from './upload';
 import { absolute, nativeViewing } from './native';
@@ -42,7 +42,7 @@ export function dingtalkHost(): Host {
             url: absolute('/api/evidence'),
             filePath: path,
             fileName: 'file',
-            header: s ? { authorization: `Bearer ${s.token}` } : {},
+            header: { ...(s ? { authorization: `Bearer ${s.token}` } : {}), 'idempotency-key': actionKey() },
             formData: {},
           });
           return parseUpload(

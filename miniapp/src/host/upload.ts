@@ -1,4 +1,4 @@
-import { parseUpload, type Upload } from '../api/client';
+import { actionKey, parseUpload, type Upload } from '../api/client';
 import { currentSession } from '../state/session';
 import type { PickedFile } from './types';
 
@@ -9,6 +9,7 @@ export function xhrUpload(file: Blob, name: string, onProgress: (fraction: numbe
     xhr.open('POST', '/api/evidence');
     const s = currentSession();
     if (s) xhr.setRequestHeader('authorization', `Bearer ${s.token}`);
+    xhr.setRequestHeader('idempotency-key', actionKey());
     xhr.upload.onprogress = (e) => onProgress(e.lengthComputable ? e.loaded / e.total : null);
     xhr.onload = () => {
       try {

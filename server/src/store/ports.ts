@@ -1,6 +1,7 @@
 import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
 import type { State } from './state.js';
 import type { OutboxRow } from '../outbox/outbox-row.js';
+import type { RequestLog } from './request-log.js';
 
 /** Reading the committed state. Writes go through `Store.transact` only. */
 export interface StateReader {
@@ -84,6 +85,8 @@ export interface Store {
   claimOutbox?(o: { now: Date; batch: number; claim: (due: OutboxRow[]) => void }): Promise<OutboxRow[]>;
   /** Several instances: claims a key once across all of them (a bot message's msgId); false when another did. Absent: one process. */
   claimOnce?(key: string): Promise<boolean>;
+  /** Several instances: creating requests carried out once across all of them. Absent: one process (kept in memory). */
+  readonly requests?: RequestLog;
   close(): Promise<void>;
 }
 
