@@ -200,6 +200,13 @@ export const api = {
     body: ApplyImportBody,
     response: ApplyImportResult,
   },
+  /** Makes a stored plan the current one again (after a replacement, say): nothing else changes. */
+  planActivate: {
+    method: 'POST',
+    path: '/api/plans/:id/activate',
+    params: IdParams,
+    response: z.object({ planId: z.string(), previous: z.string().nullable(), changed: z.boolean() }),
+  },
   designate: {
     method: 'POST',
     path: '/api/assignments/:id/designate',

@@ -61,6 +61,7 @@ export const ErrorCode = z.enum([
   'BAD_IDEMPOTENCY_KEY',
   'IDEMPOTENCY_KEY_REUSED',
   'REQUEST_RUNNING',
+  'IMPORT_LOSES_TASKS',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

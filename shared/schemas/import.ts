@@ -35,6 +35,17 @@ export const ImportTaskPreview = z.object({
 });
 export type ImportTaskPreview = z.infer<typeof ImportTaskPreview>;
 
+/** What applying would take away from the plan it replaces (the import preview; 409 IMPORT_LOSES_TASKS). */
+export const PlanLossView = z.object({
+  planId: z.string(),
+  title: z.string(),
+  total: z.number().int(),
+  lostCount: z.number().int(),
+  /** The first 50 lost tasks. */
+  lost: z.array(z.object({ id: z.string(), label: z.string(), title: z.string() })),
+});
+export type PlanLossView = z.infer<typeof PlanLossView>;
+
 export const ImportPreview = z.object({
   /** The upload's content hash: what apply names, and what the ledger records. */
   upload: z.string(),
@@ -44,6 +55,10 @@ export const ImportPreview = z.object({
   planId: z.string(),
   /** A plan of this id is already stored: applying replaces its records. */
   replaces: z.boolean(),
+  /** Against the stored plan of this id: the tasks it would lose (null when none is stored). */
+  loss: PlanLossView.nullable(),
+  /** Made the current plan, against the active plan of another id: the tasks it would lose. */
+  lossIfActive: PlanLossView.nullable(),
   /** The plan's period (实施期限) as read (title, else the year it was issued) — confirmed or changed on apply. */
   period: z
     .object({ from: z.number().int(), to: z.number().int(), source: z.enum(['title', 'issued', 'set']) })
@@ -82,6 +97,12 @@ export const ApplyImportBody = z.strictObject({
   period: PlanPeriodBody.optional(),
   /** Make it the plan that 我的任务, the bot's numbers and the 总览 refer to. */
   activate: z.boolean().default(false),
+  /**
+   * The number of tasks the 督考办 confirms losing when the document replaces a plan (its own id,
+   * or the active plan when `activate`) and leaves tasks of it out; required then, and it must
+   * be that number.
+   */
+  confirmLost: z.number().int().min(0).max(100_000).optional(),
 });
 
 export const ApplyImportResult = z.object({

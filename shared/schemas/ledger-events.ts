@@ -249,7 +249,17 @@ export const EVENT_PAYLOADS = {
     /** The 督考办's corrections before applying (the import page): task, dropped, units, time. */
     corrections: z.array(z.record(z.string(), z.unknown())).optional(),
     provisionalGroups: z.array(z.string()).optional(),
+    /** Tasks of the plan replaced that the document left out, confirmed by the 督考办 by their number. */
+    lost: z
+      .strictObject({
+        planId: z.string(),
+        tasks: z.array(z.strictObject({ id: z.string(), label: z.string(), title: z.string() })),
+      })
+      .optional(),
+    /** The plan that was the current one before this one was made current (it stays, to switch back to). */
+    replacedActive: z.string().optional(),
   }),
+  'plan.activated': z.strictObject({ previous: z.string().nullable() }),
   'directory.seeded': z.strictObject({
     units: z.number().int(),
     groups: z.number().int(),

@@ -16,6 +16,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** What the server listed (fields at fault, tasks that would be lost …). */
+    readonly details: { path: string; message: string }[] = [],
   ) {
     super(message);
   }
@@ -68,7 +70,7 @@ async function call<T extends z.ZodType>(
   if (!res.ok) {
     const err = ErrorBody.safeParse(json);
     const e = err.success
-      ? new ApiError(err.data.code, err.data.message, res.status)
+      ? new ApiError(err.data.code, err.data.message, res.status, err.data.details)
       : new ApiError('HTTP', `服务暂时不可用(${res.status}),请稍后重试`, res.status);
     if (res.status === 401 && !path.startsWith('/api/auth/')) {
       clearSession();
@@ -218,9 +220,16 @@ export const api = {
     send(routes.designate, { params: { id: assignmentId }, body: { unitIds } }),
   // importing a plan document
   importUpload: (file: File) => send(routes.importUpload, { file }),
+  plans: () => send(routes.plans),
+  planActivate: (id: string) => send(routes.planActivate, { params: { id } }),
   importApply: (
     upload: string,
-    body: { corrections: ImportCorrection[]; activate: boolean; period?: { from: number; to: number } },
+    body: {
+      corrections: ImportCorrection[];
+      activate: boolean;
+      period?: { from: number; to: number };
+      confirmLost?: number;
+    },
   ) => send(routes.importApply, { params: { id: upload }, body }),
 };
 

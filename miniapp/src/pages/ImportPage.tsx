@@ -1,6 +1,6 @@
 import { Button, Card, Checkbox, Dialog, Input, Tag, Toast } from 'antd-mobile';
 import { useEffect, useMemo, useState } from 'react';
-import { api, type ImportApplied, type ImportCorrection, type ImportPreviewData } from '../api/client';
+import { api, ApiError, type ImportApplied, type ImportCorrection, type ImportPreviewData } from '../api/client';
 import { Blank } from '../components/Blank';
 import { NavBar } from '../components/NavBar';
 import { href } from '../router';
@@ -220,28 +220,87 @@ export default function ImportPage() {
           ? `导入后从 ${preview.remindersFrom} 起提醒各责任单位。`
           : '该年度尚无节假日数据,补充后才会提醒。';
 
+  // what the plan replaced would lose (made current, the active plan whatever its id; else its own id)
+  const loss = preview ? ((activate ? preview.lossIfActive : null) ?? preview.loss) : null;
+  const lossText =
+    loss && loss.lostCount > 0
+      ? `新文件比《${loss.title}》少 ${loss.lostCount} 项任务(${loss.lost
+          .slice(0, 5)
+          .map((t) => t.label)
+          .join('、')}${loss.lostCount > 5 ? ' 等' : ''}),导入后这些任务不再提醒。`
+      : '';
+
   const apply = async () => {
     if (!preview) return;
     const ok = await Dialog.confirm({
-      content: `导入"${preview.title}"的 ${kept} 项任务${corrections.length ? `(含 ${corrections.length} 处更正)` : ''}?${preview.replaces ? '同一计划已导入过,将替换原有任务。' : ''}${startsWhen}`,
-      confirmText: '导入',
+      content: `导入"${preview.title}"的 ${kept} 项任务${corrections.length ? `(含 ${corrections.length} 处更正)` : ''}?${preview.replaces ? '同一计划已导入过,将替换原有任务。' : ''}${lossText}${startsWhen}`,
+      confirmText: loss && loss.lostCount > 0 ? `导入,失去 ${loss.lostCount} 项` : '导入',
       cancelText: '再看看',
     });
     if (!ok) return;
     setBusy(true);
+    const body = {
+      corrections,
+      activate,
+      ...(periodChanged && periodSet ? { period: periodSet } : {}),
+      ...(loss && loss.lostCount > 0 ? { confirmLost: loss.lostCount } : {}),
+    };
     try {
-      setApplied(
-        await api.importApply(preview.upload, {
-          corrections,
-          activate,
-          ...(periodChanged && periodSet ? { period: periodSet } : {}),
-        }),
-      );
+      try {
+        setApplied(await api.importApply(preview.upload, body));
+      } catch (e) {
+        // the corrections dropped more than the preview showed: the server names the number; ask again
+        if (!(e instanceof ApiError && e.code === 'IMPORT_LOSES_TASKS')) throw e;
+        const n = e.details.length;
+        const again = await Dialog.confirm({
+          content: e.message,
+          confirmText: `确认失去 ${n} 项`,
+          cancelText: '再看看',
+        });
+        if (!again) return;
+        setApplied(await api.importApply(preview.upload, { ...body, confirmLost: n }));
+      }
       Toast.show({ content: '已导入', icon: 'success' });
+      void refreshPlans();
     } catch (e) {
       Toast.show({ content: (e as Error).message, icon: 'fail', duration: 4000 });
     } finally {
       setBusy(false);
+    }
+  };
+
+  // the plans stored: a replaced plan stays, and can be made the current one again
+  const [plans, setPlans] = useState<{ id: string; title: string; active: boolean; tasks: number }[]>([]);
+  const refreshPlans = async () => {
+    try {
+      const r = await api.plans();
+      setPlans(
+        r.items.map((p) => ({
+          id: p.id,
+          title: p.title,
+          active: p.active,
+          tasks: p.counts.measures + p.counts.keyTasks,
+        })),
+      );
+    } catch {
+      /* the list is a convenience: the page works without it */
+    }
+  };
+  useEffect(() => void refreshPlans(), []);
+  const activatePlan = async (id: string, title: string) => {
+    if (
+      !(await Dialog.confirm({
+        content: `把《${title}》设为当前计划?我的任务、机器人编号、督办总览将以它为准。`,
+        confirmText: '设为当前',
+      }))
+    )
+      return;
+    try {
+      await api.planActivate(id);
+      Toast.show({ content: '已设为当前计划', icon: 'success' });
+      await refreshPlans();
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 4000 });
     }
   };
 
@@ -273,6 +332,25 @@ export default function ImportPage() {
         />
       )}
       {busy && !preview && <Blank icon="⏳" title="正在识别…" description="" />}
+      {!preview && plans.length > 1 && (
+        <Card className="card import-plans" title="已导入的计划">
+          {plans.map((p) => (
+            <div key={p.id} className="import-plan-row">
+              <span>
+                {p.title}
+                <span className="muted">({p.tasks} 项任务)</span>
+              </span>
+              {p.active ? (
+                <Tag color="primary">当前计划</Tag>
+              ) : (
+                <Button size="mini" onClick={() => void activatePlan(p.id, p.title)}>
+                  设为当前
+                </Button>
+              )}
+            </div>
+          ))}
+        </Card>
+      )}
       {applied && (
         <Card className="card import-done" title="已导入">
           <div>

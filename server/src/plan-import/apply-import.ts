@@ -30,7 +30,12 @@ function planRecords(state: Readonly<State>, planId: string): string {
  * Refuses an import that would destroy a plan unless forced: one with no tasks at all, or one
  * that would drop more than half of the tasks the plan of the same id has now (say which).
  */
-export function checkApplySafety(before: Readonly<State>, result: ImportResult, force: boolean): void {
+export function checkApplySafety(
+  before: Readonly<State>,
+  result: ImportResult,
+  force: boolean,
+  o: { emptyOnly?: boolean } = {},
+): void {
   if (force) return;
   if (result.tasks.length === 0) {
     throw new ImportError(
@@ -38,6 +43,7 @@ export function checkApplySafety(before: Readonly<State>, result: ImportResult, 
       '文件里没有识别到任何任务,不会写入(以免清空计划)。请检查文件格式;确需如此,加 --force',
     );
   }
+  if (o.emptyOnly) return; // the caller weighs losses itself (plan-loss.ts)
   const existing = before.tasks.filter((t) => t.planId === result.plan.id);
   const kept = new Set(result.tasks.map((t) => t.id));
   const dropped = existing.filter((t) => !kept.has(t.id));
@@ -64,6 +70,8 @@ export interface ApplyImportOptions {
   corrections?: readonly Record<string, unknown>[];
   /** Make this plan the active one. */
   activate?: boolean;
+  /** The tasks of the plan replaced that the document leaves out, as the 督考办 confirmed (recorded). */
+  lost?: { planId: string; tasks: { id: string; label: string; title: string }[] };
 }
 
 export async function applyImport(
@@ -117,6 +125,10 @@ export async function applyImport(
       provisionalUnits: newUnits.map((u) => u.name),
       ...(options.corrections?.length ? { corrections: options.corrections } : {}),
       ...(newGroups.length ? { provisionalGroups: newGroups.map((g) => g.name) } : {}),
+      ...(options.lost ? { lost: options.lost } : {}),
+      ...(options.activate && before.activePlanId && before.activePlanId !== planId
+        ? { replacedActive: before.activePlanId }
+        : {}),
     },
   };
   const {

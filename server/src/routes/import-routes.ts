@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
-import type { ImportPreview, ImportUnit } from '../../../shared/schemas/import.js';
+import type { ImportPreview, ImportUnit, PlanLossView } from '../../../shared/schemas/import.js';
+import { lostNames, planLoss, type PlanLoss } from '../plan-import/plan-loss.js';
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
 import { viewerOf } from '../auth/auth-hook.js';
 import { can } from '../auth/permissions.js';
@@ -65,6 +66,19 @@ async function parse(name: string, content: Uint8Array, s: Readonly<State>): Pro
   }
 }
 
+const taskLabel = (t: { kind: string; number: number }) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
+
+function lossView(loss: PlanLoss | undefined): PlanLossView | null {
+  if (!loss) return null;
+  return {
+    planId: loss.planId,
+    title: loss.title,
+    total: loss.total,
+    lostCount: loss.lost.length,
+    lost: loss.lost.slice(0, 50).map((t) => ({ id: t.id, label: taskLabel(t), title: t.title })),
+  };
+}
+
 /** What the 督考办 checks before applying: each task with its source, units, roles, groups, time and warnings. */
 export function importPreview(
   result: ImportResult,
@@ -88,6 +102,8 @@ export function importPreview(
     title: result.plan.title,
     planId: result.plan.id,
     replaces: s.plans.some((x) => x.id === result.plan.id),
+    loss: lossView(s.plans.some((x) => x.id === result.plan.id) ? planLoss(s, result, false) : undefined),
+    lossIfActive: lossView(s.activePlanId && s.activePlanId !== result.plan.id ? planLoss(s, result, true) : undefined),
     period: p.period ? { ...p.period, source: assumed ? 'issued' : 'title' } : null,
     remindersFrom: first?.from ?? null,
     periodEnded: first?.ended ?? false,
@@ -220,7 +236,7 @@ export function importRoutes(
         try {
           result = applyCorrections(result, req.body.corrections, directoryOf(s));
           if (req.body.period) result = { ...result, plan: { ...result.plan, period: req.body.period } };
-          checkApplySafety(s, result, false);
+          checkApplySafety(s, result, false, { emptyOnly: true });
         } catch (error) {
           if (error instanceof ImportError)
             throw new AppError(
@@ -230,13 +246,35 @@ export function importRoutes(
             );
           throw error;
         }
+        // replacing a plan (its own id, or the active one whatever the id) loses tasks only when
+        // the 督考办 confirms the number lost; the old plan of another id stays, to switch back to
+        const loss = planLoss(s, result, req.body.activate);
+        if (loss && loss.lost.length > 0 && req.body.confirmLost !== loss.lost.length)
+          throw new AppError(
+            'IMPORT_LOSES_TASKS',
+            409,
+            `导入后《${loss.title}》的 ${loss.total} 项任务中有 ${loss.lost.length} 项不在新文件里(${lostNames(loss.lost)}),未导入。确认替换请注明将失去 ${loss.lost.length} 项任务`,
+            { details: loss.lost.map((t) => ({ path: t.id, message: `${taskLabel(t)} ${t.title}` })) },
+          );
         const v = viewerOf(req);
         const outcome = await applyImport(
           deps.store,
           result,
           { type: 'person', id: v.person.id, name: v.person.name },
           deps.clock.now(),
-          { channel: 'miniapp', corrections: req.body.corrections, activate: req.body.activate },
+          {
+            channel: 'miniapp',
+            corrections: req.body.corrections,
+            activate: req.body.activate,
+            ...(loss && loss.lost.length > 0
+              ? {
+                  lost: {
+                    planId: loss.planId,
+                    tasks: loss.lost.map((t) => ({ id: t.id, label: taskLabel(t), title: t.title })),
+                  },
+                }
+              : {}),
+          },
         );
         uploads.drop(req.params.id);
         return {
@@ -247,6 +285,38 @@ export function importRoutes(
           corrections: req.body.corrections.length,
           active: deps.store.state.get().activePlanId === result.plan.id,
         };
+      },
+    );
+
+    app.post(
+      api.planActivate.path,
+      {
+        config: can('plan.import'),
+        schema: {
+          tags: ['督考办'],
+          summary: '设为当前计划(我的任务、机器人编号、督办总览以它为准)',
+          params: api.planActivate.params,
+          response: { 200: api.planActivate.response, ...errors },
+        },
+      },
+      async (req) => {
+        const id = req.params.id;
+        const v = viewerOf(req);
+        const { result } = await deps.store.transact((draft, tx) => {
+          if (!draft.plans.some((p) => p.id === id)) throw new AppError('PLAN_NOT_FOUND', 404, '没有这个计划');
+          const previous = draft.activePlanId;
+          if (previous === id) return { planId: id, previous, changed: false };
+          tx.append({
+            type: 'plan.activated',
+            actor: { type: 'person', id: v.person.id, name: v.person.name },
+            subject: { type: 'plan', id },
+            channel: 'miniapp',
+            payload: { previous },
+          });
+          draft.activePlanId = id;
+          return { planId: id, previous, changed: true };
+        });
+        return result;
       },
     );
   };
