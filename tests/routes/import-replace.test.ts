@@ -83,6 +83,16 @@ describe('replacing the active plan (#33 req 7)', () => {
     expect((await t.inject({ method: 'POST', url: `/api/plans/${ACTIVE}/activate` }, 'p-fsjd-c')).statusCode).toBe(403);
   });
 
+  it('another plan made current replaces nothing: no loss, no confirmation, the old plan keeps running', async () => {
+    t.deps.clock.set('2026-01-06T10:00:00+08:00');
+    const other = await previewImport(t, 'plan-2026.txt', readFileSync(`${ROOT}tests/fixtures/plan-2026.txt`));
+    expect(other.lossIfActive).toBeNull();
+    expect((await apply(other.upload, { activate: true })).json()).toMatchObject({ changed: true, active: true });
+    expect(t.store.state.get().tasks.filter((x) => x.planId === ACTIVE)).toHaveLength(74);
+    await t.inject({ method: 'POST', url: `/api/plans/${ACTIVE}/activate` });
+    t.deps.clock.set('2019-03-01T09:00:00+08:00');
+  });
+
   it('the same plan re-uploaded with tasks left out: the loss is shown and must be confirmed, whatever its size', async () => {
     const whole = await previewImport(t, '两强三提高.txt', Buffer.from(SEED));
     expect((await apply(whole.upload, {})).statusCode).toBe(200);
