@@ -111,9 +111,8 @@ async function postCallback(
   user: User,
   body: Record<string, unknown>,
 ): Promise<NonNullable<InboundResult['http']>> {
-  const timestamp = String(
-    state.settings.callbackStaleTimestamp ? state.clock.now() - 2 * 3600_000 : state.clock.now(),
-  );
+  // DingTalk signs with the real time, whatever the simulated clock says
+  const timestamp = String(state.settings.callbackStaleTimestamp ? Date.now() - 2 * 3600_000 : Date.now());
   const sign = state.settings.callbackBadSign
     ? callbackSign(timestamp, 'not-the-secret')
     : callbackSign(timestamp, app.appSecret);

@@ -299,6 +299,8 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
       reminderRoutes(deps, options.reminders.scheduler, options.reminders.calendar, options.reminders.sim),
     );
   if (options.dingtalkCallback)
-    await app.register(dingtalkCallbackRoute(deps, options.dingtalkCallback.appSecret, options.dingtalkCallback.inbox));
+    await app.register(
+      dingtalkCallbackRoute(deps, options.dingtalkCallback.appSecret, options.dingtalkCallback.inbox, realNow),
+    );
   return app;
 }

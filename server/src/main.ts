@@ -71,10 +71,9 @@ async function main(): Promise<void> {
   const platforms = await resolvePlatforms(config, log, process.env);
   const { emulatorUrl = config.emulator.url, stop: stopEmulator } = platforms;
   const dingtalk = platforms.dingtalk && new DingTalkChannel(platforms.dingtalk.options);
-  // 浙政钉's gateway checks each request's time against its clock: in local mode the emulator runs on
-  // the simulated clock, so requests are signed with it (set below, once the simulated clock exists)
-  let signingNow = (): Date => new Date();
-  const zzd = platforms.zzd && new ZzdChannel({ ...platforms.zzd, now: () => signingNow() });
+  // 浙政钉's gateway checks each request's time against the real time (the emulated one too), so
+  // requests are signed with the machine's clock whatever the simulated one says
+  const zzd = platforms.zzd && new ZzdChannel(platforms.zzd);
   // in the configured order: a person is reached on the first platform they have an account on
   const channels = new ChannelSet(config.platforms.map((p) => (p === 'dingtalk' ? dingtalk! : zzd!)));
   log.info(
@@ -87,7 +86,6 @@ async function main(): Promise<void> {
   const clock = sim ?? systemClock;
   if (sim) {
     storeNow = () => sim.now();
-    signingNow = () => sim.now();
     logContext.simNow = () => sim.now();
     log.info(
       `模拟时钟:${shanghaiStamp(sim.now().getTime()).slice(0, 16)}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`,

@@ -1,3 +1,4 @@
+import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelError } from '../../server/src/channels/channel.js';
 import { channelFor } from '../helpers/channel.js';
@@ -128,6 +129,22 @@ describe('the DingTalk channel against the emulator', () => {
       expired: true,
     });
     await emu.admin('POST', '/clock', { advanceMs: -2 * 3600_000 });
+    // the webhook is in the unsigned body: an address elsewhere (the intranet, another host) is never called
+    let called = 0;
+    const elsewhere = Fastify();
+    elsewhere.post('/robot/sendBySession', async () => {
+      called += 1;
+      return { errcode: 0 };
+    });
+    const at = await elsewhere.listen({ host: '127.0.0.1', port: 0 });
+    for (const forged of [
+      `${at}/robot/sendBySession?session=x`,
+      `${emu.url}/__emulator/auth-codes`,
+      'file:///etc/passwd',
+    ])
+      expect(await channel.replyInSession(forged, { kind: 'text', text: 'x' })).toEqual({ ok: false, expired: true });
+    expect(called).toBe(0);
+    await elsewhere.close();
     const chat = (await emu.admin<Inbox>('GET', '/messages?userid=dt-fzb-c')).items.filter((i) => i.kind === 'robot');
     expect(chat.map((i) => [i.via, i.body?.msgtype])).toEqual([
       ['user', 'text'],

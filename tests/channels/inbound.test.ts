@@ -112,7 +112,7 @@ describe('POST /dingtalk/callback', () => {
     });
 
   it('acks a signed message at once with an empty reply and hands on one event per msgId', async () => {
-    const now = t.deps.clock.now().getTime();
+    const now = Date.now(); // DingTalk signs with the real time, whatever the simulated clock says
     for (let i = 0; i < 3; i += 1) {
       const res = await post(payload('m-1'), now);
       expect(res.statusCode).toBe(200);
@@ -129,15 +129,28 @@ describe('POST /dingtalk/callback', () => {
   });
 
   it('rejects a wrong sign with 401 and a stale timestamp with 403, processing nothing', async () => {
-    const now = t.deps.clock.now().getTime();
+    const now = Date.now();
     const before = events.length;
     expect((await post(payload('m-2'), now, 'wrong')).statusCode).toBe(401);
     expect((await post(payload('m-3'), now - 2 * 3600_000)).statusCode).toBe(403);
+    // the body is not signed: a captured pair is good for minutes, not the hour DingTalk allows
+    expect((await post(payload('m-3b'), now - 6 * 60_000)).statusCode).toBe(403);
     expect(
       (await t.app.inject({ method: 'POST', url: '/dingtalk/callback', payload: payload('m-4') })).statusCode,
     ).toBe(401);
     await inbox.idle();
     expect(events.length).toBe(before);
+  });
+
+  it('a captured timestamp and sign carry one body: a forged body under them is acked and dropped', async () => {
+    const now = Date.now() - 30_000;
+    const before = events.length;
+    expect((await post(payload('m-5', '进展 3 已完成'), now)).statusCode).toBe(200);
+    const forged = await post({ ...payload('m-6', '办结 3 全部完成'), senderStaffId: 'dt-dkb-s1' }, now);
+    expect(forged.statusCode).toBe(200);
+    expect(forged.json()).toEqual({ msgtype: 'empty' });
+    await inbox.idle();
+    expect(events.slice(before).map((e) => e.msgId)).toEqual(['m-5']);
   });
 });
 

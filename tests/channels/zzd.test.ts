@@ -115,7 +115,6 @@ describe('the 浙政钉 client against the emulated gateway', () => {
       appSecret: ZZD_APP.appSecret,
       tenantId: ZZD_APP.tenantId,
       apiBase: `${emu.url}/zzd`,
-      now: () => now,
       ...o,
     });
   const inbox = (userid: string) => emu.admin<Inbox>('GET', `/messages?userid=${userid}`);
@@ -168,7 +167,7 @@ describe('the 浙政钉 client against the emulated gateway', () => {
         msg: { msgtype: 'text', text: { content: 'x' } },
       }),
     ).rejects.toMatchObject({ code: 'ZZD_CREDENTIALS', retryable: false });
-    const skewed = client({ now: () => new Date(now.getTime() + 10 * 60_000) });
+    const skewed = client({ now: () => new Date(Date.now() + 10 * 60_000) });
     await expect(
       skewed.workNotification({ bizMsgId: 'x2', receiverIds: ['1'], msg: { msgtype: 'text', text: { content: 'x' } } }),
     ).rejects.toMatchObject({ code: 'ZZD_CLOCK' });
@@ -180,7 +179,7 @@ describe('the 浙政钉 client against the emulated gateway', () => {
       ZZD_APP.appKey,
       ZZD_APP.appSecret,
       { method: 'GET', path: '/gettoken.json', params },
-      now,
+      new Date(),
     );
     const url = `${emu.url}/zzd/gettoken.json?${new URLSearchParams(params).toString()}`;
     expect((await fetch(url, { headers })).status).toBe(200);
@@ -199,6 +198,16 @@ describe('the 浙政钉 client against the emulated gateway', () => {
         msg: {},
       }),
     ).rejects.toBeInstanceOf(ChannelError);
+  });
+
+  it('checks a signature against the real time, as the gateway does: moving the simulated clock refuses nothing', async () => {
+    await emu.admin('POST', '/clock', { advanceMs: 400 * 86_400_000 });
+    const to = [zzdAccountId('dt-fzb-c')];
+    const msg = { msgtype: 'text', text: { content: '一年后' } };
+    expect(await client().workNotification({ bizMsgId: 'later-1', receiverIds: to, msg })).toMatchObject({
+      duplicate: false,
+    });
+    await emu.admin('POST', '/clock', { at: now.toISOString() });
   });
 
   it('turns a 免登 code into the person’s accountId, once', async () => {

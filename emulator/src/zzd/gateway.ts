@@ -126,7 +126,9 @@ export function zzdGatewayRoutes(f: FastifyInstance, state: EmulatorState, gw: Z
     const timestamp = header(req, 'X-Hmac-Auth-Timestamp');
     const nonce = header(req, 'X-Hmac-Auth-Nonce');
     const at = Date.parse(timestamp);
-    const now = state.clock.now();
+    // the real gateway checks against the real time: the simulated clock is the product's calendar,
+    // not the network's (an official SDK signs with the machine's time)
+    const now = Date.now();
     if (!timestamp || !Number.isFinite(at) || Math.abs(now - at) > gw.settings.skewSeconds * 1000)
       return (void fail(reply, 401, 'InvalidTimestamp', '请求时间戳与网关时间相差过大', state), false);
     if (!nonce || gw.nonces.has(nonce))
@@ -154,8 +156,7 @@ export function zzdGatewayRoutes(f: FastifyInstance, state: EmulatorState, gw: Z
     gw.stats.faults += 1;
     return r < faults.errorRate / 2 ? 'before' : 'after';
   };
-  const tokenOk = (token: unknown): boolean =>
-    typeof token === 'string' && (gw.tokens.get(token) ?? 0) > state.clock.now();
+  const tokenOk = (token: unknown): boolean => typeof token === 'string' && (gw.tokens.get(token) ?? 0) > Date.now();
 
   f.get('/zzd/gettoken.json', async (req, reply) => {
     if (!verify(req, reply, '/gettoken.json')) return reply;
@@ -164,7 +165,7 @@ export function zzdGatewayRoutes(f: FastifyInstance, state: EmulatorState, gw: Z
     if (q.appkey !== ZZD_APP.appKey || q.appsecret !== ZZD_APP.appSecret)
       return fail(reply, 200, 'InvalidAppSecret', 'appkey 或 appsecret 不正确', state);
     const token = `app_${state.random.id(24)}`;
-    gw.tokens.set(token, state.clock.now() + gw.settings.tokenTtlSeconds * 1000);
+    gw.tokens.set(token, Date.now() + gw.settings.tokenTtlSeconds * 1000);
     gw.stats.tokensIssued += 1;
     return ok({ expiresIn: gw.settings.tokenTtlSeconds, accessToken: token });
   });

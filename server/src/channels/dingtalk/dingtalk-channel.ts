@@ -37,6 +37,16 @@ export interface DingTalkChannelOptions {
 const ROBOT_BATCH = 20;
 
 /** The Channel over DingTalk: new API through the official SDK, old API through OapiClient. */
+/** Whether `webhook` is DingTalk's session reply endpoint on the configured OAPI host. */
+export function isSessionWebhook(webhook: string, oapiBase: string): boolean {
+  try {
+    const url = new URL(webhook);
+    return url.origin === new URL(oapiBase).origin && url.pathname === '/robot/sendBySession';
+  } catch {
+    return false;
+  }
+}
+
 export class DingTalkChannel implements Channel {
   readonly name = 'dingtalk';
   readonly platform = 'dingtalk' as const;
@@ -160,6 +170,9 @@ export class DingTalkChannel implements Channel {
     webhook: string,
     message: OutboundMessage,
   ): Promise<{ ok: true } | { ok: false; expired: boolean }> {
+    // the webhook comes in the (unsigned) message body: only DingTalk's own session endpoint is
+    // called, never an address a forged message names (no requests to the intranet on its behalf)
+    if (!isSessionWebhook(webhook, this.o.oapiBase)) return { ok: false, expired: true };
     try {
       await withRetry(
         async () => {
