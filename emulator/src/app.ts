@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
+import { origin } from './wire.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Org } from './org.js';
 import { adminRoutes } from './routes/admin.js';
@@ -87,6 +88,20 @@ export async function buildEmulator(
         message: 'Specified api is not found, please check your url and method.',
       });
     return reply.code(404).send({ code: 'NOT_FOUND', message: `没有这个地址:${req.method} ${path}` });
+  });
+
+  // a web page elsewhere must not drive the emulator (a form POST to /__emulator/auth-codes would
+  // mint a 督考办's 免登 code): a browser's write from another origin is refused. SDKs and the
+  // server send no Origin; the console is same-origin.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    const from = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    const own = new Set([origin(req), state.serverUrl && new URL(state.serverUrl).origin].filter(Boolean));
+    if ((from !== undefined && !own.has(from)) || (from === undefined && site === 'cross-site'))
+      return reply
+        .code(403)
+        .send({ code: 'FORBIDDEN', message: '模拟器只接受本机控制台和督办通的请求(跨站请求已拒绝)' });
   });
 
   oauthRoutes(app, state);

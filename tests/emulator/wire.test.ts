@@ -270,3 +270,25 @@ describe('emulator wire behaviour (both API styles)', () => {
     ).toMatchObject({ code: 'invalidClientIdOrSecret' });
   });
 });
+
+describe('the emulator refuses writes from other web pages', () => {
+  it('a form POST from another origin cannot mint a 免登 code; the console (same origin) and SDKs (no Origin) can', async () => {
+    const emu = await startEmulator();
+    try {
+      const mint = (headers: Record<string, string>) =>
+        fetch(`${emu.url}/__emulator/auth-codes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          body: 'userid=dt-dkb-s1',
+        });
+      const evil = await mint({ origin: 'http://evil.example' });
+      expect(evil.status).toBe(403);
+      expect(((await evil.json()) as { message: string }).message).toContain('跨站请求已拒绝');
+      expect((await mint({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+      expect((await mint({ origin: emu.url })).status).toBe(200);
+      expect((await mint({})).status).toBe(200);
+    } finally {
+      await emu.close();
+    }
+  });
+});

@@ -18,7 +18,7 @@ export function channelFor(emu: RunningEmulator, extra: Partial<DingTalkChannelO
   });
 }
 
-/** The server's 浙政钉 channel pointed at the emulator's gateway (`now` signs requests: keep it on the emulator's clock). */
+/** The server's 浙政钉 channel pointed at the emulator's gateway (it signs with the real time, as the gateway checks). */
 export function zzdChannelFor(emu: RunningEmulator, extra: Partial<ZzdChannelOptions> = {}): ZzdChannel {
   return new ZzdChannel({
     appKey: ZZD_APP.appKey,

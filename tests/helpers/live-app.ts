@@ -30,10 +30,8 @@ export async function startLiveApp(at: string, o: { zzd?: boolean } = {}): Promi
   const emu = await startEmulator();
   await emu.admin('PUT', '/settings', { qps: 0 });
   const channel = channelFor(emu, { qps: 0 });
-  let now = () => new Date(at);
-  const channels = o.zzd ? new ChannelSet([channel, zzdChannelFor(emu, { now: () => now() })]) : undefined;
+  const channels = o.zzd ? new ChannelSet([channel, zzdChannelFor(emu)]) : undefined;
   const t = await seededApp({ channel, appDir: MINIAPP_DIST, ...(channels ? { channels } : {}) });
-  now = () => t.deps.clock.now();
   t.deps.clock.set(at);
   await emu.admin('POST', '/clock', { at: t.deps.clock.now().toISOString() });
   await t.app.listen({ port: 0, host: '127.0.0.1' });

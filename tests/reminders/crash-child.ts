@@ -74,11 +74,11 @@ if (store.lead) {
     return got;
   };
 }
-// DingTalk, or 浙政钉's gateway (signed with the day's time: the emulator's clock is on it)
+// DingTalk, or 浙政钉's gateway (signed with the real time, as the gateway checks)
 const retry = { baseMs: 5, maxMs: 50, attempts: 10 };
 const channel: Channel =
   app.platform === 'zzd'
-    ? new ZzdChannel({ ...app, apiBase: `${emulatorUrl}/zzd`, qps: 0, retry, now: () => now })
+    ? new ZzdChannel({ ...app, apiBase: `${emulatorUrl}/zzd`, qps: 0, retry })
     : new DingTalkChannel({ ...app, apiBase: emulatorUrl, oapiBase: emulatorUrl, qps: 0, retry });
 for (const key of ['sendNotice', 'sendRobot', 'createTodo', 'completeTodo'] as const)
   around(channel, key, `channel.${key}`);

@@ -111,7 +111,7 @@ describe('DUBAN_PLATFORM=both: each person on the platform they have an account 
       await emu.admin('PUT', '/settings', { qps: 0 });
       await emu.admin('POST', '/clock', { at: '2018-11-01T09:00:00+08:00' });
       const clock = fixedClock('2018-11-01T09:00:00+08:00');
-      const channels = new ChannelSet([channelFor(emu, { qps: 0 }), zzdChannelFor(emu, { now: () => clock.now() })]);
+      const channels = new ChannelSet([channelFor(emu, { qps: 0 }), zzdChannelFor(emu)]);
       await updateState(t.store, (d) => {
         const only = (id: string, platform: 'dingtalk' | 'zzd') => {
           const p = d.people.find((x) => x.id === id)!;
