@@ -21,6 +21,7 @@ import type { Scheduler } from './scheduler/scheduler.js';
 import type { SimClock } from './scheduler/sim-clock.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
 import { randomBytes } from 'node:crypto';
+import type { Server as NetServer } from 'node:net';
 import { requireSession } from './auth/auth-hook.js';
 import { SessionTokens } from './auth/session-tokens.js';
 import { ProgressService } from './domain/progress/progress-service.js';
@@ -107,6 +108,10 @@ function trustProxyOption(
   return typeof v === 'number' ? (_address, hop) => hop < v : v;
 }
 
+/** For an HTML answer that sets none (the mini-app's pages and the API docs set their own). */
+export const HTML_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 /** No request of this product nests deeper; anything deeper is refused before it is parsed. */
 export const MAX_JSON_DEPTH = 32;
 
@@ -126,6 +131,25 @@ export function tooDeep(text: string, max: number): boolean {
     } else if (c === 93 || c === 125 /* ] } */) depth -= 1;
   }
   return false;
+}
+
+/** At most `max` open connections per remote address; more are closed as they arrive. */
+export function capConnections(server: NetServer, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const from = socket.remoteAddress ?? '';
+    const n = (open.get(from) ?? 0) + 1;
+    if (n > max) {
+      socket.destroy();
+      return;
+    }
+    open.set(from, n);
+    socket.once('close', () => {
+      const left = (open.get(from) ?? 1) - 1;
+      if (left > 0) open.set(from, left);
+      else open.delete(from);
+    });
+  });
 }
 
 /** Builds the HTTP app; it does not listen (main.ts does). Tests call `app.inject`. */
@@ -208,12 +232,34 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // the API docs carry their own CSP (hashes of swagger-ui's inline scripts)
+  // (kept on plain HTTP: no upgrade-insecure-requests; nothing from other hosts; swagger-ui sets
+  // style attributes from script, so styles may be inline — scripts stay hashed)
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .replace(/\s*upgrade-insecure-requests;?/, '')
+        .replace(' validator.swagger.io', '')
+        .replace("font-src 'self' https: data:", "font-src 'self' data:")
+        .replace(/style-src 'self' https:\s*/, "style-src 'self' 'unsafe-inline'"),
+    uiConfig: { validatorUrl: null },
+  });
+  // any other HTML answer gets a strict policy: no script, no frame, no form posting elsewhere
+  app.addHook('onSend', async (_req, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', HTML_CSP).header('x-content-type-options', 'nosniff');
+    return payload;
+  });
   // every /api route except health and sign-in needs a session (ARCHITECTURE: authorise in the transport)
   const sessions = options.sessions ?? new SessionTokens(randomBytes(32), () => deps.clock.now());
   requireSession(app, sessions, deps.store);
   // writes are limited per person (not per IP: a government NAT puts a district behind one address)
   const limits = { ...DEFAULT_LIMITS, ...deps.config.limits };
+  // one address cannot hold every socket (a proxy in front limits by client itself: no cap then)
+  if (!deps.config.trustProxy) capConnections(app.server, limits.connectionsPerAddress);
   const realNow = options.realNow ?? Date.now;
   const writes = new Buckets(limits.writesPerMinute, 60_000, realNow);
   app.addHook('preHandler', async (req) => {

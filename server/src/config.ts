@@ -44,6 +44,8 @@ const Env = z.object({
   DUBAN_UPLOAD_MB_PER_UNIT_DAY: z.coerce.number().int().min(1).default(500),
   /** 免登 code exchanges waiting for DingTalk at once; more are turned away at once. */
   DUBAN_LOGIN_QUEUE: z.coerce.number().int().min(1).default(40),
+  /** Open connections one address may hold (without DUBAN_TRUST_PROXY; behind a proxy it limits). */
+  DUBAN_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(256),
   /**
    * Behind a reverse proxy or the government cloud's load balancer: which X-Forwarded-For hops to
    * believe — `true` (all), a number of hops, or the proxies' addresses (comma-separated CIDRs);
@@ -111,6 +113,7 @@ export interface Limits {
   uploadsPerHour: number;
   uploadMbPerUnitDay: number;
   loginQueue: number;
+  connectionsPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -118,6 +121,7 @@ export const DEFAULT_LIMITS: Limits = {
   uploadsPerHour: 60,
   uploadMbPerUnitDay: 500,
   loginQueue: 40,
+  connectionsPerAddress: 256,
 };
 
 export class ConfigError extends Error {}
@@ -205,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       uploadsPerHour: e.DUBAN_UPLOADS_PER_HOUR,
       uploadMbPerUnitDay: e.DUBAN_UPLOAD_MB_PER_UNIT_DAY,
       loginQueue: e.DUBAN_LOGIN_QUEUE,
+      connectionsPerAddress: e.DUBAN_CONNECTIONS_PER_ADDRESS,
     },
     emulator: {
       port: e.DUBAN_EMULATOR_PORT,

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import { ChannelError, type Channel } from '../../server/src/channels/channel.js';
@@ -70,6 +70,42 @@ describe('connection limits', () => {
   });
 });
 
+describe('connections per address (#33 req 12)', () => {
+  it('one address holds at most its share of sockets; another address, and health, still get in', async () => {
+    const t = await seededApp();
+    const app = await buildApp(
+      { ...t.deps, config: { ...t.deps.config, limits: { ...t.deps.config.limits, connectionsPerAddress: 5 } } },
+      t.appOptions,
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as AddressInfo).port;
+    const sockets: Socket[] = [];
+    try {
+      const open = (localAddress: string) =>
+        new Promise<Socket>((resolve, reject) => {
+          const s = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(s));
+          s.on('error', reject);
+          sockets.push(s);
+        });
+      const held = await Promise.all(Array.from({ length: 8 }, () => open('127.0.0.1')));
+      // the server closes the ones past the cap as they arrive
+      await expect.poll(() => held.filter((s) => s.destroyed || s.readableEnded).length).toBe(3);
+      const other = await open('127.0.0.2');
+      other.write('GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        other.on('data', (d) => (text += String(d)));
+        other.on('end', () => resolve(text));
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await app.close();
+      await t.close();
+    }
+  });
+});
+
 describe('images that would exhaust memory', () => {
   it('refuses at upload an image whose header declares 100000×1000 pixels, storing nothing', async () => {
     const t = await seededApp();
@@ -100,7 +136,13 @@ describe('per-person limits (keyed by person, not by address)', () => {
         ...t.deps,
         config: {
           ...t.deps.config,
-          limits: { writesPerMinute: 6, uploadsPerHour: 2, uploadMbPerUnitDay: 1, loginQueue: 40 },
+          limits: {
+            ...t.deps.config.limits,
+            writesPerMinute: 6,
+            uploadsPerHour: 2,
+            uploadMbPerUnitDay: 1,
+            loginQueue: 40,
+          },
         },
       },
       { ...t.appOptions, realNow: () => now },
@@ -167,7 +209,13 @@ describe('junk 免登 codes', () => {
         channel,
         config: {
           ...t.deps.config,
-          limits: { writesPerMinute: 60, uploadsPerHour: 60, uploadMbPerUnitDay: 500, loginQueue: 10 },
+          limits: {
+            ...t.deps.config.limits,
+            writesPerMinute: 60,
+            uploadsPerHour: 60,
+            uploadMbPerUnitDay: 500,
+            loginQueue: 10,
+          },
         },
       },
       { ...t.appOptions, realNow: () => 0 },
@@ -251,7 +299,13 @@ describe('the unit’s upload quota under parallel uploads (#33 req 9)', () => {
         ...t.deps,
         config: {
           ...t.deps.config,
-          limits: { writesPerMinute: 600, uploadsPerHour: 600, uploadMbPerUnitDay: 1, loginQueue: 40 },
+          limits: {
+            ...t.deps.config.limits,
+            writesPerMinute: 600,
+            uploadsPerHour: 600,
+            uploadMbPerUnitDay: 1,
+            loginQueue: 40,
+          },
         },
       },
       { ...t.appOptions, realNow: () => 0 },
