@@ -127,7 +127,12 @@ export const DEFAULT_LIMITS: Limits = {
 export class ConfigError extends Error {}
 
 /** Reads and validates configuration from an environment; fails fast with every problem listed. */
-export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  cwd = process.cwd(),
+  /** `false` for commands that sign nothing (ledger:verify, export, reminders preview, calendar, import). */
+  o: { sessions?: boolean } = {},
+): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -135,7 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   }
   const e = parsed.data;
   // several instances on one database must verify each other's sessions: one shared key, not a per-instance file
-  if (e.DUBAN_DATABASE_URL && !e.DUBAN_SESSION_SECRET)
+  if (e.DUBAN_DATABASE_URL && !e.DUBAN_SESSION_SECRET && o.sessions !== false)
     throw new ConfigError(
       '使用 PostgreSQL(DUBAN_DATABASE_URL)时须设置 DUBAN_SESSION_SECRET:各实例共用的会话密钥,至少 32 个字符',
     );

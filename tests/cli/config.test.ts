@@ -70,3 +70,11 @@ describe('DUBAN_TRUST_PROXY (#33 req 3)', () => {
     expect(refusal({ DUBAN_TRUST_PROXY: 'everyone please' })).toContain('DUBAN_TRUST_PROXY');
   });
 });
+
+describe('PostgreSQL and the session key', () => {
+  it('the server needs DUBAN_SESSION_SECRET; commands that sign nothing (ledger:verify, export) do not', () => {
+    const env = { DUBAN_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' };
+    expect(refusal(env)).toContain('DUBAN_SESSION_SECRET');
+    expect(loadConfig(env, process.cwd(), { sessions: false }).databaseUrl).toBe(env.DUBAN_DATABASE_URL);
+  });
+});

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   }
   console.log(`\n${year.year} 年(休:放假的工作日;班:调休上班的周末)\n${calendarText(year)}`);
   if (values['dry-run']) return;
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, process.cwd(), { sessions: false });
   const store = config.databaseUrl
     ? await openPgStore(config.databaseUrl, { clock: () => new Date() })
     : await openStore(config.dataDir, { clock: () => new Date() });

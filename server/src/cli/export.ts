@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     console.error('用法:npm run export -- --year 2019 --out 台账-2019.xlsx [--data ./data] [--unit 单位编号]');
     process.exit(2);
   }
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, process.cwd(), { sessions: false });
   const dataDir = values.data ? resolve(values.data) : config.dataDir;
   const db = !values.data && config.databaseUrl ? readPg(config.databaseUrl) : undefined;
   const state = db ? await db.state() : await readStateReadOnly(dataDir);

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     );
     process.exit(file ? 0 : 2);
   }
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, process.cwd(), { sessions: false });
   const content = new Uint8Array(await readFile(file));
   const stored = await readStateReadOnly(config.dataDir).catch(() => undefined);
   const seeds = await loadSeeds(config.seedsDir);

@@ -20,7 +20,7 @@ import { readPg } from '../store/pg/read-pg.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { data: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, process.cwd(), { sessions: false });
   if (!values.data && config.databaseUrl) return verifyDatabase(config.databaseUrl, values.json ?? false);
   const dir = values.data ? resolve(values.data) : config.dataDir;
   if (!existsSync(join(dir, 'ledger'))) {

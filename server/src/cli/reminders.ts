@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   const at = parseLocalInstant(values.at);
   if (!at) throw new Error(`--at 格式有误:${values.at}(应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM)`);
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, process.cwd(), { sessions: false });
   const path = join(config.dataDir, STATE_FILE);
   let state: State;
   try {
