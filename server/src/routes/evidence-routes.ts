@@ -43,6 +43,9 @@ function checkName(name: string): void {
   }
 }
 
+/** Errors of the disk, not of the request: the server cannot store, the phone did nothing wrong. */
+const DISK_TROUBLE = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EMFILE', 'ENFILE']);
+
 /**
  * Evidence (佐证材料): POST /api/evidence takes one file as multipart/form-data, streamed to disk
  * under its sha256 (the same file is stored once); GET /api/evidence/:sha256 serves it to those
@@ -71,7 +74,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
           response: { 200: api.upload.response, ...errors },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const v = viewerOf(req);
         if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件');
         if (uploading >= maxUploads) throw new AppError('UNAVAILABLE', 503, '正在上传的文件较多,请稍后重试');
@@ -86,6 +89,12 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
           const r = await receive(v, req);
           stored = r.stored;
           return r.body;
+        } catch (error) {
+          // refused before the body was read to its end: the rest is drained and the connection
+          // closed after the answer, so the unread bytes are never taken for the next request
+          reply.header('connection', 'close');
+          req.raw.resume();
+          throw error;
         } finally {
           uploading -= 1;
           hold?.settle(stored);
@@ -109,6 +118,13 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       } catch (error) {
         if (error instanceof AppError) throw error;
         const e = error as { code?: string; message?: string };
+        if (e.code && DISK_TROUBLE.has(e.code))
+          throw new AppError(
+            'STORE_UNAVAILABLE',
+            503,
+            '服务器存储暂时不可用(空间已满或只读),文件未保存。请稍后重试,并告知管理员',
+            { cause: error },
+          );
         if (e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FIELDS_LIMIT')
           throw new AppError('BAD_REQUEST', 400, '一次只能上传一个文件');
         throw new AppError('UPLOAD_INCOMPLETE', 400, '文件没有传完整(网络中断?),请重新上传');
