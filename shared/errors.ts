@@ -62,6 +62,7 @@ export const ErrorCode = z.enum([
   'IDEMPOTENCY_KEY_REUSED',
   'REQUEST_RUNNING',
   'IMPORT_LOSES_TASKS',
+  'IMPORT_TOO_SLOW',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -41,6 +41,7 @@ import { DEFAULT_LIMITS } from './config.js';
 import { calendarRoutes } from './routes/calendar-routes.js';
 import { miniappStatic } from './routes/miniapp-static.js';
 import { carryOutOnce } from './routes/once.js';
+import type { ParsePool } from './importer/parse-pool.js';
 import { MemoryRequestLog } from './store/request-log.js';
 
 export interface BuildAppOptions {
@@ -71,6 +72,8 @@ export interface BuildAppOptions {
     dingtalk: { corpId: string; clientId: string };
     /** The built pages (miniapp/dist); not served when absent. */
     appDir?: string;
+    /** Reads uploaded plan documents off the event loop (in line when absent). */
+    parser?: ParsePool;
   };
   /**
    * Evidence housekeeping (npm start): at start and then daily, temp files of interrupted uploads
@@ -316,7 +319,9 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     );
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
     await app.register(workbenchRoutes(deps, { calendar: m.calendar, policy: m.policy, sessions }));
-    await app.register(importRoutes(deps, { calendar: m.calendar, policy: m.policy }));
+    await app.register(
+      importRoutes(deps, { calendar: m.calendar, policy: m.policy, ...(m.parser ? { parser: m.parser } : {}) }),
+    );
     await app.register(calendarRoutes(deps, { calendar: m.calendar, warnings: options.warnings ?? (() => []) }));
     await app.register(
       assessmentRoutes(deps, {

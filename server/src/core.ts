@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
+import { ParsePool } from './importer/parse-pool.js';
 import { buildApp, type BuildAppOptions } from './app.js';
 import { BotInbox, recentBotMsgIds, type BotPayloadParser } from './bot/bot-inbox.js';
 import { createBot, type Bot } from './bot/bot.js';
@@ -129,6 +130,8 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const bot = createBot({ store, channel, calendar, policy, clock, log, publicUrl, evidence, progress });
   const inbox = new BotInbox(d.parseBotPayload ?? toBotEvent, bot.handle, log, Date.now, store.claimOnce?.bind(store));
   const assessment = d.assessment ?? DEFAULT_RULES;
+  // plan documents are read in worker threads, with a time and a memory limit (importer/parse-pool.ts)
+  const parser = new ParsePool();
   const warnings = (): string[] => {
     syncCalendar(calendar, store.state.get());
     return calendarWarnings(store.state.get(), calendar, clock.now());
@@ -143,6 +146,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
       evidence,
       progress,
       dingtalk: d.dingtalk ?? { corpId: 'ding-local', clientId: 'local' },
+      parser,
       ...(appDir ? { appDir } : {}),
     },
     reminders: { scheduler, calendar, ...(sim ? { sim } : {}) },
@@ -170,6 +174,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
     appOptions,
     app: (own) => buildApp(deps, appOptions(own)),
     async stop() {
+      await parser.close();
       await scheduler.stop();
       await inbox.idle();
     },

@@ -17,6 +17,7 @@ import { firstReminderDay } from '../domain/reminders/obligations.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { ImportError } from '../importer/import-error.js';
 import { importPlan } from '../importer/import-plan.js';
+import { ParsePool, ParsePoolError } from '../importer/parse-pool.js';
 import type { ImportResult } from '../importer/import-result.js';
 import type { State } from '../store/state.js';
 
@@ -56,12 +57,22 @@ const directoryOf = (s: Readonly<State>): UnitDirectory => ({
   groups: s.groups,
 });
 
-async function parse(name: string, content: Uint8Array, s: Readonly<State>): Promise<ImportResult> {
+async function parse(
+  pool: ParsePool | undefined,
+  name: string,
+  content: Uint8Array,
+  s: Readonly<State>,
+): Promise<ImportResult> {
   try {
-    return await importPlan({ name, content }, directoryOf(s));
+    // in the pool's threads when there is one (the server); in line otherwise
+    return await (pool ? pool.parse(name, content, directoryOf(s)) : importPlan({ name, content }, directoryOf(s)));
   } catch (error) {
     if (error instanceof ImportError)
       throw new AppError(error.code, error.code === 'IMPORT_TOO_LARGE' ? 413 : 400, error.message);
+    if (error instanceof ParsePoolError)
+      throw error.code === 'PARSE_BUSY'
+        ? new AppError('UNAVAILABLE', 503, error.message)
+        : new AppError('IMPORT_TOO_SLOW', 422, error.message);
     throw error;
   }
 }
@@ -167,12 +178,13 @@ export function importPreview(
 /** The import page's API: upload a document and see what it gives; apply it, with corrections. */
 export function importRoutes(
   deps: Deps,
-  rules: { calendar: WorkCalendar; policy: ReminderPolicy },
+  rules: { calendar: WorkCalendar; policy: ReminderPolicy; parser?: ParsePool },
 ): FastifyPluginAsync {
   const when = () => ({ ...rules, now: deps.clock.now() });
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const uploads = new Uploads(() => Date.now());
+    if (rules.parser) fastify.addHook('onClose', async () => rules.parser!.close());
     // the document itself is the body (the page sends the file as is; its name in x-file-name)
     app.addContentTypeParser(
       'application/octet-stream',
@@ -210,7 +222,7 @@ export function importRoutes(
           /* a malformed name: keep the default */
         }
         const content = new Uint8Array(body);
-        const result = await parse(name, content, deps.store.state.get());
+        const result = await parse(rules.parser, name, content, deps.store.state.get());
         return importPreview(result, uploads.put(name, content), deps.store.state.get(), when());
       },
     );
@@ -232,7 +244,7 @@ export function importRoutes(
         if (!file)
           throw new AppError('IMPORT_UPLOAD_EXPIRED', 404, '上传的文件已过期(超过 1 小时或服务已重启),请重新上传');
         const s = deps.store.state.get();
-        let result = await parse(file.name, file.content, s);
+        let result = await parse(rules.parser, file.name, file.content, s);
         try {
           result = applyCorrections(result, req.body.corrections, directoryOf(s));
           if (req.body.period) result = { ...result, plan: { ...result.plan, period: req.body.period } };
