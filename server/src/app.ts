@@ -111,9 +111,12 @@ function trustProxyOption(
   return typeof v === 'number' ? (_address, hop) => hop < v : v;
 }
 
-/** For an HTML answer that sets none (the mini-app's pages and the API docs set their own). */
+/**
+ * For an HTML answer that sets none (the mini-app's pages and the API docs set their own): the
+ * printable annual report, say — its own <style>, no script at all.
+ */
 export const HTML_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
 
 /** No request of this product nests deeper; anything deeper is refused before it is parsed. */
 export const MAX_JSON_DEPTH = 32;

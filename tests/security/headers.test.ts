@@ -25,6 +25,24 @@ describe('every HTML answer carries a Content-Security-Policy (#33 req 12)', () 
     }
   });
 
+  it('the printable annual report keeps its own styles under the default policy', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.setExtraHTTPHeaders({ authorization: `Bearer ${t.token()}` });
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+      });
+      const res = await page.goto(`${url}/api/reports/annual?year=2018&unitId=fsjd`);
+      expect(res?.headers()['content-security-policy']).toContain("default-src 'none'");
+      expect(violations.join('\n')).toBe('');
+      await page.screenshot({ path: `${ARTIFACTS}/annual-report-csp.png` });
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('the API docs still render in a browser under their policy (no violation reported)', async () => {
     const browser = await launchChromium();
     try {

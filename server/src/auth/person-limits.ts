@@ -104,3 +104,36 @@ export class DailyQuota {
     this.used.set(unitId, (this.used.get(unitId) ?? 0) + bytes);
   }
 }
+
+/**
+ * Expensive reads (the 台账 export, the annual report): one at a time per person and a few at
+ * once in all, past which the next is refused at once (429 / 503) rather than queued — twenty
+ * parallel exports by one evaluator must not hold the event loop for everyone.
+ */
+export class ExpensiveReads {
+  private readonly running = new Map<string, number>();
+  private total = 0;
+
+  constructor(
+    private readonly perPerson = 1,
+    private readonly atOnce = 2,
+  ) {}
+
+  /** Takes a place for `person`; call the returned function when done (exactly once). */
+  enter(person: string): () => void {
+    const mine = this.running.get(person) ?? 0;
+    if (mine >= this.perPerson) throw new AppError('RATE_LIMITED', 429, '您上一份导出还在生成,请等它下载完成后再导出');
+    if (this.total >= this.atOnce) throw new AppError('UNAVAILABLE', 503, '正在生成的导出较多,请稍后再试');
+    this.running.set(person, mine + 1);
+    this.total += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.total -= 1;
+      const left = (this.running.get(person) ?? 1) - 1;
+      if (left > 0) this.running.set(person, left);
+      else this.running.delete(person);
+    };
+  }
+}

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
@@ -12,6 +12,8 @@ import { Assessments } from '../domain/assessment/assessment.js';
 import type { AssessmentRules } from '../domain/assessment/rules.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { AppError } from '../errors.js';
+import { ExpensiveReads } from '../auth/person-limits.js';
+import type { State } from '../store/state.js';
 import { writeLedgerXlsx } from '../export/ledger-xlsx.js';
 import { annualReportHtml } from '../export/annual-report.js';
 import type { evidenceChecker } from './evidence-of.js';
@@ -29,6 +31,8 @@ export function assessmentRoutes(
   },
 ): FastifyPluginAsync {
   return async (fastify) => {
+    // 台账 and annual reports: one at a time per person, two at once in all (expensive reads)
+    const heavy = new ExpensiveReads();
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const a = new Assessments({
       store: deps.store,
@@ -166,7 +170,15 @@ export function assessmentRoutes(
         if (req.query.unitId && !state.units.some((u) => u.id === req.query.unitId))
           throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.query.unitId} 的单位`);
         const scope = req.query.unitId ? new Set([req.query.unitId]) : v.readsAll ? undefined : v.unitIds;
-        const scores = await a.scoreMaps(year, state);
+        const leave = heavy.enter(v.person.id);
+        reply.raw.once('close', leave);
+        let scores: Awaited<ReturnType<typeof a.scoreMaps>>;
+        try {
+          scores = await a.scoreMaps(year, state);
+        } catch (error) {
+          leave();
+          throw error;
+        }
         reply.hijack();
         reply.raw.writeHead(200, {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -188,6 +200,8 @@ export function assessmentRoutes(
           // the headers are gone: the download ends broken rather than silently short
           deps.log.error(`台账导出失败:${(error as Error).message}`);
           reply.raw.destroy(error as Error);
+        } finally {
+          leave();
         }
       },
     );
@@ -208,35 +222,49 @@ export function assessmentRoutes(
         if (!state.units.some((u) => u.id === unitId))
           throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${unitId} 的单位`);
         if (!v.readsAll && !v.unitIds.has(unitId)) throw new AppError('FORBIDDEN', 403, '只能查看本单位的年度报告');
-        // the score is in it once the unit may see it (the 督考办 sees a draft)
-        let noItems = false;
-        const mine = await a.unit(v, year, unitId, today(), state).catch((e: unknown) => {
-          noItems = e instanceof AppError && e.code === 'NO_ASSESSMENT_ITEMS';
-          return undefined;
-        });
-        const ranking = mine ? await a.view(year, state) : undefined;
-        const html = await annualReportHtml({
-          state,
-          ledger: deps.store.ledger,
-          book: { calendar: o.calendar, policy: o.policy },
-          year,
-          unitId,
-          assessment:
-            mine && ranking
-              ? {
-                  score: mine.score.score,
-                  rank: mine.score.rank,
-                  tied: mine.score.tied,
-                  of: ranking.scores.length,
-                  lines: mine.lines,
-                }
-              : undefined,
-          noItems,
-          now: deps.clock.now(),
-        });
-        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+        const leave = heavy.enter(v.person.id);
+        try {
+          return await annualReport(v, year, unitId, state, reply);
+        } finally {
+          leave();
+        }
       },
     );
+    const annualReport = async (
+      v: Viewer,
+      year: number,
+      unitId: string,
+      state: Readonly<State>,
+      reply: FastifyReply,
+    ): Promise<FastifyReply> => {
+      // the score is in it once the unit may see it (the 督考办 sees a draft)
+      let noItems = false;
+      const mine = await a.unit(v, year, unitId, today(), state).catch((e: unknown) => {
+        noItems = e instanceof AppError && e.code === 'NO_ASSESSMENT_ITEMS';
+        return undefined;
+      });
+      const ranking = mine ? await a.view(year, state) : undefined;
+      const html = await annualReportHtml({
+        state,
+        ledger: deps.store.ledger,
+        book: { calendar: o.calendar, policy: o.policy },
+        year,
+        unitId,
+        assessment:
+          mine && ranking
+            ? {
+                score: mine.score.score,
+                rank: mine.score.rank,
+                tied: mine.score.tied,
+                of: ranking.scores.length,
+                lines: mine.lines,
+              }
+            : undefined,
+        noItems,
+        now: deps.clock.now(),
+      });
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    };
     app.post(
       api.adjust.path,
       {
