@@ -110,7 +110,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
   };
   const channel = d.channel ?? NO_CHANNEL;
   const publicUrl = config.publicUrl;
-  const evidence = d.evidence ?? new EvidenceStore(join(config.dataDir, 'evidence'));
+  const evidence = d.evidence ?? new EvidenceStore(join(config.dataDir, 'evidence'), store.evidence);
   const progress = new ProgressService({ store, calendar, policy, clock, publicUrl });
   const dispatcher = new Dispatcher(store, d.channels ?? channel, log, d.dispatcher);
   // 待办 are planned only where a configured platform has them (浙政钉 alone has none)

@@ -67,7 +67,7 @@ export async function seededApp(
   // seeded as a first npm start in local mode does: when the plan's cycle starts (its obligations start then)
   if (store.state.get().plans.length === 0)
     await seedStore(store, await loadSeeds(SEEDS_DIR), new Date('2018-11-01T09:00:00+08:00'));
-  const evidence = new EvidenceStore(join(dataDir, 'evidence'));
+  const evidence = new EvidenceStore(join(dataDir, 'evidence'), store.evidence);
   const core = createCore(config, {
     store,
     clock,

@@ -239,6 +239,7 @@ describe('PostgreSQL: two instances on one database', () => {
       { version: 3, name: '003_state_rows.sql' },
       { version: 4, name: '004_write_version.sql' },
       { version: 5, name: '005_requests.sql' },
+      { version: 6, name: '006_evidence.sql' },
     ]);
   });
 

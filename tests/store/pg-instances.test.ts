@@ -146,14 +146,14 @@ describe('two instances on one PostgreSQL database', () => {
 });
 
 describe('two app instances on one database (the mini-app through either)', () => {
-  it('a 签收 sent through both at once is recorded once; a report with a photo through A shows on B (woken by the commit on A) and its photo downloads through B', async () => {
+  it('a 签收 sent through both at once is recorded once; a report with a photo through A shows on B (woken by the commit on A) and its photo and thumbnail download through B, which has its own disk', async () => {
     const { seededApp } = await import('../helpers/test-app.js');
     const { JPEG, multipartBody } = await import('../helpers/files.js');
     const { tempDir } = await import('../helpers/temp-dir.js');
     const url = await freshSchema();
-    const shared = tempDir(); // evidence on one shared volume
-    const a = await seededApp({ store: (clock) => openPgStore(url, { clock }), dataDir: shared });
-    const b = await seededApp({ store: (clock) => openPgStore(url, { clock }), dataDir: shared });
+    // two machines: each its own data directory; evidence is shared through the database
+    const a = await seededApp({ store: (clock) => openPgStore(url, { clock }), dataDir: tempDir() });
+    const b = await seededApp({ store: (clock) => openPgStore(url, { clock }), dataDir: tempDir() });
     const contact = 'p-fsjd-c';
     const part = 'yc-lqstg-2018.k1.fsjd';
     // each says who it is and whether it leads (an operator behind a load balancer asks each)
@@ -210,6 +210,9 @@ describe('two app instances on one database (the mini-app through either)', () =
     const photo = await b.inject(entry.evidence![0]!.url, null);
     expect(photo.statusCode).toBe(200);
     expect(photo.rawPayload.equals(JPEG)).toBe(true);
+    const thumb = await b.inject(`${entry.evidence![0]!.url}&thumb=1`, null);
+    expect(thumb.statusCode).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
     await a.close();
     await b.close();
   });

@@ -5,8 +5,9 @@
  * --to or DUBAN_DATABASE_URL): the directory's chain is verified first, the events and the state go
  * in one transaction, and the database's chain is verified from its first event afterwards. Run it
  * again after the directory grew and it adds the rest; run it twice and the second run writes
- * nothing. Stop the server first. Evidence files stay in <data>/evidence: point the instances at a
- * shared copy of that directory (DUBAN_DATA_DIR). Exit 0 on success, 1 on a refusal, 2 on bad arguments.
+ * nothing. Stop the server first. Evidence files (<data>/evidence) go into the database too, each
+ * checked against its hash: every instance serves them, whatever its own data directory holds.
+ * Exit 0 on success, 1 on a refusal, 2 on bad arguments.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       ? `数据库已是最新:${r.events.toLocaleString('en')} 条台账记录,无需迁移`
       : `已迁移 ${r.copied.toLocaleString('en')} 条台账记录和状态到 PostgreSQL`,
   );
+  if (r.files > 0) console.log(`已把 ${r.files} 个佐证材料文件存入数据库`);
   console.log(`数据库台账校验通过:${r.events.toLocaleString('en')} 条,最后一条序号 ${r.head.seq},哈希 ${r.head.hash}`);
 }
 

@@ -7,7 +7,14 @@ import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors.js';
 import { fsyncDir, writeFileDurable } from '../store/durable-fs.js';
 import { detectType, type DetectedType } from './file-type.js';
+import type { EvidenceRemote } from '../store/evidence-remote.js';
 import sharp from 'sharp';
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Bytes of a file's start kept for type checks (magic bytes, BMP header, the zip's first entries). */
 const HEAD_BYTES = 4096;
@@ -65,7 +72,25 @@ function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
 export class EvidenceStore {
   private readonly thumbJobs = limiter(THUMB_JOBS);
 
-  constructor(private readonly dir: string) {}
+  /**
+   * `remote`: several instances (PostgreSQL) — a file stored here is stored there too, and one
+   * uploaded through another instance is fetched from there into this directory when first asked.
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly remote?: EvidenceRemote,
+  ) {}
+
+  /** The file's local path, fetched from the shared store first when only another instance has it. */
+  private async local(sha256: string): Promise<string> {
+    const path = this.path(sha256);
+    if (await exists(path)) return path;
+    if (this.remote) {
+      await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+      if (await this.remote.fetch(sha256, path)) return path;
+    }
+    throw new AppError('NOT_FOUND', 404, '没有这个文件');
+  }
 
   private path(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('NOT_FOUND', 404, '没有这个文件');
@@ -152,6 +177,8 @@ export class EvidenceStore {
         await rename(tmp, path);
         await fsyncDir(join(this.dir, sha256.slice(0, 2)));
       }
+      // every instance can serve it before anyone is told it is stored
+      await this.remote?.put(sha256, path);
       return { ...type, sha256, size, name: cleanName(name, type.ext), duplicate };
     } catch (error) {
       await rm(tmp, { force: true });
@@ -167,7 +194,8 @@ export class EvidenceStore {
    * image cannot be decoded (the caller serves the original).
    */
   async thumbnail(sha256: string): Promise<Buffer | undefined> {
-    const source = this.path(sha256);
+    const source = await this.local(sha256).catch(() => undefined);
+    if (!source) return undefined;
     const path = join(this.dir, 'thumbs', sha256.slice(0, 2), `${sha256}.jpg`);
     try {
       return await readFile(path);
@@ -216,6 +244,7 @@ export class EvidenceStore {
       if (!st || now - st.mtimeMs < graceMs) continue;
       await rm(path, { force: true });
       await rm(join(this.dir, 'thumbs', sha.slice(0, 2), `${sha}.jpg`), { force: true });
+      await this.remote?.remove(sha);
       removed += 1;
     }
     return { temps, removed };
@@ -224,7 +253,7 @@ export class EvidenceStore {
   /** Whether an image may be sent to a phone as it is: its header is readable and within the pixel limit. */
   async servableImage(sha256: string): Promise<boolean> {
     try {
-      const meta = await sharp(this.path(sha256), { limitInputPixels: false }).metadata();
+      const meta = await sharp(await this.local(sha256), { limitInputPixels: false }).metadata();
       return (meta.width ?? 0) * (meta.height ?? 0) <= MAX_IMAGE_PIXELS;
     } catch {
       return true; // not an image sharp reads: served as uploaded (it is at most 20 MB)
@@ -233,7 +262,7 @@ export class EvidenceStore {
 
   /** The file as a stream (downloads of up to 20 MB are never held in memory), with its size. */
   async open(sha256: string): Promise<{ stream: NodeJS.ReadableStream; size: number }> {
-    const path = this.path(sha256);
+    const path = await this.local(sha256);
     try {
       const { size } = await stat(path);
       return { stream: createReadStream(path), size };
@@ -244,7 +273,7 @@ export class EvidenceStore {
 
   async get(sha256: string): Promise<Buffer> {
     try {
-      return await readFile(this.path(sha256));
+      return await readFile(await this.local(sha256));
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new AppError('NOT_FOUND', 404, '没有这个文件');

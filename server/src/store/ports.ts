@@ -2,6 +2,7 @@ import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger
 import type { State } from './state.js';
 import type { OutboxRow } from '../outbox/outbox-row.js';
 import type { RequestLog } from './request-log.js';
+import type { EvidenceRemote } from './evidence-remote.js';
 
 /** Reading the committed state. Writes go through `Store.transact` only. */
 export interface StateReader {
@@ -87,6 +88,8 @@ export interface Store {
   claimOnce?(key: string): Promise<boolean>;
   /** Several instances: creating requests carried out once across all of them. Absent: one process (kept in memory). */
   readonly requests?: RequestLog;
+  /** Several instances: evidence files where every instance reads them. Absent: the data directory alone. */
+  readonly evidence?: EvidenceRemote;
   close(): Promise<void>;
 }
 

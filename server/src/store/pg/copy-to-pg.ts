@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pgLedgerEvents } from './read-pg.js';
@@ -10,6 +12,8 @@ import { migrate } from '../migrations.js';
 import { State } from '../state.js';
 import { migratePg } from './pg-store.js';
 import { writeStateRows } from './state-rows.js';
+import { pgEvidence } from './pg-evidence.js';
+import type { EvidenceRemote } from '../evidence-remote.js';
 
 export interface CopyResult {
   /** Events written by this run (0 when the database already held them all). */
@@ -18,6 +22,29 @@ export interface CopyResult {
   head: { seq: number; hash: string };
   events: number;
   alreadyCopied: boolean;
+  /** Evidence files moved into the database by this run (those already there are skipped). */
+  files: number;
+}
+
+/** The data directory's evidence files (`<2 hex>/<sha256>`) into the database, each checked by its hash. */
+async function copyEvidence(dir: string, remote: EvidenceRemote, log: (m: string) => void): Promise<number> {
+  let files = 0;
+  for (const prefix of await readdir(dir).catch(() => [] as string[])) {
+    if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+    for (const name of await readdir(join(dir, prefix))) {
+      if (!/^[0-9a-f]{64}$/.test(name) || (await remote.has(name))) continue;
+      const path = join(dir, prefix, name);
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+      if (hash.digest('hex') !== name) {
+        log(`跳过内容与文件名不符的佐证材料 ${prefix}/${name}`);
+        continue;
+      }
+      await remote.put(name, path);
+      files += 1;
+    }
+  }
+  return files;
 }
 
 /**
@@ -128,7 +155,8 @@ export async function copyToPg(
     }
     const verified = await verifyPgLedger(pool);
     if (!verified.ok) throw new StoreError(`迁移后数据库台账校验未通过:${verified.problem}`, 'STATE_CORRUPT');
-    return { copied, head: verified.head, events: verified.events, alreadyCopied };
+    const files = await copyEvidence(join(dataDir, 'evidence'), pgEvidence(pool), log);
+    return { copied, head: verified.head, events: verified.events, alreadyCopied, files };
   } finally {
     await pool.end();
   }

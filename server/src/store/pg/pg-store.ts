@@ -10,6 +10,7 @@ import { GENESIS_HASH } from '../ledger/event-hash.js';
 import type { Store } from '../ports.js';
 import { emptyState, State } from '../state.js';
 import { pgRequestLog } from './pg-request-log.js';
+import { pgEvidence } from './pg-evidence.js';
 import { claimOutboxRows, readStateRows, snapshot, writeStateRows, type KnownRows } from './state-rows.js';
 
 export interface PgStoreOptions {
@@ -341,6 +342,7 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
         return rows;
       },
       requests: pgRequestLog(pool),
+      evidence: pgEvidence(pool),
       claimOnce: async (key) => {
         const r = await pool.query('INSERT INTO duban_once (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [key]);
         // keep the table small: claims older than a day cannot be redelivered any more
