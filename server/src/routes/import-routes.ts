@@ -17,7 +17,7 @@ import { firstReminderDay } from '../domain/reminders/obligations.js';
 import type { ReminderPolicy } from '../domain/reminders/policy.js';
 import { ImportError } from '../importer/import-error.js';
 import { importPlan } from '../importer/import-plan.js';
-import { ParsePool, ParsePoolError } from '../importer/parse-pool.js';
+import { ParsePoolError, type ParsePool } from '../importer/parse-pool.js';
 import type { ImportResult } from '../importer/import-result.js';
 import type { State } from '../store/state.js';
 
