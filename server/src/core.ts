@@ -8,6 +8,8 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { ParsePool } from './importer/parse-pool.js';
+import { checkStateAgainstLedger, describeProblems } from './domain/integrity/state-check.js';
+import { StoreError } from './store/errors.js';
 import { buildApp, type BuildAppOptions } from './app.js';
 import { BotInbox, recentBotMsgIds, type BotPayloadParser } from './bot/bot-inbox.js';
 import { createBot, type Bot } from './bot/bot.js';
@@ -165,6 +167,13 @@ export function createCore(config: Config, d: CoreDeps): Core {
     inbox,
     warnings,
     async prepare() {
+      // a state edited outside the server (a 签收 flipped to fulfilled) is not served
+      const problems = await checkStateAgainstLedger(store.state.get(), store.ledger);
+      if (problems.length > 0)
+        throw new StoreError(
+          `状态与台账不一致,服务未启动(状态可能在督办通之外被改动;npm run ledger:verify 列出全部):${describeProblems(problems)}`,
+          'STATE_CORRUPT',
+        );
       syncCalendar(calendar, store.state.get());
       inbox.remember(await recentBotMsgIds(store.ledger, Date.now()));
       const carried = await backfillFromLedger(store);

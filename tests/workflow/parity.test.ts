@@ -1,3 +1,4 @@
+import { checkStateAgainstLedger } from '../../server/src/domain/integrity/state-check.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
 import type { BotEventHandler } from '../../server/src/channels/bot-event.js';
@@ -504,5 +505,8 @@ describe('the bot and the mini-app: one workflow', () => {
     );
     expect(early).toMatchObject({ status: 'fulfilled', action: 'report', by: FS });
     expect(replies.length).toBe(CASES.length);
+    // both stores' states are what their ledgers imply
+    for (const app of [http, bot])
+      expect(await checkStateAgainstLedger(app.store.state.get(), app.store.ledger)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { checkStateAgainstLedger } from '../../server/src/domain/integrity/state-check.js';
 import { describe, expect, it } from 'vitest';
 import { createBotHandler } from '../../server/src/bot/bot.js';
 import { fromDay, toDay } from '../../server/src/calendar/dates.js';
@@ -240,6 +241,8 @@ describe('the supervision year, replayed 2018-11-01 → 2023-03-01', () => {
     expect(never.filter((l) => l.rule === 'missed').length).toBeGreaterThan(5);
     // the bot understood every late reply: none was asked back
     expect(replies.filter((r) => r.includes('没看懂'))).toEqual([]);
+    // after five years of 签收, reports, reviews, rounds and 考评, the state is what the ledger implies
+    expect(await checkStateAgainstLedger(t.store.state.get(), t.store.ledger)).toEqual([]);
     await app.close();
     await t.close();
   }, 600_000);

@@ -10,6 +10,7 @@ import { DurableJsonFile } from './lowdb/durable-json-file.js';
 import { migrate, type Migration } from './migrations.js';
 import type { Store } from './ports.js';
 import { emptyState, State } from './state.js';
+import { parseStateText, sealState } from './state-seal.js';
 
 export interface OpenStoreOptions {
   clock: () => Date;
@@ -72,7 +73,7 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
       doc = emptyState();
     } else {
       try {
-        const parsed = JSON.parse(raw) as Record<string, unknown>;
+        const parsed = parseStateText(raw, statePath);
         const result = migrate(parsed, options.migrations);
         migrated = result.from !== parsed.schemaVersion || result.doc !== parsed;
         doc = result.doc;
@@ -126,7 +127,7 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
       }
       if (created || migrated) await write(state);
       if (migrated) options.log?.info(`状态文件已升级到当前版本`);
-      if (!created) await writeFileDurable(lastGood, `${JSON.stringify(state)}\n`);
+      if (!created) await writeFileDurable(lastGood, `${sealState(JSON.stringify(state))}\n`);
       let closed = false;
       return {
         state: { get: () => committer.get() },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { migrate } from './migrations.js';
 import { STATE_FILE } from './open-store.js';
 import { State } from './state.js';
+import { parseStateText } from './state-seal.js';
 
 /**
  * The state document read without the lock and without writing (previews and dry runs may run
@@ -10,6 +11,6 @@ import { State } from './state.js';
  */
 export async function readStateReadOnly(dataDir: string): Promise<State> {
   return State.parse(
-    migrate(JSON.parse(await readFile(join(dataDir, STATE_FILE), 'utf8')) as Record<string, unknown>).doc,
+    migrate(parseStateText(await readFile(join(dataDir, STATE_FILE), 'utf8'), join(dataDir, STATE_FILE))).doc,
   );
 }

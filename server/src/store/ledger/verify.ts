@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { LedgerEvent } from '../../../../shared/schemas/ledger.js';
 import { eventHash, GENESIS_HASH } from './event-hash.js';
+import { hasDuplicateKeys } from './json-keys.js';
+import { unsealState } from '../state-seal.js';
 
 /** Every member an event line may have: a line with any other top-level member is refused, not stripped. */
 const ENVELOPE = new Set(['id', 'seq', 'at', 'prevHash', 'hash', 'type', 'actor', 'subject', 'channel', 'payload']);
@@ -39,6 +41,8 @@ export function readLine(line: string): { event: LedgerEvent } | { problem: stri
   } catch {
     return { problem: '不是有效的 JSON' };
   }
+  // JSON.parse keeps the last of two equal members: a forged copy before the genuine one would hash as genuine
+  if (hasDuplicateKeys(line)) return { problem: '同一字段出现两次(可能夹带了伪造的内容)' };
   const bad =
     extra(raw, ENVELOPE) ??
     extra((raw as { actor?: unknown }).actor, ACTOR) ??
@@ -159,8 +163,16 @@ export async function verifyLedgerDir(
 /** Verifies a data directory: its ledger, anchored by the state document when there is one. */
 export async function verifyDataDir(dataDir: string, o: { stopAtAnchor?: boolean } = {}): Promise<VerifyResult> {
   let anchor: { seq: number; hash: string; unflushed: number } | undefined;
+  const raw = await readFile(join(dataDir, 'state.json'), 'utf8').catch(() => undefined);
+  if (raw !== undefined && !unsealState(raw).intact)
+    return {
+      ok: false,
+      events: 0,
+      head: { seq: 0, hash: GENESIS_HASH },
+      problem: { seq: 0, file: 'state.json', line: 0, message: '状态文件的内容与其摘要不符:文件在督办通之外被改动过' },
+    };
   try {
-    const doc = JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8')) as {
+    const doc = JSON.parse(unsealState(raw ?? '').text) as {
       ledger?: { seq?: number; hash?: string; unflushed?: unknown[] };
     };
     if (doc.ledger && typeof doc.ledger.seq === 'number' && doc.ledger.seq >= 0 && typeof doc.ledger.hash === 'string')

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { writeFileDurable } from '../durable-fs.js';
+import { sealState, StateDigestError, unsealState } from '../state-seal.js';
 
 /**
  * A lowdb adapter whose writes are atomic AND durable (temp file, fsync, rename, fsync of the
@@ -24,7 +25,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
-    return JSON.parse(text) as T;
+    const { text: doc, intact } = unsealState(text);
+    if (!intact) throw new StateDigestError(this.path);
+    return JSON.parse(doc) as T;
   }
 
   write(data: T): Promise<void> {
@@ -39,7 +42,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0);
       try {
-        await writeFileDurable(this.path, `${JSON.stringify(this.latest)}\n`);
+        await writeFileDurable(this.path, `${sealState(JSON.stringify(this.latest))}\n`);
         for (const w of batch) w.resolve();
       } catch (error) {
         for (const w of batch) w.reject(error);

@@ -10,6 +10,7 @@ import { eventHash, GENESIS_HASH } from '../ledger/event-hash.js';
 import { readLedgerDir, verifyDataDir } from '../ledger/verify.js';
 import { migrate } from '../migrations.js';
 import { State } from '../state.js';
+import { parseStateText } from '../state-seal.js';
 import { migratePg } from './pg-store.js';
 import { writeStateRows } from './state-rows.js';
 import { pgEvidence } from './pg-evidence.js';
@@ -67,7 +68,7 @@ export async function copyToPg(
       'STATE_CORRUPT',
     );
   const doc = State.parse(
-    migrate(JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8')) as Record<string, unknown>).doc,
+    migrate(parseStateText(await readFile(join(dataDir, 'state.json'), 'utf8'), join(dataDir, 'state.json'))).doc,
   );
   // the state file commits first: events it carries that the ledger file has not received yet are the tail
   const tail = doc.ledger.unflushed.filter((e) => e.seq > source.head.seq);
