@@ -233,6 +233,9 @@ export const EVENT_PAYLOADS = {
     toSeq: z.number().int(),
     requestId: z.string().optional(),
   }),
+  /** A group chat set up as one unit's (the bot then answers that unit's people in it). */
+  'chat.bound': z.strictObject({ conversationId: z.string().max(200), unitId: z.string().max(128) }),
+  'chat.unbound': z.strictObject({ conversationId: z.string().max(200), unitId: z.string().max(128) }),
   'bot.unknownSender': z.strictObject({ msgId: MsgId, userId: z.string(), text: z.string().max(500) }),
   'bot.fileReceived': z.strictObject({
     msgId: MsgId,

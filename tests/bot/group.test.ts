@@ -48,6 +48,37 @@ describe('the bot in a 督办工作群 (#32 req 5)', () => {
     expect(privately.at(-1)!.m.kind).toBe('actionCard'); // the question with its buttons, privately
   });
 
+  it('a group the 督考办 set up as a unit’s: that unit’s people are answered in it; others still privately', async () => {
+    // only the 督考办 may set a group up
+    await say('p-fsjd-c', '@督办通 本群设为府山街道');
+    expect(inGroup.at(-1)!.kind === 'text' && inGroup.at(-1)!.text).toContain('只有督考办');
+    expect(t.store.state.get().unitChats?.['cid-group']).toBeUndefined();
+    await say('p-dkb-s1', '@督办通 本群设为府山街道的工作群');
+    expect(inGroup.at(-1)!.kind === 'text' && inGroup.at(-1)!.text).toContain('本群已设为府山街道的工作群');
+    expect(t.store.state.get().unitChats?.['cid-group']).toMatchObject({ unitId: 'fsjd', by: 'p-dkb-s1' });
+    expect(t.store.ledger.last()).toMatchObject({
+      type: 'chat.bound',
+      channel: 'bot',
+      payload: { conversationId: 'cid-group', unitId: 'fsjd' },
+    });
+    // 府山街道's contact: 我的任务 in the group, @-ing them
+    const before = privately.length;
+    await say('p-fsjd-c', '@督办通 我的任务');
+    expect(privately.length).toBe(before);
+    const shown = inGroup.at(-1)!;
+    expect(shown.kind === 'markdown' && shown.text).toMatch(/^@石刚 /);
+    expect(JSON.stringify(shown)).toContain('府山街道');
+    // another unit's contact in the same group: still privately
+    await say('p-bhjd-c', '@督办通 我的任务');
+    expect(privately.length).toBe(before + 1);
+    expect(inGroup.at(-1)!.kind === 'text' && inGroup.at(-1)!.text).toContain('已单独回复您');
+    // undone: privately again
+    await say('p-dkb-s1', '@督办通 解除本群绑定');
+    expect(t.store.state.get().unitChats?.['cid-group']).toBeUndefined();
+    await say('p-fsjd-c', '@督办通 我的任务');
+    expect(privately.length).toBe(before + 2);
+  });
+
   it('paces group replies at 20 a minute: the 21st waits, none is dropped', async () => {
     let now = 0;
     const waits: number[] = [];

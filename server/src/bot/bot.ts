@@ -71,7 +71,11 @@ export class Bot {
     const send = async (m: OutboundMessage): Promise<void> => {
       if (!group) return this.reply(event, m);
       const name = person?.name ?? event.sender.name;
-      if (privateInGroup(kind, m) && event.sender.userId) {
+      // a group the 督考办 set up as the sender's (only) unit's: its items may be shown there
+      const chatUnit = this.kit.state().unitChats?.[event.conversation.id]?.unitId;
+      const ownGroup =
+        !!chatUnit && !!person && person.unitIds.length > 0 && person.unitIds.every((u) => u === chatUnit);
+      if (privateInGroup(kind, m) && !ownGroup && event.sender.userId) {
         await this.d.channel.sendRobot([event.sender.userId], m);
         await this.pace.turn();
         return this.reply(event, sentPrivately(name, event.sender.userId));

@@ -33,6 +33,8 @@ export type BotCommand =
       text: string;
       dateText?: string;
     }
+  | { kind: 'bindChat'; unit: string }
+  | { kind: 'unbindChat' }
   | { kind: 'unknown'; text: string };
 
 const MAX_INPUT = 4000;
@@ -85,6 +87,12 @@ function parseStrict(text: string): BotCommand {
   if (/^(我的任务|我的待办|任务|待办|任务清单)$/.test(text)) return { kind: 'myTasks' };
   if (/^(全部收到|全部确认|全部签收|都收到了?)$/.test(text)) return { kind: 'ackAll' };
   if (/^(不是|取消|不用了?)$/.test(text)) return { kind: 'dropDraft' };
+  // the 督考办, in a group: 本群设为区司法局(的工作群) / 解除本群绑定
+  const bind = /^(?:本群|这个群|该群)(?:设为|设置为|作为|定为|是|为)\s*(.+?)(?:的)?(?:工作群|单位群|专属群|群)?$/.exec(
+    text,
+  );
+  if (bind && bind[1]!.trim().length >= 2) return { kind: 'bindChat', unit: bind[1]!.trim() };
+  if (/^(?:解除|取消)(?:本群|这个群|该群)(?:的)?(?:单位)?(?:绑定|设置)?$/.test(text)) return { kind: 'unbindChat' };
   const confirm = new RegExp(String.raw`^确认进展\s*${TASK}$`).exec(text);
   if (confirm) {
     const task = taskNumber(confirm[1]!);

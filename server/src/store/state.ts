@@ -121,6 +121,8 @@ export const State = z.object({
   reopenedItems: z.array(z.string()).optional(),
   /** 督查 rounds by id (`G${n}`). */
   rounds: z.record(z.string(), Round).optional(),
+  /** 督办工作群 the 督考办 set up as one unit's (by conversation id): the bot answers that unit's people in the group. */
+  unitChats: z.record(z.string(), z.object({ unitId: z.string(), by: z.string(), at: z.string() })).optional(),
   /** Per person: the bot conversation's context (what they last filed, evidence waiting for a report, a draft to confirm). */
   botContext: z.record(
     z.string(),

@@ -7,6 +7,7 @@ import { help } from './help.js';
 import { myTasks } from './my-tasks.js';
 import { report, refile } from './report.js';
 import { complete, extend, withdraw } from './requests.js';
+import { bindChat, unbindChat } from './chat.js';
 
 /** Every command the parser knows and its listener (a command without one does not compile). */
 export const COMMANDS: Listeners = {
@@ -28,5 +29,7 @@ export const COMMANDS: Listeners = {
   confirmDraft,
   dropDraft,
   incomplete,
+  bindChat,
+  unbindChat,
   unknown,
 };
