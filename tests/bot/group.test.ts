@@ -49,12 +49,16 @@ describe('the bot in a 督办工作群 (#32 req 5)', () => {
   });
 
   it('a group the 督考办 set up as a unit’s: that unit’s people are answered in it; others still privately', async () => {
+    const lastSaid = () => {
+      const m = inGroup.at(-1)!;
+      return m.kind === 'actionCard' ? m.markdown : m.text;
+    };
     // only the 督考办 may set a group up
     await say('p-fsjd-c', '@督办通 本群设为府山街道');
-    expect(inGroup.at(-1)!.kind === 'text' && inGroup.at(-1)!.text).toContain('只有督考办');
+    expect(lastSaid()).toContain('只有督考办');
     expect(t.store.state.get().unitChats?.['cid-group']).toBeUndefined();
     await say('p-dkb-s1', '@督办通 本群设为府山街道的工作群');
-    expect(inGroup.at(-1)!.kind === 'text' && inGroup.at(-1)!.text).toContain('本群已设为府山街道的工作群');
+    expect(lastSaid()).toContain('本群已设为府山街道的工作群');
     expect(t.store.state.get().unitChats?.['cid-group']).toMatchObject({ unitId: 'fsjd', by: 'p-dkb-s1' });
     expect(t.store.ledger.last()).toMatchObject({
       type: 'chat.bound',
@@ -71,7 +75,7 @@ describe('the bot in a 督办工作群 (#32 req 5)', () => {
     // another unit's contact in the same group: still privately
     await say('p-bhjd-c', '@督办通 我的任务');
     expect(privately.length).toBe(before + 1);
-    expect(inGroup.at(-1)!.kind === 'text' && inGroup.at(-1)!.text).toContain('已单独回复您');
+    expect(lastSaid()).toContain('已单独回复您');
     // undone: privately again
     await say('p-dkb-s1', '@督办通 解除本群绑定');
     expect(t.store.state.get().unitChats?.['cid-group']).toBeUndefined();
