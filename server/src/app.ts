@@ -42,6 +42,7 @@ import { calendarRoutes } from './routes/calendar-routes.js';
 import { miniappStatic } from './routes/miniapp-static.js';
 import { carryOutOnce } from './routes/once.js';
 import type { ParsePool } from './importer/parse-pool.js';
+import type { ExportPool } from './export/export-pool.js';
 import { MemoryRequestLog } from './store/request-log.js';
 
 export interface BuildAppOptions {
@@ -74,6 +75,8 @@ export interface BuildAppOptions {
     appDir?: string;
     /** Reads uploaded plan documents off the event loop (in line when absent). */
     parser?: ParsePool;
+    /** Builds 台账 workbooks off the event loop (in line when absent). */
+    exports?: ExportPool;
   };
   /**
    * Evidence housekeeping (npm start): at start and then daily, temp files of interrupted uploads
@@ -332,6 +335,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
         policy: m.policy,
         rules: m.assessment ?? DEFAULT_RULES,
         evidence: evidenceChecker(timeline),
+        ...(m.exports ? { exports: m.exports } : {}),
       }),
     );
     await app.register(

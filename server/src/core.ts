@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { ParsePool } from './importer/parse-pool.js';
+import { ExportPool } from './export/export-pool.js';
 import { checkStateAgainstLedger, describeProblems } from './domain/integrity/state-check.js';
 import { StoreError } from './store/errors.js';
 import { buildApp, type BuildAppOptions } from './app.js';
@@ -134,6 +135,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const assessment = d.assessment ?? DEFAULT_RULES;
   // plan documents are read in worker threads, with a time and a memory limit (importer/parse-pool.ts)
   const parser = new ParsePool();
+  const exports = new ExportPool();
   const warnings = (): string[] => {
     syncCalendar(calendar, store.state.get());
     return calendarWarnings(store.state.get(), calendar, clock.now());
@@ -149,6 +151,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
       progress,
       dingtalk: d.dingtalk ?? { corpId: 'ding-local', clientId: 'local' },
       parser,
+      exports,
       ...(appDir ? { appDir } : {}),
     },
     reminders: { scheduler, calendar, ...(sim ? { sim } : {}) },
@@ -184,6 +187,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
     app: (own) => buildApp(deps, appOptions(own)),
     async stop() {
       await parser.close();
+      await exports.close();
       await scheduler.stop();
       await inbox.idle();
     },

@@ -44,6 +44,11 @@ export class WorkCalendar {
     for (const o of overrides) this.overrides.set(o.year, o);
   }
 
+  /** The years of 放假安排 it was given (to build the same calendar elsewhere, e.g. in a worker thread). */
+  overrideList(): HolidayOverride[] {
+    return [...this.overrides.values()];
+  }
+
   /**
    * Adds (or replaces) a year's 放假安排 while running — one the 督考办 added from the State
    * Council's notice (stored in the state, recorded in the ledger). Every answer computed so far is

@@ -24,7 +24,7 @@ interface ItemFacts {
 }
 
 /** What the ledger says about the year: reports and decisions per item, reminders per part, the year's last hash. */
-async function yearFacts(
+export async function yearFacts(
   ledger: Pick<LedgerReader, 'read'>,
   year: number,
 ): Promise<{
@@ -217,7 +217,11 @@ export interface LedgerExportInput {
   scores?: { byPart: Map<string, number>; byUnit: Map<string, number> } | undefined;
   district: string;
   now: Date;
+  /** The year's facts read from the ledger already (an export in a worker thread gets them so). */
+  facts?: YearFacts;
 }
+
+export type YearFacts = Awaited<ReturnType<typeof yearFacts>>;
 
 export interface LedgerExportSummary {
   rows: number;
@@ -244,7 +248,7 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   for (const o of obligationsOf(state, book, [year]))
     byPart.set(o.assignmentId, [...(byPart.get(o.assignmentId) ?? []), o]);
   for (const list of byPart.values()) list.sort((a, b) => a.due.localeCompare(b.due));
-  const facts = await yearFacts(x.ledger, year);
+  const facts = x.facts ?? (await yearFacts(x.ledger, year));
   const units = new Map(state.units.map((u) => [u.id, u.name]));
   const sections = new Map(state.sections.map((s) => [s.id, `${s.label}${s.title}`]));
   const asOf = shanghaiDate(x.now) < `${year}-12-31` ? shanghaiDate(x.now) : `${year}-12-31`;

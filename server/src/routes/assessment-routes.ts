@@ -15,6 +15,7 @@ import { AppError } from '../errors.js';
 import { ExpensiveReads } from '../auth/person-limits.js';
 import type { State } from '../store/state.js';
 import { writeLedgerXlsx } from '../export/ledger-xlsx.js';
+import type { ExportPool } from '../export/export-pool.js';
 import { annualReportHtml } from '../export/annual-report.js';
 import type { evidenceChecker } from './evidence-of.js';
 
@@ -28,11 +29,14 @@ export function assessmentRoutes(
     policy: ReminderPolicy;
     rules: AssessmentRules;
     evidence?: ReturnType<typeof evidenceChecker>;
+    /** Builds 台账 workbooks off the event loop (in line when absent). */
+    exports?: ExportPool;
   },
 ): FastifyPluginAsync {
   return async (fastify) => {
     // 台账 and annual reports: one at a time per person, two at once in all (expensive reads)
     const heavy = new ExpensiveReads();
+    if (o.exports) fastify.addHook('onClose', async () => o.exports!.close());
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const a = new Assessments({
       store: deps.store,
@@ -171,35 +175,40 @@ export function assessmentRoutes(
           throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.query.unitId} 的单位`);
         const scope = req.query.unitId ? new Set([req.query.unitId]) : v.readsAll ? undefined : v.unitIds;
         const leave = heavy.enter(v.person.id);
-        reply.raw.once('close', leave);
-        let scores: Awaited<ReturnType<typeof a.scoreMaps>>;
-        try {
-          scores = await a.scoreMaps(year, state);
-        } catch (error) {
-          leave();
-          throw error;
-        }
-        reply.hijack();
-        reply.raw.writeHead(200, {
+        const name = `督办台账-${year}${scope ? `-${[...scope].join('-')}` : ''}.xlsx`;
+        const headers = {
           'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`督办台账-${year}${scope ? `-${[...scope].join('-')}` : ''}.xlsx`)}`,
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
           'cache-control': 'no-store',
-        });
+        };
         try {
-          await writeLedgerXlsx(reply.raw, {
+          const scores = await a.scoreMaps(year, state);
+          const input = {
             state,
             ledger: deps.store.ledger,
-            book: { calendar: o.calendar, policy: o.policy },
             year,
             unitIds: scope,
             scores,
             district: state.directory.district,
             now: deps.clock.now(),
-          });
-        } catch (error) {
-          // the headers are gone: the download ends broken rather than silently short
-          deps.log.error(`台账导出失败:${(error as Error).message}`);
-          reply.raw.destroy(error as Error);
+          };
+          // built in a worker thread (the server); in line when no pool is given
+          if (o.exports) {
+            const done = await o.exports.ledgerXlsx({ ...input, calendar: o.calendar, policy: o.policy });
+            return reply
+              .headers(headers)
+              .send(Buffer.from(done.bytes.buffer, done.bytes.byteOffset, done.bytes.length));
+          }
+          reply.hijack();
+          reply.raw.writeHead(200, headers);
+          try {
+            await writeLedgerXlsx(reply.raw, { ...input, book: { calendar: o.calendar, policy: o.policy } });
+          } catch (error) {
+            // the headers are gone: the download ends broken rather than silently short
+            deps.log.error(`台账导出失败:${(error as Error).message}`);
+            reply.raw.destroy(error as Error);
+          }
+          return reply;
         } finally {
           leave();
         }
