@@ -55,15 +55,22 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
           response: { 200: api.reviews.response, ...errors },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const v = viewerOf(req);
+        const s = state();
         const { limit, ...filter } = req.query;
-        const all = reviews.list(filter);
-        return {
-          today: today(),
-          items: all.slice(0, limit).map((r) => reviewItem(state(), r, o.sessions, v.person.id, today())),
-          total: all.length,
-        };
+        // once per committed state, person, query and day — and per 10 minutes, so the signed
+        // evidence links in it (valid an hour) are always at least 50 minutes from expiring
+        const window = Math.floor(deps.clock.now().getTime() / 600_000);
+        const key = `reviews/${v.person.id}?${JSON.stringify(req.query)}|${today()}|${window}`;
+        return views.send(req, reply, s, key, api.reviews.response, () => {
+          const all = reviews.list(filter, s);
+          return {
+            today: today(),
+            items: all.slice(0, limit).map((r) => reviewItem(s, r, o.sessions, v.person.id, today())),
+            total: all.length,
+          };
+        });
       },
     );
 
