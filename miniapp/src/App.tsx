@@ -1,3 +1,4 @@
+import { setFirstItems } from './state/first-items';
 import { Loading } from './components/Loading';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { ApiError } from './api/client';
@@ -47,8 +48,9 @@ export function App() {
       // a fresh auth code always wins (the console may have switched officials); no config round trip unless the host needs it
       const code = await h.authCode(getConfig).catch(() => undefined);
       if (code) {
-        const s = await api.signInWithCode(code, h.platform);
+        const { myItems, ...s } = await api.signInWithCode(code, h.platform);
         saveSession(s);
+        setFirstItems(myItems);
         return setBoot({ state: 'ready', me: s.me });
       }
       if (existing) return setBoot({ state: 'ready', me: existing.me });
@@ -80,8 +82,9 @@ export function App() {
           host={host}
           config={boot.config}
           message={boot.message}
-          onSignedIn={(s) => {
+          onSignedIn={({ myItems, ...s }) => {
             saveSession(s);
+            setFirstItems(myItems);
             setBoot({ state: 'ready', me: s.me });
           }}
         />

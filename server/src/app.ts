@@ -321,7 +321,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
         publicUrl: deps.config.publicUrl,
       });
     await app.register(
-      authRoutes(deps, { sessions, dingtalk: m.dingtalk, loginQueue: limits.loginQueue, now: realNow }),
+      authRoutes(deps, { sessions, dingtalk: m.dingtalk, loginQueue: limits.loginQueue, now: realNow, progress }),
     );
     await app.register(progressRoutes(deps, { progress, timeline, sessions }));
     await app.register(workbenchRoutes(deps, { calendar: m.calendar, policy: m.policy, sessions }));

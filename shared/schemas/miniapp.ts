@@ -33,6 +33,13 @@ export const Session = z.object({
   token: z.string(),
   expiresAt: Instant,
   me: Me,
+  /**
+   * A unit's people land on 我的任务: its first page comes with the session, so opening the app
+   * from a notice is one round trip after the 免登 code, not two in series (not kept with the session).
+   */
+  get myItems() {
+    return MyItems.optional();
+  },
 });
 export type Session = z.infer<typeof Session>;
 

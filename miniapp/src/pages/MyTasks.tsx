@@ -1,3 +1,4 @@
+import { takeFirstItems } from '../state/first-items';
 import { isCalendarWarning, useHealthWarnings } from '../components/HealthBanner';
 import { Button, CapsuleTabs, List, Toast } from 'antd-mobile';
 import { Blank } from '../components/Blank';
@@ -35,7 +36,9 @@ export function MyTasks() {
   }, [me]);
   const load = useCallback(async () => {
     try {
-      setData(await api.myItems(section === 'all' ? undefined : section));
+      // the sign-in brought the first page (all sections): shown without asking again
+      const first = section === 'all' ? takeFirstItems() : undefined;
+      setData(first ?? (await api.myItems(section === 'all' ? undefined : section)));
       setError(undefined);
     } catch (e) {
       setError((e as Error).message);

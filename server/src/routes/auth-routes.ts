@@ -1,3 +1,6 @@
+import { landsOnOverview } from '../../../shared/landing.js';
+import { myItems } from '../domain/progress/progress-views.js';
+import type { ProgressService } from '../domain/progress/progress-service.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { can } from '../auth/permissions.js';
 import { Buckets } from '../auth/person-limits.js';
@@ -22,6 +25,8 @@ export interface AuthOptions {
   /** Code exchanges waiting for DingTalk at once (default 40). */
   loginQueue?: number;
   now?: () => number;
+  /** 我的任务 for the session's first page (sent with the session when the person lands on it). */
+  progress?: ProgressService;
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody };
@@ -45,7 +50,10 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       const state = deps.store.state.get();
       const viewer = viewerFor(state, personId);
       const { token, expiresAt } = o.sessions.issue(personId, viewer.person.roles);
-      return { token, expiresAt: expiresAt.toISOString(), me: meView(state, viewer) };
+      const me = meView(state, viewer);
+      // the first page comes with the session: one round trip from a notice, not two in series
+      const first = o.progress && !landsOnOverview(me) ? { myItems: myItems(state, o.progress, viewer) } : {};
+      return { token, expiresAt: expiresAt.toISOString(), me, ...first };
     };
     /**
      * A 免登 code exchanged through the platform's channel (DingTalk's getuserinfo, 浙政钉's

@@ -22,7 +22,16 @@ export function miniappStatic(dir: string): FastifyPluginAsync {
       setHeaders: (res, path) => {
         res.header('content-security-policy', CSP);
         res.header('x-content-type-options', 'nosniff');
-        res.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // hashed assets for a year; the icon for a day (asked by the page and by the browser's icon
+        // service: one fetch, the second from cache); the page itself never
+        res.header(
+          'cache-control',
+          /[\\/]assets[\\/]/.test(path)
+            ? 'public, max-age=31536000, immutable'
+            : /favicon\.svg$/.test(path)
+              ? 'public, max-age=86400'
+              : 'no-cache',
+        );
       },
     });
     app.get('/app/', (_req, reply) => reply.sendFile('index.html'));
