@@ -30,10 +30,36 @@ interface Load {
   p99: number;
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
+/** 50 connections for `seconds`, autocannon in a worker thread (every request must answer 2xx). */
+export async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
   const r = await autocannon({ url, connections: 50, duration: seconds, headers, workers: 1 });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   return { rps: r.requests.average, p99: r.latency.p99 };
+}
+
+/** Bare Fastify on the same event loop, answering with the bytes (and encoding) it is given. */
+export async function bareBytes(): Promise<{
+  url: string;
+  answer(body: Buffer, encoding: string | undefined): void;
+  close(): Promise<void>;
+}> {
+  let body: Buffer = Buffer.alloc(0);
+  let encoding: string | undefined;
+  const bare = Fastify();
+  bare.get('/bytes', async (_, reply) => {
+    reply.type('application/json; charset=utf-8');
+    if (encoding) reply.header('content-encoding', encoding).header('vary', 'accept-encoding');
+    return reply.send(body);
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/bytes`,
+    answer: (b, e) => {
+      body = b;
+      encoding = e;
+    },
+    close: () => bare.close(),
+  };
 }
 
 async function routes(store: Store, label: string, seconds: number): Promise<void> {
@@ -49,17 +75,7 @@ async function routes(store: Store, label: string, seconds: number): Promise<voi
   const app = await core.app({ sessions });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  // bare Fastify on the same event loop, answering with the bytes our route answered with
-  let body: Buffer = Buffer.alloc(0);
-  let encoding: string | undefined;
-  const bare = Fastify();
-  bare.get('/bytes', async (_, reply) => {
-    reply.type('application/json; charset=utf-8');
-    if (encoding) reply.header('content-encoding', encoding).header('vary', 'accept-encoding');
-    return reply.send(body);
-  });
-  await bare.listen({ port: 0, host: '127.0.0.1' });
-  const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/bytes`;
+  const bare = await bareBytes();
   const s = store.state.get();
   const task = s.tasks.find((t) => t.kind === 'key')!;
   const supervisor = s.people.find((p) => p.roles.includes('supervisor'))!;
@@ -90,12 +106,13 @@ async function routes(store: Store, label: string, seconds: number): Promise<voi
         };
         const first = await app.inject({ method: 'GET', url: path, headers });
         if (first.statusCode !== 200) throw new Error(`${path}: ${first.statusCode} ${first.body}`);
-        encoding = first.headers['content-encoding'] as string | undefined;
+        const encoding = first.headers['content-encoding'] as string | undefined;
         if (accept && !encoding) continue; // small: sent as it is either way
-        body = first.rawPayload;
+        const body = first.rawPayload;
+        bare.answer(body, encoding);
         await load(`${base}${path}`, headers, 1); // warm-up (JIT, caches)
         const ours = await load(`${base}${path}`, headers, seconds);
-        const theirs = await load(bareUrl, headers, seconds);
+        const theirs = await load(bare.url, headers, seconds);
         const size = `${(body.length / 1024).toFixed(1)} KB${encoding ? ` ${encoding}` : ''}`;
         console.log(
           `| ${name} | ${size} | ${Math.round(ours.rps)} | ${ours.p99} ms | ${Math.round(theirs.rps)} | ${theirs.p99} ms | ${((100 * ours.rps) / theirs.rps).toFixed(0)} % |`,

@@ -2,8 +2,6 @@
  * #35 figure: the 督考办's review queue (GET /api/reviews, 100 pending 办结 requests) against bare
  * Fastify sending the same bytes — 50 connections, as read-api.ts measures the other read routes.
  */
-import autocannon from 'autocannon';
-import Fastify from 'fastify';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,17 +16,10 @@ import { loadPolicy } from '../server/src/domain/reminders/policy.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';
+import { bareBytes, load } from './read-api.js';
 
 const AT = new Date('2019-03-01T09:00:00+08:00');
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function load(url: string, headers: Record<string, string>, seconds: number): Promise<{ rps: number; p99: number }> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: 50, duration: seconds, headers }, (error, r) =>
-      error ? reject(error) : resolve({ rps: r.requests.average, p99: r.latency.p99 }),
-    );
-  });
-}
 
 export async function benchReviews(quick = false): Promise<void> {
   const seconds = quick ? 2 : 4;
@@ -67,15 +58,7 @@ export async function benchReviews(quick = false): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const supervisor = s.people.find((p) => p.roles.includes('supervisor'))!;
   const path = '/api/reviews?status=pending&limit=100';
-  let body: Buffer = Buffer.alloc(0);
-  let encoding: string | undefined;
-  const bare = Fastify();
-  bare.get('/bytes', async (_, reply) => {
-    reply.type('application/json; charset=utf-8');
-    if (encoding) reply.header('content-encoding', encoding).header('vary', 'accept-encoding');
-    return reply.send(body);
-  });
-  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const bare = await bareBytes();
   console.log(
     `\n## Review queue (${filed} pending 办结 requests, 50 connections)\n| as | bytes | 督办通 req/s | p99 | bare req/s | p99 | ratio |\n|---|---|---|---|---|---|---|`,
   );
@@ -87,16 +70,13 @@ export async function benchReviews(quick = false): Promise<void> {
       };
       const first = await app.inject({ method: 'GET', url: path, headers });
       if (first.statusCode !== 200) throw new Error(`${first.statusCode} ${first.body}`);
-      encoding = first.headers['content-encoding'] as string | undefined;
-      body = first.rawPayload;
+      const encoding = first.headers['content-encoding'] as string | undefined;
+      const body = first.rawPayload;
+      bare.answer(body, encoding);
       const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}${path}`;
       await load(url, headers, 1);
       const ours = await load(url, headers, seconds);
-      const theirs = await load(
-        `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/bytes`,
-        headers,
-        seconds,
-      );
+      const theirs = await load(bare.url, headers, seconds);
       console.log(
         `| ${accept ? 'a browser' : 'a plain client'} | ${(body.length / 1024).toFixed(1)} KB${encoding ? ` ${encoding}` : ''} | ${Math.round(ours.rps)} | ${ours.p99} ms | ${Math.round(theirs.rps)} | ${theirs.p99} ms | ${((100 * ours.rps) / theirs.rps).toFixed(0)} % |`,
       );
