@@ -14,6 +14,18 @@ const BEYOND_PARSING = [
   'dingtalk-stream',
 ];
 
+/** DingTalk's SDKs: only server/src/channels/dingtalk/ imports them. */
+const SDKS = {
+  group: ['@alicloud/*', 'dingtalk-stream'],
+  message: 'Only server/src/channels/dingtalk/ imports DingTalk SDKs.',
+};
+
+/** A floor of the server and the folders above it that it never imports (the spine runs one way). */
+function floor(files, above, message, { sdks = true } = {}) {
+  const patterns = [{ group: above, message }, ...(sdks ? [SDKS] : [])];
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'scratch/', 'data/', 'miniapp/dist/', 'coverage/', 'test-artifacts/'] },
   js.configs.recommended,
@@ -69,6 +81,11 @@ export default tseslint.config(
               group: ['**/importer/**', '**/plan-import/**', '**/bot/**'],
               message:
                 'domain/ does not parse documents or chat: importer/ and bot/ call the domain, not the other way round.',
+            },
+            {
+              group: ['**/outbox/**', '**/scheduler/**'],
+              message:
+                'domain/ asks for notices through domain/notices/ (rows in the state); the dispatcher and the scheduler call the domain, not the other way round.',
             },
           ],
         },
@@ -149,6 +166,43 @@ export default tseslint.config(
       ],
     },
   },
+  // The spine (docs/ARCHITECTURE.md rule 16): model/ is a leaf; the store, channels and the
+  // dispatcher sit below the domain, bot and scheduler and never import them.
+  floor(
+    ['server/src/model/**/*.ts'],
+    [
+      '**/store/**',
+      '**/domain/**',
+      '**/outbox/**',
+      '**/channels/**',
+      '**/bot/**',
+      '**/routes/**',
+      '**/scheduler/**',
+      '**/importer/**',
+      '**/calendar/**',
+      '**/deps.js',
+      '**/config.js',
+    ],
+    'model/ is the leaf every floor shares: it imports only shared/ and zod.',
+  ),
+  floor(
+    ['server/src/store/**/*.ts'],
+    ['**/outbox/**', '**/domain/**', '**/bot/**', '**/routes/**', '**/scheduler/**', '**/channels/**'],
+    'store/ keeps the state (model/) and the ledger: it knows no outbox, domain, bot, route or channel.',
+  ),
+  ...[false, true].map((dingtalk) => ({
+    ...floor(
+      [dingtalk ? 'server/src/channels/dingtalk/**/*.ts' : 'server/src/channels/**/*.ts'],
+      ['**/bot/**', '**/domain/**', '**/store/**', '**/outbox/**', '**/routes/**', '**/scheduler/**', '**/deps.js'],
+      'channels/ send and receive: a receiver hands payloads to a plain PayloadSink (channels/bot-event.ts), never to bot/.',
+      { sdks: !dingtalk },
+    ),
+  })),
+  floor(
+    ['server/src/outbox/**/*.ts'],
+    ['**/domain/**', '**/bot/**', '**/routes/**', '**/scheduler/**'],
+    'outbox/ sends rows as written: what a notice says is decided above it (domain/notices/, scheduler/enqueue-day.ts).',
+  ),
   {
     files: ['miniapp/src/**/*.{ts,tsx}'],
     ignores: ['miniapp/src/host/**'],

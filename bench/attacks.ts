@@ -11,7 +11,7 @@ import { SessionTokens } from '../server/src/auth/session-tokens.js';
 import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
 import { loadConfig } from '../server/src/config.js';
 import { createCore } from '../server/src/core.js';
-import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
+import { DEFAULT_POLICY } from '../server/src/domain/policy/policy.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';

@@ -16,7 +16,7 @@ import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
 import { DingTalkChannel } from '../server/src/channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from '../server/src/channels/dingtalk/stream-receiver.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
-import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
+import { DEFAULT_POLICY } from '../server/src/domain/policy/policy.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { openStore } from '../server/src/store/open-store.js';
 import { ms, percentile } from './stats.js';

@@ -13,7 +13,7 @@ import { ChannelError, type Channel } from '../server/src/channels/channel.js';
 import { RateLimiter } from '../server/src/channels/shared/rate-limiter.js';
 import { loadConfig } from '../server/src/config.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
-import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
+import { DEFAULT_POLICY } from '../server/src/domain/policy/policy.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';
 import { pngDeclaring } from '../tests/helpers/files.js';

@@ -6,11 +6,11 @@ import { Writable } from 'node:stream';
 import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { ensureObligations } from '../server/src/domain/obligations/obligation-book.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
-import { loadPolicy } from '../server/src/domain/reminders/policy.js';
+import { loadPolicy } from '../server/src/domain/policy/policy.js';
 import { writeLedgerXlsx } from '../server/src/export/ledger-xlsx.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';
-import type { State } from '../server/src/store/state.js';
+import type { State } from '../server/src/model/state.js';
 import { province } from './reminders.js';
 
 const AT = new Date('2019-12-31T10:00:00+08:00');

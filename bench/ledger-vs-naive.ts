@@ -13,7 +13,7 @@ import { importPlan } from '../server/src/importer/import-plan.js';
 import { eventHash, GENESIS_HASH } from '../server/src/store/ledger/event-hash.js';
 import { JsonlLedger } from '../server/src/store/ledger/jsonl-ledger.js';
 import { DurableJsonFile } from '../server/src/store/lowdb/durable-json-file.js';
-import { emptyState, type State } from '../server/src/store/state.js';
+import { emptyState, type State } from '../server/src/model/state.js';
 import { readFileSync } from 'node:fs';
 import { ms, percentile, timeEach } from './stats.js';
 

@@ -17,7 +17,7 @@ import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { DingTalkChannel } from '../server/src/channels/dingtalk/dingtalk-channel.js';
 import { loadConfig } from '../server/src/config.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
-import { loadPolicy } from '../server/src/domain/reminders/policy.js';
+import { loadPolicy } from '../server/src/domain/policy/policy.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { openStore } from '../server/src/store/open-store.js';
 import { ms, percentile } from './stats.js';

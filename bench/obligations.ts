@@ -6,7 +6,7 @@
 import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { ensureObligations } from '../server/src/domain/obligations/obligation-book.js';
-import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
+import { DEFAULT_POLICY } from '../server/src/domain/policy/policy.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';
 import { replay } from '../tests/helpers/replay.js';

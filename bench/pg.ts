@@ -13,7 +13,7 @@ import { buildEmulator } from '../emulator/src/app.js';
 import { orgFromSeeds } from '../emulator/src/org.js';
 import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
 import { DingTalkChannel } from '../server/src/channels/dingtalk/dingtalk-channel.js';
-import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
+import { DEFAULT_POLICY } from '../server/src/domain/policy/policy.js';
 import { Dispatcher } from '../server/src/outbox/dispatcher.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { Scheduler } from '../server/src/scheduler/scheduler.js';

@@ -14,7 +14,7 @@ import { SessionTokens } from '../server/src/auth/session-tokens.js';
 import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { loadConfig } from '../server/src/config.js';
 import { createCore } from '../server/src/core.js';
-import { loadPolicy } from '../server/src/domain/reminders/policy.js';
+import { loadPolicy } from '../server/src/domain/policy/policy.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { openStore } from '../server/src/store/open-store.js';

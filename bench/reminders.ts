@@ -5,8 +5,8 @@
  */
 import { WorkCalendar } from '../server/src/calendar/work-calendar.js';
 import { planReminders } from '../server/src/domain/reminders/planner.js';
-import { DEFAULT_POLICY } from '../server/src/domain/reminders/policy.js';
-import { emptyState, type State } from '../server/src/store/state.js';
+import { DEFAULT_POLICY } from '../server/src/domain/policy/policy.js';
+import { emptyState, type State } from '../server/src/model/state.js';
 import { ensureObligations } from '../server/src/domain/obligations/obligation-book.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';
 import { burden, replay } from '../tests/helpers/replay.js';

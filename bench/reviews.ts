@@ -12,7 +12,7 @@ import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { loadConfig } from '../server/src/config.js';
 import { createCore } from '../server/src/core.js';
 import { actFor } from '../server/src/domain/progress/acting.js';
-import { loadPolicy } from '../server/src/domain/reminders/policy.js';
+import { loadPolicy } from '../server/src/domain/policy/policy.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';

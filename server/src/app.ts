@@ -26,7 +26,7 @@ import { requireSession } from './auth/auth-hook.js';
 import { SessionTokens } from './auth/session-tokens.js';
 import { ProgressService } from './domain/progress/progress-service.js';
 import { TaskTimeline } from './domain/progress/task-timeline.js';
-import type { ReminderPolicy } from './domain/reminders/policy.js';
+import type { ReminderPolicy } from './domain/policy/policy.js';
 import type { EvidenceStore } from './evidence/evidence-store.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { evidenceRoutes } from './routes/evidence-routes.js';

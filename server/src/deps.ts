@@ -2,16 +2,7 @@ import type { Config } from './config.js';
 import type { Channel } from './channels/channel.js';
 import type { ChannelSet } from './channels/channel-set.js';
 import type { Store } from './store/ports.js';
-
-export interface Clock {
-  now(): Date;
-}
-
-export interface Log {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
+import type { Clock, Log } from './model/runtime.js';
 
 /** Everything services and routes need, passed in (ARCHITECTURE §1). Tests build it with fakes. */
 export interface Deps {
@@ -24,5 +15,3 @@ export interface Deps {
   /** Every configured platform (DingTalk and/or 浙政钉): 浙政钉's 免登 goes through its channel. */
   channels?: ChannelSet;
 }
-
-export const systemClock: Clock = { now: () => new Date() };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { DingTalkChannelOptions } from './channels/dingtalk/dingtalk-channel.js';
-import type { Log } from './deps.js';
+import type { Log } from './model/runtime.js';
 import type { ZzdChannelOptions } from './channels/zzd/zzd-channel.js';
 import type { Platform } from '../../shared/schemas/person.js';
 

@@ -1,4 +1,4 @@
-import type { Log } from './deps.js';
+import type { Log } from './model/runtime.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 

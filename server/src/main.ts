@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM so no file is left torn.
  */
 import { ConfigError, loadConfig } from './config.js';
-import { systemClock } from './deps.js';
+import { systemClock } from './model/runtime.js';
 import { createCore } from './core.js';
 import { seedStore } from './plan-import/seed-store.js';
 import { importPlan } from './importer/import-plan.js';
@@ -22,7 +22,7 @@ import { shanghaiDate } from './calendar/dates.js';
 import { loadCalendar } from './calendar/load-calendar.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
 import type { Config } from './config.js';
-import { loadPolicy } from './domain/reminders/policy.js';
+import { loadPolicy } from './domain/policy/policy.js';
 import { loadAssessmentRules } from './domain/assessment/rules.js';
 import { SimClock } from './scheduler/sim-clock.js';
 import { openStore } from './store/open-store.js';

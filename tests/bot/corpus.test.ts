@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Converter } from 'opencc-js/cn2t';
 import { describe, expect, it } from 'vitest';
-import { parseCommand, type BotCommand } from '../../server/src/bot/command-parser.js';
+import { parseCommand } from '../../server/src/bot/command-parser.js';
+import type { BotCommand } from '../../server/src/bot/bot-command.js';
 import { ROOT } from '../helpers/seeds.js';
 
 /**

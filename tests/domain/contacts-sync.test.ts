@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyContactsSync, planContactsSync } from '../../server/src/domain/units/contacts-sync.js';
-import type { State } from '../../server/src/store/state.js';
+import type { State } from '../../server/src/model/state.js';
 import { channelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';

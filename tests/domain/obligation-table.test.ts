@@ -10,10 +10,10 @@ import {
 } from '../../server/src/domain/obligations/obligation-table.js';
 import { ensureObligations, missingYears } from '../../server/src/domain/obligations/obligation-book.js';
 import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
-import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
+import { DEFAULT_POLICY } from '../../server/src/domain/policy/policy.js';
 import { MemoryStore } from '../../server/src/store/memory/memory-store.js';
 import { province } from '../../bench/reminders.js';
-import { emptyState } from '../../server/src/store/state.js';
+import { emptyState } from '../../server/src/model/state.js';
 
 const record = (
   planId: string,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterParts, overview, partsOf } from '../../server/src/domain/overview/overview.js';
-import type { State } from '../../server/src/store/state.js';
+import type { State } from '../../server/src/model/state.js';
 import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 import { findObligation, storedObligations } from '../../server/src/domain/obligations/obligation-table.js';

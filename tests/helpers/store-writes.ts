@@ -1,6 +1,6 @@
 import type { LedgerEvent, NewLedgerEvent } from '../../shared/schemas/ledger.js';
 import type { Store } from '../../server/src/store/ports.js';
-import type { State } from '../../server/src/store/state.js';
+import type { State } from '../../server/src/model/state.js';
 
 /** Appends events in one transaction (tests that set up history). */
 export async function appendEvents(store: Store, events: readonly NewLedgerEvent[]): Promise<LedgerEvent[]> {

@@ -2,14 +2,15 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { join } from 'node:path';
 import { SessionTokens } from '../../server/src/auth/session-tokens.js';
 import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
-import { loadPolicy } from '../../server/src/domain/reminders/policy.js';
+import { loadPolicy } from '../../server/src/domain/policy/policy.js';
 import { EvidenceStore } from '../../server/src/evidence/evidence-store.js';
 import type { BuildAppOptions } from '../../server/src/app.js';
 import type { Channel } from '../../server/src/channels/channel.js';
 import { buildApp } from '../../server/src/app.js';
 import { createCore, type Core } from '../../server/src/core.js';
 import { loadConfig } from '../../server/src/config.js';
-import type { Clock, Deps, Log } from '../../server/src/deps.js';
+import type { Deps } from '../../server/src/deps.js';
+import type { Clock, Log } from '../../server/src/model/runtime.js';
 import { seedStore } from '../../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { openStore } from '../../server/src/store/open-store.js';

@@ -54,7 +54,7 @@ describe('layers by rule (eslint no-restricted-imports)', () => {
     expect(
       await lint(
         'server/src/importer/bad.ts',
-        "import { fulfilObligation } from '../domain/reminders/fulfil.js';\nexport const x = fulfilObligation;\n",
+        "import { fulfilObligation } from '../domain/obligations/fulfil.js';\nexport const x = fulfilObligation;\n",
       ),
     ).toEqual([expect.stringContaining('importer/ parses documents')]);
     expect(
@@ -93,5 +93,44 @@ describe('layers by rule (eslint no-restricted-imports)', () => {
         "import type { BotEvent } from '../channels/bot-event.js';\nexport type X = BotEvent;\n",
       ),
     ).toEqual([]);
+  });
+
+  it('keeps the spine one way: model/ a leaf; store, channels and the dispatcher below the domain and bot', async () => {
+    expect(
+      await lint(
+        'server/src/model/bad.ts',
+        "import type { Store } from '../store/ports.js';\nexport type X = Store;\n",
+      ),
+    ).toEqual([expect.stringContaining('model/ is the leaf')]);
+    expect(
+      await lint(
+        'server/src/store/bad.ts',
+        "import { noticeInDraft } from '../domain/notices/notices.js';\nexport const x = noticeInDraft;\n",
+      ),
+    ).toEqual([expect.stringContaining('store/ keeps the state')]);
+    expect(
+      await lint('server/src/store/ok.ts', "import type { State } from '../model/state.js';\nexport type X = State;\n"),
+    ).toEqual([]);
+    expect(
+      await lint(
+        'server/src/channels/dingtalk/bad.ts',
+        "import type { BotInbox } from '../../bot/bot-inbox.js';\nexport type X = BotInbox;\n",
+      ),
+    ).toEqual([expect.stringContaining('never to bot/')]);
+    expect(
+      await lint('server/src/channels/zzd/bad.ts', "import dt from '@alicloud/dingtalk';\nexport const x = dt;\n"),
+    ).toEqual([expect.stringContaining('Only server/src/channels/dingtalk/')]);
+    expect(
+      await lint(
+        'server/src/domain/review/bad.ts',
+        "import { Dispatcher } from '../../outbox/dispatcher.js';\nexport const x = Dispatcher;\n",
+      ),
+    ).toEqual([expect.stringContaining('domain/notices/')]);
+    expect(
+      await lint(
+        'server/src/outbox/bad.ts',
+        "import { viewOf } from '../domain/reminders/reminder-view.js';\nexport const x = viewOf;\n",
+      ),
+    ).toEqual([expect.stringContaining('outbox/ sends rows as written')]);
   });
 });

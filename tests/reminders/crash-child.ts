@@ -16,7 +16,7 @@ import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
 import type { Channel } from '../../server/src/channels/channel.js';
 import { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
 import { ZzdChannel } from '../../server/src/channels/zzd/zzd-channel.js';
-import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
+import { DEFAULT_POLICY } from '../../server/src/domain/policy/policy.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import type { Store } from '../../server/src/store/ports.js';

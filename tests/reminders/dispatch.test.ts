@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
-import type { OutboxRow } from '../../server/src/outbox/outbox-row.js';
+import type { OutboxRow } from '../../server/src/model/outbox-row.js';
 import type { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
-import { fulfilObligation } from '../../server/src/domain/reminders/fulfil.js';
+import { fulfilObligation } from '../../server/src/domain/obligations/fulfil.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { channelFor } from '../helpers/channel.js';

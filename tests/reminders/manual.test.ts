@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addManualObligation } from '../../server/src/domain/reminders/manual-obligations.js';
+import { addManualObligation } from '../../server/src/domain/obligations/manual-obligations.js';
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
 import { AppError } from '../../server/src/errors.js';
 import { at, calendar, policy } from '../helpers/reminders.js';

@@ -143,7 +143,7 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
   });
 
   it('does not escalate item by item to district leaders (the 区长 leads 区政府党组 too) unless the policy says so', async () => {
-    const { ReminderPolicy } = await import('../../server/src/domain/reminders/policy.js');
+    const { ReminderPolicy } = await import('../../server/src/domain/policy/policy.js');
     const day = '2018-11-13T09:00'; // 签收 due 11-08: the third overdue working day, level 2
     const leaders = (p: ReturnType<typeof plan>) =>
       p.reminders.filter((r) => r.kind === 'escalation' && r.as === 'leader').map((r) => r.personId);
@@ -201,7 +201,7 @@ describe('the reminder planner (pure: state + calendar + policy + now)', () => {
 describe('state stays bounded', () => {
   it('prunes obligations older than last year (the ledger keeps them) and finished 待办 records', async () => {
     const { pruneInDraft } = await import('../../server/src/domain/obligations/obligation-book.js');
-    const { emptyState } = await import('../../server/src/store/state.js');
+    const { emptyState } = await import('../../server/src/model/state.js');
     const s = emptyState();
     const o = (id: string) => ({
       id,

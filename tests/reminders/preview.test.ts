@@ -7,7 +7,7 @@ import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { SimClock } from '../../server/src/scheduler/sim-clock.js';
 import { migrate } from '../../server/src/store/migrations.js';
 import { openStore } from '../../server/src/store/open-store.js';
-import { STATE_VERSION } from '../../server/src/store/state.js';
+import { STATE_VERSION } from '../../server/src/model/state.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { calendar, policy } from '../helpers/reminders.js';
 import { runTs } from '../helpers/run-node.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestMessage } from '../../server/src/domain/reminders/digest-text.js';
 import { planReminders, type Reminder } from '../../server/src/domain/reminders/planner.js';
 import { viewOf } from '../../server/src/domain/reminders/reminder-view.js';
-import { fulfilObligations } from '../../server/src/domain/reminders/fulfil.js';
+import { fulfilObligations } from '../../server/src/domain/obligations/fulfil.js';
 import { ensureObligations } from '../../server/src/domain/obligations/obligation-book.js';
 import { ReminderPlan } from '../../shared/schemas/reminders.js';
 import { at, calendar, fulfilRandomly, policy } from '../helpers/reminders.js';

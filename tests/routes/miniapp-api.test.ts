@@ -6,7 +6,7 @@ import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
 import { channelFor } from '../helpers/channel.js';
 import { JPEG, multipartBody, PNG } from '../helpers/files.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
-import { fulfilObligations } from '../../server/src/domain/reminders/fulfil.js';
+import { fulfilObligations } from '../../server/src/domain/obligations/fulfil.js';
 import { appendEvents } from '../helpers/store-writes.js';
 import { findObligation } from '../../server/src/domain/obligations/obligation-table.js';
 

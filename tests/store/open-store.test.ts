@@ -5,7 +5,7 @@ import type { StoreError } from '../../server/src/store/errors.js';
 import { migrate } from '../../server/src/store/migrations.js';
 import { PeopleFile } from '../../shared/schemas/person.js';
 import { openStore } from '../../server/src/store/open-store.js';
-import { STATE_VERSION } from '../../server/src/store/state.js';
+import { STATE_VERSION } from '../../server/src/model/state.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { appendEvent, updateState } from '../helpers/store-writes.js';
 import { ensureObligations } from '../../server/src/domain/obligations/obligation-book.js';

@@ -5,7 +5,7 @@
  */
 import { WorkCalendar } from '../../server/src/calendar/work-calendar.js';
 import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
-import { DEFAULT_POLICY } from '../../server/src/domain/reminders/policy.js';
+import { DEFAULT_POLICY } from '../../server/src/domain/policy/policy.js';
 import { openStore } from '../../server/src/store/open-store.js';
 
 const [dir, assignmentId, point] = process.argv.slice(2) as [string, string, string];

@@ -4,7 +4,7 @@ import type { LedgerEvent } from '../../shared/schemas/ledger.js';
 import type { BotEventHandler } from '../../server/src/channels/bot-event.js';
 import { createBotHandler } from '../../server/src/bot/bot.js';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';
-import type { State } from '../../server/src/store/state.js';
+import type { State } from '../../server/src/model/state.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { calendar, policy } from '../helpers/reminders.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoresOf } from '../../server/src/domain/assessment/assessment.js';
 import { DEFAULT_RULES } from '../../server/src/domain/assessment/rules.js';
-import { emptyState } from '../../server/src/store/state.js';
+import { emptyState } from '../../server/src/model/state.js';
 import type { AssessmentLine } from '../../shared/schemas/assessment.js';
 
 const line = (unitId: string, points: number): AssessmentLine => ({

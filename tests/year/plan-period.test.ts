@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { obligationsOf } from '../../server/src/domain/obligations/obligation-book.js';
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
-import { openObligations } from '../../server/src/domain/reminders/open-obligations.js';
+import { openObligations } from '../../server/src/domain/obligations/open-obligations.js';
 import { planPeriodOf } from '../../server/src/importer/plan-period.js';
 import type { ImportPreview } from '../../shared/schemas/import.js';
 import { previewImport } from '../helpers/bot-harness.js';

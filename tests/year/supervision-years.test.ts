@@ -2,7 +2,7 @@ import { checkStateAgainstLedger } from '../../server/src/domain/integrity/state
 import { describe, expect, it } from 'vitest';
 import { createBotHandler } from '../../server/src/bot/bot.js';
 import { fromDay, toDay } from '../../server/src/calendar/dates.js';
-import { fulfilObligations, type FulfilInput } from '../../server/src/domain/reminders/fulfil.js';
+import { fulfilObligations, type FulfilInput } from '../../server/src/domain/obligations/fulfil.js';
 import { obligationsOf } from '../../server/src/domain/obligations/obligation-book.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';

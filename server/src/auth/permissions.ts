@@ -1,4 +1,4 @@
-import type { Viewer } from './viewer.js';
+import type { Person } from '../../../shared/schemas/person.js';
 
 /**
  * Who may do what, in one table: role × action. Every /api route declares its action in its
@@ -74,14 +74,20 @@ export type Action = keyof typeof PERMISSIONS;
 
 export const isAction = (x: unknown): x is Action => typeof x === 'string' && Object.hasOwn(PERMISSIONS, x);
 
+/** What the table asks of a viewer (auth/viewer.ts): the person's roles, and whether a district leader. */
+export interface RoleHolder {
+  readonly person: Pick<Person, 'roles'>;
+  readonly districtLeader: boolean;
+}
+
 /** The role keys a viewer holds. */
-export function roleKeys(v: Viewer): RoleKey[] {
+export function roleKeys(v: RoleHolder): RoleKey[] {
   const keys: RoleKey[] = [...v.person.roles];
   if (v.districtLeader) keys.push('districtLeader');
   return keys;
 }
 
-export function allowed(v: Viewer, action: Action): boolean {
+export function allowed(v: RoleHolder, action: Action): boolean {
   const roles: readonly RoleKey[] = PERMISSIONS[action].roles;
   return roleKeys(v).some((r) => roles.includes(r));
 }

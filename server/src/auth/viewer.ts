@@ -3,7 +3,7 @@ import type { Me } from '../../../shared/schemas/miniapp.js';
 import { perObject } from '../../../shared/per-object.js';
 import { AppError } from '../errors.js';
 import { allowed, PERMISSIONS, type Action } from './permissions.js';
-import type { State } from '../store/state.js';
+import type { State } from '../model/state.js';
 
 /** Who is asking: the signed-in person as the state knows them now (roles and units are re-read on every request). */
 export interface Viewer {

@@ -1,5 +1,5 @@
 import type { BotEvent, BotEventHandler } from '../channels/bot-event.js';
-import type { Log } from '../deps.js';
+import type { Log } from '../model/runtime.js';
 import { MsgIdDeduper } from './inbound-dedupe.js';
 import type { LedgerReader as Ledger } from '../store/ports.js';
 

@@ -7,14 +7,14 @@ import { shanghaiDate } from '../calendar/dates.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
 import type { BotEvent } from '../channels/bot-event.js';
 import type { Channel, OutboundMessage } from '../channels/channel.js';
-import type { Clock, Log } from '../deps.js';
+import type { Clock, Log } from '../model/runtime.js';
 import type { ProgressService } from '../domain/progress/progress-service.js';
 import { appLink } from '../domain/reminders/digest-text.js';
-import type { ReminderPolicy } from '../domain/reminders/policy.js';
+import type { ReminderPolicy } from '../domain/policy/policy.js';
 import type { EvidenceStore } from '../evidence/evidence-store.js';
 import type { Store } from '../store/ports.js';
-import type { State } from '../store/state.js';
-import type { BotCommand } from './command-parser.js';
+import type { State } from '../model/state.js';
+import type { BotCommand } from './bot-command.js';
 import type { Conversation } from './conversation.js';
 
 export interface BotDeps {

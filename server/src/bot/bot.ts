@@ -14,7 +14,8 @@ import {
   type Listener,
   type Turn,
 } from './bot-kit.js';
-import { parseCommand as defaultParse, type BotCommand } from './command-parser.js';
+import { parseCommand as defaultParse } from './command-parser.js';
+import type { BotCommand } from './bot-command.js';
 import { COMMANDS } from './commands/index.js';
 import { Conversation } from './conversation.js';
 import { receiveFiles } from './file-intake.js';

@@ -1,8 +1,8 @@
 import type { Assignment } from '../../../shared/schemas/assignment.js';
-import type { Clock } from '../deps.js';
-import { lastNoticeTasks } from '../outbox/outbox.js';
+import type { Clock } from '../model/runtime.js';
+import { lastNoticeTasks } from '../domain/notices/notices.js';
 import type { Store } from '../store/ports.js';
-import type { State } from '../store/state.js';
+import type { State } from '../model/state.js';
 
 /** Files sent within this long after a report or request are attached to it; a draft waits this long. */
 export const CONTEXT_MS = 30 * 60_000;

@@ -1,6 +1,6 @@
 import type { StoredEvidence } from '../evidence/evidence-store.js';
 import { AppError } from '../errors.js';
-import type { State } from '../store/state.js';
+import type { State } from '../model/state.js';
 import { done, say, text, type BotKit, type Turn } from './bot-kit.js';
 
 /**

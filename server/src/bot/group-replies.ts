@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '../channels/channel.js';
-import type { BotCommand } from './command-parser.js';
+import type { BotCommand } from './bot-command.js';
 
 /**
  * In a 督办工作群 the bot answers the person who @-mentioned it, for their own units only, and

@@ -1,6 +1,6 @@
 import { chineseNumeral } from '../naming/names.js';
 import { relativeDate } from '../naming/date-expression.js';
-import type { BotCommand } from './command-parser.js';
+import type { BotCommand } from './bot-command.js';
 
 /**
  * What an official meant, read from slots wherever they stand in the message rather than from a

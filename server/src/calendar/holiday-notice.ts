@@ -1,6 +1,6 @@
 import { toSimplified } from '../naming/simplify.js';
 import { fromDay, toDay } from './dates.js';
-import type { HolidayOverride } from './work-calendar.js';
+import type { HolidayOverride } from '../model/holiday-override.js';
 
 /**
  * Reads the State Council's 《关于YYYY年部分节假日安排的通知》 as an official pastes it into a

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HolidayOverride, WorkCalendar } from './work-calendar.js';
+import { WorkCalendar } from './work-calendar.js';
+import { HolidayOverride } from '../model/holiday-override.js';
 
 /** Reads and validates seeds/holidays/<year>.json files (the directory may be absent). */
 export async function loadCalendar(seedsDir: string): Promise<WorkCalendar> {

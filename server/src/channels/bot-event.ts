@@ -18,3 +18,11 @@ export interface BotEvent {
 }
 
 export type BotEventHandler = (event: BotEvent) => Promise<void>;
+
+/**
+ * Where a receiver hands a raw platform payload once it has acked it (the bot's inbox parses,
+ * deduplicates and handles it). A plain type here, so channels/ never imports bot/.
+ */
+export interface PayloadSink {
+  accept(raw: unknown, transport: BotEvent['transport']): unknown;
+}

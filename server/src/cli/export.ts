@@ -12,7 +12,7 @@ import '../../../shared/zod-locale.js';
 import './pipe-safe.js';
 import { loadCalendar } from '../calendar/load-calendar.js';
 import { loadConfig } from '../config.js';
-import { loadPolicy } from '../domain/reminders/policy.js';
+import { loadPolicy } from '../domain/policy/policy.js';
 import { writeLedgerXlsx } from '../export/ledger-xlsx.js';
 import { readLedgerDir } from '../store/ledger/verify.js';
 import { readStateReadOnly } from '../store/read-state.js';

@@ -23,8 +23,8 @@ import { loadSeeds } from '../seeds/load-seeds.js';
 import { StoreError } from '../store/errors.js';
 import { openStore } from '../store/open-store.js';
 import { readStateReadOnly } from '../store/read-state.js';
-import type { State } from '../store/state.js';
-import { emptyState } from '../store/state.js';
+import type { State } from '../model/state.js';
+import { emptyState } from '../model/state.js';
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
 
 const SCHEDULE_NAMES: Record<string, string> = {

@@ -12,11 +12,11 @@ import './pipe-safe.js';
 import { loadCalendar } from '../calendar/load-calendar.js';
 import { loadConfig } from '../config.js';
 import { planReminders } from '../domain/reminders/planner.js';
-import { loadPolicy } from '../domain/reminders/policy.js';
+import { loadPolicy } from '../domain/policy/policy.js';
 import { parseLocalInstant } from '../routes/reminder-routes.js';
 import { STATE_FILE } from '../store/open-store.js';
 import { readStateReadOnly } from '../store/read-state.js';
-import type { State } from '../store/state.js';
+import type { State } from '../model/state.js';
 
 const STAGES: Record<string, string> = { new: '新任务', before: '即将到期', due: '今日到期', overdue: '已逾期' };
 

@@ -5,9 +5,9 @@ import { shanghaiDate } from '../calendar/dates.js';
 import { obligationsOf, type BookRules } from '../domain/obligations/obligation-book.js';
 import { rectified } from '../domain/supervision/bulletins.js';
 import { roleName } from '../domain/plan/plan-queries.js';
-import { includedTasks } from '../domain/reminders/obligations.js';
+import { includedTasks } from '../domain/obligations/obligation-rules.js';
 import type { LedgerReader } from '../store/ports.js';
-import type { State } from '../store/state.js';
+import type { State } from '../model/state.js';
 
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

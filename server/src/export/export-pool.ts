@@ -1,8 +1,8 @@
 import type { WorkCalendar } from '../calendar/work-calendar.js';
-import type { ReminderPolicy } from '../domain/reminders/policy.js';
+import type { ReminderPolicy } from '../domain/policy/policy.js';
 import { AppError } from '../errors.js';
 import type { LedgerReader } from '../store/ports.js';
-import type { State } from '../store/state.js';
+import type { State } from '../model/state.js';
 import { ThreadPool, ThreadPoolError, workerFile } from '../workers/thread-pool.js';
 import type { ExportDone, ExportTask } from './export-worker.js';
 import { yearFacts } from './ledger-xlsx.js';

@@ -3,9 +3,10 @@
  * state and the year's facts the main thread read from the ledger, and hands the bytes back.
  */
 import { PassThrough } from 'node:stream';
-import { WorkCalendar, type HolidayOverride } from '../calendar/work-calendar.js';
-import type { ReminderPolicy } from '../domain/reminders/policy.js';
-import type { State } from '../store/state.js';
+import { WorkCalendar } from '../calendar/work-calendar.js';
+import type { HolidayOverride } from '../model/holiday-override.js';
+import type { ReminderPolicy } from '../domain/policy/policy.js';
+import type { State } from '../model/state.js';
 import { writeLedgerXlsx, type LedgerExportSummary, type YearFacts } from './ledger-xlsx.js';
 
 export interface ExportTask {

@@ -4,11 +4,11 @@ import type { ObligationRecord } from '../../../shared/schemas/obligation.js';
 import type { Task } from '../../../shared/schemas/task.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import type { LedgerReader } from '../store/ports.js';
-import type { State } from '../store/state.js';
+import type { State } from '../model/state.js';
 import { obligationsOf, type BookRules } from '../domain/obligations/obligation-book.js';
 import { sectionOf } from '../domain/overview/overview.js';
 import { roleName } from '../domain/plan/plan-queries.js';
-import { includedTasks } from '../domain/reminders/obligations.js';
+import { includedTasks } from '../domain/obligations/obligation-rules.js';
 
 /**
  * The year's 台账 as Excel ("年初有清单、全年有台账"; "建立一事一档、一单位一档"): a 总表 with one row per

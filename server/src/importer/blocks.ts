@@ -1,17 +1,5 @@
 import { HEADING_ROW, headerColumn, mapHeader } from './table.js';
-
-/** One row of a table, wherever it came from, with the line (or paragraph) it starts on. */
-export interface Row {
-  line: number;
-  cells: string[];
-}
-
-/**
- * A document as the plan parser reads it, whatever its format: lines of text and tables. Every
- * table reader (`|` rows, tab-separated rows, cells one per line, Word and PDF tables, sheets)
- * produces the same table block, so one table parser serves them all.
- */
-export type Block = { kind: 'line'; line: number; text: string } | { kind: 'table'; line: number; rows: Row[] };
+import type { Block, Row } from './block.js';
 
 const PIPE = (t: string): boolean => (t.match(/\|/g) ?? []).length >= 2;
 const TABBED = (t: string): boolean => t.includes('\t') && t.split('\t').filter((c) => c.trim() !== '').length >= 2;

@@ -1,5 +1,5 @@
 import mammoth from 'mammoth';
-import type { Block, Row } from './blocks.js';
+import type { Block, Row } from './block.js';
 import { normalizeText } from '../naming/names.js';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

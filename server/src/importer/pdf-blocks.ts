@@ -1,5 +1,5 @@
 import type { StructuredTextItem } from 'unpdf';
-import type { Block, Row } from './blocks.js';
+import type { Block, Row } from './block.js';
 import { ImportError } from './import-error.js';
 import { normalizeText } from '../naming/names.js';
 import { HEADING_ROW, mapHeader } from './table.js';

@@ -1,4 +1,4 @@
-import type { Block } from './blocks.js';
+import type { Block } from './block.js';
 import { FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
 import { chineseNumeral, nameKey } from '../naming/names.js';
 

@@ -1,7 +1,8 @@
 import { emptyDraft, FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
 import { chineseNumeral, normalizeText } from '../naming/names.js';
 import { addTable } from './table.js';
-import { textBlocks, type Block } from './blocks.js';
+import { textBlocks } from './blocks.js';
+import type { Block } from './block.js';
 
 const PART = /^([一二三四五六七八九十]+)、\s*(.+)$/;
 const PAREN_CN = /^\(([一二三四五六七八九十]+)\)\s*(.*)$/;

@@ -6,10 +6,10 @@ import { PLATFORM_NAME } from '../channels/platforms.js';
 import { ChannelSet } from '../channels/channel-set.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import { ChannelError, type Channel, type OutboundMessage } from '../channels/channel.js';
-import type { Log } from '../deps.js';
+import type { Log } from '../model/runtime.js';
 import type { Store, StoreInstance } from '../store/ports.js';
-import type { State } from '../store/state.js';
-import type { OutboxRow } from './outbox-row.js';
+import type { State } from '../model/state.js';
+import type { OutboxRow } from '../model/outbox-row.js';
 
 export interface DispatcherOptions {
   maxAttempts: number;

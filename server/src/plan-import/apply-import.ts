@@ -2,7 +2,7 @@ import type { Actor, LedgerEvent, NewLedgerEvent } from '../../../shared/schemas
 import type { ImportResult } from '../importer/import-result.js';
 import { ImportError } from '../importer/import-error.js';
 import type { Store } from '../store/ports.js';
-import { State } from '../store/state.js';
+import { State } from '../model/state.js';
 import { canonicalJson } from '../../../shared/canonical-json.js';
 
 export interface ApplyImportResult {

@@ -1,6 +1,6 @@
 import type { Task } from '../../../shared/schemas/task.js';
 import type { ImportResult } from '../importer/import-result.js';
-import type { State } from '../store/state.js';
+import type { State } from '../model/state.js';
 
 /** What applying a document would take away from the plan it replaces. */
 export interface PlanLoss {

@@ -13,13 +13,13 @@ import { applyImport, checkApplySafety } from '../plan-import/apply-import.js';
 import { AppError } from '../errors.js';
 import { applyCorrections } from '../importer/corrections.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
-import { firstReminderDay } from '../domain/reminders/obligations.js';
-import type { ReminderPolicy } from '../domain/reminders/policy.js';
+import { firstReminderDay } from '../domain/obligations/obligation-rules.js';
+import type { ReminderPolicy } from '../domain/policy/policy.js';
 import { ImportError } from '../importer/import-error.js';
 import { importPlan } from '../importer/import-plan.js';
 import { ParsePoolError, type ParsePool } from '../importer/parse-pool.js';
 import type { ImportResult } from '../importer/import-result.js';
-import type { State } from '../store/state.js';
+import type { State } from '../model/state.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody };
 const MAX_BYTES = 20 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { Clock } from '../deps.js';
+import type { Clock } from '../model/runtime.js';
 import type { Store } from '../store/ports.js';
 
 /**

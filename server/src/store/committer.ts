@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { StoreError } from './errors.js';
 import { eventHash } from './ledger/event-hash.js';
 import type { Committed, LedgerReader, StoreHealth, Tx } from './ports.js';
-import type { State } from './state.js';
+import type { State } from '../model/state.js';
 
 /** A ledger the committer appends to: events arrive with their sequence numbers and hashes. */
 export interface LedgerSink extends LedgerReader {

@@ -1,4 +1,4 @@
-import { STATE_VERSION } from './state.js';
+import { STATE_VERSION } from '../model/state.js';
 
 /**
  * Migrations of the state document: `migrations[n]` turns a version-n document into version n+1.

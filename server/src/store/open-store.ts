@@ -9,7 +9,7 @@ import { Low } from 'lowdb';
 import { DurableJsonFile } from './lowdb/durable-json-file.js';
 import { migrate, type Migration } from './migrations.js';
 import type { Store } from './ports.js';
-import { emptyState, State } from './state.js';
+import { emptyState, State } from '../model/state.js';
 import { parseStateText, sealState } from './state-seal.js';
 
 export interface OpenStoreOptions {

@@ -1,6 +1,6 @@
 import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
-import type { State } from './state.js';
-import type { OutboxRow } from '../outbox/outbox-row.js';
+import type { State } from '../model/state.js';
+import type { OutboxRow } from '../model/outbox-row.js';
 import type { RequestLog } from './request-log.js';
 import type { EvidenceRemote } from './evidence-remote.js';
 

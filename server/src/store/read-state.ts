@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { migrate } from './migrations.js';
 import { STATE_FILE } from './open-store.js';
-import { State } from './state.js';
+import { State } from '../model/state.js';
 import { parseStateText } from './state-seal.js';
 
 /**

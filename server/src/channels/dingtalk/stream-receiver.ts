@@ -1,6 +1,6 @@
 import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
-import type { Log } from '../../deps.js';
-import type { BotInbox } from '../../bot/bot-inbox.js';
+import type { Log } from '../../model/runtime.js';
+import type { PayloadSink } from '../bot-event.js';
 
 const OFFICIAL_API = 'https://api.dingtalk.com';
 
@@ -41,7 +41,7 @@ export class StreamReceiver {
 
   constructor(
     opts: { clientId: string; clientSecret: string; apiBase: string },
-    private readonly inbox: BotInbox,
+    private readonly inbox: PayloadSink,
     private readonly log: Log,
   ) {
     this.client = new GatewayClient(

@@ -10,13 +10,13 @@ import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { AppError } from '../../errors.js';
-import { noticeInDraft } from '../../outbox/outbox.js';
+import { noticeInDraft } from '../notices/notices.js';
 import type { Store } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { obligationsOf, type BookRules } from '../obligations/obligation-book.js';
 import { roleName } from '../plan/plan-queries.js';
 import { itemName } from '../progress/item-name.js';
-import { includedTasks } from '../reminders/obligations.js';
+import { includedTasks } from '../obligations/obligation-rules.js';
 import { rulesInWords, type AssessmentRules } from './rules.js';
 import { handleOf } from '../../../../shared/schemas/person.js';
 

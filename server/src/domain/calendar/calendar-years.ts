@@ -1,9 +1,10 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import { shanghaiDate } from '../../calendar/dates.js';
-import { HolidayOverride, type WorkCalendar } from '../../calendar/work-calendar.js';
+import type { WorkCalendar } from '../../calendar/work-calendar.js';
+import { HolidayOverride } from '../../model/holiday-override.js';
 import { AppError } from '../../errors.js';
 import type { Store } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 
 /** How many days before a year without 放假安排 the warning starts (the State Council publishes in Nov/Dec). */
 export const WARN_DAYS_BEFORE = 60;

@@ -1,5 +1,5 @@
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 
 /** Where the state says something its ledger does not. */
 export interface StateProblem {

@@ -2,8 +2,8 @@ import type { ObligationRecord } from '../../../../shared/schemas/obligation.js'
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
-import type { State } from '../../store/state.js';
-import type { ReminderPolicy } from '../reminders/policy.js';
+import type { State } from '../../model/state.js';
+import type { ReminderPolicy } from '../policy/policy.js';
 import { findObligation } from '../obligations/obligation-table.js';
 
 /**

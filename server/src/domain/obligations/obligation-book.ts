@@ -4,9 +4,9 @@ import { isDraft } from 'immer';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { LedgerReader, Store, Tx } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
-import { importedAtOf, includedTasks, obligationContext, obligationsFor, planYears } from '../reminders/obligations.js';
-import type { ReminderPolicy } from '../reminders/policy.js';
+import type { State } from '../../model/state.js';
+import { importedAtOf, includedTasks, obligationContext, obligationsFor, planYears } from './obligation-rules.js';
+import type { ReminderPolicy } from '../policy/policy.js';
 import { addObligations, concatLists, dropYearsBefore, findObligation, storedLists } from './obligation-table.js';
 
 export interface BookRules {

@@ -1,6 +1,6 @@
 import { current, isDraft, original } from 'immer';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 
 /**
  * The stored obligations: `state.obligations[year][planId]` is the list of that plan's records of

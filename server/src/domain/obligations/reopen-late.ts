@@ -1,7 +1,7 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import { AppError } from '../../errors.js';
-import type { ReminderPolicy } from '../reminders/policy.js';
+import type { ReminderPolicy } from '../policy/policy.js';
 import type { Store } from '../../store/ports.js';
 import { findObligation } from './obligation-table.js';
 

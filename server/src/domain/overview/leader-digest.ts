@@ -3,7 +3,7 @@ import { cnDate } from '../../../../shared/cn-date.js';
 import { fromDay, toDay, weekday } from '../../calendar/dates.js';
 import type { OutboundMessage } from '../../channels/channel.js';
 import { viewerFor } from '../../auth/viewer.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import type { LightRules } from '../lights/lights.js';
 import { asOfPlanEnd, overview, partsOf, sortParts } from './overview.js';
 import { handleOf } from '../../../../shared/schemas/person.js';

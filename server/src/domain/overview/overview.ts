@@ -1,14 +1,14 @@
 import type { Task } from '../../../../shared/schemas/task.js';
 import type { Overview, PartView } from '../../../../shared/schemas/workbench.js';
 import { AppError } from '../../errors.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { LIGHT_ORDER, recoveredLate, worst, type Light, type LightRules } from '../lights/lights.js';
 import { obligationsOf, planEndOf } from '../obligations/obligation-book.js';
 import { pendingPlaceholders } from '../plan/designate.js';
 import { roleName } from '../plan/plan-queries.js';
 import { itemName } from '../progress/progress-service.js';
-import { includedTasks } from '../reminders/obligations.js';
-import { openObligations } from '../reminders/open-obligations.js';
+import { includedTasks } from '../obligations/obligation-rules.js';
+import { openObligations } from '../obligations/open-obligations.js';
 
 type S = Readonly<State>;
 

@@ -2,13 +2,13 @@ import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import type { DesignateResult } from '../../../../shared/schemas/workbench.js';
 import { shanghaiDate } from '../../calendar/dates.js';
-import type { Clock } from '../../deps.js';
+import type { Clock } from '../../model/runtime.js';
 import { AppError } from '../../errors.js';
 import type { Store } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { liveYears, materialiseInDraft, type BookRules } from '../obligations/obligation-book.js';
-import { includedTasks } from '../reminders/obligations.js';
-import type { ReminderPolicy } from '../reminders/policy.js';
+import { includedTasks } from '../obligations/obligation-rules.js';
+import type { ReminderPolicy } from '../policy/policy.js';
 
 /**
  * Placeholders (区级有关部门 …) nobody has named units for yet, on the active plan's tasks the

@@ -1,5 +1,5 @@
 import type { UnitDirectory } from '../../../../shared/schemas/unit.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 
 /** The unit directory as the store holds it (seeded units, groups, and provisional units from imports). */
 export function directoryOf(state: Readonly<State>): UnitDirectory {

@@ -10,7 +10,7 @@ import type {
   UnitView,
 } from '../../../../shared/schemas/views.js';
 import { notFound, AppError } from '../../errors.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { nameKey } from '../../naming/names.js';
 
 type S = Readonly<State>;

@@ -3,7 +3,7 @@ import type { Actor } from '../../../../shared/schemas/ledger.js';
 import { allowed, PERMISSIONS } from '../../auth/permissions.js';
 import { canActFor, type Viewer } from '../../auth/viewer.js';
 import { AppError } from '../../errors.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { planShortName } from '../../../../shared/plan-name.js';
 import { runningPlanIds } from '../obligations/obligation-book.js';
 

@@ -1,7 +1,7 @@
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
 import type { RequestRecord } from '../../../../shared/schemas/request.js';
 import type { Store } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 
 type P = Record<string, unknown>;
 

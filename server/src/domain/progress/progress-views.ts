@@ -7,7 +7,7 @@ import type {
 } from '../../../../shared/schemas/miniapp.js';
 import type { SessionTokens } from '../../auth/session-tokens.js';
 import { assertReadTask, seesAppealsOf, type Viewer } from '../../auth/viewer.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import { taskView } from '../plan/plan-queries.js';
 import { itemName, type ProgressService } from './progress-service.js';

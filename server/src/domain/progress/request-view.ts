@@ -1,6 +1,6 @@
 import type { RequestResult } from '../../../../shared/schemas/miniapp.js';
 import type { RequestRecord } from '../../../../shared/schemas/request.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { itemName } from './progress-service.js';
 import { findObligation } from '../obligations/obligation-table.js';
 

@@ -1,6 +1,6 @@
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
 import type { LedgerReader as Ledger } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 
 /** Evidence as the ledger records it. */
 export interface EvidenceMeta {

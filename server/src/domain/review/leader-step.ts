@@ -1,8 +1,8 @@
 import type { RequestKind, RequestRecord } from '../../../../shared/schemas/request.js';
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
-import { noticeInDraft } from '../../outbox/outbox.js';
-import type { State } from '../../store/state.js';
+import { noticeInDraft } from '../notices/notices.js';
+import type { State } from '../../model/state.js';
 import { itemName } from '../progress/item-name.js';
 import { findObligation } from '../obligations/obligation-table.js';
 import { handleOf } from '../../../../shared/schemas/person.js';

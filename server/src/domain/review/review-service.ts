@@ -4,14 +4,14 @@ import type { RequestKind, RequestRecord, RequestState } from '../../../../share
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { OutboundMessage } from '../../channels/channel.js';
-import type { Clock } from '../../deps.js';
+import type { Clock } from '../../model/runtime.js';
 import { AppError } from '../../errors.js';
-import { completeTodosInDraft, noticeInDraft } from '../../outbox/outbox.js';
+import { completeTodosInDraft, noticeInDraft } from '../notices/notices.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Store } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { appLink } from '../reminders/digest-text.js';
-import { reopenInDraft } from '../reminders/fulfil.js';
+import { reopenInDraft } from '../obligations/fulfil.js';
 import { itemName } from '../progress/item-name.js';
 import { roleName } from '../plan/plan-queries.js';
 import { findObligation, obligationsOfAssignment } from '../obligations/obligation-table.js';

@@ -1,7 +1,7 @@
 import type { RequestRecord } from '../../../../shared/schemas/request.js';
 import type { ReviewItem } from '../../../../shared/schemas/workbench.js';
 import type { SessionTokens } from '../../auth/session-tokens.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { itemName } from '../progress/progress-service.js';
 import { evidenceKind } from '../progress/task-timeline.js';
 import { resultText } from './review-service.js';

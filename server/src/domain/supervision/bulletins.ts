@@ -4,11 +4,11 @@ import type { ObligationRecord } from '../../../../shared/schemas/obligation.js'
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import { AppError } from '../../errors.js';
-import { noticeInDraft } from '../../outbox/outbox.js';
+import { noticeInDraft } from '../notices/notices.js';
 import type { Store } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import type { BookRules } from '../obligations/obligation-book.js';
-import { addManualInDraft } from '../reminders/manual-obligations.js';
+import { addManualInDraft } from '../obligations/manual-obligations.js';
 import { storedObligations } from '../obligations/obligation-table.js';
 import { handleOf } from '../../../../shared/schemas/person.js';
 

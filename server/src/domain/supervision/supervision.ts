@@ -6,13 +6,13 @@ import type { RoundDetail, RoundSummary } from '../../../../shared/schemas/super
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import { AppError } from '../../errors.js';
-import { completeTodosInDraft, noticeInDraft } from '../../outbox/outbox.js';
+import { completeTodosInDraft, noticeInDraft } from '../notices/notices.js';
 import type { Store } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { materialiseInDraft, obligationsOf, type BookRules } from '../obligations/obligation-book.js';
 import { roundCoversOf, type RoundCovers } from '../../../../shared/round-covers.js';
 import { appLink } from '../reminders/digest-text.js';
-import { addManualInDraft } from '../reminders/manual-obligations.js';
+import { addManualInDraft } from '../obligations/manual-obligations.js';
 import { findObligation, selectObligations } from '../obligations/obligation-table.js';
 import { handleOf } from '../../../../shared/schemas/person.js';
 

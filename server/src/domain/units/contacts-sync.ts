@@ -1,7 +1,7 @@
 import type { Person, Role } from '../../../../shared/schemas/person.js';
 import type { Contacts } from '../../channels/channel.js';
 import { nameKey } from '../../naming/names.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 import { personByAccount, recipientOn } from '../../../../shared/schemas/person.js';
 
 export interface ContactsSyncPlan {

@@ -3,7 +3,7 @@ import { Committer, type LedgerSink } from '../committer.js';
 import { GENESIS_HASH } from '../ledger/event-hash.js';
 import { notify } from '../ledger/notify.js';
 import type { Store } from '../ports.js';
-import { emptyState, type State } from '../state.js';
+import { emptyState, type State } from '../../model/state.js';
 
 /** A hash-chained ledger in memory. */
 class MemoryLedger implements LedgerSink {

@@ -9,7 +9,7 @@ import { StoreError } from '../errors.js';
 import { eventHash, GENESIS_HASH } from '../ledger/event-hash.js';
 import { readLedgerDir, verifyDataDir } from '../ledger/verify.js';
 import { migrate } from '../migrations.js';
-import { State } from '../state.js';
+import { State } from '../../model/state.js';
 import { parseStateText } from '../state-seal.js';
 import { migratePg } from './pg-store.js';
 import { writeStateRows } from './state-rows.js';

@@ -8,7 +8,7 @@ import { Committer, type LedgerSink } from '../committer.js';
 import { StoreError } from '../errors.js';
 import { GENESIS_HASH } from '../ledger/event-hash.js';
 import type { Store } from '../ports.js';
-import { emptyState, State } from '../state.js';
+import { emptyState, State } from '../../model/state.js';
 import { pgRequestLog } from './pg-request-log.js';
 import { pgEvidence } from './pg-evidence.js';
 import { claimOutboxRows, readStateRows, snapshot, writeStateRows, type KnownRows } from './state-rows.js';

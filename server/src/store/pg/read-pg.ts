@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
-import type { State } from '../state.js';
+import type { State } from '../../model/state.js';
 import { StoreError } from '../errors.js';
 import { migrationFiles, migrationVersion } from './pg-store.js';
 import { readStateRows, snapshot } from './state-rows.js';

@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import { migrate } from '../migrations.js';
-import { State, STATE_VERSION } from '../state.js';
-import { OutboxRow } from '../../outbox/outbox-row.js';
+import { State, STATE_VERSION } from '../../model/state.js';
+import { OutboxRow } from '../../model/outbox-row.js';
 import { StoreError } from '../errors.js';
 
 /**

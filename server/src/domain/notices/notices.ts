@@ -1,11 +1,11 @@
-import type { OutboundMessage } from '../channels/channel.js';
-import type { State } from '../store/state.js';
-import { outboxRow } from './enqueue.js';
-import { findObligation } from '../domain/obligations/obligation-table.js';
+import type { OutboundMessage } from '../../channels/channel.js';
+import type { State } from '../../model/state.js';
+import { outboxRow } from '../../model/outbox-row.js';
+import { findObligation } from '../obligations/obligation-table.js';
 
 /**
- * What the domain may ask of the outbox, inside its own transaction. The rows themselves are
- * outbox/'s business: written here, by enqueue (the day's plan) and by the dispatcher.
+ * What the domain asks of notices, inside its own transaction: a work notification to one person,
+ * the completion or withdrawal of 待办. The rows are only written here; outbox/'s dispatcher sends them.
  */
 
 /** Enqueues the completion of every open 待办 created for an obligation (it was met). */

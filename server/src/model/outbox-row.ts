@@ -54,7 +54,8 @@ export const DeliveryCheckPayload = z.object({
  * One thing to send, stored in the state document: a union by kind, each with its own payload.
  * `key` is deterministic (person + date + digest kind, obligation + person …), so planning twice
  * never enqueues twice. Retry state lives here, not in timers (ARCHITECTURE rule 7). Rows are
- * written and read through outbox/ (enqueue, the dispatcher, outbox.ts), never by the domain.
+ * written by the day's enqueue (scheduler/enqueue-day.ts), by what the domain asks of notices
+ * (domain/notices/) and by the dispatcher (outbox/), which alone sends them.
  */
 export const OutboxRow = z.discriminatedUnion('kind', [
   z.object({ ...Row, kind: z.literal('notice'), payload: NoticePayload }),
@@ -63,3 +64,27 @@ export const OutboxRow = z.discriminatedUnion('kind', [
   z.object({ ...Row, kind: z.literal('deliveryCheck'), payload: DeliveryCheckPayload }),
 ]);
 export type OutboxRow = z.infer<typeof OutboxRow>;
+
+type Of<K extends OutboxKind> = Extract<OutboxRow, { kind: K }>;
+
+/** A new pending row, due now. */
+export function outboxRow<K extends OutboxKind>(
+  key: string,
+  kind: K,
+  date: string,
+  at: Date,
+  payload: Of<K>['payload'],
+  personId?: string,
+): OutboxRow {
+  return {
+    key,
+    kind,
+    date,
+    ...(personId ? { personId } : {}),
+    payload,
+    status: 'pending',
+    attempts: 0,
+    runAt: at.toISOString(),
+    createdAt: at.toISOString(),
+  } as OutboxRow;
+}

@@ -3,8 +3,8 @@ import type { Plan, ProseObligation } from '../../../../shared/schemas/plan.js';
 import type { Task } from '../../../../shared/schemas/task.js';
 import { fromDay, parseHhmm, shanghaiDate, shanghaiMinutes, toDay } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
-import type { State } from '../../store/state.js';
-import type { ReminderPolicy } from './policy.js';
+import type { State } from '../../model/state.js';
+import type { ReminderPolicy } from '../policy/policy.js';
 
 import type { ObligationKind } from '../../../../shared/schemas/reminders.js';
 

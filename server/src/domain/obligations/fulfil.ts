@@ -1,9 +1,9 @@
 import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
 import type { Actor } from '../../../../shared/schemas/ledger.js';
 import type { Store, Tx } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
-import { completeTodosInDraft, withdrawTodoCompletionsInDraft } from '../../outbox/outbox.js';
-import { findObligation } from '../obligations/obligation-table.js';
+import type { State } from '../../model/state.js';
+import { completeTodosInDraft, withdrawTodoCompletionsInDraft } from '../notices/notices.js';
+import { findObligation } from './obligation-table.js';
 
 export type FulfilAction = 'acknowledge' | 'report' | 'approve';
 

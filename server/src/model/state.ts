@@ -1,4 +1,4 @@
-import { HolidayOverride } from '../calendar/work-calendar.js';
+import { HolidayOverride } from './holiday-override.js';
 import { z } from 'zod';
 import { Assignment } from '../../../shared/schemas/assignment.js';
 import { Id, Instant } from '../../../shared/schemas/common.js';
@@ -8,7 +8,7 @@ import { Plan, ProseObligation, Section } from '../../../shared/schemas/plan.js'
 import { Task } from '../../../shared/schemas/task.js';
 import { Unit, UnitGroup } from '../../../shared/schemas/unit.js';
 import { IsoDate } from '../../../shared/schemas/common.js';
-import { OutboxRow } from '../outbox/outbox-row.js';
+import { OutboxRow } from './outbox-row.js';
 import { ObligationRecord } from '../../../shared/schemas/obligation.js';
 import { RequestRecord } from '../../../shared/schemas/request.js';
 import { Round } from '../../../shared/schemas/round.js';

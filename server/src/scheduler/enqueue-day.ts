@@ -1,41 +1,16 @@
 import type { PlanResult } from '../domain/reminders/planner.js';
 import { digestMessage, type DigestReach } from '../domain/reminders/digest-text.js';
 import { viewOf } from '../domain/reminders/reminder-view.js';
-import type { ReminderPolicy } from '../domain/reminders/policy.js';
-import type { State } from '../store/state.js';
+import type { ReminderPolicy } from '../domain/policy/policy.js';
+import type { State } from '../model/state.js';
 import { planTags } from '../domain/obligations/obligation-book.js';
-import type { OutboxRow } from './outbox-row.js';
-
-type Of<K extends OutboxRow['kind']> = Extract<OutboxRow, { kind: K }>;
-
-function row<K extends OutboxRow['kind']>(
-  key: string,
-  kind: K,
-  date: string,
-  at: Date,
-  payload: Of<K>['payload'],
-  personId?: string,
-): OutboxRow {
-  return {
-    key,
-    kind,
-    date,
-    ...(personId ? { personId } : {}),
-    payload,
-    status: 'pending',
-    attempts: 0,
-    runAt: at.toISOString(),
-    createdAt: at.toISOString(),
-  } as OutboxRow;
-}
+import { outboxRow } from '../model/outbox-row.js';
 
 /**
  * Puts the day's reminders into the outbox, in the caller's state write (the same write that marks
  * the day as planned). Rows are keyed by person + date + digest kind, 待办 by obligation + person,
  * so nothing is enqueued twice. Returns how many rows were added.
  */
-export { row as outboxRow };
-
 export function enqueuePlan(
   draft: State,
   plan: PlanResult,
@@ -55,7 +30,7 @@ export function enqueuePlan(
     if (keys.has(r.key)) continue;
     const view = viewOf(r);
     draft.outbox.push(
-      row(
+      outboxRow(
         r.key,
         'notice',
         r.date,
@@ -88,7 +63,7 @@ export function enqueuePlan(
     draft.todos[t.key] = { obligationIds: t.obligationIds, personId: t.personId, unionId: t.unionId, done: false };
     const url = `${publicUrl}/app/${t.taskId ? `#/tasks/${encodeURIComponent(t.taskId)}` : '#/my'}`;
     draft.outbox.push(
-      row(
+      outboxRow(
         key,
         'todoCreate',
         plan.date,

@@ -1,8 +1,8 @@
 import type { Actor } from '../../../../shared/schemas/ledger.js';
-import { topUpManualInDraft, type BookRules } from '../obligations/obligation-book.js';
+import { topUpManualInDraft, type BookRules } from './obligation-book.js';
 import { AppError } from '../../errors.js';
 import type { Store, Tx } from '../../store/ports.js';
-import type { State } from '../../store/state.js';
+import type { State } from '../../model/state.js';
 
 export interface ManualObligationInput {
   taskId: string;
