@@ -13,7 +13,7 @@ import { checkStateAgainstLedger, describeProblems } from './domain/integrity/st
 import { StoreError } from './store/errors.js';
 import { buildApp, type BuildAppOptions } from './app.js';
 import { BotInbox, recentBotMsgIds, type BotPayloadParser } from './bot/bot-inbox.js';
-import { createBot, type Bot } from './bot/bot.js';
+import { createBot } from './bot/bot.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
 import { NO_CHANNEL, type Channel } from './channels/channel.js';
 import type { ChannelSet } from './channels/channel-set.js';
@@ -27,6 +27,12 @@ import { calendarWarnings, syncCalendar } from './domain/calendar/calendar-years
 import { ensureObligations } from './domain/obligations/obligation-book.js';
 import { backfillFromLedger } from './domain/progress/backfill.js';
 import { ProgressService } from './domain/progress/progress-service.js';
+import { TaskTimeline } from './domain/progress/task-timeline.js';
+import { ReviewService } from './domain/review/review-service.js';
+import { Supervision } from './domain/supervision/supervision.js';
+import { Assessments } from './domain/assessment/assessment.js';
+import { evidenceSweep } from './scheduler/housekeeping.js';
+import type { Services } from './services.js';
 import type { ReminderPolicy } from './domain/policy/policy.js';
 import { EvidenceStore } from './evidence/evidence-store.js';
 import { Dispatcher, type DispatcherOptions } from './outbox/dispatcher.js';
@@ -53,30 +59,25 @@ export interface CoreDeps {
   dispatcher?: Partial<DispatcherOptions>;
   /** What the mini-app passes to requestAuthCode. */
   dingtalk?: { corpId: string; clientId: string };
+  /** Plan documents are read by this pool (default: cores − 1 threads). */
+  parser?: ParsePool;
+  /** 台账 workbooks are built by this pool (default: one thread). */
+  exports?: ExportPool;
+  /**
+   * Evidence housekeeping (npm start), a chore of the scheduler: temp files of interrupted
+   * uploads go, and files never attached to anything go after `graceMs`.
+   */
+  sweepEvidence?: { graceMs: number };
 }
 
 /** What an entry point adds to the HTTP app: its logger, sessions, pages, simulated clock… */
-export type CoreAppOptions = Omit<BuildAppOptions, 'miniapp' | 'reminders'> & {
-  /** The built mini-app pages (miniapp/dist), served under /app. */
-  appDir?: string;
-  /** Local mode's simulated clock and its controls. */
-  sim?: NonNullable<BuildAppOptions['reminders']>['sim'];
-};
+export type CoreAppOptions = Omit<BuildAppOptions, 'services' | 'dingtalk'>;
 
-export interface Core {
+export interface Core extends Services {
   config: Config;
   deps: Deps;
-  calendar: WorkCalendar;
-  policy: ReminderPolicy;
-  assessment: AssessmentRules;
-  evidence: EvidenceStore;
-  /** The one service behind the mini-app's routes and the bot's listeners. */
-  progress: ProgressService;
-  dispatcher: Dispatcher;
-  scheduler: Scheduler;
-  bot: Bot;
-  /** Where receivers hand robot payloads (deduplicated, across instances on PostgreSQL). */
-  inbox: BotInbox;
+  /** The services as one object (what routes are handed). */
+  services: Services;
   /**
    * What start-up makes true before serving: the latest reports and requests carried over from
    * the ledger (an older state), this year's and last year's obligations stored.
@@ -115,7 +116,13 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const channel = d.channel ?? NO_CHANNEL;
   const publicUrl = config.publicUrl;
   const evidence = d.evidence ?? new EvidenceStore(join(config.dataDir, 'evidence'), store.evidence);
+  const book = { calendar, policy };
+  const rules = d.assessment ?? DEFAULT_RULES;
+  const timeline = new TaskTimeline(store.ledger, () => store.state.get());
   const progress = new ProgressService({ store, calendar, policy, clock, publicUrl });
+  const reviews = new ReviewService({ store, clock, publicUrl });
+  const supervision = new Supervision({ store, rules: book, publicUrl });
+  const assessments = new Assessments({ store, book, rules, publicUrl });
   const dispatcher = new Dispatcher(store, d.channels ?? channel, log, d.dispatcher);
   // 待办 are planned only where a configured platform has them (浙政钉 alone has none)
   const todo = (d.channels?.channels ?? [channel]).some((c) => c.capabilities.todo);
@@ -130,45 +137,45 @@ export function createCore(config: Config, d: CoreDeps): Core {
     dispatcher,
     publicUrl,
     ...(reach ? { reach } : {}),
+    ...(d.sweepEvidence ? { chores: [evidenceSweep({ store, evidence, timeline }, d.sweepEvidence.graceMs)] } : {}),
   });
   const bot = createBot({ store, channel, calendar, policy, clock, log, publicUrl, evidence, progress });
   const inbox = new BotInbox(d.parseBotPayload ?? toBotEvent, bot.handle, log, Date.now, store.claimOnce?.bind(store));
-  const assessment = d.assessment ?? DEFAULT_RULES;
   // plan documents are read in worker threads, with a time and a memory limit (importer/parse-pool.ts)
-  const parser = new ParsePool();
-  const exports = new ExportPool();
-  const warnings = (): string[] => {
-    syncCalendar(calendar, store.state.get());
-    return calendarWarnings(store.state.get(), calendar, clock.now());
-  };
-  const appOptions = ({ appDir, sim, ...own }: CoreAppOptions = {}): BuildAppOptions => ({
-    warnings,
-    ...own,
-    miniapp: {
-      calendar,
-      policy,
-      assessment,
-      evidence,
-      progress,
-      dingtalk: d.dingtalk ?? { corpId: 'ding-local', clientId: 'local' },
-      parser,
-      exports,
-      ...(appDir ? { appDir } : {}),
-    },
-    reminders: { scheduler, calendar, ...(sim ? { sim } : {}) },
-  });
-  return {
-    config,
-    deps,
+  const parser = d.parser ?? new ParsePool();
+  const exports = d.exports ?? new ExportPool();
+  const services: Services = {
     calendar,
     policy,
-    assessment,
+    rules,
     evidence,
+    timeline,
     progress,
+    reviews,
+    supervision,
+    assessments,
+    parser,
+    exports,
     dispatcher,
     scheduler,
     bot,
     inbox,
+  };
+  const warnings = (): string[] => {
+    syncCalendar(calendar, store.state.get());
+    return calendarWarnings(store.state.get(), calendar, clock.now());
+  };
+  const appOptions = (own: CoreAppOptions = {}): BuildAppOptions => ({
+    warnings,
+    ...own,
+    services,
+    dingtalk: d.dingtalk ?? { corpId: 'ding-local', clientId: 'local' },
+  });
+  return {
+    config,
+    deps,
+    ...services,
+    services,
     warnings,
     async prepare() {
       // a state edited outside the server (a 签收 flipped to fulfilled) is not served

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     ...(platforms.dingtalk
       ? { dingtalk: { corpId: platforms.dingtalk.corpId, clientId: platforms.dingtalk.options.appKey } }
       : {}),
+    sweepEvidence: { graceMs: 48 * 3_600_000 },
   });
   const { scheduler, inbox } = core;
   const carried = await core.prepare();
@@ -127,7 +128,6 @@ async function main(): Promise<void> {
     },
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox } } : {}),
-    sweepEvidence: { graceMs: 48 * 3_600_000, log: (m: string) => log.info(m) },
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
     ...(sim
       ? { sim: { clock: sim, digestTime: policy.digestTime, onMove: (at: Date) => syncEmulatorClock(emulatorUrl, at) } }

@@ -1,3 +1,4 @@
+import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
 import type { BotEvent } from '../../server/src/channels/bot-event.js';
@@ -43,6 +44,13 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     inbox = new BotInbox(
       toBotEvent,
       createBotHandler({
+        progress: new ProgressService({
+          store: t.store,
+          calendar,
+          policy,
+          clock,
+          publicUrl: 'http://127.0.0.1:3000',
+        }),
         store: t.store,
         channel,
         calendar,
@@ -353,6 +361,13 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
   it('an expired session webhook falls back to a proactive robot message', async () => {
     await emu.admin('PUT', '/settings', { sessionWebhookTtlSeconds: 1 });
     const handler = createBotHandler({
+      progress: new ProgressService({
+        store: t.store,
+        calendar,
+        policy,
+        clock,
+        publicUrl: 'http://127.0.0.1:3000',
+      }),
       store: t.store,
       channel: channelFor(emu, { qps: 0 }),
       calendar,

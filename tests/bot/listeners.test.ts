@@ -1,3 +1,4 @@
+import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botDate } from '../../server/src/bot/bot-dates.js';
@@ -51,6 +52,13 @@ describe('the bot is made of listeners, one per command', () => {
       return { ok: true as const };
     };
     bot = createBot({
+      progress: new ProgressService({
+        store: t.store,
+        calendar,
+        policy,
+        clock,
+        publicUrl: 'http://127.0.0.1:3000',
+      }),
       store: t.store,
       channel,
       calendar,

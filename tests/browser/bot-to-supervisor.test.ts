@@ -1,3 +1,4 @@
+import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotHandler } from '../../server/src/bot/bot.js';
@@ -25,6 +26,13 @@ describe('an official reports to the bot from the console; the 督考办 sees it
     const inbox = new BotInbox(
       toBotEvent,
       createBotHandler({
+        progress: new ProgressService({
+          store: t.store,
+          calendar,
+          policy,
+          clock: t.deps.clock,
+          publicUrl: url,
+        }),
         store: t.store,
         channel: live.channel,
         calendar,

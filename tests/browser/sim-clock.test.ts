@@ -1,15 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/src/app.js';
-import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
-import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { SimClock } from '../../server/src/scheduler/sim-clock.js';
 import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
 import { channelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { calendar, policy } from '../helpers/reminders.js';
-import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { policy } from '../helpers/reminders.js';
+import { seededApp, type TestApp } from '../helpers/test-app.js';
 
 describe('watching the plan unfold from the emulator console (local mode)', () => {
   let emu: RunningEmulator;
@@ -22,22 +19,10 @@ describe('watching the plan unfold from the emulator console (local mode)', () =
     await t.app.close();
     const sim = new SimClock(t.store, new Date('2018-11-01T09:00:00+08:00'));
     const channel = channelFor(emu, { qps: 0 });
-    const scheduler = new Scheduler({
-      store: t.store,
-      calendar,
-      policy,
-      clock: sim,
-      log: silentLog,
-      dispatcher: new Dispatcher(t.store, channel, silentLog, { concurrency: 8 }),
-      publicUrl: 'http://127.0.0.1:3000',
-    });
     const syncClock = (at: Date) => emu.admin('POST', '/clock', { at: at.toISOString() }).then(() => undefined);
-    t.app = await buildApp(
-      { ...t.deps, clock: sim, channel },
-      {
-        ...t.appOptions,
-        reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime, onMove: syncClock } },
-      },
+    t.app = await t.rebuild(
+      { clock: sim, channel, dispatcher: { concurrency: 8 } },
+      { sim: { clock: sim, digestTime: policy.digestTime, onMove: syncClock } },
     );
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     emu.state.serverUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;

@@ -17,7 +17,7 @@ describe('the overview counts alike everywhere', () => {
   it('over random states, the rows by unit and by section sum to the totals, and each drill-down lists exactly its count', () => {
     const seed = testSeed(20261129);
     const rng = seededRandom(seed);
-    const rules = { calendar: t.appOptions.miniapp!.calendar, policy: t.appOptions.miniapp!.policy };
+    const rules = { calendar: t.core.calendar, policy: t.core.policy };
     const base = t.store.state.get();
     const seen = { red: 0, yellow: 0, green: 0, recovered: 0, closed: 0 };
     const ids = storedObligations(base).map((o) => o.id);

@@ -1,3 +1,4 @@
+import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { createBotHandler } from '../../server/src/bot/bot.js';
 import type { GroupPace } from '../../server/src/bot/group-replies.js';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';
@@ -32,8 +33,15 @@ export function botHarness(t: TestApp, o: { groupPace?: GroupPace } = {}) {
       return { batches: [{ key: 'k', userIds: to }], invalidUserIds: [] };
     },
   });
-  const { calendar, policy } = t.appOptions.miniapp!;
+  const { calendar, policy } = t.core;
   const bot = createBotHandler({
+    progress: new ProgressService({
+      store: t.store,
+      calendar,
+      policy,
+      clock: t.deps.clock,
+      publicUrl: 'http://x',
+    }),
     store: t.store,
     channel,
     calendar,

@@ -7,7 +7,7 @@ import { EvidenceStore } from '../../server/src/evidence/evidence-store.js';
 import type { BuildAppOptions } from '../../server/src/app.js';
 import type { Channel } from '../../server/src/channels/channel.js';
 import { buildApp } from '../../server/src/app.js';
-import { createCore, type Core } from '../../server/src/core.js';
+import { createCore, type Core, type CoreAppOptions, type CoreDeps } from '../../server/src/core.js';
 import { loadConfig } from '../../server/src/config.js';
 import type { Deps } from '../../server/src/deps.js';
 import type { Clock, Log } from '../../server/src/model/runtime.js';
@@ -33,10 +33,15 @@ export interface TestApp {
   sessions: SessionTokens;
   evidence: EvidenceStore;
   dataDir: string;
-  /** Options for buildApp with the mini-app wired (to rebuild the app with other deps). */
+  /** Options for buildApp with the core's services (to rebuild the app with other limits or config). */
   appOptions: BuildAppOptions;
   /** The services the app was built from (scheduler, bot, inbox, progress). */
   core: Core;
+  /**
+   * Another app on the same store from a new core (another clock, channel, policy, evidence store
+   * or parser): every service is built again from them, as a server started that way would be.
+   */
+  rebuild(over: Partial<CoreDeps>, own?: CoreAppOptions): Promise<FastifyInstance>;
   /** A session token for a person (default: 督考办's 周晓梅, who reads everything). */
   token(personId?: string): string;
   /** `app.inject` as a signed-in person (default 督考办); `null` sends no session. */
@@ -69,7 +74,7 @@ export async function seededApp(
   if (store.state.get().plans.length === 0)
     await seedStore(store, await loadSeeds(SEEDS_DIR), new Date('2018-11-01T09:00:00+08:00'));
   const evidence = new EvidenceStore(join(dataDir, 'evidence'), store.evidence);
-  const core = createCore(config, {
+  const coreDeps: CoreDeps = {
     store,
     clock,
     log: silentLog,
@@ -79,22 +84,24 @@ export async function seededApp(
     dingtalk: { corpId: 'ding-test-corp', clientId: 'test-client' },
     ...(o.channel ? { channel: o.channel } : {}),
     ...(o.channels ? { channels: o.channels } : {}),
-  });
+  };
+  const core = createCore(config, coreDeps);
   await core.prepare(); // as npm start does after seeding
   const deps = core.deps as TestApp['deps'];
   const sessions = new SessionTokens(Buffer.alloc(32, 7), () => clock.now());
   let realOffset = 0;
-  const options = {
-    ...core.appOptions({ sessions, ...(o.appDir ? { appDir: o.appDir } : {}) }),
-    realNow: () => Date.now() + realOffset,
-  };
-  // an app rebuilt on other deps (another clock) makes its own services: the core's are on this clock
-  const { progress: _progress, ...miniapp } = options.miniapp!;
-  const { reminders: _reminders, ...rest } = options;
-  const appOptions: BuildAppOptions = { ...rest, miniapp };
+  const realNow = () => Date.now() + realOffset;
+  const own = { sessions, realNow, ...(o.appDir ? { appDir: o.appDir } : {}) };
+  const appOptions = core.appOptions(own);
+  const cores = [core];
   const t: TestApp = {
-    app: await buildApp(deps, options),
+    app: await buildApp(deps, appOptions),
     core,
+    rebuild: async (over, more = {}) => {
+      const next = createCore(config, { ...coreDeps, ...over });
+      cores.push(next);
+      return buildApp(next.deps, next.appOptions({ ...own, ...more }));
+    },
     deps,
     store,
     sessions,
@@ -115,6 +122,7 @@ export async function seededApp(
     },
     close: async () => {
       await t.app.close();
+      for (const c of cores) await c.stop();
       await store.close();
     },
   };

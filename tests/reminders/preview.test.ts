@@ -1,18 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/src/app.js';
-import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
-import { Scheduler } from '../../server/src/scheduler/scheduler.js';
 import { SimClock } from '../../server/src/scheduler/sim-clock.js';
 import { migrate } from '../../server/src/store/migrations.js';
 import { openStore } from '../../server/src/store/open-store.js';
 import { STATE_VERSION } from '../../server/src/model/state.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
-import { calendar, policy } from '../helpers/reminders.js';
+import { policy } from '../helpers/reminders.js';
 import { runTs } from '../helpers/run-node.js';
 import { SEEDS_DIR } from '../helpers/seeds.js';
-import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { seededApp, type TestApp } from '../helpers/test-app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // the steps of one simulated story (days follow each other): run in the order written
@@ -25,23 +22,9 @@ describe('reminder preview, simulated clock and the reminders CLI', { shuffle: f
     await t.app.close();
     sim = new SimClock(t.store, new Date('2018-11-01T09:00:00+08:00'));
     channel = new FakeChannel(() => sim.now());
-    const dispatcher = new Dispatcher(t.store, channel, silentLog);
-    const scheduler = new Scheduler({
-      store: t.store,
-      calendar,
-      policy,
-      clock: sim,
-      log: silentLog,
-      dispatcher,
-      publicUrl: 'http://127.0.0.1:3000',
-    });
-    t.app = await buildApp(
-      { ...t.deps, clock: sim },
-      {
-        ...t.appOptions,
-        reminders: { scheduler, calendar, sim: { clock: sim, digestTime: policy.digestTime } },
-        warnings: () => ['缺少 2027 年的节假日数据'],
-      },
+    t.app = await t.rebuild(
+      { clock: sim, channel },
+      { sim: { clock: sim, digestTime: policy.digestTime }, warnings: () => ['缺少 2027 年的节假日数据'] },
     );
   });
   afterAll(async () => t.close());

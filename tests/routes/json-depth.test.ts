@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, tooDeep } from '../../server/src/app.js';
+import { MAX_JSON_DEPTH, tooDeep } from '../../server/src/http/limits.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 
 /** #33 req 2 (part): JSON nesting is limited before parsing, on every route (sign-in needs no session). */

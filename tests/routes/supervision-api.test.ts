@@ -15,7 +15,7 @@ describe('督查 rounds, 催办 and hand-made items', () => {
   });
   afterEach(async () => t.close());
 
-  const rules = () => ({ calendar: t.appOptions.miniapp!.calendar, policy: t.appOptions.miniapp!.policy });
+  const rules = () => ({ calendar: t.core.calendar, policy: t.core.policy });
   const post = (url: string, payload: unknown, person?: string) =>
     t.inject({ method: 'POST', url, payload: payload as Record<string, unknown> }, person);
   const remindedOn = (date: string, personId: string) => {

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/src/app.js';
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
 import { seededApp, SUPERVISOR, type TestApp } from '../helpers/test-app.js';
 import { findObligation, storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
@@ -18,7 +17,7 @@ describe('the 督考办 workbench API', () => {
   });
   afterEach(async () => t.close());
 
-  const rules = () => ({ calendar: t.appOptions.miniapp!.calendar, policy: t.appOptions.miniapp!.policy });
+  const rules = () => ({ calendar: t.core.calendar, policy: t.core.policy });
   const post = (url: string, payload: unknown, person: string | null = SUPERVISOR) =>
     t.inject({ method: 'POST', url, payload: payload as Record<string, unknown> }, person);
   const pending = async () => (await t.inject('/api/reviews?status=pending')).json();
@@ -240,7 +239,7 @@ describe('the 督考办 workbench API', () => {
   it("two steps (policy review.leaderFirst): the unit's 分管领导 confirms before the 督考办 sees it, or returns it", async () => {
     const policy = { ...rules().policy, review: { ...rules().policy.review, leaderFirst: true } };
     await t.app.close();
-    t.app = await buildApp(t.deps, { ...t.appOptions, miniapp: { ...t.appOptions.miniapp!, policy } });
+    t.app = await t.rebuild({ policy });
     const asked = await post(`/api/assignments/${FS}/closure-requests`, { text: '试点已全部完成' }, FS_CONTACT);
     expect(asked.json()).toMatchObject({ state: 'leaderPending' });
     // the unit's leader hears of it at once; the 督考办 sees nothing yet and cannot decide it

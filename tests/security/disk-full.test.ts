@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/src/app.js';
 import { EvidenceStore } from '../../server/src/evidence/evidence-store.js';
 import { JPEG, multipartBody } from '../helpers/files.js';
 import { seededApp } from '../helpers/test-app.js';
@@ -21,10 +20,7 @@ class FullDisk extends EvidenceStore {
 describe('an upload on a full disk (#33 req 12)', () => {
   it('is answered 503 with what to do, stores nothing, and the next request on the server is fine', async () => {
     const t = await seededApp();
-    const app = await buildApp(t.deps, {
-      ...t.appOptions,
-      miniapp: { ...t.appOptions.miniapp!, evidence: new FullDisk(`${t.dataDir}/evidence`) },
-    });
+    const app = await t.rebuild({ evidence: new FullDisk(`${t.dataDir}/evidence`) });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     try {

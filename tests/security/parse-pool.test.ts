@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/src/app.js';
 import { ParsePool } from '../../server/src/importer/parse-pool.js';
 import { textPdf } from '../helpers/big-pdf.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
@@ -20,7 +19,7 @@ const upload = (url: string, t: TestApp, name: string, bytes: Buffer) =>
 async function serve(parser: ParsePool): Promise<{ t: TestApp; url: string; close(): Promise<void> }> {
   const t = await seededApp();
   await t.app.close();
-  t.app = await buildApp(t.deps, { ...t.appOptions, miniapp: { ...t.appOptions.miniapp!, parser } });
+  t.app = await t.rebuild({ parser });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   return { t, url: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`, close: () => t.close() };
 }

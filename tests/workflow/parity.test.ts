@@ -1,3 +1,4 @@
+import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { checkStateAgainstLedger } from '../../server/src/domain/integrity/state-check.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../shared/schemas/ledger.js';
@@ -428,6 +429,13 @@ describe('the bot and the mini-app: one workflow', () => {
       },
     });
     handler = createBotHandler({
+      progress: new ProgressService({
+        store: bot.store,
+        calendar,
+        policy,
+        clock: bot.deps.clock,
+        publicUrl: 'http://127.0.0.1:3000',
+      }),
       store: bot.store,
       channel,
       calendar,

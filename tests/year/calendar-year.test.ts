@@ -26,7 +26,7 @@ describe('a calendar that never silently stops (#31 req 6)', () => {
   afterAll(async () => t.close());
   const post = (url: string, payload: unknown, person?: string) =>
     t.inject({ method: 'POST', url, payload: payload as Record<string, unknown> }, person);
-  const rules = () => ({ calendar: t.appOptions.miniapp!.calendar, policy: t.appOptions.miniapp!.policy });
+  const rules = () => ({ calendar: t.core.calendar, policy: t.core.policy });
   const plan = (at: string) => planReminders(t.store.state.get(), rules().calendar, rules().policy, new Date(at));
 
   it('warns from 60 days before a year without 放假安排, not earlier', async () => {

@@ -39,7 +39,7 @@ describe('plans that begin and end (#31 req 3, 4)', () => {
     t = await seededApp();
   });
   afterEach(async () => t.close());
-  const rules = () => ({ calendar: t.appOptions.miniapp!.calendar, policy: t.appOptions.miniapp!.policy });
+  const rules = () => ({ calendar: t.core.calendar, policy: t.core.policy });
   const remindedOn = (date: string) =>
     planReminders(t.store.state.get(), rules().calendar, rules().policy, new Date(`${date}T09:00:00+08:00`));
 

@@ -13,7 +13,7 @@ describe('a 督查 round that is the policy’s own duty', () => {
     t.deps.clock.set('2019-06-10T10:00:00+08:00');
   });
   afterEach(async () => t.close());
-  const rules = () => ({ calendar: t.appOptions.miniapp!.calendar, policy: t.appOptions.miniapp!.policy });
+  const rules = () => ({ calendar: t.core.calendar, policy: t.core.policy });
   const post = (url: string, payload: unknown, person?: string) =>
     t.inject({ method: 'POST', url, payload: payload as Record<string, unknown> }, person);
   const midYearOf = (assignmentId: string) =>

@@ -1,3 +1,4 @@
+import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { checkStateAgainstLedger } from '../../server/src/domain/integrity/state-check.js';
 import { describe, expect, it } from 'vitest';
 import { createBotHandler } from '../../server/src/bot/bot.js';
@@ -35,7 +36,7 @@ const NEVER = { unit: 'tsjd', person: 'p-tsjd-c' }; // 塔山街道: never
 describe('the supervision year, replayed 2018-11-01 → 2023-03-01', () => {
   it('counts each duty once, ends with the plan, closes 2019, owes nothing of the 2024 plan early', async () => {
     const t = await seededApp({ store: async (clock) => new MemoryStore(undefined, clock) });
-    const { calendar, policy } = t.appOptions.miniapp!;
+    const { calendar, policy } = t.core;
     const channel = new FakeChannel(() => t.deps.clock.now());
     const scheduler = new Scheduler({
       store: t.store,
@@ -54,6 +55,13 @@ describe('the supervision year, replayed 2018-11-01 → 2023-03-01', () => {
       },
     });
     const bot = createBotHandler({
+      progress: new ProgressService({
+        store: t.store,
+        calendar,
+        policy,
+        clock: t.deps.clock,
+        publicUrl: 'http://127.0.0.1:3000',
+      }),
       store: t.store,
       channel,
       calendar,

@@ -48,7 +48,7 @@ describe('two plans at once name the plan (#31 req 3)', () => {
   });
 
   it('the digest and the 待办 name the plan', () => {
-    const { calendar, policy } = t.appOptions.miniapp!;
+    const { calendar, policy } = t.core;
     const plan = planReminders(t.store.state.get(), calendar, policy, new Date('2019-03-05T09:00:00+08:00'));
     const mine = plan.reminders.find((r) => r.personId === 'p-fsjd-c')!;
     const tags = planTags(t.store.state.get(), '2019-03-05')!;

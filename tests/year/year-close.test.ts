@@ -10,7 +10,7 @@ describe('a year closes when its 考评 is final (#31 req 5)', () => {
     t = await seededApp();
   });
   afterAll(async () => t.close());
-  const rules = () => ({ calendar: t.appOptions.miniapp!.calendar, policy: t.appOptions.miniapp!.policy });
+  const rules = () => ({ calendar: t.core.calendar, policy: t.core.policy });
   const post = (url: string, payload: unknown, person?: string) =>
     t.inject({ method: 'POST', url, payload: payload as Record<string, unknown> }, person);
   const remindedYears = (date: string) =>
@@ -99,7 +99,7 @@ describe('a year closes on a configured date (#31 req 5)', () => {
   it('with policy.yearClose.on = 03-31, 2019’s open items leave the digests on 2020-03-31', async () => {
     const t = await seededApp();
     try {
-      const { calendar, policy } = t.appOptions.miniapp!;
+      const { calendar, policy } = t.core;
       const closing = { ...policy, yearClose: { on: '03-31' } };
       const years = (p: typeof policy, date: string) =>
         new Set(

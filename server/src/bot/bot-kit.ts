@@ -27,8 +27,8 @@ export interface BotDeps {
   clock: Clock;
   log: Log;
   publicUrl: string;
-  /** The same service the mini-app's routes call (one is made when absent). */
-  progress?: ProgressService;
+  /** The same service the mini-app's routes call (built once, by core.ts). */
+  progress: ProgressService;
   /** The pace of group replies (20 a minute); tests inject one that does not wait. */
   groupPace?: GroupPace;
   /** Told of every refusal the reply explains (its stable code): for metrics and for tests. */

@@ -2,7 +2,6 @@ import type { Person } from '../../../shared/schemas/person.js';
 import { viewerFor } from '../auth/viewer.js';
 import type { BotEvent, BotEventHandler } from '../channels/bot-event.js';
 import type { OutboundMessage } from '../channels/channel.js';
-import { ProgressService } from '../domain/progress/progress-service.js';
 import { AppError } from '../errors.js';
 import {
   makeKit,
@@ -45,7 +44,7 @@ export class Bot {
     private readonly parse: (text: string) => BotCommand = defaultParse,
   ) {
     this.pace = d.groupPace ?? new GroupPace();
-    const progress = d.progress ?? new ProgressService(d);
+    const progress = d.progress;
     this.kit = makeKit(d, progress, new Conversation(d.store, d.clock), (command, turn) =>
       this.dispatch(command, turn),
     );

@@ -6,15 +6,12 @@ import { viewerOf } from '../auth/auth-hook.js';
 import { can } from '../auth/permissions.js';
 import type { Viewer } from '../auth/viewer.js';
 import { shanghaiDate } from '../calendar/dates.js';
-import type { WorkCalendar } from '../calendar/work-calendar.js';
 import type { Deps } from '../deps.js';
-import { Assessments } from '../domain/assessment/assessment.js';
-import type { AssessmentRules } from '../domain/assessment/rules.js';
-import type { ReminderPolicy } from '../domain/policy/policy.js';
+import type { Assessments } from '../domain/assessment/assessment.js';
+import type { BookRules } from '../domain/obligations/obligation-book.js';
 import { AppError } from '../errors.js';
 import { ExpensiveReads } from '../auth/person-limits.js';
 import type { State } from '../model/state.js';
-import { writeLedgerXlsx } from '../export/ledger-xlsx.js';
 import type { ExportPool } from '../export/export-pool.js';
 import { annualReportHtml } from '../export/annual-report.js';
 import type { evidenceChecker } from './evidence-of.js';
@@ -25,25 +22,18 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 export function assessmentRoutes(
   deps: Deps,
   o: {
-    calendar: WorkCalendar;
-    policy: ReminderPolicy;
-    rules: AssessmentRules;
-    evidence?: ReturnType<typeof evidenceChecker>;
-    /** Builds 台账 workbooks off the event loop (in line when absent). */
-    exports?: ExportPool;
+    assessments: Assessments;
+    book: BookRules;
+    evidence: ReturnType<typeof evidenceChecker>;
+    /** Builds 台账 workbooks off the event loop. */
+    exports: ExportPool;
   },
 ): FastifyPluginAsync {
   return async (fastify) => {
     // 台账 and annual reports: one at a time per person, two at once in all (expensive reads)
     const heavy = new ExpensiveReads();
-    if (o.exports) fastify.addHook('onClose', async () => o.exports!.close());
     const app = fastify.withTypeProvider<ZodTypeProvider>();
-    const a = new Assessments({
-      store: deps.store,
-      book: { calendar: o.calendar, policy: o.policy },
-      rules: o.rules,
-      publicUrl: deps.config.publicUrl,
-    });
+    const a = o.assessments;
     const today = () => shanghaiDate(deps.clock.now());
     const actor = (v: Viewer) => ({ type: 'person' as const, id: v.person.id, name: v.person.name });
 
@@ -123,7 +113,7 @@ export function assessmentRoutes(
         const v = viewerOf(req);
         const assignment = deps.store.state.get().assignments.find((x) => x.id === req.body.obligationId.split(':')[0]);
         const taskId = assignment?.taskId ?? '';
-        const evidence = o.evidence ? await o.evidence(v, taskId, req.body.evidence) : [];
+        const evidence = await o.evidence(v, taskId, req.body.evidence);
         return a.appeal(v, req.params.year, { obligationId: req.body.obligationId, reason: req.body.reason, evidence });
       },
     );
@@ -192,23 +182,9 @@ export function assessmentRoutes(
             district: state.directory.district,
             now: deps.clock.now(),
           };
-          // built in a worker thread (the server); in line when no pool is given
-          if (o.exports) {
-            const done = await o.exports.ledgerXlsx({ ...input, calendar: o.calendar, policy: o.policy });
-            return reply
-              .headers(headers)
-              .send(Buffer.from(done.bytes.buffer, done.bytes.byteOffset, done.bytes.length));
-          }
-          reply.hijack();
-          reply.raw.writeHead(200, headers);
-          try {
-            await writeLedgerXlsx(reply.raw, { ...input, book: { calendar: o.calendar, policy: o.policy } });
-          } catch (error) {
-            // the headers are gone: the download ends broken rather than silently short
-            deps.log.error(`台账导出失败:${(error as Error).message}`);
-            reply.raw.destroy(error as Error);
-          }
-          return reply;
+          // built in a worker thread: the event loop keeps answering
+          const done = await o.exports.ledgerXlsx({ ...input, ...o.book });
+          return reply.headers(headers).send(Buffer.from(done.bytes.buffer, done.bytes.byteOffset, done.bytes.length));
         } finally {
           leave();
         }
@@ -256,7 +232,7 @@ export function assessmentRoutes(
       const html = await annualReportHtml({
         state,
         ledger: deps.store.ledger,
-        book: { calendar: o.calendar, policy: o.policy },
+        book: o.book,
         year,
         unitId,
         assessment:

@@ -16,7 +16,6 @@ import type { WorkCalendar } from '../calendar/work-calendar.js';
 import { firstReminderDay } from '../domain/obligations/obligation-rules.js';
 import type { ReminderPolicy } from '../domain/policy/policy.js';
 import { ImportError } from '../importer/import-error.js';
-import { importPlan } from '../importer/import-plan.js';
 import { ParsePoolError, type ParsePool } from '../importer/parse-pool.js';
 import type { ImportResult } from '../importer/import-result.js';
 import type { State } from '../model/state.js';
@@ -57,15 +56,10 @@ const directoryOf = (s: Readonly<State>): UnitDirectory => ({
   groups: s.groups,
 });
 
-async function parse(
-  pool: ParsePool | undefined,
-  name: string,
-  content: Uint8Array,
-  s: Readonly<State>,
-): Promise<ImportResult> {
+async function parse(pool: ParsePool, name: string, content: Uint8Array, s: Readonly<State>): Promise<ImportResult> {
   try {
-    // in the pool's threads when there is one (the server); in line otherwise
-    return await (pool ? pool.parse(name, content, directoryOf(s)) : importPlan({ name, content }, directoryOf(s)));
+    // in the pool's threads: a long document never holds the event loop
+    return await pool.parse(name, content, directoryOf(s));
   } catch (error) {
     if (error instanceof ImportError)
       throw new AppError(error.code, error.code === 'IMPORT_TOO_LARGE' ? 413 : 400, error.message);
@@ -178,13 +172,12 @@ export function importPreview(
 /** The import page's API: upload a document and see what it gives; apply it, with corrections. */
 export function importRoutes(
   deps: Deps,
-  rules: { calendar: WorkCalendar; policy: ReminderPolicy; parser?: ParsePool },
+  rules: { calendar: WorkCalendar; policy: ReminderPolicy; parser: ParsePool },
 ): FastifyPluginAsync {
   const when = () => ({ ...rules, now: deps.clock.now() });
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const uploads = new Uploads(() => Date.now());
-    if (rules.parser) fastify.addHook('onClose', async () => rules.parser!.close());
     // the document itself is the body (the page sends the file as is; its name in x-file-name)
     app.addContentTypeParser(
       'application/octet-stream',

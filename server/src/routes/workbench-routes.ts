@@ -9,22 +9,18 @@ import { can } from '../auth/permissions.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import { assertReadTask, type Viewer } from '../auth/viewer.js';
 import { shanghaiDate } from '../calendar/dates.js';
-import type { WorkCalendar } from '../calendar/work-calendar.js';
 import type { Deps } from '../deps.js';
+import type { Services } from '../services.js';
 import { filterParts, overview, partsOf, sortParts } from '../domain/overview/overview.js';
 import { designateUnits } from '../domain/plan/designate.js';
-import type { ReminderPolicy } from '../domain/policy/policy.js';
-import { ReviewService } from '../domain/review/review-service.js';
 import { reviewItem } from '../domain/review/review-view.js';
 import { assignmentView } from '../domain/plan/plan-queries.js';
 import { addManualObligation } from '../domain/obligations/manual-obligations.js';
-import { Supervision } from '../domain/supervision/supervision.js';
 import { verifyDataDir } from '../store/ledger/verify.js';
 import { issueBulletin, rectified } from '../domain/supervision/bulletins.js';
 
 export interface WorkbenchRouteOptions {
-  calendar: WorkCalendar;
-  policy: ReminderPolicy;
+  services: Pick<Services, 'calendar' | 'policy' | 'reviews' | 'supervision'>;
   sessions: SessionTokens;
 }
 
@@ -36,8 +32,8 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const state = () => deps.store.state.get();
     const today = () => shanghaiDate(deps.clock.now());
-    const rules = { calendar: o.calendar, policy: o.policy };
-    const reviews = new ReviewService({ store: deps.store, clock: deps.clock, publicUrl: deps.config.publicUrl });
+    const { reviews, supervision } = o.services;
+    const rules = { calendar: o.services.calendar, policy: o.services.policy };
     /** Whose parts a viewer sees on the overview: the district, or a unit leader's own units. */
     const scopeOf = (v: Viewer) => (v.readsAll ? undefined : v.unitIds);
     const scopeKey = (v: Viewer) => (v.readsAll ? '*' : v.person.id);
@@ -221,7 +217,6 @@ export function workbenchRoutes(deps: Deps, o: WorkbenchRouteOptions): FastifyPl
       },
     );
 
-    const supervision = new Supervision({ store: deps.store, rules, publicUrl: deps.config.publicUrl });
     app.get(
       api.rounds.path,
       {

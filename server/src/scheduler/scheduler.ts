@@ -10,6 +10,7 @@ import { planReminders, type PlanResult } from '../domain/reminders/planner.js';
 import type { ReminderPolicy } from '../domain/policy/policy.js';
 import type { Dispatcher } from '../outbox/dispatcher.js';
 import { enqueuePlan } from './enqueue-day.js';
+import type { Chore } from './housekeeping.js';
 import type { DigestReach } from '../domain/reminders/digest-text.js';
 import { ensureObligations, pruneInDraft } from '../domain/obligations/obligation-book.js';
 import type { Store } from '../store/ports.js';
@@ -51,8 +52,24 @@ export class Scheduler {
       publicUrl: string;
       /** What each person's platform allows (robot chat, size): digests are written for it. */
       reach?: (personId: string) => DigestReach | undefined;
+      /** Chores run at start and then on their own period of real time (evidence housekeeping). */
+      chores?: readonly Chore[];
     },
   ) {}
+
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  /** Runs one chore now and logs what it did (a failure is logged, never thrown). */
+  async runChore(chore: Chore): Promise<string | undefined> {
+    try {
+      const said = await chore.run();
+      if (said) this.d.log.info(said);
+      return said;
+    } catch (error) {
+      this.d.log.error(`${chore.name}失败:${(error as Error).message}`);
+      return undefined;
+    }
+  }
 
   /** What would be planned at `now` (no writes). */
   preview(now: Date): PlanResult {
@@ -219,8 +236,14 @@ export class Scheduler {
     return this.d.store.lead ? this.d.store.lead() : true;
   }
 
-  /** Catch up, then wake every minute (Asia/Shanghai). */
+  /** Catch up, then wake every minute (Asia/Shanghai); the chores run now and then on their period. */
   async start(): Promise<void> {
+    for (const chore of this.d.chores ?? []) {
+      void this.runChore(chore);
+      const timer = setInterval(() => void this.runChore(chore), chore.everyMs);
+      timer.unref();
+      this.timers.push(timer);
+    }
     // the catch-up tick runs in the background: sending a day's digests at 20 QPS takes a while
     this.catchUp = this.tick().then(
       () => undefined,
@@ -243,6 +266,7 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
     await this.task?.stop();
     this.task = undefined;
     await this.d.dispatcher.stop();
