@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LedgerEvent } from '../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../server/src/model/ledger.js';
 import { eventHash, GENESIS_HASH } from '../server/src/store/ledger/event-hash.js';
 import { verifyLedgerDir } from '../server/src/store/ledger/verify.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import type { LedgerEvent, NewLedgerEvent } from '../shared/schemas/ledger.js';
+import type { LedgerEvent, NewLedgerEvent } from '../server/src/model/ledger.js';
 import { importPlan } from '../server/src/importer/import-plan.js';
 import { eventHash, GENESIS_HASH } from '../server/src/store/ledger/event-hash.js';
 import { JsonlLedger } from '../server/src/store/ledger/jsonl-ledger.js';

@@ -60,6 +60,7 @@ import {
   CalendarStatus,
   CalendarYearBody,
 } from './schemas/calendar.js';
+import { ReminderPlan } from './schemas/reminders.js';
 import { ApplyImportBody, ApplyImportResult, ImportPreview } from './schemas/import.js';
 import {
   Health,
@@ -77,6 +78,25 @@ import {
  * The HTTP contract: one entry per route, imported by the server (validation, serialisation,
  * OpenAPI) and by the mini-app (typed calls, response parsing).
  */
+/** One route of the contract: the server registers it (server/src/http/contract.ts), the mini-app calls it. */
+export interface ApiEntry {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  /** Absent where the answer is a file (evidence, the 台账, the annual report). */
+  readonly response?: z.ZodType;
+}
+
+type Part<E, K extends 'params' | 'query' | 'body'> = E extends { readonly [P in K]: infer S extends z.ZodType }
+  ? z.input<S>
+  : never;
+/** What a client sends as a route's body, params and query (before the server's coercion and defaults). */
+export type BodyOf<E extends ApiEntry> = Part<E, 'body'>;
+export type ParamsOf<E extends ApiEntry> = Part<E, 'params'>;
+export type QueryOf<E extends ApiEntry> = Part<E, 'query'>;
+
 export const IdParams = z.object({ id: z.string().min(1).max(128) });
 export const YearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
 
@@ -287,6 +307,12 @@ export const api = {
   calendar: { method: 'GET', path: '/api/calendar', response: CalendarStatus },
   calendarRead: { method: 'POST', path: '/api/calendar/read', body: CalendarReadBody, response: CalendarReading },
   calendarAdd: { method: 'POST', path: '/api/calendar/years', body: CalendarYearBody, response: CalendarAdded },
+  remindersPreview: {
+    method: 'GET',
+    path: '/api/reminders/preview',
+    query: z.object({ at: z.string().max(40).optional() }),
+    response: ReminderPlan,
+  },
   reopenLate: {
     method: 'POST',
     path: '/api/obligations/:id/reopen',
@@ -294,6 +320,6 @@ export const api = {
     body: ReopenBody,
     response: ReopenResult,
   },
-} as const;
+} as const satisfies Record<string, ApiEntry>;
 
 export { ErrorBody };

@@ -24,7 +24,10 @@ import { miniappStatic } from './routes/miniapp-static.js';
 import { progressRoutes } from './routes/progress-routes.js';
 import { readRoutes } from './routes/read-routes.js';
 import { reminderRoutes } from './routes/reminder-routes.js';
-import { workbenchRoutes } from './routes/workbench-routes.js';
+import { overviewRoutes } from './routes/overview-routes.js';
+import { planAdminRoutes } from './routes/plan-admin-routes.js';
+import { reviewRoutes } from './routes/review-routes.js';
+import { supervisionRoutes } from './routes/supervision-routes.js';
 import type { SimClock } from './scheduler/sim-clock.js';
 import type { Services } from './services.js';
 
@@ -90,7 +93,10 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
       authRoutes(deps, { sessions, dingtalk, loginQueue: limits.loginQueue, now: realNow, progress: s.progress }),
     );
     await app.register(progressRoutes(deps, { progress: s.progress, timeline: s.timeline, sessions }));
-    await app.register(workbenchRoutes(deps, { services: s, sessions }));
+    await app.register(reviewRoutes(deps, { reviews: s.reviews, sessions }));
+    await app.register(overviewRoutes(deps, s));
+    await app.register(supervisionRoutes(deps, s));
+    await app.register(planAdminRoutes(deps, s));
     await app.register(importRoutes(deps, { calendar: s.calendar, policy: s.policy, parser: s.parser }));
     await app.register(calendarRoutes(deps, { calendar: s.calendar, warnings }));
     await app.register(

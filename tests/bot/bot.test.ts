@@ -1,6 +1,6 @@
 import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import type { BotEvent } from '../../server/src/channels/bot-event.js';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../server/src/app.js';

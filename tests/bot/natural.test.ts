@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { botHarness, buttonWords, words } from '../helpers/bot-harness.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 

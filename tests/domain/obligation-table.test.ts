@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ObligationRecord } from '../../shared/schemas/obligation.js';
+import type { ObligationRecord } from '../../server/src/model/obligation.js';
 import {
   addObligations,
   dropYearsBefore,

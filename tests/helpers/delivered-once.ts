@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import type { Store } from '../../server/src/store/ports.js';
 import type { RunningEmulator } from './emulator.js';
 

@@ -1,4 +1,4 @@
-import type { LedgerEvent, NewLedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent, NewLedgerEvent } from '../../server/src/model/ledger.js';
 import type { Store } from '../../server/src/store/ports.js';
 import type { State } from '../../server/src/model/state.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import type { OutboxRow } from '../../server/src/model/outbox-row.js';
 import type { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
 import { fulfilObligation } from '../../server/src/domain/obligations/fulfil.js';

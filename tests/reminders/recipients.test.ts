@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { accountOn } from '../../shared/schemas/person.js';
 import { ChannelError, type Channel, type OutboundMessage } from '../../server/src/channels/channel.js';
 import { ChannelSet } from '../../server/src/channels/channel-set.js';

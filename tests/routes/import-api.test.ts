@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import type { ImportPreview } from '../../shared/schemas/import.js';
 import { ROOT } from '../helpers/seeds.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewImport } from '../helpers/bot-harness.js';
 import { ROOT } from '../helpers/seeds.js';

@@ -1,7 +1,7 @@
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LedgerEvent, NewLedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent, NewLedgerEvent } from '../../server/src/model/ledger.js';
 import { StoreError } from '../../server/src/store/errors.js';
 import { eventHash, GENESIS_HASH } from '../../server/src/store/ledger/event-hash.js';
 import { JsonlLedger } from '../../server/src/store/ledger/jsonl-ledger.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { BotInbox } from '../../server/src/bot/bot-inbox.js';
 import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
 import { Dispatcher } from '../../server/src/outbox/dispatcher.js';

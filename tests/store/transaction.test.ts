@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { seedStore } from '../../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../../server/src/seeds/load-seeds.js';
 import { openStore } from '../../server/src/store/open-store.js';

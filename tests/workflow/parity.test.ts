@@ -1,7 +1,7 @@
 import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { checkStateAgainstLedger } from '../../server/src/domain/integrity/state-check.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import type { BotEventHandler } from '../../server/src/channels/bot-event.js';
 import { createBotHandler } from '../../server/src/bot/bot.js';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
 import { syncCalendar } from '../../server/src/domain/calendar/calendar-years.js';
 import { planReminders } from '../../server/src/domain/reminders/planner.js';
-import type { LedgerEvent } from '../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { ROOT, SEEDS_DIR } from '../helpers/seeds.js';
 import { previewImport } from '../helpers/bot-harness.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';

@@ -7,7 +7,7 @@ import type { BulletinList } from '../../../shared/schemas/bulletin.js';
 import type { RoundDetail, RoundList } from '../../../shared/schemas/supervision.js';
 import type { Overview, PartList, ReviewItem, TaskUnits } from '../../../shared/schemas/workbench.js';
 import type { ApplyImportResult, ImportPreview, ImportCorrection } from '../../../shared/schemas/import.js';
-import { api as routes } from '../../../shared/api.js';
+import { api as routes, type ApiEntry, type BodyOf, type ParamsOf, type QueryOf } from '../../../shared/api.js';
 import { clearSession, currentSession } from '../state/session';
 
 /** A failed call: the server's stable code and its Chinese message (or a network message). */
@@ -83,23 +83,31 @@ async function call<T extends z.ZodType>(
   return parsed.data;
 }
 
-type Route<R extends z.ZodType = z.ZodType> = { method: string; path: string; response: R };
-type Values = Record<string, string | number | undefined>;
+/** What a call sends: the parts its entry in shared/api.ts declares, typed by the same schemas the server checks. */
+interface Call<E extends ApiEntry> {
+  params?: ParamsOf<E>;
+  query?: QueryOf<E>;
+  body?: BodyOf<E>;
+  file?: File;
+}
 
 /**
  * A call by the route contract (shared/api.ts): its method, its path with `:params` filled in,
  * the query, the body, and its response schema — the paths and schemas are written once, there.
  */
-function send<R extends z.ZodType>(
-  route: Route<R>,
-  o: { params?: Values; query?: Values; body?: unknown; file?: File } = {},
-): Promise<z.infer<R>> {
-  const path = route.path.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(String(o.params?.[k] ?? '')));
+function send<E extends ApiEntry & { response: z.ZodType }>(
+  route: E,
+  o: Call<E> = {},
+): Promise<z.infer<E['response']>> {
+  const params = (o.params ?? {}) as Record<string, unknown>;
+  const path = route.path.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(String(params[k] ?? '')));
   const query = new URLSearchParams(
-    Object.entries(o.query ?? {}).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]])),
+    Object.entries((o.query ?? {}) as Record<string, unknown>).flatMap(([k, v]) =>
+      v === undefined || v === '' ? [] : [[k, String(v)]],
+    ),
   ).toString();
   const body = o.body ?? (route.method === 'POST' && !o.file ? {} : undefined);
-  return call(route.response, route.method, `${path}${query ? `?${query}` : ''}`, body, o.file);
+  return call<E['response']>(route.response, route.method, `${path}${query ? `?${query}` : ''}`, body, o.file);
 }
 
 export const api = {
@@ -121,27 +129,19 @@ export const api = {
   /** Liveness and the operator's warnings (missing holiday data, store trouble, sample data): the banner. */
   health: () => send(routes.health),
   calendar: () => send(routes.calendar),
-  calendarRead: (body: { text: string; year?: number }) => send(routes.calendarRead, { body }),
-  calendarAdd: (body: {
-    year: number;
-    holidays: Record<string, string>;
-    workdays: Record<string, string>;
-    source?: string;
-    replace?: boolean;
-  }) => send(routes.calendarAdd, { body }),
+  calendarRead: (body: BodyOf<typeof routes.calendarRead>) => send(routes.calendarRead, { body }),
+  calendarAdd: (body: BodyOf<typeof routes.calendarAdd>) => send(routes.calendarAdd, { body }),
   tasks: (o: { toDesignate?: boolean } = {}) =>
     send(routes.tasks, { query: { kind: 'key', limit: 500, ...(o.toDesignate ? { toDesignate: '1' as const } : {}) } }),
   myItems: (section?: string) => send(routes.myItems, { query: { section } }),
   overview: (taskId: string) => send(routes.taskOverview, { params: { id: taskId } }),
   acknowledge: (assignmentId: string) => send(routes.acknowledge, { params: { id: assignmentId } }),
   undoAcknowledge: (assignmentId: string) => send(routes.undoAcknowledge, { params: { id: assignmentId } }),
-  report: (
-    assignmentId: string,
-    body: { text: string; noChange: boolean; evidence: string[]; obligationId?: string | null },
-  ) => send(routes.report, { params: { id: assignmentId }, body }),
-  closure: (assignmentId: string, body: { text: string; evidence: string[] }) =>
+  report: (assignmentId: string, body: BodyOf<typeof routes.report>) =>
+    send(routes.report, { params: { id: assignmentId }, body }),
+  closure: (assignmentId: string, body: BodyOf<typeof routes.closure>) =>
     send(routes.closure, { params: { id: assignmentId }, body }),
-  extension: (assignmentId: string, body: { until: string; reason: string; obligationId?: string }) =>
+  extension: (assignmentId: string, body: BodyOf<typeof routes.extension>) =>
     send(routes.extension, { params: { id: assignmentId }, body }),
   withdraw: (requestId: string) => send(routes.withdrawRequest, { params: { id: requestId } }),
   // the 督考办's workbench
@@ -164,18 +164,10 @@ export const api = {
   units: () => send(routes.units),
   rounds: () => send(routes.rounds),
   round: (id: string) => send(routes.round, { params: { id } }),
-  openRound: (body: {
-    name: string;
-    submit: string;
-    due: string;
-    taskIds: string[];
-    unitIds?: string[];
-    covers?: 'midYear' | 'yearEnd' | 'none';
-  }) => send(routes.openRound, { body }),
+  openRound: (body: BodyOf<typeof routes.openRound>) => send(routes.openRound, { body }),
   closeRound: (id: string) => send(routes.closeRound, { params: { id } }),
   manualItems: (taskId: string) => send(routes.manualItems, { query: { taskId } }),
-  addManual: (body: { taskId: string; label: string; due: string; unitIds?: string[] }) =>
-    send(routes.addManual, { body }),
+  addManual: (body: BodyOf<typeof routes.addManual>) => send(routes.addManual, { body }),
   assessment: (year: number) => send(routes.assessment, { params: { year } }),
   unitAssessment: (year: number, unitId: string) => send(routes.unitAssessment, { params: { year, unitId } }),
   assessmentStep: (year: number, step: 'compute' | 'publish' | 'finalize') =>
@@ -185,15 +177,7 @@ export const api = {
   decideAppeal: (year: number, id: string, decision: 'accept' | 'reject', comment?: string) =>
     send(routes.decideAppeal, { params: { year, id, decision }, body: comment ? { comment } : {} }),
   bulletins: () => send(routes.bulletins),
-  issueBulletin: (body: {
-    kind: 'praise' | 'criticism' | 'interview';
-    unitIds: string[];
-    taskId?: string;
-    text: string;
-    refs: number[];
-    rectifyBy?: string;
-    year?: number;
-  }) => send(routes.issueBulletin, { body }),
+  issueBulletin: (body: BodyOf<typeof routes.issueBulletin>) => send(routes.issueBulletin, { body }),
   /** A file the server makes for the signed-in person (台账 Excel, annual report), fetched with the session and handed to the browser. */
   download: async (path: string, name: string) => {
     const res = await fetch(path, { headers: authHeaders() });
@@ -215,32 +199,19 @@ export const api = {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   },
-  urge: (body: { taskId: string; unitId: string; message: string; due: string }) => send(routes.urge, { body }),
+  urge: (body: BodyOf<typeof routes.urge>) => send(routes.urge, { body }),
   designate: (assignmentId: string, unitIds: string[]) =>
     send(routes.designate, { params: { id: assignmentId }, body: { unitIds } }),
   // importing a plan document
   importUpload: (file: File) => send(routes.importUpload, { file }),
   plans: () => send(routes.plans),
   planActivate: (id: string) => send(routes.planActivate, { params: { id } }),
-  importApply: (
-    upload: string,
-    body: {
-      corrections: ImportCorrection[];
-      activate: boolean;
-      period?: { from: number; to: number };
-      confirmLost?: number;
-    },
-  ) => send(routes.importApply, { params: { id: upload }, body }),
+  importApply: (upload: string, body: BodyOf<typeof routes.importApply>) =>
+    send(routes.importApply, { params: { id: upload }, body }),
 };
 
 /** A drill-down: parts by light, unit, section or task. */
-export interface PartFilter {
-  light?: string;
-  unitId?: string;
-  sectionId?: string;
-  taskId?: string;
-  minOverdueDays?: string;
-}
+export type PartFilter = QueryOf<typeof routes.parts>;
 
 /** Parses the upload endpoint's answer (the host layer does the transfer: XHR in browsers, JSAPI in DingTalk). */
 export function parseUpload(status: number, text: string): z.infer<typeof UploadResult> {

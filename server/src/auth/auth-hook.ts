@@ -9,6 +9,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     viewer?: Viewer;
   }
+  /** What a route states about its access (see RouteAuth and auth/permissions.ts). */
+  interface FastifyContextConfig {
+    action?: Action;
+    auth?: RouteAuth;
+  }
 }
 
 /**

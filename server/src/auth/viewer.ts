@@ -1,6 +1,6 @@
 import type { Person } from '../../../shared/schemas/person.js';
 import type { Me } from '../../../shared/schemas/miniapp.js';
-import { perObject } from '../../../shared/per-object.js';
+import { perObject } from '../model/per-object.js';
 import { AppError } from '../errors.js';
 import { allowed, PERMISSIONS, type Action } from './permissions.js';
 import type { State } from '../model/state.js';
@@ -14,6 +14,13 @@ export interface Viewer {
   /** A leader of the district government (区长, 分管副区长). */
   readonly districtLeader: boolean;
 }
+
+/** The viewer as the actor of a ledger event. */
+export const actorOf = (v: Viewer): { type: 'person'; id: string; name: string } => ({
+  type: 'person',
+  id: v.person.id,
+  name: v.person.name,
+});
 
 /** Viewers of one committed state, by person (a commit makes a new state, so an entry is exact until then). */
 const viewersOf = perObject((_: Readonly<State>) => new Map<string, Viewer>());

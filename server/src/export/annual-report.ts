@@ -1,6 +1,6 @@
 import { cnDate as cnShort } from '../../../shared/cn-date.js';
 import type { AssessmentLine } from '../../../shared/schemas/assessment.js';
-import type { ObligationRecord } from '../../../shared/schemas/obligation.js';
+import type { ObligationRecord } from '../model/obligation.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import { obligationsOf, type BookRules } from '../domain/obligations/obligation-book.js';
 import { rectified } from '../domain/supervision/bulletins.js';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
-import type { ObligationRecord } from '../../../shared/schemas/obligation.js';
+import type { ObligationRecord } from '../model/obligation.js';
 import type { Task } from '../../../shared/schemas/task.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import type { LedgerReader } from '../store/ports.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { NewLedgerEvent } from '../../../shared/schemas/ledger.js';
+import type { NewLedgerEvent } from '../model/ledger.js';
 import { accountOn, recipientOn } from '../../../shared/schemas/person.js';
 import { PLATFORM_NAME } from '../channels/platforms.js';
 import { ChannelSet } from '../channels/channel-set.js';

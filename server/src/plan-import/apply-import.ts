@@ -1,9 +1,9 @@
-import type { Actor, LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
+import type { Actor, LedgerEvent, NewLedgerEvent } from '../model/ledger.js';
 import type { ImportResult } from '../importer/import-result.js';
 import { ImportError } from '../importer/import-error.js';
 import type { Store } from '../store/ports.js';
 import { State } from '../model/state.js';
-import { canonicalJson } from '../../../shared/canonical-json.js';
+import { canonicalJson } from '../model/canonical-json.js';
 
 export interface ApplyImportResult {
   changed: boolean;

@@ -1,10 +1,9 @@
+import { serve } from '../http/contract.js';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
-import { ErrorBody } from '../../../shared/errors.js';
 import { viewerOf } from '../auth/auth-hook.js';
 import { can } from '../auth/permissions.js';
-import type { Viewer } from '../auth/viewer.js';
+import { actorOf, type Viewer } from '../auth/viewer.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import type { Deps } from '../deps.js';
 import type { Assessments } from '../domain/assessment/assessment.js';
@@ -15,8 +14,6 @@ import type { State } from '../model/state.js';
 import type { ExportPool } from '../export/export-pool.js';
 import { annualReportHtml } from '../export/annual-report.js';
 import type { evidenceChecker } from './evidence-of.js';
-
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
 
 /** The year-end 考评: the ranking, a unit's lines, the 督考办's steps, appeals and adjustments. */
 export function assessmentRoutes(
@@ -32,22 +29,13 @@ export function assessmentRoutes(
   return async (fastify) => {
     // 台账 and annual reports: one at a time per person, two at once in all (expensive reads)
     const heavy = new ExpensiveReads();
-    const app = fastify.withTypeProvider<ZodTypeProvider>();
     const a = o.assessments;
     const today = () => shanghaiDate(deps.clock.now());
-    const actor = (v: Viewer) => ({ type: 'person' as const, id: v.person.id, name: v.person.name });
 
-    app.get(
-      api.assessment.path,
-      {
-        config: can('assessment.read'),
-        schema: {
-          tags: ['考评'],
-          summary: '年度考评:规则(文字)、各单位得分和排名',
-          params: api.assessment.params,
-          response: { 200: api.assessment.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.assessment,
+      { config: can('assessment.read'), tags: ['考评'], summary: '年度考评:规则(文字)、各单位得分和排名' },
       async (req) => {
         const v = viewerOf(req);
         const view = await a.view(req.params.year);
@@ -66,49 +54,27 @@ export function assessmentRoutes(
           : { ...view, pendingAppeals: view.pendingAppeals.filter((x) => v.unitIds.has(x.unitId)) };
       },
     );
-    app.get(
-      api.unitAssessment.path,
-      {
-        config: can('assessment.read'),
-        schema: {
-          tags: ['考评'],
-          summary: '单位得分明细:每一分的来由',
-          params: api.unitAssessment.params,
-          response: { 200: api.unitAssessment.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.unitAssessment,
+      { config: can('assessment.read'), tags: ['考评'], summary: '单位得分明细:每一分的来由' },
       async (req) => a.unit(viewerOf(req), req.params.year, req.params.unitId, today()),
     );
-    app.post(
-      api.assessmentStep.path,
-      {
-        config: can('assessment.manage'),
-        schema: {
-          tags: ['考评'],
-          summary: '计算(草稿)、公布、定稿',
-          params: api.assessmentStep.params,
-          response: { 200: api.assessmentStep.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.assessmentStep,
+      { config: can('assessment.manage'), tags: ['考评'], summary: '计算(草稿)、公布、定稿' },
       async (req) => {
-        const v = actor(viewerOf(req));
+        const v = actorOf(viewerOf(req));
         if (req.params.step === 'compute') return a.compute(v, req.params.year);
         if (req.params.step === 'publish') return a.publish(v, req.params.year);
         return a.finalize(v, req.params.year);
       },
     );
-    app.post(
-      api.appeal.path,
-      {
-        config: can('unit.act'),
-        schema: {
-          tags: ['考评'],
-          summary: '对本单位的一个事项申诉(每个事项一次,可附佐证材料)',
-          params: api.appeal.params,
-          body: api.appeal.body,
-          response: { 200: api.appeal.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.appeal,
+      { config: can('unit.act'), tags: ['考评'], summary: '对本单位的一个事项申诉(每个事项一次,可附佐证材料)' },
       async (req) => {
         const v = viewerOf(req);
         const assignment = deps.store.state.get().assignments.find((x) => x.id === req.body.obligationId.split(':')[0]);
@@ -117,36 +83,26 @@ export function assessmentRoutes(
         return a.appeal(v, req.params.year, { obligationId: req.body.obligationId, reason: req.body.reason, evidence });
       },
     );
-    app.post(
-      api.decideAppeal.path,
-      {
-        config: can('assessment.manage'),
-        schema: {
-          tags: ['考评'],
-          summary: '采纳或驳回申诉',
-          params: api.decideAppeal.params,
-          body: api.decideAppeal.body,
-          response: { 200: api.decideAppeal.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.decideAppeal,
+      { config: can('assessment.manage'), tags: ['考评'], summary: '采纳或驳回申诉' },
       async (req) =>
         a.decideAppeal(
-          actor(viewerOf(req)),
+          actorOf(viewerOf(req)),
           req.params.year,
           req.params.id,
           req.params.decision === 'accept',
           req.body,
         ),
     );
-    app.get(
-      api.exportLedger.path,
+    serve(
+      fastify,
+      api.exportLedger,
       {
         config: can('export.ledger'),
-        schema: {
-          tags: ['考评'],
-          summary: '导出年度台账(Excel:总表、一事一档、一单位一档);单位导出本单位的',
-          querystring: api.exportLedger.query,
-        },
+        tags: ['考评'],
+        summary: '导出年度台账(Excel:总表、一事一档、一单位一档);单位导出本单位的',
       },
       async (req, reply) => {
         const v = viewerOf(req);
@@ -190,15 +146,13 @@ export function assessmentRoutes(
         }
       },
     );
-    app.get(
-      api.annualReport.path,
+    serve(
+      fastify,
+      api.annualReport,
       {
         config: can('export.ledger'),
-        schema: {
-          tags: ['考评'],
-          summary: '单位年度落实情况报告(可打印的网页;表格版见台账导出的 unitId)',
-          querystring: api.annualReport.query,
-        },
+        tags: ['考评'],
+        summary: '单位年度落实情况报告(可打印的网页;表格版见台账导出的 unitId)',
       },
       async (req, reply) => {
         const v = viewerOf(req);
@@ -250,22 +204,14 @@ export function assessmentRoutes(
       });
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
     };
-    app.post(
-      api.adjust.path,
-      {
-        config: can('assessment.manage'),
-        schema: {
-          tags: ['考评'],
-          summary: '定稿后的更正(记录理由)',
-          params: api.adjust.params,
-          body: api.adjust.body,
-          response: { 200: api.adjust.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.adjust,
+      { config: can('assessment.manage'), tags: ['考评'], summary: '定稿后的更正(记录理由)' },
       async (req) => {
         if (!deps.store.state.get().units.some((u) => u.id === req.body.unitId))
           throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.body.unitId} 的单位`);
-        return a.adjust(actor(viewerOf(req)), req.params.year, req.body);
+        return a.adjust(actorOf(viewerOf(req)), req.params.year, req.body);
       },
     );
   };

@@ -1,12 +1,11 @@
+import { serve } from '../http/contract.js';
 import { landsOnOverview } from '../../../shared/landing.js';
 import { myItems } from '../domain/progress/progress-views.js';
 import type { ProgressService } from '../domain/progress/progress-service.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { can } from '../auth/permissions.js';
 import { Buckets } from '../auth/person-limits.js';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
-import { ErrorBody } from '../../../shared/errors.js';
 import type { Session } from '../../../shared/schemas/miniapp.js';
 import { viewerOf, publicRoute } from '../auth/auth-hook.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
@@ -29,8 +28,6 @@ export interface AuthOptions {
   progress?: ProgressService;
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody };
-
 /**
  * 免登: the page gets an auth code from DingTalk (or the emulator), the server exchanges it through
  * the Channel (getuserinfo), maps the userid to a person and answers with a signed session.
@@ -39,7 +36,6 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
   return async (fastify) => {
     const views = new ViewCache();
-    const app = fastify.withTypeProvider<ZodTypeProvider>();
     // 免登 codes wait for DingTalk's 20 QPS: a bounded queue turns the excess away at once, and a
     // per-address bucket of *failed* codes stops a flood of junk — sign-ins that work never spend
     // it, so a NAT of a whole district logging in at 9:00 is not refused for being many
@@ -96,16 +92,10 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
         }),
       );
 
-    app.get(
-      api.authConfig.path,
-      {
-        config: publicRoute,
-        schema: {
-          tags: ['登录'],
-          summary: '登录方式(免登所需的 corpId、clientId)',
-          response: { 200: api.authConfig.response },
-        },
-      },
+    serve(
+      fastify,
+      api.authConfig,
+      { config: publicRoute, tags: ['登录'], summary: '登录方式(免登所需的 corpId、clientId)' },
       async () => ({
         mode: deps.config.mode,
         corpId: o.dingtalk.corpId,
@@ -114,44 +104,24 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       }),
     );
 
-    app.post(
-      api.authDingtalk.path,
-      {
-        config: publicRoute,
-        schema: {
-          tags: ['登录'],
-          summary: '用钉钉免登授权码换取会话',
-          body: api.authDingtalk.body,
-          response: { 200: api.authDingtalk.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.authDingtalk,
+      { config: publicRoute, tags: ['登录'], summary: '用钉钉免登授权码换取会话' },
       async (req) => signIn(req.ip, 'dingtalk', req.body.code),
     );
 
-    app.post(
-      api.authZzd.path,
-      {
-        config: publicRoute,
-        schema: {
-          tags: ['登录'],
-          summary: '用浙政钉免登授权码(gdt-jsapi getAuthCode)换取会话',
-          body: api.authZzd.body,
-          response: { 200: api.authZzd.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.authZzd,
+      { config: publicRoute, tags: ['登录'], summary: '用浙政钉免登授权码(gdt-jsapi getAuthCode)换取会话' },
       async (req) => signIn(req.ip, 'zzd', req.body.code),
     );
 
-    app.get(
-      api.devPeople.path,
-      {
-        config: publicRoute,
-        schema: {
-          tags: ['登录'],
-          summary: '本地模式:可扮演的示例人员',
-          response: { 200: api.devPeople.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.devPeople,
+      { config: publicRoute, tags: ['登录'], summary: '本地模式:可扮演的示例人员' },
       async () => {
         if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供');
         const s = deps.store.state.get();
@@ -167,17 +137,10 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       },
     );
 
-    app.post(
-      api.devSignIn.path,
-      {
-        config: publicRoute,
-        schema: {
-          tags: ['登录'],
-          summary: '本地模式:以示例人员身份登录',
-          body: api.devSignIn.body,
-          response: { 200: api.devSignIn.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.devSignIn,
+      { config: publicRoute, tags: ['登录'], summary: '本地模式:以示例人员身份登录' },
       async (req) => {
         if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供,请在政务钉钉中打开督办通');
         const person = deps.store.state.get().people.find((p) => p.id === req.body.personId);
@@ -187,12 +150,10 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       },
     );
 
-    app.get(
-      api.me.path,
-      {
-        config: can('session.read'),
-        schema: { tags: ['登录'], summary: '当前登录人', response: { 200: api.me.response, ...errors } },
-      },
+    serve(
+      fastify,
+      api.me,
+      { config: can('session.read'), tags: ['登录'], summary: '当前登录人' },
       async (req, reply) => {
         const s = deps.store.state.get();
         const v = viewerOf(req);

@@ -1,5 +1,5 @@
+import { serve } from '../http/contract.js';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { can } from '../auth/permissions.js';
 import { viewerOf } from '../auth/auth-hook.js';
@@ -9,9 +9,6 @@ import type { WorkCalendar } from '../calendar/work-calendar.js';
 import type { Deps } from '../deps.js';
 import { addCalendarYear, syncCalendar } from '../domain/calendar/calendar-years.js';
 import { AppError } from '../errors.js';
-import { ErrorBody } from '../../../shared/errors.js';
-
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
 
 /** 工作日历: which years have 放假安排; read the State Council's notice as pasted; add a year. */
 export function calendarRoutes(
@@ -19,18 +16,11 @@ export function calendarRoutes(
   o: { calendar: WorkCalendar; warnings: () => string[] },
 ): FastifyPluginAsync {
   return async (fastify) => {
-    const app = fastify.withTypeProvider<ZodTypeProvider>();
     const { calendar } = o;
-    app.get(
-      api.calendar.path,
-      {
-        config: can('calendar.manage'),
-        schema: {
-          tags: ['督考办'],
-          summary: '工作日历:各年度节假日数据',
-          response: { 200: api.calendar.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.calendar,
+      { config: can('calendar.manage'), tags: ['督考办'], summary: '工作日历:各年度节假日数据' },
       async () => {
         const s = deps.store.state.get();
         syncCalendar(calendar, s);
@@ -55,17 +45,10 @@ export function calendarRoutes(
         return { today, years, warnings: o.warnings() };
       },
     );
-    app.post(
-      api.calendarRead.path,
-      {
-        config: can('calendar.manage'),
-        schema: {
-          tags: ['督考办'],
-          summary: '识别国务院放假安排通知(不保存)',
-          body: api.calendarRead.body,
-          response: { 200: api.calendarRead.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.calendarRead,
+      { config: can('calendar.manage'), tags: ['督考办'], summary: '识别国务院放假安排通知(不保存)' },
       async (req) => {
         const year = req.body.year ?? noticeYear(req.body.text);
         if (!year)
@@ -84,17 +67,10 @@ export function calendarRoutes(
         };
       },
     );
-    app.post(
-      api.calendarAdd.path,
-      {
-        config: can('calendar.manage'),
-        schema: {
-          tags: ['督考办'],
-          summary: '保存一年的放假安排(记入台账,立即用于提醒)',
-          body: api.calendarAdd.body,
-          response: { 200: api.calendarAdd.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.calendarAdd,
+      { config: can('calendar.manage'), tags: ['督考办'], summary: '保存一年的放假安排(记入台账,立即用于提醒)' },
       async (req) => {
         const v = viewerOf(req);
         const { replace, ...year } = req.body;

@@ -1,10 +1,10 @@
+import { serve } from '../http/contract.js';
 import multipart from '@fastify/multipart';
 import { can } from '../auth/permissions.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Buckets, DailyQuota } from '../auth/person-limits.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
-import { ErrorBody } from '../../../shared/errors.js';
 import { viewerOf, signedRoute } from '../auth/auth-hook.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import { canReadTask, seesAppealsOf, viewerFor } from '../auth/viewer.js';
@@ -23,17 +23,6 @@ export interface EvidenceRouteOptions {
   uploads?: Buckets;
   quota?: DailyQuota;
 }
-
-const errors = {
-  400: ErrorBody,
-  401: ErrorBody,
-  403: ErrorBody,
-  404: ErrorBody,
-  413: ErrorBody,
-  415: ErrorBody,
-  429: ErrorBody,
-  503: ErrorBody,
-};
 
 /** A name a phone or PC would send; anything path-like is refused (it is never used as a path anyway). */
 function checkName(name: string): void {
@@ -63,16 +52,14 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
     let uploading = 0;
     const maxUploads = o.maxConcurrentUploads ?? 8;
 
-    app.post(
-      api.upload.path,
+    serve(
+      app,
+      api.upload,
       {
         config: can('unit.act'),
-        schema: {
-          tags: ['佐证材料'],
-          summary: '上传一个佐证材料文件(multipart,字段名 file)',
-          consumes: ['multipart/form-data'],
-          response: { 200: api.upload.response, ...errors },
-        },
+        tags: ['佐证材料'],
+        summary: '上传一个佐证材料文件(multipart,字段名 file)',
+        consumes: ['multipart/form-data'],
       },
       async (req, reply) => {
         const v = viewerOf(req);
@@ -157,16 +144,13 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       };
     };
 
-    app.get(
-      api.evidence.path,
+    serve(
+      app,
+      api.evidence,
       {
         config: { ...signedRoute, ...can('evidence.read') },
-        schema: {
-          tags: ['佐证材料'],
-          summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)',
-          params: api.evidence.params,
-          querystring: api.evidence.query,
-        },
+        tags: ['佐证材料'],
+        summary: '下载佐证材料(会话或签名链接;图片加 thumb=1 取缩略图)',
       },
       async (req, reply) => {
         const { sha256 } = req.params;

@@ -1,8 +1,8 @@
+import { serve } from '../http/contract.js';
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
-import { ErrorBody } from '../../../shared/errors.js';
 import type { ImportPreview, ImportUnit, PlanLossView } from '../../../shared/schemas/import.js';
 import { lostNames, planLoss, type PlanLoss } from '../plan-import/plan-loss.js';
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
@@ -20,7 +20,6 @@ import { ParsePoolError, type ParsePool } from '../importer/parse-pool.js';
 import type { ImportResult } from '../importer/import-result.js';
 import type { State } from '../model/state.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody };
 const MAX_BYTES = 20 * 1024 * 1024;
 
 /**
@@ -185,16 +184,14 @@ export function importRoutes(
       (_req, body, done) => done(null, body),
     );
 
-    app.post(
-      api.importUpload.path,
+    serve(
+      app,
+      api.importUpload,
       {
         config: can('plan.import'),
         bodyLimit: MAX_BYTES,
-        schema: {
-          tags: ['督考办'],
-          summary: '上传计划文件(.docx .pdf .xlsx .txt),查看识别结果(不写入)',
-          response: { 200: api.importUpload.response, ...errors },
-        },
+        tags: ['督考办'],
+        summary: '上传计划文件(.docx .pdf .xlsx .txt),查看识别结果(不写入)',
       },
       async (req) => {
         const body = req.body;
@@ -220,17 +217,13 @@ export function importRoutes(
       },
     );
 
-    app.post(
-      api.importApply.path,
+    serve(
+      app,
+      api.importApply,
       {
         config: can('plan.import'),
-        schema: {
-          tags: ['督考办'],
-          summary: '导入计划(可附更正:删去某项、改责任单位及角色、改时间要求)',
-          params: api.importApply.params,
-          body: api.importApply.body,
-          response: { 200: api.importApply.response, ...errors },
-        },
+        tags: ['督考办'],
+        summary: '导入计划(可附更正:删去某项、改责任单位及角色、改时间要求)',
       },
       async (req) => {
         const file = uploads.get(req.params.id);
@@ -293,17 +286,10 @@ export function importRoutes(
       },
     );
 
-    app.post(
-      api.planActivate.path,
-      {
-        config: can('plan.import'),
-        schema: {
-          tags: ['督考办'],
-          summary: '设为当前计划(我的任务、机器人编号、督办总览以它为准)',
-          params: api.planActivate.params,
-          response: { 200: api.planActivate.response, ...errors },
-        },
-      },
+    serve(
+      app,
+      api.planActivate,
+      { config: can('plan.import'), tags: ['督考办'], summary: '设为当前计划(我的任务、机器人编号、督办总览以它为准)' },
       async (req) => {
         const id = req.params.id;
         const v = viewerOf(req);

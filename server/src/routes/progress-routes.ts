@@ -1,9 +1,9 @@
-import { own } from '../../../shared/own.js';
+import { serve } from '../http/contract.js';
+import { own } from '../model/own.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { can } from '../auth/permissions.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
-import { ErrorBody } from '../../../shared/errors.js';
 import { viewerOf } from '../auth/auth-hook.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -23,8 +23,6 @@ export interface ProgressRouteOptions {
   sessions: SessionTokens;
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody };
-
 /** The mini-app's pages: 我的任务, 任务详情, and what a unit does (签收, 进展, 办结/延期申请). */
 export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPluginAsync {
   return async (fastify) => {
@@ -37,17 +35,10 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
 
     const evidenceOf = evidenceChecker(o.timeline);
 
-    app.get(
-      api.myItems.path,
-      {
-        config: can('task.read'),
-        schema: {
-          tags: ['小程序'],
-          summary: '我的任务:本单位待办事项(红黄绿灯)',
-          querystring: api.myItems.query,
-          response: { 200: api.myItems.response, ...errors },
-        },
-      },
+    serve(
+      app,
+      api.myItems,
+      { config: can('task.read'), tags: ['小程序'], summary: '我的任务:本单位待办事项(红黄绿灯)' },
       async (req, reply) => {
         const [s, v] = [state(), viewerOf(req)];
         // the lights change with the date: the day is part of the key
@@ -56,63 +47,29 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
       },
     );
 
-    app.get(
-      api.taskOverview.path,
-      {
-        config: can('task.read'),
-        schema: {
-          tags: ['小程序'],
-          summary: '任务详情:任务、本单位事项、时间线',
-          params: api.taskOverview.params,
-          response: { 200: api.taskOverview.response, ...errors },
-        },
-      },
+    serve(
+      app,
+      api.taskOverview,
+      { config: can('task.read'), tags: ['小程序'], summary: '任务详情:任务、本单位事项、时间线' },
       async (req) => taskOverview(state(), o.progress, o.timeline, o.sessions, viewerOf(req), req.params.id),
     );
 
-    app.post(
-      api.acknowledge.path,
-      {
-        config: can('unit.act'),
-        schema: {
-          tags: ['小程序'],
-          summary: '签收',
-          params: api.acknowledge.params,
-          response: { 200: api.acknowledge.response, ...errors },
-        },
-      },
-      async (req) => {
-        const r = await o.progress.acknowledge(actingFor(viewerOf(req), req.params.id));
-        return { acknowledged: r.acknowledged, already: r.already, undoUntil: r.undoUntil?.toISOString() ?? null };
-      },
-    );
+    serve(app, api.acknowledge, { config: can('unit.act'), tags: ['小程序'], summary: '签收' }, async (req) => {
+      const r = await o.progress.acknowledge(actingFor(viewerOf(req), req.params.id));
+      return { acknowledged: r.acknowledged, already: r.already, undoUntil: r.undoUntil?.toISOString() ?? null };
+    });
 
-    app.post(
-      api.undoAcknowledge.path,
-      {
-        config: can('unit.act'),
-        schema: {
-          tags: ['小程序'],
-          summary: '撤销刚才的签收',
-          params: api.undoAcknowledge.params,
-          response: { 200: api.undoAcknowledge.response, ...errors },
-        },
-      },
+    serve(
+      app,
+      api.undoAcknowledge,
+      { config: can('unit.act'), tags: ['小程序'], summary: '撤销刚才的签收' },
       async (req) => o.progress.undoAcknowledge(actingFor(viewerOf(req), req.params.id)),
     );
 
-    app.post(
-      api.report.path,
-      {
-        config: can('unit.act'),
-        schema: {
-          tags: ['小程序'],
-          summary: '报送进展(可附佐证材料)',
-          params: api.report.params,
-          body: api.report.body,
-          response: { 200: api.report.response, ...errors },
-        },
-      },
+    serve(
+      app,
+      api.report,
+      { config: can('unit.act'), tags: ['小程序'], summary: '报送进展(可附佐证材料)' },
       async (req) => {
         const v = viewerOf(req);
         const f = actingFor(v, req.params.id);
@@ -127,44 +84,23 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
       },
     );
 
-    app.post(
-      api.closure.path,
-      {
-        config: can('unit.act'),
-        schema: {
-          tags: ['小程序'],
-          summary: '申请办结',
-          params: api.closure.params,
-          body: api.closure.body,
-          response: { 200: api.closure.response, ...errors },
-        },
-      },
-      async (req) => {
-        const v = viewerOf(req);
-        const f = actingFor(v, req.params.id);
-        return requestResult(
-          await o.progress.requestClosure(f, {
-            text: req.body.text,
-            evidence: await evidenceOf(v, f.assignment.taskId, req.body.evidence),
-          }),
-          state(),
-          o.progress.today(),
-        );
-      },
-    );
+    serve(app, api.closure, { config: can('unit.act'), tags: ['小程序'], summary: '申请办结' }, async (req) => {
+      const v = viewerOf(req);
+      const f = actingFor(v, req.params.id);
+      return requestResult(
+        await o.progress.requestClosure(f, {
+          text: req.body.text,
+          evidence: await evidenceOf(v, f.assignment.taskId, req.body.evidence),
+        }),
+        state(),
+        o.progress.today(),
+      );
+    });
 
-    app.post(
-      api.extension.path,
-      {
-        config: can('unit.act'),
-        schema: {
-          tags: ['小程序'],
-          summary: '延期申请(指明延期的事项)',
-          params: api.extension.params,
-          body: api.extension.body,
-          response: { 200: api.extension.response, ...errors },
-        },
-      },
+    serve(
+      app,
+      api.extension,
+      { config: can('unit.act'), tags: ['小程序'], summary: '延期申请(指明延期的事项)' },
       async (req) =>
         requestResult(
           await o.progress.requestExtension(actingFor(viewerOf(req), req.params.id), {
@@ -177,17 +113,10 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
         ),
     );
 
-    app.post(
-      api.withdrawRequest.path,
-      {
-        config: can('unit.act'),
-        schema: {
-          tags: ['小程序'],
-          summary: '撤回本单位待审核的申请',
-          params: api.withdrawRequest.params,
-          response: { 200: api.withdrawRequest.response, ...errors },
-        },
-      },
+    serve(
+      app,
+      api.withdrawRequest,
+      { config: can('unit.act'), tags: ['小程序'], summary: '撤回本单位待审核的申请' },
       async (req) => {
         const r = own(state().requests, req.params.id);
         if (!r) throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');

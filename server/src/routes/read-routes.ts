@@ -1,8 +1,7 @@
+import { serve } from '../http/contract.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { can } from '../auth/permissions.js';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
-import { ErrorBody } from '../../../shared/errors.js';
 import type { Deps } from '../deps.js';
 import {
   getTask,
@@ -17,8 +16,6 @@ import { assertReadTask, canReadTask, canReadUnit } from '../auth/viewer.js';
 import { AppError } from '../errors.js';
 import { ViewCache } from './view-cache.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
-
 /**
  * Read API over the plan: plans, sections, tasks with their assignments, units. Everyone signed in
  * sees the plan and the unit directory; a unit's contacts and leaders see only their units' tasks
@@ -26,21 +23,13 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody 
  */
 export function readRoutes(deps: Deps): FastifyPluginAsync {
   return async (fastify) => {
-    const app = fastify.withTypeProvider<ZodTypeProvider>();
     const state = () => deps.store.state.get();
     const views = new ViewCache();
 
-    app.get(
-      api.plan.path,
-      {
-        config: can('plan.read'),
-        schema: {
-          tags: ['计划'],
-          summary: '当前计划(或 planId 指定的计划)',
-          querystring: api.plan.query,
-          response: { 200: api.plan.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.plan,
+      { config: can('plan.read'), tags: ['计划'], summary: '当前计划(或 planId 指定的计划)' },
       async (req, reply) => {
         const s = state();
         return views.send(req, reply, s, `plan?${req.query.planId ?? ''}`, api.plan.response, () =>
@@ -49,12 +38,10 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       },
     );
 
-    app.get(
-      api.plans.path,
-      {
-        config: can('plan.read'),
-        schema: { tags: ['计划'], summary: '全部已导入的计划', response: { 200: api.plans.response } },
-      },
+    serve(
+      fastify,
+      api.plans,
+      { config: can('plan.read'), tags: ['计划'], summary: '全部已导入的计划' },
       async (req, reply) => {
         const s = state();
         return views.send(req, reply, s, 'plans', api.plans.response, () => {
@@ -64,17 +51,10 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       },
     );
 
-    app.get(
-      api.sections.path,
-      {
-        config: can('plan.read'),
-        schema: {
-          tags: ['计划'],
-          summary: '工程(一)…(十)',
-          querystring: api.sections.query,
-          response: { 200: api.sections.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.sections,
+      { config: can('plan.read'), tags: ['计划'], summary: '工程(一)…(十)' },
       async (req, reply) => {
         const s = state();
         return views.send(req, reply, s, `sections?${req.query.planId ?? ''}`, api.sections.response, () => {
@@ -91,17 +71,10 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       },
     );
 
-    app.get(
-      api.tasks.path,
-      {
-        config: can('plan.read'),
-        schema: {
-          tags: ['任务'],
-          summary: '任务列表(可按工程、单位、类别、时间要求类型筛选)',
-          querystring: api.tasks.query,
-          response: { 200: api.tasks.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.tasks,
+      { config: can('plan.read'), tags: ['任务'], summary: '任务列表(可按工程、单位、类别、时间要求类型筛选)' },
       async (req, reply) => {
         const v = viewerOf(req);
         const s = state();
@@ -113,17 +86,10 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       },
     );
 
-    app.get(
-      api.task.path,
-      {
-        config: can('plan.read'),
-        schema: {
-          tags: ['任务'],
-          summary: '任务详情及责任单位',
-          params: api.task.params,
-          response: { 200: api.task.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.task,
+      { config: can('plan.read'), tags: ['任务'], summary: '任务详情及责任单位' },
       async (req, reply) => {
         const s = state();
         assertReadTask(s, viewerOf(req), req.params.id);
@@ -131,12 +97,10 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       },
     );
 
-    app.get(
-      api.units.path,
-      {
-        config: can('plan.read'),
-        schema: { tags: ['单位'], summary: '单位名录与单位组', response: { 200: api.units.response } },
-      },
+    serve(
+      fastify,
+      api.units,
+      { config: can('plan.read'), tags: ['单位'], summary: '单位名录与单位组' },
       async (req, reply) => {
         const s = state();
         return views.send(req, reply, s, 'units', api.units.response, () => {
@@ -146,18 +110,10 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       },
     );
 
-    app.get(
-      api.unitAssignments.path,
-      {
-        config: can('plan.read'),
-        schema: {
-          tags: ['单位'],
-          summary: '某单位(或单位组)承担的任务',
-          params: api.unitAssignments.params,
-          querystring: api.unitAssignments.query,
-          response: { 200: api.unitAssignments.response, ...errors },
-        },
-      },
+    serve(
+      fastify,
+      api.unitAssignments,
+      { config: can('plan.read'), tags: ['单位'], summary: '某单位(或单位组)承担的任务' },
       async (req, reply) => {
         if (!canReadUnit(viewerOf(req), req.params.id))
           throw new AppError('FORBIDDEN', 403, '只能查看本单位承担的任务');

@@ -2,8 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { can } from '../auth/permissions.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { api } from '../../../shared/api.js';
 import { ErrorBody } from '../../../shared/errors.js';
-import { ReminderPlan, SimClockStatus } from '../../../shared/schemas/reminders.js';
+import { serve } from '../http/contract.js';
+import { SimClockStatus } from '../../../shared/schemas/reminders.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
 import type { Deps } from '../deps.js';
@@ -34,17 +36,10 @@ export function reminderRoutes(
 ): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
-    app.get(
-      '/api/reminders/preview',
-      {
-        config: can('reminders.preview'),
-        schema: {
-          tags: ['提醒'],
-          summary: '预览某一时刻的提醒(不发送)',
-          querystring: z.object({ at: z.string().max(40).optional() }),
-          response: { 200: ReminderPlan, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
-        },
-      },
+    serve(
+      app,
+      api.remindersPreview,
+      { config: can('reminders.preview'), tags: ['提醒'], summary: '预览某一时刻的提醒(不发送)' },
       async (req) => {
         assertSupervisor(viewerOf(req));
         const at = req.query.at ? parseLocalInstant(req.query.at) : deps.clock.now();

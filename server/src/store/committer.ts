@@ -1,6 +1,6 @@
 import { produce } from 'immer';
-import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
-import { checkEvent } from '../../../shared/schemas/ledger-events.js';
+import type { LedgerEvent, NewLedgerEvent } from '../model/ledger.js';
+import { checkEvent } from '../model/ledger-events.js';
 import { AppError } from '../errors.js';
 import { StoreError } from './errors.js';
 import { eventHash } from './ledger/event-hash.js';

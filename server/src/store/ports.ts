@@ -1,4 +1,4 @@
-import type { LedgerEvent, NewLedgerEvent } from '../../../shared/schemas/ledger.js';
+import type { LedgerEvent, NewLedgerEvent } from '../model/ledger.js';
 import type { State } from '../model/state.js';
 import type { OutboxRow } from '../model/outbox-row.js';
 import type { RequestLog } from './request-log.js';

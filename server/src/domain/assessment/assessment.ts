@@ -1,4 +1,4 @@
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { Actor } from '../../model/ledger.js';
 import type { EvidenceMeta } from '../../../../shared/schemas/request.js';
 import type {
   AssessmentLine,

@@ -1,4 +1,4 @@
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { Actor } from '../../model/ledger.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import { HolidayOverride } from '../../model/holiday-override.js';

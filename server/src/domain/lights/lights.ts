@@ -1,4 +1,4 @@
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import type { ObligationRecord } from '../../model/obligation.js';
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';

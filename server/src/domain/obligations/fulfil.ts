@@ -1,5 +1,5 @@
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { ObligationRecord } from '../../model/obligation.js';
+import type { Actor } from '../../model/ledger.js';
 import type { Store, Tx } from '../../store/ports.js';
 import type { State } from '../../model/state.js';
 import { completeTodosInDraft, withdrawTodoCompletionsInDraft } from '../notices/notices.js';

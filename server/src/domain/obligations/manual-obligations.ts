@@ -1,4 +1,4 @@
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { Actor } from '../../model/ledger.js';
 import { topUpManualInDraft, type BookRules } from './obligation-book.js';
 import { AppError } from '../../errors.js';
 import type { Store, Tx } from '../../store/ports.js';

@@ -1,5 +1,5 @@
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
-import { planShortName } from '../../../../shared/plan-name.js';
+import type { ObligationRecord } from '../../model/obligation.js';
+import { planShortName } from '../../naming/plan-name.js';
 import { isDraft } from 'immer';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';

@@ -1,5 +1,5 @@
 import { current, isDraft, original } from 'immer';
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import type { ObligationRecord } from '../../model/obligation.js';
 import type { State } from '../../model/state.js';
 
 /**

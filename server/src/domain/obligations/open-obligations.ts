@@ -1,7 +1,7 @@
 import type { Task } from '../../../../shared/schemas/task.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../model/state.js';
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import type { ObligationRecord } from '../../model/obligation.js';
 import type { ReminderPolicy } from '../policy/policy.js';
 import { chaseRules, isChased, obligationsOf } from './obligation-book.js';
 import { itemLight, returnedReports, type Light } from '../lights/lights.js';

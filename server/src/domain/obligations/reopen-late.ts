@@ -1,4 +1,4 @@
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { Actor } from '../../model/ledger.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import { AppError } from '../../errors.js';
 import type { ReminderPolicy } from '../policy/policy.js';

@@ -1,5 +1,5 @@
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { Actor } from '../../model/ledger.js';
 import type { DesignateResult } from '../../../../shared/schemas/workbench.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { Clock } from '../../model/runtime.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { Actor } from '../../model/ledger.js';
 import type { PeopleFile } from '../../../../shared/schemas/person.js';
 import type { UnitDirectory } from '../../../../shared/schemas/unit.js';
 import type { Store } from '../../store/ports.js';

@@ -1,10 +1,10 @@
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import type { Actor } from '../../model/ledger.js';
 import { allowed, PERMISSIONS } from '../../auth/permissions.js';
 import { canActFor, type Viewer } from '../../auth/viewer.js';
 import { AppError } from '../../errors.js';
 import type { State } from '../../model/state.js';
-import { planShortName } from '../../../../shared/plan-name.js';
+import { planShortName } from '../../naming/plan-name.js';
 import { runningPlanIds } from '../obligations/obligation-book.js';
 
 export type ActChannel = 'miniapp' | 'bot' | 'api';

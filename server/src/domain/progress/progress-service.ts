@@ -1,6 +1,6 @@
-import { own } from '../../../../shared/own.js';
+import { own } from '../../model/own.js';
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import type { ObligationRecord } from '../../model/obligation.js';
 import type { EvidenceMeta, RequestKind, RequestRecord } from '../../../../shared/schemas/request.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import { shanghaiDate } from '../../calendar/dates.js';

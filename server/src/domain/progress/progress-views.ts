@@ -8,7 +8,7 @@ import type {
 import type { SessionTokens } from '../../auth/session-tokens.js';
 import { assertReadTask, seesAppealsOf, type Viewer } from '../../auth/viewer.js';
 import type { State } from '../../model/state.js';
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import type { ObligationRecord } from '../../model/obligation.js';
 import { taskView } from '../plan/plan-queries.js';
 import { itemName, type ProgressService } from './progress-service.js';
 import { KIND_NAME, resultText } from '../review/review-service.js';

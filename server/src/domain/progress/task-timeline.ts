@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../model/ledger.js';
 import type { LedgerReader as Ledger } from '../../store/ports.js';
 import type { State } from '../../model/state.js';
 

@@ -4,11 +4,11 @@ import type { Reminder, ReminderItem, ReminderPlan, TodoCreate } from '../../../
 import { shanghaiDate, shanghaiMinutes, parseHhmm, toDay } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../model/state.js';
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import type { ObligationRecord } from '../../model/obligation.js';
 import type { ReminderPolicy } from '../policy/policy.js';
 import { chasedListsOf, planTags } from '../obligations/obligation-book.js';
 import { accountOn, handleOf, type Person } from '../../../../shared/schemas/person.js';
-import { perObject } from '../../../../shared/per-object.js';
+import { perObject } from '../../model/per-object.js';
 import { Smallest } from './smallest.js';
 import { lazyMember, registerView, urgencyRank, type ReminderView } from './reminder-view.js';
 

@@ -1,5 +1,5 @@
-import { own } from '../../../../shared/own.js';
-import type { Actor } from '../../../../shared/schemas/ledger.js';
+import { own } from '../../model/own.js';
+import type { Actor } from '../../model/ledger.js';
 import type { RequestKind, RequestRecord, RequestState } from '../../../../shared/schemas/request.js';
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
@@ -7,7 +7,7 @@ import type { OutboundMessage } from '../../channels/channel.js';
 import type { Clock } from '../../model/runtime.js';
 import { AppError } from '../../errors.js';
 import { completeTodosInDraft, noticeInDraft } from '../notices/notices.js';
-import type { Viewer } from '../../auth/viewer.js';
+import { actorOf, type Viewer } from '../../auth/viewer.js';
 import type { Store } from '../../store/ports.js';
 import type { State } from '../../model/state.js';
 import { appLink } from '../reminders/digest-text.js';
@@ -89,8 +89,7 @@ export class ReviewService {
    * the 督考办) or returns it to the unit with a reason, as the 督考办 would.
    */
   async confirm(v: Viewer, id: string, decision: Decision, comment: string | undefined): Promise<RequestRecord> {
-    const actor = { type: 'person' as const, id: v.person.id, name: v.person.name };
-    return this.step(actor, id, decision, comment, 'miniapp', 'leaderPending', (r) => {
+    return this.step(actorOf(v), id, decision, comment, 'miniapp', 'leaderPending', (r) => {
       if (!v.unitIds.has(r.unitId) || !v.person.roles.includes('leader'))
         throw new AppError('FORBIDDEN', 403, '只能确认本单位提交的事项');
     });

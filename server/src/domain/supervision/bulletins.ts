@@ -1,6 +1,6 @@
 import type { Bulletin } from '../../../../shared/schemas/bulletin.js';
-import type { Actor } from '../../../../shared/schemas/ledger.js';
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import type { Actor } from '../../model/ledger.js';
+import type { ObligationRecord } from '../../model/obligation.js';
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import { AppError } from '../../errors.js';

@@ -1,6 +1,6 @@
-import { own } from '../../../../shared/own.js';
-import type { Actor } from '../../../../shared/schemas/ledger.js';
-import type { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import { own } from '../../model/own.js';
+import type { Actor } from '../../model/ledger.js';
+import type { ObligationRecord } from '../../model/obligation.js';
 import type { Round } from '../../../../shared/schemas/round.js';
 import type { RoundDetail, RoundSummary } from '../../../../shared/schemas/supervision.js';
 import { cnDate } from '../../../../shared/cn-date.js';

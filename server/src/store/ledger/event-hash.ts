@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
-import { canonicalJson } from '../../../../shared/canonical-json.js';
+import type { LedgerEvent } from '../../model/ledger.js';
+import { canonicalJson } from '../../model/canonical-json.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

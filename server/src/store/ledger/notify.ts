@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../model/ledger.js';
 
 /**
  * Hands durable events to subscribers. A subscriber that throws is reported on stderr and never

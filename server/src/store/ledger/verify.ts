@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import { LedgerEvent } from '../../model/ledger.js';
 import { eventHash, GENESIS_HASH } from './event-hash.js';
 import { hasDuplicateKeys } from './json-keys.js';
 import { unsealState } from '../state-seal.js';

@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../model/ledger.js';
 import { Committer, type LedgerSink } from '../committer.js';
 import { GENESIS_HASH } from '../ledger/event-hash.js';
 import { notify } from '../ledger/notify.js';

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pgLedgerEvents } from './read-pg.js';
-import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../model/ledger.js';
 import { StoreError } from '../errors.js';
 import { eventHash, GENESIS_HASH } from '../ledger/event-hash.js';
 import { readLedgerDir, verifyDataDir } from '../ledger/verify.js';

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../model/ledger.js';
 import { Committer, type LedgerSink } from '../committer.js';
 import { StoreError } from '../errors.js';
 import { GENESIS_HASH } from '../ledger/event-hash.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { LedgerEvent } from '../../../../shared/schemas/ledger.js';
+import type { LedgerEvent } from '../../model/ledger.js';
 import type { State } from '../../model/state.js';
 import { StoreError } from '../errors.js';
 import { migrationFiles, migrationVersion } from './pg-store.js';

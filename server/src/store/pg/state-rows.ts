@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { ObligationRecord } from '../../../../shared/schemas/obligation.js';
+import { ObligationRecord } from '../../model/obligation.js';
 import { migrate } from '../migrations.js';
 import { State, STATE_VERSION } from '../../model/state.js';
 import { OutboxRow } from '../../model/outbox-row.js';

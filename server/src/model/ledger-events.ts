@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NewLedgerEvent } from './ledger.js';
-import { AssessmentLine } from './assessment.js';
+import { AssessmentLine } from '../../../shared/schemas/assessment.js';
 
 /**
  * The payload of every ledger event type, checked on every append (strict: a field a writer adds
@@ -319,7 +319,8 @@ export const isEventType = (type: string): type is EventType => Object.hasOwn(EV
 /** Checks an event and its payload; throws (in Chinese, naming the type) when it does not fit. */
 export function checkEvent(raw: NewLedgerEvent): NewLedgerEvent {
   const e = NewLedgerEvent.parse(raw);
-  if (!isEventType(e.type)) throw new Error(`台账事件类型 ${e.type} 没有登记载荷格式(shared/schemas/ledger-events.ts)`);
+  if (!isEventType(e.type))
+    throw new Error(`台账事件类型 ${e.type} 没有登记载荷格式(server/src/model/ledger-events.ts)`);
   const checked = EVENT_PAYLOADS[e.type].safeParse(e.payload);
   if (!checked.success)
     throw new Error(

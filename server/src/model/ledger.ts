@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant } from './common.js';
+import { Id, Instant } from '../../../shared/schemas/common.js';
 
 export const Actor = z.object({
   type: z.enum(['person', 'system', 'importer', 'scheduler', 'bot']),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Id, Instant, IsoDate } from './common.js';
-import { ObligationKind } from './reminders.js';
+import { Id, Instant, IsoDate } from '../../../shared/schemas/common.js';
+import { ObligationKind } from '../../../shared/schemas/reminders.js';
 
 export const ObligationStatus = z.enum(['open', 'fulfilled', 'waived', 'closed']);
 export type ObligationStatus = z.infer<typeof ObligationStatus>;
