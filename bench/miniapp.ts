@@ -4,6 +4,7 @@
  * (opened from a notice: page load + 免登 through the emulator + the list), and upload
  * throughput for a 20 MB file over loopback.
  */
+import { eventOf, type AppendEvent } from '../server/src/model/ledger-events.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,33 +35,41 @@ export async function benchTimeline(n: number): Promise<void> {
     for (let i = 0; i < n; i += 1000) {
       await appendEvents(
         store,
-        Array.from({ length: 1000 }, (_, k) => {
+        Array.from({ length: 1000 }, (_, k): AppendEvent => {
           const a = as[(i + k) % as.length]!;
           return (i + k) % 3 === 0
-            ? {
-                type: 'reminder.sent',
-                actor: { type: 'scheduler' as const },
-                subject: { type: 'outbox', id: `n${i + k}` },
-                channel: 'scheduler' as const,
-                payload: {
+            ? eventOf(
+                'reminder.sent',
+                { actor: { type: 'scheduler' }, subject: { type: 'outbox', id: `n${i + k}` }, channel: 'scheduler' },
+                {
                   personId: 'p-fsjd-c',
+                  userId: 'dt-fsjd-c',
+                  kind: 'digest',
+                  date: '2019-03-01',
+                  taskId: a.taskId,
                   tasks: [a.taskId],
                   obligations: [`${a.id}:2019:progress:Q1`],
                   level: 1,
                 },
-              }
-            : {
-                type: 'progress.reported',
-                actor: { type: 'person' as const, id: 'p-fsjd-c', name: '石刚' },
-                subject: { type: 'assignment', id: a.id },
-                channel: 'miniapp' as const,
-                payload: {
+              )
+            : eventOf(
+                'progress.reported',
+                {
+                  actor: { type: 'person', id: 'p-fsjd-c', name: '石刚' },
+                  subject: { type: 'assignment', id: a.id },
+                  channel: 'miniapp',
+                },
+                {
                   taskId: a.taskId,
                   unitId: a.unitId,
                   text: '本月已完成试点申报,正在组织专家评审',
+                  noChange: false,
                   evidence: [],
+                  obligations: [],
+                  before: 'none due',
+                  after: 'none due',
                 },
-              };
+              );
         }),
       );
     }

@@ -7,7 +7,7 @@ const FS = `${TASK}.fsjd`;
 
 /** A reminder as the dispatcher records it: to one person, about items of their unit. */
 const reminder = (personId: string, userId: string, unit: string) => ({
-  type: 'reminder.sent',
+  type: 'reminder.sent' as const,
   actor: { type: 'scheduler' as const, name: '督办通提醒' },
   subject: { type: 'outbox', id: `notice:${personId}` },
   channel: 'scheduler' as const,

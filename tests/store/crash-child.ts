@@ -14,7 +14,7 @@ process.stdout.write('READY\n');
 async function ledgerLoop(): Promise<void> {
   for (let i = start; ; i += 1) {
     const batch = [0, 1, 2].map((k) => ({
-      type: 'session.signedIn',
+      type: 'session.signedIn' as const,
       actor: { type: 'system' as const },
       subject: { type: 'n', id: String(i * 3 + k) },
       payload: { how: `n${i * 3 + k}` },

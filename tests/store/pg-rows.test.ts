@@ -20,7 +20,7 @@ import { SEEDS_DIR } from '../helpers/seeds.js';
 const at = new Date('2019-03-18T09:00:00+08:00');
 const rules = { calendar: new WorkCalendar(), policy: DEFAULT_POLICY };
 const signIn = {
-  type: 'session.signedIn',
+  type: 'session.signedIn' as const,
   actor: { type: 'person' as const, id: 'p1' },
   subject: { type: 'person', id: 'p1' },
   payload: { how: 'test' },

@@ -1,3 +1,4 @@
+import type { AppendEvent } from '../../server/src/model/ledger-events.js';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
@@ -52,7 +53,8 @@ describe('ledger and state commit together', () => {
       const write = (event: { type: string; payload: unknown }) =>
         t.store.transact((draft, tx) => {
           draft.directory.note = 'half-done';
-          tx.append({ ...event, actor: { type: 'system' }, subject: { type: 't', id: '1' } });
+          // past the compiler's check: the store's own check at run time is the subject
+          tx.append({ ...event, actor: { type: 'system' }, subject: { type: 't', id: '1' } } as AppendEvent);
         });
       await expect(write({ type: 'made.up', payload: {} })).rejects.toThrow('没有登记载荷格式');
       await expect(write({ type: 'progress.reported', payload: { text: '缺字段' } })).rejects.toThrow(

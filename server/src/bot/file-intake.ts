@@ -1,3 +1,4 @@
+import { eventOf, type EventInput } from '../model/ledger-events.js';
 import type { StoredEvidence } from '../evidence/evidence-store.js';
 import { AppError } from '../errors.js';
 import type { State } from '../model/state.js';
@@ -10,15 +11,23 @@ import { done, say, text, type BotKit, type Turn } from './bot-kit.js';
 export async function receiveFiles(turn: Turn, kit: BotKit): Promise<void> {
   const { d, conversation } = kit;
   const { event, person, send } = turn;
-  const record = (type: string, payload: Record<string, unknown>, apply?: (draft: State) => void) =>
+  const record = <T extends 'bot.fileReceived' | 'evidence.attached' | 'evidence.received'>(
+    type: T,
+    payload: Omit<EventInput<T>, 'msgId'>,
+    apply?: (draft: State) => void,
+  ) =>
     d.store.transact((draft, tx) => {
-      tx.append({
-        type,
-        actor: { type: 'person', id: person.id, name: person.name },
-        subject: { type: 'botMessage', id: event.msgId },
-        channel: 'bot',
-        payload: { msgId: event.msgId, ...payload },
-      });
+      tx.append(
+        eventOf(
+          type,
+          {
+            actor: { type: 'person', id: person.id, name: person.name },
+            subject: { type: 'botMessage', id: event.msgId },
+            channel: 'bot',
+          },
+          { msgId: event.msgId, ...payload } as EventInput<T>,
+        ),
+      );
       apply?.(draft);
     });
   if (!d.evidence) {

@@ -1,3 +1,4 @@
+import { payloadOf } from '../model/ledger-events.js';
 import { cnDate as cnShort } from '../../../shared/cn-date.js';
 import type { AssessmentLine } from '../../../shared/schemas/assessment.js';
 import type { ObligationRecord } from '../model/obligation.js';
@@ -61,11 +62,10 @@ export async function annualReportHtml(x: AnnualReportInput): Promise<string> {
     if (mine.has(o.assignmentId)) items.set(o.assignmentId, [...(items.get(o.assignmentId) ?? []), o]);
   const texts = new Map<string, { on: string; text: string }>();
   for await (const e of x.ledger.read()) {
-    if (e.type !== 'progress.reported') continue;
-    const p = e.payload as { unitId?: string; obligations?: string[]; text?: string };
-    if (p.unitId !== unitId) continue;
-    for (const id of p.obligations ?? [])
-      texts.set(id, { on: shanghaiDate(new Date(e.at)), text: String(p.text ?? '') });
+    const p = payloadOf(e, 'progress.reported');
+    if (p?.unitId !== unitId) continue;
+    // an event written before a field existed lacks it: read old history as it is
+    for (const id of p.obligations ?? []) texts.set(id, { on: shanghaiDate(new Date(e.at)), text: p.text ?? '' });
   }
   const today = shanghaiDate(x.now);
   const asOf = today < `${year}-12-31` ? today : `${year}-12-31`;

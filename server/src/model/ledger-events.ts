@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NewLedgerEvent } from './ledger.js';
+import { NewLedgerEvent, type LedgerEvent } from './ledger.js';
 import { AssessmentLine } from '../../../shared/schemas/assessment.js';
 
 /**
@@ -315,6 +315,41 @@ export type EventType = keyof typeof EVENT_PAYLOADS;
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
 
 export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENT_PAYLOADS, type);
+
+/** An event to append: its payload typed by its type (and checked against the same schema at append). */
+export type AppendEvent = {
+  [T in EventType]: Omit<NewLedgerEvent, 'type' | 'payload'> & {
+    type: T;
+    payload: z.input<(typeof EVENT_PAYLOADS)[T]>;
+  };
+}[EventType];
+
+/** What a caller writes as the payload of an event of type T (before the schema's defaults). */
+export type EventInput<T extends EventType> = z.input<(typeof EVENT_PAYLOADS)[T]>;
+
+/**
+ * An event whose type is chosen at run time among several (approve or return, one of a bot's
+ * file events): the caller is typed by T; TypeScript cannot tie a generic T to the union
+ * AppendEvent, so the one cast that says so is here.
+ */
+export function eventOf<T extends EventType>(
+  type: T,
+  envelope: Omit<NewLedgerEvent, 'type' | 'payload'>,
+  payload: EventInput<T>,
+): AppendEvent {
+  return { ...envelope, type, payload } as AppendEvent;
+}
+
+/**
+ * A stored event's payload when it is of the type asked for. Every event was checked against its
+ * type's schema when it was appended (checkEvent), so the payload is that schema's output.
+ */
+export function payloadOf<T extends EventType>(
+  e: Pick<LedgerEvent, 'type' | 'payload'>,
+  type: T,
+): EventPayload<T> | undefined {
+  return e.type === type ? (e.payload as EventPayload<T>) : undefined;
+}
 
 /** Checks an event and its payload; throws (in Chinese, naming the type) when it does not fit. */
 export function checkEvent(raw: NewLedgerEvent): NewLedgerEvent {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { NewLedgerEvent } from '../model/ledger.js';
+import type { AppendEvent } from '../model/ledger-events.js';
 import { accountOn, recipientOn } from '../../../shared/schemas/person.js';
 import { PLATFORM_NAME } from '../channels/platforms.js';
 import { ChannelSet } from '../channels/channel-set.js';
@@ -46,7 +46,7 @@ export const DEFAULT_DISPATCHER: DispatcherOptions = {
 
 type Outcome = {
   result: Record<string, unknown>;
-  events: NewLedgerEvent[];
+  events: AppendEvent[];
   follow?: OutboxRow[];
   apply?: (d: State) => void;
 };
@@ -264,7 +264,7 @@ export class Dispatcher {
     stats: { sent: number; retried: number; failed: number; expired: number },
   ): Promise<void> {
     const nowIso = now.toISOString();
-    const events: NewLedgerEvent[] = [];
+    const events: AppendEvent[] = [];
     const failures = new Map<string, { message: string; giveUp: boolean; delay: number }>();
     for (const { row, outcome, error } of group) {
       if (outcome) {

@@ -1,4 +1,5 @@
-import type { Actor, LedgerEvent, NewLedgerEvent } from '../model/ledger.js';
+import type { Actor, LedgerEvent } from '../model/ledger.js';
+import type { AppendEvent } from '../model/ledger-events.js';
 import type { ImportResult } from '../importer/import-result.js';
 import { ImportError } from '../importer/import-error.js';
 import type { Store } from '../store/ports.js';
@@ -111,7 +112,7 @@ export async function applyImport(
   ) {
     return { changed: false };
   }
-  const event: NewLedgerEvent = {
+  const event: AppendEvent = {
     type: 'plan.imported',
     actor,
     subject: { type: 'plan', id: planId },
@@ -123,7 +124,7 @@ export async function applyImport(
       warnings: result.report.warnings.length,
       replaced: before.plans.some((p) => p.id === planId),
       provisionalUnits: newUnits.map((u) => u.name),
-      ...(options.corrections?.length ? { corrections: options.corrections } : {}),
+      ...(options.corrections?.length ? { corrections: [...options.corrections] } : {}),
       ...(newGroups.length ? { provisionalGroups: newGroups.map((g) => g.name) } : {}),
       ...(options.lost ? { lost: options.lost } : {}),
       ...(options.activate && before.activePlanId && before.activePlanId !== planId

@@ -1,6 +1,7 @@
-import type { LedgerEvent, NewLedgerEvent } from '../model/ledger.js';
+import type { LedgerEvent } from '../model/ledger.js';
 import type { State } from '../model/state.js';
 import type { OutboxRow } from '../model/outbox-row.js';
+import type { AppendEvent } from '../model/ledger-events.js';
 import type { RequestLog } from './request-log.js';
 import type { EvidenceRemote } from './evidence-remote.js';
 
@@ -32,7 +33,7 @@ export interface Tx {
    * (transactions are serialised, so it is known now). The payload is checked against its type's
    * schema; a bad payload throws and the whole transaction changes nothing.
    */
-  append(event: NewLedgerEvent): number;
+  append(event: AppendEvent): number;
   /** The instant the transaction's events will carry. */
   readonly at: Date;
 }

@@ -1,3 +1,4 @@
+import { eventOf, payloadOf } from '../../model/ledger-events.js';
 import type { Actor } from '../../model/ledger.js';
 import type { EvidenceMeta } from '../../../../shared/schemas/request.js';
 import type {
@@ -199,8 +200,7 @@ export class Assessments {
     let computed = this.lines.get(r.linesSeq);
     if (!computed) {
       for await (const e of this.d.store.ledger.read(r.linesSeq)) {
-        if (e.seq === r.linesSeq && e.type === 'assessment.computed')
-          computed = (e.payload as { lines: AssessmentLine[] }).lines;
+        if (e.seq === r.linesSeq) computed = payloadOf(e, 'assessment.computed')?.lines;
         break;
       }
       if (!computed) throw new AppError('INTERNAL', 500, `台账中找不到 ${r.year} 年考评的计算记录(序号 ${r.linesSeq})`);
@@ -490,20 +490,20 @@ export class Assessments {
       if (a.state !== 'pending') throw new AppError('CONFLICT', 409, '这份申诉已经处理');
       const comment = input.comment?.trim() ?? '';
       if (!accept && !comment) throw new AppError('COMMENT_REQUIRED', 400, '驳回申诉时请写明理由');
-      tx.append({
-        type: accept ? 'appeal.accepted' : 'appeal.rejected',
-        actor,
-        subject: { type: 'assessment', id: String(year) },
-        channel: 'miniapp',
-        payload: {
-          year,
-          appealId,
-          unitId: a.unitId,
-          obligationId: a.obligationId,
-          ...(comment ? { comment } : {}),
-          ...(accept ? { points: input.points ?? 0 } : {}),
-        },
-      });
+      tx.append(
+        eventOf(
+          accept ? 'appeal.accepted' : 'appeal.rejected',
+          { actor, subject: { type: 'assessment', id: String(year) }, channel: 'miniapp' },
+          {
+            year,
+            appealId,
+            unitId: a.unitId,
+            obligationId: a.obligationId,
+            ...(comment ? { comment } : {}),
+            ...(accept ? { points: input.points ?? 0 } : {}),
+          },
+        ),
+      );
       Object.assign(a, {
         state: accept ? 'accepted' : 'rejected',
         decidedBy: actor.id,

@@ -1,3 +1,4 @@
+import { payloadOf } from '../../model/ledger-events.js';
 import type { LedgerEvent } from '../../model/ledger.js';
 import type { State } from '../../model/state.js';
 
@@ -48,7 +49,8 @@ export async function checkStateAgainstLedger(
     if (wanted.has(e.seq)) at.set(e.seq, e);
     if (e.subject.type === 'request' && (e.type.startsWith('review.') || e.type === 'request.withdrawn'))
       lastDecision.set(e.subject.id, e);
-    if (e.type === 'assessment.published') published.add(Number((e.payload as { year?: unknown }).year));
+    const publishedYear = payloadOf(e, 'assessment.published')?.year;
+    if (publishedYear !== undefined) published.add(publishedYear);
   }
   for (const o of obligations) {
     if (o.seq === 0) continue;

@@ -1,3 +1,4 @@
+import { eventOf, type EventType } from '../../model/ledger-events.js';
 import type { ObligationRecord } from '../../model/obligation.js';
 import type { Actor } from '../../model/ledger.js';
 import type { Store, Tx } from '../../store/ports.js';
@@ -20,11 +21,11 @@ export interface FulfilInput {
   msgId?: string;
 }
 
-const EVENT: Record<FulfilAction, string> = {
+const EVENT = {
   acknowledge: 'obligation.acknowledged',
   report: 'obligation.reported',
   approve: 'obligation.approved',
-};
+} as const satisfies Record<FulfilAction, EventType>;
 
 /**
  * Records that obligations were met by actions (签收, 进展报送, 审核通过) — never by time passing.
@@ -42,20 +43,25 @@ export function fulfilInDraft(draft: State, tx: Tx, inputs: readonly FulfilInput
   for (const input of inputs) {
     const o = findObligation(draft, input.obligationId);
     if (!o || o.status !== 'open') continue;
-    const seq = tx.append({
-      type: EVENT[input.action],
-      actor: input.actor,
-      subject: { type: 'assignment', id: input.obligationId.split(':')[0]! },
-      channel: input.channel,
-      payload: {
-        obligationId: input.obligationId,
-        ...(input.msgId ? { msgId: input.msgId } : {}),
-        ...(input.unitId ? { unitId: input.unitId } : {}),
-        before: 'open',
-        after: EVENT[input.action].split('.')[1],
-        ...(input.note ? { note: input.note.slice(0, 2000) } : {}),
-      },
-    });
+    const type = EVENT[input.action];
+    const seq = tx.append(
+      eventOf(
+        type,
+        {
+          actor: input.actor,
+          subject: { type: 'assignment', id: input.obligationId.split(':')[0]! },
+          channel: input.channel,
+        },
+        {
+          obligationId: input.obligationId,
+          ...(input.msgId ? { msgId: input.msgId } : {}),
+          ...(input.unitId ? { unitId: input.unitId } : {}),
+          before: 'open',
+          after: type.slice('obligation.'.length),
+          ...(input.note ? { note: input.note.slice(0, 2000) } : {}),
+        },
+      ),
+    );
     Object.assign(o, {
       status: 'fulfilled',
       doneAt: input.at.toISOString(),
