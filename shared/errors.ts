@@ -13,6 +13,8 @@ export const ErrorCode = z.enum([
   'AUTH_CODE_INVALID',
   'ASSIGNMENT_NOT_FOUND',
   'EVIDENCE_NOT_FOUND',
+  /** A report or request names a file that was never (completely) uploaded. */
+  'EVIDENCE_NOT_UPLOADED',
   'UPLOAD_INCOMPLETE',
   'BAD_FILE_NAME',
   'FORBIDDEN',
@@ -48,6 +50,8 @@ export const ErrorCode = z.enum([
   'NOT_PERMITTED',
   'ASSIGNMENT_CLOSED',
   'DESIGNATION_INVALID',
+  /** The group is not waiting to be named, or every unit chosen already carries the task. */
+  'DESIGNATION_CONFLICT',
   'IMPORT_BINARY',
   'IMPORT_NOT_XLSX',
   'IMPORT_NOT_DOCX',

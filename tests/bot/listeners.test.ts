@@ -114,7 +114,7 @@ describe('the bot is made of listeners, one per command', () => {
   it('a listener refusal is told in its words and counted; anything else is logged and apologised for', async () => {
     replies.length = 0;
     bot.command('detail', async () => {
-      throw new AppError('TASK_NOT_FOUND', 404, '没有编号为 99 的重点任务');
+      throw new AppError('TASK_NOT_FOUND', '没有编号为 99 的重点任务');
     });
     bot.command('dropDraft', async () => {
       throw new Error('boom');

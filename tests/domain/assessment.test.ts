@@ -191,7 +191,7 @@ describe('the year-end 考评', () => {
     );
     await expect(
       issueBulletin(bulletinDeps, dkb, { kind: 'criticism', unitIds: ['b'], text: '没有任务', refs: [] }),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     const rectify = storedObligations(store.state.get()).find(
       (o) => o.assignmentId === 'p.k1.b' && o.kind === 'manual',
     )!;
@@ -271,14 +271,14 @@ describe('the year-end 考评', () => {
     });
     await expect(
       assessments.appeal(b, 2019, { obligationId: item('b', 'progress:Q1').id, reason: '再次申诉' }),
-    ).rejects.toMatchObject({ status: 409 });
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(
       assessments.appeal(viewerFor(store.state.get(), 'c-c'), 2019, {
         obligationId: item('b', 'midYear').id,
         reason: '替别人申诉',
       }),
-    ).rejects.toMatchObject({ status: 403 });
-    await expect(assessments.finalize(dkb, 2019)).rejects.toMatchObject({ status: 409 }); // the window is open
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(assessments.finalize(dkb, 2019)).rejects.toMatchObject({ code: 'CONFLICT' }); // the window is open
     const appealId = store.state.get().assessments!['2019']!.appeals[0]!.id;
     const after = await assessments.decideAppeal(dkb, 2019, appealId, true, { comment: '核实属实' });
     expect(after.scores.find((s) => s.unitId === 'b')).toMatchObject({ score: 72.5 });
@@ -294,7 +294,7 @@ describe('the year-end 考评', () => {
     clock.set(`${book.calendar.addWorkingDays(published.appealUntil!, 1)}T09:00:00+08:00`);
     const final = await assessments.finalize(dkb, 2019);
     expect(final.status).toBe('final');
-    await expect(assessments.compute(dkb, 2019)).rejects.toMatchObject({ status: 409 });
+    await expect(assessments.compute(dkb, 2019)).rejects.toMatchObject({ code: 'CONFLICT' });
     const adjusted = await assessments.adjust(dkb, 2019, {
       unitId: 'c',
       points: 1,

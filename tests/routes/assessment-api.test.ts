@@ -45,7 +45,7 @@ describe('考评 over HTTP', () => {
           'p-fsjd-c',
         )
       ).json().code,
-    ).toBe('EVIDENCE_NOT_FOUND');
+    ).toBe('EVIDENCE_NOT_UPLOADED');
     const form = multipartBody('file', '回执.pdf', Buffer.from('%PDF-1.4\n回执\n%%EOF\n'));
     const upload = (
       await t.inject({ method: 'POST', url: '/api/evidence', headers: form.headers, payload: form.payload }, 'p-fsjd-c')

@@ -260,7 +260,7 @@ describe('mini-app API: what a contact may read and do', () => {
       text: '借用别人的照片',
       evidence: [file.sha256],
     });
-    expect(stranger.json().code).toBe('EVIDENCE_NOT_FOUND');
+    expect(stranger.json().code).toBe('EVIDENCE_NOT_UPLOADED');
 
     // on 1 March only last year's reports are open (the 2019 Q1 report opens later in March): a plain note answers
     // none of them (a free 进展, #31 req 2) — an overdue item is answered when named or chosen

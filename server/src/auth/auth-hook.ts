@@ -55,11 +55,7 @@ export function requireSession(app: FastifyInstance, sessions: SessionTokens, st
     req.viewer = viewerFor(store.state.get(), sessions.verify(bearer).sub);
     // the table is consulted before the body is read: a refused request is refused whatever it carries
     if (config?.action && !allowed(req.viewer, config.action))
-      throw new AppError(
-        'NOT_PERMITTED',
-        403,
-        `您的角色不能${PERMISSIONS[config.action].label};如需办理,请联系区督考办`,
-      );
+      throw new AppError('NOT_PERMITTED', `您的角色不能${PERMISSIONS[config.action].label};如需办理,请联系区督考办`);
   });
   return declared;
 }
@@ -78,6 +74,6 @@ export interface DeclaredRoute {
 
 /** The signed-in person of a request that passed `requireSession`. */
 export function viewerOf(req: FastifyRequest): Viewer {
-  if (!req.viewer) throw new AppError('UNAUTHENTICATED', 401, '请先登录:从政务钉钉工作台或消息里打开督办通');
+  if (!req.viewer) throw new AppError('UNAUTHENTICATED', '请先登录:从政务钉钉工作台或消息里打开督办通');
   return req.viewer;
 }

@@ -20,7 +20,7 @@ export class Buckets {
     const b = this.buckets.get(key);
     if (!b) return;
     const tokens = Math.min(this.capacity, b.tokens + ((now - b.at) * this.capacity) / this.perMs);
-    if (tokens < 1) throw new AppError('RATE_LIMITED', 429, message);
+    if (tokens < 1) throw new AppError('RATE_LIMITED', message);
   }
 
   /** Spends one token of `key` (a failure counted after the fact). */
@@ -39,7 +39,7 @@ export class Buckets {
     b.at = now;
     if (b.tokens < 1) {
       this.buckets.set(key, b);
-      throw new AppError('RATE_LIMITED', 429, message);
+      throw new AppError('RATE_LIMITED', message);
     }
     b.tokens -= 1;
     this.buckets.set(key, b);
@@ -72,7 +72,6 @@ export class DailyQuota {
     if ((this.used.get(unitId) ?? 0) >= this.bytesPerDay)
       throw new AppError(
         'RATE_LIMITED',
-        429,
         `本单位今天上传的文件已达 ${Math.round(this.bytesPerDay / 1024 / 1024)} MB 的上限,请明天再传,或联系区督考办`,
       );
   }
@@ -122,8 +121,8 @@ export class ExpensiveReads {
   /** Takes a place for `person`; call the returned function when done (exactly once). */
   enter(person: string): () => void {
     const mine = this.running.get(person) ?? 0;
-    if (mine >= this.perPerson) throw new AppError('RATE_LIMITED', 429, '您上一份导出还在生成,请等它下载完成后再导出');
-    if (this.total >= this.atOnce) throw new AppError('UNAVAILABLE', 503, '正在生成的导出较多,请稍后再试');
+    if (mine >= this.perPerson) throw new AppError('RATE_LIMITED', '您上一份导出还在生成,请等它下载完成后再导出');
+    if (this.total >= this.atOnce) throw new AppError('UNAVAILABLE', '正在生成的导出较多,请稍后再试');
     this.running.set(person, mine + 1);
     this.total += 1;
     let done = false;

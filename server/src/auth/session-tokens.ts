@@ -59,10 +59,9 @@ export class SessionTokens {
 
   /** The claims of a valid token; otherwise a 401 that says what to do. */
   verify(token: string | undefined): Readonly<SessionClaims> {
-    if (!token) throw new AppError('UNAUTHENTICATED', 401, '请先登录:从政务钉钉工作台或消息里打开督办通');
+    if (!token) throw new AppError('UNAUTHENTICATED', '请先登录:从政务钉钉工作台或消息里打开督办通');
     const claims = this.verified.get(token) ?? this.check(token);
-    if (claims.exp * 1000 <= this.now().getTime())
-      throw new AppError('UNAUTHENTICATED', 401, '登录已过期,请重新打开督办通');
+    if (claims.exp * 1000 <= this.now().getTime()) throw new AppError('UNAUTHENTICATED', '登录已过期,请重新打开督办通');
     return claims;
   }
 
@@ -70,15 +69,15 @@ export class SessionTokens {
   private check(token: string): Readonly<SessionClaims> {
     const [body, sig, extra] = token.split('.');
     if (!body || !sig || extra !== undefined || !this.same(sig, this.sign(`s.${body}`)))
-      throw new AppError('UNAUTHENTICATED', 401, '登录凭证无效,请重新打开督办通');
+      throw new AppError('UNAUTHENTICATED', '登录凭证无效,请重新打开督办通');
     let claims: SessionClaims;
     try {
       claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionClaims;
     } catch {
-      throw new AppError('UNAUTHENTICATED', 401, '登录凭证无效,请重新打开督办通');
+      throw new AppError('UNAUTHENTICATED', '登录凭证无效,请重新打开督办通');
     }
     if (typeof claims.exp !== 'number' || typeof claims.sub !== 'string')
-      throw new AppError('UNAUTHENTICATED', 401, '登录凭证无效,请重新打开督办通');
+      throw new AppError('UNAUTHENTICATED', '登录凭证无效,请重新打开督办通');
     if (this.verified.size >= SessionTokens.VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, Object.freeze(claims));
     return claims;
@@ -100,8 +99,8 @@ export class SessionTokens {
   verifyFileLink(sha256: string, q: { p?: string; exp?: string; sig?: string }): string {
     const exp = Number(q.exp);
     if (!q.p || !q.sig || !Number.isInteger(exp) || !this.same(q.sig, this.sign(`f.${sha256}.${q.p}.${exp}`)))
-      throw new AppError('FORBIDDEN', 403, '文件链接无效,请回到任务页重新打开');
-    if (exp * 1000 <= this.now().getTime()) throw new AppError('FORBIDDEN', 403, '文件链接已过期,请回到任务页重新打开');
+      throw new AppError('FORBIDDEN', '文件链接无效,请回到任务页重新打开');
+    if (exp * 1000 <= this.now().getTime()) throw new AppError('FORBIDDEN', '文件链接已过期,请回到任务页重新打开');
     return q.p;
   }
 }

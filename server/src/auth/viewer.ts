@@ -37,7 +37,7 @@ export function viewerFor(state: Readonly<State>, personId: string): Viewer {
 
 function computeViewer(state: Readonly<State>, personId: string): Viewer {
   const person = state.people.find((p) => p.id === personId);
-  if (!person) throw new AppError('UNAUTHENTICATED', 401, '您的账号已不在督办通人员名单中,请联系区督考办');
+  if (!person) throw new AppError('UNAUTHENTICATED', '您的账号已不在督办通人员名单中,请联系区督考办');
   const districtLeader =
     person.roles.includes('leader') &&
     person.unitIds.some((id) => state.units.find((u) => u.id === id)?.kind === 'government');
@@ -63,10 +63,9 @@ export function canReadTask(state: Readonly<State>, v: Viewer, taskId: string): 
 }
 
 export function assertReadTask(state: Readonly<State>, v: Viewer, taskId: string): void {
-  if (!state.tasks.some((t) => t.id === taskId))
-    throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${taskId} 的任务`);
+  if (!state.tasks.some((t) => t.id === taskId)) throw new AppError('TASK_NOT_FOUND', `没有编号为 ${taskId} 的任务`);
   if (!canReadTask(state, v, taskId))
-    throw new AppError('FORBIDDEN', 403, '这项任务不由您的单位承担,无权查看。如需了解,请联系区督考办');
+    throw new AppError('FORBIDDEN', '这项任务不由您的单位承担,无权查看。如需了解,请联系区督考办');
 }
 
 export function canReadUnit(v: Viewer, unitId: string): boolean {
@@ -80,7 +79,7 @@ export function canActFor(v: Viewer, unitId: string): boolean {
 
 export function assertSupervisor(v: Viewer): void {
   if (!v.person.roles.some((r) => r === 'supervisor' || r === 'admin'))
-    throw new AppError('FORBIDDEN', 403, '只有区督考办可以办理此事项');
+    throw new AppError('FORBIDDEN', '只有区督考办可以办理此事项');
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Person } from '../../../shared/schemas/person.js';
 import { viewerFor } from '../auth/viewer.js';
 import type { BotEvent, BotEventHandler } from '../channels/bot-event.js';
 import type { OutboundMessage } from '../channels/channel.js';
-import { AppError } from '../errors.js';
+import { AppError, isServerSide } from '../errors.js';
 import {
   makeKit,
   say,
@@ -96,7 +96,7 @@ export class Bot {
       // the service's refusals are told as the mini-app tells them; anything else is logged
       if (
         error instanceof AppError &&
-        (error.status < 500 || error.code === 'STORE_UNAVAILABLE' || error.code === 'STORE_BUSY')
+        (!isServerSide(error) || error.code === 'STORE_UNAVAILABLE' || error.code === 'STORE_BUSY')
       ) {
         this.d.onRefusal?.(error.code, error.message);
         if (person) await this.kit.conversation.unanswered(person.id).catch(() => undefined);

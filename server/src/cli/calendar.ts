@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     year = HolidayOverride.parse(JSON.parse(text));
   } else {
     const y = values.year ? Number(values.year) : noticeYear(text);
-    if (!y) throw new AppError('VALIDATION_FAILED', 400, '没有读出年份:请加 --year 2027,或连同通知标题一起保存');
+    if (!y) throw new AppError('VALIDATION_FAILED', '没有读出年份:请加 --year 2027,或连同通知标题一起保存');
     const r = readHolidayNotice(text, y);
     for (const f of r.festivals)
       console.log(
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       );
     if (r.problems.length) {
       for (const p of r.problems) console.error(`! ${p}`);
-      throw new AppError('VALIDATION_FAILED', 400, '通知没有完整读出,未保存:请核对原文,或改用 JSON 文件');
+      throw new AppError('VALIDATION_FAILED', '通知没有完整读出,未保存:请核对原文,或改用 JSON 文件');
     }
     year = r.override;
   }

@@ -29,7 +29,7 @@ async function checkImage(path: string): Promise<void> {
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (pixels > MAX_IMAGE_PIXELS)
-    throw new AppError('IMAGE_TOO_LARGE', 413, `图片尺寸过大(${meta.width}×${meta.height}),请截图或压缩后再传`);
+    throw new AppError('IMAGE_TOO_LARGE', `图片尺寸过大(${meta.width}×${meta.height}),请截图或压缩后再传`);
 }
 
 /** Thumbnails: square, cropped to fill, sized for a 72 CSS px tile on a 3× screen. */
@@ -89,18 +89,18 @@ export class EvidenceStore {
       await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
       if (await this.remote.fetch(sha256, path)) return path;
     }
-    throw new AppError('NOT_FOUND', 404, '没有这个文件');
+    throw new AppError('NOT_FOUND', '没有这个文件');
   }
 
   private path(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('NOT_FOUND', 404, '没有这个文件');
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('NOT_FOUND', '没有这个文件');
     return join(this.dir, sha256.slice(0, 2), sha256);
   }
 
   /** Stores bytes already in memory (files the bot downloaded): the same checks and path as an upload. */
   async put(bytes: Uint8Array, name: string): Promise<StoredEvidence> {
     if (bytes.length > MAX_EVIDENCE_BYTES)
-      throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
+      throw new AppError('PAYLOAD_TOO_LARGE', `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
     const { duplicate: _duplicate, ...stored } = await this.putStream(
       Readable.from([Buffer.from(bytes)]),
       name,
@@ -137,11 +137,7 @@ export class EvidenceStore {
           for await (const chunk of chunks) {
             size += chunk.length;
             if (size > MAX_EVIDENCE_BYTES)
-              throw new AppError(
-                'PAYLOAD_TOO_LARGE',
-                413,
-                `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`,
-              );
+              throw new AppError('PAYLOAD_TOO_LARGE', `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
             if (headBytes < HEAD_BYTES) {
               head.push(chunk.subarray(0, HEAD_BYTES - headBytes));
               headBytes += Math.min(chunk.length, HEAD_BYTES - headBytes);
@@ -153,13 +149,12 @@ export class EvidenceStore {
         sink,
       );
       if (limitHit())
-        throw new AppError('PAYLOAD_TOO_LARGE', 413, `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
-      if (size === 0) throw new AppError('BAD_REQUEST', 400, '文件是空的,请重新选择');
+        throw new AppError('PAYLOAD_TOO_LARGE', `文件超过 ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB,请压缩后再传`);
+      if (size === 0) throw new AppError('BAD_REQUEST', '文件是空的,请重新选择');
       const type = detectType(Buffer.concat(head), name);
       if (!type)
         throw new AppError(
           'UNSUPPORTED_MEDIA_TYPE',
-          415,
           '只支持图片(JPG、PNG、GIF、WebP、BMP)、PDF 和 Word/Excel/PPT/WPS 文件',
         );
       if (type.kind === 'image') await checkImage(tmp);
@@ -267,7 +262,7 @@ export class EvidenceStore {
       const { size } = await stat(path);
       return { stream: createReadStream(path), size };
     } catch {
-      throw new AppError('NOT_FOUND', 404, '没有这个文件');
+      throw new AppError('NOT_FOUND', '没有这个文件');
     }
   }
 
@@ -276,7 +271,7 @@ export class EvidenceStore {
       return await readFile(await this.local(sha256));
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError('NOT_FOUND', 404, '没有这个文件');
+      throw new AppError('NOT_FOUND', '没有这个文件');
     }
   }
 }

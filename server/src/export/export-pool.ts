@@ -49,10 +49,9 @@ export class ExportPool {
       });
     } catch (error) {
       if (!(error instanceof ThreadPoolError)) throw error;
-      if (error.code === 'BUSY') throw new AppError('UNAVAILABLE', 503, '正在生成的导出较多,请稍后再试');
+      if (error.code === 'BUSY') throw new AppError('UNAVAILABLE', '正在生成的导出较多,请稍后再试');
       throw new AppError(
         'UNAVAILABLE',
-        503,
         '台账导出未能完成(数据量过大或超时),请按单位分别导出,或联系管理员用 npm run export 导出',
       );
     }

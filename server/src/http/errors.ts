@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody } from '../../../shared/errors.js';
 import { AppError } from '../errors.js';
+import { HTTP_STATUS } from './status.js';
 import type { Log } from '../model/runtime.js';
 
 const FIELD_NAMES: Record<string, string> = {
@@ -24,7 +25,7 @@ export const errorAnswers = fp(async (app: FastifyInstance, o: { log: Log }) => 
         message: error.message,
         ...(error.details ? { details: error.details } : {}),
       };
-      return reply.status(error.status).send(body);
+      return reply.status(HTTP_STATUS[error.code]).send(body);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = FIELD_NAMES[error.validationContext ?? ''] ?? '请求';

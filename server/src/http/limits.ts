@@ -89,7 +89,7 @@ export const requestLimits = fp(async (app: FastifyInstance, o: { connectionsPer
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = body as string;
     if (tooDeep(text, MAX_JSON_DEPTH))
-      return done(new AppError('BAD_REQUEST', 400, `请求内容嵌套过深(超过 ${MAX_JSON_DEPTH} 层),未处理`), undefined);
+      return done(new AppError('BAD_REQUEST', `请求内容嵌套过深(超过 ${MAX_JSON_DEPTH} 层),未处理`), undefined);
     return parseJson(req, text, done);
   });
   if (o.connectionsPerAddress) capConnections(app.server, o.connectionsPerAddress);

@@ -112,13 +112,12 @@ export function assessmentRoutes(
         if (year !== current && year !== current - 1)
           throw new AppError(
             'VALIDATION_FAILED',
-            400,
             `可导出 ${current - 1} 年和 ${current} 年的台账;更早的年度请用 npm run export 从数据目录导出`,
           );
         if (req.query.unitId && !v.readsAll && !v.unitIds.has(req.query.unitId))
-          throw new AppError('FORBIDDEN', 403, '只能导出本单位的台账');
+          throw new AppError('FORBIDDEN', '只能导出本单位的台账');
         if (req.query.unitId && !state.units.some((u) => u.id === req.query.unitId))
-          throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.query.unitId} 的单位`);
+          throw new AppError('UNIT_NOT_FOUND', `没有编号为 ${req.query.unitId} 的单位`);
         const scope = req.query.unitId ? new Set([req.query.unitId]) : v.readsAll ? undefined : v.unitIds;
         const leave = heavy.enter(v.person.id);
         const name = `督办台账-${year}${scope ? `-${[...scope].join('-')}` : ''}.xlsx`;
@@ -159,8 +158,8 @@ export function assessmentRoutes(
         const { year, unitId } = req.query;
         const state = deps.store.state.get();
         if (!state.units.some((u) => u.id === unitId))
-          throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${unitId} 的单位`);
-        if (!v.readsAll && !v.unitIds.has(unitId)) throw new AppError('FORBIDDEN', 403, '只能查看本单位的年度报告');
+          throw new AppError('UNIT_NOT_FOUND', `没有编号为 ${unitId} 的单位`);
+        if (!v.readsAll && !v.unitIds.has(unitId)) throw new AppError('FORBIDDEN', '只能查看本单位的年度报告');
         const leave = heavy.enter(v.person.id);
         try {
           return await annualReport(v, year, unitId, state, reply);
@@ -210,7 +209,7 @@ export function assessmentRoutes(
       { config: can('assessment.manage'), tags: ['考评'], summary: '定稿后的更正(记录理由)' },
       async (req) => {
         if (!deps.store.state.get().units.some((u) => u.id === req.body.unitId))
-          throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${req.body.unitId} 的单位`);
+          throw new AppError('UNIT_NOT_FOUND', `没有编号为 ${req.body.unitId} 的单位`);
         return a.adjust(actorOf(viewerOf(req)), req.params.year, req.body);
       },
     );

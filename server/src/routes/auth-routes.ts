@@ -58,9 +58,9 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
     const signIn = async (ip: string, platform: Platform, code: string): Promise<Session> => {
       const channel = platform === 'dingtalk' ? deps.channel : deps.channels?.on('zzd');
       const name = PLATFORM_NAME[platform];
-      if (!channel) throw new AppError('UNAVAILABLE', 503, `${name}连接未配置,暂时无法登录`);
+      if (!channel) throw new AppError('UNAVAILABLE', `${name}连接未配置,暂时无法登录`);
       failures.check(`ip:${ip}`, '登录失败次数太多,请稍后再试');
-      if (exchanging >= (o.loginQueue ?? 40)) throw new AppError('UNAVAILABLE', 503, '登录的人较多,请几秒后重试');
+      if (exchanging >= (o.loginQueue ?? 40)) throw new AppError('UNAVAILABLE', '登录的人较多,请几秒后重试');
       let userId: string;
       exchanging += 1;
       try {
@@ -68,16 +68,16 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       } catch (error) {
         if (error instanceof ChannelError && error.code === 'AUTH_CODE_INVALID') {
           failures.spend(`ip:${ip}`);
-          throw new AppError('AUTH_CODE_INVALID', 401, '登录授权码已失效(5 分钟内有效、只能用一次),请重新打开督办通');
+          throw new AppError('AUTH_CODE_INVALID', '登录授权码已失效(5 分钟内有效、只能用一次),请重新打开督办通');
         }
         if (error instanceof ChannelError)
-          throw new AppError('UNAVAILABLE', 503, `暂时无法连接${name}完成登录,请稍后重试(${error.code})`);
+          throw new AppError('UNAVAILABLE', `暂时无法连接${name}完成登录,请稍后重试(${error.code})`);
         throw error;
       } finally {
         exchanging -= 1;
       }
       const person = personByAccount(deps.store.state.get().people, platform, userId);
-      if (!person) throw new AppError('FORBIDDEN', 403, '督办通人员名单中没有您的账号,请联系区督考办开通');
+      if (!person) throw new AppError('FORBIDDEN', '督办通人员名单中没有您的账号,请联系区督考办开通');
       await record(person.id, person.name, platform);
       return session(person.id);
     };
@@ -123,7 +123,7 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       api.devPeople,
       { config: publicRoute, tags: ['登录'], summary: '本地模式:可扮演的示例人员' },
       async () => {
-        if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供');
+        if (!local) throw new AppError('NOT_FOUND', '仅本地模式提供');
         const s = deps.store.state.get();
         return {
           items: s.people.map((p) => ({
@@ -142,9 +142,9 @@ export function authRoutes(deps: Deps, o: AuthOptions): FastifyPluginAsync {
       api.devSignIn,
       { config: publicRoute, tags: ['登录'], summary: '本地模式:以示例人员身份登录' },
       async (req) => {
-        if (!local) throw new AppError('NOT_FOUND', 404, '仅本地模式提供,请在政务钉钉中打开督办通');
+        if (!local) throw new AppError('NOT_FOUND', '仅本地模式提供,请在政务钉钉中打开督办通');
         const person = deps.store.state.get().people.find((p) => p.id === req.body.personId);
-        if (!person) throw new AppError('NOT_FOUND', 404, `没有编号为 ${req.body.personId} 的人员`);
+        if (!person) throw new AppError('NOT_FOUND', `没有编号为 ${req.body.personId} 的人员`);
         await record(person.id, person.name, 'dev');
         return session(person.id);
       },

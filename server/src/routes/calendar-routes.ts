@@ -54,7 +54,6 @@ export function calendarRoutes(
         if (!year)
           throw new AppError(
             'VALIDATION_FAILED',
-            400,
             '没有读出年份:请连同标题"关于XXXX年部分节假日安排的通知"一起粘贴,或选择年份',
           );
         const r = readHolidayNotice(req.body.text, year);

@@ -1,3 +1,4 @@
+import { HTTP_STATUS } from '../http/status.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ErrorBody } from '../../../shared/errors.js';
 import type { BotInbox } from '../bot/bot-inbox.js';
@@ -33,10 +34,12 @@ export function dingtalkCallbackRoute(
       const sign = req.headers.sign as string | undefined;
       const check = checkCallbackSignature(timestamp, sign, appSecret, realNow(), CALLBACK_WINDOW_MS);
       if (check === 'missing' || check === 'bad-sign')
-        return reply.code(401).send({ code: 'UNAUTHENTICATED', message: '签名校验失败' } satisfies ErrorBody);
+        return reply
+          .code(HTTP_STATUS.UNAUTHENTICATED)
+          .send({ code: 'UNAUTHENTICATED', message: '签名校验失败' } satisfies ErrorBody);
       if (check === 'stale')
         return reply
-          .code(403)
+          .code(HTTP_STATUS.FORBIDDEN)
           .send({ code: 'FORBIDDEN', message: '请求时间戳与服务器时间相差超过5分钟' } satisfies ErrorBody);
       const once = `sign:${timestamp}:${sign}`;
       const fresh = signs.first(once) && (deps.store.claimOnce ? await deps.store.claimOnce(once) : true);

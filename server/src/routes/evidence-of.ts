@@ -14,7 +14,7 @@ export function evidenceChecker(
     for (const sha of new Set(shas)) {
       const access = await timeline.evidenceAccess(sha);
       if (!access.meta || !(access.uploaders.has(v.person.id) || access.tasks.has(taskId)))
-        throw new AppError('EVIDENCE_NOT_FOUND', 400, '有文件没有上传成功,请重新上传后再提交');
+        throw new AppError('EVIDENCE_NOT_UPLOADED', '有文件没有上传成功,请重新上传后再提交');
       out.push(access.meta);
     }
     return out;

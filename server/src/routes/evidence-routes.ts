@@ -28,7 +28,7 @@ export interface EvidenceRouteOptions {
 function checkName(name: string): void {
   // eslint-disable-next-line no-control-regex -- control characters never belong in a file name
   if (/[\\/]|(^|\.)\.\.(\.|$)|[\u0000-\u001f]/.test(name) || name.length > 255) {
-    throw new AppError('BAD_FILE_NAME', 400, '文件名不能包含路径或特殊字符,请改名后重新上传');
+    throw new AppError('BAD_FILE_NAME', '文件名不能包含路径或特殊字符,请改名后重新上传');
   }
 }
 
@@ -63,8 +63,8 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       },
       async (req, reply) => {
         const v = viewerOf(req);
-        if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件');
-        if (uploading >= maxUploads) throw new AppError('UNAVAILABLE', 503, '正在上传的文件较多,请稍后重试');
+        if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件');
+        if (uploading >= maxUploads) throw new AppError('UNAVAILABLE', '正在上传的文件较多,请稍后重试');
         const unit = v.person.unitIds[0] ?? v.person.id;
         o.uploads?.take(`u:${v.person.id}`, '上传太频繁,请稍后再传');
         // the quota is held for the request's size before anything is written, settled after
@@ -108,15 +108,14 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
         if (e.code && DISK_TROUBLE.has(e.code))
           throw new AppError(
             'STORE_UNAVAILABLE',
-            503,
             '服务器存储暂时不可用(空间已满或只读),文件未保存。请稍后重试,并告知管理员',
             { cause: error },
           );
         if (e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FIELDS_LIMIT')
-          throw new AppError('BAD_REQUEST', 400, '一次只能上传一个文件');
-        throw new AppError('UPLOAD_INCOMPLETE', 400, '文件没有传完整(网络中断?),请重新上传');
+          throw new AppError('BAD_REQUEST', '一次只能上传一个文件');
+        throw new AppError('UPLOAD_INCOMPLETE', '文件没有传完整(网络中断?),请重新上传');
       }
-      if (!stored) throw new AppError('BAD_REQUEST', 400, '没有收到文件:请把文件放在表单字段 file 中');
+      if (!stored) throw new AppError('BAD_REQUEST', '没有收到文件:请把文件放在表单字段 file 中');
       const { duplicate: stored0, ...meta } = stored;
       const counted = stored0 ? 0 : meta.size;
       // "already uploaded" speaks only of the person's own files: never that someone else has this one
@@ -154,15 +153,15 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       },
       async (req, reply) => {
         const { sha256 } = req.params;
-        if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
+        if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('EVIDENCE_NOT_FOUND', '没有这个文件');
         const viewer = req.viewer ?? viewerFor(deps.store.state.get(), o.sessions.verifyFileLink(sha256, req.query));
         const access = await o.timeline.evidenceAccess(sha256);
-        if (!access.meta) throw new AppError('EVIDENCE_NOT_FOUND', 404, '没有这个文件');
+        if (!access.meta) throw new AppError('EVIDENCE_NOT_FOUND', '没有这个文件');
         const allowed =
           access.uploaders.has(viewer.person.id) ||
           [...access.tasks].some((t) => canReadTask(deps.store.state.get(), viewer, t)) ||
           (access.appealUnits.size > 0 && seesAppealsOf(viewer, access.appealUnits));
-        if (!allowed) throw new AppError('FORBIDDEN', 403, '这个文件属于其他单位的任务,无权查看');
+        if (!allowed) throw new AppError('FORBIDDEN', '这个文件属于其他单位的任务,无权查看');
         const thumb =
           req.query.thumb === '1' && evidenceKind(access.meta) === 'image'
             ? await o.evidence.thumbnail(sha256)
@@ -175,7 +174,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
             .send(thumb);
         // a giant stored before uploads were checked is never sent to a phone to decode
         if (evidenceKind(access.meta) === 'image' && !(await o.evidence.servableImage(sha256)))
-          throw new AppError('IMAGE_TOO_LARGE', 413, '图片尺寸过大,无法在手机上显示,请下载后在电脑上查看');
+          throw new AppError('IMAGE_TOO_LARGE', '图片尺寸过大,无法在手机上显示,请下载后在电脑上查看');
         const file = await o.evidence.open(sha256);
         return reply
           .header('content-length', file.size)

@@ -60,12 +60,11 @@ async function parse(pool: ParsePool, name: string, content: Uint8Array, s: Read
     // in the pool's threads: a long document never holds the event loop
     return await pool.parse(name, content, directoryOf(s));
   } catch (error) {
-    if (error instanceof ImportError)
-      throw new AppError(error.code, error.code === 'IMPORT_TOO_LARGE' ? 413 : 400, error.message);
+    if (error instanceof ImportError) throw new AppError(error.code, error.message);
     if (error instanceof ParsePoolError)
       throw error.code === 'PARSE_BUSY'
-        ? new AppError('UNAVAILABLE', 503, error.message)
-        : new AppError('IMPORT_TOO_SLOW', 422, error.message);
+        ? new AppError('UNAVAILABLE', error.message)
+        : new AppError('IMPORT_TOO_SLOW', error.message);
     throw error;
   }
 }
@@ -198,7 +197,6 @@ export function importRoutes(
         if (!Buffer.isBuffer(body) || body.length === 0)
           throw new AppError(
             'BAD_REQUEST',
-            400,
             '请选择要导入的文件(以 application/octet-stream 上传,文件名放在 x-file-name)',
           );
         const raw = req.headers['x-file-name'];
@@ -227,8 +225,7 @@ export function importRoutes(
       },
       async (req) => {
         const file = uploads.get(req.params.id);
-        if (!file)
-          throw new AppError('IMPORT_UPLOAD_EXPIRED', 404, '上传的文件已过期(超过 1 小时或服务已重启),请重新上传');
+        if (!file) throw new AppError('IMPORT_UPLOAD_EXPIRED', '上传的文件已过期(超过 1 小时或服务已重启),请重新上传');
         const s = deps.store.state.get();
         let result = await parse(rules.parser, file.name, file.content, s);
         try {
@@ -239,7 +236,6 @@ export function importRoutes(
           if (error instanceof ImportError)
             throw new AppError(
               error.code,
-              409,
               error.message.replace(/;确需[^。]*$|。请检查文件格式;确需如此,加 --force$/, '。'),
             );
           throw error;
@@ -250,7 +246,6 @@ export function importRoutes(
         if (loss && loss.lost.length > 0 && req.body.confirmLost !== loss.lost.length)
           throw new AppError(
             'IMPORT_LOSES_TASKS',
-            409,
             `导入后《${loss.title}》的 ${loss.total} 项任务中有 ${loss.lost.length} 项不在新文件里(${lostNames(loss.lost)}),未导入。确认替换请注明将失去 ${loss.lost.length} 项任务`,
             { details: loss.lost.map((t) => ({ path: t.id, message: `${taskLabel(t)} ${t.title}` })) },
           );
@@ -294,7 +289,7 @@ export function importRoutes(
         const id = req.params.id;
         const v = viewerOf(req);
         const { result } = await deps.store.transact((draft, tx) => {
-          if (!draft.plans.some((p) => p.id === id)) throw new AppError('PLAN_NOT_FOUND', 404, '没有这个计划');
+          if (!draft.plans.some((p) => p.id === id)) throw new AppError('PLAN_NOT_FOUND', '没有这个计划');
           const previous = draft.activePlanId;
           if (previous === id) return { planId: id, previous, changed: false };
           tx.append({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../../../shared/errors.js';
+import { HTTP_STATUS } from '../http/status.js';
 import type { RequestLog } from '../store/request-log.js';
 
 declare module 'fastify' {
@@ -36,7 +37,7 @@ function fingerprint(req: FastifyRequest): string {
   return h.digest('base64url');
 }
 
-const refuse = (reply: FastifyReply, status: number, body: ErrorBody): FastifyReply => reply.status(status).send(body);
+const refuse = (reply: FastifyReply, body: ErrorBody): FastifyReply => reply.status(HTTP_STATUS[body.code]).send(body);
 
 /**
  * Every write by a signed-in person is carried out once, on any instance:
@@ -72,7 +73,7 @@ export function carryOutOnce(app: FastifyInstance, o: OnceOptions): void {
         return undefined;
       }
       if (c.fingerprint !== print)
-        return refuse(reply, 422, {
+        return refuse(reply, {
           code: 'IDEMPOTENCY_KEY_REUSED',
           message: '这个操作编号已用于另一项操作,未处理。请刷新后重新操作',
         });
@@ -88,7 +89,7 @@ export function carryOutOnce(app: FastifyInstance, o: OnceOptions): void {
           .send(c.body);
       }
       if (now - started >= waitMs)
-        return refuse(reply, 409, {
+        return refuse(reply, {
           code: 'REQUEST_RUNNING',
           message: '同样的操作正在处理中,请稍后刷新查看结果,不必重复提交',
         });
@@ -103,7 +104,7 @@ export function carryOutOnce(app: FastifyInstance, o: OnceOptions): void {
     const print = fingerprint(req);
     if (typeof header === 'string' && header !== '') {
       if (!KEY.test(header))
-        return refuse(reply, 400, {
+        return refuse(reply, {
           code: 'BAD_IDEMPOTENCY_KEY',
           message: 'Idempotency-Key 应为 8–128 位字母、数字或 .:_-',
         });

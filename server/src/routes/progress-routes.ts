@@ -119,7 +119,7 @@ export function progressRoutes(deps: Deps, o: ProgressRouteOptions): FastifyPlug
       { config: can('unit.act'), tags: ['小程序'], summary: '撤回本单位待审核的申请' },
       async (req) => {
         const r = own(state().requests, req.params.id);
-        if (!r) throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
+        if (!r) throw new AppError('REQUEST_NOT_FOUND', '没有这份申请,或它不属于您的单位');
         return requestResult(
           await o.progress.withdraw(actingFor(viewerOf(req), r.assignmentId), r.id),
           state(),

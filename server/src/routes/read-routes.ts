@@ -115,8 +115,7 @@ export function readRoutes(deps: Deps): FastifyPluginAsync {
       api.unitAssignments,
       { config: can('plan.read'), tags: ['单位'], summary: '某单位(或单位组)承担的任务' },
       async (req, reply) => {
-        if (!canReadUnit(viewerOf(req), req.params.id))
-          throw new AppError('FORBIDDEN', 403, '只能查看本单位承担的任务');
+        if (!canReadUnit(viewerOf(req), req.params.id)) throw new AppError('FORBIDDEN', '只能查看本单位承担的任务');
         const s = state();
         const key = `unit/${req.params.id}?${req.query.planId ?? ''}`;
         return views.send(req, reply, s, key, api.unitAssignments.response, () =>

@@ -43,11 +43,10 @@ export function reminderRoutes(
       async (req) => {
         assertSupervisor(viewerOf(req));
         const at = req.query.at ? parseLocalInstant(req.query.at) : deps.clock.now();
-        if (!at)
-          throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM');
+        if (!at) throw new AppError('VALIDATION_FAILED', '查询参数 at 有误:格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM');
         const year = Number(shanghaiDate(at).slice(0, 4));
         if (year < 2000 || year > 2100)
-          throw new AppError('VALIDATION_FAILED', 400, '查询参数 at 有误:只能预览 2000–2100 年之间的时刻');
+          throw new AppError('VALIDATION_FAILED', '查询参数 at 有误:只能预览 2000–2100 年之间的时刻');
         return scheduler.preview(at);
       },
     );
@@ -98,14 +97,13 @@ export function reminderRoutes(
             );
           else date = calendar.addWorkingDays(today, 1);
         } catch (error) {
-          throw new AppError('VALIDATION_FAILED', 400, (error as Error).message);
+          throw new AppError('VALIDATION_FAILED', (error as Error).message);
         }
         const at = new Date(`${date}T${sim.digestTime}:00+08:00`);
         // the ledger is in time order: the simulated clock only moves forward
         if (at.getTime() < deps.clock.now().getTime())
           throw new AppError(
             'CLOCK_BACKWARDS',
-            409,
             `模拟时钟不能往回拨(现在是 ${today},台账按时间顺序记录)。如需从头开始,请换一个数据目录(DUBAN_DATA_DIR)重新启动`,
           );
         const moveTo = async (t: Date): Promise<void> => {

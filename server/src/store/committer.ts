@@ -37,7 +37,6 @@ export type Reload = () => Promise<{ state: State; events: LedgerEvent[]; change
 const unavailable = (cause: unknown): AppError =>
   new AppError(
     'STORE_UNAVAILABLE',
-    503,
     '数据暂时无法保存(数据目录不可写或磁盘已满),本次办理没有生效,请稍后重试。已办理的事项不会丢失。',
     { cause },
   );
@@ -223,7 +222,7 @@ export class Committer {
         // lost the race too often (several instances): a refusal to retry, not a broken store
         const busy =
           error instanceof StoreError && error.code === 'STATE_STALE'
-            ? new AppError('STORE_BUSY', 503, '同时办理的人较多,本次办理没有生效,请稍后重试。', { cause: error })
+            ? new AppError('STORE_BUSY', '同时办理的人较多,本次办理没有生效,请稍后重试。', { cause: error })
             : undefined;
         if (!busy && (this.problem.status === 'ok' || this.problem.code !== 'LEDGER_BEHIND'))
           this.problem = {
@@ -270,7 +269,6 @@ export class Committer {
     if (missing[0]?.seq !== head.seq + 1 || missing[0].prevHash !== head.hash) {
       throw new AppError(
         'STORE_UNAVAILABLE',
-        503,
         `台账(到第 ${head.seq} 条)与状态文件(到第 ${marker.seq} 条)对不上,且缺少的记录无法从状态文件补齐:请从备份恢复台账`,
       );
     }

@@ -21,7 +21,6 @@ export function acting(turn: Turn, kit: BotKit, task: number, unit?: string): Ac
   if (mine.length > 1)
     throw new AppError(
       'WHICH_UNIT',
-      409,
       `您负责的 ${mine.map((a) => kit.unitName(a.unitId)).join('、')} 都承担重点任务${task}。请注明单位,例如:收到 ${task} ${kit.unitName(mine[0]!.unitId)}`,
       { details: mine.map((a) => ({ path: a.unitId, message: kit.unitName(a.unitId) })) },
     );

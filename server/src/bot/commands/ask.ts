@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { AppError, isServerSide } from '../../errors.js';
 import { say, text, type BotKit, type Listener, type Turn } from '../bot-kit.js';
 import { acting } from './acting.js';
 
@@ -52,7 +52,7 @@ export const ackMany: Listener<'ackMany'> = async (command, turn, kit) => {
       const r = await kit.progress.acknowledge(f);
       (r.already ? already : done).push(kit.taskLabel(f.assignment));
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      if (!(error instanceof AppError) || isServerSide(error)) throw error;
       kit.d.onRefusal?.(error.code, error.message);
       refused.push(error.message);
     }

@@ -8,7 +8,7 @@ import { md, taskName, type Listener } from '../bot-kit.js';
 export const detail: Listener<'detail'> = async (command, turn, kit) => {
   const s = kit.state();
   const task = s.tasks.find((t) => t.kind === 'key' && t.number === command.task && t.planId === s.activePlanId);
-  if (!task) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${command.task} 的重点任务`);
+  if (!task) throw new AppError('TASK_NOT_FOUND', `没有编号为 ${command.task} 的重点任务`);
   assertReadTask(s, turn.viewer, task.id); // a task the mini-app would not show is not described here either
   const as = s.assignments.filter((a) => a.taskId === task.id);
   const lead = as

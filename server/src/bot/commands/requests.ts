@@ -28,7 +28,6 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
   if (!until)
     throw new AppError(
       'EXTENSION_DATE_INVALID',
-      400,
       `没看懂日期"${command.dateText}",请写成 6月30日 或 ${kit.year()}-06-30。`,
     );
   // a reply to "which item?" names it: 延期 9 2019-03-31 事项:完成时限(…) 原因
@@ -52,7 +51,6 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
     if (!hit)
       throw new AppError(
         'OBLIGATION_NOT_OPEN',
-        409,
         `${kit.taskLabel(f.assignment)}没有可以延期的"${named[1]}"(已完成或不属于这项分工)。回复"详情 ${command.task}"查看本单位的事项。`,
       );
     obligationId = hit.id;
@@ -95,7 +93,7 @@ export const withdraw: Listener<'withdraw'> = async (command, turn, kit) => {
   );
   const target =
     all.find((r) => r.state === 'pending' || r.state === 'leaderPending') ?? all.sort((a, b) => b.seq - a.seq)[0];
-  if (!target) throw new AppError('REQUEST_NOT_FOUND', 404, `${kit.taskLabel(f.assignment)}没有您单位提交的申请`);
+  if (!target) throw new AppError('REQUEST_NOT_FOUND', `${kit.taskLabel(f.assignment)}没有您单位提交的申请`);
   await kit.progress.withdraw(f, target.id);
   return turn.send(
     done(

@@ -203,7 +203,7 @@ export class Assessments {
         if (e.seq === r.linesSeq) computed = payloadOf(e, 'assessment.computed')?.lines;
         break;
       }
-      if (!computed) throw new AppError('INTERNAL', 500, `台账中找不到 ${r.year} 年考评的计算记录(序号 ${r.linesSeq})`);
+      if (!computed) throw new AppError('INTERNAL', `台账中找不到 ${r.year} 年考评的计算记录(序号 ${r.linesSeq})`);
       this.lines.set(r.linesSeq, computed);
     }
     const seen = new Set<string>();
@@ -262,14 +262,14 @@ export class Assessments {
     state: S = this.d.store.state.get(),
   ): Promise<UnitAssessment> {
     const r = this.record(state, year);
-    if (!r) throw new AppError('NOT_FOUND', 404, `${year} 年的考评还没有计算`);
+    if (!r) throw new AppError('NOT_FOUND', `${year} 年的考评还没有计算`);
     const own = v.unitIds.has(unitId);
-    if (!v.readsAll && !own) throw new AppError('FORBIDDEN', 403, '只能查看本单位的考评');
-    if (!v.readsAll && r.status === 'draft') throw new AppError('NOT_FOUND', 404, `${year} 年的考评尚未公布`);
+    if (!v.readsAll && !own) throw new AppError('FORBIDDEN', '只能查看本单位的考评');
+    if (!v.readsAll && r.status === 'draft') throw new AppError('NOT_FOUND', `${year} 年的考评尚未公布`);
     const lines = await this.linesOf(r);
     const score = scoresOf(state, this.d.rules, lines).find((s) => s.unitId === unitId);
     if (!score)
-      throw new AppError('NO_ASSESSMENT_ITEMS', 404, `本年度无考评事项:这个单位在 ${year} 年没有到期的事项,不参加排名`);
+      throw new AppError('NO_ASSESSMENT_ITEMS', `本年度无考评事项:这个单位在 ${year} 年没有到期的事项,不参加排名`);
     const appeals = new Map(r.appeals.filter((a) => a.unitId === unitId).map((a) => [a.obligationId, a]));
     return {
       year,
@@ -313,11 +313,10 @@ export class Assessments {
       if (existing && existing.status !== 'draft')
         throw new AppError(
           'CONFLICT',
-          409,
           `${year} 年的考评已${existing.status === 'final' ? '定稿' : '公布'},不能重新计算`,
         );
       const today = shanghaiDate(tx.at);
-      if (Number(today.slice(0, 4)) < year) throw new AppError('VALIDATION_FAILED', 400, `${year} 年还没有开始`);
+      if (Number(today.slice(0, 4)) < year) throw new AppError('VALIDATION_FAILED', `${year} 年还没有开始`);
       const asOf = today < `${year}-12-31` ? today : `${year}-12-31`;
       const lines = computeLines(draft, this.d.book, this.d.rules, year, asOf);
       const seq = tx.append({
@@ -344,20 +343,20 @@ export class Assessments {
   /** The record and its lines, read before a transaction that needs the scores (it checks they are still the same). */
   private async current(year: number): Promise<{ record: AssessmentRecord; lines: AssessmentLine[] }> {
     const record = this.record(this.d.store.state.get(), year);
-    if (!record) throw new AppError('NOT_FOUND', 404, `${year} 年的考评还没有计算`);
+    if (!record) throw new AppError('NOT_FOUND', `${year} 年的考评还没有计算`);
     return { record, lines: await this.linesOf(record) };
   }
 
   private unchanged(draft: State, year: number, seen: AssessmentRecord): AssessmentRecord {
     const r = draft.assessments?.[String(year)];
-    if (!r) throw new AppError('NOT_FOUND', 404, `${year} 年的考评还没有计算`);
+    if (!r) throw new AppError('NOT_FOUND', `${year} 年的考评还没有计算`);
     if (
       r.linesSeq !== seen.linesSeq ||
       r.appeals.length !== seen.appeals.length ||
       r.adjustments.length !== seen.adjustments.length ||
       r.status !== seen.status
     )
-      throw new AppError('CONFLICT', 409, '考评刚被他人更改,请刷新后重试');
+      throw new AppError('CONFLICT', '考评刚被他人更改,请刷新后重试');
     return r;
   }
 
@@ -366,19 +365,15 @@ export class Assessments {
     const { record, lines } = await this.current(year);
     await this.d.store.transact((draft, tx) => {
       const r = this.unchanged(draft, year, record);
-      if (r.status !== 'draft') throw new AppError('CONFLICT', 409, `${year} 年的考评已经公布`);
+      if (r.status !== 'draft') throw new AppError('CONFLICT', `${year} 年的考评已经公布`);
       const today = shanghaiDate(tx.at);
       // a year is scored when it is over: not before its last item falls due, nor with nothing to score
       let lastDue = '';
       for (const o of obligationsOf(draft, this.d.book, [year])) if (o.due > lastDue) lastDue = o.due;
       if (lastDue && today < lastDue)
-        throw new AppError(
-          'CONFLICT',
-          409,
-          `${year} 年还有事项在 ${lastDue} 才到期,到期后再公布考评(草稿可以随时重新计算)`,
-        );
+        throw new AppError('CONFLICT', `${year} 年还有事项在 ${lastDue} 才到期,到期后再公布考评(草稿可以随时重新计算)`);
       if (scoresOf(draft, this.d.rules, lines).length === 0)
-        throw new AppError('CONFLICT', 409, `${year} 年没有可以计分的事项,不公布考评`);
+        throw new AppError('CONFLICT', `${year} 年没有可以计分的事项,不公布考评`);
       const until = this.d.book.calendar.addWorkingDays(today, this.d.rules.appealWorkingDays);
       tx.append({
         type: 'assessment.published',
@@ -435,16 +430,16 @@ export class Assessments {
     let today = '';
     await this.d.store.transact((draft, tx) => {
       const r = this.unchanged(draft, year, record);
-      if (r.status !== 'published') throw new AppError('CONFLICT', 409, `${year} 年的考评不在申诉期`);
+      if (r.status !== 'published') throw new AppError('CONFLICT', `${year} 年的考评不在申诉期`);
       today = shanghaiDate(tx.at);
       if (!r.appealUntil || today > r.appealUntil)
-        throw new AppError('CONFLICT', 409, `申诉期已于 ${r.appealUntil ?? ''} 结束`);
+        throw new AppError('CONFLICT', `申诉期已于 ${r.appealUntil ?? ''} 结束`);
       const line = lines.find((l) => l.obligationId === input.obligationId);
-      if (!line) throw new AppError('NOT_FOUND', 404, '考评中没有这个事项');
+      if (!line) throw new AppError('NOT_FOUND', '考评中没有这个事项');
       if (!v.unitIds.has(line.unitId) || !v.person.roles.some((x) => x === 'contact' || x === 'leader'))
-        throw new AppError('FORBIDDEN', 403, '只能对本单位的事项申诉');
+        throw new AppError('FORBIDDEN', '只能对本单位的事项申诉');
       if (r.appeals.some((a) => a.obligationId === input.obligationId))
-        throw new AppError('CONFLICT', 409, '这个事项已经申诉过,每个事项只能申诉一次');
+        throw new AppError('CONFLICT', '这个事项已经申诉过,每个事项只能申诉一次');
       const seq = tx.append({
         type: 'appeal.filed',
         actor: { type: 'person', id: v.person.id, name: v.person.name },
@@ -485,11 +480,11 @@ export class Assessments {
     await this.d.store.transact((draft, tx) => {
       const r = draft.assessments?.[String(year)];
       const a = r?.appeals.find((x) => x.id === appealId);
-      if (!r || !a) throw new AppError('NOT_FOUND', 404, `没有编号为 ${appealId} 的申诉`);
-      if (r.status === 'final') throw new AppError('CONFLICT', 409, `${year} 年的考评已定稿`);
-      if (a.state !== 'pending') throw new AppError('CONFLICT', 409, '这份申诉已经处理');
+      if (!r || !a) throw new AppError('NOT_FOUND', `没有编号为 ${appealId} 的申诉`);
+      if (r.status === 'final') throw new AppError('CONFLICT', `${year} 年的考评已定稿`);
+      if (a.state !== 'pending') throw new AppError('CONFLICT', '这份申诉已经处理');
       const comment = input.comment?.trim() ?? '';
-      if (!accept && !comment) throw new AppError('COMMENT_REQUIRED', 400, '驳回申诉时请写明理由');
+      if (!accept && !comment) throw new AppError('COMMENT_REQUIRED', '驳回申诉时请写明理由');
       tx.append(
         eventOf(
           accept ? 'appeal.accepted' : 'appeal.rejected',
@@ -520,12 +515,12 @@ export class Assessments {
     const { record, lines } = await this.current(year);
     await this.d.store.transact((draft, tx) => {
       const r = this.unchanged(draft, year, record);
-      if (r.status !== 'published') throw new AppError('CONFLICT', 409, `${year} 年的考评须先公布`);
+      if (r.status !== 'published') throw new AppError('CONFLICT', `${year} 年的考评须先公布`);
       const today = shanghaiDate(tx.at);
       if (r.appealUntil && today <= r.appealUntil)
-        throw new AppError('CONFLICT', 409, `申诉期到 ${r.appealUntil} 结束,之后才能定稿`);
+        throw new AppError('CONFLICT', `申诉期到 ${r.appealUntil} 结束,之后才能定稿`);
       const pending = r.appeals.filter((a) => a.state === 'pending').length;
-      if (pending) throw new AppError('CONFLICT', 409, `还有 ${pending} 份申诉未处理`);
+      if (pending) throw new AppError('CONFLICT', `还有 ${pending} 份申诉未处理`);
       const scores = scoresOf(draft, this.d.rules, lines);
       tx.append({
         type: 'assessment.finalized',
@@ -548,10 +543,9 @@ export class Assessments {
     const { lines } = await this.current(year);
     await this.d.store.transact((draft, tx) => {
       const r = draft.assessments?.[String(year)];
-      if (!r || r.status !== 'final')
-        throw new AppError('CONFLICT', 409, '定稿后的更正才用调整;定稿前请重新计算或处理申诉');
+      if (!r || r.status !== 'final') throw new AppError('CONFLICT', '定稿后的更正才用调整;定稿前请重新计算或处理申诉');
       const any = lines.find((l) => l.unitId === input.unitId);
-      if (!any) throw new AppError('NOT_FOUND', 404, '这个单位在该年度没有考评事项');
+      if (!any) throw new AppError('NOT_FOUND', '这个单位在该年度没有考评事项');
       const seq = tx.append({
         type: 'assessment.adjusted',
         actor,

@@ -34,7 +34,6 @@ export async function addCalendarYear(
   if (!parsed.success)
     throw new AppError(
       'VALIDATION_FAILED',
-      400,
       `放假安排格式有误:${parsed.error.issues
         .slice(0, 3)
         .map((i) => `${i.path.join('.')} ${i.message}`)
@@ -44,19 +43,17 @@ export async function addCalendarYear(
   const wrong = [...Object.keys(year.holidays), ...Object.keys(year.workdays)].filter(
     (d) => !d.startsWith(`${year.year}-`),
   );
-  if (wrong.length)
-    throw new AppError('VALIDATION_FAILED', 400, `${wrong.slice(0, 5).join('、')} 不在 ${year.year} 年内`);
+  if (wrong.length) throw new AppError('VALIDATION_FAILED', `${wrong.slice(0, 5).join('、')} 不在 ${year.year} 年内`);
   const clash = Object.keys(year.workdays).filter((d) => year.holidays[d]);
-  if (clash.length) throw new AppError('VALIDATION_FAILED', 400, `${clash.join('、')} 既是放假日又是上班日`);
+  if (clash.length) throw new AppError('VALIDATION_FAILED', `${clash.join('、')} 既是放假日又是上班日`);
   if (Object.keys(year.holidays).length < 10)
     throw new AppError(
       'VALIDATION_FAILED',
-      400,
       `${year.year} 年的放假日只有 ${Object.keys(year.holidays).length} 天,不像完整的放假安排,请核对`,
     );
   const had = calendar.yearSource(year.year) !== 'missing';
   if (had && !o.replace)
-    throw new AppError('CONFLICT', 409, `${year.year} 年已有节假日数据;如需按新通知更正,请确认"替换"后再保存`);
+    throw new AppError('CONFLICT', `${year.year} 年已有节假日数据;如需按新通知更正,请确认"替换"后再保存`);
   await store.transact((draft, tx) => {
     tx.append({
       type: 'calendar.yearAdded',

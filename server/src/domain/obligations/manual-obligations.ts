@@ -28,13 +28,13 @@ export function addManualInDraft(
   channel: 'api' | 'miniapp' = 'api',
 ): string {
   const task = draft.tasks.find((t) => t.id === input.taskId);
-  if (!task) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${input.taskId} 的任务`);
+  if (!task) throw new AppError('TASK_NOT_FOUND', `没有编号为 ${input.taskId} 的任务`);
   const label = input.label.trim();
-  if (label.length < 2 || label.length > 100) throw new AppError('VALIDATION_FAILED', 400, '事项名称应为 2–100 个字');
+  if (label.length < 2 || label.length > 100) throw new AppError('VALIDATION_FAILED', '事项名称应为 2–100 个字');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.due) || Number.isNaN(Date.parse(input.due)))
-    throw new AppError('VALIDATION_FAILED', 400, '截止日期格式应为 YYYY-MM-DD');
+    throw new AppError('VALIDATION_FAILED', '截止日期格式应为 YYYY-MM-DD');
   if (!rules.calendar.hasYear(Number(input.due.slice(0, 4))))
-    throw new AppError('VALIDATION_FAILED', 400, `没有 ${input.due.slice(0, 4)} 年的节假日数据,无法安排该截止日期`);
+    throw new AppError('VALIDATION_FAILED', `没有 ${input.due.slice(0, 4)} 年的节假日数据,无法安排该截止日期`);
   const assigned = new Set(
     draft.assignments.filter((a) => a.taskId === task.id && a.status === 'active').map((a) => a.unitId),
   );
@@ -42,7 +42,6 @@ export function addManualInDraft(
   if (bad)
     throw new AppError(
       'VALIDATION_FAILED',
-      400,
       `${draft.units.find((u) => u.id === bad)?.name ?? `单位 ${bad}`}不承担该任务(或已办结)`,
     );
   const id = `h${draft.manualObligations.length + 1}`;

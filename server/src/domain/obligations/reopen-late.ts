@@ -20,12 +20,12 @@ export async function reopenLate(
 ): Promise<{ obligationId: string; year: number }> {
   const { result } = await store.transact((draft, tx) => {
     const o = findObligation(draft, obligationId);
-    if (!o) throw new AppError('NOT_FOUND', 404, '没有这个事项,或它的年度已不在系统中(请查阅台账)');
-    if (o.status !== 'open') throw new AppError('CONFLICT', 409, '这个事项已完成或已免报,不需要重新打开');
+    if (!o) throw new AppError('NOT_FOUND', '没有这个事项,或它的年度已不在系统中(请查阅台账)');
+    if (o.status !== 'open') throw new AppError('CONFLICT', '这个事项已完成或已免报,不需要重新打开');
     const on = policy?.yearClose?.on;
     const closedByDate = on !== null && on !== undefined && shanghaiDate(tx.at) >= `${o.year + 1}-${on}`;
     if (draft.assessments?.[String(o.year)]?.status !== 'final' && !closedByDate)
-      throw new AppError('CONFLICT', 409, `${o.year} 年尚未关闭(考评未定稿),这个事项仍在督办中`);
+      throw new AppError('CONFLICT', `${o.year} 年尚未关闭(考评未定稿),这个事项仍在督办中`);
     const reopened = (draft.reopenedItems ??= []);
     if (reopened.includes(o.id)) return { obligationId: o.id, year: o.year };
     tx.append({

@@ -35,7 +35,6 @@ function yearOf(today: string, year: number | undefined): number {
   if (year !== current && year !== current - 1)
     throw new AppError(
       'VALIDATION_FAILED',
-      400,
       `只能查看 ${current - 1} 年和 ${current} 年的督办情况;更早的年度请导出台账查看`,
     );
   return year;

@@ -49,17 +49,16 @@ export async function designateUnits(
 ): Promise<DesignateResult> {
   const { result } = await d.store.transact((draft, tx) => {
     const holder = draft.assignments.find((a) => a.id === placeholderId);
-    if (!holder) throw new AppError('ASSIGNMENT_NOT_FOUND', 404, `没有编号为 ${placeholderId} 的责任分工`);
+    if (!holder) throw new AppError('ASSIGNMENT_NOT_FOUND', `没有编号为 ${placeholderId} 的责任分工`);
     if (holder.status !== 'toDesignate')
       throw new AppError(
-        'DESIGNATION_INVALID',
-        409,
+        'DESIGNATION_CONFLICT',
         holder.status === 'designated' ? '这个单位组的责任单位已经明确过了' : '只有"待明确"的单位组才需要明确责任单位',
       );
     const wanted = [...new Set(unitIds)];
     for (const id of wanted) {
       const u = draft.units.find((x) => x.id === id);
-      if (!u) throw new AppError('DESIGNATION_INVALID', 400, `没有编号为 ${id} 的单位,请从单位名录中选择`);
+      if (!u) throw new AppError('DESIGNATION_INVALID', `没有编号为 ${id} 的单位,请从单位名录中选择`);
     }
     const taken = new Set(
       draft.assignments
@@ -67,7 +66,7 @@ export async function designateUnits(
         .map((a) => a.unitId),
     );
     const fresh = wanted.filter((id) => !taken.has(id));
-    if (fresh.length === 0) throw new AppError('DESIGNATION_INVALID', 409, '所选单位都已承担这项任务,请选择其他单位');
+    if (fresh.length === 0) throw new AppError('DESIGNATION_CONFLICT', '所选单位都已承担这项任务,请选择其他单位');
     const today = shanghaiDate(tx.at);
     const created: Assignment[] = fresh.map((unitId) => ({
       id: `${holder.taskId}.${unitId}`,

@@ -178,14 +178,13 @@ export function listTasks(state: S, query: TaskQuery, visible?: (taskId: string)
     if (!section)
       throw new AppError(
         'VALIDATION_FAILED',
-        400,
         `查询参数 section 有误:没有"${query.section}"这个工程,可用编号 1–${sections.length} 或工程编号`,
       );
     tasks = tasks.filter((t) => t.sectionId === section.id);
   }
   if (query.unit) {
     const found = findUnitOrGroup(state, query.unit);
-    if (!found) throw new AppError('VALIDATION_FAILED', 400, `查询参数 unit 有误:单位名录里没有"${query.unit}"`);
+    if (!found) throw new AppError('VALIDATION_FAILED', `查询参数 unit 有误:单位名录里没有"${query.unit}"`);
     const taskIds = new Set(
       state.assignments.filter((a) => a.unitId === found.id || a.viaGroupId === found.id).map((a) => a.taskId),
     );

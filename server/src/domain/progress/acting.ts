@@ -24,10 +24,9 @@ export interface ActingFor {
  */
 export function actFor(state: Readonly<State>, v: Viewer, assignmentId: string, channel: ActChannel): ActingFor {
   const assignment = state.assignments.find((a) => a.id === assignmentId);
-  if (!assignment) throw new AppError('ASSIGNMENT_NOT_FOUND', 404, `没有编号为 ${assignmentId} 的责任分工`);
+  if (!assignment) throw new AppError('ASSIGNMENT_NOT_FOUND', `没有编号为 ${assignmentId} 的责任分工`);
   assertMayAct(v);
-  if (!canActFor(v, assignment.unitId))
-    throw new AppError('FORBIDDEN', 403, '只能办理本单位的任务;这项分工不属于您的单位');
+  if (!canActFor(v, assignment.unitId)) throw new AppError('FORBIDDEN', '只能办理本单位的任务;这项分工不属于您的单位');
   if (assignment.status === 'closed') throw closed(state, assignment);
   return { assignment, actor: { type: 'person', id: v.person.id, name: v.person.name }, channel };
 }
@@ -35,7 +34,7 @@ export function actFor(state: Readonly<State>, v: Viewer, assignmentId: string, 
 /** The permission table's rule (the routes check it too, before reading a body): 联络员 and unit leaders act. */
 function assertMayAct(v: Viewer): void {
   if (!allowed(v, 'unit.act'))
-    throw new AppError('NOT_PERMITTED', 403, `您的角色不能${PERMISSIONS['unit.act'].label};如需办理,请联系区督考办`);
+    throw new AppError('NOT_PERMITTED', `您的角色不能${PERMISSIONS['unit.act'].label};如需办理,请联系区督考办`);
 }
 
 /** Acting on a part the 督考办 has closed (办结 approved) is refused, saying so. */
@@ -43,7 +42,6 @@ function closed(state: Readonly<State>, a: Assignment): AppError {
   const task = state.tasks.find((t) => t.id === a.taskId);
   return new AppError(
     'ASSIGNMENT_CLOSED',
-    409,
     `${task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '这项任务'}本单位已办结(督考办已同意),无需再签收或报送`,
   );
 }
@@ -66,7 +64,7 @@ export function assignmentsByNumber(
   const running = o.today ? runningPlanIds(state, o.today) : [];
   const plans = new Set(running.length > 0 ? running : state.activePlanId ? [state.activePlanId] : []);
   const tasks = state.tasks.filter((t) => plans.has(t.planId) && t.kind === 'key' && t.number === number);
-  if (tasks.length === 0) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${number} 的重点任务`);
+  if (tasks.length === 0) throw new AppError('TASK_NOT_FOUND', `没有编号为 ${number} 的重点任务`);
   assertMayAct(v);
   const carries = (taskId: string) =>
     state.assignments.filter(
@@ -87,7 +85,6 @@ export function assignmentsByNumber(
       const names = mineTasks.map((t) => `「${nameOf(t.planId)}」`);
       throw new AppError(
         'WHICH_PLAN',
-        409,
         `重点任务${number}在${names.join('和')}${names.length}个方案中都有,请写明是哪个方案,例如:收到 ${number} ${nameOf(mineTasks[0]!.planId)}`,
         { details: mineTasks.map((t) => ({ path: t.planId, message: nameOf(t.planId) })) },
       );
@@ -95,13 +92,13 @@ export function assignmentsByNumber(
   }
   const task = mineTasks[0] ?? tasks.find((t) => t.planId === state.activePlanId) ?? tasks[0]!;
   const carried = carries(task.id);
-  if (carried.length === 0) throw new AppError('FORBIDDEN', 403, `重点任务${number}不由您的单位承担,不能办理`);
+  if (carried.length === 0) throw new AppError('FORBIDDEN', `重点任务${number}不由您的单位承担,不能办理`);
   const mine = carried.filter((a) => a.status === 'active');
   if (mine.length === 0) throw closed(state, carried[0]!);
   if (!unitName) return mine;
   const byUnit = mine.filter(
     (a) => a.unitId === unitName || state.units.find((u) => u.id === a.unitId)?.name === unitName,
   );
-  if (byUnit.length === 0) throw new AppError('VALIDATION_FAILED', 400, `重点任务${number}里没有"${unitName}"这个单位`);
+  if (byUnit.length === 0) throw new AppError('VALIDATION_FAILED', `重点任务${number}里没有"${unitName}"这个单位`);
   return byUnit;
 }

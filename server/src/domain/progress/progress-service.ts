@@ -238,7 +238,7 @@ export class ProgressService {
           o.doneAt &&
           now - Date.parse(o.doneAt) <= UNDO_ACK_MS,
       );
-      if (mine.length === 0) throw new AppError('CONFLICT', 409, '签收已超过可撤销的时间,无法撤销');
+      if (mine.length === 0) throw new AppError('CONFLICT', '签收已超过可撤销的时间,无法撤销');
       for (const o of mine) {
         const seq = tx.append({
           type: 'obligation.acknowledgeUndone',
@@ -277,14 +277,13 @@ export class ProgressService {
       this.materialise(draft, tx);
       const last = draft.lastReports[f.assignment.id];
       if (input.noChange && !last)
-        throw new AppError('NO_EARLIER_REPORT', 409, '这项任务还没有报送过进展,不能报"无变化":请写明本期进展');
+        throw new AppError('NO_EARLIER_REPORT', '这项任务还没有报送过进展,不能报"无变化":请写明本期进展');
       const targets = this.reportTargets(f.assignment, draft);
       let target: ObligationRecord | undefined =
         input.obligationId === undefined ? pickReportTarget(targets, input.text, this.today()) : undefined;
       if (typeof input.obligationId === 'string') {
         target = targets.find((o) => o.id === input.obligationId);
-        if (!target)
-          throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
+        if (!target) throw new AppError('OBLIGATION_NOT_OPEN', '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
       }
       const text = input.noChange ? `本期无变化,沿用上期进展${input.text ? `:${input.text}` : ''}` : input.text;
       const seq = tx.append({
@@ -342,7 +341,7 @@ export class ProgressService {
     const year = this.year();
     const { result } = await this.d.store.transact((draft, tx) => {
       const last = draft.lastReports[f.assignment.id];
-      if (!last || last.seq !== reportSeq) throw new AppError('CONFLICT', 409, '只能改报最近一次报送的进展');
+      if (!last || last.seq !== reportSeq) throw new AppError('CONFLICT', '只能改报最近一次报送的进展');
       const from = last.obligationId ? findObligation(draft, last.obligationId) : undefined;
       const seq = tx.append({
         type: 'progress.refiled',
@@ -362,8 +361,7 @@ export class ProgressService {
         reopenInDraft(draft, from, seq);
       }
       const target = this.reportTargets(f.assignment, draft).find((o) => o.id === obligationId);
-      if (!target)
-        throw new AppError('OBLIGATION_NOT_OPEN', 409, '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
+      if (!target) throw new AppError('OBLIGATION_NOT_OPEN', '所选事项已完成或不属于这项分工,请重新选择要报送的事项');
       fulfilInDraft(draft, tx, [
         {
           obligationId: target.id,
@@ -416,7 +414,6 @@ export class ProgressService {
       if (!item && input.obligationId === undefined && items.length > 1)
         throw new AppError(
           'WHICH_ITEM',
-          409,
           `这项分工有 ${items.length} 个可以延期的事项,请选择要延期的一项:${items
             .slice(0, 6)
             .map((o) => itemName(o, this.year()))
@@ -426,20 +423,18 @@ export class ProgressService {
       if (!item)
         throw new AppError(
           input.obligationId === undefined ? 'NOTHING_TO_EXTEND' : 'OBLIGATION_NOT_OPEN',
-          409,
           input.obligationId === undefined
             ? '这项分工目前没有可以延期的事项'
             : '所选事项已完成或不属于这项分工,请重新选择要延期的事项',
         );
-      if (input.until <= today) throw new AppError('EXTENSION_DATE_INVALID', 400, `延期日期应晚于今天(${today})`);
+      if (input.until <= today) throw new AppError('EXTENSION_DATE_INVALID', `延期日期应晚于今天(${today})`);
       if (input.until <= item.due)
         throw new AppError(
           'EXTENSION_DATE_INVALID',
-          400,
           `延期日期应晚于"${itemName(item, this.year())}"现在的截止日期(${item.due})`,
         );
       if (input.until > latest)
-        throw new AppError('EXTENSION_DATE_INVALID', 400, `延期日期不能晚于 ${latest}(实施方案的期限)`);
+        throw new AppError('EXTENSION_DATE_INVALID', `延期日期不能晚于 ${latest}(实施方案的期限)`);
       return {
         obligations: [item],
         text: input.reason,
@@ -470,14 +465,12 @@ export class ProgressService {
       if (same)
         throw new AppError(
           'REQUEST_PENDING',
-          409,
           `已有一份${REQUEST_NAME[kind]}在等督考办审核(${same.createdAt.slice(0, 10)} 提交),请等审核结果,或先撤回它`,
         );
       const other = pending[0];
       if (other)
         throw new AppError(
           'REQUEST_PENDING',
-          409,
           `已有一份${REQUEST_NAME[other.kind]}在等督考办审核:办结与延期不能同时申请,请先撤回那一份`,
         );
       const s = shape(draft);
@@ -531,13 +524,9 @@ export class ProgressService {
     await this.d.store.transact((draft, tx) => {
       const r = own(draft.requests, requestId);
       if (!r || r.assignmentId !== f.assignment.id || r.kind === 'report')
-        throw new AppError('REQUEST_NOT_FOUND', 404, '没有这份申请,或它不属于您的单位');
+        throw new AppError('REQUEST_NOT_FOUND', '没有这份申请,或它不属于您的单位');
       if (r.state !== 'pending' && r.state !== 'leaderPending')
-        throw new AppError(
-          'REQUEST_NOT_PENDING',
-          409,
-          `这份申请已${r.state === 'withdrawn' ? '撤回' : '审核'},不能再撤回`,
-        );
+        throw new AppError('REQUEST_NOT_PENDING', `这份申请已${r.state === 'withdrawn' ? '撤回' : '审核'},不能再撤回`);
       tx.append({
         type: 'request.withdrawn',
         actor: f.actor,

@@ -91,7 +91,7 @@ export class ReviewService {
   async confirm(v: Viewer, id: string, decision: Decision, comment: string | undefined): Promise<RequestRecord> {
     return this.step(actorOf(v), id, decision, comment, 'miniapp', 'leaderPending', (r) => {
       if (!v.unitIds.has(r.unitId) || !v.person.roles.includes('leader'))
-        throw new AppError('FORBIDDEN', 403, '只能确认本单位提交的事项');
+        throw new AppError('FORBIDDEN', '只能确认本单位提交的事项');
     });
   }
 
@@ -114,24 +114,19 @@ export class ReviewService {
     const text = comment?.trim() ?? '';
     await this.d.store.transact((draft, tx) => {
       const r = own(draft.requests, id);
-      if (!r) throw new AppError('REVIEW_NOT_FOUND', 404, `没有编号为 ${id} 的待审核事项`);
+      if (!r) throw new AppError('REVIEW_NOT_FOUND', `没有编号为 ${id} 的待审核事项`);
       if (r.state !== from) {
         const waiting =
           r.state === 'leaderPending' ? ',待本单位分管领导确认后再审核' : r.state === 'pending' ? ',已报送督考办' : '';
         throw new AppError(
           'REVIEW_DECIDED',
-          409,
           `这份${KIND_NAME[r.kind]}${r.state === 'leaderPending' || r.state === 'pending' ? `${STATE_NAME[r.state]}${waiting}` : `已${STATE_NAME[r.state]}${r.changedAt ? `(${shanghaiDate(new Date(r.changedAt))})` : ''},不能再审核`}`,
         );
       }
       check(r);
       if (decision === 'return' && !text)
-        throw new AppError(
-          'COMMENT_REQUIRED',
-          400,
-          `退回${r.kind === 'report' ? '' : '(不同意)'}时请写明理由,单位据此修改`,
-        );
-      if (text.length > 500) throw new AppError('VALIDATION_FAILED', 400, '审核意见请控制在 500 字以内');
+        throw new AppError('COMMENT_REQUIRED', `退回${r.kind === 'report' ? '' : '(不同意)'}时请写明理由,单位据此修改`);
+      if (text.length > 500) throw new AppError('VALIDATION_FAILED', '审核意见请控制在 500 字以内');
       // a leader's 确认 passes it on to the 督考办; every other decision ends it
       const after = decision === 'return' ? 'returned' : from === 'leaderPending' ? 'pending' : 'approved';
       const base = {

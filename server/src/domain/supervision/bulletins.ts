@@ -64,30 +64,28 @@ export async function issueBulletin(
 ): Promise<Bulletin> {
   const head = d.store.ledger.head().seq;
   const bad = input.refs.find((r) => r > head);
-  if (bad !== undefined)
-    throw new AppError('VALIDATION_FAILED', 400, `台账中没有序号 ${bad} 的记录,通报只能引用已有的记录`);
+  if (bad !== undefined) throw new AppError('VALIDATION_FAILED', `台账中没有序号 ${bad} 的记录,通报只能引用已有的记录`);
   const { result } = await d.store.transact((draft, tx) => {
     const today = shanghaiDate(tx.at);
     const units = [...new Set(input.unitIds)];
     for (const id of units)
-      if (!draft.units.some((u) => u.id === id)) throw new AppError('UNIT_NOT_FOUND', 404, `没有编号为 ${id} 的单位`);
+      if (!draft.units.some((u) => u.id === id)) throw new AppError('UNIT_NOT_FOUND', `没有编号为 ${id} 的单位`);
     const task = input.taskId ? draft.tasks.find((t) => t.id === input.taskId) : undefined;
-    if (input.taskId && !task) throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${input.taskId} 的任务`);
+    if (input.taskId && !task) throw new AppError('TASK_NOT_FOUND', `没有编号为 ${input.taskId} 的任务`);
     if (input.kind === 'criticism') {
-      if (!task) throw new AppError('VALIDATION_FAILED', 400, '通报批评须指明任务(整改事项挂在该任务下)');
+      if (!task) throw new AppError('VALIDATION_FAILED', '通报批评须指明任务(整改事项挂在该任务下)');
       if (!input.rectifyBy || input.rectifyBy <= today)
-        throw new AppError('VALIDATION_FAILED', 400, `请给出晚于今天(${today})的整改期限`);
+        throw new AppError('VALIDATION_FAILED', `请给出晚于今天(${today})的整改期限`);
     }
     // the year it is about: a 通报表扬 of 2019's work issued on 2020-01-06 counts in 2019's 考评
     const current = Number(today.slice(0, 4));
     const year = input.year ?? current;
     if (year !== current && year !== current - 1)
-      throw new AppError('VALIDATION_FAILED', 400, `通报只能计入 ${current - 1} 年或 ${current} 年的考评`);
+      throw new AppError('VALIDATION_FAILED', `通报只能计入 ${current - 1} 年或 ${current} 年的考评`);
     const assessed = draft.assessments?.[String(year)]?.status;
     if (assessed === 'final')
       throw new AppError(
         'VALIDATION_FAILED',
-        400,
         `${year} 年的考评已定稿,通报不能再计入;如需调整分数,请在考评中"定稿后调整"并写明理由`,
       );
     const id = `B${Object.keys(draft.bulletins ?? {}).length + 1}`;

@@ -94,19 +94,18 @@ export class Supervision {
     const covers = input.covers ?? roundCoversOf(input.name);
     const { result } = await this.d.store.transact((draft, tx) => {
       const today = shanghaiDate(tx.at);
-      if (input.due <= today) throw new AppError('VALIDATION_FAILED', 400, `截止日期应晚于今天(${today})`);
+      if (input.due <= today) throw new AppError('VALIDATION_FAILED', `截止日期应晚于今天(${today})`);
       if (covers !== 'none') materialiseInDraft(draft, tx, this.d.rules, [Number(input.due.slice(0, 4))]);
       const coveredIds: string[] = [];
       const covered: Array<{ id: string; due: string; label: string; previousDue: string }> = [];
       const units = input.unitIds ? new Set(input.unitIds) : undefined;
       for (const id of input.unitIds ?? [])
-        if (!draft.units.some((u) => u.id === id))
-          throw new AppError('VALIDATION_FAILED', 400, `没有编号为 ${id} 的单位`);
+        if (!draft.units.some((u) => u.id === id)) throw new AppError('VALIDATION_FAILED', `没有编号为 ${id} 的单位`);
       const manualIds: string[] = [];
       const taskIds: string[] = [];
       for (const taskId of [...new Set(input.taskIds)]) {
         if (!draft.tasks.some((t) => t.id === taskId))
-          throw new AppError('TASK_NOT_FOUND', 404, `没有编号为 ${taskId} 的任务`);
+          throw new AppError('TASK_NOT_FOUND', `没有编号为 ${taskId} 的任务`);
         const carried = draft.assignments
           .filter((a) => a.taskId === taskId && a.status === 'active' && (!units || units.has(a.unitId)))
           .map((a) => a.unitId);
@@ -142,7 +141,6 @@ export class Supervision {
       if (manualIds.length === 0 && coveredIds.length === 0)
         throw new AppError(
           'VALIDATION_FAILED',
-          400,
           covers === 'none'
             ? '所选单位不承担所选的任何任务,没有可督查的事项'
             : `所选任务在 ${input.due.slice(0, 4)} 年没有${covers === 'midYear' ? '年中督查报告' : '年末自评报告'}事项(已完成或不在计划期内),没有可督查的事项`,
@@ -193,8 +191,8 @@ export class Supervision {
   async closeRound(actor: Person, id: string): Promise<Round> {
     await this.d.store.transact((draft, tx) => {
       const round = own(draft.rounds, id);
-      if (!round) throw new AppError('NOT_FOUND', 404, `没有编号为 ${id} 的督查`);
-      if (round.status === 'closed') throw new AppError('CONFLICT', 409, '这次督查已经结束');
+      if (!round) throw new AppError('NOT_FOUND', `没有编号为 ${id} 的督查`);
+      if (round.status === 'closed') throw new AppError('CONFLICT', '这次督查已经结束');
       const ids = new Set(round.manualIds);
       const waived = selectObligations(
         draft,
@@ -230,7 +228,7 @@ export class Supervision {
 
   detail(id: string, today: string, state: Readonly<State> = this.d.store.state.get()): RoundDetail {
     const round = own(state.rounds, id);
-    if (!round) throw new AppError('NOT_FOUND', 404, `没有编号为 ${id} 的督查`);
+    if (!round) throw new AppError('NOT_FOUND', `没有编号为 ${id} 的督查`);
     const items = roundItems(state, this.d.rules, round);
     const tasks = new Map(state.tasks.map((t) => [t.id, t]));
     const units = new Map(state.units.map((u) => [u.id, u.name]));
@@ -263,7 +261,7 @@ export class Supervision {
   ): Promise<{ manualId: string; people: string[] }> {
     const { result } = await this.d.store.transact((draft, tx) => {
       const today = shanghaiDate(tx.at);
-      if (input.due < today) throw new AppError('VALIDATION_FAILED', 400, `截止日期不能早于今天(${today})`);
+      if (input.due < today) throw new AppError('VALIDATION_FAILED', `截止日期不能早于今天(${today})`);
       const message = input.message.trim();
       // the platform drops a second identical work notice the same day: refuse it rather than say 已催办
       const same = draft.manualObligations.find(
@@ -277,7 +275,6 @@ export class Supervision {
       if (same)
         throw new AppError(
           'CONFLICT',
-          409,
           '今天已向该单位发出内容相同的催办(钉钉不会重复送达同样的消息);如需再次催办,请换一种说法或明天再发',
         );
       const manualId = addManualInDraft(
@@ -298,7 +295,7 @@ export class Supervision {
       const unitName = draft.units.find((u) => u.id === input.unitId)?.name ?? input.unitId;
       const people = draft.people.filter((p) => p.unitIds.includes(input.unitId) && p.roles.includes('contact'));
       if (people.length === 0)
-        throw new AppError('VALIDATION_FAILED', 400, `${unitName}还没有联络员,无法催办:请先同步通讯录`);
+        throw new AppError('VALIDATION_FAILED', `${unitName}还没有联络员,无法催办:请先同步通讯录`);
       const name = `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}`;
       const title = `督考办催办 · ${name}`;
       tx.append({
