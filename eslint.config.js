@@ -204,6 +204,21 @@ export default tseslint.config(
     'outbox/ sends rows as written: what a notice says is decided above it (domain/notices/, scheduler/enqueue-day.ts).',
   ),
   {
+    // platforms are named where they are spoken to (channels/, shared/schemas/person.ts), never
+    // in the domain or the bot: an event says its platform, a button its words (ARCHITECTURE rule 1)
+    files: ['server/src/domain/**/*.ts', 'server/src/bot/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^(dingtalk|zzd)$/], Literal[value=/^dtmd:/], TemplateElement[value.raw=/^dtmd:/]',
+          message:
+            'No platform in domain/ or bot/: take it from the event or the directory (BotEvent.platform, Contacts.platform), a button says its words (Button.say).',
+        },
+      ],
+    },
+  },
+  {
     files: ['miniapp/src/**/*.{ts,tsx}'],
     ignores: ['miniapp/src/host/**'],
     rules: {

@@ -57,6 +57,13 @@ export function accountOn(person: Pick<Person, 'accounts'>, platform: Platform):
   return person.accounts.find((a) => a.platform === platform);
 }
 
+/**
+ * The id a 待办 names its executor by: 待办 live on DingTalk's todo API, which takes unionIds, so
+ * a person with no DingTalk account (or none synced yet) gets the notice without a 待办.
+ */
+export const todoUnionId = (person: Pick<Person, 'accounts'>): string | undefined =>
+  accountOn(person, 'dingtalk')?.unionId;
+
 /** The id a platform's messages name the person by: DingTalk's userid, 浙政钉's accountId. */
 export function recipientOn(person: Pick<Person, 'accounts'>, platform: Platform): string | undefined {
   const a = accountOn(person, platform);

@@ -380,6 +380,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
       msgId: 'old-1',
       at: new Date(),
       transport: 'http',
+      platform: 'dingtalk',
       sender: { userId: 'dt-fzb-c', name: '吴超' },
       conversation: { id: 'c', type: 'single' },
       kind: 'text',

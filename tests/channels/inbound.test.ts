@@ -122,6 +122,7 @@ describe('POST /dingtalk/callback', () => {
     expect(events.filter((e) => e.msgId === 'm-1')).toHaveLength(1);
     expect(events[0]).toMatchObject({
       transport: 'http',
+      platform: 'dingtalk',
       kind: 'text',
       text: '进展 11 已完成试点申报',
       sender: { userId: 'dt-qfb-c', name: '王伟' },
@@ -178,6 +179,7 @@ describe('robot messages from the emulator, end to end', () => {
     expect(events[0]).toMatchObject({
       msgId: sent.msgId,
       transport: 'stream',
+      platform: 'dingtalk',
       text: '收到 22',
       sender: { userId: 'dt-fzb-c' },
     });

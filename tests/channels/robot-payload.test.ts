@@ -13,6 +13,7 @@ describe('DingTalk robot payloads → the neutral bot event', () => {
       msgId: 'msgD9jMnvQqGuT4N5Z3Hmu4sg==',
       at: new Date(1541034000000),
       transport: 'http',
+      platform: 'dingtalk',
       sender: { userId: 'dt-fzb-c', unionId: 'ub25c3593ac4d5fc5e4ad', name: '吴超' },
       conversation: { id: 'cidRNLP7bDcRxLb0aXV2VPTbw==', type: 'single' },
       kind: 'text',

@@ -13,7 +13,7 @@ export const words = (m: OutboundMessage): string =>
 
 /** What each of a reply's buttons would send to the bot when tapped. */
 export const buttonWords = (m: OutboundMessage): string[] =>
-  m.kind === 'actionCard' ? m.buttons.map((b) => decodeURIComponent(b.url.split('content=')[1] ?? '')) : [];
+  m.kind === 'actionCard' ? m.buttons.map((b) => ('say' in b ? b.say : '')) : [];
 
 /**
  * The bot over a test app's store, on a fake channel that keeps what it replied (in the session)
@@ -63,6 +63,7 @@ export function botHarness(t: TestApp, o: { groupPace?: GroupPace } = {}) {
       msgId: `h${n}`,
       at: t.deps.clock.now(),
       transport: 'stream',
+      platform: 'dingtalk',
       sender: { userId: recipientOn(p, 'dingtalk')!, name: p.name },
       conversation,
       kind: 'text',

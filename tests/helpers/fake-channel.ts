@@ -51,6 +51,6 @@ export class FakeChannel implements Channel {
     throw new Error('not supported');
   }
   async listContacts(): Promise<Contacts> {
-    return { departments: [], users: [] };
+    return { platform: 'dingtalk', departments: [], users: [] };
   }
 }

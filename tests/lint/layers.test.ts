@@ -133,4 +133,19 @@ describe('layers by rule (eslint no-restricted-imports)', () => {
       ),
     ).toEqual([expect.stringContaining('outbox/ sends rows as written')]);
   });
+
+  it('refuses a platform named in domain/ or bot/ (#34 req 4)', async () => {
+    const eslint = new ESLint({ cwd: ROOT });
+    const syntax = async (filePath: string, code: string) =>
+      (await eslint.lintText(code, { filePath }))[0]!.messages
+        .filter((m) => m.ruleId === 'no-restricted-syntax')
+        .map((m) => m.message);
+    expect(await syntax('server/src/bot/bad.ts', "export const p = 'dingtalk';\n")).toEqual([
+      expect.stringContaining('No platform'),
+    ]);
+    expect(
+      await syntax('server/src/domain/progress/bad.ts', 'export const u = (c: string) => `dtmd://x?content=${c}`;\n'),
+    ).toHaveLength(1);
+    expect(await syntax('server/src/channels/dingtalk/ok.ts', "export const p = 'dingtalk';\n")).toEqual([]);
+  });
 });

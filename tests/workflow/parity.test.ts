@@ -475,6 +475,7 @@ describe('the bot and the mini-app: one workflow', () => {
         msgId: `m${msg}`,
         at: bot.deps.clock.now(),
         transport: 'stream',
+        platform: 'dingtalk',
         sender: { userId: recipientOn(person, 'dingtalk')!, name: person.name },
         conversation: { id: 'c', type: 'single' },
         kind: 'text',

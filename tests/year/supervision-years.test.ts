@@ -88,6 +88,7 @@ describe('the supervision year, replayed 2018-11-01 → 2023-03-01', () => {
         msgId: `r${msg}`,
         at: t.deps.clock.now(),
         transport: 'stream',
+        platform: 'dingtalk',
         sender: { userId: recipientOn(p, 'dingtalk')!, name: p.name },
         conversation: { id: 'c', type: 'single' },
         kind: 'text',

@@ -80,10 +80,6 @@ export const done = (publicUrl: string, sentence: string, taskId?: string): Outb
     `${sentence}\n\n[${taskId ? '查看任务详情' : '打开我的任务'}](${appLink(publicUrl, taskId)})`,
   );
 
-/** A button that, tapped, sends `content` to the bot as if typed. */
-export const say = (content: string): string =>
-  `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(content)}`;
-
 export const taskName = (t: Pick<Task, 'kind' | 'number'>): string =>
   `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
 

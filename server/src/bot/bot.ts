@@ -3,16 +3,7 @@ import { viewerFor } from '../auth/viewer.js';
 import type { BotEvent, BotEventHandler } from '../channels/bot-event.js';
 import type { OutboundMessage } from '../channels/channel.js';
 import { AppError, isServerSide } from '../errors.js';
-import {
-  makeKit,
-  say,
-  text,
-  type BotDeps,
-  type BotKit,
-  type CommandKind,
-  type Listener,
-  type Turn,
-} from './bot-kit.js';
+import { makeKit, text, type BotDeps, type BotKit, type CommandKind, type Listener, type Turn } from './bot-kit.js';
 import { parseCommand as defaultParse } from './command-parser.js';
 import type { BotCommand } from './bot-command.js';
 import { COMMANDS } from './commands/index.js';
@@ -64,7 +55,7 @@ export class Bot {
 
   /** Answers one message (the inbox calls this once per msgId). */
   readonly handle: BotEventHandler = async (event) => {
-    const person = personByAccount(this.kit.state().people, 'dingtalk', event.sender.userId);
+    const person = personByAccount(this.kit.state().people, event.platform, event.sender.userId);
     const group = event.conversation.type === 'group';
     let kind: BotCommand['kind'] = 'unknown';
     // in a group: items go to the sender privately, the group hears one line @-ing them
@@ -106,7 +97,7 @@ export class Bot {
             kind: 'actionCard',
             title: error.code === 'WHICH_PLAN' ? '是哪个方案的任务?' : '是哪个单位的?',
             markdown: error.message,
-            buttons: error.details.map((d) => ({ title: d.message, url: say(`${event.text.trim()} ${d.message}`) })),
+            buttons: error.details.map((d) => ({ title: d.message, say: `${event.text.trim()} ${d.message}` })),
           });
         return send(text(error.message));
       }

@@ -2,7 +2,7 @@ import { eventOf, type EventInput } from '../model/ledger-events.js';
 import type { StoredEvidence } from '../evidence/evidence-store.js';
 import { AppError } from '../errors.js';
 import type { State } from '../model/state.js';
-import { done, say, text, type BotKit, type Turn } from './bot-kit.js';
+import { done, text, type BotKit, type Turn } from './bot-kit.js';
 
 /**
  * Pictures and files sent to the bot: downloaded, checked, stored by content, and attached to
@@ -84,7 +84,7 @@ export async function receiveFiles(turn: Turn, kit: BotKit): Promise<void> {
       markdown: `已收到${what}。这 ${n} 个文件附到哪项任务?(上一条消息没有办理成功,所以没有自动附上;30 分钟内有效)`,
       buttons: open.slice(0, 5).map((t) => {
         const tag = kit.planTag(t);
-        return { title: `附到 ${kit.taskLabel(t)}`, url: say(`附到 ${t.number}${tag ? ` ${tag}` : ''}`) };
+        return { title: `附到 ${kit.taskLabel(t)}`, say: `附到 ${t.number}${tag ? ` ${tag}` : ''}` };
       }),
     });
   }

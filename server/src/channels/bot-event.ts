@@ -1,3 +1,5 @@
+import type { Platform } from '../../../shared/schemas/person.js';
+
 /**
  * A message an official sent to the bot, independent of how it arrived (Stream or HTTP callback).
  * Receivers parse, ack and hand this on; the bot never sees DingTalk payloads.
@@ -7,6 +9,8 @@ export interface BotEvent {
   /** When the platform received it. */
   at: Date;
   transport: 'stream' | 'http';
+  /** The platform the sender's id belongs to (the robot that received it). */
+  platform: Platform;
   sender: { userId: string; unionId?: string; name: string };
   conversation: { id: string; type: 'single' | 'group'; title?: string };
   kind: 'text' | 'picture' | 'file' | 'richText' | 'audio' | 'video' | 'other';

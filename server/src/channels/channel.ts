@@ -9,7 +9,13 @@ export type OutboundMessage =
   /** `at`: in a group chat, the people the reply @-mentions (their user ids). */
   | { kind: 'text'; text: string; at?: string[] }
   | { kind: 'markdown'; title: string; text: string; at?: string[] }
-  | { kind: 'actionCard'; title: string; markdown: string; buttons: Array<{ title: string; url: string }> };
+  | { kind: 'actionCard'; title: string; markdown: string; buttons: Button[] };
+
+/**
+ * A card's button: a link to open, or words the tap sends to the bot as if typed (each platform
+ * renders that its own way: DingTalk's client link, channels/dingtalk/links.ts).
+ */
+export type Button = { title: string; url: string } | { title: string; say: string };
 
 export interface NoticeSent {
   /** One platform task per batch of recipients (≤ 100 for DingTalk). */
@@ -47,6 +53,8 @@ export interface ResolvedUser {
 }
 
 export interface Contacts {
+  /** The platform whose ids these are (a DingTalk directory: userId and unionId on DingTalk). */
+  platform: Platform;
   departments: Array<{ id: number; name: string; parentId: number }>;
   users: Array<{
     userId: string;

@@ -1,5 +1,5 @@
 import { AppError, isServerSide } from '../../errors.js';
-import { say, text, type BotKit, type Listener, type Turn } from '../bot-kit.js';
+import { text, type BotKit, type Listener, type Turn } from '../bot-kit.js';
 import { acting } from './acting.js';
 
 /** The sender's units' key tasks with something open, most urgent first, each once. */
@@ -35,8 +35,8 @@ export const ackWhich: Listener<'ackWhich'> = async (_c, turn, kit) => {
       .map((t) => label(t))
       .join('、')}${open.length > 8 ? ' 等' : ''}。点下面签收:`,
     buttons: [
-      ...(open.length > 1 ? [{ title: `签收全部(${open.length} 项)`, url: say('全部收到') }] : []),
-      ...open.slice(0, 4).map((t) => ({ title: `签收 ${label(t)}`, url: say(`收到 ${t.number}${tag(t)}`) })),
+      ...(open.length > 1 ? [{ title: `签收全部(${open.length} 项)`, say: '全部收到' }] : []),
+      ...open.slice(0, 4).map((t) => ({ title: `签收 ${label(t)}`, say: `收到 ${t.number}${tag(t)}` })),
     ],
   });
 };
@@ -117,7 +117,7 @@ export const whichTask: Listener<'whichTask'> = async (command, turn, kit) => {
     }\n\n点下面选择任务(也可以回复"${WORD[command.intent]} 编号 …"):`,
     buttons: candidates
       .slice(0, 5)
-      .map((t) => ({ title: `${kit.taskLabel(t)} ${short(t.title, 12)}`, url: say(words(t.number, t)) })),
+      .map((t) => ({ title: `${kit.taskLabel(t)} ${short(t.title, 12)}`, say: words(t.number, t) })),
   });
 };
 

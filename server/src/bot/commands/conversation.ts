@@ -1,4 +1,4 @@
-import { say, text, type Listener } from '../bot-kit.js';
+import { text, type Listener } from '../bot-kit.js';
 
 /** A plain reply soon after a reminder that named one task: offered as its report, one tap to confirm. */
 export const unknown: Listener<'unknown'> = async (command, turn, kit) => {
@@ -10,8 +10,8 @@ export const unknown: Listener<'unknown'> = async (command, turn, kit) => {
       title: '确认报送进展',
       markdown: `把这条消息作为 **重点任务${task}** 的进展报送吗?\n\n> ${command.text.slice(0, 200)}`,
       buttons: [
-        { title: '确认报送', url: say(`确认进展 ${task}`) },
-        { title: '不是', url: say('不是') },
+        { title: '确认报送', say: `确认进展 ${task}` },
+        { title: '不是', say: '不是' },
       ],
     });
   }

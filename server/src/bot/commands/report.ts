@@ -1,6 +1,6 @@
 import { itemName } from '../../domain/progress/progress-service.js';
 import { appLink } from '../../domain/reminders/digest-text.js';
-import { done, say, text, type Listener } from '../bot-kit.js';
+import { done, text, type Listener } from '../bot-kit.js';
 import { acting } from './acting.js';
 
 /**
@@ -39,7 +39,7 @@ export const report: Listener<'progress' | 'noChange'> = async (command, turn, k
       buttons: [
         ...targets.map((o) => ({
           title: `报为:${itemName(o, kit.year())}`,
-          url: say(`改报 ${command.task} ${itemName(o, kit.year())}${unit || tagged}`),
+          say: `改报 ${command.task} ${itemName(o, kit.year())}${unit || tagged}`,
         })),
         { title: '查看任务详情', url: appLink(kit.d.publicUrl, taskId) },
       ],
@@ -55,7 +55,7 @@ export const report: Listener<'progress' | 'noChange'> = async (command, turn, k
     buttons: [
       ...others.map((o) => ({
         title: `改报:${itemName(o, kit.year())}`,
-        url: say(`改报 ${command.task} ${itemName(o, kit.year())}${unit || tagged}`),
+        say: `改报 ${command.task} ${itemName(o, kit.year())}${unit || tagged}`,
       })),
       { title: '查看任务详情', url: appLink(kit.d.publicUrl, taskId) },
     ],

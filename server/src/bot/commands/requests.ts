@@ -3,7 +3,7 @@ import { itemName } from '../../domain/progress/progress-service.js';
 import { AppError } from '../../errors.js';
 import { namedItem } from '../../../../shared/report-target.js';
 import { botDate } from '../bot-dates.js';
-import { done, say, type Listener } from '../bot-kit.js';
+import { done, type Listener } from '../bot-kit.js';
 import { acting } from './acting.js';
 import { findObligation } from '../../domain/obligations/obligation-table.js';
 
@@ -70,7 +70,7 @@ export const extend: Listener<'extend'> = async (command, turn, kit) => {
       markdown: `${kit.taskLabel(f.assignment)}有几个可以延期的事项,请点选要延至 ${until} 的一项:`,
       buttons: (e.details ?? []).map((d) => ({
         title: d.message,
-        url: say(`延期 ${command.task} ${until} 事项:${d.message} ${reason}${tagged}`.trim()),
+        say: `延期 ${command.task} ${until} 事项:${d.message} ${reason}${tagged}`.trim(),
       })),
     });
   }

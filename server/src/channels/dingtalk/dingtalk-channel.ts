@@ -320,6 +320,6 @@ export class DingTalkChannel implements Channel {
         cursor = res.result.next_cursor;
       }
     }
-    return { departments, users: [...users.values()] };
+    return { platform: 'dingtalk', departments, users: [...users.values()] };
   }
 }

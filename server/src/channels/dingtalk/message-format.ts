@@ -1,4 +1,5 @@
 import { ChannelError, type OutboundMessage } from '../channel.js';
+import { buttonHref } from './links.js';
 
 /** Robot proactive message: msgKey + msgParam (a JSON string). */
 export function robotMsg(m: OutboundMessage): { msgKey: string; msgParam: string } {
@@ -13,14 +14,14 @@ export function robotMsg(m: OutboundMessage): { msgKey: string; msgParam: string
         title: m.title,
         text: m.markdown,
         singleTitle: m.buttons[0]!.title,
-        singleURL: m.buttons[0]!.url,
+        singleURL: buttonHref(m.buttons[0]!),
       }),
     };
   if (n < 2 || n > 5) throw new ChannelError('BAD_MESSAGE', `机器人卡片最多5个按钮(当前 ${n} 个)`, false);
   const param: Record<string, string> = { title: m.title, text: m.markdown };
   m.buttons.forEach((b, i) => {
     param[`actionTitle${i + 1}`] = b.title;
-    param[`actionURL${i + 1}`] = b.url;
+    param[`actionURL${i + 1}`] = buttonHref(b);
   });
   return { msgKey: `sampleActionCard${n}`, msgParam: JSON.stringify(param) };
 }
@@ -34,7 +35,12 @@ export function webhookBody(m: OutboundMessage): Record<string, unknown> {
   if (m.buttons.length === 1)
     return {
       msgtype: 'actionCard',
-      actionCard: { title: m.title, text: m.markdown, singleTitle: m.buttons[0]!.title, singleURL: m.buttons[0]!.url },
+      actionCard: {
+        title: m.title,
+        text: m.markdown,
+        singleTitle: m.buttons[0]!.title,
+        singleURL: buttonHref(m.buttons[0]!),
+      },
     };
   return {
     msgtype: 'actionCard',
@@ -42,7 +48,7 @@ export function webhookBody(m: OutboundMessage): Record<string, unknown> {
       title: m.title,
       text: m.markdown,
       btnOrientation: '0',
-      btns: m.buttons.map((b) => ({ title: b.title, actionURL: b.url })),
+      btns: m.buttons.map((b) => ({ title: b.title, actionURL: buttonHref(b) })),
     },
   };
 }

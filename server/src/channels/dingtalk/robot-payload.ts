@@ -55,6 +55,7 @@ export function toBotEvent(raw: unknown, transport: BotEvent['transport']): BotE
     msgId: p.msgId,
     at: new Date(p.createAt),
     transport,
+    platform: 'dingtalk',
     sender: {
       userId: p.senderStaffId ?? '',
       ...(p.senderUnionId ? { unionId: p.senderUnionId } : {}),

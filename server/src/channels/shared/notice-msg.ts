@@ -1,3 +1,4 @@
+import { buttonHref } from '../dingtalk/links.js';
 import { ChannelError, type OutboundMessage } from '../channel.js';
 
 /**
@@ -14,7 +15,7 @@ export function noticeMsg(m: OutboundMessage): Record<string, unknown> {
         title: m.title,
         markdown: m.markdown,
         single_title: m.buttons[0]!.title.slice(0, 20),
-        single_url: m.buttons[0]!.url,
+        single_url: buttonHref(m.buttons[0]!),
       },
     };
   }
@@ -24,7 +25,7 @@ export function noticeMsg(m: OutboundMessage): Record<string, unknown> {
       title: m.title,
       markdown: m.markdown,
       btn_orientation: '1',
-      btn_json_list: m.buttons.map((b) => ({ title: b.title, action_url: b.url })),
+      btn_json_list: m.buttons.map((b) => ({ title: b.title, action_url: buttonHref(b) })),
     },
   };
 }

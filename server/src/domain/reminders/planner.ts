@@ -7,7 +7,7 @@ import type { State } from '../../model/state.js';
 import type { ObligationRecord } from '../../model/obligation.js';
 import type { ReminderPolicy } from '../policy/policy.js';
 import { chasedListsOf, planTags } from '../obligations/obligation-book.js';
-import { accountOn, handleOf, type Person } from '../../../../shared/schemas/person.js';
+import { todoUnionId, handleOf, type Person } from '../../../../shared/schemas/person.js';
 import { perObject } from '../../model/per-object.js';
 import { Smallest } from './smallest.js';
 import { lazyMember, registerView, urgencyRank, type ReminderView } from './reminder-view.js';
@@ -198,7 +198,7 @@ function groupTodos(
       key,
       obligationIds: at.map((i) => items.record(i).id),
       personId: g.person.id,
-      unionId: accountOn(g.person, 'dingtalk')!.unionId!,
+      unionId: todoUnionId(g.person)!,
       subject: subject.length > 200 ? `${subject.slice(0, 199)}…` : subject,
       // several tasks: the list, one per line (the title has room only for their numbers)
       ...(tasks.length > 1 ? { description: listsOf(tasks).lines } : {}),
@@ -616,7 +616,7 @@ export function planReminders(
         start: 0,
         stagesAt: [0, 0, 0, 0],
       };
-      if (coverage) u.coverageOf = u.first.map((p) => (accountOn(p, 'dingtalk')?.unionId ? coverage(p.id) : null));
+      if (coverage) u.coverageOf = u.first.map((p) => (todoUnionId(p) ? coverage(p.id) : null));
       // someone told of this unit's open records without being one of `first` (see the "also" lists)
       const first = u.first;
       if (
@@ -883,7 +883,7 @@ export function planReminders(
     digestOf?: readonly UnitDay[],
   ): Reminder => {
     const at = merged(items, parts);
-    const unionId = accountOn(person, 'dingtalk')?.unionId;
+    const unionId = todoUnionId(person);
     const r = {
       key: `notice:${kind}:${person.id}:${date}`,
       kind,

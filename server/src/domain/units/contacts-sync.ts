@@ -51,7 +51,7 @@ export function planContactsSync(
   for (const u of contacts.users) {
     seen.add(u.userId);
     const unitIds = [...new Set(u.departmentIds.map((d) => deptUnit.get(d)).filter((x): x is string => !!x))];
-    const existing = personByAccount(state.people, 'dingtalk', u.userId);
+    const existing = personByAccount(state.people, contacts.platform, u.userId);
     if (unitIds.length === 0 && !existing) {
       plan.people.unmatched.push({
         userId: u.userId,
@@ -67,7 +67,7 @@ export function planContactsSync(
         id: `p-${u.userId}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 120),
         name: u.name,
         title: u.title,
-        accounts: [{ platform: 'dingtalk', userId: u.userId, ...(u.unionId ? { unionId: u.unionId } : {}) }],
+        accounts: [{ platform: contacts.platform, userId: u.userId, ...(u.unionId ? { unionId: u.unionId } : {}) }],
         ...(u.mobile ? { mobile: u.mobile } : {}),
         unitIds,
         roles,
@@ -81,8 +81,8 @@ export function planContactsSync(
       ...(u.title ? { title: u.title } : {}),
       // the DingTalk account as the contacts say now; other platforms' accounts stay
       accounts: [
-        { platform: 'dingtalk', userId: u.userId, ...(u.unionId ? { unionId: u.unionId } : {}) },
-        ...existing.accounts.filter((a) => a.platform !== 'dingtalk'),
+        { platform: contacts.platform, userId: u.userId, ...(u.unionId ? { unionId: u.unionId } : {}) },
+        ...existing.accounts.filter((a) => a.platform !== contacts.platform),
       ],
       unitIds:
         unitIds.length > 0
@@ -105,7 +105,7 @@ export function planContactsSync(
     else plan.people.unchanged += 1;
   }
   plan.people.missing = state.people.filter((p) => {
-    const id = recipientOn(p, 'dingtalk');
+    const id = recipientOn(p, contacts.platform);
     return id !== undefined && !seen.has(id);
   });
   return plan;
