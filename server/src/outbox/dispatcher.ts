@@ -1,15 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppendEvent } from '../model/ledger-events.js';
-import { accountOn, recipientOn } from '../../../shared/schemas/person.js';
-import { PLATFORM_NAME } from '../channels/platforms.js';
 import { ChannelSet } from '../channels/channel-set.js';
 import { shanghaiDate } from '../calendar/dates.js';
-import { ChannelError, type Channel, type OutboundMessage } from '../channels/channel.js';
+import { ChannelError, type Channel } from '../channels/channel.js';
 import type { Log } from '../model/runtime.js';
 import type { Store, StoreInstance } from '../store/ports.js';
-import type { State } from '../model/state.js';
 import type { OutboxRow } from '../model/outbox-row.js';
+import { checkDelivery } from './check-delivery.js';
+import { system, type Outcome, type SendContext } from './send-context.js';
+import { sendNotice } from './send-notice.js';
+import { completeTodo, createTodo } from './send-todo.js';
 
 export interface DispatcherOptions {
   maxAttempts: number;
@@ -43,17 +44,6 @@ export const DEFAULT_DISPATCHER: DispatcherOptions = {
   keepDoneMs: 7 * 86_400_000,
   leaseMs: 10 * 60_000,
 };
-
-type Outcome = {
-  result: Record<string, unknown>;
-  events: AppendEvent[];
-  follow?: OutboxRow[];
-  apply?: (d: State) => void;
-};
-
-const system = { type: 'scheduler' as const, name: '督办通提醒' };
-const covers = (t: State['todos'][string]): { obligationIds?: string[] } =>
-  t.obligationIds.length > 1 ? { obligationIds: t.obligationIds } : {};
 
 /** One process on its own data directory: every claimant but this process has ended. */
 function processInstance(): StoreInstance {
@@ -332,176 +322,18 @@ export class Dispatcher {
     });
   }
 
-  /**
-   * Where and to whom a row goes, as the directory says now: rows name the person, who is reached on
-   * the first configured platform they have an account on, by their id there — so a userid changed
-   * by a contacts sync reaches rows planned before it. Rows of a person no longer in the directory
-   * (or of earlier releases, without one) go to the id they were planned for, on the first platform.
-   */
-  private recipient(row: OutboxRow, planned: string): { channel: Channel; userId: string } {
-    const person = row.personId ? this.store.state.get().people.find((p) => p.id === row.personId) : undefined;
-    if (!person) return { channel: this.channels.primary, userId: planned };
-    const channel = this.channels.for(person);
-    if (!channel)
-      throw new ChannelError(
-        'NO_ACCOUNT',
-        `${person.name} 没有${this.channels.platforms.map((p) => PLATFORM_NAME[p]).join('或')}账号`,
-        false,
-      );
-    return { channel, userId: recipientOn(person, channel.platform)! };
-  }
-
-  /** The platform whose 待办 a person's 待办 go to, and the owner: their unionId as the directory says now, else the one planned. */
-  private todoOwner(todo: State['todos'][string]): { channel: Channel; unionId: string } | undefined {
-    const person = this.store.state.get().people.find((p) => p.id === todo.personId);
-    const channel = person ? this.channels.for(person, (c) => c.capabilities.todo) : this.channels.primary;
-    if (!channel?.capabilities.todo) return undefined;
-    return { channel, unionId: (person && accountOn(person, channel.platform)?.unionId) ?? todo.unionId };
-  }
-
-  private async send(row: OutboxRow, now: Date): Promise<Outcome> {
-    const subject = { type: 'outbox', id: row.key };
-    if (row.kind === 'notice') {
-      const p = row.payload;
-      const { channel, userId } = this.recipient(row, p.userId);
-      const sent = await channel.sendNotice([userId], p.message as OutboundMessage, { key: row.key });
-      const taskId = sent.batches[0]!.taskId;
-      const check = (n: number, after: number): OutboxRow => ({
-        key: `deliveryCheck:${row.key}:${n}`,
-        kind: 'deliveryCheck',
-        date: row.date,
-        ...(row.personId ? { personId: row.personId } : {}),
-        payload: { noticeKey: row.key, taskId, userId, check: n, platform: channel.platform },
-        status: 'pending',
-        attempts: 0,
-        runAt: new Date(now.getTime() + after).toISOString(),
-        createdAt: now.toISOString(),
-      });
-      return {
-        result: { taskId },
-        events: [
-          {
-            type: 'reminder.sent',
-            actor: system,
-            subject,
-            channel: 'scheduler',
-            payload: {
-              personId: row.personId,
-              userId,
-              ...(channel.platform !== 'dingtalk' ? { platform: channel.platform } : {}),
-              date: row.date,
-              kind: p.kind,
-              level: p.level,
-              taskId,
-              obligations: p.obligations,
-              tasks: p.tasks,
-            },
-          },
-        ],
-        // second check at 17:00 that day: read state, still inside getsendresult's 24-hour window
-        // (a platform without read state has nothing to check)
-        follow: channel.capabilities.readReceipts
-          ? [
-              check(1, this.o.checkAfterMs),
-              check(2, Math.max(2 * this.o.checkAfterMs, Date.parse(`${row.date}T17:00:00+08:00`) - now.getTime())),
-            ]
-          : [],
-      };
+  /** One sender per kind of row (outbox/send-notice.ts, check-delivery.ts, send-todo.ts). */
+  private send(row: OutboxRow, now: Date): Promise<Outcome> {
+    const x: SendContext = { channels: this.channels, state: () => this.store.state.get(), options: this.o, now };
+    switch (row.kind) {
+      case 'notice':
+        return sendNotice(row, x);
+      case 'deliveryCheck':
+        return checkDelivery(row, x);
+      case 'todoCreate':
+        return createTodo(row, x);
+      case 'todoComplete':
+        return completeTodo(row, x);
     }
-    if (row.kind === 'deliveryCheck') {
-      const p = row.payload;
-      const report = await (this.channels.on(p.platform ?? 'dingtalk') ?? this.channels.primary).checkNotice(p.taskId);
-      const mine = report.recipients.find((r) => r.userId === p.userId);
-      const status = !mine
-        ? 'accepted'
-        : mine.status === 'read'
-          ? 'read'
-          : mine.status === 'unread'
-            ? 'delivered'
-            : mine.code === '143106'
-              ? 'duplicate'
-              : 'failed';
-      return {
-        result: { status, ...(mine?.code ? { code: mine.code } : {}) },
-        events: [
-          {
-            type: 'reminder.delivery',
-            actor: system,
-            subject: { type: 'outbox', id: p.noticeKey },
-            channel: 'scheduler',
-            payload: {
-              userId: p.userId,
-              taskId: p.taskId,
-              status,
-              ...(mine?.code ? { code: mine.code } : {}),
-              check: p.check,
-            },
-          },
-        ],
-      };
-    }
-    const todoKey = row.payload.todoKey;
-    const todo = this.store.state.get().todos[todoKey];
-    if (row.kind === 'todoCreate') {
-      const p = row.payload;
-      if (!todo || todo.done) return { result: { skipped: true }, events: [] };
-      // the owner as the directory says now; its completion goes to the same owner
-      const owner = this.todoOwner(todo);
-      if (!owner) return { result: { skipped: true, reason: '所在平台不支持待办' }, events: [] };
-      const { channel, unionId } = owner;
-      const { todoId } = await channel.createTodo({
-        ownerUnionId: unionId,
-        executorUnionIds: [unionId],
-        subject: p.subject,
-        ...(p.description ? { description: p.description } : {}),
-        dueAt: new Date(`${p.due}T17:30:00+08:00`),
-        url: p.url,
-        sourceId: createHash('sha256').update(todoKey).digest('hex').slice(0, 32),
-      });
-      return {
-        result: { todoId },
-        events: [
-          {
-            type: 'todo.created',
-            actor: system,
-            subject: { type: 'obligation', id: todo.obligationIds[0]! },
-            channel: 'scheduler',
-            payload: { personId: todo.personId, todoId, ...covers(todo) },
-          },
-        ],
-        apply: (d) => {
-          const t = d.todos[todoKey];
-          if (t) Object.assign(t, { todoId, unionId });
-        },
-      };
-    }
-    // todoComplete
-    if (!todo || todo.done) return { result: { skipped: true }, events: [] };
-    if (!todo.todoId) {
-      return {
-        result: { skipped: true, reason: '待办尚未创建' },
-        events: [],
-        apply: (d) => void (d.todos[todoKey] && (d.todos[todoKey].done = true)),
-      };
-    }
-    const done = this.channels.on('dingtalk') ?? this.channels.primary;
-    if (!done.capabilities.todo) return { result: { skipped: true, reason: '所在平台不支持待办' }, events: [] };
-    await done.completeTodo(todo.unionId, todo.todoId);
-    return {
-      result: { todoId: todo.todoId },
-      events: [
-        {
-          type: 'todo.completed',
-          actor: system,
-          subject: { type: 'obligation', id: todo.obligationIds[0]! },
-          channel: 'scheduler',
-          payload: { personId: todo.personId, todoId: todo.todoId, ...covers(todo) },
-        },
-      ],
-      apply: (d) => {
-        const t = d.todos[todoKey];
-        if (t) t.done = true;
-      },
-    };
   }
 }
