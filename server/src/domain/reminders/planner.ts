@@ -10,6 +10,7 @@ import { chasedListsOf, planTags } from '../obligations/obligation-book.js';
 import { todoUnionId, handleOf, type Person } from '../../../../shared/schemas/person.js';
 import { perObject } from '../../model/per-object.js';
 import { Smallest } from './smallest.js';
+import { escalatesTo, firstHearers, peopleByUnit, whoHears, type Part as RecipientPart } from './recipients.js';
 import { lazyMember, registerView, urgencyRank, type ReminderView } from './reminder-view.js';
 
 export type { Reminder, ReminderItem, TodoCreate } from '../../../../shared/schemas/reminders.js';
@@ -468,17 +469,7 @@ class Items {
   }
 }
 
-/**
- * Some of a unit's items (positions in its columns, in its order) and the stages among them (a bit
- * each); what the reminders sharing it need of it is worked out once.
- */
-type Part = {
-  u: UnitDay;
-  at: readonly number[];
-  stages: number;
-  ids?: string[];
-  taskIds?: string[];
-};
+type Part = RecipientPart<UnitDay>;
 
 /** How many of a person's other open records a digest carries (it shows the first few of them). */
 const ALSO = 50;
@@ -492,13 +483,6 @@ function merged(items: Items, parts: readonly Part[]): readonly number[] {
   const all = parts.flatMap((p) => p.at);
   all.sort((x, y) => items.key(x) - items.key(y) || x - y);
   return all.filter((i, k) => k === 0 || i !== all[k - 1]);
-}
-
-/** How many of `list`'s first elements pass `test` (all of them up to the first that does not). */
-function prefix<T>(list: readonly T[], test: (t: T) => boolean): number {
-  let n = 0;
-  while (n < list.length && test(list[n]!)) n += 1;
-  return n;
 }
 
 /** A record of `unit` as a reminder's item. */
@@ -535,22 +519,10 @@ function reasonsOf(stages: number): string[] {
 }
 
 /**
- * Works out who must hear what today: a pure function of the stored state (its obligations), the calendar, the
- * policy and the time. Only working days, only from the digest time to the end of working hours,
- * only people who still owe something; at most one digest and one escalation digest per person.
- *
- * One reading of the open records gives each unit its day — what it has open and today's items,
- * each with its place in the order as one integer — and the rest is per unit: a unit's people
- * share its sorted items and its "also open" list. A province's day (1.6M records, 6,000 units) is
- * about one pass over the records and the objects the plan hands back; little else is allocated,
- * since at that size the garbage collector's copying of what survives costs as much as the work.
+ * The day's plan, empty: on a day with no holiday data, a day off, or outside the sending hours it
+ * says why (`skipped`) and nothing is planned.
  */
-export function planReminders(
-  state: Readonly<State>,
-  calendar: WorkCalendar,
-  policy: ReminderPolicy,
-  now: Date,
-): PlanResult {
+function dayOf(calendar: WorkCalendar, policy: ReminderPolicy, now: Date): PlanResult {
   const date = shanghaiDate(now);
   const info = calendar.info(date);
   const result: PlanResult = {
@@ -572,22 +544,35 @@ export function planReminders(
   if (minutes < parseHhmm(policy.digestTime) || minutes > parseHhmm(policy.workingHours.end))
     return { ...result, skipped: `不在发送时间(${policy.digestTime}–${policy.workingHours.end})` };
 
+  return result;
+}
+
+/**
+ * Works out who must hear what today: a pure function of the stored state (its obligations), the calendar, the
+ * policy and the time. Only working days, only from the digest time to the end of working hours,
+ * only people who still owe something; at most one digest and one escalation digest per person.
+ *
+ * One reading of the open records gives each unit its day — what it has open and today's items,
+ * each with its place in the order as one integer — and the rest is per unit: a unit's people
+ * share its sorted items and its "also open" list. A province's day (1.6M records, 6,000 units) is
+ * about one pass over the records and the objects the plan hands back; little else is allocated,
+ * since at that size the garbage collector's copying of what survives costs as much as the work.
+ */
+export function planReminders(
+  state: Readonly<State>,
+  calendar: WorkCalendar,
+  policy: ReminderPolicy,
+  now: Date,
+): PlanResult {
+  const result = dayOf(calendar, policy, now);
+  if (result.skipped !== undefined) return result;
+  const date = result.date;
+
   const year = Number(date.slice(0, 4));
   const units = new Map(state.units.map((u) => [u.id, u]));
-  const byUnit = new Map<string, { contacts: Person[]; leaders: Person[] }>();
-  for (const p of state.people) {
-    for (const u of p.unitIds) {
-      let entry = byUnit.get(u);
-      if (!entry) byUnit.set(u, (entry = { contacts: [], leaders: [] }));
-      if (p.roles.includes('contact')) entry.contacts.push(p);
-      if (p.roles.includes('leader')) entry.leaders.push(p);
-    }
-  }
+  const byUnit = peopleByUnit(state.people);
   const supervisors = state.people.filter((p) => p.roles.includes('supervisor'));
-  // the 区长 leads 区政府党组 too: district leaders are not escalated to item by item (policy switch)
-  const government = new Set(state.units.filter((u) => u.kind === 'government').map((u) => u.id));
-  const districtLeader = (p: Person): boolean => p.roles.includes('leader') && p.unitIds.some((u) => government.has(u));
-  const escalateTo = (p: Person): boolean => policy.escalation.districtLeaders || !districtLeader(p);
+  const escalateTo = escalatesTo(state, policy);
 
   // The order of records, as one integer: due date (days since 1970), then task number from the
   // smallest; of items, level (highest first) before that. Exact integers, sorted without a comparator.
@@ -606,7 +591,7 @@ export function planReminders(
       u = {
         id: unitId,
         name: units.get(unitId)?.name ?? unitId,
-        first: people?.contacts.length ? people.contacts : (people?.leaders ?? []),
+        first: firstHearers(people),
         leaders: people?.leaders ?? [],
         total: 0,
         overdue: 0,
@@ -750,38 +735,19 @@ export function planReminders(
       }
     }
 
-  // who hears what: a unit's contacts (or leaders where it has none) its items; its other leaders
-  // what is overdue long enough (level 2); the 督考办 what is overdue longest (level 3)
-  const digestOf = new Map<Person, Part[]>();
-  const escalationOf = new Map<Person, { parts: Part[]; leader: boolean }>();
-  const severe: Part[] = [];
-  items.forEachUnit((u, mine) => {
-    const order = stableSort(mine, (i) => items.key(i));
-    const [, one, two, three] = u.stagesAt;
-    const all: Part = { u, at: order, stages: one | two | three };
-    for (const p of u.first) digestOf.set(p, [...(digestOf.get(p) ?? []), all]);
-    if (items.level(order[0]!) < 2) return;
-    // the order puts higher levels first: what leaders and the 督考办 hear is where it starts
-    const from = (level: number): number[] =>
-      order.slice(
-        0,
-        prefix(order, (i) => items.level(i) >= level),
-      );
-    const escalated: Part = { u, at: from(2), stages: two | three };
-    for (const l of u.leaders)
-      if (!u.first.includes(l) && escalateTo(l)) {
-        const mine = escalationOf.get(l);
-        if (mine) mine.parts.push(escalated);
-        else escalationOf.set(l, { parts: [escalated], leader: true });
-      }
-    if (supervisors.length > 0 && three !== 0) severe.push({ u, at: from(3), stages: three });
-  });
-  if (severe.length > 0)
-    for (const s of supervisors) {
-      const mine = escalationOf.get(s);
-      if (mine) mine.parts.push(...severe);
-      else escalationOf.set(s, { parts: [...severe], leader: false });
-    }
+  // who hears what (recipients.ts)
+  const { digestOf, escalationOf } = whoHears<Person, UnitDay>(
+    (fn) =>
+      items.forEachUnit((u, mine) =>
+        fn(
+          u,
+          stableSort(mine, (i) => items.key(i)),
+        ),
+      ),
+    (i) => items.level(i),
+    supervisors,
+    escalateTo,
+  );
 
   // Items are made only when read: the day's run reads a reminder through its view (counts, ids,
   // the lines its digest shows); a province's 1.2M items would otherwise be most of the plan's cost.
