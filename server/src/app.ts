@@ -13,6 +13,7 @@ import { errorAnswers } from './http/errors.js';
 import { guards } from './http/guards.js';
 import { DEFAULT_HTTP, requestLimits, serverOptions, type HttpLimits } from './http/limits.js';
 import { assessmentRoutes } from './routes/assessment-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { calendarRoutes } from './routes/calendar-routes.js';
 import { dingtalkCallbackRoute } from './routes/dingtalk-callback.js';
@@ -99,10 +100,10 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     await app.register(planAdminRoutes(deps, s));
     await app.register(importRoutes(deps, { calendar: s.calendar, policy: s.policy, parser: s.parser }));
     await app.register(calendarRoutes(deps, { calendar: s.calendar, warnings }));
+    await app.register(assessmentRoutes(deps, { assessments: s.assessments, evidence: evidenceChecker(s.timeline) }));
     await app.register(
-      assessmentRoutes(deps, {
+      reportRoutes(deps, {
         assessments: s.assessments,
-        evidence: evidenceChecker(s.timeline),
         exports: s.exports,
         book: { calendar: s.calendar, policy: s.policy },
       }),

@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
 import { viewerOf, signedRoute } from '../auth/auth-hook.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
-import { canReadTask, seesAppealsOf, viewerFor } from '../auth/viewer.js';
+import { canReadTask, seesAppealsOf, viewerFor, type Viewer } from '../auth/viewer.js';
 import type { Deps } from '../deps.js';
 import { evidenceKind, type TaskTimeline } from '../domain/progress/task-timeline.js';
 import { MAX_EVIDENCE_BYTES, type EvidenceStore } from '../evidence/evidence-store.js';
@@ -73,7 +73,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
         let stored = 0;
         uploading += 1;
         try {
-          const r = await receive(v, req);
+          const r = await receiveUpload(deps, o, v, req);
           stored = r.stored;
           return r.body;
         } catch (error) {
@@ -88,60 +88,6 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
         }
       },
     );
-
-    const receive = async (v: ReturnType<typeof viewerOf>, req: FastifyRequest) => {
-      let stored: Awaited<ReturnType<EvidenceStore['putStream']>> | undefined;
-      try {
-        for await (const part of req.parts()) {
-          if (part.type !== 'file') continue;
-          if (stored || part.fieldname !== 'file') {
-            part.file.resume(); // drain parts we do not take, so the request completes
-            continue;
-          }
-          checkName(part.filename);
-          const file = part.file;
-          stored = await o.evidence.putStream(file, part.filename, () => file.truncated);
-        }
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        const e = error as { code?: string; message?: string };
-        if (e.code && DISK_TROUBLE.has(e.code))
-          throw new AppError(
-            'STORE_UNAVAILABLE',
-            '服务器存储暂时不可用(空间已满或只读),文件未保存。请稍后重试,并告知管理员',
-            { cause: error },
-          );
-        if (e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FIELDS_LIMIT')
-          throw new AppError('BAD_REQUEST', '一次只能上传一个文件');
-        throw new AppError('UPLOAD_INCOMPLETE', '文件没有传完整(网络中断?),请重新上传');
-      }
-      if (!stored) throw new AppError('BAD_REQUEST', '没有收到文件:请把文件放在表单字段 file 中');
-      const { duplicate: stored0, ...meta } = stored;
-      const counted = stored0 ? 0 : meta.size;
-      // "already uploaded" speaks only of the person's own files: never that someone else has this one
-      const duplicate = stored0 && (await o.timeline.evidenceAccess(meta.sha256)).uploaders.has(v.person.id);
-      await deps.store.transact((_, tx) =>
-        tx.append({
-          type: 'evidence.uploaded',
-          actor: { type: 'person', id: v.person.id, name: v.person.name },
-          subject: { type: 'evidence', id: meta.sha256 },
-          channel: 'miniapp',
-          payload: { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, duplicate },
-        }),
-      );
-      return {
-        stored: counted,
-        body: {
-          sha256: meta.sha256,
-          name: meta.name,
-          mime: meta.mime,
-          size: meta.size,
-          kind: meta.kind,
-          duplicate,
-          ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind),
-        },
-      };
-    };
 
     serve(
       app,
@@ -186,5 +132,63 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
           .send(file.stream);
       },
     );
+  };
+}
+
+/**
+ * One uploaded file streamed to the evidence store, recorded in the ledger, answered with its
+ * signed links: "already uploaded" only of the person's own files.
+ */
+async function receiveUpload(deps: Deps, o: EvidenceRouteOptions, v: Viewer, req: FastifyRequest) {
+  let stored: Awaited<ReturnType<EvidenceStore['putStream']>> | undefined;
+  try {
+    for await (const part of req.parts()) {
+      if (part.type !== 'file') continue;
+      if (stored || part.fieldname !== 'file') {
+        part.file.resume(); // drain parts we do not take, so the request completes
+        continue;
+      }
+      checkName(part.filename);
+      const file = part.file;
+      stored = await o.evidence.putStream(file, part.filename, () => file.truncated);
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const e = error as { code?: string; message?: string };
+    if (e.code && DISK_TROUBLE.has(e.code))
+      throw new AppError(
+        'STORE_UNAVAILABLE',
+        '服务器存储暂时不可用(空间已满或只读),文件未保存。请稍后重试,并告知管理员',
+        { cause: error },
+      );
+    if (e.code === 'FST_FILES_LIMIT' || e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FIELDS_LIMIT')
+      throw new AppError('BAD_REQUEST', '一次只能上传一个文件');
+    throw new AppError('UPLOAD_INCOMPLETE', '文件没有传完整(网络中断?),请重新上传');
+  }
+  if (!stored) throw new AppError('BAD_REQUEST', '没有收到文件:请把文件放在表单字段 file 中');
+  const { duplicate: stored0, ...meta } = stored;
+  const counted = stored0 ? 0 : meta.size;
+  // "already uploaded" speaks only of the person's own files: never that someone else has this one
+  const duplicate = stored0 && (await o.timeline.evidenceAccess(meta.sha256)).uploaders.has(v.person.id);
+  await deps.store.transact((_, tx) =>
+    tx.append({
+      type: 'evidence.uploaded',
+      actor: { type: 'person', id: v.person.id, name: v.person.name },
+      subject: { type: 'evidence', id: meta.sha256 },
+      channel: 'miniapp',
+      payload: { sha256: meta.sha256, name: meta.name, mime: meta.mime, size: meta.size, duplicate },
+    }),
+  );
+  return {
+    stored: counted,
+    body: {
+      sha256: meta.sha256,
+      name: meta.name,
+      mime: meta.mime,
+      size: meta.size,
+      kind: meta.kind,
+      duplicate,
+      ...o.sessions.evidenceUrls(meta.sha256, v.person.id, meta.kind),
+    },
   };
 }

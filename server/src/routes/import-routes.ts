@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { api } from '../../../shared/api.js';
-import type { ImportPreview, ImportUnit, PlanLossView } from '../../../shared/schemas/import.js';
+import type { ImportCorrection, ImportPreview, ImportUnit, PlanLossView } from '../../../shared/schemas/import.js';
 import { lostNames, planLoss, type PlanLoss } from '../plan-import/plan-loss.js';
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
 import { viewerOf } from '../auth/auth-hook.js';
@@ -67,6 +67,43 @@ async function parse(pool: ParsePool, name: string, content: Uint8Array, s: Read
         : new AppError('IMPORT_TOO_SLOW', error.message);
     throw error;
   }
+}
+
+/** The document as the 督考办 corrected it on the import page, checked as the CLI checks it. */
+function corrected(
+  parsed: ImportResult,
+  body: { corrections: ImportCorrection[]; period?: { from: number; to: number } | undefined },
+  s: Readonly<State>,
+): ImportResult {
+  try {
+    let result = applyCorrections(parsed, body.corrections, directoryOf(s));
+    if (body.period) result = { ...result, plan: { ...result.plan, period: body.period } };
+    checkApplySafety(s, result, false, { emptyOnly: true });
+    return result;
+  } catch (error) {
+    if (error instanceof ImportError)
+      throw new AppError(error.code, error.message.replace(/;确需[^。]*$|。请检查文件格式;确需如此,加 --force$/, '。'));
+    throw error;
+  }
+}
+
+/**
+ * Replacing a plan (its own id, or the active one whatever the id) loses tasks only when the 督考办
+ * confirms the number lost; the old plan of another id stays, to switch back to.
+ */
+function confirmedLoss(
+  s: Readonly<State>,
+  result: ImportResult,
+  body: { activate: boolean; confirmLost?: number | undefined },
+): PlanLoss | undefined {
+  const loss = planLoss(s, result, body.activate);
+  if (loss && loss.lost.length > 0 && body.confirmLost !== loss.lost.length)
+    throw new AppError(
+      'IMPORT_LOSES_TASKS',
+      `导入后《${loss.title}》的 ${loss.total} 项任务中有 ${loss.lost.length} 项不在新文件里(${lostNames(loss.lost)}),未导入。确认替换请注明将失去 ${loss.lost.length} 项任务`,
+      { details: loss.lost.map((t) => ({ path: t.id, message: `${taskLabel(t)} ${t.title}` })) },
+    );
+  return loss;
 }
 
 const taskLabel = (t: { kind: string; number: number }) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
@@ -227,28 +264,8 @@ export function importRoutes(
         const file = uploads.get(req.params.id);
         if (!file) throw new AppError('IMPORT_UPLOAD_EXPIRED', '上传的文件已过期(超过 1 小时或服务已重启),请重新上传');
         const s = deps.store.state.get();
-        let result = await parse(rules.parser, file.name, file.content, s);
-        try {
-          result = applyCorrections(result, req.body.corrections, directoryOf(s));
-          if (req.body.period) result = { ...result, plan: { ...result.plan, period: req.body.period } };
-          checkApplySafety(s, result, false, { emptyOnly: true });
-        } catch (error) {
-          if (error instanceof ImportError)
-            throw new AppError(
-              error.code,
-              error.message.replace(/;确需[^。]*$|。请检查文件格式;确需如此,加 --force$/, '。'),
-            );
-          throw error;
-        }
-        // replacing a plan (its own id, or the active one whatever the id) loses tasks only when
-        // the 督考办 confirms the number lost; the old plan of another id stays, to switch back to
-        const loss = planLoss(s, result, req.body.activate);
-        if (loss && loss.lost.length > 0 && req.body.confirmLost !== loss.lost.length)
-          throw new AppError(
-            'IMPORT_LOSES_TASKS',
-            `导入后《${loss.title}》的 ${loss.total} 项任务中有 ${loss.lost.length} 项不在新文件里(${lostNames(loss.lost)}),未导入。确认替换请注明将失去 ${loss.lost.length} 项任务`,
-            { details: loss.lost.map((t) => ({ path: t.id, message: `${taskLabel(t)} ${t.title}` })) },
-          );
+        const result = corrected(await parse(rules.parser, file.name, file.content, s), req.body, s);
+        const loss = confirmedLoss(s, result, req.body);
         const v = viewerOf(req);
         const outcome = await applyImport(
           deps.store,
