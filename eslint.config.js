@@ -204,6 +204,11 @@ export default tseslint.config(
     'outbox/ sends rows as written: what a notice says is decided above it (domain/notices/, scheduler/enqueue-day.ts).',
   ),
   {
+    // a function says one thing: over 120 lines it needs a reason written where it stands
+    files: ['server/src/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     // platforms are named where they are spoken to (channels/, shared/schemas/person.ts), never
     // in the domain or the bot: an event says its platform, a button its words (ARCHITECTURE rule 1)
     files: ['server/src/domain/**/*.ts', 'server/src/bot/**/*.ts'],

@@ -31,6 +31,7 @@ import { loadSessionKey, SessionTokens } from './auth/session-tokens.js';
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
+// eslint-disable-next-line max-lines-per-function -- the process's start: config, store, clock, core, listen, signals, in order; it moves into createCore when the clock is known before the store (#34 req 3, left)
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logContext: { simNow?: () => Date } = {};

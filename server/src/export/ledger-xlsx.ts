@@ -232,6 +232,14 @@ export interface LedgerExportSummary {
 }
 
 /** Writes the year's 台账 workbook to `out` (a file or an HTTP response). */
+/** The year's items of each part (assignment), by due date. */
+function itemsByPart(items: Iterable<ObligationRecord>): Map<string, ObligationRecord[]> {
+  const byPart = new Map<string, ObligationRecord[]>();
+  for (const o of items) byPart.set(o.assignmentId, [...(byPart.get(o.assignmentId) ?? []), o]);
+  for (const list of byPart.values()) list.sort((a, b) => a.due.localeCompare(b.due));
+  return byPart;
+}
+
 export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Promise<LedgerExportSummary> {
   const { state, book, year } = x;
   const plan = state.plans.find((p) => p.id === state.activePlanId);
@@ -244,10 +252,7 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
         (!x.unitIds || x.unitIds.has(a.unitId)),
     )
     .sort((a, b) => tasks.get(a.taskId)!.number - tasks.get(b.taskId)!.number || a.unitId.localeCompare(b.unitId));
-  const byPart = new Map<string, ObligationRecord[]>();
-  for (const o of obligationsOf(state, book, [year]))
-    byPart.set(o.assignmentId, [...(byPart.get(o.assignmentId) ?? []), o]);
-  for (const list of byPart.values()) list.sort((a, b) => a.due.localeCompare(b.due));
+  const byPart = itemsByPart(obligationsOf(state, book, [year]));
   const facts = x.facts ?? (await yearFacts(x.ledger, year));
   const units = new Map(state.units.map((u) => [u.id, u.name]));
   const sections = new Map(state.sections.map((s) => [s.id, `${s.label}${s.title}`]));

@@ -38,6 +38,7 @@ export function addLeader(list: string[], name: string): void {
 }
 
 /** Turns a parsed draft into the plan's records, resolving units, groups and time requirements. */
+// eslint-disable-next-line max-lines-per-function -- the importer's assembly, reworked by the importer issue (#36: per-task deadlines, new layouts)
 export function assemble(draft: DraftPlan, resolver: UnitResolver, options: AssembleOptions): ImportResult {
   const warnings: ImportWarning[] = [];
   const title = draft.meta.title ?? options.fallbackTitle ?? options.sourceName;

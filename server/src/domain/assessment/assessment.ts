@@ -11,7 +11,7 @@ import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { AppError } from '../../errors.js';
-import { noticeInDraft } from '../notices/notices.js';
+import { cardToEach, unitPeople } from '../notices/notices.js';
 import type { Store } from '../../store/ports.js';
 import type { State } from '../../model/state.js';
 import { obligationsOf, type BookRules } from '../obligations/obligation-book.js';
@@ -19,7 +19,6 @@ import { roleName } from '../plan/plan-queries.js';
 import { itemName } from '../progress/item-name.js';
 import { includedTasks } from '../obligations/obligation-rules.js';
 import { rulesInWords, type AssessmentRules } from './rules.js';
-import { handleOf } from '../../../../shared/schemas/person.js';
 
 type S = Readonly<State>;
 type Person = Actor & { id: string };
@@ -385,35 +384,25 @@ export class Assessments {
       Object.assign(r, { status: 'published', publishedAt: tx.at.toISOString(), appealUntil: until });
       const scores = scoresOf(draft, this.d.rules, lines);
       for (const s of scores) {
-        for (const p of draft.people.filter(
-          (x) => x.unitIds.includes(s.unitId) && (x.roles.includes('contact') || x.roles.includes('leader')),
-        )) {
-          const title = `${year}年度考评结果 · ${s.unitName}`;
-          noticeInDraft(
-            draft,
-            {
-              key: `assessment:${year}:${p.id}:${s.unitId}`,
-              personId: p.id,
-              userId: handleOf(p),
-              kind: 'decision',
-              message: {
-                kind: 'actionCard',
-                title,
-                markdown: `### ${title}\n${p.name},${s.unitName} ${year} 年度考评得分 **${s.score}** 分(${s.tied ? '并列' : ''}第 ${s.rank} 名,共 ${scores.length} 个单位)。\n\n每一分的来由可在督办通中查看;如有异议,请于 ${cnDate(until, today)} 前对具体事项提出申诉。`,
-                buttons: [
-                  {
-                    title: '查看得分明细',
-                    url: `${this.d.publicUrl}/app/#/assessment/${year}/${encodeURIComponent(s.unitId)}`,
-                  },
-                ],
-              },
-              tasks: [],
-              obligations: [],
-              date: today,
+        const title = `${year}年度考评结果 · ${s.unitName}`;
+        cardToEach(
+          draft,
+          unitPeople(draft, [s.unitId]),
+          {
+            key: (p) => `assessment:${year}:${p.id}:${s.unitId}`,
+            kind: 'decision',
+            title,
+            markdown: (p) =>
+              `### ${title}\n${p.name},${s.unitName} ${year} 年度考评得分 **${s.score}** 分(${s.tied ? '并列' : ''}第 ${s.rank} 名,共 ${scores.length} 个单位)。\n\n每一分的来由可在督办通中查看;如有异议,请于 ${cnDate(until, today)} 前对具体事项提出申诉。`,
+            button: {
+              title: '查看得分明细',
+              url: `${this.d.publicUrl}/app/#/assessment/${year}/${encodeURIComponent(s.unitId)}`,
             },
-            tx.at,
-          );
-        }
+            tasks: [],
+            date: today,
+          },
+          tx.at,
+        );
       }
     });
     return this.view(year);

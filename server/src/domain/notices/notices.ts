@@ -2,6 +2,7 @@ import type { OutboundMessage } from '../../channels/channel.js';
 import type { State } from '../../model/state.js';
 import { outboxRow } from '../../model/outbox-row.js';
 import { findObligation } from '../obligations/obligation-table.js';
+import { handleOf, type Person } from '../../../../shared/schemas/person.js';
 
 /**
  * What the domain asks of notices, inside its own transaction: a work notification to one person,
@@ -70,6 +71,48 @@ export function noticeInDraft(
     ),
   );
   return true;
+}
+
+/** Who hears of what is decided about units (a 通报, a 考评 result): their contacts and leaders. */
+export function unitPeople(draft: Readonly<State>, unitIds: readonly string[]): Person[] {
+  return draft.people.filter(
+    (x) => x.unitIds.some((u) => unitIds.includes(u)) && (x.roles.includes('contact') || x.roles.includes('leader')),
+  );
+}
+
+/**
+ * The same kind of card to each of `people` — a title, words addressed to them, one button — each
+ * keyed by person so that it is enqueued once: a 通报, a 催办, a 考评 result.
+ */
+export function cardToEach(
+  draft: State,
+  people: readonly Person[],
+  card: {
+    key: (p: Person) => string;
+    kind: 'decision' | 'urge' | 'weekly';
+    title: string;
+    markdown: (p: Person) => string;
+    button: { title: string; url: string };
+    tasks: string[];
+    date: string;
+  },
+  at: Date,
+): void {
+  for (const p of people)
+    noticeInDraft(
+      draft,
+      {
+        key: card.key(p),
+        personId: p.id,
+        userId: handleOf(p),
+        kind: card.kind,
+        message: { kind: 'actionCard', title: card.title, markdown: card.markdown(p), buttons: [card.button] },
+        tasks: card.tasks,
+        obligations: [],
+        date: card.date,
+      },
+      at,
+    );
 }
 
 /** The tasks of the last notice sent to a person since `since` (the bot's "which task is this reply about"). */

@@ -137,6 +137,20 @@ export class TaskTimeline {
     }
   }
 
+  /** `actorId` uploaded the file; the first upload of it names it. */
+  private uploadedBy(actorId: string | undefined, f: EvidenceMeta): void {
+    const who = this.uploaders.get(f.sha256) ?? new Set<string>();
+    if (actorId) who.add(actorId);
+    this.uploaders.set(f.sha256, who);
+    if (!this.uploads.has(f.sha256))
+      this.uploads.set(f.sha256, {
+        sha256: f.sha256,
+        name: String(f.name ?? ''),
+        mime: f.mime,
+        size: Number(f.size ?? 0),
+      });
+  }
+
   private apply(e: LedgerEvent): void {
     const p = (e.payload !== null && typeof e.payload === 'object' ? e.payload : {}) as Record<string, unknown>;
     const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
@@ -144,14 +158,8 @@ export class TaskTimeline {
       const files = (
         e.type === 'evidence.uploaded' ? [p as unknown as EvidenceMeta] : list<EvidenceMeta>(p.files)
       ).filter((f) => typeof f?.sha256 === 'string');
-      for (const f of files) {
-        const who = this.uploaders.get(f.sha256) ?? new Set<string>();
-        if (e.actor.id) who.add(e.actor.id);
-        this.uploaders.set(f.sha256, who);
-        // the first upload names the file: someone else's re-upload never renames what everyone is served
-        if (!this.uploads.has(f.sha256))
-          this.uploads.set(f.sha256, { sha256: f.sha256, name: f.name, mime: f.mime, size: f.size });
-      }
+      // the first upload names the file: someone else's re-upload never renames what everyone is served
+      for (const f of files) this.uploadedBy(e.actor.id, f);
       return;
     }
     if (e.type === 'evidence.attached') {
@@ -159,19 +167,8 @@ export class TaskTimeline {
       const files = (Array.isArray(p.files) ? list<EvidenceMeta>(p.files) : [p as unknown as EvidenceMeta]).filter(
         (f) => typeof f?.sha256 === 'string' && typeof f.mime === 'string',
       );
-      for (const f of files) {
-        // the bot attaches files it received straight to a report or request: the sender counts as uploader
-        if (!this.uploads.has(f.sha256))
-          this.uploads.set(f.sha256, {
-            sha256: f.sha256,
-            name: String(f.name ?? ''),
-            mime: f.mime,
-            size: Number(f.size ?? 0),
-          });
-        const who = this.uploaders.get(f.sha256) ?? new Set<string>();
-        if (e.actor.id) who.add(e.actor.id);
-        this.uploaders.set(f.sha256, who);
-      }
+      // the bot attaches files it received straight to a report or request: the sender counts as uploader
+      for (const f of files) this.uploadedBy(e.actor.id, f);
       const toSeq = typeof p.toSeq === 'number' ? p.toSeq : p.reportSeq;
       const target = typeof toSeq === 'number' ? this.bySeq.get(toSeq) : undefined;
       const taskId = (typeof p.taskId === 'string' ? p.taskId : undefined) ?? this.taskByNumber(p.task);

@@ -558,6 +558,7 @@ function dayOf(calendar: WorkCalendar, policy: ReminderPolicy, now: Date): PlanR
  * about one pass over the records and the objects the plan hands back; little else is allocated,
  * since at that size the garbage collector's copying of what survives costs as much as the work.
  */
+// eslint-disable-next-line max-lines-per-function -- the columnar engine: its closures share typed arrays and the day's indexes, read once per record of a province's 1.6M; who hears what is recipients.ts, the gate dayOf()
 export function planReminders(
   state: Readonly<State>,
   calendar: WorkCalendar,

@@ -4,13 +4,12 @@ import type { ObligationRecord } from '../../model/obligation.js';
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import { AppError } from '../../errors.js';
-import { noticeInDraft } from '../notices/notices.js';
+import { cardToEach, unitPeople } from '../notices/notices.js';
 import type { Store } from '../../store/ports.js';
 import type { State } from '../../model/state.js';
 import type { BookRules } from '../obligations/obligation-book.js';
 import { addManualInDraft } from '../obligations/manual-obligations.js';
 import { storedObligations } from '../obligations/obligation-table.js';
-import { handleOf } from '../../../../shared/schemas/person.js';
 
 const NAME = { praise: '通报表扬', criticism: '通报批评', interview: '约谈' } as const;
 
@@ -148,34 +147,23 @@ export async function issueBulletin(
           ? ['', `请于 **${cnDate(b.rectification.due, today)}** 前报送整改报告,经督考办审核通过后销号。`]
           : []),
       ].join('\n');
-      for (const p of draft.people.filter(
-        (x) => x.unitIds.some((u) => units.includes(u)) && (x.roles.includes('contact') || x.roles.includes('leader')),
-      )) {
-        noticeInDraft(
-          draft,
-          {
-            key: `bulletin:${id}:${p.id}`,
-            personId: p.id,
-            userId: handleOf(p),
-            kind: 'decision',
-            message: {
-              kind: 'actionCard',
-              title,
-              markdown,
-              buttons: [
-                {
-                  title: '查看详情',
-                  url: `${d.publicUrl}/app/#/${task ? `tasks/${encodeURIComponent(task.id)}` : 'my'}`,
-                },
-              ],
-            },
-            tasks: task ? [task.id] : [],
-            obligations: [],
-            date: today,
+      cardToEach(
+        draft,
+        unitPeople(draft, units),
+        {
+          key: (p) => `bulletin:${id}:${p.id}`,
+          kind: 'decision',
+          title,
+          markdown: () => markdown,
+          button: {
+            title: '查看详情',
+            url: `${d.publicUrl}/app/#/${task ? `tasks/${encodeURIComponent(task.id)}` : 'my'}`,
           },
-          tx.at,
-        );
-      }
+          tasks: task ? [task.id] : [],
+          date: today,
+        },
+        tx.at,
+      );
     }
     return b;
   });

@@ -6,7 +6,7 @@ import type { RoundDetail, RoundSummary } from '../../../../shared/schemas/super
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import { AppError } from '../../errors.js';
-import { completeTodosInDraft, noticeInDraft } from '../notices/notices.js';
+import { cardToEach, completeTodosInDraft } from '../notices/notices.js';
 import type { Store } from '../../store/ports.js';
 import type { State } from '../../model/state.js';
 import { materialiseInDraft, obligationsOf, type BookRules } from '../obligations/obligation-book.js';
@@ -14,7 +14,6 @@ import { roundCoversOf, type RoundCovers } from '../../../../shared/round-covers
 import { appLink } from '../reminders/digest-text.js';
 import { addManualInDraft } from '../obligations/manual-obligations.js';
 import { findObligation, selectObligations } from '../obligations/obligation-table.js';
-import { handleOf } from '../../../../shared/schemas/person.js';
 
 type Person = Actor & { id: string };
 const byName = new Intl.Collator('zh-CN').compare;
@@ -312,27 +311,21 @@ export class Supervision {
           people: people.map((p) => p.id),
         },
       });
-      for (const p of people) {
-        noticeInDraft(
-          draft,
-          {
-            key: `urge:${manualId}:${p.id}`,
-            personId: p.id,
-            userId: handleOf(p),
-            kind: 'urge',
-            message: {
-              kind: 'actionCard',
-              title,
-              markdown: `### ${title}\n${p.name},**${name}** ${task.title.length > 30 ? `${task.title.slice(0, 29)}…` : task.title}\n\n${message}\n\n请于 **${cnDate(input.due, today)}** 前在督办通中报送。`,
-              buttons: [{ title: '打开督办通报送', url: appLink(this.d.publicUrl, input.taskId) }],
-            },
-            tasks: [input.taskId],
-            obligations: [],
-            date: today,
-          },
-          tx.at,
-        );
-      }
+      cardToEach(
+        draft,
+        people,
+        {
+          key: (p) => `urge:${manualId}:${p.id}`,
+          kind: 'urge',
+          title,
+          markdown: (p) =>
+            `### ${title}\n${p.name},**${name}** ${task.title.length > 30 ? `${task.title.slice(0, 29)}…` : task.title}\n\n${message}\n\n请于 **${cnDate(input.due, today)}** 前在督办通中报送。`,
+          button: { title: '打开督办通报送', url: appLink(this.d.publicUrl, input.taskId) },
+          tasks: [input.taskId],
+          date: today,
+        },
+        tx.at,
+      );
       return { manualId, people: people.map((p) => p.id) };
     });
     return result;

@@ -83,6 +83,7 @@ type Row = { seq: string; event: LedgerEvent };
  * instance's write in between refuses the transaction (503) instead of forking the hash chain or
  * losing an update.
  */
+// eslint-disable-next-line max-lines-per-function -- one closure holds the pool, the committer, the listener and the lease of an instance; splitting it into a class is left for the hardening of several instances
 export async function openPgStore(url: string, options: PgStoreOptions): Promise<Store> {
   // every connection of this instance carries its id: while any of them is open, the instance runs
   // (its outbox claims stand until their lease lapses); when all are gone, it ended
