@@ -30,6 +30,10 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: process.env.DUBAN_TEST_TIER === 'fast' ? ['**/node_modules/**', ...SLOW] : ['**/node_modules/**'],
     environment: 'node',
+    // the everyday tier shares a worker's modules between files (4 min instead of 8 here: the
+    // server's module graph is imported once per worker, not per file); npm test keeps every file
+    // in its own module registry, so a test leaning on another's module state fails there
+    isolate: process.env.DUBAN_TEST_TIER !== 'fast',
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
