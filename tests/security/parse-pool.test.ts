@@ -76,7 +76,7 @@ describe('documents are read off the event loop (#33 req 2)', () => {
   it('past the queue, the next document is turned away at once (503), not queued without end', async () => {
     const s = await serve(new ParsePool({ threads: 1, queue: 1, timeoutMs: 20_000 }));
     try {
-      // four different documents (four identical ones would be one request: routes/once.ts)
+      // four different documents (four identical ones would be one request: http/once.ts)
       const docs = Array.from({ length: 4 }, (_, i) => textPdf(300 + i));
       const answers = await Promise.all(docs.map((d, i) => upload(s.url, s.t, `第${i}份.pdf`, d)));
       const codes = await Promise.all(answers.map(async (r) => `${r.status}`));

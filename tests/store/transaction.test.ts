@@ -31,7 +31,7 @@ describe('ledger and state commit together', () => {
         ),
       );
       expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(200));
-      // carried out once: the first answer for all (routes/once.ts), the store saw one 签收
+      // carried out once: the first answer for all (http/once.ts), the store saw one 签收
       expect(new Set(answers.map((a) => a.body)).size).toBe(1);
       expect(answers[0]!.json().already).toBe(false);
       expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(11);

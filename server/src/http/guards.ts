@@ -4,7 +4,7 @@ import { requireSession } from '../auth/auth-hook.js';
 import { Buckets } from '../auth/person-limits.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import type { Clock } from '../model/runtime.js';
-import { carryOutOnce } from '../routes/once.js';
+import { carryOutOnce } from './once.js';
 import { MemoryRequestLog } from '../store/request-log.js';
 import type { Store } from '../store/ports.js';
 

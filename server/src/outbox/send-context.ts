@@ -5,7 +5,6 @@ import type { AppendEvent } from '../model/ledger-events.js';
 import type { OutboxRow } from '../model/outbox-row.js';
 import type { State } from '../model/state.js';
 import { accountOn, recipientOn } from '../../../shared/schemas/person.js';
-import type { DispatcherOptions } from './dispatcher.js';
 
 /** What sending a row did: its result, the events to record, rows to follow, a change to the state. */
 export interface Outcome {
@@ -22,7 +21,8 @@ export type RowOf<K extends OutboxRow['kind']> = Extract<OutboxRow, { kind: K }>
 export interface SendContext {
   channels: ChannelSet;
   state: () => Readonly<State>;
-  options: DispatcherOptions;
+  /** Delivery is checked this long after a notice is sent (DispatcherOptions.checkAfterMs). */
+  options: { checkAfterMs: number };
   now: Date;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../../../shared/errors.js';
-import { HTTP_STATUS } from '../http/status.js';
+import { HTTP_STATUS } from './status.js';
 import type { RequestLog } from '../store/request-log.js';
 
 declare module 'fastify' {
