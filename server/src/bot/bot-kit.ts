@@ -1,7 +1,7 @@
+import { taskLabel } from '../../../shared/task-label.js';
 import type { GroupPace } from './group-replies.js';
 import { planTags } from '../domain/obligations/obligation-book.js';
 import type { Person } from '../../../shared/schemas/person.js';
-import type { Task } from '../../../shared/schemas/task.js';
 import type { Viewer } from '../auth/viewer.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
@@ -80,8 +80,7 @@ export const done = (publicUrl: string, sentence: string, taskId?: string): Outb
     `${sentence}\n\n[${taskId ? '查看任务详情' : '打开我的任务'}](${appLink(publicUrl, taskId)})`,
   );
 
-export const taskName = (t: Pick<Task, 'kind' | 'number'>): string =>
-  `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
+export const taskName = taskLabel;
 
 export function makeKit(
   d: BotDeps,

@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../shared/task-label.js';
 /**
  * npm run reminders -- --at 2019-06-14T09:00 --dry-run [--json]
  *
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
             ? '今日到期'
             : `还有 ${i.workingDays} 个工作日`;
       console.log(
-        `  · [${i.unitName}] ${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber} ${i.label}:${STAGES[i.stage]},${i.due} 截止,${when}`,
+        `  · [${i.unitName}] ${taskLabel({ kind: i.taskKind, number: i.taskNumber })} ${i.label}:${STAGES[i.stage]},${i.due} 截止,${when}`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../shared/task-label.js';
 import type { Actor, LedgerEvent } from '../model/ledger.js';
 import type { AppendEvent } from '../model/ledger-events.js';
 import type { ImportResult } from '../importer/import-result.js';
@@ -49,9 +50,7 @@ export function checkApplySafety(
   const kept = new Set(result.tasks.map((t) => t.id));
   const dropped = existing.filter((t) => !kept.has(t.id));
   if (existing.length > 0 && dropped.length > existing.length / 2) {
-    const names = dropped
-      .slice(0, 10)
-      .map((t) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number} ${t.title.slice(0, 20)}`);
+    const names = dropped.slice(0, 10).map((t) => `${taskLabel(t)} ${t.title.slice(0, 20)}`);
     throw new ImportError(
       'IMPORT_DROPS_TASKS',
       `新文件会让计划 ${result.plan.id} 失去 ${dropped.length}/${existing.length} 项任务(${names.join(';')}${dropped.length > 10 ? ' 等' : ''}),不会写入。请确认导入的是同一份计划的完整版本;确需替换,加 --force`,

@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../shared/task-label.js';
 import type { Task } from '../../../shared/schemas/task.js';
 import type { ImportResult } from '../importer/import-result.js';
 import type { State } from '../model/state.js';
@@ -48,8 +49,6 @@ export function planLoss(state: Readonly<State>, result: ImportResult, activate:
 
 /** "重点任务3 公文减量;任务12 …" — the first few lost tasks, for a message. */
 export function lostNames(lost: readonly Task[], max = 10): string {
-  const names = lost
-    .slice(0, max)
-    .map((t) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number} ${t.title.slice(0, 20)}`);
+  const names = lost.slice(0, max).map((t) => `${taskLabel(t)} ${t.title.slice(0, 20)}`);
   return `${names.join(';')}${lost.length > max ? ' 等' : ''}`;
 }

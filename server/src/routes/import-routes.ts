@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../shared/task-label.js';
 import { serve } from '../http/contract.js';
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
@@ -105,8 +106,6 @@ function confirmedLoss(
     );
   return loss;
 }
-
-const taskLabel = (t: { kind: string; number: number }) => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
 
 function lossView(loss: PlanLoss | undefined): PlanLossView | null {
   if (!loss) return null;

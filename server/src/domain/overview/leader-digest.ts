@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../../shared/task-label.js';
 import type { PartView } from '../../../../shared/schemas/workbench.js';
 import { cnDate } from '../../../../shared/cn-date.js';
 import { fromDay, toDay, weekday } from '../../calendar/dates.js';
@@ -24,7 +25,7 @@ export function firstWorkingDayOfWeek(rules: LightRules, date: string): boolean 
   return rules.calendar.addWorkingDays(date, -1) < monday;
 }
 
-const taskName = (p: PartView): string => `${p.task.kind === 'key' ? '重点任务' : '任务'}${p.task.number}`;
+const taskName = (p: PartView): string => taskLabel(p.task);
 
 /**
  * The weekly digest to leaders, listing only what is red or yellow: a unit leader (分管领导) gets

@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../../shared/task-label.js';
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { Actor } from '../../model/ledger.js';
 import { allowed, PERMISSIONS } from '../../auth/permissions.js';
@@ -42,7 +43,7 @@ function closed(state: Readonly<State>, a: Assignment): AppError {
   const task = state.tasks.find((t) => t.id === a.taskId);
   return new AppError(
     'ASSIGNMENT_CLOSED',
-    `${task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '这项任务'}本单位已办结(督考办已同意),无需再签收或报送`,
+    `${task ? taskLabel(task) : '这项任务'}本单位已办结(督考办已同意),无需再签收或报送`,
   );
 }
 

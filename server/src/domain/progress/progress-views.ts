@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../../shared/task-label.js';
 import type {
   MyAssignment,
   MyItems,
@@ -74,7 +75,7 @@ export function myItems(s: S, progress: ProgressService, v: Viewer, section?: st
         ? {
             label: next.label,
             opensOn: next.opensOn,
-            task: `${nextTask.kind === 'key' ? '重点任务' : '任务'}${nextTask.number}`,
+            task: taskLabel(nextTask),
           }
         : null,
   };

@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../../shared/task-label.js';
 import type { OutboundMessage } from '../../channels/channel.js';
 import { toDay, weekday, WEEKDAY_NAMES } from '../../calendar/dates.js';
 import type { Reminder, ReminderItem } from './planner.js';
@@ -23,7 +24,7 @@ function headline(r: Reminder, v: ReminderView): string {
   return `您的单位有 ${total} 个待办事项${overdue > 0 ? `,其中 ${overdue} 个已逾期` : ''},最紧急的是`;
 }
 
-const taskName = (i: ReminderItem): string => `${i.taskKind === 'key' ? '重点任务' : '任务'}${i.taskNumber}`;
+const taskName = (i: ReminderItem): string => taskLabel({ kind: i.taskKind, number: i.taskNumber });
 
 /** Link into the mini-app for an item (or the list). */
 export function appLink(publicUrl: string, taskId?: string): string {

@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../../shared/task-label.js';
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
 import type { Task } from '../../../../shared/schemas/task.js';
 import type { Reminder, ReminderItem, ReminderPlan, TodoCreate } from '../../../../shared/schemas/reminders.js';
@@ -111,7 +112,7 @@ interface TodoWanted {
   at: number[];
 }
 
-const taskName = (t: Pick<Task, 'kind' | 'number'>): string => `${t.kind === 'key' ? '重点任务' : '任务'}${t.number}`;
+const taskName = (t: Pick<Task, 'kind' | 'number'>): string => taskLabel(t);
 
 /**
  * DingTalk 待办 for what people were reminded of and have no 待办 for yet: one per person and

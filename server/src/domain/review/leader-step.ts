@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../../shared/task-label.js';
 import type { RequestKind, RequestRecord } from '../../../../shared/schemas/request.js';
 import { cnDate } from '../../../../shared/cn-date.js';
 import { shanghaiDate } from '../../calendar/dates.js';
@@ -23,7 +24,7 @@ export function askLeadersInDraft(draft: State, r: RequestRecord, publicUrl: str
     .filter((o) => o !== undefined)
     .map((o) => itemName(o, year));
   const unit = draft.units.find((u) => u.id === r.unitId)?.name ?? r.unitId;
-  const taskName = task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '任务';
+  const taskName = task ? taskLabel(task) : '任务';
   const title = `待您确认 · ${taskName}${NAME[r.kind]}`;
   const markdown = [
     `### ${title}`,

@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../../shared/task-label.js';
 import { own } from '../../model/own.js';
 import type { Actor } from '../../model/ledger.js';
 import type { RequestKind, RequestRecord, RequestState } from '../../../../shared/schemas/request.js';
@@ -206,7 +207,7 @@ export class ReviewService {
       .map((id) => findObligation(draft, id))
       .filter((o) => o !== undefined)
       .map((o) => itemName(o, year));
-    const taskName = task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '任务';
+    const taskName = task ? taskLabel(task) : '任务';
     const result = resultText(r, decision, labels, today);
     const title = `${by}审核结果 · ${taskName}`;
     const message: OutboundMessage = {

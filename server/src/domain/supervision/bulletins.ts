@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../../shared/task-label.js';
 import type { Bulletin } from '../../../../shared/schemas/bulletin.js';
 import type { Actor } from '../../model/ledger.js';
 import type { ObligationRecord } from '../../model/obligation.js';
@@ -137,7 +138,7 @@ export async function issueBulletin(
     if (input.kind !== 'interview') {
       const title = `${NAME[input.kind]} · ${cnDate(today)}`;
       const names = units.map((u) => draft.units.find((x) => x.id === u)?.name ?? u).join('、');
-      const taskName = task ? `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}` : '';
+      const taskName = task ? taskLabel(task) : '';
       const markdown = [
         `### ${title}`,
         `${names}${taskName ? `(${taskName})` : ''}:`,

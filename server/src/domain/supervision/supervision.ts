@@ -1,3 +1,4 @@
+import { taskLabel } from '../../../../shared/task-label.js';
 import { own } from '../../model/own.js';
 import type { Actor } from '../../model/ledger.js';
 import type { ObligationRecord } from '../../model/obligation.js';
@@ -295,7 +296,7 @@ export class Supervision {
       const people = draft.people.filter((p) => p.unitIds.includes(input.unitId) && p.roles.includes('contact'));
       if (people.length === 0)
         throw new AppError('VALIDATION_FAILED', `${unitName}还没有联络员,无法催办:请先同步通讯录`);
-      const name = `${task.kind === 'key' ? '重点任务' : '任务'}${task.number}`;
+      const name = taskLabel(task);
       const title = `督考办催办 · ${name}`;
       tx.append({
         type: 'urge.sent',
