@@ -16,6 +16,18 @@ export const AssessmentRule = z.enum([
 ]);
 export type AssessmentRule = z.infer<typeof AssessmentRule>;
 
+/** What each rule's line is called, on the unit's page and in its annual report. */
+export const ASSESSMENT_RULE_NAME: Record<AssessmentRule, string> = {
+  completed: '完成',
+  late: '逾期完成',
+  missed: '到期未完成',
+  lateAcknowledge: '逾期签收',
+  returnedReport: '报告被退回',
+  praise: '通报表扬',
+  criticism: '通报批评',
+  adjustment: '更正',
+};
+
 export const AssessmentLine = z.object({
   unitId: Id,
   assignmentId: Id,

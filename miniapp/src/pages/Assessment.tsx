@@ -1,3 +1,4 @@
+import { ASSESSMENT_RULE_NAME } from '../../../shared/schemas/assessment.js';
 import { Button, Card, Dialog, List, Popup, Tag, TextArea, Toast } from 'antd-mobile';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type AssessmentData, type UnitAssessmentData } from '../api/client';
@@ -8,16 +9,7 @@ import { useApp } from '../context';
 import { go, href } from '../router';
 
 const STATUS = { none: '未计算', draft: '草稿(仅督考办可见)', published: '已公布,申诉期中', final: '已定稿' } as const;
-const RULE = {
-  completed: '完成',
-  late: '逾期完成',
-  missed: '到期未完成',
-  lateAcknowledge: '逾期签收',
-  returnedReport: '报告被退回',
-  praise: '通报表扬',
-  criticism: '通报批评',
-  adjustment: '更正',
-} as const;
+const RULE = ASSESSMENT_RULE_NAME;
 const QUARTILE = ['', 'success', 'primary', 'warning', 'danger'] as const;
 
 /** One unit's score and every line behind it; the unit appeals an item here. */

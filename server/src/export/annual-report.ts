@@ -1,3 +1,4 @@
+import { ASSESSMENT_RULE_NAME } from '../../../shared/schemas/assessment.js';
 import { payloadOf } from '../model/ledger-events.js';
 import { cnDate as cnShort } from '../../../shared/cn-date.js';
 import type { AssessmentLine } from '../../../shared/schemas/assessment.js';
@@ -12,16 +13,7 @@ import type { State } from '../model/state.js';
 
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const RULE: Record<AssessmentLine['rule'], string> = {
-  completed: '完成',
-  late: '逾期完成',
-  missed: '到期未完成',
-  lateAcknowledge: '逾期签收',
-  returnedReport: '报告被退回',
-  praise: '通报表扬',
-  criticism: '通报批评',
-  adjustment: '更正',
-};
+const RULE = ASSESSMENT_RULE_NAME;
 
 export interface AnnualReportInput {
   state: Readonly<State>;
