@@ -1,4 +1,3 @@
-import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import type { BotEvent } from '../../server/src/channels/bot-event.js';
@@ -10,7 +9,7 @@ import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js'
 import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiver.js';
 import { channelFor } from '../helpers/channel.js';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.js';
-import { calendar, policy } from '../helpers/reminders.js';
+import { calendar, policy, progressFor } from '../helpers/reminders.js';
 import { fixedClock, seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait.js';
 import { EvidenceStore } from '../../server/src/evidence/evidence-store.js';
@@ -44,13 +43,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
     inbox = new BotInbox(
       toBotEvent,
       createBotHandler({
-        progress: new ProgressService({
-          store: t.store,
-          calendar,
-          policy,
-          clock,
-          publicUrl: 'http://127.0.0.1:3000',
-        }),
+        progress: progressFor(t.store, clock, 'http://127.0.0.1:3000'),
         store: t.store,
         channel,
         calendar,
@@ -361,13 +354,7 @@ describe('the bot, end to end (emulator → Stream → inbox → handler → led
   it('an expired session webhook falls back to a proactive robot message', async () => {
     await emu.admin('PUT', '/settings', { sessionWebhookTtlSeconds: 1 });
     const handler = createBotHandler({
-      progress: new ProgressService({
-        store: t.store,
-        calendar,
-        policy,
-        clock,
-        publicUrl: 'http://127.0.0.1:3000',
-      }),
+      progress: progressFor(t.store, clock, 'http://127.0.0.1:3000'),
       store: t.store,
       channel: channelFor(emu, { qps: 0 }),
       calendar,

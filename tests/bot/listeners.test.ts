@@ -1,4 +1,3 @@
-import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botDate } from '../../server/src/bot/bot-dates.js';
@@ -7,7 +6,7 @@ import type { OutboundMessage } from '../../server/src/channels/channel.js';
 import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
 import { AppError } from '../../server/src/errors.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
-import { calendar, policy } from '../helpers/reminders.js';
+import { calendar, policy, progressFor } from '../helpers/reminders.js';
 import { fixedClock, seededApp, type TestApp } from '../helpers/test-app.js';
 import { recipientOn } from '../../shared/schemas/person.js';
 
@@ -52,13 +51,7 @@ describe('the bot is made of listeners, one per command', () => {
       return { ok: true as const };
     };
     bot = createBot({
-      progress: new ProgressService({
-        store: t.store,
-        calendar,
-        policy,
-        clock,
-        publicUrl: 'http://127.0.0.1:3000',
-      }),
+      progress: progressFor(t.store, clock, 'http://127.0.0.1:3000'),
       store: t.store,
       channel,
       calendar,

@@ -1,4 +1,3 @@
-import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotHandler } from '../../server/src/bot/bot.js';
@@ -8,7 +7,7 @@ import { StreamReceiver } from '../../server/src/channels/dingtalk/stream-receiv
 import { ARTIFACTS, launchChromium, PHONE } from '../helpers/browser.js';
 import type { RunningEmulator } from '../helpers/emulator.js';
 import { photo, startLiveApp, type LiveApp } from '../helpers/live-app.js';
-import { calendar, policy } from '../helpers/reminders.js';
+import { calendar, policy, progressFor } from '../helpers/reminders.js';
 import { silentLog, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -26,13 +25,7 @@ describe('an official reports to the bot from the console; the 督考办 sees it
     const inbox = new BotInbox(
       toBotEvent,
       createBotHandler({
-        progress: new ProgressService({
-          store: t.store,
-          calendar,
-          policy,
-          clock: t.deps.clock,
-          publicUrl: url,
-        }),
+        progress: progressFor(t.store, t.deps.clock, url),
         store: t.store,
         channel: live.channel,
         calendar,

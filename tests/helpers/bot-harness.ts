@@ -1,4 +1,4 @@
-import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
+import { progressFor } from './reminders.js';
 import { createBotHandler } from '../../server/src/bot/bot.js';
 import type { GroupPace } from '../../server/src/bot/group-replies.js';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';
@@ -35,13 +35,7 @@ export function botHarness(t: TestApp, o: { groupPace?: GroupPace } = {}) {
   });
   const { calendar, policy } = t.core;
   const bot = createBotHandler({
-    progress: new ProgressService({
-      store: t.store,
-      calendar,
-      policy,
-      clock: t.deps.clock,
-      publicUrl: 'http://x',
-    }),
+    progress: progressFor(t.store, t.deps.clock, 'http://x', t.core),
     store: t.store,
     channel,
     calendar,

@@ -8,9 +8,19 @@ import { DEFAULT_POLICY } from '../../server/src/domain/policy/policy.js';
 import { importPlan } from '../../server/src/importer/import-plan.js';
 import type { Store } from '../../server/src/store/ports.js';
 import { ROOT } from './seeds.js';
+import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
+import type { Clock } from '../../server/src/model/runtime.js';
 
 export const calendar = new WorkCalendar();
 export const policy = DEFAULT_POLICY;
+/** The ProgressService a bot under test takes: the store, the test's clock, the sample calendar and policy (or a core's). */
+export const progressFor = (
+  store: Store,
+  clock: Clock,
+  publicUrl = 'http://127.0.0.1:3000',
+  rules: { calendar: WorkCalendar; policy: typeof policy } = { calendar, policy },
+): ProgressService => new ProgressService({ store, clock, publicUrl, ...rules });
+
 export const at = (local: string): Date => new Date(`${local}+08:00`);
 
 export async function addPlan2026(store: Store): Promise<void> {

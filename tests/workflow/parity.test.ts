@@ -1,4 +1,3 @@
-import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { checkStateAgainstLedger } from '../../server/src/domain/integrity/state-check.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
@@ -7,7 +6,7 @@ import { createBotHandler } from '../../server/src/bot/bot.js';
 import type { OutboundMessage } from '../../server/src/channels/channel.js';
 import type { State } from '../../server/src/model/state.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
-import { calendar, policy } from '../helpers/reminders.js';
+import { calendar, policy, progressFor } from '../helpers/reminders.js';
 import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
 import { storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 import { recipientOn } from '../../shared/schemas/person.js';
@@ -429,13 +428,7 @@ describe('the bot and the mini-app: one workflow', () => {
       },
     });
     handler = createBotHandler({
-      progress: new ProgressService({
-        store: bot.store,
-        calendar,
-        policy,
-        clock: bot.deps.clock,
-        publicUrl: 'http://127.0.0.1:3000',
-      }),
+      progress: progressFor(bot.store, bot.deps.clock, 'http://127.0.0.1:3000'),
       store: bot.store,
       channel,
       calendar,

@@ -1,6 +1,6 @@
-import { ProgressService } from '../../server/src/domain/progress/progress-service.js';
 import { checkStateAgainstLedger } from '../../server/src/domain/integrity/state-check.js';
 import { describe, expect, it } from 'vitest';
+import { progressFor } from '../helpers/reminders.js';
 import { createBotHandler } from '../../server/src/bot/bot.js';
 import { fromDay, toDay } from '../../server/src/calendar/dates.js';
 import { fulfilObligations, type FulfilInput } from '../../server/src/domain/obligations/fulfil.js';
@@ -55,13 +55,7 @@ describe('the supervision year, replayed 2018-11-01 → 2023-03-01', () => {
       },
     });
     const bot = createBotHandler({
-      progress: new ProgressService({
-        store: t.store,
-        calendar,
-        policy,
-        clock: t.deps.clock,
-        publicUrl: 'http://127.0.0.1:3000',
-      }),
+      progress: progressFor(t.store, t.deps.clock, 'http://127.0.0.1:3000', t.core),
       store: t.store,
       channel,
       calendar,
