@@ -5,7 +5,7 @@ import type { ApiError } from './api/client';
 import { api, setSignedOutHandler, type AuthConfig, type Me } from './api/client';
 import { Ctx } from './context';
 import { detectHost, type Host } from './host';
-import { MyTasks } from './pages/MyTasks';
+import { MyTasks } from './features/tasks/MyTasks';
 import { HealthBanner } from './components/HealthBanner';
 import { landsOnOverview } from './roles';
 import { Blank } from './components/Blank';
@@ -13,20 +13,20 @@ import { useRoute } from './router';
 import { currentSession, saveSession } from './state/session';
 
 // pages not on the first screen load when first opened
-const TaskPage = lazy(() => import('./pages/TaskPage'));
-const ActPage = lazy(() => import('./pages/ActPage'));
-const SignIn = lazy(() => import('./pages/SignIn'));
-const TaskList = lazy(() => import('./pages/TaskList'));
+const TaskPage = lazy(() => import('./features/tasks/TaskPage'));
+const ActPage = lazy(() => import('./features/tasks/ActPage'));
+const SignIn = lazy(() => import('./features/auth/SignIn'));
+const TaskList = lazy(() => import('./features/tasks/TaskList'));
 // the 督考办's workbench: never on a contact's first screen
-const Office = lazy(() => import('./pages/Office'));
-const Reviews = lazy(() => import('./pages/Reviews'));
-const Parts = lazy(() => import('./pages/Parts'));
-const Rounds = lazy(() => import('./pages/Rounds'));
-const RoundPage = lazy(() => import('./pages/RoundPage'));
-const Assessment = lazy(() => import('./pages/Assessment'));
-const Bulletins = lazy(() => import('./pages/Bulletins'));
-const ImportPage = lazy(() => import('./pages/ImportPage'));
-const CalendarPage = lazy(() => import('./pages/CalendarPage'));
+const Office = lazy(() => import('./features/office/Office'));
+const Reviews = lazy(() => import('./features/review/Reviews'));
+const Parts = lazy(() => import('./features/review/Parts'));
+const Rounds = lazy(() => import('./features/supervision/Rounds'));
+const RoundPage = lazy(() => import('./features/supervision/RoundPage'));
+const Assessment = lazy(() => import('./features/assessment/Assessment'));
+const Bulletins = lazy(() => import('./features/bulletins/Bulletins'));
+const ImportPage = lazy(() => import('./features/plan/ImportPage'));
+const CalendarPage = lazy(() => import('./features/plan/CalendarPage'));
 
 type Boot =
   | { state: 'loading' }

@@ -46,7 +46,7 @@ describe('layers by rule (eslint no-restricted-imports)', () => {
       await lint('server/src/channels/dingtalk/ok.ts', "import dt from '@alicloud/dingtalk';\nexport const x = dt;\n"),
     ).toEqual([]);
     expect(
-      await lint('miniapp/src/pages/Bad.tsx', "import * as dd from 'dingtalk-jsapi';\nexport const x = dd;\n"),
+      await lint('miniapp/src/features/tasks/Bad.tsx', "import * as dd from 'dingtalk-jsapi';\nexport const x = dd;\n"),
     ).toEqual([expect.stringContaining('Only miniapp/src/host/')]);
   });
 

@@ -1,4 +1,5 @@
-import { Button, Popup, TextArea, Toast } from 'antd-mobile';
+import { Button, Popup, TextArea } from 'antd-mobile';
+import { act } from '../lib/load';
 import { useState } from 'react';
 import { api } from '../api/client';
 
@@ -33,16 +34,14 @@ export function UrgeSheet({
   const send = async () => {
     if (!target) return;
     setBusy(true);
-    try {
-      const r = await api.urge({ taskId: target.taskId, unitId: target.unitId, message, due });
-      Toast.show({ content: `已催办 ${target.unitName}(通知 ${r.people.length} 人)`, icon: 'success' });
-      onSent?.();
-      onClose();
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    } finally {
-      setBusy(false);
-    }
+    const sent = await act(
+      () => api.urge({ taskId: target.taskId, unitId: target.unitId, message, due }),
+      (r) => `已催办 ${target.unitName}(通知 ${r.people.length} 人)`,
+    );
+    setBusy(false);
+    if (!sent) return;
+    onSent?.();
+    onClose();
   };
   return (
     <Popup visible={target !== undefined} onMaskClick={onClose} bodyClassName="decide-sheet">

@@ -1,13 +1,13 @@
-import { Button, Card, Popup, Tabs, Tag, TextArea, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useState } from 'react';
-import { api, type Review } from '../api/client';
-import { Blank } from '../components/Blank';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { PullToRefresh } from '../components/PullToRefresh';
-import { useApp } from '../context';
-import { cnDate as cn, taskName } from '../format';
-import { go, href } from '../router';
+import { Button, Card, Popup, Tabs, Tag, TextArea } from 'antd-mobile';
+import { useState } from 'react';
+import { api, type Review } from '../../api/client';
+import { Blank } from '../../components/Blank';
+import { act, LoadState, refuse, useLoad } from '../../lib/load';
+import { NavBar } from '../../components/NavBar';
+import { PullToRefresh } from '../../components/PullToRefresh';
+import { useApp } from '../../context';
+import { cnDate as cn, taskName } from '../../format';
+import { go, href } from '../../router';
 
 const KIND: Record<Review['kind'], { name: string; color: string; yes: string; no: string }> = {
   report: { name: '进展报告', color: 'primary', yes: '通过', no: '退回' },
@@ -108,49 +108,37 @@ export default function Reviews({ status }: { status: 'pending' | 'decided' }) {
   const { me } = useApp();
   // a unit's 分管领导 (the policy's two steps) confirms what the unit submitted before the 督考办 sees it
   const leader = !me.can.includes('review.read') && me.can.includes('review.confirm');
-  const [items, setItems] = useState<Review[]>();
-  const [error, setError] = useState<string>();
   const [deciding, setDeciding] = useState<{ r: Review; d: 'approve' | 'return' }>();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
-  const [today, setToday] = useState('');
-
-  const load = useCallback(async () => {
-    try {
-      const list = leader ? await api.unitReviews() : await api.reviews(status === 'pending' ? 'pending' : 'all');
-      setToday(list.today);
-      setItems(
-        list.items.filter((r) => (status === 'pending' ? true : r.status === 'approved' || r.status === 'returned')),
-      );
-      setError(undefined);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [status, leader]);
-  useEffect(() => void load(), [load]);
+  const loaded = useLoad(
+    () => (leader ? api.unitReviews() : api.reviews(status === 'pending' ? 'pending' : 'all')),
+    [status, leader],
+  );
+  const { reload: load } = loaded;
+  const today = loaded.data?.today ?? '';
+  const items = loaded.data?.items.filter(
+    (r) => status === 'pending' || r.status === 'approved' || r.status === 'returned',
+  );
 
   const verb = (x: { r: Review; d: 'approve' | 'return' }) =>
     leader ? (x.d === 'approve' ? '确认报送' : '退回') : KIND[x.r.kind][x.d === 'approve' ? 'yes' : 'no'];
   const submit = async () => {
     if (!deciding) return;
-    if (deciding.d === 'return' && !comment.trim()) {
-      Toast.show({ content: '请写明退回(不同意)的理由', icon: 'fail' });
-      return;
-    }
+    if (deciding.d === 'return' && !comment.trim()) return refuse('请写明退回(不同意)的理由');
     setBusy(true);
-    try {
-      const r = leader
-        ? await api.confirm(deciding.r.id, deciding.d, comment.trim() || undefined)
-        : await api.decide(deciding.r.id, deciding.d, comment.trim() || undefined);
-      Toast.show({ content: `${r.unit.name}:${r.effect}`, icon: 'success' });
-      setDeciding(undefined);
-      setComment('');
-      await load();
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    } finally {
-      setBusy(false);
-    }
+    const done = await act(
+      () =>
+        leader
+          ? api.confirm(deciding.r.id, deciding.d, comment.trim() || undefined)
+          : api.decide(deciding.r.id, deciding.d, comment.trim() || undefined),
+      (r) => `${r.unit.name}:${r.effect}`,
+    );
+    setBusy(false);
+    if (!done) return;
+    setDeciding(undefined);
+    setComment('');
+    await load();
   };
 
   return (
@@ -163,8 +151,7 @@ export default function Reviews({ status }: { status: 'pending' | 'decided' }) {
         </Tabs>
       )}
       <PullToRefresh onRefresh={load}>
-        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
-        {!items && !error && <Loading />}
+        <LoadState loaded={loaded} pull />
         {items && items.length === 0 && (
           <Blank
             icon="✅"

@@ -1,6 +1,6 @@
-import { Toast } from 'antd-mobile';
+import { act } from '../../lib/load';
 import { useState, type ReactNode } from 'react';
-import { api } from '../api/client';
+import { api } from '../../api/client';
 import { UndoBar } from './UndoBar';
 
 /**
@@ -13,13 +13,10 @@ export function useAcknowledge(reload: () => Promise<void>): {
 } {
   const [undo, setUndo] = useState<{ assignmentId: string; text: string }>();
   const acknowledge = async (assignmentId: string, done: string) => {
-    try {
-      const r = await api.acknowledge(assignmentId);
-      await reload();
-      if (!r.already) setUndo({ assignmentId, text: done });
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    }
+    const r = await act(() => api.acknowledge(assignmentId));
+    if (!r) return;
+    await reload();
+    if (!r.already) setUndo({ assignmentId, text: done });
   };
   const bar = undo && (
     <UndoBar
@@ -27,12 +24,7 @@ export function useAcknowledge(reload: () => Promise<void>): {
       onDone={() => setUndo(undefined)}
       onUndo={async () => {
         setUndo(undefined);
-        try {
-          await api.undoAcknowledge(undo.assignmentId);
-          Toast.show({ content: '已撤销签收' });
-        } catch (e) {
-          Toast.show({ content: (e as Error).message, icon: 'fail' });
-        }
+        await act(() => api.undoAcknowledge(undo.assignmentId), '已撤销签收');
         await reload();
       }}
     />

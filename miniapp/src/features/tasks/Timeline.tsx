@@ -1,7 +1,7 @@
 import { Image, ImageViewer } from 'antd-mobile';
 import { useState } from 'react';
-import type { TaskOverview } from '../api/client';
-import { useApp } from '../context';
+import type { TaskOverview } from '../../api/client';
+import { useApp } from '../../context';
 
 type Entry = TaskOverview['timeline'][number];
 const when = (iso: string) =>

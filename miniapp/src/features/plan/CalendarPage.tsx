@@ -1,8 +1,8 @@
-import { Button, Card, Checkbox, Dialog, List, Tag, TextArea, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api/client';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
+import { Button, Card, Checkbox, Dialog, List, Tag, TextArea } from 'antd-mobile';
+import { act, LoadState, refuse, useLoad } from '../../lib/load';
+import { useState } from 'react';
+import { api } from '../../api/client';
+import { NavBar } from '../../components/NavBar';
 
 type Status = Awaited<ReturnType<typeof api.calendar>>;
 type Reading = Awaited<ReturnType<typeof api.calendarRead>>;
@@ -47,31 +47,27 @@ function Month({ year, month, r }: { year: number; month: number; r: Pick<Readin
  * follow it at once. A JSON file ({ year, holidays, workdays }) works too.
  */
 export default function CalendarPage() {
-  const [status, setStatus] = useState<Status>();
   const [text, setText] = useState('');
   const [reading, setReading] = useState<Reading>();
   const [replace, setReplace] = useState(false);
   const [busy, setBusy] = useState(false);
-  const load = useCallback(() => void api.calendar().then(setStatus), []);
-  useEffect(load, [load]);
+  const loaded = useLoad(() => api.calendar(), []);
+  const status: Status | undefined = loaded.data;
+  const load = () => void loaded.reload();
   const has = (y: number) => status?.years.find((x) => x.year === y)?.source !== 'missing';
 
   const read = async () => {
     setBusy(true);
-    try {
-      setReading(await api.calendarRead({ text }));
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 3000 });
-    } finally {
-      setBusy(false);
-    }
+    const r = await act(() => api.calendarRead({ text }));
+    setBusy(false);
+    if (r) setReading(r);
   };
   const readJson = async (file: File) => {
     try {
       const j = JSON.parse(await file.text()) as Reading;
       setReading({ year: j.year, holidays: j.holidays ?? {}, workdays: j.workdays ?? {}, festivals: [], problems: [] });
     } catch {
-      Toast.show({ content: '不是有效的 JSON 文件', icon: 'fail' });
+      refuse('不是有效的 JSON 文件');
     }
   };
   const save = async () => {
@@ -83,28 +79,22 @@ export default function CalendarPage() {
     });
     if (!ok) return;
     setBusy(true);
-    try {
-      const r = await api.calendarAdd({
-        year: reading.year,
-        holidays: reading.holidays,
-        workdays: reading.workdays,
-        replace,
-      });
-      Toast.show({ content: `已保存 ${r.year} 年放假安排`, icon: 'success' });
+    const saved = await act(
+      () => api.calendarAdd({ year: reading.year, holidays: reading.holidays, workdays: reading.workdays, replace }),
+      (r) => `已保存 ${r.year} 年放假安排`,
+    );
+    setBusy(false);
+    if (saved) {
       setReading(undefined);
       setText('');
       load();
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 3000 });
-    } finally {
-      setBusy(false);
     }
   };
 
   return (
     <div className="page wide calendar-page">
       <NavBar title="工作日历" />
-      {!status && <Loading />}
+      <LoadState loaded={loaded} />
       {status && (
         <Card className="card" title="各年度节假日数据">
           <List>

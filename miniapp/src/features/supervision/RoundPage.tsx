@@ -1,14 +1,13 @@
-import { Button, Card, Dialog, List, Tag, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useState } from 'react';
-import { api, type RoundData } from '../api/client';
-import { Blank } from '../components/Blank';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { PullToRefresh } from '../components/PullToRefresh';
-import { UrgeSheet } from '../components/UrgeSheet';
-import { useApp } from '../context';
-import { cnDate as cn, taskName } from '../format';
-import { go, href } from '../router';
+import { Button, Card, Dialog, List, Tag } from 'antd-mobile';
+import { useState } from 'react';
+import { api, type RoundData } from '../../api/client';
+import { act, LoadState, useLoad } from '../../lib/load';
+import { NavBar } from '../../components/NavBar';
+import { PullToRefresh } from '../../components/PullToRefresh';
+import { UrgeSheet } from '../../components/UrgeSheet';
+import { useApp } from '../../context';
+import { cnDate as cn, taskName } from '../../format';
+import { go, href } from '../../router';
 
 const STATE = {
   late: { name: '逾期未报', color: 'danger' },
@@ -21,21 +20,13 @@ type Row = RoundData['rows'][number];
 /** One 督查 round: who has submitted, who is late (催办 them), and closing it. */
 export default function RoundPage({ roundId }: { roundId: string }) {
   const { me } = useApp();
-  const [data, setData] = useState<RoundData>();
-  const [today, setToday] = useState('');
-  const [error, setError] = useState<string>();
-  const [urging, setUrging] = useState<Row>();
-  const load = useCallback(async () => {
-    try {
-      const [r, list] = await Promise.all([api.round(roundId), api.rounds()]);
-      setData(r);
-      setToday(list.today);
-      setError(undefined);
-    } catch (e) {
-      setError((e as Error).message);
-    }
+  const loaded = useLoad(async () => {
+    const [round, list] = await Promise.all([api.round(roundId), api.rounds()]);
+    return { ...round, today: list.today };
   }, [roundId]);
-  useEffect(() => void load(), [load]);
+  const { data, reload: load } = loaded;
+  const today = data?.today ?? '';
+  const [urging, setUrging] = useState<Row>();
   const manage = me.can.includes('supervision.manage');
   const close = async () => {
     const ok = await Dialog.confirm({
@@ -44,15 +35,10 @@ export default function RoundPage({ roundId }: { roundId: string }) {
       cancelText: '取消',
     });
     if (!ok) return;
-    try {
-      setData(await api.closeRound(roundId));
-      Toast.show({ content: '督查已结束', icon: 'success' });
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    }
+    const closed = await act(() => api.closeRound(roundId), '督查已结束');
+    if (closed) loaded.setData({ ...closed, today });
   };
-  if (error) return <Blank icon="📡" title="没有加载成功" description={error} />;
-  if (!data) return <Loading />;
+  if (!data) return <LoadState loaded={loaded} />;
   const r = data.round;
   const groups = (['late', 'pending', 'submitted', 'waived'] as const)
     .map((s) => ({ s, rows: data.rows.filter((x) => x.state === s) }))

@@ -1,13 +1,13 @@
-import { Button, Card, Input, Popup, Selector, Tag, TextArea, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useState } from 'react';
-import { UnitChecklist } from '../components/UnitChecklist';
-import { api, type BulletinData } from '../api/client';
-import { Blank } from '../components/Blank';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { daysAfter } from '../components/UrgeSheet';
-import { useApp } from '../context';
-import { cnDate as cn } from '../format';
+import { Button, Card, Input, Popup, Selector, Tag, TextArea } from 'antd-mobile';
+import { useEffect, useState } from 'react';
+import { UnitChecklist } from './UnitChecklist';
+import { api, type BulletinData } from '../../api/client';
+import { Blank } from '../../components/Blank';
+import { act, LoadState, useLoad } from '../../lib/load';
+import { NavBar } from '../../components/NavBar';
+import { daysAfter } from '../../components/UrgeSheet';
+import { useApp } from '../../context';
+import { cnDate as cn } from '../../format';
 
 const KIND = {
   praise: { name: '通报表扬', color: 'success' },
@@ -33,29 +33,27 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
     void api.tasks().then((r) => setTasks(r.items.map((t) => ({ id: t.id, number: t.number, title: t.title }))));
   }, []);
   const submit = async () => {
+    const cited = refs
+      .split(/[,,\s]+/)
+      .filter(Boolean)
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0);
     setBusy(true);
-    try {
-      const cited = refs
-        .split(/[,,\s]+/)
-        .filter(Boolean)
-        .map(Number)
-        .filter((n) => Number.isInteger(n) && n > 0);
-      const b = await api.issueBulletin({
-        kind,
-        unitIds: picked,
-        ...(taskId ? { taskId } : {}),
-        text,
-        refs: cited,
-        ...(kind === 'criticism' ? { rectifyBy } : {}),
-        year,
-      });
-      Toast.show({ content: `已发布${KIND[b.kind].name}`, icon: 'success' });
-      onDone();
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    } finally {
-      setBusy(false);
-    }
+    const issued = await act(
+      () =>
+        api.issueBulletin({
+          kind,
+          unitIds: picked,
+          ...(taskId ? { taskId } : {}),
+          text,
+          refs: cited,
+          ...(kind === 'criticism' ? { rectifyBy } : {}),
+          year,
+        }),
+      (b) => `已发布${KIND[b.kind].name}`,
+    );
+    setBusy(false);
+    if (issued) onDone();
   };
   return (
     <div className="sheet issue">
@@ -129,20 +127,11 @@ function Issue({ today, onDone, onClose }: { today: string; onDone: () => void; 
 /** 通报与整改: 通报表扬 / 通报批评 / 约谈, newest first, with each 批评's 整改 progress. */
 export default function Bulletins() {
   const { me } = useApp();
-  const [items, setItems] = useState<BulletinData[]>();
-  const [today, setToday] = useState('');
-  const [error, setError] = useState<string>();
+  const loaded = useLoad(() => api.bulletins(), []);
+  const { reload: load } = loaded;
+  const items: BulletinData[] | undefined = loaded.data?.items;
+  const today = loaded.data?.today ?? '';
   const [issuing, setIssuing] = useState(false);
-  const load = useCallback(async () => {
-    try {
-      const r = await api.bulletins();
-      setToday(r.today);
-      setItems(r.items);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, []);
-  useEffect(() => void load(), [load]);
   const manage = me.can.includes('bulletin.issue');
   return (
     <div className="page wide">
@@ -163,8 +152,7 @@ export default function Bulletins() {
           </Button>
         </div>
       )}
-      {error && <Blank icon="📡" title="没有加载成功" description={error} />}
-      {!items && !error && <Loading />}
+      <LoadState loaded={loaded} />
       {items && items.length === 0 && (
         <Blank
           icon="📣"

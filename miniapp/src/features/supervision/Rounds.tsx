@@ -11,17 +11,18 @@ import {
   Tag,
   Toast,
 } from 'antd-mobile';
-import { ROUND_COVERS_NAME, roundCoversOf, type RoundCovers } from '../../../shared/round-covers.js';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, type RoundSummaries } from '../api/client';
-import { Blank } from '../components/Blank';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { PullToRefresh } from '../components/PullToRefresh';
-import { daysAfter, weekdayAfter } from '../components/UrgeSheet';
-import { useApp } from '../context';
-import { cnDate as cn } from '../format';
-import { go, href } from '../router';
+import { ROUND_COVERS_NAME, roundCoversOf, type RoundCovers } from '../../../../shared/round-covers.js';
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../../api/client';
+import { Blank } from '../../components/Blank';
+import { act, LoadState, useLoad } from '../../lib/load';
+import { Loading } from '../../components/Loading';
+import { NavBar } from '../../components/NavBar';
+import { PullToRefresh } from '../../components/PullToRefresh';
+import { daysAfter, weekdayAfter } from '../../components/UrgeSheet';
+import { useApp } from '../../context';
+import { cnDate as cn } from '../../format';
+import { go, href } from '../../router';
 
 /** 发起督查: a name, what to submit, a date, and the tasks (all key tasks unless narrowed). */
 function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
@@ -57,20 +58,16 @@ function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
     if (!(await Dialog.confirm({ title: `发起${ROUND_COVERS_NAME[covers]}`, content: what, confirmText: '发起' })))
       return;
     setBusy(true);
-    try {
-      const r = await api.openRound({ name, submit, due, taskIds: picked, covers });
-      const skipped = picked.length - r.round.taskIds.length;
-      Toast.show({
-        content: `已发起"${r.round.name}":${r.round.taskIds.length} 项任务,${r.round.total - r.round.submitted} 项待报送${skipped > 0 ? `;另 ${skipped} 项任务暂无可督查的承担单位(待明确,或该年度已无此报告),未纳入` : ''}`,
-        icon: 'success',
-        duration: skipped > 0 ? 4000 : 2000,
-      });
-      go(href.round(r.round.id));
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    } finally {
-      setBusy(false);
-    }
+    const r = await act(() => api.openRound({ name, submit, due, taskIds: picked, covers }));
+    setBusy(false);
+    if (!r) return;
+    const skipped = picked.length - r.round.taskIds.length;
+    Toast.show({
+      content: `已发起"${r.round.name}":${r.round.taskIds.length} 项任务,${r.round.total - r.round.submitted} 项待报送${skipped > 0 ? `;另 ${skipped} 项任务暂无可督查的承担单位(待明确,或该年度已无此报告),未纳入` : ''}`,
+      icon: 'success',
+      duration: skipped > 0 ? 4000 : 2000,
+    });
+    go(href.round(r.round.id));
   };
   return (
     <div className="sheet open-round">
@@ -132,18 +129,9 @@ function OpenRound({ today, onClose }: { today: string; onClose: () => void }) {
 /** 督查: the rounds, newest first, each with who has submitted; the 督考办 opens new ones here. */
 export default function Rounds() {
   const { me } = useApp();
-  const [data, setData] = useState<RoundSummaries>();
-  const [error, setError] = useState<string>();
+  const loaded = useLoad(() => api.rounds(), []);
+  const { data, reload: load } = loaded;
   const [opening, setOpening] = useState(false);
-  const load = useCallback(async () => {
-    try {
-      setData(await api.rounds());
-      setError(undefined);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, []);
-  useEffect(() => void load(), [load]);
   const manage = me.can.includes('supervision.manage');
   return (
     <div className="page wide">
@@ -158,8 +146,7 @@ export default function Rounds() {
         }
       />
       <PullToRefresh onRefresh={load}>
-        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
-        {!data && !error && <Loading />}
+        <LoadState loaded={loaded} pull />
         {manage && data && (
           <div className="ack-all">
             <Button block color="primary" onClick={() => setOpening(true)}>

@@ -1,12 +1,12 @@
-import { ASSESSMENT_RULE_NAME } from '../../../shared/schemas/assessment.js';
-import { Button, Card, Dialog, List, Popup, Tag, TextArea, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useState } from 'react';
-import { api, type AssessmentData, type UnitAssessmentData } from '../api/client';
-import { Blank } from '../components/Blank';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { useApp } from '../context';
-import { go, href } from '../router';
+import { ASSESSMENT_RULE_NAME } from '../../../../shared/schemas/assessment.js';
+import { Button, Card, Dialog, List, Popup, Tag, TextArea } from 'antd-mobile';
+import { useState } from 'react';
+import { api, type AssessmentData, type UnitAssessmentData } from '../../api/client';
+import { Blank } from '../../components/Blank';
+import { act, LoadState, useLoad } from '../../lib/load';
+import { NavBar } from '../../components/NavBar';
+import { useApp } from '../../context';
+import { go, href } from '../../router';
 
 const STATUS = { none: '未计算', draft: '草稿(仅督考办可见)', published: '已公布,申诉期中', final: '已定稿' } as const;
 const RULE = ASSESSMENT_RULE_NAME;
@@ -14,26 +14,17 @@ const QUARTILE = ['', 'success', 'primary', 'warning', 'danger'] as const;
 
 /** One unit's score and every line behind it; the unit appeals an item here. */
 function UnitView({ year, unitId }: { year: number; unitId: string }) {
-  const [data, setData] = useState<UnitAssessmentData>();
-  const [error, setError] = useState<string>();
+  const loaded = useLoad(() => api.unitAssessment(year, unitId), [year, unitId]);
   const [appealing, setAppealing] = useState<string>();
   const [reason, setReason] = useState('');
-  const load = useCallback(
-    async () => setData(await api.unitAssessment(year, unitId).catch((e: Error) => (setError(e.message), undefined))),
-    [year, unitId],
-  );
-  useEffect(() => void load(), [load]);
-  if (error) return <Blank icon="📊" title="暂时不能查看" description={error} />;
-  if (!data) return <Loading />;
+  const data: UnitAssessmentData | undefined = loaded.data;
+  if (!data) return <LoadState loaded={loaded} icon="📊" title="暂时不能查看" />;
   const submit = async () => {
-    try {
-      setData(await api.appeal(year, appealing!, reason));
-      Toast.show({ content: '申诉已提交,等督考办处理', icon: 'success' });
-      setAppealing(undefined);
-      setReason('');
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    }
+    const after = await act(() => api.appeal(year, appealing!, reason), '申诉已提交,等督考办处理');
+    if (!after) return;
+    loaded.setData(after);
+    setAppealing(undefined);
+    setReason('');
   };
   return (
     <>
@@ -122,26 +113,51 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
 
 /** 年度考评: the rules in words, the ranking, and the 督考办's steps (计算 → 公布 → 定稿). */
 export default function Assessment({ year, unitId }: { year: number; unitId?: string }) {
-  const { me } = useApp();
-  const [data, setData] = useState<AssessmentData>();
-  const [error, setError] = useState<string>();
-  const manage = me.can.includes('assessment.manage');
-  const load = useCallback(
-    async () => setData(await api.assessment(year).catch((e: Error) => (setError(e.message), undefined))),
-    [year],
+  if (unitId) return <UnitPage year={year} unitId={unitId} />;
+  return <Ranking year={year} />;
+}
+
+/** A unit's own page: its score, the lines behind it, and its printable annual report. */
+function UnitPage({ year, unitId }: { year: number; unitId: string }) {
+  return (
+    <div className="page wide">
+      <NavBar title={`${year}年度考评`} />
+      <UnitView year={year} unitId={unitId} />
+      <div className="ack-all">
+        <Button
+          block
+          fill="outline"
+          onClick={() =>
+            void act(() =>
+              api.download(
+                `/api/reports/annual?year=${year}&unitId=${encodeURIComponent(unitId)}`,
+                `年度报告-${year}.html`,
+              ),
+            )
+          }
+        >
+          年度落实情况报告(可打印)
+        </Button>
+      </div>
+      <div className="footer-space" />
+    </div>
   );
-  useEffect(() => void (unitId ? undefined : load()), [load, unitId]);
+}
+
+/** The district's ranking, the rules in words and the 督考办's steps. */
+function Ranking({ year }: { year: number }) {
+  const { me } = useApp();
+  const loaded = useLoad(() => api.assessment(year), [year]);
+  const data: AssessmentData | undefined = loaded.data;
+  const setData = loaded.setData;
+  const manage = me.can.includes('assessment.manage');
   const step = async (s: 'compute' | 'publish' | 'finalize', confirm?: string) => {
     if (confirm && !(await Dialog.confirm({ content: confirm, confirmText: '确定', cancelText: '取消' }))) return;
-    try {
-      setData(await api.assessmentStep(year, s));
-      Toast.show({
-        content: { compute: '已计算草稿', publish: '已公布,已通知各单位', finalize: '已定稿' }[s],
-        icon: 'success',
-      });
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    }
+    const after = await act(
+      () => api.assessmentStep(year, s),
+      { compute: '已计算草稿', publish: '已公布,已通知各单位', finalize: '已定稿' }[s],
+    );
+    if (after) setData(after);
   };
   const decide = async (id: string, decision: 'accept' | 'reject') => {
     let comment = '';
@@ -158,42 +174,16 @@ export default function Assessment({ year, unitId }: { year: number; unitId?: st
       cancelText: '取消',
     });
     if (!ok) return;
-    try {
-      setData(await api.decideAppeal(year, id, decision, comment.trim() || undefined));
-      Toast.show({ content: decision === 'accept' ? '已采纳,得分已重算' : '已驳回', icon: 'success' });
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    }
-  };
-  if (unitId)
-    return (
-      <div className="page wide">
-        <NavBar title={`${year}年度考评`} />
-        <UnitView year={year} unitId={unitId} />
-        <div className="ack-all">
-          <Button
-            block
-            fill="outline"
-            onClick={() =>
-              void api
-                .download(
-                  `/api/reports/annual?year=${year}&unitId=${encodeURIComponent(unitId)}`,
-                  `年度报告-${year}.html`,
-                )
-                .catch((e: Error) => Toast.show({ content: e.message, icon: 'fail' }))
-            }
-          >
-            年度落实情况报告(可打印)
-          </Button>
-        </div>
-        <div className="footer-space" />
-      </div>
+    const after = await act(
+      () => api.decideAppeal(year, id, decision, comment.trim() || undefined),
+      decision === 'accept' ? '已采纳,得分已重算' : '已驳回',
     );
+    if (after) setData(after);
+  };
   return (
     <div className="page wide">
       <NavBar title={`${year}年度考评`} />
-      {error && <Blank icon="📡" title="没有加载成功" description={error} />}
-      {!data && !error && <Loading />}
+      <LoadState loaded={loaded} />
       {data && (
         <>
           <Card

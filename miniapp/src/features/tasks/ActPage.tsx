@@ -1,15 +1,15 @@
-import { Button, DatePicker, Dialog, Form, NoticeBar, ProgressBar, Selector, Tabs, TextArea, Toast } from 'antd-mobile';
-import { Blank } from '../components/Blank';
+import { Button, DatePicker, Dialog, Form, NoticeBar, ProgressBar, Selector, Tabs, TextArea } from 'antd-mobile';
+import { Blank } from '../../components/Blank';
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, type TaskOverview, type Upload } from '../api/client';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { useApp } from '../context';
-import type { PickedFile } from '../host';
-import { go, href } from '../router';
-import { dropDraft, loadDraft, saveDraft, type Draft, type DraftMode } from '../state/drafts';
-import { taskName } from '../format';
-import { pickExtensionTarget, pickReportTarget } from '../../../shared/report-target.js';
+import { api, ApiError, type Upload } from '../../api/client';
+import { act, LoadState, refuse, useLoad } from '../../lib/load';
+import { NavBar } from '../../components/NavBar';
+import { useApp } from '../../context';
+import type { PickedFile } from '../../host';
+import { go, href } from '../../router';
+import { dropDraft, loadDraft, saveDraft, type Draft, type DraftMode } from '../../state/drafts';
+import { taskName } from '../../format';
+import { pickExtensionTarget, pickReportTarget } from '../../../../shared/report-target.js';
 
 /** The selector's value for a report that answers no item (a free 进展). */
 const FREE = 'free';
@@ -55,8 +55,8 @@ export default function ActPage({
 }) {
   const { host, me } = useApp();
   const saved = useRef(loadDraft(me.id, assignmentId)).current;
-  const [overview, setOverview] = useState<TaskOverview>();
-  const [error, setError] = useState<string>();
+  const loaded = useLoad(() => api.overview(taskId), [taskId]);
+  const { data: overview, reload } = loaded;
   const [mode, setMode] = useState<DraftMode>(initial);
   const [texts, setTexts] = useState<Partial<Record<DraftMode, string>>>(saved?.texts ?? {});
   const text = texts[mode] ?? '';
@@ -79,10 +79,6 @@ export default function ActPage({
   const [submitting, setSubmitting] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const imageInput = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    api.overview(taskId).then(setOverview, (e: Error) => setError(e.message));
-  }, [taskId]);
 
   // the draft is written on every change, so closing the webview loses nothing
   useEffect(() => {
@@ -108,7 +104,6 @@ export default function ActPage({
   const extendable = mine?.extendable ?? [];
   const item = extendable.find((o) => o.obligationId === chosen.extension) ?? pickExtensionTarget(extendable);
   const pending = mine?.requests ?? [];
-  const reload = () => api.overview(taskId).then(setOverview, (e: Error) => setError(e.message));
   const withdraw = async (id: string) => {
     if (
       !(await Dialog.confirm({
@@ -118,13 +113,7 @@ export default function ActPage({
       }))
     )
       return;
-    try {
-      await api.withdraw(id);
-      Toast.show({ content: '申请已撤回', icon: 'success' });
-      await reload();
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 3000 });
-    }
+    if (await act(() => api.withdraw(id), '申请已撤回')) await reload();
   };
   const update = (id: number, patch: Partial<FileRow>) =>
     setFiles((list) => list.map((f) => (f.id === id ? { ...f, ...patch } : f)));
@@ -150,7 +139,7 @@ export default function ActPage({
     const rows: FileRow[] = [];
     for (const p of picked) {
       if (p.size !== undefined && p.size > MAX_BYTES) {
-        Toast.show({ content: `${p.name} 超过 20 MB,请压缩后再传`, icon: 'fail' });
+        refuse(`${p.name} 超过 20 MB,请压缩后再传`);
         continue;
       }
       rows.push({ id: nextId++, name: p.name, preview: p.preview, progress: 0, status: 'uploading', picked: p });
@@ -187,34 +176,34 @@ export default function ActPage({
       if (!ok) return;
     }
     setSubmitting(true);
-    try {
-      let done = '申请已提交,待督考办审核';
-      if (mode === 'report') {
-        const r = await api.report(assignmentId, {
-          text: text.trim(),
-          noChange,
-          evidence,
-          obligationId: target ? target.obligationId : null,
-        });
-        done = r.answered ? `已报送:${r.answered.label}` : '进展已记录';
-      } else if (mode === 'closure') await api.closure(assignmentId, { text: text.trim(), evidence });
-      else
-        await api.extension(assignmentId, {
-          until,
-          reason: text.trim(),
-          ...(item ? { obligationId: item.obligationId } : {}),
-        });
-      dropDraft(me.id, assignmentId);
-      Toast.show({ content: done, icon: 'success' });
-      go(href.task(taskId), true);
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 3000 });
-      setSubmitting(false);
-    }
+    const sent = await act(
+      async () => {
+        if (mode === 'report') {
+          const r = await api.report(assignmentId, {
+            text: text.trim(),
+            noChange,
+            evidence,
+            obligationId: target ? target.obligationId : null,
+          });
+          return r.answered ? `已报送:${r.answered.label}` : '进展已记录';
+        }
+        if (mode === 'closure') await api.closure(assignmentId, { text: text.trim(), evidence });
+        else
+          await api.extension(assignmentId, {
+            until,
+            reason: text.trim(),
+            ...(item ? { obligationId: item.obligationId } : {}),
+          });
+        return '申请已提交,待督考办审核';
+      },
+      (done) => done,
+    );
+    if (!sent) return setSubmitting(false);
+    dropDraft(me.id, assignmentId);
+    go(href.task(taskId), true);
   };
 
-  if (error) return <Blank icon="📡" title="没有加载成功" description={error} />;
-  if (!overview) return <Loading />;
+  if (!overview) return <LoadState loaded={loaded} />;
   if (!mine || !mine.canAct) return <Blank icon="🔒" title="无法办理" description="只能办理本单位的任务。" />;
   const t = overview.task;
   const blocked = mode !== 'report' && pending.length > 0;

@@ -1,13 +1,13 @@
 import { CapsuleTabs, List, Tag } from 'antd-mobile';
-import { useCallback, useEffect, useState } from 'react';
-import { api, type Part } from '../api/client';
-import { Blank } from '../components/Blank';
-import { LightDot } from '../components/Light';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { PullToRefresh } from '../components/PullToRefresh';
-import { cnDate as cn, taskName } from '../format';
-import { go, href, type PartRouteFilter } from '../router';
+import { useState } from 'react';
+import { api } from '../../api/client';
+import { Blank } from '../../components/Blank';
+import { LightDot } from '../../components/Light';
+import { LoadState, useLoad } from '../../lib/load';
+import { NavBar } from '../../components/NavBar';
+import { PullToRefresh } from '../../components/PullToRefresh';
+import { cnDate as cn, taskName } from '../../format';
+import { go, href, type PartRouteFilter } from '../../router';
 
 const ACK = { done: '已签收', open: '未签收', none: '' } as const;
 const REVIEW = { report: '报告待审核', closure: '办结待审核', extension: '延期待审核' } as const;
@@ -15,27 +15,16 @@ const REVIEW = { report: '报告待审核', closure: '办结待审核', extensio
 /** 总览下钻: the parts a count on the overview counted, worst first, each opening its task. */
 export default function Parts({ filter }: { filter: PartRouteFilter }) {
   const [light, setLight] = useState(filter.light ?? 'all');
-  const [data, setData] = useState<{
-    today: string;
-    items: Part[];
-    total: number;
-    lights: { red: number; yellow: number; green: number };
-  }>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(async () => {
-    try {
-      const all = await api.parts({
+  const loaded = useLoad(
+    () =>
+      api.parts({
         ...(filter.unitId ? { unitId: filter.unitId } : {}),
         ...(filter.sectionId ? { sectionId: filter.sectionId } : {}),
         ...(filter.minOverdueDays ? { minOverdueDays: filter.minOverdueDays } : {}),
-      });
-      setData(all);
-      setError(undefined);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [filter.unitId, filter.sectionId, filter.minOverdueDays]);
-  useEffect(() => void load(), [load]);
+      }),
+    [filter.unitId, filter.sectionId, filter.minOverdueDays],
+  );
+  const { data, reload: load } = loaded;
   const shown = data?.items.filter((p) => light === 'all' || p.light === light) ?? [];
   const byUnit = Boolean(filter.unitId);
 
@@ -51,8 +40,7 @@ export default function Parts({ filter }: { filter: PartRouteFilter }) {
         </CapsuleTabs>
       )}
       <PullToRefresh onRefresh={load}>
-        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
-        {!data && !error && <Loading />}
+        <LoadState loaded={loaded} pull />
         {data && shown.length === 0 && <Blank icon="✅" title="没有这类分工" description="换一个灯色看看。" />}
         {shown.length > 0 && (
           <List className="parts">

@@ -1,17 +1,17 @@
-import { takeFirstItems } from '../state/first-items';
-import { isCalendarWarning, useHealthWarnings } from '../components/HealthBanner';
-import { Button, CapsuleTabs, List, Toast } from 'antd-mobile';
-import { Blank } from '../components/Blank';
-import { PullToRefresh } from '../components/PullToRefresh';
-import { useCallback, useEffect, useState } from 'react';
-import { api, type MyItems } from '../api/client';
-import { LIGHT_NAME, LightDot } from '../components/Light';
-import { NavBar } from '../components/NavBar';
-import { useAcknowledge } from '../components/useAcknowledge';
-import { useApp } from '../context';
-import { go, href } from '../router';
-import { Loading } from '../components/Loading';
-import { cnDate as cn, taskName } from '../format';
+import { takeFirstItems } from '../../state/first-items';
+import { isCalendarWarning, useHealthWarnings } from '../../components/HealthBanner';
+import { Button, CapsuleTabs, List } from 'antd-mobile';
+import { Blank } from '../../components/Blank';
+import { PullToRefresh } from '../../components/PullToRefresh';
+import { useEffect, useState } from 'react';
+import { api, type MyItems } from '../../api/client';
+import { LIGHT_NAME, LightDot } from '../../components/Light';
+import { NavBar } from '../../components/NavBar';
+import { useAcknowledge } from './useAcknowledge';
+import { useApp } from '../../context';
+import { go, href } from '../../router';
+import { act, LoadState, useLoad } from '../../lib/load';
+import { cnDate as cn, taskName } from '../../format';
 
 type Item = MyItems['items'][number];
 
@@ -19,10 +19,8 @@ type Item = MyItems['items'][number];
 export function MyTasks() {
   const { me, host } = useApp();
   const [section, setSection] = useState('all');
-  const [data, setData] = useState<MyItems>();
   // no promise of a reminder while a year lacks 放假安排 (the banner says reminders would stop)
   const calendarMissing = useHealthWarnings().some(isCalendarWarning);
-  const [error, setError] = useState<string>();
   const [acking, setAcking] = useState<string>();
 
   const [toConfirm, setToConfirm] = useState(0);
@@ -34,17 +32,13 @@ export function MyTasks() {
         () => undefined,
       );
   }, [me]);
-  const load = useCallback(async () => {
-    try {
-      // the sign-in brought the first page (all sections): shown without asking again
-      const first = section === 'all' ? takeFirstItems() : undefined;
-      setData(first ?? (await api.myItems(section === 'all' ? undefined : section)));
-      setError(undefined);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [section]);
-  useEffect(() => void load(), [load]);
+  const loaded = useLoad<MyItems>(
+    // the sign-in brought the first page (all sections): shown without asking again
+    async () =>
+      (section === 'all' ? takeFirstItems() : undefined) ?? api.myItems(section === 'all' ? undefined : section),
+    [section],
+  );
+  const { data, reload: load } = loaded;
 
   const { acknowledge: sign, bar } = useAcknowledge(load);
   const acknowledge = async (item: Item) => {
@@ -59,15 +53,11 @@ export function MyTasks() {
     : [...new Set(data?.items.filter((i) => i.kind === 'acknowledge').map((i) => i.assignmentId) ?? [])];
   const acknowledgeAll = async () => {
     setAcking('all');
-    try {
+    await act(async () => {
       for (const id of acks) await api.acknowledge(id);
-      Toast.show({ content: `已全部签收,共 ${acks.length} 项`, icon: 'success' });
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    } finally {
-      setAcking(undefined);
-      await load();
-    }
+    }, `已全部签收,共 ${acks.length} 项`);
+    setAcking(undefined);
+    await load();
   };
 
   const groups = (['red', 'yellow', 'green'] as const)
@@ -142,8 +132,7 @@ export function MyTasks() {
         </div>
       )}
       <PullToRefresh onRefresh={load}>
-        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
-        {!data && !error && <Loading />}
+        <LoadState loaded={loaded} pull />
         {data && data.items.length === 0 && (
           <Blank
             icon="✅"

@@ -1,6 +1,7 @@
-import { CheckList, SearchBar, Toast } from 'antd-mobile';
+import { CheckList, SearchBar } from 'antd-mobile';
+import { refuse } from '../../lib/load';
 import { useEffect, useMemo, useState } from 'react';
-import { api } from '../api/client';
+import { api } from '../../api/client';
 
 /** Picks units of the directory (not groups, not provisional names), with a search box. */
 export function UnitChecklist({
@@ -22,7 +23,7 @@ export function UnitChecklist({
             .filter((u) => u.kind !== 'group' && u.kind !== 'provisional')
             .map((u) => ({ id: u.id, name: u.name })),
         ),
-      (e: Error) => Toast.show({ content: e.message, icon: 'fail' }),
+      (e: Error) => refuse(e.message),
     );
   }, []);
   const shown = useMemo(() => units?.filter((u) => !query || u.name.includes(query)) ?? [], [units, query]);

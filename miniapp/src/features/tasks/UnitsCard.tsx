@@ -1,11 +1,12 @@
-import { Button, Card, Input, Popup, Tag, Toast } from 'antd-mobile';
+import { Button, Card, Input, Popup, Tag } from 'antd-mobile';
+import { act } from '../../lib/load';
 import { useCallback, useEffect, useState } from 'react';
-import { UnitChecklist } from './UnitChecklist';
-import { api, type TaskUnitsData } from '../api/client';
-import { useApp } from '../context';
-import { cnDate as cn } from '../format';
-import { LightDot } from './Light';
-import { daysAfter, UrgeSheet } from './UrgeSheet';
+import { UnitChecklist } from '../bulletins/UnitChecklist';
+import { api, type TaskUnitsData } from '../../api/client';
+import { useApp } from '../../context';
+import { cnDate as cn } from '../../format';
+import { LightDot } from '../../components/Light';
+import { daysAfter, UrgeSheet } from '../../components/UrgeSheet';
 
 const ACK = { done: '已签收', open: '未签收', none: '' } as const;
 
@@ -23,15 +24,12 @@ function Designate({
   const [busy, setBusy] = useState(false);
   const submit = async () => {
     setBusy(true);
-    try {
-      const r = await api.designate(placeholder.assignmentId, picked);
-      Toast.show({ content: `已明确 ${r.assignments.length} 个责任单位,下一个工作日起提醒`, icon: 'success' });
-      onDone();
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    } finally {
-      setBusy(false);
-    }
+    const r = await act(
+      () => api.designate(placeholder.assignmentId, picked),
+      (d) => `已明确 ${d.assignments.length} 个责任单位,下一个工作日起提醒`,
+    );
+    setBusy(false);
+    if (r) onDone();
   };
   return (
     <div className="sheet designate">
@@ -62,18 +60,13 @@ function ManualItems({ taskId, today, onAdded }: { taskId: string; today: string
   useEffect(() => void load(), [load]);
   const add = async () => {
     setBusy(true);
-    try {
-      await api.addManual({ taskId, label, due });
-      Toast.show({ content: `已添加"${label}",按期提醒各责任单位`, icon: 'success' });
-      setAdding(false);
-      setLabel('');
-      await load();
-      onAdded();
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail' });
-    } finally {
-      setBusy(false);
-    }
+    const added = await act(() => api.addManual({ taskId, label, due }), `已添加"${label}",按期提醒各责任单位`);
+    setBusy(false);
+    if (!added) return;
+    setAdding(false);
+    setLabel('');
+    await load();
+    onAdded();
   };
   return (
     <div className="manual-items">

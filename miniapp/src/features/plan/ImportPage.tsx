@@ -1,9 +1,10 @@
-import { Button, Card, Checkbox, Dialog, Input, Tag, Toast } from 'antd-mobile';
+import { Button, Card, Checkbox, Dialog, Input, Tag } from 'antd-mobile';
+import { act, refuse } from '../../lib/load';
 import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError, type ImportApplied, type ImportCorrection, type ImportPreviewData } from '../api/client';
-import { Blank } from '../components/Blank';
-import { NavBar } from '../components/NavBar';
-import { href } from '../router';
+import { api, ApiError, type ImportApplied, type ImportCorrection, type ImportPreviewData } from '../../api/client';
+import { Blank } from '../../components/Blank';
+import { NavBar } from '../../components/NavBar';
+import { href } from '../../router';
 
 type TaskView = ImportPreviewData['tasks'][number];
 type UnitView = TaskView['units'][number];
@@ -164,20 +165,14 @@ export default function ImportPage() {
 
   const upload = async (file: File | undefined) => {
     if (!file) return;
-    if (file.size > 20 * 1024 * 1024) {
-      Toast.show({ content: '文件不能超过 20MB', icon: 'fail' });
-      return;
-    }
+    if (file.size > 20 * 1024 * 1024) return refuse('文件不能超过 20MB');
     setBusy(true);
-    try {
-      setPreview(await api.importUpload(file));
-      setEdits({});
-      setApplied(undefined);
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 4000 });
-    } finally {
-      setBusy(false);
-    }
+    const read = await act(() => api.importUpload(file), undefined, { duration: 4000 });
+    setBusy(false);
+    if (!read) return;
+    setPreview(read);
+    setEdits({});
+    setApplied(undefined);
   };
 
   const corrections = useMemo<ImportCorrection[]>(
@@ -245,28 +240,29 @@ export default function ImportPage() {
       ...(periodChanged && periodSet ? { period: periodSet } : {}),
       ...(loss && loss.lostCount > 0 ? { confirmLost: loss.lostCount } : {}),
     };
-    try {
-      try {
-        setApplied(await api.importApply(preview.upload, body));
-      } catch (e) {
-        // the corrections dropped more than the preview showed: the server names the number; ask again
-        if (!(e instanceof ApiError && e.code === 'IMPORT_LOSES_TASKS')) throw e;
-        const n = e.details.length;
-        const again = await Dialog.confirm({
-          content: e.message,
-          confirmText: `确认失去 ${n} 项`,
-          cancelText: '再看看',
-        });
-        if (!again) return;
-        setApplied(await api.importApply(preview.upload, { ...body, confirmLost: n }));
-      }
-      Toast.show({ content: '已导入', icon: 'success' });
-      void refreshPlans();
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 4000 });
-    } finally {
-      setBusy(false);
-    }
+    const result = await act(
+      async () => {
+        try {
+          return await api.importApply(preview.upload, body);
+        } catch (e) {
+          // the corrections dropped more than the preview showed: the server names the number; ask again
+          if (!(e instanceof ApiError && e.code === 'IMPORT_LOSES_TASKS')) throw e;
+          const n = e.details.length;
+          const again = await Dialog.confirm({
+            content: e.message,
+            confirmText: `确认失去 ${n} 项`,
+            cancelText: '再看看',
+          });
+          return again ? api.importApply(preview.upload, { ...body, confirmLost: n }) : undefined;
+        }
+      },
+      (r) => (r ? '已导入' : undefined),
+      { duration: 4000 },
+    );
+    setBusy(false);
+    if (!result) return;
+    setApplied(result);
+    void refreshPlans();
   };
 
   // the plans stored: a replaced plan stays, and can be made the current one again
@@ -295,13 +291,7 @@ export default function ImportPage() {
       }))
     )
       return;
-    try {
-      await api.planActivate(id);
-      Toast.show({ content: '已设为当前计划', icon: 'success' });
-      await refreshPlans();
-    } catch (e) {
-      Toast.show({ content: (e as Error).message, icon: 'fail', duration: 4000 });
-    }
+    if (await act(() => api.planActivate(id), '已设为当前计划', { duration: 4000 })) await refreshPlans();
   };
 
   return (

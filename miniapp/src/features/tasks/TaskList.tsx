@@ -1,29 +1,23 @@
 import { List, SearchBar } from 'antd-mobile';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { z } from 'zod';
-import type { TaskList as TaskListSchema } from '../../../shared/schemas/views.js';
-import { api } from '../api/client';
-import { Blank } from '../components/Blank';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { useApp } from '../context';
-import { go, href } from '../router';
-import { taskName } from '../format';
+import type { TaskList as TaskListSchema } from '../../../../shared/schemas/views.js';
+import { api } from '../../api/client';
+import { Blank } from '../../components/Blank';
+import { LoadState, useLoad } from '../../lib/load';
+import { NavBar } from '../../components/NavBar';
+import { useApp } from '../../context';
+import { go, href } from '../../router';
+import { taskName } from '../../format';
 
 type Tasks = z.infer<typeof TaskListSchema>['items'];
 
 /** 任务清单: the key tasks this person may read (all of them for the 督考办 and leaders), searchable. */
 export default function TaskList({ toDesignate = false }: { toDesignate?: boolean }) {
   const { me } = useApp();
-  const [tasks, setTasks] = useState<Tasks>();
-  const [error, setError] = useState<string>();
+  const loaded = useLoad(async () => (await api.tasks({ toDesignate })).items, [toDesignate]);
+  const tasks: Tasks | undefined = loaded.data;
   const [q, setQ] = useState('');
-  useEffect(() => {
-    api.tasks({ toDesignate }).then(
-      (r) => setTasks(r.items),
-      (e: Error) => setError(e.message),
-    );
-  }, [toDesignate]);
   const shown = useMemo(
     () => (tasks ?? []).filter((t) => !q.trim() || `${t.number}${t.title}${t.unitsText}`.includes(q.trim())),
     [tasks, q],
@@ -45,8 +39,7 @@ export default function TaskList({ toDesignate = false }: { toDesignate?: boolea
         </div>
       )}
       <SearchBar placeholder="搜索任务或单位" value={q} onChange={setQ} style={{ margin: '8px 12px' }} />
-      {error && <Blank icon="📡" title="没有加载成功" description={error} />}
-      {!tasks && !error && <Loading />}
+      <LoadState loaded={loaded} />
       {tasks && shown.length === 0 && (
         <Blank icon="🔍" title="没有找到任务" description={q ? '换个关键词试试。' : '没有可查看的任务。'} />
       )}

@@ -1,10 +1,10 @@
 import { Button, List, NoticeBar, SearchBar, Tag } from 'antd-mobile';
-import { Blank } from '../components/Blank';
+import { Blank } from '../../components/Blank';
 import { useEffect, useMemo, useState } from 'react';
 import type { z } from 'zod';
-import type { DevPeople, Session } from '../../../shared/schemas/miniapp.js';
-import { api, type AuthConfig } from '../api/client';
-import type { Host } from '../host';
+import type { DevPeople, Session } from '../../../../shared/schemas/miniapp.js';
+import { api, type AuthConfig } from '../../api/client';
+import type { Host } from '../../host';
 
 const ROLE: Record<string, string> = {
   contact: '联络员',

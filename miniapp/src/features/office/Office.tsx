@@ -1,14 +1,12 @@
-import { Card, List, NoticeBar, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useState } from 'react';
-import { api, type OverviewData } from '../api/client';
-import { Blank } from '../components/Blank';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { PullToRefresh } from '../components/PullToRefresh';
-import { useApp } from '../context';
-import { cnDate as cn } from '../format';
-import { go, href } from '../router';
-import { isDistrictLeader } from '../roles';
+import { Card, List, NoticeBar } from 'antd-mobile';
+import { api, type OverviewData } from '../../api/client';
+import { act, LoadState, useLoad } from '../../lib/load';
+import { NavBar } from '../../components/NavBar';
+import { PullToRefresh } from '../../components/PullToRefresh';
+import { useApp } from '../../context';
+import { cnDate as cn } from '../../format';
+import { go, href } from '../../router';
+import { isDistrictLeader } from '../../roles';
 
 type Counts = { red: number; yellow: number; green: number };
 const total = (c: Counts) => c.red + c.yellow + c.green;
@@ -64,17 +62,8 @@ function Trend({ history }: { history: OverviewData['history'] }) {
  */
 export default function Office() {
   const { me } = useApp();
-  const [data, setData] = useState<OverviewData>();
-  const [error, setError] = useState<string>();
-  const load = useCallback(async () => {
-    try {
-      setData(await api.districtOverview());
-      setError(undefined);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, []);
-  useEffect(() => void load(), [load]);
+  const loaded = useLoad(() => api.districtOverview(), []);
+  const { data, reload: load } = loaded;
   const actsForUnits = me.can.includes('unit.act');
   const reviews = me.can.includes('review.read');
   // a district leader lands here; their own unit's items are one tap away
@@ -92,8 +81,7 @@ export default function Office() {
         }
       />
       <PullToRefresh onRefresh={load}>
-        {error && <Blank icon="📡" title="没有加载成功" description={`${error} 下拉可重试。`} />}
-        {!data && !error && <Loading />}
+        <LoadState loaded={loaded} pull />
         {data && (
           <>
             {data.ended && (
@@ -176,9 +164,7 @@ export default function Office() {
                     <List.Item
                       onClick={() => {
                         const year = Number(data.today.slice(0, 4));
-                        void api
-                          .download(`/api/exports/ledger.xlsx?year=${year}`, `督办台账-${year}.xlsx`)
-                          .catch((e: Error) => Toast.show({ content: e.message, icon: 'fail' }));
+                        void act(() => api.download(`/api/exports/ledger.xlsx?year=${year}`, `督办台账-${year}.xlsx`));
                       }}
                       description="总表、一事一档、一单位一档(Excel)"
                     >

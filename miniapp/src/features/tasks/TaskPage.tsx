@@ -1,16 +1,15 @@
 import { Button, Card, Ellipsis, Tag } from 'antd-mobile';
-import { UnitsCard } from '../components/UnitsCard';
-import { Blank } from '../components/Blank';
-import { PullToRefresh } from '../components/PullToRefresh';
-import { useCallback, useEffect, useState } from 'react';
-import { api, type TaskOverview } from '../api/client';
-import { LightDot } from '../components/Light';
-import { Loading } from '../components/Loading';
-import { NavBar } from '../components/NavBar';
-import { Timeline } from '../components/Timeline';
-import { useAcknowledge } from '../components/useAcknowledge';
-import { go, href } from '../router';
-import { cnDate as cn, taskName } from '../format';
+import { UnitsCard } from './UnitsCard';
+import { PullToRefresh } from '../../components/PullToRefresh';
+import { useState } from 'react';
+import { api, type TaskOverview } from '../../api/client';
+import { LightDot } from '../../components/Light';
+import { LoadState, useLoad } from '../../lib/load';
+import { NavBar } from '../../components/NavBar';
+import { Timeline } from './Timeline';
+import { useAcknowledge } from './useAcknowledge';
+import { go, href } from '../../router';
+import { cnDate as cn, taskName } from '../../format';
 
 type Mine = TaskOverview['mine'][number];
 const STATUS = { done: '已完成', open: '待办', notYet: '未到时间' } as const;
@@ -107,40 +106,25 @@ function UnitCard({
 
 /** 任务详情: the task, my units' part in it, and its timeline. */
 export default function TaskPage({ taskId }: { taskId: string }) {
-  const [data, setData] = useState<TaskOverview>();
-  const [error, setError] = useState<{ code: string; message: string }>();
-  const load = useCallback(async () => {
-    try {
-      setData(await api.overview(taskId));
-      setError(undefined);
-    } catch (e) {
-      setError(e as { code: string; message: string });
-    }
-  }, [taskId]);
-  useEffect(() => void load(), [load]);
+  const loaded = useLoad(() => api.overview(taskId), [taskId]);
+  const { data, reload: load } = loaded;
 
   const { acknowledge, bar } = useAcknowledge(load);
   const onAck = (m: Mine) => acknowledge(m.assignmentId, `${m.unit.name} 已签收`);
 
   const t = data?.task;
   const title = t ? taskName(t) : '任务详情';
-  if (error) {
+  if (!data || !t)
     return (
       <div className="page">
         <NavBar title="任务详情" />
-        <Blank
-          icon={error.code === 'FORBIDDEN' ? '🔒' : '📡'}
-          title={error.code === 'FORBIDDEN' ? '无权查看' : '没有加载成功'}
-          description={error.message}
-        >
+        <LoadState loaded={loaded}>
           <Button color="primary" onClick={() => go(href.my(), true)}>
             回到我的任务
           </Button>
-        </Blank>
+        </LoadState>
       </div>
     );
-  }
-  if (!data || !t) return <Loading />;
   const named = t.assignments.filter((a) => a.status === 'active' || a.status === 'closed');
   const leads = named.filter((a) => a.role === 'lead');
   const cos = named.filter((a) => a.role === 'co');
