@@ -39,7 +39,7 @@ export default tseslint.config(
   },
   {
     // process.env is read only by server/src/config.ts and the entry points (ARCHITECTURE rule 4).
-    files: ['server/src/**/*.ts'],
+    files: ['server/src/**/*.{ts,tsx}'],
     ignores: ['server/src/config.ts', 'server/src/main.ts', 'server/src/cli/**'],
     rules: {
       'no-restricted-properties': [
@@ -93,7 +93,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/src/**/*.ts'],
+    files: ['server/src/**/*.{ts,tsx}'],
     ignores: ['server/src/channels/dingtalk/**', 'server/src/domain/**'],
     rules: {
       'no-restricted-imports': [
@@ -205,7 +205,7 @@ export default tseslint.config(
   ),
   {
     // a function says one thing: over 120 lines it needs a reason written where it stands
-    files: ['server/src/**/*.ts'],
+    files: ['server/src/**/*.{ts,tsx}'],
     rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }] },
   },
   {

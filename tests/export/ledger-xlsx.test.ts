@@ -83,7 +83,7 @@ describe("the year's 台账 as Excel", () => {
     expect(office).toMatch(/年度考评:\d+(\.\d+)? 分\((并列)?第 \d+ 名/);
     // dates do not wrap; the report ends with its 落款 (unit, the 督考办's seal line, the date)
     expect(office).toContain('td.date{white-space:nowrap}');
-    expect(office).toMatch(/填报单位\(盖章\):府山街道<br>督考办审核:_+\(盖章\)<br>\d{4}年\d{1,2}月\d{1,2}日/u);
+    expect(office).toMatch(/填报单位\(盖章\):府山街道<br\/?>督考办审核:_+\(盖章\)<br\/?>\d{4}年\d{1,2}月\d{1,2}日/u);
     expect((await t.inject('/api/reports/annual?year=2019&unitId=bhjd', 'p-fsjd-c')).json().code).toBe('FORBIDDEN');
     // the same unit's rows as a workbook, for the 督考办
     const wb = await load((await t.inject('/api/exports/ledger.xlsx?year=2019&unitId=bhjd')).rawPayload);

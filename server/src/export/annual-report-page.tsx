@@ -1,0 +1,187 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { ASSESSMENT_RULE_NAME, type AssessmentLine } from '../../../shared/schemas/assessment.js';
+import { cnDate } from '../../../shared/cn-date.js';
+import { taskLabel } from '../../../shared/task-label.js';
+
+export type ItemState = '已完成' | '逾期完成' | '免报' | '未完成' | '未到期';
+
+/** What `annualReportFacts` gathered: everything the page shows, nothing it computes. */
+export interface AnnualReportFacts {
+  unitName: string;
+  year: number;
+  district: string;
+  planTitle: string;
+  /** The day the figures stand at: today, or the year's last day for a past year. */
+  asOf: string;
+  today: string;
+  sections: Array<{
+    kind: string;
+    number: number;
+    title: string;
+    role: string;
+    closed: boolean;
+    rows: Array<{ label: string; due: string; state: ItemState; reported: { on: string; text: string } | undefined }>;
+  }>;
+  assessment:
+    | {
+        score: number;
+        rank: number;
+        tied?: boolean;
+        of: number;
+        lines: ReadonlyArray<AssessmentLine & { effective: number }>;
+      }
+    | undefined;
+  noItems: boolean;
+  openRectifications: Array<{ text: string; due: string | undefined }>;
+}
+
+const STYLE = `
+body{font-family:'Songti SC','SimSun','WenQuanYi Zen Hei',serif;margin:24px auto;max-width:960px;color:#1f1f1f;line-height:1.6}
+h1{text-align:center;font-size:22px;margin:0 0 4px}
+p.meta{text-align:center;color:#595959;font-size:13px;margin:0 0 20px}
+h2{font-size:16px;margin:20px 0 8px;border-left:4px solid #1677ff;padding-left:8px}
+h2 small{font-weight:normal;color:#595959;font-size:13px}
+table{width:100%;border-collapse:collapse;font-size:13px}
+th,td{border:1px solid #999;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#e6f4ff}
+td.num{text-align:right;white-space:nowrap}
+td.date{white-space:nowrap}
+.sign{margin-top:36px;text-align:right;line-height:2}
+.s-未完成,.s-逾期完成{color:#cf1322}
+.s-已完成{color:#389e0d}
+@media print{body{margin:0;max-width:none}section{break-inside:avoid}@page{size:A4;margin:15mm}}
+`;
+
+function Head({ cells }: { cells: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {cells.map((c) => (
+          <th key={c}>{c}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+function TaskSection({ s }: { s: AnnualReportFacts['sections'][number] }) {
+  return (
+    <section>
+      <h2>
+        {taskLabel(s)} {s.title}{' '}
+        <small>
+          {s.role}
+          {s.closed ? ' · 已办结' : ''}
+        </small>
+      </h2>
+      <table>
+        <Head cells={['事项', '截止', '情况', '报送内容']} />
+        <tbody>
+          {s.rows.map((r, i) => (
+            <tr key={i}>
+              <td>{r.label}</td>
+              <td className="date">{r.due}</td>
+              <td className={`s-${r.state}`}>{r.state}</td>
+              <td>{r.reported ? `${r.reported.on}:${r.reported.text}` : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Score({ f }: { f: AnnualReportFacts }) {
+  const a = f.assessment;
+  if (!a)
+    return (
+      <section>
+        <h2>年度考评</h2>
+        <p>{f.noItems ? '本年度无考评事项(该年度没有到期的事项),不参加排名。' : '本年度考评尚未计算。'}</p>
+      </section>
+    );
+  return (
+    <section>
+      <h2>
+        年度考评:{a.score} 分({a.tied ? '并列' : ''}第 {a.rank} 名,共 {a.of} 个单位)
+      </h2>
+      <table>
+        <Head cells={['项目', '事项', '分值']} />
+        <tbody>
+          {a.lines.map((l, i) => (
+            <tr key={i}>
+              <td>{ASSESSMENT_RULE_NAME[l.rule]}</td>
+              <td>
+                {/* 考评 lines count key tasks only */}
+                {l.taskNumber ? `${taskLabel({ kind: 'key', number: l.taskNumber })} ` : ''}
+                {l.label}
+              </td>
+              <td className="num">
+                {l.effective > 0 ? '+' : ''}
+                {l.effective}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Rectifications({ open }: { open: AnnualReportFacts['openRectifications'] }) {
+  if (open.length === 0)
+    return (
+      <section>
+        <h2>整改</h2>
+        <p>无未完成的整改事项。</p>
+      </section>
+    );
+  return (
+    <section>
+      <h2>尚未完成的整改({open.length})</h2>
+      <ul>
+        {open.map((b, i) => (
+          <li key={i}>
+            {b.text}(整改期限 {b.due ?? '—'})
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function AnnualReport({ f }: { f: AnnualReportFacts }) {
+  const title = `${f.unitName} ${f.year} 年度落实情况报告`;
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <title>{title}</title>
+        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+      </head>
+      <body>
+        <h1>{title}</h1>
+        <p className="meta">
+          {f.district} · {f.planTitle} · 截至 {f.asOf} · 承担重点任务 {f.sections.length} 项
+        </p>
+        {f.sections.map((s) => (
+          <TaskSection key={s.number} s={s} />
+        ))}
+        <Score f={f} />
+        <Rectifications open={f.openRectifications} />
+        <div className="sign">
+          填报单位(盖章):{f.unitName}
+          <br />
+          督考办审核:________________(盖章)
+          <br />
+          {f.today.slice(0, 4)}年{cnDate(f.today)}
+        </div>
+      </body>
+    </html>
+  );
+}
+
+/** The printable page: React components rendered once to static markup (the renderer escapes every text). */
+export function renderAnnualReport(facts: AnnualReportFacts): string {
+  return `<!doctype html>${renderToStaticMarkup(<AnnualReport f={facts} />)}`;
+}

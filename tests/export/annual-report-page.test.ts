@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { renderAnnualReport, type AnnualReportFacts } from '../../server/src/export/annual-report-page.js';
+
+const facts = (over: Partial<AnnualReportFacts> = {}): AnnualReportFacts => ({
+  unitName: '府山街道',
+  year: 2019,
+  district: '越城区',
+  planTitle: '实施方案',
+  asOf: '2019-06-20',
+  today: '2019-06-20',
+  sections: [
+    {
+      kind: 'key',
+      number: 3,
+      title: '任务<b>三</b>',
+      role: '牵头单位',
+      closed: false,
+      rows: [
+        {
+          label: '年中督查报告',
+          due: '2019-06-25',
+          state: '未到期',
+          reported: { on: '2019-06-20', text: '<script>alert("x")</script>&已完成' },
+        },
+      ],
+    },
+  ],
+  assessment: undefined,
+  noItems: false,
+  openRectifications: [],
+  ...over,
+});
+
+describe('the annual report page', () => {
+  it('escapes every text a unit wrote: a report is shown, never run', () => {
+    const html = renderAnnualReport(facts());
+    expect(html.startsWith('<!doctype html><html lang="zh-CN">')).toBe(true);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;已完成');
+    expect(html).toContain('重点任务3 任务&lt;b&gt;三&lt;/b&gt;');
+  });
+
+  it('says why there is no score: not computed, or nothing was due', () => {
+    expect(renderAnnualReport(facts())).toContain('本年度考评尚未计算。');
+    expect(renderAnnualReport(facts({ noItems: true }))).toContain('本年度无考评事项');
+  });
+
+  it('lists open 整改 with their deadlines, or says there is none', () => {
+    expect(renderAnnualReport(facts())).toContain('无未完成的整改事项。');
+    const html = renderAnnualReport(facts({ openRectifications: [{ text: '补齐台账', due: '2019-07-05' }] }));
+    expect(html).toContain('尚未完成的整改(1)');
+    expect(html).toContain('补齐台账(整改期限 2019-07-05)');
+  });
+});
