@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoresOf } from '../../server/src/domain/assessment/assessment.js';
+import { scoresOf } from '../../server/src/domain/assessment/formula.js';
 import { DEFAULT_RULES } from '../../server/src/domain/assessment/rules.js';
 import { emptyState } from '../../server/src/model/state.js';
 import type { AssessmentLine } from '../../shared/schemas/assessment.js';
