@@ -16,6 +16,7 @@ import { benchReviews } from './reviews.js';
 import { benchOverview } from './overview.js';
 import { benchLedgerVerify } from './ledger-verify.js';
 import { benchLedgerExport } from './ledger-export.js';
+import { benchWrites } from './writes.js';
 import { benchReadApi } from './read-api.js';
 import { benchPg } from './pg.js';
 
@@ -36,6 +37,7 @@ if (want('attacks')) await benchAttacks();
 if (want('reviews')) await benchReviews(quick);
 if (want('overview')) await benchOverview();
 if (want('read-api')) await benchReadApi(quick);
+if (want('writes')) await benchWrites(quick);
 if (want('pg')) await benchPg(quick);
 if (want('ledger-export')) await benchLedgerExport();
 if (want('ledger-verify')) await benchLedgerVerify(quick ? [100_000] : [100_000, 1_000_000]);

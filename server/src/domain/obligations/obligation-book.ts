@@ -1,6 +1,7 @@
 import type { ObligationRecord } from '../../model/obligation.js';
 import { planShortName } from '../../naming/plan-name.js';
 import { isDraft } from 'immer';
+import { perObject } from '../../model/per-object.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { LedgerReader, Store, Tx } from '../../store/ports.js';
@@ -230,6 +231,34 @@ export function obligationListsOf(
   const stored = storedLists(state, years);
   const missing = missingYears(state, rules, years);
   return missing.length === 0 ? stored : [...stored, computeRecords(state, rules, missing)];
+}
+
+/** A committed list's records by assignment (records of one assignment are stored together). */
+const byAssignment = perObject((list: readonly ObligationRecord[]) => {
+  const out = new Map<string, ObligationRecord[]>();
+  for (const o of list) {
+    const mine = out.get(o.assignmentId);
+    if (mine) mine.push(o);
+    else out.set(o.assignmentId, [o]);
+  }
+  return out;
+});
+
+/**
+ * One assignment's obligations of `years` — what `obligationsOf` lists for it, in the same order —
+ * found through an index of each committed list (a unit's 签收 or report looks at its own records,
+ * not at a district's). On a draft, or when a year is not stored yet, the lists are walked.
+ */
+export function obligationsOfAssignmentIn(
+  state: Readonly<State>,
+  rules: BookRules,
+  years: readonly number[],
+  assignmentId: string,
+): readonly ObligationRecord[] {
+  const lists = obligationListsOf(state, rules, years);
+  if (isDraft(state) || lists.some((l) => isDraft(l)))
+    return concatLists(lists).filter((o) => o.assignmentId === assignmentId);
+  return lists.flatMap((l) => byAssignment(l).get(assignmentId) ?? []);
 }
 
 /**

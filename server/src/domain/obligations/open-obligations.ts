@@ -3,7 +3,7 @@ import type { WorkCalendar } from '../../calendar/work-calendar.js';
 import type { State } from '../../model/state.js';
 import type { ObligationRecord } from '../../model/obligation.js';
 import type { ReminderPolicy } from '../policy/policy.js';
-import { chaseRules, isChased, obligationsOf } from './obligation-book.js';
+import { chaseRules, isChased, obligationsOf, obligationsOfAssignmentIn } from './obligation-book.js';
 import { itemLight, returnedReports, type Light } from '../lights/lights.js';
 
 export type { Light } from '../lights/lights.js';
@@ -35,7 +35,7 @@ export function openObligations(
   policy: ReminderPolicy,
   unitIds: readonly string[],
   today: string,
-  o: { includeNotYetOpen?: boolean } = {},
+  o: { includeNotYetOpen?: boolean; /** only this assignment's (one of `unitIds`') */ assignmentId?: string } = {},
 ): OpenObligation[] {
   const year = Number(today.slice(0, 4));
   const units = new Set(unitIds);
@@ -45,7 +45,13 @@ export function openObligations(
   const returned = returnedReports(state);
   const out: OpenObligation[] = [];
   const chase = chaseRules(state, policy);
-  for (const ob of obligationsOf(state, { calendar, policy }, [year - 1, year])) {
+  const book = { calendar, policy };
+  const years = [year - 1, year];
+  const records =
+    o.assignmentId === undefined
+      ? obligationsOf(state, book, years)
+      : obligationsOfAssignmentIn(state, book, years, o.assignmentId);
+  for (const ob of records) {
     if (ob.status !== 'open' || !active.has(ob.assignmentId)) continue;
     if (!isChased(chase, ob, today)) continue; // the plan has ended, or the year's 考评 is final
     if (ob.year === year ? ob.opensOn > today && !o.includeNotYetOpen : ob.year !== year - 1 || ob.due >= today)

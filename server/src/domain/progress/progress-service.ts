@@ -8,7 +8,8 @@ import type { Clock } from '../../model/runtime.js';
 import { AppError } from '../../errors.js';
 import type { Store, Tx } from '../../store/ports.js';
 import type { State } from '../../model/state.js';
-import { liveYears, materialiseInDraft, obligationsOf } from '../obligations/obligation-book.js';
+import { original } from 'immer';
+import { liveYears, materialiseInDraft, missingYears, obligationsOf } from '../obligations/obligation-book.js';
 import { fulfilInDraft, reopenInDraft } from '../obligations/fulfil.js';
 import { openObligations, type OpenObligation } from '../obligations/open-obligations.js';
 import { importedAtOf, planYears } from '../obligations/obligation-rules.js';
@@ -122,9 +123,10 @@ export class ProgressService {
     const rank = (o: ObligationRecord): number => (o.year !== year ? 1 : o.opensOn > today ? 2 : 0);
     return openObligations(state, this.d.calendar, this.d.policy, [assignment.unitId], today, {
       includeNotYetOpen: true,
+      assignmentId: assignment.id,
     })
       .map((o) => o.obligation)
-      .filter((o) => o.assignmentId === assignment.id && REPORT_KINDS.has(o.kind))
+      .filter((o) => REPORT_KINDS.has(o.kind))
       .sort((a, b) => rank(a) - rank(b) || (a.due < b.due ? -1 : a.due > b.due ? 1 : a.id < b.id ? -1 : 1));
   }
 
@@ -132,9 +134,10 @@ export class ProgressService {
   extendable(assignment: Assignment, state: Readonly<State> = this.d.store.state.get()): ObligationRecord[] {
     return openObligations(state, this.d.calendar, this.d.policy, [assignment.unitId], this.today(), {
       includeNotYetOpen: true,
+      assignmentId: assignment.id,
     })
       .map((o) => o.obligation)
-      .filter((o) => o.assignmentId === assignment.id && o.kind !== 'acknowledge');
+      .filter((o) => o.kind !== 'acknowledge');
   }
 
   /** The latest date a 延期 may ask for (policy: the end of the plan's last year, or a set date). */
@@ -194,19 +197,28 @@ export class ProgressService {
     this.askLeadersInDraft(draft, draft.requests[`R${reportSeq}`]!);
   }
 
-  /** The live years are stored before a unit acts (a new year may not have been ticked yet). */
-  private materialise(draft: State, tx: Tx): void {
-    materialiseInDraft(draft, tx, this.d, liveYears(this.today()));
+  /**
+   * The live years are stored before a unit acts (a new year may not have been ticked yet). Called
+   * first in a transaction; returns the state to read the rest of the decision from: the state the
+   * transaction began on when nothing was missing (the usual case: no obligation is recomputed, and
+   * reads go to plain objects, not through the draft's proxies), else the draft.
+   */
+  private materialise(draft: State, tx: Tx): Readonly<State> {
+    const years = liveYears(this.today());
+    const base = original(draft);
+    if (base && missingYears(base, this.d, years).length === 0) return base;
+    materialiseInDraft(draft, tx, this.d, years);
+    return draft;
   }
 
   async acknowledge(f: ActingFor): Promise<{ acknowledged: string[]; already: boolean; undoUntil: Date | null }> {
     const now = this.d.clock.now();
     // decided inside the transaction: of several identical 签收 at once, one records, the others find it done
     const { result: done } = await this.d.store.transact((draft, tx) => {
-      this.materialise(draft, tx);
-      const acks = openObligations(draft, this.d.calendar, this.d.policy, [f.assignment.unitId], this.today()).filter(
-        (o) => o.obligation.assignmentId === f.assignment.id && o.obligation.kind === 'acknowledge',
-      );
+      const view = this.materialise(draft, tx);
+      const acks = openObligations(view, this.d.calendar, this.d.policy, [f.assignment.unitId], this.today(), {
+        assignmentId: f.assignment.id,
+      }).filter((o) => o.obligation.kind === 'acknowledge');
       return fulfilInDraft(
         draft,
         tx,
@@ -274,11 +286,11 @@ export class ProgressService {
   ): Promise<{ seq: number; fulfilled: string[]; answered: { obligationId: string; label: string } | null }> {
     const year = this.year();
     const { result } = await this.d.store.transact((draft, tx) => {
-      this.materialise(draft, tx);
-      const last = draft.lastReports[f.assignment.id];
+      const view = this.materialise(draft, tx);
+      const last = view.lastReports[f.assignment.id];
       if (input.noChange && !last)
         throw new AppError('NO_EARLIER_REPORT', '这项任务还没有报送过进展,不能报"无变化":请写明本期进展');
-      const targets = this.reportTargets(f.assignment, draft);
+      const targets = this.reportTargets(f.assignment, view);
       let target: ObligationRecord | undefined =
         input.obligationId === undefined ? pickReportTarget(targets, input.text, this.today()) : undefined;
       if (typeof input.obligationId === 'string') {
@@ -449,7 +461,7 @@ export class ProgressService {
   private async fileRequest(
     f: ActingFor,
     kind: RequestKind,
-    shape: (draft: State) => {
+    shape: (state: Readonly<State>) => {
       obligations: ObligationRecord[];
       text: string;
       evidence: EvidenceMeta[];
@@ -459,8 +471,8 @@ export class ProgressService {
     },
   ): Promise<RequestRecord> {
     const { result } = await this.d.store.transact((draft, tx) => {
-      this.materialise(draft, tx);
-      const pending = this.pendingRequests(f.assignment, draft);
+      const view = this.materialise(draft, tx);
+      const pending = this.pendingRequests(f.assignment, view);
       const same = pending.find((r) => r.kind === kind);
       if (same)
         throw new AppError(
@@ -473,7 +485,7 @@ export class ProgressService {
           'REQUEST_PENDING',
           `已有一份${REQUEST_NAME[other.kind]}在等督考办审核:办结与延期不能同时申请,请先撤回那一份`,
         );
-      const s = shape(draft);
+      const s = shape(view);
       const year = this.year();
       const items = s.obligations.map((o) => ({ obligationId: o.id, label: itemName(o, year), due: o.due }));
       const seq = tx.append({
