@@ -1,4 +1,4 @@
-import { produce } from 'immer';
+import { enablePatches, produceWithPatches, type Patch } from 'immer';
 import type { LedgerEvent, NewLedgerEvent } from '../model/ledger.js';
 import { checkEvent } from '../model/ledger-events.js';
 import { AppError } from '../errors.js';
@@ -17,11 +17,15 @@ export interface LedgerSink extends LedgerReader {
   adopt?(events: readonly LedgerEvent[], state: State): void;
 }
 
+enablePatches();
+
 /** A transaction waiting for its write: kept with its function, so it can be computed again on fresher state. */
 type Waiter = {
   fn: (draft: State, tx: Tx) => unknown;
   at: Date;
   state: State;
+  /** What it changed (immer's patches, from the state it was computed on): the embedded store journals them. */
+  patches: Patch[];
   events: LedgerEvent[];
   result: unknown;
   resolve: () => void;
@@ -68,7 +72,8 @@ export class Committer {
   constructor(
     initial: State,
     private readonly ledger: LedgerSink,
-    private readonly writeState: (state: State) => Promise<void>,
+    /** Writes `state`, reached from the last state written by `patches` (a store may keep only these). */
+    private readonly writeState: (state: State, patches: Patch[]) => Promise<void>,
     private readonly clock: () => Date,
     private readonly reload?: Reload,
   ) {
@@ -86,7 +91,7 @@ export class Committer {
 
   transact<R>(fn: (draft: State, tx: Tx) => R): Promise<Committed<R>> {
     const at = this.clock();
-    let computed: { next: State; events: LedgerEvent[]; result: unknown };
+    let computed: ReturnType<Committer['compute']>;
     try {
       computed = this.compute(this.tentative, fn, at);
     } catch (error) {
@@ -95,7 +100,14 @@ export class Committer {
     if (computed.next === this.tentative)
       return Promise.resolve({ result: computed.result as R, events: computed.events });
     this.tentative = computed.next;
-    const waiter = { fn, at, state: computed.next, events: computed.events, result: computed.result } as Waiter;
+    const waiter = {
+      fn,
+      at,
+      state: computed.next,
+      patches: computed.patches,
+      events: computed.events,
+      result: computed.result,
+    } as Waiter;
     return new Promise<void>((resolve, reject) => {
       this.queue.push(Object.assign(waiter, { resolve, reject }));
       this.draining ??= this.drain().finally(() => (this.draining = undefined));
@@ -107,7 +119,7 @@ export class Committer {
     base: State,
     fn: (draft: State, tx: Tx) => unknown,
     at: Date,
-  ): { next: State; events: LedgerEvent[]; result: unknown } {
+  ): { next: State; patches: Patch[]; events: LedgerEvent[]; result: unknown } {
     const atIso = at.toISOString();
     const events: LedgerEvent[] = [];
     let result: unknown;
@@ -124,7 +136,7 @@ export class Committer {
         return seq;
       },
     };
-    let next = produce(base, (draft) => {
+    let [next, patches] = produceWithPatches(base, (draft) => {
       result = fn(draft as State, tx);
     });
     if (next !== base || events.length > 0) {
@@ -132,11 +144,15 @@ export class Committer {
       // transaction's and those of earlier ones in the same group commit).
       const handed = this.ledger.head().seq;
       const unflushed = [...base.ledger.unflushed.filter((e) => e.seq > handed), ...events];
-      next = produce(next, (draft) => {
-        draft.ledger = { seq, hash, unflushed: unflushed as State['ledger']['unflushed'] };
-      });
+      if (events.length > 0 || unflushed.length !== base.ledger.unflushed.length) {
+        const [marked, more] = produceWithPatches(next, (draft) => {
+          draft.ledger = { seq, hash, unflushed: unflushed as State['ledger']['unflushed'] };
+        });
+        next = marked;
+        patches = [...patches, ...more];
+      }
     }
-    return { next, events, result };
+    return { next, patches, events, result };
   }
 
   /**
@@ -153,7 +169,7 @@ export class Committer {
     for (const w of pending) {
       try {
         const c = this.compute(this.tentative, w.fn, w.at);
-        Object.assign(w, { state: c.next, events: c.events, result: c.result });
+        Object.assign(w, { state: c.next, patches: c.patches, events: c.events, result: c.result });
         if (c.next === this.tentative) {
           w.resolve(); // nothing to write any more (the other instance did it)
           continue;
@@ -200,7 +216,10 @@ export class Committer {
       const last = batch.at(-1)!.state;
       try {
         await this.catchUpLedger();
-        await this.writeState(last);
+        await this.writeState(
+          last,
+          batch.flatMap((w) => w.patches),
+        );
       } catch (caught) {
         let error = caught;
         if (caught instanceof StoreError && caught.code === 'STATE_STALE' && this.reload && rebases < 30) {

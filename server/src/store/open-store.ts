@@ -1,4 +1,4 @@
-import { access, mkdir, readdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileDurable } from './durable-fs.js';
 import { StoreError } from './errors.js';
@@ -6,11 +6,12 @@ import { JsonlLedger } from './ledger/jsonl-ledger.js';
 import { lockDir } from './lock.js';
 import { Committer, type LedgerSink } from './committer.js';
 import { Low } from 'lowdb';
-import { DurableJsonFile } from './lowdb/durable-json-file.js';
+import { JOURNAL_FILE, JournaledStateFile, readCommitted, type Replayed } from './lowdb/state-journal.js';
+import type { Patch } from 'immer';
 import { migrate, type Migration } from './migrations.js';
 import type { Store } from './ports.js';
 import { emptyState, State } from '../model/state.js';
-import { parseStateText, sealState } from './state-seal.js';
+import { sealState } from './state-seal.js';
 
 export interface OpenStoreOptions {
   clock: () => Date;
@@ -22,6 +23,8 @@ export interface OpenStoreOptions {
    * file holds the change and its events) and 'ledger appended'. A test kills the process there.
    */
   crashPoint?: (name: 'state written' | 'ledger appended') => void;
+  /** When the journal is folded into a new checkpoint (tests make it small). */
+  journal?: { checkpointEvery: number; maxJournalBytes: number };
 }
 
 export const STATE_FILE = 'state.json';
@@ -46,17 +49,17 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
     const statePath = join(dir, STATE_FILE);
     const lastGood = join(dir, LAST_GOOD_FILE);
     const ledgerDir = join(dir, LEDGER_DIR);
+    const journalPath = join(dir, JOURNAL_FILE);
     let created = false;
-    let raw: string | undefined;
+    let committed: Replayed | undefined;
     try {
-      raw = await readFile(statePath, 'utf8');
+      committed = await readCommitted(statePath, journalPath);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw corrupt(statePath, lastGood, error, await exists(lastGood));
+      throw corrupt(statePath, lastGood, error, await exists(lastGood));
     }
     let migrated = false;
     let doc: Record<string, unknown>;
-    if (raw === undefined) {
+    if (committed === undefined) {
       const hasHistory =
         (await exists(lastGood)) ||
         ((await exists(ledgerDir)) && (await readdir(ledgerDir)).some((n) => n.endsWith('.jsonl')));
@@ -73,7 +76,7 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
       doc = emptyState();
     } else {
       try {
-        const parsed = parseStateText(raw, statePath);
+        const parsed = committed.doc;
         const result = migrate(parsed, options.migrations);
         migrated = result.from !== parsed.schemaVersion || result.doc !== parsed;
         doc = result.doc;
@@ -103,13 +106,7 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
           'STATE_BEHIND_LEDGER',
         );
       }
-      // lowdb holds the document; its adapter writes atomically and durably (temp, fsync, rename)
-      const db = new Low<State>(new DurableJsonFile<State>(statePath), state);
-      const write = async (next: State): Promise<void> => {
-        db.data = next;
-        await db.write();
-        options.crashPoint?.('state written');
-      };
+      const { file, write } = stateWriter(statePath, journalPath, committed, state, options);
       const sink = options.crashPoint
         ? {
             ...ledgerSink(ledger),
@@ -125,7 +122,8 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
         await committer.catchUpLedger();
         options.log?.warn(`已把 ${state.ledger.seq - head.seq} 条已提交但未写入台账的记录补记到台账`);
       }
-      if (created || migrated) await write(state);
+      // a first start, an upgrade, or a journal to fold in: the state as read becomes the checkpoint
+      if (created || migrated || committed?.journaled || !committed?.head) await write(state);
       if (migrated) options.log?.info(`状态文件已升级到当前版本`);
       if (!created) await writeFileDurable(lastGood, `${sealState(JSON.stringify(state))}\n`);
       let closed = false;
@@ -146,6 +144,8 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
           // the backup a corrupt state file is restored from: never the empty state of a first run
           if (committer.get().ledger.seq > 0)
             await writeFileDurable(lastGood, `${JSON.stringify(committer.get())}\n`).catch(() => undefined);
+          // a clean stop leaves one file: the whole state, the journal empty
+          await file.checkpoint(committer.get()).catch(() => undefined);
           await ledger.close();
           await lock.release();
         },
@@ -158,6 +158,42 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
     await lock.release();
     throw error;
   }
+}
+
+/**
+ * lowdb holds the document; its adapter journals each commit's patches (append, fdatasync) and
+ * checkpoints the whole state now and then (temp, fsync, rename).
+ */
+function stateWriter(
+  statePath: string,
+  journalPath: string,
+  committed: Replayed | undefined,
+  state: State,
+  options: OpenStoreOptions,
+): { file: JournaledStateFile<State>; write: (next: State, patches?: Patch[]) => Promise<void> } {
+  const file = new JournaledStateFile<State>(
+    statePath,
+    journalPath,
+    committed?.commit ?? 0,
+    committed?.head ?? '',
+    options.journal,
+  );
+  const db = new Low<State>(file, state);
+  let broken = false;
+  const write = async (next: State, patches?: Patch[]): Promise<void> => {
+    // after a failed write the journal may end in a partial line: the next write is a checkpoint
+    if (patches && !broken) file.stage(patches);
+    db.data = next;
+    try {
+      await db.write();
+      broken = false;
+    } catch (error) {
+      broken = true;
+      throw error;
+    }
+    options.crashPoint?.('state written');
+  };
+  return { file, write };
 }
 
 /** The ledger's methods bound to it (to wrap one of them). */

@@ -16,12 +16,12 @@ export function sealState(text: string): string {
   return text === '{}' ? `{"stateDigest":"${digest}"}` : `${text.slice(0, -1)},"stateDigest":"${digest}"}`;
 }
 
-/** The document's text without its digest, and whether the digest (if any) matches. */
-export function unsealState(raw: string): { text: string; sealed: boolean; intact: boolean } {
+/** The document's text without its digest, whether the digest (if any) matches, and the digest. */
+export function unsealState(raw: string): { text: string; sealed: boolean; intact: boolean; digest?: string } {
   const m = SEAL.exec(raw);
   if (!m) return { text: raw, sealed: false, intact: true };
   const text = `${raw.slice(0, m.index)}}`.replace(/^\{\}$/, '{}');
-  return { text, sealed: true, intact: sha256(text) === m[1] };
+  return { text, sealed: true, intact: sha256(text) === m[1], digest: m[1]! };
 }
 
 /** A state file whose digest does not match its content. */

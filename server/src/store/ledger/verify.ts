@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { LedgerEvent } from '../../model/ledger.js';
 import { eventHash, GENESIS_HASH } from './event-hash.js';
 import { hasDuplicateKeys } from './json-keys.js';
-import { unsealState } from '../state-seal.js';
+import { StateDigestError } from '../state-seal.js';
+import { JOURNAL_FILE, readCommitted, type Replayed } from '../lowdb/state-journal.js';
 
 /** Every member an event line may have: a line with any other top-level member is refused, not stripped. */
 const ENVELOPE = new Set(['id', 'seq', 'at', 'prevHash', 'hash', 'type', 'actor', 'subject', 'channel', 'payload']);
@@ -163,16 +164,26 @@ export async function verifyLedgerDir(
 /** Verifies a data directory: its ledger, anchored by the state document when there is one. */
 export async function verifyDataDir(dataDir: string, o: { stopAtAnchor?: boolean } = {}): Promise<VerifyResult> {
   let anchor: { seq: number; hash: string; unflushed: number } | undefined;
-  const raw = await readFile(join(dataDir, 'state.json'), 'utf8').catch(() => undefined);
-  if (raw !== undefined && !unsealState(raw).intact)
-    return {
-      ok: false,
-      events: 0,
-      head: { seq: 0, hash: GENESIS_HASH },
-      problem: { seq: 0, file: 'state.json', line: 0, message: '状态文件的内容与其摘要不符:文件在督办通之外被改动过' },
-    };
+  let committed: Replayed | undefined;
   try {
-    const doc = JSON.parse(unsealState(raw ?? '').text) as {
+    committed = await readCommitted(join(dataDir, 'state.json'), join(dataDir, JOURNAL_FILE));
+  } catch (error) {
+    if (error instanceof StateDigestError)
+      return {
+        ok: false,
+        events: 0,
+        head: { seq: 0, hash: GENESIS_HASH },
+        problem: {
+          seq: 0,
+          file: basename(error.path),
+          line: 0,
+          message: '状态文件的内容与其摘要不符:文件在督办通之外被改动过',
+        },
+      };
+    committed = undefined;
+  }
+  try {
+    const doc = (committed?.doc ?? {}) as {
       ledger?: { seq?: number; hash?: string; unflushed?: unknown[] };
     };
     if (doc.ledger && typeof doc.ledger.seq === 'number' && doc.ledger.seq >= 0 && typeof doc.ledger.hash === 'string')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pgLedgerEvents } from './read-pg.js';
@@ -8,9 +8,7 @@ import type { LedgerEvent } from '../../model/ledger.js';
 import { StoreError } from '../errors.js';
 import { eventHash, GENESIS_HASH } from '../ledger/event-hash.js';
 import { readLedgerDir, verifyDataDir } from '../ledger/verify.js';
-import { migrate } from '../migrations.js';
-import { State } from '../../model/state.js';
-import { parseStateText } from '../state-seal.js';
+import { readStateReadOnly } from '../read-state.js';
 import { migratePg } from './pg-store.js';
 import { writeStateRows } from './state-rows.js';
 import { pgEvidence } from './pg-evidence.js';
@@ -67,9 +65,7 @@ export async function copyToPg(
       `数据目录的台账校验未通过(第 ${source.problem!.seq} 条:${source.problem!.message}),不会迁移。请先用 npm run ledger:verify 查明`,
       'STATE_CORRUPT',
     );
-  const doc = State.parse(
-    migrate(parseStateText(await readFile(join(dataDir, 'state.json'), 'utf8'), join(dataDir, 'state.json'))).doc,
-  );
+  const doc = await readStateReadOnly(dataDir);
   // the state file commits first: events it carries that the ledger file has not received yet are the tail
   const tail = doc.ledger.unflushed.filter((e) => e.seq > source.head.seq);
   const sourceHead = tail.at(-1) ? { seq: tail.at(-1)!.seq, hash: tail.at(-1)!.hash } : source.head;
