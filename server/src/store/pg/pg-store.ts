@@ -215,14 +215,24 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
           .rows[0];
         if (Number(at?.version) !== written)
           throw new StoreError('另一个实例刚写入了数据:本次办理未生效,请重试', 'STATE_STALE');
-        for (const e of next.ledger.unflushed) {
+        const fresh = next.ledger.unflushed;
+        if (fresh.length > 0)
           await client.query(
-            // any conflict (seq, or hash: two instances can make byte-identical events) means another
-            // instance wrote first; the conditional update below then refuses, and the batch is rebased
-            'INSERT INTO duban_ledger (seq, hash, prev_hash, at, type, event) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
-            [e.seq, e.hash, e.prevHash, e.at, e.type, JSON.stringify(e)],
+            // one statement for the group commit's events; any conflict (seq, or hash: two instances
+            // can make byte-identical events) means another instance wrote first; the conditional
+            // update below then refuses, and the batch is rebased
+            `INSERT INTO duban_ledger (seq, hash, prev_hash, at, type, event)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[])
+             ON CONFLICT DO NOTHING`,
+            [
+              fresh.map((e) => e.seq),
+              fresh.map((e) => e.hash),
+              fresh.map((e) => e.prevHash),
+              fresh.map((e) => e.at),
+              fresh.map((e) => e.type),
+              fresh.map((e) => JSON.stringify(e)),
+            ],
           );
-        }
         const rows = await writeStateRows(client, { ...next, ledger: { ...next.ledger, unflushed: [] } }, known);
         const updated = await client.query<{ version: string }>(
           `UPDATE duban_state SET doc = $1, seq = $2, version = nextval('duban_state_versions'), updated_at = now() WHERE id = 1 AND version = $3 RETURNING version`,
