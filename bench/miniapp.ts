@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import Fastify from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { buildEmulator } from '../emulator/src/app.js';
 import { orgFromSeeds } from '../emulator/src/org.js';
 import { createCore } from '../server/src/core.js';
@@ -89,6 +91,117 @@ export async function benchTimeline(n: number): Promise<void> {
 }
 
 const DIST = 'miniapp/dist';
+
+interface Network {
+  name: string;
+  latency: number;
+  down: number;
+  up: number;
+}
+/** Chromium DevTools' "Fast 3G" preset (since 2024), and a 4G link (9 Mbps, 85 ms). */
+const NETWORKS: Network[] = [
+  { name: 'Fast 3G', latency: 562.5, down: ((1.6 * 1024 * 1024) / 8) * 0.9, up: ((750 * 1024) / 8) * 0.9 },
+  { name: '4G', latency: 85, down: (9 * 1024 * 1024) / 8, up: (9 * 1024 * 1024) / 8 },
+];
+
+type Browser = Awaited<ReturnType<typeof chromium.launch>>;
+
+/** A phone-sized page under `network`'s throttling and 4× CPU, with the bytes it receives counted. */
+async function throttledPage(browser: Browser, network: Network) {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+  });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: network.latency,
+    downloadThroughput: network.down,
+    uploadThroughput: network.up,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
+  return {
+    context,
+    page,
+    bytes: () => bytes,
+    reset: () => (bytes = 0),
+  };
+}
+
+/** First (empty cache) and next (cached assets, a new 免登 code) opens of 我的任务 from a notice. */
+async function firstOpens(
+  browser: Browser,
+  network: Network,
+  url: string,
+  emuUrl: string,
+  emu: Awaited<ReturnType<typeof buildEmulator>>,
+  runs: number,
+): Promise<Record<'cold' | 'warm', { ms: number[]; bytes: number[] }>> {
+  const out = {
+    cold: { ms: [] as number[], bytes: [] as number[] },
+    warm: { ms: [] as number[], bytes: [] as number[] },
+  };
+  for (let run = 0; run < runs; run += 1) {
+    const t = await throttledPage(browser, network);
+    for (const kind of ['cold', 'warm'] as const) {
+      const userid = emu.state.org.users.find((u) => u.userid === 'dt-fsjd-c')!.userid;
+      const res = await fetch(`${emuUrl}/__emulator/auth-codes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userid }),
+      });
+      const { code } = (await res.json()) as { code: string };
+      if (kind === 'warm') await t.page.evaluate('sessionStorage.clear()');
+      t.reset();
+      await t.page.goto(`${url}/app/?emulatorAuthCode=${code}#/my`, { waitUntil: 'commit' });
+      await t.page.locator('.group-yellow, .blank').first().waitFor({ timeout: 60_000 });
+      out[kind].ms.push(await t.page.evaluate(() => performance.now()));
+      out[kind].bytes.push(t.bytes());
+    }
+    await t.context.close();
+  }
+  return out;
+}
+
+/**
+ * The network's floor: a bare server's one page of `bytes` (incompressible, sent as they are),
+ * the marker at its end visible — what the same bytes cost in one response on the same link.
+ */
+async function floorServer(): Promise<{ url: (bytes: number) => string; close: () => Promise<void> }> {
+  const bare = Fastify();
+  bare.get('/floor', async (req, reply) => {
+    const n = Math.max(200, Number((req.query as { bytes?: string }).bytes ?? 0));
+    const filler = randomBytes(Math.ceil(n * 0.75))
+      .toString('base64')
+      .slice(0, n - 120);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(`<!doctype html><html><body><!--${filler}--><div id="done">我的任务</div></body></html>`);
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`;
+  return { url: (bytes) => `${base}/floor?bytes=${bytes}`, close: () => bare.close() };
+}
+
+async function floorOpens(browser: Browser, network: Network, url: string, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const t = await throttledPage(browser, network);
+    await t.page.goto(url, { waitUntil: 'commit' });
+    await t.page.locator('#done').waitFor({ timeout: 60_000 });
+    times.push(await t.page.evaluate(() => performance.now()));
+    await t.context.close();
+  }
+  return percentile(times, 50);
+}
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 /** JS and CSS the first screen loads: index.html's entry script, its modulepreloads and stylesheets. */
@@ -154,47 +267,23 @@ export async function benchMiniapp(): Promise<void> {
       '--disable-sync',
     ],
   });
+  const floor = await floorServer();
   try {
-    const times: { cold: number[]; warm: number[] } = { cold: [], warm: [] };
-    for (let run = 0; run < 5; run += 1) {
-      const context = await browser.newContext({
-        viewport: { width: 390, height: 844 },
-        deviceScaleFactor: 2,
-        isMobile: true,
-        hasTouch: true,
-        locale: 'zh-CN',
-      });
-      const page = await context.newPage();
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      // Chromium DevTools' "Fast 3G" preset (since 2024): 1.6 Mbps down, 750 Kbps up, 562.5 ms RTT
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: 562.5,
-        downloadThroughput: ((1.6 * 1024 * 1024) / 8) * 0.9,
-        uploadThroughput: ((750 * 1024) / 8) * 0.9,
-      });
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    console.log(
+      "Navigation → 我的任务 rendered, opened from a notice (page + 免登 + list), 4× CPU, against the network's floor: one page of the same bytes from a bare server, same throttling (3 runs, medians):",
+    );
+    console.log('| network | open | bytes | 督办通 | floor | ratio |\n|---|---|---|---|---|---|');
+    for (const network of NETWORKS) {
+      const ours = await firstOpens(browser, network, url, emuUrl, emu, 3);
       for (const kind of ['cold', 'warm'] as const) {
-        const code = emu.state.org.users.find((u) => u.userid === 'dt-fsjd-c')!.userid;
-        const res = await fetch(`${emuUrl}/__emulator/auth-codes`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ userid: code }),
-        });
-        const { code: authCode } = (await res.json()) as { code: string };
-        if (kind === 'warm') await page.evaluate('sessionStorage.clear()');
-        await page.goto(`${url}/app/?emulatorAuthCode=${authCode}#/my`, { waitUntil: 'commit' });
-        await page.locator('.group-yellow, .blank').first().waitFor({ timeout: 60_000 });
-        times[kind].push(await page.evaluate(() => performance.now()));
+        const bytes = percentile(ours[kind].bytes, 50);
+        const floorMs = await floorOpens(browser, network, floor.url(bytes), 3);
+        const mine = percentile(ours[kind].ms, 50);
+        console.log(
+          `| ${network.name} | ${kind === 'cold' ? 'first (empty cache)' : 'next (cached assets, new auth code)'} | ${kb(bytes)} | ${ms(mine)} ms | ${ms(floorMs)} ms | ${(mine / floorMs).toFixed(2)} |`,
+        );
       }
-      await context.close();
     }
-    const line = (v: number[]) =>
-      `median ${ms(percentile(v, 50))} ms (min ${ms(Math.min(...v))}, max ${ms(Math.max(...v))})`;
-    console.log(`Navigation → 我的任务 rendered, Fast 3G + 4× CPU, opened from a notice (page + 免登 + list), 5 runs:`);
-    console.log(`  first open (empty cache): ${line(times.cold)}`);
-    console.log(`  next open (cached assets, new auth code): ${line(times.warm)}`);
 
     // upload throughput over loopback, 20 MB, fresh content each time
     const token = sessions.issue('p-fsjd-c', ['contact']).token;
@@ -218,6 +307,7 @@ export async function benchMiniapp(): Promise<void> {
       `Upload of a 20 MB file over loopback (streamed to disk, hashed, fsynced): median ${percentile(speeds, 50).toFixed(0)} MB/s (${speeds.map((v) => v.toFixed(0)).join(', ')})`,
     );
   } finally {
+    await floor.close();
     await browser.close();
     await app.close();
     await store.close();

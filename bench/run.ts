@@ -42,7 +42,7 @@ if (want('pg')) await benchPg(quick);
 if (want('ledger-export')) await benchLedgerExport();
 if (want('ledger-verify')) await benchLedgerVerify(quick ? [100_000] : [100_000, 1_000_000]);
 if (want('bot')) await benchBot();
-if (want('miniapp')) await benchMiniapp();
+if (want('miniapp') || want('firstopen')) await benchMiniapp();
 if (want('timeline')) await benchTimeline(quick ? 50_000 : 200_000);
 if (want('ledger-vs-naive'))
   await benchLedgerVsNaive(quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000]);

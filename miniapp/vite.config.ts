@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -21,11 +22,33 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Inlines miniapp/boot/early-sign-in.js at the top of index.html (it starts the 免登 exchange while
+ * the app's scripts load) and writes its CSP hash to dist/csp-script-hashes.json, which the
+ * server adds to the page's script-src (no 'unsafe-inline').
+ */
+function earlySignIn(): Plugin {
+  const code = readFileSync(join(import.meta.dirname, 'boot', 'early-sign-in.js'), 'utf8')
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('//') && !l.startsWith('/* global'))
+    .join('\n')
+    .trim();
+  const hash = `'sha256-${createHash('sha256').update(code).digest('base64')}'`;
+  return {
+    name: 'duban-early-sign-in',
+    // after the charset and title, before any stylesheet (a script after a pending stylesheet waits for it)
+    transformIndexHtml: (html) => html.replace('</title>', `</title>\n    <script>${code}</script>`),
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'csp-script-hashes.json', source: JSON.stringify([hash]) });
+    },
+  };
+}
+
 // Built into miniapp/dist and served by the server under /app/ (see server/src/routes/miniapp-static.ts).
 export default defineConfig({
   root: import.meta.dirname,
   base: '/app/',
-  plugins: [react(), precompress()],
+  plugins: [react(), earlySignIn(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -47,4 +47,37 @@ describe('the first open from a notice', () => {
     expect(requests.filter((r) => r === 'GET /api/my/items')).toHaveLength(1);
     await context.close();
   });
+
+  it('the 免登 exchange is sent while the app’s scripts are still on their way: nothing waits for them', async () => {
+    const context = await browser.newContext(PHONE);
+    const console = await context.newPage();
+    await console.goto(`${live.emu.url}/?userid=dt-fsjd-c`);
+    const card = console.locator('.card', { hasText: '督办提醒 · 11月7日' });
+    await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(1);
+    const order: string[] = [];
+    let sent!: () => void;
+    const exchanged = new Promise<void>((resolve) => (sent = resolve));
+    context.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/auth/dingtalk') {
+        order.push('POST /api/auth/dingtalk');
+        sent();
+      }
+    });
+    // the app's entry script is held back until the exchange has been sent (a guard of 10 s, then it goes anyway)
+    await context.route(/\/app\/assets\/index-[^/]+\.js$/, async (route) => {
+      const first = await Promise.race([
+        exchanged.then(() => 'after the exchange'),
+        new Promise<string>((resolve) => setTimeout(() => resolve('before the exchange'), 10_000)),
+      ]);
+      order.push(`entry script, ${first}`);
+      await route.continue();
+    });
+    const [app] = await Promise.all([context.waitForEvent('page'), card.locator('[data-link]').first().click()]);
+    await app.locator('.group-yellow').first().waitFor({ timeout: 30_000 });
+    expect(order).toEqual(['POST /api/auth/dingtalk', 'entry script, after the exchange']);
+    // the page's policy lets that one inline script run, and no other
+    const csp = (await app.request.get(`${live.url}/app/`)).headers()['content-security-policy']!;
+    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+';/);
+    await context.close();
+  });
 });

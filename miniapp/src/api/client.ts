@@ -47,9 +47,10 @@ async function call<T extends z.ZodType>(
   body?: unknown,
   file?: File,
 ): Promise<z.infer<T>> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
+  return answer(
+    schema,
+    path,
+    fetch(path, {
       method,
       // a file goes as itself (its name in a header); anything else as JSON
       headers: {
@@ -62,7 +63,15 @@ async function call<T extends z.ZodType>(
             : { 'content-type': 'application/json' }),
       },
       body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
-    });
+    }),
+  );
+}
+
+/** A call's answer: the parsed body, or an ApiError with the server's code and message. */
+async function answer<T extends z.ZodType>(schema: T, path: string, sent: Promise<Response>): Promise<z.infer<T>> {
+  let res: Response;
+  try {
+    res = await sent;
   } catch {
     throw new ApiError('NETWORK', '网络不通,请检查网络后重试', 0);
   }
@@ -110,13 +119,34 @@ function send<E extends ApiEntry & { response: z.ZodType }>(
   return call<E['response']>(route.response, route.method, `${path}${query ? `?${query}` : ''}`, body, o.file);
 }
 
+/** The exchange index.html's inline loader started (miniapp/boot/early-sign-in.js), taken once. */
+declare global {
+  interface Window {
+    __dubanEarlySignIn?: { code: string; platform: string; response: Promise<Response> };
+  }
+}
+function takeEarlySignIn(code: string, platform: string): Promise<Response> | undefined {
+  const early = window.__dubanEarlySignIn;
+  if (!early || early.code !== code || early.platform !== platform) return undefined;
+  window.__dubanEarlySignIn = undefined;
+  return early.response;
+}
+
 export const api = {
   authConfig: () => send(routes.authConfig),
   /** A busy sign-in queue answers 503 before the code is used: wait a moment and try the same code again. */
   signInWithCode: async (code: string, platform: 'dingtalk' | 'zzd' = 'dingtalk') => {
+    const route = platform === 'zzd' ? routes.authZzd : routes.authDingtalk;
+    // the page's inline loader may have sent this very exchange while the scripts were loading
+    let early = takeEarlySignIn(code, platform);
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await send(platform === 'zzd' ? routes.authZzd : routes.authDingtalk, { body: { code } });
+        if (early) {
+          const sent = early;
+          early = undefined;
+          return await answer(route.response, route.path, sent);
+        }
+        return await send(route, { body: { code } });
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 503 && e.code === 'UNAVAILABLE' && attempt < 8)) throw e;
         await new Promise((r) => setTimeout(r, 600 + attempt * 400));

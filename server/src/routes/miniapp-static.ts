@@ -1,9 +1,23 @@
 import fastifyStatic from '@fastify/static';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 
-/** Content-Security-Policy for the pages: our own scripts only; images also from blob: (local previews). */
-const CSP =
-  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+/**
+ * Content-Security-Policy for the pages: our own scripts, and the build's one inline script (the
+ * early 免登 loader) by its hash; images also from blob: (local previews).
+ */
+function csp(dir: string): string {
+  let hashes: string[] = [];
+  try {
+    hashes = (JSON.parse(readFileSync(join(dir, 'csp-script-hashes.json'), 'utf8')) as string[]).filter((h) =>
+      /^'sha256-[A-Za-z0-9+/=]+'$/.test(h),
+    );
+  } catch {
+    /* an older build: no inline script */
+  }
+  return `default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'${hashes.map((h) => ` ${h}`).join('')}; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'`;
+}
 
 /**
  * The built mini-app (Vite's output) under /app/. Hashed assets are cached for a year; index.html
@@ -11,6 +25,7 @@ const CSP =
  */
 export function miniappStatic(dir: string): FastifyPluginAsync {
   return async (app) => {
+    const CSP = csp(dir);
     app.get('/app', (_req, reply) => reply.redirect('/app/', 302));
     await app.register(fastifyStatic, {
       root: dir,
