@@ -183,3 +183,45 @@ describe('an .xlsx task list', () => {
     expect(r.report.warnings.map((w) => w.code)).toEqual(['NO_TITLE', 'NO_PERIOD', 'SKIPPED_LINE', 'NO_TASKS']);
   });
 });
+
+describe('a document in traditional characters, with deadlines in its sentences', () => {
+  const doc = text(
+    [
+      '2022年重點工作任務分解',
+      '1.推進數字政府建設。(牽頭單位:區府辦;責任單位:區發改局、區財政局,按職責分工負責)',
+      '2.2022年10月底前完成老舊小區改造。(牽頭單位:區住建局)',
+      '3.新建公辦幼兒園2所,9月投入使用。(責任單位:區教體局)',
+    ].join('\n'),
+  );
+
+  it('is read as simplified: tasks, units and roles found, the conversion reported', async () => {
+    const r = await importPlan({ name: '任務分解.txt', content: doc }, seedDirectory());
+    expect(r.tasks.map((t) => [t.number, t.title])).toEqual([
+      [1, '推进数字政府建设'],
+      [2, '2022年10月底前完成老旧小区改造'],
+      [3, '新建公办幼儿园2所,9月投入使用'],
+    ]);
+    expect(units(r, 1)).toEqual(['lead:qfb', 'co:fgj', 'co:czj']);
+    expect(units(r, 2)).toEqual(['lead:zjzj']);
+    expect(r.report.conventions[0]).toMatchObject({ text: expect.stringContaining('繁体字') });
+  });
+
+  it('takes a task’s deadline from its sentence when it has no 时间要求 of its own (year from the title)', async () => {
+    const r = await importPlan({ name: '任務分解.txt', content: doc }, seedDirectory());
+    expect(r.tasks.map((t) => [t.schedule.type, t.schedule.due])).toEqual([
+      ['annual', undefined],
+      ['deadline', '2022-10-31'],
+      ['deadline', '2022-09-30'],
+    ]);
+    expect(r.report.warnings.filter((w) => w.code === 'DEADLINE_IN_TEXT')).toHaveLength(2);
+  });
+
+  it('leaves a simplified document with a stray traditional character as it is', async () => {
+    const r = await importPlan(
+      { name: 'a.txt', content: text('2022年重点工作\n1.做好乾隆年间古建筑修缮。(牵头单位:区住建局)') },
+      seedDirectory(),
+    );
+    expect(r.tasks[0]!.title).toBe('做好乾隆年间古建筑修缮');
+    expect(r.report.conventions).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findDateExpression } from '../../server/src/naming/date-expression.js';
-import { parseTimeRequirement } from '../../server/src/importer/time-requirement.js';
+import { deadlineInText, parseTimeRequirement } from '../../server/src/importer/time-requirement.js';
 
 describe('time requirement → schedule rule', () => {
   it.each([
@@ -59,5 +59,30 @@ describe('time requirement → schedule rule', () => {
   it('rejects impossible dates instead of inventing one', () => {
     expect(findDateExpression('2019年2月30日前')).toBeUndefined();
     expect(findDateExpression('2019年13月底前')).toBeUndefined();
+  });
+});
+
+describe('a deadline written in the task’s own sentence', () => {
+  it.each([
+    ['2022年10月底前完成老旧小区改造', 2022, '2022-10-31'],
+    ['新建公办幼儿园2所,9月投入使用', 2022, '2022-09-30'],
+    ['5月底前动工,年底前建成主体工程', 2022, '2022-12-31'],
+    ['上半年出台实施办法', 2023, '2023-06-30'],
+    ['12月中旬前完成验收', 2021, '2021-12-20'],
+    ['2023年3月15日前上线运行', 2022, '2023-03-15'],
+  ])('%s → %s', (text, year, due) => {
+    expect(deadlineInText(text, year)?.rule).toMatchObject({ type: 'deadline', due, source: 'document' });
+  });
+
+  it.each(['实现2022年预期目标', '推进2021年度重点项目建设', '完善一体化智能化公共数据平台', '全年举办培训12期'])(
+    '%s → none (a date in passing, or none)',
+    (text) => {
+      expect(deadlineInText(text, 2022)).toBeUndefined();
+    },
+  );
+
+  it('says when the year was assumed from the plan', () => {
+    expect(deadlineInText('9月投入使用', 2016)!.warning).toContain('未写年份,按2016年理解');
+    expect(deadlineInText('2016年9月投入使用', 2015)!.warning).not.toContain('未写年份');
   });
 });

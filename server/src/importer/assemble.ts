@@ -11,7 +11,7 @@ import { FIRST_IS_LEAD_NOTE } from './draft.js';
 import { roleSegments, takeConvention } from './roles.js';
 import { linkKeyTasksToMeasures } from './link-measures.js';
 import { findProseObligations } from './prose-obligations.js';
-import { parseTimeRequirement } from './time-requirement.js';
+import { deadlineInText, parseTimeRequirement } from './time-requirement.js';
 import { parseUnitList, type RoleRule } from './unit-list.js';
 
 export interface AssembleOptions {
@@ -267,6 +267,12 @@ function resolveSchedule(
   warnings: ImportWarning[],
 ): ScheduleRule {
   if (!d.timeText) {
+    // no 时间要求 of its own: a deadline the task's sentence states (2022年10月底前完成…) is its deadline
+    const stated = deadlineInText(d.title, contextYear);
+    if (stated) {
+      warnings.push({ code: 'DEADLINE_IN_TEXT', line: d.line, message: `${where}:${stated.warning}` });
+      return stated.rule;
+    }
     if (layoutHasTime)
       warnings.push({ code: 'NO_TIME', line: d.line, message: `${where}没有时间要求,按"每年推进"处理` });
     return { type: 'annual', text: '', source: 'default' };

@@ -9,6 +9,7 @@ export type ImportWarningCode =
   | 'UNPARSED_TIME'
   | 'ASSUMED_YEAR'
   | 'NO_TIME'
+  | 'DEADLINE_IN_TEXT'
   | 'NO_UNITS'
   | 'SKIPPED_LINE'
   | 'DUPLICATE_NUMBER'

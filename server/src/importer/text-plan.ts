@@ -3,10 +3,11 @@ import { chineseNumeral, normalizeText } from '../naming/names.js';
 import { addTable } from './table.js';
 import { textBlocks } from './blocks.js';
 import type { Block } from './block.js';
+import { isTraditional, toSimplified } from '../naming/simplify.js';
 
 const PART = /^([一二三四五六七八九十]+)、\s*(.+)$/;
 const PAREN_CN = /^\(([一二三四五六七八九十]+)\)\s*(.*)$/;
-const NUMBERED = /^(\d{1,5})\s*[.、](?!\d)\s*(.+)$/;
+const NUMBERED = /^(\d{1,5})\s*[.、](?!\d(?!\d{3}年))\s*(.+)$/; // 2.2022年… is item 2; 2.5亿… is not an item
 const FIELD =
   /^(牵头单位|牵头责任单位|牵头部门|主办单位|责任单位|责任\(牵头\)单位|责任部门|协同责任单位|协同单位|配合单位|协办单位|配合部门|牵头负责领导|责任领导|分管领导|牵头领导|联系领导|时间要求|完成时限|完成时间|时限要求|时限)\s*:\s*(.*)$/;
 const INLINE_UNITS = /\((责任单位|牵头单位|责任\(牵头\)单位|牵头责任单位)\s*:/;
@@ -27,7 +28,12 @@ export function parsePlanText(text: string): DraftPlan {
  * inline (责任单位:…) or field lines (牵头单位: …), and task tables. Every non-empty line ends up in
  * a section, a task, the prose, or the skipped list.
  */
-export function parsePlanBlocks(blocks: readonly Block[]): DraftPlan {
+export function parsePlanBlocks(original: readonly Block[]): DraftPlan {
+  // a document in traditional characters (牽頭單位, 按職責分工負責) is read as simplified
+  const traditional = isTraditional(
+    original.map((b) => (b.kind === 'line' ? b.text : b.rows.map((r) => r.cells.join(' ')).join('\n'))).join('\n'),
+  );
+  const blocks = traditional ? original.map(simplifiedBlock) : original;
   const lines: Line[] = blocks.filter((b) => b.kind === 'line').map((b) => ({ no: b.line, text: b.text }));
   const draft = emptyDraft();
   readMeta(lines, draft);
@@ -113,7 +119,16 @@ export function parsePlanBlocks(blocks: readonly Block[]): DraftPlan {
     if (FIRST_IS_LEAD_NOTE.test(t)) draft.firstIsLeadStated = true;
     draft.prose.push({ line: no, text: t });
   }
+  if (traditional)
+    draft.conventions.unshift({ line: 0, text: '文件为繁体字,已转换为简体字读取(单位名称按简体与名录比对)' });
   return draft;
+}
+
+/** A block with its text in simplified characters. */
+function simplifiedBlock(b: Block): Block {
+  return b.kind === 'line'
+    ? { ...b, text: toSimplified(b.text) }
+    : { ...b, rows: b.rows.map((r) => ({ ...r, cells: r.cells.map(toSimplified) })) };
 }
 
 function pushSection(draft: DraftPlan, numeral: string, label: string, title: string, line: number): number {

@@ -18,6 +18,29 @@ const KEYWORDS: Array<[RegExp, ScheduleRule['type']]> = [
 ];
 
 /**
+ * A deadline written in a task's own sentence (2022年10月底前完成…, 9月投入使用, 年底前建成): the
+ * date phrase must be followed by 前 or by a word of completion, so a target year (2022年预期目标)
+ * or a date in passing is not read as the deadline. With several (5月底前动工、年底前建成), the
+ * latest is the task's deadline. `undefined` when the sentence names none.
+ */
+const IN_TEXT =
+  /((?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|初|中|底|末)?|上半年|下半年|年底|年末|年内))(?:以前|之前|前)?(?=前|以前|之前|完成|建成|建好|投入使用|投用|动工|开工|竣工|出台|印发|实现|上线|启用|落地|到位|全覆盖)/g;
+export function deadlineInText(raw: string, contextYear?: number): TimeRequirementResult | undefined {
+  const text = normalizeText(raw);
+  let best: { due: string; phrase: string; assumed: boolean } | undefined;
+  for (const m of text.matchAll(IN_TEXT)) {
+    const date = findDateExpression(m[1]!, contextYear);
+    if (date && (!best || date.due > best.due)) best = { due: date.due, phrase: m[0], assumed: date.yearAssumed };
+  }
+  if (!best) return undefined;
+  const rule: ScheduleRule = { type: 'deadline', text: best.phrase, due: best.due, source: 'document' };
+  return {
+    rule,
+    warning: `任务中写明"${best.phrase}",按 ${best.due} 截止${best.assumed ? `(未写年份,按${best.due.slice(0, 4)}年理解)` : ''}`,
+  };
+}
+
+/**
  * Parses a 时间要求 into a ScheduleRule. A deadline (2021年底前完成) wins over any keyword; wording
  * that matches nothing is kept verbatim, flagged and treated as annual.
  * `contextYear` resolves deadlines written without a year (年底前完成).
