@@ -225,3 +225,73 @@ describe('a document in traditional characters, with deadlines in its sentences'
     expect(r.report.conventions).toEqual([]);
   });
 });
+
+describe('a table flattened one cell per paragraph (blank lines between cells)', () => {
+  const doc = text(
+    [
+      '2022年区政府重点工作任务分解',
+      '',
+      '序号',
+      '',
+      '重点工作',
+      '',
+      '责任单位',
+      '',
+      '完成时限',
+      '',
+      '1',
+      '',
+      '建成区级数字化改革',
+      '驾驶舱',
+      '',
+      '区住建局',
+      '区经信局',
+      '',
+      '2022年9月底',
+      '',
+      '2',
+      '',
+      '推进城市有机更新',
+      '',
+      '区住建局',
+      '',
+      '12月底前',
+    ].join('\n'),
+  );
+
+  it('reads a cell’s lines as one cell: a task wrapped over lines, several units, each deadline', async () => {
+    const r = await importPlan({ name: '分解.txt', content: doc }, seedDirectory());
+    expect(r.tasks.map((t) => [t.number, t.title, t.schedule.due])).toEqual([
+      [1, '建成区级数字化改革驾驶舱', '2022-09-30'],
+      [2, '推进城市有机更新', '2022-12-31'],
+    ]);
+    expect(units(r, 1, 'key')).toEqual(['lead:zjzj', 'lead:jxj']);
+    expect(units(r, 2, 'key')).toEqual(['lead:zjzj']);
+  });
+});
+
+describe('a | table of upper tasks and this level’s measures', () => {
+  const doc = text(
+    [
+      '2022年落实上级部署重点任务清单',
+      '序号 | 上级部署任务 | 本级落实措施 | 牵头单位 | 责任单位 | 完成时限 | 备注',
+      '一、数字化改革 | | | | | |',
+      '1 | 推进数字政府建设 | 完善公共数据平台 | 区经信局 | 区府办 | 2022年10月底前 |',
+      ' | | 推广"浙里办"应用 | 区经信局 | 区住建局 | 2022年12月底前 |',
+      '2 | 优化营商环境 | 深化"证照分离"改革 | 区市场监管局 | 区行政服务中心 | 长期坚持 |',
+    ].join('\n'),
+  );
+
+  it('makes each measure a task (a continuing row leaves the upper task out), the upper task kept in its body', async () => {
+    const r = await importPlan({ name: '清单.txt', content: doc }, seedDirectory());
+    expect(r.sections.map((s) => s.title)).toEqual(['数字化改革']);
+    expect(r.tasks.map((t) => [t.number, t.title, t.schedule.type, t.schedule.due])).toEqual([
+      [1, '完善公共数据平台', 'deadline', '2022-10-31'],
+      [2, '推广"浙里办"应用', 'deadline', '2022-12-31'],
+      [3, '深化"证照分离"改革', 'continuous', undefined],
+    ]);
+    expect(r.tasks[1]!.body).toContain('上级部署任务:推进数字政府建设');
+    expect(units(r, 2, 'key')).toEqual(['lead:jxj', 'co:zjzj']);
+    expect(units(r, 3, 'key')).toEqual(['lead:scjgj', 'co:xzfwzx']);
+  });
+});

@@ -18,8 +18,10 @@ export function textBlocks(text: string): Block[] {
     }
     if (PIPE(t)) {
       const rows: Row[] = [];
+      // a table drawn with borders (| a | b |) from its first row; otherwise a leading | is an empty first cell
+      const bordered = lines[i]!.text.startsWith('|');
       for (; i < lines.length && PIPE(lines[i]!.text); i += 1)
-        rows.push({ line: lines[i]!.no, cells: splitPipe(lines[i]!.text) });
+        rows.push({ line: lines[i]!.no, cells: splitPipe(lines[i]!.text, bordered) });
       blocks.push({ kind: 'table', line: no, rows });
       continue;
     }
@@ -41,12 +43,8 @@ export function textBlocks(text: string): Block[] {
   return blocks;
 }
 
-function splitPipe(t: string): string[] {
-  return t
-    .replace(/^\|/, '')
-    .replace(/\|$/, '')
-    .split('|')
-    .map((c) => c.trim());
+function splitPipe(t: string, bordered: boolean): string[] {
+  return (bordered ? t.replace(/^\|/, '').replace(/\|$/, '') : t).split('|').map((c) => c.trim());
 }
 
 type Line = { no: number; raw: string; text: string };
@@ -125,7 +123,11 @@ function readCellsPerLine(lines: readonly Line[], from: number): { rows: Row[]; 
   const numbered = header.get(0) === 'number';
   const titleAt = [...header].find(([, c]) => c === 'title')![0];
   const rows: Row[] = [{ line: lines[from]!.no, cells: headerCells }];
-  let k = nonEmpty.at(n - 1)! + 1;
+  // cells separated by blank lines (a table flattened one cell per paragraph): the lines between two
+  // blanks are one cell (several units, a task wrapped over lines)
+  const blankSeparated = nonEmpty.slice(1, n).every((line, j) => line - nonEmpty[j]! > 1);
+  const seq = blankSeparated ? cellsOfParagraphs(lines, nonEmpty.at(n - 1)! + 1) : lines;
+  let k = blankSeparated ? 0 : nonEmpty.at(n - 1)! + 1;
   let current: { line: number; cells: string[] } | undefined;
   let expected = 1;
   const finish = (): void => {
@@ -136,12 +138,12 @@ function readCellsPerLine(lines: readonly Line[], from: number): { rows: Row[]; 
     rows.push({ line: current.line, cells: c });
     current = undefined;
   };
-  for (; k < lines.length; k += 1) {
-    const t = lines[k]!.text;
+  for (; k < seq.length; k += 1) {
+    const t = seq[k]!.text;
     if (t === '') continue;
     if (NOTE.test(t)) break;
     // the header again (a new page): skip it
-    if (t === headerCells[0] && headerCells.slice(1).every((h, j) => lines[k + 1 + j]?.text === h)) {
+    if (t === headerCells[0] && headerCells.slice(1).every((h, j) => seq[k + 1 + j]?.text === h)) {
       finish();
       k += n - 1;
       continue;
@@ -151,13 +153,13 @@ function readCellsPerLine(lines: readonly Line[], from: number): { rows: Row[]; 
       : current === undefined || current.cells.length >= n;
     if (startsRow) {
       finish();
-      current = { line: lines[k]!.no, cells: [t] };
+      current = { line: seq[k]!.no, cells: [t] };
       if (numbered) expected = Number(t) + 1;
       continue;
     }
     if (HEADING_ROW.test(t) && (!current || current.cells.length >= n - 1)) {
       finish();
-      rows.push({ line: lines[k]!.no, cells: [t] });
+      rows.push({ line: seq[k]!.no, cells: [t] });
       continue;
     }
     if (!current) break;
@@ -170,5 +172,24 @@ function readCellsPerLine(lines: readonly Line[], from: number): { rows: Row[]; 
     current.cells.push(t);
   }
   finish();
-  return { rows, next: k };
+  if (!blankSeparated) return { rows, next: k };
+  return { rows, next: k < seq.length ? (seq[k] as Paragraph).first : lines.length };
+}
+
+type Paragraph = Line & { first: number };
+
+/** The paragraphs from `from` on: runs of non-blank lines, each one cell (its lines joined by \n). */
+function cellsOfParagraphs(lines: readonly Line[], from: number): Paragraph[] {
+  const out: Paragraph[] = [];
+  for (let k = from; k < lines.length;) {
+    if (lines[k]!.text === '') {
+      k += 1;
+      continue;
+    }
+    const first = k;
+    const parts: string[] = [];
+    for (; k < lines.length && lines[k]!.text !== ''; k += 1) parts.push(lines[k]!.text);
+    out.push({ no: lines[first]!.no, raw: parts.join('\n'), text: parts.join('\n'), first });
+  }
+  return out;
 }

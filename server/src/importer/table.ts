@@ -2,7 +2,18 @@ import type { Block } from './block.js';
 import { FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
 import { chineseNumeral, nameKey } from '../naming/names.js';
 
-export type Column = 'number' | 'title' | 'units' | 'lead' | 'co' | 'time' | 'leaders' | 'note' | 'category';
+export type Column =
+  | 'number'
+  | 'title'
+  | 'units'
+  | 'lead'
+  | 'co'
+  | 'time'
+  | 'leaders'
+  | 'note'
+  | 'category'
+  /** the upper task a row's measure carries out (上级部署任务): context, not the task */
+  | 'upper';
 
 const HEADERS: Array<[RegExp, Column]> = [
   [/^(序号|编号|序|项次|No\.?)$/i, 'number'],
@@ -15,9 +26,10 @@ const HEADERS: Array<[RegExp, Column]> = [
     'leaders',
   ],
   [/^(备注|说明)$/, 'note'],
+  [/^(上级部署任务|上级部署|上级任务|部署任务|上级重点任务|上级工作要求|上级部署要求|省市部署任务)$/, 'upper'],
   [/^(类别|分类|类型|板块|领域|指标类别)$/, 'category'],
   [
-    /^(重点任务|主要任务|任务|工作任务|任务内容|工作内容|具体任务|目标任务|重点工作|重点工作任务|主要内容|主要工作|工作事项|事项|任务名称|项目|项目名称|事项名称|工作名称|主要目标任务|目标任务及举措)$/,
+    /^(重点任务|主要任务|任务|工作任务|任务内容|工作内容|具体任务|目标任务|重点工作|重点工作任务|主要内容|主要工作|工作事项|事项|任务名称|项目|项目名称|事项名称|工作名称|主要目标任务|目标任务及举措|本级落实措施|落实措施|具体措施|工作措施|主要措施|工作举措|具体举措|重点举措|推进措施|具体工作措施|贯彻落实措施)$/,
     'title',
   ],
 ];
@@ -59,6 +71,8 @@ export interface TableContext {
   header: Map<number, Column>;
   /** The section started by the last heading row of this table. */
   section?: number;
+  /** The upper task of the rows since it was last written (a continuing row leaves it out). */
+  upper?: string;
 }
 
 /**
@@ -140,15 +154,18 @@ export function addTableRow(draft: DraftPlan, table: TableContext, cells: readon
     draft.skipped.push({ line, text: cells.join(' | '), reason: '表格行没有任务内容' });
     return;
   }
-  const numberText = get('number');
-  const parsed = /^\d+$/.test(numberText) ? Number(numberText) : chineseNumeral(numberText.replace(/[()、.]/g, ''));
   const keys = draft.tasks.filter((t) => t.kind === 'key');
+  // with an upper-task column, 序号 numbers the upper tasks: each row's measure is a task of its own
+  const hasUpper = [...table.header.values()].includes('upper');
+  if (hasUpper && get('upper')) table.upper = get('upper').replace(/\s*\n\s*/g, '');
+  const numberText = hasUpper ? '' : get('number');
+  const parsed = /^\d+$/.test(numberText) ? Number(numberText) : chineseNumeral(numberText.replace(/[()、.]/g, ''));
   const task: DraftTask = {
     kind: 'key',
     number: parsed ?? (keys.at(-1)?.number ?? 0) + 1,
     label: numberText || String((keys.at(-1)?.number ?? 0) + 1),
     title: title.replace(/[。;]$/, ''),
-    body: title,
+    body: hasUpper && table.upper ? `${title}\n上级部署任务:${table.upper}` : title,
     leaders: get('leaders')
       ? get('leaders')
           .split(/[,、;\s]+/)
