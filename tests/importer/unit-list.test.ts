@@ -85,3 +85,25 @@ describe('roles', () => {
     expect(r1.provisional.map((u) => [u.name, u.kind])).toEqual([['区大数据中心', 'provisional']]);
   });
 });
+
+describe('names run together, and duties after a name', () => {
+  const parsed = (text: string) =>
+    parseUnitList(text, resolver(), 'marked').refs.map((r) => `${r.role}:${r.name}:${r.target.id}`);
+
+  it('splits names written with no separator where the directory knows both, or both look like units', () => {
+    expect(parsed('区经信局区财政局')).toEqual(['lead:区经信局:jxj', 'lead:区财政局:czj']);
+    const two = parseUnitList('市行政审批局市司法局', resolver(), 'marked');
+    expect(two.refs.map((r) => r.name)).toEqual(['市行政审批局', '市司法局']);
+    expect(two.unknown).toEqual(['市行政审批局', '市司法局']);
+  });
+
+  it('does not split one unit’s name', () => {
+    expect(parseUnitList('区政府办公室', resolver(), 'marked').refs.map((r) => r.name)).toEqual(['区政府办公室']);
+    expect(parsed('区委政法委')).toEqual(['lead:区委政法委:zfw']);
+  });
+
+  it('leaves a duty phrase out of the name (配合落实, 按职责分工负责)', () => {
+    expect(parsed('△区住建局、区财政局配合落实')).toEqual(['lead:区住建局:zjzj', 'co:区财政局:czj']);
+    expect(parsed('区发改局按职责分工负责')).toEqual(['lead:区发改局:fgj']);
+  });
+});

@@ -75,7 +75,9 @@ export type RoleRule =
   | 'allCo';
 
 export function parseUnitList(text: string, resolver: UnitResolver, rule: RoleRule): UnitListResult {
-  const names = mergeGroupFragments(splitUnitNames(text, resolver.compoundNames), resolver);
+  const names = mergeGroupFragments(splitUnitNames(text, resolver.compoundNames), resolver).flatMap((n) =>
+    runTogether(withoutDuty(n.name), resolver).map((name, i) => ({ name, marked: n.marked && i === 0 })),
+  );
   const anyMarked = names.some((n) => n.marked);
   const refs: UnitRef[] = [];
   const unknown: string[] = [];
@@ -110,6 +112,37 @@ export function parseUnitList(text: string, resolver: UnitResolver, rule: RoleRu
     });
   }
   return { refs, unknown, unknownGroups, leaders };
+}
+
+/** What a list says of a unit's duty after its name (区财政局配合落实, 各部门按职责分工负责): not part of the name. */
+const DUTY =
+  /(按职责分工负责|按职责分工落实|按职能分工负责|按职责负责|配合落实|负责落实|共同落实|分别落实|分别负责|配合实施|负责实施)$/;
+function withoutDuty(name: string): string {
+  const bare = name.replace(DUTY, '');
+  return bare.length >= 2 ? bare : name;
+}
+
+/** Where a unit's name may begin inside a run of names: an administrative level. */
+const LEVEL_START = /^(省|市|区|县|州|镇|乡|街道)/;
+
+/**
+ * Names run together with no separator (市行政审批局市司法局) split where the directory knows both
+ * sides, or where the left ends like a unit's name and the right begins with an administrative
+ * level and ends like one (区政府办公室 is not split: 办公室 begins with no level). A name the
+ * directory knows whole is never split.
+ */
+function runTogether(name: string, resolver: UnitResolver): string[] {
+  if (name.length < 6 || resolver.resolve(name) || /^各/.test(name)) return [name];
+  let fallback: string[] | undefined;
+  for (let at = 3; at <= name.length - 3; at += 1) {
+    const left = name.slice(0, at);
+    const right = name.slice(at);
+    if (!UNIT_SUFFIX.test(left) || !LEVEL_START.test(right)) continue;
+    const rest = runTogether(right, resolver);
+    if (resolver.resolve(left) && rest.every((r) => resolver.resolve(r))) return [left, ...rest];
+    if (!fallback && UNIT_SUFFIX.test(right)) fallback = [left, ...rest];
+  }
+  return fallback ?? [name];
 }
 
 /**
