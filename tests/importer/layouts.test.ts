@@ -295,3 +295,23 @@ describe('a | table of upper tasks and this level’s measures', () => {
     expect(units(r, 3, 'key')).toEqual(['lead:scjgj', 'co:xzfwzx']);
   });
 });
+
+describe('sections named for a leader and their duty', () => {
+  it('give their tasks that leader; the headings stay sections, not tasks', async () => {
+    const r = await importPlan(
+      {
+        name: '分工.txt',
+        content: text(
+          '2022年重点工作分工\n(一)张三区长牵头负责的工作\n1.推进数字政府建设。(牵头单位:区经信局)\n2.优化营商环境。(牵头单位:区市场监管局;分管领导:王五副区长)\n(二)李四副区长牵头负责的工作\n3.完善基层治理。(牵头单位:区委政法委)',
+        ),
+      },
+      seedDirectory(),
+    );
+    expect(r.sections.map((s) => s.title)).toEqual(['张三区长牵头负责的工作', '李四副区长牵头负责的工作']);
+    expect(r.tasks.map((t) => [t.title, t.leaders])).toEqual([
+      ['推进数字政府建设', ['张三区长']],
+      ['优化营商环境', expect.not.arrayContaining(['张三区长'])],
+      ['完善基层治理', ['李四副区长']],
+    ]);
+  });
+});

@@ -119,9 +119,27 @@ export function parsePlanBlocks(original: readonly Block[]): DraftPlan {
     if (FIRST_IS_LEAD_NOTE.test(t)) draft.firstIsLeadStated = true;
     draft.prose.push({ line: no, text: t });
   }
+  leadersFromSections(draft);
   if (traditional)
     draft.conventions.unshift({ line: 0, text: '文件为繁体字,已转换为简体字读取(单位名称按简体与名录比对)' });
   return draft;
+}
+
+/** A section named for a leader and their duty: (一)张三区长牵头负责的工作, 李四副市长分管领域. */
+const LEADER_SECTION =
+  /^([\u4e00-\u9fa5]{2,4}?(?:常务副市长|副市长|市长|常务副区长|副区长|区长|常务副县长|副县长|县长|副书记|书记|秘书长|副主任|主任))(?:同志)?(?:牵头|分管|联系)?(?:负责)?的?(?:工作|领域|事项|任务)/;
+
+/** Tasks under a leader's section (and naming no leader of their own) have that leader. */
+function leadersFromSections(draft: DraftPlan): void {
+  const leaderOf = new Map<number, string>();
+  for (const s of draft.sections) {
+    const m = LEADER_SECTION.exec(s.title);
+    if (m) leaderOf.set(s.number, m[1]!);
+  }
+  for (const t of draft.tasks) {
+    const leader = t.sectionNumber === undefined ? undefined : leaderOf.get(t.sectionNumber);
+    if (leader && t.leaders.length === 0) t.leaders = [leader];
+  }
 }
 
 /** A block with its text in simplified characters. */
