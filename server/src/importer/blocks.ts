@@ -3,7 +3,7 @@ import type { Block, Row } from './block.js';
 
 const PIPE = (t: string): boolean => (t.match(/\|/g) ?? []).length >= 2;
 const TABBED = (t: string): boolean => t.includes('\t') && t.split('\t').filter((c) => c.trim() !== '').length >= 2;
-const ROW_START = /^\d{1,3}$/;
+const ROW_START = /^\d{1,4}$/;
 const NOTE = /^(注|备注|说明|附件)\s*[::]?/;
 
 /** Lines of plain text (already normalised, `\n`-separated) into blocks. */
