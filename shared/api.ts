@@ -213,6 +213,7 @@ export const api = {
   parts: { method: 'GET', path: '/api/overview/parts', query: PartsQuery, response: PartList },
   taskUnits: { method: 'GET', path: '/api/tasks/:id/units', params: IdParams, response: TaskUnits },
   importUpload: { method: 'POST', path: '/api/imports', response: ImportPreview },
+  importTemplate: { method: 'GET', path: '/api/imports/template.xlsx' },
   importApply: {
     method: 'POST',
     path: '/api/imports/:id/apply',

@@ -1,12 +1,14 @@
 /**
  * npm run import -- <file> [--apply] [--json] [--plan-id <id>] [--first-is-lead]
+ * npm run import -- --template out.xlsx   (the standard 任务分解表 to fill in Excel/WPS)
  *
  * Parses a plan document (.docx, .pdf, .xlsx or text) and prints the import report and a preview. Nothing is
  * written unless --apply is given; an import with no tasks, or one that would drop most of the
  * plan's tasks, is refused unless --force; --json prints the parsed plan (tasks in the API's shape).
  * The data directory is DUBAN_DATA_DIR (default ./data); --apply needs the server stopped.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { templateXlsx } from '../importer/xlsx-template.js';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../../shared/zod-locale.js';
@@ -46,9 +48,15 @@ async function main(): Promise<void> {
       'plan-id': { type: 'string' },
       'first-is-lead': { type: 'boolean' },
       force: { type: 'boolean', default: false },
+      template: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.template) {
+    await writeFile(values.template, await templateXlsx());
+    console.log(`已写出标准任务分解表模板:${values.template}(填好后 npm run import -- ${basename(values.template)})`);
+    return;
+  }
   const file = positionals[0];
   if (values.help || !file) {
     console.log(

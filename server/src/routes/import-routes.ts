@@ -17,6 +17,7 @@ import type { WorkCalendar } from '../calendar/work-calendar.js';
 import { firstReminderDay } from '../domain/obligations/obligation-rules.js';
 import type { ReminderPolicy } from '../domain/policy/policy.js';
 import { ImportError } from '../importer/import-error.js';
+import { templateXlsx } from '../importer/xlsx-template.js';
 import { ParsePoolError, type ParsePool } from '../importer/parse-pool.js';
 import type { ImportResult } from '../importer/import-result.js';
 import type { State } from '../model/state.js';
@@ -219,6 +220,7 @@ export function importRoutes(
       (_req, body, done) => done(null, body),
     );
 
+    serveTemplate(app);
     serve(
       app,
       api.importUpload,
@@ -322,4 +324,19 @@ export function importRoutes(
       },
     );
   };
+}
+
+/** The standard 任务分解表 to fill in Excel/WPS (the same file as npm run import -- --template). */
+function serveTemplate(app: Parameters<FastifyPluginAsync>[0]): void {
+  serve(
+    app,
+    api.importTemplate,
+    { config: can('plan.import'), tags: ['督考办'], summary: '下载标准任务分解表(Excel 模板),填好后可直接导入' },
+    async (_req, reply) =>
+      reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('任务分解表模板.xlsx')}`)
+        .header('cache-control', 'no-store')
+        .send(await templateXlsx()),
+  );
 }

@@ -311,7 +311,14 @@ export default function ImportPage() {
           />
         </label>
         <div className="muted">
-          支持 Word(.docx)、PDF(有文字层)、Excel(.xlsx)和文本(.txt)。上传后先核对,导入前不会提醒任何人。
+          支持 Word(.docx)、PDF(有文字层)、Excel(.xlsx)和文本(.txt)。上传后先核对,导入前不会提醒任何人。 没有现成文件?
+          <a
+            className="template-link"
+            onClick={() => void act(() => api.download('/api/imports/template.xlsx', '任务分解表模板.xlsx'))}
+          >
+            下载标准任务分解表(Excel)
+          </a>
+          ,填好后上传即可。
         </div>
       </div>
       {!preview && !busy && (
