@@ -8,8 +8,10 @@ import { ROOT, seedDirectory } from '../helpers/seeds.js';
 /**
  * The importer's corpus: documents written for this project in the layouts districts use (tables
  * as | rows, pasted tab-separated, cells one per line from a PDF, Word tables and numbered lists,
- * a PDF table over two pages, GB18030 text; roles stated in brackets, labels, verbs, marks and
- * conventions; people in unit columns; unknown group phrases). Each has its expected tasks. Units
+ * a PDF table over two pages, GB18030 text, cells one per paragraph, upper-task tables, traditional
+ * characters; roles stated in brackets, labels, verbs, marks and conventions; people in unit
+ * columns; unknown group phrases; units run together; deadlines in a task's sentence; leaders'
+ * sections — see the corpus README). Each has its expected tasks. Units
  * are written `role:id`, `role:*<group` (every member through the group), `role:?name` (a unit the
  * directory does not know) and `role:#name` (a group phrase left for the 督考办 to name).
  */

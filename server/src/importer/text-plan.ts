@@ -7,7 +7,8 @@ import { isTraditional, toSimplified } from '../naming/simplify.js';
 
 const PART = /^([一二三四五六七八九十]+)、\s*(.+)$/;
 const PAREN_CN = /^\(([一二三四五六七八九十]+)\)\s*(.*)$/;
-const NUMBERED = /^(\d{1,5})\s*[.、](?!\d(?!\d{3}年))\s*(.+)$/; // 2.2022年… is item 2; 2.5亿… is not an item
+// 2.2022年… and 2.5月底前… are item 2; 2.5亿… is not an item
+const NUMBERED = /^(\d{1,5})\s*[.、](?!\d(?!\d{3}年|\d?月))\s*(.+)$/;
 const FIELD =
   /^(牵头单位|牵头责任单位|牵头部门|主办单位|责任单位|责任\(牵头\)单位|责任部门|协同责任单位|协同单位|配合单位|协办单位|配合部门|牵头负责领导|责任领导|分管领导|牵头领导|联系领导|时间要求|完成时限|完成时间|时限要求|时限)\s*:\s*(.*)$/;
 const INLINE_UNITS = /\((责任单位|牵头单位|责任\(牵头\)单位|牵头责任单位)\s*:/;
@@ -238,7 +239,13 @@ function readMeta(lines: Line[], draft: DraftPlan): void {
     return;
   }
   const titleLine = head.findIndex(
-    (l) => l !== addressees && !DATE_LINE.test(l.text) && !/[。::]$/.test(l.text) && l.text.length <= 60,
+    (l) =>
+      l !== addressees &&
+      !DATE_LINE.test(l.text) &&
+      !/[。::]$/.test(l.text) &&
+      l.text.length <= 60 &&
+      // an attachment mark above the title (附件 / 附件2 / 附件:) is not the title
+      !/^附件\s*[0-9一二三四五六七八九十]*\s*[::]?$/.test(l.text),
   );
   if (titleLine >= 0) {
     const follow = head[titleLine + 1]?.text ?? '';

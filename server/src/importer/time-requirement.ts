@@ -24,7 +24,7 @@ const KEYWORDS: Array<[RegExp, ScheduleRule['type']]> = [
  * latest is the task's deadline. `undefined` when the sentence names none.
  */
 const IN_TEXT =
-  /((?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|初|中|底|末)?|上半年|下半年|年底|年末|年内))(?:以前|之前|前)?(?=前|以前|之前|完成|建成|建好|投入使用|投用|动工|开工|竣工|出台|印发|实现|上线|启用|落地|到位|全覆盖)/g;
+  /((?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日|上旬|中旬|下旬|初|中|底|末)?|上半年|下半年|年底|年末|年内))(?:以前|之前|前)?(?=前|以前|之前|完成|建成|建好|投入使用|投用|动工|开工|竣工|出台|印发|实现|上线|启用|落地|到位|全覆盖|开通|通车|完工|交付|投运|运行|挂牌|验收|开放|开园|开业|结顶)/g;
 export function deadlineInText(raw: string, contextYear?: number): TimeRequirementResult | undefined {
   const text = normalizeText(raw);
   let best: { due: string; phrase: string; assumed: boolean } | undefined;
