@@ -22,6 +22,14 @@ export const ScheduleRule = z.object({
   text: z.string(),
   /** Deadline tasks only: the resolved due date. */
   due: IsoDate.optional(),
+  /**
+   * Dated steps before the deadline the document names (5月底前动工, then 年底前建成): each is an
+   * item of its own, due on its date, in the words the document used.
+   */
+  milestones: z
+    .array(z.object({ due: IsoDate, text: z.string().max(200) }))
+    .max(12)
+    .optional(),
   /** True when the wording was not recognised (treated as annual) or no wording was given. */
   flagged: z.boolean().optional(),
   /** Where the rule came from when the document gave no wording (e.g. a measure of the body). */

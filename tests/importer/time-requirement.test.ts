@@ -86,3 +86,39 @@ describe('a deadline written in the task’s own sentence', () => {
     expect(deadlineInText('2016年9月投入使用', 2015)!.warning).not.toContain('未写年份');
   });
 });
+
+describe('milestones: the dated steps before a deadline', () => {
+  it('in a task’s sentence: the latest date is the deadline, each earlier step an item in its own words', () => {
+    expect(deadlineInText('5月底前动工建设城南小学,年底前完成主体工程', 2016)!.rule).toEqual({
+      type: 'deadline',
+      text: '年底前完成主体工程',
+      due: '2016-12-31',
+      source: 'document',
+      milestones: [{ due: '2016-05-31', text: '5月底前动工建设城南小学' }],
+    });
+  });
+
+  it('in a 完成时限 cell of several dates: the cell’s words kept, its steps as milestones', () => {
+    expect(parseTimeRequirement('2023年6月底前完成方案,9月底前试点,12月底前全面推开', 2023)).toEqual({
+      rule: {
+        type: 'deadline',
+        text: '2023年6月底前完成方案,9月底前试点,12月底前全面推开',
+        due: '2023-12-31',
+        source: 'document',
+        milestones: [
+          { due: '2023-06-30', text: '2023年6月底前完成方案' },
+          { due: '2023-09-30', text: '9月底前' },
+        ],
+      },
+    });
+  });
+
+  it('one date stays a plain deadline', () => {
+    expect(parseTimeRequirement('2022年9月底', 2022).rule).toEqual({
+      type: 'deadline',
+      text: '2022年9月底',
+      due: '2022-09-30',
+      source: 'document',
+    });
+  });
+});

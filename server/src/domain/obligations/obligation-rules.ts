@@ -198,6 +198,10 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
     }
     if (before(mid)) add('midYear', mid, policy.midYear.label);
     if (before(end)) add('yearEnd', end, policy.yearEnd.label);
+    // the document's dated steps before the deadline, each an item of its own (5月底前动工)
+    schedule.milestones?.forEach((m, k) => {
+      if (Number(m.due.slice(0, 4)) === year && before(m.due)) add('deadline', m.due, `节点(${m.text})`, `N${k + 1}`);
+    });
     if (taskDue && Number(taskDue.slice(0, 4)) === year) add('deadline', taskDue, `完成时限(${schedule.text})`);
   }
 
