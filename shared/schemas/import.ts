@@ -29,7 +29,14 @@ export const ImportTaskPreview = z.object({
   units: z.array(ImportUnit),
   /** How many units are reminded for it (groups expanded). */
   reached: z.number().int(),
-  time: z.object({ text: z.string(), type: ScheduleType, due: z.string().optional(), flagged: z.boolean().optional() }),
+  time: z.object({
+    text: z.string(),
+    type: ScheduleType,
+    due: z.string().optional(),
+    flagged: z.boolean().optional(),
+    /** Dated steps before the deadline (each becomes an item): 3月底前开工 → 2024-03-31. */
+    milestones: z.array(z.object({ due: z.string(), text: z.string() })).optional(),
+  }),
   leaders: z.array(z.string()),
   warnings: z.array(ImportWarningView),
 });

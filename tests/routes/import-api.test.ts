@@ -64,6 +64,18 @@ describe('the import page API: upload, check, correct, apply', () => {
     expect(t.store.state.get().ledger.seq).toBe(seq);
   });
 
+  it('shows a task’s deadline and milestones read from its sentence, with the note saying so', async () => {
+    const res = await upload('民生实事.txt', corpus('22-deadlines-in-table-text.txt'));
+    expect(res.statusCode).toBe(200);
+    const task = res.json().tasks[1];
+    expect(task.time).toMatchObject({
+      type: 'deadline',
+      due: '2024-12-31',
+      milestones: [{ due: '2024-03-31', text: '3月底前开工建设镜湖体育馆' }],
+    });
+    expect(task.warnings.map((w: { code: string }) => w.code)).toContain('DEADLINE_IN_TEXT');
+  });
+
   it('applies with corrections (a task dropped, units and roles changed, a time set), recorded with the document hash', async () => {
     const p = (await upload('数字经济实施意见.docx', corpus('11-numbered-two-roles.docx'))).json() as ImportPreview;
     const [first, second, third] = p.tasks;

@@ -190,6 +190,7 @@ export function importPreview(
           type: t.schedule.type,
           ...(t.schedule.due ? { due: t.schedule.due } : {}),
           ...(t.schedule.flagged ? { flagged: true } : {}),
+          ...(t.schedule.milestones ? { milestones: t.schedule.milestones } : {}),
         },
         leaders: t.leaders,
         warnings: result.report.warnings.filter(

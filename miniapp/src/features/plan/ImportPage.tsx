@@ -125,7 +125,11 @@ function TaskCard({
               <span className={task.time.flagged ? 'warn' : 'muted'}>
                 {task.time.flagged
                   ? '未能识别,按每年推进处理'
-                  : `${TIME_TYPE[task.time.type] ?? task.time.type}${task.time.due ? `,${task.time.due} 截止` : ''}`}
+                  : `${TIME_TYPE[task.time.type] ?? task.time.type}${task.time.due ? `,${task.time.due} 截止` : ''}${
+                      task.time.milestones?.length
+                        ? `;节点:${task.time.milestones.map((m) => `${m.due} ${m.text}`).join(',')}`
+                        : ''
+                    }`}
               </span>
             )}
           </label>
