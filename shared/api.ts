@@ -61,7 +61,7 @@ import {
   CalendarYearBody,
 } from './schemas/calendar.js';
 import { ReminderPlan } from './schemas/reminders.js';
-import { ApplyImportBody, ApplyImportResult, ImportPreview } from './schemas/import.js';
+import { ApplyImportBody, ApplyImportResult, ImportColumnsBody, ImportPreview } from './schemas/import.js';
 import {
   Health,
   PlanList,
@@ -214,6 +214,13 @@ export const api = {
   taskUnits: { method: 'GET', path: '/api/tasks/:id/units', params: IdParams, response: TaskUnits },
   importUpload: { method: 'POST', path: '/api/imports', response: ImportPreview },
   importTemplate: { method: 'GET', path: '/api/imports/template.xlsx' },
+  importColumns: {
+    method: 'POST',
+    path: '/api/imports/:id/columns',
+    params: IdParams,
+    body: ImportColumnsBody,
+    response: ImportPreview,
+  },
   importApply: {
     method: 'POST',
     path: '/api/imports/:id/apply',

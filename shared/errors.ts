@@ -67,6 +67,7 @@ export const ErrorCode = z.enum([
   'REQUEST_RUNNING',
   'IMPORT_LOSES_TASKS',
   'IMPORT_TOO_SLOW',
+  'IMPORT_NO_TITLE_COLUMN',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

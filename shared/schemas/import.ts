@@ -53,6 +53,43 @@ export const PlanLossView = z.object({
 });
 export type PlanLossView = z.infer<typeof PlanLossView>;
 
+/** What a table's column may be read as (null: not read). */
+export const ImportColumn = z.enum([
+  'number',
+  'title',
+  'units',
+  'lead',
+  'co',
+  'time',
+  'leaders',
+  'note',
+  'category',
+  'upper',
+]);
+export type ImportColumn = z.infer<typeof ImportColumn>;
+
+export const ImportTableView = z.object({
+  line: z.number().int(),
+  rows: z.array(z.array(z.string())),
+  headerRow: z.number().int().nullable(),
+  columns: z.array(ImportColumn.nullable()),
+  chosen: z.boolean().optional(),
+});
+
+/** The 督考办's reading of tables: for each (by its first line), the header row and each column's meaning. */
+export const ImportColumnsBody = z.strictObject({
+  tables: z
+    .array(
+      z.strictObject({
+        line: z.number().int().min(0).max(1_000_000),
+        headerRow: z.number().int().min(0).max(5),
+        columns: z.array(ImportColumn.nullable()).max(30),
+      }),
+    )
+    .max(20),
+});
+export type ImportColumnsBody = z.infer<typeof ImportColumnsBody>;
+
 export const ImportPreview = z.object({
   /** The upload's content hash: what apply names, and what the ledger records. */
   upload: z.string(),
@@ -79,6 +116,8 @@ export const ImportPreview = z.object({
   /** Warnings not about one task (skipped lines, prose obligations, the title …). */
   warnings: z.array(ImportWarningView),
   tasks: z.array(ImportTaskPreview),
+  /** Each table as read: the page's column step (this column is 任务 / 牵头 / 完成时限 …). */
+  tables: z.array(ImportTableView),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;
 

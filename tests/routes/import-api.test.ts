@@ -76,6 +76,55 @@ describe('the import page API: upload, check, correct, apply', () => {
     expect(task.warnings.map((w: { code: string }) => w.code)).toContain('DEADLINE_IN_TEXT');
   });
 
+  it('a table it cannot read: the 督考办 names the header row and the columns, the preview and the apply follow', async () => {
+    const doc = [
+      '2024年重点工作安排',
+      '编号 | 工作内容描述 | 主责部门 | 协作部门 | 截止日期',
+      '1 | 建成区级数字化改革驾驶舱 | 区经信局 | 区财政局 | 2024年9月底前',
+      '2 | 推进城市有机更新 | 区住建局 | 区国土分局 | 每年推进',
+    ].join('\n');
+    const first = await upload('工作安排.txt', Buffer.from(doc));
+    expect(first.statusCode).toBe(200);
+    const p = first.json() as ImportPreview;
+    expect(p.tasks).toHaveLength(0);
+    expect(p.tables).toEqual([
+      expect.objectContaining({ line: 2, headerRow: null, columns: [null, null, null, null, null] }),
+    ]);
+    expect(p.tables[0]!.rows[0]).toEqual(['编号', '工作内容描述', '主责部门', '协作部门', '截止日期']);
+    const columns = ['number', 'title', 'lead', 'co', 'time'];
+    // a mapping without a task column is refused, and changes nothing
+    const refused = await t.inject({
+      method: 'POST',
+      url: `/api/imports/${p.upload}/columns`,
+      payload: { tables: [{ line: 2, headerRow: 0, columns: ['number', null, 'lead', 'co', 'time'] }] },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().code).toBe('IMPORT_NO_TITLE_COLUMN');
+    const read = await t.inject({
+      method: 'POST',
+      url: `/api/imports/${p.upload}/columns`,
+      payload: { tables: [{ line: 2, headerRow: 0, columns }] },
+    });
+    expect(read.statusCode).toBe(200);
+    const again = read.json() as ImportPreview;
+    expect(again.upload).toBe(p.upload);
+    expect(again.tables[0]).toMatchObject({ headerRow: 0, columns, chosen: true });
+    expect(
+      again.tasks.map((x) => [x.title, x.time.due ?? x.time.type, x.units.map((u) => `${u.role}:${u.name}`)]),
+    ).toEqual([
+      ['建成区级数字化改革驾驶舱', '2024-09-30', ['lead:区经信局', 'co:区财政局']],
+      ['推进城市有机更新', 'annual', ['lead:区住建局', 'co:区国土分局']],
+    ]);
+    // the apply reads the file the same way
+    const applied = await t.inject({
+      method: 'POST',
+      url: `/api/imports/${p.upload}/apply`,
+      payload: { corrections: [] },
+    });
+    expect(applied.statusCode).toBe(200);
+    expect(applied.json()).toMatchObject({ tasks: 2, assignments: 4 });
+  });
+
   it('applies with corrections (a task dropped, units and roles changed, a time set), recorded with the document hash', async () => {
     const p = (await upload('数字经济实施意见.docx', corpus('11-numbered-two-roles.docx'))).json() as ImportPreview;
     const [first, second, third] = p.tasks;

@@ -164,6 +164,7 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
     provisionalUnits: [...resolver.provisional],
     provisionalGroups: [...resolver.provisionalGroups],
     lines: Object.fromEntries(draft.tasks.map((d) => [ids.get(d)!, d.line])),
+    tables: draft.tables,
     report: {
       source: plan.source,
       counts: {

@@ -45,10 +45,55 @@ export interface DraftPlan {
   firstIsLeadStated: boolean;
   /** Conventions the document states (a header note, a note in brackets with 下同, a closing 注), as found: reported. */
   conventions: DraftNote[];
+  /** Each table as read: its first rows, the header row found (or not) and what each column was taken for. */
+  tables: DraftTable[];
+}
+
+/** The columns a table's cells may be read as (the import page lets the 督考办 choose). */
+export const TABLE_COLUMNS = [
+  'number',
+  'title',
+  'units',
+  'lead',
+  'co',
+  'time',
+  'leaders',
+  'note',
+  'category',
+  'upper',
+] as const;
+export type TableColumn = (typeof TABLE_COLUMNS)[number];
+
+export interface DraftTable {
+  line: number;
+  /** The first rows (cells cut to 60 characters), as the page shows them. */
+  rows: string[][];
+  /** Index in `rows` of the header row, or null when none was recognised. */
+  headerRow: number | null;
+  /** What each column was read as (null: not read). */
+  columns: Array<TableColumn | null>;
+  /** Set when the 督考办 said how to read the table (not detected). */
+  chosen?: boolean;
+}
+
+/** The 督考办's reading of a table the importer could not (or did not rightly) read: by the table's first line. */
+export interface ColumnChoice {
+  line: number;
+  headerRow: number;
+  columns: Array<TableColumn | null>;
 }
 
 export function emptyDraft(): DraftPlan {
-  return { meta: {}, sections: [], tasks: [], prose: [], skipped: [], firstIsLeadStated: false, conventions: [] };
+  return {
+    meta: {},
+    sections: [],
+    tasks: [],
+    prose: [],
+    skipped: [],
+    firstIsLeadStated: false,
+    conventions: [],
+    tables: [],
+  };
 }
 
 export const FIRST_IS_LEAD_NOTE = /(排名|排在|列)?第一(个|位|家)?(的)?(单位)?为牵头(单位)?|首个单位为牵头/;

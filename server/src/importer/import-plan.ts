@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
 import { UnitResolver } from '../naming/unit-resolver.js';
 import { assemble } from './assemble.js';
+import type { ColumnChoice } from './draft.js';
 import type { ImportResult } from './import-result.js';
 import { parsePlanBlocks, parsePlanText } from './text-plan.js';
 import { docxBlocks } from './docx-blocks.js';
@@ -19,6 +20,8 @@ export interface ImportSource {
 export interface ImportOptions {
   planId?: string;
   firstIsLead?: boolean;
+  /** How to read tables the importer could not (the import page's column step). */
+  columns?: readonly ColumnChoice[];
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -97,7 +100,9 @@ export async function importPlan(
     checkZip(source.content, undefined, format);
     try {
       draft =
-        format === 'xlsx' ? await parsePlanXlsx(source.content) : parsePlanBlocks(await docxBlocks(source.content));
+        format === 'xlsx'
+          ? await parsePlanXlsx(source.content, options.columns)
+          : parsePlanBlocks(await docxBlocks(source.content), options.columns);
     } catch (error) {
       if (error instanceof ImportError) throw error;
       throw format === 'xlsx'
@@ -110,8 +115,8 @@ export async function importPlan(
             `无法读取这个 Word 文档(${(error as Error).message.slice(0, 80)})。请在 Word/WPS 中另存为 .docx 后再导入`,
           );
     }
-  } else if (format === 'pdf') draft = parsePlanBlocks(await pdfBlocks(source.content));
-  else draft = parsePlanText(decodeText(source.content).text);
+  } else if (format === 'pdf') draft = parsePlanBlocks(await pdfBlocks(source.content), options.columns);
+  else draft = parsePlanText(decodeText(source.content).text, options.columns);
   return assemble(draft, new UnitResolver(directory), {
     sourceName: source.name,
     format,

@@ -1,3 +1,4 @@
+import type { DraftTable } from './draft.js';
 import type { Assignment } from '../../../shared/schemas/assignment.js';
 import type { Plan, ProseObligation, Section } from '../../../shared/schemas/plan.js';
 import type { Task } from '../../../shared/schemas/task.js';
@@ -62,4 +63,6 @@ export interface ImportResult {
   /** Where each task starts in the document (line, row or paragraph), by task id: warnings name these lines. */
   lines: Record<string, number>;
   report: ImportReport;
+  /** Each table as read (its first rows, header, columns): the import page's column step. */
+  tables: DraftTable[];
 }

@@ -1,6 +1,7 @@
 import type { UnitDirectory } from '../../../shared/schemas/unit.js';
 import { ThreadPool, ThreadPoolError, workerFile } from '../workers/thread-pool.js';
 import { ImportError } from './import-error.js';
+import type { ColumnChoice } from './draft.js';
 import type { ImportResult } from './import-result.js';
 import type { ParseOutcome, ParseTask } from './parse-worker.js';
 
@@ -46,10 +47,15 @@ export class ParsePool {
     });
   }
 
-  async parse(name: string, content: Uint8Array, directory: UnitDirectory): Promise<ImportResult> {
+  async parse(
+    name: string,
+    content: Uint8Array,
+    directory: UnitDirectory,
+    columns?: readonly ColumnChoice[],
+  ): Promise<ImportResult> {
     let outcome: ParseOutcome;
     try {
-      outcome = await this.pool.run({ name, content, directory });
+      outcome = await this.pool.run({ name, content, directory, ...(columns?.length ? { columns } : {}) });
     } catch (error) {
       if (!(error instanceof ThreadPoolError)) throw error;
       if (error.code === 'BUSY') throw new ParsePoolError('PARSE_BUSY', '正在识别的文件较多,请稍后再上传');

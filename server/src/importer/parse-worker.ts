@@ -6,11 +6,13 @@ import type { UnitDirectory } from '../../../shared/schemas/unit.js';
 import { ImportError } from './import-error.js';
 import { importPlan } from './import-plan.js';
 import type { ImportResult } from './import-result.js';
+import type { ColumnChoice } from './draft.js';
 
 export interface ParseTask {
   name: string;
   content: Uint8Array;
   directory: UnitDirectory;
+  columns?: readonly ColumnChoice[];
 }
 
 export type ParseOutcome =
@@ -18,7 +20,12 @@ export type ParseOutcome =
 
 export default async function parseDocument(task: ParseTask): Promise<ParseOutcome> {
   try {
-    return { ok: true, result: await importPlan({ name: task.name, content: task.content }, task.directory) };
+    return {
+      ok: true,
+      result: await importPlan({ name: task.name, content: task.content }, task.directory, {
+        ...(task.columns ? { columns: task.columns } : {}),
+      }),
+    };
   } catch (error) {
     if (error instanceof ImportError) return { ok: false, code: error.code, message: error.message };
     throw error;

@@ -1,19 +1,14 @@
 import type { Block } from './block.js';
-import { FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
+import {
+  FIRST_IS_LEAD_NOTE,
+  type ColumnChoice,
+  type DraftPlan,
+  type DraftTask,
+  type TableColumn,
+} from './draft.js';
 import { chineseNumeral, nameKey } from '../naming/names.js';
 
-export type Column =
-  | 'number'
-  | 'title'
-  | 'units'
-  | 'lead'
-  | 'co'
-  | 'time'
-  | 'leaders'
-  | 'note'
-  | 'category'
-  /** the upper task a row's measure carries out (上级部署任务): context, not the task */
-  | 'upper';
+export type Column = TableColumn;
 
 const HEADERS: Array<[RegExp, Column]> = [
   [/^(序号|编号|序|项次|No\.?)$/i, 'number'],
@@ -81,9 +76,27 @@ export interface TableContext {
  * (一、… / (一)…), a category row (a single label such as 主要指标), a note, or the header
  * repeated (a new page) — left out.
  */
-export function addTable(draft: DraftPlan, block: Extract<Block, { kind: 'table' }>, section?: number): void {
-  const at = block.rows.slice(0, 30).findIndex((r) => mapHeader(r.cells));
-  if (at < 0) {
+export function addTable(
+  draft: DraftPlan,
+  block: Extract<Block, { kind: 'table' }>,
+  section?: number,
+  choices: readonly ColumnChoice[] = [],
+): void {
+  // the 督考办's reading of this table (the import page's column step) wins over detection
+  const choice = choices.find((c) => c.line === block.line && c.headerRow < block.rows.length);
+  const chosen = choice && new Map(choice.columns.flatMap((c, i) => (c ? [[i, c] as const] : [])));
+  const at = chosen ? choice.headerRow : block.rows.slice(0, 30).findIndex((r) => mapHeader(r.cells));
+  const detected = at >= 0 ? (chosen ?? mapHeader(block.rows[at]!.cells)!) : undefined;
+  draft.tables.push({
+    line: block.line,
+    rows: block.rows.slice(0, 6).map((r) => r.cells.map((c) => c.replace(/\s+/g, ' ').slice(0, 60))),
+    headerRow: at >= 0 && at < 6 ? at : null,
+    columns: Array.from({ length: Math.max(0, ...block.rows.slice(0, 6).map((r) => r.cells.length)) }, (_, i) =>
+      detected?.get(i) ?? null,
+    ),
+    ...(chosen ? { chosen: true } : {}),
+  });
+  if (at < 0 || !detected || ![...detected.values()].includes('title')) {
     for (const r of block.rows)
       draft.skipped.push({
         line: r.line,
@@ -102,7 +115,7 @@ export function addTable(draft: DraftPlan, block: Extract<Block, { kind: 'table'
     draft.conventions.push({ line: block.rows[at]!.line, text: note });
     if (FIRST_IS_LEAD_NOTE.test(note)) draft.firstIsLeadStated = true;
   }
-  const table: TableContext = { header: mapHeader(headerCells)!, ...(section !== undefined ? { section } : {}) };
+  const table: TableContext = { header: detected, ...(section !== undefined ? { section } : {}) };
   const headerKey = headerCells.map((c) => c.replace(/\s+/g, '')).join('|');
   for (const r of block.rows.slice(at + 1)) {
     if (r.cells.map((c) => c.replace(/\s+/g, '')).join('|') === headerKey) continue;

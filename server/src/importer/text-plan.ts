@@ -1,4 +1,4 @@
-import { emptyDraft, FIRST_IS_LEAD_NOTE, type DraftPlan, type DraftTask } from './draft.js';
+import { emptyDraft, FIRST_IS_LEAD_NOTE, type ColumnChoice, type DraftPlan, type DraftTask } from './draft.js';
 import { chineseNumeral, normalizeText } from '../naming/names.js';
 import { addTable } from './table.js';
 import { textBlocks } from './blocks.js';
@@ -20,8 +20,8 @@ type Line = { no: number; text: string };
  * Parses a plan document in plain text (UTF-8 or GB18030, already decoded): its lines and its
  * tables in any text form (`|` rows, tab-separated rows, cells one per line).
  */
-export function parsePlanText(text: string): DraftPlan {
-  return parsePlanBlocks(textBlocks(normalizeText(text)));
+export function parsePlanText(text: string, choices: readonly ColumnChoice[] = []): DraftPlan {
+  return parsePlanBlocks(textBlocks(normalizeText(text)), choices);
 }
 
 /**
@@ -29,7 +29,7 @@ export function parsePlanText(text: string): DraftPlan {
  * inline (责任单位:…) or field lines (牵头单位: …), and task tables. Every non-empty line ends up in
  * a section, a task, the prose, or the skipped list.
  */
-export function parsePlanBlocks(original: readonly Block[]): DraftPlan {
+export function parsePlanBlocks(original: readonly Block[], choices: readonly ColumnChoice[] = []): DraftPlan {
   // a document in traditional characters (牽頭單位, 按職責分工負責) is read as simplified
   const traditional = isTraditional(
     original.map((b) => (b.kind === 'line' ? b.text : b.rows.map((r) => r.cells.join(' ')).join('\n'))).join('\n'),
@@ -66,7 +66,7 @@ export function parsePlanBlocks(original: readonly Block[]): DraftPlan {
     const item = items[k]!;
     if (item.kind === 'table') {
       task = undefined;
-      addTable(draft, item, section);
+      addTable(draft, item, section, choices);
       continue;
     }
     const { line: no, text: t } = item;

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { emptyDraft, type DraftPlan } from './draft.js';
+import { emptyDraft, type ColumnChoice, type DraftPlan } from './draft.js';
 import { normalizeText } from '../naming/names.js';
 import { addTable } from './table.js';
 
@@ -9,7 +9,7 @@ import { addTable } from './table.js';
  * title; rows below it are tasks, or section headings when a row holds only 一、… / (一)….
  * Row numbers are reported as `line`, prefixed by the sheet when the workbook has several.
  */
-export async function parsePlanXlsx(content: Uint8Array): Promise<DraftPlan> {
+export async function parsePlanXlsx(content: Uint8Array, choices: readonly ColumnChoice[] = []): Promise<DraftPlan> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(content as unknown as ArrayBuffer);
   const draft = emptyDraft();
@@ -22,7 +22,12 @@ export async function parsePlanXlsx(content: Uint8Array): Promise<DraftPlan> {
       rows.push({ no, cells });
     });
     if (rows.length > 0)
-      addTable(draft, { kind: 'table', line: rows[0]!.no, rows: rows.map((r) => ({ line: r.no, cells: r.cells })) });
+      addTable(
+        draft,
+        { kind: 'table', line: rows[0]!.no, rows: rows.map((r) => ({ line: r.no, cells: r.cells })) },
+        undefined,
+        choices,
+      );
   }
   return draft;
 }

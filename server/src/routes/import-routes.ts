@@ -18,6 +18,7 @@ import { firstReminderDay } from '../domain/obligations/obligation-rules.js';
 import type { ReminderPolicy } from '../domain/policy/policy.js';
 import { ImportError } from '../importer/import-error.js';
 import { templateXlsx } from '../importer/xlsx-template.js';
+import type { ColumnChoice } from '../importer/draft.js';
 import { ParsePoolError, type ParsePool } from '../importer/parse-pool.js';
 import type { ImportResult } from '../importer/import-result.js';
 import type { State } from '../model/state.js';
@@ -29,7 +30,10 @@ const MAX_BYTES = 20 * 1024 * 1024;
  * Nothing of an upload reaches the state (or anyone's reminders) before it is applied.
  */
 class Uploads {
-  private readonly files = new Map<string, { name: string; content: Uint8Array; at: number }>();
+  private readonly files = new Map<
+    string,
+    { name: string; content: Uint8Array; at: number; columns?: readonly ColumnChoice[] }
+  >();
   constructor(private readonly now: () => number) {}
 
   put(name: string, content: Uint8Array): string {
@@ -41,8 +45,14 @@ class Uploads {
     return id;
   }
 
-  get(id: string): { name: string; content: Uint8Array } | undefined {
+  get(id: string): { name: string; content: Uint8Array; columns?: readonly ColumnChoice[] } | undefined {
     return this.files.get(id);
+  }
+
+  /** How the 督考办 said to read the upload's tables: kept with it, so apply reads it the same way. */
+  choose(id: string, columns: readonly ColumnChoice[]): void {
+    const f = this.files.get(id);
+    if (f) f.columns = columns;
   }
 
   drop(id: string): void {
@@ -57,10 +67,16 @@ const directoryOf = (s: Readonly<State>): UnitDirectory => ({
   groups: s.groups,
 });
 
-async function parse(pool: ParsePool, name: string, content: Uint8Array, s: Readonly<State>): Promise<ImportResult> {
+async function parse(
+  pool: ParsePool,
+  name: string,
+  content: Uint8Array,
+  s: Readonly<State>,
+  columns?: readonly ColumnChoice[],
+): Promise<ImportResult> {
   try {
     // in the pool's threads: a long document never holds the event loop
-    return await pool.parse(name, content, directoryOf(s));
+    return await pool.parse(name, content, directoryOf(s), columns);
   } catch (error) {
     if (error instanceof ImportError) throw new AppError(error.code, error.message);
     if (error instanceof ParsePoolError)
@@ -137,6 +153,7 @@ export function importPreview(
   for (const t of result.tasks) lineOf.set(lineNo(t), t.id);
   return {
     upload,
+    tables: result.tables,
     name: result.plan.source.name,
     format: result.plan.source.format,
     title: result.plan.title,
@@ -222,6 +239,7 @@ export function importRoutes(
     );
 
     serveTemplate(app);
+    serveColumns(app, uploads, deps, rules, when);
     serve(
       app,
       api.importUpload,
@@ -266,7 +284,7 @@ export function importRoutes(
         const file = uploads.get(req.params.id);
         if (!file) throw new AppError('IMPORT_UPLOAD_EXPIRED', '上传的文件已过期(超过 1 小时或服务已重启),请重新上传');
         const s = deps.store.state.get();
-        const result = corrected(await parse(rules.parser, file.name, file.content, s), req.body, s);
+        const result = corrected(await parse(rules.parser, file.name, file.content, s, file.columns), req.body, s);
         const loss = confirmedLoss(s, result, req.body);
         const v = viewerOf(req);
         const outcome = await applyImport(
@@ -339,5 +357,34 @@ function serveTemplate(app: Parameters<FastifyPluginAsync>[0]): void {
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('任务分解表模板.xlsx')}`)
         .header('cache-control', 'no-store')
         .send(await templateXlsx()),
+  );
+}
+
+/** The column step: read the upload again as the 督考办 says (header row, each column's meaning), without writing. */
+function serveColumns(
+  app: Parameters<typeof serveTemplate>[0],
+  uploads: Uploads,
+  deps: Deps,
+  rules: { parser: ParsePool },
+  when: () => { calendar: WorkCalendar; policy: ReminderPolicy; now: Date },
+): void {
+  serve(
+    app,
+    api.importColumns,
+    {
+      config: can('plan.import'),
+      tags: ['督考办'],
+      summary: '按督考办指定的表头行和各列含义重新识别上传的文件(不写入)',
+    },
+    async (req) => {
+      const file = uploads.get(req.params.id);
+      if (!file) throw new AppError('IMPORT_UPLOAD_EXPIRED', '上传的文件已过期(超过 1 小时或服务已重启),请重新上传');
+      if (req.body.tables.some((t) => !t.columns.includes('title')))
+        throw new AppError('IMPORT_NO_TITLE_COLUMN', '请指出哪一列是任务内容(每张表都要有"任务"列)');
+      const s = deps.store.state.get();
+      const result = await parse(rules.parser, file.name, file.content, s, req.body.tables);
+      uploads.choose(req.params.id, req.body.tables);
+      return importPreview(result, req.params.id, s, when());
+    },
   );
 }
