@@ -75,4 +75,47 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
     const text = await digest('dt-dzzwb-c');
     expect(text).not.toContain('逾期');
   });
+
+  it('a table one cell per paragraph, its deadlines under 备注: the 督考办 remaps that column; dates and milestones on the preview; the units owe the dated items', async () => {
+    const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${live.url}/app/#/import`);
+    await page.locator('.import-upload').waitFor();
+    await page
+      .locator('.import-upload input[type=file]')
+      .setInputFiles(`${ROOT}tests/fixtures/importer/pages/paragraph-cells-remap.txt`);
+    await page.locator('.import-task').nth(1).waitFor();
+    // the deadlines sit under 备注: read as notes, the tasks have none
+    expect(await page.locator('.import-task').first().innerText()).not.toContain('截止');
+    await page.locator('.column-link').click();
+    await page.locator('.column-step select').nth(4).selectOption('time');
+    await page.screenshot({ path: `${ARTIFACTS}/import-column-step.png`, fullPage: true });
+    await page.locator('.column-step button', { hasText: '按此重新识别' }).click();
+    await toast(page, '按指定的列重新识别:2 项任务');
+    const second = page.locator('.import-task').nth(1);
+    expect(await page.locator('.import-task').first().innerText()).toContain('2024-04-30 截止');
+    expect(await second.innerText()).toContain('2024-11-30 截止');
+    expect(await second.innerText()).toContain('节点:2024-06-30 6月底前完成方案');
+    expect(await second.innerText()).toMatch(/牵头\s*区住建局/);
+    await page.screenshot({ path: `${ARTIFACTS}/import-column-step-read.png`, fullPage: true });
+    await page.locator('.import-apply button', { hasText: '导入 2 项任务' }).click();
+    await page.locator('.adm-dialog button', { hasText: '导入' }).click();
+    await toast(page, '已导入');
+    expect(errors).toEqual([]);
+
+    const s = live.t.store.state.get();
+    const task = s.tasks.find((t) => t.title === '完成老旧小区改造10个')!;
+    expect(task.schedule).toMatchObject({ due: '2024-11-30', milestones: [{ due: '2024-06-30' }] });
+    expect(s.assignments.filter((a) => a.taskId === task.id).map((a) => `${a.role}:${a.unitId}`)).toEqual([
+      'lead:zjzj',
+      'co:gtfj',
+    ]);
+    // the unit's 我的任务 lists the dated items with their dates
+    const unit = await devSignIn(browser, live.url, '叶涛', '叶涛');
+    await unit.goto(`${live.url}/app/#/tasks/${encodeURIComponent(task.id)}`);
+    const body = unit.locator('.page');
+    await body.getByText('节点(6月底前完成方案)').first().waitFor({ timeout: 15_000 });
+    expect(await body.innerText()).toContain('完成时限(6月底前完成方案,11月底前完工)');
+  });
 });

@@ -236,6 +236,8 @@ export const api = {
   importUpload: (file: File) => send(routes.importUpload, { file }),
   plans: () => send(routes.plans),
   planActivate: (id: string) => send(routes.planActivate, { params: { id } }),
+  importColumns: (upload: string, body: BodyOf<typeof routes.importColumns>) =>
+    send(routes.importColumns, { params: { id: upload }, body }),
   importApply: (upload: string, body: BodyOf<typeof routes.importApply>) =>
     send(routes.importApply, { params: { id: upload }, body }),
 };

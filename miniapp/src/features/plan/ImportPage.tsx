@@ -1,5 +1,6 @@
 import { Button, Card, Checkbox, Dialog, Input, Tag } from 'antd-mobile';
 import { act, refuse } from '../../lib/load';
+import { ColumnStep, type TableReading } from './ColumnStep';
 import { useEffect, useMemo, useState } from 'react';
 import { api, ApiError, type ImportApplied, type ImportCorrection, type ImportPreviewData } from '../../api/client';
 import { Blank } from '../../components/Blank';
@@ -166,6 +167,22 @@ export default function ImportPage() {
       () => undefined,
     );
   }, []);
+
+  const [columnStep, setColumnStep] = useState(false);
+  const readColumns = async (tables: TableReading[]) => {
+    if (!preview) return;
+    setBusy(true);
+    const read = await act(
+      () => api.importColumns(preview.upload, { tables }),
+      (r) => `按指定的列重新识别:${r.tasks.length} 项任务`,
+      { duration: 4000 },
+    );
+    setBusy(false);
+    if (!read) return;
+    setPreview(read);
+    setEdits({});
+    setColumnStep(false);
+  };
 
   const upload = async (file: File | undefined) => {
     if (!file) return;
@@ -410,7 +427,20 @@ export default function ImportPage() {
               </details>
             )}
             {preview.replaces && <div className="warn">同一计划已导入过:导入将替换它的任务和分工。</div>}
+            {preview.tables.length > 0 && !columnStep && preview.tasks.length > 0 && (
+              <a className="column-link" onClick={() => setColumnStep(true)}>
+                表格识别得不对?按列指定
+              </a>
+            )}
           </Card>
+          {(columnStep || (preview.tasks.length === 0 && preview.tables.length > 0)) && (
+            <ColumnStep
+              key={preview.tables.map((t) => `${t.line}:${t.columns.join()}`).join('|')}
+              tables={preview.tables}
+              busy={busy}
+              onRead={(tables) => void readColumns(tables)}
+            />
+          )}
           {preview.tasks.map((t) => (
             <TaskCard
               key={t.id}
