@@ -116,7 +116,11 @@ function readCellsPerLine(lines: readonly Line[], from: number): { rows: Row[]; 
   for (let k = from; k < lines.length && nonEmpty.length < 12; k += 1) if (lines[k]!.text !== '') nonEmpty.push(k);
   let n = 0;
   while (n < nonEmpty.length && headerColumn(lines[nonEmpty[n]!]!.text)) n += 1;
-  if (n < 3) return undefined;
+  // one cell per paragraph: a header may hold a word we do not know (主责部门); the run of short
+  // paragraphs before the first row is the header when it names a task column and one more
+  if (n < 3) n = paragraphHeader(lines, nonEmpty) ?? n;
+  if (n < 3 && !(n === 2 && nonEmpty.slice(0, 2).every((k, j) => j === 0 || k - nonEmpty[j - 1]! > 1)))
+    return undefined;
   const headerCells = nonEmpty.slice(0, n).map((k) => lines[k]!.text);
   const header = mapHeader(headerCells);
   if (!header) return undefined;
@@ -177,6 +181,25 @@ function readCellsPerLine(lines: readonly Line[], from: number): { rows: Row[]; 
 }
 
 type Paragraph = Line & { first: number };
+
+/**
+ * The header of a table one cell per paragraph: the short single-line paragraphs (blank lines
+ * between them) up to the first row number or the first long cell; its length when at least two
+ * of them are known column names, one of them the task column.
+ */
+function paragraphHeader(lines: readonly Line[], nonEmpty: readonly number[]): number | undefined {
+  let n = 0;
+  for (; n < nonEmpty.length; n += 1) {
+    const k = nonEmpty[n]!;
+    const t = lines[k]!.text;
+    if (n > 0 && k - nonEmpty[n - 1]! < 2) break; // not a blank line before it: not one cell per paragraph
+    if (/^\d{1,4}$/.test(t) && n > 0) break; // the first row
+    if (t.length > 12 || HEADING_ROW.test(t)) break;
+  }
+  const cells = nonEmpty.slice(0, n).map((k) => lines[k]!.text);
+  const known = cells.filter((c) => headerColumn(c)).length;
+  return known >= 2 && cells.some((c) => headerColumn(c) === 'title') ? n : undefined;
+}
 
 /** The paragraphs from `from` on: runs of non-blank lines, each one cell (its lines joined by \n). */
 function cellsOfParagraphs(lines: readonly Line[], from: number): Paragraph[] {

@@ -1,18 +1,12 @@
 import type { Block } from './block.js';
-import {
-  FIRST_IS_LEAD_NOTE,
-  type ColumnChoice,
-  type DraftPlan,
-  type DraftTask,
-  type TableColumn,
-} from './draft.js';
+import { FIRST_IS_LEAD_NOTE, type ColumnChoice, type DraftPlan, type DraftTask, type TableColumn } from './draft.js';
 import { chineseNumeral, nameKey } from '../naming/names.js';
 
 export type Column = TableColumn;
 
 const HEADERS: Array<[RegExp, Column]> = [
   [/^(序号|编号|序|项次|No\.?)$/i, 'number'],
-  [/^(牵头单位|牵头责任单位|牵头部门|主办单位|牵头责任部门)$/, 'lead'],
+  [/^(牵头单位|牵头责任单位|牵头部门|主办单位|牵头责任部门|主责单位|主责部门|主办部门|责任牵头单位)$/, 'lead'],
   [/^(配合单位|协同单位|协同责任单位|协办单位|配合部门|配合责任单位|参与单位|协同部门|参与部门)$/, 'co'],
   [/^(责任\(牵头\)单位|责任单位|责任部门|责任主体|实施单位|承办单位|责任处室|落实单位)$/, 'units'],
   [/^(时间要求|完成时限|完成时间|时限|时限要求|时间节点|进度要求|完成期限|时间安排)$/, 'time'],
@@ -24,7 +18,7 @@ const HEADERS: Array<[RegExp, Column]> = [
   [/^(上级部署任务|上级部署|上级任务|部署任务|上级重点任务|上级工作要求|上级部署要求|省市部署任务)$/, 'upper'],
   [/^(类别|分类|类型|板块|领域|指标类别)$/, 'category'],
   [
-    /^(重点任务|主要任务|任务|工作任务|任务内容|工作内容|具体任务|目标任务|重点工作|重点工作任务|主要内容|主要工作|工作事项|事项|任务名称|项目|项目名称|事项名称|工作名称|主要目标任务|目标任务及举措|项目内容|项目及目标|建设内容|实事项目|项目名称及内容|本级落实措施|落实措施|具体措施|工作措施|主要措施|工作举措|具体举措|重点举措|推进措施|具体工作措施|贯彻落实措施)$/,
+    /^((\d{4}年)?(预期|主要|年度)?(目标|指标)(任务|名称)?|重点任务|主要任务|任务|工作任务|任务内容|工作内容|具体任务|目标任务|重点工作|重点工作任务|主要内容|主要工作|工作事项|事项|任务名称|项目|项目名称|事项名称|工作名称|主要目标任务|目标任务及举措|项目内容|项目及目标|建设内容|实事项目|项目名称及内容|本级落实措施|落实措施|具体措施|工作措施|主要措施|工作举措|具体举措|重点举措|推进措施|具体工作措施|贯彻落实措施)$/,
     'title',
   ],
 ];
@@ -91,8 +85,9 @@ export function addTable(
     line: block.line,
     rows: block.rows.slice(0, 6).map((r) => r.cells.map((c) => c.replace(/\s+/g, ' ').slice(0, 60))),
     headerRow: at >= 0 && at < 6 ? at : null,
-    columns: Array.from({ length: Math.max(0, ...block.rows.slice(0, 6).map((r) => r.cells.length)) }, (_, i) =>
-      detected?.get(i) ?? null,
+    columns: Array.from(
+      { length: Math.max(0, ...block.rows.slice(0, 6).map((r) => r.cells.length)) },
+      (_, i) => detected?.get(i) ?? null,
     ),
     ...(chosen ? { chosen: true } : {}),
   });
