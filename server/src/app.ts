@@ -20,6 +20,8 @@ import { dingtalkCallbackRoute } from './routes/dingtalk-callback.js';
 import { evidenceChecker } from './routes/evidence-of.js';
 import { evidenceRoutes } from './routes/evidence-routes.js';
 import { healthRoute } from './routes/health-route.js';
+import { metrics } from './http/metrics.js';
+import { WorkCalendar } from './calendar/work-calendar.js';
 import { importRoutes } from './routes/import-routes.js';
 import { miniappStatic } from './routes/miniapp-static.js';
 import { progressRoutes } from './routes/progress-routes.js';
@@ -82,6 +84,14 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   });
   await app.register(healthRoute(deps, warnings));
   const s = options.services;
+  await app.register(metrics, {
+    store: deps.store,
+    clock: deps.clock,
+    calendar: s?.calendar ?? new WorkCalendar(),
+    token: deps.config.metricsToken,
+    warnings,
+    ...(s ? { lastPlan: () => s.scheduler.lastPlan } : {}),
+  });
   if (s) {
     // the timeline's catch-up (~20 µs per event; task pages wait for it) starts when the server is ready
     app.addHook('onReady', async () => {

@@ -51,6 +51,8 @@ const Env = z.object({
    * believe — `true` (all), a number of hops, or the proxies' addresses (comma-separated CIDRs);
    * unset: none (the client is the connection's address).
    */
+  /** The bearer token GET /metrics asks for (Prometheus); unset: /metrics answers loopback clients only. */
+  DUBAN_METRICS_TOKEN: z.string().min(16, '应至少 16 个字符').max(200).optional(),
   DUBAN_TRUST_PROXY: z
     .string()
     .regex(
@@ -93,6 +95,8 @@ export interface Config {
   readonly robotMode: 'stream' | 'http';
   /** Fastify's trustProxy: which forwarded addresses to believe (DUBAN_TRUST_PROXY); false when unset. */
   readonly trustProxy: boolean | number | string[];
+  /** GET /metrics's bearer token (DUBAN_METRICS_TOKEN); unset: loopback clients only. */
+  readonly metricsToken?: string | undefined;
   /** Client-side calls per second per DingTalk API. */
   readonly dingtalkQps: number;
   /** Local mode: the emulator's port (started by npm start) and the URL the server reaches it at. */
@@ -208,6 +212,7 @@ export function loadConfig(
       : {}),
     robotMode: e.DINGTALK_ROBOT_MODE,
     trustProxy: trustProxyOf(e.DUBAN_TRUST_PROXY),
+    ...(e.DUBAN_METRICS_TOKEN ? { metricsToken: e.DUBAN_METRICS_TOKEN } : {}),
     dingtalkQps: e.DINGTALK_QPS,
     limits: {
       writesPerMinute: e.DUBAN_WRITES_PER_MINUTE,

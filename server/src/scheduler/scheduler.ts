@@ -58,6 +58,8 @@ export class Scheduler {
   ) {}
 
   private readonly timers: NodeJS.Timeout[] = [];
+  /** The last day planned by this instance: how long the plan took and what it made (for /metrics). */
+  lastPlan: { date: string; seconds: number; reminders: number; todos: number } | undefined;
 
   /** Runs one chore now and logs what it did (a failure is logged, never thrown). */
   async runChore(chore: Chore): Promise<string | undefined> {
@@ -88,7 +90,14 @@ export class Scheduler {
     await ensureObligations(this.d.store, this.d, now);
     if (this.d.store.state.get().scheduler.lastPlannedDate !== date) {
       this.phase('planning');
+      const started = performance.now();
       const plan = planReminders(this.d.store.state.get(), this.d.calendar, this.d.policy, now);
+      this.lastPlan = {
+        date,
+        seconds: (performance.now() - started) / 1000,
+        reminders: plan.reminders.length,
+        todos: plan.todoCreates.length,
+      };
       for (const w of plan.warnings) this.d.log.warn(w);
       if (plan.skipped) out.skipped = plan.skipped;
       else {
