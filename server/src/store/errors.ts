@@ -12,7 +12,9 @@ export class StoreError extends Error {
       /** The database's schema is older than this program's migrations (a read-only tool does not migrate). */
       | 'SCHEMA_BEHIND'
       /** Another instance wrote first: reload and compute the transaction again. */
-      | 'STATE_STALE',
+      | 'STATE_STALE'
+      /** A restore into a directory that holds something: refused, never mixed with live data. */
+      | 'RESTORE_NOT_EMPTY',
     options?: { cause?: unknown },
   ) {
     super(message, options);

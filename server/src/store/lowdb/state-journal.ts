@@ -32,6 +32,11 @@ function checkpointText(state: object, commit: number): { text: string; digest: 
   return { text: `${text}\n`, digest: unsealState(text).digest! };
 }
 
+/** Writes `state` as a checkpoint holding commit `commit` (atomically, durably): a backup's state file. */
+export async function writeCheckpoint(path: string, state: object, commit: number): Promise<void> {
+  await writeFileDurable(path, checkpointText(state, commit).text);
+}
+
 export interface Replayed {
   /** The document: the checkpoint with every later journal line applied (not migrated, not validated). */
   doc: Record<string, unknown>;
