@@ -2,7 +2,7 @@
  * npm run backup -- --out 督办通-备份.tar.gz     (beside the running server: a consistent snapshot)
  * npm run restore -- 督办通-备份.tar.gz [--data-dir DIR]   (into an empty or new directory only)
  *
- * The embedded store's data directory (DUBAN_DATA_DIR). With PostgreSQL (DATABASE_URL) the
+ * The embedded store's data directory (DUBAN_DATA_DIR). With PostgreSQL (DUBAN_DATABASE_URL) the
  * database is backed up with pg_dump and the evidence files with the data directory's evidence/
  * (see docs/运维手册.md).
  */
