@@ -23,6 +23,9 @@ const SLOW = [
   'tests/cli/start.test.ts',
   // the attack suite's slow ones: a 3,000-page PDF, a browser (the quick attacks stay in)
   'tests/security/{parse-pool,headers}.test.ts',
+  // operations: behind a real nginx (a Debian package), a backup taken mid-burst and restored
+  'tests/cli/behind-nginx.test.ts',
+  'tests/store/backup.test.ts',
 ];
 
 export default defineConfig({
