@@ -14,6 +14,8 @@ const Env = z.object({
   DUBAN_SEEDS_DIR: z.string().min(1).default('./seeds'),
   DUBAN_PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** text: lines for a person reading a console; json: one JSON object per line for a collector (with each request). */
+  DUBAN_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   DINGTALK_APP_KEY: optional,
   DINGTALK_APP_SECRET: optional,
   DINGTALK_AGENT_ID: optional,
@@ -74,6 +76,7 @@ export interface Config {
   /** Base URL people reach the server at (links in messages); default http://HOST:PORT. */
   readonly publicUrl: string;
   readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  readonly logFormat: 'text' | 'json';
   /**
    * `local` when no platform credentials are set (the emulator stands in for DingTalk and 浙政钉);
    * otherwise the live platform setting.
@@ -185,6 +188,7 @@ export function loadConfig(
     seedsDir: abs(e.DUBAN_SEEDS_DIR),
     publicUrl: (e.DUBAN_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.DUBAN_LOG_FORMAT,
     mode: live ? e.DUBAN_PLATFORM : 'local',
     platforms,
     ...(someZz

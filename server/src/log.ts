@@ -24,6 +24,26 @@ export function consoleLog(level: (typeof LEVELS)[number] = 'info', context: { s
   } as Log;
 }
 
+/**
+ * One JSON object per line on stdout, for the platform's log collector (DUBAN_LOG_FORMAT=json):
+ * `{"time":"2026-11-30 00:17:54.630+08:00","level":"info","msg":"…","sim":"2018-11-01"}`. The
+ * same shape as the HTTP request lines Fastify's pino writes (`time`, `level`, `msg`).
+ */
+export function jsonLog(level: (typeof LEVELS)[number] = 'info', context: { simNow?: () => Date } = {}): Log {
+  const min = LEVELS.indexOf(level);
+  const write = (l: 'info' | 'warn' | 'error', msg: string): void => {
+    if (LEVELS.indexOf(l) < min) return;
+    const line = {
+      time: shanghaiStamp(),
+      level: l,
+      msg,
+      ...(context.simNow ? { sim: shanghaiStamp(context.simNow().getTime()).slice(0, 10) } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  };
+  return { info: (m) => write('info', m), warn: (m) => write('warn', m), error: (m) => write('error', m) } as Log;
+}
+
 /** Signed links carry a signature that opens a file, sign-in a one-time code: never write them to a log. */
 export function redactUrl(url: string): string {
   return url.replace(/([?&](?:sig|code|token)=)[^&]*/g, '$1[已隐去]');

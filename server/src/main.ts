@@ -8,7 +8,7 @@ import { systemClock } from './model/runtime.js';
 import { createCore } from './core.js';
 import { seedStore } from './plan-import/seed-store.js';
 import { importPlan } from './importer/import-plan.js';
-import { consoleLog, redactUrl, shanghaiStamp } from './log.js';
+import { consoleLog, jsonLog, redactUrl, shanghaiStamp } from './log.js';
 import { loadSeeds } from './seeds/load-seeds.js';
 import { StoreError } from './store/errors.js';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logContext: { simNow?: () => Date } = {};
-  const log = consoleLog(config.logLevel, logContext);
+  const log = (config.logFormat === 'json' ? jsonLog : consoleLog)(config.logLevel, logContext);
   log.info(
     `督办通 ${config.version} 启动中,模式:${config.mode === 'local' ? '本地模式(使用本地钉钉模拟器,无需凭据)' : '钉钉模式'}`,
   );
@@ -123,7 +123,11 @@ async function main(): Promise<void> {
   const appDir = await miniappDir(log);
   const app = await core.app({
     logger: {
-      level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+      // text: only trouble (a console is for people); json: every request too (id, route, status,
+      // time, the acting person and their units — never a body), for the collector
+      level: config.logFormat === 'text' && config.logLevel === 'info' ? 'warn' : config.logLevel,
+      messageKey: 'msg',
+      formatters: { level: (label: string) => ({ level: label }) },
       timestamp: () => `,"time":"${shanghaiStamp()}"`,
       serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
     },

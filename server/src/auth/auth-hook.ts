@@ -45,7 +45,7 @@ export function requireSession(app: FastifyInstance, sessions: SessionTokens, st
     for (const method of [r.method].flat())
       if (method !== 'HEAD') declared.push({ method, url: r.url, action: config.action });
   });
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
     if (route === undefined || !route.startsWith('/api/')) return; // not an API route (pages, docs, callback, 404)
     const config = req.routeOptions.config as { auth?: RouteAuth; action?: Action } | undefined;
@@ -53,6 +53,8 @@ export function requireSession(app: FastifyInstance, sessions: SessionTokens, st
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (config?.auth === 'sessionOrSigned' && !bearer) return;
     req.viewer = viewerFor(store.state.get(), sessions.verify(bearer).sub);
+    // the request's log lines (its completion line too) say who acted, never what they sent
+    req.log = reply.log = req.log.child({ person: req.viewer.person.id, units: req.viewer.person.unitIds });
     // the table is consulted before the body is read: a refused request is refused whatever it carries
     if (config?.action && !allowed(req.viewer, config.action))
       throw new AppError('NOT_PERMITTED', `您的角色不能${PERMISSIONS[config.action].label};如需办理,请联系区督考办`);
