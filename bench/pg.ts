@@ -26,7 +26,7 @@ const PG_URL = process.env.DUBAN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.
 const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 
 /** `n` transactions of one event each, `writers` at a time per store; appends per second over all stores. */
-async function appends(stores: Store[], n: number, writers = 8): Promise<number> {
+export async function appends(stores: Store[], n: number, writers = 8): Promise<number> {
   const t0 = process.hrtime.bigint();
   let next = 0;
   await Promise.all(

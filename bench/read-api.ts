@@ -62,9 +62,10 @@ export async function bareBytes(): Promise<{
   };
 }
 
-async function routes(store: Store, label: string, seconds: number): Promise<void> {
+/** The server on `store` at AT, listening on loopback, with its session signer (benches under load). */
+export async function benchApp(store: Store, env: Record<string, string> = {}) {
   const sessions = new SessionTokens(Buffer.alloc(32, 5), () => AT);
-  const core = createCore(loadConfig({ DUBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'duban-read-')) }), {
+  const core = createCore(loadConfig({ DUBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'duban-bench-')), ...env }), {
     store,
     clock: { now: () => AT },
     log: quiet,
@@ -74,7 +75,11 @@ async function routes(store: Store, label: string, seconds: number): Promise<voi
   await core.prepare();
   const app = await core.app({ sessions });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return { app, sessions, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+async function routes(store: Store, label: string, seconds: number): Promise<void> {
+  const { app, sessions, base } = await benchApp(store);
   const bare = await bareBytes();
   const s = store.state.get();
   const task = s.tasks.find((t) => t.kind === 'key')!;

@@ -5,47 +5,20 @@
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { SessionTokens } from '../server/src/auth/session-tokens.js';
-import { loadCalendar } from '../server/src/calendar/load-calendar.js';
-import { loadConfig } from '../server/src/config.js';
-import { createCore } from '../server/src/core.js';
-import { loadPolicy } from '../server/src/domain/policy/policy.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { openStore } from '../server/src/store/open-store.js';
 import { openPgStore } from '../server/src/store/pg/pg-store.js';
 import type { Store } from '../server/src/store/ports.js';
+import { appends } from './pg.js';
+import { benchApp } from './read-api.js';
 
 const AT = new Date('2019-03-20T10:00:00+08:00');
 const PG_URL = process.env.DUBAN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
-
-/** `n` transactions of one event each, `writers` at a time: the store's own append rate. */
-export async function appendRate(store: Store, n: number, writers = 8): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: writers }, async () => {
-      while (next < n) {
-        const i = (next += 1);
-        await store.transact((draft, tx) => {
-          draft.directory.note = String(i);
-          tx.append({
-            type: 'session.signedIn',
-            actor: { type: 'person', id: 'p1' },
-            subject: { type: 'person', id: 'p1' },
-            payload: { how: `bench${i}` },
-          });
-        });
-      }
-    }),
-  );
-  return n / (Number(process.hrtime.bigint() - t0) / 1e9);
-}
 
 interface Figures {
   rps: number;
@@ -85,23 +58,8 @@ async function post(
 }
 
 async function overHttp(store: Store, label: string, baseline: number, seconds: number): Promise<void> {
-  const sessions = new SessionTokens(Buffer.alloc(32, 5), () => AT);
   // the per-person write limit (60 a minute) is lifted: the bench compresses many officials' minutes into seconds
-  const config = loadConfig({
-    DUBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'duban-writes-')),
-    DUBAN_WRITES_PER_MINUTE: '100000000',
-  });
-  const core = createCore(config, {
-    store,
-    clock: { now: () => AT },
-    log: quiet,
-    calendar: await loadCalendar('seeds'),
-    policy: await loadPolicy('seeds'),
-  });
-  await core.prepare();
-  const app = await core.app({ sessions });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const { app, sessions, base } = await benchApp(store, { DUBAN_WRITES_PER_MINUTE: '100000000' });
   try {
     const s = store.state.get();
     // every unit's contact, each writing on their unit's parts, in turn
@@ -147,7 +105,7 @@ export async function benchWrites(quick = false): Promise<void> {
   const seeds = await loadSeeds('seeds');
   const empty = mkdtempSync(join(tmpdir(), 'duban-writes-empty-'));
   const bare = await openStore(empty, { clock: () => new Date() });
-  const embeddedRate = await appendRate(bare, n);
+  const embeddedRate = await appends([bare], n);
   await bare.close();
   rmSync(empty, { recursive: true, force: true });
   const dir = mkdtempSync(join(tmpdir(), 'duban-writes-store-'));
@@ -171,7 +129,7 @@ export async function benchWrites(quick = false): Promise<void> {
   const url = (schema: string) => `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   try {
     const bareDb = await openPgStore(url(schemas[0]!), { clock: () => new Date(), log: quiet });
-    const pgRate = await appendRate(bareDb, n);
+    const pgRate = await appends([bareDb], n);
     await bareDb.close();
     const store = await openPgStore(url(schemas[1]!), { clock: () => AT, log: quiet });
     await seedStore(store, seeds, new Date('2018-11-01T09:00:00+08:00'));

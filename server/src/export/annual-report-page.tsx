@@ -5,6 +5,15 @@ import { taskLabel } from '../../../shared/task-label.js';
 
 export type ItemState = '已完成' | '逾期完成' | '免报' | '未完成' | '未到期';
 
+/** A unit's score and its lines, as the report shows them. */
+export interface ReportAssessment {
+  score: number;
+  rank: number;
+  tied?: boolean;
+  of: number;
+  lines: ReadonlyArray<AssessmentLine & { effective: number }>;
+}
+
 /** What `annualReportFacts` gathered: everything the page shows, nothing it computes. */
 export interface AnnualReportFacts {
   unitName: string;
@@ -22,15 +31,7 @@ export interface AnnualReportFacts {
     closed: boolean;
     rows: Array<{ label: string; due: string; state: ItemState; reported: { on: string; text: string } | undefined }>;
   }>;
-  assessment:
-    | {
-        score: number;
-        rank: number;
-        tied?: boolean;
-        of: number;
-        lines: ReadonlyArray<AssessmentLine & { effective: number }>;
-      }
-    | undefined;
+  assessment: ReportAssessment | undefined;
   noItems: boolean;
   openRectifications: Array<{ text: string; due: string | undefined }>;
 }

@@ -1,5 +1,4 @@
 import { payloadOf } from '../model/ledger-events.js';
-import type { AssessmentLine } from '../../../shared/schemas/assessment.js';
 import type { ObligationRecord } from '../model/obligation.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import { obligationsOf, type BookRules } from '../domain/obligations/obligation-book.js';
@@ -8,7 +7,12 @@ import { roleName } from '../domain/plan/plan-queries.js';
 import { includedTasks } from '../domain/obligations/obligation-rules.js';
 import type { LedgerReader } from '../store/ports.js';
 import type { State } from '../model/state.js';
-import { renderAnnualReport, type AnnualReportFacts, type ItemState } from './annual-report-page.js';
+import {
+  renderAnnualReport,
+  type AnnualReportFacts,
+  type ItemState,
+  type ReportAssessment,
+} from './annual-report-page.js';
 
 export interface AnnualReportInput {
   state: Readonly<State>;
@@ -19,15 +23,7 @@ export interface AnnualReportInput {
   /** The unit's score and its lines, when the year's 考评 is computed. */
   /** The 考评 is computed but the unit had nothing due that year (本年度无考评事项). */
   noItems?: boolean;
-  assessment?:
-    | {
-        score: number;
-        rank: number;
-        tied?: boolean;
-        of: number;
-        lines: ReadonlyArray<AssessmentLine & { effective: number }>;
-      }
-    | undefined;
+  assessment?: ReportAssessment | undefined;
   now: Date;
 }
 

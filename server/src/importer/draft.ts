@@ -1,3 +1,4 @@
+import type { ImportColumn } from '../../../shared/schemas/import.js';
 /**
  * What the layout parsers (plain text, .xlsx) produce before units and time requirements are
  * resolved: the document's structure with every piece of text kept, and every line accounted for.
@@ -49,20 +50,8 @@ export interface DraftPlan {
   tables: DraftTable[];
 }
 
-/** The columns a table's cells may be read as (the import page lets the 督考办 choose). */
-export const TABLE_COLUMNS = [
-  'number',
-  'title',
-  'units',
-  'lead',
-  'co',
-  'time',
-  'leaders',
-  'note',
-  'category',
-  'upper',
-] as const;
-export type TableColumn = (typeof TABLE_COLUMNS)[number];
+/** The columns a table's cells may be read as (the import page lets the 督考办 choose): shared/schemas/import.ts. */
+export type TableColumn = ImportColumn;
 
 export interface DraftTable {
   line: number;
