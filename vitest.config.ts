@@ -26,6 +26,7 @@ const SLOW = [
   // operations: behind a real nginx (a Debian package), a backup taken mid-burst and restored
   'tests/cli/behind-nginx.test.ts',
   'tests/store/backup.test.ts',
+  'tests/store/backup-month.test.ts',
 ];
 
 export default defineConfig({

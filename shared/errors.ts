@@ -27,6 +27,8 @@ export const ErrorCode = z.enum([
   'STORE_UNAVAILABLE',
   /** Several instances: a write lost the race to others too many times in a row (retry). */
   'STORE_BUSY',
+  /** A rolling upgrade: the database was upgraded by a newer version than this server runs. */
+  'STORE_UPGRADING',
   'NO_EARLIER_REPORT',
   'OBLIGATION_NOT_OPEN',
   'NOTHING_TO_EXTEND',

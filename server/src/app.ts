@@ -90,7 +90,8 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     calendar: s?.calendar ?? new WorkCalendar(),
     token: deps.config.metricsToken,
     warnings,
-    ...(s ? { lastPlan: () => s.scheduler.lastPlan } : {}),
+    ...(s ? { lastPlan: () => s.scheduler.lastPlan, sends: () => s.dispatcher.results() } : {}),
+    ...(s?.backup ? { lastBackup: s.backup.last } : {}),
   });
   if (s) {
     // the timeline's catch-up (~20 µs per event; task pages wait for it) starts when the server is ready

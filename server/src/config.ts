@@ -55,6 +55,15 @@ const Env = z.object({
    */
   /** The bearer token GET /metrics asks for (Prometheus); unset: /metrics answers loopback clients only. */
   DUBAN_METRICS_TOKEN: z.string().min(16, '应至少 16 个字符').max(200).optional(),
+  /** The daily backup's folder (docs/运维手册.md §4); unset: no scheduled backup. */
+  DUBAN_BACKUP_DIR: z.string().min(1).optional(),
+  /** Daily backups older than this many days are deleted. */
+  DUBAN_BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** When the daily backup is taken (Asia/Shanghai, HH:MM): after it, on the first check of the day. */
+  DUBAN_BACKUP_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, '应为 HH:MM,如 02:30')
+    .default('02:30'),
   DUBAN_TRUST_PROXY: z
     .string()
     .regex(
@@ -100,6 +109,8 @@ export interface Config {
   readonly trustProxy: boolean | number | string[];
   /** GET /metrics's bearer token (DUBAN_METRICS_TOKEN); unset: loopback clients only. */
   readonly metricsToken?: string | undefined;
+  /** The scheduled daily backup (DUBAN_BACKUP_DIR …); absent: none. */
+  readonly backup?: { dir: string; keepDays: number; at: string } | undefined;
   /** Client-side calls per second per DingTalk API. */
   readonly dingtalkQps: number;
   /** Local mode: the emulator's port (started by npm start) and the URL the server reaches it at. */
@@ -217,6 +228,9 @@ export function loadConfig(
     robotMode: e.DINGTALK_ROBOT_MODE,
     trustProxy: trustProxyOf(e.DUBAN_TRUST_PROXY),
     ...(e.DUBAN_METRICS_TOKEN ? { metricsToken: e.DUBAN_METRICS_TOKEN } : {}),
+    ...(e.DUBAN_BACKUP_DIR
+      ? { backup: { dir: abs(e.DUBAN_BACKUP_DIR), keepDays: e.DUBAN_BACKUP_KEEP_DAYS, at: e.DUBAN_BACKUP_AT } }
+      : {}),
     dingtalkQps: e.DINGTALK_QPS,
     limits: {
       writesPerMinute: e.DUBAN_WRITES_PER_MINUTE,

@@ -32,6 +32,8 @@ import { ReviewService } from './domain/review/review-service.js';
 import { Supervision } from './domain/supervision/supervision.js';
 import { Assessments } from './domain/assessment/assessment.js';
 import { evidenceSweep } from './scheduler/housekeeping.js';
+import { dailyBackup } from './scheduler/daily-backup.js';
+import { backupDeployment } from './store/backup.js';
 import type { Services } from './services.js';
 import type { ReminderPolicy } from './domain/policy/policy.js';
 import { EvidenceStore } from './evidence/evidence-store.js';
@@ -128,6 +130,17 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const todo = (d.channels?.channels ?? [channel]).some((c) => c.capabilities.todo);
   const planning = todo ? policy : { ...policy, todo: { ...policy.todo, enabled: false } };
   const reach = d.channels && digestReach(store, d.channels);
+  const backup =
+    config.backup &&
+    dailyBackup({
+      ...config.backup,
+      take: (out) => backupDeployment(config, out),
+      ...(store.leads ? { leads: () => store.leads!() } : {}),
+    });
+  const chores = [
+    ...(d.sweepEvidence ? [evidenceSweep({ store, evidence, timeline }, d.sweepEvidence.graceMs)] : []),
+    ...(backup ? [backup] : []),
+  ];
   const scheduler = new Scheduler({
     store,
     calendar,
@@ -137,7 +150,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
     dispatcher,
     publicUrl,
     ...(reach ? { reach } : {}),
-    ...(d.sweepEvidence ? { chores: [evidenceSweep({ store, evidence, timeline }, d.sweepEvidence.graceMs)] } : {}),
+    ...(chores.length ? { chores } : {}),
   });
   const bot = createBot({ store, channel, calendar, policy, clock, log, publicUrl, evidence, progress });
   const inbox = new BotInbox(d.parseBotPayload ?? toBotEvent, bot.handle, log, Date.now, store.claimOnce?.bind(store));
@@ -160,6 +173,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
     scheduler,
     bot,
     inbox,
+    ...(backup ? { backup } : {}),
   };
   const warnings = (): string[] => {
     syncCalendar(calendar, store.state.get());

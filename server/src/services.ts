@@ -1,3 +1,4 @@
+import type { DailyBackup } from './scheduler/daily-backup.js';
 import type { Bot } from './bot/bot.js';
 import type { BotInbox } from './bot/bot-inbox.js';
 import type { WorkCalendar } from './calendar/work-calendar.js';
@@ -43,4 +44,6 @@ export interface Services {
   bot: Bot;
   /** Where receivers hand robot payloads (deduplicated, across instances on PostgreSQL). */
   inbox: BotInbox;
+  /** The scheduled daily backup (DUBAN_BACKUP_DIR), one of the scheduler's chores. */
+  backup?: DailyBackup;
 }

@@ -64,11 +64,13 @@ export async function seededApp(
     store?: (clock: () => Date) => Promise<Store>;
     /** A data directory to share (evidence) instead of a fresh one. */
     dataDir?: string;
+    /** More of the environment the configuration is read from (DUBAN_BACKUP_DIR …). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestApp> {
   const dataDir = o.dataDir ?? tempDir();
   const clock = fixedClock();
-  const config = loadConfig({ DUBAN_DATA_DIR: dataDir, DUBAN_SEEDS_DIR: SEEDS_DIR });
+  const config = loadConfig({ DUBAN_DATA_DIR: dataDir, DUBAN_SEEDS_DIR: SEEDS_DIR, ...o.env });
   const store = o.store ? await o.store(() => clock.now()) : await openStore(dataDir, { clock: () => clock.now() });
   // seeded as a first npm start in local mode does: when the plan's cycle starts (its obligations start then)
   if (store.state.get().plans.length === 0)

@@ -8,6 +8,9 @@ import { backupDataDir, restoreBackup } from '../../server/src/store/backup.js';
 import type { StoreError } from '../../server/src/store/errors.js';
 import { verifyDataDir } from '../../server/src/store/ledger/verify.js';
 import { openStore } from '../../server/src/store/open-store.js';
+import { backupPg, isPgBackup, restorePg } from '../../server/src/store/pg/pg-backup.js';
+import { openPgStore } from '../../server/src/store/pg/pg-store.js';
+import { freshSchema } from '../helpers/pg.js';
 import type { Store } from '../../server/src/store/ports.js';
 import { SEEDS_DIR } from '../helpers/seeds.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -79,5 +82,35 @@ describe('backup and restore of the embedded data directory', () => {
     const junk = join(tempDir(), 'junk.tar.gz');
     writeFileSync(junk, 'not an archive');
     await expect(restoreBackup(junk, join(tempDir(), 'new'))).rejects.toThrow();
+  });
+});
+
+describe('backup and restore of a PostgreSQL deployment (refusals)', () => {
+  it('restores only into an empty schema of the same name, and leaves a schema with tables as it was', async () => {
+    const url = await freshSchema();
+    const store = await openPgStore(url, { clock: () => new Date() });
+    await write(store, 1);
+    const out = join(tempDir(), 'pg.tar.gz');
+    const summary = await backupPg(url, out);
+    expect(summary.ledger.seq).toBe(store.ledger.head().seq);
+    expect(await isPgBackup(out)).toBe(true);
+    await store.close();
+    // the live schema: refused, nothing touched
+    const busy = (await restorePg(out, url).catch((e: unknown) => e)) as StoreError;
+    expect(busy.code).toBe('RESTORE_NOT_EMPTY');
+    expect(busy.message).toContain('已有');
+    // an empty schema of another name: refused with the way out
+    const other = (await restorePg(out, await freshSchema()).catch((e: unknown) => e)) as StoreError;
+    expect(other.code).toBe('RESTORE_NOT_EMPTY');
+    expect(other.message).toContain('search_path');
+    // an embedded backup is not a PostgreSQL one
+    const dir = tempDir();
+    const embedded = await openStore(dir, { clock: () => new Date() });
+    await write(embedded, 1);
+    await embedded.close();
+    const file = join(tempDir(), 'dir.tar.gz');
+    await backupDataDir(dir, file);
+    expect(await isPgBackup(file)).toBe(false);
+    await expect(restorePg(file, await freshSchema())).rejects.toThrow('不是督办通 PostgreSQL 部署的备份');
   });
 });

@@ -18,6 +18,10 @@ export interface MetricsOptions {
   warnings: () => string[];
   /** The last day this instance planned, when a scheduler runs here. */
   lastPlan?: () => { date: string; seconds: number; reminders: number; todos: number } | undefined;
+  /** This instance's sends since it started, by platform, kind and result. */
+  sends?: () => Array<{ platform: string; kind: string; result: string; n: number }>;
+  /** The last scheduled backup this process took (DUBAN_BACKUP_DIR). */
+  lastBackup?: () => { at: Date; bytes: number; seconds: number; seq: number } | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -58,12 +62,40 @@ export const metrics = fp(async (app: FastifyInstance, o: MetricsOptions) => {
     labelNames: ['type'] as const,
     registers: [registry],
   });
+  const writes = new Histogram({
+    name: 'duban_store_write_seconds',
+    help: "The store's commits: how long each group's write took (state and ledger; PostgreSQL: one transaction)",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const sends = o.sends;
+  if (sends) {
+    const seen = new Map<string, number>();
+    new Counter({
+      name: 'duban_sends_total',
+      help: 'Messages this instance sent since start, by platform, outbox kind and result (rate_limited: the platform said slow down)',
+      labelNames: ['platform', 'kind', 'result'] as const,
+      registers: [registry],
+      collect() {
+        for (const s of sends()) {
+          const key = `${s.platform}|${s.kind}|${s.result}`;
+          const delta = s.n - (seen.get(key) ?? 0);
+          if (delta > 0) this.inc({ platform: s.platform, kind: s.kind, result: s.result }, delta);
+          seen.set(key, s.n);
+        }
+      },
+    });
+  }
   gauges(registry, o);
 
   const unsubscribe = o.store.ledger.subscribe((batch) => {
     for (const e of batch) events.inc({ type: e.type });
   });
-  app.addHook('onClose', async () => unsubscribe());
+  const unobserve = o.store.observeWrites?.((seconds) => writes.observe(seconds));
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    unobserve?.();
+  });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     if (route === '/metrics') return;
@@ -193,6 +225,24 @@ function gauges(registry: Registry, o: MetricsOptions): void {
       if (!p) return;
       this.set({ what: 'reminders' }, p.reminders);
       this.set({ what: 'todos' }, p.todos);
+    },
+  });
+  new Gauge({
+    name: 'duban_backup_last_success_timestamp_seconds',
+    help: 'When the last scheduled daily backup finished (unix seconds; absent: none yet in this process)',
+    registers: [registry],
+    collect() {
+      const b = o.lastBackup?.();
+      if (b) this.set(b.at.getTime() / 1000);
+    },
+  });
+  new Gauge({
+    name: 'duban_backup_last_bytes',
+    help: 'The size of the last scheduled daily backup',
+    registers: [registry],
+    collect() {
+      const b = o.lastBackup?.();
+      if (b) this.set(b.bytes);
     },
   });
   new Gauge({

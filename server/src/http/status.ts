@@ -65,4 +65,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
   STORE_BUSY: 503,
+  STORE_UPGRADING: 503,
 };

@@ -12,6 +12,9 @@ import { system, type Outcome, type SendContext } from './send-context.js';
 import { sendNotice } from './send-notice.js';
 import { completeTodo, createTodo } from './send-todo.js';
 
+/** A send's result as /metrics counts it: a rate-limit answer apart from other retries. */
+export type SendResult = 'sent' | 'retried' | 'rate_limited' | 'failed';
+
 export interface DispatcherOptions {
   maxAttempts: number;
   baseDelayMs: number;
@@ -117,6 +120,21 @@ export class Dispatcher {
 
   /** The configured platforms (one, or DingTalk and 浙政钉): each row goes out on its person's. */
   private readonly channels: ChannelSet;
+  /** Sends by platform, kind and result since this process started (/metrics). */
+  private readonly tally = new Map<string, number>();
+
+  /** What this dispatcher sent since it started: by platform, row kind and result (rate-limit answers apart). */
+  results(): Array<{ platform: string; kind: string; result: SendResult; n: number }> {
+    return [...this.tally].map(([key, n]) => {
+      const [platform, kind, result] = key.split('|') as [string, string, SendResult];
+      return { platform, kind, result, n };
+    });
+  }
+
+  private count(row: OutboxRow, result: SendResult): void {
+    const key = `${('platform' in row && row.platform) || 'dingtalk'}|${row.kind}|${result}`;
+    this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
+  }
 
   /** The claimed rows this pass may take back (see the class comment), with their claims as seen. */
   private async lapsedClaims(now: Date): Promise<Map<string, string>> {
@@ -260,6 +278,7 @@ export class Dispatcher {
       if (outcome) {
         events.push(...outcome.events);
         stats.sent += 1;
+        this.count(row, 'sent');
         continue;
       }
       const retryable = error instanceof ChannelError ? error.retryable : false;
@@ -268,6 +287,10 @@ export class Dispatcher {
           ? `${error instanceof ChannelError ? `${error.code}: ` : ''}${error.message}`
           : String(error);
       const giveUp = !retryable || row.attempts >= this.o.maxAttempts;
+      this.count(
+        row,
+        error instanceof ChannelError && error.code === 'RATE_LIMITED' ? 'rate_limited' : giveUp ? 'failed' : 'retried',
+      );
       if (giveUp) {
         events.push({
           type: 'reminder.failed',

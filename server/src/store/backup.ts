@@ -10,6 +10,7 @@ import { verifyDataDir } from './ledger/verify.js';
 import { JOURNAL_FILE, readCommitted, writeCheckpoint } from './lowdb/state-journal.js';
 import { migrate } from './migrations.js';
 import { openStore, LEDGER_DIR, STATE_FILE } from './open-store.js';
+import { backupPg } from './pg/pg-backup.js';
 
 const SEGMENT = /^(\d{12})\.jsonl$/;
 const MANIFEST = 'backup.json';
@@ -146,4 +147,16 @@ async function countFiles(dir: string): Promise<number> {
   let n = 0;
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += 1;
   return n;
+}
+
+/**
+ * The deployment's backup, whichever store it runs on: the data directory (embedded), or the
+ * database with its evidence (PostgreSQL, DUBAN_DATABASE_URL). What `npm run backup` and the daily
+ * backup take.
+ */
+export function backupDeployment(
+  where: { dataDir: string; databaseUrl?: string | undefined },
+  out: string,
+): Promise<{ ledger: { seq: number; hash: string }; evidenceFiles: number; bytes: number; seconds: number }> {
+  return where.databaseUrl ? backupPg(where.databaseUrl, out) : backupDataDir(where.dataDir, out);
 }

@@ -39,11 +39,13 @@ type Waiter = {
 export type Reload = () => Promise<{ state: State; events: LedgerEvent[]; changed: boolean }>;
 
 const unavailable = (cause: unknown): AppError =>
-  new AppError(
-    'STORE_UNAVAILABLE',
-    '数据暂时无法保存(数据目录不可写或磁盘已满),本次办理没有生效,请稍后重试。已办理的事项不会丢失。',
-    { cause },
-  );
+  cause instanceof StoreError && cause.code === 'SCHEMA_NEWER'
+    ? new AppError('STORE_UPGRADING', '督办通正在升级,本服务器尚未升级完:本次办理没有生效,请稍后重试。', { cause })
+    : new AppError(
+        'STORE_UNAVAILABLE',
+        '数据暂时无法保存(数据目录不可写或磁盘已满),本次办理没有生效,请稍后重试。已办理的事项不会丢失。',
+        { cause },
+      );
 
 /**
  * Ledger and state commit together (ARCHITECTURE rule 13). The state file is the commit point:
@@ -87,6 +89,14 @@ export class Committer {
 
   health(): StoreHealth {
     return this.problem;
+  }
+
+  private readonly writeObservers = new Set<(seconds: number, transactions: number) => void>();
+
+  /** Each commit's write (the group's state and events), timed: for /metrics. Returns the unsubscribe. */
+  observeWrites(fn: (seconds: number, transactions: number) => void): () => void {
+    this.writeObservers.add(fn);
+    return () => this.writeObservers.delete(fn);
   }
 
   transact<R>(fn: (draft: State, tx: Tx) => R): Promise<Committed<R>> {
@@ -216,10 +226,13 @@ export class Committer {
       const last = batch.at(-1)!.state;
       try {
         await this.catchUpLedger();
+        const started = performance.now();
         await this.writeState(
           last,
           batch.flatMap((w) => w.patches),
         );
+        const seconds = (performance.now() - started) / 1000;
+        for (const fn of this.writeObservers) fn(seconds, batch.length);
       } catch (caught) {
         let error = caught;
         if (caught instanceof StoreError && caught.code === 'STATE_STALE' && this.reload && rebases < 30) {

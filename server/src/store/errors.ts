@@ -11,6 +11,8 @@ export class StoreError extends Error {
       | 'STATE_BEHIND_LEDGER'
       /** The database's schema is older than this program's migrations (a read-only tool does not migrate). */
       | 'SCHEMA_BEHIND'
+      /** The stored state was written by a newer version of the program (a rolling upgrade): refused, not misread. */
+      | 'SCHEMA_NEWER'
       /** Another instance wrote first: reload and compute the transaction again. */
       | 'STATE_STALE'
       /** A restore into a directory that holds something: refused, never mixed with live data. */

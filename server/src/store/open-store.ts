@@ -132,6 +132,7 @@ export async function openStore(dir: string, options: OpenStoreOptions): Promise
         ledger,
         transact: (fn) => committer.transact(fn),
         health: () => committer.health(),
+        observeWrites: (fn) => committer.observeWrites(fn),
         backup: async () => {
           await committer.idle();
           await writeFileDurable(lastGood, `${JSON.stringify(committer.get())}\n`);

@@ -45,7 +45,13 @@ export interface Committed<R> {
 }
 
 export type StoreHealth =
-  { status: 'ok' } | { status: 'degraded'; code: 'STATE_WRITE_FAILED' | 'LEDGER_BEHIND'; reason: string };
+  | { status: 'ok' }
+  | {
+      status: 'degraded';
+      /** OUTDATED: a newer version of the program migrated the shared database; this instance stands by. */
+      code: 'STATE_WRITE_FAILED' | 'LEDGER_BEHIND' | 'OUTDATED';
+      reason: string;
+    };
 
 export interface Store {
   state: StateReader;
@@ -60,6 +66,8 @@ export interface Store {
   transact<R>(fn: (draft: State, tx: Tx) => R): Promise<Committed<R>>;
   /** Whether the last writes worked; `degraded` says why (shown by /api/health). */
   health(): StoreHealth;
+  /** Each commit's write timed (seconds, transactions in the group), for /metrics; returns the unsubscribe. */
+  observeWrites?(fn: (seconds: number, transactions: number) => void): () => void;
   /** Writes the backup a corrupt state is restored from (after a first seed; the store also does at start and close). */
   backup?(): Promise<void>;
   /** True when this open created a fresh, empty data directory (first run). */

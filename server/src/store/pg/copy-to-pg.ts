@@ -161,7 +161,7 @@ export async function copyToPg(
 
 /** Verifies the database's ledger from its first event: every hash recomputed, every link to the one before. */
 export async function verifyPgLedger(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.ClientBase,
 ): Promise<{ ok: boolean; events: number; head: { seq: number; hash: string }; problem?: string }> {
   let prev = { seq: 0, hash: GENESIS_HASH };
   let events = 0;

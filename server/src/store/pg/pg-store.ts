@@ -20,6 +20,11 @@ export interface PgStoreOptions {
   poolSize?: number;
   /** How often to look for other instances' writes when no notification came (ms). */
   pollMs?: number;
+  /**
+   * The SQL migrations this program carries (default: the ones beside this file). A test gives an
+   * older or newer set to play two versions of the program against one database.
+   */
+  migrationsDir?: string;
 }
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
@@ -28,13 +33,17 @@ const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 export const migrationVersion = (file: string): number => Number(file.slice(0, 3));
 
 /** The numbered SQL migration files, in order. */
-export async function migrationFiles(): Promise<string[]> {
-  return (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+export async function migrationFiles(dir = MIGRATIONS_DIR): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
 }
 
 /** Runs the numbered SQL files not applied yet, each in its own transaction, recording them in duban_migrations. */
-export async function migratePg(pool: pg.Pool, log?: { info(m: string): void }): Promise<number[]> {
-  const files = await migrationFiles();
+export async function migratePg(
+  pool: pg.Pool,
+  log?: { info(m: string): void },
+  dir = MIGRATIONS_DIR,
+): Promise<number[]> {
+  const files = await migrationFiles(dir);
   const client = await pool.connect();
   const applied: number[] = [];
   try {
@@ -49,7 +58,7 @@ export async function migratePg(pool: pg.Pool, log?: { info(m: string): void }):
     for (const file of files) {
       const version = migrationVersion(file);
       if (done.has(version)) continue;
-      const sql = await readFile(join(MIGRATIONS_DIR, file), 'utf8');
+      const sql = await readFile(join(dir, file), 'utf8');
       await client.query('BEGIN');
       try {
         await client.query(sql);
@@ -92,7 +101,10 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
   const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 4 });
   pool.on('error', (error) => options.log?.warn(`数据库连接出错:${error.message}`));
   try {
-    await migratePg(pool, options.log);
+    await migratePg(pool, options.log, options.migrationsDir);
+    // the newest migration this program knows: a database migrated further was upgraded by a newer
+    // version of the program, running beside this one during a rolling upgrade
+    const knows = Math.max(0, ...(await migrationFiles(options.migrationsDir)).map(migrationVersion));
     // the state, the chain head and the last event are read in ONE snapshot: another instance
     // committing between two separate reads would make a consistent database look inconsistent
     const { stored, headRow } = await snapshot(pool, async (client) => {
@@ -292,8 +304,30 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
     // compete) on a connection of its own, held while it lives
     let leader: pg.Client | undefined;
     let claims = 0;
+    /** Set once the database was migrated past what this program knows: the operator's warning. */
+    let outdated: string | undefined;
+    /** False when a newer version of the program migrated the database (rolling upgrade): it leads from then on. */
+    const current = async (): Promise<boolean> => {
+      const newest = Number(
+        (await pool.query<{ v: number | null }>('SELECT max(version) AS v FROM duban_migrations')).rows[0]?.v ?? 0,
+      );
+      if (newest <= knows) return true;
+      if (!outdated) {
+        outdated = `数据库已由新版本的督办通升级(迁移到第 ${newest} 号,本实例只认识到第 ${knows} 号):本实例不再负责提醒调度和发送,请尽快升级本实例`;
+        options.log?.warn(outdated);
+      }
+      return false;
+    };
     const lead = async (): Promise<boolean> => {
       if (closed) return false;
+      // an older program steps aside for the newer one, between two ticks: what it sent is recorded,
+      // what is left pending the newer one sends (the day is planned once: lastPlannedDate is shared)
+      if (!(await current().catch(() => true))) {
+        const held = leader;
+        leader = undefined;
+        await held?.end().catch(() => undefined);
+        return false;
+      }
       if (leader) return true;
       const client = new pg.Client(connection);
       try {
@@ -322,7 +356,8 @@ export async function openPgStore(url: string, options: PgStoreOptions): Promise
       state: { get: () => committer.get() },
       ledger: sink,
       transact: (fn) => committer.transact(fn),
-      health: () => committer.health(),
+      health: () => (outdated ? { status: 'degraded', code: 'OUTDATED', reason: outdated } : committer.health()),
+      observeWrites: (fn) => committer.observeWrites(fn),
       created,
       lead,
       leads: () => leader !== undefined,

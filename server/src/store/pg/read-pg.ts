@@ -62,7 +62,7 @@ async function schemaCurrent(pool: pg.Pool): Promise<void> {
 }
 
 /** The database's ledger from `fromSeq` on, in order, 2,000 rows per query. */
-export async function* pgLedgerEvents(pool: pg.Pool, fromSeq = 1): AsyncIterable<LedgerEvent> {
+export async function* pgLedgerEvents(pool: pg.Pool | pg.ClientBase, fromSeq = 1): AsyncIterable<LedgerEvent> {
   for (let from = fromSeq; ;) {
     const rows = (
       await pool.query<{ seq: string; event: LedgerEvent }>(

@@ -125,6 +125,11 @@ export async function readStateRows(
   const seq = Number(row.seq);
   const version = Number(row.version);
   const doc = row.doc;
+  if (typeof doc.schemaVersion === 'number' && doc.schemaVersion > STATE_VERSION)
+    throw new StoreError(
+      `数据库中的数据由新版本的督办通写入(数据版本 ${doc.schemaVersion},本实例支持到 ${STATE_VERSION}):请升级本实例`,
+      'SCHEMA_NEWER',
+    );
   if (!isLayout(doc) || doc.schemaVersion !== STATE_VERSION) {
     // the state inline (written before it had rows), or to be migrated: whole, then rows
     const whole = isLayout(doc) ? await wholeOf(client, doc) : doc;
