@@ -27,6 +27,7 @@ import {
   UnitAssessment,
 } from './schemas/assessment.js';
 import { Bulletin, BulletinBody, BulletinList } from './schemas/bulletin.js';
+import { SheetAnswerBody, SheetBody, SheetList, SheetView } from './schemas/notice-sheet.js';
 import {
   LedgerVerification,
   DecisionBody,
@@ -286,6 +287,23 @@ export const api = {
     response: BulletinList,
   },
   issueBulletin: { method: 'POST', path: '/api/bulletins', body: BulletinBody, response: Bulletin },
+  sheets: {
+    method: 'GET',
+    path: '/api/notice-sheets',
+    query: z.object({ unitId: z.string().min(1).max(128).optional() }),
+    response: SheetList,
+  },
+  issueSheet: { method: 'POST', path: '/api/notice-sheets', body: SheetBody, response: SheetView },
+  sheet: { method: 'GET', path: '/api/notice-sheets/:id', params: IdParams, response: SheetView },
+  signSheet: { method: 'POST', path: '/api/notice-sheets/:id/sign', params: IdParams, response: SheetView },
+  answerSheet: {
+    method: 'POST',
+    path: '/api/notice-sheets/:id/answer',
+    params: IdParams,
+    body: SheetAnswerBody,
+    response: SheetView,
+  },
+  sheetDocument: { method: 'GET', path: '/api/notice-sheets/:id/document.docx', params: IdParams },
   exportLedger: {
     method: 'GET',
     path: '/api/exports/ledger.xlsx',

@@ -30,6 +30,7 @@ import { ProgressService } from './domain/progress/progress-service.js';
 import { TaskTimeline } from './domain/progress/task-timeline.js';
 import { ReviewService } from './domain/review/review-service.js';
 import { Supervision } from './domain/supervision/supervision.js';
+import { NoticeSheets } from './domain/supervision/notice-sheets.js';
 import { Assessments } from './domain/assessment/assessment.js';
 import { evidenceSweep } from './scheduler/housekeeping.js';
 import { dailyBackup } from './scheduler/daily-backup.js';
@@ -125,6 +126,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const reviews = new ReviewService({ store, clock, publicUrl });
   const supervision = new Supervision({ store, rules: book, publicUrl });
   const assessments = new Assessments({ store, book, rules, publicUrl });
+  const sheets = new NoticeSheets({ store, rules: book, publicUrl });
   const dispatcher = new Dispatcher(store, d.channels ?? channel, log, d.dispatcher);
   // 待办 are planned only where a configured platform has them (浙政钉 alone has none)
   const todo = (d.channels?.channels ?? [channel]).some((c) => c.capabilities.todo);
@@ -151,8 +153,9 @@ export function createCore(config: Config, d: CoreDeps): Core {
     publicUrl,
     ...(reach ? { reach } : {}),
     ...(chores.length ? { chores } : {}),
+    sheets,
   });
-  const bot = createBot({ store, channel, calendar, policy, clock, log, publicUrl, evidence, progress });
+  const bot = createBot({ store, channel, calendar, policy, clock, log, publicUrl, evidence, progress, sheets });
   const inbox = new BotInbox(d.parseBotPayload ?? toBotEvent, bot.handle, log, Date.now, store.claimOnce?.bind(store));
   // plan documents are read in worker threads, with a time and a memory limit (importer/parse-pool.ts)
   const parser = d.parser ?? new ParsePool();
@@ -166,6 +169,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
     progress,
     reviews,
     supervision,
+    sheets,
     assessments,
     parser,
     exports,

@@ -1,3 +1,4 @@
+import type { NoticeSheets } from './domain/supervision/notice-sheets.js';
 import type { DailyBackup } from './scheduler/daily-backup.js';
 import type { Bot } from './bot/bot.js';
 import type { BotInbox } from './bot/bot-inbox.js';
@@ -33,6 +34,8 @@ export interface Services {
   reviews: ReviewService;
   /** 督查 rounds, 催办, 通报. */
   supervision: Supervision;
+  /** 督办通知单: issued, signed (回执), answered, escalated. */
+  sheets: NoticeSheets;
   /** The year's 考评. */
   assessments: Assessments;
   /** Plan documents read in worker threads. */

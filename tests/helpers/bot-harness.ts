@@ -36,6 +36,7 @@ export function botHarness(t: TestApp, o: { groupPace?: GroupPace } = {}) {
   const { calendar, policy } = t.core;
   const bot = createBotHandler({
     progress: progressFor(t.store, t.deps.clock, 'http://x', t.core),
+    sheets: t.core.sheets,
     store: t.store,
     channel,
     calendar,

@@ -399,7 +399,76 @@ const CASES: Case[] = [
     },
     expect: 'ok',
   },
+  // 督办通知单 (#37 req 5): signed and answered the same way through both doors
+  {
+    name: '督办单 回执 by another unit',
+    at: '2019-03-20T10:00:00+08:00',
+    before: issueSheet,
+    person: S,
+    bot: '回执 1号',
+    http: (s) => ({ method: 'POST', url: `/api/notice-sheets/${sheetId(s)}/sign` }),
+    expect: 'NOT_FOUND',
+  },
+  {
+    name: '督办单 回执',
+    person: FS,
+    bot: '收到督办单',
+    http: (s) => ({ method: 'POST', url: `/api/notice-sheets/${sheetId(s)}/sign` }),
+    expect: 'ok',
+  },
+  {
+    name: '督办单 回执 again',
+    person: FS,
+    bot: '回执 1号',
+    http: (s) => ({ method: 'POST', url: `/api/notice-sheets/${sheetId(s)}/sign` }),
+    expect: 'ok',
+  },
+  {
+    name: '督办单 回复 by another unit',
+    person: S,
+    bot: '回复督办单 1号 替别人回复',
+    http: (s) => ({
+      method: 'POST',
+      url: `/api/notice-sheets/${sheetId(s)}/answer`,
+      payload: { text: '替别人回复' },
+    }),
+    expect: 'NOT_FOUND',
+  },
+  {
+    name: '督办单 回复',
+    person: FS,
+    bot: '回复督办单 已补签收并报送年终总结',
+    http: (s) => ({
+      method: 'POST',
+      url: `/api/notice-sheets/${sheetId(s)}/answer`,
+      payload: { text: '已补签收并报送年终总结' },
+    }),
+    expect: 'ok',
+  },
+  {
+    name: '督办单 回复 again',
+    person: FS,
+    bot: '回复督办单 1号 再说一遍',
+    http: (s) => ({ method: 'POST', url: `/api/notice-sheets/${sheetId(s)}/answer`, payload: { text: '再说一遍' } }),
+    expect: 'CONFLICT',
+  },
 ];
+
+/** The 督考办 issues a 督办通知单 to 府山街道 about its two oldest open items (the same in both apps). */
+async function issueSheet(app: TestApp): Promise<void> {
+  const open = storedObligations(app.store.state.get())
+    .filter((o) => o.unitId === 'fsjd' && o.status === 'open' && o.due < '2019-03-20')
+    .sort((a, b) => a.due.localeCompare(b.due) || a.id.localeCompare(b.id))
+    .slice(0, 2);
+  const actor = { type: 'person' as const, id: D, name: '周晓梅' };
+  await app.core.sheets.issue(actor, {
+    unitId: 'fsjd',
+    obligationIds: open.map((o) => o.id),
+    text: '请于三日内补签收,并报送年终总结。',
+    replyBy: '2019-03-25',
+  });
+}
+const sheetId = (s: Readonly<State>): string => Object.values(s.noticeSheets ?? {}).at(-1)?.id ?? 'none';
 
 type Norm = Record<string, unknown>;
 const normEvent = (e: LedgerEvent): Norm => {
@@ -410,6 +479,16 @@ const normState = (s: Readonly<State>): Norm => ({
   obligations: s.obligations,
   requests: Object.fromEntries(Object.entries(s.requests).map(([id, r]) => [id, { ...r, channel: 'x' }])),
   lastReports: s.lastReports,
+  noticeSheets: Object.fromEntries(
+    Object.entries(s.noticeSheets ?? {}).map(([id, x]) => [
+      id,
+      {
+        ...x,
+        ...(x.signed ? { signed: { ...x.signed, channel: 'x' } } : {}),
+        ...(x.answer ? { answer: { ...x.answer, channel: 'x' } } : {}),
+      },
+    ]),
+  ),
 });
 
 describe('the bot and the mini-app: one workflow', () => {
@@ -429,6 +508,7 @@ describe('the bot and the mini-app: one workflow', () => {
     });
     handler = createBotHandler({
       progress: progressFor(bot.store, bot.deps.clock, 'http://127.0.0.1:3000'),
+      sheets: bot.core.sheets,
       store: bot.store,
       channel,
       calendar,

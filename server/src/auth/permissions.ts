@@ -58,6 +58,9 @@ export const PERMISSIONS = {
   'bulletin.read': { roles: EVERYONE, label: '查看通报' },
   /** Issue a 通报 or record a 约谈 (a 通报批评 opens a 整改 item). */
   'bulletin.issue': { roles: OFFICE, label: '发布通报' },
+  'sheet.read': { roles: EVERYONE, label: '查看督办通知单(单位:本单位的)' },
+  'sheet.issue': { roles: OFFICE, label: '发出督办通知单' },
+  'sheet.sign': { roles: ['contact', 'leader'], label: '签收、回复本单位的督办通知单' },
   /** The year's 台账 as Excel: the 督考办, evaluators and district leaders the district's, a unit its own. */
   'export.ledger': { roles: EVERYONE, label: '导出台账' },
   /** Check the whole ledger's hash chain (third-party evaluators above all). */

@@ -30,6 +30,10 @@ export type BotCommand =
       text: string;
       dateText?: string;
     }
+  /** 回执 · 收到督办单 [3号]: sign for the unit's 督办通知单. */
+  | { kind: 'signSheet'; n?: number }
+  /** 回复督办单 [3号] 办理情况. */
+  | { kind: 'answerSheet'; n?: number; text: string }
   | { kind: 'bindChat'; unit: string }
   | { kind: 'unbindChat' }
   | { kind: 'unknown'; text: string };

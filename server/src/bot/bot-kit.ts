@@ -9,6 +9,7 @@ import type { BotEvent } from '../channels/bot-event.js';
 import type { Channel, OutboundMessage } from '../channels/channel.js';
 import type { Clock, Log } from '../model/runtime.js';
 import type { ProgressService } from '../domain/progress/progress-service.js';
+import type { NoticeSheets } from '../domain/supervision/notice-sheets.js';
 import { appLink } from '../domain/reminders/digest-text.js';
 import type { ReminderPolicy } from '../domain/policy/policy.js';
 import type { EvidenceStore } from '../evidence/evidence-store.js';
@@ -29,6 +30,8 @@ export interface BotDeps {
   publicUrl: string;
   /** The same service the mini-app's routes call (built once, by core.ts). */
   progress: ProgressService;
+  /** 督办通知单: the same service the mini-app's routes call. */
+  sheets?: NoticeSheets;
   /** The pace of group replies (20 a minute); tests inject one that does not wait. */
   groupPace?: GroupPace;
   /** Told of every refusal the reply explains (its stable code): for metrics and for tests. */

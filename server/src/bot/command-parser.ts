@@ -53,6 +53,17 @@ function parseStrict(text: string): BotCommand {
   if (/^(我的任务|我的待办|任务|待办|任务清单)$/.test(text)) return { kind: 'myTasks' };
   if (/^(全部收到|全部确认|全部签收|都收到了?)$/.test(text)) return { kind: 'ackAll' };
   if (/^(不是|取消|不用了?)$/.test(text)) return { kind: 'dropDraft' };
+  // 督办通知单: 回执 · 收到督办单 3号 · 回复督办单 3号 已完成整改
+  const sheetNo = String.raw`(?:督办)?(?:〔\d{4}〕)?(\d{1,4})号`;
+  const sign = new RegExp(
+    String.raw`^(?:回执|(?:收到|签收|已收到)(?:了)?督办(?:通知)?单|督办(?:通知)?单(?:已)?收到(?:了)?)[,:;]?\s*(?:${sheetNo})?$`,
+  ).exec(text);
+  if (sign) return { kind: 'signSheet', ...(sign[1] ? { n: Number(sign[1]) } : {}) };
+  const answer = new RegExp(
+    String.raw`^(?:回复督办(?:通知)?单|督办(?:通知)?单回复)[,:;]?\s*(?:${sheetNo})?[,:;]?\s*(.*)$`,
+    's',
+  ).exec(text);
+  if (answer) return { kind: 'answerSheet', ...(answer[1] ? { n: Number(answer[1]) } : {}), text: answer[2]!.trim() };
   // the 督考办, in a group: 本群设为区司法局(的工作群) / 解除本群绑定
   const bind = /^(?:本群|这个群|该群)(?:设为|设置为|作为|定为|是|为)\s*(.+?)(?:的)?(?:工作群|单位群|专属群|群)?$/.exec(
     text,

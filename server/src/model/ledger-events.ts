@@ -192,6 +192,27 @@ export const EVENT_PAYLOADS = {
     obligationId: z.string(),
     comment: z.string().max(500).optional(),
   }),
+  'sheet.issued': z.strictObject({
+    number: z.string(),
+    level: z.enum(['hint', 'yellow', 'red']),
+    unitId: z.string(),
+    obligationIds: z.array(z.string()),
+    text: z.string().max(1000),
+    replyBy: Date10,
+  }),
+  'sheet.signed': z.strictObject({ number: z.string(), unitId: z.string() }),
+  'sheet.answered': z.strictObject({
+    number: z.string(),
+    unitId: z.string(),
+    text: z.string().max(2000),
+    evidence: z.array(z.string()),
+  }),
+  'sheet.escalated': z.strictObject({
+    number: z.string(),
+    unitId: z.string(),
+    reasons: z.array(z.enum(['unsigned', 'unanswered'])),
+    leaders: z.array(z.string()),
+  }),
   'bulletin.issued': z.strictObject({
     bulletinId: z.string(),
     kind: z.enum(['praise', 'criticism', 'interview']),

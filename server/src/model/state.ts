@@ -14,6 +14,7 @@ import { RequestRecord } from '../../../shared/schemas/request.js';
 import { Round } from '../../../shared/schemas/round.js';
 import { AssessmentRecord } from '../../../shared/schemas/assessment.js';
 import { Bulletin } from '../../../shared/schemas/bulletin.js';
+import { NoticeSheet } from '../../../shared/schemas/notice-sheet.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
 export const STATE_VERSION = 8;
@@ -111,6 +112,8 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
+  /** 督办通知单 by id (`D${seq}`). */
+  noticeSheets: z.record(z.string(), NoticeSheet).optional(),
   /** 通报表扬 / 通报批评 / 约谈 by id (`B${seq}`). */
   bulletins: z.record(z.string(), Bulletin).optional(),
   /** The year-end 考评 by year. */

@@ -3,7 +3,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { lightCounts, recordLightsInDraft } from '../domain/overview/overview.js';
 import { firstWorkingDayOfWeek, leaderDigests } from '../domain/overview/leader-digest.js';
 import { noticeInDraft } from '../domain/notices/notices.js';
-import { shanghaiDate } from '../calendar/dates.js';
+import { parseHhmm, shanghaiDate, shanghaiMinutes } from '../calendar/dates.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
 import type { Clock, Log } from '../model/runtime.js';
 import { planReminders, type PlanResult } from '../domain/reminders/planner.js';
@@ -54,6 +54,8 @@ export class Scheduler {
       reach?: (personId: string) => DigestReach | undefined;
       /** Chores run at start and then on their own period of real time (evidence housekeeping). */
       chores?: readonly Chore[];
+      /** 督办通知单 left unsigned or unanswered: escalated to the unit's leaders from the digest's hour. */
+      sheets?: { escalate(now: Date): Promise<number> };
     },
   ) {}
 
@@ -160,6 +162,10 @@ export class Scheduler {
       this.busy.total = this.d.store.state
         .get()
         .outbox.filter((r) => r.status === 'pending' && r.runAt <= nowIso).length;
+    }
+    if (this.d.sheets && shanghaiMinutes(now) >= parseHhmm(this.d.policy.digestTime)) {
+      const escalated = await this.d.sheets.escalate(now);
+      if (escalated > 0) this.d.log.info(`${date}:${escalated} 份督办通知单未签收或逾期未回复,已告知单位领导`);
     }
     this.phase('sending');
     out.dispatched = await this.d.dispatcher.runOnce(now);

@@ -8,6 +8,7 @@ import { myTasks } from './my-tasks.js';
 import { report, refile } from './report.js';
 import { complete, extend, withdraw } from './requests.js';
 import { bindChat, unbindChat } from './chat.js';
+import { answerSheet, signSheet } from './sheets.js';
 
 /** Every command the parser knows and its listener (a command without one does not compile). */
 export const COMMANDS: Listeners = {
@@ -29,6 +30,8 @@ export const COMMANDS: Listeners = {
   confirmDraft,
   dropDraft,
   incomplete,
+  signSheet,
+  answerSheet,
   bindChat,
   unbindChat,
   unknown,
