@@ -27,7 +27,7 @@ import {
   UnitAssessment,
 } from './schemas/assessment.js';
 import { Bulletin, BulletinBody, BulletinList } from './schemas/bulletin.js';
-import { SheetAnswerBody, SheetBody, SheetList, SheetView } from './schemas/notice-sheet.js';
+import { SheetAnswerBody, SheetBody, SheetCandidates, SheetList, SheetView } from './schemas/notice-sheet.js';
 import {
   LedgerVerification,
   DecisionBody,
@@ -294,6 +294,12 @@ export const api = {
     response: SheetList,
   },
   issueSheet: { method: 'POST', path: '/api/notice-sheets', body: SheetBody, response: SheetView },
+  sheetCandidates: {
+    method: 'GET',
+    path: '/api/notice-sheets/candidates',
+    query: z.object({ unitId: z.string().min(1).max(128) }),
+    response: SheetCandidates,
+  },
   sheet: { method: 'GET', path: '/api/notice-sheets/:id', params: IdParams, response: SheetView },
   signSheet: { method: 'POST', path: '/api/notice-sheets/:id/sign', params: IdParams, response: SheetView },
   answerSheet: {

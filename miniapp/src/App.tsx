@@ -25,6 +25,8 @@ const Rounds = lazy(() => import('./features/supervision/Rounds'));
 const RoundPage = lazy(() => import('./features/supervision/RoundPage'));
 const Assessment = lazy(() => import('./features/assessment/Assessment'));
 const Bulletins = lazy(() => import('./features/bulletins/Bulletins'));
+const Sheets = lazy(() => import('./features/sheets/Sheets'));
+const SheetPage = lazy(() => import('./features/sheets/SheetPage'));
 const ImportPage = lazy(() => import('./features/plan/ImportPage'));
 const CalendarPage = lazy(() => import('./features/plan/CalendarPage'));
 
@@ -100,6 +102,10 @@ export function App() {
         {route.page === 'office' && <Office />}
         {route.page === 'rounds' && <Rounds />}
         {route.page === 'bulletins' && <Bulletins />}
+        {route.page === 'sheets' && (
+          <Sheets key={route.issueTo ?? ''} {...(route.issueTo ? { issueTo: route.issueTo } : {})} />
+        )}
+        {route.page === 'sheet' && <SheetPage key={route.sheetId} sheetId={route.sheetId} />}
         {route.page === 'import' && <ImportPage />}
         {route.page === 'assessment' && (
           <Assessment

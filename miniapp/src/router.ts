@@ -15,7 +15,10 @@ export type Route =
   | { page: 'assessment'; year: number; unitId?: string }
   | { page: 'round'; roundId: string }
   | { page: 'reviews'; status: 'pending' | 'decided' }
-  | { page: 'parts'; filter: PartRouteFilter };
+  | { page: 'parts'; filter: PartRouteFilter }
+  /** 督办通知单: the list (`issueTo`: open the form for that unit), one sheet. */
+  | { page: 'sheets'; issueTo?: string }
+  | { page: 'sheet'; sheetId: string };
 
 /** A drill-down as a link carries it (an escalation's button links here too). */
 export interface PartRouteFilter {
@@ -39,6 +42,11 @@ export function parseRoute(hash: string): Route {
       ...(parts[2] ? { unitId: parts[2] } : {}),
     };
   if (parts[0] === 'bulletins') return { page: 'bulletins' };
+  if (parts[0] === 'sheets') {
+    if (parts[1]) return { page: 'sheet', sheetId: parts[1] };
+    const to = new URLSearchParams(query).get('issueTo');
+    return to ? { page: 'sheets', issueTo: to } : { page: 'sheets' };
+  }
   if (parts[0] === 'import') return { page: 'import' };
   if (parts[0] === 'calendar') return { page: 'calendar' };
   if (parts[0] === 'mine') return { page: 'mine' };
@@ -75,6 +83,8 @@ export const href = {
   office: () => '#/office',
   rounds: () => '#/rounds',
   bulletins: () => '#/bulletins',
+  sheets: (issueTo?: string) => (issueTo ? `#/sheets?issueTo=${encodeURIComponent(issueTo)}` : '#/sheets'),
+  sheet: (id: string) => `#/sheets/${encodeURIComponent(id)}`,
   importPlan: () => '#/import',
   calendar: () => '#/calendar',
   /** A district leader's own unit's items (they land on the overview). */

@@ -81,4 +81,14 @@ export const SheetView = NoticeSheet.extend({
 export type SheetView = z.infer<typeof SheetView>;
 
 export const SheetList = z.object({ today: IsoDate, items: z.array(SheetView) });
+
+/** What a 督办通知单 to a unit may cover: its open items that are overdue or close, the worst first. */
+export const SheetCandidates = z.object({
+  today: IsoDate,
+  unit: z.object({ id: Id, name: z.string() }),
+  items: z.array(SheetItem.extend({ light: z.enum(['red', 'yellow', 'green']) })),
+  /** The level the lights give (what the form proposes). */
+  level: SheetLevel,
+});
+export type SheetCandidates = z.infer<typeof SheetCandidates>;
 export type SheetList = z.infer<typeof SheetList>;

@@ -208,6 +208,13 @@ export const api = {
     send(routes.decideAppeal, { params: { year, id, decision }, body: comment ? { comment } : {} }),
   bulletins: () => send(routes.bulletins),
   issueBulletin: (body: BodyOf<typeof routes.issueBulletin>) => send(routes.issueBulletin, { body }),
+  sheets: () => send(routes.sheets, { query: {} }),
+  sheet: (id: string) => send(routes.sheet, { params: { id } }),
+  sheetCandidates: (unitId: string) => send(routes.sheetCandidates, { query: { unitId } }),
+  issueSheet: (body: BodyOf<typeof routes.issueSheet>) => send(routes.issueSheet, { body }),
+  signSheet: (id: string) => send(routes.signSheet, { params: { id } }),
+  answerSheet: (id: string, body: BodyOf<typeof routes.answerSheet>) =>
+    send(routes.answerSheet, { params: { id }, body }),
   /** A file the server makes for the signed-in person (台账 Excel, annual report), fetched with the session and handed to the browser. */
   download: async (path: string, name: string) => {
     const res = await fetch(path, { headers: authHeaders() });

@@ -60,6 +60,12 @@ export function noticeSheetRoutes(deps: Deps, s: Pick<Services, 'sheets' | 'time
       },
       async (req) => view(state(), await s.sheets.issue(actorOf(viewerOf(req)), req.body)),
     );
+    serve(
+      fastify,
+      api.sheetCandidates,
+      { config: can('sheet.issue'), tags: ['督考办'], summary: '可督办的事项:一个单位逾期和即将到期的事项' },
+      async (req) => s.sheets.candidates(state(), req.query.unitId, today()),
+    );
     serve(fastify, api.sheet, { config: can('sheet.read'), tags: ['督考办'], summary: '一份督办通知单' }, async (req) =>
       view(state(), readable(viewerOf(req), req.params.id)),
     );

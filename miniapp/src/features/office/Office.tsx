@@ -145,6 +145,16 @@ export default function Office() {
                     >
                       通报与整改
                     </List.Item>
+                    <List.Item
+                      onClick={() => go(href.sheets())}
+                      description={
+                        me.can.includes('sheet.issue')
+                          ? '督办通知单:发出、签收回执、回复与逾期升级'
+                          : '查看督办通知单及回复情况(只读)'
+                      }
+                    >
+                      督办通知单
+                    </List.Item>
                     {me.can.includes('calendar.manage') && (
                       <List.Item
                         onClick={() => go(href.calendar())}

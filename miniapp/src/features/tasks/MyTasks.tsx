@@ -108,6 +108,11 @@ export function MyTasks() {
                 督办总览 ›
               </a>
             )}
+            {me.can.includes('sheet.sign') && (
+              <a className="list-link" href={href.sheets()}>
+                督办通知单 ›
+              </a>
+            )}
           </div>
         )}
       </div>

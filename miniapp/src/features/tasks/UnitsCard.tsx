@@ -7,6 +7,7 @@ import { useApp } from '../../context';
 import { cnDate as cn } from '../../format';
 import { LightDot } from '../../components/Light';
 import { daysAfter, UrgeSheet } from '../../components/UrgeSheet';
+import { go, href } from '../../router';
 
 const ACK = { done: '已签收', open: '未签收', none: '' } as const;
 
@@ -169,9 +170,16 @@ export function UnitsCard({
               </div>
             </div>
             {canUrge && p.status === 'active' && p.light !== 'green' && (
-              <Button className="unit-actions" size="mini" color="warning" fill="outline" onClick={() => setUrging(p)}>
-                催办
-              </Button>
+              <div className="unit-actions">
+                <Button size="mini" color="warning" fill="outline" onClick={() => setUrging(p)}>
+                  催办
+                </Button>
+                {me.can.includes('sheet.issue') && (
+                  <Button size="mini" color="danger" fill="outline" onClick={() => go(href.sheets(p.unit.id))}>
+                    督办单
+                  </Button>
+                )}
+              </div>
             )}
           </li>
         ))}

@@ -5,6 +5,7 @@ import {
   SHEET_LEVEL_NAMES,
   type NoticeSheet,
   type SheetBody,
+  type SheetCandidates,
   type SheetItem,
   type SheetLevel,
 } from '../../../../shared/schemas/notice-sheet.js';
@@ -17,7 +18,7 @@ import type { Store } from '../../store/ports.js';
 import { lightOf, lightReason } from '../lights/lights.js';
 import { cardToEach, unitPeople } from '../notices/notices.js';
 import type { BookRules } from '../obligations/obligation-book.js';
-import { findObligation } from '../obligations/obligation-table.js';
+import { findObligation, storedObligations } from '../obligations/obligation-table.js';
 import { itemName } from '../progress/item-name.js';
 
 /** Where a unit opens a sheet: the mini-app's page for it (回执 and 回复 there). */
@@ -133,6 +134,35 @@ export class NoticeSheets {
       return sheet;
     });
     return result;
+  }
+
+  /** A unit's open items that are overdue or close (red, then yellow; oldest first), and the level they give. */
+  candidates(state: Readonly<State>, unitId: string, today: string): SheetCandidates {
+    const unit = state.units.find((u) => u.id === unitId);
+    if (!unit) throw new AppError('UNIT_NOT_FOUND', `没有编号为 ${unitId} 的单位`);
+    const year = Number(today.slice(0, 4));
+    const items = storedObligations(state)
+      .filter((o) => o.unitId === unitId && o.status === 'open')
+      .map((o) => {
+        const light = lightOf(this.d.rules.calendar, this.d.rules.policy, today, o.due);
+        const task = state.tasks.find((t) => t.id === o.taskId);
+        return {
+          obligationId: o.id,
+          taskId: o.taskId,
+          name: `${task ? taskLabel(task) : o.taskId} · ${itemName(o, year)}`,
+          due: o.due,
+          state: lightReason({ ...light, due: o.due }, today),
+          light: light.light,
+        };
+      })
+      .filter((i) => i.light !== 'green')
+      .sort((a, b) => a.due.localeCompare(b.due) || a.name.localeCompare(b.name, 'zh-CN', { numeric: true }));
+    const level: SheetLevel = items.some((i) => i.light === 'red')
+      ? 'red'
+      : items.some((i) => i.light === 'yellow')
+        ? 'yellow'
+        : 'hint';
+    return { today, unit: { id: unit.id, name: unit.name }, items, level };
   }
 
   /** 回执: the unit signs for the sheet (again: nothing changes, `already`). */
