@@ -28,6 +28,7 @@ const facts = (over: Partial<AnnualReportFacts> = {}): AnnualReportFacts => ({
   assessment: undefined,
   noItems: false,
   openRectifications: [],
+  noticeSheets: [{ number: '督办〔2019〕1号', level: '红色', items: 2, replyBy: '2019-06-25', answered: undefined }],
   ...over,
 });
 
@@ -50,5 +51,15 @@ describe('the annual report page', () => {
     const html = renderAnnualReport(facts({ openRectifications: [{ text: '补齐台账', due: '2019-07-05' }] }));
     expect(html).toContain('尚未完成的整改(1)');
     expect(html).toContain('补齐台账(整改期限 2019-07-05)');
+  });
+});
+
+describe('the annual report’s 督办通知单', () => {
+  it('lists each sheet the unit received with its answer, or says there was none', () => {
+    const html = renderAnnualReport(facts());
+    expect(html).toContain('督办通知单(1)');
+    expect(html).toContain('<td>督办〔2019〕1号</td><td>红色</td><td class="num">2 项</td>');
+    expect(html).toContain('<td class="s-未完成">未回复</td>');
+    expect(renderAnnualReport(facts({ noticeSheets: [] }))).toContain('本年度未收到督办通知单。');
   });
 });

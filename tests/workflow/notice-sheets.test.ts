@@ -1,4 +1,6 @@
 import JSZip from 'jszip';
+import ExcelJS from 'exceljs';
+import { parseCommand } from '../../server/src/bot/command-parser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
@@ -182,4 +184,41 @@ describe('督办通知单 (#37 req 5)', () => {
       ['unanswered'],
     ]);
   });
+
+  it('the year’s 台账 lists them on a sheet of their own; a unit’s 台账 only its own', async () => {
+    const read = async (personId?: string) => {
+      const res = await t.inject('/api/exports/ledger.xlsx?year=2019', personId);
+      expect(res.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      return wb.getWorksheet('督办通知单');
+    };
+    const ws = (await read())!;
+    expect(ws.getCell('A2').value).toContain('共 2 份 · 红色 2 份 · 已回复 1 份');
+    const rows = [4, 5].map((r) => ws.getRow(r).values as unknown[]);
+    expect(rows.map((r) => r.slice(2, 5))).toEqual([
+      ['督办〔2019〕1号', '红色', '府山街道'],
+      ['督办〔2019〕2号', '红色', '府山街道'],
+    ]);
+    expect(String(rows[0]![10])).toContain('已补签收,年终总结已报送');
+    expect(String(rows[1]![10])).toBe('逾期未回复');
+    expect(String(rows[1]![11])).toContain('2019-03-21 未签收告知领导');
+    expect((await read(FS_CONTACT))?.rowCount).toBe(5);
+    expect(await read(BH_CONTACT)).toBeUndefined();
+  });
+});
+
+describe('the bot reads 督办通知单 replies as officials write them', () => {
+  it.each([
+    ['回执', { kind: 'signSheet' }],
+    ['收到督办单', { kind: 'signSheet' }],
+    ['督办通知单已收到', { kind: 'signSheet' }],
+    ['签收督办单 3号', { kind: 'signSheet', n: 3 }],
+    ['收到督办〔2019〕12号', { kind: 'signSheet', n: 12 }],
+    ['回复督办单 已完成整改', { kind: 'answerSheet', text: '已完成整改' }],
+    ['回复督办单 3号:已完成整改并报送', { kind: 'answerSheet', n: 3, text: '已完成整改并报送' }],
+    ['督办单回复 2号 已补签收', { kind: 'answerSheet', n: 2, text: '已补签收' }],
+    // not a sheet: the task commands stay as they were
+    ['收到 3', { kind: 'ack', task: 3 }],
+  ])('%s', (text, command) => expect(parseCommand(text)).toEqual(command));
 });

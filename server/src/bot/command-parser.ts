@@ -55,9 +55,10 @@ function parseStrict(text: string): BotCommand {
   if (/^(不是|取消|不用了?)$/.test(text)) return { kind: 'dropDraft' };
   // 督办通知单: 回执 · 收到督办单 3号 · 回复督办单 3号 已完成整改
   const sheetNo = String.raw`(?:督办)?(?:〔\d{4}〕)?(\d{1,4})号`;
-  const sign = new RegExp(
-    String.raw`^(?:回执|(?:收到|签收|已收到)(?:了)?督办(?:通知)?单|督办(?:通知)?单(?:已)?收到(?:了)?)[,:;]?\s*(?:${sheetNo})?$`,
-  ).exec(text);
+  const sign =
+    new RegExp(
+      String.raw`^(?:回执|(?:收到|签收|已收到)(?:了)?督办(?:通知)?单|督办(?:通知)?单(?:已)?收到(?:了)?)[,:;]?\s*(?:${sheetNo})?$`,
+    ).exec(text) ?? /^(?:收到|签收|已收到)(?:了)?督办(?:〔\d{4}〕)?(\d{1,4})号$/.exec(text);
   if (sign) return { kind: 'signSheet', ...(sign[1] ? { n: Number(sign[1]) } : {}) };
   const answer = new RegExp(
     String.raw`^(?:回复督办(?:通知)?单|督办(?:通知)?单回复)[,:;]?\s*(?:${sheetNo})?[,:;]?\s*(.*)$`,

@@ -34,6 +34,8 @@ export interface AnnualReportFacts {
   assessment: ReportAssessment | undefined;
   noItems: boolean;
   openRectifications: Array<{ text: string; due: string | undefined }>;
+  /** 督办通知单 the unit received in the year: number, grade, whether and when it answered. */
+  noticeSheets: Array<{ number: string; level: string; items: number; replyBy: string; answered: string | undefined }>;
 }
 
 const STYLE = `
@@ -151,6 +153,32 @@ function Rectifications({ open }: { open: AnnualReportFacts['openRectifications'
   );
 }
 
+function NoticeSheets({ list }: { list: AnnualReportFacts['noticeSheets'] }) {
+  return (
+    <section>
+      <h2>督办通知单({list.length})</h2>
+      {list.length === 0 ? (
+        <p>本年度未收到督办通知单。</p>
+      ) : (
+        <table>
+          <Head cells={['文号', '等级', '督办事项', '回复期限', '办理情况回复']} />
+          <tbody>
+            {list.map((s) => (
+              <tr key={s.number}>
+                <td>{s.number}</td>
+                <td>{s.level}</td>
+                <td className="num">{s.items} 项</td>
+                <td className="date">{s.replyBy}</td>
+                <td className={s.answered ? 's-已完成' : 's-未完成'}>{s.answered ?? '未回复'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 function AnnualReport({ f }: { f: AnnualReportFacts }) {
   const title = `${f.unitName} ${f.year} 年度落实情况报告`;
   return (
@@ -170,6 +198,7 @@ function AnnualReport({ f }: { f: AnnualReportFacts }) {
         ))}
         <Score f={f} />
         <Rectifications open={f.openRectifications} />
+        <NoticeSheets list={f.noticeSheets} />
         <div className="sign">
           填报单位(盖章):{f.unitName}
           <br />

@@ -1,3 +1,4 @@
+import { SHEET_LEVEL_NAMES } from '../../../shared/schemas/notice-sheet.js';
 import { payloadOf } from '../model/ledger-events.js';
 import type { ObligationRecord } from '../model/obligation.js';
 import { shanghaiDate } from '../calendar/dates.js';
@@ -91,6 +92,16 @@ export async function annualReportFacts(x: AnnualReportInput): Promise<AnnualRep
     assessment: x.assessment,
     noItems: x.noItems ?? false,
     openRectifications: open.map((b) => ({ text: b.text, due: b.rectification?.due })),
+    noticeSheets: Object.values(state.noticeSheets ?? {})
+      .filter((s) => s.year === year && s.unitId === unitId)
+      .sort((a, b) => a.seq - b.seq)
+      .map((s) => ({
+        number: s.number,
+        level: SHEET_LEVEL_NAMES[s.level],
+        items: s.items.length,
+        replyBy: s.replyBy,
+        answered: s.answer && `${shanghaiDate(new Date(s.answer.at))} 已回复`,
+      })),
   };
 }
 

@@ -9,6 +9,7 @@ import { obligationsOf, type BookRules } from '../domain/obligations/obligation-
 import { sectionOf } from '../domain/overview/overview.js';
 import { roleName } from '../domain/plan/plan-queries.js';
 import { includedTasks } from '../domain/obligations/obligation-rules.js';
+import { SHEET_LEVEL_NAMES } from '../../../shared/schemas/notice-sheet.js';
 
 /**
  * The year's 台账 as Excel ("年初有清单、全年有台账"; "建立一事一档、一单位一档"): a 总表 with one row per
@@ -159,11 +160,11 @@ function newSheet(
 const displayWidth = (text: string): number =>
   [...text].reduce((n, ch) => n + (/[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]/.test(ch) ? 2 : 1), 0);
 
-function addRow(ws: ExcelJS.Worksheet, values: Record<string, string | number>): void {
+function addRow(ws: ExcelJS.Worksheet, values: Record<string, string | number>, columns = COLUMNS): void {
   const row = ws.addRow(values);
   // a printed row must be tall enough for its wrapped text (LibreOffice and Excel do not grow streamed rows)
   let lines = 1;
-  COLUMNS.forEach((c) => {
+  columns.forEach((c) => {
     const text = String(values[c.key] ?? '');
     const n = text
       .split('\n')
@@ -227,6 +228,8 @@ export interface LedgerExportSummary {
   rows: number;
   taskSheets: number;
   unitSheets: number;
+  /** 督办通知单 listed on their own sheet. */
+  sheets: number;
   lastHash: string;
   lastSeq: number;
 }
@@ -309,6 +312,7 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   let no = 0;
   for (const a of parts) addRow(main, rowOf(a, tasks.get(a.taskId)!, ++no));
   main.commit();
+  const sheets = noticeSheetsSheet(wb, x, year, units, footer);
 
   // 一事一档: one sheet per task
   let taskSheets = 0;
@@ -362,5 +366,68 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
     unitSheets += 1;
   }
   await wb.commit();
-  return { rows: parts.length, taskSheets, unitSheets, lastHash: facts.lastHash, lastSeq: facts.lastSeq };
+  return { rows: parts.length, taskSheets, unitSheets, sheets, lastHash: facts.lastHash, lastSeq: facts.lastSeq };
+}
+
+const SHEET_COLUMNS: typeof COLUMNS = [
+  { header: '序号', key: 'no', width: 6 },
+  { header: '文号', key: 'number', width: 16 },
+  { header: '等级', key: 'level', width: 6 },
+  { header: '单位', key: 'unit', width: 12 },
+  { header: '督办事项', key: 'items', width: 36 },
+  { header: '督办事由', key: 'text', width: 26 },
+  { header: '发出', key: 'issued', width: 11 },
+  { header: '回复期限', key: 'replyBy', width: 11 },
+  { header: '签收(回执)', key: 'signed', width: 11 },
+  { header: '办理情况回复', key: 'answer', width: 30 },
+  { header: '升级', key: 'escalated', width: 16 },
+];
+
+/** 督办通知单 of the year (a unit's export: its own), in the order issued; none: no sheet. Returns how many. */
+function noticeSheetsSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  x: LedgerExportInput,
+  year: number,
+  units: ReadonlyMap<string, string>,
+  footer: string,
+): number {
+  const list = Object.values(x.state.noticeSheets ?? {})
+    .filter((s) => s.year === year && (!x.unitIds || x.unitIds.has(s.unitId)))
+    .sort((a, b) => a.seq - b.seq);
+  if (list.length === 0) return 0;
+  const ws = newSheet(
+    wb,
+    '督办通知单',
+    `${x.district} ${year}年度督办通知单`,
+    `共 ${list.length} 份 · 红色 ${list.filter((s) => s.level === 'red').length} 份 · 已回复 ${list.filter((s) => s.answer).length} 份`,
+    SHEET_COLUMNS,
+    footer,
+  );
+  const day = (iso: string) => shanghaiDate(new Date(iso));
+  list.forEach((s, i) =>
+    addRow(
+      ws,
+      {
+        no: i + 1,
+        number: s.number,
+        level: SHEET_LEVEL_NAMES[s.level],
+        unit: units.get(s.unitId) ?? s.unitId,
+        items: s.items.map((it) => `${it.name}(${it.state})`).join('\n'),
+        text: s.text,
+        issued: day(s.issuedAt),
+        replyBy: s.replyBy,
+        signed: s.signed ? day(s.signed.at) : '未签收',
+        answer: s.answer ? `${day(s.answer.at)} ${s.answer.text}` : s.replyBy < shanghaiDate(x.now) ? '逾期未回复' : '',
+        escalated: [
+          s.escalated?.unsigned ? `${s.escalated.unsigned} 未签收告知领导` : '',
+          s.escalated?.unanswered ? `${s.escalated.unanswered} 逾期告知领导` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      },
+      SHEET_COLUMNS,
+    ),
+  );
+  ws.commit();
+  return list.length;
 }
