@@ -27,6 +27,14 @@ import {
   UnitAssessment,
 } from './schemas/assessment.js';
 import { Bulletin, BulletinBody, BulletinList } from './schemas/bulletin.js';
+import {
+  ExemptionBody,
+  ExemptionConfirmBody,
+  ExemptionDecisionBody,
+  ExemptionList,
+  ExemptionQuery,
+  ExemptionView,
+} from './schemas/exemption.js';
 import { SheetAnswerBody, SheetBody, SheetCandidates, SheetList, SheetView } from './schemas/notice-sheet.js';
 import {
   LedgerVerification,
@@ -287,6 +295,22 @@ export const api = {
     response: BulletinList,
   },
   issueBulletin: { method: 'POST', path: '/api/bulletins', body: BulletinBody, response: Bulletin },
+  exemptions: { method: 'GET', path: '/api/exemptions', query: ExemptionQuery, response: ExemptionList },
+  fileExemption: { method: 'POST', path: '/api/exemptions', body: ExemptionBody, response: ExemptionView },
+  decideExemption: {
+    method: 'POST',
+    path: '/api/exemptions/:id/decide',
+    params: IdParams,
+    body: ExemptionDecisionBody,
+    response: ExemptionView,
+  },
+  confirmExemption: {
+    method: 'POST',
+    path: '/api/exemptions/:id/confirm',
+    params: IdParams,
+    body: ExemptionConfirmBody,
+    response: ExemptionView,
+  },
   sheets: {
     method: 'GET',
     path: '/api/notice-sheets',

@@ -32,6 +32,7 @@ import { planAdminRoutes } from './routes/plan-admin-routes.js';
 import { reviewRoutes } from './routes/review-routes.js';
 import { supervisionRoutes } from './routes/supervision-routes.js';
 import { noticeSheetRoutes } from './routes/notice-sheet-routes.js';
+import { exemptionRoutes } from './routes/exemption-routes.js';
 import type { SimClock } from './scheduler/sim-clock.js';
 import type { Services } from './services.js';
 
@@ -110,6 +111,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     await app.register(overviewRoutes(deps, s));
     await app.register(supervisionRoutes(deps, s));
     await app.register(noticeSheetRoutes(deps, s));
+    await app.register(exemptionRoutes(deps, s));
     await app.register(planAdminRoutes(deps, s));
     await app.register(importRoutes(deps, { calendar: s.calendar, policy: s.policy, parser: s.parser }));
     await app.register(calendarRoutes(deps, { calendar: s.calendar, warnings }));

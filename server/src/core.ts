@@ -31,6 +31,7 @@ import { TaskTimeline } from './domain/progress/task-timeline.js';
 import { ReviewService } from './domain/review/review-service.js';
 import { Supervision } from './domain/supervision/supervision.js';
 import { NoticeSheets } from './domain/supervision/notice-sheets.js';
+import { Exemptions } from './domain/assessment/exemptions.js';
 import { Assessments } from './domain/assessment/assessment.js';
 import { evidenceSweep } from './scheduler/housekeeping.js';
 import { dailyBackup } from './scheduler/daily-backup.js';
@@ -127,6 +128,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const supervision = new Supervision({ store, rules: book, publicUrl });
   const assessments = new Assessments({ store, book, rules, publicUrl });
   const sheets = new NoticeSheets({ store, rules: book, publicUrl });
+  const exemptions = new Exemptions({ store, book, rules, publicUrl });
   const dispatcher = new Dispatcher(store, d.channels ?? channel, log, d.dispatcher);
   // 待办 are planned only where a configured platform has them (浙政钉 alone has none)
   const todo = (d.channels?.channels ?? [channel]).some((c) => c.capabilities.todo);
@@ -170,6 +172,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
     reviews,
     supervision,
     sheets,
+    exemptions,
     assessments,
     parser,
     exports,

@@ -46,6 +46,8 @@ export const AssessmentLine = z.object({
   seq: z.number().int(),
   /** Set when an appeal about this item was accepted: the points that count instead. */
   appealed: z.object({ appealId: z.string(), points: z.number() }).optional(),
+  /** Set when a 容错免责 claim about this item or 通报 was accepted: the points that count instead, and why. */
+  exempted: z.object({ exemptionId: z.string(), points: z.number(), ground: z.string() }).optional(),
 });
 export type AssessmentLine = z.infer<typeof AssessmentLine>;
 

@@ -58,6 +58,10 @@ export const PERMISSIONS = {
   'bulletin.read': { roles: EVERYONE, label: '查看通报' },
   /** Issue a 通报 or record a 约谈 (a 通报批评 opens a 整改 item). */
   'bulletin.issue': { roles: OFFICE, label: '发布通报' },
+  'exemption.read': { roles: EVERYONE, label: '查看容错免责案例库(单位:本单位的申请)' },
+  'exemption.apply': { roles: ['contact', 'leader'], label: '申请容错免责(本单位)' },
+  'exemption.decide': { roles: OFFICE, label: '审核容错免责申请' },
+  'exemption.confirm': { roles: ['districtLeader'], label: '确认容错免责' },
   'sheet.read': { roles: EVERYONE, label: '查看督办通知单(单位:本单位的)' },
   'sheet.issue': { roles: OFFICE, label: '发出督办通知单' },
   'sheet.sign': { roles: ['contact', 'leader'], label: '签收、回复本单位的督办通知单' },

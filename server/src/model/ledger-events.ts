@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NewLedgerEvent, type LedgerEvent } from './ledger.js';
 import { AssessmentLine } from '../../../shared/schemas/assessment.js';
+import { ExemptionTarget } from '../../../shared/schemas/exemption.js';
 
 /**
  * The payload of every ledger event type, checked on every append (strict: a field a writer adds
@@ -191,6 +192,29 @@ export const EVENT_PAYLOADS = {
     unitId: z.string(),
     obligationId: z.string(),
     comment: z.string().max(500).optional(),
+  }),
+  'exemption.filed': z.strictObject({
+    year: z.number().int(),
+    unitId: z.string(),
+    target: ExemptionTarget,
+    about: z.string(),
+    points: z.number(),
+    ground: z.string(),
+    text: z.string().max(2000),
+    evidence: z.array(Evidence),
+  }),
+  'exemption.decided': z.strictObject({
+    year: z.number().int(),
+    unitId: z.string(),
+    state: z.enum(['accepted', 'proposed', 'rejected']),
+    keep: z.number(),
+    comment: z.string(),
+  }),
+  'exemption.confirmed': z.strictObject({
+    year: z.number().int(),
+    unitId: z.string(),
+    agreed: z.boolean(),
+    comment: z.string(),
   }),
   'sheet.issued': z.strictObject({
     number: z.string(),

@@ -15,6 +15,7 @@ import { Round } from '../../../shared/schemas/round.js';
 import { AssessmentRecord } from '../../../shared/schemas/assessment.js';
 import { Bulletin } from '../../../shared/schemas/bulletin.js';
 import { NoticeSheet } from '../../../shared/schemas/notice-sheet.js';
+import { Exemption } from '../../../shared/schemas/exemption.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
 export const STATE_VERSION = 8;
@@ -112,6 +113,8 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
+  /** 容错免责 claims by id (`E${seq}`): the decided ones are the 案例库. */
+  exemptions: z.record(z.string(), Exemption).optional(),
   /** 督办通知单 by id (`D${seq}`). */
   noticeSheets: z.record(z.string(), NoticeSheet).optional(),
   /** 通报表扬 / 通报批评 / 约谈 by id (`B${seq}`). */

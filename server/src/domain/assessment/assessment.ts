@@ -17,6 +17,7 @@ import type { State } from '../../model/state.js';
 import { obligationsOf, type BookRules } from '../obligations/obligation-book.js';
 import { rulesInWords, type AssessmentRules } from './rules.js';
 import { computeLines, effective, round2, scoresOf } from './formula.js';
+import { applyExemptions } from './exemptions.js';
 
 type S = Readonly<State>;
 type Person = Actor & { id: string };
@@ -43,7 +44,7 @@ export class Assessments {
     return state.assessments?.[String(year)];
   }
 
-  /** The year's lines as they count now: computed, with accepted appeals applied and adjustments added. */
+  /** The year's lines as they count now: computed, with accepted appeals and 容错免责 applied and adjustments added. */
   private async linesOf(r: AssessmentRecord): Promise<AssessmentLine[]> {
     let computed = this.lines.get(r.linesSeq);
     if (!computed) {
@@ -63,7 +64,8 @@ export class Assessments {
       seen.add(l.obligationId!);
       return { ...l, appealed: { appealId: a.appealId, points: first ? a.points : 0 } };
     });
-    return [...out, ...r.adjustments];
+    // accepted 容错免责 claims, as the state has them now (decided after the lines were computed)
+    return [...applyExemptions(this.d.store.state.get(), r.year, out), ...r.adjustments];
   }
 
   async view(year: number, state: S = this.d.store.state.get()): Promise<AssessmentView> {

@@ -124,7 +124,11 @@ export function computeLines(
   );
 }
 
-export const effective = (l: AssessmentLine): number => l.appealed?.points ?? l.points;
+/** The points a line counts: its own, or what an accepted appeal or 容错免责 left of them (the smaller deduction). */
+export const effective = (l: AssessmentLine): number =>
+  l.appealed || l.exempted
+    ? Math.max(...[l.appealed?.points, l.exempted?.points].filter((p): p is number => p !== undefined))
+    : l.points;
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** Scores and ranking of a year's lines: base + the lines' points, capped, ranked, in quartiles. */

@@ -32,6 +32,19 @@ export const AssessmentRules = z
     appealWorkingDays: z.number().int().min(1).max(30),
     /** Accumulation: this many 通报批评 in a year and a unit is not eligible for an award. */
     criticismsBarAward: z.number().int().min(1).max(20).default(2),
+    /**
+     * 容错免责: the grounds a unit may claim on (浙江's "三个区分开来": 先行先试、探索性失误、政策不明确、
+     * 不可抗力 …), and whether a district leader confirms the 督考办's acceptance.
+     */
+    exemption: z
+      .object({
+        grounds: z.array(z.string().trim().min(1).max(40)).min(1).max(20),
+        leaderStep: z.boolean().default(false),
+      })
+      .default({
+        grounds: ['先行先试、改革探索', '政策界限不明确', '上级政策调整', '不可抗力', '非主观故意且已主动纠正'],
+        leaderStep: false,
+      }),
   })
   .refine((r) => r.cap >= r.base, { message: '封顶分(cap)不能低于基础分(base)', path: ['cap'] });
 export type AssessmentRules = z.infer<typeof AssessmentRules>;
@@ -72,5 +85,6 @@ export function rulesInWords(r: AssessmentRules): string[] {
     `通报表扬一次:${both(r.praise)};通报批评一次:${both(r.criticism)}。`,
     `考评结果公布后 ${r.appealWorkingDays} 个工作日内,单位可对每个事项申诉一次。`,
     `一年内受到 ${r.criticismsBarAward} 次及以上通报批评的单位,不参加年度评优。`,
+    `因${r.exemption.grounds.join('、')}等情形受到通报批评、约谈或考评扣分的,单位可申请容错免责;经督考办${r.exemption.leaderStep ? '审核、区领导确认' : '审核'}予以免责的,扣分取消或减少,并收入容错免责案例库。`,
   ];
 }
