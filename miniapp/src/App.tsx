@@ -26,6 +26,7 @@ const RoundPage = lazy(() => import('./features/supervision/RoundPage'));
 const Assessment = lazy(() => import('./features/assessment/Assessment'));
 const Bulletins = lazy(() => import('./features/bulletins/Bulletins'));
 const Sheets = lazy(() => import('./features/sheets/Sheets'));
+const Exemptions = lazy(() => import('./features/exemptions/Exemptions'));
 const SheetPage = lazy(() => import('./features/sheets/SheetPage'));
 const ImportPage = lazy(() => import('./features/plan/ImportPage'));
 const CalendarPage = lazy(() => import('./features/plan/CalendarPage'));
@@ -106,6 +107,7 @@ export function App() {
           <Sheets key={route.issueTo ?? ''} {...(route.issueTo ? { issueTo: route.issueTo } : {})} />
         )}
         {route.page === 'sheet' && <SheetPage key={route.sheetId} sheetId={route.sheetId} />}
+        {route.page === 'exemptions' && <Exemptions {...(route.claim ? { claim: route.claim } : {})} />}
         {route.page === 'import' && <ImportPage />}
         {route.page === 'assessment' && (
           <Assessment

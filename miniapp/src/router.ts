@@ -18,7 +18,9 @@ export type Route =
   | { page: 'parts'; filter: PartRouteFilter }
   /** 督办通知单: the list (`issueTo`: open the form for that unit), one sheet. */
   | { page: 'sheets'; issueTo?: string }
-  | { page: 'sheet'; sheetId: string };
+  | { page: 'sheet'; sheetId: string }
+  /** 容错免责: claims and the 案例库; `claim`: open the claim form for that 通报 or item. */
+  | { page: 'exemptions'; claim?: { bulletin?: string; item?: string } };
 
 /** A drill-down as a link carries it (an escalation's button links here too). */
 export interface PartRouteFilter {
@@ -42,6 +44,14 @@ export function parseRoute(hash: string): Route {
       ...(parts[2] ? { unitId: parts[2] } : {}),
     };
   if (parts[0] === 'bulletins') return { page: 'bulletins' };
+  if (parts[0] === 'exemptions') {
+    const q = new URLSearchParams(query);
+    const bulletin = q.get('bulletin') ?? undefined;
+    const item = q.get('item') ?? undefined;
+    return bulletin || item
+      ? { page: 'exemptions', claim: { ...(bulletin ? { bulletin } : {}), ...(item ? { item } : {}) } }
+      : { page: 'exemptions' };
+  }
   if (parts[0] === 'sheets') {
     if (parts[1]) return { page: 'sheet', sheetId: parts[1] };
     const to = new URLSearchParams(query).get('issueTo');
@@ -85,6 +95,12 @@ export const href = {
   bulletins: () => '#/bulletins',
   sheets: (issueTo?: string) => (issueTo ? `#/sheets?issueTo=${encodeURIComponent(issueTo)}` : '#/sheets'),
   sheet: (id: string) => `#/sheets/${encodeURIComponent(id)}`,
+  exemptions: (claim: { bulletin?: string; item?: string } = {}) =>
+    claim.bulletin
+      ? `#/exemptions?bulletin=${encodeURIComponent(claim.bulletin)}`
+      : claim.item
+        ? `#/exemptions?item=${encodeURIComponent(claim.item)}`
+        : '#/exemptions',
   importPlan: () => '#/import',
   calendar: () => '#/calendar',
   /** A district leader's own unit's items (they land on the overview). */

@@ -208,6 +208,12 @@ export const api = {
     send(routes.decideAppeal, { params: { year, id, decision }, body: comment ? { comment } : {} }),
   bulletins: () => send(routes.bulletins),
   issueBulletin: (body: BodyOf<typeof routes.issueBulletin>) => send(routes.issueBulletin, { body }),
+  exemptions: (query: QueryOf<typeof routes.exemptions> = {}) => send(routes.exemptions, { query }),
+  fileExemption: (body: BodyOf<typeof routes.fileExemption>) => send(routes.fileExemption, { body }),
+  decideExemption: (id: string, body: BodyOf<typeof routes.decideExemption>) =>
+    send(routes.decideExemption, { params: { id }, body }),
+  confirmExemption: (id: string, body: BodyOf<typeof routes.confirmExemption>) =>
+    send(routes.confirmExemption, { params: { id }, body }),
   sheets: () => send(routes.sheets, { query: {} }),
   sheet: (id: string) => send(routes.sheet, { params: { id } }),
   sheetCandidates: (unitId: string) => send(routes.sheetCandidates, { query: { unitId } }),

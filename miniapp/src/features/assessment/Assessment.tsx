@@ -15,6 +15,8 @@ const QUARTILE = ['', 'success', 'primary', 'warning', 'danger'] as const;
 /** One unit's score and every line behind it; the unit appeals an item here. */
 function UnitView({ year, unitId }: { year: number; unitId: string }) {
   const loaded = useLoad(() => api.unitAssessment(year, unitId), [year, unitId]);
+  const { me } = useApp();
+  const claims = me.can.includes('exemption.apply') && me.units.some((u) => u.id === unitId);
   const [appealing, setAppealing] = useState<string>();
   const [reason, setReason] = useState('');
   const data: UnitAssessmentData | undefined = loaded.data;
@@ -55,6 +57,12 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
                   {l.due ? `截止 ${l.due}` : ''}
                   {l.doneOn ? ` · 完成 ${l.doneOn}` : ''}
                 </div>
+                {l.exempted && (
+                  <div className="decision decision-approved">
+                    容错免责({l.exempted.ground}):扣分{l.exempted.points === 0 ? '取消' : `计为 ${l.exempted.points}`},
+                    见 <a href={href.exemptions()}>{l.exempted.exemptionId}</a>
+                  </div>
+                )}
                 {l.appeal && (
                   <div
                     className={`decision decision-${l.appeal.state === 'accepted' ? 'approved' : l.appeal.state === 'rejected' ? 'returned' : 'pending'}`}
@@ -71,6 +79,16 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
                 {l.effective > 0 ? '+' : ''}
                 {l.effective}
                 {l.effective !== l.points ? <s className="muted"> {l.points}</s> : null}
+                {claims && data.status !== 'final' && l.obligationId && l.points < 0 && !l.exempted && (
+                  <Button
+                    size="mini"
+                    fill="outline"
+                    className="appeal-btn"
+                    onClick={() => go(href.exemptions({ item: l.obligationId! }))}
+                  >
+                    容错免责
+                  </Button>
+                )}
                 {data.canAppeal && l.obligationId && l.points < 0 && !l.appeal && (
                   <Button
                     size="mini"

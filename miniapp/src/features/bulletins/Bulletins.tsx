@@ -8,6 +8,7 @@ import { NavBar } from '../../components/NavBar';
 import { daysAfter } from '../../components/UrgeSheet';
 import { useApp } from '../../context';
 import { cnDate as cn } from '../../format';
+import { go, href } from '../../router';
 
 const KIND = {
   praise: { name: '通报表扬', color: 'success' },
@@ -152,6 +153,9 @@ export default function Bulletins() {
           </Button>
         </div>
       )}
+      <a className="list-link exemption-link" href={href.exemptions()}>
+        容错免责申请与案例库 ›
+      </a>
       <LoadState loaded={loaded} />
       {items && items.length === 0 && (
         <Blank
@@ -170,6 +174,13 @@ export default function Bulletins() {
           <div className="meta">{b.units.map((u) => u.name).join('、')}</div>
           <div className="tl-text">{b.text}</div>
           {b.refs.length > 0 && <div className="muted">引用台账记录:{b.refs.map((r) => `#${r}`).join('、')}</div>}
+          {(b.kind === 'criticism' || b.kind === 'interview') &&
+            me.can.includes('exemption.apply') &&
+            b.unitIds.some((u) => me.units.some((x) => x.id === u)) && (
+              <Button size="mini" fill="outline" onClick={() => go(href.exemptions({ bulletin: b.id }))}>
+                申请容错免责
+              </Button>
+            )}
           {b.rectification && (
             <div className={`decision decision-${b.rectified.length === b.unitIds.length ? 'approved' : 'pending'}`}>
               整改期限 {b.rectification.due}:已整改 {b.rectified.length} / {b.unitIds.length} 个单位

@@ -155,6 +155,16 @@ export default function Office() {
                     >
                       督办通知单
                     </List.Item>
+                    <List.Item
+                      onClick={() => go(href.exemptions())}
+                      description={
+                        me.can.includes('exemption.decide')
+                          ? '容错免责:审核单位申请,检索案例库'
+                          : '容错免责申请与案例库'
+                      }
+                    >
+                      容错免责
+                    </List.Item>
                     {me.can.includes('calendar.manage') && (
                       <List.Item
                         onClick={() => go(href.calendar())}
