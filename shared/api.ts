@@ -27,6 +27,7 @@ import {
   UnitAssessment,
 } from './schemas/assessment.js';
 import { Bulletin, BulletinBody, BulletinList } from './schemas/bulletin.js';
+import { InstructionBody, InstructionList, InstructionView } from './schemas/instruction.js';
 import {
   ExemptionBody,
   ExemptionConfirmBody,
@@ -295,6 +296,14 @@ export const api = {
     response: BulletinList,
   },
   issueBulletin: { method: 'POST', path: '/api/bulletins', body: BulletinBody, response: Bulletin },
+  instructions: {
+    method: 'GET',
+    path: '/api/instructions',
+    query: z.object({ status: z.enum(['open', 'closed', 'all']).default('all') }),
+    response: InstructionList,
+  },
+  registerInstruction: { method: 'POST', path: '/api/instructions', body: InstructionBody, response: InstructionView },
+  instructionReport: { method: 'GET', path: '/api/instructions/:id/report', params: IdParams },
   exemptions: { method: 'GET', path: '/api/exemptions', query: ExemptionQuery, response: ExemptionList },
   fileExemption: { method: 'POST', path: '/api/exemptions', body: ExemptionBody, response: ExemptionView },
   decideExemption: {

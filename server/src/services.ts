@@ -1,3 +1,4 @@
+import type { Instructions } from './domain/instructions/instructions.js';
 import type { Exemptions } from './domain/assessment/exemptions.js';
 import type { NoticeSheets } from './domain/supervision/notice-sheets.js';
 import type { DailyBackup } from './scheduler/daily-backup.js';
@@ -35,6 +36,8 @@ export interface Services {
   reviews: ReviewService;
   /** 督查 rounds, 催办, 通报. */
   supervision: Supervision;
+  /** 领导批示件: registered, chased as tasks, reported back to the leader. */
+  instructions: Instructions;
   /** 容错免责: claims, decisions, the 案例库. */
   exemptions: Exemptions;
   /** 督办通知单: issued, signed (回执), answered, escalated. */

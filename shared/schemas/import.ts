@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ScheduleType } from './schedule.js';
+import { TaskKind } from './task.js';
 
 /** One unit (or group) of a task as the import read it: what the 督考办 checks and may correct. */
 export const ImportUnit = z.object({
@@ -18,7 +19,7 @@ export const ImportWarningView = z.object({ code: z.string(), line: z.number().i
 
 export const ImportTaskPreview = z.object({
   id: z.string(),
-  kind: z.enum(['key', 'measure']),
+  kind: TaskKind,
   label: z.string(),
   title: z.string(),
   /** The line (text), row (sheet, table) or paragraph (Word, PDF) it starts on. */

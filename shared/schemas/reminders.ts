@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate } from './common.js';
+import { TaskKind } from './task.js';
 
 export const Stage = z.enum(['new', 'before', 'due', 'overdue']);
 export const ObligationKind = z.enum([
@@ -21,7 +22,7 @@ export const ReminderItem = z.object({
   taskId: z.string(),
   /** As shown to people and typed back to the bot: 8 for 重点任务8. */
   taskNumber: z.number().int(),
-  taskKind: z.enum(['key', 'measure']),
+  taskKind: TaskKind,
   taskTitle: z.string(),
   unitId: z.string(),
   unitName: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TaskKind } from './task.js';
 import { Id, Instant, IsoDate } from './common.js';
 import { UnitRef } from './miniapp.js';
 import { Round } from './round.js';
@@ -21,7 +22,7 @@ export const RoundDetail = z.object({
   rows: z.array(
     z.object({
       obligationId: z.string(),
-      task: z.object({ id: Id, kind: z.enum(['measure', 'key']), number: z.number().int(), title: z.string() }),
+      task: z.object({ id: Id, kind: TaskKind, number: z.number().int(), title: z.string() }),
       unit: UnitRef,
       /** submitted (报送了), late (past due, not yet), pending (not yet, not due), waived (the round closed first). */
       state: z.enum(['submitted', 'late', 'pending', 'waived']),

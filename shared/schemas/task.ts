@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.js';
+import { Id, IsoDate } from './common.js';
 import { ScheduleRule } from './schedule.js';
 
 /** One unit (or unit group) named in a 责任单位 list, as parsed from the document. */
@@ -11,7 +11,7 @@ export const UnitRef = z.object({
 });
 export type UnitRef = z.infer<typeof UnitRef>;
 
-export const TaskKind = z.enum(['key', 'measure']);
+export const TaskKind = z.enum(['key', 'measure', 'instruction']);
 export type TaskKind = z.infer<typeof TaskKind>;
 
 const taskBase = {
@@ -50,5 +50,14 @@ export const KeyTask = z.object({
 });
 export type KeyTask = z.infer<typeof KeyTask>;
 
-export const Task = z.discriminatedUnion('kind', [Measure, KeyTask]);
+/** A 领导批示件 the 督考办 registered: chased like a task, in a plan of its own (批示件N). */
+export const InstructionTask = z.object({
+  ...taskBase,
+  kind: z.literal('instruction'),
+  /** The day it was registered: its 签收 is owed from then, in that year only. */
+  registeredOn: IsoDate,
+});
+export type InstructionTask = z.infer<typeof InstructionTask>;
+
+export const Task = z.discriminatedUnion('kind', [Measure, KeyTask, InstructionTask]);
 export type Task = z.infer<typeof Task>;

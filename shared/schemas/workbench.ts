@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { Id, Instant, IsoDate } from './common.js';
+import { TaskKind } from './task.js';
 import { EvidenceRef, Light, UnitRef } from './miniapp.js';
 import { RequestKind, RequestState } from './request.js';
 
 /** The 督考办's workbench: the review queue, the overview and its drill-down lists. */
 
-const TaskRef = z.object({ id: Id, kind: z.enum(['measure', 'key']), number: z.number().int(), title: z.string() });
+const TaskRef = z.object({ id: Id, kind: TaskKind, number: z.number().int(), title: z.string() });
 
 export const ReviewQuery = z.object({
   status: z.enum(['leaderPending', 'pending', 'approved', 'returned', 'withdrawn', 'all']).default('pending'),

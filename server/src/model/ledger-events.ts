@@ -193,6 +193,23 @@ export const EVENT_PAYLOADS = {
     obligationId: z.string(),
     comment: z.string().max(500).optional(),
   }),
+  'instruction.registered': z.strictObject({
+    taskId: z.string(),
+    number: z.number().int(),
+    leader: z.string(),
+    text: z.string().max(2000),
+    docTitle: z.string(),
+    docNo: z.string().optional(),
+    date: Date10,
+    urgency: z.enum(['extra', 'urgent', 'normal']),
+    due: Date10,
+    units: z.array(z.strictObject({ unitId: z.string(), role: z.enum(['lead', 'co']) })),
+  }),
+  'instruction.reported': z.strictObject({
+    taskId: z.string(),
+    leader: z.string(),
+    leaderPersonId: z.string().optional(),
+  }),
   'exemption.filed': z.strictObject({
     year: z.number().int(),
     unitId: z.string(),

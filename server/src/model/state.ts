@@ -16,6 +16,7 @@ import { AssessmentRecord } from '../../../shared/schemas/assessment.js';
 import { Bulletin } from '../../../shared/schemas/bulletin.js';
 import { NoticeSheet } from '../../../shared/schemas/notice-sheet.js';
 import { Exemption } from '../../../shared/schemas/exemption.js';
+import { InstructionMeta } from '../../../shared/schemas/instruction.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
 export const STATE_VERSION = 8;
@@ -113,6 +114,8 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
+  /** 领导批示件 by task id (the instructions plan's tasks): the leader, the 批示, the document, the urgency. */
+  instructions: z.record(z.string(), InstructionMeta).optional(),
   /** 容错免责 claims by id (`E${seq}`): the decided ones are the 案例库. */
   exemptions: z.record(z.string(), Exemption).optional(),
   /** 督办通知单 by id (`D${seq}`). */

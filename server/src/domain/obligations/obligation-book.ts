@@ -1,3 +1,4 @@
+import { INSTRUCTIONS_PLAN_ID } from '../../../../shared/schemas/instruction.js';
 import type { ObligationRecord } from '../../model/obligation.js';
 import { planShortName } from '../../naming/plan-name.js';
 import { isDraft } from 'immer';
@@ -433,7 +434,8 @@ export function runningPlanIds(state: Readonly<State>, today: string): string[] 
  * digests, 待办 and the bot name the plan then. Undefined while one plan runs (no name needed).
  */
 export function planTags(state: Readonly<State>, today: string): ReadonlyMap<string, string> | undefined {
-  const running = runningPlanIds(state, today);
+  // 批示件N names itself: the instructions plan running beside a plan does not make its numbers ambiguous
+  const running = runningPlanIds(state, today).filter((id) => id !== INSTRUCTIONS_PLAN_ID);
   if (running.length < 2) return undefined;
   return new Map(running.map((id) => [id, planShortName(state.plans.find((p) => p.id === id)!.title)] as const));
 }

@@ -131,11 +131,60 @@ export function includedTasks(
         ? ['key']
         : ['measure', 'key']
       : policy.taskKinds;
-  return mine.filter((t) => kinds.includes(t.kind));
+  // a 领导批示件 is always chased: it is registered to be
+  return mine.filter((t) => t.kind === 'instruction' || kinds.includes(t.kind));
 }
 
 const onOrBeforeWorkingDay = (calendar: WorkCalendar, date: string): string =>
   calendar.isWorkingDay(date) ? date : calendar.addWorkingDays(date, -1);
+
+/**
+ * A 领导批示件's items: its 签收 (in the year it was registered, from that day, due as the
+ * registration set it) and its 办理时限; no periodic reports — it is a matter of days or weeks.
+ */
+function instructionItems(
+  ctx: ObligationContext,
+  task: Extract<Task, { kind: 'instruction' }>,
+  assignment: Assignment,
+  year: number,
+): Obligation[] {
+  const { calendar, policy } = ctx;
+  const due = task.schedule.due;
+  const out: Obligation[] = [];
+  const item = (kind: ObligationKind, d: string, label: string, opensOn: string): Obligation => ({
+    id: `${assignment.id}:${year}:${kind}`,
+    assignmentId: assignment.id,
+    taskId: task.id,
+    unitId: assignment.unitId,
+    year,
+    kind,
+    label,
+    opensOn,
+    due: onOrBeforeWorkingDay(calendar, d),
+  });
+  const from = task.registeredOn;
+  if (Number(from.slice(0, 4)) === year) {
+    const ack = calendar.addWorkingDays(calendar.isWorkingDay(from) ? from : calendar.nextWorkingDay(from), 1);
+    out.push(item('acknowledge', due && due < ack ? due : ack, '签收', from));
+  }
+  if (due && Number(due.slice(0, 4)) === year) {
+    const opens = calendar.addWorkingDays(
+      onOrBeforeWorkingDay(calendar, due),
+      -Math.max(0, ...policy.nudges.beforeWorkingDays),
+    );
+    out.push(item('deadline', due, `办理时限(${task.schedule.text})`, opens < from ? from : opens));
+  }
+  for (const m of ctx.manual ?? []) {
+    if (m.taskId !== task.id || Number(m.due.slice(0, 4)) !== year) continue;
+    if (m.unitIds && !m.unitIds.includes(assignment.unitId)) continue;
+    out.push({
+      ...item('manual', m.due, m.label, m.opensOn ?? from),
+      id: `${assignment.id}:${year}:manual:${m.id}`,
+      period: m.id,
+    });
+  }
+  return out;
+}
 
 /** The obligations of one assignment in one year (empty outside the task's cycle). */
 export function obligationsFor(ctx: ObligationContext, task: Task, assignment: Assignment, year: number): Obligation[] {
@@ -150,6 +199,7 @@ export function obligationsFor(ctx: ObligationContext, task: Task, assignment: A
       : years.to;
   if (year < years.from || year > lastYear) return [];
 
+  if (task.kind === 'instruction') return instructionItems(ctx, task, assignment, year);
   const start = startOf(ctx, year);
   const maxNudge = Math.max(0, ...policy.nudges.beforeWorkingDays);
   const out: Obligation[] = [];

@@ -64,7 +64,10 @@ export function assignmentsByNumber(
 ): Assignment[] {
   const running = o.today ? runningPlanIds(state, o.today) : [];
   const plans = new Set(running.length > 0 ? running : state.activePlanId ? [state.activePlanId] : []);
-  const tasks = state.tasks.filter((t) => plans.has(t.planId) && t.kind === 'key' && t.number === number);
+  // a 领导批示件 shares numbers with the plans' key tasks: where a unit carries both, it is asked which
+  const tasks = state.tasks.filter(
+    (t) => plans.has(t.planId) && (t.kind === 'key' || t.kind === 'instruction') && t.number === number,
+  );
   if (tasks.length === 0) throw new AppError('TASK_NOT_FOUND', `没有编号为 ${number} 的重点任务`);
   assertMayAct(v);
   const carries = (taskId: string) =>
@@ -86,7 +89,7 @@ export function assignmentsByNumber(
       const names = mineTasks.map((t) => `「${nameOf(t.planId)}」`);
       throw new AppError(
         'WHICH_PLAN',
-        `重点任务${number}在${names.join('和')}${names.length}个方案中都有,请写明是哪个方案,例如:收到 ${number} ${nameOf(mineTasks[0]!.planId)}`,
+        `${mineTasks.every((t) => t.kind === 'key') ? `重点任务${number}` : `编号 ${number}`}在${names.join('和')}${names.length}个方案中都有,请写明是哪个方案,例如:收到 ${number} ${nameOf(mineTasks[0]!.planId)}`,
         { details: mineTasks.map((t) => ({ path: t.planId, message: nameOf(t.planId) })) },
       );
     }

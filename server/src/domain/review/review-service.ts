@@ -1,3 +1,4 @@
+import { reportBackInDraft } from '../instructions/instructions.js';
 import { taskLabel } from '../../../../shared/task-label.js';
 import { own } from '../../model/own.js';
 import type { Actor } from '../../model/ledger.js';
@@ -165,6 +166,8 @@ export class ReviewService {
       if (text) r.comment = text;
       else delete r.comment;
       this.notifyInDraft(draft, r, decision, tx.at, from === 'leaderPending' ? '单位分管领导' : '督考办');
+      // a 领导批示件 whose every part is now 办结: its result goes back to the leader
+      if (r.kind === 'closure' && after === 'approved') reportBackInDraft(draft, tx, r.taskId, this.d.publicUrl);
     });
     return this.d.store.state.get().requests[id]!;
   }
