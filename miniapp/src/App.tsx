@@ -27,6 +27,7 @@ const Assessment = lazy(() => import('./features/assessment/Assessment'));
 const Bulletins = lazy(() => import('./features/bulletins/Bulletins'));
 const Sheets = lazy(() => import('./features/sheets/Sheets'));
 const Exemptions = lazy(() => import('./features/exemptions/Exemptions'));
+const Instructions = lazy(() => import('./features/instructions/Instructions'));
 const SheetPage = lazy(() => import('./features/sheets/SheetPage'));
 const ImportPage = lazy(() => import('./features/plan/ImportPage'));
 const CalendarPage = lazy(() => import('./features/plan/CalendarPage'));
@@ -107,6 +108,7 @@ export function App() {
           <Sheets key={route.issueTo ?? ''} {...(route.issueTo ? { issueTo: route.issueTo } : {})} />
         )}
         {route.page === 'sheet' && <SheetPage key={route.sheetId} sheetId={route.sheetId} />}
+        {route.page === 'instructions' && <Instructions />}
         {route.page === 'exemptions' && <Exemptions {...(route.claim ? { claim: route.claim } : {})} />}
         {route.page === 'import' && <ImportPage />}
         {route.page === 'assessment' && (

@@ -20,7 +20,8 @@ export type Route =
   | { page: 'sheets'; issueTo?: string }
   | { page: 'sheet'; sheetId: string }
   /** 容错免责: claims and the 案例库; `claim`: open the claim form for that 通报 or item. */
-  | { page: 'exemptions'; claim?: { bulletin?: string; item?: string } };
+  | { page: 'exemptions'; claim?: { bulletin?: string; item?: string } }
+  | { page: 'instructions' };
 
 /** A drill-down as a link carries it (an escalation's button links here too). */
 export interface PartRouteFilter {
@@ -44,6 +45,7 @@ export function parseRoute(hash: string): Route {
       ...(parts[2] ? { unitId: parts[2] } : {}),
     };
   if (parts[0] === 'bulletins') return { page: 'bulletins' };
+  if (parts[0] === 'instructions') return { page: 'instructions' };
   if (parts[0] === 'exemptions') {
     const q = new URLSearchParams(query);
     const bulletin = q.get('bulletin') ?? undefined;
@@ -95,6 +97,7 @@ export const href = {
   bulletins: () => '#/bulletins',
   sheets: (issueTo?: string) => (issueTo ? `#/sheets?issueTo=${encodeURIComponent(issueTo)}` : '#/sheets'),
   sheet: (id: string) => `#/sheets/${encodeURIComponent(id)}`,
+  instructions: () => '#/instructions',
   exemptions: (claim: { bulletin?: string; item?: string } = {}) =>
     claim.bulletin
       ? `#/exemptions?bulletin=${encodeURIComponent(claim.bulletin)}`

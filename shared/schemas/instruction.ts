@@ -88,5 +88,10 @@ export const InstructionView = InstructionMeta.extend({
 });
 export type InstructionView = z.infer<typeof InstructionView>;
 
-export const InstructionList = z.object({ today: IsoDate, items: z.array(InstructionView) });
+export const InstructionList = z.object({
+  today: IsoDate,
+  items: z.array(InstructionView),
+  /** The district's leaders with an account (who a result can be reported back to): the register form's choices. */
+  leaders: z.array(z.object({ id: z.string(), name: z.string(), title: z.string().optional() })),
+});
 export type InstructionList = z.infer<typeof InstructionList>;

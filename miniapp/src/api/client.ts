@@ -208,6 +208,8 @@ export const api = {
     send(routes.decideAppeal, { params: { year, id, decision }, body: comment ? { comment } : {} }),
   bulletins: () => send(routes.bulletins),
   issueBulletin: (body: BodyOf<typeof routes.issueBulletin>) => send(routes.issueBulletin, { body }),
+  instructions: () => send(routes.instructions, { query: { status: 'all' } }),
+  registerInstruction: (body: BodyOf<typeof routes.registerInstruction>) => send(routes.registerInstruction, { body }),
   exemptions: (query: QueryOf<typeof routes.exemptions> = {}) => send(routes.exemptions, { query }),
   fileExemption: (body: BodyOf<typeof routes.fileExemption>) => send(routes.fileExemption, { body }),
   decideExemption: (id: string, body: BodyOf<typeof routes.decideExemption>) =>

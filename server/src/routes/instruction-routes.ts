@@ -32,7 +32,14 @@ export function instructionRoutes(deps: Deps, s: Pick<Services, 'instructions' |
         const items = s.instructions
           .list(deps.store.state.get(), today(), v.readsAll ? undefined : v.unitIds)
           .filter((i) => req.query.status === 'all' || i.status === req.query.status);
-        return { today: today(), items };
+        const st = deps.store.state.get();
+        const government = new Set(st.units.filter((u) => u.kind === 'government').map((u) => u.id));
+        const leaders = v.readsAll
+          ? st.people
+              .filter((p) => p.unitIds.some((u) => government.has(u)))
+              .map((p) => ({ id: p.id, name: p.name, ...(p.title ? { title: p.title } : {}) }))
+          : [];
+        return { today: today(), items, leaders };
       },
     );
     serve(

@@ -146,6 +146,16 @@ export default function Office() {
                       通报与整改
                     </List.Item>
                     <List.Item
+                      onClick={() => go(href.instructions())}
+                      description={
+                        me.can.includes('instruction.register')
+                          ? '登记领导批示,跟踪签收、进展、办结,办结后反馈领导'
+                          : '领导批示件办理情况'
+                      }
+                    >
+                      领导批示件
+                    </List.Item>
+                    <List.Item
                       onClick={() => go(href.sheets())}
                       description={
                         me.can.includes('sheet.issue')

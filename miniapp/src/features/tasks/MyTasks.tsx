@@ -108,6 +108,11 @@ export function MyTasks() {
                 督办总览 ›
               </a>
             )}
+            {me.can.includes('unit.act') && (
+              <a className="list-link" href={href.instructions()}>
+                批示件 ›
+              </a>
+            )}
             {me.can.includes('sheet.sign') && (
               <a className="list-link" href={href.sheets()}>
                 督办通知单 ›
