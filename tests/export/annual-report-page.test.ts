@@ -29,6 +29,8 @@ const facts = (over: Partial<AnnualReportFacts> = {}): AnnualReportFacts => ({
   noItems: false,
   openRectifications: [],
   noticeSheets: [{ number: '督办〔2019〕1号', level: '红色', items: 2, replyBy: '2019-06-25', answered: undefined }],
+  instructions: [],
+  exemptions: [],
   ...over,
 });
 
@@ -61,5 +63,24 @@ describe('the annual report’s 督办通知单', () => {
     expect(html).toContain('<td>督办〔2019〕1号</td><td>红色</td><td class="num">2 项</td>');
     expect(html).toContain('<td class="s-未完成">未回复</td>');
     expect(renderAnnualReport(facts({ noticeSheets: [] }))).toContain('本年度未收到督办通知单。');
+  });
+});
+
+describe('the annual report’s 批示件 and 容错免责', () => {
+  it('lists the unit’s 批示件 and its claims when there are any, and leaves the sections out when not', () => {
+    const html = renderAnnualReport(
+      facts({
+        instructions: [
+          { label: '批示件1', title: '加装电梯', leader: '区长 钱建国', role: '牵头', due: '2019-03-27', state: '已办结' },
+        ],
+        exemptions: [{ about: '通报批评:未按期开展', ground: '先行先试、改革探索', state: '予以免责' }],
+      }),
+    );
+    expect(html).toContain('领导批示件(1)');
+    expect(html).toContain('<td>批示件1</td><td>加装电梯</td><td>区长 钱建国</td><td>牵头</td>');
+    expect(html).toContain('通报批评:未按期开展(情形:先行先试、改革探索):予以免责');
+    const none = renderAnnualReport(facts());
+    expect(none).not.toContain('领导批示件(');
+    expect(none).not.toContain('容错免责(');
   });
 });

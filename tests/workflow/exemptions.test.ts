@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { DEFAULT_RULES } from '../../server/src/domain/assessment/rules.js';
@@ -254,5 +255,43 @@ describe('容错免责 (#37 req 3)', () => {
     });
     expect(confirmed.json()).toMatchObject({ state: 'accepted', leader: { agreed: true, by: leader.id } });
     await app.close();
+  });
+});
+
+describe('容错免责 in the 台账', () => {
+  it('the year’s claims on a sheet of their own, each with its decision and the records it cites', async () => {
+    const t = await seededApp();
+    t.deps.clock.set('2019-03-20T10:00:00+08:00');
+    const b = await t.inject({
+      method: 'POST',
+      url: '/api/bulletins',
+      payload: { kind: 'interview', unitIds: ['fsjd'], text: '约谈府山街道主要负责人' },
+    });
+    const e = await t.inject(
+      {
+        method: 'POST',
+        url: '/api/exemptions',
+        payload: {
+          target: { kind: 'bulletin', bulletinId: b.json().id },
+          ground: '不可抗力',
+          text: '受台风影响,现场工作停工两周,已书面报告。',
+        },
+      },
+      FS,
+    );
+    await t.inject({ method: 'POST', url: `/api/exemptions/${e.json().id}/decide`, payload: { accept: true } });
+    const res = await t.inject('/api/exports/ledger.xlsx?year=2019');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('容错免责')!;
+    expect(ws.getCell('A2').value).toContain('共 1 件 · 予以免责 1 件');
+    expect((ws.getRow(4).values as unknown[]).slice(1, 5)).toEqual([
+      e.json().id,
+      '府山街道',
+      '约谈:约谈府山街道主要负责人',
+      '不可抗力',
+    ]);
+    expect(String(ws.getRow(4).getCell(8).value)).toContain(`#${b.json().seq}`);
+    await t.close();
   });
 });

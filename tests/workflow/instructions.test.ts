@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findObligation, storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
@@ -173,5 +174,30 @@ describe('领导批示件 (#37 req 4)', () => {
       '已办结',
     ])
       expect(html.body).toContain(s);
+  });
+});
+
+describe('领导批示件 in the 台账 and the annual report', () => {
+  it('a sheet of their own in the year’s 台账, and a section of the unit’s report', async () => {
+    const t = await seededApp();
+    t.deps.clock.set('2019-03-20T10:00:00+08:00');
+    expect((await t.inject({ method: 'POST', url: '/api/instructions', payload: body })).statusCode).toBe(200);
+    const res = await t.inject('/api/exports/ledger.xlsx?year=2019');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('领导批示件')!;
+    expect((ws.getRow(4).values as unknown[]).slice(1, 6)).toEqual([
+      '批示件1',
+      '区长 钱建国',
+      body.text,
+      '《关于老旧小区加装电梯情况的报告》\n越建〔2019〕12号',
+      '急',
+    ]);
+    expect(String(ws.getRow(4).getCell(7).value)).toContain('府山街道(牵头):未签收');
+    const report = await t.inject('/api/reports/annual?year=2019&unitId=bhjd');
+    expect(report.body).toContain(
+      '<td>批示件1</td><td>关于老旧小区加装电梯情况的报告</td><td>区长 钱建国</td><td>配合</td>',
+    );
+    await t.close();
   });
 });

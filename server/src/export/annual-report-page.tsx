@@ -36,6 +36,10 @@ export interface AnnualReportFacts {
   openRectifications: Array<{ text: string; due: string | undefined }>;
   /** 督办通知单 the unit received in the year: number, grade, whether and when it answered. */
   noticeSheets: Array<{ number: string; level: string; items: number; replyBy: string; answered: string | undefined }>;
+  /** 领导批示件 the unit carried in the year. */
+  instructions: Array<{ label: string; title: string; leader: string; role: string; due: string; state: string }>;
+  /** The unit's 容错免责 claims about the year, and what was decided. */
+  exemptions: Array<{ about: string; ground: string; state: string }>;
 }
 
 const STYLE = `
@@ -179,6 +183,46 @@ function NoticeSheets({ list }: { list: AnnualReportFacts['noticeSheets'] }) {
   );
 }
 
+function Instructions({ list }: { list: AnnualReportFacts['instructions'] }) {
+  if (list.length === 0) return null;
+  return (
+    <section>
+      <h2>领导批示件({list.length})</h2>
+      <table>
+        <Head cells={['编号', '事项', '批示领导', '承办', '办结时限', '办理情况']} />
+        <tbody>
+          {list.map((i) => (
+            <tr key={i.label}>
+              <td>{i.label}</td>
+              <td>{i.title}</td>
+              <td>{i.leader}</td>
+              <td>{i.role}</td>
+              <td className="date">{i.due}</td>
+              <td className={i.state === '已办结' ? 's-已完成' : 's-未完成'}>{i.state}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Exemptions({ list }: { list: AnnualReportFacts['exemptions'] }) {
+  if (list.length === 0) return null;
+  return (
+    <section>
+      <h2>容错免责({list.length})</h2>
+      <ul>
+        {list.map((e, k) => (
+          <li key={k}>
+            {e.about}(情形:{e.ground}):{e.state}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function AnnualReport({ f }: { f: AnnualReportFacts }) {
   const title = `${f.unitName} ${f.year} 年度落实情况报告`;
   return (
@@ -199,6 +243,8 @@ function AnnualReport({ f }: { f: AnnualReportFacts }) {
         <Score f={f} />
         <Rectifications open={f.openRectifications} />
         <NoticeSheets list={f.noticeSheets} />
+        <Instructions list={f.instructions} />
+        <Exemptions list={f.exemptions} />
         <div className="sign">
           填报单位(盖章):{f.unitName}
           <br />

@@ -1,3 +1,4 @@
+import { EXEMPTION_STATE_NAMES } from '../../../shared/schemas/exemption.js';
 import { SHEET_LEVEL_NAMES } from '../../../shared/schemas/notice-sheet.js';
 import { payloadOf } from '../model/ledger-events.js';
 import type { ObligationRecord } from '../model/obligation.js';
@@ -92,6 +93,27 @@ export async function annualReportFacts(x: AnnualReportInput): Promise<AnnualRep
     assessment: x.assessment,
     noItems: x.noItems ?? false,
     openRectifications: open.map((b) => ({ text: b.text, due: b.rectification?.due })),
+    instructions: Object.values(state.instructions ?? {})
+      .filter((i) => shanghaiDate(new Date(i.registeredAt)).startsWith(String(year)))
+      .flatMap((i) => {
+        const task = state.tasks.find((t) => t.id === i.taskId);
+        const part = state.assignments.find((a) => a.taskId === i.taskId && a.unitId === unitId);
+        if (!task || !part) return [];
+        return [
+          {
+            label: `批示件${task.number}`,
+            title: task.title,
+            leader: i.leader,
+            role: part.role === 'lead' ? '牵头' : '配合',
+            due: task.schedule.due ?? '',
+            state: part.status === 'closed' ? '已办结' : '办理中',
+          },
+        ];
+      }),
+    exemptions: Object.values(state.exemptions ?? {})
+      .filter((e) => e.year === year && e.unitId === unitId)
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => ({ about: e.about, ground: e.ground, state: EXEMPTION_STATE_NAMES[e.state] })),
     noticeSheets: Object.values(state.noticeSheets ?? {})
       .filter((s) => s.year === year && s.unitId === unitId)
       .sort((a, b) => a.seq - b.seq)

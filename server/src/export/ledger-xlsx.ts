@@ -10,6 +10,9 @@ import { sectionOf } from '../domain/overview/overview.js';
 import { roleName } from '../domain/plan/plan-queries.js';
 import { includedTasks } from '../domain/obligations/obligation-rules.js';
 import { SHEET_LEVEL_NAMES } from '../../../shared/schemas/notice-sheet.js';
+import { URGENCY_NAMES } from '../../../shared/schemas/instruction.js';
+import { EXEMPTION_STATE_NAMES } from '../../../shared/schemas/exemption.js';
+import { obligationsOfAssignment } from '../domain/obligations/obligation-table.js';
 
 /**
  * The year's 台账 as Excel ("年初有清单、全年有台账"; "建立一事一档、一单位一档"): a 总表 with one row per
@@ -230,6 +233,10 @@ export interface LedgerExportSummary {
   unitSheets: number;
   /** 督办通知单 listed on their own sheet. */
   sheets: number;
+  /** 领导批示件 registered in the year, on their own sheet. */
+  instructions: number;
+  /** 容错免责 claims of the year, on their own sheet. */
+  exemptions: number;
   lastHash: string;
   lastSeq: number;
 }
@@ -313,6 +320,8 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   for (const a of parts) addRow(main, rowOf(a, tasks.get(a.taskId)!, ++no));
   main.commit();
   const sheets = noticeSheetsSheet(wb, x, year, units, footer);
+  const instructions = instructionsSheet(wb, x, year, units, footer);
+  const exemptions = exemptionsSheet(wb, x, year, units, footer);
 
   // 一事一档: one sheet per task
   let taskSheets = 0;
@@ -366,7 +375,127 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
     unitSheets += 1;
   }
   await wb.commit();
-  return { rows: parts.length, taskSheets, unitSheets, sheets, lastHash: facts.lastHash, lastSeq: facts.lastSeq };
+  return {
+    rows: parts.length,
+    taskSheets,
+    unitSheets,
+    sheets,
+    instructions,
+    exemptions,
+    lastHash: facts.lastHash,
+    lastSeq: facts.lastSeq,
+  };
+}
+
+const INSTRUCTION_COLUMNS: typeof COLUMNS = [
+  { header: '编号', key: 'no', width: 8 },
+  { header: '批示领导', key: 'leader', width: 12 },
+  { header: '批示内容', key: 'text', width: 36 },
+  { header: '来文及文号', key: 'doc', width: 24 },
+  { header: '缓急', key: 'urgency', width: 6 },
+  { header: '办结时限', key: 'due', width: 11 },
+  { header: '承办单位(签收/办结)', key: 'units', width: 28 },
+  { header: '反馈领导', key: 'reported', width: 11 },
+];
+
+/** 领导批示件 registered in the year (a unit's export: those it carries). */
+function instructionsSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  x: LedgerExportInput,
+  year: number,
+  units: ReadonlyMap<string, string>,
+  footer: string,
+): number {
+  const list = Object.values(x.state.instructions ?? {})
+    .filter((i) => shanghaiDate(new Date(i.registeredAt)).startsWith(String(year)))
+    .map((i) => ({
+      i,
+      task: x.state.tasks.find((t) => t.id === i.taskId),
+      parts: x.state.assignments.filter((a) => a.taskId === i.taskId),
+    }))
+    .filter(({ task, parts }) => task && (!x.unitIds || parts.some((a) => x.unitIds!.has(a.unitId))))
+    .sort((a, b) => a.i.seq - b.i.seq);
+  if (list.length === 0) return 0;
+  const ws = newSheet(
+    wb,
+    '领导批示件',
+    `${x.district} ${year}年度领导批示件`,
+    `共 ${list.length} 件 · 已反馈领导 ${list.filter((e) => e.i.reported).length} 件`,
+    INSTRUCTION_COLUMNS,
+    footer,
+  );
+  for (const { i, task, parts } of list)
+    addRow(
+      ws,
+      {
+        no: `批示件${task!.number}`,
+        leader: i.leader,
+        text: i.text,
+        doc: `《${i.docTitle}》${i.docNo ? `\n${i.docNo}` : ''}`,
+        urgency: URGENCY_NAMES[i.urgency],
+        due: task!.schedule.due ?? '',
+        units: parts
+          .map((a) => {
+            const ack = obligationsOfAssignment(x.state, a.id).find((o) => o.kind === 'acknowledge');
+            return `${units.get(a.unitId) ?? a.unitId}(${a.role === 'lead' ? '牵头' : '配合'}):${ack?.doneAt ? `${shanghaiDate(new Date(ack.doneAt))}签收` : '未签收'}${a.status === 'closed' ? ',已办结' : ''}`;
+          })
+          .join('\n'),
+        reported: i.reported ? shanghaiDate(new Date(i.reported.at)) : '',
+      },
+      INSTRUCTION_COLUMNS,
+    );
+  ws.commit();
+  return list.length;
+}
+
+const EXEMPTION_COLUMNS: typeof COLUMNS = [
+  { header: '编号', key: 'no', width: 8 },
+  { header: '单位', key: 'unit', width: 12 },
+  { header: '事由', key: 'about', width: 30 },
+  { header: '情形', key: 'ground', width: 14 },
+  { header: '事实经过', key: 'text', width: 34 },
+  { header: '涉及扣分', key: 'points', width: 8 },
+  { header: '决定', key: 'decision', width: 26 },
+  { header: '台账记录', key: 'refs', width: 12 },
+];
+
+/** 容错免责 claims about the year (a unit's export: its own). */
+function exemptionsSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  x: LedgerExportInput,
+  year: number,
+  units: ReadonlyMap<string, string>,
+  footer: string,
+): number {
+  const list = Object.values(x.state.exemptions ?? {})
+    .filter((e) => e.year === year && (!x.unitIds || x.unitIds.has(e.unitId)))
+    .sort((a, b) => a.seq - b.seq);
+  if (list.length === 0) return 0;
+  const ws = newSheet(
+    wb,
+    '容错免责',
+    `${x.district} ${year}年度容错免责`,
+    `共 ${list.length} 件 · 予以免责 ${list.filter((e) => e.state === 'accepted').length} 件`,
+    EXEMPTION_COLUMNS,
+    footer,
+  );
+  for (const e of list)
+    addRow(
+      ws,
+      {
+        no: e.id,
+        unit: units.get(e.unitId) ?? e.unitId,
+        about: e.about,
+        ground: e.ground,
+        text: e.text,
+        points: e.points,
+        decision: `${EXEMPTION_STATE_NAMES[e.state]}${e.state === 'accepted' && e.decision?.keep ? `(扣分按 ${e.decision.keep * 100}% 计)` : ''}${e.decision?.comment ? `:${e.decision.comment}` : ''}${e.leader ? `;区领导${e.leader.agreed ? '同意' : '不同意'}` : ''}`,
+        refs: e.refs.map((r) => `#${r}`).join(' '),
+      },
+      EXEMPTION_COLUMNS,
+    );
+  ws.commit();
+  return list.length;
 }
 
 const SHEET_COLUMNS: typeof COLUMNS = [
