@@ -319,9 +319,12 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   let no = 0;
   for (const a of parts) addRow(main, rowOf(a, tasks.get(a.taskId)!, ++no));
   main.commit();
-  const sheets = noticeSheetsSheet(wb, x, year, units, footer);
-  const instructions = instructionsSheet(wb, x, year, units, footer);
-  const exemptions = exemptionsSheet(wb, x, year, units, footer);
+  // the year's records of their own kind, each on a sheet after the 总表 (none: no sheet)
+  const own = {
+    sheets: noticeSheetsSheet(wb, x, year, units, footer),
+    instructions: instructionsSheet(wb, x, year, units, footer),
+    exemptions: exemptionsSheet(wb, x, year, units, footer),
+  };
 
   // 一事一档: one sheet per task
   let taskSheets = 0;
@@ -375,16 +378,7 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
     unitSheets += 1;
   }
   await wb.commit();
-  return {
-    rows: parts.length,
-    taskSheets,
-    unitSheets,
-    sheets,
-    instructions,
-    exemptions,
-    lastHash: facts.lastHash,
-    lastSeq: facts.lastSeq,
-  };
+  return { rows: parts.length, taskSheets, unitSheets, ...own, lastHash: facts.lastHash, lastSeq: facts.lastSeq };
 }
 
 const INSTRUCTION_COLUMNS: typeof COLUMNS = [
