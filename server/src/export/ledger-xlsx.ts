@@ -241,7 +241,6 @@ export interface LedgerExportSummary {
   lastSeq: number;
 }
 
-/** Writes the year's 台账 workbook to `out` (a file or an HTTP response). */
 /** The year's items of each part (assignment), by due date. */
 function itemsByPart(items: Iterable<ObligationRecord>): Map<string, ObligationRecord[]> {
   const byPart = new Map<string, ObligationRecord[]>();
@@ -250,18 +249,22 @@ function itemsByPart(items: Iterable<ObligationRecord>): Map<string, ObligationR
   return byPart;
 }
 
+/** The plan's parts (task × unit) the 台账 lists, by task number then unit (a unit's export: its own). */
+function partsOf(state: Readonly<State>, tasks: ReadonlyMap<string, Task>, unitIds?: ReadonlySet<string>) {
+  return state.assignments
+    .filter(
+      (a) =>
+        tasks.has(a.taskId) && (a.status === 'active' || a.status === 'closed') && (!unitIds || unitIds.has(a.unitId)),
+    )
+    .sort((a, b) => tasks.get(a.taskId)!.number - tasks.get(b.taskId)!.number || a.unitId.localeCompare(b.unitId));
+}
+
+/** Writes the year's 台账 workbook to `out` (a file or an HTTP response). */
 export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Promise<LedgerExportSummary> {
   const { state, book, year } = x;
   const plan = state.plans.find((p) => p.id === state.activePlanId);
   const tasks = new Map((plan ? includedTasks(state.tasks, plan.id, book.policy) : []).map((t) => [t.id, t]));
-  const parts = state.assignments
-    .filter(
-      (a) =>
-        tasks.has(a.taskId) &&
-        (a.status === 'active' || a.status === 'closed') &&
-        (!x.unitIds || x.unitIds.has(a.unitId)),
-    )
-    .sort((a, b) => tasks.get(a.taskId)!.number - tasks.get(b.taskId)!.number || a.unitId.localeCompare(b.unitId));
+  const parts = partsOf(state, tasks, x.unitIds);
   const byPart = itemsByPart(obligationsOf(state, book, [year]));
   const facts = x.facts ?? (await yearFacts(x.ledger, year));
   const units = new Map(state.units.map((u) => [u.id, u.name]));
