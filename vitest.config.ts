@@ -19,6 +19,7 @@ const SLOW = [
   'tests/store/migrate-compare.test.ts',
   // the Excel 台账 printed through LibreOffice (smoke kept: tests/export/sheet-names.test.ts)
   'tests/export/ledger-xlsx.test.ts',
+  'tests/export/docx-print.test.ts',
   // npm start as a process (smoke kept: tests/cli/start-guards.test.ts)
   'tests/cli/start.test.ts',
   // the attack suite's slow ones: a 3,000-page PDF, a browser (the quick attacks stay in)

@@ -29,6 +29,15 @@ import {
 import { Bulletin, BulletinBody, BulletinList } from './schemas/bulletin.js';
 import { InstructionBody, InstructionList, InstructionView } from './schemas/instruction.js';
 import {
+  ExperienceBody,
+  ExperienceDecisionBody,
+  ExperienceView,
+  PilotBody,
+  PilotStatusBody,
+  PilotView,
+  PilotsView,
+} from './schemas/pilot.js';
+import {
   ExemptionBody,
   ExemptionConfirmBody,
   ExemptionDecisionBody,
@@ -296,6 +305,34 @@ export const api = {
     response: BulletinList,
   },
   issueBulletin: { method: 'POST', path: '/api/bulletins', body: BulletinBody, response: Bulletin },
+  pilots: { method: 'GET', path: '/api/pilots', response: PilotsView },
+  recordPilot: { method: 'POST', path: '/api/pilots', body: PilotBody, response: PilotView },
+  pilotStatus: {
+    method: 'POST',
+    path: '/api/pilots/:id/status',
+    params: IdParams,
+    body: PilotStatusBody,
+    response: PilotView,
+  },
+  submitExperience: { method: 'POST', path: '/api/experiences', body: ExperienceBody, response: ExperienceView },
+  decideExperience: {
+    method: 'POST',
+    path: '/api/experiences/:id/decide',
+    params: IdParams,
+    body: ExperienceDecisionBody,
+    response: ExperienceView,
+  },
+  publishExperiences: {
+    method: 'POST',
+    path: '/api/experiences/publish',
+    body: z.object({ year: z.number().int().min(2000).max(2100) }),
+    response: z.object({ published: z.array(ExperienceView) }),
+  },
+  experienceCompilation: {
+    method: 'GET',
+    path: '/api/experiences/compilation.docx',
+    query: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+  },
   instructions: {
     method: 'GET',
     path: '/api/instructions',

@@ -6,3 +6,6 @@ export function cnDate(iso: string, today?: string): string {
   const short = `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
   return today !== undefined && today.slice(0, 4) !== iso.slice(0, 4) ? `${iso.slice(0, 4)}年${short}` : short;
 }
+
+/** 2019-06-30 → 2019年6月30日: a date as a formal document writes it (落款, 文件日期), always with its year. */
+export const cnFullDate = (iso: string): string => `${iso.slice(0, 4)}年${cnDate(iso)}`;

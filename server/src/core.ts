@@ -33,6 +33,7 @@ import { Supervision } from './domain/supervision/supervision.js';
 import { NoticeSheets } from './domain/supervision/notice-sheets.js';
 import { Exemptions } from './domain/assessment/exemptions.js';
 import { Instructions } from './domain/instructions/instructions.js';
+import { Pilots } from './domain/pilots/pilots.js';
 import { Assessments } from './domain/assessment/assessment.js';
 import { evidenceSweep } from './scheduler/housekeeping.js';
 import { dailyBackup } from './scheduler/daily-backup.js';
@@ -131,6 +132,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const sheets = new NoticeSheets({ store, rules: book, publicUrl });
   const exemptions = new Exemptions({ store, book, rules, publicUrl });
   const instructions = new Instructions({ store, rules: book, publicUrl });
+  const pilots = new Pilots({ store, publicUrl });
   const dispatcher = new Dispatcher(store, d.channels ?? channel, log, d.dispatcher);
   // 待办 are planned only where a configured platform has them (浙政钉 alone has none)
   const todo = (d.channels?.channels ?? [channel]).some((c) => c.capabilities.todo);
@@ -176,6 +178,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
     sheets,
     exemptions,
     instructions,
+    pilots,
     assessments,
     parser,
     exports,

@@ -1,3 +1,4 @@
+import type { Pilots } from './domain/pilots/pilots.js';
 import type { Instructions } from './domain/instructions/instructions.js';
 import type { Exemptions } from './domain/assessment/exemptions.js';
 import type { NoticeSheets } from './domain/supervision/notice-sheets.js';
@@ -36,6 +37,8 @@ export interface Services {
   reviews: ReviewService;
   /** 督查 rounds, 催办, 通报. */
   supervision: Supervision;
+  /** 试点示范 and 典型经验. */
+  pilots: Pilots;
   /** 领导批示件: registered, chased as tasks, reported back to the leader. */
   instructions: Instructions;
   /** 容错免责: claims, decisions, the 案例库. */

@@ -12,6 +12,8 @@ export const AssessmentRule = z.enum([
   'returnedReport',
   'praise',
   'criticism',
+  'pilot',
+  'sample',
   'adjustment',
 ]);
 export type AssessmentRule = z.infer<typeof AssessmentRule>;
@@ -25,6 +27,8 @@ export const ASSESSMENT_RULE_NAME: Record<AssessmentRule, string> = {
   returnedReport: '报告被退回',
   praise: '通报表扬',
   criticism: '通报批评',
+  pilot: '试点示范',
+  sample: '越城样本',
   adjustment: '更正',
 };
 

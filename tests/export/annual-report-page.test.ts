@@ -71,7 +71,14 @@ describe('the annual report’s 批示件 and 容错免责', () => {
     const html = renderAnnualReport(
       facts({
         instructions: [
-          { label: '批示件1', title: '加装电梯', leader: '区长 钱建国', role: '牵头', due: '2019-03-27', state: '已办结' },
+          {
+            label: '批示件1',
+            title: '加装电梯',
+            leader: '区长 钱建国',
+            role: '牵头',
+            due: '2019-03-27',
+            state: '已办结',
+          },
         ],
         exemptions: [{ about: '通报批评:未按期开展', ground: '先行先试、改革探索', state: '予以免责' }],
       }),

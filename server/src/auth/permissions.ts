@@ -58,6 +58,9 @@ export const PERMISSIONS = {
   'bulletin.read': { roles: EVERYONE, label: '查看通报' },
   /** Issue a 通报 or record a 约谈 (a 通报批评 opens a 整改 item). */
   'bulletin.issue': { roles: OFFICE, label: '发布通报' },
+  'pilot.read': { roles: EVERYONE, label: '查看试点示范与典型经验' },
+  'pilot.record': { roles: ['contact', 'leader'], label: '填报本单位的试点和典型经验' },
+  'pilot.review': { roles: OFFICE, label: '审阅典型经验、发布经验汇编' },
   'instruction.read': { roles: EVERYONE, label: '查看领导批示件(单位:本单位承办的)' },
   'instruction.register': { roles: OFFICE, label: '登记领导批示件' },
   'exemption.read': { roles: EVERYONE, label: '查看容错免责案例库(单位:本单位的申请)' },

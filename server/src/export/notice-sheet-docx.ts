@@ -10,7 +10,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import { cnDate } from '../../../shared/cn-date.js';
+import { cnFullDate } from '../../../shared/cn-date.js';
 import { SHEET_LEVEL_NAMES, type NoticeSheet } from '../../../shared/schemas/notice-sheet.js';
 import { shanghaiDate } from '../calendar/dates.js';
 
@@ -82,7 +82,7 @@ export async function noticeSheetDocx(
             children: [
               cell(String(n + 1), { width: 8 }),
               cell(i.name, { width: 52 }),
-              cell(cnDate(i.due), { width: 18 }),
+              cell(cnFullDate(i.due), { width: 18 }),
               cell(i.state, { width: 22 }),
             ],
           }),
@@ -90,7 +90,7 @@ export async function noticeSheetDocx(
     ],
   });
   const receipt = sheet.signed
-    ? `签收人:${o.signer ?? sheet.signed.by}    签收时间:${cnDate(shanghaiDate(new Date(sheet.signed.at)))}`
+    ? `签收人:${o.signer ?? sheet.signed.by}    签收时间:${cnFullDate(shanghaiDate(new Date(sheet.signed.at)))}`
     : '签收人:____________    签收时间:____年__月__日';
   const doc = new Document({
     creator: `${o.district}督考办`,
@@ -123,7 +123,7 @@ export async function noticeSheetDocx(
           para(
             [
               run('请于 '),
-              run(cnDate(sheet.replyBy), { bold: true }),
+              run(cnFullDate(sheet.replyBy), { bold: true }),
               run(
                 ' 前将办理情况通过督办通回复督考办(在督办通知单页面"回复办理情况",或向督办通机器人发送"回复督办单 办理情况")。',
               ),
@@ -131,7 +131,7 @@ export async function noticeSheetDocx(
             { indent: true },
           ),
           para([run(`${o.district}人民政府督查考核办公室`)], { align: 'right', before: 480 }),
-          para([run(cnDate(issued))], { align: 'right' }),
+          para([run(cnFullDate(issued))], { align: 'right' }),
           new Paragraph({
             children: [run('(请沿此线剪下)', { size: 21 })],
             alignment: AlignmentType.CENTER,

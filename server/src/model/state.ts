@@ -17,6 +17,7 @@ import { Bulletin } from '../../../shared/schemas/bulletin.js';
 import { NoticeSheet } from '../../../shared/schemas/notice-sheet.js';
 import { Exemption } from '../../../shared/schemas/exemption.js';
 import { InstructionMeta } from '../../../shared/schemas/instruction.js';
+import { Experience, Pilot } from '../../../shared/schemas/pilot.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
 export const STATE_VERSION = 8;
@@ -114,6 +115,9 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
+  /** 试点示范: pilots by id (`P${seq}`) and 典型经验 by id (`X${seq}`). */
+  pilots: z.record(z.string(), Pilot).optional(),
+  experiences: z.record(z.string(), Experience).optional(),
   /** 领导批示件 by task id (the instructions plan's tasks): the leader, the 批示, the document, the urgency. */
   instructions: z.record(z.string(), InstructionMeta).optional(),
   /** 容错免责 claims by id (`E${seq}`): the decided ones are the 案例库. */

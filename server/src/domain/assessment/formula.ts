@@ -11,6 +11,7 @@ import type { AssessmentRules } from './rules.js';
 import { shanghaiDate } from '../../calendar/dates.js';
 import { roleName } from '../plan/plan-queries.js';
 import { itemName } from '../progress/item-name.js';
+import { PILOT_LEVEL_NAMES } from '../../../../shared/schemas/pilot.js';
 
 type S = Readonly<State>;
 
@@ -115,6 +116,7 @@ export function computeLines(
       });
     }
   }
+  lines.push(...pilotLines(state, rules, year, parts, tasks));
   return lines.sort(
     (x, y) =>
       x.unitId.localeCompare(y.unitId) ||
@@ -122,6 +124,58 @@ export function computeLines(
       (x.obligationId ?? '').localeCompare(y.obligationId ?? '') ||
       x.rule.localeCompare(y.rule),
   );
+}
+
+/** 试点示范's lines: a pilot approved in the year, a 越城样本 made of an adopted experience that year. */
+function pilotLines(
+  state: S,
+  rules: AssessmentRules,
+  year: number,
+  parts: ReadonlyMap<string, State['assignments'][number]>,
+  tasks: ReadonlyMap<string, State['tasks'][number]>,
+): AssessmentLine[] {
+  const lines: AssessmentLine[] = [];
+  const partOf = (unitId: string, taskIds: readonly string[]) =>
+    [...parts.values()].find((x) => x.unitId === unitId && taskIds.includes(x.taskId)) ??
+    [...parts.values()].find((x) => x.unitId === unitId);
+  const inYear = (at: string | undefined) => at !== undefined && shanghaiDate(new Date(at)).startsWith(String(year));
+  const credit = (
+    unitId: string,
+    taskIds: readonly string[],
+    rule: 'pilot' | 'sample',
+    label: string,
+    points: number,
+    seq: number,
+  ) => {
+    const a = partOf(unitId, taskIds);
+    const task = a && tasks.get(a.taskId);
+    if (!a || !task) return;
+    lines.push({
+      unitId,
+      assignmentId: a.id,
+      taskId: task.id,
+      taskNumber: task.number,
+      label,
+      rule,
+      weight: 'lead',
+      points,
+      seq,
+    });
+  };
+  for (const p of Object.values(state.pilots ?? {}))
+    if (p.status !== 'seeking' && inYear(p.approvedAt))
+      credit(
+        p.unitId,
+        p.taskIds,
+        'pilot',
+        `${PILOT_LEVEL_NAMES[p.level]}试点:${p.name}`,
+        rules.pilot[p.level],
+        p.approvedSeq ?? p.seq,
+      );
+  for (const x of Object.values(state.experiences ?? {}))
+    if (x.state === 'adopted' && x.sample && x.decision && inYear(x.decision.at))
+      credit(x.unitId, x.taskIds, 'sample', `越城样本:${x.title}`, rules.sample, x.decision.seq);
+  return lines;
 }
 
 /** The points a line counts: its own, or what an accepted appeal or 容错免责 left of them (the smaller deduction). */

@@ -32,6 +32,16 @@ export const AssessmentRules = z
     appealWorkingDays: z.number().int().min(1).max(30),
     /** Accumulation: this many 通报批评 in a year and a unit is not eligible for an award. */
     criticismsBarAward: z.number().int().min(1).max(20).default(2),
+    /** Per pilot approved in the year (国家/省/市级), counted in the year it was approved. */
+    pilot: z
+      .object({
+        national: z.number().min(0).max(20),
+        provincial: z.number().min(0).max(20),
+        city: z.number().min(0).max(20),
+      })
+      .default({ national: 3, provincial: 2, city: 1 }),
+    /** Per adopted 典型经验 the 督考办 made a 越城样本, in the year decided. */
+    sample: z.number().min(0).max(20).default(1),
     /**
      * 容错免责: the grounds a unit may claim on (浙江's "三个区分开来": 先行先试、探索性失误、政策不明确、
      * 不可抗力 …), and whether a district leader confirms the 督考办's acceptance.
@@ -85,6 +95,7 @@ export function rulesInWords(r: AssessmentRules): string[] {
     `通报表扬一次:${both(r.praise)};通报批评一次:${both(r.criticism)}。`,
     `考评结果公布后 ${r.appealWorkingDays} 个工作日内,单位可对每个事项申诉一次。`,
     `一年内受到 ${r.criticismsBarAward} 次及以上通报批评的单位,不参加年度评优。`,
+    `获批国家级试点加 ${r.pilot.national} 分、省级加 ${r.pilot.provincial} 分、市级加 ${r.pilot.city} 分(获批当年);典型经验被督考办列为"越城样本"的,每篇加 ${r.sample} 分。`,
     `因${r.exemption.grounds.join('、')}等情形受到通报批评、约谈或考评扣分的,单位可申请容错免责;经督考办${r.exemption.leaderStep ? '审核、区领导确认' : '审核'}予以免责的,扣分取消或减少,并收入容错免责案例库。`,
   ];
 }
