@@ -28,6 +28,7 @@ const Bulletins = lazy(() => import('./features/bulletins/Bulletins'));
 const Sheets = lazy(() => import('./features/sheets/Sheets'));
 const Exemptions = lazy(() => import('./features/exemptions/Exemptions'));
 const Instructions = lazy(() => import('./features/instructions/Instructions'));
+const Pilots = lazy(() => import('./features/pilots/Pilots'));
 const SheetPage = lazy(() => import('./features/sheets/SheetPage'));
 const ImportPage = lazy(() => import('./features/plan/ImportPage'));
 const CalendarPage = lazy(() => import('./features/plan/CalendarPage'));
@@ -109,6 +110,7 @@ export function App() {
         )}
         {route.page === 'sheet' && <SheetPage key={route.sheetId} sheetId={route.sheetId} />}
         {route.page === 'instructions' && <Instructions />}
+        {route.page === 'pilots' && <Pilots />}
         {route.page === 'exemptions' && <Exemptions {...(route.claim ? { claim: route.claim } : {})} />}
         {route.page === 'import' && <ImportPage />}
         {route.page === 'assessment' && (

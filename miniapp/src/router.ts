@@ -21,7 +21,8 @@ export type Route =
   | { page: 'sheet'; sheetId: string }
   /** 容错免责: claims and the 案例库; `claim`: open the claim form for that 通报 or item. */
   | { page: 'exemptions'; claim?: { bulletin?: string; item?: string } }
-  | { page: 'instructions' };
+  | { page: 'instructions' }
+  | { page: 'pilots' };
 
 /** A drill-down as a link carries it (an escalation's button links here too). */
 export interface PartRouteFilter {
@@ -46,6 +47,7 @@ export function parseRoute(hash: string): Route {
     };
   if (parts[0] === 'bulletins') return { page: 'bulletins' };
   if (parts[0] === 'instructions') return { page: 'instructions' };
+  if (parts[0] === 'pilots') return { page: 'pilots' };
   if (parts[0] === 'exemptions') {
     const q = new URLSearchParams(query);
     const bulletin = q.get('bulletin') ?? undefined;
@@ -98,6 +100,7 @@ export const href = {
   sheets: (issueTo?: string) => (issueTo ? `#/sheets?issueTo=${encodeURIComponent(issueTo)}` : '#/sheets'),
   sheet: (id: string) => `#/sheets/${encodeURIComponent(id)}`,
   instructions: () => '#/instructions',
+  pilots: () => '#/pilots',
   exemptions: (claim: { bulletin?: string; item?: string } = {}) =>
     claim.bulletin
       ? `#/exemptions?bulletin=${encodeURIComponent(claim.bulletin)}`

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant } from './common.js';
+import { Id, Instant, IsoDate } from './common.js';
 import { EvidenceMeta } from './request.js';
 
 /**
@@ -87,6 +87,7 @@ export const ExemptionView = Exemption.extend({ unit: z.object({ id: Id, name: z
 export type ExemptionView = z.infer<typeof ExemptionView>;
 
 export const ExemptionList = z.object({
+  today: IsoDate,
   /** The grounds the rules list (seeds/assessment-rules.json `exemption.grounds`). */
   grounds: z.array(z.string()),
   /** A district leader confirms the 督考办's acceptance. */

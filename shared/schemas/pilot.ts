@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant } from './common.js';
+import { Id, Instant, IsoDate } from './common.js';
 import { EvidenceMeta } from './request.js';
 
 /**
@@ -92,6 +92,7 @@ export const ExperienceDecisionBody = z
 export const PilotView = Pilot.extend({ unit: z.object({ id: Id, name: z.string() }) });
 export const ExperienceView = Experience.extend({ unit: z.object({ id: Id, name: z.string() }) });
 export const PilotsView = z.object({
+  today: IsoDate,
   pilots: z.array(PilotView),
   experiences: z.array(ExperienceView),
 });

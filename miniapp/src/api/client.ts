@@ -208,6 +208,14 @@ export const api = {
     send(routes.decideAppeal, { params: { year, id, decision }, body: comment ? { comment } : {} }),
   bulletins: () => send(routes.bulletins),
   issueBulletin: (body: BodyOf<typeof routes.issueBulletin>) => send(routes.issueBulletin, { body }),
+  pilots: () => send(routes.pilots),
+  recordPilot: (body: BodyOf<typeof routes.recordPilot>) => send(routes.recordPilot, { body }),
+  pilotStatus: (id: string, body: BodyOf<typeof routes.pilotStatus>) =>
+    send(routes.pilotStatus, { params: { id }, body }),
+  submitExperience: (body: BodyOf<typeof routes.submitExperience>) => send(routes.submitExperience, { body }),
+  decideExperience: (id: string, body: BodyOf<typeof routes.decideExperience>) =>
+    send(routes.decideExperience, { params: { id }, body }),
+  publishExperiences: (year: number) => send(routes.publishExperiences, { body: { year } }),
   instructions: () => send(routes.instructions, { query: { status: 'all' } }),
   registerInstruction: (body: BodyOf<typeof routes.registerInstruction>) => send(routes.registerInstruction, { body }),
   exemptions: (query: QueryOf<typeof routes.exemptions> = {}) => send(routes.exemptions, { query }),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { api } from '../../../shared/api.js';
 import type { Exemption, ExemptionView } from '../../../shared/schemas/exemption.js';
+import { shanghaiDate } from '../calendar/dates.js';
 import { viewerOf } from '../auth/auth-hook.js';
 import { can } from '../auth/permissions.js';
 import { actorOf, type Viewer } from '../auth/viewer.js';
@@ -55,7 +56,12 @@ export function exemptionRoutes(deps: Deps, s: Pick<Services, 'exemptions' | 'ti
             return words.every((w) => hay.includes(w));
           })
           .sort((a, b) => b.seq - a.seq);
-        return { grounds: [...s.exemptions.grounds], leaderStep: s.exemptions.leaderStep, items };
+        return {
+          today: shanghaiDate(deps.clock.now()),
+          grounds: [...s.exemptions.grounds],
+          leaderStep: s.exemptions.leaderStep,
+          items,
+        };
       },
     );
     serve(

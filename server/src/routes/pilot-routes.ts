@@ -35,6 +35,7 @@ export function pilotRoutes(deps: Deps, s: Pick<Services, 'pilots' | 'timeline'>
         const v = viewerOf(req);
         const st = state();
         return {
+          today: today(),
           pilots: Object.values(st.pilots ?? {})
             .sort((a, b) => b.seq - a.seq)
             .map((p) => pilotView(st, p)),

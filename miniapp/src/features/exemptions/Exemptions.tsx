@@ -152,7 +152,7 @@ export default function Exemptions({ claim }: { claim?: { bulletin?: string; ite
   const loaded = useLoad(() => api.exemptions({ ...(q ? { q } : {}), ...(ground ? { ground } : {}) }), [q, ground]);
   const [claiming, setClaiming] = useState(claim);
   const data = loaded.data;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = data?.today ?? '';
   const open = data?.items.filter((e) => e.state === 'pending' || e.state === 'proposed') ?? [];
   const cases = data?.items.filter((e) => e.state === 'accepted' || e.state === 'rejected') ?? [];
   return (

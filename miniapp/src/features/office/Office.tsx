@@ -166,6 +166,16 @@ export default function Office() {
                       督办通知单
                     </List.Item>
                     <List.Item
+                      onClick={() => go(href.pilots())}
+                      description={
+                        me.can.includes('pilot.review')
+                          ? '试点示范、典型经验审阅、越城样本、经验汇编'
+                          : '试点示范与典型经验'
+                      }
+                    >
+                      试点示范
+                    </List.Item>
+                    <List.Item
                       onClick={() => go(href.exemptions())}
                       description={
                         me.can.includes('exemption.decide')

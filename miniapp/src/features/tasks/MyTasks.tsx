@@ -113,6 +113,11 @@ export function MyTasks() {
                 批示件 ›
               </a>
             )}
+            {me.can.includes('pilot.record') && (
+              <a className="list-link" href={href.pilots()}>
+                试点与经验 ›
+              </a>
+            )}
             {me.can.includes('sheet.sign') && (
               <a className="list-link" href={href.sheets()}>
                 督办通知单 ›
