@@ -28,6 +28,7 @@ import {
 } from './schemas/assessment.js';
 import { Bulletin, BulletinBody, BulletinList } from './schemas/bulletin.js';
 import { InstructionBody, InstructionList, InstructionView } from './schemas/instruction.js';
+import { EvaluationBody, EvaluationList, EvaluationView, FindingBody, RecheckBody } from './schemas/evaluation.js';
 import {
   ExperienceBody,
   ExperienceDecisionBody,
@@ -305,6 +306,29 @@ export const api = {
     response: BulletinList,
   },
   issueBulletin: { method: 'POST', path: '/api/bulletins', body: BulletinBody, response: Bulletin },
+  evaluations: { method: 'GET', path: '/api/evaluations', response: EvaluationList },
+  openEvaluation: { method: 'POST', path: '/api/evaluations', body: EvaluationBody, response: EvaluationView },
+  addFinding: {
+    method: 'POST',
+    path: '/api/evaluations/:id/findings',
+    params: IdParams,
+    body: FindingBody,
+    response: EvaluationView,
+  },
+  recheckFinding: {
+    method: 'POST',
+    path: '/api/evaluations/:id/findings/:findingId/recheck',
+    params: IdParams.extend({ findingId: z.string().min(1).max(40) }),
+    body: RecheckBody,
+    response: EvaluationView,
+  },
+  importSatisfaction: {
+    method: 'POST',
+    path: '/api/evaluations/:id/satisfaction',
+    params: IdParams,
+    response: EvaluationView,
+  },
+  evaluationReport: { method: 'GET', path: '/api/evaluations/:id/report.docx', params: IdParams },
   pilots: { method: 'GET', path: '/api/pilots', response: PilotsView },
   recordPilot: { method: 'POST', path: '/api/pilots', body: PilotBody, response: PilotView },
   pilotStatus: {

@@ -34,6 +34,7 @@ import { NoticeSheets } from './domain/supervision/notice-sheets.js';
 import { Exemptions } from './domain/assessment/exemptions.js';
 import { Instructions } from './domain/instructions/instructions.js';
 import { Pilots } from './domain/pilots/pilots.js';
+import { Evaluations } from './domain/evaluation/evaluations.js';
 import { Assessments } from './domain/assessment/assessment.js';
 import { evidenceSweep } from './scheduler/housekeeping.js';
 import { dailyBackup } from './scheduler/daily-backup.js';
@@ -133,6 +134,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
   const exemptions = new Exemptions({ store, book, rules, publicUrl });
   const instructions = new Instructions({ store, rules: book, publicUrl });
   const pilots = new Pilots({ store, publicUrl });
+  const evaluations = new Evaluations({ store, rules: book, publicUrl });
   const dispatcher = new Dispatcher(store, d.channels ?? channel, log, d.dispatcher);
   // 待办 are planned only where a configured platform has them (浙政钉 alone has none)
   const todo = (d.channels?.channels ?? [channel]).some((c) => c.capabilities.todo);
@@ -179,6 +181,7 @@ export function createCore(config: Config, d: CoreDeps): Core {
     exemptions,
     instructions,
     pilots,
+    evaluations,
     assessments,
     parser,
     exports,

@@ -1,3 +1,4 @@
+import type { Evaluations } from './domain/evaluation/evaluations.js';
 import type { Pilots } from './domain/pilots/pilots.js';
 import type { Instructions } from './domain/instructions/instructions.js';
 import type { Exemptions } from './domain/assessment/exemptions.js';
@@ -37,6 +38,8 @@ export interface Services {
   reviews: ReviewService;
   /** 督查 rounds, 催办, 通报. */
   supervision: Supervision;
+  /** 第三方评估: scope, findings, 整改, 二次评估, 公众满意度. */
+  evaluations: Evaluations;
   /** 试点示范 and 典型经验. */
   pilots: Pilots;
   /** 领导批示件: registered, chased as tasks, reported back to the leader. */

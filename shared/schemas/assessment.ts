@@ -14,6 +14,7 @@ export const AssessmentRule = z.enum([
   'criticism',
   'pilot',
   'sample',
+  'evaluation',
   'adjustment',
 ]);
 export type AssessmentRule = z.infer<typeof AssessmentRule>;
@@ -29,6 +30,7 @@ export const ASSESSMENT_RULE_NAME: Record<AssessmentRule, string> = {
   criticism: '通报批评',
   pilot: '试点示范',
   sample: '越城样本',
+  evaluation: '第三方评估',
   adjustment: '更正',
 };
 

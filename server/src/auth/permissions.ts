@@ -58,6 +58,9 @@ export const PERMISSIONS = {
   'bulletin.read': { roles: EVERYONE, label: '查看通报' },
   /** Issue a 通报 or record a 约谈 (a 通报批评 opens a 整改 item). */
   'bulletin.issue': { roles: OFFICE, label: '发布通报' },
+  'evaluation.read': { roles: ['supervisor', 'admin', 'evaluator', 'districtLeader'], label: '查看第三方评估' },
+  'evaluation.manage': { roles: OFFICE, label: '组织第三方评估' },
+  'evaluation.record': { roles: ['evaluator'], label: '记录评估发现、二次评估、导入满意度' },
   'pilot.read': { roles: EVERYONE, label: '查看试点示范与典型经验' },
   'pilot.record': { roles: ['contact', 'leader'], label: '填报本单位的试点和典型经验' },
   'pilot.review': { roles: OFFICE, label: '审阅典型经验、发布经验汇编' },

@@ -193,6 +193,32 @@ export const EVENT_PAYLOADS = {
     obligationId: z.string(),
     comment: z.string().max(500).optional(),
   }),
+  'evaluation.opened': z.strictObject({
+    title: z.string(),
+    org: z.string(),
+    period: z.strictObject({ from: Date10, to: Date10 }),
+    taskIds: z.array(z.string()),
+    unitIds: z.array(z.string()),
+    evaluatorIds: z.array(z.string()),
+  }),
+  'evaluation.finding': z.strictObject({
+    unitId: z.string(),
+    taskId: z.string().optional(),
+    text: z.string().max(2000),
+    score: z.number().optional(),
+    evidence: z.array(Evidence),
+    manualId: z.string().optional(),
+    rectifyBy: Date10.optional(),
+  }),
+  'evaluation.rechecked': z.strictObject({
+    findingId: z.string(),
+    unitId: z.string(),
+    passed: z.boolean(),
+    text: z.string(),
+  }),
+  'evaluation.satisfaction': z.strictObject({
+    rows: z.array(z.strictObject({ unitId: z.string(), sample: z.number().int(), percent: z.number() })),
+  }),
   'pilot.recorded': z.strictObject({
     unitId: z.string(),
     level: z.enum(['national', 'provincial', 'city']),

@@ -18,6 +18,7 @@ import { NoticeSheet } from '../../../shared/schemas/notice-sheet.js';
 import { Exemption } from '../../../shared/schemas/exemption.js';
 import { InstructionMeta } from '../../../shared/schemas/instruction.js';
 import { Experience, Pilot } from '../../../shared/schemas/pilot.js';
+import { Evaluation } from '../../../shared/schemas/evaluation.js';
 
 /** Version of the state document. Bump it and add a migration in migrations.ts when the shape changes. */
 export const STATE_VERSION = 8;
@@ -115,6 +116,8 @@ export const State = z.object({
       createdAt: Instant,
     }),
   ),
+  /** 第三方评估 by id (`V${seq}`): scope, findings, 整改, 二次评估, 公众满意度. */
+  evaluations: z.record(z.string(), Evaluation).optional(),
   /** 试点示范: pilots by id (`P${seq}`) and 典型经验 by id (`X${seq}`). */
   pilots: z.record(z.string(), Pilot).optional(),
   experiences: z.record(z.string(), Experience).optional(),

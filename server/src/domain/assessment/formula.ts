@@ -116,7 +116,7 @@ export function computeLines(
       });
     }
   }
-  lines.push(...pilotLines(state, rules, year, parts, tasks));
+  lines.push(...pilotLines(state, rules, year, parts, tasks), ...evaluationLines(state, rules, year, parts, tasks));
   return lines.sort(
     (x, y) =>
       x.unitId.localeCompare(y.unitId) ||
@@ -124,6 +124,56 @@ export function computeLines(
       (x.obligationId ?? '').localeCompare(y.obligationId ?? '') ||
       x.rule.localeCompare(y.rule),
   );
+}
+
+/** 第三方评估's lines, only as the rules ask: 公众满意度 against the baseline, 整改 that failed the 二次评估. */
+function evaluationLines(
+  state: S,
+  rules: AssessmentRules,
+  year: number,
+  parts: ReadonlyMap<string, State['assignments'][number]>,
+  tasks: ReadonlyMap<string, State['tasks'][number]>,
+): AssessmentLine[] {
+  const r = rules.evaluation;
+  const lines: AssessmentLine[] = [];
+  const line = (unitId: string, taskId: string | undefined, label: string, points: number, seq: number) => {
+    const a =
+      [...parts.values()].find((x) => x.unitId === unitId && x.taskId === taskId) ??
+      [...parts.values()].find((x) => x.unitId === unitId);
+    const task = a && tasks.get(a.taskId);
+    if (a && task && points !== 0)
+      lines.push({
+        unitId,
+        assignmentId: a.id,
+        taskId: task.id,
+        taskNumber: task.number,
+        label,
+        rule: 'evaluation',
+        weight: 'lead',
+        points,
+        seq,
+      });
+  };
+  for (const e of Object.values(state.evaluations ?? {})) {
+    if (e.year !== year) continue;
+    const s = r.satisfaction;
+    if (s.pointsPerPercent > 0 && e.satisfactionSeq)
+      for (const x of e.satisfaction) {
+        const raw = (x.percent - s.baseline) * s.pointsPerPercent;
+        line(
+          x.unitId,
+          undefined,
+          `公众满意度 ${x.percent}%(${e.title})`,
+          round2(Math.max(-s.cap, Math.min(s.cap, raw))),
+          e.satisfactionSeq,
+        );
+      }
+    if (r.failedRecheck < 0)
+      for (const f of e.findings)
+        if (f.recheck && !f.recheck.passed)
+          line(f.unitId, f.taskId, `二次评估未通过:${f.text.slice(0, 30)}`, r.failedRecheck, f.recheck.seq);
+  }
+  return lines;
 }
 
 /** 试点示范's lines: a pilot approved in the year, a 越城样本 made of an adopted experience that year. */

@@ -43,6 +43,22 @@ export const AssessmentRules = z
     /** Per adopted 典型经验 the 督考办 made a 越城样本, in the year decided. */
     sample: z.number().min(0).max(20).default(1),
     /**
+     * 第三方评估 in 考评 — nothing unless set: 公众满意度 above or below `baseline` percent counts
+     * `pointsPerPercent` a point (capped at ±`cap`); a 整改 that failed its 二次评估 counts `failedRecheck`.
+     */
+    evaluation: z
+      .object({
+        satisfaction: z
+          .object({
+            baseline: z.number().min(0).max(100),
+            pointsPerPercent: z.number().min(0).max(5),
+            cap: z.number().min(0).max(20),
+          })
+          .default({ baseline: 85, pointsPerPercent: 0, cap: 3 }),
+        failedRecheck: z.number().min(-20).max(0).default(0),
+      })
+      .default({ satisfaction: { baseline: 85, pointsPerPercent: 0, cap: 3 }, failedRecheck: 0 }),
+    /**
      * 容错免责: the grounds a unit may claim on (浙江's "三个区分开来": 先行先试、探索性失误、政策不明确、
      * 不可抗力 …), and whether a district leader confirms the 督考办's acceptance.
      */
@@ -82,6 +98,20 @@ const n = (x: number): string => (x > 0 ? `加 ${x} 分` : `扣 ${-x} 分`);
 const both = (p: { lead: number; co: number }): string =>
   p.lead === p.co ? n(p.lead) : `牵头单位${n(p.lead)}、配合单位${n(p.co)}`;
 
+function evaluationInWords(r: AssessmentRules): string[] {
+  const s = r.evaluation.satisfaction;
+  return [
+    ...(s.pointsPerPercent > 0
+      ? [
+          `第三方评估的公众满意度以 ${s.baseline}% 为基准,每高(低)1 个百分点加(扣)${s.pointsPerPercent} 分,最多加(扣)${s.cap} 分。`,
+        ]
+      : []),
+    ...(r.evaluation.failedRecheck < 0
+      ? [`第三方评估发现的问题,二次评估仍未整改到位的,每项扣 ${-r.evaluation.failedRecheck} 分。`]
+      : []),
+  ];
+}
+
 /** The rules in words, as units read them. */
 export function rulesInWords(r: AssessmentRules): string[] {
   return [
@@ -95,6 +125,7 @@ export function rulesInWords(r: AssessmentRules): string[] {
     `通报表扬一次:${both(r.praise)};通报批评一次:${both(r.criticism)}。`,
     `考评结果公布后 ${r.appealWorkingDays} 个工作日内,单位可对每个事项申诉一次。`,
     `一年内受到 ${r.criticismsBarAward} 次及以上通报批评的单位,不参加年度评优。`,
+    ...evaluationInWords(r),
     `获批国家级试点加 ${r.pilot.national} 分、省级加 ${r.pilot.provincial} 分、市级加 ${r.pilot.city} 分(获批当年);典型经验被督考办列为"越城样本"的,每篇加 ${r.sample} 分。`,
     `因${r.exemption.grounds.join('、')}等情形受到通报批评、约谈或考评扣分的,单位可申请容错免责;经督考办${r.exemption.leaderStep ? '审核、区领导确认' : '审核'}予以免责的,扣分取消或减少,并收入容错免责案例库。`,
   ];

@@ -1,3 +1,4 @@
+import { isEvaluationRectification } from '../evaluation/evaluations.js';
 import { taskLabel } from '../../../../shared/task-label.js';
 import type { Bulletin } from '../../../../shared/schemas/bulletin.js';
 import type { Actor } from '../../model/ledger.js';
@@ -19,7 +20,8 @@ export function isRectification(state: Readonly<State>, o: Pick<ObligationRecord
   return (
     o.kind === 'manual' &&
     o.period !== undefined &&
-    Object.values(state.bulletins ?? {}).some((b) => b.rectification?.manualIds.includes(o.period!))
+    (Object.values(state.bulletins ?? {}).some((b) => b.rectification?.manualIds.includes(o.period!)) ||
+      isEvaluationRectification(state, o.period))
   );
 }
 
