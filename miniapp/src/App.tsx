@@ -29,6 +29,7 @@ const Sheets = lazy(() => import('./features/sheets/Sheets'));
 const Exemptions = lazy(() => import('./features/exemptions/Exemptions'));
 const Instructions = lazy(() => import('./features/instructions/Instructions'));
 const Pilots = lazy(() => import('./features/pilots/Pilots'));
+const Evaluations = lazy(() => import('./features/evaluations/Evaluations'));
 const SheetPage = lazy(() => import('./features/sheets/SheetPage'));
 const ImportPage = lazy(() => import('./features/plan/ImportPage'));
 const CalendarPage = lazy(() => import('./features/plan/CalendarPage'));
@@ -111,6 +112,7 @@ export function App() {
         {route.page === 'sheet' && <SheetPage key={route.sheetId} sheetId={route.sheetId} />}
         {route.page === 'instructions' && <Instructions />}
         {route.page === 'pilots' && <Pilots />}
+        {route.page === 'evaluations' && <Evaluations />}
         {route.page === 'exemptions' && <Exemptions {...(route.claim ? { claim: route.claim } : {})} />}
         {route.page === 'import' && <ImportPage />}
         {route.page === 'assessment' && (

@@ -22,7 +22,8 @@ export type Route =
   /** 容错免责: claims and the 案例库; `claim`: open the claim form for that 通报 or item. */
   | { page: 'exemptions'; claim?: { bulletin?: string; item?: string } }
   | { page: 'instructions' }
-  | { page: 'pilots' };
+  | { page: 'pilots' }
+  | { page: 'evaluations' };
 
 /** A drill-down as a link carries it (an escalation's button links here too). */
 export interface PartRouteFilter {
@@ -48,6 +49,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'bulletins') return { page: 'bulletins' };
   if (parts[0] === 'instructions') return { page: 'instructions' };
   if (parts[0] === 'pilots') return { page: 'pilots' };
+  if (parts[0] === 'evaluations') return { page: 'evaluations' };
   if (parts[0] === 'exemptions') {
     const q = new URLSearchParams(query);
     const bulletin = q.get('bulletin') ?? undefined;
@@ -101,6 +103,7 @@ export const href = {
   sheet: (id: string) => `#/sheets/${encodeURIComponent(id)}`,
   instructions: () => '#/instructions',
   pilots: () => '#/pilots',
+  evaluations: () => '#/evaluations',
   exemptions: (claim: { bulletin?: string; item?: string } = {}) =>
     claim.bulletin
       ? `#/exemptions?bulletin=${encodeURIComponent(claim.bulletin)}`

@@ -28,18 +28,28 @@ describe('试点示范 in the mini-app', () => {
     await form.locator('input[placeholder^="如:浙政办发"]').fill('浙政办发〔2019〕21号');
     await form.locator('button', { hasText: '提交' }).click();
     await toast(unit, '已填报试点');
-    await unit.locator('.pilot-card', { hasText: '省级“最多跑一次”改革试点街道' }).locator('.adm-tag', { hasText: '已获批' }).waitFor();
+    await unit
+      .locator('.pilot-card', { hasText: '省级“最多跑一次”改革试点街道' })
+      .locator('.adm-tag', { hasText: '已获批' })
+      .waitFor();
 
     await unit.locator('button', { hasText: '报送典型经验' }).click();
     await form.locator('input').first().fill('“街道吹哨、部门报到”推动老旧小区改造');
-    await form.locator('textarea').fill('府山街道建立街道吹哨、部门报到机制。\n每月召开一次联席会议,问题清单化、责任项目化,三个月内完成12个小区改造。');
+    await form
+      .locator('textarea')
+      .fill(
+        '府山街道建立街道吹哨、部门报到机制。\n每月召开一次联席会议,问题清单化、责任项目化,三个月内完成12个小区改造。',
+      );
     await form.locator('button', { hasText: '报送' }).click();
     await toast(unit, '已报送');
     await unit.screenshot({ path: `${ARTIFACTS}/pilots-unit-phone.png`, fullPage: true });
 
     const office = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
     await office.goto(`${live.url}/app/#/pilots`);
-    await office.locator('.experience-card', { hasText: '街道吹哨' }).locator('button', { hasText: '采纳并列为越城样本' }).click();
+    await office
+      .locator('.experience-card', { hasText: '街道吹哨' })
+      .locator('button', { hasText: '采纳并列为越城样本' })
+      .click();
     await toast(office, '已采纳');
     await office.locator('.experience-card .adm-tag', { hasText: '越城样本' }).waitFor();
     await office.locator('button', { hasText: '通报本年已采纳的经验' }).click();

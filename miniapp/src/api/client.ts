@@ -208,6 +208,12 @@ export const api = {
     send(routes.decideAppeal, { params: { year, id, decision }, body: comment ? { comment } : {} }),
   bulletins: () => send(routes.bulletins),
   issueBulletin: (body: BodyOf<typeof routes.issueBulletin>) => send(routes.issueBulletin, { body }),
+  evaluations: () => send(routes.evaluations),
+  openEvaluation: (body: BodyOf<typeof routes.openEvaluation>) => send(routes.openEvaluation, { body }),
+  addFinding: (id: string, body: BodyOf<typeof routes.addFinding>) => send(routes.addFinding, { params: { id }, body }),
+  recheckFinding: (id: string, findingId: string, body: BodyOf<typeof routes.recheckFinding>) =>
+    send(routes.recheckFinding, { params: { id, findingId }, body }),
+  importSatisfaction: (id: string, file: File) => send(routes.importSatisfaction, { params: { id }, file }),
   pilots: () => send(routes.pilots),
   recordPilot: (body: BodyOf<typeof routes.recordPilot>) => send(routes.recordPilot, { body }),
   pilotStatus: (id: string, body: BodyOf<typeof routes.pilotStatus>) =>

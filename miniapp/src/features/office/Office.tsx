@@ -165,6 +165,18 @@ export default function Office() {
                     >
                       督办通知单
                     </List.Item>
+                    {me.can.includes('evaluation.read') && (
+                      <List.Item
+                        onClick={() => go(href.evaluations())}
+                        description={
+                          me.can.includes('evaluation.record')
+                            ? '记录评估发现、二次评估、导入公众满意度'
+                            : '组织第三方评估,查看评估发现、整改和满意度'
+                        }
+                      >
+                        第三方评估
+                      </List.Item>
+                    )}
                     <List.Item
                       onClick={() => go(href.pilots())}
                       description={
