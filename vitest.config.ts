@@ -14,6 +14,7 @@ const SLOW = [
   'tests/store/lock-race.test.ts',
   // multi-year replays (smoke kept: tests/reminders/replay.test.ts)
   'tests/year/supervision-years.test.ts',
+  'tests/year/work-requirements-year.test.ts',
   // failover and migration comparisons (smoke kept: tests/store/pg-instances.test.ts, migrate-to-pg)
   'tests/store/pg-failover.test.ts',
   'tests/store/migrate-compare.test.ts',
