@@ -48,6 +48,7 @@ import {
 } from './schemas/exemption.js';
 import { SheetAnswerBody, SheetBody, SheetCandidates, SheetList, SheetView } from './schemas/notice-sheet.js';
 import {
+  BoardFigures,
   LedgerVerification,
   DecisionBody,
   DesignateBody,
@@ -306,6 +307,7 @@ export const api = {
     response: BulletinList,
   },
   issueBulletin: { method: 'POST', path: '/api/bulletins', body: BulletinBody, response: Bulletin },
+  board: { method: 'GET', path: '/api/board', response: BoardFigures },
   evaluations: { method: 'GET', path: '/api/evaluations', response: EvaluationList },
   openEvaluation: { method: 'POST', path: '/api/evaluations', body: EvaluationBody, response: EvaluationView },
   addFinding: {

@@ -30,6 +30,7 @@ const Exemptions = lazy(() => import('./features/exemptions/Exemptions'));
 const Instructions = lazy(() => import('./features/instructions/Instructions'));
 const Pilots = lazy(() => import('./features/pilots/Pilots'));
 const Evaluations = lazy(() => import('./features/evaluations/Evaluations'));
+const Board = lazy(() => import('./features/board/Board'));
 const SheetPage = lazy(() => import('./features/sheets/SheetPage'));
 const ImportPage = lazy(() => import('./features/plan/ImportPage'));
 const CalendarPage = lazy(() => import('./features/plan/CalendarPage'));
@@ -113,6 +114,7 @@ export function App() {
         {route.page === 'instructions' && <Instructions />}
         {route.page === 'pilots' && <Pilots />}
         {route.page === 'evaluations' && <Evaluations />}
+        {route.page === 'board' && <Board />}
         {route.page === 'exemptions' && <Exemptions {...(route.claim ? { claim: route.claim } : {})} />}
         {route.page === 'import' && <ImportPage />}
         {route.page === 'assessment' && (

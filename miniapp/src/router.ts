@@ -23,7 +23,8 @@ export type Route =
   | { page: 'exemptions'; claim?: { bulletin?: string; item?: string } }
   | { page: 'instructions' }
   | { page: 'pilots' }
-  | { page: 'evaluations' };
+  | { page: 'evaluations' }
+  | { page: 'board' };
 
 /** A drill-down as a link carries it (an escalation's button links here too). */
 export interface PartRouteFilter {
@@ -50,6 +51,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'instructions') return { page: 'instructions' };
   if (parts[0] === 'pilots') return { page: 'pilots' };
   if (parts[0] === 'evaluations') return { page: 'evaluations' };
+  if (parts[0] === 'board') return { page: 'board' };
   if (parts[0] === 'exemptions') {
     const q = new URLSearchParams(query);
     const bulletin = q.get('bulletin') ?? undefined;
@@ -104,6 +106,7 @@ export const href = {
   instructions: () => '#/instructions',
   pilots: () => '#/pilots',
   evaluations: () => '#/evaluations',
+  board: () => '#/board',
   exemptions: (claim: { bulletin?: string; item?: string } = {}) =>
     claim.bulletin
       ? `#/exemptions?bulletin=${encodeURIComponent(claim.bulletin)}`

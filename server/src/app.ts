@@ -36,6 +36,7 @@ import { exemptionRoutes } from './routes/exemption-routes.js';
 import { instructionRoutes } from './routes/instruction-routes.js';
 import { pilotRoutes } from './routes/pilot-routes.js';
 import { evaluationRoutes } from './routes/evaluation-routes.js';
+import { boardRoutes } from './routes/board-routes.js';
 import type { SimClock } from './scheduler/sim-clock.js';
 import type { Services } from './services.js';
 
@@ -118,6 +119,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     await app.register(instructionRoutes(deps, s));
     await app.register(pilotRoutes(deps, s));
     await app.register(evaluationRoutes(deps, s));
+    await app.register(boardRoutes(deps, s));
     await app.register(planAdminRoutes(deps, s));
     await app.register(importRoutes(deps, { calendar: s.calendar, policy: s.policy, parser: s.parser }));
     await app.register(calendarRoutes(deps, { calendar: s.calendar, warnings }));

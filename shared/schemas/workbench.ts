@@ -156,3 +156,19 @@ export const DesignateResult = z.object({
   assignments: z.array(z.object({ assignmentId: Id, unit: UnitRef })),
 });
 export type DesignateResult = z.infer<typeof DesignateResult>;
+
+/** What the leaders' board counts beside the lights: 批示件, 督办通知单, 试点 and 越城样本 of the year. */
+export const BoardFigures = z.object({
+  today: IsoDate,
+  year: z.number().int(),
+  instructions: z.object({ open: z.number().int(), overdue: z.number().int(), closed: z.number().int() }),
+  sheets: z.object({
+    unsigned: z.number().int(),
+    unanswered: z.number().int(),
+    late: z.number().int(),
+    answered: z.number().int(),
+  }),
+  pilots: z.object({ national: z.number().int(), provincial: z.number().int(), city: z.number().int() }),
+  samples: z.number().int(),
+});
+export type BoardFigures = z.infer<typeof BoardFigures>;

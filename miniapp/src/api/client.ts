@@ -208,6 +208,7 @@ export const api = {
     send(routes.decideAppeal, { params: { year, id, decision }, body: comment ? { comment } : {} }),
   bulletins: () => send(routes.bulletins),
   issueBulletin: (body: BodyOf<typeof routes.issueBulletin>) => send(routes.issueBulletin, { body }),
+  board: () => send(routes.board),
   evaluations: () => send(routes.evaluations),
   openEvaluation: (body: BodyOf<typeof routes.openEvaluation>) => send(routes.openEvaluation, { body }),
   addFinding: (id: string, body: BodyOf<typeof routes.addFinding>) => send(routes.addFinding, { params: { id }, body }),

@@ -276,7 +276,15 @@ export default function Office() {
                   ))}
                 </Card>
                 {data.scope === 'district' && (
-                  <Card className="card" title="全年趋势">
+                  <Card
+                    className="card"
+                    title="全年趋势"
+                    extra={
+                      <a className="nav-link" href={href.board()}>
+                        领导看板(图表) ›
+                      </a>
+                    }
+                  >
                     <Trend history={data.history} />
                   </Card>
                 )}
