@@ -42,10 +42,19 @@ describe('容错免责 in the mini-app', () => {
     await unit
       .locator('.decide-sheet textarea')
       .fill('主题教育专项工作按区委深改组同意的试点方案先行探索,时间节点与通报所据文件不一致。');
+    await unit.locator('.decide-sheet [data-testid="file-input"]').setInputFiles({
+      name: '试点方案批复.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+    });
+    await unit.locator('.decide-sheet .file-done', { hasText: '试点方案批复.pdf' }).waitFor();
     await unit.screenshot({ path: `${ARTIFACTS}/exemption-claim-phone.png` });
     await unit.locator('button', { hasText: '提交申请' }).click();
     await toast(unit, '已提交容错免责申请');
     await unit.locator('.exemption-card', { hasText: '待督考办审核' }).waitFor();
+    expect(Object.values(live.t.store.state.get().exemptions ?? {})[0]?.evidence.map((e) => e.name)).toEqual([
+      '试点方案批复.pdf',
+    ]);
 
     const office = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
     await office.goto(`${live.url}/app/#/exemptions`);

@@ -201,3 +201,14 @@ describe('领导批示件 in the 台账 and the annual report', () => {
     await t.close();
   });
 });
+
+describe('the 批示 page’s photograph', () => {
+  it('must be a file the registering clerk uploaded', async () => {
+    const t = await seededApp();
+    t.deps.clock.set('2019-03-20T10:00:00+08:00');
+    const r = await t.inject({ method: 'POST', url: '/api/instructions', payload: { ...body, photo: 'a'.repeat(64) } });
+    expect(r.json()).toMatchObject({ code: 'EVIDENCE_NOT_UPLOADED' });
+    expect(t.store.state.get().instructions ?? {}).toEqual({});
+    await t.close();
+  });
+});

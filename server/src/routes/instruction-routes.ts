@@ -8,6 +8,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { renderInstructionReport } from '../export/instruction-report-page.js';
 import { serve } from '../http/contract.js';
+import { evidenceChecker } from './evidence-of.js';
 import type { Services } from '../services.js';
 
 const STEP: Record<string, string> = {
@@ -51,7 +52,10 @@ export function instructionRoutes(deps: Deps, s: Pick<Services, 'instructions' |
         summary: '登记领导批示件:批示领导、内容、来文和文号、缓急、时限、牵头和配合单位;立即送达承办单位',
       },
       async (req) => {
-        const meta = await s.instructions.register(actorOf(viewerOf(req)), req.body);
+        const v = viewerOf(req);
+        // the 批示 page's photograph: a file this person uploaded, like any evidence named in a submission
+        if (req.body.photo) await evidenceChecker(s.timeline)(v, '', [req.body.photo]);
+        const meta = await s.instructions.register(actorOf(v), req.body);
         return s.instructions.list(deps.store.state.get(), today()).find((i) => i.taskId === meta.taskId)!;
       },
     );

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { EvaluationView } from '../../../../shared/schemas/evaluation.js';
 import { api } from '../../api/client';
 import { Blank } from '../../components/Blank';
+import { EvidencePicker, useEvidence } from '../../components/Evidence';
 import { NavBar } from '../../components/NavBar';
 import { useApp } from '../../context';
 import { act, LoadState, refuse, useLoad } from '../../lib/load';
@@ -82,6 +83,7 @@ function Finding({ e, onDone, onClose }: { e: Item; onDone: () => void; onClose:
   const [rectifyBy, setRectifyBy] = useState('');
   const [taskId, setTaskId] = useState(e.taskIds[0] ?? '');
   const [busy, setBusy] = useState(false);
+  const ev = useEvidence();
   const submit = async () => {
     setBusy(true);
     const ok = await act(
@@ -92,7 +94,7 @@ function Finding({ e, onDone, onClose }: { e: Item; onDone: () => void; onClose:
           ...(score ? { score: Number(score) } : {}),
           ...(taskId ? { taskId } : {}),
           ...(rectifyBy ? { rectifyBy } : {}),
-          evidence: [],
+          evidence: ev.evidence,
         }),
       '已记录',
     );
@@ -119,6 +121,7 @@ function Finding({ e, onDone, onClose }: { e: Item; onDone: () => void; onClose:
           <Input placeholder="如 yc-lqstg-2018.k1" value={taskId} onChange={setTaskId} />
         </label>
       )}
+      <EvidencePicker ev={ev} />
       <label className="date-field">
         需整改:整改期限 <input type="date" value={rectifyBy} onChange={(ev) => setRectifyBy(ev.target.value)} />
       </label>
@@ -127,7 +130,7 @@ function Finding({ e, onDone, onClose }: { e: Item; onDone: () => void; onClose:
         <Button
           color="primary"
           loading={busy}
-          disabled={!unitId || text.trim().length < 2}
+          disabled={!unitId || text.trim().length < 2 || ev.uploading}
           onClick={() => void submit()}
         >
           记录

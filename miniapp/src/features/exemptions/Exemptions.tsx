@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { EXEMPTION_STATE_NAMES, type ExemptionView } from '../../../../shared/schemas/exemption.js';
 import { api } from '../../api/client';
 import { Blank } from '../../components/Blank';
+import { EvidencePicker, useEvidence } from '../../components/Evidence';
 import { NavBar } from '../../components/NavBar';
 import { useApp } from '../../context';
 import { cnDate as cn } from '../../format';
@@ -28,6 +29,7 @@ function ClaimForm({
   const [ground, setGround] = useState<string>();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
+  const ev = useEvidence();
   const submit = async () => {
     setBusy(true);
     const filed = await act(
@@ -38,7 +40,7 @@ function ClaimForm({
             : { kind: 'item', obligationId: target.item! },
           ground: ground!,
           text,
-          evidence: [],
+          evidence: ev.evidence,
         }),
       (e) => `已提交容错免责申请(${e.id}),等督考办审核`,
     );
@@ -63,12 +65,14 @@ function ClaimForm({
         showCount
         placeholder="事实经过(必填,至少 10 字):做了什么、依据什么、为何未达到要求、已采取的纠正措施"
       />
+      <div className="muted">佐证材料(批复、会议纪要、情况说明等)</div>
+      <EvidencePicker ev={ev} />
       <div className="row">
         <Button onClick={onClose}>取消</Button>
         <Button
           color="primary"
           loading={busy}
-          disabled={!ground || text.trim().length < 10}
+          disabled={!ground || text.trim().length < 10 || ev.uploading}
           onClick={() => void submit()}
         >
           提交申请

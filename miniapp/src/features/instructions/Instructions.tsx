@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { URGENCY_NAMES, type InstructionList, type Urgency } from '../../../../shared/schemas/instruction.js';
 import { api } from '../../api/client';
 import { Blank } from '../../components/Blank';
+import { EvidencePicker, useEvidence } from '../../components/Evidence';
 import { LightDot } from '../../components/Light';
 import { NavBar } from '../../components/NavBar';
 import { useApp } from '../../context';
@@ -28,6 +29,7 @@ function Register({ data, onDone, onClose }: { data: Data; onDone: () => void; o
   const [lead, setLead] = useState<string[]>([]);
   const [co, setCo] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const photo = useEvidence();
   const pickLeader = (id: string | undefined) => {
     setLeaderId(id);
     const p = data.leaders.find((x) => x.id === id);
@@ -48,6 +50,7 @@ function Register({ data, onDone, onClose }: { data: Data; onDone: () => void; o
           workingDays: Number(days),
           leadUnitIds: lead,
           coUnitIds: co.filter((u) => !lead.includes(u)),
+          ...(photo.evidence[0] ? { photo: photo.evidence[0] } : {}),
         }),
       (i) => `已登记批示件${i.number},已通知承办单位`,
     );
@@ -81,6 +84,8 @@ function Register({ data, onDone, onClose }: { data: Data; onDone: () => void; o
         文号(选填)
         <Input placeholder="如 越建〔2019〕12号" value={docNo} onChange={setDocNo} />
       </label>
+      <div className="muted">批示页照片(选填)</div>
+      <EvidencePicker ev={photo} />
       <label className="date-field">
         批示日期
         <input type="date" value={date} max={data.today} onChange={(e) => setDate(e.target.value)} />

@@ -11,6 +11,7 @@ import {
 } from '../../../../shared/schemas/pilot.js';
 import { api } from '../../api/client';
 import { Blank } from '../../components/Blank';
+import { EvidencePicker, useEvidence } from '../../components/Evidence';
 import { NavBar } from '../../components/NavBar';
 import { useApp } from '../../context';
 import { cnDate as cn } from '../../format';
@@ -88,9 +89,13 @@ function ExperienceForm({ onDone, onClose }: { onDone: () => void; onClose: () =
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
+  const ev = useEvidence();
   const submit = async () => {
     setBusy(true);
-    const ok = await act(() => api.submitExperience({ title, text, taskIds: [], evidence: [] }), '已报送,等督考办审阅');
+    const ok = await act(
+      () => api.submitExperience({ title, text, taskIds: [], evidence: ev.evidence }),
+      '已报送,等督考办审阅',
+    );
     setBusy(false);
     if (ok) onDone();
   };
@@ -109,12 +114,13 @@ function ExperienceForm({ onDone, onClose }: { onDone: () => void; onClose: () =
         maxLength={5000}
         showCount
       />
+      <EvidencePicker ev={ev} />
       <div className="row">
         <Button onClick={onClose}>取消</Button>
         <Button
           color="primary"
           loading={busy}
-          disabled={title.trim().length < 2 || text.trim().length < 20}
+          disabled={title.trim().length < 2 || text.trim().length < 20 || ev.uploading}
           onClick={() => void submit()}
         >
           报送

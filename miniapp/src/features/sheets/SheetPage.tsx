@@ -1,6 +1,7 @@
 import { Button, Card, Tag, TextArea } from 'antd-mobile';
 import { useState } from 'react';
 import { api } from '../../api/client';
+import { EvidencePicker, useEvidence } from '../../components/Evidence';
 import { NavBar } from '../../components/NavBar';
 import { useApp } from '../../context';
 import { cnDate as cn } from '../../format';
@@ -14,12 +15,13 @@ export default function SheetPage({ sheetId }: { sheetId: string }) {
   const s = loaded.data;
   const [text, setText] = useState('');
   const [busy, setBusy] = useState<'sign' | 'answer' | 'doc'>();
+  const ev = useEvidence();
   const ours = s !== undefined && me.units.some((u) => u.id === s.unitId) && me.can.includes('sheet.sign');
   const today = new Date().toISOString().slice(0, 10);
   const run = async (what: 'sign' | 'answer') => {
     setBusy(what);
     const next = await act(
-      () => (what === 'sign' ? api.signSheet(sheetId) : api.answerSheet(sheetId, { text, evidence: [] })),
+      () => (what === 'sign' ? api.signSheet(sheetId) : api.answerSheet(sheetId, { text, evidence: ev.evidence })),
       what === 'sign' ? '已签收' : '已回复督考办',
     );
     setBusy(undefined);
@@ -94,10 +96,11 @@ export default function SheetPage({ sheetId }: { sheetId: string }) {
                 showCount
                 placeholder="写明已采取的措施、完成情况和下一步安排"
               />
+              <EvidencePicker ev={ev} />
               <Button
                 block
                 color="primary"
-                disabled={text.trim().length < 2}
+                disabled={text.trim().length < 2 || ev.uploading}
                 loading={busy === 'answer'}
                 onClick={() => void run('answer')}
               >

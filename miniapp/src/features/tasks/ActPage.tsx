@@ -1,11 +1,11 @@
-import { Button, DatePicker, Dialog, Form, NoticeBar, ProgressBar, Selector, Tabs, TextArea } from 'antd-mobile';
+import { Button, DatePicker, Dialog, Form, NoticeBar, Selector, Tabs, TextArea } from 'antd-mobile';
 import { Blank } from '../../components/Blank';
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, type Upload } from '../../api/client';
-import { act, LoadState, refuse, useLoad } from '../../lib/load';
+import { api } from '../../api/client';
+import { EvidencePicker, uploadedRows, useEvidence } from '../../components/Evidence';
+import { act, LoadState, useLoad } from '../../lib/load';
 import { NavBar } from '../../components/NavBar';
 import { useApp } from '../../context';
-import type { PickedFile } from '../../host';
 import { go, href } from '../../router';
 import { dropDraft, loadDraft, saveDraft, type Draft, type DraftMode } from '../../state/drafts';
 import { taskName } from '../../format';
@@ -14,34 +14,9 @@ import { pickExtensionTarget, pickReportTarget } from '../../../../shared/report
 /** The selector's value for a report that answers no item (a free 进展). */
 const FREE = 'free';
 
-const MAX_BYTES = 20 * 1024 * 1024;
-const ACCEPT = 'image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.dps';
 const TITLES: Record<DraftMode, string> = { report: '填报进展', closure: '申请办结', extension: '申请延期' };
 
-interface FileRow {
-  id: number;
-  name: string;
-  preview?: string | undefined;
-  progress: number | null;
-  status: 'uploading' | 'done' | 'failed';
-  error?: string;
-  /** False when trying again cannot help (a file type or size the server refuses). */
-  retry?: boolean;
-  result?: Upload;
-  picked?: PickedFile;
-}
-
-/** Refusals a retry cannot change. */
-const FINAL = new Set([
-  'UNSUPPORTED_MEDIA_TYPE',
-  'PAYLOAD_TOO_LARGE',
-  'IMAGE_TOO_LARGE',
-  'BAD_FILE_NAME',
-  'RATE_LIMITED',
-]);
-
 const iso = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-let nextId = 1;
 
 /** 填报进展 / 申请办结 / 申请延期 for one unit's part in a task, with evidence and a draft kept on the device. */
 export default function ActPage({
@@ -53,7 +28,7 @@ export default function ActPage({
   assignmentId: string;
   mode: DraftMode;
 }) {
-  const { host, me } = useApp();
+  const { me } = useApp();
   const saved = useRef(loadDraft(me.id, assignmentId)).current;
   const loaded = useLoad(() => api.overview(taskId), [taskId]);
   const { data: overview, reload } = loaded;
@@ -63,26 +38,16 @@ export default function ActPage({
   const setText = (v: string) => setTexts((all) => ({ ...all, [mode]: v }));
   const [noChange, setNoChange] = useState(saved?.noChange ?? false);
   const [until, setUntil] = useState(saved?.until ?? '');
-  const [files, setFiles] = useState<FileRow[]>(() =>
-    (saved?.files ?? []).map((f) => ({
-      id: nextId++,
-      name: f.name,
-      preview: f.kind === 'image' ? (f.thumbUrl ?? f.url) : undefined,
-      progress: 1,
-      status: 'done',
-      result: f,
-    })),
-  );
+  const ev = useEvidence(uploadedRows(saved?.files ?? []));
+  const files = ev.files;
   const [pickDate, setPickDate] = useState(false);
   /** The item a report answers (FREE: none) / a 延期 extends; the shared rule's pick when not chosen. */
   const [chosen, setChosen] = useState<Partial<Record<'report' | 'extension', string>>>({});
   const [submitting, setSubmitting] = useState(false);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const imageInput = useRef<HTMLInputElement>(null);
 
   // the draft is written on every change, so closing the webview loses nothing
   useEffect(() => {
-    const done = files.filter((f) => f.status === 'done' && f.result).map((f) => f.result!);
+    const done = ev.uploads;
     if (!Object.values(texts).some(Boolean) && done.length === 0 && !until && !noChange)
       return dropDraft(me.id, assignmentId);
     const d: Draft = { mode, texts, noChange, files: done, until, savedAt: Date.now() };
@@ -115,55 +80,7 @@ export default function ActPage({
       return;
     if (await act(() => api.withdraw(id), '申请已撤回')) await reload();
   };
-  const update = (id: number, patch: Partial<FileRow>) =>
-    setFiles((list) => list.map((f) => (f.id === id ? { ...f, ...patch } : f)));
-
-  const start = (row: FileRow) => {
-    update(row.id, { status: 'uploading', progress: 0, error: undefined });
-    row
-      .picked!.upload((p) => update(row.id, { progress: p }))
-      .then(
-        // inside DingTalk the picked photo is a native path: show the server's thumbnail once it is up
-        (result) =>
-          update(row.id, {
-            status: 'done',
-            progress: 1,
-            result,
-            preview: row.preview ?? (result.kind === 'image' ? (result.thumbUrl ?? result.url) : undefined),
-          }),
-        (e: Error) =>
-          update(row.id, { status: 'failed', error: e.message, retry: !(e instanceof ApiError && FINAL.has(e.code)) }),
-      );
-  };
-  const add = (picked: PickedFile[]) => {
-    const rows: FileRow[] = [];
-    for (const p of picked) {
-      if (p.size !== undefined && p.size > MAX_BYTES) {
-        refuse(`${p.name} 超过 20 MB,请压缩后再传`);
-        continue;
-      }
-      rows.push({ id: nextId++, name: p.name, preview: p.preview, progress: 0, status: 'uploading', picked: p });
-    }
-    setFiles((list) => [...list, ...rows]);
-    rows.forEach(start);
-  };
-  const fromInput = (e: React.ChangeEvent<HTMLInputElement>) => {
-    add([...(e.target.files ?? [])].map((f) => host.fromFile(f)));
-    e.target.value = '';
-  };
-  const pickPhotos = async () => {
-    if (host.pickImages) {
-      try {
-        add(await host.pickImages(9));
-      } catch {
-        // cancelled
-      }
-    } else imageInput.current?.click();
-  };
-
-  const uploading = files.some((f) => f.status === 'uploading');
-  const failed = files.filter((f) => f.status === 'failed');
-  const evidence = files.filter((f) => f.status === 'done' && f.result).map((f) => f.result!.sha256);
+  const { uploading, failed, evidence } = ev;
 
   const submit = async () => {
     if (!mine) return;
@@ -351,63 +268,7 @@ export default function ActPage({
         </Form.Item>
         {mode !== 'extension' && (
           <Form.Item label="佐证材料" description="图片、PDF、Word/Excel/WPS,单个不超过 20 MB">
-            <div className="files">
-              {files.map((f) => (
-                <div key={f.id} className={`file file-${f.status}`}>
-                  {f.preview ? <img src={f.preview} alt="" /> : <span className="file-icon">📄</span>}
-                  <div className="file-main">
-                    <div className="ellipsis">{f.name}</div>
-                    {f.status === 'uploading' &&
-                      (f.progress === null ? (
-                        <div className="muted">上传中…</div>
-                      ) : (
-                        <ProgressBar percent={Math.round((f.progress ?? 0) * 100)} text />
-                      ))}
-                    {f.status === 'failed' && <div className="error">{f.error}</div>}
-                    {f.status === 'done' && (
-                      <div className="muted">已上传{f.result?.duplicate ? '(与已有文件相同)' : ''}</div>
-                    )}
-                  </div>
-                  {f.status === 'failed' && f.picked && f.retry !== false && (
-                    <Button size="mini" color="primary" fill="outline" onClick={() => start(f)}>
-                      重试
-                    </Button>
-                  )}
-                  {f.status !== 'uploading' && (
-                    <Button
-                      size="mini"
-                      fill="none"
-                      onClick={() => setFiles((l) => l.filter((x) => x.id !== f.id))}
-                      aria-label={`移除 ${f.name}`}
-                    >
-                      ✕
-                    </Button>
-                  )}
-                </div>
-              ))}
-            </div>
-            <div className="row">
-              <Button onClick={pickPhotos}>📷 拍照/相册</Button>
-              <Button onClick={() => fileInput.current?.click()}>📎 文件</Button>
-            </div>
-            <input
-              ref={imageInput}
-              type="file"
-              accept="image/*"
-              multiple
-              hidden
-              onChange={fromInput}
-              data-testid="image-input"
-            />
-            <input
-              ref={fileInput}
-              type="file"
-              accept={ACCEPT}
-              multiple
-              hidden
-              onChange={fromInput}
-              data-testid="file-input"
-            />
+            <EvidencePicker ev={ev} />
           </Form.Item>
         )}
       </Form>
