@@ -114,7 +114,7 @@ describe('the 工作要求 through a replayed year (#37 acceptance)', () => {
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    for (const name of ['总表', '督办通知单', '领导批示件', '容错免责'])
+    for (const name of ['总表', '督办通知单', '领导批示件', '容错免责', '试点示范', '第三方评估'])
       expect(wb.getWorksheet(name), name).toBeDefined();
     expect(String(wb.getWorksheet('督办通知单')!.getRow(4).getCell(10).value)).toContain('已完成并报送');
     const report = (await after.inject('/api/reports/annual?year=2019&unitId=fsjd')).body;

@@ -11,6 +11,7 @@ import { roleName } from '../domain/plan/plan-queries.js';
 import { includedTasks } from '../domain/obligations/obligation-rules.js';
 import { SHEET_LEVEL_NAMES } from '../../../shared/schemas/notice-sheet.js';
 import { URGENCY_NAMES } from '../../../shared/schemas/instruction.js';
+import { PILOT_LEVEL_NAMES, PILOT_STATUS_NAMES } from '../../../shared/schemas/pilot.js';
 import { EXEMPTION_STATE_NAMES } from '../../../shared/schemas/exemption.js';
 import { obligationsOfAssignment } from '../domain/obligations/obligation-table.js';
 
@@ -237,6 +238,10 @@ export interface LedgerExportSummary {
   instructions: number;
   /** 容错免责 claims of the year, on their own sheet. */
   exemptions: number;
+  /** Pilots approved and experiences adopted in the year. */
+  pilots: number;
+  /** 第三方评估 findings of the year's evaluations. */
+  evaluations: number;
   lastHash: string;
   lastSeq: number;
 }
@@ -327,6 +332,8 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
     sheets: noticeSheetsSheet(wb, x, year, units, footer),
     instructions: instructionsSheet(wb, x, year, units, footer),
     exemptions: exemptionsSheet(wb, x, year, units, footer),
+    pilots: listSheet(wb, x, footer, pilotRows(x, year, units)),
+    evaluations: listSheet(wb, x, footer, evaluationRows(x, year, units)),
   };
 
   // 一事一档: one sheet per task
@@ -493,6 +500,94 @@ function exemptionsSheet(
     );
   ws.commit();
   return list.length;
+}
+
+/** A sheet of one kind of record: its name, title, columns and rows (none: no sheet). */
+interface ListSheet {
+  name: string;
+  title: string;
+  subtitle: string;
+  columns: typeof COLUMNS;
+  rows: Array<Record<string, string | number>>;
+}
+
+function listSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, x: LedgerExportInput, footer: string, s: ListSheet): number {
+  if (s.rows.length === 0) return 0;
+  const ws = newSheet(wb, s.name, `${x.district} ${s.title}`, s.subtitle, s.columns, footer);
+  for (const row of s.rows) addRow(ws, row, s.columns);
+  ws.commit();
+  return s.rows.length;
+}
+
+/** 试点示范: pilots approved in the year and experiences adopted (越城样本 marked), a unit's own in its export. */
+function pilotRows(x: LedgerExportInput, year: number, units: ReadonlyMap<string, string>): ListSheet {
+  const inYear = (at: string | undefined) => at !== undefined && shanghaiDate(new Date(at)).startsWith(String(year));
+  const mine = (unitId: string) => !x.unitIds || x.unitIds.has(unitId);
+  const pilots = Object.values(x.state.pilots ?? {}).filter(
+    (p) => mine(p.unitId) && inYear(p.approvedAt ?? p.createdAt),
+  );
+  const samples = Object.values(x.state.experiences ?? {}).filter(
+    (e) => mine(e.unitId) && e.state === 'adopted' && inYear(e.decision?.at),
+  );
+  return {
+    name: '试点示范',
+    title: `${year}年度试点示范与典型经验`,
+    subtitle: `试点 ${pilots.length} 项 · 采纳经验 ${samples.length} 篇(越城样本 ${samples.filter((e) => e.sample).length} 篇)`,
+    columns: [
+      { header: '类别', key: 'kind', width: 10 },
+      { header: '单位', key: 'unit', width: 12 },
+      { header: '名称', key: 'name', width: 40 },
+      { header: '级别/状态', key: 'status', width: 16 },
+      { header: '批复文件/审阅意见', key: 'doc', width: 30 },
+    ],
+    rows: [
+      ...pilots.map((p) => ({
+        kind: '试点',
+        unit: units.get(p.unitId) ?? p.unitId,
+        name: p.name,
+        status: `${PILOT_LEVEL_NAMES[p.level]} · ${PILOT_STATUS_NAMES[p.status]}`,
+        doc: p.doc ?? '',
+      })),
+      ...samples.map((e) => ({
+        kind: e.sample ? '越城样本' : '典型经验',
+        unit: units.get(e.unitId) ?? e.unitId,
+        name: e.title,
+        status: e.publishedAt ? '已通报' : '已采纳',
+        doc: e.decision?.comment ?? '',
+      })),
+    ],
+  };
+}
+
+/** 第三方评估: each finding of the year's evaluations, its score, 整改 and 二次评估. */
+function evaluationRows(x: LedgerExportInput, year: number, units: ReadonlyMap<string, string>): ListSheet {
+  const list = Object.values(x.state.evaluations ?? {}).filter((e) => e.year === year);
+  const findings = list.flatMap((e) =>
+    e.findings.filter((f) => !x.unitIds || x.unitIds.has(f.unitId)).map((f) => ({ e, f })),
+  );
+  return {
+    name: '第三方评估',
+    title: `${year}年度第三方评估`,
+    subtitle: `${list.length} 次评估 · ${findings.length} 条发现 · 需整改 ${findings.filter(({ f }) => f.rectify).length} 条`,
+    columns: [
+      { header: '评估', key: 'evaluation', width: 24 },
+      { header: '单位', key: 'unit', width: 12 },
+      { header: '评估发现', key: 'text', width: 40 },
+      { header: '评分', key: 'score', width: 6 },
+      { header: '整改期限', key: 'due', width: 11 },
+      { header: '二次评估', key: 'recheck', width: 20 },
+    ],
+    rows: findings.map(({ e, f }) => ({
+      evaluation: `${e.title}(${e.org})`,
+      unit: units.get(f.unitId) ?? f.unitId,
+      text: f.text,
+      score: f.score ?? '',
+      due: f.rectify?.due ?? '',
+      recheck: f.recheck
+        ? `${f.recheck.passed ? '整改到位' : '仍未到位'}${f.recheck.text ? `:${f.recheck.text}` : ''}`
+        : '',
+    })),
+  };
 }
 
 const SHEET_COLUMNS: typeof COLUMNS = [
