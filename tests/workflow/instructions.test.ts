@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findObligation, storedObligations } from '../../server/src/domain/obligations/obligation-table.js';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
+import { parseCommand } from '../../server/src/bot/command-parser.js';
 import { botHarness, buttonWords, words } from '../helpers/bot-harness.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 
@@ -209,6 +210,31 @@ describe('the 批示 page’s photograph', () => {
     const r = await t.inject({ method: 'POST', url: '/api/instructions', payload: { ...body, photo: 'a'.repeat(64) } });
     expect(r.json()).toMatchObject({ code: 'EVIDENCE_NOT_UPLOADED' });
     expect(t.store.state.get().instructions ?? {}).toEqual({});
+    await t.close();
+  });
+});
+
+describe('the bot reads 批示件N as the 批示件, never as key task N', () => {
+  it('acts on 批示件1 for the unit that carries it, refuses it to one that carries only 重点任务1', async () => {
+    expect(parseCommand('收到批示件1')).toEqual({ kind: 'ack', task: 1, unit: '领导批示件' });
+    expect(parseCommand('进展 批示件一 已研究形成初步方案')).toEqual({
+      kind: 'progress',
+      task: 1,
+      text: '已研究形成初步方案',
+      unit: '领导批示件',
+    });
+    const t = await seededApp();
+    t.deps.clock.set('2019-03-20T10:00:00+08:00');
+    await t.inject({
+      method: 'POST',
+      url: '/api/instructions',
+      payload: { ...body, leadUnitIds: ['sfj'], coUnitIds: [] },
+    });
+    const bot = botHarness(t);
+    expect(words(await bot.say(FS, '收到批示件1'))).toBe('批示件1不由您的单位承担,不能办理');
+    expect(findObligation(t.store.state.get(), 'yc-lqstg-2018.k1.fsjd:2019:acknowledge')?.status).toBe('open');
+    expect(words(await bot.say(SFJ, '收到批示件1'))).toContain('已签收:批示件1(区司法局)');
+    expect(findObligation(t.store.state.get(), `${TASK}.sfj:2019:acknowledge`)?.status).toBe('fulfilled');
     await t.close();
   });
 });

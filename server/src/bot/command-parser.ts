@@ -38,6 +38,24 @@ function taskNumber(token: string): number | undefined {
  */
 export function parseCommand(raw: string): BotCommand {
   const text = simplified(normalizeInput(raw));
+  // 批示件3: task 3 of the 领导批示件 plan — read as the number, with the plan named (never key task 3)
+  const instruction = /批示件\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:号)?/.exec(text);
+  if (instruction) {
+    const n = taskNumber(instruction[1]!);
+    const rest = parseText(
+      `${text.slice(0, instruction.index)} ${n ?? ''} ${text.slice(instruction.index + instruction[0].length)}`.trim(),
+    );
+    if (n !== undefined && 'task' in rest && rest.task === n)
+      return { ...rest, unit: INSTRUCTIONS_PLAN_NAME } as BotCommand;
+    if (n !== undefined && rest.kind === 'whichTask') return rest;
+  }
+  return parseText(text);
+}
+
+/** The 领导批示件 plan's name as the bot and the plans' short names read it. */
+export const INSTRUCTIONS_PLAN_NAME = '领导批示件';
+
+function parseText(text: string): BotCommand {
   const strict = parseStrict(text);
   if (strict.kind !== 'unknown' && strict.kind !== 'incomplete') return strict;
   // not in a command's own form: read the slots wherever they stand (understand.ts)

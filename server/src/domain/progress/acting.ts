@@ -65,9 +65,16 @@ export function assignmentsByNumber(
   const running = o.today ? runningPlanIds(state, o.today) : [];
   const plans = new Set(running.length > 0 ? running : state.activePlanId ? [state.activePlanId] : []);
   // a 领导批示件 shares numbers with the plans' key tasks: where a unit carries both, it is asked which
-  const tasks = state.tasks.filter(
+  let tasks = state.tasks.filter(
     (t) => plans.has(t.planId) && (t.kind === 'key' || t.kind === 'instruction') && t.number === number,
   );
+  const nameOfPlan = (planId: string) => planShortName(state.plans.find((p) => p.id === planId)?.title ?? planId);
+  // the plan named as the unit slot (批示件3 → 3 of 领导批示件): only its task, whatever else the unit carries
+  const inPlan = unit ? tasks.filter((t) => nameOfPlan(t.planId) === unit) : [];
+  if (inPlan.length > 0) {
+    tasks = inPlan;
+    unit = undefined;
+  }
   if (tasks.length === 0) throw new AppError('TASK_NOT_FOUND', `没有编号为 ${number} 的重点任务`);
   assertMayAct(v);
   const carries = (taskId: string) =>
@@ -96,7 +103,7 @@ export function assignmentsByNumber(
   }
   const task = mineTasks[0] ?? tasks.find((t) => t.planId === state.activePlanId) ?? tasks[0]!;
   const carried = carries(task.id);
-  if (carried.length === 0) throw new AppError('FORBIDDEN', `重点任务${number}不由您的单位承担,不能办理`);
+  if (carried.length === 0) throw new AppError('FORBIDDEN', `${taskLabel(task)}不由您的单位承担,不能办理`);
   const mine = carried.filter((a) => a.status === 'active');
   if (mine.length === 0) throw closed(state, carried[0]!);
   if (!unitName) return mine;
