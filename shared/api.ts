@@ -406,6 +406,7 @@ export const api = {
     response: SheetView,
   },
   sheetDocument: { method: 'GET', path: '/api/notice-sheets/:id/document.docx', params: IdParams },
+  sheetPdf: { method: 'GET', path: '/api/notice-sheets/:id/document.pdf', params: IdParams },
   exportLedger: {
     method: 'GET',
     path: '/api/exports/ledger.xlsx',

@@ -101,3 +101,25 @@ describe('the Word documents, printed through LibreOffice (#37 acceptance)', () 
     ).toBeGreaterThan(5_000);
   }, 180_000);
 });
+
+describe('GET /api/notice-sheets/:id/document.pdf', () => {
+  it('prints the 督办通知单 to PDF on a server with LibreOffice', async () => {
+    const { seededApp } = await import('../helpers/test-app.js');
+    const { storedObligations } = await import('../../server/src/domain/obligations/obligation-table.js');
+    const t = await seededApp();
+    t.deps.clock.set('2019-03-20T10:00:00+08:00');
+    const item = storedObligations(t.store.state.get()).find((o) => o.unitId === 'fsjd' && o.status === 'open')!;
+    const sheet = (
+      await t.inject({
+        method: 'POST',
+        url: '/api/notice-sheets',
+        payload: { unitId: 'fsjd', obligationIds: [item.id], text: '请抓紧办理', replyBy: '2019-03-27' },
+      })
+    ).json();
+    const pdf = await t.inject(`/api/notice-sheets/${sheet.id}/document.pdf`, 'p-fsjd-c');
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    await t.close();
+  }, 180_000);
+});

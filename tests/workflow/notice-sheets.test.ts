@@ -131,6 +131,17 @@ describe('督办通知单 (#37 req 5)', () => {
     ])
       expect(words).toContain(s);
     expect(words).toContain(sheet.items[1].name);
+    // the PDF needs LibreOffice on the server: without it, a clear refusal that points to the Word document
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    const pdf = await t.inject(`/api/notice-sheets/${sheet.id}/document.pdf`, FS_CONTACT).finally(() => {
+      process.env.PATH = path;
+    });
+    expect(pdf.statusCode).toBe(503);
+    expect(pdf.json()).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: '服务器未能生成 PDF(需安装 LibreOffice),请下载 Word 版本后打印',
+    });
   });
 
   it('escalates to the unit’s leaders once when left unsigned the next working day, and once more when unanswered past its date', async () => {

@@ -9,6 +9,7 @@ import type { Deps } from '../deps.js';
 import { sheetStatus } from '../domain/supervision/notice-sheets.js';
 import { AppError } from '../errors.js';
 import { noticeSheetDocx } from '../export/notice-sheet-docx.js';
+import { docxToPdf } from '../export/to-pdf.js';
 import { serve } from '../http/contract.js';
 import type { State } from '../model/state.js';
 import type { Services } from '../services.js';
@@ -86,21 +87,38 @@ export function noticeSheetRoutes(deps: Deps, s: Pick<Services, 'sheets' | 'time
         return view(state(), await s.sheets.answer(v.person, req.params.id, req.body, 'miniapp'));
       },
     );
+    const document = async (req: { params: { id: string } } & Parameters<typeof viewerOf>[0]) => {
+      const st = state();
+      const sheet = readable(viewerOf(req), req.params.id);
+      const unitName = st.units.find((u) => u.id === sheet.unitId)?.name ?? sheet.unitId;
+      const signer = sheet.signed && st.people.find((p) => p.id === sheet.signed!.by)?.name;
+      const bytes = await noticeSheetDocx(sheet, { district: st.directory.district, unitName, signer });
+      return { bytes, name: `督办通知单-${sheet.number}-${unitName}` };
+    };
+    const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
     serve(
       fastify,
       api.sheetDocument,
       { config: can('sheet.read'), tags: ['督考办'], summary: '督办通知单(Word 文档,含回执)' },
       async (req, reply) => {
-        const st = state();
-        const sheet = readable(viewerOf(req), req.params.id);
-        const unitName = st.units.find((u) => u.id === sheet.unitId)?.name ?? sheet.unitId;
-        const signer = sheet.signed && st.people.find((p) => p.id === sheet.signed!.by)?.name;
-        const bytes = await noticeSheetDocx(sheet, { district: st.directory.district, unitName, signer });
-        const name = `督办通知单-${sheet.number}-${unitName}.docx`;
+        const d = await document(req);
         return reply
           .header('content-type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-          .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
-          .send(bytes);
+          .header('content-disposition', attachment(`${d.name}.docx`))
+          .send(d.bytes);
+      },
+    );
+    serve(
+      fastify,
+      api.sheetPdf,
+      { config: can('sheet.read'), tags: ['督考办'], summary: '督办通知单(PDF,服务器装有 LibreOffice 时)' },
+      async (req, reply) => {
+        const d = await document(req);
+        const pdf = await docxToPdf(d.bytes, 'sheet');
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', attachment(`${d.name}.pdf`))
+          .send(pdf);
       },
     );
   };

@@ -66,6 +66,15 @@ export default function SheetPage({ sheetId }: { sheetId: string }) {
               }}
             >
               下载通知单(Word)
+            </Button>{' '}
+            <Button
+              size="small"
+              fill="outline"
+              onClick={() =>
+                void act(() => api.download(`/api/notice-sheets/${s.id}/document.pdf`, `督办通知单-${s.number}.pdf`))
+              }
+            >
+              PDF
             </Button>
           </Card>
           {s.signed && (
