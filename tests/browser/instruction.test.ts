@@ -26,6 +26,14 @@ describe('领导批示件 in the mini-app', () => {
     await form.locator('input[placeholder="批示所在的文件"]').fill('关于老旧小区加装电梯情况的报告');
     await form.locator('input[placeholder^="如 越建"]').fill('越建〔2019〕12号');
     await form.locator('.adm-selector-item').getByText('急', { exact: true }).click();
+    await form.locator('[data-testid="image-input"]').setInputFiles({
+      name: '批示页.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from([
+        0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 1, 2, 3, 4, 0xff, 0xd9,
+      ]),
+    });
+    await form.locator('.file-done', { hasText: '批示页.jpg' }).waitFor();
     const lists = form.locator('.adm-search-bar input');
     await lists.nth(0).fill('府山');
     await form.locator('.sheet-list').nth(0).locator('.adm-list-item', { hasText: '府山街道' }).click();
@@ -36,6 +44,7 @@ describe('领导批示件 in the mini-app', () => {
     await card.waitFor();
     expect(await card.innerText()).toContain('府山街道(牵头·未签收)');
     expect(await card.locator('.adm-tag').first().innerText()).toBe('急');
+    expect(live.t.store.state.get().instructions?.['instructions.i1']?.photo).toMatch(/^[0-9a-f]{64}$/);
 
     // the unit opens it from its notice: the task page, where it signs
     await live.sendReminders();

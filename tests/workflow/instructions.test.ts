@@ -4,6 +4,7 @@ import { findObligation, storedObligations } from '../../server/src/domain/oblig
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { parseCommand } from '../../server/src/bot/command-parser.js';
 import { botHarness, buttonWords, words } from '../helpers/bot-harness.js';
+import { JPEG, multipartBody } from '../helpers/files.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
 
 const FS = 'p-fsjd-c';
@@ -204,12 +205,28 @@ describe('领导批示件 in the 台账 and the annual report', () => {
 });
 
 describe('the 批示 page’s photograph', () => {
-  it('must be a file the registering clerk uploaded', async () => {
+  it('must be a file the registering clerk uploaded; it opens the task’s record, where the units see it', async () => {
     const t = await seededApp();
     t.deps.clock.set('2019-03-20T10:00:00+08:00');
     const r = await t.inject({ method: 'POST', url: '/api/instructions', payload: { ...body, photo: 'a'.repeat(64) } });
     expect(r.json()).toMatchObject({ code: 'EVIDENCE_NOT_UPLOADED' });
     expect(t.store.state.get().instructions ?? {}).toEqual({});
+    const up = (
+      await t.inject({ method: 'POST', url: '/api/evidence', ...multipartBody('file', '批示页.jpg', JPEG) })
+    ).json();
+    expect(
+      (await t.inject({ method: 'POST', url: '/api/instructions', payload: { ...body, photo: up.sha256 } })).statusCode,
+    ).toBe(200);
+    const record = (await t.inject(`/api/tasks/${TASK}/overview`, FS)).json().timeline;
+    const entry = record.find((e: { type: string }) => e.type === 'instruction.registered');
+    expect(entry).toMatchObject({
+      title: '登记领导批示',
+      text: body.text,
+      evidence: [{ name: '批示页.jpg', kind: 'image' }],
+    });
+    expect((await t.inject(entry.evidence[0].url, null)).statusCode).toBe(200);
+    expect((await t.inject(`/api/evidence/${up.sha256}`, BH)).statusCode).toBe(200); // the co-unit reads the task too
+    expect((await t.inject(`/api/evidence/${up.sha256}`, SFJ)).statusCode).toBe(403);
     await t.close();
   });
 });

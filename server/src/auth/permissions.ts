@@ -36,6 +36,11 @@ export const PERMISSIONS = {
   'unit.act': { roles: ['contact', 'leader'], label: '办理本单位任务' },
   /** Download evidence of a task the person may read (or through a signed link). */
   'evidence.read': { roles: EVERYONE, label: '查看佐证材料' },
+  /** Units for their reports; the 督考办 for a 批示 page's photo; evaluators for their findings. */
+  'evidence.upload': {
+    roles: ['contact', 'leader', 'supervisor', 'admin', 'evaluator'],
+    label: '上传文件(佐证材料、批示页照片、评估材料)',
+  },
   /** The review queue and decided items. */
   'review.read': { roles: ['supervisor', 'admin', 'evaluator'], label: '查看审核事项' },
   /** 通过 / 退回, 同意 / 不同意. */

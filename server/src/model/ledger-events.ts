@@ -258,6 +258,8 @@ export const EVENT_PAYLOADS = {
     urgency: z.enum(['extra', 'urgent', 'normal']),
     due: Date10,
     units: z.array(z.strictObject({ unitId: z.string(), role: z.enum(['lead', 'co']) })),
+    /** The photographed 批示 page: on the task's record, readable by whoever reads the task. */
+    evidence: z.array(Evidence).optional(),
   }),
   'instruction.reported': z.strictObject({
     taskId: z.string(),

@@ -56,7 +56,7 @@ export function evidenceRoutes(deps: Deps, o: EvidenceRouteOptions): FastifyPlug
       app,
       api.upload,
       {
-        config: can('unit.act'),
+        config: can('evidence.upload'),
         tags: ['佐证材料'],
         summary: '上传一个佐证材料文件(multipart,字段名 file)',
         consumes: ['multipart/form-data'],

@@ -54,8 +54,8 @@ export function instructionRoutes(deps: Deps, s: Pick<Services, 'instructions' |
       async (req) => {
         const v = viewerOf(req);
         // the 批示 page's photograph: a file this person uploaded, like any evidence named in a submission
-        if (req.body.photo) await evidenceChecker(s.timeline)(v, '', [req.body.photo]);
-        const meta = await s.instructions.register(actorOf(v), req.body);
+        const [photo] = req.body.photo ? await evidenceChecker(s.timeline)(v, '', [req.body.photo]) : [];
+        const meta = await s.instructions.register(actorOf(v), req.body, photo);
         return s.instructions.list(deps.store.state.get(), today()).find((i) => i.taskId === meta.taskId)!;
       },
     );

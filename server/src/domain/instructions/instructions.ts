@@ -8,6 +8,7 @@ import {
   type InstructionView,
 } from '../../../../shared/schemas/instruction.js';
 import type { Assignment } from '../../../../shared/schemas/assignment.js';
+import type { EvidenceMeta } from '../../../../shared/schemas/request.js';
 import type { Plan } from '../../../../shared/schemas/plan.js';
 import type { InstructionTask } from '../../../../shared/schemas/task.js';
 import { shanghaiDate } from '../../calendar/dates.js';
@@ -59,7 +60,7 @@ function dueOf(b: Pick<InstructionBody, 'due' | 'workingDays'>, today: string, r
 export class Instructions {
   constructor(private readonly d: { store: Store; rules: BookRules; publicUrl: string }) {}
 
-  async register(actor: Person, b: InstructionBody): Promise<InstructionMeta> {
+  async register(actor: Person, b: InstructionBody, photo?: EvidenceMeta): Promise<InstructionMeta> {
     const { result } = await this.d.store.transact((draft, tx) => {
       const today = shanghaiDate(tx.at);
       const due = dueOf(b, today, this.d.rules);
@@ -127,6 +128,7 @@ export class Instructions {
           urgency: b.urgency,
           due,
           units: units.map((u) => ({ unitId: u.id, role: u.role })),
+          ...(photo ? { evidence: [photo] } : {}),
         },
       });
       const meta: InstructionMeta = {

@@ -96,6 +96,7 @@ const TITLES: Record<string, string> = {
   'review.confirmed': '分管领导确认,报送督考办',
   'appeal.filed': '考评申诉',
   'reminder.sent': '发送提醒',
+  'instruction.registered': '登记领导批示',
 };
 
 function entry(

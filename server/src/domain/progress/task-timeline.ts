@@ -45,6 +45,8 @@ const SHOWN = new Set([
   'reminder.sent',
   'progress.refiled',
   'request.withdrawn',
+  // a 批示件's first entry: the 批示 itself, with the photographed page where there is one
+  'instruction.registered',
 ]);
 
 /** Images get thumbnails and open in the image viewer; everything else is a document. */
