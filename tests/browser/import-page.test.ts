@@ -118,4 +118,28 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
     await body.getByText('节点(6月底前完成方案)').first().waitFor({ timeout: 15_000 });
     expect(await body.innerText()).toContain('完成时限(6月底前完成方案,11月底前完工)');
   });
+
+  it('rows copied from Excel are pasted and read like a table (#36: paste rows)', async () => {
+    const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
+    await page.goto(`${live.url}/app/#/import`);
+    await page.locator('.paste-link').click();
+    await page
+      .locator('.paste-area textarea')
+      .fill(
+        [
+          '越城区2024年数字化改革重点任务清单',
+          '序号\t重点任务\t牵头单位\t配合单位\t完成时限',
+          '1\t推进政务服务一网通办\t区府办\t区发改局\t2024年6月底前',
+          '2\t建设基层治理数字平台\t区司法局\t府山街道、北海街道\t2024年底前',
+        ].join('\n'),
+      );
+    await page.locator('.decide-sheet button', { hasText: '识别' }).click();
+    await page.locator('.import-task').nth(1).waitFor();
+    expect(await page.locator('.import-task').count()).toBe(2);
+    const second = await page.locator('.import-task').nth(1).innerText();
+    expect(second).toContain('建设基层治理数字平台');
+    expect(second).toContain('2024-12-31 截止');
+    expect(second).toMatch(/牵头\s*区司法局/);
+    await page.screenshot({ path: `${ARTIFACTS}/import-pasted.png`, fullPage: true });
+  });
 });

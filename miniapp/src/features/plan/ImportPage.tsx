@@ -1,4 +1,4 @@
-import { Button, Card, Checkbox, Dialog, Input, Tag } from 'antd-mobile';
+import { Button, Card, Checkbox, Dialog, Input, Popup, Tag, TextArea } from 'antd-mobile';
 import { act, refuse } from '../../lib/load';
 import { ColumnStep, type TableReading } from './ColumnStep';
 import { useEffect, useMemo, useState } from 'react';
@@ -184,6 +184,8 @@ export default function ImportPage() {
     setColumnStep(false);
   };
 
+  const [pasting, setPasting] = useState(false);
+  const [pasted, setPasted] = useState('');
   const upload = async (file: File | undefined) => {
     if (!file) return;
     if (file.size > 20 * 1024 * 1024) return refuse('文件不能超过 20MB');
@@ -339,9 +341,44 @@ export default function ImportPage() {
           >
             下载标准任务分解表(Excel)
           </a>
-          ,填好后上传即可。
+          ,填好后上传即可。也可以
+          <a className="paste-link" onClick={() => setPasting(true)}>
+            粘贴表格
+          </a>
+          (在 Excel 或 WPS 中选中表头和各行复制)。
         </div>
       </div>
+      <Popup visible={pasting} onMaskClick={() => setPasting(false)} bodyClassName="decide-sheet">
+        {pasting && (
+          <div className="sheet issue">
+            <div className="sheet-title">粘贴任务表</div>
+            <div className="muted">
+              第一行可写计划名称;表头写明"重点任务""牵头单位""配合单位""完成时限"等列,每个任务一行。
+            </div>
+            <TextArea
+              className="paste-area"
+              value={pasted}
+              onChange={setPasted}
+              rows={10}
+              maxLength={500_000}
+              placeholder={'越城区2024年重点任务清单\n序号\t重点任务\t牵头单位\t完成时限\n1\t……'}
+            />
+            <div className="row">
+              <Button onClick={() => setPasting(false)}>取消</Button>
+              <Button
+                color="primary"
+                disabled={pasted.trim().split('\n').length < 2}
+                onClick={() => {
+                  setPasting(false);
+                  void upload(new File([pasted], '粘贴的表格.txt', { type: 'text/plain' }));
+                }}
+              >
+                识别
+              </Button>
+            </div>
+          </div>
+        )}
+      </Popup>
       {!preview && !busy && (
         <Blank
           icon="📄"
