@@ -83,7 +83,7 @@ function UnitView({ year, unitId }: { year: number; unitId: string }) {
                   <Button
                     size="mini"
                     fill="outline"
-                    className="appeal-btn"
+                    className="exempt-btn"
                     onClick={() => go(href.exemptions({ item: l.obligationId! }))}
                   >
                     容错免责
