@@ -6,6 +6,7 @@ import { readLedgerDir, verifyDataDir } from '../../server/src/store/ledger/veri
 import { readStateReadOnly } from '../../server/src/store/read-state.js';
 import { openStore } from '../../server/src/store/open-store.js';
 import { replay } from '../helpers/replay.js';
+import { runTs } from '../helpers/run-node.js';
 import { SEEDS_DIR } from '../helpers/seeds.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
@@ -138,5 +139,9 @@ describe('the 工作要求 through a replayed year (#37 acceptance)', () => {
     const verified = await verifyDataDir(dir);
     expect(verified.ok).toBe(true);
     expect(await checkStateAgainstLedger(await readStateReadOnly(dir), readLedgerDir(join(dir, 'ledger')))).toEqual([]);
+    // and the command itself
+    const cli = await runTs('server/src/cli/ledger-verify.ts', ['--data', dir], {});
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('台账校验通过');
   }, 300_000);
 });
