@@ -140,6 +140,20 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
     expect(second).toContain('建设基层治理数字平台');
     expect(second).toContain('2024-12-31 截止');
     expect(second).toMatch(/牵头\s*区司法局/);
+    // the other convention, for every task at once: all the units lead
+    await page.locator('.bulk-roles button', { hasText: '均为责任单位' }).click();
+    expect(await page.locator('.import-task').nth(1).locator('.unit-chip.role-co').count()).toBe(0);
+    expect(await page.locator('.import-task').nth(1).locator('.unit-chip.role-lead').count()).toBe(3);
+    await page.locator('.bulk-roles button', { hasText: '首个单位牵头' }).click();
+    expect(await page.locator('.import-task').nth(1).locator('.unit-chip.role-co').count()).toBe(2);
+    await page.locator('.bulk-roles button', { hasText: '均为责任单位' }).click();
     await page.screenshot({ path: `${ARTIFACTS}/import-pasted.png`, fullPage: true });
+    // applied: the roles as switched
+    await page.locator('.import-apply button', { hasText: '处更正' }).click();
+    await page.locator('.adm-dialog button', { hasText: '导入' }).click();
+    await toast(page, '已导入');
+    const s = live.t.store.state.get();
+    const task = s.tasks.find((t) => t.title === '建设基层治理数字平台')!;
+    expect(s.assignments.filter((a) => a.taskId === task.id).map((a) => a.role)).toEqual(['lead', 'lead', 'lead']);
   });
 });

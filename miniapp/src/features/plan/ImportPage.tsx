@@ -217,6 +217,19 @@ export default function ImportPage() {
     [edits, preview],
   );
   const kept = preview ? preview.tasks.filter((t) => !edits[t.id]?.drop).length : 0;
+  /** One convention for every task's units at once (a document read with the wrong one): each stays editable after. */
+  const bulkRoles = (how: 'firstLeads' | 'allLead') => {
+    if (!preview) return;
+    const next: Record<string, Edit> = { ...edits };
+    for (const t of preview.tasks) {
+      const units = next[t.id]?.units ?? t.units;
+      next[t.id] = {
+        ...next[t.id],
+        units: units.map((u, i) => ({ ...u, role: how === 'allLead' || i === 0 ? 'lead' : 'co' })),
+      };
+    }
+    setEdits(next);
+  };
   // 实施期限: as read, or as the 督考办 sets it (nothing is owed before it starts or after it ends)
   const [period, setPeriod] = useState<{ from: string; to: string }>();
   useEffect(() => {
@@ -477,6 +490,17 @@ export default function ImportPage() {
               busy={busy}
               onRead={(tables) => void readColumns(tables)}
             />
+          )}
+          {preview.tasks.length > 1 && (
+            <div className="row bulk-roles">
+              <span className="muted">全部任务的分工:</span>
+              <Button size="mini" onClick={() => bulkRoles('firstLeads')}>
+                首个单位牵头、其余配合
+              </Button>
+              <Button size="mini" onClick={() => bulkRoles('allLead')}>
+                均为责任单位(牵头)
+              </Button>
+            </div>
           )}
           {preview.tasks.map((t) => (
             <TaskCard
