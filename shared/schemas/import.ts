@@ -25,7 +25,13 @@ export const ImportTaskPreview = z.object({
   /** The line (text), row (sheet, table) or paragraph (Word, PDF) it starts on. */
   line: z.number().int(),
   /** What the document says: the item's text, its unit wording and its time wording. */
-  source: z.object({ body: z.string(), units: z.string(), time: z.string() }),
+  source: z.object({
+    body: z.string(),
+    units: z.string(),
+    time: z.string(),
+    /** A traditional-character document: the task's line (or row) as written, before it was read as simplified. */
+    original: z.string().optional(),
+  }),
   section: z.string().optional(),
   units: z.array(ImportUnit),
   /** How many units are reminded for it (groups expanded). */

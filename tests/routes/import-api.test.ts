@@ -4,6 +4,8 @@ import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import type { ImportPreview } from '../../shared/schemas/import.js';
 import { ROOT } from '../helpers/seeds.js';
 import { seededApp, type TestApp } from '../helpers/test-app.js';
+import { previewImport } from '../helpers/bot-harness.js';
+import { join } from 'node:path';
 
 const corpus = (f: string) => readFileSync(`${ROOT}tests/fixtures/importer/corpus/${f}`);
 
@@ -198,5 +200,28 @@ describe('the import page API: upload, check, correct, apply', () => {
       code: 'NOT_PERMITTED',
     });
     expect(t.store.state.get().ledger.seq).toBe(seq);
+  });
+});
+
+describe('a document in traditional characters on the preview (#36 req 3)', () => {
+  it('is read as simplified and each task keeps its line as written, for the 督考办 to compare', async () => {
+    const t = await seededApp();
+    const preview = await previewImport(
+      t,
+      '營商環境.txt',
+      readFileSync(join(ROOT, 'tests/fixtures/importer/corpus/18-traditional-table.txt')),
+    );
+    expect(preview.tasks[0]).toMatchObject({
+      title: '推行企业开办一日办结',
+      source: { original: '1 | 推行企業開辦一日辦結 | 區市場監管局 | 區行政服務中心、區人社局 | 2023年6月底前' },
+    });
+    // a simplified document carries no "original"
+    const plain = await previewImport(
+      t,
+      'plain.txt',
+      Buffer.from('重点任务清单\n序号 | 重点任务 | 牵头单位\n1 | 推进一网通办 | 区府办\n'),
+    );
+    expect(plain.tasks[0]?.source.original).toBeUndefined();
+    await t.close();
   });
 });

@@ -165,6 +165,7 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
     provisionalGroups: [...resolver.provisionalGroups],
     lines: Object.fromEntries(draft.tasks.map((d) => [ids.get(d)!, d.line])),
     tables: draft.tables,
+    ...(draft.originals ? { originals: draft.originals } : {}),
     report: {
       source: plan.source,
       counts: {

@@ -48,6 +48,8 @@ export interface DraftPlan {
   conventions: DraftNote[];
   /** Each table as read: its first rows, the header row found (or not) and what each column was taken for. */
   tables: DraftTable[];
+  /** A document in traditional characters: each line's (or row's) original text, for display beside the reading. */
+  originals?: Record<number, string>;
 }
 
 /** The columns a table's cells may be read as (the import page lets the 督考办 choose): shared/schemas/import.ts. */

@@ -65,4 +65,6 @@ export interface ImportResult {
   report: ImportReport;
   /** Each table as read (its first rows, header, columns): the import page's column step. */
   tables: DraftTable[];
+  /** A traditional-character document: the original text of each line or row, for display. */
+  originals?: Record<number, string>;
 }

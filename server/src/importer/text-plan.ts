@@ -37,6 +37,7 @@ export function parsePlanBlocks(original: readonly Block[], choices: readonly Co
   const blocks = traditional ? original.map(simplifiedBlock) : original;
   const lines: Line[] = blocks.filter((b) => b.kind === 'line').map((b) => ({ no: b.line, text: b.text }));
   const draft = emptyDraft();
+  if (traditional) draft.originals = originalsOf(original);
   readMeta(lines, draft);
 
   const items = blocks;
@@ -141,6 +142,15 @@ function leadersFromSections(draft: DraftPlan): void {
     const leader = t.sectionNumber === undefined ? undefined : leaderOf.get(t.sectionNumber);
     if (leader && t.leaders.length === 0) t.leaders = [leader];
   }
+}
+
+/** Each line's and table row's text as the document wrote it (by line or row number). */
+function originalsOf(blocks: readonly Block[]): Record<number, string> {
+  const out: Record<number, string> = {};
+  for (const b of blocks)
+    if (b.kind === 'line') out[b.line] = b.text;
+    else for (const r of b.rows) out[r.line] = r.cells.filter(Boolean).join(' | ');
+  return out;
 }
 
 /** A block with its text in simplified characters. */

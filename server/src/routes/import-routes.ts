@@ -198,7 +198,12 @@ export function importPreview(
         label: t.label,
         title: t.title,
         line: lineNo(t),
-        source: { body: t.body, units: t.unitsText, time: t.schedule.text },
+        source: {
+          body: t.body,
+          units: t.unitsText,
+          time: t.schedule.text,
+          ...(result.originals?.[lineNo(t)] ? { original: result.originals[lineNo(t)] } : {}),
+        },
         ...(section ? { section: `${section.label}${section.title}` } : {}),
         units: unitViews,
         reached: of.filter((a) => a.status === 'active').length,

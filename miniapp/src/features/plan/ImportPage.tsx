@@ -63,6 +63,12 @@ function TaskCard({
         <span className="muted">原文:</span>
         {task.source.body.length > 120 ? `${task.source.body.slice(0, 120)}…` : task.source.body}
         {task.source.units && <div className="muted">单位:{task.source.units}</div>}
+        {task.source.original && (
+          <div className="muted import-original">
+            繁体原文:
+            {task.source.original.length > 120 ? `${task.source.original.slice(0, 120)}…` : task.source.original}
+          </div>
+        )}
       </div>
       {!dropped && (
         <>
