@@ -137,6 +137,8 @@ export const ImportCorrection = z.strictObject({
     .max(200)
     .optional(),
   time: z.string().max(200).optional(),
+  /** It is the task above's continuation (a cell that ran onto the next row): its text and units join that task. */
+  mergeUp: z.boolean().optional(),
 });
 export type ImportCorrection = z.infer<typeof ImportCorrection>;
 

@@ -156,4 +156,37 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
     const task = s.tasks.find((t) => t.title === '建设基层治理数字平台')!;
     expect(s.assignments.filter((a) => a.taskId === task.id).map((a) => a.role)).toEqual(['lead', 'lead', 'lead']);
   });
+
+  it('a row that continues the task above is merged into it on the preview (#36: merge with the one above)', async () => {
+    const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
+    await page.goto(`${live.url}/app/#/import`);
+    await page.locator('.paste-link').click();
+    await page
+      .locator('.paste-area textarea')
+      .fill(
+        [
+          '越城区2025年重点任务清单',
+          '序号\t重点任务\t牵头单位\t配合单位\t完成时限',
+          '1\t推进政务服务\t区府办\t区发改局\t2025年6月底前',
+          '2\t一网通办全覆盖\t\t区司法局\t',
+          '3\t建设基层治理数字平台\t区司法局\t府山街道\t2025年底前',
+        ].join('\n'),
+      );
+    await page.locator('.decide-sheet button', { hasText: '识别' }).click();
+    await page.locator('.import-task').nth(2).waitFor();
+    await page.locator('.import-task').nth(1).locator('.merge-up').click();
+    await page.locator('.import-apply button', { hasText: '处更正' }).click();
+    await page.locator('.adm-dialog button', { hasText: '导入' }).click();
+    await toast(page, '已导入');
+    const s = live.t.store.state.get();
+    const merged = s.tasks.find((t) => t.title === '推进政务服务一网通办全覆盖');
+    expect(merged).toBeDefined();
+    expect(s.tasks.some((t) => t.title === '一网通办全覆盖')).toBe(false);
+    expect(
+      s.assignments
+        .filter((a) => a.taskId === merged!.id)
+        .map((a) => a.unitId)
+        .sort(),
+    ).toEqual(['fgj', 'qfb', 'sfj']);
+  });
 });

@@ -7,6 +7,38 @@ import type { ImportResult } from './import-result.js';
 import { parseTimeRequirement } from './time-requirement.js';
 import { parseUnitList } from './unit-list.js';
 
+/** A line read as a task of its own that continues the task above: its text, and its units, join that one. */
+function mergeInto(
+  tasks: ImportResult['tasks'],
+  assignments: ImportResult['assignments'],
+  task: ImportResult['tasks'][number],
+  c: ImportCorrection,
+  resolver: UnitResolver,
+): void {
+  const above = tasks.at(-1);
+  if (!above) throw new ImportError('IMPORT_CORRECTION', `${task.label} 是第一项任务,没有可以并入的上一项`);
+  // a title cut mid-sentence goes on; one that ended stays, and the rest is the task's text
+  const cut = !/[。;;!!??]$/.test(above.title);
+  const own = c.units
+    ? c.units.flatMap((u) => parseUnitList(u.name, resolver, u.role === 'lead' ? 'allLead' : 'allCo').refs)
+    : task.units;
+  const known = new Set(above.units.map((u) => `${u.target.type}:${u.target.id}`));
+  const units = [...above.units, ...own.filter((u) => !known.has(`${u.target.type}:${u.target.id}`))];
+  const merged = {
+    ...above,
+    ...(cut ? { title: `${above.title}${task.title}` } : {}),
+    body: `${above.body}${task.body}`,
+    units,
+    unitsText: [above.unitsText, task.unitsText].filter(Boolean).join('、'),
+    ...(above.schedule.source === 'default' && task.schedule.source !== 'default' ? { schedule: task.schedule } : {}),
+  };
+  tasks[tasks.length - 1] = merged;
+  // the task above's parts, now with the continuation's units too
+  for (let i = assignments.length - 1; i >= 0; i -= 1)
+    if (assignments[i]!.taskId === above.id) assignments.splice(i, 1);
+  assignments.push(...expand(above.id, above.planId, units, resolver));
+}
+
 /**
  * The 督考办's corrections applied to a parsed document before it is written: a task dropped, its
  * units replaced (each name with the role given, resolved against the directory like the
@@ -38,6 +70,10 @@ export function applyCorrections(
   for (const task of result.tasks) {
     const c = byTask.get(task.id);
     if (c?.drop) continue;
+    if (c?.mergeUp) {
+      mergeInto(tasks, assignments, task, c, resolver);
+      continue;
+    }
     let next = task;
     if (c?.time !== undefined)
       next = {

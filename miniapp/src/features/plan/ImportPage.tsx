@@ -13,6 +13,8 @@ interface Edit {
   drop?: boolean;
   units?: UnitView[];
   time?: string;
+  /** It continues the task above (a cell that ran onto the next row). */
+  mergeUp?: boolean;
 }
 
 const KIND_NOTE: Record<UnitView['kind'], string | undefined> = {
@@ -38,11 +40,14 @@ function TaskCard({
   edit,
   onEdit,
   unitNames,
+  first,
 }: {
   task: TaskView;
   edit: Edit;
   onEdit: (e: Edit) => void;
   unitNames: string[];
+  /** The first task has nothing above it to merge into. */
+  first: boolean;
 }) {
   const units = edit.units ?? task.units;
   const [adding, setAdding] = useState('');
@@ -148,9 +153,20 @@ function TaskCard({
           ))}
         </>
       )}
-      <Checkbox checked={dropped} onChange={(v) => onEdit({ ...edit, drop: v })}>
-        不导入此条
-      </Checkbox>
+      <div className="row">
+        <Checkbox checked={dropped} onChange={(v) => onEdit({ ...edit, drop: v, ...(v ? { mergeUp: false } : {}) })}>
+          不导入此条
+        </Checkbox>
+        {!first && (
+          <Checkbox
+            className="merge-up"
+            checked={edit.mergeUp === true}
+            onChange={(v) => onEdit({ ...edit, mergeUp: v, ...(v ? { drop: false } : {}) })}
+          >
+            并入上一项(本行是上一项的接续)
+          </Checkbox>
+        )}
+      </div>
     </Card>
   );
 }
@@ -208,7 +224,7 @@ export default function ImportPage() {
     () =>
       Object.entries(edits).flatMap(([taskId, e]) => {
         if (e.drop) return [{ taskId, drop: true }];
-        const c: ImportCorrection = { taskId };
+        const c: ImportCorrection = { taskId, ...(e.mergeUp ? { mergeUp: true } : {}) };
         const task = preview?.tasks.find((t) => t.id === taskId);
         if (
           e.units &&
@@ -218,11 +234,11 @@ export default function ImportPage() {
         )
           c.units = e.units.map((u) => ({ name: u.name, role: u.role }));
         if (e.time !== undefined && task && e.time.trim() !== task.time.text) c.time = e.time.trim();
-        return c.units || c.time !== undefined ? [c] : [];
+        return c.units || c.time !== undefined || c.mergeUp ? [c] : [];
       }),
     [edits, preview],
   );
-  const kept = preview ? preview.tasks.filter((t) => !edits[t.id]?.drop).length : 0;
+  const kept = preview ? preview.tasks.filter((t) => !edits[t.id]?.drop && !edits[t.id]?.mergeUp).length : 0;
   /** One convention for every task's units at once (a document read with the wrong one): each stays editable after. */
   const bulkRoles = (how: 'firstLeads' | 'allLead') => {
     if (!preview) return;
@@ -508,8 +524,9 @@ export default function ImportPage() {
               </Button>
             </div>
           )}
-          {preview.tasks.map((t) => (
+          {preview.tasks.map((t, i) => (
             <TaskCard
+              first={i === 0}
               key={t.id}
               task={t}
               edit={edits[t.id] ?? {}}
