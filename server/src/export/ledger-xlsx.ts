@@ -329,9 +329,9 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   main.commit();
   // the year's records of their own kind, each on a sheet after the 总表 (none: no sheet)
   const own = {
-    sheets: noticeSheetsSheet(wb, x, year, units, footer),
-    instructions: instructionsSheet(wb, x, year, units, footer),
-    exemptions: exemptionsSheet(wb, x, year, units, footer),
+    sheets: listSheet(wb, x, footer, noticeSheetRows(x, year, units)),
+    instructions: listSheet(wb, x, footer, instructionRows(x, year, units)),
+    exemptions: listSheet(wb, x, footer, exemptionRows(x, year, units)),
     pilots: listSheet(wb, x, footer, pilotRows(x, year, units)),
     evaluations: listSheet(wb, x, footer, evaluationRows(x, year, units)),
   };
@@ -391,115 +391,78 @@ export async function writeLedgerXlsx(out: Writable, x: LedgerExportInput): Prom
   return { rows: parts.length, taskSheets, unitSheets, ...own, lastHash: facts.lastHash, lastSeq: facts.lastSeq };
 }
 
-const INSTRUCTION_COLUMNS: typeof COLUMNS = [
-  { header: '编号', key: 'no', width: 8 },
-  { header: '批示领导', key: 'leader', width: 12 },
-  { header: '批示内容', key: 'text', width: 36 },
-  { header: '来文及文号', key: 'doc', width: 24 },
-  { header: '缓急', key: 'urgency', width: 6 },
-  { header: '办结时限', key: 'due', width: 11 },
-  { header: '承办单位(签收/办结)', key: 'units', width: 28 },
-  { header: '反馈领导', key: 'reported', width: 11 },
-];
-
 /** 领导批示件 registered in the year (a unit's export: those it carries). */
-function instructionsSheet(
-  wb: ExcelJS.stream.xlsx.WorkbookWriter,
-  x: LedgerExportInput,
-  year: number,
-  units: ReadonlyMap<string, string>,
-  footer: string,
-): number {
+function instructionRows(x: LedgerExportInput, year: number, units: ReadonlyMap<string, string>): ListSheet {
   const list = Object.values(x.state.instructions ?? {})
     .filter((i) => shanghaiDate(new Date(i.registeredAt)).startsWith(String(year)))
-    .map((i) => ({
-      i,
-      task: x.state.tasks.find((t) => t.id === i.taskId),
-      parts: x.state.assignments.filter((a) => a.taskId === i.taskId),
-    }))
-    .filter(({ task, parts }) => task && (!x.unitIds || parts.some((a) => x.unitIds!.has(a.unitId))))
+    .flatMap((i) => {
+      const task = x.state.tasks.find((t) => t.id === i.taskId);
+      const parts = x.state.assignments.filter((a) => a.taskId === i.taskId);
+      return task && (!x.unitIds || parts.some((a) => x.unitIds!.has(a.unitId))) ? [{ i, task, parts }] : [];
+    })
     .sort((a, b) => a.i.seq - b.i.seq);
-  if (list.length === 0) return 0;
-  const ws = newSheet(
-    wb,
-    '领导批示件',
-    `${x.district} ${year}年度领导批示件`,
-    `共 ${list.length} 件 · 已反馈领导 ${list.filter((e) => e.i.reported).length} 件`,
-    INSTRUCTION_COLUMNS,
-    footer,
-  );
-  for (const { i, task, parts } of list)
-    addRow(
-      ws,
-      {
-        no: `批示件${task!.number}`,
-        leader: i.leader,
-        text: i.text,
-        doc: `《${i.docTitle}》${i.docNo ? `\n${i.docNo}` : ''}`,
-        urgency: URGENCY_NAMES[i.urgency],
-        due: task!.schedule.due ?? '',
-        units: parts
-          .map((a) => {
-            const ack = obligationsOfAssignment(x.state, a.id).find((o) => o.kind === 'acknowledge');
-            return `${units.get(a.unitId) ?? a.unitId}(${a.role === 'lead' ? '牵头' : '配合'}):${ack?.doneAt ? `${shanghaiDate(new Date(ack.doneAt))}签收` : '未签收'}${a.status === 'closed' ? ',已办结' : ''}`;
-          })
-          .join('\n'),
-        reported: i.reported ? shanghaiDate(new Date(i.reported.at)) : '',
-      },
-      INSTRUCTION_COLUMNS,
-    );
-  ws.commit();
-  return list.length;
+  return {
+    name: '领导批示件',
+    title: `${year}年度领导批示件`,
+    subtitle: `共 ${list.length} 件 · 已反馈领导 ${list.filter((e) => e.i.reported).length} 件`,
+    columns: [
+      { header: '编号', key: 'no', width: 8 },
+      { header: '批示领导', key: 'leader', width: 12 },
+      { header: '批示内容', key: 'text', width: 36 },
+      { header: '来文及文号', key: 'doc', width: 24 },
+      { header: '缓急', key: 'urgency', width: 6 },
+      { header: '办结时限', key: 'due', width: 11 },
+      { header: '承办单位(签收/办结)', key: 'units', width: 28 },
+      { header: '反馈领导', key: 'reported', width: 11 },
+    ],
+    rows: list.map(({ i, task, parts }) => ({
+      no: `批示件${task.number}`,
+      leader: i.leader,
+      text: i.text,
+      doc: `《${i.docTitle}》${i.docNo ? `\n${i.docNo}` : ''}`,
+      urgency: URGENCY_NAMES[i.urgency],
+      due: task.schedule.due ?? '',
+      units: parts
+        .map((a) => {
+          const ack = obligationsOfAssignment(x.state, a.id).find((o) => o.kind === 'acknowledge');
+          return `${units.get(a.unitId) ?? a.unitId}(${a.role === 'lead' ? '牵头' : '配合'}):${ack?.doneAt ? `${shanghaiDate(new Date(ack.doneAt))}签收` : '未签收'}${a.status === 'closed' ? ',已办结' : ''}`;
+        })
+        .join('\n'),
+      reported: i.reported ? shanghaiDate(new Date(i.reported.at)) : '',
+    })),
+  };
 }
 
-const EXEMPTION_COLUMNS: typeof COLUMNS = [
-  { header: '编号', key: 'no', width: 8 },
-  { header: '单位', key: 'unit', width: 12 },
-  { header: '事由', key: 'about', width: 30 },
-  { header: '情形', key: 'ground', width: 14 },
-  { header: '事实经过', key: 'text', width: 34 },
-  { header: '涉及扣分', key: 'points', width: 8 },
-  { header: '决定', key: 'decision', width: 26 },
-  { header: '台账记录', key: 'refs', width: 12 },
-];
-
 /** 容错免责 claims about the year (a unit's export: its own). */
-function exemptionsSheet(
-  wb: ExcelJS.stream.xlsx.WorkbookWriter,
-  x: LedgerExportInput,
-  year: number,
-  units: ReadonlyMap<string, string>,
-  footer: string,
-): number {
+function exemptionRows(x: LedgerExportInput, year: number, units: ReadonlyMap<string, string>): ListSheet {
   const list = Object.values(x.state.exemptions ?? {})
     .filter((e) => e.year === year && (!x.unitIds || x.unitIds.has(e.unitId)))
     .sort((a, b) => a.seq - b.seq);
-  if (list.length === 0) return 0;
-  const ws = newSheet(
-    wb,
-    '容错免责',
-    `${x.district} ${year}年度容错免责`,
-    `共 ${list.length} 件 · 予以免责 ${list.filter((e) => e.state === 'accepted').length} 件`,
-    EXEMPTION_COLUMNS,
-    footer,
-  );
-  for (const e of list)
-    addRow(
-      ws,
-      {
-        no: e.id,
-        unit: units.get(e.unitId) ?? e.unitId,
-        about: e.about,
-        ground: e.ground,
-        text: e.text,
-        points: e.points,
-        decision: `${EXEMPTION_STATE_NAMES[e.state]}${e.state === 'accepted' && e.decision?.keep ? `(扣分按 ${e.decision.keep * 100}% 计)` : ''}${e.decision?.comment ? `:${e.decision.comment}` : ''}${e.leader ? `;区领导${e.leader.agreed ? '同意' : '不同意'}` : ''}`,
-        refs: e.refs.map((r) => `#${r}`).join(' '),
-      },
-      EXEMPTION_COLUMNS,
-    );
-  ws.commit();
-  return list.length;
+  return {
+    name: '容错免责',
+    title: `${year}年度容错免责`,
+    subtitle: `共 ${list.length} 件 · 予以免责 ${list.filter((e) => e.state === 'accepted').length} 件`,
+    columns: [
+      { header: '编号', key: 'no', width: 8 },
+      { header: '单位', key: 'unit', width: 12 },
+      { header: '事由', key: 'about', width: 30 },
+      { header: '情形', key: 'ground', width: 14 },
+      { header: '事实经过', key: 'text', width: 34 },
+      { header: '涉及扣分', key: 'points', width: 8 },
+      { header: '决定', key: 'decision', width: 26 },
+      { header: '台账记录', key: 'refs', width: 12 },
+    ],
+    rows: list.map((e) => ({
+      no: e.id,
+      unit: units.get(e.unitId) ?? e.unitId,
+      about: e.about,
+      ground: e.ground,
+      text: e.text,
+      points: e.points,
+      decision: `${EXEMPTION_STATE_NAMES[e.state]}${e.state === 'accepted' && e.decision?.keep ? `(扣分按 ${e.decision.keep * 100}% 计)` : ''}${e.decision?.comment ? `:${e.decision.comment}` : ''}${e.leader ? `;区领导${e.leader.agreed ? '同意' : '不同意'}` : ''}`,
+      refs: e.refs.map((r) => `#${r}`).join(' '),
+    })),
+  };
 }
 
 /** A sheet of one kind of record: its name, title, columns and rows (none: no sheet). */
@@ -590,65 +553,46 @@ function evaluationRows(x: LedgerExportInput, year: number, units: ReadonlyMap<s
   };
 }
 
-const SHEET_COLUMNS: typeof COLUMNS = [
-  { header: '序号', key: 'no', width: 6 },
-  { header: '文号', key: 'number', width: 16 },
-  { header: '等级', key: 'level', width: 6 },
-  { header: '单位', key: 'unit', width: 12 },
-  { header: '督办事项', key: 'items', width: 36 },
-  { header: '督办事由', key: 'text', width: 26 },
-  { header: '发出', key: 'issued', width: 11 },
-  { header: '回复期限', key: 'replyBy', width: 11 },
-  { header: '签收(回执)', key: 'signed', width: 11 },
-  { header: '办理情况回复', key: 'answer', width: 30 },
-  { header: '升级', key: 'escalated', width: 16 },
-];
-
-/** 督办通知单 of the year (a unit's export: its own), in the order issued; none: no sheet. Returns how many. */
-function noticeSheetsSheet(
-  wb: ExcelJS.stream.xlsx.WorkbookWriter,
-  x: LedgerExportInput,
-  year: number,
-  units: ReadonlyMap<string, string>,
-  footer: string,
-): number {
+/** 督办通知单 of the year (a unit's export: its own), in the order issued. */
+function noticeSheetRows(x: LedgerExportInput, year: number, units: ReadonlyMap<string, string>): ListSheet {
   const list = Object.values(x.state.noticeSheets ?? {})
     .filter((s) => s.year === year && (!x.unitIds || x.unitIds.has(s.unitId)))
     .sort((a, b) => a.seq - b.seq);
-  if (list.length === 0) return 0;
-  const ws = newSheet(
-    wb,
-    '督办通知单',
-    `${x.district} ${year}年度督办通知单`,
-    `共 ${list.length} 份 · 红色 ${list.filter((s) => s.level === 'red').length} 份 · 已回复 ${list.filter((s) => s.answer).length} 份`,
-    SHEET_COLUMNS,
-    footer,
-  );
   const day = (iso: string) => shanghaiDate(new Date(iso));
-  list.forEach((s, i) =>
-    addRow(
-      ws,
-      {
-        no: i + 1,
-        number: s.number,
-        level: SHEET_LEVEL_NAMES[s.level],
-        unit: units.get(s.unitId) ?? s.unitId,
-        items: s.items.map((it) => `${it.name}(${it.state})`).join('\n'),
-        text: s.text,
-        issued: day(s.issuedAt),
-        replyBy: s.replyBy,
-        signed: s.signed ? day(s.signed.at) : '未签收',
-        answer: s.answer ? `${day(s.answer.at)} ${s.answer.text}` : s.replyBy < shanghaiDate(x.now) ? '逾期未回复' : '',
-        escalated: [
-          s.escalated?.unsigned ? `${s.escalated.unsigned} 未签收告知领导` : '',
-          s.escalated?.unanswered ? `${s.escalated.unanswered} 逾期告知领导` : '',
-        ]
-          .filter(Boolean)
-          .join('\n'),
-      },
-      SHEET_COLUMNS,
-    ),
-  );
-  ws.commit();
-  return list.length;
+  return {
+    name: '督办通知单',
+    title: `${year}年度督办通知单`,
+    subtitle: `共 ${list.length} 份 · 红色 ${list.filter((s) => s.level === 'red').length} 份 · 已回复 ${list.filter((s) => s.answer).length} 份`,
+    columns: [
+      { header: '序号', key: 'no', width: 6 },
+      { header: '文号', key: 'number', width: 16 },
+      { header: '等级', key: 'level', width: 6 },
+      { header: '单位', key: 'unit', width: 12 },
+      { header: '督办事项', key: 'items', width: 36 },
+      { header: '督办事由', key: 'text', width: 26 },
+      { header: '发出', key: 'issued', width: 11 },
+      { header: '回复期限', key: 'replyBy', width: 11 },
+      { header: '签收(回执)', key: 'signed', width: 11 },
+      { header: '办理情况回复', key: 'answer', width: 30 },
+      { header: '升级', key: 'escalated', width: 16 },
+    ],
+    rows: list.map((s, i) => ({
+      no: i + 1,
+      number: s.number,
+      level: SHEET_LEVEL_NAMES[s.level],
+      unit: units.get(s.unitId) ?? s.unitId,
+      items: s.items.map((it) => `${it.name}(${it.state})`).join('\n'),
+      text: s.text,
+      issued: day(s.issuedAt),
+      replyBy: s.replyBy,
+      signed: s.signed ? day(s.signed.at) : '未签收',
+      answer: s.answer ? `${day(s.answer.at)} ${s.answer.text}` : s.replyBy < shanghaiDate(x.now) ? '逾期未回复' : '',
+      escalated: [
+        s.escalated?.unsigned ? `${s.escalated.unsigned} 未签收告知领导` : '',
+        s.escalated?.unanswered ? `${s.escalated.unanswered} 逾期告知领导` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    })),
+  };
 }
