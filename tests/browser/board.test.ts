@@ -1,27 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, devSignIn, launchChromium } from '../helpers/browser.js';
-import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, devSignIn } from '../helpers/browser.js';
+import { liveStory } from '../helpers/live-app.js';
 
 /** #37 req 6: the leaders' board, drawn with ECharts on a phone and on a meeting room's screen. */
 describe('the leaders’ board', () => {
-  let live: LiveApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    live = await startLiveApp('2019-03-11T10:00:00+08:00');
+  const story = liveStory('2019-03-11T10:00:00+08:00', async (l) => {
     // two weeks of working days planned: each records the day's lights, the trend's points
     for (const day of ['11', '12', '13', '14', '15', '18', '19', '20']) {
-      live.t.deps.clock.set(`2019-03-${day}T09:00:00+08:00`);
-      await live.sendReminders();
+      l.t.deps.clock.set(`2019-03-${day}T09:00:00+08:00`);
+      await l.sendReminders();
     }
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
   });
 
   it('draws the trend, the 工程, the units behind, 批示件/督办单 and pilots; saves a chart as a picture', async () => {
+    const { live, browser } = story;
     for (const wide of [false, true]) {
       const page = await devSignIn(browser, live.url, '钱建国', '钱建国', wide);
       await page.goto(`${live.url}/app/#/board`);

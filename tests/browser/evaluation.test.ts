@@ -1,24 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
-import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, devSignIn, toast } from '../helpers/browser.js';
+import { liveStory } from '../helpers/live-app.js';
 
 const TASK = 'yc-lqstg-2018.k1';
 
 /** #37 req 2's browser story: an evaluation with one finding turned 整改 and re-checked. */
 describe('第三方评估 in the mini-app', () => {
-  let live: LiveApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    live = await startLiveApp('2019-09-16T10:00:00+08:00');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const story = liveStory('2019-09-16T10:00:00+08:00');
 
   it('the evaluator records a finding that needs 整改; the unit rectifies; the evaluator re-checks it', async () => {
+    const { live, browser } = story;
     const { t } = live;
     const opened = await t.inject({
       method: 'POST',

@@ -1,22 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
-import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, devSignIn, toast } from '../helpers/browser.js';
+import { liveStory } from '../helpers/live-app.js';
 
 /** #37 req 3's browser story: a 通报批评, the unit's 容错免责 claim, accepted; the deduction gone from 考评 with the trace. */
 describe('容错免责 in the mini-app', () => {
-  let live: LiveApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    live = await startLiveApp('2019-03-20T10:00:00+08:00');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const story = liveStory('2019-03-20T10:00:00+08:00');
 
   it('the unit claims against a 通报批评 from the 通报 page; the 督考办 accepts; 考评 shows the line lifted and why', async () => {
+    const { live, browser } = story;
     const { t } = live;
     const b = await t.inject({
       method: 'POST',

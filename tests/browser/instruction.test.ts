@@ -1,22 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
-import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, devSignIn, toast } from '../helpers/browser.js';
+import { liveStory } from '../helpers/live-app.js';
 
 /** #37 req 4's browser story: a 批示件 registered, signed by the unit, 办结, reported to the leader. */
 describe('领导批示件 in the mini-app', () => {
-  let live: LiveApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    live = await startLiveApp('2019-03-20T10:00:00+08:00');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const story = liveStory('2019-03-20T10:00:00+08:00');
 
   it('the 督考办 registers one; the unit signs it on its task page; its 办结 goes back to the leader', async () => {
+    const { live, browser } = story;
     const office = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
     await office.goto(`${live.url}/app/#/instructions`);
     await office.locator('button', { hasText: '登记领导批示件' }).click();

@@ -1,24 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
-import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, devSignIn, toast } from '../helpers/browser.js';
+import { liveStory } from '../helpers/live-app.js';
 
 type Inbox = { items: Array<{ kind: string; msg: { action_card?: { title?: string; markdown?: string } } }> };
 
 /** #37 req 5's browser story: a red 督办通知单 issued from a task's units, delivered, signed and answered. */
 describe('督办通知单 in the mini-app', () => {
-  let live: LiveApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    live = await startLiveApp('2019-03-20T10:00:00+08:00');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const story = liveStory('2019-03-20T10:00:00+08:00');
 
   it('the 督考办 issues a red sheet from the units card; the unit gets the notice, signs and answers on its phone', async () => {
+    const { live, browser } = story;
     const office = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
     await office.goto(`${live.url}/app/#/tasks/yc-lqstg-2018.k1`);
     const row = office.locator('.unit-row', { hasText: '府山街道' });

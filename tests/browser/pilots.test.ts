@@ -1,22 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
-import { startLiveApp, type LiveApp } from '../helpers/live-app.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, devSignIn, toast } from '../helpers/browser.js';
+import { liveStory } from '../helpers/live-app.js';
 
 /** #37 req 1's browser story: a pilot recorded, an experience adopted as 越城样本 and published. */
 describe('试点示范 in the mini-app', () => {
-  let live: LiveApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    live = await startLiveApp('2019-05-20T10:00:00+08:00');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-  });
+  const story = liveStory('2019-05-20T10:00:00+08:00');
 
   it('a unit records a pilot and an experience on its phone; the 督考办 adopts it as a 越城样本 and publishes', async () => {
+    const { live, browser } = story;
     const unit = await devSignIn(browser, live.url, '石刚', '石刚');
     await unit.screenshot({ path: `${ARTIFACTS}/pilots-mytasks-phone.png` });
     await unit.locator('a', { hasText: '试点与经验' }).click();

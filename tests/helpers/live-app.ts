@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import type { DingTalkChannel } from '../../server/src/channels/dingtalk/dingtalk-channel.js';
@@ -5,6 +6,7 @@ import { Dispatcher } from '../../server/src/outbox/dispatcher.js';
 import { ChannelSet } from '../../server/src/channels/channel-set.js';
 import { digestReach } from '../../server/src/core.js';
 import { Scheduler } from '../../server/src/scheduler/scheduler.js';
+import { launchChromium } from './browser.js';
 import { channelFor, zzdChannelFor } from './channel.js';
 import { startEmulator, type RunningEmulator } from './emulator.js';
 import { calendar, policy } from './reminders.js';
@@ -70,4 +72,22 @@ export async function photo(browser: Browser, caption: string, colours = '#4096f
   const bytes = await page.locator('#x').screenshot();
   await page.close();
   return bytes;
+}
+
+/**
+ * A browser story's setting: the live app at `at` (after `prepare`, when given) and Chromium,
+ * started before the file's tests and closed after them. Read `story.live` and `story.browser` in a test.
+ */
+export function liveStory(at: string, prepare?: (live: LiveApp) => Promise<void>): { live: LiveApp; browser: Browser } {
+  const story = {} as { live: LiveApp; browser: Browser };
+  beforeAll(async () => {
+    story.live = await startLiveApp(at);
+    if (prepare) await prepare(story.live);
+    story.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await story.browser?.close();
+    await story.live?.close();
+  });
+  return story;
 }
