@@ -1,7 +1,7 @@
-import { renderToStaticMarkup } from 'react-dom/server';
 import { ASSESSMENT_RULE_NAME, type AssessmentLine } from '../../../shared/schemas/assessment.js';
 import { cnDate } from '../../../shared/cn-date.js';
 import { taskLabel } from '../../../shared/task-label.js';
+import { Head, printablePage } from './printable-page.js';
 
 export type ItemState = '已完成' | '逾期完成' | '免报' | '未完成' | '未到期';
 
@@ -43,33 +43,15 @@ export interface AnnualReportFacts {
 }
 
 const STYLE = `
-body{font-family:'Songti SC','SimSun','WenQuanYi Zen Hei',serif;margin:24px auto;max-width:960px;color:#1f1f1f;line-height:1.6}
-h1{text-align:center;font-size:22px;margin:0 0 4px}
-p.meta{text-align:center;color:#595959;font-size:13px;margin:0 0 20px}
-h2{font-size:16px;margin:20px 0 8px;border-left:4px solid #1677ff;padding-left:8px}
+body{max-width:960px;line-height:1.6}
+h2{border-left:4px solid #1677ff}
 h2 small{font-weight:normal;color:#595959;font-size:13px}
-table{width:100%;border-collapse:collapse;font-size:13px}
-th,td{border:1px solid #999;padding:4px 6px;vertical-align:top;text-align:left}
 th{background:#e6f4ff}
 td.num{text-align:right;white-space:nowrap}
-td.date{white-space:nowrap}
-.sign{margin-top:36px;text-align:right;line-height:2}
 .s-未完成,.s-逾期完成{color:#cf1322}
 .s-已完成{color:#389e0d}
-@media print{body{margin:0;max-width:none}section{break-inside:avoid}@page{size:A4;margin:15mm}}
+@media print{section{break-inside:avoid}@page{size:A4;margin:15mm}}
 `;
-
-function Head({ cells }: { cells: string[] }) {
-  return (
-    <thead>
-      <tr>
-        {cells.map((c) => (
-          <th key={c}>{c}</th>
-        ))}
-      </tr>
-    </thead>
-  );
-}
 
 function TaskSection({ s }: { s: AnnualReportFacts['sections'][number] }) {
   return (
@@ -223,41 +205,32 @@ function Exemptions({ list }: { list: AnnualReportFacts['exemptions'] }) {
   );
 }
 
-function AnnualReport({ f }: { f: AnnualReportFacts }) {
+/** The printable annual report: React components rendered once to static markup (the renderer escapes every text). */
+export function renderAnnualReport(f: AnnualReportFacts): string {
   const title = `${f.unitName} ${f.year} 年度落实情况报告`;
-  return (
-    <html lang="zh-CN">
-      <head>
-        <meta charSet="utf-8" />
-        <title>{title}</title>
-        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
-      </head>
-      <body>
-        <h1>{title}</h1>
-        <p className="meta">
-          {f.district} · {f.planTitle} · 截至 {f.asOf} · 承担重点任务 {f.sections.length} 项
-        </p>
-        {f.sections.map((s) => (
-          <TaskSection key={s.number} s={s} />
-        ))}
-        <Score f={f} />
-        <Rectifications open={f.openRectifications} />
-        <NoticeSheets list={f.noticeSheets} />
-        <Instructions list={f.instructions} />
-        <Exemptions list={f.exemptions} />
-        <div className="sign">
-          填报单位(盖章):{f.unitName}
-          <br />
-          督考办审核:________________(盖章)
-          <br />
-          {f.today.slice(0, 4)}年{cnDate(f.today)}
-        </div>
-      </body>
-    </html>
+  return printablePage(
+    title,
+    STYLE,
+    <>
+      <h1>{title}</h1>
+      <p className="meta">
+        {f.district} · {f.planTitle} · 截至 {f.asOf} · 承担重点任务 {f.sections.length} 项
+      </p>
+      {f.sections.map((s) => (
+        <TaskSection key={s.number} s={s} />
+      ))}
+      <Score f={f} />
+      <Rectifications open={f.openRectifications} />
+      <NoticeSheets list={f.noticeSheets} />
+      <Instructions list={f.instructions} />
+      <Exemptions list={f.exemptions} />
+      <div className="sign">
+        填报单位(盖章):{f.unitName}
+        <br />
+        督考办审核:________________(盖章)
+        <br />
+        {f.today.slice(0, 4)}年{cnDate(f.today)}
+      </div>
+    </>,
   );
-}
-
-/** The printable page: React components rendered once to static markup (the renderer escapes every text). */
-export function renderAnnualReport(facts: AnnualReportFacts): string {
-  return `<!doctype html>${renderToStaticMarkup(<AnnualReport f={facts} />)}`;
 }
