@@ -7,16 +7,24 @@ export function shanghaiStamp(ms: number = Date.now()): string {
   return new Date(ms + 8 * 3_600_000).toISOString().replace('T', ' ').replace('Z', '+08:00');
 }
 
+/** What a log line adds: local mode's simulated clock, once it is positioned. */
+export interface LogContext {
+  sim?: { readonly positioned: boolean; now(): Date };
+}
+
+/** The simulated date a line carries, if any. */
+const simDay = (context: LogContext): string | undefined =>
+  context.sim?.positioned ? shanghaiStamp(context.sim.now().getTime()).slice(0, 10) : undefined;
+
 /**
- * A plain console logger, stamped in Asia/Shanghai. In local mode (`context.simNow` set once the
- * simulated clock is known) each line also carries the simulated date, the date everything it
+ * A plain console logger, stamped in Asia/Shanghai. In local mode (`context.sim`, once the
+ * simulated clock is positioned) each line also carries the simulated date, the date everything it
  * talks about happens on: `2026-11-30 00:17:54.630+08:00 [模拟 2018-11-01] INFO …`.
  */
-export function consoleLog(level: (typeof LEVELS)[number] = 'info', context: { simNow?: () => Date } = {}): Log {
+export function consoleLog(level: (typeof LEVELS)[number] = 'info', context: LogContext = {}): Log {
   const min = LEVELS.indexOf(level);
   const at = (l: (typeof LEVELS)[number]): boolean => LEVELS.indexOf(l) >= min;
-  const stamp = (): string =>
-    `${shanghaiStamp()}${context.simNow ? ` [模拟 ${shanghaiStamp(context.simNow().getTime()).slice(0, 10)}]` : ''}`;
+  const stamp = (): string => `${shanghaiStamp()}${simDay(context) ? ` [模拟 ${simDay(context)}]` : ''}`;
   return {
     info: (m) => at('info') && console.log(`${stamp()} INFO  ${m}`),
     warn: (m) => at('warn') && console.warn(`${stamp()} WARN  ${m}`),
@@ -29,7 +37,7 @@ export function consoleLog(level: (typeof LEVELS)[number] = 'info', context: { s
  * `{"time":"2026-11-30 00:17:54.630+08:00","level":"info","msg":"…","sim":"2018-11-01"}`. The
  * same shape as the HTTP request lines Fastify's pino writes (`time`, `level`, `msg`).
  */
-export function jsonLog(level: (typeof LEVELS)[number] = 'info', context: { simNow?: () => Date } = {}): Log {
+export function jsonLog(level: (typeof LEVELS)[number] = 'info', context: LogContext = {}): Log {
   const min = LEVELS.indexOf(level);
   const write = (l: 'info' | 'warn' | 'error', msg: string): void => {
     if (LEVELS.indexOf(l) < min) return;
@@ -37,7 +45,7 @@ export function jsonLog(level: (typeof LEVELS)[number] = 'info', context: { simN
       time: shanghaiStamp(),
       level: l,
       msg,
-      ...(context.simNow ? { sim: shanghaiStamp(context.simNow().getTime()).slice(0, 10) } : {}),
+      ...(simDay(context) ? { sim: simDay(context) } : {}),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };

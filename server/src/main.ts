@@ -4,7 +4,8 @@
  * SIGINT/SIGTERM so no file is left torn.
  */
 import { ConfigError, loadConfig } from './config.js';
-import { systemClock } from './model/runtime.js';
+import { systemClock, type Clock, type Log } from './model/runtime.js';
+import type { Store } from './store/ports.js';
 import { createCore } from './core.js';
 import { seedStore } from './plan-import/seed-store.js';
 import { importPlan } from './importer/import-plan.js';
@@ -31,67 +32,29 @@ import { loadSessionKey, SessionTokens } from './auth/session-tokens.js';
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-// eslint-disable-next-line max-lines-per-function -- the process's start: config, store, clock, core, listen, signals, in order; it moves into createCore when the clock is known before the store (#34 req 3, left)
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logContext: { simNow?: () => Date } = {};
-  const log = (config.logFormat === 'json' ? jsonLog : consoleLog)(config.logLevel, logContext);
+  // the clock before anything is built: the store, the log lines and every service read it. In
+  // local mode it is the simulated clock, positioned once the store is open (its position is kept
+  // in the state); the ledger's clock too.
+  const sim = config.mode === 'local' ? new SimClock() : undefined;
+  const clock: Clock = sim ?? systemClock;
+  const log = (config.logFormat === 'json' ? jsonLog : consoleLog)(config.logLevel, sim ? { sim } : {});
   log.info(
     `督办通 ${config.version} 启动中,模式:${config.mode === 'local' ? '本地模式(使用本地钉钉模拟器,无需凭据)' : '钉钉模式'}`,
   );
   log.info(`数据目录:${config.dataDir}`);
-  // in local mode the simulated clock is *the* clock, the ledger's too (set once it is known below)
-  let storeNow = (): Date => systemClock.now();
   const store = config.databaseUrl
-    ? await openPgStore(config.databaseUrl, { clock: () => storeNow(), log })
-    : await openStore(config.dataDir, { clock: () => storeNow(), log });
+    ? await openPgStore(config.databaseUrl, { clock: () => clock.now(), log })
+    : await openStore(config.dataDir, { clock: () => clock.now(), log });
   if (config.databaseUrl) log.info(`数据库:PostgreSQL(${config.databaseUrl.replace(/\/\/[^@/]*@/, '//…@')})`);
   const calendar = await loadCalendar(config.seedsDir);
-  if (store.state.get().plans.length === 0 && store.state.get().units.length === 0) {
-    const seeds = await loadSeeds(config.seedsDir);
-    if (config.mode === 'local' && seeds.plans[0]) {
-      // a first start in local mode is seeded at the simulated start, so the ledger begins there
-      const first = (
-        await importPlan(
-          seeds.plans[0],
-          seeds.directory,
-          seeds.plans[0].planId ? { planId: seeds.plans[0].planId } : {},
-        )
-      ).plan.issuedOn;
-      const start = simStart(config, first, calendar);
-      storeNow = () => start;
-    }
-    const reports = await seedStore(store, seeds, storeNow());
-    for (const r of reports) {
-      log.info(
-        `已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`,
-      );
-    }
-    await store.backup?.(); // the first backup is the seeded state, never the empty one
-  }
+  await positionAndSeed(config, store, sim, calendar, log);
   const platforms = await resolvePlatforms(config, log, process.env);
   const { emulatorUrl = config.emulator.url, stop: stopEmulator } = platforms;
-  const dingtalk = platforms.dingtalk && new DingTalkChannel(platforms.dingtalk.options);
-  // 浙政钉's gateway checks each request's time against the real time (the emulated one too), so
-  // requests are signed with the machine's clock whatever the simulated one says
-  const zzd = platforms.zzd && new ZzdChannel(platforms.zzd);
-  // in the configured order: a person is reached on the first platform they have an account on
-  const channels = new ChannelSet(config.platforms.map((p) => (p === 'dingtalk' ? dingtalk! : zzd!)));
-  log.info(
-    `消息平台:${config.platforms.map((p) => PLATFORM_NAME[p]).join(' + ')}(${config.mode === 'local' ? '本地模拟器' : '正式环境'}${zzd ? `,浙政钉网关 ${platforms.zzd!.apiBase}` : ''})`,
-  );
+  const { dingtalk, channels } = channelsOf(config, platforms, log);
   const policy = await loadPolicy(config.seedsDir);
   const assessment = await loadAssessmentRules(config.seedsDir); // a mistake stops start-up, naming the field
-  const active = store.state.get().plans.find((p) => p.id === store.state.get().activePlanId);
-  const sim = config.mode === 'local' ? new SimClock(store, simStart(config, active?.issuedOn, calendar)) : undefined;
-  const clock = sim ?? systemClock;
-  if (sim) {
-    storeNow = () => sim.now();
-    logContext.simNow = () => sim.now();
-    log.info(
-      `模拟时钟:${shanghaiStamp(sim.now().getTime()).slice(0, 16)}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`,
-    );
-  }
   const core = createCore(config, {
     store,
     clock,
@@ -106,61 +69,32 @@ async function main(): Promise<void> {
       : {}),
     sweepEvidence: { graceMs: 48 * 3_600_000 },
   });
-  const { scheduler, inbox } = core;
-  const carried = await core.prepare();
-  for (const w of core.warnings()) log.warn(`!!! ${w}`);
-  if (carried.reports + carried.requests > 0)
-    log.info(`已从台账补记 ${carried.reports} 条最近进展、${carried.requests} 份办结/延期申请`);
-  if (carried.materialised > 0)
-    log.info(`已生成 ${carried.materialised} 项年度事项(${shanghaiDate(clock.now()).slice(0, 4)} 年及上一年)`);
+  await prepare(core, clock, log);
   // the bot lives in DingTalk's robot chat: 浙政钉 has none (its users get links into the mini-app)
   const dt = platforms.dingtalk?.options;
   const receiver =
     dt && config.robotMode === 'stream'
-      ? new StreamReceiver({ clientId: dt.appKey, clientSecret: dt.appSecret, apiBase: dt.apiBase }, inbox, log)
+      ? new StreamReceiver({ clientId: dt.appKey, clientSecret: dt.appSecret, apiBase: dt.apiBase }, core.inbox, log)
       : undefined;
-
   const appDir = await miniappDir(log);
   const app = await core.app({
-    logger: {
-      // text: only trouble (a console is for people); json: every request too (id, route, status,
-      // time, the acting person and their units — never a body), for the collector
-      level: config.logFormat === 'text' && config.logLevel === 'info' ? 'warn' : config.logLevel,
-      messageKey: 'msg',
-      formatters: { level: (label: string) => ({ level: label }) },
-      timestamp: () => `,"time":"${shanghaiStamp()}"`,
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
-    },
+    logger: requestLogger(config),
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
-    ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox } } : {}),
+    ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox: core.inbox } } : {}),
     sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
     ...(sim
       ? { sim: { clock: sim, digestTime: policy.digestTime, onMove: (at: Date) => syncEmulatorClock(emulatorUrl, at) } }
       : {}),
     ...(appDir ? { appDir } : {}),
   });
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`收到 ${signal},正在停止…`);
-    try {
-      receiver?.stop();
-      await scheduler.stop();
-      await app.close();
-      await core.stop();
-      await store.close();
-      await stopEmulator();
-      log.info('已停止');
-      process.exit(0);
-    } catch (error) {
-      log.error(`停止时出错:${(error as Error).message}`);
-      process.exit(1);
-    }
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-
+  stopOnSignals(log, async () => {
+    receiver?.stop();
+    await core.scheduler.stop();
+    await app.close();
+    await core.stop();
+    await store.close();
+    await stopEmulator();
+  });
   await app.listen({ port: config.port, host: config.host });
   if (config.mode === 'local' && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
     log.warn(
@@ -175,9 +109,115 @@ async function main(): Promise<void> {
   } else if (dt) log.info(`机器人消息:HTTP 回调模式,回调地址 ${config.publicUrl}/dingtalk/callback`);
   else log.info('机器人消息:浙政钉没有机器人会话,通知中的链接直接打开督办通');
   if (sim) await syncEmulatorClock(emulatorUrl, sim.now());
-  await scheduler.start();
+  await core.scheduler.start();
+  announce(config, app, store, emulatorUrl, log);
+}
+
+/**
+ * Positions local mode's simulated clock (the time an earlier run saved, else the active plan's
+ * start — for a first run, the first seed plan's), then seeds an empty store, so the ledger of a
+ * first local start begins on the plan's first working day.
+ */
+async function positionAndSeed(
+  config: Config,
+  store: Store,
+  sim: SimClock | undefined,
+  calendar: WorkCalendar,
+  log: Log,
+): Promise<void> {
+  const state = store.state.get();
+  const seeds = state.plans.length === 0 && state.units.length === 0 ? await loadSeeds(config.seedsDir) : undefined;
+  if (sim) {
+    const first = seeds?.plans[0];
+    const issued = first
+      ? (await importPlan(first, seeds.directory, first.planId ? { planId: first.planId } : {})).plan.issuedOn
+      : state.plans.find((p) => p.id === state.activePlanId)?.issuedOn;
+    sim.attach(store, simStart(config, issued, calendar));
+    log.info(
+      `模拟时钟:${shanghaiStamp(sim.now().getTime()).slice(0, 16)}(本地模式;在模拟器控制台可拨到下一个工作日、下一周或任一日期)`,
+    );
+  }
+  if (!seeds) return;
+  const reports = await seedStore(store, seeds, (sim ?? systemClock).now());
+  for (const r of reports) {
+    log.info(
+      `已导入种子计划 ${r.source.name}:${r.counts.sections} 个工程、${r.counts.measures} 项主要任务、${r.counts.keyTasks} 项重点任务、${r.counts.assignments} 条责任分工,${r.warnings.length} 条提示`,
+    );
+  }
+  await store.backup?.(); // the first backup is the seeded state, never the empty one
+}
+
+/** The platforms' channels, in the configured order: a person is reached on the first platform they have an account on. */
+function channelsOf(
+  config: Config,
+  platforms: Awaited<ReturnType<typeof resolvePlatforms>>,
+  log: Log,
+): { dingtalk: DingTalkChannel | undefined; channels: ChannelSet } {
+  const dingtalk = platforms.dingtalk && new DingTalkChannel(platforms.dingtalk.options);
+  // 浙政钉's gateway checks each request's time against the real time (the emulated one too), so
+  // requests are signed with the machine's clock whatever the simulated one says
+  const zzd = platforms.zzd && new ZzdChannel(platforms.zzd);
+  const channels = new ChannelSet(config.platforms.map((p) => (p === 'dingtalk' ? dingtalk! : zzd!)));
+  log.info(
+    `消息平台:${config.platforms.map((p) => PLATFORM_NAME[p]).join(' + ')}(${config.mode === 'local' ? '本地模拟器' : '正式环境'}${zzd ? `,浙政钉网关 ${platforms.zzd!.apiBase}` : ''})`,
+  );
+  return { dingtalk, channels };
+}
+
+/** What the ledger carries into the reading side before the first request, said in the log. */
+async function prepare(core: ReturnType<typeof createCore>, clock: Clock, log: Log): Promise<void> {
+  const carried = await core.prepare();
+  for (const w of core.warnings()) log.warn(`!!! ${w}`);
+  if (carried.reports + carried.requests > 0)
+    log.info(`已从台账补记 ${carried.reports} 条最近进展、${carried.requests} 份办结/延期申请`);
+  if (carried.materialised > 0)
+    log.info(`已生成 ${carried.materialised} 项年度事项(${shanghaiDate(clock.now()).slice(0, 4)} 年及上一年)`);
+}
+
+/**
+ * Fastify's request log. Text: only trouble (a console is for people); json: every request too
+ * (id, route, status, time, the acting person and their units — never a body), for the collector.
+ */
+function requestLogger(config: Config) {
+  return {
+    level: config.logFormat === 'text' && config.logLevel === 'info' ? 'warn' : config.logLevel,
+    messageKey: 'msg',
+    formatters: { level: (label: string) => ({ level: label }) },
+    timestamp: () => `,"time":"${shanghaiStamp()}"`,
+    serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }) },
+  };
+}
+
+/** SIGINT/SIGTERM stop everything in order, once, so no file is left torn. */
+function stopOnSignals(log: Log, stopAll: () => Promise<void>): void {
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`收到 ${signal},正在停止…`);
+    try {
+      await stopAll();
+      log.info('已停止');
+      process.exit(0);
+    } catch (error) {
+      log.error(`停止时出错:${(error as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Where to go next: the addresses and what is loaded. */
+function announce(
+  config: Config,
+  app: { server: { address(): unknown } },
+  store: Store,
+  emulatorUrl: string,
+  log: Log,
+): void {
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port = typeof address === 'object' && address ? (address as { port: number }).port : config.port;
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   const s = store.state.get();
   log.info(`督办通已启动:${base}`);

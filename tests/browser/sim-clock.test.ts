@@ -17,7 +17,7 @@ describe('watching the plan unfold from the emulator console (local mode)', () =
     await emu.admin('PUT', '/settings', { qps: 0 });
     t = await seededApp();
     await t.app.close();
-    const sim = new SimClock(t.store, new Date('2018-11-01T09:00:00+08:00'));
+    const sim = new SimClock().attach(t.store, new Date('2018-11-01T09:00:00+08:00'));
     const channel = channelFor(emu, { qps: 0 });
     const syncClock = (at: Date) => emu.admin('POST', '/clock', { at: at.toISOString() }).then(() => undefined);
     t.app = await t.rebuild(

@@ -10,10 +10,11 @@ describe('the console log', () => {
     expect(shanghaiStamp(Date.parse('2026-11-29T16:17:54.630Z'))).toBe('2026-11-30 00:17:54.630+08:00');
     const lines: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((m: string) => void lines.push(m));
-    const context: { simNow?: () => Date } = {};
-    const log = consoleLog('info', context);
+    // the simulated clock as main builds it: not positioned until the store is open
+    const sim = { positioned: false, now: () => new Date('2018-11-01T01:00:00Z') };
+    const log = consoleLog('info', { sim });
     log.info('启动中');
-    context.simNow = () => new Date('2018-11-01T01:00:00Z');
+    sim.positioned = true;
     log.info('2018-11-01 周四:已安排 46 条提醒、46 条待办');
     expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\+08:00 INFO {2}启动中$/);
     expect(lines[1]).toMatch(
@@ -31,7 +32,7 @@ describe('structured logs (DUBAN_LOG_FORMAT=json)', () => {
       lines.push(String(chunk));
       return true;
     });
-    const log = jsonLog('info', { simNow: () => new Date('2018-11-01T01:00:00Z') });
+    const log = jsonLog('info', { sim: { positioned: true, now: () => new Date('2018-11-01T01:00:00Z') } });
     log.info('2018-11-01 周四:已安排 46 条提醒');
     log.warn('没有 2019 年的节假日数据');
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([

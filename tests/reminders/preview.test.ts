@@ -20,7 +20,7 @@ describe('reminder preview, simulated clock and the reminders CLI', { shuffle: f
   beforeAll(async () => {
     t = await seededApp();
     await t.app.close();
-    sim = new SimClock(t.store, new Date('2018-11-01T09:00:00+08:00'));
+    sim = new SimClock().attach(t.store, new Date('2018-11-01T09:00:00+08:00'));
     channel = new FakeChannel(() => sim.now());
     t.app = await t.rebuild(
       { clock: sim, channel },
