@@ -139,6 +139,20 @@ export const ImportCorrection = z.strictObject({
   time: z.string().max(200).optional(),
   /** It is the task above's continuation (a cell that ran onto the next row): its text and units join that task. */
   mergeUp: z.boolean().optional(),
+  /**
+   * A new task starts inside this one (two rows read as one): `at` is the words it begins with, as
+   * they stand in the task's text; its units and time wording, when given, else the task's own.
+   */
+  split: z
+    .strictObject({
+      at: z.string().min(1).max(2000),
+      units: z
+        .array(z.strictObject({ name: z.string().min(1).max(100), role: z.enum(['lead', 'co']) }))
+        .max(200)
+        .optional(),
+      time: z.string().max(200).optional(),
+    })
+    .optional(),
 });
 export type ImportCorrection = z.infer<typeof ImportCorrection>;
 

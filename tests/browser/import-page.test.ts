@@ -189,4 +189,46 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
         .sort(),
     ).toEqual(['fgj', 'qfb', 'sfj']);
   });
+
+  it('two tasks read as one are split on the preview (#36: a new task starts at this line)', async () => {
+    const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
+    await page.goto(`${live.url}/app/#/import`);
+    await page.locator('.paste-link').click();
+    await page
+      .locator('.paste-area textarea')
+      .fill(
+        [
+          '越城区2026年重点任务清单',
+          '序号\t重点任务\t牵头单位\t配合单位\t完成时限',
+          '1\t深化“最多跑一次”改革。开展营商环境第三方评价\t区府办\t区发改局\t2026年6月底前',
+          '2\t建设数字档案馆\t区档案馆\t\t2026年底前',
+        ].join('\n'),
+      );
+    await page.locator('.decide-sheet button', { hasText: '识别' }).click();
+    const first = page.locator('.import-task').first();
+    await first.waitFor();
+    await first.locator('.split-open').click();
+    await first.locator('.split-at', { hasText: '开展营商环境第三方评价' }).click();
+    // the new task's own units: the 区发改局 leads it alone, due at the year's end
+    await first.locator('.import-split .unit-chip', { hasText: '区府办' }).locator('.remove').click();
+    await first.locator('.import-split .unit-chip', { hasText: '区发改局' }).locator('.role').click();
+    await first.locator('.import-split input').fill('2026年底前');
+    await page.screenshot({ path: `${ARTIFACTS}/import-split.png`, fullPage: true });
+    await page.locator('.import-apply button', { hasText: '处更正' }).click();
+    await page.locator('.adm-dialog', { hasText: '3 项任务' }).locator('button', { hasText: '导入' }).click();
+    await toast(page, '已导入');
+    const s = live.t.store.state.get();
+    const kept = s.tasks.find((t) => t.title === '深化“最多跑一次”改革。')!;
+    const added = s.tasks.find((t) => t.title === '开展营商环境第三方评价')!;
+    expect(kept.schedule.due).toBe('2026-06-30');
+    expect(added).toMatchObject({ number: 3, label: '3', planId: kept.planId });
+    expect(added.schedule.due).toBe('2026-12-31');
+    const roles = (id: string) =>
+      s.assignments
+        .filter((a) => a.taskId === id)
+        .map((a) => `${a.role}:${a.unitId}`)
+        .sort();
+    expect(roles(kept.id)).toEqual(['co:fgj', 'lead:qfb']);
+    expect(roles(added.id)).toEqual(['lead:fgj']);
+  });
 });

@@ -40,3 +40,63 @@ describe('merging a task into the one above (#36 req 4)', () => {
     );
   });
 });
+
+/** Two 重点任务 in one row: the 序号 of the second was lost when the table was copied. */
+const RUN_TOGETHER = [
+  '越城区2024年重点任务清单',
+  '序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限',
+  '1 | 推进政务服务一网通办全覆盖。建设基层治理数字平台 | 区府办 | 区发改局 | 2024年6月底前',
+  '2 | 开展营商环境评价 | 区发改局 | 区司法局 | 2024年底前',
+].join('\n');
+
+describe('a new task starts inside a task (#36 req 4)', () => {
+  it('keeps the words before, makes the rest a task of the next free number with its own units and time', async () => {
+    const t = await seededApp();
+    const directory = directoryOf(t.store.state.get());
+    await t.close();
+    const result = await importPlan({ name: 'paste.txt', content: new TextEncoder().encode(RUN_TOGETHER) }, directory);
+    const first = result.tasks[0]!;
+    const split = applyCorrections(
+      result,
+      [
+        {
+          taskId: first.id,
+          split: { at: '建设基层治理数字平台', units: [{ name: '区司法局', role: 'lead' }], time: '2024年底前' },
+        },
+      ],
+      directory,
+    );
+    expect(split.tasks.map((t) => [t.label, t.title, t.schedule.due])).toEqual([
+      ['1', '推进政务服务一网通办全覆盖。', '2024-06-30'],
+      ['2', '开展营商环境评价', '2024-12-31'],
+      ['3', '建设基层治理数字平台', '2024-12-31'],
+    ]);
+    const added = split.tasks[2]!;
+    const roles = (id: string) =>
+      split.assignments
+        .filter((a) => a.taskId === id)
+        .map((a) => `${a.role}:${a.unitId}`)
+        .sort();
+    expect(roles(first.id)).toEqual(['co:fgj', 'lead:qfb']);
+    expect(roles(added.id)).toEqual(['lead:sfj']);
+    expect(split.lines[added.id]).toBe(result.lines[first.id]);
+    expect(split.report.counts.keyTasks).toBe(3);
+    // without units or time of its own, the new task takes the task's
+    const same = applyCorrections(result, [{ taskId: first.id, split: { at: '建设基层' } }], directory);
+    expect(same.tasks[2]!.title).toBe('建设基层治理数字平台');
+    expect(same.tasks[2]!.schedule.due).toBe('2024-06-30');
+    expect(
+      same.assignments
+        .filter((a) => a.taskId === same.tasks[2]!.id)
+        .map((a) => `${a.role}:${a.unitId}`)
+        .sort(),
+    ).toEqual(['co:fgj', 'lead:qfb']);
+    // words the task does not hold, or its very first words, are refused and change nothing
+    expect(() => applyCorrections(result, [{ taskId: first.id, split: { at: '不存在的句子' } }], directory)).toThrow(
+      '原文里没有',
+    );
+    expect(() => applyCorrections(result, [{ taskId: first.id, split: { at: '推进政务服务' } }], directory)).toThrow(
+      '从第一句起',
+    );
+  });
+});

@@ -15,7 +15,19 @@ interface Edit {
   time?: string;
   /** It continues the task above (a cell that ran onto the next row). */
   mergeUp?: boolean;
+  /** A new task starts inside this one, at these words: its units and time. */
+  split?: { at: string; units: UnitView[]; time?: string };
 }
+
+/** The edit without its split (dropped, merged up, or the 督考办 changed their mind). */
+const withoutSplit = ({ split: _split, ...rest }: Edit): Edit => rest;
+
+/** A task's text cut where a new task could start: after each sentence, and at each line break. */
+const sentencesOf = (text: string): string[] =>
+  text
+    .split(/(?<=[。;\uFF1B!\uFF01?\uFF1F])|\n/u)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 const KIND_NOTE: Record<UnitView['kind'], string | undefined> = {
   unit: undefined,
@@ -34,6 +46,69 @@ const TIME_TYPE: Record<string, string> = {
 };
 const FORMAT: Record<ImportPreviewData['format'], string> = { text: '文本', xlsx: 'Excel', docx: 'Word', pdf: 'PDF' };
 
+/** A task's units as chips: tap the role to switch 牵头/配合, × to remove, the list to add. */
+function UnitChips({
+  units,
+  onChange: setUnits,
+  unitNames,
+}: {
+  units: UnitView[];
+  onChange: (units: UnitView[]) => void;
+  unitNames: string[];
+}) {
+  const [adding, setAdding] = useState('');
+  return (
+    <div className="import-units">
+      {units.map((u, i) => (
+        <span key={`${u.name}-${i}`} className={`unit-chip role-${u.role} kind-${u.kind}`}>
+          <a
+            className="role"
+            role="button"
+            aria-label={`${u.name}改为${u.role === 'lead' ? '配合' : '牵头'}`}
+            onClick={() =>
+              setUnits(units.map((x, k) => (k === i ? { ...x, role: x.role === 'lead' ? 'co' : 'lead' } : x)))
+            }
+          >
+            {u.role === 'lead' ? '牵头' : '配合'}
+          </a>
+          <span className="name">{u.resolvedName ?? u.name}</span>
+          {u.members && <span className="muted">(含 {u.members.length} 个单位)</span>}
+          {KIND_NOTE[u.kind] && u.kind !== 'group' && (
+            <Tag color={u.kind === 'toDesignate' ? 'warning' : 'danger'} fill="outline">
+              {u.kind === 'toDesignate' ? '待明确' : '待确认'}
+            </Tag>
+          )}
+          <a
+            className="remove"
+            role="button"
+            aria-label={`去掉${u.name}`}
+            onClick={() => setUnits(units.filter((_, k) => k !== i))}
+          >
+            ×
+          </a>
+        </span>
+      ))}
+      <select
+        className="native-select add-unit"
+        aria-label="添加单位"
+        value={adding}
+        onChange={(e) => {
+          const name = e.target.value;
+          setAdding('');
+          if (name && !units.some((u) => u.name === name)) setUnits([...units, { name, role: 'co', kind: 'unit' }]);
+        }}
+      >
+        <option value="">+ 添加单位</option>
+        {unitNames.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** One task as the import read it, beside its source, with the 督考办's corrections. */
 function TaskCard({
   task,
@@ -50,7 +125,9 @@ function TaskCard({
   first: boolean;
 }) {
   const units = edit.units ?? task.units;
-  const [adding, setAdding] = useState('');
+  const [choosing, setChoosing] = useState(false);
+  const sentences = useMemo(() => sentencesOf(task.source.body), [task.source.body]);
+  const split = edit.split;
   const setUnits = (next: UnitView[]) => onEdit({ ...edit, units: next });
   const dropped = edit.drop === true;
   return (
@@ -77,55 +154,7 @@ function TaskCard({
       </div>
       {!dropped && (
         <>
-          <div className="import-units">
-            {units.map((u, i) => (
-              <span key={`${u.name}-${i}`} className={`unit-chip role-${u.role} kind-${u.kind}`}>
-                <a
-                  className="role"
-                  role="button"
-                  aria-label={`${u.name}改为${u.role === 'lead' ? '配合' : '牵头'}`}
-                  onClick={() =>
-                    setUnits(units.map((x, k) => (k === i ? { ...x, role: x.role === 'lead' ? 'co' : 'lead' } : x)))
-                  }
-                >
-                  {u.role === 'lead' ? '牵头' : '配合'}
-                </a>
-                <span className="name">{u.resolvedName ?? u.name}</span>
-                {u.members && <span className="muted">(含 {u.members.length} 个单位)</span>}
-                {KIND_NOTE[u.kind] && u.kind !== 'group' && (
-                  <Tag color={u.kind === 'toDesignate' ? 'warning' : 'danger'} fill="outline">
-                    {u.kind === 'toDesignate' ? '待明确' : '待确认'}
-                  </Tag>
-                )}
-                <a
-                  className="remove"
-                  role="button"
-                  aria-label={`去掉${u.name}`}
-                  onClick={() => setUnits(units.filter((_, k) => k !== i))}
-                >
-                  ×
-                </a>
-              </span>
-            ))}
-            <select
-              className="native-select add-unit"
-              aria-label="添加单位"
-              value={adding}
-              onChange={(e) => {
-                const name = e.target.value;
-                setAdding('');
-                if (name && !units.some((u) => u.name === name))
-                  setUnits([...units, { name, role: 'co', kind: 'unit' }]);
-              }}
-            >
-              <option value="">+ 添加单位</option>
-              {unitNames.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </div>
+          <UnitChips units={units} onChange={setUnits} unitNames={unitNames} />
           <label className="field import-time">
             时间要求
             <Input
@@ -154,19 +183,69 @@ function TaskCard({
         </>
       )}
       <div className="row">
-        <Checkbox checked={dropped} onChange={(v) => onEdit({ ...edit, drop: v, ...(v ? { mergeUp: false } : {}) })}>
+        <Checkbox
+          checked={dropped}
+          onChange={(v) => onEdit({ ...(v ? withoutSplit(edit) : edit), drop: v, ...(v ? { mergeUp: false } : {}) })}
+        >
           不导入此条
         </Checkbox>
         {!first && (
           <Checkbox
             className="merge-up"
             checked={edit.mergeUp === true}
-            onChange={(v) => onEdit({ ...edit, mergeUp: v, ...(v ? { drop: false } : {}) })}
+            onChange={(v) => onEdit({ ...(v ? withoutSplit(edit) : edit), mergeUp: v, ...(v ? { drop: false } : {}) })}
           >
             并入上一项(本行是上一项的接续)
           </Checkbox>
         )}
       </div>
+      {!dropped && !edit.mergeUp && !edit.split && sentences.length > 1 && (
+        <a className="split-open" role="button" onClick={() => setChoosing(!choosing)}>
+          {choosing ? '收起' : '这一条里还有另一项任务?从它开始的那句另起一项'}
+        </a>
+      )}
+      {choosing && !edit.split && (
+        <div className="split-choose">
+          <div className="muted">点新的一项开始的那一句:</div>
+          {sentences.slice(1).map((x, i) => (
+            <a
+              key={i}
+              className="split-at"
+              role="button"
+              onClick={() => {
+                onEdit({ ...edit, split: { at: x, units } });
+                setChoosing(false);
+              }}
+            >
+              {x.length > 40 ? `${x.slice(0, 40)}…` : x}
+            </a>
+          ))}
+        </div>
+      )}
+      {split && !dropped && (
+        <div className="import-split">
+          <div>
+            <Tag color="primary">另起一项</Tag> 从"{split.at.length > 30 ? `${split.at.slice(0, 30)}…` : split.at}"起,
+            导入后排在最后
+          </div>
+          <UnitChips
+            units={split.units}
+            onChange={(next) => onEdit({ ...edit, split: { ...split, units: next } })}
+            unitNames={unitNames}
+          />
+          <label className="field import-time">
+            时间要求
+            <Input
+              value={split.time ?? edit.time ?? task.time.text}
+              placeholder="如 2024年底前、每年推进"
+              onChange={(v) => onEdit({ ...edit, split: { ...split, time: v } })}
+            />
+          </label>
+          <a className="split-cancel" role="button" onClick={() => onEdit(withoutSplit(edit))}>
+            取消另起
+          </a>
+        </div>
+      )}
     </Card>
   );
 }
@@ -225,6 +304,12 @@ export default function ImportPage() {
       Object.entries(edits).flatMap(([taskId, e]) => {
         if (e.drop) return [{ taskId, drop: true }];
         const c: ImportCorrection = { taskId, ...(e.mergeUp ? { mergeUp: true } : {}) };
+        if (e.split)
+          c.split = {
+            at: e.split.at,
+            units: e.split.units.map((u) => ({ name: u.name, role: u.role })),
+            ...(e.split.time !== undefined ? { time: e.split.time.trim() } : {}),
+          };
         const task = preview?.tasks.find((t) => t.id === taskId);
         if (
           e.units &&
@@ -234,11 +319,14 @@ export default function ImportPage() {
         )
           c.units = e.units.map((u) => ({ name: u.name, role: u.role }));
         if (e.time !== undefined && task && e.time.trim() !== task.time.text) c.time = e.time.trim();
-        return c.units || c.time !== undefined || c.mergeUp ? [c] : [];
+        return c.units || c.time !== undefined || c.mergeUp || c.split ? [c] : [];
       }),
     [edits, preview],
   );
-  const kept = preview ? preview.tasks.filter((t) => !edits[t.id]?.drop && !edits[t.id]?.mergeUp).length : 0;
+  const kept = preview
+    ? preview.tasks.filter((t) => !edits[t.id]?.drop && !edits[t.id]?.mergeUp).length +
+      preview.tasks.filter((t) => edits[t.id]?.split && !edits[t.id]?.drop).length
+    : 0;
   /** One convention for every task's units at once (a document read with the wrong one): each stays editable after. */
   const bulkRoles = (how: 'firstLeads' | 'allLead') => {
     if (!preview) return;
