@@ -102,7 +102,7 @@ export async function importPlan(
       draft =
         format === 'xlsx'
           ? await parsePlanXlsx(source.content, options.columns)
-          : parsePlanBlocks(await docxBlocks(source.content), options.columns);
+          : parsePlanBlocks(await docxBlocks(source.content), options.columns, unitNamesOf(directory));
     } catch (error) {
       if (error instanceof ImportError) throw error;
       throw format === 'xlsx'
@@ -115,8 +115,9 @@ export async function importPlan(
             `无法读取这个 Word 文档(${(error as Error).message.slice(0, 80)})。请在 Word/WPS 中另存为 .docx 后再导入`,
           );
     }
-  } else if (format === 'pdf') draft = parsePlanBlocks(await pdfBlocks(source.content), options.columns);
-  else draft = parsePlanText(decodeText(source.content).text, options.columns);
+  } else if (format === 'pdf')
+    draft = parsePlanBlocks(await pdfBlocks(source.content), options.columns, unitNamesOf(directory));
+  else draft = parsePlanText(decodeText(source.content).text, options.columns, unitNamesOf(directory));
   return assemble(draft, new UnitResolver(directory), {
     sourceName: source.name,
     format,
@@ -124,4 +125,12 @@ export async function importPlan(
     fallbackTitle: source.name.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, ''),
     ...options,
   });
+}
+
+/** Every name the directory knows a unit or a group by (full, short, aliases). */
+function unitNamesOf(directory: UnitDirectory): string[] {
+  return [
+    ...directory.units.flatMap((u) => [u.name, ...(u.fullName ? [u.fullName] : []), ...u.aliases]),
+    ...directory.groups.flatMap((g) => [g.name, ...g.aliases]),
+  ];
 }

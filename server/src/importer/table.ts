@@ -11,7 +11,7 @@ const HEADERS: Array<[RegExp, Column]> = [
   [/^(责任\(牵头\)单位|责任单位|责任部门|责任主体|实施单位|承办单位|责任处室|落实单位)$/, 'units'],
   [/^(时间要求|完成时限|完成时间|时限|时限要求|时间节点|进度要求|完成期限|时间安排)$/, 'time'],
   [
-    /^(牵头负责领导|责任领导|分管领导|牵头领导|联系领导|负责领导|牵头区领导|牵头市领导|责任区领导|责任市领导)$/,
+    /^(牵头负责领导|责任领导|分管领导|牵头领导|联系领导|负责领导|(牵头|责任|分管|联系|负责)(省|市|区|县)领导|分管副?(省|市|区|县)长)$/,
     'leaders',
   ],
   [/^(备注|说明)$/, 'note'],
@@ -62,6 +62,8 @@ export interface TableContext {
   section?: number;
   /** The upper task of the rows since it was last written (a continuing row leaves it out). */
   upper?: string;
+  /** The task of the row above: a sub-row (no 序号, no task, its own leader and units) adds to it. */
+  last?: DraftTask;
 }
 
 /**
@@ -158,6 +160,10 @@ export function addTableRow(draft: DraftPlan, table: TableContext, cells: readon
     return;
   }
   const title = get('title').replace(/\s*\n\s*/g, '');
+  if (title === '' && table.last && !get('number') && (get('lead') || get('co') || get('units'))) {
+    addSubRow(table.last, get);
+    return;
+  }
   if (title === '') {
     draft.skipped.push({ line, text: cells.join(' | '), reason: '表格行没有任务内容' });
     return;
@@ -187,4 +193,24 @@ export function addTableRow(draft: DraftPlan, table: TableContext, cells: readon
   if (get('co')) task.coText = get('co');
   if (get('time')) task.timeText = get('time');
   draft.tasks.push(task);
+  table.last = task;
+}
+
+/**
+ * A sub-row of the task above (an item shared by several leaders, each with their own 牵头 and
+ * 配合 units): its leader and units join the task's; its 完成时限 is the task's where the task has none (a merged cell).
+ */
+function addSubRow(task: DraftTask, get: (column: Column) => string): void {
+  const join = (a: string | undefined, b: string): string | undefined => (b ? (a ? `${a}、${b}` : b) : a);
+  const leaders = get('leaders')
+    .split(/[,、;\s]+/)
+    .filter((l) => l && !task.leaders.includes(l));
+  task.leaders.push(...leaders);
+  const units = join(task.unitsText, get('units'));
+  const lead = join(task.leadText, get('lead'));
+  const co = join(task.coText, get('co'));
+  if (units) task.unitsText = units;
+  if (lead) task.leadText = lead;
+  if (co) task.coText = co;
+  if (get('time') && !task.timeText) task.timeText = get('time');
 }

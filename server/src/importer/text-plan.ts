@@ -2,6 +2,7 @@ import { emptyDraft, FIRST_IS_LEAD_NOTE, type ColumnChoice, type DraftPlan, type
 import { chineseNumeral, normalizeText } from '../naming/names.js';
 import { addTable } from './table.js';
 import { textBlocks } from './blocks.js';
+import { gluedTables } from './glued-table.js';
 import type { Block } from './block.js';
 import { isTraditional, toSimplified } from '../naming/simplify.js';
 
@@ -20,8 +21,12 @@ type Line = { no: number; text: string };
  * Parses a plan document in plain text (UTF-8 or GB18030, already decoded): its lines and its
  * tables in any text form (`|` rows, tab-separated rows, cells one per line).
  */
-export function parsePlanText(text: string, choices: readonly ColumnChoice[] = []): DraftPlan {
-  return parsePlanBlocks(textBlocks(normalizeText(text)), choices);
+export function parsePlanText(
+  text: string,
+  choices: readonly ColumnChoice[] = [],
+  unitNames: readonly string[] = [],
+): DraftPlan {
+  return parsePlanBlocks(textBlocks(normalizeText(text)), choices, unitNames);
 }
 
 /**
@@ -29,12 +34,18 @@ export function parsePlanText(text: string, choices: readonly ColumnChoice[] = [
  * inline (责任单位:…) or field lines (牵头单位: …), and task tables. Every non-empty line ends up in
  * a section, a task, the prose, or the skipped list.
  */
-export function parsePlanBlocks(original: readonly Block[], choices: readonly ColumnChoice[] = []): DraftPlan {
+export function parsePlanBlocks(
+  original: readonly Block[],
+  choices: readonly ColumnChoice[] = [],
+  /** The directory's unit and group names: where names run together with nothing between them. */
+  unitNames: readonly string[] = [],
+): DraftPlan {
   // a document in traditional characters (牽頭單位, 按職責分工負責) is read as simplified
   const traditional = isTraditional(
     original.map((b) => (b.kind === 'line' ? b.text : b.rows.map((r) => r.cells.join(' ')).join('\n'))).join('\n'),
   );
-  const blocks = traditional ? original.map(simplifiedBlock) : original;
+  // a table whose cells run together (a PDF's text layer) is rebuilt into rows and columns first
+  const blocks = gluedTables(traditional ? original.map(simplifiedBlock) : original, unitNames);
   const lines: Line[] = blocks.filter((b) => b.kind === 'line').map((b) => ({ no: b.line, text: b.text }));
   const draft = emptyDraft();
   if (traditional) draft.originals = originalsOf(original);

@@ -1,6 +1,7 @@
 import type { UnitRef } from '../../../shared/schemas/task.js';
 import type { UnitResolver } from '../naming/unit-resolver.js';
 import { normalizeText, splitOutsideBrackets } from '../naming/names.js';
+import { LEVEL_START, PERSON, UNIT_SUFFIX } from './unit-words.js';
 
 export interface ParsedUnitName {
   name: string;
@@ -17,13 +18,6 @@ export interface UnitListResult {
   /** People named in the list (张三副区长): never units, kept as the task's responsible leaders. */
   leaders: string[];
 }
-
-/** A person: a short name with a title. */
-const PERSON =
-  /^[\u4e00-\u9fa5]{1,4}(?:常务副市长|副市长|市长|常务副区长|副区长|区长|常务副县长|副县长|县长|副书记|书记|副秘书长|秘书长|副主任|主任|副部长|部长|同志)$/;
-/** How unit names end; a piece after a 各… phrase that ends otherwise is a fragment of that phrase. */
-const UNIT_SUFFIX =
-  /(局|委|办|政府|中心|处|院|所|会|队|部|室|站|馆|公司|集团|街道|镇|乡|分局|办事处|党组|工委|党委|法院|检察院|银行|学校|医院)$/;
 
 const LEAD_MARK = /^[△▲]\s*/;
 const LEAD_SUFFIX = /\((牵头|牵头单位)\)$/;
@@ -121,9 +115,6 @@ function withoutDuty(name: string): string {
   const bare = name.replace(DUTY, '');
   return bare.length >= 2 ? bare : name;
 }
-
-/** Where a unit's name may begin inside a run of names: an administrative level. */
-const LEVEL_START = /^(省|市|区|县|州|镇|乡|街道)/;
 
 /**
  * Names run together with no separator (市行政审批局市司法局) split where the directory knows both
