@@ -33,6 +33,8 @@ export const ReminderItem = z.object({
   /** Working days until due (stage before/due/new) or overdue (stage overdue). */
   workingDays: z.number().int(),
   level: Level,
+  /** A new task's own 完成时限 and its milestones' dates (stage new): what the unit signs for. */
+  taskDates: z.object({ due: IsoDate, milestones: z.array(IsoDate) }).optional(),
 });
 export type ReminderItem = z.infer<typeof ReminderItem>;
 

@@ -77,6 +77,9 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
   });
 
   it('a table one cell per paragraph, its deadlines under 备注: the 督考办 remaps that column; dates and milestones on the preview; the units owe the dated items', async () => {
+    // imported in the afternoon, after the day's digests went out: the units hear of it the next working day
+    live.t.deps.clock.set('2024-03-05T14:00:00+08:00');
+    await live.emu.admin('POST', '/clock', { at: live.t.deps.clock.now().toISOString() });
     const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -117,6 +120,15 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
     const body = unit.locator('.page');
     await body.getByText('节点(6月底前完成方案)').first().waitFor({ timeout: 15_000 });
     expect(await body.innerText()).toContain('完成时限(6月底前完成方案,11月底前完工)');
+    // the unit's first digest, the next working day, gives the task's 完成时限 and milestone with its 签收
+    live.t.deps.clock.set('2024-03-06T09:00:00+08:00');
+    await live.emu.admin('POST', '/clock', { at: live.t.deps.clock.now().toISOString() });
+    await live.sendReminders();
+    const digest = (await live.emu.admin<Inbox>('GET', '/messages?userid=dt-zjzj-c')).items
+      .filter((i) => i.kind === 'notice')
+      .map((i) => i.msg.action_card?.markdown ?? '')
+      .join('\n');
+    expect(digest).toContain('完成老旧小区改造10个 — 签收,3月13日截止,还有 5 个工作日;完成时限 11月30日(节点 6月30日)');
   });
 
   it('rows copied from Excel are pasted and read like a table (#36: paste rows)', async () => {

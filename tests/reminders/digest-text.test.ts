@@ -53,3 +53,25 @@ describe('digest text: which unit an item is of', () => {
     expect(lines(reminder(one, 'escalation'))[0]).toMatch(/^1\. \[区法制办\] \*\*重点任务1\*\*/);
   });
 });
+
+describe('digest text: a new task with a deadline', () => {
+  it('gives its 完成时限 and milestones after the 签收 it is asked for, with the year where it is not this one', () => {
+    const sign = (taskDates?: ReminderItem['taskDates']): ReminderItem => ({
+      ...item(3, 'zjzj', '区住建局'),
+      kind: 'acknowledge',
+      label: '签收',
+      due: '2019-04-01',
+      stage: 'new',
+      workingDays: 5,
+      ...(taskDates ? { taskDates } : {}),
+    });
+    expect(lines(reminder([sign({ due: '2019-11-30', milestones: ['2019-06-30', '2019-09-30'] })]))).toEqual([
+      '1. **重点任务3** 任务标题3 — 签收,4月1日截止,还有 5 个工作日;完成时限 11月30日(节点 6月30日、9月30日)',
+    ]);
+    expect(lines(reminder([sign({ due: '2020-06-30', milestones: [] })]))).toEqual([
+      '1. **重点任务3** 任务标题3 — 签收,4月1日截止,还有 5 个工作日;完成时限 2020年6月30日',
+    ]);
+    // a task without a deadline (每年推进): the 签收 alone
+    expect(lines(reminder([sign()]))).toEqual(['1. **重点任务3** 任务标题3 — 签收,4月1日截止,还有 5 个工作日']);
+  });
+});

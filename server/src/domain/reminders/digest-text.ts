@@ -11,7 +11,15 @@ const longDate = (iso: string): string => `${iso.slice(0, 4)}年${cnDate(iso)} $
 function when(i: ReminderItem, today: string): string {
   if (i.stage === 'overdue') return `已逾期 ${i.workingDays} 个工作日(${cnDate(i.due, today)}截止)`;
   if (i.stage === 'due') return `今天(${cnDate(i.due, today)})截止`;
-  return `${cnDate(i.due, today)}截止,还有 ${i.workingDays} 个工作日`;
+  return `${cnDate(i.due, today)}截止,还有 ${i.workingDays} 个工作日${taskDates(i, today)}`;
+}
+
+/** A new task's 完成时限 and milestones, after its 签收: ";完成时限 11月30日(节点 6月30日)". */
+function taskDates(i: ReminderItem, today: string): string {
+  if (!i.taskDates) return '';
+  const { due, milestones } = i.taskDates;
+  const steps = milestones.length ? `(节点 ${milestones.map((d) => cnDate(d, today)).join('、')})` : '';
+  return `;完成时限 ${cnDate(due, today)}${steps}`;
 }
 
 /**

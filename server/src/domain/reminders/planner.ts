@@ -64,6 +64,10 @@ function itemOfRecord(
     stage,
     workingDays,
     level,
+    // a unit asked to sign for a task with a deadline is told the deadline (and its milestones) too
+    ...(stage === 'new' && t.schedule.type === 'deadline' && t.schedule.due
+      ? { taskDates: { due: t.schedule.due, milestones: (t.schedule.milestones ?? []).map((m) => m.due) } }
+      : {}),
   };
 }
 
