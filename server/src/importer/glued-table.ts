@@ -23,7 +23,7 @@ const PERIOD_WORDS =
 /** A 完成时限 at the end of a run-together row. */
 const TIME_TAIL = new RegExp(`(?:${DATE}(?:[-—~至到]${DATE})?|${PERIOD_WORDS})(?:完成)?$`);
 /** A row's 序号 run into its task: "1全面…", "12、推进…" (not 2022年…, not 6.5%). */
-const ITEM = /^(\d{1,3})\s*[、..]?\s*(?=[^\d年月日%.,、])/u;
+const ITEM = /^(\d{1,4})\s*[、..]?\s*(?=[^\d年月日%.,、])/u;
 /** A line that is only a number: a page number ("- 2 -", "2、", "第2页"), or a 序号 alone. */
 const BARE_NUMBER = /^[-—–_\s]*(?:第\s*)?(\d{1,3})\s*(?:页)?[、.]?[-—–_\s]*(?:\/\s*\d+)?$/;
 const END = /^(注|备注|说明|附件)\s*[::]|^\d{4}年\d{1,2}月\d{1,2}日$/;
