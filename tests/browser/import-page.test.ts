@@ -10,6 +10,15 @@ type Inbox = { items: Array<{ kind: string; msg: { action_card?: { markdown: str
 describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
   let live: LiveApp;
   let browser: Browser;
+  /** The 督考办 pastes rows copied from Excel into the import page and has them read. */
+  const pasteRows = async (lines: string[]) => {
+    const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
+    await page.goto(`${live.url}/app/#/import`);
+    await page.locator('.paste-link').click();
+    await page.locator('.paste-area textarea').fill(lines.join('\n'));
+    await page.locator('.decide-sheet button', { hasText: '识别' }).click();
+    return page;
+  };
   beforeAll(async () => {
     live = await startLiveApp('2024-03-04T10:00:00+08:00');
     browser = await launchChromium();
@@ -132,20 +141,12 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
   });
 
   it('rows copied from Excel are pasted and read like a table (#36: paste rows)', async () => {
-    const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
-    await page.goto(`${live.url}/app/#/import`);
-    await page.locator('.paste-link').click();
-    await page
-      .locator('.paste-area textarea')
-      .fill(
-        [
-          '越城区2024年数字化改革重点任务清单',
-          '序号\t重点任务\t牵头单位\t配合单位\t完成时限',
-          '1\t推进政务服务一网通办\t区府办\t区发改局\t2024年6月底前',
-          '2\t建设基层治理数字平台\t区司法局\t府山街道、北海街道\t2024年底前',
-        ].join('\n'),
-      );
-    await page.locator('.decide-sheet button', { hasText: '识别' }).click();
+    const page = await pasteRows([
+      '越城区2024年数字化改革重点任务清单',
+      '序号\t重点任务\t牵头单位\t配合单位\t完成时限',
+      '1\t推进政务服务一网通办\t区府办\t区发改局\t2024年6月底前',
+      '2\t建设基层治理数字平台\t区司法局\t府山街道、北海街道\t2024年底前',
+    ]);
     await page.locator('.import-task').nth(1).waitFor();
     expect(await page.locator('.import-task').count()).toBe(2);
     const second = await page.locator('.import-task').nth(1).innerText();
@@ -170,21 +171,13 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
   });
 
   it('a row that continues the task above is merged into it on the preview (#36: merge with the one above)', async () => {
-    const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
-    await page.goto(`${live.url}/app/#/import`);
-    await page.locator('.paste-link').click();
-    await page
-      .locator('.paste-area textarea')
-      .fill(
-        [
-          '越城区2025年重点任务清单',
-          '序号\t重点任务\t牵头单位\t配合单位\t完成时限',
-          '1\t推进政务服务\t区府办\t区发改局\t2025年6月底前',
-          '2\t一网通办全覆盖\t\t区司法局\t',
-          '3\t建设基层治理数字平台\t区司法局\t府山街道\t2025年底前',
-        ].join('\n'),
-      );
-    await page.locator('.decide-sheet button', { hasText: '识别' }).click();
+    const page = await pasteRows([
+      '越城区2025年重点任务清单',
+      '序号\t重点任务\t牵头单位\t配合单位\t完成时限',
+      '1\t推进政务服务\t区府办\t区发改局\t2025年6月底前',
+      '2\t一网通办全覆盖\t\t区司法局\t',
+      '3\t建设基层治理数字平台\t区司法局\t府山街道\t2025年底前',
+    ]);
     await page.locator('.import-task').nth(2).waitFor();
     await page.locator('.import-task').nth(1).locator('.merge-up').click();
     await page.locator('.import-apply button', { hasText: '处更正' }).click();
@@ -203,20 +196,12 @@ describe('the 督考办 imports plan documents in the mini-app (#18)', () => {
   });
 
   it('two tasks read as one are split on the preview (#36: a new task starts at this line)', async () => {
-    const page = await devSignIn(browser, live.url, '周晓梅', '周晓梅', true);
-    await page.goto(`${live.url}/app/#/import`);
-    await page.locator('.paste-link').click();
-    await page
-      .locator('.paste-area textarea')
-      .fill(
-        [
-          '越城区2026年重点任务清单',
-          '序号\t重点任务\t牵头单位\t配合单位\t完成时限',
-          '1\t深化“最多跑一次”改革。开展营商环境第三方评价\t区府办\t区发改局\t2026年6月底前',
-          '2\t建设数字档案馆\t区档案馆\t\t2026年底前',
-        ].join('\n'),
-      );
-    await page.locator('.decide-sheet button', { hasText: '识别' }).click();
+    const page = await pasteRows([
+      '越城区2026年重点任务清单',
+      '序号\t重点任务\t牵头单位\t配合单位\t完成时限',
+      '1\t深化“最多跑一次”改革。开展营商环境第三方评价\t区府办\t区发改局\t2026年6月底前',
+      '2\t建设数字档案馆\t区档案馆\t\t2026年底前',
+    ]);
     const first = page.locator('.import-task').first();
     await first.waitFor();
     await first.locator('.split-open').click();
