@@ -38,122 +38,45 @@ export function addLeader(list: string[], name: string): void {
 }
 
 /** Turns a parsed draft into the plan's records, resolving units, groups and time requirements. */
-// eslint-disable-next-line max-lines-per-function -- the importer's assembly, reworked by the importer issue (#36: per-task deadlines, new layouts)
 export function assemble(draft: DraftPlan, resolver: UnitResolver, options: AssembleOptions): ImportResult {
   const warnings: ImportWarning[] = [];
-  const title = draft.meta.title ?? options.fallbackTitle ?? options.sourceName;
-  if (!draft.meta.title) warnings.push({ code: 'NO_TITLE', message: `未识别到计划标题,暂用"${title}"` });
-  const planId =
-    options.planId ?? `p-${sha(`${title}|${draft.meta.issuer ?? ''}|${draft.meta.issuedOn ?? ''}`).slice(0, 10)}`;
-  const period = planPeriodOf(title, draft.meta.issuedOn);
-  const plan: Plan = {
-    id: planId,
-    title,
-    issuer: draft.meta.issuer ?? '',
-    source: { name: options.sourceName, format: options.format, sha256: options.sha256 },
-  };
-  if (draft.meta.issuedOn) plan.issuedOn = draft.meta.issuedOn;
-  if (draft.meta.addressees) plan.addressees = draft.meta.addressees;
-  if (period) plan.period = { from: period.from, to: period.to };
-  if (period?.source === 'issued')
-    warnings.push({
-      code: 'PERIOD_ASSUMED',
-      message: `标题中没有写明实施期限,暂按发文年份 ${period.from} 年;请在导入前核对或修改`,
-    });
-  if (!period) warnings.push({ code: 'NO_PERIOD', message: '未能读出实施期限(标题无年份、无发文日期):请在导入前填写' });
-  const contextYear = plan.period?.from ?? (plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : undefined);
+  const { plan, contextYear } = planOf(draft, options, warnings);
   const firstIsLead = options.firstIsLead ?? draft.firstIsLeadStated;
-  const conventions: Conventions = { firstIsLead };
   const conventionReport: ImportReport['conventions'] = draft.conventions.map((c) => ({
     line: c.line,
     text: c.text,
     effect: FIRST_IS_LEAD_NOTE.test(c.text) ? '各任务的单位列表按第一个单位牵头' : '已记录',
   }));
-
   const sections: Section[] = draft.sections.map((s) => ({
-    id: `${planId}.s${s.number}`,
-    planId,
+    id: `${plan.id}.s${s.number}`,
+    planId: plan.id,
     number: s.number,
     label: s.label,
     title: s.title,
   }));
-  const sectionIds = new Set(sections.map((s) => s.id));
-
   for (const s of draft.skipped)
     warnings.push({
       code: 'SKIPPED_LINE',
       line: s.line,
       message: `第${s.line}行已跳过:${s.reason}。原文:${clip(s.text)}`,
     });
-
-  const ids = taskIds(draft.tasks, planId, warnings);
-  const links = linkKeyTasksToMeasures(
-    draft.tasks.filter((t) => t.kind === 'key'),
-    draft.tasks.filter((t) => t.kind === 'measure'),
-  );
-  const timeFieldsUsed = {
-    key: draft.tasks.some((t) => t.kind === 'key' && t.timeText),
-    measure: draft.tasks.some((t) => t.kind === 'measure' && t.timeText),
-  };
-
-  const tasks: Task[] = [];
-  const assignments: Assignment[] = [];
-  for (const d of draft.tasks) {
-    const id = ids.get(d)!;
-    const where = `${d.kind === 'key' ? '重点任务' : '任务'}${d.label}(第${d.line}行)`;
-    const units = resolveUnits(d, resolver, conventions, where, warnings, conventionReport);
-    const schedule = resolveSchedule(d, contextYear, timeFieldsUsed[d.kind], where, warnings);
-    const linked = links.get(d);
-    const sectionNumber = d.kind === 'key' && linked ? linked.sectionNumber : d.sectionNumber;
-    const sectionId =
-      sectionNumber !== undefined && sectionIds.has(`${planId}.s${sectionNumber}`)
-        ? `${planId}.s${sectionNumber}`
-        : undefined;
-    const base = {
-      id,
-      planId,
-      number: d.number,
-      label: d.label,
-      title: d.title || clip(d.body),
-      body: d.body,
-      unitsText: [d.leadText, d.unitsText, d.coText].filter(Boolean).join(';'),
-      units,
-      schedule,
-      leaders: d.leaders,
-      ...(sectionId ? { sectionId } : {}),
-    };
-    if (d.kind === 'key') {
-      const measureId = linked ? ids.get(linked) : undefined;
-      if (!measureId && draft.tasks.some((t) => t.kind === 'measure'))
-        warnings.push({ code: 'NO_MEASURE_LINK', line: d.line, message: `${where}未能对应到正文中的任务条目` });
-      tasks.push({ ...base, kind: 'key', ...(measureId ? { measureId } : {}) });
-    } else tasks.push({ ...base, kind: 'measure' });
-    assignments.push(...expand(id, planId, units, resolver));
-  }
+  const ids = taskIds(draft.tasks, plan.id, warnings);
+  const { tasks, assignments } = tasksOf(draft, {
+    planId: plan.id,
+    ids,
+    sectionIds: new Set(sections.map((s) => s.id)),
+    resolver,
+    conventions: { firstIsLead },
+    contextYear,
+    warnings,
+    conventionReport,
+  });
   if (tasks.length === 0)
     warnings.push({
       code: 'NO_TASKS',
       message: '没有识别到任何任务:请检查文档格式(编号条目、"责任单位:"行或带表头的任务清单)',
     });
-
-  const obligations: ProseObligation[] = findProseObligations(draft.prose).map((o, i) => {
-    if (o.appliesTo === 'unresolved')
-      warnings.push({
-        code: 'OBLIGATION_UNRESOLVED',
-        line: o.line,
-        message: `第${o.line}行的时限要求"${clip(o.text)}"未能确定责任单位,请督考办指定`,
-      });
-    return {
-      id: `${planId}.o${i + 1}`,
-      planId,
-      text: o.text,
-      due: o.due,
-      whoText: o.whoText,
-      appliesTo: o.appliesTo,
-      what: o.what,
-    };
-  });
-
+  const obligations = proseObligationsOf(draft, plan.id, warnings);
   const reached = new Set(assignments.filter((a) => a.status === 'active').map((a) => a.unitId));
   return {
     plan,
@@ -185,6 +108,117 @@ export function assemble(draft: DraftPlan, resolver: UnitResolver, options: Asse
       warnings,
     },
   };
+}
+
+/** The plan's own record: title (or the file's name), id, issuer, 实施期限 — and the year dates without one are read in. */
+function planOf(
+  draft: DraftPlan,
+  options: AssembleOptions,
+  warnings: ImportWarning[],
+): { plan: Plan; contextYear: number | undefined } {
+  const title = draft.meta.title ?? options.fallbackTitle ?? options.sourceName;
+  if (!draft.meta.title) warnings.push({ code: 'NO_TITLE', message: `未识别到计划标题,暂用"${title}"` });
+  const planId =
+    options.planId ?? `p-${sha(`${title}|${draft.meta.issuer ?? ''}|${draft.meta.issuedOn ?? ''}`).slice(0, 10)}`;
+  const period = planPeriodOf(title, draft.meta.issuedOn);
+  const plan: Plan = {
+    id: planId,
+    title,
+    issuer: draft.meta.issuer ?? '',
+    source: { name: options.sourceName, format: options.format, sha256: options.sha256 },
+  };
+  if (draft.meta.issuedOn) plan.issuedOn = draft.meta.issuedOn;
+  if (draft.meta.addressees) plan.addressees = draft.meta.addressees;
+  if (period) plan.period = { from: period.from, to: period.to };
+  if (period?.source === 'issued')
+    warnings.push({
+      code: 'PERIOD_ASSUMED',
+      message: `标题中没有写明实施期限,暂按发文年份 ${period.from} 年;请在导入前核对或修改`,
+    });
+  if (!period) warnings.push({ code: 'NO_PERIOD', message: '未能读出实施期限(标题无年份、无发文日期):请在导入前填写' });
+  const contextYear = plan.period?.from ?? (plan.issuedOn ? Number(plan.issuedOn.slice(0, 4)) : undefined);
+  return { plan, contextYear };
+}
+
+interface TaskContext {
+  planId: string;
+  ids: Map<DraftTask, string>;
+  sectionIds: ReadonlySet<string>;
+  resolver: UnitResolver;
+  conventions: Conventions;
+  contextYear: number | undefined;
+  warnings: ImportWarning[];
+  conventionReport: ImportReport['conventions'];
+}
+
+/** Each draft task as a task record (units resolved, time parsed, section and measure linked) and its assignments. */
+function tasksOf(draft: DraftPlan, ctx: TaskContext): { tasks: Task[]; assignments: Assignment[] } {
+  const { planId, ids, resolver, warnings } = ctx;
+  const links = linkKeyTasksToMeasures(
+    draft.tasks.filter((t) => t.kind === 'key'),
+    draft.tasks.filter((t) => t.kind === 'measure'),
+  );
+  const timeFieldsUsed = {
+    key: draft.tasks.some((t) => t.kind === 'key' && t.timeText),
+    measure: draft.tasks.some((t) => t.kind === 'measure' && t.timeText),
+  };
+  const hasMeasures = draft.tasks.some((t) => t.kind === 'measure');
+  const tasks: Task[] = [];
+  const assignments: Assignment[] = [];
+  for (const d of draft.tasks) {
+    const id = ids.get(d)!;
+    const where = `${d.kind === 'key' ? '重点任务' : '任务'}${d.label}(第${d.line}行)`;
+    const units = resolveUnits(d, resolver, ctx.conventions, where, warnings, ctx.conventionReport);
+    const schedule = resolveSchedule(d, ctx.contextYear, timeFieldsUsed[d.kind], where, warnings);
+    const linked = links.get(d);
+    const sectionNumber = d.kind === 'key' && linked ? linked.sectionNumber : d.sectionNumber;
+    const sectionId =
+      sectionNumber !== undefined && ctx.sectionIds.has(`${planId}.s${sectionNumber}`)
+        ? `${planId}.s${sectionNumber}`
+        : undefined;
+    const base = {
+      id,
+      planId,
+      number: d.number,
+      label: d.label,
+      title: d.title || clip(d.body),
+      body: d.body,
+      unitsText: [d.leadText, d.unitsText, d.coText].filter(Boolean).join(';'),
+      units,
+      schedule,
+      leaders: d.leaders,
+      ...(sectionId ? { sectionId } : {}),
+    };
+    if (d.kind === 'key') {
+      const measureId = linked ? ids.get(linked) : undefined;
+      if (!measureId && hasMeasures)
+        warnings.push({ code: 'NO_MEASURE_LINK', line: d.line, message: `${where}未能对应到正文中的任务条目` });
+      tasks.push({ ...base, kind: 'key', ...(measureId ? { measureId } : {}) });
+    } else tasks.push({ ...base, kind: 'measure' });
+    assignments.push(...expand(id, planId, units, resolver));
+  }
+  return { tasks, assignments };
+}
+
+/** Time limits written in the prose (not on a task), each with who it applies to — or a warning to name them. */
+function proseObligationsOf(draft: DraftPlan, planId: string, warnings: ImportWarning[]): ProseObligation[] {
+  return findProseObligations(draft.prose).map((o, i) => {
+    if (o.appliesTo === 'unresolved')
+      warnings.push({
+        code: 'OBLIGATION_UNRESOLVED',
+        line: o.line,
+        message: `第${o.line}行的时限要求"${clip(o.text)}"未能确定责任单位,请督考办指定`,
+      });
+    return {
+      id: `${planId}.o${i + 1}`,
+      planId,
+      text: o.text,
+      due: o.due,
+      whoText: o.whoText,
+      appliesTo: o.appliesTo,
+      what: o.what,
+    };
+  });
 }
 
 /** The first-is-lead convention as the document states it, line by line (a 下同 note applies from its task on). */
