@@ -72,3 +72,60 @@ describe('the bot answers officials’ natural replies', () => {
     });
   });
 });
+
+/** Several 签收 in one message are one write: every task signed once, the reply naming each. */
+describe('the bot signs several tasks in one message', () => {
+  let t: TestApp;
+  let say: (personId: string, text: string) => Promise<OutboundMessage>;
+  beforeAll(async () => {
+    t = await seededApp();
+    t.deps.clock.set('2019-03-20T10:00:00+08:00');
+    say = botHarness(t).say;
+  });
+  afterAll(async () => t.close());
+  const acks = async (from: number, unitId: string) => {
+    const out: string[] = [];
+    for await (const e of t.store.ledger.read(from + 1)) {
+      const p = e.payload as { unitId?: string; obligationId?: string };
+      if (e.type === 'obligation.acknowledged' && p.unitId === unitId) out.push(p.obligationId!);
+    }
+    return out;
+  };
+  /** The assignments of the unit with a 签收 open, in every year the state holds. */
+  const openAcks = (unitId: string) =>
+    new Set(
+      Object.values(t.store.state.get().obligations)
+        .flatMap((byPlan) => Object.values(byPlan).flat())
+        .filter((o) => o.unitId === unitId && o.kind === 'acknowledge' && o.status === 'open')
+        .map((o) => o.assignmentId),
+    );
+  const assignmentsOf = (obligationIds: string[]) => new Set(obligationIds.map((id) => id.split(':')[0]!));
+
+  it('"1、3、3收到" signs tasks 1 and 3 once each and says which were not its unit’s', async () => {
+    const seq = t.store.ledger.head().seq;
+    const r = words(await say('p-fsjd-c', '1、3、3、99收到'));
+    // each obligation id begins with its assignment's: yc-lqstg-2018.k<N>…
+    const signed = await acks(seq, 'fsjd');
+    expect([...new Set(signed.map((id) => /\.k(\d+)\b/.exec(id)?.[1]))].sort()).toEqual(['1', '3']);
+    expect(new Set(signed).size).toBe(signed.length);
+    expect(r).toContain('重点任务1');
+    expect(r).toContain('重点任务3');
+    // the same again: nothing new is written, the reply says there was nothing to sign
+    const again = t.store.ledger.head().seq;
+    await say('p-fsjd-c', '1、3收到');
+    expect(await acks(again, 'fsjd')).toEqual([]);
+  });
+
+  it('"全部收到" signs every open 签收 of the unit in one message, each once', async () => {
+    const before = openAcks('tsjd');
+    expect(before.size).toBeGreaterThan(1);
+    const seq = t.store.ledger.head().seq;
+    const r = words(await say('p-tsjd-c', '全部收到'));
+    expect(r).toMatch(new RegExp(`已全部签收,共 \\d+ 项`));
+    const signed = await acks(seq, 'tsjd');
+    expect(new Set(signed).size).toBe(signed.length);
+    expect(assignmentsOf(signed)).toEqual(before);
+    expect(openAcks('tsjd').size).toBe(0);
+    expect(words(await say('p-tsjd-c', '全部收到'))).toBe('没有需要签收的任务。');
+  });
+});

@@ -26,12 +26,12 @@ export const ackAll: Listener<'ackAll'> = async (_, turn, kit) => {
     ),
   ];
   if (assignments.length === 0) return turn.send(text('没有需要签收的任务。'));
-  const numbers: number[] = [];
-  for (const id of assignments) {
-    const r = await kit.progress.acknowledge({ ...actFor(s, turn.viewer, id, 'bot'), msgId: turn.event.msgId });
-    if (!r.already)
-      numbers.push(s.tasks.find((t) => t.id === s.assignments.find((a) => a.id === id)?.taskId)?.number ?? 0);
-  }
+  const r = await kit.progress.acknowledgeMany(
+    assignments.map((id) => ({ ...actFor(s, turn.viewer, id, 'bot'), msgId: turn.event.msgId })),
+  );
+  const taskOf = new Map(s.assignments.map((a) => [a.id, a.taskId]));
+  const numberOf = new Map(s.tasks.map((t) => [t.id, t.number]));
+  const numbers = r.assignmentIds.map((id) => numberOf.get(taskOf.get(id) ?? '') ?? 0);
   const list = [...new Set(numbers)].sort((a, b) => a - b).join('、');
   return turn.send(done(kit.d.publicUrl, `已全部签收,共 ${numbers.length} 项:${list}。`));
 };

@@ -46,17 +46,19 @@ export const ackMany: Listener<'ackMany'> = async (command, turn, kit) => {
   const done: string[] = [];
   const already: string[] = [];
   const refused: string[] = [];
+  const acts: Array<ReturnType<typeof acting>> = [];
   for (const task of command.tasks) {
     try {
-      const f = acting(turn, kit, task);
-      const r = await kit.progress.acknowledge(f);
-      (r.already ? already : done).push(kit.taskLabel(f.assignment));
+      acts.push(acting(turn, kit, task));
     } catch (error) {
       if (!(error instanceof AppError) || isServerSide(error)) throw error;
       kit.d.onRefusal?.(error.code, error.message);
       refused.push(error.message);
     }
   }
+  // every task signed in one write
+  const signed = new Set((await kit.progress.acknowledgeMany(acts)).assignmentIds);
+  for (const f of acts) (signed.has(f.assignment.id) ? done : already).push(kit.taskLabel(f.assignment));
   const lines = [
     done.length ? `已签收:${done.join('、')}。` : '',
     already.length ? `${already.join('、')}目前没有需要签收的事项。` : '',

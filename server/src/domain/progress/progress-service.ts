@@ -237,6 +237,50 @@ export class ProgressService {
     return { acknowledged: done, already: false, undoUntil: new Date(now.getTime() + UNDO_ACK_MS) };
   }
 
+  /**
+   * Several tasks' 签收 at once (全部收到, 签收全部): ONE transaction, so a unit with twenty new tasks
+   * waits for one write, not twenty; each assignment's open 签收 decided inside it, as `acknowledge` does.
+   * Returns the assignments whose 签收 this recorded (the others had none open).
+   */
+  async acknowledgeMany(fs: readonly ActingFor[]): Promise<{ acknowledged: string[]; assignmentIds: string[] }> {
+    if (fs.length === 0) return { acknowledged: [], assignmentIds: [] };
+    const now = this.d.clock.now();
+    const { result } = await this.d.store.transact((draft, tx) => {
+      const view = this.materialise(draft, tx);
+      const units = [...new Set(fs.map((f) => f.assignment.unitId))];
+      const byAssignment = new Map<string, ReturnType<typeof openObligations>>();
+      for (const o of openObligations(view, this.d.calendar, this.d.policy, units, this.today())) {
+        if (o.obligation.kind !== 'acknowledge') continue;
+        const list = byAssignment.get(o.obligation.assignmentId);
+        if (list) list.push(o);
+        else byAssignment.set(o.obligation.assignmentId, [o]);
+      }
+      const acknowledged: string[] = [];
+      const assignmentIds: string[] = [];
+      for (const f of fs) {
+        const acks = byAssignment.get(f.assignment.id) ?? [];
+        byAssignment.delete(f.assignment.id); // an assignment named twice is signed once
+        const done = fulfilInDraft(
+          draft,
+          tx,
+          acks.map((o) => ({
+            obligationId: o.obligation.id,
+            action: 'acknowledge' as const,
+            channel: f.channel,
+            actor: f.actor,
+            at: now,
+            unitId: f.assignment.unitId,
+            ...ref(f),
+          })),
+        );
+        if (done.length > 0) assignmentIds.push(f.assignment.id);
+        acknowledged.push(...done);
+      }
+      return { acknowledged, assignmentIds };
+    });
+    return result;
+  }
+
   /** Takes back the person's own 签收 of the last few seconds: the obligation is open again. */
   async undoAcknowledge(f: ActingFor): Promise<{ reopened: string[] }> {
     const now = this.d.clock.now().getTime();
