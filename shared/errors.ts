@@ -70,6 +70,8 @@ export const ErrorCode = z.enum([
   'IMPORT_LOSES_TASKS',
   'IMPORT_TOO_SLOW',
   'IMPORT_NO_TITLE_COLUMN',
+  /** An address /o/<id>/… naming no organisation of this deployment. */
+  'ORG_NOT_FOUND',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

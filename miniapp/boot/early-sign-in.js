@@ -17,11 +17,15 @@
     window.__dubanEarlySignIn = {
       code: code,
       platform: platform,
-      response: fetch('/api/auth/' + platform, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ code: code }),
-      }),
+      // an organisation below the deployment's own is served at /o/<id>/: its API too
+      response: fetch(
+        (/^\/o\/[a-z][a-z0-9-]{1,30}(?=\/)/.exec(location.pathname) || [''])[0] + '/api/auth/' + platform,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify({ code: code }),
+        },
+      ),
     };
   } catch {
     /* the app signs in as usual */

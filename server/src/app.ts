@@ -1,4 +1,8 @@
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { OrgView } from '../../shared/schemas/org.js';
+import type { Person } from '../../shared/schemas/person.js';
+import { orgRoutes } from './routes/org-routes.js';
 import cors from '@fastify/cors';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
@@ -61,6 +65,39 @@ export interface BuildAppOptions {
   realNow?: () => number;
   /** Connection limits (defaults in http/limits.ts); tests shorten them. */
   http?: Partial<HttpLimits>;
+  /**
+   * A first look at each request before this app routes it: true when it was answered there
+   * (the organisations below this one, served at /o/<id>/ — orgs/org-host.ts).
+   */
+  route?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** The organisations of the deployment a person belongs to (GET /api/orgs, the switch). */
+  orgsOf?: (person: Person) => OrgView[];
+}
+
+/**
+ * The HTTP/1 server Fastify would make, with `route` in front of its handler (Fastify's own
+ * settings applied as it applies them: keep-alive, request and connection timeouts).
+ */
+function routingServer(route: NonNullable<BuildAppOptions['route']>) {
+  return (
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+    o: {
+      http?: ServerOptions;
+      keepAliveTimeout?: number;
+      requestTimeout?: number;
+      connectionTimeout?: number;
+      maxRequestsPerSocket?: number;
+    },
+  ): Server => {
+    const server = createServer(o.http ?? {}, (req, res) => {
+      if (!route(req, res)) handler(req, res);
+    });
+    if (o.keepAliveTimeout !== undefined) server.keepAliveTimeout = o.keepAliveTimeout;
+    if (o.requestTimeout !== undefined) server.requestTimeout = o.requestTimeout;
+    server.setTimeout(o.connectionTimeout ?? 0);
+    if (o.maxRequestsPerSocket) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+    return server;
+  };
 }
 
 /** Builds the HTTP app from the services; it does not listen (main.ts does). Tests call `app.inject`. */
@@ -69,6 +106,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   const app = Fastify({
     logger: options.logger ?? false,
     ...serverOptions({ ...DEFAULT_HTTP, ...options.http }, deps.config.trustProxy ?? false),
+    ...(options.route ? { serverFactory: routingServer(options.route) } : {}),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -108,8 +146,15 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     });
     const dingtalk = options.dingtalk ?? { corpId: 'ding-local', clientId: 'local' };
     await app.register(
-      authRoutes(deps, { sessions, dingtalk, loginQueue: limits.loginQueue, now: realNow, progress: s.progress }),
+      authRoutes(deps, {
+        sessions,
+        dingtalk,
+        loginQueue: limits.loginQueue,
+        now: realNow,
+        progress: s.progress,
+      }),
     );
+    await app.register(orgRoutes(options.orgsOf));
     await app.register(progressRoutes(deps, { progress: s.progress, timeline: s.timeline, sessions }));
     await app.register(reviewRoutes(deps, { reviews: s.reviews, sessions }));
     await app.register(overviewRoutes(deps, s));

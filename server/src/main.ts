@@ -30,6 +30,9 @@ import { openStore } from './store/open-store.js';
 import { openPgStore } from './store/pg/pg-store.js';
 import { loadSessionKey, SessionTokens } from './auth/session-tokens.js';
 import { access } from 'node:fs/promises';
+import { unwatchFile, watchFile } from 'node:fs';
+import { OrgHost } from './orgs/org-host.js';
+import { registryPath } from './orgs/registry.js';
 import { fileURLToPath } from 'node:url';
 
 async function main(): Promise<void> {
@@ -77,11 +80,36 @@ async function main(): Promise<void> {
       ? new StreamReceiver({ clientId: dt.appKey, clientSecret: dt.appSecret, apiBase: dt.apiBase }, core.inbox, log)
       : undefined;
   const appDir = await miniappDir(log);
+  const sessions = new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () =>
+    systemClock.now(),
+  );
+  // the organisations below this one (orgs.json), each served at /o/<id>/ — opened now and whenever
+  // `npm run org -- add` enters one (no restart)
+  const orgs = new OrgHost({
+    config,
+    clock,
+    log,
+    ...(dingtalk ? { channel: dingtalk } : {}),
+    channels,
+    parser: core.parser,
+    exports: core.exports,
+    calendar: () => loadCalendar(config.seedsDir),
+    policy,
+    assessment,
+    app: { logger: requestLogger(config), ...(appDir ? { appDir } : {}) },
+    ...(platforms.dingtalk
+      ? { dingtalk: { corpId: platforms.dingtalk.corpId, clientId: platforms.dingtalk.options.appKey } }
+      : {}),
+    root: { store, sessions },
+  });
+  await orgs.refresh();
   const app = await core.app({
+    route: orgs.route,
+    orgsOf: (person) => orgs.orgsOf(person),
     logger: requestLogger(config),
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox: core.inbox } } : {}),
-    sessions: new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () => systemClock.now()),
+    sessions,
     ...(sim
       ? { sim: { clock: sim, digestTime: policy.digestTime, onMove: (at: Date) => syncEmulatorClock(emulatorUrl, at) } }
       : {}),
@@ -89,7 +117,9 @@ async function main(): Promise<void> {
   });
   stopOnSignals(log, async () => {
     receiver?.stop();
+    unwatchFile(registryPath(config.dataDir));
     await core.scheduler.stop();
+    await orgs.close();
     await app.close();
     await core.stop();
     await store.close();
@@ -110,6 +140,10 @@ async function main(): Promise<void> {
   else log.info('机器人消息:浙政钉没有机器人会话,通知中的链接直接打开督办通');
   if (sim) await syncEmulatorClock(emulatorUrl, sim.now());
   await core.scheduler.start();
+  await orgs.start();
+  watchFile(registryPath(config.dataDir), { interval: 2000 }, () => {
+    orgs.refresh().catch((error: unknown) => log.error(`打开新登记的组织失败:${(error as Error).message}`));
+  });
   announce(config, app, store, emulatorUrl, log);
 }
 

@@ -9,6 +9,7 @@ import type { Overview, PartList, ReviewItem, TaskUnits } from '../../../shared/
 import type { ApplyImportResult, ImportPreview, ImportCorrection } from '../../../shared/schemas/import.js';
 import { api as routes, type ApiEntry, type BodyOf, type ParamsOf, type QueryOf } from '../../../shared/api.js';
 import { clearSession, currentSession } from '../state/session';
+import { apiUrl } from './base';
 
 /** A failed call: the server's stable code and its Chinese message (or a network message). */
 export class ApiError extends Error {
@@ -50,7 +51,7 @@ async function call<T extends z.ZodType>(
   return answer(
     schema,
     path,
-    fetch(path, {
+    fetch(apiUrl(path), {
       method,
       // a file goes as itself (its name in a header); anything else as JSON
       headers: {
@@ -156,6 +157,7 @@ export const api = {
   devPeople: () => send(routes.devPeople),
   devSignIn: (personId: string) => send(routes.devSignIn, { body: { personId } }),
   me: () => send(routes.me),
+  myOrgs: () => send(routes.myOrgs),
   /** Liveness and the operator's warnings (missing holiday data, store trouble, sample data): the banner. */
   health: () => send(routes.health),
   calendar: () => send(routes.calendar),
@@ -240,7 +242,7 @@ export const api = {
     send(routes.answerSheet, { params: { id }, body }),
   /** A file the server makes for the signed-in person (台账 Excel, annual report), fetched with the session and handed to the browser. */
   download: async (path: string, name: string) => {
-    const res = await fetch(path, { headers: authHeaders() });
+    const res = await fetch(apiUrl(path), { headers: authHeaders() });
     if (!res.ok) {
       const err = ErrorBody.safeParse(await res.json().catch(() => undefined));
       throw new ApiError(

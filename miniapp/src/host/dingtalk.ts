@@ -1,6 +1,7 @@
 // The platform bridges (iOS, Android, Harmony and the PC client: DingTalk on a PC window runs the
 // same page), then only the JSAPI calls we use, one module each, so the bundle stays small. These
 // are CommonJS modules; their named `xxx$` exports survive the bundler's interop, `default` does not.
+import { apiUrl } from '../api/base';
 import 'dingtalk-jsapi/entry/union';
 import { requestAuthCode$ as requestAuthCode } from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
 import { setTitle$ as setTitle } from 'dingtalk-jsapi/api/biz/navigation/setTitle';
@@ -39,7 +40,7 @@ export function dingtalkHost(): Host {
           onProgress(null); // the JSAPI upload reports no progress
           const s = currentSession();
           const res = await uploadFile({
-            url: absolute('/api/evidence'),
+            url: absolute(apiUrl('/api/evidence')),
             filePath: path,
             fileName: 'file',
             header: { ...(s ? { authorization: `Bearer ${s.token}` } : {}), 'idempotency-key': actionKey() },

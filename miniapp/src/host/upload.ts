@@ -1,12 +1,13 @@
 import { actionKey, parseUpload, type Upload } from '../api/client';
 import { currentSession } from '../state/session';
+import { apiUrl } from '../api/base';
 import type { PickedFile } from './types';
 
 /** Uploads with XMLHttpRequest, the one browser API that reports upload progress. */
 export function xhrUpload(file: Blob, name: string, onProgress: (fraction: number | null) => void): Promise<Upload> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/evidence');
+    xhr.open('POST', apiUrl('/api/evidence'));
     const s = currentSession();
     if (s) xhr.setRequestHeader('authorization', `Bearer ${s.token}`);
     xhr.setRequestHeader('idempotency-key', actionKey());

@@ -1,6 +1,9 @@
 import type { Session } from '../../../shared/schemas/miniapp.js';
 
-const KEY = 'dbt.session';
+import { ORG_BASE } from '../api/base';
+
+/** One session per organisation: a district's token is no key to the city's pages (their keys differ). */
+const KEY = `dbt.session${ORG_BASE}`;
 
 /**
  * The session lives in sessionStorage: it survives a reload inside the DingTalk webview, ends with

@@ -38,6 +38,8 @@ export class SessionTokens {
     private readonly key: Buffer,
     private readonly now: () => Date,
     private readonly ttlSeconds = SESSION_TTL_SECONDS,
+    /** Where this organisation's API is served (`/o/<id>` below the deployment's own; '' for it). */
+    private readonly basePath = '',
   ) {}
 
   private sign(data: string): string {
@@ -91,7 +93,7 @@ export class SessionTokens {
 
   /** The signed links a page uses for one evidence file: the file, and for images a thumbnail. */
   evidenceUrls(sha256: string, personId: string, kind: 'image' | 'document'): { url: string; thumbUrl?: string } {
-    const url = `/api/evidence/${sha256}?${this.fileLink(sha256, personId)}`;
+    const url = `${this.basePath}/api/evidence/${sha256}?${this.fileLink(sha256, personId)}`;
     return kind === 'image' ? { url, thumbUrl: `${url}&thumb=1` } : { url };
   }
 

@@ -1,4 +1,5 @@
 import { Card, List, NoticeBar } from 'antd-mobile';
+import { OrgSwitch } from '../../components/OrgSwitch';
 import { api, type OverviewData } from '../../api/client';
 import { act, LoadState, useLoad } from '../../lib/load';
 import { NavBar } from '../../components/NavBar';
@@ -99,6 +100,7 @@ export default function Office() {
                   {data.scope === 'district' ? '全区' : me.units.map((u) => u.name).join('、')} · {data.year}年 ·{' '}
                   {cn(data.today)}
                 </span>
+                <OrgSwitch />
               </div>
               <div className="counts">
                 <a className="count red" href={href.parts({ light: 'red', title: '全部逾期' })}>

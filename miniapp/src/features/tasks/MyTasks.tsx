@@ -1,4 +1,5 @@
 import { takeFirstItems } from '../../state/first-items';
+import { OrgSwitch } from '../../components/OrgSwitch';
 import { isCalendarWarning, useHealthWarnings } from '../../components/HealthBanner';
 import { Button, CapsuleTabs, List } from 'antd-mobile';
 import { Blank } from '../../components/Blank';
@@ -85,6 +86,7 @@ export function MyTasks() {
         <div className="who">
           <strong>{me.name}</strong>
           <span className="muted">{me.units.map((u) => u.name).join('、') || (me.readsAll ? '督查全局' : '')}</span>
+          <OrgSwitch />
         </div>
         {data && (
           <div className="counts">

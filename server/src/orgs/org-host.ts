@@ -1,0 +1,253 @@
+/**
+ * The organisations below the deployment's own, each a whole 督办通 of its own — its store
+ * (state, ledger, evidence), services, scheduler and HTTP app — served at `/o/<id>/`. The scope
+ * is the structure, not a filter: a request under `/o/<id>/` reaches that organisation's app and
+ * store and nothing else, and a session is signed with that organisation's key, so a token of one
+ * district opens nothing of its sibling's. The thread pools, the platforms' channels and the
+ * process are shared; nothing is built per pair of organisations.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { OrgEntry, OrgRegistry, OrgView } from '../../../shared/schemas/org.js';
+import type { Person } from '../../../shared/schemas/person.js';
+import { loadSessionKey, SessionTokens } from '../auth/session-tokens.js';
+import type { WorkCalendar } from '../calendar/work-calendar.js';
+import type { ChannelSet } from '../channels/channel-set.js';
+import type { Channel } from '../channels/channel.js';
+import type { Config } from '../config.js';
+import { createCore, type Core, type CoreAppOptions } from '../core.js';
+import type { AssessmentRules } from '../domain/assessment/rules.js';
+import { loadAssessmentRules } from '../domain/assessment/rules.js';
+import type { ReminderPolicy } from '../domain/policy/policy.js';
+import { loadPolicy } from '../domain/policy/policy.js';
+import type { ExportPool } from '../export/export-pool.js';
+import type { ParsePool } from '../importer/parse-pool.js';
+import type { Clock, Log } from '../model/runtime.js';
+import { openStore } from '../store/open-store.js';
+import { openPgStore } from '../store/pg/pg-store.js';
+import type { Store } from '../store/ports.js';
+import { orgChannel, orgChannels } from './org-channel.js';
+import { ensureOrgSchema, orgDataDir, orgDatabaseUrl, orgSessionSecret, readRegistry } from './registry.js';
+
+/** An organisation's address prefix: /o/<id>/… */
+const PREFIX = /^\/o\/([a-z][a-z0-9-]{1,30})(\/.*)?$/;
+
+interface OpenOrg {
+  entry: OrgEntry;
+  store: Store;
+  core: Core;
+  app: FastifyInstance;
+  sessions: SessionTokens;
+}
+
+export interface OrgHostOptions {
+  config: Config;
+  clock: Clock;
+  log: Log;
+  channel?: Channel;
+  channels?: ChannelSet;
+  parser: ParsePool;
+  exports: ExportPool;
+  /** A fresh working calendar (each organisation keeps its own 放假安排 additions). */
+  calendar: () => Promise<WorkCalendar>;
+  /** The deployment's rules: an organisation's own `reminder-policy.json` / `assessment-rules.json` in its folder win. */
+  policy: ReminderPolicy;
+  assessment: AssessmentRules;
+  /** What every organisation's app is built with (logger, pages, 免登 parameters). */
+  app: CoreAppOptions;
+  dingtalk?: { corpId: string; clientId: string };
+  /** The deployment's own organisation (served at `/`): for the switch, and to tell its sessions apart. */
+  root: { store: Store; sessions: SessionTokens };
+}
+
+export class OrgHost {
+  private readonly orgs = new Map<string, OpenOrg>();
+  private registry: OrgRegistry | undefined;
+  private opening: Promise<string[]> = Promise.resolve([]);
+  private started = false;
+
+  constructor(private readonly o: OrgHostOptions) {}
+
+  /** The organisations open now (the root excluded). */
+  get ids(): string[] {
+    return [...this.orgs.keys()];
+  }
+
+  /** The open organisation `id`'s core (tests, CLIs). */
+  core(id: string): Core | undefined {
+    return this.orgs.get(id)?.core;
+  }
+
+  /**
+   * Reads the registry and opens every organisation not open yet (onboarding needs no restart);
+   * one refresh at a time. Returns the ids it opened.
+   */
+  refresh(): Promise<string[]> {
+    this.opening = this.opening.then(async () => {
+      this.registry = await readRegistry(this.o.config.dataDir);
+      const opened: string[] = [];
+      for (const entry of this.registry?.orgs ?? []) {
+        if (!entry.parent || this.orgs.has(entry.id)) continue;
+        this.orgs.set(entry.id, await this.openOrg(entry));
+        opened.push(entry.id);
+        this.o.log.info(`已打开组织:${entry.name}(/o/${entry.id}/app/)`);
+      }
+      return opened;
+    });
+    return this.opening;
+  }
+
+  private async openOrg(entry: OrgEntry): Promise<OpenOrg> {
+    const { config: root, log, clock } = this.o;
+    const dataDir = orgDataDir(root.dataDir, entry);
+    await mkdir(dataDir, { recursive: true });
+    const databaseUrl = root.databaseUrl && orgDatabaseUrl(root.databaseUrl, entry);
+    const secret = orgSessionSecret(root.sessionSecret, entry);
+    const config: Config = {
+      ...root,
+      dataDir,
+      ...(databaseUrl ? { databaseUrl } : {}),
+      ...(secret ? { sessionSecret: secret } : {}),
+      // links in its notices open its own pages
+      publicUrl: `${root.publicUrl}/o/${entry.id}`,
+      // an organisation's backups go beside the deployment's, in a folder of its own
+      ...(root.backup ? { backup: { ...root.backup, dir: join(root.backup.dir, 'orgs', entry.id) } } : {}),
+    };
+    if (root.databaseUrl) await ensureOrgSchema(root.databaseUrl, entry);
+    const store = databaseUrl
+      ? await openPgStore(databaseUrl, { clock: () => clock.now(), log })
+      : await openStore(dataDir, { clock: () => clock.now(), log });
+    const own = (file: string): boolean => existsSync(join(dataDir, file));
+    const channel = this.o.channel && orgChannel(this.o.channel, entry.name);
+    const channels = this.o.channels && orgChannels(this.o.channels, entry.name);
+    const core = createCore(config, {
+      store,
+      clock,
+      log,
+      calendar: await this.o.calendar(),
+      policy: own('reminder-policy.json') ? await loadPolicy(dataDir) : this.o.policy,
+      assessment: own('assessment-rules.json') ? await loadAssessmentRules(dataDir) : this.o.assessment,
+      parser: this.o.parser,
+      exports: this.o.exports,
+      ...(channel ? { channel } : {}),
+      ...(channels ? { channels } : {}),
+      ...(this.o.dingtalk ? { dingtalk: this.o.dingtalk } : {}),
+    });
+    await core.prepare();
+    const sessions = new SessionTokens(
+      await loadSessionKey(dataDir, secret),
+      () => new Date(),
+      undefined,
+      `/o/${entry.id}`,
+    );
+    const app = await core.app({ ...this.o.app, sessions, orgsOf: (p) => this.orgsOf(p, entry.id) });
+    await app.ready();
+    if (this.started) await core.scheduler.start();
+    return { entry, store, core, app, sessions };
+  }
+
+  /** Starts every open organisation's scheduler (and those opened later). */
+  async start(): Promise<void> {
+    this.started = true;
+    for (const org of this.orgs.values()) await org.core.scheduler.start();
+  }
+
+  /**
+   * The HTTP server's first look at a request: `/o/<id>/…` goes to that organisation's app with
+   * the prefix taken off. Returns false for what the root app serves (and rewrites `/o/<root>/…`
+   * for it).
+   */
+  readonly route = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '/';
+    const m = PREFIX.exec(url.split('?')[0]!);
+    const org = m && m[1] !== this.rootId ? this.orgs.get(m[1]!) : undefined;
+    if (m && m[1] !== this.rootId && !org) {
+      answer(res, 404, 'ORG_NOT_FOUND', `没有编号为 ${m[1]} 的组织,请从工作台重新打开督办通`);
+      return true;
+    }
+    // a session of another organisation of this deployment: refused as such, before any route reads anything
+    const other = this.sessionOfAnother(req, org);
+    if (other !== undefined) {
+      const here = org?.entry.name ?? this.rootName;
+      answer(res, 403, 'FORBIDDEN', `这是${here}的督办通,您当前登录的是${other}:请在督办通中切换组织后再打开`);
+      return true;
+    }
+    if (!m) return false;
+    req.url = `${m[2] ?? '/'}${url.includes('?') ? url.slice(url.indexOf('?')) : ''}`;
+    if (!org) return false; // /o/<root>/… is the root's own
+    org.app.routing(req, res);
+    return true;
+  };
+
+  /** The name of the organisation whose key signed the request's session, when it is not `org` (the root when undefined). */
+  private sessionOfAnother(req: IncomingMessage, org: OpenOrg | undefined): string | undefined {
+    const auth = req.headers.authorization;
+    if (!auth?.startsWith('Bearer ') || this.orgs.size === 0) return undefined;
+    const token = auth.slice(7);
+    if (accepts(org?.sessions ?? this.o.root.sessions, token)) return undefined;
+    if (org && accepts(this.o.root.sessions, token)) return this.rootName;
+    for (const other of this.orgs.values())
+      if (other !== org && accepts(other.sessions, token)) return other.entry.name;
+    return undefined;
+  }
+
+  private get rootId(): string | undefined {
+    return this.registry?.orgs.find((o) => !o.parent)?.id;
+  }
+
+  private get rootName(): string {
+    return this.registry?.orgs.find((o) => !o.parent)?.name ?? '上级组织';
+  }
+
+  /**
+   * The organisations `person` (of the organisation `current`, the root when undefined) belongs
+   * to: those whose people include one of their platform accounts — the switch's list.
+   */
+  orgsOf(person: Person, current?: string): OrgView[] {
+    const mine = new Set(person.accounts.map((a) => `${a.platform}:${a.userId}`));
+    const views: OrgView[] = [];
+    for (const entry of this.registry?.orgs ?? []) {
+      const store = entry.parent ? this.orgs.get(entry.id)?.store : this.o.root.store;
+      const member = store?.state
+        .get()
+        .people.some((p) => p.accounts.some((a) => mine.has(`${a.platform}:${a.userId}`)));
+      if (!member) continue;
+      views.push({
+        id: entry.id,
+        name: entry.name,
+        level: entry.level,
+        url: entry.parent ? `/o/${entry.id}/app/` : '/app/',
+        current: entry.parent ? entry.id === current : current === undefined,
+      });
+    }
+    return views;
+  }
+
+  async close(): Promise<void> {
+    await this.opening.catch(() => undefined);
+    for (const org of this.orgs.values()) {
+      await org.core.scheduler.stop();
+      await org.core.inbox.idle();
+      await org.app.close();
+      await org.store.close();
+    }
+    this.orgs.clear();
+  }
+}
+
+function accepts(sessions: SessionTokens, token: string): boolean {
+  try {
+    sessions.verify(token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function answer(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ code, message }));
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** An organisation's id: its folder and its address (/o/<id>/app/). */
+export const OrgId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,30}$/, '组织编号用小写字母开头,只含小写字母、数字和连字符(2–31 个字符)');
+
+/** Where an organisation stands in the chain 省 → 市 → 区/县 → 镇街/部门. */
+export const OrgLevel = z.enum(['province', 'city', 'district', 'town', 'department']);
+export type OrgLevel = z.infer<typeof OrgLevel>;
+
+export const OrgEntry = z.strictObject({
+  id: OrgId,
+  name: z.string().min(2).max(40),
+  level: OrgLevel,
+  /** The organisation above it; absent for the deployment's own (the data directory's). */
+  parent: OrgId.optional(),
+});
+export type OrgEntry = z.infer<typeof OrgEntry>;
+
+/** The deployment's organisations: one without a parent (the data directory's own), the others below it. */
+export const OrgRegistry = z.strictObject({ orgs: z.array(OrgEntry).min(1).max(2000) });
+export type OrgRegistry = z.infer<typeof OrgRegistry>;
+
+/** An organisation as a person sees it in the switch: where to open it. */
+export const OrgView = z.object({
+  id: OrgId,
+  name: z.string(),
+  level: OrgLevel,
+  url: z.string(),
+  current: z.boolean(),
+});
+export type OrgView = z.infer<typeof OrgView>;
+
+/** The organisations the signed-in person belongs to (by their platform account), for the switch. */
+export const MyOrgs = z.object({ orgs: z.array(OrgView) });
+export type MyOrgs = z.infer<typeof MyOrgs>;
+
+export const LEVEL_NAME: Record<OrgLevel, string> = {
+  province: '省',
+  city: '市',
+  district: '区(县)',
+  town: '镇(街道)',
+  department: '部门',
+};

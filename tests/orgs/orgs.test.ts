@@ -1,0 +1,182 @@
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../../shared/api.js';
+import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
+import { OrgHost } from '../../server/src/orgs/org-host.js';
+import { readRegistry } from '../../server/src/orgs/registry.js';
+import { FakeChannel } from '../helpers/fake-channel.js';
+import { runTs } from '../helpers/run-node.js';
+import { MINIAPP_DIST, ROOT, SEEDS_DIR } from '../helpers/seeds.js';
+import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+
+const fixture = (name: string) => join(ROOT, 'tests/fixtures/orgs', name);
+
+/**
+ * #38, first part: a city (the deployment's own data) with two districts below it, each entered
+ * with `npm run org -- add` and opened by the running host without a restart. Each district is a
+ * whole 督办通 of its own at /o/<id>/ — its directory, plan, store and sessions.
+ */
+describe('a city on one deployment: districts as organisations of their own (#38)', () => {
+  let t: TestApp;
+  let host: OrgHost;
+  let app: FastifyInstance;
+  let base: string;
+  const channel = new FakeChannel(() => new Date('2024-03-05T09:30:00+08:00'));
+  const call = async (path: string, token?: string, init: RequestInit = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(init.body ? { 'content-type': 'application/json', 'idempotency-key': `k${Math.random()}` } : {}),
+      },
+    });
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> };
+  };
+  const signIn = async (org: string, personId: string) => {
+    const r = await call(`/o/${org}/api/auth/dev`, undefined, { method: 'POST', body: JSON.stringify({ personId }) });
+    expect(r.status).toBe(200);
+    return r.body.token as string;
+  };
+
+  beforeAll(async () => {
+    t = await seededApp();
+    for (const [id, name] of [
+      ['keqiao', '柯桥区'],
+      ['shangyu', '上虞区'],
+    ] as const) {
+      const end = await runTs(
+        'server/src/cli/org.ts',
+        [
+          'add',
+          ...['--id', id, '--name', name, '--level', 'district'],
+          ...['--root-id', 'shaoxing', '--root-name', '绍兴市', '--root-level', 'city'],
+          ...['--units', fixture(`${id}-units.json`), '--people', fixture(`${id}-people.json`)],
+          ...['--plan', fixture('district-plan.txt')],
+        ],
+        { DUBAN_DATA_DIR: t.dataDir, DUBAN_SEEDS_DIR: SEEDS_DIR },
+      );
+      expect(end.code, end.stderr).toBe(0);
+      expect(end.stdout).toContain(`已登记 ${name}(${id})`);
+    }
+    host = new OrgHost({
+      config: t.core.config,
+      clock: t.deps.clock,
+      log: silentLog,
+      channel,
+      parser: t.core.parser,
+      exports: t.core.exports,
+      calendar: () => loadCalendar(SEEDS_DIR),
+      policy: t.core.policy,
+      assessment: t.core.rules,
+      app: { appDir: MINIAPP_DIST },
+      root: { store: t.store, sessions: t.sessions },
+    });
+    expect(await host.refresh()).toEqual(['keqiao', 'shangyu']);
+    app = await t.rebuild({}, { route: host.route, orgsOf: (p) => host.orgsOf(p) });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await host?.close();
+    await t?.close();
+  });
+
+  it('npm run org -- add enters each district below the city; each has its own directory, plan and pages', async () => {
+    expect((await readRegistry(t.dataDir))?.orgs).toEqual([
+      { id: 'shaoxing', name: '绍兴市', level: 'city' },
+      { id: 'keqiao', name: '柯桥区', level: 'district', parent: 'shaoxing' },
+      { id: 'shangyu', name: '上虞区', level: 'district', parent: 'shaoxing' },
+    ]);
+    const token = await signIn('keqiao', 'p-dkb-s');
+    const tasks = await call('/o/keqiao/api/tasks', token);
+    expect(tasks.status).toBe(200);
+    expect((tasks.body.items as Array<{ title: string }>).map((x) => x.title)).toEqual([
+      '推进数字经济核心产业发展',
+      '完成年度固定资产投资目标',
+      '建设未来社区试点',
+    ]);
+    const units = await call('/o/keqiao/api/units', token);
+    expect((units.body.items as Array<{ name: string }>).map((u) => u.name)).toContain('华舍街道');
+    expect((units.body.items as Array<{ name: string }>).map((u) => u.name)).not.toContain('百官街道');
+    const page = await fetch(`${base}/o/keqiao/app/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    // the city's own pages and data are where they always were
+    expect((await call('/api/tasks?kind=key', t.token())).body.items).toHaveLength(36);
+    expect(await call('/o/nowhere/api/me', token)).toMatchObject({ status: 404, body: { code: 'ORG_NOT_FOUND' } });
+  });
+
+  it("a district's session opens nothing of its sibling's or the city's, by any route (403), and nothing without one (401)", async () => {
+    const keqiao = await signIn('keqiao', 'p-dkb-s');
+    const shangyuTask = (await call('/o/shangyu/api/tasks', await signIn('shangyu', 'p-dkb-s'))).body.items as Array<{
+      id: string;
+    }>;
+    const fill = (path: string) =>
+      path.replace(/:id\b/g, encodeURIComponent(shangyuTask[0]!.id)).replace(/:[a-zA-Z]+/g, 'fgj');
+    const entries = Object.values(api);
+    expect(entries.length).toBeGreaterThan(80);
+    for (const e of entries) {
+      for (const prefix of ['/o/shangyu', '']) {
+        const r = await call(`${prefix}${fill(e.path)}`, keqiao, {
+          method: e.method,
+          ...(e.method === 'GET' ? {} : { body: '{}' }),
+        });
+        expect(r.status, `${e.method} ${prefix}${e.path}`).toBe(403);
+        expect(r.body.code).toBe('FORBIDDEN');
+        expect(String(r.body.message)).toContain('柯桥区');
+      }
+    }
+    expect((await call('/o/shangyu/api/tasks')).status).toBe(401);
+    // and its own organisation answers it
+    expect(await call('/o/keqiao/api/me', keqiao)).toMatchObject({ status: 200, body: { name: '柯桥督查员' } });
+  });
+
+  it('the same plan in two districts is two sets of records: a 签收 in one leaves the other as it was', async () => {
+    t.deps.clock.set('2024-03-05T10:00:00+08:00'); // within the plans' year
+    const contact = await signIn('keqiao', 'p-jxj-c');
+    const mine = await call('/o/keqiao/api/units/jxj/assignments', contact);
+    const assignment = (mine.body.items as Array<{ id: string }>)[0]!;
+    const shangyu = host.core('shangyu')!;
+    const before = shangyu.deps.store.ledger.head();
+    const ack = await call(`/o/keqiao/api/assignments/${encodeURIComponent(assignment.id)}/acknowledge`, contact, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(ack).toMatchObject({ status: 200, body: { already: false } });
+    // the sibling holds an assignment of the same id, untouched
+    expect(shangyu.deps.store.state.get().assignments.some((a) => a.id === assignment.id)).toBe(true);
+    expect(shangyu.deps.store.ledger.head()).toEqual(before);
+    const keqiaoEvents: string[] = [];
+    for await (const e of host.core('keqiao')!.deps.store.ledger.read(1)) keqiaoEvents.push(e.type);
+    expect(keqiaoEvents).toContain('obligation.acknowledged');
+  });
+
+  it('one DingTalk account in the city and a district: the switch lists both, each marking where it is', async () => {
+    const city = await call('/api/orgs', t.token());
+    expect(city.body.orgs).toEqual([
+      { id: 'shaoxing', name: '绍兴市', level: 'city', url: '/app/', current: true },
+      { id: 'keqiao', name: '柯桥区', level: 'district', url: '/o/keqiao/app/', current: false },
+    ]);
+    const there = await call('/o/keqiao/api/orgs', await signIn('keqiao', 'p-city-zxm'));
+    expect((there.body.orgs as Array<{ id: string; current: boolean }>).map((o) => [o.id, o.current])).toEqual([
+      ['shaoxing', false],
+      ['keqiao', true],
+    ]);
+    // a district contact is of one organisation: no switch
+    expect((await call('/o/shangyu/api/orgs', await signIn('shangyu', 'p-fgj-c'))).body.orgs).toHaveLength(1);
+  });
+
+  it("a district's notices say which organisation they are from, and link to its own pages", async () => {
+    const keqiao = host.core('keqiao')!;
+    t.deps.clock.set('2024-03-05T09:30:00+08:00');
+    await keqiao.scheduler.runUntilIdle(t.deps.clock.now());
+    const notice = channel.notices.find((n) => n.userId === 'dt-keqiao-fgj-c');
+    expect(notice).toBeDefined();
+    expect(notice!.message).toMatchObject({ kind: 'actionCard', title: expect.stringMatching(/^【柯桥区】督办提醒/) });
+    const card = notice!.message as { buttons: Array<{ url?: string }> };
+    expect(card.buttons[0]!.url).toMatch(/\/o\/keqiao\/app\/#\//);
+  });
+});
