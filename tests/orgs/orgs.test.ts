@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api.js';
 import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
 import { OrgHost } from '../../server/src/orgs/org-host.js';
-import { readRegistry } from '../../server/src/orgs/registry.js';
+import pg from 'pg';
+import { orgDatabaseUrl, orgSchema, readRegistry } from '../../server/src/orgs/registry.js';
+import { openPgStore } from '../../server/src/store/pg/pg-store.js';
+import { freshSchema, PG_URL } from '../helpers/pg.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { runTs } from '../helpers/run-node.js';
 import { MINIAPP_DIST, ROOT, SEEDS_DIR } from '../helpers/seeds.js';
@@ -178,5 +182,44 @@ describe('a city on one deployment: districts as organisations of their own (#38
     expect(notice!.message).toMatchObject({ kind: 'actionCard', title: expect.stringMatching(/^【柯桥区】督办提醒/) });
     const card = notice!.message as { buttons: Array<{ url?: string }> };
     expect(card.buttons[0]!.url).toMatch(/\/o\/keqiao\/app\/#\//);
+  });
+});
+
+describe('on PostgreSQL an organisation is a schema of its own (#38)', () => {
+  it('npm run org -- add seeds <root schema>__<id>; the root schema holds nothing of it', async () => {
+    const url = await freshSchema();
+    const entry = { id: 'keqiao', name: '柯桥区', level: 'district' as const, parent: 'shaoxing' };
+    const end = await runTs(
+      'server/src/cli/org.ts',
+      [
+        'add',
+        ...['--id', 'keqiao', '--name', '柯桥区', '--level', 'district'],
+        ...['--root-id', 'shaoxing', '--root-name', '绍兴市', '--root-level', 'city'],
+        ...['--units', fixture('keqiao-units.json'), '--people', fixture('keqiao-people.json')],
+        ...['--plan', fixture('district-plan.txt')],
+      ],
+      { DUBAN_DATA_DIR: tempDir(), DUBAN_DATABASE_URL: url, DUBAN_SEEDS_DIR: SEEDS_DIR },
+    );
+    expect(end.code, end.stderr).toBe(0);
+    const schema = orgSchema(url, entry);
+    expect(schema).toMatch(/^duban_t_[0-9a-f]+__keqiao$/);
+    try {
+      const org = await openPgStore(orgDatabaseUrl(url, entry), { clock: () => new Date() });
+      expect(org.state.get().tasks.map((x) => x.title)).toEqual([
+        '推进数字经济核心产业发展',
+        '完成年度固定资产投资目标',
+        '建设未来社区试点',
+      ]);
+      expect(org.state.get().directory.district).toBe('柯桥区');
+      await org.close();
+      const root = await openPgStore(url, { clock: () => new Date() });
+      expect(root.state.get().tasks).toEqual([]);
+      await root.close();
+    } finally {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    }
   });
 });

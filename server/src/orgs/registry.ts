@@ -22,15 +22,23 @@ export function orgDataDir(dataDir: string, org: OrgEntry): string {
   return org.parent ? join(dataDir, 'orgs', org.id) : dataDir;
 }
 
-/** An organisation's schema on PostgreSQL: the URL's own for the root, `duban_org_<id>` otherwise. */
+/** An organisation's schema on PostgreSQL: the URL's own for the root, one named after the root's and the id otherwise. */
 export function orgDatabaseUrl(url: string, org: OrgEntry): string {
   if (!org.parent) return url;
   const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${orgSchema(org)}`);
+  u.searchParams.set('options', `-c search_path=${orgSchema(url, org)}`);
   return u.toString();
 }
 
-export const orgSchema = (org: OrgEntry): string => `duban_org_${org.id.replace(/-/g, '_')}`;
+/**
+ * The schema of an organisation below the root: `<root schema>__<id>` where the deployment's URL
+ * names a schema (deployments sharing a database keep apart), else `duban_org_<id>`.
+ */
+export function orgSchema(url: string, org: OrgEntry): string {
+  const root = /search_path\s*=\s*([a-z_][a-z0-9_]*)/i.exec(new URL(url).searchParams.get('options') ?? '')?.[1];
+  const id = org.id.replace(/-/g, '_');
+  return root ? `${root}__${id}` : `duban_org_${id}`;
+}
 
 /** An organisation's session key: derived from the deployment's secret, so one organisation's sessions open nothing of another's. */
 export function orgSessionSecret(secret: string | undefined, org: OrgEntry): string | undefined {
@@ -99,7 +107,7 @@ export async function ensureOrgSchema(url: string, org: OrgEntry): Promise<void>
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${orgSchema(org)}`);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${orgSchema(url, org)}`);
   } finally {
     await client.end();
   }
