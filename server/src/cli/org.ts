@@ -10,29 +10,15 @@
  * whole, without a restart, at /o/<id>/app/.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../../shared/zod-locale.js';
 import { OrgEntry, OrgLevel, type OrgRegistry } from '../../../shared/schemas/org.js';
 import { PeopleFile } from '../../../shared/schemas/person.js';
 import { UnitDirectory } from '../../../shared/schemas/unit.js';
 import { loadConfig } from '../config.js';
-import { seedDirectory } from '../domain/plan/seed-directory.js';
 import { AppError } from '../errors.js';
-import { importPlan } from '../importer/import-plan.js';
-import { applyImport } from '../plan-import/apply-import.js';
-import { openStore } from '../store/open-store.js';
-import { openPgStore } from '../store/pg/pg-store.js';
-import type { Store } from '../store/ports.js';
-import { directoryOf } from '../domain/plan/directory-of.js';
-import {
-  checkTree,
-  ensureOrgSchema,
-  orgDataDir,
-  orgDatabaseUrl,
-  readRegistry,
-  writeRegistry,
-} from '../orgs/registry.js';
+import { onboard } from '../orgs/onboard.js';
+import { readRegistry } from '../orgs/registry.js';
 
 const USAGE = `用法:
   npm run org -- list
@@ -103,35 +89,16 @@ async function main(): Promise<void> {
     level: values.level ?? 'district',
     parent: values.parent ?? root.id,
   });
-  const next: OrgRegistry = { orgs: [...(registry?.orgs ?? [root]), entry] };
-  checkTree(next); // a duplicate id or an unknown parent stops here, before anything is made
-  const store: Store = config.databaseUrl
-    ? (await ensureOrgSchema(config.databaseUrl, entry),
-      await openPgStore(orgDatabaseUrl(config.databaseUrl, entry), { clock: () => new Date() }))
-    : await openStore(orgDataDir(config.dataDir, entry), { clock: () => new Date() });
-  try {
-    const actor = { type: 'system' as const, name: `组织登记(${entry.name})` };
-    if (values.units) {
-      const directory = await json(values.units, UnitDirectory, '单位名录');
-      const people = values.people ? await json(values.people, PeopleFile, '人员名单') : { sample: false, people: [] };
-      await seedDirectory(store, { ...directory, district: directory.district || entry.name }, people, actor);
-      console.log(`已导入单位名录:${directory.units.length} 个单位,${people.people.length} 名人员`);
-    }
-    if (values.plan) {
-      const result = await importPlan(
-        { name: basename(values.plan), content: new Uint8Array(await readFile(values.plan)) },
-        directoryOf(store.state.get()),
-      );
-      await applyImport(store, result, { type: 'importer', name: actor.name }, new Date(), {
-        channel: 'cli',
-        activate: true,
-      });
-      console.log(`已导入计划《${result.plan.title}》:${result.tasks.length} 项任务`);
-    }
-  } finally {
-    await store.close();
-  }
-  await writeRegistry(config.dataDir, next);
+  const done = await onboard(config, {
+    entry,
+    ...(registry ? {} : { root }),
+    ...(values.units ? { directory: await json(values.units, UnitDirectory, '单位名录') } : {}),
+    ...(values.people ? { people: await json(values.people, PeopleFile, '人员名单') } : {}),
+    ...(values.plan ? { plan: { name: values.plan, content: new Uint8Array(await readFile(values.plan)) } } : {}),
+    now: new Date(),
+  });
+  if (values.units) console.log(`已导入单位名录:${done.units} 个单位,${done.people} 名人员`);
+  if (done.plan) console.log(`已导入计划《${done.plan.title}》:${done.plan.tasks} 项任务`);
   console.log(`已登记 ${entry.name}(${entry.id}),上级 ${entry.parent}。运行中的督办通几秒内打开它:/o/${entry.id}/app/`);
 }
 
