@@ -82,7 +82,7 @@ import {
   CalendarYearBody,
 } from './schemas/calendar.js';
 import { ReminderPlan } from './schemas/reminders.js';
-import { MyOrgs } from './schemas/org.js';
+import { MyOrgs, OrgAddBody, OrgTree } from './schemas/org.js';
 import { ApplyImportBody, ApplyImportResult, ImportColumnsBody, ImportPreview } from './schemas/import.js';
 import {
   Health,
@@ -158,6 +158,8 @@ export const api = {
   // the mini-app (session required)
   me: { method: 'GET', path: '/api/me', response: Me },
   myOrgs: { method: 'GET', path: '/api/orgs', response: MyOrgs },
+  orgTree: { method: 'GET', path: '/api/orgs/tree', response: OrgTree },
+  orgAdd: { method: 'POST', path: '/api/orgs', body: OrgAddBody, response: OrgTree },
   myItems: { method: 'GET', path: '/api/my/items', query: MyItemsQuery, response: MyItems },
   taskOverview: { method: 'GET', path: '/api/tasks/:id/overview', params: IdParams, response: TaskOverview },
   acknowledge: { method: 'POST', path: '/api/assignments/:id/acknowledge', params: IdParams, response: AckResult },

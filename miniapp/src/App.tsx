@@ -19,6 +19,7 @@ const SignIn = lazy(() => import('./features/auth/SignIn'));
 const TaskList = lazy(() => import('./features/tasks/TaskList'));
 // the 督考办's workbench: never on a contact's first screen
 const Office = lazy(() => import('./features/office/Office'));
+const Orgs = lazy(() => import('./features/orgs/Orgs'));
 const Reviews = lazy(() => import('./features/review/Reviews'));
 const Parts = lazy(() => import('./features/review/Parts'));
 const Rounds = lazy(() => import('./features/supervision/Rounds'));
@@ -104,6 +105,7 @@ export function App() {
         {route.page === 'my' && (landsOnOverview(boot.me) ? <Office /> : <MyTasks />)}
         {route.page === 'mine' && <MyTasks />}
         {route.page === 'calendar' && <CalendarPage />}
+        {route.page === 'orgs' && <Orgs />}
         {route.page === 'office' && <Office />}
         {route.page === 'rounds' && <Rounds />}
         {route.page === 'bulletins' && <Bulletins />}

@@ -24,7 +24,8 @@ export type Route =
   | { page: 'instructions' }
   | { page: 'pilots' }
   | { page: 'evaluations' }
-  | { page: 'board' };
+  | { page: 'board' }
+  | { page: 'orgs' };
 
 /** A drill-down as a link carries it (an escalation's button links here too). */
 export interface PartRouteFilter {
@@ -67,6 +68,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'import') return { page: 'import' };
   if (parts[0] === 'calendar') return { page: 'calendar' };
+  if (parts[0] === 'orgs') return { page: 'orgs' };
   if (parts[0] === 'mine') return { page: 'mine' };
   if (parts[0] === 'rounds') return parts[1] ? { page: 'round', roundId: parts[1] } : { page: 'rounds' };
   if (parts[0] === 'reviews') return { page: 'reviews', status: parts[1] === 'decided' ? 'decided' : 'pending' };
@@ -115,6 +117,7 @@ export const href = {
         : '#/exemptions',
   importPlan: () => '#/import',
   calendar: () => '#/calendar',
+  orgs: () => '#/orgs',
   /** A district leader's own unit's items (they land on the overview). */
   mine: () => '#/mine',
   assessment: (year: number, unitId?: string) =>

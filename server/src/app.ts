@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerOptions, ty
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { OrgView } from '../../shared/schemas/org.js';
 import type { Person } from '../../shared/schemas/person.js';
-import { orgRoutes } from './routes/org-routes.js';
+import { orgRoutes, type OrgAdmin } from './routes/org-routes.js';
 import cors from '@fastify/cors';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
@@ -72,6 +72,8 @@ export interface BuildAppOptions {
   route?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** The organisations of the deployment a person belongs to (GET /api/orgs, the switch). */
   orgsOf?: (person: Person) => OrgView[];
+  /** The deployment's own organisation: its admin's tree and 登记 of organisations below it. */
+  orgAdmin?: OrgAdmin;
 }
 
 /**
@@ -154,7 +156,12 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
         progress: s.progress,
       }),
     );
-    await app.register(orgRoutes(options.orgsOf));
+    await app.register(
+      orgRoutes({
+        ...(options.orgsOf ? { orgsOf: options.orgsOf } : {}),
+        ...(options.orgAdmin ? { admin: options.orgAdmin } : {}),
+      }),
+    );
     await app.register(progressRoutes(deps, { progress: s.progress, timeline: s.timeline, sessions }));
     await app.register(reviewRoutes(deps, { reviews: s.reviews, sessions }));
     await app.register(overviewRoutes(deps, s));

@@ -106,6 +106,7 @@ async function main(): Promise<void> {
   const app = await core.app({
     route: orgs.route,
     orgsOf: (person) => orgs.orgsOf(person),
+    orgAdmin: orgs,
     logger: requestLogger(config),
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox: core.inbox } } : {}),

@@ -36,6 +36,37 @@ export type OrgView = z.infer<typeof OrgView>;
 export const MyOrgs = z.object({ orgs: z.array(OrgView) });
 export type MyOrgs = z.infer<typeof MyOrgs>;
 
+/** The deployment's organisations as its admin sees them (the admin page): each with where it is and what it holds. */
+export const OrgTree = z.object({
+  orgs: z.array(
+    OrgEntry.extend({
+      url: z.string(),
+      /** Open in this server now (an entry the server could not open says why in its log). */
+      open: z.boolean(),
+      units: z.number().int(),
+      people: z.number().int(),
+      tasks: z.number().int(),
+    }),
+  ),
+});
+export type OrgTree = z.infer<typeof OrgTree>;
+
+/**
+ * 登记下级组织 on the admin page: its id, name, level and parent; its first 督考办 person (one of
+ * the deployment's own people, by id: the same account signs in there) — who then imports its
+ * directory and first plan there. `root`: the deployment's own organisation, the first time.
+ */
+export const OrgAddBody = z.strictObject({
+  id: OrgId,
+  name: z.string().trim().min(2).max(40),
+  level: OrgLevel,
+  parent: OrgId.optional(),
+  /** Default: the admin who enters it. */
+  adminPersonId: z.string().min(1).max(100).optional(),
+  root: z.strictObject({ id: OrgId, name: z.string().trim().min(2).max(40), level: OrgLevel }).optional(),
+});
+export type OrgAddBody = z.infer<typeof OrgAddBody>;
+
 export const LEVEL_NAME: Record<OrgLevel, string> = {
   province: '省',
   city: '市',

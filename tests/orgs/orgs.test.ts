@@ -1,21 +1,18 @@
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api.js';
-import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
-import { OrgHost } from '../../server/src/orgs/org-host.js';
-import pg from 'pg';
+import type { OrgHost } from '../../server/src/orgs/org-host.js';
 import { orgDatabaseUrl, orgSchema, readRegistry } from '../../server/src/orgs/registry.js';
 import { openPgStore } from '../../server/src/store/pg/pg-store.js';
 import { freshSchema, PG_URL } from '../helpers/pg.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { runTs } from '../helpers/run-node.js';
-import { MINIAPP_DIST, ROOT, SEEDS_DIR } from '../helpers/seeds.js';
-import { seededApp, silentLog, type TestApp } from '../helpers/test-app.js';
+import { orgDeployment, orgFixture, type OrgDeployment } from '../helpers/org-deployment.js';
+import { SEEDS_DIR } from '../helpers/seeds.js';
+import type { TestApp } from '../helpers/test-app.js';
 
-const fixture = (name: string) => join(ROOT, 'tests/fixtures/orgs', name);
+const fixture = orgFixture;
 
 /**
  * #38, first part: a city (the deployment's own data) with two districts below it, each entered
@@ -25,7 +22,6 @@ const fixture = (name: string) => join(ROOT, 'tests/fixtures/orgs', name);
 describe('a city on one deployment: districts as organisations of their own (#38)', () => {
   let t: TestApp;
   let host: OrgHost;
-  let app: FastifyInstance;
   let base: string;
   const channel = new FakeChannel(() => new Date('2024-03-05T09:30:00+08:00'));
   const call = async (path: string, token?: string, init: RequestInit = {}) => {
@@ -44,49 +40,12 @@ describe('a city on one deployment: districts as organisations of their own (#38
     return r.body.token as string;
   };
 
+  let deployment: OrgDeployment;
   beforeAll(async () => {
-    t = await seededApp();
-    for (const [id, name] of [
-      ['keqiao', '柯桥区'],
-      ['shangyu', '上虞区'],
-    ] as const) {
-      const end = await runTs(
-        'server/src/cli/org.ts',
-        [
-          'add',
-          ...['--id', id, '--name', name, '--level', 'district'],
-          ...['--root-id', 'shaoxing', '--root-name', '绍兴市', '--root-level', 'city'],
-          ...['--units', fixture(`${id}-units.json`), '--people', fixture(`${id}-people.json`)],
-          ...['--plan', fixture('district-plan.txt')],
-        ],
-        { DUBAN_DATA_DIR: t.dataDir, DUBAN_SEEDS_DIR: SEEDS_DIR },
-      );
-      expect(end.code, end.stderr).toBe(0);
-      expect(end.stdout).toContain(`已登记 ${name}(${id})`);
-    }
-    host = new OrgHost({
-      config: t.core.config,
-      clock: t.deps.clock,
-      log: silentLog,
-      channel,
-      parser: t.core.parser,
-      exports: t.core.exports,
-      calendar: () => loadCalendar(SEEDS_DIR),
-      policy: t.core.policy,
-      assessment: t.core.rules,
-      app: { appDir: MINIAPP_DIST },
-      root: { store: t.store, sessions: t.sessions },
-    });
-    expect(await host.refresh()).toEqual(['keqiao', 'shangyu']);
-    app = await t.rebuild({}, { route: host.route, orgsOf: (p) => host.orgsOf(p) });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    deployment = await orgDeployment(channel);
+    ({ t, host, base } = deployment);
   });
-  afterAll(async () => {
-    await app?.close();
-    await host?.close();
-    await t?.close();
-  });
+  afterAll(async () => deployment?.close());
 
   it('npm run org -- add enters each district below the city; each has its own directory, plan and pages', async () => {
     expect((await readRegistry(t.dataDir))?.orgs).toEqual([
@@ -171,6 +130,50 @@ describe('a city on one deployment: districts as organisations of their own (#38
     ]);
     // a district contact is of one organisation: no switch
     expect((await call('/o/shangyu/api/orgs', await signIn('shangyu', 'p-fgj-c'))).body.orgs).toHaveLength(1);
+  });
+
+  it('the admin enters a 镇街 below a district from the page: open at once, its admin the same account; recorded', async () => {
+    const seq = t.store.ledger.head().seq;
+    const tree = await call('/api/orgs/tree', t.token());
+    expect(
+      (tree.body.orgs as Array<{ id: string; tasks: number; open: boolean }>).map((o) => [o.id, o.tasks, o.open]),
+    ).toEqual([
+      ['shaoxing', 74, true],
+      ['keqiao', 3, true],
+      ['shangyu', 3, true],
+    ]);
+    const add = (body: object, token = t.token()) =>
+      call('/api/orgs', token, { method: 'POST', body: JSON.stringify(body) });
+    const added = await add({ id: 'huashe', name: '华舍街道', level: 'town', parent: 'keqiao' });
+    expect(added.status).toBe(200);
+    expect(
+      (added.body.orgs as Array<{ id: string; parent?: string; open: boolean; people: number }>).at(-1),
+    ).toMatchObject({
+      id: 'huashe',
+      parent: 'keqiao',
+      open: true,
+      people: 1,
+    });
+    // the admin signs in there with the same account, as its 督考办
+    const there = await signIn('huashe', 'p-dkb-s1');
+    expect(await call('/o/huashe/api/me', there)).toMatchObject({ status: 200, body: { name: '周晓梅' } });
+    const events: string[] = [];
+    for await (const e of t.store.ledger.read(seq + 1)) events.push(e.type);
+    expect(events).toEqual(['org.registered']);
+    // refused, and nothing entered: a taken id, an unknown parent, a contact, a district's own admin
+    const before = (await readRegistry(t.dataDir))!.orgs.length;
+    expect(await add({ id: 'keqiao', name: '柯桥区', level: 'district' })).toMatchObject({
+      status: 409,
+      body: { code: 'CONFLICT' },
+    });
+    expect(await add({ id: 'x1', name: '某街道', level: 'town', parent: 'nowhere' })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED' },
+    });
+    expect((await add({ id: 'x2', name: '某街道', level: 'town' }, t.token('p-fsjd-c'))).status).toBe(403);
+    const keqiaoAdmin = await signIn('keqiao', 'p-dkb-s');
+    expect(await call('/o/keqiao/api/orgs/tree', keqiaoAdmin)).toMatchObject({ status: 404 });
+    expect((await readRegistry(t.dataDir))!.orgs).toHaveLength(before);
   });
 
   it("a district's notices say which organisation they are from, and link to its own pages", async () => {

@@ -158,6 +158,8 @@ export const api = {
   devSignIn: (personId: string) => send(routes.devSignIn, { body: { personId } }),
   me: () => send(routes.me),
   myOrgs: () => send(routes.myOrgs),
+  orgTree: () => send(routes.orgTree),
+  orgAdd: (body: BodyOf<typeof routes.orgAdd>) => send(routes.orgAdd, { body }),
   /** Liveness and the operator's warnings (missing holiday data, store trouble, sample data): the banner. */
   health: () => send(routes.health),
   calendar: () => send(routes.calendar),

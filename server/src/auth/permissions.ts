@@ -86,6 +86,8 @@ export const PERMISSIONS = {
   'plan.import': { roles: OFFICE, label: '导入计划' },
   /** The working calendar: which years have 放假安排; add a year from the State Council's notice. */
   'calendar.manage': { roles: OFFICE, label: '维护工作日历' },
+  /** The deployment's organisations: see the tree, enter one below (its admin only). */
+  'orgs.manage': { roles: ['admin'], label: '登记下级组织' },
   /** Preview the reminders of a moment (what would be sent). */
   'reminders.preview': { roles: OFFICE, label: '预览提醒' },
 } as const satisfies Record<string, { roles: readonly RoleKey[]; label: string }>;

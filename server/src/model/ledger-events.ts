@@ -381,6 +381,14 @@ export const EVENT_PAYLOADS = {
     replacedActive: z.string().optional(),
   }),
   'plan.activated': z.strictObject({ previous: z.string().nullable() }),
+  /** An organisation entered below the deployment's own (the admin page): in the deployment's own ledger. */
+  'org.registered': z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    level: z.string(),
+    parent: z.string(),
+    adminPersonId: z.string(),
+  }),
   'directory.seeded': z.strictObject({
     units: z.number().int(),
     groups: z.number().int(),

@@ -11,7 +11,9 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { OrgEntry, OrgRegistry, OrgView } from '../../../shared/schemas/org.js';
+import type { OrgAddBody, OrgEntry, OrgRegistry, OrgTree, OrgView } from '../../../shared/schemas/org.js';
+import { AppError } from '../errors.js';
+import { onboard } from './onboard.js';
 import type { Person } from '../../../shared/schemas/person.js';
 import { loadSessionKey, SessionTokens } from '../auth/session-tokens.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
@@ -19,6 +21,7 @@ import type { ChannelSet } from '../channels/channel-set.js';
 import type { Channel } from '../channels/channel.js';
 import type { Config } from '../config.js';
 import { createCore, type Core, type CoreAppOptions } from '../core.js';
+import type { OrgAdmin } from '../routes/org-routes.js';
 import type { AssessmentRules } from '../domain/assessment/rules.js';
 import { loadAssessmentRules } from '../domain/assessment/rules.js';
 import type { ReminderPolicy } from '../domain/policy/policy.js';
@@ -63,7 +66,7 @@ export interface OrgHostOptions {
   root: { store: Store; sessions: SessionTokens };
 }
 
-export class OrgHost {
+export class OrgHost implements OrgAdmin {
   private readonly orgs = new Map<string, OpenOrg>();
   private registry: OrgRegistry | undefined;
   private opening: Promise<string[]> = Promise.resolve([]);
@@ -225,6 +228,72 @@ export class OrgHost {
     }
     return views;
   }
+
+  /** The deployment's organisations with what each holds: the admin page's tree. */
+  tree(): OrgTree {
+    return {
+      orgs: (this.registry?.orgs ?? []).map((entry) => {
+        const store = entry.parent ? this.orgs.get(entry.id)?.store : this.o.root.store;
+        const s = store?.state.get();
+        return {
+          ...entry,
+          url: entry.parent ? `/o/${entry.id}/app/` : '/app/',
+          open: store !== undefined,
+          units: s?.units.length ?? 0,
+          people: s?.people.length ?? 0,
+          tasks: s?.tasks.length ?? 0,
+        };
+      }),
+    };
+  }
+
+  /**
+   * 登记下级组织 from the admin page: onboarded with a 督考办 of its own whose first person is
+   * `body.adminPersonId` of the deployment's own people (the same account signs in there, and
+   * imports its directory and first plan); recorded in the deployment's ledger; open at once.
+   */
+  readonly add = async (body: OrgAddBody, by: Person): Promise<OrgTree> => {
+    const registry = await readRegistry(this.o.config.dataDir);
+    if (!registry && !body.root)
+      throw new AppError('VALIDATION_FAILED', '第一次登记下级组织,请先填写本级组织(本部署自己)的编号、名称和级别');
+    const root = registry?.orgs.find((o) => !o.parent) ?? body.root!;
+    const personId = body.adminPersonId ?? by.id;
+    const person = this.o.root.store.state.get().people.find((p) => p.id === personId);
+    if (!person) throw new AppError('NOT_FOUND', `本级人员中没有编号为 ${personId} 的人员`);
+    const entry: OrgEntry = { id: body.id, name: body.name, level: body.level, parent: body.parent ?? root.id };
+    await onboard(this.o.config, {
+      entry,
+      ...(registry ? {} : { root: { id: root.id, name: root.name, level: root.level } }),
+      directory: {
+        district: body.name,
+        sample: false,
+        units: [{ id: 'dkb', name: '督考办', aliases: [`${body.name}督考办`], kind: 'office' }],
+        groups: [],
+      },
+      people: {
+        sample: false,
+        people: [{ ...person, unitIds: ['dkb'], roles: ['supervisor', 'admin'], sample: false }],
+      },
+      now: this.o.clock.now(),
+    });
+    await this.o.root.store.transact((_, tx) => {
+      tx.append({
+        type: 'org.registered',
+        actor: { type: 'person', id: by.id, name: by.name },
+        subject: { type: 'org', id: entry.id },
+        channel: 'miniapp',
+        payload: {
+          id: entry.id,
+          name: entry.name,
+          level: entry.level,
+          parent: entry.parent!,
+          adminPersonId: person.id,
+        },
+      });
+    });
+    await this.refresh();
+    return this.tree();
+  };
 
   async close(): Promise<void> {
     await this.opening.catch(() => undefined);

@@ -199,6 +199,14 @@ export default function Office() {
                     >
                       容错免责
                     </List.Item>
+                    {me.can.includes('orgs.manage') && (
+                      <List.Item
+                        onClick={() => go(href.orgs())}
+                        description="本部署的市、区(县)、镇街和部门;登记下级组织"
+                      >
+                        组织管理
+                      </List.Item>
+                    )}
                     {me.can.includes('calendar.manage') && (
                       <List.Item
                         onClick={() => go(href.calendar())}

@@ -1,0 +1,79 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
+import { OrgHost } from '../../server/src/orgs/org-host.js';
+import type { Channel } from '../../server/src/channels/channel.js';
+import { runTs } from './run-node.js';
+import { MINIAPP_DIST, ROOT, SEEDS_DIR } from './seeds.js';
+import { seededApp, silentLog, type TestApp } from './test-app.js';
+
+export const orgFixture = (name: string) => join(ROOT, 'tests/fixtures/orgs', name);
+
+export interface OrgDeployment {
+  t: TestApp;
+  host: OrgHost;
+  app: FastifyInstance;
+  /** Where the deployment listens (loopback). */
+  base: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A city on one deployment, as an operator makes it: the deployment's own data (the sample
+ * district's, as 绍兴市) and two districts, 柯桥区 and 上虞区, entered with `npm run org -- add`
+ * (directory, people and the same three-task plan each), opened by the host, served over HTTP
+ * with the pages.
+ */
+export async function orgDeployment(channel?: Channel): Promise<OrgDeployment> {
+  const t = await seededApp({ appDir: MINIAPP_DIST });
+  for (const [id, name] of [
+    ['keqiao', '柯桥区'],
+    ['shangyu', '上虞区'],
+  ] as const) {
+    const end = await runTs(
+      'server/src/cli/org.ts',
+      [
+        'add',
+        ...['--id', id, '--name', name, '--level', 'district'],
+        ...['--root-id', 'shaoxing', '--root-name', '绍兴市', '--root-level', 'city'],
+        ...['--units', orgFixture(`${id}-units.json`), '--people', orgFixture(`${id}-people.json`)],
+        ...['--plan', orgFixture('district-plan.txt')],
+      ],
+      { DUBAN_DATA_DIR: t.dataDir, DUBAN_SEEDS_DIR: SEEDS_DIR },
+    );
+    expect(end.code, end.stderr).toBe(0);
+    expect(end.stdout).toContain(`已登记 ${name}(${id})`);
+  }
+  const host = new OrgHost({
+    config: t.core.config,
+    clock: t.deps.clock,
+    log: silentLog,
+    ...(channel ? { channel } : {}),
+    parser: t.core.parser,
+    exports: t.core.exports,
+    calendar: () => loadCalendar(SEEDS_DIR),
+    policy: t.core.policy,
+    assessment: t.core.rules,
+    app: { appDir: MINIAPP_DIST },
+    root: { store: t.store, sessions: t.sessions },
+  });
+  expect(await host.refresh()).toEqual(['keqiao', 'shangyu']);
+  const app = await t.rebuild(
+    {},
+    { route: host.route, orgsOf: (p) => host.orgsOf(p), orgAdmin: host, appDir: MINIAPP_DIST },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    t,
+    host,
+    app,
+    base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    close: async () => {
+      await app.close();
+      await host.close();
+      await t.close();
+    },
+  };
+}
