@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 const SLOW = [
   // browser journeys (smoke kept: tests/browser/miniapp.test.ts)
-  'tests/browser/{workbench,assessment,act-page,bot-to-supervisor,roles-year,import-page,emulator-console,zzd-host,dingtalk-host,sim-clock,notice-sheet,exemption,instruction,pilots,evaluation,board}.test.ts',
+  'tests/browser/{workbench,assessment,act-page,bot-to-supervisor,roles-year,import-page,emulator-console,zzd-host,dingtalk-host,sim-clock,notice-sheet,exemption,instruction,pilots,evaluation,board,orgs}.test.ts',
   // SIGKILL crash runs (smoke kept: tests/store/crash.test.ts)
   'tests/reminders/crash.test.ts',
   'tests/store/lock-race.test.ts',
