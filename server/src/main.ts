@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     ...(platforms.dingtalk
       ? { dingtalk: { corpId: platforms.dingtalk.corpId, clientId: platforms.dingtalk.options.appKey } }
       : {}),
-    root: { store, sessions },
+    root: { store, sessions, core },
   });
   await orgs.refresh();
   const app = await core.app({

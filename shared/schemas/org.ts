@@ -15,6 +15,8 @@ export const OrgEntry = z.strictObject({
   level: OrgLevel,
   /** The organisation above it; absent for the deployment's own (the data directory's). */
   parent: OrgId.optional(),
+  /** The unit of the parent's directory it is (柯桥区 as a unit of the city's plan): its tasks there come down. */
+  unit: z.string().min(1).max(100).optional(),
 });
 export type OrgEntry = z.infer<typeof OrgEntry>;
 
@@ -61,6 +63,8 @@ export const OrgAddBody = z.strictObject({
   name: z.string().trim().min(2).max(40),
   level: OrgLevel,
   parent: OrgId.optional(),
+  /** The unit of the parent's directory it is (its name or id): the parent's tasks for that unit come down to it. */
+  unit: z.string().trim().min(1).max(100).optional(),
   /** Default: the admin who enters it. */
   adminPersonId: z.string().min(1).max(100).optional(),
   root: z.strictObject({ id: OrgId, name: z.string().trim().min(2).max(40), level: OrgLevel }).optional(),

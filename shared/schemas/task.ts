@@ -33,6 +33,11 @@ const taskBase = {
   leaders: z.array(z.string()).default([]),
   /** The 工程 it belongs to: a measure's own section; a key task's through its measure. */
   sectionId: Id.optional(),
+  /**
+   * A task handed down by the organisation above (市 → 区 → 镇街, server/src/orgs/cascade.ts):
+   * which organisation, its task, and its label as there (重点任务3): what this one answers to.
+   */
+  upper: z.object({ org: z.string(), orgName: z.string(), taskId: Id, label: z.string() }).optional(),
 };
 
 /** A numbered item (1–38) of 主要任务. */

@@ -38,6 +38,8 @@ export async function orgDeployment(channel?: Channel): Promise<OrgDeployment> {
         'add',
         ...['--id', id, '--name', name, '--level', 'district'],
         ...['--root-id', 'shaoxing', '--root-name', '绍兴市', '--root-level', 'city'],
+        // the unit it is in the city's directory: the city's tasks for it come down
+        ...['--parent-unit', name],
         ...['--units', orgFixture(`${id}-units.json`), '--people', orgFixture(`${id}-people.json`)],
         ...['--plan', orgFixture('district-plan.txt')],
       ],
@@ -57,7 +59,7 @@ export async function orgDeployment(channel?: Channel): Promise<OrgDeployment> {
     policy: t.core.policy,
     assessment: t.core.rules,
     app: { appDir: MINIAPP_DIST },
-    root: { store: t.store, sessions: t.sessions },
+    root: { store: t.store, sessions: t.sessions, core: t.core },
   });
   expect(await host.refresh()).toEqual(['keqiao', 'shangyu']);
   const app = await t.rebuild(

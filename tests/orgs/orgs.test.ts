@@ -50,8 +50,8 @@ describe('a city on one deployment: districts as organisations of their own (#38
   it('npm run org -- add enters each district below the city; each has its own directory, plan and pages', async () => {
     expect((await readRegistry(t.dataDir))?.orgs).toEqual([
       { id: 'shaoxing', name: '绍兴市', level: 'city' },
-      { id: 'keqiao', name: '柯桥区', level: 'district', parent: 'shaoxing' },
-      { id: 'shangyu', name: '上虞区', level: 'district', parent: 'shaoxing' },
+      { id: 'keqiao', name: '柯桥区', level: 'district', parent: 'shaoxing', unit: '柯桥区' },
+      { id: 'shangyu', name: '上虞区', level: 'district', parent: 'shaoxing', unit: '上虞区' },
     ]);
     const token = await signIn('keqiao', 'p-dkb-s');
     const tasks = await call('/o/keqiao/api/tasks', token);

@@ -1,6 +1,6 @@
 /**
  * npm run org -- list
- * npm run org -- add --id yuecheng --name 越城区 --level district [--parent shaoxing]
+ * npm run org -- add --id yuecheng --name 越城区 --level district [--parent shaoxing] [--parent-unit 越城区]
  *                    [--units units.json --people people.json] [--plan 分工方案.docx]
  *                    [--root-id shaoxing --root-name 绍兴市 --root-level city]   (the first time)
  *
@@ -23,7 +23,8 @@ import { readRegistry } from '../orgs/registry.js';
 const USAGE = `用法:
   npm run org -- list
   npm run org -- add --id <编号> --name <名称> --level <province|city|district|town|department>
-                     [--parent <上级编号>] [--units 单位名录.json --people 人员.json] [--plan 分工方案]
+                     [--parent <上级编号>] [--parent-unit <它在上级名录中的单位名称>]
+                     [--units 单位名录.json --people 人员.json] [--plan 分工方案]
   第一次添加时还要写明本部署(数据目录)自己的组织:--root-id <编号> --root-name <名称> --root-level <级别>`;
 
 async function json<T>(path: string, schema: { parse(v: unknown): T }, what: string): Promise<T> {
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       name: { type: 'string' },
       level: { type: 'string' },
       parent: { type: 'string' },
+      'parent-unit': { type: 'string' },
       units: { type: 'string' },
       people: { type: 'string' },
       plan: { type: 'string' },
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     name: values.name,
     level: values.level ?? 'district',
     parent: values.parent ?? root.id,
+    ...(values['parent-unit'] ? { unit: values['parent-unit'] } : {}),
   });
   const done = await onboard(config, {
     entry,

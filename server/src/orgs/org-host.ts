@@ -28,10 +28,12 @@ import type { ReminderPolicy } from '../domain/policy/policy.js';
 import { loadPolicy } from '../domain/policy/policy.js';
 import type { ExportPool } from '../export/export-pool.js';
 import type { ParsePool } from '../importer/parse-pool.js';
+import type { LedgerEvent } from '../model/ledger.js';
 import type { Clock, Log } from '../model/runtime.js';
 import { openStore } from '../store/open-store.js';
 import { openPgStore } from '../store/pg/pg-store.js';
 import type { Store } from '../store/ports.js';
+import { cascadeDown, cascadeUp, type Side } from './cascade.js';
 import { orgChannel, orgChannels } from './org-channel.js';
 import { ensureOrgSchema, orgDataDir, orgDatabaseUrl, orgSessionSecret, readRegistry } from './registry.js';
 
@@ -62,12 +64,16 @@ export interface OrgHostOptions {
   /** What every organisation's app is built with (logger, pages, 免登 parameters). */
   app: CoreAppOptions;
   dingtalk?: { corpId: string; clientId: string };
-  /** The deployment's own organisation (served at `/`): for the switch, and to tell its sessions apart. */
-  root: { store: Store; sessions: SessionTokens };
+  /** The deployment's own organisation (served at `/`): for the switch, to tell its sessions apart, and the chain's top. */
+  root: { store: Store; sessions: SessionTokens; core: Core };
 }
 
 export class OrgHost implements OrgAdmin {
   private readonly orgs = new Map<string, OpenOrg>();
+  /** The chain's work (tasks down, answers up), one step at a time. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly unsubscribe: Array<() => void> = [];
+  private watchingRoot = false;
   private registry: OrgRegistry | undefined;
   private opening: Promise<string[]> = Promise.resolve([]);
   private started = false;
@@ -94,10 +100,21 @@ export class OrgHost implements OrgAdmin {
       const opened: string[] = [];
       for (const entry of this.registry?.orgs ?? []) {
         if (!entry.parent || this.orgs.has(entry.id)) continue;
-        this.orgs.set(entry.id, await this.openOrg(entry));
+        const org = await this.openOrg(entry);
+        this.orgs.set(entry.id, org);
         opened.push(entry.id);
         this.o.log.info(`已打开组织:${entry.name}(/o/${entry.id}/app/)`);
+        this.follow(org);
       }
+      if (!this.watchingRoot && this.registry) {
+        this.watchingRoot = true;
+        this.unsubscribe.push(
+          this.o.root.store.ledger.subscribe((events) => {
+            if (events.some(hands)) this.down(this.rootId);
+          }),
+        );
+      }
+      for (const id of opened) await this.cascadeDown(this.orgs.get(id)!);
       return opened;
     });
     return this.opening;
@@ -150,6 +167,64 @@ export class OrgHost implements OrgAdmin {
     await app.ready();
     if (this.started) await core.scheduler.start();
     return { entry, store, core, app, sessions };
+  }
+
+  /** The side of the chain `id` is (the root when it names no open organisation below). */
+  private side(id: string | undefined): Side | undefined {
+    if (id === undefined || id === this.rootId)
+      return this.rootId
+        ? { id: this.rootId, name: this.rootName, store: this.o.root.store, core: this.o.root.core }
+        : undefined;
+    const org = this.orgs.get(id);
+    return org && { id, name: org.entry.name, store: org.store, core: org.core };
+  }
+
+  /** An organisation's answers go up to its parent; its own tasks, when they change, go down to its children. */
+  private follow(org: OpenOrg): void {
+    this.unsubscribe.push(
+      org.store.ledger.subscribe((events) => {
+        const parent = this.side(org.entry.parent);
+        if (parent)
+          void this.step(() => cascadeUp(parent, this.side(org.entry.id)!, org.entry.unit, events, this.o.log));
+        if (events.some(hands)) this.down(org.entry.id);
+      }),
+    );
+  }
+
+  /** The tasks of `parentId` handed down to each of its children that is not holding them yet. */
+  private down(parentId: string | undefined): void {
+    for (const child of this.orgs.values())
+      if (child.entry.parent === parentId && child.entry.unit) void this.cascadeDown(child);
+  }
+
+  private cascadeDown(child: OpenOrg): Promise<unknown> {
+    const parent = this.side(child.entry.parent);
+    if (!parent || !child.entry.unit) return Promise.resolve([]);
+    return this.step(() =>
+      cascadeDown(parent, this.side(child.entry.id)!, child.entry.unit, this.o.clock.now()).then((made) => {
+        for (const id of made) this.o.log.info(`${parent.name}的任务已交办到${child.entry.name}(计划 ${id})`);
+        return made;
+      }),
+    );
+  }
+
+  /** One step of the chain after the others; a failure is logged, the chain goes on. */
+  private step<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    const run = this.chain.then(fn).catch((error: unknown) => {
+      this.o.log.warn(`组织间交办/汇总出错:${(error as Error).message}`);
+      return undefined;
+    });
+    this.chain = run;
+    return run;
+  }
+
+  /** Waits for the chain's work under way (tests, shutdown). */
+  async settled(): Promise<void> {
+    let seen: Promise<unknown> | undefined;
+    while (seen !== this.chain) {
+      seen = this.chain;
+      await seen;
+    }
   }
 
   /** Starts every open organisation's scheduler (and those opened later). */
@@ -260,7 +335,13 @@ export class OrgHost implements OrgAdmin {
     const personId = body.adminPersonId ?? by.id;
     const person = this.o.root.store.state.get().people.find((p) => p.id === personId);
     if (!person) throw new AppError('NOT_FOUND', `本级人员中没有编号为 ${personId} 的人员`);
-    const entry: OrgEntry = { id: body.id, name: body.name, level: body.level, parent: body.parent ?? root.id };
+    const entry: OrgEntry = {
+      id: body.id,
+      name: body.name,
+      level: body.level,
+      parent: body.parent ?? root.id,
+      ...(body.unit ? { unit: body.unit } : {}),
+    };
     await onboard(this.o.config, {
       entry,
       ...(registry ? {} : { root: { id: root.id, name: root.name, level: root.level } }),
@@ -297,6 +378,8 @@ export class OrgHost implements OrgAdmin {
 
   async close(): Promise<void> {
     await this.opening.catch(() => undefined);
+    for (const stop of this.unsubscribe.splice(0)) stop();
+    await this.settled();
     for (const org of this.orgs.values()) {
       await org.core.scheduler.stop();
       await org.core.inbox.idle();
@@ -306,6 +389,9 @@ export class OrgHost implements OrgAdmin {
     this.orgs.clear();
   }
 }
+
+/** Events after which an organisation may have tasks to hand down (a plan arrived, units were named). */
+const hands = (e: LedgerEvent): boolean => e.type === 'plan.imported' || e.type === 'units.designated';
 
 function accepts(sessions: SessionTokens, token: string): boolean {
   try {

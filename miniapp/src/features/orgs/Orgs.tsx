@@ -29,7 +29,7 @@ function ordered(orgs: readonly Entry[]): Array<Entry & { depth: number }> {
 export default function Orgs() {
   const loaded = useLoad(() => api.orgTree(), []);
   const { data, setData } = loaded;
-  const [form, setForm] = useState({ id: '', name: '', level: 'district' as OrgLevel, parent: '' });
+  const [form, setForm] = useState({ id: '', name: '', level: 'district' as OrgLevel, parent: '', unit: '' });
   const [root, setRoot] = useState({ id: '', name: '', level: 'city' as OrgLevel });
   const first = data !== undefined && data.orgs.length === 0;
   const tree = ordered(data?.orgs ?? []);
@@ -41,13 +41,14 @@ export default function Orgs() {
           name: form.name.trim(),
           level: form.level,
           ...(form.parent ? { parent: form.parent } : {}),
+          ...(form.unit.trim() ? { unit: form.unit.trim() } : {}),
           ...(first ? { root: { id: root.id.trim(), name: root.name.trim(), level: root.level } } : {}),
         }),
       `已登记 ${form.name}`,
     );
     if (done) {
       setData(done);
-      setForm({ id: '', name: '', level: form.level, parent: form.parent });
+      setForm({ id: '', name: '', level: form.level, parent: form.parent, unit: '' });
     }
   };
   return (
@@ -130,6 +131,11 @@ export default function Orgs() {
                 ))}
               </select>
             )}
+            <Input
+              placeholder="它在上级单位名录中的名称(上级交办的任务据此下达),如 柯桥区"
+              value={form.unit}
+              onChange={(v) => setForm({ ...form, unit: v })}
+            />
             <div className="muted">
               登记后立即开通,您是它的第一位督考办人员:在它的督办通中导入单位名录、人员和首个计划,或同步钉钉通讯录。
             </div>

@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryOf } from '../../server/src/domain/plan/directory-of.js';
+import { importPlan } from '../../server/src/importer/import-plan.js';
+import type { LedgerEvent } from '../../server/src/model/ledger.js';
+import { upperPlanId } from '../../server/src/orgs/cascade.js';
+import { applyImport } from '../../server/src/plan-import/apply-import.js';
+import { orgDeployment, orgFixture, type OrgDeployment } from '../helpers/org-deployment.js';
+
+/**
+ * #38 req 2: the city's tasks for a district come down to it as 上级交办; its 督考办 decomposes
+ * them to its own units; its approval of a unit's year-end report is reported on the city's item
+ * as the district's, and the last part 办结 asks the city for 办结.
+ */
+describe('tasks down the chain, answers back up (#38)', () => {
+  let d: OrgDeployment;
+  let planId: string;
+  const call = async (path: string, token: string, body?: object) => {
+    const res = await fetch(`${d.base}${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json', 'idempotency-key': `k${Math.random()}` } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const signIn = async (org: string, personId: string) => {
+    const res = await fetch(`${d.base}/o/${org}/api/auth/dev`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ personId }),
+    });
+    return ((await res.json()) as { token: string }).token;
+  };
+  const events = async (store: OrgDeployment['t']['store'], from: number) => {
+    const out: LedgerEvent[] = [];
+    for await (const e of store.ledger.read(from + 1)) out.push(e);
+    return out;
+  };
+
+  beforeAll(async () => {
+    d = await orgDeployment();
+    d.t.deps.clock.set('2024-03-05T10:00:00+08:00');
+    // the city's 督考办 imports its plan: tasks 1 and 2 name 柯桥区 and 上虞区 as units
+    const result = await importPlan(
+      { name: 'city-plan.txt', content: new Uint8Array(readFileSync(orgFixture('city-plan.txt'))) },
+      directoryOf(d.t.store.state.get()),
+    );
+    planId = result.plan.id;
+    await applyImport(d.t.store, result, { type: 'person', id: 'p-dkb-s1', name: '周晓梅' }, d.t.deps.clock.now());
+    await d.host.settled();
+  });
+  afterAll(async () => d?.close());
+
+  it("each district holds the city's tasks for it as 上级交办, linked and waiting to be decomposed", async () => {
+    for (const [org, labels] of [
+      ['keqiao', ['1', '2']],
+      ['shangyu', ['1', '2']],
+    ] as const) {
+      const s = d.host.core(org)!.deps.store.state.get();
+      const plan = s.plans.find((p) => p.id === upperPlanId('shaoxing', planId))!;
+      expect(plan).toMatchObject({ title: '绍兴市交办:绍兴市2024年重点工作任务分解', issuer: '绍兴市' });
+      const tasks = s.tasks.filter((t) => t.planId === plan.id);
+      expect(tasks.map((t) => t.label)).toEqual(labels);
+      expect(tasks[1]).toMatchObject({
+        title: '建设未来社区示范',
+        schedule: { due: '2024-12-31' },
+        upper: { org: 'shaoxing', orgName: '绍兴市', label: '重点任务2' },
+      });
+      expect(s.assignments.filter((a) => a.taskId === tasks[1]!.id).map((a) => a.status)).toEqual(['toDesignate']);
+    }
+    // the city's own task 3 (区发改局's) stays in the city
+    expect(
+      d.host
+        .core('keqiao')!
+        .deps.store.state.get()
+        .tasks.some((t) => t.title === '优化营商环境'),
+    ).toBe(false);
+    // handed down once: another commit in the city changes nothing below
+    const before = d.host.core('keqiao')!.deps.store.ledger.head();
+    await d.t.store.transact((draft) => void draft);
+    await d.host.settled();
+    expect(d.host.core('keqiao')!.deps.store.ledger.head()).toEqual(before);
+  });
+
+  it("the district's approved year-end report is the city's item answered by the district; the last 办结 asks the city", async () => {
+    const keqiao = d.host.core('keqiao')!;
+    const ks = keqiao.deps.store.state.get();
+    const task = ks.tasks.find((t) => t.planId === upperPlanId('shaoxing', planId) && t.number === 2)!;
+    const holder = ks.assignments.find((a) => a.taskId === task.id)!;
+    const admin = await signIn('keqiao', 'p-dkb-s');
+    // the district's 督考办 decomposes it to two of its own units
+    expect(
+      (
+        await call(`/o/keqiao/api/assignments/${encodeURIComponent(holder.id)}/designate`, admin, {
+          unitIds: ['jxj', 'fgj'],
+        })
+      ).status,
+    ).toBe(200);
+    const parts = keqiao.deps.store.state
+      .get()
+      .assignments.filter((a) => a.taskId === task.id && a.status === 'active');
+    expect(parts.map((a) => a.unitId).sort()).toEqual(['fgj', 'jxj']);
+
+    // December: 区经信局 reports for the year; the district's 督考办 approves
+    d.t.deps.clock.set('2024-12-20T10:00:00+08:00');
+    const jxj = await signIn('keqiao', 'p-jxj-c');
+    const part = parts.find((a) => a.unitId === 'jxj')!;
+    // as the report page sends it: the item chosen, its 年末 report
+    const reported = await call(`/o/keqiao/api/assignments/${encodeURIComponent(part.id)}/reports`, jxj, {
+      text: '已建成示范社区2个,年度任务完成',
+      obligationId: `${part.id}:2024:yearEnd`,
+    });
+    expect(reported.body.answered).toMatchObject({ obligationId: `${part.id}:2024:yearEnd` });
+    const review = Object.values(keqiao.deps.store.state.get().requests).find((r) => r.assignmentId === part.id)!;
+    const cityBefore = d.t.store.ledger.head().seq;
+    expect((await call(`/o/keqiao/api/reviews/${review.id}/approve`, admin, {})).status).toBe(200);
+    await d.host.settled();
+    const up = (await events(d.t.store, cityBefore)).find((e) => e.type === 'progress.reported')!;
+    const cityPart = d.t.store.state.get().assignments.find((a) => a.id === (up.subject as { id: string }).id)!;
+    expect(d.t.store.state.get().units.find((u) => u.id === cityPart.unitId)?.name).toBe('柯桥区');
+    expect(up).toMatchObject({
+      actor: { type: 'system', id: 'org:keqiao', name: '柯桥区督考办' },
+      payload: {
+        text: '【柯桥区】区经信局:已建成示范社区2个,年度任务完成(柯桥区督考办已审核)',
+        // the city's own 年末 item for 柯桥区, answered by it
+        obligations: [`${cityPart.id}:2024:yearEnd`],
+      },
+    });
+    // the sibling's part of the same city task is untouched
+    expect((await events(d.t.store, cityBefore)).filter((e) => e.type === 'progress.reported')).toHaveLength(1);
+
+    // both units finish; the district approves each 办结: after the last, the city gets 柯桥区's 办结 request
+    for (const [person, unit] of [
+      ['p-jxj-c', 'jxj'],
+      ['p-fgj-c', 'fgj'],
+    ] as const) {
+      const token = await signIn('keqiao', person);
+      const a = parts.find((x) => x.unitId === unit)!;
+      expect(
+        (
+          await call(`/o/keqiao/api/assignments/${encodeURIComponent(a.id)}/closure-requests`, token, {
+            text: '已完成',
+          })
+        ).status,
+      ).toBe(200);
+      const r = Object.values(keqiao.deps.store.state.get().requests).find(
+        (x) => x.assignmentId === a.id && x.kind === 'closure',
+      )!;
+      expect((await call(`/o/keqiao/api/reviews/${r.id}/approve`, admin, {})).status).toBe(200);
+      await d.host.settled();
+    }
+    const asked = Object.values(d.t.store.state.get().requests).filter(
+      (r) => r.kind === 'closure' && r.assignmentId === cityPart.id,
+    );
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ state: 'pending', requester: { id: 'org:keqiao' } });
+    expect(asked[0]!.text).toContain('已分解到 2 个单位,均已办结');
+  });
+});
