@@ -82,7 +82,7 @@ import {
   CalendarYearBody,
 } from './schemas/calendar.js';
 import { ReminderPlan } from './schemas/reminders.js';
-import { MyOrgs, OrgAddBody, OrgTree } from './schemas/org.js';
+import { MyOrgs, OrgAddBody, OrgTree, TaskChain } from './schemas/org.js';
 import { ApplyImportBody, ApplyImportResult, ImportColumnsBody, ImportPreview } from './schemas/import.js';
 import {
   Health,
@@ -160,6 +160,7 @@ export const api = {
   myOrgs: { method: 'GET', path: '/api/orgs', response: MyOrgs },
   orgTree: { method: 'GET', path: '/api/orgs/tree', response: OrgTree },
   orgAdd: { method: 'POST', path: '/api/orgs', body: OrgAddBody, response: OrgTree },
+  taskChain: { method: 'GET', path: '/api/tasks/:id/chain', params: IdParams, response: TaskChain },
   myItems: { method: 'GET', path: '/api/my/items', query: MyItemsQuery, response: MyItems },
   taskOverview: { method: 'GET', path: '/api/tasks/:id/overview', params: IdParams, response: TaskOverview },
   acknowledge: { method: 'POST', path: '/api/assignments/:id/acknowledge', params: IdParams, response: AckResult },

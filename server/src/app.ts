@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { OrgView } from '../../shared/schemas/org.js';
+import type { OrgView, TaskChain } from '../../shared/schemas/org.js';
 import type { Person } from '../../shared/schemas/person.js';
 import { orgRoutes, type OrgAdmin } from './routes/org-routes.js';
 import cors from '@fastify/cors';
@@ -74,6 +74,8 @@ export interface BuildAppOptions {
   orgsOf?: (person: Person) => OrgView[];
   /** The deployment's own organisation: its admin's tree and 登记 of organisations below it. */
   orgAdmin?: OrgAdmin;
+  /** A task's chain in the organisations below (GET /api/tasks/:id/chain). */
+  chainOf?: (taskId: string) => TaskChain;
 }
 
 /**
@@ -160,6 +162,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
       orgRoutes({
         ...(options.orgsOf ? { orgsOf: options.orgsOf } : {}),
         ...(options.orgAdmin ? { admin: options.orgAdmin } : {}),
+        ...(options.chainOf ? { chainOf: options.chainOf } : {}),
       }),
     );
     await app.register(progressRoutes(deps, { progress: s.progress, timeline: s.timeline, sessions }));

@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     route: orgs.route,
     orgsOf: (person) => orgs.orgsOf(person),
     orgAdmin: orgs,
+    chainOf: (taskId) => ({ links: orgs.chain(undefined, taskId) }),
     logger: requestLogger(config),
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox: core.inbox } } : {}),

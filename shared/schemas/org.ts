@@ -71,6 +71,36 @@ export const OrgAddBody = z.strictObject({
 });
 export type OrgAddBody = z.infer<typeof OrgAddBody>;
 
+/** One unit's part of a task handed down, as the organisation above sees it. */
+const ChainPart = z.object({
+  unitName: z.string(),
+  status: z.string(),
+  /** Its open items past their due date. */
+  overdue: z.number().int(),
+  lastReport: z.object({ text: z.string(), at: z.string() }).optional(),
+});
+
+/** A task handed down to one organisation: how it decomposed it, and (recursively) what went further down. */
+export interface ChainLink {
+  org: { id: string; name: string };
+  task: { id: string; label: string };
+  /** Still waiting for its 督考办 to decompose it to units. */
+  toDesignate: boolean;
+  parts: Array<z.infer<typeof ChainPart>>;
+  below: ChainLink[];
+}
+export const ChainLink: z.ZodType<ChainLink> = z.lazy(() =>
+  z.object({
+    org: z.object({ id: z.string(), name: z.string() }),
+    task: z.object({ id: z.string(), label: z.string() }),
+    toDesignate: z.boolean(),
+    parts: z.array(ChainPart),
+    below: z.array(ChainLink),
+  }),
+);
+export const TaskChain = z.object({ links: z.array(ChainLink) });
+export type TaskChain = z.infer<typeof TaskChain>;
+
 export const LEVEL_NAME: Record<OrgLevel, string> = {
   province: '省',
   city: '市',

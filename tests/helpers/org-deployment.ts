@@ -64,7 +64,13 @@ export async function orgDeployment(channel?: Channel): Promise<OrgDeployment> {
   expect(await host.refresh()).toEqual(['keqiao', 'shangyu']);
   const app = await t.rebuild(
     {},
-    { route: host.route, orgsOf: (p) => host.orgsOf(p), orgAdmin: host, appDir: MINIAPP_DIST },
+    {
+      route: host.route,
+      orgsOf: (p) => host.orgsOf(p),
+      orgAdmin: host,
+      chainOf: (taskId) => ({ links: host.chain(undefined, taskId) }),
+      appDir: MINIAPP_DIST,
+    },
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -159,4 +159,30 @@ describe('tasks down the chain, answers back up (#38)', () => {
     expect(asked[0]).toMatchObject({ state: 'pending', requester: { id: 'org:keqiao' } });
     expect(asked[0]!.text).toContain('已分解到 2 个单位,均已办结');
   });
+
+  it("the city's task page sees each district's chain down to the units; a contact does not", async () => {
+    const city = d.t.store.state.get().tasks.find((t) => t.planId === planId && t.number === 2)!;
+    const chain = await call(`/api/tasks/${encodeURIComponent(city.id)}/chain`, d.t.token());
+    expect(chain.body).toMatchObject({ links: expect.any(Array) });
+    expect(chain.status).toBe(200);
+    const links = chain.body.links as Array<{
+      org: { id: string };
+      task: { label: string };
+      toDesignate: boolean;
+      parts: Array<{ unitName: string; status: string; lastReport?: { text: string } }>;
+    }>;
+    expect(links.map((l) => [l.org.id, l.task.label, l.toDesignate])).toEqual([
+      ['keqiao', '重点任务2', false],
+      ['shangyu', '重点任务2', true],
+    ]);
+    expect(links[0]!.parts.map((p) => [p.unitName, p.status]).sort()).toEqual([
+      ['区发改局', 'closed'],
+      ['区经信局', 'closed'],
+    ]);
+    expect(links[0]!.parts.find((p) => p.unitName === '区经信局')!.lastReport?.text).toBe(
+      '已建成示范社区2个,年度任务完成',
+    );
+    expect(links[1]!.parts).toEqual([]);
+    expect((await call(`/api/tasks/${encodeURIComponent(city.id)}/chain`, d.t.token('p-fsjd-c'))).status).toBe(403);
+  });
 });

@@ -11,7 +11,9 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { OrgAddBody, OrgEntry, OrgRegistry, OrgTree, OrgView } from '../../../shared/schemas/org.js';
+import type { ChainLink, OrgAddBody, OrgEntry, OrgRegistry, OrgTree, OrgView } from '../../../shared/schemas/org.js';
+import { taskLabel } from '../../../shared/task-label.js';
+import { shanghaiDate } from '../calendar/dates.js';
 import { AppError } from '../errors.js';
 import { onboard } from './onboard.js';
 import type { Person } from '../../../shared/schemas/person.js';
@@ -71,7 +73,7 @@ export interface OrgHostOptions {
 export class OrgHost implements OrgAdmin {
   private readonly orgs = new Map<string, OpenOrg>();
   /** The chain's work (tasks down, answers up), one step at a time. */
-  private chain: Promise<unknown> = Promise.resolve();
+  private work: Promise<unknown> = Promise.resolve();
   private readonly unsubscribe: Array<() => void> = [];
   private watchingRoot = false;
   private registry: OrgRegistry | undefined;
@@ -163,7 +165,12 @@ export class OrgHost implements OrgAdmin {
       undefined,
       `/o/${entry.id}`,
     );
-    const app = await core.app({ ...this.o.app, sessions, orgsOf: (p) => this.orgsOf(p, entry.id) });
+    const app = await core.app({
+      ...this.o.app,
+      sessions,
+      orgsOf: (p) => this.orgsOf(p, entry.id),
+      chainOf: (taskId) => ({ links: this.chain(entry.id, taskId) }),
+    });
     await app.ready();
     if (this.started) await core.scheduler.start();
     return { entry, store, core, app, sessions };
@@ -210,19 +217,56 @@ export class OrgHost implements OrgAdmin {
 
   /** One step of the chain after the others; a failure is logged, the chain goes on. */
   private step<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    const run = this.chain.then(fn).catch((error: unknown) => {
+    const run = this.work.then(fn).catch((error: unknown) => {
       this.o.log.warn(`组织间交办/汇总出错:${(error as Error).message}`);
       return undefined;
     });
-    this.chain = run;
+    this.work = run;
     return run;
+  }
+
+  /**
+   * A task of organisation `orgId` (the root when undefined) in the organisations below it: how
+   * each decomposed it, each unit's state, and further down — what the city's task page shows.
+   */
+  chain(orgId: string | undefined, taskId: string, depth = 0): ChainLink[] {
+    const me = this.side(orgId);
+    if (!me || depth > 5) return [];
+    const today = shanghaiDate(this.o.clock.now());
+    const links: ChainLink[] = [];
+    for (const child of this.orgs.values()) {
+      if (child.entry.parent !== me.id) continue;
+      const cs = child.store.state.get();
+      const task = cs.tasks.find((t) => t.upper?.org === me.id && t.upper.taskId === taskId);
+      if (!task) continue;
+      const records = cs.obligations[today.slice(0, 4)]?.[task.planId] ?? [];
+      const parts = cs.assignments.filter(
+        (a) => a.taskId === task.id && (a.status === 'active' || a.status === 'closed'),
+      );
+      links.push({
+        org: { id: child.entry.id, name: child.entry.name },
+        task: { id: task.id, label: taskLabel(task) },
+        toDesignate: cs.assignments.some((a) => a.taskId === task.id && a.status === 'toDesignate'),
+        parts: parts.map((a) => {
+          const last = cs.lastReports[a.id];
+          return {
+            unitName: cs.units.find((u) => u.id === a.unitId)?.name ?? a.unitId,
+            status: a.status,
+            overdue: records.filter((o) => o.assignmentId === a.id && o.status === 'open' && o.due < today).length,
+            ...(last ? { lastReport: { text: last.text, at: last.at } } : {}),
+          };
+        }),
+        below: this.chain(child.entry.id, task.id, depth + 1),
+      });
+    }
+    return links;
   }
 
   /** Waits for the chain's work under way (tests, shutdown). */
   async settled(): Promise<void> {
     let seen: Promise<unknown> | undefined;
-    while (seen !== this.chain) {
-      seen = this.chain;
+    while (seen !== this.work) {
+      seen = this.work;
       await seen;
     }
   }

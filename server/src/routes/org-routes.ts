@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { api } from '../../../shared/api.js';
-import type { OrgAddBody, OrgTree, OrgView } from '../../../shared/schemas/org.js';
+import type { OrgAddBody, OrgTree, OrgView, TaskChain } from '../../../shared/schemas/org.js';
 import type { Person } from '../../../shared/schemas/person.js';
 import { viewerOf } from '../auth/auth-hook.js';
 import { can } from '../auth/permissions.js';
@@ -18,7 +18,11 @@ export interface OrgAdmin {
  * mini-app's switch (orgs/org-host.ts matches their platform account); none where the deployment
  * is one organisation. The tree and 登记 are the deployment's own organisation's, for its admin.
  */
-export function orgRoutes(o: { orgsOf?: (person: Person) => OrgView[]; admin?: OrgAdmin }): FastifyPluginAsync {
+export function orgRoutes(o: {
+  orgsOf?: (person: Person) => OrgView[];
+  admin?: OrgAdmin;
+  chainOf?: (taskId: string) => TaskChain;
+}): FastifyPluginAsync {
   const admin = (): OrgAdmin => {
     if (!o.admin) throw new AppError('NOT_FOUND', '下级组织只能在本部署最上级组织的督办通中登记');
     return o.admin;
@@ -35,6 +39,12 @@ export function orgRoutes(o: { orgsOf?: (person: Person) => OrgView[]; admin?: O
     );
     serve(fastify, api.orgAdd, { config: can('orgs.manage'), tags: ['组织'], summary: '登记下级组织' }, async (req) =>
       admin().add(req.body, viewerOf(req).person),
+    );
+    serve(
+      fastify,
+      api.taskChain,
+      { config: can('overview.read'), tags: ['组织'], summary: '任务在下级组织的分解与办理' },
+      async (req) => o.chainOf?.(req.params.id) ?? { links: [] },
     );
   };
 }

@@ -1,5 +1,6 @@
 import { Button, Card, Ellipsis, Tag } from 'antd-mobile';
 import { UnitsCard } from './UnitsCard';
+import { ChainCard } from './ChainCard';
 import { PullToRefresh } from '../../components/PullToRefresh';
 import { useState } from 'react';
 import { api, type TaskOverview } from '../../api/client';
@@ -196,6 +197,7 @@ export default function TaskPage({ taskId }: { taskId: string }) {
           />
         ))}
         <UnitsCard taskId={taskId} today={data.today} onChanged={load} />
+        <ChainCard taskId={taskId} />
         <Card className="card" title="办理记录">
           <Timeline entries={data.timeline} />
           {data.timelineTotal > data.timeline.length && (
