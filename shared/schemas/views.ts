@@ -42,6 +42,8 @@ export const TaskView = z.object({
   leaders: z.array(z.string()),
   schedule: ScheduleView,
   assignments: z.array(AssignmentView),
+  /** Handed down by the organisation above: whose task it answers to (上级交办). */
+  upper: z.object({ org: z.string(), orgName: z.string(), taskId: Id, label: z.string() }).optional(),
 });
 export type TaskView = z.infer<typeof TaskView>;
 

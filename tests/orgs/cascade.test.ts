@@ -71,6 +71,14 @@ describe('tasks down the chain, answers back up (#38)', () => {
       });
       expect(s.assignments.filter((a) => a.taskId === tasks[1]!.id).map((a) => a.status)).toEqual(['toDesignate']);
     }
+    // the district's task page says whose task it answers to
+    const token = await signIn('keqiao', 'p-dkb-s');
+    const task2 = d.host
+      .core('keqiao')!
+      .deps.store.state.get()
+      .tasks.find((t) => t.upper?.label === '重点任务2')!;
+    const page = await call(`/o/keqiao/api/tasks/${encodeURIComponent(task2.id)}/overview`, token);
+    expect(page.body.task).toMatchObject({ upper: { orgName: '绍兴市', label: '重点任务2' } });
     // the city's own task 3 (区发改局's) stays in the city
     expect(
       d.host

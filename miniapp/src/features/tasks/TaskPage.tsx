@@ -156,6 +156,11 @@ export default function TaskPage({ taskId }: { taskId: string }) {
               所属主要任务:{data.measure.number}. {data.measure.title}
             </div>
           )}
+          {t.upper && (
+            <div className="meta upper">
+              上级交办:{t.upper.orgName} {t.upper.label}(办理情况经本级督考办审核后报送{t.upper.orgName})
+            </div>
+          )}
           <div className="meta">时间要求:{t.schedule.text || '每年推进'}</div>
           {leads.length > 0 && (
             <div className="meta units">

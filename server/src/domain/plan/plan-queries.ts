@@ -144,6 +144,7 @@ function makeTaskView(state: S, task: Task): TaskView {
   };
   if (task.sectionId) view.sectionId = task.sectionId;
   if (task.kind === 'key' && task.measureId) view.measureId = task.measureId;
+  if (task.upper) view.upper = task.upper;
   return view;
 }
 
