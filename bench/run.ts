@@ -20,6 +20,7 @@ import { benchWrites } from './writes.js';
 import { benchReadApi } from './read-api.js';
 import { benchPg } from './pg.js';
 import { benchBackup } from './backup.js';
+import { benchOrgs } from './orgs.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only name[,name]`: just those (e.g. `npm run bench -- --only read-api`). */
@@ -41,6 +42,7 @@ if (want('read-api')) await benchReadApi(quick);
 if (want('writes')) await benchWrites(quick);
 if (want('pg')) await benchPg(quick);
 if (want('backup')) await benchBackup();
+if (want('orgs')) await benchOrgs(quick);
 if (want('ledger-export')) await benchLedgerExport();
 if (want('ledger-verify')) await benchLedgerVerify(quick ? [100_000] : [100_000, 1_000_000]);
 if (want('bot')) await benchBot();
