@@ -194,3 +194,86 @@ describe('tasks down the chain, answers back up (#38)', () => {
     expect((await call(`/api/tasks/${encodeURIComponent(city.id)}/chain`, d.t.token('p-fsjd-c'))).status).toBe(403);
   });
 });
+
+/** The acceptance's chain: 市 → 区 → 镇街, the district decomposing to a town and two departments. */
+describe('three levels: a town below a district (#38)', () => {
+  let d: OrgDeployment;
+  let planId: string;
+  beforeAll(async () => {
+    d = await orgDeployment();
+    d.t.deps.clock.set('2024-03-05T10:00:00+08:00');
+    const result = await importPlan(
+      { name: 'city-plan.txt', content: new Uint8Array(readFileSync(orgFixture('city-plan.txt'))) },
+      directoryOf(d.t.store.state.get()),
+    );
+    planId = result.plan.id;
+    await applyImport(d.t.store, result, { type: 'person', id: 'p-dkb-s1', name: '周晓梅' }, d.t.deps.clock.now());
+    await d.host.settled();
+  });
+  afterAll(async () => d?.close());
+
+  it('柯桥区 names 华舍街道 (an organisation of its own) with two departments: the task goes on down; the city sees all three levels', async () => {
+    const post = (path: string, token: string, body: object) =>
+      fetch(`${d.base}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': `key-${Math.random()}`,
+        },
+        body: JSON.stringify(body),
+      });
+    // the city's admin enters the town below 柯桥区: it is 华舍街道 of 柯桥区's directory
+    const added = await post('/api/orgs', d.t.token(), {
+      id: 'huashe',
+      name: '华舍街道',
+      level: 'town',
+      parent: 'keqiao',
+      unit: '华舍街道',
+    });
+    expect(added.status).toBe(200);
+    const keqiao = d.host.core('keqiao')!.deps.store.state.get();
+    const holder = keqiao.assignments.find(
+      (a) => a.status === 'toDesignate' && keqiao.tasks.find((t) => t.id === a.taskId)?.upper?.label === '重点任务2',
+    )!;
+    const admin = (
+      (await (await post('/o/keqiao/api/auth/dev', '', { personId: 'p-dkb-s' })).json()) as { token: string }
+    ).token;
+    expect(
+      (
+        await post(`/o/keqiao/api/assignments/${encodeURIComponent(holder.id)}/designate`, admin, {
+          unitIds: ['hzjd', 'jxj', 'fgj'],
+        })
+      ).status,
+    ).toBe(200);
+    await d.host.settled();
+    // the town holds it, linked to 柯桥区's task, waiting for its own decomposition
+    const town = d.host.core('huashe')!.deps.store.state.get();
+    const handed = town.tasks.find((t) => t.upper?.org === 'keqiao')!;
+    expect(handed).toMatchObject({ title: '建设未来社区示范', upper: { orgName: '柯桥区', label: '重点任务2' } });
+    // the city's chain: 柯桥区 (三个承办单位) → 华舍街道 (待分解); 上虞区 待分解
+    const city = d.t.store.state.get().tasks.find((t) => t.planId === planId && t.number === 2)!;
+    const res = await fetch(`${d.base}/api/tasks/${encodeURIComponent(city.id)}/chain`, {
+      headers: { authorization: `Bearer ${d.t.token()}` },
+    });
+    const { links } = (await res.json()) as {
+      links: Array<{
+        org: { id: string };
+        toDesignate: boolean;
+        parts: Array<{ unitName: string }>;
+        below: Array<{ org: { id: string }; toDesignate: boolean }>;
+      }>;
+    };
+    expect(
+      links.map((l) => [
+        l.org.id,
+        l.toDesignate,
+        l.parts.map((p) => p.unitName).sort(),
+        l.below.map((b) => [b.org.id, b.toDesignate]),
+      ]),
+    ).toEqual([
+      ['keqiao', false, ['区发改局', '区经信局', '华舍街道'].sort(), [['huashe', true]]],
+      ['shangyu', true, [], []],
+    ]);
+  });
+});
