@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, devSignIn, launchChromium, toast } from '../helpers/browser.js';
-import { directoryOf } from '../../server/src/domain/plan/directory-of.js';
-import { importPlan } from '../../server/src/importer/import-plan.js';
-import { applyImport } from '../../server/src/plan-import/apply-import.js';
-import { orgDeployment, orgFixture, type OrgDeployment } from '../helpers/org-deployment.js';
+import { cityPlan, orgDeployment, type OrgDeployment } from '../helpers/org-deployment.js';
 
 /** #38 in the browser: the admin enters a 镇街 on 组织管理, then switches to the district it is under. */
 describe('组织管理, the organisation switch and 下级分解 (#38)', () => {
@@ -54,13 +50,7 @@ describe('组织管理, the organisation switch and 下级分解 (#38)', () => {
   });
 
   it("the city's task page shows how each district decomposed it (下级分解)", async () => {
-    d.t.deps.clock.set('2024-03-05T10:00:00+08:00');
-    const result = await importPlan(
-      { name: 'city-plan.txt', content: new Uint8Array(readFileSync(orgFixture('city-plan.txt'))) },
-      directoryOf(d.t.store.state.get()),
-    );
-    await applyImport(d.t.store, result, { type: 'person', id: 'p-dkb-s1', name: '周晓梅' }, d.t.deps.clock.now());
-    await d.host.settled();
+    const planId = await cityPlan(d);
     // 柯桥区 decomposes its part to two units; 上虞区 has not yet
     const keqiao = d.host.core('keqiao')!.deps.store.state.get();
     const holder = keqiao.assignments.find(
@@ -77,11 +67,15 @@ describe('组织管理, the organisation switch and 下级分解 (#38)', () => {
     ).token;
     const named = await fetch(`${d.base}/o/keqiao/api/assignments/${encodeURIComponent(holder.id)}/designate`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'designate-chain-1' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'designate-chain-1',
+      },
       body: JSON.stringify({ unitIds: ['jxj', 'fgj'] }),
     });
     expect(named.status).toBe(200);
-    const task = d.t.store.state.get().tasks.find((t) => t.planId === result.plan.id && t.number === 2)!;
+    const task = d.t.store.state.get().tasks.find((t) => t.planId === planId && t.number === 2)!;
     const page = await devSignIn(browser, d.base, '周晓梅', '周晓梅');
     await page.goto(`${d.base}/app/#/tasks/${encodeURIComponent(task.id)}`);
     const card = page.locator('.chain-card');

@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
+import { directoryOf } from '../../server/src/domain/plan/directory-of.js';
+import { importPlan } from '../../server/src/importer/import-plan.js';
+import { applyImport } from '../../server/src/plan-import/apply-import.js';
 import { OrgHost } from '../../server/src/orgs/org-host.js';
 import type { Channel } from '../../server/src/channels/channel.js';
 import { runTs } from './run-node.js';
@@ -84,4 +88,16 @@ export async function orgDeployment(channel?: Channel): Promise<OrgDeployment> {
       await t.close();
     },
   };
+}
+
+/** The city's 督考办 imports its plan in March 2024: tasks 1 and 2 name 柯桥区 and 上虞区 as units. */
+export async function cityPlan(d: OrgDeployment): Promise<string> {
+  d.t.deps.clock.set('2024-03-05T10:00:00+08:00');
+  const result = await importPlan(
+    { name: 'city-plan.txt', content: new Uint8Array(readFileSync(orgFixture('city-plan.txt'))) },
+    directoryOf(d.t.store.state.get()),
+  );
+  await applyImport(d.t.store, result, { type: 'person', id: 'p-dkb-s1', name: '周晓梅' }, d.t.deps.clock.now());
+  await d.host.settled();
+  return result.plan.id;
 }

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directoryOf } from '../../server/src/domain/plan/directory-of.js';
-import { importPlan } from '../../server/src/importer/import-plan.js';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { upperPlanId } from '../../server/src/orgs/cascade.js';
-import { applyImport } from '../../server/src/plan-import/apply-import.js';
-import { orgDeployment, orgFixture, type OrgDeployment } from '../helpers/org-deployment.js';
+import { cityPlan, orgDeployment, type OrgDeployment } from '../helpers/org-deployment.js';
 
 /**
  * #38 req 2: the city's tasks for a district come down to it as 上级交办; its 督考办 decomposes
@@ -42,15 +38,7 @@ describe('tasks down the chain, answers back up (#38)', () => {
 
   beforeAll(async () => {
     d = await orgDeployment();
-    d.t.deps.clock.set('2024-03-05T10:00:00+08:00');
-    // the city's 督考办 imports its plan: tasks 1 and 2 name 柯桥区 and 上虞区 as units
-    const result = await importPlan(
-      { name: 'city-plan.txt', content: new Uint8Array(readFileSync(orgFixture('city-plan.txt'))) },
-      directoryOf(d.t.store.state.get()),
-    );
-    planId = result.plan.id;
-    await applyImport(d.t.store, result, { type: 'person', id: 'p-dkb-s1', name: '周晓梅' }, d.t.deps.clock.now());
-    await d.host.settled();
+    planId = await cityPlan(d);
   });
   afterAll(async () => d?.close());
 
@@ -201,14 +189,7 @@ describe('three levels: a town below a district (#38)', () => {
   let planId: string;
   beforeAll(async () => {
     d = await orgDeployment();
-    d.t.deps.clock.set('2024-03-05T10:00:00+08:00');
-    const result = await importPlan(
-      { name: 'city-plan.txt', content: new Uint8Array(readFileSync(orgFixture('city-plan.txt'))) },
-      directoryOf(d.t.store.state.get()),
-    );
-    planId = result.plan.id;
-    await applyImport(d.t.store, result, { type: 'person', id: 'p-dkb-s1', name: '周晓梅' }, d.t.deps.clock.now());
-    await d.host.settled();
+    planId = await cityPlan(d);
   });
   afterAll(async () => d?.close());
 

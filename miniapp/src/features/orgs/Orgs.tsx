@@ -8,6 +8,23 @@ import { act, LoadState, useLoad } from '../../lib/load';
 type Entry = OrgTree['orgs'][number];
 const LEVELS = Object.keys(LEVEL_NAME) as OrgLevel[];
 
+function LevelSelect({ label, value, onChange }: { label: string; value: OrgLevel; onChange: (l: OrgLevel) => void }) {
+  return (
+    <select
+      className="native-select"
+      aria-label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value as OrgLevel)}
+    >
+      {LEVELS.map((l) => (
+        <option key={l} value={l}>
+          {LEVEL_NAME[l]}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** The tree, deepest last: each organisation under its parent, indented by its depth. */
 function ordered(orgs: readonly Entry[]): Array<Entry & { depth: number }> {
   const out: Array<Entry & { depth: number }> = [];
@@ -84,18 +101,11 @@ export default function Orgs() {
                 <div className="muted">本级组织(本部署自己)</div>
                 <Input placeholder="编号,如 shaoxing" value={root.id} onChange={(v) => setRoot({ ...root, id: v })} />
                 <Input placeholder="名称,如 绍兴市" value={root.name} onChange={(v) => setRoot({ ...root, name: v })} />
-                <select
-                  className="native-select"
-                  aria-label="本级组织级别"
+                <LevelSelect
+                  label="本级组织级别"
                   value={root.level}
-                  onChange={(e) => setRoot({ ...root, level: e.target.value as OrgLevel })}
-                >
-                  {LEVELS.map((l) => (
-                    <option key={l} value={l}>
-                      {LEVEL_NAME[l]}
-                    </option>
-                  ))}
-                </select>
+                  onChange={(level) => setRoot({ ...root, level })}
+                />
               </div>
             )}
             <Input
@@ -104,18 +114,7 @@ export default function Orgs() {
               onChange={(v) => setForm({ ...form, id: v })}
             />
             <Input placeholder="名称,如 柯桥区" value={form.name} onChange={(v) => setForm({ ...form, name: v })} />
-            <select
-              className="native-select"
-              aria-label="级别"
-              value={form.level}
-              onChange={(e) => setForm({ ...form, level: e.target.value as OrgLevel })}
-            >
-              {LEVELS.map((l) => (
-                <option key={l} value={l}>
-                  {LEVEL_NAME[l]}
-                </option>
-              ))}
-            </select>
+            <LevelSelect label="级别" value={form.level} onChange={(level) => setForm({ ...form, level })} />
             {!first && (
               <select
                 className="native-select"

@@ -39,6 +39,18 @@ export interface ProgressDeps {
 /** The bot message behind an action, recorded with its events. */
 const ref = (f: ActingFor): { msgId?: string } => (f.msgId ? { msgId: f.msgId } : {});
 
+/** The 签收 of an assignment's open acknowledge items, as `f` acts. */
+const signing = (f: ActingFor, acks: ReturnType<typeof openObligations>, at: Date) =>
+  acks.map((o) => ({
+    obligationId: o.obligation.id,
+    action: 'acknowledge' as const,
+    channel: f.channel,
+    actor: f.actor,
+    at,
+    unitId: f.assignment.unitId,
+    ...ref(f),
+  }));
+
 const REQUEST_NAME: Record<RequestKind, string> = { closure: '办结申请', extension: '延期申请', report: '进展报告' };
 
 /** A 办结 or 延期 request (what a unit files and may withdraw). */
@@ -219,19 +231,7 @@ export class ProgressService {
       const acks = openObligations(view, this.d.calendar, this.d.policy, [f.assignment.unitId], this.today(), {
         assignmentId: f.assignment.id,
       }).filter((o) => o.obligation.kind === 'acknowledge');
-      return fulfilInDraft(
-        draft,
-        tx,
-        acks.map((o) => ({
-          obligationId: o.obligation.id,
-          action: 'acknowledge' as const,
-          channel: f.channel,
-          actor: f.actor,
-          at: now,
-          unitId: f.assignment.unitId,
-          ...ref(f),
-        })),
-      );
+      return fulfilInDraft(draft, tx, signing(f, acks, now));
     });
     if (done.length === 0) return { acknowledged: [], already: true, undoUntil: null };
     return { acknowledged: done, already: false, undoUntil: new Date(now.getTime() + UNDO_ACK_MS) };
@@ -260,19 +260,7 @@ export class ProgressService {
       for (const f of fs) {
         const acks = byAssignment.get(f.assignment.id) ?? [];
         byAssignment.delete(f.assignment.id); // an assignment named twice is signed once
-        const done = fulfilInDraft(
-          draft,
-          tx,
-          acks.map((o) => ({
-            obligationId: o.obligation.id,
-            action: 'acknowledge' as const,
-            channel: f.channel,
-            actor: f.actor,
-            at: now,
-            unitId: f.assignment.unitId,
-            ...ref(f),
-          })),
-        );
+        const done = fulfilInDraft(draft, tx, signing(f, acks, now));
         if (done.length > 0) assignmentIds.push(f.assignment.id);
         acknowledged.push(...done);
       }
