@@ -30,9 +30,7 @@ import { openStore } from './store/open-store.js';
 import { openPgStore } from './store/pg/pg-store.js';
 import { loadSessionKey, SessionTokens } from './auth/session-tokens.js';
 import { access } from 'node:fs/promises';
-import { unwatchFile, watchFile } from 'node:fs';
 import { OrgHost } from './orgs/org-host.js';
-import { registryPath } from './orgs/registry.js';
 import { fileURLToPath } from 'node:url';
 
 async function main(): Promise<void> {
@@ -119,7 +117,6 @@ async function main(): Promise<void> {
   });
   stopOnSignals(log, async () => {
     receiver?.stop();
-    unwatchFile(registryPath(config.dataDir));
     await core.scheduler.stop();
     await orgs.close();
     await app.close();
@@ -142,10 +139,7 @@ async function main(): Promise<void> {
   else log.info('机器人消息:浙政钉没有机器人会话,通知中的链接直接打开督办通');
   if (sim) await syncEmulatorClock(emulatorUrl, sim.now());
   await core.scheduler.start();
-  await orgs.start();
-  watchFile(registryPath(config.dataDir), { interval: 2000 }, () => {
-    orgs.refresh().catch((error: unknown) => log.error(`打开新登记的组织失败:${(error as Error).message}`));
-  });
+  await orgs.start({ watch: true });
   announce(config, app, store, emulatorUrl, log);
 }
 

@@ -6,7 +6,7 @@
  * district opens nothing of its sibling's. The thread pools, the platforms' channels and the
  * process are shared; nothing is built per pair of organisations.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, unwatchFile, watchFile } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -37,7 +37,14 @@ import { openPgStore } from '../store/pg/pg-store.js';
 import type { Store } from '../store/ports.js';
 import { cascadeDown, cascadeUp, type Side } from './cascade.js';
 import { orgChannel, orgChannels } from './org-channel.js';
-import { ensureOrgSchema, orgDataDir, orgDatabaseUrl, orgSessionSecret, readRegistry } from './registry.js';
+import {
+  ensureOrgSchema,
+  orgDataDir,
+  orgDatabaseUrl,
+  orgSessionSecret,
+  readRegistry,
+  registryPath,
+} from './registry.js';
 
 /** An organisation's address prefix: /o/<id>/… */
 const PREFIX = /^\/o\/([a-z][a-z0-9-]{1,30})(\/.*)?$/;
@@ -76,6 +83,8 @@ export class OrgHost implements OrgAdmin {
   private work: Promise<unknown> = Promise.resolve();
   private readonly unsubscribe: Array<() => void> = [];
   private watchingRoot = false;
+  /** The registry file watched for organisations entered while running. */
+  private watching: string | undefined;
   private registry: OrgRegistry | undefined;
   private opening: Promise<string[]> = Promise.resolve([]);
   private started = false;
@@ -271,10 +280,18 @@ export class OrgHost implements OrgAdmin {
     }
   }
 
-  /** Starts every open organisation's scheduler (and those opened later). */
-  async start(): Promise<void> {
+  /**
+   * Starts every open organisation's scheduler (and those opened later); `watch`: opens what
+   * `npm run org -- add` enters in orgs.json from now on (checked every 2 s; no restart).
+   */
+  async start(o: { watch?: boolean } = {}): Promise<void> {
     this.started = true;
     for (const org of this.orgs.values()) await org.core.scheduler.start();
+    if (!o.watch || this.watching) return;
+    this.watching = registryPath(this.o.config.dataDir);
+    watchFile(this.watching, { interval: 2000 }, () => {
+      this.refresh().catch((error: unknown) => this.o.log.error(`打开新登记的组织失败:${(error as Error).message}`));
+    });
   }
 
   /**
@@ -421,6 +438,8 @@ export class OrgHost implements OrgAdmin {
   };
 
   async close(): Promise<void> {
+    if (this.watching) unwatchFile(this.watching);
+    this.watching = undefined;
     await this.opening.catch(() => undefined);
     for (const stop of this.unsubscribe.splice(0)) stop();
     await this.settled();
