@@ -8,6 +8,7 @@
  * unit's part is 办结 (approved), the organisation asks the parent for 办结. Each organisation keeps
  * its own store: the two sides are two transactions, the parent's recorded as the child's act.
  */
+import type { ChainLink } from '../../../shared/schemas/org.js';
 import type { Plan } from '../../../shared/schemas/plan.js';
 import type { Task } from '../../../shared/schemas/task.js';
 import { taskLabel } from '../../../shared/task-label.js';
@@ -160,4 +161,54 @@ export async function cascadeUp(
     }
   }
   return done;
+}
+
+/** An organisation below, as the chain view reads it. */
+interface Below {
+  id: string;
+  name: string;
+  parent: string | undefined;
+  store: Store;
+}
+
+/**
+ * A task of organisation `orgId` in the organisations below it: how each decomposed it (or still
+ * waits to), each unit's state (办理中/已办结, items past due on `today`, last report), and
+ * further down — what the parent's task page shows as 下级分解.
+ */
+export function chainBelow(
+  orgs: readonly Below[],
+  orgId: string,
+  taskId: string,
+  today: string,
+  depth = 0,
+): ChainLink[] {
+  if (depth > 5) return [];
+  const links: ChainLink[] = [];
+  for (const child of orgs) {
+    if (child.parent !== orgId) continue;
+    const cs = child.store.state.get();
+    const task = cs.tasks.find((t) => t.upper?.org === orgId && t.upper.taskId === taskId);
+    if (!task) continue;
+    const records = cs.obligations[today.slice(0, 4)]?.[task.planId] ?? [];
+    const parts = cs.assignments.filter(
+      (a) => a.taskId === task.id && (a.status === 'active' || a.status === 'closed'),
+    );
+    links.push({
+      org: { id: child.id, name: child.name },
+      task: { id: task.id, label: taskLabel(task) },
+      toDesignate: cs.assignments.some((a) => a.taskId === task.id && a.status === 'toDesignate'),
+      parts: parts.map((a) => {
+        const last = cs.lastReports[a.id];
+        return {
+          unitName: cs.units.find((u) => u.id === a.unitId)?.name ?? a.unitId,
+          status: a.status,
+          overdue: records.filter((o) => o.assignmentId === a.id && o.status === 'open' && o.due < today).length,
+          ...(last ? { lastReport: { text: last.text, at: last.at } } : {}),
+        };
+      }),
+      below: chainBelow(orgs, child.id, task.id, today, depth + 1),
+    });
+  }
+  return links;
 }

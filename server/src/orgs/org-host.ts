@@ -12,7 +12,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ChainLink, OrgAddBody, OrgEntry, OrgRegistry, OrgTree, OrgView } from '../../../shared/schemas/org.js';
-import { taskLabel } from '../../../shared/task-label.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import { AppError } from '../errors.js';
 import { onboard } from './onboard.js';
@@ -35,7 +34,7 @@ import type { Clock, Log } from '../model/runtime.js';
 import { openStore } from '../store/open-store.js';
 import { openPgStore } from '../store/pg/pg-store.js';
 import type { Store } from '../store/ports.js';
-import { cascadeDown, cascadeUp, type Side } from './cascade.js';
+import { cascadeDown, cascadeUp, chainBelow, type Side } from './cascade.js';
 import { orgChannel, orgChannels } from './org-channel.js';
 import {
   ensureOrgSchema,
@@ -238,37 +237,16 @@ export class OrgHost implements OrgAdmin {
    * A task of organisation `orgId` (the root when undefined) in the organisations below it: how
    * each decomposed it, each unit's state, and further down — what the city's task page shows.
    */
-  chain(orgId: string | undefined, taskId: string, depth = 0): ChainLink[] {
+  chain(orgId: string | undefined, taskId: string): ChainLink[] {
     const me = this.side(orgId);
-    if (!me || depth > 5) return [];
-    const today = shanghaiDate(this.o.clock.now());
-    const links: ChainLink[] = [];
-    for (const child of this.orgs.values()) {
-      if (child.entry.parent !== me.id) continue;
-      const cs = child.store.state.get();
-      const task = cs.tasks.find((t) => t.upper?.org === me.id && t.upper.taskId === taskId);
-      if (!task) continue;
-      const records = cs.obligations[today.slice(0, 4)]?.[task.planId] ?? [];
-      const parts = cs.assignments.filter(
-        (a) => a.taskId === task.id && (a.status === 'active' || a.status === 'closed'),
-      );
-      links.push({
-        org: { id: child.entry.id, name: child.entry.name },
-        task: { id: task.id, label: taskLabel(task) },
-        toDesignate: cs.assignments.some((a) => a.taskId === task.id && a.status === 'toDesignate'),
-        parts: parts.map((a) => {
-          const last = cs.lastReports[a.id];
-          return {
-            unitName: cs.units.find((u) => u.id === a.unitId)?.name ?? a.unitId,
-            status: a.status,
-            overdue: records.filter((o) => o.assignmentId === a.id && o.status === 'open' && o.due < today).length,
-            ...(last ? { lastReport: { text: last.text, at: last.at } } : {}),
-          };
-        }),
-        below: this.chain(child.entry.id, task.id, depth + 1),
-      });
-    }
-    return links;
+    if (!me) return [];
+    const below = [...this.orgs.values()].map((o) => ({
+      id: o.entry.id,
+      name: o.entry.name,
+      parent: o.entry.parent,
+      store: o.store,
+    }));
+    return chainBelow(below, me.id, taskId, shanghaiDate(this.o.clock.now()));
   }
 
   /** Waits for the chain's work under way (tests, shutdown). */
