@@ -45,19 +45,25 @@ export function requireSession(app: FastifyInstance, sessions: SessionTokens, st
     for (const method of [r.method].flat())
       if (method !== 'HEAD') declared.push({ method, url: r.url, action: config.action });
   });
-  app.addHook('onRequest', async (req, reply) => {
+  // a callback hook: it never waits, and every API request passes it (no promise per request)
+  app.addHook('onRequest', (req, reply, done) => {
     const route = req.routeOptions.url;
-    if (route === undefined || !route.startsWith('/api/')) return; // not an API route (pages, docs, callback, 404)
+    if (route === undefined || !route.startsWith('/api/')) return done(); // not an API route (pages, docs, callback, 404)
     const config = req.routeOptions.config as { auth?: RouteAuth; action?: Action } | undefined;
-    if (config?.auth === 'public') return;
+    if (config?.auth === 'public') return done();
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (config?.auth === 'sessionOrSigned' && !bearer) return;
-    req.viewer = viewerFor(store.state.get(), sessions.verify(bearer).sub);
-    // the request's log lines (its completion line too) say who acted, never what they sent
-    req.log = reply.log = req.log.child({ person: req.viewer.person.id, units: req.viewer.person.unitIds });
-    // the table is consulted before the body is read: a refused request is refused whatever it carries
-    if (config?.action && !allowed(req.viewer, config.action))
-      throw new AppError('NOT_PERMITTED', `您的角色不能${PERMISSIONS[config.action].label};如需办理,请联系区督考办`);
+    if (config?.auth === 'sessionOrSigned' && !bearer) return done();
+    try {
+      req.viewer = viewerFor(store.state.get(), sessions.verify(bearer).sub);
+      // the request's log lines (its completion line too) say who acted, never what they sent
+      req.log = reply.log = req.log.child({ person: req.viewer.person.id, units: req.viewer.person.unitIds });
+      // the table is consulted before the body is read: a refused request is refused whatever it carries
+      if (config?.action && !allowed(req.viewer, config.action))
+        throw new AppError('NOT_PERMITTED', `您的角色不能${PERMISSIONS[config.action].label};如需办理,请联系区督考办`);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
   });
   return declared;
 }

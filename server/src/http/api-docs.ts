@@ -38,10 +38,10 @@ export const apiDocs = fp(async (app: FastifyInstance, o: { version: string }) =
     uiConfig: { validatorUrl: null },
   });
   // any other HTML answer gets a strict policy: no script, no frame, no form posting elsewhere
-  app.addHook('onSend', async (_req, reply, payload) => {
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy'))
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html') && !reply.hasHeader('content-security-policy'))
       reply.header('content-security-policy', HTML_CSP).header('x-content-type-options', 'nosniff');
-    return payload;
+    done(null, payload);
   });
 });

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { requireSession } from '../auth/auth-hook.js';
 import { Buckets } from '../auth/person-limits.js';
 import type { SessionTokens } from '../auth/session-tokens.js';
 import type { Clock } from '../model/runtime.js';
-import { carryOutOnce } from './once.js';
+import { carryOutOnce, onWriteRoutes } from './once.js';
 import { MemoryRequestLog } from '../store/request-log.js';
 import type { Store } from '../store/ports.js';
 
@@ -21,14 +21,16 @@ export const guards = fp(
   ) => {
     requireSession(app, o.sessions, o.store);
     const writes = new Buckets(o.writesPerMinute, 60_000, o.realNow);
-    app.addHook('preHandler', async (req) => {
-      if (req.method === 'GET' || req.method === 'HEAD' || !req.viewer) return;
-      writes.take(`w:${req.viewer.person.id}`, '操作太频繁,请稍后再试');
-    });
     carryOutOnce(app, {
       log: o.store.requests ?? new MemoryRequestLog(),
       now: o.realNow,
       clock: () => o.clock.now().getTime(),
+    });
+    // added after carryOutOnce's, so it runs first (each write route's hooks are put ahead of its own)
+    onWriteRoutes(app, {
+      preHandler: async (req: FastifyRequest) => {
+        if (req.viewer) writes.take(`w:${req.viewer.person.id}`, '操作太频繁,请稍后再试');
+      },
     });
   },
 );

@@ -26,6 +26,26 @@ export interface OnceOptions {
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+type Hook = (...args: never[]) => unknown;
+
+/**
+ * Adds hooks to every route that writes (POST, PUT, PATCH, DELETE) as it is registered, ahead of
+ * its own: the same order as app-wide hooks, without a read paying for them.
+ */
+export function onWriteRoutes(
+  app: FastifyInstance,
+  hooks: { preHandler?: Hook; onSend?: Hook; onResponse?: Hook },
+): void {
+  app.addHook('onRoute', (r) => {
+    if (![r.method].flat().some((m) => WRITES.has(m))) return;
+    const route = r as unknown as Record<string, unknown>;
+    for (const [name, hook] of Object.entries(hooks)) {
+      const own = route[name];
+      route[name] = [hook, ...(own === undefined ? [] : [own].flat())];
+    }
+  });
+}
 const KEY = /^[\w.:-]{8,128}$/;
 
 const isMultipart = (req: FastifyRequest) => (req.headers['content-type'] ?? '').startsWith('multipart/');
@@ -97,8 +117,8 @@ export function carryOutOnce(app: FastifyInstance, o: OnceOptions): void {
     }
   }
 
-  app.addHook('preHandler', async (req, reply) => {
-    if (!WRITES.has(req.method) || !req.viewer) return;
+  const preHandler = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!req.viewer) return;
     const person = req.viewer.person.id;
     const header = req.headers['idempotency-key'];
     const print = fingerprint(req);
@@ -123,18 +143,20 @@ export function carryOutOnce(app: FastifyInstance, o: OnceOptions): void {
     const answered = await claim(req, reply, same, print, sameMs, stale);
     if (answered) return answered;
     await o.log.mark(person, `${same}@${clockNow}`, o.now() + sameMs);
-  });
+  };
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  const onSend = async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const keys = req.onceKeys;
     if (!keys) return payload;
     req.onceKeys = undefined;
     const keep = reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string';
     for (const key of keys) await (keep ? o.log.settle(key, reply.statusCode, payload) : o.log.release(key));
     return payload;
-  });
+  };
   // a request that ends without an answer (the client went away first) frees its keys too
-  app.addHook('onResponse', async (req) => {
+  const onResponse = async (req: FastifyRequest) => {
     for (const key of req.onceKeys ?? []) await o.log.release(key).catch(() => undefined);
-  });
+  };
+  // only the routes that write carry these hooks: a read (most requests) runs none of them
+  onWriteRoutes(app, { preHandler, onSend, onResponse });
 }
