@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryOf } from '../../server/src/domain/plan/directory-of.js';
+import { importPlan } from '../../server/src/importer/import-plan.js';
+import { applyImport } from '../../server/src/plan-import/apply-import.js';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { upperPlanId } from '../../server/src/orgs/cascade.js';
-import { cityPlan, orgDeployment, type OrgDeployment } from '../helpers/org-deployment.js';
+import { cityPlan, orgDeployment, orgFixture, type OrgDeployment } from '../helpers/org-deployment.js';
 
 /**
  * #38 req 2: the city's tasks for a district come down to it as 上级交办; its 督考办 decomposes
@@ -180,6 +184,32 @@ describe('tasks down the chain, answers back up (#38)', () => {
     );
     expect(links[1]!.parts).toEqual([]);
     expect((await call(`/api/tasks/${encodeURIComponent(city.id)}/chain`, d.t.token('p-fsjd-c'))).status).toBe(403);
+  });
+
+  it('a task the city adds later comes down as 补充交办; what the district decomposed stays', async () => {
+    const keqiao = d.host.core('keqiao')!.deps.store;
+    const before = keqiao.state.get();
+    // the parts it named (办结 by now): they must come through the city's re-import untouched
+    const designated = before.assignments.filter(
+      (a) => a.status === 'closed' && before.tasks.find((t) => t.id === a.taskId)?.upper,
+    );
+    expect(designated).toHaveLength(2);
+    const text = readFileSync(orgFixture('city-plan.txt'), 'utf8') + '4 | 推进城市更新 | 柯桥区 |  | 2024年底前\n';
+    const result = await importPlan(
+      { name: 'city-plan.txt', content: new TextEncoder().encode(text) },
+      directoryOf(d.t.store.state.get()),
+    );
+    expect(result.plan.id).toBe(planId);
+    await applyImport(d.t.store, result, { type: 'person', id: 'p-dkb-s1', name: '周晓梅' }, d.t.deps.clock.now());
+    await d.host.settled();
+    const after = keqiao.state.get();
+    const more = after.plans.find((p) => p.id === `${upperPlanId('shaoxing', planId)}-2`)!;
+    expect(more.title).toBe('绍兴市补充交办(第2批):绍兴市2024年重点工作任务分解');
+    expect(after.tasks.filter((t) => t.planId === more.id).map((t) => [t.label, t.title, t.upper?.label])).toEqual([
+      ['4', '推进城市更新', '重点任务4'],
+    ]);
+    // the first plan's tasks and the units it named are as they were
+    for (const a of designated) expect(after.assignments.find((x) => x.id === a.id)).toEqual(a);
   });
 });
 

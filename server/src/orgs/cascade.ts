@@ -51,8 +51,10 @@ const row = (t: Task): string =>
     .join(' | ');
 
 /**
- * Down: every plan of the parent with tasks assigned to the child's unit becomes, once, a plan of
- * the child (tasks owed by the placeholder, linked to the parent's). Returns the plans it made.
+ * Down: every plan of the parent with tasks assigned to the child's unit becomes a plan of the
+ * child (tasks owed by the placeholder, linked to the parent's). Tasks the parent assigns to the
+ * unit later (a plan re-imported with more, a unit named afterwards) come as a further plan of
+ * the child (补充交办), so what the child has decomposed stays as it is. Returns the plans it made.
  */
 export async function cascadeDown(parent: Side, child: Side, unit: string | undefined, at: Date): Promise<string[]> {
   const ps = parent.store.state.get();
@@ -60,15 +62,19 @@ export async function cascadeDown(parent: Side, child: Side, unit: string | unde
   if (!unitId) return [];
   const mine = ps.assignments.filter((a) => a.unitId === unitId && a.status !== 'closed');
   const made: string[] = [];
+  const cs = child.store.state.get();
+  // the parent's tasks the child holds already (under any of its plans)
+  const held = new Set(cs.tasks.flatMap((t) => (t.upper?.org === parent.id ? [t.upper.taskId] : [])));
   for (const plan of ps.plans.filter((p) => mine.some((a) => a.planId === p.id))) {
-    const id = upperPlanId(parent.id, plan.id);
-    if (child.store.state.get().plans.some((p) => p.id === id)) continue;
     const tasks = ps.tasks
-      .filter((t) => t.planId === plan.id && mine.some((a) => a.taskId === t.id))
+      .filter((t) => t.planId === plan.id && !held.has(t.id) && mine.some((a) => a.taskId === t.id))
       .sort((a, b) => a.number - b.number);
-    const doc = [`${parent.name}交办:${plan.title}`, '序号 | 重点任务 | 责任单位 | 完成时限', ...tasks.map(row)].join(
-      '\n',
-    );
+    if (tasks.length === 0) continue;
+    const first = upperPlanId(parent.id, plan.id);
+    const batch = cs.plans.filter((p) => p.id === first || p.id.startsWith(`${first}-`)).length;
+    const id = batch === 0 ? first : `${first}-${batch + 1}`;
+    const title = `${parent.name}${batch === 0 ? '交办' : `补充交办(第${batch + 1}批)`}:${plan.title}`;
+    const doc = [title, '序号 | 重点任务 | 责任单位 | 完成时限', ...tasks.map(row)].join('\n');
     const result = await importPlan(
       { name: `${parent.name}交办.txt`, content: new TextEncoder().encode(doc) },
       directoryOf(child.store.state.get()),
