@@ -18,6 +18,8 @@ export const orgFixture = (name: string) => join(ROOT, 'tests/fixtures/orgs', na
 export interface OrgDeployment {
   t: TestApp;
   host: OrgHost;
+  /** Another host over the same deployment (a restart of the organisations below). */
+  newHost(): OrgHost;
   app: FastifyInstance;
   /** Where the deployment listens (loopback). */
   base: string;
@@ -52,19 +54,21 @@ export async function orgDeployment(channel?: Channel): Promise<OrgDeployment> {
     expect(end.code, end.stderr).toBe(0);
     expect(end.stdout).toContain(`已登记 ${name}(${id})`);
   }
-  const host = new OrgHost({
-    config: t.core.config,
-    clock: t.deps.clock,
-    log: silentLog,
-    ...(channel ? { channel } : {}),
-    parser: t.core.parser,
-    exports: t.core.exports,
-    calendar: () => loadCalendar(SEEDS_DIR),
-    policy: t.core.policy,
-    assessment: t.core.rules,
-    app: { appDir: MINIAPP_DIST },
-    root: { store: t.store, sessions: t.sessions, core: t.core },
-  });
+  const newHost = () =>
+    new OrgHost({
+      config: t.core.config,
+      clock: t.deps.clock,
+      log: silentLog,
+      ...(channel ? { channel } : {}),
+      parser: t.core.parser,
+      exports: t.core.exports,
+      calendar: () => loadCalendar(SEEDS_DIR),
+      policy: t.core.policy,
+      assessment: t.core.rules,
+      app: { appDir: MINIAPP_DIST },
+      root: { store: t.store, sessions: t.sessions, core: t.core },
+    });
+  const host = newHost();
   expect(await host.refresh()).toEqual(['keqiao', 'shangyu']);
   const app = await t.rebuild(
     {},
@@ -80,6 +84,7 @@ export async function orgDeployment(channel?: Channel): Promise<OrgDeployment> {
   return {
     t,
     host,
+    newHost,
     app,
     base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
     close: async () => {

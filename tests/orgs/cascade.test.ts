@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { loadCalendar } from '../../server/src/calendar/load-calendar.js';
+import { createCore } from '../../server/src/core.js';
+import { orgDataDir } from '../../server/src/orgs/registry.js';
+import { openStore } from '../../server/src/store/open-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryOf } from '../../server/src/domain/plan/directory-of.js';
 import { importPlan } from '../../server/src/importer/import-plan.js';
@@ -6,6 +10,8 @@ import { applyImport } from '../../server/src/plan-import/apply-import.js';
 import type { LedgerEvent } from '../../server/src/model/ledger.js';
 import { upperPlanId } from '../../server/src/orgs/cascade.js';
 import { cityPlan, orgDeployment, orgFixture, type OrgDeployment } from '../helpers/org-deployment.js';
+import { SEEDS_DIR } from '../helpers/seeds.js';
+import { silentLog } from '../helpers/test-app.js';
 
 /**
  * #38 req 2: the city's tasks for a district come down to it as 上级交办; its 督考办 decomposes
@@ -286,5 +292,108 @@ describe('three levels: a town below a district (#38)', () => {
       ['keqiao', false, ['区发改局', '区经信局', '华舍街道'].sort(), [['huashe', true]]],
       ['shangyu', true, [], []],
     ]);
+  });
+});
+
+/** The district's approval given while the organisations below were down goes up when they start. */
+describe('answers approved while the server was down are carried up at start (#38)', () => {
+  let d: OrgDeployment;
+  beforeAll(async () => {
+    d = await orgDeployment();
+    await cityPlan(d);
+  });
+  afterAll(async () => d?.close());
+
+  it('a restarted host finds the approval in the district ledger and reports it on the city item once', async () => {
+    const keqiao = d.host.core('keqiao')!;
+    const ks = keqiao.deps.store.state.get();
+    const holder = ks.assignments.find(
+      (a) => a.status === 'toDesignate' && ks.tasks.find((t) => t.id === a.taskId)?.upper?.label === '重点任务2',
+    )!;
+    const admin = { type: 'person' as const, id: 'p-dkb-s', name: '柯桥督查员' };
+    const token = async (personId: string) =>
+      (
+        (await (
+          await fetch(`${d.base}/o/keqiao/api/auth/dev`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ personId }),
+          })
+        ).json()) as { token: string }
+      ).token;
+    const post = async (path: string, who: string, body: object) =>
+      fetch(`${d.base}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await token(who)}`,
+          'content-type': 'application/json',
+          'idempotency-key': `key-${Math.random()}`,
+        },
+        body: JSON.stringify(body),
+      });
+    expect(
+      (
+        await post(`/o/keqiao/api/assignments/${encodeURIComponent(holder.id)}/designate`, 'p-dkb-s', {
+          unitIds: ['jxj'],
+        })
+      ).status,
+    ).toBe(200);
+    d.t.deps.clock.set('2024-12-20T10:00:00+08:00');
+    const part = keqiao.deps.store.state
+      .get()
+      .assignments.find((a) => a.taskId === holder.taskId && a.unitId === 'jxj')!;
+    expect(
+      (
+        await post(`/o/keqiao/api/assignments/${encodeURIComponent(part.id)}/reports`, 'p-jxj-c', {
+          text: '年度任务完成',
+          obligationId: `${part.id}:2024:yearEnd`,
+        })
+      ).status,
+    ).toBe(200);
+    const review = Object.values(keqiao.deps.store.state.get().requests).find((r) => r.assignmentId === part.id)!;
+
+    // the organisations below stop; the district's 督考办 approves meanwhile (its own process)
+    await d.host.close();
+    const dir = orgDataDir(d.t.dataDir, { id: 'keqiao', name: '柯桥区', level: 'district', parent: 'shaoxing' });
+    const store = await openStore(dir, { clock: () => d.t.deps.clock.now() });
+    const alone = createCore(
+      { ...d.t.core.config, dataDir: dir },
+      {
+        store,
+        clock: d.t.deps.clock,
+        log: silentLog,
+        calendar: await loadCalendar(SEEDS_DIR),
+        policy: d.t.core.policy,
+      },
+    );
+    await alone.reviews.decide(admin, review.id, 'approve', undefined);
+    await alone.stop();
+    await store.close();
+
+    const before = d.t.store.ledger.head().seq;
+    const again = d.newHost();
+    try {
+      await again.refresh();
+      await again.settled();
+      const up: LedgerEvent[] = [];
+      for await (const e of d.t.store.ledger.read(before + 1)) if (e.type === 'progress.reported') up.push(e);
+      expect(up).toHaveLength(1);
+      expect(up[0]!.payload).toMatchObject({
+        text: '【柯桥区】区经信局:年度任务完成(柯桥区督考办已审核)',
+        msgId: expect.stringMatching(/^cascade:keqiao:\d+$/),
+      });
+    } finally {
+      await again.close();
+    }
+    // and once only: a further start finds it carried
+    const third = d.newHost();
+    try {
+      const seq = d.t.store.ledger.head().seq;
+      await third.refresh();
+      await third.settled();
+      expect(d.t.store.ledger.head().seq).toBe(seq);
+    } finally {
+      await third.close();
+    }
   });
 });

@@ -218,3 +218,22 @@ export function chainBelow(
   }
   return links;
 }
+
+/**
+ * The approvals the child gave while nobody carried them up (the server was down between the
+ * child's commit and the step, or stopped): its ledger's approvals whose act is not in the
+ * parent's ledger (each carries `cascade:<child>:<seq>`), carried up now. Read once, when the
+ * host opens the child.
+ */
+export async function cascadeCatchUp(parent: Side, child: Side, unit: string | undefined, log: Log): Promise<string[]> {
+  const tag = `cascade:${child.id}:`;
+  const carried = new Set<string>();
+  for await (const e of parent.store.ledger.read(1)) {
+    const msgId = (e.payload as { msgId?: unknown } | undefined)?.msgId;
+    if (typeof msgId === 'string' && msgId.startsWith(tag)) carried.add(msgId);
+  }
+  const missed: LedgerEvent[] = [];
+  for await (const e of child.store.ledger.read(1))
+    if (e.type === 'review.approved' && !carried.has(`${tag}${e.seq}`)) missed.push(e);
+  return missed.length ? cascadeUp(parent, child, unit, missed, log) : [];
+}

@@ -34,7 +34,7 @@ import type { Clock, Log } from '../model/runtime.js';
 import { openStore } from '../store/open-store.js';
 import { openPgStore } from '../store/pg/pg-store.js';
 import type { Store } from '../store/ports.js';
-import { cascadeDown, cascadeUp, chainBelow, type Side } from './cascade.js';
+import { cascadeCatchUp, cascadeDown, cascadeUp, chainBelow, type Side } from './cascade.js';
 import { orgChannel, orgChannels } from './org-channel.js';
 import {
   ensureOrgSchema,
@@ -124,7 +124,19 @@ export class OrgHost implements OrgAdmin {
           }),
         );
       }
-      for (const id of opened) await this.cascadeDown(this.orgs.get(id)!);
+      for (const id of opened) {
+        const org = this.orgs.get(id)!;
+        await this.cascadeDown(org);
+        // what it approved while the server was down goes up now
+        const parent = this.side(org.entry.parent);
+        if (parent)
+          await this.step(() =>
+            cascadeCatchUp(parent, this.side(org.entry.id)!, org.entry.unit, this.o.log).then((done) => {
+              if (done.length) this.o.log.info(`${org.entry.name}停机期间审核的 ${done.length} 项已报送${parent.name}`);
+              return done;
+            }),
+          );
+      }
       return opened;
     });
     return this.opening;
