@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import '../../shared/zod-locale.js';
 import { DailyQuota, Buckets } from './auth/person-limits.js';
 import { SessionTokens } from './auth/session-tokens.js';
-import type { BotInbox } from './bot/bot-inbox.js';
+import type { PayloadSink } from './channels/bot-event.js';
 import { DEFAULT_LIMITS } from './config.js';
 import type { Deps } from './deps.js';
 import { apiDocs } from './http/api-docs.js';
@@ -58,7 +58,7 @@ export interface BuildAppOptions {
   /** Local mode's simulated clock and its controls (the console's 下一个工作日 …). */
   sim?: { clock: SimClock; digestTime: string; onMove?: (at: Date) => Promise<void> };
   /** Robot messages in HTTP callback mode: verified with the app secret, handed to the inbox. */
-  dingtalkCallback?: { appSecret: string; inbox: BotInbox };
+  dingtalkCallback?: { appSecret: string; inbox: PayloadSink };
   /** Signs sessions; without it a random key (sessions end with the process). */
   sessions?: SessionTokens;
   /** Real time for rate limits (the simulated clock must not refill them); tests inject one. */

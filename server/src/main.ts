@@ -15,6 +15,7 @@ import { StoreError } from './store/errors.js';
 import { join } from 'node:path';
 import { DingTalkChannel } from './channels/dingtalk/dingtalk-channel.js';
 import { StreamReceiver } from './channels/dingtalk/stream-receiver.js';
+import { toBotEvent } from './channels/dingtalk/robot-payload.js';
 import { resolvePlatforms, syncEmulatorClock } from './local-emulator.js';
 import { ZzdChannel } from './channels/zzd/zzd-channel.js';
 import { ChannelSet } from './channels/channel-set.js';
@@ -73,10 +74,6 @@ async function main(): Promise<void> {
   await prepare(core, clock, log);
   // the bot lives in DingTalk's robot chat: 浙政钉 has none (its users get links into the mini-app)
   const dt = platforms.dingtalk?.options;
-  const receiver =
-    dt && config.robotMode === 'stream'
-      ? new StreamReceiver({ clientId: dt.appKey, clientSecret: dt.appSecret, apiBase: dt.apiBase }, core.inbox, log)
-      : undefined;
   const appDir = await miniappDir(log);
   const sessions = new SessionTokens(await loadSessionKey(config.dataDir, config.sessionSecret), () =>
     systemClock.now(),
@@ -101,6 +98,13 @@ async function main(): Promise<void> {
     root: { store, sessions, core },
   });
   await orgs.refresh();
+  // the robot's messages go to the organisation their sender belongs to
+  const bots = orgs.botSink(core.inbox, toBotEvent);
+  const receiver =
+    dt && config.robotMode === 'stream'
+      ? new StreamReceiver({ clientId: dt.appKey, clientSecret: dt.appSecret, apiBase: dt.apiBase }, bots, log)
+      : undefined;
+
   const app = await core.app({
     route: orgs.route,
     orgsOf: (person) => orgs.orgsOf(person),
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
     chainOf: (taskId) => ({ links: orgs.chain(undefined, taskId) }),
     logger: requestLogger(config),
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
-    ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox: core.inbox } } : {}),
+    ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox: bots } } : {}),
     sessions,
     ...(sim
       ? { sim: { clock: sim, digestTime: policy.digestTime, onMove: (at: Date) => syncEmulatorClock(emulatorUrl, at) } }

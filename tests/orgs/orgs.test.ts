@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api.js';
+import { toBotEvent } from '../../server/src/channels/dingtalk/robot-payload.js';
 import type { OrgHost } from '../../server/src/orgs/org-host.js';
 import { orgDatabaseUrl, orgSchema, readRegistry } from '../../server/src/orgs/registry.js';
 import { openPgStore } from '../../server/src/store/pg/pg-store.js';
@@ -174,6 +175,37 @@ describe('a city on one deployment: districts as organisations of their own (#38
     const keqiaoAdmin = await signIn('keqiao', 'p-dkb-s');
     expect(await call('/o/keqiao/api/orgs/tree', keqiaoAdmin)).toMatchObject({ status: 404 });
     expect((await readRegistry(t.dataDir))!.orgs).toHaveLength(before);
+  });
+
+  it("the robot's messages go to the sender's organisation: a district contact's 收到 signs in the district", async () => {
+    t.deps.clock.set('2024-03-05T10:00:00+08:00');
+    const rootGot: unknown[] = [];
+    const sink = host.botSink({ accept: (raw) => rootGot.push(raw) }, toBotEvent);
+    const keqiao = host.core('keqiao')!;
+    const seq = keqiao.deps.store.ledger.head().seq;
+    const payload = (userId: string, text: string, n: number) => ({
+      conversationId: 'cid-1',
+      conversationType: '1',
+      msgId: `msg-org-${n}`,
+      msgtype: 'text',
+      createAt: Date.parse('2024-03-05T02:00:00Z'),
+      senderStaffId: userId,
+      senderNick: '联络员',
+      robotCode: 'dingduban0emulator',
+      sessionWebhook: 'https://oapi.dingtalk.com/robot/sendBySession?session=x',
+      sessionWebhookExpiredTime: Date.parse('2024-03-05T03:00:00Z'),
+      text: { content: text },
+    });
+    sink.accept(payload('dt-keqiao-jxj-c', '收到 2', 1), 'stream');
+    await keqiao.inbox.idle();
+    const signed: string[] = [];
+    for await (const e of keqiao.deps.store.ledger.read(seq + 1))
+      if (e.type === 'obligation.acknowledged') signed.push((e.payload as { unitId: string }).unitId);
+    expect(signed).toEqual(['jxj']);
+    expect(rootGot).toEqual([]);
+    // the city's own people stay with the city's bot, as before
+    sink.accept(payload('dt-fsjd-c', '收到 1', 2), 'stream');
+    expect(rootGot).toHaveLength(1);
   });
 
   it("a district's notices say which organisation they are from, and link to its own pages", async () => {

@@ -18,8 +18,10 @@ import { onboard } from './onboard.js';
 import type { Person } from '../../../shared/schemas/person.js';
 import { loadSessionKey, SessionTokens } from '../auth/session-tokens.js';
 import type { WorkCalendar } from '../calendar/work-calendar.js';
+import type { PayloadSink } from '../channels/bot-event.js';
 import type { ChannelSet } from '../channels/channel-set.js';
 import type { Channel } from '../channels/channel.js';
+import type { BotPayloadParser } from '../bot/bot-inbox.js';
 import type { Config } from '../config.js';
 import { createCore, type Core, type CoreAppOptions } from '../core.js';
 import type { OrgAdmin } from '../routes/org-routes.js';
@@ -259,6 +261,29 @@ export class OrgHost implements OrgAdmin {
       store: o.store,
     }));
     return chainBelow(below, me.id, taskId, shanghaiDate(this.o.clock.now()));
+  }
+
+  /**
+   * The robot's messages, to the organisation the sender belongs to: the deployment's own when it
+   * has them (as before), else the first organisation below whose people include their account —
+   * its bot answers, naming it (one robot serves the deployment).
+   */
+  botSink(root: PayloadSink, parse: BotPayloadParser): PayloadSink {
+    return {
+      accept: (raw, transport) => {
+        const event = this.orgs.size > 0 ? parse(raw, transport) : undefined;
+        const has = (store: Store): boolean =>
+          event !== undefined &&
+          store.state
+            .get()
+            .people.some((p) =>
+              p.accounts.some((a) => a.platform === event.platform && a.userId === event.sender.userId),
+            );
+        if (!event || has(this.o.root.store)) return root.accept(raw, transport);
+        const org = [...this.orgs.values()].find((o) => has(o.store));
+        return (org ? org.core.inbox : root).accept(raw, transport);
+      },
+    };
   }
 
   /** Waits for the chain's work under way (tests, shutdown). */

@@ -1,7 +1,7 @@
 import { HTTP_STATUS } from '../http/status.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ErrorBody } from '../../../shared/errors.js';
-import type { BotInbox } from '../bot/bot-inbox.js';
+import type { PayloadSink } from '../channels/bot-event.js';
 import { MsgIdDeduper } from '../bot/inbound-dedupe.js';
 import { checkCallbackSignature } from '../channels/dingtalk/callback-signature.js';
 import type { Deps } from '../deps.js';
@@ -23,7 +23,7 @@ export const CALLBACK_WINDOW_MS = 5 * 60_000;
 export function dingtalkCallbackRoute(
   deps: Deps,
   appSecret: string,
-  inbox: BotInbox,
+  inbox: PayloadSink,
   realNow: () => number = Date.now,
 ): FastifyPluginAsync {
   const signs = new MsgIdDeduper(20_000, 2 * CALLBACK_WINDOW_MS, realNow);
