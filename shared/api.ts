@@ -82,7 +82,7 @@ import {
   CalendarYearBody,
 } from './schemas/calendar.js';
 import { ReminderPlan } from './schemas/reminders.js';
-import { MyOrgs, OrgAddBody, OrgTree, TaskChain } from './schemas/org.js';
+import { MyOrgs, OrgAddBody, OrgsSummary, OrgTree, TaskChain } from './schemas/org.js';
 import { ApplyImportBody, ApplyImportResult, ImportColumnsBody, ImportPreview } from './schemas/import.js';
 import {
   Health,
@@ -161,6 +161,7 @@ export const api = {
   orgTree: { method: 'GET', path: '/api/orgs/tree', response: OrgTree },
   orgAdd: { method: 'POST', path: '/api/orgs', body: OrgAddBody, response: OrgTree },
   taskChain: { method: 'GET', path: '/api/tasks/:id/chain', params: IdParams, response: TaskChain },
+  orgsSummary: { method: 'GET', path: '/api/orgs/summary', response: OrgsSummary },
   myItems: { method: 'GET', path: '/api/my/items', query: MyItemsQuery, response: MyItems },
   taskOverview: { method: 'GET', path: '/api/tasks/:id/overview', params: IdParams, response: TaskOverview },
   acknowledge: { method: 'POST', path: '/api/assignments/:id/acknowledge', params: IdParams, response: AckResult },

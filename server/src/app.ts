@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { OrgView, TaskChain } from '../../shared/schemas/org.js';
+import type { OrgsSummary, OrgView, TaskChain } from '../../shared/schemas/org.js';
 import type { Person } from '../../shared/schemas/person.js';
 import { orgRoutes, type OrgAdmin } from './routes/org-routes.js';
 import cors from '@fastify/cors';
@@ -76,6 +76,8 @@ export interface BuildAppOptions {
   orgAdmin?: OrgAdmin;
   /** A task's chain in the organisations below (GET /api/tasks/:id/chain). */
   chainOf?: (taskId: string) => TaskChain;
+  /** The organisations directly below, for the overview (GET /api/orgs/summary). */
+  summaryOf?: () => OrgsSummary;
 }
 
 /**
@@ -163,6 +165,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
         ...(options.orgsOf ? { orgsOf: options.orgsOf } : {}),
         ...(options.orgAdmin ? { admin: options.orgAdmin } : {}),
         ...(options.chainOf ? { chainOf: options.chainOf } : {}),
+        ...(options.summaryOf ? { summaryOf: options.summaryOf } : {}),
       }),
     );
     await app.register(progressRoutes(deps, { progress: s.progress, timeline: s.timeline, sessions }));

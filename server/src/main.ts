@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     orgsOf: (person) => orgs.orgsOf(person),
     orgAdmin: orgs,
     chainOf: (taskId) => ({ links: orgs.chain(undefined, taskId) }),
+    summaryOf: () => orgs.summary(undefined),
     logger: requestLogger(config),
     // the HTTP callback exists only in HTTP mode; in Stream mode nothing answers at /dingtalk/callback
     ...(dt && config.robotMode === 'http' ? { dingtalkCallback: { appSecret: dt.appSecret, inbox: bots } } : {}),

@@ -101,6 +101,25 @@ export const ChainLink: z.ZodType<ChainLink> = z.lazy(() =>
 export const TaskChain = z.object({ links: z.array(ChainLink) });
 export type TaskChain = z.infer<typeof TaskChain>;
 
+/** Each organisation directly below, as its parent's overview sees what it was handed. */
+export const OrgsSummary = z.object({
+  orgs: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      /** Tasks of this organisation it holds (上级交办 and 补充交办). */
+      handed: z.number().int(),
+      /** Of those, still waiting for its 督考办 to decompose. */
+      toDesignate: z.number().int(),
+      /** Units' parts of them: all, 办结, with an item past due. */
+      parts: z.number().int(),
+      closed: z.number().int(),
+      overdue: z.number().int(),
+    }),
+  ),
+});
+export type OrgsSummary = z.infer<typeof OrgsSummary>;
+
 export const LEVEL_NAME: Record<OrgLevel, string> = {
   province: '省',
   city: '市',

@@ -88,5 +88,13 @@ describe('组织管理, the organisation switch and 下级分解 (#38)', () => {
     expect(text).toMatch(/上虞区\s*重点任务2\s*待分解/);
     await card.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${ARTIFACTS}/orgs-chain.png`, fullPage: true });
+    // the city's overview lists its districts and how far each is
+    await page.goto(`${d.base}/app/#/office`);
+    const orgs = page.locator('.orgs-card');
+    await orgs.waitFor({ timeout: 10_000 });
+    expect(await orgs.locator('.adm-list-item', { hasText: '上虞区' }).innerText()).toContain('待分解 2');
+    expect(await orgs.locator('.adm-list-item', { hasText: '柯桥区' }).innerText()).toContain('交办 2 项');
+    await orgs.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}/orgs-overview.png` });
   });
 });

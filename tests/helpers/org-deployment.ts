@@ -77,6 +77,7 @@ export async function orgDeployment(channel?: Channel): Promise<OrgDeployment> {
       orgsOf: (p) => host.orgsOf(p),
       orgAdmin: host,
       chainOf: (taskId) => ({ links: host.chain(undefined, taskId) }),
+      summaryOf: () => host.summary(undefined),
       appDir: MINIAPP_DIST,
     },
   );

@@ -292,6 +292,20 @@ describe('three levels: a town below a district (#38)', () => {
       ['keqiao', false, ['区发改局', '区经信局', '华舍街道'].sort(), [['huashe', true]]],
       ['shangyu', true, [], []],
     ]);
+    // the overviews: the city's of its districts, 柯桥区's of its town
+    const summary = async (path: string, token: string) =>
+      (
+        (await (await fetch(`${d.base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+          orgs: Array<Record<string, unknown>>;
+        }
+      ).orgs;
+    expect(await summary('/api/orgs/summary', d.t.token())).toEqual([
+      { id: 'keqiao', name: '柯桥区', handed: 2, toDesignate: 1, parts: 3, closed: 0, overdue: 0 },
+      { id: 'shangyu', name: '上虞区', handed: 2, toDesignate: 2, parts: 0, closed: 0, overdue: 0 },
+    ]);
+    expect(await summary('/o/keqiao/api/orgs/summary', admin)).toEqual([
+      { id: 'huashe', name: '华舍街道', handed: 1, toDesignate: 1, parts: 0, closed: 0, overdue: 0 },
+    ]);
   });
 });
 

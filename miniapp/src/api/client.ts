@@ -160,6 +160,7 @@ export const api = {
   myOrgs: () => send(routes.myOrgs),
   orgTree: () => send(routes.orgTree),
   taskChain: (id: string) => send(routes.taskChain, { params: { id } }),
+  orgsSummary: () => send(routes.orgsSummary),
   orgAdd: (body: BodyOf<typeof routes.orgAdd>) => send(routes.orgAdd, { body }),
   /** Liveness and the operator's warnings (missing holiday data, store trouble, sample data): the banner. */
   health: () => send(routes.health),

@@ -8,7 +8,7 @@
  * unit's part is 办结 (approved), the organisation asks the parent for 办结. Each organisation keeps
  * its own store: the two sides are two transactions, the parent's recorded as the child's act.
  */
-import type { ChainLink } from '../../../shared/schemas/org.js';
+import type { ChainLink, OrgsSummary } from '../../../shared/schemas/org.js';
 import type { Plan } from '../../../shared/schemas/plan.js';
 import type { Task } from '../../../shared/schemas/task.js';
 import { taskLabel } from '../../../shared/task-label.js';
@@ -236,4 +236,34 @@ export async function cascadeCatchUp(parent: Side, child: Side, unit: string | u
   for await (const e of child.store.ledger.read(1))
     if (e.type === 'review.approved' && !carried.has(`${tag}${e.seq}`)) missed.push(e);
   return missed.length ? cascadeUp(parent, child, unit, missed, log) : [];
+}
+
+/** Each organisation directly below `orgId`: what it holds of `orgId`'s tasks and how far it is. */
+export function summaryBelow(orgs: readonly Below[], orgId: string, today: string): OrgsSummary {
+  return {
+    orgs: orgs
+      .filter((o) => o.parent === orgId)
+      .map((o) => {
+        const s = o.store.state.get();
+        const handed = s.tasks.filter((t) => t.upper?.org === orgId);
+        const ids = new Set(handed.map((t) => t.id));
+        const mine = s.assignments.filter((a) => ids.has(a.taskId));
+        const parts = mine.filter((a) => a.status === 'active' || a.status === 'closed');
+        const late = new Set(
+          Object.values(s.obligations[today.slice(0, 4)] ?? {})
+            .flat()
+            .filter((r) => ids.has(r.taskId) && r.status === 'open' && r.due < today)
+            .map((r) => r.assignmentId),
+        );
+        return {
+          id: o.id,
+          name: o.name,
+          handed: handed.length,
+          toDesignate: new Set(mine.filter((a) => a.status === 'toDesignate').map((a) => a.taskId)).size,
+          parts: parts.length,
+          closed: parts.filter((a) => a.status === 'closed').length,
+          overdue: parts.filter((a) => a.status === 'active' && late.has(a.id)).length,
+        };
+      }),
+  };
 }

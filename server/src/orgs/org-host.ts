@@ -11,7 +11,15 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { ChainLink, OrgAddBody, OrgEntry, OrgRegistry, OrgTree, OrgView } from '../../../shared/schemas/org.js';
+import type {
+  ChainLink,
+  OrgAddBody,
+  OrgEntry,
+  OrgRegistry,
+  OrgsSummary,
+  OrgTree,
+  OrgView,
+} from '../../../shared/schemas/org.js';
 import { shanghaiDate } from '../calendar/dates.js';
 import { AppError } from '../errors.js';
 import { onboard } from './onboard.js';
@@ -36,7 +44,7 @@ import type { Clock, Log } from '../model/runtime.js';
 import { openStore } from '../store/open-store.js';
 import { openPgStore } from '../store/pg/pg-store.js';
 import type { Store } from '../store/ports.js';
-import { cascadeCatchUp, cascadeDown, cascadeUp, chainBelow, type Side } from './cascade.js';
+import { cascadeCatchUp, cascadeDown, cascadeUp, chainBelow, summaryBelow, type Side } from './cascade.js';
 import { orgChannel, orgChannels } from './org-channel.js';
 import {
   ensureOrgSchema,
@@ -192,6 +200,7 @@ export class OrgHost implements OrgAdmin {
       sessions,
       orgsOf: (p) => this.orgsOf(p, entry.id),
       chainOf: (taskId) => ({ links: this.chain(entry.id, taskId) }),
+      summaryOf: () => this.summary(entry.id),
     });
     await app.ready();
     if (this.started) await core.scheduler.start();
@@ -251,16 +260,25 @@ export class OrgHost implements OrgAdmin {
    * A task of organisation `orgId` (the root when undefined) in the organisations below it: how
    * each decomposed it, each unit's state, and further down — what the city's task page shows.
    */
-  chain(orgId: string | undefined, taskId: string): ChainLink[] {
+  /** The organisations directly below `orgId` (the root when undefined), as its overview sees them. */
+  summary(orgId: string | undefined): OrgsSummary {
     const me = this.side(orgId);
-    if (!me) return [];
-    const below = [...this.orgs.values()].map((o) => ({
+    return me ? summaryBelow(this.below(), me.id, shanghaiDate(this.o.clock.now())) : { orgs: [] };
+  }
+
+  private below() {
+    return [...this.orgs.values()].map((o) => ({
       id: o.entry.id,
       name: o.entry.name,
       parent: o.entry.parent,
       store: o.store,
     }));
-    return chainBelow(below, me.id, taskId, shanghaiDate(this.o.clock.now()));
+  }
+
+  chain(orgId: string | undefined, taskId: string): ChainLink[] {
+    const me = this.side(orgId);
+    if (!me) return [];
+    return chainBelow(this.below(), me.id, taskId, shanghaiDate(this.o.clock.now()));
   }
 
   /**

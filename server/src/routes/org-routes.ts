@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { api } from '../../../shared/api.js';
-import type { OrgAddBody, OrgTree, OrgView, TaskChain } from '../../../shared/schemas/org.js';
+import type { OrgAddBody, OrgsSummary, OrgTree, OrgView, TaskChain } from '../../../shared/schemas/org.js';
 import type { Person } from '../../../shared/schemas/person.js';
 import { viewerOf } from '../auth/auth-hook.js';
 import { can } from '../auth/permissions.js';
@@ -22,6 +22,7 @@ export function orgRoutes(o: {
   orgsOf?: (person: Person) => OrgView[];
   admin?: OrgAdmin;
   chainOf?: (taskId: string) => TaskChain;
+  summaryOf?: () => OrgsSummary;
 }): FastifyPluginAsync {
   const admin = (): OrgAdmin => {
     if (!o.admin) throw new AppError('NOT_FOUND', '下级组织只能在本部署最上级组织的督办通中登记');
@@ -45,6 +46,12 @@ export function orgRoutes(o: {
       api.taskChain,
       { config: can('overview.read'), tags: ['组织'], summary: '任务在下级组织的分解与办理' },
       async (req) => o.chainOf?.(req.params.id) ?? { links: [] },
+    );
+    serve(
+      fastify,
+      api.orgsSummary,
+      { config: can('overview.read'), tags: ['组织'], summary: '下级组织的交办与办理概况' },
+      async () => o.summaryOf?.() ?? { orgs: [] },
     );
   };
 }

@@ -1,5 +1,6 @@
 import { Card, List, NoticeBar } from 'antd-mobile';
 import { OrgSwitch } from '../../components/OrgSwitch';
+import { OrgsCard } from './OrgsCard';
 import { api, type OverviewData } from '../../api/client';
 import { act, LoadState, useLoad } from '../../lib/load';
 import { NavBar } from '../../components/NavBar';
@@ -120,6 +121,7 @@ export default function Office() {
             </div>
             <div className="office-grid">
               <div>
+                <OrgsCard />
                 {(reviews || mine || data.placeholders.tasks > 0) && (
                   <List className="todo-list" header="待办">
                     {mine && (
