@@ -5,6 +5,7 @@
  * and task chain, a district's workbench through /o/<id>/, and the extra cost of the address
  * prefix — at 4 and at 12 districts, so a quadratic term would show.
  */
+import { preparedCore, quiet } from './core.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,6 @@ import { join } from 'node:path';
 import { SessionTokens } from '../server/src/auth/session-tokens.js';
 import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { loadConfig } from '../server/src/config.js';
-import { createCore } from '../server/src/core.js';
-import { loadPolicy } from '../server/src/domain/policy/policy.js';
 import { directoryOf } from '../server/src/domain/plan/directory-of.js';
 import { DEFAULT_RULES } from '../server/src/domain/assessment/rules.js';
 import { importPlan } from '../server/src/importer/import-plan.js';
@@ -28,7 +27,6 @@ import { ms, percentile } from './stats.js';
 const AT = new Date('2024-03-05T09:30:00+08:00');
 /** The first working day after the plans arrived: everything they owe is new (签收) that day. */
 const NEXT_DAY = new Date('2024-03-06T09:30:00+08:00');
-const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 
 /** A district's directory (40 units), people (a contact each and a 督考办) and 60-task plan. */
 function district(n: number) {
@@ -98,14 +96,7 @@ async function city(districts: number): Promise<string[]> {
         now: AT,
       });
     const onboarding = performance.now() - t0;
-    const core = createCore(config, {
-      store,
-      clock: { now: () => AT },
-      log: quiet,
-      calendar: await loadCalendar('seeds'),
-      policy: await loadPolicy('seeds'),
-    });
-    await core.prepare();
+    const core = await preparedCore(store, AT, config);
     const sessions = new SessionTokens(Buffer.alloc(32, 3), () => AT);
     const host = new OrgHost({
       config,

@@ -3,6 +3,7 @@
  * same bytes, side by side in one run — 50 connections, autocannon in a worker thread (the other
  * core), 4 s each — on the embedded store and, when it answers, on PostgreSQL.
  */
+import { preparedCore, quiet } from './core.js';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,10 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SessionTokens } from '../server/src/auth/session-tokens.js';
-import { loadCalendar } from '../server/src/calendar/load-calendar.js';
 import { loadConfig } from '../server/src/config.js';
-import { createCore } from '../server/src/core.js';
-import { loadPolicy } from '../server/src/domain/policy/policy.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { openStore } from '../server/src/store/open-store.js';
@@ -23,7 +21,6 @@ import type { Store } from '../server/src/store/ports.js';
 
 const AT = new Date('2019-03-20T10:00:00+08:00');
 const PG_URL = process.env.DUBAN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
 
 interface Load {
   rps: number;
@@ -65,14 +62,11 @@ export async function bareBytes(): Promise<{
 /** The server on `store` at AT, listening on loopback, with its session signer (benches under load). */
 export async function benchApp(store: Store, env: Record<string, string> = {}) {
   const sessions = new SessionTokens(Buffer.alloc(32, 5), () => AT);
-  const core = createCore(loadConfig({ DUBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'duban-bench-')), ...env }), {
+  const core = await preparedCore(
     store,
-    clock: { now: () => AT },
-    log: quiet,
-    calendar: await loadCalendar('seeds'),
-    policy: await loadPolicy('seeds'),
-  });
-  await core.prepare();
+    AT,
+    loadConfig({ DUBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'duban-bench-')), ...env }),
+  );
   const app = await core.app({ sessions });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, sessions, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };

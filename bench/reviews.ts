@@ -2,37 +2,23 @@
  * #35 figure: the 督考办's review queue (GET /api/reviews, 100 pending 办结 requests) against bare
  * Fastify sending the same bytes — 50 connections, as read-api.ts measures the other read routes.
  */
-import { mkdtempSync } from 'node:fs';
+import { preparedCore } from './core.js';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SessionTokens } from '../server/src/auth/session-tokens.js';
 import { viewerFor } from '../server/src/auth/viewer.js';
-import { loadCalendar } from '../server/src/calendar/load-calendar.js';
-import { loadConfig } from '../server/src/config.js';
-import { createCore } from '../server/src/core.js';
 import { actFor } from '../server/src/domain/progress/acting.js';
-import { loadPolicy } from '../server/src/domain/policy/policy.js';
 import { seedStore } from '../server/src/plan-import/seed-store.js';
 import { loadSeeds } from '../server/src/seeds/load-seeds.js';
 import { MemoryStore } from '../server/src/store/memory/memory-store.js';
 import { bareBytes, load } from './read-api.js';
 
 const AT = new Date('2019-03-01T09:00:00+08:00');
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function benchReviews(quick = false): Promise<void> {
   const seconds = quick ? 2 : 4;
   const store = new MemoryStore(undefined, () => AT);
   await seedStore(store, await loadSeeds('seeds'), new Date('2018-11-01T09:00:00+08:00'));
-  const core = createCore(loadConfig({ DUBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'duban-rev-')) }), {
-    store,
-    clock: { now: () => AT },
-    log: quiet,
-    calendar: await loadCalendar('seeds'),
-    policy: await loadPolicy('seeds'),
-  });
-  await core.prepare();
+  const core = await preparedCore(store, AT);
   // 100 units' contacts each ask to close one of their parts
   const s = store.state.get();
   let filed = 0;
